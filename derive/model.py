@@ -1,0 +1,378 @@
+"""The claim model: what a claim is, what the engine answers, and the evidence it shows.
+
+Everything here is immutable so results can be cached, pickled across worker processes
+and compared in tests. Sympy expressions are kept as sympy objects (they are immutable too).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from derive.errors import ClaimError, Location
+
+__all__ = [
+    "Claim",
+    "Counterexample",
+    "Estimate",
+    "Evidence",
+    "Expect",
+    "LatexSource",
+    "Method",
+    "Outcome",
+    "Point",
+    "Problem",
+    "Relation",
+    "Result",
+    "Settings",
+    "Verdict",
+]
+
+
+class Verdict(enum.Enum):
+    """The engine's answer for one claim or step."""
+
+    PROVED = "proved"  # symbolic proof under the declared assumptions
+    VERIFIED = "verified"  # agreement at every high-precision test point
+    CONSISTENT = "consistent"  # Monte Carlo estimate within its confidence bound
+    REFUTED = "refuted"  # confirmed counterexample, or symbolic proof of the opposite
+    UNDECIDED = "undecided"  # no tier could decide within budget; the evidence says why
+    ERROR = "error"  # the input could not be read; the evidence says what is wrong
+
+    @property
+    def holds(self) -> bool:
+        """True for the verdicts that count as "the claim holds"."""
+        return self in (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
+
+    @property
+    def decisive(self) -> bool:
+        return self not in (Verdict.UNDECIDED, Verdict.ERROR)
+
+
+class Method(enum.Enum):
+    """How a verdict was reached."""
+
+    SYMBOLIC = "symbolic"
+    NUMERIC = "numeric"
+    MONTECARLO = "montecarlo"
+    PARSE = "parse"  # the input was rejected before any tier ran
+    BUDGET = "budget"  # the worker was stopped (timeout or memory)
+    NONE = "none"  # no tier applied
+
+
+class Relation(enum.Enum):
+    """The relation a claim asserts between lhs and rhs."""
+
+    EQ = "=="
+    LE = "<="
+    GE = ">="
+    LT = "<"
+    GT = ">"
+    APPROX = "~="  # LaTeX \approx: numeric agreement to a tolerance, never a proof
+
+    @classmethod
+    def parse(cls, text: str) -> Relation:
+        aliases = {"=": "==", "≤": "<=", "≥": ">=", "≈": "~=", "approx": "~="}
+        text = aliases.get(text.strip(), text.strip())
+        for member in cls:
+            if member.value == text:
+                return member
+        accepted = ", ".join(repr(m.value) for m in cls)
+        msg = f"unknown relation {text!r}; expected one of {accepted}"
+        raise ClaimError(msg)
+
+    def flipped(self) -> Relation:
+        """The relation with its sides swapped (a <= b  is  b >= a)."""
+        return {
+            Relation.LE: Relation.GE,
+            Relation.GE: Relation.LE,
+            Relation.LT: Relation.GT,
+            Relation.GT: Relation.LT,
+        }.get(self, self)
+
+
+class Expect(enum.Enum):
+    """What the claim's author expects: the step holds, or it is a known-wrong step."""
+
+    HOLDS = "holds"
+    FAILS = "fails"
+
+    def matches(self, verdict: Verdict) -> bool:
+        if self is Expect.HOLDS:
+            return verdict.holds
+        return verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------------------------------
+# Evidence records.  Values are strings (exact sympy/mpmath renderings) so that evidence
+# is hashable, JSON-ready and never loses precision through float conversion.
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One test point: the values of the free symbols and both sides there."""
+
+    values: tuple[tuple[str, str], ...]  # (symbol, value) pairs, sorted by symbol
+    lhs: str
+    rhs: str
+    difference: str  # lhs - rhs at the point
+    digits: int  # working precision (decimal digits) the values were computed at
+
+    def __repr__(self) -> str:
+        at = ", ".join(f"{k}={v}" for k, v in self.values)
+        return f"Point({at}: lhs={self.lhs}, rhs={self.rhs}, diff={self.difference}, {self.digits} digits)"
+
+
+@dataclass(frozen=True, slots=True)
+class Counterexample:
+    """A point where the claim fails, confirmed at ``digits`` decimal digits."""
+
+    values: tuple[tuple[str, str], ...]
+    lhs: str
+    rhs: str
+    difference: str
+    digits: int
+
+    def __repr__(self) -> str:
+        at = ", ".join(f"{k}={v}" for k, v in self.values) or "(no free symbols)"
+        return f"Counterexample({at}: lhs={self.lhs}, rhs={self.rhs}, lhs - rhs = {self.difference}, {self.digits} digits)"
+
+    def describe(self) -> str:
+        at = ", ".join(f"{k} = {v}" for k, v in self.values) or "no free symbols"
+        return f"at {at}: lhs = {self.lhs}, rhs = {self.rhs} (lhs - rhs = {self.difference})"
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A Monte Carlo estimate of lhs - rhs (or of lhs, compared against ``target``)."""
+
+    mean: float
+    stderr: float
+    n: int
+    target: float  # the value the claim predicts for the estimated quantity
+    p_value: float
+    backend: str  # "numpy" or "numba", with thread count, e.g. "numpy x2"
+    params: tuple[tuple[str, str], ...] = ()  # parameter point the estimate was made at
+    nonfinite: int = 0  # samples that were inf/nan (counted, never dropped silently)
+
+    def describe(self) -> str:
+        at = ", ".join(f"{k}={v}" for k, v in self.params)
+        where = f" at {at}" if at else ""
+        return (
+            f"estimate {self.mean:.6g} ± {self.stderr:.2g} (n={self.n}, target {self.target:.6g}, "
+            f"p={self.p_value:.3g}, {self.backend}){where}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a tier found, whether or not it decided.
+
+    ``summary`` is one line a human reads; the other fields hold the data behind it.
+    """
+
+    method: Method
+    summary: str
+    difference: str | None = None  # simplified lhs - rhs (symbolic tier)
+    route: str | None = None  # the rewrite or strategy that decided (symbolic tier)
+    points: tuple[Point, ...] = ()
+    counterexample: Counterexample | None = None
+    estimates: tuple[Estimate, ...] = ()
+    seed: int | None = None
+    reason: str | None = None  # why a tier declined or a check stopped ("timeout", "memory", ...)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": self.method.value, "summary": self.summary}
+        if self.difference is not None:
+            out["difference"] = self.difference
+        if self.route is not None:
+            out["route"] = self.route
+        if self.points:
+            out["points"] = [
+                {"values": dict(p.values), "lhs": p.lhs, "rhs": p.rhs, "difference": p.difference, "digits": p.digits}
+                for p in self.points
+            ]
+        if self.counterexample is not None:
+            c = self.counterexample
+            out["counterexample"] = {
+                "values": dict(c.values),
+                "lhs": c.lhs,
+                "rhs": c.rhs,
+                "difference": c.difference,
+                "digits": c.digits,
+            }
+        if self.estimates:
+            out["estimates"] = [
+                {
+                    "mean": e.mean,
+                    "stderr": e.stderr,
+                    "n": e.n,
+                    "target": e.target,
+                    "p_value": e.p_value,
+                    "backend": e.backend,
+                    "params": dict(e.params),
+                    "nonfinite": e.nonfinite,
+                }
+                for e in self.estimates
+            ]
+        if self.seed is not None:
+            out["seed"] = self.seed
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One tier's answer: a verdict (UNDECIDED when the tier declines) and its evidence."""
+
+    verdict: Verdict
+    evidence: Evidence
+
+
+# ---------------------------------------------------------------------------------------
+# Claims.
+
+
+@dataclass(frozen=True, slots=True)
+class LatexSource:
+    """A side of a claim written in LaTeX; parsed by `derive.latex_notation` inside the worker."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claimed step ``lhs <relation> rhs`` under declared assumptions.
+
+    ``lhs`` and ``rhs`` are expression strings in derive's expression language (parsed
+    safely, inside the worker, under the time budget), `LatexSource` fragments from the
+    LaTeX front end, or sympy expressions built in Python. ``symbols`` maps names to kinds (``"positive"``, ``"spd matrix 3x3"``, ...);
+    ``random`` maps random-variable names to distribution strings or sympy distribution
+    objects.
+    """
+
+    id: str
+    lhs: Any
+    rhs: Any
+    relation: Relation = Relation.EQ
+    symbols: tuple[tuple[str, str], ...] = ()
+    random: tuple[tuple[str, Any], ...] = ()
+    expect: Expect = Expect.HOLDS
+    statement: str | None = None
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    reason: str | None = None  # why a known-wrong step is wrong (expect: fails)
+    timeout: float | None = None  # per-claim override of Settings.timeout (seconds)
+    tolerance: float | None = None  # relative tolerance for Monte Carlo and \approx
+    where: Location = field(default_factory=Location)
+
+    def __post_init__(self) -> None:
+        # Accept mappings and lists for convenience; store hashable tuples.
+        if isinstance(self.symbols, Mapping):
+            object.__setattr__(self, "symbols", tuple(sorted((str(k), str(v)) for k, v in self.symbols.items())))
+        if isinstance(self.random, Mapping):
+            object.__setattr__(self, "random", tuple((str(k), v) for k, v in self.random.items()))
+        if isinstance(self.relation, str):
+            object.__setattr__(self, "relation", Relation.parse(self.relation))
+        if isinstance(self.expect, str):
+            try:
+                object.__setattr__(self, "expect", Expect(self.expect))
+            except ValueError:
+                msg = f"expect must be 'holds' or 'fails', not {self.expect!r}"
+                raise ClaimError(msg, claim_id=self.id, where=self.where) from None
+        if isinstance(self.tags, (list, str)):
+            object.__setattr__(self, "tags", (self.tags,) if isinstance(self.tags, str) else tuple(self.tags))
+
+    def evolve(self, **changes: Any) -> Claim:
+        """A copy with some fields changed (claims are immutable)."""
+        return replace(self, **changes)
+
+    @property
+    def text(self) -> str:
+        """The claim as one line: ``lhs <relation> rhs``."""
+        return f"{self.lhs} {self.relation.value} {self.rhs}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A claim after parsing, ready for the engine tiers.
+
+    ``symbols`` is the `derive.symbols.SymbolTable` of every declared or implied symbol;
+    ``random`` maps each random-variable sympy object (a Symbol, or an ImmutableMatrix of
+    entry symbols for a random vector) to its distribution (a `derive.distributions`
+    object).
+    """
+
+    lhs: Any
+    rhs: Any
+    relation: Relation
+    symbols: Any  # derive.symbols.SymbolTable
+    random: tuple[tuple[Any, Any], ...] = ()
+    tolerance: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Knobs shared by every tier. Defaults are the CLI's defaults."""
+
+    seed: int = 0
+    timeout: float = 10.0  # seconds per claim, wall time
+    memory_mb: int = 2048  # address-space cap per worker
+    numeric_points: int = 12  # random test points in the numeric tier
+    digits: int = 50  # starting working precision of the numeric tier (decimal digits)
+    mc_max_samples: int = 20_000_000  # Monte Carlo budget per parameter point
+    mc_param_points: int = 3  # random parameter points for MC claims with free parameters
+    mc_tolerance: float = 1e-3  # default relative tolerance band for Monte Carlo
+    mc_threads: int = 0  # 0: all cores
+    mc_backend: str = "auto"  # "auto", "numpy" or "numba"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The engine's verdict on one claim, with every tier's evidence in order."""
+
+    claim: Claim
+    verdict: Verdict
+    method: Method
+    seconds: float
+    outcomes: tuple[Outcome, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the verdict matches what the claim's author expected."""
+        return self.claim.expect.matches(self.verdict)
+
+    @property
+    def evidence(self) -> Evidence | None:
+        """The deciding tier's evidence (the last one run)."""
+        return self.outcomes[-1].evidence if self.outcomes else None
+
+    @property
+    def detail(self) -> str:
+        """One line explaining the verdict, for tables and JSON."""
+        ev = self.evidence
+        if ev is None:
+            return ""
+        if ev.counterexample is not None:
+            return f"{ev.summary}; counterexample {ev.counterexample.describe()}"
+        return ev.summary
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.claim.id,
+            "file": self.claim.where.file,
+            "line": self.claim.where.line,
+            "verdict": self.verdict.value,
+            "expect": self.claim.expect.value,
+            "ok": self.ok,
+            "method": self.method.value,
+            "seconds": round(self.seconds, 4),
+            "detail": self.detail,
+            "evidence": [o.evidence.to_dict() | {"verdict": o.verdict.value} for o in self.outcomes],
+        }

@@ -1,0 +1,188 @@
+"""Symbol kinds: what a declared name means (``positive``, ``spd matrix 3x3``, ...).
+
+Scalar kinds become sympy Symbols with the matching assumptions. Matrix and vector kinds
+become explicit immutable matrices of entry symbols (``A[1,2]``), so that determinants,
+traces and inverses are ordinary sympy expressions of known size. An SPD matrix shares
+one symbol between entries (i, j) and (j, i) and has positive diagonal entries; the
+numeric tier draws its entries jointly so that the matrix is positive definite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from derive.errors import SymbolKindError
+
+__all__ = ["KINDS", "SymbolKind", "SymbolSpec", "SymbolTable", "parse_kind"]
+
+#: The scalar kinds and the sympy assumptions each implies.
+_SCALAR_ASSUMPTIONS: dict[str, dict[str, bool]] = {
+    "real": {"real": True},
+    "positive": {"positive": True},
+    "nonnegative": {"nonnegative": True},
+    "negative": {"negative": True},
+    "integer": {"integer": True},
+    "positive integer": {"integer": True, "positive": True},
+    # sympy cannot state p < 1; the numeric tier samples probabilities in (0, 1).
+    "probability": {"positive": True},
+}
+
+#: Every kind a user may write, for documentation and error messages.
+KINDS: tuple[str, ...] = (*_SCALAR_ASSUMPTIONS, "matrix NxM", "spd matrix NxN", "vector N")
+
+_MAX_DIM = 12  # explicit symbolic matrices beyond this are too slow to be useful
+
+_MATRIX = re.compile(r"^(spd\s+)?matrix\s+(\d+)\s*[x×]\s*(\d+)$")
+_VECTOR = re.compile(r"^vector\s+(\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolKind:
+    """A parsed kind. ``base`` is a scalar kind name, ``"matrix"``, ``"spd"`` or ``"vector"``."""
+
+    base: str
+    rows: int = 1
+    cols: int = 1
+
+    @property
+    def is_matrix(self) -> bool:
+        return self.base in ("matrix", "spd", "vector")
+
+    @property
+    def shape(self) -> tuple[int, int] | None:
+        return (self.rows, self.cols) if self.is_matrix else None
+
+    def __str__(self) -> str:
+        if self.base == "vector":
+            return f"vector {self.rows}"
+        if self.base == "matrix":
+            return f"matrix {self.rows}x{self.cols}"
+        if self.base == "spd":
+            return f"spd matrix {self.rows}x{self.cols}"
+        return self.base
+
+
+def parse_kind(text: str) -> SymbolKind:
+    """Read a kind as users write it.
+
+    >>> parse_kind("spd matrix 3x3")
+    SymbolKind(base='spd', rows=3, cols=3)
+    >>> parse_kind("Positive Integer").base
+    'positive integer'
+    """
+    if not isinstance(text, str):
+        msg = f"a symbol kind must be a string such as 'positive', not {text!r}"
+        raise SymbolKindError(msg)
+    norm = " ".join(text.strip().lower().replace("_", " ").split())
+    if norm in _SCALAR_ASSUMPTIONS:
+        return SymbolKind(norm)
+    if m := _MATRIX.match(norm):
+        rows, cols = int(m.group(2)), int(m.group(3))
+        spd = m.group(1) is not None
+        _check_dims(text, rows, cols)
+        if spd and rows != cols:
+            msg = f"an spd matrix must be square, not {rows}x{cols} (in {text!r})"
+            raise SymbolKindError(msg)
+        return SymbolKind("spd" if spd else "matrix", rows, cols)
+    if m := _VECTOR.match(norm):
+        n = int(m.group(1))
+        _check_dims(text, n, 1)
+        return SymbolKind("vector", n, 1)
+    msg = f"unknown symbol kind {text!r}; expected one of: {', '.join(KINDS)}"
+    raise SymbolKindError(msg)
+
+
+def _check_dims(text: str, rows: int, cols: int) -> None:
+    if not (1 <= rows <= _MAX_DIM and 1 <= cols <= _MAX_DIM):
+        msg = f"matrix and vector sizes must be between 1 and {_MAX_DIM} (got {rows}x{cols} in {text!r})"
+        raise SymbolKindError(msg)
+
+
+@dataclass(frozen=True)
+class SymbolSpec:
+    """A declared name: its kind and its sympy object (a Symbol or an ImmutableMatrix)."""
+
+    name: str
+    kind: SymbolKind
+    obj: sympy.Basic
+
+    @property
+    def entries(self) -> tuple[sympy.Symbol, ...]:
+        """The distinct scalar symbols this name stands for, in row-major order."""
+        if not self.kind.is_matrix:
+            return (self.obj,)
+        seen: dict[sympy.Symbol, None] = {}
+        for e in self.obj:  # type: ignore[attr-defined]
+            seen.setdefault(e, None)
+        return tuple(seen)
+
+
+def _make(name: str, kind: SymbolKind) -> sympy.Basic:
+    if not kind.is_matrix:
+        return sympy.Symbol(name, **_SCALAR_ASSUMPTIONS[kind.base])
+    if kind.base == "vector":
+        return sympy.ImmutableMatrix(kind.rows, 1, [sympy.Symbol(f"{name}[{i + 1}]", real=True) for i in range(kind.rows)])
+
+    def entry(i: int, j: int) -> sympy.Symbol:
+        if kind.base == "spd":
+            if i == j:
+                return sympy.Symbol(f"{name}[{i + 1},{i + 1}]", positive=True)
+            i, j = min(i, j), max(i, j)
+        return sympy.Symbol(f"{name}[{i + 1},{j + 1}]", real=True)
+
+    return sympy.ImmutableMatrix(kind.rows, kind.cols, lambda i, j: entry(i, j))
+
+
+class SymbolTable(Mapping[str, SymbolSpec]):
+    """Declared names and the sympy objects they stand for; undeclared names are real.
+
+    >>> t = SymbolTable({"sigma": "positive", "S": "spd matrix 2x2"})
+    >>> t["sigma"].obj.is_positive
+    True
+    >>> t["S"].obj.shape
+    (2, 2)
+    >>> t.symbol("y").is_real
+    True
+    """
+
+    def __init__(self, declared: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        items = declared.items() if isinstance(declared, Mapping) else declared
+        self._specs: dict[str, SymbolSpec] = {}
+        for name, kind_text in items:
+            self.declare(name, kind_text if isinstance(kind_text, SymbolKind) else parse_kind(kind_text))
+
+    def declare(self, name: str, kind: SymbolKind) -> SymbolSpec:
+        spec = SymbolSpec(name, kind, _make(name, kind))
+        self._specs[name] = spec
+        return spec
+
+    def symbol(self, name: str) -> sympy.Basic:
+        """The object for ``name``, declaring it ``real`` if it was not declared."""
+        spec = self._specs.get(name)
+        if spec is None:
+            spec = self.declare(name, SymbolKind("real"))
+        return spec.obj
+
+    def spec_of(self, sym: sympy.Symbol) -> SymbolSpec | None:
+        """The declaration a scalar symbol (or matrix entry symbol) belongs to."""
+        for spec in self._specs.values():
+            if sym in spec.entries:
+                return spec
+        return None
+
+    def __getitem__(self, name: str) -> SymbolSpec:
+        return self._specs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}: {s.kind}" for n, s in self._specs.items())
+        return f"SymbolTable({{{inner}}})"
