@@ -1,0 +1,283 @@
+"""Benchmark of the Monte Carlo tier against the naive baseline and the hardware ceiling.
+
+Run: ``.venv/bin/python bench/montecarlo.py`` (add ``--quick`` for a smoke run). Prints a
+table, then as the last line one JSON object:
+
+    {"cores", "speedup_vs_naive", "fraction_of_ceiling", "rss_growth_mb", "claim_median_s", ...}
+
+* derive's numpy backend with 1 thread and with all cores, and the numba core (1 thread and
+  all cores) when numba is installed: samples/s of a whole estimate (draws, integrand,
+  streaming statistics, merging), on the same integrands and sample count as
+* the naive baseline a user would write: ``sympy.lambdify`` + numpy on one array of
+  N = 10^7 samples, single thread (mean and standard error included);
+* the ceiling: ``Generator(PCG64).standard_normal(out=buf)`` into a preallocated 64k buffer,
+  single thread, times the number of cores.
+
+``speedup_vs_naive`` is the minimum over the five integrands of best derive backend / naive;
+``fraction_of_ceiling`` the minimum over the three one-normal integrands of best derive
+backend / ceiling. Timings take the best of a few repeats (the machine may be shared).
+``rss_growth_mb`` is the peak RSS of a whole estimate at N = 10^8 minus at N = 10^6, each in
+a fresh process. ``claim_median_s`` is the median wall time of ``derive check`` on single
+expectation claims decided by the Monte Carlo tier, with a warm result cache;
+``claim_nocache_median_s`` is the same with ``--no-cache`` (the claim is decided afresh).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import sympy
+from sympy import Piecewise, Rational, log
+
+from derive import distributions as dist
+from derive._mc_batches import BATCH, Totals, cpu_count, run_numpy
+from derive._mc_lowering import compile_program, lower_random, stable_form
+from derive.functions import softplus
+
+ROOT = Path(__file__).resolve().parent.parent
+N_NAIVE = 10_000_000
+
+
+def integrands():
+    """(name, integrand, random, one_normal) for the five benchmark integrands."""
+    x, eps = sympy.Symbol("x", real=True), sympy.Symbol("eps", real=True)
+    normal = [(x, dist.Normal(0, 1))]
+    g = [sympy.Symbol(f"g{i}", real=True) for i in range(3)]
+    logits = [log(Rational(1, 2)), log(Rational(3, 10)), log(Rational(1, 5))]
+    gumbel = Piecewise((1, (logits[0] + g[0] >= logits[1] + g[1]) & (logits[0] + g[0] >= logits[2] + g[2])), (0, True))
+    v = sympy.ImmutableMatrix(3, 1, [sympy.Symbol(f"v{i}", real=True) for i in range(3)])
+    cov = sympy.ImmutableMatrix(
+        [[2, Rational(1, 2), 0], [Rational(1, 2), 1, Rational(1, 5)], [0, Rational(1, 5), Rational(3, 2)]]
+    )
+    a = sympy.ImmutableMatrix([[1, 2, 0], [0, 1, 0], [1, 0, 3]])
+    mean = sympy.ImmutableMatrix([1, 0, -1])
+    return [
+        ("max(x, 0)", sympy.Max(x, 0), normal, True),
+        ("softplus(x)", softplus(x), normal, True),
+        ("(mu+sigma*eps)^2", (Rational(3, 10) + Rational(17, 10) * eps) ** 2, [(eps, dist.Normal(0, 1))], True),
+        ("gumbel-max 1[argmax=0]", gumbel, [(gi, dist.Gumbel(0, 1)) for gi in g], False),
+        ("x^T A x (3-dim)", (v.T * a * v)[0, 0], [(v, dist.MultivariateNormal(mean, cov))], False),
+    ]
+
+
+def best_rate(fn, samples: int, repeats: int) -> float:
+    """Samples per second of ``fn`` (best of ``repeats``: the least disturbed run)."""
+    best = math.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return samples / best
+
+
+def lowered(expr, random):
+    subs, draws = lower_random(random, {})
+    lowered_expr = stable_form(expr.xreplace(subs))
+    return lowered_expr, draws, compile_program([lowered_expr], draws)
+
+
+def numpy_estimate(program, draws, batches: int, threads: int) -> Totals:
+    tot = Totals()
+    for b in run_numpy(program, draws, 0, 0, range(batches), threads=threads):
+        tot.add(b)
+    return tot
+
+
+def numba_estimate(kernel, batches: int, threads: int) -> Totals:
+    tot = Totals()
+    for b in kernel.run(0, 0, range(batches), threads):
+        tot.add(b)
+    return tot
+
+
+def naive_estimate(expr, random, n: int) -> tuple[float, float]:
+    """What a user would write: lambdify + numpy over one array of n samples."""
+    rng = np.random.default_rng(0)
+    (rv, d0) = random[0]
+    if isinstance(d0, dist.MultivariateNormal):
+        m = np.array(d0.args[0], dtype=float).ravel()
+        c = np.array(d0.args[1].tolist(), dtype=float)
+        values = rng.multivariate_normal(m, c, size=n).T
+        syms = list(rv)
+    else:
+        syms, values = [], []
+        for sym, d in random:
+            syms.append(sym)
+            if isinstance(d, dist.Gumbel):
+                values.append(-np.log(-np.log(rng.random(n))))
+            else:
+                values.append(rng.standard_normal(n))
+    # lambdify does not know softplus: a user writes its textbook form log(1 + exp(x)).
+    textbook = expr.replace(lambda e: isinstance(e, softplus), lambda e: log(1 + sympy.exp(e.args[0])))
+    f = sympy.lambdify(syms, textbook, "numpy")
+    y = np.asarray(f(*values), dtype=float)
+    return float(y.mean()), float(y.std() / math.sqrt(n))
+
+
+def ceiling_rate(repeats: int) -> float:
+    rng = np.random.Generator(np.random.PCG64(0))
+    buf = np.empty(BATCH)
+    blocks = 64
+
+    def fill():
+        for _ in range(blocks):
+            rng.standard_normal(out=buf)
+
+    return best_rate(fill, blocks * BATCH, repeats)
+
+
+def peak_rss_mb(samples: int) -> float:
+    """Peak RSS of a fresh process that makes one whole estimate of ``samples`` samples."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--rss-child", str(samples)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def rss_child(samples: int) -> None:
+    expr, random = integrands()[2][1:3]
+    _, draws, program = lowered(expr, random)
+    batches = math.ceil(samples / BATCH)
+    numpy_estimate(program, draws, batches, cpu_count())
+    # VmHWM belongs to this process image; ru_maxrss would include the forking parent's peak.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            print(int(line.split()[1]) / 1024)
+            return
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+CLAIMS = {
+    "gumbel_max": (
+        "E(Piecewise((1, (log(1/2) + g0 >= log(3/10) + g1) & (log(1/2) + g0 >= log(1/5) + g2)), (0, True)))",
+        "1/2",
+        {"g0": "Gumbel(0, 1)", "g1": "Gumbel(0, 1)", "g2": "Gumbel(0, 1)"},
+    ),
+    "softplus_mean": ("E(softplus(x))", "0.806059", {"x": "Normal(0, 1)"}),
+    "sigmoid_mean": ("E(sigmoid(x))", "0.696735", {"x": "Normal(1, 1)"}),
+}
+
+
+def claim_times(runs: int) -> tuple[list[float], list[float], list[str]]:
+    """Wall times of ``derive check`` per claim: warm result cache, and --no-cache."""
+    warm, fresh, verdicts = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, DERIVE_CACHE_DIR=str(Path(tmp) / "cache"))
+        exe = str(Path(sys.executable).with_name("derive"))
+        for cid, (lhs, rhs, random) in CLAIMS.items():
+            path = Path(tmp) / f"{cid}.yaml"
+            rand = ", ".join(f'{k}: "{v}"' for k, v in random.items())
+            path.write_text(
+                f"claims:\n  - id: bench.{cid}\n    lhs: '{lhs}'\n    rhs: '{rhs}'\n"
+                f"    random: {{{rand}}}\n    tolerance: 0.01\n"
+            )
+            cmd = [exe, "check", str(path), "-f", "json"]
+            first = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+            try:
+                verdicts.append(f"{cid}: {json.loads(first.stdout)['claims'][0]['verdict']}")
+            except (ValueError, KeyError, IndexError):
+                verdicts.append(f"{cid}: ? (exit {first.returncode})")
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                subprocess.run(cmd, capture_output=True, env=env, check=False)
+                warm.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                subprocess.run([*cmd, "--no-cache"], capture_output=True, env=env, check=False)
+                fresh.append(time.perf_counter() - t0)
+    return warm, fresh, verdicts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples and repeats (smoke run)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rss-child", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss_child:
+        rss_child(args.rss_child)
+        return
+    cores = cpu_count()
+    repeats = 1 if args.quick else args.repeats
+    n = 2_000_000 if args.quick else N_NAIVE
+    batches = math.ceil(n / BATCH)
+    samples = batches * BATCH
+    from derive import _mc_numba  # noqa: PLC0415 - imports numba lazily itself
+
+    has_numba = _mc_numba.available()
+    # Memory first: the naive baseline's 10^7-sample arrays would inflate this process.
+    rss_small = peak_rss_mb(10**6)
+    rss_large = peak_rss_mb(10**7 if args.quick else 10**8)
+
+    ceiling = ceiling_rate(repeats) * cores
+    rows = []
+    for name, expr, random, one_normal in integrands():
+        lowered_expr, draws, program = lowered(expr, random)
+        row = {"integrand": name, "one_normal": one_normal}
+        numpy_estimate(program, draws, 2 * cores, cores)  # warm the thread pool and buffers
+        for threads in sorted({1, cores}):
+            row[f"numpy x{threads}"] = best_rate(
+                lambda t=threads, p=program, d=draws: numpy_estimate(p, d, batches, t), samples, repeats
+            )
+        if has_numba:
+            kernel = _mc_numba.kernel_for([lowered_expr], draws)
+            numba_estimate(kernel, 2 * cores, cores)  # compile, or load numba's on-disk cache
+            for threads in sorted({1, cores}):
+                row[f"numba x{threads}"] = best_rate(
+                    lambda t=threads, k=kernel: numba_estimate(k, batches, t), samples, repeats
+                )
+        row["naive"] = best_rate(lambda e=expr, r=random: naive_estimate(e, r, n), n, repeats)
+        derive_rates = {k: v for k, v in row.items() if k.startswith(("numpy", "numba"))}
+        row["best"] = max(derive_rates, key=derive_rates.get)
+        row["best_rate"] = derive_rates[row["best"]]
+        rows.append(row)
+
+    warm, fresh, verdicts = claim_times(1 if args.quick else 3)
+
+    columns = ["numpy x1", f"numpy x{cores}"] + (["numba x1", f"numba x{cores}"] if has_numba else []) + ["naive"]
+    columns = list(dict.fromkeys(columns))
+    versions = f"numpy {np.__version__}" + (f", numba {__import__('numba').__version__}" if has_numba else "")
+    when = time.strftime("%Y-%m-%d %H:%M %Z")
+    print(f"# derive Monte Carlo benchmark, {when}, {platform.machine()}, {cores} cores, {versions}")
+    print(f"# samples per estimate: {samples:,} (naive: {n:,}); rates in million samples/s; best of {repeats}")
+    header = f"{'integrand':<24}" + "".join(f"{c:>12}" for c in columns) + f"{'best/naive':>12}{'best/ceil':>11}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        cells = "".join(f"{row[c] / 1e6:>12.1f}" for c in columns)
+        frac = f"{row['best_rate'] / ceiling:>11.2f}" if row["one_normal"] else f"{'-':>11}"
+        print(f"{row['integrand']:<24}{cells}{row['best_rate'] / row['naive']:>12.2f}{frac}")
+    print(f"{'ceiling (PCG64 normals)':<24}{ceiling / 1e6:>12.1f}  = single-thread raw rate x {cores} cores")
+    print(f"peak RSS: {rss_small:.1f} MB at 10^6 samples, {rss_large:.1f} MB at {'10^7' if args.quick else '10^8'}")
+    print(
+        f"derive check (warm result cache): median {statistics.median(warm):.3f} s over {len(warm)} runs; "
+        f"--no-cache: median {statistics.median(fresh):.3f} s; verdicts: {', '.join(verdicts)}"
+    )
+    result = {
+        "cores": cores,
+        "speedup_vs_naive": round(min(r["best_rate"] / r["naive"] for r in rows), 3),
+        "fraction_of_ceiling": round(min(r["best_rate"] / ceiling for r in rows if r["one_normal"]), 3),
+        "rss_growth_mb": round(rss_large - rss_small, 2),
+        "claim_median_s": round(statistics.median(warm), 3),
+        "claim_nocache_median_s": round(statistics.median(fresh), 3),
+        "ceiling_msps": round(ceiling / 1e6, 1),
+        "best_backend": {r["integrand"]: r["best"] for r in rows},
+        "quick": bool(args.quick),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,685 @@
+"""The ``derive`` command: ``check``, ``latex``, ``plot``, ``index`` and ``cache``.
+
+Exit status (every command):
+
+- 0: every claim's outcome matches its ``expect`` (``derive latex``: no step is refuted;
+  ``derive index --check``: the index is up to date);
+- 1: some outcome does not (an undecided or error claim counts as a mismatch; for
+  ``derive latex``, some step is refuted; for ``index --check``, the file is stale);
+- 2: usage error or unreadable input: unknown option or format, missing path, no claims
+  found, a claim file that cannot be read at all (bad YAML, not UTF-8), a bad ``-k``
+  expression or ``--symbols`` file. A malformed claim inside a readable file is an
+  ``error`` row and exit 1, so one typo does not hide the rest of the run;
+- 3: an internal error (a bug in derive): one line on stderr asking for a report
+  (``DERIVE_DEBUG=1`` shows the traceback);
+- 130: interrupted by Ctrl-C; the claims that finished are still reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from derive import __version__, report
+from derive.cache import ResultCache
+from derive.errors import ClaimError, DeriveError, Location, UsageError
+from derive.index import render_index
+from derive.model import Claim, Evidence, Method, Outcome, Result, Settings, Verdict
+from derive.runner import RunInterrupted, run_claims
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "main",
+    "select",
+]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+_DEFAULTS = Settings()
+_PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
+
+
+class _InputError(DeriveError):
+    """Input that cannot be read at all (exit status 2)."""
+
+
+def _either(a: Callable[[Claim], bool], b: Callable[[Claim], bool]) -> Callable[[Claim], bool]:
+    return lambda c: a(c) or b(c)
+
+
+def _both(a: Callable[[Claim], bool], b: Callable[[Claim], bool]) -> Callable[[Claim], bool]:
+    return lambda c: a(c) and b(c)
+
+
+# ---------------------------------------------------------------------------------------
+# -k expressions: pytest-like `and` / `or` / `not` / parentheses over substrings.
+
+_K_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
+
+
+def select(expression: str) -> Callable[[Claim], bool]:
+    """A predicate for ``-k EXPR``: a word matches a claim whose id or one of whose tags
+    contains it (case-insensitive); words combine with ``and``, ``or``, ``not`` and parentheses.
+
+    >>> from derive.model import Claim
+    >>> pick = select("gan and not sigmoid")
+    >>> pick(Claim(id="gan.d_star", lhs="1", rhs="1")), pick(Claim(id="gan.sigmoid", lhs="1", rhs="1"))
+    (True, False)
+    """
+    tokens = [m.group(1) for m in _K_TOKEN.finditer(expression)]
+    if not tokens:
+        msg = "-k expression is empty; give a word such as 'gan' or 'kl and not mc'"
+        raise UsageError(msg)
+    pos = 0
+
+    def fail(why: str) -> UsageError:
+        return UsageError(f"bad -k expression {expression!r}: {why}")
+
+    def peek() -> str | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take() -> str:
+        nonlocal pos
+        pos += 1
+        return tokens[pos - 1]
+
+    def parse_or() -> Callable[[Claim], bool]:
+        left = parse_and()
+        while peek() == "or":
+            take()
+            right = parse_and()
+            left = _either(left, right)
+        return left
+
+    def parse_and() -> Callable[[Claim], bool]:
+        left = parse_not()
+        while peek() == "and":
+            take()
+            right = parse_not()
+            left = _both(left, right)
+        return left
+
+    def parse_not() -> Callable[[Claim], bool]:
+        if peek() == "not":
+            take()
+            inner = parse_not()
+            return lambda c: not inner(c)
+        return parse_atom()
+
+    def parse_atom() -> Callable[[Claim], bool]:
+        token = peek()
+        if token is None:
+            raise fail("it ends where a word was expected")
+        if token == "(":  # noqa: S105 - a parenthesis, not a password
+            take()
+            inner = parse_or()
+            if peek() != ")":
+                raise fail("missing ')'")
+            take()
+            return inner
+        if token in (")", "and", "or"):
+            raise fail(f"unexpected {token!r}")
+        word = take().lower()
+        return lambda c: word in c.id.lower() or any(word in str(t).lower() for t in c.tags)
+
+    predicate = parse_or()
+    if pos != len(tokens):
+        raise fail(f"unexpected {tokens[pos]!r}")
+    return predicate
+
+
+# ---------------------------------------------------------------------------------------
+# Argument parsing.
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, jobs: bool = True) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=_DEFAULTS.timeout,
+        metavar="S",
+        help=f"wall-time budget per claim in seconds (default {_DEFAULTS.timeout:g}; a claim's timeout: overrides)",
+    )
+    parser.add_argument(
+        "--memory",
+        type=_positive_int,
+        default=_DEFAULTS.memory_mb,
+        metavar="MB",
+        help=f"address-space cap per worker process in MB (default {_DEFAULTS.memory_mb})",
+    )
+    parser.add_argument("--seed", type=_int, default=_DEFAULTS.seed, metavar="N", help="random seed (default 0)")
+    if jobs:
+        parser.add_argument(
+            "--jobs",
+            "-j",
+            type=_positive_int,
+            default=os.cpu_count() or 1,
+            metavar="N",
+            help="worker processes (default: the number of cores)",
+        )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+
+
+def _add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    parser.add_argument("--format", "-f", choices=formats, default="table", help="output format (default table)")
+    parser.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary and the claims that fail")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show every tier's evidence and run statistics")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``derive`` command."""
+    parser = argparse.ArgumentParser(
+        prog="derive",
+        description="Check the steps of machine-learning derivations: proved, verified, consistent, refuted, "
+        "undecided or error, with evidence.",
+        epilog="Exit status: 0 all as expected, 1 some claim/step not, 2 usage error or unreadable input, "
+        "3 internal error, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"derive {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check claim files (YAML, or Python with --no-python off)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders (default: claims/)")
+    _add_output_options(check, ("table", "json", "junit", "markdown"))
+    _add_run_options(check)
+    check.add_argument("-k", dest="keyword", metavar="EXPR", help="select claims by id/tag: 'gan and not sigmoid'")
+    check.add_argument("--show-evidence", action="store_true", help="show every tier's evidence in the table")
+    check.add_argument("--no-python", action="store_true", help="refuse Python claim modules (*.py), read YAML only")
+
+    latex = sub.add_parser("latex", help="check every display-math step of LaTeX/Markdown homework")
+    latex.add_argument("files", nargs="+", metavar="FILE", help=".md, .txt or .tex files")
+    latex.add_argument("--symbols", metavar="F", help="YAML file with a derive: {symbols: {...}} mapping")
+    latex.add_argument("--inline", action="store_true", help="also check inline $...$ math")
+    _add_output_options(latex, ("table", "json", "junit", "markdown"))
+    _add_run_options(latex)
+
+    plot = sub.add_parser("plot", help="plot a claim's evidence (needs matplotlib: pip install derive[plot])")
+    plot.add_argument("claim_id", metavar="CLAIM_ID")
+    plot.add_argument(
+        "path", nargs="?", default="claims", metavar="PATH", help="claim files or folder (default claims/)"
+    )
+    plot.add_argument("-o", "--output", required=True, metavar="FILE", help="PNG or SVG file to write")
+    _add_run_options(plot, jobs=False)
+
+    index = sub.add_parser("index", help="generate the claim library index (claims/README.md)")
+    index.add_argument("path", nargs="?", default="claims", metavar="PATH", help="claim folder (default claims/)")
+    index.add_argument("-o", "--output", default=None, metavar="FILE", help="file to write (default PATH/README.md)")
+    index.add_argument("--check", action="store_true", help="exit 1 if the file on disk is not up to date")
+    _add_run_options(index)
+
+    cache = sub.add_parser("cache", help="show or clear the result cache")
+    cache.add_argument("--clear", action="store_true", help="remove every cached result")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(seed=args.seed, timeout=args.timeout, memory_mb=args.memory)
+
+
+# ---------------------------------------------------------------------------------------
+# Shared plumbing.
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _open_cache(args: argparse.Namespace) -> Any:
+    if getattr(args, "no_cache", False):
+        return None
+    return ResultCache()
+
+
+def _close_cache(cache: Any, args: argparse.Namespace) -> None:
+    if cache is None:
+        return
+    if cache.warning:
+        _stderr(f"warning: {cache.warning}")
+    if getattr(args, "verbose", False):
+        _stderr(f"cache: {cache.hits} hits, {cache.misses} misses ({cache.path})")
+    cache.close()
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, shown only on a TTY and only once a run passes a second.
+
+    It refreshes from the callback (no background thread), because the runner forks workers.
+    """
+
+    def __init__(self, enabled: bool, label: str) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("NO_COLOR_PROGRESS")
+        self.label = label
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int, result: Result) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < _PROGRESS_AFTER or done >= total:
+                return
+            from rich.console import Console  # noqa: PLC0415 - rich loads only when a bar is shown
+            from rich.progress import (  # noqa: PLC0415
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+            self.bar = Progress(
+                TextColumn(self.label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=console,
+                auto_refresh=False,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("", total=total)
+        self.bar.update(self.task, completed=done, description=result.claim.id[:60])
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _run(claims: list[Claim], settings: Settings, args: argparse.Namespace, label: str) -> tuple[list[Result], bool]:
+    """Run ``claims``; return the results and whether Ctrl-C interrupted the run."""
+    cache = _open_cache(args)
+    bar = _ProgressBar(not getattr(args, "quiet", False), label)
+    jobs = getattr(args, "jobs", 1)
+    try:
+        results = run_claims(claims, settings, jobs=jobs, cache=cache, progress=bar)
+        interrupted = False
+    except RunInterrupted as stop:
+        results, interrupted = stop.results, True
+    finally:
+        bar.close()
+        _close_cache(cache, args)
+    if interrupted:
+        finished = sum(1 for r in results if r.evidence is None or r.evidence.reason != "interrupted")
+        _stderr(f"interrupted: {finished} of {len(results)} finished; the rest are marked not run")
+    return results, interrupted
+
+
+def _error_result(claim: Claim, message: str) -> Result:
+    evidence = Evidence(Method.PARSE, message, reason="input")
+    return Result(claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, evidence),))
+
+
+def _emit(
+    results: list[Result], args: argparse.Namespace, *, steps: list[Any] | None = None, text: str | None = None
+) -> None:
+    """Print ``results`` in ``args.format`` (``text``: a pre-rendered document) and write --html."""
+    fmt = args.format
+    if text is not None:
+        sys.stdout.write(text)
+    elif fmt == "table":
+        # Piped output is read by people too (CI logs): wide rows rather than rich's 80 columns.
+        width = None if sys.stdout.isatty() else _int_env("COLUMNS", 160)
+        console = report.make_console(file=sys.stdout, no_color=_no_colour(), width=width)
+        if args.quiet:
+            failing = [r for r in results if (not _step_ok(r) if steps is not None else not r.ok)]
+            kept = [s for s, r in zip(steps, results, strict=True) if r in failing] if steps is not None else None
+            if failing:
+                report.print_table(failing, console, verbose=args.verbose, steps=kept)
+            counts = report.summary(results)
+            console.print(", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]) or "no results")
+        else:
+            verbose = args.verbose or getattr(args, "show_evidence", False)
+            report.print_table(results, console, verbose=verbose, steps=steps)
+    else:
+        sys.stdout.write(report.render(results, fmt, steps=steps))
+    sys.stdout.flush()
+    if args.html:
+        try:
+            report.write_html(results, args.html, steps=steps)
+        except OSError as exc:
+            msg = f"cannot write the HTML report {args.html}: {exc.strerror or exc}"
+            raise _InputError(msg) from None
+
+
+def _step_ok(result: Result) -> bool:
+    return result.verdict is not Verdict.REFUTED and result.verdict is not Verdict.ERROR
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return max(40, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def _no_colour() -> bool:
+    return bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+
+
+# ---------------------------------------------------------------------------------------
+# derive check / plot / index: loading claim files.
+
+
+def _load(paths: Sequence[str], *, no_python: bool) -> tuple[list[Result | Claim], bool]:
+    """Load claims; every load problem becomes an error row.
+
+    Returns the rows in file order and whether some problem could not be attributed to a
+    claim id (an unreadable file, invalid YAML, a claim without an id): that makes the run
+    exit 2, after the report is printed.
+    """
+    from derive.loading import load_claims  # noqa: PLC0415 - imports the parser and sympy
+
+    if not paths:
+        paths = ["claims"]
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            msg = f"no such file or folder: {raw}"
+            raise _InputError(msg)
+        if no_python and path.is_file() and path.suffix.lower() == ".py":
+            msg = f"{raw} is a Python claim module and --no-python refuses them (Python claims run code)"
+            raise UsageError(msg)
+    claims, errors = load_claims(list(paths), python=not no_python)
+    unreadable = False
+    skipped = 0
+    rows: list[Result | Claim] = list(claims)
+    for error in errors:
+        where = error.where or Location()
+        if no_python and error.claim_id is None and where.line is None and str(where.file).endswith(".py"):
+            skipped += 1  # a module found inside a folder: --no-python skips it (named ones were refused above)
+            continue
+        if error.claim_id is None:
+            unreadable = True
+            _stderr(f"error: {error}")
+        claim = Claim(id=error.claim_id or f"<{where}>", lhs="", rhs="", where=where)
+        rows.append(_error_result(claim, error.message))
+    if skipped:
+        _stderr(f"--no-python: skipped {skipped} Python claim module(s)")
+    rank: dict[str | None, int] = {}
+    for row in rows:
+        rank.setdefault(_claim_of(row).where.file, len(rank))
+    # Stable: claims keep the loader's order within a file; error rows fall in by line.
+    rows.sort(key=lambda row: (rank[_claim_of(row).where.file], _claim_of(row).where.line or 0))
+    if not rows:
+        msg = f"no claims found in {', '.join(paths)}"
+        raise _InputError(msg)
+    return rows, unreadable
+
+
+def _claim_of(row: Result | Claim) -> Claim:
+    return row.claim if isinstance(row, Result) else row
+
+
+def _run_rows(
+    rows: list[Result | Claim], settings: Settings, args: argparse.Namespace, label: str
+) -> tuple[list[Result], bool]:
+    claims = [row for row in rows if isinstance(row, Claim)]
+    results, interrupted = _run(claims, settings, args, label) if claims else ([], False)
+    it = iter(results)
+    merged = [row if isinstance(row, Result) else next(it) for row in rows]
+    return merged, interrupted
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    rows, unreadable = _load(args.paths, no_python=args.no_python)
+    if args.keyword is not None:
+        pick = select(args.keyword)
+        rows = [row for row in rows if pick(row.claim if isinstance(row, Result) else row)]
+        if not rows:
+            msg = f"no claims match -k {args.keyword!r}"
+            raise UsageError(msg)
+    results, interrupted = _run_rows(rows, _settings(args), args, "checking")
+    _emit(results, args)
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if unreadable:
+        return EXIT_USAGE
+    return EXIT_OK if all(r.ok for r in results) else EXIT_FAILED
+
+
+def _find_claim(rows: list[Result | Claim], claim_id: str) -> Result | Claim:
+    for row in rows:
+        claim = row.claim if isinstance(row, Result) else row
+        if claim.id == claim_id:
+            return row
+    ids = [(row.claim if isinstance(row, Result) else row).id for row in rows]
+    close = difflib.get_close_matches(claim_id, ids, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    msg = f"no claim with id {claim_id!r}{hint}"
+    raise UsageError(msg)
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    rows, _ = _load([args.path], no_python=False)
+    row = _find_claim(rows, args.claim_id)
+    try:
+        from derive.plotting import plot_result  # noqa: PLC0415 - matplotlib is an optional extra
+    except ImportError as exc:
+        msg = f"derive plot needs matplotlib ({exc}); install it with: pip install 'derive[plot]'"
+        raise UsageError(msg) from None
+    args.jobs, args.quiet = 1, True
+    results, interrupted = _run_rows([row], _settings(args), args, "checking")
+    if interrupted:
+        return EXIT_INTERRUPTED
+    result = results[0]
+    try:
+        out = plot_result(result, args.output)
+    except ImportError as exc:
+        msg = f"derive plot needs matplotlib ({exc}); install it with: pip install 'derive[plot]'"
+        raise UsageError(msg) from None
+    except OSError as exc:
+        msg = f"cannot write {args.output}: {exc.strerror or exc}"
+        raise _InputError(msg) from None
+    _stderr(f"{result.claim.id}: {result.verdict.value} ({result.method.value}); plot written to {out}")
+    return EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    rows, unreadable = _load([args.path], no_python=False)
+    if unreadable:
+        return EXIT_USAGE
+    args.quiet = True
+    results, interrupted = _run_rows(rows, _settings(args), args, "indexing")
+    if interrupted:
+        return EXIT_INTERRUPTED
+    folder = Path(args.path) if Path(args.path).is_dir() else Path(args.path).parent
+    output = Path(args.output) if args.output else folder / "README.md"
+    text = render_index(results, root=folder)
+    if args.check:
+        try:
+            current = output.read_text(encoding="utf-8")
+        except OSError:
+            current = None
+        if current != text:
+            _stderr(f"{output} is out of date; regenerate it with: derive index {args.path} -o {output}")
+            return EXIT_FAILED
+        _stderr(f"{output} is up to date")
+        return EXIT_OK
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        msg = f"cannot write {output}: {exc.strerror or exc}"
+        raise _InputError(msg) from None
+    _stderr(f"wrote {output} ({len(results)} claims)")
+    return EXIT_OK
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    cache = ResultCache()
+    if args.clear:
+        cache.clear()
+        print(f"cleared {cache.path}")
+    else:
+        print(cache.path)
+    cache.close()
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------
+# derive latex.
+
+
+def _read_symbols(path: str) -> dict[str, Any]:
+    """The ``derive:`` mapping of a ``--symbols`` file, with every kind checked (exit 2 if bad)."""
+    from derive.latex import load_symbols_file  # noqa: PLC0415 - the LaTeX front end is heavy
+    from derive.symbols import parse_kind  # noqa: PLC0415 - imports sympy
+
+    if not Path(path).is_file():
+        msg = f"--symbols file not found: {path}"
+        raise UsageError(msg)
+    symbols, random = load_symbols_file(path)
+    for name, kind in symbols.items():
+        try:
+            parse_kind(kind)
+        except DeriveError as exc:
+            msg = f"--symbols file {path}: symbol {name!r}: {exc.message}"
+            raise UsageError(msg) from None
+    return {"derive": {"symbols": symbols, "random": random}}
+
+
+def cmd_latex(args: argparse.Namespace) -> int:
+    from derive.latex import read_document  # noqa: PLC0415 - the LaTeX front end is heavy
+
+    symbols = _read_symbols(args.symbols) if args.symbols else None
+    documents: list[tuple[str, Any]] = []
+    for file in args.files:
+        path = Path(file)
+        if not path.is_file():
+            msg = f"no such file: {file}" if not path.exists() else f"not a file: {file}"
+            raise _InputError(msg)
+        document = read_document(path, symbols=symbols, inline=args.inline)
+        for problem in document.errors:
+            _stderr(f"warning: {file}: {problem}")
+        documents.append((file, document))
+
+    # One run over every step of every file, so the worker pool is shared.
+    rows: list[Result | Claim] = []
+    all_steps: list[Any] = []
+    for _file, document in documents:
+        for step in document.steps:
+            all_steps.append(step)
+            rows.append(_error_result(step.claim, str(step.error)) if step.error else step.claim)
+    results, interrupted = _run_rows(rows, _settings(args), args, "checking steps") if rows else ([], False)
+
+    per_file: list[tuple[str, Any, list[Any], list[Result]]] = []
+    at = 0
+    for file, document in documents:
+        steps = list(document.steps)
+        per_file.append((file, document, steps, results[at : at + len(steps)]))
+        at += len(steps)
+    rendered: str | None = None
+    if args.format == "json":
+        payloads = []
+        for file, _document, steps, res in per_file:
+            # One object per input file, named as the user gave it.
+            payload = report.latex_payload(res, steps) if steps else {"steps": []}
+            entries = payload["steps"] if isinstance(payload, dict) else [e for p in payload for e in p["steps"]]
+            payloads.append({"file": file, "steps": entries, "summary": _latex_counts(res)})
+        rendered = json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "markdown":
+        rendered = "".join(
+            report.render(res, "markdown", steps=steps, document=document.text)
+            for _file, document, steps, res in per_file
+        )
+    _emit(results, args, steps=all_steps, text=rendered)
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if any(r.verdict is Verdict.REFUTED for r in results) else EXIT_OK
+
+
+def _latex_counts(results: Sequence[Result]) -> dict[str, int]:
+    return {v.value: sum(1 for r in results if r.verdict is v) for v in Verdict}
+
+
+# ---------------------------------------------------------------------------------------
+# Entry point.
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "latex": cmd_latex,
+    "plot": cmd_plot,
+    "index": cmd_index,
+    "cache": cmd_cache,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``derive`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        return EXIT_INTERRUPTED
+    except (UsageError, _InputError) as exc:
+        _stderr(f"derive {args.command}: error: {exc}")
+        return EXIT_USAGE
+    except ClaimError as exc:
+        _stderr(f"derive {args.command}: error: {exc}")
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # `derive check | head`: the reader left; nothing more to say.
+        sys.stderr.close()
+        return EXIT_FAILED
+    except Exception as exc:
+        if os.environ.get("DERIVE_DEBUG"):
+            raise
+        _stderr(
+            f"derive {args.command}: internal error: {type(exc).__name__}: {exc} — this is a bug in derive; "
+            "please report it with the command you ran (DERIVE_DEBUG=1 shows the traceback)"
+        )
+        return EXIT_INTERNAL

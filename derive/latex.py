@@ -1,0 +1,769 @@
+"""Reading a homework: display math out of Markdown/LaTeX, chains split into checkable steps.
+
+`read_document` finds the display-math blocks (``$$...$$``, ``\\[...\\]``, ``equation``,
+``align``, ``gather``, ``eqnarray``, ``multline``, starred too; inline ``$...$`` only with
+``inline=True``), numbers them from 1, and splits each into steps: a chain
+``a = b \\le c = d`` gives (a, b), (b, c), (c, d). Each step carries a `derive.model.Claim`
+whose sides are `derive.model.LatexSource` fragments: the LaTeX is parsed into sympy later,
+inside a budgeted worker (`derive.parsing.prepare` -> `derive.latex_notation.parse_latex`),
+so reading a document is fast and never runs into hostile input.
+
+Splitting rules (the issue's): ``&`` and ``\\\\`` continue a chain (a row that begins with a
+relation continues from the previous expression; one that begins with ``+``/``-`` continues
+the expression); a block that begins with a relation continues the previous block's chain
+(and one that begins with ``+`` continues its last expression); implication arrows
+(``\\to``, ``\\Rightarrow``, ``\\implies``, ``\\xrightarrow{..}``, ``\\stackrel{..}{\\to}``, ...),
+top-level ``,``/``;`` lists, definitions (``:=``) and ``\\sim``/``\\in`` start independent
+statements; ``\\text{...}`` and ``\\quad`` annotations end the row (what follows is prose); a
+``label:`` before the first relation is dropped. A block without a relation has no step.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from derive.errors import DeriveError, LatexError, Location, UsageError
+from derive.latex_notation import parse_latex
+from derive.model import Claim, LatexSource, Relation
+from derive.symbols import SymbolTable
+
+__all__ = ["Block", "Document", "Step", "load_symbols_file", "read_document", "split_block"]
+
+MAX_DOCUMENT = 8_000_000  # characters; larger inputs are cut and the cut is reported
+
+_DISPLAY_ENVS = ("equation", "align", "gather", "eqnarray", "multline", "flalign", "alignat", "displaymath", "math")
+_INNER_ENVS = ("aligned", "split", "gathered", "alignedat", "multlined")
+_MATRIX_ENVS = ("matrix", "pmatrix", "bmatrix", "vmatrix", "Bmatrix", "Vmatrix", "smallmatrix", "cases", "array")
+_REL_CMDS = {
+    "le": Relation.LE, "leq": Relation.LE, "leqslant": Relation.LE, "ge": Relation.GE, "geq": Relation.GE,
+    "geqslant": Relation.GE, "lt": Relation.LT, "gt": Relation.GT, "approx": Relation.APPROX, "equiv": Relation.EQ,
+}  # fmt: skip
+_REL_CHARS = {"=": Relation.EQ, "<": Relation.LT, ">": Relation.GT, "≤": Relation.LE, "≥": Relation.GE,
+              "≈": Relation.APPROX}  # fmt: skip
+_ARROW_CMDS = frozenset(
+    {
+        "to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow",
+        "leftrightarrow", "Longleftrightarrow", "mapsto", "therefore", "because", "impliedby", "Leftarrow",
+        "leftarrow", "longleftarrow", "Longleftarrow",
+    }
+)  # fmt: skip
+_BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "triangleq", "coloneqq", "defeq", "doteq",
+                         "subset", "subseteq", "ll", "gg", "forall", "exists", "colon"})  # fmt: skip
+_OPERATOR_WORDS = frozenset({"tr", "Tr", "KL", "JS", "det", "log", "exp", "E"})
+_HOSTILE = re.compile(
+    r"\\(input|include|write18|write|immediate|openout|openin|read|def|edef|gdef|xdef|let|newcommand|"
+    r"renewcommand|providecommand|catcode|csname|expandafter|usepackage|special|directlua)(?![A-Za-z])"
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One display-math region: its number (from 1), first and last line, and its LaTeX."""
+
+    index: int
+    line: int
+    end_line: int
+    tex: str
+    kind: str  # "$$", "\\[", an environment name, "inline"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One checkable step ``lhs_tex <relation> rhs_tex`` of a block.
+
+    ``error`` is set when the splitter already knows the step cannot be read (an empty
+    side, a forbidden command); ``claim`` is built anyway, and checking it gives ``error``.
+    """
+
+    block: int
+    index: int
+    line: int
+    lhs_tex: str
+    rhs_tex: str
+    relation: Relation
+    claim: Claim
+    error: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+
+@dataclass(frozen=True)
+class Document:
+    """What `read_document` found: the steps in order, the blocks, and reading problems."""
+
+    file: str | None
+    steps: tuple[Step, ...]
+    blocks: tuple[Block, ...]
+    errors: tuple[str, ...] = ()
+    text: str = field(default="", repr=False)
+    symbols: tuple[tuple[str, str], ...] = ()
+    random: tuple[tuple[str, Any], ...] = ()
+
+
+# ----------------------------------------------------------------------------------------
+# Assumptions: front matter and --symbols files.
+
+
+def _derive_section(data: Any, where: str) -> tuple[dict[str, str], dict[str, Any], list[str]]:
+    errors: list[str] = []
+    if data is None:
+        return {}, {}, errors
+    if not isinstance(data, Mapping):
+        return {}, {}, [f"{where}: expected a mapping with a 'derive:' key"]
+    section = data.get("derive", None) if "derive" in data else None
+    if section is None:
+        return {}, {}, errors
+    if not isinstance(section, Mapping):
+        return {}, {}, [f"{where}: 'derive:' must be a mapping with 'symbols:' and 'random:'"]
+    unknown = sorted(str(k) for k in section if k not in ("symbols", "random"))
+    if unknown:
+        errors.append(f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} (expected symbols, random)")
+    symbols: dict[str, str] = {}
+    random: dict[str, Any] = {}
+    for key, target in (("symbols", symbols), ("random", random)):
+        value = section.get(key) or {}
+        if not isinstance(value, Mapping):
+            errors.append(f"{where}: 'derive: {key}:' must be a mapping of name: value")
+            continue
+        for name, kind in value.items():
+            if not isinstance(kind, (str, int, float)):
+                hint = " (quote values that contain commas: {eps: 'Normal(0, 1)'})" if kind is None else ""
+                errors.append(f"{where}: {key} entry {name!r} must be a string, not {type(kind).__name__}{hint}")
+                continue
+            target[str(name)] = str(kind)
+    return symbols, random, errors
+
+
+def _safe_yaml(text: str) -> Any:
+    return yaml.safe_load(text)
+
+
+def load_symbols_file(path: str | os.PathLike[str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Read a ``--symbols FILE.yaml`` holding ``derive: {symbols: {...}, random: {...}}``.
+
+    A file with a bare ``symbols:``/``random:`` mapping (no ``derive:`` key) is accepted too.
+    Raises `UsageError` when the file cannot be read or has the wrong shape.
+    """
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        msg = f"cannot read symbols file {os.fspath(path)!r}: {exc}"
+        raise UsageError(msg) from exc
+    if isinstance(data, Mapping) and "derive" not in data and ("symbols" in data or "random" in data):
+        data = {"derive": data}
+    symbols, random, errors = _derive_section(data, os.fspath(path))
+    if errors:
+        raise UsageError("; ".join(errors))
+    return symbols, random
+
+
+def _front_matter(text: str, file: str | None) -> tuple[dict[str, str], dict[str, Any], list[str], int]:
+    """Symbols, random variables, errors, and the offset where the body starts."""
+    if not text.startswith("---"):
+        return {}, {}, [], 0
+    m = re.match(r"---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", text, re.DOTALL | re.MULTILINE)
+    if m is None:
+        return {}, {}, [], 0
+    where = f"{file or '<input>'}:1 (front matter)"
+    try:
+        data = _safe_yaml(m.group(1))
+    except Exception as exc:  # yaml.YAMLError and friends: report, keep reading the math
+        return {}, {}, [f"{where}: unreadable YAML: {str(exc).splitlines()[0]}"], m.end()
+    symbols, random, errors = _derive_section(data, where)
+    return symbols, random, errors, m.end()
+
+
+# ----------------------------------------------------------------------------------------
+# Finding the math.
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> str:
+    """Blank out regions (keeping newlines) so offsets and line numbers stay valid."""
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.DOTALL | re.MULTILINE)
+_TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_ONLY_INLINE = re.compile(r"[ \t,;.]*(\$[^$\n]+\$[ \t,;.]*)+")
+
+
+@dataclass
+class _Piece:
+    text: str
+    offset: int  # where ``text`` starts in the document
+
+
+@dataclass
+class _RawBlock:
+    kind: str
+    pieces: list[_Piece]
+    start: int
+    end: int
+
+
+def _find_blocks(text: str, *, inline: bool, tex: bool, errors: list[str], line_of: Any) -> list[_RawBlock]:
+    scan = _mask(text, _FENCE)
+    if tex:
+        scan = _mask(scan, _TEX_COMMENT)
+    scan = scan.replace("\\$", "  ")
+    env_open = re.compile(r"\\begin\{(" + "|".join(_DISPLAY_ENVS) + r")(\*?)\}")
+    blocks: list[_RawBlock] = []
+    i, n = 0, len(scan)
+    while i < n:
+        j = scan.find("$", i)
+        k = scan.find("\\[", i)
+        m = env_open.search(scan, i)
+        candidates = [p for p in (j, k, m.start() if m else -1) if p >= 0]
+        if not candidates:
+            break
+        start = min(candidates)
+        if start == j and scan.startswith("$$", j):
+            close = scan.find("$$", j + 2)
+            if close < 0:
+                errors.append(f"line {line_of(j)}: '$$' is never closed; the rest of the file is not read as math")
+                break
+            blocks.append(_RawBlock("$$", [_Piece(text[j + 2 : close], j + 2)], j, close + 2))
+            i = close + 2
+            i = _absorb_inline_lines(text, scan, i, blocks[-1])
+        elif start == j:
+            close = scan.find("$", j + 1)
+            if close < 0:
+                errors.append(f"line {line_of(j)}: '$' is never closed")
+                break
+            if inline:
+                blocks.append(_RawBlock("inline", [_Piece(text[j + 1 : close], j + 1)], j, close + 1))
+            i = close + 1
+        elif start == k:
+            close = scan.find("\\]", k + 2)
+            if close < 0:
+                errors.append(f"line {line_of(k)}: '\\[' is never closed")
+                break
+            blocks.append(_RawBlock("\\[", [_Piece(text[k + 2 : close], k + 2)], k, close + 2))
+            i = close + 2
+        else:
+            assert m is not None
+            name = m.group(1) + m.group(2)
+            end_tag = f"\\end{{{name}}}"
+            close = scan.find(end_tag, m.end())
+            if close < 0:
+                errors.append(f"line {line_of(m.start())}: \\begin{{{name}}} is never closed")
+                break
+            blocks.append(_RawBlock(name, [_Piece(text[m.end() : close], m.end())], m.start(), close + len(end_tag)))
+            i = close + len(end_tag)
+    return blocks
+
+
+def _absorb_inline_lines(text: str, scan: str, i: int, block: _RawBlock) -> int:
+    """Lines right after a ``$$`` block made only of ``$...$`` pieces belong to it.
+
+    PDF-to-text conversions (the seed homework) break ``$$z = B^T x, \\hat{x} = Bz$$`` into
+    a display block and a line ``, $\\hat{x} = Bz$``; such lines (blank lines between are
+    allowed) are read as more list items of the block. Returns where scanning resumes.
+    """
+    line_end = scan.find("\n", i)
+    if line_end < 0 or scan[i:line_end].strip():
+        return i  # something else follows on the closing line
+    pos = line_end + 1
+    resume = i
+    while pos < len(scan):
+        le = scan.find("\n", pos)
+        le = len(scan) if le < 0 else le
+        line = scan[pos:le]
+        if not line.strip():
+            pos = le + 1
+            continue
+        if "$$" in line or not _ONLY_INLINE.fullmatch(line.rstrip()):
+            break
+        for m in re.finditer(r"\$([^$\n]+)\$", line):
+            block.pieces.append(_Piece(text[pos + m.start(1) : pos + m.end(1)], pos + m.start(1)))
+        block.end = resume = le
+        pos = le + 1
+    return resume
+
+
+# ----------------------------------------------------------------------------------------
+# Splitting a block into statements and chains.
+
+
+_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\s+|.", re.DOTALL)
+
+
+@dataclass
+class _Sep:
+    kind: str  # "rel", "list", "row", "drop"
+    relation: Relation | None
+    start: int
+    end: int
+
+
+def _group_end(text: str, i: int) -> int:
+    """Given ``text[i] == '{'``, the index just after its matching ``}`` (or len(text))."""
+    depth = 0
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return len(text)
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - one linear pass, one state
+    """Top-level separators of a block's LaTeX, and whether its brackets balance."""
+    seps: list[_Sep] = []
+    depth = 0
+    balanced = True
+    i, n = 0, len(tex)
+    while i < n:
+        m = _TOKEN.match(tex, i)
+        assert m is not None
+        tok, start = m.group(), i
+        i = m.end()
+        if tok.isspace():
+            continue
+        if tok in ("\\left", "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\biggl", "\\biggr"):
+            depth += 1 if tok in ("\\left", "\\bigl", "\\Bigl", "\\biggl") else -1
+            j = _skip_space(tex, i)
+            d = _TOKEN.match(tex, j) if j < n else None
+            if d is not None:
+                i = d.end()  # the delimiter belongs to \left / \right
+            continue
+        if tok in ("{", "(", "[", "\\{"):
+            depth += 1
+            continue
+        if tok in ("}", ")", "]", "\\}"):
+            depth -= 1
+            if depth < 0:
+                balanced, depth = False, 0
+            continue
+        if tok in ("\\begin", "\\end"):
+            j = _skip_space(tex, i)
+            if j < n and tex[j] == "{":
+                end = _group_end(tex, j)
+                name = tex[j + 1 : end - 1].strip().rstrip("*")
+                if name in _INNER_ENVS or name in _DISPLAY_ENVS:
+                    seps.append(_Sep("ignore", None, start, end))
+                elif tok == "\\begin":
+                    depth += 1
+                else:
+                    depth -= 1
+                i = end
+            continue
+        if depth > 0:
+            continue
+        if tok == "&":
+            seps.append(_Sep("ignore", None, start, i))
+        elif tok == "\\\\":
+            j = _skip_space(tex, i)
+            if j < n and tex[j] == "[":  # \\[2pt]
+                close = tex.find("]", j)
+                i = close + 1 if close > 0 else i
+            seps.append(_Sep("row", None, start, i))
+        elif tok in _REL_CHARS:
+            relation = _REL_CHARS[tok]
+            if tok in "<>" and i < n and tex[i] == "=":
+                relation, i = (Relation.LE if tok == "<" else Relation.GE), i + 1
+            seps.append(_Sep("rel", relation, start, i))
+        elif tok == ":":
+            if i < n and tex[i] == "=":
+                seps.append(_Sep("list", None, start, i + 1))  # a definition
+                i += 1
+            else:
+                seps.append(_Sep("label", None, start, i))
+        elif tok in (",", ";"):
+            seps.append(_Sep("list", None, start, i))
+        elif tok.startswith("\\") and tok[1:] in _REL_CMDS:
+            seps.append(_Sep("rel", _REL_CMDS[tok[1:]], start, i))
+        elif tok.startswith("\\") and tok[1:] in _ARROW_CMDS:
+            seps.append(_Sep("list", None, start, i))
+        elif tok in ("\\xrightarrow", "\\xleftarrow", "\\xRightarrow", "\\xLongrightarrow"):
+            j = _skip_space(tex, i)
+            if j < n and tex[j] == "[":
+                close = tex.find("]", j)
+                j = _skip_space(tex, close + 1 if close > 0 else j)
+            if j < n and tex[j] == "{":
+                j = _group_end(tex, j)
+            seps.append(_Sep("list", None, start, j))
+            i = j
+        elif tok in ("\\stackrel", "\\overset", "\\underset"):
+            j = _skip_space(tex, i)
+            first_end = _group_end(tex, j) if j < n and tex[j] == "{" else j + 1
+            k = _skip_space(tex, first_end)
+            second_end = _group_end(tex, k) if k < n and tex[k] == "{" else k + 1
+            base = tex[k:second_end].strip("{} \t\n")
+            rel = _REL_CHARS.get(base) or _REL_CMDS.get(base.lstrip("\\"))
+            seps.append(_Sep("rel", rel, start, second_end) if rel else _Sep("list", None, start, second_end))
+            i = second_end
+        elif tok in ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext"):
+            j = _skip_space(tex, i)
+            end = _group_end(tex, j) if j < n and tex[j] == "{" else j
+            word = tex[j + 1 : end - 1].strip() if end > j else ""
+            if tok == "\\text" and word in _OPERATOR_WORDS:
+                i = end
+                continue
+            seps.append(_Sep("drop", None, start, end))
+            i = end
+        elif tok in ("\\quad", "\\qquad"):
+            if seps and seps[-1].kind == "list" and not tex[seps[-1].end : start].strip():
+                # "a = b, \\quad c = d": spacing inside a list, not an annotation
+                seps.append(_Sep("ignore", None, start, i))
+                continue
+            seps.append(_Sep("drop", None, start, i))
+        elif tok.startswith("\\") and tok[1:] in _BREAK_CMDS:
+            seps.append(_Sep("list", None, start, i))
+        elif tok in ("\\tag", "\\label"):
+            j = _skip_space(tex, i)
+            end = _group_end(tex, j) if j < n and tex[j] == "{" else j
+            seps.append(_Sep("ignore", None, start, end))
+            i = end
+    if depth != 0:
+        balanced = False
+    return seps, balanced
+
+
+@dataclass
+class _Expr:
+    parts: list[tuple[int, int]]  # (start, end) offsets in the document
+
+    def text(self, doc: str) -> str:
+        raw = " ".join(doc[a:b] for a, b in self.parts)
+        raw = " ".join(raw.split())
+        if raw.endswith(".") and not raw.endswith("\\."):
+            raw = raw[:-1].rstrip()
+        return raw
+
+
+@dataclass
+class _Rel:
+    relation: Relation
+    offset: int
+    block: int
+
+
+@dataclass
+class _Chain:
+    exprs: list[_Expr] = field(default_factory=list)
+    rels: list[_Rel] = field(default_factory=list)
+
+
+def _first_token(tex: str, start: int, end: int) -> str:
+    j = start
+    while j < end:
+        m = _TOKEN.match(tex, j)
+        assert m is not None
+        tok = m.group()
+        if tok in ("\\begin", "\\end"):
+            k = _skip_space(tex, m.end())
+            j = _group_end(tex, k) if k < end and tex[k] == "{" else m.end()
+            continue
+        if not tok.isspace() and tok != "&" and tok not in ("\\left", "\\right", "\\big", "\\Big"):
+            return tok
+        j = m.end()
+    return ""
+
+
+def _starts_with_relation(tok: str) -> bool:
+    return tok in _REL_CHARS or (tok.startswith("\\") and tok[1:] in _REL_CMDS) or tok == "\\stackrel"
+
+
+class _Splitter:
+    """Walks the blocks in order, keeping the open chain across rows and blocks."""
+
+    def __init__(self, doc: str) -> None:
+        self.doc = doc
+        self.chains: list[_Chain] = []
+        self.chain: _Chain | None = None
+        self.block_errors: dict[int, str] = {}
+
+    def close(self) -> None:
+        if self.chain is not None and (self.chain.rels or self.chain.exprs):
+            self.chains.append(self.chain)
+        self.chain = None
+
+    def new_chain(self, start: int) -> None:
+        self.close()
+        self.chain = _Chain([_Expr([])], [])
+        self._cursor = start
+
+    def extend(self, start: int, end: int) -> None:
+        if self.chain is None:
+            self.new_chain(start)
+        assert self.chain is not None
+        if end > start:
+            self.chain.exprs[-1].parts.append((start, end))
+
+    def piece(self, piece: _Piece, block: int, first: bool) -> None:
+        tex = piece.text
+        seps, balanced = _scan_separators(tex)
+        if not balanced:
+            self.block_errors[block] = "unbalanced braces or brackets in this block"
+        lead = _first_token(tex, 0, len(tex))
+        base = piece.offset
+        if first and lead == "+" and self.chain is not None and self.chain.exprs[-1].parts:
+            pass  # "+ ..." continues the previous block's last expression
+        elif _starts_with_relation(lead) and self.chain is not None and first:
+            pass  # "= ..." continues the previous block's chain
+        else:
+            self.new_chain(base)
+        cursor = 0
+        k = 0
+        while k < len(seps):
+            sep = seps[k]
+            self.extend(base + cursor, base + sep.start)
+            cursor = sep.end
+            if sep.kind == "rel":
+                assert self.chain is not None and sep.relation is not None
+                self.chain.rels.append(_Rel(sep.relation, base + sep.start, block))
+                self.chain.exprs.append(_Expr([]))
+            elif sep.kind == "list":
+                self.close()
+            elif sep.kind == "label":
+                assert self.chain is not None
+                if not self.chain.rels:
+                    self.chain.exprs[-1].parts.clear()  # "itr 1: (1,1) = 1": the label is not maths
+                else:
+                    self.close()
+            elif sep.kind == "drop":
+                # prose follows an annotation: skip to the end of the row
+                while k + 1 < len(seps) and seps[k + 1].kind != "row":
+                    k += 1
+                nxt = seps[k + 1].start if k + 1 < len(seps) else len(tex)
+                cursor = nxt
+            elif sep.kind == "row":
+                lead = _first_token(tex, sep.end, len(tex))
+                if not (_starts_with_relation(lead) or lead in ("+", "-", "\\cdot", "\\times")):
+                    self.close()
+            k += 1
+        self.extend(base + cursor, base + len(tex))
+
+    def steps(self) -> list[tuple[_Rel, str, str]]:
+        self.close()
+        out: list[tuple[_Rel, str, str]] = []
+        for chain in self.chains:
+            for k, rel in enumerate(chain.rels):
+                lhs = chain.exprs[k].text(self.doc)
+                rhs = chain.exprs[k + 1].text(self.doc) if k + 1 < len(chain.exprs) else ""
+                out.append((rel, lhs, rhs))
+        out.sort(key=lambda item: item[0].offset)
+        return out
+
+
+def split_block(tex: str) -> list[tuple[str, Relation, str]]:
+    """The steps of one block of LaTeX, as (lhs, relation, rhs) text triples.
+
+    >>> split_block(r"a = b \\le c")
+    [('a', <Relation.EQ: '=='>, 'b'), ('b', <Relation.LE: '<='>, 'c')]
+    """
+    s = _Splitter(tex)
+    s.piece(_Piece(tex, 0), 1, first=False)
+    return [(lhs, rel.relation, rhs) for rel, lhs, rhs in s.steps()]
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def _read_source(source: Any, path: str | None) -> tuple[str, str | None, list[str]]:
+    errors: list[str] = []
+    data: bytes | str
+    file = path
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "\n" not in source and len(source) < 4096 and _is_file(source)
+    ):
+        file = path or os.fspath(source)
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            msg = f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}"
+            raise UsageError(msg) from exc
+    else:
+        data = source
+    if isinstance(data, bytes):
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        if bad:
+            first = text.index("\ufffd")
+            line = text.count("\n", 0, first) + 1
+            errors.append(f"line {line}: the file is not valid UTF-8 ({bad} byte sequence(s) replaced by U+FFFD)")
+    elif isinstance(data, str):
+        text = data
+    else:
+        msg = f"read_document takes text, bytes or a path, not {type(source).__name__}"
+        raise UsageError(msg)
+    if len(text) > MAX_DOCUMENT:
+        errors.append(f"the document has {len(text)} characters; only the first {MAX_DOCUMENT} are read")
+        text = text[:MAX_DOCUMENT]
+    return text, file, errors
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def read_document(
+    source: str | bytes | os.PathLike[str],
+    *,
+    symbols: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    inline: bool = False,
+    path: str | None = None,
+) -> Document:
+    """Read a Markdown/LaTeX homework into blocks and steps (no LaTeX is parsed here).
+
+    ``source`` is the text (str or bytes) or a path to the file. ``symbols`` adds to the
+    front matter's assumptions and wins over it: a mapping ``{name: kind}``, a mapping with
+    a ``derive:`` key, or a path to a YAML file holding ``derive: {symbols:, random:}``.
+    ``path`` names the file in locations when ``source`` is text. Never raises for bad
+    content (non-UTF-8 bytes, unclosed math, hostile commands): those go to ``errors`` and
+    to the affected steps. Raises `UsageError` only when a path cannot be read.
+
+    >>> doc = read_document("$$a = b = c$$")
+    >>> [(s.block, s.index, s.lhs_tex, s.rhs_tex) for s in doc.steps]
+    [(1, 1, 'a', 'b'), (1, 2, 'b', 'c')]
+    """
+    text, file, errors = _read_source(source, path)
+
+    def line_of(offset: int) -> int:
+        return text.count("\n", 0, offset) + 1
+
+    fm_symbols, fm_random, fm_errors, body = _front_matter(text, file)
+    errors.extend(fm_errors)
+    cli_symbols: dict[str, str] = {}
+    cli_random: dict[str, Any] = {}
+    if isinstance(symbols, (str, os.PathLike)):
+        cli_symbols, cli_random = load_symbols_file(symbols)
+    elif isinstance(symbols, Mapping):
+        if "derive" in symbols:
+            cli_symbols, cli_random, more = _derive_section(symbols, "symbols")
+            errors.extend(more)
+        else:
+            cli_symbols = {str(k): str(v) for k, v in symbols.items()}
+    merged_symbols = {**fm_symbols, **cli_symbols}
+    merged_random = {**fm_random, **cli_random}
+    for m in _HOSTILE.finditer(text):
+        errors.append(
+            f"line {line_of(m.start())}: \\{m.group(1)} is ignored (derive never reads files, runs programs "
+            "or expands macros)"
+        )
+    tex_mode = bool(file and file.endswith((".tex", ".ltx"))) or "\\begin{document}" in text
+    masked = (" " * body) + text[body:]
+    raw_blocks = _find_blocks(masked, inline=inline, tex=tex_mode, errors=errors, line_of=line_of)
+    # _find_blocks slices pieces from the masked text; take them from the real text instead
+    for rb in raw_blocks:
+        for p in rb.pieces:
+            p.text = text[p.offset : p.offset + len(p.text)]
+
+    splitter = _Splitter(text)
+    blocks: list[Block] = []
+    offsets: list[tuple[int, int]] = []
+    for number, rb in enumerate(raw_blocks, start=1):
+        tex_joined = ", ".join(p.text.strip() for p in rb.pieces)
+        blocks.append(Block(number, line_of(rb.start), line_of(rb.end), tex_joined, rb.kind))
+        offsets.append((rb.start, rb.end))
+        for k, piece in enumerate(rb.pieces):
+            splitter.piece(piece, number, first=(k == 0))
+
+    steps: list[Step] = []
+    per_block: dict[int, int] = {}
+    sym_items = tuple(sorted(merged_symbols.items()))
+    rnd_items = tuple(merged_random.items())
+    for rel, lhs, rhs in splitter.steps():
+        per_block[rel.block] = per_block.get(rel.block, 0) + 1
+        index = per_block[rel.block]
+        line = line_of(rel.offset)
+        error = _step_error(lhs, rhs, splitter.block_errors.get(rel.block))
+        op = {"==": "=", "~=": "≈"}.get(rel.relation.value, rel.relation.value)
+        step_random = rnd_items
+        if error is None:
+            extra = _subscript_random((lhs, rhs), merged_symbols, merged_random)
+            step_random = rnd_items + tuple(extra.items())
+        claim = Claim(
+            id=f"block {rel.block}, step {index}",
+            lhs=LatexSource(lhs),
+            rhs=LatexSource(rhs),
+            relation=rel.relation,
+            symbols=sym_items,
+            random=step_random,
+            statement=f"{lhs} {op} {rhs}",
+            source=f"{file or '<input>'}, block {rel.block}",
+            tags=("latex",),
+            where=Location(file, line),
+        )
+        steps.append(Step(rel.block, index, line, lhs, rhs, rel.relation, claim, error))
+    return Document(file, tuple(steps), tuple(blocks), tuple(errors), text, sym_items, rnd_items)
+
+
+_EXPECTATION_SUB = re.compile(
+    r"(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|(?<![A-Za-z\\])E|\\(?:operatorname|mathrm)\{E\})\s*_\s*\{"
+)
+
+
+def _subscript_random(
+    sides: tuple[str, str], symbols: Mapping[str, str], declared: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Random variables named in ``E_{x \\sim D}`` subscripts, for the claim's ``random``.
+
+    Only the short subscript is read here (parsing of the sides happens in the worker); a
+    subscript that cannot be read is skipped, and the worker reports it with the side.
+    """
+    found: dict[str, Any] = {}
+    for side in sides:
+        if "\\sim" not in side:
+            continue
+        for m in _EXPECTATION_SUB.finditer(side):
+            end = _group_end(side, m.end() - 1)
+            content = side[m.end() : end - 1]
+            if "\\sim" not in content or len(content) > 500:
+                continue
+            try:
+                table = SymbolTable(symbols)
+                parse_latex(f"\\mathbb{{E}}_{{{content}}}[1]", table, random=found)
+            except (DeriveError, RecursionError, MemoryError):
+                continue
+    return {name: dist for name, dist in found.items() if name not in declared}
+
+
+def _step_error(lhs: str, rhs: str, block_error: str | None) -> str | None:
+    if not lhs:
+        return "nothing before the relation (a chain cannot start with a relation here)"
+    if not rhs:
+        return "nothing after the relation"
+    for side in (lhs, rhs):
+        m = _HOSTILE.search(side)
+        if m:
+            return str(
+                LatexError(f"\\{m.group(1)} is not allowed in a step (derive never reads files or runs programs)")
+            )
+    if block_error and (_unbalanced(lhs) or _unbalanced(rhs)):
+        return f"{block_error}: {lhs if _unbalanced(lhs) else rhs!r}"
+    return None
+
+
+def _unbalanced(tex: str) -> bool:
+    _seps, balanced = _scan_separators(tex)
+    return not balanced

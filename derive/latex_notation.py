@@ -1,0 +1,1383 @@
+"""The machine-learning notation profile: one LaTeX fragment (a side of a step) -> sympy.
+
+derive reads LaTeX with its own small recursive-descent parser rather than a general
+LaTeX-to-sympy converter (see /tmp/readme/latex-parser-choice.md for the comparison with
+latex2sympy2 and latex2sympy2-extended): ML texts need ``\\log`` to be natural, ``\\sigma(a)``
+to be the sigmoid, ``|\\Sigma|`` to be a determinant, ``E_{x\\sim\\mathcal{N}(\\mu,\\sigma^2)}[...]``
+to be an expectation with its random variable, and transposes of declared vectors to
+survive; and input is untrusted, so nothing here evaluates text.
+
+Every name comes from the `SymbolTable` (so declared kinds, matrices included, apply).
+Names: a command loses its backslash and subscripts join with ``_`` (``\\Sigma_1`` is
+``Sigma_1``, ``p_{data}`` is ``p_data``, ``\\hat{x}`` is ``x_hat``, ``D^*`` is ``D_star``).
+Unknown functions (``p(x)``, ``q_\\phi(z|x)``) become undefined sympy functions; expectations
+over a distribution derive cannot name (``\\mathbb{E}_p[...]``) become an opaque function
+``E_p(...)``, which no tier can evaluate, so such steps end undecided rather than wrong.
+
+Random variables found in ``E_{x\\sim D}[...]`` subscripts are declared in the table and
+reported through `random_variables(table)` (and the optional ``random`` mapping argument),
+so that the caller can put them into `derive.model.Problem.random`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+from sympy import S
+
+from derive.distributions import (
+    Bernoulli,
+    Beta,
+    Categorical,
+    Distribution,
+    Exponential,
+    Gamma,
+    Gumbel,
+    MultivariateNormal,
+    Normal,
+    Uniform,
+)
+from derive.errors import DeriveError, LatexError
+from derive.functions import JS, KL, Expectation, sigmoid
+from derive.symbols import SymbolKind, SymbolTable
+
+__all__ = ["HOSTILE_COMMANDS", "MAX_DEPTH", "MAX_LENGTH", "parse_latex", "random_variables"]
+
+#: Longest fragment read; longer input is rejected at once (a side is rarely over 2 000 chars).
+MAX_LENGTH = 20_000
+#: Deepest nesting of braces, brackets and parentheses.
+MAX_DEPTH = 60
+_MAX_TOKENS = 3_000
+_MAX_DIGITS = 200
+_MAX_EXPONENT = 10_000
+_MAX_ORDER = 20
+_EXPLICIT_INVERSE = 3  # explicit symbolic inverses up to this size; larger stay Inverse(M)
+
+#: Commands that read files, run programs or redefine the language: always refused.
+HOSTILE_COMMANDS = frozenset(
+    {
+        "input", "include", "includeonly", "InputIfFileExists", "write", "write18", "immediate", "openout",
+        "openin", "read", "readline", "closeout", "closein", "def", "edef", "gdef", "xdef", "let", "futurelet",
+        "newcommand", "renewcommand", "providecommand", "DeclareMathOperator", "newenvironment",
+        "renewenvironment", "catcode", "csname", "endcsname", "expandafter", "usepackage", "RequirePackage",
+        "documentclass", "makeatletter", "makeatother", "special", "directlua", "luaexec", "pdfshellescape",
+        "ShellEscape", "loop", "repeat", "jobname", "verbatiminput", "lstinputlisting", "import", "subimport",
+    }
+)  # fmt: skip
+
+# Spacing and sizing commands carry no mathematics.
+_IGNORED = frozenset(
+    {
+        ",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "limits",
+        "nolimits", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl",
+        "Biggr", "bigm", "Bigm", "left", "right", "middle", "enspace", "thinspace", "medspace", "thickspace",
+        "negthinspace", "mathstrut", "strut", "nonumber", "notag", "allowbreak",
+    }
+)  # fmt: skip
+
+_GREEK = frozenset(
+    {
+        "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
+        "kappa", "lambda", "mu", "nu", "xi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi",
+        "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
+        "Phi", "Psi", "Omega", "ell",
+    }
+)  # fmt: skip
+
+_FONTS = frozenset(
+    {
+        "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathbb", "mathcal", "mathfrak", "mathscr",
+        "boldsymbol", "bm", "pmb", "operatorname", "text", "textrm", "textit", "textbf", "textsf", "mbox",
+        "rm", "bf", "it", "mathnormal", "mathop",
+    }
+)  # fmt: skip
+_ACCENTS = {
+    "hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde",
+    "dot": "dot", "ddot": "ddot", "check": "check", "breve": "breve", "vec": "", "underline": "",
+}  # fmt: skip
+_FUNCS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "log": sympy.log, "ln": sympy.log, "exp": sympy.exp, "sin": sympy.sin, "cos": sympy.cos,
+    "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "arctan": sympy.atan,
+    "arcsin": sympy.asin, "arccos": sympy.acos, "erf": sympy.erf, "sgn": sympy.sign, "sign": sympy.sign,
+    "softplus": lambda x: sympy.log(1 + sympy.exp(x)), "sigmoid": sigmoid,
+}  # fmt: skip
+#: Letter runs read as one word when written without a backslash (``exp(x)``, ``tr\{A\}``, ``KL(p||q)``).
+_WORDS = frozenset({"exp", "log", "ln", "tr", "Tr", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid"})
+_TRACE = frozenset({"tr", "Tr", "trace", "Trace"})
+_KL_NAMES = {"KL": KL, "D_KL": KL, "JS": JS, "D_JS": JS, "JSD": JS, "D_JSD": JS}
+_DISTS: dict[str, type[Distribution]] = {
+    "N": Normal, "Normal": Normal, "Gaussian": Normal, "U": Uniform, "Uniform": Uniform, "Unif": Uniform,
+    "Bern": Bernoulli, "Bernoulli": Bernoulli, "Exp": Exponential, "Exponential": Exponential,
+    "Gumbel": Gumbel, "Beta": Beta, "Gamma": Gamma, "Cat": Categorical, "Categorical": Categorical,
+}  # fmt: skip
+#: Base letters that conventionally name functions: ``p(x)`` is an application, ``a(b+c)`` a product.
+_FUNCTION_LETTERS = frozenset("fghpqrDFGLVPQJ") | {"phi", "psi", "varphi", "gamma", "pi_theta", "ell"}
+_RELATIONS = frozenset({"le", "leq", "ge", "geq", "ne", "neq", "approx", "leqslant", "geqslant", "equiv", "sim"})
+_ARROWS = frozenset(
+    {"to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow"}
+)
+_MULTIPLY = frozenset({"cdot", "times", "ast", "cdotp"})
+_ROUTINES = frozenset({"sum", "prod", "int", "lim", "frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom"})
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # "cmd", "letter", "word", "num", "sym", "end"
+    text: str
+    pos: int
+
+    def __repr__(self) -> str:
+        return ("\\" if self.kind == "cmd" else "") + self.text
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
+_LETTERS = re.compile(r"[A-Za-z]+")
+_UNICODE_REL = {"≤": "<=", "≥": ">=", "≈": "~=", "≠": "!=", "·": "*", "×": "*", "−": "-", "∞": "oo"}
+
+
+def _fail(text: str, why: str) -> LatexError:
+    short = text if len(text) <= 80 else text[:77] + "..."
+    return LatexError(f"cannot read LaTeX {short!r}: {why}", fragment=text)
+
+
+def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the characters keeps it linear
+    toks: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace() or c == "~":
+            i += 1
+            continue
+        if c == "\\":
+            m = _COMMAND.match(text, i)
+            if m is None:  # a lone backslash at the end
+                raise _fail(text, "a lone backslash at the end")
+            name = m.group(1)
+            i = m.end()
+            if name == "write" and text.startswith("18", i):
+                name = "write18"
+            if name in HOSTILE_COMMANDS:
+                raise _fail(
+                    text, f"\\{name} is not allowed (derive never reads files, runs programs or defines macros)"
+                )
+            if name in _IGNORED:
+                if name in ("left", "right", "middle", "bigl", "bigr", "Bigl", "Bigr") and i < n and text[i] == ".":
+                    i += 1  # \left. is an invisible delimiter
+                continue
+            if name in ("{", "}"):
+                toks.append(_Tok("sym", "\\" + name, m.start()))
+            elif name == "|":
+                toks.append(_Tok("sym", "‖", m.start()))
+            elif name in ("lbrace", "rbrace", "lbrack", "rbrack", "langle", "rangle", "lvert", "rvert", "vert"):
+                mapped = {"lbrace": "\\{", "rbrace": "\\}", "lbrack": "[", "rbrack": "]", "langle": "(",
+                          "rangle": ")"}.get(name, "|")  # fmt: skip
+                toks.append(_Tok("sym", mapped, m.start()))
+            elif name in ("lVert", "rVert", "Vert", "parallel"):
+                toks.append(_Tok("sym", "‖", m.start()))
+            else:
+                toks.append(_Tok("cmd", name, m.start()))
+            continue
+        if c.isdigit():
+            m = _NUMBER.match(text, i)
+            assert m is not None
+            if len(m.group()) > _MAX_DIGITS:
+                raise _fail(text, f"a number with more than {_MAX_DIGITS} digits")
+            toks.append(_Tok("num", m.group(), i))
+            i = m.end()
+            continue
+        if "A" <= c <= "z" and c.isalpha():
+            m = _LETTERS.match(text, i)
+            assert m is not None
+            run = m.group()
+            if run in _WORDS:
+                toks.append(_Tok("word", run, i))
+            else:
+                toks.extend(_Tok("letter", ch, i + k) for k, ch in enumerate(run))
+            i = m.end()
+            continue
+        if c in _UNICODE_REL:
+            mapped = _UNICODE_REL[c]
+            toks.append(_Tok("cmd", "infty", i) if mapped == "oo" else _Tok("sym", mapped, i))
+            i += 1
+            continue
+        if c.isalpha():  # a Greek letter typed directly, or another script's letter
+            uname = unicodedata.name(c, "")
+            if uname.startswith("GREEK"):
+                word = uname.split()[-1].lower()
+                word = word.capitalize() if "CAPITAL" in uname else word
+                toks.append(_Tok("cmd", word, i))
+            else:
+                toks.append(_Tok("letter", c, i))
+            i += 1
+            continue
+        if c in "+-*/^_()[]{}|,;:!'=<>&.":
+            toks.append(_Tok("sym", c, i))
+            i += 1
+            continue
+        raise _fail(text, f"unexpected character {c!r} at column {i}")
+    depth = 0
+    for t in toks:
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _fail(text, f"brackets nested more than {MAX_DEPTH} deep")
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            depth -= 1
+    if len(toks) > _MAX_TOKENS:
+        raise _fail(text, f"more than {_MAX_TOKENS} tokens")
+    return toks
+
+
+# ----------------------------------------------------------------------------------------
+# Shape-aware arithmetic: ML texts treat 1x1 matrices as scalars (x^T A x).
+
+
+def _is_matrix(x: object) -> bool:
+    return isinstance(x, (sympy.MatrixBase, sympy.MatrixExpr))
+
+
+def _scalar(x: Any) -> Any:
+    if _is_matrix(x) and x.shape == (1, 1):
+        return x[0, 0]
+    return x
+
+
+def _shape(x: Any) -> str:
+    return "x".join(str(d) for d in x.shape)
+
+
+class _Arith:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def add(self, a: Any, b: Any) -> Any:
+        if _is_matrix(a) and _is_matrix(b) and a.shape == b.shape:
+            return a + b
+        a, b = _scalar(a), _scalar(b)
+        if _is_matrix(a) or _is_matrix(b):
+            what = f"{_shape(a)} matrix" if _is_matrix(a) else "scalar"
+            other = f"{_shape(b)} matrix" if _is_matrix(b) else "scalar"
+            raise _fail(self.text, f"cannot add a {what} and a {other}")
+        return a + b
+
+    def mul(self, a: Any, b: Any) -> Any:
+        if _is_matrix(a) and _is_matrix(b):
+            if a.shape[1] == b.shape[0]:
+                return a * b
+            if a.shape == (1, 1) or b.shape == (1, 1):
+                return _scalar(a) * _scalar(b)
+            raise _fail(self.text, f"cannot multiply a {_shape(a)} matrix by a {_shape(b)} matrix")
+        return a * b
+
+    def div(self, a: Any, b: Any) -> Any:
+        b = _scalar(b)
+        if _is_matrix(b):
+            raise _fail(self.text, f"cannot divide by a {_shape(b)} matrix")
+        return a / b
+
+    def power(self, a: Any, b: Any) -> Any:
+        a, b = _scalar(a), _scalar(b)
+        if _is_matrix(b):
+            raise _fail(self.text, "a matrix exponent")
+        if _is_matrix(a):
+            if a.shape[0] != a.shape[1]:
+                raise _fail(self.text, f"a power of a non-square {_shape(a)} matrix")
+            if b == -1:
+                return self.inverse(a)
+            if b.is_Integer and 0 <= int(b) <= 12:
+                return a ** int(b)
+            raise _fail(self.text, f"the matrix power {b} (only integers 0..12 and -1)")
+        if b.is_number and not (b.is_Number and abs(b) <= _MAX_EXPONENT):
+            # never compute 10^(10^10) or a power tower while reading; the engine decides under budget
+            return sympy.Pow(a, b, evaluate=False)
+        return a**b
+
+    def inverse(self, a: Any) -> Any:
+        a = _scalar(a)
+        if not _is_matrix(a):
+            return 1 / a
+        if isinstance(a, sympy.MatrixBase) and a.shape[0] <= _EXPLICIT_INVERSE:
+            return sympy.ImmutableMatrix(a.inv())
+        return sympy.Inverse(a)
+
+    def apply(self, name: str, f: Callable[[Any], Any], x: Any) -> Any:
+        x = _scalar(x)
+        if _is_matrix(x):
+            raise _fail(self.text, f"{name} of a {_shape(x)} matrix")
+        return f(x)
+
+
+def _transpose(x: Any) -> Any:
+    return x.T if _is_matrix(x) else x
+
+
+def _trace(x: Any) -> Any:
+    if isinstance(x, sympy.MatrixBase):
+        return x.trace()
+    if isinstance(x, sympy.MatrixExpr):
+        return sympy.Trace(x).doit()
+    return x  # the trace of a scalar is the scalar
+
+
+def _det(x: Any) -> Any:
+    if isinstance(x, sympy.MatrixBase):
+        return x.det()
+    if isinstance(x, sympy.MatrixExpr):
+        return sympy.Determinant(x).doit()
+    return sympy.Abs(x)
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def random_variables(table: SymbolTable) -> dict[str, Distribution]:
+    """The random variables `parse_latex` found in ``E_{x\\sim D}[...]`` subscripts of ``table``.
+
+    Names map to `derive.distributions` objects; each name is declared in the table (a
+    vector of the right size for a multivariate normal).
+    """
+    found = getattr(table, "_latex_random", None)
+    return dict(found) if found else {}
+
+
+def parse_latex(text: str, table: SymbolTable, *, random: MutableMapping[str, Any] | None = None) -> sympy.Basic:
+    """Read one side of a step written in LaTeX under the ML notation profile.
+
+    ``random``, when given, receives the random variables found in expectation subscripts
+    (name -> distribution), and names already in it count as random variables for
+    ``E_x[...]``. Raises `LatexError` (with ``fragment`` set) for anything it cannot read,
+    including file and shell commands, which it never executes.
+
+    >>> t = SymbolTable({"a": "real"})
+    >>> parse_latex(r"\\frac{\\partial}{\\partial a}\\log(1-\\sigma(a))", t)
+    Derivative(log(1 - sigmoid(a)), a)
+    """
+    if not isinstance(text, str):
+        raise LatexError(f"a LaTeX fragment must be text, not {type(text).__name__}", fragment=str(text)[:200])
+    if len(text) > MAX_LENGTH:
+        raise LatexError(f"LaTeX fragment of {len(text)} characters is longer than {MAX_LENGTH}", fragment=text[:200])
+    if not text.strip():
+        raise LatexError("empty LaTeX fragment: nothing to read on this side", fragment=text)
+    toks = _tokenize(text)
+    # Per-table memory shared by the two sides of a step: random variables found in
+    # subscripts, and names first seen as implicit reals (which do not count as declared).
+    registry = getattr(table, "_latex_random", None)
+    if registry is None:
+        registry = {}
+        table._latex_random = registry  # type: ignore[attr-defined]
+    implicit = getattr(table, "_latex_implicit", None)
+    if implicit is None:
+        implicit = set()
+        table._latex_implicit = implicit  # type: ignore[attr-defined]
+    known = dict(registry)
+    if random is not None:
+        known.update(random)
+    state = _State(table=table, text=text, random=known, found=registry, implicit=implicit)
+    try:
+        result = _Parser(toks, state).parse_all()
+    except LatexError:
+        raise
+    except DeriveError as exc:
+        raise _fail(text, exc.message) from exc
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        IndexError,
+        KeyError,
+        ZeroDivisionError,
+        NotImplementedError,
+        OverflowError,
+    ) as exc:
+        # sympy refuses some combinations (a matrix inside a scalar function, ...).
+        raise _fail(text, f"{type(exc).__name__}: {str(exc)[:120]}") from exc
+    except RecursionError as exc:
+        raise _fail(text, "nested too deeply") from exc
+    if random is not None:
+        random.update(registry)
+    result = _scalar(result)
+    if isinstance(result, sympy.Basic) and not _is_matrix(result):
+        if result.has(S.NaN):
+            raise _fail(text, "the expression is undefined (nan), e.g. 0·log 0 or 0/0 written out literally")
+        if result.has(S.ComplexInfinity):
+            raise _fail(text, "the expression divides by zero (complex infinity), e.g. log(1/0)")
+    return result
+
+
+@dataclass
+class _State:
+    table: SymbolTable
+    text: str
+    random: dict[str, Any]
+    found: dict[str, Any]
+    implicit: set[str]
+    bound: tuple[str, ...] = ()
+
+
+_END = _Tok("end", "", -1)
+
+
+class _Parser:
+    def __init__(self, toks: list[_Tok], state: _State, integral: int = 0) -> None:
+        self.toks = toks
+        self.i = 0
+        self.st = state
+        self.ar = _Arith(state.text)
+        self.bars = 0  # > 0: a "|" ends the expression being read (inside |...| or p(z|x))
+        self.integral = integral  # > 0: "d x" ends the integrand
+        self.dist_context = False
+
+    # -- names ----------------------------------------------------------------------------
+    def symbol(self, name: str) -> Any:
+        """The table's object for ``name``; names first seen here are remembered as implicit."""
+        if name not in self.st.table:
+            self.st.implicit.add(name)
+        return self.st.table.symbol(name)
+
+    def declared(self, name: str) -> bool:
+        """Whether the user declared ``name`` (an implicit real from an earlier side does not count)."""
+        return name in self.st.table and name not in self.st.implicit
+
+    # -- token helpers ------------------------------------------------------------------
+    def peek(self, k: int = 0) -> _Tok:
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else _END
+
+    def next(self) -> _Tok:
+        t = self.peek()
+        self.i += 1
+        return t
+
+    def at(self, kind: str, text: str | None = None, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t.kind == kind and (text is None or t.text == text)
+
+    def at_sym(self, *texts: str, k: int = 0) -> bool:
+        t = self.peek(k)
+        return t.kind == "sym" and t.text in texts
+
+    def fail(self, why: str) -> LatexError:
+        return _fail(self.st.text, why)
+
+    def expect_sym(self, text: str) -> None:
+        if not self.at_sym(text):
+            t = self.peek()
+            got = "the end" if t.kind == "end" else repr(t)
+            raise self.fail(f"expected {text!r} but found {got}")
+        self.i += 1
+
+    def sub(self, toks: list[_Tok], *, keep_integral: bool = False) -> _Parser:
+        p = _Parser(toks, self.st, self.integral if keep_integral else 0)
+        p.dist_context = self.dist_context
+        return p
+
+    def group_tokens(self) -> list[_Tok]:
+        """The tokens of a ``{...}`` group, or the single next token (``\\frac12``, ``x^2``)."""
+        t = self.peek()
+        if t.kind == "end":
+            raise self.fail("a command is missing its argument")
+        if t.kind == "sym" and t.text == "{":
+            return self.balanced("{", "}")
+        self.i += 1
+        if t.kind == "num" and len(t.text) > 1 and "." not in t.text:
+            # x^23 is x^2 * 3 in TeX: only the first digit is the argument
+            self.toks.insert(self.i, _Tok("num", t.text[1:], t.pos + 1))
+            return [_Tok("num", t.text[0], t.pos)]
+        if t.kind == "cmd" and t.text in _FONTS | set(_ACCENTS):
+            return [t, *self.group_tokens()] if self.at_sym("{") else [t]
+        return [t]
+
+    def balanced(self, open_: str, close: str) -> list[_Tok]:
+        """Consume ``open_ ... close`` (nesting aware) and return the tokens inside."""
+        self.expect_sym(open_)
+        start, depth = self.i, 1
+        opens, closes = {"{", "(", "[", "\\{"}, {"}", ")", "]", "\\}"}
+        while True:
+            t = self.peek()
+            if t.kind == "end":
+                raise self.fail(f"unbalanced {open_!r}: no matching {close!r}")
+            if t.kind == "sym" and t.text in opens:
+                depth += 1
+            elif t.kind == "sym" and t.text in closes:
+                depth -= 1
+                if depth == 0:
+                    if t.text != close:
+                        raise self.fail(f"{open_!r} closed by {t.text!r}")
+                    inner = self.toks[start : self.i]
+                    self.i += 1
+                    return inner
+            self.i += 1
+
+    # -- grammar ------------------------------------------------------------------------
+    def parse_all(self) -> Any:
+        value = self.expr()
+        t = self.peek()
+        if t.kind != "end":
+            raise self.fail(self._unexpected(t))
+        return value
+
+    def _unexpected(self, t: _Tok) -> str:
+        if (t.kind == "sym" and t.text in ("=", "<", ">", "<=", ">=", "~=", "!=")) or (
+            t.kind == "cmd" and t.text in _RELATIONS | _ARROWS
+        ):
+            return f"a relation {t!r} inside one side (steps are split at relations before parsing)"
+        if t.kind == "sym" and t.text == "&":
+            return "a stray '&' (alignment marks belong between steps)"
+        if t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            return f"unbalanced {t.text!r}"
+        if t.kind == "sym" and t.text == ",":
+            return "a ',' list where one expression was expected"
+        return f"unexpected {t!r} at column {t.pos}"
+
+    def expr(self) -> Any:
+        value = self.signed_term()
+        while self.at_sym("+", "-"):
+            op = self.next().text
+            right = self.term()
+            value = self.ar.add(value, right if op == "+" else -right)
+        return value
+
+    def signed_term(self) -> Any:
+        if self.at_sym("-"):
+            self.i += 1
+            return -self.term()
+        if self.at_sym("+"):
+            self.i += 1
+        return self.term()
+
+    def unary_factor(self) -> Any:
+        if self.at_sym("-"):
+            self.i += 1
+            return -self.factor()
+        if self.at_sym("+"):
+            self.i += 1
+        return self.factor()
+
+    def term(self) -> Any:
+        value = self.factor()
+        while True:
+            t = self.peek()
+            if (t.kind == "sym" and t.text == "*") or (t.kind == "cmd" and t.text in _MULTIPLY):
+                self.i += 1
+                value = self.ar.mul(value, self.unary_factor())
+            elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
+                self.i += 1
+                value = self.ar.div(value, self.unary_factor())
+            elif self.starts_factor():
+                value = self.ar.mul(value, self.factor())
+            else:
+                return value
+
+    def at_differential(self, k: int = 0) -> bool:
+        if self.integral <= 0:
+            return False
+        t = self.peek(k)
+        is_d = (t.kind == "letter" and t.text == "d") or (
+            t.kind == "cmd" and t.text in ("mathrm", "rm", "operatorname", "text") and self._font_word(k) == "d"
+        )
+        if not is_d:
+            return False
+        k2 = k + 1 if t.kind == "letter" else k + 1 + self._font_len(k)
+        nxt = self.peek(k2)
+        return nxt.kind == "letter" or (nxt.kind == "cmd" and (nxt.text in _GREEK or nxt.text in _FONTS))
+
+    def _font_len(self, k: int) -> int:
+        """Tokens taken by a font command's group at offset k (the command excluded)."""
+        if not self.at_sym("{", k=k + 1):
+            return 1
+        depth, j = 0, k + 1
+        while True:
+            t = self.peek(j)
+            if t.kind == "end":
+                return j - k
+            if t.kind == "sym" and t.text == "{":
+                depth += 1
+            elif t.kind == "sym" and t.text == "}":
+                depth -= 1
+                if depth == 0:
+                    return j - k
+            j += 1
+
+    def _font_word(self, k: int) -> str:
+        n = self._font_len(k)
+        return "".join(t.text for t in self.toks[self.i + k + 1 : self.i + k + 1 + n] if t.kind != "sym")
+
+    def starts_factor(self) -> bool:
+        t = self.peek()
+        if t.kind == "end" or self.at_differential():
+            return False
+        if t.kind in ("num", "letter", "word"):
+            return True
+        if t.kind == "sym":
+            if t.text in ("|", "‖"):
+                return self.bars == 0
+            return t.text in ("(", "[", "{", "\\{")
+        return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | {"div", "mid", "in", "\\"}
+
+    def factor(self) -> Any:
+        value = self.primary()
+        return self.postfix(value)
+
+    def postfix(self, value: Any) -> Any:
+        while True:
+            if self.at_sym("^"):
+                self.i += 1
+                value = self.superscript(value, self.group_tokens())
+            elif self.at_sym("!"):
+                self.i += 1
+                value = _scalar(value)
+                big = value.is_Integer and value > 1000
+                value = sympy.factorial(value, evaluate=not big)
+            elif self.at_sym("'"):
+                raise self.fail("a prime ' after an expression (write the derivative with \\frac{d}{dx})")
+            else:
+                return value
+
+    def superscript(self, base: Any, toks: list[_Tok]) -> Any:
+        words = [t.text for t in toks if t.kind != "sym" or t.text not in "{}"]
+        if words in (["T"], ["top"], ["intercal"], ["mathsf", "T"], ["mathrm", "T"], ["tau"]) and words != ["tau"]:
+            return _transpose(base)
+        if words in (["-", "1"],):
+            return self.ar.inverse(base)
+        exponent = self.sub(toks).parse_all()
+        if _is_matrix(base) or _is_matrix(exponent):
+            return self.ar.power(base, exponent)
+        if base == S.Exp1:
+            return sympy.exp(exponent)
+        return self.ar.power(base, exponent)
+
+    # -- primaries ----------------------------------------------------------------------
+    def primary(self) -> Any:
+        t = self.peek()
+        if t.kind == "num":
+            self.i += 1
+            return sympy.Rational(t.text)
+        if t.kind == "sym":
+            return self.bracketed()
+        if t.kind == "word":
+            self.i += 1
+            return self.word(t.text, "")
+        if t.kind == "letter":
+            self.i += 1
+            return self.named(t.text, "")
+        if t.kind == "cmd":
+            self.i += 1
+            return self.command(t.text)
+        raise self.fail("an expression ends too early")
+
+    def bracketed(self) -> Any:
+        t = self.peek()
+        pairs = {"(": ")", "[": "]", "{": "}", "\\{": "\\}"}
+        if t.text in pairs:
+            inner = self.balanced(t.text, pairs[t.text])
+            if not inner:
+                raise self.fail(f"empty {t.text}{pairs[t.text]}")
+            p = self.sub(inner)
+            value = p.expr()
+            if p.at_sym(","):
+                raise self.fail(f"a tuple {self._src(inner)} is not a value derive can compare")
+            if p.peek().kind != "end":
+                raise self.fail(p._unexpected(p.peek()))
+            return value
+        if t.text == "|":
+            self.i += 1
+            self.bars += 1
+            inner = self.expr()
+            self.bars -= 1
+            self.expect_sym("|")
+            return _det(inner)
+        if t.text == "‖":
+            self.i += 1
+            inner = self.expr()
+            self.expect_sym("‖")
+            if _is_matrix(inner):
+                return sympy.sqrt(sum((e**2 for e in inner), S.Zero))
+            return sympy.Abs(inner)
+        raise self.fail(self._unexpected(t))
+
+    def _src(self, toks: list[_Tok]) -> str:
+        if not toks:
+            return ""
+        end = toks[-1].pos + len(toks[-1].text) + (1 if toks[-1].kind == "cmd" else 0)
+        return self.st.text[toks[0].pos : end]
+
+    def subscript_name(self) -> str:
+        """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
+        toks = self.group_tokens()
+        parts: list[str] = []
+        for t in toks:
+            if t.kind == "cmd" and (t.text in _FONTS or t.text in _ACCENTS):
+                continue
+            if t.kind == "sym" and t.text in "{}":
+                continue
+            if t.kind == "sym" and t.text == "_":
+                parts.append("_")
+                continue
+            if t.kind == "cmd" and t.text not in _GREEK and t.text not in ("infty", "star", "ast", "prime"):
+                raise self.fail(f"\\{t.text} in a subscript")
+            parts.append(t.text)
+        if not parts:
+            raise self.fail("an empty subscript")
+        return "".join(parts)
+
+    def name_suffixes(self, name: str) -> str:
+        while True:
+            if self.at_sym("_"):
+                self.i += 1
+                name = f"{name}_{self.subscript_name()}"
+            elif self.at_sym("^") and self._star_superscript():
+                name = f"{name}_star"
+            elif self.at_sym("'"):
+                self.i += 1
+                name = f"{name}_prime"
+            else:
+                return name
+
+    def _star_superscript(self) -> bool:
+        nxt = self.peek(1)
+        if (nxt.kind == "sym" and nxt.text == "*") or (nxt.kind == "cmd" and nxt.text in ("ast", "star")):
+            self.i += 2
+            return True
+        if nxt.kind == "sym" and nxt.text == "{":
+            inner = self.peek(2)
+            if (
+                (inner.kind == "sym" and inner.text == "*") or (inner.kind == "cmd" and inner.text in ("ast", "star"))
+            ) and (self.at_sym("}", k=3)):
+                self.i += 4
+                return True
+        return False
+
+    def named(self, base: str, font: str) -> Any:
+        """A letter or Greek command, with its subscripts, then what it is applied to."""
+        if (
+            base == "E"
+            and font in ("", "mathbb", "mathrm", "operatorname", "mathop")
+            and (self.at_sym("_", "[") or (font == "mathbb" and self.at_sym("(")))
+        ):
+            return self.expectation()
+        if base == "sigma" and not font and self.at_sym("("):
+            return self.ar.apply("sigmoid", sigmoid, self.call_args("sigma")[0][0])
+        name = self.name_suffixes(base)
+        if name in _KL_NAMES and self.at_sym("("):
+            return self.divergence(_KL_NAMES[name])
+        if font == "mathcal" and name in _DISTS and self.at_sym("(", "["):
+            return self.distribution(name)
+        if self.dist_context and name in _DISTS and self.at_sym("(", "["):
+            return self.distribution(name)
+        if name == "e" and not self.declared("e"):
+            return S.Exp1
+        if name == "delta" and self.at_sym("("):
+            return sympy.DiracDelta(self.call_args(name)[0][0])
+        if base == "I" and name.startswith("I_") and not self.declared(name):
+            return self.identity(name[2:])
+        if self.at_sym("(") and not self.declared(name) and self.is_function(base, name):
+            args, given = self.call_args(name)
+            func = sympy.Function(name)
+            # p(x) of a declared vector x is a function of its entries
+            flat = [list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)] for a in args]
+            if any(isinstance(e, sympy.MatrixExpr) for part in flat for e in part):
+                raise self.fail(f"a symbolic-size matrix argument to the unknown function {name}")
+            before = [e for part in flat[: given or len(flat)] for e in part]
+            if given:
+                after = [e for part in flat[given:] for e in part]
+                return func(*before, sympy.Function("given")(*after))
+            return func(*before)
+        for bound in self.st.bound:
+            if name.endswith("_" + bound) and name != bound:
+                return sympy.Indexed(sympy.IndexedBase(name[: -len(bound) - 1]), self.symbol(bound))
+        return self.symbol(name)
+
+    def is_function(self, base: str, name: str) -> bool:
+        if base in _FUNCTION_LETTERS or name.split("_", maxsplit=1)[0] in _FUNCTION_LETTERS:
+            return True
+        # f(a, b) and q(z|x) are applications whatever the letter
+        depth, j = 0, 0
+        while True:
+            t = self.peek(j)
+            if t.kind == "end":
+                return False
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif depth == 1 and t.kind == "sym" and t.text in (",", "|"):
+                return True
+            j += 1
+
+    def identity(self, size_text: str) -> Any:
+        if size_text.isdigit():
+            n = int(size_text)
+            if not 1 <= n <= 12:
+                raise self.fail(f"identity matrix I_{n} is too large")
+            return sympy.ImmutableMatrix(sympy.eye(n))
+        return sympy.Identity(self.symbol(size_text))
+
+    def call_args(self, name: str) -> tuple[list[Any], int]:
+        """``( a, b | c )``: the arguments, and the index where a conditional bar starts (0: none)."""
+        self.expect_sym("(")
+        self.bars += 1
+        args: list[Any] = []
+        given = 0
+        while True:
+            args.append(self.expr())
+            if self.at_sym(","):
+                self.i += 1
+                continue
+            if self.at_sym("|") and not given:
+                self.i += 1
+                given = len(args)
+                continue
+            break
+        self.bars -= 1
+        self.expect_sym(")")
+        return args, given
+
+    def word(self, word: str, font: str) -> Any:
+        """A multi-letter operator name: tr, det, KL, exp, log, ..."""
+        if word in _TRACE:
+            return _trace(self.operand())
+        if word == "det":
+            return _det(self.operand())
+        if word in ("KL", "JS", "JSD"):
+            name = self.name_suffixes(word)
+            if self.at_sym("("):
+                return self.divergence(_KL_NAMES[word])
+            return self.symbol(name)
+        if word in ("log", "ln"):
+            return self.logarithm()
+        if word in _FUNCS:
+            return self.ar.apply(word, _FUNCS[word], self.operand())
+        if word in _DISTS and (font == "mathcal" or self.dist_context or font) and self.at_sym("(", "["):
+            return self.distribution(word)
+        if word in ("min", "max"):
+            return self.extremum(word)
+        if word == "E" or (font == "mathbb" and word == "E"):
+            return self.named("E", font or "mathbb")
+        if len(word) == 1 or font in ("mathcal", "mathbb", "mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf"):
+            return self.named(word, font)
+        raise self.fail(f"unknown operator {word!r}")
+
+    def logarithm(self) -> Any:
+        base = None
+        if self.at_sym("_"):
+            self.i += 1
+            base = self.sub(self.group_tokens()).parse_all()
+        arg = self.operand()
+        value = self.ar.apply("log", sympy.log, arg)
+        return value / sympy.log(base) if base is not None else value
+
+    def operand(self) -> Any:
+        """What an operator without parentheses applies to: ``\\log 2\\pi`` is log(2 pi)."""
+        if self.at_sym("(", "[", "\\{", "{"):
+            return self.factor()
+        value = self.factor()
+        while self.starts_factor() and not self.at_sym("|") and not self._at_operator() and not self._after_bracket():
+            value = self.ar.mul(value, self.factor())
+        return value
+
+    def _after_bracket(self) -> bool:
+        # \log p(x) f(x) is log(p(x)) f(x): an application ends the argument
+        prev = self.toks[self.i - 1] if self.i > 0 else None
+        return prev is not None and prev.kind == "sym" and prev.text in (")", "]", "\\}")
+
+    def _at_operator(self) -> bool:
+        t = self.peek()
+        if t.kind == "word":
+            return True
+        if t.kind == "cmd":
+            return t.text in _FUNCS or t.text in _ROUTINES or t.text in ("det", "mathbb", "operatorname", "nabla")
+        return False
+
+    def command(self, name: str) -> Any:
+        if name in _GREEK:
+            return self.named(name, "")
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            return self.fraction()
+        if name == "sqrt":
+            if self.at_sym("["):
+                index = self.sub(self.balanced("[", "]")).parse_all()
+                return self.ar.apply("root", lambda x: sympy.root(x, index), self.sub(self.group_tokens()).parse_all())
+            return self.ar.apply("sqrt", sympy.sqrt, self.sub(self.group_tokens()).parse_all())
+        if name in ("log", "ln", "lg"):
+            return self.logarithm()
+        if name in _FUNCS:
+            return self.ar.apply(name, _FUNCS[name], self.operand())
+        if name == "det":
+            return _det(self.operand())
+        if name in ("min", "max", "sup", "inf", "argmin", "argmax"):
+            return self.extremum(name)
+        if name in _FONTS:
+            return self.font(name)
+        if name in _ACCENTS:
+            toks = self.group_tokens()
+            inner = self.sub(toks)
+            base = inner.base_name()
+            suffix = _ACCENTS[name]
+            return self.named(f"{base}_{suffix}" if suffix else base, "accent")
+        if name == "infty":
+            return S.Infinity
+        if name == "pi":
+            return S.Pi
+        if name in ("sum", "prod"):
+            return self.big_operator(name)
+        if name in ("int", "iint"):
+            return self.integral_sign()
+        if name == "lim":
+            return self.limit()
+        if name == "binom":
+            n = self.sub(self.group_tokens()).parse_all()
+            k = self.sub(self.group_tokens()).parse_all()
+            return sympy.binomial(n, k)
+        if name == "nabla":
+            sub = self.subscript_name() if self.at_sym("_") and self._skip(1) else ""
+            operand = self.operand_term()
+            return sympy.Function(f"nabla_{sub}" if sub else "nabla")(_scalar(operand))
+        if name == "begin":
+            return self.environment()
+        if name == "partial":
+            raise self.fail("\\partial outside a \\frac{\\partial ...}{\\partial ...} derivative")
+        if name in _RELATIONS | _ARROWS:
+            raise self.fail(f"a relation \\{name} inside one side (steps are split at relations before parsing)")
+        if name == "cdot":
+            raise self.fail("\\cdot where a value was expected")
+        if name == "\\":
+            raise self.fail("a line break \\\\ inside one side")
+        raise self.fail(f"unknown LaTeX command \\{name}")
+
+    def _skip(self, n: int) -> bool:
+        self.i += n
+        return True
+
+    def base_name(self) -> str:
+        """The plain name inside ``\\hat{x}`` / ``\\mathbf{x}``."""
+        parts = [t.text for t in self.toks if not (t.kind == "sym" and t.text in "{}")]
+        parts = [p for p in parts if p not in _FONTS]
+        if not parts or any(not re.fullmatch(r"[A-Za-z0-9]+", p) for p in parts):
+            raise self.fail(f"cannot read {self._src(self.toks)!r} as a name")
+        return "".join(parts)
+
+    def font(self, name: str) -> Any:
+        toks = self.group_tokens()
+        if name == "text" and any(t.kind == "sym" for t in toks if t.text not in "{}"):
+            raise self.fail(f"text {self._src(toks)!r} inside an expression")
+        words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
+        if len(words) == 1 and words[0].kind == "cmd" and words[0].text in _GREEK:
+            return self.named(words[0].text, name)
+        word = "".join(t.text for t in words)
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word or "?"):
+            if len(words) == 1 and words[0].kind == "num":
+                return sympy.Rational(words[0].text)
+            raise self.fail(f"cannot read \\{name}{{{self._src(toks)}}}")
+        if word in ("d",):
+            raise self.fail("a differential d outside an integral or derivative")
+        if word in _TRACE or word in ("det", "KL", "JS", "JSD", "log", "ln", "min", "max") or word in _FUNCS:
+            return self.word(word, name)
+        if word in _DISTS and name != "mathbb" and self.at_sym("(", "["):
+            return self.distribution(word)
+        if word == "E" and name in ("mathbb", "mathrm", "operatorname", "mathop"):
+            return self.named("E", "mathbb")
+        if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:
+            raise self.fail(f"unknown operator \\{name}{{{word}}}")
+        return self.named(word, name)
+
+    # -- derivative, fraction -------------------------------------------------------------
+    def fraction(self) -> Any:
+        num = self.group_tokens()
+        den = self.group_tokens()
+        deriv = self._derivative(num, den)
+        if deriv is not None:
+            return deriv
+        a = self.sub(num).parse_all()
+        b = self.sub(den).parse_all()
+        return self.ar.div(a, b)
+
+    def _derivative(self, num: list[_Tok], den: list[_Tok]) -> Any | None:
+        def is_d(t: _Tok) -> bool:
+            return (t.kind == "letter" and t.text == "d") or (t.kind == "cmd" and t.text == "partial")
+
+        if not num or not is_d(num[0]) or not den or not is_d(den[0]):
+            return None
+        order_num, rest = 1, num[1:]
+        if rest and rest[0].kind == "sym" and rest[0].text == "^":
+            p = self.sub(rest[1:])
+            toks = p.group_tokens()
+            order_num = self._order(toks)
+            rest = rest[1 + p.i :]
+        variables: list[tuple[Any, int]] = []
+        p = self.sub(den)
+        while p.peek().kind != "end":
+            if not is_d(p.peek()):
+                return None
+            p.i += 1
+            t = p.peek()
+            if t.kind not in ("letter", "cmd") or (t.kind == "cmd" and t.text not in _GREEK | _FONTS | set(_ACCENTS)):
+                return None
+            p.i += 1
+            var = p.command(t.text) if t.kind == "cmd" else p.named(t.text, "")
+            order = 1
+            if p.at_sym("^"):
+                p.i += 1
+                order = self._order(p.group_tokens())
+            variables.append((var, order))
+        if not variables or sum(o for _, o in variables) != order_num:
+            if variables and order_num != 1:
+                raise self.fail("the orders of a derivative's numerator and denominator differ")
+            if not variables:
+                return None
+        operand = self.sub(rest).parse_all() if rest else self.operand_term()
+        return self._differentiate(operand, variables)
+
+    def _order(self, toks: list[_Tok]) -> int:
+        text = "".join(t.text for t in toks if t.kind == "num")
+        if not text.isdigit() or len(toks) != 1:
+            raise self.fail("a derivative order must be a small whole number")
+        n = int(text)
+        if not 1 <= n <= _MAX_ORDER:
+            raise self.fail(f"a derivative of order {n} (at most {_MAX_ORDER})")
+        return n
+
+    def operand_term(self) -> Any:
+        """What an operator such as d/dx, \\sum or \\lim applies to: the next product (sign included)."""
+        if self.peek().kind == "end" or self.at_sym(")", "]", "}", "\\}", "+", "=", "<", ">"):
+            raise self.fail("an operator with nothing to apply to")
+        sign = 1
+        if self.at_sym("-", "+"):
+            sign = -1 if self.next().text == "-" else 1
+        value = self.factor()
+        while self.starts_factor():
+            value = self.ar.mul(value, self.factor())
+        return -value if sign < 0 else value
+
+    def _differentiate(self, operand: Any, variables: list[tuple[Any, int]]) -> Any:
+        plain: list[tuple[sympy.Symbol, int]] = []
+        for var, order in variables:
+            if _is_matrix(var):
+                if len(variables) != 1 or order != 1 or _is_matrix(operand):
+                    raise self.fail("only first derivatives of a scalar by a vector are supported")
+                entries = [e for e in var]
+                grad = [self._differentiate(operand, [(e, 1)]) for e in entries]
+                return sympy.ImmutableMatrix(var.shape[0], var.shape[1], grad)
+            if not isinstance(var, sympy.Symbol):
+                raise self.fail(f"cannot differentiate with respect to {var}")
+            plain.append((var, order))
+        wrt = {v for v, _ in plain}
+        if isinstance(operand, sympy.Basic) and any(
+            not wrt <= node.free_symbols for node in operand.atoms(KL, JS, Expectation)
+        ):
+            # ∂/∂μ KL(p||q) with q depending on μ implicitly: derive cannot know, so it stays opaque
+            label = "".join(f"{v}" + (f"^{o}" if o > 1 else "") for v, o in plain)
+            return sympy.Function(f"partial_{label}")(operand)
+        if isinstance(operand, sympy.Symbol) and operand not in wrt and not self.declared(operand.name):
+            # ∂f/∂x: a bare name being differentiated is a function of the variable
+            operand = sympy.Function(operand.name)(*sorted(wrt, key=str))
+        elif isinstance(operand, sympy.Basic):
+            # D(x) inside d/da depends on a implicitly (D = σ(a)): make that dependence explicit
+            # so the derivative stays unknown instead of silently becoming 0.
+            def widen(app: sympy.Basic) -> sympy.Basic:
+                missing = [v for v in sorted(wrt, key=str) if v not in app.free_symbols]
+                return app.func(*app.args, *missing) if missing else app
+
+            operand = operand.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef), widen)
+        if _is_matrix(operand):
+            return operand.applyfunc(lambda e: sympy.Derivative(e, *plain))
+        return sympy.Derivative(operand, *plain)
+
+    # -- big operators ----------------------------------------------------------------------
+    def limits(self) -> tuple[list[_Tok] | None, list[_Tok] | None]:
+        lo = hi = None
+        for _ in range(2):
+            if self.at_sym("_") and lo is None:
+                self.i += 1
+                lo = self.group_tokens()
+            elif self.at_sym("^") and hi is None:
+                self.i += 1
+                hi = self.group_tokens()
+        return lo, hi
+
+    def big_operator(self, name: str) -> Any:
+        lo, hi = self.limits()
+        if lo is None or hi is None:
+            raise self.fail(f"\\{name} needs bounds such as _{{i=1}}^{{n}}")
+        eq = next((k for k, t in enumerate(lo) if t.kind == "sym" and t.text == "="), None)
+        if eq is None:
+            raise self.fail(f"\\{name} needs a lower bound such as _{{i=1}}")
+        var_parser = self.sub(lo[:eq])
+        var_name = var_parser.base_name()
+        var = self.symbol(var_name)
+        lower = self.sub(lo[eq + 1 :]).parse_all()
+        upper = self.sub(hi).parse_all()
+        saved = self.st.bound
+        self.st.bound = (*saved, var_name)
+        try:
+            body = _scalar(self.operand_term())
+        finally:
+            self.st.bound = saved
+        if _is_matrix(body):
+            raise self.fail(f"\\{name} of a matrix")
+        cls = sympy.Sum if name == "sum" else sympy.Product
+        return cls(body, (var, lower, upper))
+
+    def integral_sign(self) -> Any:
+        lo, hi = self.limits()
+        if (lo is None) != (hi is None):
+            raise self.fail("an integral needs both bounds or neither")
+        self.integral += 1
+        try:
+            body = self.expr()
+        finally:
+            self.integral -= 1
+        if not self.at_differential_here():
+            raise self.fail("\\int without its differential (write dx after the integrand)")
+        var = self.differential()
+        body = _scalar(body)
+        if _is_matrix(body):
+            raise self.fail("an integral of a matrix")
+        if lo is None or hi is None:
+            # ML texts write \int p(x) dx for the integral over the whole real line
+            return sympy.Integral(body, (var, S.NegativeInfinity, S.Infinity))
+        a = self.sub(lo).parse_all()
+        b = self.sub(hi).parse_all()
+        return sympy.Integral(body, (var, a, b))
+
+    def at_differential_here(self) -> bool:
+        self.integral += 1
+        try:
+            return self.at_differential()
+        finally:
+            self.integral -= 1
+
+    def differential(self) -> sympy.Symbol:
+        t = self.next()
+        if t.kind == "cmd":  # \mathrm{d}
+            self.group_tokens()
+        t = self.next()
+        var = self.command(t.text) if t.kind == "cmd" else self.named(t.text, "")
+        if not isinstance(var, sympy.Symbol):
+            raise self.fail(f"cannot integrate with respect to {var}")
+        return var
+
+    def limit(self) -> Any:
+        if not self.at_sym("_"):
+            raise self.fail("\\lim needs a subscript such as _{n\\to\\infty}")
+        self.i += 1
+        toks = self.group_tokens()
+        arrow = next((k for k, t in enumerate(toks) if t.kind == "cmd" and t.text in ("to", "rightarrow")), None)
+        if arrow is None:
+            raise self.fail("\\lim needs a subscript such as _{n\\to\\infty}")
+        var = self.symbol(self.sub(toks[:arrow]).base_name())
+        target_toks = toks[arrow + 1 :]
+        direction = "+-"
+        if len(target_toks) >= 2 and target_toks[-2].text == "^" and target_toks[-1].text in "+-":
+            direction = target_toks[-1].text
+            target_toks = target_toks[:-2]
+        target = self.sub(target_toks).parse_all()
+        body = _scalar(self.operand_term())
+        if target in (S.Infinity, S.NegativeInfinity):
+            return sympy.Limit(body, var, target)
+        return sympy.Limit(body, var, target, dir=direction)
+
+    def extremum(self, name: str) -> Any:
+        if self.at_sym("_"):
+            self.i += 1
+            over = self.sub(self.group_tokens())
+            label = "".join(t.text for t in over.toks if not (t.kind == "sym" and t.text in "{}"))
+            body = _scalar(self.operand_term())
+            # min over a function space: opaque, but the same expression twice is still equal
+            return sympy.Function(f"{name}_{label}")(body)
+        if name in ("min", "max") and self.at_sym("("):
+            args, given = self.call_args(name)
+            if given:
+                raise self.fail(f"\\{name} with a '|' in its arguments")
+            return (sympy.Min if name == "min" else sympy.Max)(*[_scalar(a) for a in args])
+        raise self.fail(f"\\{name} needs a subscript or (a, b) arguments")
+
+    # -- probability ----------------------------------------------------------------------
+    def expectation(self) -> Any:
+        sub_toks = None
+        if self.at_sym("_"):
+            self.i += 1
+            sub_toks = self.group_tokens()
+        if self.at_sym("["):
+            inner = self.balanced("[", "]")
+        elif self.at_sym("("):
+            inner = self.balanced("(", ")")
+        else:
+            raise self.fail("an expectation E needs its argument in brackets: E[...]")
+        if not inner:
+            raise self.fail("an empty expectation E[]")
+        wrap = self._expectation_operator(sub_toks)
+        body = self.sub(inner).parse_all()
+        if _is_matrix(body):
+            if body.shape == (1, 1):
+                return wrap(body[0, 0])
+            return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
+        return wrap(body)
+
+    def _expectation_operator(self, sub_toks: list[_Tok] | None) -> Callable[[Any], Any]:
+        if sub_toks is None:
+            return Expectation
+        sim = next((k for k, t in enumerate(sub_toks) if t.kind == "cmd" and t.text == "sim"), None)
+        label = re.sub(r"\s+", "", self._src(sub_toks)).replace("\\sim", "~")
+        label = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|boldsymbol|bm|text|operatorname)\{([^{}]*)\}", r"\1", label)
+        label = label.replace("\\", "")
+        opaque = sympy.Function(f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}")
+        if sim is None:
+            p = self.sub(sub_toks)
+            try:
+                name = p.base_name() if len(sub_toks) == 1 else p.name_only()
+            except LatexError:
+                return opaque
+            return Expectation if name in self.st.random else opaque
+        var_name = self.sub(sub_toks[:sim]).name_only()
+        dist_toks = sub_toks[sim + 1 :]
+        p = self.sub(dist_toks)
+        p.dist_context = True
+        if not p.starts_distribution():
+            return opaque  # E_{x ~ p_G}[...]: a distribution derive cannot name
+        dist = p.parse_all()
+        if not isinstance(dist, Distribution):
+            return opaque
+        self.declare_random(var_name, dist)
+        return Expectation
+
+    def name_only(self) -> str:
+        t = self.next()
+        if t.kind == "letter" or (t.kind == "cmd" and t.text in _GREEK):
+            name = self.name_suffixes(t.text)
+        elif t.kind == "cmd" and t.text in _FONTS | set(_ACCENTS):
+            inner = self.sub(self.group_tokens()).base_name()
+            suffix = _ACCENTS.get(t.text, "")
+            name = self.name_suffixes(f"{inner}_{suffix}" if suffix else inner)
+        else:
+            raise self.fail(f"expected a variable name, found {t!r}")
+        if self.peek().kind != "end":
+            raise self.fail(f"expected a variable name, found more after {name!r}")
+        return name
+
+    def starts_distribution(self) -> bool:
+        t = self.peek()
+        if t.kind in ("letter", "word") and t.text in _DISTS:
+            return True
+        if t.kind == "cmd" and t.text in _FONTS:
+            return self._font_word(0) in _DISTS
+        return False
+
+    def declare_random(self, name: str, dist: Distribution) -> None:
+        table = self.st.table
+        previous = self.st.found.get(name) or self.st.random.get(name)
+        if isinstance(previous, Distribution) and previous != dist:
+            raise self.fail(f"{name} is drawn from two different distributions ({previous} and {dist})")
+        size = dist.size
+        if size is not None:
+            spec = table.get(name)
+            if spec is None or spec.kind.shape != (size, 1):
+                table.declare(name, SymbolKind("vector", size, 1))
+        else:
+            self.symbol(name)
+        self.st.found[name] = dist
+        self.st.random[name] = dist
+
+    def distribution(self, word: str) -> Distribution:
+        cls = _DISTS[word]
+        close = {"(": ")", "[": "]"}[self.peek().text]
+        inner = self.balanced(self.peek().text, close)
+        parts: list[list[_Tok]] = [[]]
+        depth = 0
+        for t in inner:
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+            if depth == 0 and t.kind == "sym" and t.text in (",", ";"):
+                parts.append([])
+                continue
+            parts[-1].append(t)
+        args = [self.sub(p).parse_all() for p in parts if p]
+        point = None
+        if any(t.kind == "sym" and t.text == ";" for t in inner):
+            point, args = args[0], args[1:]  # \mathcal{N}(x; \mu, \sigma^2) is the density at x
+        if cls is Normal and len(args) == 2 and (_is_matrix(args[0]) or _is_matrix(args[1])):
+            mean, cov = args
+            if not _is_matrix(cov) or cov.shape[0] != cov.shape[1]:
+                raise self.fail("a multivariate normal needs a square covariance matrix")
+            if not _is_matrix(mean):
+                if mean != 0:
+                    raise self.fail("a multivariate normal needs a mean vector")
+                mean = sympy.zeros(cov.shape[0], 1)
+            dist: Distribution = MultivariateNormal(sympy.ImmutableMatrix(mean), sympy.ImmutableMatrix(cov))
+        elif cls is Categorical:
+            dist = Categorical(list(args))
+        else:
+            dist = cls(*[_scalar(a) for a in args])
+        return dist.pdf(point) if point is not None else dist  # type: ignore[return-value]
+
+    def divergence(self, op: type[sympy.Function]) -> Any:
+        self.expect_sym("(")
+        saved = self.dist_context
+        self.dist_context = True
+        self.bars += 1
+        try:
+            first = self.expr()
+            if self.at_sym("‖"):
+                self.i += 1
+            elif self.at_sym("|") and self.at_sym("|", k=1):
+                self.i += 2
+            elif self.at_sym(",", ";"):
+                self.i += 1
+            elif self.at(("cmd"), "mid") and self.at("cmd", "mid", k=1):
+                self.i += 2
+            else:
+                raise self.fail(f"{op.__name__} needs two arguments separated by || or \\|")
+            second = self.expr()
+        finally:
+            self.bars -= 1
+            self.dist_context = saved
+        self.expect_sym(")")
+        return op(_scalar(first), _scalar(second))
+
+    # -- environments ---------------------------------------------------------------------
+    def environment(self) -> Any:
+        name = "".join(t.text for t in self.balanced("{", "}"))
+        if name not in ("matrix", "pmatrix", "bmatrix", "vmatrix", "Bmatrix", "smallmatrix"):
+            raise self.fail(f"the environment {name!r} inside an expression")
+        start, depth = self.i, 0
+        while True:
+            t = self.peek()
+            if t.kind == "end":
+                raise self.fail(f"\\begin{{{name}}} without \\end{{{name}}}")
+            if t.kind == "cmd" and t.text == "begin":
+                depth += 1
+            if t.kind == "cmd" and t.text == "end":
+                if depth == 0:
+                    break
+                depth -= 1
+            self.i += 1
+        body = self.toks[start : self.i]
+        self.i += 1
+        self.balanced("{", "}")
+        rows: list[list[Any]] = [[]]
+        cell: list[_Tok] = []
+        for t in [*body, _Tok("sym", "&", -1)]:
+            if t.kind == "sym" and t.text == "&":
+                rows[-1].append(cell)
+                cell = []
+            elif t.kind == "cmd" and t.text == "\\":
+                rows[-1].append(cell)
+                rows.append([])
+                cell = []
+            else:
+                cell.append(t)
+        rows = [r for r in rows if any(c for c in r)]
+        values = [[_scalar(self.sub(c).parse_all()) for c in r] for r in rows]
+        if not values or len({len(r) for r in values}) != 1:
+            raise self.fail(f"a {name} with rows of different lengths")
+        matrix = sympy.ImmutableMatrix(values)
+        return _det(matrix) if name == "vmatrix" else matrix

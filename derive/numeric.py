@@ -1,0 +1,729 @@
+"""The numeric tier: evaluate both sides at test points with certified high precision.
+
+A claim is evaluated at points that satisfy every declared assumption (`derive.sampling`):
+a few readable ones first (1/2, -3/2, 2 ...), then generic random ones, plus points near the
+edges of each kind for inequalities. Both sides are substituted with exact rationals and
+evaluated by sympy's adaptive ``evalf`` at a working precision of ``settings.digits``
+decimal digits, then again at twice (and if needed four times) that precision.
+
+Certification rules (a float being "close" is never enough):
+
+* a difference counts as **zero** only when it is below ``10**-(digits - 10)`` relative to
+  the sides at two consecutive precisions (three for claims without free symbols), or when
+  it keeps shrinking by many orders of magnitude as the precision grows (the signature of
+  evaluation noise around an exact zero);
+* a difference counts as **nonzero** only when it is above that noise level and agrees to
+  six significant digits between two consecutive precisions: that is the confirmation a
+  counterexample needs before the claim is refuted;
+* anything else (a value that changes with the precision) is skipped and counted, never used
+  to decide.
+
+So ``exp(pi*sqrt(163)) == 640320**3 + 744`` (relative gap 3e-30) and ``pi == 355/113`` are
+refuted, while identities hold to 90 digits. A claim that agrees at every point is
+*verified*, not proved.
+
+Points where a side is infinite, undefined (log 0, division by zero) or has no numeric value
+are skipped and counted. A side that is complex where the other is real is a genuine
+difference for ``==`` (sympy's principal branches: ``log(a*b) == log(a) + log(b)`` is refuted
+at a, b < 0, where the left side is real and the right side is not); for inequalities such a
+point is skipped, since ``<=`` means nothing between complex numbers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+import sympy
+from sympy import S
+
+from derive.functions import JS, KL, W1, Expectation
+from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
+from derive.sampling import sample_point
+
+__all__ = ["MARGIN", "check_numeric"]
+
+#: Decimal digits given up to rounding: at d digits, "zero" means below 10**-(d - MARGIN), relative.
+MARGIN = 10
+_STABLE = mpmath.mpf("1e-6")  # two precisions must agree this well for a difference to be real
+_MIN_VALID = 3  # fewer valid points than this: undecided
+_EDGE_POINTS = 4  # extra boundary-seeking points for inequalities
+_SIMPLE_POINTS = 3
+_BUDGET = "time budget"
+
+
+class _SkipPointError(Exception):
+    """A point cannot be used; ``reason`` is counted in the evidence."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _DeclineError(Exception):
+    """The tier cannot evaluate this claim numerically at all."""
+
+    def __init__(self, reason: str, summary: str) -> None:
+        super().__init__(summary)
+        self.reason = reason
+        self.summary = summary
+
+
+@dataclass(frozen=True)
+class _Status:
+    """A settled difference in one cell: ``kind`` is "zero", "nonzero" or "unstable"."""
+
+    kind: str
+    value: mpmath.mpc | None = None
+    level: int = 0  # index into the precision ladder where it settled
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What one point says: "ok", "fail" or "skip" (with a reason), and the data behind it."""
+
+    kind: str
+    digits: int = 0
+    lhs: tuple = ()
+    rhs: tuple = ()
+    note: str = ""
+
+
+# ---------------------------------------------------------------------------------------
+# Entry point.
+
+
+def check_numeric(problem: Problem, settings: Settings) -> Outcome:
+    """Decide ``problem`` by certified high-precision evaluation at test points.
+
+    Returns VERIFIED when every usable point agrees (inequalities: holds), REFUTED with a
+    `Counterexample` confirmed at a higher precision, or UNDECIDED with a reason (an
+    expectation left for Monte Carlo, an unknown function, too few usable points, the time
+    budget).
+    """
+    start = time.perf_counter()
+    try:
+        lhs, rhs = _prepare(problem.lhs, problem), _prepare(problem.rhs, problem)
+        shape_l, shape_r = _shape(lhs), _shape(rhs)
+        if shape_l != shape_r:
+            summary = f"the sides have different shapes: lhs is {_shape_text(shape_l)}, rhs is {_shape_text(shape_r)}"
+            return Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, summary, reason="shape"))
+        if shape_l != (1, 1) and problem.relation not in (Relation.EQ, Relation.APPROX):
+            raise _DeclineError("matrix inequality", "inequalities between matrices are not checked numerically")
+        cells_l, cells_r = _cells(lhs), _cells(rhs)
+        free = _free_symbols(cells_l + cells_r)
+        _check_evaluable(cells_l + cells_r, free, problem)
+    except _DeclineError as exc:
+        return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, exc.summary, reason=exc.reason, seed=settings.seed))
+    checker = _Checker(
+        problem=problem, settings=settings, cells_l=cells_l, cells_r=cells_r, shape=shape_l, free=free, start=start
+    )
+    return checker.run()
+
+
+# ---------------------------------------------------------------------------------------
+# Preparation: rewrite derive's operators away, do derivatives, reject what has no value.
+
+
+def _prepare(side: object, problem: Problem) -> sympy.Basic:
+    expr = _sympify(side)
+    if _has(expr, KL, JS, W1):
+        expand = _optional("derive.divergences", "expand_divergences")
+        if expand is not None:
+            expr = _sympify(_rewrite(expand, expr))
+    if _has(expr, Expectation):
+        evaluate = _optional("derive.expectation", "evaluate_expectations")
+        if evaluate is not None and problem.random:
+            expr = _sympify(_rewrite(evaluate, expr, problem.random))
+        if _has(expr, Expectation):
+            raise _DeclineError("expectation", "expectation: left to Monte Carlo")
+    if _has(expr, KL, JS, W1):
+        raise _DeclineError("divergence", "a divergence (KL/JS/W1) has no closed form here: left unevaluated")
+    if isinstance(expr, sympy.MatrixExpr) and not isinstance(expr, sympy.MatrixBase):
+        expr = expr.doit()
+        if expr.has(sympy.MatrixSymbol):
+            raise _DeclineError("abstract matrix", "abstract matrix symbols have no entries to evaluate")
+        expr = sympy.ImmutableMatrix(expr.as_explicit())
+    if isinstance(expr, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(expr.shape[0], expr.shape[1], [_differentiate(e) for e in expr])
+    return _differentiate(expr)
+
+
+def _sympify(obj: object) -> sympy.Basic:
+    if isinstance(obj, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(obj)
+    if isinstance(obj, sympy.Basic):
+        return obj
+    try:
+        return sympy.sympify(obj, strict=True)
+    except (sympy.SympifyError, TypeError) as exc:
+        raise _DeclineError("not numeric", f"a side is not a sympy expression: {obj!r:.80}") from exc
+
+
+def _optional(module: str, name: str) -> Callable | None:
+    # The rewriting modules are optional for this tier: without them it declines instead.
+    try:
+        mod = __import__(module, fromlist=[name])
+        return getattr(mod, name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _rewrite(func: Callable, *args: object) -> object:
+    try:
+        return func(*args)
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # a failing rewriter makes this tier decline, not crash
+        why = f"{func.__name__} failed ({type(exc).__name__}: {exc})"
+        raise _DeclineError("rewrite failed", _short(why, 160)) from exc
+
+
+def _has(expr: sympy.Basic, *types: type) -> bool:
+    if isinstance(expr, sympy.MatrixBase):
+        return any(e.has(*types) for e in expr)
+    return expr.has(*types)
+
+
+def _differentiate(expr: sympy.Basic) -> sympy.Basic:
+    """Carry out derivatives and substitutions symbolically: cheap, and needed before numbers go in."""
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Derivative, sympy.Subs):
+        return expr
+    return expr.replace(lambda e: isinstance(e, (sympy.Derivative, sympy.Subs)), lambda e: e.doit(deep=False))
+
+
+def _shape(expr: sympy.Basic) -> tuple[int, int]:
+    return tuple(expr.shape) if isinstance(expr, sympy.MatrixBase) else (1, 1)  # type: ignore[return-value]
+
+
+def _shape_text(shape: tuple[int, int]) -> str:
+    return "a scalar" if shape == (1, 1) else f"{shape[0]}x{shape[1]}"
+
+
+def _cells(expr: sympy.Basic) -> tuple[sympy.Basic, ...]:
+    return tuple(expr) if isinstance(expr, sympy.MatrixBase) else (expr,)
+
+
+def _free_symbols(cells: Sequence[sympy.Basic]) -> tuple[sympy.Symbol, ...]:
+    free: set[sympy.Symbol] = set()
+    for c in cells:
+        free |= c.free_symbols
+    return tuple(sorted(free, key=sympy.default_sort_key))
+
+
+def _check_evaluable(cells: Sequence[sympy.Basic], free: Sequence[sympy.Symbol], problem: Problem) -> None:
+    for c in cells:
+        if not isinstance(c, sympy.Expr) or isinstance(c, sympy.core.relational.Relational):
+            raise _DeclineError("not numeric", f"a side is not a number-valued expression: {_short(c)}")
+        undefined = sorted(c.atoms(sympy.core.function.AppliedUndef), key=sympy.default_sort_key)
+        if undefined:
+            raise _DeclineError("unknown function", f"unknown function {_short(undefined[0])}: no numeric value")
+        if c.has(sympy.MatrixSymbol):
+            raise _DeclineError("abstract matrix", "abstract matrix symbols have no entries to evaluate")
+    random = _random_symbols(problem)
+    loose = [s for s in free if s in random]
+    if loose:
+        names = ", ".join(str(s) for s in loose)
+        raise _DeclineError("random variable", f"random variable {names} appears outside E(...): left to Monte Carlo")
+
+
+def _random_symbols(problem: Problem) -> set[sympy.Basic]:
+    out: set[sympy.Basic] = set()
+    for rv, _dist in problem.random:
+        out.update(rv if isinstance(rv, sympy.MatrixBase) else (rv,))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# The point loop.
+
+
+class _Checker:
+    def __init__(
+        self,
+        *,
+        problem: Problem,
+        settings: Settings,
+        cells_l: tuple[sympy.Basic, ...],
+        cells_r: tuple[sympy.Basic, ...],
+        shape: tuple[int, int],
+        free: tuple[sympy.Symbol, ...],
+        start: float,
+    ) -> None:
+        self.problem = problem
+        self.relation = problem.relation
+        self.settings = settings
+        self.cells_l, self.cells_r = cells_l, cells_r
+        self.shape = shape
+        self.free = free
+        self.start = start
+        # Leave the rest of the claim's budget to the Monte Carlo tier and to the worker.
+        self.deadline = start + max(0.5, 0.5 * settings.timeout)
+        base = max(15, int(settings.digits))
+        if any(c.has(sympy.Integral, sympy.Sum, sympy.Product) for c in cells_l + cells_r):
+            # Quadrature and series costs grow fast with precision; two levels from 30 digits still
+            # separate a 1e-30 near-miss (zero means below 1e-50 at 60 digits).
+            base = min(base, 30)
+        self.ladder = (base, 2 * base, 4 * base, 8 * base)
+        self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        seed = self.settings.seed
+        if not self.free:
+            verdict = self._judge({}, need=3)
+            if verdict.kind == "fail":
+                return self._refuted({}, verdict)
+            if verdict.kind == "skip":
+                summary = f"the sides have no usable value: {verdict.note}"
+                return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=verdict.note, seed=seed))
+            point = self._record({}, verdict)
+            summary = f"{self._agree_word()} to {verdict.digits} digits (no free symbols)"
+            return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
+
+        rng = np.random.default_rng(seed)
+        n_random = max(1, int(self.settings.numeric_points))
+        target = n_random + (_EDGE_POINTS if self._inequality else 0)
+        styles = self._styles(n_random)
+        seen: set[tuple] = set()
+        points: list[Point] = []
+        skipped: Counter[str] = Counter()
+        attempts = 0
+        timed_out = False
+        while len(points) < target and attempts < 3 * target + 6:
+            style = styles[attempts] if attempts < len(styles) else "random"
+            attempts += 1
+            if time.perf_counter() > self.deadline:
+                timed_out = True
+                break
+            values = sample_point(self.problem.symbols, self.free, rng, style=style)
+            values = {s: v for s, v in values.items() if s in self.free}
+            key = tuple(sorted((str(s), str(v)) for s, v in values.items()))
+            if key in seen:
+                continue
+            seen.add(key)
+            verdict = self._judge(values, need=2)
+            if verdict.kind == "fail":
+                return self._refuted(values, verdict)
+            if verdict.kind == "skip":
+                skipped[verdict.note] += 1
+                if verdict.note == _BUDGET:
+                    timed_out = True
+                    break
+                continue
+            points.append(self._record(values, verdict))
+        n_skipped = sum(skipped.values())
+        skip_text = self._skip_text(skipped)
+        if len(points) < min(_MIN_VALID, target):
+            why = "time budget" if timed_out else "too few usable points"
+            summary = f"{why}: {len(points)} usable of {len(points) + n_skipped} points ({skip_text})"
+            reason = "timeout" if timed_out else "too few points"
+            return Outcome(
+                Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason=reason)
+            )
+        digits = max(p.digits for p in points)
+        stop = "; stopped early: time budget" if timed_out else ""
+        summary = (
+            f"{self._agree_word()} at {len(points)} points to {digits} digits "
+            f"(working precision {self.ladder[0]}; {skip_text}){stop}"
+        )
+        return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed))
+
+    @property
+    def _inequality(self) -> bool:
+        return self.relation in (Relation.LE, Relation.GE, Relation.LT, Relation.GT)
+
+    def _styles(self, n_random: int) -> list[str]:
+        styles = ["simple"] * min(_SIMPLE_POINTS, n_random) + ["random"] * max(0, n_random - _SIMPLE_POINTS)
+        if self._inequality:
+            # Edge points early: inequalities tend to fail near the boundary of a kind.
+            styles[1:1] = ["edge"] * _EDGE_POINTS
+        return styles
+
+    def _agree_word(self) -> str:
+        if self.relation is Relation.APPROX:
+            return f"agrees within relative tolerance {self.tolerance:g}"
+        return "holds" if self._inequality else "agrees"
+
+    @staticmethod
+    def _skip_text(skipped: Counter[str]) -> str:
+        total = sum(skipped.values())
+        if not total:
+            return "0 skipped"
+        detail = ", ".join(f"{why}: {n}" for why, n in skipped.most_common())
+        return f"{total} skipped: {detail}"
+
+    # -- one point ---------------------------------------------------------------------
+
+    def _judge(self, values: dict[sympy.Symbol, sympy.Rational], *, need: int) -> _Verdict:
+        try:
+            ladder = _Ladder(self.cells_l, self.cells_r, values, self.ladder, self.deadline)
+            statuses = [ladder.settle(i, need) for i in range(len(self.cells_l))]
+        except _SkipPointError as exc:
+            return _Verdict("skip", note=exc.reason)
+        if any(s.kind == "unstable" for s in statuses) and not any(s.kind == "nonzero" for s in statuses):
+            return _Verdict("skip", note="unstable value")
+        level = max(s.level for s in statuses)
+        lhs, rhs = ladder.values(level)
+        digits = self.ladder[level]
+        if self.relation is Relation.EQ:
+            nonzero = [s for s in statuses if s.kind == "nonzero"]
+            if nonzero:
+                level = max(s.level for s in nonzero)
+                lhs, rhs = ladder.values(level)
+                return _Verdict("fail", self.ladder[level], lhs, rhs)
+            return _Verdict("ok", digits, lhs, rhs)
+        if self.relation is Relation.APPROX:
+            for i, s in enumerate(statuses):
+                if s.kind == "nonzero":
+                    scale = max(abs(lhs[i]), abs(rhs[i]))
+                    if abs(s.value) > self.tolerance * scale:
+                        return _Verdict("fail", self.ladder[s.level], *ladder.values(s.level))
+            return _Verdict("ok", digits, lhs, rhs)
+        # Inequalities (1x1): the status is that of the slack (bigger side - smaller side).
+        (s,) = statuses
+        lhs, rhs = ladder.values(s.level)
+        digits = self.ladder[s.level]
+        if any(_imaginary(v, digits) for v in (lhs[0], rhs[0])):
+            return _Verdict("skip", note="complex value")
+        strict = self.relation in (Relation.LT, Relation.GT)
+        slack = (rhs[0] - lhs[0]) if self.relation in (Relation.LE, Relation.LT) else (lhs[0] - rhs[0])
+        if s.kind == "zero":
+            if strict:
+                return _Verdict("fail", digits, lhs, rhs, note="equality")
+            return _Verdict("ok", digits, lhs, rhs)
+        if mpmath.re(slack) < 0:
+            return _Verdict("fail", digits, lhs, rhs)
+        return _Verdict("ok", digits, lhs, rhs)
+
+    # -- evidence ----------------------------------------------------------------------
+
+    def _record(self, values: dict[sympy.Symbol, sympy.Rational], verdict: _Verdict) -> Point:
+        lhs, rhs, diff = self._render(verdict)
+        return Point(_values_text(values), lhs, rhs, diff, verdict.digits)
+
+    def _render(self, verdict: _Verdict) -> tuple[str, str, str]:
+        with mpmath.workdps(verdict.digits + 10):
+            diffs = [a - b for a, b in zip(verdict.lhs, verdict.rhs, strict=True)]
+            if self.shape == (1, 1):
+                # Show as many digits as it takes for two close values to differ visibly.
+                shown = _shown_digits(verdict.lhs[0], verdict.rhs[0], verdict.digits)
+                return _num(verdict.lhs[0], shown), _num(verdict.rhs[0], shown), _num(diffs[0])
+            rows, cols = self.shape
+            worst = max(abs(d) for d in diffs)
+            return _matrix_text(verdict.lhs, rows, cols), _matrix_text(verdict.rhs, rows, cols), _num(worst)
+
+    def _refuted(self, values: dict[sympy.Symbol, sympy.Rational], verdict: _Verdict) -> Outcome:
+        lhs, rhs, diff = self._render(verdict)
+        cex = Counterexample(_values_text(values), lhs, rhs, diff, verdict.digits)
+        at = ", ".join(f"{k} = {v}" for k, v in cex.values) or "(no free symbols)"
+        if self.relation is Relation.EQ:
+            head = f"differs at {at}" if values else "the sides differ"
+            if self.shape != (1, 1):
+                head += f" (largest entry difference {diff})"
+        elif self.relation is Relation.APPROX:
+            head = f"relative difference above {self.tolerance:g} at {at}" if values else "not within tolerance"
+        elif verdict.note == "equality":
+            head = f"equality (strict {self.relation.value} fails) at {at}"
+        else:
+            head = f"{self.relation.value} fails at {at}" if values else f"{self.relation.value} fails"
+        gap = f", lhs - rhs = {diff}" if self.shape == (1, 1) and verdict.note != "equality" else ""
+        summary = f"{head}: lhs = {lhs}, rhs = {rhs}{gap} (confirmed at {verdict.digits} digits)"
+        return Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, summary, counterexample=cex, seed=self.settings.seed))
+
+
+# ---------------------------------------------------------------------------------------
+# Evaluation at a ladder of precisions.
+
+
+class _Ladder:
+    """Both sides at one point, evaluated lazily at increasing precision.
+
+    Each value carries sympy's own error bound (the accuracy ``evalf`` reports), so a
+    difference is called nonzero only when it stands clear of the error of both sides.
+    """
+
+    def __init__(
+        self,
+        cells_l: Sequence[sympy.Basic],
+        cells_r: Sequence[sympy.Basic],
+        values: dict[sympy.Symbol, sympy.Rational],
+        ladder: Sequence[int],
+        deadline: float = float("inf"),
+    ) -> None:
+        self.ladder = ladder
+        self.deadline = deadline
+        self.exprs_l = [_substitute(c, values) for c in cells_l]
+        self.exprs_r = [_substitute(c, values) for c in cells_r]
+        self.cache: dict[int, tuple[list, list]] = {}
+
+    def _level(self, level: int) -> tuple[list, list]:
+        if level not in self.cache:
+            if level > 0 and time.perf_counter() > self.deadline:
+                raise _SkipPointError(_BUDGET)
+            digits = self.ladder[level]
+            self.cache[level] = (
+                [_evaluate(e, digits) for e in self.exprs_l],
+                [_evaluate(e, digits) for e in self.exprs_r],
+            )
+        return self.cache[level]
+
+    def values(self, level: int) -> tuple[tuple, tuple]:
+        """The two sides' values (without error bounds) at a rung of the ladder."""
+        lhs, rhs = self._level(level)
+        return tuple(v for v, _ in lhs), tuple(v for v, _ in rhs)
+
+    def _diff(self, i: int, level: int) -> tuple[mpmath.mpc, mpmath.mpf, mpmath.mpf]:
+        """lhs - rhs in cell ``i``, its error bound, and the size of the sides."""
+        lhs, rhs = self._level(level)
+        (a, err_a), (b, err_b) = lhs[i], rhs[i]
+        with mpmath.workdps(self.ladder[level] + 20):
+            d = a - b
+            return d, err_a + err_b, max(abs(a), abs(b))
+
+    def _tolerance(self, level: int, scale: mpmath.mpf) -> mpmath.mpf:
+        return mpmath.mpf(10) ** (-(self.ladder[level] - MARGIN)) * scale
+
+    def _small(self, i: int, level: int) -> bool:
+        d, err, scale = self._diff(i, level)
+        with mpmath.workdps(self.ladder[level] + 20):
+            return abs(d) + err <= self._tolerance(level, scale)
+
+    def _clear(self, i: int, level: int) -> bool:
+        """The difference stands clear of both the error bound and the rounding noise."""
+        d, err, scale = self._diff(i, level)
+        with mpmath.workdps(self.ladder[level] + 20):
+            return abs(d) > 4 * err + self._tolerance(level, scale)
+
+    def settle(self, i: int, need: int) -> _Status:
+        """Whether cell ``i``'s difference is zero, nonzero (confirmed) or unstable."""
+        top = min(len(self.ladder), need + 1)
+        for k in range(1, top):
+            if k + 1 >= need and all(self._small(i, j) for j in range(k - need + 1, k + 1)):
+                return _Status("zero", level=k)
+            d_prev, err_prev, _ = self._diff(i, k - 1)
+            d_now, err_now, _ = self._diff(i, k)
+            if self._clear(i, k - 1) and self._clear(i, k) and _stable(d_prev, d_now):
+                return _Status("nonzero", d_now, k)
+            if k >= 2:
+                d_first, err_first, _ = self._diff(i, k - 2)
+                bounds = (abs(d_first) + err_first, abs(d_prev) + err_prev, abs(d_now) + err_now)
+                if _shrinking(*bounds, self.ladder[0]):
+                    # Noise around an exact zero that sympy cannot see: it falls with every
+                    # doubling of the precision, while a true difference would converge.
+                    return _Status("zero", level=k)
+        return _Status("unstable", level=top - 1)
+
+
+def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -> sympy.Basic:
+    try:
+        out = expr.xreplace(values) if values else expr
+        if out.has(sympy.Limit, sympy.MatrixExpr):
+            out = out.replace(lambda e: isinstance(e, (sympy.Limit, sympy.MatrixExpr)), lambda e: e.doit())
+        if out.has(sympy.Integral) and out.has(*_KINKS):
+            out = out.replace(lambda e: isinstance(e, sympy.Integral), _split_at_kinks)
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # one bad point must not end the claim; counted in the evidence
+        raise _SkipPointError(f"undefined ({type(exc).__name__})") from exc
+    return out
+
+
+_KINKS = (sympy.Abs, sympy.Heaviside, sympy.sign, sympy.Max, sympy.Min, sympy.Piecewise)
+_MAX_PIECES = 64
+
+
+def _split_at_kinks(node: sympy.Integral) -> sympy.Basic:
+    """Split a 1-D definite integral where its integrand has a kink or a jump.
+
+    Quadrature converges slowly across a kink (``|u - 1/3|``) and sympy then reports a low
+    accuracy; on each smooth piece it is fast and accurate. Kinks are the real roots (in the
+    interval) of the arguments of Abs, Heaviside, sign, Max/Min differences and Piecewise
+    conditions when those are polynomials in the integration variable.
+    """
+    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+        return node
+    var, lo, hi = node.limits[0]
+    f = node.function
+    if not (lo.is_number and hi.is_number) or f.free_symbols - {var}:
+        return node
+    cuts: dict[str, sympy.Expr] = {}
+    complete = True  # every kink argument is a polynomial whose real roots are all known
+    for g in _kink_arguments(f, var):
+        roots = _real_roots(g, var)
+        if roots is None:
+            complete = False
+            continue
+        for root in roots:
+            if (lo.is_infinite or sympy.N(root - lo, 30) > 0) and (hi.is_infinite or sympy.N(hi - root, 30) > 0):
+                cuts[str(root)] = root
+        if len(cuts) > _MAX_PIECES:
+            return node
+    edges = [lo, *sorted(cuts.values(), key=lambda r: sympy.N(r, 30)), hi]
+    pieces = []
+    for a, b in itertools.pairwise(edges):
+        # Between consecutive cuts every kink function is smooth: resolve it to the branch it
+        # takes there, so quadrature sees a smooth (and cheap) integrand.
+        piece = _resolve_kinks(f, var, _inside(a, b)) if complete else f
+        pieces.append(sympy.Integral(piece, (var, a, b)))
+    return sympy.Add(*pieces)
+
+
+def _inside(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    if a.is_infinite and b.is_infinite:
+        return S.Zero
+    if a.is_infinite:
+        return b - 1
+    if b.is_infinite:
+        return a + 1
+    return (a + b) / 2
+
+
+def _resolve_kinks(f: sympy.Basic, var: sympy.Symbol, at: sympy.Expr) -> sympy.Basic:
+    def positive(g: sympy.Expr) -> bool | None:
+        value = sympy.N(g.xreplace({var: at}), 30)
+        return None if not value.is_real else bool(value > 0)
+
+    def resolve(node: sympy.Basic) -> sympy.Basic:
+        if isinstance(node, (sympy.Abs, sympy.Heaviside, sympy.sign)):
+            g = node.args[0]
+            if not g.has(var):
+                return node
+            pos = positive(g)
+            if pos is None:
+                return node
+            if isinstance(node, sympy.Abs):
+                return g if pos else -g
+            if isinstance(node, sympy.Heaviside):
+                return S.One if pos else S.Zero
+            return S.One if pos else S.NegativeOne
+        if isinstance(node, (sympy.Max, sympy.Min)):
+            values = [sympy.N(a.xreplace({var: at}), 30) for a in node.args]
+            if not all(v.is_real for v in values):
+                return node
+            pick = max if isinstance(node, sympy.Max) else min
+            return node.args[values.index(pick(values))]
+        if isinstance(node, sympy.Piecewise):
+            for expr, cond in node.args:
+                truth = cond.xreplace({var: at}) if isinstance(cond, sympy.Basic) else cond
+                if truth is S.true or truth is True:
+                    return expr
+                if truth is not S.false and truth is not False:
+                    return node
+        return node
+
+    return f.replace(lambda e: isinstance(e, _KINKS), resolve)
+
+
+def _kink_arguments(f: sympy.Basic, var: sympy.Symbol) -> list[sympy.Expr]:
+    out: list[sympy.Expr] = []
+    for node in f.atoms(*_KINKS):
+        if isinstance(node, (sympy.Max, sympy.Min)):
+            args = node.args
+            out.extend(a - b for i, a in enumerate(args) for b in args[i + 1 :])
+        elif isinstance(node, sympy.Piecewise):
+            for _expr, cond in node.args:
+                rels = cond.atoms(sympy.core.relational.Relational) if isinstance(cond, sympy.Basic) else ()
+                out.extend(r.lhs - r.rhs for r in rels)
+        else:
+            out.append(node.args[0])
+    return [g for g in out if var in g.free_symbols]
+
+
+def _real_roots(g: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr] | None:
+    """All real roots of a polynomial ``g`` (exact), or None when they cannot all be found."""
+    try:
+        poly = sympy.Poly(g, var)
+    except sympy.PolynomialError:
+        return None
+    if poly.degree() > 4 or not all(c.is_number for c in poly.all_coeffs()):
+        return None
+    try:
+        found = sympy.roots(poly)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    if sum(found.values()) != poly.degree():
+        return None  # some roots were not found in closed form
+    return [r for r in found if r.is_real]
+
+
+def _evaluate(expr: sympy.Basic, digits: int) -> tuple[mpmath.mpc, mpmath.mpf]:
+    """``expr``'s value at ``digits`` digits and an absolute error bound from sympy's accuracy."""
+    try:
+        # Quadrature is slow to push past its accuracy: give it less room (a low accuracy
+        # is reported, not hidden, and the point is then skipped rather than trusted).
+        room = 20 if expr.has(sympy.Integral) else digits + 20
+        value = expr.evalf(digits, maxn=digits + room)
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as exc:  # sympy/mpmath raise many types on bad points
+        raise _SkipPointError(f"evaluation failed ({type(exc).__name__})") from exc
+    if value.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
+        raise _SkipPointError("non-finite value")
+    if not all(a.is_Number or a is S.ImaginaryUnit for a in value.atoms()):
+        raise _SkipPointError("no numeric value")
+    bits = int(digits * 3.33) + 30
+    with mpmath.workprec(bits):
+        out = mpmath.mpc(value._to_mpmath(bits))
+        if not mpmath.isfinite(out):
+            raise _SkipPointError("non-finite value")
+        # evalf returns Floats whose precision is the accuracy it could vouch for.
+        err = mpmath.mpf(0)
+        for part in value.as_real_imag():
+            if isinstance(part, sympy.Float):
+                err += abs(mpmath.mpf(part._to_mpmath(bits))) * mpmath.mpf(2) ** (1 - part._prec)
+    return out, err
+
+
+def _stable(a: mpmath.mpc, b: mpmath.mpc) -> bool:
+    if b == 0:
+        return False
+    return abs(a - b) <= _STABLE * abs(b)
+
+
+def _shrinking(a: mpmath.mpc, b: mpmath.mpc, c: mpmath.mpc, base: int) -> bool:
+    drop = mpmath.mpf(10) ** (-(base // 4))
+    return abs(b) <= drop * abs(a) and abs(c) <= drop * abs(b)
+
+
+def _imaginary(value: mpmath.mpc, digits: int) -> bool:
+    return abs(mpmath.im(value)) > mpmath.mpf(10) ** (-(digits // 2)) * max(1, abs(value))
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering.
+
+
+def _values_text(values: dict[sympy.Symbol, sympy.Rational]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(s), str(v)) for s, v in values.items()))
+
+
+def _num(value: mpmath.mpc | mpmath.mpf, digits: int = 15) -> str:
+    value = mpmath.mpmathify(value)
+    if isinstance(value, mpmath.mpc) and value.imag == 0:
+        value = value.real
+    return mpmath.nstr(value, digits)
+
+
+def _shown_digits(a: mpmath.mpc, b: mpmath.mpc, limit: int) -> int:
+    diff, scale = abs(a - b), max(abs(a), abs(b))
+    if diff == 0 or scale == 0:
+        return 15
+    needed = int(mpmath.ceil(mpmath.log10(scale / diff))) + 3
+    return max(15, min(needed, limit - MARGIN))
+
+
+def _matrix_text(cells: Sequence[mpmath.mpc], rows: int, cols: int) -> str:
+    inner = ", ".join("[" + ", ".join(_num(cells[r * cols + c]) for c in range(cols)) + "]" for r in range(rows))
+    return f"[{inner}]"
+
+
+def _short(expr: object, limit: int = 80) -> str:
+    text = str(expr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,395 @@
+"""Run claims in isolated worker processes, each under a time and memory budget.
+
+Every claim is parsed and decided inside a worker (`derive.engine.check_claim`), so a
+hostile expression (``10**10**10``, a memory bomb, 10 000 nested parentheses) can only cost
+its own budget: the parent kills a worker that overruns its wall time, replaces a worker
+that dies, and records the claim as ``undecided`` with the reason. Workers are forked
+from a parent that has already imported sympy and the engine, so starting or replacing
+one takes milliseconds, and they live for many claims.
+
+Results come back in input order whatever ``jobs`` is. Ctrl-C stops the workers and raises
+`RunInterrupted`, which carries the results that finished (the rest are marked not run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from derive import engine
+from derive.model import Claim, Evidence, Method, Outcome, Result, Settings, Verdict
+
+__all__ = [
+    "RECURSION_LIMIT",
+    "RunInterrupted",
+    "budget_result",
+    "not_run_result",
+    "run_claims",
+]
+
+#: Recursion limit inside workers: deep enough for long sympy expression trees; the worker's
+#: stack rlimit is raised to match so that Python raises RecursionError before C overflows.
+RECURSION_LIMIT = 20_000
+_STACK_BYTES = 256 << 20
+#: A worker is replaced after this many claims or once its resident memory passes half its
+#: cap, so that sympy's caches and heap fragmentation cannot accumulate into a false "memory".
+_MAX_TASKS_PER_WORKER = 500
+_GRACE_SECONDS = 0.5  # extra wall time for pickling and the pipe before a worker is killed
+
+Progress = Callable[[int, int, Result], None]
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during `run_claims`; ``results`` holds every claim in input order, unfinished ones marked not run."""
+
+    def __init__(self, results: list[Result]) -> None:
+        super().__init__("interrupted")
+        self.results = results
+
+
+def budget_result(claim: Claim, reason: str, summary: str, seconds: float) -> Result:
+    """An ``undecided`` result for a claim whose worker was stopped (timeout, memory, crash)."""
+    evidence = Evidence(Method.BUDGET, summary, reason=reason)
+    return Result(claim, Verdict.UNDECIDED, Method.BUDGET, seconds, (Outcome(Verdict.UNDECIDED, evidence),))
+
+
+def not_run_result(claim: Claim) -> Result:
+    """The result recorded for a claim a Ctrl-C stopped before it finished."""
+    evidence = Evidence(Method.NONE, "not run (interrupted)", reason="interrupted")
+    return Result(claim, Verdict.UNDECIDED, Method.NONE, 0.0, (Outcome(Verdict.UNDECIDED, evidence),))
+
+
+def _internal_error_result(claim: Claim, exc: BaseException, seconds: float) -> Result:
+    where = _innermost_frame(exc)
+    summary = f"internal error: {type(exc).__name__}: {exc}{where}; please report this claim to the derive developers"
+    evidence = Evidence(Method.NONE, summary[:2000], reason="internal")
+    return Result(claim, Verdict.ERROR, Method.NONE, seconds, (Outcome(Verdict.ERROR, evidence),))
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    return f" (in {os.path.basename(code.co_filename)}:{tb.tb_lineno}, {code.co_name})"
+
+
+def _timeout_summary(limit: float) -> str:
+    return f"stopped after {limit:g} s (timeout); raise --timeout or the claim's timeout:"
+
+
+def _memory_summary(memory_mb: int) -> str:
+    return f"stopped: ran out of memory (cap {memory_mb} MB); raise --memory or simplify the claim"
+
+
+# ---------------------------------------------------------------------------------------
+# The worker side.
+
+
+def _limit_resources(memory_mb: int) -> None:
+    # Address-space cap: allocations beyond it raise MemoryError inside the worker instead of
+    # pushing the machine into swap or the OOM killer.
+    if memory_mb > 0:
+        limit = memory_mb << 20
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    # A larger stack lets the recursion limit below be reached as a clean RecursionError.
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    stack = _STACK_BYTES if hard == resource.RLIM_INFINITY else min(_STACK_BYTES, hard)
+    if soft != resource.RLIM_INFINITY and soft < stack:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
+    sys.setrecursionlimit(RECURSION_LIMIT)
+
+
+def _resident_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+
+
+def _worker_main(conn: Connection, memory_mb: int) -> None:
+    """Serve claims from ``conn`` until told to stop; never raise."""
+    # Ctrl-C reaches the whole process group: the parent decides what to do, not the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_resources(memory_mb)
+    done = 0
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, claim, settings = message
+        start = time.perf_counter()
+        retire = False
+        try:
+            result = engine.check_claim(claim, settings)
+        except MemoryError:
+            result = budget_result(claim, "memory", _memory_summary(memory_mb), time.perf_counter() - start)
+            retire = True
+        except RecursionError:
+            ev = Evidence(
+                Method.PARSE, "expression too deeply nested to check (RecursionError)", reason="RecursionError"
+            )
+            result = Result(
+                claim, Verdict.UNDECIDED, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.UNDECIDED, ev),)
+            )
+        except Exception as exc:  # one claim must never take down the run
+            result = _internal_error_result(claim, exc, time.perf_counter() - start)
+        done += 1
+        # Retire after a MemoryError (the heap may be left fragmented), after many claims, or
+        # once resident memory passes half the cap; the parent replaces a retiring worker.
+        retire = retire or done >= _MAX_TASKS_PER_WORKER or (memory_mb > 0 and _resident_mb() > memory_mb / 2)
+        try:
+            conn.send((index, result, retire))
+        except MemoryError:
+            retire = True
+            with contextlib.suppress(Exception):
+                conn.send((index, budget_result(claim, "memory", _memory_summary(memory_mb), result.seconds), True))
+        except Exception as exc:  # an unpicklable result: report it rather than die
+            with contextlib.suppress(Exception):
+                conn.send((index, _internal_error_result(claim, exc, result.seconds), retire))
+        if retire:
+            return
+
+
+# ---------------------------------------------------------------------------------------
+# The parent side.
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing.Process
+    conn: Connection
+    index: int | None = None  # the claim it is working on
+    started: float = 0.0
+    deadline: float = 0.0
+    limit: float = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self.index is not None
+
+
+@dataclass
+class _Pool:
+    memory_mb: int
+    context: Any
+    workers: list[_Worker] = field(default_factory=list)
+
+    def spawn(self) -> _Worker:
+        parent_conn, child_conn = self.context.Pipe(duplex=True)
+        process = self.context.Process(target=_worker_main, args=(child_conn, self.memory_mb), daemon=True)
+        process.start()
+        child_conn.close()
+        worker = _Worker(process, parent_conn)
+        self.workers.append(worker)
+        return worker
+
+    def discard(self, worker: _Worker, *, kill: bool) -> None:
+        if kill and worker.process.is_alive():
+            with contextlib.suppress(OSError):
+                worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def shutdown(self) -> None:
+        for worker in list(self.workers):
+            if not worker.busy:
+                with contextlib.suppress(OSError, ValueError):
+                    worker.conn.send(None)
+        deadline = time.monotonic() + 1.0
+        for worker in list(self.workers):
+            if worker.busy:
+                self.discard(worker, kill=True)
+                continue
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            self.discard(worker, kill=True)
+
+
+def _preload() -> None:
+    """Import the engine and its tiers in the parent, so forked workers start warm."""
+    for name in ("sympy", "derive.engine", "derive.parsing", "derive.symbolic", "derive.numeric", "derive.montecarlo"):
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+
+
+def _context() -> Any:
+    # fork is fast (the parent's imports are shared) and the parent keeps no threads while
+    # the pool runs; other platforms fall back to their default start method.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _death_result(claim: Claim, exitcode: int | None, memory_mb: int, seconds: float) -> Result:
+    if exitcode is not None and exitcode < 0:
+        signum = -exitcode
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        if signum == signal.SIGKILL:
+            # Nobody in derive sent it: on Linux that is the kernel's out-of-memory killer.
+            return budget_result(claim, "memory", _memory_summary(memory_mb) + " (killed by the system)", seconds)
+        summary = f"worker crashed: signal {signum} ({name}); the claim is too large or deep to check in this budget"
+        return budget_result(claim, f"worker crashed: signal {signum}", summary, seconds)
+    summary = f"worker exited unexpectedly (status {exitcode}) while checking this claim"
+    return budget_result(claim, f"worker crashed: exit {exitcode}", summary, seconds)
+
+
+def run_claims(
+    claims: Sequence[Claim],
+    settings: Settings | None = None,
+    *,
+    jobs: int = 0,
+    cache: Any = None,
+    progress: Progress | None = None,
+) -> list[Result]:
+    """Check every claim in a worker process; return the results in input order.
+
+    ``jobs`` is the number of workers (0 or less: one per core). Each claim gets
+    ``claim.timeout`` or ``settings.timeout`` seconds of wall time and ``settings.memory_mb``
+    of address space; a claim that exceeds either is ``undecided`` (method ``budget``,
+    reason ``"timeout"`` or ``"memory"``) and the run goes on with a fresh worker.
+    ``cache`` is a `derive.cache.ResultCache` (or None): hits skip the workers, and
+    cacheable new results are stored. ``progress(done, total, result)`` is called after each
+    claim. Ctrl-C raises `RunInterrupted` carrying what finished.
+    """
+    run = _Run(list(claims), settings or Settings(), cache, progress)
+    try:
+        for index, claim in enumerate(run.claims):
+            if cache is not None:
+                key = cache.key(claim, run.settings)
+                hit = cache.get(key, claim)
+                if hit is not None:
+                    run.finish(index, hit)
+                    continue
+                run.keys[index] = key
+            run.pending.append(index)
+        if run.pending:
+            run.execute(jobs)
+    except KeyboardInterrupt:
+        partial = [r if r is not None else not_run_result(run.claims[i]) for i, r in enumerate(run.results)]
+        raise RunInterrupted(partial) from None
+    return [r for r in run.results if r is not None]
+
+
+@dataclass
+class _Run:
+    """The state of one `run_claims` call: what is pending, what finished, and the pool."""
+
+    claims: list[Claim]
+    settings: Settings
+    cache: Any
+    progress: Progress | None
+    results: list[Result | None] = field(init=False)
+    pending: deque[int] = field(default_factory=deque)
+    keys: dict[int, str] = field(default_factory=dict)
+    done: int = 0
+
+    def __post_init__(self) -> None:
+        self.results = [None] * len(self.claims)
+
+    def finish(self, index: int, result: Result) -> None:
+        self.results[index] = result
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, len(self.claims), result)
+
+    def execute(self, jobs: int) -> None:
+        _preload()
+        jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
+        pool = _Pool(self.settings.memory_mb, _context())
+        try:
+            for _ in range(min(jobs, len(self.pending))):
+                pool.spawn()
+            while self.pending or any(w.busy for w in pool.workers):
+                self._dispatch(pool)
+                self._collect(pool)
+        finally:
+            pool.shutdown()
+
+    def _dispatch(self, pool: _Pool) -> None:
+        """Give each idle worker the next pending claim (replacing workers that retired)."""
+        for worker in list(pool.workers):
+            if worker.busy or not self.pending:
+                continue
+            current = worker
+            if not current.process.is_alive():
+                pool.discard(current, kill=True)
+                current = pool.spawn()
+            index = self.pending.popleft()
+            claim = self.claims[index]
+            limit = float(claim.timeout if claim.timeout is not None else self.settings.timeout)
+            current.index, current.started, current.limit = index, time.monotonic(), limit
+            current.deadline = current.started + limit + _GRACE_SECONDS
+            try:
+                current.conn.send((index, claim, self.settings))
+            except Exception as exc:  # the claim itself cannot be pickled
+                current.index = None
+                self.finish(index, _internal_error_result(claim, exc, 0.0))
+
+    def _collect(self, pool: _Pool) -> None:
+        """Wait for an answer, a death or a deadline; record what happened."""
+        busy = [w for w in pool.workers if w.busy]
+        if not busy:
+            return
+        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout))
+        now = time.monotonic()
+        for worker in busy:
+            index = worker.index
+            assert index is not None
+            claim = self.claims[index]
+            outcome: Result | None = None
+            retire = False
+            if worker.conn in ready or worker.process.sentinel in ready:
+                try:
+                    got, outcome, retire = worker.conn.recv()
+                    if got != index:  # cannot happen with one claim in flight; be loud if it does
+                        msg = f"worker answered claim #{got} while working on #{index}"
+                        raise RuntimeError(msg)
+                except (EOFError, OSError):
+                    worker.process.join(timeout=5)
+                    outcome = _death_result(
+                        claim, worker.process.exitcode, self.settings.memory_mb, now - worker.started
+                    )
+                    retire = True
+            elif now >= worker.deadline:
+                outcome = budget_result(claim, "timeout", _timeout_summary(worker.limit), worker.limit)
+                retire = True
+            if outcome is None:
+                continue
+            worker.index = None
+            if retire:
+                pool.discard(worker, kill=True)
+                if self.pending:
+                    pool.spawn()
+            outcome = dataclasses.replace(outcome, claim=claim)  # the caller's object, not a pickled copy
+            if self.cache is not None and index in self.keys:
+                self.cache.put(self.keys[index], outcome)
+            self.finish(index, outcome)

@@ -1,0 +1,239 @@
+"""Test points that satisfy every declared assumption, as exact rationals.
+
+The numeric tier and the Monte Carlo tier (for parameter points) ask `sample_point` for
+values of the free scalar symbols of a claim. Each value respects its symbol's kind:
+``positive`` draws are positive, ``probability`` draws lie strictly inside (0, 1),
+``positive integer`` draws are 1..8, and the entries of an ``spd matrix`` are drawn jointly
+so that the matrix is symmetric positive definite *exactly* (checked in rational
+arithmetic). Values are exact `sympy.Rational` numbers so that evaluating a claim at a
+point involves no rounding before the high-precision evaluation starts, and so that a
+counterexample can be printed and replayed exactly.
+
+Three styles of point:
+
+* ``"simple"``: small-denominator values such as 1/2, -3/2, 2 (readable counterexamples);
+* ``"random"``: generic values with a mix of magnitudes (what finds coincidences out);
+* ``"edge"``: values near the edges of a kind (tiny and large positives, probabilities near
+  0 and 1), where inequalities tend to fail.
+
+>>> import numpy as np
+>>> from derive.symbols import SymbolTable
+>>> t = SymbolTable({"p": "probability"})
+>>> v = sample_point(t, [t["p"].obj], np.random.default_rng(0))[t["p"].obj]
+>>> 0 < v < 1
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from derive.symbols import SymbolKind, SymbolSpec, SymbolTable
+
+__all__ = ["STYLES", "draw_scalar", "is_positive_definite", "kind_of", "sample_point"]
+
+#: The point styles `sample_point` understands.
+STYLES: tuple[str, ...] = ("simple", "random", "edge")
+
+# Readable values per scalar kind. 0 and +-1 are left out of the simple pools on purpose:
+# at those values many wrong steps happen to hold (x**2 == x, x*y == x).
+_SIMPLE: dict[str, tuple[Fraction, ...]] = {
+    "real": tuple(
+        Fraction(s) for s in ("1/2", "-3/2", "2", "-1/3", "3/4", "-2", "5/2", "1/3", "-3/4", "3/2", "-5/2", "2/3")
+    ),
+    "positive": tuple(Fraction(s) for s in ("1/2", "2", "3/2", "1/3", "3", "5/2", "2/3", "4", "3/4", "5/4")),
+    "integer": tuple(Fraction(s) for s in ("2", "-1", "3", "0", "-2", "1", "4", "-3")),
+    "positive integer": tuple(Fraction(s) for s in ("2", "3", "1", "4", "5")),
+    "probability": tuple(Fraction(s) for s in ("1/4", "2/3", "1/3", "3/5", "3/4", "1/5", "2/5", "4/5")),
+}
+_EDGE: dict[str, tuple[Fraction, ...]] = {
+    "real": tuple(Fraction(s) for s in ("1/1000", "-1/1000", "40", "-40", "1/100", "-25")),
+    "positive": tuple(Fraction(s) for s in ("1/1000", "1/100", "30", "100")),
+    "nonnegative": tuple(Fraction(s) for s in ("0", "1/1000", "30")),
+    "integer": tuple(Fraction(s) for s in ("0", "-12", "12", "1", "-1")),
+    "positive integer": tuple(Fraction(s) for s in ("1", "12", "2")),
+    "probability": tuple(Fraction(s) for s in ("1/1000", "999/1000", "1/100", "99/100")),
+}
+
+
+def kind_of(table: SymbolTable | None, sym: sympy.Symbol) -> tuple[SymbolSpec | None, str]:
+    """The declaration ``sym`` belongs to (if any) and the kind name used to draw it.
+
+    Symbols outside the table (sympy dummies, symbols built by other tiers) get a kind
+    inferred from their sympy assumptions; a symbol with no assumptions is drawn as real.
+    """
+    spec = table.spec_of(sym) if table is not None else None
+    if spec is not None:
+        return spec, spec.kind.base
+    if sym.is_integer:
+        if sym.is_positive:
+            return None, "positive integer"
+        if sym.is_nonnegative:
+            return None, "nonnegative integer"
+        if sym.is_negative:
+            return None, "negative integer"
+        return None, "integer"
+    for attr, kind in (
+        ("is_positive", "positive"),
+        ("is_negative", "negative"),
+        ("is_nonnegative", "nonnegative"),
+        ("is_nonpositive", "nonpositive"),
+    ):
+        if getattr(sym, attr):
+            return None, kind
+    return None, "real"
+
+
+def sample_point(
+    table: SymbolTable | None,
+    symbols: Iterable[sympy.Symbol],
+    rng: np.random.Generator,
+    *,
+    scale: float = 1.0,
+    style: str = "random",
+) -> dict[sympy.Symbol, sympy.Rational]:
+    """Exact rational values for ``symbols`` that respect every declared kind.
+
+    ``symbols`` may contain matrix-entry symbols (``A[1,2]``): the whole matrix they belong
+    to is drawn at once and every entry symbol of it is in the result (an SPD matrix must be
+    drawn jointly to be positive definite). ``scale`` stretches the magnitude of real,
+    positive and matrix draws; ``style`` is one of `STYLES`. Symbols are visited in sympy's
+    canonical order, so a seeded ``rng`` gives the same point every time.
+    """
+    if style not in STYLES:
+        msg = f"unknown point style {style!r}; expected one of {', '.join(STYLES)}"
+        raise ValueError(msg)
+    out: dict[sympy.Symbol, sympy.Rational] = {}
+    for sym in sorted(set(symbols), key=sympy.default_sort_key):
+        if sym in out:
+            continue
+        spec, kind = kind_of(table, sym)
+        if spec is not None and spec.kind.is_matrix:
+            out.update(_draw_matrix(spec, rng, scale, style))
+        else:
+            out[sym] = sympy.Rational(draw_scalar(kind, rng, scale=scale, style=style))
+    return out
+
+
+def draw_scalar(kind: str, rng: np.random.Generator, *, scale: float = 1.0, style: str = "random") -> Fraction:
+    """One exact value of a scalar kind (see `derive.symbols.KINDS`, plus inferred kinds)."""
+    if kind in ("negative", "nonpositive", "negative integer"):
+        mirror = {"negative": "positive", "nonpositive": "nonnegative", "negative integer": "positive integer"}[kind]
+        return -draw_scalar(mirror, rng, scale=scale, style=style)
+    if kind == "nonnegative integer":
+        return draw_scalar("positive integer", rng, style=style) - 1
+    if style == "edge" and kind in _EDGE:
+        return _pick(_EDGE[kind], rng)
+    if style == "simple":
+        pool = _SIMPLE.get("positive" if kind == "nonnegative" else kind, _SIMPLE["real"])
+        value = _pick(pool, rng)
+        return value * _rational(scale) if kind in ("real", "positive", "nonnegative") and scale != 1 else value
+    if kind == "positive integer":
+        return Fraction(int(rng.integers(1, 9)))
+    if kind == "integer":
+        return Fraction(int(rng.integers(-6, 7)))
+    if kind == "probability":
+        return _clamp(_rational(rng.uniform(0.02, 0.98)), Fraction(1, 50), Fraction(49, 50))
+    if kind in ("positive", "nonnegative"):
+        if kind == "nonnegative" and rng.random() < 0.1:
+            return Fraction(0)
+        wide = rng.random() < 0.2
+        value = float(np.exp(rng.uniform(-5.0, 4.0) if wide else rng.uniform(-2.0, 2.0))) * scale
+        return _rational(value) if value > 1e-6 else Fraction(1, 10**6)
+    # real, and anything unknown: most draws moderate, some large, some tiny.
+    r = rng.random()
+    if r < 0.7:
+        value = rng.uniform(-3.0, 3.0)
+    else:
+        magnitude = np.exp(
+            rng.uniform(np.log(3.0), np.log(20.0)) if r < 0.85 else rng.uniform(np.log(0.01), np.log(0.3))
+        )
+        value = magnitude * (1 if rng.random() < 0.5 else -1)
+    return _rational(float(value) * scale)
+
+
+def _draw_matrix(
+    spec: SymbolSpec, rng: np.random.Generator, scale: float, style: str
+) -> dict[sympy.Symbol, sympy.Rational]:
+    kind: SymbolKind = spec.kind
+    n, m = kind.rows, kind.cols
+    if kind.base == "spd":
+        values = _spd(n, rng, scale, style)
+    else:
+        values = [[_entry(rng, scale, style) for _ in range(m)] for _ in range(n)]
+    obj = spec.obj
+    out: dict[sympy.Symbol, sympy.Rational] = {}
+    for i in range(n):
+        for j in range(m):
+            out.setdefault(obj[i, j], sympy.Rational(values[i][j]))  # type: ignore[index]
+    return out
+
+
+def _entry(rng: np.random.Generator, scale: float, style: str) -> Fraction:
+    if style == "simple":
+        return Fraction(int(rng.integers(-3, 4)))
+    # Two decimals keep counterexamples readable; N(0, 1) keeps products well scaled.
+    return Fraction(round(float(rng.standard_normal()) * scale * 100), 100)
+
+
+def _spd(n: int, rng: np.random.Generator, scale: float, style: str) -> list[list[Fraction]]:
+    """L Lᵀ + c I with rational L and c > 0: positive definite by construction, checked exactly."""
+    lower = [[Fraction(0)] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1):
+            if style == "simple":
+                lower[i][j] = Fraction(int(rng.integers(1, 3))) if i == j else Fraction(int(rng.integers(-2, 3)))
+            else:
+                v = Fraction(round(float(rng.standard_normal()) * 10), 10)
+                lower[i][j] = abs(v) + Fraction(1, 10) if i == j else v
+    shift = Fraction(1) if style == "simple" else Fraction(int(rng.integers(1, 11)), 10)
+    s = _rational(scale)
+    mat = [
+        [
+            s * (sum((lower[i][k] * lower[j][k] for k in range(n)), Fraction(0)) + (shift if i == j else 0))
+            for j in range(n)
+        ]
+        for i in range(n)
+    ]
+    if not is_positive_definite(mat):  # cannot happen for scale > 0; a guard against future edits
+        msg = f"internal error: drew a {n}x{n} matrix that is not positive definite"
+        raise AssertionError(msg)
+    return mat
+
+
+def is_positive_definite(mat: Sequence[Sequence[Fraction | int]]) -> bool:
+    """Exact test: symmetric, and every pivot of Gaussian elimination (LDLᵀ) is positive.
+
+    >>> is_positive_definite([[2, 1], [1, 2]]), is_positive_definite([[1, 2], [2, 1]])
+    (True, False)
+    """
+    n = len(mat)
+    a = [[Fraction(v) for v in row] for row in mat]
+    if any(len(row) != n for row in a) or any(a[i][j] != a[j][i] for i in range(n) for j in range(i)):
+        return False
+    for k in range(n):
+        pivot = a[k][k]
+        if pivot <= 0:
+            return False
+        for i in range(k + 1, n):
+            factor = a[i][k] / pivot
+            for j in range(k, n):
+                a[i][j] -= factor * a[k][j]
+    return True
+
+
+def _pick(pool: Sequence[Fraction], rng: np.random.Generator) -> Fraction:
+    return pool[int(rng.integers(0, len(pool)))]
+
+
+def _rational(value: float) -> Fraction:
+    """``value`` rounded to three significant decimal digits, as an exact fraction (readable)."""
+    return Fraction(format(float(value), ".3g"))
+
+
+def _clamp(value: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
+    return min(max(value, lo), hi)

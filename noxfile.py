@@ -1,0 +1,54 @@
+"""nox sessions for derive: tests, the claim library, lint, benchmarks and the claim index.
+
+Every session installs the project into its own virtual environment (nox's default
+``virtualenv`` backend; ``nox -db uv`` works too where uv is installed) and reuses it between
+runs with ``nox -r``. Extra arguments after ``--`` go to the session's main command, e.g.
+``nox -s tests -- -k latex`` or ``nox -s claims -- --jobs 1``.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "claims", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHON = "3.11"
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pytest, two xdist workers)."""
+    session.install("-e", ".[test,plot]")
+    session.run("pytest", "-n", "2", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def claims(session: nox.Session) -> None:
+    """Check the claim library: every claim must have its expected outcome."""
+    session.install("-e", ".")
+    session.run("derive", "check", "claims/", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff lint and format check (configuration in pyproject.toml)."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks: the Monte Carlo tier against its ceiling, and the claim library cold and warm."""
+    session.install("-e", ".[fast]")
+    session.run("python", "bench/montecarlo.py", *session.posargs)
+    session.run("python", "bench/library.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Regenerate the committed claim index claims/README.md (and the README's GDA plot)."""
+    session.install("-e", ".[plot]")
+    session.run("derive", "index", "claims/", "-o", "claims/README.md")
+    session.run("derive", "plot", "seed.gda.p5.itr3_as_written", "claims/", "-o", "docs/plot-gda.png")

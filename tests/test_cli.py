@@ -1,0 +1,401 @@
+"""Tests for the ``derive`` command: exit codes, output shapes, selection, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from derive import cli
+from derive.model import Claim
+
+GOOD = """\
+claims:
+  - id: sigmoid.grad
+    lhs: diff(log(1 - sigmoid(a)), a)
+    rhs: -sigmoid(a)
+    tags: [gan, sigmoid]
+  - id: algebra.square
+    lhs: (a + b)**2
+    rhs: a**2 + 2*a*b + b**2
+    tags: [algebra]
+  - id: algebra.wrong_square
+    lhs: (a + b)**2
+    rhs: a**2 + b**2
+    expect: fails
+    reason: the cross term 2ab is missing
+    tags: [algebra]
+"""
+
+WRONG = """\
+claims:
+  - id: wrong.expected_to_hold
+    lhs: exp(pi*sqrt(163))
+    rhs: 640320**3 + 744
+"""
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_all_as_expected_exits_0_with_the_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, out, _ = _run(capsys, "check", str(path), "--format", "json", "--jobs", "2")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"claims", "summary"}
+    assert [c["id"] for c in data["claims"]] == ["sigmoid.grad", "algebra.square", "algebra.wrong_square"]
+    for entry in data["claims"]:
+        assert {"id", "file", "verdict", "expect", "ok", "method", "seconds", "detail"} <= set(entry)
+        assert entry["file"] == str(path)
+        assert entry["ok"] is True
+    assert data["claims"][2]["verdict"] == "refuted"
+    assert data["claims"][2]["expect"] == "fails"
+    summary = data["summary"]
+    assert (summary["total"], summary["ok"], summary["failed"], summary["refuted"]) == (3, 3, 0, 1)
+
+
+def test_a_claim_that_does_not_hold_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "wrong.yaml", WRONG)
+    code, out, _ = _run(capsys, "check", str(path))
+    assert code == 1
+    assert "wrong.expected_to_hold" in out
+    assert "refuted" in out
+
+
+def test_missing_path_is_a_one_line_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "check", str(tmp_path / "nope"))
+    assert code == 2
+    assert out == ""
+    assert err.strip().count("\n") == 0
+    assert "no such file or folder" in err
+    assert "Traceback" not in err
+
+
+def test_a_folder_without_claims_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    code, _, err = _run(capsys, "check", str(tmp_path / "empty"))
+    assert code == 2
+    assert "no claims found" in err
+
+
+def test_an_unreadable_file_exits_2_but_the_rest_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path, "a_good.yaml", GOOD)
+    _write(tmp_path, "b_bad.yaml", "claims: [unclosed\n  - id: x\n")
+    code, out, err = _run(capsys, "check", str(tmp_path), "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert [c["verdict"] for c in data["claims"]][:3] == ["proved", "proved", "refuted"]
+    assert data["claims"][-1]["verdict"] == "error"
+    assert "b_bad.yaml" in err
+
+
+def test_a_malformed_claim_in_a_readable_file_is_an_error_row_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = GOOD + "  - id: typo.key\n    lhs: a\n    rhs: a\n    expcet: holds\n"
+    path = _write(tmp_path, "typo.yaml", text)
+    code, out, _ = _run(capsys, "check", str(path), "--format", "json")
+    assert code == 1
+    rows = {c["id"]: c for c in json.loads(out)["claims"]}
+    assert rows["typo.key"]["verdict"] == "error"
+    assert "expcet" in rows["typo.key"]["detail"]
+    assert rows["sigmoid.grad"]["ok"] is True
+
+
+def test_k_selects_by_id_and_tag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, out, _ = _run(capsys, "check", str(path), "-k", "algebra and not wrong", "--format", "json")
+    assert code == 0
+    assert [c["id"] for c in json.loads(out)["claims"]] == ["algebra.square"]
+    code, out, _ = _run(capsys, "check", str(path), "-k", "gan or wrong_square", "--format", "json")
+    assert [c["id"] for c in json.loads(out)["claims"]] == ["sigmoid.grad", "algebra.wrong_square"]
+
+
+@pytest.mark.parametrize("expression", ["gan and", "(gan", "and gan", "gan )", ""])
+def test_a_bad_k_expression_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], expression: str) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, _, err = _run(capsys, "check", str(path), "-k", expression)
+    assert code == 2
+    assert "-k" in err
+
+
+def test_k_that_selects_nothing_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, _, err = _run(capsys, "check", str(path), "-k", "nothing_like_this")
+    assert code == 2
+    assert "no claims match" in err
+
+
+def test_select_follows_boolean_precedence() -> None:
+    claim = Claim(id="gan.d_star", lhs="1", rhs="1", tags=("gan", "js"))
+    assert cli.select("GAN")(claim)
+    assert cli.select("js and d_star")(claim)
+    assert not cli.select("not gan")(claim)
+    assert cli.select("vae or gan and js")(claim)
+    assert not cli.select("(vae or gan) and not js")(claim)
+
+
+def test_junit_output_parses_as_xml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, out, _ = _run(capsys, "check", str(path), "--format", "junit")
+    assert code == 0
+    root = ET.fromstring(out)
+    cases = root.iter("testcase")
+    assert sorted(c.get("name") for c in cases) == sorted(["sigmoid.grad", "algebra.square", "algebra.wrong_square"])
+
+
+def test_markdown_and_table_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, out, _ = _run(capsys, "check", str(path), "--format", "markdown")
+    assert code == 0
+    assert "algebra.wrong_square" in out
+    code, out, _ = _run(capsys, "check", str(path), "--show-evidence")
+    assert "lhs - rhs" in out
+    assert "\x1b[" not in out  # no colour when not a TTY
+    code, out, _ = _run(capsys, "check", str(path), "--quiet")
+    assert "sigmoid.grad" not in out
+    assert "2 proved" in out
+
+
+def test_order_is_identical_for_jobs_1_and_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = ["claims:"]
+    for i in range(8):
+        lines += [f"  - id: c{i}", f"    lhs: (x + {i})**2", f"    rhs: x**2 + {2 * i}*x + {i * i + (i % 3 == 0)}"]
+    path = _write(tmp_path, "many.yaml", "\n".join(lines) + "\n")
+
+    def rows(jobs: str) -> list[tuple[str, str]]:
+        _, out, _ = _run(capsys, "check", str(path), "--format", "json", "--jobs", jobs, "--no-cache")
+        return [(c["id"], c["verdict"]) for c in json.loads(out)["claims"]]
+
+    one, two = rows("1"), rows("2")
+    assert one == two
+    assert [v for _, v in one].count("refuted") == 3
+
+
+def test_no_python_refuses_named_modules_and_skips_them_in_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(tmp_path, "good.yaml", GOOD)
+    module = _write(tmp_path, "mod.py", "import os\nos.environ['DERIVE_RAN'] = '1'\nCLAIMS = []\n")
+    code, _, err = _run(capsys, "check", str(module), "--no-python")
+    assert code == 2
+    assert "--no-python" in err
+    code, out, err = _run(capsys, "check", str(tmp_path), "--no-python", "--format", "json")
+    assert code == 0
+    assert len(json.loads(out)["claims"]) == 3
+    assert "skipped 1 Python claim module" in err
+    assert "DERIVE_RAN" not in os.environ
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["check", str(path), "--format", "yaml"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_an_internal_error_exits_3_with_a_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(args: object) -> int:
+        msg = "simulated bug"
+        raise RuntimeError(msg)
+
+    monkeypatch.setitem(cli._COMMANDS, "check", broken)
+    code, _, err = _run(capsys, "check")
+    assert code == 3
+    assert "internal error: RuntimeError: simulated bug" in err
+    assert "Traceback" not in err
+
+
+def test_html_report_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, _, _ = _run(capsys, "check", str(path), "--html", str(tmp_path / "report.html"), "--quiet")
+    assert code == 0
+    assert "sigmoid.grad" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_second_run_is_served_from_the_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    _run(capsys, "check", str(path), "--verbose", "--quiet")
+    code, _, err = _run(capsys, "check", str(path), "--verbose", "--quiet")
+    assert code == 0
+    assert "cache: 3 hits, 0 misses" in err
+    code, _, err = _run(capsys, "check", str(path), "--verbose", "--quiet", "--no-cache")
+    assert "cache:" not in err
+
+
+# ---------------------------------------------------------------------------------------
+# derive latex
+
+
+HOMEWORK = """\
+---
+derive:
+  symbols: {a: real}
+---
+The gradient:
+
+$$\\frac{d}{da} \\log(1 - \\sigma(a)) = -\\sigma(a)$$
+
+A wrong expansion:
+
+$$(a + 1)^2 = a^2 + 1$$
+"""
+
+
+def test_latex_json_shape_and_exit_1_on_a_refuted_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "hw.md", HOMEWORK)
+    code, out, _ = _run(capsys, "latex", str(path), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["file"] == str(path)
+    assert set(data["summary"]) == {"proved", "verified", "consistent", "refuted", "undecided", "error"}
+    keys = {"block", "index", "line", "lhs", "rhs", "relation", "verdict", "method", "detail"}
+    assert all(keys <= set(step) for step in data["steps"])
+    assert [s["block"] for s in data["steps"]] == [1, 2]
+    assert data["steps"][1]["verdict"] == "refuted"
+    assert data["steps"][0]["verdict"] in ("proved", "verified")
+
+
+def test_latex_several_files_give_a_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = _write(tmp_path, "one.md", "$$x + x = 2x$$\n")
+    two = _write(tmp_path, "two.md", "$$x \\cdot x = x^2$$\n")
+    code, out, _ = _run(capsys, "latex", str(one), str(two), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert [d["file"] for d in data] == [str(one), str(two)]
+
+
+def test_latex_unreadable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "latex", str(tmp_path / "missing.md"))
+    assert code == 2
+    assert "no such file" in err
+    hw = _write(tmp_path, "hw.md", "$$a = a$$\n")
+    bad = _write(tmp_path, "symbols.yaml", "derive:\n  symbols: {a: wobbly}\n")
+    code, _, err = _run(capsys, "latex", str(hw), "--symbols", str(bad))
+    assert code == 2
+    assert "wobbly" in err
+    code, _, err = _run(capsys, "latex", str(hw), "--symbols", str(tmp_path / "absent.yaml"))
+    assert code == 2
+
+
+# ---------------------------------------------------------------------------------------
+# derive index / plot
+
+
+def test_index_check_detects_a_stale_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    _write(folder, "good.yaml", GOOD)
+    out = folder / "README.md"
+    code, _, _ = _run(capsys, "index", str(folder), "-o", str(out))
+    assert code == 0
+    assert "sigmoid.grad" in out.read_text(encoding="utf-8")
+    code, _, _ = _run(capsys, "index", str(folder), "-o", str(out), "--check")
+    assert code == 0
+    out.write_text(out.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
+    code, _, err = _run(capsys, "index", str(folder), "-o", str(out), "--check")
+    assert code == 1
+    assert "out of date" in err
+
+
+def test_plot_unknown_claim_suggests_close_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, _, err = _run(capsys, "plot", "algebra.wrong_sqare", str(path), "-o", str(tmp_path / "p.png"))
+    assert code == 2
+    assert "algebra.wrong_square" in err
+
+
+def test_plot_writes_a_file_for_a_refuted_claim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    path = _write(tmp_path, "good.yaml", GOOD)
+    code, _, _ = _run(capsys, "plot", "algebra.wrong_square", str(path), "-o", str(tmp_path / "p.png"))
+    assert code == 0
+    assert (tmp_path / "p.png").stat().st_size > 0
+
+
+# ---------------------------------------------------------------------------------------
+# Ctrl-C
+
+
+SLOW = """\
+claims:
+  - id: quick.one
+    lhs: x + 1
+    rhs: 1 + x
+  - id: slow.integral
+    lhs: integrate(exp(-x**2)*log(1 + x**4)*sin(x**3), (x, 0, oo))
+    rhs: "1"
+    timeout: 120
+"""
+
+
+def test_ctrl_c_prints_what_finished_and_exits_130(tmp_path: Path) -> None:
+    path = _write(tmp_path, "slow.yaml", SLOW)
+    cache_dir = tmp_path / "cache"
+    env = dict(os.environ, DERIVE_CACHE_DIR=str(cache_dir))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "derive", "check", str(path), "--jobs", "1", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        # The quick claim's result lands in the cache: then the slow one is running.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if _cached_rows(cache_dir / "results.sqlite3") >= 1:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the quick claim never finished")
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    rows = {c["id"]: c for c in json.loads(out)["claims"]}
+    assert rows["quick.one"]["verdict"] == "proved"
+    assert rows["slow.integral"]["detail"] == "not run (interrupted)"
+    assert "interrupted: 1 of 2 finished" in err
+    assert "Traceback" not in err
+
+
+def _cached_rows(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM results").fetchone()[0]
+    except sqlite3.Error:
+        return 0

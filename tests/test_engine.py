@@ -1,0 +1,54 @@
+"""The tier walk, with stand-in tiers so the walk itself is what is tested."""
+
+from __future__ import annotations
+
+from derive.engine import check_claim, decide
+from derive.errors import ParseError
+from derive.model import Claim, Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
+from derive.symbols import SymbolTable
+
+
+def _tier(verdict: Verdict, method: Method, calls: list[Method]):
+    def run(problem: Problem, settings: Settings) -> Outcome:
+        calls.append(method)
+        return Outcome(verdict, Evidence(method, f"{method.value} says {verdict.value}"))
+
+    return run
+
+
+def _problem() -> Problem:
+    return Problem(lhs=1, rhs=1, relation=Relation.EQ, symbols=SymbolTable())
+
+
+def test_first_decisive_tier_ends_the_walk() -> None:
+    calls: list[Method] = []
+    tiers = (
+        (Method.SYMBOLIC, _tier(Verdict.UNDECIDED, Method.SYMBOLIC, calls)),
+        (Method.NUMERIC, _tier(Verdict.VERIFIED, Method.NUMERIC, calls)),
+        (Method.MONTECARLO, _tier(Verdict.CONSISTENT, Method.MONTECARLO, calls)),
+    )
+    outcomes = decide(_problem(), Settings(), tiers)
+    assert calls == [Method.SYMBOLIC, Method.NUMERIC]
+    assert [o.verdict for o in outcomes] == [Verdict.UNDECIDED, Verdict.VERIFIED]
+
+
+def test_tier_errors_become_outcomes_not_exceptions() -> None:
+    def boom(problem: Problem, settings: Settings) -> Outcome:
+        raise ParseError("bad token", token="$")
+
+    def deep(problem: Problem, settings: Settings) -> Outcome:
+        raise RecursionError
+
+    outcomes = decide(_problem(), Settings(), ((Method.SYMBOLIC, deep), (Method.NUMERIC, boom)))
+    assert outcomes[0].verdict is Verdict.UNDECIDED
+    assert outcomes[0].evidence.reason == "RecursionError"
+    assert outcomes[1].verdict is Verdict.ERROR
+    assert "bad token" in outcomes[1].evidence.summary
+
+
+def test_check_claim_reports_parse_errors_as_error_results() -> None:
+    result = check_claim(Claim(id="bad", lhs="__import__('os')", rhs="1"))
+    assert result.verdict is Verdict.ERROR
+    assert result.method is Method.PARSE
+    assert not result.ok
+    assert result.evidence is not None and result.evidence.summary

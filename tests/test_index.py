@@ -1,0 +1,78 @@
+"""The claim index: deterministic rendering, and the committed claims/README.md is not stale."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from derive.cache import ResultCache
+from derive.errors import Location
+from derive.index import COMMAND, render_index
+from derive.loading import load_claims
+from derive.model import Claim, Evidence, Expect, Method, Outcome, Result, Settings, Verdict
+from derive.runner import run_claims
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS = ROOT / "claims"
+
+
+def _result(cid: str, file: str, verdict: Verdict, method: Method, *, expect=Expect.HOLDS, seconds=0.1, **kw):
+    claim = Claim(cid, "x", "x", expect=expect, where=Location(file, 1), **kw)
+    return Result(claim, verdict, method, seconds, (Outcome(verdict, Evidence(method, "s")),))
+
+
+def _sample(base: Path, seconds: float = 0.1) -> list[Result]:
+    return [
+        _result("gan.d_star", str(base / "gan.yaml"), Verdict.PROVED, Method.SYMBOLIC, seconds=seconds,
+                statement="D*(x) = p/(p+q) | pointwise", source="homework, problem 3"),
+        _result("gan.wrong", str(base / "gan.yaml"), Verdict.REFUTED, Method.NUMERIC, expect=Expect.FAILS,
+                seconds=seconds, statement="a wrong\nstep"),
+        _result("kl.gauss", str(base / "kl" / "gauss.yaml"), Verdict.CONSISTENT, Method.MONTECARLO, seconds=seconds),
+        _result("kl.hard", str(base / "kl" / "gauss.yaml"), Verdict.UNDECIDED, Method.NUMERIC, seconds=seconds),
+    ]  # fmt: skip
+
+
+def test_index_is_grouped_by_file_with_a_header(tmp_path):
+    text = render_index(_sample(tmp_path / "claims"))
+    assert COMMAND in text
+    assert "do not edit" in text
+    assert "## [gan.yaml](gan.yaml)" in text
+    assert "## [kl/gauss.yaml](kl/gauss.yaml)" in text
+    assert text.index("gan.d_star") < text.index("gan.wrong") < text.index("kl.gauss")
+    row = next(line for line in text.splitlines() if "gan.d_star" in line)
+    assert row == "| `gan.d_star` | D*(x) = p/(p+q) \\| pointwise | homework, problem 3 | proved | symbolic |"
+    assert "| `gan.wrong` | a wrong step |  | refuted (known-wrong step) | numeric |" in text
+    # The undecided claim does not have its expected outcome: it is flagged.
+    assert "**undecided (expected to hold)**" in text
+    assert "- Not as expected (1): `kl.hard`." in text
+    assert "- 4 claims in 2 files: 1 proved, 1 consistent, 1 refuted, 1 undecided." in text
+
+
+def test_index_is_deterministic_across_timings_and_locations(tmp_path):
+    a = render_index(_sample(tmp_path / "one" / "claims", seconds=0.1))
+    b = render_index(_sample(tmp_path / "other" / "claims", seconds=9.9))
+    assert a == b
+    assert str(tmp_path) not in a
+    assert render_index(_sample(tmp_path / "c"), root=tmp_path) != a  # labels now include the folder
+
+
+def test_committed_index_is_not_stale(tmp_path):
+    """claims/README.md must equal a fresh `derive index claims/` run: regenerate it with COMMAND."""
+    index = CLAIMS / "README.md"
+    assert index.is_file(), f"claims/README.md is missing; generate it with `{COMMAND}`"
+    committed = index.read_text(encoding="utf-8")
+    claims, errors = load_claims([CLAIMS])
+    assert not errors, [str(e) for e in errors]
+    assert claims, "the claim library is empty"
+    results = run_claims(claims, Settings(), jobs=2, cache=ResultCache(tmp_path / "cache"))
+    expected = render_index(results, root=CLAIMS)
+    if committed != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                committed.splitlines(keepends=True),
+                expected.splitlines(keepends=True),
+                "claims/README.md (committed)",
+                "claims/README.md (fresh run)",
+            )
+        )
+        raise AssertionError(f"claims/README.md is stale; run `{COMMAND}`\n{diff}")

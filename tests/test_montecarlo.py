@@ -1,0 +1,322 @@
+"""Tests for the Monte Carlo tier (check_montecarlo called directly, so MC itself is exercised)."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+from sympy import Piecewise, Rational, log
+
+from derive import distributions as dist
+from derive._mc_batches import BATCH, Totals, merge, reduce_rows, run_numpy
+from derive._mc_lowering import LoweringError, compile_program, lower_random, stable_form
+from derive.functions import Expectation, sigmoid, softplus
+from derive.model import Method, Problem, Relation, Settings, Verdict
+from derive.montecarlo import check_montecarlo, select_backend
+from derive.symbols import SymbolTable
+
+R = Rational
+
+
+@pytest.fixture
+def table() -> SymbolTable:
+    return SymbolTable({"mu": "real", "sigma": "positive", "x": "vector 3"})
+
+
+def check(table, lhs, rhs, random, relation=Relation.EQ, tolerance=None, **settings):
+    problem = Problem(lhs, rhs, relation, table, tuple(random), tolerance)
+    return check_montecarlo(problem, Settings(**settings))
+
+
+def gumbel_max(table):
+    g = [table.symbol(f"g{i}") for i in range(3)]
+    logits = [log(R(1, 2)), log(R(3, 10)), log(R(1, 5))]
+    indicator = Piecewise(
+        (1, (logits[0] + g[0] >= logits[1] + g[1]) & (logits[0] + g[0] >= logits[2] + g[2])), (0, True)
+    )
+    return Expectation(indicator), [(gi, dist.Gumbel(0, 1)) for gi in g]
+
+
+# ---------------------------------------------------------------------------------------
+# Verdicts on known expectations.
+
+
+def test_reparameterised_second_moment_is_consistent(table):
+    mu, sigma, eps = table.symbol("mu"), table.symbol("sigma"), table.symbol("eps")
+    out = check(
+        table, Expectation((mu + sigma * eps) ** 2), mu**2 + sigma**2, [(eps, dist.Normal(0, 1))], tolerance=3e-3
+    )
+    assert out.verdict is Verdict.CONSISTENT
+    ev = out.evidence
+    assert ev.method is Method.MONTECARLO and ev.seed == 0
+    assert len(ev.estimates) == Settings().mc_param_points  # every parameter point was checked
+    assert {e.params for e in ev.estimates} == {
+        e.params for e in ev.estimates if dict(e.params).keys() == {"mu", "sigma"}
+    }
+    for e in ev.estimates:
+        assert abs(e.mean - e.target) <= 3e-3 * abs(e.target)
+        assert e.n >= 1_000_000 and e.nonfinite == 0 and e.backend.startswith("numpy")
+    assert "Bonferroni" in ev.summary
+
+
+def test_second_moment_off_by_one_percent_is_refuted(table):
+    mu, sigma, eps = table.symbol("mu"), table.symbol("sigma"), table.symbol("eps")
+    wrong = R(101, 100) * (mu**2 + sigma**2)
+    out = check(table, Expectation((mu + sigma * eps) ** 2), wrong, [(eps, dist.Normal(0, 1))])
+    assert out.verdict is Verdict.REFUTED
+    e = out.evidence.estimates[-1]
+    assert abs(e.mean - e.target) > 6 * e.stderr
+    assert e.p_value < 1e-9
+
+
+def test_gumbel_max_indicator_is_the_category_probability(table):
+    lhs, random = gumbel_max(table)
+    assert check(table, lhs, R(1, 2), random, tolerance=1e-2).verdict is Verdict.CONSISTENT
+    assert check(table, lhs, R(51, 100), random, tolerance=1e-3).verdict is Verdict.REFUTED
+
+
+def test_no_expectation_declines_at_once(table):
+    out = check(table, table.symbol("mu") ** 2, table.symbol("mu") ** 2, [])
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "no expectation"
+
+
+def test_heavy_tails_end_undecided_with_reason(table):
+    a, b = table.symbol("a"), table.symbol("b")
+    out = check(table, Expectation(a / b), 0, [(a, dist.Normal(0, 1)), (b, dist.Normal(0, 1))])
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "heavy tails"
+    assert "standard error does not settle" in out.evidence.summary
+
+
+def test_non_finite_samples_are_counted_not_dropped(table):
+    k = table.symbol("k")
+    out = check(table, Expectation(1 / k), 2, [(k, dist.Bernoulli(R(1, 2)))])
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "non-finite samples"
+    assert out.evidence.estimates[0].nonfinite > 0
+
+
+def test_unsupported_function_is_undecided_with_reason(table):
+    z = table.symbol("z")
+    out = check(table, Expectation(sympy.loggamma(z + 3)), 1, [(z, dist.Exponential(1))])
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "unsupported"
+    assert "loggamma" in out.evidence.summary
+
+
+def test_random_variable_outside_expectation_is_not_estimated(table):
+    z = table.symbol("z")
+    out = check(table, Expectation(z) + z, 0, [(z, dist.Normal(0, 1))])
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "random"
+
+
+# ---------------------------------------------------------------------------------------
+# Nonlinear uses of expectations (delta method) and inequalities.
+
+
+def test_jensen_inequality_holds_and_its_reverse_is_refuted(table):
+    z = table.symbol("z")
+    random = [(z, dist.Gamma(2, 1))]
+    holds = check(table, log(Expectation(z)), Expectation(log(z)), random, Relation.GE)
+    assert holds.verdict is Verdict.CONSISTENT
+    reverse = check(table, log(Expectation(z)), Expectation(log(z)), random, Relation.LE)
+    assert reverse.verdict is Verdict.REFUTED
+
+
+def test_nonlinear_equality_through_the_delta_method(table):
+    z = table.symbol("z")
+    random = [(z, dist.Normal(0, 1))]
+    # log E[exp(z)] = 1/2 for a standard normal.
+    assert check(table, log(Expectation(sympy.exp(z))), R(1, 2), random, tolerance=1e-2).verdict is Verdict.CONSISTENT
+    assert check(table, Expectation(z**2) ** 2, R(11, 10), random, tolerance=1e-2).verdict is Verdict.REFUTED
+
+
+def test_inequality_between_expectations_of_different_integrands(table):
+    z = table.symbol("z")
+    random = [(z, dist.Normal(0, 1))]
+    # E[max(z, 0)] = 1/sqrt(2 pi) ~ 0.399 <= E[softplus(z)] ~ 0.813
+    out = check(table, Expectation(sympy.Max(z, 0)), Expectation(softplus(z)), random, Relation.LE)
+    assert out.verdict is Verdict.CONSISTENT
+    out = check(table, Expectation(sympy.Max(z, 0)), Expectation(softplus(z)), random, Relation.GT)
+    assert out.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------------------------------
+# Vector and matrix integrands.
+
+
+def _mvn(table):
+    x = table["x"].obj
+    cov = sympy.ImmutableMatrix([[2, R(1, 2), 0], [R(1, 2), 1, R(1, 5)], [0, R(1, 5), R(3, 2)]])
+    mean = sympy.ImmutableMatrix([1, 0, -1])
+    return x, cov, mean, [(x, dist.MultivariateNormal(mean, cov))]
+
+
+def test_outer_product_expectation_elementwise(table):
+    x, cov, mean, random = _mvn(table)
+    target = cov + mean * mean.T
+    out = check(table, Expectation(x * x.T), target, random, tolerance=1e-2)
+    assert out.verdict is Verdict.CONSISTENT
+    assert len(out.evidence.estimates) == 9
+    bumped = target + sympy.ImmutableMatrix(3, 3, lambda i, j: R(1, 10) if (i, j) == (1, 1) else 0)
+    wrong = check(table, Expectation(x * x.T), bumped, random, tolerance=1e-2)
+    assert wrong.verdict is Verdict.REFUTED
+    assert "target 1.1" in wrong.evidence.summary  # the summary names the refuting entry
+
+
+def test_quadratic_form_as_one_by_one_matrix(table):
+    x, cov, mean, random = _mvn(table)
+    a = sympy.ImmutableMatrix([[1, 2, 0], [0, 1, 0], [1, 0, 3]])
+    exact = (a * cov).trace() + (mean.T * a * mean)[0, 0]
+    assert check(table, Expectation(x.T * a * x), exact, random, tolerance=1e-2).verdict is Verdict.CONSISTENT
+    assert check(table, Expectation(x.T * a * x), exact + 1, random, tolerance=1e-2).verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------------------------------
+# Lowering: distributions in ML parameterisations, stable forms.
+
+
+@pytest.mark.parametrize(
+    ("distribution", "integrand", "expected"),
+    [
+        (dist.Normal(1, 4), lambda v: v**2, 5),  # variance, not standard deviation
+        (dist.Uniform(1, 3), lambda v: v, 2),
+        (dist.Exponential(4), lambda v: v, R(1, 4)),  # rate
+        (dist.Gamma(3, 2), lambda v: v, R(3, 2)),  # shape, rate
+        (dist.Beta(2, 3), lambda v: v, R(2, 5)),
+        (dist.Bernoulli(R(3, 10)), lambda v: v, R(3, 10)),
+        (dist.Categorical([R(6, 10), R(3, 10), R(1, 10)]), lambda v: v**2, R(7, 10)),
+        (dist.Gumbel(1, 2), lambda v: v, 1 + 2 * sympy.EulerGamma),
+    ],
+)
+def test_distribution_moments(table, distribution, integrand, expected):
+    v = table.symbol("v")
+    out = check(table, Expectation(integrand(v)), expected, [(v, distribution)], tolerance=1e-2)
+    assert out.verdict is Verdict.CONSISTENT, out.evidence.summary
+
+
+def test_stable_softplus_does_not_overflow(table):
+    z = table.symbol("z")
+    out = check(table, Expectation(softplus(1000 + z)), 1000, [(z, dist.Normal(0, 1))])
+    assert out.verdict is Verdict.CONSISTENT
+    assert out.evidence.estimates[0].nonfinite == 0
+
+
+def test_stable_forms_match_the_definitions():
+    z = sympy.Symbol("z", real=True)
+    subs, draws = lower_random([(z, dist.Normal(0, 1))], {})
+    exprs = [softplus(z), sigmoid(z), log(sigmoid(z)), log(1 + sympy.exp(z))]
+    program = compile_program([stable_form(e.xreplace(subs)) for e in exprs], draws)
+    ws = program.workspace(1000)
+    ws["draws"][0][:] = np.linspace(-800, 800, 1000)
+    program.run(ws)
+    xs = ws["draws"][0]
+    assert np.all(np.isfinite(ws["y"]))
+    np.testing.assert_allclose(ws["y"][0], np.logaddexp(0, xs), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(ws["y"][1], np.exp(-np.logaddexp(0, -xs)), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(ws["y"][2], -np.logaddexp(0, -xs), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(ws["y"][3], np.logaddexp(0, xs), rtol=1e-12, atol=1e-300)
+
+
+def test_invalid_distribution_parameters_are_rejected():
+    z = sympy.Symbol("z", real=True)
+    with pytest.raises(LoweringError, match="negative variance"):
+        lower_random([(z, dist.Normal(0, -1))], {})
+    with pytest.raises(LoweringError, match="not numeric"):
+        lower_random([(z, dist.Normal(0, sympy.Symbol("s")))], {})
+
+
+# ---------------------------------------------------------------------------------------
+# Determinism and streaming statistics.
+
+
+def test_estimates_identical_for_one_and_two_threads(table):
+    lhs, random = gumbel_max(table)
+    one = check(table, lhs, R(1, 2), random, tolerance=1e-2, mc_threads=1, seed=7)
+    two = check(table, lhs, R(1, 2), random, tolerance=1e-2, mc_threads=2, seed=7)
+    assert [(e.mean, e.stderr, e.n) for e in one.evidence.estimates] == [
+        (e.mean, e.stderr, e.n) for e in two.evidence.estimates
+    ]
+    other = check(table, lhs, R(1, 2), random, tolerance=1e-2, mc_threads=2, seed=8)
+    assert other.evidence.estimates[0].mean != two.evidence.estimates[0].mean
+
+
+@given(
+    st.lists(st.integers(min_value=1, max_value=50), min_size=1, max_size=6),
+    st.integers(min_value=0, max_value=2**32 - 1),
+)
+def test_batch_merge_matches_the_pooled_sample(sizes, seed):
+    rng = np.random.default_rng(seed)
+    blocks = [rng.normal(3.0, 2.0, size=(2, n)) for n in sizes]
+    tot = Totals()
+    for block in blocks:
+        tot.add(reduce_rows(block))
+    pooled = np.concatenate(blocks, axis=1)
+    np.testing.assert_allclose(tot.mean, pooled.mean(axis=1), rtol=1e-12, atol=1e-300)
+    centered = pooled - pooled.mean(axis=1, keepdims=True)
+    np.testing.assert_allclose(tot.comoment, centered @ centered.T, rtol=1e-9, atol=1e-9)
+
+
+def test_merge_with_empty_side_is_identity():
+    m, c = np.array([1.0]), np.array([[2.0]])
+    assert merge((5, m, c), (0, np.zeros(1), np.zeros((1, 1))))[0] == 5
+
+
+def test_batches_do_not_depend_on_thread_count():
+    z = sympy.Symbol("z", real=True)
+    subs, draws = lower_random([(z, dist.Normal(0, 1))], {})
+    program = compile_program([stable_form(softplus(z).xreplace(subs))], draws)
+    a = run_numpy(program, draws, 3, 0, range(6), threads=1)
+    b = run_numpy(program, draws, 3, 0, range(6), threads=2)
+    assert all(x.mean[0] == y.mean[0] and x.comoment[0, 0] == y.comoment[0, 0] for x, y in zip(a, b, strict=True))
+    assert all(x.n == BATCH for x in a)
+
+
+# ---------------------------------------------------------------------------------------
+# Backends.
+
+
+def _verdicts(table, backend):
+    eps = table.symbol("eps")
+    normal = [(eps, dist.Normal(0, 1))]
+    lhs, random = gumbel_max(table)
+    claims = [
+        (Expectation((R(3, 10) + 2 * eps) ** 2), R(9, 100) + 4, normal, 3e-3),
+        (Expectation((R(3, 10) + 2 * eps) ** 2), R(101, 100) * (R(9, 100) + 4), normal, None),
+        (lhs, R(1, 2), random, 1e-2),
+    ]
+    outs = [check(table, a, b, r, tolerance=t, mc_backend=backend) for a, b, r, t in claims]
+    return [o.verdict for o in outs], outs
+
+
+def test_numba_absent_gives_the_same_verdicts_through_numpy(table, monkeypatch):
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba now raises ImportError
+    assert select_backend("numba") == "numpy"
+    assert select_backend("auto") == "numpy"
+    verdicts, outs = _verdicts(table, "numba")
+    assert verdicts == [Verdict.CONSISTENT, Verdict.REFUTED, Verdict.CONSISTENT]
+    assert all(e.backend.startswith("numpy") for o in outs for e in o.evidence.estimates)
+
+
+def test_numba_backend_gives_the_same_verdicts(table):
+    pytest.importorskip("numba")
+    verdicts, outs = _verdicts(table, "numba")
+    assert verdicts == [Verdict.CONSISTENT, Verdict.REFUTED, Verdict.CONSISTENT]
+    assert all(e.backend.startswith("numba") for o in outs for e in o.evidence.estimates)
+    assert verdicts == _verdicts(table, "numpy")[0]
+
+
+def test_evidence_serialises(table):
+    eps = table.symbol("eps")
+    out = check(table, Expectation(eps**2), 1, [(eps, dist.Normal(0, 1))], tolerance=1e-2)
+    d = out.evidence.to_dict()
+    assert d["method"] == "montecarlo" and d["seed"] == 0
+    est = d["estimates"][0]
+    assert 0.0 <= est["p_value"] <= 1.0 and math.isfinite(est["stderr"]) and est["n"] > 0

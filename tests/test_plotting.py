@@ -1,0 +1,121 @@
+"""Plots: files are written in the requested format for each kind of result."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+import pytest
+import sympy
+
+from derive._plot_mc import running_estimate
+from derive.errors import DeriveError, UsageError
+from derive.model import (
+    Claim,
+    Counterexample,
+    Estimate,
+    Evidence,
+    Method,
+    Outcome,
+    Point,
+    Relation,
+    Result,
+    Verdict,
+)
+from derive.plotting import gda_iterates, plot_result
+
+pytest.importorskip("matplotlib")
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _result(claim: Claim, verdict: Verdict, evidence: Evidence) -> Result:
+    return Result(claim, verdict, evidence.method, 0.1, (Outcome(verdict, evidence),))
+
+
+def test_gda_iterates_rotate_and_grow():
+    points = gda_iterates(3)
+    assert points[:3] == [(1.0, 1.0), (1.2, 0.8), (1.36, 0.56)]  # x ascends, y descends, as in the homework
+    radii = [(x * x + y * y) ** 0.5 for x, y in gda_iterates(10)]
+    growth = (1 + 0.2**2) ** 0.5
+    for a, b in itertools.pairwise(radii):
+        assert b / a == pytest.approx(growth)
+
+
+def test_gda_plot_png_with_claimed_iterates(tmp_path):
+    claim = Claim("seed.gda.step1", "x - 0.2*y", "0.8", tags=("seed", "gda"))
+    result = _result(claim, Verdict.PROVED, Evidence(Method.SYMBOLIC, "0"))
+    out = plot_result(result, tmp_path / "gda.png", claimed=[(1, 1), (1.2, 0.8), (1.4, 0.6)])
+    assert out.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_montecarlo_plot_from_recorded_estimates_svg(tmp_path):
+    est = (
+        Estimate(1.02, 0.01, 10**5, 1.0, 0.04, "numpy x2", (("mu", "1/2"),)),
+        Estimate(2.5, 0.02, 10**5, 2.5, 0.9, "numpy x2", (("mu", "3/2"),)),
+    )
+    claim = Claim("mc.claim", "E(x**2)", "mu**2 + 1", random={"x": "Normal(mu, 1)"})
+    result = _result(claim, Verdict.CONSISTENT, Evidence(Method.MONTECARLO, "ok", estimates=est))
+    out = plot_result(result, tmp_path / "mc.svg")
+    text = out.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+
+
+def test_sides_plot_for_counterexample(tmp_path):
+    x = sympy.Symbol("x", real=True)
+    claim = Claim("sq.wrong", (x + 1) ** 2, x**2 + 1, symbols={"x": "real"})
+    cex = Counterexample((("x", "1/2"),), "9/4", "5/4", "1", 50)
+    result = _result(claim, Verdict.REFUTED, Evidence(Method.NUMERIC, "differ", counterexample=cex))
+    out = plot_result(result, tmp_path / "cex.png")
+    assert out.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_sides_plot_from_test_points_of_a_string_claim(tmp_path):
+    claim = Claim("sig", "sigmoid(a)", "1 - sigmoid(-a)", symbols={"a": "real"}, relation=Relation.EQ)
+    point = Point((("a", "3/4"),), "0.679", "0.679", "0", 50)
+    result = _result(claim, Verdict.VERIFIED, Evidence(Method.NUMERIC, "agree", points=(point,)))
+    assert plot_result(result, tmp_path / "points.svg").stat().st_size > 1000
+
+
+def test_running_estimate_converges_to_the_claimed_value(tmp_path):
+    claim = Claim("m2", "E((mu + eps)**2)", "mu**2 + 1", symbols={"mu": "real"}, random={"eps": "Normal(0, 1)"})
+    est = (Estimate(0.0, 0.001, 10**6, 0.0, 0.5, "numpy x1", (("mu", "1/2"),)),)
+    result = _result(claim, Verdict.CONSISTENT, Evidence(Method.MONTECARLO, "ok", estimates=est, seed=3))
+    ns, means, halves, target, what = running_estimate(result)
+    assert what == "lhs"
+    assert target == pytest.approx(1.25)  # at the recorded parameter point mu = 1/2
+    assert ns == sorted(ns) and ns[-1] >= 200_000
+    assert abs(means[-1] - target) < 4 * halves[-1] / 1.96
+    assert halves[-1] < halves[0]
+    # Same seed, same stream.
+    assert running_estimate(result)[1] == means
+    assert plot_result(result, tmp_path / "run.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_expectation_settled_symbolically_still_plots_its_estimator(tmp_path):
+    claim = Claim("sp", "E(x**2)", "1", random={"x": "Normal(0, 1)"})
+    result = _result(claim, Verdict.PROVED, Evidence(Method.SYMBOLIC, "0"))
+    assert plot_result(result, tmp_path / "sp.svg").exists()
+
+
+def test_nonlinear_expectation_has_no_running_stream():
+    claim = Claim("log", "log(E(exp(x)))", "1/2", random={"x": "Normal(0, 1)"})
+    result = _result(claim, Verdict.PROVED, Evidence(Method.SYMBOLIC, "0"))
+    assert running_estimate(result) is None
+
+
+def test_nothing_to_plot_and_bad_suffix(tmp_path):
+    claim = Claim("plain", "1", "1")
+    result = _result(claim, Verdict.PROVED, Evidence(Method.SYMBOLIC, "0"))
+    with pytest.raises(UsageError, match="nothing to plot for claim 'plain'"):
+        plot_result(result, tmp_path / "p.png")
+    with pytest.raises(UsageError, match=r"\.png or \.svg"):
+        plot_result(result, tmp_path / "p.jpg")
+
+
+def test_missing_matplotlib_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    claim = Claim("g", "x", "x", tags=("gda",))
+    result = _result(claim, Verdict.PROVED, Evidence(Method.SYMBOLIC, "0"))
+    with pytest.raises(DeriveError, match=r"derive\[plot\]"):
+        plot_result(result, tmp_path / "g.png")

@@ -1,0 +1,130 @@
+"""Soundness audit of the symbolic tier (issue 7): no rewrite may prove a false step.
+
+Each test here is a step that an unsound rewrite (``expand_log(force=True)``,
+``sqrt(x**2) -> x``, ``powdenest(force=True)``, commuting matrix factors) would "prove".
+With real (not positive) symbols the tier must not say PROVED; with the assumptions that
+make the step true it should.
+"""
+
+from __future__ import annotations
+
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+from sympy import Rational, exp, log, sqrt
+
+from derive.functions import sigmoid, softplus
+from derive.model import Problem, Relation, Settings, Verdict
+from derive.symbolic import check_symbolic
+from derive.symbols import SymbolTable
+
+SETTINGS = Settings(timeout=10)
+
+
+def verdict(lhs, rhs, table: SymbolTable, relation: Relation = Relation.EQ) -> Verdict:
+    return check_symbolic(Problem(lhs=lhs, rhs=rhs, relation=relation, symbols=table), SETTINGS).verdict
+
+
+def test_log_of_product_needs_positivity() -> None:
+    real = SymbolTable({"a": "real", "b": "real"})
+    a, b = real.symbol("a"), real.symbol("b")
+    assert verdict(log(a * b), log(a) + log(b), real) is not Verdict.PROVED
+    positive = SymbolTable({"a": "positive", "b": "positive"})
+    a, b = positive.symbol("a"), positive.symbol("b")
+    assert verdict(log(a * b), log(a) + log(b), positive) is Verdict.PROVED
+
+
+def test_sqrt_of_square_is_abs_not_identity() -> None:
+    real = SymbolTable({"x": "real"})
+    x = real.symbol("x")
+    assert verdict(sqrt(x**2), x, real) is not Verdict.PROVED
+    assert verdict(sqrt(x**2), sympy.Abs(x), real) is Verdict.PROVED
+    positive = SymbolTable({"x": "positive"})
+    x = positive.symbol("x")
+    assert verdict(sqrt(x**2), x, positive) is Verdict.PROVED
+
+
+def test_transpose_of_product_does_not_keep_order() -> None:
+    t = SymbolTable({"A": "matrix 2x2", "B": "matrix 2x2"})
+    A, B = t.symbol("A"), t.symbol("B")
+    assert verdict((A * B).T, A.T * B.T, t) is not Verdict.PROVED
+    assert verdict(A * B, B * A, t) is not Verdict.PROVED
+
+
+def test_log_of_square_needs_positivity() -> None:
+    real = SymbolTable({"x": "real"})
+    x = real.symbol("x")
+    assert verdict(log(x**2), 2 * log(x), real) is not Verdict.PROVED
+    positive = SymbolTable({"x": "positive"})
+    x = positive.symbol("x")
+    assert verdict(log(x**2), 2 * log(x), positive) is Verdict.PROVED
+
+
+def test_power_rules_need_positivity() -> None:
+    # exp(log(x)) == x is true for every nonzero x (sympy even evaluates it on sight), so the
+    # false power rules are tested instead: x=-1, y=2, z=1/2 and x=y=-1 are counterexamples.
+    real = SymbolTable({"x": "real", "y": "real", "z": "real"})
+    x, y, z = (real.symbol(n) for n in "xyz")
+    assert verdict((x**y) ** z, x ** (y * z), real) is not Verdict.PROVED
+    assert verdict(sqrt(x * y), sqrt(x) * sqrt(y), real) is not Verdict.PROVED
+    assert verdict(log(x / y), log(x) - log(y), real) is not Verdict.PROVED
+
+
+def test_log_of_determinant_splits_only_for_spd() -> None:
+    spd = SymbolTable({"S": "spd matrix 2x2", "T": "spd matrix 2x2"})
+    S, T = spd.symbol("S"), spd.symbol("T")
+    assert verdict(log(S.det() * T.det()), log(S.det()) + log(T.det()), spd) is Verdict.PROVED
+    general = SymbolTable({"S": "matrix 2x2", "T": "matrix 2x2"})
+    S, T = general.symbol("S"), general.symbol("T")
+    assert verdict(log(S.det() * T.det()), log(S.det()) + log(T.det()), general) is not Verdict.PROVED
+
+
+def test_inequalities_are_not_proved_from_partial_knowledge() -> None:
+    real = SymbolTable({"x": "real"})
+    x = real.symbol("x")
+    assert verdict(x, x**2, real, Relation.LE) is not Verdict.PROVED  # fails at x = 1/2
+    assert verdict(log(1 + x**2), x, real, Relation.LE) is not Verdict.PROVED  # fails at x = -1
+
+
+# ---------------------------------------------------------------------------------------
+# Property: an expression and the same expression plus a nonzero constant are never proved
+# equal, even after one side is rewritten by a true identity; and a true rewrite alone is
+# never refuted.
+
+_TABLE = SymbolTable({"x": "real", "y": "real", "p": "positive"})
+_X, _Y, _P = _TABLE.symbol("x"), _TABLE.symbol("y"), _TABLE.symbol("p")
+
+_leaves = st.sampled_from([_X, _Y, _P, Rational(1, 2), sympy.Integer(2), sympy.Integer(-3)])
+
+
+def _combine(children: st.SearchStrategy) -> st.SearchStrategy:
+    unary = st.sampled_from([exp, sigmoid, softplus, sympy.sin, sympy.tanh, lambda e: e**2, lambda e: log(1 + e**2)])
+    binary = st.sampled_from([sympy.Add, sympy.Mul, lambda a, b: a - b, lambda a, b: a / (1 + b**2)])
+    return st.one_of(
+        st.builds(lambda f, e: f(e), unary, children),
+        st.builds(lambda f, a, b: f(a, b), binary, children, children),
+    )
+
+
+_expressions = st.recursive(_leaves, _combine, max_leaves=5)
+
+_TRUE_REWRITES = [
+    ("identity", lambda e: e),
+    ("expand", sympy.expand),
+    ("rewrite(exp)", lambda e: e.rewrite([sigmoid, softplus, sympy.tanh], sympy.exp)),
+    ("together", sympy.together),
+    ("expand_log", lambda e: sympy.expand_log(e, force=False)),
+]
+_constants = st.sampled_from([Rational(1, 7), sympy.Integer(-1), Rational(-3, 2), log(2), sqrt(2), sympy.pi / 100])
+
+
+@given(_expressions, st.sampled_from(_TRUE_REWRITES), _constants)
+def test_expression_plus_nonzero_constant_is_never_proved(e, rewrite, c) -> None:
+    _name, fn = rewrite
+    assert verdict(e, fn(e) + c, _TABLE) is not Verdict.PROVED
+
+
+@given(_expressions, st.sampled_from(_TRUE_REWRITES))
+def test_true_rewrite_is_never_refuted(e, rewrite) -> None:
+    _name, fn = rewrite
+    assert verdict(e, fn(e), _TABLE) is not Verdict.REFUTED
