@@ -11,6 +11,7 @@ count. Memory is a few preallocated buffers per thread, independent of the sampl
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Sequence
@@ -129,6 +130,8 @@ def reduce_rows(y: np.ndarray, tmp: np.ndarray | None = None) -> BatchStats:
     """Summarise a (K, L) block of integrand values without writing to it on the fast path."""
     size = y.shape[1]
     tmp = np.empty(size) if tmp is None else tmp
+    if y.shape[0] == 1:
+        return _reduce_one(y, tmp)
     s = np.array([row.sum() for row in y])
     if not np.all(np.isfinite(s)):
         return _reduce_nonfinite(y, tmp)
@@ -143,6 +146,22 @@ def reduce_rows(y: np.ndarray, tmp: np.ndarray | None = None) -> BatchStats:
     lo = np.array([row.min() for row in y])
     maxdev = np.maximum(hi - mean, mean - lo)
     return BatchStats(size, mean, comoment, maxdev, 0)
+
+
+def _reduce_one(y: np.ndarray, tmp: np.ndarray) -> BatchStats:
+    # The common single-integrand case with Python floats: fewer small numpy calls per batch.
+    row, size = y[0], y.shape[1]
+    s = float(row.sum())
+    if not math.isfinite(s):
+        return _reduce_nonfinite(y, tmp)
+    mean = s / size
+    q = float(_gram(y, tmp)[0, 0])
+    m2 = q - s * mean
+    if m2 < 1e-6 * q:  # cancellation: recompute around the mean (rare)
+        np.subtract(row, mean, out=tmp[:size])
+        m2 = float(_gram(tmp[None, :size], tmp.copy())[0, 0])
+    dev = max(float(row.max()) - mean, mean - float(row.min()))
+    return BatchStats(size, np.array([mean]), np.array([[m2]]), np.array([dev]), 0)
 
 
 def _reduce_nonfinite(y: np.ndarray, tmp: np.ndarray) -> BatchStats:

@@ -53,7 +53,7 @@ def source_to_latex(text: str) -> str | None:
     try:
         tree = ast.parse(text.strip(), mode="eval")
         return _Printer().tex(tree.body)[0]
-    except (SyntaxError, ValueError, RecursionError, MemoryError, _UnsupportedError):
+    except (SyntaxError, ValueError, IndexError, RecursionError, MemoryError, _UnsupportedError):
         return None
 
 
@@ -106,12 +106,15 @@ class _Printer:
             left, right = self.tex(node.left)[0], self.tex(node.right)[0]
             return (f"{left} - {right[1:]}" if right.startswith("-") else f"{left} + {right}"), _ADD
         if isinstance(op, ast.Sub):
-            return f"{self.tex(node.left)[0]} - {self.wrap(node.right, _MUL)}", _ADD
+            level = _POW if isinstance(node.right, ast.UnaryOp) else _MUL
+            return f"{self.tex(node.left)[0]} - {self.wrap(node.right, level)}", _ADD
         if isinstance(op, ast.Div):
             return rf"\frac{{{self.tex(node.left)[0]}}}{{{self.tex(node.right)[0]}}}", _ATOM
         if isinstance(op, (ast.Mult, ast.MatMult)):
-            left, right = self.wrap(node.left, _MUL), self.wrap(node.right, _MUL)
-            numeric_right = isinstance(node.right, ast.Constant) or right[:1].isdigit()
+            left = self.wrap(node.left, _MUL)
+            # A negative factor on the right gets parentheses: 0.6*(-1.4) is not "0.6 -1.4".
+            right = self.wrap(node.right, _POW if isinstance(node.right, ast.UnaryOp) else _MUL)
+            numeric_right = isinstance(node.right, (ast.Constant, ast.UnaryOp)) or right[:1].isdigit()
             return f"{left} \\cdot {right}" if numeric_right else f"{left} {right}", _MUL
         if isinstance(op, ast.Pow):
             base = self.wrap(node.left, _ATOM)

@@ -33,12 +33,17 @@ class CheckResult(Result):
         return cls(result.claim, result.verdict, result.method, result.seconds, result.outcomes)
 
     def _repr_markdown_(self) -> str:
+        from derive._html import claim_tex
+
+        # Claim text is untrusted and notebooks render HTML inside Markdown: escape it.
         claim = self.claim
-        lines = [f"**{self.verdict.value}** ({self.method.value}, {self.seconds:.2f} s): `{claim.text}`"]
+        text = html.escape(claim.text).replace("`", "'")
+        lines = [f"**{self.verdict.value}** ({self.method.value}, {self.seconds:.2f} s): `{text}`"]
+        lines.append(f"\n$${html.escape(claim_tex(self))}$$")
         if not self.ok:
             lines.append(f"\n*expected {claim.expect.value}*")
         if self.detail:
-            lines.append(f"\n{self.detail}")
+            lines.append(f"\n{html.escape(self.detail)}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

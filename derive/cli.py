@@ -189,7 +189,7 @@ def _add_run_options(parser: argparse.ArgumentParser, *, jobs: bool = True) -> N
         type=_positive_int,
         default=_DEFAULTS.memory_mb,
         metavar="MB",
-        help=f"address-space cap per worker process in MB (default {_DEFAULTS.memory_mb})",
+        help=f"memory cap per worker process in MB, beyond what it inherits (default {_DEFAULTS.memory_mb})",
     )
     parser.add_argument("--seed", type=_int, default=_DEFAULTS.seed, metavar="N", help="random seed (default 0)")
     if jobs:
@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"derive {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", help="check claim files (YAML, or Python with --no-python off)")
+    check = sub.add_parser("check", help="check claim files (YAML, and Python modules unless --no-python)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders (default: claims/)")
     _add_output_options(check, ("table", "json", "junit", "markdown"))
     _add_run_options(check)
@@ -371,8 +371,9 @@ def _emit(
         width = None if sys.stdout.isatty() else _int_env("COLUMNS", 160)
         console = report.make_console(file=sys.stdout, no_color=_no_colour(), width=width)
         if args.quiet:
-            failing = [r for r in results if (not _step_ok(r) if steps is not None else not r.ok)]
-            kept = [s for s, r in zip(steps, results, strict=True) if r in failing] if steps is not None else None
+            bad = [i for i, r in enumerate(results) if (not _step_ok(r) if steps is not None else not r.ok)]
+            failing = [results[i] for i in bad]
+            kept = [steps[i] for i in bad] if steps is not None else None
             if failing:
                 report.print_table(failing, console, verbose=args.verbose, steps=kept)
             counts = report.summary(results)

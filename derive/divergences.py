@@ -13,6 +13,7 @@ parameters. Everything stays exact: no floats.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 import sympy
 from sympy import S, log, oo
@@ -135,7 +136,7 @@ def _uniform_segments(p: Uniform, q: Uniform) -> list[tuple[sympy.Expr, sympy.Ex
     if points is None:
         return None
     segments = []
-    for left, right in zip(points, points[1:], strict=False):
+    for left, right in pairwise(points):
         mid = (left + right) / 2
         inside = [_le(a1, mid), _le(mid, b1), _le(a2, mid), _le(mid, b2)]
         if None in inside:

@@ -57,6 +57,13 @@ def decide(problem: Problem, settings: Settings, tiers: Sequence[tuple[Method, T
             # Huge or deeply nested input: an honest "could not decide", not a crash.
             why = type(exc).__name__
             outcome = Outcome(Verdict.UNDECIDED, Evidence(method, f"{method.value} tier gave up: {why}", reason=why))
+        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds; each means "this tier cannot decide"
+            # sympy signals "I cannot do this" with NotImplementedError, TypeError, ValueError,
+            # PolynomialError, ... from deep inside; none of them says the claim is wrong, so the
+            # walk goes on to the next tier with the reason recorded.
+            why = f"{type(exc).__name__}: {exc}"[:300]
+            summary = f"{method.value} tier could not handle this expression ({why})"
+            outcome = Outcome(Verdict.UNDECIDED, Evidence(method, summary, reason="unsupported"))
         outcomes.append(outcome)
         if outcome.verdict is not Verdict.UNDECIDED:
             break

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import sympy
 from sympy import S
+from sympy.calculus.util import continuous_domain
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.distributions import (
@@ -43,6 +44,9 @@ _MAX_DEGREE = 12
 _MAX_SUPPORT = 4096
 _MAX_OPS_INTEGRATE = 80
 _MAX_OPS_EXPAND = 4000
+
+#: Functions sympy integrates against the densities in reasonable time.
+_INTEGRABLE = (sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.Abs, sympy.Heaviside, sympy.Piecewise)
 
 
 def random_symbols(random: Iterable[tuple[object, Distribution]]) -> set[sympy.Symbol]:
@@ -165,7 +169,7 @@ def _groups(random: Sequence[tuple[object, Distribution]]) -> list[_Group]:
 def _gaussian_moment(index: tuple[int, ...], mean: tuple[sympy.Expr, ...], cov: sympy.ImmutableMatrix) -> sympy.Expr:
     """E[x_{i1} ... x_{id}] for x ~ N(mean, cov), exactly, by Stein's identity."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def moment(idx: tuple[int, ...]) -> sympy.Expr:
         if not idx:
             return S.One
@@ -335,10 +339,12 @@ class _Evaluator:
         (sym,) = group.symbols
         total = S.Zero
         for v, p in pairs:
+            if p.is_zero:
+                continue
             rest = g.xreplace({sym: v})
             value = self.expectation(rest)
-            if value is None:
-                return None
+            if value is None or not isinstance(value, sympy.Expr) or value.has(S.ComplexInfinity, S.NaN):
+                return None  # e.g. log(0) on an outcome: no finite expectation to report
             total += p * value
         return total
 
@@ -376,18 +382,35 @@ class _Evaluator:
         """∫ g p over the support, for a small integrand in one continuous variable."""
         if group.finite or sympy.count_ops(g) > _MAX_OPS_INTEGRATE:
             return None
+        if any(not isinstance(f, _INTEGRABLE) for f in g.atoms(sympy.Function)):
+            # sympy has no closed form for, e.g., a sigmoid against a Gaussian and can spend
+            # minutes and gigabytes looking for one: those go to Monte Carlo instead.
+            return None
         (sym,) = group.symbols
         t = sympy.Dummy("t", real=True)
         lo, hi = group.dist.support()
         density = _density_on_support(group.dist, t)
         if density is None:
             return None
-        result = sympy.integrate(g.xreplace({sym: t}) * density, (t, lo, hi))
+        integrand = g.xreplace({sym: t})
+        if not _continuous_on(integrand, t, lo, hi):
+            # A singular integrand (1/x under a Gaussian) may have no expectation at all,
+            # while sympy returns a principal value: refuse rather than invent a mean.
+            return None
+        result = sympy.integrate(integrand * density, (t, lo, hi))
         if result.has(sympy.Integral) or result.has(Expectation) or result.has(S.NaN):
             return None
         if result.is_infinite or result.has(S.ComplexInfinity):
             return None  # divergent (or not absolutely integrable): not a value to compare
         return result
+
+
+def _continuous_on(f: sympy.Expr, t: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr) -> bool:
+    try:
+        domain = sympy.Interval(lo, hi)
+        return bool(continuous_domain(f, t, domain) == domain)
+    except (ValueError, TypeError, NotImplementedError, AttributeError):
+        return False
 
 
 def _density_on_support(dist: Distribution, t: sympy.Symbol) -> sympy.Expr | None:

@@ -20,6 +20,7 @@ statements; ``\\text{...}`` and ``\\quad`` annotations end the row (what follows
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from collections.abc import Mapping
@@ -57,9 +58,11 @@ _ARROW_CMDS = frozenset(
 _BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "triangleq", "coloneqq", "defeq", "doteq",
                          "subset", "subseteq", "ll", "gg", "forall", "exists", "colon"})  # fmt: skip
 _OPERATOR_WORDS = frozenset({"tr", "Tr", "KL", "JS", "det", "log", "exp", "E"})
+# File, shell and macro commands: reported where they appear (never obeyed); inside a step
+# they make the step an error. \usepackage and friends in a preamble are harmless and not reported.
 _HOSTILE = re.compile(
     r"\\(input|include|write18|write|immediate|openout|openin|read|def|edef|gdef|xdef|let|newcommand|"
-    r"renewcommand|providecommand|catcode|csname|expandafter|usepackage|special|directlua)(?![A-Za-z])"
+    r"renewcommand|providecommand|catcode|csname|expandafter|special|directlua)(?![A-Za-z])"
 )
 
 
@@ -195,6 +198,7 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.DOTALL | re.MULTILINE)
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
 _ONLY_INLINE = re.compile(r"[ \t,;.]*(\$[^$\n]+\$[ \t,;.]*)+")
 
 
@@ -212,18 +216,28 @@ class _RawBlock:
     end: int
 
 
-def _find_blocks(text: str, *, inline: bool, tex: bool, errors: list[str], line_of: Any) -> list[_RawBlock]:
+def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
+    text: str, *, inline: bool, tex: bool, errors: list[str], line_of: Any
+) -> list[_RawBlock]:
     scan = _mask(text, _FENCE)
-    if tex:
-        scan = _mask(scan, _TEX_COMMENT)
+    scan = _mask(scan, _TEX_COMMENT if tex else _CODE_SPAN)
     scan = scan.replace("\\$", "  ")
     env_open = re.compile(r"\\begin\{(" + "|".join(_DISPLAY_ENVS) + r")(\*?)\}")
     blocks: list[_RawBlock] = []
     i, n = 0, len(scan)
+    j = k = -2
+    m: re.Match[str] | None = None
+    m_start = -2
     while i < n:
-        j = scan.find("$", i)
-        k = scan.find("\\[", i)
-        m = env_open.search(scan, i)
+        # each opener's next position is searched again only once scanning has passed it,
+        # so a document with thousands of blocks is read in linear time
+        if -1 < j < i or j == -2:
+            j = scan.find("$", i)
+        if -1 < k < i or k == -2:
+            k = scan.find("\\[", i)
+        if -1 < m_start < i or m_start == -2:
+            m = env_open.search(scan, i)
+            m_start = m.start() if m else -1
         candidates = [p for p in (j, k, m.start() if m else -1) if p >= 0]
         if not candidates:
             break
@@ -435,6 +449,8 @@ def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - on
             seps.append(_Sep("drop", None, start, i))
         elif tok.startswith("\\") and tok[1:] in _BREAK_CMDS:
             seps.append(_Sep("list", None, start, i))
+        elif tok in ("\\nonumber", "\\notag", "\\displaystyle"):
+            seps.append(_Sep("ignore", None, start, i))
         elif tok in ("\\tag", "\\label"):
             j = _skip_space(tex, i)
             end = _group_end(tex, j) if j < n and tex[j] == "{" else j
@@ -648,8 +664,10 @@ def read_document(
     """
     text, file, errors = _read_source(source, path)
 
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
     def line_of(offset: int) -> int:
-        return text.count("\n", 0, offset) + 1
+        return bisect.bisect_left(newlines, offset) + 1
 
     fm_symbols, fm_random, fm_errors, body = _front_matter(text, file)
     errors.extend(fm_errors)

@@ -310,6 +310,10 @@ class _Arith:
         x = _scalar(x)
         if _is_matrix(x):
             raise _fail(self.text, f"{name} of a {_shape(x)} matrix")
+        if isinstance(f, sympy.FunctionClass) and x.is_number and not x.is_Atom:
+            # log(log(log(2))): sympy's eager evaluation of nested constants grows exponentially
+            # with depth; leave them for the engine, which works under a time budget.
+            return f(x, evaluate=False)
         return f(x)
 
 
@@ -641,9 +645,9 @@ class _Parser:
 
     def superscript(self, base: Any, toks: list[_Tok]) -> Any:
         words = [t.text for t in toks if t.kind != "sym" or t.text not in "{}"]
-        if words in (["T"], ["top"], ["intercal"], ["mathsf", "T"], ["mathrm", "T"], ["tau"]) and words != ["tau"]:
+        if words in (["T"], ["top"], ["intercal"], ["mathsf", "T"], ["mathrm", "T"]):
             return _transpose(base)
-        if words in (["-", "1"],):
+        if words == ["-", "1"]:
             return self.ar.inverse(base)
         exponent = self.sub(toks).parse_all()
         if _is_matrix(base) or _is_matrix(exponent):
@@ -859,8 +863,6 @@ class _Parser:
             return self.distribution(word)
         if word in ("min", "max"):
             return self.extremum(word)
-        if word == "E" or (font == "mathbb" and word == "E"):
-            return self.named("E", font or "mathbb")
         if len(word) == 1 or font in ("mathcal", "mathbb", "mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf"):
             return self.named(word, font)
         raise self.fail(f"unknown operator {word!r}")
@@ -937,7 +939,10 @@ class _Parser:
             k = self.sub(self.group_tokens()).parse_all()
             return sympy.binomial(n, k)
         if name == "nabla":
-            sub = self.subscript_name() if self.at_sym("_") and self._skip(1) else ""
+            sub = ""
+            if self.at_sym("_"):
+                self.i += 1
+                sub = self.subscript_name()
             operand = self.operand_term()
             return sympy.Function(f"nabla_{sub}" if sub else "nabla")(_scalar(operand))
         if name == "begin":
@@ -951,10 +956,6 @@ class _Parser:
         if name == "\\":
             raise self.fail("a line break \\\\ inside one side")
         raise self.fail(f"unknown LaTeX command \\{name}")
-
-    def _skip(self, n: int) -> bool:
-        self.i += n
-        return True
 
     def base_name(self) -> str:
         """The plain name inside ``\\hat{x}`` / ``\\mathbf{x}``."""

@@ -12,8 +12,10 @@ untrusted folders pass ``python=False``.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import importlib.util
+import reprlib
 import sys
 import traceback
 from collections.abc import Iterable, Mapping
@@ -186,7 +188,16 @@ def load_yaml_claims(path: str | Path, *, display: str | None = None) -> tuple[l
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    # Never repr() a container: YAML aliases can make a small file hold an exponentially
+    # large nested list ("billion laughs").
+    if isinstance(value, str):
+        text = repr(str(value)[:60])
+    elif isinstance(value, Mapping):
+        text = "a mapping"
+    elif isinstance(value, (list, tuple)):
+        text = "a list"
+    else:
+        text = reprlib.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -200,7 +211,8 @@ def _merge(defaults: Mapping[str, Any], item: Mapping[str, Any]) -> dict[str, An
         elif key == "tags":
             own = merged[key] if isinstance(merged[key], list) else [merged[key]]
             shared = value if isinstance(value, list) else [value]
-            merged[key] = list(dict.fromkeys([*shared, *own]))
+            if all(_is_text(t) for t in [*shared, *own]):  # otherwise validation reports it
+                merged[key] = list(dict.fromkeys([*shared, *own]))
     return merged
 
 
@@ -286,7 +298,9 @@ def _claim_from_mapping(item: Mapping[str, Any], where: Location) -> Claim:
     claim_id = item.get("id")
     claim_id = str(claim_id).strip() if _is_text(claim_id) and claim_id.strip() else None
     if unknown:
-        msg = f"unknown key {unknown[0]!r}; valid keys are: {', '.join(CLAIM_KEYS)}"
+        close = difflib.get_close_matches(unknown[0], CLAIM_KEYS, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        msg = f"unknown key {unknown[0]!r}; {hint}valid keys are: {', '.join(CLAIM_KEYS)}"
         raise ClaimError(msg, where=where, claim_id=claim_id)
     if claim_id is None:
         raw = item.get("id")

@@ -17,9 +17,15 @@ per point). After each round the claim is *consistent* when the 3-SE confidence 
 the tolerance band ``tol * scale`` around the target (``tol`` is the claim's tolerance or
 ``settings.mc_tolerance``; ``scale`` is ``|target|``, or the integrand's RMS when the target is
 0), *refuted* when the estimate misses the relation by more than the band and by more than
-6 SE (Bonferroni-adjusted), and otherwise the sample grows. Non-finite samples and heavy tails
-(a batch's sum of squares dominated by one sample, so the SE cannot be trusted) end the check
-as *undecided* with the reason.
+6 SE (Bonferroni-adjusted), and otherwise the sample grows. When the first round does not
+decide, the same batches are rerun with control variates (z, z^2 - 1 for normal draws, u - 1/2,
+e - 1, g - k for the others: known means), which often removes most of the variance. Non-finite
+samples, heavy tails (a batch's sum of squares dominated by one sample, so the SE cannot be
+trusted) and integrands that never varied end the check as *undecided* with the reason.
+
+Modules: `derive._mc_claim` (reduction and decision), `derive._mc_lowering` (random variables
+and integrands to numpy programs), `derive._mc_batches` (streams, batch statistics, the numpy
+backend), `derive._mc_numba` (the optional numba backend).
 """
 
 from __future__ import annotations
@@ -35,218 +41,29 @@ import numpy as np
 import sympy
 
 from derive._mc_batches import BATCH, Totals, cpu_count, run_numpy
+from derive._mc_claim import (
+    Z_CONSISTENT,
+    Look,
+    Undecided,
+    control_variates,
+    decide,
+    differences,
+    estimate_looks,
+    p_value,
+    reduce_claim,
+)
 from derive._mc_lowering import LoweringError, compile_program, lower_random, stable_form
-from derive.functions import JS, KL, W1, Expectation
-from derive.model import Estimate, Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
+from derive.functions import Expectation
+from derive.model import Estimate, Evidence, Method, Outcome, Problem, Settings, Verdict
 
 __all__ = ["Z_CONSISTENT", "Z_REFUTE", "check_montecarlo", "select_backend"]
 
-#: Half-width of the confidence interval (in SE) that must fit in the tolerance band.
-Z_CONSISTENT = 3.0
 #: SE beyond which a miss is a refutation, before the multiple-testing correction.
 Z_REFUTE = 6.0
 #: Median share of a batch's sum of squares taken by its most extreme sample above which
 #: the variance is considered infinite (heavy tails or very rare events).
 TAIL_LIMIT = 0.05
 _FIRST_ROUND = 16  # batches (about 1M samples) before the first look
-
-
-class _Undecided(Exception):  # noqa: N818 - a control-flow signal, not an error
-    """Stop the tier with an UNDECIDED outcome and this reason."""
-
-    def __init__(self, summary: str, reason: str) -> None:
-        super().__init__(summary)
-        self.summary = summary
-        self.reason = reason
-
-
-# ---------------------------------------------------------------------------------------
-# Reduction of a claim to expectations.
-
-
-def _entries(expr: Any) -> tuple[tuple[int, int] | None, list[sympy.Expr]]:
-    if isinstance(expr, sympy.MatrixBase):
-        return expr.shape, list(expr)
-    if isinstance(expr, Expectation) and isinstance(expr.args[0], sympy.MatrixBase):
-        m = expr.args[0]
-        return m.shape, [Expectation(e) for e in m]
-    return None, [sympy.sympify(expr, strict=True)]
-
-
-def _scalarize(e: sympy.Expr) -> sympy.Expr:
-    # A 1x1 matrix (x^T A x) inside a scalar expression is its single entry.
-    def one(m: sympy.Basic) -> sympy.Basic:
-        if m.shape != (1, 1):
-            raise _Undecided(f"matrix of shape {m.shape} inside a scalar expression", "unsupported")
-        return m[0, 0]
-
-    return e.replace(lambda n: isinstance(n, sympy.MatrixBase), one)
-
-
-def _differences(problem: Problem) -> list[sympy.Expr]:
-    ls, lhs = _entries(problem.lhs)
-    rs, rhs = _entries(problem.rhs)
-    if ls != rs:
-        if ls in (None, (1, 1)) and rs in (None, (1, 1)):
-            pass
-        else:
-            raise _Undecided(f"sides have different shapes {ls} and {rs}", "shape")
-    diffs = [_scalarize(a - b) for a, b in zip(lhs, rhs, strict=True)]
-    if any(d.has(KL, JS, W1) for d in diffs):
-        from derive.divergences import expand_divergences  # noqa: PLC0415 - another tier's module
-
-        diffs = [expand_divergences(d) for d in diffs]
-    return diffs
-
-
-@dataclass
-class _Reduced:
-    """One parameter point: K integrands and the quantities (one per entry) built from their means."""
-
-    integrands: list[sympy.Expr]  # in the random variables
-    quantities: list[sympy.Expr]  # lhs - rhs of each entry, in the T symbols
-    tsyms: list[sympy.Symbol]
-    linear: bool
-    targets: list[float]  # linear case: value E[F_j] must equal
-    sides: list[tuple[sympy.Expr, sympy.Expr]]  # lhs, rhs of each entry in the T symbols (scale)
-
-
-def _reduce(diffs: Sequence[sympy.Expr], rvs: set[sympy.Symbol]) -> _Reduced:
-    nodes: dict[sympy.Basic, sympy.Symbol] = {}
-    for d in diffs:
-        for node in sorted(d.atoms(Expectation), key=sympy.default_sort_key):
-            if node.atoms(Expectation) - {node}:
-                raise _Undecided("nested expectations are not estimated by Monte Carlo", "unsupported")
-            nodes.setdefault(node, sympy.Dummy(f"T{len(nodes)}"))
-    tsyms = list(nodes.values())
-    gs = [d.xreplace(nodes) for d in diffs]
-    for g in gs:
-        if g.has(sympy.Derivative, sympy.Subs) and (g.free_symbols & rvs):
-            raise _Undecided("an unevaluated derivative of an expectation is not estimated", "unsupported")
-        if g.free_symbols & rvs:
-            raise _Undecided("a random variable appears outside E(...): the claim is itself random", "random")
-    linear = all(not (sympy.diff(g, t).free_symbols & set(tsyms)) for g in gs for t in tsyms)
-    integrands = [n.args[0] for n in nodes]
-    if linear:
-        fs, targets = [], []
-        for g in gs:
-            coefs = [sympy.diff(g, t) for t in tsyms]
-            c0 = g.xreplace(dict.fromkeys(tsyms, 0))
-            fs.append(sympy.Add(*(c * f for c, f in zip(coefs, integrands, strict=True))))
-            targets.append(-_num(c0))
-        return _Reduced(fs, gs, tsyms, True, targets, [])
-    if len(gs) != 1:
-        raise _Undecided("a matrix claim that is nonlinear in its expectations is not estimated", "unsupported")
-    return _Reduced(integrands, gs, tsyms, False, [0.0], [])
-
-
-def _num(e: sympy.Expr) -> float:
-    try:
-        v = complex(sympy.N(e, 30))
-    except (TypeError, ValueError):
-        raise _Undecided(f"the non-random part {e} cannot be evaluated numerically", "unsupported") from None
-    if v.imag != 0 or not math.isfinite(v.real):
-        raise _Undecided(f"the non-random part {e} is not a finite real number", "nonreal")
-    return v.real
-
-
-# ---------------------------------------------------------------------------------------
-# Estimates and decisions.
-
-
-@dataclass(frozen=True)
-class _Look:
-    mean: float  # estimated quantity (E[F] for linear entries, lhs - rhs otherwise)
-    se: float
-    target: float
-    band: float
-    note: str = ""  # non-empty: this entry cannot be decided (reason)
-
-
-def _looks(red: _Reduced, tot: Totals, tol: float) -> list[_Look]:
-    assert tot.mean is not None
-    cov = tot.covariance_of_mean
-    out = []
-    if red.linear:
-        for j, target in enumerate(red.targets):
-            mean, var = float(tot.mean[j]), float(cov[j, j])
-            rms = math.sqrt(max(var * tot.n + mean * mean, 0.0))
-            scale = abs(target) if target != 0 else rms
-            out.append(_Look(mean, math.sqrt(max(var, 0.0)), target, tol * scale))
-        return out
-    (g,) = red.quantities
-    t = {s: sympy.Float(float(m)) for s, m in zip(red.tsyms, tot.mean, strict=True)}
-    value = _real(g.xreplace(t))
-    grad = np.array([_real(sympy.diff(g, s).xreplace(t)) for s in red.tsyms])
-    note = ""
-    if value is None or grad is None or not np.all(np.isfinite(grad.astype(float))):
-        return [_Look(math.nan, math.inf, 0.0, 0.0, "the function of the expectations is not real at the estimate")]
-    grad = grad.astype(float)
-    se = math.sqrt(max(float(grad @ cov @ grad), 0.0))
-    # The delta method is trusted only where g is close to linear over +-3 SE of each mean.
-    for i, s in enumerate(red.tsyms):
-        h = 3.0 * math.sqrt(max(float(cov[i, i]), 0.0))
-        if h == 0:
-            continue
-        up, down = (_real(g.xreplace({**t, s: t[s] + sign * h})) for sign in (1, -1))
-        if up is None or down is None:
-            note = "the function of the expectations is not smooth over the confidence region"
-            break
-        curvature, slope = abs(up + down - 2 * value) / 2, abs(up - down) / 2
-        if curvature > 0.1 * max(slope, se, 1e-300):
-            note = "the function of the expectations is too curved over the confidence region for the delta method"
-            break
-    scale = max(abs(value), *(abs(v) for v in _side_values(g, t)))
-    return [_Look(value, se, 0.0, tol * scale, note)]
-
-
-def _side_values(g: sympy.Expr, t: dict) -> list[float]:
-    vals = []
-    for term in sympy.Add.make_args(g):
-        v = _real(term.xreplace(t))
-        if v is not None:
-            vals.append(v)
-    return vals or [0.0]
-
-
-def _real(e: sympy.Basic) -> float | None:
-    try:
-        v = complex(sympy.N(e, 20))
-    except (TypeError, ValueError):
-        return None
-    if v.imag != 0 or not math.isfinite(v.real):
-        return None
-    return v.real
-
-
-def _p_value(d: float, se: float, relation: Relation) -> float:
-    if se == 0:
-        return 0.0 if (d != 0 and relation in (Relation.EQ, Relation.APPROX)) else 1.0
-    z = d / se
-    if relation in (Relation.EQ, Relation.APPROX):
-        return math.erfc(abs(z) / math.sqrt(2))
-    if relation in (Relation.LE, Relation.LT):
-        return 0.5 * math.erfc(z / math.sqrt(2))  # evidence that lhs - rhs > 0
-    return 0.5 * math.erfc(-z / math.sqrt(2))
-
-
-def _decide(look: _Look, relation: Relation, z_refute: float) -> Verdict:
-    d, se, band = look.mean - look.target, look.se, look.band
-    if relation in (Relation.GE, Relation.GT):
-        d, relation = -d, relation.flipped()
-    if relation in (Relation.EQ, Relation.APPROX):
-        if abs(d) + Z_CONSISTENT * se <= band:
-            return Verdict.CONSISTENT
-        if abs(d) > z_refute * se and abs(d) > band:
-            return Verdict.REFUTED
-        return Verdict.UNDECIDED
-    # lhs - rhs <= 0 (LE: a band above 0 is tolerated; LT must be clearly below 0)
-    allowance = band if relation is Relation.LE else 0.0
-    if d + Z_CONSISTENT * se <= allowance and (relation is Relation.LE or d + Z_CONSISTENT * se < 0):
-        return Verdict.CONSISTENT
-    if d > z_refute * se and d > band:
-        return Verdict.REFUTED
-    return Verdict.UNDECIDED
 
 
 # ---------------------------------------------------------------------------------------
@@ -304,8 +121,8 @@ def check_montecarlo(problem: Problem, settings: Settings) -> Outcome:
     """Estimate the claim's expectations by Monte Carlo and decide it (see the module docstring)."""
     start = time.perf_counter()
     try:
-        diffs = _differences(problem)
-    except _Undecided as why:
+        diffs = differences(problem)
+    except Undecided as why:
         return _undecided(why.summary, why.reason, settings)
     if not any(d.has(Expectation) for d in diffs):
         return _undecided("no expectation to estimate", "no expectation", settings)
@@ -319,7 +136,7 @@ def check_montecarlo(problem: Problem, settings: Settings) -> Outcome:
     try:
         points = _param_points(problem, params, settings)
         return _run(problem, settings, diffs, rvs, points=points, start=start)
-    except _Undecided as why:
+    except Undecided as why:
         return _undecided(why.summary, why.reason, settings)
     except LoweringError as exc:
         return _undecided(f"cannot estimate by Monte Carlo: {exc}", "unsupported", settings)
@@ -356,6 +173,7 @@ class _PointResult:
     detail: str
     estimates: list[Estimate]
     headline: Estimate | None  # the estimate that decided (or the worst one)
+    controls: int = 0  # control variates used (0: plain sample means)
 
 
 def _run(
@@ -393,25 +211,31 @@ def _run(
 def _check_point(
     plan: _Plan, diffs: list[sympy.Expr], rvs: set[sympy.Symbol], index: int, values: dict
 ) -> _PointResult:
-    red = _reduce([d.xreplace(values) for d in diffs], rvs)
+    red = reduce_claim([d.xreplace(values) for d in diffs], rvs)
     subs, draws = lower_random(plan.problem.random, values)
     integrands = [stable_form(f.xreplace(subs)) for f in red.integrands]
+    controls = control_variates(draws)
     backend = select_backend(plan.settings.mc_backend, integrands, draws)
     run = _runner(backend, integrands, draws, plan.threads)
     relation = plan.problem.relation
     tot = Totals()
-    done, verdict, reason, detail = 0, Verdict.UNDECIDED, "", ""
-    looks: list[_Look] = []
+    done, verdict, reason, detail, with_controls = 0, Verdict.UNDECIDED, "", "", False
+    looks: list[Look] = []
     decided: list[Verdict] = []
     while True:
+        if done == _FIRST_ROUND and not with_controls and controls and verdict is Verdict.UNDECIDED:
+            # Not decided by the plain estimate: rerun the same batches (same streams, so the
+            # same draws) with control variates, whose smaller variance may meet the band.
+            with_controls, done, tot = True, 0, Totals()
+            run = _runner(backend, integrands + controls, draws, plan.threads)
         size = _FIRST_ROUND if done == 0 else min(done, plan.max_batches - done)
         for b in run(plan.settings.seed, index, range(done, done + size)):
             tot.add(b)
         done += size
-        looks = _looks(red, tot, plan.tol) if tot.n > 1 else []
+        looks = estimate_looks(red, tot, plan.tol) if tot.n > 1 else []
         heavy = tot.tail_fraction()
-        notes = [lk.note for lk in looks if lk.note]
-        decided = [_decide(lk, relation, plan.z_refute) for lk in looks]
+        notes = [(lk.why, lk.note) for lk in looks if lk.note]
+        decided = [decide(lk, relation, plan.z_refute) for lk in looks]
         if tot.nonfinite:
             reason = "non-finite samples"
             detail = f"{tot.nonfinite} of {tot.n + tot.nonfinite} samples were not finite (inf/nan)"
@@ -422,7 +246,7 @@ def _check_point(
                 f"(median share {float(np.max(heavy)):.2g} per batch), so the standard error does not settle"
             )
         elif notes:
-            reason, detail = "delta method", notes[0]
+            reason, detail = notes[0]
         elif any(v is Verdict.REFUTED for v in decided):
             verdict = Verdict.REFUTED
         elif decided and all(v is Verdict.CONSISTENT for v in decided):
@@ -446,7 +270,7 @@ def _check_point(
             stderr=lk.se,
             n=tot.n,
             target=lk.target + 0.0,
-            p_value=_p_value(lk.mean - lk.target, lk.se, relation),
+            p_value=p_value(lk.mean - lk.target, lk.se, relation, max(abs(lk.mean), abs(lk.target))),
             backend=f"{backend} x{plan.threads}",
             params=pv,
             nonfinite=tot.nonfinite,
@@ -458,10 +282,10 @@ def _check_point(
         refuting = [i for i, v in enumerate(decided) if v is Verdict.REFUTED]
         pick = refuting[0] if refuting else max(range(len(looks)), key=lambda i: _badness(looks[i]))
         headline = estimates[pick]
-    return _PointResult(verdict, reason, detail, estimates, headline)
+    return _PointResult(verdict, reason, detail, estimates, headline, len(controls) if with_controls else 0)
 
 
-def _badness(look: _Look) -> float:
+def _badness(look: Look) -> float:
     return (abs(look.mean - look.target) + Z_CONSISTENT * look.se) / max(look.band, 1e-300)
 
 
@@ -473,6 +297,9 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome
         f"; refutation threshold {plan.z_refute:.2f} SE (Bonferroni over {plan.tests} tests)" if plan.tests > 1 else ""
     )
     head = last.headline.describe() if last.headline is not None else ""
+    used = max(r.controls for r in results)
+    if used:
+        correction += f"; {used} control variates (functions of the draws with known mean)"
     if last.verdict is Verdict.REFUTED:
         where = f" at parameter point {len(results)} of {n_points}" if n_points > 1 else ""
         summary = f"Monte Carlo refutes the claim{where}: {head}{correction}"

@@ -31,7 +31,6 @@ point is skipped, since ``<=`` means nothing between complex numbers.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -42,6 +41,7 @@ import numpy as np
 import sympy
 from sympy import S
 
+from derive._integrals import prepare_integrals
 from derive.functions import JS, KL, W1, Expectation
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
 from derive.sampling import sample_point
@@ -55,6 +55,7 @@ _MIN_VALID = 3  # fewer valid points than this: undecided
 _EDGE_POINTS = 4  # extra boundary-seeking points for inequalities
 _SIMPLE_POINTS = 3
 _BUDGET = "time budget"
+_MIN_DIGITS = 30
 
 
 class _SkipPointError(Exception):
@@ -108,7 +109,7 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
     """
     start = time.perf_counter()
     try:
-        lhs, rhs = _prepare(problem.lhs, problem), _prepare(problem.rhs, problem)
+        lhs, rhs = _broadcast_zero(_prepare(problem.lhs, problem), _prepare(problem.rhs, problem))
         shape_l, shape_r = _shape(lhs), _shape(rhs)
         if shape_l != shape_r:
             summary = f"the sides have different shapes: lhs is {_shape_text(shape_l)}, rhs is {_shape_text(shape_r)}"
@@ -156,13 +157,25 @@ def _prepare(side: object, problem: Problem) -> sympy.Basic:
 
 def _sympify(obj: object) -> sympy.Basic:
     if isinstance(obj, sympy.MatrixBase):
-        return sympy.ImmutableMatrix(obj)
+        return _exact(sympy.ImmutableMatrix(obj))
     if isinstance(obj, sympy.Basic):
-        return obj
+        return _exact(obj)
     try:
-        return sympy.sympify(obj, strict=True)
+        return _exact(sympy.sympify(obj, strict=True))
     except (sympy.SympifyError, TypeError) as exc:
         raise _DeclineError("not numeric", f"a side is not a sympy expression: {obj!r:.80}") from exc
+
+
+def _exact(expr: sympy.Basic) -> sympy.Basic:
+    """Read each Float as the decimal it prints as (0.1 is 1/10, not the binary 0.1000000000000000055...).
+
+    A float in a claim stands for a decimal number; comparing its binary expansion at 100
+    digits would refute ``x*0.1 == x/10``.
+    """
+    floats = expr.atoms(sympy.Float)
+    if not floats:
+        return expr
+    return expr.xreplace({f: sympy.Rational(str(f)) for f in floats if f.is_finite})
 
 
 def _optional(module: str, name: str) -> Callable | None:
@@ -195,6 +208,15 @@ def _differentiate(expr: sympy.Basic) -> sympy.Basic:
     if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Derivative, sympy.Subs):
         return expr
     return expr.replace(lambda e: isinstance(e, (sympy.Derivative, sympy.Subs)), lambda e: e.doit(deep=False))
+
+
+def _broadcast_zero(lhs: sympy.Basic, rhs: sympy.Basic) -> tuple[sympy.Basic, sympy.Basic]:
+    """``M == 0`` means the zero matrix of M's shape; any other scalar against a matrix stays a mismatch."""
+    if isinstance(lhs, sympy.MatrixBase) and rhs == 0 and not isinstance(rhs, sympy.MatrixBase):
+        return lhs, sympy.ImmutableMatrix.zeros(*lhs.shape)
+    if isinstance(rhs, sympy.MatrixBase) and lhs == 0 and not isinstance(lhs, sympy.MatrixBase):
+        return sympy.ImmutableMatrix.zeros(*rhs.shape), rhs
+    return lhs, rhs
 
 
 def _shape(expr: sympy.Basic) -> tuple[int, int]:
@@ -264,7 +286,8 @@ class _Checker:
         self.start = start
         # Leave the rest of the claim's budget to the Monte Carlo tier and to the worker.
         self.deadline = start + max(0.5, 0.5 * settings.timeout)
-        base = max(15, int(settings.digits))
+        # Below 30 digits the first two rungs could both call a 1e-30 near-miss zero.
+        base = max(_MIN_DIGITS, int(settings.digits))
         if any(c.has(sympy.Integral, sympy.Sum, sympy.Product) for c in cells_l + cells_r):
             # Quadrature and series costs grow fast with precision; two levels from 30 digits still
             # separate a 1e-30 near-miss (zero means below 1e-50 at 60 digits).
@@ -284,7 +307,7 @@ class _Checker:
                 summary = f"the sides have no usable value: {verdict.note}"
                 return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=verdict.note, seed=seed))
             point = self._record({}, verdict)
-            summary = f"{self._agree_word()} to {verdict.digits} digits (no free symbols)"
+            summary = f"{self._agree_word()}, certified to {verdict.digits - MARGIN} digits (no free symbols)"
             return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
 
         rng = np.random.default_rng(seed)
@@ -330,8 +353,8 @@ class _Checker:
         digits = max(p.digits for p in points)
         stop = "; stopped early: time budget" if timed_out else ""
         summary = (
-            f"{self._agree_word()} at {len(points)} points to {digits} digits "
-            f"(working precision {self.ladder[0]}; {skip_text}){stop}"
+            f"{self._agree_word()} at {len(points)} points, certified to {digits - MARGIN} digits "
+            f"(evaluated at {self.ladder[0]} and {digits} digits; {skip_text}){stop}"
         )
         return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed))
 
@@ -526,131 +549,13 @@ def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -
         out = expr.xreplace(values) if values else expr
         if out.has(sympy.Limit, sympy.MatrixExpr):
             out = out.replace(lambda e: isinstance(e, (sympy.Limit, sympy.MatrixExpr)), lambda e: e.doit())
-        if out.has(sympy.Integral) and out.has(*_KINKS):
-            out = out.replace(lambda e: isinstance(e, sympy.Integral), _split_at_kinks)
+        if out.has(sympy.Integral):
+            out = prepare_integrals(out)
     except (RecursionError, MemoryError):
         raise
     except Exception as exc:  # one bad point must not end the claim; counted in the evidence
         raise _SkipPointError(f"undefined ({type(exc).__name__})") from exc
     return out
-
-
-_KINKS = (sympy.Abs, sympy.Heaviside, sympy.sign, sympy.Max, sympy.Min, sympy.Piecewise)
-_MAX_PIECES = 64
-
-
-def _split_at_kinks(node: sympy.Integral) -> sympy.Basic:
-    """Split a 1-D definite integral where its integrand has a kink or a jump.
-
-    Quadrature converges slowly across a kink (``|u - 1/3|``) and sympy then reports a low
-    accuracy; on each smooth piece it is fast and accurate. Kinks are the real roots (in the
-    interval) of the arguments of Abs, Heaviside, sign, Max/Min differences and Piecewise
-    conditions when those are polynomials in the integration variable.
-    """
-    if len(node.limits) != 1 or len(node.limits[0]) != 3:
-        return node
-    var, lo, hi = node.limits[0]
-    f = node.function
-    if not (lo.is_number and hi.is_number) or f.free_symbols - {var}:
-        return node
-    cuts: dict[str, sympy.Expr] = {}
-    complete = True  # every kink argument is a polynomial whose real roots are all known
-    for g in _kink_arguments(f, var):
-        roots = _real_roots(g, var)
-        if roots is None:
-            complete = False
-            continue
-        for root in roots:
-            if (lo.is_infinite or sympy.N(root - lo, 30) > 0) and (hi.is_infinite or sympy.N(hi - root, 30) > 0):
-                cuts[str(root)] = root
-        if len(cuts) > _MAX_PIECES:
-            return node
-    edges = [lo, *sorted(cuts.values(), key=lambda r: sympy.N(r, 30)), hi]
-    pieces = []
-    for a, b in itertools.pairwise(edges):
-        # Between consecutive cuts every kink function is smooth: resolve it to the branch it
-        # takes there, so quadrature sees a smooth (and cheap) integrand.
-        piece = _resolve_kinks(f, var, _inside(a, b)) if complete else f
-        pieces.append(sympy.Integral(piece, (var, a, b)))
-    return sympy.Add(*pieces)
-
-
-def _inside(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-    if a.is_infinite and b.is_infinite:
-        return S.Zero
-    if a.is_infinite:
-        return b - 1
-    if b.is_infinite:
-        return a + 1
-    return (a + b) / 2
-
-
-def _resolve_kinks(f: sympy.Basic, var: sympy.Symbol, at: sympy.Expr) -> sympy.Basic:
-    def positive(g: sympy.Expr) -> bool | None:
-        value = sympy.N(g.xreplace({var: at}), 30)
-        return None if not value.is_real else bool(value > 0)
-
-    def resolve(node: sympy.Basic) -> sympy.Basic:
-        if isinstance(node, (sympy.Abs, sympy.Heaviside, sympy.sign)):
-            g = node.args[0]
-            if not g.has(var):
-                return node
-            pos = positive(g)
-            if pos is None:
-                return node
-            if isinstance(node, sympy.Abs):
-                return g if pos else -g
-            if isinstance(node, sympy.Heaviside):
-                return S.One if pos else S.Zero
-            return S.One if pos else S.NegativeOne
-        if isinstance(node, (sympy.Max, sympy.Min)):
-            values = [sympy.N(a.xreplace({var: at}), 30) for a in node.args]
-            if not all(v.is_real for v in values):
-                return node
-            pick = max if isinstance(node, sympy.Max) else min
-            return node.args[values.index(pick(values))]
-        if isinstance(node, sympy.Piecewise):
-            for expr, cond in node.args:
-                truth = cond.xreplace({var: at}) if isinstance(cond, sympy.Basic) else cond
-                if truth is S.true or truth is True:
-                    return expr
-                if truth is not S.false and truth is not False:
-                    return node
-        return node
-
-    return f.replace(lambda e: isinstance(e, _KINKS), resolve)
-
-
-def _kink_arguments(f: sympy.Basic, var: sympy.Symbol) -> list[sympy.Expr]:
-    out: list[sympy.Expr] = []
-    for node in f.atoms(*_KINKS):
-        if isinstance(node, (sympy.Max, sympy.Min)):
-            args = node.args
-            out.extend(a - b for i, a in enumerate(args) for b in args[i + 1 :])
-        elif isinstance(node, sympy.Piecewise):
-            for _expr, cond in node.args:
-                rels = cond.atoms(sympy.core.relational.Relational) if isinstance(cond, sympy.Basic) else ()
-                out.extend(r.lhs - r.rhs for r in rels)
-        else:
-            out.append(node.args[0])
-    return [g for g in out if var in g.free_symbols]
-
-
-def _real_roots(g: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr] | None:
-    """All real roots of a polynomial ``g`` (exact), or None when they cannot all be found."""
-    try:
-        poly = sympy.Poly(g, var)
-    except sympy.PolynomialError:
-        return None
-    if poly.degree() > 4 or not all(c.is_number for c in poly.all_coeffs()):
-        return None
-    try:
-        found = sympy.roots(poly)
-    except (NotImplementedError, ValueError, TypeError):
-        return None
-    if sum(found.values()) != poly.degree():
-        return None  # some roots were not found in closed form
-    return [r for r in found if r.is_real]
 
 
 def _evaluate(expr: sympy.Basic, digits: int) -> tuple[mpmath.mpc, mpmath.mpf]:

@@ -60,10 +60,14 @@ def _figure() -> Any:
     return Figure(figsize=(7.5, 5.5), layout="constrained")
 
 
-def plot_result(result: Result, path: str | os.PathLike[str], *, claimed: Sequence[tuple[float, float]] = ()) -> Path:
+def plot_result(
+    result: Result, path: str | os.PathLike[str], *, claimed: Sequence[tuple[float, float]] = (), dpi: int = 120
+) -> Path:
     """Draw the plot that fits ``result`` and save it to ``path`` (PNG or SVG by suffix).
 
-    ``claimed`` are iterates a homework wrote down, overlaid on a GDA trajectory.
+    ``claimed`` are iterates a homework wrote down, overlaid on a GDA trajectory; by default
+    they are the rhs points of the known-wrong GDA claims in the claim's file. ``dpi`` sets
+    the resolution of a PNG.
     Raises `UsageError` when the result has nothing to plot (say, a proved identity with no
     test points) and `DeriveError` when matplotlib is missing.
     """
@@ -91,7 +95,7 @@ def plot_result(result: Result, path: str | os.PathLike[str], *, claimed: Sequen
         )
         raise UsageError(msg)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format=fmt, dpi=120)
+    fig.savefig(out, format=fmt, dpi=dpi)
     return out
 
 
@@ -279,10 +283,50 @@ def _running_stream(result: Result) -> tuple[list[int], list[float], list[float]
 # Gradient descent-ascent on x*y.
 
 
-def _claim_points(result: Result) -> list[tuple[str, tuple[float, float]]]:
-    """The claim's sides when they are numeric points of the plane (an iterate and its claimed value)."""
+def _plane_point(side: Any) -> tuple[float, float] | None:
     import sympy
 
+    if isinstance(side, sympy.MatrixBase) and len(side) == 2 and not side.free_symbols:
+        try:
+            return float(sympy.N(side[0], 20)), float(sympy.N(side[1], 20))
+        except TypeError:
+            return None
+    return None
+
+
+def _written_iterates(result: Result) -> list[tuple[float, float]]:
+    """What a homework wrote: the rhs points of the known-wrong GDA claims in this claim's file.
+
+    A known-wrong claim (``expect: fails``) records what the homework wrote as its rhs, so in
+    file order these are the homework's tabulated iterates. The file is the one the claim
+    itself was loaded from, so reading it again trusts nothing new.
+    """
+    from derive.loading import load_claims
+    from derive.model import Expect
+    from derive.parsing import prepare
+
+    file = result.claim.where.file
+    if not file or not Path(file).is_file():
+        return []
+    try:
+        claims, _ = load_claims([file])
+    except DeriveError:
+        return []
+    points = []
+    for claim in claims:
+        if claim.expect is not Expect.FAILS or "gda" not in claim.tags:
+            continue
+        try:
+            point = _plane_point(prepare(claim).rhs)
+        except DeriveError:
+            continue
+        if point is not None:
+            points.append(point)
+    return points
+
+
+def _claim_points(result: Result) -> list[tuple[str, tuple[float, float]]]:
+    """The claim's sides when they are numeric points of the plane (an iterate and its claimed value)."""
     from derive.parsing import prepare
 
     try:
@@ -291,11 +335,9 @@ def _claim_points(result: Result) -> list[tuple[str, tuple[float, float]]]:
         return []
     points = []
     for label, side in (("lhs", problem.lhs), ("rhs", problem.rhs)):
-        if isinstance(side, sympy.MatrixBase) and len(side) == 2 and not side.free_symbols:
-            try:
-                points.append((label, (float(sympy.N(side[0], 20)), float(sympy.N(side[1], 20)))))
-            except TypeError:
-                continue
+        point = _plane_point(side)
+        if point is not None:
+            points.append((label, point))
     return points
 
 
@@ -303,6 +345,9 @@ def _plot_gda(fig: Any, result: Result, claimed: Sequence[tuple[float, float]]) 
     import math
 
     fig.set_size_inches(10.5, 6.0)
+    claimed = list(claimed) or _written_iterates(result)
+    if claimed and claimed[0] != GDA_START:
+        claimed.insert(0, GDA_START)  # the homework's table starts where GDA does
     steps = max(32, len(claimed) + 4)  # one full turn takes about 32 steps
     points = gda_iterates(steps)
     ax = fig.add_subplot()
@@ -317,7 +362,7 @@ def _plot_gda(fig: Any, result: Result, claimed: Sequence[tuple[float, float]]) 
         ax.plot([r * math.cos(t) for t in ts], [r * math.sin(t) for t in ts], color="grey", lw=0.5, ls=":")
     if claimed:
         xs, ys = [p[0] for p in claimed], [p[1] for p in claimed]
-        ax.plot(xs, ys, "s--", markersize=4, color="tab:red", label="iterates claimed by the homework")
+        ax.plot(xs, ys, "s--", markersize=4, color="tab:red", alpha=0.6, label="iterates as the homework wrote them")
     styles = {"lhs": ("D", "tab:green", "claim lhs"), "rhs": ("X", "tab:red", "claim rhs (the value claimed)")}
     for side, (x, y) in _claim_points(result):
         marker, colour, text = styles[side]

@@ -80,7 +80,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ClaimFile 
 class ClaimFile(pytest.File):
     """One YAML claim file; its items are its claims, in file order."""
 
-    def collect(self) -> Any:
+    def collect(self) -> list[pytest.Item]:
         from derive.errors import DeriveError
         from derive.loading import load_claims
 
@@ -88,28 +88,20 @@ class ClaimFile(pytest.File):
             claims, errors = load_claims([self.path])
         except DeriveError as exc:
             raise self.CollectError(str(exc)) from None
+        # A claim the loader rejected becomes a failing item of its own; errors that belong
+        # to no single claim (bad YAML, a duplicate id) break the file: pytest's
+        # CollectError shows its message without a traceback.
         ids = {c.id for c in claims}
-        loose = []
-        for error in errors:
-            cid = getattr(error, "claim_id", None)
-            if cid and cid not in ids:
-                ids.add(cid)
-                yield BrokenClaimItem.from_parent(self, name=cid, error=error)
-            else:
-                loose.append(error)
-        for claim in claims:
-            yield ClaimItem.from_parent(self, name=claim.id, claim=claim)
+        loose = [e for e in errors if not e.claim_id or e.claim_id in ids]
         if loose:
-            # Errors that belong to no single claim (bad YAML, duplicate ids) break the file.
             raise self.CollectError("\n".join(str(e) for e in loose))
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
-        if isinstance(excinfo.value, self.CollectError):
-            return str(excinfo.value.args[0])
-        return super().repr_failure(excinfo)
-
-    class CollectError(Exception):
-        """The claim file could not be read as a whole."""
+        items: list[tuple[int, pytest.Item]] = []
+        for error in errors:
+            line = error.where.line if error.where is not None and error.where.line else 0
+            items.append((line, BrokenClaimItem.from_parent(self, name=error.claim_id, error=error)))
+        for claim in claims:
+            items.append((claim.where.line or 0, ClaimItem.from_parent(self, name=claim.id, claim=claim)))
+        return [item for _, item in sorted(items, key=lambda pair: pair[0])]
 
 
 def _settings(config: pytest.Config) -> Any:

@@ -45,8 +45,14 @@ RECURSION_LIMIT = 20_000
 _STACK_BYTES = 256 << 20
 #: A worker is replaced after this many claims or once its resident memory passes half its
 #: cap, so that sympy's caches and heap fragmentation cannot accumulate into a false "memory".
-_MAX_TASKS_PER_WORKER = 500
+_MAX_TASKS_PER_WORKER = 2000
 _GRACE_SECONDS = 0.5  # extra wall time for pickling and the pipe before a worker is killed
+#: Claims queued per worker: on a loaded machine each round trip costs a scheduler wake-up,
+#: so a worker keeps the next claims in its pipe; idle workers take over queued claims
+#: stuck behind a slow one (the first answer wins), so the tail of a run does not wait.
+_PREFETCH = 3
+_STEAL_AFTER = 1.0  # seconds a claim must have run before the claims queued behind it are taken over
+_EXIT_MEMORY = 99  # a worker's exit status when even receiving a claim ran out of memory
 
 Progress = Callable[[int, int, Result], None]
 
@@ -104,7 +110,9 @@ def _limit_resources(memory_mb: int) -> None:
     # Address-space cap: allocations beyond it raise MemoryError inside the worker instead of
     # pushing the machine into swap or the OOM killer.
     if memory_mb > 0:
-        limit = memory_mb << 20
+        # The cap is what a claim may add to what the worker inherits from its parent (a test
+        # session or a notebook may already map far more than an idle derive process).
+        limit = (memory_mb << 20) + _mapped_bytes()
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
@@ -117,6 +125,14 @@ def _limit_resources(memory_mb: int) -> None:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
     sys.setrecursionlimit(RECURSION_LIMIT)
+
+
+def _mapped_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _resident_mb() -> float:
@@ -134,11 +150,14 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_resources(memory_mb)
     done = 0
+    baseline = _resident_mb()
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
             return
+        except MemoryError:
+            os._exit(_EXIT_MEMORY)  # the claim is too large even to unpickle under the cap
         if message is None:
             return
         index, claim, settings = message
@@ -159,9 +178,10 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
         except Exception as exc:  # one claim must never take down the run
             result = _internal_error_result(claim, exc, time.perf_counter() - start)
         done += 1
-        # Retire after a MemoryError (the heap may be left fragmented), after many claims, or
-        # once resident memory passes half the cap; the parent replaces a retiring worker.
-        retire = retire or done >= _MAX_TASKS_PER_WORKER or (memory_mb > 0 and _resident_mb() > memory_mb / 2)
+        # Retire after a MemoryError (the heap may be left fragmented), after many claims, or once
+        # resident memory has grown by half the cap; the parent replaces a retiring worker.
+        grown = _resident_mb() - baseline
+        retire = retire or done >= _MAX_TASKS_PER_WORKER or (memory_mb > 0 and grown > memory_mb / 2)
         try:
             conn.send((index, result, retire))
         except MemoryError:
@@ -180,17 +200,29 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
 
 
 @dataclass
+class _Task:
+    """A claim sent to a worker. Only the head of a worker's queue is running."""
+
+    index: int
+    limit: float
+    deadline: float = 0.0
+    stolen: bool = False  # also handed to another worker; the first answer wins
+
+
+def _started(task: _Task) -> float:
+    """When the parent considers ``task`` started (its deadline minus its budget)."""
+    return task.deadline - task.limit - _GRACE_SECONDS
+
+
+@dataclass
 class _Worker:
     process: Any  # multiprocessing.Process
     conn: Connection
-    index: int | None = None  # the claim it is working on
-    started: float = 0.0
-    deadline: float = 0.0
-    limit: float = 0.0
+    queue: deque[_Task] = field(default_factory=deque)
 
     @property
     def busy(self) -> bool:
-        return self.index is not None
+        return bool(self.queue)
 
 
 @dataclass
@@ -257,6 +289,8 @@ def _death_result(claim: Claim, exitcode: int | None, memory_mb: int, seconds: f
             return budget_result(claim, "memory", _memory_summary(memory_mb) + " (killed by the system)", seconds)
         summary = f"worker crashed: signal {signum} ({name}); the claim is too large or deep to check in this budget"
         return budget_result(claim, f"worker crashed: signal {signum}", summary, seconds)
+    if exitcode == _EXIT_MEMORY:
+        return budget_result(claim, "memory", _memory_summary(memory_mb), seconds)
     summary = f"worker exited unexpectedly (status {exitcode}) while checking this claim"
     return budget_result(claim, f"worker crashed: exit {exitcode}", summary, seconds)
 
@@ -327,69 +361,123 @@ class _Run:
         try:
             for _ in range(min(jobs, len(self.pending))):
                 pool.spawn()
-            while self.pending or any(w.busy for w in pool.workers):
+            while any(r is None for r in self.results):
+                if not pool.workers:
+                    pool.spawn()
                 self._dispatch(pool)
                 self._collect(pool)
         finally:
             pool.shutdown()
 
+    def _limit(self, index: int) -> float:
+        claim = self.claims[index]
+        return float(claim.timeout if claim.timeout is not None else self.settings.timeout)
+
     def _dispatch(self, pool: _Pool) -> None:
-        """Give each idle worker the next pending claim (replacing workers that retired)."""
-        for worker in list(pool.workers):
-            if worker.busy or not self.pending:
+        """Top up the workers' queues round-robin; when the pending list is dry, let idle
+        workers take over claims queued behind a claim that has run for a while elsewhere."""
+        if not self.pending and any(not w.busy for w in pool.workers):
+            self._steal(pool)
+        for depth in range(1, _PREFETCH + 1):
+            for worker in list(pool.workers):
+                if self.pending and len(worker.queue) < depth:
+                    self._send_next(pool, worker)
+
+    def _steal(self, pool: _Pool) -> None:
+        now = time.monotonic()
+        for worker in pool.workers:
+            if len(worker.queue) < 2 or now - _started(worker.queue[0]) < _STEAL_AFTER:
                 continue
-            current = worker
-            if not current.process.is_alive():
-                pool.discard(current, kill=True)
-                current = pool.spawn()
-            index = self.pending.popleft()
-            claim = self.claims[index]
-            limit = float(claim.timeout if claim.timeout is not None else self.settings.timeout)
-            current.index, current.started, current.limit = index, time.monotonic(), limit
-            current.deadline = current.started + limit + _GRACE_SECONDS
-            try:
-                current.conn.send((index, claim, self.settings))
-            except Exception as exc:  # the claim itself cannot be pickled
-                current.index = None
-                self.finish(index, _internal_error_result(claim, exc, 0.0))
+            for task in list(worker.queue)[1:]:
+                if not task.stolen and self.results[task.index] is None:
+                    task.stolen = True
+                    self.pending.append(task.index)
+
+    def _send_next(self, pool: _Pool, worker: _Worker) -> None:
+        current = worker
+        if not current.process.is_alive():
+            if current.busy:
+                return  # its death is collected (and its queue re-queued) in _collect
+            pool.discard(current, kill=True)
+            current = pool.spawn()
+        index = self.pending[0]
+        if any(t.index == index for t in current.queue):
+            return  # a claim taken over from this very worker: leave it for another one
+        self.pending.popleft()
+        if self.results[index] is not None:
+            return  # a taken-over claim its first worker finished meanwhile
+        task = _Task(index, self._limit(index))
+        if not current.queue:
+            task.deadline = time.monotonic() + task.limit + _GRACE_SECONDS
+        try:
+            current.conn.send((index, self.claims[index], self.settings))
+        except Exception as exc:  # the claim itself cannot be pickled
+            self.finish(index, _internal_error_result(self.claims[index], exc, 0.0))
+            return
+        current.queue.append(task)
 
     def _collect(self, pool: _Pool) -> None:
-        """Wait for an answer, a death or a deadline; record what happened."""
+        """Wait for an answer, a death, a deadline or a chance to take over queued claims."""
         busy = [w for w in pool.workers if w.busy]
         if not busy:
             return
-        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        wake = min(w.queue[0].deadline for w in busy)
+        if not self.pending and len(busy) < len(pool.workers):
+            stuck = [_started(w.queue[0]) + _STEAL_AFTER for w in busy if len(w.queue) > 1]
+            wake = min([wake, *stuck])
+        timeout = max(0.0, wake - time.monotonic())
         ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout))
-        now = time.monotonic()
         for worker in busy:
-            index = worker.index
-            assert index is not None
-            claim = self.claims[index]
-            outcome: Result | None = None
-            retire = False
             if worker.conn in ready or worker.process.sentinel in ready:
-                try:
-                    got, outcome, retire = worker.conn.recv()
-                    if got != index:  # cannot happen with one claim in flight; be loud if it does
-                        msg = f"worker answered claim #{got} while working on #{index}"
-                        raise RuntimeError(msg)
-                except (EOFError, OSError):
-                    worker.process.join(timeout=5)
-                    outcome = _death_result(
-                        claim, worker.process.exitcode, self.settings.memory_mb, now - worker.started
-                    )
-                    retire = True
-            elif now >= worker.deadline:
-                outcome = budget_result(claim, "timeout", _timeout_summary(worker.limit), worker.limit)
-                retire = True
-            if outcome is None:
-                continue
-            worker.index = None
-            if retire:
-                pool.discard(worker, kill=True)
-                if self.pending:
-                    pool.spawn()
-            outcome = dataclasses.replace(outcome, claim=claim)  # the caller's object, not a pickled copy
-            if self.cache is not None and index in self.keys:
-                self.cache.put(self.keys[index], outcome)
-            self.finish(index, outcome)
+                self._receive(pool, worker)
+            elif time.monotonic() >= worker.queue[0].deadline:
+                task = worker.queue[0]
+                stopped = budget_result(self.claims[task.index], "timeout", _timeout_summary(task.limit), task.limit)
+                self._retire(pool, worker, stopped)
+
+    def _receive(self, pool: _Pool, worker: _Worker) -> None:
+        task = worker.queue[0]
+        try:
+            while worker.conn.poll():
+                got, outcome, retire = worker.conn.recv()
+                if got != task.index:  # answers come in the order claims were sent; be loud if not
+                    msg = f"worker answered claim #{got} while working on #{task.index}"
+                    raise RuntimeError(msg)
+                if retire:
+                    self._retire(pool, worker, outcome)
+                    return
+                worker.queue.popleft()
+                self._record(task.index, outcome)
+                if not worker.queue:
+                    return
+                task = worker.queue[0]
+                task.deadline = time.monotonic() + task.limit + _GRACE_SECONDS
+            if worker.process.is_alive():
+                return
+            raise EOFError
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            elapsed = max(0.0, time.monotonic() - _started(task))
+            died = _death_result(self.claims[task.index], worker.process.exitcode, self.settings.memory_mb, elapsed)
+            self._retire(pool, worker, died)
+
+    def _retire(self, pool: _Pool, worker: _Worker, outcome: Result) -> None:
+        """Record ``outcome`` for the worker's current claim, put its queued claims back, replace it."""
+        head = worker.queue.popleft()
+        for task in reversed(worker.queue):
+            if self.results[task.index] is None and task.index not in self.pending:
+                self.pending.appendleft(task.index)
+        worker.queue.clear()
+        pool.discard(worker, kill=True)
+        if self.pending:
+            pool.spawn()
+        self._record(head.index, outcome)
+
+    def _record(self, index: int, outcome: Result) -> None:
+        if index < 0 or self.results[index] is not None:
+            return  # a duplicate answer for a stolen claim: the first one stands
+        claim = self.claims[index]
+        outcome = dataclasses.replace(outcome, claim=claim)  # the caller's object, not a pickled copy
+        if self.cache is not None and index in self.keys:
+            self.cache.put(self.keys[index], outcome)
+        self.finish(index, outcome)

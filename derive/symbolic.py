@@ -16,6 +16,7 @@ expensive step) so that a slow ``simplify`` or integral leaves time for the nume
 
 from __future__ import annotations
 
+import cmath
 import signal
 import threading
 import time
@@ -26,6 +27,7 @@ from itertools import combinations
 
 import sympy
 from sympy import S
+from sympy.integrals import meijerint
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.divergences import expand_divergences
@@ -36,13 +38,14 @@ from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings,
 __all__ = ["check_symbolic", "prove_zero"]
 
 #: Share of the claim's time budget the symbolic tier may use, and the cap per step.
-_TIER_SHARE = 0.5
+_TIER_SHARE = 0.4
 _STEP_SHARE = 0.3
 _HEAVY_SHARE = 0.6
 _MAX_OPS_SIMPLIFY = 2000
 _MAX_OPS_EXPAND = 20000
 _PROOF_DIGITS = 50  # precision of the evaluation that confirms a constant is nonzero
 
+_INFINITIES = (S.Infinity, S.NegativeInfinity, S.ComplexInfinity, S.NaN)
 _UNEVALUATED = (Expectation, KL, JS, W1, sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit)
 _HEAVY = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative, Expectation, KL, JS, W1)
 _EXP_REWRITABLE = (sigmoid, softplus, logit, sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
@@ -210,10 +213,6 @@ def _warm_up_integration() -> None:
     integration, never wrong results). Building it into a fresh dict and publishing it
     at the end cannot leave anything partial.
     """
-    try:
-        from sympy.integrals import meijerint
-    except ImportError:  # pragma: no cover - sympy layout changed
-        return
     if getattr(meijerint, "_lookup_table", True):
         return
     table: dict = {}
@@ -325,15 +324,15 @@ def _confirmed_constant(d: sympy.Expr) -> sympy.Float | None:
         a, b = complex(lo), complex(hi)
     except (TypeError, ValueError):
         return None
-    if a == 0 or b == 0 or abs(a - b) > 1e-30 * abs(b):
+    if not (cmath.isfinite(a) and cmath.isfinite(b)) or a == 0 or b == 0 or abs(a - b) > 1e-30 * abs(b):
         return None
     return hi
 
 
 def _nonzero_reason(d: sympy.Expr) -> str | None:
     """Why ``d`` is never zero (a refutation), or None when that is not established."""
-    if d.has(*_UNEVALUATED) or d.has(sympy.Float):
-        return None
+    if d.has(*_UNEVALUATED, *_INFINITIES) or d.has(sympy.Float):
+        return None  # nan = oo - oo is not a nonzero number
     if d.is_Rational and d != 0:
         return f"lhs - rhs simplifies to the nonzero constant {d}"
     if not d.free_symbols:
@@ -544,7 +543,7 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     positives = _spd_positives(problem.symbols)
     random = tuple(problem.random)
     # Cheap pass: closed forms only (no doit, no integration).
-    light = _attempt_pass(problem, random, positives, step, state, heavy=False)
+    light = _attempt_pass(problem, random, positives, step=step, state=state, heavy=False)
     if not isinstance(light, Outcome) or light.verdict is not Verdict.UNDECIDED:
         return light
     lhs, rhs = state.pop("sides")
@@ -555,7 +554,7 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     token = object()
     try:
         with _alarm(_HEAVY_SHARE * budget, token):
-            heavy = _attempt_pass(problem, random, positives, step, state, heavy=True)
+            heavy = _attempt_pass(problem, random, positives, step=step, state=state, heavy=True)
     except _OutOfTime as exc:
         if exc.token is not token:
             raise
@@ -570,9 +569,9 @@ def _attempt_pass(
     problem: Problem,
     random: tuple,
     positives: frozenset[sympy.Expr],
+    *,
     step: float,
     state: dict[str, object],
-    *,
     heavy: bool,
 ) -> Outcome:
     lhs = _prepare(problem.lhs, random, heavy=heavy)
@@ -583,7 +582,22 @@ def _attempt_pass(
     state["sides"] = (lhs, rhs)
     if isinstance(lhs, sympy.MatrixBase) and problem.relation is not Relation.EQ:
         return _undecided("an inequality between matrices is not an order derive knows", "matrix inequality")
-    return _decide(lhs, rhs, problem.relation, positives, step, state)
+    return _decide(lhs, rhs, problem.relation, positives, step=step, state=state)
+
+
+def _compare_infinite(lhs: object, rhs: object) -> Outcome | None:
+    """Equality when a side is infinite, where lhs - rhs would be nan (oo - oo)."""
+    if isinstance(lhs, sympy.MatrixBase) or not (_has(lhs, *_INFINITIES) or _has(rhs, *_INFINITIES)):
+        return None
+    if lhs in (S.Infinity, S.NegativeInfinity) and lhs == rhs:
+        return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, f"both sides are {lhs}", difference="0", route="infinite"))
+    for a, b in ((lhs, rhs), (rhs, lhs)):
+        if a in (S.Infinity, S.NegativeInfinity) and isinstance(b, sympy.Expr) and b.is_finite:
+            return Outcome(
+                Verdict.REFUTED,
+                Evidence(Method.SYMBOLIC, f"one side is {a}, the other is finite", difference=_show(a), route="infinite"),
+            )
+    return _undecided("a side is infinite or undefined", "infinite value", sympy.Tuple(lhs, rhs))
 
 
 def _decide(
@@ -591,10 +605,14 @@ def _decide(
     rhs: object,
     relation: Relation,
     positives: frozenset[sympy.Expr],
+    *,
     step: float,
     state: dict[str, object],
 ) -> Outcome:
     if relation is Relation.EQ:
+        infinite = _compare_infinite(lhs, rhs)
+        if infinite is not None:
+            return infinite
         if isinstance(lhs, sympy.MatrixBase):
             entries = [sympy.sympify(a - b) for a, b in zip(lhs, rhs, strict=True)]
             shape = lhs.shape

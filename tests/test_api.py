@@ -80,3 +80,10 @@ def test_check_latex_gives_one_result_per_step():
     assert results[1].verdict is Verdict.REFUTED
     assert "refuted" in results._repr_markdown_()
     assert "block 1, step 2" in results._repr_html_()
+
+
+def test_markdown_repr_escapes_untrusted_text():
+    result = check("x < x + 1 + `<b>`")  # not in the language: an error result quoting the text
+    md = result._repr_markdown_()
+    assert "<b>" not in md
+    assert result.verdict is Verdict.ERROR

@@ -102,7 +102,9 @@ def test_a_folder_without_claims_exits_2(tmp_path: Path, capsys: pytest.CaptureF
     assert "no claims found" in err
 
 
-def test_an_unreadable_file_exits_2_but_the_rest_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreadable_file_exits_2_but_the_rest_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(tmp_path, "a_good.yaml", GOOD)
     _write(tmp_path, "b_bad.yaml", "claims: [unclosed\n  - id: x\n")
     code, out, err = _run(capsys, "check", str(tmp_path), "--format", "json")

@@ -52,3 +52,18 @@ def test_check_claim_reports_parse_errors_as_error_results() -> None:
     assert result.method is Method.PARSE
     assert not result.ok
     assert result.evidence is not None and result.evidence.summary
+
+
+def test_unexpected_tier_exceptions_pass_the_walk_on() -> None:
+    def unsupported(problem: Problem, settings: Settings) -> Outcome:
+        raise NotImplementedError("limit of a Sum")
+
+    calls: list[Method] = []
+    outcomes = decide(
+        _problem(),
+        Settings(),
+        ((Method.SYMBOLIC, unsupported), (Method.NUMERIC, _tier(Verdict.VERIFIED, Method.NUMERIC, calls))),
+    )
+    assert outcomes[0].verdict is Verdict.UNDECIDED
+    assert "NotImplementedError: limit of a Sum" in outcomes[0].evidence.summary
+    assert outcomes[-1].verdict is Verdict.VERIFIED

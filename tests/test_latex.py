@@ -138,6 +138,31 @@ def test_display_environments():
     ]  # fmt: skip
 
 
+def test_a_full_tex_document(tmp_path):
+    path = tmp_path / "hw.tex"
+    path.write_text(
+        r"""\documentclass{article}
+\usepackage{amsmath}
+\newcommand{\R}{\mathbb{R}}
+\begin{document}
+Let $x \in \R$. % a comment $$ y = 2 $$
+\begin{align}
+\frac{d}{dx} x^2 &= 2x \label{eq:1} \\
+\int_0^1 2x \, dx &= 1 \nonumber
+\end{align}
+\end{document}
+"""
+    )
+    doc = read_document(path)
+    assert [(s.line, s.lhs_tex, s.rhs_tex) for s in doc.steps] == [
+        (7, r"\frac{d}{dx} x^2", "2x"),
+        (8, r"\int_0^1 2x \, dx", "1"),
+    ]
+    assert doc.errors == (
+        "line 3: \\newcommand is ignored (derive never reads files, runs programs or expands macros)",
+    )
+
+
 def test_inline_math_only_when_asked():
     text = "Here $a = b$ and\n\n$$c = d$$\n"
     assert steps(text) == [("c", EQ, "d")]
@@ -145,7 +170,7 @@ def test_inline_math_only_when_asked():
 
 
 def test_code_fences_and_escaped_dollars_are_not_math():
-    text = "```\n$$a = b$$\n```\nIt costs \\$5 and \\$6.\n$$c = d$$\n"
+    text = "```\n$$a = b$$\n```\nIt costs \\$5 and \\$6; type `$$e = f$$` for maths.\n$$c = d$$\n"
     assert steps(text) == [("c", EQ, "d")]
 
 

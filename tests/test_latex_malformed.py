@@ -242,3 +242,20 @@ def test_read_document_never_raises(text):
     doc = read_document(text)
     for step in doc.steps:
         assert step.claim.where.line == step.line
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "2^{" * 29 + "2" + "}" * 29,
+        r"9^{9^{9^{9}}}",
+        r"\log(" * 55 + "2" + ")" * 55,
+        r"\sigma(" * 55 + "2" + ")" * 55,
+        r"\sqrt{" * 55 + "2" + "}" * 55,
+        r"\sum_{i=1}^{10^{12}} i",
+    ],
+    ids=["power tower", "9^9^9^9", "nested logs", "nested sigmoids", "nested roots", "huge sum"],
+)
+def test_hostile_but_valid_fragments_are_read_without_evaluating(fragment):
+    value = P(fragment)
+    assert isinstance(value, sympy.Basic)

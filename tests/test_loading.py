@@ -87,6 +87,28 @@ def test_loaded_claims_prepare(tmp_path):
     assert problem.rhs == sympy.Rational(3000000000000000000001, 10**22)
 
 
+def test_typo_in_a_key_gets_a_suggestion(tmp_path):
+    path = write(tmp_path, "t.yaml", "claims:\n  - {id: t, lsh: x, rhs: x}\n")
+    (err,) = load_claims(path)[1]
+    assert err.message.startswith("unknown key 'lsh'; did you mean 'lhs'? valid keys are: id, statement")
+
+
+def test_multiline_expressions(tmp_path):
+    text = """\
+    claims:
+      - id: m
+        lhs: |
+          diff(log(1 - sigmoid(a)),
+               a)
+        rhs: >-
+          -sigmoid(a)
+    """
+    (claim,), errors = load_claims(write(tmp_path, "m.yaml", text))
+    assert errors == []
+    problem = prepare(claim)
+    assert problem.lhs == problem.rhs
+
+
 def test_yaml_numbers_as_sides(tmp_path):
     path = write(tmp_path, "n.yaml", "claims:\n  - {id: n, lhs: 0.5, rhs: 1}\n")
     (claim,), errors = load_claims(path)
@@ -306,3 +328,13 @@ def test_many_claims_in_one_file(tmp_path):
     assert len(claims) == 5000
     assert claims[-1].where.line == 5001
     assert isinstance(claims[0], Claim)
+
+
+def test_alias_bombs_stay_small(tmp_path):
+    # "Billion laughs": ten levels of nine aliases stand for 9**9 strings in a few lines;
+    # the error message must describe the value, not print it.
+    levels = ["&a0 [lol]"] + [f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    text = f"claims:\n  - id: bomb\n    lhs: x\n    rhs: x\n    statement: [{', '.join(levels)}]\n"
+    claims, errors = load_claims(write(tmp_path, "laughs.yaml", text))
+    assert claims == []
+    assert errors[0].message == "'statement' must be text, not a list"

@@ -10,6 +10,7 @@ import sympy
 
 from derive._plot_mc import running_estimate
 from derive.errors import DeriveError, UsageError
+from derive.loading import load_claims
 from derive.model import (
     Claim,
     Counterexample,
@@ -22,7 +23,7 @@ from derive.model import (
     Result,
     Verdict,
 )
-from derive.plotting import gda_iterates, plot_result
+from derive.plotting import _written_iterates, gda_iterates, plot_result
 
 pytest.importorskip("matplotlib")
 
@@ -119,3 +120,28 @@ def test_missing_matplotlib_is_a_clear_error(tmp_path, monkeypatch):
     result = _result(claim, Verdict.PROVED, Evidence(Method.SYMBOLIC, "0"))
     with pytest.raises(DeriveError, match=r"derive\[plot\]"):
         plot_result(result, tmp_path / "g.png")
+
+
+def test_gda_overlay_reads_the_homework_points_from_known_wrong_claims(tmp_path):
+    file = tmp_path / "gda.yaml"
+    file.write_text(
+        """
+claims:
+  - id: gda.itr2
+    lhs: Matrix([[1, 0.2], [-0.2, 1]])*Matrix([[1], [1]])
+    rhs: Matrix([[1.2], [0.8]])
+    tags: [gda]
+  - id: gda.itr3_as_written
+    lhs: Matrix([[1, 0.2], [-0.2, 1]])**2*Matrix([[1], [1]])
+    rhs: Matrix([[1.4], [0.6]])
+    expect: fails
+    reason: the second step uses the gradient at (1.2, 0.8)
+    tags: [gda]
+""",
+        encoding="utf-8",
+    )
+    claims, errors = load_claims([file])
+    assert not errors
+    result = _result(claims[1], Verdict.REFUTED, Evidence(Method.SYMBOLIC, "differs"))
+    assert _written_iterates(result) == [(1.4, 0.6)]
+    assert plot_result(result, tmp_path / "gda.png").read_bytes().startswith(PNG_MAGIC)

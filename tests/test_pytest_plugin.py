@@ -123,10 +123,28 @@ def test_unreadable_yaml_is_a_collection_error(pytester):
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     assert "bad.yaml" in result.stdout.str()
+    assert "Traceback" not in result.stdout.str()
 
 
-def test_seed_option_and_plugin_can_be_disabled(claims):
+def test_duplicate_ids_break_the_file(pytester):
+    pytester.makefile(".yaml", dup="claims:\n  - {id: a, lhs: '1', rhs: '1'}\n  - {id: a, lhs: '2', rhs: '2'}\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    assert "duplicate" in result.stdout.str().lower()
+
+
+def test_options_and_plugin_can_be_disabled(claims, monkeypatch, tmp_path):
     claims.runpytest("--derive-seed", "3", "-k", "expand").assert_outcomes(passed=1, deselected=4)
+    # Through derive's result cache: the second run reads what the first stored.
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "cache"))
+    for _ in range(2):
+        claims.runpytest("--derive-cache", "-k", "square", "-p", "no:cacheprovider").assert_outcomes(
+            passed=2, failed=1, deselected=2
+        )
+    assert (tmp_path / "cache").is_dir()
+    # In a worker process under the time budget: same outcomes.
+    result = claims.runpytest("--derive-isolated", "--derive-timeout", "20", "-k", "square", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1, deselected=2)
     result = claims.runpytest("-p", "no:derive", "--collect-only", "-q")
     assert "algebra.yaml" not in result.stdout.str()
 

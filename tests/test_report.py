@@ -9,6 +9,8 @@ from types import SimpleNamespace
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from derive import report
 from derive._texprint import source_to_latex
@@ -302,6 +304,8 @@ def test_html_is_escaped_and_coloured(results, tmp_path):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text
     assert "katex" in text
     assert "data:image/png;base64," in text
+    # The given plot, plus plots drawn for the other refuted claim and the Monte Carlo ones.
+    assert text.count("data:image/png;base64,") >= 3
     assert "#cf222e" in text  # refuted colour
     for verdict in ("proved", "refuted", "consistent", "undecided", "error"):
         assert f'class="verdict">{verdict}<' in text
@@ -311,7 +315,8 @@ def test_html_is_escaped_and_coloured(results, tmp_path):
 def test_html_shows_latex_source_of_steps(results, tmp_path):
     steps = _steps(results)
     steps[1].claim = steps[1].claim.evolve(lhs=LatexSource(r"\sigma(a)"))
-    text = report.write_html(results, tmp_path / "h.html", steps=steps, title="hw <1>").read_text(encoding="utf-8")
+    out = report.write_html(results, tmp_path / "h.html", steps=steps, title="hw <1>", auto_plots=False)
+    text = out.read_text(encoding="utf-8")
     assert "<title>hw &lt;1&gt;</title>" in text
     assert r"\sigma(a) = \frac{1}{1+e^{-a}}" in text
     assert "block 1, step 2" in text
@@ -320,7 +325,7 @@ def test_html_shows_latex_source_of_steps(results, tmp_path):
 def test_html_math_shows_the_step_as_written_not_evaluated(tmp_path):
     claim = Claim("saddle.grad", "diff(x*y, x)", "y", symbols={"x": "real", "y": "real"})
     result = _result(claim, Verdict.PROVED, Method.SYMBOLIC, Evidence(Method.SYMBOLIC, "0"))
-    text = report.write_html([result], tmp_path / "s.html").read_text(encoding="utf-8")
+    text = report.write_html([result], tmp_path / "s.html", auto_plots=False).read_text(encoding="utf-8")
     assert r'data-tex="\frac{\partial}{\partial x}\left(x y\right) = y"' in text
 
 
@@ -334,6 +339,7 @@ def test_html_math_shows_the_step_as_written_not_evaluated(tmp_path):
         ("diff(diff(x*y, x), y)**2", r"\left(\frac{\partial}{\partial y}"
          r"\left(\frac{\partial}{\partial x}\left(x y\right)\right)\right)^{2}"),
         ("a - (b - c) + -d", r"a - \left(b - c\right) - d"),
+        ("0.6*(-1.4) - (-x)", r"0.6 \cdot \left(-1.4\right) - \left(-x\right)"),
         ("Matrix([[1, 0.2], [-0.2, 1]])**2", r"\begin{pmatrix}1 & 0.2 \\ -0.2 & 1\end{pmatrix}^{2}"),
         ("Sum(1/k**2, (k, 1, oo))", r"\sum_{k=1}^{\infty} \frac{1}{k^{2}}"),
     ],
@@ -344,4 +350,22 @@ def test_source_to_latex(source, tex):
 
 @pytest.mark.parametrize("source", ["__import__('os')", "x.__class__", "(lambda: 1)()", "[i for i in x]", "(" * 5000])
 def test_source_to_latex_declines_what_it_does_not_print(source):
+    assert source_to_latex(source) is None
+
+
+def test_junit_survives_control_characters(results):
+    bad = results[2].claim.evolve(id="ctl\x0c\x00id", statement="a\x1bb")
+    odd = Result(bad, results[2].verdict, results[2].method, 0.1, results[2].outcomes)
+    root = ET.fromstring(report.render([odd], "junit"))
+    assert root.find(".//testcase").get("name") == "ctl\ufffd\ufffdid"
+
+
+@given(st.text(alphabet="xyab0123.+-*/()_, []{}=<>EKLlogexpdiffSumtranspose", max_size=60))
+def test_source_to_latex_never_raises(source):
+    out = source_to_latex(source)
+    assert out is None or isinstance(out, str)
+
+
+@pytest.mark.parametrize("source", ["exp()", "transpose()", "Sum(x)", "KL(P)", "diff()", "limit(x)"])
+def test_source_to_latex_with_missing_arguments(source):
     assert source_to_latex(source) is None

@@ -31,6 +31,8 @@ def _scripted(claim: Claim, settings: Settings) -> Result:
     kind = claim.id.split("-")[0]
     if kind == "sleep":
         time.sleep(60)
+    elif kind == "nap":
+        time.sleep(3)
     elif kind == "memory":
         blocks = [bytearray(64 << 20) for _ in range(1000)]  # far beyond the cap
         del blocks
@@ -89,6 +91,23 @@ def test_timeout_kills_the_worker_and_the_run_continues(scripted: None) -> None:
     assert slow.evidence is not None
     assert slow.evidence.reason == "timeout"
     assert slow.detail == "stopped after 0.5 s (timeout); raise --timeout or the claim's timeout:"
+
+
+def test_claims_queued_behind_a_slow_one_are_taken_over_by_an_idle_worker(
+    scripted: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("DERIVE_TEST_CALLS", str(calls))
+    claims = _claims("nap-1", *[f"ok-{i}" for i in range(7)])
+    results = run_claims(claims, Settings(timeout=30), jobs=2)
+    assert [r.claim.id for r in results] == [c.id for c in claims]
+    assert all(r.verdict is Verdict.PROVED for r in results)
+    done = calls.read_text().split()
+    # Every claim ran; the ones queued behind the nap also ran on the other worker (the
+    # napping worker may start one of them again before it is stopped: first answer wins).
+    assert set(done) == {c.id for c in claims}
+    assert done.count("nap-1") == 1
+    assert len(done) <= len(claims) + 2
 
 
 def test_a_claims_own_timeout_overrides_the_setting(scripted: None) -> None:

@@ -1,0 +1,286 @@
+"""Claim reduction and the statistical decision of the Monte Carlo tier.
+
+`reduce_claim` writes ``lhs - rhs`` (entrywise) as a function of the expectations in it: one
+integrand per entry when the function is linear, the separate expectations otherwise.
+`estimate_looks` turns merged batch statistics into estimates (with control variates when the batches
+carry them, and the delta method for nonlinear functions), and `decide` compares an
+estimate with the relation, the tolerance band and the refutation threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+
+from derive._mc_batches import Totals
+from derive.functions import JS, KL, W1, Expectation
+from derive.model import Problem, Relation, Verdict
+
+__all__ = [
+    "Z_CONSISTENT",
+    "Look",
+    "Reduced",
+    "Undecided",
+    "control_variates",
+    "decide",
+    "differences",
+    "estimate_looks",
+    "p_value",
+    "reduce_claim",
+]
+
+#: Half-width of the confidence interval (in SE) that must fit in the tolerance band.
+Z_CONSISTENT = 3.0
+_MAX_CONTROLS = 8  # control variates at most (each adds a row to every batch)
+
+
+class Undecided(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Stop the tier with an UNDECIDED outcome and this reason."""
+
+    def __init__(self, summary: str, reason: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.reason = reason
+
+
+# ---------------------------------------------------------------------------------------
+# Reduction of a claim to expectations.
+
+
+def _entries(expr: Any) -> tuple[tuple[int, int] | None, list[sympy.Expr]]:
+    if isinstance(expr, sympy.MatrixBase):
+        return expr.shape, list(expr)
+    if isinstance(expr, Expectation) and isinstance(expr.args[0], sympy.MatrixBase):
+        m = expr.args[0]
+        return m.shape, [Expectation(e) for e in m]
+    return None, [sympy.sympify(expr, strict=True)]
+
+
+def _scalarize(e: sympy.Expr) -> sympy.Expr:
+    # A 1x1 matrix (x^T A x) inside a scalar expression is its single entry.
+    def one(m: sympy.Basic) -> sympy.Basic:
+        if m.shape != (1, 1):
+            raise Undecided(f"matrix of shape {m.shape} inside a scalar expression", "unsupported")
+        return m[0, 0]
+
+    return e.replace(lambda n: isinstance(n, sympy.MatrixBase), one)
+
+
+def differences(problem: Problem) -> list[sympy.Expr]:
+    """``lhs - rhs`` as scalar expressions, one per matrix entry (divergences expanded)."""
+    ls, lhs = _entries(problem.lhs)
+    rs, rhs = _entries(problem.rhs)
+    if ls != rs:
+        if ls in (None, (1, 1)) and rs in (None, (1, 1)):
+            pass
+        else:
+            raise Undecided(f"sides have different shapes {ls} and {rs}", "shape")
+    diffs = [_scalarize(a - b) for a, b in zip(lhs, rhs, strict=True)]
+    if any(d.has(KL, JS, W1) for d in diffs):
+        from derive.divergences import expand_divergences  # noqa: PLC0415 - another tier's module
+
+        diffs = [expand_divergences(d) for d in diffs]
+    return diffs
+
+
+@dataclass
+class Reduced:
+    """One parameter point: K integrands and the quantities (one per entry) built from their means."""
+
+    integrands: list[sympy.Expr]  # in the random variables
+    quantities: list[sympy.Expr]  # lhs - rhs of each entry, in the T symbols
+    tsyms: list[sympy.Symbol]
+    linear: bool
+    targets: list[float]  # linear case: value E[F_j] must equal
+    varying: list[bool]  # whether each integrand depends on a random variable at all
+
+
+def reduce_claim(diffs: Sequence[sympy.Expr], rvs: set[sympy.Symbol]) -> Reduced:
+    """Replace each distinct E(f) by a symbol T_i; linear claims fold into one integrand per entry."""
+    nodes: dict[sympy.Basic, sympy.Symbol] = {}
+    for d in diffs:
+        for node in sorted(d.atoms(Expectation), key=sympy.default_sort_key):
+            if node.atoms(Expectation) - {node}:
+                raise Undecided("nested expectations are not estimated by Monte Carlo", "unsupported")
+            nodes.setdefault(node, sympy.Dummy(f"T{len(nodes)}"))
+    tsyms = list(nodes.values())
+    gs = [d.xreplace(nodes) for d in diffs]
+    for g in gs:
+        if g.has(sympy.Derivative, sympy.Subs) and (g.free_symbols & rvs):
+            raise Undecided("an unevaluated derivative of an expectation is not estimated", "unsupported")
+        if g.free_symbols & rvs:
+            raise Undecided("a random variable appears outside E(...): the claim is itself random", "random")
+    linear = all(not (sympy.diff(g, t).free_symbols & set(tsyms)) for g in gs for t in tsyms)
+    integrands = [n.args[0] for n in nodes]
+    if linear:
+        fs, targets = [], []
+        for g in gs:
+            coefs = [sympy.diff(g, t) for t in tsyms]
+            c0 = g.xreplace(dict.fromkeys(tsyms, 0))
+            fs.append(sympy.Add(*(c * f for c, f in zip(coefs, integrands, strict=True))))
+            targets.append(-_num(c0))
+        return Reduced(fs, gs, tsyms, True, targets, [bool(f.free_symbols & rvs) for f in fs])
+    if len(gs) != 1:
+        raise Undecided("a matrix claim that is nonlinear in its expectations is not estimated", "unsupported")
+    return Reduced(integrands, gs, tsyms, False, [0.0], [bool(f.free_symbols & rvs) for f in integrands])
+
+
+def _num(e: sympy.Expr) -> float:
+    try:
+        v = complex(sympy.N(e, 30))
+    except (TypeError, ValueError):
+        raise Undecided(f"the non-random part {e} cannot be evaluated numerically", "unsupported") from None
+    if v.imag != 0 or not math.isfinite(v.real):
+        raise Undecided(f"the non-random part {e} is not a finite real number", "nonreal")
+    return v.real
+
+
+# ---------------------------------------------------------------------------------------
+# Estimates and decisions.
+
+
+@dataclass(frozen=True)
+class Look:
+    mean: float  # estimated quantity (E[F] for linear entries, lhs - rhs otherwise)
+    se: float
+    target: float
+    band: float
+    note: str = ""  # non-empty: this entry cannot be decided (why, for the summary)
+    why: str = ""  # short reason tag for the evidence
+
+
+def control_variates(draws: Sequence[Any]) -> list[sympy.Expr]:
+    """Functions of the primitive draws with known mean 0, used as control variates."""
+    out: list[sympy.Expr] = []
+    for d in draws:
+        z = d.symbol
+        if d.kind == "normal":
+            out += [z, z**2 - 1]
+        elif d.kind == "uniform":
+            out.append(z - sympy.Rational(1, 2))
+        elif d.kind == "exponential":
+            out.append(z - 1)
+        else:
+            out.append(z - sympy.Float(d.shape))
+    return out[:_MAX_CONTROLS]
+
+
+def _adjusted(tot: Totals, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Means of the first k rows and their covariance, regressed on the control rows after them.
+
+    The regression (control-variate) estimator E[F] ~ mean(F) - beta . mean(C), with beta
+    fitted from the same samples, is consistent and never has a larger asymptotic variance
+    than mean(F); its variance is the residual variance of F given C.
+    """
+    assert tot.mean is not None and tot.comoment is not None
+    n, m, s = tot.n, tot.mean, tot.comoment
+    j = len(m) - k
+    if j == 0:
+        return m, tot.covariance_of_mean
+    scc, scf = s[k:, k:], s[k:, :k]
+    beta = np.linalg.lstsq(scc, scf, rcond=None)[0]
+    residual = s[:k, :k] - scf.T @ beta
+    return m[:k] - beta.T @ m[k:], residual / (n * max(n - 1 - j, 1))
+
+
+def estimate_looks(red: Reduced, tot: Totals, tol: float) -> list[Look]:
+    assert tot.mean is not None and tot.comoment is not None
+    k = len(red.integrands)
+    means, cov = _adjusted(tot, k)
+    raw_var = np.diag(tot.comoment)[:k] / max(tot.n - 1, 1)
+    out = []
+    # An integrand that never varied may still vary on an event too rare to have been
+    # sampled (1[x > 6] is 0 in 20M normal draws): its zero standard error proves nothing.
+    flat = [bool(v) and raw_var[j] <= 0 for j, v in enumerate(red.varying)]
+    flat_note = f"all {tot.n} samples of an integrand were equal, so its standard error cannot be estimated"
+    if red.linear:
+        for j, target in enumerate(red.targets):
+            mean, var = float(means[j]), float(max(cov[j, j], 0.0))
+            rms = math.sqrt(max(float(raw_var[j]) + mean * mean, 0.0))
+            scale = abs(target) if target != 0 else rms
+            note, why = (flat_note, "no variation") if flat[j] else ("", "")
+            out.append(Look(mean, math.sqrt(max(var, 0.0)), target, tol * scale, note, why))
+        return out
+    (g,) = red.quantities
+    t = {s: sympy.Float(float(m)) for s, m in zip(red.tsyms, means, strict=True)}
+    value = _real(g.xreplace(t))
+    slopes = [_real(sympy.diff(g, s).xreplace(t)) for s in red.tsyms]
+    note = flat_note if any(flat) else ""
+    if value is None or any(v is None for v in slopes):
+        note = "the function of the expectations is not real at the estimate"
+        return [Look(math.nan, math.inf, 0.0, 0.0, note, "delta method")]
+    grad = np.array(slopes, dtype=float)
+    se = math.sqrt(max(float(grad @ cov @ grad), 0.0))
+    # The delta method is trusted only where g is close to linear over +-3 SE of each mean.
+    for i, s in enumerate(red.tsyms):
+        h = 3.0 * math.sqrt(max(float(cov[i, i]), 0.0))
+        if h == 0:
+            continue
+        up, down = (_real(g.xreplace({**t, s: t[s] + sign * h})) for sign in (1, -1))
+        if up is None or down is None:
+            note = "the function of the expectations is not smooth over the confidence region"
+            break
+        curvature, slope = abs(up + down - 2 * value) / 2, abs(up - down) / 2
+        if curvature > 0.1 * max(slope, se, 1e-300):
+            note = "the function of the expectations is too curved over the confidence region for the delta method"
+            break
+    scale = max(abs(value), *(abs(v) for v in _side_values(g, t)))
+    why = "" if not note else "no variation" if note == flat_note else "delta method"
+    return [Look(value, se, 0.0, tol * scale, note, why)]
+
+
+def _side_values(g: sympy.Expr, t: dict) -> list[float]:
+    vals = []
+    for term in sympy.Add.make_args(g):
+        v = _real(term.xreplace(t))
+        if v is not None:
+            vals.append(v)
+    return vals or [0.0]
+
+
+def _real(e: sympy.Basic) -> float | None:
+    try:
+        v = complex(sympy.N(e, 20))
+    except (TypeError, ValueError):
+        return None
+    if v.imag != 0 or not math.isfinite(v.real):
+        return None
+    return v.real
+
+
+def p_value(d: float, se: float, relation: Relation, scale: float) -> float:
+    # A zero standard error (an integrand that is exactly linear in the control variates)
+    # leaves only rounding error, of the order of 1e-12 relative to the values involved.
+    se = max(se, 1e-12 * scale)
+    if se == 0:
+        return 1.0 if d == 0 or relation not in (Relation.EQ, Relation.APPROX) else 0.0
+    z = d / se
+    if relation in (Relation.EQ, Relation.APPROX):
+        return math.erfc(abs(z) / math.sqrt(2))
+    if relation in (Relation.LE, Relation.LT):
+        return 0.5 * math.erfc(z / math.sqrt(2))  # evidence that lhs - rhs > 0
+    return 0.5 * math.erfc(-z / math.sqrt(2))
+
+
+def decide(look: Look, relation: Relation, z_refute: float) -> Verdict:
+    d, se, band = look.mean - look.target, look.se, look.band
+    if relation in (Relation.GE, Relation.GT):
+        d, relation = -d, relation.flipped()
+    if relation in (Relation.EQ, Relation.APPROX):
+        if abs(d) + Z_CONSISTENT * se <= band:
+            return Verdict.CONSISTENT
+        if abs(d) > z_refute * se and abs(d) > band:
+            return Verdict.REFUTED
+        return Verdict.UNDECIDED
+    # lhs - rhs <= 0 (LE: a band above 0 is tolerated; LT must be clearly below 0)
+    allowance = band if relation is Relation.LE else 0.0
+    if d + Z_CONSISTENT * se <= allowance and (relation is Relation.LE or d + Z_CONSISTENT * se < 0):
+        return Verdict.CONSISTENT
+    if d > z_refute * se and d > band:
+        return Verdict.REFUTED
+    return Verdict.UNDECIDED
