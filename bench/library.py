@@ -7,9 +7,9 @@ Usage (from the repository root)::
 
 Each run is ``python -m derive check PATH --jobs N --format json`` in a subprocess, with its
 own cache directory (``DERIVE_CACHE_DIR``): a cold run on an empty cache, then a warm run on
-the cache the cold run filled. The engine is copied to a temporary folder first and the runs
-import that copy, so that edits to the working tree during the benchmark cannot change the
-engine's cache key between the cold and the warm run.
+the cache the cold run filled. The engine and the library are copied to a temporary folder
+first and the runs use those copies, so that edits to the working tree during the benchmark
+change neither the claims nor the engine's cache key between the cold and the warm run.
 
 Memory: the peak over the run of the summed proportional set size (PSS, from
 ``/proc/PID/smaps_rollup``; RSS where that is missing) of the derive process and all its
@@ -114,11 +114,19 @@ def main() -> int:
 
     # Run from a scratch folder: `python -m` puts the working directory first on sys.path,
     # which would shadow the snapshot with the live tree.
-    target = str(Path(args.path).resolve())
+    source = Path(args.path).resolve()
     work = Path(tempfile.mkdtemp(prefix="derive-bench-"))
     try:
         snapshot = work / "src"
         shutil.copytree(ROOT / "derive", snapshot / "derive", ignore=shutil.ignore_patterns("__pycache__"))
+        # The library is copied too: every run checks the same claims.
+        library = work / "library" / source.name
+        if source.is_dir():
+            shutil.copytree(source, library, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            library.parent.mkdir(parents=True)
+            shutil.copy2(source, library)
+        target = str(library)
         env = dict(os.environ, PYTHONPATH=str(snapshot) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         env.pop("NO_COLOR", None)
         check = subprocess.run(

@@ -15,7 +15,9 @@ table, then as the last line one JSON object:
 
 ``speedup_vs_naive`` is the minimum over the five integrands of best derive backend / naive;
 ``fraction_of_ceiling`` the minimum over the three one-normal integrands of best derive
-backend / ceiling. Timings take the best of a few repeats (the machine may be shared).
+backend / ceiling. Timings take the best of a few interleaved repeats (the machine may be
+shared); the ``cpu x1/raw`` column compares CPU time instead of wall time, which other
+processes' load does not distort.
 ``rss_growth_mb`` is the peak RSS of a whole estimate at N = 10^8 minus at N = 10^6, each in
 a fresh process. ``claim_median_s`` is the median wall time of ``derive check`` on single
 expectation claims decided by the Monte Carlo tier, with a warm result cache;
@@ -80,6 +82,13 @@ def best_rate(fn, samples: int, repeats: int) -> float:
         fn()
         best = min(best, time.perf_counter() - t0)
     return samples / best
+
+
+def cpu_rate(fn, samples: int) -> float:
+    """Samples per CPU-second of a single-threaded ``fn``: insensitive to other processes' load."""
+    t0 = time.process_time()
+    fn()
+    return samples / max(time.process_time() - t0, 1e-9)
 
 
 def lowered(expr, random):
@@ -254,6 +263,9 @@ def main() -> None:
         for _ in range(repeats):
             for key, (fn, count) in variants.items():
                 row[key] = max(row.get(key, 0.0), best_rate(fn, count, 1))
+            # Load-robust diagnostic: CPU time of the single-threaded numpy estimate vs raw normals.
+            row["cpu x1"] = max(row.get("cpu x1", 0.0), cpu_rate(variants["numpy x1"][0], samples))
+            row["cpu raw"] = max(row.get("cpu raw", 0.0), cpu_rate(raw_normals, samples))
         ceiling_single = max(ceiling_single, row.pop("raw"))
         derive_rates = {k: v for k, v in row.items() if k.startswith(("numpy", "numba"))}
         row["best"] = max(derive_rates, key=derive_rates.get)
@@ -270,14 +282,23 @@ def main() -> None:
     when = time.strftime("%Y-%m-%d %H:%M %Z")
     print(f"# derive Monte Carlo benchmark, {when}, {platform.machine()}, {cores} cores, {versions}")
     print(f"# samples per estimate: {samples:,} (naive: {n:,}); rates in million samples/s; best of {repeats}")
-    header = f"{'integrand':<24}" + "".join(f"{c:>12}" for c in columns) + f"{'best/naive':>12}{'best/ceil':>11}"
+    header = (
+        f"{'integrand':<24}"
+        + "".join(f"{c:>12}" for c in columns)
+        + f"{'best/naive':>12}{'best/ceil':>11}{'cpu x1/raw':>12}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         cells = "".join(f"{row[c] / 1e6:>12.1f}" for c in columns)
         frac = f"{row['best_rate'] / ceiling:>11.2f}" if row["one_normal"] else f"{'-':>11}"
-        print(f"{row['integrand']:<24}{cells}{row['best_rate'] / row['naive']:>12.2f}{frac}")
+        cpu = row["cpu x1"] / row["cpu raw"]
+        print(f"{row['integrand']:<24}{cells}{row['best_rate'] / row['naive']:>12.2f}{frac}{cpu:>12.2f}")
     print(f"{'ceiling (PCG64 normals)':<24}{ceiling / 1e6:>12.1f}  = single-thread raw rate x {cores} cores")
+    print(
+        "cpu x1/raw: CPU-time rate of the 1-thread numpy estimate over raw PCG64 normals (robust to load; "
+        "an upper bound of best/ceil for perfect thread scaling)"
+    )
     print(f"peak RSS: {rss_small:.1f} MB at 10^6 samples, {rss_large:.1f} MB at {'10^7' if args.quick else '10^8'}")
     print(
         f"derive check (warm result cache): median {statistics.median(warm):.3f} s over {len(warm)} runs; "
@@ -293,6 +314,7 @@ def main() -> None:
         "claim_nocache_median_s": round(statistics.median(fresh), 3),
         "mc_tier_median_s": round(statistics.median(tier), 3),
         "ceiling_msps": round(ceiling / 1e6, 1),
+        "cpu_fraction_x1_min": round(min(r["cpu x1"] / r["cpu raw"] for r in rows if r["one_normal"]), 3),
         "best_backend": {r["integrand"]: r["best"] for r in rows},
         "quick": bool(args.quick),
         "load_average": round(os.getloadavg()[0], 2),

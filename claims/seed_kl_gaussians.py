@@ -32,7 +32,7 @@ def _density(m: sympy.ImmutableMatrix, s: sympy.ImmutableMatrix) -> sympy.Expr:
 
 CLAIMS = [
     Claim(
-        id="seed.kl_gauss.p1.log_density_difference",
+        id="seed.kl_gauss.part1.log_density_difference",
         statement="log p(x) - log q(x) = ½log(|Σ2|/|Σ1|) - ½(x-μ1)ᵀΣ1⁻¹(x-μ1) + ½(x-μ2)ᵀΣ2⁻¹(x-μ2), at k = 2",
         lhs=log(_density(_m1, _S1)) - log(_density(_m2, _S2)),
         rhs=log(_S2.det() / _S1.det()) / 2 - _quad(_m1, _S1) / 2 + _quad(_m2, _S2) / 2,
@@ -42,7 +42,7 @@ CLAIMS = [
         timeout=30,
     ),
     Claim(
-        id="seed.kl_gauss.p1.density_normalising_constant",
+        id="seed.kl_gauss.part1.density_normalising_constant",
         statement="the density's constant 1/((2π)^{k/2}√|Σ|) is exp(-½ log((2π)^k |Σ|)), at k = 2",
         lhs=1 / ((2 * pi) ** Rational(_K, 2) * sqrt(_S1.det())),
         rhs=exp(-log((2 * pi) ** _K * _S1.det()) / 2),

@@ -91,7 +91,7 @@ def _claims() -> list[Claim]:
         if k > 3:  # the points of itr 2 and 3 are spelled out, with reasons, in seed_saddle_gda.yaml
             claims.append(
                 Claim(
-                    id=f"seed.gda.p5.table.itr{k:02d}.point",
+                    id=f"seed.gda.part3b.table.itr{k:02d}.point",
                     statement=f"itr {k}: G^{k - 1} (1, 1) = ({float(x):.6g}, {float(y):.6g}), the true GDA iterate",
                     lhs=_iterate(k),
                     rhs=f"Matrix([[{_decimal(x)}], [{_decimal(y)}]])",
@@ -102,7 +102,7 @@ def _claims() -> list[Claim]:
         e1, e2 = "transpose(Matrix([[1], [0]]))", "transpose(Matrix([[0], [1]]))"
         claims.append(
             Claim(
-                id=f"seed.gda.p5.table.itr{k:02d}.value",
+                id=f"seed.gda.part3b.table.itr{k:02d}.value",
                 statement=f"itr {k}: xy = {float(x * y):.6g} at the true GDA iterate",
                 lhs=f"trace({e1}*{_iterate(k)}) * trace({e2}*{_iterate(k)})",
                 rhs=_decimal(x * y),
@@ -113,7 +113,7 @@ def _claims() -> list[Claim]:
         if k > 3 and (Fraction(hx), Fraction(hy)) != (x, y):
             claims.append(
                 Claim(
-                    id=f"seed.gda.p5.table.itr{k:02d}.point_as_written",
+                    id=f"seed.gda.part3b.table.itr{k:02d}.point_as_written",
                     statement=f"itr {k}: G^{k - 1} (1, 1) = ({hx}, {hy}) (the homework's table)",
                     lhs=_iterate(k),
                     rhs=f"Matrix([[{hx}], [{hy}]])",
@@ -129,7 +129,7 @@ def _claims() -> list[Claim]:
         if k != 13:  # the itr 13 slip is a named claim in seed_saddle_gda.yaml
             claims.append(
                 Claim(
-                    id=f"seed.gda.p5.table.itr{k:02d}.arithmetic_as_written",
+                    id=f"seed.gda.part3b.table.itr{k:02d}.arithmetic_as_written",
                     statement=f"itr {k}: {hx}·({hy}) = {hv} (the homework's product of its own point)",
                     lhs=f"({hx})*({hy})",
                     rhs=hv,

@@ -19,7 +19,7 @@ from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 if TYPE_CHECKING:
     from derive._grammar import Builder
 
-__all__ = ["FUNCTIONS"]
+__all__ = ["FUNCTIONS", "derivative"]
 
 _MAX_MATRIX_ENTRIES = 250_000
 
@@ -74,18 +74,52 @@ def _diff(b: Builder, node: ast.Call, args: list[Any]) -> Any:
         # derivatives, shaped like the variable (d/dx x^T A x = (A + A^T) x).
         f = b.scalar(expr, node.args[0], "diff with respect to a vector or matrix")
         var = rest[0]
-        return sympy.ImmutableMatrix(var.rows, var.cols, [sympy.diff(f, e) for e in var])
-    spec: list[Any] = []
+        return sympy.ImmutableMatrix(var.rows, var.cols, [derivative(f, e, b.random) for e in var])
+    steps: list[sympy.Symbol] = []
+    after_variable = False
     for a, sub in zip(rest, node.args[1:], strict=True):
-        if isinstance(a, sympy.Integer) and spec:
+        if isinstance(a, sympy.Integer) and after_variable:
             if not 0 <= int(a) <= 50:
                 raise b.error("diff: the order of a derivative must be between 0 and 50 (column {col})", sub)
-            spec.append(int(a))
+            var = steps.pop()
+            steps.extend([var] * int(a))  # diff(f, x, 3) is three steps in x
+            after_variable = False
         else:
-            spec.append(b.variable(a, sub, "diff"))
+            steps.append(b.variable(a, sub, "diff"))
+            after_variable = True
+
+    def apply(e: Any) -> Any:
+        for var in steps:
+            e = derivative(e, var, b.random)
+        return e
+
     if is_matrix(expr):
-        return expr.applyfunc(lambda e: sympy.diff(e, *spec))
-    return sympy.diff(expr, *spec)
+        return expr.applyfunc(apply)
+    return apply(expr)
+
+
+def derivative(expr: Any, var: sympy.Symbol, random: frozenset[sympy.Basic] = frozenset()) -> Any:
+    """d expr / d var, with E(...) treated as the linear operator it is.
+
+    sympy would differentiate E(f) by the chain rule like any function, E'(f) * df/dvar.
+    An expectation integrates the random variables out, so d/dθ E[f] = E[df/dθ] for a
+    parameter θ (differentiation under the integral sign), and 0 for a random variable.
+    """
+    marks: dict[Any, sympy.Dummy] = {}
+    if isinstance(expr, sympy.Basic):
+        found = expr.atoms(Expectation)
+        outer = [e for e in found if not any(o is not e and o.has(e) for o in found)]
+        marks = {e: sympy.Dummy("E") for e in outer}
+    if not marks:
+        return sympy.diff(expr, var)
+    plain = expr.xreplace(marks)
+    total = sympy.diff(plain, var)
+    if var not in random:
+        for e, mark in marks.items():
+            inner = derivative(e.args[0], var, random)
+            if inner != 0:
+                total += sympy.diff(plain, mark) * Expectation(inner)
+    return total.xreplace({mark: e for e, mark in marks.items()})
 
 
 def _integrate(b: Builder, node: ast.Call, args: list[Any]) -> Any:
@@ -208,7 +242,7 @@ def _trace(b: Builder, node: ast.Call, args: list[Any]) -> Any:
 
 def _det(b: Builder, node: ast.Call, args: list[Any]) -> Any:
     m = _matrix_arg(b, node, args, "det", square=True)
-    return m.det() if is_matrix(m) else m
+    return m.det(method="berkowitz") if is_matrix(m) else m
 
 
 def _hessian(b: Builder, node: ast.Call, args: list[Any]) -> Any:

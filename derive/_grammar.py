@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import bisect
 import difflib
+import keyword
 import re
 from collections.abc import Callable
 from typing import Any
@@ -209,7 +210,7 @@ RELATIONS: dict[type, Relation] = {
 }
 
 
-def parse_tree(source: Source, *, allow_top_compare: bool = False) -> ast.Expression:
+def parse_tree(source: Source) -> ast.Expression:
     """``ast.parse`` with every failure turned into a ParseError."""
     text = source.text
     if len(text) > MAX_TEXT_LENGTH:
@@ -217,6 +218,10 @@ def parse_tree(source: Source, *, allow_top_compare: bool = False) -> ast.Expres
         raise ParseError(msg, text=text[:80])
     if not text.strip():
         raise ParseError("empty expression", text=text, column=0)
+    if "#" in text:
+        # Lines are joined before parsing, so a comment would silently swallow the rest.
+        col = text.index("#")
+        raise ParseError(f"'#' at column {col}: comments are not allowed inside an expression", text=text, column=col)
     if "\x00" in text:
         raise ParseError("expression contains a NUL character", text=text, column=text.index("\x00"))
     try:
@@ -237,7 +242,6 @@ def parse_tree(source: Source, *, allow_top_compare: bool = False) -> ast.Expres
         if count >= MAX_NODES:
             msg = f"expression has more than {MAX_NODES} syntax nodes; split it into smaller claims"
             raise ParseError(msg, text=short(text, 80))
-    del allow_top_compare
     return tree
 
 
@@ -269,6 +273,9 @@ def check_name(name: str) -> None:
     if name.startswith("_"):
         msg = f"names starting with '_' are reserved: {short(name)!r}"
         raise ParseError(msg, token=name)
+    if keyword.iskeyword(name):
+        msg = f"{name!r} is a Python keyword and cannot be a name (write 'lam' for lambda)"
+        raise ParseError(msg, token=name)
     if len(name) > MAX_NAME_LENGTH:
         msg = f"identifier of {len(name)} characters is too long (at most {MAX_NAME_LENGTH}): {short(name)!r}"
         raise ParseError(msg, token=short(name))
@@ -277,9 +284,10 @@ def check_name(name: str) -> None:
 class Builder:
     """Walks one syntax tree; ``arg`` is True inside function arguments (conditions allowed)."""
 
-    def __init__(self, source: Source, table: SymbolTable) -> None:
+    def __init__(self, source: Source, table: SymbolTable, random: frozenset[sympy.Basic] = frozenset()) -> None:
         self.source = source
         self.table = table
+        self.random = random  # scalar symbols of the random variables (E(...) integrates them out)
 
     # -- errors ---------------------------------------------------------------------------
 
@@ -533,10 +541,13 @@ class Builder:
             return self.power(m, sympy.S.NegativeOne, node)
         if m.rows != m.cols:
             raise self.error(f"shapes do not fit: a {_shape(m)} matrix has no inverse (column {{col}})", node)
-        try:
-            return freeze(m.inv(method="ADJ") if m.rows <= 3 else m.inv())
-        except MatrixError as exc:
-            raise self.error(f"matrix at column {{col}} is not invertible: {exc}", node) from None
+        # adjugate / determinant (Berkowitz, division free): sympy's inv() first asks whether
+        # the determinant is zero with simplify-based tests that can take minutes on the
+        # symbolic entries of a Woodbury-style claim.
+        det = m.det(method="berkowitz")
+        if det.is_zero:
+            raise self.error("matrix at column {col} is not invertible (its determinant is 0)", node)
+        return freeze(m.adjugate(method="berkowitz") * self.power(det, sympy.S.NegativeOne, node))
 
     def visit_unaryop(self, node: ast.UnaryOp, depth: int, arg: bool) -> Any:
         if isinstance(node.op, (ast.Not, ast.Invert)):

@@ -1,12 +1,19 @@
-"""Definite integrals made easy for quadrature: split at kinks, polynomials done exactly.
+"""Definite integrals for the numeric tier: split at kinks, polynomials exact, the rest by quadrature.
 
-The numeric tier evaluates integrals (after the claim's symbols are replaced by numbers)
-with sympy's ``evalf``, which uses tanh-sinh quadrature and reports the accuracy it reached.
-Across a kink (``|u - 1/3|``) or a jump (``Heaviside(u - a)``, a uniform density written as
-a ``Piecewise``) quadrature converges slowly, sympy reports a low accuracy, and the point
-would be skipped. `prepare_integrals` splits such integrals at the kinks it can locate
-exactly (real roots of polynomial arguments), resolves each kink function to the smooth
-branch it takes on each piece, and integrates polynomial pieces exactly.
+After a claim's symbols are replaced by numbers, its definite integrals are numbers too.
+`prepare_integrals` makes them easy: across a kink (``|u - 1/3|``) or a jump
+(``Heaviside(u - a)``, a uniform density written as a ``Piecewise``) quadrature converges
+slowly, so integrals are split at the kinks that can be located exactly (real roots of
+polynomial arguments), each kink function is resolved to the smooth branch it takes on each
+piece, and polynomial pieces are integrated exactly.
+
+`integrals_to_floats` then replaces each remaining one-dimensional integral by a sympy
+``Float`` whose precision is full: mpmath's tanh-sinh rule on the integrand compiled to mpmath
+(sympy's own ``evalf`` of an integral re-evaluates the integrand symbolically at every node
+and can take minutes), cross-checked against the same rule on the interval split in two.
+The error estimate and the disagreement bound the error; an integral whose bound is not
+tiny (a kink that could not be located, a singularity) is refused rather than entered with
+digits nobody can vouch for.
 
 >>> u = sympy.Symbol("u", real=True)
 >>> prepare_integrals(sympy.Integral(sympy.Abs(u - sympy.Rational(1, 3)), (u, 0, 1)))
@@ -17,10 +24,15 @@ from __future__ import annotations
 
 import itertools
 
+import mpmath
 import sympy
 from sympy import S
 
-__all__ = ["prepare_integrals"]
+__all__ = ["QuadratureError", "integrals_to_floats", "prepare_integrals"]
+
+
+class QuadratureError(ValueError):
+    """An integral has no numeric value here (nested, symbolic bounds, a distribution...)."""
 
 
 def prepare_integrals(expr: sympy.Basic) -> sympy.Basic:
@@ -166,3 +178,95 @@ def _real_roots(g: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr] | None:
     if sum(found.values()) != poly.degree():
         return None  # some roots were not found in closed form
     return [r for r in found if r.is_real]
+
+
+def integrals_to_floats(expr: sympy.Basic, digits: int, *, margin: int = 10) -> sympy.Basic:
+    """Replace each numeric 1-D definite integral by its value at ``digits`` digits.
+
+    A value enters only when quadrature vouches for all but ``margin`` of the digits (or the
+    integral is zero up to that noise). Raises `QuadratureError` otherwise, and for integrals
+    that cannot be evaluated this way (several variables, free symbols left in the integrand,
+    functions mpmath does not know).
+    """
+    if not expr.has(sympy.Integral):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sympy.Integral), lambda e: _quadrature(e, digits, margin))
+
+
+def _quadrature(node: sympy.Integral, digits: int, margin: int) -> sympy.Expr:
+    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+        msg = "only one-dimensional definite integrals are evaluated numerically"
+        raise QuadratureError(msg)
+    var, lo, hi = node.limits[0]
+    f = _closed_forms(node.function)
+    if f.free_symbols - {var} or not (lo.is_number and hi.is_number):
+        msg = "an integral still has free symbols"
+        raise QuadratureError(msg)
+    if f.has(sympy.Integral, sympy.DiracDelta, sympy.Sum):
+        msg = "the integrand has no pointwise numeric value"
+        raise QuadratureError(msg)
+    try:
+        func = sympy.lambdify(var, f, modules="mpmath", dummify=True)
+    except Exception as exc:  # the printer rejects what mpmath cannot evaluate
+        raise QuadratureError(f"cannot compile the integrand ({type(exc).__name__})") from exc
+    prec = int(digits * 3.33) + 4
+    with mpmath.workdps(digits + 10):
+        try:
+            a, b = _bound(lo), _bound(hi)
+            value, err = mpmath.quad(func, [a, b], error=True)
+            split = mpmath.quad(func, [a, _interior(a, b), b])
+        except (ValueError, TypeError, ZeroDivisionError, ArithmeticError, NameError) as exc:
+            raise QuadratureError(f"quadrature failed ({type(exc).__name__})") from exc
+        if not (mpmath.isfinite(value) and mpmath.isfinite(split)):
+            msg = "the integral is not finite"
+            raise QuadratureError(msg)
+        bound = max(abs(err), abs(value - split)) * 4
+        size = abs(value)
+        target = mpmath.mpf(10) ** (-(digits - margin))
+        if bound <= target * size:
+            # sympy's evalf takes a Float as exact at the working precision: only a value
+            # accurate to (nearly) that precision may enter it.
+            return _float(value, prec)
+        if size + bound <= target:
+            # An integral that is zero up to the quadrature noise: enter it as a number of
+            # the noise's size with no accurate digits; the tier's precision ladder sees
+            # whether it keeps shrinking.
+            return sympy.Float._new(mpmath.mpf(size + bound)._mpf_, 1)
+    msg = "quadrature could not reach the working precision (a kink or singularity inside the interval?)"
+    raise QuadratureError(msg)
+
+
+def _float(value: mpmath.mpf | mpmath.mpc, prec: int) -> sympy.Expr:
+    if isinstance(value, mpmath.mpc):
+        re = sympy.Float._new(value.real._mpf_, prec) if value.real else S.Zero
+        im = sympy.Float._new(value.imag._mpf_, prec) if value.imag else S.Zero
+        return re + im * S.ImaginaryUnit
+    return sympy.Float._new(value._mpf_, prec)
+
+
+def _closed_forms(f: sympy.Basic) -> sympy.Basic:
+    # derive's sigmoid/softplus/logit are defined by closed forms mpmath can evaluate.
+    return f.replace(lambda e: hasattr(e, "_closed_form"), lambda e: e._closed_form(e.args[0]))
+
+
+def _bound(value: sympy.Expr) -> mpmath.mpf:
+    if value is S.Infinity:
+        return mpmath.inf
+    if value is S.NegativeInfinity:
+        return -mpmath.inf
+    out = mpmath.mpmathify(value.evalf(mpmath.mp.dps))
+    if not mpmath.isfinite(out) or isinstance(out, mpmath.mpc):
+        msg = f"integration bound {value} is not a finite real number"
+        raise QuadratureError(msg)
+    return out
+
+
+def _interior(a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
+    """A point inside (a, b), off-centre so the split rule's nodes differ from the whole rule's."""
+    if mpmath.isinf(a) and mpmath.isinf(b):
+        return mpmath.mpf(1) / 3
+    if mpmath.isinf(a):
+        return b - mpmath.mpf(4) / 3
+    if mpmath.isinf(b):
+        return a + mpmath.mpf(4) / 3
+    return a + (b - a) * mpmath.mpf(3) / 7

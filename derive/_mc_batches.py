@@ -1,8 +1,8 @@
 """Streaming batch statistics and the numpy backend of the Monte Carlo tier.
 
-A *batch* is a fixed number of samples (64k) drawn from its own random stream,
-``SeedSequence(seed, spawn_key=(stream, batch))`` -- the same children
-``SeedSequence(seed).spawn`` hands out -- so a batch's numbers depend only on the seed and
+A *batch* is a fixed number of samples (64k) drawn from its own random stream: SFC64 seeded
+by ``SeedSequence(seed, spawn_key=(stream, batch))``, the same children
+``SeedSequence(seed).spawn`` hands out. So a batch's numbers depend only on the seed and
 its index, never on which thread ran it. Each batch is reduced to `BatchStats` (count,
 means, co-moment matrix, extremes, non-finite count); batches are merged in index order
 with Chan's pairwise formulas, so the estimate for a seed is identical for any thread
@@ -93,8 +93,12 @@ def merge(
 
 
 def stream_rng(seed: int, stream: int, batch: int) -> np.random.Generator:
-    """The generator for one batch: child ``(stream, batch)`` of ``SeedSequence(seed)``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream, batch))))
+    """The generator for one batch: SFC64 seeded by child ``(stream, batch)`` of ``SeedSequence(seed)``.
+
+    SFC64 (a small fast chaotic generator that passes PractRand and BigCrush) draws normals
+    about 20% faster than PCG64 on the reference machine; the draws are the bottleneck.
+    """
+    return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(stream, batch))))
 
 
 def cpu_count() -> int:

@@ -268,6 +268,7 @@ def p_value(d: float, se: float, relation: Relation, scale: float) -> float:
 
 
 def decide(look: Look, relation: Relation, z_refute: float) -> Verdict:
+    """CONSISTENT, REFUTED or UNDECIDED (sample more) for one estimate at the current sample size."""
     d, se, band = look.mean - look.target, look.se, look.band
     if relation in (Relation.GE, Relation.GT):
         d, relation = -d, relation.flipped()
@@ -277,9 +278,13 @@ def decide(look: Look, relation: Relation, z_refute: float) -> Verdict:
         if abs(d) > z_refute * se and abs(d) > band:
             return Verdict.REFUTED
         return Verdict.UNDECIDED
-    # lhs - rhs <= 0 (LE: a band above 0 is tolerated; LT must be clearly below 0)
-    allowance = band if relation is Relation.LE else 0.0
-    if d + Z_CONSISTENT * se <= allowance and (relation is Relation.LE or d + Z_CONSISTENT * se < 0):
+    # lhs - rhs <= 0 must hold clearly: the whole interval on the right side of 0 (no band,
+    # which would accept a gap of the wrong sign that is merely small).
+    # Rounding: an integrand exactly linear in the control variates has SE ~ 0 and an error
+    # of ~1e-16 relative; an equality then satisfies <= but not <.
+    rounding = 1e-12 * max(abs(look.mean), abs(look.target)) + 1e-9 * band
+    upper = d + Z_CONSISTENT * se
+    if upper < -rounding or (upper <= rounding and relation is Relation.LE):
         return Verdict.CONSISTENT
     if d > z_refute * se and d > band:
         return Verdict.REFUTED

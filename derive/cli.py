@@ -7,9 +7,10 @@ Exit status (every command):
 - 1: some outcome does not (an undecided or error claim counts as a mismatch; for
   ``derive latex``, some step is refuted; for ``index --check``, the file is stale);
 - 2: usage error or unreadable input: unknown option or format, missing path, no claims
-  found, a claim file that cannot be read at all (bad YAML, not UTF-8), a bad ``-k``
-  expression or ``--symbols`` file. A malformed claim inside a readable file is an
-  ``error`` row and exit 1, so one typo does not hide the rest of the run;
+  found, a bad ``-k`` expression or ``--symbols`` file, or a load problem that cannot be
+  tied to a claim id (a file that is not valid YAML or not UTF-8, a claim without an id);
+  the report of everything else is still printed. A malformed claim *with* an id inside a
+  readable file is an ``error`` row and exit 1, so one typo does not hide the rest of the run;
 - 3: an internal error (a bug in derive): one line on stderr asking for a report
   (``DERIVE_DEBUG=1`` shows the traceback);
 - 130: interrupted by Ctrl-C; the claims that finished are still reported.
@@ -18,6 +19,7 @@ Exit status (every command):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import os
@@ -30,7 +32,7 @@ from typing import Any
 
 from derive import __version__, report
 from derive.cache import ResultCache
-from derive.errors import ClaimError, DeriveError, Location, UsageError
+from derive.errors import DeriveError, Location, UsageError
 from derive.index import render_index
 from derive.model import Claim, Evidence, Method, Outcome, Result, Settings, Verdict
 from derive.runner import RunInterrupted, run_claims
@@ -292,7 +294,7 @@ class _ProgressBar:
     """
 
     def __init__(self, enabled: bool, label: str) -> None:
-        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("NO_COLOR_PROGRESS")
+        self.enabled = enabled and sys.stderr.isatty()
         self.label = label
         self.start = time.monotonic()
         self.bar: Any = None
@@ -377,7 +379,8 @@ def _emit(
             if failing:
                 report.print_table(failing, console, verbose=args.verbose, steps=kept)
             counts = report.summary(results)
-            console.print(", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]) or "no results")
+            tally = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]) or "nothing"
+            console.print(f"all {counts['total']} {'claims' if steps is None else 'steps'}: {tally}")
         else:
             verbose = args.verbose or getattr(args, "show_evidence", False)
             report.print_table(results, console, verbose=verbose, steps=steps)
@@ -669,12 +672,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, _InputError) as exc:
         _stderr(f"derive {args.command}: error: {exc}")
         return EXIT_USAGE
-    except ClaimError as exc:
+    except DeriveError as exc:
         _stderr(f"derive {args.command}: error: {exc}")
         return EXIT_USAGE
     except BrokenPipeError:
-        # `derive check | head`: the reader left; nothing more to say.
-        sys.stderr.close()
+        # `derive check | head`: the reader left; silence the final flush of stdout too.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except Exception as exc:
         if os.environ.get("DERIVE_DEBUG"):

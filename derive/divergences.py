@@ -211,6 +211,10 @@ def kl_divergence(p: Distribution, q: Distribution) -> sympy.Expr | None:
         return None
     t = _T
     lo, hi = p.support()
+    lp, lq = _log_density(p, t), _log_density(q, t)
+    if lp is not None and lq is not None:
+        # Q's support covers P's here, so log q is the written-out formula on all of it.
+        return sympy.Integral(sympy.exp(lp) * sympy.expand(lp - lq), (t, lo, hi))
     dp = _inner_density(p, t)
     return sympy.Integral(dp * log(dp / q.pdf(t)), (t, lo, hi))
 
@@ -239,6 +243,30 @@ def _kl_finite(p: list[sympy.Expr], q: list[sympy.Expr]) -> sympy.Expr:
             continue
         total += pi * log(pi / qi)
     return total
+
+
+def _log_density(dist: Distribution, t: sympy.Symbol) -> sympy.Expr | None:
+    """log of the density on the support, written out (no log(exp(...)) for quadrature to chew)."""
+    if isinstance(dist, Normal):
+        m, v = dist.args
+        return -((t - m) ** 2) / (2 * v) - log(2 * sympy.pi * v) / 2
+    if isinstance(dist, Exponential):
+        (r,) = dist.args
+        return log(r) - r * t
+    if isinstance(dist, Gumbel):
+        m, b = dist.args
+        z = (t - m) / b
+        return -z - sympy.exp(-z) - log(b)
+    if isinstance(dist, Uniform):
+        a, b = dist.args
+        return -log(b - a)
+    if isinstance(dist, Gamma):
+        k, r = dist.args
+        return k * log(r) + (k - 1) * log(t) - r * t - sympy.loggamma(k)
+    if isinstance(dist, Beta):
+        a, b = dist.args
+        return (a - 1) * log(t) + (b - 1) * log(1 - t) - log(sympy.beta(a, b))
+    return None
 
 
 def _inner_density(dist: Distribution, t: sympy.Symbol) -> sympy.Expr:
@@ -273,9 +301,18 @@ def js_divergence(p: Distribution, q: Distribution) -> sympy.Expr | None:
                 total += (right - left) * (_xlogy(dp, 2 * dp / mix) + _xlogy(dq, 2 * dq / mix)) / 2
             return total
     t = _T
+    (lp, hp), (lq, hq) = p.support(), q.support()
+    logp, logq = _log_density(p, t), _log_density(q, t)
+    if logp is not None and logq is not None and lp == lq and hp == hq:
+        # Same support: p log(2p/(p+q)) = p (log 2 - log(1 + e^(log q - log p))), which
+        # quadrature evaluates without the 0/0 of two vanishing tails.
+        r = sympy.expand(logq - logp)
+        return (
+            sympy.Integral(sympy.exp(logp) * (log(2) - log(1 + sympy.exp(r))), (t, lp, hp)) / 2
+            + sympy.Integral(sympy.exp(logq) * (log(2) - log(1 + sympy.exp(-r))), (t, lq, hq)) / 2
+        )
     dp, dq = p.pdf(t), q.pdf(t)
     ip, iq = _inner_density(p, t), _inner_density(q, t)
-    (lp, hp), (lq, hq) = p.support(), q.support()
     return (
         sympy.Integral(ip * log(2 * ip / (ip + dq)), (t, lp, hp)) / 2
         + sympy.Integral(iq * log(2 * iq / (dp + iq)), (t, lq, hq)) / 2
@@ -301,6 +338,9 @@ def wasserstein1(p: Distribution, q: Distribution) -> sympy.Expr | None:
     shift = _location_shift(p, q)
     if shift is not None:
         return sympy.Abs(shift)
+    ordered = _w1_comonotone(p, q)
+    if ordered is not None:
+        return ordered
     if isinstance(p, Uniform) and isinstance(q, Uniform):
         exact = _w1_uniform(p, q)
         if exact is not None:
@@ -327,6 +367,29 @@ def _location_shift(p: Distribution, q: Distribution) -> sympy.Expr | None:
         return a1 - a2 if sympy.cancel((b1 - a1) - (b2 - a2)) == 0 else None
     if p == q:
         return S.Zero
+    return None
+
+
+def _w1_comonotone(p: Distribution, q: Distribution) -> sympy.Expr | None:
+    """W1 through the quantile coupling, W1 = E|F_P^-1(U) - F_Q^-1(U)|, where it has a closed form.
+
+    Normals: F^-1(U) = m + s Z, so W1 = E|(m1 - m2) + (s1 - s2) Z|, the mean of a folded
+    normal. Scale families on [0, oo) (exponential, gamma of equal shape): the quantile
+    difference never changes sign, so W1 is the distance between the means.
+    """
+    if isinstance(p, Normal) and isinstance(q, Normal):
+        (m1, v1), (m2, v2) = p.args, q.args
+        mu = m1 - m2
+        s = sympy.Abs(sympy.sqrt(v1) - sympy.sqrt(v2))
+        if s.is_zero:
+            return sympy.Abs(mu)
+        if not s.is_positive:
+            return None
+        return s * sympy.sqrt(2 / sympy.pi) * sympy.exp(-(mu**2) / (2 * s**2)) + mu * sympy.erf(mu / (s * sympy.sqrt(2)))
+    if isinstance(p, Exponential) and isinstance(q, Exponential):
+        return sympy.Abs(p.mean() - q.mean())
+    if isinstance(p, Gamma) and isinstance(q, Gamma) and sympy.cancel(p.args[0] - q.args[0]) == 0:
+        return sympy.Abs(p.mean() - q.mean())
     return None
 
 

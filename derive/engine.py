@@ -92,5 +92,7 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
 
 def _undecided_method(outcomes: Sequence[Outcome]) -> Method:
     # An undecided claim names the last tier that actually tried, so the reader knows
-    # how far the walk got.
-    return outcomes[-1].evidence.method if outcomes else Method.NONE
+    # how far the walk got; a tier that declined at once (Monte Carlo with no
+    # expectation to estimate) did not try.
+    tried = [o for o in outcomes if o.evidence.reason != "no expectation"]
+    return tried[-1].evidence.method if tried else Method.NONE

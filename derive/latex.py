@@ -33,7 +33,7 @@ import yaml
 from derive.errors import DeriveError, LatexError, Location, UsageError
 from derive.latex_notation import parse_latex
 from derive.model import Claim, LatexSource, Relation
-from derive.symbols import SymbolTable
+from derive.symbols import SymbolTable, parse_kind
 
 __all__ = ["Block", "Document", "Step", "load_symbols_file", "read_document", "split_block"]
 
@@ -53,6 +53,14 @@ _ARROW_CMDS = frozenset(
         "to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow",
         "leftrightarrow", "Longleftrightarrow", "mapsto", "therefore", "because", "impliedby", "Leftarrow",
         "leftarrow", "longleftarrow", "Longleftarrow",
+    }
+)  # fmt: skip
+#: Arrows that read "the statement before gives the one after": the next statement is a
+#: conclusion whose premise is the previous one (``\\Leftarrow``, ``\\because``, ``\\mapsto`` only separate).
+_FORWARD_ARROWS = frozenset(
+    {
+        "to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow",
+        "leftrightarrow", "Longleftrightarrow", "therefore", "xrightarrow", "xRightarrow", "xLongrightarrow",
     }
 )  # fmt: skip
 _BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "triangleq", "coloneqq", "defeq", "doteq",
@@ -116,75 +124,190 @@ class Document:
 # Assumptions: front matter and --symbols files.
 
 
-def _derive_section(data: Any, where: str) -> tuple[dict[str, str], dict[str, Any], list[str]]:
-    errors: list[str] = []
+@dataclass
+class _Section:
+    """A ``derive:`` mapping: global symbols, random variables, fixed values, block scopes."""
+
+    symbols: dict[str, str] = field(default_factory=dict)
+    random: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    scopes: list[tuple[tuple[tuple[int, int], ...], dict[str, str], dict[str, str]]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def over(self, other: _Section) -> _Section:
+        """This section's entries win over ``other``'s (a --symbols file over front matter)."""
+        return _Section(
+            {**other.symbols, **self.symbols},
+            {**other.random, **self.random},
+            {**other.values, **self.values},
+            other.scopes + self.scopes,
+            other.errors + self.errors,
+        )
+
+    def for_block(self, block: int) -> tuple[dict[str, str], dict[str, str]]:
+        """The symbols and values that hold in ``block`` (later scopes win)."""
+        symbols, values = dict(self.symbols), dict(self.values)
+        for ranges, scope_symbols, scope_values in self.scopes:
+            if any(lo <= block <= hi for lo, hi in ranges):
+                symbols.update(scope_symbols)
+                values.update(scope_values)
+        return symbols, values
+
+
+_SECTION_KEYS = ("symbols", "random", "values", "scopes")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/\d+)?")
+_RANGE = re.compile(r"(\d+)?\s*(-)?\s*(\d+)?")
+
+
+def _block_ranges(spec: Any, where: str, errors: list[str]) -> tuple[tuple[int, int], ...]:
+    """``"1-9"``, ``"12"``, ``"20-"``, ``"1-3, 7"`` or an integer -> inclusive (first, last) ranges."""
+    if isinstance(spec, bool) or not isinstance(spec, (int, str)):
+        errors.append(f"{where}: 'blocks:' must be a range such as \"1-9\", \"12\" or \"20-\"")
+        return ()
+    out: list[tuple[int, int]] = []
+    for part in str(spec).split(","):
+        m = _RANGE.fullmatch(part.strip())
+        if m is None or not (m.group(1) or m.group(3)) or (m.group(2) is None and m.group(3) and m.group(1)):
+            errors.append(f"{where}: cannot read block range {part.strip()!r} (write \"1-9\", \"12\" or \"20-\")")
+            continue
+        lo = int(m.group(1)) if m.group(1) else 1
+        hi = int(m.group(3)) if m.group(3) else (lo if m.group(2) is None else 10**9)
+        out.append((lo, hi))
+    return tuple(out)
+
+
+def _name_map(value: Any, key: str, where: str, errors: list[str], *, numbers: bool = False) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if value is None:
+        return out
+    if not isinstance(value, Mapping):
+        errors.append(f"{where}: 'derive: {key}:' must be a mapping of name: value")
+        return out
+    for name, kind in value.items():
+        if isinstance(kind, bool) or not isinstance(kind, (str, int, float)):
+            hint = " (quote values that contain commas: {eps: 'Normal(0, 1)'})" if kind is None else ""
+            errors.append(f"{where}: {key} entry {name!r} must be a string, not {type(kind).__name__}{hint}")
+            continue
+        if numbers and not _NUMBER.fullmatch(str(kind).strip()):
+            errors.append(f"{where}: values entry {name!r} must be a number such as 2 or 0.5, not {kind!r}")
+            continue
+        out[str(name)] = str(kind).strip() if numbers else str(kind)
+    return out
+
+
+def _section(data: Any, where: str) -> _Section:
+    sec = _Section()
+    errors = sec.errors
     if data is None:
-        return {}, {}, errors
+        return sec
     if not isinstance(data, Mapping):
-        return {}, {}, [f"{where}: expected a mapping with a 'derive:' key"]
+        errors.append(f"{where}: expected a mapping with a 'derive:' key")
+        return sec
     section = data.get("derive", None) if "derive" in data else None
     if section is None:
-        return {}, {}, errors
+        return sec
     if not isinstance(section, Mapping):
-        return {}, {}, [f"{where}: 'derive:' must be a mapping with 'symbols:' and 'random:'"]
-    unknown = sorted(str(k) for k in section if k not in ("symbols", "random"))
+        errors.append(f"{where}: 'derive:' must be a mapping with 'symbols:' and 'random:'")
+        return sec
+    unknown = sorted(str(k) for k in section if k not in _SECTION_KEYS)
     if unknown:
-        errors.append(f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} (expected symbols, random)")
-    symbols: dict[str, str] = {}
-    random: dict[str, Any] = {}
-    for key, target in (("symbols", symbols), ("random", random)):
-        value = section.get(key) or {}
-        if not isinstance(value, Mapping):
-            errors.append(f"{where}: 'derive: {key}:' must be a mapping of name: value")
+        errors.append(
+            f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} (expected symbols, random, values, scopes)"
+        )
+    sec.symbols = _name_map(section.get("symbols"), "symbols", where, errors)
+    sec.random = dict(_name_map(section.get("random"), "random", where, errors))
+    sec.values = _name_map(section.get("values"), "values", where, errors, numbers=True)
+    scopes = section.get("scopes") or []
+    if not isinstance(scopes, list):
+        errors.append(f"{where}: 'derive: scopes:' must be a list of {{blocks: ..., symbols: {{...}}}}")
+        scopes = []
+    for n, scope in enumerate(scopes, start=1):
+        at = f"{where}: scope {n}"
+        if not isinstance(scope, Mapping) or "blocks" not in scope:
+            errors.append(f"{at}: expected a mapping with 'blocks:' and 'symbols:'")
             continue
-        for name, kind in value.items():
-            if not isinstance(kind, (str, int, float)):
-                hint = " (quote values that contain commas: {eps: 'Normal(0, 1)'})" if kind is None else ""
-                errors.append(f"{where}: {key} entry {name!r} must be a string, not {type(kind).__name__}{hint}")
-                continue
-            target[str(name)] = str(kind)
-    return symbols, random, errors
+        extra = sorted(str(k) for k in scope if k not in ("blocks", "symbols", "values"))
+        if extra:
+            errors.append(f"{at}: unknown key(s) {', '.join(extra)} (expected blocks, symbols, values)")
+        ranges = _block_ranges(scope["blocks"], at, errors)
+        sec.scopes.append(
+            (
+                ranges,
+                _name_map(scope.get("symbols"), "symbols", at, errors),
+                _name_map(scope.get("values"), "values", at, errors, numbers=True),
+            )
+        )
+    return sec
+
+
+def _derive_section(data: Any, where: str) -> tuple[dict[str, str], dict[str, Any], list[str]]:
+    sec = _section(data, where)
+    return sec.symbols, sec.random, sec.errors
 
 
 def _safe_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
-def load_symbols_file(path: str | os.PathLike[str]) -> tuple[dict[str, str], dict[str, Any]]:
-    """Read a ``--symbols FILE.yaml`` holding ``derive: {symbols: {...}, random: {...}}``.
-
-    A file with a bare ``symbols:``/``random:`` mapping (no ``derive:`` key) is accepted too.
-    Raises `UsageError` when the file cannot be read or has the wrong shape.
-    """
-
+def _symbols_section(path: str | os.PathLike[str]) -> _Section:
     try:
         text = Path(path).read_text(encoding="utf-8")
         data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         msg = f"cannot read symbols file {os.fspath(path)!r}: {exc}"
         raise UsageError(msg) from exc
-    if isinstance(data, Mapping) and "derive" not in data and ("symbols" in data or "random" in data):
+    if isinstance(data, Mapping) and "derive" not in data and any(k in data for k in _SECTION_KEYS):
         data = {"derive": data}
-    symbols, random, errors = _derive_section(data, os.fspath(path))
-    if errors:
-        raise UsageError("; ".join(errors))
-    return symbols, random
+    sec = _section(data, os.fspath(path))
+    kinds = [("symbols", sec.symbols)] + [(f"scope {n}", sc[1]) for n, sc in enumerate(sec.scopes, start=1)]
+    for where, mapping in kinds:
+        for name, kind in mapping.items():
+            try:
+                parse_kind(kind)
+            except DeriveError as exc:
+                sec.errors.append(f"{os.fspath(path)}: {where}: symbol {name!r}: {exc.message}")
+    if sec.errors:
+        raise UsageError("; ".join(sec.errors))
+    return sec
 
 
-def _front_matter(text: str, file: str | None) -> tuple[dict[str, str], dict[str, Any], list[str], int]:
-    """Symbols, random variables, errors, and the offset where the body starts."""
+def load_symbols_file(path: str | os.PathLike[str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Read a ``--symbols FILE.yaml`` holding ``derive: {symbols: {...}, random: {...}}``.
+
+    A file with a bare ``symbols:``/``random:`` mapping (no ``derive:`` key) is accepted too.
+    Raises `UsageError` when the file cannot be read or has the wrong shape. (`read_symbols_file`
+    gives the whole mapping, ``values:`` and ``scopes:`` included.)
+    """
+    sec = _symbols_section(path)
+    return sec.symbols, sec.random
+
+
+def read_symbols_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The whole ``derive:`` mapping of a symbols file, every kind checked (`UsageError` if bad).
+
+    The result can be passed as ``read_document(..., symbols={"derive": ...})``.
+    """
+    sec = _symbols_section(path)
+    scopes = [
+        {"blocks": ", ".join(f"{lo}-{hi}" if hi != lo else str(lo) for lo, hi in ranges), "symbols": sy, "values": va}
+        for ranges, sy, va in sec.scopes
+    ]
+    return {"symbols": sec.symbols, "random": sec.random, "values": sec.values, "scopes": scopes}
+
+
+def _front_matter(text: str, file: str | None) -> tuple[_Section, int]:
+    """The front matter's ``derive:`` section, and the offset where the body starts."""
     if not text.startswith("---"):
-        return {}, {}, [], 0
+        return _Section(), 0
     m = re.match(r"---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", text, re.DOTALL | re.MULTILINE)
     if m is None:
-        return {}, {}, [], 0
+        return _Section(), 0
     where = f"{file or '<input>'}:1 (front matter)"
     try:
         data = _safe_yaml(m.group(1))
     except Exception as exc:  # yaml.YAMLError and friends: report, keep reading the math
-        return {}, {}, [f"{where}: unreadable YAML: {str(exc).splitlines()[0]}"], m.end()
-    symbols, random, errors = _derive_section(data, where)
-    return symbols, random, errors, m.end()
+        return _Section(errors=[f"{where}: unreadable YAML: {str(exc).splitlines()[0]}"]), m.end()
+    return _section(data, where), m.end()
 
 
 # ----------------------------------------------------------------------------------------
@@ -315,7 +438,7 @@ _TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\s+|.", re.DOTALL)
 
 @dataclass
 class _Sep:
-    kind: str  # "rel", "list", "row", "drop"
+    kind: str  # "rel", "list", "arrow", "row", "drop", "label", "ignore"
     relation: Relation | None
     start: int
     end: int
@@ -413,7 +536,7 @@ def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - on
         elif tok.startswith("\\") and tok[1:] in _REL_CMDS:
             seps.append(_Sep("rel", _REL_CMDS[tok[1:]], start, i))
         elif tok.startswith("\\") and tok[1:] in _ARROW_CMDS:
-            seps.append(_Sep("list", None, start, i))
+            seps.append(_Sep("arrow" if tok[1:] in _FORWARD_ARROWS else "list", None, start, i))
         elif tok in ("\\xrightarrow", "\\xleftarrow", "\\xRightarrow", "\\xLongrightarrow"):
             j = _skip_space(tex, i)
             if j < n and tex[j] == "[":
@@ -421,7 +544,7 @@ def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - on
                 j = _skip_space(tex, close + 1 if close > 0 else j)
             if j < n and tex[j] == "{":
                 j = _group_end(tex, j)
-            seps.append(_Sep("list", None, start, j))
+            seps.append(_Sep("arrow" if tok[1:] in _FORWARD_ARROWS else "list", None, start, j))
             i = j
         elif tok in ("\\stackrel", "\\overset", "\\underset"):
             j = _skip_space(tex, i)
@@ -430,7 +553,8 @@ def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - on
             second_end = _group_end(tex, k) if k < n and tex[k] == "{" else k + 1
             base = tex[k:second_end].strip("{} \t\n")
             rel = _REL_CHARS.get(base) or _REL_CMDS.get(base.lstrip("\\"))
-            seps.append(_Sep("rel", rel, start, second_end) if rel else _Sep("list", None, start, second_end))
+            arrow = "arrow" if base.lstrip("\\") in _FORWARD_ARROWS else "list"
+            seps.append(_Sep("rel", rel, start, second_end) if rel else _Sep(arrow, None, start, second_end))
             i = second_end
         elif tok in ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext"):
             j = _skip_space(tex, i)
@@ -480,10 +604,12 @@ class _Rel:
     block: int
 
 
-@dataclass
+@dataclass(eq=False)
 class _Chain:
     exprs: list[_Expr] = field(default_factory=list)
     rels: list[_Rel] = field(default_factory=list)
+    premise: _Chain | None = None  # the statement before an arrow that leads to this one
+    arrow_after: bool = False  # an arrow follows: this statement is a premise
 
 
 def _first_token(tex: str, start: int, end: int) -> str:
@@ -514,16 +640,31 @@ class _Splitter:
         self.chains: list[_Chain] = []
         self.chain: _Chain | None = None
         self.block_errors: dict[int, str] = {}
+        self.last: _Chain | None = None  # the last closed statement with a relation
+        self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
 
     def close(self) -> None:
         if self.chain is not None and (self.chain.rels or self.chain.exprs):
             self.chains.append(self.chain)
+            if self.chain.rels:
+                self.last = self.chain
         self.chain = None
 
     def new_chain(self, start: int) -> None:
         self.close()
-        self.chain = _Chain([_Expr([])], [])
+        self.chain = _Chain([_Expr([])], [], premise=self.pending)
+        self.pending = None
         self._cursor = start
+
+    def arrow(self) -> None:
+        """An implication arrow: the statement before it is the premise of the next one."""
+        current = self.chain
+        empty = current is None or not any(e.parts for e in current.exprs)
+        premise = current if current is not None and current.rels else (self.last if empty else None)
+        self.close()
+        if premise is not None:
+            premise.arrow_after = True
+        self.pending = premise
 
     def extend(self, start: int, end: int) -> None:
         if self.chain is None:
@@ -557,6 +698,9 @@ class _Splitter:
                 self.chain.exprs.append(_Expr([]))
             elif sep.kind == "list":
                 self.close()
+                self.last = self.pending = None
+            elif sep.kind == "arrow":
+                self.arrow()
             elif sep.kind == "label":
                 assert self.chain is not None
                 if not self.chain.rels:
@@ -576,14 +720,15 @@ class _Splitter:
             k += 1
         self.extend(base + cursor, base + len(tex))
 
-    def steps(self) -> list[tuple[_Rel, str, str]]:
+    def steps(self) -> list[tuple[_Rel, str, str, _Chain, int]]:
+        """(relation, lhs, rhs, statement, position in the statement) in document order."""
         self.close()
-        out: list[tuple[_Rel, str, str]] = []
+        out: list[tuple[_Rel, str, str, _Chain, int]] = []
         for chain in self.chains:
             for k, rel in enumerate(chain.rels):
                 lhs = chain.exprs[k].text(self.doc)
                 rhs = chain.exprs[k + 1].text(self.doc) if k + 1 < len(chain.exprs) else ""
-                out.append((rel, lhs, rhs))
+                out.append((rel, lhs, rhs, chain, k))
         out.sort(key=lambda item: item[0].offset)
         return out
 
@@ -596,7 +741,7 @@ def split_block(tex: str) -> list[tuple[str, Relation, str]]:
     """
     s = _Splitter(tex)
     s.piece(_Piece(tex, 0), 1, first=False)
-    return [(lhs, rel.relation, rhs) for rel, lhs, rhs in s.steps()]
+    return [(lhs, rel.relation, rhs) for rel, lhs, rhs, _chain, _k in s.steps()]
 
 
 # ----------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
@@ -368,6 +368,15 @@ def parse_latex(text: str, table: SymbolTable, *, random: MutableMapping[str, An
         raise LatexError(f"LaTeX fragment of {len(text)} characters is longer than {MAX_LENGTH}", fragment=text[:200])
     if not text.strip():
         raise LatexError("empty LaTeX fragment: nothing to read on this side", fragment=text)
+    return _parse_text(text, table, random, {})
+
+
+def _parse_text(
+    text: str, table: SymbolTable, random: MutableMapping[str, Any] | None, definitions: dict[str, Any]
+) -> Any:
+    bar = _split_evaluation(text)
+    if bar is not None:
+        return _evaluate(bar[0], bar[1], text, table, random, definitions)
     toks = _tokenize(text)
     # Per-table memory shared by the two sides of a step: random variables found in
     # subscripts, and names first seen as implicit reals (which do not count as declared).
@@ -382,7 +391,7 @@ def parse_latex(text: str, table: SymbolTable, *, random: MutableMapping[str, An
     known = dict(registry)
     if random is not None:
         known.update(random)
-    state = _State(table=table, text=text, random=known, found=registry, implicit=implicit)
+    state = _State(table=table, text=text, random=known, found=registry, implicit=implicit, definitions=definitions)
     try:
         result = _Parser(toks, state).parse_all()
     except LatexError:
@@ -405,7 +414,10 @@ def parse_latex(text: str, table: SymbolTable, *, random: MutableMapping[str, An
         raise _fail(text, "nested too deeply") from exc
     if random is not None:
         random.update(registry)
-    result = _scalar(result)
+    return _checked(_scalar(result), text)
+
+
+def _checked(result: Any, text: str) -> Any:
     if isinstance(result, sympy.Basic) and not _is_matrix(result):
         if result.has(S.NaN):
             raise _fail(text, "the expression is undefined (nan), e.g. 0·log 0 or 0/0 written out literally")
@@ -422,6 +434,7 @@ class _State:
     found: dict[str, Any]
     implicit: set[str]
     bound: tuple[str, ...] = ()
+    definitions: dict[str, Any] = field(default_factory=dict)  # name -> value (``name := ...``)
 
 
 _END = _Tok("end", "", -1)
@@ -685,7 +698,10 @@ class _Parser:
             p = self.sub(inner)
             value = p.expr()
             if p.at_sym(","):
-                raise self.fail(f"a tuple {self._src(inner)} is not a value derive can compare")
+                raise self.fail(
+                    f"a point ({self._src(inner)}) is not a value; derive cannot tell which function is "
+                    "evaluated there"
+                )
             if p.peek().kind != "end":
                 raise self.fail(p._unexpected(p.peek()))
             return value
@@ -795,6 +811,8 @@ class _Parser:
         for bound in self.st.bound:
             if name.endswith("_" + bound) and name != bound:
                 return sympy.Indexed(sympy.IndexedBase(name[: -len(bound) - 1]), self.symbol(bound))
+        if name in self.st.definitions and name not in self.st.bound:
+            return self.st.definitions[name]
         return self.symbol(name)
 
     def is_function(self, base: str, name: str) -> bool:
@@ -1382,3 +1400,245 @@ class _Parser:
             raise self.fail(f"a {name} with rows of different lengths")
         matrix = sympy.ImmutableMatrix(values)
         return _det(matrix) if name == "vmatrix" else matrix
+
+
+# ----------------------------------------------------------------------------------------
+# Evaluation bars and names: ``\left. f \right|_{x=1}``, and what a side names.
+#
+# The LaTeX front end writes what a step is checked under into the step's own text, so the
+# text alone says what was checked (and results are cached by it): a definition made
+# earlier in the document (``W_1 := B``, read wherever the side names W_1), a fixed value
+# (``k = 2``), or the solutions of a premise (``x \in \{-2, 2\}``: the side is evaluated at
+# each, giving a column with one entry per solution).
+
+_BAR_OPEN = re.compile(r"\s*\\left\s*\.")
+_BAR_CLOSE = re.compile(r"\\right\s*\|\s*_\s*\{")
+
+
+def _brace_end(text: str, i: int) -> int:
+    """Given ``text[i] == '{'``, the index just after its matching ``}`` (-1 when unclosed)."""
+    depth = 0
+    j = i
+    while j < len(text):
+        c = text[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    return -1
+
+
+def _split_evaluation(text: str) -> tuple[str, str] | None:
+    """``\\left. f \\right|_{...}`` as a whole side -> (f, the subscript), else None."""
+    opened = _BAR_OPEN.match(text)
+    stripped = text.rstrip()
+    if opened is None or not stripped.endswith("}"):
+        return None
+    closes = list(_BAR_CLOSE.finditer(stripped, opened.end()))
+    for m in reversed(closes):
+        if _brace_end(stripped, m.end() - 1) == len(stripped):
+            return stripped[opened.end() : m.start()], stripped[m.end() : -1]
+    return None
+
+
+def _top_split(text: str, sep: str) -> list[str]:
+    """Split at ``sep`` outside braces, brackets, parentheses and ``\\{ \\}``."""
+    parts: list[str] = []
+    depth, start, i = 0, 0, 0
+    while i < len(text):
+        c = text[i]
+        if depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        if c == "\\":
+            if text.startswith("\\{", i):
+                depth += 1
+            elif text.startswith("\\}", i):
+                depth -= 1
+            i += 2
+            continue
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _evaluate(
+    inner: str,
+    subscript: str,
+    text: str,
+    table: SymbolTable,
+    random: MutableMapping[str, Any] | None,
+    definitions: dict[str, Any],
+) -> Any:
+    """Read ``inner`` under the assignments of an evaluation bar's subscript.
+
+    ``name := tex`` defines ``name`` while ``inner`` is read (a matrix definition keeps its
+    shape); ``name = value`` substitutes after reading (so ``\\frac{d}{dx}`` still sees x);
+    ``name \\in \\{v_1, v_2\\}`` evaluates at each value and gives a column of the results.
+    """
+    defs = dict(definitions)
+    points: list[tuple[Any, list[Any]]] = []
+    for item in _top_split(subscript, ","):
+        if not item.strip():
+            continue
+        if ":=" in item:
+            name_tex, value_tex = item.split(":=", 1)
+            name = name_of(name_tex)
+            defs[name] = _parse_text(value_tex, table, random, defs)
+            continue
+        member = _top_split(item, "\\in")
+        if len(member) == 2 and member[1].strip().startswith("\\{") and member[1].strip().endswith("\\}"):
+            name_tex, values_tex = member[0], member[1].strip()[2:-2]
+            values = [_number(v, table, text) for v in _top_split(values_tex, ",")]
+        elif len(_top_split(item, "=")) == 2:
+            name_tex, value_tex = _top_split(item, "=")
+            values = [_number(value_tex, table, text)]
+        else:
+            raise _fail(text, f"cannot read {item.strip()!r} after \\right| (write x=1, x \\in \\{{1, 2\\}} or y := ...)")
+        name = name_of(name_tex)
+        obj = table.symbol(name) if name not in table else table[name].obj
+        if _is_matrix(obj):
+            raise _fail(text, f"{name} is a matrix; only scalars can be given values")
+        points.append((obj, values))
+    value = _parse_text(inner, table, random, defs)
+    several = [p for p in points if len(p[1]) > 1]
+    if len(several) > 1:
+        raise _fail(text, "only one name can take several values in one evaluation")
+    for sym, values in points:
+        if len(values) == 1:
+            value = value.xreplace({sym: values[0]}) if _is_matrix(value) else value.subs(sym, values[0])
+    for sym, values in several:
+        if _is_matrix(value):
+            raise _fail(text, "a matrix side cannot be evaluated at several points")
+        value = sympy.ImmutableMatrix([[value.subs(sym, v)] for v in values])
+    if isinstance(value, sympy.Basic) and value.has(sympy.Subs):
+        value = value.doit()
+    return _checked(value, text)
+
+
+def _number(tex: str, table: SymbolTable, text: str) -> Any:
+    value = _parse_text(tex, table, None, {})
+    if _is_matrix(value) or not getattr(value, "is_number", False):
+        raise _fail(text, f"the value {tex.strip()!r} after \\right| must be a number")
+    return value
+
+
+def _read_name(p: _Parser) -> str:
+    """The name that starts at the parser's position (a letter, Greek letter, font or accent)."""
+    t = p.next()
+    if t.kind == "letter" or (t.kind == "cmd" and t.text in _GREEK):
+        return p.name_suffixes(t.text)
+    if t.kind == "cmd" and t.text in _FONTS | set(_ACCENTS):
+        inner = p.sub(p.group_tokens()).base_name()
+        suffix = _ACCENTS.get(t.text, "")
+        return p.name_suffixes(f"{inner}_{suffix}" if suffix else inner)
+    raise p.fail(f"expected a name, found {t!r}")
+
+
+def _name_parser(text: str) -> _Parser:
+    state = _State(table=SymbolTable(), text=text, random={}, found={}, implicit=set())
+    return _Parser(_tokenize(text), state)
+
+
+def name_of(tex: str) -> str:
+    """The derive name of a LaTeX name: ``\\hat{x}`` -> ``x_hat``, ``D^*`` -> ``D_star``.
+
+    >>> name_of(r"\\Sigma_{1}"), name_of(r"\\mathcal{L}_{MLE}")
+    ('Sigma_1', 'L_MLE')
+    """
+    p = _name_parser(tex)
+    name = _read_name(p)
+    if p.peek().kind != "end":
+        raise p.fail(f"expected a name, found more after {name!r}")
+    return name
+
+
+def latex_of_name(name: str) -> str:
+    """LaTeX that `name_of` reads back as ``name`` (``mu_1`` -> ``\\mu_{1}``)."""
+    base, _, rest = name.partition("_")
+    head = f"\\{base}" if base in _GREEK else base if len(base) == 1 else f"\\mathrm{{{base}}}"
+    return f"{head}_{{{rest}}}" if rest else head
+
+
+_NOT_DEFINABLE = frozenset({"e", "E", "pi", "sigma", "delta", "nabla", *_KL_NAMES, *_DISTS})
+
+
+def definition_target(tex: str) -> tuple[str, bool] | None:
+    """What ``tex = ...`` would define: (name, True) for a bare name such as ``z``,
+    ``\\hat{x}``, ``D^*``, (name, False) for an unknown function applied to names such as
+    ``f(x)``, ``\\mathcal{L}_{MLE}(\\theta)``; None for anything else (expressions, known
+    operators such as ``D_{KL}(p||q)``, ``\\sigma(a)``, ``E_p[...]``).
+
+    >>> definition_target(r"\\hat{x}"), definition_target("f(x)"), definition_target("2x")
+    (('x_hat', True), ('f', False), None)
+    """
+    try:
+        p = _name_parser(tex)
+        if p.peek().kind == "cmd" and p.peek().text in ("mathbb", "operatorname", "mathop"):
+            return None
+        base = p.peek().text
+        name = _read_name(p)
+        if name in _NOT_DEFINABLE or (base == "I" and name.startswith("I_")):
+            return None
+        if p.peek().kind == "end":
+            return name, True
+        if not p.at_sym("(") or not p.is_function(base, name):
+            return None
+        args = p.balanced("(", ")")
+        if p.peek().kind != "end" or not args:
+            return None
+        q = p.sub(args)
+        while True:
+            _read_name(q)
+            if q.peek().kind == "end":
+                return name, False
+            if not q.at_sym(",", "|"):
+                return None
+            q.i += 1
+    except (DeriveError, RecursionError):
+        return None
+
+
+def mentions(tex: str, name: str) -> bool:
+    """Whether ``tex`` may use ``name`` (True when unsure: a subscript it cannot read)."""
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return True
+    state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
+    base = name.split("_", 1)[0]
+    j = 0
+    while j < len(toks):
+        t = toks[j]
+        starts = t.kind == "letter" or (t.kind == "cmd" and (t.text in _GREEK or t.text in _FONTS | set(_ACCENTS)))
+        if not starts:
+            j += 1
+            continue
+        p = _Parser(toks, state)
+        p.i = j
+        try:
+            found = _read_name(p)
+        except (DeriveError, RecursionError):
+            found = None
+        if found == name:
+            return True
+        if found is None:
+            inner = [u.text for u in toks[j : j + 4]]
+            if base in inner:
+                return True
+            j += 1
+            continue
+        j = max(p.i, j + 1)
+    return False

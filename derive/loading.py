@@ -53,6 +53,7 @@ _TOP_KEYS = ("claims", "defaults")
 MAX_FILE_BYTES = 50_000_000
 
 _SUFFIXES = (".yaml", ".yml", ".py")
+_MAX_ID = 200
 
 
 # ---------------------------------------------------------------------------------------
@@ -305,6 +306,9 @@ def _claim_from_mapping(item: Mapping[str, Any], where: Location) -> Claim:
     if claim_id is None:
         raw = item.get("id")
         msg = "missing required key 'id'" if raw is None else f"'id' must be non-empty text, not {_short(raw)}"
+        raise ClaimError(msg, where=where)
+    if len(claim_id) > _MAX_ID or any(c.isspace() or not c.isprintable() for c in claim_id):
+        msg = f"'id' must be one word of at most {_MAX_ID} printable characters, such as 'gan.sigmoid.grad'"
         raise ClaimError(msg, where=where)
     try:
         expect_text = _text(item.get("expect"), "expect") or "holds"

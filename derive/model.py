@@ -359,6 +359,11 @@ class Result:
         ev = self.evidence
         if ev is None:
             return ""
+        if self.verdict is Verdict.UNDECIDED and len(self.outcomes) > 1:
+            # Every tier that tried has a reason; the last one alone ("no expectation to
+            # estimate") rarely tells the reader what stood in the way.
+            tried = [o.evidence for o in self.outcomes if o.evidence.reason != "no expectation"]
+            return "; ".join(f"{e.method.value}: {e.summary}" for e in tried or [ev])
         if ev.counterexample is not None:
             return f"{ev.summary}; counterexample {ev.counterexample.describe()}"
         return ev.summary

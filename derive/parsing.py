@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.matrices.utilities import dotprodsimp
 
 from derive._calls import FUNCTIONS
 from derive._exact import HugePower, freeze, is_matrix, safe_replace
@@ -71,11 +73,12 @@ __all__ = [
 # Public entry points.
 
 
-def parse_expression(text: str, table: SymbolTable) -> Any:
+def parse_expression(text: str, table: SymbolTable, *, random: Iterable[sympy.Basic] = ()) -> Any:
     """Parse ``text`` in derive's expression language into a sympy object.
 
     Undeclared names are declared in ``table`` as real symbols. Returns a sympy expression,
-    an ``ImmutableMatrix``, a ``FiniteSet`` or a `Distribution`.
+    an ``ImmutableMatrix``, a ``FiniteSet`` or a `Distribution`. ``random`` holds the scalar
+    symbols of the random variables, which ``diff`` treats as integrated out inside ``E(...)``.
 
     >>> parse_expression("diff(log(1 - sigmoid(a)), a)", SymbolTable())
     -sigmoid(a)
@@ -87,9 +90,12 @@ def parse_expression(text: str, table: SymbolTable) -> Any:
         raise ParseError(msg)
     source = Source(text)
     tree = parse_tree(source)
-    builder = Builder(source, table)
+    builder = Builder(source, table, frozenset(random))
     try:
-        return builder.build(tree.body, 0, False)
+        # No intermediate simplification inside matrix products and determinants: it is
+        # what makes sympy take minutes on symbolic matrices; the engine simplifies later.
+        with dotprodsimp(False):
+            return builder.build(tree.body, 0, False)
     except RecursionError:
         msg = "expression is too deeply nested to build"
         raise ParseError(msg, text=short(source.text, 80)) from None
@@ -204,8 +210,9 @@ def _prepare(claim: Claim) -> Problem:
             msg = f"random variable {name!r} appears in its own distribution {dist}"
             raise ParseError(msg, token=name)
         random.append((obj, dist))
-    lhs = _side(claim.lhs, table, "lhs")
-    rhs = _side(claim.rhs, table, "rhs")
+    entries = frozenset(e for obj, _ in random for e in (obj if is_matrix(obj) else (obj,)))
+    lhs = _side(claim.lhs, table, "lhs", entries)
+    rhs = _side(claim.rhs, table, "rhs", entries)
     return Problem(lhs, rhs, claim.relation, table, tuple(random), claim.tolerance)
 
 
@@ -225,9 +232,9 @@ def _declare_random(table: SymbolTable, name: str, dist: Distribution) -> Any:
     return table.symbol(name)
 
 
-def _side(value: Any, table: SymbolTable, where: str) -> Any:
+def _side(value: Any, table: SymbolTable, where: str, random: frozenset[sympy.Basic]) -> Any:
     try:
-        result = _side_value(value, table)
+        result = _side_value(value, table, random)
     except ParseError as exc:
         exc.message = f"{where}: {exc.message}"
         exc.args = (exc.message,)
@@ -238,9 +245,9 @@ def _side(value: Any, table: SymbolTable, where: str) -> Any:
     return result
 
 
-def _side_value(value: Any, table: SymbolTable) -> Any:
+def _side_value(value: Any, table: SymbolTable, random: frozenset[sympy.Basic]) -> Any:
     if isinstance(value, str):
-        return parse_expression(value, table)
+        return parse_expression(value, table, random=random)
     if isinstance(value, LatexSource):
         from derive.latex_notation import parse_latex  # noqa: PLC0415 - optional front end, loaded on use
 

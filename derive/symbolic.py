@@ -43,6 +43,7 @@ _STEP_SHARE = 0.3
 _HEAVY_SHARE = 0.6
 _MAX_OPS_SIMPLIFY = 2000
 _MAX_OPS_EXPAND = 20000
+_MAX_SHOWN_NODES = 3000  # evidence beyond this size is summarised, not printed
 _PROOF_DIGITS = 50  # precision of the evaluation that confirms a constant is nonzero
 
 _INFINITIES = (S.Infinity, S.NegativeInfinity, S.ComplexInfinity, S.NaN)
@@ -339,10 +340,10 @@ def _nonzero_reason(d: sympy.Expr) -> str | None:
         value = _confirmed_constant(d)
         if value is not None:
             shown = sympy.N(value, 15)
-            return f"lhs - rhs is the nonzero constant {d} ≈ {shown} (confirmed at {2 * _PROOF_DIGITS} digits)"
+            return f"lhs - rhs is the nonzero constant {_show(d)} ≈ {shown} (confirmed at {2 * _PROOF_DIGITS} digits)"
         return None
     if d.is_zero is False:
-        return f"lhs - rhs = {d} is nonzero for every value the assumptions allow"
+        return f"lhs - rhs = {_show(d)} is nonzero for every value the assumptions allow"
     return None
 
 
@@ -455,7 +456,7 @@ def _sign_test(g: sympy.Expr, strict: bool, positives: frozenset[sympy.Expr], st
                     "zero" if ok else "nonzero",
                     c,
                     "sign:constant",
-                    f"the difference is the constant {c} ≈ {sympy.N(value, 15)}",
+                    f"the difference is the constant {_show(c)} ≈ {sympy.N(value, 15)}",
                 )
     return ZeroTest("unknown", zero.difference, None, None, zero.tried)
 
@@ -468,9 +469,26 @@ def _show(value: object) -> str:
     """A printed expression; order="none" because ordering terms evaluates them numerically
     (for a term holding an Integral that means quadrature, which can take seconds)."""
     try:
+        nodes = _node_count(value, _MAX_SHOWN_NODES)
+        if nodes > _MAX_SHOWN_NODES:
+            return f"<an expression of more than {_MAX_SHOWN_NODES} nodes, too large to show>"
         return sympy.sstr(value, order="none")
     except (TypeError, ValueError, RecursionError):
-        return repr(value)
+        return "<an expression that could not be printed>"
+
+
+def _node_count(value: object, limit: int) -> int:
+    """Tree size of ``value``, counting no further than just past ``limit``."""
+    items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
+    count = 0
+    for item in items:
+        if not isinstance(item, sympy.Basic):
+            continue
+        for _ in sympy.preorder_traversal(item):
+            count += 1
+            if count > limit:
+                return count
+    return count
 
 
 def _undecided(summary: str, reason: str, difference: object = None, route: str | None = None) -> Outcome:
@@ -587,7 +605,7 @@ def _attempt_pass(
 
 def _compare_infinite(lhs: object, rhs: object) -> Outcome | None:
     """Equality when a side is infinite, where lhs - rhs would be nan (oo - oo)."""
-    if isinstance(lhs, sympy.MatrixBase) or not (_has(lhs, *_INFINITIES) or _has(rhs, *_INFINITIES)):
+    if isinstance(lhs, sympy.MatrixBase) or not (lhs in _INFINITIES or rhs in _INFINITIES):
         return None
     if lhs in (S.Infinity, S.NegativeInfinity) and lhs == rhs:
         return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, f"both sides are {lhs}", difference="0", route="infinite"))

@@ -69,6 +69,7 @@ def no_side_effects():
         ("'\\x00'", "string"),
         ("x\x00", "NUL"),
         ("await x", "not part of the expression language"),
+        ("x # + __import__('os')", "comments are not allowed"),
     ],
 )
 def test_injection_attempts_are_parse_errors(text, message):

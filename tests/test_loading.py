@@ -157,6 +157,14 @@ def test_each_bad_claim_is_one_error_and_the_others_load(tmp_path, body, message
     assert str(err).startswith(f"{tmp_path / 'c.yaml'}:5: claim 'bad': ")
 
 
+@pytest.mark.parametrize("claim_id", ["two words", "tab\\there", "x" * 201])
+def test_ids_are_single_words(tmp_path, claim_id):
+    path = write(tmp_path, "i.yaml", f'claims:\n  - {{id: "{claim_id}", lhs: x, rhs: x}}\n')
+    claims, errors = load_claims(path)
+    assert claims == []
+    assert "'id' must be one word" in errors[0].message
+
+
 def test_missing_id_and_non_mapping_items(tmp_path):
     text = "claims:\n  - lhs: x\n    rhs: x\n  - just text\n  - id: 3\n    lhs: x\n    rhs: x\n"
     claims, errors = load_claims(write(tmp_path, "c.yaml", text))

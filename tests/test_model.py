@@ -99,3 +99,14 @@ def test_result_ok_detail_and_pickling() -> None:
     d = res.to_dict()
     assert (d["id"], d["file"], d["line"], d["verdict"], d["ok"]) == ("wrong", "c.yaml", 3, "refuted", True)
     assert pickle.loads(pickle.dumps(res)) == res
+
+
+def test_undecided_detail_names_every_tier_that_tried() -> None:
+    claim = Claim(id="u", lhs="p(x)", rhs="1")
+    outcomes = (
+        Outcome(Verdict.UNDECIDED, Evidence(Method.SYMBOLIC, "could not prove lhs - rhs = 0", reason="no rewrite")),
+        Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, "unknown function p(x): no numeric value", reason="unknown function")),
+        Outcome(Verdict.UNDECIDED, Evidence(Method.MONTECARLO, "no expectation to estimate", reason="no expectation")),
+    )
+    detail = Result(claim, Verdict.UNDECIDED, Method.MONTECARLO, 0.0, outcomes).detail
+    assert detail == "symbolic: could not prove lhs - rhs = 0; numeric: unknown function p(x): no numeric value"

@@ -177,6 +177,33 @@ def test_inequality_between_expectations_of_different_integrands(table):
     assert out.verdict is Verdict.REFUTED
 
 
+@pytest.mark.parametrize(("relation", "verdict"), [(Relation.LE, Verdict.CONSISTENT), (Relation.LT, Verdict.UNDECIDED)])
+def test_inequality_that_holds_with_equality(table, relation, verdict):
+    # E[max(z, 0)] and E[max(-z, 0)] are equal for a symmetric z (their difference is z, a
+    # control variate, so the estimate is exact): <= holds, < must not be accepted.
+    z = table.symbol("z")
+    random = [(z, dist.Normal(0, 1))]
+    lhs, rhs = Expectation(sympy.Max(z, 0)), Expectation(sympy.Max(-z, 0))
+    out = check(table, lhs, rhs, random, relation, mc_max_samples=2**21)
+    assert out.verdict is verdict
+    if verdict is Verdict.UNDECIDED:
+        assert out.evidence.reason == "sample budget"
+
+
+def test_small_violation_of_an_inequality_is_not_accepted(table):
+    # E[z] <= -0.0005 is false by a margin smaller than the tolerance band: not consistent.
+    z = table.symbol("z")
+    out = check(
+        table,
+        Expectation(sympy.Max(z, 0)) - Expectation(sympy.Max(-z, 0)),
+        R(-5, 10000),
+        [(z, dist.Normal(0, 1))],
+        Relation.LE,
+        mc_max_samples=2**21,
+    )
+    assert out.verdict is not Verdict.CONSISTENT
+
+
 # ---------------------------------------------------------------------------------------
 # Vector and matrix integrands.
 

@@ -312,6 +312,17 @@ def test_matrix_against_zero_means_the_zero_matrix():
     assert check(a, 1, table=table).evidence.reason == "shape"
 
 
+def test_sets_of_eigenvalues_compare_whatever_their_order():
+    hessian = sympy.Matrix([[0, 1], [1, 0]])
+    eigen = sympy.FiniteSet(*hessian.eigenvals())
+    assert check(eigen, sympy.FiniteSet(1, -1)).verdict is Verdict.VERIFIED
+    assert check(eigen, sympy.FiniteSet(1, -2)).verdict is Verdict.REFUTED
+    assert check(eigen, sympy.FiniteSet(1, -1, 2)).verdict is Verdict.UNDECIDED
+    a = SymbolTable().symbol("a")
+    lhs = sympy.FiniteSet(*sympy.Matrix([[a, 1], [1, a]]).eigenvals())
+    assert check(lhs, sympy.FiniteSet(a - 1, a + 1)).verdict is Verdict.VERIFIED
+
+
 def test_one_by_one_matrix_compares_with_a_scalar():
     table = SymbolTable({"v": "vector 3"})
     v = table["v"].obj

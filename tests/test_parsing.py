@@ -294,6 +294,30 @@ def test_expectation_and_divergences():
     assert parse_expression("W1(Normal(0, 1), Normal(3, 1))", table) == W1(Normal(0, 1), Normal(3, 1))
 
 
+def test_derivatives_go_inside_expectations():
+    # d/dθ E[f] = E[df/dθ] for a parameter; sympy's chain rule would write E'(f) df/dθ.
+    table = SymbolTable({"mu": "real", "sigma": "positive"})
+    mu, sigma = table["mu"].obj, table["sigma"].obj
+    value = parse_expression("diff(E((x - mu)**2/sigma), mu)", table)
+    x = table["x"].obj
+    assert value == Expectation(-2 * (x - mu) / sigma)
+    assert not value.has(sympy.Subs, sympy.Derivative)
+    assert parse_expression("diff(log(E(x*mu)), mu)", table) == Expectation(x) / Expectation(mu * x)
+    assert parse_expression("diff(E(x**2*mu), mu, 2)", table) == 0
+
+
+def test_a_random_variable_is_integrated_out_of_an_expectation():
+    claim = Claim(id="rv", lhs="diff(E(x**2) + x, x)", rhs="1", random={"x": "Normal(0, 1)"})
+    problem = prepare(claim)
+    assert problem.lhs == 1
+
+
+def test_diff_orders():
+    assert parse("diff(x**3*y, x, 0, y)") == x**3
+    assert parse("diff(x**3*y**2, x, 2, y)") == 12 * x * y
+    assert parse("diff(x**3*y**2, x, y, 2)") == 6 * x**2
+
+
 def test_expectation_of_a_random_vector_is_taken_entrywise():
     table = SymbolTable({"z": "vector 2"})
     z = table["z"].obj
@@ -470,6 +494,12 @@ def test_prepare_rejects_kind_conflicting_with_random_variable():
     )
     with pytest.raises(ParseError, match="vectors of size 2"):
         prepare(claim)
+
+
+@pytest.mark.parametrize(("name", "message"), [("lambda", "Python keyword"), ("_x", "reserved"), ("2x", "not a valid")])
+def test_prepare_rejects_bad_symbol_names(name, message):
+    with pytest.raises(ParseError, match=message):
+        prepare(Claim(id="n", lhs="1", rhs="1", symbols={name: "real"}))
 
 
 def test_prepare_rejects_a_random_variable_in_its_own_distribution():
