@@ -7,7 +7,7 @@ checks), the call node and the already-built arguments, and returns a sympy obje
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sympy
@@ -98,12 +98,16 @@ def _diff(b: Builder, node: ast.Call, args: list[Any]) -> Any:
     return apply(expr)
 
 
-def derivative(expr: Any, var: sympy.Symbol, random: frozenset[sympy.Basic] = frozenset()) -> Any:
-    """d expr / d var, with E(...) treated as the linear operator it is.
+def derivative(expr: Any, var: sympy.Symbol, random: Sequence[tuple[Any, Distribution]] = ()) -> Any:
+    """d expr / d var, with E(...) treated as the integral it is, not as a function.
 
     sympy would differentiate E(f) by the chain rule like any function, E'(f) * df/dvar.
-    An expectation integrates the random variables out, so d/dθ E[f] = E[df/dθ] for a
-    parameter θ (differentiation under the integral sign), and 0 for a random variable.
+    ``random`` is ``Problem.random``: the random variables and their distributions. An
+    expectation integrates its random variables out, so its derivative with respect to one
+    of them is 0. For a parameter θ that no distribution mentions, d/dθ E[f] = E[df/dθ]
+    (differentiation under the integral sign). When θ moves a distribution (x ~ N(θ, 1))
+    the gradient does not pass inside: the expectation is evaluated in closed form first,
+    and if it has none the derivative is refused rather than guessed.
     """
     marks: dict[Any, sympy.Dummy] = {}
     if isinstance(expr, sympy.Basic):
@@ -112,9 +116,23 @@ def derivative(expr: Any, var: sympy.Symbol, random: frozenset[sympy.Basic] = fr
         marks = {e: sympy.Dummy("E") for e in outer}
     if not marks:
         return sympy.diff(expr, var)
+    entries = {e for obj, _ in random for e in (obj if is_matrix(obj) else (obj,))}
+    moving = [str(obj) for obj, dist in random if var in dist.free_symbols]
+    if moving and var not in entries:
+        from derive.expectation import evaluate_expectations, has_expectation  # noqa: PLC0415 - engine module
+
+        closed = evaluate_expectations(expr, random)
+        if has_expectation(closed):
+            names = ", ".join(moving)
+            msg = (
+                f"the distribution of {names} depends on {var}, so d/d{var} does not pass inside E(...), "
+                "and the expectation has no closed form here"
+            )
+            raise ValueError(msg)
+        return sympy.diff(closed, var)
     plain = expr.xreplace(marks)
     total = sympy.diff(plain, var)
-    if var not in random:
+    if var not in entries:
         for e, mark in marks.items():
             inner = derivative(e.args[0], var, random)
             if inner != 0:

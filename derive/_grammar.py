@@ -284,10 +284,10 @@ def check_name(name: str) -> None:
 class Builder:
     """Walks one syntax tree; ``arg`` is True inside function arguments (conditions allowed)."""
 
-    def __init__(self, source: Source, table: SymbolTable, random: frozenset[sympy.Basic] = frozenset()) -> None:
+    def __init__(self, source: Source, table: SymbolTable, random: tuple[tuple[Any, Distribution], ...] = ()) -> None:
         self.source = source
         self.table = table
-        self.random = random  # scalar symbols of the random variables (E(...) integrates them out)
+        self.random = random  # Problem.random: what E(...) integrates out, for diff
 
     # -- errors ---------------------------------------------------------------------------
 

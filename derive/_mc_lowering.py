@@ -233,7 +233,8 @@ _LOGIC: dict[type, Callable[..., Any]] = {sympy.And: np.logical_and, sympy.Or: n
 #: Names of the sympy node types a Monte Carlo integrand may contain (for error messages and the numba printer).
 SUPPORTED = sorted(
     {t.__name__ for t, f in _UNARY.items() if f is not None}
-    | {"Add", "Mul", "Pow", "Max", "Min", "Piecewise", "Heaviside", "Not", "And", "Or", "sigmoid", "softplus", "logit"}
+    | {"Add", "Mul", "Pow", "Max", "Min", "Piecewise", "ITE", "Heaviside", "Not", "And", "Or"}
+    | {"sigmoid", "softplus", "logit"}
 )
 
 Operand = tuple[str, Any]  # ("v", register) | ("c", float constant)
@@ -379,6 +380,12 @@ class _Builder:
             return acc
         if t is sympy.Not:
             return self.emit(_ufunc(np.logical_not), [self.lower(e.args[0])], "b")
+        if t is sympy.ITE:  # boolean if-then-else, which sympy builds from Piecewise inside conditions
+            cond, then, other = (self.lower(a) for a in e.args)
+            out = self.vreg("b")
+            self.code.append((_copy, [other], out, False))
+            self.code.append((_select, [then, cond], out, False))
+            return out
         if t is sympy.Heaviside:
             return self.lower(e.rewrite(sympy.Piecewise))
         if t is sympy.Piecewise:

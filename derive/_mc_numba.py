@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import sys
 import threading
 import time
@@ -50,10 +51,14 @@ def available() -> bool:
 
 
 def cache_dir() -> Path:
-    """Where generated kernels, numba's compiled cache and speed records live."""
+    """Where generated kernels, numba's compiled cache and speed records live.
+
+    ``$DERIVE_CACHE_DIR/numba`` when that variable is set (as for the result cache), else
+    ``user_cache_dir("derive")/numba``.
+    """
     from platformdirs import user_cache_dir  # noqa: PLC0415
 
-    path = Path(user_cache_dir("derive")) / "numba"
+    path = Path(os.environ.get("DERIVE_CACHE_DIR") or user_cache_dir("derive")) / "numba"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

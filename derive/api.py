@@ -157,15 +157,15 @@ def check_latex(
     Returns one `CheckResult` per step, in document order; ``.steps`` holds the steps
     (block, index, line, LaTeX of both sides). A step that cannot be read is an ``error``.
     """
-    from derive.latex import read_document
+    from derive.latex import definition_result, read_document, settle
 
     config = _settings(settings)
     document = read_document(text, symbols=dict(symbols) if symbols else None, inline=inline)
     steps = list(document.steps)
-    results: list[Result | None] = [None] * len(steps)
-    todo = [(i, s.claim) for i, s in enumerate(steps) if getattr(s, "error", None) is None]
+    results: list[Result | None] = [definition_result(s) if s.error is None else None for s in steps]
+    todo = [(i, s.claim) for i, s in enumerate(steps) if s.error is None and results[i] is None]
     for (i, _), result in zip(todo, _run([c for _, c in todo], config, isolated), strict=True):
-        results[i] = result
+        results[i] = settle(steps[i], result)
     for i, step in enumerate(steps):
         if results[i] is None:
             ev = Evidence(Method.PARSE, str(step.error), reason="input")

@@ -575,24 +575,24 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 def _read_symbols(path: str) -> dict[str, Any]:
     """The ``derive:`` mapping of a ``--symbols`` file, with every kind checked (exit 2 if bad)."""
-    from derive.latex import load_symbols_file  # noqa: PLC0415 - the LaTeX front end is heavy
+    from derive.latex import load_symbols_file, read_symbols_file  # noqa: PLC0415 - the LaTeX front end is heavy
     from derive.symbols import parse_kind  # noqa: PLC0415 - imports sympy
 
     if not Path(path).is_file():
         msg = f"--symbols file not found: {path}"
         raise UsageError(msg)
-    symbols, random = load_symbols_file(path)
+    symbols, _ = load_symbols_file(path)
     for name, kind in symbols.items():
         try:
             parse_kind(kind)
         except DeriveError as exc:
             msg = f"--symbols file {path}: symbol {name!r}: {exc.message}"
             raise UsageError(msg) from None
-    return {"derive": {"symbols": symbols, "random": random}}
+    return {"derive": read_symbols_file(path)}
 
 
 def cmd_latex(args: argparse.Namespace) -> int:
-    from derive.latex import read_document  # noqa: PLC0415 - the LaTeX front end is heavy
+    from derive.latex import definition_result, read_document, settle  # noqa: PLC0415 - the LaTeX front end is heavy
 
     symbols = _read_symbols(args.symbols) if args.symbols else None
     documents: list[tuple[str, Any]] = []
@@ -612,8 +612,10 @@ def cmd_latex(args: argparse.Namespace) -> int:
     for _file, document in documents:
         for step in document.steps:
             all_steps.append(step)
-            rows.append(_error_result(step.claim, str(step.error)) if step.error else step.claim)
+            fixed = _error_result(step.claim, str(step.error)) if step.error else definition_result(step)
+            rows.append(fixed or step.claim)
     results, interrupted = _run_rows(rows, _settings(args), args, "checking steps") if rows else ([], False)
+    results = [settle(s, r) for s, r in zip(all_steps, results, strict=False)] + results[len(all_steps) :]
 
     per_file: list[tuple[str, Any, list[Any], list[Result]]] = []
     at = 0

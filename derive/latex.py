@@ -16,6 +16,16 @@ the expression); a block that begins with a relation continues the previous bloc
 top-level ``,``/``;`` lists, definitions (``:=``) and ``\\sim``/``\\in`` start independent
 statements; ``\\text{...}`` and ``\\quad`` annotations end the row (what follows is prose); a
 ``label:`` before the first relation is dropped. A block without a relation has no step.
+
+Steps are read in their document (see `Step`): the first equation of a statement may be a
+definition (``z = B^T x``), which later steps use when its name is defined once; a statement
+after a forward arrow is a conclusion whose premise is the statement before it. What a step
+is read under is written into its claim's own LaTeX as an evaluation bar,
+``\\left. W_1 x \\right|_{W_1 := B}`` or ``\\left. y \\right|_{y = 0}``, so the claim alone says
+what was checked (and the result cache keys on it). The ``derive:`` mapping takes ``scopes:``
+(symbols and values for some blocks) and ``values:`` (names fixed to numbers) besides
+``symbols:`` and ``random:``. Callers answer definitions with `definition_result` and pass
+every result through `settle` (both in `derive.latex_context`).
 """
 
 from __future__ import annotations
@@ -31,11 +41,22 @@ from typing import Any
 import yaml
 
 from derive.errors import DeriveError, LatexError, Location, UsageError
-from derive.latex_notation import parse_latex
+from derive.latex_context import definition_result, settle, solve_premise, value_tex
+from derive.latex_notation import definition_target, latex_of_name, mentions, names_in, parse_latex
 from derive.model import Claim, LatexSource, Relation
 from derive.symbols import SymbolTable, parse_kind
 
-__all__ = ["Block", "Document", "Step", "load_symbols_file", "read_document", "split_block"]
+__all__ = [
+    "Block",
+    "Document",
+    "Step",
+    "definition_result",
+    "load_symbols_file",
+    "read_document",
+    "read_symbols_file",
+    "settle",
+    "split_block",
+]
 
 MAX_DOCUMENT = 8_000_000  # characters; larger inputs are cut and the cut is reported
 
@@ -91,6 +112,16 @@ class Step:
 
     ``error`` is set when the splitter already knows the step cannot be read (an empty
     side, a forbidden command); ``claim`` is built anyway, and checking it gives ``error``.
+
+    ``kind`` is ``"definition"`` for the first equation of a statement whose left side is a
+    bare name (``z``, ``\\hat{x}``, ``D^*``) or an unknown function applied to names
+    (``f(x)``, ``\\mathcal{L}(\\theta)``) that the right side does not use: ``defines`` names it,
+    and `definition_result` answers for it. ``premise`` is the index (in `Document.steps`)
+    of the last step of the statement an arrow leads from, ``premise_solution`` what solving
+    it gave (``"y = 0"``; ``""`` nothing to solve; None could not solve), ``condition`` says
+    an arrow follows this step's statement. ``uses`` lists the earlier definitions, fixed
+    values and premise the claim's sides are read under; ``defined`` the names defined
+    earlier that were not substituted (defined more than once, so not free either).
     """
 
     block: int
@@ -101,6 +132,13 @@ class Step:
     relation: Relation
     claim: Claim
     error: str | None = None
+    kind: str = "step"
+    defines: str | None = None
+    premise: int | None = None
+    premise_solution: str | None = None
+    condition: bool = False
+    uses: tuple[str, ...] = ()
+    defined: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -162,13 +200,13 @@ _RANGE = re.compile(r"(\d+)?\s*(-)?\s*(\d+)?")
 def _block_ranges(spec: Any, where: str, errors: list[str]) -> tuple[tuple[int, int], ...]:
     """``"1-9"``, ``"12"``, ``"20-"``, ``"1-3, 7"`` or an integer -> inclusive (first, last) ranges."""
     if isinstance(spec, bool) or not isinstance(spec, (int, str)):
-        errors.append(f"{where}: 'blocks:' must be a range such as \"1-9\", \"12\" or \"20-\"")
+        errors.append(f'{where}: \'blocks:\' must be a range such as "1-9", "12" or "20-"')
         return ()
     out: list[tuple[int, int]] = []
     for part in str(spec).split(","):
         m = _RANGE.fullmatch(part.strip())
         if m is None or not (m.group(1) or m.group(3)) or (m.group(2) is None and m.group(3) and m.group(1)):
-            errors.append(f"{where}: cannot read block range {part.strip()!r} (write \"1-9\", \"12\" or \"20-\")")
+            errors.append(f'{where}: cannot read block range {part.strip()!r} (write "1-9", "12" or "20-")')
             continue
         lo = int(m.group(1)) if m.group(1) else 1
         hi = int(m.group(3)) if m.group(3) else (lo if m.group(2) is None else 10**9)
@@ -289,10 +327,14 @@ def read_symbols_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     sec = _symbols_section(path)
     scopes = [
-        {"blocks": ", ".join(f"{lo}-{hi}" if hi != lo else str(lo) for lo, hi in ranges), "symbols": sy, "values": va}
+        {"blocks": ", ".join(_range_text(lo, hi) for lo, hi in ranges), "symbols": sy, "values": va}
         for ranges, sy, va in sec.scopes
     ]
     return {"symbols": sec.symbols, "random": sec.random, "values": sec.values, "scopes": scopes}
+
+
+def _range_text(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}-" if hi >= 10**9 else f"{lo}-{hi}"
 
 
 def _front_matter(text: str, file: str | None) -> tuple[_Section, int]:
@@ -668,6 +710,8 @@ class _Splitter:
 
     def extend(self, start: int, end: int) -> None:
         if self.chain is None:
+            if not self.doc[start:end].strip():
+                return  # nothing after an arrow at the end of a block: the premise waits for the next
             self.new_chain(start)
         assert self.chain is not None
         if end > start:
@@ -814,20 +858,19 @@ def read_document(
     def line_of(offset: int) -> int:
         return bisect.bisect_left(newlines, offset) + 1
 
-    fm_symbols, fm_random, fm_errors, body = _front_matter(text, file)
-    errors.extend(fm_errors)
-    cli_symbols: dict[str, str] = {}
-    cli_random: dict[str, Any] = {}
+    fm, body = _front_matter(text, file)
+    errors.extend(fm.errors)
+    given = _Section()
     if isinstance(symbols, (str, os.PathLike)):
-        cli_symbols, cli_random = load_symbols_file(symbols)
+        given = _symbols_section(symbols)
     elif isinstance(symbols, Mapping):
         if "derive" in symbols:
-            cli_symbols, cli_random, more = _derive_section(symbols, "symbols")
-            errors.extend(more)
+            given = _section(symbols, "symbols")
+            errors.extend(given.errors)
         else:
-            cli_symbols = {str(k): str(v) for k, v in symbols.items()}
-    merged_symbols = {**fm_symbols, **cli_symbols}
-    merged_random = {**fm_random, **cli_random}
+            given = _Section(symbols={str(k): str(v) for k, v in symbols.items()})
+    section = given.over(fm)
+    merged_symbols, merged_random = section.symbols, section.random
     for m in _HOSTILE.finditer(text):
         errors.append(
             f"line {line_of(m.start())}: \\{m.group(1)} is ignored (derive never reads files, runs programs "
@@ -851,34 +894,190 @@ def read_document(
         for k, piece in enumerate(rb.pieces):
             splitter.piece(piece, number, first=(k == 0))
 
-    steps: list[Step] = []
-    per_block: dict[int, int] = {}
+    steps = _build_steps(splitter, section, file, line_of)
     sym_items = tuple(sorted(merged_symbols.items()))
     rnd_items = tuple(merged_random.items())
-    for rel, lhs, rhs in splitter.steps():
-        per_block[rel.block] = per_block.get(rel.block, 0) + 1
-        index = per_block[rel.block]
-        line = line_of(rel.offset)
-        error = _step_error(lhs, rhs, splitter.block_errors.get(rel.block))
-        op = {"==": "=", "~=": "≈"}.get(rel.relation.value, rel.relation.value)
-        step_random = rnd_items
-        if error is None:
-            extra = _subscript_random((lhs, rhs), merged_symbols, merged_random)
-            step_random = rnd_items + tuple(extra.items())
-        claim = Claim(
-            id=f"block {rel.block}, step {index}",
-            lhs=LatexSource(lhs),
-            rhs=LatexSource(rhs),
-            relation=rel.relation,
-            symbols=sym_items,
-            random=step_random,
-            statement=f"{lhs} {op} {rhs}",
-            source=f"{file or '<input>'}, block {rel.block}",
-            tags=("latex",),
-            where=Location(file, line),
-        )
-        steps.append(Step(rel.block, index, line, lhs, rhs, rel.relation, claim, error))
     return Document(file, tuple(steps), tuple(blocks), tuple(errors), text, sym_items, rnd_items)
+
+
+@dataclass
+class _Draft:
+    rel: _Rel
+    lhs: str
+    rhs: str
+    chain: _Chain
+    position: int
+    index: int
+    line: int
+    error: str | None
+    symbols: dict[str, str]
+    values: dict[str, str]
+    defines: tuple[str, bool] | None = None
+    base: tuple[str, str] = ("", "")  # the sides read under earlier definitions and fixed values
+
+
+def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
+    splitter: _Splitter, section: _Section, file: str | None, line_of: Any
+) -> list[Step]:
+    drafts: list[_Draft] = []
+    per_block: dict[int, int] = {}
+    for rel, lhs, rhs, chain, k in splitter.steps():
+        per_block[rel.block] = per_block.get(rel.block, 0) + 1
+        error = _step_error(lhs, rhs, splitter.block_errors.get(rel.block))
+        symbols, values = section.for_block(rel.block)
+        drafts.append(
+            _Draft(rel, lhs, rhs, chain, k, per_block[rel.block], line_of(rel.offset), error, symbols, values)
+        )
+    _find_definitions(drafts)
+    counts: dict[str, int] = {}
+    for d in drafts:
+        if d.defines:
+            counts[d.defines[0]] = counts.get(d.defines[0], 0) + 1
+    last_of: dict[int, int] = {}
+    for i, d in enumerate(drafts):
+        last_of[id(d.chain)] = i
+
+    # plain names defined exactly once: later steps read them as their definitions
+    once = {d.defines[0]: i for i, d in enumerate(drafts) if d.defines and d.defines[1] and counts[d.defines[0]] == 1}
+    repeated: set[str] = set()  # names defined so far that are not substituted
+    seen_defs = 0
+    names_cache: dict[str, Any] = {}
+    steps: list[Step] = []
+    solved: dict[int, str | tuple[str, list[Any]] | None] = {}
+    for i, d in enumerate(drafts):
+        op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
+        step_random = tuple(section.random.items())
+        if d.error is None:
+            extra = _subscript_random((d.lhs, d.rhs), d.symbols, section.random)
+            step_random = step_random + tuple(extra.items())
+        substitutable = {n: j for n, j in once.items() if j < i}
+        items: list[str] = []
+        notes: list[str] = []
+        uses: list[int] = []
+        premise = last_of.get(id(d.chain.premise)) if d.chain.premise is not None else None
+        solution: str | None = None
+        if d.error is None and d.defines is None:
+            uses = _definitions_used((d.lhs, d.rhs), substitutable, drafts, names_cache)
+            items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
+            notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
+            texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
+            fixed = [(n, v) for n, v in sorted(d.values.items()) if _may_mention(texts, n)]
+            items += [f"{latex_of_name(n)} = {v}" for n, v in fixed]
+            notes += [f"{n} = {v} (values:)" for n, v in fixed]
+            d.base = (_wrap(d.lhs, items), _wrap(d.rhs, items))
+            if premise is not None:
+                if premise not in solved:
+                    solved[premise] = solve_premise(steps[premise], drafts[premise].base)
+                found = solved[premise]
+                pre = steps[premise]
+                given = f"given {pre.lhs_tex} = {pre.rhs_tex} (line {pre.line})"
+                if isinstance(found, tuple):
+                    name, roots = found
+                    shown = [value_tex(r) for r in roots]
+                    sym = latex_of_name(name)
+                    items.append(f"{sym} = {shown[0]}" if len(shown) == 1 else f"{sym} \\in \\{{{', '.join(shown)}\\}}")
+                    solution = f"{name} = {shown[0]}" if len(shown) == 1 else f"{name} in {{{', '.join(shown)}}}"
+                    order = "" if len(shown) == 1 else " (checked at each, in that order: one entry per solution)"
+                    notes.append(f"{given}, solved: {solution}{order}")
+                else:
+                    solution = found
+                    notes.append(given if found == "" else f"{given}, which derive could not solve")
+        lhs_src, rhs_src = _wrap(d.lhs, items), _wrap(d.rhs, items)
+        statement = f"{d.lhs} {op} {d.rhs}"
+        if d.defines is not None:
+            statement += f" (defines {d.defines[0]})"
+        elif notes:
+            statement += " [" + "; ".join(notes) + "]"
+        claim = Claim(
+            id=f"block {d.rel.block}, step {d.index}",
+            lhs=LatexSource(lhs_src),
+            rhs=LatexSource(rhs_src),
+            relation=d.rel.relation,
+            symbols=tuple(sorted(d.symbols.items())),
+            random=step_random,
+            statement=statement,
+            source=f"{file or '<input>'}, block {d.rel.block}",
+            tags=("latex",),
+            where=Location(file, d.line),
+        )
+        while seen_defs < i:
+            if drafts[seen_defs].defines and drafts[seen_defs].defines[0] not in once:  # type: ignore[index]
+                repeated.add(drafts[seen_defs].defines[0])  # type: ignore[index]
+            seen_defs += 1
+        defined = tuple(sorted(repeated))
+        steps.append(
+            Step(
+                d.rel.block,
+                d.index,
+                d.line,
+                d.lhs,
+                d.rhs,
+                d.rel.relation,
+                claim,
+                d.error,
+                kind="definition" if d.defines else "step",
+                defines=d.defines[0] if d.defines else None,
+                premise=premise,
+                premise_solution=solution,
+                condition=d.chain.arrow_after and last_of[id(d.chain)] == i,
+                uses=tuple(notes),
+                defined=defined,
+            )
+        )
+    return steps
+
+
+def _find_definitions(drafts: list[_Draft]) -> None:
+    """Mark the steps that define a name (see `Step.kind`)."""
+    seen: set[str] = set()
+    for d in drafts:
+        if d.error is not None or d.position != 0 or d.chain.premise is not None or d.rel.relation is not Relation.EQ:
+            continue
+        if len(d.lhs) > 200:
+            continue
+        target = definition_target(d.lhs)
+        if target is None or mentions(d.rhs, target[0]):
+            continue
+        if d.chain.arrow_after and target[0] in seen:
+            continue  # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition
+        d.defines = target
+        seen.add(target[0])
+
+
+def _definitions_used(
+    sides: tuple[str, str], candidates: dict[str, int], drafts: list[_Draft], cache: dict[str, Any]
+) -> list[int]:
+    """The candidate definitions (name -> draft index) the sides use, directly or through another."""
+    used: set[int] = set()
+    todo = list(sides)
+    while todo:
+        tex = todo.pop()
+        if tex not in cache:
+            cache[tex] = names_in(tex)
+        found = cache[tex]
+        if found is None:
+            hits = set(candidates.values())
+        else:
+            hits = {candidates[n] for n in found[0] if n in candidates}
+            if found[1]:
+                hits |= {j for n, j in candidates.items() if n.split("_", 1)[0] in found[1]}
+        for j in hits - used:
+            used.add(j)
+            todo.append(drafts[j].rhs)
+    return sorted(used)
+
+
+def _may_mention(tex: str, name: str) -> bool:
+    """Loose: the name's first letter or command appears (``I_k`` may use k). Evaluating at
+    a value the side does not use changes nothing, so over-matching is harmless."""
+    base = name.split("_", 1)[0]
+    if len(base) == 1:
+        return base in tex
+    return re.search(r"\\" + re.escape(base) + r"(?![A-Za-z])", tex) is not None
+
+
+def _wrap(side: str, items: list[str]) -> str:
+    return f"\\left. {side} \\right|_{{{', '.join(items)}}}" if items else side
 
 
 _EXPECTATION_SUB = re.compile(

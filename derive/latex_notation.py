@@ -46,7 +46,18 @@ from derive.errors import DeriveError, LatexError
 from derive.functions import JS, KL, Expectation, sigmoid
 from derive.symbols import SymbolKind, SymbolTable
 
-__all__ = ["HOSTILE_COMMANDS", "MAX_DEPTH", "MAX_LENGTH", "parse_latex", "random_variables"]
+__all__ = [
+    "HOSTILE_COMMANDS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "definition_target",
+    "latex_of_name",
+    "mentions",
+    "name_of",
+    "names_in",
+    "parse_latex",
+    "random_variables",
+]
 
 #: Longest fragment read; longer input is rejected at once (a side is rarely over 2 000 chars).
 MAX_LENGTH = 20_000
@@ -699,8 +710,7 @@ class _Parser:
             value = p.expr()
             if p.at_sym(","):
                 raise self.fail(
-                    f"a point ({self._src(inner)}) is not a value; derive cannot tell which function is "
-                    "evaluated there"
+                    f"a point ({self._src(inner)}) is not a value; derive cannot tell which function is evaluated there"
                 )
             if p.peek().kind != "end":
                 raise self.fail(p._unexpected(p.peek()))
@@ -1474,7 +1484,7 @@ def _top_split(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _evaluate(
+def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     inner: str,
     subscript: str,
     text: str,
@@ -1506,7 +1516,8 @@ def _evaluate(
             name_tex, value_tex = _top_split(item, "=")
             values = [_number(value_tex, table, text)]
         else:
-            raise _fail(text, f"cannot read {item.strip()!r} after \\right| (write x=1, x \\in \\{{1, 2\\}} or y := ...)")
+            hint = "write x=1, x \\in \\{1, 2\\} or y := ..."
+            raise _fail(text, f"cannot read {item.strip()!r} after \\right| ({hint})")
         name = name_of(name_tex)
         obj = table.symbol(name) if name not in table else table[name].obj
         if _is_matrix(obj):
@@ -1524,8 +1535,13 @@ def _evaluate(
             raise _fail(text, "a matrix side cannot be evaluated at several points")
         value = sympy.ImmutableMatrix([[value.subs(sym, v)] for v in values])
     if isinstance(value, sympy.Basic) and value.has(sympy.Subs):
-        value = value.doit()
+        # d/dx f at x = 1 is a Subs node; evaluate those, leave integrals and the rest to the engine
+        value = value.applyfunc(_evaluate_subs) if _is_matrix(value) else _evaluate_subs(value)
     return _checked(value, text)
+
+
+def _evaluate_subs(expr: Any) -> Any:
+    return expr.replace(lambda n: isinstance(n, sympy.Subs), lambda n: n.doit())
 
 
 def _number(tex: str, table: SymbolTable, text: str) -> Any:
@@ -1611,34 +1627,36 @@ def definition_target(tex: str) -> tuple[str, bool] | None:
         return None
 
 
-def mentions(tex: str, name: str) -> bool:
-    """Whether ``tex`` may use ``name`` (True when unsure: a subscript it cannot read)."""
+def names_in(tex: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The names ``tex`` reads as the parser would, and the tokens that start names it could
+    not read (``E_{x \\sim p}``); None when ``tex`` cannot even be tokenized."""
     try:
         toks = _tokenize(tex)
     except DeriveError:
-        return True
+        return None
     state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
-    base = name.split("_", 1)[0]
+    names: set[str] = set()
+    unsure: set[str] = set()
+    starters = _GREEK | _FONTS | set(_ACCENTS)
     j = 0
     while j < len(toks):
         t = toks[j]
-        starts = t.kind == "letter" or (t.kind == "cmd" and (t.text in _GREEK or t.text in _FONTS | set(_ACCENTS)))
-        if not starts:
+        if not (t.kind == "letter" or (t.kind == "cmd" and t.text in starters)):
             j += 1
             continue
         p = _Parser(toks, state)
         p.i = j
         try:
-            found = _read_name(p)
+            names.add(_read_name(p))
         except (DeriveError, RecursionError):
-            found = None
-        if found == name:
-            return True
-        if found is None:
-            inner = [u.text for u in toks[j : j + 4]]
-            if base in inner:
-                return True
+            unsure.update(u.text for u in toks[j : j + 4])
             j += 1
             continue
         j = max(p.i, j + 1)
-    return False
+    return frozenset(names), frozenset(unsure)
+
+
+def mentions(tex: str, name: str) -> bool:
+    """Whether ``tex`` may use ``name`` (True when unsure: a subscript it cannot read)."""
+    found = names_in(tex)
+    return found is None or name in found[0] or name.split("_", 1)[0] in found[1]

@@ -16,8 +16,9 @@ The sequential test: samples grow in rounds (1M, 2M, 4M, ... up to ``settings.mc
 per point). After each round the claim is *consistent* when the 3-SE confidence interval lies in
 the tolerance band ``tol * scale`` around the target (``tol`` is the claim's tolerance or
 ``settings.mc_tolerance``; ``scale`` is ``|target|``, or the integrand's RMS when the target is
-0), *refuted* when the estimate misses the relation by more than the band and by more than
-6 SE (Bonferroni-adjusted), and otherwise the sample grows. When the first round does not
+0; an inequality must hold clearly, its whole interval on the right side of 0), *refuted* when
+the estimate misses the relation by more than the band and by more than 6 SE
+(Bonferroni-adjusted), and otherwise the sample grows. When the first round does not
 decide, the same batches are rerun with control variates (z, z^2 - 1 for normal draws, u - 1/2,
 e - 1, g - k for the others: known means), which often removes most of the variance. Non-finite
 samples, heavy tails (a batch's sum of squares dominated by one sample, so the SE cannot be

@@ -22,11 +22,20 @@ So ``exp(pi*sqrt(163)) == 640320**3 + 744`` (relative gap 3e-30) and ``pi == 355
 refuted, while identities hold to 90 digits. A claim that agrees at every point is
 *verified*, not proved.
 
+Each value carries sympy's own error bound (``evalf`` reports the accuracy it reached), so
+a value sympy cannot vouch for never decides anything. Definite integrals go through
+`derive._integrals`: split at kinks, polynomials exact, the rest by cross-checked mpmath
+quadrature at 30/60 digits, refused when the quadrature cannot reach the working precision.
+Finite sets (eigenvalues) are compared through their power sums. Floats are read as the
+decimals they print as.
+
 Points where a side is infinite, undefined (log 0, division by zero) or has no numeric value
-are skipped and counted. A side that is complex where the other is real is a genuine
-difference for ``==`` (sympy's principal branches: ``log(a*b) == log(a) + log(b)`` is refuted
-at a, b < 0, where the left side is real and the right side is not); for inequalities such a
-point is skipped, since ``<=`` means nothing between complex numbers.
+are skipped and counted; so are points whose value changes with the precision, and when
+those outnumber the usable points the tier does not verify. A side that is complex where
+the other is real is a genuine difference for ``==`` (sympy's principal branches:
+``log(a*b) == log(a) + log(b)`` is refuted at a, b < 0, where the left side is real and the
+right side is not); for inequalities such a point is skipped, since ``<=`` means nothing
+between complex numbers.
 """
 
 from __future__ import annotations
@@ -39,32 +48,18 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 import sympy
-from sympy import S
 
-from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
+from derive._ladder import BUDGET, MARGIN, UNSTABLE, Ladder, SkipPointError, imaginary
 from derive.functions import JS, KL, W1, Expectation
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
 from derive.sampling import sample_point
 
 __all__ = ["MARGIN", "check_numeric"]
 
-#: Decimal digits given up to rounding: at d digits, "zero" means below 10**-(d - MARGIN), relative.
-MARGIN = 10
-_STABLE = mpmath.mpf("1e-6")  # two precisions must agree this well for a difference to be real
 _MIN_VALID = 3  # fewer valid points than this: undecided
 _EDGE_POINTS = 4  # extra boundary-seeking points for inequalities
 _SIMPLE_POINTS = 3
-_BUDGET = "time budget"
-_UNSTABLE = "unstable value"
 _MIN_DIGITS = 30
-
-
-class _SkipPointError(Exception):
-    """A point cannot be used; ``reason`` is counted in the evidence."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class _DeclineError(Exception):
@@ -74,15 +69,6 @@ class _DeclineError(Exception):
         super().__init__(summary)
         self.reason = reason
         self.summary = summary
-
-
-@dataclass(frozen=True)
-class _Status:
-    """A settled difference in one cell: ``kind`` is "zero", "nonzero" or "unstable"."""
-
-    kind: str
-    value: mpmath.mpc | None = None
-    level: int = 0  # index into the precision ladder where it settled
 
 
 @dataclass(frozen=True)
@@ -369,7 +355,7 @@ class _Checker:
                 return self._refuted(values, verdict)
             if verdict.kind == "skip":
                 skipped[verdict.note] += 1
-                if verdict.note == _BUDGET:
+                if verdict.note == BUDGET:
                     timed_out = True
                     break
                 continue
@@ -378,7 +364,7 @@ class _Checker:
         skip_text = self._skip_text(skipped)
         # Points whose value changed with the precision say nothing either way; when they
         # outnumber the usable ones, agreement elsewhere is not enough to verify.
-        uncertain = sum(n for why, n in skipped.items() if why == _UNSTABLE or why.startswith("quadrature"))
+        uncertain = sum(n for why, n in skipped.items() if why == UNSTABLE or why.startswith("quadrature"))
         if len(points) < min(_MIN_VALID, target) or uncertain > len(points):
             why = "time budget" if timed_out else "too few usable points"
             summary = f"{why}: {len(points)} usable of {len(points) + n_skipped} points ({skip_text})"
@@ -422,12 +408,12 @@ class _Checker:
 
     def _judge(self, values: dict[sympy.Symbol, sympy.Rational], *, need: int) -> _Verdict:
         try:
-            ladder = _Ladder(self.cells_l, self.cells_r, values, self.ladder, self.deadline)
+            ladder = Ladder(self.cells_l, self.cells_r, values, self.ladder, self.deadline)
             statuses = [ladder.settle(i, need) for i in range(len(self.cells_l))]
-        except _SkipPointError as exc:
+        except SkipPointError as exc:
             return _Verdict("skip", note=exc.reason)
         if any(s.kind == "unstable" for s in statuses) and not any(s.kind == "nonzero" for s in statuses):
-            return _Verdict("skip", note=_UNSTABLE)
+            return _Verdict("skip", note=UNSTABLE)
         level = max(s.level for s in statuses)
         lhs, rhs = ladder.values(level)
         digits = self.ladder[level]
@@ -439,17 +425,19 @@ class _Checker:
                 return _Verdict("fail", self.ladder[level], lhs, rhs)
             return _Verdict("ok", digits, lhs, rhs)
         if self.relation is Relation.APPROX:
+            if any(s.kind == "unstable" for s in statuses):
+                return _Verdict("skip", note=UNSTABLE)
             for i, s in enumerate(statuses):
                 if s.kind == "nonzero":
                     scale = max(abs(lhs[i]), abs(rhs[i]))
                     if abs(s.value) > self.tolerance * scale:
                         return _Verdict("fail", self.ladder[s.level], *ladder.values(s.level))
             return _Verdict("ok", digits, lhs, rhs)
-        # Inequalities (1x1): the status is that of the slack (bigger side - smaller side).
+        # Inequalities (1x1): the status of lhs - rhs says zero (equality) or a confirmed sign.
         (s,) = statuses
         lhs, rhs = ladder.values(s.level)
         digits = self.ladder[s.level]
-        if any(_imaginary(v, digits) for v in (lhs[0], rhs[0])):
+        if any(imaginary(v, digits) for v in (lhs[0], rhs[0])):
             return _Verdict("skip", note="complex value")
         strict = self.relation in (Relation.LT, Relation.GT)
         slack = (rhs[0] - lhs[0]) if self.relation in (Relation.LE, Relation.LT) else (lhs[0] - rhs[0])
@@ -495,153 +483,6 @@ class _Checker:
         gap = f", lhs - rhs = {diff}" if self.shape == (1, 1) and verdict.note != "equality" else ""
         summary = f"{head}: lhs = {lhs}, rhs = {rhs}{gap} (confirmed at {verdict.digits} digits)"
         return Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, summary, counterexample=cex, seed=self.settings.seed))
-
-
-# ---------------------------------------------------------------------------------------
-# Evaluation at a ladder of precisions.
-
-
-class _Ladder:
-    """Both sides at one point, evaluated lazily at increasing precision.
-
-    Each value carries sympy's own error bound (the accuracy ``evalf`` reports), so a
-    difference is called nonzero only when it stands clear of the error of both sides.
-    """
-
-    def __init__(
-        self,
-        cells_l: Sequence[sympy.Basic],
-        cells_r: Sequence[sympy.Basic],
-        values: dict[sympy.Symbol, sympy.Rational],
-        ladder: Sequence[int],
-        deadline: float = float("inf"),
-    ) -> None:
-        self.ladder = ladder
-        self.deadline = deadline
-        self.exprs_l = [_substitute(c, values) for c in cells_l]
-        self.exprs_r = [_substitute(c, values) for c in cells_r]
-        self.cache: dict[int, tuple[list, list]] = {}
-
-    def _level(self, level: int) -> tuple[list, list]:
-        if level not in self.cache:
-            if level > 0 and time.perf_counter() > self.deadline:
-                raise _SkipPointError(_BUDGET)
-            digits = self.ladder[level]
-            self.cache[level] = (
-                [_evaluate(_quadrature(e, digits), digits) for e in self.exprs_l],
-                [_evaluate(_quadrature(e, digits), digits) for e in self.exprs_r],
-            )
-        return self.cache[level]
-
-    def values(self, level: int) -> tuple[tuple, tuple]:
-        """The two sides' values (without error bounds) at a rung of the ladder."""
-        lhs, rhs = self._level(level)
-        return tuple(v for v, _ in lhs), tuple(v for v, _ in rhs)
-
-    def _diff(self, i: int, level: int) -> tuple[mpmath.mpc, mpmath.mpf, mpmath.mpf]:
-        """lhs - rhs in cell ``i``, its error bound, and the size of the sides."""
-        lhs, rhs = self._level(level)
-        (a, err_a), (b, err_b) = lhs[i], rhs[i]
-        with mpmath.workdps(self.ladder[level] + 20):
-            d = a - b
-            return d, err_a + err_b, max(abs(a), abs(b))
-
-    def _tolerance(self, level: int, scale: mpmath.mpf) -> mpmath.mpf:
-        return mpmath.mpf(10) ** (-(self.ladder[level] - MARGIN)) * scale
-
-    def _small(self, i: int, level: int) -> bool:
-        d, err, scale = self._diff(i, level)
-        with mpmath.workdps(self.ladder[level] + 20):
-            return abs(d) + err <= self._tolerance(level, scale)
-
-    def _clear(self, i: int, level: int) -> bool:
-        """The difference stands clear of both the error bound and the rounding noise."""
-        d, err, scale = self._diff(i, level)
-        with mpmath.workdps(self.ladder[level] + 20):
-            return abs(d) > 4 * err + self._tolerance(level, scale)
-
-    def settle(self, i: int, need: int) -> _Status:
-        """Whether cell ``i``'s difference is zero, nonzero (confirmed) or unstable."""
-        top = min(len(self.ladder), need + 1)
-        for k in range(1, top):
-            if k + 1 >= need and all(self._small(i, j) for j in range(k - need + 1, k + 1)):
-                return _Status("zero", level=k)
-            d_prev, err_prev, _ = self._diff(i, k - 1)
-            d_now, err_now, _ = self._diff(i, k)
-            if self._clear(i, k - 1) and self._clear(i, k) and _stable(d_prev, d_now):
-                return _Status("nonzero", d_now, k)
-            if k >= 2:
-                d_first, err_first, _ = self._diff(i, k - 2)
-                bounds = (abs(d_first) + err_first, abs(d_prev) + err_prev, abs(d_now) + err_now)
-                if _shrinking(*bounds, self.ladder[0]):
-                    # Noise around an exact zero that sympy cannot see: it falls with every
-                    # doubling of the precision, while a true difference would converge.
-                    return _Status("zero", level=k)
-        return _Status("unstable", level=top - 1)
-
-
-def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -> sympy.Basic:
-    try:
-        out = expr.xreplace(values) if values else expr
-        if out.has(sympy.Limit, sympy.MatrixExpr):
-            out = out.replace(lambda e: isinstance(e, (sympy.Limit, sympy.MatrixExpr)), lambda e: e.doit())
-        if out.has(sympy.Integral):
-            out = prepare_integrals(out)
-    except (RecursionError, MemoryError):
-        raise
-    except Exception as exc:  # one bad point must not end the claim; counted in the evidence
-        raise _SkipPointError(f"undefined ({type(exc).__name__})") from exc
-    return out
-
-
-def _quadrature(expr: sympy.Basic, digits: int) -> sympy.Basic:
-    try:
-        return integrals_to_floats(expr, digits, margin=MARGIN)
-    except QuadratureError as exc:
-        raise _SkipPointError(str(exc)) from exc
-
-
-def _evaluate(expr: sympy.Basic, digits: int) -> tuple[mpmath.mpc, mpmath.mpf]:
-    """``expr``'s value at ``digits`` digits and an absolute error bound from sympy's accuracy."""
-    try:
-        # Quadrature is slow to push past its accuracy: give it less room (a low accuracy
-        # is reported, not hidden, and the point is then skipped rather than trusted).
-        room = 20 if expr.has(sympy.Integral) else digits + 20
-        value = expr.evalf(digits, maxn=digits + room)
-    except (RecursionError, MemoryError):
-        raise
-    except Exception as exc:  # sympy/mpmath raise many types on bad points
-        raise _SkipPointError(f"evaluation failed ({type(exc).__name__})") from exc
-    if value.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
-        raise _SkipPointError("non-finite value")
-    if not all(a.is_Number or a is S.ImaginaryUnit for a in value.atoms()):
-        raise _SkipPointError("no numeric value")
-    bits = int(digits * 3.33) + 30
-    with mpmath.workprec(bits):
-        out = mpmath.mpc(value._to_mpmath(bits))
-        if not mpmath.isfinite(out):
-            raise _SkipPointError("non-finite value")
-        # evalf returns Floats whose precision is the accuracy it could vouch for.
-        err = mpmath.mpf(0)
-        for part in value.as_real_imag():
-            if isinstance(part, sympy.Float):
-                err += abs(mpmath.mpf(part._to_mpmath(bits))) * mpmath.mpf(2) ** (1 - part._prec)
-    return out, err
-
-
-def _stable(a: mpmath.mpc, b: mpmath.mpc) -> bool:
-    if b == 0:
-        return False
-    return abs(a - b) <= _STABLE * abs(b)
-
-
-def _shrinking(a: mpmath.mpc, b: mpmath.mpc, c: mpmath.mpc, base: int) -> bool:
-    drop = mpmath.mpf(10) ** (-(base // 4))
-    return abs(b) <= drop * abs(a) and abs(c) <= drop * abs(b)
-
-
-def _imaginary(value: mpmath.mpc, digits: int) -> bool:
-    return abs(mpmath.im(value)) > mpmath.mpf(10) ** (-(digits // 2)) * max(1, abs(value))
 
 
 # ---------------------------------------------------------------------------------------

@@ -73,12 +73,13 @@ __all__ = [
 # Public entry points.
 
 
-def parse_expression(text: str, table: SymbolTable, *, random: Iterable[sympy.Basic] = ()) -> Any:
+def parse_expression(text: str, table: SymbolTable, *, random: Iterable[tuple[Any, Distribution]] = ()) -> Any:
     """Parse ``text`` in derive's expression language into a sympy object.
 
     Undeclared names are declared in ``table`` as real symbols. Returns a sympy expression,
-    an ``ImmutableMatrix``, a ``FiniteSet`` or a `Distribution`. ``random`` holds the scalar
-    symbols of the random variables, which ``diff`` treats as integrated out inside ``E(...)``.
+    an ``ImmutableMatrix``, a ``FiniteSet`` or a `Distribution`. ``random`` is
+    ``Problem.random`` (random variables and their distributions): ``diff`` needs it to
+    differentiate ``E(...)`` correctly.
 
     >>> parse_expression("diff(log(1 - sigmoid(a)), a)", SymbolTable())
     -sigmoid(a)
@@ -90,7 +91,7 @@ def parse_expression(text: str, table: SymbolTable, *, random: Iterable[sympy.Ba
         raise ParseError(msg)
     source = Source(text)
     tree = parse_tree(source)
-    builder = Builder(source, table, frozenset(random))
+    builder = Builder(source, table, tuple(random))
     try:
         # No intermediate simplification inside matrix products and determinants: it is
         # what makes sympy take minutes on symbolic matrices; the engine simplifies later.
@@ -210,9 +211,8 @@ def _prepare(claim: Claim) -> Problem:
             msg = f"random variable {name!r} appears in its own distribution {dist}"
             raise ParseError(msg, token=name)
         random.append((obj, dist))
-    entries = frozenset(e for obj, _ in random for e in (obj if is_matrix(obj) else (obj,)))
-    lhs = _side(claim.lhs, table, "lhs", entries)
-    rhs = _side(claim.rhs, table, "rhs", entries)
+    lhs = _side(claim.lhs, table, "lhs", tuple(random))
+    rhs = _side(claim.rhs, table, "rhs", tuple(random))
     return Problem(lhs, rhs, claim.relation, table, tuple(random), claim.tolerance)
 
 
@@ -232,7 +232,7 @@ def _declare_random(table: SymbolTable, name: str, dist: Distribution) -> Any:
     return table.symbol(name)
 
 
-def _side(value: Any, table: SymbolTable, where: str, random: frozenset[sympy.Basic]) -> Any:
+def _side(value: Any, table: SymbolTable, where: str, random: tuple[tuple[Any, Distribution], ...]) -> Any:
     try:
         result = _side_value(value, table, random)
     except ParseError as exc:
@@ -245,7 +245,7 @@ def _side(value: Any, table: SymbolTable, where: str, random: frozenset[sympy.Ba
     return result
 
 
-def _side_value(value: Any, table: SymbolTable, random: frozenset[sympy.Basic]) -> Any:
+def _side_value(value: Any, table: SymbolTable, random: tuple[tuple[Any, Distribution], ...]) -> Any:
     if isinstance(value, str):
         return parse_expression(value, table, random=random)
     if isinstance(value, LatexSource):

@@ -127,6 +127,34 @@ def _limit_resources(memory_mb: int) -> None:
     sys.setrecursionlimit(RECURSION_LIMIT)
 
 
+def _die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this worker if the parent dies (even by SIGKILL), so a
+    hostile claim can never keep running in an orphaned process."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes  # noqa: PLC0415 - Linux only, in the worker
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _block_sigint(block: bool) -> bool:
+    """Block or unblock SIGINT for this thread; False where signal masks are unavailable."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return False
+    how = signal.SIG_BLOCK if block else signal.SIG_UNBLOCK
+    try:
+        signal.pthread_sigmask(how, {signal.SIGINT})
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _mapped_bytes() -> int:
     try:
         with open("/proc/self/statm") as fh:
@@ -144,10 +172,12 @@ def _resident_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
 
 
-def _worker_main(conn: Connection, memory_mb: int) -> None:
+def _worker_main(conn: Connection, memory_mb: int, parent: int) -> None:
     """Serve claims from ``conn`` until told to stop; never raise."""
     # Ctrl-C reaches the whole process group: the parent decides what to do, not the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _block_sigint(False)
+    _die_with_parent(parent)
     _limit_resources(memory_mb)
     done = 0
     baseline = _resident_mb()
@@ -233,8 +263,15 @@ class _Pool:
 
     def spawn(self) -> _Worker:
         parent_conn, child_conn = self.context.Pipe(duplex=True)
-        process = self.context.Process(target=_worker_main, args=(child_conn, self.memory_mb), daemon=True)
-        process.start()
+        process = self.context.Process(target=_worker_main, args=(child_conn, self.memory_mb, os.getpid()), daemon=True)
+        # Block Ctrl-C across the fork so a child never sees it before it has chosen to ignore it;
+        # the parent receives a pending one as soon as it unblocks.
+        blocked = _block_sigint(True)
+        try:
+            process.start()
+        finally:
+            if blocked:
+                _block_sigint(False)
         child_conn.close()
         worker = _Worker(process, parent_conn)
         self.workers.append(worker)
@@ -361,7 +398,7 @@ class _Run:
         try:
             for _ in range(min(jobs, len(self.pending))):
                 pool.spawn()
-            while any(r is None for r in self.results):
+            while self.done < len(self.claims):
                 if not pool.workers:
                     pool.spawn()
                 self._dispatch(pool)

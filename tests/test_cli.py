@@ -351,10 +351,24 @@ claims:
   - id: quick.one
     lhs: x + 1
     rhs: 1 + x
-  - id: slow.integral
-    lhs: integrate(exp(-x**2)*log(1 + x**4)*sin(x**3), (x, 0, oo))
-    rhs: "1"
+  - id: slow.one
+    lhs: x + 2
+    rhs: 2 + x
     timeout: 120
+"""
+
+# The child runs the real CLI with an engine that sleeps on claims whose id starts with "slow".
+CHILD = """
+import sys, time
+import derive.engine
+real = derive.engine.check_claim
+def check_claim(claim, settings=None):
+    if claim.id.startswith("slow"):
+        time.sleep(600)
+    return real(claim, settings)
+derive.engine.check_claim = check_claim
+from derive.cli import main
+raise SystemExit(main(sys.argv[1:]))
 """
 
 
@@ -363,11 +377,12 @@ def test_ctrl_c_prints_what_finished_and_exits_130(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     env = dict(os.environ, DERIVE_CACHE_DIR=str(cache_dir))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "derive", "check", str(path), "--jobs", "1", "--format", "json"],
+        [sys.executable, "-c", CHILD, "check", str(path), "--jobs", "1", "--format", "json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        start_new_session=True,  # its own process group, as a shell gives a foreground job
     )
     try:
         # The quick claim's result lands in the cache: then the slow one is running.
@@ -379,16 +394,16 @@ def test_ctrl_c_prints_what_finished_and_exits_130(tmp_path: Path) -> None:
         else:
             pytest.fail("the quick claim never finished")
         time.sleep(0.5)
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C: the parent and its workers all get it
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
     assert proc.returncode == 130, err
     rows = {c["id"]: c for c in json.loads(out)["claims"]}
     assert rows["quick.one"]["verdict"] == "proved"
-    assert rows["slow.integral"]["detail"] == "not run (interrupted)"
+    assert rows["slow.one"]["detail"] == "not run (interrupted)"
     assert "interrupted: 1 of 2 finished" in err
     assert "Traceback" not in err
 

@@ -50,7 +50,7 @@ def _hostile() -> list[tuple[Claim, set[Verdict]]]:
         (Claim(id="det.500", lhs=sympy.Determinant(matrix), rhs=sympy.Determinant(matrix.T)), HOLDS),
         (Claim(id="det.12", lhs="det(A)", rhs="det(transpose(A))", symbols={"A": "matrix 12x12"}), HOLDS),
         # An exact integer of 2**33 bits is a gigabyte: beyond the 700 MB cap.
-        (Claim(id="memory.bomb", lhs="floor(2**(2**33)/3)", rhs="floor(2**(2**33)/3) + 1"), FAILS),
+        (Claim(id="memory.bomb", lhs="floor(2**(2**33)/3)", rhs="5"), FAILS),
         (Claim(id="product.bomb", lhs="Product(1 + x**k, (k, 1, 3000))", rhs="0"), FAILS),
     ]
 

@@ -41,7 +41,7 @@ def P(text: str):
         (r"x +", "ends too early"),
         (r"\sum x_i", "bounds"),
         (r"\lim x", "subscript"),
-        (r"(1, 2)", "tuple"),
+        (r"(1, 2)", "a point .* is not a value"),
         (r"a = b", "relation"),
         (r"\int x", "differential"),
         (r"\frac{\partial^{1000} x}{\partial x^{1000}}", "order"),

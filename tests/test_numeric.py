@@ -7,11 +7,11 @@ from fractions import Fraction
 import mpmath
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import exp, log, pi, sqrt
 
-from derive.distributions import Normal
+from derive.distributions import Bernoulli, Normal
 from derive.functions import Expectation, sigmoid, softplus
 from derive.model import Method, Problem, Relation, Settings, Verdict
 from derive.numeric import check_numeric
@@ -478,3 +478,72 @@ def test_uncertain_quadrature_is_never_trusted():
     exact = -pi / 6 + sympy.cos(3) / 3 - sympy.Rational(1, 12) + sympy.asin(quarter) / 3 + sqrt(15) / 3
     out = check(lhs, exact, settings=Settings(timeout=2))
     assert out.verdict is not Verdict.REFUTED
+
+
+def test_chain_rule_through_an_expectation_is_declined():
+    # sympy differentiates E(g(p)) as if E were a function of one variable; that value means nothing.
+    table = SymbolTable({"q": "probability"})
+    q, p = table["q"].obj, table.symbol("p")
+    y = table.symbol("y")
+    lhs = sympy.diff(Expectation(-(y * log(p) + (1 - y) * log(1 - p))), p).subs(p, q)
+    out = check(lhs, 0, table=table, random=((y, Bernoulli(q)),))
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "derivative of an expectation"
+
+
+def test_improper_integral_by_certified_quadrature():
+    table = SymbolTable({"s": "positive"})
+    s = table["s"].obj
+    u = sympy.Symbol("u", real=True)
+    fast = Settings(numeric_points=4)
+    gauss = sympy.Integral(exp(-s * u**2), (u, -sympy.oo, sympy.oo))
+    assert check(gauss, sqrt(pi / s), table=table, settings=fast).verdict is Verdict.VERIFIED
+    assert check(gauss, sqrt(pi / s) * (1 + sympy.Rational(1, 10**12)), table=table, settings=fast).verdict is (
+        Verdict.REFUTED
+    )
+
+
+def test_oscillatory_improper_integral_is_refused_quickly_not_trusted():
+    u = sympy.Symbol("u", real=True)
+    out = check(sympy.Integral(sympy.sin(u) / u, (u, 0, sympy.oo)), pi / 2 + sympy.Rational(1, 10**6))
+    assert out.verdict is Verdict.UNDECIDED
+    assert "quadrature" in out.evidence.summary
+
+
+_U = sympy.Symbol("u", real=True)
+_smooth_leaves = st.one_of(
+    st.just(_U),
+    st.fractions(min_value=-3, max_value=3, max_denominator=5).map(
+        lambda f: sympy.Rational(f.numerator, f.denominator)
+    ),
+)
+_SMOOTH = (sympy.sin, sympy.cos, sigmoid, sympy.atan, lambda e: exp(sympy.sin(e)), lambda e: log(2 + sympy.cos(e)))
+smooth_expressions = st.recursive(
+    _smooth_leaves,
+    lambda children: st.one_of(
+        st.tuples(st.sampled_from(_SMOOTH), children).map(lambda t: t[0](t[1])),
+        st.tuples(children, children).map(lambda t: t[0] + t[1]),
+        st.tuples(children, children).map(lambda t: t[0] * t[1]),
+    ),
+    max_leaves=4,
+)
+_INTEGRAL_TABLE = SymbolTable({"s": "probability"})
+_S = _INTEGRAL_TABLE["s"].obj
+_QUICK = Settings(numeric_points=3, timeout=4)
+
+
+@settings(max_examples=15)
+@given(e=smooth_expressions)
+def test_fundamental_theorem_is_never_refuted(e):
+    lhs = sympy.Integral(sympy.diff(e, _U), (_U, 0, _S))
+    out = check(lhs, e.subs(_U, _S) - e.subs(_U, 0), table=_INTEGRAL_TABLE, settings=_QUICK)
+    assert out.verdict is not Verdict.REFUTED, out.evidence.summary
+
+
+@settings(max_examples=15)
+@given(e=smooth_expressions, c=constants)
+def test_fundamental_theorem_off_by_a_constant_is_never_verified(e, c):
+    lhs = sympy.Integral(sympy.diff(e, _U), (_U, 0, _S))
+    rhs = e.subs(_U, _S) - e.subs(_U, 0) + sympy.Rational(c.numerator, c.denominator)
+    out = check(lhs, rhs, table=_INTEGRAL_TABLE, settings=_QUICK)
+    assert out.verdict is not Verdict.VERIFIED, out.evidence.summary

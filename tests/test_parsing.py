@@ -312,6 +312,23 @@ def test_a_random_variable_is_integrated_out_of_an_expectation():
     assert problem.lhs == 1
 
 
+def test_a_gradient_does_not_pass_inside_when_the_distribution_moves():
+    # x ~ N(θ, 1): E[x²] = θ² + 1, so d/dθ E[x²] = 2θ, while E[d/dθ x²] = 0.
+    symbols, random = {"theta": "real"}, {"x": "Normal(theta, 1)"}
+    problem = prepare(
+        Claim(id="g", lhs="diff(E(x**2), theta)", rhs="E(diff(x**2, theta))", symbols=symbols, random=random)
+    )
+    theta = problem.symbols["theta"].obj
+    assert problem.lhs == 2 * theta
+    assert problem.rhs == Expectation(0)
+    # Without a closed form the derivative is refused, never guessed.
+    claim = Claim(
+        id="h", lhs="diff(E(sin(x)*exp(x**3)), theta)", rhs="0", symbols=symbols, random={"x": "Gumbel(theta, 1)"}
+    )
+    with pytest.raises(ParseError, match="depends on theta, so d/dtheta does not pass inside E"):
+        prepare(claim)
+
+
 def test_diff_orders():
     assert parse("diff(x**3*y, x, 0, y)") == x**3
     assert parse("diff(x**3*y**2, x, 2, y)") == 12 * x * y

@@ -1,0 +1,171 @@
+"""Steps read in their document: premises solved, definitions answered, results settled.
+
+`derive.latex.read_document` links each statement after an implication arrow to its premise
+and marks definitions (`derive.latex.Step`); this module holds what depends on those links:
+solving a premise while the document is read (`solve_premise`, cheap and complete or not at
+all), the answer for a definition (`definition_result`, used instead of running its claim),
+and `settle`, which reads a step's result in its document (a condition is not a wrong
+identity; a conclusion of an unsolved premise is not refuted on its own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from derive.errors import DeriveError
+from derive.latex_notation import parse_latex
+from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
+from derive.symbols import SymbolTable
+
+if TYPE_CHECKING:
+    from derive.latex import Step
+
+__all__ = ["definition_result", "settle", "solve_premise", "value_tex"]
+
+
+def value_tex(value: Any) -> str:
+    import sympy  # noqa: PLC0415 - only when a premise was solved
+
+    return sympy.latex(value)
+
+
+_SOLVE_LIMIT = 600  # characters of a premise read while reading the document
+_OPS_LIMIT = 200
+
+
+def solve_premise(premise: Step, sides: tuple[str, str]) -> str | tuple[str, list[Any]] | None:
+    """Solve the equation a premise states, cheaply and completely, or say it cannot.
+
+    Returns ``""`` when the premise has no free symbols (nothing to solve: the conclusion
+    is checked on its own), ``(name, roots)`` when it is a polynomial equation of degree 1
+    or 2 with number coefficients in one scalar symbol (every real root that respects the
+    symbol's kind), and None otherwise: a partial solution set would let a conclusion be
+    "proved" from some of the premise's solutions only, so nothing else is attempted.
+    """
+    import sympy  # noqa: PLC0415 - the reader stays light until a premise needs solving
+    from sympy.core.function import AppliedUndef  # noqa: PLC0415
+
+    lhs, rhs = sides
+    if premise.error is not None or premise.relation is not Relation.EQ or not lhs:
+        return None
+    if len(lhs) + len(rhs) > _SOLVE_LIMIT:
+        return None
+    try:
+        table = SymbolTable(dict(premise.claim.symbols))
+        a, b = parse_latex(lhs, table), parse_latex(rhs, table)
+        if isinstance(a, (sympy.MatrixBase, sympy.MatrixExpr)) or isinstance(b, (sympy.MatrixBase, sympy.MatrixExpr)):
+            return None
+        e = sympy.sympify(a - b, strict=True)
+        if sympy.count_ops(e) > _OPS_LIMIT:
+            return None
+        derivatives = e.atoms(sympy.Derivative)
+        if derivatives and all(_cheap_derivative(d) for d in derivatives) and not e.atoms(AppliedUndef):
+            e = e.doit()
+        if e.atoms(AppliedUndef):
+            return None  # a condition on unknown functions (p(x), D(x)): nothing derive can solve
+        if not e.free_symbols:
+            return ""
+        if e.has(sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative):
+            return None
+        for sym in sorted(e.free_symbols, key=str):
+            spec = table.spec_of(sym) if isinstance(sym, sympy.Symbol) else None
+            if spec is None or spec.kind.is_matrix:
+                continue
+            poly = e.as_poly(sym)
+            if poly is None or poly.degree() not in (1, 2):
+                continue
+            coeffs = poly.all_coeffs()
+            if not all(c.is_number and c.is_real for c in coeffs):
+                continue
+            if poly.degree() == 1:
+                roots = [-coeffs[1] / coeffs[0]]
+            else:
+                qa, qb, qc = coeffs
+                disc = qb**2 - 4 * qa * qc
+                if disc.is_negative:
+                    return None  # no real solution: the premise never holds
+                roots = sorted({(-qb - sympy.sqrt(disc)) / (2 * qa), (-qb + sympy.sqrt(disc)) / (2 * qa)}, key=float)
+            roots = [r for r in roots if _fits(r, sym, spec.kind.base)]
+            return (spec.name, roots) if roots and all(_round_trips(r) for r in roots) else None
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    return None
+
+
+def _cheap_derivative(d: Any) -> bool:
+    """A derivative of a small polynomial (``\\partial xy / \\partial x``): safe to compute while reading."""
+    return d.derivative_count <= 3 and d.expr.is_polynomial(*d.free_symbols) and d.expr.count_ops() <= 40
+
+
+def _fits(value: Any, sym: Any, kind: str) -> bool:
+    """Whether a root respects the symbol's declared kind (positive, integer, probability...)."""
+    for attr in ("positive", "nonnegative", "negative", "nonpositive", "integer"):
+        if getattr(sym, f"is_{attr}") and getattr(value, f"is_{attr}") is not True:
+            return False
+    return not (kind == "probability" and not (0 < value < 1))
+
+
+def _round_trips(value: Any) -> bool:
+    import sympy  # noqa: PLC0415
+
+    try:
+        back = parse_latex(value_tex(value), SymbolTable())
+    except DeriveError:
+        return False
+    return sympy.simplify(back - value) == 0
+
+
+def definition_result(step: Step) -> Result | None:
+    """The answer for a definition step (nothing to check), or None for any other step.
+
+    Call it before running a step's claim: a definition is ``undecided`` with method
+    ``none`` and says what it defines, never ``refuted`` for not being an identity.
+    """
+    if step.kind != "definition" or step.error is not None:
+        return None
+    summary = f"defines {step.defines} (a definition, not a claim to check)"
+    ev = Evidence(Method.NONE, summary, reason="definition")
+    return Result(step.claim, Verdict.UNDECIDED, Method.NONE, 0.0, (Outcome(Verdict.UNDECIDED, ev),))
+
+
+def settle(step: Step, result: Result) -> Result:
+    """Read a step's result in its document: premises, conclusions and defined names.
+
+    - a conclusion whose premise could not be solved, refuted on its own, is ``undecided``
+      ("does not hold as an identity; may hold under the premise");
+    - a premise (an arrow follows) refuted at a point with free symbols is a condition, an
+      equation to solve, not an identity: ``undecided``;
+    - a step refuted at a point that gives a value to a name the document defined earlier
+      (more than once, so not substituted) is ``undecided``: that name is not free;
+    - otherwise the verdict stands, and the evidence says which definitions, values and
+      premise the step was read under.
+    """
+    if result.claim is not step.claim and result.claim != step.claim:
+        return result
+    ev = result.evidence
+    if result.verdict is Verdict.REFUTED and ev is not None:
+        point = ev.counterexample.values if ev.counterexample is not None else ()
+        names = {name.split("[", 1)[0] for name, _ in point}
+        why = None
+        if step.premise is not None and step.premise_solution is None:
+            why = "does not hold as an identity; may hold under the premise, which derive could not solve"
+        elif step.condition and step.relation is Relation.EQ and point and not step.premise_solution:
+            why = "a condition (equation to solve), not an identity"
+        elif names & set(step.defined):
+            which = ", ".join(sorted(names & set(step.defined)))
+            why = (
+                f"does not hold with {which} free, but the document defines {which} earlier (more than once, so "
+                "derive does not substitute it)"
+            )
+        if why is not None:
+            note = Evidence(result.method, why, reason="context")
+            outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
+            return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
+    if step.uses and result.outcomes:
+        last = result.outcomes[-1]
+        used = "; ".join(step.uses)
+        summary = f"{last.evidence.summary} (read with {used})"
+        outcomes = (*result.outcomes[:-1], Outcome(last.verdict, replace(last.evidence, summary=summary)))
+        return Result(result.claim, result.verdict, result.method, result.seconds, outcomes)
+    return result

@@ -1,0 +1,247 @@
+"""Steps read in their document: definitions, premises and conclusions, scopes and values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from derive.engine import check_claim
+from derive.errors import UsageError
+from derive.latex import definition_result, read_document, read_symbols_file, settle
+from derive.latex_notation import definition_target, mentions, parse_latex
+from derive.model import Method, Relation, Settings, Verdict
+from derive.symbols import SymbolTable
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "seeds" / "000_c9ed6ca5ac52d457.txt"
+SETTINGS = Settings(timeout=20)
+
+
+def verdicts(text: str, **kw):
+    doc = read_document(text, **kw)
+    out = []
+    for step in doc.steps:
+        result = definition_result(step) or settle(step, check_claim(step.claim, SETTINGS))
+        out.append((step, result))
+    return out
+
+
+# -- definitions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tex", "target"),
+    [
+        ("z", ("z", True)),
+        (r"\hat{x}", ("x_hat", True)),
+        ("W_1", ("W_1", True)),
+        ("D^*", ("D_star", True)),
+        ("f(x)", ("f", False)),
+        (r"\mathcal{L}_{MLE}(\theta)", ("L_MLE", False)),
+        (r"\gamma(x,y)", ("gamma", False)),
+        (r"D_{KL}(p||q)", None),
+        (r"\sigma(a)", None),
+        (r"E_p[x]", None),
+        ("I_k", None),
+        ("2x", None),
+        (r"\frac{\partial f}{\partial x}", None),
+    ],
+)
+def test_definition_targets(tex, target):
+    assert definition_target(tex) == target
+
+
+def test_mentions_reads_names_like_the_parser():
+    assert mentions("W_2 W_1 x", "W_1")
+    assert not mentions("W_2 W_1 x", "x_hat")
+    assert mentions(r"B\hat{x}", "x_hat")
+    assert not mentions(r"\frac{p_{data}(x)}{p_{data}(x) + p_g(x)}", "D_star")
+    assert not mentions(r"\nabla_{\theta} \mathcal{L}_{MLE-GAN}(\theta)", "L_MLE")
+
+
+def test_definitions_are_undecided_not_refuted():
+    results = verdicts("$$z = B^T x$$\n\n$$\\hat{x} = Bz, \\quad D^* = \\frac{p}{p+q}$$\n\n$$f(x) = x^2 + 1$$\n")
+    assert [s.kind for s, _ in results] == ["definition"] * 4
+    assert [s.defines for s, _ in results] == ["z", "x_hat", "D_star", "f"]
+    for _, r in results:
+        assert r.verdict is Verdict.UNDECIDED and r.method is Method.NONE
+    assert results[0][1].detail == "defines z (a definition, not a claim to check)"
+
+
+def test_only_the_first_equation_of_a_statement_defines():
+    results = verdicts("$$W_1 = B$$\n\n$$z = W_1 x = Bx$$\n")
+    kinds = [(s.kind, r.verdict) for s, r in results]
+    assert kinds[:2] == [("definition", Verdict.UNDECIDED), ("definition", Verdict.UNDECIDED)]
+    step, result = results[2]
+    # W_1 x = Bx holds because W_1 := B: the claim says so, and so does the evidence
+    assert step.kind == "step" and result.verdict is Verdict.PROVED
+    assert "W_1 := B" in step.claim.lhs.text and "W_1 := B" in result.detail
+
+
+def test_a_name_used_on_its_right_side_is_not_a_definition():
+    ((step, result),) = verdicts("$$x = x^2$$")
+    assert step.kind == "step" and result.verdict is Verdict.REFUTED
+
+
+def test_a_plainly_wrong_step_stays_refuted():
+    ((step, result),) = verdicts(r"$$\frac{d}{da}\log\sigma(a) = 1$$")
+    assert step.kind == "step" and not step.condition
+    assert result.verdict is Verdict.REFUTED
+
+
+def test_matrix_definitions_keep_their_shape():
+    front = "---\nderive:\n  symbols: {B: matrix 2x2, x: vector 2}\n---\n"
+    text = front + "$$W_1 = B, W_2 = B^T$$\n\n$$W_2 W_1 x = B^T B x$$\n"
+    results = verdicts(text)
+    assert results[-1][1].verdict is Verdict.PROVED
+
+
+def test_names_defined_twice_are_not_substituted_nor_free():
+    results = verdicts("$$z = a$$\n\n$$z = b$$\n\n$$z + 1 = a + 1$$\n")
+    step, result = results[-1]
+    assert "z := " not in step.claim.lhs.text and step.defined == ("z",)
+    assert result.verdict is Verdict.UNDECIDED
+    assert "defines z earlier" in result.detail
+
+
+def test_a_definition_made_once_is_substituted_into_later_steps():
+    results = verdicts("$$c = a + 1$$\n\n$$c^2 = a^2 + 2a + 1$$\n\n$$c - 1 = a$$\n")
+    assert [r.verdict for _, r in results] == [Verdict.UNDECIDED, Verdict.PROVED, Verdict.PROVED]
+    # a second definition of c anywhere in the document: c is no longer substituted
+    results = verdicts("$$c = a + 1$$\n\n$$c^2 = a^2 + 2a + 1$$\n\n$$c = a$$\n")
+    assert results[2][0].kind == "definition"
+    assert "c := " not in results[1][0].claim.lhs.text
+    assert results[1][1].verdict is Verdict.UNDECIDED
+
+
+# -- premises and conclusions ----------------------------------------------------------------
+
+
+def test_arrows_link_a_conclusion_to_its_premise():
+    doc = read_document(r"$$a = b \to c = d, \quad e = f \Leftarrow g = h$$")
+    assert [s.premise for s in doc.steps] == [None, 0, None, None]
+    assert [s.condition for s in doc.steps] == [True, False, False, False]
+    doc = read_document("$$a = b$$\n\n$$\\to c = d$$\n")
+    assert doc.steps[1].premise == 0
+
+
+def test_gradient_condition_then_conclusion():
+    (_premise, pr), (conclusion, cr) = verdicts(r"$$\frac{\partial xy}{\partial x} = 0 \to y = 0$$")
+    assert pr.verdict is Verdict.UNDECIDED
+    assert "a condition (equation to solve), not an identity" in pr.detail
+    assert conclusion.premise_solution == "y = 0"
+    assert cr.verdict is Verdict.PROVED
+    assert "given" in conclusion.claim.statement
+
+
+def test_a_conclusion_that_misses_a_solution_is_refuted():
+    (_, pr), (conclusion, cr) = verdicts(r"$$x^2 = 4 \to x = 2$$")
+    assert conclusion.premise_solution == "x in {-2, 2}"
+    assert cr.verdict is Verdict.REFUTED  # x = -2 solves the premise and not the conclusion
+    assert pr.verdict is Verdict.UNDECIDED
+
+
+def test_the_declared_kind_restricts_the_premise_solutions():
+    results = verdicts(r"$$x^2 = 4 \to x = 2$$", symbols={"x": "positive"})
+    assert results[1][0].premise_solution == "x = 2"
+    assert results[1][1].verdict is Verdict.PROVED
+
+
+def test_an_unsolvable_premise_leaves_a_failing_conclusion_undecided():
+    (_, _), (conclusion, cr) = verdicts(r"$$xy = 0 \to x = 0$$")
+    assert conclusion.premise_solution is None
+    assert cr.verdict is Verdict.UNDECIDED
+    assert "may hold under the premise" in cr.detail
+
+
+def test_a_closed_premise_does_not_excuse_a_wrong_conclusion():
+    results = verdicts(r"$$\int_0^1 x\,dx = \frac{1}{2} \implies \int_0^1 2x\,dx = 2$$")
+    assert results[1][0].premise_solution == ""
+    assert [r.verdict for _, r in results] == [Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_conclusion_holding_on_its_own_is_proved_without_solving():
+    results = verdicts(r"$$x + y = 1 \Rightarrow (x+y)^2 = x^2 + 2xy + y^2$$")
+    assert results[1][0].premise_solution is None
+    assert results[1][1].verdict is Verdict.PROVED
+
+
+# -- evaluation bars ----------------------------------------------------------------------------
+
+
+def test_evaluation_bar_substitutes_after_reading():
+    t = SymbolTable()
+    assert parse_latex(r"\left. \frac{d}{dx} x^3 \right|_{x=2}", t) == 12
+    assert list(parse_latex(r"\left. x^2 \right|_{x \in \{-2, 3\}}", t)) == [4, 9]
+    ((_, r),) = verdicts(r"$$\left. \frac{d}{dx} x^3 \right|_{x=2} = 12$$")
+    assert r.verdict is Verdict.PROVED
+
+
+# -- scopes and values ------------------------------------------------------------------------------
+
+
+SCOPED = """---
+derive:
+  symbols: {x: positive}
+  scopes:
+    - blocks: "2-3"
+      symbols: {x: vector 2, S: spd matrix 2x2}
+      values: {k: 2}
+    - blocks: "5-"
+      symbols: {x: negative}
+---
+$$x = x$$
+
+$$x^T S x = \\mathrm{tr}(S x x^T)$$
+
+$$\\frac{1}{2}\\mathrm{tr}(I_k) = 1$$
+
+$$|x| = x$$
+
+$$|x| = -x$$
+"""
+
+
+def test_scopes_declare_symbols_for_their_blocks():
+    doc = read_document(SCOPED)
+    kinds = [dict(s.claim.symbols).get("x") for s in doc.steps]
+    assert kinds == ["positive", "vector 2", "vector 2", "positive", "negative"]
+    results = verdicts(SCOPED)
+    assert [r.verdict for _, r in results[1:]] == [Verdict.PROVED] * 4
+    assert "k = 2" in results[2][1].detail
+
+
+def test_values_fix_a_symbol_everywhere_it_is_used():
+    text = "---\nderive:\n  values: {k: 3}\n---\n$$\\frac{k}{3} = 1$$\n"
+    assert verdicts(text)[0][1].verdict is Verdict.PROVED
+
+
+def test_bad_scopes_are_reported(tmp_path):
+    doc = read_document("---\nderive:\n  scopes: [{blocks: 'one'}]\n  values: {k: abc}\n---\n$$a = a$$\n")
+    assert any("block range" in e for e in doc.errors)
+    assert any("values entry 'k'" in e for e in doc.errors)
+    bad = tmp_path / "s.yaml"
+    bad.write_text("derive:\n  scopes:\n    - blocks: '1-2'\n      symbols: {x: wobbly}\n")
+    with pytest.raises(UsageError, match="wobbly"):
+        read_symbols_file(bad)
+
+
+def test_seed_symbols_file_loads_and_scopes_the_seed():
+    mapping = read_symbols_file(ROOT / "examples" / "seed-symbols.yaml")
+    assert mapping["scopes"][0]["blocks"] == "1-9"
+    assert mapping["scopes"][0]["values"] == {"k": "2"}
+    if not SEED.is_file():
+        pytest.skip("the seed homework is not next to the repository")
+    doc = read_document(SEED, symbols={"derive": mapping})
+    by_block = {s.block: dict(s.claim.symbols) for s in doc.steps}
+    assert by_block[5]["x"] == "vector 2" and by_block[5]["Sigma_1"] == "spd matrix 2x2"
+    assert "x" not in by_block[33]  # the saddle-point problem's x is a real scalar
+    assert by_block[18]["B"] == "matrix 3x2"
+
+
+def test_tuple_message_says_what_is_missing():
+    ((step, r),) = verdicts("$$itr 1: (1,1) = 1$$")
+    assert r.verdict is Verdict.ERROR
+    assert "a point (1,1) is not a value; derive cannot tell which function is evaluated there" in r.detail
+    assert step.relation is Relation.EQ
