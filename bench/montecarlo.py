@@ -16,7 +16,7 @@ table, then as the last line one JSON object:
 ``speedup_vs_naive`` is the minimum over the five integrands of best derive backend / naive;
 ``fraction_of_ceiling`` the minimum over the three one-normal integrands of best derive
 backend / ceiling. Timings take the best of a few interleaved repeats (the machine may be
-shared); the ``cpu x1/raw`` column compares CPU time instead of wall time, which other
+shared); the ``cpu x1/raw`` and ``cpu x1/naive`` columns compare CPU time instead of wall time, which other
 processes' load does not distort.
 ``rss_growth_mb`` is the peak RSS of a whole estimate at N = 10^8 minus at N = 10^6, each in
 a fresh process. ``claim_median_s`` is the median wall time of ``derive check`` on single
@@ -266,6 +266,7 @@ def main() -> None:
             # Load-robust diagnostic: CPU time of the single-threaded numpy estimate vs raw normals.
             row["cpu x1"] = max(row.get("cpu x1", 0.0), cpu_rate(variants["numpy x1"][0], samples))
             row["cpu raw"] = max(row.get("cpu raw", 0.0), cpu_rate(raw_normals, samples))
+            row["cpu naive"] = max(row.get("cpu naive", 0.0), cpu_rate(variants["naive"][0], n))
         ceiling_single = max(ceiling_single, row.pop("raw"))
         derive_rates = {k: v for k, v in row.items() if k.startswith(("numpy", "numba"))}
         row["best"] = max(derive_rates, key=derive_rates.get)
@@ -285,7 +286,7 @@ def main() -> None:
     header = (
         f"{'integrand':<24}"
         + "".join(f"{c:>12}" for c in columns)
-        + f"{'best/naive':>12}{'best/ceil':>11}{'cpu x1/raw':>12}"
+        + f"{'best/naive':>12}{'best/ceil':>11}{'cpu x1/raw':>12}{'cpu x1/naive':>14}"
     )
     print(header)
     print("-" * len(header))
@@ -293,11 +294,15 @@ def main() -> None:
         cells = "".join(f"{row[c] / 1e6:>12.1f}" for c in columns)
         frac = f"{row['best_rate'] / ceiling:>11.2f}" if row["one_normal"] else f"{'-':>11}"
         cpu = row["cpu x1"] / row["cpu raw"]
-        print(f"{row['integrand']:<24}{cells}{row['best_rate'] / row['naive']:>12.2f}{frac}{cpu:>12.2f}")
+        cpu_naive = row["cpu x1"] / row["cpu naive"]
+        print(
+            f"{row['integrand']:<24}{cells}{row['best_rate'] / row['naive']:>12.2f}{frac}{cpu:>12.2f}{cpu_naive:>14.2f}"
+        )
     print(f"{'ceiling (PCG64 normals)':<24}{ceiling / 1e6:>12.1f}  = single-thread raw rate x {cores} cores")
     print(
         "cpu x1/raw: CPU-time rate of the 1-thread numpy estimate over raw PCG64 normals (robust to load; "
-        "an upper bound of best/ceil for perfect thread scaling)"
+        "an upper bound of best/ceil for perfect thread scaling); cpu x1/naive: the same against the naive "
+        f"baseline (times {cores} cores: best/naive for perfect thread scaling)"
     )
     print(f"peak RSS: {rss_small:.1f} MB at 10^6 samples, {rss_large:.1f} MB at {'10^7' if args.quick else '10^8'}")
     print(
@@ -315,6 +320,7 @@ def main() -> None:
         "mc_tier_median_s": round(statistics.median(tier), 3),
         "ceiling_msps": round(ceiling / 1e6, 1),
         "cpu_fraction_x1_min": round(min(r["cpu x1"] / r["cpu raw"] for r in rows if r["one_normal"]), 3),
+        "cpu_speedup_x1_min": round(min(r["cpu x1"] / r["cpu naive"] for r in rows), 3),
         "best_backend": {r["integrand"]: r["best"] for r in rows},
         "quick": bool(args.quick),
         "load_average": round(os.getloadavg()[0], 2),

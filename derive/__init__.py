@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from derive.api import check, check_latex
 from derive.engine import check_claim
 from derive.errors import DeriveError
 from derive.model import Claim, Evidence, Expect, Method, Relation, Result, Settings, Verdict
@@ -19,5 +20,7 @@ __all__ = [
     "Settings",
     "Verdict",
     "__version__",
+    "check",
     "check_claim",
+    "check_latex",
 ]

@@ -97,11 +97,33 @@ def _junit_kind(result: Result, *, latex: bool) -> str | None:
 # Markdown.
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
 def _md_cell(text: Any) -> str:
+    """Untrusted text as one Markdown table cell that renders as itself: no emphasis from the
+    ``*`` of ``x*y``, no HTML, no broken columns."""
     if text is None:
         return ""
-    out = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    out = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
     return out.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _md_code(text: Any) -> str:
+    """Untrusted text as a code span in a table cell (a claim id), shown verbatim.
+
+    Inside a code span Markdown neither decodes escapes nor reads HTML, so only the table's
+    ``|`` is escaped (GFM removes that backslash) and the fence outgrows any backtick run.
+    Text with ``<`` or ``>`` is escaped text instead: a renderer that misreads the span must
+    still find no HTML in it.
+    """
+    if re.search(r"[<>]", str(text)):
+        return _md_cell(text)
+    body = " ".join(str(text).split()).replace("|", "\\|")
+    runs = [len(m) for m in re.findall(r"`+", body)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if body.startswith("`") or body.endswith("`") else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def markdown_claims(results: Sequence[Result]) -> str:
@@ -117,7 +139,7 @@ def markdown_claims(results: Sequence[Result]) -> str:
             verdict = f"{mark} {r.verdict.value}"
             if r.ok and r.claim.expect is Expect.FAILS:
                 verdict += " (known-wrong step)"
-            row = [f"`{_md_cell(r.claim.id)}`", verdict, r.claim.expect.value, r.method.value, _md_cell(r.detail)]
+            row = [_md_code(r.claim.id), verdict, r.claim.expect.value, r.method.value, _md_cell(r.detail)]
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
     return "\n".join(lines)
@@ -128,7 +150,8 @@ def markdown_steps(results: Sequence[Result], steps: Sequence[Any], document: An
     if document is None:
         lines = ["| block | step | line | step text | verdict | method | detail |", "|---|---|---|---|---|---|---|"]
         for step, r in zip(steps, results, strict=True):
-            row = [str(step.block), str(step.index), str(step.line or ""), f"`{_md_cell(_step_text(step))}`"]
+            # Escaped text rather than a code span: LaTeX steps hold < and > (see _md_code).
+            row = [str(step.block), str(step.index), str(step.line or ""), _md_cell(_step_text(step))]
             row += [f"{_MARKS[r.verdict]} {r.verdict.value}", r.method.value, _md_cell(r.detail)]
             lines.append("| " + " | ".join(row) + " |")
         return "\n".join(["# derive report", "", _summary_line(results, steps), "", *lines, ""])
@@ -181,7 +204,7 @@ def _block_ends(document: Any, text: str) -> dict[int, tuple[int, int]]:
     blocks = getattr(document, "blocks", None)
     if blocks is None:
         try:
-            from derive.latex import read_document
+            from derive.latex import read_document  # noqa: PLC0415 - the LaTeX front end is heavy
 
             blocks = read_document(text).blocks
         except Exception:  # the heuristic in _block_end still places every note

@@ -16,6 +16,7 @@ from typing import Any
 
 from derive._texprint import source_to_latex
 from derive.model import LatexSource, Relation, Result, Verdict
+from derive.report import _evidence_lines, _relation_text, summary
 
 __all__ = ["claim_tex", "render_html"]
 
@@ -72,7 +73,7 @@ def _side_tex(value: Any) -> str:
     if isinstance(value, str):
         return source_to_latex(value) or value
     try:
-        import sympy
+        import sympy  # noqa: PLC0415 - only Python claims carry sympy objects
 
         return sympy.latex(value)
     except Exception:  # a printer failure must not lose the report
@@ -104,7 +105,6 @@ def _image(path: str | os.PathLike[str]) -> str:
 
 
 def _item(result: Result, step: Any | None, plots: Mapping[str, Any]) -> str:
-    from derive.report import _evidence_lines, _relation_text
 
     colour = _COLOURS[result.verdict]
     claim = result.claim
@@ -157,7 +157,6 @@ def render_html(
     plots: Mapping[str, str | os.PathLike[str]],
 ) -> str:
     """The whole HTML document as a string."""
-    from derive.report import summary
 
     counts = summary(results)
     badges = "".join(

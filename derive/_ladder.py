@@ -3,12 +3,27 @@
 The machinery behind `derive.numeric`: `Ladder` substitutes a point's exact values, then
 evaluates both sides lazily at increasing precision (``evalf`` with sympy's own accuracy
 report kept as an error bound) and `Ladder.settle` decides, per entry, whether the
-difference is zero, nonzero (confirmed at two precisions) or unstable. See the rules in the
+difference is zero, nonzero (confirmed at two precisions), unstable, or unresolved (too
+small for any precision this tier can afford to tell apart). See the rules in the
 `derive.numeric` docstring.
+
+Two sides rounded separately to d digits can only show that they agree to about d digits:
+that is floating-point closeness, and ``exp(10**-300)`` agrees with 1 to 299 digits. So a
+difference that the two sides cannot resolve is evaluated again as one expression,
+``lhs - rhs``, by sympy's adaptive ``evalf``, which raises its working precision to get
+through cancellation and reports the accuracy it reached: either the difference is then
+certified nonzero, or sympy bounds it. A bound alone is not enough either (sympy's
+``log(1 + 10**-300)`` evaluates to an exact-looking 0 at 50 digits, and no precision this
+tier can afford separates ``2**(2**33) + 1`` from ``2**(2**33)``), so a difference counts
+as zero only at a precision beyond the `resolution` of the claim's own numbers: the digits
+its exact constants have, the orders of magnitude its sums span, and how small the
+arguments of its functions are. A claim that needs more digits than `MAX_DIGITS` is
+unresolved, never accepted.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,13 +34,35 @@ from sympy import S
 
 from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 
-__all__ = ["BUDGET", "MARGIN", "UNSTABLE", "Ladder", "SkipPointError", "Status", "imaginary"]
+__all__ = [
+    "BUDGET",
+    "GUARD",
+    "MARGIN",
+    "MAX_DIGITS",
+    "UNRESOLVED",
+    "UNSTABLE",
+    "Ladder",
+    "SkipPointError",
+    "Status",
+    "imaginary",
+    "resolution",
+]
 
 #: Decimal digits given up to rounding: at d digits, "zero" means below 10**-(d - MARGIN), relative.
 MARGIN = 10
+#: Digits of agreement beyond the claim's `resolution` before a difference may count as zero.
+GUARD = 10
+#: The highest working precision a point climbs to when its claim's numbers need it. Costs stay
+#: in milliseconds for ordinary expressions; ``exp(10**-300) == 1`` needs 400 digits to refute.
+MAX_DIGITS = 1600
 _STABLE = mpmath.mpf("1e-6")  # two precisions must agree this well for a difference to be real
+_LOG10_2 = math.log10(2)
 BUDGET = "time budget"
 UNSTABLE = "unstable value"
+UNRESOLVED = "beyond working precision"
+# Nodes whose value is not a plain function of their arguments' values (bound variables,
+# quadrature): `resolution` counts their exact constants but does not evaluate inside them.
+_OPAQUE = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit)
 
 
 class SkipPointError(Exception):
@@ -38,18 +75,26 @@ class SkipPointError(Exception):
 
 @dataclass(frozen=True)
 class Status:
-    """A settled difference in one cell: ``kind`` is "zero", "nonzero" or "unstable"."""
+    """A settled difference in one cell: ``kind`` is "zero", "nonzero", "unstable" or "unresolved".
+
+    ``value`` is the certified difference for "nonzero"; ``needed`` is the precision (decimal
+    digits) a "zero" would have needed, for "unresolved".
+    """
 
     kind: str
     value: mpmath.mpc | None = None
     level: int = 0  # index into the precision ladder where it settled
+    needed: int = 0
 
 
 class Ladder:
     """Both sides at one point, evaluated lazily at increasing precision.
 
     Each value carries sympy's own error bound (the accuracy ``evalf`` reports), so a
-    difference is called nonzero only when it stands clear of the error of both sides.
+    difference is called nonzero only when it stands clear of the error of both sides, or
+    when ``lhs - rhs`` evaluated as one expression is certified nonzero at two precisions.
+    ``ladder`` is extended by doublings up to ``max_digits``; the higher rungs are only
+    evaluated for a point whose claim has numbers that need them (see `resolution`).
     """
 
     def __init__(
@@ -59,21 +104,35 @@ class Ladder:
         values: dict[sympy.Symbol, sympy.Rational],
         ladder: Sequence[int],
         deadline: float = float("inf"),
+        *,
+        max_digits: int = MAX_DIGITS,
     ) -> None:
-        self.ladder = ladder
+        self.ladder = list(ladder)
+        while 2 * self.ladder[-1] <= max_digits:
+            self.ladder.append(2 * self.ladder[-1])
         self.deadline = deadline
         self.exprs_l = [_substitute(c, values) for c in cells_l]
         self.exprs_r = [_substitute(c, values) for c in cells_r]
         self.cache: dict[int, tuple[list, list]] = {}
+        self._quad: dict[int, tuple[list, list]] = {}
+        self._diffs: dict[tuple[int, int], tuple[mpmath.mpc, mpmath.mpf, mpmath.mpf, bool]] = {}
+        self._needed: dict[int, int] = {}
+        self._closer: set[int] = set()  # cells whose difference is evaluated directly when the sides cannot tell
+
+    def digits(self, level: int) -> int:
+        return self.ladder[level]
 
     def _level(self, level: int) -> tuple[list, list]:
         if level not in self.cache:
             if level > 0 and time.perf_counter() > self.deadline:
                 raise SkipPointError(BUDGET)
             digits = self.ladder[level]
+            quad_l = [_quadrature(e, digits) for e in self.exprs_l]
+            quad_r = [_quadrature(e, digits) for e in self.exprs_r]
+            self._quad[level] = (quad_l, quad_r)
             self.cache[level] = (
-                [_evaluate(_quadrature(e, digits), digits) for e in self.exprs_l],
-                [_evaluate(_quadrature(e, digits), digits) for e in self.exprs_r],
+                [_evaluate(e, digits) for e in quad_l],
+                [_evaluate(e, digits) for e in quad_r],
             )
         return self.cache[level]
 
@@ -82,46 +141,125 @@ class Ladder:
         lhs, rhs = self._level(level)
         return tuple(v for v, _ in lhs), tuple(v for v, _ in rhs)
 
-    def _diff(self, i: int, level: int) -> tuple[mpmath.mpc, mpmath.mpf, mpmath.mpf]:
-        """lhs - rhs in cell ``i``, its error bound, and the size of the sides."""
+    def difference(self, i: int, level: int) -> mpmath.mpc:
+        """The best value of lhs - rhs in cell ``i`` at a rung (the direct one when it was needed)."""
+        return self._diff(i, level)[0]
+
+    def _diff(self, i: int, level: int) -> tuple[mpmath.mpc, mpmath.mpf, mpmath.mpf, bool]:
+        """lhs - rhs in cell ``i``, its error bound, the size of the sides, and whether it is
+        certified nonzero by the direct evaluation of ``lhs - rhs``."""
+        key = (i, level)
+        if key in self._diffs:
+            return self._diffs[key]
         lhs, rhs = self._level(level)
         (a, err_a), (b, err_b) = lhs[i], rhs[i]
-        with mpmath.workdps(self.ladder[level] + 20):
-            d = a - b
-            return d, err_a + err_b, max(abs(a), abs(b))
+        digits = self.ladder[level]
+        with mpmath.workdps(digits + 20):
+            d, err, scale = a - b, err_a + err_b, max(abs(a), abs(b))
+            certified = False
+            if i in self._closer and abs(d) <= 4 * err + self._tolerance(level, scale):
+                # The sides, rounded separately, cannot tell a zero from a difference below their
+                # precision: evaluate lhs - rhs as one expression, so sympy works through the
+                # cancellation (raising its precision) and bounds or certifies what is left.
+                direct = self._direct(i, level)
+                if direct is not None and direct[1] < err:
+                    d, err = direct
+                    certified = abs(d) > 4 * err
+            # Exact sides (integers) differ exactly.
+            certified = certified or (err == 0 and d != 0)
+        self._diffs[key] = (d, err, scale, certified)
+        return self._diffs[key]
+
+    def _direct(self, i: int, level: int) -> tuple[mpmath.mpc, mpmath.mpf] | None:
+        quad_l, quad_r = self._quad[level]
+        diff = sympy.Add(quad_l[i], -quad_r[i])
+        if diff.has(sympy.Float):
+            # A quadrature result is accurate to its own error bound only, but evalf takes a Float
+            # as exact: cancellation against it would "certify" the quadrature error.
+            return None
+        try:
+            # Little room beyond the rung: sympy's first pass meets the cancellation and its
+            # second already works at about three times the precision (an exact zero comes out
+            # bounded near 10**(-3 * digits)); more room costs a further, bigger pass.
+            return _evaluate(diff, self.ladder[level], room=20)
+        except SkipPointError:
+            return None  # the sides' own values and bounds still stand
 
     def _tolerance(self, level: int, scale: mpmath.mpf) -> mpmath.mpf:
         return mpmath.mpf(10) ** (-(self.ladder[level] - MARGIN)) * scale
 
     def _small(self, i: int, level: int) -> bool:
-        d, err, scale = self._diff(i, level)
+        d, err, scale, certified = self._diff(i, level)
         with mpmath.workdps(self.ladder[level] + 20):
-            return abs(d) + err <= self._tolerance(level, scale)
+            return not certified and abs(d) + err <= self._tolerance(level, scale)
 
     def _clear(self, i: int, level: int) -> bool:
-        """The difference stands clear of both the error bound and the rounding noise."""
-        d, err, scale = self._diff(i, level)
+        """The difference stands clear of the error bound, and of the rounding noise unless the
+        direct evaluation of lhs - rhs certified it."""
+        d, err, scale, certified = self._diff(i, level)
         with mpmath.workdps(self.ladder[level] + 20):
-            return abs(d) > 4 * err + self._tolerance(level, scale)
+            return certified or abs(d) > 4 * err + self._tolerance(level, scale)
+
+    def needed(self, i: int) -> int:
+        """Digits of working precision at which a vanishing difference in cell ``i`` counts as zero."""
+        if i not in self._needed:
+            diff = sympy.Add(self.exprs_l[i], -self.exprs_r[i])
+            self._needed[i] = resolution(diff, self.deadline) + MARGIN + GUARD
+        return self._needed[i]
 
     def settle(self, i: int, need: int) -> Status:
-        """Whether cell ``i``'s difference is zero, nonzero (confirmed) or unstable."""
+        """Whether cell ``i``'s difference is zero, nonzero (confirmed), unstable or unresolved.
+
+        Zero takes ``need`` consecutive rungs where the difference is below the rounding noise
+        (or a difference that keeps shrinking as the precision grows), the last one confirmed
+        by the direct evaluation of lhs - rhs, at a precision beyond the claim's `resolution`;
+        the ladder is climbed further when it is not.
+        """
         top = min(len(self.ladder), need + 1)
-        for k in range(1, top):
-            if k + 1 >= need and all(self._small(i, j) for j in range(k - need + 1, k + 1)):
-                return Status("zero", level=k)
-            d_prev, err_prev, _ = self._diff(i, k - 1)
-            d_now, err_now, _ = self._diff(i, k)
+        k = 1
+        while k < top:
+            d_prev, d_now = self._diff(i, k - 1)[0], self._diff(i, k)[0]
+            # A confirmed difference wins, however small: it was seen at two precisions.
             if self._clear(i, k - 1) and self._clear(i, k) and _stable(d_prev, d_now):
                 return Status("nonzero", d_now, k)
-            if k >= 2:
-                d_first, err_first, _ = self._diff(i, k - 2)
-                bounds = (abs(d_first) + err_first, abs(d_prev) + err_prev, abs(d_now) + err_now)
-                if _shrinking(*bounds, self.ladder[0]):
-                    # Noise around an exact zero that sympy cannot see: it falls with every
-                    # doubling of the precision, while a true difference would converge.
+            if self._vanishing(i, k, need):
+                self._look_closer(i, k)
+            if self._vanishing(i, k, need):
+                needed = self.needed(i)
+                if self.ladder[k] >= needed:
                     return Status("zero", level=k)
+                reach = next((j for j, digits in enumerate(self.ladder) if digits >= needed), None)
+                if reach is None:
+                    return Status("unresolved", level=k, needed=needed)
+                # Climb to the rung that resolves the claim's numbers, and one more to confirm
+                # a difference that shows up there.
+                top = max(top, min(len(self.ladder), reach + 2))
+            elif self._diff(i, k)[3]:
+                # The direct evaluation found a difference below the sides' precision: confirm
+                # it one rung up.
+                top = max(top, min(len(self.ladder), k + 2))
+            k += 1
         return Status("unstable", level=top - 1)
+
+    def _look_closer(self, i: int, k: int) -> None:
+        """From rung ``k`` on, evaluate cell ``i``'s lhs - rhs as one expression where the sides cannot tell.
+
+        Done only once a difference looks like zero, so identities pay for one direct
+        evaluation and counterexamples for none.
+        """
+        if i not in self._closer:
+            self._closer.add(i)
+            self._diffs.pop((i, k), None)
+
+    def _vanishing(self, i: int, k: int, need: int) -> bool:
+        if k + 1 >= need and all(self._small(i, j) for j in range(k - need + 1, k + 1)):
+            return True
+        if k < 2 or any(self._diff(i, j)[3] for j in (k - 2, k - 1, k)):
+            return False
+        bounds = [abs(d) + err for d, err, _, _ in (self._diff(i, j) for j in (k - 2, k - 1, k))]
+        # Noise around an exact zero that sympy cannot see: it falls with every doubling of
+        # the precision, while a true difference would converge.
+        return _shrinking(*bounds, self.ladder[0])
 
 
 def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -> sympy.Basic:
@@ -145,12 +283,16 @@ def _quadrature(expr: sympy.Basic, digits: int) -> sympy.Basic:
         raise SkipPointError(str(exc)) from exc
 
 
-def _evaluate(expr: sympy.Basic, digits: int) -> tuple[mpmath.mpc, mpmath.mpf]:
-    """``expr``'s value at ``digits`` digits and an absolute error bound from sympy's accuracy."""
+def _evaluate(expr: sympy.Basic, digits: int, room: int | None = None) -> tuple[mpmath.mpc, mpmath.mpf]:
+    """``expr``'s value at ``digits`` digits and an absolute error bound from sympy's accuracy.
+
+    ``room`` is how many digits beyond ``digits`` evalf may raise its working precision to.
+    """
     try:
-        # Quadrature is slow to push past its accuracy: give it less room (a low accuracy
-        # is reported, not hidden, and the point is then skipped rather than trusted).
-        room = 20 if expr.has(sympy.Integral) else digits + 20
+        if room is None:
+            # Quadrature is slow to push past its accuracy: give it less room (a low accuracy
+            # is reported, not hidden, and the point is then skipped rather than trusted).
+            room = 20 if expr.has(sympy.Integral) else digits + 20
         value = expr.evalf(digits, maxn=digits + room)
     except (RecursionError, MemoryError):
         raise
@@ -182,6 +324,78 @@ def _stable(a: mpmath.mpc, b: mpmath.mpc) -> bool:
 def _shrinking(a: mpmath.mpc, b: mpmath.mpc, c: mpmath.mpc, base: int) -> bool:
     drop = mpmath.mpf(10) ** (-(base // 4))
     return abs(b) <= drop * abs(a) and abs(c) <= drop * abs(b)
+
+
+def resolution(expr: sympy.Basic, deadline: float = float("inf")) -> int:
+    """Decimal digits of relative precision the numbers in ``expr`` (a number) carry.
+
+    A difference below this relative size may come from the claim's own constants, so no
+    agreement at fewer digits can say it is zero. It is the largest of: the digits of each exact
+    rational (``10**-300``: 301), the orders of magnitude between the largest and the smallest
+    term of each sum (``2**(2**33) + 1``: 2.6e9), and the orders of magnitude below 1 of each
+    function argument or exponent (``exp(exp(-1000))`` = 1 + 1e-434: 434), since f(t) for a
+    tiny t is f(0) plus a term that small. Magnitudes are taken at 15 digits; integrals, sums,
+    products and limits are not looked inside, terms sympy cannot size are left out. For an
+    ordinary claim at an ordinary point it is a few digits, far below the working precision.
+    An exact rational difference is computed exactly: it needs no digits.
+    """
+    if isinstance(expr, sympy.Rational):
+        return 0
+    digits = 0.0
+    for r in expr.atoms(sympy.Rational):
+        digits = max(digits, max(abs(int(r.p)), int(r.q)).bit_length() * _LOG10_2)
+    sizes: dict[sympy.Basic, float | None] = {}
+    seen: set[sympy.Basic] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node in seen or node.is_Atom or isinstance(node, _OPAQUE):
+            continue
+        seen.add(node)
+        if time.perf_counter() > deadline:
+            raise SkipPointError(BUDGET)
+        if isinstance(node, sympy.Add):
+            known = [s for s in (_size(a, sizes) for a in node.args) if s is not None]
+            if len(known) > 1:
+                digits = max(digits, max(known) - min(known))
+        elif isinstance(node, (sympy.Function, sympy.Pow)):
+            for arg in node.args[1:] if isinstance(node, sympy.Pow) else node.args:
+                size = _size(arg, sizes)
+                if size is not None and size < 0:
+                    digits = max(digits, -size)
+        stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
+    return math.ceil(digits)
+
+
+def _size(node: sympy.Basic, sizes: dict[sympy.Basic, float | None]) -> float | None:
+    """log10 |node| from a 15-digit evaluation; None when sympy cannot vouch for any digit."""
+    if node not in sizes:
+        sizes[node] = _measure(node)
+    return sizes[node]
+
+
+def _measure(node: sympy.Basic) -> float | None:
+    if not isinstance(node, sympy.Expr) or node.has(*_OPAQUE) or node.free_symbols:
+        return None
+    if isinstance(node, sympy.Rational):
+        if node == 0:
+            return None
+        return (abs(int(node.p)).bit_length() - int(node.q).bit_length()) * _LOG10_2
+    try:
+        value = node.evalf(15, maxn=45)
+        parts = value.as_real_imag()
+    except (RecursionError, MemoryError):
+        raise
+    except Exception:  # a term sympy cannot size is left out of the measure
+        return None
+    mags = []
+    for part in parts:
+        if isinstance(part, sympy.Rational) and part != 0:
+            mags.append(_measure(part))
+        elif isinstance(part, sympy.Float) and part._prec > 4 and part._mpf_[1]:
+            _sign, _man, exp, bits = part._mpf_
+            mags.append((exp + bits) * _LOG10_2)
+    return max(mags) if mags else None
 
 
 def imaginary(value: mpmath.mpc, digits: int) -> bool:

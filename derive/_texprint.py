@@ -60,7 +60,8 @@ def source_to_latex(text: str) -> str | None:
 def _name(name: str) -> str:
     if name.startswith("_"):
         raise _UnsupportedError(name)
-    special = {"pi": r"\pi", "oo": r"\infty", "I": "i", "lam": r"\lambda"}
+    # eps is how claim files spell the noise ε of the reparameterisation trick.
+    special = {"pi": r"\pi", "oo": r"\infty", "I": "i", "lam": r"\lambda", "eps": r"\varepsilon"}
     if name in special:
         return special[name]
     trailing = re.fullmatch(r"([A-Za-z]+)(\d+)", name)

@@ -33,17 +33,22 @@ class CheckResult(Result):
         return cls(result.claim, result.verdict, result.method, result.seconds, result.outcomes)
 
     def _repr_markdown_(self) -> str:
+        from derive._formats import _md_cell, _md_code
         from derive._html import claim_tex
 
         # Claim text is untrusted and notebooks render HTML inside Markdown: escape it.
         claim = self.claim
-        text = html.escape(claim.text).replace("`", "'")
-        lines = [f"**{self.verdict.value}** ({self.method.value}, {self.seconds:.2f} s): `{text}`"]
+        text = _md_code(claim.text)
+        lines = [f"**{self.verdict.value}** ({self.method.value}, {self.seconds:.2f} s): {text}"]
         lines.append(f"\n$${html.escape(claim_tex(self))}$$")
         if not self.ok:
             lines.append(f"\n*expected {claim.expect.value}*")
-        if self.detail:
-            lines.append(f"\n{html.escape(self.detail)}")
+        cex = self.evidence.counterexample if self.evidence is not None else None
+        if cex is not None:
+            # Label it: the counterexample is what a reader of a refuted step looks for first.
+            lines.append(f"\ncounterexample {_md_cell(cex.describe())}, confirmed at {cex.digits} digits")
+        elif self.detail:
+            lines.append(f"\n{_md_cell(self.detail)}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -193,7 +194,13 @@ def _add_run_options(parser: argparse.ArgumentParser, *, jobs: bool = True) -> N
         metavar="MB",
         help=f"memory cap per worker process in MB, beyond what it inherits (default {_DEFAULTS.memory_mb})",
     )
-    parser.add_argument("--seed", type=_int, default=_DEFAULTS.seed, metavar="N", help="random seed (default 0)")
+    parser.add_argument(
+        "--seed",
+        type=_int,
+        default=_DEFAULTS.seed,
+        metavar="N",
+        help=f"seed of the random test points and Monte Carlo samples (default {_DEFAULTS.seed})",
+    )
     if jobs:
         parser.add_argument(
             "--jobs",
@@ -201,60 +208,154 @@ def _add_run_options(parser: argparse.ArgumentParser, *, jobs: bool = True) -> N
             type=_positive_int,
             default=os.cpu_count() or 1,
             metavar="N",
-            help="worker processes (default: the number of cores)",
+            help=f"worker processes; the output order does not depend on it (default: cores, {os.cpu_count() or 1})",
         )
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the result cache (see: derive cache)"
+    )
 
 
 def _add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", "-f", choices=formats, default="table", help="output format (default table)")
     parser.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary and the claims that fail")
-    parser.add_argument("--verbose", "-v", action="store_true", help="show every tier's evidence and run statistics")
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="table: print only the rows that fail and a summary line; no progress bar",
+    )
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="table: every tier's evidence under each row; cache hits and misses on stderr",
+    )
+
+
+_ENVIRONMENT = """\
+environment:
+  NO_COLOR         set (to anything) for no colour; output that is not a terminal has none anyway
+  COLUMNS          table width when stdout is not a terminal (default 160)
+  DERIVE_CACHE_DIR folder of the result cache (default: the user cache folder; see: derive cache)
+  DERIVE_DEBUG     set to show the traceback of an internal error (exit status 3)"""
+
+_EXIT_STATUS = """\
+exit status:
+  0 every outcome as expected; 1 some claim not (undecided and error count as not);
+  2 usage error or unreadable input; 3 internal error (a bug in derive);
+  130 interrupted by Ctrl-C (what finished is still reported)"""
+
+_LATEX_EXIT_STATUS = """\
+exit status:
+  0 no step refuted; 1 some step refuted; 2 usage error or unreadable input;
+  3 internal error (a bug in derive); 130 interrupted by Ctrl-C (what finished is still reported)"""
+
+
+def _epilog(*parts: str) -> str:
+    return "\n\n".join(parts)
+
+
+def _para(text: str) -> str:
+    # The raw formatter keeps the epilogs' layout, so descriptions are wrapped here.
+    return textwrap.fill(text, width=88)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``derive`` command."""
+    raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="derive",
-        description="Check the steps of machine-learning derivations: proved, verified, consistent, refuted, "
-        "undecided or error, with evidence.",
-        epilog="Exit status: 0 all as expected, 1 some claim/step not, 2 usage error or unreadable input, "
-        "3 internal error, 130 interrupted.",
+        description=_para(
+            "Check the steps of machine-learning derivations: proved, verified, consistent, refuted, "
+            "undecided or error, with evidence. 'derive COMMAND --help' lists a command's options."
+        ),
+        epilog=_epilog(_EXIT_STATUS + "\n  (derive latex: 1 when some step is refuted)", _ENVIRONMENT),
+        formatter_class=raw,
     )
     parser.add_argument("--version", action="version", version=f"derive {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", help="check claim files (YAML, and Python modules unless --no-python)")
+    check = sub.add_parser(
+        "check",
+        help="check claim files (YAML, and Python modules unless --no-python)",
+        description=_para(
+            "Check every claim in the claim files (YAML; Python modules unless --no-python), each in a "
+            "worker process under a time and memory budget."
+        ),
+        epilog=_epilog(_EXIT_STATUS, _ENVIRONMENT),
+        formatter_class=raw,
+    )
     check.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders (default: claims/)")
     _add_output_options(check, ("table", "json", "junit", "markdown"))
     _add_run_options(check)
-    check.add_argument("-k", dest="keyword", metavar="EXPR", help="select claims by id/tag: 'gan and not sigmoid'")
+    check.add_argument(
+        "-k",
+        dest="keyword",
+        metavar="EXPR",
+        help="select claims whose id or a tag contains each word (case-insensitive), "
+        "with and/or/not/parentheses: 'gan and not sigmoid'",
+    )
     check.add_argument("--show-evidence", action="store_true", help="show every tier's evidence in the table")
     check.add_argument("--no-python", action="store_true", help="refuse Python claim modules (*.py), read YAML only")
 
-    latex = sub.add_parser("latex", help="check every display-math step of LaTeX/Markdown homework")
+    latex = sub.add_parser(
+        "latex",
+        help="check every display-math step of LaTeX/Markdown homework",
+        description=_para(
+            "Check every step of every display-math block ($$...$$, \\[...\\], equation, align, ...) "
+            "of LaTeX or Markdown files."
+        ),
+        epilog=_epilog(_LATEX_EXIT_STATUS, _ENVIRONMENT),
+        formatter_class=raw,
+    )
     latex.add_argument("files", nargs="+", metavar="FILE", help=".md, .txt or .tex files")
     latex.add_argument("--symbols", metavar="F", help="YAML file with a derive: {symbols: {...}} mapping")
     latex.add_argument("--inline", action="store_true", help="also check inline $...$ math")
     _add_output_options(latex, ("table", "json", "junit", "markdown"))
     _add_run_options(latex)
 
-    plot = sub.add_parser("plot", help="plot a claim's evidence (needs matplotlib: pip install derive[plot])")
-    plot.add_argument("claim_id", metavar="CLAIM_ID")
+    plot = sub.add_parser(
+        "plot",
+        help="plot a claim's evidence (needs matplotlib: pip install derive[plot])",
+        description=_para(
+            "Check one claim and plot its evidence: for a refuted numeric claim both sides over a range "
+            "of the counterexample's variable; for a Monte Carlo claim the running estimate with its confidence band; "
+            "for the GDA-on-xy claims the iterate trajectory; otherwise both sides along one variable."
+        ),
+        epilog=_epilog(
+            "exit status:\n  0 plot written, 2 usage error (unknown id, no matplotlib) or unwritable file", _ENVIRONMENT
+        ),
+        formatter_class=raw,
+    )
+    plot.add_argument("claim_id", metavar="CLAIM_ID", help="id of the claim to plot, as in the table")
     plot.add_argument(
         "path", nargs="?", default="claims", metavar="PATH", help="claim files or folder (default claims/)"
     )
     plot.add_argument("-o", "--output", required=True, metavar="FILE", help="PNG or SVG file to write")
     _add_run_options(plot, jobs=False)
 
-    index = sub.add_parser("index", help="generate the claim library index (claims/README.md)")
+    index = sub.add_parser(
+        "index",
+        help="generate the claim library index (claims/README.md)",
+        description=_para("Check every claim and write a Markdown index (claim, source, verdict, method)."),
+        epilog=_epilog(
+            "exit status:\n  0 written (or up to date with --check), 1 stale with --check, 2 unreadable input",
+            _ENVIRONMENT,
+        ),
+        formatter_class=raw,
+    )
     index.add_argument("path", nargs="?", default="claims", metavar="PATH", help="claim folder (default claims/)")
     index.add_argument("-o", "--output", default=None, metavar="FILE", help="file to write (default PATH/README.md)")
     index.add_argument("--check", action="store_true", help="exit 1 if the file on disk is not up to date")
     _add_run_options(index)
 
-    cache = sub.add_parser("cache", help="show or clear the result cache")
+    cache = sub.add_parser(
+        "cache",
+        help="show or clear the result cache",
+        description=_para(
+            "Print the folder of the result cache (DERIVE_CACHE_DIR, else the user cache folder), or clear it."
+        ),
+    )
     cache.add_argument("--clear", action="store_true", help="remove every cached result")
     return parser
 
@@ -376,11 +477,7 @@ def _emit(
             bad = [i for i, r in enumerate(results) if (not _step_ok(r) if steps is not None else not r.ok)]
             failing = [results[i] for i in bad]
             kept = [steps[i] for i in bad] if steps is not None else None
-            if failing:
-                report.print_table(failing, console, verbose=args.verbose, steps=kept)
-            counts = report.summary(results)
-            tally = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts[v.value]) or "nothing"
-            console.print(f"all {counts['total']} {'claims' if steps is None else 'steps'}: {tally}")
+            report.print_table(failing, console, verbose=args.verbose, steps=kept, summary_of=results)
         else:
             verbose = args.verbose or getattr(args, "show_evidence", False)
             report.print_table(results, console, verbose=verbose, steps=steps)
@@ -662,7 +759,11 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``derive`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Name the command's own usage, not the top-level one, for `derive check --bogus`.
+        commands = next(a for a in parser._actions if a.dest == "command").choices
+        commands.get(args.command, parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -281,4 +281,3 @@ DISTRIBUTIONS: dict[str, type[Distribution]] = {
     cls.__name__: cls
     for cls in (Normal, MultivariateNormal, Uniform, Exponential, Bernoulli, Categorical, Gumbel, Beta, Gamma)
 }
-

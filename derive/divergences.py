@@ -385,7 +385,8 @@ def _w1_comonotone(p: Distribution, q: Distribution) -> sympy.Expr | None:
             return sympy.Abs(mu)
         if not s.is_positive:
             return None
-        return s * sympy.sqrt(2 / sympy.pi) * sympy.exp(-(mu**2) / (2 * s**2)) + mu * sympy.erf(mu / (s * sympy.sqrt(2)))
+        folded = s * sympy.sqrt(2 / sympy.pi) * sympy.exp(-(mu**2) / (2 * s**2))
+        return folded + mu * sympy.erf(mu / (s * sympy.sqrt(2)))
     if isinstance(p, Exponential) and isinstance(q, Exponential):
         return sympy.Abs(p.mean() - q.mean())
     if isinstance(p, Gamma) and isinstance(q, Gamma) and sympy.cancel(p.args[0] - q.args[0]) == 0:

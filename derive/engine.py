@@ -57,7 +57,7 @@ def decide(problem: Problem, settings: Settings, tiers: Sequence[tuple[Method, T
             # Huge or deeply nested input: an honest "could not decide", not a crash.
             why = type(exc).__name__
             outcome = Outcome(Verdict.UNDECIDED, Evidence(method, f"{method.value} tier gave up: {why}", reason=why))
-        except Exception as exc:  # noqa: BLE001 - sympy raises many kinds; each means "this tier cannot decide"
+        except Exception as exc:
             # sympy signals "I cannot do this" with NotImplementedError, TypeError, ValueError,
             # PolynomialError, ... from deep inside; none of them says the claim is wrong, so the
             # walk goes on to the next tier with the reason recorded.
@@ -82,7 +82,9 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
         ev = Evidence(Method.PARSE, exc.message if hasattr(exc, "message") else str(exc), reason="input")
         return Result(claim, Verdict.ERROR, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.ERROR, ev),))
     except (RecursionError, MemoryError) as exc:
-        ev = Evidence(Method.PARSE, f"expression too deeply nested or too large to read ({type(exc).__name__})", reason="input")
+        ev = Evidence(
+            Method.PARSE, f"expression too deeply nested or too large to read ({type(exc).__name__})", reason="input"
+        )
         return Result(claim, Verdict.ERROR, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.ERROR, ev),))
     outcomes = decide(problem, settings)
     last = outcomes[-1]

@@ -103,7 +103,7 @@ class LatexError(DeriveError, ValueError):
         self.fragment = fragment
 
 
-class BudgetExceeded(DeriveError):
+class BudgetExceeded(DeriveError):  # noqa: N818 -- names the event, like StopIteration
     """A check ran out of its time or memory budget; ``resource`` is ``"timeout"`` or ``"memory"``."""
 
     def __init__(self, message: str, *, resource: str, limit: float | None = None) -> None:

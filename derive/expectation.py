@@ -37,7 +37,7 @@ from derive.distributions import (
 )
 from derive.functions import Expectation
 
-__all__ = ["evaluate_expectations", "has_expectation", "random_symbols"]
+__all__ = ["evaluate_expectations", "gaussian_integral", "has_expectation", "random_symbols"]
 
 #: Beyond these sizes exact evaluation is not worth its cost: the Monte Carlo tier goes next.
 _MAX_DEGREE = 12
@@ -180,6 +180,65 @@ def _gaussian_moment(index: tuple[int, ...], mean: tuple[sympy.Expr, ...], cov: 
         return total
 
     return moment(tuple(sorted(index)))
+
+
+def gaussian_integral(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
+    """∫_{-oo}^{oo} f dx exactly, for f a sum of polynomial(x) * exp(quadratic in x) terms.
+
+    Each exponent -a x² + b x + c must have a leading coefficient a that sympy proves
+    positive (otherwise the integral diverges, or its convergence is not established, and
+    None is returned). Then ∫ x^k exp(-a x² + b x + c) dx = √(π/a) e^{c + b²/4a} E[Y^k] with
+    Y ~ N(b/2a, 1/2a), whose moments are exact. This is how a Gaussian density times the
+    ratio of two Gaussian densities (importance weights) or times a log-density (KL) is
+    integrated without sympy's general integrator, which can take minutes on them.
+
+    >>> t = sympy.Symbol("t", real=True)
+    >>> gaussian_integral(t**2 * sympy.exp(-t**2 / 2), t)
+    sqrt(2)*sqrt(pi)
+    """
+    if sympy.count_ops(f) > _MAX_OPS_EXPAND:
+        return None
+    expanded = sympy.expand(f, deep=True, power_exp=True, mul=True, multinomial=True, log=False, power_base=False)
+    by_exponent: dict[sympy.Expr, sympy.Expr] = {}
+    for term in sympy.Add.make_args(expanded):
+        exponent, rest = S.Zero, S.One
+        for factor in sympy.Mul.make_args(term):
+            if isinstance(factor, sympy.exp) and factor.has(x):
+                exponent += factor.args[0]
+            elif factor.is_Pow and isinstance(factor.base, sympy.exp) and factor.exp.is_Integer and factor.has(x):
+                exponent += factor.base.args[0] * factor.exp
+            else:
+                rest *= factor
+        if not rest.is_polynomial(x):
+            return None
+        exponent = sympy.expand(exponent)
+        by_exponent[exponent] = by_exponent.get(exponent, S.Zero) + rest
+    total = S.Zero
+    for exponent, poly_part in by_exponent.items():
+        if not exponent.is_polynomial(x):
+            return None
+        try:
+            q = sympy.Poly(exponent, x)
+        except BasePolynomialError:
+            return None
+        if q.degree() != 2:
+            return None  # no Gaussian factor: the integral over the line diverges or is not this form
+        a = sympy.cancel(-q.coeff_monomial(x**2))
+        if a.is_positive is not True:
+            return None
+        b, c = q.coeff_monomial(x), q.coeff_monomial(1)
+        mean, var = b / (2 * a), 1 / (2 * a)
+        try:
+            p = sympy.Poly(poly_part, x)
+        except BasePolynomialError:
+            return None
+        if p.degree() > _MAX_DEGREE:
+            return None
+        moments = S.Zero
+        for (k,), coeff in p.terms():
+            moments += coeff * _gaussian_moment((0,) * k, (mean,), sympy.ImmutableMatrix([[var]]))
+        total += sympy.sqrt(sympy.pi / a) * sympy.exp(c + b**2 / (4 * a)) * moments
+    return total
 
 
 # ---------------------------------------------------------------------------------------
@@ -327,6 +386,9 @@ class _Evaluator:
                 tilted = self._gaussian_exp(group, g)
                 if tilted is not None:
                     return tilted
+                quadratic = self._gaussian_quadratic(group, g)
+                if quadratic is not None:
+                    return quadratic
             if self.integrate and len(group.symbols) == 1:
                 return self._integrate(g, group)
         return None
@@ -377,6 +439,17 @@ class _Evaluator:
         sub = _Evaluator([tilted], self.integrate)
         value = sub._polynomial(rest)
         return None if value is None else mgf * value
+
+    def _gaussian_quadratic(self, group: _Group, g: sympy.Expr) -> sympy.Expr | None:
+        """E[g] for g = polynomial * exp(quadratic) of one normal variable (e.g. a ratio of
+        Gaussian densities): the density joins the exponent and `gaussian_integral` decides
+        convergence from the sign of the combined x² coefficient."""
+        if not (isinstance(group.dist, Normal) and len(group.symbols) == 1) or not g.has(sympy.exp):
+            return None
+        (sym,) = group.symbols
+        m, v = group.dist.args
+        density = sympy.exp(-((sym - m) ** 2) / (2 * v)) / sympy.sqrt(2 * sympy.pi * v)
+        return gaussian_integral(g * density, sym)
 
     def _integrate(self, g: sympy.Expr, group: _Group) -> sympy.Expr | None:
         """∫ g p over the support, for a small integrand in one continuous variable."""

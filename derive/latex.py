@@ -970,7 +970,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     solved[premise] = solve_premise(steps[premise], drafts[premise].base)
                 found = solved[premise]
                 pre = steps[premise]
-                given = f"given {pre.lhs_tex} = {pre.rhs_tex} (line {pre.line})"
+                pre_op = {"==": "=", "~=": "≈"}.get(pre.relation.value, pre.relation.value)
+                given = f"given {pre.lhs_tex} {pre_op} {pre.rhs_tex} (line {pre.line})"
                 if isinstance(found, tuple):
                     name, roots = found
                     shown = [value_tex(r) for r in roots]

@@ -14,9 +14,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
-from derive.latex_notation import parse_latex
+from derive.latex_notation import identity_sizes, name_of, parse_latex, transposed_names
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
-from derive.symbols import SymbolTable
+from derive.symbols import SymbolTable, parse_kind
 
 if TYPE_CHECKING:
     from derive.latex import Step
@@ -130,8 +130,12 @@ def definition_result(step: Step) -> Result | None:
 
 
 def settle(step: Step, result: Result) -> Result:
-    """Read a step's result in its document: premises, conclusions and defined names.
+    """Read a step's result in its document: shapes, premises, conclusions and defined names.
 
+    - a step that transposes names none of which is declared as a vector or matrix was
+      read with scalars (`_scalar_reading`): whatever it gave there, it is ``undecided``;
+    - a step refuted at a point that sets the size k of an identity ``I_k`` that is not
+      declared is ``undecided``: derive cannot know which matrices are k x k;
     - a conclusion whose premise could not be solved, refuted on its own, is ``undecided``
       ("does not hold as an identity; may hold under the premise");
     - a premise (an arrow follows) refuted at a point with free symbols is a condition, an
@@ -143,12 +147,31 @@ def settle(step: Step, result: Result) -> Result:
     """
     if result.claim is not step.claim and result.claim != step.claim:
         return result
+    decided = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
+    shapes = _scalar_reading(step) if result.verdict in decided else None
+    if shapes is not None:
+        why = (
+            f"{shapes} is transposed but not declared as a vector or matrix, so derive read it as a scalar "
+            f"(where the step is {result.verdict.value}); declare its shape (front matter or --symbols) to check "
+            "the step as written"
+        )
+        note = Evidence(result.method, why, reason="context")
+        outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
+        return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
     ev = result.evidence
     if result.verdict is Verdict.REFUTED and ev is not None:
         point = ev.counterexample.values if ev.counterexample is not None else ()
         names = {name.split("[", 1)[0] for name, _ in point}
         why = None
-        if step.premise is not None and step.premise_solution is None:
+        declared = {name for name, _ in step.claim.symbols}
+        sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
+        if sizes:
+            which = ", ".join(sizes)
+            why = (
+                f"the counterexample sets {which}, the size of an identity matrix I_{sizes[0]}, but derive does not "
+                "know which matrices have that size (declare them, e.g. with --symbols, to check this step)"
+            )
+        elif step.premise is not None and step.premise_solution is None:
             why = "does not hold as an identity; may hold under the premise, which derive could not solve"
         elif step.condition and step.relation is Relation.EQ and point and not step.premise_solution:
             why = "a condition (equation to solve), not an identity"
@@ -169,3 +192,34 @@ def settle(step: Step, result: Result) -> Result:
         outcomes = (*result.outcomes[:-1], Outcome(last.verdict, replace(last.evidence, summary=summary)))
         return Result(result.claim, result.verdict, result.method, result.seconds, outcomes)
     return result
+
+
+def _scalar_reading(step: Step) -> str | None:
+    """The names a step transposes although none of them is declared as a vector or matrix.
+
+    Undeclared names are real scalars, where ``(x - \\mu)^T (x - \\mu)`` is ``(x - \\mu)^2``: a
+    verdict reached that way says nothing about the vectors the text means (the seed's trace
+    step holds for scalars and fails for vectors), so `settle` leaves such steps undecided.
+    A transpose of a declared matrix, of a name the document defined, or of a matrix written
+    out is read as written.
+    """
+    shaped: set[str] = set()
+    for name, kind in step.claim.symbols:
+        try:
+            if parse_kind(kind).is_matrix:
+                shaped.add(name)
+        except DeriveError:
+            continue
+    for used in step.uses:  # "W_1 := B (line 59)": a defined name keeps its definition's shape
+        if ":=" in used:
+            try:
+                shaped.add(name_of(used.split(":=", 1)[0]))
+            except DeriveError:
+                continue
+    # the claim's own text: the step with the definitions it is read under (W_2 := B^T)
+    sides = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
+    for side in sides:
+        for names in transposed_names(side) or []:
+            if names and not names & shaped:
+                return ", ".join(sorted(names))
+    return None

@@ -1,8 +1,8 @@
 """The machine-learning notation profile: one LaTeX fragment (a side of a step) -> sympy.
 
 derive reads LaTeX with its own small recursive-descent parser rather than a general
-LaTeX-to-sympy converter (see /tmp/readme/latex-parser-choice.md for the comparison with
-latex2sympy2 and latex2sympy2-extended): ML texts need ``\\log`` to be natural, ``\\sigma(a)``
+LaTeX-to-sympy converter (the README's "Why derive has its own LaTeX reader" compares it
+with latex2sympy2 and latex2sympy2-extended): ML texts need ``\\log`` to be natural, ``\\sigma(a)``
 to be the sigmoid, ``|\\Sigma|`` to be a determinant, ``E_{x\\sim\\mathcal{N}(\\mu,\\sigma^2)}[...]``
 to be an expectation with its random variable, and transposes of declared vectors to
 survive; and input is untrusted, so nothing here evaluates text.
@@ -13,6 +13,14 @@ Names: a command loses its backslash and subscripts join with ``_`` (``\\Sigma_1
 Unknown functions (``p(x)``, ``q_\\phi(z|x)``) become undefined sympy functions; expectations
 over a distribution derive cannot name (``\\mathbb{E}_p[...]``) become an opaque function
 ``E_p(...)``, which no tier can evaluate, so such steps end undecided rather than wrong.
+
+Divergences of densities derive cannot name are their definitions: ``D_{KL}(p\\|q)`` is
+∫ p(x) log(p(x)/q(x)) dx (over R^n for a declared vector x) and ``D_{JS}`` is ½KL(p‖m) +
+½KL(q‖m) with m = (p + q)/2; divergences of named distributions (``\\mathcal{N}(0, 1)``) stay
+KL/JS for the engine's closed forms. Literal zeros in a KL term follow information
+theory's conventions (``0 \\log\\frac{0}{q} = 0``, ``\\log 0 = -\\infty``, ``\\log\\frac{p}{0} = +\\infty``
+for a number p > 0); ``\\int p(x) (...)`` without ``dx`` integrates over the one variable its
+unknown functions share.
 
 Random variables found in ``E_{x\\sim D}[...]`` subscripts are declared in the table and
 reported through `random_variables(table)` (and the optional ``random`` mapping argument),
@@ -29,6 +37,7 @@ from typing import Any
 
 import sympy
 from sympy import S
+from sympy.core.function import AppliedUndef
 
 from derive.distributions import (
     Bernoulli,
@@ -51,12 +60,14 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_LENGTH",
     "definition_target",
+    "identity_sizes",
     "latex_of_name",
     "mentions",
     "name_of",
     "names_in",
     "parse_latex",
     "random_variables",
+    "transposed_names",
 ]
 
 #: Longest fragment read; longer input is rejected at once (a side is rarely over 2 000 chars).
@@ -588,19 +599,37 @@ class _Parser:
         return self.factor()
 
     def term(self) -> Any:
+        logged = self._at_log()
         value = self.factor()
         while True:
             t = self.peek()
             if (t.kind == "sym" and t.text == "*") or (t.kind == "cmd" and t.text in _MULTIPLY):
                 self.i += 1
-                value = self.ar.mul(value, self.unary_factor())
+                right_logged = self._at_log()
+                value = self._times(value, logged, self.unary_factor(), right_logged)
             elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
                 self.i += 1
                 value = self.ar.div(value, self.unary_factor())
+                right_logged = False
             elif self.starts_factor():
-                value = self.ar.mul(value, self.factor())
+                right_logged = self._at_log()
+                value = self._times(value, logged, self.factor(), right_logged)
             else:
                 return value
+            logged = right_logged
+
+    def _at_log(self) -> bool:
+        t = self.peek()
+        return t.text in ("log", "ln") and t.kind in ("cmd", "word")
+
+    def _times(self, left: Any, left_logged: bool, right: Any, right_logged: bool) -> Any:
+        """``0 \\log\\frac{0}{q}`` and ``0 \\log\\frac{0}{0}`` are 0 (the convention that makes a
+        KL term vanish where the first density does): a literal zero times a logarithm that is
+        infinite or undefined. Any other product is the ordinary one."""
+        undefined = (S.Infinity, S.NegativeInfinity, S.NaN, S.ComplexInfinity)
+        if (left == 0 and right_logged and right in undefined) or (right == 0 and left_logged and left in undefined):
+            return S.Zero
+        return self.ar.mul(left, right)
 
     def at_differential(self, k: int = 0) -> bool:
         if self.integral <= 0:
@@ -900,9 +929,34 @@ class _Parser:
         if self.at_sym("_"):
             self.i += 1
             base = self.sub(self.group_tokens()).parse_all()
+        start = self.i
         arg = self.operand()
-        value = self.ar.apply("log", sympy.log, arg)
+        value = self._log_of_zero_or_ratio(arg, self.toks[start : self.i])
+        if value is None:
+            value = self.ar.apply("log", sympy.log, arg)
         return value / sympy.log(base) if base is not None else value
+
+    def _log_of_zero_or_ratio(self, arg: Any, toks: list[_Tok]) -> Any | None:
+        """Information theory's conventions for the literal zeros of a KL term written out:
+        ``\\log 0 = -\\infty`` and ``\\log\\frac{p}{0} = +\\infty`` for a positive number p (the
+        limits as the density goes to 0 from above). sympy would give complex infinity for
+        both. ``\\log\\frac{0}{0}`` stays undefined; `_zero_times_log` makes ``0 \\log(...)`` zero."""
+        if _scalar(arg) == 0:
+            return S.NegativeInfinity
+        if not (isinstance(arg, sympy.Basic) and arg.has(S.ComplexInfinity)):
+            return None
+        while len(toks) >= 2 and toks[0].kind == "sym" and toks[0].text == "(" and toks[-1].text == ")":
+            toks = toks[1:-1]
+        if not toks or toks[0].kind != "cmd" or toks[0].text not in ("frac", "dfrac", "tfrac"):
+            return None
+        q = self.sub(toks[1:])
+        num, den = q.group_tokens(), q.group_tokens()
+        if q.peek().kind != "end":
+            return None
+        a, b = _scalar(self.sub(num).parse_all()), _scalar(self.sub(den).parse_all())
+        if b == 0 and getattr(a, "is_positive", False) and a.is_number:
+            return S.Infinity
+        return None
 
     def operand(self) -> Any:
         """What an operator without parentheses applies to: ``\\log 2\\pi`` is log(2 pi)."""
@@ -1098,8 +1152,11 @@ class _Parser:
                 raise self.fail(f"cannot differentiate with respect to {var}")
             plain.append((var, order))
         wrt = {v for v, _ in plain}
+        opaque_nodes = (KL, JS, Expectation)
         if isinstance(operand, sympy.Basic) and any(
-            not wrt <= node.free_symbols for node in operand.atoms(KL, JS, Expectation)
+            not wrt <= node.free_symbols
+            for node in operand.atoms(*opaque_nodes, sympy.Integral)
+            if isinstance(node, opaque_nodes) or node.has(AppliedUndef)
         ):
             # ∂/∂μ KL(p||q) with q depending on μ implicitly: derive cannot know, so it stays opaque
             label = "".join(f"{v}" + (f"^{o}" if o > 1 else "") for v, o in plain)
@@ -1163,18 +1220,37 @@ class _Parser:
             body = self.expr()
         finally:
             self.integral -= 1
-        if not self.at_differential_here():
-            raise self.fail("\\int without its differential (write dx after the integrand)")
-        var = self.differential()
         body = _scalar(body)
         if _is_matrix(body):
             raise self.fail("an integral of a matrix")
+        variables = self.differential() if self.at_differential_here() else self._implied_differential(body)
         if lo is None or hi is None:
-            # ML texts write \int p(x) dx for the integral over the whole real line
-            return sympy.Integral(body, (var, S.NegativeInfinity, S.Infinity))
+            # ML texts write \int p(x) dx for the integral over the whole real line (over R^n
+            # for a declared vector x: one integral per entry)
+            return sympy.Integral(body, *[(v, S.NegativeInfinity, S.Infinity) for v in variables])
+        if len(variables) != 1:
+            raise self.fail("bounds on an integral over a vector (write the region one coordinate at a time)")
         a = self.sub(lo).parse_all()
         b = self.sub(hi).parse_all()
+        var = variables[0]
+        if body in (S.Infinity, S.NegativeInfinity) and (b - a).is_positive:
+            # ∫_1^2 ∞ dx, from the KL convention p log(p/0) = ∞: infinite (sympy says nan)
+            return body
         return sympy.Integral(body, (var, a, b))
+
+    def _implied_differential(self, body: Any) -> list[sympy.Symbol]:
+        """The variable of ``\\int p(x) (...)`` written without ``dx``: the one argument that
+        every unknown function in the integrand is applied to (``p(x)``, ``q(x)``), else an error."""
+        calls = body.atoms(AppliedUndef) if isinstance(body, sympy.Basic) else set()
+        arguments = {app.args for app in calls}
+        if len(arguments) == 1:
+            (args,) = arguments
+            if args and all(isinstance(a, sympy.Symbol) for a in args) and len(set(args)) == len(args):
+                return list(args)
+        raise self.fail(
+            "\\int without its differential (write dx after the integrand; derive infers it only when every"
+            " unknown function in the integrand takes the same variable, as in \\int p(x) \\log p(x))"
+        )
 
     def at_differential_here(self) -> bool:
         self.integral += 1
@@ -1183,15 +1259,18 @@ class _Parser:
         finally:
             self.integral -= 1
 
-    def differential(self) -> sympy.Symbol:
+    def differential(self) -> list[sympy.Symbol]:
+        """The variables of ``dx``: one symbol, or the entries of a declared vector x."""
         t = self.next()
         if t.kind == "cmd":  # \mathrm{d}
             self.group_tokens()
         t = self.next()
         var = self.command(t.text) if t.kind == "cmd" else self.named(t.text, "")
+        if isinstance(var, sympy.MatrixBase) and 1 in var.shape and all(isinstance(e, sympy.Symbol) for e in var):
+            return list(var)
         if not isinstance(var, sympy.Symbol):
             raise self.fail(f"cannot integrate with respect to {var}")
-        return var
+        return [var]
 
     def limit(self) -> Any:
         if not self.at_sym("_"):
@@ -1370,7 +1449,54 @@ class _Parser:
             self.bars -= 1
             self.dist_context = saved
         self.expect_sym(")")
-        return op(_scalar(first), _scalar(second))
+        first, second = _scalar(first), _scalar(second)
+        if isinstance(first, Distribution) or isinstance(second, Distribution):
+            return op(first, second)
+        return self._density_divergence(op, first, second)
+
+    def _density_divergence(self, op: type[sympy.Function], first: Any, second: Any) -> Any:
+        """KL and JS of densities derive does not know (``D_{KL}(p||q)``, ``JS(p_{data}||p_g)``,
+        ``KL(p || \\frac{p(x) + q(x)}{2})``) by their definitions: ∫ p log(p/q) dx, and
+        ½KL(p||m) + ½KL(q||m) with m = (p + q)/2. A bare name is the density applied to the
+        variable the other argument uses (x when neither names one; a declared vector x
+        gives an integral over R^n). Anything else (a conditional q(z|x), a declared
+        parameter, two different variables) stays an opaque divergence."""
+        if _is_matrix(first) or _is_matrix(second):
+            raise self.fail(f"{op.__name__} of a matrix")
+        parts = [e for e in (first, second) if isinstance(e, sympy.Basic)]
+        if len(parts) != 2:
+            return op(first, second)
+        arguments = {app.args for e in parts for app in e.atoms(AppliedUndef)}
+        if len(arguments) > 1:
+            return op(first, second)
+        if arguments:
+            (variables,) = arguments
+            if not all(isinstance(v, sympy.Symbol) for v in variables) or len(set(variables)) != len(variables):
+                return op(first, second)
+            variables = tuple(variables)
+        else:
+            x = self.symbol("x")
+            if isinstance(x, sympy.MatrixBase) and 1 in x.shape and all(isinstance(e, sympy.Symbol) for e in x):
+                variables = tuple(x)
+            elif isinstance(x, sympy.Symbol):
+                variables = (x,)
+            else:
+                return op(first, second)
+        names = (first.free_symbols | second.free_symbols) - set(variables)
+        if any(self.declared(n.name) or not isinstance(n, sympy.Symbol) for n in names):
+            return op(first, second)  # a declared parameter: not a density derive can name
+        lift = {n: sympy.Function(n.name)(*variables) for n in names}
+        p, q = first.xreplace(lift), second.xreplace(lift)
+        if op is JS:
+            m = (p + q) / 2
+            return (self._kl_integral(p, m, variables) + self._kl_integral(q, m, variables)) / 2
+        if op is KL:
+            return self._kl_integral(p, q, variables)
+        return op(first, second)
+
+    @staticmethod
+    def _kl_integral(p: Any, q: Any, variables: tuple[Any, ...]) -> Any:
+        return sympy.Integral(p * sympy.log(p / q), *[(v, S.NegativeInfinity, S.Infinity) for v in variables])
 
     # -- environments ---------------------------------------------------------------------
     def environment(self) -> Any:
@@ -1660,3 +1786,92 @@ def mentions(tex: str, name: str) -> bool:
     """Whether ``tex`` may use ``name`` (True when unsure: a subscript it cannot read)."""
     found = names_in(tex)
     return found is None or name in found[0] or name.split("_", 1)[0] in found[1]
+
+
+def _is_transpose_mark(toks: list[_Tok], j: int) -> bool:
+    """Whether ``toks[j]`` is ``^`` followed by T, ``\\top``, ``\\intercal`` or one of those in braces."""
+    if not (toks[j].kind == "sym" and toks[j].text == "^") or j + 1 >= len(toks):
+        return False
+
+    def mark(t: _Tok) -> bool:
+        return (t.kind == "letter" and t.text == "T") or (t.kind == "cmd" and t.text in ("top", "intercal"))
+
+    nxt = toks[j + 1]
+    if mark(nxt):
+        return True
+    return (
+        nxt.kind == "sym"
+        and nxt.text == "{"
+        and j + 3 < len(toks)
+        and mark(toks[j + 2])
+        and toks[j + 3].kind == "sym"
+        and toks[j + 3].text == "}"
+    )
+
+
+def transposed_names(tex: str) -> list[frozenset[str]] | None:
+    """The names under each transpose of ``tex``: ``x^T`` gives {x}, ``(x - \\mu_1)^T`` gives
+    {x, mu_1}, a literal matrix gives the empty set. None when ``tex`` cannot be tokenized.
+
+    `derive.latex_context.settle` uses it to tell a step about vectors from its scalar reading.
+    """
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return None
+    state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
+    found: list[frozenset[str]] = []
+    starters = _GREEK | _FONTS | set(_ACCENTS)
+    opens = {")": "(", "]": "[", "}": "{", "\\}": "\\{"}
+    j = 0
+    while j < len(toks):
+        t = toks[j]
+        if t.kind == "sym" and t.text in opens and j + 1 < len(toks) and _is_transpose_mark(toks, j + 1):
+            depth, k = 0, j
+            while k >= 0:
+                u = toks[k]
+                if u.kind == "sym" and u.text in opens:
+                    depth += 1
+                elif u.kind == "sym" and u.text in opens.values():
+                    depth -= 1
+                    if depth == 0:
+                        break
+                k -= 1
+            if k >= 1 and toks[k - 1].kind == "cmd" and toks[k - 1].text == "end":
+                found.append(frozenset())  # \end{bmatrix}^T: a matrix written out
+            else:
+                inner = names_in(tex[toks[k].pos : t.pos + len(t.text)]) if k >= 0 else None
+                found.append(inner[0] if inner is not None else frozenset())
+            j += 1
+            continue
+        if t.kind == "letter" or (t.kind == "cmd" and t.text in starters):
+            p = _Parser(toks, state)
+            p.i = j
+            try:
+                name = _read_name(p)
+            except (DeriveError, RecursionError):
+                j += 1
+                continue
+            if p.i < len(toks) and _is_transpose_mark(toks, p.i):
+                found.append(frozenset({name}))
+            j = max(p.i, j + 1)
+            continue
+        j += 1
+    return found
+
+
+def identity_sizes(tex: str) -> frozenset[str]:
+    """The names that size an identity matrix in ``tex``: ``I_k`` and ``I_{k}`` give {k}."""
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return frozenset()
+    sizes: set[str] = set()
+    for j, t in enumerate(toks[:-1]):
+        if t.kind == "letter" and t.text == "I" and toks[j + 1].kind == "sym" and toks[j + 1].text == "_":
+            nxt = toks[j + 2] if j + 2 < len(toks) else _END
+            if nxt.kind == "sym" and nxt.text == "{":
+                nxt = toks[j + 3] if j + 3 < len(toks) else _END
+            if nxt.kind == "letter":
+                sizes.add(nxt.text)
+    return frozenset(sizes)

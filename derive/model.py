@@ -137,7 +137,9 @@ class Counterexample:
 
     def __repr__(self) -> str:
         at = ", ".join(f"{k}={v}" for k, v in self.values) or "(no free symbols)"
-        return f"Counterexample({at}: lhs={self.lhs}, rhs={self.rhs}, lhs - rhs = {self.difference}, {self.digits} digits)"
+        return (
+            f"Counterexample({at}: lhs={self.lhs}, rhs={self.rhs}, lhs - rhs = {self.difference}, {self.digits} digits)"
+        )
 
     def describe(self) -> str:
         at = ", ".join(f"{k} = {v}" for k, v in self.values) or "no free symbols"
@@ -252,7 +254,8 @@ class Claim:
 
     ``lhs`` and ``rhs`` are expression strings in derive's expression language (parsed
     safely, inside the worker, under the time budget), `LatexSource` fragments from the
-    LaTeX front end, or sympy expressions built in Python. ``symbols`` maps names to kinds (``"positive"``, ``"spd matrix 3x3"``, ...);
+    LaTeX front end, or sympy expressions built in Python. ``symbols`` maps names to kinds
+    (``"positive"``, ``"spd matrix 3x3"``, ...);
     ``random`` maps random-variable names to distribution strings or sympy distribution
     objects.
     """
@@ -365,7 +368,10 @@ class Result:
             tried = [o.evidence for o in self.outcomes if o.evidence.reason != "no expectation"]
             return "; ".join(f"{e.method.value}: {e.summary}" for e in tried or [ev])
         if ev.counterexample is not None:
-            return f"{ev.summary}; counterexample {ev.counterexample.describe()}"
+            described = ev.counterexample.describe()
+            # The numeric tier's summary already gives both sides' values; say them once.
+            if "lhs = " not in ev.summary:
+                return f"{ev.summary}; counterexample {described}"
         return ev.summary
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,16 +13,29 @@ How a claim is reduced:
   Bonferroni correction for the number of points and entries.
 
 The sequential test: samples grow in rounds (1M, 2M, 4M, ... up to ``settings.mc_max_samples``
-per point). After each round the claim is *consistent* when the 3-SE confidence interval lies in
-the tolerance band ``tol * scale`` around the target (``tol`` is the claim's tolerance or
-``settings.mc_tolerance``; ``scale`` is ``|target|``, or the integrand's RMS when the target is
-0; an inequality must hold clearly, its whole interval on the right side of 0), *refuted* when
-the estimate misses the relation by more than the band and by more than 6 SE
-(Bonferroni-adjusted), and otherwise the sample grows. When the first round does not
+per point), with ``z = (estimate - target) / SE`` after each round. An equality is *refuted*
+as soon as ``|z|`` exceeds 6 SE, Bonferroni-corrected for the number of parameter points and
+entries tested (the threshold is in the summary); it is *consistent* only when the 3-SE
+confidence interval both contains the target (``|z| <= 3``, no significant difference) and
+lies inside the tolerance band. Anything else grows the sample; when the budget (or half the
+claim's time budget) is spent the claim is *undecided* and the summary says which condition
+failed. The band is ``tol * max(|target|, min(sd, 1))``: ``tol`` is the claim's tolerance or
+``settings.mc_tolerance`` (1e-3), relative to the target, with an absolute floor of ``tol``
+times the integrand's standard deviation ``sd`` (capped at 1) so that targets at or near 0
+are decided (see `derive._mc_claim`). An inequality must hold clearly, its whole interval on
+the right side of 0, and is refuted by a violation beyond the same threshold; an ``≈`` claim
+is refuted only when significantly outside its band. When the first round does not
 decide, the same batches are rerun with control variates (z, z^2 - 1 for normal draws, u - 1/2,
-e - 1, g - k for the others: known means), which often removes most of the variance. Non-finite
+e - 1 or log e + γ, g - k for the others: known means), which often removes most of the variance. Non-finite
 samples, heavy tails (a batch's sum of squares dominated by one sample, so the SE cannot be
-trusted) and integrands that never varied end the check as *undecided* with the reason.
+trusted) and integrands that never varied end the check as *undecided* with the reason,
+before any other decision.
+
+Error budget: each look's false refutation of a true claim has probability at most
+``2 * Phi(-6) / tests`` (~2e-9 / tests, for an approximately normal mean); with at most
+about a dozen looks per point (two passes of ~6 rounds) the whole claim's false-refutation
+probability stays below ~3e-8. A false *consistent* needs an error smaller than the band
+that the estimate cannot distinguish from 0 at 3 SE after at least 1M samples.
 
 Modules: `derive._mc_claim` (reduction and decision), `derive._mc_lowering` (random variables
 and integrands to numpy programs), `derive._mc_batches` (streams, batch statistics, the numpy
@@ -50,6 +63,7 @@ from derive._mc_claim import (
     decide,
     differences,
     estimate_looks,
+    explain,
     p_value,
     reduce_claim,
 )
@@ -175,6 +189,7 @@ class _PointResult:
     estimates: list[Estimate]
     headline: Estimate | None  # the estimate that decided (or the worst one)
     controls: int = 0  # control variates used (0: plain sample means)
+    look: Look | None = None  # the headline's look (band, z)
 
 
 def _run(
@@ -215,16 +230,16 @@ def _check_point(
     red = reduce_claim([d.xreplace(values) for d in diffs], rvs)
     subs, draws = lower_random(plan.problem.random, values)
     integrands = [stable_form(f.xreplace(subs)) for f in red.integrands]
-    controls = control_variates(draws)
+    controls = control_variates(draws, integrands)
     backend = select_backend(plan.settings.mc_backend, integrands, draws)
     run = _runner(backend, integrands, draws, plan.threads)
     relation = plan.problem.relation
     tot = Totals()
-    done, verdict, reason, detail, with_controls = 0, Verdict.UNDECIDED, "", "", False
+    done, with_controls = 0, False
     looks: list[Look] = []
     decided: list[Verdict] = []
     while True:
-        if done == _FIRST_ROUND and not with_controls and controls and verdict is Verdict.UNDECIDED:
+        if done == _FIRST_ROUND and not with_controls and controls:
             # Not decided by the plain estimate: rerun the same batches (same streams, so the
             # same draws) with control variates, whose smaller variance may meet the band.
             with_controls, done, tot = True, 0, Totals()
@@ -234,36 +249,11 @@ def _check_point(
             tot.add(b)
         done += size
         looks = estimate_looks(red, tot, plan.tol) if tot.n > 1 else []
-        heavy = tot.tail_fraction()
-        notes = [(lk.why, lk.note) for lk in looks if lk.note]
         decided = [decide(lk, relation, plan.z_refute) for lk in looks]
-        if tot.nonfinite:
-            reason = "non-finite samples"
-            detail = f"{tot.nonfinite} of {tot.n + tot.nonfinite} samples were not finite (inf/nan)"
-        elif np.any(heavy > TAIL_LIMIT):
-            reason = "heavy tails"
-            detail = (
-                "heavy tails: single samples dominate the sample variance "
-                f"(median share {float(np.max(heavy)):.2g} per batch), so the standard error does not settle"
-            )
-        elif notes:
-            reason, detail = notes[0]
-        elif any(v is Verdict.REFUTED for v in decided):
-            verdict = Verdict.REFUTED
-        elif decided and all(v is Verdict.CONSISTENT for v in decided):
-            verdict = Verdict.CONSISTENT
-        elif done >= plan.max_batches:
-            worst = max(looks, key=_badness)
-            reason = "sample budget"
-            detail = (
-                f"sample budget of {tot.n} exhausted: interval ±{Z_CONSISTENT * worst.se:.2g} around "
-                f"{worst.mean:.6g} does not fit in the band ±{worst.band:.2g} around {worst.target:.6g}"
-            )
-        elif time.perf_counter() > plan.deadline:
-            reason, detail = "timeout", f"time budget: stopped after {tot.n} samples"
-        else:
-            continue
-        break
+        status = _status(plan, tot, looks, decided, done)
+        if status is not None:
+            verdict, reason, detail = status
+            break
     pv = tuple(sorted((str(k), str(v)) for k, v in values.items()))
     estimates = [
         Estimate(
@@ -278,16 +268,59 @@ def _check_point(
         )
         for lk in looks
     ]
-    headline = None
+    result = _PointResult(verdict, reason, detail, estimates, None, len(controls) if with_controls else 0)
     if estimates:
         refuting = [i for i, v in enumerate(decided) if v is Verdict.REFUTED]
         pick = refuting[0] if refuting else max(range(len(looks)), key=lambda i: _badness(looks[i]))
-        headline = estimates[pick]
-    return _PointResult(verdict, reason, detail, estimates, headline, len(controls) if with_controls else 0)
+        result.headline, result.look = estimates[pick], looks[pick]
+    return result
+
+
+def _status(
+    plan: _Plan, tot: Totals, looks: list[Look], decided: list[Verdict], done: int
+) -> tuple[Verdict, str, str] | None:
+    """(verdict, reason, detail) once the point is settled, None to sample more.
+
+    The checks that make any estimate untrustworthy come first, so they can never be
+    overridden by a confident-looking verdict.
+    """
+    heavy = tot.tail_fraction()
+    notes = [(lk.why, lk.note) for lk in looks if lk.note]
+    if tot.nonfinite:
+        return (
+            Verdict.UNDECIDED,
+            "non-finite samples",
+            (f"{tot.nonfinite} of {tot.n + tot.nonfinite} samples were not finite (inf/nan)"),
+        )
+    if np.any(heavy > TAIL_LIMIT):
+        return (
+            Verdict.UNDECIDED,
+            "heavy tails",
+            (
+                "heavy tails: single samples dominate the sample variance "
+                f"(median share {float(np.max(heavy)):.2g} per batch), so the standard error does not settle"
+            ),
+        )
+    if notes:
+        return Verdict.UNDECIDED, *notes[0]
+    if any(v is Verdict.REFUTED for v in decided):
+        return Verdict.REFUTED, "", ""
+    if decided and all(v is Verdict.CONSISTENT for v in decided):
+        return Verdict.CONSISTENT, "", ""
+    out_of_samples = done >= plan.max_batches
+    if not out_of_samples and time.perf_counter() <= plan.deadline:
+        return None
+    pending = [lk for lk, v in zip(looks, decided, strict=True) if v is not Verdict.CONSISTENT] or looks
+    why = explain(max(pending, key=_badness), plan.problem.relation, plan.z_refute) if pending else "no estimate"
+    if out_of_samples:
+        return Verdict.UNDECIDED, "sample budget", f"sample budget of {tot.n} samples exhausted: {why}"
+    return Verdict.UNDECIDED, "timeout", f"time budget: stopped after {tot.n} samples: {why}"
 
 
 def _badness(look: Look) -> float:
-    return (abs(look.mean - look.target) + Z_CONSISTENT * look.se) / max(look.band, 1e-300)
+    # How far from consistent: the significance of the difference, or the interval's overflow of the band.
+    fit = (abs(look.mean - look.target) + Z_CONSISTENT * look.se) / max(look.band, 1e-300)
+    return max(abs(look.z) / Z_CONSISTENT, fit)
 
 
 def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome:
@@ -303,12 +336,20 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome
         correction += f"; {used} control variates (functions of the draws with known mean)"
     if last.verdict is Verdict.REFUTED:
         where = f" at parameter point {len(results)} of {n_points}" if n_points > 1 else ""
+        if last.look is not None and math.isfinite(last.look.z):
+            head += f", {abs(last.look.z):.1f} SE from the target (threshold {plan.z_refute:.2f} SE)"
         summary = f"Monte Carlo refutes the claim{where}: {head}{correction}"
         return Outcome(Verdict.REFUTED, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))
     if last.verdict is Verdict.CONSISTENT and len(results) == n_points:
         where = f" at all {n_points} parameter points" if n_points > 1 else ""
         worst = min(results, key=lambda r: r.headline.p_value if r.headline else 1.0)
         head = worst.headline.describe() if worst.headline is not None else head
+        if worst.look is not None:
+            head += (
+                f"; the {Z_CONSISTENT:g}-SE interval contains the target and fits in the band ±{worst.look.band:.2g}"
+            )
+            if worst.look.floored:
+                head += " (the absolute floor: the target is small next to the integrand's spread)"
         summary = f"Monte Carlo estimate consistent{where}: {head}{correction}"
         return Outcome(Verdict.CONSISTENT, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))
     where = f" (parameter point {len(results)} of {n_points})" if n_points > 1 else ""

@@ -8,19 +8,34 @@ decimal digits, then again at twice (and if needed four times) that precision.
 
 Certification rules (a float being "close" is never enough):
 
+* two sides rounded separately agree to the working precision whether or not they are equal,
+  so once they cannot be told apart, the difference ``lhs - rhs`` is evaluated again as one
+  expression by sympy's adaptive ``evalf``, which raises its own precision to work through
+  the cancellation and reports the accuracy it reached (`derive._ladder`);
+* a difference counts as **nonzero** only when it agrees to six significant digits between
+  two consecutive precisions and stands clear of the rounding noise, or is certified
+  nonzero by that direct evaluation at both: that is the confirmation a counterexample needs
+  before the claim is refuted (``exp(10**-300) == 1`` is refuted with lhs - rhs = 1e-300);
 * a difference counts as **zero** only when it is below ``10**-(digits - 10)`` relative to
-  the sides at two consecutive precisions (three for claims without free symbols), or when
-  it keeps shrinking by many orders of magnitude as the precision grows (the signature of
-  evaluation noise around an exact zero);
-* a difference counts as **nonzero** only when it is above that noise level and agrees to
-  six significant digits between two consecutive precisions: that is the confirmation a
-  counterexample needs before the claim is refuted;
+  the sides at two consecutive precisions (three for claims without free symbols), or keeps
+  shrinking by many orders of magnitude as the precision grows (the signature of evaluation
+  noise around an exact zero), and is not certified nonzero, *and* the precision is beyond
+  the resolution of the claim's own numbers: the digits of its exact constants, the orders
+  of magnitude its sums span, the smallness of its functions' arguments
+  (`derive._ladder.resolution`). The point climbs to higher precision (up to
+  `derive._ladder.MAX_DIGITS`) when they need it; beyond that the point is *unresolved*
+  and counted, never accepted (``2**(2**33) - 2**(2**33 - 1) == 2**(2**33 - 1) + 1`` is off by
+  one part in 2**(2**33): undecided);
 * anything else (a value that changes with the precision) is skipped and counted, never used
   to decide.
 
 So ``exp(pi*sqrt(163)) == 640320**3 + 744`` (relative gap 3e-30) and ``pi == 355/113`` are
 refuted, while identities hold to 90 digits. A claim that agrees at every point is
-*verified*, not proved.
+*verified*, not proved. A claim without free symbols is a single number, with no random
+point to make a coincidence unlikely: it is verified only after the direct evaluation of
+its difference agrees at three precisions up to 200 digits and beyond its resolution, and
+the evidence says that this is numeric agreement, not a proof; when that cannot be had, it
+is undecided with the reason.
 
 Each value carries sympy's own error bound (``evalf`` reports the accuracy it reached), so
 a value sympy cannot vouch for never decides anything. Definite integrals go through
@@ -49,7 +64,17 @@ import mpmath
 import numpy as np
 import sympy
 
-from derive._ladder import BUDGET, MARGIN, UNSTABLE, Ladder, SkipPointError, imaginary
+from derive._ladder import (
+    BUDGET,
+    MARGIN,
+    MAX_DIGITS,
+    UNRESOLVED,
+    UNSTABLE,
+    Ladder,
+    SkipPointError,
+    Status,
+    imaginary,
+)
 from derive.functions import JS, KL, W1, Expectation
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
 from derive.sampling import sample_point
@@ -80,6 +105,8 @@ class _Verdict:
     lhs: tuple = ()
     rhs: tuple = ()
     note: str = ""
+    diffs: tuple = ()  # the certified lhs - rhs per cell, when it is not simply lhs minus rhs
+    needed: int = 0  # digits the claim's numbers needed, for an unresolved point
 
 
 # ---------------------------------------------------------------------------------------
@@ -311,6 +338,10 @@ class _Checker:
             # separate a 1e-30 near-miss (zero means below 1e-50 at 60 digits).
             base = min(base, 30)
         self.ladder = (base, 2 * base, 4 * base, 8 * base)
+        # Points climb past the ladder only when the claim's own numbers need it; quadrature
+        # cannot follow them there.
+        self.max_digits = self.ladder[-1] if self.expensive else max(MAX_DIGITS, self.ladder[-1])
+        self.needed = 0  # the most digits an unresolved point needed
         self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
 
     # -- the loop ----------------------------------------------------------------------
@@ -318,16 +349,7 @@ class _Checker:
     def run(self) -> Outcome:
         seed = self.settings.seed
         if not self.free:
-            # Constants get a third rung (near-misses live there), unless quadrature is involved.
-            verdict = self._judge({}, need=2 if self.expensive else 3)
-            if verdict.kind == "fail":
-                return self._refuted({}, verdict)
-            if verdict.kind == "skip":
-                summary = f"the sides have no usable value: {verdict.note}"
-                return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=verdict.note, seed=seed))
-            point = self._record({}, verdict)
-            summary = f"{self._agree_word()}, certified to {verdict.digits - MARGIN} digits (no free symbols)"
-            return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
+            return self._run_constant()
 
         rng = np.random.default_rng(seed)
         n_random = max(1, int(self.settings.numeric_points))
@@ -355,6 +377,7 @@ class _Checker:
                 return self._refuted(values, verdict)
             if verdict.kind == "skip":
                 skipped[verdict.note] += 1
+                self.needed = max(self.needed, verdict.needed)
                 if verdict.note == BUDGET:
                     timed_out = True
                     break
@@ -364,10 +387,17 @@ class _Checker:
         skip_text = self._skip_text(skipped)
         # Points whose value changed with the precision say nothing either way; when they
         # outnumber the usable ones, agreement elsewhere is not enough to verify.
-        uncertain = sum(n for why, n in skipped.items() if why == UNSTABLE or why.startswith("quadrature"))
+        uncertain = sum(
+            n for why, n in skipped.items() if why in (UNSTABLE, UNRESOLVED) or why.startswith("quadrature")
+        )
         if len(points) < min(_MIN_VALID, target) or uncertain > len(points):
             why = "time budget" if timed_out else "too few usable points"
             summary = f"{why}: {len(points)} usable of {len(points) + n_skipped} points ({skip_text})"
+            if skipped[UNRESOLVED]:
+                summary += (
+                    f"; the claim's own numbers need {self._digits_text(self.needed)} digits to tell a difference"
+                    f" from zero, more than the {self.max_digits} this tier works at"
+                )
             reason = "timeout" if timed_out else "too few points"
             return Outcome(
                 Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason=reason)
@@ -379,6 +409,33 @@ class _Checker:
             f"(evaluated at {self.ladder[0]} and {digits} digits; {skip_text}){stop}"
         )
         return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed))
+
+    def _run_constant(self) -> Outcome:
+        seed = self.settings.seed
+        # Constants get a third rung (near-misses live there), unless quadrature is involved.
+        need = 2 if self.expensive else 3
+        verdict = self._judge({}, need=need)
+        if verdict.kind == "fail":
+            return self._refuted({}, verdict)
+        if verdict.note == UNRESOLVED:
+            lhs, rhs, _ = self._render(verdict)
+            summary = (
+                f"the sides agree to {verdict.digits - MARGIN} digits (lhs = {lhs}, rhs = {rhs}), but the claim's"
+                f" own numbers need {self._digits_text(verdict.needed)} digits to tell a difference from zero,"
+                f" more than the {self.max_digits} this tier works at: agreement cannot certify equality"
+            )
+            return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=UNRESOLVED, seed=seed))
+        if verdict.kind == "skip":
+            summary = f"the sides have no usable value: {verdict.note}"
+            return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=verdict.note, seed=seed))
+        point = self._record({}, verdict)
+        # One number, no random point to make a coincidence unlikely: say what was measured,
+        # and that it is not a proof.
+        summary = (
+            f"{self._agree_word()}, certified to {verdict.digits - MARGIN} digits (no free symbols: agreement at"
+            f" {need} precisions, lhs - rhs evaluated as one expression at the last; numeric agreement, not a proof)"
+        )
+        return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
 
     @property
     def _inequality(self) -> bool:
@@ -397,6 +454,10 @@ class _Checker:
         return "holds" if self._inequality else "agrees"
 
     @staticmethod
+    def _digits_text(digits: int) -> str:
+        return f"{digits:.2g}" if digits >= 10**6 else str(digits)
+
+    @staticmethod
     def _skip_text(skipped: Counter[str]) -> str:
         total = sum(skipped.values())
         if not total:
@@ -408,21 +469,22 @@ class _Checker:
 
     def _judge(self, values: dict[sympy.Symbol, sympy.Rational], *, need: int) -> _Verdict:
         try:
-            ladder = Ladder(self.cells_l, self.cells_r, values, self.ladder, self.deadline)
+            ladder = Ladder(self.cells_l, self.cells_r, values, self.ladder, self.deadline, max_digits=self.max_digits)
             statuses = [ladder.settle(i, need) for i in range(len(self.cells_l))]
         except SkipPointError as exc:
             return _Verdict("skip", note=exc.reason)
-        if any(s.kind == "unstable" for s in statuses) and not any(s.kind == "nonzero" for s in statuses):
+        nonzero = [s for s in statuses if s.kind == "nonzero"]
+        unresolved = [s for s in statuses if s.kind == "unresolved"]
+        if any(s.kind == "unstable" for s in statuses) and not nonzero:
             return _Verdict("skip", note=UNSTABLE)
         level = max(s.level for s in statuses)
         lhs, rhs = ladder.values(level)
-        digits = self.ladder[level]
+        digits = ladder.digits(level)
         if self.relation is Relation.EQ:
-            nonzero = [s for s in statuses if s.kind == "nonzero"]
             if nonzero:
-                level = max(s.level for s in nonzero)
-                lhs, rhs = ladder.values(level)
-                return _Verdict("fail", self.ladder[level], lhs, rhs)
+                return self._fail(ladder, max(s.level for s in nonzero))
+            if unresolved:
+                return self._unresolved(ladder, unresolved)
             return _Verdict("ok", digits, lhs, rhs)
         if self.relation is Relation.APPROX:
             if any(s.kind == "unstable" for s in statuses):
@@ -431,23 +493,40 @@ class _Checker:
                 if s.kind == "nonzero":
                     scale = max(abs(lhs[i]), abs(rhs[i]))
                     if abs(s.value) > self.tolerance * scale:
-                        return _Verdict("fail", self.ladder[s.level], *ladder.values(s.level))
+                        return self._fail(ladder, s.level)
+            # An unresolved difference is below 10**-(digits - MARGIN) relative: within any tolerance.
             return _Verdict("ok", digits, lhs, rhs)
         # Inequalities (1x1): the status of lhs - rhs says zero (equality) or a confirmed sign.
         (s,) = statuses
+        if s.kind == "unresolved":
+            return self._unresolved(ladder, unresolved)  # too small to show its sign
         lhs, rhs = ladder.values(s.level)
-        digits = self.ladder[s.level]
+        digits = ladder.digits(s.level)
         if any(imaginary(v, digits) for v in (lhs[0], rhs[0])):
             return _Verdict("skip", note="complex value")
         strict = self.relation in (Relation.LT, Relation.GT)
-        slack = (rhs[0] - lhs[0]) if self.relation in (Relation.LE, Relation.LT) else (lhs[0] - rhs[0])
         if s.kind == "zero":
             if strict:
                 return _Verdict("fail", digits, lhs, rhs, note="equality")
             return _Verdict("ok", digits, lhs, rhs)
+        # The certified difference, not the sides' values: it may lie below their precision.
+        slack = -s.value if self.relation in (Relation.LE, Relation.LT) else s.value
         if mpmath.re(slack) < 0:
-            return _Verdict("fail", digits, lhs, rhs)
+            return self._fail(ladder, s.level)
         return _Verdict("ok", digits, lhs, rhs)
+
+    @staticmethod
+    def _fail(ladder: Ladder, level: int) -> _Verdict:
+        lhs, rhs = ladder.values(level)
+        diffs = tuple(ladder.difference(i, level) for i in range(len(lhs)))
+        return _Verdict("fail", ladder.digits(level), lhs, rhs, diffs=diffs)
+
+    @staticmethod
+    def _unresolved(ladder: Ladder, statuses: Sequence[Status]) -> _Verdict:
+        level = max(s.level for s in statuses)
+        lhs, rhs = ladder.values(level)
+        needed = max(s.needed for s in statuses)
+        return _Verdict("skip", ladder.digits(level), lhs, rhs, note=UNRESOLVED, needed=needed)
 
     # -- evidence ----------------------------------------------------------------------
 
@@ -457,10 +536,10 @@ class _Checker:
 
     def _render(self, verdict: _Verdict) -> tuple[str, str, str]:
         with mpmath.workdps(verdict.digits + 10):
-            diffs = [a - b for a, b in zip(verdict.lhs, verdict.rhs, strict=True)]
+            diffs = list(verdict.diffs) or [a - b for a, b in zip(verdict.lhs, verdict.rhs, strict=True)]
             if self.shape == (1, 1):
                 # Show as many digits as it takes for two close values to differ visibly.
-                shown = _shown_digits(verdict.lhs[0], verdict.rhs[0], verdict.digits)
+                shown = _shown_digits(verdict.lhs[0], verdict.rhs[0], diffs[0], verdict.digits)
                 return _num(verdict.lhs[0], shown), _num(verdict.rhs[0], shown), _num(diffs[0])
             rows, cols = self.shape
             worst = max(abs(d) for d in diffs)
@@ -500,8 +579,8 @@ def _num(value: mpmath.mpc | mpmath.mpf, digits: int = 15) -> str:
     return mpmath.nstr(value, digits)
 
 
-def _shown_digits(a: mpmath.mpc, b: mpmath.mpc, limit: int) -> int:
-    diff, scale = abs(a - b), max(abs(a), abs(b))
+def _shown_digits(a: mpmath.mpc, b: mpmath.mpc, diff: mpmath.mpc, limit: int) -> int:
+    diff, scale = abs(diff), max(abs(a), abs(b))
     if diff == 0 or scale == 0:
         return 15
     needed = int(mpmath.ceil(mpmath.log10(scale / diff))) + 3

@@ -14,6 +14,8 @@ no global backend switch), so plotting in a notebook does not change the user's 
 from __future__ import annotations
 
 import os
+import textwrap
+import time
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -30,6 +32,7 @@ GDA_STEP: float = 0.2
 
 _SUFFIXES = {".png": "png", ".svg": "svg"}
 _CURVE_POINTS = 161
+_CURVE_SECONDS = 10.0  # per curve; see _evaluate
 
 
 def gda_iterates(
@@ -161,11 +164,31 @@ def _range(name: str, centre: float, kinds: dict[str, str], symbol: Any) -> tupl
     return centre - width, centre + width
 
 
-def _evaluate(expr: Any, symbol: Any, xs: Sequence[float]) -> list[float]:
+def _carry_out(expr: Any) -> Any:
+    """Carry out derivatives and substitutions (as the numeric tier does) so numbers can go in:
+    d/da log sigma(a) from a homework stays an unevaluated Derivative until then."""
     import sympy
 
-    out = []
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Derivative, sympy.Subs):
+        return expr
+    return expr.replace(lambda e: isinstance(e, (sympy.Derivative, sympy.Subs)), lambda e: e.doit(deep=False))
+
+
+def _evaluate(expr: Any, symbol: Any, xs: Sequence[float], budget: float = _CURVE_SECONDS) -> list[float]:
+    """``expr`` at each x (NaN where it has no real value).
+
+    Plots are drawn in the calling process, outside the workers' budgets, so a curve whose
+    points are slow to evaluate (an unevaluated integral at each x) stops after ``budget``
+    seconds and shows what it has, rather than holding up ``derive plot`` or an HTML report.
+    """
+    import sympy
+
+    deadline = time.monotonic() + budget
+    out: list[float] = []
     for x in xs:
+        if time.monotonic() > deadline:
+            out.append(float("nan"))
+            continue
         try:
             value = complex(sympy.N(expr.xreplace({symbol: sympy.Float(x, 30)}), 20))
             out.append(value.real if abs(value.imag) < 1e-12 * max(1.0, abs(value.real)) else float("nan"))
@@ -197,7 +220,7 @@ def _plot_sides(fig: Any, result: Result) -> None:
         return
     var = candidates[0]
     fixed = {s: v for s, v in values.items() if s != var}
-    lhs1, rhs1 = lhs.xreplace(fixed), rhs.xreplace(fixed)
+    lhs1, rhs1 = _carry_out(lhs.xreplace(fixed)), _carry_out(rhs.xreplace(fixed))
     centre = float(values[var])
     lo, hi = _range(str(var), centre, dict(result.claim.symbols), var)
     xs = [lo + (hi - lo) * i / (_CURVE_POINTS - 1) for i in range(_CURVE_POINTS)]
@@ -211,7 +234,9 @@ def _plot_sides(fig: Any, result: Result) -> None:
     )
     top.legend(loc="best", fontsize="small")
     others = ", ".join(f"{s} = {float(v):.4g}" for s, v in sorted(fixed.items(), key=lambda kv: str(kv[0])))
-    top.set_title(_title(result) + (f"\nother symbols fixed: {others}" if others else ""), fontsize="medium")
+    # Wrapped: a matrix claim fixes many entries, and one long line would run off the figure.
+    fixed_text = textwrap.fill(f"other symbols fixed: {others}", 90) if others else ""
+    top.set_title(_title(result) + (f"\n{fixed_text}" if others else ""), fontsize="medium")
     bottom.plot(xs, [a - b for a, b in zip(ly, ry, strict=True)], color="tab:red")
     bottom.axhline(0, color="black", linewidth=0.6)
     bottom.set_ylabel("lhs - rhs")

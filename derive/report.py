@@ -14,13 +14,15 @@ import io
 import json
 import math
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from derive.errors import UsageError
-from derive.model import Result, Verdict
+from derive.errors import DeriveError, UsageError
+from derive.model import Method, Result, Verdict
 
 __all__ = [
     "FORMATS",
@@ -173,8 +175,6 @@ def _json_safe(value: Any) -> Any:
 
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema shipped for a JSON output: ``"check"`` or ``"latex"``."""
-    from importlib.resources import files
-
     if name not in ("check", "latex"):
         msg = f"no schema named {name!r}; expected 'check' or 'latex'"
         raise UsageError(msg)
@@ -211,11 +211,11 @@ def render(
         payload = check_payload(results) if steps is None else latex_payload(results, steps)
         return json.dumps(_json_safe(payload), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "junit":
-        from derive._formats import junit
+        from derive._formats import junit  # noqa: PLC0415 - _formats imports this module
 
         return junit(results, steps)
     if fmt == "markdown":
-        from derive._formats import markdown_claims, markdown_steps
+        from derive._formats import markdown_claims, markdown_steps  # noqa: PLC0415 - as above
 
         if steps is None:
             return markdown_claims(results)
@@ -235,7 +235,7 @@ def render(
 
 def make_console(*, file: Any = None, width: int | None = None, no_color: bool | None = None) -> Any:
     """A rich Console that honours ``NO_COLOR`` and prints no colour when not writing to a TTY."""
-    from rich.console import Console
+    from rich.console import Console  # noqa: PLC0415 - rich loads only when a table is printed
 
     if no_color is None:
         no_color = bool(os.environ.get("NO_COLOR"))
@@ -270,26 +270,30 @@ def print_table(
     *,
     verbose: bool = False,
     steps: Sequence[Any] | None = None,
+    summary_of: Sequence[Result] | None = None,
 ) -> None:
     """Print a rich table of ``results`` and a summary line to ``console``.
 
     Refuted rows show their counterexample; ``verbose`` adds every tier's evidence.
+    ``summary_of`` counts a larger run in the summary line (``--quiet`` prints only the
+    failing rows but still tells how the whole run went).
     """
-    from rich.table import Table
-    from rich.text import Text
+    from rich.table import Table  # noqa: PLC0415 - as in make_console
+    from rich.text import Text  # noqa: PLC0415
 
     results = list(results)
     _check_parallel(results, steps)
     table = Table(show_lines=verbose, header_style="bold")
     if steps is None:
-        table.add_column("claim", overflow="fold")
+        table.add_column("claim", overflow="fold", width=_id_width(results, console.width))
     else:
         table.add_column("block", justify="right")
         table.add_column("line", justify="right")
         table.add_column("step", overflow="fold")
-    table.add_column("verdict")
-    table.add_column("method")
-    table.add_column("seconds", justify="right")
+    # Fold rather than cut with an ellipsis: on a narrow console a verdict must stay whole.
+    table.add_column("verdict", overflow="fold")
+    table.add_column("method", overflow="fold")
+    table.add_column("seconds", justify="right", overflow="fold")
     table.add_column("detail", overflow="fold")
     for i, result in enumerate(results):
         verdict = Text(result.verdict.value, style=VERDICT_COLOURS[result.verdict])
@@ -304,8 +308,26 @@ def print_table(
             step = steps[i]
             lead = [str(step.block), str(step.line or ""), Text(_step_text(step))]
         table.add_row(*lead, verdict, result.method.value, f"{result.seconds:.2f}", Text(detail))
-    console.print(table)
-    console.print(Text(_summary_line(results, steps)))
+    if results:
+        console.print(table)
+    console.print(Text(_summary_line(results if summary_of is None else summary_of, steps)))
+
+
+#: Room the verdict, method and seconds columns need at their narrowest, plus the borders
+#: and padding of a five-column table.
+_FIXED_COLUMNS = 43
+
+
+def _id_width(results: Sequence[Result], console_width: int) -> int:
+    """The claim column's width: the longest id, within two thirds of what the fixed columns leave.
+
+    An id is what a reader copies into ``-k`` or ``derive plot``, so on a narrow console the
+    verdict and detail columns fold before it does; an id longer than its share still folds
+    (rich's ``overflow="fold"``), it is never cut.
+    """
+    longest = max((len(r.claim.id) for r in results), default=5)
+    share = max(12, (console_width - _FIXED_COLUMNS) * 2 // 3)
+    return min(longest, share)
 
 
 def _summary_line(results: Sequence[Result], steps: Sequence[Any] | None) -> str:
@@ -338,9 +360,7 @@ def write_html(
     installed) every refuted claim and every Monte Carlo claim without a given plot gets one
     drawn by `derive.plotting.plot_result`.
     """
-    import tempfile
-
-    from derive._html import render_html
+    from derive._html import render_html  # noqa: PLC0415 - _html imports this module
 
     results = list(results)
     _check_parallel(results, steps)
@@ -364,12 +384,10 @@ def _auto_plots(
 ) -> dict[str, Path]:
     """Plots for the results a reader would rather look at: refuted and Monte Carlo ones."""
     try:
-        import matplotlib  # noqa: F401 - only to know whether plots can be drawn
+        import matplotlib  # noqa: F401, PLC0415 - only to know whether plots can be drawn (an optional extra)
     except ImportError:
         return {}
-    from derive.errors import DeriveError
-    from derive.model import Method
-    from derive.plotting import plot_result
+    from derive.plotting import plot_result  # noqa: PLC0415 - needs matplotlib
 
     made: dict[str, Path] = {}
     for i, result in enumerate(results):

@@ -22,16 +22,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from itertools import combinations
+from dataclasses import dataclass, field, replace
+from itertools import combinations, pairwise
 
 import sympy
 from sympy import S
+from sympy.calculus.util import continuous_domain
 from sympy.integrals import meijerint
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.divergences import expand_divergences
-from derive.expectation import evaluate_expectations
+from derive.expectation import evaluate_expectations, gaussian_integral
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 
@@ -222,7 +223,209 @@ def _warm_up_integration() -> None:
 
 
 def _doit(expr: sympy.Basic) -> sympy.Basic:
-    return expr.doit() if isinstance(expr, sympy.Basic) and expr.has(*_HEAVY) else expr
+    if not (isinstance(expr, sympy.Basic) and expr.has(*_HEAVY)):
+        return expr
+    expr = _special_integrals(expr)
+    # sympy's integrator gets some Dirac-delta integrals wrong (sympy 1.14 gives
+    # ∫_{-2}^{-1} δ(x + y)|x - y| dx = 0): those `_delta_integral` could not do stay unevaluated.
+    protected = {
+        node: sympy.Dummy("delta_integral") for node in expr.atoms(sympy.Integral) if node.has(sympy.DiracDelta)
+    }
+    out = expr.xreplace(protected).doit()
+    return out.xreplace({v: k for k, v in protected.items()}) if protected else out
+
+
+# ---------------------------------------------------------------------------------------
+# Integrals done by rule before sympy's general integrator.
+
+_DISCONTINUOUS = (sympy.DiracDelta, sympy.Heaviside, sympy.Piecewise, sympy.sign, sympy.floor, sympy.ceiling)
+
+
+def _special_integrals(expr: sympy.Basic) -> sympy.Basic:
+    """Integrals with Dirac deltas, and Gaussian integrals over the line, by exact rules (innermost first)."""
+
+    def rule(node: sympy.Integral) -> sympy.Basic:
+        if node.function.has(sympy.DiracDelta):
+            out = _delta_integral(node)
+        elif node.function.has(sympy.Abs):
+            out = _abs_integral(node)
+        else:
+            out = _gaussian_line_integral(node)
+        return node if out is None else out
+
+    return expr.replace(lambda e: isinstance(e, sympy.Integral), rule)
+
+
+def _gaussian_line_integral(node: sympy.Integral) -> sympy.Expr | None:
+    """∫_{-oo}^{oo} of polynomial * exp(quadratic) (a Gaussian density times a log-density, say).
+
+    Logarithms are split first with ``expand_log(force=False)``, which only splits what the
+    assumptions make positive (so log(exp(q)) = q for real q, log(√(2πv)) for positive v).
+    """
+    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+        return None
+    x, lo, hi = node.limits[0]
+    if lo != S.NegativeInfinity or hi != S.Infinity or not node.function.has(sympy.exp):
+        return None
+    return gaussian_integral(sympy.expand_log(node.function, force=False), x)
+
+
+def _abs_integral(node: sympy.Integral) -> sympy.Expr | None:
+    """∫_a^b f dx with |g(x)| in f: split [a, b] at the zeros of each g, drop the bars with signs.
+
+    Used when every g depends on x alone (an area between two CDFs, say). The zeros come
+    from ``solveset`` on the open interval and are used only when it returns them as a
+    finite set of numbers; each g must be continuous there, so its sign is constant between
+    consecutive zeros. That sign is read exactly at a midpoint and cross-checked at other
+    points of the piece (a zero solveset missed would show up as a change of sign).
+    """
+    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+        return None
+    x, a, b = node.limits[0]
+    f = node.function
+    if not (a.is_extended_real and b.is_extended_real and (b - a).is_extended_positive):
+        return None
+    inner = [e.args[0] for e in f.atoms(sympy.Abs) if e.has(x)]
+    if (
+        not inner
+        or any(g.free_symbols != {x} for g in inner)
+        or f.has(*(t for t in _PIECEWISE_LIKE if t is not sympy.Abs))
+    ):
+        return None
+    whole = sympy.Interval(a, b).intersect(sympy.Reals)
+    points = {a, b}
+    for g in inner:
+        try:
+            if not whole.is_subset(continuous_domain(g, x, whole)):
+                return None
+            zeros = sympy.solveset(g, x, sympy.Interval.open(a, b))
+        except (ValueError, TypeError, NotImplementedError, AttributeError):
+            return None
+        if zeros is S.EmptySet:
+            continue
+        if not isinstance(zeros, sympy.FiniteSet) or len(zeros) > 16 or any(z.free_symbols for z in zeros):
+            return None
+        points |= set(zeros)
+    try:
+        ordered = sorted(
+            points, key=lambda p: float(p) if p.is_finite else (-1e308 if p == S.NegativeInfinity else 1e308)
+        )
+    except (TypeError, ValueError):
+        return None
+    total = S.Zero
+    for left, right in pairwise(ordered):
+        signs: dict[sympy.Expr, sympy.Expr] = {}
+        for g in inner:
+            sign = _sign_on(g, x, left, right)
+            if sign is None:
+                return None
+            signs[sympy.Abs(g)] = sign * g
+        total += sympy.Integral(f.xreplace(signs), (x, left, right))
+    return total
+
+
+def _sign_on(g: sympy.Expr, x: sympy.Symbol, left: sympy.Expr, right: sympy.Expr) -> sympy.Expr | None:
+    """+1 or -1: the sign of g on (left, right), where g has no zero; None if not certain."""
+    if left.is_finite and right.is_finite:
+        probes = [left + (right - left) * sympy.Rational(k, 8) for k in (4, 1, 7)]
+    elif left.is_finite:
+        probes = [left + 1, left + sympy.Rational(1, 64), left + 64]
+    elif right.is_finite:
+        probes = [right - 1, right - sympy.Rational(1, 64), right - 64]
+    else:
+        probes = [S.Zero, S.One * -64, S.One * 64]
+    signs = set()
+    for p in probes:
+        value = g.xreplace({x: p})
+        if value.is_positive:
+            signs.add(S.One)
+        elif value.is_negative:
+            signs.add(S.NegativeOne)
+        else:
+            return None
+    return signs.pop() if len(signs) == 1 else None
+
+
+def _delta_integral(node: sympy.Integral) -> sympy.Expr | None:
+    """Integrate out Dirac deltas with the sifting rule, variable by variable (innermost first).
+
+    Once no delta is left, the remaining limits are returned as an ordinary Integral for
+    sympy. None when a delta is outside what the rule covers (see `_sift`).
+    """
+    f = node.function
+    limits = list(node.limits)
+    while limits and f.has(sympy.DiracDelta):
+        lim = limits.pop(0)
+        if len(lim) != 3:
+            return None
+        f = _sift(f, *lim)
+        if f is None:
+            return None
+    return sympy.Integral(f, *limits) if limits else f
+
+
+def _sift(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr | None:
+    """∫_a^b f dx for f = Σ g_i(x) δ(c_i x + d_i) + (terms free of deltas).
+
+    Each delta term gives g(x0)/|c| at x0 = -d/c when a < x0 < b and 0 outside [a, b].
+    The rule needs: one delta of order 0 per term, linear in x with a coefficient c proved
+    nonzero, and g continuous at x0 (no Heaviside, Piecewise, sign, further deltas in x).
+    At an end point the value is a convention (sympy takes half the mass): for a concrete
+    x0 on an end point derive declines; for an x0 that depends on outer variables the half
+    is kept, since the end points are then a set of measure zero for the outer integral.
+    """
+    if a == b:
+        return S.Zero
+    width = b - a
+    if width.is_extended_positive:
+        lo, hi, orientation = a, b, S.One
+    elif width.is_extended_negative:
+        lo, hi, orientation = b, a, S.NegativeOne
+    else:
+        return None
+    sifted, plain = S.Zero, S.Zero
+    for term in sympy.Add.make_args(sympy.expand_mul(f)):
+        deltas = [e for e in sympy.Mul.make_args(term) if isinstance(e, sympy.DiracDelta) and e.has(x)]
+        if not deltas:
+            if term.has(sympy.DiracDelta):
+                return None  # a delta in another variable: not this rule's business
+            plain += term
+            continue
+        if len(deltas) != 1 or (len(deltas[0].args) > 1 and deltas[0].args[1] != 0):
+            return None
+        delta = deltas[0]
+        g = term / delta
+        if any(e.has(x) for e in g.atoms(*_DISCONTINUOUS)) or g.has(*_UNEVALUATED):
+            return None
+        arg = sympy.expand(delta.args[0])
+        if not arg.is_polynomial(x):
+            return None
+        try:
+            poly = sympy.Poly(arg, x)
+        except BasePolynomialError:
+            return None
+        if poly.degree() != 1:
+            return None
+        c, d = poly.coeff_monomial(x), poly.coeff_monomial(1)
+        if c.is_zero is not False or c.is_real is not True:
+            return None
+        x0 = sympy.cancel(-d / c)
+        if x0.is_real is not True:
+            return None
+        value = sympy.cancel(g.xreplace({x: x0}) / sympy.Abs(c))
+        if value.has(*_INFINITIES):
+            return None
+        inside = sympy.And(x0 > lo, x0 < hi)
+        if not x0.free_symbols:
+            if inside is S.true:
+                sifted += value
+            elif sympy.Or(sympy.Eq(x0, lo), sympy.Eq(x0, hi)) is not S.false:
+                return None  # a delta on an end point: no convention is assumed
+            continue
+        edge = sympy.Or(sympy.Eq(x0, lo), sympy.Eq(x0, hi))
+        sifted += sympy.Piecewise((value, inside), (value / 2, edge), (S.Zero, True))
+    rest = sympy.Integral(plain, (x, a, b)) if plain != 0 else S.Zero
+    return orientation * sifted + rest
 
 
 def _has(value: object, *types: type) -> bool:
@@ -302,7 +505,43 @@ def _portfolio(positives: frozenset[sympy.Expr]) -> list[tuple[str, Callable[[sy
             has_piecewise,
             lambda d: sympy.simplify(sympy.piecewise_fold(d.rewrite(sympy.Piecewise))),
         ),
+        (
+            "piecewise branches",
+            has_piecewise,
+            lambda d: _zero_branches(sympy.simplify(sympy.piecewise_fold(d.rewrite(sympy.Piecewise)))),
+        ),
     ]
+
+
+def _zero_branches(d: sympy.Expr) -> sympy.Expr:
+    """0 when every branch of the Piecewise ``d`` is 0 where it applies, else ``d`` unchanged.
+
+    A branch applies where its condition holds and no earlier one does. When that region is
+    a finite set of values of one variable (the s = 0 left over from ∫ e^{sx} dx, say), the
+    branch is checked at each of those values; otherwise it must simplify to 0 as it is.
+    """
+    if not isinstance(d, sympy.Piecewise):
+        return d
+    earlier = sympy.false
+    for expr, cond in d.args:
+        region = sympy.And(cond, sympy.Not(earlier))
+        earlier = sympy.Or(earlier, cond)
+        if region is sympy.false or _is_zero(expr) or _is_zero(sympy.simplify(expr)):
+            continue
+        free = region.free_symbols
+        if len(free) != 1:
+            return d
+        (v,) = free
+        try:
+            values = region.as_set()
+        except (NotImplementedError, TypeError, ValueError):
+            return d
+        if not isinstance(values, sympy.FiniteSet) or len(values) > 16:
+            return d
+        for value in values:
+            if not _is_zero(sympy.simplify(expr.xreplace({v: value}))):
+                return d
+    return S.Zero
 
 
 def _is_zero(d: sympy.Expr) -> bool:
@@ -367,8 +606,144 @@ def prove_zero(d: sympy.Expr, *, positives: frozenset[sympy.Expr] = frozenset(),
         back = {v: k for k, v in atoms.items()}
         if inner.status == "zero":
             return inner
+        merged = _attempt(_merge_line_integrals, d, step_seconds) if d.has(sympy.Integral) else None
+        if merged is not None and not merged.has(*_UNEVALUATED):
+            again = _prove_zero(merged, positives, step_seconds)
+            if again.status == "zero":
+                return ZeroTest(
+                    "zero", S.Zero, f"merged integrals; {again.route}", tried=[*inner.tried, "merged integrals"]
+                )
         return ZeroTest("unknown", inner.difference.xreplace(back), None, None, inner.tried)
     return _prove_zero(d, positives, step_seconds)
+
+
+# ---------------------------------------------------------------------------------------
+# Integrals over the line that only cancel together (V(D*, G) against 2 JS - 2 log 2).
+
+
+def _merge_line_integrals(d: sympy.Expr) -> sympy.Expr | None:
+    """``d`` with its integrals over (-oo, oo) combined into one and evaluated, or None.
+
+    d = Σ c_i ∫ f_i + r (linear in the integrals, c_i free of the integration variables)
+    equals ∫ Σ c_i f_i + r when every ∫ f_i converges. Convergence is established, not
+    assumed: after the rewrites of `_line_form` each f_i must be a sum of terms
+    exp(-a t² + b t + c) · polynomial · log(1 + e^{linear})^k with a provably positive,
+    which are dominated by an integrable Gaussian tail. The combined integrand must then
+    lose its log(1 + e^u) terms (they cancel or the route fails) and is integrated exactly
+    by `gaussian_integral`. Used only to prove zero, never to refute.
+    """
+    nodes = _outermost(d, (sympy.Integral,))
+    if len(nodes) < 2 or len(nodes) > 8:
+        return None
+    t = sympy.Dummy("t", real=True)
+    marks = {node: sympy.Dummy("J") for node in nodes}
+    e = sympy.expand(d.xreplace(marks))
+    integrand, rest = S.Zero, e
+    for node in nodes:
+        if len(node.limits) != 1 or len(node.limits[0]) != 3:
+            return None
+        v, lo, hi = node.limits[0]
+        if lo != S.NegativeInfinity or hi != S.Infinity:
+            return None
+        j = marks[node]
+        coeff = e.coeff(j)
+        if coeff.has(*marks.values()) or coeff.has(sympy.Integral):
+            return None
+        f = _line_form(node.function.xreplace({v: t}), t)
+        if f is None or not _gaussian_dominated(f, t):
+            return None
+        integrand += coeff * f
+        rest -= coeff * j
+    rest = sympy.expand(rest)
+    if rest.has(*marks.values()):
+        return None  # not linear in the integrals
+    value = gaussian_integral(sympy.expand(integrand), t)
+    return None if value is None else value + rest
+
+
+def _line_form(f: sympy.Expr, t: sympy.Symbol) -> sympy.Expr | None:
+    """f with logs split (where the assumptions allow) and each log of a two-term sum of
+    exponentials written canonically as A + log(1 + e^u), exp factors merged per term."""
+    f = sympy.expand_log(f, force=False)
+    f = f.replace(
+        lambda e: isinstance(e, sympy.log) and isinstance(e.args[0], sympy.Add), lambda e: _log_two_exps(e, t)
+    )
+    # power_exp=False keeps e^{t - 1/2} whole inside log(1 + e^{t - 1/2}).
+    f = sympy.expand(sympy.expand_log(f, force=False), power_exp=False)
+    return sympy.Add(*(_merge_exps(term, t) for term in sympy.Add.make_args(f)))
+
+
+def _log_two_exps(node: sympy.log, t: sympy.Symbol) -> sympy.Expr:
+    """log(c1 e^{a1} + c2 e^{a2}) = A + log(1 + e^u), c_i > 0, with u chosen canonically
+    (``u`` rather than ``-u``, by sympy's sign convention) so equal sums meet equal logs."""
+    terms = sympy.Add.make_args(node.args[0])
+    if len(terms) != 2:
+        return node
+    exponents = []
+    for term in terms:
+        c, a = S.One, S.Zero
+        for factor in sympy.Mul.make_args(term):
+            if isinstance(factor, sympy.exp):
+                a += factor.args[0]
+            elif factor.has(t):
+                return node
+            else:
+                c *= factor
+        if c.is_positive is not True or a.is_real is not True:
+            return node
+        exponents.append(a + sympy.log(c))
+    u = sympy.expand(sympy.expand_log(exponents[1] - exponents[0], force=False))
+    base = exponents[0]
+    if u.could_extract_minus_sign():
+        u, base = -u, exponents[1]
+    if not u.has(t):
+        return node
+    return base + sympy.log(1 + sympy.exp(u))
+
+
+def _merge_exps(term: sympy.Expr, t: sympy.Symbol) -> sympy.Expr:
+    """One product term with all its t-dependent exp factors as a single exp."""
+    exponent, rest = S.Zero, S.One
+    for factor in sympy.Mul.make_args(term):
+        if isinstance(factor, sympy.exp) and factor.has(t):
+            exponent += factor.args[0]
+        else:
+            rest *= factor
+    return rest * sympy.exp(sympy.expand(exponent)) if exponent != 0 else rest
+
+
+def _gaussian_dominated(f: sympy.Expr, t: sympy.Symbol) -> bool:
+    """Every term is exp(quadratic, leading coefficient < 0) · polynomial · log(1 + e^{linear})^k."""
+    for term in sympy.Add.make_args(f):
+        exponent, rest = S.Zero, S.One
+        for factor in sympy.Mul.make_args(term):
+            if isinstance(factor, sympy.exp) and factor.has(t):
+                exponent += factor.args[0]
+                continue
+            base = factor.base if factor.is_Pow and factor.exp.is_Integer and factor.exp > 0 else factor
+            if isinstance(base, sympy.log) and _soft_linear(base.args[0], t):
+                continue  # log(1 + e^u) <= log 2 + |u|: polynomially bounded
+            rest *= factor
+        if not rest.is_polynomial(t) or not exponent.is_polynomial(t):
+            return False
+        try:
+            q = sympy.Poly(sympy.expand(exponent), t)
+        except BasePolynomialError:
+            return False
+        if q.degree() != 2 or (-q.coeff_monomial(t**2)).is_positive is not True:
+            return False
+    return True
+
+
+def _soft_linear(arg: sympy.Expr, t: sympy.Symbol) -> bool:
+    """Whether ``arg`` is 1 + e^u with u real and linear in t."""
+    if not isinstance(arg, sympy.Add) or len(arg.args) != 2 or S.One not in arg.args:
+        return False
+    other = next(a for a in arg.args if a != 1)
+    if not isinstance(other, sympy.exp):
+        return False
+    u = other.args[0]
+    return bool(u.is_real) and u.is_polynomial(t) and sympy.degree(u, t) <= 1
 
 
 def _outermost(d: sympy.Basic, types: tuple[type, ...]) -> list[sympy.Basic]:
@@ -564,6 +939,11 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     light = _attempt_pass(problem, random, positives, step=step, state=state, heavy=False)
     if not isinstance(light, Outcome) or light.verdict is not Verdict.UNDECIDED:
         return light
+    if problem.relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT):
+        # Before integrating anything: the general bounds on KL, JS and W1 may settle it.
+        bounded = _divergence_bounds(problem, positives, step)
+        if bounded is not None:
+            return bounded
     lhs, rhs = state.pop("sides")
     if not (_has(lhs, *_HEAVY) or _has(rhs, *_HEAVY)):
         return light
@@ -583,6 +963,70 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     return heavy
 
 
+#: The bounds every divergence obeys, whatever the distributions: (lower, upper or None).
+_DIVERGENCE_BOUNDS: dict[type, tuple[sympy.Expr, sympy.Expr | None]] = {
+    KL: (S.Zero, None),  # Gibbs' inequality
+    JS: (S.Zero, sympy.log(2)),  # natural log: at most log 2
+    W1: (S.Zero, None),
+}
+
+
+def _divergence_bounds(problem: Problem, positives: frozenset[sympy.Expr], step: float) -> Outcome | None:
+    """PROVED when the inequality follows from 0 <= KL, 0 <= JS <= log 2 and 0 <= W1 alone.
+
+    Each divergence node is replaced by a fresh nonnegative unknown above its lower bound
+    (or below its upper bound); if the sign test then proves the inequality for every
+    value of the unknowns, it holds for the actual divergences, whatever they evaluate to.
+    This never refutes: failing here says nothing. The difference must be linear in the
+    unknowns, so that an infinite KL keeps the proved sign.
+    """
+    lhs, rhs = _exact(problem.lhs), _exact(problem.rhs)
+    if not (isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr)):
+        return None
+    g = rhs - lhs if problem.relation in (Relation.LE, Relation.LT) else lhs - rhs
+    nodes = [n for n in _outermost(g, (KL, JS, W1)) if not n.free_symbols]
+    if not nodes or len(nodes) > 3:
+        return None
+    strict = problem.relation in (Relation.LT, Relation.GT)
+    options: list[list[tuple[sympy.Expr, str]]] = []
+    for node in nodes:
+        lower, upper = _DIVERGENCE_BOUNDS[type(node)]
+        name = type(node).__name__
+        u = sympy.Dummy("u", nonnegative=True)
+        choices = [(lower + u, f"{name} >= {lower}")]
+        if upper is not None:
+            choices.append((upper - u, f"{name} <= {upper}"))
+        options.append([(c, text) for c, text in choices])
+    for combo in _product(options):
+        sub = {node: value for node, (value, _text) in zip(nodes, combo, strict=True)}
+        h = sympy.expand(g.xreplace(sub))
+        unknowns = [a for a in h.free_symbols if isinstance(a, sympy.Dummy) and a.name == "u"]
+        if h.has(*_UNEVALUATED) or any(not h.is_polynomial(u) or sympy.degree(h, u) > 1 for u in unknowns):
+            continue
+        r = _sign_test(h, strict, positives, step)
+        if r.status == "zero":
+            used = ", ".join(text for _value, text in combo)
+            return Outcome(
+                Verdict.PROVED,
+                Evidence(
+                    Method.SYMBOLIC,
+                    f"proved from the general bounds {used} (holds for any distributions)",
+                    difference=_show(h),
+                    route="divergence bounds",
+                ),
+            )
+    return None
+
+
+def _product(options: list[list[tuple[sympy.Expr, str]]]) -> Iterator[tuple[tuple[sympy.Expr, str], ...]]:
+    if not options:
+        yield ()
+        return
+    for first in options[0]:
+        for rest in _product(options[1:]):
+            yield (first, *rest)
+
+
 def _attempt_pass(
     problem: Problem,
     random: tuple,
@@ -594,6 +1038,16 @@ def _attempt_pass(
 ) -> Outcome:
     lhs = _prepare(problem.lhs, random, heavy=heavy)
     rhs = _prepare(problem.rhs, random, heavy=heavy)
+    if isinstance(lhs, sympy.FiniteSet) or isinstance(rhs, sympy.FiniteSet):
+        sums = _power_sums(lhs, rhs, problem.relation)
+        if isinstance(sums, str):
+            state["sides"] = (lhs, rhs)
+            return _undecided(sums, "set comparison")
+        outcome = _decide(*sums, problem.relation, positives, step=step, state=state)
+        state["sides"] = sums
+        ev = outcome.evidence
+        note = f"the sets {_show(lhs)} and {_show(rhs)}, compared through their power sums 1..{len(lhs)}: "
+        return replace(outcome, evidence=replace(ev, summary=note + ev.summary))
     lhs, rhs, mismatch = _shapes(lhs, rhs)
     if mismatch:
         return Outcome(Verdict.REFUTED, Evidence(Method.SYMBOLIC, mismatch, route="shape", reason="shape"))
@@ -603,17 +1057,42 @@ def _attempt_pass(
     return _decide(lhs, rhs, problem.relation, positives, step=step, state=state)
 
 
+def _power_sums(
+    lhs: object, rhs: object, relation: Relation
+) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix] | str:
+    """Two finite sets (eigenvalues) as their power sums 1..n, or why they are not compared.
+
+    Equal power sums 1..n of two n-element collections make them equal as multisets
+    (Newton's identities), hence as sets: proving the sums equal proves the sets equal.
+    Sets of different printed sizes are not refuted here, since symbolic elements may
+    coincide; the numeric tier looks at them with values.
+    """
+    if not (isinstance(lhs, sympy.FiniteSet) and isinstance(rhs, sympy.FiniteSet)) or relation is not Relation.EQ:
+        return "a set is only compared for equality with another set"
+    if len(lhs) != len(rhs):
+        return f"sets of different sizes ({len(lhs)} and {len(rhs)} elements) are not compared symbolically"
+
+    def sums(side: sympy.FiniteSet) -> sympy.ImmutableMatrix:
+        return sympy.ImmutableMatrix([sympy.Add(*(e**k for e in side.args)) for k in range(1, len(side) + 1)])
+
+    return sums(lhs), sums(rhs)
+
+
 def _compare_infinite(lhs: object, rhs: object) -> Outcome | None:
     """Equality when a side is infinite, where lhs - rhs would be nan (oo - oo)."""
     if isinstance(lhs, sympy.MatrixBase) or not (lhs in _INFINITIES or rhs in _INFINITIES):
         return None
     if lhs in (S.Infinity, S.NegativeInfinity) and lhs == rhs:
-        return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, f"both sides are {lhs}", difference="0", route="infinite"))
+        return Outcome(
+            Verdict.PROVED, Evidence(Method.SYMBOLIC, f"both sides are {lhs}", difference="0", route="infinite")
+        )
     for a, b in ((lhs, rhs), (rhs, lhs)):
         if a in (S.Infinity, S.NegativeInfinity) and isinstance(b, sympy.Expr) and b.is_finite:
             return Outcome(
                 Verdict.REFUTED,
-                Evidence(Method.SYMBOLIC, f"one side is {a}, the other is finite", difference=_show(a), route="infinite"),
+                Evidence(
+                    Method.SYMBOLIC, f"one side is {a}, the other is finite", difference=_show(a), route="infinite"
+                ),
             )
     return _undecided("a side is infinite or undefined", "infinite value", sympy.Tuple(lhs, rhs))
 

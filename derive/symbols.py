@@ -125,7 +125,9 @@ def _make(name: str, kind: SymbolKind) -> sympy.Basic:
     if not kind.is_matrix:
         return sympy.Symbol(name, **_SCALAR_ASSUMPTIONS[kind.base])
     if kind.base == "vector":
-        return sympy.ImmutableMatrix(kind.rows, 1, [sympy.Symbol(f"{name}[{i + 1}]", real=True) for i in range(kind.rows)])
+        return sympy.ImmutableMatrix(
+            kind.rows, 1, [sympy.Symbol(f"{name}[{i + 1}]", real=True) for i in range(kind.rows)]
+        )
 
     def entry(i: int, j: int) -> sympy.Symbol:
         if kind.base == "spd":
@@ -134,7 +136,7 @@ def _make(name: str, kind: SymbolKind) -> sympy.Basic:
             i, j = min(i, j), max(i, j)
         return sympy.Symbol(f"{name}[{i + 1},{j + 1}]", real=True)
 
-    return sympy.ImmutableMatrix(kind.rows, kind.cols, lambda i, j: entry(i, j))
+    return sympy.ImmutableMatrix(kind.rows, kind.cols, entry)
 
 
 class SymbolTable(Mapping[str, SymbolSpec]):

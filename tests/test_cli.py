@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from derive import cli
-from derive.model import Claim
+from derive.model import Claim, Method, Result, Verdict
+from derive.report import load_schema
 
 GOOD = """\
 claims:
@@ -221,6 +223,53 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
     assert "invalid choice" in capsys.readouterr().err
 
 
+class _FakeTTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_on_a_terminal_once_a_run_passes_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = Result(Claim(id="c.one", lhs="1", rhs="1"), Verdict.PROVED, Method.SYMBOLIC, 0.0)
+    err = _FakeTTY()
+    monkeypatch.setattr(sys, "stderr", err)
+    bar = cli._ProgressBar(True, "checking")
+    bar(1, 3, result)
+    assert err.getvalue() == ""  # a run shorter than a second shows nothing
+    bar.start -= 2
+    bar(2, 3, result)
+    bar.close()
+    assert "checking" in err.getvalue()
+    assert "2/3" in err.getvalue()
+    assert "c.one" in err.getvalue()
+    for enabled, stream in ((False, _FakeTTY()), (True, io.StringIO())):  # --quiet; not a terminal
+        monkeypatch.setattr(sys, "stderr", stream)
+        quiet = cli._ProgressBar(enabled, "checking")
+        quiet.start -= 2
+        quiet(2, 3, result)
+        quiet.close()
+        assert stream.getvalue() == ""
+
+
+def test_every_option_of_every_command_is_documented_in_help(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert set(commands) == set(cli._COMMANDS)
+    for name, sub in [("derive", parser), *commands.items()]:
+        for action in sub._actions:
+            if action.dest in ("help", "command"):
+                continue
+            assert action.help, f"{name}: {action.option_strings or action.dest} has no help text"
+        with pytest.raises(SystemExit):
+            sub.parse_args(["--help"])
+        text = capsys.readouterr().out
+        for action in sub._actions:
+            for flag in action.option_strings:
+                assert flag in text, f"{name} --help does not show {flag}"
+        if name != "cache":
+            assert "exit status:" in text
+            assert "NO_COLOR" in text
+
+
 def test_an_internal_error_exits_3_with_a_hint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,6 +341,37 @@ def test_latex_several_files_give_a_list(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 0
     data = json.loads(out)
     assert [d["file"] for d in data] == [str(one), str(two)]
+
+
+def test_json_of_real_runs_validates_against_the_shipped_schemas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    claims = _write(tmp_path, "good.yaml", GOOD)
+    broken = _write(tmp_path, "broken.yaml", "claims:\n  - id: broken.one\n    lhs: __import__('os')\n    rhs: 1\n")
+    _, out, _ = _run(capsys, "check", str(claims), str(broken), "--format", "json")
+    jsonschema.validate(json.loads(out), load_schema("check"))
+    hw = _write(tmp_path, "hw.md", HOMEWORK + "\n$$\\foo{x} = 1$$\n")
+    _, out, _ = _run(capsys, "latex", str(hw), "--format", "json")
+    one = json.loads(out)
+    jsonschema.validate(one, load_schema("latex"))
+    assert [s["verdict"] for s in one["steps"]][-1] == "error"
+    two = _write(tmp_path, "two.md", "$$x + x = 2x$$\n")
+    _, out, _ = _run(capsys, "latex", str(hw), str(two), "--format", "json")
+    jsonschema.validate(json.loads(out), load_schema("latex"))
+
+
+def test_latex_junit_has_one_testcase_per_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "hw.md", HOMEWORK)
+    code, out, _ = _run(capsys, "latex", str(path), "--format", "junit")
+    assert code == 1
+    root = ET.fromstring(out)
+    cases = list(root.iter("testcase"))
+    assert [c.get("name") for c in cases] == ["block 1 step 1", "block 2 step 1"]
+    assert cases[0].find("failure") is None
+    assert "refuted" in cases[1].find("failure").get("message")
+    assert root.get("tests") == "2"
+    assert root.get("failures") == "1"
 
 
 def test_latex_unreadable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

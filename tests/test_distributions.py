@@ -39,7 +39,10 @@ def test_densities_integrate_to_one_and_match_mean(dist, lo, hi) -> None:
     # Checked by quadrature: sympy's symbolic integral of the Gumbel mean is wrong
     # (it returns EulerGamma + I*pi), which is one reason derive cross-checks.
     pdf = sympy.lambdify(x, dist.pdf(x), modules="mpmath")
-    ends = [mpmath.mpf(float(lo)) if lo.is_finite else -mpmath.inf, mpmath.mpf(float(hi)) if hi.is_finite else mpmath.inf]
+    ends = [
+        mpmath.mpf(float(lo)) if lo.is_finite else -mpmath.inf,
+        mpmath.mpf(float(hi)) if hi.is_finite else mpmath.inf,
+    ]
     with mpmath.workdps(30):
         assert abs(mpmath.quad(pdf, ends) - 1) < 1e-15
         assert abs(mpmath.quad(lambda t: t * pdf(t), ends) - mpmath.mpf(str(dist.mean().evalf(30)))) < 1e-15

@@ -103,6 +103,25 @@ def test_location_shifts_have_w1_equal_to_the_shift() -> None:
     assert expand_divergences(W1(Gumbel(m1, s), Gumbel(m2, s))) == sympy.Abs(m1 - m2)
 
 
+@pytest.mark.parametrize(("m2", "v2"), [(0, 4), (1, 4), (-2, Rational(1, 9))])
+def test_normals_of_different_scales_have_the_folded_normal_w1(m2, v2) -> None:
+    # The quantile coupling gives a closed form; check it against ∫|F_P - F_Q| dt.
+    p, q = Normal(0, 1), Normal(m2, v2)
+    closed = expand_divergences(W1(p, q))
+    assert not closed.has(sympy.Integral)
+    mpmath.mp.dps = 30
+    s2 = mpmath.sqrt(mpmath.mpf(sympy.Rational(v2).p) / sympy.Rational(v2).q)
+
+    def gap(x):
+        return abs(mpmath.ncdf(x) - mpmath.ncdf(x, mu=m2, sigma=s2))
+
+    kink = -m2 / (s2 - 1)  # where the two CDFs cross: x = (x - m2)/s2
+    direct = mpmath.quad(gap, [-mpmath.inf, kink, mpmath.inf])
+    assert abs(sympy.N(closed, 30) - direct) < 1e-20
+    if m2 == 0:
+        assert sympy.simplify(closed - sympy.sqrt(2 / sympy.pi)) == 0  # E|Z| for sd 1 vs sd 2
+
+
 def test_support_mismatch_gives_infinity_only_when_provable() -> None:
     assert expand_divergences(KL(Normal(0, 1), Uniform(0, 1))) == oo
     assert expand_divergences(KL(Normal(0, 1), Exponential(1))) == oo
@@ -114,7 +133,8 @@ def test_support_mismatch_gives_infinity_only_when_provable() -> None:
 def test_unknown_pairs_become_integral_forms() -> None:
     js = expand_divergences(JS(Normal(0, 1), Normal(1, 1)))
     assert js.has(sympy.Integral)
-    w1 = expand_divergences(W1(Normal(0, 1), Normal(0, 4)))
+    # a normal and a Gumbel: different families, no quantile-coupling closed form
+    w1 = expand_divergences(W1(Normal(0, 1), Gumbel(0, 1)))
     assert w1.has(sympy.Integral)
     # JS between N(0,1) and N(1,1) is positive and below log 2 (quadrature through mpmath:
     # sympy's own evalf of this integral takes minutes)

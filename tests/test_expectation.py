@@ -17,7 +17,7 @@ from derive.distributions import (
     Normal,
     Uniform,
 )
-from derive.expectation import evaluate_expectations, has_expectation, random_symbols
+from derive.expectation import evaluate_expectations, gaussian_integral, has_expectation, random_symbols
 from derive.functions import Expectation, sigmoid
 from derive.symbols import SymbolTable
 
@@ -160,3 +160,34 @@ def test_expectations_that_do_not_exist_are_not_given_a_value() -> None:
         value = E(f, random, integrate=True)
         assert has_expectation(value)
     assert has_expectation(E(log(eps), integrate=True))  # log of a negative number: not real
+
+
+def test_gaussian_integral_needs_a_provably_negative_leading_coefficient() -> None:
+    t = sympy.Symbol("t", real=True)
+    a = sympy.Symbol("a", positive=True)
+    m = sympy.Symbol("m", real=True)
+    assert gaussian_integral(t**2 * sympy.exp(-(t**2) / 2), t) == sympy.sqrt(2 * sympy.pi)
+    assert (
+        sympy.simplify(
+            gaussian_integral(sympy.exp(-a * t**2 + t), t) - sympy.sqrt(sympy.pi / a) * sympy.exp(1 / (4 * a))
+        )
+        == 0
+    )
+    assert gaussian_integral(sympy.exp(t**2), t) is None  # diverges
+    assert gaussian_integral(sympy.exp(-m * t**2), t) is None  # sign of m unknown
+    assert gaussian_integral(t**2, t) is None  # no Gaussian factor
+    assert gaussian_integral(sympy.log(1 + t**2) * sympy.exp(-(t**2)), t) is None  # not polynomial
+
+
+def test_importance_weight_of_a_gaussian_proposal_is_unbiased() -> None:
+    # E_{z~N(m, s2)}[p(x|z)p(z)/q(z)] = p(x) = N(x; 0, 2): the proposal's density cancels
+    # inside the integral, for every proposal (the weight's variance is another matter).
+    x, z, m = sympy.symbols("x z m", real=True)
+    s2 = sympy.Symbol("s2", positive=True)
+
+    def normal(v, mean, var):
+        return sympy.exp(-((v - mean) ** 2) / (2 * var)) / sympy.sqrt(2 * sympy.pi * var)
+
+    weight = normal(x, z, 1) * normal(z, 0, 1) / normal(z, m, s2)
+    value = evaluate_expectations(Expectation(weight), ((z, Normal(m, s2)),))
+    assert sympy.simplify(value - normal(x, 0, 2)) == 0

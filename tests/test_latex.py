@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from derive.engine import check_claim
-from derive.errors import Location, UsageError
+from derive.errors import DeriveError, Location, UsageError
 from derive.latex import definition_result, load_symbols_file, read_document, settle, split_block
 from derive.model import LatexSource, Relation, Settings, Verdict
+from derive.parsing import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "homework.md"
@@ -325,6 +326,11 @@ def test_seed_decidable_steps(seed):
     chosen = {(s.block, s.index): s for s in seed.steps}
     settings = Settings(timeout=20)
     for key in [
+        (1, 1),  # D_KL(p||q) = ∫ p log(p/q) dx: the definition
+        (26, 1),  # D_JS = ½D_KL(p_data||m) + ½D_KL(p_g||m), continued over two blocks
+        (52, 1),
+        (47, 2),  # ∫ 0·log(0/1) + ∫ 0·log(0/0) + ∫ 1·log(1/0) = 0 + 0 + ∞
+        (51, 2),
         (29, 2),
         (30, 1),
         (30, 2),
@@ -341,42 +347,104 @@ def test_seed_decidable_steps(seed):
         assert check_claim(chosen[key].claim, settings).verdict is Verdict.PROVED, key
     # D(x) depends on a only through the text's definition D = σ(a): not decidable from the step alone
     assert check_claim(chosen[(29, 1)].claim, settings).verdict is Verdict.UNDECIDED
+    # the homework's wrong Dirac delta: δ(x - y) puts no mass on [-2, -1] x [1, 2]
+    result = check_claim(chosen[(57, 2)].claim, settings)
+    assert result.verdict is Verdict.REFUTED
+    assert "-3" in result.detail
+
+
+@pytest.fixture(scope="module")
+def seed_with_symbols():
+    if not SEED.exists():
+        pytest.skip("the seed homework is not beside the repository")
+    return read_document(SEED, symbols=ROOT / "examples" / "seed-symbols.yaml")
+
+
+def test_seed_unreadable_steps_are_the_points_and_the_shape_mistakes(seed_with_symbols):
+    # every step is parsed as the worker parses it; what cannot be read is the GDA table,
+    # whose rows equate a point with a number ("(1.2, 0.8) = 0.96": no function is named),
+    # and the homework's linear autoencoder with W_1 = B, W_2 = B^T for a 3x2 B (shapes)
+    unreadable = {}
+    for step in seed_with_symbols.steps:
+        try:
+            prepare(step.claim)
+        except DeriveError as exc:
+            unreadable[(step.block, step.index)] = str(exc)
+    points = {(36, k) for k in range(1, 7)} | {(37, k) for k in range(1, 5)} | {(38, k) for k in range(1, 7)}
+    shapes = {(18, 2), (18, 4), (18, 5), (18, 6)}
+    assert set(unreadable) == points | shapes
+    assert all("is not a value" in unreadable[key] for key in points)
+    assert all("cannot multiply a" in unreadable[key] for key in shapes)
+
+
+def test_seed_with_symbols_catches_the_trace_mistake(seed_with_symbols):
+    chosen = {(s.block, s.index): s for s in seed_with_symbols.steps}
+    settings = Settings(timeout=20)
+    # tr{(x-μ1)^T Σ1^{-1} (x-μ1)} = tr{(x-μ1)^T (x-μ1) Σ1^{-1}}: the cyclic property misapplied
+    wrong = chosen[(5, 2)]
+    result = settle(wrong, check_claim(wrong.claim, settings))
+    assert result.verdict is Verdict.REFUTED
+    assert result.evidence.counterexample is not None
+    for key in [(5, 1), (7, 4), (7, 5)]:  # a 1x1 matrix is its trace; ½tr{Σ1Σ1^{-1}} = ½tr{I_k} = k/2 at k = 2
+        assert settle(chosen[key], check_claim(chosen[key].claim, settings)).verdict is Verdict.PROVED, key
 
 
 # -- the public example ----------------------------------------------------------------------
 
 EXAMPLE_STEPS = [
-    (1, 1, 30, EQ, r"\frac{d}{da}\log(1-\sigma(a))", r"\frac{-\sigma(a)(1-\sigma(a))}{1-\sigma(a)}", "proved"),
-    (1, 2, 30, EQ, r"\frac{-\sigma(a)(1-\sigma(a))}{1-\sigma(a)}", r"-\sigma(a)", "proved"),
-    (2, 1, 34, EQ, r"\frac{d}{da}\left(-\log\sigma(a)\right)", r"\sigma(a) - 1", "proved"),
-    (3, 1, 38, EQ, r"\frac{d}{da}\log\sigma(a)", r"\sigma(a)", "refuted"),
-    (4, 1, 43, EQ, r"\sigma(a) + \sigma(-a)", r"\frac{1}{1+e^{-a}} + \frac{1}{1+e^{a}}", "proved"),
-    (4, 2, 44, EQ, r"\frac{1}{1+e^{-a}} + \frac{1}{1+e^{a}}", "1", "proved"),
-    (5, 1, 47, EQ, "1", r"2\sigma(0)", "proved"),
-    (6, 1, 53, EQ,
+    (1, 1, 36, EQ, r"\frac{d}{da}\log(1-\sigma(a))", r"\frac{-\sigma(a)(1-\sigma(a))}{1-\sigma(a)}", "proved"),
+    (1, 2, 36, EQ, r"\frac{-\sigma(a)(1-\sigma(a))}{1-\sigma(a)}", r"-\sigma(a)", "proved"),
+    (2, 1, 40, EQ, r"\frac{d}{da}\left(-\log\sigma(a)\right)", r"\sigma(a) - 1", "proved"),
+    (3, 1, 44, EQ, r"\frac{d}{da}\log\sigma(a)", r"\sigma(a)", "refuted"),
+    (4, 1, 49, EQ, r"\sigma(a) + \sigma(-a)", r"\frac{1}{1+e^{-a}} + \frac{1}{1+e^{a}}", "proved"),
+    (4, 2, 50, EQ, r"\frac{1}{1+e^{-a}} + \frac{1}{1+e^{a}}", "1", "proved"),
+    (5, 1, 53, EQ, "1", r"2\sigma(0)", "proved"),
+    (6, 1, 59, EQ,
      r"\det\begin{bmatrix} \frac{\partial^2 xy}{\partial x^2} & \frac{\partial^2 xy}{\partial x \partial y} \\ "
      r"\frac{\partial^2 xy}{\partial y \partial x} & \frac{\partial^2 xy}{\partial y^2} \end{bmatrix}",
      r"0 \cdot 0 - 1^2", "proved"),
-    (6, 2, 53, EQ, r"0 \cdot 0 - 1^2", "-1", "proved"),
-    (6, 3, 53, LT, "-1", "0", "proved"),
-    (7, 1, 59, EQ, r"\mathrm{tr}(AB)", r"\mathrm{tr}(BA)", "proved"),
-    (7, 2, 59, EQ, r"\operatorname{tr}(A^\top B)", r"\operatorname{tr}(B^\top A)", "proved"),
-    (8, 1, 61, EQ, r"|2\Sigma|", r"4|\Sigma|", "proved"),
-    (9, 1, 65, EQ, r"\mathrm{tr}(AB)", r"\mathrm{tr}(A)\,\mathrm{tr}(B)", "refuted"),
-    (10, 1, 71, EQ, r"\mathbb{E}_{\epsilon\sim\mathcal{N}(0,1)}\left[(\mu + \sigma\epsilon)^2\right]",
+    (6, 2, 59, EQ, r"0 \cdot 0 - 1^2", "-1", "proved"),
+    (6, 3, 59, LT, "-1", "0", "proved"),
+    (7, 1, 65, EQ, r"\mathrm{tr}(AB)", r"\mathrm{tr}(BA)", "proved"),
+    (7, 2, 65, EQ, r"\operatorname{tr}(A^\top B)", r"\operatorname{tr}(B^\top A)", "proved"),
+    (8, 1, 67, EQ, r"|2\Sigma|", r"4|\Sigma|", "proved"),
+    (9, 1, 71, EQ, r"\mathrm{tr}(AB)", r"\mathrm{tr}(A)\,\mathrm{tr}(B)", "refuted"),
+    (10, 1, 77, EQ, r"\mathbb{E}_{\epsilon\sim\mathcal{N}(0,1)}\left[(\mu + \sigma\epsilon)^2\right]",
      r"\mu^2 + \sigma^2", "proved"),
-    (11, 1, 73, EQ, r"\mathbb{E}_{u\sim\mathcal{U}(0,1)}[u^2]", r"\frac{1}{3}", "proved"),
-    (12, 1, 77, EQ, r"\mathbb{E}_{\epsilon\sim\mathcal{N}(0,1)}\left[e^{\epsilon}\right]", "1", "refuted"),
-    (13, 1, 81, EQ, r"D_{KL}\left(\mathcal{N}(\mu_1,\sigma_1^2)\,\|\,\mathcal{N}(\mu_2,\sigma_2^2)\right)",
+    (11, 1, 79, EQ, r"\mathbb{E}_{u\sim\mathcal{U}(0,1)}[u^2]", r"\frac{1}{3}", "proved"),
+    (12, 1, 83, EQ, r"\mathbb{E}_{\epsilon\sim\mathcal{N}(0,1)}\left[e^{\epsilon}\right]", "1", "refuted"),
+    (13, 1, 87, EQ, r"D_{KL}\left(\mathcal{N}(\mu_1,\sigma_1^2)\,\|\,\mathcal{N}(\mu_2,\sigma_2^2)\right)",
      r"\log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2} - \frac{1}{2}", "proved"),
-    (14, 1, 85, EQ, r"D_{KL}\left(\mathcal{N}(\mu_1,\sigma_1^2)\,\|\,\mathcal{N}(\mu_2,\sigma_2^2)\right)",
+    (14, 1, 91, EQ, r"D_{KL}\left(\mathcal{N}(\mu_1,\sigma_1^2)\,\|\,\mathcal{N}(\mu_2,\sigma_2^2)\right)",
      r"\log\frac{\sigma_2}{\sigma_1} + \frac{\sigma_1^2 + (\mu_1-\mu_2)^2}{2\sigma_2^2}", "refuted"),
-    (15, 1, 89, EQ, r"\int_{0}^{1} x^2 \, dx", r"\frac{1}{3}", "proved"),
-    (16, 1, 91, EQ, r"\int e^{-x^2/2}\,dx", r"\sqrt{2\pi}", "proved"),
-    (16, 2, 91, EQ, r"\int \frac{1}{\sqrt{2\pi}} e^{-x^2/2}\,dx", "1", "proved"),
-    (17, 1, 93, EQ, r"\sum_{i=1}^{n} i", r"\frac{n(n+1)}{2}", "proved"),
-    (17, 2, 93, EQ, r"\lim_{n\to\infty}\left(1+\frac{1}{n}\right)^n", "e", "proved"),
-    (18, 1, 97, EQ, r"\int_{0}^{1} x \, dx", "1", "refuted"),
+    (15, 1, 95, EQ, r"\int_{0}^{1} x^2 \, dx", r"\frac{1}{3}", "proved"),
+    (16, 1, 97, EQ, r"\int e^{-x^2/2}\,dx", r"\sqrt{2\pi}", "proved"),
+    (16, 2, 97, EQ, r"\int \frac{1}{\sqrt{2\pi}} e^{-x^2/2}\,dx", "1", "proved"),
+    (17, 1, 99, EQ, r"\sum_{i=1}^{n} i", r"\frac{n(n+1)}{2}", "proved"),
+    (17, 2, 99, EQ, r"\lim_{n\to\infty}\left(1+\frac{1}{n}\right)^n", "e", "proved"),
+    (18, 1, 103, EQ, r"\int_{0}^{1} x \, dx", "1", "refuted"),
+    (19, 1, 110, EQ, r"\frac{d}{da}\log(1+e^{a})", r"\frac{e^{a}}{1+e^{a}}", "proved"),
+    (19, 2, 111, EQ, r"\frac{e^{a}}{1+e^{a}}", r"\sigma(a)", "proved"),
+    (19, 3, 112, EQ, r"\sigma(a)", r"\sigma(-a)", "refuted"),  # the wrong last row of an aligned chain
+    (20, 1, 117, EQ, r"\tanh(a)", r"2\sigma(2a) - 1", "proved"),
+    (21, 1, 119, EQ, r"2\sigma(2a) - 1", r"\sigma(a)", "refuted"),  # a block continuing the previous one
+    (22, 1, 125, EQ, "2x + 1", "5", "undecided"),  # a premise: an equation to solve, not an identity
+    (22, 2, 125, EQ, "x", "2", "proved"),  # its conclusion, at the premise's solution x = 2
+    (23, 1, 129, EQ, "x^2", "4", "undecided"),
+    (23, 2, 129, EQ, "x", "2", "refuted"),  # misses the solution x = -2
+    (24, 1, 135, GE, r"\log\frac{u+v}{2}", r"\frac{\log u + \log v}{2}", "verified"),
+    (25, 1, 139, LE, r"\sigma(a)", r"\frac{1}{2}", "refuted"),
+    (26, 1, 143, APPROX, r"\sqrt{2}", "1.414", "verified"),
+    (26, 2, 143, APPROX, r"\pi", r"\frac{22}{7}", "verified"),
+    (27, 1, 147, APPROX, "e", "2.5", "refuted"),
+    (28, 1, 151, EQ, r"(AB)^\top", r"B^\top A^\top", "proved"),
+    (28, 2, 151, EQ, r"(2\Sigma)^{-1}", r"\frac{1}{2}\Sigma^{-1}", "proved"),
+    (29, 1, 155, EQ, r"(AB)^\top", r"A^\top B^\top", "refuted"),
+    (30, 1, 161, EQ, r"D_{KL}(p\|q)", r"\int p(x)\log\frac{p(x)}{q(x)}\,dx", "proved"),
+    (30, 2, 161, EQ, r"D_{JS}(p\|q)", r"D_{JS}(q\|p)", "proved"),
+    (31, 1, 165, EQ, r"D_{KL}\left(\mathcal{U}(0,1)\,\|\,\mathcal{U}(0,2)\right)", r"\log 2", "proved"),
+    (31, 2, 165, EQ, r"\log 2", r"0 \cdot \log\frac{0}{1} + 1 \cdot \log\frac{1}{1/2}", "proved"),
+    (32, 1, 169, EQ, r"D_{KL}(p\|q)", r"D_{KL}(q\|p)", "undecided"),  # unknown densities: no counterexample
 ]  # fmt: skip
 
 
@@ -393,7 +461,7 @@ def test_example_has_front_matter(example):
 
 
 def test_example_step_split(example):
-    assert len(example.blocks) == 18
+    assert len(example.blocks) == 32
     got = [(s.block, s.index, s.line, s.relation, s.lhs_tex, s.rhs_tex) for s in example.steps]
     assert got == [e[:6] for e in EXAMPLE_STEPS]
 

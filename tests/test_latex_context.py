@@ -245,3 +245,64 @@ def test_tuple_message_says_what_is_missing():
     assert r.verdict is Verdict.ERROR
     assert "a point (1,1) is not a value; derive cannot tell which function is evaluated there" in r.detail
     assert step.relation is Relation.EQ
+
+
+# -- shapes the document does not declare ----------------------------------------------------------
+
+
+def test_a_transpose_of_undeclared_names_is_not_decided_by_the_scalar_reading():
+    # read with scalars, the seed's trace step holds; for vectors it is wrong: neither is said
+    tex = r"$$tr\{(x - \mu)^T A (x - \mu)\} = tr\{(x - \mu)^T (x - \mu) A\}$$"
+    ((_, result),) = verdicts(tex)
+    assert result.verdict is Verdict.UNDECIDED
+    assert "mu, x is transposed but not declared as a vector or matrix" in result.detail
+    assert "where the step is proved" in result.detail
+    # declared as vectors and a matrix, the same step is checked as written, and refuted
+    shapes = {"x": "vector 2", "mu": "vector 2", "A": "spd matrix 2x2"}
+    ((_, result),) = verdicts(tex, symbols=shapes)
+    assert result.verdict is Verdict.REFUTED
+    assert result.evidence.counterexample is not None
+
+
+def test_a_transpose_under_a_definition_counts_and_a_defined_name_keeps_its_shape():
+    # W := B^T with B undeclared: the associativity below is only a scalar fact here
+    text = "$$W = B^T$$\n\n$$W W x = W (W x)$$\n"
+    results = verdicts(text)
+    assert results[1][1].verdict is Verdict.UNDECIDED
+    assert "B is transposed" in results[1][1].detail
+    # with B declared, W^T transposes a defined name, which keeps the definition's shape
+    text = "$$W = B^T$$\n\n$$(W x)^T = x^T W^T$$\n"
+    results = verdicts(text, symbols={"B": "matrix 2x2", "x": "vector 2"})
+    assert results[1][1].verdict is Verdict.PROVED
+
+
+def test_a_transposed_matrix_written_out_is_read_as_written():
+    ((_, result),) = verdicts(r"$$\begin{bmatrix} 1 & 2 \end{bmatrix}^T = \begin{bmatrix} 1 \\ 2 \end{bmatrix}$$")
+    assert result.verdict is Verdict.PROVED
+
+
+def test_a_counterexample_that_sizes_an_undeclared_identity_is_not_trusted():
+    # tr(Σ Σ^{-1}) = tr(I_k): with Σ read as a scalar the sides are 1 and k; that says
+    # nothing about a k x k Σ, so the step is left undecided rather than refuted
+    ((_, result),) = verdicts(r"$$\frac{1}{2}tr\{\Sigma\Sigma^{-1}\} = \frac{1}{2}tr\{I_k\}$$")
+    assert result.verdict is Verdict.UNDECIDED
+    assert "the size of an identity matrix I_k" in result.detail
+    # with Σ declared and k fixed, the step is checked
+    results = verdicts(
+        r"$$\frac{1}{2}tr\{\Sigma\Sigma^{-1}\} = \frac{1}{2}tr\{I_k\}$$",
+        symbols={"derive": {"symbols": {"Sigma": "spd matrix 2x2"}, "values": {"k": 2}}},
+    )
+    assert results[0][1].verdict is Verdict.PROVED
+
+
+def test_a_premise_with_an_inequality_is_named_with_its_relation():
+    doc = read_document(r"$$a - 1 < 0 \xrightarrow{a = 0} a - 1 = -1$$")
+    assert "given a - 1 < 0 (line 1)" in doc.steps[1].claim.statement
+
+
+def test_unknown_functions_are_checked_when_possible_else_undecided_with_the_reason():
+    text = "$$p(x) + q(x) = q(x) + p(x)$$\n\n$$\\frac{d}{da}\\log(1-D(x)) = -\\sigma(a)$$\n"
+    (_, commuted), (_, gradient) = verdicts(text)
+    assert commuted.verdict is Verdict.PROVED
+    assert gradient.verdict is Verdict.UNDECIDED  # D = σ(a) is the question's definition, not the step's
+    assert "unknown function D(x, a)" in gradient.detail

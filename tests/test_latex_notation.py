@@ -212,15 +212,47 @@ def test_expectation_subscript_naming_a_declared_random_variable():
     assert value == Expectation(x**2)
 
 
-def test_divergences():
-    p, q = sym("p"), sym("q")
-    assert P(r"D_{KL}(p\|q)") == KL(p, q)
-    assert P(r"KL(p||q)") == KL(p, q)
-    assert P(r"D_{\mathrm{KL}}\left(p \,\|\, q\right)") == KL(p, q)
-    assert P(r"D_{JS}(p||q)") == JS(p, q)
+def test_divergences_of_named_distributions_stay_divergences():
     m1, s1 = sym("mu_1"), sym("sigma_1")
     value = P(r"D_{KL}(\mathcal{N}(\mu_1, \sigma_1^2) \| \mathcal{N}(0, 1))")
     assert value == KL(Normal(m1, s1**2), Normal(0, 1))
+    assert P(r"JS(\mathcal{U}(0, 1) \| \mathcal{U}(0, 2))") == JS(Uniform(0, 1), Uniform(0, 2))
+
+
+def _kl(p, q, *limits):
+    return Integral(p * log(p / q), *(limits or [(x, -oo, oo)]))
+
+
+def test_divergences_of_unknown_densities_are_their_defining_integrals():
+    # D_KL(p||q) of densities derive cannot name is ∫ p log(p/q) dx; every spelling alike
+    p, q = sympy.Function("p")(x), sympy.Function("q")(x)
+    for text in [r"D_{KL}(p\|q)", r"KL(p||q)", r"D_{\mathrm{KL}}\left(p \,\|\, q\right)", r"KL(p(x) \| q(x))"]:
+        assert P(text) == _kl(p, q), text
+    # JS(p||q) = ½KL(p||m) + ½KL(q||m), m = (p + q)/2; a mixture argument names the variable
+    m = (p + q) / 2
+    assert P(r"D_{JS}(p||q)") == (_kl(p, m) + _kl(q, m)) / 2
+    assert (
+        P(
+            r"\frac{1}{2}KL\left(p||\frac{p(x) + q(x)}{2}\right)"
+            r" + \frac{1}{2}KL\left(q \mid\mid \frac{p(x)+q(x)}{2}\right)"
+        )
+        == (_kl(p, m) + _kl(q, m)) / 2
+    )
+    # over a declared vector x the integral is over R^n
+    t = SymbolTable({"x": "vector 2"})
+    x1, x2 = t["x"].obj
+    pv, qv = sympy.Function("p")(x1, x2), sympy.Function("q")(x1, x2)
+    assert P(r"D_{KL}(p||q)", t) == _kl(pv, qv, (x1, -oo, oo), (x2, -oo, oo))
+
+
+def test_divergences_that_cannot_be_written_as_integrals_stay_opaque():
+    z = sym("z")
+    given = sympy.Function("given")
+    value = P(r"D_{KL}(q_{\varphi}(z|x)||p(z))")
+    assert value == KL(sympy.Function("q_varphi")(z, given(x)), sympy.Function("p")(z))
+    sigma = sympy.Symbol("sigma", positive=True)
+    value = P(r"KL(p \| \sigma)", SymbolTable({"sigma": "positive"}))  # a declared parameter is no density
+    assert value == KL(sym("p"), sigma)
 
 
 def test_distribution_density_notation():
@@ -271,9 +303,44 @@ def test_integrals():
     )
 
 
-def test_integral_without_differential_is_an_error():
+def test_integral_without_differential_is_an_error_unless_the_densities_name_it():
     with pytest.raises(LatexError, match="differential"):
-        P(r"\int p(x) \left(\frac{\log p(x)}{\log q(x)}\right)")
+        P(r"\int x^2")
+    with pytest.raises(LatexError, match="differential"):
+        P(r"\int p(x) q(y)")  # two candidate variables
+    # \int p(x) (...) without dx: every unknown function takes x, so the integral is over x
+    p, q = sympy.Function("p")(x), sympy.Function("q")(x)
+    value = P(r"\int p(x) \left(\frac{\log p(x)}{\log q(x)}\right)")
+    assert value == Integral(p * log(p) / log(q), (x, -oo, oo))
+
+
+def test_integral_over_a_declared_vector_is_over_its_entries():
+    t = SymbolTable({"x": "vector 2"})
+    x1, x2 = t["x"].obj
+    p = sympy.Function("p")(x1, x2)
+    assert P(r"\int p(x) \, dx", t) == Integral(p, (x1, -oo, oo), (x2, -oo, oo))
+    with pytest.raises(LatexError, match="vector"):
+        P(r"\int_0^1 p(x) \, dx", t)
+
+
+def test_information_theory_conventions_for_literal_zeros():
+    # 0 log(0/q) = 0 and 0 log(0/0) = 0; log 0 = -oo and log(p/0) = +oo for p > 0 (limits)
+    assert P(r"0 * \log \frac{0}{1}") == 0
+    assert P(r"0 \cdot \log \frac{0}{0}") == 0
+    assert P(r"\log \frac{0}{0} \cdot 0") == 0
+    assert P(r"\log 0") == -oo
+    assert P(r"1 * \log \frac{1}{0}") == oo
+    assert P(r"\log\left(\frac{2}{0}\right)") == oo
+    # the KL integrals of two disjoint uniforms, as the seed homework writes them
+    text = (
+        r"\int_{-2}^{-1} 0 * \log \frac{0}{1} dx + \int_{-1}^{1} 0 * \log \frac{0}{0} dx"
+        r" + \int_{1}^{2} 1 * \log \frac{1}{0} dx"
+    )
+    assert P(text) == oo
+    # outside a logarithm a zero denominator is still an error, and so is 0/0 on its own
+    for bad in [r"\frac{1}{0}", r"\frac{0}{0}", r"\log\frac{-1}{0}", r"2 \log \frac{0}{0}"]:
+        with pytest.raises(LatexError):
+            P(bad)
 
 
 def test_sums_products_limits():

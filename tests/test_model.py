@@ -45,7 +45,9 @@ def test_expect_matches(expect: Expect, verdict: Verdict, ok: bool) -> None:
     assert expect.matches(verdict) is ok
 
 
-@pytest.mark.parametrize(("text", "rel"), [("==", Relation.EQ), ("=", Relation.EQ), ("<=", Relation.LE), ("≥", Relation.GE)])
+@pytest.mark.parametrize(
+    ("text", "rel"), [("==", Relation.EQ), ("=", Relation.EQ), ("<=", Relation.LE), ("≥", Relation.GE)]
+)
 def test_relation_parse(text: str, rel: Relation) -> None:
     assert Relation.parse(text) is rel
 
@@ -61,7 +63,9 @@ def test_relation_flip() -> None:
 
 
 def test_claim_normalises_convenient_inputs() -> None:
-    c = Claim(id="x", lhs="a", rhs="b", symbols={"b": "positive", "a": "real"}, relation="<=", expect="fails", tags=["t"])
+    c = Claim(
+        id="x", lhs="a", rhs="b", symbols={"b": "positive", "a": "real"}, relation="<=", expect="fails", tags=["t"]
+    )
     assert c.symbols == (("a", "real"), ("b", "positive"))
     assert c.relation is Relation.LE
     assert c.expect is Expect.FAILS
@@ -93,7 +97,13 @@ def test_evidence_is_immutable_hashable_and_serialisable() -> None:
 def test_result_ok_detail_and_pickling() -> None:
     claim = Claim(id="wrong", lhs="x**2", rhs="x", expect="fails", where=Location("c.yaml", 3))
     cx = Counterexample((("x", "2"),), lhs="4", rhs="2", difference="2", digits=100)
-    res = Result(claim, Verdict.REFUTED, Method.NUMERIC, 0.1, (Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, "differs", counterexample=cx)),))
+    res = Result(
+        claim,
+        Verdict.REFUTED,
+        Method.NUMERIC,
+        0.1,
+        (Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, "differs", counterexample=cx)),),
+    )
     assert res.ok
     assert "counterexample at x = 2" in res.detail
     d = res.to_dict()
@@ -105,7 +115,10 @@ def test_undecided_detail_names_every_tier_that_tried() -> None:
     claim = Claim(id="u", lhs="p(x)", rhs="1")
     outcomes = (
         Outcome(Verdict.UNDECIDED, Evidence(Method.SYMBOLIC, "could not prove lhs - rhs = 0", reason="no rewrite")),
-        Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, "unknown function p(x): no numeric value", reason="unknown function")),
+        Outcome(
+            Verdict.UNDECIDED,
+            Evidence(Method.NUMERIC, "unknown function p(x): no numeric value", reason="unknown function"),
+        ),
         Outcome(Verdict.UNDECIDED, Evidence(Method.MONTECARLO, "no expectation to estimate", reason="no expectation")),
     )
     detail = Result(claim, Verdict.UNDECIDED, Method.MONTECARLO, 0.0, outcomes).detail

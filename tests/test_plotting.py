@@ -9,6 +9,7 @@ import pytest
 import sympy
 
 from derive._plot_mc import running_estimate
+from derive.api import check_latex
 from derive.errors import DeriveError, UsageError
 from derive.loading import load_claims
 from derive.model import (
@@ -23,7 +24,8 @@ from derive.model import (
     Result,
     Verdict,
 )
-from derive.plotting import _written_iterates, gda_iterates, plot_result
+from derive.parsing import prepare
+from derive.plotting import _carry_out, _evaluate, _written_iterates, gda_iterates, plot_result
 
 pytest.importorskip("matplotlib")
 
@@ -145,3 +147,21 @@ claims:
     result = _result(claims[1], Verdict.REFUTED, Evidence(Method.SYMBOLIC, "differs"))
     assert _written_iterates(result) == [(1.4, 0.6)]
     assert plot_result(result, tmp_path / "gda.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_a_homework_derivative_is_carried_out_before_it_is_plotted():
+    # LaTeX gives an unevaluated Derivative: d/da log sigma(a) must plot as 1 - sigma(a), not NaN.
+    (result,) = check_latex("$$\\frac{d}{da}\\log\\sigma(a) = \\sigma(a)$$", symbols={"a": "real"})
+    assert result.verdict is Verdict.REFUTED
+    lhs = prepare(result.claim).lhs
+    (a,) = lhs.free_symbols
+    assert lhs.has(sympy.Derivative)
+    assert _evaluate(lhs, a, [0.0])[0] != _evaluate(lhs, a, [0.0])[0]  # NaN as it stands
+    (value,) = _evaluate(_carry_out(lhs), a, [0.0])
+    assert value == pytest.approx(0.5)  # 1 - sigma(0)
+
+
+def test_a_slow_curve_stops_at_its_budget():
+    x = sympy.Symbol("x")
+    assert all(v != v for v in _evaluate(x**2, x, [1.0, 2.0, 3.0], budget=-1.0))  # all NaN, none evaluated
+    assert _evaluate(x**2, x, [1.0, 2.0], budget=10.0) == [1.0, 4.0]

@@ -128,3 +128,22 @@ def test_expression_plus_nonzero_constant_is_never_proved(e, rewrite, c) -> None
 def test_true_rewrite_is_never_refuted(e, rewrite) -> None:
     _name, fn = rewrite
     assert verdict(e, fn(e), _TABLE) is not Verdict.REFUTED
+
+
+def test_divergent_gaussian_type_integral_is_never_proved() -> None:
+    # The formula √(π/a) e^{b²/4a} continues analytically to a < 0, where the integral
+    # diverges: ∫ e^{t²/4} dt is not 2i√π (or anything finite).
+    t = sympy.Symbol("t", real=True)
+    table = SymbolTable({})
+    divergent = sympy.Integral(exp(t**2 / 4), (t, -sympy.oo, sympy.oo))
+    assert verdict(divergent, 2 * sympy.I * sqrt(sympy.pi), table) is not Verdict.PROVED
+    assert verdict(divergent, 2 * sqrt(sympy.pi), table) is not Verdict.PROVED
+
+
+def test_delta_on_an_end_point_is_not_given_a_convention() -> None:
+    # ∫_{-2}^{-1} δ(x + 1) dx is 1/2 by sympy's convention, 0 or 1 by others: no proof of any.
+    x = sympy.Symbol("x", real=True)
+    table = SymbolTable({"x": "real"})
+    at_end = sympy.Integral(sympy.DiracDelta(x + 1), (x, -2, -1))
+    for value in (0, Rational(1, 2), 1):
+        assert verdict(at_end, value, table) is not Verdict.PROVED

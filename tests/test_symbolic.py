@@ -7,7 +7,7 @@ import sympy
 from sympy import Rational, cos, diff, exp, log, sin, tanh
 
 from derive.distributions import MultivariateNormal, Normal
-from derive.functions import KL, Expectation, sigmoid, softplus
+from derive.functions import JS, KL, Expectation, sigmoid, softplus
 from derive.model import Method, Problem, Relation, Settings, Verdict
 from derive.symbolic import check_symbolic, prove_zero
 from derive.symbols import SymbolTable
@@ -235,3 +235,130 @@ def test_time_budget_makes_slow_claims_undecided_not_hung() -> None:
     assert out.verdict is Verdict.UNDECIDED
     assert out.evidence.reason in ("integral not evaluated symbolically", "symbolic time budget exhausted")
     assert "Integral" in out.evidence.difference
+
+
+# ---------------------------------------------------------------------------------------
+# Integrals done by rule: Dirac deltas, |g| split at its zeros, Gaussian integrals.
+
+_X, _Y = sympy.symbols("x y", real=True)
+
+
+def test_delta_integral_sifts_where_sympy_returns_zero() -> None:
+    # sympy 1.14 integrates δ(x + y)|x - y| over x in [-2, -1] to 0; the sifting rule gives
+    # 2|y| on 1 < y < 2, and the transport cost of the reflection coupling is 3.
+    cost = sympy.Integral(sympy.DiracDelta(_X + _Y) * sympy.Abs(_X - _Y), (_X, -2, -1), (_Y, 1, 2))
+    out = check(cost, 3)
+    assert out.verdict is Verdict.PROVED
+    wrong = check(cost, 0)
+    assert wrong.verdict is Verdict.REFUTED
+    assert "3" in wrong.evidence.summary
+
+
+def test_delta_on_the_line_y_equals_x_misses_disjoint_supports() -> None:
+    cost = sympy.Integral(sympy.DiracDelta(_X - _Y) * sympy.Abs(_X - _Y), (_X, -2, -1), (_Y, 1, 2))
+    out = check(cost, 3)
+    assert out.verdict is Verdict.REFUTED
+    assert out.evidence.difference == "-3"
+
+
+def test_delta_with_a_scaled_argument_and_reversed_limits() -> None:
+    # δ(2x + 3) = δ(x + 3/2)/2; reversing the limits flips the sign.
+    assert check(sympy.Integral(sympy.DiracDelta(2 * _X + 3) * _X**2, (_X, -2, -1)), Rational(9, 8)).verdict is (
+        Verdict.PROVED
+    )
+    assert check(sympy.Integral(sympy.DiracDelta(_X - 1), (_X, 3, 0)), -1).verdict is Verdict.PROVED
+
+
+def test_delta_outside_the_rule_stays_unevaluated() -> None:
+    # A delta on an end point has no agreed value, and δ(x² - 1) is not linear: no verdict
+    # from the symbolic tier, and no value from sympy's integrator either.
+    for integrand in (sympy.DiracDelta(_X + 1), sympy.DiracDelta(_X**2 - 1) * _X):
+        out = check(sympy.Integral(integrand, (_X, -2, -1)), Rational(1, 2))
+        assert out.verdict is Verdict.UNDECIDED
+        assert "Integral" in (out.evidence.difference or "")
+
+
+def test_abs_integral_splits_at_the_zeros() -> None:
+    # W1 between Exponential(1) and Exponential(2) as the area between their CDFs.
+    t = sympy.Symbol("t", real=True)
+    area = sympy.Integral(sympy.Abs(exp(-2 * t) - exp(-t)), (t, 0, sympy.oo))
+    assert check(area, Rational(1, 2)).verdict is Verdict.PROVED
+    assert check(sympy.Integral(sympy.Abs(t**3 - 2 * t), (t, -2, 2)), 4).verdict is Verdict.PROVED
+    assert check(sympy.Integral(sympy.Abs(t**3 - 2 * t), (t, -2, 2)), 0).verdict is Verdict.REFUTED
+
+
+def test_gaussian_integral_of_a_log_density_ratio_is_the_kl() -> None:
+    t = sympy.Symbol("t", real=True)
+    m1, m2 = sympy.symbols("m1 m2", real=True)
+    v1, v2 = sympy.symbols("v1 v2", positive=True)
+
+    def density(m, v):
+        return exp(-((t - m) ** 2) / (2 * v)) / sympy.sqrt(2 * sympy.pi * v)
+
+    integral = sympy.Integral(density(m1, v1) * log(density(m1, v1) / density(m2, v2)), (t, -sympy.oo, sympy.oo))
+    closed = (log(v2 / v1) + (v1 + (m1 - m2) ** 2) / v2 - 1) / 2
+    assert check(integral, closed).verdict is Verdict.PROVED
+    assert check(integral, closed + v1).verdict is not Verdict.PROVED
+
+
+def test_eigenvalue_sets_compare_through_power_sums() -> None:
+    a = sympy.Symbol("a", real=True)
+    eig = sympy.FiniteSet(*sympy.Matrix([[a, 1], [1, a]]).eigenvals())
+    out = check(eig, sympy.FiniteSet(a + 1, a - 1))
+    assert out.verdict is Verdict.PROVED
+    assert "power sums" in out.evidence.summary
+    wrong = check(sympy.FiniteSet(1, 3), sympy.FiniteSet(1, 4))
+    assert wrong.verdict is Verdict.REFUTED
+    assert "{1, 4}" in wrong.evidence.summary
+    # different printed sizes: symbolic elements may coincide, so no verdict here
+    assert check(sympy.FiniteSet(a, 1), sympy.FiniteSet(1)).verdict is Verdict.UNDECIDED
+
+
+def test_piecewise_branch_on_a_single_point_is_checked_there() -> None:
+    # E[e^{s(x+3)}], x ~ U[-2, -1], against E[e^{sy}], y ~ U[1, 2]: both integrals carry an
+    # s = 0 branch, where the difference is e^{3s} - 1 = 0.
+    s = sympy.Symbol("s", real=True)
+    d = sympy.Piecewise((0, (s > 0) | (s < 0)), (exp(3 * s) - 1, True))
+    assert prove_zero(d).status == "zero"
+    assert prove_zero(sympy.Piecewise((0, (s > 0) | (s < 0)), (exp(3 * s) - 2, True))).status != "zero"
+    assert prove_zero(sympy.Piecewise((0, s > 1), (exp(3 * s) - 1, True))).status != "zero"
+
+
+def test_divergence_bounds_prove_but_never_refute() -> None:
+    js = JS(Normal(0, 1), Normal(1, 1))
+    ge = check(js, 0, Relation.GE)
+    assert ge.verdict is Verdict.PROVED
+    assert ge.evidence.route == "divergence bounds"
+    assert check(js, log(2), Relation.LE).verdict is Verdict.PROVED
+    # JS > 0 does not follow from JS >= 0, and JS <= 0.01 does not follow from either bound:
+    # the bounds route stays silent and the other routes decide (or not) on their own.
+    for relation, rhs in ((Relation.GT, 0), (Relation.LE, Rational(1, 100))):
+        out = check(js, rhs, relation)
+        assert out.evidence.route != "divergence bounds"
+        assert out.verdict is not Verdict.PROVED
+
+
+def _normal_density(t, mean):
+    return exp(-((t - mean) ** 2) / 2) / sympy.sqrt(2 * sympy.pi)
+
+
+def test_gan_value_at_the_optimal_discriminator_is_2js_minus_2log2() -> None:
+    # V(D*, G) and JS(N(0,1), N(1,1)) have no closed form, but their integrands cancel once
+    # combined into one integral: log(p + q) = log p + log(1 + e^{x - 1/2}) on both sides.
+    x = sympy.Symbol("x", real=True)
+    p, q = _normal_density(x, 0), _normal_density(x, 1)
+    value = sympy.Integral(p * log(p / (p + q)) + q * log(q / (p + q)), (x, -sympy.oo, sympy.oo))
+    out = check(value, 2 * JS(Normal(0, 1), Normal(1, 1)) - 2 * log(2))
+    assert out.verdict is Verdict.PROVED
+    assert "merged integrals" in out.evidence.route
+    off = check(value, 2 * JS(Normal(0, 1), Normal(1, 1)) - 2 * log(2) + Rational(1, 1000))
+    assert off.verdict is not Verdict.PROVED
+
+
+def test_divergent_integrals_are_not_merged() -> None:
+    # ∫ e^{t²/4} - ∫ (e^{t²/4} - e^{-t²}) is ∞ - ∞, not √π, although the combined
+    # integrand e^{-t²} integrates to √π.
+    t = sympy.Symbol("t", real=True)
+    line = (t, -sympy.oo, sympy.oo)
+    d = sympy.Integral(exp(t**2 / 4), line) - sympy.Integral(exp(t**2 / 4) - exp(-(t**2)), line)
+    assert check(d, sympy.sqrt(sympy.pi)).verdict is not Verdict.PROVED

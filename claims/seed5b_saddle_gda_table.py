@@ -13,9 +13,9 @@ the library states:
   iterate (expect: fails): it moves x and y by a constant ±0.2 as if the gradient never
   changed;
 * ``itrKK.arithmetic_as_written``: the homework's product of its own coordinates (right
-  except at itr 13, whose slip is in seed_saddle_gda.yaml).
+  except at itr 13, whose slip is in seed5b_saddle_gda.yaml).
 
-The points of itr 2 and 3 are in seed_saddle_gda.yaml, with the explanation.
+The points of itr 2 and 3 are in seed5b_saddle_gda.yaml, with the explanation.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _claims() -> list[Claim]:
             continue  # the starting point, given
         hx, hy, hv = _HOMEWORK[k]
         tags = ("seed", "gda", "saddle")
-        if k > 3:  # the points of itr 2 and 3 are spelled out, with reasons, in seed_saddle_gda.yaml
+        if k > 3:  # the points of itr 2 and 3 are spelled out, with reasons, in seed5b_saddle_gda.yaml
             claims.append(
                 Claim(
                     id=f"seed.gda.part3b.table.itr{k:02d}.point",
@@ -126,7 +126,7 @@ def _claims() -> list[Claim]:
                     tags=(*tags, "homework-error"),
                 )
             )
-        if k != 13:  # the itr 13 slip is a named claim in seed_saddle_gda.yaml
+        if k != 13:  # the itr 13 slip is a named claim in seed5b_saddle_gda.yaml
             claims.append(
                 Claim(
                     id=f"seed.gda.part3b.table.itr{k:02d}.arithmetic_as_written",

@@ -1,4 +1,4 @@
-"""Seed homework, problem 5, part 6b: the transport cost written with Dirac deltas.
+"""Seed homework, problem 5, part 6: the coupling γ(x, y) = δ(x + y) and its transport cost.
 
 The expression language has no Dirac delta, so these steps are built in code. The
 homework writes L = ∫_1^2 ∫_{-2}^{-1} δ(x - y)|x - y| dx dy and then, in the same line,
@@ -23,6 +23,22 @@ def _cost(density: object) -> Integral:
 
 
 CLAIMS = [
+    Claim(
+        id="seed.uniform.part6.delta_marginal_x",
+        statement="∫_1^2 δ(x + y) dy = 1 = p(x) at x = -3/2: the first marginal condition of γ = δ(x + y)",
+        lhs=Integral(DiracDelta(Rational(-3, 2) + _y), (_y, 1, 2)),
+        rhs=1,
+        source="homework (seed), problem 5, part 6a: condition 1, ∫γ(x, y) dy = p(x)",
+        tags=("seed", "wasserstein", "coupling"),
+    ),
+    Claim(
+        id="seed.uniform.part6.delta_marginal_y",
+        statement="∫_{-2}^{-1} δ(x + y) dx = 1 = q(y) at y = 3/2: the second marginal condition of γ = δ(x + y)",
+        lhs=Integral(DiracDelta(_x + Rational(3, 2)), (_x, -2, -1)),
+        rhs=1,
+        source="homework (seed), problem 5, part 6a: condition 2, ∫γ(x, y) dx = q(y)",
+        tags=("seed", "wasserstein", "coupling"),
+    ),
     # The homework's first expression: δ(x - y) puts no mass on the supports.
     Claim(
         id="seed.uniform.part6.delta_minus_as_written",
@@ -54,21 +70,5 @@ CLAIMS = [
         source="homework (seed), problem 5, part 6b: |x - y| = y - x on the supports",
         tags=("seed", "wasserstein", "coupling", "integral"),
         timeout=30,
-    ),
-    Claim(
-        id="seed.uniform.part6.delta_marginal_x",
-        statement="∫_1^2 δ(x + y) dy = 1 = p(x) at x = -3/2: the first marginal condition of γ = δ(x + y)",
-        lhs=Integral(DiracDelta(Rational(-3, 2) + _y), (_y, 1, 2)),
-        rhs=1,
-        source="homework (seed), problem 5, part 6a: condition 1, ∫γ(x, y) dy = p(x)",
-        tags=("seed", "wasserstein", "coupling"),
-    ),
-    Claim(
-        id="seed.uniform.part6.delta_marginal_y",
-        statement="∫_{-2}^{-1} δ(x + y) dx = 1 = q(y) at y = 3/2: the second marginal condition of γ = δ(x + y)",
-        lhs=Integral(DiracDelta(_x + Rational(3, 2)), (_x, -2, -1)),
-        rhs=1,
-        source="homework (seed), problem 5, part 6a: condition 2, ∫γ(x, y) dx = q(y)",
-        tags=("seed", "wasserstein", "coupling"),
     ),
 ]
