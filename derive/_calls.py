@@ -19,7 +19,7 @@ from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 if TYPE_CHECKING:
     from derive._grammar import Builder
 
-__all__ = ["FUNCTIONS", "derivative"]
+__all__ = ["FUNCTIONS", "HeldDerivative", "derivative"]
 
 _MAX_MATRIX_ENTRIES = 250_000
 
@@ -98,6 +98,50 @@ def _diff(b: Builder, node: ast.Call, args: list[Any]) -> Any:
     return apply(expr)
 
 
+class HeldDerivative(sympy.Function):
+    """``d/dvar expr`` kept whole: ``expr`` has an expectation whose distribution moves with ``var``
+    and no closed form was found for it when the claim was read.
+
+    The claim is valid, so it must not be an input error; nor may the derivative be guessed.
+    The node is opaque to every rule that could guess it: sympy's chain rule never passes
+    through it (its derivative is another held derivative), ``doit`` leaves it alone, and it
+    has no numeric value, so the numeric tier declines with `reason`. It never differentiates
+    its argument later, even once no E(...) is left inside: the symbolic tier replaces
+    expectations by opaque symbols while it simplifies, and d/dθ of such a symbol is not 0.
+    """
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, expr: sympy.Expr, var: sympy.Symbol) -> None:
+        return None
+
+    @property
+    def reason(self) -> str:
+        expr, var = self.args
+        return (
+            f"d/d{var} of {_short(expr)}: a distribution inside E(...) depends on {var}, so the derivative"
+            " does not pass inside, and the expectation has no closed form here"
+        )
+
+    def _eval_derivative(self, s: sympy.Symbol) -> sympy.Expr:
+        return HeldDerivative(self, s)
+
+    def _sympystr(self, printer: Any) -> str:
+        expr, var = self.args
+        return f"diff({printer.doprint(expr)}, {printer.doprint(var)})"
+
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        expr, var = self.args
+        tex = rf"\frac{{\partial}}{{\partial {printer.doprint(var)}}}\left({printer.doprint(expr)}\right)"
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+
+def _short(expr: Any, limit: int = 60) -> str:
+    text = str(expr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def derivative(expr: Any, var: sympy.Symbol, random: Sequence[tuple[Any, Distribution]] = ()) -> Any:
     """d expr / d var, with E(...) treated as the integral it is, not as a function.
 
@@ -107,8 +151,14 @@ def derivative(expr: Any, var: sympy.Symbol, random: Sequence[tuple[Any, Distrib
     of them is 0. For a parameter θ that no distribution mentions, d/dθ E[f] = E[df/dθ]
     (differentiation under the integral sign). When θ moves a distribution (x ~ N(θ, 1))
     the gradient does not pass inside: the expectation is evaluated in closed form first,
-    and if it has none the derivative is refused rather than guessed.
+    and if it has none the derivative is kept whole as a `HeldDerivative`, never guessed
+    (the claim is then undecided, with the reason).
     """
+    moving = [str(obj) for obj, dist in random if var in dist.free_symbols]
+    if isinstance(expr, sympy.Basic) and expr.has(HeldDerivative):
+        # A held derivative is no function of the values inside it: hold this one too,
+        # unless var cannot change anything in it.
+        return HeldDerivative(expr, var) if (moving or var in expr.free_symbols) else sympy.S.Zero
     marks: dict[Any, sympy.Dummy] = {}
     if isinstance(expr, sympy.Basic):
         found = expr.atoms(Expectation)
@@ -117,18 +167,12 @@ def derivative(expr: Any, var: sympy.Symbol, random: Sequence[tuple[Any, Distrib
     if not marks:
         return sympy.diff(expr, var)
     entries = {e for obj, _ in random for e in (obj if is_matrix(obj) else (obj,))}
-    moving = [str(obj) for obj, dist in random if var in dist.free_symbols]
     if moving and var not in entries:
         from derive.expectation import evaluate_expectations, has_expectation  # noqa: PLC0415 - engine module
 
         closed = evaluate_expectations(expr, random)
         if has_expectation(closed):
-            names = ", ".join(moving)
-            msg = (
-                f"the distribution of {names} depends on {var}, so d/d{var} does not pass inside E(...), "
-                "and the expectation has no closed form here"
-            )
-            raise ValueError(msg)
+            return HeldDerivative(expr, var)
         return sympy.diff(closed, var)
     plain = expr.xreplace(marks)
     total = sympy.diff(plain, var)

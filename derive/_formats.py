@@ -169,15 +169,18 @@ def _block_note(pairs: Sequence[tuple[Any, Result]]) -> str:
 
 
 def _echo_document(document: Any, results: Sequence[Result], steps: Sequence[Any]) -> str:
-    """Echo ``document`` with a verdict note after the last line of each checked block.
+    """Echo ``document`` with a verdict note after the last line of each block.
 
     ``document`` is the homework's text or its `derive.latex.Document`. Block ends come from
     the LaTeX front end's own block finder; a block it does not confirm (the step lines lie
     outside it) ends at the first closing ``$$``, ``\\]`` or ``\\end{...}`` from its last step line.
+    A block with no step of its own is marked too, with the reason the front end gives
+    (`derive.latex.Block.note`), so that a grader sees that every block was read.
     """
     text = getattr(document, "text", document)
     lines = text.splitlines()
-    ends = _block_ends(document, text)
+    found = _document_blocks(document, text)
+    ends = {b.index: (b.line, b.end_line) for b in found}
     blocks: dict[int, list[tuple[Any, Result]]] = {}
     for step, r in zip(steps, results, strict=True):
         blocks.setdefault(step.block, []).append((step, r))
@@ -188,6 +191,11 @@ def _echo_document(document: Any, results: Sequence[Result], steps: Sequence[Any
         confirmed = span is not None and span[0] <= last <= span[1]
         end = span[1] - 1 if confirmed else _block_end(lines, last - 1)
         notes.setdefault(end, []).append(_block_note(pairs))
+    for b in found:
+        if b.index not in blocks and getattr(b, "note", ""):
+            notes.setdefault(b.end_line - 1, []).append(
+                f"> derive, block {b.index}: no step to check ({_md_cell(b.note)})"
+            )
     out: list[str] = []
     for i, line in enumerate(lines):
         out.append(line)
@@ -199,17 +207,17 @@ def _echo_document(document: Any, results: Sequence[Result], steps: Sequence[Any
     return "\n".join(out) + "\n"
 
 
-def _block_ends(document: Any, text: str) -> dict[int, tuple[int, int]]:
-    """Block number -> (first line, last line), 1-based, from the LaTeX front end."""
+def _document_blocks(document: Any, text: str) -> Sequence[Any]:
+    """The `derive.latex.Block` list of the homework (lines 1-based), from the LaTeX front end."""
     blocks = getattr(document, "blocks", None)
     if blocks is None:
         try:
             from derive.latex import read_document  # noqa: PLC0415 - the LaTeX front end is heavy
 
             blocks = read_document(text).blocks
-        except Exception:  # the heuristic in _block_end still places every note
-            return {}
-    return {b.index: (b.line, b.end_line) for b in blocks}
+        except Exception:  # the heuristic in _block_end still places every step's note
+            return ()
+    return blocks
 
 
 def _block_end(lines: Sequence[str], start: int) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import bisect
 import difflib
-import keyword
 import re
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ from sympy.matrices.exceptions import MatrixError
 
 from derive._calls import _KEYWORDS, _MANY, FUNCTIONS
 from derive._exact import HugePower, _power, freeze, is_matrix
+from derive._names import MAX_NAME_LENGTH, check_name, short
 from derive._regroup import regroup
 from derive.distributions import Distribution
 from derive.errors import DistributionError, ParseError, UnknownNameError
@@ -47,8 +47,6 @@ MAX_TEXT_LENGTH = 100_000
 MAX_NODES = 200_000
 #: Nesting depth allowed in one expression (long flat sums and products do not count).
 MAX_DEPTH = 100
-#: Longest identifier accepted.
-MAX_NAME_LENGTH = 64
 _LIMIT_BITS = 14_000  # exact decimal literals beyond this many bits stay unevaluated
 _MAX_MATRIX_POWER = 64
 
@@ -90,8 +88,6 @@ _FUNCTION_HINTS = {
     "D_KL": "KL",
     "D_JS": "JS",
 }
-
-_NAME_RE = re.compile(r"^[^\W\d]\w*$")
 
 
 class Source:
@@ -156,10 +152,6 @@ class Source:
         if start is None or end is None:
             return ""
         return self._bytes[start:end].decode("utf-8", errors="replace")
-
-
-def short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 _DESCRIPTIONS: dict[type, str] = {
@@ -263,22 +255,6 @@ def _syntax_error(source: Source, exc: SyntaxError) -> ParseError:
     where = f" at column {col}" if col is not None else ""
     msg = f"syntax error{where}: {reason}{hint}"
     return ParseError(msg, text=source.text, token=token, column=col)
-
-
-def check_name(name: str) -> None:
-    """Reject identifiers the language does not allow (leading ``_``, too long, not a name)."""
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        msg = f"{name!r} is not a valid name (letters, digits and '_', not starting with a digit)"
-        raise ParseError(msg, token=str(name))
-    if name.startswith("_"):
-        msg = f"names starting with '_' are reserved: {short(name)!r}"
-        raise ParseError(msg, token=name)
-    if keyword.iskeyword(name):
-        msg = f"{name!r} is a Python keyword and cannot be a name (write 'lam' for lambda)"
-        raise ParseError(msg, token=name)
-    if len(name) > MAX_NAME_LENGTH:
-        msg = f"identifier of {len(name)} characters is too long (at most {MAX_NAME_LENGTH}): {short(name)!r}"
-        raise ParseError(msg, token=short(name))
 
 
 class Builder:

@@ -57,6 +57,7 @@ GUARD = 10
 MAX_DIGITS = 1600
 _STABLE = mpmath.mpf("1e-6")  # two precisions must agree this well for a difference to be real
 _LOG10_2 = math.log10(2)
+_SIZING_GRACE = 1.0  # seconds `resolution` may run past the point's deadline
 BUDGET = "time budget"
 UNSTABLE = "unstable value"
 UNRESOLVED = "beyond working precision"
@@ -108,6 +109,7 @@ class Ladder:
         max_digits: int = MAX_DIGITS,
     ) -> None:
         self.ladder = list(ladder)
+        self._ordinary = len(self.ladder)  # rungs every point may use; the rest only when needed
         while 2 * self.ladder[-1] <= max_digits:
             self.ladder.append(2 * self.ladder[-1])
         self.deadline = deadline
@@ -118,13 +120,19 @@ class Ladder:
         self._diffs: dict[tuple[int, int], tuple[mpmath.mpc, mpmath.mpf, mpmath.mpf, bool]] = {}
         self._needed: dict[int, int] = {}
         self._closer: set[int] = set()  # cells whose difference is evaluated directly when the sides cannot tell
+        self._cost = 0.0  # seconds the last rung took
 
     def digits(self, level: int) -> int:
         return self.ladder[level]
 
     def _level(self, level: int) -> tuple[list, list]:
         if level not in self.cache:
-            if level > 0 and time.perf_counter() > self.deadline:
+            now = time.perf_counter()
+            if level > 0 and now > self.deadline:
+                raise SkipPointError(BUDGET)
+            if level >= self._ordinary and now + 4 * self._cost > self.deadline:
+                # A climbing rung doubles the digits: it costs about three times the last one,
+                # and nothing stops an evaluation once it has begun.
                 raise SkipPointError(BUDGET)
             digits = self.ladder[level]
             quad_l = [_quadrature(e, digits) for e in self.exprs_l]
@@ -134,6 +142,7 @@ class Ladder:
                 [_evaluate(e, digits) for e in quad_l],
                 [_evaluate(e, digits) for e in quad_r],
             )
+            self._cost = time.perf_counter() - now
         return self.cache[level]
 
     def values(self, level: int) -> tuple[tuple, tuple]:
@@ -204,7 +213,10 @@ class Ladder:
         """Digits of working precision at which a vanishing difference in cell ``i`` counts as zero."""
         if i not in self._needed:
             diff = sympy.Add(self.exprs_l[i], -self.exprs_r[i])
-            self._needed[i] = resolution(diff, self.deadline) + MARGIN + GUARD
+            # Sizing at 15 digits is cheap next to the rungs already paid for: a point that
+            # finished its last rung just past the deadline may still be sized.
+            deadline = max(self.deadline, time.perf_counter() + _SIZING_GRACE)
+            self._needed[i] = resolution(diff, deadline) + MARGIN + GUARD
         return self._needed[i]
 
     def settle(self, i: int, need: int) -> Status:

@@ -3,13 +3,18 @@
 Every random variable is rewritten as a deterministic function of *primitive draws*
 (standard normals, uniforms on [0, 1), standard exponentials, standard gammas), so the
 integrand becomes an ordinary expression in those draws. That expression is compiled into
-a straight-line `Program` of in-place numpy ufunc calls over preallocated buffers: no
-temporaries of the batch size are allocated per batch, and nothing is ever ``eval``'d.
-Only a fixed whitelist of sympy node types lowers; anything else raises `LoweringError`.
+a straight-line `Program` of in-place numpy ufunc calls over preallocated buffers, and
+nothing is ever ``eval``'d. Only a fixed whitelist of sympy node types lowers; anything
+else raises `LoweringError`. Constant subexpressions are folded, ``x + 0.0`` and
+``1.0*x`` dropped, and an indicator ``Piecewise((a, cond), (b, True))`` becomes a cast of
+the condition (branch-free); other Piecewise selects go through ``np.where`` (the only
+temporary of the batch size, still ~2x faster than a masked copy on a random mask).
 
 Before lowering, the ML functions get numerically stable forms: softplus becomes
-``max(x, 0) + log1p(exp(-|x|))``, sigmoid is computed from ``exp(-|x|)`` without
-overflow, ``log(sigmoid(x))`` becomes ``-softplus(-x)``.
+``max(x, 0) + log1p(exp(-|x|))``, sigmoid is ``max(e, [x >= 0]) / (1 + e)`` with
+``e = exp(-|x|)`` (no overflow, no branch), ``log(sigmoid(x))`` becomes ``-softplus(-x)``.
+Standard exponentials are drawn by inversion, ``-log(1 - U)``, which is faster here than
+numpy's ziggurat.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ claim can never take down a run.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 
@@ -75,6 +76,10 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
     from derive.parsing import prepare
 
     settings = settings or Settings()
+    if claim.timeout is not None and claim.timeout != settings.timeout:
+        # The tiers pace themselves on settings.timeout; a claim that asked for more (or
+        # less) time must get it inside the worker too, not only as the kill limit.
+        settings = dataclasses.replace(settings, timeout=float(claim.timeout))
     start = time.perf_counter()
     try:
         problem = prepare(claim)

@@ -295,6 +295,13 @@ class _Evaluator:
             return polynomial
         if sympy.count_ops(f) > _MAX_OPS_EXPAND:
             return None
+        if f.has(sympy.log):
+            # log of a density, log(e^{-(x-z)²/2}/√(2π)), is a polynomial in z once split;
+            # force=False splits only what the assumptions make positive.
+            f = sympy.expand_log(f, force=False)
+            polynomial = self._polynomial(f)
+            if polynomial is not None:
+                return polynomial
         expanded = sympy.expand(f, deep=True, power_exp=True, mul=True, multinomial=True, log=False, power_base=False)
         total = S.Zero
         for term in sympy.Add.make_args(expanded):

@@ -34,7 +34,7 @@ import bisect
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,8 @@ MAX_DOCUMENT = 8_000_000  # characters; larger inputs are cut and the cut is rep
 
 _DISPLAY_ENVS = ("equation", "align", "gather", "eqnarray", "multline", "flalign", "alignat", "displaymath", "math")
 _INNER_ENVS = ("aligned", "split", "gathered", "alignedat", "multlined")
+#: Environments whose ``&`` separates columns (see `_resolve_ampersands`).
+_ALIGN_ENVS = frozenset({"align", "alignat", "flalign", "eqnarray", "aligned", "alignedat", "split"})
 _MATRIX_ENVS = ("matrix", "pmatrix", "bmatrix", "vmatrix", "Bmatrix", "Vmatrix", "smallmatrix", "cases", "array")
 _REL_CMDS = {
     "le": Relation.LE, "leq": Relation.LE, "leqslant": Relation.LE, "ge": Relation.GE, "geq": Relation.GE,
@@ -104,6 +106,9 @@ class Block:
     end_line: int
     tex: str
     kind: str  # "$$", "\\[", an environment name, "inline"
+    #: Why the block has no step of its own ("" when it has one): for the reports, which
+    #: mark every block so that the echo of a homework is complete.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,8 @@ class Step:
     ``error`` is set when the splitter already knows the step cannot be read (an empty
     side, a forbidden command); ``claim`` is built anyway, and checking it gives ``error``.
 
+    ``kind`` is ``"unreadable"`` for the one ``error`` step of a block that could not be split
+    (unbalanced braces hide its relations): ``lhs_tex`` is the whole block, ``rhs_tex`` empty.
     ``kind`` is ``"definition"`` for the first equation of a statement whose left side is a
     bare name (``z``, ``\\hat{x}``, ``D^*``) or an unknown function applied to names
     (``f(x)``, ``\\mathcal{L}(\\theta)``) that the right side does not use: ``defines`` names it,
@@ -511,10 +518,17 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - one linear pass, one state
-    """Top-level separators of a block's LaTeX, and whether its brackets balance."""
+def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
+    tex: str, *, align: bool = False
+) -> tuple[list[_Sep], bool]:
+    """Top-level separators of a block's LaTeX, and whether its brackets balance.
+
+    ``align``: the block is an alignment environment (``align``, ``eqnarray``, ...); an
+    ``\\begin{aligned}`` inside the block makes what follows one too.
+    """
     seps: list[_Sep] = []
     depth = 0
+    aligning = 1 if align else 0
     balanced = True
     i, n = 0, len(tex)
     while i < n:
@@ -545,7 +559,9 @@ def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - on
                 end = _group_end(tex, j)
                 name = tex[j + 1 : end - 1].strip().rstrip("*")
                 if name in _INNER_ENVS or name in _DISPLAY_ENVS:
-                    seps.append(_Sep("ignore", None, start, end))
+                    seps.append(_Sep("env", None, start, end))
+                    if name in _ALIGN_ENVS:
+                        aligning += 1 if tok == "\\begin" else -1
                 elif tok == "\\begin":
                     depth += 1
                 else:
@@ -555,7 +571,7 @@ def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - on
         if depth > 0:
             continue
         if tok == "&":
-            seps.append(_Sep("ignore", None, start, i))
+            seps.append(_Sep("amp" if aligning > 0 else "stray", None, start, i))
         elif tok == "\\\\":
             j = _skip_space(tex, i)
             if j < n and tex[j] == "[":  # \\[2pt]
@@ -624,12 +640,69 @@ def _scan_separators(tex: str) -> tuple[list[_Sep], bool]:  # noqa: PLR0915 - on
             i = end
     if depth != 0:
         balanced = False
-    return seps, balanced
+    return _resolve_ampersands(tex, seps), balanced
+
+
+def _resolve_ampersands(tex: str, seps: list[_Sep]) -> list[_Sep]:
+    """Decide what each top-level ``&`` is.
+
+    An ``&`` next to a relation (``&=``, ``= &``), at the start or end of the block or of a
+    row, or next to another separator or annotation is an alignment mark and is ignored,
+    in every kind of block. Markdown authors often write ``x &= y`` in a plain ``$$`` block
+    and forget ``\\begin{aligned}``; MathJax would show an error there, but what the
+    author meant is not in doubt. Any other ``&`` is not: in an alignment environment it
+    separates columns (``x &= 1 & y &= 2``), so it ends the statement; outside one it is a
+    stray ``&`` and stays in the step's text, where the LaTeX reader refuses it ("a stray
+    '&'"), so the step is an ``error`` naming it. Dropping it would join its neighbours
+    into a product (``2 & 3 = 6`` read as 2·3 = 6) and accept a step nobody wrote.
+    """
+    amps = [k for k, sep in enumerate(seps) if sep.kind in ("amp", "stray")]
+    if not amps:
+        return seps
+
+    def touches(k: int, step: int) -> int | None:
+        """The neighbour of seps[k] in direction ``step``: an index, -1 for the block edge,
+        None when text lies between."""
+        j = k + step
+        if step < 0:
+            gap = tex[seps[j].end if j >= 0 else 0 : seps[k].start]
+        else:
+            gap = tex[seps[k].end : seps[j].start if j < len(seps) else len(tex)]
+        if gap.strip():
+            return None
+        return j if 0 <= j < len(seps) else -1
+
+    anchored: set[int] = set()
+    changed = True
+    while changed:  # an anchored & anchors the & beside it (``&&`` before a comment)
+        changed = False
+        for k in amps:
+            if k in anchored:
+                continue
+            for step in (-1, 1):
+                j = touches(k, step)
+                if j is None or (j >= 0 and seps[j].kind == "ignore"):
+                    continue
+                if j == -1 or seps[j].kind not in ("amp", "stray") or j in anchored:
+                    anchored.add(k)
+                    changed = True
+                    break
+    out: list[_Sep] = []
+    for k, sep in enumerate(seps):
+        if sep.kind not in ("amp", "stray"):
+            out.append(sep)
+        elif k in anchored:
+            out.append(_Sep("ignore", None, sep.start, sep.end))
+        elif sep.kind == "amp":
+            out.append(_Sep("list", None, sep.start, sep.end))  # a column boundary
+        # a stray & is left in the text
+    return out
 
 
 @dataclass
 class _Expr:
     parts: list[tuple[int, int]]  # (start, end) offsets in the document
+    blocks: set[int] = field(default_factory=set)  # the blocks its text comes from
 
     def text(self, doc: str) -> str:
         raw = " ".join(doc[a:b] for a, b in self.parts)
@@ -682,6 +755,8 @@ class _Splitter:
         self.chains: list[_Chain] = []
         self.chain: _Chain | None = None
         self.block_errors: dict[int, str] = {}
+        self.flags: dict[int, set[str]] = {}  # what a block held, to say why it has no step
+        self.block = 0  # the block being split
         self.last: _Chain | None = None  # the last closed statement with a relation
         self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
 
@@ -716,16 +791,24 @@ class _Splitter:
         assert self.chain is not None
         if end > start:
             self.chain.exprs[-1].parts.append((start, end))
+            if self.doc[start:end].strip():
+                self.chain.exprs[-1].blocks.add(self.block)
 
-    def piece(self, piece: _Piece, block: int, first: bool) -> None:
+    def piece(  # noqa: PLR0915 - one pass over the separators, one state
+        self, piece: _Piece, block: int, first: bool, *, align: bool = False
+    ) -> None:
         tex = piece.text
-        seps, balanced = _scan_separators(tex)
+        self.block = block
+        seps, balanced = _scan_separators(tex, align=align)
         if not balanced:
             self.block_errors[block] = "unbalanced braces or brackets in this block"
         lead = _first_token(tex, 0, len(tex))
         base = piece.offset
+        flags = self.flags.setdefault(block, set())
+        if tex.strip():
+            flags.add("text")
         if first and lead == "+" and self.chain is not None and self.chain.exprs[-1].parts:
-            pass  # "+ ..." continues the previous block's last expression
+            flags.add("continued")  # "+ ..." continues the previous block's last expression
         elif _starts_with_relation(lead) and self.chain is not None and first:
             pass  # "= ..." continues the previous block's chain
         else:
@@ -744,6 +827,7 @@ class _Splitter:
                 self.close()
                 self.last = self.pending = None
             elif sep.kind == "arrow":
+                flags.add("arrow")
                 self.arrow()
             elif sep.kind == "label":
                 assert self.chain is not None
@@ -755,6 +839,8 @@ class _Splitter:
                 # prose follows an annotation: skip to the end of the row
                 while k + 1 < len(seps) and seps[k + 1].kind != "row":
                     k += 1
+                    if seps[k].kind == "rel":
+                        flags.add("prose relation")
                 nxt = seps[k + 1].start if k + 1 < len(seps) else len(tex)
                 cursor = nxt
             elif sep.kind == "row":
@@ -892,12 +978,101 @@ def read_document(
         blocks.append(Block(number, line_of(rb.start), line_of(rb.end), tex_joined, rb.kind))
         offsets.append((rb.start, rb.end))
         for k, piece in enumerate(rb.pieces):
-            splitter.piece(piece, number, first=(k == 0))
+            splitter.piece(piece, number, first=(k == 0), align=rb.kind.rstrip("*") in _ALIGN_ENVS)
 
     steps = _build_steps(splitter, section, file, line_of)
+    # the steps that read text of another block ("+ ..." continuing an expression)
+    carried: dict[int, list[str]] = {}
+    for (_rel, _lhs, _rhs, chain, k), step in zip(splitter.steps(), steps, strict=True):
+        for expr in chain.exprs[k : k + 2]:
+            for b in sorted(expr.blocks - {step.block}):
+                label = f"block {step.block} step {step.index}"
+                if label not in carried.setdefault(b, []):
+                    carried[b].append(label)
+    steps = _unreadable_blocks(steps, blocks, splitter, section, file)
+    blocks = _explain_stepless(blocks, steps, splitter.flags, carried)
     sym_items = tuple(sorted(merged_symbols.items()))
     rnd_items = tuple(merged_random.items())
     return Document(file, tuple(steps), tuple(blocks), tuple(errors), text, sym_items, rnd_items)
+
+
+def _unreadable_blocks(
+    steps: list[Step], blocks: list[Block], splitter: _Splitter, section: _Section, file: str | None
+) -> list[Step]:
+    """Give every block whose brackets do not balance and that yielded no step one ``error`` step.
+
+    A relation inside an unclosed brace (``\\frac{1}{2 = x``) is not at the top level, so the
+    splitter finds no step there; the block must still appear in the report, with a message
+    naming what could not be read. The step's left side is the whole block, its right side
+    empty. Indices of premises (into the steps) are renumbered around the inserted steps.
+    """
+    has_step = {s.block for s in steps}
+    extra: dict[int, Step] = {}
+    for b in blocks:
+        problem = splitter.block_errors.get(b.index)
+        if problem is None or b.index in has_step:
+            continue
+        fragment = " ".join(b.tex.split())
+        symbols, _values = section.for_block(b.index)
+        claim = Claim(
+            id=f"block {b.index}, step 1",
+            lhs=LatexSource(fragment),
+            rhs=LatexSource(""),
+            symbols=tuple(sorted(symbols.items())),
+            random=tuple(section.random.items()),
+            statement=fragment,
+            source=f"{file or '<input>'}, block {b.index}",
+            tags=("latex",),
+            where=Location(file, b.line),
+        )
+        error = f"{problem}: {fragment!r} (no step can be read from it)"
+        extra[b.index] = Step(b.index, 1, b.line, fragment, "", Relation.EQ, claim, error, kind="unreadable")
+    if not extra:
+        return steps
+    merged: list[Step] = []
+    moved: dict[int, int] = {}
+    pending = sorted(extra)
+    for old, step in enumerate(steps):
+        while pending and pending[0] < step.block:
+            merged.append(extra[pending.pop(0)])
+        moved[old] = len(merged)
+        merged.append(step)
+    merged += [extra[n] for n in pending]
+    return [s if s.premise is None else replace(s, premise=moved[s.premise]) for s in merged]
+
+
+def _explain_stepless(
+    blocks: list[Block], steps: list[Step], flags: Mapping[int, set[str]], carried: Mapping[int, list[str]]
+) -> list[Block]:
+    """Set `Block.note` on each block that has no step of its own, saying why.
+
+    ``carried``: block -> the steps of other blocks that read some of its text.
+    """
+    has_step = {s.block for s in steps}
+    out: list[Block] = []
+    for b in blocks:
+        if b.index in has_step:
+            out.append(b)
+            continue
+        seen = flags.get(b.index, set())
+        if "text" not in seen:
+            note = "the block is empty"
+        elif "continued" in seen or b.index in carried:
+            where = carried.get(b.index, [])
+            note = (
+                "it continues the expression of the block before it"
+                if "continued" in seen
+                else "its expression goes on in the next block"
+            )
+            note += f", checked in {' and '.join(where)}" if where else " and no relation follows"
+        elif "prose relation" in seen:
+            note = "its relation follows an annotation (\\quad, \\text{...}) and is read as prose"
+        elif "arrow" in seen:
+            note = "only an arrow; a label over an arrow is not checked"
+        else:
+            note = "no relation (=, \\le, ...) outside brackets: an expression, not a step"
+        out.append(replace(b, note=note))
+    return out
 
 
 @dataclass
@@ -1050,6 +1225,13 @@ def _definitions_used(
 ) -> list[int]:
     """The candidate definitions (name -> draft index) the sides use, directly or through another."""
     used: set[int] = set()
+    for side in sides:
+        if side not in cache:
+            cache[side] = names_in(side)
+        if cache[side] is None:
+            # the step's own text cannot even be tokenized (U+FFFD, a lone backslash): it is an
+            # error whatever it is read under, and its message must name its own fragment
+            return []
     todo = list(sides)
     while todo:
         tex = todo.pop()
@@ -1124,7 +1306,22 @@ def _step_error(lhs: str, rhs: str, block_error: str | None) -> str | None:
             )
     if block_error and (_unbalanced(lhs) or _unbalanced(rhs)):
         return f"{block_error}: {lhs if _unbalanced(lhs) else rhs!r}"
+    for side in (lhs, rhs):
+        if _stray_ampersand(side):
+            # said here, so a definition "a = b & c" is an error too, not a name defined
+            return (
+                f"a stray '&' in {side!r}: outside an alignment environment an '&' may only stand next to a "
+                "relation (x &= y); derive does not guess what it joins"
+            )
     return None
+
+
+def _stray_ampersand(side: str) -> bool:
+    """Whether a step's side holds a top-level ``&`` (`_resolve_ampersands` left it as stray)."""
+    if "&" not in side:
+        return False
+    seps, _balanced = _scan_separators(side, align=True)  # in align mode every top-level & is a separator
+    return any(side[sep.start : sep.end] == "&" for sep in seps)
 
 
 def _unbalanced(tex: str) -> bool:

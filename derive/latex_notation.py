@@ -39,6 +39,7 @@ import sympy
 from sympy import S
 from sympy.core.function import AppliedUndef
 
+from derive._exact import _binomial, _factorial, _power, is_huge, safe_replace
 from derive.distributions import (
     Bernoulli,
     Beta,
@@ -76,7 +77,6 @@ MAX_LENGTH = 20_000
 MAX_DEPTH = 60
 _MAX_TOKENS = 3_000
 _MAX_DIGITS = 200
-_MAX_EXPONENT = 10_000
 _MAX_ORDER = 20
 _EXPLICIT_INVERSE = 3  # explicit symbolic inverses up to this size; larger stay Inverse(M)
 
@@ -315,10 +315,14 @@ class _Arith:
             if b.is_Integer and 0 <= int(b) <= 12:
                 return a ** int(b)
             raise _fail(self.text, f"the matrix power {b} (only integers 0..12 and -1)")
-        if b.is_number and not (b.is_Number and abs(b) <= _MAX_EXPONENT):
-            # never compute 10^(10^10) or a power tower while reading; the engine decides under budget
+        if b.is_number and is_huge(b):
+            # a tower over a HugePower (2^{2^{2^{65536}}}): sympy's assumption queries on an
+            # evaluated Pow would compute its digits (OverflowError); nothing can expand it
             return sympy.Pow(a, b, evaluate=False)
-        return a**b
+        # The claim language's guard (derive._exact): an exact number too large to expand
+        # becomes an opaque HugePower. An unevaluated Pow is not enough: sympy re-expands it
+        # at the first + or simplify, so 10^{10^{10}} + 1 would spend the whole budget.
+        return _power(a, b)
 
     def inverse(self, a: Any) -> Any:
         a = _scalar(a)
@@ -689,8 +693,7 @@ class _Parser:
             elif self.at_sym("!"):
                 self.i += 1
                 value = _scalar(value)
-                big = value.is_Integer and value > 1000
-                value = sympy.factorial(value, evaluate=not big)
+                value = _factorial(value)
             elif self.at_sym("'"):
                 raise self.fail("a prime ' after an expression (write the derivative with \\frac{d}{dx})")
             else:
@@ -1019,7 +1022,7 @@ class _Parser:
         if name == "binom":
             n = self.sub(self.group_tokens()).parse_all()
             k = self.sub(self.group_tokens()).parse_all()
-            return sympy.binomial(n, k)
+            return _binomial(_scalar(n), _scalar(k))
         if name == "nabla":
             sub = ""
             if self.at_sym("_"):
@@ -1655,15 +1658,27 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         raise _fail(text, "only one name can take several values in one evaluation")
     for sym, values in points:
         if len(values) == 1:
-            value = value.xreplace({sym: values[0]}) if _is_matrix(value) else value.subs(sym, values[0])
+            value = value.xreplace({sym: values[0]}) if _is_matrix(value) else _at(value, sym, values[0])
     for sym, values in several:
         if _is_matrix(value):
             raise _fail(text, "a matrix side cannot be evaluated at several points")
-        value = sympy.ImmutableMatrix([[value.subs(sym, v)] for v in values])
+        value = sympy.ImmutableMatrix([[_at(value, sym, v)] for v in values])
     if isinstance(value, sympy.Basic) and value.has(sympy.Subs):
         # d/dx f at x = 1 is a Subs node; evaluate those, leave integrals and the rest to the engine
         value = value.applyfunc(_evaluate_subs) if _is_matrix(value) else _evaluate_subs(value)
     return _checked(value, text)
+
+
+def _at(value: Any, sym: Any, number: Any) -> Any:
+    """``value`` with ``sym`` replaced by ``number``, through the guards of `derive._exact`.
+
+    ``x^{10^{10}}`` at x = 10 must become a HugePower, not a 10-billion-digit integer (plain
+    ``subs`` would expand it). A derivative in x keeps ``subs``, which makes the Subs node
+    that is evaluated below (replacing x inside d/dx would differentiate by a number).
+    """
+    if isinstance(value, sympy.Basic) and value.has(sympy.Derivative):
+        return value.subs(sym, number)
+    return safe_replace(value, {sym: number})
 
 
 def _evaluate_subs(expr: Any) -> Any:

@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
+from derive._names import check_name
 from derive.errors import ClaimError, DeriveError, Location
 from derive.model import Claim, Expect, Relation
-from derive.parsing import check_name
 from derive.symbols import parse_kind
 
 __all__ = ["CLAIM_KEYS", "MAX_FILE_BYTES", "load_claims", "load_python_claims", "load_yaml_claims"]

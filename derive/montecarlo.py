@@ -349,7 +349,7 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome
                 f"; the {Z_CONSISTENT:g}-SE interval contains the target and fits in the band ±{worst.look.band:.2g}"
             )
             if worst.look.floored:
-                head += " (the absolute floor: the target is small next to the integrand's spread)"
+                head += " (its absolute floor: tolerance x the integrand's standard deviation, larger than |target|)"
         summary = f"Monte Carlo estimate consistent{where}: {head}{correction}"
         return Outcome(Verdict.CONSISTENT, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))
     where = f" (parameter point {len(results)} of {n_points})" if n_points > 1 else ""

@@ -64,6 +64,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from derive._calls import HeldDerivative
 from derive._ladder import (
     BUDGET,
     MARGIN,
@@ -152,6 +153,9 @@ def _prepare(side: object, problem: Problem) -> sympy.Basic:
         expand = _optional("derive.divergences", "expand_divergences")
         if expand is not None:
             expr = _sympify(_rewrite(expand, expr))
+    held = _atoms(expr, HeldDerivative)
+    if held:
+        raise _DeclineError("derivative of an expectation", f"{held[0].reason}: not evaluated")
     if _has(expr, Expectation):
         if _chain_rule_through_expectation(expr):
             raise _DeclineError(
@@ -222,6 +226,12 @@ def _rewrite(func: Callable, *args: object) -> object:
     except Exception as exc:  # a failing rewriter makes this tier decline, not crash
         why = f"{func.__name__} failed ({type(exc).__name__}: {exc})"
         raise _DeclineError("rewrite failed", _short(why, 160)) from exc
+
+
+def _atoms(expr: sympy.Basic, *types: type) -> list[sympy.Basic]:
+    cells = expr if isinstance(expr, sympy.MatrixBase) else (expr,)
+    found = {a for c in cells if isinstance(c, sympy.Basic) for a in c.atoms(*types)}
+    return sorted(found, key=sympy.default_sort_key)
 
 
 def _has(expr: sympy.Basic, *types: type) -> bool:
@@ -431,9 +441,13 @@ class _Checker:
         point = self._record({}, verdict)
         # One number, no random point to make a coincidence unlikely: say what was measured,
         # and that it is not a proof.
+        # (Quadrature results are inexact inputs: no direct evaluation of lhs - rhs goes past them.)
+        how = f"agreement at {need} precisions" + (
+            "" if self.expensive else ", lhs - rhs evaluated as one expression at the last"
+        )
         summary = (
-            f"{self._agree_word()}, certified to {verdict.digits - MARGIN} digits (no free symbols: agreement at"
-            f" {need} precisions, lhs - rhs evaluated as one expression at the last; numeric agreement, not a proof)"
+            f"{self._agree_word()}, certified to {verdict.digits - MARGIN} digits"
+            f" (no free symbols: {how}; numeric agreement, not a proof)"
         )
         return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
 

@@ -111,6 +111,8 @@ _STEP_RELATION = {"==": "=", "<=": "≤", ">=": "≥", "~=": "≈"}
 
 def _step_text(step: Any) -> str:
     """A homework step as a reader writes it: ``lhs = rhs`` (not the claim syntax ``==``)."""
+    if getattr(step, "kind", "step") == "unreadable":
+        return step.lhs_tex  # a block that could not be split into sides: shown as written
     rel = _relation_text(step.relation)
     return f"{step.lhs_tex} {_STEP_RELATION.get(rel, rel)} {step.rhs_tex}"
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-
-import sympy
+from typing import TYPE_CHECKING
 
 from derive.errors import SymbolKindError
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["KINDS", "SymbolKind", "SymbolSpec", "SymbolTable", "parse_kind"]
 
@@ -122,6 +124,10 @@ class SymbolSpec:
 
 
 def _make(name: str, kind: SymbolKind) -> sympy.Basic:
+    # Imported here, not at the top: reading claim files needs `parse_kind` but not sympy,
+    # and a warm, fully cached run should not pay sympy's import time.
+    import sympy  # noqa: PLC0415
+
     if not kind.is_matrix:
         return sympy.Symbol(name, **_SCALAR_ASSUMPTIONS[kind.base])
     if kind.base == "vector":

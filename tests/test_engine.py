@@ -67,3 +67,18 @@ def test_unexpected_tier_exceptions_pass_the_walk_on() -> None:
     assert outcomes[0].verdict is Verdict.UNDECIDED
     assert "NotImplementedError: limit of a Sum" in outcomes[0].evidence.summary
     assert outcomes[-1].verdict is Verdict.VERIFIED
+
+
+def test_a_claims_own_timeout_paces_the_tiers(monkeypatch):
+    import derive.engine as engine
+
+    seen = []
+
+    def fake_decide(problem, settings):
+        seen.append(settings.timeout)
+        return (Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, "stub")),)
+
+    monkeypatch.setattr(engine, "decide", fake_decide)
+    engine.check_claim(Claim(id="slow", lhs="x", rhs="x", timeout=60), Settings(timeout=10))
+    engine.check_claim(Claim(id="default", lhs="x", rhs="x"), Settings(timeout=10))
+    assert seen == [60.0, 10.0]

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from derive import report
 from derive.engine import check_claim
 from derive.errors import DeriveError, Location, UsageError
 from derive.latex import definition_result, load_symbols_file, read_document, settle, split_block
 from derive.model import LatexSource, Relation, Settings, Verdict
 from derive.parsing import prepare
+from derive.runner import budget_result
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "homework.md"
@@ -287,6 +289,25 @@ def test_seed_is_read_end_to_end(seed):
     assert len(seed.blocks) == 58
     assert len(seed.steps) == 122
     assert all(s.error is None for s in seed.steps)
+
+
+def test_seed_blocks_without_a_step_say_why_and_are_marked_in_the_markdown_echo(seed):
+    notes = {b.index: b.note for b in seed.blocks if b.note}
+    assert notes == {
+        12: "only an arrow; a label over an arrow is not checked",
+        21: "its relation follows an annotation (\\quad, \\text{...}) and is read as prose",
+        50: "it continues the expression of the block before it, checked in block 49 step 1 and block 51 step 1",
+    }
+    assert {s.block for s in seed.steps} | set(notes) == set(range(1, 59))
+    # the echo marks every block once, in order (verdicts are not what this test is about)
+    results = [budget_result(s.claim, "timeout", "not checked here", 0.0) for s in seed.steps]
+    text = report.render(results, "markdown", steps=list(seed.steps), document=seed.text)
+    marks = [line for line in text.splitlines() if line.startswith("> derive, block ")]
+    assert [int(line.split()[3].rstrip(":")) for line in marks] == list(range(1, 59))
+    assert marks[49] == (
+        "> derive, block 50: no step to check (it continues the expression of the block before it, checked in "
+        "block 49 step 1 and block 51 step 1)"
+    )
 
 
 def test_seed_sigmoid_gradient_chain_is_split_into_its_steps(seed):

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 
+import jsonschema
 import pytest
 import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from derive import cli, report
 from derive.engine import check_claim
 from derive.errors import LatexError
 from derive.latex import read_document
 from derive.latex_notation import MAX_DEPTH, MAX_LENGTH, parse_latex
-from derive.model import Method, Settings, Verdict
+from derive.model import Claim, Method, Settings, Verdict
+from derive.parsing import HugePower
+from derive.runner import run_claims
 from derive.symbols import SymbolTable
 
 GOOD = "$$x + x = 2x$$\n"
@@ -94,13 +99,40 @@ def test_huge_input_is_refused_quickly():
 
 
 def test_huge_numbers_are_not_computed_while_reading():
+    # the claim language's guards (derive._exact): an opaque HugePower, not an unevaluated
+    # Pow that sympy would expand at the first + (see the test below)
     value = P(r"10^{10^{10}}")
-    assert isinstance(value, sympy.Pow)
+    assert value == HugePower(10, 10**10)
     assert not value.is_Integer
+    assert P(r"10^{10^{10}} + 1") == HugePower(10, 10**10) + 1
+    assert P(r"\left. x^{10^{10}} \right|_{x=10}") == HugePower(10, 10**10)
     value = P(r"(10^9)!")
     assert isinstance(value, sympy.factorial)
+    assert isinstance(P(r"\binom{10^{9}}{10^{5}}"), sympy.binomial)
+    assert P(r"2^{100}") == 2**100  # small exact powers are still computed
     with pytest.raises(LatexError, match="digits"):
         P("9" * 10_000)
+
+
+@pytest.mark.parametrize(
+    ("tex", "text", "verdict", "detail"),
+    [
+        (r"10^{10^{10}} = 10^{10^{10}}+1", "10**10**10 == 10**10**10 + 1", Verdict.REFUTED, "nonzero constant -1"),
+        (r"\left. x^{10^{10}} \right|_{x=10} = 10^{10^{10}}", "subs(y**(10**10), y, 10) == 10**10**10",
+         Verdict.PROVED, "simplifies to 0"),
+        (r"(10^9)! = (10^9)! + 1", "factorial(10**9) == factorial(10**9) + 1", Verdict.REFUTED, "nonzero constant -1"),
+    ],
+)  # fmt: skip
+def test_huge_numbers_get_the_claim_languages_verdict(tex, text, verdict, detail):
+    """The LaTeX path shares the guards of derive._exact, so it decides what the claim language
+    decides (before, 10^{10^{10}} + 1 spent the whole budget and ended undecided)."""
+    step = read_document(f"$${tex}$$").steps[0]
+    lhs, rhs = text.split(" == ")
+    claims = [step.claim, Claim(id="yaml", lhs=lhs, rhs=rhs)]
+    latex, yaml = run_claims(claims, Settings(timeout=10), jobs=1)
+    assert latex.verdict is verdict, latex.detail
+    assert detail in latex.detail
+    assert (yaml.verdict, yaml.detail) == (latex.verdict, latex.detail)
 
 
 def test_very_long_identifiers_are_read_as_a_name_not_executed():
@@ -167,9 +199,92 @@ def test_empty_sides_are_step_errors():
 
 
 def test_unbalanced_block_marks_its_steps():
+    # the '=' sits inside the unclosed brace, so no step can be split off; the block still
+    # gets one row, an error naming the fragment, and the document goes on
     doc = read_document(r"$$\frac{1}{2 = x$$" + "\n" + GOOD)
+    assert [(s.block, s.index) for s in doc.steps] == [(1, 1), (2, 1)]
+    bad = doc.steps[0]
+    assert (bad.kind, bad.lhs_tex, bad.rhs_tex, bad.line) == ("unreadable", r"\frac{1}{2 = x", "", 1)
+    assert bad.error == r"unbalanced braces or brackets in this block: '\\frac{1}{2 = x' (no step can be read from it)"
+    result = check_claim(bad.claim, Settings(timeout=5))
+    assert (result.verdict, result.method) == (Verdict.ERROR, Method.PARSE)
+    assert result.detail == "cannot read LaTeX " + repr(bad.lhs_tex) + ": unbalanced '{': no matching '}'"
     assert doc.steps[-1].error is None
-    assert read_document(r"$$x = \left( 1$$").steps[0].error is not None
+    assert check_claim(doc.steps[-1].claim, Settings(timeout=5)).verdict is Verdict.PROVED
+    # a side that is unbalanced where the relation is at the top level: that step only
+    step = read_document(r"$$x = \left( 1$$").steps[0]
+    assert (step.kind, step.lhs_tex, step.rhs_tex) == ("step", "x", r"\left( 1")
+    assert step.error == r"unbalanced braces or brackets in this block: '\\left( 1'"
+
+
+def test_unreadable_block_keeps_premise_links_of_later_steps():
+    # the inserted error step shifts the steps after it; a premise index must follow
+    doc = read_document("$$2y = 2 \\implies y + 1 = 2$$\n$$\\frac{1}{2$$\n$$2x = 0 \\implies x + 1 = 1$$")
+    assert [(s.block, s.kind) for s in doc.steps] == [
+        (1, "step"),
+        (1, "step"),
+        (2, "unreadable"),
+        (3, "step"),
+        (3, "step"),
+    ]
+    assert doc.steps[1].premise == 0
+    assert doc.steps[4].premise == 3
+    assert doc.steps[4].premise_solution == "x = 0"
+
+
+# -- a stray '&' -----------------------------------------------------------------------------
+# An '&' next to a relation is an alignment mark in any block (authors write x &= y in a
+# plain $$ block); anywhere else outside an alignment environment it is a stray '&', an
+# error naming it, never a product of its neighbours.
+
+
+@pytest.mark.parametrize(
+    ("tex", "lhs", "rhs"),
+    [
+        (r"$$2 & 3 = 6$$", "2 & 3", "6"),
+        (r"$$x + x = 2 & x$$", "x + x", "2 & x"),
+        (r"$$2 && 3 = 23$$", "2 && 3", "23"),
+        (r"$$x &= 2 & x$$", "x", "2 & x"),
+    ],
+)
+def test_stray_ampersand_is_an_error_naming_it_not_a_product(tex, lhs, rhs):
+    (step,) = read_document(tex).steps
+    assert (step.lhs_tex, step.rhs_tex, step.kind) == (lhs, rhs, "step")
+    side = lhs if "&" in lhs else rhs
+    assert step.error == (
+        f"a stray '&' in '{side}': outside an alignment environment an '&' may only stand next to a relation "
+        "(x &= y); derive does not guess what it joins"
+    )
+    # the claim alone (as a worker reads it) is refused too, naming the same fragment
+    result = check_claim(step.claim, Settings(timeout=5))
+    assert (result.verdict, result.method) == (Verdict.ERROR, Method.PARSE)
+    assert result.detail == f"cannot read LaTeX '{side}': a stray '&' (alignment marks belong between steps)"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"$$x + x &= 2x$$",
+        r"$$x + x = & 2x$$",
+        r"$$& x + x = 2x$$",
+        r"$$x + x &= 2x && \text{(twice x)}$$",
+        r"$$x + x &\le 2x$$",
+    ],
+)
+def test_ampersand_next_to_a_relation_is_an_alignment_mark_in_a_plain_block(tex):
+    (step,) = read_document(tex).steps
+    assert (step.lhs_tex, step.rhs_tex) == ("x + x", "2x")
+    assert check_claim(step.claim, Settings(timeout=5)).verdict is Verdict.PROVED
+
+
+def test_ampersand_between_columns_of_an_alignment_ends_the_statement():
+    for tex in (
+        r"\begin{align} x + x &= 2x & y &= 3y \end{align}",
+        r"$$\begin{aligned} x + x &= 2x & y &= 3y \end{aligned}$$",
+    ):
+        doc = read_document(tex)
+        assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [("x + x", "2x"), ("y", "3y")]
+        assert check_claim(doc.steps[1].claim, Settings(timeout=5)).verdict is Verdict.REFUTED
 
 
 def test_non_utf8_bytes_are_replaced_and_reported():
@@ -260,3 +375,71 @@ def test_read_document_never_raises(text):
 def test_hostile_but_valid_fragments_are_read_without_evaluating(fragment):
     value = P(fragment)
     assert isinstance(value, sympy.Basic)
+
+
+# -- the malformed corpus through `derive latex`: per-step errors, every block reported ---------
+
+CORPUS = (
+    GOOD.encode()
+    + rb"$$\frac{1}{2 = x$$" + b"\n"
+    + rb"$$2 & 3 = 6$$" + b"\n"
+    + rb"$$a & = b & & c = $$" + b"\n"
+    + rb"$$\foo{x} = 1$$" + b"\n"
+    + b"$$ $$\n"
+    + b"$$ = $$\n"
+    + b"$$y \xff\xfe = 1$$\n"
+    + GOOD.encode()
+)  # fmt: skip
+STRAY = (
+    "outside an alignment environment an '&' may only stand next to a relation (x &= y); "
+    "derive does not guess what it joins"
+)
+CORPUS_ROWS = [
+    (1, 1, "proved", "lhs - rhs simplifies to 0"),
+    (2, 1, "error", r"unbalanced braces or brackets in this block: '\\frac{1}{2 = x' (no step can be read from it)"),
+    (3, 1, "error", f"a stray '&' in '2 & 3': {STRAY}"),
+    (4, 1, "error", f"a stray '&' in 'b & & c': {STRAY}"),
+    (4, 2, "error", "nothing after the relation"),
+    (5, 1, "error", r"cannot read LaTeX '\\foo{x}': unknown LaTeX command \foo"),
+    (7, 1, "error", "nothing before the relation (a chain cannot start with a relation here)"),
+    (8, 1, "error", "cannot read LaTeX 'y \ufffd\ufffd': unexpected character '\ufffd' at column 2"),
+    (9, 1, "proved", "lhs - rhs simplifies to 0"),
+]
+
+
+def _latex_cli(capsys, path, fmt):
+    code = cli.main(["latex", str(path), "--format", fmt, "--jobs", "1", "--timeout", "10", "--no-cache"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_malformed_corpus_gives_per_step_errors_and_a_complete_json_report(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "malformed.md"
+    path.write_bytes(CORPUS)
+    code, out, err = _latex_cli(capsys, path, "json")
+    assert code == 0  # nothing refuted: errors are reported, not failed
+    assert "line 8: the file is not valid UTF-8" in err
+    data = json.loads(out)
+    jsonschema.validate(data, report.load_schema("latex"))
+    assert [(s["block"], s["index"], s["verdict"], s["detail"]) for s in data["steps"]] == CORPUS_ROWS
+    assert data["summary"]["error"] == 7
+    # every block is accounted for: a row, or (the empty block 6) a reason for having none
+    doc = read_document(path)
+    assert len(doc.blocks) == 9
+    stepless = {b.index: b.note for b in doc.blocks if b.note}
+    assert stepless == {6: "the block is empty"}
+    assert {s["block"] for s in data["steps"]} | set(stepless) == set(range(1, 10))
+
+
+def test_malformed_corpus_markdown_marks_every_block(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "malformed.md"
+    path.write_bytes(CORPUS)
+    code, out, _ = _latex_cli(capsys, path, "markdown")
+    assert code == 0
+    marks = [line for line in out.splitlines() if line.startswith("> derive, block ")]
+    assert [int(line.split()[3].rstrip(":")) for line in marks] == list(range(1, 10))
+    assert marks[5] == "> derive, block 6: no step to check (the block is empty)"
+    assert marks[1].startswith("> derive, block 2: ! step 1: **error** (parse) — unbalanced braces")
+    assert "stray '&'" in marks[2] and "stray '&'" in marks[3]

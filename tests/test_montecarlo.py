@@ -180,7 +180,7 @@ def test_target_zero_is_decided(table):
     assert out.verdict is Verdict.CONSISTENT, out.evidence.summary
     e = out.evidence.estimates[0]
     assert e.target == 0 and abs(e.mean) <= 3 * e.stderr and e.n <= Settings().mc_max_samples
-    assert "band ±0.001 (the absolute floor" in out.evidence.summary  # 1e-3 x sd, and sd = 1 here
+    assert "band ±0.001 (its absolute floor" in out.evidence.summary  # 1e-3 x sd, and sd = 1 here
     # Shifting one side by 0.05 makes the difference about -0.025: refuted.
     shifted = Expectation(Piecewise((1, g0 >= g1 + R(1, 20)), (0, True))) - second
     assert check(table, shifted, 0, pair).verdict is Verdict.REFUTED

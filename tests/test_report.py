@@ -251,6 +251,53 @@ def test_markdown_echoes_document_with_block_marks(results):
     assert lines[-1] == "end"
 
 
+def test_markdown_echo_marks_blocks_without_a_step_and_says_why():
+    from derive.engine import check_claim  # noqa: PLC0415 - the engine and LaTeX reader only here
+    from derive.latex import read_document  # noqa: PLC0415
+    from derive.model import Settings  # noqa: PLC0415
+
+    document = "\n\n".join(
+        [
+            "$$x + x = 2x$$",
+            "$$ $$",
+            r"$$\stackrel{y = 2}{\longrightarrow}$$",
+            r"$$\max_x f(x) \quad \text{subject to} \ g(x) < 1$$",
+            "$$y + y$$",
+            "$$+ 1 = 2y$$",
+            "$$+ 1$$",
+            "$$x^2 + 1$$",
+        ]
+    )
+    doc = read_document(document)
+    results = [check_claim(s.claim, Settings(timeout=5)) for s in doc.steps]
+    # blocks 5-7 make one step: y + y + 1 = 2y + 1
+    assert [(s.block, s.lhs_tex, s.rhs_tex, r.verdict) for s, r in zip(doc.steps, results, strict=True)] == [
+        (1, "x + x", "2x", Verdict.PROVED),
+        (6, "y + y + 1", "2y + 1", Verdict.PROVED),
+    ]
+    for source in (document, doc):  # the text (as the CLI passes it) or the Document
+        text = report.render(results, "markdown", steps=list(doc.steps), document=source)
+        marks = [line for line in text.splitlines() if line.startswith("> derive, block ")]
+        assert marks == [
+            "> derive, block 1: ✔ step 1: **proved** (symbolic)",
+            "> derive, block 2: no step to check (the block is empty)",
+            "> derive, block 3: no step to check (only an arrow; a label over an arrow is not checked)",
+            "> derive, block 4: no step to check (its relation follows an annotation (\\\\quad, \\\\text{...}) "
+            "and is read as prose)",
+            "> derive, block 5: no step to check (its expression goes on in the next block, checked in block 6 step 1)",
+            "> derive, block 6: ✔ step 1: **proved** (symbolic)",
+            "> derive, block 7: no step to check (it continues the expression of the block before it, checked in "
+            "block 6 step 1)",
+            "> derive, block 8: no step to check (no relation (=, \\\\le, ...) outside brackets: an expression, "
+            "not a step)",
+        ]
+        # each mark follows its own block
+        lines = text.splitlines()
+        for n, src in ((2, "$$ $$"), (7, "$$+ 1$$"), (8, "$$x^2 + 1$$")):
+            at = lines.index(src)
+            assert lines[at + 2].startswith(f"> derive, block {n}:")
+
+
 def test_markdown_cells_render_as_the_text_they_hold(results):
     # Rendered by a CommonMark + GFM-table parser (rich's markdown-it): what a grader sees.
     render = MarkdownIt("commonmark").enable("table").render
