@@ -15,7 +15,11 @@ the expression); a block that begins with a relation continues the previous bloc
 (``\\to``, ``\\Rightarrow``, ``\\implies``, ``\\xrightarrow{..}``, ``\\stackrel{..}{\\to}``, ...),
 top-level ``,``/``;`` lists, definitions (``:=``) and ``\\sim``/``\\in`` start independent
 statements; ``\\text{...}`` and ``\\quad`` annotations end the row (what follows is prose); a
-``label:`` before the first relation is dropped. A block without a relation has no step.
+``label:`` before the first relation is dropped. An ``&`` next to a relation is an alignment
+mark in any block; elsewhere it separates columns in an alignment environment and is a stray
+``&`` (an ``error`` step) outside one (see `_resolve_ampersands`). A block without a relation
+has no step, and `Block.note` says why; a block whose brackets do not balance and that gives
+no step gets one ``error`` step naming it, so every block appears in the report.
 
 Steps are read in their document (see `Step`): the first equation of a statement may be a
 definition (``z = B^T x``), which later steps use when its name is defined once; a statement

@@ -198,13 +198,13 @@ def render(
     fmt: str,
     *,
     steps: Sequence[Any] | None = None,
-    document: str | None = None,
+    document: Any = None,
     verbose: bool = False,
 ) -> str:
     """Render ``results`` as ``fmt`` (one of `FORMATS`) and return the text.
 
     ``steps`` (parallel to ``results``) switches to the homework layout of ``derive latex``;
-    ``document`` is the homework's source text, which the Markdown format echoes back with
+    ``document`` is the homework (its text or `derive.latex.Document`), which Markdown echoes back with
     a verdict mark after each block (without it the Markdown is a table of steps).
     """
     results = list(results)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from derive import engine
 from derive.engine import check_claim, decide
 from derive.errors import ParseError
 from derive.model import Claim, Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
@@ -70,8 +71,6 @@ def test_unexpected_tier_exceptions_pass_the_walk_on() -> None:
 
 
 def test_a_claims_own_timeout_paces_the_tiers(monkeypatch):
-    import derive.engine as engine
-
     seen = []
 
     def fake_decide(problem, settings):
@@ -79,6 +78,25 @@ def test_a_claims_own_timeout_paces_the_tiers(monkeypatch):
         return (Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, "stub")),)
 
     monkeypatch.setattr(engine, "decide", fake_decide)
-    engine.check_claim(Claim(id="slow", lhs="x", rhs="x", timeout=60), Settings(timeout=10))
-    engine.check_claim(Claim(id="default", lhs="x", rhs="x"), Settings(timeout=10))
+    check_claim(Claim(id="slow", lhs="x", rhs="x", timeout=60), Settings(timeout=10))
+    check_claim(Claim(id="default", lhs="x", rhs="x"), Settings(timeout=10))
     assert seen == [60.0, 10.0]
+
+
+def test_a_derivative_through_a_moving_expectation_without_closed_form_is_undecided_not_an_error() -> None:
+    # x ~ Gumbel(theta, 1): d/dtheta E[sin(x) exp(x**3)] does not pass inside E and has no closed
+    # form. The claim is valid input, so it is undecided with the reason, never an input error,
+    # and never proved by differentiating E(...) as if it did not depend on theta.
+    claim = Claim(
+        id="moving",
+        lhs="diff(E(sin(x)*exp(x**3)), theta)",
+        rhs="0",
+        symbols={"theta": "real"},
+        random={"x": "Gumbel(theta, 1)"},
+    )
+    result = check_claim(claim, Settings(timeout=5))
+    assert result.verdict is Verdict.UNDECIDED
+    numeric = next(o for o in result.outcomes if o.evidence.method is Method.NUMERIC)
+    assert numeric.evidence.reason == "derivative of an expectation"
+    assert "depends on theta, so the derivative does not pass inside" in numeric.evidence.summary
+    assert "does not pass inside" in result.detail

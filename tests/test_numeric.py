@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import exp, log, pi, sqrt
 
+from derive._exact import HugePower
+from derive._ladder import resolution
 from derive.distributions import Bernoulli, Normal
 from derive.functions import Expectation, sigmoid, softplus
 from derive.model import Method, Problem, Relation, Settings, Verdict
@@ -104,6 +106,115 @@ def test_exact_zero_side_with_evaluation_noise_is_verified():
     x = SymbolTable().symbol("x")
     out = check(log(sigmoid(x)) + softplus(-x), 0)
     assert out.verdict is Verdict.VERIFIED
+
+
+# ---------------------------------------------------------------------------------------
+# Differences below the working precision: closeness of two rounded sides is not equality.
+
+
+def test_difference_below_every_rung_is_found_by_evaluating_it_directly():
+    # exp(10**-300) and 1 agree to 299 digits; lhs - rhs evaluated as one expression does not.
+    out = check(exp(sympy.Rational(1, 10**300)), 1)
+    assert out.verdict is Verdict.REFUTED
+    cex = out.evidence.counterexample
+    assert cex.values == ()
+    assert mpmath.mpf(cex.difference) == pytest.approx(mpmath.mpf("1e-300"), rel=1e-9)
+    assert "lhs - rhs = 1.0e-300" in out.evidence.summary
+
+
+def test_near_miss_at_every_point_is_refuted_with_its_difference():
+    x = SymbolTable().symbol("x")
+    out = check(x * exp(sympy.Rational(1, 10**300)), x)
+    assert out.verdict is Verdict.REFUTED
+    cex = out.evidence.counterexample
+    ((name, value),) = cex.values
+    assert name == "x"
+    # lhs - rhs = x (e**(10**-300) - 1), about x * 10**-300 at the counterexample.
+    expected = mpmath.mpf(sympy.Rational(value).p) / sympy.Rational(value).q * mpmath.mpf("1e-300")
+    assert mpmath.mpf(cex.difference) == pytest.approx(expected, rel=1e-9)
+
+
+def test_saturated_function_is_not_taken_for_its_limit():
+    # tanh(x + 300) = 1 - 2 e**(-2x - 600): no constant of the claim is tiny, the direct
+    # evaluation of lhs - rhs at each point still sees the 1e-261.
+    table = SymbolTable({"x": "positive"})
+    x = table["x"].obj
+    out = check(sympy.tanh(x + 300), 1, table=table)
+    assert out.verdict is Verdict.REFUTED
+    assert mpmath.mpf(out.evidence.counterexample.difference) < 0
+    assert replay_difference(sympy.tanh(x + 300), 1, out.evidence.counterexample.values, digits=400) > 0
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "gap"),
+    [
+        # sympy evaluates log(1 + 10**-300) to an exact-looking 0 at 50 and 200 digits.
+        (log(1 + sympy.Rational(1, 10**300)), 0, "1e-300"),
+        # exp(t) for t = e**-1000: the claim's function argument is tiny, so the point climbs.
+        (exp(exp(-sympy.Integer(1000))), 1, "5.07595889754945676529e-435"),
+    ],
+)
+def test_claims_with_tiny_numbers_climb_until_they_are_resolved(lhs, rhs, gap):
+    out = check(lhs, rhs)
+    assert out.verdict is Verdict.REFUTED
+    assert mpmath.mpf(out.evidence.counterexample.difference) == pytest.approx(mpmath.mpf(gap), rel=1e-9)
+    assert out.evidence.counterexample.digits >= 400
+
+
+def test_difference_beyond_any_affordable_precision_is_undecided_with_the_reason():
+    # 2**(2**33) + 1 against 2**(2**33) + 0: one part in 2**(2**33), i.e. 2.6e9 digits.
+    huge = HugePower(2, 2**33)
+    out = check(huge - HugePower(2, 2**33 - 1), HugePower(2, 2**33 - 1) + 1)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "beyond working precision"
+    assert "need 2.6e+09 digits" in out.evidence.summary
+    assert "agreement cannot certify equality" in out.evidence.summary
+    # exp(10**-2000) - 1 needs 2000 digits, more than the tier climbs to.
+    out = check(exp(sympy.Rational(1, 10**2000)), 1)
+    assert out.verdict is Verdict.UNDECIDED
+    assert "need 2021 digits" in out.evidence.summary
+
+
+def test_unresolved_points_are_counted_and_never_verify():
+    x = SymbolTable().symbol("x")
+    out = check(x * exp(sympy.Rational(1, 10**2000)), x)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.points == ()
+    assert "beyond working precision" in out.evidence.summary
+    assert "need 2021 digits" in out.evidence.summary
+
+
+def test_sign_below_the_working_precision_decides_an_inequality():
+    tiny = exp(sympy.Rational(1, 10**300))
+    held = check(tiny, 1, Relation.GT)
+    assert held.verdict is Verdict.VERIFIED
+    broken = check(tiny, 1, Relation.LE)
+    assert broken.verdict is Verdict.REFUTED
+    assert mpmath.mpf(broken.evidence.counterexample.difference) == pytest.approx(mpmath.mpf("1e-300"), rel=1e-9)
+
+
+def test_approx_within_tolerance_needs_no_resolution():
+    # Off by one part in 2**(2**33): far inside any relative tolerance.
+    out = check(HugePower(2, 2**33) + 1, HugePower(2, 2**33), Relation.APPROX)
+    assert out.verdict is Verdict.VERIFIED
+
+
+def test_constant_identity_is_verified_as_numeric_agreement_not_proof():
+    out = check(exp(pi * sqrt(163)), exp(pi * sqrt(163) / 3) ** 3)
+    assert out.verdict is Verdict.VERIFIED
+    (point,) = out.evidence.points
+    assert point.digits == 200
+    assert "lhs - rhs evaluated as one expression" in out.evidence.summary
+    assert "numeric agreement, not a proof" in out.evidence.summary
+
+
+def test_claim_resolution_counts_constants_spans_and_tiny_arguments():
+    assert resolution(sympy.Integer(3) / 7) == 0  # an exact difference is computed exactly
+    assert resolution(exp(sympy.Rational(1, 10**300)) - 1) == 301
+    # 2**(2**33) has 2585827973 digits; magnitudes are taken to within a digit.
+    assert abs(resolution(HugePower(2, 2**33) + 1 - HugePower(2, 2**33 - 1)) - 2585827973) <= 1
+    assert resolution(exp(exp(-sympy.Integer(1000))) - 1) == 435
+    assert resolution(sympy.sin(sympy.Rational(3, 2)) ** 2 + sympy.cos(sympy.Rational(3, 2)) ** 2 - 1) < 5
 
 
 # ---------------------------------------------------------------------------------------

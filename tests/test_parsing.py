@@ -8,6 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from sympy import Rational
 
+from derive._calls import HeldDerivative
 from derive.distributions import Bernoulli, Categorical, Gumbel, MultivariateNormal, Normal, Uniform
 from derive.errors import DistributionError, ParseError, SymbolKindError, UnknownNameError
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
@@ -321,12 +322,25 @@ def test_a_gradient_does_not_pass_inside_when_the_distribution_moves():
     theta = problem.symbols["theta"].obj
     assert problem.lhs == 2 * theta
     assert problem.rhs == Expectation(0)
-    # Without a closed form the derivative is refused, never guessed.
+    # Without a closed form the derivative is held whole, never guessed (nor an input error).
     claim = Claim(
         id="h", lhs="diff(E(sin(x)*exp(x**3)), theta)", rhs="0", symbols=symbols, random={"x": "Gumbel(theta, 1)"}
     )
-    with pytest.raises(ParseError, match="depends on theta, so d/dtheta does not pass inside E"):
-        prepare(claim)
+    problem = prepare(claim)
+    theta, x = problem.symbols["theta"].obj, problem.symbols["x"].obj
+    held = problem.lhs
+    assert isinstance(held, HeldDerivative)
+    assert held.args == (Expectation(sympy.sin(x) * sympy.exp(x**3)), theta)
+    assert str(held) == "diff(E(exp(x**3)*sin(x)), theta)"
+    assert "depends on theta, so the derivative does not pass inside" in held.reason
+    # No rule differentiates through it: not sympy's chain rule (which would give 0 here,
+    # E(...) not mentioning theta), not doit, not a second derivative.
+    assert sympy.diff(held, theta) == HeldDerivative(held, theta)
+    assert held.doit() == held
+    second = "diff(diff(E(sin(x)*exp(x**3)), theta), theta)"
+    again = prepare(Claim(id="h2", lhs=second, rhs="0", symbols=symbols, random={"x": "Gumbel(theta, 1)"}))
+    assert again.lhs.has(HeldDerivative)
+    assert not again.lhs.has(sympy.Derivative, sympy.Subs)
 
 
 def test_diff_orders():
