@@ -15,6 +15,7 @@ import sympy
 from derive._exact import _binomial, _ceiling, _factorial, _floor, _gamma, is_matrix, safe_replace
 from derive.distributions import DISTRIBUTIONS, Distribution, MultivariateNormal
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
+from derive.symbols import SymbolKind, SymbolSpec
 
 if TYPE_CHECKING:
     from derive._grammar import Builder
@@ -74,6 +75,8 @@ def _diff(b: Builder, node: ast.Call, args: list[Any]) -> Any:
         # derivatives, shaped like the variable (d/dx x^T A x = (A + A^T) x).
         f = b.scalar(expr, node.args[0], "diff with respect to a vector or matrix")
         var = rest[0]
+        if len(set(var)) < len(var):
+            return _gradient_in_repeated(b, node, var)
         return sympy.ImmutableMatrix(var.rows, var.cols, [derivative(f, e, b.random) for e in var])
     steps: list[sympy.Symbol] = []
     after_variable = False
@@ -96,6 +99,48 @@ def _diff(b: Builder, node: ast.Call, args: list[Any]) -> Any:
     if is_matrix(expr):
         return expr.applyfunc(apply)
     return apply(expr)
+
+
+def _gradient_in_repeated(b: Builder, node: ast.Call, var: Any) -> Any:
+    """d f / d S for an spd matrix S, whose entries (i, j) and (j, i) are one symbol.
+
+    Matrix calculus treats the entries as independent: d(x^T S x)/dS = x x^T, d log det S/dS
+    = S^-1, d tr(A S)/dS = A^T. Differentiating in the shared symbol counts each off-diagonal
+    entry twice, and halving is no cure (tr(A S) would give the symmetric part of A^T). So
+    f is built again from its syntax tree with S standing for a matrix of independent
+    symbols, differentiated entry by entry, and the entries are read back as S's.
+    """
+    sub = node.args[1]
+    spec = b.table.get(sub.id) if isinstance(sub, ast.Name) else None
+    if spec is None or spec.kind.base != "spd" or spec.obj != var:
+        msg = (
+            "diff: the variable at column {col} has repeated entries, so its partial derivatives are not"
+            " defined; differentiate with respect to a declared spd matrix by its name, or a matrix of"
+            " distinct symbols"
+        )
+        raise b.error(msg, sub)
+    name, n = spec.name, var.rows
+    entries = set(var)
+    general = sympy.ImmutableMatrix(
+        n, n, lambda i, j: sympy.Dummy(f"{name}[{i + 1},{j + 1}]", **({"positive": True} if i == j else {"real": True}))
+    )
+    f = b.scalar(b.rebuild(node.args[0], SymbolSpec(name, SymbolKind("matrix", n, n), general)), node.args[0], "diff")
+    tied = [
+        _short(str(obj[0]).partition("[")[0] if is_matrix(obj) else str(obj), 30)
+        for obj, dist in b.random
+        if entries & (dist.free_symbols | set(obj if is_matrix(obj) else (obj,)))
+    ]
+    if (tied and f.has(Expectation, HeldDerivative)) or entries & f.free_symbols:
+        # The distributions of Problem.random were read with S itself, and no substitution
+        # can separate S[i,j] from S[j,i] inside them.
+        msg = (
+            f"diff with respect to the spd matrix {name} at column {{col}}: {name} is random or sets the"
+            f" distribution of {', '.join(tied) or 'a random variable'}, so the entries of {name} cannot be"
+            " taken apart inside E(...); write the expectation in closed form first"
+        )
+        raise b.error(msg, sub)
+    back = dict(zip(general, var, strict=True))
+    return sympy.ImmutableMatrix(n, n, [safe_replace(derivative(f, e, b.random), back) for e in general])
 
 
 class HeldDerivative(sympy.Function):

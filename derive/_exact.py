@@ -86,6 +86,11 @@ def _bits(r: sympy.Rational) -> int:
 
 def _power(base: sympy.Basic, exp: sympy.Basic) -> sympy.Basic:
     """``base**exp`` for scalars, keeping results with huge exact values unevaluated."""
+    if not isinstance(exp, sympy.Rational) and exp.is_number and is_huge(exp):
+        # A tower over a HugePower (2**2**...**2, ten levels): sympy's assumption queries on
+        # an evaluated Pow would compute the exponent's digits (OverflowError), and nothing
+        # could expand the result anyway. The engine evaluates it numerically under budget.
+        return sympy.Pow(base, exp, evaluate=False)
     if isinstance(exp, sympy.Rational):
         magnitude = abs(int(exp.p)) // int(exp.q) + 1
         if isinstance(base, sympy.Rational):

@@ -11,7 +11,7 @@ import ast
 import bisect
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sympy
@@ -24,7 +24,7 @@ from derive._regroup import regroup
 from derive.distributions import Distribution
 from derive.errors import DistributionError, ParseError, UnknownNameError
 from derive.model import Relation
-from derive.symbols import SymbolTable
+from derive.symbols import SymbolSpec, SymbolTable
 
 __all__ = [
     "CONSTANTS",
@@ -257,6 +257,29 @@ def _syntax_error(source: Source, exc: SyntaxError) -> ParseError:
     return ParseError(msg, text=source.text, token=token, column=col)
 
 
+class _Rebound(SymbolTable):
+    """A symbol table in which one declared name stands for another object (`Builder.rebuild`)."""
+
+    def __init__(self, base: SymbolTable, spec: SymbolSpec) -> None:
+        super().__init__()
+        self._base, self._spec = base, spec
+
+    def symbol(self, name: str) -> sympy.Basic:
+        return self._spec.obj if name == self._spec.name else self._base.symbol(name)
+
+    def spec_of(self, sym: sympy.Symbol) -> SymbolSpec | None:
+        return self._spec if sym in self._spec.entries else self._base.spec_of(sym)
+
+    def __getitem__(self, name: str) -> SymbolSpec:
+        return self._spec if name == self._spec.name else self._base[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+
 class Builder:
     """Walks one syntax tree; ``arg`` is True inside function arguments (conditions allowed)."""
 
@@ -264,6 +287,15 @@ class Builder:
         self.source = source
         self.table = table
         self.random = random  # Problem.random: what E(...) integrates out, for diff
+
+    def rebuild(self, node: ast.AST, spec: SymbolSpec) -> Any:
+        """The argument ``node`` built again with the name ``spec.name`` standing for ``spec.obj``.
+
+        For diff in an spd matrix: its entries (i, j) and (j, i) are one symbol, so no
+        substitution in the built expression can tell them apart again; building the
+        argument anew from the syntax tree can.
+        """
+        return Builder(self.source, _Rebound(self.table, spec), self.random).build(node, 0, True)
 
     # -- errors ---------------------------------------------------------------------------
 

@@ -731,8 +731,7 @@ def cmd_latex(args: argparse.Namespace) -> int:
         rendered = json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2, ensure_ascii=False) + "\n"
     elif args.format == "markdown":
         rendered = "".join(
-            report.render(res, "markdown", steps=steps, document=document)
-            for _file, document, steps, res in per_file
+            report.render(res, "markdown", steps=steps, document=document) for _file, document, steps, res in per_file
         )
     _emit(results, args, steps=all_steps, text=rendered)
     if interrupted:

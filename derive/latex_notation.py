@@ -1149,6 +1149,16 @@ class _Parser:
                 if len(variables) != 1 or order != 1 or _is_matrix(operand):
                     raise self.fail("only first derivatives of a scalar by a vector are supported")
                 entries = [e for e in var]
+                if len(set(entries)) != len(entries):
+                    # A symmetric (SPD) matrix shares one symbol between (i, j) and (j, i), so
+                    # an entrywise derivative would count each off-diagonal entry twice and
+                    # refute true identities such as d log det S / dS = S^{-1}. The expression
+                    # language rebuilds the operand over independent entries; this reader
+                    # cannot, so it declines rather than give a wrong gradient.
+                    raise self.fail(
+                        "derivatives with respect to a symmetric matrix are not supported in LaTeX; "
+                        "write the claim in YAML, where diff(f, S) treats S's entries as independent"
+                    )
                 grad = [self._differentiate(operand, [(e, 1)]) for e in entries]
                 return sympy.ImmutableMatrix(var.shape[0], var.shape[1], grad)
             if not isinstance(var, sympy.Symbol):

@@ -92,6 +92,22 @@ def test_the_memory_bomb_is_stopped_by_the_cap_not_the_machine() -> None:
         assert "memory" in result.detail.lower(), result.detail
 
 
+def test_a_tower_of_ten_powers_is_refuted_not_an_internal_error() -> None:
+    # 2**2**...**2 with ten levels: every level above 2**65536 stands over a HugePower, and
+    # sympy's evaluated Pow computed the exponent's digits (internal error: OverflowError).
+    tower = "**".join(["2"] * 10)
+    claims = [
+        Claim(id="tower.10", lhs=tower, rhs=f"{tower} + 1"),
+        Claim(id="tower.20", lhs="**".join(["2"] * 20), rhs="0"),
+    ]
+    equal, zero = run_claims(claims, BUDGET, jobs=1)
+    assert equal.verdict is Verdict.REFUTED, equal.detail
+    assert equal.evidence is not None and equal.evidence.difference == "-1"
+    # No tier can evaluate twenty levels: undecided with each tier's reason, never an error.
+    assert zero.verdict in {Verdict.REFUTED, Verdict.UNDECIDED}, zero.detail
+    assert zero.detail
+
+
 @pytest.mark.parametrize(
     ("lhs", "rhs"),
     [

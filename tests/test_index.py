@@ -93,24 +93,49 @@ def test_committed_index_lists_the_library_as_it_is():
         raise AssertionError(f"claims/README.md is stale; run `{COMMAND}`\n{diff}")
 
 
+_HOLDS = {"proved", "verified", "consistent"}
+
+
+def _outcome_rows(text: str) -> list[tuple[str, ...]]:
+    """Headings and (claim, statement, source, outcome) rows of an index.
+
+    The outcome is the verdict reduced to what a reader relies on: "holds" for proved,
+    verified and consistent, the verdict itself otherwise (refuted, undecided, error).
+    Which of the three holding verdicts a claim gets, and by which method, can depend on
+    how busy the machine is (a proof that needs 8 of its 10 seconds may end as a numeric
+    verification on a loaded CI runner); that is not staleness.
+    """
+    out: list[tuple[str, ...]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            out.append((line,))
+        elif line.startswith("| `"):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            verdict = cells[3].strip("*")
+            out.append((*cells[:3], "holds" if verdict in _HOLDS else verdict))
+    return out
+
+
 def test_committed_index_is_not_stale(tmp_path, request, monkeypatch):
-    """claims/README.md must be exactly what `derive index claims/` writes now (verdicts too).
+    """claims/README.md must list what `derive index claims/` finds now, outcomes included.
 
     The fresh index is written by the command itself, so the test checks what the command
     produces, with the command's own loader and settings. Results are cached in pytest's
-    cache folder: the key holds a digest of the engine's source, so a changed engine or claim
-    is re-checked, and an unchanged library (the usual case) takes seconds instead of the
-    minute or so a cold run of the whole library takes on two cores.
+    cache folder when it is enabled: the key holds a digest of the engine's source, so a
+    changed engine or claim is re-checked, and an unchanged library (the usual case) takes
+    seconds instead of the minute or so a cold run of the whole library takes on two cores.
     """
     index = CLAIMS / "README.md"
     assert index.is_file(), f"claims/README.md is missing; generate it with `{COMMAND}`"
-    monkeypatch.setenv(ENV_VAR, str(request.config.cache.mkdir("derive-results")))
+    cache = getattr(request.config, "cache", None)
+    monkeypatch.setenv(ENV_VAR, str(cache.mkdir("derive-results") if cache else tmp_path / "cache"))
     fresh = tmp_path / "README.md"
     status = main(["index", str(CLAIMS), "-o", str(fresh), "--jobs", "2"])
     assert status == 0, "derive index failed"
     committed = index.read_text(encoding="utf-8")
     expected = fresh.read_text(encoding="utf-8")
-    if committed != expected:
+    assert "Every claim has its expected outcome." in expected, expected[:2000]
+    if _outcome_rows(committed) != _outcome_rows(expected):
         diff = "".join(
             difflib.unified_diff(
                 committed.splitlines(keepends=True),

@@ -6,10 +6,12 @@ import pytest
 import sympy
 from sympy import Abs, Derivative, Integral, Limit, Product, Rational, Sum, exp, log, oo, pi, sqrt
 
+from derive.api import check_latex
 from derive.distributions import MultivariateNormal, Normal, Uniform
 from derive.errors import LatexError
 from derive.functions import JS, KL, Expectation, sigmoid
 from derive.latex_notation import parse_latex, random_variables
+from derive.model import Verdict
 from derive.symbols import SymbolTable
 
 
@@ -389,3 +391,9 @@ def test_unknown_function_of_a_declared_vector_takes_its_entries():
     table = SymbolTable({"x": "vector 2"})
     X = table.symbol("x")
     assert P("p(x)", table) == sympy.Function("p")(X[0], X[1])
+
+
+def test_a_gradient_by_a_symmetric_matrix_is_declined_not_miscounted():
+    (result,) = check_latex(r"$$\frac{\partial}{\partial S}\log\det S = S^{-1}$$", {"S": "spd matrix 2x2"})
+    assert result.verdict is Verdict.ERROR
+    assert "symmetric matrix" in result.detail

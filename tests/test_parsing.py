@@ -349,6 +349,39 @@ def test_diff_orders():
     assert parse("diff(x**3*y**2, x, y, 2)") == 6 * x**2
 
 
+def test_a_gradient_in_an_spd_matrix_treats_its_entries_as_independent():
+    # S[1,2] and S[2,1] are one symbol: differentiating in it would count x1*x2 twice.
+    table = SymbolTable({"S": "spd matrix 2x2", "A": "matrix 2x2", "v": "vector 2"})
+    S, A, v = (table[n].obj for n in "SAv")
+    assert parse_expression("diff(transpose(v)*S*v, S)", table) == v * v.T
+    assert parse_expression("diff(trace(A*S), S)", table) == A.T
+    grad = parse_expression("diff(log(det(S)), S)", table)
+    assert sympy.simplify(grad - S.inv()) == sympy.zeros(2, 2)
+    # S keeps its meaning outside the derivative, and no stand-in symbol leaks out.
+    value = parse_expression("diff(trace(A*S), S)*trace(S)", table)
+    assert value == A.T * S.trace()
+    assert value.free_symbols <= set(S) | set(A)
+    assert not any(isinstance(s, sympy.Dummy) for s in grad.free_symbols)
+
+
+def test_a_gradient_in_a_matrix_with_tied_entries_is_refused():
+    table = SymbolTable({"S": "spd matrix 2x2", "a": "real", "b": "real"})
+    with pytest.raises(ParseError, match="has repeated entries"):
+        parse_expression("diff(a*b, Matrix([[a, b], [b, a]]))", table)
+    with pytest.raises(ParseError, match="has repeated entries"):
+        parse_expression("diff(trace(S), transpose(S))", table)
+    # S sets the distribution of y: inside E(...) its entries cannot be taken apart.
+    claim = Claim(
+        id="tied",
+        lhs="diff(E(transpose(y)*y), S)",
+        rhs="eye(2)",
+        symbols={"S": "spd matrix 2x2", "y": "vector 2"},
+        random={"y": "MultivariateNormal([0, 0], S)"},
+    )
+    with pytest.raises(ParseError, match="cannot be taken apart inside E"):
+        prepare(claim)
+
+
 def test_expectation_of_a_random_vector_is_taken_entrywise():
     table = SymbolTable({"z": "vector 2"})
     z = table["z"].obj
@@ -601,6 +634,15 @@ def test_huge_powers_stay_unevaluated_but_exact():
     assert tower.free_symbols == set()
     assert parse("1e100000") == HugePower(10, 100000)
     assert parse("2**100") == 2**100  # small powers are evaluated
+
+
+def test_a_tower_over_a_huge_power_is_read_without_evaluating():
+    # Ten levels: 2**65536 is a HugePower, and an evaluated power over it asks sympy
+    # questions that compute its digits (OverflowError).
+    tower = "**".join(["2"] * 10)
+    value = parse(tower)
+    assert value.has(HugePower) and value.free_symbols == set()
+    assert (parse(f"{tower} + 1") - value) == 1
 
 
 def test_huge_factorials_and_binomials_stay_unevaluated():

@@ -362,3 +362,53 @@ def test_divergent_integrals_are_not_merged() -> None:
     line = (t, -sympy.oo, sympy.oo)
     d = sympy.Integral(exp(t**2 / 4), line) - sympy.Integral(exp(t**2 / 4) - exp(-(t**2)), line)
     assert check(d, sympy.sqrt(sympy.pi)).verdict is not Verdict.PROVED
+
+
+# -- gradients in an spd matrix: its entries count as independent -----------------------------
+
+_SPD = {"S": "spd matrix 2x2", "A": "matrix 2x2", "x": "vector 2"}
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        ("diff(transpose(x)*S*x, S)", "x*transpose(x)"),
+        ("diff(log(det(S)), S)", "inverse(S)"),
+        ("diff(trace(A*S), S)", "transpose(A)"),
+    ],
+    ids=["quadratic form", "log det", "trace"],
+)
+def test_gradients_in_an_spd_matrix_follow_matrix_calculus(lhs, rhs) -> None:
+    # S[1,2] and S[2,1] are one symbol; differentiating in it counted each off-diagonal
+    # entry twice (2 x1 x2 for x^T S x), and refuted d log det S / dS = S^-1.
+    from derive.api import check as check_claim  # noqa: PLC0415 - the public path, parse to verdict
+
+    for symbols in (_SPD, {"S": "spd matrix 3x3", "A": "matrix 3x3", "x": "vector 3"}):
+        result = check_claim(f"{lhs} == {rhs}", symbols, timeout=20)
+        assert result.verdict is Verdict.PROVED, (lhs, symbols, result.detail)
+        assert result.evidence.difference is not None
+
+
+_XY = {"S": "spd matrix 2x2", "x1": "real", "x2": "real"}
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "symbols"),
+    [
+        (  # the old answer: each off-diagonal entry counted twice
+            "diff(transpose(Matrix([x1, x2]))*S*Matrix([x1, x2]), S)",
+            "Matrix([[x1**2, 2*x1*x2], [2*x1*x2, x2**2]])",
+            _XY,
+        ),
+        ("diff(trace(A*S), S)", "A", _SPD),
+        ("diff(trace(A*S), S)", "(A + transpose(A))/2", _SPD),
+    ],
+    ids=["doubled off-diagonal", "untransposed", "symmetrised"],
+)
+def test_wrong_gradients_in_an_spd_matrix_are_refuted(lhs, rhs, symbols) -> None:
+    from derive.api import check as check_claim  # noqa: PLC0415
+
+    result = check_claim(f"{lhs} == {rhs}", symbols, timeout=20)
+    assert result.verdict is Verdict.REFUTED, (lhs, rhs, result.detail)
+    cex = result.evidence.counterexample
+    assert cex is not None and cex.digits >= 30
