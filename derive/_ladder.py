@@ -58,6 +58,7 @@ MAX_DIGITS = 1600
 _STABLE = mpmath.mpf("1e-6")  # two precisions must agree this well for a difference to be real
 _LOG10_2 = math.log10(2)
 _SIZING_GRACE = 1.0  # seconds `resolution` may run past the point's deadline
+_PROBE_SECONDS = 0.5  # how long a single number may keep looking for a difference past its zero
 BUDGET = "time budget"
 UNSTABLE = "unstable value"
 UNRESOLVED = "beyond working precision"
@@ -120,7 +121,8 @@ class Ladder:
         self._diffs: dict[tuple[int, int], tuple[mpmath.mpc, mpmath.mpf, mpmath.mpf, bool]] = {}
         self._needed: dict[int, int] = {}
         self._closer: set[int] = set()  # cells whose difference is evaluated directly when the sides cannot tell
-        self._cost = 0.0  # seconds the last rung took
+        self._cost = 0.0  # seconds the last rung took (both sides, and lhs - rhs when evaluated)
+        self.direct: set[int] = set()  # cells whose difference a direct evaluation bounded or certified
 
     def digits(self, level: int) -> int:
         return self.ladder[level]
@@ -174,6 +176,7 @@ class Ladder:
                 if direct is not None and direct[1] < err:
                     d, err = direct
                     certified = abs(d) > 4 * err
+                    self.direct.add(i)
             # Exact sides (integers) differ exactly.
             certified = certified or (err == 0 and d != 0)
         self._diffs[key] = (d, err, scale, certified)
@@ -186,6 +189,7 @@ class Ladder:
             # A quadrature result is accurate to its own error bound only, but evalf takes a Float
             # as exact: cancellation against it would "certify" the quadrature error.
             return None
+        start = time.perf_counter()
         try:
             # Little room beyond the rung: sympy's first pass meets the cancellation and its
             # second already works at about three times the precision (an exact zero comes out
@@ -193,6 +197,8 @@ class Ladder:
             return _evaluate(diff, self.ladder[level], room=20)
         except SkipPointError:
             return None  # the sides' own values and bounds still stand
+        finally:
+            self._cost += time.perf_counter() - start
 
     def _tolerance(self, level: int, scale: mpmath.mpf) -> mpmath.mpf:
         return mpmath.mpf(10) ** (-(self.ladder[level] - MARGIN)) * scale
@@ -219,13 +225,14 @@ class Ladder:
             self._needed[i] = resolution(diff, deadline) + MARGIN + GUARD
         return self._needed[i]
 
-    def settle(self, i: int, need: int) -> Status:
+    def settle(self, i: int, need: int, *, deep: bool = False) -> Status:
         """Whether cell ``i``'s difference is zero, nonzero (confirmed), unstable or unresolved.
 
         Zero takes ``need`` consecutive rungs where the difference is below the rounding noise
         (or a difference that keeps shrinking as the precision grows), the last one confirmed
         by the direct evaluation of lhs - rhs, at a precision beyond the claim's `resolution`;
-        the ladder is climbed further when it is not.
+        the ladder is climbed further when it is not. With ``deep`` (a claim that is a single
+        number) a zero keeps climbing while that is cheap, see `_probe`.
         """
         top = min(len(self.ladder), need + 1)
         k = 1
@@ -239,7 +246,7 @@ class Ladder:
             if self._vanishing(i, k, need):
                 needed = self.needed(i)
                 if self.ladder[k] >= needed:
-                    return Status("zero", level=k)
+                    return self._probe(i, k) if deep else Status("zero", level=k)
                 reach = next((j for j, digits in enumerate(self.ladder) if digits >= needed), None)
                 if reach is None:
                     return Status("unresolved", level=k, needed=needed)
@@ -252,6 +259,34 @@ class Ladder:
                 top = max(top, min(len(self.ladder), k + 2))
             k += 1
         return Status("unstable", level=top - 1)
+
+    def _probe(self, i: int, k: int) -> Status:
+        """A zero at rung ``k`` of a single number, checked at the higher rungs that fit in a short budget.
+
+        A constant has no random point to make a coincidence unlikely, and the direct
+        evaluation at rung k sees differences down to about 10**(-3 * digits) only
+        (``tanh(1000) == 1`` is off by 1e-869). Higher rungs cost milliseconds for most
+        constants; a difference that shows up there is confirmed one rung higher or, if it
+        cannot be, leaves the point unstable rather than zero.
+        """
+        stop = min(self.deadline, time.perf_counter() + _PROBE_SECONDS)
+        level = k
+        for j in range(k + 1, len(self.ladder)):
+            if time.perf_counter() + 4 * self._cost > stop:
+                break
+            try:
+                if not self._clear(i, j):
+                    # Still nothing above the noise (an exact zero's noise need not be "small").
+                    level = j if self._small(i, j) else level
+                    continue
+                if j + 1 < len(self.ladder) and self._clear(i, j + 1):
+                    d_prev, d_now = self._diff(i, j)[0], self._diff(i, j + 1)[0]
+                    if _stable(d_prev, d_now):
+                        return Status("nonzero", d_now, j + 1)
+            except SkipPointError:
+                pass
+            return Status("unstable", level=j)  # seen once, not confirmed: neither zero nor a counterexample
+        return Status("zero", level=level)
 
     def _look_closer(self, i: int, k: int) -> None:
         """From rung ``k`` on, evaluate cell ``i``'s lhs - rhs as one expression where the sides cannot tell.

@@ -32,10 +32,13 @@ Certification rules (a float being "close" is never enough):
 So ``exp(pi*sqrt(163)) == 640320**3 + 744`` (relative gap 3e-30) and ``pi == 355/113`` are
 refuted, while identities hold to 90 digits. A claim that agrees at every point is
 *verified*, not proved. A claim without free symbols is a single number, with no random
-point to make a coincidence unlikely: it is verified only after the direct evaluation of
-its difference agrees at three precisions up to 200 digits and beyond its resolution, and
-the evidence says that this is numeric agreement, not a proof; when that cannot be had, it
-is undecided with the reason.
+point to make a coincidence unlikely: it is verified only when its sides agree at three
+precisions up to 200 digits, ``lhs - rhs`` evaluated as one expression is bounded far below
+that (or is exactly 0), and the precision is beyond the claim's resolution; the evidence
+says that this is numeric agreement, not a proof. When that cannot be had, it is undecided
+with the reason. No fixed precision can see every near-miss (``exp(10**-2000) == 1`` is
+undecided, not refuted): the guarantee is that what this tier cannot resolve it does not
+accept.
 
 Each value carries sympy's own error bound (``evalf`` reports the accuracy it reached), so
 a value sympy cannot vouch for never decides anything. Definite integrals go through
@@ -108,6 +111,7 @@ class _Verdict:
     note: str = ""
     diffs: tuple = ()  # the certified lhs - rhs per cell, when it is not simply lhs minus rhs
     needed: int = 0  # digits the claim's numbers needed, for an unresolved point
+    direct: bool = False  # every cell's lhs - rhs was bounded by evaluating it as one expression
 
 
 # ---------------------------------------------------------------------------------------
@@ -432,19 +436,23 @@ class _Checker:
             summary = (
                 f"the sides agree to {verdict.digits - MARGIN} digits (lhs = {lhs}, rhs = {rhs}), but the claim's"
                 f" own numbers need {self._digits_text(verdict.needed)} digits to tell a difference from zero,"
-                f" more than the {self.max_digits} this tier works at: agreement cannot certify equality"
+                f" more than the {self.max_digits} this tier works at: "
+                + ("their order cannot be told" if self._inequality else "agreement cannot certify equality")
             )
             return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=UNRESOLVED, seed=seed))
+        if verdict.note == UNSTABLE:
+            summary = (
+                "lhs - rhs does not settle as the precision grows (a difference seen at one precision is not"
+                " confirmed at the next): neither agreement nor a counterexample"
+            )
+            return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=UNSTABLE, seed=seed))
         if verdict.kind == "skip":
             summary = f"the sides have no usable value: {verdict.note}"
             return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, reason=verdict.note, seed=seed))
         point = self._record({}, verdict)
         # One number, no random point to make a coincidence unlikely: say what was measured,
         # and that it is not a proof.
-        # (Quadrature results are inexact inputs: no direct evaluation of lhs - rhs goes past them.)
-        how = f"agreement at {need} precisions" + (
-            "" if self.expensive else ", lhs - rhs evaluated as one expression at the last"
-        )
+        how = f"agreement at {need} precisions" + (", lhs - rhs evaluated as one expression" if verdict.direct else "")
         summary = (
             f"{self._agree_word()}, certified to {verdict.digits - MARGIN} digits"
             f" (no free symbols: {how}; numeric agreement, not a proof)"
@@ -484,7 +492,9 @@ class _Checker:
     def _judge(self, values: dict[sympy.Symbol, sympy.Rational], *, need: int) -> _Verdict:
         try:
             ladder = Ladder(self.cells_l, self.cells_r, values, self.ladder, self.deadline, max_digits=self.max_digits)
-            statuses = [ladder.settle(i, need) for i in range(len(self.cells_l))]
+            # A single number (no free symbols) looks deeper for a difference before it agrees.
+            deep = not values and not self.free and not self.expensive
+            statuses = [ladder.settle(i, need, deep=deep) for i in range(len(self.cells_l))]
         except SkipPointError as exc:
             return _Verdict("skip", note=exc.reason)
         nonzero = [s for s in statuses if s.kind == "nonzero"]
@@ -499,7 +509,7 @@ class _Checker:
                 return self._fail(ladder, max(s.level for s in nonzero))
             if unresolved:
                 return self._unresolved(ladder, unresolved)
-            return _Verdict("ok", digits, lhs, rhs)
+            return _Verdict("ok", digits, lhs, rhs, direct=len(ladder.direct) == len(statuses))
         if self.relation is Relation.APPROX:
             if any(s.kind == "unstable" for s in statuses):
                 return _Verdict("skip", note=UNSTABLE)
