@@ -33,6 +33,7 @@ import sympy
 from sympy import S
 
 from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
+from derive.functions import sigmoid
 
 __all__ = [
     "BUDGET",
@@ -65,6 +66,17 @@ UNRESOLVED = "beyond working precision"
 # Nodes whose value is not a plain function of their arguments' values (bound variables,
 # quadrature): `resolution` counts their exact constants but does not evaluate inside them.
 _OPAQUE = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit)
+#: Functions that approach their limits exponentially: at a large argument t, f(t) is its limit
+#: plus a term of about this many decimal orders below it (tanh t = 1 - 2e^{-2t}, erf t = 1 -
+#: e^{-t²}/(t√π)), which no explicit term of the claim shows.
+_SATURATING = {
+    sympy.tanh: lambda t: 2 * t / math.log(10),
+    sigmoid: lambda t: t / math.log(10),
+    sympy.erf: lambda t: t * t / math.log(10),
+    sympy.erfc: lambda t: t * t / math.log(10),
+    sympy.coth: lambda t: 2 * t / math.log(10),
+}
+_SATURATION_CAP = 1e7  # beyond any rung: the point is unresolved, which is honest
 
 
 class SkipPointError(Exception):
@@ -381,10 +393,11 @@ def resolution(expr: sympy.Basic, deadline: float = float("inf")) -> int:
     rational (``10**-300``: 301), the orders of magnitude between the largest and the smallest
     term of each sum (``2**(2**33) + 1``: 2.6e9), and the orders of magnitude below 1 of each
     function argument or exponent (``exp(exp(-1000))`` = 1 + 1e-434: 434), since f(t) for a
-    tiny t is f(0) plus a term that small. Magnitudes are taken at 15 digits; integrals, sums,
-    products and limits are not looked inside, terms sympy cannot size are left out. For an
-    ordinary claim at an ordinary point it is a few digits, far below the working precision.
-    An exact rational difference is computed exactly: it needs no digits.
+    tiny t is f(0) plus a term that small; and for a function that saturates exponentially,
+    the orders its large argument hides (``tanh(1000)`` = 1 - 2e-869: 869). Magnitudes are
+    taken at 15 digits; integrals, sums, products and limits are not looked inside, terms
+    sympy cannot size are left out. For an ordinary claim at an ordinary point it is a few
+    digits, far below the working precision. An exact rational difference is computed exactly: it needs no digits.
     """
     if isinstance(expr, sympy.Rational):
         return 0
@@ -410,6 +423,9 @@ def resolution(expr: sympy.Basic, deadline: float = float("inf")) -> int:
                 size = _size(arg, sizes)
                 if size is not None and size < 0:
                     digits = max(digits, -size)
+                hidden = _SATURATING.get(node.func)
+                if hidden is not None and size is not None and size > 0:
+                    digits = max(digits, min(hidden(10.0 ** min(size, 7.0)), _SATURATION_CAP))
         stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
     return math.ceil(digits)
 

@@ -11,6 +11,7 @@ count. Memory is a few preallocated buffers per thread, independent of the sampl
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import threading
@@ -51,18 +52,38 @@ class Totals:
     tail_fractions: list[np.ndarray] | None = None  # per batch: maxdev^2 / batch co-moment diagonal
 
     def add(self, b: BatchStats) -> None:
-        diag = np.diag(b.comoment)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.where(diag > 0, b.maxdev**2 / np.where(diag > 0, diag, 1.0), 0.0)
         if self.tail_fractions is None:
             self.tail_fractions = []
-        self.tail_fractions.append(frac)
         self.batches += 1
         self.nonfinite += b.nonfinite
+        if b.mean.shape == (1,) and self.mean is not None and self.n > 0:
+            self._add_one(b)
+            return
+        diag = np.diag(b.comoment)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            frac = np.where(diag > 0, b.maxdev**2 / np.where(diag > 0, diag, 1.0), 0.0)
+        self.tail_fractions.append(frac)
         if self.mean is None or self.n == 0:
             self.n, self.mean, self.comoment = b.n, b.mean.copy(), b.comoment.copy()
             return
         self.n, self.mean, self.comoment = merge((self.n, self.mean, self.comoment), (b.n, b.mean, b.comoment))
+
+    def _add_one(self, b: BatchStats) -> None:
+        # One integrand: the same operations as `add` and `merge` in the same order, on Python
+        # floats (bit-identical results), without a dozen small-array numpy calls per batch:
+        # the merge runs serially after the batch threads, so its cost limits thread scaling.
+        assert self.mean is not None and self.comoment is not None and self.tail_fractions is not None
+        c, dev = float(b.comoment[0, 0]), float(b.maxdev[0])
+        self.tail_fractions.append(np.array([dev * dev / c if c > 0 else 0.0]))
+        if b.n == 0:
+            return
+        na, nb = self.n, b.n
+        n = na + nb
+        ma, mb = float(self.mean[0]), float(b.mean[0])
+        delta = mb - ma
+        self.n = n
+        self.mean = np.array([ma + delta * (nb / n)])
+        self.comoment = np.array([[float(self.comoment[0, 0]) + c + delta * delta * (na * nb / n)]])
 
     @property
     def covariance_of_mean(self) -> np.ndarray:
@@ -223,5 +244,27 @@ def run_numpy(
     """Run ``batches`` of ``program`` on ``threads`` threads; results in batch order."""
     if threads <= 1 or len(batches) == 1:
         return [_one_batch(program, draws, seed, stream, b) for b in batches]
-    pool = _executor(threads)
-    return list(pool.map(lambda b: _one_batch(program, draws, seed, stream, b), batches))
+    # One task per thread (the calling thread is one of them), each taking the next batch
+    # index from a shared ticket: a future per batch cost ~30 us of GIL-held bookkeeping
+    # per batch, which the threads then wait on for each other. Results go to their
+    # batch's slot, so the order (and the merged estimate) does not depend on scheduling.
+    out: list[BatchStats | None] = [None] * len(batches)
+    ticket = itertools.count()
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                i = next(ticket)
+            if i >= len(batches):
+                return
+            out[i] = _one_batch(program, draws, seed, stream, batches[i])
+
+    helpers = [_executor(threads - 1).submit(work) for _ in range(min(threads, len(batches)) - 1)]
+    try:
+        work()
+    finally:
+        for h in helpers:
+            h.result()
+    assert all(b is not None for b in out)
+    return out  # type: ignore[return-value]

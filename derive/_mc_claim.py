@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from derive._calls import HeldDerivative
 from derive._mc_batches import Totals
 from derive.functions import JS, KL, W1, Expectation
 from derive.model import Problem, Relation, Verdict
@@ -103,11 +104,21 @@ def differences(problem: Problem) -> list[sympy.Expr]:
         else:
             raise Undecided(f"sides have different shapes {ls} and {rs}", "shape")
     diffs = [_scalarize(a - b) for a, b in zip(lhs, rhs, strict=True)]
+    _decline_held(diffs)
     if any(d.has(KL, JS, W1) for d in diffs):
         from derive.divergences import expand_divergences  # noqa: PLC0415 - another tier's module
 
         diffs = [expand_divergences(d) for d in diffs]
     return diffs
+
+
+def _decline_held(diffs: Sequence[sympy.Expr]) -> None:
+    # d/dθ E[f] with θ moving the distribution has no integrand to sample (the gradient does
+    # not pass inside E), and estimating E[f] instead would answer another question.
+    for d in diffs:
+        held = sorted(d.atoms(HeldDerivative), key=sympy.default_sort_key)
+        if held:
+            raise Undecided(f"Monte Carlo declines: {held[0].reason}: not estimated", "derivative of an expectation")
 
 
 @dataclass
@@ -124,6 +135,7 @@ class Reduced:
 
 def reduce_claim(diffs: Sequence[sympy.Expr], rvs: set[sympy.Symbol]) -> Reduced:
     """Replace each distinct E(f) by a symbol T_i; linear claims fold into one integrand per entry."""
+    _decline_held(diffs)
     nodes: dict[sympy.Basic, sympy.Symbol] = {}
     for d in diffs:
         for node in sorted(d.atoms(Expectation), key=sympy.default_sort_key):

@@ -305,6 +305,8 @@ class Program:
                     vals.append(i)
             if isinstance(fn, _Ufunc):
                 calls.append((partial(fn.f, out=out), tuple(vals)))
+            elif isinstance(fn, _NegAbs):
+                calls.append(fn.bound(out, *vals))
             else:
                 calls.append((fn, (out, *vals)))
         return calls
@@ -329,6 +331,22 @@ class _Ufunc:
 
 def _ufunc(f: Callable[..., Any]) -> Callable[..., Any]:
     return _Ufunc(f)
+
+
+class _NegAbs:
+    """``-|x|`` as ``x | sign bit`` on the float64 bits: exact for every value (inf, nan, -0.0 included)."""
+
+    sign = np.uint64(1 << 63)
+
+    def __call__(self, out: np.ndarray, a: np.ndarray) -> None:
+        np.bitwise_or(a.view(np.uint64), self.sign, out=out.view(np.uint64))
+
+    def bound(self, out: np.ndarray, a: np.ndarray) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        # The uint64 views are taken once, when the program is bound to its buffers.
+        return partial(np.bitwise_or, out=out.view(np.uint64)), (a.view(np.uint64), self.sign)
+
+
+_NEG_ABS = _NegAbs()
 
 
 def _copy(out: np.ndarray, src: Any) -> None:
@@ -406,6 +424,12 @@ class _Builder:
         if e.is_Symbol:
             raise LoweringError(f"the symbol {e} has no value (it is neither a parameter nor a random variable)")
         t = type(e)
+        if e.is_Mul and len(e.args) == 2 and e.args[0] == -1 and isinstance(e.args[1], sympy.Abs):
+            # -|x| (inside exp in the stable softplus and sigmoid): one pass that sets the sign bit
+            # instead of abs then negate.
+            arg = self.lower(e.args[1].args[0])
+            if arg[0] == "d" or (arg[0] == "v" and self.kinds[arg[1]] == "f"):
+                return self.emit(_NEG_ABS, [arg])
         if e.is_Add or e.is_Mul:
             ops = [self.lower(a) for a in e.args]
             f = np.add if e.is_Add else np.multiply

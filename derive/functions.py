@@ -8,28 +8,72 @@ the engine tiers decide what they are (`derive.expectation`, `derive.divergences
 
 from __future__ import annotations
 
+import mpmath
 import sympy
-from sympy import S, exp, log
+from sympy import S, exp, log, sympify
+from sympy.core.evalf import evalf, quad_to_mpmath
 
 __all__ = ["JS", "KL", "W1", "Expectation", "logit", "sigmoid", "softplus"]
 
 
 class _RewritingFunction(sympy.Function):
-    """A function defined by a closed form; numeric evaluation goes through it."""
+    """A function defined by a closed form; numeric evaluation uses a stable form of it.
+
+    Evaluating the closed form as written loses the answer where it cancels: at low
+    precision ``log(1 + exp(-16.9))`` rounds ``1 + exp(-16.9)`` to 1 and gives exactly 0,
+    and sympy's sign checks (``is_positive``, ``is_zero`` at 2 digits) would then call a
+    positive number zero and rebuild expressions around that. So each function evaluates
+    its argument with relative accuracy and guard bits, then applies a formula that keeps
+    full relative accuracy (``log1p``, split at the sign of the argument) in mpmath.
+    """
+
+    # Guard bits beyond the requested precision; the argument also gets as many extra bits
+    # as its magnitude has, because exp(x) magnifies a relative error in x by |x|.
+    _GUARD = 20
+    # Beyond this many extra bits the value is not worth computing: evalf gets no value.
+    _MAX_EXTRA = 1 << 16
 
     def _closed_form(self, x: sympy.Expr) -> sympy.Expr:
         raise NotImplementedError
 
-    def _eval_evalf(self, prec: int) -> sympy.Expr:
-        return self._closed_form(self.args[0])._eval_evalf(prec)
+    def _mpmath_value(self, x: mpmath.mpf | mpmath.mpc) -> mpmath.mpf | mpmath.mpc:
+        raise NotImplementedError
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        x = self.args[0]
+        if not x.is_number:
+            return self._closed_form(x)._eval_evalf(prec)  # keeps the symbolic form
+        work = prec + self._GUARD
+        try:
+            value = x._to_mpmath(work)
+            extra = max(0, int(mpmath.mag(value))) if value else 0
+            if extra > self._MAX_EXTRA:
+                return None
+            if extra:
+                work += extra
+                value = x._to_mpmath(work)
+            with mpmath.workprec(work):
+                result = self._mpmath_value(value)
+        except (ValueError, TypeError, ZeroDivisionError):
+            return None
+        if isinstance(result, mpmath.mpc) and not result.imag:
+            result = result.real
+        return sympy.Expr._from_mpmath(result, prec)
 
     def _eval_rewrite_as_exp(self, x: sympy.Expr, **kwargs: object) -> sympy.Expr:
         return self._closed_form(x)
 
     _eval_rewrite_as_log = _eval_rewrite_as_exp
 
+    def _real_argument(self) -> bool:
+        return self.args[0].is_real is True
+
     def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
+        # A complex argument can still give a real value (sigmoid(2*pi*I) = 1/2): unknown.
+        return True if self._real_argument() else None
+
+    def _eval_is_finite(self) -> bool | None:
+        return True if self._real_argument() else None
 
     def _eval_conjugate(self) -> sympy.Expr | None:
         if self.args[0].is_real:
@@ -37,7 +81,24 @@ class _RewritingFunction(sympy.Function):
         return None
 
 
-class sigmoid(_RewritingFunction):  # noqa: N801 - sympy function names are lower case
+class _PositiveOnReals(_RewritingFunction):
+    """Positive (never zero) at every real argument; stated so sympy never guesses by evalf."""
+
+    def _eval_is_positive(self) -> bool | None:
+        return True if self._real_argument() else None
+
+    _eval_is_extended_positive = _eval_is_positive
+
+    def _eval_is_zero(self) -> bool | None:
+        return False if self._real_argument() else None
+
+    def _eval_is_negative(self) -> bool | None:
+        return False if self._real_argument() else None
+
+    _eval_is_extended_negative = _eval_is_negative
+
+
+class sigmoid(_PositiveOnReals):  # noqa: N801 - sympy function names are lower case
     """The logistic function 1 / (1 + exp(-x))."""
 
     nargs = 1
@@ -58,14 +119,17 @@ class sigmoid(_RewritingFunction):  # noqa: N801 - sympy function names are lowe
     def _closed_form(self, x: sympy.Expr) -> sympy.Expr:
         return 1 / (1 + exp(-x))
 
+    def _mpmath_value(self, x: mpmath.mpf | mpmath.mpc) -> mpmath.mpf | mpmath.mpc:
+        return 1 / (1 + mpmath.exp(-x))
+
     def _eval_rewrite_as_tanh(self, x: sympy.Expr, **kwargs: object) -> sympy.Expr:
         return (1 + sympy.tanh(x / 2)) / 2
 
-    def _eval_is_positive(self) -> bool | None:
-        return True if self.args[0].is_real else None
+    def _eval_is_integer(self) -> bool | None:
+        return False if self._real_argument() else None  # strictly between 0 and 1
 
 
-class softplus(_RewritingFunction):  # noqa: N801
+class softplus(_PositiveOnReals):  # noqa: N801
     """log(1 + exp(x)), whose derivative is the sigmoid."""
 
     nargs = 1
@@ -82,8 +146,12 @@ class softplus(_RewritingFunction):  # noqa: N801
     def _closed_form(self, x: sympy.Expr) -> sympy.Expr:
         return log(1 + exp(x))
 
-    def _eval_is_positive(self) -> bool | None:
-        return True if self.args[0].is_real else None
+    def _mpmath_value(self, x: mpmath.mpf | mpmath.mpc) -> mpmath.mpf | mpmath.mpc:
+        if isinstance(x, mpmath.mpc):
+            return mpmath.log1p(mpmath.exp(x))
+        if x > 0:  # x + log(1 + e^-x): no overflow, no cancellation
+            return x + mpmath.log1p(mpmath.exp(-x))
+        return mpmath.log1p(mpmath.exp(x))  # log1p keeps e^x when it is tiny
 
 
 class logit(_RewritingFunction):  # noqa: N801
@@ -104,8 +172,68 @@ class logit(_RewritingFunction):  # noqa: N801
     def _closed_form(self, p: sympy.Expr) -> sympy.Expr:
         return log(p / (1 - p))
 
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        p = self.args[0]
+        if not p.is_number:
+            return self._closed_form(p)._eval_evalf(prec)
+        # logit cancels near p = 1/2 (value near 0) and near p = 1 (1 - p loses digits), so
+        # 1 - p and 2p - 1 are evaluated as expressions, which sympy's evalf does adaptively.
+        work = prec + self._GUARD
+        try:
+            pv, qv, dv = (_accurate(e, work) for e in (p, 1 - p, 2 * p - 1))
+            if pv is None or qv is None or dv is None or not pv or not qv:
+                return None  # no value sympy can vouch for, or a pole
+            with mpmath.workprec(work):
+                if isinstance(pv, mpmath.mpc) or not 0 < pv < 1:
+                    result = mpmath.log(pv / qv)  # the principal branch, as the closed form
+                elif abs(dv) <= 0.5:  # 2p - 1 = q * (p/q - 1): log1p keeps a small result
+                    result = mpmath.log1p(dv / qv)
+                else:
+                    result = mpmath.log(pv) - mpmath.log(qv)  # |result| > log 3: no cancellation
+        except (ValueError, TypeError, ZeroDivisionError):
+            return None
+        if isinstance(result, mpmath.mpc) and not result.imag:
+            result = result.real
+        return sympy.Expr._from_mpmath(result, prec)
+
+    def _inside_unit_interval(self) -> bool:
+        p = self.args[0]
+        return p.is_positive is True and (1 - p).is_positive is True
+
     def _eval_is_real(self) -> bool | None:
-        return None  # real only on (0, 1), which sympy cannot express
+        # Real on (0, 1); outside, unknown rather than a claim sympy might build on.
+        return True if self._inside_unit_interval() else None
+
+    _eval_is_finite = _eval_is_real
+
+    def _eval_is_zero(self) -> bool | None:
+        if self._inside_unit_interval():
+            return (2 * self.args[0] - 1).is_zero
+        return None
+
+    def _eval_is_extended_positive(self) -> bool | None:
+        if self._inside_unit_interval():
+            return (2 * self.args[0] - 1).is_positive
+        return None
+
+    def _eval_is_extended_negative(self) -> bool | None:
+        if self._inside_unit_interval():
+            return (2 * self.args[0] - 1).is_negative
+        return None
+
+    def _eval_conjugate(self) -> sympy.Expr | None:
+        return self if self._inside_unit_interval() else None
+
+
+def _accurate(expr: sympy.Expr, prec: int) -> mpmath.mpf | mpmath.mpc | int | None:
+    """``expr`` to ``prec`` bits of relative accuracy, or None if evalf cannot vouch for that."""
+    re, im, re_acc, im_acc = evalf(sympify(expr), prec, {"maxprec": 8 * prec})
+    if re is None and im is None:
+        return 0  # evalf found an exact zero
+    for part, acc in ((re, re_acc), (im, im_acc)):
+        if part is not None and (acc is None or acc < prec - _RewritingFunction._GUARD // 2):
+            return None
+    return quad_to_mpmath((re, im, re_acc, im_acc))
 
 
 class _Operator(sympy.Function):

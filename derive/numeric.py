@@ -21,8 +21,9 @@ Certification rules (a float being "close" is never enough):
   shrinking by many orders of magnitude as the precision grows (the signature of evaluation
   noise around an exact zero), and is not certified nonzero, *and* the precision is beyond
   the resolution of the claim's own numbers: the digits of its exact constants, the orders
-  of magnitude its sums span, the smallness of its functions' arguments
-  (`derive._ladder.resolution`). The point climbs to higher precision (up to
+  of magnitude its sums span, the smallness of its functions' arguments, and what a large
+  argument of an exponentially saturating function hides (``tanh(x + 1000) == 1`` differs
+  by 1e-867 and is refuted) (`derive._ladder.resolution`). The point climbs to higher precision (up to
   `derive._ladder.MAX_DIGITS`) when they need it; beyond that the point is *unresolved*
   and counted, never accepted (``2**(2**33) - 2**(2**33 - 1) == 2**(2**33 - 1) + 1`` is off by
   one part in 2**(2**33): undecided);

@@ -100,3 +100,7 @@ def test_a_derivative_through_a_moving_expectation_without_closed_form_is_undeci
     assert numeric.evidence.reason == "derivative of an expectation"
     assert "depends on theta, so the derivative does not pass inside" in numeric.evidence.summary
     assert "does not pass inside" in result.detail
+    # Monte Carlo declines at once: no integrand to sample, so no estimates (and no overflow).
+    mc = next(o for o in result.outcomes if o.evidence.method is Method.MONTECARLO)
+    assert mc.verdict is Verdict.UNDECIDED and mc.evidence.reason == "derivative of an expectation"
+    assert mc.evidence.estimates == ()

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from sympy import Piecewise, Rational, log
 
 from derive import distributions as dist
+from derive import montecarlo
+from derive._calls import HeldDerivative, derivative
 from derive._mc_batches import BATCH, Totals, merge, reduce_rows, run_numpy
 from derive._mc_claim import Look, band_for, decide, explain
 from derive._mc_lowering import LoweringError, compile_program, lower_random, stable_form
@@ -250,6 +252,28 @@ def test_random_variable_outside_expectation_is_not_estimated(table):
     out = check(table, Expectation(z) + z, 0, [(z, dist.Normal(0, 1))])
     assert out.verdict is Verdict.UNDECIDED
     assert out.evidence.reason == "random"
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_held_derivative_of_a_moving_expectation_declines_without_sampling(table, monkeypatch, extra):
+    # x ~ Gumbel(theta, 1): d/dtheta E[sin(x) exp(x^3)] does not pass inside E and has no closed
+    # form, so there is no integrand to sample; estimating E[...] itself would answer another
+    # question (and overflows: exp(x^3) of Gumbel draws). Also alongside an ordinary expectation.
+    theta, x = table.symbol("theta"), table.symbol("x_")
+    random = [(x, dist.Gumbel(theta, 1))]
+    held = derivative(Expectation(sympy.sin(x) * sympy.exp(x**3)), theta, random)
+    assert isinstance(held, HeldDerivative)
+
+    def no_sampling(*args, **kwargs):
+        raise AssertionError("the Monte Carlo tier sampled a held derivative")
+
+    monkeypatch.setattr(montecarlo, "run_numpy", no_sampling)
+    monkeypatch.setattr(montecarlo, "compile_program", no_sampling)
+    out = check(table, held + extra * Expectation(x), extra * theta, random)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "derivative of an expectation"
+    assert "depends on theta, so the derivative does not pass inside" in out.evidence.summary
+    assert out.evidence.estimates == ()
 
 
 # ---------------------------------------------------------------------------------------

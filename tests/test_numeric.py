@@ -61,6 +61,26 @@ def test_ramanujan_near_miss_is_refuted():
     assert cex.lhs != cex.rhs
 
 
+@pytest.mark.parametrize(
+    ("lhs", "gap"),
+    [
+        ("tanh(x + 1000)", -867),  # 1 - tanh(1000 - 5/2) = 2e^{-1995}: no explicit term shows it
+        ("tanh(1000)", -869),
+        ("erf(x + 40)", -612),  # erfc(75/2) at the first point
+    ],
+)
+def test_saturating_functions_do_not_hide_a_difference(lhs, gap):
+    x = sympy.Symbol("x", real=True)
+    table = SymbolTable({"x": "real"})
+    side = sympy.sympify(lhs, locals={"x": x})
+    out = check(side, sympy.Integer(1), table=table)
+    assert out.verdict is Verdict.REFUTED, out.evidence.summary
+    cex = out.evidence.counterexample
+    assert cex is not None
+    assert mpmath.mpf(cex.difference) < 0
+    assert mpmath.log10(abs(mpmath.mpf(cex.difference))) < gap + 30
+
+
 def test_pi_is_not_355_over_113():
     out = check(pi, sympy.Rational(355, 113))
     assert out.verdict is Verdict.REFUTED
