@@ -229,13 +229,14 @@ def _workspace(program: Program) -> dict:
 
 
 def _one_batch(program: Program, draws: Sequence[Draw], seed: int, stream: int, batch: int) -> BatchStats:
+    # The caller sets np.errstate(all="ignore") once for all its batches (non-finite values
+    # are counted in the statistics, not warned about).
     ws = _workspace(program)
     rng = stream_rng(seed, stream, batch)
     for d, buf in zip(draws, ws["draws"], strict=True):
         d.fill(rng, buf)
-    with np.errstate(all="ignore"):
-        program.run(ws)
-        return reduce_rows(ws["y"], ws["tmp"])
+    program.run(ws)
+    return reduce_rows(ws["y"], ws["tmp"])
 
 
 def run_numpy(
@@ -243,7 +244,8 @@ def run_numpy(
 ) -> list[BatchStats]:
     """Run ``batches`` of ``program`` on ``threads`` threads; results in batch order."""
     if threads <= 1 or len(batches) == 1:
-        return [_one_batch(program, draws, seed, stream, b) for b in batches]
+        with np.errstate(all="ignore"):
+            return [_one_batch(program, draws, seed, stream, b) for b in batches]
     # One task per thread (the calling thread is one of them), each taking the next batch
     # index from a shared ticket: a future per batch cost ~30 us of GIL-held bookkeeping
     # per batch, which the threads then wait on for each other. Results go to their
@@ -253,12 +255,13 @@ def run_numpy(
     lock = threading.Lock()
 
     def work() -> None:
-        while True:
-            with lock:
-                i = next(ticket)
-            if i >= len(batches):
-                return
-            out[i] = _one_batch(program, draws, seed, stream, batches[i])
+        with np.errstate(all="ignore"):  # per thread: numpy's error state is thread-local
+            while True:
+                with lock:
+                    i = next(ticket)
+                if i >= len(batches):
+                    return
+                out[i] = _one_batch(program, draws, seed, stream, batches[i])
 
     helpers = [_executor(threads - 1).submit(work) for _ in range(min(threads, len(batches)) - 1)]
     try:

@@ -198,6 +198,8 @@ class logit(_RewritingFunction):  # noqa: N801
 
     def _inside_unit_interval(self) -> bool:
         p = self.args[0]
+        if isinstance(p, sigmoid) and p._real_argument():
+            return True  # sympy has no fact for "less than 1", so the sigmoid's range is stated here
         return p.is_positive is True and (1 - p).is_positive is True
 
     def _eval_is_real(self) -> bool | None:

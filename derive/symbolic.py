@@ -67,6 +67,9 @@ class _OutOfTime(BaseException):
         self.token = token
 
 
+_REARM = 0.05  # seconds between repeated alarms once a budget has run out
+
+
 @contextmanager
 def _alarm(seconds: float, token: object) -> Iterator[None]:
     usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -81,7 +84,10 @@ def _alarm(seconds: float, token: object) -> Iterator[None]:
         raise _OutOfTime(token)
 
     old_handler = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, delay)
+    # The timer keeps firing every _REARM seconds after the deadline: an exception raised by a
+    # signal handler while a finaliser (__del__, a weakref callback) runs is printed and
+    # dropped by Python, and a one-shot alarm lost that way once let a claim run forever.
+    signal.setitimer(signal.ITIMER_REAL, delay, _REARM)
     try:
         yield
     finally:

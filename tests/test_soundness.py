@@ -147,3 +147,24 @@ def test_delta_on_an_end_point_is_not_given_a_convention() -> None:
     at_end = sympy.Integral(sympy.DiracDelta(x + 1), (x, -2, -1))
     for value in (0, Rational(1, 2), 1):
         assert verdict(at_end, value, table) is not Verdict.PROVED
+
+
+def test_numeric_tier_never_refutes_identities_where_softplus_underflows() -> None:
+    # softplus(x) for x near -17 is below the 2-digit working precision of sympy's sign
+    # checks; evaluating it as 0 once rebuilt exp(x + softplus(x)) as exp(x) and refuted these.
+    from derive.numeric import check_numeric  # noqa: PLC0415 - this file is append-only here
+
+    table = SymbolTable({"x": "real"})
+    x = table.symbol("x")
+    a = x + softplus(x)
+    pairs = [
+        (sigmoid(-a), 1 - sigmoid(a)),
+        (exp(a), exp(a).rewrite([sigmoid, softplus], exp)),
+        (softplus(x - 20), log(1 + exp(x - 20))),
+        (sigmoid(x - 40) * (1 + exp(40 - x)), sympy.Integer(1)),
+    ]
+    for seed in range(3):
+        for lhs, rhs in pairs:
+            problem = Problem(lhs=lhs, rhs=rhs, relation=Relation.EQ, symbols=table)
+            outcome = check_numeric(problem, Settings(timeout=10, seed=seed))
+            assert outcome.verdict is Verdict.VERIFIED, (lhs, rhs, outcome.evidence)
