@@ -57,15 +57,29 @@ def test_index_is_deterministic_across_timings_and_locations(tmp_path):
     assert render_index(_sample(tmp_path / "c"), root=tmp_path) != a  # labels now include the folder
 
 
-def _rows(text: str) -> list[tuple[str, ...]]:
-    """The file headings and the (claim, statement, source) cells of an index, in order."""
+_HOLDS = {"proved", "verified", "consistent"}
+
+
+def _rows(text: str, *, outcome: bool = False) -> list[tuple[str, ...]]:
+    """The file headings and the (claim, statement, source) cells of an index, in order.
+
+    With ``outcome``, each row also carries the verdict reduced to what a reader relies on:
+    "holds" for proved, verified and consistent, the verdict itself otherwise (refuted,
+    undecided, error). Which of the three holding verdicts a claim gets, and by which method,
+    can depend on how busy the machine is (a proof that needs 8 of its 10 seconds may end as
+    a numeric verification on a loaded CI runner); that is not staleness.
+    """
     out: list[tuple[str, ...]] = []
     for line in text.splitlines():
         if line.startswith("## "):
             out.append((line,))
         elif line.startswith("| `"):
             cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-            out.append(tuple(cells[:3]))
+            if not outcome:
+                out.append(tuple(cells[:3]))
+                continue
+            verdict = cells[3].strip("*")
+            out.append((*cells[:3], "holds" if verdict in _HOLDS else verdict))
     return out
 
 
@@ -93,29 +107,6 @@ def test_committed_index_lists_the_library_as_it_is():
         raise AssertionError(f"claims/README.md is stale; run `{COMMAND}`\n{diff}")
 
 
-_HOLDS = {"proved", "verified", "consistent"}
-
-
-def _outcome_rows(text: str) -> list[tuple[str, ...]]:
-    """Headings and (claim, statement, source, outcome) rows of an index.
-
-    The outcome is the verdict reduced to what a reader relies on: "holds" for proved,
-    verified and consistent, the verdict itself otherwise (refuted, undecided, error).
-    Which of the three holding verdicts a claim gets, and by which method, can depend on
-    how busy the machine is (a proof that needs 8 of its 10 seconds may end as a numeric
-    verification on a loaded CI runner); that is not staleness.
-    """
-    out: list[tuple[str, ...]] = []
-    for line in text.splitlines():
-        if line.startswith("## "):
-            out.append((line,))
-        elif line.startswith("| `"):
-            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-            verdict = cells[3].strip("*")
-            out.append((*cells[:3], "holds" if verdict in _HOLDS else verdict))
-    return out
-
-
 def test_committed_index_is_not_stale(tmp_path, request, monkeypatch):
     """claims/README.md must list what `derive index claims/` finds now, outcomes included.
 
@@ -135,7 +126,7 @@ def test_committed_index_is_not_stale(tmp_path, request, monkeypatch):
     committed = index.read_text(encoding="utf-8")
     expected = fresh.read_text(encoding="utf-8")
     assert "Every claim has its expected outcome." in expected, expected[:2000]
-    if _outcome_rows(committed) != _outcome_rows(expected):
+    if _rows(committed, outcome=True) != _rows(expected, outcome=True):
         diff = "".join(
             difflib.unified_diff(
                 committed.splitlines(keepends=True),
