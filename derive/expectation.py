@@ -37,7 +37,7 @@ from derive.distributions import (
 )
 from derive.functions import Expectation
 
-__all__ = ["evaluate_expectations", "gaussian_integral", "has_expectation", "random_symbols"]
+__all__ = ["evaluate_expectations", "gaussian_exponent", "gaussian_integral", "has_expectation", "random_symbols"]
 
 #: Beyond these sizes exact evaluation is not worth its cost: the Monte Carlo tier goes next.
 _MAX_DEGREE = 12
@@ -182,6 +182,26 @@ def _gaussian_moment(index: tuple[int, ...], mean: tuple[sympy.Expr, ...], cov: 
     return moment(tuple(sorted(index)))
 
 
+def gaussian_exponent(exponent: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr] | None:
+    """``(a, b, c)`` with ``exponent == -a x² + b x + c`` and ``a`` provably positive, else None.
+
+    That is the exponent of a Gaussian factor: exp of it times any polynomial in x is
+    integrable over the whole line.
+    """
+    if not exponent.is_polynomial(x):
+        return None
+    try:
+        q = sympy.Poly(sympy.expand(exponent), x)
+    except BasePolynomialError:
+        return None
+    if q.degree() != 2:
+        return None
+    a = sympy.cancel(-q.coeff_monomial(x**2))
+    if a.is_positive is not True:
+        return None
+    return a, q.coeff_monomial(x), q.coeff_monomial(1)
+
+
 def gaussian_integral(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
     """∫_{-oo}^{oo} f dx exactly, for f a sum of polynomial(x) * exp(quadratic in x) terms.
 
@@ -215,18 +235,10 @@ def gaussian_integral(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
         by_exponent[exponent] = by_exponent.get(exponent, S.Zero) + rest
     total = S.Zero
     for exponent, poly_part in by_exponent.items():
-        if not exponent.is_polynomial(x):
-            return None
-        try:
-            q = sympy.Poly(exponent, x)
-        except BasePolynomialError:
-            return None
-        if q.degree() != 2:
+        coefficients = gaussian_exponent(exponent, x)
+        if coefficients is None:
             return None  # no Gaussian factor: the integral over the line diverges or is not this form
-        a = sympy.cancel(-q.coeff_monomial(x**2))
-        if a.is_positive is not True:
-            return None
-        b, c = q.coeff_monomial(x), q.coeff_monomial(1)
+        a, b, c = coefficients
         mean, var = b / (2 * a), 1 / (2 * a)
         try:
             p = sympy.Poly(poly_part, x)

@@ -289,11 +289,6 @@ def _section(data: Any, where: str) -> _Section:
     return sec
 
 
-def _derive_section(data: Any, where: str) -> tuple[dict[str, str], dict[str, Any], list[str]]:
-    sec = _section(data, where)
-    return sec.symbols, sec.random, sec.errors
-
-
 def _safe_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 

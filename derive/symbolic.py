@@ -32,7 +32,7 @@ from sympy.integrals import meijerint
 from sympy.polys.polyerrors import BasePolynomialError
 
 from derive.divergences import expand_divergences
-from derive.expectation import evaluate_expectations, gaussian_integral
+from derive.expectation import evaluate_expectations, gaussian_exponent, gaussian_integral
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 
@@ -730,13 +730,7 @@ def _gaussian_dominated(f: sympy.Expr, t: sympy.Symbol) -> bool:
             if isinstance(base, sympy.log) and _soft_linear(base.args[0], t):
                 continue  # log(1 + e^u) <= log 2 + |u|: polynomially bounded
             rest *= factor
-        if not rest.is_polynomial(t) or not exponent.is_polynomial(t):
-            return False
-        try:
-            q = sympy.Poly(sympy.expand(exponent), t)
-        except BasePolynomialError:
-            return False
-        if q.degree() != 2 or (-q.coeff_monomial(t**2)).is_positive is not True:
+        if not rest.is_polynomial(t) or gaussian_exponent(exponent, t) is None:
             return False
     return True
 
