@@ -5,9 +5,11 @@ table, then as the last line one JSON object:
 
     {"cores", "speedup_vs_naive", "fraction_of_ceiling", "rss_growth_mb", "claim_median_s", ...}
 
-* derive's numpy backend with 1 thread and with all cores, and the numba core (1 thread and
-  all cores) when numba is installed: samples/s of a whole estimate (draws, integrand,
-  streaming statistics, merging), on the same integrands and sample count as
+* derive's numpy backend with 1 thread and with all cores; when numba is installed, the
+  same with its standard normals drawn by numba (``np+nbN``: the same numbers, what
+  ``auto`` runs on long runs) and the fused numba core (1 thread and all cores): samples/s
+  of a whole estimate (draws, integrand, streaming statistics, merging), on the same
+  integrands and sample count as
 * the naive baseline a user would write: ``sympy.lambdify`` + numpy on one array of
   N = 10^7 samples, single thread (mean and standard error included);
 * the ceiling: ``Generator(PCG64).standard_normal(out=buf)`` into a preallocated 64k buffer,
@@ -15,9 +17,10 @@ table, then as the last line one JSON object:
 
 ``speedup_vs_naive`` is the minimum over the five integrands of best derive backend / naive;
 ``fraction_of_ceiling`` the minimum over the three one-normal integrands of best derive
-backend / ceiling. Timings take the best of a few interleaved repeats (the machine may be
-shared); the ``cpu x1/raw`` and ``cpu x1/naive`` columns compare CPU time instead of wall time, which other
-processes' load does not distort.
+backend / ceiling (``fraction_of_ceiling_numpy_only``: the same without numba). Timings take
+the best of a few interleaved repeats (the machine may be shared); the ``cpu x1/raw`` and
+``cpu x1/naive`` columns compare CPU time instead of wall time, which other processes' load
+does not distort.
 ``rss_growth_mb`` is the peak RSS of a whole estimate at N = 10^8 minus at N = 10^6, each in
 a fresh process. ``claim_median_s`` is the median wall time of ``derive check`` on single
 expectation claims decided by the Monte Carlo tier, with a warm result cache;
@@ -97,9 +100,9 @@ def lowered(expr, random):
     return lowered_expr, draws, compile_program([lowered_expr], draws)
 
 
-def numpy_estimate(program, draws, batches: int, threads: int) -> Totals:
+def numpy_estimate(program, draws, batches: int, threads: int, normals=None) -> Totals:
     tot = Totals()
-    for b in run_numpy(program, draws, 0, 0, range(batches), threads=threads):
+    for b in run_numpy(program, draws, 0, 0, range(batches), threads=threads, normals=normals):
         tot.add(b)
     return tot
 
@@ -229,6 +232,9 @@ def main() -> None:
     from derive import _mc_numba  # noqa: PLC0415 - imports numba lazily itself
 
     has_numba = _mc_numba.available()
+    # numpy backend with its normals drawn by numba (the same numbers): what "auto" runs
+    # once a process has drawn enough normals to repay loading numba.
+    normals = _mc_numba.normal_filler() if has_numba else None
     # Memory first: the naive baseline's 10^7-sample arrays would inflate this process.
     rss_small = peak_rss_mb(10**6)
     rss_large = peak_rss_mb(10**7 if args.quick else 10**8)
@@ -251,6 +257,12 @@ def main() -> None:
                 samples,
             )
         numpy_estimate(program, draws, 2 * cores, cores)  # warm the thread pool and buffers
+        if normals is not None and any(d.kind == "normal" for d in draws):
+            for threads in sorted({1, cores}):
+                variants[f"np+nbN x{threads}"] = (
+                    lambda t=threads, p=program, d=draws: numpy_estimate(p, d, batches, t, normals),
+                    samples,
+                )
         if has_numba:
             kernel = _mc_numba.kernel_for([lowered_expr], draws)
             numba_estimate(kernel, 2 * cores, cores)  # compile, or load numba's on-disk cache
@@ -264,11 +276,12 @@ def main() -> None:
             for key, (fn, count) in variants.items():
                 row[key] = max(row.get(key, 0.0), best_rate(fn, count, 1))
             # Load-robust diagnostic: CPU time of the single-threaded numpy estimate vs raw normals.
-            row["cpu x1"] = max(row.get("cpu x1", 0.0), cpu_rate(variants["numpy x1"][0], samples))
+            x1 = "np+nbN x1" if "np+nbN x1" in variants else "numpy x1"
+            row["cpu x1"] = max(row.get("cpu x1", 0.0), cpu_rate(variants[x1][0], samples))
             row["cpu raw"] = max(row.get("cpu raw", 0.0), cpu_rate(raw_normals, samples))
             row["cpu naive"] = max(row.get("cpu naive", 0.0), cpu_rate(variants["naive"][0], n))
         ceiling_single = max(ceiling_single, row.pop("raw"))
-        derive_rates = {k: v for k, v in row.items() if k.startswith(("numpy", "numba"))}
+        derive_rates = {k: v for k, v in row.items() if k.startswith(("numpy", "np+nbN", "numba"))}
         row["best"] = max(derive_rates, key=derive_rates.get)
         row["best_rate"] = derive_rates[row["best"]]
         rows.append(row)
@@ -277,7 +290,10 @@ def main() -> None:
     warm, fresh, verdicts = claim_times(1 if args.quick else 3)
     tier = tier_times(1 if args.quick else 3)
 
-    columns = ["numpy x1", f"numpy x{cores}"] + (["numba x1", f"numba x{cores}"] if has_numba else []) + ["naive"]
+    columns = ["numpy x1", f"numpy x{cores}"]
+    columns += ["np+nbN x1", f"np+nbN x{cores}"] if normals is not None else []
+    columns += ["numba x1", f"numba x{cores}"] if has_numba else []
+    columns += ["naive"]
     columns = list(dict.fromkeys(columns))
     versions = f"numpy {np.__version__}" + (f", numba {__import__('numba').__version__}" if has_numba else "")
     when = time.strftime("%Y-%m-%d %H:%M %Z")
@@ -291,7 +307,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for row in rows:
-        cells = "".join(f"{row[c] / 1e6:>12.1f}" for c in columns)
+        cells = "".join(f"{row[c] / 1e6:>12.1f}" if c in row else f"{'-':>12}" for c in columns)
         frac = f"{row['best_rate'] / ceiling:>11.2f}" if row["one_normal"] else f"{'-':>11}"
         cpu = row["cpu x1"] / row["cpu raw"]
         cpu_naive = row["cpu x1"] / row["cpu naive"]
@@ -300,7 +316,9 @@ def main() -> None:
         )
     print(f"{'ceiling (PCG64 normals)':<24}{ceiling / 1e6:>12.1f}  = single-thread raw rate x {cores} cores")
     print(
-        "cpu x1/raw: CPU-time rate of the 1-thread numpy estimate over raw PCG64 normals (robust to load; "
+        "np+nbN: the numpy backend with its normals drawn by numba (the same numbers; what auto runs on long "
+        "runs with numba installed)\n"
+        "cpu x1/raw: CPU-time rate of the best 1-thread derive estimate over raw PCG64 normals (robust to load; "
         "an upper bound of best/ceil for perfect thread scaling); cpu x1/naive: the same against the naive "
         f"baseline (times {cores} cores: best/naive for perfect thread scaling)"
     )
@@ -314,6 +332,9 @@ def main() -> None:
         "cores": cores,
         "speedup_vs_naive": round(min(r["best_rate"] / r["naive"] for r in rows), 3),
         "fraction_of_ceiling": round(min(r["best_rate"] / ceiling for r in rows if r["one_normal"]), 3),
+        "fraction_of_ceiling_numpy_only": round(
+            min(max(r["numpy x1"], r[f"numpy x{cores}"]) / ceiling for r in rows if r["one_normal"]), 3
+        ),
         "rss_growth_mb": round(rss_large - rss_small, 2),
         "claim_median_s": round(statistics.median(warm), 3),
         "claim_nocache_median_s": round(statistics.median(fresh), 3),

@@ -7,6 +7,8 @@ its index, never on which thread ran it. Each batch is reduced to `BatchStats` (
 means, co-moment matrix, extremes, non-finite count); batches are merged in index order
 with Chan's pairwise formulas, so the estimate for a seed is identical for any thread
 count. Memory is a few preallocated buffers per thread, independent of the sample count.
+The standard normals may be drawn by a compiled loop (``run_numpy(..., normals=...)``) that
+must reproduce numpy's numbers exactly, so that too leaves every estimate unchanged.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import itertools
 import math
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -23,7 +25,16 @@ import numpy as np
 
 from derive._mc_lowering import Draw, Program
 
-__all__ = ["BATCH", "BatchStats", "Totals", "cpu_count", "merge", "run_numpy", "stream_rng"]
+__all__ = [
+    "BATCH",
+    "BatchStats",
+    "Totals",
+    "cpu_count",
+    "merge",
+    "normal_batches",
+    "run_numpy",
+    "stream_rng",
+]
 
 #: Samples per batch: 64k float64 values (512 KiB) stay cache-friendly per thread.
 BATCH = 1 << 16
@@ -202,6 +213,19 @@ def _reduce_nonfinite(y: np.ndarray, tmp: np.ndarray) -> BatchStats:
     return BatchStats(n, mean, _gram(d, tmp), maxdev, bad)
 
 
+# Batches with normal draws run in this process: `derive.montecarlo` switches to compiled
+# normal draws once they have cost about as much as loading numba would.
+_normal_batches = 0
+
+#: ``fill(rng, out)``: draws ``rng.standard_normal(out=out)``'s numbers by other means.
+NormalFill = Callable[[np.random.Generator, np.ndarray], None]
+
+
+def normal_batches() -> int:
+    """How many batches with normal draws this process has run."""
+    return _normal_batches
+
+
 _local = threading.local()
 _pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
 _pool_lock = threading.Lock()
@@ -228,24 +252,43 @@ def _workspace(program: Program) -> dict:
     return cached[1]
 
 
-def _one_batch(program: Program, draws: Sequence[Draw], seed: int, stream: int, batch: int) -> BatchStats:
+def _one_batch(
+    program: Program, draws: Sequence[Draw], seed: int, stream: int, batch: int, *, fast: NormalFill | None
+) -> BatchStats:
     # The caller sets np.errstate(all="ignore") once for all its batches (non-finite values
     # are counted in the statistics, not warned about).
     ws = _workspace(program)
     rng = stream_rng(seed, stream, batch)
     for d, buf in zip(draws, ws["draws"], strict=True):
-        d.fill(rng, buf)
+        if fast is not None and d.kind == "normal":
+            fast(rng, buf)
+        else:
+            d.fill(rng, buf)
     program.run(ws)
     return reduce_rows(ws["y"], ws["tmp"])
 
 
 def run_numpy(
-    program: Program, draws: Sequence[Draw], seed: int, stream: int, batches: range, *, threads: int
+    program: Program,
+    draws: Sequence[Draw],
+    seed: int,
+    stream: int,
+    batches: range,
+    *,
+    threads: int,
+    normals: NormalFill | None = None,
 ) -> list[BatchStats]:
-    """Run ``batches`` of ``program`` on ``threads`` threads; results in batch order."""
+    """Run ``batches`` of ``program`` on ``threads`` threads; results in batch order.
+
+    ``normals`` (see `derive._mc_numba.normal_filler`) draws the standard normals instead of
+    numpy; it must produce the same numbers, so the results do not depend on it.
+    """
+    global _normal_batches  # noqa: PLW0603 - a process-wide tally
+    if any(d.kind == "normal" for d in draws):
+        _normal_batches += len(batches)
     if threads <= 1 or len(batches) == 1:
         with np.errstate(all="ignore"):
-            return [_one_batch(program, draws, seed, stream, b) for b in batches]
+            return [_one_batch(program, draws, seed, stream, b, fast=normals) for b in batches]
     # One task per thread (the calling thread is one of them), each taking the next batch
     # index from a shared ticket: a future per batch cost ~30 us of GIL-held bookkeeping
     # per batch, which the threads then wait on for each other. Results go to their
@@ -261,7 +304,7 @@ def run_numpy(
                     i = next(ticket)
                 if i >= len(batches):
                     return
-                out[i] = _one_batch(program, draws, seed, stream, batches[i])
+                out[i] = _one_batch(program, draws, seed, stream, batches[i], fast=normals)
 
     helpers = [_executor(threads - 1).submit(work) for _ in range(min(threads, len(batches)) - 1)]
     try:

@@ -333,7 +333,7 @@ class Settings:
     mc_param_points: int = 3  # random parameter points for MC claims with free parameters
     mc_tolerance: float = 1e-3  # default relative tolerance band for Monte Carlo
     mc_threads: int = 0  # 0: all cores
-    mc_backend: str = "auto"  # "auto", "numpy" or "numba"
+    mc_backend: str = "auto"  # "auto", "numpy" or "numba" (see README, Monte Carlo backends)
 
 
 @dataclass(frozen=True)

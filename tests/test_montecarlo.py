@@ -528,6 +528,80 @@ def test_batches_do_not_depend_on_thread_count():
 # Backends.
 
 
+def test_compiled_normals_are_numpys_numbers():
+    pytest.importorskip("numba")
+    from derive import _mc_numba  # noqa: PLC0415
+
+    fill = _mc_numba.normal_filler()
+    assert fill is not None
+    for seed, size in [(11, 7), (12, BATCH), (13, 3 * BATCH + 5)]:
+        ours, theirs = np.empty(size), np.empty(size)
+        fill(np.random.Generator(np.random.SFC64(seed)), ours)
+        np.random.Generator(np.random.SFC64(seed)).standard_normal(out=theirs)
+        assert np.array_equal(ours, theirs)
+    # The last stream went through the ziggurat's tail branch (|x| > 3.654) dozens of times.
+    assert np.count_nonzero(np.abs(ours) > 3.66) > 10
+
+
+def test_compiled_normals_that_differ_from_numpy_are_not_used(monkeypatch):
+    pytest.importorskip("numba")
+    from derive import _mc_numba  # noqa: PLC0415
+
+    wrong = _mc_numba._FILLER_SOURCE.replace("gen.standard_normal()", "gen.standard_normal() * 1.0000001")
+    monkeypatch.setattr(_mc_numba, "_FILLER_SOURCE", wrong)
+    monkeypatch.setattr(_mc_numba, "_filler", [])
+    assert _mc_numba.normal_filler() is None
+
+
+def test_compiled_normals_give_the_identical_batches():
+    pytest.importorskip("numba")
+    from derive import _mc_numba  # noqa: PLC0415
+
+    z = sympy.Symbol("z", real=True)
+    v = sympy.ImmutableMatrix(2, 1, sympy.symbols("v0 v1", real=True))
+    cov = sympy.ImmutableMatrix([[2, R(1, 2)], [R(1, 2), 1]])
+    cases = [
+        ([(z, dist.Normal(1, 2))], [softplus(z)]),
+        ([(v, dist.MultivariateNormal(sympy.ImmutableMatrix([1, -1]), cov))], [v[0] * v[1], v[0] ** 2]),
+    ]
+    for random, fs in cases:
+        subs, draws = lower_random(random, {})
+        program = compile_program([stable_form(f.xreplace(subs)) for f in fs], draws)
+        plain = run_numpy(program, draws, 5, 0, range(4), threads=2)
+        fast = run_numpy(program, draws, 5, 0, range(4), threads=2, normals=_mc_numba.normal_filler())
+        for a, b in zip(plain, fast, strict=True):
+            assert np.array_equal(a.mean, b.mean) and np.array_equal(a.comoment, b.comoment)
+            assert np.array_equal(a.maxdev, b.maxdev)
+
+
+def test_auto_draws_normals_with_numba_after_enough_batches(table, monkeypatch):
+    pytest.importorskip("numba")
+    eps = table.symbol("eps")
+    claim = (Expectation(softplus(eps)), R(806059, 10**6), [(eps, dist.Normal(0, 1))])
+    monkeypatch.setattr(montecarlo, "NUMBA_NORMALS_AFTER", 0)
+    fast = check(table, *claim, tolerance=1e-2, mc_backend="auto")
+    plain = check(table, *claim, tolerance=1e-2, mc_backend="numpy")
+    assert fast.verdict is plain.verdict is Verdict.CONSISTENT
+    assert [(e.mean, e.stderr, e.n) for e in fast.evidence.estimates] == [
+        (e.mean, e.stderr, e.n) for e in plain.evidence.estimates
+    ]
+    assert "normals drawn by numba" in fast.evidence.estimates[0].backend
+    assert "numba" not in plain.evidence.estimates[0].backend
+    # Without numba, auto draws with numpy and says so.
+    monkeypatch.setitem(sys.modules, "numba", None)
+    absent = check(table, *claim, tolerance=1e-2, mc_backend="auto")
+    assert "numba" not in absent.evidence.estimates[0].backend
+    assert absent.evidence.estimates[0].mean == plain.evidence.estimates[0].mean
+
+
+def test_auto_keeps_numpy_normals_on_short_runs(table, monkeypatch):
+    eps = table.symbol("eps")
+    monkeypatch.setattr(montecarlo, "NUMBA_NORMALS_AFTER", 10**12)
+    out = check(table, Expectation(eps**2), 1, [(eps, dist.Normal(0, 1))], tolerance=1e-2, mc_backend="auto")
+    assert out.verdict is Verdict.CONSISTENT
+    assert out.evidence.estimates[0].backend.startswith("numpy x") and "numba" not in out.evidence.estimates[0].backend
+
+
 def _verdicts(table, backend):
     eps = table.symbol("eps")
     normal = [(eps, dist.Normal(0, 1))]
