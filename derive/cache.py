@@ -109,7 +109,8 @@ def _canon(value: Any) -> str:
     if value is None or isinstance(value, (str, int, float, bool)):
         return f"{type(value).__name__}:{value!r}"
     if isinstance(value, LatexSource):
-        return f"latex:{value.text!r}"
+        scope = "".join(f";{p}~{x}" for p, x in value.densities) + "".join(f";bound:{p}" for p in value.bound)
+        return f"latex:{value.text!r}{scope}"
     if "sympy" in sys.modules:
         import sympy  # noqa: PLC0415 - only when sympy is already loaded
 

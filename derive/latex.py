@@ -46,7 +46,7 @@ import yaml
 
 from derive.errors import DeriveError, LatexError, Location, UsageError
 from derive.latex_context import definition_result, settle, solve_premise, value_tex
-from derive.latex_notation import definition_target, latex_of_name, mentions, names_in, parse_latex
+from derive.latex_notation import definition_target, latex_of_name, mentions, name_of, names_in, parse_latex
 from derive.model import Claim, LatexSource, Relation
 from derive.symbols import SymbolTable, parse_kind
 
@@ -180,8 +180,9 @@ class _Section:
     symbols: dict[str, str] = field(default_factory=dict)
     random: dict[str, Any] = field(default_factory=dict)
     values: dict[str, str] = field(default_factory=dict)
-    scopes: list[tuple[tuple[tuple[int, int], ...], dict[str, str], dict[str, str]]] = field(default_factory=list)
+    scopes: list[_Scope] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    densities: dict[str, tuple[str, str]] = field(default_factory=dict)  # p -> (x, "Normal(0, 1)")
 
     def over(self, other: _Section) -> _Section:
         """This section's entries win over ``other``'s (a --symbols file over front matter)."""
@@ -191,19 +192,39 @@ class _Section:
             {**other.values, **self.values},
             other.scopes + self.scopes,
             other.errors + self.errors,
+            {**other.densities, **self.densities},
         )
 
     def for_block(self, block: int) -> tuple[dict[str, str], dict[str, str]]:
         """The symbols and values that hold in ``block`` (later scopes win)."""
         symbols, values = dict(self.symbols), dict(self.values)
-        for ranges, scope_symbols, scope_values in self.scopes:
-            if any(lo <= block <= hi for lo, hi in ranges):
-                symbols.update(scope_symbols)
-                values.update(scope_values)
+        for scope in self.scopes:
+            if any(lo <= block <= hi for lo, hi in scope.ranges):
+                symbols.update(scope.symbols)
+                values.update(scope.values)
         return symbols, values
 
+    def densities_for(self, block: int) -> dict[str, tuple[str, str]]:
+        """The densities that hold in ``block``: name -> (variable, distribution)."""
+        out = dict(self.densities)
+        for scope in self.scopes:
+            if any(lo <= block <= hi for lo, hi in scope.ranges):
+                out.update(scope.densities)
+        return out
 
-_SECTION_KEYS = ("symbols", "random", "values", "scopes")
+
+@dataclass(frozen=True)
+class _Scope:
+    """``scopes:`` entry: what holds in some display blocks only."""
+
+    ranges: tuple[tuple[int, int], ...]
+    symbols: dict[str, str]
+    values: dict[str, str]
+    densities: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+_SECTION_KEYS = ("symbols", "random", "values", "scopes", "densities")
+_DENSITY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*~\s*(\S.*)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/\d+)?")
 _RANGE = re.compile(r"(\d+)?\s*(-)?\s*(\d+)?")
 
@@ -244,6 +265,18 @@ def _name_map(value: Any, key: str, where: str, errors: list[str], *, numbers: b
     return out
 
 
+def _density_map(value: Any, where: str, errors: list[str]) -> dict[str, tuple[str, str]]:
+    """``densities: {p: "x ~ MultivariateNormal(mu_1, Sigma_1)"}`` -> {p: (x, distribution)}."""
+    out: dict[str, tuple[str, str]] = {}
+    for name, text in _name_map(value, "densities", where, errors).items():
+        m = _DENSITY.fullmatch(text)
+        if m is None:
+            errors.append(f"{where}: densities entry {name!r} must read 'x ~ Distribution(...)', not {text!r}")
+            continue
+        out[name] = (m.group(1), m.group(2).strip())
+    return out
+
+
 def _section(data: Any, where: str) -> _Section:
     sec = _Section()
     errors = sec.errors
@@ -261,11 +294,13 @@ def _section(data: Any, where: str) -> _Section:
     unknown = sorted(str(k) for k in section if k not in _SECTION_KEYS)
     if unknown:
         errors.append(
-            f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} (expected symbols, random, values, scopes)"
+            f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} "
+            "(expected symbols, random, values, densities, scopes)"
         )
     sec.symbols = _name_map(section.get("symbols"), "symbols", where, errors)
     sec.random = dict(_name_map(section.get("random"), "random", where, errors))
     sec.values = _name_map(section.get("values"), "values", where, errors, numbers=True)
+    sec.densities = _density_map(section.get("densities"), where, errors)
     scopes = section.get("scopes") or []
     if not isinstance(scopes, list):
         errors.append(f"{where}: 'derive: scopes:' must be a list of {{blocks: ..., symbols: {{...}}}}")
@@ -275,15 +310,16 @@ def _section(data: Any, where: str) -> _Section:
         if not isinstance(scope, Mapping) or "blocks" not in scope:
             errors.append(f"{at}: expected a mapping with 'blocks:' and 'symbols:'")
             continue
-        extra = sorted(str(k) for k in scope if k not in ("blocks", "symbols", "values"))
+        extra = sorted(str(k) for k in scope if k not in ("blocks", "symbols", "values", "densities"))
         if extra:
-            errors.append(f"{at}: unknown key(s) {', '.join(extra)} (expected blocks, symbols, values)")
+            errors.append(f"{at}: unknown key(s) {', '.join(extra)} (expected blocks, symbols, values, densities)")
         ranges = _block_ranges(scope["blocks"], at, errors)
         sec.scopes.append(
-            (
+            _Scope(
                 ranges,
                 _name_map(scope.get("symbols"), "symbols", at, errors),
                 _name_map(scope.get("values"), "values", at, errors, numbers=True),
+                _density_map(scope.get("densities"), at, errors),
             )
         )
     return sec
@@ -303,7 +339,7 @@ def _symbols_section(path: str | os.PathLike[str]) -> _Section:
     if isinstance(data, Mapping) and "derive" not in data and any(k in data for k in _SECTION_KEYS):
         data = {"derive": data}
     sec = _section(data, os.fspath(path))
-    kinds = [("symbols", sec.symbols)] + [(f"scope {n}", sc[1]) for n, sc in enumerate(sec.scopes, start=1)]
+    kinds = [("symbols", sec.symbols)] + [(f"scope {n}", sc.symbols) for n, sc in enumerate(sec.scopes, start=1)]
     for where, mapping in kinds:
         for name, kind in mapping.items():
             try:
@@ -333,10 +369,22 @@ def read_symbols_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     sec = _symbols_section(path)
     scopes = [
-        {"blocks": ", ".join(_range_text(lo, hi) for lo, hi in ranges), "symbols": sy, "values": va}
-        for ranges, sy, va in sec.scopes
+        {
+            "blocks": ", ".join(_range_text(lo, hi) for lo, hi in sc.ranges),
+            "symbols": sc.symbols,
+            "values": sc.values,
+            "densities": {p: f"{x} ~ {d}" for p, (x, d) in sc.densities.items()},
+        }
+        for sc in sec.scopes
     ]
-    return {"symbols": sec.symbols, "random": sec.random, "values": sec.values, "scopes": scopes}
+    densities = {p: f"{x} ~ {d}" for p, (x, d) in sec.densities.items()}
+    return {
+        "symbols": sec.symbols,
+        "random": sec.random,
+        "values": sec.values,
+        "densities": densities,
+        "scopes": scopes,
+    }
 
 
 def _range_text(lo: int, hi: int) -> str:
@@ -1121,9 +1169,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     for i, d in enumerate(drafts):
         op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
         step_random = tuple(section.random.items())
+        dens = section.densities_for(d.rel.block)
+        bound: tuple[str, ...] = ()
         if d.error is None:
             extra = _subscript_random((d.lhs, d.rhs), d.symbols, section.random)
             step_random = step_random + tuple(extra.items())
+            taken = {name for name, _ in step_random}
+            bound, drawn = _bound_densities((d.lhs, d.rhs), dens, taken)
+            step_random = step_random + drawn
+        over = tuple(sorted((name, var) for name, (var, _) in dens.items()))
         substitutable = {n: j for n, j in once.items() if j < i}
         items: list[str] = []
         notes: list[str] = []
@@ -1165,8 +1219,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             statement += " [" + "; ".join(notes) + "]"
         claim = Claim(
             id=f"block {d.rel.block}, step {d.index}",
-            lhs=LatexSource(lhs_src),
-            rhs=LatexSource(rhs_src),
+            lhs=LatexSource(lhs_src, over, bound),
+            rhs=LatexSource(rhs_src, over, bound),
             relation=d.rel.relation,
             symbols=tuple(sorted(d.symbols.items())),
             random=step_random,
@@ -1290,6 +1344,43 @@ def _subscript_random(
             except (DeriveError, RecursionError, MemoryError):
                 continue
     return {name: dist for name, dist in found.items() if name not in declared}
+
+
+_EXPECTATION_OF = re.compile(
+    r"(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|(?<![A-Za-z\\])E|\\(?:operatorname|mathrm)\{E\})\s*_\s*"
+    r"(?:\{([^{}]*)\}|([A-Za-z]))"
+)
+
+
+def _bound_densities(
+    sides: tuple[str, str], densities: Mapping[str, tuple[str, str]], taken: set[str]
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The densities a step averages over (``E_p[...]``, ``E_{x \\sim p}[...]``) that can be bound.
+
+    Returns their names and the random variables they add to the step. A density is left
+    unbound (its expectation stays opaque, so the step is undecided rather than misread)
+    when its variable is already random in the step or when two densities over the same
+    variable are averaged over in one step.
+    """
+    if not densities:
+        return (), ()
+    used: set[str] = set()
+    for side in sides:
+        for m in _EXPECTATION_OF.finditer(side):
+            content = m.group(1) if m.group(1) is not None else m.group(2)
+            parts = content.split("\\sim")
+            try:
+                name = name_of(parts[-1])
+                var = name_of(parts[0]) if len(parts) == 2 else None
+            except DeriveError:
+                continue
+            if name in densities and var in (None, densities[name][0]):
+                used.add(name)
+    per_var: dict[str, set[str]] = {}
+    for name in used:
+        per_var.setdefault(densities[name][0], set()).add(name)
+    bound = sorted(n for var, names in per_var.items() if len(names) == 1 and var not in taken for n in names)
+    return tuple(bound), tuple((densities[n][0], densities[n][1]) for n in bound)
 
 
 def _step_error(lhs: str, rhs: str, block_error: str | None) -> str | None:

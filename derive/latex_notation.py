@@ -12,7 +12,9 @@ Names: a command loses its backslash and subscripts join with ``_`` (``\\Sigma_1
 ``Sigma_1``, ``p_{data}`` is ``p_data``, ``\\hat{x}`` is ``x_hat``, ``D^*`` is ``D_star``).
 Unknown functions (``p(x)``, ``q_\\phi(z|x)``) become undefined sympy functions; expectations
 over a distribution derive cannot name (``\\mathbb{E}_p[...]``) become an opaque function
-``E_p(...)``, which no tier can evaluate, so such steps end undecided rather than wrong.
+``E_p(...)``, which no tier can evaluate, so such steps end undecided rather than wrong,
+unless the document binds the density p to a random variable (``densities:``, see
+`parse_latex`).
 
 Divergences of densities derive cannot name are their definitions: ``D_{KL}(p\\|q)`` is
 ∫ p(x) log(p(x)/q(x)) dx (over R^n for a declared vector x) and ``D_{JS}`` is ½KL(p‖m) +
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,13 +378,24 @@ def random_variables(table: SymbolTable) -> dict[str, Distribution]:
     return dict(found) if found else {}
 
 
-def parse_latex(text: str, table: SymbolTable, *, random: MutableMapping[str, Any] | None = None) -> sympy.Basic:
+def parse_latex(
+    text: str,
+    table: SymbolTable,
+    *,
+    random: MutableMapping[str, Any] | None = None,
+    densities: Mapping[str, str] | None = None,
+    bound: frozenset[str] = frozenset(),
+) -> sympy.Basic:
     """Read one side of a step written in LaTeX under the ML notation profile.
 
     ``random``, when given, receives the random variables found in expectation subscripts
     (name -> distribution), and names already in it count as random variables for
-    ``E_x[...]``. Raises `LatexError` (with ``fragment`` set) for anything it cannot read,
-    including file and shell commands, which it never executes.
+    ``E_x[...]``. ``densities`` maps density names to the variable each is over; for the
+    names in ``bound`` (whose distribution is ``random``'s entry for that variable),
+    ``E_p[...]`` and ``E_{x \\sim p}[...]`` average over x, and inside them a bare density
+    name over x is its value at the sample (``E_p[\\log p - \\log q]`` reads p(x), q(x)).
+    Raises `LatexError` (with ``fragment`` set) for anything it cannot read, including file
+    and shell commands, which it never executes.
 
     >>> t = SymbolTable({"a": "real"})
     >>> parse_latex(r"\\frac{\\partial}{\\partial a}\\log(1-\\sigma(a))", t)
@@ -394,15 +407,20 @@ def parse_latex(text: str, table: SymbolTable, *, random: MutableMapping[str, An
         raise LatexError(f"LaTeX fragment of {len(text)} characters is longer than {MAX_LENGTH}", fragment=text[:200])
     if not text.strip():
         raise LatexError("empty LaTeX fragment: nothing to read on this side", fragment=text)
-    return _parse_text(text, table, random, {})
+    scope = _Densities(dict(densities or {}), frozenset(bound))
+    return _parse_text(text, table, random, {}, scope)
 
 
 def _parse_text(
-    text: str, table: SymbolTable, random: MutableMapping[str, Any] | None, definitions: dict[str, Any]
+    text: str,
+    table: SymbolTable,
+    random: MutableMapping[str, Any] | None,
+    definitions: dict[str, Any],
+    densities: _Densities | None = None,
 ) -> Any:
     bar = _split_evaluation(text)
     if bar is not None:
-        return _evaluate(bar[0], bar[1], text, table, random, definitions)
+        return _evaluate(bar[0], bar[1], text, table, random, definitions, densities)
     toks = _tokenize(text)
     # Per-table memory shared by the two sides of a step: random variables found in
     # subscripts, and names first seen as implicit reals (which do not count as declared).
@@ -417,7 +435,15 @@ def _parse_text(
     known = dict(registry)
     if random is not None:
         known.update(random)
-    state = _State(table=table, text=text, random=known, found=registry, implicit=implicit, definitions=definitions)
+    state = _State(
+        table=table,
+        text=text,
+        random=known,
+        found=registry,
+        implicit=implicit,
+        definitions=definitions,
+        densities=densities or _Densities(),
+    )
     try:
         result = _Parser(toks, state).parse_all()
     except LatexError:
@@ -452,6 +478,18 @@ def _checked(result: Any, text: str) -> Any:
     return result
 
 
+@dataclass(frozen=True)
+class _Densities:
+    """Density names in scope (name -> the variable it is over) and those bound to ``random``."""
+
+    over: dict[str, str] = field(default_factory=dict)
+    bound: frozenset[str] = frozenset()
+
+    def variable(self, name: str) -> str | None:
+        """The variable a bound ``E_name`` averages over, or None."""
+        return self.over.get(name) if name in self.bound else None
+
+
 @dataclass
 class _State:
     table: SymbolTable
@@ -461,6 +499,8 @@ class _State:
     implicit: set[str]
     bound: tuple[str, ...] = ()
     definitions: dict[str, Any] = field(default_factory=dict)  # name -> value (``name := ...``)
+    densities: _Densities = field(default_factory=_Densities)
+    sample: str = ""  # inside a bound E_p[...]: the variable averaged over (bare densities over it are q(x))
 
 
 _END = _Tok("end", "", -1)
@@ -850,6 +890,10 @@ class _Parser:
                 after = [e for part in flat[given:] for e in part]
                 return func(*before, sympy.Function("given")(*after))
             return func(*before)
+        if self.st.sample and self.st.densities.over.get(name) == self.st.sample and not self.declared(name):
+            # E_p[log p - log q]: the densities at the sample, p(x) and q(x)
+            var = self.symbol(self.st.sample)
+            return sympy.Function(name)(*(list(var) if _is_matrix(var) else [var]))
         for bound in self.st.bound:
             if name.endswith("_" + bound) and name != bound:
                 return sympy.Indexed(sympy.IndexedBase(name[: -len(bound) - 1]), self.symbol(bound))
@@ -1334,17 +1378,22 @@ class _Parser:
             raise self.fail("an expectation E needs its argument in brackets: E[...]")
         if not inner:
             raise self.fail("an empty expectation E[]")
-        wrap = self._expectation_operator(sub_toks)
-        body = self.sub(inner).parse_all()
+        wrap, sample = self._expectation_operator(sub_toks)
+        saved, self.st.sample = self.st.sample, sample or self.st.sample
+        try:
+            body = self.sub(inner).parse_all()
+        finally:
+            self.st.sample = saved
         if _is_matrix(body):
             if body.shape == (1, 1):
                 return wrap(body[0, 0])
             return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
         return wrap(body)
 
-    def _expectation_operator(self, sub_toks: list[_Tok] | None) -> Callable[[Any], Any]:
+    def _expectation_operator(self, sub_toks: list[_Tok] | None) -> tuple[Callable[[Any], Any], str]:
+        """The operator for ``E_{sub}`` and, for a bound density, the variable it averages over."""
         if sub_toks is None:
-            return Expectation
+            return Expectation, ""
         sim = next((k for k, t in enumerate(sub_toks) if t.kind == "cmd" and t.text == "sim"), None)
         label = re.sub(r"\s+", "", self._src(sub_toks)).replace("\\sim", "~")
         label = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|boldsymbol|bm|text|operatorname)\{([^{}]*)\}", r"\1", label)
@@ -1355,19 +1404,29 @@ class _Parser:
             try:
                 name = p.base_name() if len(sub_toks) == 1 else p.name_only()
             except LatexError:
-                return opaque
-            return Expectation if name in self.st.random else opaque
+                return opaque, ""
+            if name in self.st.random:
+                return Expectation, ""
+            var = self.st.densities.variable(name)
+            return (Expectation, var) if var is not None and var in self.st.random else (opaque, "")
         var_name = self.sub(sub_toks[:sim]).name_only()
         dist_toks = sub_toks[sim + 1 :]
         p = self.sub(dist_toks)
         p.dist_context = True
         if not p.starts_distribution():
-            return opaque  # E_{x ~ p_G}[...]: a distribution derive cannot name
+            # E_{x ~ p}[...] of a bound density p over x; otherwise (E_{x ~ p_G}[...]) a
+            # distribution derive cannot name.
+            try:
+                name = self.sub(dist_toks).name_only()
+            except LatexError:
+                return opaque, ""
+            var = self.st.densities.variable(name)
+            return (Expectation, var) if var == var_name and var in self.st.random else (opaque, "")
         dist = p.parse_all()
         if not isinstance(dist, Distribution):
-            return opaque
+            return opaque, ""
         self.declare_random(var_name, dist)
-        return Expectation
+        return Expectation, ""
 
     def name_only(self) -> str:
         t = self.next()
@@ -1630,6 +1689,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     table: SymbolTable,
     random: MutableMapping[str, Any] | None,
     definitions: dict[str, Any],
+    densities: _Densities | None,
 ) -> Any:
     """Read ``inner`` under the assignments of an evaluation bar's subscript.
 
@@ -1645,7 +1705,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         if ":=" in item:
             name_tex, value_tex = item.split(":=", 1)
             name = name_of(name_tex)
-            defs[name] = _parse_text(value_tex, table, random, defs)
+            defs[name] = _parse_text(value_tex, table, random, defs, densities)
             continue
         member = _top_split(item, "\\in")
         if len(member) == 2 and member[1].strip().startswith("\\{") and member[1].strip().endswith("\\}"):
@@ -1662,7 +1722,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         if _is_matrix(obj):
             raise _fail(text, f"{name} is a matrix; only scalars can be given values")
         points.append((obj, values))
-    value = _parse_text(inner, table, random, defs)
+    value = _parse_text(inner, table, random, defs, densities)
     several = [p for p in points if len(p[1]) > 1]
     if len(several) > 1:
         raise _fail(text, "only one name can take several values in one evaluation")

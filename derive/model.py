@@ -240,9 +240,17 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class LatexSource:
-    """A side of a claim written in LaTeX; parsed by `derive.latex_notation` inside the worker."""
+    """A side of a claim written in LaTeX; parsed by `derive.latex_notation` inside the worker.
+
+    ``densities`` names the densities in scope and the variable each is over (``("p", "x")``);
+    ``bound`` lists those whose distribution is the claim's ``random`` entry for that
+    variable: ``E_p[...]`` and ``E_{x \\sim p}[...]`` then average over ``x``, and inside them
+    a bare density name ``q`` over the same variable means ``q(x)``.
+    """
 
     text: str
+    densities: tuple[tuple[str, str], ...] = ()
+    bound: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.text

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -191,6 +191,7 @@ def _prepare(claim: Claim) -> Problem:
         check_name(name)
     table = SymbolTable(claim.symbols)
     random: list[tuple[Any, Distribution]] = []
+    named: dict[str, Distribution] = {}
     for name, value in claim.random:
         check_name(name)
         if isinstance(value, Distribution):
@@ -211,8 +212,9 @@ def _prepare(claim: Claim) -> Problem:
             msg = f"random variable {name!r} appears in its own distribution {dist}"
             raise ParseError(msg, token=name)
         random.append((obj, dist))
-    lhs = _side(claim.lhs, table, "lhs", tuple(random))
-    rhs = _side(claim.rhs, table, "rhs", tuple(random))
+        named[name] = dist
+    lhs = _side(claim.lhs, table, "lhs", tuple(random), named)
+    rhs = _side(claim.rhs, table, "rhs", tuple(random), named)
     return Problem(lhs, rhs, claim.relation, table, tuple(random), claim.tolerance)
 
 
@@ -232,9 +234,15 @@ def _declare_random(table: SymbolTable, name: str, dist: Distribution) -> Any:
     return table.symbol(name)
 
 
-def _side(value: Any, table: SymbolTable, where: str, random: tuple[tuple[Any, Distribution], ...]) -> Any:
+def _side(
+    value: Any,
+    table: SymbolTable,
+    where: str,
+    random: tuple[tuple[Any, Distribution], ...],
+    named: Mapping[str, Distribution],
+) -> Any:
     try:
-        result = _side_value(value, table, random)
+        result = _side_value(value, table, random, named)
     except ParseError as exc:
         exc.message = f"{where}: {exc.message}"
         exc.args = (exc.message,)
@@ -245,13 +253,18 @@ def _side(value: Any, table: SymbolTable, where: str, random: tuple[tuple[Any, D
     return result
 
 
-def _side_value(value: Any, table: SymbolTable, random: tuple[tuple[Any, Distribution], ...]) -> Any:
+def _side_value(
+    value: Any, table: SymbolTable, random: tuple[tuple[Any, Distribution], ...], named: Mapping[str, Distribution]
+) -> Any:
     if isinstance(value, str):
         return parse_expression(value, table, random=random)
     if isinstance(value, LatexSource):
         from derive.latex_notation import parse_latex  # noqa: PLC0415 - optional front end, loaded on use
 
-        return parse_latex(value.text, table)
+        # The claim's random variables count for E_x[...]; densities bind E_p[...] to them.
+        return parse_latex(
+            value.text, table, random=dict(named), densities=dict(value.densities), bound=frozenset(value.bound)
+        )
     if isinstance(value, bool) or value is None:
         msg = f"a side must be an expression, not {value!r}"
         raise ParseError(msg)

@@ -410,6 +410,23 @@ def test_seed_with_symbols_catches_the_trace_mistake(seed_with_symbols):
         assert settle(chosen[key], check_claim(chosen[key].claim, settings)).verdict is Verdict.PROVED, key
 
 
+def test_seed_with_symbols_reads_e_p_as_the_first_gaussian(seed_with_symbols):
+    # densities: in the symbols file bind E_p to x ~ N(mu_1, Sigma_1) in blocks 1-9
+    chosen = {(s.block, s.index): s for s in seed_with_symbols.steps}
+    settings = Settings(timeout=20)
+
+    def verdict(key):
+        return settle(chosen[key], check_claim(chosen[key].claim, settings)).verdict
+
+    # the same trace mistake under E_p, and E_p[(x-μ1)^T(x-μ1)] = Σ1 (it is tr Σ1, a scalar)
+    assert verdict((6, 1)) is Verdict.REFUTED
+    assert verdict((7, 3)) is Verdict.REFUTED
+    # linearity, the expectation of a constant, the quadratic form under the other mean, and
+    # the closing KL formula at k = 2 are right
+    for key in [(4, 3), (4, 4), (7, 1), (7, 2), (8, 1), (9, 2)]:
+        assert verdict(key) is Verdict.PROVED, key
+
+
 # -- the public example ----------------------------------------------------------------------
 
 EXAMPLE_STEPS = [

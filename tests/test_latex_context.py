@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sympy
 
 from derive.engine import check_claim
 from derive.errors import UsageError
 from derive.latex import definition_result, read_document, read_symbols_file, settle
 from derive.latex_notation import definition_target, mentions, parse_latex
 from derive.model import Method, Relation, Settings, Verdict
+from derive.parsing import prepare
 from derive.symbols import SymbolTable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -306,3 +308,58 @@ def test_unknown_functions_are_checked_when_possible_else_undecided_with_the_rea
     assert commuted.verdict is Verdict.PROVED
     assert gradient.verdict is Verdict.UNDECIDED  # D = σ(a) is the question's definition, not the step's
     assert "unknown function D(x, a)" in gradient.detail
+
+
+# -- densities: E_p over a density the document defines --------------------------------------------
+
+DENSITIES = """---
+derive:
+  symbols: {x: vector 2, mu: vector 2, S: spd matrix 2x2, m: vector 2, T: spd matrix 2x2}
+  densities:
+    p: "x ~ MultivariateNormal(mu, S)"
+    q: "x ~ MultivariateNormal(m, T)"
+---
+$$E_p[(x-\\mu)^T S^{-1} (x-\\mu)] = 2$$
+
+$$E_p[(x-\\mu)^T (x-\\mu)] = \\mathrm{tr}(S)$$
+
+$$E_p[(x-\\mu)^T (x-\\mu)] = S$$
+
+$$\\mathbb{E}_{x \\sim q}[x] = m$$
+
+$$E_p[x] = E_q[x]$$
+
+$$E_p[\\log p - \\log q] = E_p[\\log q]$$
+
+$$E_r[x] = \\mu$$
+"""
+
+
+def test_densities_bind_expectations_to_their_gaussian():
+    results = verdicts(DENSITIES)
+    got = [r.verdict for _, r in results]
+    # E[(x-μ)^T(x-μ)] is the scalar tr(S), not the matrix S (the seed's mistake in block 7)
+    assert got[:4] == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED]
+    assert "shapes differ" in results[2][1].detail
+    # E_p and E_q over the same x in one step: neither is bound, so nothing is misread
+    assert got[4] is Verdict.UNDECIDED
+    assert "E_p" in results[4][1].detail
+    # inside E_p, bare densities are their values at the sample: p(x), q(x), unknown functions
+    assert got[5] is Verdict.UNDECIDED
+    steps = read_document(DENSITIES).steps
+    lhs = prepare(steps[5].claim).lhs
+    calls = {str(c) for c in lhs.atoms(sympy.core.function.AppliedUndef)}
+    assert calls == {"p(x[1], x[2])", "q(x[1], x[2])"}
+    # an unbound name stays an opaque expectation
+    assert got[6] is Verdict.UNDECIDED
+    assert dict(steps[0].claim.random) == {"x": "MultivariateNormal(mu, S)"}
+    assert steps[0].claim.lhs.bound == ("p",)
+    assert dict(steps[3].claim.random) == {"x": "MultivariateNormal(m, T)"}
+    assert steps[4].claim.random == () and steps[4].claim.lhs.bound == ()
+
+
+def test_densities_must_name_a_variable_and_a_distribution():
+    doc = read_document("---\nderive:\n  densities: {p: 'MultivariateNormal(mu, S)'}\n---\n$$a = a$$\n")
+    assert any("densities entry 'p'" in e and "x ~ Distribution" in e for e in doc.errors)
+    doc = read_document("---\nderive:\n  scopes: [{blocks: '1', densities: {p: 'x ~ Normal(0, 1)'}}]\n---\n$$a=a$$\n")
+    assert doc.errors == ()
