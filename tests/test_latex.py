@@ -225,6 +225,14 @@ def test_front_matter_symbols_and_random():
     assert any("quote values" in e for e in unquoted.errors)
 
 
+def test_front_matter_random_variables_count_for_a_bare_e_subscript():
+    # E_x[...] over a random variable declared in front matter (not in the subscript)
+    text = "---\nderive:\n  random: {x: 'Normal(0, 1)'}\n---\n$$\\mathbb{E}_x[x^2] = 1$$\n\n$$E_x[x^2] = 2$$\n"
+    steps = read_document(text).steps
+    got = [check_claim(s.claim, Settings(timeout=20)).verdict for s in steps]
+    assert got == [Verdict.PROVED, Verdict.REFUTED]
+
+
 def test_symbols_option_overrides_front_matter(tmp_path):
     text = "---\nderive:\n  symbols: {sigma: positive, n: integer}\n---\n$$a = b$$"
     doc = read_document(text, symbols={"sigma": "real", "k": "positive integer"})
