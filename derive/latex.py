@@ -46,7 +46,15 @@ import yaml
 
 from derive.errors import DeriveError, LatexError, Location, UsageError
 from derive.latex_context import definition_result, settle, solve_premise, value_tex
-from derive.latex_notation import definition_target, latex_of_name, mentions, name_of, names_in, parse_latex
+from derive.latex_notation import (
+    brace_end,
+    definition_target,
+    latex_of_name,
+    mentions,
+    name_of,
+    names_in,
+    parse_latex,
+)
 from derive.model import Claim, LatexSource, Relation
 from derive.symbols import SymbolTable, parse_kind
 
@@ -542,21 +550,8 @@ class _Sep:
 
 def _group_end(text: str, i: int) -> int:
     """Given ``text[i] == '{'``, the index just after its matching ``}`` (or len(text))."""
-    depth = 0
-    j = i
-    while j < len(text):
-        c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return len(text)
+    end = brace_end(text, i)
+    return end if end >= 0 else len(text)
 
 
 def _skip_space(text: str, i: int) -> int:

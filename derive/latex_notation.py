@@ -62,6 +62,7 @@ __all__ = [
     "HOSTILE_COMMANDS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "brace_end",
     "definition_target",
     "identity_sizes",
     "latex_of_name",
@@ -1623,7 +1624,7 @@ _BAR_OPEN = re.compile(r"\s*\\left\s*\.")
 _BAR_CLOSE = re.compile(r"\\right\s*\|\s*_\s*\{")
 
 
-def _brace_end(text: str, i: int) -> int:
+def brace_end(text: str, i: int) -> int:
     """Given ``text[i] == '{'``, the index just after its matching ``}`` (-1 when unclosed)."""
     depth = 0
     j = i
@@ -1650,7 +1651,7 @@ def _split_evaluation(text: str) -> tuple[str, str] | None:
         return None
     closes = list(_BAR_CLOSE.finditer(stripped, opened.end()))
     for m in reversed(closes):
-        if _brace_end(stripped, m.end() - 1) == len(stripped):
+        if brace_end(stripped, m.end() - 1) == len(stripped):
             return stripped[opened.end() : m.start()], stripped[m.end() : -1]
     return None
 
