@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -53,6 +53,7 @@ __all__ = [
     "explain",
     "p_value",
     "reduce_claim",
+    "rounding_resolution",
 ]
 
 #: Half-width of the confidence interval (in SE) that must contain the target and fit in the band.
@@ -187,15 +188,25 @@ class Look:
     note: str = ""  # non-empty: this entry cannot be decided (why, for the summary)
     why: str = ""  # short reason tag for the evidence
     floored: bool = False  # the band is the absolute floor (target small next to the spread)
+    resolution: float = 0.0  # measured float64 rounding of the integrand (see `rounding_resolution`)
 
     @property
     def rounding(self) -> float:
         """Floating-point noise of the difference: the SE is never taken below it.
 
         An integrand exactly linear in the control variates has an SE of ~0 and an error
-        of ~1e-16 relative, which must not count as a significant difference.
+        of ~1e-16 relative, which must not count as a significant difference; nor may a
+        difference within the integrand's measured rounding error (`resolution`).
         """
-        return 1e-12 * max(abs(self.mean), abs(self.target)) + 1e-9 * self.band
+        return 1e-12 * max(abs(self.mean), abs(self.target)) + 1e-9 * self.band + self.resolution
+
+    def at_resolution(self, resolution: float) -> Look:
+        """This look with the integrand's float64 rounding error taken into account.
+
+        A difference within the rounding error can neither refute (the SE is floored at it)
+        nor be told from 0, so the band is at least that wide.
+        """
+        return replace(self, resolution=resolution, band=max(self.band, resolution))
 
     @property
     def z(self) -> float:
@@ -320,14 +331,48 @@ def _side_values(g: sympy.Expr, t: dict) -> list[float]:
     return vals or [0.0]
 
 
-def _real(e: sympy.Basic) -> float | None:
+def _real(e: sympy.Basic, digits: int = 20) -> float | None:
     try:
-        v = complex(sympy.N(e, 20))
+        v = complex(sympy.N(e, digits))
     except (TypeError, ValueError):
         return None
     if v.imag != 0 or not math.isfinite(v.real):
         return None
     return v.real
+
+
+#: Sample points at which `rounding_resolution` compares float64 with 40-digit values.
+RESOLUTION_POINTS = 12
+#: The float64 mean may be off by its samples' rounding errors, which need not cancel: the
+#: resolution is this multiple of the largest error seen at the sample points.
+RESOLUTION_FACTOR = 100.0
+
+
+def rounding_resolution(integrand: sympy.Expr, draws: Sequence[Any], rng: np.random.Generator) -> float:
+    """How far float64 evaluation of ``integrand`` can move its Monte Carlo mean.
+
+    The integrand is evaluated at `RESOLUTION_POINTS` sample points both by the compiled
+    numpy program (as the batches are) and by sympy at 40 significant digits; the result
+    is `RESOLUTION_FACTOR` times the largest difference. Points where the 40-digit value is
+    not a finite real are skipped; 0.0 when nothing could be compared.
+    """
+    from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
+
+    program = compile_program([integrand], draws)
+    ws = program.workspace(RESOLUTION_POINTS)
+    with np.errstate(all="ignore"):
+        for d, buf in zip(draws, ws["draws"], strict=True):
+            d.fill(rng, buf)
+        program.run(ws)
+    fast = ws["y"][0]
+    worst = 0.0
+    for i in range(RESOLUTION_POINTS):
+        point = {d.symbol: sympy.Float(float(buf[i]), 40) for d, buf in zip(draws, ws["draws"], strict=True)}
+        exact = _real(integrand.xreplace(point), digits=40)
+        if exact is None or not math.isfinite(float(fast[i])):
+            continue
+        worst = max(worst, abs(float(fast[i]) - exact))
+    return RESOLUTION_FACTOR * worst
 
 
 def p_value(d: float, se: float, relation: Relation, scale: float) -> float:

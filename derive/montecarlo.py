@@ -29,7 +29,9 @@ decide, the same batches are rerun with control variates (z, z^2 - 1 for normal 
 e - 1 or log e + γ, g - k for the others: known means), which often removes most of the variance. Non-finite
 samples, heavy tails (a batch's sum of squares dominated by one sample, so the SE cannot be
 trusted) and integrands that never varied end the check as *undecided* with the reason,
-before any other decision.
+before any other decision. A refutation counts only beyond the integrand's float64 rounding
+error, measured against 40-digit values at sample points (`_decisions`): an identity's
+float64 mean can be a few 1e-18 off with an even smaller standard error.
 
 Error budget: each look's false refutation of a true claim has probability at most
 ``2 * Phi(-6) / tests`` (~2e-9 / tests, for an approximately normal mean); with at most
@@ -67,6 +69,7 @@ from derive._mc_claim import (
     explain,
     p_value,
     reduce_claim,
+    rounding_resolution,
 )
 from derive._mc_lowering import LoweringError, compile_program, lower_random, stable_form
 from derive.functions import Expectation
@@ -271,6 +274,7 @@ def _check_point(
     done, with_controls = 0, False
     looks: list[Look] = []
     decided: list[Verdict] = []
+    resolutions: dict[int, float] = {}  # entry -> measured float64 rounding of its integrand
     while True:
         if done == _FIRST_ROUND and not with_controls and controls:
             # Not decided by the plain estimate: rerun the same batches (same streams, so the
@@ -284,7 +288,9 @@ def _check_point(
             tot.add(b)
         done += size
         looks = estimate_looks(red, tot, plan.tol) if tot.n > 1 else []
-        decided = [decide(lk, relation, plan.z_refute) for lk in looks]
+        looks, decided = _decisions(
+            plan, looks, red=red, integrands=integrands, draws=draws, index=index, resolutions=resolutions
+        )
         status = _status(plan, tot, looks, decided, done)
         if status is not None:
             verdict, reason, detail = status
@@ -296,7 +302,9 @@ def _check_point(
             stderr=lk.se,
             n=tot.n,
             target=lk.target + 0.0,
-            p_value=p_value(lk.mean - lk.target, lk.se, relation, max(abs(lk.mean), abs(lk.target))),
+            p_value=p_value(
+                lk.mean - lk.target, max(lk.se, lk.resolution), relation, max(abs(lk.mean), abs(lk.target))
+            ),
             backend=run.label,
             params=pv,
             nonfinite=tot.nonfinite,
@@ -309,6 +317,39 @@ def _check_point(
         pick = refuting[0] if refuting else max(range(len(looks)), key=lambda i: _badness(looks[i]))
         result.headline, result.look = estimates[pick], looks[pick]
     return result
+
+
+def _decisions(
+    plan: _Plan,
+    looks: list[Look],
+    *,
+    red: Any,
+    integrands: list[sympy.Expr],
+    draws: Sequence[Any],
+    index: int,
+    resolutions: dict[int, float],
+) -> tuple[list[Look], list[Verdict]]:
+    """Decide every look; a refutation stands only beyond the integrand's float64 rounding.
+
+    A claim true as an identity can still give a float64 mean a few 1e-17 off its target
+    with a far smaller standard error (the rounding errors of its samples do not average
+    out). Before a refutation counts, the entry's integrand is evaluated at sample points in
+    float64 and at 40 digits (`rounding_resolution`, once per entry); a difference within
+    that error is no evidence and is judged against a band at least as wide.
+    """
+    looks = [lk.at_resolution(resolutions[j]) if j in resolutions else lk for j, lk in enumerate(looks)]
+    decided = [decide(lk, plan.problem.relation, plan.z_refute) for lk in looks]
+    for j, verdict in enumerate(decided):
+        if verdict is not Verdict.REFUTED or j in resolutions or not red.linear:
+            continue
+        rng = np.random.default_rng([plan.settings.seed, index, j, 0x5E501])
+        try:
+            resolutions[j] = rounding_resolution(integrands[j], draws, rng)
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError, LoweringError):
+            resolutions[j] = 0.0  # not measurable: the plain rule stands
+        looks[j] = looks[j].at_resolution(resolutions[j])
+        decided[j] = decide(looks[j], plan.problem.relation, plan.z_refute)
+    return looks, decided
 
 
 def _status(
@@ -383,7 +424,12 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome
             head += (
                 f"; the {Z_CONSISTENT:g}-SE interval contains the target and fits in the band ±{worst.look.band:.2g}"
             )
-            if worst.look.floored:
+            if worst.look.resolution and worst.look.band == worst.look.resolution:
+                head += (
+                    " (the integrand's float64 rounding error, measured against 40-digit values at sample points:"
+                    " a smaller difference is no evidence)"
+                )
+            elif worst.look.floored:
                 head += " (its absolute floor: tolerance x the integrand's standard deviation, larger than |target|)"
         summary = f"Monte Carlo estimate consistent{where}: {head}{correction}"
         return Outcome(Verdict.CONSISTENT, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import Piecewise, Rational, log
 
+from derive import _mc_claim, montecarlo
 from derive import distributions as dist
-from derive import montecarlo
 from derive._calls import HeldDerivative, derivative
 from derive._mc_batches import BATCH, Totals, merge, reduce_rows, run_numpy
 from derive._mc_claim import Look, band_for, decide, explain
@@ -464,6 +464,40 @@ def test_invalid_distribution_parameters_are_rejected():
         lower_random([(z, dist.Normal(0, -1))], {})
     with pytest.raises(LoweringError, match="not numeric"):
         lower_random([(z, dist.Normal(0, sympy.Symbol("s")))], {})
+
+
+def test_identity_whose_float64_mean_is_biased_is_not_refuted(table, monkeypatch):
+    # logit(sigmoid(x)) = x exactly, but float64 log(σ) - log(1 - σ) - x has a mean of a few
+    # 1e-18 with an SE ten times smaller: 17 SE, which refuted this true claim before the
+    # rounding error of the integrand was measured.
+    z = table.symbol("z")
+    claim = (Expectation(log(sigmoid(z)) - log(1 - sigmoid(z))), Expectation(z), [(z, dist.Normal(0, 1))])
+    out = check(table, *claim)
+    assert out.verdict is Verdict.CONSISTENT
+    assert "float64 rounding error" in out.evidence.summary
+    (est,) = out.evidence.estimates
+    assert abs(est.mean) < 1e-15 and est.stderr < 1e-17
+    monkeypatch.setattr(_mc_claim, "RESOLUTION_FACTOR", 0.0)  # without the measurement: the false refutation
+    assert check(table, *claim).verdict is Verdict.REFUTED
+
+
+def test_rounding_does_not_hide_a_small_real_difference(table):
+    z = table.symbol("z")
+    lhs = Expectation(log(sigmoid(z)) - log(1 - sigmoid(z)))
+    out = check(table, lhs, Expectation(z) + R(1, 10**6), [(z, dist.Normal(0, 1))])
+    assert out.verdict is Verdict.REFUTED
+
+
+def test_rounding_resolution_compares_float64_with_40_digits():
+    z = sympy.Symbol("z", real=True)
+    subs, draws = lower_random([(z, dist.Normal(0, 1))], {})
+    rng = np.random.default_rng(0)
+    exact_zero = stable_form((log(sigmoid(z)) - log(1 - sigmoid(z)) - z).xreplace(subs))
+    res = _mc_claim.rounding_resolution(exact_zero, draws, rng)
+    assert 0 < res < 1e-12
+    assert _mc_claim.rounding_resolution(stable_form((z**2).xreplace(subs)), draws, rng) < 1e-12
+    # integer arithmetic in float64 is exact: no rounding, no widening
+    assert _mc_claim.rounding_resolution(sympy.Integer(3) + 0 * subs[z], draws, rng) == 0.0
 
 
 # ---------------------------------------------------------------------------------------
