@@ -100,6 +100,12 @@ _FORWARD_ARROWS = frozenset(
 )  # fmt: skip
 _BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "triangleq", "coloneqq", "defeq", "doteq",
                          "subset", "subseteq", "ll", "gg", "forall", "exists", "colon"})  # fmt: skip
+_TEXT_CMDS = ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext")
+#: An annotation starting with one of these words is followed by another claim, not a condition.
+_CLAIM_WORDS = re.compile(
+    r"\s*[,;.]?\s*(and|so|thus|hence|therefore|then|also|i\.?e\.?|we get|which gives|giving|gives|yields)\b",
+    re.IGNORECASE,
+)
 _OPERATOR_WORDS = frozenset({"tr", "Tr", "KL", "JS", "det", "log", "exp", "E"})
 # File, shell and macro commands: reported where they appear (never obeyed); inside a step
 # they make the step an error. \usepackage and friends in a preamble are harmless and not reported.
@@ -158,6 +164,8 @@ class Step:
     condition: bool = False
     uses: tuple[str, ...] = ()
     defined: tuple[str, ...] = ()
+    unread_premise: bool = False  # an arrow leads here from something derive could not read as a premise
+    annotated: bool = False  # it follows an annotation such as \\text{for}: refuted, it is only undecided
 
     @property
     def id(self) -> str:
@@ -663,14 +671,30 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             if tok == "\\text" and word in _OPERATOR_WORDS:
                 i = end
                 continue
-            seps.append(_Sep("drop", None, start, end))
+            since = tex[seps[-1].end if seps else 0 : start].strip()
+            if not since and (not seps or seps[-1].kind in ("list", "row", "amp", "env", "ignore")):
+                in_row = bool(seps) and seps[-1].kind in ("row", "amp")
+                if not in_row and _starts_with_relation(_first_token(tex, end, n)):
+                    continue  # "\\text{LHS} = ...": the text is an operand; the reader says it cannot read it
+                seps.append(_Sep("ignore", None, start, end))  # "\\text{Thus } a = b": an introduction
+            elif _CLAIM_WORDS.match(word):
+                seps.append(_Sep("list", None, start, end))  # "a = b, \\text{ and } c = d": another claim
+            else:
+                seps.append(_Sep("drop", None, start, end))
             i = end
         elif tok in ("\\quad", "\\qquad"):
-            if seps and seps[-1].kind == "list" and not tex[seps[-1].end : start].strip():
-                # "a = b, \\quad c = d": spacing inside a list, not an annotation
+            since = tex[seps[-1].end if seps else 0 : start].strip()
+            if not since and (not seps or seps[-1].kind in ("list", "row", "amp", "env", "ignore")):
+                # "a = b, \\quad c = d" or "&\\qquad + 2x": spacing, not an annotation
                 seps.append(_Sep("ignore", None, start, i))
                 continue
+            # an annotation follows; a relation after it is read as a condition (see the splitter)
             seps.append(_Sep("drop", None, start, i))
+        elif tok in ("\\phantom", "\\hphantom", "\\vphantom", "\\hspace"):
+            j = _skip_space(tex, i)
+            end = _group_end(tex, j) if j < n and tex[j] == "{" else j
+            seps.append(_Sep("ignore", None, start, end))  # invisible: "&\\phantom{=} + 1"
+            i = end
         elif tok.startswith("\\") and tok[1:] in _BREAK_CMDS:
             seps.append(_Sep("list", None, start, i))
         elif tok in ("\\nonumber", "\\notag", "\\displaystyle"):
@@ -767,19 +791,36 @@ class _Chain:
     rels: list[_Rel] = field(default_factory=list)
     premise: _Chain | None = None  # the statement before an arrow that leads to this one
     arrow_after: bool = False  # an arrow follows: this statement is a premise
+    after_arrow: bool = False  # an arrow leads to this statement (its premise may be unreadable)
+    annotated: bool = False  # it follows an annotation (\\quad \\text{for ...}): a condition, not a claim
 
 
-def _first_token(tex: str, start: int, end: int) -> str:
+#: Layout that neither starts nor continues an expression: spacing, empty rows, phantoms.
+_LAYOUT = frozenset({"&", "\\left", "\\right", "\\big", "\\Big", "\\quad", "\\qquad", "\\\\"})
+_LAYOUT |= {"\\,", "\\;", "\\:", "\\!", "\\ "}
+_LAYOUT_GROUPS = frozenset({"\\begin", "\\end", "\\phantom", "\\hphantom", "\\vphantom", "\\hspace"})
+
+
+def _first_token(tex: str, start: int, end: int, *, skip_text: bool = False) -> str:
+    """The first token of ``tex[start:end]`` that is mathematics, not layout.
+
+    Spacing (``&\\qquad + 2x``, ``&\\phantom{=} + 1``) and empty rows (``\\\\ \\\\``) are skipped,
+    so a continuation row is recognised by its ``+`` or ``=``.
+    """
     j = start
     while j < end:
         m = _TOKEN.match(tex, j)
         assert m is not None
         tok = m.group()
-        if tok in ("\\begin", "\\end"):
+        if tok in _LAYOUT_GROUPS or (skip_text and tok in _TEXT_CMDS):
             k = _skip_space(tex, m.end())
             j = _group_end(tex, k) if k < end and tex[k] == "{" else m.end()
             continue
-        if not tok.isspace() and tok != "&" and tok not in ("\\left", "\\right", "\\big", "\\Big"):
+        if tok == "\\\\":
+            k = _skip_space(tex, m.end())
+            j = tex.find("]", k) + 1 if k < end and tex[k] == "[" and "]" in tex[k:end] else m.end()
+            continue
+        if not tok.isspace() and tok not in _LAYOUT:
             return tok
         j = m.end()
     return ""
@@ -799,6 +840,7 @@ class _Splitter:
         self.block_errors: dict[int, str] = {}
         self.flags: dict[int, set[str]] = {}  # what a block held, to say why it has no step
         self.block = 0  # the block being split
+        self.arrowed = False  # an arrow was read and no statement has started since
         self.last: _Chain | None = None  # the last closed statement with a relation
         self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
 
@@ -811,8 +853,9 @@ class _Splitter:
 
     def new_chain(self, start: int) -> None:
         self.close()
-        self.chain = _Chain([_Expr([])], [], premise=self.pending)
+        self.chain = _Chain([_Expr([])], [], premise=self.pending, after_arrow=self.arrowed)
         self.pending = None
+        self.arrowed = False
         self._cursor = start
 
     def arrow(self) -> None:
@@ -824,6 +867,7 @@ class _Splitter:
         if premise is not None:
             premise.arrow_after = True
         self.pending = premise
+        self.arrowed = True
 
     def extend(self, start: int, end: int) -> None:
         if self.chain is None:
@@ -862,7 +906,10 @@ class _Splitter:
             self.extend(base + cursor, base + sep.start)
             cursor = sep.end
             if sep.kind == "rel":
-                assert self.chain is not None and sep.relation is not None
+                assert sep.relation is not None
+                if self.chain is None:  # "= c" after an empty or annotation-only row
+                    self.new_chain(base + sep.start)
+                assert self.chain is not None
                 self.chain.rels.append(_Rel(sep.relation, base + sep.start, block))
                 self.chain.exprs.append(_Expr([]))
             elif sep.kind == "list":
@@ -878,15 +925,22 @@ class _Splitter:
                 else:
                     self.close()
             elif sep.kind == "drop":
-                # prose follows an annotation: skip to the end of the row
-                while k + 1 < len(seps) and seps[k + 1].kind != "row":
-                    k += 1
-                    if seps[k].kind == "rel":
-                        flags.add("prose relation")
-                nxt = seps[k + 1].start if k + 1 < len(seps) else len(tex)
-                cursor = nxt
+                j = k + 1
+                while j < len(seps) and seps[j].kind != "row" and seps[j].kind != "rel":
+                    j += 1
+                if j < len(seps) and seps[j].kind == "rel":
+                    # "\\quad \\text{for } x > 0": what follows the annotation is read, but as a
+                    # condition or justification (see `Step.annotated`), never dropped unseen
+                    self.close()
+                    self.new_chain(base + sep.end)
+                    assert self.chain is not None
+                    self.chain.annotated = True
+                else:
+                    # prose follows an annotation: skip to the end of the row
+                    k = j - 1
+                    cursor = seps[j].start if j < len(seps) else len(tex)
             elif sep.kind == "row":
-                lead = _first_token(tex, sep.end, len(tex))
+                lead = _first_token(tex, sep.end, len(tex), skip_text=True)
                 if not (_starts_with_relation(lead) or lead in ("+", "-", "\\cdot", "\\times")):
                     self.close()
             k += 1
@@ -1038,6 +1092,9 @@ def read_document(
     return Document(file, tuple(steps), tuple(blocks), tuple(errors), text, sym_items, rnd_items)
 
 
+_HIDDEN_RELATION = re.compile(r"(?<![\\&<>])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
+
+
 def _unreadable_blocks(
     steps: list[Step], blocks: list[Block], splitter: _Splitter, section: _Section, file: str | None
 ) -> list[Step]:
@@ -1052,6 +1109,11 @@ def _unreadable_blocks(
     extra: dict[int, Step] = {}
     for b in blocks:
         problem = splitter.block_errors.get(b.index)
+        flags = splitter.flags.get(b.index, set())
+        if problem is None and _HIDDEN_RELATION.search(b.tex) and not flags & {"arrow", "continued"}:
+            # "a \\underbrace{=}_{...} b", "\\begin{array}...": relations derive does not split
+            # must not vanish from the report
+            problem = "its relations are not at the top level (inside \\underbrace, an array, cases or a matrix)"
         if problem is None or b.index in has_step:
             continue
         fragment = " ".join(b.tex.split())
@@ -1107,8 +1169,6 @@ def _explain_stepless(
                 else "its expression goes on in the next block"
             )
             note += f", checked in {' and '.join(where)}" if where else " and no relation follows"
-        elif "prose relation" in seen:
-            note = "its relation follows an annotation (\\quad, \\text{...}) and is read as prose"
         elif "arrow" in seen:
             note = "only an arrow; a label over an arrow is not checked"
         else:
@@ -1244,6 +1304,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 premise=premise,
                 premise_solution=solution,
                 condition=d.chain.arrow_after and last_of[id(d.chain)] == i,
+                unread_premise=d.chain.after_arrow and d.chain.premise is None,
+                annotated=d.chain.annotated,
                 uses=tuple(notes),
                 defined=defined,
             )
@@ -1255,8 +1317,10 @@ def _find_definitions(drafts: list[_Draft]) -> None:
     """Mark the steps that define a name (see `Step.kind`)."""
     seen: set[str] = set()
     for d in drafts:
-        if d.error is not None or d.position != 0 or d.chain.premise is not None or d.rel.relation is not Relation.EQ:
+        if d.error is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
             continue
+        if d.chain.premise is not None or d.chain.after_arrow:
+            continue  # "... \\implies x = 1": a conclusion, even when its premise cannot be read
         if len(d.lhs) > 200:
             continue
         target = definition_target(d.lhs)

@@ -140,6 +140,10 @@ def settle(step: Step, result: Result) -> Result:
       ("does not hold as an identity; may hold under the premise");
     - a premise (an arrow follows) refuted at a point with free symbols is a condition, an
       equation to solve, not an identity: ``undecided``;
+    - a step after an annotation (``\\quad \\text{for } x > 0``) refuted at a point may be a
+      condition: ``undecided`` (one refuted without a point, ``5 \\times 5 = 24``, stays refuted);
+    - an arrow's conclusion refuted on its own when the arrow leads from something derive
+      could not read (``\\begin{cases}...\\end{cases} \\implies x = 1``) is ``undecided``;
     - a step refuted at a point that gives a value to a name the document defined earlier
       (more than once, so not substituted) is ``undecided``: that name is not free;
     - otherwise the verdict stands, and the evidence says which definitions, values and
@@ -164,8 +168,26 @@ def settle(step: Step, result: Result) -> Result:
         names = {name.split("[", 1)[0] for name, _ in point}
         why = None
         declared = {name for name, _ in step.claim.symbols}
+        undeclared = _undeclared_names(step, declared)
+        reserved = step.lhs_tex.strip() in _RESERVED_TEX
         sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
-        if sizes:
+        if ev.summary.startswith("shapes differ") and undeclared:
+            why = (
+                f"the shapes differ, but {', '.join(sorted(undeclared))} is not declared, so derive read it as a "
+                "scalar; declare its shape (or write I_2 for an identity) to check this step"
+            )
+        elif "I" in names and "I" not in declared and any(" matrix" in kind for _, kind in step.claim.symbols):
+            why = (
+                "the counterexample gives a value to I, which is not declared: next to matrices it is probably the "
+                "identity; write I_2 (of the right size) or declare I to check this step"
+            )
+        elif reserved and point:
+            name = step.lhs_tex.strip()
+            why = (
+                f"{name} is read as {_RESERVED_TEX[name]}, but this step looks like it defines it; rename it or "
+                "declare it (front matter) to check the step"
+            )
+        elif sizes:
             which = ", ".join(sizes)
             why = (
                 f"the counterexample sets {which}, the size of an identity matrix I_{sizes[0]}, but derive does not "
@@ -173,6 +195,13 @@ def settle(step: Step, result: Result) -> Result:
             )
         elif step.premise is not None and step.premise_solution is None:
             why = "does not hold as an identity; may hold under the premise, which derive could not solve"
+        elif step.annotated and point:
+            why = (
+                "it follows an annotation (\\text{...}, \\quad), so it may be a condition or a justification "
+                '("for x > 0") rather than a claim: not refuted at a point on its own'
+            )
+        elif step.unread_premise:
+            why = "does not hold as an identity; may hold under what the arrow leads from, which derive could not read"
         elif step.condition and step.relation is Relation.EQ and point and not step.premise_solution:
             why = "a condition (equation to solve), not an identity"
         elif names & set(step.defined):
@@ -192,6 +221,31 @@ def settle(step: Step, result: Result) -> Result:
         outcomes = (*result.outcomes[:-1], Outcome(last.verdict, replace(last.evidence, summary=summary)))
         return Result(result.claim, result.verdict, result.method, result.seconds, outcomes)
     return result
+
+
+#: Left sides that derive reads as constants or known functions, which a homework may define.
+_RESERVED_TEX = {
+    "e": "Euler's number",
+    "E": "the expectation operator",
+    "\\delta": "the Dirac delta",
+    "\\sigma": "the sigmoid",
+    "\\pi": "the constant pi",
+}
+
+
+def _undeclared_names(step: Step, declared: set[str]) -> set[str]:
+    """Single-letter capital names (I, X) and operator names (nabla_x) the step uses undeclared."""
+    from derive.latex_notation import names_in  # noqa: PLC0415
+
+    out: set[str] = set()
+    for tex in (step.lhs_tex, step.rhs_tex):
+        found = names_in(tex)
+        if found is None:
+            continue
+        out |= {n for n in found[0] if n not in declared and len(n) == 1 and n.isupper() and n not in ("T", "H")}
+        if "\\nabla" in tex:
+            out.add("\\nabla (read as an unknown function)")
+    return out
 
 
 def _scalar_reading(step: Step) -> str | None:

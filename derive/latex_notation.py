@@ -142,6 +142,9 @@ _DISTS: dict[str, type[Distribution]] = {
 }  # fmt: skip
 #: Base letters that conventionally name functions: ``p(x)`` is an application, ``a(b+c)`` a product.
 _FUNCTION_LETTERS = frozenset("fghpqrDFGLVPQJ") | {"phi", "psi", "varphi", "gamma", "pi_theta", "ell"}
+# \\Phi(x) (the normal CDF, or a feature map), \\Psi, Var(X), Cov(X, Y), Pr(A): applications, not
+# products; derive knows none of them, so steps through them stay undecided rather than wrong.
+_FUNCTION_LETTERS |= {"Phi", "Psi", "Var", "Cov", "Corr", "Pr", "Prob", "Std"}
 _RELATIONS = frozenset({"le", "leq", "ge", "geq", "ne", "neq", "approx", "leqslant", "geqslant", "equiv", "sim"})
 _ARROWS = frozenset(
     {"to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow"}
@@ -861,12 +864,23 @@ class _Parser:
         if (
             base == "E"
             and font in ("", "mathbb", "mathrm", "operatorname", "mathop")
-            and (self.at_sym("_", "[") or (font == "mathbb" and self.at_sym("(")))
+            and (
+                self.at_sym("_", "[")
+                or (font == "mathbb" and self.at_sym("("))
+                # E(X) of an undeclared E is an expectation too, never E times (X)
+                or (self.at_sym("(") and not self.declared("E") and "E" not in self.st.definitions)
+            )
         ):
             return self.expectation()
         if base == "sigma" and not font and self.at_sym("("):
             return self.ar.apply("sigmoid", sigmoid, self.call_args("sigma")[0][0])
         name = self.name_suffixes(base)
+        if name == "sigma_prime" and not font and self.at_sym("(") and not self.declared("sigma"):
+            # σ'(a): the sigmoid's derivative at a, σ(a)(1 - σ(a))
+            a = _scalar(self.call_args(name)[0][0])
+            return sigmoid(a) * (1 - sigmoid(a))
+        if base == "Gamma" and name == "Gamma" and self.at_sym("(") and not self.declared(name):
+            return sympy.gamma(_scalar(self.call_args(name)[0][0]))
         if name in _KL_NAMES and self.at_sym("("):
             return self.divergence(_KL_NAMES[name])
         if font == "mathcal" and name in _DISTS and self.at_sym("(", "["):
@@ -905,6 +919,8 @@ class _Parser:
     def is_function(self, base: str, name: str) -> bool:
         if base in _FUNCTION_LETTERS or name.split("_", maxsplit=1)[0] in _FUNCTION_LETTERS:
             return True
+        if name.endswith("_prime"):
+            return True  # h'(x), \\phi'(t): a derivative of a function, never a product
         # f(a, b) and q(z|x) are applications whatever the letter
         depth, j = 0, 0
         while True:
@@ -1385,11 +1401,20 @@ class _Parser:
             body = self.sub(inner).parse_all()
         finally:
             self.st.sample = saved
+        if sub_toks is None and not self._mentions_random(body):
+            # E[X^2] with nothing declared random: reading X as a constant would make
+            # E[X^2] = E[X]^2 an identity. An opaque E(...) leaves such steps undecided.
+            wrap = sympy.Function("E")
         if _is_matrix(body):
             if body.shape == (1, 1):
                 return wrap(body[0, 0])
             return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
         return wrap(body)
+
+    def _mentions_random(self, body: Any) -> bool:
+        names = set(self.st.random) | set(self.st.found)
+        free = body.free_symbols if isinstance(body, (sympy.Basic, sympy.MatrixBase)) else set()
+        return any(str(sym).split("[", 1)[0] in names for sym in free)
 
     def _expectation_operator(self, sub_toks: list[_Tok] | None) -> tuple[Callable[[Any], Any], str]:
         """The operator for ``E_{sub}`` and, for a bound density, the variable it averages over."""
@@ -1800,7 +1825,7 @@ def latex_of_name(name: str) -> str:
     return f"{head}_{{{rest}}}" if rest else head
 
 
-_NOT_DEFINABLE = frozenset({"e", "E", "pi", "sigma", "delta", "nabla", *_KL_NAMES, *_DISTS})
+_NOT_DEFINABLE = frozenset({"e", "E", "pi", "sigma", "sigma_prime", "Gamma", "delta", "nabla", *_KL_NAMES, *_DISTS})
 
 
 def definition_target(tex: str) -> tuple[str, bool] | None:

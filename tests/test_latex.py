@@ -94,10 +94,21 @@ def test_lists_split_into_independent_statements():
     assert split_block(r"f(x, y) = \gamma(x,y), \quad g = h") == [("f(x, y)", EQ, r"\gamma(x,y)"), ("g", EQ, "h")]
 
 
-def test_text_and_quad_annotations_end_the_row():
-    assert split_block(r"a = b \text{ since } c = d") == [("a", EQ, "b")]
-    assert split_block(r"a = b \quad \text{for all } x = 1") == [("a", EQ, "b")]
-    assert split_block(r"a = b \quad subject \ to \ c < d \\ e = f") == [("a", EQ, "b"), ("e", EQ, "f")]
+def test_text_and_quad_annotations_end_the_statement_and_what_follows_is_a_condition():
+    # nothing after an annotation disappears: a relation there is read, as a condition
+    assert split_block(r"a = b \text{ since } c = d") == [("a", EQ, "b"), ("c", EQ, "d")]
+    assert split_block(r"a = b \quad \text{for all } x = 1") == [("a", EQ, "b"), ("x", EQ, "1")]
+    assert split_block(r"a = b \quad subject \ to \ c < d \\ e = f") == [
+        ("a", EQ, "b"),
+        (r"subject \ to \ c", LT, "d"),
+        ("e", EQ, "f"),
+    ]
+    assert split_block(r"a = b \quad \text{(by Jensen)}") == [("a", EQ, "b")]
+    doc = read_document(r"$$a = b \quad \text{for } x > 0$$")
+    assert [s.annotated for s in doc.steps] == [False, True]
+    # a leading annotation introduces the statement; "and", "so", "hence" lead to another claim
+    assert split_block(r"\text{Thus } a^2 = b") == [("a^2", EQ, "b")]
+    assert split_block(r"a = 2a, \text{ and } a \cdot a = 2a") == [("a", EQ, "2a"), (r"a \cdot a", EQ, "2a")]
 
 
 def test_text_operator_names_are_kept():
@@ -295,18 +306,21 @@ def seed():
 def test_seed_is_read_end_to_end(seed):
     assert seed.errors == ()
     assert len(seed.blocks) == 58
-    assert len(seed.steps) == 122
+    assert len(seed.steps) == 123
     assert all(s.error is None for s in seed.steps)
+    # "\max ... \quad subject \ to \ D_KL(...) < \epsilon": read, as a condition after an annotation
+    (constraint,) = [s for s in seed.steps if s.block == 21]
+    assert constraint.annotated and constraint.relation is Relation.LT
 
 
 def test_seed_blocks_without_a_step_say_why_and_are_marked_in_the_markdown_echo(seed):
     notes = {b.index: b.note for b in seed.blocks if b.note}
     assert notes == {
         12: "only an arrow; a label over an arrow is not checked",
-        21: "its relation follows an annotation (\\quad, \\text{...}) and is read as prose",
         50: "it continues the expression of the block before it, checked in block 49 step 1 and block 51 step 1",
     }
     assert {s.block for s in seed.steps} | set(notes) == set(range(1, 59))
+    assert 21 in {s.block for s in seed.steps}
     # the echo marks every block once, in order (verdicts are not what this test is about)
     results = [budget_result(s.claim, "timeout", "not checked here", 0.0) for s in seed.steps]
     text = report.render(results, "markdown", steps=list(seed.steps), document=seed.text)
@@ -341,7 +355,7 @@ def test_seed_oddities(seed):
     assert by_block[25][0][0] == r"\min_{g} V(D^*, G)"  # \begin{aligned} & \min_g V = ... \\ & = ...
     assert by_block[25][1][0].startswith(r"\int \left[p_{data}(x) \log D^*(x)")
     assert 12 not in by_block  # \stackrel{q(x) = ...}{\longrightarrow}: an arrow, no step
-    assert 21 not in by_block  # \max ... \quad subject to ...: no relation before the annotation
+    assert len(by_block[21]) == 1  # \max ... \quad subject to ... < ε: only the condition has a relation
     assert by_block[35][-2:] == [("0 * 0 - 1^2", "-1"), ("-1", "0")]
     # the uniform-distribution integrals and the Wasserstein-1 value
     assert by_block[53][-1] == (

@@ -363,3 +363,88 @@ def test_densities_must_name_a_variable_and_a_distribution():
     assert any("densities entry 'p'" in e and "x ~ Distribution" in e for e in doc.errors)
     doc = read_document("---\nderive:\n  scopes: [{blocks: '1', densities: {p: 'x ~ Normal(0, 1)'}}]\n---\n$$a=a$$\n")
     assert doc.errors == ()
+
+
+# -- reading pitfalls found by an adversarial sweep ------------------------------------------------
+
+
+def _by_step(text: str) -> dict[tuple[int, int], Verdict]:
+    return {(s.block, s.index): r.verdict for s, r in verdicts(text)}
+
+
+def test_empty_and_annotation_rows_inside_an_alignment_keep_the_chain():
+    text = (
+        "$$\\begin{aligned}\na + a &= 2a \\\\\n\\\\\n&= 3a\n\\end{aligned}$$\n\n"
+        "$$\\begin{aligned}\nb + b &= 2b \\\\\n&\\text{so} \\\\\n&= 3b\n\\end{aligned}$$\n"
+    )
+    got = _by_step(text)  # used to stop the whole run with an internal AssertionError
+    assert got == {(1, 1): Verdict.PROVED, (1, 2): Verdict.REFUTED, (2, 1): Verdict.PROVED, (2, 2): Verdict.REFUTED}
+
+
+def test_continuation_rows_may_start_with_spacing():
+    text = (
+        "$$\\begin{aligned}\n(x+1)^2 &= x^2 \\\\\n&\\qquad + 2x + 1\n\\end{aligned}$$\n\n"
+        "$$\\begin{aligned}\n(x+1)^2 &= x^2 + 2x \\\\\n&\\phantom{=} + 1\n\\end{aligned}$$\n"
+    )
+    assert set(_by_step(text).values()) == {Verdict.PROVED}
+
+
+def test_function_notations_are_not_products():
+    got = _by_step(
+        "$$\\sigma'(0) = 0$$\n\n$$\\sigma'(0) = \\frac{1}{4}$$\n\n$$\\sigma'(a) = \\sigma(a)(1-\\sigma(a))$$\n\n"
+        "$$\\Phi(0) = 0$$\n\n$$\\Gamma(5) = 24$$\n\n$$\\Gamma(x+1) = x\\Gamma(x)$$\n\n$$h'(x) = 2 h'(x)$$\n"
+    )
+    assert got[(1, 1)] is Verdict.REFUTED  # σ'(0) is 1/4: read as sigma_prime * 0 it was "proved"
+    assert got[(2, 1)] is got[(3, 1)] is Verdict.PROVED
+    assert got[(4, 1)] is Verdict.UNDECIDED  # Φ is a function derive does not know, not Φ times 0
+    assert got[(5, 1)] is got[(6, 1)] is Verdict.PROVED  # Γ is the gamma function
+    assert got[(7, 1)] is Verdict.UNDECIDED  # h' is an unknown function, not h_prime * x
+
+
+def test_expectations_over_nothing_declared_random_are_not_constants():
+    steps = "$$\\mathbb{E}[X^2] = \\mathbb{E}[X]^2$$\n\n$$E(XY) = X E(Y)$$\n\n$$E(X - E(X)) = 0$$\n"
+    assert set(_by_step(steps).values()) == {Verdict.UNDECIDED}
+    declared = "---\nderive:\n  random: {X: 'Exponential(1)'}\n---\n" + steps
+    got = _by_step(declared)
+    assert got[(1, 1)] is Verdict.REFUTED and got[(3, 1)] is Verdict.PROVED
+
+
+def test_a_conclusion_from_an_unread_premise_is_not_a_definition():
+    text = "$$\\begin{cases} x + y = 2 \\\\ x - y = 0 \\end{cases} \\implies x = 1$$\n\n$$x^3 = x$$\n"
+    doc = read_document(text)
+    assert [s.kind for s in doc.steps] == ["step", "step"]
+    got = _by_step(text)
+    assert got[(1, 1)] is Verdict.UNDECIDED  # may hold under the cases, which derive cannot read
+    assert got[(2, 1)] is Verdict.REFUTED  # x is not 1 everywhere: x := 1 is not substituted
+
+
+def test_no_wrong_step_vanishes_from_the_report():
+    text = (
+        "$$3 \\times 4 = 12 \\qquad 5 \\times 5 = 24$$\n\n"
+        "$$\\text{Thus } a^2 - b^2 = (a+b)^2$$\n\n"
+        "$$a + a = 2a, \\text{ and } a\\cdot a = 2a$$\n\n"
+        "$$\\begin{aligned}\na^2 - b^2 &= (a-b)(a+b) \\\\\n\\text{hence } &= (a+b)^2\n\\end{aligned}$$\n\n"
+        "$$a \\underbrace{=}_{\\text{x}} 2a$$\n\n"
+        "$$\\begin{array}{l} a + a = 3a \\end{array}$$\n\n"
+        "$$g(x) = 0 \\quad \\text{for } x < 0$$\n"
+    )
+    got = _by_step(text)
+    for key in [(1, 2), (2, 1), (3, 2), (4, 2)]:
+        assert got[key] is Verdict.REFUTED, key
+    assert got[(5, 1)] is got[(6, 1)] is Verdict.ERROR  # relations inside \underbrace and array: said, not lost
+    # after "\text{for}" a relation is a condition: shown, not refuted at a point
+    assert got[(7, 2)] is Verdict.UNDECIDED
+
+
+def test_undeclared_identity_and_gradient_are_not_refuted_for_their_shape():
+    head = "---\nderive:\n  symbols: {A: matrix 2x2, S: spd matrix 2x2, x: vector 2}\n---\n"
+    got = _by_step(head + "$$S S^{-1} = I$$\n\n$$AI = A$$\n\n$$\\nabla_x (x^T A x) = (A + A^T)x$$\n\n$$A - A = 2A$$\n")
+    assert [got[(b, 1)] for b in (1, 2, 3)] == [Verdict.UNDECIDED] * 3
+    assert got[(4, 1)] is Verdict.REFUTED  # a wrong step about declared matrices is still refuted
+    assert _by_step(head + "$$S S^{-1} = I_2$$\n")[(1, 1)] is Verdict.PROVED
+
+
+def test_reserved_names_that_a_step_defines_are_not_refuted_as_constants():
+    got = _by_step("$$e = y - wx$$\n\n$$\\delta = \\hat{y} - y$$\n\n$$E = \\frac{1}{2}(y - t)^2$$\n\n$$e = 3$$\n")
+    assert [got[(b, 1)] for b in (1, 2, 3)] == [Verdict.UNDECIDED] * 3
+    assert got[(4, 1)] is Verdict.REFUTED  # Euler's number is not 3: no free name, a claim about e

@@ -190,7 +190,14 @@ def test_expectation_spellings():
     eps = sym("epsilon")
     assert P(r"E_{\epsilon\sim\mathcal{U}(0,1)}[\epsilon]", table) == Expectation(eps)
     assert random_variables(table)["epsilon"] == Uniform(0, 1)
-    assert P(r"\mathbb{E}[x]") == Expectation(x)
+    # with x random (declared, or found in a subscript) E[x] is an expectation
+    assert P(r"\mathbb{E}[x]", random={"x": Normal(0, 1)}) == Expectation(x)
+    assert P(r"E(\epsilon^2)", table) == Expectation(eps**2)  # E(...) of an undeclared E, over epsilon
+    # with nothing random in it, E[...] stays opaque: X read as a constant would make
+    # E[X^2] = E[X]^2 an identity
+    big_x = sym("X")
+    assert P(r"\mathbb{E}[X^2]") == sympy.Function("E")(big_x**2)
+    assert P(r"E(XY)") == sympy.Function("E")(big_x * sym("Y"))
 
 
 def test_expectation_over_a_multivariate_normal_declares_a_vector():

@@ -251,6 +251,12 @@ def test_markdown_echoes_document_with_block_marks(results):
     assert lines[-1] == "end"
 
 
+MARK4 = (
+    "> derive, block 4: ? step 1: **undecided** (numeric) — symbolic: could not establish the sign of the "
+    "difference symbolically; numeric: unknown function g(x): no numeric value"
+)
+
+
 def test_markdown_echo_marks_blocks_without_a_step_and_says_why():
     from derive.engine import check_claim  # noqa: PLC0415 - the engine and LaTeX reader only here
     from derive.latex import read_document  # noqa: PLC0415
@@ -270,11 +276,13 @@ def test_markdown_echo_marks_blocks_without_a_step_and_says_why():
     )
     doc = read_document(document)
     results = [check_claim(s.claim, Settings(timeout=5)) for s in doc.steps]
-    # blocks 5-7 make one step: y + y + 1 = 2y + 1
+    # blocks 5-7 make one step: y + y + 1 = 2y + 1; block 4's constraint is read as a condition
     assert [(s.block, s.lhs_tex, s.rhs_tex, r.verdict) for s, r in zip(doc.steps, results, strict=True)] == [
         (1, "x + x", "2x", Verdict.PROVED),
+        (4, "\\ g(x)", "1", Verdict.UNDECIDED),
         (6, "y + y + 1", "2y + 1", Verdict.PROVED),
     ]
+    assert doc.steps[1].annotated
     for source in (document, doc):  # the text (as the CLI passes it) or the Document
         text = report.render(results, "markdown", steps=list(doc.steps), document=source)
         marks = [line for line in text.splitlines() if line.startswith("> derive, block ")]
@@ -282,8 +290,7 @@ def test_markdown_echo_marks_blocks_without_a_step_and_says_why():
             "> derive, block 1: ✔ step 1: **proved** (symbolic)",
             "> derive, block 2: no step to check (the block is empty)",
             "> derive, block 3: no step to check (only an arrow; a label over an arrow is not checked)",
-            "> derive, block 4: no step to check (its relation follows an annotation (\\\\quad, \\\\text{...}) "
-            "and is read as prose)",
+            MARK4,
             "> derive, block 5: no step to check (its expression goes on in the next block, checked in block 6 step 1)",
             "> derive, block 6: ✔ step 1: **proved** (symbolic)",
             "> derive, block 7: no step to check (it continues the expression of the block before it, checked in "
