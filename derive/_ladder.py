@@ -33,7 +33,7 @@ import sympy
 from sympy import S
 
 from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
-from derive.functions import sigmoid
+from derive.functions import sigmoid, softplus
 
 __all__ = [
     "BUDGET",
@@ -66,15 +66,23 @@ UNRESOLVED = "beyond working precision"
 # Nodes whose value is not a plain function of their arguments' values (bound variables,
 # quadrature): `resolution` counts their exact constants but does not evaluate inside them.
 _OPAQUE = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit)
-#: Functions that approach their limits exponentially: at a large argument t, f(t) is its limit
-#: plus a term of about this many decimal orders below it (tanh t = 1 - 2e^{-2t}, erf t = 1 -
-#: e^{-t²}/(t√π)), which no explicit term of the claim shows.
+#: Functions that approach their limits (or asymptotes) exponentially: at a large argument t,
+#: f(t) is its limit plus terms of about e^{-ct}, e^{-2ct}, ... below it (tanh t = 1 - 2e^{-2t}
+#: + 2e^{-4t}, softplus t = t + e^{-t} - e^{-2t}/2, erf t = 1 - e^{-t²}/(t√π)), which no explicit
+#: term of the claim shows. The digits required cover the second of those terms: a claim that
+#: writes out the first one (1 - σ(t) = e^{-t}) differs from the truth by the second.
+_LN10 = math.log(10)
 _SATURATING = {
-    sympy.tanh: lambda t: 2 * t / math.log(10),
-    sigmoid: lambda t: t / math.log(10),
-    sympy.erf: lambda t: t * t / math.log(10),
-    sympy.erfc: lambda t: t * t / math.log(10),
-    sympy.coth: lambda t: 2 * t / math.log(10),
+    sympy.tanh: lambda t: 4 * t / _LN10,
+    sympy.coth: lambda t: 4 * t / _LN10,
+    sympy.cosh: lambda t: 4 * t / _LN10,
+    sympy.sinh: lambda t: 4 * t / _LN10,
+    sympy.sech: lambda t: 4 * t / _LN10,
+    sympy.csch: lambda t: 4 * t / _LN10,
+    sigmoid: lambda t: 2 * t / _LN10,
+    softplus: lambda t: 2 * t / _LN10,
+    sympy.erf: lambda t: 2 * t * t / _LN10,
+    sympy.erfc: lambda t: 2 * t * t / _LN10,
 }
 _SATURATION_CAP = 1e7  # beyond any rung: the point is unresolved, which is honest
 

@@ -59,6 +59,7 @@ between complex numbers.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -82,7 +83,8 @@ from derive._ladder import (
 )
 from derive.functions import JS, KL, W1, Expectation
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
-from derive.sampling import sample_point
+from derive.sampling import kind_of, pivot_points, sample_point
+from derive.symbolic import bounded
 
 __all__ = ["MARGIN", "check_numeric"]
 
@@ -417,6 +419,10 @@ class _Checker:
             return Outcome(
                 Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason=reason)
             )
+        if self._inequality and not timed_out:
+            tight = self._tight_points(seen)
+            if tight is not None:
+                return tight
         digits = max(p.digits for p in points)
         stop = "; stopped early: time budget" if timed_out else ""
         summary = (
@@ -459,6 +465,63 @@ class _Checker:
             f" (no free symbols: {how}; numeric agreement, not a proof)"
         )
         return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
+
+    def _tight_points(self, seen: set[tuple]) -> Outcome | None:
+        """A refutation at a point where the inequality is typically tight, or None.
+
+        Random points almost never hit the one point where ``log x < x - 1`` fails (x = 1),
+        nor a narrow interval of failure; so inequalities are also judged at pivot points
+        (`derive.sampling.pivot_points`) and, with one free scalar, at the critical points of
+        lhs - rhs that sympy can solve for (and the integers next to them).
+        """
+        candidates = pivot_points(self.problem.symbols, self.free) + self._critical_points()
+        for candidate in candidates:
+            if time.perf_counter() > self.deadline:
+                return None
+            values = {s: v for s, v in candidate.items() if s in self.free}
+            key = tuple(sorted((str(s), str(v)) for s, v in values.items()))
+            if key in seen or len(values) != len(self.free):
+                continue
+            seen.add(key)
+            verdict = self._judge(values, need=2)
+            if verdict.kind == "fail":
+                return self._refuted(values, verdict)
+        return None
+
+    def _critical_points(self) -> list[dict[sympy.Symbol, sympy.Expr]]:
+        if len(self.free) != 1 or len(self.cells_l) != 1:
+            return []
+        (x,) = self.free
+        f = self.cells_l[0] - self.cells_r[0]
+        budget = min(2.0, max(0.0, self.deadline - time.perf_counter()) / 4)
+        if budget <= 0.05:
+            return []
+        y = sympy.Dummy("y", real=True)  # solved over the reals: an integer n has critical point 61/2
+        g = f.xreplace({x: y})
+        try:
+            roots = bounded(lambda: sympy.solve(sympy.diff(g, y), y), budget)
+        except (RecursionError, MemoryError):
+            raise
+        except Exception:
+            return []
+        if not isinstance(roots, list):
+            return []
+        out: list[dict[sympy.Symbol, sympy.Expr]] = []
+        for r in roots[:8]:
+            if not (isinstance(r, sympy.Expr) and r.is_number):
+                continue
+            try:
+                value = complex(sympy.N(r, 30))
+            except (TypeError, ValueError):
+                continue
+            if value.imag != 0 or not math.isfinite(value.real):
+                continue
+            if x.is_integer:
+                out += [{x: sympy.Integer(math.floor(value.real))}, {x: sympy.Integer(math.ceil(value.real))}]
+            else:
+                out.append({x: r})
+        kind = kind_of(self.problem.symbols, x)[1]
+        return [p for p in out if _respects(kind, p[x])]
 
     @property
     def _inequality(self) -> bool:
@@ -532,13 +595,27 @@ class _Checker:
         strict = self.relation in (Relation.LT, Relation.GT)
         if s.kind == "zero":
             if strict:
-                return _Verdict("fail", digits, lhs, rhs, note="equality")
+                # Agreement to working precision is not equality (softplus(t) - t is 1e-434 at
+                # t = 1000): a strict inequality fails only where the sides are equal exactly.
+                if self._exactly_equal(values):
+                    return _Verdict("fail", digits, lhs, rhs, note="equality")
+                return _Verdict("skip", digits, lhs, rhs, note=TIE)
             return _Verdict("ok", digits, lhs, rhs)
         # The certified difference, not the sides' values: it may lie below their precision.
         slack = -s.value if self.relation in (Relation.LE, Relation.LT) else s.value
         if mpmath.re(slack) < 0:
             return self._fail(ladder, s.level)
         return _Verdict("ok", digits, lhs, rhs)
+
+    def _exactly_equal(self, values: dict[sympy.Symbol, sympy.Expr]) -> bool:
+        d = (self.cells_l[0] - self.cells_r[0]).xreplace(values)
+        if d == 0:
+            return True
+        budget = min(2.0, max(0.0, self.deadline - time.perf_counter()) / 2)
+        if budget <= 0.05:
+            return False
+        out = bounded(lambda: sympy.simplify(d), budget)
+        return isinstance(out, sympy.Expr) and out == 0
 
     @staticmethod
     def _fail(ladder: Ladder, level: int) -> _Verdict:
@@ -587,6 +664,26 @@ class _Checker:
         gap = f", lhs - rhs = {diff}" if self.shape == (1, 1) and verdict.note != "equality" else ""
         summary = f"{head}: lhs = {lhs}, rhs = {rhs}{gap} (confirmed at {verdict.digits} digits)"
         return Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, summary, counterexample=cex, seed=self.settings.seed))
+
+
+#: A strict inequality's sides agree to working precision at a point, without being equal exactly.
+TIE = "sides agree to working precision (not exactly)"
+
+_RANGES = {
+    "positive": (0.0, math.inf, False),
+    "nonnegative": (0.0, math.inf, True),
+    "negative": (-math.inf, 0.0, False),
+    "probability": (0.0, 1.0, False),
+    "positive integer": (1.0, math.inf, True),
+}
+
+
+def _respects(kind: str, value: sympy.Expr) -> bool:
+    """Whether an exact value is allowed for a scalar of this kind (a critical point may not be)."""
+    v = float(sympy.N(value, 20))
+    lo, hi, closed = _RANGES.get(kind, (-math.inf, math.inf, True))
+    inside = lo <= v <= hi if closed else lo < v < hi
+    return inside and (not kind.endswith("integer") or float(v).is_integer())
 
 
 # ---------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
@@ -34,7 +35,7 @@ import sympy
 
 from derive.symbols import SymbolKind, SymbolSpec, SymbolTable
 
-__all__ = ["STYLES", "draw_scalar", "is_positive_definite", "kind_of", "sample_point"]
+__all__ = ["STYLES", "draw_scalar", "is_positive_definite", "kind_of", "pivot_points", "sample_point"]
 
 #: The point styles `sample_point` understands.
 STYLES: tuple[str, ...] = ("simple", "random", "edge")
@@ -237,3 +238,54 @@ def _rational(value: float) -> Fraction:
 
 def _clamp(value: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
     return min(max(value, lo), hi)
+
+
+#: Values where textbook inequalities are tight (log x <= x - 1 at 1, e^x >= 1 + x at 0, p(1-p)
+#: <= 1/4 at 1/2, x log x >= -1/e at 1/e), per kind: random points almost never hit them.
+_PIVOTS: dict[str, tuple[sympy.Expr, ...]] = {
+    "real": (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Rational(1, 2), sympy.Integer(2)),
+    "positive": (sympy.Integer(1), sympy.Rational(1, 2), sympy.Integer(2), sympy.exp(-1), sympy.E),
+    "nonnegative": (sympy.Integer(0), sympy.Integer(1), sympy.Rational(1, 2)),
+    "integer": (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Integer(2)),
+    "positive integer": (sympy.Integer(1), sympy.Integer(2)),
+    "probability": (sympy.Rational(1, 2), sympy.Rational(1, 4), sympy.Rational(3, 4)),
+}
+_MAX_PIVOTS = 40
+
+
+def pivot_points(table: SymbolTable | None, symbols: Iterable[sympy.Symbol]) -> list[dict[sympy.Symbol, sympy.Expr]]:
+    """Points where inequalities are typically tight: every scalar at one pivot value of its kind
+    (all at the same position of their pools, then, for up to 3 scalars, every combination),
+    square matrices at the identity, vectors at 0.
+
+    The values are exact (``exp(-1)`` included). At most `_MAX_PIVOTS` points, in a fixed order.
+    """
+    scalars: list[tuple[sympy.Symbol, tuple[sympy.Expr, ...]]] = []
+    fixed: dict[sympy.Symbol, sympy.Expr] = {}
+    for sym in sorted(set(symbols), key=sympy.default_sort_key):
+        if sym in fixed:
+            continue
+        spec, kind = kind_of(table, sym)
+        if spec is not None and spec.kind.is_matrix:
+            n, m = spec.kind.rows, spec.kind.cols
+            for i in range(n):
+                for j in range(m):
+                    entry = spec.obj[i, j]  # type: ignore[index]
+                    fixed.setdefault(entry, sympy.Integer(1 if (i == j and n == m) else 0))
+            continue
+        pool = _PIVOTS.get(kind)
+        if pool is None:
+            return []
+        scalars.append((sym, pool))
+    points: list[dict[sympy.Symbol, sympy.Expr]] = []
+    depth = max((len(pool) for _, pool in scalars), default=1)
+    for k in range(depth):
+        points.append({**fixed, **{sym: pool[min(k, len(pool) - 1)] for sym, pool in scalars}})
+    if 1 < len(scalars) <= 3:
+        for combo in itertools.product(*(pool[:3] for _, pool in scalars)):
+            points.append({**fixed, **dict(zip((sym for sym, _ in scalars), combo, strict=True))})
+    unique: list[dict[sympy.Symbol, sympy.Expr]] = []
+    for p in points:
+        if p not in unique:
+            unique.append(p)
+    return unique[:_MAX_PIVOTS]

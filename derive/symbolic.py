@@ -36,7 +36,7 @@ from derive.expectation import evaluate_expectations, gaussian_exponent, gaussia
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 
-__all__ = ["check_symbolic", "prove_zero"]
+__all__ = ["bounded", "check_symbolic", "prove_zero"]
 
 #: Share of the claim's time budget the symbolic tier may use, and the cap per step.
 _TIER_SHARE = 0.4
@@ -109,6 +109,11 @@ def _attempt(rewrite: Callable[[sympy.Expr], sympy.Expr], d: sympy.Expr, seconds
     except BasePolynomialError:
         return None
     return out if isinstance(out, sympy.Expr) else None
+
+
+def bounded(fn: Callable[[], object], seconds: float) -> object | None:
+    """``fn()`` under a SIGALRM budget of ``seconds`` (main thread), or None when it ran out."""
+    return _bounded(fn, seconds)
 
 
 def _bounded(fn: Callable[[], object], seconds: float) -> object | None:

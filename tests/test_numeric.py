@@ -692,3 +692,65 @@ def test_fundamental_theorem_off_by_a_constant_is_never_verified(e, c):
     rhs = e.subs(_U, _S) - e.subs(_U, 0) + sympy.Rational(c.numerator, c.denominator)
     out = check(lhs, rhs, table=_INTEGRAL_TABLE, settings=_QUICK)
     assert out.verdict is not Verdict.VERIFIED, out.evidence.summary
+
+
+# -- inequalities tight at one point, and hidden exponentially small terms (adversarial sweep) ----
+
+GT, LT, GE, LE = Relation.GT, Relation.LT, Relation.GE, Relation.LE
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "relation", "kinds", "where"),
+    [
+        ("log(x)", "x - 1", LT, {"x": "positive"}, "x = 1"),
+        ("exp(x)", "1 + x", GT, {"x": "real"}, "x = 0"),
+        ("p*(1 - p)", "1/4", LT, {"p": "probability"}, "p = 1/2"),
+        ("x*log(x)", "-exp(-1)", GT, {"x": "positive"}, "x = exp(-1)"),  # a critical point sympy solves for
+        ("n**2 - 61*n + 930", "0", GT, {"n": "positive integer"}, "n = 30"),  # the integers next to 61/2
+        ("x**4 - 2.0001*x**2 + 1", "0", GE, {"x": "real"}, "x = 1"),  # fails only on (0.995, 1.005)
+        ("transpose(x)*S*x", "0", GT, {"x": "vector 2", "S": "spd matrix 2x2"}, "x[1] = 0"),
+        ("log(det(S))", "trace(S) - 2", LT, {"S": "spd matrix 2x2"}, "S[1,2] = 0"),
+    ],
+)
+def test_inequalities_are_judged_where_they_are_tight(lhs, rhs, relation, kinds, where):
+    table = SymbolTable(kinds)
+    out = check(_expr(lhs, table), _expr(rhs, table), relation, table)
+    assert out.verdict is Verdict.REFUTED, out.evidence.summary
+    assert where in out.evidence.summary
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "relation", "kinds"),
+    [
+        ("log(x)", "x - 1", LE, {"x": "positive"}),
+        ("x*log(x)", "-exp(-1)", GE, {"x": "positive"}),
+        ("log(det(S))", "trace(S) - 2", LE, {"S": "spd matrix 2x2"}),
+        # the sides agree to 400 digits but are not equal: no "equality" refutes a strict inequality
+        ("softplus(x + 1000)", "x + 1000", GT, {"x": "real"}),
+    ],
+)
+def test_tight_but_true_inequalities_are_not_refuted(lhs, rhs, relation, kinds):
+    table = SymbolTable(kinds)
+    out = check(_expr(lhs, table), _expr(rhs, table), relation, table)
+    assert out.verdict is not Verdict.REFUTED, out.evidence.summary
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        ("softplus(a + 1000)", "a + 1000"),  # off by log1p(e^-t) ~ 1e-434
+        ("softplus(-a - 1000)", "exp(-a - 1000)"),  # log1p(u) is not u
+        ("1 - sigmoid(a + 300)", "exp(-a - 300)"),  # the second-order term e^{-2t} ~ 1e-258
+        ("sinh(a + 1000)/cosh(a + 1000)", "1"),
+    ],
+)
+def test_exponentially_small_differences_are_not_hidden(lhs, rhs):
+    table = SymbolTable({"a": "real"})
+    out = check(_expr(lhs, table), _expr(rhs, table), Relation.EQ, table)
+    assert out.verdict is not Verdict.VERIFIED, out.evidence.summary
+
+
+def _expr(text, table):
+    from derive.parsing import parse_expression  # noqa: PLC0415
+
+    return parse_expression(text, table)
