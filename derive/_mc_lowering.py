@@ -30,6 +30,7 @@ import sympy
 from sympy.codegen.cfunctions import log1p
 
 from derive import distributions as dist
+from derive.errors import DistributionError
 from derive.functions import logit, sigmoid, softplus
 
 __all__ = ["Draw", "LoweringError", "Program", "compile_program", "lower_random", "stable_form"]
@@ -93,7 +94,10 @@ def lower_random(
         return sym
 
     for rv, given in random:
-        d = given.xreplace(values) if values else given
+        try:
+            d = given.xreplace(values) if values else given
+        except DistributionError as exc:  # a parameter point outside the range (Normal(0, -1))
+            raise LoweringError(exc.message) from None
         if isinstance(d, dist.MultivariateNormal):
             subs.update(_multivariate_normal(rv, d, new))
         else:

@@ -41,7 +41,15 @@ class Distribution(sympy.Basic):
             msg = f"{cls.__name__} takes {len(cls.params)} parameters ({names}), got {len(args)}"
             raise DistributionError(msg)
         converted = tuple(_to_basic(a) for a in args)
-        return super().__new__(cls, *converted)
+        obj = super().__new__(cls, *converted)
+        for name, value, low, high in obj._ranges():
+            _check_range(cls.__name__, name, value, low, high)
+        return obj
+
+    def _ranges(self) -> list[tuple[str, sympy.Basic, tuple[sympy.Expr, bool] | None, sympy.Expr | None]]:
+        """(parameter, value, (lower bound, inclusive) or None, inclusive upper bound or None)."""
+        bounds = _BOUNDS.get(type(self).__name__, {})
+        return [(n, v, *bounds[n]) for n, v in zip(self.params, self.args, strict=True) if n in bounds]
 
     @property
     def size(self) -> int | None:
@@ -64,6 +72,39 @@ class Distribution(sympy.Basic):
 
     def _sympystr(self, printer: sympy.printing.str.StrPrinter) -> str:
         return f"{type(self).__name__}({', '.join(printer.doprint(a) for a in self.args)})"
+
+
+_POSITIVE = ((S.Zero, False), None)
+#: Parameter ranges: Normal(0, -1) or Bernoulli(2) is an error, not a distribution to reason about.
+_BOUNDS: dict[str, dict[str, tuple[tuple[sympy.Expr, bool] | None, sympy.Expr | None]]] = {
+    "Normal": {"variance": _POSITIVE},
+    "Exponential": {"rate": _POSITIVE},
+    "Bernoulli": {"p": ((S.Zero, True), S.One)},
+    "Gumbel": {"scale": _POSITIVE},
+    "Beta": {"a": _POSITIVE, "b": _POSITIVE},
+    "Gamma": {"shape": _POSITIVE, "rate": _POSITIVE},
+}
+
+
+def _check_range(
+    dist: str, name: str, value: sympy.Basic, low: tuple[sympy.Expr, bool] | None, high: sympy.Expr | None
+) -> None:
+    """Raise `DistributionError` when ``value`` is certainly outside the range (symbols: unknown, allowed)."""
+    if not isinstance(value, sympy.Expr):
+        return
+    fails = []
+    if low is not None:
+        bound, inclusive = low
+        fails.append(sympy.Ge(value, bound) if inclusive else sympy.Gt(value, bound))
+    if high is not None:
+        fails.append(sympy.Le(value, high))
+    for cond in fails:
+        if cond is S.false:
+            where = f"{'at least' if low and low[1] else 'greater than'} {low[0]}" if low else ""
+            if high is not None:
+                where = f"between {low[0] if low else '-oo'} and {high}"
+            msg = f"{dist}: {name} must be {where}, not {value}"
+            raise DistributionError(msg)
 
 
 def _to_basic(value: object) -> sympy.Basic:
@@ -128,6 +169,14 @@ class Uniform(Distribution):
     """Uniform(a, b) on the interval [a, b]."""
 
     params = ("a", "b")
+
+    def __new__(cls, *args: object) -> Distribution:
+        obj = super().__new__(cls, *args)
+        a, b = obj.args
+        if isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr) and sympy.Gt(b, a) is S.false:
+            msg = f"Uniform: the upper end b must be greater than a, not Uniform({a}, {b})"
+            raise DistributionError(msg)
+        return obj
 
     def pdf(self, x: sympy.Expr) -> sympy.Expr:
         a, b = self.args
@@ -195,6 +244,12 @@ class Categorical(Distribution):
         obj = super().__new__(cls, *args)
         if not isinstance(obj.args[0], sympy.Tuple) or len(obj.args[0]) < 1:
             msg = "Categorical takes a list of probabilities, e.g. Categorical([0.2, 0.3, 0.5])"
+            raise DistributionError(msg)
+        for p in obj.args[0]:
+            _check_range("Categorical", "each probability", p, (S.Zero, True), S.One)
+        total = sympy.Add(*obj.args[0])
+        if total.is_number and total.is_comparable and abs(float(total) - 1) > 1e-12:
+            msg = f"Categorical: the probabilities must sum to 1, not {total}"
             raise DistributionError(msg)
         return obj
 

@@ -22,6 +22,7 @@ from derive.distributions import (
 from derive.errors import DistributionError
 
 x = sympy.Symbol("x", real=True)
+R = sympy.Rational
 
 
 @pytest.mark.parametrize(
@@ -93,3 +94,27 @@ def test_registry_names_every_distribution() -> None:
         "Beta",
         "Gamma",
     }
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Normal(0, -1), "variance must be greater than 0"),
+        (lambda: Uniform(1, 0), "greater than a"),
+        (lambda: Bernoulli(2), "between 0 and 1"),
+        (lambda: Categorical([R(1, 2), R(1, 3)]), "sum to 1"),
+        (lambda: Categorical([R(3, 2), R(-1, 2)]), "between 0 and 1"),
+        (lambda: Beta(-1, 2), "greater than 0"),
+        (lambda: Gamma(2, 0), "greater than 0"),
+        (lambda: Exponential(-3), "greater than 0"),
+    ],
+)
+def test_parameters_outside_their_range_are_errors(make, message):
+    with pytest.raises(DistributionError, match=message):
+        make()
+
+
+def test_symbolic_parameters_are_allowed_when_their_range_is_unknown():
+    s, p = sympy.Symbol("s", positive=True), sympy.Symbol("p")
+    assert Normal(0, s).args[1] == s
+    assert Bernoulli(p).args[0] == p

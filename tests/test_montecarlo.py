@@ -18,6 +18,7 @@ from derive._calls import HeldDerivative, derivative
 from derive._mc_batches import BATCH, Totals, merge, reduce_rows, run_numpy
 from derive._mc_claim import Look, band_for, decide, explain
 from derive._mc_lowering import LoweringError, compile_program, lower_random, stable_form
+from derive.errors import DistributionError
 from derive.functions import Expectation, sigmoid, softplus
 from derive.model import Method, Problem, Relation, Settings, Verdict
 from derive.montecarlo import Z_REFUTE, check_montecarlo, select_backend
@@ -459,9 +460,11 @@ def test_compiled_programs_match_direct_evaluation(exprs):
 
 
 def test_invalid_distribution_parameters_are_rejected():
-    z = sympy.Symbol("z", real=True)
-    with pytest.raises(LoweringError, match="negative variance"):
-        lower_random([(z, dist.Normal(0, -1))], {})
+    z, s = sympy.Symbol("z", real=True), sympy.Symbol("s", real=True)
+    with pytest.raises(DistributionError, match="variance must be greater than 0"):
+        dist.Normal(0, -1)  # at construction, so no tier reasons about it
+    with pytest.raises(LoweringError, match="variance must be greater than 0"):
+        lower_random([(z, dist.Normal(0, s))], {s: -1})  # a parameter point outside the range
     with pytest.raises(LoweringError, match="not numeric"):
         lower_random([(z, dist.Normal(0, sympy.Symbol("s")))], {})
 
