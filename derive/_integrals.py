@@ -227,10 +227,11 @@ def _quadrature(node: sympy.Integral, digits: int, margin: int) -> sympy.Expr:
             # sympy's evalf takes a Float as exact at the working precision: only a value
             # accurate to (nearly) that precision may enter it.
             return _float(value, prec)
-        if size + bound <= target:
+        if size + bound <= target and size <= bound:
             # An integral that is zero up to the quadrature noise: enter it as a number of
             # the noise's size with no accurate digits; the tier's precision ladder sees
-            # whether it keeps shrinking.
+            # whether it keeps shrinking. (A tiny value that stands clear of its own error
+            # bar, a Gaussian tail of 5.6e-64, is not noise: it must be computed accurately.)
             return sympy.Float._new(mpmath.mpf(size + bound)._mpf_, 1)
     msg = "quadrature could not reach the working precision (a kink or singularity inside the interval?)"
     raise QuadratureError(msg)

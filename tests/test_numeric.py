@@ -754,3 +754,12 @@ def _expr(text, table):
     from derive.parsing import parse_expression  # noqa: PLC0415
 
     return parse_expression(text, table)
+
+
+def test_a_tiny_integral_clear_of_its_error_bar_is_not_quadrature_noise():
+    # ∫_{-oo}^{-16.9} e^{-s²/2} ds = 5.64e-64: it used to enter as "zero up to noise" and a
+    # noise-sized float then "confirmed" a difference from the exact erfc form (8% off).
+    s = sympy.Symbol("s", real=True)
+    lhs = sympy.Integral(exp(-(s**2) / 2), (s, -sympy.oo, -sympy.Rational(169, 10)))
+    rhs = sqrt(pi / 2) * sympy.erfc(sympy.Rational(169, 10) / sqrt(2))
+    assert check(lhs, rhs).verdict is not Verdict.REFUTED
