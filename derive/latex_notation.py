@@ -505,6 +505,7 @@ class _State:
     definitions: dict[str, Any] = field(default_factory=dict)  # name -> value (``name := ...``)
     densities: _Densities = field(default_factory=_Densities)
     sample: str = ""  # inside a bound E_p[...]: the variable averaged over (bare densities over it are q(x))
+    indexed: set[str] = field(default_factory=set)  # x_i read as an indexed term inside a sum or product
 
 
 _END = _Tok("end", "", -1)
@@ -911,10 +912,26 @@ class _Parser:
             return sympy.Function(name)(*(list(var) if _is_matrix(var) else [var]))
         for bound in self.st.bound:
             if name.endswith("_" + bound) and name != bound:
-                return sympy.Indexed(sympy.IndexedBase(name[: -len(bound) - 1]), self.symbol(bound))
+                base = name[: -len(bound) - 1]
+                self.st.indexed.add(name)
+                # x_i of a declared positive x is positive too (log of a product splits)
+                return sympy.Indexed(sympy.IndexedBase(base, **self._scalar_assumptions(base)), self.symbol(bound))
+        if name in self.st.indexed and name not in self.st.bound:
+            raise self.fail(
+                f"{name} appears outside the sum or product that binds its index: put the whole summand in "
+                "brackets, \\sum_{i=1}^n [ ... ]"
+            )
         if name in self.st.definitions and name not in self.st.bound:
             return self.st.definitions[name]
         return self.symbol(name)
+
+    def _scalar_assumptions(self, base: str) -> dict[str, bool]:
+        if not self.declared(base):
+            return {}
+        obj = self.st.table[base].obj
+        if _is_matrix(obj):
+            return {}
+        return {k: True for k in ("positive", "nonnegative", "negative", "integer", "real") if getattr(obj, f"is_{k}")}
 
     def is_function(self, base: str, name: str) -> bool:
         if base in _FUNCTION_LETTERS or name.split("_", maxsplit=1)[0] in _FUNCTION_LETTERS:

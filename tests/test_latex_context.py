@@ -448,3 +448,15 @@ def test_reserved_names_that_a_step_defines_are_not_refuted_as_constants():
     got = _by_step("$$e = y - wx$$\n\n$$\\delta = \\hat{y} - y$$\n\n$$E = \\frac{1}{2}(y - t)^2$$\n\n$$e = 3$$\n")
     assert [got[(b, 1)] for b in (1, 2, 3)] == [Verdict.UNDECIDED] * 3
     assert got[(4, 1)] is Verdict.REFUTED  # Euler's number is not 3: no free name, a claim about e
+
+
+def test_indexed_terms_inherit_the_declared_sign_and_stay_inside_their_sum():
+    head = "---\nderive:\n  symbols: {x: positive, n: positive integer, p: probability}\n---\n"
+    got = _by_step(head + "$$\\log \\prod_{i=1}^n x_i = \\sum_{i=1}^n \\log x_i$$\n")
+    assert got[(1, 1)] in (Verdict.PROVED, Verdict.VERIFIED)  # was refuted at x[i] = -6/5
+    # the summand's second term is outside the sum as written: an error that says so, not a refutation
+    steps = verdicts(
+        head + "$$\\log\\prod_{i=1}^n p^{x_i}(1-p)^{1-x_i} = \\sum_{i=1}^n x_i \\log p + (1 - x_i)\\log(1-p)$$\n"
+    )
+    ((_, result),) = steps
+    assert result.verdict is Verdict.ERROR and "outside the sum" in result.detail
