@@ -187,15 +187,16 @@ def prepare(claim: Claim) -> Problem:
 
 
 def _prepare(claim: Claim) -> Problem:
+    latex = isinstance(claim.lhs, LatexSource) and isinstance(claim.rhs, LatexSource)
     for name, _ in claim.symbols:
-        check_name(name)
+        check_name(name, keywords=latex)  # \lambda is "lambda": fine where no Python is parsed
     table = SymbolTable(claim.symbols)
     random: list[tuple[Any, Distribution]] = []
     named: dict[str, Distribution] = {}
     for name, value in claim.random:
-        check_name(name)
+        check_name(name, keywords=latex)
         if isinstance(value, Distribution):
-            dist = _adopt(value, table, f"random variable {name!r}")
+            dist = _adopt(value, table, f"random variable {name!r}", keywords=latex)
         elif isinstance(value, str):
             try:
                 dist = parse_distribution(value, table)
@@ -290,7 +291,7 @@ def _kind_from_assumptions(sym: sympy.Symbol) -> SymbolKind:
     return SymbolKind("real")
 
 
-def _adopt(value: Any, table: SymbolTable, what: str) -> Any:
+def _adopt(value: Any, table: SymbolTable, what: str, *, keywords: bool = False) -> Any:
     """Replace the free symbols of a Python-built object by the table's objects of the same name.
 
     Undeclared symbols are declared from their own assumptions (``Symbol('s', positive=True)``
@@ -303,7 +304,7 @@ def _adopt(value: Any, table: SymbolTable, what: str) -> Any:
     matrix_symbols = value.atoms(sympy.MatrixSymbol) if isinstance(value, sympy.Basic) else set()
     for ms in matrix_symbols:
         name = ms.name
-        check_name(name)
+        check_name(name, keywords=keywords)
         rows, cols = int(ms.rows), int(ms.cols)
         if name not in table:
             table.declare(name, SymbolKind("vector", rows, 1) if cols == 1 else SymbolKind("matrix", rows, cols))
@@ -317,7 +318,7 @@ def _adopt(value: Any, table: SymbolTable, what: str) -> Any:
             continue
         name = sym.name
         if name not in table:
-            check_name(name)
+            check_name(name, keywords=keywords)
             table.declare(name, _kind_from_assumptions(sym))
         obj = table[name].obj
         if is_matrix(obj):

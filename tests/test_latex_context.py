@@ -460,3 +460,11 @@ def test_indexed_terms_inherit_the_declared_sign_and_stay_inside_their_sum():
     )
     ((_, result),) = steps
     assert result.verdict is Verdict.ERROR and "outside the sum" in result.detail
+
+
+def test_lambda_can_be_declared_and_drawn_in_latex():
+    head = "---\nderive:\n  symbols: {lambda: positive}\n---\n"
+    got = _by_step(head + "$$1 + 1 = 2$$\n\n$$\\sqrt{\\lambda^2} = \\lambda$$\n")
+    assert set(got.values()) == {Verdict.PROVED}  # a keyword is a fine name where no Python is parsed
+    got = _by_step("$$\\mathbb{E}_{x\\sim\\mathrm{Exp}(\\lambda)}[x] = \\frac{1}{\\lambda}$$\n")
+    assert got[(1, 1)] is Verdict.PROVED
