@@ -92,18 +92,25 @@ _ARROW_CMDS = frozenset(
 )  # fmt: skip
 #: Arrows that read "the statement before gives the one after": the next statement is a
 #: conclusion whose premise is the previous one (``\\Leftarrow``, ``\\because``, ``\\mapsto`` only separate).
+_EQUIVALENCES = frozenset({"iff", "Leftrightarrow", "leftrightarrow", "Longleftrightarrow", "Longleftrightarrow"})
 _FORWARD_ARROWS = frozenset(
     {
-        "to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow",
-        "leftrightarrow", "Longleftrightarrow", "therefore", "xrightarrow", "xRightarrow", "xLongrightarrow",
+        "to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow",
+        "therefore", "xrightarrow", "xRightarrow", "xLongrightarrow",
     }
 )  # fmt: skip
 _BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "triangleq", "coloneqq", "defeq", "doteq",
                          "subset", "subseteq", "ll", "gg", "forall", "exists", "colon"})  # fmt: skip
 _TEXT_CMDS = ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext")
 #: An annotation starting with one of these words is followed by another claim, not a condition.
-_CLAIM_WORDS = re.compile(
-    r"\s*[,;.]?\s*(and|so|thus|hence|therefore|then|also|i\.?e\.?|we get|which gives|giving|gives|yields)\b",
+_CLAIM_WORDS = re.compile(r"\s*[,;.]?\s*(and|also|i\.?e\.?)\b", re.IGNORECASE)
+#: ... by a consequence of what came before: read as an arrow (premise, conclusion).
+_THEN_WORDS = re.compile(
+    r"\s*[,;.]?\s*(so|thus|hence|therefore|then|we get|which gives|giving|gives|yields|implies)\b", re.IGNORECASE
+)
+#: A leading annotation with one of these words makes what follows a condition, not a claim.
+_IF_WORDS = re.compile(
+    r"\s*[,;.]?\s*(if|suppose|assume|assuming|let|setting|solving|given|for|when|where|with|since)\b",
     re.IGNORECASE,
 )
 _OPERATOR_WORDS = frozenset({"tr", "Tr", "KL", "JS", "det", "log", "exp", "E"})
@@ -581,6 +588,10 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
     aligning = 1 if align else 0
     balanced = True
     i, n = 0, len(tex)
+    lead = re.match(r"\s*\{\s*\d+\s*\}", tex) if align else None
+    if lead:  # the column count of a display alignat, \begin{alignat}{2} ...
+        seps.append(_Sep("ignore", None, 0, lead.end()))
+        i = lead.end()
     while i < n:
         m = _TOKEN.match(tex, i)
         assert m is not None
@@ -609,6 +620,10 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
                 end = _group_end(tex, j)
                 name = tex[j + 1 : end - 1].strip().rstrip("*")
                 if name in _INNER_ENVS or name in _DISPLAY_ENVS:
+                    if tok == "\\begin" and name in ("alignat", "alignedat"):
+                        k = _skip_space(tex, end)
+                        if k < n and tex[k] == "{":
+                            end = _group_end(tex, k)  # {3}: the number of columns, not a factor
                     seps.append(_Sep("env", None, start, end))
                     if name in _ALIGN_ENVS:
                         aligning += 1 if tok == "\\begin" else -1
@@ -643,6 +658,8 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             seps.append(_Sep("list", None, start, i))
         elif tok.startswith("\\") and tok[1:] in _REL_CMDS:
             seps.append(_Sep("rel", _REL_CMDS[tok[1:]], start, i))
+        elif tok.startswith("\\") and tok[1:] in _EQUIVALENCES:
+            seps.append(_Sep("iff", None, start, i))  # both sides are conditions, neither a claim
         elif tok.startswith("\\") and tok[1:] in _ARROW_CMDS:
             seps.append(_Sep("arrow" if tok[1:] in _FORWARD_ARROWS else "list", None, start, i))
         elif tok in ("\\xrightarrow", "\\xleftarrow", "\\xRightarrow", "\\xLongrightarrow"):
@@ -676,9 +693,17 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
                 in_row = bool(seps) and seps[-1].kind in ("row", "amp")
                 if not in_row and _starts_with_relation(_first_token(tex, end, n)):
                     continue  # "\\text{LHS} = ...": the text is an operand; the reader says it cannot read it
-                seps.append(_Sep("ignore", None, start, end))  # "\\text{Thus } a = b": an introduction
+                if seps and seps[-1].kind == "list" and _THEN_WORDS.match(word):
+                    # "2v - 4 = 0, \\text{ so } v = 2": the comma and the word make one arrow
+                    seps[-1] = _Sep("arrow", None, seps[-1].start, end)
+                    i = end
+                    continue
+                # "\\text{Suppose } k > 3": a condition; "\\text{Thus } a = b": an introduction
+                seps.append(_Sep("cond" if _IF_WORDS.match(word) else "ignore", None, start, end))
             elif _CLAIM_WORDS.match(word):
                 seps.append(_Sep("list", None, start, end))  # "a = b, \\text{ and } c = d": another claim
+            elif _THEN_WORDS.match(word):
+                seps.append(_Sep("arrow", None, start, end))  # "2w - 4 = 0 \\text{ gives } w = 2"
             else:
                 seps.append(_Sep("drop", None, start, end))
             i = end
@@ -841,6 +866,7 @@ class _Splitter:
         self.flags: dict[int, set[str]] = {}  # what a block held, to say why it has no step
         self.block = 0  # the block being split
         self.arrowed = False  # an arrow was read and no statement has started since
+        self.conditional = False  # the next statement is a condition (after \\iff)
         self.last: _Chain | None = None  # the last closed statement with a relation
         self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
 
@@ -853,9 +879,11 @@ class _Splitter:
 
     def new_chain(self, start: int) -> None:
         self.close()
-        self.chain = _Chain([_Expr([])], [], premise=self.pending, after_arrow=self.arrowed)
+        self.chain = _Chain(
+            [_Expr([])], [], premise=self.pending, after_arrow=self.arrowed, annotated=self.conditional
+        )
         self.pending = None
-        self.arrowed = False
+        self.arrowed = self.conditional = False
         self._cursor = start
 
     def arrow(self) -> None:
@@ -918,6 +946,16 @@ class _Splitter:
             elif sep.kind == "arrow":
                 flags.add("arrow")
                 self.arrow()
+            elif sep.kind == "cond":
+                self.close()
+                self.last = self.pending = None
+                self.conditional = True
+            elif sep.kind == "iff":
+                if self.chain is not None:
+                    self.chain.annotated = True
+                self.close()
+                self.last = self.pending = None
+                self.conditional = True
             elif sep.kind == "label":
                 assert self.chain is not None
                 if not self.chain.rels:
@@ -1321,6 +1359,8 @@ def _find_definitions(drafts: list[_Draft]) -> None:
             continue
         if d.chain.premise is not None or d.chain.after_arrow:
             continue  # "... \\implies x = 1": a conclusion, even when its premise cannot be read
+        if d.chain.arrow_after or d.chain.annotated:
+            continue  # "x = 3 \\implies ...", "\\text{where } f = 0": conditions, not definitions
         if len(d.lhs) > 200:
             continue
         target = definition_target(d.lhs)

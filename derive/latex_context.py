@@ -202,8 +202,12 @@ def settle(step: Step, result: Result) -> Result:
             )
         elif step.unread_premise:
             why = "does not hold as an identity; may hold under what the arrow leads from, which derive could not read"
-        elif step.condition and step.relation is Relation.EQ and point and not step.premise_solution:
-            why = "a condition (equation to solve), not an identity"
+        elif step.condition and point and not step.premise_solution:
+            why = (
+                "a condition (equation to solve), not an identity"
+                if step.relation is Relation.EQ
+                else "a condition (an assumption for what follows), not a claim"
+            )
         elif names & set(step.defined):
             which = ", ".join(sorted(names & set(step.defined)))
             why = (

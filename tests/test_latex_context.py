@@ -468,3 +468,23 @@ def test_lambda_can_be_declared_and_drawn_in_latex():
     assert set(got.values()) == {Verdict.PROVED}  # a keyword is a fine name where no Python is parsed
     got = _by_step("$$\\mathbb{E}_{x\\sim\\mathrm{Exp}(\\lambda)}[x] = \\frac{1}{\\lambda}$$\n")
     assert got[(1, 1)] is Verdict.PROVED
+
+
+def test_conditions_and_premises_are_not_definitions_and_not_refuted():
+    got = _by_step(
+        "$$\\begin{alignedat}{3}\ng^2 &= 3 g \\cdot g\n\\end{alignedat}$$\n\n"  # {3} is a column count
+        "$$\\begin{alignat*}{2}\ng + g &= 2g\n\\end{alignat*}$$\n\n"
+        "$$x = 3 \\implies x^2 = 9$$\n\n$$x^2 = 3x$$\n\n"  # the premise x = 3 does not leak
+        "$$h + h = 2h \\quad \\text{where } f = 0$$\n\n$$f \\cdot 7 = 0$$\n\n"  # nor does a where-condition
+        "$$2a = 4 \\iff a^2 = 4$$\n\n"  # an equivalence: both sides conditions
+        "$$d > 0 \\implies d^2 > 0$$\n\n"  # an inequality premise is an assumption
+        "$$\\text{Suppose } k > 3. \\text{ Then } k^2 > 9$$\n\n"
+        "$$2v - 4 = 0, \\text{ so } v = 3$$\n"
+    )
+    assert got[(1, 1)] is Verdict.REFUTED and got[(2, 1)] is Verdict.PROVED
+    assert got[(3, 2)] is Verdict.PROVED and got[(4, 1)] is Verdict.REFUTED
+    assert got[(6, 1)] is Verdict.REFUTED
+    assert got[(7, 1)] is got[(7, 2)] is Verdict.UNDECIDED
+    assert got[(8, 1)] is got[(8, 2)] is Verdict.UNDECIDED
+    assert got[(9, 1)] is got[(9, 2)] is Verdict.UNDECIDED
+    assert got[(10, 1)] is Verdict.UNDECIDED and got[(10, 2)] is Verdict.REFUTED  # 2v - 4 = 0 gives v = 2, not 3
