@@ -90,9 +90,10 @@ _ARROW_CMDS = frozenset(
         "leftarrow", "longleftarrow", "Longleftarrow",
     }
 )  # fmt: skip
+#: Equivalences: both sides are conditions (checking one direction would accept a = 2 <=> a^2 = 4).
+_EQUIVALENCES = frozenset({"iff", "Leftrightarrow", "leftrightarrow", "Longleftrightarrow"})
 #: Arrows that read "the statement before gives the one after": the next statement is a
 #: conclusion whose premise is the previous one (``\\Leftarrow``, ``\\because``, ``\\mapsto`` only separate).
-_EQUIVALENCES = frozenset({"iff", "Leftrightarrow", "leftrightarrow", "Longleftrightarrow", "Longleftrightarrow"})
 _FORWARD_ARROWS = frozenset(
     {
         "to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow",
@@ -879,9 +880,7 @@ class _Splitter:
 
     def new_chain(self, start: int) -> None:
         self.close()
-        self.chain = _Chain(
-            [_Expr([])], [], premise=self.pending, after_arrow=self.arrowed, annotated=self.conditional
-        )
+        self.chain = _Chain([_Expr([])], [], premise=self.pending, after_arrow=self.arrowed, annotated=self.conditional)
         self.pending = None
         self.arrowed = self.conditional = False
         self._cursor = start
