@@ -59,6 +59,7 @@ between complex numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import Counter
@@ -419,7 +420,8 @@ class _Checker:
             return Outcome(
                 Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason=reason)
             )
-        if self._inequality and not timed_out:
+        if not timed_out:
+            # Random points miss a failure confined to one point or a short interval.
             tight = self._tight_points(seen)
             if tight is not None:
                 return tight
@@ -467,10 +469,10 @@ class _Checker:
         return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
 
     def _tight_points(self, seen: set[tuple]) -> Outcome | None:
-        """A refutation at a point where the inequality is typically tight, or None.
+        """A refutation at a point where the claim is typically tight, or None.
 
         Random points almost never hit the one point where ``log x < x - 1`` fails (x = 1),
-        nor a narrow interval of failure; so inequalities are also judged at pivot points
+        nor a narrow interval of failure (a Piecewise that differs on (3, 4)); so claims are also judged at pivot points
         (`derive.sampling.pivot_points`) and, with one free scalar, at the critical points of
         lhs - rhs that sympy can solve for (and the integers next to them).
         """
@@ -489,39 +491,71 @@ class _Checker:
         return None
 
     def _critical_points(self) -> list[dict[sympy.Symbol, sympy.Expr]]:
-        if len(self.free) != 1 or len(self.cells_l) != 1:
+        """Where lhs - rhs may be tight: critical points (one or two free scalars) and, for one
+        scalar, the kinks of Abs/Max/Min/Heaviside/sign/Piecewise with points between them."""
+        free = sorted(self.free, key=sympy.default_sort_key)
+        if not 1 <= len(free) <= 2 or len(self.cells_l) != 1:
             return []
-        (x,) = self.free
-        f = self.cells_l[0] - self.cells_r[0]
+        dummies = [sympy.Dummy(f"y{k}", real=True) for k in range(len(free))]  # n's critical point is 61/2
+        g = (self.cells_l[0] - self.cells_r[0]).xreplace(dict(zip(free, dummies, strict=True)))
+        kinds = [kind_of(self.problem.symbols, x)[1] for x in free]
+        solutions: list[list[sympy.Expr]] = []
+        grad = [sympy.diff(g, y) for y in dummies]
+        found = self._solve(lambda: sympy.solve(grad, dummies, dict=True))
+        for sol in found if isinstance(found, list) else []:
+            if isinstance(sol, dict) and all(y in sol for y in dummies):
+                solutions.append([sol[y] for y in dummies])
+        if len(free) == 1:
+            solutions += [[b] for b in self._kinks(g, dummies[0])]
+        out: list[dict[sympy.Symbol, sympy.Expr]] = []
+        for values in solutions[:24]:
+            numbers = [_real_number(v) for v in values]
+            if any(v is None for v in numbers):
+                continue
+            options = [
+                [sympy.Integer(math.floor(n)), sympy.Integer(math.ceil(n))] if x.is_integer else [v]
+                for x, v, n in zip(free, values, numbers, strict=True)
+            ]
+            for combo in itertools.product(*options):
+                if all(_respects(k, v) for k, v in zip(kinds, combo, strict=True)):
+                    out.append(dict(zip(free, combo, strict=True)))
+        return out
+
+    def _kinks(self, g: sympy.Expr, y: sympy.Symbol) -> list[sympy.Expr]:
+        """The kinks of g in y, the midpoints between them and points just beside each."""
+        args: list[sympy.Expr] = []
+        for node in sympy.preorder_traversal(g):
+            if isinstance(node, (sympy.Abs, sympy.Heaviside, sympy.sign)):
+                args.append(node.args[0])
+            elif isinstance(node, (sympy.Max, sympy.Min)):
+                args += [a - b for a, b in itertools.combinations(node.args, 2)]
+            elif isinstance(node, sympy.Piecewise):
+                for _, cond in node.args:
+                    args += [r.lhs - r.rhs for r in cond.atoms(sympy.core.relational.Relational)]
+        points: set[sympy.Expr] = set()
+        for a in args[:12]:
+            if not a.has(y):
+                continue
+            roots = self._solve(lambda a=a: sympy.solve(a, y))
+            for r in roots if isinstance(roots, list) else []:
+                if isinstance(r, sympy.Expr) and r.is_number and _real_number(r) is not None:
+                    points.add(r)
+        ordered = sorted(points, key=lambda r: _real_number(r) or 0.0)
+        near = sympy.Rational(1, 1000)
+        out = [p + d for p in ordered for d in (0, -near, near)]
+        out += [(a + b) / 2 for a, b in itertools.pairwise(ordered)]
+        return out
+
+    def _solve(self, fn: Callable[[], object]) -> object:
         budget = min(2.0, max(0.0, self.deadline - time.perf_counter()) / 4)
         if budget <= 0.05:
-            return []
-        y = sympy.Dummy("y", real=True)  # solved over the reals: an integer n has critical point 61/2
-        g = f.xreplace({x: y})
+            return None
         try:
-            roots = bounded(lambda: sympy.solve(sympy.diff(g, y), y), budget)
+            return bounded(fn, budget)
         except (RecursionError, MemoryError):
             raise
         except Exception:
-            return []
-        if not isinstance(roots, list):
-            return []
-        out: list[dict[sympy.Symbol, sympy.Expr]] = []
-        for r in roots[:8]:
-            if not (isinstance(r, sympy.Expr) and r.is_number):
-                continue
-            try:
-                value = complex(sympy.N(r, 30))
-            except (TypeError, ValueError):
-                continue
-            if value.imag != 0 or not math.isfinite(value.real):
-                continue
-            if x.is_integer:
-                out += [{x: sympy.Integer(math.floor(value.real))}, {x: sympy.Integer(math.ceil(value.real))}]
-            else:
-                out.append({x: r})
-        kind = kind_of(self.problem.symbols, x)[1]
-        return [p for p in out if _respects(kind, p[x])]
+            return None
 
     @property
     def _inequality(self) -> bool:
@@ -676,6 +710,14 @@ _RANGES = {
     "probability": (0.0, 1.0, False),
     "positive integer": (1.0, math.inf, True),
 }
+
+
+def _real_number(value: sympy.Expr) -> float | None:
+    try:
+        v = complex(sympy.N(value, 30))
+    except (TypeError, ValueError):
+        return None
+    return v.real if v.imag == 0 and math.isfinite(v.real) else None
 
 
 def _respects(kind: str, value: sympy.Expr) -> bool:

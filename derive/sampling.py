@@ -242,13 +242,21 @@ def _clamp(value: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
 
 #: Values where textbook inequalities are tight (log x <= x - 1 at 1, e^x >= 1 + x at 0, p(1-p)
 #: <= 1/4 at 1/2, x log x >= -1/e at 1/e), per kind: random points almost never hit them.
+def _values(*texts: str) -> tuple[sympy.Expr, ...]:
+    return tuple(sympy.sympify(t, rational=True) for t in texts)
+
+
 _PIVOTS: dict[str, tuple[sympy.Expr, ...]] = {
-    "real": (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Rational(1, 2), sympy.Integer(2)),
-    "positive": (sympy.Integer(1), sympy.Rational(1, 2), sympy.Integer(2), sympy.exp(-1), sympy.E),
-    "nonnegative": (sympy.Integer(0), sympy.Integer(1), sympy.Rational(1, 2)),
-    "integer": (sympy.Integer(0), sympy.Integer(1), sympy.Integer(-1), sympy.Integer(2)),
-    "positive integer": (sympy.Integer(1), sympy.Integer(2)),
-    "probability": (sympy.Rational(1, 2), sympy.Rational(1, 4), sympy.Rational(3, 4)),
+    "real": _values("0", "1", "-1", "1/2", "2", "3", "-3", "10", "-10", "100", "-100"),
+    "positive": _values("1", "1/2", "2", "exp(-1)", "E", "3", "10", "100"),
+    "nonnegative": _values("0", "1", "1/2", "2", "10", "100"),
+    "negative": _values("-1", "-1/2", "-2", "-3", "-10", "-100"),
+    "nonpositive": _values("0", "-1", "-1/2", "-2", "-10"),
+    "integer": _values("0", "1", "-1", "2", "-2", "3", "10", "-10"),
+    "positive integer": _values("1", "2", "3", "10", "100"),
+    "negative integer": _values("-1", "-2", "-3", "-10"),
+    "nonnegative integer": _values("0", "1", "2", "3", "10"),
+    "probability": _values("1/2", "1/4", "3/4", "1/3", "2/3", "1/10", "9/10"),
 }
 _MAX_PIVOTS = 40
 
@@ -261,26 +269,30 @@ def pivot_points(table: SymbolTable | None, symbols: Iterable[sympy.Symbol]) -> 
     The values are exact (``exp(-1)`` included). At most `_MAX_PIVOTS` points, in a fixed order.
     """
     scalars: list[tuple[sympy.Symbol, tuple[sympy.Expr, ...]]] = []
-    fixed: dict[sympy.Symbol, sympy.Expr] = {}
+    fixed: dict[sympy.Symbol, sympy.Expr] = {}  # identity matrices, zero vectors
+    other: dict[sympy.Symbol, sympy.Expr] = {}  # zero (singular) or 2I matrices, vectors of ones
     for sym in sorted(set(symbols), key=sympy.default_sort_key):
         if sym in fixed:
             continue
         spec, kind = kind_of(table, sym)
         if spec is not None and spec.kind.is_matrix:
             n, m = spec.kind.rows, spec.kind.cols
+            spd = spec.kind.base == "spd"
             for i in range(n):
                 for j in range(m):
                     entry = spec.obj[i, j]  # type: ignore[index]
-                    fixed.setdefault(entry, sympy.Integer(1 if (i == j and n == m) else 0))
+                    diagonal = i == j and n == m
+                    fixed.setdefault(entry, sympy.Integer(1 if diagonal else 0))
+                    other.setdefault(entry, sympy.Integer(2 if (diagonal and spd) else 0 if n == m else 1))
             continue
-        pool = _PIVOTS.get(kind)
-        if pool is None:
-            return []
+        pool = _PIVOTS.get(kind, _values("1/2"))
         scalars.append((sym, pool))
     points: list[dict[sympy.Symbol, sympy.Expr]] = []
     depth = max((len(pool) for _, pool in scalars), default=1)
     for k in range(depth):
         points.append({**fixed, **{sym: pool[min(k, len(pool) - 1)] for sym, pool in scalars}})
+    if other:
+        points += [{**other, **{sym: pool[min(k, len(pool) - 1)] for sym, pool in scalars}} for k in range(2)]
     if 1 < len(scalars) <= 3:
         for combo in itertools.product(*(pool[:3] for _, pool in scalars)):
             points.append({**fixed, **dict(zip((sym for sym, _ in scalars), combo, strict=True))})

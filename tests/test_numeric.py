@@ -763,3 +763,22 @@ def test_a_tiny_integral_clear_of_its_error_bar_is_not_quadrature_noise():
     lhs = sympy.Integral(exp(-(s**2) / 2), (s, -sympy.oo, -sympy.Rational(169, 10)))
     rhs = sqrt(pi / 2) * sympy.erfc(sympy.Rational(169, 10) / sqrt(2))
     assert check(lhs, rhs).verdict is not Verdict.REFUTED
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "relation", "kinds"),
+    [
+        ("x", "3", LT, {"x": "real"}),  # fails on a half-line no random point reached
+        ("Min(x, 5)", "5", LT, {"x": "real"}),
+        ("Piecewise((0, (x > 3) & (x < 4)), (1, True))", "1", Relation.EQ, {"x": "real"}),  # between kinks
+        ("Abs(x - 4) + Abs(x - 5)", "2*Abs(x - 9/2)", Relation.EQ, {"x": "real"}),
+        ("sign(x - 7/2)", "sign(x - 4)", Relation.EQ, {"x": "real"}),
+        ("(x - y)**2 + (x + y - 6)**2", "0", GT, {"x": "real", "y": "real"}),  # a two-variable tangency
+        ("exp(x) - c", "1 + x - c", GT, {"x": "real", "c": "negative"}),  # a negative symbol keeps the pivots
+        ("det(A)**2", "0", GT, {"A": "matrix 2x2"}),  # the zero matrix is a pivot too
+    ],
+)
+def test_failures_off_the_random_points_are_found(lhs, rhs, relation, kinds):
+    table = SymbolTable(kinds)
+    out = check(_expr(lhs, table), _expr(rhs, table), relation, table)
+    assert out.verdict is Verdict.REFUTED, out.evidence.summary
