@@ -203,10 +203,22 @@ class Look:
     def at_resolution(self, resolution: float) -> Look:
         """This look with the integrand's float64 rounding error taken into account.
 
-        A difference within the rounding error can neither refute (the SE is floored at it)
-        nor be told from 0, so the band is at least that wide.
+        A difference within the rounding error cannot refute (the SE is floored at it). When
+        the error is tiny in absolute terms (an identity whose float64 mean is 3e-18), it
+        cannot be told from 0 either, so the band is at least that wide. When it is larger
+        than the band, float64 Monte Carlo cannot decide the entry at all: it is noted, and the
+        entry ends undecided (exp(x)(1 - σ(x)) at |x| ~ 1000 loses every digit).
         """
-        return replace(self, resolution=resolution, band=max(self.band, resolution))
+        scale = max(1.0, abs(self.mean), abs(self.target))
+        if resolution <= RESOLUTION_ABSOLUTE * scale:
+            return replace(self, resolution=resolution, band=max(self.band, resolution))
+        if resolution > self.band:
+            note = (
+                f"the integrand's float64 rounding error (up to {resolution:.2g}, measured against 40-digit values "
+                f"at sample points) exceeds the tolerance band ±{self.band:.2g}: float64 Monte Carlo cannot decide it"
+            )
+            return replace(self, resolution=resolution, note=self.note or note, why=self.why or "rounding")
+        return replace(self, resolution=resolution)
 
     @property
     def z(self) -> float:
@@ -342,7 +354,10 @@ def _real(e: sympy.Basic, digits: int = 20) -> float | None:
 
 
 #: Sample points at which `rounding_resolution` compares float64 with 40-digit values.
-RESOLUTION_POINTS = 12
+RESOLUTION_POINTS = 48
+#: A rounding error up to this (times the size of the estimate, at least 1) widens the band:
+#: below it, float64 cannot tell the estimate from the target, and no tolerance is that fine.
+RESOLUTION_ABSOLUTE = 1e-9
 #: The float64 mean may be off by its samples' rounding errors, which need not cancel: the
 #: resolution is this multiple of the largest error seen at the sample points.
 RESOLUTION_FACTOR = 100.0

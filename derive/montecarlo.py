@@ -329,18 +329,19 @@ def _decisions(
     index: int,
     resolutions: dict[int, float],
 ) -> tuple[list[Look], list[Verdict]]:
-    """Decide every look; a refutation stands only beyond the integrand's float64 rounding.
+    """Decide every look; no decision stands within the integrand's float64 rounding.
 
     A claim true as an identity can still give a float64 mean a few 1e-17 off its target
     with a far smaller standard error (the rounding errors of its samples do not average
-    out). Before a refutation counts, the entry's integrand is evaluated at sample points in
-    float64 and at 40 digits (`rounding_resolution`, once per entry); a difference within
-    that error is no evidence and is judged against a band at least as wide.
+    out); an integrand that cancels catastrophically can be off by more than the band.
+    Before a refutation or a consistent verdict counts, the entry's integrand is evaluated
+    at sample points in float64 and at 40 digits (`rounding_resolution`, once per entry);
+    see `Look.at_resolution` for how the error then enters the decision.
     """
     looks = [lk.at_resolution(resolutions[j]) if j in resolutions else lk for j, lk in enumerate(looks)]
     decided = [decide(lk, plan.problem.relation, plan.z_refute) for lk in looks]
     for j, verdict in enumerate(decided):
-        if verdict is not Verdict.REFUTED or j in resolutions or not red.linear:
+        if verdict not in (Verdict.REFUTED, Verdict.CONSISTENT) or j in resolutions or not red.linear:
             continue
         rng = np.random.default_rng([plan.settings.seed, index, j, 0x5E501])
         try:

@@ -689,3 +689,20 @@ def test_evidence_serialises(table):
     assert d["method"] == "montecarlo" and d["seed"] == 0
     est = d["estimates"][0]
     assert 0.0 <= est["p_value"] <= 1.0 and math.isfinite(est["stderr"]) and est["n"] > 0
+
+
+def test_catastrophic_float64_cancellation_decides_nothing(table):
+    # exp(x)(1 - σ(x)) is σ(x), but at |x| ~ 50 float64 loses every digit of it: no target
+    # may be called consistent (nor refuted) on such samples
+    w = table.symbol("w")
+    random = [(w, dist.Normal(0, 2500))]
+    for target in (0, R(1, 2), R(2715, 10000)):
+        out = check(table, Expectation(sympy.exp(w) * (1 - sigmoid(w))), target, random, tolerance=1e-2)
+        assert out.verdict is Verdict.UNDECIDED
+        assert "float64 rounding error" in out.evidence.summary
+
+
+def test_an_identity_over_a_wide_normal_is_not_refuted_for_its_rounding(table):
+    w = table.symbol("w")
+    out = check(table, Expectation(1 - sigmoid(w)), Expectation(sigmoid(-w)), [(w, dist.Normal(0, 2500))])
+    assert out.verdict is not Verdict.REFUTED
