@@ -102,6 +102,12 @@ _FORWARD_ARROWS = frozenset(
 )  # fmt: skip
 _BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "triangleq", "coloneqq", "defeq", "doteq",
                          "subset", "subseteq", "ll", "gg", "forall", "exists", "colon"})  # fmt: skip
+#: Relations that claim something derive does not check (≠, ≐, ∝, ≪, ≃, ≅, ≲, ≦, ...): the block
+#: gets an error step naming them, so a wrong "2 + 2 \\geqq 5" cannot vanish from the report.
+_UNCHECKED_RELS = frozenset(
+    {"ne", "neq", "doteq", "propto", "ll", "gg", "simeq", "approxeq", "cong", "lesssim", "gtrsim", "geqq", "leqq",
+     "prec", "succ", "preceq", "succeq", "asymp", "eqsim", "backsimeq", "lessapprox", "gtrapprox", "nleq", "ngeq"}
+)  # fmt: skip
 _TEXT_CMDS = ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext")
 #: An annotation starting with one of these words is followed by another claim, not a condition.
 _CLAIM_WORDS = re.compile(r"\s*[,;.]?\s*(and|also|i\.?e\.?)\b", re.IGNORECASE)
@@ -721,6 +727,8 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             end = _group_end(tex, j) if j < n and tex[j] == "{" else j
             seps.append(_Sep("ignore", None, start, end))  # invisible: "&\\phantom{=} + 1"
             i = end
+        elif tok.startswith("\\") and tok[1:] in _UNCHECKED_RELS:
+            seps.append(_Sep("unchecked", None, start, i))  # a claim derive does not check: said, not dropped
         elif tok.startswith("\\") and tok[1:] in _BREAK_CMDS:
             seps.append(_Sep("list", None, start, i))
         elif tok in ("\\nonumber", "\\notag", "\\displaystyle"):
@@ -868,6 +876,7 @@ class _Splitter:
         self.block = 0  # the block being split
         self.arrowed = False  # an arrow was read and no statement has started since
         self.conditional = False  # the next statement is a condition (after \\iff)
+        self.unchecked: dict[int, list[str]] = {}  # block -> relation commands it does not check
         self.last: _Chain | None = None  # the last closed statement with a relation
         self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
 
@@ -945,6 +954,10 @@ class _Splitter:
             elif sep.kind == "arrow":
                 flags.add("arrow")
                 self.arrow()
+            elif sep.kind == "unchecked":
+                self.unchecked.setdefault(block, []).append(tex[sep.start : sep.end])
+                self.close()
+                self.last = self.pending = None
             elif sep.kind == "cond":
                 self.close()
                 self.last = self.pending = None
@@ -1147,11 +1160,17 @@ def _unreadable_blocks(
     for b in blocks:
         problem = splitter.block_errors.get(b.index)
         flags = splitter.flags.get(b.index, set())
+        if b.index in splitter.unchecked:
+            names = ", ".join(dict.fromkeys(splitter.unchecked[b.index]))
+            problem = f"{names}: a relation derive does not check (it checks =, <, >, \\le, \\ge, \\approx)"
+            extra_ok = True
+        else:
+            extra_ok = False
         if problem is None and _HIDDEN_RELATION.search(b.tex) and not flags & {"arrow", "continued"}:
             # "a \\underbrace{=}_{...} b", "\\begin{array}...": relations derive does not split
             # must not vanish from the report
             problem = "its relations are not at the top level (inside \\underbrace, an array, cases or a matrix)"
-        if problem is None or b.index in has_step:
+        if problem is None or (b.index in has_step and not extra_ok):
             continue
         fragment = " ".join(b.tex.split())
         symbols, _values = section.for_block(b.index)
@@ -1166,8 +1185,12 @@ def _unreadable_blocks(
             tags=("latex",),
             where=Location(file, b.line),
         )
-        error = f"{problem}: {fragment!r} (no step can be read from it)"
-        extra[b.index] = Step(b.index, 1, b.line, fragment, "", Relation.EQ, claim, error, kind="unreadable")
+        tail = "no step can be read from it" if not extra_ok else "its other relations are checked as steps"
+        error = f"{problem}: {fragment!r} ({tail})"
+        index = 1 + sum(1 for st in steps if st.block == b.index)  # after the block's own steps
+        if index > 1:
+            claim = replace(claim, id=f"block {b.index}, step {index}")
+        extra[b.index] = Step(b.index, index, b.line, fragment, "", Relation.EQ, claim, error, kind="unreadable")
     if not extra:
         return steps
     merged: list[Step] = []

@@ -488,3 +488,14 @@ def test_conditions_and_premises_are_not_definitions_and_not_refuted():
     assert got[(8, 1)] is got[(8, 2)] is Verdict.UNDECIDED
     assert got[(9, 1)] is got[(9, 2)] is Verdict.UNDECIDED
     assert got[(10, 1)] is Verdict.UNDECIDED and got[(10, 2)] is Verdict.REFUTED  # 2v - 4 = 0 gives v = 2, not 3
+
+
+def test_relations_derive_does_not_check_are_error_rows_not_silence():
+    got = _by_step(
+        "$$2 + 2 \\geqq 5$$\n\n$$x^2 + 1 = 1 + x^2 \\ne 1 + x^2$$\n\n$$p(x) \\propto e^{-x} = 2 + 2 = 5$$\n\n"
+        "$$x \\in \\mathbb{R}$$\n"
+    )
+    assert got[(1, 1)] is Verdict.ERROR
+    assert got[(2, 1)] is Verdict.PROVED and got[(2, 2)] is Verdict.ERROR  # the ≠ is said, after the checked step
+    assert got[(3, 2)] is Verdict.REFUTED and got[(3, 3)] is Verdict.ERROR
+    assert (4, 1) not in got  # membership is not a claim
