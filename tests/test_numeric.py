@@ -782,3 +782,23 @@ def test_failures_off_the_random_points_are_found(lhs, rhs, relation, kinds):
     table = SymbolTable(kinds)
     out = check(_expr(lhs, table), _expr(rhs, table), relation, table)
     assert out.verdict is Verdict.REFUTED, out.evidence.summary
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        ("integrate(exp(b*t), (t, 0, oo))", "-1/b"),  # diverges for b >= 0: those points are skipped
+        ("Sum(b**k, (k, 0, oo))", "1/(1 - b)"),  # converges only for |b| < 1
+    ],
+)
+def test_divergence_at_many_points_is_not_verified(lhs, rhs):
+    table = SymbolTable({"b": "real"})
+    out = check(_expr(lhs, table), _expr(rhs, table), Relation.EQ, table)
+    assert out.verdict is not Verdict.VERIFIED, out.evidence.summary
+
+
+def test_quadrature_far_from_the_mass_is_not_trusted():
+    table = SymbolTable({"t": "real"})
+    lhs = _expr("integrate(exp(-s**2/2), (s, -oo, t))", table)
+    out = check(lhs, _expr("sqrt(pi/2)*(1 + erf(t/sqrt(2)))", table), Relation.EQ, table)
+    assert out.verdict is not Verdict.REFUTED, out.evidence.summary  # t = 100 once gave 4e-615
