@@ -959,6 +959,8 @@ class _Splitter:
                 self.close()
                 self.last = self.pending = None
             elif sep.kind == "cond":
+                if self.chain is not None and self.chain.rels:
+                    self.chain.annotated = True  # "|d| &= d && \\text{if } d \\ge 0": a case, not an identity
                 self.close()
                 self.last = self.pending = None
                 self.conditional = True
@@ -978,9 +980,18 @@ class _Splitter:
                 j = k + 1
                 while j < len(seps) and seps[j].kind != "row" and seps[j].kind != "rel":
                     j += 1
+                end_row = j
+                while end_row < len(seps) and seps[end_row].kind != "row":
+                    end_row += 1
+                member = any(tex[seps[m].start : seps[m].end] in ("\\in", "\\notin") for m in range(k + 1, end_row))
+                if member and self.chain is not None and self.chain.rels:
+                    self.chain.annotated = True  # "r = r^2 \\quad \\text{for } r \\in \\{0, 1\\}"
                 if j < len(seps) and seps[j].kind == "rel":
                     # "\\quad \\text{for } x > 0": what follows the annotation is read, but as a
-                    # condition or justification (see `Step.annotated`), never dropped unseen
+                    # condition or justification (see `Step.annotated`), never dropped unseen; the
+                    # statement it qualifies holds under it, so it is conditional too
+                    if self.chain is not None and self.chain.rels:
+                        self.chain.annotated = True
                     self.close()
                     self.new_chain(base + sep.end)
                     assert self.chain is not None

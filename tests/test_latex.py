@@ -105,7 +105,9 @@ def test_text_and_quad_annotations_end_the_statement_and_what_follows_is_a_condi
     ]
     assert split_block(r"a = b \quad \text{(by Jensen)}") == [("a", EQ, "b")]
     doc = read_document(r"$$a = b \quad \text{for } x > 0$$")
-    assert [s.annotated for s in doc.steps] == [False, True]
+    assert [s.annotated for s in doc.steps] == [True, True]  # a = b holds under the condition
+    doc = read_document(r"$$a = b \quad \text{(by Jensen)}$$")
+    assert [s.annotated for s in doc.steps] == [False]
     # a leading annotation introduces the statement; "and", "so", "hence" lead to another claim
     assert split_block(r"\text{Thus } a^2 = b") == [("a^2", EQ, "b")]
     assert split_block(r"a = 2a, \text{ and } a \cdot a = 2a") == [("a", EQ, "2a"), (r"a \cdot a", EQ, "2a")]

@@ -499,3 +499,15 @@ def test_relations_derive_does_not_check_are_error_rows_not_silence():
     assert got[(2, 1)] is Verdict.PROVED and got[(2, 2)] is Verdict.ERROR  # the ≠ is said, after the checked step
     assert got[(3, 2)] is Verdict.REFUTED and got[(3, 3)] is Verdict.ERROR
     assert (4, 1) not in got  # membership is not a claim
+
+
+def test_a_statement_qualified_by_a_condition_is_not_refuted_at_a_point():
+    got = _by_step(
+        "$$\\begin{aligned}\n|d| &= d && \\text{if } d \\ge 0 \\\\\n|d| &= -d && \\text{if } d < 0\n\\end{aligned}$$\n\n"
+        "$$r = r^2 \\quad \\text{for } r \\in \\{0, 1\\}$$\n\n"
+        "$$\\log(ab) = \\log a + \\log b \\quad \\text{for } a > 0$$\n\n"
+        "$$u + u = 3u \\quad \\text{(by algebra)}$$\n"
+    )
+    assert {got[(1, k)] for k in (1, 2, 3, 4)} == {Verdict.UNDECIDED}
+    assert got[(2, 1)] is got[(3, 1)] is Verdict.UNDECIDED
+    assert got[(4, 1)] is Verdict.REFUTED  # a justification in words does not make a claim conditional
