@@ -503,7 +503,8 @@ def test_relations_derive_does_not_check_are_error_rows_not_silence():
 
 def test_a_statement_qualified_by_a_condition_is_not_refuted_at_a_point():
     got = _by_step(
-        "$$\\begin{aligned}\n|d| &= d && \\text{if } d \\ge 0 \\\\\n|d| &= -d && \\text{if } d < 0\n\\end{aligned}$$\n\n"
+        "$$\\begin{aligned}\n|d| &= d && \\text{if } d \\ge 0 \\\\\n"
+        "|d| &= -d && \\text{if } d < 0\n\\end{aligned}$$\n\n"
         "$$r = r^2 \\quad \\text{for } r \\in \\{0, 1\\}$$\n\n"
         "$$\\log(ab) = \\log a + \\log b \\quad \\text{for } a > 0$$\n\n"
         "$$u + u = 3u \\quad \\text{(by algebra)}$$\n"
