@@ -28,8 +28,16 @@ def _symbolic(problem: Problem, settings: Settings) -> Outcome:
 
 def _numeric(problem: Problem, settings: Settings) -> Outcome:
     from derive.numeric import check_numeric
+    from derive.symbolic import bounded
 
-    return check_numeric(problem, settings)
+    # The tier paces itself between evaluations, but one sympy evalf can run for ever
+    # (Sum(exp(-k/2), (k, 0, oo)).evalf(30)): a hard stop at the claim's budget keeps an
+    # in-process check (derive.check) from hanging; workers have their own kill limit.
+    out = bounded(lambda: check_numeric(problem, settings), max(settings.timeout, 1.0))
+    if out is None:
+        why = f"numeric tier: time budget of {settings.timeout:g} s ran out inside an evaluation"
+        return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, why, reason="timeout"))
+    return out  # type: ignore[return-value]
 
 
 def _montecarlo(problem: Problem, settings: Settings) -> Outcome:

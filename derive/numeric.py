@@ -360,6 +360,7 @@ class _Checker:
         # cannot follow them there.
         self.max_digits = self.ladder[-1] if self.expensive else max(MAX_DIGITS, self.ladder[-1])
         self.needed = 0  # the most digits an unresolved point needed
+        self.tie: tuple[tuple[str, str], ...] = ()  # a point where a strict inequality tied (not exactly equal)
         self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
 
     # -- the loop ----------------------------------------------------------------------
@@ -428,6 +429,8 @@ class _Checker:
             tight = self._tight_points(seen)
             if tight is not None:
                 return tight
+        if skipped[TIE] or self.tie:
+            return self._tied(points)
         digits = max(p.digits for p in points)
         stop = "; stopped early: time budget" if timed_out else ""
         summary = (
@@ -471,6 +474,17 @@ class _Checker:
         )
         return Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, summary, points=(point,), seed=seed))
 
+    def _tied(self, points: list[Point]) -> Outcome:
+        # A strict inequality whose sides agree to working precision at a point, without a
+        # proof that they are equal there: it may fail exactly there, so it is not verified.
+        at = ", ".join(f"{k} = {v}" for k, v in self.tie) if self.tie else "a sample point"
+        summary = (
+            f"the sides agree to working precision at {at} but could not be shown equal there: a strict "
+            f"{self.relation.value} may fail exactly at that point ({len(points)} other points hold)"
+        )
+        ev = Evidence(Method.NUMERIC, summary, points=tuple(points), seed=self.settings.seed, reason=TIE)
+        return Outcome(Verdict.UNDECIDED, ev)
+
     def _tight_points(self, seen: set[tuple]) -> Outcome | None:
         """A refutation at a point where the claim is typically tight, or None.
 
@@ -491,6 +505,8 @@ class _Checker:
             verdict = self._judge(values, need=2)
             if verdict.kind == "fail":
                 return self._refuted(values, verdict)
+            if verdict.kind == "skip" and verdict.note == TIE:
+                self.tie = _values_text(values)
         return None
 
     def _critical_points(self) -> list[dict[sympy.Symbol, sympy.Expr]]:
@@ -501,7 +517,7 @@ class _Checker:
             return []
         dummies = [sympy.Dummy(f"y{k}", real=True) for k in range(len(free))]  # n's critical point is 61/2
         g = (self.cells_l[0] - self.cells_r[0]).xreplace(dict(zip(free, dummies, strict=True)))
-        kinds = [kind_of(self.problem.symbols, x)[1] for x in free]
+        kinds = [self._point_kind(x) for x in free]
         solutions: list[list[sympy.Expr]] = []
         grad = [sympy.diff(g, y) for y in dummies]
         found = self._solve(lambda: sympy.solve(grad, dummies, dict=True))
@@ -523,6 +539,16 @@ class _Checker:
                 if all(_respects(k, v) for k, v in zip(kinds, combo, strict=True)):
                     out.append(dict(zip(free, combo, strict=True)))
         return out
+
+    def _point_kind(self, x: sympy.Symbol) -> str:
+        """The kind a solved value for ``x`` must respect ("none": never use one)."""
+        spec, kind = kind_of(self.problem.symbols, x)
+        if spec is not None and spec.kind.is_matrix:
+            if kind == "spd":
+                # the single entry of a 1x1 SPD matrix is positive; other SPD entries are coupled
+                return "positive" if spec.kind.rows == 1 else "none"
+            return "real"
+        return kind
 
     def _kinks(self, g: sympy.Expr, y: sympy.Symbol) -> list[sympy.Expr]:
         """The kinks of g in y, the midpoints between them and points just beside each."""
@@ -726,6 +752,8 @@ def _real_number(value: sympy.Expr) -> float | None:
 def _respects(kind: str, value: sympy.Expr) -> bool:
     """Whether an exact value is allowed for a scalar of this kind (a critical point may not be)."""
     v = float(sympy.N(value, 20))
+    if kind == "none":
+        return False
     lo, hi, closed = _RANGES.get(kind, (-math.inf, math.inf, True))
     inside = lo <= v <= hi if closed else lo < v < hi
     return inside and (not kind.endswith("integer") or float(v).is_integer())

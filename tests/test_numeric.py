@@ -802,3 +802,31 @@ def test_quadrature_far_from_the_mass_is_not_trusted():
     lhs = _expr("integrate(exp(-s**2/2), (s, -oo, t))", table)
     out = check(lhs, _expr("sqrt(pi/2)*(1 + erf(t/sqrt(2)))", table), Relation.EQ, table)
     assert out.verdict is not Verdict.REFUTED, out.evidence.summary  # t = 100 once gave 4e-615
+
+
+def test_a_tie_that_cannot_be_shown_exact_blocks_verification():
+    # atan(1/2) + atan(1/3) = pi/4: at x = 0 the sides agree to every digit, and simplify
+    # cannot show it, so neither a refutation nor "verified" is honest
+    table = SymbolTable({"x": "real"})
+    out = check(_expr("x**2 + atan(1/2) + atan(1/3)", table), _expr("pi/4", table), GT, table)
+    assert out.verdict is Verdict.UNDECIDED
+    assert "x = 0" in out.evidence.summary
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "relation"),
+    [("exp(det(S))", "1 + det(S)", GT), ("Abs(det(S)**2 - 1)", "Abs(det(S) - 1)*(det(S) + 1)", Relation.EQ)],
+)
+def test_solved_points_stay_inside_an_spd_domain(lhs, rhs, relation):
+    table = SymbolTable({"S": "spd matrix 1x1"})
+    out = check(_expr(lhs, table), _expr(rhs, table), relation, table)
+    assert out.verdict is not Verdict.REFUTED, out.evidence.summary
+
+
+def test_an_evaluation_that_never_returns_ends_at_the_claim_budget():
+    from derive.engine import check_claim  # noqa: PLC0415
+    from derive.model import Claim  # noqa: PLC0415
+
+    claim = Claim("sum", "Sum(exp(-a*k), (k, 0, oo))", "2", symbols=(("a", "positive"),))
+    result = check_claim(claim, Settings(timeout=3))
+    assert result.verdict is Verdict.UNDECIDED
