@@ -617,6 +617,35 @@ class _Checker:
     # -- one point ---------------------------------------------------------------------
 
     def _judge(self, values: dict[sympy.Symbol, sympy.Rational], *, need: int) -> _Verdict:
+        verdict = self._judge_values(values, need=need)
+        if verdict.kind == "fail" and not self._series_confirmed(values):
+            return _Verdict("skip", note=SERIES)
+        return verdict
+
+    def _series_confirmed(self, values: dict[sympy.Symbol, sympy.Expr]) -> bool:
+        """Whether every infinite sum's value at this point agrees with mpmath's nsum.
+
+        sympy's evalf gives Sum(exp(-3k/4), (k, 0, oo)) as exactly 2 (it is 1.8952...): a
+        refutation through an infinite sum needs a second, independent evaluation.
+        """
+        cells = [c.xreplace(values) for c in (*self.cells_l, *self.cells_r)]
+        sums = {n for c in cells if isinstance(c, sympy.Basic) for n in c.atoms(sympy.Sum)}
+        for node in sums:
+            if len(node.limits) != 1 or node.limits[0][2] is not sympy.oo or node.free_symbols:
+                continue
+            k, lo, _ = node.limits[0]
+            try:
+                with mpmath.workdps(30):
+                    f = sympy.lambdify(k, node.function, modules="mpmath")
+                    theirs = mpmath.nsum(f, [mpmath.mpf(int(lo)), mpmath.inf])
+                    ours = mpmath.mpmathify(node.evalf(30))
+                    if not abs(theirs - ours) <= mpmath.mpf(10) ** -15 * max(1, abs(theirs)):
+                        return False
+            except Exception:
+                return False
+        return True
+
+    def _judge_values(self, values: dict[sympy.Symbol, sympy.Rational], *, need: int) -> _Verdict:
         try:
             ladder = Ladder(self.cells_l, self.cells_r, values, self.ladder, self.deadline, max_digits=self.max_digits)
             # A single number (no free symbols) looks deeper for a difference before it agrees.
@@ -729,6 +758,8 @@ class _Checker:
         return Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, summary, counterexample=cex, seed=self.settings.seed))
 
 
+#: An infinite sum's value at a point that two evaluations do not agree on.
+SERIES = "infinite sum not confirmed by a second evaluation"
 #: A strict inequality's sides agree to working precision at a point, without being equal exactly.
 TIE = "sides agree to working precision (not exactly)"
 

@@ -830,3 +830,14 @@ def test_an_evaluation_that_never_returns_ends_at_the_claim_budget():
     claim = Claim("sum", "Sum(exp(-a*k), (k, 0, oo))", "2", symbols=(("a", "positive"),))
     result = check_claim(claim, Settings(timeout=3))
     assert result.verdict is Verdict.UNDECIDED
+
+
+def test_a_refutation_through_an_infinite_sum_needs_a_second_evaluation():
+    # sympy's evalf gives Sum(exp(-3k/4), (k, 0, oo)) as 2; the geometric series is 1.8952...
+    from derive.engine import check_claim  # noqa: PLC0415
+    from derive.model import Claim  # noqa: PLC0415
+
+    claim = Claim("geo", "Sum(exp(-a*k), (k, 0, oo))", "1/(1 - exp(-a))", symbols=(("a", "positive"),))
+    assert check_claim(claim, Settings(timeout=5)).verdict is not Verdict.REFUTED
+    wrong = Claim("geo2", "Sum(x**k, (k, 0, oo))", "2/(1 - x)", symbols=(("x", "probability"),))
+    assert check_claim(wrong, Settings(timeout=10)).verdict is Verdict.REFUTED
