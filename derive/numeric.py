@@ -290,7 +290,52 @@ def _shape_text(shape: tuple[int, int]) -> str:
 
 
 def _cells(expr: sympy.Basic) -> tuple[sympy.Basic, ...]:
-    return tuple(expr) if isinstance(expr, sympy.MatrixBase) else (expr,)
+    cells = tuple(expr) if isinstance(expr, sympy.MatrixBase) else (expr,)
+    return tuple(_guard_integer_parts(c) for c in cells)
+
+
+class _IntegerPart(sympy.Function):
+    """floor/ceiling that evaluate only when the argument is clear of an integer at the precision.
+
+    sympy evaluates floor(tanh(1006.25)) to 1 on construction (it is 0: tanh < 1); this
+    one waits for a number, decides the integer part at the evaluation's own precision and
+    gives no value (the point is skipped) when the argument cannot be told from an integer.
+    """
+
+    nargs = 1
+    up = False
+
+    @classmethod
+    def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:
+        if isinstance(arg, sympy.Rational):  # exact: sympy's own answer is right
+            return sympy.ceiling(arg) if cls.up else sympy.floor(arg)
+        return None
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        dps = mpmath.libmp.prec_to_dps(prec)
+        value = self.args[0].evalf(dps + 10)
+        if not (isinstance(value, sympy.Float) and value.is_finite):
+            return None
+        v = mpmath.mpmathify(value)
+        nearest = mpmath.nint(v)
+        if abs(v - nearest) <= mpmath.mpf(10) ** -(dps + 5) * max(1, abs(v)):
+            return None  # too close to an integer to say which side
+        whole = mpmath.ceil(v) if self.up else mpmath.floor(v)
+        return sympy.Float(whole, dps)
+
+
+class _Floor(_IntegerPart):
+    up = False
+
+
+class _Ceiling(_IntegerPart):
+    up = True
+
+
+def _guard_integer_parts(expr: sympy.Basic) -> sympy.Basic:
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.floor, sympy.ceiling):
+        return expr
+    return expr.replace(sympy.floor, _Floor).replace(sympy.ceiling, _Ceiling)
 
 
 def _free_symbols(cells: Sequence[sympy.Basic]) -> tuple[sympy.Symbol, ...]:

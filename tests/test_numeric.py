@@ -841,3 +841,15 @@ def test_a_refutation_through_an_infinite_sum_needs_a_second_evaluation():
     assert check_claim(claim, Settings(timeout=5)).verdict is not Verdict.REFUTED
     wrong = Claim("geo2", "Sum(x**k, (k, 0, oo))", "2/(1 - x)", symbols=(("x", "probability"),))
     assert check_claim(wrong, Settings(timeout=10)).verdict is Verdict.REFUTED
+
+
+def test_integer_parts_are_not_decided_by_sympys_construction():
+    # sympy builds floor(tanh(1006.25)) as 1; tanh < 1, so it is 0: never "verified"
+    from derive.engine import check_claim  # noqa: PLC0415
+    from derive.model import Claim  # noqa: PLC0415
+
+    kinds = (("x", "real"),)
+    out = check_claim(Claim("f", "floor(tanh(x**2 + 1000))", "1", symbols=kinds), Settings(timeout=10))
+    assert out.verdict is not Verdict.VERIFIED
+    out = check_claim(Claim("g", "floor(2*x)", "2*floor(x)", symbols=kinds), Settings(timeout=10))
+    assert out.verdict is Verdict.REFUTED
