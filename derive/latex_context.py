@@ -86,7 +86,9 @@ def solve_premise(premise: Step, sides: tuple[str, str]) -> str | tuple[str, lis
                 if disc.is_negative:
                     return None  # no real solution: the premise never holds
                 roots = sorted({(-qb - sympy.sqrt(disc)) / (2 * qa), (-qb + sympy.sqrt(disc)) / (2 * qa)}, key=float)
-            roots = [r for r in roots if _fits(r, sym, spec.kind.base)]
+            from derive.sampling import allows  # noqa: PLC0415 - numpy only when a premise is solved
+
+            roots = [r for r in roots if allows(spec.kind.base, r)]
             return (spec.name, roots) if roots and all(_round_trips(r) for r in roots) else None
     except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
         return None
@@ -96,14 +98,6 @@ def solve_premise(premise: Step, sides: tuple[str, str]) -> str | tuple[str, lis
 def _cheap_derivative(d: Any) -> bool:
     """A derivative of a small polynomial (``\\partial xy / \\partial x``): safe to compute while reading."""
     return d.derivative_count <= 3 and d.expr.is_polynomial(*d.free_symbols) and d.expr.count_ops() <= 40
-
-
-def _fits(value: Any, sym: Any, kind: str) -> bool:
-    """Whether a root respects the symbol's declared kind (positive, integer, probability...)."""
-    for attr in ("positive", "nonnegative", "negative", "nonpositive", "integer"):
-        if getattr(sym, f"is_{attr}") and getattr(value, f"is_{attr}") is not True:
-            return False
-    return not (kind == "probability" and not (0 < value < 1))
 
 
 def _round_trips(value: Any) -> bool:

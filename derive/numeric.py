@@ -84,7 +84,7 @@ from derive._ladder import (
 )
 from derive.functions import JS, KL, W1, Expectation
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
-from derive.sampling import kind_of, pivot_points, sample_point
+from derive.sampling import allows, kind_of, pivot_points, sample_point
 from derive.symbolic import bounded
 
 __all__ = ["MARGIN", "check_numeric"]
@@ -808,14 +808,6 @@ SERIES = "infinite sum not confirmed by a second evaluation"
 #: A strict inequality's sides agree to working precision at a point, without being equal exactly.
 TIE = "sides agree to working precision (not exactly)"
 
-_RANGES = {
-    "positive": (0.0, math.inf, False),
-    "nonnegative": (0.0, math.inf, True),
-    "negative": (-math.inf, 0.0, False),
-    "probability": (0.0, 1.0, False),
-    "positive integer": (1.0, math.inf, True),
-}
-
 
 def _real_number(value: sympy.Expr) -> float | None:
     try:
@@ -826,13 +818,8 @@ def _real_number(value: sympy.Expr) -> float | None:
 
 
 def _respects(kind: str, value: sympy.Expr) -> bool:
-    """Whether an exact value is allowed for a scalar of this kind (a critical point may not be)."""
-    v = float(sympy.N(value, 20))
-    if kind == "none":
-        return False
-    lo, hi, closed = _RANGES.get(kind, (-math.inf, math.inf, True))
-    inside = lo <= v <= hi if closed else lo < v < hi
-    return inside and (not kind.endswith("integer") or float(v).is_integer())
+    """Whether a solved value is allowed for a scalar of this kind (a critical point may not be)."""
+    return kind != "none" and allows(kind, value)
 
 
 # ---------------------------------------------------------------------------------------

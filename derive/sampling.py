@@ -35,7 +35,7 @@ import sympy
 
 from derive.symbols import SymbolKind, SymbolSpec, SymbolTable
 
-__all__ = ["STYLES", "draw_scalar", "is_positive_definite", "kind_of", "pivot_points", "sample_point"]
+__all__ = ["STYLES", "allows", "draw_scalar", "is_positive_definite", "kind_of", "pivot_points", "sample_point"]
 
 #: The point styles `sample_point` understands.
 STYLES: tuple[str, ...] = ("simple", "random", "edge")
@@ -301,3 +301,54 @@ def pivot_points(table: SymbolTable | None, symbols: Iterable[sympy.Symbol]) -> 
         if p not in unique:
             unique.append(p)
     return unique[:_MAX_PIVOTS]
+
+
+#: What an exact number must be to stand for a scalar of each kind (probability: also below 1).
+_KIND_FACTS: dict[str, tuple[str, ...]] = {
+    "real": ("real",),
+    "positive": ("positive",),
+    "nonnegative": ("nonnegative",),
+    "negative": ("negative",),
+    "nonpositive": ("nonpositive",),
+    "integer": ("integer",),
+    "positive integer": ("integer", "positive"),
+    "negative integer": ("integer", "negative"),
+    "nonnegative integer": ("integer", "nonnegative"),
+    "probability": ("positive",),
+}
+
+
+def allows(kind: str, value: sympy.Expr) -> bool:
+    """Whether the exact number ``value`` (a solved root, a critical point) may stand for a
+    scalar of ``kind``. sympy's assumptions decide; where they cannot, a 30-digit value clear of
+    the boundary does (integrality is never taken from a numeric value).
+    """
+    facts = _KIND_FACTS.get(kind)
+    if facts is None:
+        return False
+    checks = [(fact, value) for fact in facts]
+    if kind == "probability":
+        checks.append(("positive", 1 - value))
+    for fact, subject in checks:
+        known = getattr(subject, f"is_{fact}")
+        if not (known if known is not None else _numerically(fact, subject)):
+            return False
+    return True
+
+
+def _numerically(fact: str, value: sympy.Expr) -> bool:
+    try:
+        v = complex(sympy.N(value, 30))
+    except (TypeError, ValueError):
+        return False
+    margin = 1e-20 * max(1.0, abs(v))
+    if abs(v.imag) > margin:
+        return False
+    x = v.real
+    return {
+        "real": True,
+        "positive": x > margin,
+        "nonnegative": x > margin,  # 0 itself must be shown exactly
+        "negative": x < -margin,
+        "nonpositive": x < -margin,
+    }.get(fact, False)
