@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -1449,8 +1449,17 @@ def _wrap(side: str, items: list[str]) -> str:
 
 
 _EXPECTATION_SUB = re.compile(
-    r"(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|(?<![A-Za-z\\])E|\\(?:operatorname|mathrm)\{E\})\s*_\s*\{"
+    r"(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|(?<![A-Za-z\\])E|\\(?:operatorname|mathrm)\{E\})\s*_\s*(?:\{|[A-Za-z])"
 )
+
+
+def _expectation_subscripts(side: str) -> Iterator[str]:
+    """The subscripts of the expectations in ``side``: ``x \\sim p`` of ``E_{x \\sim p}``, ``p`` of ``E_p``."""
+    for m in _EXPECTATION_SUB.finditer(side):
+        if side[m.end() - 1] == "{":
+            yield side[m.end() : _group_end(side, m.end() - 1) - 1]
+        else:
+            yield side[m.end() - 1]
 
 
 def _subscript_random(
@@ -1465,9 +1474,7 @@ def _subscript_random(
     for side in sides:
         if "\\sim" not in side:
             continue
-        for m in _EXPECTATION_SUB.finditer(side):
-            end = _group_end(side, m.end() - 1)
-            content = side[m.end() : end - 1]
+        for content in _expectation_subscripts(side):
             if "\\sim" not in content or len(content) > 500:
                 continue
             try:
@@ -1476,12 +1483,6 @@ def _subscript_random(
             except (DeriveError, RecursionError, MemoryError):
                 continue
     return {name: dist for name, dist in found.items() if name not in declared}
-
-
-_EXPECTATION_OF = re.compile(
-    r"(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|(?<![A-Za-z\\])E|\\(?:operatorname|mathrm)\{E\})\s*_\s*"
-    r"(?:\{([^{}]*)\}|([A-Za-z]))"
-)
 
 
 def _bound_densities(
@@ -1498,8 +1499,7 @@ def _bound_densities(
         return (), ()
     used: set[str] = set()
     for side in sides:
-        for m in _EXPECTATION_OF.finditer(side):
-            content = m.group(1) if m.group(1) is not None else m.group(2)
+        for content in _expectation_subscripts(side):
             parts = content.split("\\sim")
             try:
                 name = name_of(parts[-1])

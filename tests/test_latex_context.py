@@ -512,3 +512,8 @@ def test_a_statement_qualified_by_a_condition_is_not_refuted_at_a_point():
     assert {got[(1, k)] for k in (1, 2, 3, 4)} == {Verdict.UNDECIDED}
     assert got[(2, 1)] is got[(3, 1)] is Verdict.UNDECIDED
     assert got[(4, 1)] is Verdict.REFUTED  # a justification in words does not make a claim conditional
+
+
+def test_a_density_with_a_braced_subscript_binds_too():
+    text = "---\nderive:\n  densities: {p_G: 'x ~ Normal(0, 1)'}\n---\n$$\\mathbb{E}_{x \\sim p_{G}}[x^2] = 1$$\n"
+    assert _by_step(text)[(1, 1)] is Verdict.PROVED
