@@ -695,8 +695,7 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             if tok == "\\text" and word in _OPERATOR_WORDS:
                 i = end
                 continue
-            since = tex[seps[-1].end if seps else 0 : start].strip()
-            if not since and (not seps or seps[-1].kind in ("list", "row", "amp", "env", "ignore")):
+            if _leads(tex, seps, start):
                 in_row = bool(seps) and seps[-1].kind in ("row", "amp")
                 if not in_row and _starts_with_relation(_first_token(tex, end, n)):
                     continue  # "\\text{LHS} = ...": the text is an operand; the reader says it cannot read it
@@ -715,8 +714,7 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
                 seps.append(_Sep("drop", None, start, end))
             i = end
         elif tok in ("\\quad", "\\qquad"):
-            since = tex[seps[-1].end if seps else 0 : start].strip()
-            if not since and (not seps or seps[-1].kind in ("list", "row", "amp", "env", "ignore")):
+            if _leads(tex, seps, start):
                 # "a = b, \\quad c = d" or "&\\qquad + 2x": spacing, not an annotation
                 seps.append(_Sep("ignore", None, start, i))
                 continue
@@ -741,6 +739,13 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
     if depth != 0:
         balanced = False
     return _resolve_ampersands(tex, seps), balanced
+
+
+def _leads(tex: str, seps: list[_Sep], start: int) -> bool:
+    """Whether position ``start`` opens a statement, row or cell (nothing but a separator before it)."""
+    if tex[seps[-1].end if seps else 0 : start].strip():
+        return False
+    return not seps or seps[-1].kind in ("list", "row", "amp", "env", "ignore")
 
 
 def _resolve_ampersands(tex: str, seps: list[_Sep]) -> list[_Sep]:
