@@ -620,8 +620,9 @@ class _Checker:
         out += [(a + b) / 2 for a, b in itertools.pairwise(ordered)]
         return out
 
-    def _solve(self, fn: Callable[[], object]) -> object:
-        budget = min(2.0, max(0.0, self.deadline - time.perf_counter()) / 4)
+    def _solve(self, fn: Callable[[], object], share: float = 4) -> object:
+        """``fn()`` (a sympy solve or simplify) within 1/share of the time left, at most 2 s; None if it fails."""
+        budget = min(2.0, max(0.0, self.deadline - time.perf_counter()) / share)
         if budget <= 0.05:
             return None
         try:
@@ -748,10 +749,7 @@ class _Checker:
         d = (self.cells_l[0] - self.cells_r[0]).xreplace(values)
         if d == 0:
             return True
-        budget = min(2.0, max(0.0, self.deadline - time.perf_counter()) / 2)
-        if budget <= 0.05:
-            return False
-        out = bounded(lambda: sympy.simplify(d), budget)
+        out = self._solve(lambda: sympy.simplify(d), share=2)
         return isinstance(out, sympy.Expr) and out == 0
 
     @staticmethod
