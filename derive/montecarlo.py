@@ -124,14 +124,18 @@ class _Runner:
     """Runs batches with one backend; ``label`` names it for the evidence."""
 
     def __init__(self, backend: str, requested: str, integrands: list[sympy.Expr], draws: Any, threads: int) -> None:
-        self.program = compile_program(integrands, draws)  # also checks the whitelist for the numba printer
         self.backend, self.requested, self.draws, self.threads = backend, requested, draws, threads
+        self.compiled_normals = False  # whether numba drew any of the normals (for the label)
+        self.use(integrands)
+
+    def use(self, integrands: list[sympy.Expr]) -> None:
+        """Evaluate these integrands from now on (the plain ones, then with control variates)."""
+        self.program = compile_program(integrands, self.draws)  # also checks the whitelist for the numba printer
         self.kernel = None
-        self.compiled_normals = False
-        if backend == "numba":
+        if self.backend == "numba":
             from derive import _mc_numba  # noqa: PLC0415 - numba is an optional extra
 
-            self.kernel = _mc_numba.kernel_for(integrands, draws)
+            self.kernel = _mc_numba.kernel_for(integrands, self.draws)
 
     def __call__(self, seed: int, stream: int, batches: range) -> list[Any]:
         if self.kernel is not None:
@@ -280,9 +284,7 @@ def _check_point(
             # Not decided by the plain estimate: rerun the same batches (same streams, so the
             # same draws) with control variates, whose smaller variance may meet the band.
             with_controls, done, tot = True, 0, Totals()
-            compiled_normals = run.compiled_normals
-            run = _Runner(backend, plan.settings.mc_backend, integrands + controls, draws, plan.threads)
-            run.compiled_normals = compiled_normals
+            run.use(integrands + controls)
         size = _FIRST_ROUND if done == 0 else min(done, plan.max_batches - done)
         for b in run(plan.settings.seed, index, range(done, done + size)):
             tot.add(b)
