@@ -1164,34 +1164,37 @@ _HIDDEN_RELATION = re.compile(r"(?<![\\&<>])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne|
 def _unreadable_blocks(
     steps: list[Step], blocks: list[Block], splitter: _Splitter, section: _Section, file: str | None
 ) -> list[Step]:
-    """Give every block whose brackets do not balance and that yielded no step one ``error`` step.
+    """Give a block one ``error`` step when relations in it would otherwise go unreported.
 
-    A relation inside an unclosed brace (``\\frac{1}{2 = x``) is not at the top level, so the
-    splitter finds no step there; the block must still appear in the report, with a message
-    naming what could not be read. The step's left side is the whole block, its right side
-    empty. Indices of premises (into the steps) are renumbered around the inserted steps.
+    That is a block with no step whose brackets do not balance (a relation inside an unclosed
+    brace, ``\\frac{1}{2 = x``, is not at the top level) or whose relations sit inside
+    ``\\underbrace``, an array or cases; and any block with a relation derive does not check
+    (``\\ne``, ``\\propto``), after its own steps. The step's left side is the whole block, its
+    right side empty. Indices of premises (into the steps) are renumbered around the inserted steps.
     """
     has_step = {s.block for s in steps}
     extra: dict[int, Step] = {}
     for b in blocks:
         problem = splitter.block_errors.get(b.index)
-        flags = splitter.flags.get(b.index, set())
-        if b.index in splitter.unchecked:
-            names = ", ".join(dict.fromkeys(splitter.unchecked[b.index]))
+        unchecked = splitter.unchecked.get(b.index)
+        if unchecked:
+            names = ", ".join(dict.fromkeys(unchecked))
             problem = f"{names}: a relation derive does not check (it checks =, <, >, \\le, \\ge, \\approx)"
-            extra_ok = True
-        else:
-            extra_ok = False
-        if problem is None and _HIDDEN_RELATION.search(b.tex) and not flags & {"arrow", "continued"}:
+        elif (
+            problem is None
+            and _HIDDEN_RELATION.search(b.tex)
+            and not splitter.flags.get(b.index, set()) & {"arrow", "continued"}
+        ):
             # "a \\underbrace{=}_{...} b", "\\begin{array}...": relations derive does not split
             # must not vanish from the report
             problem = "its relations are not at the top level (inside \\underbrace, an array, cases or a matrix)"
-        if problem is None or (b.index in has_step and not extra_ok):
+        if problem is None or (b.index in has_step and not unchecked):
             continue
         fragment = " ".join(b.tex.split())
         symbols, _values = section.for_block(b.index)
+        index = 1 + sum(1 for st in steps if st.block == b.index)  # after the block's own steps
         claim = Claim(
-            id=f"block {b.index}, step 1",
+            id=f"block {b.index}, step {index}",
             lhs=LatexSource(fragment),
             rhs=LatexSource(""),
             symbols=tuple(sorted(symbols.items())),
@@ -1201,11 +1204,8 @@ def _unreadable_blocks(
             tags=("latex",),
             where=Location(file, b.line),
         )
-        tail = "no step can be read from it" if not extra_ok else "its other relations are checked as steps"
+        tail = "no step can be read from it" if index == 1 else "its other relations are checked as steps"
         error = f"{problem}: {fragment!r} ({tail})"
-        index = 1 + sum(1 for st in steps if st.block == b.index)  # after the block's own steps
-        if index > 1:
-            claim = replace(claim, id=f"block {b.index}, step {index}")
         extra[b.index] = Step(b.index, index, b.line, fragment, "", Relation.EQ, claim, error, kind="unreadable")
     if not extra:
         return steps
