@@ -688,7 +688,7 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             arrow = "arrow" if base.lstrip("\\") in _FORWARD_ARROWS else "list"
             seps.append(_Sep("rel", rel, start, second_end) if rel else _Sep(arrow, None, start, second_end))
             i = second_end
-        elif tok in ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext"):
+        elif tok in _TEXT_CMDS:
             j = _skip_space(tex, i)
             end = _group_end(tex, j) if j < n and tex[j] == "{" else j
             word = tex[j + 1 : end - 1].strip() if end > j else ""
