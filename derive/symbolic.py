@@ -16,7 +16,6 @@ expensive step) so that a slow ``simplify`` or integral leaves time for the nume
 
 from __future__ import annotations
 
-import cmath
 import signal
 import threading
 import time
@@ -25,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import combinations, pairwise
 
+import mpmath
 import sympy
 from sympy import S
 from sympy.calculus.util import continuous_domain
@@ -46,6 +46,11 @@ _MAX_OPS_SIMPLIFY = 2000
 _MAX_OPS_EXPAND = 20000
 _MAX_SHOWN_NODES = 3000  # evidence beyond this size is summarised, not printed
 _PROOF_DIGITS = 50  # precision of the evaluation that confirms a constant is nonzero
+#: How deep into cancellation (digits) the evaluation of a constant difference may go, in steps.
+_PROOF_REACH = (2 * _PROOF_DIGITS, 1000, 5000)
+_PROOF_SECONDS = 2.0  # for all the steps together
+#: A constant difference that sympy cannot tell from zero even at the last reach.
+BEYOND = "beyond working precision"
 
 _INFINITIES = (S.Infinity, S.NegativeInfinity, S.ComplexInfinity, S.NaN)
 _UNEVALUATED = (Expectation, KL, JS, W1, sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit)
@@ -562,39 +567,96 @@ def _is_zero(d: sympy.Expr) -> bool:
 
 def _confirmed_constant(d: sympy.Expr) -> sympy.Float | None:
     """The value of a symbol-free elementary constant, when two precisions agree it is nonzero."""
+    return _evaluate_constant(d)[0]
+
+
+def _evaluate_constant(d: sympy.Expr) -> tuple[sympy.Float | None, int]:
+    """A symbol-free constant's value confirmed nonzero at two precisions, or None; and the
+    cancellation depth (digits) at which sympy could not tell it from zero, or 0.
+
+    sympy's adaptive evalf raises its working precision to get through cancellation, as far as
+    ``maxn`` allows: √π·(erf(25) - 1) is -1.5e-273, far below the 100 digits of its terms, and
+    takes about 330 digits. The reach is widened step by step (a true zero that sympy could not
+    simplify climbs all the way, so the cheap steps come first) under a time budget; a
+    difference that is still not told from zero at the last step is "beyond working precision"
+    (undecided), never zero.
+    """
     if d.free_symbols or d.has(*_UNEVALUATED) or d.has(sympy.Float):
+        return None, 0
+    start = time.monotonic()
+    depth = 0
+    for reach in _PROOF_REACH:
+        left = _PROOF_SECONDS - (time.monotonic() - start)
+        if left <= 0.05:
+            return None, 0
+        try:
+            pair = _bounded(
+                lambda reach=reach: (
+                    d.evalf(_PROOF_DIGITS, maxn=reach, strict=True),
+                    d.evalf(2 * _PROOF_DIGITS, maxn=reach + _PROOF_DIGITS, strict=True),
+                ),
+                left,
+            )
+        except sympy.core.evalf.PrecisionExhausted:
+            depth = reach
+            continue
+        except (ValueError, TypeError, ArithmeticError):
+            return None, 0
+        if pair is None:
+            return None, 0  # out of time: neither a value nor a depth to report
+        return _agreeing(*pair), 0
+    return None, depth
+
+
+def _agreeing(lo: sympy.Basic, hi: sympy.Basic) -> sympy.Float | None:
+    """``hi`` when the two evaluations are finite, nonzero and agree to 30 digits."""
+    if not (lo.is_number and hi.is_number) or lo.has(*_INFINITIES) or hi.has(*_INFINITIES):
         return None
     try:
-        lo = d.evalf(_PROOF_DIGITS, strict=True)
-        hi = d.evalf(2 * _PROOF_DIGITS, strict=True)
-    except (sympy.core.evalf.PrecisionExhausted, ValueError, TypeError, ArithmeticError):
+        # mpmath, not complex(): a difference of 1e-4346 must not underflow to 0.
+        a, b = _to_mpmath(lo), _to_mpmath(hi)
+    except (TypeError, ValueError, AttributeError):
         return None
-    if not (lo.is_Number and hi.is_Number) and not (lo.is_number and hi.is_number):
+    if not (mpmath.isfinite(a) and mpmath.isfinite(b)) or a == 0 or b == 0:
         return None
-    try:
-        a, b = complex(lo), complex(hi)
-    except (TypeError, ValueError):
-        return None
-    if not (cmath.isfinite(a) and cmath.isfinite(b)) or a == 0 or b == 0 or abs(a - b) > 1e-30 * abs(b):
-        return None
+    with mpmath.workdps(50):
+        if abs(a - b) > mpmath.mpf(10) ** -30 * abs(b):
+            return None
     return hi
+
+
+def _to_mpmath(value: sympy.Basic) -> mpmath.mpc:
+    bits = int(4 * _PROOF_DIGITS * 3.33)
+    re, im = value.as_real_imag()
+    return mpmath.mpc(re._to_mpmath(bits), im._to_mpmath(bits))
 
 
 def _nonzero_reason(d: sympy.Expr) -> str | None:
     """Why ``d`` is never zero (a refutation), or None when that is not established."""
+    return _constant_reason(d)[0]
+
+
+def _constant_reason(d: sympy.Expr) -> tuple[str | None, str | None]:
+    """Why ``d`` is never zero (a refutation), or None; and, for a constant sympy cannot tell
+    from zero at any precision it may use, a note saying so (else None)."""
     if d.has(*_UNEVALUATED, *_INFINITIES) or d.has(sympy.Float):
-        return None  # nan = oo - oo is not a nonzero number
+        return None, None  # nan = oo - oo is not a nonzero number
     if d.is_Rational and d != 0:
-        return f"lhs - rhs simplifies to the nonzero constant {d}"
+        return f"lhs - rhs simplifies to the nonzero constant {d}", None
     if not d.free_symbols:
-        value = _confirmed_constant(d)
+        value, depth = _evaluate_constant(d)
         if value is not None:
             shown = sympy.N(value, 15)
-            return f"lhs - rhs is the nonzero constant {_show(d)} ≈ {shown} (confirmed at {2 * _PROOF_DIGITS} digits)"
-        return None
+            return (
+                f"lhs - rhs is the nonzero constant {_show(d)} ≈ {shown} (confirmed at {2 * _PROOF_DIGITS} digits)",
+                None,
+            )
+        if depth:
+            return None, f"high-precision evaluation (lhs - rhs not told from 0 at {depth} digits: {BEYOND})"
+        return None, None
     if d.is_zero is False:
-        return f"lhs - rhs = {_show(d)} is nonzero for every value the assumptions allow"
-    return None
+        return f"lhs - rhs = {_show(d)} is nonzero for every value the assumptions allow", None
+    return None, None
 
 
 def prove_zero(d: sympy.Expr, *, positives: frozenset[sympy.Expr] = frozenset(), step_seconds: float = 0.0) -> ZeroTest:
@@ -807,9 +869,11 @@ def _prove_zero(d: sympy.Expr, positives: frozenset[sympy.Expr], step_seconds: f
         poly = _attempt(lambda e: sympy.minimal_polynomial(e, x), best, step_seconds)
         if poly is not None and sympy.expand(poly - x) == 0:
             return ZeroTest("zero", S.Zero, "minimal_polynomial", tried=tried)
-    reason = _nonzero_reason(best)
+    reason, beyond = _constant_reason(best)
     if reason:
         return ZeroTest("nonzero", best, "nonzero", reason, tried)
+    if beyond:
+        tried.append(beyond)
     return ZeroTest("unknown", best, None, None, tried)
 
 
