@@ -8,16 +8,24 @@ that a changed engine never serves a stale verdict). Names, statements, sources,
 file locations do not enter the key: renaming a claim keeps its cached result, and the
 result is always returned with the caller's claim.
 
-The store is one SQLite file in WAL mode with a busy timeout, safe for concurrent runs. It
-is corruption tolerant: an unreadable database is deleted and rebuilt, an unreadable row is
-dropped, and if the cache cannot be used at all it turns itself off with one warning; it
-never fails a run.
+Rows are data, never code: a result is stored as the JSON of `Result.to_dict` (with
+unrounded seconds) inside an envelope naming `CACHE_SCHEMA`, and read back with
+`Result.from_dict`, which builds only derive's own result classes from strings, numbers
+and lists. A row that does not parse (a foreign schema, a pickle from an older derive,
+a crafted value) is dropped and recomputed, and the run says so once. Anyone who can write
+the cache folder can therefore at worst make derive report a wrong verdict (as they could
+by editing its report), never run code as the user; ``--no-cache`` ignores the cache.
 
-Stored: decisive verdicts, parse errors, tier-declined ``undecided`` results, and claims
-stopped by their budget (timeout or memory: the budget is part of the key, and a cached
-one says so in its evidence, so ``--no-cache`` or a larger ``--timeout`` re-runs it).
-Never stored: crashed workers, interruptions, internal errors and MemoryErrors caught
-inside a tier, which depend on a bug or on the machine's state.
+The store is one SQLite file in WAL mode with a busy timeout, safe for concurrent runs. It
+is corruption tolerant: an unreadable database is deleted and rebuilt (with one notice),
+an unreadable row is dropped, and if the cache cannot be used at all it turns itself off
+with one warning; it never fails a run.
+
+Stored: decisive verdicts, parse errors and tier-declined ``undecided`` results that no
+budget cut short. Never stored: anything `Result.load_dependent` (a tier stopped by its
+time or memory budget: on a calm machine the claim may be proved), workers stopped by the
+runner or killed from outside, interruptions, internal errors and MemoryErrors, which
+depend on the machine's state or on a bug rather than on the claim.
 """
 
 from __future__ import annotations
@@ -25,8 +33,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import json
 import os
-import pickle
 import sqlite3
 import sys
 import time
@@ -36,7 +44,7 @@ from typing import Any
 from platformdirs import user_cache_dir
 
 import derive
-from derive.model import Claim, LatexSource, Method, Outcome, Result, Settings, Verdict
+from derive.model import Claim, LatexSource, Method, Result, Settings, Verdict
 
 __all__ = [
     "CACHE_SCHEMA",
@@ -44,12 +52,14 @@ __all__ = [
     "ResultCache",
     "cacheable",
     "claim_fingerprint",
+    "decode",
     "default_cache_dir",
+    "encode",
     "engine_version",
 ]
 
-#: Bump when the stored value's layout changes.
-CACHE_SCHEMA = 1
+#: Bump when the stored value's layout changes (2: JSON rows; 1 stored pickles).
+CACHE_SCHEMA = 2
 #: Environment variable overriding the cache directory (tests point it at a temporary folder).
 ENV_VAR = "DERIVE_CACHE_DIR"
 _DB_NAME = "results.sqlite3"
@@ -141,11 +151,10 @@ def _settings_fingerprint(settings: Settings) -> str:
 
 def cacheable(result: Result) -> bool:
     """Whether ``result`` may be stored (see the module docstring)."""
-    if result.method is Method.BUDGET:
-        # A claim stopped by its budget is stored under that budget (timeout and memory cap
-        # are in the key), so an unchanged library does not pay for it again; crashes are not.
-        reason = result.evidence.reason if result.evidence is not None else None
-        return reason in ("timeout", "memory")
+    if result.method is Method.BUDGET or result.load_dependent:
+        # Stopped by the runner, killed, or cut short by a budget inside a tier: a re-run on a
+        # calmer machine may decide it, so it must not be served as the answer.
+        return False
     if result.verdict.decisive:
         return True
     for outcome in result.outcomes:
@@ -159,14 +168,43 @@ def cacheable(result: Result) -> bool:
     return True
 
 
-def _mark_cached(result: Result) -> Result:
-    """Say so when a budget-stopped result comes from the cache: the reader may want a retry."""
-    if result.method is not Method.BUDGET or not result.outcomes:
-        return result
-    last = result.outcomes[-1]
-    note = " [cached from an earlier run; --no-cache runs it again]"
-    evidence = dataclasses.replace(last.evidence, summary=last.evidence.summary + note)
-    return dataclasses.replace(result, outcomes=(*result.outcomes[:-1], Outcome(last.verdict, evidence)))
+def encode(result: Result) -> str | None:
+    """The JSON row of ``result``, or None when it would not read back as an equal result."""
+    try:
+        text = json.dumps({"schema": CACHE_SCHEMA, "result": result.to_dict(exact=True)}, ensure_ascii=False)
+        back = decode(text, result.claim)
+    except (TypeError, ValueError):
+        return None
+    # repr as well: a NaN estimate is never equal to itself, yet it reads back exactly.
+    return text if back == result or repr(back) == repr(result) else None
+
+
+def decode(row: str | bytes, claim: Claim) -> Result:
+    """The result a row stores, for ``claim``; ValueError if the row is anything else."""
+    if isinstance(row, bytes):
+        row = row.decode("utf-8")  # a UnicodeDecodeError is a ValueError
+    if not isinstance(row, str):
+        raise ValueError("a cache row is JSON text")
+    try:
+        data = json.loads(row)
+    except RecursionError:
+        raise ValueError("a cache row nested too deeply") from None
+    if not isinstance(data, dict) or set(data) != {"schema", "result"} or data["schema"] != CACHE_SCHEMA:
+        raise ValueError(f"a cache row is {{'schema': {CACHE_SCHEMA}, 'result': ...}}")
+    return Result.from_dict(data["result"], claim)
+
+
+def _check_schema(conn: sqlite3.Connection) -> None:
+    """Refuse a database holding more than our one table (triggers and views run SQL on access)."""
+    objects = conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+    if sorted(objects) != [("table", "results")]:
+        names = ", ".join(f"{kind} {name}" for kind, name in objects)
+        msg = f"not a derive cache (it holds {names})"
+        raise sqlite3.DatabaseError(msg)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(results)")]
+    if columns != ["key", "value", "created"]:
+        msg = f"not a derive cache (its results table has columns {', '.join(columns)})"
+        raise sqlite3.DatabaseError(msg)
 
 
 class ResultCache:
@@ -179,7 +217,22 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self.warning: str | None = None
+        self.dropped = 0  # rows that did not read back as a result (dropped and recomputed)
+        self._notices: list[str] = []
         self._conn: sqlite3.Connection | None = None
+
+    @property
+    def messages(self) -> list[str]:
+        """What the run should tell the user about the cache, one line each (at most once per run)."""
+        lines = list(dict.fromkeys(self._notices))
+        if self.dropped:
+            lines.append(
+                f"dropped {self.dropped} unreadable cache row(s) from {self.path} (not a result of this derive);"
+                " those claims were checked again"
+            )
+        if self.warning:
+            lines.append(self.warning)
+        return lines
 
     # -- keys --------------------------------------------------------------------------
 
@@ -200,6 +253,9 @@ class ResultCache:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
                 conn.execute("PRAGMA busy_timeout = 10000")
+                # A database file is input too: no SQL functions from its schema, and checked pages.
+                conn.execute("PRAGMA trusted_schema = OFF")
+                conn.execute("PRAGMA cell_size_check = ON")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
                 conn.execute(
@@ -207,10 +263,12 @@ class ResultCache:
                     "(key TEXT PRIMARY KEY, value BLOB NOT NULL, created REAL NOT NULL)"
                 )
                 conn.execute("SELECT count(*) FROM results WHERE key = ''").fetchone()
+                _check_schema(conn)
             except sqlite3.DatabaseError as exc:
                 with contextlib.suppress(Exception):
                     conn.close()
                 if attempt == 0 and self._discard_files():
+                    self._notices.append(f"discarded the unreadable cache {self.path} ({exc}); rebuilt it empty")
                     continue
                 return self._disable(f"cache at {self.path} is unusable ({exc}); running without it")
             except OSError as exc:
@@ -253,15 +311,15 @@ class ResultCache:
             self.misses += 1
             return None
         try:
-            verdict, method, seconds, outcomes = pickle.loads(row[0])  # noqa: S301 - our own cache file
-            result = Result(claim, Verdict(verdict), Method(method), float(seconds), tuple(outcomes))
-        except Exception:  # a damaged or foreign row: forget it
+            result = decode(row[0], claim)
+        except ValueError:  # a damaged, foreign or crafted row: forget it, and say so once
             with contextlib.suppress(sqlite3.DatabaseError):
                 conn.execute("DELETE FROM results WHERE key = ?", (key,))
+            self.dropped += 1
             self.misses += 1
             return None
         self.hits += 1
-        return _mark_cached(result)
+        return result
 
     def put(self, key: str, result: Result) -> bool:
         """Store ``result`` if it is `cacheable`; return whether it was stored."""
@@ -270,11 +328,8 @@ class ResultCache:
         conn = self._connect()
         if conn is None:
             return False
-        try:
-            value = pickle.dumps(
-                (result.verdict.value, result.method.value, result.seconds, result.outcomes), protocol=4
-            )
-        except Exception:
+        value = encode(result)
+        if value is None:
             return False
         try:
             conn.execute(
@@ -292,7 +347,9 @@ class ResultCache:
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._conn = None
-        if not self._discard_files():
+        if self._discard_files():
+            self._notices.append(f"discarded the corrupt cache {self.path} ({exc}); rebuilt it empty")
+        else:
             self._disable(f"cache at {self.path} is corrupt and cannot be removed ({exc}); running without it")
 
     def clear(self) -> None:

@@ -381,8 +381,8 @@ def _open_cache(args: argparse.Namespace) -> Any:
 def _close_cache(cache: Any, args: argparse.Namespace) -> None:
     if cache is None:
         return
-    if cache.warning:
-        _stderr(f"warning: {cache.warning}")
+    for message in cache.messages:
+        _stderr(f"warning: {message}")
     if getattr(args, "verbose", False):
         _stderr(f"cache: {cache.hits} hits, {cache.misses} misses ({cache.path})")
     cache.close()

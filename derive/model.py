@@ -14,6 +14,7 @@ from typing import Any
 from derive.errors import ClaimError, Location
 
 __all__ = [
+    "BUDGET_REASONS",
     "Claim",
     "Counterexample",
     "Estimate",
@@ -225,6 +226,36 @@ class Evidence:
             out["reason"] = self.reason
         return out
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        """The evidence `to_dict` described; ValueError for anything else (unknown keys, wrong types).
+
+        Only the fields above are read and only these classes are built: the input may come
+        from a file someone else can write (the result cache).
+        """
+        _keys(data, _EVIDENCE_KEYS, "evidence")
+        counterexample = data.get("counterexample")
+        return cls(
+            method=Method(_text(data, "method")),
+            summary=_text(data, "summary"),
+            difference=_text(data, "difference", optional=True),
+            route=_text(data, "route", optional=True),
+            points=tuple(Point(**_point_fields(p)) for p in _list(data, "points")),
+            counterexample=None if counterexample is None else Counterexample(**_point_fields(counterexample)),
+            estimates=tuple(_estimate(e) for e in _list(data, "estimates")),
+            seed=_whole(data, "seed", optional=True),
+            reason=_text(data, "reason", optional=True),
+        )
+
+    @property
+    def budget_limited(self) -> bool:
+        """Whether a time or memory budget cut this check short, so that its outcome depends on
+        the machine's load rather than on the claim alone (see `BUDGET_REASONS`)."""
+        if self.method is Method.BUDGET or self.reason in BUDGET_REASONS:
+            return True
+        summary = self.summary.lower()
+        return any(phrase in summary for phrase in _BUDGET_PHRASES)
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -232,6 +263,16 @@ class Outcome:
 
     verdict: Verdict
     evidence: Evidence
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.evidence.to_dict() | {"verdict": self.verdict.value}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
+        if not isinstance(data, Mapping):
+            raise ValueError("an outcome must be a mapping")
+        evidence = {k: v for k, v in data.items() if k != "verdict"}
+        return cls(Verdict(_text(data, "verdict")), Evidence.from_dict(evidence))
 
 
 # ---------------------------------------------------------------------------------------
@@ -382,7 +423,27 @@ class Result:
                 return f"{ev.summary}; counterexample {described}"
         return ev.summary
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def load_dependent(self) -> bool:
+        """Whether this verdict could differ on a less loaded machine or with a larger budget.
+
+        True when some tier's check was cut short by a time or memory budget
+        (`Evidence.budget_limited`): a claim that ran out of time inside an integral may be
+        proved on a calm machine, and a ``consistent`` reached after the symbolic tier ran out
+        may be ``proved``. A refutation is the exception: it rests on a confirmed
+        counterexample or a proof of the opposite, which more time cannot undo.
+        """
+        if self.method is Method.BUDGET:
+            return True
+        if self.verdict is Verdict.REFUTED:
+            return False
+        return any(o.evidence.budget_limited for o in self.outcomes)
+
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """The result as JSON-ready data (the ``derive check --format json`` entry).
+
+        ``exact`` keeps ``seconds`` unrounded, so that `from_dict` gives back an equal result.
+        """
         return {
             "id": self.claim.id,
             "file": self.claim.where.file,
@@ -391,7 +452,116 @@ class Result:
             "expect": self.claim.expect.value,
             "ok": self.ok,
             "method": self.method.value,
-            "seconds": round(self.seconds, 4),
+            "seconds": self.seconds if exact else round(self.seconds, 4),
             "detail": self.detail,
-            "evidence": [o.evidence.to_dict() | {"verdict": o.verdict.value} for o in self.outcomes],
+            "evidence": [o.to_dict() for o in self.outcomes],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], claim: Claim) -> Result:
+        """The result `to_dict` described, for ``claim``; ValueError for anything else.
+
+        The claim is the caller's: the entries that describe it (id, file, line, expect, ok,
+        detail) are derived from it and are not read back.
+        """
+        _keys(data, _RESULT_KEYS, "result")
+        seconds = data.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+            raise ValueError("result: 'seconds' must be a nonnegative number")
+        outcomes = tuple(Outcome.from_dict(o) for o in _list(data, "evidence"))
+        return cls(claim, Verdict(_text(data, "verdict")), Method(_text(data, "method")), seconds, outcomes)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading evidence back from data (`Evidence.from_dict`, `Result.from_dict`): strict, so
+# that a row nobody should have written is refused rather than half-believed.
+
+#: Evidence reasons that say a time or memory budget ran out. Every tier reports a
+#: budget-limited decline with reason "timeout"; the others are older markers: the symbolic
+#: tier's own budget, the numeric ladder's skip note (`derive._ladder.BUDGET`), the worker's
+#: memory cap and a MemoryError caught inside a tier.
+BUDGET_REASONS = frozenset({"timeout", "memory", "MemoryError", "symbolic time budget exhausted", "time budget"})
+#: Phrases of summaries that report running out of time without it being the reason: the
+#: symbolic tier's heavy pass ("evaluating integrals/expectations ran out of time", which
+#: keeps the light pass's reason) and a numeric verdict that stopped early
+#: ("stopped early: time budget", "2 skipped: time budget").
+_BUDGET_PHRASES = ("ran out of time", "time budget")
+
+_EVIDENCE_KEYS = frozenset(
+    {"method", "summary", "difference", "route", "points", "counterexample", "estimates", "seed", "reason"}
+)
+_RESULT_KEYS = frozenset({"id", "file", "line", "verdict", "expect", "ok", "method", "seconds", "detail", "evidence"})
+_POINT_KEYS = frozenset({"values", "lhs", "rhs", "difference", "digits"})
+_ESTIMATE_KEYS = frozenset({"mean", "stderr", "n", "target", "p_value", "backend", "params", "nonfinite"})
+
+
+def _keys(data: Any, allowed: frozenset[str], what: str) -> None:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{what} must be a mapping")
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"{what}: unknown key {sorted(map(str, unknown))[0]!r}")
+
+
+def _text(data: Mapping[str, Any], key: str, *, optional: bool = False) -> Any:
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} must be text")
+    return value
+
+
+def _whole(data: Mapping[str, Any], key: str, *, optional: bool = False) -> Any:
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key!r} must be a whole number")
+    return value
+
+
+def _real(data: Mapping[str, Any], key: str) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{key!r} must be a number")
+    return value
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ValueError(f"{key!r} must be a list")
+    return value
+
+
+def _pairs(data: Mapping[str, Any], key: str) -> tuple[tuple[str, str], ...]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError(f"{key!r} must map names to text")
+    return tuple(value.items())
+
+
+def _point_fields(data: Any) -> dict[str, Any]:
+    _keys(data, _POINT_KEYS, "point")
+    return {
+        "values": _pairs(data, "values"),
+        "lhs": _text(data, "lhs"),
+        "rhs": _text(data, "rhs"),
+        "difference": _text(data, "difference"),
+        "digits": _whole(data, "digits"),
+    }
+
+
+def _estimate(data: Any) -> Estimate:
+    _keys(data, _ESTIMATE_KEYS, "estimate")
+    return Estimate(
+        mean=_real(data, "mean"),
+        stderr=_real(data, "stderr"),
+        n=_whole(data, "n"),
+        target=_real(data, "target"),
+        p_value=_real(data, "p_value"),
+        backend=_text(data, "backend"),
+        params=_pairs(data, "params"),
+        nonfinite=_whole(data, "nonfinite"),
+    )

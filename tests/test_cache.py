@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import pickle
 import sqlite3
 from pathlib import Path
 
 import pytest
 import sympy
 
-from derive.cache import ResultCache, cacheable, claim_fingerprint, default_cache_dir
-from derive.model import Claim, Evidence, LatexSource, Method, Outcome, Result, Settings, Verdict
-from derive.runner import budget_result
+from derive.cache import CACHE_SCHEMA, ResultCache, cacheable, claim_fingerprint, decode, default_cache_dir, encode
+from derive.model import (
+    Claim,
+    Counterexample,
+    Evidence,
+    LatexSource,
+    Method,
+    Outcome,
+    Point,
+    Result,
+    Settings,
+    Verdict,
+)
+from derive.runner import budget_result, run_claims
 
 
 def _result(claim: Claim, verdict: Verdict = Verdict.PROVED, method: Method = Method.SYMBOLIC, reason=None) -> Result:
@@ -94,18 +107,93 @@ def test_only_reproducible_results_are_cached(cache: ResultCache) -> None:
     assert cache.get(key, CLAIM) is None
 
 
-def test_budget_stops_are_cached_under_their_budget_and_say_so(cache: ResultCache) -> None:
-    stopped = budget_result(CLAIM, "timeout", "stopped after 1 s (timeout)", 1.0)
-    assert cacheable(stopped)
-    assert cacheable(budget_result(CLAIM, "memory", "out of memory", 1.0))
-    cache.put(cache.key(CLAIM, Settings(timeout=1.0)), stopped)
-    assert cache.get(cache.key(CLAIM, Settings(timeout=2.0)), CLAIM) is None  # a larger budget re-runs it
-    hit = cache.get(cache.key(CLAIM, Settings(timeout=1.0)), CLAIM)
-    assert hit is not None
-    assert hit.verdict is Verdict.UNDECIDED
-    assert hit.evidence is not None
-    assert hit.evidence.reason == "timeout"
-    assert "cached from an earlier run; --no-cache runs it again" in hit.detail
+def test_budget_stops_and_kills_are_never_cached(cache: ResultCache) -> None:
+    # Issue 18: a worker stopped by its budget (or killed from outside) says nothing
+    # reproducible about the claim; a calmer machine or a larger budget may decide it.
+    for reason in ("timeout", "memory", "killed: signal 9 (SIGKILL)"):
+        stopped = budget_result(CLAIM, reason, f"stopped ({reason})", 1.0)
+        assert not cacheable(stopped)
+        assert stopped.load_dependent
+        assert not cache.put(cache.key(CLAIM, Settings(timeout=1.0)), stopped)
+    assert cache.get(cache.key(CLAIM, Settings(timeout=1.0)), CLAIM) is None
+
+
+def _two_tiers(first: Evidence, verdict: Verdict, last: Evidence) -> Result:
+    outcomes = (Outcome(Verdict.UNDECIDED, first), Outcome(verdict, last))
+    return Result(CLAIM, verdict, last.method, 3.0, outcomes)
+
+
+_SYMBOLIC_OUT_OF_TIME = Evidence(
+    Method.SYMBOLIC,
+    "could not reduce lhs - rhs to 0; evaluating integrals/expectations ran out of time",
+    reason="integral not evaluated symbolically",
+)
+_MC_CONSISTENT = Evidence(Method.MONTECARLO, "consistent with 0")
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        # the symbolic tier ran out of time in an integral: undecided, or a weaker verdict later
+        _two_tiers(_SYMBOLIC_OUT_OF_TIME, Verdict.UNDECIDED, Evidence(Method.NUMERIC, "no usable points", reason="x")),
+        _two_tiers(_SYMBOLIC_OUT_OF_TIME, Verdict.CONSISTENT, _MC_CONSISTENT),
+        _two_tiers(
+            Evidence(
+                Method.SYMBOLIC, "symbolic tier stopped after its 2.5 s budget", reason="symbolic time budget exhausted"
+            ),
+            Verdict.VERIFIED,
+            Evidence(Method.NUMERIC, "agree at 12 points"),
+        ),
+        # any tier's reason "timeout" (the marker every tier uses for a budget-limited decline)
+        _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="timeout"),
+        _result(CLAIM, Verdict.UNDECIDED, Method.MONTECARLO, reason="timeout"),
+        # the numeric ladder's budget note, as a reason and inside a verified summary
+        _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="time budget"),
+        Result(
+            CLAIM,
+            Verdict.VERIFIED,
+            Method.NUMERIC,
+            1.0,
+            (
+                Outcome(
+                    Verdict.VERIFIED, Evidence(Method.NUMERIC, "agree at 5 points (...); stopped early: time budget")
+                ),
+            ),
+        ),
+        _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="MemoryError"),
+    ],
+)
+def test_a_verdict_a_budget_cut_short_is_never_cached(cache: ResultCache, result: Result) -> None:
+    assert result.load_dependent
+    assert not cacheable(result)
+    key = cache.key(CLAIM, Settings())
+    assert not cache.put(key, result)
+    assert cache.get(key, CLAIM) is None
+
+
+def test_a_refutation_after_a_budget_cut_is_cached() -> None:
+    # A confirmed counterexample does not depend on how long the symbolic tier had.
+    cx = Counterexample((("x", "2"),), lhs="4", rhs="2", difference="2", digits=100)
+    refuted = _two_tiers(_SYMBOLIC_OUT_OF_TIME, Verdict.REFUTED, Evidence(Method.NUMERIC, "differs", counterexample=cx))
+    assert not refuted.load_dependent
+    assert cacheable(refuted)
+
+
+def test_a_load_induced_decline_from_the_real_engine_is_not_cached(tmp_path: Path) -> None:
+    # A true claim whose integral sympy needs well over 0.5 s for: under a tiny budget the
+    # symbolic tier runs out of time inside it, as it does with longer budgets on a loaded machine.
+    claim = Claim(
+        id="slow",
+        lhs="integrate(exp(-a*x**2)*cos(x)**2, (x, -oo, oo))",
+        rhs="sqrt(pi/a)*(1 + exp(-1/a))/2",
+        symbols={"a": "positive"},
+        timeout=0.5,
+    )
+    with ResultCache(tmp_path / "c") as cache:
+        [result] = run_claims([claim], Settings(timeout=0.5), jobs=1, cache=cache)
+        assert result.load_dependent, result.outcomes
+        assert result.verdict is not Verdict.REFUTED
+        assert cache.get(cache.key(claim, Settings(timeout=0.5)), claim) is None
 
 
 def test_a_corrupt_database_file_is_rebuilt(tmp_path: Path) -> None:
@@ -171,3 +259,118 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
         for i in range(450):
             claim = Claim(id=f"c{i}", lhs=f"x + {i}", rhs=f"{i} + x")
             assert cache.get(cache.key(claim, Settings()), claim) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# Rows are data (issue 18): a crafted row never runs code and is dropped with one notice.
+
+
+class _Payload:
+    """Unpickling this runs a command: what a crafted row in an old cache could do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        import os  # noqa: PLC0415
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant(cache: ResultCache, key: str, value: object) -> None:
+    cache.close()
+    with sqlite3.connect(cache.path) as conn:
+        conn.execute("INSERT OR REPLACE INTO results (key, value, created) VALUES (?, ?, 0)", (key, value))
+
+
+def test_a_crafted_pickle_row_never_executes(cache: ResultCache, tmp_path: Path) -> None:
+    marker = tmp_path / "owned"
+    key = cache.key(CLAIM, Settings())
+    cache.put(key, _result(CLAIM))  # create the database
+    _plant(cache, key, pickle.dumps(_Payload(marker)))
+    assert cache.get(key, CLAIM) is None
+    assert not marker.exists()
+    assert cache.dropped == 1
+    [message] = cache.messages
+    assert message.startswith("dropped 1 unreadable cache row(s) from ")
+    with sqlite3.connect(cache.path) as conn:  # the row is gone: the claim is recomputed and stored anew
+        assert conn.execute("SELECT count(*) FROM results").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '{"schema": 1, "result": {}}',  # another schema
+        '{"schema": 2, "result": {"verdict": "proved", "method": "symbolic", "seconds": 1, "evidence": []}, "x": 1}',
+        '{"schema": 2, "result": {"verdict": "proved", "method": "symbolic", "seconds": 1, "evidence": [],'
+        ' "__class__": "os.system"}}',
+        '{"schema": 2, "result": {"verdict": "proved", "method": "symbolic", "seconds": 1,'
+        ' "evidence": [{"method": "symbolic", "summary": "s", "verdict": "proved", "py/object": "os.system"}]}}',
+        '{"schema": 2, "result": {"verdict": "certain", "method": "symbolic", "seconds": 1, "evidence": []}}',
+        '{"schema": 2, "result": {"verdict": "proved", "method": "symbolic", "seconds": "1", "evidence": []}}',
+        '{"schema": 2, "result": {"verdict": "proved", "method": "symbolic", "seconds": 1,'
+        ' "evidence": [{"method": "numeric", "summary": "s", "verdict": "proved", "points": [{"values": {"x": 1}}]}]}}',
+        "[" * 100_000,
+        b"\xff\xfe not utf-8",
+        "",
+    ],
+)
+def test_rows_that_are_not_results_of_this_schema_are_refused(cache: ResultCache, row: object) -> None:
+    with pytest.raises(ValueError):
+        decode(row, CLAIM)  # type: ignore[arg-type]
+    key = cache.key(CLAIM, Settings())
+    cache.put(key, _result(CLAIM))
+    _plant(cache, key, row)
+    assert cache.get(key, CLAIM) is None
+    assert cache.dropped == 1
+
+
+def test_a_stored_row_is_plain_json(cache: ResultCache) -> None:
+    key = cache.key(CLAIM, Settings())
+    cache.put(key, _result(CLAIM))
+    cache.close()
+    with sqlite3.connect(cache.path) as conn:
+        [value] = conn.execute("SELECT value FROM results").fetchone()
+    data = json.loads(value)
+    assert data["schema"] == CACHE_SCHEMA
+    assert data["result"]["verdict"] == "proved"
+    assert data["result"]["evidence"] == [
+        {"method": "symbolic", "summary": "proved by symbolic", "difference": "0", "verdict": "proved"}
+    ]
+
+
+def test_a_result_that_does_not_read_back_equal_is_not_stored(cache: ResultCache) -> None:
+    # Two values for one symbol collapse in the JSON mapping: storing it would change it.
+    point = Point((("x", "1"), ("x", "2")), lhs="1", rhs="1", difference="0", digits=50)
+    ev = Evidence(Method.NUMERIC, "agree", points=(point,))
+    odd = Result(CLAIM, Verdict.VERIFIED, Method.NUMERIC, 1.0, (Outcome(Verdict.VERIFIED, ev),))
+    assert encode(odd) is None
+    assert not cache.put(cache.key(CLAIM, Settings()), odd)
+
+
+def test_a_corrupt_database_is_discarded_with_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "results.sqlite3").write_bytes(b"this is not a database" * 100)
+    with ResultCache(folder) as cache:
+        cache.get(cache.key(CLAIM, Settings()), CLAIM)
+        [message] = cache.messages
+        assert message.startswith(f"discarded the unreadable cache {folder / 'results.sqlite3'}")
+        assert message.endswith("rebuilt it empty")
+
+
+def test_a_database_with_triggers_is_not_used(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    with sqlite3.connect(folder / "results.sqlite3") as conn:
+        conn.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value BLOB NOT NULL, created REAL NOT NULL)")
+        conn.execute("CREATE TABLE loot (x)")
+        conn.execute("CREATE TRIGGER steal AFTER INSERT ON results BEGIN INSERT INTO loot VALUES (new.key); END")
+    with ResultCache(folder) as cache:
+        key = cache.key(CLAIM, Settings())
+        assert cache.put(key, _result(CLAIM))
+        assert "not a derive cache" in cache.messages[0]
+    with sqlite3.connect(folder / "results.sqlite3") as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "steal" not in names
+    assert "loot" not in names

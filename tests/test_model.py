@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 import pickle
 
 import pytest
@@ -16,6 +18,7 @@ from derive.model import (
     Expect,
     Method,
     Outcome,
+    Point,
     Relation,
     Result,
     Verdict,
@@ -123,3 +126,114 @@ def test_undecided_detail_names_every_tier_that_tried() -> None:
     )
     detail = Result(claim, Verdict.UNDECIDED, Method.MONTECARLO, 0.0, outcomes).detail
     assert detail == "symbolic: could not prove lhs - rhs = 0; numeric: unknown function p(x): no numeric value"
+
+
+# ---------------------------------------------------------------------------------------
+# to_dict / from_dict: the result cache stores results as this JSON (issue 18).
+
+
+def _rich_outcomes() -> tuple[Outcome, ...]:
+    point = Point((("a", "3/2"), ("x", "-0.25")), lhs="1.5", rhs="1.5", difference="0", digits=60)
+    cx = Counterexample((("x", "2"),), lhs="4", rhs="2", difference="2", digits=100)
+    est = Estimate(
+        mean=-1.25e-17,
+        stderr=0.1 + 0.2,
+        n=20_000_000,
+        target=math.pi,
+        p_value=0.5,
+        backend="numba x2",
+        params=(("mu", "0.7"), ("sigma", "1/3")),
+        nonfinite=3,
+    )
+    return (
+        Outcome(Verdict.UNDECIDED, Evidence(Method.SYMBOLIC, "s", difference="x - 1", route="expand", reason="r")),
+        Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, "agree", points=(point, point), seed=7)),
+        Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, "differs ∫ é", counterexample=cx, seed=0)),
+        Outcome(Verdict.CONSISTENT, Evidence(Method.MONTECARLO, "consistent", estimates=(est, est), seed=1)),
+        Outcome(Verdict.UNDECIDED, Evidence(Method.BUDGET, "stopped", reason="timeout")),
+        Outcome(Verdict.ERROR, Evidence(Method.PARSE, "bad", reason="input")),
+        Outcome(Verdict.UNDECIDED, Evidence(Method.NONE, "")),
+    )
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+@pytest.mark.parametrize("method", list(Method))
+def test_results_round_trip_through_json_exactly(verdict: Verdict, method: Method) -> None:
+    claim = Claim(id="c", lhs="x", rhs="x", where=Location("f.yaml", 2))
+    for outcomes in ((), _rich_outcomes()[:1], _rich_outcomes()):
+        result = Result(claim, verdict, method, 0.123456789012345, outcomes)
+        text = json.dumps(result.to_dict(exact=True))
+        assert Result.from_dict(json.loads(text), claim) == result
+    # The report's rounded seconds read back too (to its four decimals).
+    rounded = Result.from_dict(json.loads(json.dumps(result.to_dict())), claim)
+    assert rounded == dataclasses.replace(result, seconds=0.1235)
+
+
+def test_outcome_and_evidence_round_trip() -> None:
+    for outcome in _rich_outcomes():
+        assert Outcome.from_dict(json.loads(json.dumps(outcome.to_dict()))) == outcome
+        assert Evidence.from_dict(outcome.evidence.to_dict()) == outcome.evidence
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"method": "symbolic"},  # no summary
+        {"method": "telepathy", "summary": "s"},
+        {"method": "symbolic", "summary": "s", "__reduce__": "os.system"},
+        {"method": "symbolic", "summary": 3},
+        {"method": "symbolic", "summary": "s", "seed": True},
+        {"method": "symbolic", "summary": "s", "seed": 1.5},
+        {"method": "symbolic", "summary": "s", "points": {"values": {}}},
+        {"method": "symbolic", "summary": "s", "points": [{"values": {}, "lhs": "1", "rhs": "1", "difference": "0"}]},
+        {"method": "symbolic", "summary": "s", "counterexample": {"values": {"x": 1}}},
+        {"method": "symbolic", "summary": "s", "estimates": [{"mean": "1"}]},
+    ],
+)
+def test_evidence_from_anything_else_is_refused(data: object) -> None:
+    with pytest.raises(ValueError):
+        Evidence.from_dict(data)  # type: ignore[arg-type]
+
+
+def test_result_from_dict_refuses_unknown_keys_and_values() -> None:
+    claim = Claim(id="c", lhs="x", rhs="x")
+    good = {"verdict": "proved", "method": "symbolic", "seconds": 1.0, "evidence": []}
+    assert Result.from_dict(good, claim).verdict is Verdict.PROVED
+    for bad in (
+        good | {"class": "Result"},
+        good | {"verdict": "PROVED"},
+        good | {"seconds": -1},
+        good | {"seconds": float("nan")},
+        good | {"evidence": [{"method": "symbolic", "summary": "s"}]},  # an outcome needs its verdict
+    ):
+        with pytest.raises(ValueError):
+            Result.from_dict(bad, claim)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "limited"),
+    [
+        (Evidence(Method.NUMERIC, "time budget: 1 usable of 1 points", reason="timeout"), True),
+        (Evidence(Method.MONTECARLO, "time budget: stopped after 1000 samples", reason="timeout"), True),
+        (Evidence(Method.SYMBOLIC, "stopped after its 2.5 s budget", reason="symbolic time budget exhausted"), True),
+        (Evidence(Method.SYMBOLIC, "...; evaluating integrals/expectations ran out of time", reason="x"), True),
+        (Evidence(Method.NUMERIC, "agree at 4 points (...); stopped early: time budget"), True),
+        (Evidence(Method.NUMERIC, "the sides have no usable value: time budget", reason="time budget"), True),
+        (Evidence(Method.NUMERIC, "numeric tier gave up: MemoryError", reason="MemoryError"), True),
+        (Evidence(Method.BUDGET, "worker killed by signal 9", reason="killed: signal 9 (SIGKILL)"), True),
+        (Evidence(Method.MONTECARLO, "sample budget of 20000000 samples exhausted", reason="sample budget"), False),
+        (Evidence(Method.MONTECARLO, "heavy tails", reason="heavy tails"), False),
+        (Evidence(Method.SYMBOLIC, "could not prove lhs - rhs = 0", reason="no rewrite reduced lhs - rhs to 0"), False),
+        (Evidence(Method.PARSE, "unknown function", reason="input"), False),
+    ],
+)
+def test_budget_limited_names_every_decline_a_budget_caused(evidence: Evidence, limited: bool) -> None:
+    assert evidence.budget_limited is limited
+    claim = Claim(id="c", lhs="x", rhs="x")
+    undecided = Result(claim, Verdict.UNDECIDED, evidence.method, 1.0, (Outcome(Verdict.UNDECIDED, evidence),))
+    assert undecided.load_dependent is limited
+    proved = Result(claim, Verdict.CONSISTENT, Method.MONTECARLO, 1.0, (Outcome(Verdict.UNDECIDED, evidence),))
+    assert proved.load_dependent is limited
+    refuted = Result(claim, Verdict.REFUTED, Method.NUMERIC, 1.0, (Outcome(Verdict.UNDECIDED, evidence),))
+    assert not refuted.load_dependent
