@@ -14,7 +14,15 @@ Three styles of point:
 * ``"simple"``: small-denominator values such as 1/2, -3/2, 2 (readable counterexamples);
 * ``"random"``: generic values with a mix of magnitudes (what finds coincidences out);
 * ``"edge"``: values near the edges of a kind (tiny and large positives, probabilities near
-  0 and 1), where inequalities tend to fail.
+  0 and 1), where inequalities tend to fail;
+* ``"far"``: values far out, log-uniform in magnitude from 1e3 up to ``reach`` (at least
+  1e12) with both signs for reals, large integers, probabilities within 1e-3..1e-12 of 0 or 1,
+  matrices with large entries (SPD ones with large eigenvalues), and some tiny magnitudes:
+  claims that fail only far out (``x < 5000``, ``n < 10**6``) are invisible near 1.
+
+`far_points` gives a fixed set of far points per claim: every scalar at 1e3, 1e6, 1e12, at 10
+and 1e6 times the largest number the claim writes, and at 1e-6 and 1e-12, then each scalar far
+on its own while the others stay readable.
 
 >>> import numpy as np
 >>> from derive.symbols import SymbolTable
@@ -27,6 +35,7 @@ True
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
@@ -35,10 +44,25 @@ import sympy
 
 from derive.symbols import SymbolKind, SymbolSpec, SymbolTable
 
-__all__ = ["STYLES", "allows", "draw_scalar", "is_positive_definite", "kind_of", "pivot_points", "sample_point"]
+__all__ = [
+    "FAR_REACH",
+    "STYLES",
+    "allows",
+    "draw_scalar",
+    "far_points",
+    "is_positive_definite",
+    "kind_of",
+    "pivot_points",
+    "sample_point",
+]
 
 #: The point styles `sample_point` understands.
-STYLES: tuple[str, ...] = ("simple", "random", "edge")
+STYLES: tuple[str, ...] = ("simple", "random", "edge", "far")
+#: How far "far" points go at least (a claim's own large numbers push them further).
+FAR_REACH = 1e12
+_FAR_FROM = 3  # far magnitudes start at 10**3: nearer ones are what the other styles cover
+#: Beyond 10**_FAR_CAP a far point says little more and costs digits (10**k needs k of them).
+_FAR_CAP = 300
 
 # Readable values per scalar kind. 0 and +-1 are left out of the simple pools on purpose:
 # at those values many wrong steps happen to hold (x**2 == x, x*y == x).
@@ -96,14 +120,16 @@ def sample_point(
     *,
     scale: float = 1.0,
     style: str = "random",
+    reach: float = FAR_REACH,
 ) -> dict[sympy.Symbol, sympy.Rational]:
     """Exact rational values for ``symbols`` that respect every declared kind.
 
     ``symbols`` may contain matrix-entry symbols (``A[1,2]``): the whole matrix they belong
     to is drawn at once and every entry symbol of it is in the result (an SPD matrix must be
     drawn jointly to be positive definite). ``scale`` stretches the magnitude of real,
-    positive and matrix draws; ``style`` is one of `STYLES`. Symbols are visited in sympy's
-    canonical order, so a seeded ``rng`` gives the same point every time.
+    positive and matrix draws; ``style`` is one of `STYLES`; ``reach`` is the largest
+    magnitude a "far" draw may have. Symbols are visited in sympy's canonical order, so a
+    seeded ``rng`` gives the same point every time.
     """
     if style not in STYLES:
         msg = f"unknown point style {style!r}; expected one of {', '.join(STYLES)}"
@@ -113,15 +139,25 @@ def sample_point(
         if sym in out:
             continue
         spec, kind = kind_of(table, sym)
-        if spec is not None and spec.kind.is_matrix:
+        if style == "far":
+            exponent = _far_exponent(rng, reach)
+            if spec is not None and spec.kind.is_matrix:
+                out.update(_draw_matrix(spec, rng, 1.0, "far", exponent))
+            else:
+                out[sym] = sympy.Rational(far_scalar(kind, rng, exponent))
+        elif spec is not None and spec.kind.is_matrix:
             out.update(_draw_matrix(spec, rng, scale, style))
         else:
             out[sym] = sympy.Rational(draw_scalar(kind, rng, scale=scale, style=style))
     return out
 
 
-def draw_scalar(kind: str, rng: np.random.Generator, *, scale: float = 1.0, style: str = "random") -> Fraction:
+def draw_scalar(
+    kind: str, rng: np.random.Generator, *, scale: float = 1.0, style: str = "random", reach: float = FAR_REACH
+) -> Fraction:
     """One exact value of a scalar kind (see `derive.symbols.KINDS`, plus inferred kinds)."""
+    if style == "far":
+        return far_scalar(kind, rng, _far_exponent(rng, reach))
     if kind in ("negative", "nonpositive", "negative integer"):
         mirror = {"negative": "positive", "nonpositive": "nonnegative", "negative integer": "positive integer"}[kind]
         return -draw_scalar(mirror, rng, scale=scale, style=style)
@@ -157,15 +193,55 @@ def draw_scalar(kind: str, rng: np.random.Generator, *, scale: float = 1.0, styl
     return _rational(float(value) * scale)
 
 
+def _far_exponent(rng: np.random.Generator, reach: float) -> float:
+    """log10 of a far magnitude: log-uniform from 1e3 to ``reach``; one draw in five tiny (1e-3..1e-12)."""
+    if rng.random() < 0.2:
+        return -float(rng.uniform(_FAR_FROM, 12.0))
+    top = min(max(math.log10(max(reach, FAR_REACH)), 12.0), _FAR_CAP)
+    return float(rng.uniform(_FAR_FROM, top))
+
+
+def _magnitude(rng: np.random.Generator, exponent: float) -> Fraction:
+    """About 10**exponent, exactly: a two-decimal mantissa in [1, 10) times a power of ten."""
+    whole = math.floor(exponent)
+    mantissa = Fraction(round(float(10 ** (exponent - whole)) * 100), 100)
+    mantissa = min(max(mantissa, Fraction(1)), Fraction(999, 100)) + Fraction(int(rng.integers(0, 100)), 10**4)
+    return mantissa * Fraction(10) ** whole
+
+
+def far_scalar(kind: str, rng: np.random.Generator, exponent: float) -> Fraction:
+    """One exact value of ``kind`` of magnitude about 10**exponent (a negative exponent: tiny).
+
+    Integers round up to integers (a tiny exponent gives a readable small integer instead);
+    probabilities lie about 10**-|exponent| from 0 or from 1.
+    """
+    exponent = max(-_FAR_CAP, min(float(exponent), _FAR_CAP))
+    if kind == "probability":
+        gap = 1 / _magnitude(rng, abs(exponent))
+        return gap if rng.random() < 0.5 else 1 - gap
+    if kind in ("negative", "nonpositive", "negative integer"):
+        mirror = {"negative": "positive", "nonpositive": "nonnegative", "negative integer": "positive integer"}[kind]
+        return -far_scalar(mirror, rng, exponent)
+    if kind in ("integer", "positive integer", "nonnegative integer"):
+        if exponent < 0:
+            return draw_scalar(kind, rng, style="simple")
+        value = Fraction(math.ceil(_magnitude(rng, exponent)))
+        return -value if kind == "integer" and rng.random() < 0.5 else value
+    value = _magnitude(rng, exponent)
+    if kind in ("positive", "nonnegative"):
+        return value
+    return value if rng.random() < 0.5 else -value  # real, and anything unknown
+
+
 def _draw_matrix(
-    spec: SymbolSpec, rng: np.random.Generator, scale: float, style: str
+    spec: SymbolSpec, rng: np.random.Generator, scale: float, style: str, exponent: float = 0.0
 ) -> dict[sympy.Symbol, sympy.Rational]:
     kind: SymbolKind = spec.kind
     n, m = kind.rows, kind.cols
     if kind.base == "spd":
-        values = _spd(n, rng, scale, style)
+        values = _spd(n, rng, scale, style, exponent)
     else:
-        values = [[_entry(rng, scale, style) for _ in range(m)] for _ in range(n)]
+        values = [[_entry(rng, scale, style, exponent) for _ in range(m)] for _ in range(n)]
     obj = spec.obj
     out: dict[sympy.Symbol, sympy.Rational] = {}
     for i in range(n):
@@ -174,15 +250,21 @@ def _draw_matrix(
     return out
 
 
-def _entry(rng: np.random.Generator, scale: float, style: str) -> Fraction:
+def _entry(rng: np.random.Generator, scale: float, style: str, exponent: float = 0.0) -> Fraction:
     if style == "simple":
         return Fraction(int(rng.integers(-3, 4)))
+    if style == "far":
+        return far_scalar("real", rng, exponent)
     # Two decimals keep counterexamples readable; N(0, 1) keeps products well scaled.
     return Fraction(round(float(rng.standard_normal()) * scale * 100), 100)
 
 
-def _spd(n: int, rng: np.random.Generator, scale: float, style: str) -> list[list[Fraction]]:
-    """L Lᵀ + c I with rational L and c > 0: positive definite by construction, checked exactly."""
+def _spd(n: int, rng: np.random.Generator, scale: float, style: str, exponent: float = 0.0) -> list[list[Fraction]]:
+    """L Lᵀ + c I with rational L and c > 0: positive definite by construction, checked exactly.
+
+    A "far" matrix is that times about 10**exponent (large or tiny eigenvalues), and for n > 1
+    its first diagonal entry is stretched by as much again: a large condition number too.
+    """
     lower = [[Fraction(0)] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1):
@@ -192,7 +274,10 @@ def _spd(n: int, rng: np.random.Generator, scale: float, style: str) -> list[lis
                 v = Fraction(round(float(rng.standard_normal()) * 10), 10)
                 lower[i][j] = abs(v) + Fraction(1, 10) if i == j else v
     shift = Fraction(1) if style == "simple" else Fraction(int(rng.integers(1, 11)), 10)
-    s = _rational(scale)
+    s = _rational(scale) if style != "far" else _magnitude(rng, max(-_FAR_CAP, min(exponent, _FAR_CAP)))
+    if style == "far" and n > 1 and exponent > 0:
+        # L[0][0] large: one eigenvalue about s * L00², the others about s.
+        lower[0][0] *= _magnitude(rng, min(exponent, _FAR_CAP) / 2)
     mat = [
         [
             s * (sum((lower[i][k] * lower[j][k] for k in range(n)), Fraction(0)) + (shift if i == j else 0))
@@ -225,6 +310,79 @@ def is_positive_definite(mat: Sequence[Sequence[Fraction | int]]) -> bool:
             for j in range(k, n):
                 a[i][j] -= factor * a[k][j]
     return True
+
+
+def far_points(
+    table: SymbolTable | None,
+    symbols: Iterable[sympy.Symbol],
+    rng: np.random.Generator,
+    *,
+    largest: float = 0.0,
+    limit: int = 14,
+) -> list[dict[sympy.Symbol, sympy.Rational]]:
+    """Points far out for a claim whose largest written number is ``largest`` (in magnitude).
+
+    First every symbol at once at magnitude about 1e12, 10x and 1e6x ``largest`` (when it is
+    beyond 100), each once positive and once negative for reals, then at 1e3, 1e6, 1e-6 and
+    1e-12 with alternating signs (mantissas drawn; integers rounded up; probabilities that
+    close to 0 or 1; matrices with entries or eigenvalues that large); then, with several
+    symbols, each scalar alone at the farthest of those magnitudes, both signs, while the
+    others take readable values. At most ``limit`` points, without repeats, in that order.
+    """
+    ordered = sorted(set(symbols), key=sympy.default_sort_key)
+    far = [12.0]
+    if largest > 100:
+        size = math.log10(largest)
+        far += [min(size + 1, _FAR_CAP), min(size + 6, _FAR_CAP)]
+    plan = [(e, sign) for e in far for sign in (1, -1)] + [(3.0, 1), (6.0, -1), (-6.0, 1), (-12.0, -1)]
+    points: list[dict[sympy.Symbol, sympy.Rational]] = []
+    for e, sign in plan:
+        # A random fraction of a decade per symbol: mantissas not all 1.0..., symbols not all alike.
+        shifted = {s: e + float(rng.uniform(0.0, 0.9)) for s in ordered}
+        points.append(_far_point(table, ordered, rng, shifted, sign))
+    if len(ordered) > 1:
+        top = max(far) + float(rng.uniform(0.0, 0.9))
+        for sym in (s for s in ordered if not _is_matrix_entry(table, s)):
+            points += [_far_point(table, ordered, rng, {sym: top}, sign) for sign in (1, -1)]
+    unique: list[dict[sympy.Symbol, sympy.Rational]] = []
+    for p in points:
+        if p not in unique:
+            unique.append(p)
+    return unique[:limit]
+
+
+def _is_matrix_entry(table: SymbolTable | None, sym: sympy.Symbol) -> bool:
+    spec, _ = kind_of(table, sym)
+    return spec is not None and spec.kind.is_matrix
+
+
+def _far_point(
+    table: SymbolTable | None,
+    ordered: Sequence[sympy.Symbol],
+    rng: np.random.Generator,
+    exponents: dict[sympy.Symbol, float],
+    sign: int,
+) -> dict[sympy.Symbol, sympy.Rational]:
+    """Symbols in ``exponents`` far at that magnitude (reals and integers with ``sign``); the rest readable."""
+    out: dict[sympy.Symbol, sympy.Rational] = {}
+    for sym in ordered:
+        if sym in out:
+            continue
+        spec, kind = kind_of(table, sym)
+        matrix = spec is not None and spec.kind.is_matrix
+        if sym in exponents:
+            if matrix:
+                out.update(_draw_matrix(spec, rng, 1.0, "far", exponents[sym]))
+                continue
+            value = far_scalar(kind, rng, exponents[sym])
+            if kind in ("real", "integer"):
+                value = sign * abs(value)
+            out[sym] = sympy.Rational(value)
+        elif matrix:
+            out.update(_draw_matrix(spec, rng, 1.0, "simple"))
+        else:
+            out[sym] = sympy.Rational(draw_scalar(kind, rng, style="simple"))
+    return out
 
 
 def _pick(pool: Sequence[Fraction], rng: np.random.Generator) -> Fraction:
