@@ -314,22 +314,77 @@ def _context() -> Any:
     return multiprocessing.get_context()
 
 
-def _death_result(claim: Claim, exitcode: int | None, memory_mb: int, seconds: float) -> Result:
-    if exitcode is not None and exitcode < 0:
-        signum = -exitcode
-        try:
-            name = signal.Signals(signum).name
-        except ValueError:
-            name = f"signal {signum}"
-        if signum == signal.SIGKILL:
-            # Nobody in derive sent it: on Linux that is the kernel's out-of-memory killer.
-            return budget_result(claim, "memory", _memory_summary(memory_mb) + " (killed by the system)", seconds)
-        summary = f"worker crashed: signal {signum} ({name}); the claim is too large or deep to check in this budget"
-        return budget_result(claim, f"worker crashed: signal {signum}", summary, seconds)
+#: Signals a process raises on itself when it faults: a claim too deep for the C stack, or a
+#: bug in a compiled library. Any other signal came from outside the worker.
+_FAULTS = frozenset(
+    getattr(signal, name)
+    for name in ("SIGSEGV", "SIGBUS", "SIGABRT", "SIGFPE", "SIGILL", "SIGSYS")
+    if hasattr(signal, name)
+)
+
+
+def _death_result(
+    claim: Claim, exitcode: int | None, memory_mb: int, seconds: float, *, oom_killed: bool = False
+) -> Result:
+    """The result for a claim whose worker died: never "out of memory" unless the cap was reached.
+
+    The memory cap is an address-space limit, so reaching it raises MemoryError inside the
+    worker (reported as reason "memory", or exit status `_EXIT_MEMORY`). A signal is a crash
+    when the worker raised it on itself (`_FAULTS`), otherwise a kill from outside derive; a
+    SIGKILL is blamed on the system's out-of-memory killer only when the kernel counted one
+    meanwhile (``oom_killed``). None of these is cached: they say nothing certain about the claim.
+    """
     if exitcode == _EXIT_MEMORY:
         return budget_result(claim, "memory", _memory_summary(memory_mb), seconds)
-    summary = f"worker exited unexpectedly (status {exitcode}) while checking this claim"
-    return budget_result(claim, f"worker crashed: exit {exitcode}", summary, seconds)
+    if exitcode is None or exitcode >= 0:
+        summary = f"worker exited unexpectedly (status {exitcode}) while checking this claim"
+        return budget_result(claim, f"worker crashed: exit {exitcode}", summary, seconds)
+    signum = -exitcode
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    if signum in _FAULTS:
+        summary = (
+            f"worker crashed: signal {signum} ({name}) while checking this claim; it may be too large or deep"
+            " to check in this budget"
+        )
+        return budget_result(claim, f"worker crashed: signal {signum}", summary, seconds)
+    if oom_killed:
+        summary = (
+            f"worker killed by signal {signum} ({name}) while the system's out-of-memory killer was acting: the"
+            f" machine ran short of memory (the worker's own cap of {memory_mb} MB was not reached); run it again"
+        )
+        return budget_result(claim, f"killed: signal {signum} ({name}), out of memory (system)", summary, seconds)
+    summary = (
+        f"worker killed by signal {signum} ({name}) from outside derive after {seconds:.3g} s (not by its"
+        f" {memory_mb} MB memory cap, which stops a claim with a MemoryError); run it again"
+    )
+    return budget_result(claim, f"killed: signal {signum} ({name})", summary, seconds)
+
+
+def _oom_kills() -> int | None:
+    """How many processes the kernel's out-of-memory killer has killed in this cgroup, if it says."""
+    try:
+        with open("/proc/self/cgroup") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    v2 = [line.split(":", 2)[2] for line in lines if line.startswith("0::")]
+    v1 = [line.split(":", 2)[2] for line in lines if line.split(":")[1:2] == ["memory"]]
+    candidates = [f"/sys/fs/cgroup{path.rstrip('/')}/memory.events" for path in v2]
+    candidates += [f"/sys/fs/cgroup/memory{path.rstrip('/')}/memory.oom_control" for path in v1]
+    candidates += ["/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"]
+    for candidate in candidates:
+        try:
+            with open(candidate) as fh:
+                for line in fh:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        return int(value)
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def run_claims(
@@ -381,6 +436,7 @@ class _Run:
     pending: deque[int] = field(default_factory=deque)
     keys: dict[int, str] = field(default_factory=dict)
     done: int = 0
+    oom_kills: int | None = None  # the kernel's count when the run started or a worker last died
 
     def __post_init__(self) -> None:
         self.results = [None] * len(self.claims)
@@ -393,6 +449,7 @@ class _Run:
 
     def execute(self, jobs: int) -> None:
         _preload()
+        self.oom_kills = _oom_kills()
         jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
         pool = _Pool(self.settings.memory_mb, _context())
         try:
@@ -495,7 +552,12 @@ class _Run:
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             elapsed = max(0.0, time.monotonic() - _started(task))
-            died = _death_result(self.claims[task.index], worker.process.exitcode, self.settings.memory_mb, elapsed)
+            kills = _oom_kills()
+            oom = kills is not None and self.oom_kills is not None and kills > self.oom_kills
+            self.oom_kills = kills
+            died = _death_result(
+                self.claims[task.index], worker.process.exitcode, self.settings.memory_mb, elapsed, oom_killed=oom
+            )
             self._retire(pool, worker, died)
 
     def _retire(self, pool: _Pool, worker: _Worker, outcome: Result) -> None:
