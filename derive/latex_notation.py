@@ -31,10 +31,11 @@ so that the caller can put them into `derive.model.Problem.random`.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy
@@ -419,7 +420,7 @@ def _parse_text(
     text: str,
     table: SymbolTable,
     random: MutableMapping[str, Any] | None,
-    definitions: dict[str, Any],
+    definitions: dict[str, _Definition],
     densities: _Densities | None = None,
 ) -> Any:
     bar = _split_evaluation(text)
@@ -494,6 +495,15 @@ class _Densities:
         return self.over.get(name) if name in self.bound else None
 
 
+@dataclass(frozen=True)
+class _Definition:
+    """A name defined by an evaluation bar (``name := tex``): its value, read under the
+    definitions before it, and its text, read again where a binder shadows a name it uses."""
+
+    value: Any
+    tex: str
+
+
 @dataclass
 class _State:
     table: SymbolTable
@@ -502,13 +512,31 @@ class _State:
     found: dict[str, Any]
     implicit: set[str]
     bound: tuple[str, ...] = ()
-    definitions: dict[str, Any] = field(default_factory=dict)  # name -> value (``name := ...``)
+    definitions: dict[str, _Definition] = field(default_factory=dict)  # ``name := ...``
+    #: Names a binder (limit, integral, derivative, expectation, sum, product) binds where the
+    #: parser is: their definitions do not apply there (``E_{y \sim N(0,1)}[y^2]`` after ``y = 3``).
+    shadow: frozenset[str] = frozenset()
+    expanding: tuple[str, ...] = ()  # definitions being read again under a shadow (a cycle guard)
+    functions: frozenset[str] = frozenset()  # names declared as functions (``K(\sigma)`` applies K)
     densities: _Densities = field(default_factory=_Densities)
     sample: str = ""  # inside a bound E_p[...]: the variable averaged over (bare densities over it are q(x))
     indexed: set[str] = field(default_factory=set)  # x_i read as an indexed term inside a sum or product
 
 
 _END = _Tok("end", "", -1)
+
+
+class _Shadow:
+    """Context manager: names bound by a binder while its body is read, restored after."""
+
+    def __init__(self, state: _State, names: frozenset[str]) -> None:
+        self.state, self.names, self.saved = state, names, state.shadow
+
+    def __enter__(self) -> None:
+        self.state.shadow = self.saved | self.names
+
+    def __exit__(self, *exc: object) -> None:
+        self.state.shadow = self.saved
 
 
 class _Parser:
@@ -921,9 +949,45 @@ class _Parser:
                 f"{name} appears outside the sum or product that binds its index: put the whole summand in "
                 "brackets, \\sum_{i=1}^n [ ... ]"
             )
-        if name in self.st.definitions and name not in self.st.bound:
-            return self.st.definitions[name]
+        if name in self.st.definitions and name not in self.st.bound and name not in self.st.shadow:
+            return self.definition_value(name)
         return self.symbol(name)
+
+    def definition_value(self, name: str) -> Any:
+        """The value of a defined name where the parser is.
+
+        A definition that uses a name a binder shadows here (``L := -y \\log \\hat{y}`` inside
+        ``\\frac{\\partial}{\\partial \\hat{y}}`` after ``\\hat{y} := \\sigma(a)``) is read again from
+        its text, so the bound name stays a variable inside it instead of taking its value.
+        """
+        d = self.st.definitions[name]
+        if not self.st.shadow or name in self.st.expanding or not self._uses_shadowed(name):
+            return d.value
+        state = replace(self.st, text=d.tex, expanding=(*self.st.expanding, name))
+        value = _Parser(_tokenize(d.tex), state).parse_all()
+        self.st.indexed |= state.indexed
+        return _scalar(value)
+
+    def _uses_shadowed(self, name: str) -> bool:
+        """Whether the definition of ``name`` uses a shadowed name, directly or through another definition."""
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            found = names_in(self.st.definitions[current].tex)
+            if found is None or found[1]:
+                return True  # names derive cannot list: assume the worst and read it again
+            if found[0] & self.st.shadow:
+                return True
+            todo += [n for n in found[0] if n in self.st.definitions]
+        return False
+
+    def shadowing(self, names: set[str] | frozenset[str]) -> _Shadow:
+        """``with self.shadowing({"y"}):`` reads what follows with y bound (see `_State.shadow`)."""
+        return _Shadow(self.st, frozenset(names))
 
     def _scalar_assumptions(self, base: str) -> dict[str, bool]:
         if not self.declared(base):
@@ -1176,6 +1240,7 @@ class _Parser:
             order_num = self._order(toks)
             rest = rest[1 + p.i :]
         variables: list[tuple[Any, int]] = []
+        names: set[str] = set()
         p = self.sub(den)
         while p.peek().kind != "end":
             if not is_d(p.peek()):
@@ -1184,8 +1249,13 @@ class _Parser:
             t = p.peek()
             if t.kind not in ("letter", "cmd") or (t.kind == "cmd" and t.text not in _GREEK | _FONTS | set(_ACCENTS)):
                 return None
+            probe = self.sub(den)
+            probe.i = p.i
+            name = _read_name(probe)
+            names.add(name)
             p.i += 1
-            var = p.command(t.text) if t.kind == "cmd" else p.named(t.text, "")
+            with self.shadowing({name}):  # d/dy after y := 3 differentiates by y, not by 3
+                var = p.command(t.text) if t.kind == "cmd" else p.named(t.text, "")
             order = 1
             if p.at_sym("^"):
                 p.i += 1
@@ -1196,8 +1266,23 @@ class _Parser:
                 raise self.fail("the orders of a derivative's numerator and denominator differ")
             if not variables:
                 return None
-        operand = self.sub(rest).parse_all() if rest else self.operand_term()
-        return self._differentiate(operand, variables)
+        with self.shadowing(names):
+            operand = self.sub(rest).parse_all() if rest else self.operand_term()
+            value = self._differentiate(operand, variables)
+        return self._at_definitions(value, names)
+
+    def _at_definitions(self, value: Any, names: set[str]) -> Any:
+        """A derivative by a defined name, evaluated where the name has its value:
+        ``\\frac{d}{dy} y^2`` after ``y := 3`` is 2y at y = 3 (the variable is bound only inside)."""
+        for name in sorted(names):
+            if name not in self.st.definitions or name in self.st.shadow or name in self.st.bound:
+                continue
+            at = self.definition_value(name)
+            var = self.symbol(name)
+            if _is_matrix(at) or _is_matrix(value) or _is_matrix(var):
+                raise self.fail(f"a derivative by {name}, which the document defines as {at}: derive cannot place it")
+            value = sympy.Subs(value, var, at)
+        return value
 
     def _order(self, toks: list[_Tok]) -> int:
         text = "".join(t.text for t in toks if t.kind == "num")
@@ -1294,7 +1379,8 @@ class _Parser:
         saved = self.st.bound
         self.st.bound = (*saved, var_name)
         try:
-            body = _scalar(self.operand_term())
+            with self.shadowing({var_name}):
+                body = _scalar(self.operand_term())
         finally:
             self.st.bound = saved
         if _is_matrix(body):
@@ -1308,13 +1394,16 @@ class _Parser:
             raise self.fail("an integral needs both bounds or neither")
         self.integral += 1
         try:
-            body = self.expr()
+            bound = self._integration_variables()
+            with self.shadowing(bound):
+                body = self.expr()
         finally:
             self.integral -= 1
         body = _scalar(body)
         if _is_matrix(body):
             raise self.fail("an integral of a matrix")
-        variables = self.differential() if self.at_differential_here() else self._implied_differential(body)
+        with self.shadowing(bound):
+            variables = self.differential() if self.at_differential_here() else self._implied_differential(body)
         if lo is None or hi is None:
             # ML texts write \int p(x) dx for the integral over the whole real line (over R^n
             # for a declared vector x: one integral per entry)
@@ -1328,6 +1417,37 @@ class _Parser:
             # ∫_1^2 ∞ dx, from the KL convention p log(p/0) = ∞: infinite (sympy says nan)
             return body
         return sympy.Integral(body, (var, a, b))
+
+    def _integration_variables(self) -> set[str]:
+        """The name of this integral's differential (``dy`` -> {"y"}), found before its integrand
+        is read so that a definition of y does not apply inside it; empty when none is written.
+
+        The differentials of integrals nested in the integrand (``\\int\\int f\\,dx\\,dy``) belong
+        to them: each ``\\int`` met on the way takes the next differential.
+        """
+        nested, depth, k = 0, 0, 0
+        while True:
+            t = self.peek(k)
+            if t.kind == "end":
+                return set()
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+                if depth < 0:
+                    return set()
+            elif depth == 0 and t.kind == "cmd" and t.text in ("int", "iint"):
+                nested += 1
+            elif depth == 0 and self.at_differential(k):
+                if nested == 0:
+                    probe = _Parser(self.toks, self.st)
+                    probe.i = self.i + k + (1 if t.kind == "letter" else 1 + self._font_len(k))
+                    try:
+                        return {_read_name(probe)}
+                    except DeriveError:
+                        return set()
+                nested -= 1
+            k += 1
 
     def _implied_differential(self, body: Any) -> list[sympy.Symbol]:
         """The variable of ``\\int p(x) (...)`` written without ``dx``: the one argument that
@@ -1371,14 +1491,16 @@ class _Parser:
         arrow = next((k for k, t in enumerate(toks) if t.kind == "cmd" and t.text in ("to", "rightarrow")), None)
         if arrow is None:
             raise self.fail("\\lim needs a subscript such as _{n\\to\\infty}")
-        var = self.symbol(self.sub(toks[:arrow]).base_name())
+        var_name = self.sub(toks[:arrow]).base_name()
+        var = self.symbol(var_name)
         target_toks = toks[arrow + 1 :]
         direction = "+-"
         if len(target_toks) >= 2 and target_toks[-2].text == "^" and target_toks[-1].text in "+-":
             direction = target_toks[-1].text
             target_toks = target_toks[:-2]
         target = self.sub(target_toks).parse_all()
-        body = _scalar(self.operand_term())
+        with self.shadowing({var_name}):
+            body = _scalar(self.operand_term())
         if target in (S.Infinity, S.NegativeInfinity):
             return sympy.Limit(body, var, target)
         return sympy.Limit(body, var, target, dir=direction)
@@ -1415,7 +1537,8 @@ class _Parser:
         wrap, sample = self._expectation_operator(sub_toks)
         saved, self.st.sample = self.st.sample, sample or self.st.sample
         try:
-            body = self.sub(inner).parse_all()
+            with self.shadowing(self._averaged_names(sub_toks, sample)):
+                body = self.sub(inner).parse_all()
         finally:
             self.st.sample = saved
         if sub_toks is None and not self._mentions_random(body):
@@ -1427,6 +1550,17 @@ class _Parser:
                 return wrap(body[0, 0])
             return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
         return wrap(body)
+
+    def _averaged_names(self, sub_toks: list[_Tok] | None, sample: str) -> set[str]:
+        """The variable an expectation averages over (``y`` of ``E_{y \\sim N(0,1)}``, ``x`` of
+        ``E_x`` or of a bound ``E_p``): bound inside it, so its definitions do not apply there."""
+        names = {sample} if sample else set()
+        if sub_toks is None:
+            return names
+        sim = next((k for k, t in enumerate(sub_toks) if t.kind == "cmd" and t.text == "sim"), None)
+        with contextlib.suppress(LatexError):  # E_{x_1, x_2}: nothing single to bind
+            names.add(self.sub(sub_toks[:sim] if sim is not None else sub_toks).name_only())
+        return names
 
     def _mentions_random(self, body: Any) -> bool:
         names = set(self.st.random) | set(self.st.found)
@@ -1731,7 +1865,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     text: str,
     table: SymbolTable,
     random: MutableMapping[str, Any] | None,
-    definitions: dict[str, Any],
+    definitions: dict[str, _Definition],
     densities: _Densities | None,
 ) -> Any:
     """Read ``inner`` under the assignments of an evaluation bar's subscript.
@@ -1748,7 +1882,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         if ":=" in item:
             name_tex, value_tex = item.split(":=", 1)
             name = name_of(name_tex)
-            defs[name] = _parse_text(value_tex, table, random, defs, densities)
+            defs[name] = _Definition(_parse_text(value_tex, table, random, defs, densities), value_tex)
             continue
         member = _top_split(item, "\\in")
         if len(member) == 2 and member[1].strip().startswith("\\{") and member[1].strip().endswith("\\}"):
