@@ -11,9 +11,13 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
 from derive.model import Claim, Evidence, Method, Outcome, Problem, Result, Settings, Verdict
+
+if TYPE_CHECKING:
+    from derive._indexed import Instance
 
 __all__ = ["TIERS", "check_claim", "decide"]
 
@@ -27,6 +31,14 @@ def _symbolic(problem: Problem, settings: Settings) -> Outcome:
 
 
 def _numeric(problem: Problem, settings: Settings) -> Outcome:
+    from derive._indexed import has_indexed
+
+    if has_indexed(problem):
+        return _numeric_indexed(problem, settings)
+    return _numeric_plain(problem, settings)
+
+
+def _numeric_plain(problem: Problem, settings: Settings) -> Outcome:
     from derive.numeric import check_numeric
     from derive.symbolic import bounded
 
@@ -40,8 +52,103 @@ def _numeric(problem: Problem, settings: Settings) -> Outcome:
     return out  # type: ignore[return-value]
 
 
+def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
+    """The numeric tier on concrete instances (`derive._indexed`): x_1, x_2, ... independent.
+
+    Evaluating ``Sum(x[i], (i, 1, n))`` as it stands would give every x[i] one value, and
+    anything true for equal terms would pass. A confirmed refutation of any instance refutes
+    the claim (the counterexample names the size); all instances verified is verified for
+    those sizes only, and the evidence says so; anything else is undecided.
+    """
+    from derive._indexed import IndexedError, instances
+
+    try:
+        cases = instances(problem)
+    except IndexedError as exc:
+        why = f"indexed entries cannot be given independent values here: {exc}; not evaluated with one shared value"
+        return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, why, reason="indexed"))
+    start = time.perf_counter()
+    held: list[tuple[Instance, Outcome]] = []
+    open_: list[tuple[Instance, Outcome]] = []
+    for j, case in enumerate(cases):
+        # The claim's budget is shared fairly among the instances still to run.
+        share = (settings.timeout - (time.perf_counter() - start)) / (len(cases) - j)
+        if share < _MIN_SHARE:
+            why = f"time budget ran out before {case.label() or 'the instance'}"
+            open_.append((case, Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, why, reason="timeout"))))
+            continue
+        out = _numeric_plain(case.problem, dataclasses.replace(settings, timeout=share))
+        if out.verdict is Verdict.REFUTED:
+            return Outcome(Verdict.REFUTED, _relabel(out.evidence, case))
+        (held if out.verdict is Verdict.VERIFIED else open_).append((case, out))
+    if open_:
+        case, out = open_[0]
+        where = f"for {case.label()}" if case.label() else "with independent entries"
+        summary = f"{where}: {out.evidence.summary}"
+        if held:
+            summary += f" (holds for {', '.join(c.label() for c, _ in held if c.label()) or 'the others'})"
+        return Outcome(Verdict.UNDECIDED, _relabel(out.evidence, case, summary))
+    return Outcome(Verdict.VERIFIED, _verified_evidence(held))
+
+
+_MIN_SHARE = 0.05  # seconds: below this an instance cannot even be prepared
+
+
+def _entries_text(case: Instance) -> str:
+    if case.sizes:
+        return ", ".join(f"{b}_i" for b in case.bases) or "no indexed entries"
+    return ", ".join(case.entries)
+
+
+def _independent(case: Instance) -> str:
+    same = f"; {', '.join(case.identified)} outside the sum read as the sum's own term" if case.identified else ""
+    return f"{_entries_text(case)} drawn independently{same}"
+
+
+def _relabel(ev: Evidence, case: Instance, summary: str | None = None) -> Evidence:
+    """``ev`` of one instance as evidence about the claim: the sizes join every point's values."""
+    sizes = tuple((name, str(value)) for name, value in case.sizes)
+    counter = ev.counterexample
+    if counter is not None:
+        counter = dataclasses.replace(counter, values=sizes + counter.values)
+    if summary is None:
+        # "<= fails at x_1 = 3/4, ..." names the size first: "<= fails at n = 2, x_1 = 3/4, ..."
+        inner = ev.summary.replace(" at ", f" at {case.label()}, ", 1) if case.sizes else ev.summary
+        summary = f"{inner} ({_independent(case)})"
+    points = tuple(dataclasses.replace(p, values=sizes + p.values) for p in ev.points)
+    return dataclasses.replace(ev, summary=summary, counterexample=counter, points=points)
+
+
+def _verified_evidence(held: Sequence[tuple[Instance, Outcome]]) -> Evidence:
+    first, _ = held[0]
+    last, out = held[-1]
+    if first.sizes:
+        if len(first.sizes) == 1:
+            sizes = f"{first.sizes[0][0]} = {', '.join(str(c.sizes[0][1]) for c, _ in held)}"
+        else:
+            sizes = "; ".join(c.label() for c, _ in held)
+        names = ", ".join(name for name, _ in first.sizes)
+        summary = (
+            f"verified for {sizes} with {_independent(first)}; says nothing about other {names}"
+            f" (at {last.label()}: {out.evidence.summary})"
+        )
+    else:
+        summary = f"{out.evidence.summary} ({_independent(first)})"
+    points = tuple(p for case, o in held for p in _relabel(o.evidence, case, "").points)
+    return dataclasses.replace(out.evidence, summary=summary, points=points)
+
+
 def _montecarlo(problem: Problem, settings: Settings) -> Outcome:
+    from sympy import Basic
+
+    from derive._indexed import has_indexed
+    from derive.functions import Expectation
     from derive.montecarlo import check_montecarlo
+
+    if has_indexed(problem) and any(isinstance(s, Basic) and s.has(Expectation) for s in (problem.lhs, problem.rhs)):
+        # Monte Carlo would draw one value for every x_i, as the numeric tier would have.
+        why = "indexed entries inside E(...): Monte Carlo does not draw them independently"
+        return Outcome(Verdict.UNDECIDED, Evidence(Method.MONTECARLO, why, reason="indexed"))
 
     return check_montecarlo(problem, settings)
 

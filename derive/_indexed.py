@@ -1,0 +1,323 @@
+"""Indexed variables: concrete instances in which every x_i is its own number.
+
+``\\sum_{i=1}^{n} x_i`` (LaTeX) and ``Sum(x_i, (i, 1, n))`` (claim language) become
+``Sum(x[i], (i, 1, n))`` with a sympy ``Indexed`` entry. Evaluated as it stands, ``x[i]``
+would be one number for every i, and anything true for equal terms would pass: a reversed
+Jensen or AM-GM inequality holds when all the x_i are equal. So the numeric tier never sees
+an indexed claim directly. `instances` builds concrete problems instead:
+
+* each symbol in the bounds of an indexed sum or product (the *size*, n) takes the values
+  1, 2, 3 and 5 that its declared kind allows (several sizes: the equal tuples and a few
+  mixed ones), and is replaced by that value everywhere, also outside the sum (the 1/n);
+* every indexed sum or product is written out as an explicit ``Add``/``Mul``;
+* every entry ``x[k]`` becomes a scalar symbol ``x_k`` of its own, declared in a copy of
+  the problem's symbol table with the kind declared for ``x_k``, else for ``x_i`` (the
+  name under the sum), else for ``x``, else the assumptions the reader gave ``x``, else
+  real: the first of them that says more than ``real``. Sampling then draws each entry
+  independently and within its declaration.
+
+A name ``x_1`` that the claim uses outside the sum *is* the sum's first term, as in the
+notation ``\\sum_{i=1}^n x_i = x_1 + \\sum_{i=2}^n x_i``: it becomes the same symbol as the
+entry x[1] wherever that entry exists. The entries of a declared vector ``x`` are the
+vector's own entry symbols (an index beyond its length is undecided); a matrix base, an
+infinite sum of indexed terms, an index that is not a whole number, more than
+`MAX_ENTRIES` entries or an entry whose index is not bound by any sum is `IndexedError`:
+the engine then says undecided with that reason instead of sharing one value.
+
+An instance at sizes ``b < a - 1`` (a sum ``\\sum_{i=a}^{b}`` whose bounds are reversed by
+more than an empty range) is left out: sympy's convention for such sums (Karr's) is not
+what an author means by them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+from sympy import Indexed, Product, Sum
+
+from derive.model import Problem
+from derive.symbols import SymbolKind, SymbolTable
+
+__all__ = ["MAX_ENTRIES", "SIZES", "IndexedError", "Instance", "has_indexed", "instances"]
+
+#: The sizes each bound symbol takes (those its declared kind allows).
+SIZES: tuple[int, ...] = (1, 2, 3, 5)
+#: Most fresh entry symbols one instance may have; beyond, sampling gets too thin to mean much.
+MAX_ENTRIES = 40
+_MIXED = 4  # mixed size tuples, with more than one bound symbol
+
+
+class IndexedError(Exception):
+    """The claim has indexed entries that cannot be given independent values soundly."""
+
+
+class _EmptyRangeError(Exception):
+    """This instance has a sum whose bounds are reversed by more than an empty range."""
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One concrete problem: the sizes it fixes and the entry symbols it introduced."""
+
+    sizes: tuple[tuple[str, int], ...]  # (bound symbol name, value), in name order
+    problem: Problem
+    entries: tuple[str, ...]  # names of the independent entry symbols, in order
+    bases: tuple[str, ...] = ()  # the indexed names (x for x_1, x_2, ...), in order
+    identified: tuple[str, ...] = ()  # the claim's own names read as entries (x_1 outside the sum)
+
+    def label(self) -> str:
+        """``n = 2`` (or ``n = 2, m = 3``); empty when the bounds were fixed numbers."""
+        return ", ".join(f"{name} = {value}" for name, value in self.sizes)
+
+
+def has_indexed(problem: Problem) -> bool:
+    """Whether either side (or a distribution) has an indexed entry such as ``x[i]``."""
+    parts: list[Any] = [problem.lhs, problem.rhs, *(dist for _, dist in problem.random)]
+    for part in parts:
+        if isinstance(part, sympy.Basic) and part.has(Indexed):
+            return True
+        free = getattr(part, "free_symbols", None)  # a Distribution is no sympy.Basic
+        if free is not None and not isinstance(part, sympy.Basic) and any(isinstance(s, Indexed) for s in free):
+            return True
+    return False
+
+
+def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
+    """The concrete problems of an indexed claim, one per size tuple (see the module docstring).
+
+    Raises `IndexedError` when no sound instance can be built; the message says why.
+    """
+    for _, dist in problem.random:
+        if any(isinstance(s, Indexed) for s in getattr(dist, "free_symbols", ())):
+            msg = "an indexed entry inside a distribution: its entries cannot be drawn independently here"
+            raise IndexedError(msg)
+    sides = (problem.lhs, problem.rhs)
+    bound = sorted(set().union(*(_size_symbols(s, frozenset()) for s in sides)), key=sympy.default_sort_key)
+    tuples = _size_tuples(bound, problem.symbols, sizes)
+    out: list[Instance] = []
+    for values in tuples:
+        env = dict(zip(bound, (sympy.Integer(v) for v in values), strict=True))
+        builder = _Builder(problem.symbols, _user_names(sides))
+        try:
+            lhs, rhs = (builder.build(s, env) for s in sides)
+        except _EmptyRangeError:
+            continue
+        lhs, rhs = builder.identify(lhs), builder.identify(rhs)
+        fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
+        concrete = Problem(lhs, rhs, problem.relation, builder.table, problem.random, problem.tolerance)
+        bases = tuple(sorted({base for base, _ in builder.entries}))
+        out.append(Instance(fixed, concrete, builder.names(), bases, builder.identified()))
+    if not out:
+        names = ", ".join(str(s) for s in bound)
+        msg = f"no size in {', '.join(map(str, sizes))} gives every indexed sum a range (for {names})"
+        raise IndexedError(msg)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Sizes.
+
+
+def _size_symbols(expr: Any, bound: frozenset[sympy.Symbol]) -> set[sympy.Symbol]:
+    """The free symbols in the bounds of the sums and products that have indexed terms."""
+    if is_matrix(expr):
+        return set().union(set(), *(_size_symbols(e, bound) for e in expr))
+    if not isinstance(expr, sympy.Basic) or not expr.has(Indexed):
+        return set()
+    out: set[sympy.Symbol] = set()
+    if isinstance(expr, (Sum, Product)):
+        inner = set(bound)
+        # limits[0] is the innermost: an inner bound may use an outer index, never the reverse
+        for var, lo, hi in reversed(expr.limits):
+            out |= {s for s in (lo.free_symbols | hi.free_symbols) if isinstance(s, sympy.Symbol)} - inner
+            inner.add(var)
+        return out | _size_symbols(expr.function, frozenset(inner))
+    for arg in expr.args:
+        out |= _size_symbols(arg, bound)
+    return out
+
+
+def _size_tuples(bound: Sequence[sympy.Symbol], table: SymbolTable, sizes: Sequence[int]) -> list[tuple[int, ...]]:
+    if not bound:
+        return [()]
+    allowed = [[v for v in sizes if _allows(table, s, v)] for s in bound]
+    for s, values in zip(bound, allowed, strict=True):
+        if not values:
+            msg = f"the bound {s} of an indexed sum may not take any of the sizes {', '.join(map(str, sizes))}"
+            raise IndexedError(msg)
+    if len(bound) == 1:
+        return [(v,) for v in allowed[0]]
+    # Every size tuple would be too many instances for the budget: the equal tuples (what a
+    # single n would test) and a few mixed ones (sums of different lengths against each other).
+    equal = [(v,) * len(bound) for v in sizes if all(v in a for a in allowed)]
+    mixed = [t for t in itertools.product(*(a[:3] for a in allowed)) if len(set(t)) > 1][:_MIXED]
+    return equal + mixed or [tuple(a[0] for a in allowed)]
+
+
+def _allows(table: SymbolTable, sym: sympy.Symbol, value: int) -> bool:
+    from derive.sampling import allows, kind_of  # noqa: PLC0415 - sampling pulls numpy in
+
+    spec, kind = kind_of(table, sym)
+    if spec is not None and spec.kind.is_matrix:
+        return False
+    return allows(kind, sympy.Integer(value))
+
+
+# ---------------------------------------------------------------------------------------
+# Writing an instance out.
+
+
+def is_matrix(value: Any) -> bool:
+    return isinstance(value, sympy.MatrixBase)
+
+
+def _user_names(sides: Iterable[Any]) -> dict[str, sympy.Symbol]:
+    """The plain symbols the claim itself uses, by name (x_1 outside a sum, for `_Builder.identify`)."""
+    out: dict[str, sympy.Symbol] = {}
+    for side in sides:
+        if isinstance(side, (sympy.Basic, sympy.MatrixBase)):
+            for s in side.atoms(sympy.Symbol):
+                out[s.name] = s
+    return out
+
+
+@dataclass
+class _Builder:
+    """Writes one instance out; collects the entry symbols it declares."""
+
+    base_table: SymbolTable
+    user: Mapping[str, sympy.Symbol]
+    table: SymbolTable = field(init=False)
+    entries: dict[tuple[str, tuple[int, ...]], sympy.Symbol] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A copy: the instance's entries must not leak into the claim's own table.
+        self.table = SymbolTable((name, spec.kind) for name, spec in self.base_table.items())
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(str(s) for s in self.entries.values())
+
+    def _mapping(self) -> dict[sympy.Symbol, sympy.Basic]:
+        mapping = {}
+        for sym in self.entries.values():
+            own = self.user.get(str(sym))
+            if own is not None and own != sym:
+                mapping[own] = sym
+        return mapping
+
+    def identified(self) -> tuple[str, ...]:
+        return tuple(sorted(str(s) for s in self._mapping()))
+
+    def identify(self, expr: Any) -> Any:
+        """The claim's own x_1 outside the sum becomes the entry x[1] (same symbol, same value)."""
+        mapping = self._mapping()
+        if not mapping or not isinstance(expr, (sympy.Basic, sympy.MatrixBase)):
+            return expr
+        return expr.xreplace(mapping)
+
+    def build(self, expr: Any, env: Mapping[sympy.Symbol, sympy.Expr]) -> Any:
+        if is_matrix(expr):
+            return sympy.ImmutableMatrix(expr.rows, expr.cols, [self.build(e, env) for e in expr])
+        if not isinstance(expr, sympy.Basic):
+            return expr
+        if isinstance(expr, sympy.Symbol):
+            return env.get(expr, expr)
+        if not expr.has(Indexed, *env):
+            return expr
+        if isinstance(expr, Indexed):
+            return self.entry(expr, env)
+        if isinstance(expr, (Sum, Product)):
+            return self.big_operator(expr, env)
+        inner = env
+        bound = getattr(expr, "bound_symbols", None)
+        if bound:  # an integral or lambda over a name the sum also uses: its own variable wins
+            inner = {k: v for k, v in env.items() if k not in bound}
+        args = [self.build(a, inner) for a in expr.args]
+        if all(a is b for a, b in zip(args, expr.args, strict=True)):
+            return expr
+        return expr.func(*args)
+
+    def big_operator(self, expr: Sum | Product, env: Mapping[sympy.Symbol, sympy.Expr]) -> Any:
+        if not expr.function.has(Indexed):
+            # No entry inside: only the bounds (and outer indices) are substituted; the
+            # numeric tier evaluates a sum with concrete bounds as it is.
+            return self._substituted(expr, env)
+        return self._expand(type(expr), expr.function, list(expr.limits), env)
+
+    def _substituted(self, expr: Sum | Product, env: Mapping[sympy.Symbol, sympy.Expr]) -> Any:
+        limits = []
+        inner = dict(env)
+        for var, lo, hi in reversed(expr.limits):
+            limits.append((var, self.build(lo, inner), self.build(hi, inner)))
+            inner.pop(var, None)
+        limits.reverse()
+        return type(expr)(self.build(expr.function, inner), *limits)
+
+    def _expand(
+        self, cls: type, function: sympy.Expr, limits: list[tuple[Any, ...]], env: Mapping[sympy.Symbol, sympy.Expr]
+    ) -> sympy.Expr:
+        if not limits:
+            return self.build(function, env)
+        var, lo, hi = limits[-1]
+        a, b = self.build(lo, env), self.build(hi, env)
+        for end in (a, b):
+            if end.has(sympy.oo, -sympy.oo, sympy.zoo):
+                raise IndexedError(f"an infinite {cls.__name__.lower()} over indexed entries ({var} up to {hi})")
+            if not isinstance(end, sympy.Integer):
+                msg = f"the range of {var} in an indexed {cls.__name__.lower()} is not a whole number here ({end})"
+                raise IndexedError(msg)
+        if b < a - 1:
+            raise _EmptyRangeError
+        if b - a + 1 > MAX_ENTRIES:
+            what = cls.__name__.lower()
+            raise IndexedError(f"an indexed {what} of {b - a + 1} terms (at most {MAX_ENTRIES} are drawn)")
+        terms = [self._expand(cls, function, limits[:-1], {**env, var: sympy.Integer(k)}) for k in range(a, b + 1)]
+        return sympy.Add(*terms) if cls is Sum else sympy.Mul(*terms)
+
+    def entry(self, expr: Indexed, env: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Basic:
+        base = str(expr.base.label)
+        index = tuple(self.build(i, env) for i in expr.indices)
+        if not all(isinstance(i, sympy.Integer) for i in index):
+            shown = ", ".join(map(str, index))
+            msg = f"the entry {base}[{shown}] has an index no sum binds to a whole number: it has no single value"
+            raise IndexedError(msg)
+        key = (base, tuple(int(i) for i in index))
+        if key in self.entries:
+            return self.entries[key]
+        spec = self.base_table.get(base)
+        if spec is not None and spec.kind.is_matrix:
+            sym = self._vector_entry(spec, key[1])
+        else:
+            name = f"{base}_{','.join(map(str, key[1]))}"
+            if len(self.entries) >= MAX_ENTRIES:
+                raise IndexedError(f"more than {MAX_ENTRIES} independent entries ({name}, ...)")
+            under = f"{base}_{''.join(str(i) for i in expr.indices)}"
+            sym = self.table.declare(name, _entry_kind(self.base_table, (name, under, base), expr.base.label)).obj
+        self.entries[key] = sym
+        return sym
+
+    @staticmethod
+    def _vector_entry(spec: Any, index: tuple[int, ...]) -> sympy.Basic:
+        if spec.kind.base != "vector" or len(index) != 1:
+            msg = f"{spec.name} is declared '{spec.kind}': its indexed entries are not read as independent numbers"
+            raise IndexedError(msg)
+        k = index[0]
+        if not 1 <= k <= spec.kind.rows:
+            msg = f"the entry {spec.name}[{k}] is outside the declared '{spec.kind}'"
+            raise IndexedError(msg)
+        return spec.obj[k - 1]
+
+
+def _entry_kind(table: SymbolTable, names: Sequence[str], label: sympy.Symbol) -> SymbolKind:
+    """The first kind that says more than ``real``: declared for x_k, for x_i, for x, or the reader's assumptions."""
+    from derive.parsing import _kind_from_assumptions  # noqa: PLC0415 - parsing imports this module's users
+
+    for name in names:
+        spec = table.get(name)
+        if spec is not None and not spec.kind.is_matrix and spec.kind.base != "real":
+            return spec.kind
+    return _kind_from_assumptions(label)
