@@ -180,6 +180,9 @@ class Step:
     defined: tuple[str, ...] = ()
     unread_premise: bool = False  # an arrow leads here from something derive could not read as a premise
     annotated: bool = False  # it follows an annotation such as \\text{for}: refuted, it is only undecided
+    #: Names that do not depend on a differentiation variable: declared ``constants:`` and names the
+    #: prose declares before the step (``$x \\in \\mathbb{R}$``, ``$\\sigma > 0$``).
+    constants: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -213,6 +216,10 @@ class _Section:
     scopes: list[_Scope] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     densities: dict[str, tuple[str, str]] = field(default_factory=dict)  # p -> (x, "Normal(0, 1)")
+    #: ``constants: [y_nk]``: names that depend on no differentiation variable.
+    constants: tuple[str, ...] = ()
+    #: ``functions: [K, H]``: names applied to what follows (``K(\\sigma)``, ``H[x]``), not factors.
+    functions: tuple[str, ...] = ()
 
     def over(self, other: _Section) -> _Section:
         """This section's entries win over ``other``'s (a --symbols file over front matter)."""
@@ -223,7 +230,25 @@ class _Section:
             other.scopes + self.scopes,
             other.errors + self.errors,
             {**other.densities, **self.densities},
+            tuple(dict.fromkeys(other.constants + self.constants)),
+            tuple(dict.fromkeys(other.functions + self.functions)),
         )
+
+    def constants_for(self, block: int) -> tuple[str, ...]:
+        """The ``constants:`` that hold in ``block``."""
+        out = list(self.constants)
+        for scope in self.scopes:
+            if any(lo <= block <= hi for lo, hi in scope.ranges):
+                out += scope.constants
+        return tuple(dict.fromkeys(out))
+
+    def functions_for(self, block: int) -> tuple[str, ...]:
+        """The ``functions:`` that hold in ``block``."""
+        out = list(self.functions)
+        for scope in self.scopes:
+            if any(lo <= block <= hi for lo, hi in scope.ranges):
+                out += scope.functions
+        return tuple(dict.fromkeys(out))
 
     def for_block(self, block: int) -> tuple[dict[str, str], dict[str, str]]:
         """The symbols and values that hold in ``block`` (later scopes win)."""
@@ -251,9 +276,12 @@ class _Scope:
     symbols: dict[str, str]
     values: dict[str, str]
     densities: dict[str, tuple[str, str]] = field(default_factory=dict)
+    constants: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
 
 
-_SECTION_KEYS = ("symbols", "random", "values", "scopes", "densities")
+_SECTION_KEYS = ("symbols", "random", "values", "scopes", "densities", "constants", "functions")
+_SCOPE_KEYS = ("blocks", "symbols", "values", "densities", "constants", "functions")
 _DENSITY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*~\s*(\S.*)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/\d+)?")
 _RANGE = re.compile(r"(\d+)?\s*(-)?\s*(\d+)?")
@@ -295,6 +323,24 @@ def _name_map(value: Any, key: str, where: str, errors: list[str], *, numbers: b
     return out
 
 
+def _name_list(value: Any, key: str, where: str, errors: list[str]) -> tuple[str, ...]:
+    """``constants: [y_nk, t_nk]`` (or one name) -> the names, each as derive spells it."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (str, int)) or not str(item).strip():
+            errors.append(f"{where}: '{key}:' must be a list of names such as [y_nk, t], not {item!r}")
+            continue
+        text = str(item).strip()
+        try:
+            out.append(name_of(text) if "\\" in text or "{" in text else text)
+        except DeriveError:
+            errors.append(f"{where}: {key} entry {text!r} is not a name")
+    return tuple(out)
+
+
 def _density_map(value: Any, where: str, errors: list[str]) -> dict[str, tuple[str, str]]:
     """``densities: {p: "x ~ MultivariateNormal(mu_1, Sigma_1)"}`` -> {p: (x, distribution)}."""
     out: dict[str, tuple[str, str]] = {}
@@ -325,12 +371,14 @@ def _section(data: Any, where: str) -> _Section:
     if unknown:
         errors.append(
             f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} "
-            "(expected symbols, random, values, densities, scopes)"
+            "(expected symbols, random, values, densities, constants, functions, scopes)"
         )
     sec.symbols = _name_map(section.get("symbols"), "symbols", where, errors)
     sec.random = dict(_name_map(section.get("random"), "random", where, errors))
     sec.values = _name_map(section.get("values"), "values", where, errors, numbers=True)
     sec.densities = _density_map(section.get("densities"), where, errors)
+    sec.constants = _name_list(section.get("constants"), "constants", where, errors)
+    sec.functions = _name_list(section.get("functions"), "functions", where, errors)
     scopes = section.get("scopes") or []
     if not isinstance(scopes, list):
         errors.append(f"{where}: 'derive: scopes:' must be a list of {{blocks: ..., symbols: {{...}}}}")
@@ -340,9 +388,9 @@ def _section(data: Any, where: str) -> _Section:
         if not isinstance(scope, Mapping) or "blocks" not in scope:
             errors.append(f"{at}: expected a mapping with 'blocks:' and 'symbols:'")
             continue
-        extra = sorted(str(k) for k in scope if k not in ("blocks", "symbols", "values", "densities"))
+        extra = sorted(str(k) for k in scope if k not in _SCOPE_KEYS)
         if extra:
-            errors.append(f"{at}: unknown key(s) {', '.join(extra)} (expected blocks, symbols, values, densities)")
+            errors.append(f"{at}: unknown key(s) {', '.join(extra)} (expected {', '.join(_SCOPE_KEYS)})")
         ranges = _block_ranges(scope["blocks"], at, errors)
         sec.scopes.append(
             _Scope(
@@ -350,6 +398,8 @@ def _section(data: Any, where: str) -> _Section:
                 _name_map(scope.get("symbols"), "symbols", at, errors),
                 _name_map(scope.get("values"), "values", at, errors, numbers=True),
                 _density_map(scope.get("densities"), at, errors),
+                _name_list(scope.get("constants"), "constants", at, errors),
+                _name_list(scope.get("functions"), "functions", at, errors),
             )
         )
     return sec
@@ -404,6 +454,8 @@ def read_symbols_file(path: str | os.PathLike[str]) -> dict[str, Any]:
             "symbols": sc.symbols,
             "values": sc.values,
             "densities": {p: f"{x} ~ {d}" for p, (x, d) in sc.densities.items()},
+            "constants": list(sc.constants),
+            "functions": list(sc.functions),
         }
         for sc in sec.scopes
     ]
@@ -413,6 +465,8 @@ def read_symbols_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         "random": sec.random,
         "values": sec.values,
         "densities": densities,
+        "constants": list(sec.constants),
+        "functions": list(sec.functions),
         "scopes": scopes,
     }
 
@@ -466,8 +520,16 @@ class _RawBlock:
 
 
 def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
-    text: str, *, inline: bool, tex: bool, errors: list[str], line_of: Any
+    text: str,
+    *,
+    inline: bool,
+    tex: bool,
+    errors: list[str],
+    line_of: Any,
+    context: list[_RawBlock] | None = None,
 ) -> list[_RawBlock]:
+    """The display blocks of ``text`` (and inline ones with ``inline``); without ``inline``,
+    the inline ``$...$`` pieces go to ``context``, read for definitions and declarations only."""
     scan = _mask(text, _FENCE)
     scan = _mask(scan, _TEX_COMMENT if tex else _CODE_SPAN)
     scan = scan.replace("\\$", "  ")
@@ -506,6 +568,8 @@ def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
                 break
             if inline:
                 blocks.append(_RawBlock("inline", [_Piece(text[j + 1 : close], j + 1)], j, close + 1))
+            elif context is not None:
+                context.append(_RawBlock("context", [_Piece(text[j + 1 : close], j + 1)], j, close + 1))
             i = close + 1
         elif start == k:
             close = scan.find("\\]", k + 2)
@@ -1126,11 +1190,20 @@ def read_document(
         )
     tex_mode = bool(file and file.endswith((".tex", ".ltx"))) or "\\begin{document}" in text
     masked = (" " * body) + text[body:]
-    raw_blocks = _find_blocks(masked, inline=inline, tex=tex_mode, errors=errors, line_of=line_of)
+    prose: list[_RawBlock] = []
+    raw_blocks = _find_blocks(masked, inline=inline, tex=tex_mode, errors=errors, line_of=line_of, context=prose)
     # _find_blocks slices pieces from the masked text; take them from the real text instead
-    for rb in raw_blocks:
+    for rb in raw_blocks + prose:
         for p in rb.pieces:
             p.text = text[p.offset : p.offset + len(p.text)]
+    # inline math in the prose (without --inline): its definitions (``$\hat y = \sigma(a)$``)
+    # and declarations (``$x \in \mathbb{R}$``) hold for the display steps after it
+    context = _Splitter(text)
+    starts = [rb.start for rb in raw_blocks]
+    for rb in prose:
+        for piece in rb.pieces:
+            context.piece(piece, bisect.bisect_left(starts, rb.start), first=False)
+    declared_at = [(rb.start, name) for rb in prose for name in _declared_names(rb.pieces[0].text)]
 
     splitter = _Splitter(text)
     blocks: list[Block] = []
@@ -1142,7 +1215,7 @@ def read_document(
         for k, piece in enumerate(rb.pieces):
             splitter.piece(piece, number, first=(k == 0), align=rb.kind.rstrip("*") in _ALIGN_ENVS)
 
-    steps = _build_steps(splitter, section, file, line_of)
+    steps = _build_steps(splitter, section, file, line_of, context=context, declared_at=declared_at)
     # the steps that read text of another block ("+ ..." continuing an expression)
     carried: dict[int, list[str]] = {}
     for (_rel, _lhs, _rhs, chain, k), step in zip(splitter.steps(), steps, strict=True):
@@ -1267,19 +1340,38 @@ class _Draft:
     values: dict[str, str]
     defines: tuple[str, bool] | None = None
     base: tuple[str, str] = ("", "")  # the sides read under earlier definitions and fixed values
+    context: bool = False  # inline math in the prose: read for its definitions, not checked
 
 
 def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
-    splitter: _Splitter, section: _Section, file: str | None, line_of: Any
+    splitter: _Splitter,
+    section: _Section,
+    file: str | None,
+    line_of: Any,
+    *,
+    context: _Splitter | None = None,
+    declared_at: list[tuple[int, str]] | None = None,
 ) -> list[Step]:
+    """The steps of the display blocks, each read under the definitions before it.
+
+    ``context`` holds the inline math of the prose: its definitions count like display ones
+    (``$\\hat y = \\sigma(a)$`` is substituted into the later steps that use y-hat), but it
+    gives no step. ``declared_at`` lists (offset, name) of names the prose declares.
+    """
     drafts: list[_Draft] = []
     per_block: dict[int, int] = {}
-    for rel, lhs, rhs, chain, k in splitter.steps():
-        per_block[rel.block] = per_block.get(rel.block, 0) + 1
-        error = _step_error(lhs, rhs, splitter.block_errors.get(rel.block))
+    found = [(*item, False) for item in splitter.steps()]
+    if context is not None:
+        found += [(*item, True) for item in context.steps()]
+        found.sort(key=lambda item: item[0].offset)
+    for rel, lhs, rhs, chain, k, prose in found:
+        if not prose:
+            per_block[rel.block] = per_block.get(rel.block, 0) + 1
+        error = _step_error(lhs, rhs, None if prose else splitter.block_errors.get(rel.block))
         symbols, values = section.for_block(rel.block)
+        index = 0 if prose else per_block[rel.block]
         drafts.append(
-            _Draft(rel, lhs, rhs, chain, k, per_block[rel.block], line_of(rel.offset), error, symbols, values)
+            _Draft(rel, lhs, rhs, chain, k, index, line_of(rel.offset), error, symbols, values, context=prose)
         )
     _find_definitions(drafts)
     counts: dict[str, int] = {}
@@ -1290,8 +1382,14 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     for i, d in enumerate(drafts):
         last_of[id(d.chain)] = i
 
-    # plain names defined exactly once: later steps read them as their definitions
-    once = {d.defines[0]: i for i, d in enumerate(drafts) if d.defines and d.defines[1] and counts[d.defines[0]] == 1}
+    # plain names defined exactly once: later steps read them as their definitions; a number
+    # given to a name in the prose ("at $x = 2$") is more often a point than a definition, so it
+    # is not substituted (a step refuted where it gives x a value is then only undecided)
+    once = {
+        d.defines[0]: i
+        for i, d in enumerate(drafts)
+        if d.defines and d.defines[1] and counts[d.defines[0]] == 1 and not (d.context and _is_number(d.rhs))
+    }
     repeated: set[str] = set()  # names defined so far that are not substituted
     seen_defs = 0
     names_cache: dict[str, Any] = {}
@@ -1302,7 +1400,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         step_random = tuple(section.random.items())
         dens = section.densities_for(d.rel.block)
         bound: tuple[str, ...] = ()
-        if d.error is None:
+        if d.error is None and not d.context:
             extra = _subscript_random((d.lhs, d.rhs), d.symbols, section.random)
             step_random = step_random + tuple(extra.items())
             taken = {name for name, _ in step_random}
@@ -1315,7 +1413,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         uses: list[int] = []
         premise = last_of.get(id(d.chain.premise)) if d.chain.premise is not None else None
         solution: str | None = None
-        if d.error is None and d.defines is None:
+        if d.error is None and d.defines is None and not d.context:
             uses = _definitions_used((d.lhs, d.rhs), substitutable, drafts, names_cache)
             items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
             notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
@@ -1365,6 +1463,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 repeated.add(drafts[seen_defs].defines[0])  # type: ignore[index]
             seen_defs += 1
         defined = tuple(sorted(repeated))
+        declared = {name for at, name in declared_at or () if at < d.rel.offset}
         steps.append(
             Step(
                 d.rel.block,
@@ -1384,9 +1483,50 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 annotated=d.chain.annotated,
                 uses=tuple(notes),
                 defined=defined,
+                constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)))),
             )
         )
-    return steps
+    return _without_context(steps, [d.context for d in drafts])
+
+
+def _without_context(steps: list[Step], context: list[bool]) -> list[Step]:
+    """The steps of the display blocks only (premise indices renumbered)."""
+    if not any(context):
+        return steps
+    moved: dict[int, int] = {}
+    kept: list[Step] = []
+    for i, step in enumerate(steps):
+        if not context[i]:
+            moved[i] = len(kept)
+            kept.append(step)
+    return [s if s.premise is None else replace(s, premise=moved.get(s.premise)) for s in kept]
+
+
+_PLAIN_NUMBER = re.compile(r"\s*-?\s*(\d+(\.\d+)?|\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|\\frac\d\d)\s*")
+
+
+def _is_number(tex: str) -> bool:
+    return _PLAIN_NUMBER.fullmatch(tex) is not None
+
+
+#: Inline declarations: ``x \in \mathbb{R}``, ``x, y \in \mathbb{R}^n``, ``p \in [0, 1]``, ``\sigma > 0``.
+_DECLARED_IN = re.compile(r"(?P<names>[^=<>]+?)\\in(?![A-Za-z])\s*(?:\\mathbb\s*\{?\s*[RNZQC]|\\\{|\[|\()")
+_DECLARED_BY = re.compile(r"(?P<names>[^=<>]+?)(?:>|<|\\geq?|\\leq?|\\gt|\\lt)(?![A-Za-z])\s*=?\s*-?\s*\d+(\.\d+)?\s*$")
+
+
+def _declared_names(tex: str) -> list[str]:
+    """The names an inline formula declares as quantities of their own (``x \\in \\mathbb{R}``,
+    ``\\sigma > 0``): they count as independent variables (see `Step.constants`)."""
+    m = _DECLARED_IN.match(tex.strip()) or _DECLARED_BY.match(tex.strip())
+    if m is None:
+        return []
+    out: list[str] = []
+    for part in m.group("names").split(","):
+        try:
+            out.append(name_of(part.strip()))
+        except DeriveError:
+            return []
+    return out
 
 
 def _find_definitions(drafts: list[_Draft]) -> None:

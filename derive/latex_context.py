@@ -205,8 +205,8 @@ def settle(step: Step, result: Result) -> Result:
         elif names & set(step.defined):
             which = ", ".join(sorted(names & set(step.defined)))
             why = (
-                f"does not hold with {which} free, but the document defines {which} earlier (more than once, so "
-                "derive does not substitute it)"
+                f"does not hold with {which} free, but the document defines {which} earlier (more than once, or as "
+                "a number in the prose, so derive does not substitute it)"
             )
         if why is not None:
             note = Evidence(result.method, why, reason="context")
