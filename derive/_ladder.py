@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -66,23 +66,51 @@ UNRESOLVED = "beyond working precision"
 # Nodes whose value is not a plain function of their arguments' values (bound variables,
 # quadrature): `resolution` counts their exact constants but does not evaluate inside them.
 _OPAQUE = (sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit)
-#: Functions that approach their limits (or asymptotes) exponentially: at a large argument t,
-#: f(t) is its limit plus terms of about e^{-ct}, e^{-2ct}, ... below it (tanh t = 1 - 2e^{-2t}
-#: + 2e^{-4t}, softplus t = t + e^{-t} - e^{-2t}/2, erf t = 1 - e^{-t²}/(t√π)), which no explicit
-#: term of the claim shows. The digits required cover the second of those terms: a claim that
-#: writes out the first one (1 - σ(t) = e^{-t}) differs from the truth by the second.
+#: Functions with a horizontal (or, for softplus, oblique) asymptote. At a large argument u,
+#: f(u) is its limit plus terms no explicit term of the claim shows, and the claim can hide a
+#: gap that size: exponentially small for tanh u = 1 - 2e^{-2u} + 2e^{-4u}, softplus u = u +
+#: e^{-u} - e^{-2u}/2, erf u = 1 - e^{-u²}/(u√π) + ...; a power of 1/u for atan u = π/2 - 1/u +
+#: 1/(3u³), Si u = π/2 - cos u/u - sin u/u², the Fresnel integrals. Each entry maps log10 |u|
+#: to the orders of magnitude below the limit of the *second* such term, since a claim that
+#: writes out the first one (1 - σ(u) = e^{-u}, atan u = π/2 - 1/u) differs from the truth by
+#: the second.
 _LN10 = math.log(10)
-_SATURATING = {
-    sympy.tanh: lambda t: 4 * t / _LN10,
-    sympy.coth: lambda t: 4 * t / _LN10,
-    sympy.cosh: lambda t: 4 * t / _LN10,
-    sympy.sinh: lambda t: 4 * t / _LN10,
-    sympy.sech: lambda t: 4 * t / _LN10,
-    sympy.csch: lambda t: 4 * t / _LN10,
-    sigmoid: lambda t: 2 * t / _LN10,
-    softplus: lambda t: 2 * t / _LN10,
-    sympy.erf: lambda t: 2 * t * t / _LN10,
-    sympy.erfc: lambda t: 2 * t * t / _LN10,
+
+
+def _exponential(rate: float, power: int = 1) -> Callable[[float], float]:
+    """Hidden terms of size e^{-rate · u**power}."""
+    return lambda size: rate * 10.0 ** (power * min(size, 7.0)) / _LN10
+
+
+def _algebraic(power: int) -> Callable[[float], float]:
+    """Hidden terms of size u**-power."""
+    return lambda size: power * size
+
+
+_ASYMPTOTES: dict[type, Callable[[float], float]] = {
+    sympy.tanh: _exponential(4),
+    sympy.coth: _exponential(4),
+    sympy.cosh: _exponential(4),
+    sympy.sinh: _exponential(4),
+    sympy.sech: _exponential(4),
+    sympy.csch: _exponential(4),
+    sigmoid: _exponential(2),
+    softplus: _exponential(2),
+    sympy.erf: _exponential(2, 2),
+    sympy.erfc: _exponential(2, 2),
+    sympy.uppergamma: _exponential(2),
+    sympy.lowergamma: _exponential(2),
+    sympy.expint: _exponential(2),
+    sympy.Ei: _exponential(2),
+    sympy.atan: _algebraic(3),
+    sympy.acot: _algebraic(3),
+    sympy.atan2: _algebraic(3),
+    sympy.Si: _algebraic(2),
+    sympy.Ci: _algebraic(2),
+    sympy.Shi: _exponential(2),
+    sympy.Chi: _exponential(2),
+    sympy.fresnels: _algebraic(3),
+    sympy.fresnelc: _algebraic(3),
 }
 _SATURATION_CAP = 1e7  # beyond any rung: the point is unresolved, which is honest
 
@@ -242,8 +270,17 @@ class Ladder:
             # Sizing at 15 digits is cheap next to the rungs already paid for: a point that
             # finished its last rung just past the deadline may still be sized.
             deadline = max(self.deadline, time.perf_counter() + _SIZING_GRACE)
-            self._needed[i] = resolution(diff, deadline) + MARGIN + GUARD
+            self._needed[i] = resolution(diff, deadline, scale=self._scale(i)) + MARGIN + GUARD
         return self._needed[i]
+
+    def _scale(self, i: int) -> float | None:
+        """log10 of the larger side of cell ``i`` at the lowest rung evaluated, or None."""
+        if not self.cache:
+            return None
+        lhs, rhs = self.cache[min(self.cache)]
+        with mpmath.workdps(30):
+            size = max(abs(lhs[i][0]), abs(rhs[i][0]))
+            return float(mpmath.log10(size)) if size else None
 
     def settle(self, i: int, need: int, *, deep: bool = False) -> Status:
         """Whether cell ``i``'s difference is zero, nonzero (confirmed), unstable or unresolved.
@@ -393,7 +430,7 @@ def _shrinking(a: mpmath.mpc, b: mpmath.mpc, c: mpmath.mpc, base: int) -> bool:
     return abs(b) <= drop * abs(a) and abs(c) <= drop * abs(b)
 
 
-def resolution(expr: sympy.Basic, deadline: float = float("inf")) -> int:
+def resolution(expr: sympy.Basic, deadline: float = float("inf"), *, scale: float | None = None) -> int:
     """Decimal digits of relative precision the numbers in ``expr`` (a number) carry.
 
     A difference below this relative size may come from the claim's own constants, so no
@@ -403,25 +440,43 @@ def resolution(expr: sympy.Basic, deadline: float = float("inf")) -> int:
     function argument or exponent (``exp(exp(-1000))`` = 1 + 1e-434: 434), since f(t) for a
     tiny t is f(0) plus a term that small; and for a function that saturates exponentially,
     the orders its large argument hides (``tanh(1000)`` = 1 - 2e-869: 869). Magnitudes are
-    taken at 15 digits; integrals, sums, products and limits are not looked inside, terms
-    sympy cannot size are left out. For an ordinary claim at an ordinary point it is a few
-    digits, far below the working precision. An exact rational difference is computed exactly: it needs no digits.
+    taken at 15 digits; terms sympy cannot size are left out.
+
+    Integrals, sums and products are not evaluated inside, but a finite bound is where a claim
+    can cut off a tail (∫_{-25}^{25} e^{-x²} = √π - 1.5e-273, Σ_{n≤150} 1/n! = e - 1e-265): the
+    integrand or term at each finite bound is sized, and the orders of magnitude between
+    ``scale`` (log10 of the sides' size, when the caller knows it; else the largest term or
+    integrand value seen) and the smaller of them count too. The integrand or term at the
+    bound is also looked inside like any other expression (a factor 1 + 1/150! of a product).
+    For an ordinary claim at an ordinary point all this is a few digits, far below the working
+    precision. An exact rational difference is computed exactly: it needs no digits.
     """
     if isinstance(expr, sympy.Rational):
         return 0
     digits = 0.0
-    for r in expr.atoms(sympy.Rational):
+    for r in expr.atoms(sympy.Rational):  # inside integrals and sums too
         digits = max(digits, max(abs(int(r.p)), int(r.q)).bit_length() * _LOG10_2)
     sizes: dict[sympy.Basic, float | None] = {}
     seen: set[sympy.Basic] = set()
     stack = [expr]
     while stack:
         node = stack.pop()
-        if node in seen or node.is_Atom or isinstance(node, _OPAQUE):
+        if node in seen:
+            continue
+        if node.is_Atom:
+            if isinstance(node, sympy.Rational):  # a term at a bound (1 + 1/150!)
+                seen.add(node)
+                digits = max(digits, max(abs(int(node.p)), int(node.q)).bit_length() * _LOG10_2)
             continue
         seen.add(node)
         if time.perf_counter() > deadline:
             raise SkipPointError(BUDGET)
+        if isinstance(node, _OPAQUE):
+            if isinstance(node, _TRUNCATABLE):
+                cut, ends = _truncation(node, scale, sizes)
+                digits = max(digits, cut)
+                stack.extend(ends)
+            continue
         if isinstance(node, sympy.Add):
             known = [s for s in (_size(a, sizes) for a in node.args) if s is not None]
             if len(known) > 1:
@@ -431,11 +486,62 @@ def resolution(expr: sympy.Basic, deadline: float = float("inf")) -> int:
                 size = _size(arg, sizes)
                 if size is not None and size < 0:
                     digits = max(digits, -size)
-                hidden = _SATURATING.get(node.func)
+                hidden = _ASYMPTOTES.get(node.func)
                 if hidden is not None and size is not None and size > 0:
-                    digits = max(digits, min(hidden(10.0 ** min(size, 7.0)), _SATURATION_CAP))
+                    digits = max(digits, min(hidden(size), _SATURATION_CAP))
         stack.extend(a for a in node.args if isinstance(a, sympy.Basic))
     return math.ceil(digits)
+
+
+_TRUNCATABLE = (sympy.Integral, sympy.Sum, sympy.Product)
+_INTERIOR = 8  # an integral's integrand is also sized at this many interior points
+
+
+def _truncation(
+    node: sympy.Integral | sympy.Sum | sympy.Product, scale: float | None, sizes: dict[sympy.Basic, float | None]
+) -> tuple[float, list[sympy.Basic]]:
+    """The orders of magnitude a finite bound of ``node`` can hide below ``scale``, and the
+    integrand or term at each finite bound (to be looked inside).
+
+    What lies beyond a finite bound is about the integrand (or term) there: ∫_b^∞ e^{-x²} is
+    below e^{-b²}/(2b), Σ_{n>N} 1/n! below 2/(N+1)!. A product hides its factors' distance
+    from 1, which the walk over the factor at the bound measures (1 + 1/150!). Only a single
+    variable with numeric bounds is sized; anything else is left out.
+    """
+    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+        return 0.0, []
+    var, lo, hi = node.limits[0]
+    f = node.function
+    if f.free_symbols - {var} or not (lo.is_number and hi.is_number):
+        return 0.0, []
+    ends = [b for b in (lo, hi) if b.is_finite]
+    at_ends = [f.xreplace({var: b}) for b in ends]
+    if isinstance(node, sympy.Product):
+        return 0.0, at_ends
+    end_sizes = [s for s in (_size(e, sizes) for e in at_ends) if s is not None]
+    if not end_sizes:
+        return 0.0, at_ends
+    reference = scale
+    if reference is None:
+        inside = [f.xreplace({var: p}) for p in _interior_points(lo, hi, integer=isinstance(node, sympy.Sum))]
+        seen = end_sizes + [s for s in (_size(e, sizes) for e in inside) if s is not None]
+        reference = max(seen)
+    return max(0.0, reference - min(end_sizes)), at_ends
+
+
+def _interior_points(lo: sympy.Expr, hi: sympy.Expr, *, integer: bool) -> list[sympy.Expr]:
+    """A few points inside [lo, hi] (integers for a sum), spread out or stepping away from a finite end."""
+    if lo.is_finite and hi.is_finite:
+        points = [lo + (hi - lo) * sympy.Rational(k, _INTERIOR) for k in range(1, _INTERIOR)]
+    elif lo.is_finite:
+        points = [lo + 2**k for k in range(_INTERIOR)]
+    elif hi.is_finite:
+        points = [hi - 2**k for k in range(_INTERIOR)]
+    else:
+        points = [sympy.Integer(k) for k in range(-3, 4)]
+    if integer:
+        points = [sympy.floor(p) for p in points]
+    return points
 
 
 def _size(node: sympy.Basic, sizes: dict[sympy.Basic, float | None]) -> float | None:
