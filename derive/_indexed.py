@@ -66,7 +66,7 @@ class Instance:
     sizes: tuple[tuple[str, int], ...]  # (bound symbol name, value), in name order
     problem: Problem
     entries: tuple[str, ...]  # names of the independent entry symbols, in order
-    bases: tuple[str, ...] = ()  # the indexed names (x for x_1, x_2, ...), in order
+    bases: tuple[str, ...] = ()  # the indexed names as the sums wrote them (x_i, N_k), in order
     identified: tuple[str, ...] = ()  # the claim's own names read as entries (x_1 outside the sum)
 
     def label(self) -> str:
@@ -98,10 +98,14 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     sides = (problem.lhs, problem.rhs)
     bound = sorted(set().union(*(_size_symbols(s, frozenset()) for s in sides)), key=sympy.default_sort_key)
     tuples = _size_tuples(bound, problem.symbols, sizes)
+    unders: dict[str, set[str]] = {}
+    for side in sides:
+        for e in side.atoms(Indexed) if isinstance(side, (sympy.Basic, sympy.MatrixBase)) else ():
+            unders.setdefault(str(e.base.label), set()).add(_written(e))
     out: list[Instance] = []
     for values in tuples:
         env = dict(zip(bound, (sympy.Integer(v) for v in values), strict=True))
-        builder = _Builder(problem.symbols, _user_names(sides))
+        builder = _Builder(problem.symbols, _user_names(sides), unders)
         try:
             lhs, rhs = (builder.build(s, env) for s in sides)
         except _EmptyRangeError:
@@ -109,7 +113,7 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
         lhs, rhs = builder.identify(lhs), builder.identify(rhs)
         fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
         concrete = Problem(lhs, rhs, problem.relation, builder.table, problem.random, problem.tolerance)
-        bases = tuple(sorted({base for base, _ in builder.entries}))
+        bases = tuple(sorted(builder.written))
         out.append(Instance(fixed, concrete, builder.names(), bases, builder.identified()))
     if not out:
         names = ", ".join(str(s) for s in bound)
@@ -191,8 +195,10 @@ class _Builder:
 
     base_table: SymbolTable
     user: Mapping[str, sympy.Symbol]
+    unders: Mapping[str, set[str]]  # base -> the names it is written with under the sums (x -> {x_i, x_j})
     table: SymbolTable = field(init=False)
     entries: dict[tuple[str, tuple[int, ...]], sympy.Symbol] = field(default_factory=dict)
+    written: dict[str, None] = field(default_factory=dict)  # the names under the sums (x_i, z_j), in order
 
     def __post_init__(self) -> None:
         # A copy: the instance's entries must not leak into the claim's own table.
@@ -286,6 +292,7 @@ class _Builder:
             msg = f"the entry {base}[{shown}] has an index no sum binds to a whole number: it has no single value"
             raise IndexedError(msg)
         key = (base, tuple(int(i) for i in index))
+        self.written.setdefault(_written(expr), None)
         if key in self.entries:
             return self.entries[key]
         spec = self.base_table.get(base)
@@ -295,8 +302,9 @@ class _Builder:
             name = f"{base}_{','.join(map(str, key[1]))}"
             if len(self.entries) >= MAX_ENTRIES:
                 raise IndexedError(f"more than {MAX_ENTRIES} independent entries ({name}, ...)")
-            under = f"{base}_{''.join(str(i) for i in expr.indices)}"
-            sym = self.table.declare(name, _entry_kind(self.base_table, (name, under, base), expr.base.label)).obj
+            # x_i declared under any of the sums speaks for every entry of x
+            unders = sorted(self.unders.get(base, ()))
+            sym = self.table.declare(name, _entry_kind(self.base_table, (name, *unders, base), expr.base.label)).obj
         self.entries[key] = sym
         return sym
 
@@ -310,6 +318,11 @@ class _Builder:
             msg = f"the entry {spec.name}[{k}] is outside the declared '{spec.kind}'"
             raise IndexedError(msg)
         return spec.obj[k - 1]
+
+
+def _written(entry: Indexed) -> str:
+    """The name an entry is written with under its sum: x_i for x[i]."""
+    return f"{entry.base.label}_{''.join(str(i) for i in entry.indices)}"
 
 
 def _entry_kind(table: SymbolTable, names: Sequence[str], label: sympy.Symbol) -> SymbolKind:

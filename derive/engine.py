@@ -71,16 +71,10 @@ def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
     held: list[tuple[Instance, Outcome]] = []
     open_: list[tuple[Instance, Outcome]] = []
     for j, case in enumerate(cases):
-        # The claim's budget is shared fairly among the instances still to run.
-        share = (settings.timeout - (time.perf_counter() - start)) / (len(cases) - j)
-        if share < _MIN_SHARE:
-            why = f"time budget ran out before {case.label() or 'the instance'}"
-            open_.append((case, Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, why, reason="timeout"))))
-            continue
-        out = _numeric_plain(case.problem, dataclasses.replace(settings, timeout=share))
+        out = _instance(case, settings, (settings.timeout - (time.perf_counter() - start)) / (len(cases) - j))
         if out.verdict is Verdict.REFUTED:
             return Outcome(Verdict.REFUTED, _relabel(out.evidence, case))
-        (held if out.verdict is Verdict.VERIFIED else open_).append((case, out))
+        (held if out.verdict in (Verdict.PROVED, Verdict.VERIFIED) else open_).append((case, out))
     if open_:
         case, out = open_[0]
         where = f"for {case.label()}" if case.label() else "with independent entries"
@@ -88,7 +82,27 @@ def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
         if held:
             summary += f" (holds for {', '.join(c.label() for c, _ in held if c.label()) or 'the others'})"
         return Outcome(Verdict.UNDECIDED, _relabel(out.evidence, case, summary))
-    return Outcome(Verdict.VERIFIED, _verified_evidence(held))
+    if not held[0][0].sizes and held[0][1].verdict is Verdict.PROVED:
+        # Fixed bounds: the written-out claim is the claim itself, so its proof is one.
+        case, out = held[0]
+        return Outcome(
+            Verdict.PROVED,
+            dataclasses.replace(out.evidence, summary=f"{out.evidence.summary} (written out: {_independent(case)})"),
+        )
+    return Outcome(Verdict.VERIFIED, _verified_evidence(held, settings))
+
+
+def _instance(case: Instance, settings: Settings, share: float) -> Outcome:
+    """One instance, symbolic tier first (softmax at n = 2 simplifies exactly), within ``share`` seconds."""
+    if share < _MIN_SHARE:
+        why = f"time budget ran out before {case.label() or 'the instance'}"
+        return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, why, reason="timeout"))
+    start = time.perf_counter()
+    out = decide(case.problem, dataclasses.replace(settings, timeout=share), TIERS[:1])[-1]
+    if out.verdict is not Verdict.UNDECIDED:
+        return out
+    left = max(_MIN_SHARE, share - (time.perf_counter() - start))
+    return decide(case.problem, dataclasses.replace(settings, timeout=left), ((Method.NUMERIC, _numeric_plain),))[-1]
 
 
 _MIN_SHARE = 0.05  # seconds: below this an instance cannot even be prepared
@@ -96,7 +110,7 @@ _MIN_SHARE = 0.05  # seconds: below this an instance cannot even be prepared
 
 def _entries_text(case: Instance) -> str:
     if case.sizes:
-        return ", ".join(f"{b}_i" for b in case.bases) or "no indexed entries"
+        return ", ".join(case.bases) or "no indexed entries"
     return ", ".join(case.entries)
 
 
@@ -119,23 +133,30 @@ def _relabel(ev: Evidence, case: Instance, summary: str | None = None) -> Eviden
     return dataclasses.replace(ev, summary=summary, counterexample=counter, points=points)
 
 
-def _verified_evidence(held: Sequence[tuple[Instance, Outcome]]) -> Evidence:
+def _sizes_text(cases: Sequence[Instance]) -> str:
+    """``n = 1, 2, 3`` for one size symbol, ``m = 1, n = 2; m = 2, n = 3`` for several."""
+    if len(cases[0].sizes) == 1:
+        return f"{cases[0].sizes[0][0]} = {', '.join(str(c.sizes[0][1]) for c in cases)}"
+    return "; ".join(c.label() for c in cases)
+
+
+def _verified_evidence(held: Sequence[tuple[Instance, Outcome]], settings: Settings) -> Evidence:
     first, _ = held[0]
-    last, out = held[-1]
     if first.sizes:
-        if len(first.sizes) == 1:
-            sizes = f"{first.sizes[0][0]} = {', '.join(str(c.sizes[0][1]) for c, _ in held)}"
-        else:
-            sizes = "; ".join(c.label() for c, _ in held)
+        proved = [c for c, o in held if o.verdict is Verdict.PROVED]
         names = ", ".join(name for name, _ in first.sizes)
+        how = f"proved symbolically for {_sizes_text(proved)}" if proved else ""
+        last = next(((c, o) for c, o in reversed(held) if o.verdict is Verdict.VERIFIED), None)
+        if last is not None:
+            how += f"{'; ' if how else ''}at {last[0].label()}: {last[1].evidence.summary}"
         summary = (
-            f"verified for {sizes} with {_independent(first)}; says nothing about other {names}"
-            f" (at {last.label()}: {out.evidence.summary})"
+            f"verified for {_sizes_text([c for c, _ in held])} with {_independent(first)};"
+            f" says nothing about other {names} ({how})"
         )
     else:
-        summary = f"{out.evidence.summary} ({_independent(first)})"
+        summary = f"{held[0][1].evidence.summary} ({_independent(first)})"
     points = tuple(p for case, o in held for p in _relabel(o.evidence, case, "").points)
-    return dataclasses.replace(out.evidence, summary=summary, points=points)
+    return Evidence(Method.NUMERIC, summary, points=points, seed=settings.seed)
 
 
 def _montecarlo(problem: Problem, settings: Settings) -> Outcome:
