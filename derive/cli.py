@@ -19,6 +19,7 @@ Exit status (every command):
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import difflib
 import json
@@ -35,7 +36,7 @@ from derive import __version__, report
 from derive.cache import ResultCache
 from derive.errors import DeriveError, Location, UsageError
 from derive.index import render_index
-from derive.model import Claim, Evidence, Method, Outcome, Result, Settings, Verdict
+from derive.model import Claim, Evidence, Method, Outcome, Relation, Result, Settings, Verdict
 from derive.runner import RunInterrupted, run_claims
 
 __all__ = [
@@ -311,6 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
     latex.add_argument("files", nargs="+", metavar="FILE", help=".md, .txt or .tex files")
     latex.add_argument("--symbols", metavar="F", help="YAML file with a derive: {symbols: {...}} mapping")
     latex.add_argument("--inline", action="store_true", help="also check inline $...$ math")
+    latex.add_argument(
+        "--max-chars",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="longest document read, in characters (default 8000000); a longer file is an error row "
+        "(exit 2), never checked in part",
+    )
     _add_output_options(latex, ("table", "json", "junit", "markdown"))
     _add_run_options(latex)
 
@@ -522,11 +531,14 @@ def _load(paths: Sequence[str], *, no_python: bool) -> tuple[list[Result | Claim
 
     if not paths:
         paths = ["claims"]
+    missing = [raw for raw in paths if not os.path.lexists(raw)]
+    if len(missing) == len(paths):
+        # Nothing to check at all: one line, no report. A bad path among good ones is an
+        # error row (exit 2) and the rest is still checked.
+        msg = f"no such file or folder: {', '.join(missing)}"
+        raise _InputError(msg)
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            msg = f"no such file or folder: {raw}"
-            raise _InputError(msg)
         if no_python and path.is_file() and path.suffix.lower() == ".py":
             msg = f"{raw} is a Python claim module and --no-python refuses them (Python claims run code)"
             raise UsageError(msg)
@@ -688,26 +700,100 @@ def _read_symbols(path: str) -> dict[str, Any]:
     return {"derive": read_symbols_file(path)}
 
 
+class _UnreadableError(DeriveError):
+    """A homework file derive does not read (whole): it is an error row for that file, exit 2."""
+
+
+#: Byte-order marks of the Unicode encodings a homework may come in besides UTF-8; UTF-32
+#: first, since its little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _read_homework(file: str, limit: int) -> bytes:
+    """The UTF-8 bytes of one homework file, read whole, or `_UnreadableError` saying why not.
+
+    A UTF-16 or UTF-32 file (named by its byte-order mark) is decoded, and a UTF-8 mark
+    dropped. A file longer than ``limit`` characters is refused whole: checking only its
+    beginning would report every step it read as the whole document.
+    """
+    from derive.loading import _not_a_file  # noqa: PLC0415 - one definition of "a file derive reads"
+
+    path = Path(file)
+    problem = _not_a_file(path)
+    if problem is None and path.is_dir():
+        problem = "a folder, not a file"
+    if problem is not None:
+        raise _UnreadableError(problem)
+    try:
+        size = path.stat().st_size
+        if size > 4 * limit + 4:  # no encoding spends more than 4 bytes on a character
+            raise _UnreadableError(_too_long(f"{size} bytes", limit))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _UnreadableError(f"cannot read: {exc.strerror or exc}") from None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                name = encoding.upper()
+                msg = f"starts with a {name} byte-order mark but is not {name} text ({exc.reason})"
+                raise _UnreadableError(msg) from None
+            data = text.encode("utf-8")
+            break
+    data = data.removeprefix(codecs.BOM_UTF8)
+    chars = len(data.decode("utf-8", errors="replace"))  # as derive.latex counts them
+    if chars > limit:
+        raise _UnreadableError(_too_long(f"{chars} characters", limit))
+    return data
+
+
+def _too_long(size: str, limit: int) -> str:
+    return (
+        f"the document has {size}, more than the limit of {limit} characters; derive checks a document"
+        " whole or not at all (raise the limit with --max-chars)"
+    )
+
+
+def _unreadable_step(file: str, message: str) -> Any:
+    """The one error step that stands for a file derive did not read."""
+    from derive.latex import Step  # noqa: PLC0415 - the LaTeX front end is heavy
+
+    claim = Claim(id=f"{file}:unreadable", lhs="", rhs="", where=Location(file))
+    return Step(1, 1, None, "(file not read)", "", Relation.EQ, claim, error=message, kind="unreadable")  # type: ignore[arg-type]
+
+
 def cmd_latex(args: argparse.Namespace) -> int:
-    from derive.latex import definition_result, read_document, settle  # noqa: PLC0415 - the LaTeX front end is heavy
+    import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
+    from derive.latex import definition_result, read_document, settle  # noqa: PLC0415
 
     symbols = _read_symbols(args.symbols) if args.symbols else None
+    limit = args.max_chars if args.max_chars is not None else derive.latex.MAX_DOCUMENT
     documents: list[tuple[str, Any]] = []
+    unreadable = False
     for file in args.files:
-        path = Path(file)
-        if not path.is_file():
-            msg = f"no such file: {file}" if not path.exists() else f"not a file: {file}"
-            raise _InputError(msg)
-        document = read_document(path, symbols=symbols, inline=args.inline)
+        try:
+            data = _read_homework(file, limit)
+            document = _read_whole(read_document, data, file, limit, symbols=symbols, inline=args.inline)
+        except _UnreadableError as exc:
+            unreadable = True
+            _stderr(f"error: {file}: {exc.message}")
+            documents.append((file, None, (_unreadable_step(file, f"{file}: {exc.message}"),)))
+            continue
         for problem in document.errors:
             _stderr(f"warning: {file}: {problem}")
-        documents.append((file, document))
+        documents.append((file, document, document.steps))
 
     # One run over every step of every file, so the worker pool is shared.
     rows: list[Result | Claim] = []
     all_steps: list[Any] = []
-    for _file, document in documents:
-        for step in document.steps:
+    for _file, _document, steps in documents:
+        for step in steps:
             all_steps.append(step)
             fixed = _error_result(step.claim, str(step.error)) if step.error else definition_result(step)
             rows.append(fixed or step.claim)
@@ -716,8 +802,8 @@ def cmd_latex(args: argparse.Namespace) -> int:
 
     per_file: list[tuple[str, Any, list[Any], list[Result]]] = []
     at = 0
-    for file, document in documents:
-        steps = list(document.steps)
+    for file, document, file_steps in documents:
+        steps = list(file_steps)
         per_file.append((file, document, steps, results[at : at + len(steps)]))
         at += len(steps)
     rendered: str | None = None
@@ -736,7 +822,27 @@ def cmd_latex(args: argparse.Namespace) -> int:
     _emit(results, args, steps=all_steps, text=rendered)
     if interrupted:
         return EXIT_INTERRUPTED
+    if unreadable:
+        return EXIT_USAGE
     return EXIT_FAILED if any(r.verdict is Verdict.REFUTED for r in results) else EXIT_OK
+
+
+def _read_whole(read: Callable[..., Any], data: bytes, file: str, limit: int, **options: Any) -> Any:
+    """``read_document`` on ``data`` with its own cut-off at ``limit`` (``--max-chars``), checked to
+    have read every character."""
+    import derive.latex  # noqa: PLC0415
+
+    default = derive.latex.MAX_DOCUMENT
+    # The front end cuts a document at this module constant; --max-chars may raise it.
+    derive.latex.MAX_DOCUMENT = max(default, limit)
+    try:
+        document = read(data, path=file, **options)
+    finally:
+        derive.latex.MAX_DOCUMENT = default
+    expected = len(data.decode("utf-8", errors="replace"))
+    if len(document.text) < expected:
+        raise _UnreadableError(_too_long(f"{expected} characters", len(document.text)))
+    return document
 
 
 def _latex_counts(results: Sequence[Result]) -> dict[str, int]:

@@ -13,9 +13,12 @@ untrusted folders pass ``python=False``.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import importlib.util
+import os
 import reprlib
+import stat
 import sys
 import traceback
 from collections.abc import Iterable, Mapping
@@ -440,38 +443,67 @@ def _line_of_id(source: str, claim_id: str) -> int | None:
 # Files and folders.
 
 
+def _not_a_file(p: Path) -> str | None:
+    """Why ``p`` is neither a folder nor a regular file derive can read, or None.
+
+    Asked before opening anything: opening a FIFO would wait for a writer for ever.
+    """
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        return "broken symbolic link" if p.is_symlink() else "no such file or directory"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO (named pipe)"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "a device"
+    return f"{kind}, not a file; derive reads regular files only"
+
+
 def _files(paths: Iterable[str | Path], errors: list[ClaimError]) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
     def add(p: Path, display: str) -> None:
-        key = p.resolve()
+        # The real path, once: a file reached through a symbolic link (or named twice) is read once.
+        key = os.path.realpath(p)
         if key not in seen:
             seen.add(key)
             out.append((p, display))
 
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        problem = _not_a_file(p)
+        if problem is not None:
+            errors.append(ClaimError(problem, where=Location(str(raw))))
+        elif p.is_dir():
             found = []
             for f in p.rglob("*"):
                 rel = f.relative_to(p)
                 if any(part.startswith((".", "_")) for part in rel.parts) or f.name == "__pycache__":
                     continue
-                if f.suffix.lower() in _SUFFIXES and f.is_file() and not f.name.lower().startswith("readme"):
-                    if f.name == "conftest.py":
-                        continue
+                if f.suffix.lower() not in _SUFFIXES or f.name.lower().startswith("readme") or f.name == "conftest.py":
+                    continue
+                problem = _not_a_file(f)
+                if problem is not None:
+                    errors.append(ClaimError(problem, where=Location(str(f))))
+                elif f.is_file():
                     found.append(f)
             for f in sorted(found):
                 add(f, str(f))
-        elif p.is_file():
+        else:
             if p.suffix.lower() not in _SUFFIXES:
                 msg = f"not a claim file (expected {', '.join(_SUFFIXES)})"
                 errors.append(ClaimError(msg, where=Location(str(raw))))
                 continue
             add(p, str(raw))
-        else:
-            errors.append(ClaimError("no such file or directory", where=Location(str(raw))))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import derive.latex
 from derive import cli
 from derive.model import Claim, Method, Result, Verdict
 from derive.report import load_schema
@@ -496,3 +498,108 @@ def _cached_rows(db: Path) -> int:
             return conn.execute("SELECT count(*) FROM results").fetchone()[0]
     except sqlite3.Error:
         return 0
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 18: nothing is lost silently.
+
+
+def test_latex_a_document_over_the_limit_is_an_error_never_all_proved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ten good steps, then a wrong one beyond the limit: reading only the beginning reported
+    # "every step proved" and exit 0.
+    text = "$$x + x = 2x$$\n" * 10 + " " * 200 + "\n$$(a + 1)^2 = a^2 + 1$$\n"
+    path = _write(tmp_path, "long.md", text)
+    code, out, err = _run(capsys, "latex", str(path), "--max-chars", "100", "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert data["summary"]["error"] == 1
+    assert data["summary"]["proved"] == 0
+    [step] = data["steps"]
+    assert step["verdict"] == "error"
+    assert f"the document has {len(text)} characters, more than the limit of 100 characters" in step["detail"]
+    assert "--max-chars" in err
+    # The default limit is the front end's, and raising it reads the document whole.
+    monkeypatch.setattr(derive.latex, "MAX_DOCUMENT", 100)
+    code, out, _ = _run(capsys, "latex", str(path), "--format", "json")
+    assert code == 2
+    code, out, _ = _run(capsys, "latex", str(path), "--max-chars", str(len(text)), "--format", "json")
+    assert code == 1
+    assert [s["verdict"] for s in json.loads(out)["steps"]][-1] == "refuted"
+
+
+def test_latex_reports_each_bad_path_and_checks_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _write(tmp_path, "good.md", "$$(a + 1)^2 = a^2 + 1$$\n")
+    (tmp_path / "folder.md").mkdir()
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)  # opening it would wait for a writer for ever
+    paths = [str(tmp_path / "missing.md"), str(tmp_path / "folder.md"), str(fifo), str(good)]
+    code, out, err = _run(capsys, "latex", *paths, "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert [d["file"] for d in data] == paths
+    details = [d["steps"][0]["detail"] for d in data[:3]]
+    assert details == [
+        f"{paths[0]}: no such file or directory",
+        f"{paths[1]}: a folder, not a file",
+        f"{paths[2]}: a FIFO (named pipe), not a file; derive reads regular files only",
+    ]
+    assert data[3]["steps"][0]["verdict"] == "refuted"
+    assert all(path in err for path in paths[:3])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_latex_reads_a_file_with_a_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    text = "---\nderive:\n  symbols: {a: real}\n---\n$$(a + 1)^2 = a^2 + 1$$\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path = tmp_path / "hw.md"
+    path.write_bytes(data)
+    code, out, err = _run(capsys, "latex", str(path), "--format", "json")
+    assert code == 1, err
+    assert "replaced" not in err
+    [step] = json.loads(out)["steps"]
+    assert (step["line"], step["verdict"]) == (5, "refuted")
+
+
+def test_latex_refuses_a_file_whose_byte_order_mark_lies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "hw.md"
+    path.write_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8a\x00")  # a lone surrogate
+    code, out, _ = _run(capsys, "latex", str(path), "--format", "json")
+    assert code == 2
+    assert "starts with a UTF-16 byte-order mark but is not UTF-16 text" in json.loads(out)["steps"][0]["detail"]
+
+
+def test_check_reports_a_bad_path_among_good_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _write(tmp_path, "good.yaml", GOOD)
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    code, out, _ = _run(capsys, "check", str(tmp_path / "missing.yaml"), str(fifo), str(good), "--format", "json")
+    assert code == 2
+    claims = json.loads(out)["claims"]
+    assert [c["verdict"] for c in claims if c["file"] == str(good)] == ["proved", "proved", "refuted"]
+    errors = {c["file"]: c["detail"] for c in claims if c["verdict"] == "error"}
+    assert errors == {
+        str(tmp_path / "missing.yaml"): "no such file or directory",
+        str(fifo): "a FIFO (named pipe), not a file; derive reads regular files only",
+    }
+
+
+def test_a_corrupt_cache_is_discarded_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "good.yaml", GOOD)
+    _run(capsys, "check", str(path), "--quiet")
+    database = tmp_path / "cache" / "results.sqlite3"
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / "cache" / f"results.sqlite3{suffix}").unlink(missing_ok=True)
+    database.write_bytes(b"garbage" * 1000)
+    code, _, err = _run(capsys, "check", str(path), "--quiet")
+    assert code == 0
+    assert err.count("\n") == 1
+    assert err.startswith(f"warning: discarded the unreadable cache {database} (")
+    code, _, err = _run(capsys, "check", str(path), "--quiet", "--verbose")
+    assert "cache: 3 hits, 0 misses" in err
+    assert "warning" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -346,3 +347,40 @@ def test_alias_bombs_stay_small(tmp_path):
     claims, errors = load_claims(write(tmp_path, "laughs.yaml", text))
     assert claims == []
     assert errors[0].message == "'statement' must be text, not a list"
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 18: paths that are not files are named, never waited on or read twice.
+
+ONE = "claims:\n  - {id: a, lhs: x, rhs: x}\n"
+
+
+def test_a_fifo_is_named_not_called_missing_and_never_opened(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # opening it would block until a writer came
+    inside = tmp_path / "folder"
+    inside.mkdir()
+    os.mkfifo(inside / "inner.yaml")
+    (inside / "good.yaml").write_text(ONE, encoding="utf-8")
+    claims, errors = load_claims([fifo, inside])
+    assert [c.id for c in claims] == ["a"]
+    assert sorted((str(e.where), e.message) for e in errors) == [
+        (str(inside / "inner.yaml"), "a FIFO (named pipe), not a file; derive reads regular files only"),
+        (str(fifo), "a FIFO (named pipe), not a file; derive reads regular files only"),
+    ]
+
+
+def test_symbolic_links_and_loops_read_each_file_once(tmp_path):
+    folder = tmp_path / "claims"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.yaml").write_text(ONE, encoding="utf-8")
+    (folder / "sub" / "up").symlink_to("..")  # a directory loop
+    (folder / "b.yaml").symlink_to("a.yaml")  # the same file under another name
+    (folder / "loop.yaml").symlink_to("loop.yaml")  # a link to itself
+    (folder / "dangling.yaml").symlink_to("nowhere.yaml")
+    claims, errors = load_claims([folder, folder / "a.yaml", tmp_path / "claims" / "sub" / "up" / "a.yaml"])
+    assert [c.id for c in claims] == ["a"]
+    assert sorted((Path(str(e.where)).name, e.message) for e in errors) == [
+        ("dangling.yaml", "broken symbolic link"),
+        ("loop.yaml", "symbolic link loop"),
+    ]
