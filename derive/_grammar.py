@@ -287,6 +287,9 @@ class Builder:
         self.source = source
         self.table = table
         self.random = random  # Problem.random: what E(...) integrates out, for diff
+        # The index names of the enclosing Sum/Product calls, innermost last: under
+        # Sum(..., (i, 1, n)) the name x_i is the entry x[i], not a symbol of its own.
+        self.indices: list[str] = []
 
     def rebuild(self, node: ast.AST, spec: SymbolSpec) -> Any:
         """The argument ``node`` built again with the name ``spec.name`` standing for ``spec.obj``.
@@ -295,7 +298,9 @@ class Builder:
         substitution in the built expression can tell them apart again; building the
         argument anew from the syntax tree can.
         """
-        return Builder(self.source, _Rebound(self.table, spec), self.random).build(node, 0, True)
+        builder = Builder(self.source, _Rebound(self.table, spec), self.random)
+        builder.indices = list(self.indices)
+        return builder.build(node, 0, True)
 
     # -- errors ---------------------------------------------------------------------------
 
@@ -378,6 +383,9 @@ class Builder:
     def visit_name(self, node: ast.Name, depth: int, arg: bool) -> Any:
         name = node.id
         self.check_identifier(name, node)
+        entry = self.indexed_entry(name)
+        if entry is not None:
+            return entry
         if name in self.table:
             return self.table[name].obj
         if name in CONSTANTS:
@@ -392,6 +400,31 @@ class Builder:
                 node,
             )
         return self.table.symbol(name)
+
+    def indexed_entry(self, name: str) -> sympy.Indexed | None:
+        """x_i under a Sum or Product over i: the entry x[i] (`derive._indexed` draws each entry apart).
+
+        Its assumptions are those declared for ``x_i`` itself, else for ``x`` (the first that
+        says more than real); a declared vector or matrix ``x`` gives none here (its entries
+        are its own symbols).
+        """
+        for index in reversed(self.indices):
+            base = name[: -len(index) - 1]
+            if not (name.endswith("_" + index) and base) or base.startswith("_"):
+                continue
+            position = self.table.get(index).obj if index in self.table else self.table.symbol(index)
+            if not isinstance(position, sympy.Symbol):
+                return None  # a matrix named like the index: Sum rejects it with its own message
+            assumptions: dict[str, bool] = {}
+            for owner in (name, base):
+                spec = self.table.get(owner)
+                # the first declaration that says more than real (an x_i used outside the
+                # sum was declared real by that use alone)
+                if spec is not None and not spec.kind.is_matrix and spec.kind.base != "real":
+                    assumptions = {k: True for k, v in spec.obj.assumptions0.items() if v and k in _KINDS}
+                    break
+            return sympy.Indexed(sympy.IndexedBase(base, **assumptions), position)
+        return None
 
     def check_identifier(self, name: str, node: ast.AST) -> None:
         if name.startswith("_"):
@@ -621,7 +654,12 @@ class Builder:
         for a in node.args:
             if isinstance(a, ast.Starred):
                 raise self.not_allowed(a)
-        args = [self.build(a, depth, True) for a in node.args]
+        bound = _bound_indices(name, node)
+        self.indices.extend(bound)
+        try:
+            args = [self.build(a, depth, True) for a in node.args]
+        finally:
+            del self.indices[len(self.indices) - len(bound) :]
         if not (lo <= len(args) <= hi):
             wanted = str(lo) if lo == hi else (f"at least {lo}" if hi >= _MANY else f"{lo} to {hi}")
             plural = "" if wanted == "1" else "s"
@@ -679,6 +717,21 @@ class Builder:
             x = self.variable(value[0], node, fname)
             return (x, self.scalar(value[1], node, fname), self.scalar(value[2], node, fname))
         return self.variable(value, node, fname)
+
+
+#: The assumptions an indexed entry takes over from a declared scalar kind.
+_KINDS = ("positive", "nonnegative", "negative", "integer", "real")
+
+
+def _bound_indices(name: str, node: ast.Call) -> list[str]:
+    """The index names a Sum or Product call binds: i and j in Sum(f, (i, 1, n), (j, 1, m))."""
+    if name not in ("Sum", "Product"):
+        return []
+    out = []
+    for lim in node.args[1:]:
+        if isinstance(lim, ast.Tuple) and lim.elts and isinstance(lim.elts[0], ast.Name):
+            out.append(lim.elts[0].id)
+    return out
 
 
 _VISITORS: dict[type, str] = {

@@ -11,6 +11,14 @@ factorials and binomials eagerly, so numbers whose exact value would be huge are
 unevaluated (`HugePower`, ``factorial(n, evaluate=False)``) and left to the engine, which
 works under a time budget.
 
+Inside ``Sum(expr, (i, a, b))`` and ``Product(...)`` a name whose suffix is the bound index,
+``x_i``, is the entry ``x[i]`` of an indexed family (a sympy ``Indexed``), as the LaTeX
+reader reads ``\\sum_{i=1}^{n} x_i``: ``Sum(x_i, (i, 1, n))`` is x_1 + ... + x_n, not
+n times one number. Only the index of an enclosing Sum or Product counts; ``x_i`` anywhere
+else (a declared ``x_i`` outside the sum) stays a plain symbol. The entry takes the kind
+declared for ``x_i``, else for ``x``; the numeric tier gives every entry its own value
+(`derive._indexed`).
+
 This module is the public face; the tree walk lives in `derive._grammar`, the function table
 in `derive._calls`, the guards for huge numbers in `derive._exact` and the regrouping of very
 long sums in `derive._regroup`.
