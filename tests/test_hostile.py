@@ -12,6 +12,9 @@ README's robustness section for the measured figures).
 
 from __future__ import annotations
 
+import json
+import pickle
+import sqlite3
 import time
 from pathlib import Path
 
@@ -156,3 +159,47 @@ def test_injection_attempts_are_errors_without_side_effects(text: str) -> None:
     assert result.verdict in NOT_DECIDED | {Verdict.REFUTED}
     assert result.verdict is not Verdict.UNDECIDED or result.detail
     assert not Path("/tmp/derive_pwned").exists()
+
+
+class _Exploit:
+    """A pickle that runs a shell command when loaded: what a crafted cache row used to do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        import os  # noqa: PLC0415
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_cache_row_never_runs_code_in_derive_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 18: anyone who can write a shared DERIVE_CACHE_DIR used to own the next `derive check`.
+    from derive import cli  # noqa: PLC0415
+
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  - {id: ok, lhs: (a + 1)**2, rhs: a**2 + 2*a + 1}\n"
+        "  - {id: wrong, lhs: (a + 1)**2, rhs: a**2 + 1, expect: fails, reason: cross term}\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["check", str(path), "--quiet"]) == 0
+    marker = tmp_path / "owned"
+    claims, _ = load_claims([path])
+    with ResultCache() as cache:
+        keys = [cache.key(c, Settings()) for c in claims]
+        cache.close()
+        with sqlite3.connect(cache.path) as conn:
+            for key in keys:
+                conn.execute("UPDATE results SET value = ? WHERE key = ?", (pickle.dumps(_Exploit(marker)), key))
+    capsys.readouterr()
+    assert cli.main(["check", str(path), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert not marker.exists()
+    assert [c["verdict"] for c in json.loads(out)["claims"]] == ["proved", "refuted"]
+    assert err.count("dropped 2 unreadable cache row(s)") == 1
+    assert cli.main(["check", str(path), "--quiet"]) == 0  # recomputed and stored as JSON again
+    assert "dropped" not in capsys.readouterr().err
