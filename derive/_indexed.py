@@ -19,7 +19,7 @@ an indexed claim directly. `instances` builds concrete problems instead:
 A name ``x_1`` that the claim uses outside the sum *is* the sum's first term, as in the
 notation ``\\sum_{i=1}^n x_i = x_1 + \\sum_{i=2}^n x_i``: it becomes the same symbol as the
 entry x[1] wherever that entry exists. The entries of a declared vector ``x`` are the
-vector's own entry symbols (an index beyond its length is undecided); a matrix base, an
+vector's own entry symbols (a size that reaches beyond its length is left out); a matrix base, an
 infinite sum of indexed terms, an index that is not a whole number, more than
 `MAX_ENTRIES` entries or an entry whose index is not bound by any sum is `IndexedError`:
 the engine then says undecided with that reason instead of sharing one value.
@@ -42,12 +42,15 @@ from sympy import Indexed, Product, Sum
 from derive.model import Problem
 from derive.symbols import SymbolKind, SymbolTable
 
-__all__ = ["MAX_ENTRIES", "SIZES", "IndexedError", "Instance", "has_indexed", "instances"]
+__all__ = ["MAX_ENTRIES", "MAX_TERMS", "SIZES", "IndexedError", "Instance", "has_indexed", "instances"]
 
 #: The sizes each bound symbol takes (those its declared kind allows).
 SIZES: tuple[int, ...] = (1, 2, 3, 5)
 #: Most fresh entry symbols one instance may have; beyond, sampling gets too thin to mean much.
 MAX_ENTRIES = 40
+#: Most terms written out in one instance (nested sums multiply): the expansion runs before
+#: any tier's clock, so it must stay cheap.
+MAX_TERMS = 2000
 _MIXED = 4  # mixed size tuples, with more than one bound symbol
 
 
@@ -55,8 +58,9 @@ class IndexedError(Exception):
     """The claim has indexed entries that cannot be given independent values soundly."""
 
 
-class _EmptyRangeError(Exception):
-    """This instance has a sum whose bounds are reversed by more than an empty range."""
+class _SkipInstanceError(Exception):
+    """This instance has no meaning: a sum's bounds are reversed by more than an empty range,
+    or an entry lies beyond the declared length of its vector."""
 
 
 @dataclass(frozen=True)
@@ -102,13 +106,16 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     for side in sides:
         for e in side.atoms(Indexed) if isinstance(side, (sympy.Basic, sympy.MatrixBase)) else ():
             unders.setdefault(str(e.base.label), set()).add(_written(e))
+    # Names an entry may not take over: random variables and declared matrices keep theirs.
+    reserved = {n for n, spec in problem.symbols.items() if spec.kind.is_matrix}
+    reserved |= {str(e) for rv, _ in problem.random for e in (rv if is_matrix(rv) else (rv,))}
     out: list[Instance] = []
     for values in tuples:
         env = dict(zip(bound, (sympy.Integer(v) for v in values), strict=True))
-        builder = _Builder(problem.symbols, _user_names(sides), unders)
+        builder = _Builder(problem.symbols, _user_names(sides), unders, reserved)
         try:
             lhs, rhs = (builder.build(s, env) for s in sides)
-        except _EmptyRangeError:
+        except _SkipInstanceError:
             continue
         lhs, rhs = builder.identify(lhs), builder.identify(rhs)
         fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
@@ -117,7 +124,9 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
         out.append(Instance(fixed, concrete, builder.names(), bases, builder.identified()))
     if not out:
         names = ", ".join(str(s) for s in bound)
-        msg = f"no size in {', '.join(map(str, sizes))} gives every indexed sum a range (for {names})"
+        msg = (
+            f"no size in {', '.join(map(str, sizes))} gives every indexed sum a range within its vectors (for {names})"
+        )
         raise IndexedError(msg)
     return out
 
@@ -196,6 +205,8 @@ class _Builder:
     base_table: SymbolTable
     user: Mapping[str, sympy.Symbol]
     unders: Mapping[str, set[str]]  # base -> the names it is written with under the sums (x -> {x_i, x_j})
+    reserved: set[str]  # names an entry must not take (random variables, matrices)
+    terms: int = 0  # terms written out so far
     table: SymbolTable = field(init=False)
     entries: dict[tuple[str, tuple[int, ...]], sympy.Symbol] = field(default_factory=dict)
     written: dict[str, None] = field(default_factory=dict)  # the names under the sums (x_i, z_j), in order
@@ -277,10 +288,13 @@ class _Builder:
                 msg = f"the range of {var} in an indexed {cls.__name__.lower()} is not a whole number here ({end})"
                 raise IndexedError(msg)
         if b < a - 1:
-            raise _EmptyRangeError
+            raise _SkipInstanceError
+        what = cls.__name__.lower()
         if b - a + 1 > MAX_ENTRIES:
-            what = cls.__name__.lower()
             raise IndexedError(f"an indexed {what} of {b - a + 1} terms (at most {MAX_ENTRIES} are drawn)")
+        self.terms += int(b - a + 1)
+        if self.terms > MAX_TERMS:
+            raise IndexedError(f"nested indexed sums of more than {MAX_TERMS} terms in all")
         terms = [self._expand(cls, function, limits[:-1], {**env, var: sympy.Integer(k)}) for k in range(a, b + 1)]
         return sympy.Add(*terms) if cls is Sum else sympy.Mul(*terms)
 
@@ -300,6 +314,8 @@ class _Builder:
             sym = self._vector_entry(spec, key[1])
         else:
             name = f"{base}_{','.join(map(str, key[1]))}"
+            while name in self.reserved:
+                name += "'"
             if len(self.entries) >= MAX_ENTRIES:
                 raise IndexedError(f"more than {MAX_ENTRIES} independent entries ({name}, ...)")
             # x_i declared under any of the sums speaks for every entry of x
@@ -315,8 +331,7 @@ class _Builder:
             raise IndexedError(msg)
         k = index[0]
         if not 1 <= k <= spec.kind.rows:
-            msg = f"the entry {spec.name}[{k}] is outside the declared '{spec.kind}'"
-            raise IndexedError(msg)
+            raise _SkipInstanceError
         return spec.obj[k - 1]
 
 

@@ -127,7 +127,12 @@ def _relabel(ev: Evidence, case: Instance, summary: str | None = None) -> Eviden
         counter = dataclasses.replace(counter, values=sizes + counter.values)
     if summary is None:
         # "<= fails at x_1 = 3/4, ..." names the size first: "<= fails at n = 2, x_1 = 3/4, ..."
-        inner = ev.summary.replace(" at ", f" at {case.label()}, ", 1) if case.sizes else ev.summary
+        inner = ev.summary
+        if case.sizes:
+            if counter is not None and " at " in inner:
+                inner = inner.replace(" at ", f" at {case.label()}, ", 1)
+            else:  # a symbolic verdict on the instance: no point to name the size in
+                inner = f"at {case.label()}: {inner}"
         summary = f"{inner} ({_independent(case)})"
     points = tuple(dataclasses.replace(p, values=sizes + p.values) for p in ev.points)
     return dataclasses.replace(ev, summary=summary, counterexample=counter, points=points)
