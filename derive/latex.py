@@ -183,6 +183,8 @@ class Step:
     #: Names that do not depend on a differentiation variable: declared ``constants:`` and names the
     #: prose declares before the step (``$x \\in \\mathbb{R}$``, ``$\\sigma > 0$``).
     constants: tuple[str, ...] = ()
+    #: The sides of the premise whose solution the step is read under, as they were read.
+    premise_sides: tuple[str, str] = ()
 
     @property
     def id(self) -> str:
@@ -1484,6 +1486,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 uses=tuple(notes),
                 defined=defined,
                 constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)))),
+                premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
             )
         )
     return _without_context(steps, [d.context for d in drafts])

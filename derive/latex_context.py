@@ -10,11 +10,12 @@ identity; a conclusion of an unsolved premise is not refuted on its own).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
-from derive.latex_notation import identity_sizes, name_of, parse_latex, transposed_names
+from derive.latex_notation import derivative_constants, identity_sizes, name_of, parse_latex, transposed_names
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 from derive.symbols import SymbolTable, parse_kind
 
@@ -146,6 +147,11 @@ def settle(step: Step, result: Result) -> Result:
     if result.claim is not step.claim and result.claim != step.claim:
         return result
     decided = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
+    assumed = _constants_assumed(step) if result.verdict in decided else None
+    if assumed is not None:
+        note = Evidence(result.method, f"{assumed} (where the step is {result.verdict.value})", reason="context")
+        outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
+        return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
     shapes = _scalar_reading(step) if result.verdict in decided else None
     if shapes is not None:
         why = (
@@ -219,6 +225,64 @@ def settle(step: Step, result: Result) -> Result:
         outcomes = (*result.outcomes[:-1], Outcome(last.verdict, replace(last.evidence, summary=summary)))
         return Result(result.claim, result.verdict, result.method, result.seconds, outcomes)
     return result
+
+
+_DERIVATIVE = re.compile(r"\\partial|\\[dt]?frac\s*\{\s*d(?![a-zA-Z])|\\[dt]?frac\s*\{\s*d\s*[a-zA-Z\\^]")
+_ANALYSIS_LIMIT = 4000  # characters of a step's sides read again for what its derivatives assume
+
+
+def _constants_assumed(step: Step) -> str | None:
+    """Why a step's verdict rests on treating an undeclared name as constant in a derivative.
+
+    derive differentiates ``y_{nk}`` in ∂/∂w as a constant, so ∂/∂w (w x - y_{nk})^2 =
+    2(w x - y_{nk}) x holds, but the text may mean y_{nk} = y_k(x_n, w). A name counts as
+    independent of the variables when it is declared (``symbols:``, ``constants:``, or in the
+    prose: ``$y \\in \\{0, 1\\}$``), random, bound, or itself a variable of a derivative in the
+    same step (``\\partial^2 f / \\partial x \\partial y``: x and y are coordinates). The sides
+    of a solved premise the step is read under count too. None when nothing is assumed.
+    """
+    sides = [(step.claim.lhs, step.claim.rhs)]
+    if step.premise_sides:
+        sides.append(step.premise_sides)
+    texts = [str(getattr(side, "text", side)) for pair in sides for side in pair]
+    if not any(_DERIVATIVE.search(t) for t in texts):
+        return None
+    if sum(len(t) for t in texts) > _ANALYSIS_LIMIT:
+        return (
+            "the step differentiates, and it is too long for derive to check which names its derivatives treat "
+            "as constants; split it, or declare its names (symbols:, constants:)"
+        )
+    variables: set[str] = set()
+    constants: set[str] = set()
+    for pair in sides:
+        for side in pair:
+            text = str(getattr(side, "text", side))
+            if not _DERIVATIVE.search(text):
+                continue
+            table = SymbolTable(dict(step.claim.symbols))
+            try:
+                found = derivative_constants(
+                    text,
+                    table,
+                    random=dict(step.claim.random),
+                    densities=dict(getattr(side, "densities", ())),
+                    bound=frozenset(getattr(side, "bound", ())),
+                )
+            except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError):
+                continue  # the worker read it, or reported it as an error; nothing more to say here
+            variables |= found[0]
+            constants |= found[1]
+    names = sorted(constants - variables - set(step.constants))
+    if not names:
+        return None
+    which = ", ".join(names)
+    var = ", ".join(sorted(variables))
+    one = len(names) == 1
+    return (
+        f"treats {which} as constant in {var} (derive cannot tell whether {'it depends' if one else 'they depend'} "
+        f"on {var}); declare `constants: [{which}]` (or their kinds under symbols:) or define "
+        f"{'it' if one else 'them'} to settle"
+    )
 
 
 #: Left sides that derive reads as constants or known functions, which a homework may define.

@@ -65,6 +65,7 @@ __all__ = [
     "MAX_LENGTH",
     "brace_end",
     "definition_target",
+    "derivative_constants",
     "identity_sizes",
     "latex_of_name",
     "mentions",
@@ -371,6 +372,31 @@ def _det(x: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------------------
+
+
+def derivative_constants(
+    text: str,
+    table: SymbolTable,
+    *,
+    random: Mapping[str, Any] | None = None,
+    densities: Mapping[str, str] | None = None,
+    bound: frozenset[str] = frozenset(),
+) -> tuple[frozenset[str], frozenset[str]]:
+    """What the derivatives of one side assume: (the names they differentiate by, the names
+    in their operands they treat as constants in those variables).
+
+    The side is read as `parse_latex` reads it (definitions in its evaluation bar substituted)
+    but nothing is evaluated. Names the table declares, random variables and names a binder
+    binds are not constants here: declared names are independent variables. Raises
+    `LatexError` when the side cannot be read.
+    """
+    notes: dict[str, set[str]] = {}
+    table._latex_notes = notes  # type: ignore[attr-defined]
+    try:
+        parse_latex(text, table, random=dict(random or {}), densities=densities, bound=bound)
+    finally:
+        del table._latex_notes  # type: ignore[attr-defined]
+    return frozenset(notes.get("variables", ())), frozenset(notes.get("constants", ()))
 
 
 def random_variables(table: SymbolTable) -> dict[str, Distribution]:
@@ -1269,7 +1295,25 @@ class _Parser:
         with self.shadowing(names):
             operand = self.sub(rest).parse_all() if rest else self.operand_term()
             value = self._differentiate(operand, variables)
+            self._note_constants(operand, names)
         return self._at_definitions(value, names)
+
+    def _note_constants(self, operand: Any, variables: set[str]) -> None:
+        """Record, for `derivative_constants`, the names a derivative treats as constants.
+
+        A name in the differentiated expression that the user did not declare, that is not
+        random and that no binder binds here is read as a constant in the variables: its
+        derivative by them is taken to be 0. ``y_{nk}`` in ∂/∂w may well depend on w.
+        """
+        notes = getattr(self.st.table, "_latex_notes", None)
+        if notes is None or not isinstance(operand, (sympy.Basic, sympy.MatrixBase)):
+            return
+        free = operand.free_symbols
+        skip = variables | self.st.shadow | set(self.st.bound) | set(self.st.random) | set(self.st.found)
+        names = {str(sym).split("[", 1)[0] for sym in free}
+        constant = {n for n in names if n not in skip and not self.declared(n)}
+        notes.setdefault("variables", set()).update(variables)
+        notes.setdefault("constants", set()).update(constant)
 
     def _at_definitions(self, value: Any, names: set[str]) -> Any:
         """A derivative by a defined name, evaluated where the name has its value:
@@ -1910,7 +1954,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         if _is_matrix(value):
             raise _fail(text, "a matrix side cannot be evaluated at several points")
         value = sympy.ImmutableMatrix([[_at(value, sym, v)] for v in values])
-    if isinstance(value, sympy.Basic) and value.has(sympy.Subs):
+    if isinstance(value, sympy.Basic) and value.has(sympy.Subs) and not hasattr(table, "_latex_notes"):
         # d/dx f at x = 1 is a Subs node; evaluate those, leave integrals and the rest to the engine
         value = value.applyfunc(_evaluate_subs) if _is_matrix(value) else _evaluate_subs(value)
     return _checked(value, text)

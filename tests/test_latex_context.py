@@ -129,12 +129,27 @@ def test_arrows_link_a_conclusion_to_its_premise():
 
 
 def test_gradient_condition_then_conclusion():
-    (_premise, pr), (conclusion, cr) = verdicts(r"$$\frac{\partial xy}{\partial x} = 0 \to y = 0$$")
+    # x and y are declared: independent coordinates, so dxy/dx = y
+    text = r"$$\frac{\partial xy}{\partial x} = 0 \to y = 0$$"
+    (_premise, pr), (conclusion, cr) = verdicts(text, symbols={"x": "real", "y": "real"})
     assert pr.verdict is Verdict.UNDECIDED
     assert "a condition (equation to solve), not an identity" in pr.detail
     assert conclusion.premise_solution == "y = 0"
     assert cr.verdict is Verdict.PROVED
     assert "given" in conclusion.claim.statement
+
+
+def test_a_conclusion_through_a_derivative_of_an_undeclared_name_is_undecided():
+    # y undeclared may depend on x (dxy/dx = y + x y'): y = 0 rests on treating it as constant
+    (_premise, _pr), (conclusion, cr) = verdicts(r"$$\frac{\partial xy}{\partial x} = 0 \to y = 0$$")
+    assert conclusion.premise_solution == "y = 0"
+    assert cr.verdict is Verdict.UNDECIDED
+    assert "treats y as constant in x" in cr.detail
+    assert "constants: [y]" in cr.detail
+    (_premise, _pr), (_conclusion, cr) = verdicts(
+        "---\nderive:\n  constants: [y]\n---\n$$\\frac{\\partial xy}{\\partial x} = 0 \\to y = 0$$\n"
+    )
+    assert cr.verdict is Verdict.PROVED
 
 
 def test_a_conclusion_that_misses_a_solution_is_refuted():
