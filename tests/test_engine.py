@@ -6,6 +6,7 @@ from derive import engine
 from derive.engine import check_claim, decide
 from derive.errors import ParseError
 from derive.model import Claim, Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
+from derive.parsing import prepare
 from derive.symbols import SymbolTable
 
 
@@ -104,3 +105,71 @@ def test_a_derivative_through_a_moving_expectation_without_closed_form_is_undeci
     mc = next(o for o in result.outcomes if o.evidence.method is Method.MONTECARLO)
     assert mc.verdict is Verdict.UNDECIDED and mc.evidence.reason == "derivative of an expectation"
     assert mc.evidence.estimates == ()
+
+
+# ---------------------------------------------------------------------------------------
+# Indexed sums: the numeric tier runs on written-out instances with independent entries.
+
+
+def test_indexed_claim_is_refuted_at_a_named_size_with_independent_entries() -> None:
+    claim = Claim(
+        id="mean",
+        lhs="Sum(x_i, (i, 1, n))",
+        rhs="n*Sum(x_i, (i, 1, 1))",
+        symbols={"x": "positive", "n": "positive integer"},
+    )
+    result = check_claim(claim, Settings(timeout=20))
+    assert result.verdict is Verdict.REFUTED
+    assert result.method is Method.NUMERIC
+    ev = result.evidence
+    assert ev is not None and ev.counterexample is not None
+    values = dict(ev.counterexample.values)
+    assert values["n"] == "2" and values["x_1"] != values["x_2"]
+    assert result.detail.startswith("differs at n = 2, x_1 = ")
+
+
+def test_indexed_claim_verified_only_for_the_sizes_tried() -> None:
+    claim = Claim(
+        id="am-gm",
+        lhs="Product(x_i, (i, 1, n))**(1/n)",
+        rhs="Sum(x_i, (i, 1, n))/n",
+        relation="<=",
+        symbols={"x": "positive", "n": "positive integer"},
+    )
+    result = check_claim(claim, Settings(timeout=20))
+    assert result.verdict is Verdict.VERIFIED
+    assert result.method is Method.NUMERIC
+    assert result.detail.startswith("verified for n = 1, 2, 3, 5 with x_i drawn independently; says nothing about")
+
+
+def test_indexed_instances_share_the_budget(monkeypatch) -> None:
+    shares: list[float] = []
+
+    def plain(problem: Problem, settings: Settings) -> Outcome:
+        shares.append(settings.timeout)
+        return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, "stand-in", reason="timeout"))
+
+    monkeypatch.setattr(engine, "_numeric_plain", plain)
+    monkeypatch.setattr(engine, "TIERS", ((Method.SYMBOLIC, _tier(Verdict.UNDECIDED, Method.SYMBOLIC, [])),))
+    claim = Claim(id="s", lhs="Sum(y_i, (i, 1, n))", rhs="0", symbols={"n": "positive integer"})
+    result = check_claim(claim, Settings(timeout=8))
+    outcome = result.outcomes[1]
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert outcome.evidence.summary == "for n = 1: stand-in"
+    # each instance gets a fair share of what is left: 8/4 for the first, the rest as they finish
+    assert len(shares) == 4
+    assert 1.5 < shares[0] <= 2.0
+    assert all(s <= 8.0 for s in shares)
+
+
+def test_montecarlo_declines_indexed_expectations() -> None:
+    claim = Claim(
+        id="mc",
+        lhs="E(Sum(y_i*eps, (i, 1, n)))",
+        rhs="0",
+        symbols={"n": "positive integer"},
+        random={"eps": "Normal(0, 1)"},
+    )
+    outcome = engine._montecarlo(prepare(claim), Settings())
+    assert outcome.verdict is Verdict.UNDECIDED
+    assert outcome.evidence.reason == "indexed"

@@ -771,3 +771,46 @@ def test_distribution_error_type_is_reported_as_parse_error():
         parse("MultivariateNormal([0, 0], eye(3))")
     assert not isinstance(info.value, DistributionError)
     assert "does not fit" in info.value.message
+
+
+# ---------------------------------------------------------------------------------------
+# Indexed entries: x_i under a Sum or Product over i.
+
+
+def test_suffix_of_the_bound_index_is_an_indexed_entry():
+    i, n = sympy.Symbol("i", real=True), sympy.Symbol("n", integer=True, positive=True)
+    value = parse("Sum(x_i, (i, 1, n))", x="positive", n="positive integer")
+    assert value == sympy.Sum(sympy.Indexed(sympy.IndexedBase("x", positive=True), i), (i, 1, n))
+    (entry,) = value.atoms(sympy.Indexed)
+    assert entry.is_positive
+
+
+def test_product_and_nested_sums_bind_their_indices():
+    value = parse("Product(Sum(a_i*b_j, (j, 1, i)), (i, 1, 3))")
+    assert {str(e) for e in value.atoms(sympy.Indexed)} == {"a[i]", "b[j]"}
+
+
+def test_suffix_outside_the_binding_sum_stays_a_plain_symbol():
+    table = SymbolTable({"x_i": "positive"})
+    value = parse_expression("x_i + Sum(x_j, (j, 1, 2)) + Sum(x_i, (k, 1, 2))", table)
+    plain = sympy.Symbol("x_i", positive=True)
+    k = sympy.Symbol("k", real=True)
+    assert value.coeff(plain) == 1
+    assert sympy.Sum(plain, (k, 1, 2)) in value.args  # the sum over k does not bind i
+    assert {str(e) for e in value.atoms(sympy.Indexed)} == {"x[j]"}
+
+
+def test_declared_indexed_name_gives_its_kind_to_the_entry():
+    value = parse("Sum(1/N_k, (k, 1, c))", N_k="positive", N="real")
+    (entry,) = value.atoms(sympy.Indexed)
+    assert entry.is_positive
+    # an x_i that an earlier use declared real says nothing; the declared x does
+    table = SymbolTable({"x": "negative"})
+    value = parse_expression("x_i + Sum(x_i, (i, 1, 2))", table)
+    (entry,) = value.atoms(sympy.Indexed)
+    assert entry.is_negative
+
+
+def test_names_that_only_look_indexed_are_plain_symbols():
+    value = parse("Sum(xi + x_ii + i_x, (i, 1, 2))")
+    assert not value.atoms(sympy.Indexed)
