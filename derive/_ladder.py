@@ -32,6 +32,7 @@ import mpmath
 import sympy
 from sympy import S
 
+from derive._exact import safe_replace
 from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.functions import sigmoid, softplus
 
@@ -464,9 +465,6 @@ def resolution(expr: sympy.Basic, deadline: float = float("inf"), *, scale: floa
         if node in seen:
             continue
         if node.is_Atom:
-            if isinstance(node, sympy.Rational):  # a term at a bound (1 + 1/150!)
-                seen.add(node)
-                digits = max(digits, max(abs(int(node.p)), int(node.q)).bit_length() * _LOG10_2)
             continue
         seen.add(node)
         if time.perf_counter() > deadline:
@@ -505,8 +503,8 @@ def _truncation(
 
     What lies beyond a finite bound is about the integrand (or term) there: ∫_b^∞ e^{-x²} is
     below e^{-b²}/(2b), Σ_{n>N} 1/n! below 2/(N+1)!. A product hides its factors' distance
-    from 1, which the walk over the factor at the bound measures (1 + 1/150!). Only a single
-    variable with numeric bounds is sized; anything else is left out.
+    from 1 at the bound (1 + 1/150!). Only a single variable with numeric bounds is sized;
+    anything else is left out.
     """
     if len(node.limits) != 1 or len(node.limits[0]) != 3:
         return 0.0, []
@@ -515,15 +513,19 @@ def _truncation(
     if f.free_symbols - {var} or not (lo.is_number and hi.is_number):
         return 0.0, []
     ends = [b for b in (lo, hi) if b.is_finite]
-    at_ends = [f.xreplace({var: b}) for b in ends]
+    # Through the guarded constructors: 2**n at n = 10**100 must stay unexpanded.
+    at_ends = [safe_replace(f, {var: b}) for b in ends]
     if isinstance(node, sympy.Product):
-        return 0.0, at_ends
+        # A factor 1 + 1/150! is an exact rational: its distance from 1 is sized here; one
+        # written as a sum (1 + e^{-k}) is sized by the walk over it.
+        near_one = [_size(e - 1, sizes) for e in at_ends if isinstance(e, sympy.Rational) and e != 1]
+        return max([0.0] + [-s for s in near_one if s is not None]), at_ends
     end_sizes = [s for s in (_size(e, sizes) for e in at_ends) if s is not None]
     if not end_sizes:
         return 0.0, at_ends
     reference = scale
     if reference is None:
-        inside = [f.xreplace({var: p}) for p in _interior_points(lo, hi, integer=isinstance(node, sympy.Sum))]
+        inside = [safe_replace(f, {var: p}) for p in _interior_points(lo, hi, integer=isinstance(node, sympy.Sum))]
         seen = end_sizes + [s for s in (_size(e, sizes) for e in inside) if s is not None]
         reference = max(seen)
     return max(0.0, reference - min(end_sizes)), at_ends
