@@ -770,16 +770,16 @@ def _unreadable_step(file: str, message: str) -> Any:
 
 def cmd_latex(args: argparse.Namespace) -> int:
     import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
-    from derive.latex import definition_result, read_document, settle  # noqa: PLC0415
+    from derive.latex import definition_result, settle  # noqa: PLC0415
 
     symbols = _read_symbols(args.symbols) if args.symbols else None
     limit = args.max_chars if args.max_chars is not None else derive.latex.MAX_DOCUMENT
-    documents: list[tuple[str, Any]] = []
+    documents: list[tuple[str, Any, tuple[Any, ...]]] = []  # (file, Document or None, steps)
     unreadable = False
     for file in args.files:
         try:
             data = _read_homework(file, limit)
-            document = _read_whole(read_document, data, file, limit, symbols=symbols, inline=args.inline)
+            document = _read_whole(data, file, limit, symbols=symbols, inline=args.inline)
         except _UnreadableError as exc:
             unreadable = True
             _stderr(f"error: {file}: {exc.message}")
@@ -827,16 +827,16 @@ def cmd_latex(args: argparse.Namespace) -> int:
     return EXIT_FAILED if any(r.verdict is Verdict.REFUTED for r in results) else EXIT_OK
 
 
-def _read_whole(read: Callable[..., Any], data: bytes, file: str, limit: int, **options: Any) -> Any:
-    """``read_document`` on ``data`` with its own cut-off at ``limit`` (``--max-chars``), checked to
-    have read every character."""
-    import derive.latex  # noqa: PLC0415
+def _read_whole(data: bytes, file: str, limit: int, **options: Any) -> Any:
+    """`derive.latex.read_document` on ``data`` with its cut-off at ``limit`` (``--max-chars``),
+    checked to have read every character."""
+    import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
 
     default = derive.latex.MAX_DOCUMENT
     # The front end cuts a document at this module constant; --max-chars may raise it.
     derive.latex.MAX_DOCUMENT = max(default, limit)
     try:
-        document = read(data, path=file, **options)
+        document = derive.latex.read_document(data, path=file, **options)
     finally:
         derive.latex.MAX_DOCUMENT = default
     expected = len(data.decode("utf-8", errors="replace"))
