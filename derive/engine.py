@@ -8,6 +8,7 @@ claim can never take down a run.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
@@ -68,10 +69,12 @@ def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
         why = f"indexed entries cannot be given independent values here: {exc}; not evaluated with one shared value"
         return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, why, reason="indexed"))
     start = time.perf_counter()
+    # A worker is stopped at the claim's budget, and the symbolic tier has had its share of it.
+    budget = max(_LATE * settings.timeout, _MARGIN * (settings.timeout - (start - _CLAIM_START.get(start))))
     held: list[tuple[Instance, Outcome]] = []
     open_: list[tuple[Instance, Outcome]] = []
     for j, case in enumerate(cases):
-        out = _instance(case, settings, (settings.timeout - (time.perf_counter() - start)) / (len(cases) - j))
+        out = _instance(case, settings, (budget - (time.perf_counter() - start)) / (len(cases) - j))
         if out.verdict is Verdict.REFUTED:
             return Outcome(Verdict.REFUTED, _relabel(out.evidence, case))
         (held if out.verdict in (Verdict.PROVED, Verdict.VERIFIED) else open_).append((case, out))
@@ -106,6 +109,10 @@ def _instance(case: Instance, settings: Settings, share: float) -> Outcome:
 
 
 _MIN_SHARE = 0.05  # seconds: below this an instance cannot even be prepared
+_MARGIN = 0.9  # of the claim's remaining budget, for the instances (the rest: rounding up to 1 s, reporting)
+_LATE = 0.25  # of the claim's budget, at least, when the symbolic tier took nearly all of it
+#: When the claim being decided started (`check_claim`), for tiers that must end by its budget.
+_CLAIM_START: contextvars.ContextVar[float] = contextvars.ContextVar("claim_start")
 
 
 def _entries_text(case: Instance) -> str:
@@ -232,7 +239,11 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
             Method.PARSE, f"expression too deeply nested or too large to read ({type(exc).__name__})", reason="input"
         )
         return Result(claim, Verdict.ERROR, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.ERROR, ev),))
-    outcomes = decide(problem, settings)
+    token = _CLAIM_START.set(start)
+    try:
+        outcomes = decide(problem, settings)
+    finally:
+        _CLAIM_START.reset(token)
     last = outcomes[-1]
     method = last.evidence.method if last.verdict is not Verdict.UNDECIDED else _undecided_method(outcomes)
     return Result(claim, last.verdict, method, time.perf_counter() - start, outcomes)
