@@ -503,13 +503,15 @@ def _truncation(
 
     What lies beyond a finite bound is about the integrand (or term) there: ∫_b^∞ e^{-x²} is
     below e^{-b²}/(2b), Σ_{n>N} 1/n! below 2/(N+1)!. A product hides its factors' distance
-    from 1 at the bound (1 + 1/150!). Only a single variable with numeric bounds is sized;
-    anything else is left out.
+    from 1 at the bound (1 + 1/150!). Several variables are taken as nested nodes; bounds
+    that are not numbers are left out.
     """
-    if len(node.limits) != 1 or len(node.limits[0]) != 3:
+    *inner, last = node.limits
+    if len(last) != 3:
         return 0.0, []
-    var, lo, hi = node.limits[0]
-    f = node.function
+    var, lo, hi = last
+    # Several variables: the outermost bound here, the inner ones when the walk gets to them.
+    f = node.func(node.function, *inner) if inner else node.function
     if f.free_symbols - {var} or not (lo.is_number and hi.is_number):
         return 0.0, []
     ends = [b for b in (lo, hi) if b.is_finite]
