@@ -27,9 +27,12 @@ when the violation is significant.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -42,18 +45,25 @@ from derive.model import Problem, Relation, Verdict
 
 __all__ = [
     "FLOOR_SCALE",
+    "RESOLVED_HITS",
     "Z_CONSISTENT",
+    "Audit",
     "Look",
     "Reduced",
+    "Region",
     "Undecided",
+    "audit_integrand",
     "control_variates",
     "decide",
+    "describe_hidden",
     "differences",
     "estimate_looks",
     "explain",
+    "hopeless",
     "p_value",
     "reduce_claim",
     "rounding_resolution",
+    "with_hidden",
 ]
 
 #: Half-width of the confidence interval (in SE) that must contain the target and fit in the band.
@@ -189,6 +199,8 @@ class Look:
     why: str = ""  # short reason tag for the evidence
     floored: bool = False  # the band is the absolute floor (target small next to the spread)
     resolution: float = 0.0  # measured float64 rounding of the integrand (see `rounding_resolution`)
+    hidden: float = 0.0  # bound on what regions the sample did not resolve can add (`Audit.hidden`)
+    hidden_note: str = ""  # the worst such region, for the summary (`describe_hidden`)
 
     @property
     def rounding(self) -> float:
@@ -408,33 +420,55 @@ def decide(look: Look, relation: Relation, z_refute: float) -> Verdict:
     """CONSISTENT, REFUTED or UNDECIDED (sample more) for one estimate at the current sample size.
 
     See the module docstring for the rule; ``z_refute`` is the (Bonferroni-corrected) number
-    of standard errors beyond which a difference refutes.
+    of standard errors beyond which a difference refutes. ``look.hidden`` (what regions the
+    sample did not resolve can add, either way) stays in every margin: a difference refutes
+    only beyond it, and an interval widened by it must still fit.
     """
-    d, se, band, z = look.mean - look.target, look.se, look.band, look.z
+    d, se, band, hidden = look.mean - look.target, look.se, look.band, look.hidden
     if relation in (Relation.GE, Relation.GT):
-        d, z, relation = -d, -z, relation.flipped()
+        d, relation = -d, relation.flipped()
+    noise = max(se, look.rounding)
     if relation is Relation.EQ:
-        if abs(z) > z_refute:
+        if abs(d) - hidden > z_refute * noise:
             return Verdict.REFUTED
-        if abs(z) <= Z_CONSISTENT and abs(d) + Z_CONSISTENT * se <= band:
+        if abs(look.z) <= Z_CONSISTENT and abs(d) + Z_CONSISTENT * se + hidden <= band:
             return Verdict.CONSISTENT
         return Verdict.UNDECIDED
     if relation is Relation.APPROX:
         # "≈ within the band": only a significant excess over the band refutes.
-        if abs(d) - band > z_refute * max(se, look.rounding):
+        if abs(d) - band - hidden > z_refute * noise:
             return Verdict.REFUTED
-        if abs(d) + Z_CONSISTENT * se <= band:
+        if abs(d) + Z_CONSISTENT * se + hidden <= band:
             return Verdict.CONSISTENT
         return Verdict.UNDECIDED
     # lhs - rhs <= 0 must hold clearly: the whole interval on the right side of 0 (no band,
     # which would accept a gap of the wrong sign that is merely small). An equality that is
     # exact up to rounding satisfies <= but not <.
-    if z > z_refute and d > look.rounding:
+    if d - hidden > z_refute * noise and d - hidden > look.rounding:
         return Verdict.REFUTED
-    upper = d + Z_CONSISTENT * se
+    upper = d + Z_CONSISTENT * se + hidden
     if upper < -look.rounding or (upper <= look.rounding and relation is Relation.LE):
         return Verdict.CONSISTENT
     return Verdict.UNDECIDED
+
+
+def hopeless(look: Look, relation: Relation, hidden_at_budget: float) -> bool:
+    """Whether even the whole sample budget cannot decide: the unresolved regions' bound alone is too wide.
+
+    ``hidden_at_budget`` is `Look.hidden` at the largest sample size the budget allows. For
+    an equality the bound must fit in the band; a refutation needs the difference to exceed
+    it (the difference does not shrink as the sample grows, only its noise does).
+    """
+    if hidden_at_budget <= 0:
+        return False
+    d = look.mean - look.target
+    if relation in (Relation.GE, Relation.GT):
+        d, relation = -d, relation.flipped()
+    slack = Z_CONSISTENT * look.se
+    if relation in (Relation.EQ, Relation.APPROX):
+        reach = look.band if relation is Relation.APPROX else 0.0
+        return hidden_at_budget >= look.band and abs(d) - reach <= hidden_at_budget + slack
+    return d + hidden_at_budget >= 0 and d - hidden_at_budget <= slack
 
 
 def explain(look: Look, relation: Relation, z_refute: float) -> str:
@@ -442,6 +476,8 @@ def explain(look: Look, relation: Relation, z_refute: float) -> str:
     z = look.z
     if relation in (Relation.GE, Relation.GT):
         z = -z
+    if look.hidden_note and look.hidden > 0:
+        return look.hidden_note
     ci = f"{look.mean:.6g} ± {Z_CONSISTENT * look.se:.2g}"
     if relation in (Relation.EQ, Relation.APPROX):
         if relation is Relation.EQ and abs(z) > Z_CONSISTENT:
@@ -451,4 +487,432 @@ def explain(look: Look, relation: Relation, z_refute: float) -> str:
             )
         return f"the interval {ci} does not fit in the band ±{look.band:.2g} around {look.target:.6g}"
     side = "below" if relation in (Relation.LE, Relation.LT) else "above"
-    return f"the interval {ci} is not clearly {side} the bound {look.target:.6g} (z = {z:.1f})"
+    d = look.mean - look.target
+    return (
+        f"the estimate of lhs - rhs, {d:.6g} ± {Z_CONSISTENT * look.se:.2g} ({Z_CONSISTENT:g} SE), "
+        f"is not clearly {side} 0 (z = {z:.1f})"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Rare regions and far tails: what a sample of n draws cannot see.
+#
+# A sample of n draws almost surely misses a region of probability p when n * p is small,
+# and then neither its mean nor its standard error says anything about the integrand there:
+# E[z^2 + 1e11 [z > 6.5]] is about 5, yet 2e7 normal draws see 1 +- 0. So before a verdict,
+# each integrand is audited along *axes*: every primitive draw, and every direction a.z of
+# normal draws that a switching condition is linear in. An axis is cut into cells at the
+# breakpoints of the integrand's switches (Heaviside, Piecewise and relational conditions,
+# sign, Abs, Max/Min) and at a ladder of far quantiles (tail probabilities 1e-1 ... 1e-300);
+# each cell's probability is computed exactly from the draw's CDF, and the integrand is
+# evaluated at points inside it (the other draws at random). A cell the sample expects fewer
+# than `RESOLVED_HITS` draws in can hide p * (peak - seen), where peak is the largest |F|
+# found in the cell and seen the largest |F| the sample itself met (values of that size are
+# accounted for by the standard error). The sum over such cells bounds what the sample can
+# miss, and every decision keeps that bound in its margin (`Look.hidden`).
+
+#: A cell is resolved when the sample expects at least this many draws in it: the chance of
+#: none is e^-21 < 1e-9, the error budget of one look.
+RESOLVED_HITS = 21.0
+_CELL_POINTS = 6  # evaluation points per audited cell
+_MAX_SWITCH_ARGS = 4  # Max/Min with more arguments: only consecutive pairs are cut
+_SQRT2 = math.sqrt(2.0)
+
+
+def _tail_probs(deepest: float) -> list[float]:
+    # Half-decades to 1e-30, then decades: cells narrow enough that |F| changes little in each.
+    out = [10.0 ** (-k / 2) for k in range(2, 61)]
+    out += [10.0**-k for k in range(31, 301) if 10.0**-k >= deepest]
+    return [p for p in out if p >= deepest]
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """One standard primitive draw (or a unit direction of normal draws), with its exact CDF."""
+
+    kind: str  # normal | uniform | exponential | gamma
+    shape: float = 0.0
+    direction: tuple[tuple[int, float], ...] = ()  # (draw index, weight): the axis is sum w * draw
+    name: str = ""
+
+    @property
+    def support(self) -> tuple[float, float]:
+        if self.kind == "normal":
+            return -math.inf, math.inf
+        if self.kind == "uniform":
+            return 0.0, 1.0
+        return 0.0, math.inf
+
+    def cdf(self, x: float) -> float:
+        """P(X <= x), accurate in the lower tail."""
+        if self.kind == "normal":
+            return 0.5 * math.erfc(-x / _SQRT2)
+        if x <= 0:
+            return 0.0
+        if self.kind == "uniform":
+            return min(x, 1.0)
+        if self.kind == "exponential":
+            return -math.expm1(-x) if math.isfinite(x) else 1.0
+        return _gamma_p(self.shape, x, upper=False)
+
+    def sf(self, x: float) -> float:
+        """P(X > x), accurate in the upper tail."""
+        if self.kind == "normal":
+            return 0.5 * math.erfc(x / _SQRT2)
+        if x <= 0:
+            return 1.0
+        if self.kind == "uniform":
+            return max(1.0 - x, 0.0)
+        if self.kind == "exponential":
+            return math.exp(-x)
+        return _gamma_p(self.shape, x, upper=True)
+
+    def prob(self, a: float, b: float) -> float:
+        """P(a < X <= b), from whichever tail keeps the digits."""
+        if b <= a:
+            return 0.0
+        lo, hi = self.cdf(a), self.sf(b)
+        if lo <= 0.5 and self.cdf(b) <= 0.5:
+            return max(self.cdf(b) - lo, 0.0)
+        if hi <= 0.5 and self.sf(a) <= 0.5:
+            return max(self.sf(a) - hi, 0.0)
+        return max(1.0 - lo - hi, 0.0)
+
+    def inner(self) -> list[float]:
+        """Quantiles 1/512, 3/512, ... of the bulk (where the ladder does not reach)."""
+        ps = [(i + 0.5) / 256 for i in range(256)]
+        if self.kind == "uniform":
+            return ps
+        if self.kind == "normal":
+            nd = NormalDist()
+            return [nd.inv_cdf(p) for p in ps]
+        if self.kind == "exponential":
+            return [-math.log1p(-p) for p in ps]
+        ladder = _gamma_ladder(self.shape)
+        return np.geomspace(ladder[0], ladder[-1], 512).tolist()
+
+    def ladder(self) -> list[float]:
+        """Far quantiles of both tails (the points where the audit cuts the axis)."""
+        if self.kind == "uniform":
+            ps = _tail_probs(1e-16)
+            return [*ps, *(1.0 - p for p in ps)]
+        if self.kind == "normal":
+            ps = _tail_probs(1e-300)
+            nd = NormalDist()
+            lows = [nd.inv_cdf(p) for p in ps]
+            return [*lows, *(-x for x in lows)]
+        if self.kind == "exponential":
+            ps = _tail_probs(1e-300)
+            return [*(-math.log1p(-p) for p in ps), *(-math.log(p) for p in ps)]
+        return _gamma_ladder(self.shape)
+
+
+def _gamma_p(k: float, x: float, *, upper: bool) -> float:
+    import mpmath  # noqa: PLC0415 - only gamma draws need it
+
+    if not math.isfinite(x):
+        return 0.0 if upper else 1.0
+    with mpmath.workdps(20):
+        v = mpmath.gammainc(k, x, mpmath.inf, regularized=True) if upper else mpmath.gammainc(k, 0, x, regularized=True)
+    return float(v)
+
+
+@functools.cache
+def _gamma_ladder(k: float) -> list[float]:
+    # Lower tail: P(G <= x) ~ x^k / Gamma(k + 1) for small x. Upper tail: bisection in log x
+    # on the regularised upper incomplete gamma (mpmath), on a coarser ladder (it is slow).
+    lows = [(p * math.gamma(k + 1)) ** (1 / k) for p in (1e-6, 1e-8, 1e-10, 1e-12, 1e-16, 1e-20, 1e-30, 1e-50, 1e-100)]
+    highs = []
+    for p in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12, 1e-16, 1e-20, 1e-30, 1e-50, 1e-100, 1e-200, 1e-300):
+        lo, hi = math.log(max(k, 1e-3)), math.log(-math.log(p) + 10 * k + 50)
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if _gamma_p(k, math.exp(mid), upper=True) > p else (lo, mid)
+        highs.append(math.exp(hi))
+    return [x for x in lows if x > 0] + highs
+
+
+@dataclass(frozen=True)
+class Region:
+    """A cell of an axis: its exact probability and the largest |F| found in it."""
+
+    prob: float
+    peak: float
+    where: str  # for the summary: "z in (6.5, 6.71]"
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The cells of one integrand's axes with the values found in them (see the section comment).
+
+    ``values[c, i, 0]`` is the integrand at point i of cell c, ``values[c, i, 1:]`` the
+    control variates there: with controls the estimate is that of the residual
+    ``F - beta . C``, whose size is what a region can hide.
+    """
+
+    probs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    values: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
+    where: tuple[str, ...] = ()
+
+    def hidden(self, n: int, beta: np.ndarray | None = None) -> tuple[float, Region | None, float]:
+        """(bound on what unresolved cells can hide, the worst of them, its share of the bound).
+
+        A cell is unresolved when a sample of ``n`` expects fewer than `RESOLVED_HITS` draws
+        in it; it can hide ``prob * (peak - seen)``, where ``seen`` is the largest value found
+        in the resolved cells (values that size are in the sample, and in its standard error).
+        """
+        if self.probs.size == 0:
+            return 0.0, None, 0.0
+        v = self.values[..., 0]
+        if beta is not None and beta.size and self.values.shape[2] > 1:
+            v = v - self.values[..., 1:] @ beta
+        with np.errstate(invalid="ignore", over="ignore"):
+            peaks = np.where(np.isfinite(v).all(axis=1), np.abs(v).max(axis=1), np.inf)
+            resolved = n * self.probs >= RESOLVED_HITS
+            seen = float(peaks[resolved].max()) if resolved.any() else 0.0
+            # (an infinite peak in a resolved cell leaves seen infinite: the sample's own
+            # non-finite values are counted and reported elsewhere)
+            excess = np.where(~resolved & (peaks > seen), self.probs * (peaks - seen), 0.0)
+        total = float(excess.sum())
+        if total <= 0:
+            return 0.0, None, 0.0
+        c = int(np.argmax(excess))
+        return total, Region(float(self.probs[c]), float(peaks[c]), self.where[c]), float(excess[c])
+
+
+def describe_hidden(region: Region, n: int, bound: float) -> str:
+    """The summary of an unresolved cell: its probability, the integrand's size there, n."""
+    peak = "not finite" if not math.isfinite(region.peak) else f"up to {region.peak:.3g}"
+    return (
+        f"a region of probability {region.prob:.2g} ({region.where}) where the integrand is {peak} "
+        f"is not resolved by {n} samples (expected {n * region.prob:.2g} draws in it, fewer than "
+        f"{RESOLVED_HITS:g}): what such regions can contribute is bounded only by {bound:.3g}"
+    )
+
+
+def _switches(f: sympy.Basic) -> list[sympy.Expr]:
+    """Expressions whose sign change switches the integrand's formula (conditions, kinks)."""
+    out: list[sympy.Expr] = []
+    for node in sympy.preorder_traversal(f):
+        if isinstance(node, sympy.core.relational.Relational) and not isinstance(node, (sympy.Eq, sympy.Ne)):
+            out.append(node.lhs - node.rhs)
+        elif isinstance(node, (sympy.Heaviside, sympy.sign, sympy.Abs)):
+            out.append(node.args[0])
+        elif isinstance(node, (sympy.Max, sympy.Min)):
+            args = node.args[:_MAX_SWITCH_ARGS]
+            out += [a - b for i, a in enumerate(args) for b in args[i + 1 :]]
+    return [g for g in out if isinstance(g, sympy.Expr) and not g.is_number]
+
+
+def audit_integrand(
+    f: sympy.Expr,
+    draws: Sequence[Any],
+    rng: np.random.Generator,
+    controls: Sequence[sympy.Expr] = (),
+    names: dict[Any, str] | None = None,
+) -> Audit:
+    """The cells along every axis of ``f``, with ``f`` and the ``controls`` evaluated in each.
+
+    ``f`` is an integrand in the primitive draws (after `lower_random`); ``names`` says how
+    the summary calls each draw. Raises `LoweringError` when ``f`` cannot be compiled (then
+    it cannot be sampled either).
+    """
+    from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
+
+    names = names or {}
+    index = {d.symbol: i for i, d in enumerate(draws)}
+    axes: dict[Any, tuple[_Axis, set[float]]] = {}
+    for i, d in enumerate(draws):
+        if d.symbol in f.free_symbols:
+            axes[i] = (_Axis(d.kind, d.shape, ((i, 1.0),), names.get(d.symbol, str(d.symbol))), set())
+    for g in _switches(f):
+        used = [index[s] for s in g.free_symbols if s in index]
+        if not used or len(g.free_symbols) != len(used):
+            continue
+        if len(used) == 1:
+            axis, cuts = axes[used[0]]
+            cuts.update(_roots(g, draws, used[0], axis, compile_program))
+            continue
+        line = _linear_normal(g, draws, used)
+        if line is None:
+            continue  # a condition on several draws that is not linear in normals: not audited
+        key, weights, cut = line
+        if key not in axes:
+            name = " + ".join(f"{w:.3g}*{names.get(draws[i].symbol, draws[i].symbol)}" for i, w in weights)
+            axes[key] = (_Axis("normal", 0.0, weights, name), set())
+        axes[key][1].add(cut)
+    cells: list[tuple[_Axis, float, float, float]] = []  # axis, a, b, probability
+    for axis, cuts in axes.values():
+        lo, hi = axis.support
+        points = sorted({lo, hi, *(x for x in axis.ladder() if lo < x < hi), *(x for x in cuts if lo < x < hi)})
+        for a, b in itertools.pairwise(points):
+            p = axis.prob(a, b)
+            if p > 0:
+                cells.append((axis, a, b, p))
+    if not cells:
+        return Audit()
+    program = compile_program([f, *controls], draws)
+    size = len(cells) * _CELL_POINTS
+    ws = program.workspace(size)
+    with np.errstate(all="ignore"):
+        for d, buf in zip(draws, ws["draws"], strict=True):
+            d.fill(rng, buf)
+        for c, (axis, a, b, _) in enumerate(cells):
+            _place(axis, a, b, ws["draws"], slice(c * _CELL_POINTS, (c + 1) * _CELL_POINTS))
+        program.run(ws)
+    _exact_where_nonfinite([f, *controls], draws, ws)
+    values = ws["y"].T.reshape(len(cells), _CELL_POINTS, 1 + len(controls)).copy()
+    where = tuple(f"{axis.name} in ({a:.7g}, {b:.7g}]" for axis, a, b, _ in cells)
+    return Audit(np.array([p for *_, p in cells]), values, where)
+
+
+#: Audit points whose float64 value is not finite that are recomputed at 40 digits (at most).
+_EXACT_POINTS = 48
+
+
+def _exact_where_nonfinite(exprs: Sequence[sympy.Expr], draws: Sequence[Any], ws: dict[str, Any]) -> None:
+    """Recompute at 40 digits the audit points where float64 gave inf/nan.
+
+    Far out (z ~ 37) float64 loses what the integrand means: log(1 - σ(z)) is log(0) there
+    although log σ(z) - log(1 - σ(z)) = z. A point that is still not a finite real at 40
+    digits stays as it is (the cell then cannot be bounded).
+    """
+    y = ws["y"]
+    bad = np.nonzero(~np.isfinite(y).all(axis=0))[0][:_EXACT_POINTS]
+    for i in bad:
+        point = {d.symbol: sympy.Float(float(buf[i]), 40) for d, buf in zip(draws, ws["draws"], strict=True)}
+        for row, e in enumerate(exprs):
+            if not math.isfinite(float(y[row, i])):
+                v = _real(e.xreplace(point), digits=40)
+                y[row, i] = math.nan if v is None else v
+
+
+def _place(axis: _Axis, a: float, b: float, bufs: list[np.ndarray], rows: slice) -> None:
+    """Set the axis coordinate of the sample points ``rows`` to points inside the cell (a, b]."""
+    m = rows.stop - rows.start
+    frac = (np.arange(m) + 0.5) / m
+    if math.isfinite(a) and math.isfinite(b):
+        x = a + (b - a) * frac
+    elif math.isfinite(a):  # (a, inf): the last cell of an upper tail
+        x = a + (1.0 + abs(a)) * frac * 0.05
+    else:
+        x = b - (1.0 + abs(b)) * frac * 0.05
+    if len(axis.direction) == 1:
+        bufs[axis.direction[0][0]][rows] = x
+        return
+    # A direction w.z of normal draws: move each point along w to the coordinate x, keeping
+    # its component orthogonal to w (so the conditional law of the rest is the right one).
+    proj = sum(w * bufs[i][rows] for i, w in axis.direction)
+    for i, w in axis.direction:
+        bufs[i][rows] += (x - proj) * w
+
+
+def _linear_normal(g: sympy.Expr, draws: Sequence[Any], used: list[int]) -> tuple[Any, tuple, float] | None:
+    """A condition ``a.z + b > 0`` on normal draws: (key, unit weights, cut point along them)."""
+    if any(draws[i].kind != "normal" for i in used):
+        return None
+    syms = [draws[i].symbol for i in used]
+    try:
+        poly = sympy.Poly(g, *syms)
+    except sympy.PolynomialError:
+        return None
+    if poly.total_degree() != 1:
+        return None
+    try:
+        coefs = [float(poly.coeff_monomial(s)) for s in syms]
+        b = float(poly.coeff_monomial(1))
+    except (TypeError, ValueError):
+        return None
+    norm = math.sqrt(sum(c * c for c in coefs))
+    if norm == 0 or not math.isfinite(norm) or not math.isfinite(b):
+        return None
+    sign = 1.0 if next(c for c in coefs if c != 0) > 0 else -1.0
+    weights = tuple((i, sign * c / norm) for i, c in zip(used, coefs, strict=True) if c != 0)
+    key = tuple((i, round(w, 12)) for i, w in weights)
+    return key, weights, -sign * b / norm
+
+
+def _roots(g: sympy.Expr, draws: Sequence[Any], i: int, axis: _Axis, compile_program: Any) -> set[float]:
+    """Points of the axis where ``g`` (a function of draw i alone) changes sign."""
+    out: set[float] = set()
+    sym = draws[i].symbol
+    try:
+        poly = sympy.Poly(g, sym)
+        if poly.degree() <= 12:
+            for r in np.roots([float(c) for c in poly.all_coeffs()]):
+                if abs(r.imag) <= 1e-9 * (1 + abs(r.real)):
+                    out.add(float(r.real))
+    except (sympy.PolynomialError, TypeError, ValueError):
+        pass
+    # A grid scan (ladder and a uniform grid in between) and bisection finds the other crossings.
+    lo, hi = axis.support
+    grid = np.array(sorted({*axis.ladder(), *axis.inner()}), dtype=float)
+    program = compile_program([g], draws)
+    grid = grid[(grid > lo) & (grid < hi)]
+    if grid.size < 2:
+        return out
+
+    def sign_of(x: np.ndarray) -> np.ndarray:
+        ws = program.workspace(x.size)
+        for buf in ws["draws"]:
+            buf.fill(0.5)
+        ws["draws"][i][:] = x
+        with np.errstate(all="ignore"):
+            program.run(ws)
+        return np.sign(ws["y"][0])
+
+    s = sign_of(grid)
+    flips = np.nonzero((s[:-1] != s[1:]) & np.isfinite(s[:-1]) & np.isfinite(s[1:]))[0]
+    if flips.size:
+        a, b, sa = grid[flips], grid[flips + 1], s[flips]
+        for _ in range(60):
+            mid = 0.5 * (a + b)
+            same = sign_of(mid) == sa
+            a, b = np.where(same, mid, a), np.where(same, b, mid)
+        out.update(float(x) for x in b)
+    return out
+
+
+def with_hidden(
+    red: Reduced, looks: list[Look], tot: Totals, audits: Sequence[Audit], n: int | None = None
+) -> list[Look]:
+    """The looks with what unresolved regions can hide at sample size ``n`` (default: the sample's).
+
+    A linear entry's bound is its integrand's (of its residual after the control variates,
+    when the batches carry them); a nonlinear claim ``g(E[f_1], ...)`` gets
+    ``sum |dg/dT_i| * bound_i`` (first order, as the delta method itself).
+    """
+    assert tot.mean is not None and tot.comoment is not None
+    n = tot.n if n is None else n
+    k = len(red.integrands)
+    beta = _betas(tot, k)
+    parts = [a.hidden(n, None if beta is None else beta[:, i]) for i, a in enumerate(audits)]
+    if red.linear:
+        return [_hide(lk, *parts[j], n) for j, lk in enumerate(looks)]
+    t = {s: sympy.Float(float(m)) for s, m in zip(red.tsyms, tot.mean[:k], strict=True)}
+    (g,) = red.quantities
+    total, worst, most = 0.0, None, 0.0
+    for s, (bound, region, share) in zip(red.tsyms, parts, strict=True):
+        if bound <= 0:
+            continue
+        slope = _real(sympy.diff(g, s).xreplace(t))
+        scaled = math.inf if slope is None else abs(slope) * bound
+        total += scaled
+        if region is not None and (worst is None or scaled * share / bound >= most):
+            worst, most = region, scaled * share / bound
+    return [_hide(lk, total, worst, most, n) for lk in looks]
+
+
+def _betas(tot: Totals, k: int) -> np.ndarray | None:
+    # The control-variate coefficients `_adjusted` uses (None without control rows).
+    assert tot.comoment is not None
+    if tot.comoment.shape[0] == k:
+        return None
+    s = tot.comoment
+    return np.linalg.lstsq(s[k:, k:], s[k:, :k], rcond=None)[0]
+
+
+def _hide(look: Look, bound: float, region: Region | None, share: float, n: int) -> Look:
+    if bound <= 0 or region is None:
+        return replace(look, hidden=0.0, hidden_note="")
+    return replace(look, hidden=bound, hidden_note=describe_hidden(region, n, bound))

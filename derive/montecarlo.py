@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 from typing import Any
 
@@ -60,20 +60,24 @@ import sympy
 from derive._mc_batches import BATCH, NormalFill, Totals, cpu_count, normal_batches, run_numpy
 from derive._mc_claim import (
     Z_CONSISTENT,
+    Audit,
     Look,
     Undecided,
+    audit_integrand,
     control_variates,
     decide,
     differences,
     estimate_looks,
     explain,
+    hopeless,
     p_value,
     reduce_claim,
     rounding_resolution,
+    with_hidden,
 )
 from derive._mc_lowering import LoweringError, compile_program, lower_random, stable_form
 from derive.functions import Expectation
-from derive.model import Estimate, Evidence, Method, Outcome, Problem, Settings, Verdict
+from derive.model import Estimate, Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 
 __all__ = ["Z_CONSISTENT", "Z_REFUTE", "check_montecarlo", "select_backend"]
 
@@ -271,6 +275,9 @@ def _check_point(
     subs, draws = lower_random(plan.problem.random, values)
     integrands = [stable_form(f.xreplace(subs)) for f in red.integrands]
     controls = control_variates(draws, integrands)
+    audit_rng = np.random.default_rng([plan.settings.seed, index, 0xA0D17])
+    names = _draw_names(subs, draws)
+    audits = [audit_integrand(f, draws, audit_rng, controls, names) for f in integrands]
     backend = select_backend(plan.settings.mc_backend, integrands, draws)
     run = _Runner(backend, plan.settings.mc_backend, integrands, draws, plan.threads)
     relation = plan.problem.relation
@@ -289,11 +296,14 @@ def _check_point(
         for b in run(plan.settings.seed, index, range(done, done + size)):
             tot.add(b)
         done += size
-        looks = estimate_looks(red, tot, plan.tol) if tot.n > 1 else []
+        looks = with_hidden(red, estimate_looks(red, tot, plan.tol), tot, audits) if tot.n > 1 else []
         looks, decided = _decisions(
             plan, looks, red=red, integrands=integrands, draws=draws, index=index, resolutions=resolutions
         )
         status = _status(plan, tot, looks, decided, done)
+        if status is None and (with_controls or not controls):
+            # (the control variates may remove what a region could hide: try them first)
+            status = _beyond_budget(plan, red, tot, looks, decided=decided, audits=audits)
         if status is not None:
             verdict, reason, detail = status
             break
@@ -321,6 +331,16 @@ def _check_point(
     return result
 
 
+def _draw_names(subs: dict, draws: Sequence[Any]) -> dict:
+    """How the audit's summary names each primitive draw: the random variable it is, or stands behind."""
+    names = {}
+    for rv, expr in subs.items():
+        for d in draws:
+            if d.symbol in expr.free_symbols and d.symbol not in names:
+                names[d.symbol] = str(rv) if expr == d.symbol else f"the standard {d.kind} draw of {rv}"
+    return names
+
+
 def _decisions(
     plan: _Plan,
     looks: list[Look],
@@ -343,7 +363,12 @@ def _decisions(
     looks = [lk.at_resolution(resolutions[j]) if j in resolutions else lk for j, lk in enumerate(looks)]
     decided = [decide(lk, plan.problem.relation, plan.z_refute) for lk in looks]
     for j, verdict in enumerate(decided):
-        if verdict not in (Verdict.REFUTED, Verdict.CONSISTENT) or j in resolutions or not red.linear:
+        if j in resolutions or not red.linear:
+            continue
+        # Measured also when only an unresolved region's bound holds the decision back: a
+        # float64 rounding failure is the more basic reason, and is said first.
+        unhidden = decide(replace(looks[j], hidden=0.0), plan.problem.relation, plan.z_refute)
+        if Verdict.UNDECIDED == verdict == unhidden:
             continue
         rng = np.random.default_rng([plan.settings.seed, index, j, 0x5E501])
         try:
@@ -396,10 +421,61 @@ def _status(
     return Verdict.UNDECIDED, "timeout", f"time budget: stopped after {tot.n} samples: {why}"
 
 
+def _beyond_budget(
+    plan: _Plan, red: Any, tot: Totals, looks: list[Look], *, decided: list[Verdict], audits: list[Audit]
+) -> tuple[Verdict, str, str] | None:
+    """Stop early when even the whole sample budget would leave a rare region unresolved."""
+    if not any(lk.hidden > 0 for lk in looks):
+        return None
+    n_max = plan.max_batches * BATCH
+    at_budget = with_hidden(red, looks, tot, audits, n=n_max)
+    for lk, final, v in zip(looks, at_budget, decided, strict=True):
+        if v is not Verdict.CONSISTENT and hopeless(lk, plan.problem.relation, final.hidden):
+            return Verdict.UNDECIDED, "rare region", final.hidden_note
+    return None
+
+
 def _badness(look: Look) -> float:
     # How far from consistent: the significance of the difference, or the interval's overflow of the band.
     fit = (abs(look.mean - look.target) + Z_CONSISTENT * look.se) / max(look.band, 1e-300)
     return max(abs(look.z) / Z_CONSISTENT, fit)
+
+
+#: What the rare-region audit (`derive._mc_claim.audit_integrand`) excluded, for a consistent verdict.
+_AUDITED = "; the rare regions and far tails it did not sample (exact probabilities along each axis) fit that margin"
+
+
+def _side(relation: Relation) -> str:
+    return "below" if relation in (Relation.LE, Relation.LT) else "above"
+
+
+def _inequality_text(look: Look, relation: Relation) -> str:
+    """The inequality test of a consistent verdict: the sign of lhs - rhs and its margin in SE."""
+    d = look.mean - look.target
+    se = max(look.se, look.rounding)
+    margin = f"{abs(d) / se:.1f} SE {_side(relation)} 0" if se > 0 and d != 0 else f"{_side(relation)} 0"
+    if d == 0 or abs(d) <= look.rounding:
+        margin = "0 up to rounding, which satisfies the non-strict inequality"
+    hidden = f", even with the {look.hidden:.2g} that regions the sample did not resolve can add" if look.hidden else ""
+    ci = f"{d:.6g} ± {Z_CONSISTENT * look.se:.2g} ({Z_CONSISTENT:g} SE)"
+    return f"; the estimate of lhs - rhs is {ci}: {margin}{hidden}"
+
+
+def _refutation_text(look: Look, plan: _Plan) -> str:
+    relation = plan.problem.relation
+    d = look.mean - look.target
+    se = max(look.se, look.rounding)
+    hidden = f", beyond the {look.hidden:.2g} that regions the sample did not resolve can add" if look.hidden else ""
+    if relation in (Relation.EQ, Relation.APPROX):
+        if not math.isfinite(look.z):
+            return hidden
+        return f", {abs(look.z):.1f} SE from the target (threshold {plan.z_refute:.2f} SE){hidden}"
+    wrong = "above" if relation in (Relation.LE, Relation.LT) else "below"
+    size = f"{abs(d) / se:.1f} SE" if se > 0 else "exactly"
+    return (
+        f"; the estimate of lhs - rhs is {d:.6g} ± {Z_CONSISTENT * look.se:.2g} ({Z_CONSISTENT:g} SE): "
+        f"{size} {wrong} 0 (threshold {plan.z_refute:.2f} SE){hidden}"
+    )
 
 
 def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome:
@@ -415,25 +491,32 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome
         correction += f"; {used} control variates (functions of the draws with known mean)"
     if last.verdict is Verdict.REFUTED:
         where = f" at parameter point {len(results)} of {n_points}" if n_points > 1 else ""
-        if last.look is not None and math.isfinite(last.look.z):
-            head += f", {abs(last.look.z):.1f} SE from the target (threshold {plan.z_refute:.2f} SE)"
+        if last.look is not None:
+            head += _refutation_text(last.look, plan)
         summary = f"Monte Carlo refutes the claim{where}: {head}{correction}"
         return Outcome(Verdict.REFUTED, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))
     if last.verdict is Verdict.CONSISTENT and len(results) == n_points:
         where = f" at all {n_points} parameter points" if n_points > 1 else ""
         worst = min(results, key=lambda r: r.headline.p_value if r.headline else 1.0)
         head = worst.headline.describe() if worst.headline is not None else head
-        if worst.look is not None:
+        if worst.look is not None and plan.problem.relation not in (Relation.EQ, Relation.APPROX):
+            head += _inequality_text(worst.look, plan.problem.relation)
+        elif worst.look is not None:
+            lk = worst.look
+            reach = abs(lk.mean - lk.target) + Z_CONSISTENT * lk.se + lk.hidden
+            hidden = f" + {lk.hidden:.2g} for regions the sample did not resolve" if lk.hidden else ""
             head += (
-                f"; the {Z_CONSISTENT:g}-SE interval contains the target and fits in the band ±{worst.look.band:.2g}"
+                f"; agrees with the target to ±{reach:.2g} (its distance, {Z_CONSISTENT:g} SE{hidden}), "
+                f"inside the band ±{lk.band:.2g}"
             )
-            if worst.look.resolution and worst.look.band == worst.look.resolution:
+            if lk.resolution and lk.band == lk.resolution:
                 head += (
                     " (the integrand's float64 rounding error, measured against 40-digit values at sample points:"
                     " a smaller difference is no evidence)"
                 )
-            elif worst.look.floored:
+            elif lk.floored:
                 head += " (its absolute floor: tolerance x the integrand's standard deviation, larger than |target|)"
+        head += _AUDITED
         summary = f"Monte Carlo estimate consistent{where}: {head}{correction}"
         return Outcome(Verdict.CONSISTENT, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))
     where = f" (parameter point {len(results)} of {n_points})" if n_points > 1 else ""
