@@ -18,11 +18,14 @@ an indexed claim directly. `instances` builds concrete problems instead:
 
 A name ``x_1`` that the claim uses outside the sum *is* the sum's first term, as in the
 notation ``\\sum_{i=1}^n x_i = x_1 + \\sum_{i=2}^n x_i``: it becomes the same symbol as the
-entry x[1] wherever that entry exists. The entries of a declared vector ``x`` are the
-vector's own entry symbols (a size that reaches beyond its length is left out); a matrix base, an
-infinite sum of indexed terms, an index that is not a whole number, more than
-`MAX_ENTRIES` entries or an entry whose index is not bound by any sum is `IndexedError`:
-the engine then says undecided with that reason instead of sharing one value.
+entry x[1], with the entry's kind. An instance whose sums do not reach the claim's own x_k
+(n = 1 in ``\\sum_{i=1}^n x_i \\ge x_2``) is left out: the claim does not speak about it.
+
+The entries of a declared vector ``x`` are the vector's own entry symbols (a size that
+reaches beyond its length is left out). A matrix base, an infinite sum of indexed terms, an
+index that is not a whole number, more than `MAX_ENTRIES` entries (or `MAX_TERMS` terms)
+or an entry whose index no sum binds is `IndexedError`: the engine then says undecided
+with that reason instead of sharing one value.
 
 An instance at sizes ``b < a - 1`` (a sum ``\\sum_{i=a}^{b}`` whose bounds are reversed by
 more than an empty range) is left out: sympy's convention for such sums (Karr's) is not
@@ -32,6 +35,7 @@ what an author means by them.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +56,7 @@ MAX_ENTRIES = 40
 #: any tier's clock, so it must stay cheap.
 MAX_TERMS = 2000
 _MIXED = 4  # mixed size tuples, with more than one bound symbol
+_ENTRY_NAME = re.compile(r"(.+)_(\d+)")  # x_1, N_12: the claim's own name for an entry
 
 
 class IndexedError(Exception):
@@ -103,9 +108,11 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     bound = sorted(set().union(*(_size_symbols(s, frozenset()) for s in sides)), key=sympy.default_sort_key)
     tuples = _size_tuples(bound, problem.symbols, sizes)
     unders: dict[str, set[str]] = {}
+    labels: dict[str, sympy.Symbol] = {}
     for side in sides:
         for e in side.atoms(Indexed) if isinstance(side, (sympy.Basic, sympy.MatrixBase)) else ():
             unders.setdefault(str(e.base.label), set()).add(_written(e))
+            labels.setdefault(str(e.base.label), e.base.label)
     # Names an entry may not take over: random variables and declared matrices keep theirs.
     reserved = {n for n, spec in problem.symbols.items() if spec.kind.is_matrix}
     reserved |= {str(e) for rv, _ in problem.random for e in (rv if is_matrix(rv) else (rv,))}
@@ -115,6 +122,7 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
         builder = _Builder(problem.symbols, _user_names(sides), unders, reserved)
         try:
             lhs, rhs = (builder.build(s, env) for s in sides)
+            builder.adopt(labels, sized=bool(bound))
         except _SkipInstanceError:
             continue
         lhs, rhs = builder.identify(lhs), builder.identify(rhs)
@@ -207,6 +215,7 @@ class _Builder:
     unders: Mapping[str, set[str]]  # base -> the names it is written with under the sums (x -> {x_i, x_j})
     reserved: set[str]  # names an entry must not take (random variables, matrices)
     terms: int = 0  # terms written out so far
+    aliases: dict[sympy.Symbol, sympy.Basic] = field(default_factory=dict)  # the claim's own x_1 -> entry x[1]
     table: SymbolTable = field(init=False)
     entries: dict[tuple[str, tuple[int, ...]], sympy.Symbol] = field(default_factory=dict)
     written: dict[str, None] = field(default_factory=dict)  # the names under the sums (x_i, z_j), in order
@@ -218,20 +227,12 @@ class _Builder:
     def names(self) -> tuple[str, ...]:
         return tuple(str(s) for s in self.entries.values())
 
-    def _mapping(self) -> dict[sympy.Symbol, sympy.Basic]:
-        mapping = {}
-        for sym in self.entries.values():
-            own = self.user.get(str(sym))
-            if own is not None and own != sym:
-                mapping[own] = sym
-        return mapping
-
     def identified(self) -> tuple[str, ...]:
-        return tuple(sorted(str(s) for s in self._mapping()))
+        return tuple(sorted(str(own) for own, sym in self.aliases.items() if own != sym))
 
     def identify(self, expr: Any) -> Any:
         """The claim's own x_1 outside the sum becomes the entry x[1] (same symbol, same value)."""
-        mapping = self._mapping()
+        mapping = {own: sym for own, sym in self.aliases.items() if own != sym}
         if not mapping or not isinstance(expr, (sympy.Basic, sympy.MatrixBase)):
             return expr
         return expr.xreplace(mapping)
@@ -305,24 +306,43 @@ class _Builder:
             shown = ", ".join(map(str, index))
             msg = f"the entry {base}[{shown}] has an index no sum binds to a whole number: it has no single value"
             raise IndexedError(msg)
-        key = (base, tuple(int(i) for i in index))
         self.written.setdefault(_written(expr), None)
+        return self.make((base, tuple(int(i) for i in index)), expr.base.label)
+
+    def make(self, key: tuple[str, tuple[int, ...]], label: sympy.Symbol) -> sympy.Basic:
+        """The symbol of entry ``key`` (base, index), declared on first use."""
         if key in self.entries:
             return self.entries[key]
+        base, index = key
         spec = self.base_table.get(base)
         if spec is not None and spec.kind.is_matrix:
-            sym = self._vector_entry(spec, key[1])
+            sym = self._vector_entry(spec, index)
         else:
-            name = f"{base}_{','.join(map(str, key[1]))}"
+            name = f"{base}_{','.join(map(str, index))}"
             while name in self.reserved:
                 name += "'"
             if len(self.entries) >= MAX_ENTRIES:
                 raise IndexedError(f"more than {MAX_ENTRIES} independent entries ({name}, ...)")
             # x_i declared under any of the sums speaks for every entry of x
             unders = sorted(self.unders.get(base, ()))
-            sym = self.table.declare(name, _entry_kind(self.base_table, (name, *unders, base), expr.base.label)).obj
+            sym = self.table.declare(name, _entry_kind(self.base_table, (name, *unders, base), label)).obj
         self.entries[key] = sym
         return sym
+
+    def adopt(self, labels: Mapping[str, sympy.Symbol], *, sized: bool) -> None:
+        """The claim's own x_1, x_2 are entries of x: same symbol, same kind (`identify`).
+
+        With sizes, an instance that no sum gives the entry x_3 (n = 2 in a claim that
+        writes x_3) is below what the claim itself needs: it is left out.
+        """
+        for name, own in self.user.items():
+            m = _ENTRY_NAME.fullmatch(name)
+            if m is None or m.group(1) not in labels or name in self.reserved:
+                continue
+            key = (m.group(1), (int(m.group(2)),))
+            if key not in self.entries and sized:
+                raise _SkipInstanceError
+            self.aliases[own] = self.make(key, labels[m.group(1)])
 
     @staticmethod
     def _vector_entry(spec: Any, index: tuple[int, ...]) -> sympy.Basic:

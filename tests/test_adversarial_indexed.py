@@ -277,6 +277,18 @@ def test_instances_replace_the_size_outside_the_sum_too() -> None:
     assert all(s.is_positive for s in x)
 
 
+def test_claims_own_entry_names_are_the_entries() -> None:
+    # x_2 outside the sum is the sum's second term, positive like every x_i: it never takes
+    # a value the declaration forbids, and n = 1, where no sum reaches x_2, is left out.
+    r = _latex(r"\sum_{i=1}^{n} x_i", ">=", "x_2")
+    assert r.verdict is Verdict.VERIFIED, r.detail
+    assert r.detail.startswith("verified for n = 2, 3, 5 with x_i drawn independently; x_2 outside the sum")
+    r = _latex(r"\sum_{i=1}^{n} x_i", ">=", "2 x_2")
+    assert r.verdict is Verdict.REFUTED, r.detail
+    values = _values(r)
+    assert all(sympy.Rational(v) > 0 for k, v in values.items() if k.startswith("x_"))
+
+
 def test_reversed_bounds_beyond_an_empty_range_are_left_out() -> None:
     problem = prepare(Claim(id="c", lhs="Sum(y_i, (i, 3, n))", rhs="0", symbols=_DECLARED))
     assert [c.sizes for c in instances(problem)] == [(("n", 2),), (("n", 3),), (("n", 5),)]
