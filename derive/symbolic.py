@@ -31,6 +31,7 @@ from sympy.calculus.util import continuous_domain
 from sympy.integrals import meijerint
 from sympy.polys.polyerrors import BasePolynomialError
 
+from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.divergences import expand_divergences
 from derive.expectation import evaluate_expectations, gaussian_exponent, gaussian_integral
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
@@ -247,8 +248,69 @@ def _doit(expr: sympy.Basic) -> sympy.Basic:
     protected = {
         node: sympy.Dummy("delta_integral") for node in expr.atoms(sympy.Integral) if node.has(sympy.DiracDelta)
     }
-    out = expr.xreplace(protected).doit()
+    expr = expr.xreplace(protected)
+    # sympy's closed forms are checked against quadrature: sympy 1.14 gives ∫_{-1}^{1} e^{-x⁴} dx
+    # = 0 (it is 1.69). One that disagrees stays unevaluated, like the delta integrals above.
+    closed: dict[sympy.Basic, sympy.Basic] = {}
+    for node in _outermost(expr, (sympy.Integral,)):
+        value = node.doit()
+        if _closed_form_disagrees(node, value):
+            protected[node] = sympy.Dummy("unchecked_integral")
+            closed[node] = protected[node]
+        else:
+            closed[node] = value
+    out = expr.xreplace(closed).doit()
     return out.xreplace({v: k for k, v in protected.items()}) if protected else out
+
+
+#: Values tried, in order, for a free symbol when a closed form is checked; the first one its
+#: assumptions allow is used.
+_CHECK_VALUES = tuple(sympy.Rational(v) for v in ("3/4", "2", "-1/2", "-2", "1", "0"))
+_CHECK_DIGITS = 20
+_CHECK_SECONDS = 1.0
+
+
+def _closed_form_disagrees(node: sympy.Integral, value: sympy.Basic) -> bool:
+    """Whether sympy's ``value`` of the definite integral ``node`` is refuted by quadrature.
+
+    The integral is evaluated at one admissible value of its free symbols (3/4 for a
+    positive one, ...) by `derive._integrals`' cross-checked quadrature, and compared with
+    the closed form there. Only a confirmed disagreement counts: an integral that cannot be
+    checked (no admissible value, quadrature refused, out of time) keeps sympy's value.
+    """
+    if isinstance(value, sympy.Integral) or not isinstance(value, sympy.Expr) or len(node.limits) != 1:
+        return False
+    point: dict[sympy.Symbol, sympy.Rational] = {}
+    for sym in node.free_symbols:
+        choice = next((v for v in _CHECK_VALUES if _admissible(sym, v)), None)
+        if choice is None:
+            return False
+        point[sym] = choice
+    verdict = _bounded(lambda: _quadrature_disagrees(node.xreplace(point), value.xreplace(point)), _CHECK_SECONDS)
+    return bool(verdict)
+
+
+def _admissible(sym: sympy.Symbol, value: sympy.Rational) -> bool:
+    """Whether ``value`` has every property ``sym`` is declared to have (and none it is declared not to)."""
+    for key, holds in sym.assumptions0.items():
+        has = getattr(value, f"is_{key}", None)
+        if holds is not None and has is not None and has != holds:
+            return False
+    return True
+
+
+def _quadrature_disagrees(integral: sympy.Basic, closed: sympy.Basic) -> bool:
+    try:
+        numeric = integrals_to_floats(prepare_integrals(integral), _CHECK_DIGITS)
+        exact = closed.evalf(_CHECK_DIGITS)
+        if not (numeric.is_number and exact.is_number) or exact.has(*_INFINITIES, sympy.Piecewise):
+            return False
+        a, b = _to_mpmath(numeric), _to_mpmath(exact)
+    except (QuadratureError, ValueError, TypeError, ArithmeticError, AttributeError):
+        return False
+    with mpmath.workdps(_CHECK_DIGITS + 10):
+        # The quadrature is good to 10 digits at least; a wrong closed form is usually off in the first.
+        return bool(abs(a - b) > mpmath.mpf(10) ** -8 * max(abs(a), abs(b), mpmath.mpf(10) ** -12))
 
 
 # ---------------------------------------------------------------------------------------

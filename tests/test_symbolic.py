@@ -9,6 +9,7 @@ from sympy import Rational, cos, diff, exp, log, sin, tanh
 from derive.distributions import MultivariateNormal, Normal
 from derive.functions import JS, KL, Expectation, sigmoid, softplus
 from derive.model import Method, Problem, Relation, Settings, Verdict
+from derive.parsing import parse_expression
 from derive.symbolic import check_symbolic, prove_zero
 from derive.symbols import SymbolTable
 
@@ -412,3 +413,56 @@ def test_wrong_gradients_in_an_spd_matrix_are_refuted(lhs, rhs, symbols) -> None
     assert result.verdict is Verdict.REFUTED, (lhs, rhs, result.detail)
     cex = result.evidence.counterexample
     assert cex is not None and cex.digits >= 30
+
+
+# ---------------------------------------------------------------------------------------
+# Constants decided through their cancellation; sympy's integrals checked by quadrature.
+
+
+def test_truncated_gaussian_integral_is_refuted_through_the_cancellation() -> None:
+    x = sympy.Symbol("x", real=True)
+    out = check(sympy.Integral(exp(-(x**2)), (x, -25, 25)), sympy.sqrt(sympy.pi))
+    assert out.verdict is Verdict.REFUTED
+    assert out.evidence.summary == (
+        "lhs - rhs is the nonzero constant sqrt(pi)*(-1 + erf(25)) ≈ -1.47116728369976E-273 (confirmed at 100 digits)"
+    )
+
+
+def test_constant_difference_beyond_the_reach_is_undecided_with_the_reason() -> None:
+    table = SymbolTable({})
+    out = check(parse_expression("atan(10**6000)", table), parse_expression("pi/2", table), table=table)
+    assert out.verdict is Verdict.UNDECIDED
+    assert "high-precision evaluation (lhs - rhs not told from 0 at 5000 digits: beyond working precision)" in (
+        out.evidence.summary
+    )
+
+
+def test_exact_zero_constant_is_not_refuted_by_its_evaluation_noise() -> None:
+    # Zero exactly, but not simplified to 0: the evaluation climbs to its reach and gives up.
+    d = sympy.atan(Rational(1, 2)) + sympy.atan(Rational(1, 3)) - sympy.pi / 4
+    assert prove_zero(d).status != "nonzero"
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "symbols"),
+    [
+        # sympy 1.14 integrates e^{-x⁴} (and x² e^{-x⁴}) over a symmetric interval to 0.
+        ("integrate(exp(-x**4), (x, -1, 1))", "0", {}),
+        ("integrate(x**2*exp(-x**4), (x, -1, 1))", "0", {}),
+        ("integrate(exp(-x**4), (x, -a, a))", "0", {"a": "positive"}),
+    ],
+)
+def test_a_wrong_closed_form_of_an_integral_proves_nothing(lhs, rhs, symbols) -> None:
+    table = SymbolTable({"x": "real", **symbols})
+    out = check(parse_expression(lhs, table), parse_expression(rhs, table), table=table)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "integral not evaluated symbolically"
+
+
+def test_checked_closed_forms_still_prove() -> None:
+    x = sympy.Symbol("x", real=True)
+    a = sympy.Symbol("a", positive=True)
+    assert check(sympy.Integral(exp(-a * x), (x, 0, sympy.oo)), 1 / a).verdict is Verdict.PROVED
+    assert check(sympy.Integral(exp(-(x**2)), (x, -3, 3)), sympy.sqrt(sympy.pi) * sympy.erf(3)).verdict is (
+        Verdict.PROVED
+    )
