@@ -191,3 +191,30 @@ def test_importance_weight_of_a_gaussian_proposal_is_unbiased() -> None:
     weight = normal(x, z, 1) * normal(z, 0, 1) / normal(z, m, s2)
     value = evaluate_expectations(Expectation(weight), ((z, Normal(m, s2)),))
     assert sympy.simplify(value - normal(x, 0, 2)) == 0
+
+
+def test_a_bounded_jump_does_not_stop_integration() -> None:
+    # E[z^2 + 1e11 [z > 13/2]] = 1 + 1e11 P(z > 6.5) ~ 5.016: the jump is no singularity (it
+    # used to be refused as one, leaving a rare heavy region to Monte Carlo, which cannot see it).
+    z = sympy.Symbol("z", real=True)
+    rv = ((z, Normal(0, 1)),)
+    value = evaluate_expectations(Expectation(z**2 + 10**11 * sympy.Heaviside(z - Rational(13, 2))), rv, integrate=True)
+    exact = 1 + 10**11 * sympy.erfc(Rational(13, 2) / sympy.sqrt(2)) / 2
+    assert abs(sympy.N(value - exact, 30)) < 1e-20
+    assert abs(float(value) - 5.016000583859) < 1e-9
+    step = Expectation(sympy.Piecewise((10**9, z > 6), (0, True)))
+    assert (
+        abs(float(evaluate_expectations(step, rv, integrate=True)) - 10**9 * float(sympy.erfc(6 / sympy.sqrt(2))) / 2)
+        < 1e-6
+    )
+    u = sympy.Symbol("u", real=True)
+    rare = Expectation(10**12 * sympy.Heaviside(u - Rational(9999999, 10**7)))
+    value = evaluate_expectations(rare, ((u, Uniform(0, 1)),), integrate=True)
+    assert abs(sympy.N(value - 10**5, 30)) < 1e-15  # sympy answers with Meijer G functions
+
+
+def test_a_singular_piece_is_still_refused() -> None:
+    # 1/z on z > 0 has no expectation under a normal: the Piecewise guard must not hide the pole.
+    z = sympy.Symbol("z", real=True)
+    node = Expectation(sympy.Piecewise((1 / z, z > 0), (0, True)))
+    assert evaluate_expectations(node, ((z, Normal(0, 1)),), integrate=True) == node
