@@ -185,6 +185,8 @@ class Step:
     constants: tuple[str, ...] = ()
     #: The sides of the premise whose solution the step is read under, as they were read.
     premise_sides: tuple[str, str] = ()
+    #: Names declared as functions (``functions: [K]``): ``K(\\sigma)`` applies K.
+    functions: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -761,6 +763,11 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             if tok == "\\text" and word in _OPERATOR_WORDS:
                 i = end
                 continue
+            if _applied_text(tex, j, end):
+                # "\\text{var}[x]", "\\text{softmax}(z)": an operator name applied to what follows
+                # is mathematics, never an annotation to drop; the reader reads it or says it cannot
+                i = end
+                continue
             if _leads(tex, seps, start):
                 in_row = bool(seps) and seps[-1].kind in ("row", "amp")
                 if not in_row and _starts_with_relation(_first_token(tex, end, n)):
@@ -805,6 +812,16 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
     if depth != 0:
         balanced = False
     return _resolve_ampersands(tex, seps), balanced
+
+
+_APPLIED = re.compile(r"\(|\[|\\\{|\\left\b|_|\^")
+
+
+def _applied_text(tex: str, j: int, end: int) -> bool:
+    """Whether the ``\\text{...}`` group ``tex[j:end]`` is one word applied to a bracket that
+    follows it at once (``\\text{var}[x]``), rather than prose (``\\text{Thus } (a+b)^2``)."""
+    word = tex[j + 1 : end - 1]
+    return bool(re.fullmatch(r"[A-Za-z]+", word)) and _APPLIED.match(tex, end) is not None
 
 
 def _leads(tex: str, seps: list[_Sep], start: int) -> bool:
@@ -1423,6 +1440,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             fixed = [(n, v) for n, v in sorted(d.values.items()) if _may_mention(texts, n)]
             items += [f"{latex_of_name(n)} = {v}" for n, v in fixed]
             notes += [f"{n} = {v} (values:)" for n, v in fixed]
+            applied = [n for n in section.functions_for(d.rel.block) if _may_mention(texts, n)]
+            items = [f"{latex_of_name(n)}(\\cdot)" for n in applied] + items  # before the definitions use them
+            notes += [f"{n} a function (functions:)" for n in applied]
             d.base = (_wrap(d.lhs, items), _wrap(d.rhs, items))
             if premise is not None:
                 if premise not in solved:
@@ -1487,6 +1507,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 defined=defined,
                 constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)))),
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
+                functions=section.functions_for(d.rel.block),
             )
         )
     return _without_context(steps, [d.context for d in drafts])

@@ -15,7 +15,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
-from derive.latex_notation import derivative_constants, identity_sizes, name_of, parse_latex, transposed_names
+from derive.latex_notation import (
+    ambiguous_readings,
+    derivative_constants,
+    identity_sizes,
+    name_of,
+    parse_latex,
+    transposed_names,
+)
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 from derive.symbols import SymbolTable, parse_kind
 
@@ -129,6 +136,11 @@ def settle(step: Step, result: Result) -> Result:
 
     - a step that transposes names none of which is declared as a vector or matrix was
       read with scalars (`_scalar_reading`): whatever it gave there, it is ``undecided``;
+    - a step whose notation has another plausible reading (``K(\\sigma)``: K·σ or a function
+      K of σ; ``E(\\mathbf{w})``: an expectation or a function E) is ``undecided``, naming the
+      readings and the declaration that settles them (`_readings`);
+    - a step whose derivatives treat an undeclared name as constant in their variable
+      (``y_{nk}`` in ∂/∂w) is ``undecided``, naming it (`_constants_assumed`);
     - a step refuted at a point that sets the size k of an identity ``I_k`` that is not
       declared is ``undecided``: derive cannot know which matrices are k x k;
     - a conclusion whose premise could not be solved, refuted on its own, is ``undecided``
@@ -147,12 +159,10 @@ def settle(step: Step, result: Result) -> Result:
     if result.claim is not step.claim and result.claim != step.claim:
         return result
     decided = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
-    assumed = _constants_assumed(step) if result.verdict in decided else None
-    if assumed is not None:
-        note = Evidence(result.method, f"{assumed} (where the step is {result.verdict.value})", reason="context")
-        outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
-        return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
     shapes = _scalar_reading(step) if result.verdict in decided else None
+    doubt = None if shapes is not None or result.verdict not in decided else _readings(step) or _constants_assumed(step)
+    if doubt is not None:
+        return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
     if shapes is not None:
         why = (
             f"{shapes} is transposed but not declared as a vector or matrix, so derive read it as a scalar "
@@ -225,6 +235,37 @@ def settle(step: Step, result: Result) -> Result:
         outcomes = (*result.outcomes[:-1], Outcome(last.verdict, replace(last.evidence, summary=summary)))
         return Result(result.claim, result.verdict, result.method, result.seconds, outcomes)
     return result
+
+
+def _undecided(result: Result, why: str) -> Result:
+    note = Evidence(result.method, why, reason="context")
+    outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
+    return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
+
+
+def _readings(step: Step) -> str | None:
+    """Why the step's verdict rests on one reading of notation that has another (``K(\\sigma)``:
+    K·σ or a function K of σ; ``E(\\mathbf{w})``: an expectation or a function E), or None."""
+    known = {name for name, _ in step.claim.symbols} | set(step.functions) | set(step.defined)
+    for used in step.uses:  # "\\hat y := \\sigma(a) (line 3)": a defined name
+        if ":=" in used:
+            try:
+                known.add(name_of(used.split(":=", 1)[0]))
+            except DeriveError:
+                continue
+    random = {name for name, _ in step.claim.random}
+    found: dict[str, str] = {}  # what is said -> the name
+    for side in (step.claim.lhs, step.claim.rhs):
+        for name, said in ambiguous_readings(str(getattr(side, "text", side)), known, random):
+            found.setdefault(said, name)
+    if not found:
+        return None
+    names = sorted(set(found.values()))
+    listed = ", ".join(names)
+    hint = f"declare `functions: [{listed}]` (a function) or its kind under symbols: (a factor, e.g. {names[0]}: real)"
+    if names == ["E"]:
+        hint = "declare `functions: [E]` (a function) or the random variables (random:) for an expectation"
+    return f"derive reads notation here one way, but {'; '.join(found)}; {hint} to settle"
 
 
 _DERIVATIVE = re.compile(r"\\partial|\\[dt]?frac\s*\{\s*d(?![a-zA-Z])|\\[dt]?frac\s*\{\s*d\s*[a-zA-Z\\^]")

@@ -63,6 +63,7 @@ __all__ = [
     "HOSTILE_COMMANDS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "ambiguous_readings",
     "brace_end",
     "definition_target",
     "derivative_constants",
@@ -147,6 +148,12 @@ _FUNCTION_LETTERS = frozenset("fghpqrDFGLVPQJ") | {"phi", "psi", "varphi", "gamm
 # \\Phi(x) (the normal CDF, or a feature map), \\Psi, Var(X), Cov(X, Y), Pr(A): applications, not
 # products; derive knows none of them, so steps through them stay undecided rather than wrong.
 _FUNCTION_LETTERS |= {"Phi", "Psi", "Var", "Cov", "Corr", "Pr", "Prob", "Std"}
+#: Operator names written as words (``\\mathrm{Var}[X]``, ``\\text{var}[x]``, ``\\operatorname{cov}(X, Y)``): read
+#: as these unknown functions, applied to what follows in brackets or parentheses, never as factors.
+_OPERATOR_NAMES = {
+    "Var": "Var", "var": "Var", "Variance": "Var", "Cov": "Cov", "cov": "Cov", "Corr": "Corr", "corr": "Corr",
+    "Std": "Std", "std": "Std", "SD": "Std",
+}  # fmt: skip
 _RELATIONS = frozenset({"le", "leq", "ge", "geq", "ne", "neq", "approx", "leqslant", "geqslant", "equiv", "sim"})
 _ARROWS = frozenset(
     {"to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow"}
@@ -543,7 +550,6 @@ class _State:
     #: parser is: their definitions do not apply there (``E_{y \sim N(0,1)}[y^2]`` after ``y = 3``).
     shadow: frozenset[str] = frozenset()
     expanding: tuple[str, ...] = ()  # definitions being read again under a shadow (a cycle guard)
-    functions: frozenset[str] = frozenset()  # names declared as functions (``K(\sigma)`` applies K)
     densities: _Densities = field(default_factory=_Densities)
     sample: str = ""  # inside a bound E_p[...]: the variable averaged over (bare densities over it are q(x))
     indexed: set[str] = field(default_factory=set)  # x_i read as an indexed term inside a sum or product
@@ -925,6 +931,7 @@ class _Parser:
                 # E(X) of an undeclared E is an expectation too, never E times (X)
                 or (self.at_sym("(") and not self.declared("E") and "E" not in self.st.definitions)
             )
+            and "E" not in self.functions
         ):
             return self.expectation()
         if base == "sigma" and not font and self.at_sym("("):
@@ -938,6 +945,8 @@ class _Parser:
             return sympy.gamma(_scalar(self.call_args(name)[0][0]))
         if name in _KL_NAMES and self.at_sym("("):
             return self.divergence(_KL_NAMES[name])
+        if name in ("Var", "Cov", "Corr", "Std") and self.at_sym("[") and not self.declared(name):
+            return self.operator_name(name)
         if font == "mathcal" and name in _DISTS and self.at_sym("(", "["):
             return self.distribution(name)
         if self.dist_context and name in _DISTS and self.at_sym("(", "["):
@@ -948,7 +957,11 @@ class _Parser:
             return sympy.DiracDelta(self.call_args(name)[0][0])
         if base == "I" and name.startswith("I_") and not self.declared(name):
             return self.identity(name[2:])
-        if self.at_sym("(") and not self.declared(name) and self.is_function(base, name):
+        if name in self.functions and self.at_sym("["):
+            # H[x] of a name declared a function (functions:): the functional H applied to x
+            arg = self.sub(self.balanced("[", "]")).parse_all()
+            return sympy.Function(name)(*(list(arg) if _is_matrix(arg) else [arg]))
+        if self.at_sym("(") and (name in self.functions or (not self.declared(name) and self.is_function(base, name))):
             args, given = self.call_args(name)
             func = sympy.Function(name)
             # p(x) of a declared vector x is a function of its entries
@@ -978,6 +991,11 @@ class _Parser:
         if name in self.st.definitions and name not in self.st.bound and name not in self.st.shadow:
             return self.definition_value(name)
         return self.symbol(name)
+
+    @property
+    def functions(self) -> frozenset[str] | set[str]:
+        """Names declared as functions (``functions:``, an evaluation bar's ``K(\\cdot)``)."""
+        return getattr(self.st.table, "_latex_functions", frozenset())
 
     def definition_value(self, name: str) -> Any:
         """The value of a defined name where the parser is.
@@ -1014,6 +1032,23 @@ class _Parser:
     def shadowing(self, names: set[str] | frozenset[str]) -> _Shadow:
         """``with self.shadowing({"y"}):`` reads what follows with y bound (see `_State.shadow`)."""
         return _Shadow(self.st, frozenset(names))
+
+    def operator_name(self, name: str) -> Any:
+        """``\\mathrm{Var}[X]``, ``\\text{cov}(X, Y)``: an unknown function of the arguments."""
+        close = {"(": ")", "[": "]"}[self.peek().text]
+        inner = self.balanced(self.peek().text, close)
+        if not inner:
+            raise self.fail(f"{name} of nothing")
+        q = self.sub(inner)
+        q.bars += 1  # Var(X | Y): a bar is not an absolute value here (and is not read)
+        args = [q.expr()]
+        while q.at_sym(","):
+            q.i += 1
+            args.append(q.expr())
+        if q.peek().kind != "end":
+            raise self.fail(q._unexpected(q.peek()))
+        flat = [e for a in args for e in (list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)])]
+        return sympy.Function(name)(*flat)
 
     def _scalar_assumptions(self, base: str) -> dict[str, bool]:
         if not self.declared(base):
@@ -1238,6 +1273,8 @@ class _Parser:
             return self.distribution(word)
         if word == "E" and name in ("mathbb", "mathrm", "operatorname", "mathop"):
             return self.named("E", "mathbb")
+        if word in _OPERATOR_NAMES and self.at_sym("(", "["):
+            return self.operator_name(_OPERATOR_NAMES[word])
         if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:
             raise self.fail(f"unknown operator \\{name}{{{word}}}")
         return self.named(word, name)
@@ -1903,6 +1940,10 @@ def _top_split(text: str, sep: str) -> list[str]:
     return parts
 
 
+#: ``K(\\cdot)`` in an evaluation bar: K is a function (the ``functions:`` declaration).
+_FUNCTION_ITEM = re.compile(r"\s*(.+?)\s*\(\s*\\cdot\s*\)\s*")
+
+
 def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     inner: str,
     subscript: str,
@@ -1922,6 +1963,14 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     points: list[tuple[Any, list[Any]]] = []
     for item in _top_split(subscript, ","):
         if not item.strip():
+            continue
+        declared = _FUNCTION_ITEM.fullmatch(item)
+        if declared:
+            functions = getattr(table, "_latex_functions", None)
+            if functions is None:
+                functions = set()
+                table._latex_functions = functions  # type: ignore[attr-defined]
+            functions.add(name_of(declared.group(1)))
             continue
         if ":=" in item:
             name_tex, value_tex = item.split(":=", 1)
@@ -2020,7 +2069,9 @@ def latex_of_name(name: str) -> str:
     return f"{head}_{{{rest}}}" if rest else head
 
 
-_NOT_DEFINABLE = frozenset({"e", "E", "pi", "sigma", "sigma_prime", "Gamma", "delta", "nabla", *_KL_NAMES, *_DISTS})
+_NOT_DEFINABLE = frozenset(
+    {"e", "E", "pi", "sigma", "sigma_prime", "Gamma", "delta", "nabla", *_KL_NAMES, *_DISTS, *_OPERATOR_NAMES.values()}
+)
 
 
 def definition_target(tex: str) -> tuple[str, bool] | None:
@@ -2086,6 +2137,126 @@ def names_in(tex: str) -> tuple[frozenset[str], frozenset[str]] | None:
             continue
         j = max(p.i, j + 1)
     return frozenset(names), frozenset(unsure)
+
+
+#: Names whose application to a bracket derive knows: functions it reads, constants, operators.
+_KNOWN_APPLIED = frozenset(
+    {"e", "pi", "sigma", "Gamma", "delta", "nabla", "I", "det", "min", "max", *_KL_NAMES, *_OPERATOR_NAMES, *_DISTS}
+    | _WORDS
+    | _TRACE
+    | set(_FUNCS)
+)
+_GREEK_CAPITALS = frozenset(g for g in _GREEK if g[0].isupper())
+
+
+def ambiguous_readings(
+    tex: str, known: frozenset[str] | set[str], random: frozenset[str] | set[str]
+) -> list[tuple[str, str]]:
+    """The notation in ``tex`` that derive reads one way although another reading is as plausible.
+
+    - ``K(\\sigma)``, ``H[x]``, ``H[q(z)]``: an undeclared name before a bracket is read as a
+      factor (K·σ); it may be a function K of σ. Reported when the bracket holds one name, or
+      is a square bracket after a capital (``x(1 - x)``, ``A(x - \\mu)`` are products); names
+      derive reads as functions (``f``, ``p``, ``\\Phi``, ``h'``) or knows (``\\sigma(a)``,
+      ``\\Gamma(x)``, ``\\mathrm{Exp}(\\lambda)``) are not.
+    - ``E(\\mathbf{w})``: an expectation of w, or a function E of w (an error function), when
+      nothing random is in the bracket.
+
+    ``known``: names declared (symbols, functions) or defined, whose reading is settled.
+    Each entry is (the name, what it says: "K(\\sigma) may be K·(sigma) or a function K of sigma").
+    """
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return []
+    state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
+    starters = _GREEK | _FONTS | set(_ACCENTS)
+    out: list[tuple[str, str]] = []
+    j = 0
+    while j < len(toks):
+        t = toks[j]
+        if not (t.kind == "letter" or (t.kind == "cmd" and t.text in starters)):
+            j += 1
+            continue
+        p = _Parser(toks, state)
+        p.i = j
+        try:
+            name = _read_name(p)
+        except (DeriveError, RecursionError):
+            j += 1
+            continue
+        after_script = j > 0 and toks[j - 1].kind == "sym" and toks[j - 1].text in ("^", "_")
+        j = max(p.i, j + 1)
+        if not p.at_sym("(", "[") or name in known or after_script:
+            continue  # x^T(x - mu), e^x(1 + x): a superscript is not applied to what follows
+        close = {"(": ")", "[": "]"}[p.peek().text]
+        start = p.i
+        try:
+            inner = p.balanced(p.peek().text, close)
+        except (DeriveError, RecursionError):
+            continue
+        shown = tex[t.pos : toks[p.i - 1].pos + 1]
+        args = names_in(tex[toks[start].pos : toks[p.i - 1].pos + 1]) if inner else None
+        arg_names = args[0] if args is not None else frozenset()
+        said = _other_reading(name, t, bracket=toks[start].text, inner=inner, arg_names=arg_names, random=random)
+        if said:
+            out.append((name, f"{shown} may be {said}"))
+    return out
+
+
+def _other_reading(
+    name: str,
+    first: _Tok,
+    *,
+    bracket: str,
+    inner: list[_Tok],
+    arg_names: frozenset[str],
+    random: frozenset[str] | set[str],
+) -> str:
+    """What ``name`` before ``bracket`` may also mean (see `ambiguous_readings`), or ""."""
+    if name.startswith("E_"):
+        return ""  # E_p[...], E_{x \\sim p}(...): an expectation with its law
+    if name == "E":
+        blackboard = first.kind == "cmd" and first.text == "mathbb"  # \\mathbb{E}(X) is an expectation
+        if bracket == "(" and not blackboard and not arg_names & random:
+            return f"an expectation or a function E of {', '.join(sorted(arg_names)) or 'it'}"
+        return ""
+    base = name.split("_", 1)[0]
+    if name in _KNOWN_APPLIED or base in _FUNCTION_LETTERS or name.endswith("_prime") or name in random:
+        return ""
+    if any(u.kind == "sym" and u.text in (",", "|") for u in _top_level(inner)):
+        return ""  # f(a, b), q(z | x): read as applications already
+    single = _single_name(inner)
+    capital = base[:1].isupper() or base in _GREEK_CAPITALS
+    if single or (capital and bracket == "["):
+        what = single or "its argument"
+        return f"{name}·({what}) or a function {name} of {what}"
+    return ""  # x(1 - x), A(x - mu), N(N - 1): a product
+
+
+def _top_level(toks: list[_Tok]) -> list[_Tok]:
+    depth, out = 0, []
+    for t in toks:
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+            depth += 1
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            depth -= 1
+        elif depth == 0:
+            out.append(t)
+    return out
+
+
+def _single_name(toks: list[_Tok]) -> str:
+    """The name a bracket holds when it holds exactly one (``(\\sigma)``, ``[\\mathbf{x}]``), else ""."""
+    if not toks:
+        return ""
+    state = _State(table=SymbolTable(), text="", random={}, found={}, implicit=set())
+    p = _Parser(list(toks), state)
+    try:
+        name = _read_name(p)
+    except (DeriveError, RecursionError):
+        return ""
+    return name if p.peek().kind == "end" else ""
 
 
 def mentions(tex: str, name: str) -> bool:
