@@ -46,6 +46,7 @@ __all__ = [
     "Ladder",
     "SkipPointError",
     "Status",
+    "excluded",
     "imaginary",
     "resolution",
 ]
@@ -129,7 +130,10 @@ class Status:
     """A settled difference in one cell: ``kind`` is "zero", "nonzero", "unstable" or "unresolved".
 
     ``value`` is the certified difference for "nonzero"; ``needed`` is the precision (decimal
-    digits) a "zero" would have needed, for "unresolved".
+    digits) a "zero" needs: what it would have needed, for "unresolved"; what it was held to,
+    for "zero" (the claim's `resolution` + MARGIN + GUARD: a verdict built on it excludes
+    relative differences above 10**-(digits - MARGIN), and the claim's structure hides
+    nothing above 10**-(needed - MARGIN - GUARD)).
     """
 
     kind: str
@@ -304,7 +308,7 @@ class Ladder:
             if self._vanishing(i, k, need):
                 needed = self.needed(i)
                 if self.ladder[k] >= needed:
-                    return self._probe(i, k) if deep else Status("zero", level=k)
+                    return self._probe(i, k) if deep else Status("zero", level=k, needed=needed)
                 reach = next((j for j, digits in enumerate(self.ladder) if digits >= needed), None)
                 if reach is None:
                     return Status("unresolved", level=k, needed=needed)
@@ -344,7 +348,7 @@ class Ladder:
             except SkipPointError:
                 pass
             return Status("unstable", level=j)  # seen once, not confirmed: neither zero nor a counterexample
-        return Status("zero", level=level)
+        return Status("zero", level=level, needed=self.needed(i))
 
     def _look_closer(self, i: int, k: int) -> None:
         """From rung ``k`` on, evaluate cell ``i``'s lhs - rhs as one expression where the sides cannot tell.
@@ -577,6 +581,15 @@ def _measure(node: sympy.Basic) -> float | None:
             _sign, _man, exp, bits = part._mpf_
             mags.append((exp + bits) * _LOG10_2)
     return max(mags) if mags else None
+
+
+def excluded(digits: int, needed: int) -> str:
+    """What agreement at ``digits`` digits, held to ``needed`` (`Status.needed`), rules out, in words."""
+    hidden = max(needed - MARGIN - GUARD, 0)
+    return (
+        f"relative differences above 1e-{digits - MARGIN} excluded, beyond the 1e-{hidden} its own"
+        " numbers and functions can hide"
+    )
 
 
 def imaginary(value: mpmath.mpc, digits: int) -> bool:

@@ -17,7 +17,7 @@ import pytest
 import sympy
 
 import derive
-from derive._ladder import resolution
+from derive._ladder import Ladder, excluded, resolution
 from derive.model import Claim, Method, Settings, Verdict
 from derive.numeric import check_numeric
 from derive.parsing import prepare, split_relation
@@ -222,6 +222,17 @@ def test_resolution_sizes_the_asymptotes_and_the_tails() -> None:
     assert resolution(sympy.Sum(2**-n, (n, 0, 10**100)) - 2) > 10**99
     # Relative to the sides' size when the ladder knows it: a tail of 1e-158 in a sum of size 1e-158 hides nothing.
     assert resolution(sympy.Sum(1 / sympy.factorial(n), (n, 100, sympy.oo)), scale=-158.0) <= 3
+
+
+def test_a_zero_says_what_gap_it_excludes() -> None:
+    # atan(x + 1e30) hides 1e-90 (its second term): a zero is held to 90 + 20 digits, reached at 200.
+    u = x + sympy.Integer(10) ** 30
+    ladder = Ladder([sympy.atan(u) + sympy.atan(1 / u)], [sympy.pi / 2], {x: sympy.Rational(1, 2)}, (50, 100, 200, 400))
+    status = ladder.settle(0, 2)
+    assert (status.kind, status.needed, ladder.digits(status.level)) == ("zero", 110, 200)
+    assert excluded(200, status.needed) == (
+        "relative differences above 1e-190 excluded, beyond the 1e-90 its own numbers and functions can hide"
+    )
 
 
 # ---------------------------------------------------------------------------------------
