@@ -1,0 +1,257 @@
+"""An attacker's suite for the LaTeX reader's soundness classes 6-9, with exact verdicts.
+
+6. bound variables shadow definitions (limits, integrals, derivatives, expectations, sums);
+7. a verdict that rests on treating an undeclared name as constant in a derivative is undecided;
+8. notation with two plausible readings gives no verdict resting on one guess;
+9. definitions and declarations in inline math are read as context.
+
+Each class has wrong steps that must not be accepted, true steps that must stay decided, and
+the declaration that settles an undecided step.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.engine import check_claim
+from derive.latex import definition_result, read_document, settle
+from derive.latex_notation import ambiguous_readings
+from derive.model import Result, Settings, Verdict
+
+SETTINGS = Settings(timeout=20)
+P, V, R, U, E = Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED, Verdict.UNDECIDED, Verdict.ERROR
+
+
+def results(text: str, **kw: object) -> list[Result]:
+    """The settled result of every step (definitions answered as the CLI answers them)."""
+    doc = read_document(text, **kw)  # type: ignore[arg-type]
+    out = []
+    for step in doc.steps:
+        if step.error is not None:
+            out.append(None)
+            continue
+        out.append(definition_result(step) or settle(step, check_claim(step.claim, SETTINGS)))
+    return out
+
+
+def verdict_list(text: str, **kw: object) -> list[Verdict]:
+    return [E if r is None else r.verdict for r in results(text, **kw)]
+
+
+# -- 6. bound variables shadow definitions -----------------------------------------------------
+
+DEFINED_Y = "$$y = 3$$\n\n"
+
+
+@pytest.mark.parametrize(
+    ("step", "verdict"),
+    [
+        # E over y ~ N(0, 1): y^2 averages to 1 whatever an earlier y = 3 said
+        (r"\mathbb{E}_{y \sim \mathcal{N}(0,1)}[y^2] = 1", P),
+        (r"\mathbb{E}_{y \sim \mathcal{N}(0,1)}[y^2] = 9", R),
+        (r"\lim_{y \to 0} \frac{\sin y}{y} = 1", P),
+        (r"\lim_{y \to 0} \frac{\sin y}{y} = \frac{\sin 3}{3}", R),
+        (r"\int_0^1 y \, dy = \frac{1}{2}", P),
+        (r"\int_0^1 y \, dy = 3", R),
+        (r"\int_0^1 \int_0^2 y \, dx \, dy = 1", P),  # dy belongs to the outer integral
+        (r"\sum_{y=1}^{3} y = 6", P),
+        (r"\prod_{y=1}^{3} y = 6", P),
+        (r"\prod_{y=1}^{3} y = 27", R),
+        # d/dy differentiates by y and is then read where y = 3: 2y at 3 is 6
+        (r"\frac{d}{dy} y^2 = 2y", P),
+        (r"\frac{d}{dy} y^2 = 6", P),
+        (r"\frac{d}{dy} y^2 = 9", R),
+        (r"\frac{\partial}{\partial y} (y^3) = 27", P),
+        # after the binder the definition applies again
+        (r"\int_0^1 y \, dy + y = \frac{7}{2}", P),
+        (r"y + 1 = 4", P),
+    ],
+)
+def test_a_bound_variable_shadows_its_definition(step: str, verdict: Verdict) -> None:
+    got = results(DEFINED_Y + f"$${step}$$\n")
+    assert got[0].verdict is U  # the definition itself
+    assert got[1].verdict is verdict, got[1].detail
+
+
+def test_a_definition_that_uses_a_bound_name_is_read_again_inside_the_binder() -> None:
+    # dL/dy_hat: L is read with y_hat a variable, not with y_hat = sigma(a) (which would give 0)
+    head = (
+        "---\nderive:\n  symbols: {t: real, a: real}\n---\n"
+        "$$\\hat y = \\sigma(a)$$\n\n$$L = -t \\log \\hat y - (1-t) \\log(1 - \\hat y)$$\n\n"
+    )
+    right = r"\frac{\partial L}{\partial \hat y} = -\frac{t}{\hat y} + \frac{1-t}{1-\hat y}"
+    wrong = r"\frac{\partial L}{\partial \hat y} = 0"
+    chain = r"\frac{\partial L}{\partial a} = \hat y - t"
+    got = verdict_list(head + f"$${right}$$\n\n$${wrong}$$\n\n$${chain}$$\n")
+    assert got == [U, U, P, R, P]
+
+
+# -- 7. independence is never assumed silently ---------------------------------------------------
+
+
+def test_a_derivative_through_an_undeclared_name_is_undecided_and_says_how_to_settle() -> None:
+    # Bishop's y_nk depends on w; read as a constant, a typo in the bounds would be "proved"
+    step = r"\frac{\partial}{\partial w} (w x - y_{nk})^2 = 2 (w x - y_{nk}) x"
+    (r,) = results(f"$${step}$$\n", symbols={"x": "real", "w": "real"})
+    assert r.verdict is U
+    assert "treats y_nk as constant in w" in r.detail
+    assert "constants: [y_nk]" in r.detail
+    assert "where the step is proved" in r.detail
+    # declared constant (front matter), or declared as a symbol: an independent variable
+    head = "---\nderive:\n  symbols: {x: real, w: real}\n  constants: [y_nk]\n---\n"
+    assert verdict_list(head + f"$${step}$$\n") == [P]
+    assert verdict_list(f"$${step}$$\n", symbols={"x": "real", "w": "real", "y_nk": "real"}) == [P]
+
+
+def test_a_wrong_derivative_through_an_undeclared_name_is_not_refuted_either() -> None:
+    step = r"\frac{\partial}{\partial w} (w t - u)^2 = 2(wt - u)"
+    (r,) = results(f"$${step}$$\n", symbols={"w": "real"})
+    assert r.verdict is U
+    assert "treats t, u as constant in w" in r.detail
+    assert "where the step is refuted" in r.detail
+    head = "---\nderive:\n  symbols: {w: real}\n  constants: [t, u]\n---\n"
+    assert verdict_list(head + f"$${step}$$\n") == [R]
+
+
+def test_a_name_from_a_definition_counts_and_a_scoped_constant_settles_it() -> None:
+    text = (
+        "---\nderive:\n  symbols: {w: real, x: real}\n  scopes:\n    - blocks: '2'\n      constants: [t]\n---\n"
+        "$$C = (w x - t)^2$$\n\n$$\\frac{d C}{d w} = 2 (w x - t) x$$\n\n$$\\frac{d C}{d w} = 2 (w x - t) x$$\n"
+    )
+    got = results(text)
+    assert [r.verdict for r in got] == [U, P, U]  # t is a constant in block 2 only
+    assert "treats t as constant in w" in got[2].detail
+
+
+def test_declared_names_and_coordinates_of_one_step_are_independent() -> None:
+    # the Hessian test of xy: x and y are both variables of the step's derivatives
+    step = (
+        r"\frac{\partial^2 xy}{\partial x^2} \frac{\partial^2 xy}{\partial y^2} - "
+        r"\left[\frac{\partial^2 xy}{\partial x \partial y}\right]^2 = -1"
+    )
+    assert verdict_list(f"$${step}$$\n") == [P]
+    assert verdict_list(r"$$\frac{d}{da}\log\sigma(a) = 1 - \sigma(a)$$" + "\n") == [P]
+
+
+# -- 8. no verdict resting on one guessed reading -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "said"),
+    [
+        (r"K(\sigma) = K \sigma", r"K(\sigma) may be K·(sigma) or a function K of sigma"),
+        (r"H[x] = H x", "H[x] may be H·(x) or a function H of x"),
+        (r"\mathrm{H}[x] = H x", r"\mathrm{H}[x] may be H·(x) or a function H of x"),
+        (r"W(x) + 1 = 1 + W x", "W(x) may be W·(x) or a function W of x"),
+    ],
+)
+def test_an_unknown_name_before_a_bracket_is_not_guessed_to_be_a_factor(step: str, said: str) -> None:
+    (r,) = results(f"$${step}$$\n")
+    assert r.verdict is U
+    assert said in r.detail
+    assert "declare `functions: [" in r.detail
+
+
+def test_the_declaration_settles_the_reading() -> None:
+    assert verdict_list("$$K(\\sigma) = K \\sigma$$\n", symbols={"K": "real"}) == [P]
+    functions = "---\nderive:\n  functions: [K, H]\n---\n"
+    got = verdict_list(functions + "$$K(\\sigma) = K \\sigma$$\n\n$$K(\\sigma) + H[x] = H[x] + K(\\sigma)$$\n")
+    assert got == [U, P]  # a function K of sigma is not K times sigma; the sum commutes either way
+
+
+def test_e_of_a_non_random_vector_is_not_read_as_an_entrywise_expectation() -> None:
+    # E(w) of a vector w was read as the vector of E(w_i), so the error function's value was refuted
+    step = r"E(\mathbf w) = \frac{1}{2} \mathbf{w}^T \mathbf{w}"
+    (r,) = results(f"$${step}$$\n", symbols={"w": "vector 2"})
+    assert r.verdict is U
+    assert r"E(\mathbf w) may be an expectation or a function E of w" in r.detail
+    head = "---\nderive:\n  symbols: {w: vector 2}\n  functions: [E]\n---\n"
+    (r,) = results(head + f"$${step}$$\n")
+    assert r.verdict is U and "unknown function E" in r.detail
+    # an E over a random variable is an expectation: decided
+    random = "---\nderive:\n  random: {X: 'Normal(0, 1)'}\n---\n"
+    assert verdict_list(random + "$$E(X^2) = 1$$\n") == [P]
+
+
+@pytest.mark.parametrize(
+    "step",
+    [r"\text{var}[x] = x", r"\operatorname{var}[x] = x", r"\mathrm{Var}[x] = x", r"\text{Var}(x) = x"],
+)
+def test_variance_in_words_is_the_variance_and_is_never_dropped(step: str) -> None:
+    (r,) = results(f"$${step}$$\n")
+    assert r.verdict is U  # Var is an unknown function: not x, not var times x
+    assert "Var(x)" in r.detail
+
+
+def test_text_applied_to_a_bracket_is_never_dropped_silently() -> None:
+    (r,) = results("$$\\text{softmax}(z) = z$$\n")
+    assert r.verdict is E  # the reader names what it cannot read
+    assert "softmax" in r.detail
+    doc = read_document("$$\\text{softmax}(z) = z$$\n")
+    assert doc.steps[0].lhs_tex == r"\text{softmax}(z)"
+    # prose before a formula is still an annotation
+    assert verdict_list("$$\\text{Thus } (a+b)^2 = a^2 + 2ab + b^2$$\n") == [P]
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        r"x(1 - x) = x - x^2",
+        r"\frac{N(N-1)}{2} = \frac{N^2 - N}{2}",
+        r"\sigma(a)(1 - \sigma(a)) = \sigma(a) - \sigma(a)^2",
+        r"\mathrm{tr}(A) = \mathrm{tr}(A)",
+        r"\mathbb{E}_{x \sim \mathrm{Exp}(\lambda)}[x] = \frac{1}{\lambda}",
+        r"\Gamma(3) = 2",
+    ],
+)
+def test_products_and_known_functions_stay_decided(step: str) -> None:
+    assert verdict_list(f"$${step}$$\n", symbols={"lambda": "positive"}) == [P]
+
+
+def test_the_readings_scanner_lists_only_ambiguous_notation() -> None:
+    assert ambiguous_readings(r"p(x) + f(x, y) + \Phi(z) + h'(t) + x^T(y)", set(), set()) == []
+    assert [n for n, _ in ambiguous_readings(r"K(\sigma) + E(w) + \mathbb{E}(w)", set(), set())] == ["K", "E"]
+    assert ambiguous_readings("K(x) + E(w)", {"K"}, {"w"}) == []
+
+
+# -- 9. definitions and declarations in the prose ------------------------------------------------
+
+CROSS_ENTROPY = "Cross-entropy, with $\\hat y = \\sigma(a)$ and $y \\in \\{0, 1\\}$:\n\n"
+
+
+def test_an_inline_definition_is_applied_to_later_display_steps() -> None:
+    text = CROSS_ENTROPY + (
+        "$$L = -y \\log \\hat y - (1-y) \\log(1 - \\hat y)$$\n\n"
+        "$$\\frac{\\partial L}{\\partial a} = \\hat y - y$$\n\n"
+        "$$\\frac{\\partial L}{\\partial a} = \\hat y (1 - \\hat y)$$\n"
+    )
+    got = results(text)
+    assert [r.verdict for r in got] == [U, P, R]
+    assert r"\hat y := \sigma(a) (line 1)" in got[1].detail
+
+
+def test_without_the_declaration_the_label_is_not_assumed_constant() -> None:
+    text = "With $\\hat y = \\sigma(a)$:\n\n$$\\frac{\\partial}{\\partial a}(-y \\log \\hat y) = -y (1 - \\hat y)$$\n"
+    (r,) = results(text)
+    assert r.verdict is U
+    assert "treats y as constant in a" in r.detail
+
+
+def test_inline_math_gives_no_step_and_keeps_block_numbers() -> None:
+    doc = read_document("Let $a = b + 1$ here.\n\n$$a - b = 1$$\n")
+    assert [(s.block, s.index) for s in doc.steps] == [(1, 1)]
+    assert len(doc.blocks) == 1
+    assert verdict_list("Let $a = b + 1$ here.\n\n$$a - b = 1$$\n") == [P]
+
+
+def test_a_number_given_in_prose_is_not_substituted_and_blocks_a_refutation() -> None:
+    text = "At $x = 2$ the value is 4.\n\n$$x^2 - 4 = (x - 2)(x + 2)$$\n\n$$x^2 = 5$$\n"
+    got = results(text)
+    assert [r.verdict for r in got] == [P, U]
+    assert "defines x earlier" in got[1].detail
+
+
+def test_an_inline_definition_after_the_step_does_not_apply() -> None:
+    text = "$$\\frac{d}{da} \\hat y = 0$$\n\nwhere $\\hat y = \\sigma(a)$.\n"
+    (r,) = results(text, symbols={"a": "real", "y_hat": "real"})
+    assert r.verdict is P  # the step is read as written, with y-hat a declared variable
