@@ -255,3 +255,21 @@ def test_an_inline_definition_after_the_step_does_not_apply() -> None:
     text = "$$\\frac{d}{da} \\hat y = 0$$\n\nwhere $\\hat y = \\sigma(a)$.\n"
     (r,) = results(text, symbols={"a": "real", "y_hat": "real"})
     assert r.verdict is P  # the step is read as written, with y-hat a declared variable
+
+
+def test_an_inline_declaration_makes_a_name_an_independent_variable() -> None:
+    step = "$$\\frac{\\partial}{\\partial w} (w t - u)^2 = 2 (w t - u) t$$\n"
+    assert verdict_list(step, symbols={"w": "real"}) == [U]
+    assert verdict_list("Here $t, u \\in \\mathbb{R}$.\n\n" + step, symbols={"w": "real"}) == [P]
+    assert verdict_list("Here $t > 0$ and $u \\ge 0$.\n\n" + step, symbols={"w": "real"}) == [P]
+    # only what comes before the step counts
+    assert verdict_list(step + "\nHere $t, u \\in \\mathbb{R}$.\n", symbols={"w": "real"}) == [U]
+
+
+def test_constants_and_functions_are_read_from_a_symbols_mapping_and_checked() -> None:
+    given = {"derive": {"symbols": {"w": "real"}, "constants": ["t", "u"], "functions": ["K"]}}
+    doc = read_document("$$\\frac{\\partial}{\\partial w} (w t - u)^2 = 2 (w t - u) t$$\n", symbols=given)
+    assert doc.steps[0].constants == ("t", "u")
+    assert doc.steps[0].functions == ("K",)
+    doc = read_document("$$a = a$$\n", symbols={"derive": {"constants": {"t": 1}}})
+    assert any("'constants:' must be a list of names" in e for e in doc.errors)
