@@ -309,8 +309,13 @@ def _constants_assumed(step: Step) -> str | None:
                     densities=dict(getattr(side, "densities", ())),
                     bound=frozenset(getattr(side, "bound", ())),
                 )
-            except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError):
-                continue  # the worker read it, or reported it as an error; nothing more to say here
+            except DeriveError:
+                continue  # the side cannot be read: the worker reported it as an error
+            except Exception as exc:  # a reader failure must not pass for "nothing assumed"
+                return (
+                    f"the step differentiates, and derive could not check which names its derivatives treat as "
+                    f"constants ({type(exc).__name__}); declare its names (symbols:, constants:)"
+                )
             variables |= found[0]
             constants |= found[1]
     names = sorted(constants - variables - set(step.constants))
