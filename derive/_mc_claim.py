@@ -722,6 +722,7 @@ def audit_integrand(
     names = names or {}
     index = {d.symbol: i for i, d in enumerate(draws)}
     axes: dict[Any, tuple[_Axis, set[float]]] = {}
+    pairs: set[tuple[int, int]] = set()
     for i, d in enumerate(draws):
         if d.symbol in f.free_symbols:
             axes[i] = (_Axis(d.kind, d.shape, ((i, 1.0),), names.get(d.symbol, str(d.symbol))), set())
@@ -735,35 +736,70 @@ def audit_integrand(
             continue
         line = _linear_normal(g, draws, used)
         if line is None:
-            continue  # a condition on several draws that is not linear in normals: not audited
+            # A condition on several draws that is not linear in normals (x * y > 40): audited
+            # on a grid of boxes over each pair of them, at the product of the probabilities.
+            pairs.update(itertools.combinations(sorted(used)[:_MAX_PAIR_DRAWS], 2))
+            continue
         key, weights, cut = line
         if key not in axes:
             name = " + ".join(f"{w:.3g}*{names.get(draws[i].symbol, draws[i].symbol)}" for i, w in weights)
             axes[key] = (_Axis("normal", 0.0, weights, name), set())
         axes[key][1].add(cut)
-    cells: list[tuple[_Axis, float, float, float]] = []  # axis, a, b, probability
+    boxes: list[tuple[tuple[tuple[_Axis, float, float], ...], float]] = []  # ((axis, a, b), ...), probability
     for axis, cuts in axes.values():
         lo, hi = axis.support
         points = sorted({lo, hi, *(x for x in axis.ladder() if lo < x < hi), *(x for x in cuts if lo < x < hi)})
         for a, b in itertools.pairwise(points):
             p = axis.prob(a, b)
             if p > 0:
-                cells.append((axis, a, b, p))
-    if not cells:
+                boxes.append((((axis, a, b),), p))
+    for i, j in sorted(pairs):
+        sides = [_coarse_cells(axes[i][0]), _coarse_cells(axes[j][0])]
+        boxes += [((u, v), u[3] * v[3]) for u in sides[0] for v in sides[1] if u[3] * v[3] > 0]
+    if not boxes:
         return Audit()
-    program = compile_program([f, *controls], draws)
-    size = len(cells) * _CELL_POINTS
-    ws = program.workspace(size)
+    exprs = [f, *controls]
+    program = compile_program(exprs, draws)
+    ws = program.workspace(len(boxes) * _CELL_POINTS)
     with np.errstate(all="ignore"):
         for d, buf in zip(draws, ws["draws"], strict=True):
             d.fill(rng, buf)
-        for c, (axis, a, b, _) in enumerate(cells):
-            _place(axis, a, b, ws["draws"], slice(c * _CELL_POINTS, (c + 1) * _CELL_POINTS))
+        for c, (box, _) in enumerate(boxes):
+            rows = slice(c * _CELL_POINTS, (c + 1) * _CELL_POINTS)
+            for k, (axis, a, b, *_) in enumerate(box):
+                _place(axis, a, b, ws["draws"], rows, frac=_CORNERS[k] if len(box) > 1 else None)
         program.run(ws)
-    _exact_where_nonfinite([f, *controls], draws, ws)
-    values = ws["y"].T.reshape(len(cells), _CELL_POINTS, 1 + len(controls)).copy()
-    where = tuple(f"{axis.name} in ({a:.7g}, {b:.7g}]" for axis, a, b, _ in cells)
-    return Audit(np.array([p for *_, p in cells]), values, where)
+    _exact_where_nonfinite(exprs, draws, ws)
+    values = ws["y"].T.reshape(len(boxes), _CELL_POINTS, len(exprs)).copy()
+    where = tuple(" and ".join(f"{axis.name} in ({a:.7g}, {b:.7g}]" for axis, a, b, *_ in box) for box, _ in boxes)
+    return Audit(np.array([p for _, p in boxes]), values, where)
+
+
+#: Draws of one condition whose pairs are audited on a grid (the first few, by index).
+_MAX_PAIR_DRAWS = 4
+#: Where the points of a 2-D box sit, as fractions of each side: the four corners (a region
+#: such as x * y > 40 reaches a box through a corner) and the centre.
+_CORNERS = (
+    np.array([0.05, 0.95, 0.05, 0.95, 0.5, 0.3]),
+    np.array([0.05, 0.05, 0.95, 0.95, 0.5, 0.7]),
+)
+
+
+def _coarse_cells(axis: _Axis) -> list[tuple[_Axis, float, float, float]]:
+    """An axis cut at decades of tail probability and its quartiles: one side of the 2-D grid."""
+    lo, hi = axis.support
+    ps = [10.0**-k for k in (*range(1, 41), 50, 100, 200, 300)]
+    if axis.kind == "uniform":
+        cuts = [*(p for p in ps if p >= 1e-16), *(1 - p for p in ps if p >= 1e-16), 0.25, 0.5, 0.75]
+    elif axis.kind == "normal":
+        nd = NormalDist()
+        cuts = [*(nd.inv_cdf(p) for p in ps), *(-nd.inv_cdf(p) for p in ps), -0.674, 0.0, 0.674]
+    elif axis.kind == "exponential":
+        cuts = [*(-math.log1p(-p) for p in ps), *(-math.log(p) for p in ps), 0.288, 0.693, 1.386]
+    else:
+        cuts = _gamma_ladder(axis.shape)
+    points = sorted({lo, hi, *(x for x in cuts if lo < x < hi)})
+    return [(axis, a, b, axis.prob(a, b)) for a, b in itertools.pairwise(points)]
 
 
 #: Audit points whose float64 value is not finite that are recomputed at 40 digits (at most).
@@ -787,10 +823,15 @@ def _exact_where_nonfinite(exprs: Sequence[sympy.Expr], draws: Sequence[Any], ws
                 y[row, i] = math.nan if v is None else v
 
 
-def _place(axis: _Axis, a: float, b: float, bufs: list[np.ndarray], rows: slice) -> None:
-    """Set the axis coordinate of the sample points ``rows`` to points inside the cell (a, b]."""
+def _place(
+    axis: _Axis, a: float, b: float, bufs: list[np.ndarray], rows: slice, *, frac: np.ndarray | None = None
+) -> None:
+    """Set the axis coordinate of the sample points ``rows`` to points inside the cell (a, b].
+
+    ``frac`` places them as fractions of the cell (default: evenly, none on an end).
+    """
     m = rows.stop - rows.start
-    frac = (np.arange(m) + 0.5) / m
+    frac = (np.arange(m) + 0.5) / m if frac is None else frac
     if math.isfinite(a) and math.isfinite(b):
         x = a + (b - a) * frac
     elif math.isfinite(a):  # (a, inf): the last cell of an upper tail
