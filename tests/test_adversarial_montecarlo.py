@@ -1,0 +1,236 @@
+"""The attacker's suite for soundness class 5: Monte Carlo must not accept what rare, heavy events change.
+
+A sample of n draws does not see a region of probability p << 1/n, so its mean and standard
+error say nothing about the integrand there: E[z^2 + 1e11 [z > 6.5]] is about 5.016, while
+2e7 normal draws estimate 1 +- 0.001. Each case calls the Monte Carlo tier directly (so the
+tier itself is exercised, not the exact tiers in front of it) and asserts the exact verdict,
+its reason and the evidence; the last cases go through `derive.check` to show what the whole
+engine answers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import sympy
+
+import derive
+from derive._mc_claim import RESOLVED_HITS, Audit, _Axis, audit_integrand
+from derive._mc_lowering import lower_random
+from derive.distributions import Normal
+from derive.model import Claim, Outcome, Settings, Verdict
+from derive.montecarlo import check_montecarlo
+from derive.parsing import prepare, split_relation
+
+Z = {"z": "Normal(0, 1)"}
+U = {"u": "Uniform(0, 1)"}
+XY = {"x": "Normal(0, 1)", "y": "Normal(0, 1)"}
+
+
+def mc(text: str, random: dict[str, str], symbols: dict[str, str] | None = None, **settings: object) -> Outcome:
+    """The Monte Carlo tier's outcome for one claim written as text."""
+    lhs, relation, rhs = split_relation(text)
+    claim = Claim(
+        id="attack",
+        lhs=lhs,
+        rhs=rhs,
+        relation=relation,
+        symbols=tuple((symbols or {}).items()),
+        random=tuple(random.items()),
+    )
+    return check_montecarlo(prepare(claim), Settings(**settings))
+
+
+def assert_rare_region(out: Outcome, where: str) -> None:
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "rare region"
+    summary = out.evidence.summary
+    assert "a region of probability" in summary and "is not resolved by 20054016 samples" in summary
+    assert where in summary
+
+
+# ---------------------------------------------------------------------------------------
+# Rare regions with huge values: never consistent, never refuted.
+
+
+@pytest.mark.parametrize("claimed", ["1", "5.016"])
+def test_heaviside_far_in_the_tail_is_not_decided(claimed):
+    # True value 1 + 1e11 P(z > 6.5) = 5.016000584: the sample sees 1 +- 0.0014. Claiming 1 was
+    # consistent; claiming the true value was refuted at 2900 SE.
+    out = mc(f"E(z**2 + 1e11*Heaviside(z - 6.5)) == {claimed}", Z)
+    assert_rare_region(out, "z in (6.5")
+    assert "where the integrand is up to 1e+11" in out.evidence.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "random", "where"),
+    [
+        ("E(z + 1e20*Heaviside(z - 9)) == 0", Z, "z in (9"),
+        ("E(z + Piecewise((1e9, z > 6), (0, True))) == 0", Z, "z in (6"),
+        ("E(z + 1e20*Max(z - 9, 0)) == 0", Z, "z in (9"),
+        ("E(z + 1e12*Heaviside(-(z - 6.5)*(z - 6.6))) == 0", Z, "6.6]"),  # a narrow interval: both roots
+        ("E(u + 1e12*Heaviside(u - 0.9999999)) == 1/2", U, "0.9999999"),  # P = 1e-7: contributes 1e5
+        ("E(e + 1e12*Heaviside(e - 25)) == 1", {"e": "Exponential(1)"}, "e in (25"),
+        ("E(g + 1e12*Heaviside(g - 30)) == 0.5772156649015329", {"g": "Gumbel(0, 1)"}, "exponential draw of g"),
+        ("E(g + 1e16*Heaviside(g - 40)) == 2", {"g": "Gamma(2, 1)"}, "gamma draw of g"),
+        ("E(b + 1e12*Heaviside(b - 0.9999999)) == 0.5", {"b": "Beta(1, 1)"}, "gamma draw of b"),
+        ("E(x + y + 1e10*Heaviside(x + y - 9)) == 0", XY, "0.707*x + 0.707*y in"),  # a direction of two normals
+        ("E(x*y + 1e20*Heaviside(x*y - 40)) == 0", XY, "and y in"),  # a nonlinear condition on two draws
+    ],
+)
+def test_rare_heavy_regions_are_not_decided(text, random, where):
+    assert_rare_region(mc(text, random), where)
+
+
+def test_an_inequality_that_a_rare_region_breaks_is_not_accepted():
+    # E = 5.016 > 1.5: the sample (1 +- 0.0014) would hold the claim clearly.
+    out = mc("E(z**2 + 1e11*Heaviside(z - 6.5)) <= 1.5", Z)
+    assert_rare_region(out, "z in (6.5")
+
+
+def test_a_rare_event_never_sampled_stays_undecided():
+    # No variation at all: the existing check says so first.
+    out = mc("E(1e20*Heaviside(z - 9)) == 0", Z)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "no variation"
+
+
+# ---------------------------------------------------------------------------------------
+# Heavy smooth integrands.
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("E(exp(z**2/4)) == sqrt(2)", "0.17"),  # finite mean, infinite variance
+        ("E(exp(z**2/4)) == 1.4", "0.17"),
+        ("E(exp(3*z)) == exp(9/2)", "0.5"),  # E = e^4.5; the sample says 93 +- 6
+        ("E(exp(3*z)) == exp(4)", "0.5"),
+    ],
+)
+def test_heavy_tails_are_undecided(text, share):
+    out = mc(text, Z)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "heavy tails"
+    assert f"median share {share} per batch" in out.evidence.summary
+
+
+def test_a_light_enough_tail_is_decided_both_ways():
+    # E[exp(z^2/8)] = 2/sqrt(3) with finite variance: the far tails can add at most ~1e-4.
+    true = mc("E(exp(z**2/8)) == 2/sqrt(3)", Z)
+    assert true.verdict is Verdict.CONSISTENT
+    assert "for regions the sample did not resolve" in true.evidence.summary
+    wrong = mc("E(exp(z**2/8)) == 1.154", Z)
+    assert wrong.verdict is Verdict.REFUTED
+    assert (
+        "beyond the" in wrong.evidence.summary
+        and "regions the sample did not resolve can add" in wrong.evidence.summary
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# True claims stay consistent, wrong ones are refuted; the evidence states the resolution.
+
+
+@pytest.mark.parametrize(
+    ("text", "random", "symbols"),
+    [
+        ("E((mu + sigma*eps)**2) == mu**2 + sigma**2", {"eps": "Normal(0, 1)"}, {"mu": "real", "sigma": "positive"}),
+        ("E(Heaviside(z)) == 1/2", Z, {}),
+        ("E(exp(z)) == exp(1/2)", Z, {}),
+        ("E(Max(z, 0)) == 1/sqrt(2*pi)", Z, {}),
+        ("E(Abs(z)) == sqrt(2/pi)", Z, {}),
+        ("E(sigmoid(z)) == 1/2", Z, {}),
+        ("E(Piecewise((1, -log(-log(u)) <= -5/2), (0, True))) == exp(-exp(5/2))", U, {}),  # P = 5e-6
+    ],
+)
+def test_true_claims_stay_consistent(text, random, symbols):
+    out = mc(text, random, symbols)
+    assert out.verdict is Verdict.CONSISTENT
+    summary = out.evidence.summary
+    assert "agrees with the target to ±" in summary and "(its distance, 3 SE" in summary
+    assert "the rare regions and far tails it did not sample" in summary
+    assert "interval contains the target" not in summary
+
+
+def test_a_wrong_mean_of_exp_is_refuted():
+    out = mc("E(exp(z)) == exp(2/5)", Z)
+    assert out.verdict is Verdict.REFUTED
+    assert "SE from the target (threshold 6.00 SE)" in out.evidence.summary
+
+
+def test_an_inequality_is_reported_as_an_inequality_test():
+    holds = mc("log(E(1 + z**2)) >= E(log(1 + z**2))", Z)
+    assert holds.verdict is Verdict.CONSISTENT
+    summary = holds.evidence.summary
+    assert "the estimate of lhs - rhs is 0.159632 ± 0.00083 (3 SE): 578.8 SE above 0" in summary
+    assert "contains the target" not in summary and "band" not in summary
+    reverse = mc("log(E(1 + z**2)) <= E(log(1 + z**2))", Z)
+    assert reverse.verdict is Verdict.REFUTED
+    assert "the estimate of lhs - rhs is 0.159632 ± 0.00083 (3 SE): 578.8 SE above 0 (threshold 6.00 SE)" in (
+        reverse.evidence.summary
+    )
+
+
+def test_a_tie_still_satisfies_a_non_strict_inequality():
+    # E[max(z, 0)] - E[max(-z, 0)] = E[z] is exactly 0 through the control variates: the far
+    # tails cancel in the residual, so they do not hold the tie back.
+    out = mc("E(Max(z, 0)) <= E(Max(-z, 0))", Z, mc_max_samples=2**21)
+    assert out.verdict is Verdict.CONSISTENT
+    assert "0 up to rounding, which satisfies the non-strict inequality" in out.evidence.summary
+
+
+# ---------------------------------------------------------------------------------------
+# The audit itself.
+
+
+def test_cell_probabilities_are_exact_in_the_far_tail():
+    axis = _Axis("normal")
+    assert axis.prob(6.5, math.inf) == pytest.approx(0.5 * math.erfc(6.5 / math.sqrt(2)), rel=1e-14)
+    assert axis.prob(-math.inf, -37.0) == pytest.approx(0.5 * math.erfc(37.0 / math.sqrt(2)), rel=1e-12)
+    assert _Axis("exponential").prob(25.0, math.inf) == pytest.approx(math.exp(-25.0), rel=1e-14)
+    assert _Axis("uniform").prob(0.9999999, 1.0) == pytest.approx(1e-7, rel=1e-8)
+    gamma = _Axis("gamma", 2.0)
+    assert gamma.prob(40.0, math.inf) == pytest.approx(41 * math.exp(-40.0), rel=1e-12)
+
+
+def test_audit_cuts_at_the_breakpoint_and_bounds_the_hidden_mass():
+    z = sympy.Symbol("z", real=True)
+    subs, draws = lower_random(((z, Normal(0, 1)),), {})
+    f = (z**2 + sympy.Float(1e11) * sympy.Heaviside(z - sympy.Float(6.5))).xreplace(subs)
+    audit = audit_integrand(f, draws, np.random.default_rng(0))
+    beyond = 0.5 * math.erfc(6.5 / math.sqrt(2))
+    ends = [w for w in audit.where if w.startswith(f"{draws[0].symbol} in (6.5,")]
+    assert len(ends) == 1  # the breakpoint is a cell boundary
+    bound, region, _ = audit.hidden(20_054_016)
+    assert region is not None and region.peak == pytest.approx(1e11, rel=1e-6)
+    assert 1e11 * beyond * 0.999 < bound < 1e11 * beyond * 1.01  # the whole region z > 6.5, nothing more
+    # Once a region is resolved it hides nothing: a sample that expects 21 draws beyond 6.5.
+    assert audit.hidden(int(2 * RESOLVED_HITS / beyond))[0] < 1e-3
+
+
+def test_an_empty_audit_hides_nothing():
+    assert Audit().hidden(10**6) == (0.0, None, 0.0)
+
+
+# ---------------------------------------------------------------------------------------
+# The whole engine: the exact tiers compute what Monte Carlo cannot see.
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("E(z**2 + 1e11*Heaviside(z - 6.5)) == 1", Verdict.REFUTED),
+        ("E(Piecewise((1e9, z > 6), (0, True))) == 0", Verdict.REFUTED),
+        ("E(1e20*Heaviside(z - 9)) == 0", Verdict.REFUTED),
+        ("E(exp(3*z)) == exp(9/2)", Verdict.PROVED),
+        ("E(exp(3*z)) == exp(4)", Verdict.REFUTED),
+        ("E(exp(z)) == exp(1/2)", Verdict.PROVED),
+    ],
+)
+def test_the_engine_decides_them_exactly(text, verdict):
+    out = derive.check(text, random=Z)
+    assert out.verdict is verdict
+    assert out.method.value == "symbolic"
