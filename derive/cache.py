@@ -22,10 +22,12 @@ an unreadable row is dropped, and if the cache cannot be used at all it turns it
 with one warning; it never fails a run.
 
 Stored: decisive verdicts, parse errors and tier-declined ``undecided`` results that no
-budget cut short. Never stored: anything `Result.load_dependent` (a tier stopped by its
-time or memory budget: on a calm machine the claim may be proved), workers stopped by the
-runner or killed from outside, interruptions, internal errors and MemoryErrors, which
-depend on the machine's state or on a bug rather than on the claim.
+budget cut short. Never stored, because they depend on the machine's load or state or on
+a bug rather than on the claim: an ``undecided`` result some tier reached because a time
+or memory budget ran out (`Result.load_dependent`: it must run again, not be served as
+the answer); a decisive verdict reached after such a cut while the worker was starved of
+CPU (the runner measures it: a ``consistent`` where a calm machine proves); workers the
+runner stopped or something killed; interruptions, internal errors and MemoryErrors.
 """
 
 from __future__ import annotations
@@ -149,11 +151,19 @@ def _settings_fingerprint(settings: Settings) -> str:
     return ";".join(f"{f.name}={getattr(settings, f.name)!r}" for f in dataclasses.fields(settings))
 
 
-def cacheable(result: Result) -> bool:
-    """Whether ``result`` may be stored (see the module docstring)."""
-    if result.method is Method.BUDGET or result.load_dependent:
-        # Stopped by the runner, killed, or cut short by a budget inside a tier: a re-run on a
-        # calmer machine may decide it, so it must not be served as the answer.
+def cacheable(result: Result, *, starved: bool | None = None) -> bool:
+    """Whether ``result`` may be stored (see the module docstring).
+
+    ``starved``: the worker got well under a core while it checked the claim (the machine
+    was loaded), so a budget that ran out says more about the load than about the claim;
+    None (not measured, as in an in-process check) counts as starved.
+    """
+    if result.method is Method.BUDGET:
+        return False  # stopped by the runner, or killed: nothing certain about the claim
+    if result.load_dependent and (starved is not False or not result.verdict.decisive):
+        # A budget cut a tier short: an undecided result may be decided on a calmer machine
+        # (it must run again, not be served as the answer), and a decisive one reached under
+        # load (consistent where the symbolic tier ran out) may be stronger there.
         return False
     if result.verdict.decisive:
         return True
@@ -321,9 +331,9 @@ class ResultCache:
         self.hits += 1
         return result
 
-    def put(self, key: str, result: Result) -> bool:
-        """Store ``result`` if it is `cacheable`; return whether it was stored."""
-        if not cacheable(result):
+    def put(self, key: str, result: Result, *, starved: bool | None = None) -> bool:
+        """Store ``result`` if it is `cacheable` (``starved``: see there); return whether it was stored."""
+        if not cacheable(result, starved=starved):
             return False
         conn = self._connect()
         if conn is None:

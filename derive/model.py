@@ -483,9 +483,9 @@ class Result:
 BUDGET_REASONS = frozenset({"timeout", "memory", "MemoryError", "symbolic time budget exhausted", "time budget"})
 #: Phrases of summaries that report running out of time without it being the reason: the
 #: symbolic tier's heavy pass ("evaluating integrals/expectations ran out of time", which
-#: keeps the light pass's reason) and a numeric verdict that stopped early
-#: ("stopped early: time budget", "2 skipped: time budget").
-_BUDGET_PHRASES = ("ran out of time", "time budget")
+#: keeps the light pass's reason) and its rewrites ("cancel (failed or timed out)"), and a
+#: numeric verdict that stopped early ("stopped early: time budget", "2 skipped: time budget").
+_BUDGET_PHRASES = ("ran out of time", "timed out", "time budget")
 
 _EVIDENCE_KEYS = frozenset(
     {"method", "summary", "difference", "route", "points", "counterexample", "estimates", "seed", "reason"}

@@ -53,6 +53,11 @@ _GRACE_SECONDS = 0.5  # extra wall time for pickling and the pipe before a worke
 _PREFETCH = 3
 _STEAL_AFTER = 1.0  # seconds a claim must have run before the claims queued behind it are taken over
 _EXIT_MEMORY = 99  # a worker's exit status when even receiving a claim ran out of memory
+#: A worker that got less CPU time than this share of the wall time a claim took was starved
+#: by the machine's load; a budget that ran out then says little about the claim (see
+#: `derive.cache.cacheable`). Claims shorter than _STARVED_AFTER seconds are not judged.
+_STARVED_SHARE = 0.8
+_STARVED_AFTER = 0.25
 
 Progress = Callable[[int, int, Result], None]
 
@@ -191,7 +196,7 @@ def _worker_main(conn: Connection, memory_mb: int, parent: int) -> None:
         if message is None:
             return
         index, claim, settings = message
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         retire = False
         try:
             result = engine.check_claim(claim, settings)
@@ -208,19 +213,22 @@ def _worker_main(conn: Connection, memory_mb: int, parent: int) -> None:
         except Exception as exc:  # one claim must never take down the run
             result = _internal_error_result(claim, exc, time.perf_counter() - start)
         done += 1
+        wall = time.perf_counter() - start
+        starved = wall > _STARVED_AFTER and time.process_time() - cpu < _STARVED_SHARE * wall
         # Retire after a MemoryError (the heap may be left fragmented), after many claims, or once
         # resident memory has grown by half the cap; the parent replaces a retiring worker.
         grown = _resident_mb() - baseline
         retire = retire or done >= _MAX_TASKS_PER_WORKER or (memory_mb > 0 and grown > memory_mb / 2)
         try:
-            conn.send((index, result, retire))
+            conn.send((index, result, retire, starved))
         except MemoryError:
             retire = True
             with contextlib.suppress(Exception):
-                conn.send((index, budget_result(claim, "memory", _memory_summary(memory_mb), result.seconds), True))
+                stopped = budget_result(claim, "memory", _memory_summary(memory_mb), result.seconds)
+                conn.send((index, stopped, True, starved))
         except Exception as exc:  # an unpicklable result: report it rather than die
             with contextlib.suppress(Exception):
-                conn.send((index, _internal_error_result(claim, exc, result.seconds), retire))
+                conn.send((index, _internal_error_result(claim, exc, result.seconds), retire, starved))
         if retire:
             return
 
@@ -533,15 +541,15 @@ class _Run:
         task = worker.queue[0]
         try:
             while worker.conn.poll():
-                got, outcome, retire = worker.conn.recv()
+                got, outcome, retire, starved = worker.conn.recv()
                 if got != task.index:  # answers come in the order claims were sent; be loud if not
                     msg = f"worker answered claim #{got} while working on #{task.index}"
                     raise RuntimeError(msg)
                 if retire:
-                    self._retire(pool, worker, outcome)
+                    self._retire(pool, worker, outcome, starved=starved)
                     return
                 worker.queue.popleft()
-                self._record(task.index, outcome)
+                self._record(task.index, outcome, starved=starved)
                 if not worker.queue:
                     return
                 task = worker.queue[0]
@@ -560,7 +568,7 @@ class _Run:
             )
             self._retire(pool, worker, died)
 
-    def _retire(self, pool: _Pool, worker: _Worker, outcome: Result) -> None:
+    def _retire(self, pool: _Pool, worker: _Worker, outcome: Result, *, starved: bool = False) -> None:
         """Record ``outcome`` for the worker's current claim, put its queued claims back, replace it."""
         head = worker.queue.popleft()
         for task in reversed(worker.queue):
@@ -570,13 +578,13 @@ class _Run:
         pool.discard(worker, kill=True)
         if self.pending:
             pool.spawn()
-        self._record(head.index, outcome)
+        self._record(head.index, outcome, starved=starved)
 
-    def _record(self, index: int, outcome: Result) -> None:
+    def _record(self, index: int, outcome: Result, *, starved: bool = False) -> None:
         if index < 0 or self.results[index] is not None:
             return  # a duplicate answer for a stolen claim: the first one stands
         claim = self.claims[index]
         outcome = dataclasses.replace(outcome, claim=claim)  # the caller's object, not a pickled copy
         if self.cache is not None and index in self.keys:
-            self.cache.put(self.keys[index], outcome)
+            self.cache.put(self.keys[index], outcome, starved=starved)
         self.finish(index, outcome)

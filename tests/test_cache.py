@@ -131,44 +131,63 @@ _SYMBOLIC_OUT_OF_TIME = Evidence(
 _MC_CONSISTENT = Evidence(Method.MONTECARLO, "consistent with 0")
 
 
-@pytest.mark.parametrize(
-    "result",
-    [
-        # the symbolic tier ran out of time in an integral: undecided, or a weaker verdict later
-        _two_tiers(_SYMBOLIC_OUT_OF_TIME, Verdict.UNDECIDED, Evidence(Method.NUMERIC, "no usable points", reason="x")),
-        _two_tiers(_SYMBOLIC_OUT_OF_TIME, Verdict.CONSISTENT, _MC_CONSISTENT),
-        _two_tiers(
-            Evidence(
-                Method.SYMBOLIC, "symbolic tier stopped after its 2.5 s budget", reason="symbolic time budget exhausted"
-            ),
-            Verdict.VERIFIED,
-            Evidence(Method.NUMERIC, "agree at 12 points"),
+_UNDECIDED_AFTER_A_CUT = [
+    # the symbolic tier ran out of time in an integral, and no other tier decided
+    _two_tiers(_SYMBOLIC_OUT_OF_TIME, Verdict.UNDECIDED, Evidence(Method.NUMERIC, "no usable points", reason="x")),
+    # any tier's reason "timeout" (the marker every tier uses for a budget-limited decline)
+    _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="timeout"),
+    _result(CLAIM, Verdict.UNDECIDED, Method.MONTECARLO, reason="timeout"),
+    _result(CLAIM, Verdict.UNDECIDED, Method.SYMBOLIC, reason="symbolic time budget exhausted"),
+    # the numeric ladder's budget note
+    _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="time budget"),
+    _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="MemoryError"),
+]
+_DECIDED_AFTER_A_CUT = [
+    _two_tiers(_SYMBOLIC_OUT_OF_TIME, Verdict.CONSISTENT, _MC_CONSISTENT),
+    _two_tiers(
+        Evidence(
+            Method.SYMBOLIC, "symbolic tier stopped after its 2.5 s budget", reason="symbolic time budget exhausted"
         ),
-        # any tier's reason "timeout" (the marker every tier uses for a budget-limited decline)
-        _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="timeout"),
-        _result(CLAIM, Verdict.UNDECIDED, Method.MONTECARLO, reason="timeout"),
-        # the numeric ladder's budget note, as a reason and inside a verified summary
-        _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="time budget"),
-        Result(
-            CLAIM,
-            Verdict.VERIFIED,
-            Method.NUMERIC,
-            1.0,
-            (
-                Outcome(
-                    Verdict.VERIFIED, Evidence(Method.NUMERIC, "agree at 5 points (...); stopped early: time budget")
-                ),
-            ),
-        ),
-        _result(CLAIM, Verdict.UNDECIDED, Method.NUMERIC, reason="MemoryError"),
-    ],
-)
-def test_a_verdict_a_budget_cut_short_is_never_cached(cache: ResultCache, result: Result) -> None:
+        Verdict.VERIFIED,
+        Evidence(Method.NUMERIC, "agree at 12 points"),
+    ),
+    Result(
+        CLAIM,
+        Verdict.VERIFIED,
+        Method.NUMERIC,
+        1.0,
+        (Outcome(Verdict.VERIFIED, Evidence(Method.NUMERIC, "agree at 5 points (...); stopped early: time budget")),),
+    ),
+]
+
+
+@pytest.mark.parametrize("result", _UNDECIDED_AFTER_A_CUT)
+def test_an_undecided_result_a_budget_cut_short_is_never_cached(cache: ResultCache, result: Result) -> None:
+    # Issue 18: served from the cache, a load-induced "ran out of time" made every later run exit 1.
     assert result.load_dependent
-    assert not cacheable(result)
+    for starved in (None, False, True):
+        assert not cacheable(result, starved=starved)
     key = cache.key(CLAIM, Settings())
-    assert not cache.put(key, result)
+    assert not cache.put(key, result, starved=False)
     assert cache.get(key, CLAIM) is None
+
+
+@pytest.mark.parametrize("result", _DECIDED_AFTER_A_CUT)
+def test_a_verdict_reached_after_a_budget_cut_is_cached_only_from_a_worker_that_was_not_starved(
+    cache: ResultCache, result: Result
+) -> None:
+    # Under load the symbolic tier runs out and Monte Carlo says "consistent" where a calm
+    # machine proves: that must not be remembered. A claim whose symbolic tier runs out on
+    # a calm machine too (a full core all along) gets the same verdict every time.
+    assert result.load_dependent
+    key = cache.key(CLAIM, Settings())
+    assert not cacheable(result, starved=True)
+    assert not cacheable(result)  # not measured (an in-process check): as if starved
+    assert not cache.put(key, result, starved=True)
+    assert cache.get(key, CLAIM) is None
+    assert cacheable(result, starved=False)
+    assert cache.put(key, result, starved=False)
+    assert cache.get(key, CLAIM) == result
 
 
 def test_a_refutation_after_a_budget_cut_is_cached() -> None:

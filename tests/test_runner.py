@@ -55,6 +55,14 @@ def _scripted(claim: Claim, settings: Settings) -> Result:
             return down(n + 1) + 1
 
         down(0)
+    elif kind == "waited":
+        # A worker that waits (as one the machine starves of CPU does) and then decides after
+        # its symbolic tier ran out of time.
+        time.sleep(0.6)
+        cut = Evidence(Method.SYMBOLIC, "symbolic tier stopped after its 2.5 s budget", reason="timeout")
+        ok = Evidence(Method.MONTECARLO, "consistent")
+        outcomes = (Outcome(Verdict.UNDECIDED, cut), Outcome(Verdict.CONSISTENT, ok))
+        return Result(claim, Verdict.CONSISTENT, Method.MONTECARLO, 0.6, outcomes)
     elif kind == "refute":
         ev = Evidence(Method.NUMERIC, "differs")
         return Result(claim, Verdict.REFUTED, Method.NUMERIC, 0.01, (Outcome(Verdict.REFUTED, ev),))
@@ -253,3 +261,14 @@ def test_the_real_engine_decides_inside_workers() -> None:
     assert results[1].ok
     assert results[2].verdict is Verdict.ERROR
     assert results[2].detail
+
+
+def test_a_verdict_reached_under_load_after_a_budget_cut_is_not_cached(scripted: None, tmp_path: Path) -> None:
+    # The worker got almost no CPU while the claim took 0.6 s of wall time: the symbolic
+    # tier's "ran out" may be the machine's load, so the weaker verdict is not remembered.
+    claims = _claims("waited-1", "ok-1")
+    with ResultCache(tmp_path / "cache") as cache:
+        results = run_claims(claims, FAST, jobs=1, cache=cache)
+        assert [r.verdict for r in results] == [Verdict.CONSISTENT, Verdict.PROVED]
+        assert cache.get(cache.key(claims[0], FAST), claims[0]) is None
+        assert cache.get(cache.key(claims[1], FAST), claims[1]) is not None
