@@ -23,6 +23,9 @@ most ``tol * FLOOR_SCALE`` (so a wildly varying integrand does not widen its own
 ``≈`` claims are refuted only when the estimate is significantly *outside* the band;
 inequalities are consistent when the whole interval is on the right side of 0 and refuted
 when the violation is significant.
+
+Every rule keeps ``Look.hidden`` in its margin: the bound on what regions the sample did not
+resolve can add (`audit_integrand`, `Audit.hidden`, at exact probabilities).
 """
 
 from __future__ import annotations
@@ -510,6 +513,11 @@ def explain(look: Look, relation: Relation, z_refute: float) -> str:
 # found in the cell and seen the largest |F| the sample itself met (values of that size are
 # accounted for by the standard error). The sum over such cells bounds what the sample can
 # miss, and every decision keeps that bound in its margin (`Look.hidden`).
+#
+# What the audit does not see: a bump of the integrand narrower than its cells (it is
+# evaluated at a few points per cell), a region cut out by a condition coupling three or more
+# draws nonlinearly (only pairs are gridded), smooth growth along a direction that is not an
+# axis (exp(x*y); the heavy-tail check of the batches is the guard there).
 
 #: A cell is resolved when the sample expects at least this many draws in it: the chance of
 #: none is e^-21 < 1e-9, the error budget of one look.

@@ -33,11 +33,29 @@ before any other decision. A refutation counts only beyond the integrand's float
 error, measured against 40-digit values at sample points (`_decisions`): an identity's
 float64 mean can be a few 1e-18 off with an even smaller standard error.
 
+Rare regions and far tails: a sample of n draws does not see a region of probability
+p << 1/n, and its mean and SE then say nothing about the integrand there (E[z^2 + 1e11 [z > 6.5]]
+is 5.016; 2e7 draws estimate 1 +- 0.001). Before sampling, each integrand is audited
+(`derive._mc_claim.audit_integrand`): along every primitive draw, every direction of normal draws
+a switching condition is linear in, and on a grid over each pair of draws that a nonlinear
+condition couples, the axis is cut at the conditions' breakpoints and at far quantiles, each
+cell's probability is computed exactly from the draw's CDF and the integrand is evaluated in
+it. A cell the sample expects fewer than 21 draws in (`RESOLVED_HITS`: none with probability
+e^-21) can hide ``p * (peak - seen)``; that bound (`Look.hidden`) stays in every margin: an
+equality is consistent only if distance + 3 SE + bound fits the band, a difference refutes
+only beyond the bound, an inequality must hold with the bound added. A claim the bound keeps
+undecided even at the full budget stops early with reason ``rare region`` and the summary
+names the region, its probability and the integrand's size there. The evidence of a
+consistent equality states the resolution reached ("agrees with the target to ±4.3e-04 (its
+distance, 3 SE + ...)"); an inequality's states the sign and margin of lhs - rhs in SE.
+
 Error budget: each look's false refutation of a true claim has probability at most
 ``2 * Phi(-6) / tests`` (~2e-9 / tests, for an approximately normal mean); with at most
 about a dozen looks per point (two passes of ~6 rounds) the whole claim's false-refutation
 probability stays below ~3e-8. A false *consistent* needs an error smaller than the band
-that the estimate cannot distinguish from 0 at 3 SE after at least 1M samples.
+that the estimate cannot distinguish from 0 at 3 SE after at least 1M samples, or a region the
+audit does not see (a bump narrower than its cells, a condition coupling three or more draws
+nonlinearly: see `derive._mc_claim.audit_integrand`).
 
 Modules: `derive._mc_claim` (reduction and decision), `derive._mc_lowering` (random variables
 and integrands to numpy programs), `derive._mc_batches` (streams, batch statistics, the numpy
