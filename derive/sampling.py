@@ -322,9 +322,9 @@ def far_points(
 ) -> list[dict[sympy.Symbol, sympy.Rational]]:
     """Points far out for a claim whose largest written number is ``largest`` (in magnitude).
 
-    First every symbol at once at magnitude about 1e12, 10x and 1e6x ``largest`` (when it is
-    beyond 100), each once positive and once negative for reals, then at 1e3, 1e6, 1e-6 and
-    1e-12 with alternating signs (mantissas drawn; integers rounded up; probabilities that
+    First every symbol at once at magnitude about 1e3 and 1e6 (positive, then negative for
+    reals), 1e12, 10x and 1e6x ``largest`` (when it is beyond 100), each once positive and once
+    negative, then 1e-6 and 1e-12 (mantissas drawn; integers rounded up; probabilities that
     close to 0 or 1; matrices with entries or eigenvalues that large); then, with several
     symbols, each scalar alone at the farthest of those magnitudes, both signs, while the
     others take readable values. At most ``limit`` points, without repeats, in that order.
@@ -334,7 +334,8 @@ def far_points(
     if largest > 100:
         size = math.log10(largest)
         far += [min(size + 1, _FAR_CAP), min(size + 6, _FAR_CAP)]
-    plan = [(e, sign) for e in far for sign in (1, -1)] + [(3.0, 1), (6.0, -1), (-6.0, 1), (-12.0, -1)]
+    # Nearest first: a refutation shows the smallest far counterexample found.
+    plan = [(3.0, 1), (6.0, -1)] + [(e, sign) for e in far for sign in (1, -1)] + [(-6.0, 1), (-12.0, -1)]
     points: list[dict[sympy.Symbol, sympy.Rational]] = []
     for e, sign in plan:
         # A random fraction of a decade per symbol: mantissas not all 1.0..., symbols not all alike.
