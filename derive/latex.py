@@ -100,7 +100,7 @@ _FORWARD_ARROWS = frozenset(
         "therefore", "xrightarrow", "xRightarrow", "xLongrightarrow",
     }
 )  # fmt: skip
-_BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "triangleq", "coloneqq", "defeq", "doteq",
+_BREAK_CMDS = frozenset({"sim", "in", "notin", "ne", "neq", "propto", "doteq",
                          "subset", "subseteq", "ll", "gg", "forall", "exists", "colon"})  # fmt: skip
 #: Relations that claim something derive does not check (≠, ≐, ∝, ≪, ≃, ≅, ≲, ≦, ...): the block
 #: gets an error step naming them, so a wrong "2 + 2 \\geqq 5" cannot vanish from the report.
@@ -725,7 +725,7 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             seps.append(_Sep("rel", relation, start, i))
         elif tok == ":":
             if i < n and tex[i] == "=":
-                seps.append(_Sep("list", None, start, i + 1))  # a definition
+                seps.append(_Sep("defn", Relation.EQ, start, i + 1))  # a definition: read, never checked
                 i += 1
             else:
                 seps.append(_Sep("label", None, start, i))
@@ -733,6 +733,8 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             seps.append(_Sep("list", None, start, i))
         elif tok.startswith("\\") and tok[1:] in _REL_CMDS:
             seps.append(_Sep("rel", _REL_CMDS[tok[1:]], start, i))
+        elif tok in ("\\coloneqq", "\\triangleq", "\\defeq"):
+            seps.append(_Sep("defn", Relation.EQ, start, i))
         elif tok.startswith("\\") and tok[1:] in _EQUIVALENCES:
             seps.append(_Sep("iff", None, start, i))  # both sides are conditions, neither a claim
         elif tok.startswith("\\") and tok[1:] in _ARROW_CMDS:
@@ -915,6 +917,7 @@ class _Chain:
     arrow_after: bool = False  # an arrow follows: this statement is a premise
     after_arrow: bool = False  # an arrow leads to this statement (its premise may be unreadable)
     annotated: bool = False  # it follows an annotation (\\quad \\text{for ...}): a condition, not a claim
+    defining: bool = False  # its first relation is := (\\coloneqq, \\triangleq): a definition, not a step
 
 
 #: Layout that neither starts nor continues an expression: spacing, empty rows, phantoms.
@@ -1036,6 +1039,14 @@ class _Splitter:
                 assert self.chain is not None
                 self.chain.rels.append(_Rel(sep.relation, base + sep.start, block))
                 self.chain.exprs.append(_Expr([]))
+            elif sep.kind == "defn" and (self.chain is None or self.chain.rels):
+                self.close()  # "a = b := c": a definition cannot continue a chain
+                self.last = self.pending = None
+            elif sep.kind == "defn":
+                flags.add("definition")
+                self.chain.defining = True
+                self.chain.rels.append(_Rel(Relation.EQ, base + sep.start, block))
+                self.chain.exprs.append(_Expr([]))
             elif sep.kind == "list":
                 self.close()
                 self.last = self.pending = None
@@ -1116,7 +1127,7 @@ def split_block(tex: str) -> list[tuple[str, Relation, str]]:
     """
     s = _Splitter(tex)
     s.piece(_Piece(tex, 0), 1, first=False)
-    return [(lhs, rel.relation, rhs) for rel, lhs, rhs, _chain, _k in s.steps()]
+    return [(lhs, rel.relation, rhs) for rel, lhs, rhs, chain, k in s.steps() if not (chain.defining and k == 0)]
 
 
 # ----------------------------------------------------------------------------------------
@@ -1237,7 +1248,8 @@ def read_document(
     steps = _build_steps(splitter, section, file, line_of, context=context, declared_at=declared_at)
     # the steps that read text of another block ("+ ..." continuing an expression)
     carried: dict[int, list[str]] = {}
-    for (_rel, _lhs, _rhs, chain, k), step in zip(splitter.steps(), steps, strict=True):
+    shown = [item for item in splitter.steps() if not (item[3].defining and item[4] == 0)]
+    for (_rel, _lhs, _rhs, chain, k), step in zip(shown, steps, strict=True):
         for expr in chain.exprs[k : k + 2]:
             for b in sorted(expr.blocks - {step.block}):
                 label = f"block {step.block} step {step.index}"
@@ -1250,7 +1262,7 @@ def read_document(
     return Document(file, tuple(steps), tuple(blocks), tuple(errors), text, sym_items, rnd_items)
 
 
-_HIDDEN_RELATION = re.compile(r"(?<![\\&<>])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
+_HIDDEN_RELATION = re.compile(r"(?<![\\&<>:])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
 
 
 def _unreadable_blocks(
@@ -1339,6 +1351,8 @@ def _explain_stepless(
             note += f", checked in {' and '.join(where)}" if where else " and no relation follows"
         elif "arrow" in seen:
             note = "only an arrow; a label over an arrow is not checked"
+        elif "definition" in seen:
+            note = "a definition (:=): later steps are read with it, there is nothing to check"
         else:
             note = "no relation (=, \\le, ...) outside brackets: an expression, not a step"
         out.append(replace(b, note=note))
@@ -1359,7 +1373,8 @@ class _Draft:
     values: dict[str, str]
     defines: tuple[str, bool] | None = None
     base: tuple[str, str] = ("", "")  # the sides read under earlier definitions and fixed values
-    context: bool = False  # inline math in the prose: read for its definitions, not checked
+    context: bool = False  # read for its definitions, not checked: inline math in the prose, or "f := x^2"
+    prose: bool = False  # inline math in the prose
 
 
 def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
@@ -1379,19 +1394,19 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     """
     drafts: list[_Draft] = []
     per_block: dict[int, int] = {}
-    found = [(*item, False) for item in splitter.steps()]
+    # "f := x^2" defines f for the later steps but is no step itself (nothing to check)
+    found = [(*item, item[3].defining and item[4] == 0, False) for item in splitter.steps()]
     if context is not None:
-        found += [(*item, True) for item in context.steps()]
+        found += [(*item, True, True) for item in context.steps()]
         found.sort(key=lambda item: item[0].offset)
-    for rel, lhs, rhs, chain, k, prose in found:
-        if not prose:
+    for rel, lhs, rhs, chain, k, hidden, prose in found:
+        if not hidden:
             per_block[rel.block] = per_block.get(rel.block, 0) + 1
         error = _step_error(lhs, rhs, None if prose else splitter.block_errors.get(rel.block))
         symbols, values = section.for_block(rel.block)
-        index = 0 if prose else per_block[rel.block]
-        drafts.append(
-            _Draft(rel, lhs, rhs, chain, k, index, line_of(rel.offset), error, symbols, values, context=prose)
-        )
+        index = 0 if hidden else per_block[rel.block]
+        line = line_of(rel.offset)
+        drafts.append(_Draft(rel, lhs, rhs, chain, k, index, line, error, symbols, values, context=hidden, prose=prose))
     _find_definitions(drafts)
     counts: dict[str, int] = {}
     for d in drafts:
@@ -1407,7 +1422,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     once = {
         d.defines[0]: i
         for i, d in enumerate(drafts)
-        if d.defines and d.defines[1] and counts[d.defines[0]] == 1 and not (d.context and _is_number(d.rhs))
+        if d.defines and d.defines[1] and counts[d.defines[0]] == 1 and not (d.prose and _is_number(d.rhs))
     }
     repeated: set[str] = set()  # names defined so far that are not substituted
     seen_defs = 0
@@ -1566,6 +1581,9 @@ def _find_definitions(drafts: list[_Draft]) -> None:
         if len(d.lhs) > 200:
             continue
         target = definition_target(d.lhs)
+        if target is not None and d.chain.defining and mentions(d.rhs, target[0]):
+            d.defines = (target[0], False)  # "x := x + 1", an update: x is not free, and not substituted
+            continue
         if target is None or mentions(d.rhs, target[0]):
             continue
         if d.chain.arrow_after and target[0] in seen:

@@ -1345,6 +1345,8 @@ class _Parser:
         notes = getattr(self.st.table, "_latex_notes", None)
         if notes is None or not isinstance(operand, (sympy.Basic, sympy.MatrixBase)):
             return
+        if isinstance(operand, sympy.Symbol) and not self.declared(operand.name):
+            operand = sympy.S.Zero  # dy/dx of a bare undeclared y: read as a function y(x), nothing assumed
         free = operand.free_symbols
         skip = variables | self.st.shadow | set(self.st.bound) | set(self.st.random) | set(self.st.found)
         names = {str(sym).split("[", 1)[0] for sym in free}

@@ -273,3 +273,23 @@ def test_constants_and_functions_are_read_from_a_symbols_mapping_and_checked() -
     assert doc.steps[0].functions == ("K",)
     doc = read_document("$$a = a$$\n", symbols={"derive": {"constants": {"t": 1}}})
     assert any("'constants:' must be a list of names" in e for e in doc.errors)
+
+
+def test_a_colon_equals_definition_is_applied_and_is_no_step() -> None:
+    # "f := x^2" used to be dropped (and its block reported as unreadable): f stayed free
+    text = (
+        "$$f := x^2$$\n\n$$f + 1 = x^2 + 1$$\n\n$$\\hat y \\coloneqq \\sigma(a), \\quad g := 2$$\n\n"
+        "$$\\frac{d \\hat y}{d a} = \\hat y (1 - \\hat y)$$\n\n$$g + g = 5$$\n"
+    )
+    doc = read_document(text)
+    assert [(s.block, s.index) for s in doc.steps] == [(2, 1), (4, 1), (5, 1)]
+    assert doc.blocks[0].note.startswith("a definition (:=)")
+    got = results(text)
+    assert [r.verdict for r in got] == [P, P, R]
+    assert "g := 2 (line 5)" in got[2].detail
+
+
+def test_an_update_with_colon_equals_is_not_substituted_and_blocks_a_refutation() -> None:
+    got = results("$$n := n + 1$$\n\n$$n^2 = 4$$\n")
+    assert [r.verdict for r in got] == [U]
+    assert "defines n earlier" in got[0].detail
