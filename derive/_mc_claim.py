@@ -202,8 +202,20 @@ class Look:
     why: str = ""  # short reason tag for the evidence
     floored: bool = False  # the band is the absolute floor (target small next to the spread)
     resolution: float = 0.0  # measured float64 rounding of the integrand (see `rounding_resolution`)
-    hidden: float = 0.0  # bound on what regions the sample did not resolve can add (`Audit.hidden`)
+    hidden_up: float = 0.0  # how far regions the sample did not resolve can raise the mean (`Audit.hidden`)
+    hidden_down: float = 0.0  # ... and lower it
     hidden_note: str = ""  # the worst such region, for the summary (`describe_hidden`)
+
+    @property
+    def hidden(self) -> float:
+        """How far regions the sample did not resolve can move the mean, either way."""
+        return max(self.hidden_up, self.hidden_down)
+
+    def hidden_against(self, relation: Relation) -> tuple[float, float]:
+        """(shift of lhs - rhs toward violating ``relation``, shift toward satisfying it)."""
+        if relation in (Relation.GE, Relation.GT):
+            return self.hidden_down, self.hidden_up
+        return self.hidden_up, self.hidden_down
 
     @property
     def rounding(self) -> float:
@@ -428,6 +440,7 @@ def decide(look: Look, relation: Relation, z_refute: float) -> Verdict:
     only beyond it, and an interval widened by it must still fit.
     """
     d, se, band, hidden = look.mean - look.target, look.se, look.band, look.hidden
+    worse, better = look.hidden_against(relation)
     if relation in (Relation.GE, Relation.GT):
         d, relation = -d, relation.flipped()
     noise = max(se, look.rounding)
@@ -447,31 +460,34 @@ def decide(look: Look, relation: Relation, z_refute: float) -> Verdict:
     # lhs - rhs <= 0 must hold clearly: the whole interval on the right side of 0 (no band,
     # which would accept a gap of the wrong sign that is merely small). An equality that is
     # exact up to rounding satisfies <= but not <.
-    if d - hidden > z_refute * noise and d - hidden > look.rounding:
+    # (a region can only raise lhs - rhs by `worse`, lower it by `better`)
+    if d - better > z_refute * noise and d - better > look.rounding:
         return Verdict.REFUTED
-    upper = d + Z_CONSISTENT * se + hidden
+    upper = d + Z_CONSISTENT * se + worse
     if upper < -look.rounding or (upper <= look.rounding and relation is Relation.LE):
         return Verdict.CONSISTENT
     return Verdict.UNDECIDED
 
 
-def hopeless(look: Look, relation: Relation, hidden_at_budget: float) -> bool:
+def hopeless(look: Look, relation: Relation, at_budget: Look) -> bool:
     """Whether even the whole sample budget cannot decide: the unresolved regions' bound alone is too wide.
 
-    ``hidden_at_budget`` is `Look.hidden` at the largest sample size the budget allows. For
-    an equality the bound must fit in the band; a refutation needs the difference to exceed
-    it (the difference does not shrink as the sample grows, only its noise does).
+    ``at_budget`` is ``look`` with its `Look.hidden` bounds at the largest sample size the
+    budget allows. For an equality the bound must fit in the band; a refutation needs the
+    difference to exceed it (the difference does not shrink as the sample grows, only its
+    noise does).
     """
-    if hidden_at_budget <= 0:
+    if at_budget.hidden <= 0:
         return False
     d = look.mean - look.target
+    worse, better = at_budget.hidden_against(relation)
     if relation in (Relation.GE, Relation.GT):
         d, relation = -d, relation.flipped()
     slack = Z_CONSISTENT * look.se
     if relation in (Relation.EQ, Relation.APPROX):
         reach = look.band if relation is Relation.APPROX else 0.0
-        return hidden_at_budget >= look.band and abs(d) - reach <= hidden_at_budget + slack
-    return d + hidden_at_budget >= 0 and d - hidden_at_budget <= slack
+        return at_budget.hidden >= look.band and abs(d) - reach <= at_budget.hidden + slack
+    return d + worse >= 0 and d - better <= slack
 
 
 def explain(look: Look, relation: Relation, z_refute: float) -> str:
@@ -479,7 +495,8 @@ def explain(look: Look, relation: Relation, z_refute: float) -> str:
     z = look.z
     if relation in (Relation.GE, Relation.GT):
         z = -z
-    if look.hidden_note and look.hidden > 0:
+    relevant = look.hidden if relation in (Relation.EQ, Relation.APPROX) else max(look.hidden_against(relation))
+    if look.hidden_note and relevant > 0:
         return look.hidden_note
     ci = f"{look.mean:.6g} ± {Z_CONSISTENT * look.se:.2g}"
     if relation in (Relation.EQ, Relation.APPROX):
@@ -662,39 +679,47 @@ class Audit:
     values: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
     where: tuple[str, ...] = ()
 
-    def hidden(self, n: int, beta: np.ndarray | None = None) -> tuple[float, Region | None, float]:
-        """(bound on what unresolved cells can hide, the worst of them, its share of the bound).
+    def hidden(self, n: int, beta: np.ndarray | None = None) -> tuple[float, float, Region | None]:
+        """(how far unresolved cells can raise the mean, how far lower it, the worst of them).
 
         A cell is unresolved when a sample of ``n`` expects fewer than `RESOLVED_HITS` draws
-        in it; it can hide ``prob * (peak - seen)``, where ``seen`` is the largest value found
-        in the resolved cells (values that size are in the sample, and in its standard error).
+        in it. The resolved cells' values span [lo, hi]: values in that range are in the
+        sample, and in its standard error. An unresolved cell can raise the mean by
+        ``prob * (its largest value - hi)`` and lower it by ``prob * (lo - its smallest)``.
         """
         if self.probs.size == 0:
-            return 0.0, None, 0.0
+            return 0.0, 0.0, None
         v = self.values[..., 0]
         if beta is not None and beta.size and self.values.shape[2] > 1:
             v = v - self.values[..., 1:] @ beta
         with np.errstate(invalid="ignore", over="ignore"):
-            peaks = np.where(np.isfinite(v).all(axis=1), np.abs(v).max(axis=1), np.inf)
+            finite = np.isfinite(v).all(axis=1)
+            top = np.where(finite, v.max(axis=1), np.inf)
+            bottom = np.where(finite, v.min(axis=1), -np.inf)
             resolved = n * self.probs >= RESOLVED_HITS
-            seen = float(peaks[resolved].max()) if resolved.any() else 0.0
-            # (an infinite peak in a resolved cell leaves seen infinite: the sample's own
+            hi = float(top[resolved].max()) if resolved.any() else 0.0
+            lo = float(bottom[resolved].min()) if resolved.any() else 0.0
+            # (an infinite value in a resolved cell leaves hi or lo infinite: the sample's own
             # non-finite values are counted and reported elsewhere)
-            excess = np.where(~resolved & (peaks > seen), self.probs * (peaks - seen), 0.0)
-        total = float(excess.sum())
-        if total <= 0:
-            return 0.0, None, 0.0
-        c = int(np.argmax(excess))
-        return total, Region(float(self.probs[c]), float(peaks[c]), self.where[c]), float(excess[c])
+            up = np.where(~resolved & (top > hi), self.probs * (top - hi), 0.0)
+            down = np.where(~resolved & (bottom < lo), self.probs * (lo - bottom), 0.0)
+        total_up, total_down = float(up.sum()), float(down.sum())
+        if total_up <= 0 and total_down <= 0:
+            return 0.0, 0.0, None
+        worst = np.maximum(up, down)
+        c = int(np.argmax(worst))
+        peak = float(max(abs(top[c]), abs(bottom[c])))
+        return total_up, total_down, Region(float(self.probs[c]), peak, self.where[c])
 
 
-def describe_hidden(region: Region, n: int, bound: float) -> str:
+def describe_hidden(region: Region, n: int, up: float, down: float) -> str:
     """The summary of an unresolved cell: its probability, the integrand's size there, n."""
-    peak = "not finite" if not math.isfinite(region.peak) else f"up to {region.peak:.3g}"
+    peak = "not finite" if not math.isfinite(region.peak) else f"up to {region.peak:.3g} in size"
+    bound = f"{up:.3g}" if up == down else f"+{up:.3g} / -{down:.3g}"
     return (
         f"a region of probability {region.prob:.2g} ({region.where}) where the integrand is {peak} "
         f"is not resolved by {n} samples (expected {n * region.prob:.2g} draws in it, fewer than "
-        f"{RESOLVED_HITS:g}): what such regions can contribute is bounded only by {bound:.3g}"
+        f"{RESOLVED_HITS:g}): such regions can move the mean by {bound}"
     )
 
 
@@ -735,7 +760,7 @@ def audit_integrand(
         if d.symbol in f.free_symbols:
             axes[i] = (_Axis(d.kind, d.shape, ((i, 1.0),), names.get(d.symbol, str(d.symbol))), set())
     for g in _switches(f):
-        used = [index[s] for s in g.free_symbols if s in index]
+        used = sorted(index[s] for s in g.free_symbols if s in index)
         if not used or len(g.free_symbols) != len(used):
             continue
         if len(used) == 1:
@@ -940,16 +965,21 @@ def with_hidden(
         return [_hide(lk, *parts[j], n) for j, lk in enumerate(looks)]
     t = {s: sympy.Float(float(m)) for s, m in zip(red.tsyms, tot.mean[:k], strict=True)}
     (g,) = red.quantities
-    total, worst, most = 0.0, None, 0.0
-    for s, (bound, region, share) in zip(red.tsyms, parts, strict=True):
-        if bound <= 0:
+    up, down, worst, most = 0.0, 0.0, None, 0.0
+    for s, (raise_, lower, region) in zip(red.tsyms, parts, strict=True):
+        if region is None:
             continue
         slope = _real(sympy.diff(g, s).xreplace(t))
-        scaled = math.inf if slope is None else abs(slope) * bound
-        total += scaled
-        if region is not None and (worst is None or scaled * share / bound >= most):
-            worst, most = region, scaled * share / bound
-    return [_hide(lk, total, worst, most, n) for lk in looks]
+        if slope is None:
+            up = down = math.inf
+        elif slope >= 0:
+            up, down = up + slope * raise_, down + slope * lower
+        else:
+            up, down = up - slope * lower, down - slope * raise_
+        size = (abs(slope) if slope is not None else math.inf) * max(raise_, lower)
+        if worst is None or size > most:
+            worst, most = region, size
+    return [_hide(lk, up, down, worst, n) for lk in looks]
 
 
 def _betas(tot: Totals, k: int) -> np.ndarray | None:
@@ -961,7 +991,7 @@ def _betas(tot: Totals, k: int) -> np.ndarray | None:
     return np.linalg.lstsq(s[k:, k:], s[k:, :k], rcond=None)[0]
 
 
-def _hide(look: Look, bound: float, region: Region | None, share: float, n: int) -> Look:
-    if bound <= 0 or region is None:
-        return replace(look, hidden=0.0, hidden_note="")
-    return replace(look, hidden=bound, hidden_note=describe_hidden(region, n, bound))
+def _hide(look: Look, up: float, down: float, region: Region | None, n: int) -> Look:
+    if region is None or (up <= 0 and down <= 0):
+        return replace(look, hidden_up=0.0, hidden_down=0.0, hidden_note="")
+    return replace(look, hidden_up=up, hidden_down=down, hidden_note=describe_hidden(region, n, up, down))

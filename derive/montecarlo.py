@@ -385,7 +385,7 @@ def _decisions(
             continue
         # Measured also when only an unresolved region's bound holds the decision back: a
         # float64 rounding failure is the more basic reason, and is said first.
-        unhidden = decide(replace(looks[j], hidden=0.0), plan.problem.relation, plan.z_refute)
+        unhidden = decide(replace(looks[j], hidden_up=0.0, hidden_down=0.0), plan.problem.relation, plan.z_refute)
         if Verdict.UNDECIDED == verdict == unhidden:
             continue
         rng = np.random.default_rng([plan.settings.seed, index, j, 0x5E501])
@@ -448,7 +448,7 @@ def _beyond_budget(
     n_max = plan.max_batches * BATCH
     at_budget = with_hidden(red, looks, tot, audits, n=n_max)
     for lk, final, v in zip(looks, at_budget, decided, strict=True):
-        if v is not Verdict.CONSISTENT and hopeless(lk, plan.problem.relation, final.hidden):
+        if v is not Verdict.CONSISTENT and hopeless(lk, plan.problem.relation, final):
             return Verdict.UNDECIDED, "rare region", final.hidden_note
     return None
 
@@ -474,7 +474,10 @@ def _inequality_text(look: Look, relation: Relation) -> str:
     margin = f"{abs(d) / se:.1f} SE {_side(relation)} 0" if se > 0 and d != 0 else f"{_side(relation)} 0"
     if d == 0 or abs(d) <= look.rounding:
         margin = "0 up to rounding, which satisfies the non-strict inequality"
-    hidden = f", even with the {look.hidden:.2g} that regions the sample did not resolve can add" if look.hidden else ""
+    worse = look.hidden_against(relation)[0]
+    hidden = f", even with the {worse:.2g} that regions the sample did not resolve can add" if worse else ""
+    if look.hidden and not worse:
+        hidden = f"; regions the sample did not resolve can only move it further {_side(relation)} 0"
     ci = f"{d:.6g} ± {Z_CONSISTENT * look.se:.2g} ({Z_CONSISTENT:g} SE)"
     return f"; the estimate of lhs - rhs is {ci}: {margin}{hidden}"
 
@@ -483,7 +486,8 @@ def _refutation_text(look: Look, plan: _Plan) -> str:
     relation = plan.problem.relation
     d = look.mean - look.target
     se = max(look.se, look.rounding)
-    hidden = f", beyond the {look.hidden:.2g} that regions the sample did not resolve can add" if look.hidden else ""
+    shift = look.hidden if relation in (Relation.EQ, Relation.APPROX) else look.hidden_against(relation)[1]
+    hidden = f", beyond the {shift:.2g} that regions the sample did not resolve can add" if look.hidden else ""
     if relation in (Relation.EQ, Relation.APPROX):
         if not math.isfinite(look.z):
             return hidden

@@ -88,6 +88,15 @@ def test_an_inequality_that_a_rare_region_breaks_is_not_accepted():
     # E = 5.016 > 1.5: the sample (1 +- 0.0014) would hold the claim clearly.
     out = mc("E(z**2 + 1e11*Heaviside(z - 6.5)) <= 1.5", Z)
     assert_rare_region(out, "z in (6.5")
+    assert "such regions can move the mean by +4.02 / -" in out.evidence.summary
+
+
+def test_a_rare_region_that_can_only_help_an_inequality_does_not_block_it():
+    # The region z > 6.5 can only raise the mean, so E >= 0.9 holds whatever it adds.
+    out = mc("E(z**2 + 1e11*Heaviside(z - 6.5)) >= 0.9", Z)
+    assert out.verdict is Verdict.CONSISTENT
+    assert "the estimate of lhs - rhs is 0.0981036 ± 0.0041 (3 SE): 71.1 SE above 0" in out.evidence.summary
+    assert "regions the sample did not resolve can only move it further above 0" in out.evidence.summary
 
 
 def test_a_rare_event_never_sampled_stays_undecided():
@@ -204,15 +213,16 @@ def test_audit_cuts_at_the_breakpoint_and_bounds_the_hidden_mass():
     beyond = 0.5 * math.erfc(6.5 / math.sqrt(2))
     ends = [w for w in audit.where if w.startswith(f"{draws[0].symbol} in (6.5,")]
     assert len(ends) == 1  # the breakpoint is a cell boundary
-    bound, region, _ = audit.hidden(20_054_016)
+    up, down, region = audit.hidden(20_054_016)
     assert region is not None and region.peak == pytest.approx(1e11, rel=1e-6)
-    assert 1e11 * beyond * 0.999 < bound < 1e11 * beyond * 1.01  # the whole region z > 6.5, nothing more
+    assert 1e11 * beyond * 0.999 < up < 1e11 * beyond * 1.01  # the whole region z > 6.5, nothing more
+    assert down == 0  # the region can only raise the mean
     # Once a region is resolved it hides nothing: a sample that expects 21 draws beyond 6.5.
     assert audit.hidden(int(2 * RESOLVED_HITS / beyond))[0] < 1e-3
 
 
 def test_an_empty_audit_hides_nothing():
-    assert Audit().hidden(10**6) == (0.0, None, 0.0)
+    assert Audit().hidden(10**6) == (0.0, 0.0, None)
 
 
 # ---------------------------------------------------------------------------------------
