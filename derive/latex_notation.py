@@ -951,7 +951,7 @@ class _Parser:
             return self.distribution(name)
         if self.dist_context and name in _DISTS and self.at_sym("(", "["):
             return self.distribution(name)
-        if name == "e" and not self.declared("e"):
+        if name == "e" and not self.declared("e") and "e" not in self.functions:
             return S.Exp1
         if name == "delta" and self.at_sym("("):
             return sympy.DiracDelta(self.call_args(name)[0][0])
@@ -1215,7 +1215,7 @@ class _Parser:
         if name == "infty":
             return S.Infinity
         if name == "pi":
-            return S.Pi
+            return self.named("pi", "") if "pi" in self.functions else S.Pi
         if name in ("sum", "prod"):
             return self.big_operator(name)
         if name in ("int", "iint"):
@@ -2143,7 +2143,7 @@ def names_in(tex: str) -> tuple[frozenset[str], frozenset[str]] | None:
 
 #: Names whose application to a bracket derive knows: functions it reads, constants, operators.
 _KNOWN_APPLIED = frozenset(
-    {"e", "pi", "sigma", "Gamma", "delta", "nabla", "I", "det", "min", "max", *_KL_NAMES, *_OPERATOR_NAMES, *_DISTS}
+    {"sigma", "Gamma", "delta", "nabla", "I", "det", "min", "max", *_KL_NAMES, *_OPERATOR_NAMES, *_DISTS}
     | _WORDS
     | _TRACE
     | set(_FUNCS)
@@ -2163,6 +2163,9 @@ def ambiguous_readings(
       ``\\Gamma(x)``, ``\\mathrm{Exp}(\\lambda)``) are not.
     - ``E(\\mathbf{w})``: an expectation of w, or a function E of w (an error function), when
       nothing random is in the bracket.
+    - ``\\pi(a)``, ``e(x)``: the constant times a, or a function (a policy) of a.
+
+    ``\\sigma(...)`` is the sigmoid by the notation profile (the README), declared σ or not.
 
     ``known``: names declared (symbols, functions) or defined, whose reading is settled.
     Each entry is (the name, what it says: "K(\\sigma) may be K·(sigma) or a function K of sigma").
@@ -2172,7 +2175,7 @@ def ambiguous_readings(
     except DeriveError:
         return []
     state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
-    starters = _GREEK | _FONTS | set(_ACCENTS)
+    starters = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
     out: list[tuple[str, str]] = []
     j = 0
     while j < len(toks):
@@ -2183,7 +2186,7 @@ def ambiguous_readings(
         p = _Parser(toks, state)
         p.i = j
         try:
-            name = _read_name(p)
+            name = p.name_suffixes("pi") if t.kind == "cmd" and t.text == "pi" and p.next() else _read_name(p)
         except (DeriveError, RecursionError):
             j += 1
             continue
@@ -2224,7 +2227,7 @@ def _other_reading(
             return f"an expectation or a function E of {', '.join(sorted(arg_names)) or 'it'}"
         return ""
     base = name.split("_", 1)[0]
-    if name in _KNOWN_APPLIED or base in _FUNCTION_LETTERS or name.endswith("_prime") or name in random:
+    if name in _KNOWN_APPLIED or {name, base} & _FUNCTION_LETTERS or name.endswith("_prime") or name in random:
         return ""
     if any(u.kind == "sym" and u.text in (",", "|") for u in _top_level(inner)):
         return ""  # f(a, b), q(z | x): read as applications already

@@ -293,3 +293,12 @@ def test_an_update_with_colon_equals_is_not_substituted_and_blocks_a_refutation(
     got = results("$$n := n + 1$$\n\n$$n^2 = 4$$\n")
     assert [r.verdict for r in got] == [U]
     assert "defines n earlier" in got[0].detail
+
+
+def test_pi_of_a_name_is_not_guessed_to_be_a_product() -> None:
+    (r,) = results("$$\\pi(a) = \\pi a$$\n")
+    assert r.verdict is U and r"\pi(a) may be pi·(a) or a function pi of a" in r.detail
+    # sigma(...) is the sigmoid by the notation profile, declared sigma or not: decided
+    assert verdict_list("$$\\sigma(a) + \\sigma(-a) = 1$$\n", symbols={"sigma": "positive"}) == [P]
+    functions = "---\nderive:\n  functions: [pi]\n---\n"
+    assert verdict_list(functions + "$$\\pi(a) = \\pi(a) + 0$$\n") == [P]
