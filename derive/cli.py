@@ -19,7 +19,6 @@ Exit status (every command):
 from __future__ import annotations
 
 import argparse
-import codecs
 import contextlib
 import difflib
 import json
@@ -704,16 +703,6 @@ class _UnreadableError(DeriveError):
     """A homework file derive does not read (whole): it is an error row for that file, exit 2."""
 
 
-#: Byte-order marks of the Unicode encodings a homework may come in besides UTF-8; UTF-32
-#: first, since its little-endian mark begins with UTF-16's.
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
 def _read_homework(file: str, limit: int) -> bytes:
     """The UTF-8 bytes of one homework file, read whole, or `_UnreadableError` saying why not.
 
@@ -721,10 +710,10 @@ def _read_homework(file: str, limit: int) -> bytes:
     dropped. A file longer than ``limit`` characters is refused whole: checking only its
     beginning would report every step it read as the whole document.
     """
-    from derive.loading import _not_a_file  # noqa: PLC0415 - one definition of "a file derive reads"
+    from derive.loading import file_problem, utf8_bytes  # noqa: PLC0415 - imports sympy
 
     path = Path(file)
-    problem = _not_a_file(path)
+    problem = file_problem(path)
     if problem is None and path.is_dir():
         problem = "a folder, not a file"
     if problem is not None:
@@ -736,17 +725,10 @@ def _read_homework(file: str, limit: int) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise _UnreadableError(f"cannot read: {exc.strerror or exc}") from None
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError as exc:
-                name = encoding.upper()
-                msg = f"starts with a {name} byte-order mark but is not {name} text ({exc.reason})"
-                raise _UnreadableError(msg) from None
-            data = text.encode("utf-8")
-            break
-    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        data = utf8_bytes(data)
+    except ValueError as exc:
+        raise _UnreadableError(str(exc)) from None
     chars = len(data.decode("utf-8", errors="replace"))  # as derive.latex counts them
     if chars > limit:
         raise _UnreadableError(_too_long(f"{chars} characters", limit))

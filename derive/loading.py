@@ -12,6 +12,7 @@ untrusted folders pass ``python=False``.
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import errno
 import hashlib
@@ -32,7 +33,15 @@ from derive.errors import ClaimError, DeriveError, Location
 from derive.model import Claim, Expect, Relation
 from derive.symbols import parse_kind
 
-__all__ = ["CLAIM_KEYS", "MAX_FILE_BYTES", "load_claims", "load_python_claims", "load_yaml_claims"]
+__all__ = [
+    "CLAIM_KEYS",
+    "MAX_FILE_BYTES",
+    "file_problem",
+    "load_claims",
+    "load_python_claims",
+    "load_yaml_claims",
+    "utf8_bytes",
+]
 
 #: Keys a claim may have in a YAML file.
 CLAIM_KEYS: tuple[str, ...] = (
@@ -112,9 +121,11 @@ def _read_yaml(path: Path, display: str) -> Any:
         if path.stat().st_size > MAX_FILE_BYTES:
             msg = f"claim file is larger than {MAX_FILE_BYTES // 1_000_000} MB"
             raise ClaimError(msg, where=Location(display))
-        text = path.read_text(encoding="utf-8")
+        text = utf8_bytes(path.read_bytes()).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ClaimError(f"claim file is not UTF-8 text ({exc.reason})", where=Location(display)) from None
+    except ValueError as exc:  # a byte-order mark that lies
+        raise ClaimError(f"claim file {exc}", where=Location(display)) from None
     except OSError as exc:
         raise ClaimError(f"cannot read claim file: {exc.strerror or exc}", where=Location(display)) from None
     try:
@@ -443,7 +454,31 @@ def _line_of_id(source: str, claim_id: str) -> int | None:
 # Files and folders.
 
 
-def _not_a_file(p: Path) -> str | None:
+#: Byte-order marks of the Unicode encodings a text file may come in besides UTF-8; UTF-32
+#: first, since its little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def utf8_bytes(data: bytes) -> bytes:
+    """``data`` as UTF-8: a UTF-16 or UTF-32 text (named by its byte-order mark) decoded, a
+    UTF-8 mark dropped, anything else unchanged. ValueError when the mark lies."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            name = encoding.upper()
+            try:
+                return data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                msg = f"starts with a {name} byte-order mark but is not {name} text ({exc.reason})"
+                raise ValueError(msg) from None
+    return data.removeprefix(codecs.BOM_UTF8)
+
+
+def file_problem(p: Path) -> str | None:
     """Why ``p`` is neither a folder nor a regular file derive can read, or None.
 
     Asked before opening anything: opening a FIFO would wait for a writer for ever.
@@ -480,7 +515,7 @@ def _files(paths: Iterable[str | Path], errors: list[ClaimError]) -> list[tuple[
 
     for raw in paths:
         p = Path(raw)
-        problem = _not_a_file(p)
+        problem = file_problem(p)
         if problem is not None:
             errors.append(ClaimError(problem, where=Location(str(raw))))
         elif p.is_dir():
@@ -491,7 +526,7 @@ def _files(paths: Iterable[str | Path], errors: list[ClaimError]) -> list[tuple[
                     continue
                 if f.suffix.lower() not in _SUFFIXES or f.name.lower().startswith("readme") or f.name == "conftest.py":
                     continue
-                problem = _not_a_file(f)
+                problem = file_problem(f)
                 if problem is not None:
                     errors.append(ClaimError(problem, where=Location(str(f))))
                 elif f.is_file():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import textwrap
 from pathlib import Path
@@ -384,3 +385,17 @@ def test_symbolic_links_and_loops_read_each_file_once(tmp_path):
         ("dangling.yaml", "broken symbolic link"),
         ("loop.yaml", "symbolic link loop"),
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_a_claim_file_with_a_byte_order_mark_is_read(tmp_path, encoding):
+    (tmp_path / "c.yaml").write_bytes(ONE.encode(encoding))
+    claims, errors = load_claims([tmp_path / "c.yaml"])
+    assert [c.id for c in claims] == ["a"] and errors == []
+
+
+def test_a_byte_order_mark_that_lies_is_named(tmp_path):
+    (tmp_path / "c.yaml").write_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8a\x00")
+    claims, [error] = load_claims([tmp_path / "c.yaml"])
+    assert claims == []
+    assert error.message.startswith("claim file starts with a UTF-16 byte-order mark but is not UTF-16 text")
