@@ -222,7 +222,14 @@ _POSITIVE = ("positive", "nonnegative", "positive integer", "nonnegative integer
 _NEGATIVE = ("negative", "nonpositive", "negative integer")
 
 
+#: |u| stays below this: |x| up to about 1e40, probabilities down to 1e-40 from 0 and 1. Further
+#: out, cos(x) alone costs as many digits of pi as x has (x = 1e46883 never returns).
+_U_MAX = 92
+_X_MAX = mpmath.mpf(10) ** 41
+
+
 def to_x(kind: str, u: mpmath.mpf) -> mpmath.mpf:
+    u = max(-_U_MAX, min(u, _U_MAX))
     if kind in _POSITIVE:
         return mpmath.exp(u)
     if kind in _NEGATIVE:
@@ -326,7 +333,7 @@ class MarginSearch:
     def run(self, starts: Sequence[dict[sympy.Symbol, sympy.Expr]], deadline: float) -> list[Minimum]:
         """Refined local minima from ``starts`` found before ``deadline``: a negative one alone
         as soon as it is found, else the three lowest."""
-        coarse: list[tuple[mpmath.mpf, list[mpmath.mpf], mpmath.mpf]] = []
+        coarse: list[tuple[mpmath.mpf, list[mpmath.mpf], mpmath.mpf, list[mpmath.mpf]]] = []
         now = time.perf_counter()
         # Refining and snapping the minima gets the last 40% of the time.
         coarse_deadline = now + 0.6 * max(0.0, deadline - now)
@@ -342,15 +349,15 @@ class MarginSearch:
                 best = self._nelder_mead(xs, scale, coarse_deadline)
                 if best is None:
                     continue
-                coarse.append((best[0], best[1], scale))
+                coarse.append((best[0], best[1], scale, xs))
                 if best[0] < -(mpmath.mpf(10) ** -20) * scale:
                     break  # a failure candidate: refine and judge it before spending more
         coarse.sort(key=lambda m: (m[0] >= 0, m[0] / m[2]))
         out: list[Minimum] = []
-        for _, x, scale in coarse[:3]:
+        for _, x, scale, origin in coarse[:3]:
             if time.perf_counter() > deadline and out:
                 break
-            found = self._refine(x, scale, deadline)
+            found = self._refine(x, scale, deadline, origin)
             if found is None:
                 continue
             out.append(found)
@@ -360,7 +367,9 @@ class MarginSearch:
                 break
         return out
 
-    def _refine(self, x: list[mpmath.mpf], scale: mpmath.mpf, deadline: float) -> Minimum | None:
+    def _refine(
+        self, x: list[mpmath.mpf], scale: mpmath.mpf, deadline: float, origin: list[mpmath.mpf]
+    ) -> Minimum | None:
         with mpmath.workdps(self.digits + 10):
             x = [mpmath.mpf(v) for v in x]
             point = self._polish(x, range(len(x)))
@@ -382,6 +391,8 @@ class MarginSearch:
             v = at if at is not None else v
             precision = mpmath.mpf(10) ** -(self.digits - 10) * scale
             state = "negative" if v < -precision else "zero" if v <= precision else "positive"
+            if state == "zero" and self._at_an_end(point, v, origin, precision):
+                state = "end"
             snaps: tuple = ()
             if abs(v) <= mpmath.mpf(10) ** -8 * scale:
                 # Snapping is what turns a meeting point into a decision: it always gets a little time.
@@ -391,6 +402,38 @@ class MarginSearch:
             return Minimum(values, rel, state, snaps, where, tuple(float(p) for p in point))
 
     # -- pieces --------------------------------------------------------------------------
+
+    def _at_an_end(
+        self, point: list[mpmath.mpf], v: mpmath.mpf, origin: list[mpmath.mpf], precision: mpmath.mpf
+    ) -> bool:
+        """Whether the margin only tends to 0 towards an end of the domain (softplus(a) - max(a, 0)
+        as a -> -oo), rather than meeting 0 at ``point``.
+
+        An end: some coordinates lower the margin further still when pushed out (u + 1 or
+        u - 1), and with those brought back to where the search started, the others refined
+        again, the margin is clearly above 0. ``(x - cos(2x))**2 * exp(-y)`` tends to 0 as
+        y grows but also meets 0 at x = 0.5149...: brought back in y, it is still 0.
+        """
+        ends = []
+        for i, kind in enumerate(self._kinds):
+            u = to_u(kind, point[i])
+            if u is None:
+                continue
+            for step in (1, -1):
+                moved = list(point)
+                moved[i] = to_x(kind, u + step)
+                w = real_value(self._g, moved)
+                if w is not None and w <= v:
+                    ends.append(i)
+                    break
+        if not ends:
+            return False
+        back = list(point)
+        for i in ends:
+            back[i] = origin[i]
+        back = self._polish(back, [i for i in range(len(point)) if i not in ends])
+        w = real_value(self._g, back)
+        return w is not None and w > precision * 10**6
 
     def _start(self, start: dict[sympy.Symbol, sympy.Expr]) -> list[mpmath.mpf] | None:
         xs = []
@@ -492,6 +535,8 @@ class MarginSearch:
         free = list(free)
 
         def grad(*ys: mpmath.mpf) -> list[mpmath.mpf] | mpmath.mpf:
+            if any(abs(y) > _X_MAX for y in ys):
+                raise ValueError("Newton left the search region")
             point = list(x)
             for i, y in zip(free, ys, strict=True):
                 point[i] = y

@@ -650,7 +650,7 @@ class _Checker:
         if best is None:
             self.margin_note = f"margin search from {search.starts_used} starts: no usable minimum"
         else:
-            smallest = f"0 to {search.digits - 10} digits" if best.state == "zero" else f"{best.margin:.2g}"
+            smallest = f"0 to {search.digits - 10} digits" if best.state in ("zero", "end") else f"{best.margin:.2g}"
             self.margin_note = (
                 f"margin search from {search.starts_used} starts: smallest margin {smallest}"
                 f" (relative) at {best.where}" + (f", {self.margin_note}" if self.margin_note else "")
@@ -658,20 +658,28 @@ class _Checker:
         return None
 
     def _judge_minimum(self, m: Minimum) -> Outcome | None:
+        """Judge a refined minimum of the margin at exact points; a failure refutes, a tight
+        point nothing exact settles leaves the claim undecided (`self.tight`)."""
         verdict = self._judge(m.values, need=2, safe=True)
         if verdict.kind == "fail":
             return self._refuted(m.values, verdict)
         if m.state == "positive":
             return None
-        exact = [*m.snaps, *self._exact_near(m.near)]
-        for point in exact:
-            verdict = self._judge(point, need=2, safe=True)
-            if verdict.kind == "fail":
-                return self._refuted(point, verdict)
-            if m.state == "zero" and verdict.kind == "ok" and verdict.note == ZERO and self._exactly_equal(point):
+        for point in [*m.snaps, *self._exact_near(m.near)]:
+            exact = self._judge(point, need=2, safe=True)
+            if exact.kind == "fail":
+                return self._refuted(point, exact)
+            if m.state == "zero" and exact.kind == "ok" and exact.note == ZERO and self._exactly_equal(point):
                 at = ", ".join(f"{k} = {v}" for k, v in _values_text(point))
                 self.margin_note = f"tight exactly at {at} (allowed by {self.relation.value})"
                 return None
+        # The ladder certified the margin's sign at the minimiser itself (not a tie).
+        certified = verdict.kind == "ok" and verdict.note != ZERO
+        if certified and (m.state == "end" or (m.state == "zero" and not self._strict)):
+            self.margin_note = (
+                f"tight towards the end of the domain at {m.where}" if m.state == "end" else f"tight at {m.where}"
+            ) + f", the sign certified there ({verdict.digits - MARGIN} digits)"
+            return None
         if m.state == "negative":
             self.tight = (
                 f"the margin search reached lhs - rhs = {m.margin:.2g} (relative to the sides) at {m.where}, but no"
@@ -679,7 +687,7 @@ class _Checker:
             )
         else:
             self.tight = (
-                f"the sides meet at {m.where} to {self._search_digits()} digits (margin {m.margin:.1g} relative),"
+                f"the sides meet at {m.where} to {self._search_digits() - 10} digits (margin {m.margin:.1g} relative),"
                 f" and no exact point there shows them equal: {self.relation.value} may fail there, or hold tightly"
             )
         return None
