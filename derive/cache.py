@@ -65,6 +65,9 @@ CACHE_SCHEMA = 2
 #: Environment variable overriding the cache directory (tests point it at a temporary folder).
 ENV_VAR = "DERIVE_CACHE_DIR"
 _DB_NAME = "results.sqlite3"
+#: Rows longer than this are neither written nor read (a result is a few kilobytes; a
+#: planted row of a gigabyte must not be parsed).
+_MAX_ROW = 8 << 20
 #: Undecided reasons that depend on the machine (load, memory) rather than on the claim.
 _VOLATILE_REASONS = frozenset({"MemoryError", "interrupted", "internal"})
 
@@ -181,9 +184,10 @@ def cacheable(result: Result, *, starved: bool | None = None) -> bool:
 def encode(result: Result) -> str | None:
     """The JSON row of ``result``, or None when it would not read back as an equal result."""
     try:
-        text = json.dumps({"schema": CACHE_SCHEMA, "result": result.to_dict(exact=True)}, ensure_ascii=False)
+        # ASCII: a lone surrogate from odd input stays an escape, which SQLite can store.
+        text = json.dumps({"schema": CACHE_SCHEMA, "result": result.to_dict(exact=True)})
         back = decode(text, result.claim)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
     # repr as well: a NaN estimate is never equal to itself, yet it reads back exactly.
     return text if back == result or repr(back) == repr(result) else None
@@ -191,10 +195,10 @@ def encode(result: Result) -> str | None:
 
 def decode(row: str | bytes, claim: Claim) -> Result:
     """The result a row stores, for ``claim``; ValueError if the row is anything else."""
+    if not isinstance(row, (str, bytes)) or len(row) > _MAX_ROW:
+        raise ValueError(f"a cache row is JSON text of at most {_MAX_ROW} characters")
     if isinstance(row, bytes):
         row = row.decode("utf-8")  # a UnicodeDecodeError is a ValueError
-    if not isinstance(row, str):
-        raise ValueError("a cache row is JSON text")
     try:
         data = json.loads(row)
     except RecursionError:

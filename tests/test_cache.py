@@ -330,6 +330,7 @@ def test_a_crafted_pickle_row_never_executes(cache: ResultCache, tmp_path: Path)
         '{"schema": 2, "result": {"verdict": "proved", "method": "symbolic", "seconds": 1,'
         ' "evidence": [{"method": "numeric", "summary": "s", "verdict": "proved", "points": [{"values": {"x": 1}}]}]}}',
         "[" * 100_000,
+        " " * (9 << 20),  # larger than any result: never parsed
         b"\xff\xfe not utf-8",
         "",
     ],
@@ -393,3 +394,11 @@ def test_a_database_with_triggers_is_not_used(tmp_path: Path) -> None:
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "steal" not in names
     assert "loot" not in names
+
+
+def test_odd_text_in_evidence_round_trips(cache: ResultCache) -> None:
+    ev = Evidence(Method.SYMBOLIC, "lone surrogate \ud800, NUL \x00, ∫ é 🙂", difference="0")
+    odd = Result(CLAIM, Verdict.PROVED, Method.SYMBOLIC, 0.5, (Outcome(Verdict.PROVED, ev),))
+    key = cache.key(CLAIM, Settings())
+    assert cache.put(key, odd)
+    assert cache.get(key, CLAIM) == odd
