@@ -677,7 +677,15 @@ class Audit:
 
     probs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     values: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
-    where: tuple[str, ...] = ()
+    blocks: tuple[_Block, ...] = ()
+
+    def where(self, c: int) -> str:
+        """The summary's name of cell ``c`` (cells are numbered block after block)."""
+        for blk in self.blocks:
+            if c < blk.size:
+                return blk.where(c)
+            c -= blk.size
+        return "?"
 
     def hidden(self, n: int, beta: np.ndarray | None = None) -> tuple[float, float, Region | None]:
         """(how far unresolved cells can raise the mean, how far lower it, the worst of them).
@@ -709,7 +717,7 @@ class Audit:
         worst = np.maximum(up, down)
         c = int(np.argmax(worst))
         peak = float(max(abs(top[c]), abs(bottom[c])))
-        return total_up, total_down, Region(float(self.probs[c]), peak, self.where[c])
+        return total_up, total_down, Region(float(self.probs[c]), peak, self.where(c))
 
 
 def describe_hidden(region: Region, n: int, up: float, down: float) -> str:
@@ -778,34 +786,91 @@ def audit_integrand(
             name = " + ".join(f"{w:.3g}*{names.get(draws[i].symbol, draws[i].symbol)}" for i, w in weights)
             axes[key] = (_Axis("normal", 0.0, weights, name), set())
         axes[key][1].add(cut)
-    boxes: list[tuple[tuple[tuple[_Axis, float, float], ...], float]] = []  # ((axis, a, b), ...), probability
+    # Blocks of cells: one per axis (cut at its breakpoints and far quantiles), one grid per
+    # pair of draws. Each cell gets _CELL_POINTS rows of evaluation points.
+    blocks: list[_Block] = []
     for axis, cuts in axes.values():
         lo, hi = axis.support
         points = sorted({lo, hi, *(x for x in axis.ladder() if lo < x < hi), *(x for x in cuts if lo < x < hi)})
-        for a, b in itertools.pairwise(points):
-            p = axis.prob(a, b)
-            if p > 0:
-                boxes.append((((axis, a, b),), p))
+        blocks.append(_Block((axis,), (_sides(axis, points),)))
     for i, j in sorted(pairs):
-        sides = [_coarse_cells(axes[i][0]), _coarse_cells(axes[j][0])]
-        boxes += [((u, v), u[3] * v[3]) for u in sides[0] for v in sides[1] if u[3] * v[3] > 0]
-    if not boxes:
+        blocks.append(_Block((axes[i][0], axes[j][0]), (_coarse_sides(axes[i][0]), _coarse_sides(axes[j][0]))))
+    blocks = [blk for blk in blocks if blk.size]
+    if not blocks:
         return Audit()
     exprs = [f, *controls]
     program = compile_program(exprs, draws)
-    ws = program.workspace(len(boxes) * _CELL_POINTS)
+    ws = program.workspace(sum(blk.size for blk in blocks) * _CELL_POINTS)
+    start = 0
     with np.errstate(all="ignore"):
         for d, buf in zip(draws, ws["draws"], strict=True):
             d.fill(rng, buf)
-        for c, (box, _) in enumerate(boxes):
-            rows = slice(c * _CELL_POINTS, (c + 1) * _CELL_POINTS)
-            for k, (axis, a, b, *_) in enumerate(box):
-                _place(axis, a, b, ws["draws"], rows, frac=_CORNERS[k] if len(box) > 1 else None)
+        for blk in blocks:
+            rows = slice(start, start + blk.size * _CELL_POINTS)
+            for axis, x in zip(blk.axes, blk.points(), strict=True):
+                _place(axis, x, ws["draws"], rows)
+            start = rows.stop
         program.run(ws)
     _exact_where_nonfinite(exprs, draws, ws)
-    values = ws["y"].T.reshape(len(boxes), _CELL_POINTS, len(exprs)).copy()
-    where = tuple(" and ".join(f"{axis.name} in ({a:.7g}, {b:.7g}]" for axis, a, b, *_ in box) for box, _ in boxes)
-    return Audit(np.array([p for _, p in boxes]), values, where)
+    total = sum(blk.size for blk in blocks)
+    values = ws["y"].T.reshape(total, _CELL_POINTS, len(exprs)).copy()
+    probs = np.concatenate([blk.probs() for blk in blocks])
+    return Audit(probs, values, tuple(blocks))
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Cells of one axis, or the grid of boxes over two axes (probability: the product)."""
+
+    axes: tuple[_Axis, ...]
+    sides: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]  # per axis: cell starts, ends, probabilities
+
+    @property
+    def size(self) -> int:
+        return math.prod(len(p) for _, _, p in self.sides)
+
+    def probs(self) -> np.ndarray:
+        if len(self.sides) == 1:
+            return self.sides[0][2]
+        return np.outer(self.sides[0][2], self.sides[1][2]).ravel()
+
+    def points(self) -> list[np.ndarray]:
+        """Per axis, its coordinate at every evaluation point (cell-major, _CELL_POINTS per cell)."""
+        if len(self.sides) == 1:
+            a, b, _ = self.sides[0]
+            return [_inside(a, b, (np.arange(_CELL_POINTS) + 0.5) / _CELL_POINTS).ravel()]
+        (a0, b0, _), (a1, b1, _) = self.sides
+        x0 = _inside(a0, b0, _CORNERS[0])[:, None, :].repeat(len(a1), axis=1)
+        x1 = _inside(a1, b1, _CORNERS[1])[None, :, :].repeat(len(a0), axis=0)
+        return [x0.ravel(), x1.ravel()]
+
+    def where(self, c: int) -> str:
+        """The summary's name of cell ``c`` of this block."""
+        index = np.unravel_index(c, [len(p) for _, _, p in self.sides])
+        return " and ".join(
+            f"{axis.name} in ({a[k]:.7g}, {b[k]:.7g}]"
+            for axis, (a, b, _), k in zip(self.axes, self.sides, index, strict=True)
+        )
+
+
+def _sides(axis: _Axis, points: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # The cells between consecutive cut points that have probability.
+    cells = [(a, b, axis.prob(a, b)) for a, b in itertools.pairwise(points)]
+    cells = [c for c in cells if c[2] > 0]
+    return tuple(np.array([c[k] for c in cells], dtype=float) for k in range(3))  # type: ignore[return-value]
+
+
+def _inside(a: np.ndarray, b: np.ndarray, frac: np.ndarray) -> np.ndarray:
+    """Points at fractions ``frac`` of each cell (a, b]: shape (cells, len(frac)).
+
+    A half-infinite end cell (beyond the deepest quantile) gets points just past its end.
+    """
+    a2, b2 = a[:, None], b[:, None]
+    with np.errstate(all="ignore"):
+        inner = a2 + (b2 - a2) * frac
+        upper = a2 + (1.0 + np.abs(a2)) * frac * 0.05
+        lower = b2 - (1.0 + np.abs(b2)) * frac * 0.05
+    return np.where(np.isfinite(a2) & np.isfinite(b2), inner, np.where(np.isfinite(a2), upper, lower))
 
 
 #: Draws of one condition whose pairs are audited on a grid (the first few, by index).
@@ -818,8 +883,8 @@ _CORNERS = (
 )
 
 
-def _coarse_cells(axis: _Axis) -> list[tuple[_Axis, float, float, float]]:
-    """An axis cut at decades of tail probability and its quartiles: one side of the 2-D grid."""
+def _coarse_sides(axis: _Axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An axis cut at decades of tail probability and its quartiles: one side of a 2-D grid."""
     lo, hi = axis.support
     ps = [10.0**-k for k in (*range(1, 41), 50, 100, 200, 300)]
     if axis.kind == "uniform":
@@ -831,8 +896,7 @@ def _coarse_cells(axis: _Axis) -> list[tuple[_Axis, float, float, float]]:
         cuts = [*(-math.log1p(-p) for p in ps), *(-math.log(p) for p in ps), 0.288, 0.693, 1.386]
     else:
         cuts = _gamma_ladder(axis.shape)
-    points = sorted({lo, hi, *(x for x in cuts if lo < x < hi)})
-    return [(axis, a, b, axis.prob(a, b)) for a, b in itertools.pairwise(points)]
+    return _sides(axis, sorted({lo, hi, *(x for x in cuts if lo < x < hi)}))
 
 
 #: Audit points whose float64 value is not finite that are recomputed at 40 digits (at most).
@@ -856,21 +920,8 @@ def _exact_where_nonfinite(exprs: Sequence[sympy.Expr], draws: Sequence[Any], ws
                 y[row, i] = math.nan if v is None else v
 
 
-def _place(
-    axis: _Axis, a: float, b: float, bufs: list[np.ndarray], rows: slice, *, frac: np.ndarray | None = None
-) -> None:
-    """Set the axis coordinate of the sample points ``rows`` to points inside the cell (a, b].
-
-    ``frac`` places them as fractions of the cell (default: evenly, none on an end).
-    """
-    m = rows.stop - rows.start
-    frac = (np.arange(m) + 0.5) / m if frac is None else frac
-    if math.isfinite(a) and math.isfinite(b):
-        x = a + (b - a) * frac
-    elif math.isfinite(a):  # (a, inf): the last cell of an upper tail
-        x = a + (1.0 + abs(a)) * frac * 0.05
-    else:
-        x = b - (1.0 + abs(b)) * frac * 0.05
+def _place(axis: _Axis, x: np.ndarray, bufs: list[np.ndarray], rows: slice) -> None:
+    """Set the axis coordinate of the evaluation points ``rows`` to ``x``."""
     if len(axis.direction) == 1:
         bufs[axis.direction[0][0]][rows] = x
         return
