@@ -673,6 +673,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
         print(f"cleared {cache.path}")
     else:
         print(cache.path)
+    for message in cache.messages:
+        _stderr(f"warning: {message}")
     cache.close()
     return EXIT_OK
 
