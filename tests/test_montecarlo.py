@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from derive import _mc_claim, montecarlo
 from derive import distributions as dist
 from derive._calls import HeldDerivative, derivative
 from derive._mc_batches import BATCH, Totals, merge, reduce_rows, run_numpy
-from derive._mc_claim import Look, band_for, decide, explain
+from derive._mc_claim import Look, band_for, decide, explain, hopeless
 from derive._mc_lowering import LoweringError, compile_program, lower_random, stable_form
 from derive.errors import DistributionError
 from derive.functions import Expectation, sigmoid, softplus
@@ -163,6 +164,32 @@ def test_decision_rule():
     assert decide(exact, Relation.EQ, Z_REFUTE) is Verdict.CONSISTENT
     assert decide(exact, Relation.LE, Z_REFUTE) is Verdict.CONSISTENT
     assert decide(exact, Relation.LT, Z_REFUTE) is Verdict.UNDECIDED
+
+
+def test_what_unresolved_regions_can_hide_stays_in_every_margin():
+    band = 5e-4
+    ok = Look(mean=0.50001, se=1e-5, target=0.5, band=band)
+    assert decide(ok, Relation.EQ, Z_REFUTE) is Verdict.CONSISTENT
+    # The same estimate, but a region the sample did not resolve can raise the mean by 5e-4:
+    # the interval plus that shift no longer fits in the band.
+    hidden = replace(ok, hidden_up=5e-4, hidden_note="a region")
+    assert decide(hidden, Relation.EQ, Z_REFUTE) is Verdict.UNDECIDED
+    assert explain(hidden, Relation.EQ, Z_REFUTE) == "a region"
+    assert hopeless(hidden, Relation.EQ, hidden)  # the whole budget cannot shrink it below the band
+    # A difference of 60 SE refutes only beyond the shift a region can explain.
+    far = Look(mean=0.5006, se=1e-5, target=0.5, band=band)
+    assert decide(far, Relation.EQ, Z_REFUTE) is Verdict.REFUTED
+    assert decide(replace(far, hidden_up=1e-3), Relation.EQ, Z_REFUTE) is Verdict.UNDECIDED
+    # Inequalities use the side that matters: a region that can only raise lhs - rhs does not
+    # block lhs - rhs >= 0, and blocks <= 0.
+    above = Look(mean=0.6, se=1e-3, target=0.5, band=band, hidden_up=10.0)
+    assert decide(above, Relation.GE, Z_REFUTE) is Verdict.CONSISTENT
+    below = Look(mean=0.4, se=1e-3, target=0.5, band=band, hidden_up=10.0)
+    assert decide(below, Relation.LE, Z_REFUTE) is Verdict.UNDECIDED
+    assert decide(replace(below, hidden_up=0.0, hidden_down=10.0), Relation.LE, Z_REFUTE) is Verdict.CONSISTENT
+    # ... and a violation refutes only beyond the shift toward satisfying the relation.
+    assert decide(below, Relation.GE, Z_REFUTE) is Verdict.UNDECIDED
+    assert decide(replace(below, hidden_up=0.0, hidden_down=10.0), Relation.GE, Z_REFUTE) is Verdict.REFUTED
 
 
 def test_band_floor():
