@@ -2018,9 +2018,16 @@ def _at(value: Any, sym: Any, number: Any) -> Any:
     ``subs`` would expand it). A derivative in x keeps ``subs``, which makes the Subs node
     that is evaluated below (replacing x inside d/dx would differentiate by a number).
     """
+    hidden: dict[Any, Any] = {}
+    if isinstance(value, sympy.Basic) and value.has(sympy.Limit):
+        # a limit in x binds x (sympy's subs and xreplace would both replace it): set it aside
+        hidden = {node: sympy.Dummy() for node in value.atoms(sympy.Limit) if node.args[1] == sym}
+        value = value.xreplace(hidden)
     if isinstance(value, sympy.Basic) and value.has(sympy.Derivative):
-        return value.subs(sym, number)
-    return safe_replace(value, {sym: number})
+        value = value.subs(sym, number)
+    else:
+        value = safe_replace(value, {sym: number})
+    return value.xreplace({v: k for k, v in hidden.items()}) if hidden else value
 
 
 def _evaluate_subs(expr: Any) -> Any:

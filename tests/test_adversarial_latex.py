@@ -302,3 +302,13 @@ def test_pi_of_a_name_is_not_guessed_to_be_a_product() -> None:
     assert verdict_list("$$\\sigma(a) + \\sigma(-a) = 1$$\n", symbols={"sigma": "positive"}) == [P]
     functions = "---\nderive:\n  functions: [pi]\n---\n"
     assert verdict_list(functions + "$$\\pi(a) = \\pi(a) + 0$$\n") == [P]
+
+
+def test_a_fixed_value_or_a_premise_solution_does_not_reach_into_a_binder() -> None:
+    head = "---\nderive:\n  values: {k: 2}\n---\n"
+    steps = (
+        "$$\\sum_{k=1}^{3} k = 6$$\n\n$$\\int_0^1 k \\, dk = \\frac{1}{2}$$\n\n"
+        "$$\\lim_{k \\to 0} \\frac{\\sin k}{k} = 1$$\n\n$$k^2 = 4$$\n\n$$k = 3$$\n"
+    )
+    assert verdict_list(head + steps) == [P, P, P, P, R]
+    assert verdict_list("$$x^2 = 4 \\implies \\lim_{x \\to 0} \\frac{\\sin x}{x} = 1$$\n")[1] is P
