@@ -308,7 +308,7 @@ def test_a_fixed_value_or_a_premise_solution_does_not_reach_into_a_binder() -> N
     head = "---\nderive:\n  values: {k: 2}\n---\n"
     steps = (
         "$$\\sum_{k=1}^{3} k = 6$$\n\n$$\\int_0^1 k \\, dk = \\frac{1}{2}$$\n\n"
-        "$$\\lim_{k \\to 0} \\frac{\\sin k}{k} = 1$$\n\n$$k^2 = 4$$\n\n$$k = 3$$\n"
+        "$$\\lim_{k \\to 0} \\frac{\\sin k}{k} = 1$$\n\n$$k^2 = 4$$\n\n$$k + 1 = 4$$\n"
     )
     assert verdict_list(head + steps) == [P, P, P, P, R]
     assert verdict_list("$$x^2 = 4 \\implies \\lim_{x \\to 0} \\frac{\\sin x}{x} = 1$$\n")[1] is P
