@@ -1520,7 +1520,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 annotated=d.chain.annotated,
                 uses=tuple(notes),
                 defined=defined,
-                constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)))),
+                constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values))),
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
                 functions=section.functions_for(d.rel.block),
             )

@@ -312,3 +312,8 @@ def test_a_fixed_value_or_a_premise_solution_does_not_reach_into_a_binder() -> N
     )
     assert verdict_list(head + steps) == [P, P, P, P, R]
     assert verdict_list("$$x^2 = 4 \\implies \\lim_{x \\to 0} \\frac{\\sin x}{x} = 1$$\n")[1] is P
+
+
+def test_a_name_with_a_fixed_value_is_a_constant_of_a_derivative() -> None:
+    head = "---\nderive:\n  symbols: {x: real}\n  values: {k: 2}\n---\n"
+    assert verdict_list(head + "$$\\frac{d}{dx} (k x^2) = 4 x$$\n") == [P]
