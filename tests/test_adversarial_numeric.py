@@ -1,0 +1,228 @@
+"""An attacker's suite for the numeric tier: claims that fail only far out (class 1) and
+inequalities that fail only where the sides meet, on a point or a curve random points never
+hit (class 2). Each false claim must be refuted with a counterexample that replays exactly
+(or be undecided where nothing exact can settle it); each true one must stay proved or
+verified, never refuted.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import derive
+from derive import Verdict
+from derive._margin import MarginSearch, UnsupportedError, compile_mp, sign_points
+
+HOLDS = (Verdict.PROVED, Verdict.VERIFIED)
+
+
+def check(text: str, **symbols: str) -> derive.Result:
+    return derive.check(text, symbols=symbols)
+
+
+def replay(text: str, result: derive.Result, digits: int = 300) -> sympy.Expr:
+    """lhs - rhs of ``text`` at the counterexample, evaluated independently by sympy."""
+    cex = result.evidence.counterexample
+    assert cex is not None
+    for op in ("<=", ">=", "==", "<", ">"):
+        if op in text:
+            lhs, rhs = text.split(op)
+            break
+    names = {k: sympy.Symbol(k) for k, _ in cex.values}
+    point = {names[k]: sympy.sympify(v, rational=True) for k, v in cex.values}
+    diff = sympy.sympify(lhs, locals=names, rational=True) - sympy.sympify(rhs, locals=names, rational=True)
+    return sympy.N(diff.xreplace(point), digits)
+
+
+# ---------------------------------------------------------------------------------------
+# Class 1: failures far out.
+
+
+@pytest.mark.parametrize(
+    ("claim", "symbols", "sign"),
+    [
+        ("x < 5000", {"x": "positive"}, 1),
+        ("x**2 - 500*x <= 0", {"x": "positive"}, 1),
+        ("x**2*exp(-x) > 10**-50", {"x": "positive"}, -1),
+        ("n < 10**6", {"n": "positive integer"}, 1),
+        ("x < 10**15", {"x": "positive"}, 1),
+        ("x > -10**8", {"x": "real"}, -1),
+        ("x < 10**40", {"x": "real"}, 1),
+        ("n > -10**7", {"n": "integer"}, -1),
+        ("log(x) > -100", {"x": "positive"}, -1),
+        ("p > 10**-9", {"p": "probability"}, -1),
+        ("log(p) + log(1 - p) > -40", {"p": "probability"}, -1),
+    ],
+)
+def test_claims_failing_only_far_out_are_refuted(claim: str, symbols: dict, sign: int) -> None:
+    result = check(claim, **symbols)
+    assert result.verdict is Verdict.REFUTED, result.detail
+    # The shown point really violates the claim: lhs - rhs has the wrong sign there.
+    assert sign * replay(claim, result) > 0
+
+
+def test_integer_part_far_out_is_refuted() -> None:
+    result = check("floor(x/5000) == 0", x="positive")
+    assert result.verdict is Verdict.REFUTED
+    assert replay("floor(x/5000) == 0", result) >= 1
+
+
+def test_spd_trace_bound_fails_for_large_eigenvalues() -> None:
+    result = check("trace(S) < 10**5", S="spd matrix 2x2")
+    assert result.verdict is Verdict.REFUTED
+    assert "S[1,1]" in result.detail
+
+
+def test_matrix_with_large_entries_breaks_a_bound() -> None:
+    result = check("trace(A*transpose(A)) < 10**8", A="matrix 2x2")
+    assert result.verdict is Verdict.REFUTED
+
+
+@settings(max_examples=8, deadline=None)
+@given(exponent=st.integers(min_value=1, max_value=60), mantissa=st.integers(min_value=1, max_value=9))
+def test_a_finite_upper_bound_on_a_positive_scalar_is_never_verified(exponent: int, mantissa: int) -> None:
+    result = check(f"x < {mantissa}*10**{exponent}", x="positive")
+    assert result.verdict is Verdict.REFUTED
+
+
+def test_verified_evidence_says_how_far_out_points_went() -> None:
+    result = check("exp(x) >= 1 + x", x="real")
+    assert result.verdict is Verdict.VERIFIED
+    assert "far points reaching |values|" in result.detail
+    assert "e+12" in result.detail
+    assert "margin search from" in result.detail
+
+
+# ---------------------------------------------------------------------------------------
+# Class 2: the sides meet where random points never go.
+
+
+def test_strict_inequality_zero_on_a_curve_is_refuted_at_an_exact_point() -> None:
+    result = check("(x*y - 0.52)**2 > 0", x="real", y="real")
+    assert result.verdict is Verdict.REFUTED
+    assert result.detail.startswith("equality (strict > fails)")
+    assert replay("(x*y - 13/25)**2 > 0", result) == 0
+
+
+def test_tight_point_sympy_cannot_solve_for_is_refuted_beyond_its_constant() -> None:
+    claim = "(x - cos(2*x))**2 >= 10**-40"
+    result = check(claim, x="real")
+    assert result.verdict is Verdict.REFUTED
+    assert replay(claim, result) == pytest.approx(-1e-40, rel=1e-6)
+    assert check("(x - cos(2*x))**2 >= 1e-40", x="real").verdict is Verdict.REFUTED
+
+
+def test_strict_inequality_meeting_zero_at_an_irrational_point_is_undecided() -> None:
+    result = check("(x - cos(2*x))**2 > 0", x="real")
+    assert result.verdict is Verdict.UNDECIDED
+    assert "the sides meet at x = 0.5149" in result.detail
+    assert "no exact point" in result.detail
+
+
+def test_a_zero_set_that_is_not_an_end_of_the_domain_is_not_explained_away() -> None:
+    # Tends to 0 as y grows, but also meets 0 at x = 0.5149... for every y.
+    result = check("(x - cos(2*x))**2 * exp(-y) > 0", x="real", y="real")
+    assert result.verdict is Verdict.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    ("claim", "symbols"),
+    [
+        ("(x + y - 1/3)**2 > 0", {"x": "real", "y": "real"}),
+        ("(p - 0.37)**2 > 0", {"p": "probability"}),
+        ("(x - 3/7)**4 > 0", {"x": "real"}),
+        ("p*(1 - p) < 1/4", {"p": "probability"}),
+        ("(x*y*z - 2)**2 > 0", {"x": "positive", "y": "positive", "z": "positive"}),
+    ],
+)
+def test_strict_inequalities_tight_at_a_rational_point_are_refuted_as_equality(claim: str, symbols: dict) -> None:
+    result = check(claim, **symbols)
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert "equality" in result.detail
+    assert replay(claim, result) == 0
+
+
+def test_irrational_root_of_a_rational_difference_refutes_exactly() -> None:
+    result = check("(x**2 - 2)**2 > 0", x="real")
+    assert result.verdict is Verdict.REFUTED
+    assert "sqrt(2)" in result.detail
+
+
+def test_sign_change_between_roots_is_found_exactly() -> None:
+    # Negative only on (1000, 1000.001): no sampled point lands there.
+    result = check("(x - 1000)*(x - 1000.001) >= 0", x="real")
+    assert result.verdict is Verdict.REFUTED
+    assert replay("(x - 1000)*(x - 1000001/1000) >= 0", result) < 0
+
+
+# ---------------------------------------------------------------------------------------
+# True claims stay true (no false refutation, no needless undecided).
+
+
+@pytest.mark.parametrize(
+    ("claim", "symbols"),
+    [
+        ("x**2 - 500*x + 62500 >= 0", {"x": "real"}),
+        ("log(x) <= x - 1", {"x": "positive"}),
+        ("exp(x) >= 1 + x", {"x": "real"}),
+        ("(x - y)**2 >= 0", {"x": "real", "y": "real"}),
+        ("x**2 + 1 > 0", {"x": "real"}),
+        ("(x + y)/2 >= sqrt(x*y)", {"x": "positive", "y": "positive"}),
+        ("x*log(x) >= -exp(-1)", {"x": "positive"}),
+        ("softplus(a) > Max(a, 0)", {"a": "real"}),
+        ("log(exp(a) + exp(b) + exp(c)) >= Max(a, b, c)", {"a": "real", "b": "real", "c": "real"}),
+        ("1/x > 0", {"x": "positive"}),
+        ("n**2 >= n", {"n": "positive integer"}),
+        ("(x - cos(2*x))**2 >= 0", {"x": "real"}),
+        ("x < 5000", {"x": "negative"}),
+        ("p*(1 - p) <= 1/4", {"p": "probability"}),
+        ("log(sigmoid(x)) + softplus(-x) == 0", {"x": "real"}),
+    ],
+)
+def test_true_claims_still_hold(claim: str, symbols: dict) -> None:
+    result = check(claim, **symbols)
+    assert result.verdict in HOLDS, result.detail
+
+
+def test_far_points_never_refute_through_sympys_wrong_error_bounds() -> None:
+    # At x = 7273/2, sympy's evalf gives log(sigmoid(x)) + softplus(-x) = 4.9e-1580 at 50, 100
+    # and 400 digits alike; it is exactly 0. mpmath's own evaluation must agree before it refutes.
+    result = check("log(sigmoid(x)) + softplus(-x) == 0", x="real")
+    assert result.verdict in HOLDS
+
+
+# ---------------------------------------------------------------------------------------
+# The machinery.
+
+
+def test_exact_sign_analysis_gives_a_point_per_interval_and_the_roots() -> None:
+    x = sympy.Symbol("x")
+    tests, zeros = sign_points((x - 1) * (x - 2) / (x - 3), x, "real", 2.0)
+    assert zeros == [1, 2]
+    assert len(tests) == 4  # (-oo, 1), (1, 2), (2, 3), (3, oo)
+    tests, zeros = sign_points(x**2 - 2, x, "positive integer", 2.0)
+    assert zeros == []  # sqrt(2) is not an integer
+    assert all(t.is_integer and t >= 1 for t in tests)
+    assert sign_points(sympy.exp(x) - x, x, "real", 2.0) is None
+
+
+def test_compile_mp_refuses_what_it_does_not_know() -> None:
+    x = sympy.Symbol("x")
+    with pytest.raises(UnsupportedError):
+        compile_mp(sympy.Integral(x, (x, 0, 1)) + x, [x])
+    fn = compile_mp(sympy.exp(x) + sympy.sqrt(x), [x])
+    assert fn([mpmath.mpf(4)]) == pytest.approx(float(sympy.exp(4) + 2))
+
+
+def test_margin_search_refines_a_minimum_to_the_digits_asked_for() -> None:
+    x = sympy.Symbol("x")
+    search = MarginSearch((x - sympy.cos(2 * x)) ** 2, sympy.Rational(1, 10**40), 1, [(x, "real")], 102)
+    import time
+
+    (minimum,) = search.run([{x: sympy.Rational(1, 2)}], time.perf_counter() + 5)
+    assert minimum.state == "negative"
+    assert minimum.where.startswith("x = 0.5149")
