@@ -521,15 +521,18 @@ def explain(look: Look, relation: Relation, z_refute: float) -> str:
 # and then neither its mean nor its standard error says anything about the integrand there:
 # E[z^2 + 1e11 [z > 6.5]] is about 5, yet 2e7 normal draws see 1 +- 0. So before a verdict,
 # each integrand is audited along *axes*: every primitive draw, and every direction a.z of
-# normal draws that a switching condition is linear in. An axis is cut into cells at the
-# breakpoints of the integrand's switches (Heaviside, Piecewise and relational conditions,
-# sign, Abs, Max/Min) and at a ladder of far quantiles (tail probabilities 1e-1 ... 1e-300);
-# each cell's probability is computed exactly from the draw's CDF, and the integrand is
-# evaluated at points inside it (the other draws at random). A cell the sample expects fewer
-# than `RESOLVED_HITS` draws in can hide p * (peak - seen), where peak is the largest |F|
-# found in the cell and seen the largest |F| the sample itself met (values of that size are
-# accounted for by the standard error). The sum over such cells bounds what the sample can
-# miss, and every decision keeps that bound in its margin (`Look.hidden`).
+# normal draws that a switching condition is linear in; a condition coupling draws
+# nonlinearly (x * y > 40) adds a grid of boxes over each pair of them. An axis is cut into
+# cells at the breakpoints of the integrand's switches (Heaviside, Piecewise and relational
+# conditions, sign, Abs, Max/Min) and at a ladder of far quantiles (tail probabilities 1e-1
+# ... 1e-300); each cell's probability is computed exactly from the draw's CDF (a box's is
+# the product: the draws are independent), and the integrand (with control variates: the
+# residual the estimate uses) is evaluated at points inside it, the other draws at random.
+# The cells the sample expects at least `RESOLVED_HITS` draws in are in the sample, and their
+# values span a range [lo, hi] that its standard error accounts for. A cell with fewer can
+# raise the mean by p * (its largest value - hi) and lower it by p * (lo - its smallest):
+# the sums over such cells bound what the sample can miss, each way, and every decision
+# keeps them in its margin (`Look.hidden_up`, `Look.hidden_down`).
 #
 # What the audit does not see: a bump of the integrand narrower than its cells (it is
 # evaluated at a few points per cell), a region cut out by a condition coupling three or more

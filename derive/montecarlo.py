@@ -41,9 +41,11 @@ a switching condition is linear in, and on a grid over each pair of draws that a
 condition couples, the axis is cut at the conditions' breakpoints and at far quantiles, each
 cell's probability is computed exactly from the draw's CDF and the integrand is evaluated in
 it. A cell the sample expects fewer than 21 draws in (`RESOLVED_HITS`: none with probability
-e^-21) can hide ``p * (peak - seen)``; that bound (`Look.hidden`) stays in every margin: an
+e^-21) can move the mean by p times how far its values lie beyond the range of the resolved
+cells; those bounds (`Look.hidden_up`, `Look.hidden_down`) stay in every margin: an
 equality is consistent only if distance + 3 SE + bound fits the band, a difference refutes
-only beyond the bound, an inequality must hold with the bound added. A claim the bound keeps
+only beyond the bound, an inequality must hold with the shift toward violating it added
+(and is refuted only beyond the shift toward satisfying it). A claim the bound keeps
 undecided even at the full budget stops early with reason ``rare region`` and the summary
 names the region, its probability and the integrand's size there. The evidence of a
 consistent equality states the resolution reached ("agrees with the target to ±4.3e-04 (its
