@@ -1429,6 +1429,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     names_cache: dict[str, Any] = {}
     steps: list[Step] = []
     solved: dict[int, str | tuple[str, list[Any]] | None] = {}
+    pending_declarations = sorted(declared_at or (), reverse=True)
+    declared: set[str] = set()  # names the prose declared before the step
     for i, d in enumerate(drafts):
         op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
         step_random = tuple(section.random.items())
@@ -1500,7 +1502,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 repeated.add(drafts[seen_defs].defines[0])  # type: ignore[index]
             seen_defs += 1
         defined = tuple(sorted(repeated))
-        declared = {name for at, name in declared_at or () if at < d.rel.offset}
+        while pending_declarations and pending_declarations[-1][0] < d.rel.offset:
+            declared.add(pending_declarations.pop()[1])  # the steps come in document order
         steps.append(
             Step(
                 d.rel.block,
