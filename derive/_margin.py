@@ -295,6 +295,9 @@ class Minimum:
     snaps: tuple[dict[sympy.Symbol, sympy.Expr], ...]
     where: str
     near: tuple[float, ...]  # the minimiser as floats, to find exact pivots next to it
+    #: For an "end": exact points on the way there from the start (halfway, a quarter, ...
+    #: from the end), where the ladder can still tell a small margin's sign.
+    retreat: tuple[dict[sympy.Symbol, sympy.Expr], ...] = ()
 
 
 @dataclass
@@ -399,7 +402,22 @@ class MarginSearch:
                 snaps = tuple(self._snaps(point, scale, max(deadline, time.perf_counter() + 0.3)))
             where = ", ".join(f"{s} = {mpmath.nstr(p, 8)}" for s, p in zip(self._syms, point, strict=True))
             rel = float(v / scale) if scale else float(v)
-            return Minimum(values, rel, state, snaps, where, tuple(float(p) for p in point))
+            retreat = tuple(self._retreat(origin, point)) if state == "end" else ()
+            return Minimum(values, rel, state, snaps, where, tuple(float(p) for p in point), retreat)
+
+    def _retreat(self, origin: list[mpmath.mpf], end: list[mpmath.mpf]) -> list[dict[sympy.Symbol, sympy.Expr]]:
+        """Exact points between ``origin`` and ``end`` in u-space, from the end backwards."""
+        out = []
+        u0 = [to_u(k, x) for k, x in zip(self._kinds, origin, strict=True)]
+        u1 = [to_u(k, x) for k, x in zip(self._kinds, end, strict=True)]
+        if any(u is None for u in (*u0, *u1)):
+            return out
+        for t in (mpmath.mpf(3) / 4, mpmath.mpf(1) / 2, mpmath.mpf(1) / 4, mpmath.mpf(1) / 8):
+            xs = [to_x(k, a + t * (b - a)) for k, a, b in zip(self._kinds, u0, u1, strict=True)]
+            values = self._exact(xs, 30)
+            if values is not None:
+                out.append(values)
+        return out
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -553,8 +571,9 @@ class MarginSearch:
             if isinstance(y, mpmath.mpc):
                 return x
             point[i] = y
-        if any(to_u(k, p) is None for k, p in zip(self._kinds, point, strict=True)):
-            return x
+        us = [to_u(k, p) for k, p in zip(self._kinds, point, strict=True)]
+        if any(u is None or abs(u) > _U_MAX for u in us):
+            return x  # outside the kind's domain, or beyond where the search may go
         value = real_value(self._g, point)
         tolerance = mpmath.mpf(10) ** -(mpmath.mp.dps // 2) * max(1, abs(start))
         return point if value is not None and value <= start + tolerance else x

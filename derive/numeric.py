@@ -432,7 +432,7 @@ class _Checker:
         self.starts: list[dict[sympy.Symbol, sympy.Expr]] = []  # usable random points: margin search starts
         self.exact_candidates: list[dict[sympy.Symbol, sympy.Expr]] = []  # pivots and critical points
         self.exact = ""  # the exact sign analysis decided the claim (one rational scalar)
-        self.margin_note = ""  # what the margin checks showed, for the evidence
+        self.notes: list[str] = []  # what the margin checks showed, for the evidence
         self.tight = ""  # why a tight point leaves the claim undecided
         self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
 
@@ -528,7 +528,7 @@ class _Checker:
         digits = max(p.digits for p in points)
         stop = "; stopped early: time budget" if timed_out else ""
         reach = self._reach_text(points)
-        margin = f"{self.margin_note}; " if self.margin_note else ""
+        margin = "".join(f"{note}; " for note in self.notes)
         summary = (
             f"{self._agree_word()} at {len(points)} points{reach}, {self._far_text()}{margin}"
             f"certified to {digits - MARGIN} digits "
@@ -592,7 +592,7 @@ class _Checker:
             f"exact sign analysis: lhs - rhs is rational in {x}, {roots} in the domain, "
             f"holds at an exact point of each of the {len(tests)} intervals and ends between its roots and poles"
         )
-        self.margin_note = self.exact
+        self.notes.append(self.exact)
         return None
 
     def _end_limits(self, g: sympy.Expr, x: sympy.Symbol, kind: str) -> Outcome | None:
@@ -625,20 +625,20 @@ class _Checker:
                 return None
             notes.append(f"lhs - rhs -> 0 as {x} -> {end}, its sign certified out to {x} = {_short(last, 24)}")
         if notes:
-            self.margin_note = "; ".join(notes)
+            self.notes.append("; ".join(notes))
         return None
 
     def _margin_search(self) -> Outcome | None:
         variables = [(s, self._point_kind(s)) for s in self.free]
         if any(k == "none" for _, k in variables) or len(variables) > _MAX_SEARCH_DIM:
-            self.margin_note = "no margin search (SPD matrix entries or more than 6 scalars)"
+            self.notes.append("no margin search (SPD matrix entries or more than 6 scalars)")
             return None
         try:
             search = MarginSearch(
                 self.cells_l[0], self.cells_r[0], self._sense, variables, self._search_digits(), extra=_MP_EXTRA
             )
         except (UnsupportedError, ValueError, TypeError) as exc:
-            self.margin_note = f"no margin search ({_short(exc, 40)} has no mpmath form)"
+            self.notes.append(f"no margin search ({_short(exc, 40)} has no mpmath form)")
             return None
         now = time.perf_counter()
         minima = search.run(self.starts[:_SEARCH_STARTS], now + min(_SEARCH_SECONDS, 0.4 * (self.deadline - now)))
@@ -648,13 +648,11 @@ class _Checker:
                 return decided
         best = search.best
         if best is None:
-            self.margin_note = f"margin search from {search.starts_used} starts: no usable minimum"
+            self.notes.append(f"margin search from {search.starts_used} starts: no usable minimum")
         else:
             smallest = f"0 to {search.digits - 10} digits" if best.state in ("zero", "end") else f"{best.margin:.2g}"
-            self.margin_note = (
-                f"margin search from {search.starts_used} starts: smallest margin {smallest}"
-                f" (relative) at {best.where}" + (f", {self.margin_note}" if self.margin_note else "")
-            )
+            head = f"margin search from {search.starts_used} starts: smallest margin {smallest} (relative)"
+            self.notes.insert(0, f"{head} at {best.where}")
         return None
 
     def _judge_minimum(self, m: Minimum) -> Outcome | None:
@@ -671,15 +669,16 @@ class _Checker:
                 return self._refuted(point, exact)
             if m.state == "zero" and exact.kind == "ok" and exact.note == ZERO and self._exactly_equal(point):
                 at = ", ".join(f"{k} = {v}" for k, v in _values_text(point))
-                self.margin_note = f"tight exactly at {at} (allowed by {self.relation.value})"
+                self.notes.append(f"tight exactly at {at} (allowed by {self.relation.value})")
                 return None
         # The ladder certified the margin's sign at the minimiser itself (not a tie).
         certified = verdict.kind == "ok" and verdict.note != ZERO
         if certified and (m.state == "end" or (m.state == "zero" and not self._strict)):
-            self.margin_note = (
-                f"tight towards the end of the domain at {m.where}" if m.state == "end" else f"tight at {m.where}"
-            ) + f", the sign certified there ({verdict.digits - MARGIN} digits)"
+            where = "towards the end of the domain " if m.state == "end" else ""
+            self.notes.append(f"tight {where}at {m.where}, the sign certified there ({verdict.digits - MARGIN} digits)")
             return None
+        if m.state == "end":
+            return self._retreat(m)
         if m.state == "negative":
             self.tight = (
                 f"the margin search reached lhs - rhs = {m.margin:.2g} (relative to the sides) at {m.where}, but no"
@@ -690,6 +689,26 @@ class _Checker:
                 f"the sides meet at {m.where} to {self._search_digits() - 10} digits (margin {m.margin:.1g} relative),"
                 f" and no exact point there shows them equal: {self.relation.value} may fail there, or hold tightly"
             )
+        return None
+
+    def _retreat(self, m: Minimum) -> Outcome | None:
+        """An end the ladder cannot see the sign at (the margin below its precision): the sign
+        certified at the first point on the way back, or undecided."""
+        for point in m.retreat:
+            verdict = self._judge(point, need=2, safe=True)
+            if verdict.kind == "fail":
+                return self._refuted(point, verdict)
+            if verdict.kind == "ok" and verdict.note != ZERO:
+                at = ", ".join(f"{k} = {_short(v, 16)}" for k, v in _values_text(point))
+                self.notes.append(
+                    f"lhs - rhs tends to 0 towards the end of the domain ({m.where}), its sign certified on the"
+                    f" way there at {at}"
+                )
+                return None
+        self.tight = (
+            f"lhs - rhs tends to 0 towards {m.where}, where the sides cannot be told apart, and no point on the"
+            f" way there certifies its sign: {self.relation.value} may fail there unseen"
+        )
         return None
 
     def _exact_near(self, near: tuple[float, ...]) -> list[dict[sympy.Symbol, sympy.Expr]]:

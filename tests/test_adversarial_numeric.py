@@ -7,6 +7,8 @@ verified, never refuted.
 
 from __future__ import annotations
 
+import time
+
 import mpmath
 import pytest
 import sympy
@@ -221,8 +223,6 @@ def test_compile_mp_refuses_what_it_does_not_know() -> None:
 def test_margin_search_refines_a_minimum_to_the_digits_asked_for() -> None:
     x = sympy.Symbol("x")
     search = MarginSearch((x - sympy.cos(2 * x)) ** 2, sympy.Rational(1, 10**40), 1, [(x, "real")], 102)
-    import time
-
     (minimum,) = search.run([{x: sympy.Rational(1, 2)}], time.perf_counter() + 5)
     assert minimum.state == "negative"
     assert minimum.where.startswith("x = 0.5149")
