@@ -10,7 +10,7 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from derive.sampling import STYLES, draw_scalar, is_positive_definite, kind_of, sample_point
+from derive.sampling import STYLES, draw_scalar, far_points, is_positive_definite, kind_of, sample_point
 from derive.symbols import SymbolTable
 
 KINDS = {
@@ -150,3 +150,66 @@ def test_is_positive_definite_rejects_indefinite_and_asymmetric() -> None:
 def test_unknown_style_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown point style"):
         sample_point(None, [sympy.Symbol("x")], np.random.default_rng(0), style="weird")
+
+
+# ---------------------------------------------------------------------------------------
+# Far points.
+
+
+def _kinds_hold(table: SymbolTable, point: dict) -> None:
+    value = {name: point[table[name].obj] for name in KINDS if table[name].obj in point}
+    assert all(isinstance(v, sympy.Rational) for v in point.values())
+    assert value["pos"] > 0
+    assert value["nn"] >= 0
+    assert value["neg"] < 0
+    assert value["i"].is_integer
+    assert value["n"].is_integer
+    assert value["n"] >= 1
+    assert 0 < value["p"] < 1
+
+
+@given(seed=seeds, largest=st.sampled_from([0.0, 5000.0, 1e15, 1e80]))
+def test_far_points_respect_every_kind(seed: int, largest: float) -> None:
+    table = _table()
+    points = far_points(table, _all_symbols(table), np.random.default_rng(seed), largest=largest)
+    assert 1 <= len(points) <= 14
+    for point in points:
+        _kinds_hold(table, point)
+        mat = table["S"].obj.xreplace(point)
+        rows = [[Fraction(int(mat[i, j].p), int(mat[i, j].q)) for j in range(3)] for i in range(3)]
+        assert is_positive_definite(rows)
+
+
+@given(seed=seeds)
+def test_far_points_reach_1e12_both_signs_and_beyond_the_claims_numbers(seed: int) -> None:
+    table = SymbolTable({"x": "real"})
+    values = [p[table["x"].obj] for p in far_points(table, [table["x"].obj], np.random.default_rng(seed), largest=1e20)]
+    assert max(values) >= 10**12
+    assert min(values) <= -(10**12)
+    assert max(abs(v) for v in values) >= 10**26  # 1e6 times the largest number written
+    assert any(10**21 <= abs(v) < 10**22 for v in values)  # 10 times it
+    assert any(0 < abs(v) <= sympy.Rational(1, 10**11) for v in values)  # and tiny ones
+
+
+@given(seed=seeds)
+def test_far_integers_are_large_integers_and_probabilities_hug_the_edges(seed: int) -> None:
+    table = SymbolTable({"n": "positive integer", "p": "probability", "S": "spd matrix 2x2"})
+    symbols = [table["n"].obj, table["p"].obj, *table["S"].entries]
+    points = far_points(table, symbols, np.random.default_rng(seed))
+    ns = [p[table["n"].obj] for p in points]
+    assert max(ns) >= 10**12
+    assert all(n.is_integer and n >= 1 for n in ns)
+    ps = [p[table["p"].obj] for p in points]
+    assert any(min(v, 1 - v) <= sympy.Rational(1, 10**12) for v in ps)
+    traces = [table["S"].obj.xreplace(p).trace() for p in points]
+    assert max(traces) >= 10**12  # large eigenvalues
+
+
+@given(seed=seeds)
+def test_far_style_draws_stay_in_their_kind(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for kind in ("real", "positive", "nonnegative", "negative", "integer", "positive integer", "probability"):
+        value = draw_scalar(kind, rng, style="far", reach=1e30)
+        assert {"positive": value > 0, "negative": value < 0, "probability": 0 < value < 1}.get(kind, True)
+        if "integer" in kind:
+            assert value.denominator == 1
