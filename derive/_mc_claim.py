@@ -649,7 +649,8 @@ def _gamma_p(k: float, x: float, *, upper: bool) -> float:
 def _gamma_ladder(k: float) -> list[float]:
     # Lower tail: P(G <= x) ~ x^k / Gamma(k + 1) for small x. Upper tail: bisection in log x
     # on the regularised upper incomplete gamma (mpmath), on a coarser ladder (it is slow).
-    lows = [(p * math.gamma(k + 1)) ** (1 / k) for p in (1e-6, 1e-8, 1e-10, 1e-12, 1e-16, 1e-20, 1e-30, 1e-50, 1e-100)]
+    tiny = (1e-6, 1e-8, 1e-10, 1e-12, 1e-16, 1e-20, 1e-30, 1e-50, 1e-100)
+    lows = [math.exp((math.log(p) + math.lgamma(k + 1)) / k) for p in tiny]
     highs = []
     for p in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12, 1e-16, 1e-20, 1e-30, 1e-50, 1e-100, 1e-200, 1e-300):
         lo, hi = math.log(max(k, 1e-3)), math.log(-math.log(p) + 10 * k + 50)
