@@ -1005,15 +1005,16 @@ class _Parser:
         its text, so the bound name stays a variable inside it instead of taking its value.
         """
         d = self.st.definitions[name]
-        if not self.st.shadow or name in self.st.expanding or not self._uses_shadowed(name):
+        hidden = self.st.shadow & self.st.definitions.keys()  # only a bound *defined* name reads differently
+        if not hidden or name in self.st.expanding or not self._uses_shadowed(name, hidden):
             return d.value
         state = replace(self.st, text=d.tex, expanding=(*self.st.expanding, name))
         value = _Parser(_tokenize(d.tex), state).parse_all()
         self.st.indexed |= state.indexed
         return _scalar(value)
 
-    def _uses_shadowed(self, name: str) -> bool:
-        """Whether the definition of ``name`` uses a shadowed name, directly or through another definition."""
+    def _uses_shadowed(self, name: str, hidden: frozenset[str]) -> bool:
+        """Whether the definition of ``name`` uses a name in ``hidden``, directly or through another definition."""
         seen: set[str] = set()
         todo = [name]
         while todo:
@@ -1024,7 +1025,7 @@ class _Parser:
             found = names_in(self.st.definitions[current].tex)
             if found is None or found[1]:
                 return True  # names derive cannot list: assume the worst and read it again
-            if found[0] & self.st.shadow:
+            if found[0] & hidden:
                 return True
             todo += [n for n in found[0] if n in self.st.definitions]
         return False
