@@ -345,6 +345,12 @@ def _name_list(value: Any, key: str, where: str, errors: list[str]) -> tuple[str
     return tuple(out)
 
 
+def _functions_apart(symbols: dict[str, str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """``symbols: {K: function}`` declares K a function (as ``functions: [K]`` does), not a kind."""
+    functions = tuple(name for name, kind in symbols.items() if kind.strip().lower() == "function")
+    return {name: kind for name, kind in symbols.items() if name not in functions}, functions
+
+
 def _density_map(value: Any, where: str, errors: list[str]) -> dict[str, tuple[str, str]]:
     """``densities: {p: "x ~ MultivariateNormal(mu_1, Sigma_1)"}`` -> {p: (x, distribution)}."""
     out: dict[str, tuple[str, str]] = {}
@@ -377,12 +383,12 @@ def _section(data: Any, where: str) -> _Section:
             f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} "
             "(expected symbols, random, values, densities, constants, functions, scopes)"
         )
-    sec.symbols = _name_map(section.get("symbols"), "symbols", where, errors)
+    sec.symbols, declared = _functions_apart(_name_map(section.get("symbols"), "symbols", where, errors))
     sec.random = dict(_name_map(section.get("random"), "random", where, errors))
     sec.values = _name_map(section.get("values"), "values", where, errors, numbers=True)
     sec.densities = _density_map(section.get("densities"), where, errors)
     sec.constants = _name_list(section.get("constants"), "constants", where, errors)
-    sec.functions = _name_list(section.get("functions"), "functions", where, errors)
+    sec.functions = _name_list(section.get("functions"), "functions", where, errors) + declared
     scopes = section.get("scopes") or []
     if not isinstance(scopes, list):
         errors.append(f"{where}: 'derive: scopes:' must be a list of {{blocks: ..., symbols: {{...}}}}")
@@ -396,14 +402,15 @@ def _section(data: Any, where: str) -> _Section:
         if extra:
             errors.append(f"{at}: unknown key(s) {', '.join(extra)} (expected {', '.join(_SCOPE_KEYS)})")
         ranges = _block_ranges(scope["blocks"], at, errors)
+        symbols, declared = _functions_apart(_name_map(scope.get("symbols"), "symbols", at, errors))
         sec.scopes.append(
             _Scope(
                 ranges,
-                _name_map(scope.get("symbols"), "symbols", at, errors),
+                symbols,
                 _name_map(scope.get("values"), "values", at, errors, numbers=True),
                 _density_map(scope.get("densities"), at, errors),
                 _name_list(scope.get("constants"), "constants", at, errors),
-                _name_list(scope.get("functions"), "functions", at, errors),
+                _name_list(scope.get("functions"), "functions", at, errors) + declared,
             )
         )
     return sec
@@ -1210,7 +1217,8 @@ def read_document(
             given = _section(symbols, "symbols")
             errors.extend(given.errors)
         else:
-            given = _Section(symbols={str(k): str(v) for k, v in symbols.items()})
+            plain, declared = _functions_apart({str(k): str(v) for k, v in symbols.items()})
+            given = _Section(symbols=plain, functions=declared)
     section = given.over(fm)
     merged_symbols, merged_random = section.symbols, section.random
     for m in _HOSTILE.finditer(text):

@@ -317,3 +317,11 @@ def test_a_fixed_value_or_a_premise_solution_does_not_reach_into_a_binder() -> N
 def test_a_name_with_a_fixed_value_is_a_constant_of_a_derivative() -> None:
     head = "---\nderive:\n  symbols: {x: real}\n  values: {k: 2}\n---\n"
     assert verdict_list(head + "$$\\frac{d}{dx} (k x^2) = 4 x$$\n") == [P]
+
+
+def test_a_function_can_be_declared_among_the_symbols() -> None:
+    step = "$$K(\\sigma) + H[x] = H[x] + K(\\sigma)$$\n"
+    assert verdict_list(step) == [U]
+    assert verdict_list(step, symbols={"K": "function", "H": "Function"}) == [P]
+    head = "---\nderive:\n  scopes:\n    - blocks: '1'\n      symbols: {K: function, H: function}\n---\n"
+    assert verdict_list(head + step + "\n" + step) == [P, U]
