@@ -22,14 +22,20 @@ has no step, and `Block.note` says why; a block whose brackets do not balance an
 no step gets one ``error`` step naming it, so every block appears in the report.
 
 Steps are read in their document (see `Step`): the first equation of a statement may be a
-definition (``z = B^T x``), which later steps use when its name is defined once; a statement
-after a forward arrow is a conclusion whose premise is the statement before it. What a step
+definition (``z = B^T x``, or ``f := x^2``, which is no step of its own), which later steps use
+when its name is defined once; a statement after a forward arrow is a conclusion whose premise
+is the statement before it. Without ``inline=True`` the inline math of the prose gives no step
+but is read as context: its definitions (``$\\hat y = \\sigma(a)$``) count like display ones
+(a number given to a name, ``$x = 2$``, is not substituted) and its declarations
+(``$y \\in \\{0, 1\\}$``, ``$\\sigma > 0$``) make names independent variables. What a step
 is read under is written into its claim's own LaTeX as an evaluation bar,
 ``\\left. W_1 x \\right|_{W_1 := B}`` or ``\\left. y \\right|_{y = 0}``, so the claim alone says
 what was checked (and the result cache keys on it). The ``derive:`` mapping takes ``scopes:``
-(symbols and values for some blocks) and ``values:`` (names fixed to numbers) besides
-``symbols:`` and ``random:``. Callers answer definitions with `definition_result` and pass
-every result through `settle` (both in `derive.latex_context`).
+(symbols and values for some blocks), ``values:`` (names fixed to numbers), ``constants:``
+(names that depend on no differentiation variable) and ``functions:`` (names applied to a
+bracket, ``K(\\sigma)``; also ``symbols: {K: function}``) besides ``symbols:`` and ``random:``.
+Callers answer definitions with `definition_result` and pass every result through `settle`
+(both in `derive.latex_context`).
 """
 
 from __future__ import annotations

@@ -24,6 +24,13 @@ theory's conventions (``0 \\log\\frac{0}{q} = 0``, ``\\log 0 = -\\infty``, ``\\l
 for a number p > 0); ``\\int p(x) (...)`` without ``dx`` integrates over the one variable its
 unknown functions share.
 
+Binders bind their variable: inside a limit, integral, derivative, expectation, sum or product
+over y, an earlier definition of y (an evaluation bar's ``y := 3``) does not apply, and a
+definition that uses y is read again there with y free; a derivative by a defined y is then
+evaluated at y's value. `derivative_constants` says which undeclared names the derivatives of
+a side treat as constants, and `ambiguous_readings` which notation has a second plausible
+reading (``K(\\sigma)``: K·σ or a function K); `derive.latex_context.settle` uses both.
+
 Random variables found in ``E_{x\\sim D}[...]`` subscripts are declared in the table and
 reported through `random_variables(table)` (and the optional ``random`` mapping argument),
 so that the caller can put them into `derive.model.Problem.random`.
