@@ -41,6 +41,29 @@ with the reason. No fixed precision can see every near-miss (``exp(10**-2000) ==
 undecided, not refuted): the guarantee is that what this tier cannot resolve it does not
 accept.
 
+Random points stay near 1, so every claim is also judged at **far points**
+(`derive.sampling.far_points`: magnitudes 1e3 to 1e12 and 10x and 1e6x the largest number
+the claim writes, both signs, large integers, large matrix entries, tiny values,
+probabilities near 0 and 1), substituted through derive's guarded constructors (2**x at
+x = 3e12 stays unexpanded). A failure there, or at any point the margin checks below
+propose, is a counterexample only when mpmath's own evaluation of lhs - rhs agrees with the
+ladder's (sympy's evalf gives log(sigmoid(x)) + softplus(-x) as 4.9e-1580 at x = 7273/2, at
+every precision; it is 0).
+
+**Inequalities** are then judged where they are tightest (`derive._margin`): with one free
+scalar and lhs - rhs rational in it, by exact sign analysis (one exact point per interval
+between its real roots and poles, and the roots themselves: complete); otherwise by sympy's
+limits at the ends of the domain (a limit on the wrong side is walked out to a confirmed
+point; a strict inequality whose margin tends to 0 there needs its sign certified at every
+point of the walk), and by a multi-start margin search (Nelder-Mead on a reparametrisation
+that respects kinds, Newton on the gradient to as many digits as the claim's numbers need,
+then exact points: the minimiser itself, small-denominator snaps onto the zero set, pivots
+and critical points next to it). A margin certified negative refutes; sides that meet
+exactly refute a strict inequality and are allowed for a non-strict one; sides that meet to
+the search's precision with nothing exact to show for it leave the claim undecided, naming
+the point (``(x - cos(2*x))**2 > 0``). The verified evidence says how far out the points
+went and what the margin search saw.
+
 Each value carries sympy's own error bound (``evalf`` reports the accuracy it reached), so
 a value sympy cannot vouch for never decides anything. Definite integrals go through
 `derive._integrals`: split at kinks, polynomials exact, the rest by cross-checked mpmath
