@@ -184,6 +184,9 @@ class Step:
     condition: bool = False
     uses: tuple[str, ...] = ()
     defined: tuple[str, ...] = ()
+    #: Names the prose defines right after the step's block ("where $z = Wx$"): the step was read
+    #: with them free, so a counterexample that gives one of them a value does not refute it.
+    defined_after: tuple[str, ...] = ()
     unread_premise: bool = False  # an arrow leads here from something derive could not read as a premise
     annotated: bool = False  # it follows an annotation such as \\text{for}: refuted, it is only undecided
     #: Names that do not depend on a differentiation variable: declared ``constants:`` and names the
@@ -1444,6 +1447,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     steps: list[Step] = []
     solved: dict[int, str | tuple[str, list[Any]] | None] = {}
     pending_declarations = sorted(declared_at or (), reverse=True)
+    after: dict[int, set[str]] = {}  # block -> names the prose defines between it and the next block
+    for d in drafts:
+        if d.prose and d.defines:
+            after.setdefault(d.rel.block, set()).add(d.defines[0])
     declared: set[str] = set()  # names the prose declared before the step
     for i, d in enumerate(drafts):
         op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
@@ -1537,6 +1544,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 annotated=d.chain.annotated,
                 uses=tuple(notes),
                 defined=defined,
+                defined_after=tuple(sorted(after.get(d.rel.block, set()))),
                 constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values))),
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
                 functions=section.functions_for(d.rel.block),

@@ -152,7 +152,8 @@ def settle(step: Step, result: Result) -> Result:
     - an arrow's conclusion refuted on its own when the arrow leads from something derive
       could not read (``\\begin{cases}...\\end{cases} \\implies x = 1``) is ``undecided``;
     - a step refuted at a point that gives a value to a name the document defined earlier
-      (more than once, so not substituted) is ``undecided``: that name is not free;
+      (more than once, so not substituted), or that the prose defines right after the step's
+      block ("where $z = Wx$"), is ``undecided``: that name is not free;
     - otherwise the verdict stands, and the evidence says which definitions, values and
       premise the step was read under.
     """
@@ -169,9 +170,7 @@ def settle(step: Step, result: Result) -> Result:
             f"(where the step is {result.verdict.value}); declare its shape (front matter or --symbols) to check "
             "the step as written"
         )
-        note = Evidence(result.method, why, reason="context")
-        outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
-        return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
+        return _undecided(result, why)
     ev = result.evidence
     if result.verdict is Verdict.REFUTED and ev is not None:
         point = ev.counterexample.values if ev.counterexample is not None else ()
@@ -218,6 +217,12 @@ def settle(step: Step, result: Result) -> Result:
                 if step.relation is Relation.EQ
                 else "a condition (an assumption for what follows), not a claim"
             )
+        elif names & set(step.defined_after):
+            which = ", ".join(sorted(names & set(step.defined_after)))
+            why = (
+                f"does not hold with {which} free, but the text defines {which} right after this block (derive "
+                "reads a definition only for the steps after it); move the definition before the step to check it"
+            )
         elif names & set(step.defined):
             which = ", ".join(sorted(names & set(step.defined)))
             why = (
@@ -225,9 +230,7 @@ def settle(step: Step, result: Result) -> Result:
                 "a number in the prose, so derive does not substitute it)"
             )
         if why is not None:
-            note = Evidence(result.method, why, reason="context")
-            outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
-            return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
+            return _undecided(result, why)
     if step.uses and result.outcomes:
         last = result.outcomes[-1]
         used = "; ".join(step.uses)

@@ -325,3 +325,11 @@ def test_a_function_can_be_declared_among_the_symbols() -> None:
     assert verdict_list(step, symbols={"K": "function", "H": "Function"}) == [P]
     head = "---\nderive:\n  scopes:\n    - blocks: '1'\n      symbols: {K: function, H: function}\n---\n"
     assert verdict_list(head + step + "\n" + step) == [P, U]
+
+
+def test_a_where_clause_after_the_display_blocks_a_refutation_with_its_name_free() -> None:
+    text = "$$\\frac{d}{da} \\log z = 1 - z$$\n\nwhere $z = \\sigma(a)$.\n\n$$\\frac{dz}{da} = z (1 - z)$$\n"
+    got = results(text, symbols={"a": "real", "z": "real"})
+    assert got[0].verdict is U  # read with z free it is false; with z = sigma(a) it holds
+    assert "the text defines z right after this block" in got[0].detail
+    assert got[1].verdict is P  # after the where-clause, z is sigma(a)
