@@ -404,3 +404,23 @@ def test_a_gradient_by_a_symmetric_matrix_is_declined_not_miscounted():
     (result,) = check_latex(r"$$\frac{\partial}{\partial S}\log\det S = S^{-1}$$", {"S": "spd matrix 2x2"})
     assert result.verdict is Verdict.ERROR
     assert "symmetric matrix" in result.detail
+
+
+def test_binders_shadow_an_evaluation_bar_definition():
+    y = sym("y")
+    assert P(r"\left. \int_0^1 y \, dy + y \right|_{y := 3}") == Integral(y, (y, 0, 1)) + 3
+    assert P(r"\left. \sum_{y=1}^{2} y \right|_{y := 3}") == Sum(y, (y, 1, 2))
+    assert P(r"\left. \lim_{y \to 0} y \right|_{y := 3}") == Limit(y, y, 0, dir="+-")
+    assert P(r"\left. \frac{d}{dy} y^2 \right|_{y := 3}") == 6  # d/dy, then at y = 3
+
+
+def test_a_bar_declares_a_function_with_cdot():
+    assert P(r"\left. K(\sigma) \right|_{K(\cdot)}") == sympy.Function("K")(sym("sigma"))
+    assert P(r"\left. H[x] \right|_{H(\cdot)}") == sympy.Function("H")(x)
+    assert P(r"K(\sigma)") == sym("K") * sym("sigma")  # undeclared: the product (settle says it is a guess)
+
+
+def test_variance_written_as_a_word_is_the_variance():
+    var = sympy.Function("Var")
+    for tex in (r"\text{var}[x]", r"\mathrm{Var}[x]", r"\operatorname{var}(x)", r"\mathrm{Var}(x)"):
+        assert P(tex) == var(x), tex
