@@ -1265,7 +1265,7 @@ def read_document(
     steps = _build_steps(splitter, section, file, line_of, context=context, declared_at=declared_at)
     # the steps that read text of another block ("+ ..." continuing an expression)
     carried: dict[int, list[str]] = {}
-    shown = [item for item in splitter.steps() if not (item[3].defining and item[4] == 0)]
+    shown = [item for item in splitter.steps() if not _hidden_definition(item, splitter)]
     for (_rel, _lhs, _rhs, chain, k), step in zip(shown, steps, strict=True):
         for expr in chain.exprs[k : k + 2]:
             for b in sorted(expr.blocks - {step.block}):
@@ -1411,15 +1411,14 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     """
     drafts: list[_Draft] = []
     per_block: dict[int, int] = {}
-    # "f := x^2" defines f for the later steps but is no step itself (nothing to check)
-    found = [(*item, item[3].defining and item[4] == 0, False) for item in splitter.steps()]
+    found = [(*item, _hidden_definition(item, splitter), False) for item in splitter.steps()]
     if context is not None:
         found += [(*item, True, True) for item in context.steps()]
         found.sort(key=lambda item: item[0].offset)
     for rel, lhs, rhs, chain, k, hidden, prose in found:
+        error = _step_error(lhs, rhs, None if prose else splitter.block_errors.get(rel.block))
         if not hidden:
             per_block[rel.block] = per_block.get(rel.block, 0) + 1
-        error = _step_error(lhs, rhs, None if prose else splitter.block_errors.get(rel.block))
         symbols, values = section.for_block(rel.block)
         index = 0 if hidden else per_block[rel.block]
         line = line_of(rel.offset)
@@ -1591,6 +1590,13 @@ def _declared_names(tex: str) -> list[str]:
         except DeriveError:
             return []
     return out
+
+
+def _hidden_definition(item: tuple[_Rel, str, str, _Chain, int], splitter: _Splitter) -> bool:
+    """Whether a split step is a ``f := x^2`` definition: read for the later steps, no step of its
+    own (nothing to check). A malformed one (``a :=``) stays a step, whose error is reported."""
+    rel, lhs, rhs, chain, k = item
+    return chain.defining and k == 0 and _step_error(lhs, rhs, splitter.block_errors.get(rel.block)) is None
 
 
 def _find_definitions(drafts: list[_Draft]) -> None:

@@ -333,3 +333,11 @@ def test_a_where_clause_after_the_display_blocks_a_refutation_with_its_name_free
     assert got[0].verdict is U  # read with z free it is false; with z = sigma(a) it holds
     assert "the text defines z right after this block" in got[0].detail
     assert got[1].verdict is P  # after the where-clause, z is sigma(a)
+
+
+def test_a_malformed_colon_equals_is_reported_not_dropped() -> None:
+    doc = read_document("$$a := $$\n\n$$:= b$$\n")
+    assert [(s.block, s.error) for s in doc.steps] == [
+        (1, "nothing after the relation"),
+        (2, "nothing before the relation (a chain cannot start with a relation here)"),
+    ]
