@@ -312,9 +312,7 @@ def _constants_assumed(step: Step) -> str | None:
                     densities=dict(getattr(side, "densities", ())),
                     bound=frozenset(getattr(side, "bound", ())),
                 )
-            except DeriveError:
-                continue  # the side cannot be read: the worker reported it as an error
-            except Exception as exc:  # a reader failure must not pass for "nothing assumed"
+            except Exception as exc:  # the step was decided, so it was read: never pass for "nothing assumed"
                 return (
                     f"the step differentiates, and derive could not check which names its derivatives treat as "
                     f"constants ({type(exc).__name__}); declare its names (symbols:, constants:)"
