@@ -495,8 +495,9 @@ def explain(look: Look, relation: Relation, z_refute: float) -> str:
     z = look.z
     if relation in (Relation.GE, Relation.GT):
         z = -z
-    relevant = look.hidden if relation in (Relation.EQ, Relation.APPROX) else max(look.hidden_against(relation))
-    if look.hidden_note and relevant > 0:
+    # The unresolved regions are the reason only when the estimate alone would decide.
+    alone = decide(replace(look, hidden_up=0.0, hidden_down=0.0), relation, z_refute)
+    if look.hidden_note and look.hidden > 0 and alone is not Verdict.UNDECIDED:
         return look.hidden_note
     ci = f"{look.mean:.6g} ± {Z_CONSISTENT * look.se:.2g}"
     if relation in (Relation.EQ, Relation.APPROX):

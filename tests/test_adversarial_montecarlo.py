@@ -183,6 +183,13 @@ def test_an_inequality_is_reported_as_an_inequality_test():
     )
 
 
+def test_a_tie_does_not_satisfy_a_strict_inequality_and_the_summary_says_why():
+    out = mc("E(Max(z, 0)) < E(Max(-z, 0))", Z, mc_max_samples=2**21)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "sample budget"
+    assert "the estimate of lhs - rhs, " in out.evidence.summary and "is not clearly below 0" in out.evidence.summary
+
+
 def test_a_tie_still_satisfies_a_non_strict_inequality():
     # E[max(z, 0)] - E[max(-z, 0)] = E[z] is exactly 0 through the control variates: the far
     # tails cancel in the residual, so they do not hold the tie back.
