@@ -39,6 +39,7 @@ so that the caller can put them into `derive.model.Problem.random`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, MutableMapping
@@ -557,6 +558,9 @@ class _State:
     #: parser is: their definitions do not apply there (``E_{y \sim N(0,1)}[y^2]`` after ``y = 3``).
     shadow: frozenset[str] = frozenset()
     expanding: tuple[str, ...] = ()  # definitions being read again under a shadow (a cycle guard)
+    #: Definitions read again under a shadow, by (name, shadow, bound, sample): a chain of
+    #: definitions that each use the one before twice is read once per link, not 2^n times.
+    reread: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     densities: _Densities = field(default_factory=_Densities)
     sample: str = ""  # inside a bound E_p[...]: the variable averaged over (bare densities over it are q(x))
     indexed: set[str] = field(default_factory=set)  # x_i read as an indexed term inside a sum or product
@@ -1015,10 +1019,13 @@ class _Parser:
         hidden = self.st.shadow & self.st.definitions.keys()  # only a bound *defined* name reads differently
         if not hidden or name in self.st.expanding or not self._uses_shadowed(name, hidden):
             return d.value
-        state = replace(self.st, text=d.tex, expanding=(*self.st.expanding, name))
-        value = _Parser(_tokenize(d.tex), state).parse_all()
-        self.st.indexed |= state.indexed
-        return _scalar(value)
+        key = (name, self.st.shadow, self.st.bound, self.st.sample, self.st.expanding)
+        if key not in self.st.reread:
+            state = replace(self.st, text=d.tex, expanding=(*self.st.expanding, name))
+            value = _Parser(_tokenize(d.tex), state).parse_all()
+            self.st.indexed |= state.indexed
+            self.st.reread[key] = _scalar(value)
+        return self.st.reread[key]
 
     def _uses_shadowed(self, name: str, hidden: frozenset[str]) -> bool:
         """Whether the definition of ``name`` uses a name in ``hidden``, directly or through another definition."""
@@ -1029,7 +1036,7 @@ class _Parser:
             if current in seen:
                 continue
             seen.add(current)
-            found = names_in(self.st.definitions[current].tex)
+            found = _names_of_text(self.st.definitions[current].tex)
             if found is None or found[1]:
                 return True  # names derive cannot list: assume the worst and read it again
             if found[0] & hidden:
@@ -2277,6 +2284,11 @@ def _single_name(toks: list[_Tok]) -> str:
     except (DeriveError, RecursionError):
         return ""
     return name if p.peek().kind == "end" else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_of_text(tex: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    return names_in(tex)
 
 
 def mentions(tex: str, name: str) -> bool:
