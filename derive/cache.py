@@ -16,7 +16,9 @@ a crafted value) is dropped and recomputed, and the run says so once. Anyone who
 the cache folder can therefore at worst make derive report a wrong verdict (as they could
 by editing its report), never run code as the user; ``--no-cache`` ignores the cache.
 
-The store is one SQLite file in WAL mode with a busy timeout, safe for concurrent runs. It
+The store is one SQLite file in WAL mode with a busy timeout, safe for concurrent runs. The
+file is opened with ``trusted_schema`` off, a database holding anything but derive's one
+table is refused, and a symbolic link in its place is removed, never followed. It
 is corruption tolerant: an unreadable database is deleted and rebuilt (with one notice),
 an unreadable row is dropped, and if the cache cannot be used at all it turns itself off
 with one warning; it never fails a run.
@@ -265,6 +267,7 @@ class ResultCache:
         for attempt in range(2):
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
+                self._unlink_symlinks()
                 conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
                 conn.execute("PRAGMA busy_timeout = 10000")
                 # A database file is input too: no SQL functions from its schema, and checked pages.
@@ -290,6 +293,15 @@ class ResultCache:
             self._conn = conn
             return conn
         return None
+
+    def _unlink_symlinks(self) -> None:
+        # In a folder others can write, a link named like our files would have SQLite write
+        # into whatever it points at: remove the link (never its target) and start afresh.
+        for suffix in ("", "-wal", "-shm"):
+            path = Path(str(self.path) + suffix)
+            if path.is_symlink():
+                path.unlink()
+                self._notices.append(f"removed {path}, a symbolic link where the cache keeps its file")
 
     def _discard_files(self) -> bool:
         # A corrupt database is worth nothing: remove it (and its WAL) and start afresh.

@@ -402,3 +402,20 @@ def test_odd_text_in_evidence_round_trips(cache: ResultCache) -> None:
     key = cache.key(CLAIM, Settings())
     assert cache.put(key, odd)
     assert cache.get(key, CLAIM) == odd
+
+
+def test_a_symbolic_link_in_place_of_the_database_is_removed_not_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    victim = tmp_path / "victim.sqlite3"
+    with sqlite3.connect(victim) as conn:
+        conn.execute("CREATE TABLE mine (x)")
+    (folder / "results.sqlite3").symlink_to(victim)
+    with ResultCache(folder) as cache:
+        assert cache.put(cache.key(CLAIM, Settings()), _result(CLAIM))
+        assert cache.messages == [
+            f"removed {folder / 'results.sqlite3'}, a symbolic link where the cache keeps its file"
+        ]
+    assert not (folder / "results.sqlite3").is_symlink()
+    with sqlite3.connect(victim) as conn:
+        assert [row[0] for row in conn.execute("SELECT name FROM sqlite_master")] == ["mine"]
