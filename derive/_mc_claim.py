@@ -761,46 +761,11 @@ def audit_integrand(
 
     ``f`` is an integrand in the primitive draws (after `lower_random`); ``names`` says how
     the summary calls each draw. Raises `LoweringError` when ``f`` cannot be compiled (then
-    it cannot be sampled either).
+    it cannot be sampled either), `Undecided` when it has too many conditions to audit.
     """
     from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
 
-    names = names or {}
-    index = {d.symbol: i for i, d in enumerate(draws)}
-    axes: dict[Any, tuple[_Axis, set[float]]] = {}
-    pairs: set[tuple[int, int]] = set()
-    for i, d in enumerate(draws):
-        if d.symbol in f.free_symbols:
-            axes[i] = (_Axis(d.kind, d.shape, ((i, 1.0),), names.get(d.symbol, str(d.symbol))), set())
-    for g in _switches(f):
-        used = sorted(index[s] for s in g.free_symbols if s in index)
-        if not used or len(g.free_symbols) != len(used):
-            continue
-        if len(used) == 1:
-            axis, cuts = axes[used[0]]
-            cuts.update(_roots(g, draws, used[0], axis, compile_program))
-            continue
-        line = _linear_normal(g, draws, used)
-        if line is None:
-            # A condition on several draws that is not linear in normals (x * y > 40): audited
-            # on a grid of boxes over each pair of them, at the product of the probabilities.
-            pairs.update(itertools.combinations(sorted(used)[:_MAX_PAIR_DRAWS], 2))
-            continue
-        key, weights, cut = line
-        if key not in axes:
-            name = " + ".join(f"{w:.3g}*{names.get(draws[i].symbol, draws[i].symbol)}" for i, w in weights)
-            axes[key] = (_Axis("normal", 0.0, weights, name), set())
-        axes[key][1].add(cut)
-    # Blocks of cells: one per axis (cut at its breakpoints and far quantiles), one grid per
-    # pair of draws. Each cell gets _CELL_POINTS rows of evaluation points.
-    blocks: list[_Block] = []
-    for axis, cuts in axes.values():
-        lo, hi = axis.support
-        points = sorted({lo, hi, *(x for x in axis.ladder() if lo < x < hi), *(x for x in cuts if lo < x < hi)})
-        blocks.append(_Block((axis,), (_sides(axis, points),)))
-    for i, j in sorted(pairs):
-        blocks.append(_Block((axes[i][0], axes[j][0]), (_coarse_sides(axes[i][0]), _coarse_sides(axes[j][0]))))
-    blocks = [blk for blk in blocks if blk.size]
+    blocks = [blk for blk in _blocks(f, draws, names or {}) if blk.size]
     if not blocks:
         return Audit()
     exprs = [f, *controls]
@@ -821,6 +786,53 @@ def audit_integrand(
     values = ws["y"].T.reshape(total, _CELL_POINTS, len(exprs)).copy()
     probs = np.concatenate([blk.probs() for blk in blocks])
     return Audit(probs, values, tuple(blocks))
+
+
+def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[_Block]:
+    """The cells to audit: one block per axis (cut at its breakpoints and far quantiles), one
+    grid per pair of draws that a nonlinear condition couples."""
+    from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
+
+    index = {d.symbol: i for i, d in enumerate(draws)}
+    axes: dict[Any, tuple[_Axis, set[float]]] = {}
+    pairs: set[tuple[int, int]] = set()
+    for i, d in enumerate(draws):
+        if d.symbol in f.free_symbols:
+            axes[i] = (_Axis(d.kind, d.shape, ((i, 1.0),), names.get(d.symbol, str(d.symbol))), set())
+    switches = list(dict.fromkeys(_switches(f)))
+    if len(switches) > _MAX_SWITCHES:
+        msg = f"the integrand switches on {len(switches)} conditions, more than the rare-region audit examines"
+        raise Undecided(f"{msg} ({_MAX_SWITCHES}): a rare region among them cannot be excluded", "rare region")
+    for g in switches:
+        used = sorted(index[s] for s in g.free_symbols if s in index)
+        if not used or len(g.free_symbols) != len(used):
+            continue
+        if len(used) == 1:
+            axis, cuts = axes[used[0]]
+            cuts.update(_roots(g, draws, used[0], axis, compile_program))
+            continue
+        line = _linear_normal(g, draws, used)
+        if line is None:
+            # A condition on several draws that is not linear in normals (x * y > 40): audited
+            # on a grid of boxes over each pair of them, at the product of the probabilities.
+            pairs.update(itertools.combinations(used[:_MAX_PAIR_DRAWS], 2))
+            continue
+        key, weights, cut = line
+        if key not in axes:
+            name = " + ".join(f"{w:.3g}*{names.get(draws[i].symbol, draws[i].symbol)}" for i, w in weights)
+            axes[key] = (_Axis("normal", 0.0, weights, name), set())
+        axes[key][1].add(cut)
+    if len(pairs) > _MAX_PAIRS:
+        msg = f"conditions couple {len(pairs)} pairs of draws nonlinearly, more than the rare-region audit grids"
+        raise Undecided(f"{msg} ({_MAX_PAIRS}): a rare region among them cannot be excluded", "rare region")
+    blocks: list[_Block] = []
+    for axis, cuts in axes.values():
+        lo, hi = axis.support
+        points = sorted({lo, hi, *(x for x in axis.ladder() if lo < x < hi), *(x for x in cuts if lo < x < hi)})
+        blocks.append(_Block((axis,), (_sides(axis, points),)))
+    for i, j in sorted(pairs):
+        blocks.append(_Block((axes[i][0], axes[j][0]), (_coarse_sides(axes[i][0]), _coarse_sides(axes[j][0]))))
+    return blocks
 
 
 @dataclass(frozen=True)
@@ -880,6 +892,10 @@ def _inside(a: np.ndarray, b: np.ndarray, frac: np.ndarray) -> np.ndarray:
 
 #: Draws of one condition whose pairs are audited on a grid (the first few, by index).
 _MAX_PAIR_DRAWS = 4
+#: Beyond these counts the audit would cost more than the sampling (each pair grid has a few
+#: thousand boxes): the claim is undecided, since a rare region could not be excluded.
+_MAX_SWITCHES = 256
+_MAX_PAIRS = 16
 #: Where the points of a 2-D box sit, as fractions of each side: the four corners (a region
 #: such as x * y > 40 reaches a box through a corner) and the centre.
 _CORNERS = (
@@ -891,7 +907,7 @@ _CORNERS = (
 def _coarse_sides(axis: _Axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """An axis cut at decades of tail probability and its quartiles: one side of a 2-D grid."""
     lo, hi = axis.support
-    ps = [10.0**-k for k in (*range(1, 41), 50, 100, 200, 300)]
+    ps = [10.0**-k for k in (*range(1, 21), 25, 30, 40, 60, 100, 200, 300)]
     if axis.kind == "uniform":
         cuts = [*(p for p in ps if p >= 1e-16), *(1 - p for p in ps if p >= 1e-16), 0.25, 0.5, 0.75]
     elif axis.kind == "normal":

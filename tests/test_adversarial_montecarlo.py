@@ -251,3 +251,13 @@ def test_the_engine_decides_them_exactly(text, verdict):
     out = derive.check(text, random=Z)
     assert out.verdict is verdict
     assert out.method.value == "symbolic"
+
+
+def test_too_many_conditions_to_audit_is_undecided():
+    # An integrand that switches on hundreds of conditions would cost the audit more than the
+    # sampling; a rare region among them cannot be excluded, so it is not estimated.
+    text = "E(" + " + ".join(f"Heaviside(z - {k}/100)" for k in range(300)) + ") == 150"
+    out = mc(text, Z)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "rare region"
+    assert "switches on 300 conditions, more than the rare-region audit examines (256)" in out.evidence.summary
