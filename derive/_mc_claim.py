@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from derive._calls import HeldDerivative
 from derive._mc_batches import Totals
@@ -960,7 +961,7 @@ def _linear_normal(g: sympy.Expr, draws: Sequence[Any], used: list[int]) -> tupl
     syms = [draws[i].symbol for i in used]
     try:
         poly = sympy.Poly(g, *syms)
-    except sympy.PolynomialError:
+    except (BasePolynomialError, TypeError, ValueError):
         return None
     if poly.total_degree() != 1:
         return None
@@ -988,7 +989,7 @@ def _roots(g: sympy.Expr, draws: Sequence[Any], i: int, axis: _Axis, compile_pro
             for r in np.roots([float(c) for c in poly.all_coeffs()]):
                 if abs(r.imag) <= 1e-9 * (1 + abs(r.real)):
                     out.add(float(r.real))
-    except (sympy.PolynomialError, TypeError, ValueError):
+    except (BasePolynomialError, TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
         pass
     # A grid scan (ladder and a uniform grid in between) and bisection finds the other crossings.
     lo, hi = axis.support
