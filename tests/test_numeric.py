@@ -274,7 +274,10 @@ def test_sigmoid_identities_are_verified(lhs, rhs):
     assert len(ev.points) == SETTINGS.numeric_points
     assert ev.seed == SETTINGS.seed
     assert all(p.digits >= 100 for p in ev.points)
-    assert "agrees at 12 points, certified to 90 digits" in ev.summary
+    # The summary also says how far out the points went (sampled, then far ones).
+    assert ev.summary.startswith("agrees at 12 points (|values| up to ")
+    assert " of 6 far points " in ev.summary
+    assert "certified to 90 digits" in ev.summary
 
 
 def test_wrong_sigmoid_derivative_is_refuted_at_a_simple_point():
