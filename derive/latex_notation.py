@@ -992,8 +992,11 @@ class _Parser:
             if name.endswith("_" + bound) and name != bound:
                 base = name[: -len(bound) - 1]
                 self.st.indexed.add(name)
-                # x_i of a declared positive x is positive too (log of a product splits)
-                return sympy.Indexed(sympy.IndexedBase(base, **self._scalar_assumptions(base)), self.symbol(bound))
+                # x_i of a declared positive x is positive too (log of a product splits); a
+                # declaration of the written name itself (N_k: positive) comes first
+                own = self._scalar_assumptions(name)
+                assumptions = own if set(own) - {"real"} else self._scalar_assumptions(base)
+                return sympy.Indexed(sympy.IndexedBase(base, **assumptions), self.symbol(bound))
         if name in self.st.indexed and name not in self.st.bound:
             raise self.fail(
                 f"{name} appears outside the sum or product that binds its index: put the whole summand in "

@@ -11,6 +11,8 @@ the declaration that settles an undecided step.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from derive.engine import check_claim
@@ -341,3 +343,18 @@ def test_a_malformed_colon_equals_is_reported_not_dropped() -> None:
         (1, "nothing after the relation"),
         (2, "nothing before the relation (a chain cannot start with a relation here)"),
     ]
+
+
+def test_a_declared_indexed_name_keeps_its_kind_under_a_sum() -> None:
+    # N_k: positive declared by its written name: the reader's entry N[k] is positive in
+    # every tier, so no counterexample may set an N_k below zero.
+    doc = "---\nderive:\n  symbols: {N_k: positive, c: positive integer}\n---\n"
+    true_step = "$$\\sum_{k=1}^{c} \\frac{1}{N_k} > 0$$\n"
+    false_step = "$$\\sum_{k=1}^{c} \\frac{1}{N_k} > 1$$\n"
+    (ok,) = results(doc + true_step)
+    assert ok.verdict in (P, V)
+    (bad,) = results(doc + false_step)
+    assert bad.verdict is R
+    cex = bad.evidence.counterexample
+    assert cex is not None
+    assert all(Fraction(v) > 0 for k, v in cex.values if k.startswith("N_"))
