@@ -114,6 +114,7 @@ _ASYMPTOTES: dict[type, Callable[[float], float]] = {
     sympy.fresnels: _algebraic(3),
     sympy.fresnelc: _algebraic(3),
 }
+_HUGE = 1e300  # the largest size (log10) `_measure` reports
 _SATURATION_CAP = 1e7  # beyond any rung: the point is unresolved, which is honest
 
 
@@ -301,7 +302,7 @@ class Ladder:
         while k < top:
             d_prev, d_now = self._diff(i, k - 1)[0], self._diff(i, k)[0]
             # A confirmed difference wins, however small: it was seen at two precisions.
-            if self._clear(i, k - 1) and self._clear(i, k) and _stable(d_prev, d_now):
+            if self._clear(i, k - 1) and self._clear(i, k) and _stable(d_prev, d_now) and self._consistent(i, k - 1, k):
                 return Status("nonzero", d_now, k)
             if self._vanishing(i, k, need):
                 self._look_closer(i, k)
@@ -321,6 +322,24 @@ class Ladder:
                 top = max(top, min(len(self.ladder), k + 2))
             k += 1
         return Status("unstable", level=top - 1)
+
+    def _consistent(self, i: int, a: int, b: int) -> bool:
+        """Whether each side of cell ``i`` has the same value at rungs ``a`` and ``b``, within
+        the error bounds evalf reported and the rounding noise.
+
+        sympy's bounds assume a function's argument is exact to the working precision: Γ(u)
+        at u = e^{e^{5.75}} ≈ 10^136 comes out as 7e-30335957... at 50 digits and 3.5e-137 at
+        100 (it is u^{-1} Γ(u + 1), to within 1e-136), each with a tight bound. A difference
+        built on such values is stable by accident (both tiny against the other side) and
+        would refute a true claim; two rungs that disagree beyond their bounds show it.
+        """
+        for (va, ea), (vb, eb) in zip(
+            (self._level(a)[0][i], self._level(a)[1][i]), (self._level(b)[0][i], self._level(b)[1][i]), strict=True
+        ):
+            with mpmath.workdps(self.ladder[b] + 20):
+                if abs(va - vb) > 4 * (ea + eb) + self._tolerance(a, max(abs(va), abs(vb))):
+                    return False
+        return True
 
     def _probe(self, i: int, k: int) -> Status:
         """A zero at rung ``k`` of a single number, checked at the higher rungs that fit in a short budget.
@@ -343,7 +362,7 @@ class Ladder:
                     continue
                 if j + 1 < len(self.ladder) and self._clear(i, j + 1):
                     d_prev, d_now = self._diff(i, j)[0], self._diff(i, j + 1)[0]
-                    if _stable(d_prev, d_now):
+                    if _stable(d_prev, d_now) and self._consistent(i, j, j + 1):
                         return Status("nonzero", d_now, j + 1)
             except SkipPointError:
                 pass
@@ -378,11 +397,51 @@ def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -
             out = out.replace(lambda e: isinstance(e, (sympy.Limit, sympy.MatrixExpr)), lambda e: e.doit())
         if out.has(sympy.Integral):
             out = prepare_integrals(out)
+        if out.has(sympy.log):
+            out = _guard_logs(out)
     except (RecursionError, MemoryError):
         raise
     except Exception as exc:  # one bad point must not end the claim; counted in the evidence
         raise SkipPointError(f"undefined ({type(exc).__name__})") from exc
     return out
+
+
+class _Log(sympy.Function):
+    """log for evaluation at a point, accurate where its argument is close to 1.
+
+    sympy's evalf of log(1 + e^{-400}) rounds the argument to 1 and returns an *exact* 0
+    (not a low-accuracy float), so e^{400} log(1 + e^{-400}) "is" 0 and a true inequality
+    about it was refuted. This one works out arg - 1 through the cancellation first (sympy's
+    adaptive Add, strict: no value rather than a wrong one) and takes log1p of it.
+    """
+
+    nargs = 1
+
+    def _eval_evalf(self, prec: int) -> sympy.Expr | None:
+        arg = self.args[0]
+        if not arg.is_number:
+            return None
+        dps = mpmath.libmp.prec_to_dps(prec)
+        try:
+            w = sympy.Add(arg, -1).evalf(dps + 10, maxn=3 * dps + 60, strict=True)
+            re, im = w.as_real_imag()
+            if not (isinstance(re, sympy.Number) and isinstance(im, sympy.Number)):
+                return None
+            bits = prec + 40
+            with mpmath.workprec(bits):
+                near = mpmath.mpc(re._to_mpmath(bits), im._to_mpmath(bits))
+                value = mpmath.log1p(near.real) if not near.imag and near.real > -1 else mpmath.log(1 + near)
+        except (sympy.core.evalf.PrecisionExhausted, ValueError, TypeError, ArithmeticError):
+            return None
+        return sympy.Expr._from_mpmath(value, prec)
+
+
+def _guard_logs(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` with its logs evaluated by `_Log`, except inside integrals and sums, whose
+    terms are compiled or summed by routines that know sympy's log only."""
+    hidden = {node: sympy.Dummy("opaque") for node in expr.atoms(*_OPAQUE)}
+    out = expr.xreplace(hidden).replace(sympy.log, _Log)
+    return out.xreplace({v: k for k, v in hidden.items()}) if hidden else out
 
 
 def _quadrature(expr: sympy.Basic, digits: int) -> sympy.Basic:
@@ -409,16 +468,18 @@ def _evaluate(expr: sympy.Basic, digits: int, room: int | None = None) -> tuple[
         raise SkipPointError(f"evaluation failed ({type(exc).__name__})") from exc
     if value.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
         raise SkipPointError("non-finite value")
-    if not all(a.is_Number or a is S.ImaginaryUnit for a in value.atoms()):
+    parts = value.as_real_imag()
+    if not all(isinstance(p, sympy.Number) for p in parts):
+        # What evalf could not evaluate (a function that declined) is left in place.
         raise SkipPointError("no numeric value")
     bits = int(digits * 3.33) + 30
     with mpmath.workprec(bits):
-        out = mpmath.mpc(value._to_mpmath(bits))
+        out = mpmath.mpc(parts[0]._to_mpmath(bits), parts[1]._to_mpmath(bits))
         if not mpmath.isfinite(out):
             raise SkipPointError("non-finite value")
         # evalf returns Floats whose precision is the accuracy it could vouch for.
         err = mpmath.mpf(0)
-        for part in value.as_real_imag():
+        for part in parts:
             if isinstance(part, sympy.Float):
                 err += abs(mpmath.mpf(part._to_mpmath(bits))) * mpmath.mpf(2) ** (1 - part._prec)
     return out, err
@@ -579,7 +640,9 @@ def _measure(node: sympy.Basic) -> float | None:
             mags.append(_measure(part))
         elif isinstance(part, sympy.Float) and part._prec > 4 and part._mpf_[1]:
             _sign, _man, exp, bits = part._mpf_
-            mags.append((exp + bits) * _LOG10_2)
+            # exp(exp(10**12)) has a binary exponent no float holds: such sizes are clamped.
+            huge = abs(exp) >= 10**300
+            mags.append((_HUGE if exp > 0 else -_HUGE) if huge else (exp + bits) * _LOG10_2)
     return max(mags) if mags else None
 
 

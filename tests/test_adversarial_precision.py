@@ -236,6 +236,34 @@ def test_a_zero_says_what_gap_it_excludes() -> None:
 
 
 # ---------------------------------------------------------------------------------------
+# Values sympy's evalf vouches for wrongly must not refute a true claim.
+
+
+def _settle(lhs: sympy.Expr, rhs: sympy.Expr, at: str) -> tuple[str, object]:
+    ladder = Ladder([lhs], [rhs], {x: sympy.Rational(at)}, (50, 100, 200, 400))
+    status = ladder.settle(0, 2)
+    return status.kind, status.value
+
+
+def test_log_near_one_is_not_an_exact_zero() -> None:
+    # sympy's evalf gives log(1 + e^{-400.75}) as an exact 0: e^{400.75} log(1 + e^{-400.75}) "was" 0.
+    t = x + 400
+    kind, value = _settle(sympy.exp(t) * sympy.log(1 + sympy.exp(-t)), sympy.Rational(1, 2), "3/4")
+    assert kind == "nonzero"
+    assert value == pytest.approx(0.5, rel=1e-12)
+    u = sympy.exp(sympy.exp(x + 5))
+    kind, _ = _settle(u * sympy.log(1 + 1 / u), u * (sympy.log(u + 1) - sympy.exp(x + 5)), "3/4")
+    assert kind == "zero"
+
+
+def test_ill_conditioned_values_do_not_confirm_a_difference() -> None:
+    # Γ(u + 1) = u Γ(u) at u ≈ 1e136: evalf's values at 50 and 100 digits are garbage with tight bounds.
+    u = sympy.exp(sympy.exp(x + 5))
+    kind, _ = _settle(sympy.gamma(u + 1) / (sympy.gamma(u) * u), sympy.Integer(1), "3/4")
+    assert kind != "nonzero"
+
+
+# ---------------------------------------------------------------------------------------
 # True claims keep their verdicts.
 
 
