@@ -11,6 +11,7 @@ import ast
 import bisect
 import difflib
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -239,6 +240,11 @@ def parse_tree(source: Source) -> ast.Expression:
 
 def _syntax_error(source: Source, exc: SyntaxError) -> ParseError:
     reason = exc.msg or "invalid syntax"
+    if "integer string conversion" in reason:
+        # Python's own advice (sys.set_int_max_str_digits) is not something a claim author can act on.
+        limit = sys.get_int_max_str_digits()
+        msg = f"a number with more than {limit} digits: derive reads integer literals of at most {limit} digits;"
+        return ParseError(f"{msg} write a huge number as a power such as 10**100000", text=short(source.text, 80))
     if "too many nested parentheses" in reason or "too complex" in reason:
         return ParseError("expression is too deeply nested", text=short(source.text, 80))
     col = None

@@ -812,21 +812,13 @@ def cmd_latex(args: argparse.Namespace) -> int:
 
 
 def _read_whole(data: bytes, file: str, limit: int, **options: Any) -> Any:
-    """`derive.latex.read_document` on ``data`` with its cut-off at ``limit`` (``--max-chars``),
-    checked to have read every character."""
+    """`derive.latex.read_document` on ``data``, refused whole when longer than ``limit`` (``--max-chars``)."""
     import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
 
-    default = derive.latex.MAX_DOCUMENT
-    # The front end cuts a document at this module constant; --max-chars may raise it.
-    derive.latex.MAX_DOCUMENT = max(default, limit)
     try:
-        document = derive.latex.read_document(data, path=file, **options)
-    finally:
-        derive.latex.MAX_DOCUMENT = default
-    expected = len(data.decode("utf-8", errors="replace"))
-    if len(document.text) < expected:
-        raise _UnreadableError(_too_long(f"{expected} characters", len(document.text)))
-    return document
+        return derive.latex.read_document(data, path=file, max_chars=limit, **options)
+    except UsageError as exc:
+        raise _UnreadableError(str(exc)) from None
 
 
 def _latex_counts(results: Sequence[Result]) -> dict[str, int]:

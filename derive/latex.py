@@ -76,7 +76,7 @@ __all__ = [
     "split_block",
 ]
 
-MAX_DOCUMENT = 8_000_000  # characters; larger inputs are cut and the cut is reported
+MAX_DOCUMENT = 8_000_000  # characters; a longer document is refused whole, never cut
 
 _DISPLAY_ENVS = ("equation", "align", "gather", "eqnarray", "multline", "flalign", "alignat", "displaymath", "math")
 _INNER_ENVS = ("aligned", "split", "gathered", "alignedat", "multlined")
@@ -1149,7 +1149,7 @@ def split_block(tex: str) -> list[tuple[str, Relation, str]]:
 # ----------------------------------------------------------------------------------------
 
 
-def _read_source(source: Any, path: str | None) -> tuple[str, str | None, list[str]]:
+def _read_source(source: Any, path: str | None, max_chars: int = MAX_DOCUMENT) -> tuple[str, str | None, list[str]]:
     errors: list[str] = []
     data: bytes | str
     file = path
@@ -1176,9 +1176,14 @@ def _read_source(source: Any, path: str | None) -> tuple[str, str | None, list[s
     else:
         msg = f"read_document takes text, bytes or a path, not {type(source).__name__}"
         raise UsageError(msg)
-    if len(text) > MAX_DOCUMENT:
-        errors.append(f"the document has {len(text)} characters; only the first {MAX_DOCUMENT} are read")
-        text = text[:MAX_DOCUMENT]
+    if len(text) > max_chars:
+        # Checking only the beginning would report every step read as the whole document.
+        name = f"{file}: " if file else ""
+        msg = (
+            f"{name}the document has {len(text)} characters, more than the limit of {max_chars}; derive checks a"
+            " document whole or not at all (raise the limit with max_chars / --max-chars)"
+        )
+        raise UsageError(msg)
     return text, file, errors
 
 
@@ -1195,6 +1200,7 @@ def read_document(
     symbols: Mapping[str, Any] | str | os.PathLike[str] | None = None,
     inline: bool = False,
     path: str | None = None,
+    max_chars: int = MAX_DOCUMENT,
 ) -> Document:
     """Read a Markdown/LaTeX homework into blocks and steps (no LaTeX is parsed here).
 
@@ -1203,13 +1209,14 @@ def read_document(
     a ``derive:`` key, or a path to a YAML file holding ``derive: {symbols:, random:}``.
     ``path`` names the file in locations when ``source`` is text. Never raises for bad
     content (non-UTF-8 bytes, unclosed math, hostile commands): those go to ``errors`` and
-    to the affected steps. Raises `UsageError` only when a path cannot be read.
+    to the affected steps. Raises `UsageError` only when a path cannot be read or the text
+    is longer than ``max_chars`` characters (a document is read whole or not at all).
 
     >>> doc = read_document("$$a = b = c$$")
     >>> [(s.block, s.index, s.lhs_tex, s.rhs_tex) for s in doc.steps]
     [(1, 1, 'a', 'b'), (1, 2, 'b', 'c')]
     """
-    text, file, errors = _read_source(source, path)
+    text, file, errors = _read_source(source, path, max_chars)
 
     newlines = [m.start() for m in re.finditer("\n", text)]
 

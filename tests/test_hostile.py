@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import sympy
 
+import derive
 from derive.cache import ResultCache
 from derive.loading import load_claims
 from derive.model import Claim, Result, Settings, Verdict
@@ -203,3 +204,10 @@ def test_a_planted_cache_row_never_runs_code_in_derive_check(
     assert err.count("dropped 2 unreadable cache row(s)") == 1
     assert cli.main(["check", str(path), "--quiet"]) == 0  # recomputed and stored as JSON again
     assert "dropped" not in capsys.readouterr().err
+
+
+def test_a_hundred_thousand_digit_literal_names_derives_limit_not_pythons() -> None:
+    result = derive.check(("1" * 50_000) + " == 1")
+    assert result.verdict is derive.Verdict.ERROR
+    assert "digits" in result.detail and "10**100000" in result.detail
+    assert "set_int_max_str_digits" not in result.detail

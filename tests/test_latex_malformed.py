@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from derive import cli, report
 from derive.engine import check_claim
-from derive.errors import LatexError
+from derive.errors import LatexError, UsageError
 from derive.latex import read_document
 from derive.latex_notation import MAX_DEPTH, MAX_LENGTH, parse_latex
 from derive.model import Claim, Method, Settings, Verdict
@@ -443,3 +443,12 @@ def test_malformed_corpus_markdown_marks_every_block(tmp_path, capsys, monkeypat
     assert marks[5] == "> derive, block 6: no step to check (the block is empty)"
     assert marks[1].startswith("> derive, block 2: ! step 1: **error** (parse) — unbalanced braces")
     assert "stray '&'" in marks[2] and "stray '&'" in marks[3]
+
+
+def test_a_document_over_the_limit_is_refused_whole_never_cut() -> None:
+    # Reading only the first max_chars characters would drop a wrong step after the cut and
+    # report the rest as the whole document.
+    text = "$$x + x = 2x$$\n" * 10 + "$$(a + 1)^2 = a^2 + 1$$\n"
+    with pytest.raises(UsageError, match="whole or not at all"):
+        read_document(text, max_chars=100)
+    assert len(read_document(text, max_chars=len(text)).steps) == 11
