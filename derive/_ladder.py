@@ -299,8 +299,14 @@ class Ladder:
         """
         top = min(len(self.ladder), need + 1)
         k = 1
+        beyond = 0  # digits a zero would need that no rung has (the rungs above only look for a difference)
         while k < top:
-            d_prev, d_now = self._diff(i, k - 1)[0], self._diff(i, k)[0]
+            try:
+                d_prev, d_now = self._diff(i, k - 1)[0], self._diff(i, k)[0]
+            except SkipPointError:
+                if beyond:  # out of time looking: what was seen is still the honest answer
+                    return Status("unresolved", level=k - 1, needed=beyond)
+                raise
             # A confirmed difference wins, however small: it was seen at two precisions.
             if self._clear(i, k - 1) and self._clear(i, k) and _stable(d_prev, d_now) and self._consistent(i, k - 1, k):
                 return Status("nonzero", d_now, k)
@@ -312,15 +318,24 @@ class Ladder:
                     return self._probe(i, k) if deep else Status("zero", level=k, needed=needed)
                 reach = next((j for j, digits in enumerate(self.ladder) if digits >= needed), None)
                 if reach is None:
-                    return Status("unresolved", level=k, needed=needed)
-                # Climb to the rung that resolves the claim's numbers, and one more to confirm
-                # a difference that shows up there.
-                top = max(top, min(len(self.ladder), reach + 2))
+                    if k + 1 >= len(self.ladder):
+                        return Status("unresolved", level=k, needed=needed)
+                    # No rung resolves the claim's numbers, but the top ones may still show a
+                    # difference (tanh(1000) = 1 - 2e-869 hides its second term beyond 1600
+                    # digits; the first shows at 1600).
+                    beyond = needed
+                    top = len(self.ladder)
+                else:
+                    # Climb to the rung that resolves the claim's numbers, and one more to confirm
+                    # a difference that shows up there.
+                    top = max(top, min(len(self.ladder), reach + 2))
             elif self._diff(i, k)[3]:
                 # The direct evaluation found a difference below the sides' precision: confirm
                 # it one rung up.
                 top = max(top, min(len(self.ladder), k + 2))
             k += 1
+        if beyond:
+            return Status("unresolved", level=top - 1, needed=beyond)
         return Status("unstable", level=top - 1)
 
     def _consistent(self, i: int, a: int, b: int) -> bool:
@@ -626,7 +641,8 @@ def _measure(node: sympy.Basic) -> float | None:
     if isinstance(node, sympy.Rational):
         if node == 0:
             return None
-        return (abs(int(node.p)).bit_length() - int(node.q).bit_length()) * _LOG10_2
+        # Exactly (to rounding): bit lengths are off by up to a factor 2, which tanh(t) squares.
+        return math.log10(abs(int(node.p))) - math.log10(int(node.q))
     try:
         value = node.evalf(15, maxn=45)
         parts = value.as_real_imag()
@@ -639,10 +655,10 @@ def _measure(node: sympy.Basic) -> float | None:
         if isinstance(part, sympy.Rational) and part != 0:
             mags.append(_measure(part))
         elif isinstance(part, sympy.Float) and part._prec > 4 and part._mpf_[1]:
-            _sign, _man, exp, bits = part._mpf_
+            _sign, man, exp, _bits = part._mpf_
             # exp(exp(10**12)) has a binary exponent no float holds: such sizes are clamped.
             huge = abs(exp) >= 10**300
-            mags.append((_HUGE if exp > 0 else -_HUGE) if huge else (exp + bits) * _LOG10_2)
+            mags.append((_HUGE if exp > 0 else -_HUGE) if huge else exp * _LOG10_2 + math.log10(man))
     return max(mags) if mags else None
 
 
