@@ -118,7 +118,7 @@ from derive._margin import (
     sign_points,
     walk,
 )
-from derive.functions import JS, KL, W1, Expectation
+from derive.functions import JS, KL, W1, Expectation, sigmoid, softplus
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
 from derive.sampling import allows, far_points, kind_of, pivot_points, sample_point
 from derive.symbolic import bounded
@@ -370,6 +370,17 @@ class _Floor(_IntegerPart):
 class _Ceiling(_IntegerPart):
     up = True
 
+
+#: Digits per unit of argument that an exponentially saturating function hides at a large
+#: argument (tanh t = 1 - 2e^{-2t} + 2e^{-4t}: the second term, 4t/ln 10), as `derive._ladder`
+#: counts them; erf and erfc per unit of t².
+_SATURATING = {
+    **dict.fromkeys((sympy.tanh, sympy.coth, sympy.cosh, sympy.sinh, sympy.sech, sympy.csch), 4 / math.log(10)),
+    sigmoid: 2 / math.log(10),
+    softplus: 2 / math.log(10),
+    sympy.erf: 2 / math.log(10),
+    sympy.erfc: 2 / math.log(10),
+}
 
 #: The guarded integer parts, for the margin search's mpmath compiler.
 _MP_EXTRA = {_Floor: mpmath.floor, _Ceiling: mpmath.ceil}
@@ -785,21 +796,23 @@ class _Checker:
         return None
 
     def _unresolvable(self, values: dict[sympy.Symbol, sympy.Expr]) -> _Verdict | None:
-        """A skip for a far point whose own numbers need more digits than the ladder has, before
-        any rung is paid for: tanh(3e12) hides 5e12 digits, and evaluating it at 1600 digits
-        alone takes minutes."""
-        try:
-            needed = max(
-                resolution(safe_replace(sympy.Add(a, -b), values), self.deadline) + MARGIN + GUARD
-                for a, b in zip(self.cells_l, self.cells_r, strict=True)
-            )
-        except SkipPointError as exc:
-            return _Verdict("skip", note=exc.reason)
-        except (RecursionError, MemoryError):
-            raise
-        except Exception:  # sizing is a shortcut: the ladder still decides the point
-            return None
-        return _Verdict("skip", note=UNRESOLVED, needed=needed) if needed > self.max_digits else None
+        """A skip for a far point where an exponentially saturating function's argument hides
+        more digits than the ladder has (tanh at -1193200 hides 2e6 digits, and sympy's evalf
+        of lhs - rhs there runs for minutes), before any rung is paid for."""
+        needed = 0.0
+        for cell in (*self.cells_l, *self.cells_r):
+            for node in cell.atoms(sympy.Function):
+                hidden = _SATURATING.get(node.func)
+                if hidden is None or len(node.args) != 1:
+                    continue
+                try:
+                    t = abs(float(sympy.N(safe_replace(node.args[0], values), 15)))
+                except (TypeError, ValueError, OverflowError):
+                    continue
+                needed = max(needed, hidden * min(t, 1e7) ** (2 if node.func in (sympy.erf, sympy.erfc) else 1))
+        if needed > self.max_digits:
+            return _Verdict("skip", note=UNRESOLVED, needed=int(min(needed, 1e9)))
+        return None
 
     def _largest(self) -> float:
         """The largest magnitude of an exact number the claim writes (0 if none): far points go beyond it."""
