@@ -386,13 +386,13 @@ class MarginSearch:
                     w = real_value(self._g, other)
                     if w is not None and w < v:
                         point, v = other, w
-            values = self._exact(point, self.digits)
+            precision = mpmath.mpf(10) ** -(self.digits - 10) * scale
+            values = self._readable(point, precision) or self._exact(point, self.digits)
             if values is None:
                 return None
             # Judged on the exact point itself where it exists (integers rounded).
             at = self._at(values, self.digits + 10)
             v = at if at is not None else v
-            precision = mpmath.mpf(10) ** -(self.digits - 10) * scale
             state = "negative" if v < -precision else "zero" if v <= precision else "positive"
             if state == "zero" and self._at_an_end(point, v, origin, precision):
                 state = "end"
@@ -404,6 +404,18 @@ class MarginSearch:
             rel = float(v / scale) if scale else float(v)
             retreat = tuple(self._retreat(origin, point)) if state == "end" else ()
             return Minimum(values, rel, state, snaps, where, tuple(float(p) for p in point), retreat)
+
+    def _readable(self, point: list[mpmath.mpf], precision: mpmath.mpf) -> dict[sympy.Symbol, sympy.Expr] | None:
+        """The minimiser to the fewest digits (3, 6, 15, 30) at which the margin is still clearly
+        negative: a counterexample a reader can check. None where it is not negative."""
+        for digits in (3, 6, 15, 30):
+            values = self._exact(point, digits)
+            if values is None:
+                continue
+            at = self._at(values, self.digits + 10)
+            if at is not None and at < -precision:
+                return values
+        return None
 
     def _retreat(self, origin: list[mpmath.mpf], end: list[mpmath.mpf]) -> list[dict[sympy.Symbol, sympy.Expr]]:
         """Exact points between ``origin`` and ``end`` in u-space, from the end backwards."""
@@ -783,9 +795,9 @@ def _limit(g: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, direction: str, se
 
 
 def walk(end: str, kind: str) -> list[sympy.Rational]:
-    """Exact points walking towards an end of the domain: 10, 100, 10**4, ... 10**256 for oo;
-    10**-1 ... 10**-256 for 0+; 1 - 10**-k for 1-; mirrored for negative ends."""
-    powers = [2**j for j in range(9)]  # 1, 2, 4, ..., 256
+    """Exact points walking towards an end of the domain: 10, 100, 1000, ... 10**64 for oo;
+    10**-1 ... 10**-64 for 0+; 1 - 10**-k for 1-; mirrored for negative ends."""
+    powers = [1, 2, 3, 4, 6, 8, 16, 32, 64]
     integer = "integer" in kind
     if end in ("oo", "-oo"):
         sign = 1 if end == "oo" else -1

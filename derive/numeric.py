@@ -132,6 +132,7 @@ _MIN_DIGITS = 30
 _MAX_SEARCH_DIM = 6  # the margin search's Nelder-Mead is not worth its cost in more scalars
 _SEARCH_STARTS = 10
 _SEARCH_SECONDS = 1.5  # at most, and 40% of the numeric budget left
+_WALK_CERTIFIED = 2  # points of a walk towards an end certified before unresolved ones may end it
 
 
 class _DeclineError(Exception):
@@ -637,13 +638,18 @@ class _Checker:
             wrong = bool(signed.is_extended_negative)
             if not wrong and not (self._strict and limit == 0):
                 continue
-            last = None
+            last, certified, beyond = None, 0, ""
             for p in walk(end, kind):
                 if time.perf_counter() > self.deadline:
                     break
                 verdict = self._judge({x: p}, need=2, safe=True)
                 if verdict.kind == "fail":
                     return self._refuted({x: p}, verdict)
+                if not wrong and verdict.note == UNRESOLVED and certified >= _WALK_CERTIFIED:
+                    # Further out no affordable precision tells the sides apart (softplus(-1e4)
+                    # hides 8700 digits): the walk ends at the last certified point, and says so.
+                    beyond = f"; beyond, {self.max_digits} digits cannot tell the sides apart"
+                    break
                 if not wrong and (verdict.kind != "ok" or verdict.note == ZERO):
                     self.tight = (
                         f"lhs - rhs tends to 0 as {x} -> {end}, and at {x} = {_short(p, 24)} the sides cannot be told"
@@ -651,14 +657,14 @@ class _Checker:
                         " there unseen"
                     )
                     return None
-                last = p
+                last, certified = p, certified + 1
             if wrong:
                 self.tight = (
                     f"sympy's limit of lhs - rhs as {x} -> {end} is {_short(limit, 24)}, on the wrong side,"
                     f" but no point out to {x} = {_short(last, 24)} confirms a failure"
                 )
                 return None
-            notes.append(f"lhs - rhs -> 0 as {x} -> {end}, its sign certified out to {x} = {_short(last, 24)}")
+            notes.append(f"lhs - rhs -> 0 as {x} -> {end}, its sign certified out to {x} = {_short(last, 24)}{beyond}")
         if notes:
             self.notes.append("; ".join(notes))
         return None
@@ -710,7 +716,10 @@ class _Checker:
         certified = verdict.kind == "ok" and verdict.note != ZERO
         if certified and (m.state == "end" or (m.state == "zero" and not self._strict)):
             where = "towards the end of the domain " if m.state == "end" else ""
-            self.notes.append(f"tight {where}at {m.where}, the sign certified there ({verdict.digits - MARGIN} digits)")
+            if not any(note.startswith("tight") for note in self.notes):  # the lowest minimum speaks
+                self.notes.append(
+                    f"tight {where}at {m.where}, the sign certified there ({verdict.digits - MARGIN} digits)"
+                )
             return None
         if m.state == "end":
             return self._retreat(m)
@@ -784,7 +793,7 @@ class _Checker:
             if key in seen:
                 continue
             seen.add(key)
-            verdict = self._unresolvable(values) or self._judge(values, need=2, safe=True)
+            verdict = self._judge(values, need=2, safe=True)
             if verdict.kind == "fail":
                 return self._refuted(values, verdict)
             if verdict.kind == "skip":
@@ -796,7 +805,7 @@ class _Checker:
         return None
 
     def _unresolvable(self, values: dict[sympy.Symbol, sympy.Expr]) -> _Verdict | None:
-        """A skip for a far point where an exponentially saturating function's argument hides
+        """A skip for a far (or walked, or searched) point where an exponentially saturating function's argument hides
         more digits than the ladder has (tanh at -1193200 hides 2e6 digits, and sympy's evalf
         of lhs - rhs there runs for minutes), before any rung is paid for."""
         needed = 0.0
@@ -1038,7 +1047,9 @@ class _Checker:
                 raise
             except Exception as exc:  # a bad point is skipped and counted, as in the ladder
                 return _Verdict("skip", note=f"undefined ({type(exc).__name__})")
-            verdict = self._judge_values({}, need=need, cells=(cells_l, cells_r), point=values)
+            verdict = self._unresolvable(values) or self._judge_values(
+                {}, need=need, cells=(cells_l, cells_r), point=values
+            )
             if verdict.kind == "fail" and verdict.note != "equality":  # an exact equality needs no second look
                 verdict = self._reconfirm(verdict, values, cells_l, cells_r)
         else:
