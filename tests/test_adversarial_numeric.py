@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import derive
 from derive import Verdict
 from derive._margin import MarginSearch, UnsupportedError, compile_mp, sign_points
+from derive.functions import sigmoid, softplus
 
 HOLDS = (Verdict.PROVED, Verdict.VERIFIED)
 
@@ -36,7 +37,8 @@ def replay(text: str, result: derive.Result, digits: int = 300) -> sympy.Expr:
             break
     names = {k: sympy.Symbol(k) for k, _ in cex.values}
     point = {names[k]: sympy.sympify(v, rational=True) for k, v in cex.values}
-    diff = sympy.sympify(lhs, locals=names, rational=True) - sympy.sympify(rhs, locals=names, rational=True)
+    local = {**names, "sigmoid": sigmoid, "softplus": softplus}
+    diff = sympy.sympify(lhs, locals=local, rational=True) - sympy.sympify(rhs, locals=local, rational=True)
     return sympy.N(diff.xreplace(point), digits)
 
 
@@ -58,6 +60,14 @@ def replay(text: str, result: derive.Result, digits: int = 300) -> sympy.Expr:
         ("log(x) > -100", {"x": "positive"}, -1),
         ("p > 10**-9", {"p": "probability"}, -1),
         ("log(p) + log(1 - p) > -40", {"p": "probability"}, -1),
+        ("p > 10**-15", {"p": "probability"}, -1),
+        ("p < 1 - 10**-15", {"p": "probability"}, 1),
+        ("log(p/(1 - p)) < 30", {"p": "probability"}, 1),
+        ("x - y < 10**6", {"x": "real", "y": "real"}, 1),
+        ("x**2 >= 10**-30", {"x": "positive"}, -1),
+        ("sigmoid(x) > 10**-100", {"x": "real"}, -1),
+        ("n*(n + 1)/2 <= 10**12", {"n": "positive integer"}, 1),
+        ("n**3 < 10**20", {"n": "positive integer"}, 1),
     ],
 )
 def test_claims_failing_only_far_out_are_refuted(claim: str, symbols: dict, sign: int) -> None:
@@ -125,6 +135,19 @@ def test_strict_inequality_meeting_zero_at_an_irrational_point_is_undecided() ->
     assert "no exact point" in result.detail
 
 
+def test_strict_inequality_zero_on_an_irrational_curve_is_undecided() -> None:
+    result = check("(x*y - pi/10)**2 > 0", x="real", y="real")
+    assert result.verdict is Verdict.UNDECIDED
+    assert "the sides meet at x = " in result.detail
+
+
+def test_tight_offset_written_in_the_claim_is_seen_at_its_own_precision() -> None:
+    # The minimum of the left side is exactly 0 at 3/2: the claim's 10**-9 is what fails.
+    result = check("x**2 - 3*x + 2.25 > 10**-9", x="real")
+    assert result.verdict is Verdict.REFUTED
+    assert replay("x**2 - 3*x + 9/4 > 10**-9", result) == pytest.approx(-1e-9)
+
+
 def test_a_zero_set_that_is_not_an_end_of_the_domain_is_not_explained_away() -> None:
     # Tends to 0 as y grows, but also meets 0 at x = 0.5149... for every y.
     result = check("(x - cos(2*x))**2 * exp(-y) > 0", x="real", y="real")
@@ -183,11 +206,30 @@ def test_sign_change_between_roots_is_found_exactly() -> None:
         ("x < 5000", {"x": "negative"}),
         ("p*(1 - p) <= 1/4", {"p": "probability"}),
         ("log(sigmoid(x)) + softplus(-x) == 0", {"x": "real"}),
+        ("p**2 < p", {"p": "probability"}),
+        ("x**3 - 3*x + 2.0000001 > 0", {"x": "positive"}),
+        ("log(1 + x) < x", {"x": "positive"}),
+        ("2**x > x", {"x": "real"}),
+        ("x**x >= exp(-exp(-1))", {"x": "positive"}),
+        ("a*b*c*d*e*f <= (a**6 + b**6 + c**6 + d**6 + e**6 + f**6)/6", dict.fromkeys("abcdef", "positive")),
     ],
 )
 def test_true_claims_still_hold(claim: str, symbols: dict) -> None:
     result = check(claim, **symbols)
     assert result.verdict in HOLDS, result.detail
+
+
+def test_exact_sign_analysis_is_named_in_the_evidence() -> None:
+    result = check("x**3 - 3*x + 2.0000001 > 0", x="positive")
+    assert result.verdict is Verdict.VERIFIED
+    assert "exact sign analysis: lhs - rhs is rational in x, 0 real roots in the domain" in result.detail
+
+
+def test_a_margin_tending_to_zero_at_an_end_says_how_far_its_sign_was_certified() -> None:
+    result = check("softplus(a) > Max(a, 0)", a="real")
+    assert result.verdict is Verdict.VERIFIED
+    assert "tight towards the end of the domain" in result.detail
+    assert "the sign certified there" in result.detail
 
 
 def test_far_points_never_refute_through_sympys_wrong_error_bounds() -> None:
