@@ -386,7 +386,9 @@ class MarginSearch:
                     w = real_value(self._g, other)
                     if w is not None and w < v:
                         point, v = other, w
-            precision = mpmath.mpf(10) ** -(self.digits - 10) * scale
+            # Rounding noise scales with the sides where they are evaluated, not only at the start
+            # (AM-GM for three x_i near 1.6e23 came out at -1.6e-47 of the start's size).
+            precision = mpmath.mpf(10) ** -(self.digits - 10) * max(scale, self._scale(point))
             values = self._readable(point, precision) or self._exact(point, self.digits)
             if values is None:
                 return None
