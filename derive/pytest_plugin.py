@@ -1,10 +1,13 @@
-"""pytest plugin: ``pytest claims/`` runs every YAML claim as a test item named by its id.
+"""pytest plugin: ``pytest claims/`` runs every claim as a test item named by its id.
 
 Registered through the ``pytest11`` entry point ``derive``, so it is active wherever derive is
 installed (disable it with ``-p no:derive``). It follows pytest's non-Python collection
-example: `pytest_collect_file` accepts only YAML files with a top-level ``claims:`` list, a
-`ClaimFile` yields one `ClaimItem` per claim, and a mismatch between verdict and ``expect``
-fails with the verdict, method and counterexample instead of a Python traceback.
+example: `pytest_collect_file` accepts YAML files with a top-level ``claims:`` list and Python
+claim modules (a ``.py`` file that imports derive and assigns a top-level ``CLAIMS``, as
+``derive check`` reads them; like ``conftest.py`` they are trusted project code, and test
+modules are left to pytest), a `ClaimFile` yields one `ClaimItem` per claim, and a mismatch
+between verdict and ``expect`` fails with the verdict, method and counterexample instead of a
+Python traceback.
 
 Importing this module must stay cheap (it is imported by every pytest run in the
 environment): derive's engine is imported inside the hooks, only when a claim file is found.
@@ -71,14 +74,33 @@ def _is_claim_file(path: Path) -> bool:
     return _CLAIMS_KEY.search(head) is not None
 
 
+_MODULE_MARKS = (
+    re.compile(rb"^CLAIMS\s*=", re.MULTILINE),
+    re.compile(rb"^(from derive import|import derive)\b", re.MULTILINE),
+)
+
+
+def _is_claim_module(path: Path) -> bool:
+    """A Python claim module: imports derive and assigns a top-level ``CLAIMS`` (not a test module)."""
+    name = path.name
+    if path.suffix != ".py" or name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES * 4)
+    except OSError:
+        return False
+    return all(mark.search(head) for mark in _MODULE_MARKS)
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ClaimFile | None:
-    if _is_claim_file(file_path):
+    if _is_claim_file(file_path) or _is_claim_module(file_path):
         return ClaimFile.from_parent(parent, path=file_path)
     return None
 
 
 class ClaimFile(pytest.File):
-    """One YAML claim file; its items are its claims, in file order."""
+    """One claim file (YAML or a Python claim module); its items are its claims, in file order."""
 
     def collect(self) -> list[pytest.Item]:
         from derive.errors import DeriveError

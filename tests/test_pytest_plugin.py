@@ -153,3 +153,27 @@ def test_runs_under_xdist(claims):
     pytest.importorskip("xdist")
     result = claims.runpytest("-p", "xdist", "-n", "2", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, failed=2)
+
+
+MODULE = '''
+"""Claims built in code, as claims/*.py are."""
+from derive import Claim
+
+CLAIMS = [
+    Claim(id="module.square", lhs="(x + 1)**2", rhs="x**2 + 2*x + 1", symbols={"x": "real"}),
+    Claim(id="module.wrong", lhs="(x + 1)**2", rhs="x**2 + 1", symbols={"x": "real"}),
+]
+'''
+
+
+def test_python_claim_modules_are_collected_like_derive_check_reads_them(pytester):
+    # `pytest claims/` and `derive check claims/` must agree on the library.
+    pytester.makepyfile(algebra_claims=MODULE)
+    # A test module that happens to name CLAIMS is pytest's, and a module without derive is not ours.
+    pytester.makepyfile(test_other="from derive import Claim\nCLAIMS = []\n\ndef test_nothing():\n    pass\n")
+    pytester.makepyfile(helper="CLAIMS = [1, 2]\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "algebra_claims.py", "test_other.py", "helper.py")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "claim module.wrong (" in out
+    assert "expected holds, got refuted (" in out
