@@ -856,3 +856,54 @@ def test_integer_parts_are_not_decided_by_sympys_construction():
     assert out.verdict is not Verdict.VERIFIED
     out = check_claim(Claim("g", "floor(2*x)", "2*floor(x)", symbols=kinds), Settings(timeout=10))
     assert out.verdict is Verdict.REFUTED
+
+
+# ---------------------------------------------------------------------------------------
+# Far points and the margin checks (classes 1 and 2 of the adversarial review).
+
+
+def test_a_bound_that_fails_only_far_out_is_refuted_at_a_far_point():
+    x = SymbolTable({"x": "positive"})["x"].obj
+    out = check(x, sympy.Integer(5000), Relation.LT, SymbolTable({"x": "positive"}))
+    assert out.verdict is Verdict.REFUTED
+    ((name, value),) = out.evidence.counterexample.values
+    assert name == "x"
+    assert sympy.Rational(value) > 5000
+
+
+def test_an_equality_that_fails_only_far_out_is_refuted():
+    table = SymbolTable({"x": "positive"})
+    x = table["x"].obj
+    out = check(sympy.floor(x / 5000), sympy.Integer(0), Relation.EQ, table)
+    assert out.verdict is Verdict.REFUTED
+    assert sympy.floor(sympy.Rational(out.evidence.counterexample.values[0][1]) / 5000) >= 1
+
+
+def test_verified_summary_names_the_far_points_and_the_margin_search():
+    table = SymbolTable({"x": "real"})
+    x = table["x"].obj
+    out = check(exp(x), 1 + x, Relation.GE, table)
+    assert out.verdict is Verdict.VERIFIED
+    summary = out.evidence.summary
+    assert summary.startswith("holds at 16 points (|values| up to ")
+    assert "6 of 6 far points reaching |values| " in summary
+    assert "margin search from " in summary
+    assert "tight exactly at x = 0 (allowed by >=)" in summary
+
+
+def test_a_strict_tie_the_search_cannot_make_exact_is_undecided_and_named():
+    table = SymbolTable({"x": "real"})
+    x = table["x"].obj
+    out = check((x - sympy.cos(2 * x)) ** 2, sympy.Integer(0), Relation.GT, table)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "tight"
+    assert out.evidence.summary.startswith("the sides meet at x = 0.5149332")
+
+
+def test_exact_sign_analysis_refutes_between_two_close_roots():
+    table = SymbolTable({"x": "real"})
+    x = table["x"].obj
+    out = check((x - 1000) * (x - sympy.Rational(1000001, 1000)), sympy.Integer(0), Relation.GE, table)
+    assert out.verdict is Verdict.REFUTED
+    point = sympy.Rational(out.evidence.counterexample.values[0][1])
+    assert 1000 < point < sympy.Rational(1000001, 1000)
