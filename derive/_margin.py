@@ -45,6 +45,7 @@ __all__ = [
     "UnsupportedError",
     "compile_mp",
     "end_limits",
+    "positive_near",
     "real_value",
     "sign_points",
     "walk",
@@ -785,6 +786,42 @@ def end_limits(g: sympy.Expr, x: sympy.Symbol, kind: str, seconds: float) -> lis
         if isinstance(value, sympy.Expr) and (value.is_number or value in (sympy.oo, -sympy.oo)):
             out.append((name, value))
     return out
+
+
+def positive_near(g: sympy.Expr, x: sympy.Symbol, end: str, seconds: float) -> bool:
+    """Whether sympy proves ``g > 0`` on a neighbourhood of the end ``end`` ("oo", "-oo", "0+",
+    "1-", ...) of x's domain: with x = 1/t, -1/t, a + t or b - t for t > 0, either sympy's
+    assumptions show the substituted g positive, or its leading term in t is (x - log(1 + x)
+    at 0+: t**2/2). False when neither shows it (not a refutation: the sign is then unknown).
+    """
+    t = sympy.Dummy("t", positive=True)
+    if end == "oo":
+        at = 1 / t
+    elif end == "-oo":
+        at = -1 / t
+    elif end.endswith("+"):
+        at = sympy.sympify(end[:-1]) + t
+    elif end.endswith("-"):
+        at = sympy.sympify(end[:-1]) - t
+    else:
+        return False
+
+    def prove() -> bool:
+        sub = g.xreplace({x: at})
+        if sub.is_positive:
+            return True
+        exp_form = sub.rewrite(sympy.exp)
+        if sympy.simplify(exp_form).is_positive:
+            return True
+        lead = exp_form.as_leading_term(t)
+        return bool(lead.is_positive)
+
+    try:
+        return bool(bounded(prove, seconds))
+    except (RecursionError, MemoryError):
+        raise
+    except Exception:  # no expansion, no decision: the sign near the end is just not proved
+        return False
 
 
 def _limit(g: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, direction: str, seconds: float) -> object:

@@ -114,6 +114,7 @@ from derive._margin import (
     UnsupportedError,
     compile_mp,
     end_limits,
+    positive_near,
     real_value,
     sign_points,
     walk,
@@ -637,6 +638,9 @@ class _Checker:
             signed = self._sense * limit
             wrong = bool(signed.is_extended_negative)
             if not wrong and not (self._strict and limit == 0):
+                continue
+            if not wrong and positive_near(self._sense * g, x, end, self._seconds(4)):
+                notes.append(f"lhs - rhs -> 0 as {x} -> {end}, on the claimed side there (sympy proves its sign)")
                 continue
             last, certified, beyond = None, 0, ""
             for p in walk(end, kind):
