@@ -268,3 +268,15 @@ def test_margin_search_refines_a_minimum_to_the_digits_asked_for() -> None:
     (minimum,) = search.run([{x: sympy.Rational(1, 2)}], time.perf_counter() + 5)
     assert minimum.state == "negative"
     assert minimum.where.startswith("x = 0.5149")
+
+
+def test_a_margin_tending_to_zero_with_a_proved_sign_near_the_end_is_settled_by_sympy() -> None:
+    result = check("log(1 + x) < x", x="positive")
+    assert result.verdict is Verdict.VERIFIED
+    assert "lhs - rhs -> 0 as x -> 0+, on the claimed side there (sympy proves its sign)" in result.detail
+
+
+def test_integer_roots_of_a_polynomial_margin_refute_a_strict_inequality() -> None:
+    result = check("n**2 - 61*n + 930 > 0", n="positive integer")
+    assert result.verdict is Verdict.REFUTED
+    assert replay("n**2 - 61*n + 930 > 0", result) == 0
