@@ -37,7 +37,7 @@ point to make a coincidence unlikely: it is verified only when its sides agree a
 precisions up to 200 digits, ``lhs - rhs`` evaluated as one expression is bounded far below
 that (or is exactly 0), and the precision is beyond the claim's resolution; the evidence
 says that this is numeric agreement, not a proof. When that cannot be had, it is undecided
-with the reason. No fixed precision can see every near-miss (``exp(10**-2000) == 1`` is
+with the reason. No fixed precision can see every near-miss (``exp(10**-6000) == 1`` is
 undecided, not refuted): the guarantee is that what this tier cannot resolve it does not
 accept.
 

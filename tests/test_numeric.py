@@ -166,19 +166,20 @@ def test_saturated_function_is_not_taken_for_its_limit():
 
 
 @pytest.mark.parametrize(
-    ("lhs", "rhs", "gap"),
+    ("lhs", "rhs", "gap", "climb"),
     [
-        # sympy evaluates log(1 + 10**-300) to an exact-looking 0 at 50 and 200 digits.
-        (log(1 + sympy.Rational(1, 10**300)), 0, "1e-300"),
+        # sympy's evalf gives log(1 + 10**-300) as an exact-looking 0; the ladder evaluates log
+        # through log1p of its argument minus 1, which resolves it at the first rungs.
+        (log(1 + sympy.Rational(1, 10**300)), 0, "1e-300", 100),
         # exp(t) for t = e**-1000: the claim's function argument is tiny, so the point climbs.
-        (exp(exp(-sympy.Integer(1000))), 1, "5.07595889754945676529e-435"),
+        (exp(exp(-sympy.Integer(1000))), 1, "5.07595889754945676529e-435", 400),
     ],
 )
-def test_claims_with_tiny_numbers_climb_until_they_are_resolved(lhs, rhs, gap):
+def test_claims_with_tiny_numbers_climb_until_they_are_resolved(lhs, rhs, gap, climb):
     out = check(lhs, rhs)
     assert out.verdict is Verdict.REFUTED
     assert mpmath.mpf(out.evidence.counterexample.difference) == pytest.approx(mpmath.mpf(gap), rel=1e-9)
-    assert out.evidence.counterexample.digits >= 400
+    assert out.evidence.counterexample.digits >= climb
 
 
 def test_difference_beyond_any_affordable_precision_is_undecided_with_the_reason():
@@ -189,19 +190,23 @@ def test_difference_beyond_any_affordable_precision_is_undecided_with_the_reason
     assert out.evidence.reason == "beyond working precision"
     assert "need 2.6e+09 digits" in out.evidence.summary
     assert "agreement cannot certify equality" in out.evidence.summary
-    # exp(10**-2000) - 1 needs 2000 digits, more than the tier climbs to.
-    out = check(exp(sympy.Rational(1, 10**2000)), 1)
+    # exp(10**-6000) - 1 needs 6000 digits, more than the tier climbs to.
+    out = check(exp(sympy.Rational(1, 10**6000)), 1)
     assert out.verdict is Verdict.UNDECIDED
-    assert "need 2021 digits" in out.evidence.summary
+    assert "need 6021 digits" in out.evidence.summary
+    # 10**-2000 is within the top rung: the direct evaluation of lhs - rhs confirms it there.
+    out = check(exp(sympy.Rational(1, 10**2000)), 1)
+    assert out.verdict is Verdict.REFUTED
+    assert mpmath.mpf(out.evidence.counterexample.difference) == pytest.approx(mpmath.mpf("1e-2000"), rel=1e-9)
 
 
 def test_unresolved_points_are_counted_and_never_verify():
     x = SymbolTable().symbol("x")
-    out = check(x * exp(sympy.Rational(1, 10**2000)), x)
+    out = check(x * exp(sympy.Rational(1, 10**6000)), x)
     assert out.verdict is Verdict.UNDECIDED
     assert out.evidence.points == ()
     assert "beyond working precision" in out.evidence.summary
-    assert "need 2021 digits" in out.evidence.summary
+    assert "need 6021 digits" in out.evidence.summary
 
 
 def test_sign_below_the_working_precision_decides_an_inequality():
