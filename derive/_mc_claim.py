@@ -804,13 +804,13 @@ def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[
     if len(switches) > _MAX_SWITCHES:
         msg = f"the integrand switches on {len(switches)} conditions, more than the rare-region audit examines"
         raise Undecided(f"{msg} ({_MAX_SWITCHES}): a rare region among them cannot be excluded", "rare region")
+    single: dict[int, list[sympy.Expr]] = {}  # draw -> the conditions on it alone
     for g in switches:
         used = sorted(index[s] for s in g.free_symbols if s in index)
         if not used or len(g.free_symbols) != len(used):
             continue
         if len(used) == 1:
-            axis, cuts = axes[used[0]]
-            cuts.update(_roots(g, draws, used[0], axis, compile_program))
+            single.setdefault(used[0], []).append(g)
             continue
         line = _linear_normal(g, draws, used)
         if line is None:
@@ -823,6 +823,9 @@ def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[
             name = " + ".join(f"{w:.3g}*{names.get(draws[i].symbol, draws[i].symbol)}" for i, w in weights)
             axes[key] = (_Axis("normal", 0.0, weights, name), set())
         axes[key][1].add(cut)
+    for i, gs in single.items():
+        axis, cuts = axes[i]
+        cuts.update(_roots(gs, draws, i, axis, compile_program))
     if len(pairs) > _MAX_PAIRS:
         msg = f"conditions couple {len(pairs)} pairs of draws nonlinearly, more than the rare-region audit grids"
         raise Undecided(f"{msg} ({_MAX_PAIRS}): a rare region among them cannot be excluded", "rare region")
@@ -937,9 +940,26 @@ def _exact_where_nonfinite(exprs: Sequence[sympy.Expr], draws: Sequence[Any], ws
     for i in bad:
         point = {d.symbol: sympy.Float(float(buf[i]), 40) for d, buf in zip(draws, ws["draws"], strict=True)}
         for row, e in enumerate(exprs):
-            if not math.isfinite(float(y[row, i])):
+            if not math.isfinite(float(y[row, i])) and _tame(e, point):
                 v = _real(e.xreplace(point), digits=40)
                 y[row, i] = math.nan if v is None else v
+
+
+#: An exponent beyond which a value is astronomically large: no point evaluating it exactly.
+_HUGE_EXPONENT = 1e4
+
+
+def _tame(e: sympy.Expr, point: dict) -> bool:
+    """Whether every exp in ``e`` has a moderate argument at ``point`` (innermost first).
+
+    exp(exp(exp(9))) has an exponent of 1e3500: mpmath would build that integer, for a value
+    that is not finite in float64 anyway.
+    """
+    for node in sorted(e.atoms(sympy.exp), key=sympy.count_ops):
+        v = _real(node.args[0].xreplace(point), digits=15)
+        if v is None or abs(v) > _HUGE_EXPONENT:
+            return False
+    return True
 
 
 def _place(axis: _Axis, x: np.ndarray, bufs: list[np.ndarray], rows: slice) -> None:
@@ -979,42 +999,46 @@ def _linear_normal(g: sympy.Expr, draws: Sequence[Any], used: list[int]) -> tupl
     return key, weights, -sign * b / norm
 
 
-def _roots(g: sympy.Expr, draws: Sequence[Any], i: int, axis: _Axis, compile_program: Any) -> set[float]:
-    """Points of the axis where ``g`` (a function of draw i alone) changes sign."""
+def _roots(gs: Sequence[sympy.Expr], draws: Sequence[Any], i: int, axis: _Axis, compile_program: Any) -> set[float]:
+    """Points of the axis where any of ``gs`` (functions of draw i alone) changes sign."""
     out: set[float] = set()
     sym = draws[i].symbol
-    try:
-        poly = sympy.Poly(g, sym)
-        if poly.degree() <= 12:
-            for r in np.roots([float(c) for c in poly.all_coeffs()]):
-                if abs(r.imag) <= 1e-9 * (1 + abs(r.real)):
-                    out.add(float(r.real))
-    except (BasePolynomialError, TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
-        pass
-    # A grid scan (ladder and a uniform grid in between) and bisection finds the other crossings.
+    for g in gs:
+        if not g.is_polynomial(sym):
+            continue
+        try:
+            poly = sympy.Poly(g, sym)
+            if poly.degree() <= 12:
+                for r in np.roots([float(c) for c in poly.all_coeffs()]):
+                    if abs(r.imag) <= 1e-9 * (1 + abs(r.real)):
+                        out.add(float(r.real))
+        except (BasePolynomialError, TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+            pass
+    # A grid scan (ladder and a uniform grid in between) and bisection finds the other
+    # crossings; one program evaluates every condition (they share their subexpressions).
     lo, hi = axis.support
     grid = np.array(sorted({*axis.ladder(), *axis.inner()}), dtype=float)
-    program = compile_program([g], draws)
     grid = grid[(grid > lo) & (grid < hi)]
-    if grid.size < 2:
+    if grid.size < 2 or not gs:
         return out
+    program = compile_program(list(gs), draws)
 
-    def sign_of(x: np.ndarray) -> np.ndarray:
+    def signs(x: np.ndarray) -> np.ndarray:
         ws = program.workspace(x.size)
         for buf in ws["draws"]:
             buf.fill(0.5)
         ws["draws"][i][:] = x
         with np.errstate(all="ignore"):
             program.run(ws)
-        return np.sign(ws["y"][0])
+        return np.sign(ws["y"])  # (conditions, points)
 
-    s = sign_of(grid)
-    flips = np.nonzero((s[:-1] != s[1:]) & np.isfinite(s[:-1]) & np.isfinite(s[1:]))[0]
+    s = signs(grid)
+    rows, flips = np.nonzero((s[:, :-1] != s[:, 1:]) & np.isfinite(s[:, :-1]) & np.isfinite(s[:, 1:]))
     if flips.size:
-        a, b, sa = grid[flips], grid[flips + 1], s[flips]
+        a, b, sa = grid[flips], grid[flips + 1], s[rows, flips]
         for _ in range(60):
             mid = 0.5 * (a + b)
-            same = sign_of(mid) == sa
+            same = signs(mid)[rows, np.arange(mid.size)] == sa
             a, b = np.where(same, mid, a), np.where(same, b, mid)
         out.update(float(x) for x in b)
     return out

@@ -179,6 +179,22 @@ def _scalar(d: dist.Distribution, new: Callable[..., sympy.Symbol]) -> sympy.Exp
     raise LoweringError(f"no Monte Carlo sampler for {name}")
 
 
+def heaviside_piecewise(e: sympy.Heaviside) -> sympy.Piecewise:
+    """``Heaviside(x, h0)`` as ``Piecewise((0, x < 0), (h0, x = 0), (1, True))``, built directly.
+
+    sympy's ``rewrite(Piecewise)`` canonicalises the conditions through sets, which takes
+    seconds on a nested argument (a Heaviside of sigmoids); the pieces need no simplifying.
+    """
+    x = e.args[0]
+    h0 = e.args[1] if len(e.args) > 1 else sympy.S.Half
+    return sympy.Piecewise(
+        (0, sympy.StrictLessThan(x, 0, evaluate=False)),
+        (h0, sympy.Eq(x, 0, evaluate=False)),
+        (1, True),
+        evaluate=False,
+    )
+
+
 def stable_form(expr: sympy.Basic) -> sympy.Basic:
     """Rewrite sigmoid/softplus/logit (and log(sigmoid)) into overflow-free elementary forms."""
 
@@ -487,7 +503,7 @@ class _Builder:
             self.code.append((_select, [then, cond], out, False))
             return out
         if t is sympy.Heaviside:
-            return self.lower(e.rewrite(sympy.Piecewise))
+            return self.lower(heaviside_piecewise(e))
         if t is sympy.Piecewise:
             return self._piecewise(e)
         raise LoweringError(
