@@ -733,3 +733,25 @@ def test_an_identity_over_a_wide_normal_is_not_refuted_for_its_rounding(table):
     w = table.symbol("w")
     out = check(table, Expectation(1 - sigmoid(w)), Expectation(sigmoid(-w)), [(w, dist.Normal(0, 2500))])
     assert out.verdict is not Verdict.REFUTED
+
+
+def test_heaviside_lowers_to_its_definition():
+    # Built directly (sympy's rewrite canonicalises through sets, seconds on nested arguments),
+    # with the value at 0 kept: H(0) = 1/2 by default, or the given h0.
+    z = sympy.Symbol("z", real=True)
+    _, draws = lower_random([(z, dist.Uniform(0, 1))], {})
+    (u,) = (d.symbol for d in draws)
+    exprs = [
+        sympy.Heaviside(u - R(1, 2)),
+        sympy.Heaviside(u - R(1, 2), 1),
+        sympy.Heaviside(sigmoid(sigmoid(u)) - R(2, 3)),
+    ]
+    program = compile_program([stable_form(e) for e in exprs], draws)
+    ws = program.workspace(5)
+    ws["draws"][0][:] = [0.0, 0.25, 0.5, 0.75, 0.999]
+    program.run(ws)
+    for row, e in zip(ws["y"], exprs, strict=True):
+        expected = [float(e.xreplace({u: sympy.Float(x)}).rewrite(sympy.Piecewise)) for x in ws["draws"][0]]
+        assert row.tolist() == expected
+    assert ws["y"][0].tolist() == [0.0, 0.0, 0.5, 1.0, 1.0]
+    assert ws["y"][1].tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]
