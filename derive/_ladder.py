@@ -670,10 +670,12 @@ def _measure(node: sympy.Basic) -> float | None:
 
 def excluded(digits: int, needed: int) -> str:
     """What agreement at ``digits`` digits, held to ``needed`` (`Status.needed`), rules out, in words."""
-    hidden = max(needed - MARGIN - GUARD, 0)
+    hidden = needed - MARGIN - GUARD
+    if hidden <= 0:
+        return f"relative differences above 1e-{digits - MARGIN} excluded"
     return (
-        f"relative differences above 1e-{digits - MARGIN} excluded, beyond the 1e-{hidden} its own"
-        " numbers and functions can hide"
+        f"relative differences above 1e-{digits - MARGIN} excluded (past the 1e-{hidden} the claim's own"
+        " numbers and functions could hide)"
     )
 
 

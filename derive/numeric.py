@@ -105,6 +105,7 @@ from derive._ladder import (
     Ladder,
     SkipPointError,
     Status,
+    excluded,
     imaginary,
     resolution,
 )
@@ -461,6 +462,7 @@ class _Checker:
         # cannot follow them there.
         self.max_digits = self.ladder[-1] if self.expensive else max(MAX_DIGITS, self.ladder[-1])
         self.needed = 0  # the most digits an unresolved point needed
+        self.held = 0  # the most digits a zero was held to (what the claim can hide, `_ladder.excluded`)
         self.tie: tuple[tuple[str, str], ...] = ()  # a point where a strict inequality tied (not exactly equal)
         self.far_used: list[Point] = []  # far points that agreed (or held)
         self.far_skipped: Counter[str] = Counter()
@@ -510,6 +512,7 @@ class _Checker:
                     timed_out = True
                     break
                 continue
+            self.held = max(self.held, verdict.needed)
             points.append(self._record(values, verdict))
             self.starts.append(values)
         n_skipped = sum(skipped.values())
@@ -567,7 +570,7 @@ class _Checker:
         margin = "".join(f"{note}; " for note in self.notes)
         summary = (
             f"{self._agree_word()} at {len(points)} points{reach}, {self._far_text()}{margin}"
-            f"certified to {digits - MARGIN} digits "
+            f"certified to {digits - MARGIN} digits: {excluded(digits, self.held)} "
             f"(evaluated at {self.ladder[0]} and {digits} digits; {self._skip_text(skipped)}){stop}"
         )
         # The evidence's points stay the sampled ones (numeric_points of them); the summary says
@@ -714,7 +717,9 @@ class _Checker:
                 return self._refuted(point, exact)
             if m.state == "zero" and exact.kind == "ok" and exact.note == ZERO and self._exactly_equal(point):
                 at = ", ".join(f"{k} = {v}" for k, v in _values_text(point))
-                self.notes.append(f"tight exactly at {at} (allowed by {self.relation.value})")
+                note = f"tight exactly at {at} (allowed by {self.relation.value})"
+                if note not in self.notes:  # several starts converge on one point
+                    self.notes.append(note)
                 return None
         # The ladder certified the margin's sign at the minimiser itself (not a tie).
         certified = verdict.kind == "ok" and verdict.note != ZERO
@@ -1173,7 +1178,8 @@ class _Checker:
                 return self._fail(ladder, max(s.level for s in nonzero))
             if unresolved:
                 return self._unresolved(ladder, unresolved)
-            return _Verdict("ok", digits, lhs, rhs, direct=len(ladder.direct) == len(statuses))
+            held = max(st.needed for st in statuses)
+            return _Verdict("ok", digits, lhs, rhs, direct=len(ladder.direct) == len(statuses), needed=held)
         if self.relation is Relation.APPROX:
             if any(s.kind == "unstable" for s in statuses):
                 return _Verdict("skip", note=UNSTABLE)

@@ -258,8 +258,10 @@ def test_a_zero_says_what_gap_it_excludes() -> None:
     status = ladder.settle(0, 2)
     assert (status.kind, status.needed, ladder.digits(status.level)) == ("zero", 110, 200)
     assert excluded(200, status.needed) == (
-        "relative differences above 1e-190 excluded, beyond the 1e-90 its own numbers and functions can hide"
+        "relative differences above 1e-190 excluded (past the 1e-90 the claim's own numbers and functions could hide)"
     )
+    # A claim whose numbers hide nothing says only what the precision excludes.
+    assert excluded(100, 0) == "relative differences above 1e-90 excluded"
 
 
 # ---------------------------------------------------------------------------------------

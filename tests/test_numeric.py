@@ -912,3 +912,16 @@ def test_exact_sign_analysis_refutes_between_two_close_roots():
     assert out.verdict is Verdict.REFUTED
     point = sympy.Rational(out.evidence.counterexample.values[0][1])
     assert 1000 < point < sympy.Rational(1000001, 1000)
+
+
+def test_verified_states_the_gap_it_excludes_and_how_far_it_looked():
+    # verified is sampling: its summary says how far out the points went and how small a
+    # relative difference the precision can see, past what the claim's numbers could hide.
+    table = SymbolTable({"x": "positive"})
+    x = table["x"].obj
+    out = check(sympy.atan(x) + sympy.atan(1 / x), sympy.pi / 2, table=table)
+    assert out.verdict is Verdict.VERIFIED
+    summary = out.evidence.summary
+    assert "far points reaching |values|" in summary
+    assert "relative differences above 1e-90 excluded" in summary
+    assert "could hide" in summary
