@@ -78,6 +78,9 @@ def test_heaviside_far_in_the_tail_is_not_decided(claimed):
         ("E(b + 1e12*Heaviside(b - 0.9999999)) == 0.5", {"b": "Beta(1, 1)"}, "gamma draw of b"),
         ("E(x + y + 1e10*Heaviside(x + y - 9)) == 0", XY, "0.707*x + 0.707*y in"),  # a direction of two normals
         ("E(x*y + 1e20*Heaviside(x*y - 40)) == 0", XY, "and y in"),  # a nonlinear condition on two draws
+        ("E(z + 1e12*Heaviside(Abs(z) - 7)) == 0", Z, "z in (-7"),  # found by the grid scan, not a polynomial
+        ("E(z + 1e12*k) == 0", {"z": "Normal(0, 1)", "k": "Categorical([0.999999999, 0.000000001])"}, "draw of k"),
+        ("E(z + 1e11*exp(-1000*(z - 7)**2)) == 0", Z, "z in (6.87"),  # a smooth bump far out
     ],
 )
 def test_rare_heavy_regions_are_not_decided(text, random, where):
