@@ -37,7 +37,7 @@ import numpy as np
 import sympy
 
 from derive._mc_batches import BATCH, BatchStats, run_numpy
-from derive._mc_lowering import Draw, compile_program
+from derive._mc_lowering import Draw, compile_program, heaviside_piecewise
 
 __all__ = ["Kernel", "available", "cache_dir", "calibrate", "kernel_for", "normal_filler", "prefer"]
 
@@ -78,7 +78,7 @@ def _constants(integrands: Sequence[sympy.Expr], draws: Sequence[Draw]) -> tuple
     """
     names = {d.symbol: sympy.Symbol(f"d{i}") for i, d in enumerate(draws)}
     exprs = [sympy.sympify(f, strict=True).xreplace(names) for f in integrands]
-    exprs = [e.replace(lambda n: isinstance(n, sympy.Heaviside), lambda n: n.rewrite(sympy.Piecewise)) for e in exprs]
+    exprs = [e.replace(lambda n: isinstance(n, sympy.Heaviside), heaviside_piecewise) for e in exprs]
     consts: dict[sympy.Expr, sympy.Symbol] = {}
     for e in exprs:
         for a in sorted(e.atoms(sympy.Number), key=sympy.default_sort_key):
