@@ -1474,10 +1474,14 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         items: list[str] = []
         notes: list[str] = []
         uses: list[int] = []
+        cyclic: set[str] = set()
         premise = last_of.get(id(d.chain.premise)) if d.chain.premise is not None else None
         solution: str | None = None
         if d.error is None and d.defines is None and not d.context:
-            uses = _definitions_used((d.lhs, d.rhs), substitutable, drafts, names_cache)
+            reached = _definitions_used((d.lhs, d.rhs), substitutable, drafts, names_cache)
+            uses = _composition_order(reached, drafts, names_cache)
+            # definitions on a cycle are not applied; their names are not free either
+            cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
             items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
             notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
             texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
@@ -1528,7 +1532,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             if drafts[seen_defs].defines and drafts[seen_defs].defines[0] not in once:  # type: ignore[index]
                 repeated.add(drafts[seen_defs].defines[0])  # type: ignore[index]
             seen_defs += 1
-        defined = tuple(sorted(repeated))
+        defined = tuple(sorted(repeated | cyclic))
         while pending_declarations and pending_declarations[-1][0] < d.rel.offset:
             declared.add(pending_declarations.pop()[1])  # the steps come in document order
         steps.append(
@@ -1658,6 +1662,54 @@ def _definitions_used(
             used.add(j)
             todo.append(drafts[j].rhs)
     return sorted(used)
+
+
+def _composition_order(used: list[int], drafts: list[_Draft], cache: dict[str, Any]) -> list[int]:
+    """The used definitions in the order an evaluation bar must apply them: each after the ones
+    its right side uses (``\hat y := \sigma(a)`` after ``a := w x + b``, even when the text
+    defines a second), so substitution composes. A bar reads each value under the definitions
+    listed before it; read in document order, σ(a) would keep a free. Definitions on a cycle
+    (``a := 2b``, ``b := a/2``) cannot be composed: they are left out, whatever uses them.
+    """
+    by_name = {drafts[j].defines[0]: j for j in used if drafts[j].defines}  # type: ignore[index]
+    deps: dict[int, set[int]] = {}
+    for j in used:
+        found = cache.get(drafts[j].rhs)
+        if found is None:
+            found = cache[drafts[j].rhs] = names_in(drafts[j].rhs)
+        names = set(by_name) if found is None else set(found[0])
+        if found is not None and found[1]:
+            names |= {n for n in by_name if n.split("_", 1)[0] in found[1]}
+        deps[j] = {by_name[n] for n in names if n in by_name and by_name[n] != j}
+    order: list[int] = []
+    state: dict[int, int] = {}  # 1: being visited, 2: placed
+    cyclic: set[int] = set()
+
+    def visit(j: int, path: list[int]) -> None:
+        if state.get(j) == 2:
+            return
+        if state.get(j) == 1:
+            cyclic.update(path[path.index(j) :])
+            return
+        state[j] = 1
+        for k in sorted(deps[j]):
+            visit(k, [*path, j])
+        state[j] = 2
+        order.append(j)
+
+    for j in used:
+        visit(j, [])
+    if not cyclic:
+        return order
+    # a definition that uses one on a cycle cannot be composed either
+    changed = True
+    while changed:
+        changed = False
+        for j in used:
+            if j not in cyclic and deps[j] & cyclic:
+                cyclic.add(j)
+                changed = True
+    return [j for j in order if j not in cyclic]
 
 
 def _may_mention(tex: str, name: str) -> bool:

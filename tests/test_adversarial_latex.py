@@ -358,3 +358,29 @@ def test_a_declared_indexed_name_keeps_its_kind_under_a_sum() -> None:
     cex = bad.evidence.counterexample
     assert cex is not None
     assert all(Fraction(v) > 0 for k, v in cex.values if k.startswith("N_"))
+
+
+# -- second round: definitions compose, conditions are not definitions ---------------------------
+
+_SIGMOID_LATER = "The prediction is $\\hat y = \\sigma(a)$ where $a = w x + b$.\n"
+
+
+def test_definitions_that_use_a_name_defined_later_compose() -> None:
+    # ŷ := σ(a) is applied after a := w x + b, so ∂ŷ/∂w is σ'(wx + b)·x, never 0
+    rs = results(_SIGMOID_LATER + "$$\\frac{\\partial \\hat y}{\\partial w} = 0$$")
+    assert [r.verdict for r in rs] == [U]
+    assert "treats b, x as constant in w" in rs[0].outcomes[-1].evidence.summary
+    display = "$$\\hat y = \\sigma(a)$$\n$$a = w x + b$$\n$$\\frac{\\partial \\hat y}{\\partial w} = 0$$"
+    assert verdict_list(display) == [U, U, U]
+    # and the true steps read with both definitions hold (they were refuted at a != wx + b)
+    true_steps = (
+        "$$\\hat y (1 - \\hat y) = \\sigma(w x + b)(1 - \\sigma(w x + b))$$\n"
+        "$$\\frac{\\partial \\hat y}{\\partial a} = \\hat y (1 - \\hat y)$$"
+    )
+    rs = results(_SIGMOID_LATER + true_steps)
+    assert [r.verdict for r in rs] == [P, P]
+    assert "a := w x + b (line 1); \\hat y := \\sigma(a) (line 1)" in rs[0].outcomes[-1].evidence.summary
+
+
+def test_definitions_on_a_cycle_are_not_applied_and_their_names_are_not_free() -> None:
+    assert verdict_list("$$u = 2 v$$\n$$v = u / 4$$\n$$u + v = 3 v$$") == [U, U, U]
