@@ -736,7 +736,7 @@ def prove_zero(d: sympy.Expr, *, positives: frozenset[sympy.Expr] = frozenset(),
         # assumptions): a zero found that way holds whatever their values are, so it is a
         # proof; a nonzero result says nothing about the actual values, so it never refutes.
         # (It also keeps sympy from running numerical quadrature inside its simplifiers.)
-        atoms = {node: sympy.Dummy(f"op{i}") for i, node in enumerate(_outermost(d, _UNEVALUATED))}
+        atoms = {node: sympy.Dummy(f"op{i}") for i, node in enumerate(_opaque_nodes(d))}
         inner = _prove_zero(d.xreplace(atoms), positives, step_seconds)
         back = {v: k for k, v in atoms.items()}
         if inner.status == "zero":
@@ -884,6 +884,28 @@ def _prove_zero_structural(d: sympy.Expr) -> ZeroTest:
     if reason:
         return ZeroTest("nonzero", d, "structural", reason, ["structural"])
     return ZeroTest("unknown", d, None, None, ["structural (rewrites skipped: an earlier entry ran out of time)"])
+
+
+def _opaque_nodes(d: sympy.Basic) -> list[sympy.Basic]:
+    """The outermost unevaluated nodes of ``d``, each to stand for an opaque atom.
+
+    A derivative or substitution around an unevaluated node is opaque as a whole: the atom
+    would not depend on the variable, so d/dw ∫ w x dx would become d/dw (atom) = 0, and
+    Subs(∫ x t dt, x, 2) the atom itself.
+    """
+    found: list[sympy.Basic] = []
+
+    def walk(node: sympy.Basic) -> None:
+        binds = isinstance(node, (sympy.Derivative, sympy.Subs)) and node.has(*_UNEVALUATED)
+        if isinstance(node, _UNEVALUATED) or binds:
+            if node not in found:
+                found.append(node)
+            return
+        for arg in node.args:
+            walk(arg)
+
+    walk(d)
+    return found
 
 
 def _outermost(d: sympy.Basic, types: tuple[type, ...]) -> list[sympy.Basic]:

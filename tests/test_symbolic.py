@@ -466,3 +466,31 @@ def test_checked_closed_forms_still_prove() -> None:
     assert check(sympy.Integral(exp(-(x**2)), (x, -3, 3)), sympy.sqrt(sympy.pi) * sympy.erf(3)).verdict is (
         Verdict.PROVED
     )
+
+
+# A derivative or substitution around an unevaluated integral, sum, product or limit: the
+# opaque atom that stands for the inner node would not depend on the variable.
+_w, _x, _t, _k, _n = sympy.symbols("w x t k n", real=True)
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        sympy.Derivative(sympy.Integral(_w * _x, (_x, 0, 1)), _w),
+        sympy.Derivative(sympy.Sum(_t**_k, (_k, 1, 3)), _t),
+        sympy.Derivative(sympy.Sum(_x**_k / sympy.factorial(_k), (_k, 0, sympy.oo)), _x),
+        sympy.Derivative(sympy.Product(_x + _k, (_k, 1, 3)), _x),
+        sympy.Derivative(sympy.Limit((1 + _x / _n) ** _n, _n, sympy.oo), _x),
+        sympy.Subs(sympy.Integral(_x * _t, (_t, 0, 1)), _x, 2) - sympy.Integral(_x * _t, (_t, 0, 1)),
+    ],
+)
+def test_a_derivative_of_an_unevaluated_node_is_never_proved_zero(held):
+    assert prove_zero(held).status != "zero"
+
+
+def test_a_derivative_of_an_integral_is_decided_by_its_value():
+    table = SymbolTable({"w": "real"})
+    w = table["w"].obj
+    held = sympy.Derivative(sympy.Integral(w * _x, (_x, 0, 1)), w)
+    assert check(held, 0, table=table).verdict is Verdict.REFUTED
+    assert check(held, Rational(1, 2), table=table).verdict is Verdict.PROVED
