@@ -687,6 +687,7 @@ class Audit:
     probs: np.ndarray = field(default_factory=lambda: np.zeros(0))
     values: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
     blocks: tuple[_Block, ...] = ()
+    coupled: frozenset[int] = frozenset()  # draws in a condition on several draws
 
     def where(self, c: int) -> str:
         """The summary's name of cell ``c`` (cells are numbered block after block)."""
@@ -769,30 +770,28 @@ def audit_integrand(
     """
     from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
 
-    blocks = [blk for blk in _blocks(f, draws, names or {}) if blk.size]
+    all_blocks, coupled = _blocks(f, draws, names or {})
+    blocks = [blk for blk in all_blocks if blk.size]
     if not blocks:
         return Audit()
     exprs = [f, *controls]
     program = compile_program(exprs, draws)
-    ws = program.workspace(sum(blk.size for blk in blocks) * _CELL_POINTS)
-    start = 0
-    with np.errstate(all="ignore"):
-        for d, buf in zip(draws, ws["draws"], strict=True):
-            d.fill(rng, buf)
-        for blk in blocks:
-            rows = slice(start, start + blk.size * _CELL_POINTS)
+    parts = []
+    for blk in blocks:  # one block at a time: the memory is that of the largest block
+        ws = program.workspace(blk.size * _CELL_POINTS)
+        with np.errstate(all="ignore"):
+            for d, buf in zip(draws, ws["draws"], strict=True):
+                d.fill(rng, buf)
             for axis, x in zip(blk.axes, blk.points(), strict=True):
-                _place(axis, x, ws["draws"], rows)
-            start = rows.stop
-        program.run(ws)
-    _exact_where_nonfinite(exprs, draws, ws)
-    total = sum(blk.size for blk in blocks)
-    values = ws["y"].T.reshape(total, _CELL_POINTS, len(exprs)).copy()
+                _place(axis, x, ws["draws"], slice(0, x.size))
+            program.run(ws)
+        _exact_where_nonfinite(exprs, draws, ws)
+        parts.append(ws["y"].T.reshape(blk.size, _CELL_POINTS, len(exprs)).copy())
     probs = np.concatenate([blk.probs() for blk in blocks])
-    return Audit(probs, values, tuple(blocks))
+    return Audit(probs, np.concatenate(parts), tuple(blocks), frozenset(coupled))
 
 
-def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[_Block]:
+def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> tuple[list[_Block], set[int]]:
     """The cells to audit: one block per axis (cut at its breakpoints and far quantiles), one
     grid per pair of draws that a nonlinear condition couples."""
     from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
@@ -808,6 +807,7 @@ def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[
         msg = f"the integrand switches on {len(switches)} conditions, more than the rare-region audit examines"
         raise Undecided(f"{msg} ({_MAX_SWITCHES}): a rare region among them cannot be excluded", "rare region")
     single: dict[int, list[sympy.Expr]] = {}  # draw -> the conditions on it alone
+    coupled: set[int] = set()  # draws in a condition on several draws
     for g in switches:
         used = sorted(index[s] for s in g.free_symbols if s in index)
         if not used or len(g.free_symbols) != len(used):
@@ -815,6 +815,7 @@ def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[
         if len(used) == 1:
             single.setdefault(used[0], []).append(g)
             continue
+        coupled.update(used)
         line = _linear_normal(g, draws, used)
         if line is None:
             # A condition on several draws that is not linear in normals (x * y > 40): audited
@@ -829,6 +830,9 @@ def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[
     for i, gs in single.items():
         axis, cuts = axes[i]
         cuts.update(_roots(gs, draws, i, axis, compile_program))
+    # Conditions on single draws can combine into a rare joint region ([z > 4] [w > 4] has
+    # probability 1e-9 though each has 3e-5): every pair of switched draws is gridded too.
+    pairs.update(itertools.combinations(sorted(i for i in single if axes[i][1]), 2))
     if len(pairs) > _MAX_PAIRS:
         msg = f"conditions couple {len(pairs)} pairs of draws nonlinearly, more than the rare-region audit grids"
         raise Undecided(f"{msg} ({_MAX_PAIRS}): a rare region among them cannot be excluded", "rare region")
@@ -839,7 +843,7 @@ def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> list[
         blocks.append(_Block((axis,), (_sides(axis, points),)))
     for i, j in sorted(pairs):
         blocks.append(_Block((axes[i][0], axes[j][0]), (_coarse_sides(axes[i][0]), _coarse_sides(axes[j][0]))))
-    return blocks
+    return blocks, coupled
 
 
 @dataclass(frozen=True)
@@ -902,7 +906,7 @@ _MAX_PAIR_DRAWS = 4
 #: Beyond these counts the audit would cost more than the sampling (each pair grid has a few
 #: thousand boxes): the claim is undecided, since a rare region could not be excluded.
 _MAX_SWITCHES = 256
-_MAX_PAIRS = 16
+_MAX_PAIRS = 28
 #: Where the points of a 2-D box sit, as fractions of each side: the four corners (a region
 #: such as x * y > 40 reaches a box through a corner) and the centre.
 _CORNERS = (
@@ -914,7 +918,7 @@ _CORNERS = (
 def _coarse_sides(axis: _Axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """An axis cut at decades of tail probability and its quartiles: one side of a 2-D grid."""
     lo, hi = axis.support
-    ps = [10.0**-k for k in (*range(1, 21), 25, 30, 40, 60, 100, 200, 300)]
+    ps = [10.0**-k for k in (*range(1, 7), *range(8, 21, 2), 25, 30, 40, 60, 100, 200, 300)]
     if axis.kind == "uniform":
         cuts = [*(p for p in ps if p >= 1e-16), *(1 - p for p in ps if p >= 1e-16), 0.25, 0.5, 0.75]
     elif axis.kind == "normal":
@@ -1158,12 +1162,24 @@ def stratify(f: sympy.Expr, audit: Audit, draws: Sequence[Any], rng: np.random.G
             ws["draws"][i][:] = _conditional(axis, a, b, rng, _STRATUM_DRAWS)
             program.run(ws)
         v = ws["y"][0]
-        if not np.all(np.isfinite(v)):
-            return Strata()
+        if not np.all(np.isfinite(v)) or _one_dominates(v):
+            return Strata()  # the stratum's own sample cannot be trusted: the bound stands
         total += p * float(v.mean())
         var += p * p * float(v.var(ddof=1)) / v.size
         cells.append((i, a, b, p))
     return Strata(tuple(cells), total, var)
+
+
+def _one_dominates(v: np.ndarray) -> bool:
+    # A stratum whose sum of squares is dominated by one draw (exp(3w) inside the cell) has
+    # no trustworthy standard error (the batches' heavy-tail check, for the strata).
+    dev = np.square(v - v.mean())
+    total = float(dev.sum())
+    return total > 0 and float(dev.max()) > _STRATUM_TAIL * total
+
+
+#: Largest share of a stratum's sum of squares one draw may take (see `_one_dominates`).
+_STRATUM_TAIL = 0.05
 
 
 def _rare_cells(audit: Audit, n_max: int) -> list[tuple[_Axis, float, float, float]]:
@@ -1183,11 +1199,19 @@ def _rare_cells(audit: Audit, n_max: int) -> list[tuple[_Axis, float, float, flo
     # (far tails of exp(z) add 1e-5 of it: those stay in the bound).
     if not excess.sum() > _STRATIFY_SHARE * max(abs(hi), abs(lo), 1e-300):
         return []
+    # A rare box of a pair grid may lie inside a cell's stratum, where its sample (the other
+    # draws as usual) would not see it: then nothing is stratified, the bound stands.
+    start = 0
+    for blk in audit.blocks:
+        if len(blk.axes) > 1 and np.any(excess[start : start + blk.size] > 0):
+            return []
+        start += blk.size
     out = []
     start = 0
     for blk in audit.blocks:
         (axis,) = blk.axes if len(blk.axes) == 1 else (None,)
-        if axis is not None and len(axis.direction) == 1 and axis.kind in ("normal", "uniform", "exponential"):
+        stratifiable = axis is not None and len(axis.direction) == 1 and axis.direction[0][0] not in audit.coupled
+        if stratifiable and axis.kind in ("normal", "uniform", "exponential"):
             a, b, p = blk.sides[0]
             for k in range(blk.size):
                 e = excess[start + k]

@@ -106,6 +106,14 @@ def test_rare_heavy_regions_of_a_true_claim_are_consistent_through_strata(text, 
         ("E(b + 1e12*Heaviside(b - 0.9999999)) == 0.5", {"b": "Beta(1, 1)"}, "gamma draw of b"),
         ("E(x + y + 1e10*Heaviside(x + y - 9)) == 0", XY, "0.707*x + 0.707*y in"),  # a direction of two normals
         ("E(x*y + 1e20*Heaviside(x*y - 40)) == 0", XY, "and y in"),  # a nonlinear condition on two draws
+        # Conditions on single draws that combine into a rare joint region: the pair grid sees it.
+        ("E(x + 1e25*Heaviside(x - 6.5)*Heaviside(y - 6)) == 0", XY, "x in (6.361341, 7.034484] and y in"),
+        ("E(x + 1e25*Piecewise((1, (x > 6.5) & (y > 6)), (0, True))) == 0", XY, "and y in"),
+        ("E(x + 1e15*Heaviside(x - 4)*Heaviside(y - 4)) == 0", XY, "and y in"),  # each 3e-5, jointly 1e-9
+        # A stratum of x would hide the joint region x > 6.5, y > 6 from its own sample: none is made.
+        ("E(x + 1e11*Heaviside(x - 6.5) + 1e25*Heaviside(x - 6.5)*Heaviside(y - 6)) == 4.016", XY, "and y in"),
+        # Inside a stratum of x, exp(3y) is heavy: the stratum's sample is not trusted.
+        ("E(y + 1e11*Heaviside(x - 6.5)*exp(3*y)) == 0", XY, "x in ("),
     ],
 )
 def test_rare_heavy_regions_are_not_decided(text, random, where):
