@@ -527,7 +527,8 @@ def explain(look: Look, relation: Relation, z_refute: float) -> str:
 # E[z^2 + 1e11 [z > 6.5]] is about 5, yet 2e7 normal draws see 1 +- 0. So before a verdict,
 # each integrand is audited along *axes*: every primitive draw, and every direction a.z of
 # normal draws that a switching condition is linear in; a condition coupling draws
-# nonlinearly (x * y > 40) adds a grid of boxes over each pair of them. An axis is cut into
+# nonlinearly (x * y > 40), or two draws with conditions of their own ([z > 4] [w > 4] is a
+# 1e-9 event), add a grid of boxes over each such pair. An axis is cut into
 # cells at the breakpoints of the integrand's switches (Heaviside, Piecewise and relational
 # conditions, sign, Abs, Max/Min) and at a ladder of far quantiles (tail probabilities 1e-1
 # ... 1e-300); each cell's probability is computed exactly from the draw's CDF (a box's is
@@ -1115,6 +1116,11 @@ _STRATIFY_SHARE = 1e-3
 @dataclass(frozen=True)
 class Strata:
     """Rare cells of single draws whose contribution ``sum p_k E[F | cell_k]`` is estimated apart.
+
+    Only cells of a normal, uniform or exponential draw (exact inverse CDFs) that is in no
+    condition on several draws, when no box of a pair grid is itself rare and heavy (it could
+    lie inside a stratum, whose own sample would miss it), and when no draw dominates a
+    stratum's sum of squares; otherwise the audit's bound stands.
 
     The sample then estimates ``F`` with those cells cut out (`Strata.cut`), which it can
     resolve; ``mean`` and ``var`` are the strata's estimate and its variance (conditional
