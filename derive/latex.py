@@ -196,6 +196,9 @@ class Step:
     premise_sides: tuple[str, str] = ()
     #: Names declared as functions (``functions: [K]``): ``K(\\sigma)`` applies K.
     functions: tuple[str, ...] = ()
+    #: Equations the prose before the step states as conditions ("If $\\hat y = y$, then"), with
+    #: their line and word: their names are neither substituted nor free.
+    conditions: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -1399,6 +1402,8 @@ class _Draft:
     base: tuple[str, str] = ("", "")  # the sides read under earlier definitions and fixed values
     context: bool = False  # read for its definitions, not checked: inline math in the prose, or "f := x^2"
     prose: bool = False  # inline math in the prose
+    #: (name, word): a prose equation stated as a condition ("When $\\hat y = y$ ..."), not a definition
+    condition: tuple[str, str] | None = None
 
 
 def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
@@ -1430,7 +1435,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         index = 0 if hidden else per_block[rel.block]
         line = line_of(rel.offset)
         drafts.append(_Draft(rel, lhs, rhs, chain, k, index, line, error, symbols, values, context=hidden, prose=prose))
-    _find_definitions(drafts)
+    _find_definitions(drafts, splitter.doc)
     counts: dict[str, int] = {}
     for d in drafts:
         if d.defines:
@@ -1448,6 +1453,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if d.defines and d.defines[1] and counts[d.defines[0]] == 1 and not (d.prose and _is_number(d.rhs))
     }
     repeated: set[str] = set()  # names defined so far that are not substituted
+    conditioned: set[str] = set()  # names the prose so far states conditions on ("if $x = 2$")
+    conditions: list[str] = []
     seen_defs = 0
     names_cache: dict[str, Any] = {}
     steps: list[Step] = []
@@ -1531,8 +1538,17 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         while seen_defs < i:
             if drafts[seen_defs].defines and drafts[seen_defs].defines[0] not in once:  # type: ignore[index]
                 repeated.add(drafts[seen_defs].defines[0])  # type: ignore[index]
+            cond = drafts[seen_defs].condition
+            if cond is not None:
+                # not substituted (a case, not a definition), and not free either: a refutation
+                # that gives the name a value may be outside the case the text meant
+                conditions.append(
+                    f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, after "
+                    f'"{cond[1]}")'
+                )
+                conditioned.add(cond[0])
             seen_defs += 1
-        defined = tuple(sorted(repeated | cyclic))
+        defined = tuple(sorted(repeated | cyclic | conditioned))
         while pending_declarations and pending_declarations[-1][0] < d.rel.offset:
             declared.add(pending_declarations.pop()[1])  # the steps come in document order
         steps.append(
@@ -1558,6 +1574,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values))),
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
                 functions=section.functions_for(d.rel.block),
+                conditions=tuple(conditions),
             )
         )
     return _without_context(steps, [d.context for d in drafts])
@@ -1610,8 +1627,33 @@ def _hidden_definition(item: tuple[_Rel, str, str, _Chain, int], splitter: _Spli
     return chain.defining and k == 0 and _step_error(lhs, rhs, splitter.block_errors.get(rel.block)) is None
 
 
-def _find_definitions(drafts: list[_Draft]) -> None:
-    """Mark the steps that define a name (see `Step.kind`)."""
+#: Words that make the inline math after them (in the same sentence) a condition, not a definition.
+_CONDITION_WORDS = re.compile(
+    r"\b(if|when|whenever|suppose|supposing|assume|assuming|unless|in\s+case|given\s+that|provided|for)\b",
+    re.IGNORECASE,
+)
+_INLINE_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)", re.DOTALL)
+_SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)|\n\s*\n")
+
+
+def _condition_word(doc: str, start: int) -> str:
+    """The condition word ("if", "when", "for", ...) that opens the sentence part before the
+    inline math starting at ``start``, or "": ``When $\\hat y = y$ the loss is zero`` states a
+    case, not a definition of ŷ for the rest of the document."""
+    before = doc[max(0, start - 400) : start]
+    opener = before.rstrip("$(\\ ")  # the inline math's own opener
+    opener = _INLINE_MATH.sub(" x ", opener)
+    ends = list(_SENTENCE_END.finditer(opener))
+    sentence = opener[ends[-1].end() :] if ends else opener
+    m = None
+    for m in _CONDITION_WORDS.finditer(sentence):
+        pass
+    return "" if m is None else " ".join(m.group(1).lower().split())
+
+
+def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
+    """Mark the steps that define a name (see `Step.kind`); an equation in the prose after a
+    condition word is a condition (`_Draft.condition`), never a definition."""
     seen: set[str] = set()
     for d in drafts:
         if d.error is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
@@ -1628,6 +1670,11 @@ def _find_definitions(drafts: list[_Draft]) -> None:
             continue
         if target is None or mentions(d.rhs, target[0]):
             continue
+        if d.prose and doc and d.chain.exprs and d.chain.exprs[0].parts:
+            word = _condition_word(doc, d.chain.exprs[0].parts[0][0])
+            if word:
+                d.condition = (target[0], word)
+                continue
         if d.chain.arrow_after and target[0] in seen:
             continue  # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition
         d.defines = target

@@ -223,6 +223,13 @@ def settle(step: Step, result: Result) -> Result:
                 f"does not hold with {which} free, but the text defines {which} right after this block (derive "
                 "reads a definition only for the steps after it); move the definition before the step to check it"
             )
+        elif names & set(step.defined) and step.conditions:
+            which = ", ".join(sorted(names & set(step.defined)))
+            why = (
+                f"does not hold with {which} free, but {which} is defined earlier or the text states a condition "
+                f"on it ({'; '.join(step.conditions)}), which may be the case meant here; state the step's "
+                "assumptions (front matter, or a definition without if/when) to check it"
+            )
         elif names & set(step.defined):
             which = ", ".join(sorted(names & set(step.defined)))
             why = (

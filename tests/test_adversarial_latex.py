@@ -384,3 +384,23 @@ def test_definitions_that_use_a_name_defined_later_compose() -> None:
 
 def test_definitions_on_a_cycle_are_not_applied_and_their_names_are_not_free() -> None:
     assert verdict_list("$$u = 2 v$$\n$$v = u / 4$$\n$$u + v = 3 v$$") == [U, U, U]
+
+
+@pytest.mark.parametrize(
+    ("text", "verdicts"),
+    [
+        ("When $\\hat y = y$ the loss is zero. In general,\n$$y^2 - 2y\\hat y + \\hat y^2 = 0$$", [U]),
+        (
+            "If $\\hat y = y$, then\n$$(y - \\hat y)^2 = 0.$$\nNow take a general prediction:\n"
+            "$$(y - \\hat y)^2 \\le 0$$",
+            [U, U],
+        ),
+        ("Assuming that $z = 2 x$, we get\n$$(z - x)^2 \\ge 0$$", [P]),  # true with z free: a proof stands
+        ("Whenever $z = x$,\n$$z - x = 1$$", [U]),
+    ],
+)
+def test_an_equation_after_a_condition_word_is_a_condition_not_a_definition(text: str, verdicts: list) -> None:
+    rs = results(text)
+    assert [r.verdict for r in rs] == verdicts
+    for r in rs:
+        assert ":=" not in r.outcomes[-1].evidence.summary  # never read with the case as a definition
