@@ -1645,10 +1645,8 @@ def _condition_word(doc: str, start: int) -> str:
     opener = _INLINE_MATH.sub(" x ", opener)
     ends = list(_SENTENCE_END.finditer(opener))
     sentence = opener[ends[-1].end() :] if ends else opener
-    m = None
-    for m in _CONDITION_WORDS.finditer(sentence):
-        pass
-    return "" if m is None else " ".join(m.group(1).lower().split())
+    words = _CONDITION_WORDS.findall(sentence)
+    return " ".join(words[-1].lower().split()) if words else ""
 
 
 def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
@@ -1712,7 +1710,7 @@ def _definitions_used(
 
 
 def _composition_order(used: list[int], drafts: list[_Draft], cache: dict[str, Any]) -> list[int]:
-    """The used definitions in the order an evaluation bar must apply them: each after the ones
+    r"""The used definitions in the order an evaluation bar must apply them: each after the ones
     its right side uses (``\hat y := \sigma(a)`` after ``a := w x + b``, even when the text
     defines a second), so substitution composes. A bar reads each value under the definitions
     listed before it; read in document order, σ(a) would keep a free. Definitions on a cycle
