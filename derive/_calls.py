@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 import sympy
 
 from derive._exact import _binomial, _ceiling, _factorial, _floor, _gamma, is_matrix, safe_replace
+from derive._indexed import entry_derivative
 from derive.distributions import DISTRIBUTIONS, Distribution, MultivariateNormal
+from derive.errors import ClaimError
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 from derive.symbols import SymbolKind, SymbolSpec
 
@@ -199,6 +201,9 @@ def derivative(expr: Any, var: sympy.Symbol, random: Sequence[tuple[Any, Distrib
     and if it has none the derivative is kept whole as a `HeldDerivative`, never guessed
     (the claim is then undecided, with the reason).
     """
+    entry = entry_derivative(expr, var)
+    if entry is not None:
+        raise ClaimError(entry)
     moving = [str(obj) for obj, dist in random if var in dist.free_symbols]
     if isinstance(expr, sympy.Basic) and expr.has(HeldDerivative):
         # A held derivative is no function of the values inside it: hold this one too,

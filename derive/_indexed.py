@@ -46,7 +46,17 @@ from sympy import Indexed, Product, Sum
 from derive.model import Problem
 from derive.symbols import SymbolKind, SymbolTable
 
-__all__ = ["MAX_ENTRIES", "MAX_TERMS", "SIZES", "IndexedError", "Instance", "has_indexed", "instances"]
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_TERMS",
+    "SIZES",
+    "IndexedError",
+    "Instance",
+    "entry_derivative",
+    "entry_derivatives",
+    "has_indexed",
+    "instances",
+]
 
 #: The sizes each bound symbol takes (those its declared kind allows).
 SIZES: tuple[int, ...] = (1, 2, 3, 5)
@@ -93,6 +103,42 @@ def has_indexed(problem: Problem) -> bool:
         if free is not None and not isinstance(part, sympy.Basic) and any(isinstance(s, Indexed) for s in free):
             return True
     return False
+
+
+def entry_derivative(expr: Any, var: Any) -> str | None:
+    """Why d expr / d var cannot be taken as written, when var is an entry of an indexed sum in expr.
+
+    ``var`` named ``w_j`` and an entry ``w[i]`` inside ``expr``: w_j is one of the w_i (the
+    derivative of Σ_i w_i x_i by w_j is x_j, through the Kronecker delta δ_ij), but as a plain
+    symbol it is independent of every w[i] and the derivative would come out 0.
+    """
+    if not isinstance(var, sympy.Symbol) or not isinstance(expr, sympy.Basic) or "_" not in var.name:
+        return None
+    bases = {str(entry.base.label) for entry in expr.atoms(Indexed)}
+    # An index is a letter, a letter and a digit, or a number (w_j, w_k1, w_3); x_hat is a name.
+    base = next((b for b in sorted(bases) if re.fullmatch(re.escape(b) + r"_([A-Za-z]\d?|\d+)", var.name)), None)
+    if base is None:
+        return None
+    return (
+        f"a derivative by {var.name} of an expression with the indexed entries {base}[i]: {var.name} is one of"
+        " them (through the Kronecker delta), which derive does not write out, and read as a separate name"
+        " the derivative would be 0"
+    )
+
+
+def entry_derivatives(problem: Problem) -> str | None:
+    """`entry_derivative` for every derivative left unevaluated on either side (LaTeX steps hold them)."""
+    for side in (problem.lhs, problem.rhs):
+        cells = side if isinstance(side, sympy.MatrixBase) else (side,)
+        for cell in cells:
+            if not isinstance(cell, sympy.Basic):
+                continue
+            for node in cell.atoms(sympy.Derivative):
+                for var in node.variables:
+                    why = entry_derivative(node.expr, var)
+                    if why is not None:
+                        return why
+    return None
 
 
 def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:

@@ -239,6 +239,14 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
             Method.PARSE, f"expression too deeply nested or too large to read ({type(exc).__name__})", reason="input"
         )
         return Result(claim, Verdict.ERROR, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.ERROR, ev),))
+    from derive._indexed import entry_derivatives
+
+    entry = entry_derivatives(problem)
+    if entry is not None:
+        # Every tier would read w_j as independent of the w[i] and differentiate to 0.
+        ev = Evidence(Method.SYMBOLIC, entry, reason="unsupported")
+        outcomes = (Outcome(Verdict.UNDECIDED, ev),)
+        return Result(claim, Verdict.UNDECIDED, Method.SYMBOLIC, time.perf_counter() - start, outcomes)
     token = _CLAIM_START.set(start)
     try:
         outcomes = decide(problem, settings)

@@ -300,3 +300,35 @@ def test_nested_sums_are_capped() -> None:
     )
     with pytest.raises(IndexedError, match="more than 2000 terms"):
         instances(problem)
+
+
+# A derivative by an entry w_j of an expression in the entries w[i]: read as a separate name,
+# w_j would be independent of every w[i] and the gradient 0 (a false proof of "= 0" and a false
+# refutation of the true "= x_j"). No verdict may rest on that reading.
+@pytest.mark.parametrize(
+    ("lhs", "rhs", "symbols"),
+    [
+        (r"\frac{\partial}{\partial w_j} \sum_{i=1}^{n} w_i x_i", "0", {"n": "positive integer", "w": "real"}),
+        (r"\frac{\partial}{\partial w_j} \sum_{i=1}^{n} w_i x_i", "x_j", {"n": "positive integer", "w": "real"}),
+        (
+            r"\frac{\partial}{\partial z_j} \log \sum_{k=1}^{K} e^{z_k}",
+            r"\frac{e^{z_j}}{\sum_{k=1}^{K} e^{z_k}}",
+            {"K": "positive integer", "z": "real"},
+        ),
+    ],
+)
+def test_a_derivative_by_an_entry_of_an_indexed_sum_is_undecided(lhs: str, rhs: str, symbols: dict[str, str]) -> None:
+    result = _latex(lhs, "=", rhs, symbols)
+    assert result.verdict is Verdict.UNDECIDED
+    assert "Kronecker delta" in result.detail
+
+
+def test_the_claim_language_refuses_a_derivative_by_an_entry() -> None:
+    result = _check("diff(Sum(w_i*x_i, (i, 1, n)), w_j) == 0", {"n": "positive integer"})
+    assert result.verdict is Verdict.ERROR
+    assert "Kronecker delta" in result.detail
+    # A derivative by a name that is not an entry is taken as usual; x_hat is a name, not x's entry.
+    sizes = {"n": "positive integer"}
+    held = (Verdict.PROVED, Verdict.VERIFIED)
+    assert _check("diff(Sum(w*x_i, (i, 1, n)), w) == Sum(x_i, (i, 1, n))", sizes).verdict in held
+    assert _check("diff(Sum(x_i, (i, 1, n))*x_hat, x_hat) == Sum(x_i, (i, 1, n))", sizes).verdict in held
