@@ -838,6 +838,42 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
 _APPLIED = re.compile(r"\(|\[|\\\{|\\left\b|_|\^")
 
 
+_ONE_NAME = re.compile(
+    r"(?:\\(?:quad|qquad|[,;: ])|~|\s)*(?:\\[A-Za-z]+|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?"
+    r"(?:\s*,\s*(?:\\[A-Za-z]+|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)*\s*"
+)
+_BOUND_RELATIONS = frozenset({Relation.LT, Relation.GT, Relation.LE, Relation.GE})
+
+
+def _constrains_one_name(tex: str, seps: list[_Sep], k: int) -> bool:
+    """Whether what follows the list separator ``seps[k]`` bounds single names (``a > 0``,
+    ``\\quad x \\in \\mathbb{R}``, ``x, y > 0``): a condition of the statement before, not a claim."""
+    j = k + 1
+    while j < len(seps) and seps[j].kind in ("ignore", "list") and tex[seps[j].start : seps[j].end] not in (
+        "\\in",
+        "\\notin",
+    ):
+        if seps[j].kind == "list" and tex[seps[j].start : seps[j].end].strip() not in (",",):
+            return False
+        j += 1
+    if j >= len(seps):
+        return False
+    nxt = seps[j]
+    membership = nxt.kind == "list" and tex[nxt.start : nxt.end] in ("\\in", "\\notin")
+    if not membership and not (nxt.kind == "rel" and nxt.relation in _BOUND_RELATIONS):
+        return False
+    segment = tex[seps[k].end : nxt.start]
+    if _ONE_NAME.fullmatch(segment) is None:
+        return False
+    try:
+        for part in segment.split(","):
+            cleaned = re.sub(r"\\(?:quad|qquad|[,;: ])|~", " ", part).strip()
+            name_of(cleaned)
+    except DeriveError:
+        return False
+    return True
+
+
 def _applied_text(tex: str, j: int, end: int) -> bool:
     """Whether the ``\\text{...}`` group ``tex[j:end]`` is one word applied to a bracket that
     follows it at once (``\\text{var}[x]``), rather than prose (``\\text{Thus } (a+b)^2``)."""
@@ -1047,6 +1083,9 @@ class _Splitter:
             self.new_chain(base)
         cursor = 0
         k = 0
+        # after a condition annotation ("\\text{at } a = 0, b = 0", "\\text{for } x, y > 0") the rest
+        # of the row is conditions, comma-separated: none of them is a claim or a definition
+        conditions_row = False
         while k < len(seps):
             sep = seps[k]
             self.extend(base + cursor, base + sep.start)
@@ -1067,8 +1106,17 @@ class _Splitter:
                 self.chain.rels.append(_Rel(Relation.EQ, base + sep.start, block))
                 self.chain.exprs.append(_Expr([]))
             elif sep.kind == "list":
+                bound_next = _constrains_one_name(tex, seps, k)
+                if bound_next and self.chain is not None and self.chain.rels and not conditions_row:
+                    # "\\log(ab) = \\log a + \\log b, \\quad a > 0, b > 0": conditions of the statement
+                    self.chain.annotated = True
+                    conditions_row = True
+                if tex[sep.start : sep.end] in ("\\in", "\\notin") and conditions_row and self.chain is not None:
+                    self.chain.annotated = True  # "\\text{for } x \\in [0, 1]": the membership is a condition
                 self.close()
                 self.last = self.pending = None
+                if conditions_row:
+                    self.conditional = True
             elif sep.kind == "arrow":
                 flags.add("arrow")
                 self.arrow()
@@ -1082,6 +1130,7 @@ class _Splitter:
                 self.close()
                 self.last = self.pending = None
                 self.conditional = True
+                conditions_row = True
             elif sep.kind == "iff":
                 if self.chain is not None:
                     self.chain.annotated = True
@@ -1114,11 +1163,13 @@ class _Splitter:
                     self.new_chain(base + sep.end)
                     assert self.chain is not None
                     self.chain.annotated = True
+                    conditions_row = True
                 else:
                     # prose follows an annotation: skip to the end of the row
                     k = j - 1
                     cursor = seps[j].start if j < len(seps) else len(tex)
             elif sep.kind == "row":
+                conditions_row = False
                 lead = _first_token(tex, sep.end, len(tex), skip_text=True)
                 if not (_starts_with_relation(lead) or lead in ("+", "-", "\\cdot", "\\times")):
                     self.close()
@@ -1543,8 +1594,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 # not substituted (a case, not a definition), and not free either: a refutation
                 # that gives the name a value may be outside the case the text meant
                 conditions.append(
-                    f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, after "
-                    f'"{cond[1]}")'
+                    f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, {cond[1]})"
                 )
                 conditioned.add(cond[0])
             seen_defs += 1
@@ -1658,11 +1708,17 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             continue
         if d.chain.premise is not None or d.chain.after_arrow:
             continue  # "... \\implies x = 1": a conclusion, even when its premise cannot be read
-        if d.chain.arrow_after or d.chain.annotated:
-            continue  # "x = 3 \\implies ...", "\\text{where } f = 0": conditions, not definitions
+        if d.chain.arrow_after:
+            continue  # "x = 3 \\implies ...": a condition, not a definition
         if len(d.lhs) > 200:
             continue
         target = definition_target(d.lhs)
+        if d.chain.annotated:
+            # "\\text{at } a = 0, b = 0": conditions of their row, not definitions; the names are
+            # not free afterwards either (the text may mean the case for what follows)
+            if target is not None and not mentions(d.rhs, target[0]):
+                d.condition = (target[0], "a condition after an annotation")
+            continue
         if target is not None and d.chain.defining and mentions(d.rhs, target[0]):
             d.defines = (target[0], False)  # "x := x + 1", an update: x is not free, and not substituted
             continue
@@ -1671,7 +1727,7 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
         if d.prose and doc and d.chain.exprs and d.chain.exprs[0].parts:
             word = _condition_word(doc, d.chain.exprs[0].parts[0][0])
             if word:
-                d.condition = (target[0], word)
+                d.condition = (target[0], f'after "{word}"')
                 continue
         if d.chain.arrow_after and target[0] in seen:
             continue  # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition

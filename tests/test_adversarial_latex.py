@@ -404,3 +404,24 @@ def test_an_equation_after_a_condition_word_is_a_condition_not_a_definition(text
     assert [r.verdict for r in rs] == verdicts
     for r in rs:
         assert ":=" not in r.outcomes[-1].evidence.summary  # never read with the case as a definition
+
+
+@pytest.mark.parametrize(
+    ("text", "verdicts"),
+    [
+        # "b = 0" after "\text{at } a = 0," is a condition of its row, never a definition for the next
+        (
+            "$$\\sigma(a) = \\frac{1}{2} \\quad \\text{at } a = 0, b = 0$$\n$$\\sigma(a + b) = \\sigma(a)$$",
+            [U, U, U, U],
+        ),
+        # "x, y > 0" after an annotation bounds both names: no part of it is refuted as a claim
+        ("$$\\log(xy) = \\log x + \\log y \\quad \\text{for } x, y > 0$$", [U, U]),
+        ("$$\\log(ab) = \\log a + \\log b, \\quad a > 0, b > 0$$", [U, U, U]),
+        ("$$\\log(ab) = \\log a + \\log b \\quad \\text{where } a > 0, b > 0$$", [U, U, U]),
+        ("$$x^2 \\le 4 \\quad \\text{s.t. } x \\ge 1, x \\le 2$$", [U, U, U]),
+        # a list of claims that bound no single name stays a list of claims
+        ("$$1 + 1 = 2, \\quad 2 + 2 = 5$$", [P, R]),
+    ],
+)
+def test_everything_after_a_condition_annotation_is_conditions(text: str, verdicts: list) -> None:
+    assert verdict_list(text) == verdicts
