@@ -161,7 +161,9 @@ def settle(step: Step, result: Result) -> Result:
         return result
     decided = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
     shapes = _scalar_reading(step) if result.verdict in decided else None
-    doubt = None if shapes is not None or result.verdict not in decided else _readings(step) or _constants_assumed(step)
+    doubt = None
+    if shapes is None and result.verdict in decided:
+        doubt = _readings(step) or _constants_assumed(step) or _defined_after(step)
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
     if shapes is not None:
@@ -173,69 +175,7 @@ def settle(step: Step, result: Result) -> Result:
         return _undecided(result, why)
     ev = result.evidence
     if result.verdict is Verdict.REFUTED and ev is not None:
-        point = ev.counterexample.values if ev.counterexample is not None else ()
-        names = {name.split("[", 1)[0] for name, _ in point}
-        why = None
-        declared = {name for name, _ in step.claim.symbols}
-        undeclared = _undeclared_names(step, declared)
-        reserved = step.lhs_tex.strip() in _RESERVED_TEX
-        sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
-        if ev.summary.startswith("shapes differ") and undeclared:
-            why = (
-                f"the shapes differ, but {', '.join(sorted(undeclared))} is not declared, so derive read it as a "
-                "scalar; declare its shape (or write I_2 for an identity) to check this step"
-            )
-        elif "I" in names and "I" not in declared and any(" matrix" in kind for _, kind in step.claim.symbols):
-            why = (
-                "the counterexample gives a value to I, which is not declared: next to matrices it is probably the "
-                "identity; write I_2 (of the right size) or declare I to check this step"
-            )
-        elif reserved and point:
-            name = step.lhs_tex.strip()
-            why = (
-                f"{name} is read as {_RESERVED_TEX[name]}, but this step looks like it defines it; rename it or "
-                "declare it (front matter) to check the step"
-            )
-        elif sizes:
-            which = ", ".join(sizes)
-            why = (
-                f"the counterexample sets {which}, the size of an identity matrix I_{sizes[0]}, but derive does not "
-                "know which matrices have that size (declare them, e.g. with --symbols, to check this step)"
-            )
-        elif step.premise is not None and step.premise_solution is None:
-            why = "does not hold as an identity; may hold under the premise, which derive could not solve"
-        elif step.annotated and point:
-            why = (
-                "it follows an annotation (\\text{...}, \\quad), so it may be a condition or a justification "
-                '("for x > 0") rather than a claim: not refuted at a point on its own'
-            )
-        elif step.unread_premise:
-            why = "does not hold as an identity; may hold under what the arrow leads from, which derive could not read"
-        elif step.condition and point and not step.premise_solution:
-            why = (
-                "a condition (equation to solve), not an identity"
-                if step.relation is Relation.EQ
-                else "a condition (an assumption for what follows), not a claim"
-            )
-        elif names & set(step.defined_after):
-            which = ", ".join(sorted(names & set(step.defined_after)))
-            why = (
-                f"does not hold with {which} free, but the text defines {which} right after this block (derive "
-                "reads a definition only for the steps after it); move the definition before the step to check it"
-            )
-        elif names & set(step.defined) and step.conditions:
-            which = ", ".join(sorted(names & set(step.defined)))
-            why = (
-                f"does not hold with {which} free, but {which} is defined earlier or the text states a condition "
-                f"on it ({'; '.join(step.conditions)}), which may be the case meant here; state the step's "
-                "assumptions (front matter, or a definition without if/when) to check it"
-            )
-        elif names & set(step.defined):
-            which = ", ".join(sorted(names & set(step.defined)))
-            why = (
-                f"does not hold with {which} free, but the document defines {which} earlier (more than once, or as "
-                "a number in the prose, so derive does not substitute it)"
-            )
+        why = _why_not_refuted(step, ev)
         if why is not None:
             return _undecided(result, why)
     if step.uses and result.outcomes:
@@ -245,6 +185,100 @@ def settle(step: Step, result: Result) -> Result:
         outcomes = (*result.outcomes[:-1], Outcome(last.verdict, replace(last.evidence, summary=summary)))
         return Result(result.claim, result.verdict, result.method, result.seconds, outcomes)
     return result
+
+
+def _defined_after(step: Step) -> str | None:
+    """Why a step is not decided with a name free that the text defines right after its block
+    ("$$\\frac{d}{dx}(x z) = z$$ where $z = x^2$"): proved or refuted with z free, it says nothing
+    about the z meant."""
+    if not step.defined_after:
+        return None
+    from derive.latex_notation import names_in  # noqa: PLC0415
+
+    used: set[str] = set()
+    for tex in (step.lhs_tex, step.rhs_tex):
+        found = names_in(tex)
+        if found is None:
+            used |= set(step.defined_after)  # cannot list its names: assume the worst
+            continue
+        used |= set(found[0])
+        used |= {n for n in step.defined_after if n.split("_", 1)[0] in found[1]}
+    which = sorted(used & set(step.defined_after))
+    if not which:
+        return None
+    names = ", ".join(which)
+    return (
+        f"the step uses {names} free, but the text defines {names} right after this block (derive reads a "
+        "definition only for the steps after it); move the definition before the step to check it"
+    )
+
+
+def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
+    """Why a refutation does not stand in the step's document (see `settle`), or None."""
+    point = ev.counterexample.values if ev.counterexample is not None else ()
+    names = {name.split("[", 1)[0] for name, _ in point}
+    why = None
+    declared = {name for name, _ in step.claim.symbols}
+    undeclared = _undeclared_names(step, declared)
+    reserved = step.lhs_tex.strip() in _RESERVED_TEX
+    sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
+    if ev.summary.startswith("shapes differ") and undeclared:
+        why = (
+            f"the shapes differ, but {', '.join(sorted(undeclared))} is not declared, so derive read it as a "
+            "scalar; declare its shape (or write I_2 for an identity) to check this step"
+        )
+    elif "I" in names and "I" not in declared and any(" matrix" in kind for _, kind in step.claim.symbols):
+        why = (
+            "the counterexample gives a value to I, which is not declared: next to matrices it is probably the "
+            "identity; write I_2 (of the right size) or declare I to check this step"
+        )
+    elif reserved and point:
+        name = step.lhs_tex.strip()
+        why = (
+            f"{name} is read as {_RESERVED_TEX[name]}, but this step looks like it defines it; rename it or "
+            "declare it (front matter) to check the step"
+        )
+    elif sizes:
+        which = ", ".join(sizes)
+        why = (
+            f"the counterexample sets {which}, the size of an identity matrix I_{sizes[0]}, but derive does not "
+            "know which matrices have that size (declare them, e.g. with --symbols, to check this step)"
+        )
+    elif step.premise is not None and step.premise_solution is None:
+        why = "does not hold as an identity; may hold under the premise, which derive could not solve"
+    elif step.annotated and point:
+        why = (
+            "it follows an annotation (\\text{...}, \\quad), so it may be a condition or a justification "
+            '("for x > 0") rather than a claim: not refuted at a point on its own'
+        )
+    elif step.unread_premise:
+        why = "does not hold as an identity; may hold under what the arrow leads from, which derive could not read"
+    elif step.condition and point and not step.premise_solution:
+        why = (
+            "a condition (equation to solve), not an identity"
+            if step.relation is Relation.EQ
+            else "a condition (an assumption for what follows), not a claim"
+        )
+    elif names & set(step.defined_after):
+        which = ", ".join(sorted(names & set(step.defined_after)))
+        why = (
+            f"does not hold with {which} free, but the text defines {which} right after this block (derive "
+            "reads a definition only for the steps after it); move the definition before the step to check it"
+        )
+    elif names & set(step.defined) and step.conditions:
+        which = ", ".join(sorted(names & set(step.defined)))
+        why = (
+            f"does not hold with {which} free, but {which} is defined earlier or the text states a condition "
+            f"on it ({'; '.join(step.conditions)}), which may be the case meant here; state the step's "
+            "assumptions (front matter, or a definition without if/when) to check it"
+        )
+    elif names & set(step.defined):
+        which = ", ".join(sorted(names & set(step.defined)))
+        why = (
+            f"does not hold with {which} free, but the document defines {which} earlier (more than once, or as "
+            "a number in the prose, so derive does not substitute it)"
+        )
+    return why
 
 
 def _undecided(result: Result, why: str) -> Result:

@@ -256,7 +256,10 @@ def test_a_number_given_in_prose_is_not_substituted_and_blocks_a_refutation() ->
 def test_an_inline_definition_after_the_step_does_not_apply() -> None:
     text = "$$\\frac{d}{da} \\hat y = 0$$\n\nwhere $\\hat y = \\sigma(a)$.\n"
     (r,) = results(text, symbols={"a": "real", "y_hat": "real"})
-    assert r.verdict is P  # the step is read as written, with y-hat a declared variable
+    # the step is read as written, with y-hat a declared variable, and then not decided: the text
+    # says y-hat is sigma(a) right after it, where d/da y-hat = 0 is wrong (it was proved before)
+    assert r.verdict is U
+    assert "defines y_hat right after this block" in r.outcomes[-1].evidence.summary
 
 
 def test_an_inline_declaration_makes_a_name_an_independent_variable() -> None:
@@ -425,3 +428,12 @@ def test_an_equation_after_a_condition_word_is_a_condition_not_a_definition(text
 )
 def test_everything_after_a_condition_annotation_is_conditions(text: str, verdicts: list) -> None:
     assert verdict_list(text) == verdicts
+
+
+def test_a_definition_right_after_the_block_blocks_proofs_too() -> None:
+    fm = "---\nderive:\n  symbols: {z: real}\n---\n"
+    rs = results(fm + "$$\\frac{d}{dx}(x z) = z$$\nwhere $z = x^2$.")
+    assert [r.verdict for r in rs] == [U]
+    assert "defines z right after this block" in rs[0].outcomes[-1].evidence.summary
+    # a step that does not use the name defined after it keeps its verdict
+    assert verdict_list(fm + "$$\\frac{d}{dx}(x y) = y$$\nwhere $z = x^2$.", symbols={"y": "real"}) == [P]
