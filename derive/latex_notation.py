@@ -1611,7 +1611,9 @@ class _Parser:
             self.i += 1
             over = self.sub(self.group_tokens())
             label = "".join(t.text for t in over.toks if not (t.kind == "sym" and t.text in "{}"))
-            body = _scalar(self.operand_term())
+            # \max_x binds x: an earlier definition of x (x = 2) does not apply in its body
+            with self.shadowing(self._extremum_variables(over.toks)):
+                body = _scalar(self.operand_term())
             # min over a function space: opaque, but the same expression twice is still equal
             return sympy.Function(f"{name}_{label}")(body)
         if name in ("min", "max") and self.at_sym("("):
@@ -1620,6 +1622,20 @@ class _Parser:
                 raise self.fail(f"\\{name} with a '|' in its arguments")
             return (sympy.Min if name == "min" else sympy.Max)(*[_scalar(a) for a in args])
         raise self.fail(f"\\{name} needs a subscript or (a, b) arguments")
+
+    def _extremum_variables(self, toks: list[_Tok]) -> frozenset[str]:
+        """The names the subscript of ``\\max_{x \\in [0, 1]}`` binds (what comes before ``\\in``,
+        ``:`` or ``\\sim``); every defined name when they cannot be listed (never a definition
+        applied to a bound name)."""
+        cut = len(toks)
+        for k, t in enumerate(toks):
+            if (t.kind == "cmd" and t.text in ("in", "sim", "colon")) or (t.kind == "sym" and t.text in (":", "|")):
+                cut = k
+                break
+        found = _names_of_text(self._src(toks[:cut])) if cut else None
+        if found is None or found[1]:
+            return frozenset(self.st.definitions)
+        return frozenset(found[0])
 
     # -- probability ----------------------------------------------------------------------
     def expectation(self) -> Any:

@@ -437,3 +437,18 @@ def test_a_definition_right_after_the_block_blocks_proofs_too() -> None:
     assert "defines z right after this block" in rs[0].outcomes[-1].evidence.summary
     # a step that does not use the name defined after it keeps its verdict
     assert verdict_list(fm + "$$\\frac{d}{dx}(x y) = y$$\nwhere $z = x^2$.", symbols={"y": "real"}) == [P]
+
+
+@pytest.mark.parametrize(
+    ("step", "verdict"),
+    [
+        (r"\max_{x} x(1-x) = \max_{x} (-2)", U),  # x is bound: x := 2 does not apply inside
+        (r"\max_{x \in [0, 1]} x(1-x) = \max_{x \in [0,1]} (-2)", U),
+        (r"\sup_x x(1-x) = \sup_x (-2)", U),
+        (r"\inf_x x(1-x) = \inf_x (-2)", U),
+        (r"\min_x x(1-x) = \min_x x(1-x)", P),  # the same expression twice is still equal
+        (r"\max_y x y = \max_y 2 y", P),  # x is not bound here: its definition applies
+    ],
+)
+def test_max_min_sup_inf_bind_their_variable(step: str, verdict: Verdict) -> None:
+    assert verdict_list(f"$$x = 2$$\n$${step}$$") == [U, verdict]
