@@ -7,7 +7,7 @@ Jensen or AM-GM inequality holds when all the x_i are equal. So the numeric tier
 an indexed claim directly. `instances` builds concrete problems instead:
 
 * each symbol in the bounds of an indexed sum or product (the *size*, n) takes the values
-  1, 2, 3 and 5 that its declared kind allows (several sizes: the equal tuples and a few
+  1 to 6 and 8 that its declared kind allows (several sizes: the equal tuples and a few
   mixed ones), and is replaced by that value everywhere, also outside the sum (the 1/n);
 * every indexed sum or product is written out as an explicit ``Add``/``Mul``;
 * every entry ``x[k]`` becomes a scalar symbol ``x_k`` of its own, declared in a copy of
@@ -59,7 +59,9 @@ __all__ = [
 ]
 
 #: The sizes each bound symbol takes (those its declared kind allows).
-SIZES: tuple[int, ...] = (1, 2, 3, 5)
+#: 4 and 6 are there because a claim can fail at one size only ((2n - 7)(2n - 9) < 0 at n = 4)
+#: or from some size on (Σx_i² >= (Σx_i)²/5 fails from n = 6).
+SIZES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 8)
 #: Most fresh entry symbols one instance may have; beyond, sampling gets too thin to mean much.
 MAX_ENTRIES = 40
 #: Most terms written out in one instance (nested sums multiply): the expansion runs before

@@ -183,7 +183,7 @@ def test_claim_language_entry_takes_the_declared_kind() -> None:
 def test_true_indexed_statements_are_verified_for_the_sizes_tried(lhs: str, relation: str, rhs: str) -> None:
     r = _latex(lhs, relation, rhs)
     assert r.verdict is Verdict.VERIFIED, r.detail
-    assert r.detail.startswith("verified for n = 1, 2, 3, 5 with ")
+    assert r.detail.startswith("verified for n = 1, 2, 3, 4, 5, 6, 8 with ")
     assert "says nothing about other n" in r.detail
 
 
@@ -271,7 +271,7 @@ def test_claim_language_reads_bound_suffix_as_entry() -> None:
 def test_instances_replace_the_size_outside_the_sum_too() -> None:
     problem = prepare(Claim(id="c", lhs="Sum(x_i, (i, 1, n))/n", rhs="1", symbols=_DECLARED))
     cases = instances(problem)
-    assert [c.sizes for c in cases] == [(("n", 1),), (("n", 2),), (("n", 3),), (("n", 5),)]
+    assert [c.sizes for c in cases] == [(("n", k),) for k in (1, 2, 3, 4, 5, 6, 8)]
     x = [cases[1].problem.symbols[f"x_{k}"].obj for k in (1, 2)]
     assert cases[1].problem.lhs == (x[0] + x[1]) / 2
     assert all(s.is_positive for s in x)
@@ -282,7 +282,7 @@ def test_claims_own_entry_names_are_the_entries() -> None:
     # a value the declaration forbids, and n = 1, where no sum reaches x_2, is left out.
     r = _latex(r"\sum_{i=1}^{n} x_i", ">=", "x_2")
     assert r.verdict is Verdict.VERIFIED, r.detail
-    assert r.detail.startswith("verified for n = 2, 3, 5 with x_i drawn independently; x_2 outside the sum")
+    assert r.detail.startswith("verified for n = 2, 3, 4, 5, 6, 8 with x_i drawn independently; x_2 outside the sum")
     r = _latex(r"\sum_{i=1}^{n} x_i", ">=", "2 x_2")
     assert r.verdict is Verdict.REFUTED, r.detail
     values = _values(r)
@@ -291,7 +291,7 @@ def test_claims_own_entry_names_are_the_entries() -> None:
 
 def test_reversed_bounds_beyond_an_empty_range_are_left_out() -> None:
     problem = prepare(Claim(id="c", lhs="Sum(y_i, (i, 3, n))", rhs="0", symbols=_DECLARED))
-    assert [c.sizes for c in instances(problem)] == [(("n", 2),), (("n", 3),), (("n", 5),)]
+    assert [c.sizes for c in instances(problem)] == [(("n", k),) for k in (2, 3, 4, 5, 6, 8)]
 
 
 def test_nested_sums_are_capped() -> None:
@@ -332,3 +332,17 @@ def test_the_claim_language_refuses_a_derivative_by_an_entry() -> None:
     held = (Verdict.PROVED, Verdict.VERIFIED)
     assert _check("diff(Sum(w*x_i, (i, 1, n)), w) == Sum(x_i, (i, 1, n))", sizes).verdict in held
     assert _check("diff(Sum(x_i, (i, 1, n))*x_hat, x_hat) == Sum(x_i, (i, 1, n))", sizes).verdict in held
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # true for n <= 5, false from n = 6 on (all x_i = 1: n >= n**2/5)
+        "Sum(x_i**2, (i, 1, n)) >= Sum(x_i, (i, 1, n))**2/5",
+        # false at n = 4 alone, where (2n - 7)(2n - 9) = -1
+        "(2*n - 7)*(2*n - 9)*Sum(x_i**2, (i, 1, n)) >= 0",
+    ],
+)
+def test_a_claim_false_at_one_size_or_from_a_size_on_is_refuted(text: str) -> None:
+    result = _check(text, {"n": "positive integer", "x": "real"})
+    assert result.verdict is Verdict.REFUTED
