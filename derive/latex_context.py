@@ -20,6 +20,7 @@ from derive.latex_notation import (
     derivative_constants,
     identity_sizes,
     name_of,
+    notation_readings,
     parse_latex,
     transposed_names,
 )
@@ -299,9 +300,15 @@ def _readings(step: Step) -> str | None:
                 continue
     random = {name for name, _ in step.claim.random}
     found: dict[str, str] = {}  # what is said -> the name
-    for side in (step.claim.lhs, step.claim.rhs):
-        for name, said in ambiguous_readings(str(getattr(side, "text", side)), known, random):
+    quantities = {name for name, _ in step.claim.symbols} - set(step.functions)
+    texts = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
+    for text in texts:
+        for name, said in ambiguous_readings(text, known, random):
             found.setdefault(said, name)
+    # read together: σ applied on one side and bare on the other is one ambiguity
+    other = notation_readings(" \\quad ".join(texts), quantities)
+    if other:
+        return f"derive reads notation here one way, but {'; '.join(other)}, to settle"
     if not found:
         return None
     names = sorted(set(found.values()))

@@ -80,6 +80,7 @@ __all__ = [
     "mentions",
     "name_of",
     "names_in",
+    "notation_readings",
     "parse_latex",
     "random_variables",
     "transposed_names",
@@ -2197,9 +2198,10 @@ def ambiguous_readings(
 ) -> list[tuple[str, str]]:
     """The notation in ``tex`` that derive reads one way although another reading is as plausible.
 
-    - ``K(\\sigma)``, ``H[x]``, ``H[q(z)]``: an undeclared name before a bracket is read as a
-      factor (K·σ); it may be a function K of σ. Reported when the bracket holds one name, or
-      is a square bracket after a capital (``x(1 - x)``, ``A(x - \\mu)`` are products); names
+    - ``K(\\sigma)``, ``K(x - y)``, ``H[x]``, ``H[q(z)]``: an undeclared name before a bracket is
+      read as a factor (K·σ); it may be a function K of σ. Reported when the bracket holds one
+      name, a parenthesis does not use the name itself (``x(1 - x)``, ``N(N - 1)`` are products),
+      or it is a square bracket after a capital; names
       derive reads as functions (``f``, ``p``, ``\\Phi``, ``h'``) or knows (``\\sigma(a)``,
       ``\\Gamma(x)``, ``\\mathrm{Exp}(\\lambda)``) are not.
     - ``E(\\mathbf{w})``: an expectation of w, or a function E of w (an error function), when
@@ -2277,7 +2279,67 @@ def _other_reading(
     if single or (capital and bracket == "["):
         what = single or "its argument"
         return f"{name}·({what}) or a function {name} of {what}"
-    return ""  # x(1 - x), A(x - mu), N(N - 1): a product
+    inside = arg_names | {n.split("_", 1)[0] for n in arg_names}  # y(1 - \\hat y) uses y too
+    if bracket == "(" and inner and name not in inside and base not in inside:
+        # K(x - y), R(\theta + 1), \pi(a + 1): a product, or a function (a kernel, a policy) of it
+        return f"{name}·(its argument) or a function {name} of its argument"
+    return ""  # x(1 - x), N(N - 1): the name inside its own argument, a product
+
+
+#: ``x^{(1)}``, ``W^{[2]}``: a superscript that is a whole bracket is an index label (a sample, a
+#: layer) as often as a power.
+_LABEL_SUPERSCRIPT = re.compile(r"\^\s*\{\s*[(\[][^{}()\[\]]*[)\]]\s*\}")
+#: ``\sigma^{-1}(a)``, ``\sigma^2(a)``, ``f^{2}(x)``: a function name with a power before its argument: an
+#: inverse or an iterate, a power of the value, or a product.
+_POWERED_CALL = re.compile(
+    r"(?<![A-Za-z\\])(?P<name>\\(?:sigma|phi|psi|varphi|Phi|Psi)(?![A-Za-z])|[fghpq](?![A-Za-z]))"
+    r"\s*\^\s*(?P<power>\{[^{}]*\}|[0-9A-Za-z])\s*(?:\(|\\left\s*\()"
+)
+#: ``1/2x``, ``a/bc``: 1/(2x) or (1/2)x.
+_SLASH_PRODUCT = re.compile(
+    r"(?<![A-Za-z0-9}\\])(?:\d+(?:\.\d+)?|[A-Za-z])\s*/\s*(?:\d+(?:\.\d+)?|[A-Za-z])"
+    r"(?=\s*(?:[A-Za-z]|\\(?:" + "|".join(sorted(_GREEK)) + r")(?![A-Za-z])))"
+)
+_SIGMA_CALL = re.compile(r"\\sigma\s*(?:\(|\\left\s*\()")
+_SIGMA_BARE = re.compile(r"\\sigma(?![A-Za-z])(?!\s*(?:\(|\\left|_|\^))")
+
+
+def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Notation in ``tex`` with two plausible readings that no declaration of a name's kind
+    settles (see `ambiguous_readings` for names before a bracket), each said in words:
+
+    - ``x^{(1)}``, ``W^{[2]}``: a power, or an index label (the first sample, the second layer);
+    - ``\\sigma^{-1}(a)``, ``\\sigma^2(a)``: the inverse (logit) or iterate, a power of σ(a), or σ^k·a;
+    - ``1/2x``: 1/(2x) or x/2;
+    - ``\\sigma(x + 1) = \\sigma x + \\sigma`` when σ is ``declared`` as a quantity and the text
+      also uses it bare: the sigmoid, or σ·(x + 1) (``\\sigma(a)`` alone stays the sigmoid, the
+      notation profile's reading, so a homework may declare the Gaussian σ and use σ(a)).
+    """
+    out: list[str] = []
+    m = _LABEL_SUPERSCRIPT.search(tex)
+    if m:
+        label = m.group(0).strip()
+        out.append(f"{label} may be a power or an index label (a sample, a layer); write it as a subscript")
+    for m in _POWERED_CALL.finditer(tex):
+        power = m.group("power").strip("{} ")
+        if power in ("\\prime", "'", "\\prime\\prime", "''", "T", "\\top", "*") or "prime" in power:
+            continue
+        name = m.group("name")
+        out.append(
+            f"{name}^{{{power}}}(...) may be the inverse or an iterate of {name}, a power of its value, or a "
+            f"product; write \\left({name}(\\cdot)\\right)^{{{power}}}, or name the inverse "
+            "(e.g. \\operatorname{logit})"
+        )
+        break
+    m = _SLASH_PRODUCT.search(tex)
+    if m:
+        out.append(f"{m.group(0).strip()}... may be read as a/(b·c) or (a/b)·c; write \\frac{{..}}{{..}}")
+    if "sigma" in declared and _SIGMA_CALL.search(tex) and _SIGMA_BARE.search(tex):
+        out.append(
+            "\\sigma(...) may be the sigmoid or the declared quantity σ times the bracket; declare "
+            "`functions: [sigma]` for the sigmoid, or write \\sigma \\cdot (...)"
+        )
+    return out
 
 
 def _top_level(toks: list[_Tok]) -> list[_Tok]:

@@ -452,3 +452,30 @@ def test_a_definition_right_after_the_block_blocks_proofs_too() -> None:
 )
 def test_max_min_sup_inf_bind_their_variable(step: str, verdict: Verdict) -> None:
     assert verdict_list(f"$$x = 2$$\n$${step}$$") == [U, verdict]
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "said"),
+    [
+        (r"$$K(x - y) = Kx - Ky$$", U, "may be K·(its argument) or a function K"),
+        (r"$$R(\theta + 1) = R\theta + R$$", U, "may be R·(its argument) or a function R"),
+        (r"$$\pi(a + 1) = \pi a + \pi$$", U, "may be pi·(its argument) or a function pi"),
+        ("---\nderive:\n  symbols: {K: real}\n---\n$$K(x - y) = Kx - Ky$$", P, ""),  # declared: a factor
+        ("---\nderive:\n  functions: [K]\n---\n$$K(x - y) = Kx - Ky$$", U, ""),  # declared: a function
+        (r"$$x(1 - x) = x - x^2$$", P, ""),  # the name inside its own argument: a product
+        (r"$$N(N - 1) = N^2 - N$$", P, ""),
+        (r"$$x^{(1)} x^{(2)} = x^{(3)}$$", U, "may be a power or an index label"),
+        (r"$$W^{[2]} = W^{[1]} W$$", U, "may be a power or an index label"),
+        (r"$$\sigma^{-1}(a) = \frac{a}{\sigma}$$", U, "may be the inverse or an iterate of \\sigma"),
+        (r"$$1/2x = \frac{x}{2}$$", U, "may be read as a/(b·c) or (a/b)·c"),
+        ("---\nderive:\n  symbols: {p: probability}\n---\n$$\\sigma^{-1}(p) = \\log\\frac{p}{1-p}$$", U, "inverse"),
+        (r"$$\sigma^2(a) = \sigma(a)^2$$", U, "a power of its value"),
+        ("---\nderive:\n  symbols: {sigma: positive}\n---\n$$\\sigma(x + 1) = \\sigma x + \\sigma$$", U, "sigmoid"),
+        (r"$$\sigma(x) \sigma(-x) = \sigma(x)(1 - \sigma(x))$$", P, ""),  # the undeclared sigma: the sigmoid
+        (r"$$e^{x} e^{y} = e^{x + y}$$", P, ""),
+    ],
+)
+def test_notation_with_two_readings_is_undecided(text: str, verdict: Verdict, said: str) -> None:
+    (r,) = results(text)
+    assert r.verdict is verdict
+    assert said in r.outcomes[-1].evidence.summary
