@@ -87,7 +87,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import mpmath
 import numpy as np
@@ -131,7 +131,8 @@ _MIN_VALID = 3  # fewer valid points than this: undecided
 _EDGE_POINTS = 4  # extra boundary-seeking points for inequalities
 _SIMPLE_POINTS = 3
 _MIN_DIGITS = 30
-_MAX_SEARCH_DIM = 6  # the margin search's Nelder-Mead is not worth its cost in more scalars
+_MAX_SEARCH_DIM = 12  # Nelder-Mead in more scalars than this is not worth its cost
+_FEW_STARTS_DIM = 6  # beyond this many scalars, fewer starts share the search's time
 _SEARCH_STARTS = 10
 _SEARCH_SECONDS = 1.5  # at most, and 40% of the numeric budget left
 _WALK_CERTIFIED = 2  # points of a walk towards an end certified before unresolved ones may end it
@@ -425,6 +426,134 @@ def _random_symbols(problem: Problem) -> set[sympy.Basic]:
     return out
 
 
+_NARROW = 10**4  # a constant this large times a non-constant term may make a narrow feature
+
+
+def _narrow_inners(cells: Sequence[sympy.Basic]) -> list[sympy.Expr]:
+    """The g of every c*g with |c| >= `_NARROW` (several such terms of one sum together, over
+    their largest c: sympy distributes 10**12*(a + b) into 10**12*a + 10**12*b)."""
+    out: list[sympy.Expr] = []
+
+    def big(term: sympy.Expr) -> sympy.Rational | None:
+        coeff, _ = term.as_coeff_Mul()
+        if coeff.is_Rational and abs(coeff) >= _NARROW and term.free_symbols:
+            return abs(coeff)
+        return None
+
+    def visit(node: sympy.Basic) -> None:
+        if isinstance(node, sympy.Add):
+            terms = [t for t in node.args if big(t) is not None]
+            if terms:
+                scale = max(big(t) for t in terms)
+                out.append(sympy.Add(*terms) / scale)
+                for t in node.args:
+                    visit(t.as_coeff_Mul()[1] if t in terms else t)
+                return
+        elif isinstance(node, sympy.Mul) and big(node) is not None:
+            rest = node.as_coeff_Mul()[1]
+            out.append(rest)
+            visit(rest)
+            return
+        for a in node.args:
+            visit(a)
+
+    for c in cells:
+        visit(c)
+    unique: list[sympy.Expr] = []
+    for g in out:
+        if g not in unique:
+            unique.append(g)
+    return unique[:3]
+
+
+# ---------------------------------------------------------------------------------------
+# The margin search's space: scalars as they are, SPD matrices through their Cholesky factor.
+
+
+class _SearchSpace:
+    """The unconstrained scalars the margin search moves, and the way back to the claim's symbols.
+
+    Scalars (and entries of general matrices, as reals) are searched as they are. An SPD
+    matrix S is searched through S = L Lᵀ with L lower triangular, its diagonal positive
+    (e^u in the search): every point is positive definite, and the search can move S towards
+    singular or huge. A rational L gives a rational S, positive definite exactly.
+    """
+
+    def __init__(
+        self, problem: Problem, free: Sequence[sympy.Symbol], point_kind: Callable[[sympy.Symbol], str]
+    ) -> None:
+        self.variables: list[tuple[sympy.Symbol, str]] = []
+        self._sub: dict[sympy.Symbol, sympy.Expr] = {}  # S entry -> polynomial in L's entries
+        self._factors: list[tuple[sympy.Matrix, sympy.Matrix]] = []  # (S's symbols, L)
+        done: set[sympy.Symbol] = set()
+        for s in free:
+            if s in done:
+                continue
+            kind = point_kind(s)
+            spec, _ = kind_of(problem.symbols, s)
+            if kind != "none" or spec is None:
+                self.variables.append((s, kind))
+                continue
+            n = spec.kind.rows
+            entries = sympy.Matrix(spec.obj)
+            lower = sympy.zeros(n, n)
+            for i in range(n):
+                for j in range(i + 1):
+                    d = sympy.Dummy(f"L_{spec.name}[{i + 1},{j + 1}]", real=True)
+                    lower[i, j] = d
+                    self.variables.append((d, "positive" if i == j else "real"))
+            product = lower * lower.T
+            for i in range(n):
+                for j in range(n):
+                    self._sub[entries[i, j]] = sympy.expand(product[i, j])
+                    done.add(entries[i, j])
+            self._factors.append((entries, lower))
+
+    def substitute(self, expr: sympy.Expr) -> sympy.Expr:
+        return expr.xreplace(self._sub) if self._sub else expr
+
+    def to_search(self, values: dict[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, sympy.Expr] | None:
+        """A start point in the search's variables (Cholesky factors to 30 digits), or None."""
+        if not self._factors:
+            return values
+        out = {s: v for s, v in values.items() if s not in self._sub}
+        with mpmath.workdps(30):
+            for entries, lower in self._factors:
+                n = entries.rows
+                try:
+                    rows = [[mpmath.mpf(sympy.N(values[entries[i, j]], 30)) for j in range(n)] for i in range(n)]
+                    chol = mpmath.cholesky(mpmath.matrix(rows))
+                except (KeyError, ValueError, TypeError, ZeroDivisionError):
+                    return None
+                for i in range(n):
+                    for j in range(i + 1):
+                        out[lower[i, j]] = sympy.Rational(mpmath.nstr(chol[i, j], 30))
+        return out
+
+    def to_claim(self, values: dict[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, sympy.Expr]:
+        if not self._factors:
+            return values
+        dummies = {d for _, lower in self._factors for d in lower if d != 0}
+        out = {s: v for s, v in values.items() if s not in dummies}
+        for entry, poly in self._sub.items():
+            out[entry] = poly.xreplace(values)
+        return out
+
+    def lift(self, m: Minimum, free: Sequence[sympy.Symbol]) -> Minimum:
+        """``m`` with its points in the claim's symbols."""
+        if not self._factors:
+            return m
+        values = self.to_claim(m.values)
+        return replace(
+            m,
+            values=values,
+            snaps=tuple(self.to_claim(p) for p in m.snaps),
+            retreat=tuple(self.to_claim(p) for p in m.retreat),
+            near=tuple(float(values[s]) for s in free),
+            where=", ".join(f"{s} = {float(values[s]):.8g}" for s in free),
+        )
+
+
 # ---------------------------------------------------------------------------------------
 # The point loop.
 
@@ -553,6 +682,9 @@ class _Checker:
         tight = self._tight_points(seen)
         if tight is not None:
             return tight
+        narrow = self._narrow_features()
+        if narrow is not None or self.tight:
+            return narrow
         if self._inequality and len(self.cells_l) == 1:
             return self._margins()
         return None
@@ -677,21 +809,20 @@ class _Checker:
         return None
 
     def _margin_search(self) -> Outcome | None:
-        variables = [(s, self._point_kind(s)) for s in self.free]
-        if any(k == "none" for _, k in variables) or len(variables) > _MAX_SEARCH_DIM:
-            self.notes.append("no margin search (SPD matrix entries or more than 6 scalars)")
-            return None
+        space = _SearchSpace(self.problem, self.free, self._point_kind)
+        if len(space.variables) > _MAX_SEARCH_DIM:
+            return self._unsearched(f"{len(space.variables)} scalars to search, more than {_MAX_SEARCH_DIM}")
+        lhs, rhs = (space.substitute(c) for c in (self.cells_l[0], self.cells_r[0]))
         try:
-            search = MarginSearch(
-                self.cells_l[0], self.cells_r[0], self._sense, variables, self._search_digits(), extra=_MP_EXTRA
-            )
+            search = MarginSearch(lhs, rhs, self._sense, space.variables, self._search_digits(), extra=_MP_EXTRA)
         except (UnsupportedError, ValueError, TypeError) as exc:
-            self.notes.append(f"no margin search ({_short(exc, 40)} has no mpmath form)")
-            return None
+            return self._unsearched(f"the margin search cannot evaluate {_short(exc, 40)}")
         now = time.perf_counter()
-        minima = search.run(self.starts[:_SEARCH_STARTS], now + min(_SEARCH_SECONDS, 0.4 * (self.deadline - now)))
+        n_starts = _SEARCH_STARTS if len(space.variables) <= _FEW_STARTS_DIM else _SEARCH_STARTS // 2
+        starts = [p for p in (space.to_search(s) for s in self.starts[:n_starts]) if p is not None]
+        minima = search.run(starts, now + min(_SEARCH_SECONDS, 0.4 * (self.deadline - now)))
         for m in minima:
-            decided = self._judge_minimum(m)
+            decided = self._judge_minimum(space.lift(m, self.free))
             if decided is not None or self.tight:
                 return decided
         best = search.best
@@ -702,6 +833,60 @@ class _Checker:
             head = f"margin search from {search.starts_used} starts: smallest margin {smallest} (relative)"
             self.notes.insert(0, f"{head} at {best.where}")
         return None
+
+    def _narrow_features(self) -> Outcome | None:
+        """A refutation where a feature of the claim's own scale may hide, or None.
+
+        A large constant c multiplying a non-constant g (``exp(-10**12*(x - cos(x))**2)``,
+        ``1/(1 + 10**12*g)``, ``sigmoid(10**9*g)``) makes a feature about 1/sqrt(c) wide around
+        the zeros of g, which random points and the margin search (it starts where the margin
+        is flat) never see. So the zeros or minima of each such g are searched (g itself where
+        sympy knows it is nonnegative, else g**2) and the claim is judged at each minimiser,
+        exact to the search's digits. A feature that cannot be searched leaves the claim undecided.
+        """
+        inners = _narrow_inners((*self.cells_l, *self.cells_r))
+        if not inners:
+            return None
+        space = _SearchSpace(self.problem, self.free, self._point_kind)
+        seen: set[tuple] = set()
+        for inner in inners:
+            target = inner if inner.is_nonnegative else inner**2
+            why = f"a narrow feature (a large constant times {_short(inner, 40)})"
+            if len(space.variables) > _MAX_SEARCH_DIM:
+                self.tight = f"{why} may hide a failure, and {len(space.variables)} scalars are too many to search"
+                return None
+            try:
+                search = MarginSearch(
+                    space.substitute(target), sympy.S.Zero, 1, space.variables, self._search_digits(), extra=_MP_EXTRA
+                )
+            except (UnsupportedError, ValueError, TypeError) as exc:
+                self.tight = f"{why} may hide a failure, and its zeros cannot be searched ({_short(exc, 40)})"
+                return None
+            now = time.perf_counter()
+            starts = [p for p in (space.to_search(s) for s in self.starts[:_SEARCH_STARTS]) if p is not None]
+            minima = search.run(starts, now + min(_SEARCH_SECONDS, 0.3 * (self.deadline - now)))
+            for m in minima:
+                lifted = space.lift(m, self.free)
+                for point in (lifted.values, *lifted.snaps):
+                    key = tuple(sorted((str(k), str(v)) for k, v in point.items()))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    verdict = self._judge(point, need=2, safe=True)
+                    if verdict.kind == "fail":
+                        return self._refuted(point, verdict)
+            if minima:
+                self.notes.append(f"{why}: judged at the minima of {_short(target, 40)} ({search.starts_used} starts)")
+        return None
+
+    def _unsearched(self, why: str) -> None:
+        """No margin search: sampling alone never sees a failure on a point or a narrow region
+        (``(trace(S) - 3)**2 + (det(S) - 2)**2 > 0`` fails only at S = diag(1, 2)), so the
+        inequality is not verified."""
+        self.tight = (
+            f"{why}: the points where the sides are tightest were not searched, and a failure on a point or a"
+            f" narrow region is invisible to sampling"
+        )
 
     def _judge_minimum(self, m: Minimum) -> Outcome | None:
         """Judge a refined minimum of the margin at exact points; a failure refutes, a tight
