@@ -682,6 +682,9 @@ class _Checker:
         tight = self._tight_points(seen)
         if tight is not None:
             return tight
+        jump = self._jumps()
+        if jump is not None or self.tight:
+            return jump
         narrow = self._narrow_features()
         if narrow is not None or self.tight:
             return narrow
@@ -832,6 +835,72 @@ class _Checker:
             smallest = f"0 to {search.digits - 10} digits" if best.state in ("zero", "end") else f"{best.margin:.2g}"
             head = f"margin search from {search.starts_used} starts: smallest margin {smallest} (relative)"
             self.notes.insert(0, f"{head} at {best.where}")
+        return None
+
+    def _jumps(self) -> Outcome | None:
+        """A refutation at a jump of floor/ceiling/frac/Mod, or None.
+
+        Two sides can disagree exactly on a jump (``floor(x + 1/3) == ceiling(x - 2/3)`` fails
+        at x = 2/3 + k only): a set of measure zero that sampling never hits. For each integer
+        part's argument a, linear in some variable v, and each usable sample point, v is solved
+        exactly for a = k (k around a's value there), and the claim judged there and just
+        beside (the integers around it, for an integer v). Where no argument is linear in any
+        variable, the jumps cannot be found and the claim is undecided.
+        """
+        args: list[sympy.Expr] = []
+        for cell in (*self.cells_l, *self.cells_r):
+            for node in sympy.preorder_traversal(cell):
+                if isinstance(node, (_IntegerPart, sympy.floor, sympy.ceiling, sympy.frac)):
+                    args.append(node.args[0])
+                elif isinstance(node, sympy.Mod) and node.args[1].is_number:
+                    args.append(node.args[0] / node.args[1])
+        args = [a for a in dict.fromkeys(args) if a.free_symbols & set(self.free)]
+        if not args:
+            return None
+        near = sympy.Rational(1, 1000)
+        for a in args[:6]:
+            line = next(
+                (
+                    (v, a.diff(v))
+                    for v in sorted(a.free_symbols & set(self.free), key=sympy.default_sort_key)
+                    if self._point_kind(v) not in ("none", "probability")
+                    and a.diff(v).is_number
+                    and a.diff(v).is_nonzero
+                ),
+                None,
+            )
+            if line is None:
+                self.tight = (
+                    f"the jumps of an integer part of {_short(a, 40)} cannot be solved (it is not linear in any"
+                    " variable), and a disagreement exactly on a jump is invisible to sampling"
+                )
+                return None
+            v, slope = line
+            kind = self._point_kind(v)
+            for start in self.starts[:6]:
+                if time.perf_counter() > self.deadline:
+                    return None
+                here = a.xreplace(start)
+                value = _real_number(here)
+                if value is None or abs(value) > 1e12:
+                    continue
+                for k in range(math.floor(value) - 1, math.floor(value) + 3):
+                    root = start[v] + (k - here) / slope
+                    if v.is_integer or "integer" in kind:
+                        number = _real_number(root)
+                        if number is None:
+                            continue
+                        options = [sympy.Integer(math.floor(number) + d) for d in (-1, 0, 1, 2)]
+                    else:
+                        options = [root, root - near, root + near]
+                    for option in options:
+                        if not _respects(kind, option):
+                            continue
+                        point = {**start, v: option}
+                        verdict = self._judge(point, need=2, safe=True)
+                        if verdict.kind == "fail":
+                            return self._refuted(point, verdict)
+        self.notes.append("judged at the jumps of its integer parts next to the sample points")
         return None
 
     def _narrow_features(self) -> Outcome | None:
