@@ -828,6 +828,8 @@ class _Checker:
             decided = self._judge_minimum(space.lift(m, self.free))
             if decided is not None or self.tight:
                 return decided
+        if self._diophantine():
+            return None
         best = search.best
         if best is None:
             self.notes.append(f"margin search from {search.starts_used} starts: no usable minimum")
@@ -947,6 +949,60 @@ class _Checker:
             if minima:
                 self.notes.append(f"{why}: judged at the minima of {_short(target, 40)} ({search.starts_used} starts)")
         return None
+
+    def _diophantine(self) -> bool:
+        """Whether a strict inequality is a polynomial in two or more integer variables that comes
+        near 0 over the reals; then it is undecided (`self.tight`): its integer zeros, if any,
+        can be astronomically far apart ((m**2 - 61*n**2 - 1)**2 > 0 fails first at m =
+        1766319049) and no sampling or local search finds them.
+
+        The real relaxation puts each integer variable past its bound (m = 1 + e^u for a
+        positive integer), so m**2 + n**2 > 0 keeps its margin of 2 and stays searchable.
+        """
+        kinds = {s: self._point_kind(s) for s in self.free}
+        shift = {"positive integer": 1, "nonnegative integer": 0, "negative integer": -1}
+        if not self._strict or len(self.free) < 2 or any("integer" not in k for k in kinds.values()):
+            return False
+        g = self._sense * (self.cells_l[0] - self.cells_r[0])
+        try:
+            if not g.is_polynomial(*self.free) or not sympy.Poly(g, *self.free).domain.is_QQ | sympy.Poly(
+                g, *self.free
+            ).domain.is_ZZ:
+                return False
+        except (sympy.PolynomialError, ValueError, TypeError):
+            return False
+        relaxed: dict[sympy.Symbol, sympy.Expr] = {}
+        variables: list[tuple[sympy.Symbol, str]] = []
+        for s, kind in kinds.items():
+            d = sympy.Dummy(str(s), real=True)
+            if kind in shift:
+                relaxed[s] = shift[kind] + (d if shift[kind] >= 0 else -d)
+                variables.append((d, "nonnegative"))
+            else:
+                relaxed[s] = d
+                variables.append((d, "real"))
+        try:
+            search = MarginSearch(g.xreplace(relaxed), sympy.S.Zero, 1, variables, self._search_digits())
+        except (UnsupportedError, ValueError, TypeError):
+            return False
+        starts = []
+        for start in self.starts[:_SEARCH_STARTS]:
+            point = {}
+            for s, kind in kinds.items():
+                value = start[s] - shift.get(kind, 0)
+                point[relaxed[s].free_symbols.pop()] = abs(value) + sympy.Rational(1, 2) if kind in shift else value
+            starts.append(point)
+        now = time.perf_counter()
+        search.run(starts, now + min(1.0, 0.3 * (self.deadline - now)))
+        best = search.best
+        if best is None or (best.state == "positive" and best.margin > 1e-3):
+            return False
+        self.tight = (
+            f"lhs - rhs is a polynomial in the integer variables {', '.join(map(str, self.free))} that comes within"
+            f" {max(best.margin, 0):.2g} (relative) of 0 over the reals (at {best.where}): its integer zeros, if any,"
+            " can lie astronomically far apart, beyond any sampling; a strict inequality needs a proof here"
+        )
+        return True
 
     def _unsearched(self, why: str) -> None:
         """No margin search: sampling alone never sees a failure on a point or a narrow region
