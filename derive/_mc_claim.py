@@ -689,14 +689,15 @@ class Audit:
     values: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 1)))
     blocks: tuple[_Block, ...] = ()
     coupled: frozenset[int] = frozenset()  # draws in a condition on several draws
+    features: tuple[str, ...] = ()  # the narrow features' cells, after the blocks' (`_feature_cells`)
 
     def where(self, c: int) -> str:
-        """The summary's name of cell ``c`` (cells are numbered block after block)."""
+        """The summary's name of cell ``c`` (cells are numbered block after block, then the features)."""
         for blk in self.blocks:
             if c < blk.size:
                 return blk.where(c)
             c -= blk.size
-        return "?"
+        return self.features[c] if c < len(self.features) else "?"
 
     def hidden(self, n: int, beta: np.ndarray | None = None) -> tuple[float, float, Region | None]:
         """(how far unresolved cells can raise the mean, how far lower it, the worst of them).
@@ -773,9 +774,10 @@ def audit_integrand(
 
     all_blocks, coupled = _blocks(f, draws, names or {})
     blocks = [blk for blk in all_blocks if blk.size]
-    if not blocks:
-        return Audit()
     exprs = [f, *controls]
+    f_probs, f_values, f_names = _feature_cells(f, exprs, draws, rng, names or {})
+    if not blocks and not f_names:
+        return Audit()
     program = compile_program(exprs, draws)
     parts = []
     for blk in blocks:  # one block at a time: the memory is that of the largest block
@@ -788,8 +790,9 @@ def audit_integrand(
             program.run(ws)
         _exact_where_nonfinite(exprs, draws, ws)
         parts.append(ws["y"].T.reshape(blk.size, _CELL_POINTS, len(exprs)).copy())
-    probs = np.concatenate([blk.probs() for blk in blocks])
-    return Audit(probs, np.concatenate(parts), tuple(blocks), frozenset(coupled))
+    probs = np.concatenate([*(blk.probs() for blk in blocks), f_probs])
+    values = np.concatenate([*parts, f_values])
+    return Audit(probs, values, tuple(blocks), frozenset(coupled), f_names)
 
 
 def _blocks(f: sympy.Expr, draws: Sequence[Any], names: dict[Any, str]) -> tuple[list[_Block], set[int]]:
@@ -1245,3 +1248,221 @@ def _conditional(axis: _Axis, a: float, b: float, rng: np.random.Generator, size
         return -np.log1p(-c)
     nd = NormalDist()
     return np.array([nd.inv_cdf(x) for x in c])
+
+
+# ---------------------------------------------------------------------------------------
+# Narrow interior features: a bump far narrower than the audit's cells.
+#
+# exp(-1e12 ((x - 1/3)^2 + (y - 1/2)^2)) is a spike of width ~1e-6 at an interior point: no
+# axis cell or pair grid lands a point in it, and a sample of 1e7 draws expects ~1e-4 draws
+# there, so with a prefactor of 1e14 it holds a mean of ~90 that neither sees. The claim's own
+# large numbers (|c| >= `NARROW_COEFF` in an exponent or a rational's denominator) signal such
+# a feature: it is located by minimising the exponent's negation over the draws (multi-start
+# damped Newton), its region (where the factor is within e^-`_FEATURE_DROP` of its peak) is
+# measured from the Hessian there, and it joins the audit as one more cell, with that
+# probability and the integrand's values at the peak. An unresolved feature whose peak stands
+# out then bounds the estimate like any rare cell (`Audit.hidden`).
+
+#: A number this large inside an exponent or a rational bump of the draws signals a narrow feature.
+NARROW_COEFF = 1e4
+_FEATURE_DROP = 40.0  # the region: where the factor's log is within this of its peak
+_FEATURE_STARTS = 32
+_FEATURE_STEPS = 60
+_MAX_FEATURES = 8
+_NARROW_WIDTH = 0.1  # a region wider than this along every axis is no narrow feature (the audit sees it)
+_ROUGH = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.floor, sympy.ceiling)
+
+
+def _big_number(e: sympy.Expr) -> float:
+    best = 0.0
+    for atom in e.atoms(sympy.Number):
+        try:
+            best = max(best, abs(float(atom)))
+        except (TypeError, ValueError, OverflowError):
+            return math.inf
+    return best
+
+
+def _narrow_logs(f: sympy.Expr, dsyms: set[sympy.Symbol]) -> list[sympy.Expr]:
+    """The logs of the factors of ``f`` that carry a large number: exp(A) gives A, base^-k gives -k log(base).
+
+    Only smooth ones (no Abs, Max, conditions): a sigmoid's step is no bump, and Newton needs derivatives.
+    """
+    out: list[sympy.Expr] = []
+    for node in sympy.preorder_traversal(f):
+        if isinstance(node, sympy.exp):
+            log_size = node.args[0]
+        elif node.is_Pow and node.exp.is_number and node.exp.is_negative and not node.base.is_number:
+            log_size = node.exp * sympy.log(node.base)
+        else:
+            continue
+        if not (log_size.free_symbols & dsyms) or log_size.has(*_ROUGH) or log_size in out:
+            continue
+        if _big_number(log_size) >= NARROW_COEFF:
+            out.append(log_size)
+    return out[:_MAX_FEATURES]
+
+
+def _density(d: Any, x: float) -> float:
+    """The draw's density at ``x`` (0 outside its support)."""
+    if d.kind == "normal":
+        return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    if x < 0 or (d.kind == "uniform" and x > 1):
+        return 0.0
+    if d.kind == "uniform":
+        return 1.0
+    if d.kind == "exponential":
+        return math.exp(-x)
+    k = d.shape
+    if x == 0:
+        return math.inf if k < 1 else (1.0 if k == 1 else 0.0)
+    return math.exp((k - 1) * math.log(x) - x - math.lgamma(k))
+
+
+def _mode(d: Any) -> float:
+    return max(d.shape - 1.0, 0.0) if d.kind == "gamma" else 0.0
+
+
+def _clip(d: Any, x: np.ndarray) -> np.ndarray:
+    if d.kind == "normal":
+        return x
+    return np.clip(x, 0.0, 1.0) if d.kind == "uniform" else np.maximum(x, 0.0)
+
+
+@dataclass(frozen=True)
+class _Feature:
+    point: dict[Any, float]  # draw symbol -> coordinate of the peak (the draws the factor uses)
+    prob: float  # probability of its region (upper estimate)
+    width: float  # the region's smallest half-width
+    where: str
+
+
+def _locate(log_size: sympy.Expr, draws: Sequence[Any], rng: np.random.Generator) -> tuple[np.ndarray, float] | None:
+    """The draws' values where ``log_size`` peaks (multi-start damped Newton), and the peak."""
+    from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
+
+    syms = [d.symbol for d in draws]
+    used = [i for i, s in enumerate(syms) if s in log_size.free_symbols]
+    scale = _big_number(log_size)
+    phi = -log_size / scale  # O(1) coefficients: the steps' arithmetic stays well scaled
+    grad = [sympy.diff(phi, syms[i]) for i in used]
+    hess = [sympy.diff(g, syms[j]) for g in grad for j in used]
+    program = compile_program([phi, *grad, *hess], draws)
+    m, k = _FEATURE_STARTS, len(used)
+    ws = program.workspace(m)
+    with np.errstate(all="ignore"):
+        for d, buf in zip(draws, ws["draws"], strict=True):
+            d.fill(rng, buf)
+        x = np.array([ws["draws"][i] for i in used]).T.copy()  # (m, k) starts: draws from the law itself
+        x[0] = [0.5 if draws[i].kind == "uniform" else (0.0 if draws[i].kind == "normal" else 1.0) for i in used]
+
+        def evaluate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            for col, i in enumerate(used):
+                ws["draws"][i][:] = _clip(draws[i], x[:, col])
+            program.run(ws)
+            y = ws["y"]
+            return y[0].copy(), y[1 : 1 + k].T.copy(), y[1 + k :].T.reshape(m, k, k).copy()
+
+        value, g, h = evaluate(x)
+        damp = np.full(m, 1e-3)
+        for _ in range(_FEATURE_STEPS):
+            step = np.zeros_like(x)
+            for s in range(m):
+                if not (np.isfinite(value[s]) and np.isfinite(g[s]).all() and np.isfinite(h[s]).all()):
+                    continue
+                a = h[s] + damp[s] * (1.0 + np.abs(np.diag(h[s])).max()) * np.eye(k)
+                try:
+                    step[s] = -np.linalg.solve(a, g[s])
+                except np.linalg.LinAlgError:
+                    step[s] = -g[s]
+            trial = np.column_stack([_clip(draws[i], (x + step)[:, c]) for c, i in enumerate(used)])
+            tv, tg, th = evaluate(trial)
+            better = np.isfinite(tv) & ((tv <= value) | ~np.isfinite(value))
+            x[better], value[better], g[better], h[better] = trial[better], tv[better], tg[better], th[better]
+            damp = np.where(better, damp / 10, damp * 10)
+            if np.all(damp[better] < 1e-12) and not (~better).any():
+                break
+    ok = np.isfinite(value)
+    if not ok.any():
+        return None
+    best = int(np.argmin(np.where(ok, value, np.inf)))
+    full = np.array([float(ws["draws"][i][0]) for i in range(len(draws))])
+    for col, i in enumerate(used):
+        full[i] = float(_clip(draws[i], x[best : best + 1, col])[0])
+    return full, -float(value[best]) * scale
+
+
+def _feature(log_size: sympy.Expr, draws: Sequence[Any], rng: np.random.Generator, names: dict) -> _Feature | None:
+    """The narrow feature of one large factor, or None when it is not narrow (or cannot be located)."""
+    found = _locate(log_size, draws, rng)
+    if found is None:
+        return None
+    x, _peak = found
+    syms = [d.symbol for d in draws]
+    used = [i for i, s in enumerate(syms) if s in log_size.free_symbols]
+    at = {syms[i]: sympy.Float(float(x[i]), 30) for i in used}
+    try:
+        h = np.array(
+            [[float(sympy.diff(-log_size, syms[i], syms[j]).xreplace(at).evalf(30)) for j in used] for i in used]
+        )
+        lam = np.linalg.eigvalsh(0.5 * (h + h.T))
+    except (TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return None
+    if not np.isfinite(lam).all():
+        return None
+    # Half-widths of the region {log_size > peak - drop} along the Hessian's axes (a flat
+    # direction, a ridge, reaches across the whole law: capped at 10).
+    radii = np.array([math.sqrt(2 * _FEATURE_DROP / v) if v > 0 else math.inf for v in lam])
+    if radii.min() >= _NARROW_WIDTH:
+        return None
+    capped = np.minimum(radii, 10.0)
+    dim = len(used)
+    ball = math.pi ** (dim / 2) / math.gamma(dim / 2 + 1)
+    if radii.max() < _NARROW_WIDTH:
+        density = math.prod(_density(draws[i], float(x[i])) for i in used)
+    else:  # a ridge: the law's largest density along it (normal 0.4, others their mode)
+        density = math.prod(_density(draws[i], _mode(draws[i])) for i in used)
+    prob = min(1.0, density * ball * float(np.prod(capped)))
+    if not math.isfinite(prob) or prob <= 0:
+        return None
+    where = ", ".join(f"{names.get(syms[i], str(syms[i]))} = {x[i]:.6g}" for i in used)
+    return _Feature(
+        {syms[i]: float(x[i]) for i in used},
+        prob,
+        float(radii.min()),
+        f"a narrow feature of half-width ~{radii.min():.2g} at {where}, located by minimising its exponent",
+    )
+
+
+def _feature_cells(
+    f: sympy.Expr, exprs: Sequence[sympy.Expr], draws: Sequence[Any], rng: np.random.Generator, names: dict
+) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """The audit cells of the narrow features of ``f``: probabilities, values (cells x points x exprs), names."""
+    from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
+
+    dsyms = {d.symbol for d in draws}
+    feats: list[_Feature] = []
+    for log_size in _narrow_logs(f, dsyms):
+        try:
+            feat = _feature(log_size, draws, rng, names)
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError):
+            feat = None
+        if feat is not None:
+            feats.append(feat)
+    if not feats:
+        return np.zeros(0), np.zeros((0, _CELL_POINTS, len(exprs))), ()
+    program = compile_program(list(exprs), draws)
+    ws = program.workspace(len(feats) * _CELL_POINTS)
+    with np.errstate(all="ignore"):
+        for d, buf in zip(draws, ws["draws"], strict=True):
+            d.fill(rng, buf)
+        for c, feat in enumerate(feats):
+            rows = slice(c * _CELL_POINTS, (c + 1) * _CELL_POINTS)
+            for d, buf in zip(draws, ws["draws"], strict=True):
+                if d.symbol in feat.point:
+                    buf[rows] = feat.point[d.symbol]
+        program.run(ws)
+    _exact_where_nonfinite(exprs, draws, ws)
+    values = ws["y"].T.reshape(len(feats), _CELL_POINTS, len(exprs)).copy()
+    return np.array([ft.prob for ft in feats]), values, tuple(ft.where for ft in feats)
+

@@ -187,15 +187,55 @@ class _Runner:
 # The tier.
 
 
-def _param_points(problem: Problem, params: set[sympy.Symbol], settings: Settings) -> list[dict]:
+#: Far parameter points (`derive.sampling.far_points`) added for an inequality over free
+#: parameters: 1e3, -1e6, +-1e12, (+-10x and 1e6x the claim's largest number), then tiny ones.
+FAR_PARAM_POINTS = 6
+
+
+def _param_points(problem: Problem, params: set[sympy.Symbol], settings: Settings) -> tuple[list[dict], str]:
+    """The parameter points to check, and how the evidence names them ("" without parameters).
+
+    An inequality over a free parameter often fails only far out (E[sigmoid(mu + x)] > 1e-9
+    fails at mu = -30, never near the "simple" points): it is also checked at far points,
+    where a point that cannot be estimated (overflow, rounding, heavy tails) leaves the claim
+    undecided rather than consistent over a range it did not cover.
+    """
     if not params:
-        return [{}]
-    from derive.sampling import sample_point  # noqa: PLC0415 - only claims with parameters need it
+        return [{}], ""
+    from derive.sampling import far_points, sample_point  # noqa: PLC0415 - only claims with parameters need it
 
     rng = np.random.default_rng(settings.seed)
     # "simple" points (1/2, -3/2, 2, ...): moderate magnitudes keep the integrand's variance
     # and tails tame, so the relative tolerance band can be met within the sample budget.
-    return [sample_point(problem.symbols, params, rng, style="simple") for _ in range(max(1, settings.mc_param_points))]
+    count = max(1, settings.mc_param_points)
+    simple = [sample_point(problem.symbols, params, rng, style="simple") for _ in range(count)]
+    if problem.relation not in (Relation.GE, Relation.GT, Relation.LE, Relation.LT):
+        return simple, f"{len(simple)} simple parameter points"
+    far = far_points(problem.symbols, params, rng, largest=_largest_number(problem))[:FAR_PARAM_POINTS]
+    far = [p for p in far if p not in simple]
+    span = _span(far)
+    return simple + far, f"{len(simple)} simple and {len(far)} far parameter points{span}"
+
+
+def _largest_number(problem: Problem) -> float:
+    """The largest number written in the claim (far points go beyond it)."""
+    out = 0.0
+    for side in (problem.lhs, problem.rhs):
+        for atom in getattr(side, "atoms", lambda *_: set())(sympy.Number):
+            try:
+                out = max(out, abs(float(atom)))
+            except (TypeError, ValueError, OverflowError):
+                continue
+    return out if math.isfinite(out) else 0.0
+
+
+def _span(points: list[dict]) -> str:
+    """The magnitudes the far points reached, for the evidence ("|mu| from 1e-06 to 1.2e+12")."""
+    sizes = [abs(float(v)) for p in points for v in p.values() if getattr(v, "is_number", False) and v != 0]
+    if not sizes:
+        return ""
+    names = ", ".join(sorted({str(k) for p in points for k in p}))
+    return f" ({names} up to {max(sizes):.2g} in magnitude, down to {min(sizes):.2g})"
 
 
 def _random_symbols(problem: Problem) -> set[sympy.Symbol]:
@@ -222,8 +262,8 @@ def check_montecarlo(problem: Problem, settings: Settings) -> Outcome:
         params |= dist.free_symbols
     params -= rvs
     try:
-        points = _param_points(problem, params, settings)
-        return _run(problem, settings, diffs, rvs, points=points, start=start)
+        points, covered = _param_points(problem, params, settings)
+        return _run(problem, settings, diffs, rvs, points=points, start=start, covered=covered)
     except Undecided as why:
         return _undecided(why.summary, why.reason, settings)
     except LoweringError as exc:
@@ -273,6 +313,7 @@ def _run(
     *,
     points: list[dict],
     start: float,
+    covered: str = "",
 ) -> Outcome:
     tests = max(1, len(points) * len(diffs))
     # Bonferroni: the per-test refutation level is the 6-SE two-sided level divided by the number of tests.
@@ -294,7 +335,7 @@ def _run(
         results.append(_check_point(plan, diffs, rvs, index, values))
         if results[-1].verdict is not Verdict.CONSISTENT:
             break  # a refuting point decides; an undecided one means the claim cannot be called consistent
-    return _combine(plan, results, len(points))
+    return _combine(plan, results, len(points), covered)
 
 
 def _check_point(
@@ -536,7 +577,7 @@ def _refutation_text(look: Look, plan: _Plan) -> str:
     )
 
 
-def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome:
+def _combine(plan: _Plan, results: list[_PointResult], n_points: int, covered: str = "") -> Outcome:
     settings = plan.settings
     est = tuple(e for r in results for e in r.estimates)
     last = results[-1]
@@ -555,6 +596,8 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int) -> Outcome
         return Outcome(Verdict.REFUTED, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))
     if last.verdict is Verdict.CONSISTENT and len(results) == n_points:
         where = f" at all {n_points} parameter points" if n_points > 1 else ""
+        if covered:
+            where = f" at all {covered}"
         worst = min(results, key=lambda r: r.headline.p_value if r.headline else 1.0)
         head = worst.headline.describe() if worst.headline is not None else head
         if worst.look is not None and plan.problem.relation not in (Relation.EQ, Relation.APPROX):
