@@ -199,6 +199,9 @@ class Step:
     #: Equations the prose before the step states as conditions ("If $\\hat y = y$, then"), with
     #: their line and word: their names are neither substituted nor free.
     conditions: tuple[str, ...] = ()
+    #: (name, where) of ranges the prose states that no kind expresses (``$y \\in \\{0, 1\\}$``):
+    #: the step is read with the name real, so no refutation through it stands.
+    ranges: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -1311,7 +1314,11 @@ def read_document(
     for rb in prose:
         for piece in rb.pieces:
             context.piece(piece, bisect.bisect_left(starts, rb.start), first=False)
-    declared_at = [(rb.start, name) for rb in prose for name in _declared_names(rb.pieces[0].text)]
+    declared_at = [
+        (rb.start, name, kind, " ".join(rb.pieces[0].text.split()), line_of(rb.start))
+        for rb in prose
+        for name, kind in _declared_kinds(rb.pieces[0].text)
+    ]
 
     splitter = _Splitter(text)
     blocks: list[Block] = []
@@ -1464,13 +1471,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     line_of: Any,
     *,
     context: _Splitter | None = None,
-    declared_at: list[tuple[int, str]] | None = None,
+    declared_at: list[tuple[int, str, str | None, str, int]] | None = None,
 ) -> list[Step]:
     """The steps of the display blocks, each read under the definitions before it.
 
     ``context`` holds the inline math of the prose: its definitions count like display ones
     (``$\\hat y = \\sigma(a)$`` is substituted into the later steps that use y-hat), but it
-    gives no step. ``declared_at`` lists (offset, name) of names the prose declares.
+    gives no step. ``declared_at`` lists (offset, name, kind or None, text, line) of names the
+    prose declares: a kind holds for the steps after it unless the front matter or --symbols
+    declare the name; a range no kind states (None) leaves the name real but unrefutable through.
     """
     drafts: list[_Draft] = []
     per_block: dict[int, int] = {}
@@ -1516,7 +1525,21 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if d.prose and d.defines:
             after.setdefault(d.rel.block, set()).add(d.defines[0])
     declared: set[str] = set()  # names the prose declared before the step
+    prose_kinds: dict[str, tuple[str, str]] = {}  # name -> (kind, "\\sigma > 0 (line 3)")
+    ranges: dict[str, str] = {}  # name -> "y \\in \\{0, 1\\} (line 2)": a range no kind states
     for i, d in enumerate(drafts):
+        while pending_declarations and pending_declarations[-1][0] < d.rel.offset:
+            _, name, kind, said, at = pending_declarations.pop()  # the steps come in document order
+            declared.add(name)
+            if kind is None:
+                ranges[name] = f"{said} (line {at})"
+                prose_kinds.pop(name, None)
+            else:
+                prose_kinds[name] = (kind, f"{said} (line {at})")
+                ranges.pop(name, None)
+        given_kinds = {n: k for n, (k, _) in prose_kinds.items() if n not in d.symbols and n not in section.random}
+        if given_kinds:
+            d.symbols = {**given_kinds, **d.symbols}
         op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
         step_random = tuple(section.random.items())
         dens = section.densities_for(d.rel.block)
@@ -1549,6 +1572,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             applied = [n for n in section.functions_for(d.rel.block) if _may_mention(texts, n)]
             items = [f"{latex_of_name(n)}(\\cdot)" for n in applied] + items  # before the definitions use them
             notes += [f"{n} a function (functions:)" for n in applied]
+            notes += [f"{n}: {k}, from {prose_kinds[n][1]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
             d.base = (_wrap(d.lhs, items), _wrap(d.rhs, items))
             if premise is not None:
                 if premise not in solved:
@@ -1568,6 +1592,17 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 else:
                     solution = found
                     notes.append(given if found == "" else f"{given}, which derive could not solve")
+        step_ranges = dict(ranges)
+        if d.error is None and d.defines is None and not d.context and not any("\\in \\{" in it for it in items):
+            # a finite set of numbers ("$y \\in \\{0, 1\\}$") is checked at each of its values, exactly
+            texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
+            sets = [(n, _finite_set(w)) for n, w in sorted(ranges.items()) if _may_mention(texts, n)]
+            sets = [(n, vals) for n, vals in sets if vals]
+            if len(sets) == 1 and sets[0][0] not in d.symbols:
+                name, vals = sets[0]
+                items.append(f"{latex_of_name(name)} \\in \\{{{', '.join(vals)}\\}}")
+                notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
+                del step_ranges[name]
         lhs_src, rhs_src = _wrap(d.lhs, items), _wrap(d.rhs, items)
         statement = f"{d.lhs} {op} {d.rhs}"
         if d.defines is not None:
@@ -1599,8 +1634,6 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 conditioned.add(cond[0])
             seen_defs += 1
         defined = tuple(sorted(repeated | cyclic | conditioned))
-        while pending_declarations and pending_declarations[-1][0] < d.rel.offset:
-            declared.add(pending_declarations.pop()[1])  # the steps come in document order
         steps.append(
             Step(
                 d.rel.block,
@@ -1625,6 +1658,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
                 functions=section.functions_for(d.rel.block),
                 conditions=tuple(conditions),
+                ranges=tuple(sorted(step_ranges.items())),
             )
         )
     return _without_context(steps, [d.context for d in drafts])
@@ -1653,6 +1687,70 @@ def _is_number(tex: str) -> bool:
 #: Inline declarations: ``x \in \mathbb{R}``, ``x, y \in \mathbb{R}^n``, ``p \in [0, 1]``, ``\sigma > 0``.
 _DECLARED_IN = re.compile(r"(?P<names>[^=<>]+?)\\in(?![A-Za-z])\s*(?:\\mathbb\s*\{?\s*[RNZQC]|\\\{|\[|\()")
 _DECLARED_BY = re.compile(r"(?P<names>[^=<>]+?)(?:>|<|\\geq?|\\leq?|\\gt|\\lt)(?![A-Za-z])\s*=?\s*-?\s*\d+(\.\d+)?\s*$")
+
+
+_SET_KINDS = (
+    (re.compile(r"\\mathbb\s*\{?\s*N\s*\}?(?:\s*_\s*\{?\s*(?:\+|>\s*0|\\geq?\s*1)\s*\}?)?"), "positive integer"),
+    (
+        re.compile(r"\\mathbb\s*\{?\s*Z\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*(?:\+|>\s*0|\\geq?\s*1)\s*\}?)"),
+        "positive integer",
+    ),
+    (re.compile(r"\\mathbb\s*\{?\s*Z\s*\}?"), "integer"),
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*(?:\+|>\s*0)\s*\}?)"), "positive"),
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*_\s*\{?\s*(?:\\geq?\s*0)\s*\}?"), "nonnegative"),
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{?\s*(\d+)\s*\}?"), "vector {0}"),
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{\s*(\d+)\s*(?:\\times|x)\s*(\d+)\s*\}"), "matrix {0}x{1}"),
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?"), "real"),
+    (re.compile(r"(?:\\left\s*)?\(\s*0\s*,\s*1\s*(?:\\right\s*)?\)"), "probability"),
+)
+_BOUND_KINDS = {(">", "0"): "positive", ("\\gt", "0"): "positive", ("\\ge", "0"): "nonnegative",
+                ("\\geq", "0"): "nonnegative", ("<", "0"): "negative", ("\\lt", "0"): "negative"}  # fmt: skip
+_BOUND_DECLARATION = re.compile(
+    r"(?P<names>[^=<>]+?)(?P<rel>>|<|\\geq?|\\leq?|\\gt|\\lt)(?![A-Za-z])\s*(?P<eq>=)?\s*(?P<value>-?\s*\d+(?:\.\d+)?)\s*$"
+)
+
+
+def _declared_kinds(tex: str) -> list[tuple[str, str | None]]:
+    """What an inline declaration says of each name: the kind it maps to exactly (``\\sigma > 0``:
+    positive, ``p \\in (0, 1)``: probability, ``n \\in \\mathbb{N}``: positive integer, ``x \\in
+    \\mathbb{R}^3``: vector 3), or None for a range no kind states (``y \\in \\{0, 1\\}``, ``x \\in
+    [a, b]``, ``t > 1``, ``x \\in \\mathbb{R}^n``): no refutation may rest on a value outside it."""
+    names = _declared_names(tex)
+    if not names:
+        return []
+    text = tex.strip()
+    kind: str | None = None
+    member = _DECLARED_IN.match(text)
+    if member is not None:
+        rest = text[member.end("names") :].strip()
+        rest = re.sub(r"^\\in(?![A-Za-z])\s*", "", rest).rstrip(" .,;")
+        for pattern, name in _SET_KINDS:
+            m = pattern.fullmatch(rest)
+            if m is not None:
+                kind = name.format(*m.groups())
+                break
+    else:
+        m = _BOUND_DECLARATION.match(text)
+        if m is not None:
+            rel = m.group("rel") + ("q" if m.group("eq") and m.group("rel").startswith("\\") else "")
+            rel = {">": "\\gt", "<": "\\lt"}.get(rel, rel) if not m.group("eq") else {">": "\\ge", "<": "\\le"}.get(
+                m.group("rel"), rel
+            )
+            value = m.group("value").replace(" ", "")
+            kind = _BOUND_KINDS.get((rel, value)) or _BOUND_KINDS.get((rel.rstrip("q"), value))
+    return [(name, kind) for name in names]
+
+
+_FINITE_SET = re.compile(r".*?\\in(?![A-Za-z])\s*\\\{(?P<values>[^{}]*)\\\}\s*[.,;]?\s*\(line \d+\)$")
+
+
+def _finite_set(where: str) -> list[str]:
+    """The numbers of a declared finite set (``y \\in \\{0, 1\\} (line 2)``), or [] for any other range."""
+    m = _FINITE_SET.fullmatch(where.strip())
+    if m is None:
+        return []
+    values = [v.strip() for v in m.group("values").split(",")]
+    return values if 0 < len(values) <= 8 and all(_is_number(v) for v in values) else []
 
 
 def _declared_names(tex: str) -> list[str]:

@@ -245,6 +245,13 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
             f"the counterexample sets {which}, the size of an identity matrix I_{sizes[0]}, but derive does not "
             "know which matrices have that size (declare them, e.g. with --symbols, to check this step)"
         )
+    elif names & {name for name, _ in step.ranges}:
+        which = sorted(names & {name for name, _ in step.ranges})
+        said = "; ".join(where for name, where in step.ranges if name in which)
+        why = (
+            f"the counterexample gives {', '.join(which)} a value, but the text states a range for it ({said}) "
+            "that derive cannot sample; declare its kind (front matter or --symbols) to check the step"
+        )
     elif step.premise is not None and step.premise_solution is None:
         why = "does not hold as an identity; may hold under the premise, which derive could not solve"
     elif step.annotated and point:

@@ -479,3 +479,27 @@ def test_notation_with_two_readings_is_undecided(text: str, verdict: Verdict, sa
     (r,) = results(text)
     assert r.verdict is verdict
     assert said in r.outcomes[-1].evidence.summary
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "said"),
+    [
+        # a finite set of numbers is checked at each value, exactly
+        ("Labels are $y \\in \\{0, 1\\}$.\n$$y^2 = y$$", P, "y in {0, 1}, from y \\in \\{0, 1\\} (line 1)"),
+        ("Labels are $y \\in \\{0, 1\\}$.\n$$y^3 = 2 y$$", R, "y in {0, 1}"),
+        ("Let $x \\in \\{a, b\\}$.\n$$x^2 = x$$", U, "states a range for it (x \\in \\{a, b\\} (line 1))"),
+        ("Let $x \\in [a, b]$.\n$$x^2 = x$$", U, "states a range for it"),
+        ("Let $p \\in (0, 1)$.\n$$\\log p < 0$$", V, "p: probability, from p \\in (0, 1) (line 1)"),
+        ("Let $\\sigma > 0$.\n$$\\sqrt{\\sigma^2} = \\sigma$$", P, "sigma: positive, from \\sigma > 0 (line 1)"),
+        ("For $n \\in \\mathbb{N}$,\n$$\\cos(2\\pi n) = 1$$", P, "n: positive integer, from n \\in \\mathbb{N}"),
+        ("Let $k \\in \\mathbb{Z}$.\n$$\\cos(2\\pi k) = 1$$", P, "k: integer"),
+        ("Let $t \\ge 0$.\n$$|t| = t$$", P, "t: nonnegative"),
+        # the declaration holds from where it is written on, and the front matter wins over it
+        ("$$\\sqrt{\\sigma^2} = \\sigma$$\nLet $\\sigma > 0$.", R, ""),
+        ("---\nderive:\n  symbols: {sigma: real}\n---\nLet $\\sigma > 0$.\n$$\\sqrt{\\sigma^2} = \\sigma$$", R, ""),
+    ],
+)
+def test_a_prose_range_is_a_kind_or_blocks_refutations(text: str, verdict: Verdict, said: str) -> None:
+    (r,) = results(text)
+    assert r.verdict is verdict
+    assert said in r.detail
