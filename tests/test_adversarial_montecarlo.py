@@ -295,3 +295,57 @@ def test_too_many_conditions_to_audit_is_undecided():
     assert out.verdict is Verdict.UNDECIDED
     assert out.evidence.reason == "rare region"
     assert "switches on 300 conditions, more than the rare-region audit examines (256)" in out.evidence.summary
+
+
+# ---------------------------------------------------------------------------------------
+# Narrow interior features and far parameter points (second attack round).
+
+SPIKE = "10**14*exp(-10**12*((x - 1/3)**2 + (y - 1/2)**2))*(2 + sin(x*y))"
+
+
+@pytest.mark.parametrize(
+    ("text", "random", "where"),
+    [
+        # true value 90.405: a spike of width 1e-6 at an interior point, no tail box
+        (f"E({SPIKE} + sin(x)) == 0", XY, "x = 0.333333, y = 0.5"),
+        (f"E({SPIKE} + sin(x)) <= 1", XY, "x = 0.333333, y = 0.5"),
+        (
+            "E(10**14*exp(-10**12*((u - 1/3)**2 + (v - 1/2)**2))*(2 + sin(u*v)) + cos(2*pi*u)) == 0",
+            {"u": "Uniform(0, 1)", "v": "Uniform(0, 1)"},
+            "u = 0.333333, the standard uniform draw of v = 0.5",
+        ),
+    ],
+)
+def test_a_narrow_interior_spike_is_located_and_not_accepted(text, random, where):
+    out = mc(text, random)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "rare region"
+    assert "a narrow feature of half-width ~6.3e-06 at" in out.evidence.summary
+    assert where in out.evidence.summary
+    assert "located by minimising its exponent" in out.evidence.summary
+
+
+def test_a_narrow_feature_too_small_to_matter_does_not_block():
+    # E[exp(-1e12 (x - 1/3)^2)] = 6.7e-7: the feature is found, and its bound fits the band.
+    out = mc("E(x**2 + exp(-10**12*(x - 1/3)**2)) == 1 + 6.68894355e-7", Z | {"x": "Normal(0, 1)"})
+    assert out.verdict is Verdict.CONSISTENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "E(sigmoid(mu + x)) > 10**-9",  # false at mu = -30 (1.5e-13)
+        "E(Max(x - mu, 0)) > 10**-12",  # false at mu = 8 (7.6e-17)
+    ],
+)
+def test_an_inequality_over_a_parameter_is_checked_far_out(text):
+    out = mc(text, {"x": "Normal(0, 1)"}, {"mu": "real"})
+    assert out.verdict is not Verdict.CONSISTENT
+    assert out.verdict is Verdict.UNDECIDED
+    assert "(parameter point 4 of 9)" in out.evidence.summary
+
+
+def test_a_true_inequality_over_a_parameter_names_the_range_it_covered():
+    out = mc("E((x - mu)**2) >= 1/2", {"x": "Normal(0, 1)"}, {"mu": "real"})
+    assert out.verdict is Verdict.CONSISTENT
+    assert "at all 3 simple and 6 far parameter points (mu up to" in out.evidence.summary
