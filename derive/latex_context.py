@@ -313,7 +313,7 @@ def _readings(step: Step) -> str | None:
         for name, said in ambiguous_readings(text, known, random):
             found.setdefault(said, name)
     # read together: σ applied on one side and bare on the other is one ambiguity
-    other = notation_readings(" \\quad ".join(texts), quantities)
+    other = notation_readings(" = ".join(texts), quantities)
     if other:
         return f"derive reads notation here one way, but {'; '.join(other)}, to settle"
     if not found:

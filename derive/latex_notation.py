@@ -2334,12 +2334,112 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
     m = _SLASH_PRODUCT.search(tex)
     if m:
         out.append(f"{m.group(0).strip()}... may be read as a/(b·c) or (a/b)·c; write \\frac{{..}}{{..}}")
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        toks = []
+    if "i" not in declared and not _BINDS_I.search(tex) and _bare_letter(toks, "i"):
+        out.append(
+            "i may be the imaginary unit or an index/real variable; declare `i: real` (a variable) or write "
+            "\\mathrm{i} for the imaginary unit"
+        )
+    said = _log_of_product(toks)
+    if said:
+        out.append(
+            f"\\{said} without brackets before several factors may be the log of their product or the log of "
+            f"the first times the rest; write \\{said}(...) around what it applies to"
+        )
     if "sigma" in declared and _SIGMA_CALL.search(tex) and _SIGMA_BARE.search(tex):
         out.append(
             "\\sigma(...) may be the sigmoid or the declared quantity σ times the bracket; declare "
             "`functions: [sigma]` for the sigmoid, or write \\sigma \\cdot (...)"
         )
     return out
+
+
+_BINDS_I = re.compile(r"\\(?:sum|prod)\s*_\s*\{?\s*i(?![A-Za-z])")
+_TEXT_GROUPS = frozenset({"text", "textrm", "mathrm", "operatorname", "mbox", "label", "tag", "begin", "end"})
+
+
+def _skip_group(toks: list[_Tok], k: int) -> int:
+    """The index after the group or single token starting at ``toks[k]``."""
+    if k < len(toks) and toks[k].kind == "sym" and toks[k].text == "{":
+        depth = 0
+        while k < len(toks):
+            if toks[k].kind == "sym" and toks[k].text == "{":
+                depth += 1
+            elif toks[k].kind == "sym" and toks[k].text == "}":
+                depth -= 1
+                if depth == 0:
+                    return k + 1
+            k += 1
+        return k
+    return k + 1
+
+
+def _bare_letter(toks: list[_Tok], letter: str) -> bool:
+    """Whether ``letter`` occurs outside subscripts and text (``x_{n,i}`` does not count, ``e^{i\\pi}`` does)."""
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if t.kind == "sym" and t.text == "_":
+            k = _skip_group(toks, k + 1)
+            continue
+        if t.kind == "cmd" and t.text in _TEXT_GROUPS:
+            k = _skip_group(toks, k + 1)
+            continue
+        if t.kind == "letter" and t.text == letter:
+            return True
+        k += 1
+    return False
+
+
+_PRODUCT_ENDS = frozenset({"+", "-", "=", "<", ">", ")", "]", "}", ",", ";", "|", "&", "\\\\"})
+
+
+def _log_of_product(toks: list[_Tok]) -> str:
+    """``log`` or ``ln`` when one is written without brackets before a product of several factors
+    (``\\log \\sigma(a) \\sigma(b)``, ``\\log x y``), else ""."""
+    for k, t in enumerate(toks):
+        if not (t.kind == "cmd" and t.text in ("log", "ln")):
+            continue
+        j = k + 1
+        if j < len(toks) and toks[j].kind == "sym" and toks[j].text == "_":
+            j = _skip_group(toks, j + 1)  # \log_2
+        if j >= len(toks) or (toks[j].kind == "sym" and toks[j].text in ("(", "[", "{")) or (
+            toks[j].kind == "cmd" and toks[j].text in ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl")
+        ):
+            continue
+        if toks[j].kind == "cmd" and toks[j].text in ("sum", "prod", "int", "iint", "oint", "lim", "max", "min"):
+            continue  # \\log \\prod_i x_i: the big operator takes all that follows
+        # one factor: a name, number or command with its scripts and an applied bracket
+        if toks[j].kind == "cmd" and toks[j].text in _FONTS | set(_ACCENTS):
+            j = _skip_group(toks, j + 1)
+        else:
+            j += 1
+        while j < len(toks) and toks[j].kind == "sym" and toks[j].text in ("_", "^", "'"):
+            j = j + 1 if toks[j].text == "'" else _skip_group(toks, j + 1)
+        if j < len(toks) and toks[j].kind == "sym" and toks[j].text == "(":
+            depth = 0
+            while j < len(toks):
+                if toks[j].kind == "sym" and toks[j].text == "(":
+                    depth += 1
+                elif toks[j].kind == "sym" and toks[j].text == ")":
+                    depth -= 1
+                    if depth == 0:
+                        j += 1
+                        break
+                j += 1
+        if j >= len(toks):
+            continue
+        nxt = toks[j]
+        if nxt.kind == "sym" and nxt.text in _PRODUCT_ENDS:
+            continue
+        if nxt.kind == "cmd" and (nxt.text in _RELATIONS or nxt.text in ("\\", "right", "end", "cdot", "times")):
+            continue
+        if nxt.kind in ("letter", "num", "cmd") or (nxt.kind == "sym" and nxt.text == "("):
+            return t.text
+    return ""
 
 
 def _top_level(toks: list[_Tok]) -> list[_Tok]:

@@ -503,3 +503,23 @@ def test_a_prose_range_is_a_kind_or_blocks_refutations(text: str, verdict: Verdi
     (r,) = results(text)
     assert r.verdict is verdict
     assert said in r.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "said"),
+    [
+        (r"$$e^{i\pi} = -1$$", U, "i may be the imaginary unit or an index"),
+        ("---\nderive:\n  symbols: {i: real}\n---\n$$e^{i\\pi} = -1$$", R, ""),  # declared a variable: refuted
+        (r"$$\sum_{i=1}^{3} i = 6$$", P, ""),  # bound by the sum
+        (r"$$\log \sigma(a) \sigma(b) = \log\sigma(a) + \log\sigma(b)$$", U, "the log of their product"),
+        (r"$$\log x y = \log x + \log y$$", U, "the log of their product"),
+        (r"$$\log(\sigma(a) \sigma(b)) = \log\sigma(a) + \log\sigma(b)$$", P, ""),
+        (r"$$\log \sigma(a) + \log \sigma(b) = \log(\sigma(a)\sigma(b))$$", P, ""),
+    ],
+)
+def test_a_bare_i_and_an_unbracketed_log_of_a_product_have_two_readings(
+    text: str, verdict: Verdict, said: str
+) -> None:
+    (r,) = results(text)
+    assert r.verdict is verdict
+    assert said in r.detail
