@@ -1827,6 +1827,11 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             if word:
                 d.condition = (target[0], f'after "{word}"')
                 continue
+        base = target[0]
+        while base.endswith("_prime"):
+            base = base[: -len("_prime")]
+        if base != target[0] and base in seen:
+            continue  # f'(x) = 3x after f(x) = x^2: a claim about f's derivative, not a new definition
         if d.chain.arrow_after and target[0] in seen:
             continue  # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition
         d.defines = target

@@ -523,3 +523,14 @@ def test_a_bare_i_and_an_unbracketed_log_of_a_product_have_two_readings(
     (r,) = results(text)
     assert r.verdict is verdict
     assert said in r.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$$f(x)=x^2$$\n$$f'(x)=3x$$", "$$h(a) = \\log\\sigma(a)$$\n$$h'(a) = \\sigma(a)$$", "$$f(x)=x^2$$\n$$f''(x)=3$$"],
+)
+def test_the_derivative_of_a_defined_function_is_a_claim_not_a_definition(text: str) -> None:
+    doc = read_document(text)
+    assert [s.kind for s in doc.steps] == ["definition", "step"]
+    assert verdict_list(text) == [U, U]  # never "defines f_prime"
+    assert "defines" not in results(text)[1].detail
