@@ -1465,4 +1465,3 @@ def _feature_cells(
     _exact_where_nonfinite(exprs, draws, ws)
     values = ws["y"].T.reshape(len(feats), _CELL_POINTS, len(exprs)).copy()
     return np.array([ft.prob for ft in feats]), values, tuple(ft.where for ft in feats)
-

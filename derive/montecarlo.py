@@ -190,6 +190,8 @@ class _Runner:
 #: Far parameter points (`derive.sampling.far_points`) added for an inequality over free
 #: parameters: 1e3, -1e6, +-1e12, (+-10x and 1e6x the claim's largest number), then tiny ones.
 FAR_PARAM_POINTS = 6
+#: Magnitudes of the moderate parameter points (`sample_point` scales), each with its mirror image.
+MODERATE_SCALES = (10.0, 100.0)
 
 
 def _param_points(problem: Problem, params: set[sympy.Symbol], settings: Settings) -> tuple[list[dict], str]:
@@ -211,10 +213,38 @@ def _param_points(problem: Problem, params: set[sympy.Symbol], settings: Setting
     simple = [sample_point(problem.symbols, params, rng, style="simple") for _ in range(count)]
     if problem.relation not in (Relation.GE, Relation.GT, Relation.LE, Relation.LT):
         return simple, f"{len(simple)} simple parameter points"
-    far = far_points(problem.symbols, params, rng, largest=_largest_number(problem))[:FAR_PARAM_POINTS]
-    far = [p for p in far if p not in simple]
-    span = _span(far)
-    return simple + far, f"{len(simple)} simple and {len(far)} far parameter points{span}"
+    # Between the simple and the far points: tens and hundreds, both signs (E[max(x - mu, 0)] > 1e-12 fails
+    # from mu = 7 on, where the far points' 1e3 only gives float64 zeros).
+    moderate: list[dict] = []
+    for scale in MODERATE_SCALES:
+        point = sample_point(problem.symbols, params, rng, style="simple", scale=scale)
+        moderate += [point, _mirrored(point)]
+    moderate = _distinct(moderate, simple)
+    far = _distinct(
+        far_points(problem.symbols, params, rng, largest=_largest_number(problem))[:FAR_PARAM_POINTS], simple + moderate
+    )
+    span = _span(moderate + far)
+    described = f"{len(simple)} simple, {len(moderate)} moderate and {len(far)} far parameter points{span}"
+    return simple + moderate + far, described
+
+
+def _mirrored(point: dict) -> dict:
+    """The point with every parameter that may be negative (a real, an integer) negated."""
+
+    def may_flip(sym: sympy.Symbol, value: Any) -> bool:
+        return (
+            bool(sym.is_real) and sym.is_nonnegative is not True and sym.is_nonpositive is not True and value.is_number
+        )
+
+    return {k: -v if may_flip(k, v) else v for k, v in point.items()}
+
+
+def _distinct(points: list[dict], seen: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for p in points:
+        if p not in seen and p not in out:
+            out.append(p)
+    return out
 
 
 def _largest_number(problem: Problem) -> float:
@@ -303,6 +333,7 @@ class _PointResult:
     headline: Estimate | None  # the estimate that decided (or the worst one)
     controls: int = 0  # control variates used (0: plain sample means)
     look: Look | None = None  # the headline's look (band, z)
+    index: int = 0  # which parameter point (from 0)
 
 
 def _run(
@@ -331,10 +362,24 @@ def _run(
         deadline=start + 0.5 * settings.timeout,
     )
     results: list[_PointResult] = []
+    undecided: list[_PointResult] = []
     for index, values in enumerate(points):
-        results.append(_check_point(plan, diffs, rvs, index, values))
-        if results[-1].verdict is not Verdict.CONSISTENT:
-            break  # a refuting point decides; an undecided one means the claim cannot be called consistent
+        result = replace(_check_point(plan, diffs, rvs, index, values), index=index)
+        if result.verdict is Verdict.REFUTED:
+            results.append(result)
+            return _combine(plan, results, len(points), covered)
+        if result.verdict is Verdict.UNDECIDED:
+            # Not consistent any more, but a later point may still refute (a far point that
+            # float64 cannot resolve, before the moderate one where the claim fails) while
+            # the time budget lasts.
+            undecided.append(result)
+            if time.perf_counter() > plan.deadline:
+                break
+            continue
+        if not undecided:
+            results.append(result)
+    if undecided:
+        results.append(undecided[0])
     return _combine(plan, results, len(points), covered)
 
 
@@ -589,7 +634,7 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int, covered: s
     if used:
         correction += f"; {used} control variates (functions of the draws with known mean)"
     if last.verdict is Verdict.REFUTED:
-        where = f" at parameter point {len(results)} of {n_points}" if n_points > 1 else ""
+        where = f" at parameter point {last.index + 1} of {n_points}" if n_points > 1 else ""
         if last.look is not None:
             head += _refutation_text(last.look, plan)
         summary = f"Monte Carlo refutes the claim{where}: {head}{correction}"
@@ -620,6 +665,6 @@ def _combine(plan: _Plan, results: list[_PointResult], n_points: int, covered: s
         head += _AUDITED
         summary = f"Monte Carlo estimate consistent{where}: {head}{correction}"
         return Outcome(Verdict.CONSISTENT, Evidence(Method.MONTECARLO, summary, estimates=est, seed=settings.seed))
-    where = f" (parameter point {len(results)} of {n_points})" if n_points > 1 else ""
+    where = f" (parameter point {last.index + 1} of {n_points})" if n_points > 1 else ""
     summary = f"Monte Carlo undecided{where}: {last.detail}" + (f"; {head}" if head else "")
     return _undecided(summary, last.reason, settings, est)

@@ -331,21 +331,32 @@ def test_a_narrow_feature_too_small_to_matter_does_not_block():
     assert out.verdict is Verdict.CONSISTENT
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "E(sigmoid(mu + x)) > 10**-9",  # false at mu = -30 (1.5e-13)
-        "E(Max(x - mu, 0)) > 10**-12",  # false at mu = 8 (7.6e-17)
-    ],
-)
-def test_an_inequality_over_a_parameter_is_checked_far_out(text):
-    out = mc(text, {"x": "Normal(0, 1)"}, {"mu": "real"})
-    assert out.verdict is not Verdict.CONSISTENT
+def test_an_inequality_over_a_parameter_is_refuted_at_a_moderate_point():
+    # E[sigmoid(mu + x)] > 1e-9 fails from mu = -20.7 on; the simple points never go there.
+    out = mc("E(sigmoid(mu + x)) > 10**-9", {"x": "Normal(0, 1)"}, {"mu": "real"})
+    assert out.verdict is Verdict.REFUTED
+    assert "at parameter point 6 of 13: estimate 5.50275e-15" in out.evidence.summary
+    assert "at mu=-100/3" in out.evidence.summary
+
+
+def test_an_inequality_over_a_parameter_that_a_point_cannot_decide_is_undecided():
+    # E[max(x - mu, 0)] > 1e-12 fails from mu = 6.7 on, where every sample is 0 (or one sample
+    # in a million dominates): never consistent, and the summary names the point.
+    out = mc("E(Max(x - mu, 0)) > 10**-12", {"x": "Normal(0, 1)"}, {"mu": "real"})
     assert out.verdict is Verdict.UNDECIDED
-    assert "(parameter point 4 of 9)" in out.evidence.summary
+    assert out.evidence.reason == "heavy tails"
+    assert "(parameter point 5 of 13)" in out.evidence.summary
+    assert "at mu=10/3" in out.evidence.summary
+
+
+def test_a_parameter_point_float64_cannot_resolve_leaves_a_true_inequality_undecided():
+    # 1 - E[sigmoid(100/3 + x)] = 5.5e-15 is below float64's resolution of 1: not consistent.
+    out = mc("E(sigmoid(mu + x)) < 1", {"x": "Normal(0, 1)"}, {"mu": "real"})
+    assert out.verdict is Verdict.UNDECIDED
+    assert "(parameter point 7 of 13)" in out.evidence.summary
 
 
 def test_a_true_inequality_over_a_parameter_names_the_range_it_covered():
     out = mc("E((x - mu)**2) >= 1/2", {"x": "Normal(0, 1)"}, {"mu": "real"})
     assert out.verdict is Verdict.CONSISTENT
-    assert "at all 3 simple and 6 far parameter points (mu up to" in out.evidence.summary
+    assert "at all 3 simple, 4 moderate and 6 far parameter points (mu up to" in out.evidence.summary
