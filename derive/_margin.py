@@ -53,6 +53,8 @@ __all__ = [
 
 _EVALS_PER_START = 160  # Nelder-Mead evaluations per start point
 _SEARCH_DPS = 30  # working digits of the coarse search
+_UNSETTLED = mpmath.mpf(10) ** -6  # a positive margin this small (relative) is not a settled minimum
+_GRADIENT_DIM = 12  # Newton on the gradient refines minimisers in up to this many scalars
 _SNAP_DENOMINATORS = (1, 2, 4, 10, 100, 1000)  # for all but one coordinate
 _LAST_DENOMINATORS = (1, 10, 100, 1000, 10**4, 10**6, 10**9)  # for the last coordinate
 
@@ -326,7 +328,7 @@ class MarginSearch:
         self._g = compile_mp(g, syms, self.extra)
         self._sides = (compile_mp(self.lhs, syms, self.extra), compile_mp(self.rhs, syms, self.extra))
         self._grad: list[_Fn] | None = None
-        if len(syms) <= 3:
+        if len(syms) <= _GRADIENT_DIM:
             try:
                 self._grad = [compile_mp(sympy.diff(g, s), syms, self.extra) for s in syms]
             except (UnsupportedError, ValueError, TypeError, NotImplementedError):
@@ -398,6 +400,10 @@ class MarginSearch:
             v = at if at is not None else v
             state = "negative" if v < -precision else "zero" if v <= precision else "positive"
             if state == "zero" and self._at_an_end(point, v, origin, precision):
+                state = "end"
+            elif state == "positive" and v <= _UNSETTLED * scale and self._at_an_end(point, v, origin, precision):
+                # Still on its way down towards an end where the margin only tends to 0 (x'Sx as S
+                # nears singular): an end too, not a settled positive minimum.
                 state = "end"
             snaps: tuple = ()
             if abs(v) <= mpmath.mpf(10) ** -8 * scale:

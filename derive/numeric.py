@@ -134,6 +134,7 @@ _MIN_DIGITS = 30
 _MAX_SEARCH_DIM = 12  # Nelder-Mead in more scalars than this is not worth its cost
 _FEW_STARTS_DIM = 6  # beyond this many scalars, fewer starts share the search's time
 _SEARCH_STARTS = 10
+_UNSETTLED = 1e-6  # a positive relative margin below this at the search's best point settles nothing
 _SEARCH_SECONDS = 1.5  # at most, and 40% of the numeric budget left
 _WALK_CERTIFIED = 2  # points of a walk towards an end certified before unresolved ones may end it
 
@@ -830,11 +831,20 @@ class _Checker:
                 return decided
         if self._diophantine():
             return None
-        best = search.best
+        best = space.lift(search.best, self.free) if search.best is not None else None
         if best is None:
             self.notes.append(f"margin search from {search.starts_used} starts: no usable minimum")
+        elif best.state == "positive" and best.margin < _UNSETTLED:
+            # Newton did not bring the margin to 0 nor show a clear positive minimum: the search
+            # may have stopped on the way to a point where the sides meet (under load, in 6 scalars).
+            self.tight = (
+                f"the margin search came within {best.margin:.2g} (relative) of 0 at {best.where} and could not"
+                f" settle whether the sides meet there: {self.relation.value} may fail there, or hold tightly"
+            )
         else:
-            smallest = f"0 to {search.digits - 10} digits" if best.state in ("zero", "end") else f"{best.margin:.2g}"
+            smallest = f"0 to {search.digits - 10} digits" if best.state == "zero" else f"{best.margin:.2g}"
+            if best.state == "end":
+                smallest += ", tending to 0 towards an end of the domain,"
             head = f"margin search from {search.starts_used} starts: smallest margin {smallest} (relative)"
             self.notes.insert(0, f"{head} at {best.where}")
         return None

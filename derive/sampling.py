@@ -336,6 +336,11 @@ def far_points(
         far += [min(size + 1, _FAR_CAP), min(size + 6, _FAR_CAP)]
     # Nearest first: a refutation shows the smallest far counterexample found.
     plan = [(3.0, 1), (6.0, -1)] + [(e, sign) for e in far for sign in (1, -1)] + [(-6.0, 1), (-12.0, -1)]
+    if any(_is_spd(table, s) for s in ordered):
+        # Towards singular: trace(inverse(S)) < 10**40 fails at 1e-41 I, log(det(S)) > -1000 near 1e-300 I.
+        tiny = [40.0, 300.0] + ([min(math.log10(largest) + 1, _FAR_CAP)] if largest > 100 else [])
+        plan += [(-e, 1) for e in sorted(set(tiny))]
+        limit += len(tiny)
     points: list[dict[sympy.Symbol, sympy.Rational]] = []
     for e, sign in plan:
         # A random fraction of a decade per symbol: mantissas not all 1.0..., symbols not all alike.
@@ -350,6 +355,11 @@ def far_points(
         if p not in unique:
             unique.append(p)
     return unique[:limit]
+
+
+def _is_spd(table: SymbolTable | None, sym: sympy.Symbol) -> bool:
+    spec, _ = kind_of(table, sym)
+    return spec is not None and spec.kind.is_matrix and spec.kind.base == "spd"
 
 
 def _is_matrix_entry(table: SymbolTable | None, sym: sympy.Symbol) -> bool:

@@ -280,3 +280,77 @@ def test_integer_roots_of_a_polynomial_margin_refute_a_strict_inequality() -> No
     result = check("n**2 - 61*n + 930 > 0", n="positive integer")
     assert result.verdict is Verdict.REFUTED
     assert replay("n**2 - 61*n + 930 > 0", result) == 0
+
+
+# ---------------------------------------------------------------------------------------
+# Second attack round: what sampling alone never sees.
+
+R3 = {"x": "real", "y": "real", "z": "real"}
+
+
+@pytest.mark.parametrize(
+    ("claim", "symbols"),
+    [
+        # narrow features: a large constant times g, failing only near g's zeros
+        ("exp(-10**12*(x - cos(x))**2) < 1/2", {"x": "real"}),
+        ("sigmoid(10**9*(x - cos(x))) * sigmoid(-10**9*(x - cos(x))) < 1/8", {"x": "real"}),
+        ("1/(1 + 10**12*((x - 7/3)**2 + (y - 5/2)**2 + (z - 3)**2)) < 1/2", R3),
+        ("1/(1 + 10**12*((x - 7/3)**2 + (y - 5/2)**2 + (z - 3)**2)) <= 1/2", R3),
+        ("exp(-10**12*((x - 7/3)**2 + (y - 5/2)**2 + (z - 3)**2)) < 1/2", R3),
+        ("1/(1 + 10**12*((x*y - 7)**2 + (y*z - 5)**2 + (x*z - 3)**2)) < 1/2", R3),
+        # jumps of integer parts
+        ("floor(x + 1/3) == ceiling(x - 2/3)", {"x": "real"}),
+        ("floor(x + 1/3) <= ceiling(x - 2/3)", {"x": "real"}),
+        ("floor(n/97) == floor((n + 1)/97)", {"n": "positive integer"}),
+        # a point zero of a margin in 7 scalars (searched, with Newton, up to 12)
+        (
+            "(a - 7/3)**2 + (b - 5/2)**2 + (c - 3)**2 + (d - 1/7)**2 + (e - 2/9)**2 + (f - 5)**2 + (g - 3/11)**2 > 0",
+            dict.fromkeys("abcdefg", "real"),
+        ),
+        # SPD matrices: the Cholesky search, and far points towards singular
+        ("(trace(S) - 3)**2 + (det(S) - 2)**2 >= 10**-40", {"S": "spd matrix 2x2"}),
+        ("1/(1 + 10**12*((trace(S) - 3)**2 + (det(S) - 2)**2)) < 1/2", {"S": "spd matrix 2x2"}),
+        ("trace(inverse(S)) < 10**40", {"S": "spd matrix 2x2"}),
+        ("trace(inverse(S)) < exp(100)", {"S": "spd matrix 2x2"}),
+        ("det(S) > 10**-40", {"S": "spd matrix 2x2"}),
+    ],
+)
+def test_second_round_false_claims_are_refuted_at_an_exact_point(claim: str, symbols: dict[str, str]) -> None:
+    result = derive.check(claim, symbols=symbols)
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert result.evidence.counterexample is not None
+
+
+@pytest.mark.parametrize(
+    ("claim", "symbols", "why"),
+    [
+        # the sides meet on a curve of SPD / general matrices with no rational point found
+        ("(trace(S) - 3)**2 + (det(S) - 2)**2 > 0", {"S": "spd matrix 2x2"}, "the sides meet at"),
+        ("(trace(S) - 6)**2 + (det(S) - 6)**2 + (trace(S*S) - 14)**2 > 0", {"S": "spd matrix 3x3"}, "meet at"),
+        ("(trace(A) - 3)**2 + (det(A) - 7)**2 > 0", {"A": "matrix 3x3"}, "the sides meet at"),
+        # sums, products and integrals the margin search cannot evaluate
+        ("Sum(1/k**2, (k, 1, n)) < 16449/10000", {"n": "positive integer"}, "cannot evaluate Sum"),
+        ("Product(1 + 1/k**2, (k, 1, n)) < 367/100", {"n": "positive integer"}, "cannot evaluate Product"),
+        ("integrate(t**x*(2 + sin(t)), (t, 0, 1)) > 10**-6", {"x": "positive"}, "cannot evaluate Integral"),
+        # Diophantine: integer zeros far beyond any sampling
+        ("(m**2 - 61*n**2 - 1)**2 > 0", {"m": "positive integer", "n": "positive integer"}, "integer zeros"),
+        ("(a**5 + b**5 + c**5 + d**5 - e**5)**2 > 0", dict.fromkeys("abcde", "positive integer"), "integer zeros"),
+        # true, but unprovable by sampling: undecided is the honest answer
+        ("(m**2 - 2*n**2)**2 > 0", {"m": "positive integer", "n": "positive integer"}, "integer zeros"),
+        # a jump that cannot be solved for
+        ("floor(x**3 - x) <= x**3 - x", {"x": "real"}, "cannot be solved"),
+    ],
+)
+def test_second_round_unsearchable_claims_are_undecided(claim: str, symbols: dict[str, str], why: str) -> None:
+    result = derive.check(claim, symbols=symbols)
+    assert result.verdict is Verdict.UNDECIDED, result.detail
+    assert why in result.detail
+
+
+def test_true_claims_stay_verified_with_the_new_searches() -> None:
+    spd = derive.check("transpose(Matrix([[1], [-1]]))*S*Matrix([[1], [-1]]) > 0", symbols={"S": "spd matrix 2x2"})
+    assert spd.verdict in HOLDS
+    assert check("ceiling(x) - floor(x) <= 1", x="real").verdict in HOLDS
+    wide = check("1/(1 + 10**12*(x - 7/3)**2) <= 1", x="real")
+    assert wide.verdict in HOLDS
+    assert check("m**2 + n**2 > 1", m="positive integer", n="positive integer").verdict in HOLDS
