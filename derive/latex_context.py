@@ -19,6 +19,7 @@ from derive.latex_notation import (
     ambiguous_readings,
     derivative_constants,
     identity_sizes,
+    mentions,
     name_of,
     notation_readings,
     parse_latex,
@@ -164,7 +165,7 @@ def settle(step: Step, result: Result) -> Result:
     shapes = _scalar_reading(step) if result.verdict in decided else None
     doubt = None
     if shapes is None and result.verdict in decided:
-        doubt = _readings(step) or _constants_assumed(step) or _defined_after(step)
+        doubt = _readings(step) or _constants_assumed(step) or _defined_after(step) or _additive_constant(step)
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
     if shapes is not None:
@@ -287,6 +288,41 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
             "a number in the prose, so derive does not substitute it)"
         )
     return why
+
+
+#: ``+ \\mathrm{const}``, ``+ C``, ``- \\text{const.}``: a term that says "up to an additive constant".
+_CONST_TERM = re.compile(
+    r"(?:^|[+\-])\s*(?P<c>\\(?:mathrm|text|textrm|operatorname|mathit)\s*\{\s*(?:const(?:ant)?|cst)\.?\s*\}"
+    r"|const(?:ant)?)\s*(?=$|[+\-])"
+    r"|[+\-]\s*(?P<letter>C|c)\s*$"  # "+ C" only as the last term: c - 1 = a is about a name c
+)
+
+
+def _additive_constant(step: Step) -> str | None:
+    """Why a step written "up to an additive constant" (``\\log p(x) = -\\frac{x^2}{2} + \\mathrm{const}``)
+    is not decided: the constant is undeclared and on one side only, so refuting by choosing its
+    value, or reading it as a variable, says nothing about the claim meant."""
+    declared = {name for name, _ in step.claim.symbols} | {name for name, _ in step.claim.random}
+    for side, other in ((step.lhs_tex, step.rhs_tex), (step.rhs_tex, step.lhs_tex)):
+        m = _CONST_TERM.search(side.strip())
+        if m is None:
+            continue
+        word = m.group("c") or m.group("letter")
+        name = word if word in ("C", "c") else "const"
+        defined = {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
+        if name in defined | set(step.defined) | declared:
+            continue  # a name the document settles, not the idiom
+        if ("const" in other) if name == "const" else mentions(other, name):
+            continue  # on both sides: an ordinary name
+        alone = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])")
+        if len(alone.findall(side)) != 1:
+            continue  # x + C - C: an ordinary name, used more than once
+        return (
+            f"{word} on one side only reads as 'equal up to an additive constant', which derive does not check "
+            "(it would have to show that the difference of the other terms depends on no variable); write the "
+            "constant out, or declare it (symbols:) to check the step with it as a variable"
+        )
+    return None
 
 
 def _undecided(result: Result, why: str) -> Result:

@@ -534,3 +534,24 @@ def test_the_derivative_of_a_defined_function_is_a_claim_not_a_definition(text: 
     assert [s.kind for s in doc.steps] == ["definition", "step"]
     assert verdict_list(text) == [U, U]  # never "defines f_prime"
     assert "defines" not in results(text)[1].detail
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        (
+            r"$$\log\left(\frac{1}{\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2}}\right)"
+            r" = -\frac{(x-\mu)^2}{2} + \mathrm{const}$$",
+            U,
+        ),
+        (r"$$\log(2 e^{x}) = x + C$$", U),
+        (r"$$\log(2 e^{x}) = x^2 + \mathrm{const}$$", U),  # wrong, but never refuted by choosing the constant
+        ("---\nderive:\n  symbols: {C: real}\n---\n$$\\log(2 e^{x}) = x + C$$", R),  # a declared C is a variable
+        (r"$$x + C - C = x$$", P),  # on both sides it is an ordinary name
+    ],
+)
+def test_an_additive_constant_on_one_side_is_never_refuted_by_its_value(text: str, verdict: Verdict) -> None:
+    (r,) = results(text)
+    assert r.verdict is verdict
+    if verdict is U:
+        assert "equal up to an additive constant" in r.detail
