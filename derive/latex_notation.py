@@ -2437,6 +2437,8 @@ def _log_of_product(toks: list[_Tok]) -> str:
             continue
         if nxt.kind == "cmd" and (nxt.text in _RELATIONS or nxt.text in ("\\", "right", "end", "cdot", "times")):
             continue
+        if nxt.kind == "letter" and nxt.text == "d" and j + 1 < len(toks) and toks[j + 1].kind in ("letter", "cmd"):
+            continue  # \\int \\log 2 \\, dx: the differential ends the integrand
         if nxt.kind in ("letter", "num", "cmd") or (nxt.kind == "sym" and nxt.text == "("):
             return t.text
     return ""

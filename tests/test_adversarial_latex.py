@@ -555,3 +555,7 @@ def test_an_additive_constant_on_one_side_is_never_refuted_by_its_value(text: st
     assert r.verdict is verdict
     if verdict is U:
         assert "equal up to an additive constant" in r.detail
+
+
+def test_a_log_before_a_differential_is_not_a_product() -> None:
+    assert verdict_list(r"$$\int_{-2}^{-1}\log 2\,dx = \log 2$$") == [P]
