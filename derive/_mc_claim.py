@@ -1270,7 +1270,7 @@ _FEATURE_STARTS = 32
 _FEATURE_STEPS = 60
 _MAX_FEATURES = 8
 _NARROW_WIDTH = 0.1  # a region wider than this along every axis is no narrow feature (the audit sees it)
-_ROUGH = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.floor, sympy.ceiling)
+_ROUGH = (sympy.Max, sympy.Min, sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.floor, sympy.ceiling)
 
 
 def _big_number(e: sympy.Expr) -> float:
@@ -1286,7 +1286,7 @@ def _big_number(e: sympy.Expr) -> float:
 def _narrow_logs(f: sympy.Expr, dsyms: set[sympy.Symbol]) -> list[sympy.Expr]:
     """The logs of the factors of ``f`` that carry a large number: exp(A) gives A, base^-k gives -k log(base).
 
-    Only smooth ones (no Abs, Max, conditions): a sigmoid's step is no bump, and Newton needs derivatives.
+    Smooth ones, or with |u| (located through u^2): no Max or conditions, which Newton cannot follow.
     """
     out: list[sympy.Expr] = []
     for node in sympy.preorder_traversal(f):
@@ -1344,7 +1344,9 @@ def _locate(log_size: sympy.Expr, draws: Sequence[Any], rng: np.random.Generator
     syms = [d.symbol for d in draws]
     used = [i for i, s in enumerate(syms) if s in log_size.free_symbols]
     scale = _big_number(log_size)
-    phi = -log_size / scale  # O(1) coefficients: the steps' arithmetic stays well scaled
+    # O(1) coefficients keep the steps' arithmetic well scaled; |u| is located through u^2
+    # (the same zeros, and derivatives Newton can use).
+    phi = (-log_size / scale).replace(sympy.Abs, lambda u: u**2)
     grad = [sympy.diff(phi, syms[i]) for i in used]
     hess = [sympy.diff(g, syms[j]) for g in grad for j in used]
     program = compile_program([phi, *grad, *hess], draws)
@@ -1397,41 +1399,69 @@ def _feature(log_size: sympy.Expr, draws: Sequence[Any], rng: np.random.Generato
     found = _locate(log_size, draws, rng)
     if found is None:
         return None
-    x, _peak = found
+    x, _ = found
     syms = [d.symbol for d in draws]
     used = [i for i, s in enumerate(syms) if s in log_size.free_symbols]
-    at = {syms[i]: sympy.Float(float(x[i]), 30) for i in used}
-    try:
-        h = np.array(
-            [[float(sympy.diff(-log_size, syms[i], syms[j]).xreplace(at).evalf(30)) for j in used] for i in used]
-        )
-        lam = np.linalg.eigvalsh(0.5 * (h + h.T))
-    except (TypeError, ValueError, ArithmeticError, np.linalg.LinAlgError):
+    half = _half_widths(log_size, draws, x, used)
+    if half is None or half.min() >= _NARROW_WIDTH:
         return None
-    if not np.isfinite(lam).all():
-        return None
-    # Half-widths of the region {log_size > peak - drop} along the Hessian's axes (a flat
-    # direction, a ridge, reaches across the whole law: capped at 10).
-    radii = np.array([math.sqrt(2 * _FEATURE_DROP / v) if v > 0 else math.inf for v in lam])
-    if radii.min() >= _NARROW_WIDTH:
-        return None
-    capped = np.minimum(radii, 10.0)
-    dim = len(used)
-    ball = math.pi ** (dim / 2) / math.gamma(dim / 2 + 1)
-    if radii.max() < _NARROW_WIDTH:
+    if half.max() < _NARROW_WIDTH:
         density = math.prod(_density(draws[i], float(x[i])) for i in used)
     else:  # a ridge: the law's largest density along it (normal 0.4, others their mode)
         density = math.prod(_density(draws[i], _mode(draws[i])) for i in used)
-    prob = min(1.0, density * ball * float(np.prod(capped)))
+    # The box around the peak that holds the region (a ball would do for a Gaussian bump; the
+    # box also holds an exp(-c|u|) diamond, and its probability bounds the bump's mass over peak).
+    prob = min(1.0, density * float(np.prod(2 * half)))
     if not math.isfinite(prob) or prob <= 0:
         return None
     where = ", ".join(f"{names.get(syms[i], str(syms[i]))} = {x[i]:.6g}" for i in used)
     return _Feature(
         {syms[i]: float(x[i]) for i in used},
         prob,
-        float(radii.min()),
-        f"a narrow feature of half-width ~{radii.min():.2g} at {where}, located by minimising its exponent",
+        float(half.min()),
+        f"a narrow feature of half-width ~{half.min():.2g} at {where}, located by minimising its exponent",
     )
+
+
+#: Distances from the peak tried along each axis for the region's edge (a quarter decade apart).
+_STEPS = 10.0 ** np.arange(-16.0, 1.01, 0.25)
+
+
+def _half_widths(log_size: sympy.Expr, draws: Sequence[Any], x: np.ndarray, used: list[int]) -> np.ndarray | None:
+    """How far from the peak along each axis ``log_size`` stays within `_FEATURE_DROP` of it (capped at 10).
+
+    Measured, not derived: the next quarter decade beyond the last distance still inside, on
+    either side, so the box is never smaller than the region along the axes.
+    """
+    from derive._mc_lowering import compile_program  # noqa: PLC0415 - avoids an import cycle
+
+    program = compile_program([log_size], draws)
+    k, m = len(used), _STEPS.size
+    size = 1 + 2 * k * m
+    ws = program.workspace(size)
+    with np.errstate(all="ignore"):
+        for i, buf in enumerate(ws["draws"]):
+            buf[:] = x[i]
+        for c, i in enumerate(used):
+            for sign, block in ((1.0, 2 * c), (-1.0, 2 * c + 1)):
+                rows = slice(1 + block * m, 1 + (block + 1) * m)
+                ws["draws"][i][rows] = _clip(draws[i], x[i] + sign * _STEPS)
+        program.run(ws)
+    y = ws["y"][0]
+    if not np.isfinite(y[0]):
+        return None
+    peak = float(np.nanmax(np.where(np.isfinite(y), y, -np.inf)))
+    out = np.full(k, 10.0)
+    for c in range(k):
+        inside = np.zeros(m, dtype=bool)
+        for block in (2 * c, 2 * c + 1):
+            vals = y[1 + block * m : 1 + (block + 1) * m]
+            inside |= ~(vals <= peak - _FEATURE_DROP)  # nan counts as inside
+        last = np.nonzero(inside)[0]
+        nxt = 0 if last.size == 0 else int(last.max()) + 1
+        if nxt < m:
+            out[c] = float(_STEPS[nxt])
+    return out
 
 
 def _feature_cells(

@@ -320,7 +320,7 @@ def test_a_narrow_interior_spike_is_located_and_not_accepted(text, random, where
     out = mc(text, random)
     assert out.verdict is Verdict.UNDECIDED
     assert out.evidence.reason == "rare region"
-    assert "a narrow feature of half-width ~6.3e-06 at" in out.evidence.summary
+    assert "a narrow feature of half-width ~1e-05 at" in out.evidence.summary
     assert where in out.evidence.summary
     assert "located by minimising its exponent" in out.evidence.summary
 
@@ -360,3 +360,22 @@ def test_a_true_inequality_over_a_parameter_names_the_range_it_covered():
     out = mc("E((x - mu)**2) >= 1/2", {"x": "Normal(0, 1)"}, {"mu": "real"})
     assert out.verdict is Verdict.CONSISTENT
     assert "at all 3 simple, 4 moderate and 6 far parameter points (mu up to" in out.evidence.summary
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # true value 37.7: sigmoid(c z) sigmoid(-c z) <= exp(-|c z|) is a spike of width 1e-12
+        "E(10**14*sigmoid(10**12*(z - 1/3))*sigmoid(-10**12*(z - 1/3)) + sin(z)) == 0",
+        # true value 75.4: a kink-shaped spike, located through its exponent's square
+        "E(10**14*exp(-10**12*Abs(z - 1/3)) + sin(z)) == 0",
+    ],
+)
+def test_a_spike_through_abs_is_located_too(text):
+    out = mc(text, Z)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "rare region"
+    assert (
+        "a region of probability 4.2e-11 (a narrow feature of half-width ~5.6e-11 at z = 0.333333"
+        in out.evidence.summary
+    )
