@@ -10,7 +10,12 @@ How a claim is reduced:
   that ``g`` is close to linear over the confidence region.
 * Free parameters (mu, sigma, ...) are drawn at ``settings.mc_param_points`` points that respect
   their declared kinds; every point is checked and the refutation threshold gets a
-  Bonferroni correction for the number of points and entries.
+  Bonferroni correction for the number of points and entries. An inequality (which often
+  fails only far out: E[sigmoid(mu + x)] > 1e-9 fails from mu = -20.7) is also checked at
+  moderate points (tens and hundreds, both signs) and at the numeric tier's far points
+  (`derive.sampling.far_points`, up to 1e12 and down to 1e-12); its evidence names the range
+  covered. A point that cannot be estimated there (float64 saturates, heavy tails) leaves the
+  claim undecided, but the later points are still tried for a refutation.
 
 The sequential test: samples grow in rounds (1M, 2M, 4M, ... up to ``settings.mc_max_samples``
 per point), with ``z = (estimate - target) / SE`` after each round. An equality is *refuted*
@@ -63,8 +68,16 @@ Error budget: each look's false refutation of a true claim has probability at mo
 about a dozen looks per point (two passes of ~6 rounds) the whole claim's false-refutation
 probability stays below ~3e-8. A false *consistent* needs an error smaller than the band
 that the estimate cannot distinguish from 0 at 3 SE after at least 1M samples, or a region the
-audit does not see (a bump narrower than its cells, a condition coupling three or more draws
-nonlinearly: see `derive._mc_claim.audit_integrand`).
+audit does not see (a condition coupling three or more draws nonlinearly, a bump narrower than
+its cells that no large number of the claim announces: see `derive._mc_claim.audit_integrand`).
+
+Narrow features: a large number (|c| >= 1e4) in an exponent or a rational bump of the draws
+(exp(-1e12 ((x - 1/3)^2 + (y - 1/2)^2)), exp(-c|u|), the exp(-|cz|) inside sigmoid(cz)) makes
+the audit locate the factor's peak (multi-start damped Newton on the exponent), measure the box
+around it where the factor is within e^-40 of its peak, and add that box as one more cell, at
+the draws' density there (`derive._mc_claim._feature_cells`). So E[1e14 exp(-1e12 (...)) (2 +
+sin(xy)) + sin x] == 0 (true value 90.4) is undecided, naming "a narrow feature of half-width
+~1e-05 at x = 0.333333, y = 0.5", instead of consistent.
 
 Modules: `derive._mc_claim` (reduction and decision), `derive._mc_lowering` (random variables
 and integrands to numpy programs), `derive._mc_batches` (streams, batch statistics, the numpy
