@@ -65,7 +65,7 @@ def no_side_effects():
         ("(" * 10_000 + "x" + ")" * 10_000, "too deeply nested"),
         ("-" * 50_000 + "x", "too deeply nested"),
         ("x**" * 1000 + "x", "too deeply nested"),
-        ("1" * 5000, "syntax error"),
+        ("1" * 5000, "digits: derive reads integer literals"),
         ("'\\x00'", "string"),
         ("x\x00", "NUL"),
         ("await x", "not part of the expression language"),

@@ -253,7 +253,7 @@ def test_seed_symbols_file_loads_and_scopes_the_seed():
     doc = read_document(SEED, symbols={"derive": mapping})
     by_block = {s.block: dict(s.claim.symbols) for s in doc.steps}
     assert by_block[5]["x"] == "vector 2" and by_block[5]["Sigma_1"] == "spd matrix 2x2"
-    assert "x" not in by_block[33]  # the saddle-point problem's x is a real scalar
+    assert by_block[33]["x"] == "real"  # the saddle-point problem's x is a real scalar, declared as f's argument
     assert by_block[18]["B"] == "matrix 3x2"
 
 
