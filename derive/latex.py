@@ -838,6 +838,16 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
     return _resolve_ampersands(tex, seps), balanced
 
 
+#: A relation inside what an annotation drops (``\\quad (x, y > 0)``, ``\\text{for all } x \\ne 0``).
+_CONDITION_INSIDE = re.compile(r"[<>=≤≥]|\\(?:le|ge|leq|geq|lt|gt|neq|ne|in|notin|leqslant|geqslant)(?![A-Za-z])")
+
+#: Words in a dropped annotation that make the statement conditional ("(valid for positive reals)").
+_ANNOTATION_CONDITION = re.compile(
+    r"\b(if|when|whenever|assum\w*|suppos\w*|unless|provided|given|for|where|valid|s\.\s*t\.|such\s+that|with|only)\b",
+    re.IGNORECASE,
+)
+_UNIVERSAL = re.compile(r"\b(for\s+(all|every|any|each))\b|\\forall", re.IGNORECASE)
+
 _APPLIED = re.compile(r"\(|\[|\\\{|\\left\b|_|\^")
 
 
@@ -1168,9 +1178,16 @@ class _Splitter:
                     self.chain.annotated = True
                     conditions_row = True
                 else:
-                    # prose follows an annotation: skip to the end of the row
-                    k = j - 1
+                    # prose follows an annotation: skip to the end of the row; a relation in it
+                    # ("\\quad (x, y > 0)") is a condition the statement holds under
                     cursor = seps[j].start if j < len(seps) else len(tex)
+                    dropped = tex[sep.start : cursor]
+                    conditional = _CONDITION_INSIDE.search(tex[sep.end : cursor]) or (
+                        _ANNOTATION_CONDITION.search(dropped) and not _UNIVERSAL.search(dropped)
+                    )
+                    if self.chain is not None and self.chain.rels and conditional:
+                        self.chain.annotated = True
+                    k = j - 1
             elif sep.kind == "row":
                 conditions_row = False
                 lead = _first_token(tex, sep.end, len(tex), skip_text=True)

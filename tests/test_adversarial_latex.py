@@ -559,3 +559,16 @@ def test_an_additive_constant_on_one_side_is_never_refuted_by_its_value(text: st
 
 def test_a_log_before_a_differential_is_not_a_product() -> None:
     assert verdict_list(r"$$\int_{-2}^{-1}\log 2\,dx = \log 2$$") == [P]
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        (r"$$\log(xy) = \log x + \log y \quad (x, y > 0)$$", U),  # a condition in brackets is not dropped
+        (r"$$\log(xy) = \log x + \log y \quad \text{(valid for positive reals)}$$", U),
+        (r"$$x^2 < 0 \quad \text{for all } x$$", R),  # universal: the refutation stands
+        (r"$$x^2 + 1 = 0 \quad \text{(by the quadratic formula)}$$", R),  # a justification, no condition
+    ],
+)
+def test_a_condition_in_a_dropped_annotation_makes_the_step_conditional(text: str, verdict: Verdict) -> None:
+    assert verdict_list(text) == [verdict]
