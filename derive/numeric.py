@@ -603,6 +603,7 @@ class _Checker:
         self.notes: list[str] = []  # what the margin checks showed, for the evidence
         self.tight = ""  # why a tight point leaves the claim undecided
         self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
+        self.closed_note = ""  # the claim's sums are evaluated on sympy's closed form (said in a refutation)
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -820,6 +821,10 @@ class _Checker:
         try:
             search = MarginSearch(lhs, rhs, self._sense, space.variables, self._search_digits(), extra=_MP_EXTRA)
         except (UnsupportedError, ValueError, TypeError) as exc:
+            if self.expensive and not self.closed_note:
+                decided = self._closed_form_search()
+                if decided is not None or self.closed_note:
+                    return decided
             return self._unsearched(f"the margin search cannot evaluate {_short(exc, 40)}")
         now = time.perf_counter()
         n_starts = _SEARCH_STARTS if len(space.variables) <= _FEW_STARTS_DIM else _SEARCH_STARTS // 2
@@ -1013,6 +1018,63 @@ class _Checker:
             " can lie astronomically far apart, beyond any sampling; a strict inequality needs a proof here"
         )
         return True
+
+    def _closed_form_search(self) -> Outcome | None:
+        """Far points and the margin search on sympy's closed form of the claim's sums and
+        products (``Sum(1/(k*(k + 1)), (k, 1, n))`` is ``1 - 1/(n + 1)``): a refutation, or
+        None with what they showed. The closed form must be free of sums, integrals and
+        Piecewise (conditions sympy may have got wrong) and agree with the sums themselves at
+        the sample points; counterexamples are evaluated on it, and say so."""
+        closed = self._closed_form()
+        if closed is None:
+            return None
+        child = _Checker(
+            problem=self.problem,
+            settings=self.settings,
+            cells_l=closed[0],
+            cells_r=closed[1],
+            shape=self.shape,
+            free=self.free,
+            start=self.start,
+        )
+        child.deadline, child.starts = self.deadline, self.starts
+        form = _short(closed[0][0] - closed[1][0], 60)
+        child.closed_note = self.closed_note = f"evaluated on sympy's closed form lhs - rhs = {form}"
+        decided = child._far(set()) or child._margins()
+        if decided is not None:
+            return decided
+        self.tight = child.tight
+        self.far_note = f"far points and margin search on sympy's closed form of the sums ({form}): {child._far_text()}"
+        self.far_note = self.far_note.rstrip(", ")
+        self.notes += child.notes
+        return None
+
+    def _closed_form(self) -> tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]] | None:
+        """sympy's doit() of both sides, when it leaves no sum, product, integral or Piecewise,
+        has an mpmath form, and agrees with the original at two or more sample points to 30 digits."""
+        found = self._solve(lambda: (tuple(c.doit() for c in self.cells_l), tuple(c.doit() for c in self.cells_r)))
+        if not isinstance(found, tuple):
+            return None
+        closed = (*found[0], *found[1])
+        if any(c.has(sympy.Sum, sympy.Product, sympy.Integral, sympy.Piecewise) for c in closed):
+            return None
+        if any(not c.free_symbols <= set(self.free) for c in closed):
+            return None
+        try:
+            # Only what mpmath evaluates directly: sympy turns harmonic(10**6) into an exact
+            # rational of millions of digits, and far points would never return.
+            for c in closed:
+                compile_mp(c, self.free, _MP_EXTRA)
+        except (UnsupportedError, ValueError, TypeError):
+            return None
+        agreed = 0
+        for start in self.starts[:4]:
+            for orig, form in zip((*self.cells_l, *self.cells_r), closed, strict=True):
+                a, b = (_real_number(sympy.N(e.xreplace(start), 40)) for e in (orig, form))
+                if a is None or b is None or abs(a - b) > 1e-12 * max(1.0, abs(a)):
+                    return None
+            agreed += 1
+        return found if agreed >= 2 else None
 
     def _unsearched(self, why: str) -> None:
         """No margin search: sampling alone never sees a failure on a point or a narrow region
@@ -1587,6 +1649,8 @@ class _Checker:
             head = f"{self.relation.value} fails at {at}" if values else f"{self.relation.value} fails"
         gap = f", lhs - rhs = {diff}" if self.shape == (1, 1) and verdict.note != "equality" else ""
         summary = f"{head}: lhs = {lhs}, rhs = {rhs}{gap} (confirmed at {verdict.digits} digits)"
+        if self.closed_note:
+            summary += f" ({self.closed_note})"
         return Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, summary, counterexample=cex, seed=self.settings.seed))
 
 

@@ -354,3 +354,23 @@ def test_true_claims_stay_verified_with_the_new_searches() -> None:
     wide = check("1/(1 + 10**12*(x - 7/3)**2) <= 1", x="real")
     assert wide.verdict in HOLDS
     assert check("m**2 + n**2 > 1", m="positive integer", n="positive integer").verdict in HOLDS
+
+
+@pytest.mark.parametrize(
+    "claim", ["Sum(1/(k*(k + 1)), (k, 1, n)) < 999/1000", "Sum(exp(-k/1000)/1000, (k, 1, n)) < 99/100"]
+)
+def test_a_sum_with_a_closed_form_is_refuted_far_out_on_it(claim: str) -> None:
+    result = check(claim, n="positive integer")
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert "evaluated on sympy's closed form" in result.detail
+    n = int(dict(result.evidence.counterexample.values)["n"])
+    k = sympy.Symbol("k", integer=True, positive=True)
+    lhs, rhs = claim.split("<")
+    exact = sympy.sympify(lhs, locals={"k": k, "n": sympy.Integer(n)}).doit() - sympy.sympify(rhs)
+    assert sympy.N(exact, 50) > 0  # the sum itself, not only its closed form, fails there
+
+
+def test_a_true_sum_with_a_closed_form_is_verified_on_it() -> None:
+    result = check("Sum(exp(-k), (k, 1, n)) < 1/(exp(1) - 1) + 10**-9", n="positive integer")
+    assert result.verdict is Verdict.VERIFIED, result.detail
+    assert "far points and margin search on sympy's closed form of the sums" in result.detail
