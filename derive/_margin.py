@@ -406,7 +406,7 @@ class MarginSearch:
                 # nears singular): an end too, not a settled positive minimum.
                 state = "end"
             snaps: tuple = ()
-            if abs(v) <= mpmath.mpf(10) ** -8 * scale:
+            if abs(v) <= _UNSETTLED * scale:
                 # Snapping is what turns a meeting point into a decision: it always gets a little time.
                 snaps = tuple(self._snaps(point, scale, max(deadline, time.perf_counter() + 0.3)))
             where = ", ".join(f"{s} = {mpmath.nstr(p, 8)}" for s, p in zip(self._syms, point, strict=True))

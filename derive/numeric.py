@@ -839,13 +839,6 @@ class _Checker:
         best = space.lift(search.best, self.free) if search.best is not None else None
         if best is None:
             self.notes.append(f"margin search from {search.starts_used} starts: no usable minimum")
-        elif best.state == "positive" and best.margin < _UNSETTLED:
-            # Newton did not bring the margin to 0 nor show a clear positive minimum: the search
-            # may have stopped on the way to a point where the sides meet (under load, in 6 scalars).
-            self.tight = (
-                f"the margin search came within {best.margin:.2g} (relative) of 0 at {best.where} and could not"
-                f" settle whether the sides meet there: {self.relation.value} may fail there, or hold tightly"
-            )
         else:
             smallest = f"0 to {search.digits - 10} digits" if best.state == "zero" else f"{best.margin:.2g}"
             if best.state == "end":
@@ -1091,13 +1084,21 @@ class _Checker:
         verdict = self._judge(m.values, need=2, safe=True)
         if verdict.kind == "fail":
             return self._refuted(m.values, verdict)
-        if m.state == "positive":
+        # Newton neither brought the margin to 0 nor showed a clear positive minimum: the search may
+        # have stopped on its way to a point where the sides meet (in 6 scalars, under load).
+        unsettled = m.state == "positive" and m.margin < _UNSETTLED
+        if m.state == "positive" and not unsettled:
             return None
         for point in [*m.snaps, *self._exact_near(m.near)]:
             exact = self._judge(point, need=2, safe=True)
             if exact.kind == "fail":
                 return self._refuted(point, exact)
-            if m.state == "zero" and exact.kind == "ok" and exact.note == ZERO and self._exactly_equal(point):
+            if (
+                m.state in ("zero", "positive")
+                and exact.kind == "ok"
+                and exact.note == ZERO
+                and self._exactly_equal(point)
+            ):
                 at = ", ".join(f"{k} = {v}" for k, v in _values_text(point))
                 note = f"tight exactly at {at} (allowed by {self.relation.value})"
                 if note not in self.notes:  # several starts converge on one point
@@ -1114,7 +1115,12 @@ class _Checker:
             return None
         if m.state == "end":
             return self._retreat(m)
-        if m.state == "negative":
+        if unsettled:
+            self.tight = (
+                f"the margin search came within {m.margin:.2g} (relative) of 0 at {m.where} and could not settle"
+                f" whether the sides meet there: {self.relation.value} may fail there, or hold tightly"
+            )
+        elif m.state == "negative":
             self.tight = (
                 f"the margin search reached lhs - rhs = {m.margin:.2g} (relative to the sides) at {m.where}, but no"
                 " exact point near it confirms a failure"
