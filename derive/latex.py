@@ -986,6 +986,7 @@ class _Chain:
     after_arrow: bool = False  # an arrow leads to this statement (its premise may be unreadable)
     annotated: bool = False  # it follows an annotation (\\quad \\text{for ...}): a condition, not a claim
     defining: bool = False  # its first relation is := (\\coloneqq, \\triangleq): a definition, not a step
+    conditions: str = ""  # the conditions its row states after it ("x, y > 0"): kinds for its names
 
 
 #: Layout that neither starts nor continues an expression: spacing, empty rows, phantoms.
@@ -1099,6 +1100,21 @@ class _Splitter:
         # after a condition annotation ("\\text{at } a = 0, b = 0", "\\text{for } x, y > 0") the rest
         # of the row is conditions, comma-separated: none of them is a claim or a definition
         conditions_row = False
+        stmt: _Chain | None = None  # the statement the row's conditions qualify
+        cond_start = 0
+
+        def qualify(chain: _Chain | None, start: int) -> None:
+            nonlocal stmt, cond_start
+            if stmt is None and chain is not None and chain.rels:
+                stmt, cond_start = chain, start
+
+        def qualified(end: int) -> None:
+            nonlocal stmt
+            if stmt is not None:
+                said = tex[cond_start:end]
+                stmt.conditions = f"{stmt.conditions}, {said}" if stmt.conditions else said
+            stmt = None
+
         while k < len(seps):
             sep = seps[k]
             self.extend(base + cursor, base + sep.start)
@@ -1124,6 +1140,7 @@ class _Splitter:
                     # "\\log(ab) = \\log a + \\log b, \\quad a > 0, b > 0": conditions of the statement
                     self.chain.annotated = True
                     conditions_row = True
+                    qualify(self.chain, sep.end)
                 if tex[sep.start : sep.end] in ("\\in", "\\notin") and conditions_row and self.chain is not None:
                     self.chain.annotated = True  # "\\text{for } x \\in [0, 1]": the membership is a condition
                 self.close()
@@ -1140,6 +1157,7 @@ class _Splitter:
             elif sep.kind == "cond":
                 if self.chain is not None and self.chain.rels:
                     self.chain.annotated = True  # "|d| &= d && \\text{if } d \\ge 0": a case, not an identity
+                qualify(self.chain, sep.end)
                 self.close()
                 self.last = self.pending = None
                 self.conditional = True
@@ -1172,6 +1190,7 @@ class _Splitter:
                     # statement it qualifies holds under it, so it is conditional too
                     if self.chain is not None and self.chain.rels:
                         self.chain.annotated = True
+                    qualify(self.chain, sep.end)
                     self.close()
                     self.new_chain(base + sep.end)
                     assert self.chain is not None
@@ -1187,14 +1206,18 @@ class _Splitter:
                     )
                     if self.chain is not None and self.chain.rels and conditional:
                         self.chain.annotated = True
+                        qualify(self.chain, sep.end)
+                        qualified(cursor)
                     k = j - 1
             elif sep.kind == "row":
                 conditions_row = False
+                qualified(sep.start)
                 lead = _first_token(tex, sep.end, len(tex), skip_text=True)
                 if not (_starts_with_relation(lead) or lead in ("+", "-", "\\cdot", "\\times")):
                     self.close()
             k += 1
         self.extend(base + cursor, base + len(tex))
+        qualified(len(tex))
 
     def steps(self) -> list[tuple[_Rel, str, str, _Chain, int]]:
         """(relation, lhs, rhs, statement, position in the statement) in document order."""
@@ -1555,6 +1578,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 prose_kinds[name] = (kind, f"{said} (line {at})")
                 ranges.pop(name, None)
         given_kinds = {n: k for n, (k, _) in prose_kinds.items() if n not in d.symbols and n not in section.random}
+        sources = {n: prose_kinds[n][1] for n in given_kinds}
+        # the conditions the statement's own row states ("\\quad \\text{for } x, y > 0") win over the prose
+        for n, k, said in _condition_kinds(d.chain.conditions):
+            if n not in d.symbols and n not in section.random:
+                given_kinds[n], sources[n] = k, f"the condition {said} (line {d.line})"
         if given_kinds:
             d.symbols = {**given_kinds, **d.symbols}
         op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
@@ -1589,7 +1617,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             applied = [n for n in section.functions_for(d.rel.block) if _may_mention(texts, n)]
             items = [f"{latex_of_name(n)}(\\cdot)" for n in applied] + items  # before the definitions use them
             notes += [f"{n} a function (functions:)" for n in applied]
-            notes += [f"{n}: {k}, from {prose_kinds[n][1]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
+            notes += [f"{n}: {k}, from {sources[n]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
             d.base = (_wrap(d.lhs, items), _wrap(d.rhs, items))
             if premise is not None:
                 if premise not in solved:
@@ -1768,6 +1796,43 @@ def _finite_set(where: str) -> list[str]:
         return []
     values = [v.strip() for v in m.group("values").split(",")]
     return values if 0 < len(values) <= 8 and all(_is_number(v) for v in values) else []
+
+
+def _top_commas(tex: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(tex):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(tex[start:i])
+            start = i + 1
+    parts.append(tex[start:])
+    return parts
+
+
+_ROW_WORDS = re.compile(r"\\(?:text|textrm|mbox|mathrm|begin|end)\s*\{[^{}]*\}|\\q?quad|\\[,;:! ]|~|&")
+
+
+def _condition_kinds(conditions: str) -> list[tuple[str, str, str]]:
+    """(name, kind, what was said) for each condition of a statement's row that states a kind
+    exactly (``x, y > 0``: both positive; ``n \\in \\mathbb{N}``): the statement is read under them."""
+    if not conditions or len(conditions) > 400:
+        return []
+    out: list[tuple[str, str, str]] = []
+    pending: list[str] = []
+    for raw in _top_commas(_ROW_WORDS.sub(" ", conditions)):
+        part = raw.strip().strip("()").strip()
+        if not part:
+            continue
+        if not _CONDITION_INSIDE.search(part):
+            pending.append(part)  # "x" of "x, y > 0"
+            continue
+        said = ", ".join([*pending, part])
+        pending = []
+        out += [(name, kind, said) for name, kind in _declared_kinds(said) if kind is not None]
+    return out
 
 
 def _declared_names(tex: str) -> list[str]:

@@ -418,9 +418,10 @@ def test_an_equation_after_a_condition_word_is_a_condition_not_a_definition(text
             [U, U, U, U],
         ),
         # "x, y > 0" after an annotation bounds both names: no part of it is refuted as a claim
-        ("$$\\log(xy) = \\log x + \\log y \\quad \\text{for } x, y > 0$$", [U, U]),
-        ("$$\\log(ab) = \\log a + \\log b, \\quad a > 0, b > 0$$", [U, U, U]),
-        ("$$\\log(ab) = \\log a + \\log b \\quad \\text{where } a > 0, b > 0$$", [U, U, U]),
+        ("$$\\log(xy) = \\log x + \\log y \\quad \\text{for } x, y > 0$$", [P, U]),  # read with x, y positive
+        ("$$\\log(ab) = \\log a + \\log b, \\quad a > 0, b > 0$$", [P, U, U]),
+        ("$$\\log(ab) = \\log a + \\log b \\quad \\text{where } a > 0, b > 0$$", [P, U, U]),
+        ("$$\\log(ab) = \\log a - \\log b \\quad \\text{where } a > 0, b > 0$$", [U, U, U]),  # wrong: not refuted
         ("$$x^2 \\le 4 \\quad \\text{s.t. } x \\ge 1, x \\le 2$$", [U, U, U]),
         # a list of claims that bound no single name stays a list of claims
         ("$$1 + 1 = 2, \\quad 2 + 2 = 5$$", [P, R]),
@@ -564,7 +565,8 @@ def test_a_log_before_a_differential_is_not_a_product() -> None:
 @pytest.mark.parametrize(
     ("text", "verdict"),
     [
-        (r"$$\log(xy) = \log x + \log y \quad (x, y > 0)$$", U),  # a condition in brackets is not dropped
+        (r"$$\log(xy) = \log x + \log y \quad (x, y > 0)$$", P),  # a condition in brackets is read, not dropped
+        (r"$$\log(xy) = \log x - \log y \quad (x, y > 0)$$", U),
         (r"$$\log(xy) = \log x + \log y \quad \text{(valid for positive reals)}$$", U),
         (r"$$x^2 < 0 \quad \text{for all } x$$", R),  # universal: the refutation stands
         (r"$$x^2 + 1 = 0 \quad \text{(by the quadratic formula)}$$", R),  # a justification, no condition

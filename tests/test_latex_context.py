@@ -526,8 +526,11 @@ def test_a_statement_qualified_by_a_condition_is_not_refuted_at_a_point():
         "$$\\log(ab) = \\log a + \\log b \\quad \\text{for } a > 0$$\n\n"
         "$$u + u = 3u \\quad \\text{(by algebra)}$$\n"
     )
-    assert {got[(1, k)] for k in (1, 2, 3, 4)} == {Verdict.UNDECIDED}
-    assert got[(2, 1)] is got[(3, 1)] is Verdict.UNDECIDED
+    # each case is read under its own condition (d >= 0: nonnegative, d < 0: negative) and holds there;
+    # the conditions themselves are not claims (both were undecided before conditions gave kinds)
+    assert [got[(1, k)] for k in (1, 2, 3, 4)] == [Verdict.PROVED, Verdict.UNDECIDED, Verdict.PROVED, Verdict.UNDECIDED]
+    assert got[(2, 1)] is Verdict.UNDECIDED
+    assert got[(3, 1)] is Verdict.PROVED  # log(ab) = log a + log b holds for a > 0 and any b (principal log)
     assert got[(4, 1)] is Verdict.REFUTED  # a justification in words does not make a claim conditional
 
 
