@@ -846,6 +846,8 @@ _ANNOTATION_CONDITION = re.compile(
     r"\b(if|when|whenever|assum\w*|suppos\w*|unless|provided|given|for|where|valid|s\.\s*t\.|such\s+that|with|only)\b",
     re.IGNORECASE,
 )
+#: An annotation that states where a statement does not hold: its relations give no kinds.
+_NEGATED = re.compile(r"\b(except|unless|not|otherwise|fails?|never|but|outside|excluding)\b", re.IGNORECASE)
 _UNIVERSAL = re.compile(r"\b(for\s+(all|every|any|each))\b|\\forall", re.IGNORECASE)
 
 _APPLIED = re.compile(r"\(|\[|\\\{|\\left\b|_|\^")
@@ -1103,8 +1105,10 @@ class _Splitter:
         stmt: _Chain | None = None  # the statement the row's conditions qualify
         cond_start = 0
 
-        def qualify(chain: _Chain | None, start: int) -> None:
+        def qualify(chain: _Chain | None, start: int, said: str = "") -> None:
             nonlocal stmt, cond_start
+            if _NEGATED.search(said):
+                return  # "\\text{except when } x > 0": the statement is claimed outside that case
             if stmt is None and chain is not None and chain.rels:
                 stmt, cond_start = chain, start
 
@@ -1157,7 +1161,7 @@ class _Splitter:
             elif sep.kind == "cond":
                 if self.chain is not None and self.chain.rels:
                     self.chain.annotated = True  # "|d| &= d && \\text{if } d \\ge 0": a case, not an identity
-                qualify(self.chain, sep.end)
+                qualify(self.chain, sep.end, tex[sep.start : sep.end])
                 self.close()
                 self.last = self.pending = None
                 self.conditional = True
@@ -1190,7 +1194,7 @@ class _Splitter:
                     # statement it qualifies holds under it, so it is conditional too
                     if self.chain is not None and self.chain.rels:
                         self.chain.annotated = True
-                    qualify(self.chain, sep.end)
+                    qualify(self.chain, sep.end, tex[sep.start : seps[j].start])
                     self.close()
                     self.new_chain(base + sep.end)
                     assert self.chain is not None
@@ -1206,7 +1210,7 @@ class _Splitter:
                     )
                     if self.chain is not None and self.chain.rels and conditional:
                         self.chain.annotated = True
-                        qualify(self.chain, sep.end)
+                        qualify(self.chain, sep.end, dropped)
                         qualified(cursor)
                     k = j - 1
             elif sep.kind == "row":

@@ -574,3 +574,15 @@ def test_a_log_before_a_differential_is_not_a_product() -> None:
 )
 def test_a_condition_in_a_dropped_annotation_makes_the_step_conditional(text: str, verdict: Verdict) -> None:
     assert verdict_list(text) == [verdict]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$|x| = x \quad \text{except when } x > 0$$",  # claimed for x <= 0, where it is false
+        r"$$|x| = x \quad \text{unless } x > 0$$",
+        r"$$|x| = x \quad \text{(fails for } x > 0)$$",
+    ],
+)
+def test_a_negated_condition_gives_no_kind(text: str) -> None:
+    assert verdict_list(text)[0] is not P
