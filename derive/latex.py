@@ -1358,8 +1358,15 @@ def read_document(
     for rb in prose:
         for piece in rb.pieces:
             context.piece(piece, bisect.bisect_left(starts, rb.start), first=False)
+    # "If $x > 0$, ..." states a case, not a standing assumption: its range gives no kind
     declared_at = [
-        (rb.start, name, kind, " ".join(rb.pieces[0].text.split()), line_of(rb.start))
+        (
+            rb.start,
+            name,
+            None if _condition_word(text, rb.start) in _CASE_WORDS else kind,
+            " ".join(rb.pieces[0].text.split()),
+            line_of(rb.start),
+        )
         for rb in prose
         for name, kind in _declared_kinds(rb.pieces[0].text)
     ]
@@ -1868,6 +1875,10 @@ _CONDITION_WORDS = re.compile(
 )
 _INLINE_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)", re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)|\n\s*\n")
+
+
+#: Condition words that make a prose range a case rather than a standing assumption ("Let", "Assume", "For" declare).
+_CASE_WORDS = frozenset({"if", "when", "whenever", "unless", "in case", "provided", "suppose", "supposing"})
 
 
 def _condition_word(doc: str, start: int) -> str:

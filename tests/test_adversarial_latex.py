@@ -586,3 +586,10 @@ def test_a_condition_in_a_dropped_annotation_makes_the_step_conditional(text: st
 )
 def test_a_negated_condition_gives_no_kind(text: str) -> None:
     assert verdict_list(text)[0] is not P
+
+
+def test_a_range_stated_as_a_case_is_no_standing_assumption() -> None:
+    # "If x > 0" is a case: read as x positive for the rest, the general step would be proved
+    rs = results("If $x > 0$, then $|x| = x$. In general,\n$$\\sqrt{x^2} = x$$")
+    assert [r.verdict for r in rs] == [U]
+    assert "states a range for it (x > 0 (line 1))" in rs[0].detail
