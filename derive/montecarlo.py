@@ -542,7 +542,16 @@ def _status(
     overridden by a confident-looking verdict.
     """
     heavy = tot.tail_fraction()
-    notes = [(lk.why, lk.note) for lk in looks if lk.note]
+    # A sample that never varied proves nothing about rare events, except that an inequality
+    # violated beyond what the audit's rare regions can add is false (E[max(x - 10, 0)] > 1e-12:
+    # every draw gives 0, and the cells beyond 10 add at most 1e-23). Equalities keep the
+    # older rule: their refutation would lean on the bound being tight.
+    inequality = plan.problem.relation in (Relation.GE, Relation.GT, Relation.LE, Relation.LT)
+    notes = [
+        (lk.why, lk.note)
+        for lk, v in zip(looks, decided, strict=True)
+        if lk.note and not (inequality and lk.why == "no variation" and v is Verdict.REFUTED)
+    ]
     if tot.nonfinite:
         return (
             Verdict.UNDECIDED,

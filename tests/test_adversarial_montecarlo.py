@@ -339,14 +339,29 @@ def test_an_inequality_over_a_parameter_is_refuted_at_a_moderate_point():
     assert "at mu=-100/3" in out.evidence.summary
 
 
-def test_an_inequality_over_a_parameter_that_a_point_cannot_decide_is_undecided():
-    # E[max(x - mu, 0)] > 1e-12 fails from mu = 6.7 on, where every sample is 0 (or one sample
-    # in a million dominates): never consistent, and the summary names the point.
+def test_a_sample_that_never_varied_refutes_beyond_what_the_audit_allows():
+    # E[max(x - mu, 0)] > 1e-12 fails from mu = 6.7 on; at mu = 100/3 every draw gives 0, the
+    # strata beyond 33 give 1.9e-245 and the unresolved cells at most 6e-252.
     out = mc("E(Max(x - mu, 0)) > 10**-12", {"x": "Normal(0, 1)"}, {"mu": "real"})
+    assert out.verdict is Verdict.REFUTED
+    assert "at parameter point 7 of 13: estimate 1.90453e-245 ± 0" in out.evidence.summary
+    assert "at mu=100/3" in out.evidence.summary
+
+
+@pytest.mark.parametrize("text", ["E(Max(x - mu, 0)) > 0", "E(sigmoid(mu + x)) > 0"])
+def test_a_sample_that_never_varied_does_not_refute_a_true_strict_inequality(text):
+    # float64 gives exactly 0 (or 1) at the far points: no difference, no refutation, no acceptance.
+    out = mc(text, {"x": "Normal(0, 1)"}, {"mu": "real"})
     assert out.verdict is Verdict.UNDECIDED
-    assert out.evidence.reason == "heavy tails"
-    assert "(parameter point 5 of 13)" in out.evidence.summary
-    assert "at mu=10/3" in out.evidence.summary
+
+
+def test_a_flat_sample_refutes_an_inequality_through_its_strata():
+    # Every draw gives 0; the stratum beyond 6 (sampled inside it) gives P(z > 6) = 9.9e-10 > 0.
+    out = mc("E(Heaviside(z - 6)) <= 0", Z)
+    assert out.verdict is Verdict.REFUTED
+    assert "estimate 9.86488e-10 ± 0" in out.evidence.summary
+    # the true direction: every draw ties with 0, which is no violation
+    assert mc("E(Heaviside(z - 6)) >= 0", Z).verdict is not Verdict.REFUTED
 
 
 def test_a_parameter_point_float64_cannot_resolve_leaves_a_true_inequality_undecided():
