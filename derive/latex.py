@@ -1648,7 +1648,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 else:
                     solution = found
                     notes.append(given if found == "" else f"{given}, which derive could not solve")
-        step_ranges = dict(ranges)
+        step_ranges = {n: w for n, w in ranges.items() if n not in d.symbols}  # a declared kind wins
         if d.error is None and d.defines is None and not d.context and not any("\\in \\{" in it for it in items):
             # a finite set of numbers ("$y \\in \\{0, 1\\}$") is checked at each of its values, exactly
             texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])

@@ -593,3 +593,8 @@ def test_a_range_stated_as_a_case_is_no_standing_assumption() -> None:
     rs = results("If $x > 0$, then $|x| = x$. In general,\n$$\\sqrt{x^2} = x$$")
     assert [r.verdict for r in rs] == [U]
     assert "states a range for it (x > 0 (line 1))" in rs[0].detail
+
+
+def test_a_declared_kind_wins_over_a_prose_range() -> None:
+    fm = "---\nderive:\n  symbols: {y: real}\n---\n"
+    assert verdict_list(fm + "Labels are $y \\in \\{0, 1\\}$.\n$$y^2 = y$$") == [R]
