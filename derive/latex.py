@@ -51,7 +51,7 @@ from typing import Any
 import yaml
 
 from derive.errors import DeriveError, LatexError, Location, UsageError
-from derive.latex_context import definition_result, settle, solve_premise, value_tex
+from derive.latex_context import additive_constant, definition_result, settle, solve_premise, value_tex
 from derive.latex_notation import (
     brace_end,
     definition_target,
@@ -202,6 +202,9 @@ class Step:
     #: (name, where) of ranges the prose states that no kind expresses (``$y \\in \\{0, 1\\}$``):
     #: the step is read with the name real, so no refutation through it stands.
     ranges: tuple[tuple[str, str], ...] = ()
+    #: The constant of "+ \\mathrm{const}" when the step was checked as "lhs - rhs without it is constant":
+    #: the claim compares that difference with its value at one point (proved: equal up to a constant).
+    up_to_constant: str = ""
 
     @property
     def id(self) -> str:
@@ -784,7 +787,8 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             j = _skip_space(tex, i)
             end = _group_end(tex, j) if j < n and tex[j] == "{" else j
             word = tex[j + 1 : end - 1].strip() if end > j else ""
-            if tok == "\\text" and word in _OPERATOR_WORDS:
+            if (tok == "\\text" and word in _OPERATOR_WORDS) or word.rstrip(".") in ("const", "constant"):
+                # "+ \\text{const}" is the additive-constant idiom, an operand (see `additive_constant`)
                 i = end
                 continue
             if _applied_text(tex, j, end):
@@ -1660,6 +1664,16 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
                 del step_ranges[name]
         lhs_src, rhs_src = _wrap(d.lhs, items), _wrap(d.rhs, items)
+        up_to = ""
+        plain = d.error is None and d.defines is None and not d.context and premise is None
+        if plain and d.rel.relation is Relation.EQ:
+            defined_names = {drafts[j].defines[0] for j in uses} | repeated | cyclic | conditioned  # type: ignore[index]
+            found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(section.random) | defined_names)
+            check = _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values) if found else None
+            if check is not None:
+                up_to = found[0]  # type: ignore[index]
+                lhs_src, rhs_src, point = check
+                notes.append(f"up to an additive constant {up_to}: the difference without it is its value at {point}")
         statement = f"{d.lhs} {op} {d.rhs}"
         if d.defines is not None:
             statement += f" (defines {d.defines[0]})"
@@ -1715,6 +1729,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 functions=section.functions_for(d.rel.block),
                 conditions=tuple(conditions),
                 ranges=tuple(sorted(step_ranges.items())),
+                up_to_constant=up_to,
             )
         )
     return _without_context(steps, [d.context for d in drafts])
@@ -1844,6 +1859,56 @@ def _condition_kinds(conditions: str) -> list[tuple[str, str, str]]:
         pending = []
         out += [(name, kind, said) for name, kind in _declared_kinds(said) if kind is not None]
     return out
+
+
+_BINDERS = re.compile(
+    r"\\(?:int|iint|iiint|oint|sum|prod|lim|partial|nabla|max|min|sup|inf|arg|mathbb|operatorname|begin)(?![A-Za-z])"
+    r"|\\[dt]?frac\s*\{\s*d|(?<![A-Za-z\\])E\s*[_\[(]|\\right\s*\||\\left\s*\."
+)
+
+
+def _constant_check(
+    sides: tuple[str, str],
+    found: tuple[str, str, str],
+    items: list[str],
+    symbols: dict[str, str],
+    values: dict[str, str],
+) -> tuple[str, str, str] | None:
+    """The sides of "lhs - rhs without the constant equals its value at one point", or None when
+    derive cannot write that safely (binders, shapes, names it cannot list).
+
+    ``found`` is (the constant as written, the side it is on, that side without it). Equal to
+    its value at one point everywhere means constant, so proved is "equal up to an additive
+    constant"; refuted only says it is not constant in every name (`derive.latex_context.settle`).
+    """
+    lhs, rhs = sides
+    _, where, without = found
+    left, right = (without, rhs) if where == "lhs" else (lhs, without)
+    difference = f"\\left({left}\\right) - \\left({right}\\right)"
+    texts = [left, right, *items]
+    if any(_BINDERS.search(t) for t in texts) or any(":=" in it or "\\in" in it for it in items):
+        return None  # a bound variable cannot be given a value; definitions keep the plain reading
+    names: set[str] = set()
+    for t in (left, right):
+        got = names_in(t)
+        if got is None or got[1]:
+            return None
+        names |= set(got[0])
+    names -= set(values) | {"pi", "e"}
+    point: list[str] = []
+    for n in sorted(names):
+        kind = symbols.get(n, "real")
+        try:
+            parsed = parse_kind(kind)
+        except DeriveError:
+            return None
+        if parsed.is_matrix:
+            return None
+        point.append(f"{latex_of_name(n)} = {'1/2' if parsed.base == 'probability' else '1'}")
+    if not point:
+        return None
+    at = ", ".join(point)
+    return _wrap(difference, items), _wrap(difference, [*items, *point]), at
 
 
 def _declared_names(tex: str) -> list[str]:

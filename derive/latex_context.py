@@ -31,7 +31,7 @@ from derive.symbols import SymbolTable, parse_kind
 if TYPE_CHECKING:
     from derive.latex import Step
 
-__all__ = ["definition_result", "settle", "solve_premise", "value_tex"]
+__all__ = ["additive_constant", "definition_result", "settle", "solve_premise", "value_tex"]
 
 
 def value_tex(value: Any) -> str:
@@ -224,7 +224,13 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
     undeclared = _undeclared_names(step, declared)
     reserved = step.lhs_tex.strip() in _RESERVED_TEX
     sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
-    if ev.summary.startswith("shapes differ") and undeclared:
+    if step.up_to_constant:
+        why = (
+            f"the difference without {step.up_to_constant} is not the same at every point, so it is not constant "
+            "in every name of the step; it may still be constant in the variables meant (up to a constant in "
+            "theta, not in the data): declare the others as values or write the constant out"
+        )
+    elif ev.summary.startswith("shapes differ") and undeclared:
         why = (
             f"the shapes differ, but {', '.join(sorted(undeclared))} is not declared, so derive read it as a "
             "scalar; declare its shape (or write I_2 for an identity) to check this step"
@@ -295,34 +301,49 @@ _CONST_TERM = re.compile(
     r"(?:^|[+\-])\s*(?P<c>\\(?:mathrm|text|textrm|operatorname|mathit)\s*\{\s*(?:const(?:ant)?|cst)\.?\s*\}"
     r"|const(?:ant)?)\s*(?=$|[+\-])"
     r"|[+\-]\s*(?P<letter>C|c)\s*$"  # "+ C" only as the last term: c - 1 = a is about a name c
+    r"|^\s*(?P<first>C)\s*(?=[+\-])"  # "C + x": a capital C as the first term too
 )
 
 
-def _additive_constant(step: Step) -> str | None:
-    """Why a step written "up to an additive constant" (``\\log p(x) = -\\frac{x^2}{2} + \\mathrm{const}``)
-    is not decided: the constant is undeclared and on one side only, so refuting by choosing its
-    value, or reading it as a variable, says nothing about the claim meant."""
-    declared = {name for name, _ in step.claim.symbols} | {name for name, _ in step.claim.random}
-    for side, other in ((step.lhs_tex, step.rhs_tex), (step.rhs_tex, step.lhs_tex)):
-        m = _CONST_TERM.search(side.strip())
+def additive_constant(lhs: str, rhs: str, settled: set[str]) -> tuple[str, str, str] | None:
+    """The "+ \\mathrm{const}" idiom in a step: (the constant as written, "lhs" or "rhs", that side
+    without it), or None. The constant is a term on one side only, written once, and not a name
+    the document ``settled`` (declared, random or defined)."""
+    for where, side, other in (("lhs", lhs.strip(), rhs), ("rhs", rhs.strip(), lhs)):
+        m = _CONST_TERM.search(side)
         if m is None:
             continue
-        word = m.group("c") or m.group("letter")
+        word = m.group("c") or m.group("letter") or m.group("first")
         name = word if word in ("C", "c") else "const"
-        defined = {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
-        if name in defined | set(step.defined) | declared:
+        if name in settled:
             continue  # a name the document settles, not the idiom
         if ("const" in other) if name == "const" else mentions(other, name):
             continue  # on both sides: an ordinary name
         alone = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])")
         if len(alone.findall(side)) != 1:
             continue  # x + C - C: an ordinary name, used more than once
-        return (
-            f"{word} on one side only reads as 'equal up to an additive constant', which derive does not check "
-            "(it would have to show that the difference of the other terms depends on no variable); write the "
-            "constant out, or declare it (symbols:) to check the step with it as a variable"
-        )
+        without = (side[: m.start()] + (" + " if m.start() and m.end() < len(side) else " ") + side[m.end() :]).strip()
+        return word, where, without or "0"
     return None
+
+
+def _additive_constant(step: Step) -> str | None:
+    """Why a step written "up to an additive constant" (``\\log p(x) = -\\frac{x^2}{2} + \\mathrm{const}``)
+    is not decided: the constant is undeclared and on one side only, so refuting by choosing its
+    value, or reading it as a variable, says nothing about the claim meant. A step checked as
+    "the difference without it is constant" (`Step.up_to_constant`) is read in `settle` instead."""
+    if step.up_to_constant:
+        return None
+    settled = {name for name, _ in step.claim.symbols} | {name for name, _ in step.claim.random} | set(step.defined)
+    settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
+    found = additive_constant(step.lhs_tex, step.rhs_tex, settled)
+    if found is None:
+        return None
+    return (
+        f"{found[0]} on one side only reads as 'equal up to an additive constant', and derive could not check "
+        "that the difference of the other terms depends on no variable (binders, shapes or a premise in the "
+        "step); write the constant out, or declare it (symbols:) to check the step with it as a variable"
+    )
 
 
 def _undecided(result: Result, why: str) -> Result:

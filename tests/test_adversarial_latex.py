@@ -538,24 +538,38 @@ def test_the_derivative_of_a_defined_function_is_a_claim_not_a_definition(text: 
 
 
 @pytest.mark.parametrize(
-    ("text", "verdict"),
+    ("text", "verdict", "said"),
     [
+        # checked as "lhs - rhs without the constant equals its value at one point": constant, so proved
         (
             r"$$\log\left(\frac{1}{\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2}}\right)"
             r" = -\frac{(x-\mu)^2}{2} + \mathrm{const}$$",
-            U,
+            P,
+            "up to an additive constant \\mathrm{const}: the difference without it is its value at \\mu = 1, x = 1",
         ),
-        (r"$$\log(2 e^{x}) = x + C$$", U),
-        (r"$$\log(2 e^{x}) = x^2 + \mathrm{const}$$", U),  # wrong, but never refuted by choosing the constant
-        ("---\nderive:\n  symbols: {C: real}\n---\n$$\\log(2 e^{x}) = x + C$$", R),  # a declared C is a variable
-        (r"$$x + C - C = x$$", P),  # on both sides it is an ordinary name
+        (r"$$\log(2 e^{x}) = x + C$$", P, "up to an additive constant C"),
+        (r"$$C + x = \log(2 e^{x})$$", P, "up to an additive constant C"),
+        (r"$$\log(2 e^{x}) = x + \text{const}$$", P, "up to an additive constant \\text{const}"),
+        # wrong: the difference depends on x, but the constant is never given a value to refute it
+        (r"$$\log(2 e^{x}) = x^2 + \mathrm{const}$$", U, "not constant in every name"),
+        (
+            r"$$\log\left(\frac{1}{\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2}}\right)"
+            r" = -\frac{(x-\mu)^2}{4} + \mathrm{const}$$",
+            U,
+            "not constant in every name",
+        ),
+        # with a binder derive does not give values: undecided, saying why
+        (r"$$\int_0^1 x t \, dt = \frac{x}{2} + C$$", U, "equal up to an additive constant"),
+        ("---\nderive:\n  symbols: {C: real}\n---\n$$\\log(2 e^{x}) = x + C$$", R, ""),  # a declared C is a variable
+        (r"$$x + C - C = x$$", P, "lhs - rhs simplifies to 0"),  # on both sides it is an ordinary name
     ],
 )
-def test_an_additive_constant_on_one_side_is_never_refuted_by_its_value(text: str, verdict: Verdict) -> None:
+def test_an_additive_constant_on_one_side_is_never_refuted_by_its_value(
+    text: str, verdict: Verdict, said: str
+) -> None:
     (r,) = results(text)
     assert r.verdict is verdict
-    if verdict is U:
-        assert "equal up to an additive constant" in r.detail
+    assert said in r.detail
 
 
 def test_a_log_before_a_differential_is_not_a_product() -> None:
