@@ -1669,7 +1669,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if plain and d.rel.relation is Relation.EQ:
             defined_names = {drafts[j].defines[0] for j in uses} | repeated | cyclic | conditioned  # type: ignore[index]
             found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(section.random) | defined_names)
-            check = _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values) if found else None
+            check = (
+                _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(section.random))
+                if found
+                else None
+            )
             if check is not None:
                 up_to = found[0]  # type: ignore[index]
                 lhs_src, rhs_src, point = check
@@ -1873,6 +1877,8 @@ def _constant_check(
     items: list[str],
     symbols: dict[str, str],
     values: dict[str, str],
+    *,
+    random: frozenset[str] = frozenset(),
 ) -> tuple[str, str, str] | None:
     """The sides of "lhs - rhs without the constant equals its value at one point", or None when
     derive cannot write that safely (binders, shapes, names it cannot list).
@@ -1894,6 +1900,8 @@ def _constant_check(
         if got is None or got[1]:
             return None
         names |= set(got[0])
+    if names & random:
+        return None  # a random variable is not given a value at a point
     names -= set(values) | {"pi", "e"}
     point: list[str] = []
     for n in sorted(names):
