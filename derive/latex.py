@@ -27,7 +27,16 @@ when its name is defined once; a statement after a forward arrow is a conclusion
 is the statement before it. Without ``inline=True`` the inline math of the prose gives no step
 but is read as context: its definitions (``$\\hat y = \\sigma(a)$``) count like display ones
 (a number given to a name, ``$x = 2$``, is not substituted) and its declarations
-(``$y \\in \\{0, 1\\}$``, ``$\\sigma > 0$``) make names independent variables. What a step
+(``$y \\in \\{0, 1\\}$``, ``$\\sigma > 0$``) make names independent variables. Definitions a step
+uses are applied in dependency order, so they compose (``\\hat y := \\sigma(a)`` after ``a := w x + b``).
+An equation in the prose after a condition word (``If $\\hat y = y$``) is a case, never a definition;
+a declaration gives its name a kind from there on where one states it exactly (``\\sigma > 0``:
+positive, ``p \\in (0, 1)``: probability, ``n \\in \\mathbb{N}``: positive integer), a finite set of
+numbers is checked at each value, and any other range only blocks refutations through the name.
+After a condition annotation (``\\quad \\text{for } x, y > 0``, ``, \\quad a > 0, b > 0``) the rest of
+the row is conditions: the statement is read under the kinds they state exactly and is not
+refuted at a point outside them. ``+ \\mathrm{const}`` on one side is checked as "the difference
+without it equals its value at one point" (see `Step.up_to_constant`). What a step
 is read under is written into its claim's own LaTeX as an evaluation bar,
 ``\\left. W_1 x \\right|_{W_1 := B}`` or ``\\left. y \\right|_{y = 0}``, so the claim alone says
 what was checked (and the result cache keys on it). The ``derive:`` mapping takes ``scopes:``
