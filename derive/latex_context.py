@@ -141,6 +141,11 @@ def settle(step: Step, result: Result) -> Result:
     - a step whose notation has another plausible reading (``K(\\sigma)``: K·σ or a function
       K of σ; ``E(\\mathbf{w})``: an expectation or a function E) is ``undecided``, naming the
       readings and the declaration that settles them (`_readings`);
+    - notation with two readings that no kind settles (``x^{(1)}``, ``\\sigma^{-1}(a)``, ``1/2x``, a bare
+      ``i``, ``\\log`` before several factors) is ``undecided``, naming them (`notation_readings`);
+    - a step that uses a name the text defines right after its block is ``undecided``, proved or
+      refuted (`_defined_after`); so is one "equal up to ``+ \\mathrm{const}``" that could not be
+      checked as such (`_additive_constant`);
     - a step whose derivatives treat an undeclared name as constant in their variable
       (``y_{nk}`` in ∂/∂w) is ``undecided``, naming it (`_constants_assumed`);
     - a step refuted at a point that sets the size k of an identity ``I_k`` that is not
@@ -153,6 +158,9 @@ def settle(step: Step, result: Result) -> Result:
       condition: ``undecided`` (one refuted without a point, ``5 \\times 5 = 24``, stays refuted);
     - an arrow's conclusion refuted on its own when the arrow leads from something derive
       could not read (``\\begin{cases}...\\end{cases} \\implies x = 1``) is ``undecided``;
+    - a step refuted at a point that gives a value to a name the prose bounds by a range no kind
+      states (``$y \\in \\{a, b\\}$``), or states a condition on (``If $\\hat y = y$``), is ``undecided``;
+      one checked "up to an additive constant" and refuted is ``undecided`` (constant in some names only?);
     - a step refuted at a point that gives a value to a name the document defined earlier
       (more than once, so not substituted), or that the prose defines right after the step's
       block ("where $z = Wx$"), is ``undecided``: that name is not free;
