@@ -1274,10 +1274,13 @@ _ROUGH = (sympy.Max, sympy.Min, sympy.Piecewise, sympy.Heaviside, sympy.sign, sy
 
 
 def _big_number(e: sympy.Expr) -> float:
+    """The largest constant in ``e``, atoms or not (100 exp(10) is 2.2e6 though no atom is large)."""
     best = 0.0
-    for atom in e.atoms(sympy.Number):
+    for node in sympy.preorder_traversal(e):
+        if not (isinstance(node, sympy.Expr) and node.is_number):
+            continue
         try:
-            best = max(best, abs(float(atom)))
+            best = max(best, abs(complex(node.evalf(15))))
         except (TypeError, ValueError, OverflowError):
             return math.inf
     return best

@@ -201,7 +201,7 @@ class _Runner:
 
 
 #: Far parameter points (`derive.sampling.far_points`) added for an inequality over free
-#: parameters: 1e3, -1e6, +-1e12, (+-10x and 1e6x the claim's largest number), then tiny ones.
+#: parameters: 1e3, -1e6, +-1e12, 1e-6, -1e-12 (every parameter at once, signs as kinds allow).
 FAR_PARAM_POINTS = 6
 #: Magnitudes of the moderate parameter points (`sample_point` scales), each with its mirror image.
 MODERATE_SCALES = (10.0, 100.0)
@@ -233,9 +233,9 @@ def _param_points(problem: Problem, params: set[sympy.Symbol], settings: Setting
         point = sample_point(problem.symbols, params, rng, style="simple", scale=scale)
         moderate += [point, _mirrored(point)]
     moderate = _distinct(moderate, simple)
-    far = _distinct(
-        far_points(problem.symbols, params, rng, largest=_largest_number(problem))[:FAR_PARAM_POINTS], simple + moderate
-    )
+    # (largest=0: the six points 1e3, -1e6, +-1e12, 1e-6, -1e-12; beyond the claim's own
+    # largest number would cost four more points per claim)
+    far = _distinct(far_points(problem.symbols, params, rng, limit=FAR_PARAM_POINTS), simple + moderate)
     span = _span(moderate + far)
     described = f"{len(simple)} simple, {len(moderate)} moderate and {len(far)} far parameter points{span}"
     return simple + moderate + far, described
@@ -258,18 +258,6 @@ def _distinct(points: list[dict], seen: list[dict]) -> list[dict]:
         if p not in seen and p not in out:
             out.append(p)
     return out
-
-
-def _largest_number(problem: Problem) -> float:
-    """The largest number written in the claim (far points go beyond it)."""
-    out = 0.0
-    for side in (problem.lhs, problem.rhs):
-        for atom in getattr(side, "atoms", lambda *_: set())(sympy.Number):
-            try:
-                out = max(out, abs(float(atom)))
-            except (TypeError, ValueError, OverflowError):
-                continue
-    return out if math.isfinite(out) else 0.0
 
 
 def _span(points: list[dict]) -> str:
