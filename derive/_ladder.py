@@ -453,6 +453,17 @@ class _Log(sympy.Function):
             bits = prec + 40
             with mpmath.workprec(bits):
                 near = mpmath.mpc(re._to_mpmath(bits), im._to_mpmath(bits))
+            if abs(near) >= 0.5:
+                # Far from 1 there is no cancellation, but arg - 1 rounds a tiny argument to -1
+                # (log(1e-600) became log 0): the argument itself keeps its digits.
+                re, im = arg.evalf(dps + 10, maxn=3 * dps + 60, strict=True).as_real_imag()
+                if not (isinstance(re, sympy.Number) and isinstance(im, sympy.Number)):
+                    return None
+                with mpmath.workprec(bits):
+                    z = mpmath.mpc(re._to_mpmath(bits), im._to_mpmath(bits))
+                    value = mpmath.log(z.real) if not z.imag and z.real > 0 else mpmath.log(z)
+                return sympy.Expr._from_mpmath(value, prec)
+            with mpmath.workprec(bits):
                 value = mpmath.log1p(near.real) if not near.imag and near.real > -1 else mpmath.log(1 + near)
         except (sympy.core.evalf.PrecisionExhausted, ValueError, TypeError, ArithmeticError):
             return None

@@ -231,8 +231,9 @@ _U_MAX = 92
 _X_MAX = mpmath.mpf(10) ** 41
 
 
-def to_x(kind: str, u: mpmath.mpf) -> mpmath.mpf:
-    u = max(-_U_MAX, min(u, _U_MAX))
+def to_x(kind: str, u: mpmath.mpf, *, clamp: bool = True) -> mpmath.mpf:
+    if clamp:
+        u = max(-_U_MAX, min(u, _U_MAX))
     if kind in _POSITIVE:
         return mpmath.exp(u)
     if kind in _NEGATIVE:
@@ -301,6 +302,9 @@ class Minimum:
     #: For an "end": exact points on the way there from the start (halfway, a quarter, ...
     #: from the end), where the ladder can still tell a small margin's sign.
     retreat: tuple[dict[sympy.Symbol, sympy.Expr], ...] = ()
+    #: For a minimiser at the search's bound (|u| = `_U_MAX`: x = 1e-40 or 1e40): exact points
+    #: further out along those coordinates (1e-80 ... 1e-320), where the margin may go on falling.
+    beyond: tuple[dict[sympy.Symbol, sympy.Expr], ...] = ()
 
 
 @dataclass
@@ -412,7 +416,25 @@ class MarginSearch:
             where = ", ".join(f"{s} = {mpmath.nstr(p, 8)}" for s, p in zip(self._syms, point, strict=True))
             rel = float(v / scale) if scale else float(v)
             retreat = tuple(self._retreat(origin, point)) if state == "end" else ()
-            return Minimum(values, rel, state, snaps, where, tuple(float(p) for p in point), retreat)
+            beyond = tuple(self._beyond(point))
+            return Minimum(values, rel, state, snaps, where, tuple(float(p) for p in point), retreat, beyond)
+
+    def _beyond(self, point: list[mpmath.mpf]) -> list[dict[sympy.Symbol, sympy.Expr]]:
+        """Exact points past the search's bound along the coordinates that reached it (u doubled,
+        and more): log(x*y) > -1000 fails only below x*y = 1e-434, far past x = 1e-40."""
+        us = [to_u(k, x) for k, x in zip(self._kinds, point, strict=True)]
+        bound = [i for i, u in enumerate(us) if u is not None and abs(u) >= _U_MAX - 1]
+        if not bound:
+            return []
+        out = []
+        for factor in (2, 4, 8):
+            xs = list(point)
+            for i in bound:
+                xs[i] = to_x(self._kinds[i], us[i] * factor, clamp=False)
+            values = self._exact(xs, 30)
+            if values is not None:
+                out.append(values)
+        return out
 
     def _readable(self, point: list[mpmath.mpf], precision: mpmath.mpf) -> dict[sympy.Symbol, sympy.Expr] | None:
         """The minimiser to the fewest digits (3, 6, 15, 30) at which the margin is still clearly
@@ -839,10 +861,13 @@ def _limit(g: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, direction: str, se
         return None
 
 
-def walk(end: str, kind: str) -> list[sympy.Rational]:
+def walk(end: str, kind: str, *, further: bool = False) -> list[sympy.Rational]:
     """Exact points walking towards an end of the domain: 10, 100, 1000, ... 10**64 for oo;
-    10**-1 ... 10**-64 for 0+; 1 - 10**-k for 1-; mirrored for negative ends."""
+    10**-1 ... 10**-64 for 0+; 1 - 10**-k for 1-; mirrored for negative ends. ``further``:
+    on to 10**-512 towards 0 (log(x) > -1000 fails only below 1e-435)."""
     powers = [1, 2, 3, 4, 6, 8, 16, 32, 64]
+    if further and end in ("0+", "0-"):
+        powers += [128, 256, 512]
     integer = "integer" in kind
     if end in ("oo", "-oo"):
         sign = 1 if end == "oo" else -1

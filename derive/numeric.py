@@ -550,6 +550,7 @@ class _SearchSpace:
             values=values,
             snaps=tuple(self.to_claim(p) for p in m.snaps),
             retreat=tuple(self.to_claim(p) for p in m.retreat),
+            beyond=tuple(self.to_claim(p) for p in m.beyond),
             near=tuple(float(values[s]) for s in free),
             where=", ".join(f"{s} = {float(values[s]):.8g}" for s in free),
         )
@@ -783,7 +784,7 @@ class _Checker:
                 notes.append(f"lhs - rhs -> 0 as {x} -> {end}, on the claimed side there (sympy proves its sign)")
                 continue
             last, certified, beyond = None, 0, ""
-            for p in walk(end, kind):
+            for p in walk(end, kind, further=wrong):
                 if time.perf_counter() > self.deadline:
                     break
                 verdict = self._judge({x: p}, need=2, safe=True)
@@ -832,8 +833,11 @@ class _Checker:
         minima = search.run(starts, now + min(_SEARCH_SECONDS, 0.4 * (self.deadline - now)))
         for m in minima:
             decided = self._judge_minimum(space.lift(m, self.free))
-            if decided is not None or self.tight:
+            if decided is not None:
                 return decided
+            if self.tight:
+                self._diophantine()  # the more telling reason, where it applies
+                return None
         if self._diophantine():
             return None
         best = space.lift(search.best, self.free) if search.best is not None else None
@@ -1081,6 +1085,10 @@ class _Checker:
     def _judge_minimum(self, m: Minimum) -> Outcome | None:
         """Judge a refined minimum of the margin at exact points; a failure refutes, a tight
         point nothing exact settles leaves the claim undecided (`self.tight`)."""
+        for point in m.beyond:
+            far = self._judge(point, need=2, safe=True)
+            if far.kind == "fail":
+                return self._refuted(point, far)
         verdict = self._judge(m.values, need=2, safe=True)
         if verdict.kind == "fail":
             return self._refuted(m.values, verdict)

@@ -326,7 +326,7 @@ def test_second_round_false_claims_are_refuted_at_an_exact_point(claim: str, sym
     [
         # the sides meet on a curve of SPD / general matrices with no rational point found
         ("(trace(S) - 3)**2 + (det(S) - 2)**2 > 0", {"S": "spd matrix 2x2"}, "the sides meet at"),
-        ("(trace(S) - 6)**2 + (det(S) - 6)**2 + (trace(S*S) - 14)**2 > 0", {"S": "spd matrix 3x3"}, "meet at"),
+        ("(trace(S) - 6)**2 + (det(S) - 6)**2 + (trace(S*S) - 14)**2 > 0", {"S": "spd matrix 3x3"}, "meet"),
         ("(trace(A) - 3)**2 + (det(A) - 7)**2 > 0", {"A": "matrix 3x3"}, "the sides meet at"),
         # sums, products and integrals the margin search cannot evaluate
         ("Sum(1/k**2, (k, 1, n)) < 16449/10000", {"n": "positive integer"}, "cannot evaluate Sum"),
@@ -374,3 +374,22 @@ def test_a_true_sum_with_a_closed_form_is_verified_on_it() -> None:
     result = check("Sum(exp(-k), (k, 1, n)) < 1/(exp(1) - 1) + 10**-9", n="positive integer")
     assert result.verdict is Verdict.VERIFIED, result.detail
     assert "far points and margin search on sympy's closed form of the sums" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("claim", "symbols"),
+    [
+        # beyond the margin search's bound (x = 1e-40): points further out along it
+        ("log(x*y) > -1000", {"x": "positive", "y": "positive"}),
+        ("log(det(S)) > -1000", {"S": "spd matrix 2x2"}),
+        ("log(det(S)) > -1000", {"S": "spd matrix 3x3"}),
+        # the walk towards 0+ goes on to 1e-512 when sympy's limit is on the wrong side
+        ("log(x) > -1000", {"x": "positive"}),
+    ],
+)
+def test_a_failure_beyond_1e_minus_40_is_found_and_log_of_a_tiny_number_evaluates(
+    claim: str, symbols: dict[str, str]
+) -> None:
+    result = derive.check(claim, symbols=symbols)
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert "lhs - rhs = -" in result.detail
