@@ -394,3 +394,20 @@ def test_a_spike_through_abs_is_located_too(text):
         "a region of probability 4.2e-11 (a narrow feature of half-width ~5.6e-11 at z = 0.333333"
         in out.evidence.summary
     )
+
+
+def test_a_feature_the_sample_resolves_is_estimated():
+    # Width 7e-4 (coefficient 100 exp(10) = 2.2e6, no large atom): the sample lands in it and
+    # refutes (true value 4.5e10).
+    out = mc("E(10**14*exp(-100*exp(10)*(z - 1/3)**2) + sin(z)) == 0", Z)
+    assert out.verdict is Verdict.REFUTED
+    assert "estimate 4.52932e+10 ± 1.8e+09" in out.evidence.summary
+
+
+def test_a_width_parameter_is_tried_tiny():
+    # At s = 5.4e-12 the bump is a spike of height 4e13: never consistent there (true, but
+    # the sample cannot show it).
+    out = mc("E(10**8*exp(-(z - 1/3)**2/s)/sqrt(s) + sin(z)) <= 10**8", Z, {"s": "positive"})
+    assert out.verdict is Verdict.UNDECIDED
+    assert "(parameter point 11 of 11)" in out.evidence.summary
+    assert "at s=54267/10000000000000000" in out.evidence.summary
