@@ -442,6 +442,14 @@ def _constants_assumed(step: Step) -> str | None:
     names = sorted(constants - variables - set(step.constants))
     if not names:
         return None
+    defined = sorted(set(names) & set(step.defined))
+    if defined:
+        # declaring a defined name constant would be wrong advice: its definition says what it depends on
+        listed = ", ".join(defined)
+        return (
+            f"treats {listed} as constant in {', '.join(sorted(variables))}, but the document defines {listed} "
+            "(more than once, or as a condition, so derive does not substitute it); define it once before the step"
+        )
     which = ", ".join(names)
     var = ", ".join(sorted(variables))
     one = len(names) == 1

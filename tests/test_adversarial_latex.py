@@ -612,3 +612,10 @@ def test_a_range_stated_as_a_case_is_no_standing_assumption() -> None:
 def test_a_declared_kind_wins_over_a_prose_range() -> None:
     fm = "---\nderive:\n  symbols: {y: real}\n---\n"
     assert verdict_list(fm + "Labels are $y \\in \\{0, 1\\}$.\n$$y^2 = y$$") == [R]
+
+
+def test_the_constant_advice_never_asks_to_declare_a_defined_name_constant() -> None:
+    text = "$$\\hat y = \\sigma(a)$$\n$$a = w x + b$$\n$$a = w x$$\n$$\\frac{\\partial \\hat y}{\\partial w} = 0$$"
+    r = results(text)[-1]
+    assert r.verdict is U
+    assert "but the document defines a" in r.detail and "constants: [a]" not in r.detail
