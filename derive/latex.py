@@ -2067,21 +2067,25 @@ def _composition_order(used: list[int], drafts: list[_Draft], cache: dict[str, A
     order: list[int] = []
     state: dict[int, int] = {}  # 1: being visited, 2: placed
     cyclic: set[int] = set()
-
-    def visit(j: int, path: list[int]) -> None:
-        if state.get(j) == 2:
-            return
-        if state.get(j) == 1:
-            cyclic.update(path[path.index(j) :])
-            return
-        state[j] = 1
-        for k in sorted(deps[j]):
-            visit(k, [*path, j])
-        state[j] = 2
-        order.append(j)
-
-    for j in used:
-        visit(j, [])
+    for root in used:  # depth-first, with an explicit stack: a long chain of definitions is no recursion
+        if state.get(root):
+            continue
+        stack: list[tuple[int, list[int]]] = [(root, sorted(deps[root]))]
+        state[root] = 1
+        while stack:
+            j, todo = stack[-1]
+            if not todo:
+                stack.pop()
+                state[j] = 2
+                order.append(j)
+                continue
+            k = todo.pop(0)
+            if state.get(k) == 1:
+                path = [item for item, _ in stack]
+                cyclic.update(path[path.index(k) :])
+            elif not state.get(k):
+                state[k] = 1
+                stack.append((k, sorted(deps[k])))
     if not cyclic:
         return order
     # a definition that uses one on a cycle cannot be composed either
