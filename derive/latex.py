@@ -1733,7 +1733,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 premise_solution=solution,
                 condition=d.chain.arrow_after and last_of[id(d.chain)] == i,
                 unread_premise=d.chain.after_arrow and d.chain.premise is None,
-                annotated=d.chain.annotated,
+                annotated=d.chain.annotated or d.condition is not None,  # "If $$\\hat y = y$$": a case
                 uses=tuple(notes),
                 defined=defined,
                 defined_after=tuple(sorted(after.get(d.rel.block, set()))),
@@ -1976,6 +1976,20 @@ def _condition_word(doc: str, start: int) -> str:
     return " ".join(words[-1].lower().split()) if words else ""
 
 
+_BLOCK_OPENER = re.compile(r"(?:\$\$|\\\[|\\begin\s*\{[A-Za-z*]+\}(?:\s*\{\d+\})?)\s*$")
+
+
+def _block_case(doc: str, d: _Draft) -> str:
+    """The case word before a display block whose first statement is ``d`` ("If\\n$$\\hat y = y$$"),
+    or "". "for" is left out here: "for the logistic model we define $$...$$" defines."""
+    start = d.chain.exprs[0].parts[0][0]
+    opener = _BLOCK_OPENER.search(doc[max(0, start - 200) : start])
+    if opener is None:
+        return ""  # not the block's first statement
+    word = _condition_word(doc, max(0, start - 200) + opener.start())
+    return word if word in _CASE_WORDS | {"assume", "assuming", "given that"} else ""
+
+
 def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
     """Mark the steps that define a name (see `Step.kind`); an equation in the prose after a
     condition word is a condition (`_Draft.condition`), never a definition."""
@@ -2001,8 +2015,8 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             continue
         if target is None or mentions(d.rhs, target[0]):
             continue
-        if d.prose and doc and d.chain.exprs and d.chain.exprs[0].parts:
-            word = _condition_word(doc, d.chain.exprs[0].parts[0][0])
+        if doc and d.chain.exprs and d.chain.exprs[0].parts:
+            word = _condition_word(doc, d.chain.exprs[0].parts[0][0]) if d.prose else _block_case(doc, d)
             if word:
                 d.condition = (target[0], f'after "{word}"')
                 continue

@@ -619,3 +619,22 @@ def test_the_constant_advice_never_asks_to_declare_a_defined_name_constant() -> 
     r = results(text)[-1]
     assert r.verdict is U
     assert "but the document defines a" in r.detail and "constants: [a]" not in r.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If\n$$\\hat y = y$$\nthen the loss is zero. In general,\n$$(y - \\hat y)^2 = 0$$",
+        "When the prediction is perfect,\n$$\\hat y = y,$$\nand the loss vanishes. In general\n"
+        "$$(y - \\hat y)^2 \\ge 1$$",
+    ],
+)
+def test_a_display_equation_after_a_condition_word_is_a_case(text: str) -> None:
+    # neither a definition for the general step nor a wrong identity of its own
+    assert verdict_list(text) == [U, U]
+
+
+def test_a_display_definition_after_for_still_defines() -> None:
+    text = "For the logistic model we define\n$$\\hat y = \\sigma(a)$$\n"
+    text += "$$\\hat y (1 - \\hat y) = \\sigma(a) - \\sigma(a)^2$$"
+    assert verdict_list(text) == [U, P]
