@@ -319,14 +319,15 @@ def far_points(
     *,
     largest: float = 0.0,
     limit: int = 14,
+    singular: bool = False,
 ) -> list[dict[sympy.Symbol, sympy.Rational]]:
     """Points far out for a claim whose largest written number is ``largest`` (in magnitude).
 
     First every symbol at once at magnitude about 1e3 and 1e6 (positive, then negative for
     reals), 1e12, 10x and 1e6x ``largest`` (when it is beyond 100), each once positive and once
     negative, then 1e-6 and 1e-12 (mantissas drawn; integers rounded up; probabilities that
-    close to 0 or 1; matrices with entries or eigenvalues that large; an SPD matrix also at
-    about 1e-40, 1e-300 and a tenth of 1/``largest`` times I, towards singular); then, with several
+    close to 0 or 1; matrices with entries or eigenvalues that large; with ``singular``, an SPD
+    matrix also at about 1e-40, 1e-300 and a tenth of 1/``largest`` times I); then, with several
     symbols, each scalar alone at the farthest of those magnitudes, both signs, while the
     others take readable values. At most ``limit`` points, without repeats, in that order.
     """
@@ -337,7 +338,7 @@ def far_points(
         far += [min(size + 1, _FAR_CAP), min(size + 6, _FAR_CAP)]
     # Nearest first: a refutation shows the smallest far counterexample found.
     plan = [(3.0, 1), (6.0, -1)] + [(e, sign) for e in far for sign in (1, -1)] + [(-6.0, 1), (-12.0, -1)]
-    if any(_is_spd(table, s) for s in ordered):
+    if singular and any(_is_spd(table, s) for s in ordered):
         # Towards singular: trace(inverse(S)) < 10**40 fails at 1e-41 I, log(det(S)) > -1000 near 1e-300 I.
         tiny = [40.0, 300.0] + ([min(math.log10(largest) + 1, _FAR_CAP)] if largest > 100 else [])
         plan += [(-e, 1) for e in sorted(set(tiny))]

@@ -213,3 +213,14 @@ def test_far_style_draws_stay_in_their_kind(seed: int) -> None:
         assert {"positive": value > 0, "negative": value < 0, "probability": 0 < value < 1}.get(kind, True)
         if "integer" in kind:
             assert value.denominator == 1
+
+
+def test_far_points_towards_singular_spd_matrices_only_when_asked() -> None:
+    table = SymbolTable({"S": "spd matrix 2x2"})
+    entries = list(table["S"].obj)
+    plain = far_points(table, entries, np.random.default_rng(0))
+    singular = far_points(table, entries, np.random.default_rng(0), singular=True)
+    tiny = [p for p in singular if max(abs(v) for v in p.values()) < sympy.Rational(1, 10**30)]
+    assert len(tiny) == 2  # about 1e-40 and 1e-300 times L Lᵀ
+    assert all(sympy.Matrix(2, 2, [p[e] for e in entries]).is_positive_definite for p in tiny)
+    assert not any(max(abs(v) for v in p.values()) < sympy.Rational(1, 10**30) for p in plain)
