@@ -1560,6 +1560,12 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         line = line_of(rel.offset)
         drafts.append(_Draft(rel, lhs, rhs, chain, k, index, line, error, symbols, values, context=hidden, prose=prose))
     _find_definitions(drafts, splitter.doc)
+    # a display statement right after "If" / "Suppose" prose is a case, not an identity to refute
+    cases = {
+        id(d.chain)
+        for d in drafts
+        if not d.prose and d.position == 0 and d.chain.exprs and d.chain.exprs[0].parts and _block_case(splitter.doc, d)
+    }
     counts: dict[str, int] = {}
     for d in drafts:
         if d.defines:
@@ -1733,7 +1739,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 premise_solution=solution,
                 condition=d.chain.arrow_after and last_of[id(d.chain)] == i,
                 unread_premise=d.chain.after_arrow and d.chain.premise is None,
-                annotated=d.chain.annotated or d.condition is not None,  # "If $$\\hat y = y$$": a case
+                annotated=d.chain.annotated or d.condition is not None or id(d.chain) in cases,
                 uses=tuple(notes),
                 defined=defined,
                 defined_after=tuple(sorted(after.get(d.rel.block, set()))),

@@ -638,3 +638,7 @@ def test_a_display_definition_after_for_still_defines() -> None:
     text = "For the logistic model we define\n$$\\hat y = \\sigma(a)$$\n"
     text += "$$\\hat y (1 - \\hat y) = \\sigma(a) - \\sigma(a)^2$$"
     assert verdict_list(text) == [U, P]
+
+
+def test_a_display_statement_after_suppose_is_a_case_not_an_identity() -> None:
+    assert verdict_list("Suppose\n$$x + 1 = 3.$$\nThen $x = 2$. Also\n$$x^2 + 1 = 0$$") == [U, R]
