@@ -16,9 +16,11 @@ expensive step) so that a slow ``simplify`` or integral leaves time for the nume
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -86,7 +88,9 @@ def _alarm(seconds: float, token: object) -> Iterator[None]:
     old_delay, old_interval = signal.getitimer(signal.ITIMER_REAL)
     delay = seconds if old_delay <= 0 else min(seconds, old_delay)
 
-    def fire(signum: int, frame: object) -> None:
+    def fire(signum: int, frame: types.FrameType | None) -> None:
+        if _in_finaliser(frame):
+            return  # raised there it would be printed and dropped; the timer fires again in _REARM s
         raise _OutOfTime(token)
 
     old_handler = signal.signal(signal.SIGALRM, fire)
@@ -103,6 +107,20 @@ def _alarm(seconds: float, token: object) -> Iterator[None]:
             # Give an enclosing budget back what is left of it (at least a tick, so it fires).
             left = old_delay - (time.monotonic() - start)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4), old_interval)
+
+
+def _in_finaliser(frame: types.FrameType | None, depth: int = 8) -> bool:
+    """Whether the interrupted code runs inside a garbage-collector callback or a ``__del__``.
+
+    Python prints and drops an exception raised there (hypothesis registers a gc callback, so a
+    test run printed two PytestUnraisableExceptionWarning tracebacks), and the budget is lost.
+    """
+    callbacks = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    while frame is not None and depth > 0:
+        if frame.f_code in callbacks or frame.f_code.co_name == "__del__":
+            return True
+        frame, depth = frame.f_back, depth - 1
+    return False
 
 
 def _attempt(rewrite: Callable[[sympy.Expr], sympy.Expr], d: sympy.Expr, seconds: float) -> sympy.Expr | None:
