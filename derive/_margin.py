@@ -305,6 +305,8 @@ class Minimum:
     #: For a minimiser at the search's bound (|u| = `_U_MAX`: x = 1e-40 or 1e40): exact points
     #: further out along those coordinates (1e-80 ... 1e-320), where the margin may go on falling.
     beyond: tuple[dict[sympy.Symbol, sympy.Expr], ...] = ()
+    #: Newton brought the gradient to 0 there: a smooth minimum, not one the search stopped short of.
+    settled: bool = False
 
 
 @dataclass
@@ -393,9 +395,12 @@ class MarginSearch:
                     w = real_value(self._g, other)
                     if w is not None and w < v:
                         point, v = other, w
-            # Rounding noise scales with the sides where they are evaluated, not only at the start
-            # (AM-GM for three x_i near 1.6e23 came out at -1.6e-47 of the start's size).
-            precision = mpmath.mpf(10) ** -(self.digits - 10) * max(scale, self._scale(point))
+            # Rounding noise scales with the sides where they are evaluated (AM-GM for three x_i near
+            # 1.6e23 came out at -1.6e-47 of the start's size), not with a far start's: x**x from
+            # x = 40 (sides 1e64) made the gap of 6e-7 at x = 1/e look like 0. Sides that vanish
+            # at the point still count as size min(start, 1): x**2 + y**2 meets 0 at the origin.
+            scale = max(self._scale(point), min(scale, mpmath.mpf(1)))
+            precision = mpmath.mpf(10) ** -(self.digits - 10) * scale
             values = self._readable(point, precision) or self._exact(point, self.digits)
             if values is None:
                 return None
@@ -417,7 +422,21 @@ class MarginSearch:
             rel = float(v / scale) if scale else float(v)
             retreat = tuple(self._retreat(origin, point)) if state == "end" else ()
             beyond = tuple(self._beyond(point))
-            return Minimum(values, rel, state, snaps, where, tuple(float(p) for p in point), retreat, beyond)
+            near = tuple(float(p) for p in point)
+            return Minimum(values, rel, state, snaps, where, near, retreat, beyond, self._stationary(point, scale))
+
+    def _stationary(self, point: list[mpmath.mpf], scale: mpmath.mpf) -> bool:
+        """Whether Newton brought the gradient to 0 at ``point`` (to a third of the digits): a
+        smooth minimum, settled; not a kink, nor a point the search stopped short of."""
+        if self._grad is None:
+            return False
+        tolerance = mpmath.mpf(10) ** -(self.digits // 3) * max(scale, 1)
+        size = max([mpmath.mpf(1)] + [abs(p) for p in point])
+        for f in self._grad:
+            d = real_value(f, point)
+            if d is None or abs(d) * size > tolerance:
+                return False
+        return True
 
     def _beyond(self, point: list[mpmath.mpf]) -> list[dict[sympy.Symbol, sympy.Expr]]:
         """Exact points past the search's bound along the coordinates that reached it (u doubled,

@@ -1094,7 +1094,7 @@ class _Checker:
             return self._refuted(m.values, verdict)
         # Newton neither brought the margin to 0 nor showed a clear positive minimum: the search may
         # have stopped on its way to a point where the sides meet (in 6 scalars, under load).
-        unsettled = m.state == "positive" and m.margin < _UNSETTLED
+        unsettled = m.state == "positive" and m.margin < _UNSETTLED and not m.settled
         if m.state == "positive" and not unsettled:
             return None
         for point in [*m.snaps, *self._exact_near(m.near)]:

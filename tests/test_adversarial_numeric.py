@@ -393,3 +393,14 @@ def test_a_failure_beyond_1e_minus_40_is_found_and_log_of_a_tiny_number_evaluate
     result = derive.check(claim, symbols=symbols)
     assert result.verdict is Verdict.REFUTED, result.detail
     assert "lhs - rhs = -" in result.detail
+
+
+def test_a_margin_is_measured_against_the_sides_where_it_is_found_not_at_a_far_start() -> None:
+    # x**x >= exp(-1/e) = 0.6922006...: the gap of 6.3e-7 at x = 1/e was reported as 3e-51 of
+    # the sides' size at x = 40 (1e64) and left the claim undecided.
+    result = check("x**x > 6922/10000", x="positive")
+    assert result.verdict is Verdict.VERIFIED, result.detail
+    assert "smallest margin 6.3e-07 (relative) at x = 0.36787944" in result.detail
+    # the origin still counts as a meeting point where both sides vanish
+    zero = check("x**2 + y**2 > 0", x="real", y="real")
+    assert zero.verdict is Verdict.REFUTED
