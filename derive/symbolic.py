@@ -911,26 +911,21 @@ def _opaque_nodes(d: sympy.Basic) -> list[sympy.Basic]:
     would not depend on the variable, so d/dw ∫ w x dx would become d/dw (atom) = 0, and
     Subs(∫ x t dt, x, 2) the atom itself.
     """
+
+    def binds(node: sympy.Basic) -> bool:
+        return isinstance(node, (sympy.Derivative, sympy.Subs)) and node.has(*_UNEVALUATED)
+
+    return _outermost(d, _UNEVALUATED, binds)
+
+
+def _outermost(
+    d: sympy.Basic, types: tuple[type, ...], also: Callable[[sympy.Basic], bool] | None = None
+) -> list[sympy.Basic]:
+    """The outermost nodes of ``d`` that are of ``types`` (or for which ``also`` holds)."""
     found: list[sympy.Basic] = []
 
     def walk(node: sympy.Basic) -> None:
-        binds = isinstance(node, (sympy.Derivative, sympy.Subs)) and node.has(*_UNEVALUATED)
-        if isinstance(node, _UNEVALUATED) or binds:
-            if node not in found:
-                found.append(node)
-            return
-        for arg in node.args:
-            walk(arg)
-
-    walk(d)
-    return found
-
-
-def _outermost(d: sympy.Basic, types: tuple[type, ...]) -> list[sympy.Basic]:
-    found: list[sympy.Basic] = []
-
-    def walk(node: sympy.Basic) -> None:
-        if isinstance(node, types):
+        if isinstance(node, types) or (also is not None and also(node)):
             if node not in found:
                 found.append(node)
             return
