@@ -1286,6 +1286,10 @@ class _Parser:
             raise self.fail(f"cannot read \\{name}{{{self._src(toks)}}}")
         if word in ("d",):
             raise self.fail("a differential d outside an integral or derivative")
+        bare = re.sub(r"^(?:mathrm|operatorname|text|textrm|mathit)+", "", word)
+        if bare in ("argmin", "argmax", "sup", "inf") or (bare in ("min", "max") and bare != word):
+            # \mathop{\mathrm{argmin}}_x, \operatorname{argmax}_x: a binder over its subscript, never a name
+            return self.extremum(bare)
         if word in _TRACE or word in ("det", "KL", "JS", "JSD", "log", "ln", "min", "max") or word in _FUNCS:
             return self.word(word, name)
         if word in _DISTS and name != "mathbb" and self.at_sym("(", "["):

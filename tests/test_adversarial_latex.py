@@ -449,6 +449,9 @@ def test_a_definition_right_after_the_block_blocks_proofs_too() -> None:
         (r"\inf_x x(1-x) = \inf_x (-2)", U),
         (r"\min_x x(1-x) = \min_x x(1-x)", P),  # the same expression twice is still equal
         (r"\max_y x y = \max_y 2 y", P),  # x is not bound here: its definition applies
+        (r"\operatorname{argmax}_x x(1-x) = \operatorname{argmax}_x (-2)", U),
+        (r"\mathop{\mathrm{argmin}}_x x = \mathop{\mathrm{argmin}}_x 2", U),
+        (r"\mathop{\mathrm{argmin}}_y x y = \mathop{\mathrm{argmin}}_y 2 y", P),
     ],
 )
 def test_max_min_sup_inf_bind_their_variable(step: str, verdict: Verdict) -> None:
