@@ -33,18 +33,9 @@ import threading
 import time
 from pathlib import Path
 
+from _proc import children  # bench/ is the script folder, so on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as fh:
-                out += [int(c) for c in fh.read().split()]
-    except OSError:
-        pass
-    return out
 
 
 def _footprint_kb(pid: int) -> int:
@@ -67,7 +58,7 @@ def _tree_kb(root: int) -> int:
             continue
         seen.add(pid)
         total += _footprint_kb(pid)
-        stack += _children(pid)
+        stack += children(pid)
     return total
 
 

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _proc import children  # bench/ is the script folder, so on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -72,17 +74,6 @@ def _group_members(pgid: int) -> list[int]:
         if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != "Z":
             members.append(int(entry))
     return members
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as fh:
-                out += [int(c) for c in fh.read().split()]
-    except OSError:
-        pass
-    return out
 
 
 class _Bench:
@@ -142,7 +133,7 @@ class _Bench:
         deadline = started + after
         while proc.poll() is None and not killed:
             time.sleep(0.1)
-            workers = _children(proc.pid)
+            workers = children(proc.pid)
             if workers and time.monotonic() >= deadline:
                 os.kill(workers[0], signal.SIGKILL)
                 killed.append(workers[0])
