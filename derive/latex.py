@@ -1673,7 +1673,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
             sets = [(n, _finite_set(w)) for n, w in sorted(ranges.items()) if _may_mention(texts, n)]
             sets = [(n, vals) for n, vals in sets if vals]
-            if len(sets) == 1 and sets[0][0] not in d.symbols:
+            # an inequality between columns is no order derive knows: there the set stays a range
+            if len(sets) == 1 and sets[0][0] not in d.symbols and d.rel.relation in (Relation.EQ, Relation.APPROX):
                 name, vals = sets[0]
                 items.append(f"{latex_of_name(name)} \\in \\{{{', '.join(vals)}\\}}")
                 notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")

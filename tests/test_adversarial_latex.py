@@ -645,3 +645,9 @@ def test_a_display_definition_after_for_still_defines() -> None:
 
 def test_a_display_statement_after_suppose_is_a_case_not_an_identity() -> None:
     assert verdict_list("Suppose\n$$x + 1 = 3.$$\nThen $x = 2$. Also\n$$x^2 + 1 = 0$$") == [U, R]
+
+
+def test_a_finite_set_in_an_inequality_stays_a_range() -> None:
+    rs = results("Let $p \\in (0, 1)$ and $q \\in \\{1, 2, 3\\}$.\n$$p^q > 1$$")
+    assert [r.verdict for r in rs] == [U]
+    assert "states a range for it (q \\in \\{1, 2, 3\\} (line 1))" in rs[0].detail
