@@ -365,6 +365,12 @@ def _run(
     results: list[_PointResult] = []
     undecided: list[_PointResult] = []
     for index, values in enumerate(points):
+        if index and time.perf_counter() > plan.deadline:
+            # The remaining parameter points were never checked: not consistent over them.
+            if not undecided:
+                summary = f"time budget: parameter points {index + 1} to {len(points)} were not checked"
+                undecided.append(_PointResult(Verdict.UNDECIDED, "timeout", summary, [], None, index=index))
+            break
         result = replace(_check_point(plan, diffs, rvs, index, values), index=index)
         if result.verdict is Verdict.REFUTED:
             results.append(result)
