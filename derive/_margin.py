@@ -439,10 +439,16 @@ class MarginSearch:
         return True
 
     def _beyond(self, point: list[mpmath.mpf]) -> list[dict[sympy.Symbol, sympy.Expr]]:
-        """Exact points past the search's bound along the coordinates that reached it (u doubled,
-        and more): log(x*y) > -1000 fails only below x*y = 1e-434, far past x = 1e-40."""
+        """Exact points past the search's bound towards 0 along the coordinates that reached it (u
+        doubled, and more): log(x*y) > -1000 fails only below x*y = 1e-434, far past x = 1e-40."""
         us = [to_u(k, x) for k, x in zip(self._kinds, point, strict=True)]
-        bound = [i for i, u in enumerate(us) if u is not None and abs(u) >= _U_MAX - 1]
+        # Only towards 0 (positive or negative kinds): further out, far points look, and cos(x) at
+        # x = 1e320 costs 320 digits of pi.
+        bound = [
+            i
+            for i, (u, k) in enumerate(zip(us, self._kinds, strict=True))
+            if u is not None and u <= 1 - _U_MAX and (k in _POSITIVE or k in _NEGATIVE)
+        ]
         if not bound:
             return []
         out = []
