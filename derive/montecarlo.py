@@ -34,9 +34,11 @@ decide, the same batches are rerun with control variates (z, z^2 - 1 for normal 
 e - 1 or log e + γ, g - k for the others: known means), which often removes most of the variance. Non-finite
 samples, heavy tails (a batch's sum of squares dominated by one sample, so the SE cannot be
 trusted) and integrands that never varied end the check as *undecided* with the reason,
-before any other decision. A refutation counts only beyond the integrand's float64 rounding
-error, measured against 40-digit values at sample points (`_decisions`): an identity's
-float64 mean can be a few 1e-18 off with an even smaller standard error.
+before any other decision (except an inequality that a sample which never varied violates
+beyond what the audit's rare regions and strata allow: that is refuted). A refutation
+counts only beyond the integrand's float64 rounding error, measured against 40-digit values
+at sample points (`_decisions`): an identity's float64 mean can be a few 1e-18 off with an
+even smaller standard error.
 
 Rare regions and far tails: a sample of n draws does not see a region of probability
 p << 1/n, and its mean and SE then say nothing about the integrand there (E[z^2 + 1e11 [z > 6.5]]
