@@ -64,6 +64,23 @@ the search's precision with nothing exact to show for it leave the claim undecid
 the point (``(x - cos(2*x))**2 > 0``). The verified evidence says how far out the points
 went and what the margin search saw.
 
+The search covers up to 12 scalars: entries of general matrices as reals, SPD matrices
+through their Cholesky factor (S = L Lᵀ, diagonal e^u: every point positive definite, and S
+can approach singular), sums and products through sympy's closed form when it has one that
+mpmath evaluates (checked against the sums at the sample points; a refutation says so). An
+inequality the search cannot cover (an integral, a sum without such a closed form, more
+scalars) is **undecided**, not verified: sampling never sees a failure on a point
+(``(trace(S) - 3)**2 + (det(S) - 2)**2 > 0`` fails only at S = diag(1, 2)). So is a strict
+inequality polynomial in two or more integer variables that comes near 0 over the reals: its
+integer zeros may be astronomically far apart (Pell: ``(m**2 - 61*n**2 - 1)**2 > 0``).
+
+Two kinds of features the random points never hit are looked for in every claim: the jumps of
+floor/ceiling/frac/Mod (an argument linear in some variable is solved exactly for the
+integers around its sampled values, and the claim judged on each jump and beside it; an
+argument that is not leaves the claim undecided), and **narrow features**: a constant
+|c| >= 1e4 times a non-constant g (``exp(-10**12*(x - cos(x))**2) < 1/2``) may hide a bump
+1/sqrt(c) wide around the zeros of g, so those are searched and the claim judged there.
+
 Each value carries sympy's own error bound (``evalf`` reports the accuracy it reached), so
 a value sympy cannot vouch for never decides anything. Definite integrals go through
 `derive._integrals`: split at kinks, polynomials exact, the rest by cross-checked mpmath
