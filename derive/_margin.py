@@ -166,6 +166,9 @@ def _compile(node: sympy.Basic, index: dict, table: dict) -> _Fn:
             raise ValueError("no branch")
 
         return piecewise
+    if isinstance(node, sympy.polygamma):  # the derivative of gamma, for Newton on the gradient
+        m, z = (_compile(a, index, table) for a in node.args)
+        return lambda v: mpmath.polygamma(m(v), z(v))
     if isinstance(node, sympy.binomial):
         n, k = (_compile(a, index, table) for a in node.args)
         return lambda v: mpmath.binomial(n(v), k(v))
@@ -509,7 +512,8 @@ class MarginSearch:
                 moved = list(point)
                 moved[i] = to_x(kind, u + step)
                 w = real_value(self._g, moved)
-                if w is not None and w <= v:
+                # (the clamp at _U_MAX returns the same point, but rounded at another precision)
+                if w is not None and w <= v + abs(v) * mpmath.mpf(10) ** -(_SEARCH_DPS - 5):
                     ends.append(i)
                     break
         if not ends:

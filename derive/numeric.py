@@ -792,7 +792,10 @@ class _Checker:
 
     def _end_limits(self, g: sympy.Expr, x: sympy.Symbol, kind: str) -> Outcome | None:
         notes = []
-        for end, limit in end_limits(g, x, kind, self._seconds(3)):
+        # sympy's limit knows floor (floor(x) - x has AccumBounds(-1, 0) at -oo), not the guarded
+        # integer parts, whose limits came out as oo.
+        plain = g.replace(_Floor, sympy.floor).replace(_Ceiling, sympy.ceiling)
+        for end, limit in end_limits(plain, x, kind, self._seconds(3)):
             signed = self._sense * limit
             wrong = bool(signed.is_extended_negative)
             if not wrong and not (self._strict and limit == 0):
@@ -874,9 +877,9 @@ class _Checker:
         Two sides can disagree exactly on a jump (``floor(x + 1/3) == ceiling(x - 2/3)`` fails
         at x = 2/3 + k only): a set of measure zero that sampling never hits. For each integer
         part's argument a, linear in some variable v, and each usable sample point, v is solved
-        exactly for a = k (k around a's value there), and the claim judged there and just
-        beside (the integers around it, for an integer v). Where no argument is linear in any
-        variable, the jumps cannot be found and the claim is undecided.
+        exactly for a = k (k around a's value there; sympy's solve where a is not linear), and
+        the claim judged there and just beside (the integers around it, for an integer v).
+        Where the jumps cannot be solved for, the claim is undecided.
         """
         args: list[sympy.Expr] = []
         for cell in (*self.cells_l, *self.cells_r):
@@ -890,49 +893,73 @@ class _Checker:
             return None
         near = sympy.Rational(1, 1000)
         for a in args[:4]:
-            line = next(
-                (
-                    (v, a.diff(v))
-                    for v in sorted(a.free_symbols & set(self.free), key=sympy.default_sort_key)
-                    if self._point_kind(v) not in ("none", "probability")
-                    and a.diff(v).is_number
-                    and a.diff(v).is_nonzero
-                ),
-                None,
-            )
-            if line is None:
+            inverse = self._invert(a)
+            if inverse is None:
                 self.tight = (
-                    f"the jumps of an integer part of {_short(a, 40)} cannot be solved (it is not linear in any"
-                    " variable), and a disagreement exactly on a jump is invisible to sampling"
+                    f"the jumps of an integer part of {_short(a, 40)} cannot be solved for, and a disagreement"
+                    " exactly on a jump is invisible to sampling"
                 )
                 return None
-            v, slope = line
+            v, at_level = inverse
             kind = self._point_kind(v)
             for start in self.starts[:4]:
-                here = a.xreplace(start)
-                value = _real_number(here)
+                value = _real_number(a.xreplace(start))
                 if value is None or abs(value) > 1e12:
                     continue
                 for k in range(math.floor(value) - 1, math.floor(value) + 3):
-                    root = start[v] + (k - here) / slope
-                    if v.is_integer or "integer" in kind:
+                    for root in at_level(start, sympy.Integer(k)):
                         number = _real_number(root)
                         if number is None:
                             continue
-                        options = [sympy.Integer(math.floor(number) + d) for d in (-1, 0, 1, 2)]
-                    else:
-                        options = [root, root - near, root + near]
-                    for option in options:
-                        if not _respects(kind, option):
-                            continue
-                        if time.perf_counter() > self.deadline:
-                            self.tight = "the time budget ran out while judging the jumps of the claim's integer parts"
-                            return None
-                        point = {**start, v: option}
-                        verdict = self._judge(point, need=2, safe=True)
-                        if verdict.kind == "fail":
-                            return self._refuted(point, verdict)
+                        if v.is_integer or "integer" in kind:
+                            options = [sympy.Integer(math.floor(number) + d) for d in (-1, 0, 1, 2)]
+                        else:
+                            options = [root, root - near, root + near]
+                        for option in options:
+                            if not _respects(kind, option):
+                                continue
+                            if time.perf_counter() > self.deadline:
+                                self.tight = "the time budget ran out while judging the jumps of its integer parts"
+                                return None
+                            point = {**start, v: option}
+                            verdict = self._judge(point, need=2, safe=True)
+                            if verdict.kind == "fail":
+                                return self._refuted(point, verdict)
         self.notes.append("judged at the jumps of its integer parts next to the sample points")
+        return None
+
+    def _invert(
+        self, a: sympy.Expr
+    ) -> tuple[sympy.Symbol, Callable[[dict, sympy.Integer], list[sympy.Expr]]] | None:
+        """A variable v of ``a`` and a way to the values of v where a = k (the others at a start):
+        exact algebra where a is linear in v, else sympy's solve of a = K (sqrt(n) = K at n = K**2)."""
+        candidates = [
+            v
+            for v in sorted(a.free_symbols & set(self.free), key=sympy.default_sort_key)
+            if self._point_kind(v) not in ("none", "probability")
+        ]
+        for v in candidates:
+            slope = a.diff(v)
+            if slope.is_number and slope.is_nonzero:
+
+                def linear(start: dict, k: sympy.Integer, v: sympy.Symbol = v, slope: sympy.Expr = slope) -> list:
+                    return [start[v] + (k - a.xreplace(start)) / slope]
+
+                return v, linear
+        level = sympy.Dummy("k", real=True)
+        for v in candidates:
+            y = sympy.Dummy("y", real=True)
+            found = self._solve(lambda v=v, y=y: sympy.solve(a.xreplace({v: y}) - level, y), share=8)
+            if not isinstance(found, list) or not found or len(found) > 4:
+                continue
+            if not all(isinstance(r, sympy.Expr) and not r.has(y) for r in found):
+                continue
+
+            def solved(start: dict, k: sympy.Integer, v: sympy.Symbol = v, roots: list = found) -> list:
+                others = {s: x for s, x in start.items() if s != v}
+                return [r.xreplace({level: k, **others}) for r in roots]
+
+            return v, solved
         return None
 
     def _narrow_features(self) -> Outcome | None:

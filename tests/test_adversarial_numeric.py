@@ -338,13 +338,21 @@ def test_second_round_false_claims_are_refuted_at_an_exact_point(claim: str, sym
         # true, but unprovable by sampling: undecided is the honest answer
         ("(m**2 - 2*n**2)**2 > 0", {"m": "positive integer", "n": "positive integer"}, "integer zeros"),
         # a jump that cannot be solved for
-        ("floor(x**3 - x) <= x**3 - x", {"x": "real"}, "cannot be solved"),
+        ("floor(x + cos(x)) <= x + cos(x)", {"x": "real"}, "cannot be solved"),
     ],
 )
 def test_second_round_unsearchable_claims_are_undecided(claim: str, symbols: dict[str, str], why: str) -> None:
     result = derive.check(claim, symbols=symbols)
     assert result.verdict is Verdict.UNDECIDED, result.detail
     assert why in result.detail
+
+
+def test_jumps_of_a_nonlinear_argument_are_solved_by_sympy() -> None:
+    assert check("floor(sqrt(n))**2 <= n", n="positive integer").verdict is Verdict.VERIFIED
+    strict = check("floor(sqrt(n))**2 < n", n="positive integer")
+    assert strict.verdict is Verdict.REFUTED
+    assert dict(strict.evidence.counterexample.values)["n"] == "1"
+    assert check("floor(x) <= x", x="real").verdict is Verdict.VERIFIED  # sympy's limit of floor, not oo
 
 
 def test_true_claims_stay_verified_with_the_new_searches() -> None:
