@@ -412,3 +412,14 @@ def test_a_margin_is_measured_against_the_sides_where_it_is_found_not_at_a_far_s
     # the origin still counts as a meeting point where both sides vanish
     zero = check("x**2 + y**2 > 0", x="real", y="real")
     assert zero.verdict is Verdict.REFUTED
+
+
+def test_log1p_in_the_margin_search_keeps_a_tiny_margin_positive() -> None:
+    # log(1 + u) - (u - u**2/2) = u**3/3 - ...: 1e-64 of the sides at x = 74, where 1 + u lost the
+    # digits and the margin came out as -1e-72 (undecided: "the sides meet")
+    result = check("log(1 + exp(-x)) > exp(-x) - exp(-2*x)/2", x="positive")
+    assert result.verdict is Verdict.VERIFIED, result.detail
+    x = sympy.Symbol("x")
+    fn = compile_mp(sympy.log(1 + sympy.exp(-x)), [x])
+    with mpmath.workdps(30):
+        assert fn([mpmath.mpf(100)]) == pytest.approx(float(sympy.exp(-100)), rel=1e-12)
