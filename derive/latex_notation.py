@@ -42,7 +42,7 @@ import contextlib
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -2165,10 +2165,23 @@ def names_in(tex: str) -> tuple[frozenset[str], frozenset[str]] | None:
         toks = _tokenize(tex)
     except DeriveError:
         return None
-    state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
     names: set[str] = set()
     unsure: set[str] = set()
-    starters = _GREEK | _FONTS | set(_ACCENTS)
+    for j, _p, name in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS), _read_name):
+        if name is None:
+            unsure.update(u.text for u in toks[j : j + 4])
+        else:
+            names.add(name)
+    return frozenset(names), frozenset(unsure)
+
+
+def _each_name(
+    tex: str, toks: list[_Tok], starters: frozenset[str] | set[str], read: Callable[[_Parser], str]
+) -> Iterator[tuple[int, _Parser, str | None]]:
+    """(token index, a parser just past the name, the name) for each name ``tex`` starts; the
+    name is None where ``read`` could not read one. The scan goes on right after each name, so
+    names inside a bracket that follows it are found too, whatever the caller does with ``p``."""
+    state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
     j = 0
     while j < len(toks):
         t = toks[j]
@@ -2178,13 +2191,14 @@ def names_in(tex: str) -> tuple[frozenset[str], frozenset[str]] | None:
         p = _Parser(toks, state)
         p.i = j
         try:
-            names.add(_read_name(p))
+            name = read(p)
         except (DeriveError, RecursionError):
-            unsure.update(u.text for u in toks[j : j + 4])
+            yield j, p, None
             j += 1
             continue
-        j = max(p.i, j + 1)
-    return frozenset(names), frozenset(unsure)
+        after = p.i
+        yield j, p, name
+        j = max(after, j + 1)
 
 
 #: Names whose application to a bracket derive knows: functions it reads, constants, operators.
@@ -2221,24 +2235,16 @@ def ambiguous_readings(
         toks = _tokenize(tex)
     except DeriveError:
         return []
-    state = _State(table=SymbolTable(), text=tex, random={}, found={}, implicit=set())
-    starters = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
+    def read(p: _Parser) -> str:
+        t = p.peek()
+        return p.name_suffixes("pi") if t.kind == "cmd" and t.text == "pi" and p.next() else _read_name(p)
+
     out: list[tuple[str, str]] = []
-    j = 0
-    while j < len(toks):
+    for j, p, name in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS) | {"pi"}, read):
+        if name is None:
+            continue
         t = toks[j]
-        if not (t.kind == "letter" or (t.kind == "cmd" and t.text in starters)):
-            j += 1
-            continue
-        p = _Parser(toks, state)
-        p.i = j
-        try:
-            name = p.name_suffixes("pi") if t.kind == "cmd" and t.text == "pi" and p.next() else _read_name(p)
-        except (DeriveError, RecursionError):
-            j += 1
-            continue
         after_script = j > 0 and toks[j - 1].kind == "sym" and toks[j - 1].text in ("^", "_")
-        j = max(p.i, j + 1)
         if not p.at_sym("(", "[") or name in known or after_script:
             continue  # x^T(x - mu), e^x(1 + x): a superscript is not applied to what follows
         close = {"(": ")", "[": "]"}[p.peek().text]
