@@ -647,10 +647,8 @@ class _Checker:
                 break
             values = sample_point(self.problem.symbols, self.free, rng, style=style)
             values = {s: v for s, v in values.items() if s in self.free}
-            key = tuple(sorted((str(s), str(v)) for s, v in values.items()))
-            if key in seen:
+            if not _first_visit(values, seen):
                 continue
-            seen.add(key)
             verdict = self._judge(values, need=2)
             if verdict.kind == "fail":
                 return self._refuted(values, verdict)
@@ -996,10 +994,8 @@ class _Checker:
             for m in minima:
                 lifted = space.lift(m, self.free)
                 for point in (lifted.values, *lifted.snaps):
-                    key = tuple(sorted((str(k), str(v)) for k, v in point.items()))
-                    if key in seen:
+                    if not _first_visit(point, seen):
                         continue
-                    seen.add(key)
                     verdict = self._judge(point, need=2, safe=True)
                     if verdict.kind == "fail":
                         return self._refuted(point, verdict)
@@ -1244,10 +1240,8 @@ class _Checker:
                 self.far_note = "far points stopped: time budget"
                 return None
             values = {s: v for s, v in candidate.items() if s in self.free}
-            key = tuple(sorted((str(s), str(v)) for s, v in values.items()))
-            if key in seen:
+            if not _first_visit(values, seen):
                 continue
-            seen.add(key)
             verdict = self._judge(values, need=2, safe=True)
             if verdict.kind == "fail":
                 return self._refuted(values, verdict)
@@ -1372,10 +1366,8 @@ class _Checker:
             if time.perf_counter() > self.deadline:
                 return None
             values = {s: v for s, v in candidate.items() if s in self.free}
-            key = tuple(sorted((str(s), str(v)) for s, v in values.items()))
-            if key in seen or len(values) != len(self.free):
+            if len(values) != len(self.free) or not _first_visit(values, seen):
                 continue
-            seen.add(key)
             verdict = self._judge(values, need=2)
             if verdict.kind == "fail":
                 return self._refuted(values, verdict)
@@ -1745,6 +1737,15 @@ def _respects(kind: str, value: sympy.Expr) -> bool:
 
 def _values_text(values: dict[sympy.Symbol, sympy.Rational]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(s), str(v)) for s, v in values.items()))
+
+
+def _first_visit(values: dict[sympy.Symbol, sympy.Expr], seen: set[tuple]) -> bool:
+    """Whether the point ``values`` is new to ``seen`` (and now recorded there)."""
+    key = _values_text(values)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _num(value: mpmath.mpc | mpmath.mpf, digits: int = 15) -> str:
