@@ -33,9 +33,7 @@ import threading
 import time
 from pathlib import Path
 
-from _proc import children  # bench/ is the script folder, so on sys.path
-
-ROOT = Path(__file__).resolve().parent.parent
+from _proc import children, snapshot  # bench/ is the script folder, so on sys.path
 
 
 def _footprint_kb(pid: int) -> int:
@@ -108,17 +106,7 @@ def main() -> int:
     source = Path(args.path).resolve()
     work = Path(tempfile.mkdtemp(prefix="derive-bench-"))
     try:
-        snapshot = work / "src"
-        shutil.copytree(ROOT / "derive", snapshot / "derive", ignore=shutil.ignore_patterns("__pycache__"))
-        # The library is copied too: every run checks the same claims.
-        library = work / "library" / source.name
-        if source.is_dir():
-            shutil.copytree(source, library, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            library.parent.mkdir(parents=True)
-            shutil.copy2(source, library)
-        target = str(library)
-        env = dict(os.environ, PYTHONPATH=str(snapshot) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        target, env = snapshot(work, source)
         env.pop("NO_COLOR", None)
         check = subprocess.run(
             [sys.executable, "-c", "import derive; print(derive.__file__)"],
@@ -128,7 +116,7 @@ def main() -> int:
             capture_output=True,
             text=True,
         )
-        if not check.stdout.strip().startswith(str(snapshot)):
+        if not check.stdout.strip().startswith(str(work / "src")):
             print(f"warning: the runs import {check.stdout.strip()}, not the snapshot", file=sys.stderr)
 
         rows = []

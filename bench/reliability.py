@@ -40,9 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _proc import children  # bench/ is the script folder, so on sys.path
-
-ROOT = Path(__file__).resolve().parent.parent
+from _proc import children, snapshot  # bench/ is the script folder, so on sys.path
 
 
 @dataclass
@@ -157,21 +155,6 @@ def _say(phase: str, run: _Run, clean: _Run | None) -> None:
     )
 
 
-def _snapshot(work: Path, source: Path) -> tuple[str, dict[str, str]]:
-    """Copy the engine and the claims under ``work``; return the claim path and the environment."""
-    snapshot = work / "src"
-    shutil.copytree(ROOT / "derive", snapshot / "derive", ignore=shutil.ignore_patterns("__pycache__"))
-    library = work / "library" / source.name
-    if source.is_dir():
-        shutil.copytree(source, library, ignore=shutil.ignore_patterns("__pycache__"))
-    else:
-        library.parent.mkdir(parents=True)
-        shutil.copy2(source, library)
-    env = dict(os.environ, PYTHONPATH=str(snapshot) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    env.pop("DERIVE_CACHE_DIR", None)
-    return str(library), env
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path", default="claims", help="claim folder or files (default claims/)")
@@ -183,7 +166,8 @@ def main() -> int:
     # Run from a scratch folder: `python -m` puts the working directory first on sys.path.
     work = Path(tempfile.mkdtemp(prefix="derive-reliability-"))
     try:
-        target, env = _snapshot(work, Path(args.path).resolve())
+        target, env = snapshot(work, Path(args.path).resolve())
+        env.pop("DERIVE_CACHE_DIR", None)
         bench = _Bench(work, target, env, args.timeout)
         shared, killed_cache = work / "shared-cache", work / "kill-cache"
 
