@@ -35,7 +35,7 @@ from derive import __version__, report
 from derive.cache import ResultCache
 from derive.errors import DeriveError, Location, UsageError
 from derive.index import render_index
-from derive.model import Claim, Evidence, Method, Outcome, Relation, Result, Settings, Verdict
+from derive.model import LOAD_ERROR, Claim, Evidence, Method, Outcome, Relation, Result, Settings, Verdict
 from derive.runner import RunInterrupted, run_claims
 
 __all__ = [
@@ -465,8 +465,8 @@ def _run(claims: list[Claim], settings: Settings, args: argparse.Namespace, labe
     return results, interrupted
 
 
-def _error_result(claim: Claim, message: str) -> Result:
-    evidence = Evidence(Method.PARSE, message, reason="input")
+def _error_result(claim: Claim, message: str, *, reason: str = "input") -> Result:
+    evidence = Evidence(Method.PARSE, message, reason=reason)
     return Result(claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, evidence),))
 
 
@@ -554,7 +554,10 @@ def _load(paths: Sequence[str], *, no_python: bool) -> tuple[list[Result | Claim
             unreadable = True
             _stderr(f"error: {error}")
         claim = Claim(id=error.claim_id or f"<{where}>", lhs="", rhs="", where=where)
-        rows.append(_error_result(claim, error.message))
+        # The row is no claim of the file (it did not load), so it has no expectation to show;
+        # the line is part of the message, as the table has no column for it.
+        at = f"line {where.line}: " if where.line and error.claim_id else ""
+        rows.append(_error_result(claim, at + error.message, reason=LOAD_ERROR))
     if skipped:
         _stderr(f"--no-python: skipped {skipped} Python claim module(s)")
     rank: dict[str | None, int] = {}

@@ -165,6 +165,9 @@ def load_yaml_claims(path: str | Path, *, display: str | None = None) -> tuple[l
     except ClaimError as exc:
         return [], [exc]
     where = Location(display, getattr(data, "line", None))
+    if data is None:
+        msg = "empty file: a claim file is a mapping with a top-level `claims:` list"
+        return [], [ClaimError(msg, where=Location(display, 1))]
     if not isinstance(data, Mapping) or "claims" not in data:
         msg = "a claim file is a mapping with a top-level `claims:` list"
         return [], [ClaimError(msg, where=Location(display, where.line or 1))]

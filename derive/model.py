@@ -169,6 +169,11 @@ class Estimate:
         )
 
 
+#: `Evidence.reason` of a row for a claim that did not load (a file-level problem or a bad entry):
+#: no claim of the file stands behind it, so reports show no expectation for it.
+LOAD_ERROR = "load"
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What a tier found, whether or not it decided.
@@ -399,6 +404,11 @@ class Result:
     def ok(self) -> bool:
         """Whether the verdict matches what the claim's author expected."""
         return self.claim.expect.matches(self.verdict)
+
+    @property
+    def not_loaded(self) -> bool:
+        """Whether this row stands for a claim (or file) that did not load: it has no expectation."""
+        return any(o.evidence.reason == LOAD_ERROR for o in self.outcomes)
 
     @property
     def evidence(self) -> Evidence | None:

@@ -299,7 +299,9 @@ def print_table(
     table.add_column("detail", overflow="fold")
     for i, result in enumerate(results):
         verdict = Text(result.verdict.value, style=VERDICT_COLOURS[result.verdict])
-        if steps is None and not result.ok:
+        if steps is None and result.not_loaded:
+            verdict.append(" (not loaded)", style="bold")
+        elif steps is None and not result.ok:
             verdict.append(f" (expected {result.claim.expect.value})", style="bold")
         detail = result.detail
         if verbose:

@@ -1,0 +1,70 @@
+"""Papercuts a new user hit (issue 17): labels and messages that must not contradict the file."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from derive import cli
+
+
+@pytest.fixture(autouse=True)
+def _wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one table row per line, so a row can be found by its text
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main([*argv, "--no-cache"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _row(out: str, needle: str) -> str:
+    return next(line for line in out.splitlines() if needle in line)
+
+
+def test_expect_fails_without_reason_is_a_load_error_with_its_line_not_an_expectation(tmp_path, capsys):
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "claims:\n"
+        "  - id: sq.ok\n    lhs: x**2\n    rhs: x*x\n"
+        "  - id: sq.wrong\n    lhs: x**2\n    rhs: x*x + 1\n    expect: fails\n",
+        encoding="utf-8",
+    )
+    code, out, _ = _run(capsys, "check", str(path))
+    assert code == 1
+    row = _row(out, "sq.wrong")
+    assert "error (not loaded)" in row
+    assert "expected holds" not in row and "expected fails" not in row
+    assert "line 5: a claim with `expect: fails` needs a `reason:`" in row
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty file: a claim file is a mapping with a top-level `claims:` list"),
+        ("# only a comment\n", "empty file: a claim file is a mapping with a top-level `claims:` list"),
+        ("foo: 1\n", "a claim file is a mapping with a top-level `claims:` list"),
+    ],
+)
+def test_file_level_problems_say_what_is_wrong_without_an_expectation(tmp_path, capsys, text, message):
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = _run(capsys, "check", str(path))
+    assert code == 2
+    row = _row(out, "f.yaml")
+    assert "error (not loaded)" in row
+    assert "(expected" not in out
+    assert message in row and message in err
+    if text != "foo: 1\n":
+        assert "empty file" in row
+
+
+def test_junit_of_a_claim_that_did_not_load_names_no_expectation(tmp_path, capsys):
+    path = tmp_path / "c.yaml"
+    path.write_text("claims:\n  - id: a.b\n    lhs: x\n    rhs: x\n    expect: fails\n", encoding="utf-8")
+    _, out, _ = _run(capsys, "check", str(path), "--format", "junit")
+    failure = next(el for el in ET.fromstring(out).iter() if el.tag in {"error", "failure"})
+    assert not failure.get("message", "").startswith("expected")
+    assert "needs a `reason:`" in failure.get("message", "")
