@@ -247,7 +247,8 @@ exit status:
 
 _LATEX_EXIT_STATUS = """\
 exit status:
-  0 no step refuted; 1 some step refuted; 2 usage error or unreadable input;
+  0 no step refuted; 1 some step refuted (with --strict: or undecided, or an error);
+  2 usage error or unreadable input;
   3 internal error (a bug in derive); 130 interrupted by Ctrl-C (what finished is still reported)"""
 
 
@@ -311,6 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     latex.add_argument("files", nargs="+", metavar="FILE", help=".md, .txt or .tex files")
     latex.add_argument("--symbols", metavar="F", help="YAML file with a derive: {symbols: {...}} mapping")
     latex.add_argument("--inline", action="store_true", help="also check inline $...$ math")
+    latex.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when any step is refuted, undecided or an error (for CI; the default fails only on refuted)",
+    )
     latex.add_argument(
         "--max-chars",
         type=_positive_int,
@@ -774,6 +780,8 @@ def cmd_latex(args: argparse.Namespace) -> int:
             continue
         for problem in document.errors:
             _stderr(f"warning: {file}: {problem}")
+        if not document.steps and not args.inline and _INLINE_MATH.search(document.text):
+            _stderr(f"note: {file}: no step in display math; its inline math ($...$) is checked only with --inline")
         documents.append((file, document, document.steps))
 
     # One run over every step of every file, so the worker pool is shared.
@@ -811,7 +819,12 @@ def cmd_latex(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     if unreadable:
         return EXIT_USAGE
-    return EXIT_FAILED if any(r.verdict is Verdict.REFUTED for r in results) else EXIT_OK
+    failing = {Verdict.REFUTED, Verdict.UNDECIDED, Verdict.ERROR} if args.strict else {Verdict.REFUTED}
+    return EXIT_FAILED if any(r.verdict in failing for r in results) else EXIT_OK
+
+
+#: Inline math of the prose (``$x$``, ``\(x\)``), for the hint that --inline would check it.
+_INLINE_MATH = re.compile(r"(?<![$\\])\$[^$\n]+\$(?!\$)|\\\(.+?\\\)")
 
 
 def _read_whole(data: bytes, file: str, limit: int, **options: Any) -> Any:

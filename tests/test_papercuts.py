@@ -68,3 +68,27 @@ def test_junit_of_a_claim_that_did_not_load_names_no_expectation(tmp_path, capsy
     failure = next(el for el in ET.fromstring(out).iter() if el.tag in {"error", "failure"})
     assert not failure.get("message", "").startswith("expected")
     assert "needs a `reason:`" in failure.get("message", "")
+
+
+def test_strict_fails_on_undecided_and_error_steps_while_the_default_fails_only_on_refuted(tmp_path, capsys):
+    path = tmp_path / "h.md"
+    path.write_text("$$x = y$$\n\n$$a^2 = a \\cdot a$$\n", encoding="utf-8")  # x = y: a relation between free names
+    code, out, _ = _run(capsys, "latex", str(path))
+    assert code == 0
+    assert "1 undecided" in out and "1 proved" in out
+    code, _, _ = _run(capsys, "latex", str(path), "--strict")
+    assert code == 1
+    path.write_text("$$a^2 = a \\cdot a$$\n", encoding="utf-8")
+    assert _run(capsys, "latex", str(path), "--strict")[0] == 0
+
+
+def test_a_file_with_only_inline_math_says_that_inline_checks_it(tmp_path, capsys):
+    path = tmp_path / "h.md"
+    path.write_text("We have $x^2 = x \\cdot x$ and $(a+b)^2 = a^2+b^2$.\n", encoding="utf-8")
+    code, out, err = _run(capsys, "latex", str(path))
+    assert code == 0
+    assert "0 steps" in out
+    assert "no step in display math; its inline math ($...$) is checked only with --inline" in err
+    code, out, err = _run(capsys, "latex", str(path), "--inline")
+    assert "2 steps: 1 proved, 1 refuted" in out
+    assert "--inline" not in err
