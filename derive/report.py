@@ -14,6 +14,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from derive.errors import DeriveError, UsageError
-from derive.model import Method, Result, Verdict
+from derive.model import Method, Point, Result, Verdict
 
 __all__ = [
     "FORMATS",
@@ -244,6 +245,29 @@ def make_console(*, file: Any = None, width: int | None = None, no_color: bool |
     return Console(file=file, width=width, no_color=no_color, highlight=False, soft_wrap=False)
 
 
+def _point_text(p: Point) -> str:
+    at = ", ".join(f"{k} = {v}" for k, v in p.values) or "no free symbols"
+    return f"at {at}: lhs = {p.lhs}, rhs = {p.rhs}, lhs - rhs = {p.difference} ({p.digits} digits)"
+
+
+#: A number with more characters than a table cell should carry (JSON keeps it whole).
+_LONG_NUMBER = re.compile(r"(?<![\w.])(-?\d[\d.]{20,})((?:[eE][+-]?\d+)?)")
+
+
+def shorten_numbers(text: str, keep: int = 16) -> str:
+    """``text`` with each number longer than ~20 characters cut to ``keep`` characters and marked.
+
+    ``3.14159265358979323846264338327950288`` becomes ``3.14159265358979…(37 chars)``: a table
+    row stays readable, and the mark says the value was cut (the JSON report has it whole).
+    """
+
+    def cut(m: re.Match[str]) -> str:
+        mantissa, exponent = m.group(1), m.group(2)
+        return f"{mantissa[:keep]}…{exponent}({len(mantissa)} chars)"
+
+    return _LONG_NUMBER.sub(cut, text)
+
+
 def _evidence_lines(result: Result) -> list[str]:
     lines = []
     for outcome in result.outcomes:
@@ -253,7 +277,7 @@ def _evidence_lines(result: Result) -> list[str]:
             lines.append(f"  route: {ev.route}")
         if ev.difference is not None:
             lines.append(f"  lhs - rhs simplified: {ev.difference}")
-        lines.extend(f"  point {i}: {p!r}" for i, p in enumerate(ev.points[:3], 1))
+        lines.extend(f"  point {i}: {_point_text(p)}" for i, p in enumerate(ev.points[:3], 1))
         if len(ev.points) > 3:
             lines.append(f"  ... and {len(ev.points) - 3} more points")
         if ev.counterexample is not None:
@@ -311,7 +335,7 @@ def print_table(
         else:
             step = steps[i]
             lead = [str(step.block), str(step.line or ""), Text(_step_text(step))]
-        table.add_row(*lead, verdict, result.method.value, f"{result.seconds:.2f}", Text(detail))
+        table.add_row(*lead, verdict, result.method.value, f"{result.seconds:.2f}", Text(shorten_numbers(detail)))
     if results:
         console.print(table)
     console.print(Text(_summary_line(results if summary_of is None else summary_of, steps)))
