@@ -4,16 +4,53 @@
 rewrite to ``exp``/``log`` (``expr.rewrite(sympy.exp)``) and evaluate numerically at any
 precision. ``Expectation``, ``KL``, ``JS`` and ``W1`` stay unevaluated in expressions;
 the engine tiers decide what they are (`derive.expectation`, `derive.divergences`).
+
+The rest of the ML vocabulary is written out in what sympy already reasons with, so every
+tier sees the closed form and no new rule can be wrong:
+
+- ``relu(x)`` is ``Max(0, x)`` (entry by entry on a vector or matrix);
+- ``logsumexp(v)`` is ``log(exp(v_1) + ... + exp(v_n))``;
+- ``softmax(v)`` is the vector ``exp(v_j) / sum_k exp(v_k)``, ``softmax(v, i)`` its entry i;
+- ``log_softmax(v)`` / ``log_softmax(v, i)`` is ``v_i - logsumexp(v)``;
+- ``onehot(k, n)`` is the column of n entries ``KroneckerDelta(k, j)``, j = 1..n.
+
+``v`` is a declared vector (``vector 3``), ``Matrix([a, b, c])`` or a tuple of scalars
+``(a, b, c)``; entries count from 1, as mathematics texts and the entry names of a declared
+vector (``x[1]``, ``x[2]``, ...) count them. An index that is not an integer literal is refused rather than
+guessed: write ``ones(1, n)*softmax(v)`` for the sum of the entries. `ML_FUNCTIONS` holds
+the claim language's entries for these names (see `derive._calls.FUNCTIONS`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy
 from sympy import S, exp, log, sympify
 from sympy.core.evalf import evalf, quad_to_mpmath
 
-__all__ = ["JS", "KL", "W1", "Expectation", "logit", "sigmoid", "softplus"]
+if TYPE_CHECKING:
+    import ast
+
+    from derive._grammar import Builder
+
+__all__ = [
+    "JS",
+    "KL",
+    "ML_FUNCTIONS",
+    "W1",
+    "Expectation",
+    "log_softmax",
+    "logit",
+    "logsumexp",
+    "one_hot",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+]
 
 
 class _RewritingFunction(sympy.Function):
@@ -287,3 +324,125 @@ class W1(_Operator):
 
     nargs = 2
     _public_name = "W1"
+
+
+# ---------------------------------------------------------------------------------------
+# The ML vocabulary as closed forms sympy already reasons with.
+
+#: Longest vector the closed forms are written out for (a declared vector has at most 12).
+MAX_ENTRIES = 256
+
+
+def relu(x: sympy.Expr) -> sympy.Expr:
+    """The rectifier max(0, x), as sympy's Max (whose kinks the numeric tier already knows)."""
+    return sympy.Max(S.Zero, x)
+
+
+def logsumexp(values: Sequence[sympy.Expr]) -> sympy.Expr:
+    """log(exp(v_1) + ... + exp(v_n)) of at least one value."""
+    if not values:
+        raise ValueError("logsumexp of no values")
+    return log(sympy.Add(*(exp(v) for v in values)))
+
+
+def softmax(values: Sequence[sympy.Expr], i: int) -> sympy.Expr:
+    """exp(v_i) / (exp(v_1) + ... + exp(v_n)), with i counted from 1."""
+    _check_index(values, i)
+    return exp(values[i - 1]) / sympy.Add(*(exp(v) for v in values))
+
+
+def log_softmax(values: Sequence[sympy.Expr], i: int) -> sympy.Expr:
+    """v_i - logsumexp(v), with i counted from 1 (the log of `softmax`)."""
+    _check_index(values, i)
+    return values[i - 1] - logsumexp(values)
+
+
+def one_hot(k: sympy.Expr, n: int) -> list[sympy.Expr]:
+    """The n entries KroneckerDelta(k, j), j = 1..n: the k-th standard basis vector for k in 1..n."""
+    if not 1 <= n <= MAX_ENTRIES:
+        raise ValueError(f"a one-hot vector of {n} entries (1 to {MAX_ENTRIES})")
+    return [sympy.KroneckerDelta(k, j) for j in range(1, n + 1)]
+
+
+def _check_index(values: Sequence[sympy.Expr], i: int) -> None:
+    if not values:
+        raise ValueError("softmax of no values")
+    if not 1 <= i <= len(values):
+        raise ValueError(f"index {i} outside 1..{len(values)}")
+
+
+# -- the claim language's entries (name -> handler, min args, max args, usage) ---------------
+
+
+def _is_matrix(value: object) -> bool:
+    return isinstance(value, sympy.MatrixBase)
+
+
+def _entries(b: Builder, node: ast.Call, args: list[Any], name: str) -> list[sympy.Expr]:
+    """The values a vector function runs over: one vector, one tuple/list, or the scalars given."""
+    first = args[0]
+    if len(args) == 1 and _is_matrix(first):
+        if 1 not in first.shape:
+            raise b.error(f"{name} takes a vector, got a {first.rows}x{first.cols} matrix at column {{col}}", node)
+        values = list(first)
+    elif len(args) == 1 and isinstance(first, (tuple, list)):
+        values = [b.scalar(v, node.args[0], name) for v in first]
+    else:
+        values = [b.scalar(v, sub, name) for v, sub in zip(args, node.args[: len(args)], strict=True)]
+    if not 1 <= len(values) <= MAX_ENTRIES:
+        raise b.error(f"{name} takes 1 to {MAX_ENTRIES} values (column {{col}})", node)
+    return values
+
+
+def _literal_index(b: Builder, node: ast.Call, value: Any, size: int, name: str) -> int:
+    if not isinstance(value, sympy.Integer) or not 1 <= int(value) <= size:
+        msg = (
+            f"{name}: the index at column {{col}} must be an integer literal from 1 to {size}"
+            " (entries count from 1; for the sum of the entries write ones(1, n)*softmax(v))"
+        )
+        raise b.error(msg, node.args[1])
+    return int(value)
+
+
+def _relu_call(b: Builder, node: ast.Call, args: list[Any]) -> Any:
+    x = b.value(args[0], node.args[0], "relu")
+    return x.applyfunc(relu) if _is_matrix(x) else relu(x)
+
+
+def _logsumexp_call(b: Builder, node: ast.Call, args: list[Any]) -> Any:
+    return logsumexp(_entries(b, node, args, "logsumexp"))
+
+
+def _softmax_like(per_entry: Callable[[Sequence[sympy.Expr], int], sympy.Expr], name: str) -> Any:
+    def handler(b: Builder, node: ast.Call, args: list[Any]) -> Any:
+        if not (_is_matrix(args[0]) or isinstance(args[0], (tuple, list))):
+            # softmax(a, b) of two scalars would read as the vector a at index b: refuse
+            msg = f"{name} takes a vector first, (a, b, ...) or a declared vector (column {{col}})"
+            raise b.error(msg, node.args[0])
+        values = _entries(b, node, args[:1], name)
+        if len(args) == 2:
+            return per_entry(values, _literal_index(b, node, args[1], len(values), name))
+        column = [per_entry(values, i) for i in range(1, len(values) + 1)]
+        return sympy.ImmutableMatrix(column)
+
+    return handler
+
+
+def _one_hot_call(b: Builder, node: ast.Call, args: list[Any]) -> Any:
+    k = b.scalar(args[0], node.args[0], "onehot")
+    n = args[1]
+    if not isinstance(n, sympy.Integer) or not 1 <= int(n) <= MAX_ENTRIES:
+        raise b.error(f"onehot: the size at column {{col}} must be an integer from 1 to {MAX_ENTRIES}", node.args[1])
+    return sympy.ImmutableMatrix(one_hot(k, int(n)))
+
+
+_SOFTMAX_USAGE = "{0}(v) or {0}(v, i): v a vector, (a, b, ...) or Matrix([...]); i from 1"
+
+#: The claim language's entries for the ML vocabulary, merged into `derive._calls.FUNCTIONS`.
+ML_FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int, str]] = {
+    "relu": (_relu_call, 1, 1, "relu(x)"),
+    "logsumexp": (_logsumexp_call, 1, MAX_ENTRIES, "logsumexp(v) or logsumexp(a, b, ...)"),
+    "softmax": (_softmax_like(softmax, "softmax"), 1, 2, _SOFTMAX_USAGE.format("softmax")),
+    "log_softmax": (_softmax_like(log_softmax, "log_softmax"), 1, 2, _SOFTMAX_USAGE.format("log_softmax")),
+    "onehot": (_one_hot_call, 2, 2, "onehot(k, n)"),
+}
