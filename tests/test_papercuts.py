@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from derive import cli
+from derive.model import Claim, Evidence, Method, Outcome, Point, Result, Verdict
+from derive.report import _evidence_lines, make_console, print_table, shorten_numbers
 
 
 @pytest.fixture(autouse=True)
@@ -95,19 +98,17 @@ def test_a_file_with_only_inline_math_says_that_inline_checks_it(tmp_path, capsy
 
 
 def test_points_in_the_evidence_read_as_text_and_long_numbers_are_cut_in_tables_only():
-    from derive.model import Claim, Evidence, Method, Outcome, Point, Result, Verdict
-    from derive.report import _evidence_lines, make_console, print_table, shorten_numbers
-
     pi = "3.14159265358979323846264338327950288419716939937510"
     point = Point((("x", pi),), lhs="1", rhs="1", difference="0", digits=60)
     evidence = Evidence(Method.NUMERIC, f"agrees at x = {pi}", points=(point,))
-    result = Result(Claim(id="c", lhs="1", rhs="1"), Verdict.VERIFIED, Method.NUMERIC, 0.1, (Outcome(Verdict.VERIFIED, evidence),))
+    outcome = Outcome(Verdict.VERIFIED, evidence)
+    result = Result(Claim(id="c", lhs="1", rhs="1"), Verdict.VERIFIED, Method.NUMERIC, 0.1, (outcome,))
     lines = _evidence_lines(result)
     assert f"  point 1: at x = {pi}: lhs = 1, rhs = 1, lhs - rhs = 0 (60 digits)" in lines
     assert not any("Point(" in line for line in lines)
     assert shorten_numbers(f"x = {pi}") == "x = 3.14159265358979…(52 chars)"
-    assert shorten_numbers("x = 1.5, y = 2/3, id abc123456789012345678901234") == "x = 1.5, y = 2/3, id abc123456789012345678901234"
-    import io
+    short = "x = 1.5, y = 2/3, id abc123456789012345678901234"
+    assert shorten_numbers(short) == short
 
     buffer = io.StringIO()
     print_table([result], make_console(file=buffer, width=200))
