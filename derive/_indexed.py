@@ -409,11 +409,40 @@ def _written(entry: Indexed) -> str:
 
 
 def _entry_kind(table: SymbolTable, names: Sequence[str], label: sympy.Symbol) -> SymbolKind:
-    """The first kind that says more than ``real``: declared for x_k, for x_i, for x, or the reader's assumptions."""
+    """The first kind that says more than ``real``: declared for x_k, for x_i, for x, or the reader's assumptions.
+
+    A declaration of the family under any other index letter (``N_k: positive`` for a sum
+    over j) speaks for every entry too: texts declare ``N_k > 0`` once and sum over any
+    letter. Family declarations that disagree leave no single kind to draw from, so the
+    entries are not drawn at all (`IndexedError`): a counterexample outside one of them
+    would contradict a declaration.
+    """
     from derive.parsing import _kind_from_assumptions  # noqa: PLC0415 - parsing imports this module's users
 
     for name in names:
         spec = table.get(name)
         if spec is not None and not spec.kind.is_matrix and spec.kind.base != "real":
             return spec.kind
+    family = _family_kinds(table, names[-1])
+    if len(family) > 1:
+        listed = ", ".join(f"{name}: {kind}" for name, kind in family)
+        msg = f"the entries of {names[-1]} are declared differently under different index letters ({listed})"
+        raise IndexedError(msg)
+    if family:
+        return table[family[0][0]].kind
     return _kind_from_assumptions(label)
+
+
+_FAMILY_INDEX = re.compile(r"_[A-Za-z]")  # N_k, N_j: the family under one index letter (N_1 is one entry)
+
+
+def _family_kinds(table: SymbolTable, base: str) -> list[tuple[str, str]]:
+    """The declarations ``base_<letter>`` that say more than ``real``, one per distinct kind."""
+    seen: dict[str, str] = {}
+    for name in table:
+        if not name.startswith(base) or not _FAMILY_INDEX.fullmatch(name[len(base) :]):
+            continue
+        kind = table[name].kind
+        if not kind.is_matrix and kind.base != "real":
+            seen.setdefault(str(kind), name)
+    return sorted((name, kind) for kind, name in seen.items())
