@@ -65,8 +65,10 @@ def _name(name: str) -> str:
     if name in special:
         return special[name]
     trailing = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
-    if trailing and not name.startswith("W"):  # mu1 -> mu_1, w2 -> w_2
+    if trailing and trailing.group(1) in _GREEK:  # mu1 -> mu_1: a Greek letter has no other spelling
         name = f"{trailing.group(1)}_{trailing.group(2)}"
+    elif trailing:  # s2, w2, x1 print as written: s2 may be a variance, not s with index 2
+        return rf"\mathit{{{name}}}"
     base, _, sub = name.partition("_")
     head = f"\\{base}" if base in _GREEK else (base if len(base) == 1 else rf"\mathrm{{{base}}}")
     return f"{head}_{{{_name(sub) if sub else ''}}}" if sub else head
