@@ -34,7 +34,7 @@ if sys.argv[1] == "dump":
 which = sys.argv[1]
 mode = sys.argv[2] if len(sys.argv) > 2 else "all"
 if which == "ours":
-    from derive.latex_notation import parse_latex
+    from derive.latex.parser import parse_latex
     from derive.symbols import SymbolTable
 
     def parse(tex, symbols=None):

@@ -286,7 +286,7 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class LatexSource:
-    """A side of a claim written in LaTeX; parsed by `derive.latex_notation` inside the worker.
+    """A side of a claim written in LaTeX; parsed by `derive.latex.parser` inside the worker.
 
     ``densities`` names the densities in scope and the variable each is over (``("p", "x")``);
     ``bound`` lists those whose distribution is the claim's ``random`` entry for that

@@ -268,7 +268,7 @@ def _side_value(
     if isinstance(value, str):
         return parse_expression(value, table, random=random)
     if isinstance(value, LatexSource):
-        from derive.latex_notation import parse_latex  # noqa: PLC0415 - optional front end, loaded on use
+        from derive.latex.parser import parse_latex  # noqa: PLC0415 - optional front end, loaded on use
 
         # The claim's random variables count for E_x[...]; densities bind E_p[...] to them.
         return parse_latex(

@@ -17,7 +17,7 @@ import pytest
 
 from derive.engine import check_claim
 from derive.latex import definition_result, read_document, settle
-from derive.latex_notation import ambiguous_readings
+from derive.latex.readings import ambiguous_readings
 from derive.model import Result, Settings, Verdict
 
 SETTINGS = Settings(timeout=20)

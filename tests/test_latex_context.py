@@ -10,7 +10,8 @@ import sympy
 from derive.engine import check_claim
 from derive.errors import UsageError
 from derive.latex import definition_result, read_document, read_symbols_file, settle
-from derive.latex_notation import definition_target, mentions, parse_latex
+from derive.latex.names import definition_target, mentions
+from derive.latex.parser import parse_latex
 from derive.model import Method, Relation, Settings, Verdict
 from derive.parsing import prepare
 from derive.symbols import SymbolTable

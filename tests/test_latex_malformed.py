@@ -16,7 +16,8 @@ from derive import cli, report
 from derive.engine import check_claim
 from derive.errors import LatexError, UsageError
 from derive.latex import read_document
-from derive.latex_notation import MAX_DEPTH, MAX_LENGTH, parse_latex
+from derive.latex.parser import parse_latex
+from derive.latex.tokens import MAX_DEPTH, MAX_LENGTH
 from derive.model import Claim, Method, Settings, Verdict
 from derive.parsing import HugePower
 from derive.runner import run_claims

@@ -10,7 +10,7 @@ from derive.api import check_latex
 from derive.distributions import MultivariateNormal, Normal, Uniform
 from derive.errors import LatexError
 from derive.functions import JS, KL, Expectation, sigmoid
-from derive.latex_notation import parse_latex, random_variables
+from derive.latex.parser import parse_latex, random_variables
 from derive.model import Verdict
 from derive.symbols import SymbolTable
 

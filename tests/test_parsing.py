@@ -614,7 +614,7 @@ def test_prepare_accepts_numbers_and_distribution_objects():
 
 
 def test_prepare_latex_side_uses_the_latex_front_end():
-    pytest.importorskip("derive.latex_notation")
+    pytest.importorskip("derive.latex.parser")
     problem = prepare(Claim(id="tex", lhs=LatexSource(r"x^{2}"), rhs="x**2"))
     assert sympy.simplify(problem.lhs - problem.rhs) == 0
 

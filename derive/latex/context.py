@@ -15,23 +15,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
-from derive.latex_notation import (
-    ambiguous_readings,
-    derivative_constants,
-    identity_sizes,
-    mentions,
-    name_of,
-    notation_readings,
-    parse_latex,
-    transposed_names,
-)
+from derive.latex.names import identity_sizes, mentions, transposed_names
+from derive.latex.parser import derivative_constants, name_of, parse_latex
+from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 from derive.symbols import SymbolTable, parse_kind
 
 if TYPE_CHECKING:
-    from derive.latex import Step
-
-__all__ = ["additive_constant", "definition_result", "settle", "solve_premise", "value_tex"]
+    from derive.latex.records import Step
 
 
 def value_tex(value: Any) -> str:
@@ -203,7 +194,7 @@ def _defined_after(step: Step) -> str | None:
     about the z meant."""
     if not step.defined_after:
         return None
-    from derive.latex_notation import names_in  # noqa: PLC0415
+    from derive.latex.names import names_in  # noqa: PLC0415
 
     used: set[str] = set()
     for tex in (step.lhs_tex, step.rhs_tex):
@@ -472,7 +463,7 @@ _RESERVED_TEX = {
 
 def _undeclared_names(step: Step, declared: set[str]) -> set[str]:
     """Single-letter capital names (I, X) and operator names (nabla_x) the step uses undeclared."""
-    from derive.latex_notation import names_in  # noqa: PLC0415
+    from derive.latex.names import names_in  # noqa: PLC0415
 
     out: set[str] = set()
     for tex in (step.lhs_tex, step.rhs_tex):

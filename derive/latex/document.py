@@ -1,0 +1,290 @@
+"""Reading a homework: display math out of Markdown/LaTeX, chains split into checkable steps.
+
+`read_document` finds the display-math blocks (``$$...$$``, ``\\[...\\]``, ``equation``,
+``align``, ``gather``, ``eqnarray``, ``multline``, starred too; inline ``$...$`` only with
+``inline=True``), numbers them from 1, and splits each into steps: a chain
+``a = b \\le c = d`` gives (a, b), (b, c), (c, d). Each step carries a `derive.model.Claim`
+whose sides are `derive.model.LatexSource` fragments: the LaTeX is parsed into sympy later,
+inside a budgeted worker (`derive.parsing.prepare` -> `derive.latex.parser.parse_latex`),
+so reading a document is fast and never runs into hostile input.
+
+Callers answer definitions with `definition_result` and pass every result through `settle`
+(both in `derive.latex.context`).
+
+The stages, in reading order: `derive.latex.frontmatter` (the ``derive:`` mapping),
+`derive.latex.blocks` (display blocks), `derive.latex.splitting` (chains into steps),
+`derive.latex.steps` (steps read in their document), `derive.latex.parser` (each side, later).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from derive.errors import Location, UsageError
+from derive.latex.assumptions import _CASE_WORDS, _condition_word, _declared_kinds
+from derive.latex.blocks import _find_blocks
+from derive.latex.frontmatter import _front_matter, _functions_apart, _Section, _section, _symbols_section
+from derive.latex.records import Block, Document, Step
+from derive.latex.splitting import _ALIGN_ENVS, _HOSTILE, _Splitter
+from derive.latex.steps import _build_steps, _hidden_definition
+from derive.model import Claim, LatexSource, Relation
+
+if TYPE_CHECKING:
+    from derive.latex.blocks import _RawBlock
+
+
+MAX_DOCUMENT = 8_000_000  # characters; a longer document is refused whole, never cut
+
+
+# ----------------------------------------------------------------------------------------
+
+
+def _read_source(source: Any, path: str | None, max_chars: int = MAX_DOCUMENT) -> tuple[str, str | None, list[str]]:
+    errors: list[str] = []
+    data: bytes | str
+    file = path
+    if isinstance(source, os.PathLike) or (
+        isinstance(source, str) and "\n" not in source and len(source) < 4096 and _is_file(source)
+    ):
+        file = path or os.fspath(source)
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            msg = f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}"
+            raise UsageError(msg) from exc
+    else:
+        data = source
+    if isinstance(data, bytes):
+        text = data.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        if bad:
+            first = text.index("\ufffd")
+            line = text.count("\n", 0, first) + 1
+            errors.append(f"line {line}: the file is not valid UTF-8 ({bad} byte sequence(s) replaced by U+FFFD)")
+    elif isinstance(data, str):
+        text = data
+    else:
+        msg = f"read_document takes text, bytes or a path, not {type(source).__name__}"
+        raise UsageError(msg)
+    if len(text) > max_chars:
+        # Checking only the beginning would report every step read as the whole document.
+        name = f"{file}: " if file else ""
+        msg = (
+            f"{name}the document has {len(text)} characters, more than the limit of {max_chars}; derive checks a"
+            " document whole or not at all (raise the limit with max_chars / --max-chars)"
+        )
+        raise UsageError(msg)
+    return text, file, errors
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def read_document(
+    source: str | bytes | os.PathLike[str],
+    *,
+    symbols: Mapping[str, Any] | str | os.PathLike[str] | None = None,
+    inline: bool = False,
+    path: str | None = None,
+    max_chars: int = MAX_DOCUMENT,
+) -> Document:
+    """Read a Markdown/LaTeX homework into blocks and steps (no LaTeX is parsed here).
+
+    ``source`` is the text (str or bytes) or a path to the file. ``symbols`` adds to the
+    front matter's assumptions and wins over it: a mapping ``{name: kind}``, a mapping with
+    a ``derive:`` key, or a path to a YAML file holding ``derive: {symbols:, random:}``.
+    ``path`` names the file in locations when ``source`` is text. Never raises for bad
+    content (non-UTF-8 bytes, unclosed math, hostile commands): those go to ``errors`` and
+    to the affected steps. Raises `UsageError` only when a path cannot be read or the text
+    is longer than ``max_chars`` characters (a document is read whole or not at all).
+
+    >>> doc = read_document("$$a = b = c$$")
+    >>> [(s.block, s.index, s.lhs_tex, s.rhs_tex) for s in doc.steps]
+    [(1, 1, 'a', 'b'), (1, 2, 'b', 'c')]
+    """
+    text, file, errors = _read_source(source, path, max_chars)
+
+    newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_left(newlines, offset) + 1
+
+    fm, body = _front_matter(text, file)
+    errors.extend(fm.errors)
+    given = _Section()
+    if isinstance(symbols, (str, os.PathLike)):
+        given = _symbols_section(symbols)
+    elif isinstance(symbols, Mapping):
+        if "derive" in symbols:
+            given = _section(symbols, "symbols")
+            errors.extend(given.errors)
+        else:
+            plain, declared = _functions_apart({str(k): str(v) for k, v in symbols.items()})
+            given = _Section(symbols=plain, functions=declared)
+    section = given.over(fm)
+    merged_symbols, merged_random = section.symbols, section.random
+    for m in _HOSTILE.finditer(text):
+        errors.append(
+            f"line {line_of(m.start())}: \\{m.group(1)} is ignored (derive never reads files, runs programs "
+            "or expands macros)"
+        )
+    tex_mode = bool(file and file.endswith((".tex", ".ltx"))) or "\\begin{document}" in text
+    masked = (" " * body) + text[body:]
+    prose: list[_RawBlock] = []
+    raw_blocks = _find_blocks(masked, inline=inline, tex=tex_mode, errors=errors, line_of=line_of, context=prose)
+    # _find_blocks slices pieces from the masked text; take them from the real text instead
+    for rb in raw_blocks + prose:
+        for p in rb.pieces:
+            p.text = text[p.offset : p.offset + len(p.text)]
+    # inline math in the prose (without --inline): its definitions (``$\hat y = \sigma(a)$``)
+    # and declarations (``$x \in \mathbb{R}$``) hold for the display steps after it
+    context = _Splitter(text)
+    starts = [rb.start for rb in raw_blocks]
+    for rb in prose:
+        for piece in rb.pieces:
+            context.piece(piece, bisect.bisect_left(starts, rb.start), first=False)
+    # "If $x > 0$, ..." states a case, not a standing assumption: its range gives no kind
+    declared_at = [
+        (
+            rb.start,
+            name,
+            None if _condition_word(text, rb.start) in _CASE_WORDS else kind,
+            " ".join(rb.pieces[0].text.split()),
+            line_of(rb.start),
+        )
+        for rb in prose
+        for name, kind in _declared_kinds(rb.pieces[0].text)
+    ]
+
+    splitter = _Splitter(text)
+    blocks: list[Block] = []
+    offsets: list[tuple[int, int]] = []
+    for number, rb in enumerate(raw_blocks, start=1):
+        tex_joined = ", ".join(p.text.strip() for p in rb.pieces)
+        blocks.append(Block(number, line_of(rb.start), line_of(rb.end), tex_joined, rb.kind))
+        offsets.append((rb.start, rb.end))
+        for k, piece in enumerate(rb.pieces):
+            splitter.piece(piece, number, first=(k == 0), align=rb.kind.rstrip("*") in _ALIGN_ENVS)
+
+    steps = _build_steps(splitter, section, file, line_of, context=context, declared_at=declared_at)
+    # the steps that read text of another block ("+ ..." continuing an expression)
+    carried: dict[int, list[str]] = {}
+    shown = [item for item in splitter.steps() if not _hidden_definition(item, splitter)]
+    for (_rel, _lhs, _rhs, chain, k), step in zip(shown, steps, strict=True):
+        for expr in chain.exprs[k : k + 2]:
+            for b in sorted(expr.blocks - {step.block}):
+                label = f"block {step.block} step {step.index}"
+                if label not in carried.setdefault(b, []):
+                    carried[b].append(label)
+    steps = _unreadable_blocks(steps, blocks, splitter, section, file)
+    blocks = _explain_stepless(blocks, steps, splitter.flags, carried)
+    sym_items = tuple(sorted(merged_symbols.items()))
+    rnd_items = tuple(merged_random.items())
+    return Document(file, tuple(steps), tuple(blocks), tuple(errors), text, sym_items, rnd_items)
+
+
+_HIDDEN_RELATION = re.compile(r"(?<![\\&<>:])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
+
+
+def _unreadable_blocks(
+    steps: list[Step], blocks: list[Block], splitter: _Splitter, section: _Section, file: str | None
+) -> list[Step]:
+    """Give a block one ``error`` step when relations in it would otherwise go unreported.
+
+    That is a block with no step whose brackets do not balance (a relation inside an unclosed
+    brace, ``\\frac{1}{2 = x``, is not at the top level) or whose relations sit inside
+    ``\\underbrace``, an array or cases; and any block with a relation derive does not check
+    (``\\ne``, ``\\propto``), after its own steps. The step's left side is the whole block, its
+    right side empty. Indices of premises (into the steps) are renumbered around the inserted steps.
+    """
+    has_step = {s.block for s in steps}
+    extra: dict[int, Step] = {}
+    for b in blocks:
+        problem = splitter.block_errors.get(b.index)
+        unchecked = splitter.unchecked.get(b.index)
+        if unchecked:
+            names = ", ".join(dict.fromkeys(unchecked))
+            problem = f"{names}: a relation derive does not check (it checks =, <, >, \\le, \\ge, \\approx)"
+        elif (
+            problem is None
+            and _HIDDEN_RELATION.search(b.tex)
+            and not splitter.flags.get(b.index, set()) & {"arrow", "continued"}
+        ):
+            # "a \\underbrace{=}_{...} b", "\\begin{array}...": relations derive does not split
+            # must not vanish from the report
+            problem = "its relations are not at the top level (inside \\underbrace, an array, cases or a matrix)"
+        if problem is None or (b.index in has_step and not unchecked):
+            continue
+        fragment = " ".join(b.tex.split())
+        symbols, _values = section.for_block(b.index)
+        index = 1 + sum(1 for st in steps if st.block == b.index)  # after the block's own steps
+        claim = Claim(
+            id=f"block {b.index}, step {index}",
+            lhs=LatexSource(fragment),
+            rhs=LatexSource(""),
+            symbols=tuple(sorted(symbols.items())),
+            random=tuple(section.random.items()),
+            statement=fragment,
+            source=f"{file or '<input>'}, block {b.index}",
+            tags=("latex",),
+            where=Location(file, b.line),
+        )
+        tail = "no step can be read from it" if index == 1 else "its other relations are checked as steps"
+        error = f"{problem}: {fragment!r} ({tail})"
+        extra[b.index] = Step(b.index, index, b.line, fragment, "", Relation.EQ, claim, error, kind="unreadable")
+    if not extra:
+        return steps
+    merged: list[Step] = []
+    moved: dict[int, int] = {}
+    pending = sorted(extra)
+    for old, step in enumerate(steps):
+        while pending and pending[0] < step.block:
+            merged.append(extra[pending.pop(0)])
+        moved[old] = len(merged)
+        merged.append(step)
+    merged += [extra[n] for n in pending]
+    return [s if s.premise is None else replace(s, premise=moved[s.premise]) for s in merged]
+
+
+def _explain_stepless(
+    blocks: list[Block], steps: list[Step], flags: Mapping[int, set[str]], carried: Mapping[int, list[str]]
+) -> list[Block]:
+    """Set `Block.note` on each block that has no step of its own, saying why.
+
+    ``carried``: block -> the steps of other blocks that read some of its text.
+    """
+    has_step = {s.block for s in steps}
+    out: list[Block] = []
+    for b in blocks:
+        if b.index in has_step:
+            out.append(b)
+            continue
+        seen = flags.get(b.index, set())
+        if "text" not in seen:
+            note = "the block is empty"
+        elif "continued" in seen or b.index in carried:
+            where = carried.get(b.index, [])
+            note = (
+                "it continues the expression of the block before it"
+                if "continued" in seen
+                else "its expression goes on in the next block"
+            )
+            note += f", checked in {' and '.join(where)}" if where else " and no relation follows"
+        elif "arrow" in seen:
+            note = "only an arrow; a label over an arrow is not checked"
+        elif "definition" in seen:
+            note = "a definition (:=): later steps are read with it, there is nothing to check"
+        else:
+            note = "no relation (=, \\le, ...) outside brackets: an expression, not a step"
+        out.append(replace(b, note=note))
+    return out

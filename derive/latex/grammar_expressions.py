@@ -1,0 +1,339 @@
+"""Grammar mixin of `derive.latex.parser._Parser`: sums, products, powers, atoms, brackets, names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sympy
+from sympy import S
+
+from derive._exact import _factorial
+from derive.functions import sigmoid
+from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
+from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
+
+if TYPE_CHECKING:
+    from derive.latex.parser import _Parser
+    from derive.latex.tokens import _Tok
+
+
+def _read_name(p: _Parser) -> str:
+    """The name that starts at the parser's position (a letter, Greek letter, font or accent)."""
+    t = p.next()
+    if t.kind == "letter" or (t.kind == "cmd" and t.text in _GREEK):
+        return p.name_suffixes(t.text)
+    if t.kind == "cmd" and t.text in _FONTS | set(_ACCENTS):
+        inner = p.sub(p.group_tokens()).base_name()
+        suffix = _ACCENTS.get(t.text, "")
+        return p.name_suffixes(f"{inner}_{suffix}" if suffix else inner)
+    raise p.fail(f"expected a name, found {t!r}")
+
+
+class _ExpressionGrammar:
+    """`_Parser` grammar: sums of terms, products, powers, atoms, brackets, names and commands."""
+
+    def expr(self) -> Any:
+        value = self.signed_term()
+        while self.at_sym("+", "-"):
+            op = self.next().text
+            right = self.term()
+            value = self.ar.add(value, right if op == "+" else -right)
+        return value
+
+    def signed_term(self) -> Any:
+        if self.at_sym("-"):
+            self.i += 1
+            return -self.term()
+        if self.at_sym("+"):
+            self.i += 1
+        return self.term()
+
+    def unary_factor(self) -> Any:
+        if self.at_sym("-"):
+            self.i += 1
+            return -self.factor()
+        if self.at_sym("+"):
+            self.i += 1
+        return self.factor()
+
+    def term(self) -> Any:
+        logged = self._at_log()
+        value = self.factor()
+        while True:
+            t = self.peek()
+            if (t.kind == "sym" and t.text == "*") or (t.kind == "cmd" and t.text in _MULTIPLY):
+                self.i += 1
+                right_logged = self._at_log()
+                value = self._times(value, logged, self.unary_factor(), right_logged)
+            elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
+                self.i += 1
+                value = self.ar.div(value, self.unary_factor())
+                right_logged = False
+            elif self.starts_factor():
+                right_logged = self._at_log()
+                value = self._times(value, logged, self.factor(), right_logged)
+            else:
+                return value
+            logged = right_logged
+
+    def _at_log(self) -> bool:
+        t = self.peek()
+        return t.text in ("log", "ln") and t.kind in ("cmd", "word")
+
+    def _times(self, left: Any, left_logged: bool, right: Any, right_logged: bool) -> Any:
+        """``0 \\log\\frac{0}{q}`` and ``0 \\log\\frac{0}{0}`` are 0 (the convention that makes a
+        KL term vanish where the first density does): a literal zero times a logarithm that is
+        infinite or undefined. Any other product is the ordinary one."""
+        undefined = (S.Infinity, S.NegativeInfinity, S.NaN, S.ComplexInfinity)
+        if (left == 0 and right_logged and right in undefined) or (right == 0 and left_logged and left in undefined):
+            return S.Zero
+        return self.ar.mul(left, right)
+
+    def at_differential(self, k: int = 0) -> bool:
+        if self.integral <= 0:
+            return False
+        t = self.peek(k)
+        is_d = (t.kind == "letter" and t.text == "d") or (
+            t.kind == "cmd" and t.text in ("mathrm", "rm", "operatorname", "text") and self._font_word(k) == "d"
+        )
+        if not is_d:
+            return False
+        k2 = k + 1 if t.kind == "letter" else k + 1 + self._font_len(k)
+        nxt = self.peek(k2)
+        return nxt.kind == "letter" or (nxt.kind == "cmd" and (nxt.text in _GREEK or nxt.text in _FONTS))
+
+    def _font_len(self, k: int) -> int:
+        """Tokens taken by a font command's group at offset k (the command excluded)."""
+        if not self.at_sym("{", k=k + 1):
+            return 1
+        depth, j = 0, k + 1
+        while True:
+            t = self.peek(j)
+            if t.kind == "end":
+                return j - k
+            if t.kind == "sym" and t.text == "{":
+                depth += 1
+            elif t.kind == "sym" and t.text == "}":
+                depth -= 1
+                if depth == 0:
+                    return j - k
+            j += 1
+
+    def _font_word(self, k: int) -> str:
+        n = self._font_len(k)
+        return "".join(t.text for t in self.toks[self.i + k + 1 : self.i + k + 1 + n] if t.kind != "sym")
+
+    def starts_factor(self) -> bool:
+        t = self.peek()
+        if t.kind == "end" or self.at_differential():
+            return False
+        if t.kind in ("num", "letter", "word"):
+            return True
+        if t.kind == "sym":
+            if t.text in ("|", "‖"):
+                return self.bars == 0
+            return t.text in ("(", "[", "{", "\\{")
+        return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | {"div", "mid", "in", "\\"}
+
+    def factor(self) -> Any:
+        value = self.primary()
+        return self.postfix(value)
+
+    def postfix(self, value: Any) -> Any:
+        while True:
+            if self.at_sym("^"):
+                self.i += 1
+                value = self.superscript(value, self.group_tokens())
+            elif self.at_sym("!"):
+                self.i += 1
+                value = _scalar(value)
+                value = _factorial(value)
+            elif self.at_sym("'"):
+                raise self.fail("a prime ' after an expression (write the derivative with \\frac{d}{dx})")
+            else:
+                return value
+
+    def superscript(self, base: Any, toks: list[_Tok]) -> Any:
+        words = [t.text for t in toks if t.kind != "sym" or t.text not in "{}"]
+        if words in (["T"], ["top"], ["intercal"], ["mathsf", "T"], ["mathrm", "T"]):
+            return _transpose(base)
+        if words == ["-", "1"]:
+            return self.ar.inverse(base)
+        exponent = self.sub(toks).parse_all()
+        if _is_matrix(base) or _is_matrix(exponent):
+            return self.ar.power(base, exponent)
+        if base == S.Exp1:
+            return sympy.exp(exponent)
+        return self.ar.power(base, exponent)
+
+    # -- primaries ----------------------------------------------------------------------
+    def primary(self) -> Any:
+        t = self.peek()
+        if t.kind == "num":
+            self.i += 1
+            return sympy.Rational(t.text)
+        if t.kind == "sym":
+            return self.bracketed()
+        if t.kind == "word":
+            self.i += 1
+            return self.word(t.text, "")
+        if t.kind == "letter":
+            self.i += 1
+            return self.named(t.text, "")
+        if t.kind == "cmd":
+            self.i += 1
+            return self.command(t.text)
+        raise self.fail("an expression ends too early")
+
+    def bracketed(self) -> Any:
+        t = self.peek()
+        pairs = {"(": ")", "[": "]", "{": "}", "\\{": "\\}"}
+        if t.text in pairs:
+            inner = self.balanced(t.text, pairs[t.text])
+            if not inner:
+                raise self.fail(f"empty {t.text}{pairs[t.text]}")
+            p = self.sub(inner)
+            value = p.expr()
+            if p.at_sym(","):
+                raise self.fail(
+                    f"a point ({self._src(inner)}) is not a value; derive cannot tell which function is evaluated there"
+                )
+            if p.peek().kind != "end":
+                raise self.fail(p._unexpected(p.peek()))
+            return value
+        if t.text == "|":
+            self.i += 1
+            self.bars += 1
+            inner = self.expr()
+            self.bars -= 1
+            self.expect_sym("|")
+            return _det(inner)
+        if t.text == "‖":
+            self.i += 1
+            inner = self.expr()
+            self.expect_sym("‖")
+            if _is_matrix(inner):
+                return sympy.sqrt(sum((e**2 for e in inner), S.Zero))
+            return sympy.Abs(inner)
+        raise self.fail(self._unexpected(t))
+
+    def subscript_name(self) -> str:
+        """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
+        toks = self.group_tokens()
+        parts: list[str] = []
+        for t in toks:
+            if t.kind == "cmd" and (t.text in _FONTS or t.text in _ACCENTS):
+                continue
+            if t.kind == "sym" and t.text in "{}":
+                continue
+            if t.kind == "sym" and t.text == "_":
+                parts.append("_")
+                continue
+            if t.kind == "cmd" and t.text not in _GREEK and t.text not in ("infty", "star", "ast", "prime"):
+                raise self.fail(f"\\{t.text} in a subscript")
+            parts.append(t.text)
+        if not parts:
+            raise self.fail("an empty subscript")
+        return "".join(parts)
+
+    def name_suffixes(self, name: str) -> str:
+        while True:
+            if self.at_sym("_"):
+                self.i += 1
+                name = f"{name}_{self.subscript_name()}"
+            elif self.at_sym("^") and self._star_superscript():
+                name = f"{name}_star"
+            elif self.at_sym("'"):
+                self.i += 1
+                name = f"{name}_prime"
+            else:
+                return name
+
+    def _star_superscript(self) -> bool:
+        nxt = self.peek(1)
+        if (nxt.kind == "sym" and nxt.text == "*") or (nxt.kind == "cmd" and nxt.text in ("ast", "star")):
+            self.i += 2
+            return True
+        if nxt.kind == "sym" and nxt.text == "{":
+            inner = self.peek(2)
+            if (
+                (inner.kind == "sym" and inner.text == "*") or (inner.kind == "cmd" and inner.text in ("ast", "star"))
+            ) and (self.at_sym("}", k=3)):
+                self.i += 4
+                return True
+        return False
+
+    def named(self, base: str, font: str) -> Any:
+        """A letter or Greek command, with its subscripts, then what it is applied to."""
+        if (
+            base == "E"
+            and font in ("", "mathbb", "mathrm", "operatorname", "mathop")
+            and (
+                self.at_sym("_", "[")
+                or (font == "mathbb" and self.at_sym("("))
+                # E(X) of an undeclared E is an expectation too, never E times (X)
+                or (self.at_sym("(") and not self.declared("E") and "E" not in self.st.definitions)
+            )
+            and "E" not in self.functions
+        ):
+            return self.expectation()
+        if base == "sigma" and not font and self.at_sym("("):
+            return self.ar.apply("sigmoid", sigmoid, self.call_args("sigma")[0][0])
+        name = self.name_suffixes(base)
+        if name == "sigma_prime" and not font and self.at_sym("(") and not self.declared("sigma"):
+            # σ'(a): the sigmoid's derivative at a, σ(a)(1 - σ(a))
+            a = _scalar(self.call_args(name)[0][0])
+            return sigmoid(a) * (1 - sigmoid(a))
+        if base == "Gamma" and name == "Gamma" and self.at_sym("(") and not self.declared(name):
+            return sympy.gamma(_scalar(self.call_args(name)[0][0]))
+        if name in _KL_NAMES and self.at_sym("("):
+            return self.divergence(_KL_NAMES[name])
+        if name in ("Var", "Cov", "Corr", "Std") and self.at_sym("[") and not self.declared(name):
+            return self.operator_name(name)
+        if font == "mathcal" and name in _DISTS and self.at_sym("(", "["):
+            return self.distribution(name)
+        if self.dist_context and name in _DISTS and self.at_sym("(", "["):
+            return self.distribution(name)
+        if name == "e" and not self.declared("e") and "e" not in self.functions:
+            return S.Exp1
+        if name == "delta" and self.at_sym("("):
+            return sympy.DiracDelta(self.call_args(name)[0][0])
+        if base == "I" and name.startswith("I_") and not self.declared(name):
+            return self.identity(name[2:])
+        if name in self.functions and self.at_sym("["):
+            # H[x] of a name declared a function (functions:): the functional H applied to x
+            arg = self.sub(self.balanced("[", "]")).parse_all()
+            return sympy.Function(name)(*(list(arg) if _is_matrix(arg) else [arg]))
+        if self.at_sym("(") and (name in self.functions or (not self.declared(name) and self.is_function(base, name))):
+            args, given = self.call_args(name)
+            func = sympy.Function(name)
+            # p(x) of a declared vector x is a function of its entries
+            flat = [list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)] for a in args]
+            if any(isinstance(e, sympy.MatrixExpr) for part in flat for e in part):
+                raise self.fail(f"a symbolic-size matrix argument to the unknown function {name}")
+            before = [e for part in flat[: given or len(flat)] for e in part]
+            if given:
+                after = [e for part in flat[given:] for e in part]
+                return func(*before, sympy.Function("given")(*after))
+            return func(*before)
+        if self.st.sample and self.st.densities.over.get(name) == self.st.sample and not self.declared(name):
+            # E_p[log p - log q]: the densities at the sample, p(x) and q(x)
+            var = self.symbol(self.st.sample)
+            return sympy.Function(name)(*(list(var) if _is_matrix(var) else [var]))
+        for bound in self.st.bound:
+            if name.endswith("_" + bound) and name != bound:
+                base = name[: -len(bound) - 1]
+                self.st.indexed.add(name)
+                # x_i of a declared positive x is positive too (log of a product splits); a
+                # declaration of the written name itself (N_k: positive) comes first
+                own = self._scalar_assumptions(name)
+                assumptions = own if set(own) - {"real"} else self._scalar_assumptions(base)
+                return sympy.Indexed(sympy.IndexedBase(base, **assumptions), self.symbol(bound))
+        if name in self.st.indexed and name not in self.st.bound:
+            raise self.fail(
+                f"{name} appears outside the sum or product that binds its index: put the whole summand in "
+                "brackets, \\sum_{i=1}^n [ ... ]"
+            )
+        if name in self.st.definitions and name not in self.st.bound and name not in self.st.shadow:
+            return self.definition_value(name)
+        return self.symbol(name)

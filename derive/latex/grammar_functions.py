@@ -1,0 +1,335 @@
+"""Grammar mixin of `derive.latex.parser._Parser`: function application, named functions and operators."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import sympy
+from sympy import S
+
+from derive._exact import _binomial
+from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _trace
+from derive.latex.state import _Shadow
+from derive.latex.tokens import (
+    _ACCENTS,
+    _ARROWS,
+    _DISTS,
+    _FONTS,
+    _FUNCS,
+    _FUNCTION_LETTERS,
+    _GREEK,
+    _KL_NAMES,
+    _OPERATOR_NAMES,
+    _RELATIONS,
+    _ROUTINES,
+    _TRACE,
+    _tokenize,
+)
+
+if TYPE_CHECKING:
+    from derive.latex.tokens import _Tok
+
+
+class _FunctionGrammar:
+    """`_Parser` grammar: function application and named functions/operators (log, exp, sigmoid, trace, det, ...)."""
+
+    @property
+    def functions(self) -> frozenset[str] | set[str]:
+        """Names declared as functions (``functions:``, an evaluation bar's ``K(\\cdot)``)."""
+        return getattr(self.st.table, "_latex_functions", frozenset())
+
+    def definition_value(self, name: str) -> Any:
+        """The value of a defined name where the parser is.
+
+        A definition that uses a name a binder shadows here (``L := -y \\log \\hat{y}`` inside
+        ``\\frac{\\partial}{\\partial \\hat{y}}`` after ``\\hat{y} := \\sigma(a)``) is read again from
+        its text, so the bound name stays a variable inside it instead of taking its value.
+        """
+        from derive.latex.parser import _Parser  # noqa: PLC0415 - the parser is assembled from this mixin
+
+        d = self.st.definitions[name]
+        hidden = self.st.shadow & self.st.definitions.keys()  # only a bound *defined* name reads differently
+        if not hidden or name in self.st.expanding or not self._uses_shadowed(name, hidden):
+            return d.value
+        key = (name, self.st.shadow, self.st.bound, self.st.sample, self.st.expanding)
+        if key not in self.st.reread:
+            state = replace(self.st, text=d.tex, expanding=(*self.st.expanding, name))
+            value = _Parser(_tokenize(d.tex), state).parse_all()
+            self.st.indexed |= state.indexed
+            self.st.reread[key] = _scalar(value)
+        return self.st.reread[key]
+
+    def _uses_shadowed(self, name: str, hidden: frozenset[str]) -> bool:
+        """Whether the definition of ``name`` uses a name in ``hidden``, directly or through another definition."""
+        from derive.latex.names import _names_of_text  # noqa: PLC0415 - names are read with the assembled parser
+
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            found = _names_of_text(self.st.definitions[current].tex)
+            if found is None or found[1]:
+                return True  # names derive cannot list: assume the worst and read it again
+            if found[0] & hidden:
+                return True
+            todo += [n for n in found[0] if n in self.st.definitions]
+        return False
+
+    def shadowing(self, names: set[str] | frozenset[str]) -> _Shadow:
+        """``with self.shadowing({"y"}):`` reads what follows with y bound (see `_State.shadow`)."""
+        return _Shadow(self.st, frozenset(names))
+
+    def operator_name(self, name: str) -> Any:
+        """``\\mathrm{Var}[X]``, ``\\text{cov}(X, Y)``: an unknown function of the arguments."""
+        close = {"(": ")", "[": "]"}[self.peek().text]
+        inner = self.balanced(self.peek().text, close)
+        if not inner:
+            raise self.fail(f"{name} of nothing")
+        q = self.sub(inner)
+        q.bars += 1  # Var(X | Y): a bar is not an absolute value here (and is not read)
+        args = [q.expr()]
+        while q.at_sym(","):
+            q.i += 1
+            args.append(q.expr())
+        if q.peek().kind != "end":
+            raise self.fail(q._unexpected(q.peek()))
+        flat = [e for a in args for e in (list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)])]
+        return sympy.Function(name)(*flat)
+
+    def _scalar_assumptions(self, base: str) -> dict[str, bool]:
+        if not self.declared(base):
+            return {}
+        obj = self.st.table[base].obj
+        if _is_matrix(obj):
+            return {}
+        return {k: True for k in ("positive", "nonnegative", "negative", "integer", "real") if getattr(obj, f"is_{k}")}
+
+    def is_function(self, base: str, name: str) -> bool:
+        if base in _FUNCTION_LETTERS or name.split("_", maxsplit=1)[0] in _FUNCTION_LETTERS:
+            return True
+        if name.endswith("_prime"):
+            return True  # h'(x), \\phi'(t): a derivative of a function, never a product
+        # f(a, b) and q(z|x) are applications whatever the letter
+        depth, j = 0, 0
+        while True:
+            t = self.peek(j)
+            if t.kind == "end":
+                return False
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif depth == 1 and t.kind == "sym" and t.text in (",", "|"):
+                return True
+            j += 1
+
+    def identity(self, size_text: str) -> Any:
+        if size_text.isdigit():
+            n = int(size_text)
+            if not 1 <= n <= 12:
+                raise self.fail(f"identity matrix I_{n} is too large")
+            return sympy.ImmutableMatrix(sympy.eye(n))
+        return sympy.Identity(self.symbol(size_text))
+
+    def call_args(self, name: str) -> tuple[list[Any], int]:
+        """``( a, b | c )``: the arguments, and the index where a conditional bar starts (0: none)."""
+        self.expect_sym("(")
+        self.bars += 1
+        args: list[Any] = []
+        given = 0
+        while True:
+            args.append(self.expr())
+            if self.at_sym(","):
+                self.i += 1
+                continue
+            if self.at_sym("|") and not given:
+                self.i += 1
+                given = len(args)
+                continue
+            break
+        self.bars -= 1
+        self.expect_sym(")")
+        return args, given
+
+    def word(self, word: str, font: str) -> Any:
+        """A multi-letter operator name: tr, det, KL, exp, log, ..."""
+        if word in _TRACE:
+            return _trace(self.operand())
+        if word == "det":
+            return _det(self.operand())
+        if word in ("KL", "JS", "JSD"):
+            name = self.name_suffixes(word)
+            if self.at_sym("("):
+                return self.divergence(_KL_NAMES[word])
+            return self.symbol(name)
+        if word in ("log", "ln"):
+            return self.logarithm()
+        if word in _FUNCS:
+            return self.ar.apply(word, _FUNCS[word], self.operand())
+        if word in _DISTS and (font == "mathcal" or self.dist_context or font) and self.at_sym("(", "["):
+            return self.distribution(word)
+        if word in ("min", "max"):
+            return self.extremum(word)
+        if len(word) == 1 or font in ("mathcal", "mathbb", "mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf"):
+            return self.named(word, font)
+        raise self.fail(f"unknown operator {word!r}")
+
+    def logarithm(self) -> Any:
+        base = None
+        if self.at_sym("_"):
+            self.i += 1
+            base = self.sub(self.group_tokens()).parse_all()
+        start = self.i
+        arg = self.operand()
+        value = self._log_of_zero_or_ratio(arg, self.toks[start : self.i])
+        if value is None:
+            value = self.ar.apply("log", sympy.log, arg)
+        return value / sympy.log(base) if base is not None else value
+
+    def _log_of_zero_or_ratio(self, arg: Any, toks: list[_Tok]) -> Any | None:
+        """Information theory's conventions for the literal zeros of a KL term written out:
+        ``\\log 0 = -\\infty`` and ``\\log\\frac{p}{0} = +\\infty`` for a positive number p (the
+        limits as the density goes to 0 from above). sympy would give complex infinity for
+        both. ``\\log\\frac{0}{0}`` stays undefined; `_zero_times_log` makes ``0 \\log(...)`` zero."""
+        if _scalar(arg) == 0:
+            return S.NegativeInfinity
+        if not (isinstance(arg, sympy.Basic) and arg.has(S.ComplexInfinity)):
+            return None
+        while len(toks) >= 2 and toks[0].kind == "sym" and toks[0].text == "(" and toks[-1].text == ")":
+            toks = toks[1:-1]
+        if not toks or toks[0].kind != "cmd" or toks[0].text not in ("frac", "dfrac", "tfrac"):
+            return None
+        q = self.sub(toks[1:])
+        num, den = q.group_tokens(), q.group_tokens()
+        if q.peek().kind != "end":
+            return None
+        a, b = _scalar(self.sub(num).parse_all()), _scalar(self.sub(den).parse_all())
+        if b == 0 and getattr(a, "is_positive", False) and a.is_number:
+            return S.Infinity
+        return None
+
+    def operand(self) -> Any:
+        """What an operator without parentheses applies to: ``\\log 2\\pi`` is log(2 pi)."""
+        if self.at_sym("(", "[", "\\{", "{"):
+            return self.factor()
+        value = self.factor()
+        while self.starts_factor() and not self.at_sym("|") and not self._at_operator() and not self._after_bracket():
+            value = self.ar.mul(value, self.factor())
+        return value
+
+    def _after_bracket(self) -> bool:
+        # \log p(x) f(x) is log(p(x)) f(x): an application ends the argument
+        prev = self.toks[self.i - 1] if self.i > 0 else None
+        return prev is not None and prev.kind == "sym" and prev.text in (")", "]", "\\}")
+
+    def _at_operator(self) -> bool:
+        t = self.peek()
+        if t.kind == "word":
+            return True
+        if t.kind == "cmd":
+            return t.text in _FUNCS or t.text in _ROUTINES or t.text in ("det", "mathbb", "operatorname", "nabla")
+        return False
+
+    def command(self, name: str) -> Any:
+        if name in _GREEK:
+            return self.named(name, "")
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            return self.fraction()
+        if name == "sqrt":
+            if self.at_sym("["):
+                index = self.sub(self.balanced("[", "]")).parse_all()
+                return self.ar.apply("root", lambda x: sympy.root(x, index), self.sub(self.group_tokens()).parse_all())
+            return self.ar.apply("sqrt", sympy.sqrt, self.sub(self.group_tokens()).parse_all())
+        if name in ("log", "ln", "lg"):
+            return self.logarithm()
+        if name in _FUNCS:
+            return self.ar.apply(name, _FUNCS[name], self.operand())
+        if name == "det":
+            return _det(self.operand())
+        if name in ("min", "max", "sup", "inf", "argmin", "argmax"):
+            return self.extremum(name)
+        if name in _FONTS:
+            return self.font(name)
+        if name in _ACCENTS:
+            toks = self.group_tokens()
+            inner = self.sub(toks)
+            base = inner.base_name()
+            suffix = _ACCENTS[name]
+            return self.named(f"{base}_{suffix}" if suffix else base, "accent")
+        if name == "infty":
+            return S.Infinity
+        if name == "pi":
+            return self.named("pi", "") if "pi" in self.functions else S.Pi
+        if name in ("sum", "prod"):
+            return self.big_operator(name)
+        if name in ("int", "iint"):
+            return self.integral_sign()
+        if name == "lim":
+            return self.limit()
+        if name == "binom":
+            n = self.sub(self.group_tokens()).parse_all()
+            k = self.sub(self.group_tokens()).parse_all()
+            return _binomial(_scalar(n), _scalar(k))
+        if name == "nabla":
+            sub = ""
+            if self.at_sym("_"):
+                self.i += 1
+                sub = self.subscript_name()
+            operand = self.operand_term()
+            return sympy.Function(f"nabla_{sub}" if sub else "nabla")(_scalar(operand))
+        if name == "begin":
+            return self.environment()
+        if name == "partial":
+            raise self.fail("\\partial outside a \\frac{\\partial ...}{\\partial ...} derivative")
+        if name in _RELATIONS | _ARROWS:
+            raise self.fail(f"a relation \\{name} inside one side (steps are split at relations before parsing)")
+        if name == "cdot":
+            raise self.fail("\\cdot where a value was expected")
+        if name == "\\":
+            raise self.fail("a line break \\\\ inside one side")
+        raise self.fail(f"unknown LaTeX command \\{name}")
+
+    def base_name(self) -> str:
+        """The plain name inside ``\\hat{x}`` / ``\\mathbf{x}``."""
+        parts = [t.text for t in self.toks if not (t.kind == "sym" and t.text in "{}")]
+        parts = [p for p in parts if p not in _FONTS]
+        if not parts or any(not re.fullmatch(r"[A-Za-z0-9]+", p) for p in parts):
+            raise self.fail(f"cannot read {self._src(self.toks)!r} as a name")
+        return "".join(parts)
+
+    def font(self, name: str) -> Any:
+        toks = self.group_tokens()
+        if name == "text" and any(t.kind == "sym" for t in toks if t.text not in "{}"):
+            raise self.fail(f"text {self._src(toks)!r} inside an expression")
+        words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
+        if len(words) == 1 and words[0].kind == "cmd" and words[0].text in _GREEK:
+            return self.named(words[0].text, name)
+        word = "".join(t.text for t in words)
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word or "?"):
+            if len(words) == 1 and words[0].kind == "num":
+                return sympy.Rational(words[0].text)
+            raise self.fail(f"cannot read \\{name}{{{self._src(toks)}}}")
+        if word in ("d",):
+            raise self.fail("a differential d outside an integral or derivative")
+        bare = re.sub(r"^(?:mathrm|operatorname|text|textrm|mathit)+", "", word)
+        if bare in ("argmin", "argmax", "sup", "inf") or (bare in ("min", "max") and bare != word):
+            # \mathop{\mathrm{argmin}}_x, \operatorname{argmax}_x: a binder over its subscript, never a name
+            return self.extremum(bare)
+        if word in _TRACE or word in ("det", "KL", "JS", "JSD", "log", "ln", "min", "max") or word in _FUNCS:
+            return self.word(word, name)
+        if word in _DISTS and name != "mathbb" and self.at_sym("(", "["):
+            return self.distribution(word)
+        if word == "E" and name in ("mathbb", "mathrm", "operatorname", "mathop"):
+            return self.named("E", "mathbb")
+        if word in _OPERATOR_NAMES and self.at_sym("(", "["):
+            return self.operator_name(_OPERATOR_NAMES[word])
+        if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:
+            raise self.fail(f"unknown operator \\{name}{{{word}}}")
+        return self.named(word, name)

@@ -1,0 +1,308 @@
+"""Notation with a second plausible reading (``K(\\sigma)``: K times sigma or a function K; ``\\log ab``)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from derive.errors import DeriveError
+from derive.latex.grammar_expressions import _read_name
+from derive.latex.names import _each_name, names_in
+from derive.latex.parser import _Parser
+from derive.latex.state import _State
+from derive.latex.tokens import (
+    _ACCENTS,
+    _DISTS,
+    _FONTS,
+    _FUNCS,
+    _FUNCTION_LETTERS,
+    _GREEK,
+    _KL_NAMES,
+    _OPERATOR_NAMES,
+    _RELATIONS,
+    _TRACE,
+    _WORDS,
+    _tokenize,
+)
+from derive.symbols import SymbolTable
+
+if TYPE_CHECKING:
+    from derive.latex.tokens import _Tok
+
+
+#: Names whose application to a bracket derive knows: functions it reads, constants, operators.
+_KNOWN_APPLIED = frozenset(
+    {"sigma", "Gamma", "delta", "nabla", "I", "det", "min", "max", *_KL_NAMES, *_OPERATOR_NAMES, *_DISTS}
+    | _WORDS
+    | _TRACE
+    | set(_FUNCS)
+)
+_GREEK_CAPITALS = frozenset(g for g in _GREEK if g[0].isupper())
+
+
+def ambiguous_readings(
+    tex: str, known: frozenset[str] | set[str], random: frozenset[str] | set[str]
+) -> list[tuple[str, str]]:
+    """The notation in ``tex`` that derive reads one way although another reading is as plausible.
+
+    - ``K(\\sigma)``, ``K(x - y)``, ``H[x]``, ``H[q(z)]``: an undeclared name before a bracket is
+      read as a factor (K·σ); it may be a function K of σ. Reported when the bracket holds one
+      name, a parenthesis does not use the name itself (``x(1 - x)``, ``N(N - 1)`` are products),
+      or it is a square bracket after a capital; names
+      derive reads as functions (``f``, ``p``, ``\\Phi``, ``h'``) or knows (``\\sigma(a)``,
+      ``\\Gamma(x)``, ``\\mathrm{Exp}(\\lambda)``) are not.
+    - ``E(\\mathbf{w})``: an expectation of w, or a function E of w (an error function), when
+      nothing random is in the bracket.
+    - ``\\pi(a)``, ``e(x)``: the constant times a, or a function (a policy) of a.
+
+    ``\\sigma(...)`` is the sigmoid by the notation profile (the README), declared σ or not.
+
+    ``known``: names declared (symbols, functions) or defined, whose reading is settled.
+    Each entry is (the name, what it says: "K(\\sigma) may be K·(sigma) or a function K of sigma").
+    """
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return []
+    def read(p: _Parser) -> str:
+        t = p.peek()
+        return p.name_suffixes("pi") if t.kind == "cmd" and t.text == "pi" and p.next() else _read_name(p)
+
+    out: list[tuple[str, str]] = []
+    for j, p, name in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS) | {"pi"}, read):
+        if name is None:
+            continue
+        t = toks[j]
+        after_script = j > 0 and toks[j - 1].kind == "sym" and toks[j - 1].text in ("^", "_")
+        if not p.at_sym("(", "[") or name in known or after_script:
+            continue  # x^T(x - mu), e^x(1 + x): a superscript is not applied to what follows
+        close = {"(": ")", "[": "]"}[p.peek().text]
+        start = p.i
+        try:
+            inner = p.balanced(p.peek().text, close)
+        except (DeriveError, RecursionError):
+            continue
+        shown = tex[t.pos : toks[p.i - 1].pos + 1]
+        args = names_in(tex[toks[start].pos : toks[p.i - 1].pos + 1]) if inner else None
+        arg_names = args[0] if args is not None else frozenset()
+        said = _other_reading(name, t, bracket=toks[start].text, inner=inner, arg_names=arg_names, random=random)
+        if said:
+            out.append((name, f"{shown} may be {said}"))
+    return out
+
+
+def _other_reading(
+    name: str,
+    first: _Tok,
+    *,
+    bracket: str,
+    inner: list[_Tok],
+    arg_names: frozenset[str],
+    random: frozenset[str] | set[str],
+) -> str:
+    """What ``name`` before ``bracket`` may also mean (see `ambiguous_readings`), or ""."""
+    if name.startswith("E_"):
+        return ""  # E_p[...], E_{x \\sim p}(...): an expectation with its law
+    if name == "E":
+        blackboard = first.kind == "cmd" and first.text == "mathbb"  # \\mathbb{E}(X) is an expectation
+        if bracket == "(" and not blackboard and not arg_names & random:
+            return f"an expectation or a function E of {', '.join(sorted(arg_names)) or 'it'}"
+        return ""
+    base = name.split("_", 1)[0]
+    if name in _KNOWN_APPLIED or {name, base} & _FUNCTION_LETTERS or name.endswith("_prime") or name in random:
+        return ""
+    if any(u.kind == "sym" and u.text in (",", "|") for u in _top_level(inner)):
+        return ""  # f(a, b), q(z | x): read as applications already
+    single = _single_name(inner)
+    capital = base[:1].isupper() or base in _GREEK_CAPITALS
+    if single or (capital and bracket == "["):
+        what = single or "its argument"
+        return f"{name}·({what}) or a function {name} of {what}"
+    inside = arg_names | {n.split("_", 1)[0] for n in arg_names}  # y(1 - \\hat y) uses y too
+    if bracket == "(" and inner and name not in inside and base not in inside:
+        # K(x - y), R(\theta + 1), \pi(a + 1): a product, or a function (a kernel, a policy) of it
+        return f"{name}·(its argument) or a function {name} of its argument"
+    return ""  # x(1 - x), N(N - 1): the name inside its own argument, a product
+
+
+#: ``x^{(1)}``, ``W^{[2]}``: a superscript that is a whole bracket is an index label (a sample, a
+#: layer) as often as a power.
+_LABEL_SUPERSCRIPT = re.compile(r"\^\s*\{\s*[(\[][^{}()\[\]]*[)\]]\s*\}")
+#: ``\sigma^{-1}(a)``, ``\sigma^2(a)``, ``f^{2}(x)``: a function name with a power before its argument: an
+#: inverse or an iterate, a power of the value, or a product.
+_POWERED_CALL = re.compile(
+    r"(?<![A-Za-z\\])(?P<name>\\(?:sigma|phi|psi|varphi|Phi|Psi)(?![A-Za-z])|[fghpq](?![A-Za-z]))"
+    r"\s*\^\s*(?P<power>\{[^{}]*\}|[0-9A-Za-z])\s*(?:\(|\\left\s*\()"
+)
+#: ``1/2x``, ``a/bc``: 1/(2x) or (1/2)x.
+_SLASH_PRODUCT = re.compile(
+    r"(?<![A-Za-z0-9}\\])(?:\d+(?:\.\d+)?|[A-Za-z])\s*/\s*(?:\d+(?:\.\d+)?|[A-Za-z])"
+    r"(?=\s*(?:[A-Za-z]|\\(?:" + "|".join(sorted(_GREEK)) + r")(?![A-Za-z])))"
+)
+_SIGMA_CALL = re.compile(r"\\sigma\s*(?:\(|\\left\s*\()")
+_SIGMA_BARE = re.compile(r"\\sigma(?![A-Za-z])(?!\s*(?:\(|\\left|_|\^))")
+
+
+def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Notation in ``tex`` with two plausible readings that no declaration of a name's kind
+    settles (see `ambiguous_readings` for names before a bracket), each said in words:
+
+    - ``x^{(1)}``, ``W^{[2]}``: a power, or an index label (the first sample, the second layer);
+    - ``\\sigma^{-1}(a)``, ``\\sigma^2(a)``: the inverse (logit) or iterate, a power of σ(a), or σ^k·a;
+    - ``1/2x``: 1/(2x) or x/2;
+    - ``\\sigma(x + 1) = \\sigma x + \\sigma`` when σ is ``declared`` as a quantity and the text
+      also uses it bare: the sigmoid, or σ·(x + 1) (``\\sigma(a)`` alone stays the sigmoid, the
+      notation profile's reading, so a homework may declare the Gaussian σ and use σ(a)).
+    """
+    out: list[str] = []
+    m = _LABEL_SUPERSCRIPT.search(tex)
+    if m:
+        label = m.group(0).strip()
+        out.append(f"{label} may be a power or an index label (a sample, a layer); write it as a subscript")
+    for m in _POWERED_CALL.finditer(tex):
+        power = m.group("power").strip("{} ")
+        if power in ("\\prime", "'", "\\prime\\prime", "''", "T", "\\top", "*") or "prime" in power:
+            continue
+        name = m.group("name")
+        out.append(
+            f"{name}^{{{power}}}(...) may be the inverse or an iterate of {name}, a power of its value, or a "
+            f"product; write \\left({name}(\\cdot)\\right)^{{{power}}}, or name the inverse "
+            "(e.g. \\operatorname{logit})"
+        )
+        break
+    m = _SLASH_PRODUCT.search(tex)
+    if m:
+        out.append(f"{m.group(0).strip()}... may be read as a/(b·c) or (a/b)·c; write \\frac{{..}}{{..}}")
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        toks = []
+    if "i" not in declared and not _BINDS_I.search(tex) and _bare_letter(toks, "i"):
+        out.append(
+            "i may be the imaginary unit or an index/real variable; declare `i: real` (a variable) or write "
+            "\\mathrm{i} for the imaginary unit"
+        )
+    said = _log_of_product(toks)
+    if said:
+        out.append(
+            f"\\{said} without brackets before several factors may be the log of their product or the log of "
+            f"the first times the rest; write \\{said}(...) around what it applies to"
+        )
+    if "sigma" in declared and _SIGMA_CALL.search(tex) and _SIGMA_BARE.search(tex):
+        out.append(
+            "\\sigma(...) may be the sigmoid or the declared quantity σ times the bracket; declare "
+            "`functions: [sigma]` for the sigmoid, or write \\sigma \\cdot (...)"
+        )
+    return out
+
+
+_BINDS_I = re.compile(r"\\(?:sum|prod)\s*_\s*\{?\s*i(?![A-Za-z])")
+_TEXT_GROUPS = frozenset({"text", "textrm", "mathrm", "operatorname", "mbox", "label", "tag", "begin", "end"})
+
+
+def _skip_group(toks: list[_Tok], k: int) -> int:
+    """The index after the group or single token starting at ``toks[k]``."""
+    if k < len(toks) and toks[k].kind == "sym" and toks[k].text == "{":
+        depth = 0
+        while k < len(toks):
+            if toks[k].kind == "sym" and toks[k].text == "{":
+                depth += 1
+            elif toks[k].kind == "sym" and toks[k].text == "}":
+                depth -= 1
+                if depth == 0:
+                    return k + 1
+            k += 1
+        return k
+    return k + 1
+
+
+def _bare_letter(toks: list[_Tok], letter: str) -> bool:
+    """Whether ``letter`` occurs outside subscripts and text (``x_{n,i}`` does not count, ``e^{i\\pi}`` does)."""
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if t.kind == "sym" and t.text == "_":
+            k = _skip_group(toks, k + 1)
+            continue
+        if t.kind == "cmd" and t.text in _TEXT_GROUPS:
+            k = _skip_group(toks, k + 1)
+            continue
+        if t.kind == "letter" and t.text == letter:
+            return True
+        k += 1
+    return False
+
+
+_PRODUCT_ENDS = frozenset({"+", "-", "=", "<", ">", ")", "]", "}", ",", ";", "|", "&", "\\\\"})
+
+
+def _log_of_product(toks: list[_Tok]) -> str:
+    """``log`` or ``ln`` when one is written without brackets before a product of several factors
+    (``\\log \\sigma(a) \\sigma(b)``, ``\\log x y``), else ""."""
+    for k, t in enumerate(toks):
+        if not (t.kind == "cmd" and t.text in ("log", "ln")):
+            continue
+        j = k + 1
+        if j < len(toks) and toks[j].kind == "sym" and toks[j].text == "_":
+            j = _skip_group(toks, j + 1)  # \log_2
+        if j >= len(toks) or (toks[j].kind == "sym" and toks[j].text in ("(", "[", "{")) or (
+            toks[j].kind == "cmd" and toks[j].text in ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl")
+        ):
+            continue
+        if toks[j].kind == "cmd" and toks[j].text in ("sum", "prod", "int", "iint", "oint", "lim", "max", "min"):
+            continue  # \\log \\prod_i x_i: the big operator takes all that follows
+        # one factor: a name, number or command with its scripts and an applied bracket
+        if toks[j].kind == "cmd" and toks[j].text in _FONTS | set(_ACCENTS):
+            j = _skip_group(toks, j + 1)
+        else:
+            j += 1
+        while j < len(toks) and toks[j].kind == "sym" and toks[j].text in ("_", "^", "'"):
+            j = j + 1 if toks[j].text == "'" else _skip_group(toks, j + 1)
+        if j < len(toks) and toks[j].kind == "sym" and toks[j].text == "(":
+            depth = 0
+            while j < len(toks):
+                if toks[j].kind == "sym" and toks[j].text == "(":
+                    depth += 1
+                elif toks[j].kind == "sym" and toks[j].text == ")":
+                    depth -= 1
+                    if depth == 0:
+                        j += 1
+                        break
+                j += 1
+        if j >= len(toks):
+            continue
+        nxt = toks[j]
+        if nxt.kind == "sym" and nxt.text in _PRODUCT_ENDS:
+            continue
+        if nxt.kind == "cmd" and (nxt.text in _RELATIONS or nxt.text in ("\\", "right", "end", "cdot", "times")):
+            continue
+        if nxt.kind == "letter" and nxt.text == "d" and j + 1 < len(toks) and toks[j + 1].kind in ("letter", "cmd"):
+            continue  # \\int \\log 2 \\, dx: the differential ends the integrand
+        if nxt.kind in ("letter", "num", "cmd") or (nxt.kind == "sym" and nxt.text == "("):
+            return t.text
+    return ""
+
+
+def _top_level(toks: list[_Tok]) -> list[_Tok]:
+    depth, out = 0, []
+    for t in toks:
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+            depth += 1
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            depth -= 1
+        elif depth == 0:
+            out.append(t)
+    return out
+
+
+def _single_name(toks: list[_Tok]) -> str:
+    """The name a bracket holds when it holds exactly one (``(\\sigma)``, ``[\\mathbf{x}]``), else ""."""
+    if not toks:
+        return ""
+    state = _State(table=SymbolTable(), text="", random={}, found={}, implicit=set())
+    p = _Parser(list(toks), state)
+    try:
+        name = _read_name(p)
+    except (DeriveError, RecursionError):
+        return ""
+    return name if p.peek().kind == "end" else ""

@@ -1,0 +1,617 @@
+"""Steps built from the chains of a document, read in their document.
+
+Steps are read in their document (see `Step`): the first equation of a statement may be a
+definition (``z = B^T x``, or ``f := x^2``, which is no step of its own), which later steps use
+when its name is defined once; a statement after a forward arrow is a conclusion whose premise
+is the statement before it. Without ``inline=True`` the inline math of the prose gives no step
+but is read as context: its definitions (``$\\hat y = \\sigma(a)$``) count like display ones
+(a number given to a name, ``$x = 2$``, is not substituted) and its declarations
+(``$y \\in \\{0, 1\\}$``, ``$\\sigma > 0$``) make names independent variables. Definitions a step
+uses are applied in dependency order, so they compose (``\\hat y := \\sigma(a)`` after ``a := w x + b``).
+An equation in the prose after a condition word (``If $\\hat y = y$``) is a case, never a definition;
+a declaration gives its name a kind from there on where one states it exactly (``\\sigma > 0``:
+positive, ``p \\in (0, 1)``: probability, ``n \\in \\mathbb{N}``: positive integer), a finite set of
+numbers is checked at each value, and any other range only blocks refutations through the name.
+After a condition annotation (``\\quad \\text{for } x, y > 0``, ``, \\quad a > 0, b > 0``) the rest of
+the row is conditions: the statement is read under the kinds they state exactly and is not
+refuted at a point outside them. ``+ \\mathrm{const}`` on one side is checked as "the difference
+without it equals its value at one point" (see `Step.up_to_constant`). What a step
+is read under is written into its claim's own LaTeX as an evaluation bar,
+``\\left. W_1 x \\right|_{W_1 := B}`` or ``\\left. y \\right|_{y = 0}``, so the claim alone says
+what was checked (and the result cache keys on it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from derive.errors import DeriveError, LatexError, Location
+from derive.latex.assumptions import _CASE_WORDS, _condition_kinds, _condition_word, _finite_set, _is_number
+from derive.latex.context import additive_constant, solve_premise, value_tex
+from derive.latex.names import definition_target, latex_of_name, mentions, names_in
+from derive.latex.parser import name_of, parse_latex
+from derive.latex.records import Step
+from derive.latex.splitting import _HOSTILE, _group_end, _scan_separators
+from derive.model import Claim, LatexSource, Relation
+from derive.symbols import SymbolTable, parse_kind
+
+if TYPE_CHECKING:
+    from derive.latex.frontmatter import _Section
+    from derive.latex.splitting import _Chain, _Rel, _Splitter
+
+
+@dataclass
+class _Draft:
+    rel: _Rel
+    lhs: str
+    rhs: str
+    chain: _Chain
+    position: int
+    index: int
+    line: int
+    error: str | None
+    symbols: dict[str, str]
+    values: dict[str, str]
+    defines: tuple[str, bool] | None = None
+    base: tuple[str, str] = ("", "")  # the sides read under earlier definitions and fixed values
+    context: bool = False  # read for its definitions, not checked: inline math in the prose, or "f := x^2"
+    prose: bool = False  # inline math in the prose
+    #: (name, word): a prose equation stated as a condition ("When $\\hat y = y$ ..."), not a definition
+    condition: tuple[str, str] | None = None
+
+
+def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
+    splitter: _Splitter,
+    section: _Section,
+    file: str | None,
+    line_of: Any,
+    *,
+    context: _Splitter | None = None,
+    declared_at: list[tuple[int, str, str | None, str, int]] | None = None,
+) -> list[Step]:
+    """The steps of the display blocks, each read under the definitions before it.
+
+    ``context`` holds the inline math of the prose: its definitions count like display ones
+    (``$\\hat y = \\sigma(a)$`` is substituted into the later steps that use y-hat), but it
+    gives no step. ``declared_at`` lists (offset, name, kind or None, text, line) of names the
+    prose declares: a kind holds for the steps after it unless the front matter or --symbols
+    declare the name; a range no kind states (None) leaves the name real but unrefutable through.
+    """
+    drafts: list[_Draft] = []
+    per_block: dict[int, int] = {}
+    found = [(*item, _hidden_definition(item, splitter), False) for item in splitter.steps()]
+    if context is not None:
+        found += [(*item, True, True) for item in context.steps()]
+        found.sort(key=lambda item: item[0].offset)
+    for rel, lhs, rhs, chain, k, hidden, prose in found:
+        error = _step_error(lhs, rhs, None if prose else splitter.block_errors.get(rel.block))
+        if not hidden:
+            per_block[rel.block] = per_block.get(rel.block, 0) + 1
+        symbols, values = section.for_block(rel.block)
+        index = 0 if hidden else per_block[rel.block]
+        line = line_of(rel.offset)
+        drafts.append(_Draft(rel, lhs, rhs, chain, k, index, line, error, symbols, values, context=hidden, prose=prose))
+    _find_definitions(drafts, splitter.doc)
+    # a display statement right after "If" / "Suppose" prose is a case, not an identity to refute
+    cases = {
+        id(d.chain)
+        for d in drafts
+        if not d.prose and d.position == 0 and d.chain.exprs and d.chain.exprs[0].parts and _block_case(splitter.doc, d)
+    }
+    counts: dict[str, int] = {}
+    for d in drafts:
+        if d.defines:
+            counts[d.defines[0]] = counts.get(d.defines[0], 0) + 1
+    last_of: dict[int, int] = {}
+    for i, d in enumerate(drafts):
+        last_of[id(d.chain)] = i
+
+    # plain names defined exactly once: later steps read them as their definitions; a number
+    # given to a name in the prose ("at $x = 2$") is more often a point than a definition, so it
+    # is not substituted (a step refuted where it gives x a value is then only undecided)
+    once = {
+        d.defines[0]: i
+        for i, d in enumerate(drafts)
+        if d.defines and d.defines[1] and counts[d.defines[0]] == 1 and not (d.prose and _is_number(d.rhs))
+    }
+    repeated: set[str] = set()  # names defined so far that are not substituted
+    conditioned: set[str] = set()  # names the prose so far states conditions on ("if $x = 2$")
+    conditions: list[str] = []
+    seen_defs = 0
+    names_cache: dict[str, Any] = {}
+    steps: list[Step] = []
+    solved: dict[int, str | tuple[str, list[Any]] | None] = {}
+    pending_declarations = sorted(declared_at or (), reverse=True)
+    after: dict[int, set[str]] = {}  # block -> names the prose defines between it and the next block
+    for d in drafts:
+        if d.prose and d.defines:
+            after.setdefault(d.rel.block, set()).add(d.defines[0])
+    declared: set[str] = set()  # names the prose declared before the step
+    prose_kinds: dict[str, tuple[str, str]] = {}  # name -> (kind, "\\sigma > 0 (line 3)")
+    ranges: dict[str, str] = {}  # name -> "y \\in \\{0, 1\\} (line 2)": a range no kind states
+    for i, d in enumerate(drafts):
+        while pending_declarations and pending_declarations[-1][0] < d.rel.offset:
+            _, name, kind, said, at = pending_declarations.pop()  # the steps come in document order
+            declared.add(name)
+            if kind is None:
+                ranges[name] = f"{said} (line {at})"
+                prose_kinds.pop(name, None)
+            else:
+                prose_kinds[name] = (kind, f"{said} (line {at})")
+                ranges.pop(name, None)
+        given_kinds = {n: k for n, (k, _) in prose_kinds.items() if n not in d.symbols and n not in section.random}
+        sources = {n: prose_kinds[n][1] for n in given_kinds}
+        # the conditions the statement's own row states ("\\quad \\text{for } x, y > 0") win over the prose
+        for n, k, said in _condition_kinds(d.chain.conditions):
+            if n not in d.symbols and n not in section.random:
+                given_kinds[n], sources[n] = k, f"the condition {said} (line {d.line})"
+        if given_kinds:
+            d.symbols = {**given_kinds, **d.symbols}
+        op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
+        step_random = tuple(section.random.items())
+        dens = section.densities_for(d.rel.block)
+        bound: tuple[str, ...] = ()
+        if d.error is None and not d.context:
+            extra = _subscript_random((d.lhs, d.rhs), d.symbols, section.random)
+            step_random = step_random + tuple(extra.items())
+            taken = {name for name, _ in step_random}
+            bound, drawn = _bound_densities((d.lhs, d.rhs), dens, taken)
+            step_random = step_random + drawn
+        over = tuple(sorted((name, var) for name, (var, _) in dens.items()))
+        substitutable = {n: j for n, j in once.items() if j < i}
+        items: list[str] = []
+        notes: list[str] = []
+        uses: list[int] = []
+        cyclic: set[str] = set()
+        premise = last_of.get(id(d.chain.premise)) if d.chain.premise is not None else None
+        solution: str | None = None
+        if d.error is None and d.defines is None and not d.context:
+            reached = _definitions_used((d.lhs, d.rhs), substitutable, drafts, names_cache)
+            uses = _composition_order(reached, drafts, names_cache)
+            # definitions on a cycle are not applied; their names are not free either
+            cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
+            items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
+            notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
+            texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
+            fixed = [(n, v) for n, v in sorted(d.values.items()) if _may_mention(texts, n)]
+            items += [f"{latex_of_name(n)} = {v}" for n, v in fixed]
+            notes += [f"{n} = {v} (values:)" for n, v in fixed]
+            applied = [n for n in section.functions_for(d.rel.block) if _may_mention(texts, n)]
+            items = [f"{latex_of_name(n)}(\\cdot)" for n in applied] + items  # before the definitions use them
+            notes += [f"{n} a function (functions:)" for n in applied]
+            notes += [f"{n}: {k}, from {sources[n]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
+            d.base = (_wrap(d.lhs, items), _wrap(d.rhs, items))
+            if premise is not None:
+                if premise not in solved:
+                    solved[premise] = solve_premise(steps[premise], drafts[premise].base)
+                found = solved[premise]
+                pre = steps[premise]
+                pre_op = {"==": "=", "~=": "≈"}.get(pre.relation.value, pre.relation.value)
+                given = f"given {pre.lhs_tex} {pre_op} {pre.rhs_tex} (line {pre.line})"
+                if isinstance(found, tuple):
+                    name, roots = found
+                    shown = [value_tex(r) for r in roots]
+                    sym = latex_of_name(name)
+                    items.append(f"{sym} = {shown[0]}" if len(shown) == 1 else f"{sym} \\in \\{{{', '.join(shown)}\\}}")
+                    solution = f"{name} = {shown[0]}" if len(shown) == 1 else f"{name} in {{{', '.join(shown)}}}"
+                    order = "" if len(shown) == 1 else " (checked at each, in that order: one entry per solution)"
+                    notes.append(f"{given}, solved: {solution}{order}")
+                else:
+                    solution = found
+                    notes.append(given if found == "" else f"{given}, which derive could not solve")
+        step_ranges = {n: w for n, w in ranges.items() if n not in d.symbols}  # a declared kind wins
+        if d.error is None and d.defines is None and not d.context and not any("\\in \\{" in it for it in items):
+            # a finite set of numbers ("$y \\in \\{0, 1\\}$") is checked at each of its values, exactly
+            texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
+            sets = [(n, _finite_set(w)) for n, w in sorted(ranges.items()) if _may_mention(texts, n)]
+            sets = [(n, vals) for n, vals in sets if vals]
+            # an inequality between columns is no order derive knows: there the set stays a range
+            if len(sets) == 1 and sets[0][0] not in d.symbols and d.rel.relation in (Relation.EQ, Relation.APPROX):
+                name, vals = sets[0]
+                items.append(f"{latex_of_name(name)} \\in \\{{{', '.join(vals)}\\}}")
+                notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
+                del step_ranges[name]
+        lhs_src, rhs_src = _wrap(d.lhs, items), _wrap(d.rhs, items)
+        up_to = ""
+        plain = d.error is None and d.defines is None and not d.context and premise is None
+        if plain and d.rel.relation is Relation.EQ:
+            defined_names = {drafts[j].defines[0] for j in uses} | repeated | cyclic | conditioned  # type: ignore[index]
+            found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(section.random) | defined_names)
+            check = (
+                _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(section.random))
+                if found
+                else None
+            )
+            if check is not None:
+                up_to = found[0]  # type: ignore[index]
+                lhs_src, rhs_src, point = check
+                notes.append(f"up to an additive constant {up_to}: the difference without it is its value at {point}")
+        statement = f"{d.lhs} {op} {d.rhs}"
+        if d.defines is not None:
+            statement += f" (defines {d.defines[0]})"
+        elif notes:
+            statement += " [" + "; ".join(notes) + "]"
+        claim = Claim(
+            id=f"block {d.rel.block}, step {d.index}",
+            lhs=LatexSource(lhs_src, over, bound),
+            rhs=LatexSource(rhs_src, over, bound),
+            relation=d.rel.relation,
+            symbols=tuple(sorted(d.symbols.items())),
+            random=step_random,
+            statement=statement,
+            source=f"{file or '<input>'}, block {d.rel.block}",
+            tags=("latex",),
+            where=Location(file, d.line),
+        )
+        while seen_defs < i:
+            if drafts[seen_defs].defines and drafts[seen_defs].defines[0] not in once:  # type: ignore[index]
+                repeated.add(drafts[seen_defs].defines[0])  # type: ignore[index]
+            cond = drafts[seen_defs].condition
+            if cond is not None:
+                # not substituted (a case, not a definition), and not free either: a refutation
+                # that gives the name a value may be outside the case the text meant
+                conditions.append(
+                    f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, {cond[1]})"
+                )
+                conditioned.add(cond[0])
+            seen_defs += 1
+        defined = tuple(sorted(repeated | cyclic | conditioned))
+        steps.append(
+            Step(
+                d.rel.block,
+                d.index,
+                d.line,
+                d.lhs,
+                d.rhs,
+                d.rel.relation,
+                claim,
+                d.error,
+                kind="definition" if d.defines else "step",
+                defines=d.defines[0] if d.defines else None,
+                premise=premise,
+                premise_solution=solution,
+                condition=d.chain.arrow_after and last_of[id(d.chain)] == i,
+                unread_premise=d.chain.after_arrow and d.chain.premise is None,
+                annotated=d.chain.annotated or d.condition is not None or id(d.chain) in cases,
+                uses=tuple(notes),
+                defined=defined,
+                defined_after=tuple(sorted(after.get(d.rel.block, set()))),
+                constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values))),
+                premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
+                functions=section.functions_for(d.rel.block),
+                conditions=tuple(conditions),
+                ranges=tuple(sorted(step_ranges.items())),
+                up_to_constant=up_to,
+            )
+        )
+    return _without_context(steps, [d.context for d in drafts])
+
+
+def _without_context(steps: list[Step], context: list[bool]) -> list[Step]:
+    """The steps of the display blocks only (premise indices renumbered)."""
+    if not any(context):
+        return steps
+    moved: dict[int, int] = {}
+    kept: list[Step] = []
+    for i, step in enumerate(steps):
+        if not context[i]:
+            moved[i] = len(kept)
+            kept.append(step)
+    return [s if s.premise is None else replace(s, premise=moved.get(s.premise)) for s in kept]
+
+
+_BINDERS = re.compile(
+    r"\\(?:int|iint|iiint|oint|sum|prod|lim|partial|nabla|max|min|sup|inf|arg|mathbb|operatorname|begin)(?![A-Za-z])"
+    r"|\\[dt]?frac\s*\{\s*d|(?<![A-Za-z\\])E\s*[_\[(]|\\right\s*\||\\left\s*\."
+)
+
+
+def _constant_check(
+    sides: tuple[str, str],
+    found: tuple[str, str, str],
+    items: list[str],
+    symbols: dict[str, str],
+    values: dict[str, str],
+    *,
+    random: frozenset[str] = frozenset(),
+) -> tuple[str, str, str] | None:
+    """The sides of "lhs - rhs without the constant equals its value at one point", or None when
+    derive cannot write that safely (binders, shapes, names it cannot list).
+
+    ``found`` is (the constant as written, the side it is on, that side without it). Equal to
+    its value at one point everywhere means constant, so proved is "equal up to an additive
+    constant"; refuted only says it is not constant in every name (`derive.latex.context.settle`).
+    """
+    lhs, rhs = sides
+    _, where, without = found
+    left, right = (without, rhs) if where == "lhs" else (lhs, without)
+    difference = f"\\left({left}\\right) - \\left({right}\\right)"
+    texts = [left, right, *items]
+    if any(_BINDERS.search(t) for t in texts) or any(":=" in it or "\\in" in it for it in items):
+        return None  # a bound variable cannot be given a value; definitions keep the plain reading
+    names: set[str] = set()
+    for t in (left, right):
+        got = names_in(t)
+        if got is None or got[1]:
+            return None
+        names |= set(got[0])
+    if names & random:
+        return None  # a random variable is not given a value at a point
+    names -= set(values) | {"pi", "e"}
+    point: list[str] = []
+    for n in sorted(names):
+        kind = symbols.get(n, "real")
+        try:
+            parsed = parse_kind(kind)
+        except DeriveError:
+            return None
+        if parsed.is_matrix:
+            return None
+        point.append(f"{latex_of_name(n)} = {'1/2' if parsed.base == 'probability' else '1'}")
+    if not point:
+        return None
+    at = ", ".join(point)
+    return _wrap(difference, items), _wrap(difference, [*items, *point]), at
+
+
+def _hidden_definition(item: tuple[_Rel, str, str, _Chain, int], splitter: _Splitter) -> bool:
+    """Whether a split step is a ``f := x^2`` definition: read for the later steps, no step of its
+    own (nothing to check). A malformed one (``a :=``) stays a step, whose error is reported."""
+    rel, lhs, rhs, chain, k = item
+    return chain.defining and k == 0 and _step_error(lhs, rhs, splitter.block_errors.get(rel.block)) is None
+
+
+_BLOCK_OPENER = re.compile(r"(?:\$\$|\\\[|\\begin\s*\{[A-Za-z*]+\}(?:\s*\{\d+\})?)\s*$")
+
+
+def _block_case(doc: str, d: _Draft) -> str:
+    """The case word before a display block whose first statement is ``d`` ("If\\n$$\\hat y = y$$"),
+    or "". "for" is left out here: "for the logistic model we define $$...$$" defines."""
+    start = d.chain.exprs[0].parts[0][0]
+    opener = _BLOCK_OPENER.search(doc[max(0, start - 200) : start])
+    if opener is None:
+        return ""  # not the block's first statement
+    word = _condition_word(doc, max(0, start - 200) + opener.start())
+    return word if word in _CASE_WORDS | {"assume", "assuming", "given that"} else ""
+
+
+def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
+    """Mark the steps that define a name (see `Step.kind`); an equation in the prose after a
+    condition word is a condition (`_Draft.condition`), never a definition."""
+    seen: set[str] = set()
+    for d in drafts:
+        if d.error is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
+            continue
+        if d.chain.premise is not None or d.chain.after_arrow:
+            continue  # "... \\implies x = 1": a conclusion, even when its premise cannot be read
+        if d.chain.arrow_after:
+            continue  # "x = 3 \\implies ...": a condition, not a definition
+        if len(d.lhs) > 200:
+            continue
+        target = definition_target(d.lhs)
+        if d.chain.annotated:
+            # "\\text{at } a = 0, b = 0": conditions of their row, not definitions; the names are
+            # not free afterwards either (the text may mean the case for what follows)
+            if target is not None and not mentions(d.rhs, target[0]):
+                d.condition = (target[0], "a condition after an annotation")
+            continue
+        if target is not None and d.chain.defining and mentions(d.rhs, target[0]):
+            d.defines = (target[0], False)  # "x := x + 1", an update: x is not free, and not substituted
+            continue
+        if target is None or mentions(d.rhs, target[0]):
+            continue
+        if doc and d.chain.exprs and d.chain.exprs[0].parts:
+            word = _condition_word(doc, d.chain.exprs[0].parts[0][0]) if d.prose else _block_case(doc, d)
+            if word:
+                d.condition = (target[0], f'after "{word}"')
+                continue
+        base = target[0]
+        while base.endswith("_prime"):
+            base = base[: -len("_prime")]
+        if base != target[0] and base in seen:
+            continue  # f'(x) = 3x after f(x) = x^2: a claim about f's derivative, not a new definition
+        if d.chain.arrow_after and target[0] in seen:
+            continue  # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition
+        d.defines = target
+        seen.add(target[0])
+
+
+def _definitions_used(
+    sides: tuple[str, str], candidates: dict[str, int], drafts: list[_Draft], cache: dict[str, Any]
+) -> list[int]:
+    """The candidate definitions (name -> draft index) the sides use, directly or through another."""
+    used: set[int] = set()
+    for side in sides:
+        if side not in cache:
+            cache[side] = names_in(side)
+        if cache[side] is None:
+            # the step's own text cannot even be tokenized (U+FFFD, a lone backslash): it is an
+            # error whatever it is read under, and its message must name its own fragment
+            return []
+    todo = list(sides)
+    while todo:
+        tex = todo.pop()
+        if tex not in cache:
+            cache[tex] = names_in(tex)
+        found = cache[tex]
+        if found is None:
+            hits = set(candidates.values())
+        else:
+            hits = {candidates[n] for n in found[0] if n in candidates}
+            if found[1]:
+                hits |= {j for n, j in candidates.items() if n.split("_", 1)[0] in found[1]}
+        for j in hits - used:
+            used.add(j)
+            todo.append(drafts[j].rhs)
+    return sorted(used)
+
+
+def _composition_order(used: list[int], drafts: list[_Draft], cache: dict[str, Any]) -> list[int]:
+    r"""The used definitions in the order an evaluation bar must apply them: each after the ones
+    its right side uses (``\hat y := \sigma(a)`` after ``a := w x + b``, even when the text
+    defines a second), so substitution composes. A bar reads each value under the definitions
+    listed before it; read in document order, σ(a) would keep a free. Definitions on a cycle
+    (``a := 2b``, ``b := a/2``) cannot be composed: they are left out, whatever uses them.
+    """
+    by_name = {drafts[j].defines[0]: j for j in used if drafts[j].defines}  # type: ignore[index]
+    deps: dict[int, set[int]] = {}
+    for j in used:
+        found = cache.get(drafts[j].rhs)
+        if found is None:
+            found = cache[drafts[j].rhs] = names_in(drafts[j].rhs)
+        names = set(by_name) if found is None else set(found[0])
+        if found is not None and found[1]:
+            names |= {n for n in by_name if n.split("_", 1)[0] in found[1]}
+        deps[j] = {by_name[n] for n in names if n in by_name and by_name[n] != j}
+    order: list[int] = []
+    state: dict[int, int] = {}  # 1: being visited, 2: placed
+    cyclic: set[int] = set()
+    for root in used:  # depth-first, with an explicit stack: a long chain of definitions is no recursion
+        if state.get(root):
+            continue
+        stack: list[tuple[int, list[int]]] = [(root, sorted(deps[root]))]
+        state[root] = 1
+        while stack:
+            j, todo = stack[-1]
+            if not todo:
+                stack.pop()
+                state[j] = 2
+                order.append(j)
+                continue
+            k = todo.pop(0)
+            if state.get(k) == 1:
+                path = [item for item, _ in stack]
+                cyclic.update(path[path.index(k) :])
+            elif not state.get(k):
+                state[k] = 1
+                stack.append((k, sorted(deps[k])))
+    if not cyclic:
+        return order
+    # a definition that uses one on a cycle cannot be composed either
+    changed = True
+    while changed:
+        changed = False
+        for j in used:
+            if j not in cyclic and deps[j] & cyclic:
+                cyclic.add(j)
+                changed = True
+    return [j for j in order if j not in cyclic]
+
+
+def _may_mention(tex: str, name: str) -> bool:
+    """Loose: the name's first letter or command appears (``I_k`` may use k). Evaluating at
+    a value the side does not use changes nothing, so over-matching is harmless."""
+    base = name.split("_", 1)[0]
+    if len(base) == 1:
+        return base in tex
+    return re.search(r"\\" + re.escape(base) + r"(?![A-Za-z])", tex) is not None
+
+
+def _wrap(side: str, items: list[str]) -> str:
+    return f"\\left. {side} \\right|_{{{', '.join(items)}}}" if items else side
+
+
+_EXPECTATION_SUB = re.compile(
+    r"(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|(?<![A-Za-z\\])E|\\(?:operatorname|mathrm)\{E\})\s*_\s*(?:\{|[A-Za-z])"
+)
+
+
+def _expectation_subscripts(side: str) -> Iterator[str]:
+    """The subscripts of the expectations in ``side``: ``x \\sim p`` of ``E_{x \\sim p}``, ``p`` of ``E_p``."""
+    for m in _EXPECTATION_SUB.finditer(side):
+        if side[m.end() - 1] == "{":
+            yield side[m.end() : _group_end(side, m.end() - 1) - 1]
+        else:
+            yield side[m.end() - 1]
+
+
+def _subscript_random(
+    sides: tuple[str, str], symbols: Mapping[str, str], declared: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Random variables named in ``E_{x \\sim D}`` subscripts, for the claim's ``random``.
+
+    Only the short subscript is read here (parsing of the sides happens in the worker); a
+    subscript that cannot be read is skipped, and the worker reports it with the side.
+    """
+    found: dict[str, Any] = {}
+    for side in sides:
+        if "\\sim" not in side:
+            continue
+        for content in _expectation_subscripts(side):
+            if "\\sim" not in content or len(content) > 500:
+                continue
+            try:
+                table = SymbolTable(symbols)
+                parse_latex(f"\\mathbb{{E}}_{{{content}}}[1]", table, random=found)
+            except (DeriveError, RecursionError, MemoryError):
+                continue
+    return {name: dist for name, dist in found.items() if name not in declared}
+
+
+def _bound_densities(
+    sides: tuple[str, str], densities: Mapping[str, tuple[str, str]], taken: set[str]
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The densities a step averages over (``E_p[...]``, ``E_{x \\sim p}[...]``) that can be bound.
+
+    Returns their names and the random variables they add to the step. A density is left
+    unbound (its expectation stays opaque, so the step is undecided rather than misread)
+    when its variable is already random in the step or when two densities over the same
+    variable are averaged over in one step.
+    """
+    if not densities:
+        return (), ()
+    used: set[str] = set()
+    for side in sides:
+        for content in _expectation_subscripts(side):
+            parts = content.split("\\sim")
+            try:
+                name = name_of(parts[-1])
+                var = name_of(parts[0]) if len(parts) == 2 else None
+            except DeriveError:
+                continue
+            if name in densities and var in (None, densities[name][0]):
+                used.add(name)
+    per_var: dict[str, set[str]] = {}
+    for name in used:
+        per_var.setdefault(densities[name][0], set()).add(name)
+    bound = sorted(n for var, names in per_var.items() if len(names) == 1 and var not in taken for n in names)
+    return tuple(bound), tuple((densities[n][0], densities[n][1]) for n in bound)
+
+
+def _step_error(lhs: str, rhs: str, block_error: str | None) -> str | None:
+    if not lhs:
+        return "nothing before the relation (a chain cannot start with a relation here)"
+    if not rhs:
+        return "nothing after the relation"
+    for side in (lhs, rhs):
+        m = _HOSTILE.search(side)
+        if m:
+            return str(
+                LatexError(f"\\{m.group(1)} is not allowed in a step (derive never reads files or runs programs)")
+            )
+    if block_error and (_unbalanced(lhs) or _unbalanced(rhs)):
+        return f"{block_error}: {lhs if _unbalanced(lhs) else rhs!r}"
+    for side in (lhs, rhs):
+        if _stray_ampersand(side):
+            # said here, so a definition "a = b & c" is an error too, not a name defined
+            return (
+                f"a stray '&' in {side!r}: outside an alignment environment an '&' may only stand next to a "
+                "relation (x &= y); derive does not guess what it joins"
+            )
+    return None
+
+
+def _stray_ampersand(side: str) -> bool:
+    """Whether a step's side holds a top-level ``&`` (`_resolve_ampersands` left it as stray)."""
+    if "&" not in side:
+        return False
+    seps, _balanced = _scan_separators(side, align=True)  # in align mode every top-level & is a separator
+    return any(side[sep.start : sep.end] == "&" for sep in seps)
+
+
+def _unbalanced(tex: str) -> bool:
+    _seps, balanced = _scan_separators(tex)
+    return not balanced

@@ -1,0 +1,217 @@
+"""Tokens of a LaTeX fragment and the command tables the grammar reads them with."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+from derive.distributions import (
+    Bernoulli,
+    Beta,
+    Categorical,
+    Distribution,
+    Exponential,
+    Gamma,
+    Gumbel,
+    Normal,
+    Uniform,
+)
+from derive.errors import LatexError
+from derive.functions import JS, KL, sigmoid
+
+#: Longest fragment read; longer input is rejected at once (a side is rarely over 2 000 chars).
+MAX_LENGTH = 20_000
+#: Deepest nesting of braces, brackets and parentheses.
+MAX_DEPTH = 60
+_MAX_TOKENS = 3_000
+_MAX_DIGITS = 200
+_MAX_ORDER = 20
+_EXPLICIT_INVERSE = 3  # explicit symbolic inverses up to this size; larger stay Inverse(M)
+
+#: Commands that read files, run programs or redefine the language: always refused.
+HOSTILE_COMMANDS = frozenset(
+    {
+        "input", "include", "includeonly", "InputIfFileExists", "write", "write18", "immediate", "openout",
+        "openin", "read", "readline", "closeout", "closein", "def", "edef", "gdef", "xdef", "let", "futurelet",
+        "newcommand", "renewcommand", "providecommand", "DeclareMathOperator", "newenvironment",
+        "renewenvironment", "catcode", "csname", "endcsname", "expandafter", "usepackage", "RequirePackage",
+        "documentclass", "makeatletter", "makeatother", "special", "directlua", "luaexec", "pdfshellescape",
+        "ShellEscape", "loop", "repeat", "jobname", "verbatiminput", "lstinputlisting", "import", "subimport",
+    }
+)  # fmt: skip
+
+# Spacing and sizing commands carry no mathematics.
+_IGNORED = frozenset(
+    {
+        ",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "limits",
+        "nolimits", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl",
+        "Biggr", "bigm", "Bigm", "left", "right", "middle", "enspace", "thinspace", "medspace", "thickspace",
+        "negthinspace", "mathstrut", "strut", "nonumber", "notag", "allowbreak",
+    }
+)  # fmt: skip
+
+_GREEK = frozenset(
+    {
+        "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
+        "kappa", "lambda", "mu", "nu", "xi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi",
+        "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon",
+        "Phi", "Psi", "Omega", "ell",
+    }
+)  # fmt: skip
+
+_FONTS = frozenset(
+    {
+        "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathbb", "mathcal", "mathfrak", "mathscr",
+        "boldsymbol", "bm", "pmb", "operatorname", "text", "textrm", "textit", "textbf", "textsf", "mbox",
+        "rm", "bf", "it", "mathnormal", "mathop",
+    }
+)  # fmt: skip
+_ACCENTS = {
+    "hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde",
+    "dot": "dot", "ddot": "ddot", "check": "check", "breve": "breve", "vec": "", "underline": "",
+}  # fmt: skip
+_FUNCS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "log": sympy.log, "ln": sympy.log, "exp": sympy.exp, "sin": sympy.sin, "cos": sympy.cos,
+    "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "arctan": sympy.atan,
+    "arcsin": sympy.asin, "arccos": sympy.acos, "erf": sympy.erf, "sgn": sympy.sign, "sign": sympy.sign,
+    "softplus": lambda x: sympy.log(1 + sympy.exp(x)), "sigmoid": sigmoid,
+}  # fmt: skip
+#: Letter runs read as one word when written without a backslash (``exp(x)``, ``tr\{A\}``, ``KL(p||q)``).
+_WORDS = frozenset({"exp", "log", "ln", "tr", "Tr", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid"})
+_TRACE = frozenset({"tr", "Tr", "trace", "Trace"})
+_KL_NAMES = {"KL": KL, "D_KL": KL, "JS": JS, "D_JS": JS, "JSD": JS, "D_JSD": JS}
+_DISTS: dict[str, type[Distribution]] = {
+    "N": Normal, "Normal": Normal, "Gaussian": Normal, "U": Uniform, "Uniform": Uniform, "Unif": Uniform,
+    "Bern": Bernoulli, "Bernoulli": Bernoulli, "Exp": Exponential, "Exponential": Exponential,
+    "Gumbel": Gumbel, "Beta": Beta, "Gamma": Gamma, "Cat": Categorical, "Categorical": Categorical,
+}  # fmt: skip
+#: Base letters that conventionally name functions: ``p(x)`` is an application, ``a(b+c)`` a product.
+_FUNCTION_LETTERS = frozenset("fghpqrDFGLVPQJ") | {"phi", "psi", "varphi", "gamma", "pi_theta", "ell"}
+# \\Phi(x) (the normal CDF, or a feature map), \\Psi, Var(X), Cov(X, Y), Pr(A): applications, not
+# products; derive knows none of them, so steps through them stay undecided rather than wrong.
+_FUNCTION_LETTERS |= {"Phi", "Psi", "Var", "Cov", "Corr", "Pr", "Prob", "Std"}
+#: Operator names written as words (``\\mathrm{Var}[X]``, ``\\text{var}[x]``, ``\\operatorname{cov}(X, Y)``): read
+#: as these unknown functions, applied to what follows in brackets or parentheses, never as factors.
+_OPERATOR_NAMES = {
+    "Var": "Var", "var": "Var", "Variance": "Var", "Cov": "Cov", "cov": "Cov", "Corr": "Corr", "corr": "Corr",
+    "Std": "Std", "std": "Std", "SD": "Std",
+}  # fmt: skip
+_RELATIONS = frozenset({"le", "leq", "ge", "geq", "ne", "neq", "approx", "leqslant", "geqslant", "equiv", "sim"})
+_ARROWS = frozenset(
+    {"to", "rightarrow", "Rightarrow", "implies", "longrightarrow", "Longrightarrow", "iff", "Leftrightarrow"}
+)
+_MULTIPLY = frozenset({"cdot", "times", "ast", "cdotp"})
+_ROUTINES = frozenset({"sum", "prod", "int", "lim", "frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom"})
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # "cmd", "letter", "word", "num", "sym", "end"
+    text: str
+    pos: int
+
+    def __repr__(self) -> str:
+        return ("\\" if self.kind == "cmd" else "") + self.text
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
+_LETTERS = re.compile(r"[A-Za-z]+")
+_UNICODE_REL = {"≤": "<=", "≥": ">=", "≈": "~=", "≠": "!=", "·": "*", "×": "*", "−": "-", "∞": "oo"}
+
+
+def _fail(text: str, why: str) -> LatexError:
+    short = text if len(text) <= 80 else text[:77] + "..."
+    return LatexError(f"cannot read LaTeX {short!r}: {why}", fragment=text)
+
+
+def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the characters keeps it linear
+    toks: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace() or c == "~":
+            i += 1
+            continue
+        if c == "\\":
+            m = _COMMAND.match(text, i)
+            if m is None:  # a lone backslash at the end
+                raise _fail(text, "a lone backslash at the end")
+            name = m.group(1)
+            i = m.end()
+            if name == "write" and text.startswith("18", i):
+                name = "write18"
+            if name in HOSTILE_COMMANDS:
+                raise _fail(
+                    text, f"\\{name} is not allowed (derive never reads files, runs programs or defines macros)"
+                )
+            if name in _IGNORED:
+                if name in ("left", "right", "middle", "bigl", "bigr", "Bigl", "Bigr") and i < n and text[i] == ".":
+                    i += 1  # \left. is an invisible delimiter
+                continue
+            if name in ("{", "}"):
+                toks.append(_Tok("sym", "\\" + name, m.start()))
+            elif name == "|":
+                toks.append(_Tok("sym", "‖", m.start()))
+            elif name in ("lbrace", "rbrace", "lbrack", "rbrack", "langle", "rangle", "lvert", "rvert", "vert"):
+                mapped = {"lbrace": "\\{", "rbrace": "\\}", "lbrack": "[", "rbrack": "]", "langle": "(",
+                          "rangle": ")"}.get(name, "|")  # fmt: skip
+                toks.append(_Tok("sym", mapped, m.start()))
+            elif name in ("lVert", "rVert", "Vert", "parallel"):
+                toks.append(_Tok("sym", "‖", m.start()))
+            else:
+                toks.append(_Tok("cmd", name, m.start()))
+            continue
+        if c.isdigit():
+            m = _NUMBER.match(text, i)
+            assert m is not None
+            if len(m.group()) > _MAX_DIGITS:
+                raise _fail(text, f"a number with more than {_MAX_DIGITS} digits")
+            toks.append(_Tok("num", m.group(), i))
+            i = m.end()
+            continue
+        if "A" <= c <= "z" and c.isalpha():
+            m = _LETTERS.match(text, i)
+            assert m is not None
+            run = m.group()
+            if run in _WORDS:
+                toks.append(_Tok("word", run, i))
+            else:
+                toks.extend(_Tok("letter", ch, i + k) for k, ch in enumerate(run))
+            i = m.end()
+            continue
+        if c in _UNICODE_REL:
+            mapped = _UNICODE_REL[c]
+            toks.append(_Tok("cmd", "infty", i) if mapped == "oo" else _Tok("sym", mapped, i))
+            i += 1
+            continue
+        if c.isalpha():  # a Greek letter typed directly, or another script's letter
+            uname = unicodedata.name(c, "")
+            if uname.startswith("GREEK"):
+                word = uname.split()[-1].lower()
+                word = word.capitalize() if "CAPITAL" in uname else word
+                toks.append(_Tok("cmd", word, i))
+            else:
+                toks.append(_Tok("letter", c, i))
+            i += 1
+            continue
+        if c in "+-*/^_()[]{}|,;:!'=<>&.":
+            toks.append(_Tok("sym", c, i))
+            i += 1
+            continue
+        raise _fail(text, f"unexpected character {c!r} at column {i}")
+    depth = 0
+    for t in toks:
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _fail(text, f"brackets nested more than {MAX_DEPTH} deep")
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            depth -= 1
+    if len(toks) > _MAX_TOKENS:
+        raise _fail(text, f"more than {_MAX_TOKENS} tokens")
+    return toks
