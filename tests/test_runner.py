@@ -272,3 +272,19 @@ def test_a_verdict_reached_under_load_after_a_budget_cut_is_not_cached(scripted:
         assert [r.verdict for r in results] == [Verdict.CONSISTENT, Verdict.PROVED]
         assert cache.get(cache.key(claims[0], FAST), claims[0]) is None
         assert cache.get(cache.key(claims[1], FAST), claims[1]) is not None
+
+
+def test_copies_of_one_claim_in_a_run_are_decided_once(scripted: None, tmp_path: Path, monkeypatch) -> None:
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("DERIVE_TEST_CALLS", str(calls))
+    # Thirty students wrote the same step (same sides, their own ids) and one wrote another.
+    same = [Claim(id=f"ok-{i}", lhs="x + 1", rhs="1 + x") for i in range(30)]
+    other = Claim(id="refute-1", lhs="x + 2", rhs="2 + x")
+    seen: list[int] = []
+    results = run_claims([*same, other], FAST, jobs=2, progress=lambda done, total, r: seen.append(done))
+    assert [r.claim.id for r in results] == [c.id for c in [*same, other]]
+    assert all(r.claim is c for r, c in zip(results, [*same, other], strict=True))
+    assert {r.verdict for r in results[:30]} == {Verdict.PROVED}
+    assert results[30].verdict is Verdict.REFUTED
+    assert sorted(calls.read_text().split()) == ["ok-0", "refute-1"]  # one engine call per distinct claim
+    assert seen == list(range(1, 32))
