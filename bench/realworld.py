@@ -356,19 +356,27 @@ def match(read: Read) -> tuple[list[Match], list[int]]:
 # Scoring and output.
 
 
+def _key(detail: str) -> str:
+    detail = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "'…'", detail)  # the quoted text differs per step
+    return re.sub(r"\d+", "N", detail)[:90]
+
+
 def _reason(m: Match, read: Read) -> str:
     """Why a judged step was not read, as a short key that groups alike failures."""
     if read.crash is not None:
         return "derive raised an exception on the document"
-    if m.result is None:
-        blocks = {s.block for s in read.steps}
-        if m.judged.block not in blocks:
-            return "no step matches (derive found no step in that block)"
-        return "no step matches (the block is split or read differently)"
-    detail = m.result.detail or "error"
-    detail = re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*`", "'…'", detail)  # the quoted text differs per step
-    detail = re.sub(r"\d+", "N", detail)
-    return detail[:90]
+    if m.result is not None:
+        return _key(m.result.detail or "error")
+    in_block = [i for i, s in enumerate(read.steps) if s.block == m.judged.block]
+    if not in_block:
+        return "no step matches (derive found no step in that block)"
+    errors = [
+        read.results[i] for i in in_block if read.results[i] is not None and read.results[i].verdict.value == "error"
+    ]
+    if errors:
+        # The block's sides differ from the judged ones because derive could not split it.
+        return "no step matches; the block has an error: " + _key(errors[0].detail or "error")
+    return "no step matches (the block is split or read differently)"
 
 
 def score(matches: list[Match], seconds: float) -> dict[str, Any]:
@@ -448,6 +456,7 @@ def measure(
     everything: list[Match] = []
     reasons: collections.Counter[str] = collections.Counter()
     wrong: list[str] = []
+    unjudged: list[str] = []  # derive refuted a step nobody judged (a definition, a condition): worth a look
     total_seconds = 0.0
     extra_total = 0
     for read in reads:
@@ -456,6 +465,11 @@ def measure(
         total_seconds += seconds
         figures = score(matches, seconds)
         figures["extra_steps"] = len(extra)
+        refuted_extra = [i for i in extra if read.results[i] is not None and read.results[i].verdict.value == "refuted"]
+        figures["extra_refuted"] = len(refuted_extra)
+        for i in refuted_extra:
+            s = read.steps[i]
+            unjudged.append(f"{read.folder.slug} {s.block}.{s.index}: {_one_line(f'{s.lhs_tex} = {s.rhs_tex}', 80)}")
         figures["crashed"] = read.crash is not None
         per_file[read.folder.slug] = figures
         everything += matches
@@ -470,12 +484,17 @@ def measure(
             show(read, matches, extra)
     totals = score(everything, total_seconds)
     totals["extra_steps"] = extra_total
+    totals["extra_refuted"] = len(unjudged)
     totals["files"] = len(folders)
     totals["wall_seconds"] = round(wall, 1)
     print(_row("TOTAL", totals))
     if wrong:
         print("\nwrong verdicts:")
         for line in wrong:
+            print("  " + line)
+    if unjudged:
+        print("\nrefuted steps that match no judged step (definitions, conditions; not scored):")
+        for line in unjudged:
             print("  " + line)
     if reasons:
         print("\nmost frequent reasons a judged step is not read:")
