@@ -1,0 +1,633 @@
+"""Author macros: definitions read from a text, and their bounded expansion.
+
+Real documents are written in their authors' own commands (``\\E``, ``\\vect{x}``, ``\\var``),
+defined in a preamble, a ``.sty`` file or a MathJax ``$$\\newcommand..$$`` block. This module
+reads such definitions *as data* (`read_definitions`: ``\\newcommand``, ``\\renewcommand``,
+``\\providecommand``, ``\\DeclareMathOperator``, ``\\def``, ``\\let``; nothing is ever executed)
+and rewrites a fragment with them (`expand`), before the fragment is split and parsed.
+
+Expansion is a token-level rewrite, as TeX does it: a command name is a backslash and a run of
+letters (``\\xy`` is not ``\\x`` then ``y``) or a backslash and one other character (``\\\\``,
+``\\{`` and ``\\%`` are never macros unless defined as such -- and control symbols cannot be).
+An argument is a braced group (its braces dropped) or a single token, spaces before it skipped;
+``#1..#9`` in a body are replaced by the arguments, and the result is read again, so a macro may
+use others. Every expansion is bounded, whatever the definitions: at most `MAX_DEPTH` nested
+rescans of bodies, `MAX_STEPS` expansions, an output of ``OUTPUT_FACTOR`` times the input
+(at least `MIN_OUTPUT`, at most `MAX_OUTPUT` characters) and `MAX_WORK` tokens moved; beyond any
+of them `expand` raises `LatexError` naming the macro. Definitions that name or use commands
+reading files, running programs or redefining the language (`HOSTILE_COMMANDS`: ``\\input``,
+``\\write18``, ``\\catcode``, ``\\csname``, ``\\def`` inside a body, ...) are refused as problems.
+
+Package macros (``physics``: ``\\pdv``, ``\\dv``, ``\\abs``, ``\\norm``, ``\\qty``, ``\\eval``,
+``\\vb``, ``\\dd``, ``\\grad``, ``\\tr``; ``mathtools``' ``\\coloneqq``) are always available
+unless a table defines the name itself; ``\\operatorname*`` reads as ``\\operatorname`` and the
+spacing idiom ``\\mathop{}\\!\\mathrm{d}`` as ``\\mathrm{d}``. ``\\bm`` needs nothing (the parser
+reads it as a bold name font).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from derive.errors import LatexError
+from derive.latex.tokens import HOSTILE_COMMANDS
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_OUTPUT",
+    "MAX_STEPS",
+    "PACKAGE_MACROS",
+    "Macro",
+    "MacroTable",
+    "expand",
+    "macros_from_mapping",
+    "read_definitions",
+]
+
+MAX_DEPTH = 32  # nested rescans of a body: \def\a{\a} ends here
+MAX_STEPS = 5_000  # expansions in one fragment (a display block rarely needs a hundred)
+MAX_OUTPUT = 200_000  # characters, whatever the input
+OUTPUT_FACTOR = 20
+MIN_OUTPUT = 4_000  # a two-character \L may legitimately stand for a long formula
+MAX_WORK = 1_000_000  # tokens moved while grabbing arguments (bounds quadratic rescans)
+MAX_NESTING = 100  # braces around macro uses in the input
+MAX_BODY = 10_000  # characters of one definition's body
+
+_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)?|%[^\n]*\n?|\s+|.", re.DOTALL)
+_WORD_USE = re.compile(r"\\([A-Za-z]+)")
+_SPECIAL_USE = re.compile(r"\\operatorname\s*\*|\\mathop\s*\{\s*\}")
+_DEFINERS = frozenset({"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"})
+#: Loading packages is harmless in a preamble (their macros are known or unknown, never run).
+_QUIET = frozenset({"usepackage", "RequirePackage", "documentclass", "makeatletter", "makeatother"})
+#: Reserved besides the hostile commands: redefining them would change how blocks are found.
+_RESERVED = frozenset({"begin", "end"})
+
+Tok = tuple[str, int]  # (text, depth) in expansion, (text, offset) in definitions
+
+
+def _is_word(text: str) -> bool:
+    return len(text) > 1 and text[0] == "\\" and text[1].isascii() and text[1].isalpha()
+
+
+def _blank(text: str) -> bool:
+    return text.isspace() or text.startswith("%")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _join(texts: Iterator[str] | list[str]) -> str:
+    """Tokens back to text; a space keeps a command word from running into a following letter."""
+    parts: list[str] = []
+    word = False
+    for t in texts:
+        if word and t[:1].isascii() and t[:1].isalpha():
+            parts.append(" ")
+        parts.append(t)
+        word = _is_word(t)
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Macro:
+    """One definition: ``body`` holds tokens, a parameter as one token ``"#k"``.
+
+    ``default`` is the default of an optional first argument (``\\newcommand{\\x}[2][0]{..}``),
+    None without one. ``provide`` marks ``\\providecommand`` (it never replaces a definition),
+    ``star`` a package command whose ``*`` form is read as the plain one.
+    """
+
+    name: str
+    nargs: int = 0
+    body: tuple[str, ...] = ()
+    default: tuple[str, ...] | None = None
+    origin: str = ""
+    provide: bool = False
+    star: bool = False
+    handler: Callable[[_Stream, str, int], list[Tok]] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class MacroTable:
+    """Macros by name (without the backslash); package macros answer for names it lacks."""
+
+    macros: Mapping[str, Macro] = field(default_factory=lambda: MappingProxyType({}))
+    packages: bool = True
+
+    def lookup(self, name: str) -> Macro | None:
+        found = self.macros.get(name)
+        if found is None and self.packages:
+            found = PACKAGE_MACROS.get(name)
+        return found
+
+    def over(self, earlier: MacroTable) -> MacroTable:
+        """This table's definitions laid over ``earlier``'s (``\\providecommand`` only fills gaps)."""
+        merged = dict(earlier.macros)
+        for name, macro in self.macros.items():
+            if not (macro.provide and name in merged):
+                merged[name] = macro
+        return MacroTable(MappingProxyType(merged), self.packages and earlier.packages)
+
+    def __len__(self) -> int:
+        return len(self.macros)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.macros
+
+
+class _Stream:
+    """Tokens still to read, next one last (so pushing a body back in front is cheap)."""
+
+    def __init__(self, stack: list[Tok], work_limit: int = MAX_WORK, unclosed: frozenset[int] = frozenset()) -> None:
+        self.stack = stack
+        self.work = 0
+        self.work_limit = work_limit
+        # offsets of the "{" that never close (reading definitions): refused without reading on
+        self.unclosed = unclosed
+
+    def _pop(self, name: str) -> Tok:
+        self.work += 1
+        if self.work > self.work_limit:
+            raise LatexError(f"macro \\{name}: expansion reads more than {self.work_limit} tokens")
+        return self.stack.pop()
+
+    def peek(self) -> str | None:
+        while self.stack and _blank(self.stack[-1][0]):
+            self.stack.pop()
+        return self.stack[-1][0] if self.stack else None
+
+    def group(self, name: str) -> list[Tok] | None:
+        """A braced group after spaces (braces dropped), or None when the next token is no ``{``."""
+        if self.peek() != "{":
+            return None
+        if self.stack[-1][1] in self.unclosed:
+            raise LatexError(f"macro \\{name}: an argument's braces do not close")
+        self.stack.pop()
+        inner: list[Tok] = []
+        level = 0
+        while self.stack:
+            tok = self._pop(name)
+            if tok[0] == "{":
+                level += 1
+            elif tok[0] == "}":
+                if level == 0:
+                    return inner
+                level -= 1
+            inner.append(tok)
+        raise LatexError(f"macro \\{name}: an argument's braces do not close")
+
+    def argument(self, name: str) -> list[Tok]:
+        braced = self.group(name)
+        if braced is not None:
+            return braced
+        nxt = self.peek()
+        if nxt is None or nxt == "}":
+            raise LatexError(f"macro \\{name} is missing an argument")
+        return [self._pop(name)]
+
+    def delimited(self, name: str, opener: str, closer: str) -> list[Tok] | None:
+        """``opener .. closer`` after spaces, nested pairs kept and braces respected; else None."""
+        if self.peek() != opener:
+            return None
+        self.stack.pop()
+        inner: list[Tok] = []
+        level = braces = 0
+        while self.stack:
+            tok = self._pop(name)
+            text = tok[0]
+            braces += (text == "{") - (text == "}")
+            if braces < 0 or len(inner) > MAX_BODY:
+                break
+            if braces == 0 and text == closer and level == 0:
+                return inner
+            if braces == 0 and opener != closer:
+                level += (text == opener) - (text == closer)
+            inner.append(tok)
+        raise LatexError(f"macro \\{name}: {opener!r} is not closed by {closer!r}")
+
+    def star(self) -> None:
+        if self.peek() == "*":
+            self.stack.pop()
+
+
+# ---------------------------------------------------------------------------------------
+# Expansion
+
+
+def expand(tex: str, table: MacroTable) -> str:
+    """``tex`` with the table's macros (and package macros) expanded; unchanged if it uses none.
+
+    Raises `LatexError` naming the macro when an expansion exceeds a limit (see the module
+    docstring) or a macro lacks an argument.
+    """
+    if not any(table.lookup(m.group(1)) for m in _WORD_USE.finditer(tex)) and not _SPECIAL_USE.search(tex):
+        return tex
+    toks = _tokens(tex)
+    _check_nesting(toks, table)
+    limit = min(MAX_OUTPUT, max(MIN_OUTPUT, OUTPUT_FACTOR * len(tex)))
+    stream = _Stream([(t, 0) for t in reversed(toks)])
+    out: list[str] = []
+    size = steps = 0
+    while stream.stack:
+        text, depth = stream.stack.pop()
+        macro = table.lookup(text[1:]) if _is_word(text) else None
+        if macro is None:
+            if text == "\\operatorname":
+                stream.star()  # \operatorname*{argmax}: the star only moves limits
+            elif text == "\\mathop" and _empty_group(stream):
+                continue  # \mathop{}\!\mathrm{d}: spacing around a differential
+            out.append(text)
+            size += len(text)
+            if size > limit:
+                raise LatexError(f"expansion gives more than {limit} characters", fragment=tex[:200])
+            continue
+        name = macro.name
+        steps += 1
+        if depth >= MAX_DEPTH:
+            raise LatexError(f"macro \\{name} expands without end (depth {MAX_DEPTH})", fragment=tex[:200])
+        if steps > MAX_STEPS:
+            raise LatexError(
+                f"macro \\{name} expands without end (more than {MAX_STEPS} expansions)", fragment=tex[:200]
+            )
+        try:
+            body = macro.handler(stream, name, depth) if macro.handler else _substitute(stream, macro, depth)
+        except LatexError as exc:
+            raise LatexError(str(exc), fragment=tex[:200]) from None
+        if len(stream.stack) + len(body) + size > limit:
+            raise LatexError(f"macro \\{name} expands to more than {limit} characters", fragment=tex[:200])
+        stream.stack.extend(reversed(body))
+    return _join(out)
+
+
+def _check_nesting(toks: list[str], table: MacroTable) -> None:
+    level = 0
+    for t in toks:
+        level += (t == "{") - (t == "}")
+        if level > MAX_NESTING:
+            used = next((t[1:] for t in toks if _is_word(t) and table.lookup(t[1:])), "")
+            raise LatexError(f"macro \\{used} is used inside braces nested more than {MAX_NESTING} deep")
+
+
+def _empty_group(stream: _Stream) -> bool:
+    if stream.peek() != "{":
+        return False
+    brace = stream.stack.pop()
+    if stream.peek() == "}":
+        stream.stack.pop()
+        return True
+    stream.stack.append(brace)
+    return False
+
+
+def _substitute(stream: _Stream, macro: Macro, depth: int) -> list[Tok]:
+    if macro.star:
+        stream.star()
+    args: list[list[Tok]] = []
+    if macro.default is not None:
+        given = stream.delimited(macro.name, "[", "]")
+        args.append(given if given is not None else [(t, depth + 1) for t in macro.default])
+    while len(args) < macro.nargs:
+        args.append(stream.argument(macro.name))
+    size = sum(len(args[int(t[1]) - 1]) if t[0] == "#" else 1 for t in macro.body)
+    if size > MAX_OUTPUT:
+        raise LatexError(f"macro \\{macro.name} expands to more than {MAX_OUTPUT} characters")
+    body: list[Tok] = []
+    for t in macro.body:
+        if t[0] == "#":
+            body.extend(args[int(t[1]) - 1])
+        else:
+            body.append((t, depth + 1))
+    return body
+
+
+# ---------------------------------------------------------------------------------------
+# Package macros (physics, mathtools)
+
+
+def _lit(tex: str, depth: int) -> list[Tok]:
+    return [(t, depth + 1) for t in _tokens(tex)]
+
+
+def _derivative(symbol: str) -> Callable[[_Stream, str, int], list[Tok]]:
+    """physics' ``\\pdv``/``\\dv``: ``{f}{x}``, ``[n]{f}{x}``, ``{f}{x}{y}`` (mixed), ``{x}`` (operator)."""
+
+    def handler(stream: _Stream, name: str, depth: int) -> list[Tok]:
+        stream.star()
+        order = stream.delimited(name, "[", "]")
+        args: list[list[Tok]] = []
+        while len(args) < 3 and (arg := stream.group(name)) is not None:
+            args.append(arg)
+        if not args:
+            raise LatexError(f"macro \\{name} is missing an argument")
+        power = _lit("^{", depth) + order + _lit("}", depth) if order else []
+        if len(args) == 3:
+            f, x, y = args
+            return (_lit(f"\\frac{{{symbol}^{{2}} ", depth) + f + _lit(f"}}{{{symbol} ", depth) + x
+                    + _lit(f" {symbol} ", depth) + y + _lit("}", depth))  # fmt: skip
+        f, x = ([], args[0]) if len(args) == 1 else args
+        return (_lit(f"\\frac{{{symbol}", depth) + power + _lit(" ", depth) + f + _lit(f"}}{{{symbol} ", depth)
+                + x + power + _lit("}", depth))  # fmt: skip
+
+    return handler
+
+
+_QTY_PAIRS = {"(": (")", "\\left(", "\\right)"), "[": ("]", "\\left[", "\\right]"), "|": ("|", "\\left|", "\\right|")}
+
+
+def _qty(stream: _Stream, name: str, depth: int) -> list[Tok]:
+    """physics' ``\\qty(..)``, ``\\qty[..]``, ``\\qty{..}``, ``\\qty|..|``: sized brackets."""
+    stream.star()
+    braced = stream.group(name)
+    if braced is not None:
+        return _lit("\\left\\{", depth) + braced + _lit("\\right\\}", depth)
+    opener = stream.peek()
+    if opener not in _QTY_PAIRS:
+        raise LatexError(f"macro \\{name} is missing a bracket")
+    closer, left, right = _QTY_PAIRS[opener]
+    inner = stream.delimited(name, opener, closer) or []
+    return _lit(left, depth) + inner + _lit(right, depth)
+
+
+def _eval(stream: _Stream, name: str, depth: int) -> list[Tok]:
+    """physics' ``\\eval{f}_a^b`` (also ``\\eval(f|_a^b``): the evaluation bar ``\\left. f \\right|_{a}^{b}``."""
+    stream.star()
+    inner = stream.group(name)
+    left = "\\left. "
+    if inner is None:
+        opener = stream.peek()
+        if opener not in ("(", "["):
+            raise LatexError(f"macro \\{name} is missing an argument")
+        inner = stream.delimited(name, opener, "|") or []
+        left = "\\left" + opener + " "
+    body = _lit(left, depth) + inner + _lit(" \\right|", depth)
+    seen: set[str] = set()
+    while (mark := stream.peek() or "") in ("_", "^") and mark not in seen:  # limits as written, each braced
+        seen.add(mark)
+        stream.stack.pop()
+        body += _lit(mark + "{", depth) + stream.argument(name) + _lit("}", depth)
+    return body
+
+
+def _dd(stream: _Stream, name: str, depth: int) -> list[Tok]:
+    """physics' ``\\dd x`` / ``\\dd{x}``: the differential ``\\mathrm{d} x``."""
+    arg = stream.group(name)
+    return _lit("\\mathrm{d} ", depth) + (arg or [])
+
+
+def _package(name: str, body: str = "", nargs: int = 0, handler: Any = None) -> Macro:
+    star = nargs > 0  # handlers read their own star; a star after a plain word is no argument of it
+    return Macro(name, nargs, tuple(_param_tokens(body)), origin="package", star=star, handler=handler)
+
+
+def _param_tokens(body: str) -> Iterator[str]:
+    toks = _tokens(body)
+    i = 0
+    while i < len(toks):
+        if toks[i] == "#" and i + 1 < len(toks) and toks[i + 1] in "123456789":
+            yield "#" + toks[i + 1]
+            i += 2
+        else:
+            yield toks[i]
+            i += 1
+
+
+#: Always available unless the document defines the name (physics' ``\\var`` is a functional
+#: variation, not a variance: deliberately absent, so an undefined ``\\var`` stays unread).
+PACKAGE_MACROS: Mapping[str, Macro] = MappingProxyType(
+    {
+        m.name: m
+        for m in (
+            _package("pdv", handler=_derivative("\\partial")),
+            _package("dv", handler=_derivative("d")),
+            _package("qty", handler=_qty),
+            _package("eval", handler=_eval),
+            _package("dd", handler=_dd),
+            _package("abs", "\\left|#1\\right|", 1),
+            _package("norm", "\\left\\|#1\\right\\|", 1),
+            _package("vb", "\\mathbf{#1}", 1),
+            _package("grad", "\\nabla"),
+            _package("tr", "\\operatorname{tr}"),
+            _package("Tr", "\\operatorname{Tr}"),
+            _package("coloneqq", ":="),
+        )
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading definitions
+
+
+class _NotReadError(Exception):
+    """A definition that is not read; the message says why (becomes a problem line)."""
+
+
+def read_definitions(text: str, origin: str = "") -> tuple[MacroTable, list[str]]:
+    """The macro definitions anywhere in ``text``, and a problem line for each one not read.
+
+    ``origin`` prefixes the problems (``"common.tex line 3: ..."``). Text that is no definition
+    is skipped; ``\\input``/``\\include`` and the other hostile commands are reported, never
+    followed. Never raises.
+    """
+    table, problems, _spans = _read(text, origin)
+    return table, problems
+
+
+def definition_spans(text: str) -> list[tuple[int, int]]:
+    """Where the definitions of ``text`` are (start, end offsets), read or refused."""
+    return _read(text, "")[2]
+
+
+def _read(text: str, origin: str) -> tuple[MacroTable, list[str], list[tuple[int, int]]]:
+    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    where = f"{origin} line" if origin else "line"
+    toks: list[Tok] = []
+    offset = 0
+    for t in _tokens(text):
+        toks.append((t, offset))
+        offset += len(t)
+    opened: list[int] = []
+    for t, at in toks:
+        if t == "{":
+            opened.append(at)
+        elif t == "}" and opened:
+            opened.pop()
+    stream = _Stream(list(reversed(toks)), work_limit=len(toks) + 1, unclosed=frozenset(opened))
+    macros: dict[str, Macro] = {}
+    problems: list[str] = []
+    spans: list[tuple[int, int]] = []
+    while stream.stack:
+        cmd, start = stream.stack.pop()
+        name = cmd[1:]
+        line = bisect.bisect_left(newlines, start) + 1
+        if not _is_word(cmd) or not (name in _DEFINERS or name in HOSTILE_COMMANDS):
+            continue
+        try:
+            macro = _definition(stream, name, f"{where} {line}", macros)
+        except (_NotReadError, LatexError) as exc:
+            why = str(exc).removeprefix(f"macro \\{name}: ")
+            problems.append(f"{where} {line}: \\{name}: {why}")
+            macro = None
+        end = stream.stack[-1][1] if stream.stack else len(text)
+        if name in _DEFINERS or name in ("DeclareMathOperator", "def", "gdef", "let", "edef", "xdef"):
+            spans.append((start, end))
+        if macro is not None and not (macro.provide and macro.name in macros):
+            macros[macro.name] = macro
+    return MacroTable(MappingProxyType(macros)), problems, spans
+
+
+def _definition(stream: _Stream, cmd: str, origin: str, known: Mapping[str, Macro]) -> Macro | None:
+    if cmd in _DEFINERS:
+        return _newcommand(stream, cmd, origin)
+    if cmd == "DeclareMathOperator":
+        star = stream.peek() == "*"
+        stream.star()
+        name = _defined_name(stream, cmd)
+        word = stream.group(cmd)
+        if word is None:
+            raise _NotReadError("the operator's name is missing (\\DeclareMathOperator{\\name}{text})")
+        body = "\\operatorname" + ("*" if star else "") + "{" + "".join(t for t, _ in word) + "}"
+        return _checked(name, body, 0, None, origin)
+    if cmd in ("def", "gdef"):
+        return _def(stream, origin)
+    if cmd == "let":
+        return _let(stream, origin, known)
+    if cmd in ("edef", "xdef"):
+        raise _NotReadError("not read (it expands its body when defined; write \\def or \\newcommand)")
+    if cmd in _QUIET:
+        return None
+    if cmd in ("input", "include", "InputIfFileExists", "import", "subimport"):
+        raise _NotReadError("not followed (derive reads no other files; name macro files with --macros FILE)")
+    raise _NotReadError("ignored (derive never runs programs or changes how TeX reads)")
+
+
+def _defined_name(stream: _Stream, cmd: str) -> str:
+    """The command a definition names: ``\\x`` or ``{\\x}``."""
+    braced = stream.group(cmd)
+    toks = [t for t, _ in braced] if braced is not None else ([stream.stack.pop()[0]] if stream.peek() else [])
+    toks = [t for t in toks if not t.isspace()]
+    if len(toks) != 1 or not toks[0].startswith("\\") or len(toks[0]) < 2:
+        raise _NotReadError(f"cannot read the name being defined ({''.join(toks)[:40]!r})")
+    name = toks[0][1:]
+    if not _is_word(toks[0]):
+        raise _NotReadError(f"redefining \\{name} is refused (a character command)")
+    if name in HOSTILE_COMMANDS or name in _RESERVED:
+        raise _NotReadError(f"redefining \\{name} is refused")
+    return name
+
+
+def _newcommand(stream: _Stream, cmd: str, origin: str) -> Macro:
+    stream.star()  # \newcommand*: the star forbids paragraphs in arguments, nothing else
+    name = _defined_name(stream, cmd)
+    count = stream.delimited(cmd, "[", "]")
+    nargs = 0
+    if count is not None:
+        digits = "".join(t for t, _ in count).strip()
+        if digits not in tuple("0123456789"):
+            raise _NotReadError(f"\\{name}: the argument count [{digits[:20]}] is not a digit 0-9")
+        nargs = int(digits)
+    default = stream.delimited(cmd, "[", "]")
+    if default is not None and nargs == 0:
+        raise _NotReadError(f"\\{name}: an optional argument needs an argument count")
+    body = stream.group(cmd)
+    if body is None:
+        raise _NotReadError(f"\\{name} has no body in braces")
+    return _checked(
+        name,
+        "".join(t for t, _ in body),
+        nargs,
+        None if default is None else "".join(t for t, _ in default),
+        origin,
+        provide=cmd == "providecommand",
+    )
+
+
+def _def(stream: _Stream, origin: str) -> Macro:
+    if stream.peek() is None or not stream.stack[-1][0].startswith("\\"):
+        raise _NotReadError("cannot read the name being defined")
+    name = _defined_name(stream, "def")
+    params: list[str] = []
+    while stream.stack and stream.stack[-1][0] != "{" and len(params) <= 18:
+        params.append(stream.stack.pop()[0])
+    expected = "".join(f"#{k}" for k in range(1, len(params) // 2 + 1))
+    if "".join(params) != expected or len(params) % 2:
+        raise _NotReadError(f"\\{name}: parameter text {''.join(params)[:40]!r} is not read (only #1#2...)")
+    body = stream.group("def")
+    if body is None:
+        raise _NotReadError(f"\\{name} has no body in braces")
+    return _checked(name, "".join(t for t, _ in body), len(params) // 2, None, origin)
+
+
+def _let(stream: _Stream, origin: str, known: Mapping[str, Macro]) -> Macro:
+    """``\\let\\a=\\b`` / ``\\let\\a\\b``: \\a takes \\b's definition as it is now."""
+    if stream.peek() is None or not stream.stack[-1][0].startswith("\\"):
+        raise _NotReadError("cannot read the name being defined")
+    name = _defined_name(stream, "let")
+    if stream.peek() == "=":
+        stream.stack.pop()
+    if stream.peek() is None:
+        raise _NotReadError(f"\\{name}: nothing to copy")
+    target = stream.stack.pop()[0]
+    if _is_word(target) and target[1:] in known:
+        return replace(known[target[1:]], name=name, origin=origin, provide=False)
+    return _checked(name, target, 0, None, origin)
+
+
+def _checked(name: str, body: str, nargs: int, default: str | None, origin: str, *, provide: bool = False) -> Macro:
+    """A macro whose body uses no hostile command and only parameters it has."""
+    if len(body) > MAX_BODY:
+        raise _NotReadError(f"\\{name}: a body longer than {MAX_BODY} characters")
+    toks = _tokens(body)
+    for i, t in enumerate(toks):
+        if _is_word(t) and (t[1:] in HOSTILE_COMMANDS or t[1:] in _RESERVED):
+            raise _NotReadError(f"\\{name}: its body uses {t}, which is refused")
+        if t == "#":
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if nxt not in tuple("123456789") or int(nxt) > nargs:
+                raise _NotReadError(f"\\{name}: its body uses #{nxt} but it takes {nargs} argument(s)")
+    return Macro(
+        name,
+        nargs,
+        tuple(_param_tokens(body)),
+        None if default is None else tuple(_tokens(default)),
+        origin,
+        provide=provide,
+    )
+
+
+def macros_from_mapping(mapping: Mapping[Any, Any], origin: str = "macros") -> tuple[MacroTable, list[str]]:
+    """A ``macros:`` mapping of front matter or a symbols file, and a problem line per entry not read.
+
+    ``{E: "\\\\mathbb{E}", vect: "\\\\mathbf{#1}"}``: the name (with or without its backslash) and
+    the body, which takes as many arguments as the highest ``#k`` it uses; ``[body, n]`` gives
+    the count ``n`` explicitly (a macro may ignore an argument).
+    """
+    macros: dict[str, Macro] = {}
+    problems: list[str] = []
+    for key, value in mapping.items():
+        name = str(key).removeprefix("\\")
+        try:
+            if isinstance(value, (list, tuple)) and len(value) == 2 and isinstance(value[1], int):
+                body, nargs = str(value[0]), value[1]
+            elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                body = str(value)
+                nargs = max((int(d) for d in re.findall(r"#([1-9])", body)), default=0)
+            else:
+                raise _NotReadError("give a body, or [body, number of arguments]")
+            if not re.fullmatch(r"[A-Za-z]+", name):
+                raise _NotReadError("a macro name is letters only")
+            if name in HOSTILE_COMMANDS or name in _RESERVED:
+                raise _NotReadError(f"redefining \\{name} is refused")
+            if not 0 <= nargs <= 9:
+                raise _NotReadError("the number of arguments is 0 to 9")
+            macros[name] = _checked(name, body, nargs, None, origin)
+        except _NotReadError as exc:
+            why = str(exc)
+            problems.append(f"{origin}: {why}" if why.startswith(f"\\{name}:") else f"{origin}: \\{name}: {why}")
+    return MacroTable(MappingProxyType(macros)), problems
