@@ -1,4 +1,13 @@
-"""Finding the display-math blocks of a document: fences, TeX comments and code spans masked out."""
+"""Finding the display-math blocks of a document: fences, TeX comments and code spans masked out.
+
+TeX comments (`strip_comments`): inside math, in every file, an unescaped ``%`` comments out
+the rest of its line, as TeX and MathJax read it; in a ``.tex`` file the prose's comments are
+masked too before any block is looked for, so ``% $$ x = 1 $$`` opens no block. In Markdown
+prose a ``%`` is text ("a 50% rate"), and a ``$$`` closes the display math even after a ``%``
+on its line (MathJax finds the delimiters before it reads the TeX). A ``%`` is escaped when an
+odd number of backslashes precedes it: ``\\%`` is a percent sign, ``\\\\%`` a row break and
+then a comment.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +28,23 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.DOTALL | re.MULTILINE)
-_TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+#: A comment: ``%`` after an even number of backslashes (none, or ``\\\\`` pairs), to the line's end.
+_TEX_COMMENT = re.compile(r"(?<!\\)(?:\\\\)*(%[^\n]*)")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _ONLY_INLINE = re.compile(r"[ \t,;.]*(\$[^$\n]+\$[ \t,;.]*)+")
+
+
+def strip_comments(text: str) -> str:
+    """``text`` with its TeX comments blanked out (offsets and newlines kept).
+
+    >>> strip_comments("a = b % c = d\\nx") == "a = b        \\nx"
+    True
+    >>> strip_comments(r"50\\% = 0.5")
+    '50\\\\% = 0.5'
+    """
+    if "%" not in text:
+        return text
+    return _TEX_COMMENT.sub(lambda m: m.group()[: m.start(1) - m.start()] + " " * len(m.group(1)), text)
 
 
 @dataclass
@@ -50,7 +73,7 @@ def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
     """The display blocks of ``text`` (and inline ones with ``inline``); without ``inline``,
     the inline ``$...$`` pieces go to ``context``, read for definitions and declarations only."""
     scan = _mask(text, _FENCE)
-    scan = _mask(scan, _TEX_COMMENT if tex else _CODE_SPAN)
+    scan = strip_comments(scan) if tex else _mask(scan, _CODE_SPAN)
     scan = scan.replace("\\$", "  ")
     env_open = re.compile(r"\\begin\{(" + "|".join(_DISPLAY_ENVS) + r")(\*?)\}")
     blocks: list[_RawBlock] = []
@@ -107,6 +130,9 @@ def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
                 break
             blocks.append(_RawBlock(name, [_Piece(text[m.end() : close], m.end())], m.start(), close + len(end_tag)))
             i = close + len(end_tag)
+    for rb in blocks + (context or []):
+        for piece in rb.pieces:
+            piece.text = strip_comments(piece.text)  # inside math a % comments out the rest of its line
     return blocks
 
 

@@ -16,11 +16,13 @@ no step gets one ``error`` step naming it, so every block appears in the report.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from derive.errors import DeriveError
-from derive.latex.blocks import _DISPLAY_ENVS, _Piece
+from derive.latex.blocks import _DISPLAY_ENVS, _Piece, strip_comments
 from derive.latex.parser import brace_end, name_of
 from derive.model import Relation
 
@@ -266,6 +268,8 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             seps.append(_Sep("ignore", None, start, i))
         elif tok in ("\\tag", "\\label"):
             j = _skip_space(tex, i)
+            if tok == "\\tag" and j < n and tex[j] == "*":
+                j = _skip_space(tex, j + 1)  # \\tag*{(i)}: a tag without parentheses
             end = _group_end(tex, j) if j < n and tex[j] == "{" else j
             seps.append(_Sep("ignore", None, start, end))
             i = end
@@ -400,8 +404,9 @@ class _Expr:
     parts: list[tuple[int, int]]  # (start, end) offsets in the document
     blocks: set[int] = field(default_factory=set)  # the blocks its text comes from
 
-    def text(self, doc: str) -> str:
-        raw = " ".join(doc[a:b] for a, b in self.parts)
+    def text(self, read: Callable[[int, int], str]) -> str:
+        """Its LaTeX; ``read(start, end)`` gives the document's text there (comments blanked)."""
+        raw = " ".join(read(a, b) for a, b in self.parts)
         raw = " ".join(raw.split())
         if raw.endswith(".") and not raw.endswith("\\."):
             raw = raw[:-1].rstrip()
@@ -427,18 +432,26 @@ class _Chain:
     conditions: str = ""  # the conditions its row states after it ("x, y > 0"): kinds for its names
 
 
-#: Layout that neither starts nor continues an expression: spacing, empty rows, phantoms.
+#: Layout that neither starts nor continues an expression: spacing, empty rows, phantoms,
+#: equation numbering (``\\nonumber &= ...``, ``\\label{eq:1} &= ...``, ``\\tag*{} &= ...``).
 _LAYOUT = frozenset({"&", "\\left", "\\right", "\\big", "\\Big", "\\quad", "\\qquad", "\\\\"})
-_LAYOUT |= {"\\,", "\\;", "\\:", "\\!", "\\ "}
-_LAYOUT_GROUPS = frozenset({"\\begin", "\\end", "\\phantom", "\\hphantom", "\\vphantom", "\\hspace"})
+_LAYOUT |= {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\nonumber", "\\notag", "\\displaystyle"}
+_LAYOUT_GROUPS = frozenset(
+    {"\\begin", "\\end", "\\phantom", "\\hphantom", "\\vphantom", "\\hspace", "\\label", "\\tag"}
+)
 
 
 def _first_token(tex: str, start: int, end: int, *, skip_text: bool = False) -> str:
     """The first token of ``tex[start:end]`` that is mathematics, not layout.
 
-    Spacing (``&\\qquad + 2x``, ``&\\phantom{=} + 1``) and empty rows (``\\\\ \\\\``) are skipped,
-    so a continuation row is recognised by its ``+`` or ``=``.
+    Spacing (``&\\qquad + 2x``, ``&\\phantom{=} + 1``), numbering (``\\nonumber``, ``\\tag{2}``)
+    and empty rows (``\\\\ \\\\``) are skipped, so a continuation row is recognised by its ``+`` or ``=``.
     """
+    return _lead(tex, start, end, skip_text=skip_text)[0]
+
+
+def _lead(tex: str, start: int, end: int, *, skip_text: bool = False) -> tuple[str, int]:
+    """`_first_token` and where it starts (``("", end)`` when there is none)."""
     j = start
     while j < end:
         m = _TOKEN.match(tex, j)
@@ -446,6 +459,8 @@ def _first_token(tex: str, start: int, end: int, *, skip_text: bool = False) -> 
         tok = m.group()
         if tok in _LAYOUT_GROUPS or (skip_text and tok in _TEXT_CMDS):
             k = _skip_space(tex, m.end())
+            if tok == "\\tag" and k < end and tex[k] == "*":
+                k = _skip_space(tex, k + 1)
             j = _group_end(tex, k) if k < end and tex[k] == "{" else m.end()
             continue
         if tok == "\\\\":
@@ -453,9 +468,47 @@ def _first_token(tex: str, start: int, end: int, *, skip_text: bool = False) -> 
             j = tex.find("]", k) + 1 if k < end and tex[k] == "[" and "]" in tex[k:end] else m.end()
             continue
         if not tok.isspace() and tok not in _LAYOUT:
-            return tok
+            return tok, j
         j = m.end()
-    return ""
+    return "", end
+
+
+_ENV_NAME = re.compile(r"\{\s*([A-Za-z]+)")
+_OPENED_ENV = re.compile(r"\\begin\s*\{\s*([A-Za-z]+)\*?\s*\}\s*$")
+#: What ends a row's own statement: after an annotation, a list or an arrow, a relation is another's.
+_ROW_ENDS = frozenset({"row", "drop", "cond", "arrow", "list", "iff", "unchecked", "defn"})
+
+
+def _next_row(tex: str, seps: list[_Sep], k: int, env: str) -> str:
+    """How the row after the row break ``seps[k]`` goes on, in environment ``env``.
+
+    ``"continue"``: it goes on with the chain (``&= c``) or with its last expression (``&\\quad
+    - 2ab``, ``\\cdot x``, a ``+``/``-`` row without a relation of its own, any row of ``multline``,
+    one equation broken over lines); ``"new"``: it is an equation of its own (``c &= d``; ``-B + C
+    &= 0`` whose alignment mark stands at its own relation, not before its sign; a ``-`` row of
+    ``gather``, whose rows are separate equations); ``"either"``: a ``-`` row with a relation and
+    no alignment mark to tell (``x = a \\\\ - b = c``), where both readings are plausible.
+    """
+    lead, at = _lead(tex, seps[k].end, len(tex), skip_text=True)
+    if _starts_with_relation(lead) or lead in ("\\cdot", "\\times"):
+        return "continue"
+    if lead not in ("+", "-"):
+        return "new"
+    rel = None
+    for j in range(k + 1, len(seps)):
+        if seps[j].kind == "rel" and seps[j].start > at:
+            rel = j
+            break
+        if seps[j].kind in _ROW_ENDS:
+            break
+    if rel is None or env.startswith("multline"):
+        return "continue"
+    marks = [seps[j].start for j in range(k + 1, rel) if tex[seps[j].start : seps[j].end] == "&"]
+    if any(m < at for m in marks):
+        return "continue"  # "& + b^2 = c": the sign stands after the alignment mark, in the right column
+    if marks or env.startswith("gather"):
+        return "new"
+    return "either" if lead == "-" else "continue"  # no equation of its own begins with "+"
 
 
 def _starts_with_relation(tok: str) -> bool:
@@ -477,6 +530,19 @@ class _Splitter:
         self.unchecked: dict[int, list[str]] = {}  # block -> relation commands it does not check
         self.last: _Chain | None = None  # the last closed statement with a relation
         self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
+        # the pieces whose TeX comments were blanked, by offset: their text is read from here
+        self._starts: list[int] = []
+        self._blanked: dict[int, str] = {}
+
+    def read(self, start: int, end: int) -> str:
+        """The document's text from ``start`` to ``end`` (within one piece), comments blanked."""
+        k = bisect.bisect_right(self._starts, start) - 1
+        if k >= 0:
+            offset = self._starts[k]
+            text = self._blanked[offset]
+            if end <= offset + len(text):
+                return text[start - offset : end - offset]
+        return self.doc[start:end]
 
     def close(self) -> None:
         if self.chain is not None and (self.chain.rels or self.chain.exprs):
@@ -505,19 +571,22 @@ class _Splitter:
 
     def extend(self, start: int, end: int) -> None:
         if self.chain is None:
-            if not self.doc[start:end].strip():
+            if not self.read(start, end).strip():
                 return  # nothing after an arrow at the end of a block: the premise waits for the next
             self.new_chain(start)
         assert self.chain is not None
         if end > start:
             self.chain.exprs[-1].parts.append((start, end))
-            if self.doc[start:end].strip():
+            if self.read(start, end).strip():
                 self.chain.exprs[-1].blocks.add(self.block)
 
     def piece(  # noqa: PLR0915 - one pass over the separators, one state
         self, piece: _Piece, block: int, first: bool, *, align: bool = False
     ) -> None:
-        tex = piece.text
+        tex = strip_comments(piece.text)  # a comment between rows is no row (callers may pass raw text)
+        if tex != piece.text and piece.offset not in self._blanked:
+            bisect.insort(self._starts, piece.offset)
+            self._blanked[piece.offset] = tex
         self.block = block
         seps, balanced = _scan_separators(tex, align=align)
         if not balanced:
@@ -531,10 +600,15 @@ class _Splitter:
             flags.add("continued")  # "+ ..." continues the previous block's last expression
         elif _starts_with_relation(lead) and self.chain is not None and first:
             pass  # "= ..." continues the previous block's chain
+        elif first and self.chain is not None and self.chain.rels and not self.chain.exprs[-1].blocks:
+            flags.add("continued")  # "$$ a = $$ $$ b $$": the previous block ended at a relation
         else:
             self.new_chain(base)
         cursor = 0
         k = 0
+        opened = _OPENED_ENV.search(self.doc, max(0, base - 40), base) if base else None
+        outer = opened.group(1) if opened else ""  # the environment the piece is the body of
+        envs: list[str] = []  # the environments opened inside the piece, innermost last
         # after a condition annotation ("\\text{at } a = 0, b = 0", "\\text{for } x, y > 0") the rest
         # of the row is conditions, comma-separated: none of them is a claim or a definition
         conditions_row = False
@@ -649,11 +723,24 @@ class _Splitter:
                         qualify(self.chain, sep.end, dropped)
                         qualified(cursor)
                     k = j - 1
+            elif sep.kind == "env":
+                name = _ENV_NAME.search(tex, sep.start, sep.end)
+                if name is not None and tex.startswith("\\begin", sep.start):
+                    envs.append(name.group(1))
+                elif name is not None and envs:
+                    envs.pop()
             elif sep.kind == "row":
                 conditions_row = False
                 qualified(sep.start)
-                lead = _first_token(tex, sep.end, len(tex), skip_text=True)
-                if not (_starts_with_relation(lead) or lead in ("+", "-", "\\cdot", "\\times")):
+                row = _next_row(tex, seps, k, envs[-1] if envs else outer)
+                if row == "either":
+                    # "x = a \\\\ - b = c" with no alignment mark: "a - b" continued, or a second
+                    # equation "-b = c"? Read as two, but neither is refuted at a point on its own
+                    if self.chain is not None and self.chain.rels:
+                        self.chain.annotated = True
+                    self.close()
+                    self.conditional = True
+                elif row == "new":
                     self.close()
             k += 1
         self.extend(base + cursor, base + len(tex))
@@ -665,8 +752,8 @@ class _Splitter:
         out: list[tuple[_Rel, str, str, _Chain, int]] = []
         for chain in self.chains:
             for k, rel in enumerate(chain.rels):
-                lhs = chain.exprs[k].text(self.doc)
-                rhs = chain.exprs[k + 1].text(self.doc) if k + 1 < len(chain.exprs) else ""
+                lhs = chain.exprs[k].text(self.read)
+                rhs = chain.exprs[k + 1].text(self.read) if k + 1 < len(chain.exprs) else ""
                 out.append((rel, lhs, rhs, chain, k))
         out.sort(key=lambda item: item[0].offset)
         return out
