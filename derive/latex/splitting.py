@@ -1,17 +1,26 @@
 """Splitting a display block into chains of relations, and chains into steps.
 
-Splitting rules (the issue's): ``&`` and ``\\\\`` continue a chain (a row that begins with a
-relation continues from the previous expression; one that begins with ``+``/``-`` continues
-the expression); a block that begins with a relation continues the previous block's chain
-(and one that begins with ``+`` continues its last expression); implication arrows
+Splitting rules (the issue's): ``&`` and ``\\\\`` continue a chain: a row that begins with a
+relation continues from the previous expression (numbering before it, ``\\nonumber &=``,
+``\\label{..} &=``, ``\\tag{..} &=``, is layout); a row that begins with ``+``/``-`` continues the
+expression unless it has a left side and a relation of its own (see `_next_row`: ``-B + C &= 0``
+is an equation of its own, ``&\\quad - 2ab`` goes on, and with no alignment mark to tell, a
+``-`` row with a relation is read as its own equation that is never refuted at a point); a
+block that begins with a relation continues the previous block's chain, one that begins with
+``+`` continues its last expression, and one after a block that ends at a relation (``$$ a =
+$$ $$ b $$``) gives that relation its right side. TeX comments are blanked first (see
+`derive.latex.blocks.strip_comments`): a ``%`` line between rows is no row. Implication arrows
 (``\\to``, ``\\Rightarrow``, ``\\implies``, ``\\xrightarrow{..}``, ``\\stackrel{..}{\\to}``, ...),
 top-level ``,``/``;`` lists, definitions (``:=``) and ``\\sim``/``\\in`` start independent
 statements; ``\\text{...}`` and ``\\quad`` annotations end the row (what follows is prose); a
 ``label:`` before the first relation is dropped. An ``&`` next to a relation is an alignment
 mark in any block; elsewhere it separates columns in an alignment environment and is a stray
 ``&`` (an ``error`` step) outside one (see `_resolve_ampersands`). A block without a relation
-has no step, and `Block.note` says why; a block whose brackets do not balance and that gives
-no step gets one ``error`` step naming it, so every block appears in the report.
+has no step, and `Block.note` says why (a relation in a subscript or superscript, ``\\sum_{i=1}``,
+is a range, not a claim: see `hidden_relation`); a block whose brackets do not balance and that
+gives no step gets one ``error`` step naming it, so every block appears in the report. A
+relation derive does not check (``\\ne``, ``\\propto``: equal up to a positive factor that does
+not depend on the variable, never an equality) ends the statement and is reported as such.
 """
 
 from __future__ import annotations
@@ -61,6 +70,10 @@ _UNCHECKED_RELS = frozenset(
     {"ne", "neq", "doteq", "propto", "ll", "gg", "simeq", "approxeq", "cong", "lesssim", "gtrsim", "geqq", "leqq",
      "prec", "succ", "preceq", "succeq", "asymp", "eqsim", "backsimeq", "lessapprox", "gtrapprox", "nleq", "ngeq"}
 )  # fmt: skip
+#: What a relation derive does not check claims, when a reader may take it for one it does check.
+_UNCHECKED_MEANING = {
+    "\\propto": "\\propto (equal up to a positive factor that does not depend on the variable, not an equality)",
+}
 _TEXT_CMDS = ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext")
 #: An annotation starting with one of these words is followed by another claim, not a condition.
 _CLAIM_WORDS = re.compile(r"\s*[,;.]?\s*(and|also|i\.?e\.?)\b", re.IGNORECASE)
@@ -665,7 +678,8 @@ class _Splitter:
                 flags.add("arrow")
                 self.arrow()
             elif sep.kind == "unchecked":
-                self.unchecked.setdefault(block, []).append(tex[sep.start : sep.end])
+                said = tex[sep.start : sep.end]
+                self.unchecked.setdefault(block, []).append(_UNCHECKED_MEANING.get(said, said))
                 self.close()
                 self.last = self.pending = None
             elif sep.kind == "cond":
@@ -757,6 +771,41 @@ class _Splitter:
                 out.append((rel, lhs, rhs, chain, k))
         out.sort(key=lambda item: item[0].offset)
         return out
+
+
+_RELATION_TOKENS = frozenset({"=", "<", ">", "≤", "≥", "≈"}) | {
+    f"\\{name}" for name in ("le", "ge", "leq", "geq", "neq", "ne", "approx", "leqslant", "geqslant")
+}
+
+
+def hidden_relation(tex: str) -> bool:
+    """Whether a block's LaTeX holds a relation outside every subscript and superscript.
+
+    A block with no step asks this to tell relations the splitter cannot reach (inside
+    ``\\underbrace{a = b}``, an array, cases) from an expression with none: ``=`` in
+    ``\\sum_{i=1}^{n}``, ``\\int_{x=0}`` or ``\\mathbb{1}_{x > 0}`` is the range of a bound index or
+    a condition, not a claim, so ``$$ \\sum_{i=1}^n x_i $$`` is an expression, not an unread step.
+    """
+    tex = strip_comments(tex)
+    scripts: list[bool] = []  # per open brace group: whether it is (inside) a script
+    script_next = False
+    for m in _TOKEN.finditer(tex):
+        tok = m.group()
+        if tok.isspace():
+            continue
+        if tok in ("_", "^"):
+            script_next = True
+            continue
+        inside = script_next or (bool(scripts) and scripts[-1])
+        script_next = False
+        if tok == "{":
+            scripts.append(inside)
+        elif tok == "}":
+            if scripts:
+                scripts.pop()
+        elif tok in _RELATION_TOKENS and not inside:
+            return True
+    return False
 
 
 def split_block(tex: str) -> list[tuple[str, Relation, str]]:
