@@ -252,6 +252,29 @@ exit status:
   3 internal error (a bug in derive); 130 interrupted by Ctrl-C (what finished is still reported)"""
 
 
+_GRADE_HELP = """\
+submissions:
+  Each SUBMISSION is one student: a file (named by its stem) or a folder (named by the folder,
+  all its .md/.markdown/.tex/.txt/.ipynb files). A single folder holding folders is a class:
+  each entry is one student. Notebooks give their Markdown cells; locations name the cell.
+problems and the key:
+  A problem is what follows one heading (# ..., \\section{...}); problems are matched between
+  files by their number ("Problem 3", "Q2(a)", "1.2") or else their words. With --key, each
+  problem's final result (the last \\boxed{}, else the right side of the last step) is
+  compared with the key's by derive's tiers.
+score (0-100):
+  A problem scores the share of its steps proved, verified or consistent; with a key answer,
+  half that share plus half for a matching final result. The score is the mean over the key's
+  problems (without --key: the student's own), weighted by --points; a problem not attempted
+  scores 0. Undecided and error steps score 0 and have their own gradebook columns."""
+
+_GRADE_EXIT_STATUS = """\
+exit status:
+  0 graded and written (unreadable student files are reported in the outputs and on stderr);
+  2 usage error (no submissions, unreadable key or points file, unwritable OUTDIR);
+  3 internal error; 130 interrupted by Ctrl-C (nothing is written)"""
+
+
 def _epilog(*parts: str) -> str:
     return "\n\n".join(parts)
 
@@ -327,6 +350,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_output_options(latex, ("table", "json", "junit", "markdown"))
     _add_run_options(latex)
+
+    grade = sub.add_parser(
+        "grade",
+        help="grade a class: many submissions, a report per student, a summary and a gradebook",
+        description=_para(
+            "Check every step of every submission in one run (one worker pool, one result cache: a step "
+            "many students wrote alike is decided once) and write OUTDIR/<student>.md and .html, "
+            "OUTDIR/summary.md and .html (with scores.png), OUTDIR/gradebook.csv, and with --format "
+            "gradescope the Gradescope results.json of each student."
+        ),
+        epilog=_epilog(_GRADE_HELP, _GRADE_EXIT_STATUS, _ENVIRONMENT),
+        formatter_class=raw,
+    )
+    grade.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="a student's file or folder each (.md, .tex, .txt, .ipynb); one folder of such entries is a class",
+    )
+    grade.add_argument("--key", metavar="FILE", help="the instructor's solution: final results are compared with it")
+    grade.add_argument(
+        "--output", "-o", metavar="OUTDIR", default="derive-grades", help="where to write (default derive-grades)"
+    )
+    grade.add_argument("--points", metavar="F", help="YAML mapping problem -> points (default: 1 point per problem)")
+    grade.add_argument(
+        "--format",
+        "-f",
+        choices=("reports", "gradescope"),
+        default="reports",
+        help="reports (default), or also Gradescope results.json files",
+    )
+    grade.add_argument(
+        "--symbols", metavar="F", help="YAML file with a derive: {symbols: {...}} mapping, for every file"
+    )
+    grade.add_argument("--no-html", action="store_true", help="no per-student HTML reports (faster for large classes)")
+    grade.add_argument(
+        "--max-chars", type=_positive_int, default=None, metavar="N", help="longest document read (default 8000000)"
+    )
+    grade.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _add_run_options(grade)
 
     plot = sub.add_parser(
         "plot",
@@ -763,7 +826,6 @@ def _unreadable_step(file: str, message: str) -> Any:
 
 def cmd_latex(args: argparse.Namespace) -> int:
     import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
-    from derive.latex import definition_result, settle  # noqa: PLC0415
 
     symbols = _read_symbols(args.symbols) if args.symbols else None
     limit = args.max_chars if args.max_chars is not None else derive.latex.MAX_DOCUMENT
@@ -785,15 +847,8 @@ def cmd_latex(args: argparse.Namespace) -> int:
         documents.append((file, document, document.steps))
 
     # One run over every step of every file, so the worker pool is shared.
-    rows: list[Result | Claim] = []
-    all_steps: list[Any] = []
-    for _file, _document, steps in documents:
-        for step in steps:
-            all_steps.append(step)
-            fixed = _error_result(step.claim, str(step.error)) if step.error else definition_result(step)
-            rows.append(fixed or step.claim)
-    results, interrupted = _run_rows(rows, _settings(args), args, "checking steps") if rows else ([], False)
-    results = [settle(s, r) for s, r in zip(all_steps, results, strict=False)] + results[len(all_steps) :]
+    all_steps = [step for _file, _document, steps in documents for step in steps]
+    results, interrupted = _check_steps(all_steps, args)
 
     per_file: list[tuple[str, Any, list[Any], list[Result]]] = []
     at = 0
@@ -827,6 +882,73 @@ def cmd_latex(args: argparse.Namespace) -> int:
 _INLINE_MATH = re.compile(r"(?<![$\\])\$[^$\n]+\$(?!\$)|\\\(.+?\\\)")
 
 
+def _check_steps(steps: list[Any], args: argparse.Namespace) -> tuple[list[Result], bool]:
+    """Check homework steps in one run: errors and definitions answered here, the rest by the
+    workers, each result then read in its document (`derive.latex.settle`)."""
+    from derive.latex import definition_result, settle  # noqa: PLC0415 - the LaTeX front end is heavy
+
+    rows: list[Result | Claim] = []
+    for step in steps:
+        fixed = _error_result(step.claim, str(step.error)) if step.error else definition_result(step)
+        rows.append(fixed or step.claim)
+    results, interrupted = _run_rows(rows, _settings(args), args, "checking steps") if rows else ([], False)
+    return [settle(s, r) for s, r in zip(steps, results, strict=False)] + results[len(steps) :], interrupted
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    import functools  # noqa: PLC0415
+
+    import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
+    from derive import grading  # noqa: PLC0415
+
+    symbols = _read_symbols(args.symbols) if args.symbols else None
+    limit = args.max_chars if args.max_chars is not None else derive.latex.MAX_DOCUMENT
+    points = grading.read_points(args.points) if args.points else None
+    key = Path(args.key) if args.key else None
+    if key is not None and not key.is_file():
+        msg = f"no such key file: {args.key}"
+        raise UsageError(msg)
+    submissions = grading.find_submissions(args.submissions)
+    read = functools.partial(derive.latex.read_document, symbols=symbols)
+    interrupted = False
+
+    def check(steps: list[Any]) -> list[Result]:
+        nonlocal interrupted
+        files = sum(len(s.files) for s in submissions)
+        distinct = len({step.claim.text for step in steps})
+        if not args.quiet:
+            _stderr(f"grading {len(submissions)} submissions ({files} files): {len(steps)} steps, {distinct} distinct")
+        results, interrupted = _check_steps(steps, args)
+        return results
+
+    grades, problems, warnings = grading.grade_class(
+        submissions, read=read, check=check, key=key, points=points, max_chars=limit
+    )
+    for warning in warnings:
+        _stderr(f"warning: {warning}")
+    if interrupted:
+        _stderr("interrupted: no grades written")
+        return EXIT_INTERRUPTED
+    outdir = Path(args.output)
+    try:
+        written = grading.write_outputs(
+            grades,
+            problems,
+            outdir,
+            points=points,
+            gradescope=args.format == "gradescope",
+            html_reports=not args.no_html,
+        )
+    except OSError as exc:
+        msg = f"cannot write to {outdir}: {exc.strerror or exc}"
+        raise UsageError(msg) from None
+    scores = [g.score for g in grades]
+    mean = sum(scores) / len(scores) if scores else 0.0
+    print(f"graded {len(grades)} submissions (mean score {mean:.1f}); wrote {len(written)} files to {outdir}/")
+    print(f"  {outdir / 'summary.md'}  {outdir / 'gradebook.csv'}")
+    return EXIT_OK
+
+
 def _read_whole(data: bytes, file: str, limit: int, **options: Any) -> Any:
     """`derive.latex.read_document` on ``data``, refused whole when longer than ``limit`` (``--max-chars``)."""
     import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
@@ -847,6 +969,7 @@ def _latex_counts(results: Sequence[Result]) -> dict[str, int]:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "latex": cmd_latex,
+    "grade": cmd_grade,
     "plot": cmd_plot,
     "index": cmd_index,
     "cache": cmd_cache,

@@ -1,0 +1,713 @@
+"""Grading a class: many submissions in one run, a report per student, a summary and a gradebook.
+
+`derive grade` (see `derive.cli`) reads every submission with the LaTeX front end, checks all
+their steps in one run (so the worker pool and the result cache are shared, and a step many
+students wrote alike is decided once, see `derive.runner.run_claims`), and writes:
+
+- ``<student>.md`` / ``<student>.html``: the student's documents with a verdict after each block;
+- ``summary.md`` / ``summary.html`` (+ ``scores.png`` with matplotlib): per problem how many
+  students' steps were refuted, undecided or unreadable, the most frequent refuted steps with
+  one example each, and the distribution of scores;
+- ``gradebook.csv``: one row per student (`GRADEBOOK_COLUMNS`);
+- with ``--format gradescope``: ``gradescope/<student>.json`` in the Gradescope autograder's
+  ``results.json`` shape (and ``results.json`` itself when there is one submission).
+
+**Submissions.** Each path given is one submission: a file (the student is its name without
+suffix) or a folder (the student is the folder's name; its ``.md``, ``.markdown``, ``.tex``,
+``.txt`` and ``.ipynb`` files, in name order). A single folder that holds other folders is a
+class folder: each of its entries is one submission. Notebooks (``.ipynb``, read with nbformat)
+give their Markdown cells, in cell order; locations name the cell (`Paper.where`).
+
+**Problems.** A problem is the part of a document under one heading (Markdown ``#``..``######``,
+LaTeX ``\\section``/``\\subsection``/``\\subsubsection``; steps before any heading belong to
+the problem ``(untitled)``). Problems of a student and of the key are matched by `problem_key`:
+the number of a numbered heading ("Problem 3", "Question 2(a)", "Q3", "Exercise 1.2", "3.") —
+``3``, ``2a``, ``1.2`` — else the heading's words, lower-cased.
+
+**The key** (``--key``): for each of its problems, the final result is the last ``\\boxed{...}``
+in the problem, else the right side of its last step; a boxed relation gives its last side.
+The student's final result, found the same way, is compared with the key's by derive's own
+tiers, as the step ``student = key`` under the key's front matter (its declared symbols).
+
+**Score** (0–100, `score`): a problem scores the share of its steps that are accepted
+(proved, verified or consistent; definitions are not steps); with a key answer for it, half of
+that share plus half for a matching final result. The score is the weighted mean over the
+key's problems (without a key: the student's own problems), weights from ``--points`` (a YAML
+mapping ``problem: points``; problems it does not list weigh 0), else 1 each. A problem of the
+key the student did not attempt scores 0. Undecided and error steps score 0 and are counted in
+their own columns so that a grader can look at them.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from derive.errors import UsageError
+from derive.model import Result, Verdict
+
+__all__ = [
+    "GRADEBOOK_COLUMNS",
+    "SUBMISSION_SUFFIXES",
+    "Grade",
+    "Paper",
+    "Submission",
+    "find_submissions",
+    "notebook_text",
+    "problem_key",
+]
+
+SUBMISSION_SUFFIXES = (".md", ".markdown", ".tex", ".txt", ".ipynb")
+ACCEPTED = frozenset({Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT})
+GRADEBOOK_COLUMNS = (
+    "student",
+    "files",
+    "steps",
+    "proved",
+    "verified",
+    "consistent",
+    "refuted",
+    "undecided",
+    "error",
+    "answers_correct",
+    "answers_total",
+    "score",
+)
+UNTITLED = "(untitled)"
+
+
+# ---------------------------------------------------------------------------------------
+# Submissions and their files.
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's work: a name and the files to read, in order."""
+
+    student: str
+    files: tuple[Path, ...]
+
+
+def _readable(folder: Path) -> tuple[Path, ...]:
+    return tuple(sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES))
+
+
+def find_submissions(paths: Sequence[str | Path]) -> list[Submission]:
+    """The submissions named by ``paths`` (see the module docstring); a bad path raises UsageError."""
+    given = [Path(p) for p in paths]
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        msg = f"no such file or folder: {', '.join(missing)}"
+        raise UsageError(msg)
+    if len(given) == 1 and given[0].is_dir() and any(p.is_dir() for p in given[0].iterdir()):
+        given = sorted(p for p in given[0].iterdir() if p.is_dir() or p.suffix.lower() in SUBMISSION_SUFFIXES)
+    submissions: list[Submission] = []
+    names: Counter[str] = Counter()
+    for path in given:
+        files = _readable(path) if path.is_dir() else (path,)
+        name = path.name if path.is_dir() else path.stem
+        names[name] += 1
+        # Two submissions with one name (alice/ and alice.md) must not overwrite each other's report.
+        student = name if names[name] == 1 else f"{name}_{names[name]}"
+        submissions.append(Submission(student, files))
+    if not submissions:
+        msg = f"no submissions found in {', '.join(str(p) for p in paths)}"
+        raise UsageError(msg)
+    return submissions
+
+
+def notebook_text(data: bytes | str) -> tuple[str, tuple[int, ...]]:
+    """The Markdown cells of a Jupyter notebook as one text, and the first line of each cell.
+
+    Each Markdown cell is preceded by a line ``<!-- cell N -->`` (N counts every cell from 1, code
+    cells too, as Jupyter shows them); ``starts[k]`` is the text line where the cell numbered
+    ``cells[k]`` begins — `cell_of` maps a line back. Raises UsageError for a file that is not a
+    notebook nbformat can read.
+    """
+    try:
+        import nbformat  # noqa: PLC0415 - an optional extra
+    except ImportError as exc:
+        msg = f"reading notebooks needs nbformat ({exc}); install it with: pip install 'derive[notebook]'"
+        raise UsageError(msg) from None
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises JSON, validation and version errors of its own
+        msg = f"not a Jupyter notebook nbformat can read ({type(exc).__name__}: {str(exc)[:200]})"
+        raise UsageError(msg) from None
+    parts: list[str] = []
+    starts: list[int] = []
+    line = 1
+    for number, cell in enumerate(notebook.get("cells", []), 1):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        front = _front_matter(source) if not parts else ""
+        if front:  # front matter must open the text to be read as such; it came first anyway
+            parts.append(front)
+            line += front.count("\n")
+            source = source[len(front) :]
+        chunk = f"<!-- cell {number} -->\n{source}\n\n"
+        starts.append(line)
+        parts.append(chunk)
+        line += chunk.count("\n")
+    return "".join(parts), tuple(starts)
+
+
+def cell_of(line: int | None, text: str, starts: Sequence[int]) -> str:
+    """``cell N, line k`` for a line of `notebook_text`'s text (k counts from the cell's first line)."""
+    if line is None or not starts:
+        return ""
+    index = max((i for i, s in enumerate(starts) if s <= line), default=0)
+    first = starts[index]
+    header = text.splitlines()[first - 1] if first - 1 < len(text.splitlines()) else ""
+    number = re.search(r"cell (\d+)", header)
+    return f"cell {number.group(1) if number else index + 1}, line {line - first}"
+
+
+@dataclass
+class Paper:
+    """One file of a submission as read: its document and steps, or why it could not be read."""
+
+    student: str
+    file: str
+    document: Any = None  # derive.latex.Document
+    steps: tuple[Any, ...] = ()
+    error: str = ""
+    notebook: tuple[int, ...] = ()  # first line of each Markdown cell, for notebooks
+    results: list[Result] = field(default_factory=list)
+
+    def where(self, line: int | None) -> str:
+        """A step's location as a grader reads it: ``file, line 12`` or ``file, cell 3, line 2``."""
+        if self.notebook and self.document is not None:
+            return f"{self.file}, {cell_of(line, self.document.text, self.notebook)}"
+        return f"{self.file}, line {line}" if line else self.file
+
+
+def read_paper(student: str, path: Path, read: Callable[..., Any], *, max_chars: int) -> Paper:
+    """Read one file with ``read`` (`derive.latex.read_document` and its options); never raises."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > 4 * max_chars + 4:  # UTF-8 needs at most 4 bytes a character
+            return Paper(student, file, error=f"the file has {size} bytes, more than --max-chars allows")
+        data = path.read_bytes()
+        starts: tuple[int, ...] = ()
+        source: bytes | str = data
+        if path.suffix.lower() == ".ipynb":
+            source, starts = notebook_text(data)
+        document = read(source, path=file, max_chars=max_chars)
+    except (OSError, UsageError) as exc:
+        return Paper(student, file, error=str(exc) if isinstance(exc, UsageError) else f"cannot read: {exc}")
+    return Paper(student, file, document, tuple(document.steps), notebook=starts)
+
+
+# ---------------------------------------------------------------------------------------
+# Problems and final answers.
+
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_TEX_HEADING = re.compile(r"\\(?:sub){0,2}section\*?\s*\{([^{}\n]*)\}")
+_NUMBERED = re.compile(
+    r"(?i)(?:\b(?:problem|question|exercise|task|part|q|ex)\s*\.?\s*|^\s*)"
+    r"(\d+(?:\.\d+)*)\s*(?:\(?\s*([a-z])\s*\))?"
+)
+_BOXED = re.compile(r"\\boxed\s*\{")
+
+
+def problem_key(title: str) -> str:
+    """How a heading is matched between files: ``Problem 2(a)`` -> ``2a``, else its words lower-cased."""
+    m = _NUMBERED.search(title)
+    if m:
+        return m.group(1) + (m.group(2) or "").lower()
+    return " ".join(re.findall(r"\w+", title.lower())) or UNTITLED
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """(line, title) of each heading of a Markdown or LaTeX text, in order."""
+    found = [(m.start(), m.group(1)) for m in _MD_HEADING.finditer(text)]
+    found += [(m.start(), m.group(1)) for m in _TEX_HEADING.finditer(text)]
+    return [(text.count("\n", 0, at) + 1, title.strip()) for at, title in sorted(found)]
+
+
+def problem_of(line: int | None, marks: Sequence[tuple[int, str]]) -> str:
+    """The key of the problem a line belongs to (the last heading at or before it)."""
+    title = UNTITLED
+    for at, heading in marks:
+        if line is not None and at <= line:
+            title = heading
+    return problem_key(title) if title != UNTITLED else UNTITLED
+
+
+def _group_end(text: str, i: int) -> int:
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "\\":
+            continue
+        if text[j] == "{" and (j == 0 or text[j - 1] != "\\"):
+            depth += 1
+        elif text[j] == "}" and text[j - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def _last_side(tex: str) -> str:
+    from derive.latex import split_block  # noqa: PLC0415 - the LaTeX front end is heavy
+
+    try:
+        steps = split_block(tex)
+    except Exception:  # an unreadable box is an unreadable answer, not a crash
+        return tex.strip()
+    return steps[-1][2].strip() if steps else tex.strip()
+
+
+def final_answers(paper: Paper) -> dict[str, tuple[str, int | None]]:
+    """problem -> (final result, line): the last ``\\boxed{}`` of the problem, else its last step's right side."""
+    if paper.document is None:
+        return {}
+    marks = headings(paper.document.text)
+    answers: dict[str, tuple[str, int | None]] = {}
+    for step in paper.steps:
+        if step.kind in {"step"} and step.rhs_tex.strip() and not step.error:
+            answers[problem_of(step.line, marks)] = (step.rhs_tex.strip(), step.line)
+    boxed: dict[str, tuple[str, int | None]] = {}
+    for block in paper.document.blocks:
+        for m in _BOXED.finditer(block.tex):
+            end = _group_end(block.tex, m.end() - 1)
+            if end > m.end():
+                boxed[problem_of(block.line, marks)] = (_last_side(block.tex[m.end() : end]), block.line)
+    return answers | boxed
+
+
+def _front_matter(text: str) -> str:
+    m = re.match(r"\A(?:\ufeff)?---[ \t]*\n.*?\n---[ \t]*\n", text, re.DOTALL)
+    return m.group(0) if m else ""
+
+
+# ---------------------------------------------------------------------------------------
+# Scores.
+
+
+@dataclass
+class Grade:
+    """One student's outcome: papers, answers compared with the key, counts and score."""
+
+    student: str
+    papers: list[Paper]
+    answers: dict[str, tuple[str, Result]] = field(default_factory=dict)  # problem -> (student's result, check)
+    problems: dict[str, list[Result]] = field(default_factory=dict)  # problem -> step results
+    score: float = 0.0
+
+    def counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for paper in self.papers:
+            counts["files"] += 1
+            if paper.error:
+                counts["error"] += 1
+            for step, result in zip(paper.steps, paper.results, strict=False):
+                if step.kind == "definition":
+                    continue
+                counts["steps"] += 1
+                counts[result.verdict.value] += 1
+        counts["answers_total"] = len(self.answers)
+        counts["answers_correct"] = sum(1 for _, r in self.answers.values() if r.verdict in ACCEPTED)
+        return counts
+
+
+def problem_score(results: Sequence[Result], answer: Result | None) -> float:
+    """Share of accepted steps; with a key answer, half that share and half for the answer."""
+    share = sum(1 for r in results if r.verdict in ACCEPTED) / len(results) if results else 0.0
+    if answer is None:
+        return share
+    return 0.5 * share + 0.5 * (1.0 if answer.verdict in ACCEPTED else 0.0)
+
+
+def score(grade: Grade, problems: Sequence[str], points: Mapping[str, float] | None) -> float:
+    """The 0–100 score of the module docstring over ``problems`` (the key's, else the student's)."""
+    weights = {p: float(points.get(p, 0.0)) if points is not None else 1.0 for p in problems}
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    earned = 0.0
+    for problem, weight in weights.items():
+        results = grade.problems.get(problem, [])
+        answer = grade.answers.get(problem, (None, None))[1]
+        attempted = bool(results) or answer is not None
+        earned += weight * (problem_score(results, answer) if attempted else 0.0)
+    return round(100.0 * earned / total, 2)
+
+
+def read_points(path: str | Path) -> dict[str, float]:
+    """A ``--points`` file: a YAML mapping from problem (a heading or its number) to points."""
+    import yaml  # noqa: PLC0415 - only --points needs it
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        msg = f"cannot read the points file {path}: {exc}"
+        raise UsageError(msg) from None
+    if isinstance(data, Mapping) and isinstance(data.get("points"), Mapping):
+        data = data["points"]
+    if not isinstance(data, Mapping) or not data:
+        msg = f"the points file {path} must be a mapping from problem to points, e.g. {{'1': 10, '2': 20}}"
+        raise UsageError(msg)
+    out: dict[str, float] = {}
+    for name, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            msg = f"the points file {path}: points for {name!r} must be a number >= 0, not {value!r}"
+            raise UsageError(msg)
+        out[problem_key(str(name))] = float(value)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# One run over the class.
+
+
+def _answer_step(where: str, tex: str, key_tex: str, front: str, read: Callable[..., Any]) -> Any:
+    """The step ``student = key`` for one problem, read under the key's front matter (None: unreadable)."""
+    text = f"{front}\n$$\n{{{tex}}} = {{{key_tex}}}\n$$\n"
+    try:
+        document = read(text, path=where)
+    except UsageError:
+        return None
+    steps = [s for s in document.steps if s.kind == "step"]
+    return steps[0] if len(steps) == 1 else None
+
+
+def grade_class(
+    submissions: Sequence[Submission],
+    *,
+    read: Callable[..., Any],
+    check: Callable[[list[Any]], list[Result]],
+    key: Path | None = None,
+    points: Mapping[str, float] | None = None,
+    max_chars: int,
+) -> tuple[list[Grade], list[str], list[str]]:
+    """Read, check and score every submission; returns (grades, problems scored, warnings).
+
+    ``read`` is `derive.latex.read_document` with the run's options bound; ``check`` runs a list
+    of steps (the caller's worker pool, cache and `settle`) and returns their results in order.
+    """
+    warnings: list[str] = []
+    grades = [
+        Grade(s.student, [read_paper(s.student, f, read, max_chars=max_chars) for f in s.files]) for s in submissions
+    ]
+    for grade in grades:
+        if not grade.papers:
+            warnings.append(f"{grade.student}: no readable file (.md, .tex, .txt, .ipynb) in the submission")
+        warnings.extend(f"{grade.student}: {p.file}: {p.error}" for p in grade.papers if p.error)
+    key_answers: dict[str, tuple[str, int | None]] = {}
+    problems: list[str] = []
+    front = ""
+    if key is not None:
+        paper = read_paper("key", key, read, max_chars=max_chars)
+        if paper.error:
+            msg = f"cannot read the key {key}: {paper.error}"
+            raise UsageError(msg)
+        key_answers = final_answers(paper)
+        front = _front_matter(paper.document.text)
+        problems = list(dict.fromkeys(problem_of(s.line, headings(paper.document.text)) for s in paper.steps))
+        problems += [p for p in key_answers if p not in problems]
+    # Every step of every student, then the answers: one run, one pool, one cache.
+    steps: list[Any] = [s for g in grades for p in g.papers for s in p.steps]
+    pending: list[tuple[Grade, str, Any]] = []
+    for grade in grades:
+        mine: dict[str, tuple[str, int | None]] = {}
+        for paper in grade.papers:
+            mine |= final_answers(paper)
+        for problem, (key_tex, _) in key_answers.items():
+            if problem in mine:
+                where = f"{grade.student}: answer to problem {problem}"
+                step = _answer_step(where, mine[problem][0], key_tex, front, read)
+                if step is not None:
+                    pending.append((grade, problem, step))
+                else:
+                    warnings.append(f"{grade.student}: the final result of problem {problem} could not be read")
+    results = check(steps + [s for _, _, s in pending])
+    at = 0
+    for grade in grades:
+        for paper in grade.papers:
+            paper.results = results[at : at + len(paper.steps)]
+            at += len(paper.steps)
+            marks = headings(paper.document.text) if paper.document is not None else []
+            for step, result in zip(paper.steps, paper.results, strict=True):
+                if step.kind != "definition":
+                    grade.problems.setdefault(problem_of(step.line, marks), []).append(result)
+    for (grade, problem, step), result in zip(pending, results[at:], strict=True):
+        grade.answers[problem] = (step.lhs_tex.strip()[1:-1], result)  # the student's result, unbraced
+    if points is not None and problems:
+        unknown = sorted(set(points) - set(problems))
+        if unknown:
+            warnings.append(f"--points names problems the key does not have: {', '.join(unknown)}")
+    for grade in grades:
+        own = problems or list(grade.problems)
+        grade.score = score(grade, own, points)
+    return grades, problems, warnings
+
+
+# ---------------------------------------------------------------------------------------
+# Outputs.
+
+
+def _safe_name(student: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", student).strip("._") or "student"
+
+
+def _step_line(step: Any) -> str:
+    relation = {"==": "=", "<=": "≤", ">=": "≥", "~=": "≈", "<": "<", ">": ">"}.get(step.relation.value, "=")
+    return f"{step.lhs_tex.strip()} {relation} {step.rhs_tex.strip()}"
+
+
+def student_markdown(grade: Grade) -> str:
+    """The student's report: score, answers, then each document echoed with verdicts."""
+    from derive import report  # noqa: PLC0415 - report imports rich lazily; keep this module light
+
+    counts = grade.counts()
+    lines = [f"# {grade.student}", "", f"Score: **{grade.score:g} / 100** (rule: `derive grade --help`)", ""]
+    lines.append(
+        f"{counts['steps']} steps: {counts['proved']} proved, {counts['verified']} verified, "
+        f"{counts['consistent']} consistent, {counts['refuted']} refuted, {counts['undecided']} undecided, "
+        f"{counts['error']} error"
+    )
+    if grade.answers:
+        lines += ["", "| problem | final result | compared with the key |", "|---|---|---|"]
+        for problem, (tex, result) in sorted(grade.answers.items()):
+            lines.append(f"| {problem} | ${_cell(tex)}$ | {result.verdict.value}: {_cell(result.detail)} |")
+    for paper in grade.papers:
+        lines += ["", f"## {paper.file}", ""]
+        if paper.error:
+            lines.append(f"> derive could not read this file: {paper.error}")
+            continue
+        if not paper.steps:
+            lines.append("> no step found in display math")
+        lines.append(report.render(paper.results, "markdown", steps=paper.steps, document=paper.document))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")[:300]
+
+
+def gradebook_rows(grades: Sequence[Grade]) -> list[dict[str, Any]]:
+    rows = []
+    for grade in grades:
+        counts = grade.counts()
+        row: dict[str, Any] = {c: counts.get(c, 0) for c in GRADEBOOK_COLUMNS}
+        row["student"] = grade.student
+        row["files"] = counts["files"]
+        row["score"] = grade.score
+        rows.append(row)
+    return rows
+
+
+def gradescope_result(grade: Grade, problems: Sequence[str], points: Mapping[str, float] | None) -> dict[str, Any]:
+    """The Gradescope autograder ``results.json`` for one student: one test per problem."""
+    names = list(problems) or list(grade.problems)
+    weights = {p: float(points.get(p, 0.0)) if points is not None else 1.0 for p in names}
+    total = sum(weights.values()) or 1.0
+    tests = []
+    for problem in names:
+        results = grade.problems.get(problem, [])
+        answer = grade.answers.get(problem, (None, None))[1]
+        attempted = bool(results) or answer is not None
+        max_score = round(100.0 * weights[problem] / total, 4)
+        earned = round(max_score * (problem_score(results, answer) if attempted else 0.0), 4)
+        bad = [r for r in results if r.verdict not in ACCEPTED]
+        plural = "" if len(results) == 1 else "s"
+        output = (
+            [f"{len(results)} step{plural}, {len(results) - len(bad)} accepted"] if attempted else ["not attempted"]
+        )
+        output += [f"- {r.verdict.value}: {r.claim.text} — {r.detail}" for r in bad[:20]]
+        if answer is not None:
+            output.append(f"final result: {answer.verdict.value} — {answer.detail}")
+        tests.append(
+            {
+                "name": f"Problem {problem}",
+                "score": earned,
+                "max_score": max_score,
+                "output": "\n".join(output),
+                "status": "passed" if earned >= max_score - 1e-9 else "failed",
+            }
+        )
+    return {
+        "score": grade.score,
+        "max_score": 100.0,
+        "output": f"checked by derive: {grade.counts()['steps']} steps",
+        "tests": tests,
+    }
+
+
+def summary(grades: Sequence[Grade], problems: Sequence[str]) -> dict[str, Any]:
+    """Per problem counts, the most frequent refuted steps, and the scores."""
+    per: dict[str, Counter[str]] = {}
+    unreadable = 0
+    refuted: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for grade in grades:
+        for paper in grade.papers:
+            marks = headings(paper.document.text) if paper.document is not None else []
+            unreadable += bool(paper.error)
+            for step, result in zip(paper.steps, paper.results, strict=False):
+                if step.kind == "definition":
+                    continue
+                counts = per.setdefault(problem_of(step.line, marks), Counter())
+                counts["steps"] += 1
+                counts[result.verdict.value] += 1
+                if result.verdict is Verdict.REFUTED:
+                    text = re.sub(r"\s+", " ", _step_line(step))
+                    refuted[text] += 1
+                    example.setdefault(text, f"{grade.student} ({paper.where(step.line)}): {result.detail}")
+        for problem, (_, result) in grade.answers.items():
+            per.setdefault(problem, Counter())[
+                "answers correct" if result.verdict in ACCEPTED else "answers wrong"
+            ] += 1
+    order = list(problems) + sorted(p for p in per if p not in problems)
+    return {
+        "students": len(grades),
+        "unreadable": unreadable,
+        "problems": {p: dict(per.get(p, Counter())) for p in order},
+        "refuted": [(text, n, example[text]) for text, n in refuted.most_common(10)],
+        "scores": [g.score for g in grades],
+    }
+
+
+_PROBLEM_COLUMNS = ("steps", "refuted", "undecided", "error", "answers correct", "answers wrong")
+
+
+def summary_markdown(data: Mapping[str, Any], plot: str | None) -> str:
+    scores = sorted(data["scores"])
+    mid = statistics.median(scores) if scores else 0.0
+    lines = ["# derive grading summary", "", f"{data['students']} students; {data['unreadable']} unreadable files."]
+    if scores:
+        lines.append(
+            f"Scores: mean {sum(scores) / len(scores):.1f}, median {mid:g}, min {scores[0]:g}, max {scores[-1]:g}."
+        )
+    lines += ["", "| problem | " + " | ".join(_PROBLEM_COLUMNS) + " |", "|---" * (len(_PROBLEM_COLUMNS) + 1) + "|"]
+    for problem, counts in data["problems"].items():
+        lines.append(f"| {problem} | " + " | ".join(str(counts.get(c, 0)) for c in _PROBLEM_COLUMNS) + " |")
+    if data["refuted"]:
+        lines += ["", "## Most frequent refuted steps", "", "| students | step | one example |", "|---|---|---|"]
+        lines += [f"| {n} | ${_cell(text)}$ | {_cell(ex)} |" for text, n, ex in data["refuted"]]
+    if plot:
+        lines += ["", "## Scores", "", f"![distribution of scores]({plot})"]
+    return "\n".join(lines) + "\n"
+
+
+def summary_html(data: Mapping[str, Any], png: bytes | None) -> str:
+    esc = html.escape
+    head = "".join(f"<th>{esc(c)}</th>" for c in ("problem", *_PROBLEM_COLUMNS))
+    rows = "".join(
+        "<tr><td>" + esc(p) + "</td>" + "".join(f"<td>{c.get(k, 0)}</td>" for k in _PROBLEM_COLUMNS) + "</tr>"
+        for p, c in data["problems"].items()
+    )
+    refuted = "".join(
+        f"<tr><td>{n}</td><td><code>{esc(text)}</code></td><td>{esc(ex)}</td></tr>" for text, n, ex in data["refuted"]
+    )
+    image = (
+        f'<img alt="distribution of scores" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        if png
+        else ""
+    )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>derive grading summary</title>"
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:4px 8px}</style></head><body>"
+        f"<h1>derive grading summary</h1><p>{data['students']} students; {data['unreadable']} unreadable files.</p>"
+        f"<table><tr>{head}</tr>{rows}</table>"
+        + (
+            "<h2>Most frequent refuted steps</h2><table><tr><th>students</th><th>step</th><th>one example</th></tr>"
+            f"{refuted}</table>"
+            if refuted
+            else ""
+        )
+        + (f"<h2>Scores</h2>{image}" if image else "")
+        + "</body></html>\n"
+    )
+
+
+def score_plot(scores: Sequence[float]) -> bytes | None:
+    """A histogram of the scores as PNG bytes (None without matplotlib)."""
+    try:
+        import matplotlib  # noqa: PLC0415 - an optional extra
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.hist(list(scores), bins=[i * 10 for i in range(11)], color="#4a7bb7", edgecolor="white")
+    ax.set_xlabel("score (0-100)")
+    ax.set_ylabel("students")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlim(0, 100)
+    ax.set_title("derive grade: distribution of scores")
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_outputs(
+    grades: Sequence[Grade],
+    problems: Sequence[str],
+    outdir: Path,
+    *,
+    points: Mapping[str, float] | None = None,
+    gradescope: bool = False,
+    html_reports: bool = True,
+) -> list[Path]:
+    """Write every output of the module docstring into ``outdir``; returns the paths written."""
+    from derive import report  # noqa: PLC0415
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def put(name: str, data: str | bytes) -> None:
+        path = outdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        written.append(path)
+
+    for grade in grades:
+        name = _safe_name(grade.student)
+        put(f"{name}.md", student_markdown(grade))
+        if html_reports:
+            steps = [s for p in grade.papers for s in p.steps]
+            results = [r for p in grade.papers for r in p.results]
+            path = report.write_html(
+                results, outdir / f"{name}.html", steps=steps, title=f"derive — {grade.student}", auto_plots=False
+            )
+            written.append(path)
+        if gradescope:
+            put(f"gradescope/{name}.json", json.dumps(gradescope_result(grade, problems, points), indent=2) + "\n")
+    if gradescope and len(grades) == 1:
+        put("results.json", json.dumps(gradescope_result(grades[0], problems, points), indent=2) + "\n")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=GRADEBOOK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(gradebook_rows(grades))
+    put("gradebook.csv", buffer.getvalue())
+    data = summary(grades, problems)
+    png = score_plot(data["scores"])
+    if png is not None:
+        put("scores.png", png)
+    put("summary.md", summary_markdown(data, "scores.png" if png is not None else None))
+    put("summary.html", summary_html(data, png))
+    return written
