@@ -543,8 +543,7 @@ def gradescope_result(grade: Grade, problems: Sequence[str], points: Mapping[str
             }
         )
     return {
-        "score": grade.score,
-        "max_score": 100.0,
+        "score": grade.score,  # out of 100: the tests' max_scores add up to 100
         "output": f"checked by derive: {grade.counts()['steps']} steps",
         "tests": tests,
     }
