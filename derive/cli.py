@@ -213,6 +213,14 @@ def _add_run_options(parser: argparse.ArgumentParser, *, jobs: bool = True) -> N
     parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write the result cache (see: derive cache)"
     )
+    if jobs:
+        parser.add_argument(
+            "--executor",
+            metavar="URL",
+            default=os.environ.get("DERIVE_EXECUTOR") or None,
+            help="dask://HOST:PORT: check on that Dask cluster's workers instead of local processes, same "
+            "budgets and results (default: local; env DERIVE_EXECUTOR)",
+        )
 
 
 def _add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -237,7 +245,8 @@ environment:
   NO_COLOR         set (to anything) for no colour; output that is not a terminal has none anyway
   COLUMNS          table width when stdout is not a terminal (default 160)
   DERIVE_CACHE_DIR folder of the result cache (default: the user cache folder; see: derive cache)
-  DERIVE_DEBUG     set to show the traceback of an internal error (exit status 3)"""
+  DERIVE_DEBUG     set to show the traceback of an internal error (exit status 3)
+  DERIVE_EXECUTOR  default for --executor (dask://HOST:PORT: a Dask scheduler)"""
 
 _EXIT_STATUS = """\
 exit status:
@@ -491,6 +500,7 @@ class _ProgressBar:
                 Progress,
                 TextColumn,
                 TimeElapsedColumn,
+                TimeRemainingColumn,
             )
 
             console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
@@ -499,14 +509,18 @@ class _ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[rate]}"),
                 TextColumn("{task.description}"),
                 console=console,
                 auto_refresh=False,
                 transient=True,
             )
             self.bar.start()
-            self.task = self.bar.add_task("", total=total)
-        self.bar.update(self.task, completed=done, description=result.claim.id[:60])
+            self.task = self.bar.add_task("", total=total, rate="")
+        rate = done / max(time.monotonic() - self.start, 1e-9)
+        self.bar.update(self.task, completed=done, description=result.claim.id[:60], rate=f"{rate:.1f}/s")
         self.bar.refresh()
 
     def close(self) -> None:
@@ -520,8 +534,14 @@ def _run(claims: list[Claim], settings: Settings, args: argparse.Namespace, labe
     cache = _open_cache(args)
     bar = _ProgressBar(not getattr(args, "quiet", False), label)
     jobs = getattr(args, "jobs", 1)
+    executor = getattr(args, "executor", None)
     try:
-        results = run_claims(claims, settings, jobs=jobs, cache=cache, progress=bar)
+        if executor:
+            from derive.cluster import run_on_dask  # noqa: PLC0415 - dask is an optional extra
+
+            results = run_on_dask(claims, settings, executor, cache=cache, progress=bar)
+        else:
+            results = run_claims(claims, settings, jobs=jobs, cache=cache, progress=bar)
         interrupted = False
     except RunInterrupted as stop:
         results, interrupted = stop.results, True
