@@ -155,17 +155,20 @@ def check_latex(
     *,
     inline: bool = False,
     isolated: bool = False,
+    macros: Any = None,
     **settings: Any,
 ) -> StepResults:
     """Check every step of a LaTeX/Markdown derivation given as text (or a file path).
 
     Returns one `CheckResult` per step, in document order; ``.steps`` holds the steps
     (block, index, line, LaTeX of both sides). A step that cannot be read is an ``error``.
+    ``macros``: macro files (a path or a list of paths, read for their definitions only) or a
+    mapping ``{"E": "\\mathbb{E}", "vect": "\\mathbf{#1}"}``, under the document's own definitions.
     """
     from derive.latex import definition_result, read_document, settle
 
     config = _settings(settings)
-    document = read_document(text, symbols=dict(symbols) if symbols else None, inline=inline)
+    document = read_document(text, symbols=dict(symbols) if symbols else None, inline=inline, macros=macros)
     steps = list(document.steps)
     results: list[Result | None] = [definition_result(s) if s.error is None else None for s in steps]
     todo = [(i, s.claim) for i, s in enumerate(steps) if s.error is None and results[i] is None]

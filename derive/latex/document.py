@@ -21,15 +21,16 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from derive.errors import Location, UsageError
+from derive.errors import LatexError, Location, UsageError
 from derive.latex.assumptions import _CASE_WORDS, _condition_word, _declared_kinds
-from derive.latex.blocks import _find_blocks
+from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask
 from derive.latex.frontmatter import _front_matter, _functions_apart, _Section, _section, _symbols_section
+from derive.latex.macros import Definition, MacroSource, MacroTable, expand, load_macros, scan_definitions
 from derive.latex.records import Block, Document, Step
 from derive.latex.splitting import _ALIGN_ENVS, _HOSTILE, _Splitter
 from derive.latex.steps import _build_steps, _hidden_definition
@@ -97,6 +98,7 @@ def read_document(
     inline: bool = False,
     path: str | None = None,
     max_chars: int = MAX_DOCUMENT,
+    macros: MacroSource = None,
 ) -> Document:
     """Read a Markdown/LaTeX homework into blocks and steps (no LaTeX is parsed here).
 
@@ -108,11 +110,21 @@ def read_document(
     to the affected steps. Raises `UsageError` only when a path cannot be read or the text
     is longer than ``max_chars`` characters (a document is read whole or not at all).
 
+    Author macros are expanded in each block before it is split (`derive.latex.macros`); a
+    later source wins: package macros (physics), ``macros`` (macro files, ``--macros FILE``,
+    or a ``{name: body}`` mapping), the document's own definitions before the block's end
+    (preamble, ``$$\\newcommand..$$`` blocks, ``\\def`` lines), then a ``macros:`` mapping of the
+    front matter or of ``symbols``. `Block.tex` keeps what the author wrote; steps hold the
+    expansion (what is checked). A block whose expansion fails is one ``error`` step naming the macro.
+
     >>> doc = read_document("$$a = b = c$$")
     >>> [(s.block, s.index, s.lhs_tex, s.rhs_tex) for s in doc.steps]
     [(1, 1, 'a', 'b'), (1, 2, 'b', 'c')]
     """
     text, file, errors = _read_source(source, path, max_chars)
+    source_text = text
+    outside, problems = load_macros(macros)
+    errors.extend(problems)
 
     newlines = [m.start() for m in re.finditer("\n", text)]
 
@@ -121,31 +133,21 @@ def read_document(
 
     fm, body = _front_matter(text, file)
     errors.extend(fm.errors)
-    given = _Section()
-    if isinstance(symbols, (str, os.PathLike)):
-        given = _symbols_section(symbols)
-    elif isinstance(symbols, Mapping):
-        if "derive" in symbols:
-            given = _section(symbols, "symbols")
-            errors.extend(given.errors)
-        else:
-            plain, declared = _functions_apart({str(k): str(v) for k, v in symbols.items()})
-            given = _Section(symbols=plain, functions=declared)
-    section = given.over(fm)
+    section = _given(symbols, errors).over(fm)
     merged_symbols, merged_random = section.symbols, section.random
-    for m in _HOSTILE.finditer(text):
-        errors.append(
-            f"line {line_of(m.start())}: \\{m.group(1)} is ignored (derive never reads files, runs programs "
-            "or expands macros)"
-        )
     tex_mode = bool(file and file.endswith((".tex", ".ltx"))) or "\\begin{document}" in text
     masked = (" " * body) + text[body:]
+    found = _commands(text, masked, tex_mode, line_of, errors)
     prose: list[_RawBlock] = []
     raw_blocks = _find_blocks(masked, inline=inline, tex=tex_mode, errors=errors, line_of=line_of, context=prose)
     # _find_blocks slices pieces from the masked text; take them from the real text instead
     for rb in raw_blocks + prose:
         for p in rb.pieces:
             p.text = text[p.offset : p.offset + len(p.text)]
+    shown = [", ".join(p.text.strip() for p in rb.pieces) for rb in raw_blocks]  # what the author wrote
+    tables = (outside, section.macros)
+    expanded = _expand_macros(text, (raw_blocks, prose), found, tables, line_of=line_of, errors=errors)
+    text, line_of = expanded.text, expanded.line_of  # offsets from here on are in the expanded text
     # inline math in the prose (without --inline): its definitions (``$\hat y = \sigma(a)$``)
     # and declarations (``$x \in \mathbb{R}$``) hold for the display steps after it
     context = _Splitter(text)
@@ -170,11 +172,11 @@ def read_document(
     blocks: list[Block] = []
     offsets: list[tuple[int, int]] = []
     for number, rb in enumerate(raw_blocks, start=1):
-        tex_joined = ", ".join(p.text.strip() for p in rb.pieces)
-        blocks.append(Block(number, line_of(rb.start), line_of(rb.end), tex_joined, rb.kind))
+        blocks.append(Block(number, line_of(rb.start), line_of(rb.end), shown[number - 1], rb.kind))
         offsets.append((rb.start, rb.end))
         for k, piece in enumerate(rb.pieces):
             splitter.piece(piece, number, first=(k == 0), align=rb.kind.rstrip("*") in _ALIGN_ENVS)
+    splitter.block_errors.update(expanded.failed)
 
     steps = _build_steps(splitter, section, file, line_of, context=context, declared_at=declared_at)
     # the steps that read text of another block ("+ ..." continuing an expression)
@@ -188,9 +190,174 @@ def read_document(
                     carried[b].append(label)
     steps = _unreadable_blocks(steps, blocks, splitter, section, file)
     blocks = _explain_stepless(blocks, steps, splitter.flags, carried)
+    blocks = [
+        replace(b, note=f"macro definitions ({expanded.defines[b.index]}), read for the steps after them")
+        if b.index in expanded.defines and b.note
+        else b
+        for b in blocks
+    ]
     sym_items = tuple(sorted(merged_symbols.items()))
     rnd_items = tuple(merged_random.items())
-    return Document(file, tuple(steps), tuple(blocks), tuple(errors), text, sym_items, rnd_items)
+    return Document(file, tuple(steps), tuple(blocks), tuple(errors), source_text, sym_items, rnd_items)
+
+
+def _given(symbols: Mapping[str, Any] | str | os.PathLike[str] | None, errors: list[str]) -> _Section:
+    """What the caller's ``symbols`` (a mapping, a ``derive:`` mapping or a symbols file) declare."""
+    if isinstance(symbols, (str, os.PathLike)):
+        return _symbols_section(symbols)
+    if isinstance(symbols, Mapping):
+        if "derive" in symbols:
+            given = _section(symbols, "symbols")
+            errors.extend(given.errors)
+            return given
+        plain, declared = _functions_apart({str(k): str(v) for k, v in symbols.items()})
+        return _Section(symbols=plain, functions=declared)
+    return _Section()
+
+
+_DEFINERS = frozenset({"def", "gdef", "edef", "xdef", "let", "newcommand", "renewcommand", "providecommand"})
+
+
+def _commands(
+    text: str, masked: str, tex_mode: bool, line_of: Callable[[int], int], errors: list[str]
+) -> list[Definition]:
+    """The document's macro definitions (outside code); file and shell commands reported in ``errors``."""
+    for m in _HOSTILE.finditer(text):
+        if m.group(1) in _DEFINERS:
+            continue  # read as a macro definition; one that is refused is reported below
+        if m.group(1) in ("input", "include"):
+            why = "is ignored (derive reads no other file: give macro files with --macros FILE)"
+        else:
+            why = "is ignored (derive never reads files or runs programs)"
+        errors.append(f"line {line_of(m.start())}: \\{m.group(1)} {why}")
+    visible = _mask(masked, _FENCE) if tex_mode else _mask(_mask(masked, _FENCE), _CODE_SPAN)
+    found = scan_definitions(visible, others=False)
+    errors.extend(d.problem for d in found if d.problem)
+    return found
+
+
+@dataclass
+class _Expanded:
+    """The document's text with each block's macros expanded, and what that did per block."""
+
+    text: str
+    line_of: Callable[[int], int]  # line (in the author's file) of an offset in ``text``
+    failed: dict[int, str]  # block -> why its expansion failed (the block gives one error step)
+    defines: dict[int, str]  # block -> the macros it only defines ("\\E, \\vect")
+
+
+def _expand_macros(
+    text: str,
+    pieces: tuple[list[_RawBlock], list[_RawBlock]],
+    found: list[Definition],
+    tables: tuple[MacroTable, MacroTable],
+    *,
+    line_of: Callable[[int], int],
+    errors: list[str],
+) -> _Expanded:
+    """Expand the macros of every display block and prose math piece, in document order.
+
+    ``pieces``: the display blocks and the prose's inline math; ``tables``: the macros from
+    outside the document (package macros, macro files) and the front matter's. A block is read
+    with the document's definitions made before its end (TeX's order), over the outside ones
+    and under the front matter's. Definitions inside a piece are cut out of it. The pieces and
+    blocks are moved to offsets in the new text, whose lines map back to the file's.
+    """
+    raw_blocks, prose = pieces
+    outside, front = tables
+    numbers = {id(rb): k for k, rb in enumerate(raw_blocks, start=1)}
+    read = [d for d in found if d.macro is not None]
+    own: dict[str, Any] = {}
+    table, k = front.over(outside), 0
+    regions: list[tuple[int, int, str]] = []  # (offset, length, new text) of each changed piece
+    failed: dict[int, str] = {}
+    defines: dict[int, str] = {}
+    for rb in sorted(raw_blocks + prose, key=lambda r: r.start):
+        if k < len(read) and read[k].start < rb.end:
+            while k < len(read) and read[k].start < rb.end:
+                macro = read[k].macro
+                assert macro is not None
+                if not (macro.provide and macro.name in own):
+                    own[macro.name] = macro
+                k += 1
+            table = front.over(MacroTable(dict(own)).over(outside))
+        number = numbers.get(id(rb))
+        inside = [d for d in found if rb.start <= d.start < rb.end]
+        try:
+            new = [expand(_cut(p.text, p.offset, inside), table) for p in rb.pieces]
+        except LatexError as exc:
+            if number is None:
+                errors.append(f"line {line_of(rb.start)}: inline math not read: {exc}")
+                continue
+            failed[number] = str(exc)
+            new = ["" for _ in rb.pieces]
+        if number is not None and inside and not "".join(new).strip():
+            defines[number] = ", ".join(dict.fromkeys(f"\\{d.macro.name}" if d.macro else d.command for d in inside))
+        regions += [(p.offset, len(p.text), t) for p, t in zip(rb.pieces, new, strict=True) if t != p.text]
+    if not regions:
+        return _Expanded(text, line_of, failed, defines)
+    return _moved(text, sorted(regions), raw_blocks + prose, line_of, failed=failed, defines=defines)
+
+
+def _cut(tex: str, offset: int, definitions: list[Definition]) -> str:
+    """``tex`` (at ``offset`` in the document) without the definitions in it."""
+    for d in sorted(definitions, key=lambda d: -d.start):
+        a, b = d.start - offset, d.end - offset
+        if 0 <= a < len(tex):
+            tex = tex[:a] + " " + tex[min(b, len(tex)) :]
+    return tex
+
+
+def _moved(
+    text: str,
+    regions: list[tuple[int, int, str]],
+    blocks: list[_RawBlock],
+    line_of: Callable[[int], int],
+    *,
+    failed: dict[int, str],
+    defines: dict[int, str],
+) -> _Expanded:
+    """The text with ``regions`` replaced; ``blocks`` and their pieces moved to its offsets."""
+    parts: list[str] = []
+    olds: list[int] = []  # where each region starts in the old text
+    news: list[int] = []  # ... and in the new one
+    shifts: list[int] = []  # the shift of offsets after each region
+    prev = shift = 0
+    for old, length, new in regions:
+        parts += [text[prev:old], new]
+        olds.append(old)
+        news.append(old + shift)
+        shift += len(new) - length
+        shifts.append(shift)
+        prev = old + length
+    parts.append(text[prev:])
+
+    def to_new(old: int) -> int:
+        i = bisect.bisect_right(olds, old) - 1
+        if i < 0:
+            return old
+        start, length, new = regions[i]
+        if old < start + length:
+            return news[i] + min(old - start, len(new))
+        return old + shifts[i]
+
+    def new_line_of(pos: int) -> int:
+        i = bisect.bisect_right(news, pos) - 1
+        if i < 0:
+            return line_of(pos)
+        start, length, new = regions[i]
+        if pos < news[i] + len(new):  # inside an expansion: count its own line breaks, within the old piece
+            return min(line_of(start) + new.count("\n", 0, pos - news[i]), line_of(start + length))
+        return line_of(pos - shifts[i])
+
+    by_offset = {old: new for old, _length, new in regions}
+    for rb in blocks:
+        for p in rb.pieces:
+            if p.offset in by_offset:
+                p.text = by_offset[p.offset]
+            p.offset = to_new(p.offset)
+        rb.start, rb.end = to_new(rb.start), to_new(rb.end)
+    return _Expanded("".join(parts), new_line_of, failed, defines)
 
 
 _HIDDEN_RELATION = re.compile(r"(?<![\\&<>:])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")

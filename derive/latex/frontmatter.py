@@ -2,8 +2,10 @@
 
 The ``derive:`` mapping takes ``scopes:``
 (symbols and values for some blocks), ``values:`` (names fixed to numbers), ``constants:``
-(names that depend on no differentiation variable) and ``functions:`` (names applied to a
-bracket, ``K(\\sigma)``; also ``symbols: {K: function}``) besides ``symbols:`` and ``random:``.
+(names that depend on no differentiation variable), ``functions:`` (names applied to a
+bracket, ``K(\\sigma)``; also ``symbols: {K: function}``) and ``macros:`` (author macros,
+``{E: "\\\\mathbb{E}", vect: "\\\\mathbf{#1}"}``, see `derive.latex.macros.macros_from_mapping`;
+they win over the document's own definitions) besides ``symbols:`` and ``random:``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import yaml
 
 from derive.errors import DeriveError, UsageError
+from derive.latex.macros import MacroTable, macros_from_mapping
 from derive.latex.parser import name_of
 from derive.symbols import parse_kind
 
@@ -39,6 +42,8 @@ class _Section:
     constants: tuple[str, ...] = ()
     #: ``functions: [K, H]``: names applied to what follows (``K(\\sigma)``, ``H[x]``), not factors.
     functions: tuple[str, ...] = ()
+    #: ``macros: {E: "\\mathbb{E}"}``: author macros, over the document's own definitions.
+    macros: MacroTable = field(default_factory=MacroTable)
 
     def over(self, other: _Section) -> _Section:
         """This section's entries win over ``other``'s (a --symbols file over front matter)."""
@@ -51,6 +56,7 @@ class _Section:
             {**other.densities, **self.densities},
             tuple(dict.fromkeys(other.constants + self.constants)),
             tuple(dict.fromkeys(other.functions + self.functions)),
+            self.macros.over(other.macros),
         )
 
     def constants_for(self, block: int) -> tuple[str, ...]:
@@ -99,7 +105,7 @@ class _Scope:
     functions: tuple[str, ...] = ()
 
 
-_SECTION_KEYS = ("symbols", "random", "values", "scopes", "densities", "constants", "functions")
+_SECTION_KEYS = ("symbols", "random", "values", "scopes", "densities", "constants", "functions", "macros")
 _SCOPE_KEYS = ("blocks", "symbols", "values", "densities", "constants", "functions")
 _DENSITY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*~\s*(\S.*)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/\d+)?")
@@ -196,7 +202,7 @@ def _section(data: Any, where: str) -> _Section:
     if unknown:
         errors.append(
             f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} "
-            "(expected symbols, random, values, densities, constants, functions, scopes)"
+            "(expected symbols, random, values, densities, constants, functions, scopes, macros)"
         )
     sec.symbols, declared = _functions_apart(_name_map(section.get("symbols"), "symbols", where, errors))
     sec.random = dict(_name_map(section.get("random"), "random", where, errors))
@@ -204,6 +210,12 @@ def _section(data: Any, where: str) -> _Section:
     sec.densities = _density_map(section.get("densities"), where, errors)
     sec.constants = _name_list(section.get("constants"), "constants", where, errors)
     sec.functions = _name_list(section.get("functions"), "functions", where, errors) + declared
+    macros = section.get("macros")
+    if macros is not None and not isinstance(macros, Mapping):
+        errors.append(f"{where}: 'derive: macros:' must be a mapping of name: body, such as {{E: '\\mathbb{{E}}'}}")
+    elif macros:
+        sec.macros, problems = macros_from_mapping(macros, f"{where}: macros")
+        errors.extend(problems)
     scopes = section.get("scopes") or []
     if not isinstance(scopes, list):
         errors.append(f"{where}: 'derive: scopes:' must be a list of {{blocks: ..., symbols: {{...}}}}")
@@ -294,6 +306,7 @@ def read_symbols_file(path: str | os.PathLike[str]) -> dict[str, Any]:
         "constants": list(sec.constants),
         "functions": list(sec.functions),
         "scopes": scopes,
+        "macros": {name: ["".join(m.body), m.nargs] for name, m in sec.macros.macros.items()},
     }
 
 

@@ -27,14 +27,15 @@ reads it as a bold name font).
 
 from __future__ import annotations
 
-import bisect
+import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from derive.errors import LatexError
+from derive.errors import LatexError, UsageError
 from derive.latex.tokens import HOSTILE_COMMANDS
 
 __all__ = [
@@ -42,11 +43,15 @@ __all__ = [
     "MAX_OUTPUT",
     "MAX_STEPS",
     "PACKAGE_MACROS",
+    "Definition",
     "Macro",
+    "MacroSource",
     "MacroTable",
     "expand",
+    "load_macros",
     "macros_from_mapping",
     "read_definitions",
+    "scan_definitions",
 ]
 
 MAX_DEPTH = 32  # nested rescans of a body: \def\a{\a} ends here
@@ -428,58 +433,96 @@ class _NotReadError(Exception):
     """A definition that is not read; the message says why (becomes a problem line)."""
 
 
+@dataclass(frozen=True)
+class Definition:
+    """One definition command found in a text: where it is, and the macro or why it is not read."""
+
+    start: int
+    end: int
+    command: str
+    macro: Macro | None
+    problem: str | None
+
+
+_DEFINING = ("newcommand", "renewcommand", "providecommand", "DeclareRobustCommand", "DeclareMathOperator",
+             "def", "gdef", "edef", "xdef", "let")  # fmt: skip
+_DEFINITION = re.compile(r"\\(" + "|".join(_DEFINING) + r")(?![A-Za-z])")
+_ANY_COMMAND = re.compile(
+    r"\\(" + "|".join(sorted(set(_DEFINING) | HOSTILE_COMMANDS, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
+#: Characters read after a definition command: a longer definition is refused (see MAX_BODY).
+_WINDOW = 2 * MAX_BODY + 1_000
+
+
 def read_definitions(text: str, origin: str = "") -> tuple[MacroTable, list[str]]:
     """The macro definitions anywhere in ``text``, and a problem line for each one not read.
 
     ``origin`` prefixes the problems (``"common.tex line 3: ..."``). Text that is no definition
     is skipped; ``\\input``/``\\include`` and the other hostile commands are reported, never
-    followed. Never raises.
+    followed. A later definition of a name replaces an earlier one (``\\providecommand`` never
+    does). Never raises.
     """
-    table, problems, _spans = _read(text, origin)
-    return table, problems
+    found = scan_definitions(text, origin)
+    macros: dict[str, Macro] = {}
+    for d in found:
+        if d.macro is not None and not (d.macro.provide and d.macro.name in macros):
+            macros[d.macro.name] = d.macro
+    return MacroTable(MappingProxyType(macros)), [d.problem for d in found if d.problem]
 
 
-def definition_spans(text: str) -> list[tuple[int, int]]:
-    """Where the definitions of ``text`` are (start, end offsets), read or refused."""
-    return _read(text, "")[2]
+def scan_definitions(text: str, origin: str = "", *, others: bool = True) -> list[Definition]:
+    """The definition commands of ``text`` in order (with ``others``, the hostile commands too).
 
-
-def _read(text: str, origin: str) -> tuple[MacroTable, list[str], list[tuple[int, int]]]:
-    newlines = [i for i, c in enumerate(text) if c == "\n"]
+    A command in a TeX comment or inside an earlier definition is not one; only the text after
+    a command is tokenized, so a long document without definitions costs one regex scan.
+    """
     where = f"{origin} line" if origin else "line"
+    found: list[Definition] = []
+    known: dict[str, Macro] = {}
+    done = 0
+    for m in (_ANY_COMMAND if others else _DEFINITION).finditer(text):
+        if m.start() < done or _commented(text, m.start()):
+            continue
+        name = m.group(1)
+        line = text.count("\n", 0, m.start()) + 1
+        stream = _window(text, m.end())
+        try:
+            macro = _definition(stream, name, f"{where} {line}", known)
+            problem = None
+        except (_NotReadError, LatexError) as exc:
+            why = str(exc).removeprefix("macro \\" + name + ": ")
+            macro, problem = None, f"{where} {line}: \\{name}: {why}"
+        end = stream.stack[-1][1] if stream.stack else min(len(text), m.end() + _WINDOW)
+        if name in _DEFINING:
+            done = end
+        elif problem is None:
+            continue  # \usepackage and friends: harmless, not reported
+        found.append(Definition(m.start(), end, name, macro, problem))
+        if macro is not None and not (macro.provide and macro.name in known):
+            known[macro.name] = macro
+    return found
+
+
+def _commented(text: str, at: int) -> bool:
+    """Whether an unescaped ``%`` earlier on its line comments out the position ``at``."""
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    return "%" in line and re.search(r"(?<!\\)(?:\\\\)*%", line) is not None
+
+
+def _window(text: str, at: int) -> _Stream:
+    """The tokens after a definition command (at most `_WINDOW` characters), braces that never close marked."""
     toks: list[Tok] = []
-    offset = 0
-    for t in _tokens(text):
+    offset = at
+    for t in _tokens(text[at : at + _WINDOW]):
         toks.append((t, offset))
         offset += len(t)
     opened: list[int] = []
-    for t, at in toks:
+    for t, where in toks:
         if t == "{":
-            opened.append(at)
+            opened.append(where)
         elif t == "}" and opened:
             opened.pop()
-    stream = _Stream(list(reversed(toks)), work_limit=len(toks) + 1, unclosed=frozenset(opened))
-    macros: dict[str, Macro] = {}
-    problems: list[str] = []
-    spans: list[tuple[int, int]] = []
-    while stream.stack:
-        cmd, start = stream.stack.pop()
-        name = cmd[1:]
-        line = bisect.bisect_left(newlines, start) + 1
-        if not _is_word(cmd) or not (name in _DEFINERS or name in HOSTILE_COMMANDS):
-            continue
-        try:
-            macro = _definition(stream, name, f"{where} {line}", macros)
-        except (_NotReadError, LatexError) as exc:
-            why = str(exc).removeprefix(f"macro \\{name}: ")
-            problems.append(f"{where} {line}: \\{name}: {why}")
-            macro = None
-        end = stream.stack[-1][1] if stream.stack else len(text)
-        if name in _DEFINERS or name in ("DeclareMathOperator", "def", "gdef", "let", "edef", "xdef"):
-            spans.append((start, end))
-        if macro is not None and not (macro.provide and macro.name in macros):
-            macros[macro.name] = macro
-    return MacroTable(MappingProxyType(macros)), problems, spans
+    return _Stream(list(reversed(toks)), work_limit=len(toks) + 1, unclosed=frozenset(opened))
 
 
 def _definition(stream: _Stream, cmd: str, origin: str, known: Mapping[str, Macro]) -> Macro | None:
@@ -587,6 +630,10 @@ def _checked(name: str, body: str, nargs: int, default: str | None, origin: str,
     for i, t in enumerate(toks):
         if _is_word(t) and (t[1:] in HOSTILE_COMMANDS or t[1:] in _RESERVED):
             raise _NotReadError(f"\\{name}: its body uses {t}, which is refused")
+        if t == "\\":  # a lone backslash would make a new command of the letters after it
+            raise _NotReadError(f"\\{name}: its body ends in a lone backslash")
+        if t.startswith("%"):
+            raise _NotReadError(f"\\{name}: its body holds a TeX comment")
         if t == "#":
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             if nxt not in tuple("123456789") or int(nxt) > nargs:
@@ -631,3 +678,33 @@ def macros_from_mapping(mapping: Mapping[Any, Any], origin: str = "macros") -> t
             why = str(exc)
             problems.append(f"{origin}: {why}" if why.startswith(f"\\{name}:") else f"{origin}: \\{name}: {why}")
     return MacroTable(MappingProxyType(macros)), problems
+
+
+MacroSource = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Mapping[str, Any] | MacroTable | None
+
+
+def load_macros(source: MacroSource) -> tuple[MacroTable, list[str]]:
+    """Macros given from outside a document, and a problem line for each definition not read.
+
+    ``source``: a macro file (``.tex``/``.sty``, read for its definitions only, never run), a list
+    of them (later files win), a ``macros:`` mapping (see `macros_from_mapping`) or a table.
+    Raises `UsageError` when a file cannot be read.
+    """
+    if source is None:
+        return MacroTable(), []
+    if isinstance(source, MacroTable):
+        return source, []
+    if isinstance(source, Mapping):
+        return macros_from_mapping(source)
+    paths = [source] if isinstance(source, (str, os.PathLike)) else list(source)
+    table, problems = MacroTable(), []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            msg = f"cannot read macro file {os.fspath(path)!r}: {exc.strerror or exc}"
+            raise UsageError(msg) from exc
+        found, more = read_definitions(data.decode("utf-8", errors="replace"), Path(path).name)
+        table = found.over(table)
+        problems += more
+    return table, problems
