@@ -343,6 +343,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     latex.add_argument("files", nargs="+", metavar="FILE", help=".md, .txt or .tex files")
     latex.add_argument("--symbols", metavar="F", help="YAML file with a derive: {symbols: {...}} mapping")
+    latex.add_argument(
+        "--macros",
+        action="append",
+        metavar="FILE",
+        help="a .tex/.sty file whose macro definitions (\\newcommand, \\DeclareMathOperator, \\def, \\let) are read, "
+        "never run; repeatable, later files win. A document's own definitions (preamble, $$\\newcommand..$$) win "
+        "over these, a macros: mapping in front matter or --symbols over both; \\input is never followed",
+    )
     latex.add_argument("--inline", action="store_true", help="also check inline $...$ math")
     latex.add_argument(
         "--strict",
@@ -793,6 +801,20 @@ def _read_symbols(path: str) -> dict[str, Any]:
     return {"derive": read_symbols_file(path)}
 
 
+def _read_macros(paths: list[str]) -> Any:
+    """The macros of the ``--macros`` files (exit 2 if one cannot be read); refused definitions are warnings."""
+    from derive.latex.macros import load_macros  # noqa: PLC0415 - the LaTeX front end is heavy
+
+    for path in paths:
+        if not Path(path).is_file():
+            msg = f"--macros file not found: {path}"
+            raise UsageError(msg)
+    table, problems = load_macros(paths)
+    for problem in problems:
+        _stderr(f"warning: --macros {problem}")
+    return table
+
+
 class _UnreadableError(DeriveError):
     """A homework file derive does not read (whole): it is an error row for that file, exit 2."""
 
@@ -848,13 +870,14 @@ def cmd_latex(args: argparse.Namespace) -> int:
     import derive.latex  # noqa: PLC0415 - the LaTeX front end is heavy
 
     symbols = _read_symbols(args.symbols) if args.symbols else None
+    macros = _read_macros(args.macros) if args.macros else None
     limit = args.max_chars if args.max_chars is not None else derive.latex.MAX_DOCUMENT
     documents: list[tuple[str, Any, tuple[Any, ...]]] = []  # (file, Document or None, steps)
     unreadable = False
     for file in args.files:
         try:
             data = _read_homework(file, limit)
-            document = _read_whole(data, file, limit, symbols=symbols, inline=args.inline)
+            document = _read_whole(data, file, limit, symbols=symbols, inline=args.inline, macros=macros)
         except _UnreadableError as exc:
             unreadable = True
             _stderr(f"error: {file}: {exc.message}")
