@@ -69,6 +69,7 @@ MAX_ENTRIES = 40
 MAX_TERMS = 2000
 _MIXED = 4  # mixed size tuples, with more than one bound symbol
 _ENTRY_NAME = re.compile(r"(.+)_(\d+)")  # x_1, N_12: the claim's own name for an entry
+_SIZED_NAME = re.compile(r"(.+)_([A-Za-z]\w*)")  # x_n, a_i: an entry when the instance fixes n (or i)
 
 
 class IndexedError(Exception):
@@ -170,7 +171,7 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
         builder = _Builder(problem.symbols, _user_names(sides), unders, reserved)
         try:
             lhs, rhs = (builder.build(s, env) for s in sides)
-            builder.adopt(labels, sized=bool(bound))
+            builder.adopt(labels, sized=bool(bound), sizes={str(k): int(v) for k, v in env.items()})
         except _SkipInstanceError:
             continue
         lhs, rhs = builder.identify(lhs), builder.identify(rhs)
@@ -377,17 +378,23 @@ class _Builder:
         self.entries[key] = sym
         return sym
 
-    def adopt(self, labels: Mapping[str, sympy.Symbol], *, sized: bool) -> None:
+    def adopt(self, labels: Mapping[str, sympy.Symbol], *, sized: bool, sizes: Mapping[str, int] | None = None) -> None:
         """The claim's own x_1, x_2 are entries of x: same symbol, same kind (`identify`).
 
+        So is x_n for a symbol n the instance fixes (n = 3: x_n is x_3): the last term of
+        ``\\sum_{i=1}^n x_i``, or the term a sum ``\\sum_{k \\ne i}`` leaves out (a_i).
         With sizes, an instance that no sum gives the entry x_3 (n = 2 in a claim that
         writes x_3) is below what the claim itself needs: it is left out.
         """
         for name, own in self.user.items():
             m = _ENTRY_NAME.fullmatch(name)
-            if m is None or m.group(1) not in labels or name in self.reserved:
+            index = int(m.group(2)) if m is not None else None
+            if m is None:
+                m = _SIZED_NAME.fullmatch(name)
+                index = (sizes or {}).get(m.group(2)) if m is not None else None
+            if m is None or index is None or m.group(1) not in labels or name in self.reserved:
                 continue
-            key = (m.group(1), (int(m.group(2)),))
+            key = (m.group(1), (index,))
             if key not in self.entries and sized:
                 raise _SkipInstanceError
             self.aliases[own] = self.make(key, labels[m.group(1)])

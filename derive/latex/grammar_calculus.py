@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import Any
 
 import sympy
 from sympy import S
 from sympy.core.function import AppliedUndef
 
+from derive._exact import safe_replace
 from derive.errors import DeriveError
 from derive.functions import JS, KL, Expectation
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.grammar_linear import _is_matrix, _scalar
-from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER
+from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _Tok
+from derive.symbols import SymbolKind
 
-if TYPE_CHECKING:
-    from derive.latex.tokens import _Tok
+#: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
+#: document can write, so that the evidence says which sizes were checked.
+INDEX_SET_SIZE = "|index set|"
+#: ``delta_kj``, ``delta_k,j``: the name a Kronecker delta's subscript gives.
+_KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
 
 
 class _CalculusGrammar:
@@ -76,6 +82,164 @@ class _CalculusGrammar:
             value = self._differentiate(operand, variables)
             self._note_constants(operand, names)
         return self._at_definitions(value, names)
+
+    def subscript_derivative(self) -> Any:
+        """``\\partial_\\mu f``, ``\\partial_{x} f``: the partial derivative ∂f/∂μ of the next product."""
+        if not self.at_sym("_"):
+            raise self.fail("\\partial outside a \\frac{\\partial ...}{\\partial ...} derivative")
+        self.i += 1
+        toks = self.group_tokens()
+        probe = self.sub(toks)
+        name = _read_name(probe)
+        if probe.peek().kind != "end":
+            raise self.fail(f"\\partial_{{{self._src(toks)}}}: the subscript of \\partial must be one name")
+        with self.shadowing({name}):  # \partial_y after y := 3 differentiates by y, not by 3
+            var = self.sub(toks).parse_all()
+            operand = self.operand_term()
+            value = self._differentiate(operand, [(var, 1)])
+            self._note_constants(operand, {name})
+        return self._at_definitions(value, {name})
+
+    def gradient(self) -> Any:
+        """``\\nabla_{\\mathbf w} E``: the gradient of a scalar by a declared vector (the column of its
+        partial derivatives). By anything else (an undeclared name, a matrix, no subscript) it stays an
+        unknown function ``nabla_w(E)``, which no tier evaluates: derive does not guess the shape."""
+        sub_toks: list[_Tok] = []
+        if self.at_sym("_"):
+            self.i += 1
+            sub_toks = self.group_tokens()
+        vector = self._declared_vector(sub_toks)
+        if vector is not None:
+            name, obj = vector
+            with self.shadowing({name}):
+                operand = _scalar(self.operand_term())
+                if _is_matrix(operand):
+                    raise self.fail("the gradient of a vector (a Jacobian) is not read")
+                value = self._differentiate(operand, [(obj, 1)])
+                self._note_constants(operand, {name})
+            return value
+        label = "".join(t.text for t in sub_toks if not (t.kind == "sym" and t.text in "{}") and t.text not in _FONTS)
+        operand = self.operand_term()
+        return sympy.Function(f"nabla_{label}" if label else "nabla")(_scalar(operand))
+
+    def _declared_vector(self, toks: list[_Tok]) -> tuple[str, Any] | None:
+        """(name, its column) when ``toks`` is exactly one name declared as a vector."""
+        if not toks:
+            return None
+        probe = self.sub(toks)
+        try:
+            name = _read_name(probe)
+        except DeriveError:
+            return None
+        if probe.peek().kind != "end" or not self.declared(name):
+            return None
+        obj = self.st.table[name].obj
+        if not _is_matrix(obj) or obj.shape[1] != 1:
+            return None
+        return name, obj
+
+    def at_evaluation_bar(self) -> bool:
+        """Whether an evaluation bar's bounds follow: ``_a^b`` or ``^b_a`` (after ``]`` or a bar ``|``)."""
+        if not self.at_sym("_", "^"):
+            return False
+        return self.at_sym("^", "_", k=self._group_length(1) + 1)
+
+    def _group_length(self, k: int) -> int:
+        """The number of tokens of the group or single token at ``peek(k)``."""
+        t = self.peek(k)
+        if not (t.kind == "sym" and t.text == "{"):
+            return 1
+        depth, n = 0, 0
+        while True:
+            t = self.peek(k + n)
+            if t.kind == "end":
+                return n
+            if t.kind == "sym" and t.text == "{":
+                depth += 1
+            elif t.kind == "sym" and t.text == "}":
+                depth -= 1
+                if depth == 0:
+                    return n + 1
+            n += 1
+
+    def evaluation_bar(self, value: Any) -> Any:
+        """``\\Big[F\\Big]_a^b``, ``F\\big|_{x=a}^{b}``: F(b) - F(a).
+
+        The variable is the one written (``_{x=0}``), else the only name F uses; with several
+        names and none written the bar is not read (derive does not guess which one varies).
+        An infinite bound is a limit (sympy's, undecided when it cannot take it); a finite bound
+        where F has no value (``[\\log x]_0^1``) is not read: the one-sided limit an improper
+        integral means is not what the bar says.
+        """
+        lo, hi = self.limits()
+        if lo is None or hi is None:
+            raise self.fail("an evaluation bar needs both bounds, _a^b")
+        value = _scalar(value)
+        if _is_matrix(value) or not isinstance(value, sympy.Basic):
+            raise self.fail("an evaluation bar of a matrix")
+        eq = _cut(lo, _is_eq)
+        if eq is not None:
+            name = self.sub(eq[0]).base_name()
+            var = self.symbol(name)
+            lo = eq[1]
+        else:
+            free = sorted((s for s in value.free_symbols if isinstance(s, sympy.Symbol)), key=str)
+            if len(free) != 1:
+                listed = ", ".join(map(str, free)) or "no name"
+                raise self.fail(f"an evaluation bar of an expression in {listed}: write its variable, _{{x=0}}^{{1}}")
+            var = free[0]
+        if not isinstance(var, sympy.Symbol):
+            raise self.fail(f"an evaluation bar over {var}, which is not a scalar name")
+        a = _scalar(self.sub(lo).parse_all())
+        b = _scalar(self.sub(hi).parse_all())
+        return self._at_bound(value, var, b) - self._at_bound(value, var, a)
+
+    def bar_bounds_follow(self) -> bool:
+        """Whether a bar ``|`` here is an evaluation bar (``F\\big|_0^1``), not an absolute value's."""
+        if not self.at_sym("|"):
+            return False
+        self.i += 1
+        try:
+            return self.at_evaluation_bar()
+        finally:
+            self.i -= 1
+
+    def trailing_bar(self, value: Any, terms: int) -> Any:
+        """``F\\Big|_{x=0}^{1}`` after the expression ``value`` of ``terms`` terms: F(1) - F(0).
+
+        After several terms (``a + F|_0^1``) the bar may cover them all or the last one only,
+        which give different values: such a bar is not read (write ``\\Big[a + F\\Big]_0^1``).
+        """
+        if terms > 1:
+            raise self.fail(
+                "an evaluation bar after several terms may cover all of them or the last one only; write "
+                "\\Big[ ... \\Big]_a^b around what it evaluates"
+            )
+        self.expect_sym("|")
+        return self.evaluation_bar(value)
+
+    def arg_extremum(self) -> Any:
+        """``\\arg\\max_x f``, ``\\arg\\min_\\theta f``: the maximiser, opaque like ``\\operatorname{argmax}_x``.
+
+        No tier evaluates it, so a step ``\\arg\\max_x f = x_0`` stays undecided: checking that x_0
+        maximises f needs the global maximum, which sampling cannot establish.
+        """
+        t = self.peek()
+        if t.kind != "cmd" or t.text not in ("max", "min"):
+            raise self.fail("\\arg without \\max or \\min after it")
+        self.i += 1
+        return self.extremum(f"arg{t.text}")
+
+    def _at_bound(self, value: sympy.Basic, var: sympy.Symbol, bound: Any) -> Any:
+        if bound in (S.Infinity, S.NegativeInfinity):
+            return sympy.Limit(value, var, bound)
+        at = value.subs(var, bound) if value.has(sympy.Derivative) else safe_replace(value, {var: bound})
+        if isinstance(at, sympy.Basic) and at.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
+            raise self.fail(
+                f"the evaluation bar's expression has no value at {var} = {bound} (a pole or 0/0 there); "
+                "derive does not take the one-sided limit for it"
+            )
+        return at
 
     def _note_constants(self, operand: Any, variables: set[str]) -> None:
         """Record, for `derivative_constants`, the names a derivative treats as constants.
@@ -190,33 +354,188 @@ class _CalculusGrammar:
         return lo, hi
 
     def big_operator(self, name: str) -> Any:
+        """``\\sum``/``\\prod`` with ``_{i=1}^{n}``, ``_i^n`` (from 1), ``_j`` (an unspecified finite index
+        set: 1 to `INDEX_SET_SIZE`, one size for every such sum of the claim), ``_{k \\ne i}`` and
+        ``_{k=1, k \\ne j}^K`` (every index but one). A Kronecker delta ``\\delta_{kj}`` (or ``I_{kj}``) of the
+        sum's index picks the term j = k out of the sum (`_sift`)."""
         lo, hi = self.limits()
-        if lo is None or hi is None:
-            raise self.fail(f"\\{name} needs bounds such as _{{i=1}}^{{n}}")
-        eq = next((k for k, t in enumerate(lo) if t.kind == "sym" and t.text == "="), None)
-        if eq is None:
-            raise self.fail(f"\\{name} needs a lower bound such as _{{i=1}}")
-        var_parser = self.sub(lo[:eq])
-        var_name = var_parser.base_name()
+        if lo is None:
+            raise self.fail(f"\\{name} needs an index such as _{{i=1}}^{{n}} or _j")
+        var_toks, lower_toks, excluded_toks = self._sum_index(name, lo)
+        var_name = self.sub(var_toks).base_name()
+        if self.declared(var_name) and _is_matrix(self.st.table[var_name].obj):
+            raise self.fail(f"\\{name} over {var_name}, which is declared as a vector or matrix")
         var = self.symbol(var_name)
-        lower = self.sub(lo[eq + 1 :]).parse_all()
-        upper = self.sub(hi).parse_all()
+        unbounded = lower_toks is None and hi is None
+        lower = self.sub(lower_toks).parse_all() if lower_toks is not None else S.One
+        upper = self.sub(hi).parse_all() if hi is not None else self._index_set_size()
+        excluded = None
+        if excluded_toks is not None:
+            excluded_name = self.sub(excluded_toks).base_name()
+            if excluded_name == var_name:
+                raise self.fail(f"\\{name} over {var_name} \\ne {var_name}")
+            excluded = self.symbol(excluded_name)
         saved = self.st.bound
         self.st.bound = (*saved, var_name)
+        kept = self._kronecker_tokens(var_name)
         try:
             with self.shadowing({var_name}):
                 body = _scalar(self.operand_term())
         finally:
             self.st.bound = saved
+            self._restore_tokens(kept)
         if _is_matrix(body):
             raise self.fail(f"\\{name} of a matrix")
+        if unbounded and _uses_value(body, var):
+            raise self.fail(
+                f"the index {var_name} of a \\{name} without bounds is used as a number (or it sums over the values "
+                f"of {var_name}, which the text does not list): write the bounds, _{{{var_name}=1}}^{{n}}"
+            )
+        picked, body = self._sift(name, body, var, excluded)
         cls = sympy.Sum if name == "sum" else sympy.Product
-        return cls(body, (var, lower, upper))
+        if excluded is None:
+            whole = cls(body, (var, lower, upper))
+        else:
+            # every index but one: the ranges below and above it (the excluded index lies in the range)
+            below, above = cls(body, (var, lower, excluded - 1)), cls(body, (var, excluded + 1, upper))
+            whole = below + above if cls is sympy.Sum else below * above
+        return picked + whole
+
+    def _sum_index(self, name: str, lo: list[_Tok]) -> tuple[list[_Tok], list[_Tok] | None, list[_Tok] | None]:
+        """The index, the lower bound (None: from 1) and the excluded index of a big operator's subscript:
+        ``i=1``, ``j``, ``k \\ne i``, ``k=1, k \\ne j``."""
+        parts: list[list[_Tok]] = [[]]
+        depth = 0
+        for t in lo:
+            if t.kind == "sym" and t.text in ("{", "(", "[", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in ("}", ")", "]", "\\}"):
+                depth -= 1
+            if depth == 0 and t.kind == "sym" and t.text == ",":
+                parts.append([])
+                continue
+            parts[-1].append(t)
+        unreadable = self.fail(f"cannot read the subscript of \\{name}: {self._src(lo)} (write i=1, j, k \\ne i)")
+        if len(parts) > 2 or not parts[0]:
+            raise unreadable
+        first = parts[0]
+        eq = _cut(first, _is_eq)
+        ne = _cut(first, _is_ne)
+        if eq is not None and ne is not None:
+            raise unreadable
+        excluded = ne[1] if ne is not None else None
+        if len(parts) == 2:
+            # k=1, k \ne j: the second part leaves out one index of the first's
+            second = _cut(parts[1], _is_ne)
+            index = eq[0] if eq is not None else first
+            if second is None or ne is not None or self._src(second[0]).strip() != self._src(index).strip():
+                raise unreadable
+            excluded = second[1]
+        if eq is not None:
+            return eq[0], eq[1], excluded
+        if ne is not None:
+            return ne[0], None, excluded
+        if any(_is_set_mark(t) for t in first):
+            raise self.fail(
+                f"\\{name} over {self._src(lo)}: derive does not know that set; write the bounds, _{{i=1}}^{{n}}"
+            )
+        return first, None, excluded
+
+    def _index_set_size(self) -> Any:
+        """The size of the unspecified finite index set of the sums without bounds (one per claim)."""
+        if INDEX_SET_SIZE not in self.st.table:
+            self.st.table.declare(INDEX_SET_SIZE, SymbolKind("positive integer"))
+        return self.st.table[INDEX_SET_SIZE].obj
+
+    def _kronecker_tokens(self, var_name: str) -> list[tuple[int, _Tok]]:
+        """``I_{kj}`` of the index j (and no declared I_kj) is the Kronecker delta ``\\delta_{kj}``, not an
+        identity matrix of size kj: rewrite the tokens ahead as ``\\delta`` (put back by `_restore_tokens`)."""
+        kept: list[tuple[int, _Tok]] = []
+        toks = self.toks
+        for k in range(self.i, len(toks) - 4):
+            t = toks[k]
+            if not (t.kind == "letter" and t.text == "I" and toks[k + 1].kind == "sym" and toks[k + 1].text == "_"):
+                continue
+            group = toks[k + 2 : k + 6]
+            texts = [g.text for g in group]
+            if (
+                len(group) == 4
+                and texts[0] == "{"
+                and texts[3] == "}"
+                and all(g.kind == "letter" and len(g.text) == 1 for g in group[1:3])
+            ):
+                pair = texts[1:3]
+                if var_name in pair and not self.declared(f"I_{''.join(pair)}"):
+                    kept.append((k, t))
+                    toks[k] = _Tok("cmd", "delta", t.pos)
+        return kept
+
+    def _restore_tokens(self, kept: list[tuple[int, _Tok]]) -> None:
+        for k, t in kept:
+            self.toks[k] = t
+
+    def _sift(self, name: str, body: Any, var: sympy.Symbol, excluded: Any) -> tuple[Any, Any]:
+        """(what the Kronecker deltas of ``var`` in ``body`` pick out, the rest of the summand).
+
+        ``\\delta_{kj} a_j`` summed over j is a_k: the term j = k (k is in the index set, as the
+        notation says). The picked term's entries a[k] of an index k no outer sum binds are the
+        names a_k, the same names the text writes outside the sum.
+        """
+        if not isinstance(body, sympy.Basic):
+            return S.Zero, body
+        deltas = {}
+        for s in body.free_symbols:
+            m = _KRONECKER.fullmatch(getattr(s, "name", ""))
+            if m is None or self.declared(s.name) or s.name in self.st.definitions:
+                continue
+            first, second = m.group(1), m.group(2)
+            if var.name not in (first, second):
+                continue
+            other = second if first == var.name else first
+            deltas[s] = (self.symbol(other), other)
+        if not deltas:
+            return S.Zero, body
+        if name != "sum":
+            raise self.fail("a Kronecker delta under a product (only sums are summed out)")
+        picked, rest = [], []
+        for term in sympy.Add.make_args(sympy.expand_mul(body)):
+            factors = sympy.Mul.make_args(term)
+            hits = [f for f in factors if f in deltas]
+            if not hits:
+                if term.free_symbols & deltas.keys():
+                    raise self.fail(
+                        "a Kronecker delta inside a function or power under a sum (derive sums out only a factor)"
+                    )
+                rest.append(term)
+                continue
+            if len(hits) > 1 or term.free_symbols & deltas.keys() != {hits[0]} or factors.count(hits[0]) > 1:
+                raise self.fail("several Kronecker deltas in one term of a sum")
+            other, other_name = deltas[hits[0]]
+            if other_name == var.name:
+                rest.append(term.xreplace({hits[0]: S.One}))
+                continue
+            if excluded is not None:
+                if excluded != other:
+                    raise self.fail("a Kronecker delta in a sum that leaves out another index")
+                continue  # the one term the delta picks is the one left out
+            value = sympy.Mul(*[f for f in factors if f is not hits[0]]).xreplace({var: other})
+            picked.append(value.replace(lambda e: isinstance(e, sympy.Indexed), self._named_entry))
+        return sympy.Add(*picked), sympy.Add(*rest)
+
+    def _named_entry(self, entry: sympy.Indexed) -> Any:
+        """The entry a[k] picked by a Kronecker delta: a[k] under an outer sum over k, else the name a_k."""
+        indices = [str(i) for i in entry.indices]
+        if any(i in self.st.bound for i in indices):
+            return entry
+        return self.symbol(f"{entry.base.label}_{''.join(indices)}")
 
     def integral_sign(self) -> Any:
         lo, hi = self.limits()
+        space = _whole_space(lo) if lo is not None and hi is None else None
+        if space is not None:
+            lo = None  # \\int_{\\mathbb{R}^D}: over the whole space, as without bounds
         if (lo is None) != (hi is None):
-            raise self.fail("an integral needs both bounds or neither")
+            raise self.fail("an integral needs both bounds or neither (or a whole space, \\int_{\\mathbb{R}^D})")
         self.integral += 1
         try:
             bound = self._integration_variables()
@@ -229,6 +548,8 @@ class _CalculusGrammar:
             raise self.fail("an integral of a matrix")
         with self.shadowing(bound):
             variables = self.differential() if self.at_differential_here() else self._implied_differential(body)
+        if space is not None and space > 0 and space != len(variables):
+            raise self.fail(f"an integral over R^{space} with {len(variables)} variable(s)")
         if lo is None or hi is None:
             # ML texts write \int p(x) dx for the integral over the whole real line (over R^n
             # for a declared vector x: one integral per entry)
@@ -364,3 +685,50 @@ class _CalculusGrammar:
         if found is None or found[1]:
             return frozenset(self.st.definitions)
         return frozenset(found[0])
+
+
+def _uses_value(body: Any, var: sympy.Symbol) -> bool:
+    """Whether ``var`` occurs in ``body`` other than as the index of an entry (``j`` in ``j a_j``, not in ``a_j``)."""
+    if not isinstance(body, sympy.Basic):
+        return False
+    hidden = {e: sympy.Dummy() for e in body.atoms(sympy.Indexed)}
+    return var in body.xreplace(hidden).free_symbols
+
+
+def _cut(toks: list[_Tok], test: Any) -> tuple[list[_Tok], list[_Tok]] | None:
+    """``toks`` split at the first token passing ``test`` (which is dropped), or None."""
+    at = next((k for k, t in enumerate(toks) if test(t)), None)
+    return None if at is None else (toks[:at], toks[at + 1 :])
+
+
+def _is_eq(t: _Tok) -> bool:
+    return t.kind == "sym" and t.text == "="
+
+
+def _is_ne(t: _Tok) -> bool:
+    return (t.kind == "cmd" and t.text in ("ne", "neq")) or (t.kind == "sym" and t.text == "!=")
+
+
+_SET_MARKS = frozenset({"in", "subset", "subseteq", "colon", "sim", "le", "leq", "ge", "geq", "lt", "gt", "notin"})
+
+
+def _is_set_mark(t: _Tok) -> bool:
+    """A token that makes a subscript a set or a condition (``i \\in S``, ``i < j``), not an index."""
+    return (t.kind == "cmd" and t.text in _SET_MARKS) or (t.kind == "sym" and t.text in ("<", ">", ":", "|"))
+
+
+def _whole_space(toks: list[_Tok]) -> int | None:
+    """The dimension of ``\\mathbb{R}`` (1), ``\\mathbb{R}^3`` (3) or ``\\mathbb{R}^D`` (-1: any) as an
+    integral's region, or None when the subscript is something else (a lower bound)."""
+    words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
+    if len(words) < 2 or words[0].kind != "cmd" or words[0].text != "mathbb" or words[1].text != "R":
+        return None
+    rest = words[2:]
+    if not rest:
+        return 1
+    if rest[0].kind != "sym" or rest[0].text != "^" or len(rest) != 2:
+        return None
+    power = rest[1]
+    if power.kind == "num" and power.text.isdigit():
+        return int(power.text)
+    return -1 if power.kind == "letter" else None

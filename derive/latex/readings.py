@@ -64,6 +64,7 @@ def ambiguous_readings(
         toks = _tokenize(tex)
     except DeriveError:
         return []
+
     def read(p: _Parser) -> str:
         t = p.peek()
         return p.name_suffixes("pi") if t.kind == "cmd" and t.text == "pi" and p.next() else _read_name(p)
@@ -188,12 +189,37 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
             f"\\{said} without brackets before several factors may be the log of their product or the log of "
             f"the first times the rest; write \\{said}(...) around what it applies to"
         )
+    same = _bounded_and_not(tex)
+    if same:
+        out.append(
+            f"\\sum_{same} without bounds (an unspecified finite index set) and a sum over {same} with bounds may "
+            f"run over the same indices or not; write the bounds on every sum over {same}"
+        )
     if "sigma" in declared and _SIGMA_CALL.search(tex) and _SIGMA_BARE.search(tex):
         out.append(
             "\\sigma(...) may be the sigmoid or the declared quantity σ times the bracket; declare "
             "`functions: [sigma]` for the sigmoid, or write \\sigma \\cdot (...)"
         )
     return out
+
+
+#: ``\\sum_j``, ``\\sum_{k=1}``, ``\\prod_{\\mathbf x}``: a big operator's subscript (group 1).
+_BIG_SUBSCRIPT = re.compile(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\?[A-Za-z]+)")
+_INDEX_LETTER = re.compile(r"\s*\{?\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{?\s*)?([A-Za-z])")
+
+
+def _bounded_and_not(tex: str) -> str:
+    """An index letter that one sum in ``tex`` takes without bounds (``\\sum_n``) and another with
+    bounds (``\\sum_{n=1}^N``), or ""."""
+    bounded: set[str] = set()
+    unbounded: set[str] = set()
+    for m in _BIG_SUBSCRIPT.finditer(tex):
+        letter = _INDEX_LETTER.match(m.group(1))
+        if letter is None:
+            continue
+        with_upper = tex[m.end() :].lstrip().startswith("^")
+        (bounded if "=" in m.group(1) or with_upper else unbounded).add(letter.group(1))
+    return min(bounded & unbounded, default="")
 
 
 _BINDS_I = re.compile(r"\\(?:sum|prod)\s*_\s*\{?\s*i(?![A-Za-z])")
@@ -245,8 +271,10 @@ def _log_of_product(toks: list[_Tok]) -> str:
         j = k + 1
         if j < len(toks) and toks[j].kind == "sym" and toks[j].text == "_":
             j = _skip_group(toks, j + 1)  # \log_2
-        if j >= len(toks) or (toks[j].kind == "sym" and toks[j].text in ("(", "[", "{")) or (
-            toks[j].kind == "cmd" and toks[j].text in ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl")
+        if (
+            j >= len(toks)
+            or (toks[j].kind == "sym" and toks[j].text in ("(", "[", "{"))
+            or (toks[j].kind == "cmd" and toks[j].text in ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl"))
         ):
             continue
         if toks[j].kind == "cmd" and toks[j].text in ("sum", "prod", "int", "iint", "oint", "lim", "max", "min"):
