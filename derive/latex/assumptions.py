@@ -5,9 +5,11 @@ conditions after condition words and annotations.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from derive.errors import DeriveError
-from derive.latex.parser import name_of
+from derive.latex.parser import name_of, parse_latex
 from derive.latex.splitting import _CONDITION_INSIDE
 
 _PLAIN_NUMBER = re.compile(r"\s*-?\s*(\d+(\.\d+)?|\\[dt]?frac\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|\\frac\d\d)\s*")
@@ -47,7 +49,22 @@ def _declared_kinds(tex: str) -> list[tuple[str, str | None]]:
     """What an inline declaration says of each name: the kind it maps to exactly (``\\sigma > 0``:
     positive, ``p \\in (0, 1)``: probability, ``n \\in \\mathbb{N}``: positive integer, ``x \\in
     \\mathbb{R}^3``: vector 3), or None for a range no kind states (``y \\in \\{0, 1\\}``, ``x \\in
-    [a, b]``, ``t > 1``, ``x \\in \\mathbb{R}^n``): no refutation may rest on a value outside it."""
+    [a, b]``, ``t > 1``, ``x \\in \\mathbb{R}^n``): no refutation may rest on a value outside it.
+
+    Besides kinds: ``0 < \\mu < 1`` is a probability (a closed or other range gives None);
+    ``\\Sigma \\succ 0`` gives `SPD` (positive definite: a kind once its size is known, see
+    `derive.latex.steps`; ``\\succeq 0`` may be singular, so None); ``x \\sim \\mathcal{N}(\\mu,
+    \\sigma^2)`` gives `LAW` followed by the law as written (the name is a random variable with it).
+    """
+    found = _law_declaration(tex) or _between_declaration(tex) or _definite_declaration(tex) or _set_declaration(tex)
+    # a bare \\pi declared is a name (a weight, a prior) only where the constant 3.14... is excluded
+    return [(n, k) for n, k in found if n != "pi" or k == "probability" or _UNIT_RANGE.search(tex)]
+
+
+_UNIT_RANGE = re.compile(r"\\in(?![A-Za-z])\s*(?:\\left\s*)?[\[(]\s*0\s*,\s*1\s*(?:\\right\s*)?[\])]\s*[.,;]?\s*$")
+
+
+def _set_declaration(tex: str) -> list[tuple[str, str | None]]:
     names = _declared_names(tex)
     if not names:
         return []
@@ -66,12 +83,86 @@ def _declared_kinds(tex: str) -> list[tuple[str, str | None]]:
         m = _BOUND_DECLARATION.match(text)
         if m is not None:
             rel = m.group("rel") + ("q" if m.group("eq") and m.group("rel").startswith("\\") else "")
-            rel = {">": "\\gt", "<": "\\lt"}.get(rel, rel) if not m.group("eq") else {">": "\\ge", "<": "\\le"}.get(
-                m.group("rel"), rel
+            rel = (
+                {">": "\\gt", "<": "\\lt"}.get(rel, rel)
+                if not m.group("eq")
+                else {">": "\\ge", "<": "\\le"}.get(m.group("rel"), rel)
             )
             value = m.group("value").replace(" ", "")
             kind = _BOUND_KINDS.get((rel, value)) or _BOUND_KINDS.get((rel.rstrip("q"), value))
     return [(name, kind) for name in names]
+
+
+#: Marks of `_declared_kinds` results that are not kinds themselves.
+LAW = "~ "
+SPD = "positive definite"
+
+_LAW = re.compile(r"(?P<names>[^=<>~]+?)\\sim(?![A-Za-z])\s*(?P<law>\S.*?)\s*[.,;]?\s*$", re.DOTALL)
+_NUMBER = r"-?\s*\d+(?:\.\d+)?"
+_LESS = r"(?:<|\\lt(?![A-Za-z]))"
+_LESS_EQ = r"(?:\\leq?(?![A-Za-z])|\\leqslant(?![A-Za-z]))"
+_BETWEEN = re.compile(
+    rf"\s*(?P<lo>{_NUMBER})\s*(?P<r1>{_LESS}|{_LESS_EQ})\s*(?P<names>[^=<>]+?)\s*(?P<r2>{_LESS}|{_LESS_EQ})\s*"
+    rf"(?P<hi>{_NUMBER})\s*[.,;]?\s*$"
+)
+_ABOVE = re.compile(rf"\s*(?P<lo>{_NUMBER})\s*(?P<r1>{_LESS}|{_LESS_EQ})\s*(?P<names>[^=<>]+?)\s*[.,;]?\s*$")
+_DEFINITE = re.compile(
+    r"(?P<names>[^=<>]+?)\\(?P<rel>succ|succeq)(?![A-Za-z])\s*(?:0|\\mathbf\s*\{?\s*0\s*\}?)\s*[.,;]?\s*$"
+)
+
+
+def _names(part: str) -> list[str] | None:
+    out: list[str] = []
+    for piece in part.split(","):
+        if piece.strip() == "\\pi":
+            out.append("pi")  # a weight or prior; kept only where the constant cannot be meant
+            continue
+        try:
+            out.append(name_of(piece.strip()))
+        except DeriveError:
+            return None
+    return out or None
+
+
+def _law_declaration(tex: str) -> list[tuple[str, str | None]] | None:
+    """``x \\sim \\mathcal{N}(\\mu, \\sigma^2)``: each name with `LAW` and the law as written."""
+    m = _LAW.fullmatch(tex.strip())
+    if m is None or len(tex) > 300:
+        return None
+    names = _names(m.group("names"))
+    if names is None:
+        return None
+    return [(name, LAW + m.group("law")) for name in names]
+
+
+def _between_declaration(tex: str) -> list[tuple[str, str | None]] | None:
+    """``0 < \\mu < 1``: probability; ``0 < x``: positive; ``0 \\le x``: nonnegative; another range: None."""
+    m = _BETWEEN.fullmatch(tex) or _ABOVE.fullmatch(tex)
+    if m is None:
+        return None
+    names = _names(m.group("names"))
+    if names is None:
+        return None
+    lo = m.group("lo").replace(" ", "")
+    strict = re.fullmatch(_LESS, m.group("r1")) is not None
+    hi = m.groupdict().get("hi")
+    kind: str | None = None
+    if hi is None:
+        kind = {("0", True): "positive", ("0", False): "nonnegative"}.get((lo, strict))
+    elif lo == "0" and strict and hi.replace(" ", "") == "1" and re.fullmatch(_LESS, m.group("r2")):
+        kind = "probability"  # open (0, 1): derive samples probabilities inside it
+    return [(name, kind) for name in names]
+
+
+def _definite_declaration(tex: str) -> list[tuple[str, str | None]] | None:
+    """``\\Sigma \\succ 0``: `SPD`; ``\\succeq 0`` (semidefinite, maybe singular): None."""
+    m = _DEFINITE.fullmatch(tex.strip())
+    if m is None:
+        return None
+    names = _names(m.group("names"))
+    if names is None:
+        return None
+    return [(name, SPD if m.group("rel") == "succ" else None) for name in names]
 
 
 _FINITE_SET = re.compile(r".*?\\in(?![A-Za-z])\s*\\\{(?P<values>[^{}]*)\\\}\s*[.,;]?\s*\(line \d+\)$")
@@ -129,13 +220,7 @@ def _declared_names(tex: str) -> list[str]:
     m = _DECLARED_IN.match(tex.strip()) or _DECLARED_BY.match(tex.strip())
     if m is None:
         return []
-    out: list[str] = []
-    for part in m.group("names").split(","):
-        try:
-            out.append(name_of(part.strip()))
-        except DeriveError:
-            return []
-    return out
+    return _names(m.group("names")) or []
 
 
 #: Words that make the inline math after them (in the same sentence) a condition, not a definition.
@@ -162,3 +247,94 @@ def _condition_word(doc: str, start: int) -> str:
     sentence = opener[ends[-1].end() :] if ends else opener
     words = _CONDITION_WORDS.findall(sentence)
     return " ".join(words[-1].lower().split()) if words else ""
+
+
+#: Headings that end the scope of what the prose declared under them, with their depth.
+_TEX_HEADING = re.compile(r"\\(part|chapter|section|subsection|subsubsection|paragraph)\*?\s*[\[{]")
+_TEX_DEPTH = {"part": 1, "chapter": 2, "section": 3, "subsection": 4, "subsubsection": 5, "paragraph": 6}
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+\S", re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(```|~~~).*?(?:^ {0,3}\1|\Z)", re.MULTILINE | re.DOTALL)
+
+
+def headings(doc: str) -> list[tuple[int, int]]:
+    """(offset, depth) of the section headings of a document, in order: ``\\section{..}`` (3),
+    ``\\subsection`` (4), ..., Markdown ``#`` (1) to ``######`` (6). A heading in a code fence
+    or after a TeX comment sign on its line is none."""
+    fences = [(m.start(), m.end()) for m in _FENCE.finditer(doc)]
+    found: list[tuple[int, int]] = []
+    for m in _TEX_HEADING.finditer(doc):
+        line = doc[doc.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if re.search(r"(?<!\\)%", line) is None:
+            found.append((m.start(), _TEX_DEPTH[m.group(1)]))
+    found += [(m.start(), len(m.group(1))) for m in _MD_HEADING.finditer(doc)]
+    return sorted((at, depth) for at, depth in found if not any(lo <= at < hi for lo, hi in fences))
+
+
+@dataclass
+class Prose:
+    """What the prose has declared so far, each entry with the depth of the heading it is under:
+    a heading of the same or a higher level (``\\section`` after ``\\subsection``) ends it; a
+    declaration before any heading holds to the end. A new declaration of a name replaces the old."""
+
+    #: name -> (kind, where): ``\\sigma > 0`` gives positive; where is ``\\sigma > 0 (line 3)``
+    kinds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: name -> where, for a range no kind states (``y \\in \\{0, 1\\}``): no refutation through it
+    ranges: dict[str, str] = field(default_factory=dict)
+    #: name -> (the law as written, where): ``x \\sim \\mathcal{N}(\\mu, \\sigma^2)``
+    laws: dict[str, tuple[str, str]] = field(default_factory=dict)
+    depth: dict[str, int] = field(default_factory=dict)
+    current: int = 0  # the depth of the heading the prose is under (0: none yet)
+
+    @property
+    def declared(self) -> set[str]:
+        return set(self.depth)
+
+    def heading(self, depth: int) -> None:
+        for name in [n for n, at in self.depth.items() if at >= depth]:
+            self._forget(name)
+        self.current = depth
+
+    def declare(self, name: str, kind: str | None, said: str, line: int) -> None:
+        where = f"{said} (line {line})"
+        previous = self.kinds.get(name, ("", ""))[0]
+        self._forget(name)
+        self.depth[name] = self.current
+        if kind == SPD:
+            # positive definite needs a size: an earlier "\\Sigma \\in \\mathbb{R}^{3 \\times 3}" gives it
+            m = re.fullmatch(r"(?:spd )?matrix (\d+)x(\d+)", previous)
+            kind = f"spd matrix {m.group(1)}x{m.group(2)}" if m and m.group(1) == m.group(2) else None
+        if kind is None:
+            self.ranges[name] = where
+        elif kind.startswith(LAW):
+            self.laws[name] = (kind[len(LAW) :], where)
+        else:
+            self.kinds[name] = (kind, where)
+
+    def _forget(self, name: str) -> None:
+        for table in (self.kinds, self.ranges, self.laws, self.depth):
+            table.pop(name, None)
+
+    def random_for(self, symbols: dict[str, str], taken: set[str]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The random variables the prose declares, read as distributions under ``symbols`` (names
+        in ``taken`` are declared otherwise and win), and (name -> where) for the notes. A law
+        derive cannot read leaves its name out: it is then a range (no refutation through it)."""
+        from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
+        from derive.symbols import SymbolTable  # noqa: PLC0415
+
+        found: dict[str, Any] = {}
+        where: dict[str, str] = {}
+        for name, (law, said) in self.laws.items():
+            if name in taken or name in symbols:
+                continue
+            got: dict[str, Any] = {}
+            try:
+                parse_latex(f"\\mathbb{{E}}_{{{latex_of_name(name)} \\sim {law}}}[1]", SymbolTable(symbols), random=got)
+            except (DeriveError, RecursionError, MemoryError):
+                got = {}
+            if name in got:
+                found[name], where[name] = got[name], said
+        return found, where
+
+    def unread_laws(self, read: set[str]) -> dict[str, str]:
+        """name -> where, for the laws that could not be read: ranges for the step."""
+        return {n: said for n, (_, said) in self.laws.items() if n not in read}

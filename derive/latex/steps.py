@@ -29,7 +29,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError, LatexError, Location
-from derive.latex.assumptions import _CASE_WORDS, _condition_kinds, _condition_word, _finite_set, _is_number
+from derive.latex.assumptions import (
+    _CASE_WORDS,
+    Prose,
+    _condition_kinds,
+    _condition_word,
+    _finite_set,
+    _is_number,
+    headings,
+)
 from derive.latex.context import additive_constant, solve_premise, value_tex
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
@@ -124,26 +132,32 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     names_cache: dict[str, Any] = {}
     steps: list[Step] = []
     solved: dict[int, str | tuple[str, list[Any]] | None] = {}
-    pending_declarations = sorted(declared_at or (), reverse=True)
     after: dict[int, set[str]] = {}  # block -> names the prose defines between it and the next block
     for d in drafts:
         if d.prose and d.defines:
             after.setdefault(d.rel.block, set()).add(d.defines[0])
-    declared: set[str] = set()  # names the prose declared before the step
-    prose_kinds: dict[str, tuple[str, str]] = {}  # name -> (kind, "\\sigma > 0 (line 3)")
-    ranges: dict[str, str] = {}  # name -> "y \\in \\{0, 1\\} (line 2)": a range no kind states
+    prose = Prose()
+    named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
+    # what the prose declares, and the headings that end it, in document order
+    events = sorted(
+        [(at, 1, depth, "", None, "", 0) for at, depth in headings(splitter.doc)]
+        + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()],
+        key=lambda e: (e[0], e[1]),
+        reverse=True,
+    )
     for i, d in enumerate(drafts):
-        while pending_declarations and pending_declarations[-1][0] < d.rel.offset:
-            _, name, kind, said, at = pending_declarations.pop()  # the steps come in document order
-            declared.add(name)
-            if kind is None:
-                ranges[name] = f"{said} (line {at})"
-                prose_kinds.pop(name, None)
+        while events and events[-1][0] < d.rel.offset:
+            _, heading, depth, name, kind, said, at = events.pop()  # the steps come in document order
+            if heading:
+                prose.heading(depth)
             else:
-                prose_kinds[name] = (kind, f"{said} (line {at})")
-                ranges.pop(name, None)
-        given_kinds = {n: k for n, (k, _) in prose_kinds.items() if n not in d.symbols and n not in section.random}
-        sources = {n: prose_kinds[n][1] for n in given_kinds}
+                prose.declare(name, kind, said, at)
+        declared = prose.declared
+        if named_pi is not None and named_pi < i and "pi" not in d.symbols:
+            d.symbols = {**d.symbols, "pi": "real"}  # a bare \\pi given a value is a name from there on
+        ranges = dict(prose.ranges)
+        given_kinds = {n: k for n, (k, _) in prose.kinds.items() if n not in d.symbols and n not in section.random}
+        sources = {n: prose.kinds[n][1] for n in given_kinds}
         # the conditions the statement's own row states ("\\quad \\text{for } x, y > 0") win over the prose
         for n, k, said in _condition_kinds(d.chain.conditions):
             if n not in d.symbols and n not in section.random:
@@ -154,9 +168,13 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         step_random = tuple(section.random.items())
         dens = section.densities_for(d.rel.block)
         bound: tuple[str, ...] = ()
+        laws: dict[str, str] = {}  # name -> where, for the random variables the prose declares
         if d.error is None and not d.context:
             extra = _subscript_random((d.lhs, d.rhs), d.symbols, section.random)
-            step_random = step_random + tuple(extra.items())
+            # a law the step's own subscript states (E_{x \\sim q}) wins over the prose's
+            drawn_prose, laws = prose.random_for(d.symbols, set(section.random) | set(extra))
+            ranges.update(prose.unread_laws(set(drawn_prose) | set(extra) | set(section.random) | set(d.symbols)))
+            step_random = step_random + tuple(extra.items()) + tuple(drawn_prose.items())
             taken = {name for name, _ in step_random}
             bound, drawn = _bound_densities((d.lhs, d.rhs), dens, taken)
             step_random = step_random + drawn
@@ -183,6 +201,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             items = [f"{latex_of_name(n)}(\\cdot)" for n in applied] + items  # before the definitions use them
             notes += [f"{n} a function (functions:)" for n in applied]
             notes += [f"{n}: {k}, from {sources[n]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
+            notes += [f"{n} random, from {said}" for n, said in laws.items() if _may_mention(texts, n)]
             d.base = (_wrap(d.lhs, items), _wrap(d.rhs, items))
             if premise is not None:
                 if premise not in solved:
@@ -215,6 +234,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
                 del step_ranges[name]
         lhs_src, rhs_src = _wrap(d.lhs, items), _wrap(d.rhs, items)
+        relation = d.rel.relation
+        band = _written_band(d.lhs, d.rhs) if relation is Relation.APPROX and d.error is None else None
+        if band is not None and not d.context and not any("\\in \\{" in it for it in items):
+            # "\\approx 0.15" claims agreement to the digits written: |lhs - rhs| <= 0.005, checked exactly
+            written, half, decimals = band
+            lhs_src = _wrap(f"\\left| \\left({d.lhs}\\right) - \\left({d.rhs}\\right) \\right|", items)
+            rhs_src, relation = half, Relation.LE
+            digits = f"the {decimals} decimal{'s' if decimals != 1 else ''}" if decimals else "the units"
+            notes.append(f"≈ {written} agrees to {digits} written: checked |lhs - rhs| <= {half}")
         up_to = ""
         plain = d.error is None and d.defines is None and not d.context and premise is None
         if plain and d.rel.relation is Relation.EQ:
@@ -238,7 +266,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             id=f"block {d.rel.block}, step {d.index}",
             lhs=LatexSource(lhs_src, over, bound),
             rhs=LatexSource(rhs_src, over, bound),
-            relation=d.rel.relation,
+            relation=relation,
             symbols=tuple(sorted(d.symbols.items())),
             random=step_random,
             statement=statement,
@@ -257,6 +285,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, {cond[1]})"
                 )
                 conditioned.add(cond[0])
+            concluded = _conclusion(drafts[seen_defs])
+            if concluded is not None:
+                # "\\implies \\lambda = -N": a fact the text derived, not a definition; a later step
+                # refuted with lambda free may hold under it, so it is not refuted (never proved by it)
+                conditions.append(
+                    f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, "
+                    "concluded after an arrow)"
+                )
+                conditioned.add(concluded)
             seen_defs += 1
         defined = tuple(sorted(repeated | cyclic | conditioned))
         steps.append(
@@ -288,6 +325,33 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             )
         )
     return _without_context(steps, [d.context for d in drafts])
+
+
+_DECIMAL = re.compile(r"\s*(?P<sign>-)?\s*(?P<whole>\d*)(?:\.(?P<frac>\d+))?\s*")
+
+
+def _written_band(lhs: str, rhs: str) -> tuple[str, str, int] | None:
+    """(the rounded number as written, half a unit of its last digit, its decimals) for an
+    ``\\approx`` whose side is a plain number: ``0.15`` claims ±0.005, ``3.14`` ±0.005, ``0.1538``
+    ±0.00005, ``15`` ±0.5. When both sides are numbers the coarser one is the rounded one. None
+    (the engine's relative band) for an integer ending in 0 (``1500``: to how many figures?), for 0,
+    and for anything not a plain decimal (``1.2 \\times 10^{-3}``, ``15\\%``)."""
+    written: list[tuple[int, str]] = []
+    for side in (lhs, rhs):
+        m = _DECIMAL.fullmatch(side)
+        if m is None or not (m.group("whole") or m.group("frac")):
+            continue
+        frac = m.group("frac")
+        if frac is None and (m.group("whole").endswith("0") or len(m.group("whole")) > 15):
+            continue
+        if frac is not None and len(frac) > 15:
+            continue
+        written.append((len(frac or ""), side.strip()))
+    if not written:
+        return None
+    decimals, number = min(written)
+    half = "0.5" if decimals == 0 else "0." + "0" * decimals + "5"
+    return " ".join(number.split()), half, decimals
 
 
 def _without_context(steps: list[Step], context: list[bool]) -> list[Step]:
@@ -378,6 +442,31 @@ def _block_case(doc: str, d: _Draft) -> str:
     return word if word in _CASE_WORDS | {"assume", "assuming", "given that"} else ""
 
 
+def _conclusion(d: _Draft) -> str | None:
+    """The name an arrow's conclusion ``\\implies \\lambda = -N`` gives a value, or None."""
+    if d.error is not None or d.defines is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
+        return None
+    if not d.chain.after_arrow or len(d.lhs) > 200:
+        return None
+    target = definition_target(d.lhs)
+    if target is None or mentions(d.rhs, target[0]):
+        return None
+    return target[0]
+
+
+_BARE_PI = re.compile(r"\s*\\pi\s*")
+_PI_MENTION = re.compile(r"\\(?:var)?pi(?![A-Za-z])")
+_NUMBER_NEAR_PI = re.compile(r"\s*(?:3\.14\d*|\\[dt]?frac\s*\{\s*22\s*\}\s*\{\s*7\s*\}|22\s*/\s*7)\s*")
+
+
+def _assigned_pi(d: _Draft) -> tuple[str, bool] | None:
+    """``\\pi = 0.3`` or ``\\pi = \\frac{N_1}{N}`` (a mixture weight, a prior) gives a name pi a value;
+    ``\\pi = 3.14`` or ``\\pi = \\frac{22}{7}`` only approximates the constant, and defines nothing."""
+    if _BARE_PI.fullmatch(d.lhs) is None or _PI_MENTION.search(d.rhs) or _NUMBER_NEAR_PI.fullmatch(d.rhs):
+        return None
+    return ("pi", True)
+
+
 def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
     """Mark the steps that define a name (see `Step.kind`); an equation in the prose after a
     condition word is a condition (`_Draft.condition`), never a definition."""
@@ -391,7 +480,7 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             continue  # "x = 3 \\implies ...": a condition, not a definition
         if len(d.lhs) > 200:
             continue
-        target = definition_target(d.lhs)
+        target = definition_target(d.lhs) or _assigned_pi(d)
         if d.chain.annotated:
             # "\\text{at } a = 0, b = 0": conditions of their row, not definitions; the names are
             # not free afterwards either (the text may mean the case for what follows)
@@ -443,6 +532,8 @@ def _definitions_used(
             hits = {candidates[n] for n in found[0] if n in candidates}
             if found[1]:
                 hits |= {j for n, j in candidates.items() if n.split("_", 1)[0] in found[1]}
+        if "pi" in candidates and _PI_MENTION.search(tex):
+            hits.add(candidates["pi"])  # read as the constant without a table, but a name here
         for j in hits - used:
             used.add(j)
             todo.append(drafts[j].rhs)
