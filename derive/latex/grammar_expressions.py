@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 import sympy
 from sympy import S
 
-from derive._exact import _factorial
+from derive._exact import _ceiling, _factorial, _floor
 from derive.functions import sigmoid
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
-from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
+from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 
 if TYPE_CHECKING:
     from derive.latex.parser import _Parser
@@ -22,6 +22,8 @@ def _read_name(p: _Parser) -> str:
     t = p.next()
     if t.kind == "letter" or (t.kind == "cmd" and t.text in _GREEK):
         return p.name_suffixes(t.text)
+    if t.kind == "cmd" and t.text == "pi" and (p.at_sym("_", "'") or p._at_star_superscript()):
+        return p.name_suffixes("pi")  # \pi_k, \pi^*: a name (mixture weights, a policy), not the constant
     if t.kind == "cmd" and t.text in _FONTS | set(_ACCENTS):
         inner = p.sub(p.group_tokens()).base_name()
         suffix = _ACCENTS.get(t.text, "")
@@ -64,7 +66,13 @@ class _ExpressionGrammar:
             if (t.kind == "sym" and t.text == "*") or (t.kind == "cmd" and t.text in _MULTIPLY):
                 self.i += 1
                 right_logged = self._at_log()
-                value = self._times(value, logged, self.unary_factor(), right_logged)
+                right = self.unary_factor()
+                product = self._vector_product(t.text, value, right)  # x \cdot y, x \times y of vectors
+                value = self._times(value, logged, right, right_logged) if product is None else product
+            elif t.kind == "cmd" and t.text == "circ":
+                self.i += 1
+                value = self._hadamard(value, self.unary_factor())
+                right_logged = False
             elif (t.kind == "sym" and t.text == "/") or (t.kind == "cmd" and t.text == "div"):
                 self.i += 1
                 value = self.ar.div(value, self.unary_factor())
@@ -132,8 +140,8 @@ class _ExpressionGrammar:
         if t.kind == "sym":
             if t.text in ("|", "‖"):
                 return self.bars == 0
-            return t.text in ("(", "[", "{", "\\{")
-        return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | {"div", "mid", "in", "\\"}
+            return t.text in ("(", "[", "{", "\\{", "⌊", "⌈")
+        return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | {"div", "mid", "in", "\\", "circ"}
 
     def factor(self) -> Any:
         value = self.primary()
@@ -210,11 +218,17 @@ class _ExpressionGrammar:
             return _det(inner)
         if t.text == "‖":
             self.i += 1
+            self.bars += 1  # a "‖" inside closes the norm, it does not open another
             inner = self.expr()
+            self.bars -= 1
             self.expect_sym("‖")
-            if _is_matrix(inner):
-                return sympy.sqrt(sum((e**2 for e in inner), S.Zero))
-            return sympy.Abs(inner)
+            return self.norm(inner)
+        if t.text in ("⌊", "⌈"):
+            self.i += 1
+            inner = self.expr()
+            self.expect_sym("⌋" if t.text == "⌊" else "⌉")
+            which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
+            return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
 
     def subscript_name(self) -> str:
@@ -248,6 +262,11 @@ class _ExpressionGrammar:
                 name = f"{name}_prime"
             else:
                 return name
+
+    def _at_star_superscript(self) -> bool:
+        """Whether ``^*`` (``^{*}``, ``^\\ast``, ``^\\star``) follows, without reading it."""
+        star = self.peek(2) if self.at_sym("{", k=1) else self.peek(1)
+        return self.at_sym("^") and star.kind in ("sym", "cmd") and star.text in ("*", "ast", "star")
 
     def _star_superscript(self) -> bool:
         nxt = self.peek(1)
@@ -336,4 +355,24 @@ class _ExpressionGrammar:
             )
         if name in self.st.definitions and name not in self.st.bound and name not in self.st.shadow:
             return self.definition_value(name)
-        return self.symbol(name)
+        entry = self._vector_entry(name, font)
+        return self.symbol(name) if entry is None else entry
+
+    def _vector_entry(self, name: str, font: str) -> Any | None:
+        """``x_2`` of a declared vector x (``x_2`` itself undeclared): its second entry, not a new
+        scalar (a step through x_1 + x_2 = x^T 1 was refuted at x_1 != x[1]). Bold ``\\mathbf{x}_2``
+        is as often the second sample, itself a vector: not guessed. None for any other name."""
+        base, _, index = name.rpartition("_")
+        if not (base and index.isdigit() and self.declared(base)) or name in self.st.table:
+            return None
+        vector = self.st.table[base].obj
+        if not (isinstance(vector, sympy.MatrixBase) and 1 in vector.shape):
+            return None
+        if font in _BOLD:
+            raise self.fail(
+                f"{name} may be entry {index} of the declared vector {base} or another vector (a sample); declare "
+                f"{name}, or write the entry without bold"
+            )
+        if not 1 <= int(index) <= len(vector):
+            raise self.fail(f"{name}: the declared vector {base} has {len(vector)} entries")
+        return vector[int(index) - 1]

@@ -15,12 +15,16 @@ from derive.latex.state import _Shadow
 from derive.latex.tokens import (
     _ACCENTS,
     _ARROWS,
+    _BOLD,
     _DISTS,
     _FONTS,
     _FUNCS,
     _FUNCTION_LETTERS,
     _GREEK,
+    _INVERSES,
     _KL_NAMES,
+    _MAX_ORDER,
+    _ML_NAMES,
     _OPERATOR_NAMES,
     _RELATIONS,
     _ROUTINES,
@@ -172,26 +176,61 @@ class _FunctionGrammar:
         if word in ("log", "ln"):
             return self.logarithm()
         if word in _FUNCS:
-            return self.ar.apply(word, _FUNCS[word], self.operand())
+            return self.named_function(word)
         if word in _DISTS and (font == "mathcal" or self.dist_context or font) and self.at_sym("(", "["):
             return self.distribution(word)
         if word in ("min", "max"):
             return self.extremum(word)
+        if word in _ML_NAMES:
+            return self.ml_function(_ML_NAMES[word])
         if len(word) == 1 or font in ("mathcal", "mathbb", "mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf"):
             return self.named(word, font)
         raise self.fail(f"unknown operator {word!r}")
 
     def logarithm(self) -> Any:
+        power = self.function_power("log")  # \log^2 x
         base = None
         if self.at_sym("_"):
             self.i += 1
             base = self.sub(self.group_tokens()).parse_all()
+            power = power or self.function_power("log")  # \log_2^2 x
         start = self.i
         arg = self.operand()
+        if self.toks[start].text == "(" and self.at_sym("^"):
+            raise self.fail(
+                "\\log(...)^k may be the power of the logarithm or the logarithm of the power; write "
+                "\\log^k(...) or \\log\\left((...)^k\\right)"
+            )
         value = self._log_of_zero_or_ratio(arg, self.toks[start : self.i])
         if value is None:
             value = self.ar.apply("log", sympy.log, arg)
-        return value / sympy.log(base) if base is not None else value
+        value = value / sympy.log(base) if base is not None else value
+        return value if power is None else self.ar.power(value, sympy.Integer(power))
+
+    def function_power(self, name: str) -> int | None:
+        """The power written on a function's name: ``\\sin^2 x`` is (sin x)^2, and ``\\sin^{-1} x`` is
+        arcsin x (-1, for the trigonometric and hyperbolic functions only). Other exponents on a
+        name (``\\log^{-1}``, ``\\sin^{-2}``, ``\\sin^n``) have no single reading: not guessed."""
+        if not self.at_sym("^"):
+            return None
+        self.i += 1
+        text = "".join(t.text for t in self.group_tokens() if not (t.kind == "sym" and t.text in "{}"))
+        if text.isdigit() and 1 <= int(text) <= _MAX_ORDER:
+            return int(text)
+        if text == "-1" and name in _INVERSES:
+            return -1
+        raise self.fail(
+            f"\\{name}^{{{text}}} may be an inverse, an iterate or a power of the value; write the inverse by "
+            f"its name, or \\left(\\{name} x\\right)^{{{text}}}"
+        )
+
+    def named_function(self, name: str) -> Any:
+        """``\\sin x``, ``\\sin^2 x`` (the power of the value), ``\\sin^{-1} x`` (arcsin): a function of its operand."""
+        power = self.function_power(name)
+        if power == -1:
+            return self.ar.apply(f"{name}^-1", _INVERSES[name], self.operand())
+        value = self.ar.apply(name, _FUNCS[name], self.operand())
+        return value if power is None else self.ar.power(value, sympy.Integer(power))
 
     def _log_of_zero_or_ratio(self, arg: Any, toks: list[_Tok]) -> Any | None:
         """Information theory's conventions for the literal zeros of a KL term written out:
@@ -216,8 +255,11 @@ class _FunctionGrammar:
         return None
 
     def operand(self) -> Any:
-        """What an operator without parentheses applies to: ``\\log 2\\pi`` is log(2 pi)."""
-        if self.at_sym("(", "[", "\\{", "{"):
+        """What an operator without parentheses applies to: ``\\log 2\\pi`` is log(2 pi). A bracket is
+        the whole argument: a power after it is a power of the value (``\\sin(x)^2``, ``\\exp(x)^2``)."""
+        if self.at_sym("(", "["):
+            return self.primary()
+        if self.at_sym("\\{", "{"):
             return self.factor()
         value = self.factor()
         while self.starts_factor() and not self.at_sym("|") and not self._at_operator() and not self._after_bracket():
@@ -250,7 +292,7 @@ class _FunctionGrammar:
         if name in ("log", "ln", "lg"):
             return self.logarithm()
         if name in _FUNCS:
-            return self.ar.apply(name, _FUNCS[name], self.operand())
+            return self.named_function(name)
         if name == "det":
             return _det(self.operand())
         if name in ("min", "max", "sup", "inf", "argmin", "argmax"):
@@ -266,7 +308,11 @@ class _FunctionGrammar:
         if name == "infty":
             return S.Infinity
         if name == "pi":
-            return self.named("pi", "") if "pi" in self.functions else S.Pi
+            # \\pi_k, \\pi^*, a declared or defined pi (mixture weights, priors, a policy): a name
+            named = "pi" in self.functions or self.declared("pi") or "pi" in self.st.definitions
+            if named or self.at_sym("_", "'") or self._at_star_superscript():
+                return self.named("pi", "")
+            return S.Pi
         if name in ("sum", "prod"):
             return self.big_operator(name)
         if name in ("int", "iint"):
@@ -311,6 +357,10 @@ class _FunctionGrammar:
         words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
         if len(words) == 1 and words[0].kind == "cmd" and words[0].text in _GREEK:
             return self.named(words[0].text, name)
+        if name in _BOLD and any(t.kind == "sym" or (t.kind == "cmd" and t.text not in _GREEK) for t in words):
+            # \\mathbf{x^T A x}: the font applies letter by letter, and a bold letter is the plain name
+            inner = toks[1:-1] if toks and toks[0].kind == "sym" and toks[0].text == "{" else toks
+            return self.sub(inner).parse_all()
         word = "".join(t.text for t in words)
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word or "?"):
             if len(words) == 1 and words[0].kind == "num":
@@ -328,6 +378,8 @@ class _FunctionGrammar:
             return self.distribution(word)
         if word == "E" and name in ("mathbb", "mathrm", "operatorname", "mathop"):
             return self.named("E", "mathbb")
+        if word in _ML_NAMES:
+            return self.ml_function(_ML_NAMES[word])
         if word in _OPERATOR_NAMES and self.at_sym("(", "["):
             return self.operator_name(_OPERATOR_NAMES[word])
         if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:

@@ -1,4 +1,10 @@
-"""Linear algebra of the LaTeX reader: matrix arithmetic helpers and the matrix environments mixin."""
+"""Linear algebra of the LaTeX reader: matrix arithmetic helpers and the matrix environments mixin.
+
+Also the notation of vectors: norms (``\\|x\\|_2``, ``\\|x\\|_1``, ``\\|x\\|_\\infty``, ``\\|A\\|_F``),
+``x \\cdot y`` (dot) and ``x \\times y`` (cross) of declared vectors, ``A \\circ B`` (Hadamard), and the
+ML vocabulary over vectors (``\\mathrm{ReLU}``, ``\\mathrm{softmax}(\\mathbf a)_i``, ``\\mathrm{LSE}``,
+``\\mathrm{onehot}(y)_k``), read as the closed forms of `derive.functions`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 import sympy
+from sympy import S
 
 from derive._exact import _power, is_huge
-from derive.latex.tokens import _EXPLICIT_INVERSE, _fail, _Tok
+from derive.functions import log_softmax, logsumexp, relu, softmax
+from derive.latex.tokens import _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
 
 # ----------------------------------------------------------------------------------------
 # Shape-aware arithmetic: ML texts treat 1x1 matrices as scalars (x^T A x).
@@ -118,13 +126,18 @@ def _det(x: Any) -> Any:
 
 
 class _LinearGrammar:
-    """`_Parser` grammar: matrices and arrays (environments)."""
+    """`_Parser` grammar: matrices and arrays (environments), norms, products of vectors, ML functions."""
 
     # -- environments ---------------------------------------------------------------------
     def environment(self) -> Any:
         name = "".join(t.text for t in self.balanced("{", "}"))
-        if name not in ("matrix", "pmatrix", "bmatrix", "vmatrix", "Bmatrix", "smallmatrix"):
+        if name not in ("matrix", "pmatrix", "bmatrix", "vmatrix", "Bmatrix", "smallmatrix", "array"):
             raise self.fail(f"the environment {name!r} inside an expression")
+        if name == "array":
+            # \\begin{array}[t]{c|cc}: the position and the column layout carry no values
+            if self.at_sym("["):
+                self.balanced("[", "]")
+            self.balanced("{", "}")
         start, depth = self.i, 0
         while True:
             t = self.peek()
@@ -143,6 +156,8 @@ class _LinearGrammar:
         rows: list[list[Any]] = [[]]
         cell: list[_Tok] = []
         for t in [*body, _Tok("sym", "&", -1)]:
+            if t.kind == "cmd" and t.text in ("hline", "cline"):
+                continue
             if t.kind == "sym" and t.text == "&":
                 rows[-1].append(cell)
                 cell = []
@@ -153,8 +168,145 @@ class _LinearGrammar:
             else:
                 cell.append(t)
         rows = [r for r in rows if any(c for c in r)]
+        dots = next((t.text for t in body if t.kind == "cmd" and t.text in _ELLIPSES), None)
+        if dots:
+            # x_1, \\vdots, x_n: a matrix of a size the text leaves open, never the rows written
+            raise self.fail(f"a {name} with \\{dots} has no fixed size; derive reads only matrices written out in full")
         values = [[_scalar(self.sub(c).parse_all()) for c in r] for r in rows]
         if not values or len({len(r) for r in values}) != 1:
             raise self.fail(f"a {name} with rows of different lengths")
         matrix = sympy.ImmutableMatrix(values)
         return _det(matrix) if name == "vmatrix" else matrix
+
+    # -- norms and products of vectors ------------------------------------------------------
+    def norm(self, inner: Any) -> Any:
+        """``\\|x\\|`` and its subscript, just read: ``_2`` (Euclidean, also when unwritten), ``_1``,
+        ``_\\infty``, ``_p`` (an integer) of a vector; ``_F`` (Frobenius) of a matrix; the absolute
+        value of a scalar. A matrix norm without ``_F`` may be the spectral or the Frobenius norm:
+        not guessed."""
+        which = ""
+        if self.at_sym("_"):
+            self.i += 1
+            which = "".join(t.text for t in self.group_tokens() if t.kind != "sym" and t.text not in _FONTS)
+        a = _scalar(inner)
+        if not _is_matrix(a):
+            if which not in ("", "F", "infty") and not which.isdigit():
+                raise self.fail(f"the norm \\|...\\|_{which} of a scalar")
+            return sympy.Abs(a)
+        if not isinstance(a, sympy.MatrixBase):
+            raise self.fail("the norm of a matrix of symbolic size")
+        squares = sum((e**2 for e in a), S.Zero)  # entries of declared matrices are real
+        if 1 not in a.shape:
+            if which == "F":
+                return sympy.sqrt(squares)
+            raise self.fail(
+                f"\\|A\\|{'_' + which if which else ''} of a {_shape(a)} matrix may be the spectral or the "
+                "Frobenius norm; write \\|A\\|_F for the Frobenius norm"
+            )
+        if which in ("", "2", "F"):
+            return sympy.sqrt(squares)
+        if which == "infty":
+            return sympy.Max(*(sympy.Abs(e) for e in a))
+        if which.isdigit() and 1 <= int(which) <= 12:
+            p = int(which)
+            total = sum((sympy.Abs(e) ** p for e in a), S.Zero)
+            return total if p == 1 else total ** sympy.Rational(1, p)
+        raise self.fail(f"the vector norm \\|x\\|_{which}")
+
+    def _vector_product(self, op: str, left: Any, right: Any) -> Any | None:
+        """``x \\cdot y`` of two declared vectors of one shape is their dot product, ``x \\times y`` of
+        two 3-vectors their cross product; None where the operator is the ordinary product
+        (scalars, matrices whose shapes fit)."""
+        a, b = _scalar(left), _scalar(right)
+        if not (isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase)) or a.shape != b.shape:
+            return None
+        if 1 not in a.shape:
+            return None  # two square matrices: the matrix product
+        if op == "cdot":
+            return sum((u * v for u, v in zip(a, b, strict=True)), S.Zero)
+        if op == "times":
+            if len(a) != 3:
+                raise self.fail(f"\\times between two {_shape(a)} vectors: a cross product needs two 3-vectors")
+            return sympy.ImmutableMatrix(a.cross(b))
+        return None
+
+    def _hadamard(self, left: Any, right: Any) -> Any:
+        """``A \\circ B``: the entrywise (Hadamard) product of two declared matrices or vectors of one
+        shape. Between anything else it may be a composition of functions: not guessed."""
+        a, b = _scalar(left), _scalar(right)
+        if isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase) and a.shape == b.shape:
+            return sympy.ImmutableMatrix(a.multiply_elementwise(b))
+        raise self.fail(
+            "\\circ here may be a composition of functions or a Hadamard product; derive reads it only between "
+            "declared matrices or vectors of one shape (the Hadamard product)"
+        )
+
+    # -- the ML vocabulary ------------------------------------------------------------------
+    def ml_function(self, name: str) -> Any:
+        """``\\mathrm{ReLU}(x)``, ``\\mathrm{softmax}(\\mathbf a)_i``, ``\\mathrm{LSE}(\\mathbf a)``,
+        ``\\mathrm{onehot}(y)_k``: the closed forms of `derive.functions`. softmax and LSE run over a
+        declared vector or the scalars listed; an index is an integer or the index of an enclosing
+        sum or product, and the entries count from 1. What none of these settles (the size of a
+        vector that is not declared) is not guessed."""
+        if name == "relu":
+            arg = _scalar(self.operand())
+            if isinstance(arg, sympy.MatrixBase):
+                return sympy.ImmutableMatrix(arg.applyfunc(relu))  # entry by entry
+            if _is_matrix(arg):
+                raise self.fail("ReLU of a matrix of symbolic size")
+            return relu(arg)
+        if not self.at_sym("("):
+            raise self.fail(f"{name} without parentheses around its argument")
+        args, given = self.call_args(name)
+        if given:
+            raise self.fail(f"a bar '|' inside {name}(...)")
+        index = self._ml_index()
+        if name == "onehot":
+            return self._one_hot(args, index)
+        values = self._ml_values(name, args)
+        if name == "logsumexp":
+            if index is not None:
+                raise self.fail("an index on logsumexp(...), which is a number")
+            return logsumexp(values)
+        per_entry = softmax if name == "softmax" else log_softmax
+        if index is None:
+            return sympy.ImmutableMatrix([per_entry(values, j) for j in range(1, len(values) + 1)])
+        if index.is_Integer:
+            if not 1 <= int(index) <= len(values):
+                raise self.fail(f"{name}(...)_{index} of a vector of {len(values)} entries")
+            return per_entry(values, int(index))
+        if str(index) in self.st.bound:
+            # the entry at a summation index; past the last entry it is an unknown value, never 0,
+            # so a sum that runs past the vector stays undecided
+            pieces = [(per_entry(values, j), sympy.Eq(index, j)) for j in range(1, len(values) + 1)]
+            return sympy.Piecewise(*pieces, (sympy.Function(f"{name}_outside")(index), True))
+        raise self.fail(f"{name}(...)_{index}: an index no sum binds; write the entry's number, or sum over it")
+
+    def _ml_index(self) -> Any | None:
+        if not self.at_sym("_"):
+            return None
+        self.i += 1
+        return _scalar(self.sub(self.group_tokens()).parse_all())
+
+    def _ml_values(self, name: str, args: list[Any]) -> list[Any]:
+        """The entries a vector function runs over: one declared vector, or the scalars listed."""
+        if len(args) == 1:
+            v = _scalar(args[0])
+            if isinstance(v, sympy.MatrixBase) and 1 in v.shape:
+                return list(v)
+            if _is_matrix(v):
+                raise self.fail(f"{name} of a matrix, not a vector")
+            raise self.fail(f"{name} of {v}, which is not declared a vector: declare it (e.g. `a: vector 3`)")
+        values = [_scalar(a) for a in args]
+        if any(_is_matrix(v) for v in values):
+            raise self.fail(f"{name} of a list holding a vector or matrix")
+        return values
+
+    def _one_hot(self, args: list[Any], index: Any | None) -> Any:
+        """``\\mathrm{onehot}(y)_k``: 1 where y = k, else 0, for integers y and k."""
+        if len(args) != 1 or index is None:
+            raise self.fail("onehot(y) needs one argument and an index, \\mathrm{onehot}(y)_k (its size is unwritten)")
+        k = _scalar(args[0])
+        if _is_matrix(k) or not (getattr(k, "is_integer", False) and getattr(index, "is_integer", False)):
+            raise self.fail("onehot(y)_k compares integers: declare y and k as integers")
+        return sympy.KroneckerDelta(k, index)

@@ -73,6 +73,9 @@ _FONTS = frozenset(
 _ACCENTS = {
     "hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde",
     "dot": "dot", "ddot": "ddot", "check": "check", "breve": "breve", "vec": "", "underline": "",
+    # amsmath's capital accents (\Bar{x}) are the same accents, placed for stacking
+    "Bar": "bar", "Hat": "hat", "Tilde": "tilde", "Dot": "dot", "Ddot": "ddot", "Check": "check",
+    "Breve": "breve", "Vec": "",
 }  # fmt: skip
 _FUNCS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "log": sympy.log, "ln": sympy.log, "exp": sympy.exp, "sin": sympy.sin, "cos": sympy.cos,
@@ -81,7 +84,25 @@ _FUNCS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "softplus": lambda x: sympy.log(1 + sympy.exp(x)), "sigmoid": sigmoid,
 }  # fmt: skip
 #: Letter runs read as one word when written without a backslash (``exp(x)``, ``tr\{A\}``, ``KL(p||q)``).
-_WORDS = frozenset({"exp", "log", "ln", "tr", "Tr", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid"})
+_WORDS = frozenset(
+    {"exp", "log", "ln", "tr", "Tr", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "ReLU",
+     "softmax", "logsumexp"}
+)  # fmt: skip
+#: ``\sin^{-1}``: the inverse function, as ISO 80000-2 writes it (``\sigma^{-1}`` stays ambiguous).
+_INVERSES: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "sin": sympy.asin, "cos": sympy.acos, "tan": sympy.atan, "sinh": sympy.asinh, "cosh": sympy.acosh,
+    "tanh": sympy.atanh,
+}  # fmt: skip
+#: Fonts that only make letters bold: over a group (``\mathbf{x^T A x}``) they apply letter by letter.
+_BOLD = frozenset({"mathbf", "boldsymbol", "bm", "pmb", "mathbfit"})
+#: The ML vocabulary as documents spell it (``\mathrm{ReLU}``, ``\operatorname{LSE}``) -> `derive.functions`.
+_ML_NAMES = {
+    "relu": "relu", "ReLU": "relu", "Relu": "relu", "RELU": "relu", "softmax": "softmax", "Softmax": "softmax",
+    "logsumexp": "logsumexp", "LogSumExp": "logsumexp", "LSE": "logsumexp", "lse": "logsumexp",
+    "logsoftmax": "log_softmax", "LogSoftmax": "log_softmax", "onehot": "onehot", "OneHot": "onehot",
+}  # fmt: skip
+#: Ellipses: a matrix written with them has a size the text leaves open.
+_ELLIPSES = frozenset({"vdots", "cdots", "ddots", "ldots", "dots", "dotsc", "iddots"})
 _TRACE = frozenset({"tr", "Tr", "trace", "Trace"})
 _KL_NAMES = {"KL": KL, "D_KL": KL, "JS": JS, "D_JS": JS, "JSD": JS, "D_JSD": JS}
 _DISTS: dict[str, type[Distribution]] = {
@@ -119,6 +140,10 @@ class _Tok:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+#: ``.4``: a decimal without its leading zero, read only where a value may start (`_starts_value`).
+_BARE_DECIMAL = re.compile(r"\.\d+")
+#: The delimiters of the integer parts, as the grammar sees them.
+_FLOOR_CEILING = {"lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉"}
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _LETTERS = re.compile(r"[A-Za-z]+")
 _UNICODE_REL = {"≤": "<=", "≥": ">=", "≈": "~=", "≠": "!=", "·": "*", "×": "*", "−": "-", "∞": "oo"}
@@ -163,11 +188,13 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
                 toks.append(_Tok("sym", mapped, m.start()))
             elif name in ("lVert", "rVert", "Vert", "parallel"):
                 toks.append(_Tok("sym", "‖", m.start()))
+            elif name in _FLOOR_CEILING:
+                toks.append(_Tok("sym", _FLOOR_CEILING[name], m.start()))
             else:
                 toks.append(_Tok("cmd", name, m.start()))
             continue
-        if c.isdigit():
-            m = _NUMBER.match(text, i)
+        if c.isdigit() or (c == "." and _starts_value(toks) and _BARE_DECIMAL.match(text, i)):
+            m = _NUMBER.match(text, i) or _BARE_DECIMAL.match(text, i)
             assert m is not None
             if len(m.group()) > _MAX_DIGITS:
                 raise _fail(text, f"a number with more than {_MAX_DIGITS} digits")
@@ -199,7 +226,7 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
                 toks.append(_Tok("letter", c, i))
             i += 1
             continue
-        if c in "+-*/^_()[]{}|,;:!'=<>&.":
+        if c in "+-*/^_()[]{}|,;:!'=<>&.⌊⌋⌈⌉":
             toks.append(_Tok("sym", c, i))
             i += 1
             continue
@@ -215,3 +242,17 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
     if len(toks) > _MAX_TOKENS:
         raise _fail(text, f"more than {_MAX_TOKENS} tokens")
     return toks
+
+
+def _starts_value(toks: list[_Tok]) -> bool:
+    """Whether a value may start after ``toks``: ``.4`` is 0.4 after an operator, a relation, an
+    opening bracket or a command (``2 \\cdot .5``), but ``x.4`` or ``2).4`` is punctuation or a
+    typo, never a product with 0.4."""
+    if not toks:
+        return True
+    last = toks[-1]
+    if last.kind in ("letter", "word", "num"):
+        return False
+    if last.kind == "cmd":
+        return last.text not in _GREEK
+    return last.text not in (")", "]", "}", "\\}", "|", "‖", "⌋", "⌉", "'", "!")
