@@ -214,35 +214,31 @@ def _accepts(function: Callable[..., Any], name: str) -> bool:
 
 
 def _macro_expander(macros_text: str, doc_text: str) -> Callable[[str], str] | None:
-    """Expand a judged side with the document's macros, if derive has a macro module.
+    """Expand a judged side with the document's macros, as derive expands a block's.
 
-    The module is being written; its API is probed, and any failure means "no expansion"
-    (a judged side that only matches after expansion then counts as not read).
+    derive reports a step's sides after expanding the author's macros, so a judged side
+    written in the author's commands matches only once expanded the same way. Returns None
+    when derive has no macro module (then only unexpanded sides match).
     """
     try:
-        import derive.latex.macros as macros_module  # type: ignore[import-not-found]  # noqa: PLC0415 - may not exist yet
+        from derive.latex import macros as macros_module  # noqa: PLC0415 - absent before the LaTeX package
     except ImportError:
         return None
-    reader = next(
-        (
-            getattr(macros_module, n)
-            for n in ("read_macros", "parse_macros", "definitions")
-            if hasattr(macros_module, n)
-        ),
-        None,
-    )
-    expand = next((getattr(macros_module, n) for n in ("expand", "expand_macros") if hasattr(macros_module, n)), None)
+    reader = getattr(macros_module, "read_definitions", None)
+    expand = getattr(macros_module, "expand", None)
     if reader is None or expand is None:
         return None
     try:
         table = reader(macros_text + "\n" + doc_text)
-    except Exception:  # a probe of an API in flux
+        if isinstance(table, tuple):  # (table, problems)
+            table = table[0]
+    except Exception:  # a probe of an API in flux: no expansion rather than no bench
         return None
 
     def run(tex: str) -> str:
         try:
             out = expand(tex, table)
-        except Exception:
+        except Exception:  # a side derive could not expand either: compare it as written
             return tex
         return out if isinstance(out, str) else tex
 
@@ -270,9 +266,9 @@ def read_folder(folder: Folder) -> Read:
     if folder.macros is not None:
         macros_text = folder.macros.read_text(encoding="utf-8")
         if _accepts(derive.latex.read_document, "macros"):
-            options["macros"] = macros_text
+            options["macros"] = str(folder.macros)  # a macro file, read for its definitions only
         out.expand = _macro_expander(macros_text, text)
-    elif hasattr(derive.latex, "macros"):
+    else:
         out.expand = _macro_expander("", text)
     try:
         out.steps = list(derive.latex.read_document(text, **options).steps)
@@ -332,18 +328,23 @@ class Match:
 
 
 def match(read: Read) -> tuple[list[Match], list[int]]:
-    """Pair judged steps with derive's steps (same block, same normalised sides).
+    """Pair judged steps with derive's steps: same block and same normalised sides.
 
-    Returns the matches in judged order and the indices of derive's steps left unmatched.
+    A judged step with no such step in its block takes the one step of the whole document
+    with those sides, if there is exactly one (so a change in how derive numbers blocks does
+    not unmatch a corpus). Returns the matches in judged order and the indices of derive's
+    steps left unmatched.
     """
-    sides = [(s.block, normalise(s.lhs_tex), normalise(s.rhs_tex)) for s in read.steps]
+    sides = [(normalise(s.lhs_tex), normalise(s.rhs_tex)) for s in read.steps]
     used: set[int] = set()
     out = []
     for judged in read.folder.steps:
-        wanted = {(judged.block, normalise(judged.lhs), normalise(judged.rhs))}
+        wanted = {(normalise(judged.lhs), normalise(judged.rhs))}
         if read.expand is not None:
-            wanted.add((judged.block, normalise(read.expand(judged.lhs)), normalise(read.expand(judged.rhs))))
-        hit = next((i for i, key in enumerate(sides) if i not in used and key in wanted), None)
+            wanted.add((normalise(read.expand(judged.lhs)), normalise(read.expand(judged.rhs))))
+        free = [i for i, key in enumerate(sides) if i not in used and key in wanted]
+        in_block = [i for i in free if read.steps[i].block == judged.block]
+        hit = in_block[0] if in_block else (free[0] if len(free) == 1 else None)
         if hit is None:
             out.append(Match(judged))
         else:
