@@ -1,4 +1,26 @@
-"""Grammar mixin of `derive.latex.parser._Parser`: expectations, divergences, densities, distributions."""
+"""Grammar mixin of `derive.latex.parser._Parser`: expectations, divergences, densities, distributions.
+
+Probability notation as real documents write it:
+
+- a conditional bar in an application, ``p(x|\\mu)``, ``p(x \\mid \\mu)``, ``p(x \\vert \\mu)``,
+  ``p\\left(x \\middle| \\mu\\right)``, is the unknown function p of x and of ``given(mu)``;
+  semicolon parameters ``p(\\mathcal{D}; \\theta)`` give ``parameters(theta)`` instead, so
+  p(x|μ), p(x, μ), p(x; μ) and p(μ|x) are four different values derive cannot evaluate
+  (steps that only rearrange them can be proved; a log of their product does not split, as
+  nothing says an unknown density is positive there). An event ``p(x=0|\\mu)`` is p at 0;
+- Bishop's density notation (PRML, Appendix B) is the density at the point before the bar:
+  ``\\mathcal{N}(x|\\mu,\\sigma^2)``, ``\\mathcal{N}(\\mathbf{x}|\\boldsymbol\\mu,\\Sigma)``
+  (declared vectors), ``\\mathrm{Bern}(x|\\mu)``, ``\\mathrm{Beta}(\\mu|a,b)``, ``\\mathrm{Gam}(\\lambda|a,b)``,
+  ``\\mathrm{Bin}(m|N,\\mu)``, each in the closed form Bishop writes; without a bar
+  ``\\mathcal{N}(\\mu,\\sigma^2)`` stays a distribution. Inside ``\\mathrm{KL}(\\cdot\\|\\cdot)`` a density at a
+  plain variable is its distribution, so the divergence has its closed form;
+- ``\\mathbb{E}[x \\mid y]`` is an opaque conditional expectation, never the unconditional one;
+- ``\\text{var}[x]``, ``\\mathrm{Var}(x)``, ``\\mathrm{Cov}[x, y]``, ``\\mathrm{Std}``, ``\\mathrm{Corr}`` and
+  the entropy ``\\mathrm{H}[x]`` of arguments that mention random variables (declared under
+  ``random:`` or drawn in a subscript) are their definitions under that law (E[(x - E x)^2],
+  ..., -E[log p(x)]); of anything else they stay unknown functions (`moment`);
+- a subscripted plain ``E_x`` not followed by a bracket is a name (an energy), not an expectation.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +33,13 @@ import sympy
 from sympy import S
 from sympy.core.function import AppliedUndef
 
+from derive._exact import _binomial
 from derive.distributions import (
+    Bernoulli,
+    Beta,
     Categorical,
     Distribution,
+    Gamma,
     MultivariateNormal,
     Normal,
 )
@@ -26,16 +52,31 @@ from derive.symbols import SymbolKind
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
 
+#: What a conditional application records after its arguments: ``p(x|mu)`` is p(x, given(mu)),
+#: ``p(D; theta)`` is p(D, parameters(theta)).
+_GIVEN = sympy.Function("given")
+_PARAMETERS = sympy.Function("parameters")
+#: Bishop's names of densities derive has no distribution for, read only before a bar.
+_BISHOP_DENSITIES = frozenset({"Gam", "Bin"})
+#: Upright fonts that mark H[x] as the entropy (a bare H[x] may be a function H).
+_UPRIGHT = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "mathsf"})
+
 
 class _ProbabilityGrammar:
     """`_Parser` grammar: expectations, variances, KL/JS divergences, densities and distributions."""
 
     # -- probability ----------------------------------------------------------------------
     def expectation(self) -> Any:
+        start = self.i
         sub_toks = None
         if self.at_sym("_"):
             self.i += 1
             sub_toks = self.group_tokens()
+        if sub_toks is not None and not self.at_sym("[", "(") and self._plain_e(start):
+            # E_x + E_y: a subscripted plain E before no bracket is a name (an energy, a count); read
+            # as the italic name, whose font is not an expectation's
+            self.i = start
+            return self.named("E", "mathit")
         if self.at_sym("["):
             inner = self.balanced("[", "]")
         elif self.at_sym("("):
@@ -45,10 +86,17 @@ class _ProbabilityGrammar:
         if not inner:
             raise self.fail("an empty expectation E[]")
         wrap, sample = self._expectation_operator(sub_toks)
+        if any(t.kind == "cmd" and t.text == "mid" for t in inner):
+            return self._conditional_expectation(inner, wrap)
         saved, self.st.sample = self.st.sample, sample or self.st.sample
         try:
             with self.shadowing(self._averaged_names(sub_toks, sample)):
                 body = self.sub(inner).parse_all()
+        except LatexError:
+            # E[x | y]: a bar that is no absolute value reads as the conditioning bar
+            if not any(t.kind == "sym" and t.text == "|" for t in inner):
+                raise
+            return self._conditional_expectation(inner, wrap)
         finally:
             self.st.sample = saved
         if sub_toks is None and not self._mentions_random(body):
@@ -60,6 +108,44 @@ class _ProbabilityGrammar:
                 return wrap(body[0, 0])
             return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
         return wrap(body)
+
+    def _plain_e(self, start: int) -> bool:
+        """Whether the E before ``start`` is a plain letter (not ``\\mathbb{E}``, ``\\mathrm{E}``)."""
+        prev = self.toks[start - 1] if start > 0 else None
+        return prev is not None and prev.kind == "letter" and prev.text == "E"
+
+    def _conditional_expectation(self, inner: list[_Tok], wrap: Callable[[Any], Any]) -> Any:
+        """``E[x \\mid y]``, ``E_z[f(z) | x]``: an opaque E of the body and given(condition).
+
+        derive knows no conditional law, so it is never the unconditional expectation: a step
+        through it is proved only where it rearranges the same conditional expectations."""
+        q = self.sub(inner)
+        q.bars += 1
+        body = _scalar(q.expr())
+        if self._condition_mark(q) != "given":
+            raise self.fail(q._unexpected(q.peek()))
+        q.i += 1
+        condition = [q.expr()]
+        while q.at_sym(","):
+            q.i += 1
+            condition.append(q.expr())
+        if q.peek().kind != "end":
+            raise self.fail(q._unexpected(q.peek()))
+        if _is_matrix(body):
+            raise self.fail("a conditional expectation of a vector or matrix")
+        opaque = sympy.Function("E") if wrap is Expectation else wrap
+        return opaque(body, _GIVEN(*_flat(condition)))
+
+    @staticmethod
+    def _condition_mark(p: Any) -> str:
+        """``given`` at a conditioning bar (``|``, ``\\mid``, ``\\vert``, ``\\middle|``), ``parameters``
+        at a semicolon, else ``""``."""
+        t = p.peek()
+        if (t.kind == "sym" and t.text == "|") or (t.kind == "cmd" and t.text == "mid"):
+            return "given"
+        if t.kind == "sym" and t.text == ";":
+            return "parameters"
+        return ""
 
     def _averaged_names(self, sub_toks: list[_Tok] | None, sample: str) -> set[str]:
         """The variable an expectation averages over (``y`` of ``E_{y \\sim N(0,1)}``, ``x`` of
@@ -156,6 +242,9 @@ class _ProbabilityGrammar:
         cls = _DISTS[word]
         close = {"(": ")", "[": "]"}[self.peek().text]
         inner = self.balanced(self.peek().text, close)
+        if self._has_bar(inner) and not any(t.kind == "sym" and t.text == ";" for t in inner):
+            point, args = self._point_and_parameters(inner, word)
+            return self._density_at(cls, args, point)
         parts: list[list[_Tok]] = [[]]
         depth = 0
         for t in inner:
@@ -168,9 +257,12 @@ class _ProbabilityGrammar:
                 continue
             parts[-1].append(t)
         args = [self.sub(p).parse_all() for p in parts if p]
-        point = None
         if any(t.kind == "sym" and t.text == ";" for t in inner):
-            point, args = args[0], args[1:]  # \mathcal{N}(x; \mu, \sigma^2) is the density at x
+            # \mathcal{N}(x; \mu, \sigma^2) is the density at x
+            return self._density_at(cls, args[1:], args[0])
+        return self._law(cls, args)
+
+    def _law(self, cls: type[Distribution], args: list[Any]) -> Distribution:
         if cls is Normal and len(args) == 2 and (_is_matrix(args[0]) or _is_matrix(args[1])):
             mean, cov = args
             if not _is_matrix(cov) or cov.shape[0] != cov.shape[1]:
@@ -179,12 +271,182 @@ class _ProbabilityGrammar:
                 if mean != 0:
                     raise self.fail("a multivariate normal needs a mean vector")
                 mean = sympy.zeros(cov.shape[0], 1)
-            dist: Distribution = MultivariateNormal(sympy.ImmutableMatrix(mean), sympy.ImmutableMatrix(cov))
-        elif cls is Categorical:
-            dist = Categorical(list(args))
-        else:
-            dist = cls(*[_scalar(a) for a in args])
-        return dist.pdf(point) if point is not None else dist  # type: ignore[return-value]
+            if not (isinstance(mean, sympy.MatrixBase) and isinstance(cov, sympy.MatrixBase)):
+                raise self.fail("a multivariate normal of symbolic size (declare the vector's and matrix's sizes)")
+            return MultivariateNormal(sympy.ImmutableMatrix(mean), sympy.ImmutableMatrix(cov))
+        if cls is Categorical:
+            return Categorical(list(args))
+        return cls(*[_scalar(a) for a in args])
+
+    @staticmethod
+    def _has_bar(inner: list[_Tok]) -> bool:
+        """Whether a bracket's tokens hold a conditioning bar at their own depth (``\\mid``, or a
+        ``|`` that may be one: `_point_and_parameters` tells it from an absolute value)."""
+        depth = 0
+        for t in inner:
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+            elif depth == 0 and ((t.kind == "sym" and t.text == "|") or (t.kind == "cmd" and t.text == "mid")):
+                return True
+        return False
+
+    def _point_and_parameters(self, inner: list[_Tok], word: str) -> tuple[Any, list[Any]]:
+        """``x | \\mu, \\sigma^2``: the point before the bar and the parameters after it."""
+        q = self.sub(inner)
+        q.bars += 1  # |x| as a whole argument is still an absolute value; a bar after one ends it
+        point = _scalar(q.expr())
+        if self._condition_mark(q) != "given":
+            raise self.fail(f"{word}(...) with a bar needs the point before it and the parameters after it")
+        q.i += 1
+        args = [q.expr()]
+        while q.at_sym(","):
+            q.i += 1
+            args.append(q.expr())
+        if q.peek().kind != "end":
+            raise self.fail(q._unexpected(q.peek()))
+        return point, args
+
+    def _density_at(self, cls: type[Distribution], args: list[Any], point: Any) -> Any:
+        """Bishop's density notation: the density of ``cls(*args)`` at ``point``, in the closed form
+        of PRML's Appendix B (Beta and Gamma without the indicator of their support, as Bishop
+        writes them); inside a divergence, at a plain variable, the distribution itself."""
+        law = self._law(cls, args)
+        variables = list(point) if _is_matrix(point) else [point]
+        if self.dist_context and all(isinstance(v, sympy.Symbol) for v in variables):
+            return law  # KL(N(x|mu_1, s_1) || N(x|mu_2, s_2)) is KL of the two laws of x
+        if law.size is None and _is_matrix(point):
+            raise self.fail(f"the density of {law} at a vector or matrix")
+        if law.size is not None and not (_is_matrix(point) and point.shape == (law.size, 1)):
+            raise self.fail(f"the density of {law} needs a point of size {law.size} (declare the vector)")
+        if isinstance(law, Beta):
+            a, b = law.args
+            return sympy.gamma(a + b) / (sympy.gamma(a) * sympy.gamma(b)) * point ** (a - 1) * (1 - point) ** (b - 1)
+        if isinstance(law, Gamma):
+            a, b = law.args
+            return b**a * point ** (a - 1) * sympy.exp(-b * point) / sympy.gamma(a)
+        return law.pdf(point)
+
+    def probability_notation(self, base: str, name: str, font: str) -> Any | None:
+        """What ``name`` (a name just read, at what follows it) means in probability notation, or
+        None (not consumed) when it is not such notation:
+
+        - ``p(x|\\mu)``, ``q_\\phi(z \\mid x)``, ``p(\\mathcal{D}; \\theta)``, ``P(Y_n = k | x)``: a
+          conditional application of an unknown function (`conditional_application`);
+        - ``\\mathrm{Gam}(\\lambda|a,b)``, ``\\mathrm{Bin}(m|N,\\mu)``: Bishop's densities;
+        - ``\\mathrm{H}[x]`` of a random variable: the entropy (`moment`); a bare ``H[x]``, or one of
+          nothing random, is left to its two readings.
+        """
+        if name in self.functions or self.declared(name) or not self.at_sym("(", "["):
+            return None
+        if name == "H" and font in _UPRIGHT:
+            start = self.i
+            close = "]" if self.at_sym("[") else ")"
+            arg = self.sub(self.balanced(self.peek().text, close)).parse_all()
+            if self._mentions_random(arg):
+                return self.moment("H", [arg])
+            self.i = start  # nothing random inside: H[x] keeps its readings (H·x or a function H)
+            return None
+        if not self.at_sym("(") or not self._has_mark(self.i):
+            return None
+        if name in _BISHOP_DENSITIES:
+            inner = self.balanced("(", ")")
+            point, args = self._point_and_parameters(inner, name)
+            return self._bishop_density(name, point, args)
+        return self.conditional_application(name)
+
+    def _has_mark(self, at: int) -> bool:
+        """Whether the parenthesis at token ``at`` holds a bar or a semicolon at its own depth."""
+        depth = 0
+        for t in self.toks[at:]:
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif depth == 1 and ((t.kind == "sym" and t.text in ("|", ";")) or (t.kind == "cmd" and t.text == "mid")):
+                return True
+        return False
+
+    def _bishop_density(self, name: str, point: Any, args: list[Any]) -> Any:
+        if _is_matrix(point) or any(_is_matrix(a) for a in args):
+            raise self.fail(f"\\mathrm{{{name}}} of a vector or matrix")
+        args = [_scalar(a) for a in args]
+        if name == "Gam" and len(args) == 2:
+            return self._density_at(Gamma, args, point)
+        if name == "Bin" and len(args) == 2:
+            n, mu = args
+            Bernoulli(mu)  # the range of the probability: Bin(m|N, 2) is an error, not a value
+            return _binomial(n, point) * mu**point * (1 - mu) ** (n - point)
+        raise self.fail(f"\\mathrm{{{name}}}(x|...) with {len(args)} parameters")
+
+    def conditional_application(self, name: str) -> Any:
+        """``p(x, y | z; \\theta)``: the unknown function ``name`` of the arguments, then given(the
+        conditioning variables), then parameters(those after a semicolon). An event ``x = 0`` among
+        the arguments is its value (the density of x at 0). Declared vectors give their entries."""
+        self.expect_sym("(")
+        self.bars += 1
+        groups: dict[str, list[Any]] = {"": [], "given": [], "parameters": []}
+        mark = ""
+        while True:
+            arg = self.expr()
+            if self.at_sym("="):
+                self.i += 1
+                arg = self.expr()  # P(Y_n = k | x): the event's value
+            groups[mark].append(arg)
+            if self.at_sym(","):
+                self.i += 1
+                continue
+            nxt = self._condition_mark(self)
+            if nxt and not groups[nxt] and (nxt == "parameters" or not groups["parameters"]):
+                self.i += 1
+                mark = nxt
+                continue
+            break
+        self.bars -= 1
+        self.expect_sym(")")
+        if not groups[""]:
+            raise self.fail(f"{name}(...) with nothing before its bar")
+        values = _flat(groups[""])
+        if groups["given"]:
+            values.append(_GIVEN(*_flat(groups["given"])))
+        if groups["parameters"]:
+            values.append(_PARAMETERS(*_flat(groups["parameters"])))
+        if any(isinstance(v, sympy.MatrixExpr) for v in values):
+            raise self.fail(f"a symbolic-size matrix argument to the unknown function {name}")
+        return sympy.Function(name)(*values)
+
+    def moment(self, name: str, args: list[Any]) -> Any:
+        """``Var``, ``Std``, ``Cov``, ``Corr`` or the entropy ``H`` of ``args``: under the law of the
+        random variables they mention, their definitions (E[(x - E x)^2], sqrt of it, E[(x - E x)(y - E y)],
+        Cov/(Std Std), -E[log p(x)]); otherwise (nothing random, a vector, a law derive cannot
+        name) the unknown function of the arguments, which no tier evaluates."""
+        scalars = [_scalar(a) for a in args]
+        unknown = sympy.Function(name)(*_flat(scalars))
+        if not scalars or any(_is_matrix(a) or not self._mentions_random(a) for a in scalars):
+            return unknown
+        centred = [a - Expectation(a) for a in scalars]
+        if name == "Var" and len(centred) == 1:
+            return Expectation(centred[0] ** 2)
+        if name == "Std" and len(centred) == 1:
+            return sympy.sqrt(Expectation(centred[0] ** 2))
+        if name == "Cov" and len(centred) == 2:
+            return Expectation(centred[0] * centred[1])
+        if name == "Corr" and len(centred) == 2:
+            spread = sympy.sqrt(Expectation(centred[0] ** 2) * Expectation(centred[1] ** 2))
+            return Expectation(centred[0] * centred[1]) / spread
+        if name == "H" and len(scalars) == 1:
+            return self._entropy(scalars[0], unknown)
+        return unknown
+
+    def _entropy(self, x: Any, unknown: Any) -> Any:
+        """H[x] = -E[log p(x)] for a random variable x whose law derive knows; else ``unknown``."""
+        law = (self.st.random.get(str(x)) or self.st.found.get(str(x))) if isinstance(x, sympy.Symbol) else None
+        if not isinstance(law, Distribution) or law.size is not None:
+            return unknown
+        return Expectation(sympy.expand_log(-sympy.log(law.pdf(x)), force=False))
 
     def divergence(self, op: type[sympy.Function]) -> Any:
         self.expect_sym("(")
@@ -256,3 +518,12 @@ class _ProbabilityGrammar:
     @staticmethod
     def _kl_integral(p: Any, q: Any, variables: tuple[Any, ...]) -> Any:
         return sympy.Integral(p * sympy.log(p / q), *[(v, S.NegativeInfinity, S.Infinity) for v in variables])
+
+
+def _flat(values: list[Any]) -> list[Any]:
+    """Arguments of an unknown function: a declared vector gives its entries."""
+    out: list[Any] = []
+    for v in values:
+        s = _scalar(v)
+        out.extend(list(s) if isinstance(s, sympy.MatrixBase) else [s])
+    return out
