@@ -309,3 +309,59 @@ def test_bar_accent_in_both_spellings_is_one_name():
 def test_ellipsis_in_an_argument_list_is_not_guessed():
     v, detail = one(r"f(x_1, \ldots, x_n) = f(x_1, \dots, x_n) + 1")
     assert v in (E, U), detail
+
+
+# -- attacks on the sum readings --------------------------------------------------------------
+
+
+def test_sum_over_all_but_the_outer_index():
+    v, detail = one(r"\sum_i \sum_{k \ne i} a_i a_k = \left(\sum_i a_i\right)^2 - \sum_i a_i^2")
+    assert v is V, detail
+    v, detail = one(r"\sum_i \sum_{k \ne i} a_i a_k = \left(\sum_i a_i\right)^2")
+    assert v is R, detail
+    assert "|index set| = 1, a_1 = -5/2" in detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "why"),
+    [
+        (r"\sum_j j a_j = 0", "the index j of a \\sum without bounds is used as a number"),
+        (r"\sum_{\mathbf x} p(\mathbf x) = 1", "the index x of a \\sum without bounds is used as a number"),
+        (r"\sum_{x \in S} x = 1", "derive does not know that set"),
+        (r"\sum_{k \ne k} a_k = 0", "leave out one other index"),
+        (r"\prod_j \delta_{kj} = 0", "a Kronecker delta under a product"),
+        (r"\sum_j \exp(\delta_{kj}) = 1", "a Kronecker delta inside a function or power under a sum"),
+    ],
+)
+def test_sum_readings_derive_does_not_guess(tex, why):
+    v, detail = one(tex)
+    assert v is E, detail
+    assert why in detail
+
+
+def test_a_family_the_document_defines_is_not_summed_as_free_entries():
+    (_definition, step) = check_latex("$$a_j = 3$$\n\n$$\\sum_j a_j = 3$$")
+    assert step.verdict is E, step.detail
+    assert "the document defines a_j for every index" in step.detail
+
+
+def test_shadowed_index_is_the_sums_own():
+    results = check_latex("$$j = 3$$\n\n$$\\sum_j a_j = \\sum_k a_k$$")
+    assert results[-1].verdict is V, results[-1].detail
+
+
+def test_delta_with_both_indices_the_same_is_one():
+    v, detail = one(r"\sum_j \delta_{jj} a_j = \sum_j a_j")
+    assert v is P, detail
+
+
+def test_softmax_sums_to_one_over_the_index_set():
+    v, detail = one(r"\sum_j \frac{e^{a_j}}{\sum_k e^{a_k}} = 1")
+    assert v is V, detail
+    v, detail = one(r"\sum_j \frac{e^{a_j}}{\sum_k e^{a_k}} = 2")
+    assert v is R, detail
+
+
+def test_declared_positive_entries_under_an_unbounded_product():
+    v, detail = one(r"\log \prod_n p_n = \sum_n \log p_n", {"p": "positive"})
+    assert v is V, detail

@@ -371,10 +371,9 @@ class _CalculusGrammar:
         upper = self.sub(hi).parse_all() if hi is not None else self._index_set_size()
         excluded = None
         if excluded_toks is not None:
-            excluded_name = self.sub(excluded_toks).base_name()
-            if excluded_name == var_name:
-                raise self.fail(f"\\{name} over {var_name} \\ne {var_name}")
-            excluded = self.symbol(excluded_name)
+            excluded = self.sub(excluded_toks).parse_all()
+            if not isinstance(excluded, (sympy.Symbol, sympy.Integer)) or excluded == var:
+                raise self.fail(f"\\{name} over {var_name} \\ne {self._src(excluded_toks)}: leave out one other index")
         saved = self.st.bound
         self.st.bound = (*saved, var_name)
         kept = self._kronecker_tokens(var_name)
@@ -386,6 +385,7 @@ class _CalculusGrammar:
             self._restore_tokens(kept)
         if _is_matrix(body):
             raise self.fail(f"\\{name} of a matrix")
+        self._no_defined_family(body)
         if unbounded and _uses_value(body, var):
             raise self.fail(
                 f"the index {var_name} of a \\{name} without bounds is used as a number (or it sums over the values "
@@ -400,6 +400,20 @@ class _CalculusGrammar:
             below, above = cls(body, (var, lower, excluded - 1)), cls(body, (var, excluded + 1, upper))
             whole = below + above if cls is sympy.Sum else below * above
         return picked + whole
+
+    def _no_defined_family(self, body: Any) -> None:
+        """Refuse a summand whose entries x[j] the document defines as a family (``a_k = w_k^T x``):
+        read as independent numbers they would refute a step that holds by the definition."""
+        if not isinstance(body, sympy.Basic) or not self.st.definitions:
+            return
+        for entry in body.atoms(sympy.Indexed):
+            base = str(entry.base.label)
+            defined = sorted(n for n in self.st.definitions if re.fullmatch(re.escape(base) + r"_[A-Za-z]", n))
+            if defined:
+                raise self.fail(
+                    f"the document defines {defined[0]} for every index, which derive does not substitute under a "
+                    f"sum; write the summand with the definition put in"
+                )
 
     def _sum_index(self, name: str, lo: list[_Tok]) -> tuple[list[_Tok], list[_Tok] | None, list[_Tok] | None]:
         """The index, the lower bound (None: from 1) and the excluded index of a big operator's subscript:
@@ -688,11 +702,17 @@ class _CalculusGrammar:
 
 
 def _uses_value(body: Any, var: sympy.Symbol) -> bool:
-    """Whether ``var`` occurs in ``body`` other than as the index of an entry (``j`` in ``j a_j``, not in ``a_j``)."""
+    """Whether ``var`` occurs in ``body`` as a number: not as the index of an entry (``a_j``) nor in
+    the bounds of an inner sum that leaves it out (``\\sum_{k \\ne j}``), where only its place counts."""
     if not isinstance(body, sympy.Basic):
         return False
-    hidden = {e: sympy.Dummy() for e in body.atoms(sympy.Indexed)}
-    return var in body.xreplace(hidden).free_symbols
+    if isinstance(body, sympy.Indexed):
+        return False
+    if isinstance(body, (sympy.Sum, sympy.Product)):
+        return _uses_value(body.function, var) and var not in {lim[0] for lim in body.limits}
+    if isinstance(body, sympy.Symbol):
+        return body == var
+    return any(_uses_value(arg, var) for arg in body.args)
 
 
 def _cut(toks: list[_Tok], test: Any) -> tuple[list[_Tok], list[_Tok]] | None:
