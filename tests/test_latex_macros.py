@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.errors import LatexError
+import derive
+from derive import Verdict
+from derive.cli import main
+from derive.errors import LatexError, UsageError
+from derive.latex import read_document
 from derive.latex.macros import (
     MAX_DEPTH,
     MAX_STEPS,
@@ -289,3 +294,186 @@ def test_mapping_problems() -> None:
         r"macros: \d: give a body, or [body, number of arguments]",
     ]
     assert len(t) == 0
+
+
+# ---------------------------------------------------------------------------------------
+# Documents: where macros come from, expansion before splitting, what the report shows
+
+PREAMBLE_TEX = r"""\documentclass{article}
+\usepackage{amsmath}
+\newcommand{\E}{\mathbb{E}}
+\newcommand{\vect}[1]{\mathbf{#1}}
+\DeclareMathOperator{\var}{var}
+\def\diff{\mathrm{d}}
+\def\bomb{\bomb\bomb}
+\begin{document}
+\begin{align}
+\int_0^1 2t \diff t &= 1 \\
+\E[\epsilon^2] &= 1 \\
+\var(\epsilon) + \var(\epsilon) &= 2 \var(\epsilon) \\
+\vect{w}^T \vect{w} &\geq 0
+\end{align}
+\[ \bomb + 1 = 2 \]
+\[ \int_0^1 3t^2 \diff t = 2 \]
+\end{document}
+"""
+
+
+def _verdicts(results) -> list[tuple[int, int, str, str, str]]:
+    return [
+        (s.block, s.line, s.lhs_tex, s.rhs_tex, r.verdict.value) for s, r in zip(results.steps, results, strict=True)
+    ]
+
+
+def test_a_tex_preamble_defines_the_macros_of_its_steps(tmp_path) -> None:
+    path = tmp_path / "hw.tex"
+    path.write_text(PREAMBLE_TEX)
+    symbols = {"derive": {"symbols": {"w": "vector 2"}, "random": {"epsilon": "Normal(0, 1)"}}}
+    results = derive.check_latex(str(path), symbols=symbols)
+    assert _verdicts(results) == [
+        (1, 10, r"\int_0^1 2t \mathrm{d} t", "1", "proved"),
+        (1, 11, r"\mathbb{E}[\epsilon^2]", "1", "proved"),
+        (1, 12, r"\operatorname{var}(\epsilon) + \operatorname{var}(\epsilon)", r"2 \operatorname{var}(\epsilon)",
+         "proved"),
+        (1, 13, r"\mathbf{w}^T \mathbf{w}", "0", "proved"),
+        (2, 15, r"\bomb + 1 = 2", "", "error"),
+        (3, 16, r"\int_0^1 3t^2 \mathrm{d} t", "2", "refuted"),
+    ]  # fmt: skip
+    assert results[4].detail == (
+        r"macro \bomb expands without end (depth 32): '\\bomb + 1 = 2' (no step can be read from it)"
+    )
+    doc = read_document(path)
+    assert doc.errors == ()  # the definitions are read, not reported as ignored
+    # the blocks show what the author wrote; the steps what was checked
+    assert doc.blocks[0].tex.startswith(r"\int_0^1 2t \diff t &= 1")
+    assert doc.blocks[1].tex == r"\bomb + 1 = 2"
+
+
+def test_a_markdown_definition_block_holds_for_the_blocks_after_it() -> None:
+    text = (
+        "Definitions:\n$$\\newcommand{\\E}{\\mathbb{E}} \\newcommand{\\sq}[1]{#1^{2}}$$\n\n"
+        "$$\\sq{(a+b)} = a^2 + 2ab + b^2$$\n"
+    )
+    doc = read_document(text)
+    assert [(s.block, s.lhs_tex, s.rhs_tex) for s in doc.steps] == [(2, "(a+b)^{2}", "a^2 + 2ab + b^2")]
+    assert doc.blocks[0].note == r"macro definitions (\E, \sq), read for the steps after them"
+    assert doc.errors == ()
+    (result,) = derive.check_latex(text)
+    assert result.verdict is Verdict.PROVED
+
+
+def test_definitions_hold_from_where_they_are_made() -> None:
+    text = (
+        "\\newcommand{\\k}{2}\n$$x \\k = 2x$$\n"
+        "\\renewcommand{\\k}{3}\n$$x \\k = 3x$$\n"
+        "```\n\\renewcommand{\\k}{5}\n```\n$$x \\k = 3x$$\n"  # code is no definition
+        "% \\renewcommand{\\k}{7}\n$$x \\k = 3x$$\n"  # nor is a TeX comment
+    )
+    doc = read_document(text, path="a.tex")
+    assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [("x 2", "2x"), ("x 3", "3x"), ("x 3", "3x"), ("x 3", "3x")]
+
+
+def test_macro_files_and_front_matter(tmp_path) -> None:
+    common = tmp_path / "common.tex"
+    common.write_text("\\newcommand{\\bx}{\\mathbf{x}}\n\\newcommand{\\sq}[1]{#1 #1}\n\\input{more}\n")
+    text = (
+        "---\nderive:\n  macros:\n    sq: '#1^2'\n---\n$$\\sq{a} = a^2$$\n\n$$\\newcommand{\\bx}{y}$$\n$$\\bx = y$$\n"
+    )
+    doc = read_document(text, macros=[common])
+    # front matter wins over the file; the document's own \bx wins over the file's
+    assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [("a^2", "a^2"), ("y", "y")]
+    assert doc.errors == (
+        r"common.tex line 3: \input: not followed (derive reads no other files; name macro files with --macros FILE)",
+    )
+    doc = read_document("$$\\bx = \\bx$$", macros=str(common))
+    assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [(r"\mathbf{x}", r"\mathbf{x}")]
+    doc = read_document("$$\\E = \\E$$", macros={"E": r"\mathbb{E}"})
+    assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [(r"\mathbb{E}", r"\mathbb{E}")]
+    with pytest.raises(UsageError, match="cannot read macro file"):
+        read_document("$$a = a$$", macros=[tmp_path / "missing.tex"])
+
+
+def test_front_matter_macro_problems_are_reported() -> None:
+    doc = read_document("---\nderive:\n  macros:\n    bad: '\\write18{x}'\n    n: 3\n---\n$$\\n = 3$$\n")
+    assert doc.errors == (
+        r"<input>:1 (front matter): macros: \bad: its body uses \write, which is refused",
+        r"line 4: \write18 is ignored (derive never reads files or runs programs)",
+    )
+    assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [("3", "3")]
+
+
+def test_a_macro_may_expand_into_a_relation_and_keep_its_line() -> None:
+    text = "\\newcommand{\\eqdef}{=}\n\\begin{align}\na &\\eqdef b \\\\\n  &= \\abs{c}\n\\end{align}\n"
+    doc = read_document(text)
+    assert [(s.line, s.lhs_tex, s.rhs_tex) for s in doc.steps] == [(3, "a", "b"), (4, "b", r"\left|c\right|")]
+
+
+def test_hostile_definitions_in_a_document_are_reported_and_never_used(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = "\\newcommand{\\x}{\\input{/etc/passwd}}\n\\def\\y{\\write18{touch pwned}}\n$$\\x = 1$$\n"
+    doc = read_document(text)
+    assert doc.errors == (
+        r"line 1: \newcommand: \x: its body uses \input, which is refused",
+        r"line 2: \def: \y: its body uses \write, which is refused",
+    )
+    (step,) = doc.steps
+    assert step.lhs_tex == r"\x"  # left as written: an unknown command when parsed
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_physics_package_steps_end_to_end() -> None:
+    text = "\n\n".join(
+        [
+            r"$$\pdv{x^3 y^2}{x}{y} = 6 x^2 y$$",
+            r"$$\pdv{x^3}{x} = 3x$$",
+            r"$$\dv[2]{x^3}{x} = 6x$$",
+            r"$$\dv{x} x^3 = 3x^2$$",
+            r"$$\abs{x} \geq 0$$",
+            r"$$\qty(x+1)^2 = x^2 + 2x + 1$$",
+            r"$$\eval{x^2}_{x=1} = 1$$",
+            r"$$\int_0^1 x \dd{x} = \frac{1}{2}$$",
+            r"$$\int_0^1 x \mathop{}\!\mathrm{d}x = \frac{1}{2}$$",
+            r"$$\tr(a) = a$$",
+            r"$$\vb{w}^T \vb{w} \geq 0$$",
+        ]
+    )
+    results = derive.check_latex(text, symbols={"w": "vector 2"})
+    assert [r.verdict.value for r in results] == ["proved", "refuted"] + ["proved"] * 9
+    assert "confirmed" in results[1].detail
+
+
+def test_cli_macros_option(tmp_path, capsys) -> None:
+    common = tmp_path / "common.sty"
+    common.write_text("\\newcommand{\\sq}[1]{#1^{2}}\n")
+    hw = tmp_path / "hw.md"
+    hw.write_text("$$\\sq{(a+1)} = a^2 + 2a + 1$$\n")
+    assert main(["latex", str(hw), "--macros", str(common), "--format", "json", "--no-cache"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(s["lhs"], s["verdict"]) for s in data["steps"]] == [("(a+1)^{2}", "proved")]
+    assert main(["latex", str(hw), "--macros", str(tmp_path / "none.sty")]) == 2
+    assert "--macros file not found" in capsys.readouterr().err
+
+
+def test_a_definition_block_with_a_relation_in_its_body_is_no_step() -> None:
+    doc = read_document("$$\\newcommand{\\set}[1]{\\{x : x > #1\\}}$$\n$$a = a$$\n")
+    assert [(s.block, s.lhs_tex, s.error) for s in doc.steps] == [(2, "a", None)]
+    assert doc.blocks[0].note == r"macro definitions (\set), read for the steps after them"
+
+
+def test_a_refused_body_defines_nothing_inside_it() -> None:
+    t, problems = read_definitions(r"\newcommand{\a}{\def\b{B}} \b", "t")
+    assert problems == [r"t line 1: \newcommand: \a: its body uses \def, which is refused"]
+    assert len(t) == 0
+
+
+def test_a_document_of_many_expensive_blocks_is_read_within_its_budget() -> None:
+    # each block just within its own limits (5 000 expansions): the document's budget stops the rest
+    text = "\\def\\a#1{#1#1}\n" + "".join(f"$$\\a\\a = {k}$$\n" for k in range(100)) + "$$b = b$$\n"
+    start = time.perf_counter()
+    doc = read_document(text)
+    assert time.perf_counter() - start < 20
+    errors = [s.error for s in doc.steps if s.error]
+    assert len(errors) == 100
+    assert errors[0].startswith(rf"macro \a expands without end (more than {MAX_STEPS} expansions)")
+    assert errors[-1].startswith("not expanded: the document's macros used up their budget in earlier blocks")
+    assert (doc.steps[-1].lhs_tex, doc.steps[-1].error) == ("b", None)

@@ -30,7 +30,15 @@ from derive.errors import LatexError, Location, UsageError
 from derive.latex.assumptions import _CASE_WORDS, _condition_word, _declared_kinds
 from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask
 from derive.latex.frontmatter import _front_matter, _functions_apart, _Section, _section, _symbols_section
-from derive.latex.macros import Definition, MacroSource, MacroTable, expand, load_macros, scan_definitions
+from derive.latex.macros import (
+    Definition,
+    ExpansionBudget,
+    MacroSource,
+    MacroTable,
+    expand,
+    load_macros,
+    scan_definitions,
+)
 from derive.latex.records import Block, Document, Step
 from derive.latex.splitting import _ALIGN_ENVS, _HOSTILE, _Splitter
 from derive.latex.steps import _build_steps, _hidden_definition
@@ -188,7 +196,8 @@ def read_document(
                 label = f"block {step.block} step {step.index}"
                 if label not in carried.setdefault(b, []):
                     carried[b].append(label)
-    steps = _unreadable_blocks(steps, blocks, splitter, section, file)
+    checked = {n: ", ".join(p.text.strip() for p in rb.pieces) for n, rb in enumerate(raw_blocks, start=1)}
+    steps = _unreadable_blocks(steps, blocks, splitter, section, file, checked=checked)
     blocks = _explain_stepless(blocks, steps, splitter.flags, carried)
     blocks = [
         replace(b, note=f"macro definitions ({expanded.defines[b.index]}), read for the steps after them")
@@ -222,16 +231,17 @@ def _commands(
     text: str, masked: str, tex_mode: bool, line_of: Callable[[int], int], errors: list[str]
 ) -> list[Definition]:
     """The document's macro definitions (outside code); file and shell commands reported in ``errors``."""
+    visible = _mask(masked, _FENCE) if tex_mode else _mask(_mask(masked, _FENCE), _CODE_SPAN)
+    found = scan_definitions(visible, others=False)
+    spans = [(d.start, d.end) for d in found]
     for m in _HOSTILE.finditer(text):
-        if m.group(1) in _DEFINERS:
-            continue  # read as a macro definition; one that is refused is reported below
+        if m.group(1) in _DEFINERS or any(a <= m.start() < b for a, b in spans):
+            continue  # a macro definition: read, or reported below as refused
         if m.group(1) in ("input", "include"):
             why = "is ignored (derive reads no other file: give macro files with --macros FILE)"
         else:
             why = "is ignored (derive never reads files or runs programs)"
         errors.append(f"line {line_of(m.start())}: \\{m.group(1)} {why}")
-    visible = _mask(masked, _FENCE) if tex_mode else _mask(_mask(masked, _FENCE), _CODE_SPAN)
-    found = scan_definitions(visible, others=False)
     errors.extend(d.problem for d in found if d.problem)
     return found
 
@@ -267,6 +277,8 @@ def _expand_macros(
     outside, front = tables
     numbers = {id(rb): k for k, rb in enumerate(raw_blocks, start=1)}
     read = [d for d in found if d.macro is not None]
+    starts = [d.start for d in found]
+    budget = ExpansionBudget()
     own: dict[str, Any] = {}
     table, k = front.over(outside), 0
     regions: list[tuple[int, int, str]] = []  # (offset, length, new text) of each changed piece
@@ -282,9 +294,9 @@ def _expand_macros(
                 k += 1
             table = front.over(MacroTable(dict(own)).over(outside))
         number = numbers.get(id(rb))
-        inside = [d for d in found if rb.start <= d.start < rb.end]
+        inside = found[bisect.bisect_left(starts, rb.start) : bisect.bisect_left(starts, rb.end)]
         try:
-            new = [expand(_cut(p.text, p.offset, inside), table) for p in rb.pieces]
+            new = [expand(_cut(p.text, p.offset, inside), table, budget) for p in rb.pieces]
         except LatexError as exc:
             if number is None:
                 errors.append(f"line {line_of(rb.start)}: inline math not read: {exc}")
@@ -364,7 +376,13 @@ _HIDDEN_RELATION = re.compile(r"(?<![\\&<>:])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne
 
 
 def _unreadable_blocks(
-    steps: list[Step], blocks: list[Block], splitter: _Splitter, section: _Section, file: str | None
+    steps: list[Step],
+    blocks: list[Block],
+    splitter: _Splitter,
+    section: _Section,
+    file: str | None,
+    *,
+    checked: Mapping[int, str],
 ) -> list[Step]:
     """Give a block one ``error`` step when relations in it would otherwise go unreported.
 
@@ -373,6 +391,7 @@ def _unreadable_blocks(
     ``\\underbrace``, an array or cases; and any block with a relation derive does not check
     (``\\ne``, ``\\propto``), after its own steps. The step's left side is the whole block, its
     right side empty. Indices of premises (into the steps) are renumbered around the inserted steps.
+    ``checked``: each block's LaTeX after macro expansion, where hidden relations are looked for.
     """
     has_step = {s.block for s in steps}
     extra: dict[int, Step] = {}
@@ -384,7 +403,7 @@ def _unreadable_blocks(
             problem = f"{names}: a relation derive does not check (it checks =, <, >, \\le, \\ge, \\approx)"
         elif (
             problem is None
-            and _HIDDEN_RELATION.search(b.tex)
+            and _HIDDEN_RELATION.search(checked.get(b.index, b.tex))
             and not splitter.flags.get(b.index, set()) & {"arrow", "continued"}
         ):
             # "a \\underbrace{=}_{...} b", "\\begin{array}...": relations derive does not split

@@ -44,6 +44,7 @@ __all__ = [
     "MAX_STEPS",
     "PACKAGE_MACROS",
     "Definition",
+    "ExpansionBudget",
     "Macro",
     "MacroSource",
     "MacroTable",
@@ -152,6 +153,7 @@ class _Stream:
     def __init__(self, stack: list[Tok], work_limit: int = MAX_WORK, unclosed: frozenset[int] = frozenset()) -> None:
         self.stack = stack
         self.work = 0
+        self.steps = 0  # expansions made
         self.work_limit = work_limit
         # offsets of the "{" that never close (reading definitions): refused without reading on
         self.unclosed = unclosed
@@ -225,20 +227,44 @@ class _Stream:
 # Expansion
 
 
-def expand(tex: str, table: MacroTable) -> str:
+@dataclass
+class ExpansionBudget:
+    """What the expansions of one document may spend together, besides each call's own limits
+    (a document of many blocks each just within them would otherwise take minutes)."""
+
+    steps: int = 100_000
+    tokens: int = 5_000_000
+
+    def spend(self, steps: int, tokens: int) -> None:
+        self.steps -= steps
+        self.tokens -= tokens
+
+
+def expand(tex: str, table: MacroTable, budget: ExpansionBudget | None = None) -> str:
     """``tex`` with the table's macros (and package macros) expanded; unchanged if it uses none.
 
     Raises `LatexError` naming the macro when an expansion exceeds a limit (see the module
-    docstring) or a macro lacks an argument.
+    docstring) or a macro lacks an argument, and when ``budget`` (shared by the calls for one
+    document) is spent.
     """
     if not any(table.lookup(m.group(1)) for m in _WORD_USE.finditer(tex)) and not _SPECIAL_USE.search(tex):
         return tex
+    if budget is not None and (budget.steps <= 0 or budget.tokens <= 0):
+        raise LatexError("not expanded: the document's macros used up their budget in earlier blocks")
     toks = _tokens(tex)
     _check_nesting(toks, table)
-    limit = min(MAX_OUTPUT, max(MIN_OUTPUT, OUTPUT_FACTOR * len(tex)))
     stream = _Stream([(t, 0) for t in reversed(toks)])
     out: list[str] = []
-    size = steps = 0
+    try:
+        return _expand(stream, out, table, tex)
+    finally:
+        if budget is not None:
+            budget.spend(stream.steps, len(toks) + stream.work + len(out))
+
+
+def _expand(stream: _Stream, out: list[str], table: MacroTable, tex: str) -> str:
+    limit = min(MAX_OUTPUT, max(MIN_OUTPUT, OUTPUT_FACTOR * len(tex)))
+    size = 0
     while stream.stack:
         text, depth = stream.stack.pop()
         macro = table.lookup(text[1:]) if _is_word(text) else None
@@ -253,10 +279,10 @@ def expand(tex: str, table: MacroTable) -> str:
                 raise LatexError(f"expansion gives more than {limit} characters", fragment=tex[:200])
             continue
         name = macro.name
-        steps += 1
+        stream.steps += 1
         if depth >= MAX_DEPTH:
             raise LatexError(f"macro \\{name} expands without end (depth {MAX_DEPTH})", fragment=tex[:200])
-        if steps > MAX_STEPS:
+        if stream.steps > MAX_STEPS:
             raise LatexError(
                 f"macro \\{name} expands without end (more than {MAX_STEPS} expansions)", fragment=tex[:200]
             )
