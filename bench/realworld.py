@@ -71,6 +71,8 @@ _LAYOUT = re.compile(
 )
 _LABEL = re.compile(r"\\(?:label|tag\*?)\s*\{[^{}]*\}")
 _BRACE = re.compile(r"(?<!\\)[{}]")
+# A sentence's punctuation set in text mode at the end of a side: \text{,} or \text.
+_TEXT_PUNCTUATION = re.compile(r"\\text\s*(?:\{\s*[.,;]\s*\}|[.,;])\s*$")
 
 
 def normalise(tex: str) -> str:
@@ -82,6 +84,7 @@ def normalise(tex: str) -> str:
     """
     text = _LABEL.sub("", tex).replace("\\\\", "")  # a row break first: its second \ is not a spacing
     text = _LAYOUT.sub("", text)
+    text = _TEXT_PUNCTUATION.sub("", text)
     text = _BRACE.sub("", text)
     text = re.sub(r"\s+", "", text)
     return text.rstrip(".,;")
