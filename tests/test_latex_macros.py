@@ -117,6 +117,8 @@ def test_later_sources_override_earlier() -> None:
         (r"\newcommand{\y}", r"test line 1: \newcommand: \y has no body in braces"),
         (r"\newcommand{\y}{\frac{a}", r"test line 1: \newcommand: an argument's braces do not close"),
         (r"\newcommand{x}{y}", r"test line 1: \newcommand: cannot read the name being defined ('x')"),
+        (r"\def\x{\def\y##1{##1}}", r"test line 1: \def: \x: its body uses \def, which is refused"),
+        (r"\newcommand{\x}{##1}", r"test line 1: \newcommand: \x: its body uses ## (an inner definition's parameter), not read"),  # noqa: E501
         (r"\def\x#1.{#1}", r"test line 1: \def: \x: parameter text '#1.' is not read (only #1#2...)"),
         (r"\edef\x{y}", r"test line 1: \edef: not read (it expands its body when defined; write \def or \newcommand)"),
         (r"\input{common}", r"test line 1: \input: not followed (derive reads no other files; name macro files with --macros FILE)"),  # noqa: E501
@@ -257,6 +259,10 @@ def test_expansion_terminates_within_limits(bodies: list[str], use: str) -> None
         (r"\operatorname*{argmax}_x f", r"\operatorname{argmax}_x f"),
         (r"\int f \mathop{}\!\mathrm{d}x", r"\int f \!\mathrm{d}x"),
         (r"\bm{x}", r"\bm{x}"),
+        (r"\ensuremath{\mathbb{R}}^n", r"{\mathbb{R}}^n"),
+        (r"x\xspace + y\relax", r"x + y"),
+        (r"a \cr b", r"a \\ b"),
+        (r"\hbox{if } x", r"\mbox{if } x"),
         (r"\diff x", r"\diff x"),  # only when defined
         (r"\var[x]", r"\var[x]"),  # physics' \var is a variation, not a variance: never assumed
     ],

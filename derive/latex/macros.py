@@ -19,8 +19,9 @@ reading files, running programs or redefining the language (`HOSTILE_COMMANDS`: 
 ``\\write18``, ``\\catcode``, ``\\csname``, ``\\def`` inside a body, ...) are refused as problems.
 
 Package macros (``physics``: ``\\pdv``, ``\\dv``, ``\\abs``, ``\\norm``, ``\\qty``, ``\\eval``,
-``\\vb``, ``\\dd``, ``\\grad``, ``\\tr``; ``mathtools``' ``\\coloneqq``) are always available
-unless a table defines the name itself; ``\\operatorname*`` reads as ``\\operatorname`` and the
+``\\vb``, ``\\dd``, ``\\grad``, ``\\tr``; ``mathtools``' ``\\coloneqq``; ``\\ensuremath``, ``\\xspace``,
+``\\relax``, plain TeX's ``\\cr`` row end and ``\\hbox``) are always available unless a table
+defines the name itself; ``\\operatorname*`` reads as ``\\operatorname`` and the
 spacing idiom ``\\mathop{}\\!\\mathrm{d}`` as ``\\mathrm{d}``. ``\\bm`` needs nothing (the parser
 reads it as a bold name font).
 """
@@ -446,6 +447,12 @@ PACKAGE_MACROS: Mapping[str, Macro] = MappingProxyType(
             _package("tr", "\\operatorname{tr}"),
             _package("Tr", "\\operatorname{Tr}"),
             _package("coloneqq", ":="),
+            # TeX and LaTeX commands that often end up in macro bodies or plain-TeX rows
+            _package("ensuremath", "{#1}", 1),
+            _package("xspace"),
+            _package("relax"),
+            _package("cr", "\\\\"),
+            _package("hbox", "\\mbox"),
         )
     }
 )
@@ -662,6 +669,8 @@ def _checked(name: str, body: str, nargs: int, default: str | None, origin: str,
             raise _NotReadError(f"\\{name}: its body holds a TeX comment")
         if t == "#":
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if nxt == "#":
+                raise _NotReadError(f"\\{name}: its body uses ## (an inner definition's parameter), not read")
             if nxt not in tuple("123456789") or int(nxt) > nargs:
                 raise _NotReadError(f"\\{name}: its body uses #{nxt} but it takes {nargs} argument(s)")
     return Macro(
