@@ -84,7 +84,8 @@ def test_a_law_in_the_prose_makes_a_random_variable():
 
 
 def test_a_bernoulli_law_in_the_prose():
-    text = "where $y \\sim \\mathrm{Bern}(p)$ and $0 < p < 1$.\n\n$$\\mathbb{E}[y^2] = p$$\n\n$$\\mathbb{E}[y^2] = p^2$$\n"
+    text = "where $y \\sim \\mathrm{Bern}(p)$ and $0 < p < 1$.\n\n"
+    text += "$$\\mathbb{E}[y^2] = p$$\n\n$$\\mathbb{E}[y^2] = p^2$$\n"
     (v1, d1), (v2, _) = _results(text)
     assert v1 is Verdict.PROVED and "p: probability, from 0 < p < 1 (line 1)" in d1
     assert v2 is Verdict.REFUTED
@@ -175,7 +176,8 @@ def test_positive_definite_takes_the_size_declared_before():
 
 
 def test_semidefinite_is_no_spd_kind():
-    doc = read_document("Let $\\Sigma \\in \\mathbb{R}^{2 \\times 2}$, $\\Sigma \\succeq 0$.\n\n$$\\det(\\Sigma) > 0$$\n")
+    text = "Let $\\Sigma \\in \\mathbb{R}^{2 \\times 2}$, $\\Sigma \\succeq 0$.\n\n$$\\det(\\Sigma) > 0$$\n"
+    doc = read_document(text)
     assert doc.steps[0].ranges == (("Sigma", "\\Sigma \\succeq 0 (line 1)"),)
     assert ("Sigma", "spd matrix 2x2") not in doc.steps[0].claim.symbols
 
@@ -228,9 +230,7 @@ def test_symbols_given_win_over_the_prose():
 # -- facts the text concluded (issue 20 #2) --------------------------------------------------
 
 LAGRANGE = (
-    "$$2 \\lambda + 2 N = 0 \\implies \\lambda = -N$$\n\n"
-    "Hence\n\n"
-    "$$p_k = -\\frac{M_k}{\\lambda} = \\frac{M_k}{N}$$\n"
+    "$$2 \\lambda + 2 N = 0 \\implies \\lambda = -N$$\n\nHence\n\n$$p_k = -\\frac{M_k}{\\lambda} = \\frac{M_k}{N}$$\n"
 )
 
 
@@ -286,3 +286,29 @@ def test_pi_written_as_its_approximation_defines_nothing():
     doc = read_document("$$\\pi = 3.14$$\n\n$$\\sin(\\pi) = 0$$\n")
     assert doc.steps[0].kind == "step"
     assert "pi" not in dict(doc.steps[1].claim.symbols)
+
+
+# -- display math that only declares ------------------------------------------------------------
+
+
+def test_a_display_that_only_declares_holds_after_it_and_is_not_refuted():
+    text = "$$0 < \\mu < 1$$\n\n$$\\mu (1 - \\mu) > 0$$\n\n$$\\mu^2 > \\mu$$\n"
+    got = _results(text)
+    assert [v for v, _ in got[:2]] == [Verdict.UNDECIDED, Verdict.UNDECIDED]
+    assert "0 < \\mu < 1 (line 1), which this display declares" in got[0][1]
+    assert got[2][0] in (Verdict.PROVED, Verdict.VERIFIED)
+    assert "mu: probability, from 0 < \\mu < 1 (line 1)" in got[2][1]
+    assert got[3][0] is Verdict.REFUTED
+
+
+def test_a_display_order_that_is_a_claim_is_checked():
+    got = _results("$$x^2 > 0$$\n\n$$e > 2$$\n\n$$\\ln e = 1$$\n\n$$\\frac{a}{b} > 1$$\n")
+    assert got[0][0] is Verdict.REFUTED  # at x = 0: not a declaration, x^2 is no bare name
+    assert got[1][0] is Verdict.PROVED and got[2][0] is Verdict.PROVED  # e stays the constant
+    assert got[3][0] is Verdict.REFUTED
+
+
+def test_an_annotated_condition_declares_nothing_after_its_row():
+    text = "$$\\sqrt{x^2} = x \\quad \\text{for } x > 0$$\n\n$$\\sqrt{x^2} = x$$\n"
+    got = _results(text)
+    assert got[-1][0] is Verdict.REFUTED

@@ -34,6 +34,7 @@ from derive.latex.assumptions import (
     Prose,
     _condition_kinds,
     _condition_word,
+    _declared_kinds,
     _finite_set,
     _is_number,
     headings,
@@ -139,9 +140,18 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     prose = Prose()
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
     # what the prose declares, and the headings that end it, in document order
+    # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
+    # are not refuted through the names it declares
+    shown_declarations = _display_declarations(drafts)
+    declaring = {key: {n for _, n, *_ in found} for key, found in shown_declarations.items()}
     events = sorted(
         [(at, 1, depth, "", None, "", 0) for at, depth in headings(splitter.doc)]
-        + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()],
+        + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()]
+        + [
+            (at, 0, 0, name, kind, said, line)
+            for found in shown_declarations.values()
+            for at, name, kind, said, line in found
+        ],
         key=lambda e: (e[0], e[1]),
         reverse=True,
     )
@@ -222,6 +232,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     solution = found
                     notes.append(given if found == "" else f"{given}, which derive could not solve")
         step_ranges = {n: w for n, w in ranges.items() if n not in d.symbols}  # a declared kind wins
+        for n in declaring.get(id(d.chain), ()):
+            if n not in d.symbols:
+                step_ranges[n] = f"{_statement(d.chain, drafts)} (line {d.line}), which this display declares"
         if d.error is None and d.defines is None and not d.context and not any("\\in \\{" in it for it in items):
             # a finite set of numbers ("$y \\in \\{0, 1\\}$") is checked at each of its values, exactly
             texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
@@ -440,6 +453,46 @@ def _block_case(doc: str, d: _Draft) -> str:
         return ""  # not the block's first statement
     word = _condition_word(doc, max(0, start - 200) + opener.start())
     return word if word in _CASE_WORDS | {"assume", "assuming", "given that"} else ""
+
+
+_ORDER_TEX = {Relation.LT: "<", Relation.GT: ">", Relation.LE: "\\le", Relation.GE: "\\ge"}
+
+
+def _statement(chain: _Chain, drafts: list[_Draft]) -> str:
+    """A statement's LaTeX from its steps: ``0 < \\mu < 1``."""
+    own = sorted((d for d in drafts if d.chain is chain), key=lambda d: d.position)
+    parts = [own[0].lhs] if own else []
+    for d in own:
+        parts += [_ORDER_TEX.get(d.rel.relation, d.rel.relation.value), d.rhs]
+    return " ".join(parts)
+
+
+def _display_declarations(drafts: list[_Draft]) -> dict[int, list[tuple[int, str, str | None, str, int]]]:
+    """The display statements that only declare: orders between bare names and numbers, at least one of
+    each (``\\sigma > 0``, ``0 < \\mu < 1``), not after or before an arrow, not annotated. Keyed by the
+    statement, each (its end, name, kind or None, its LaTeX, its line), as `declared_at` lists the prose's."""
+    out: dict[int, list[tuple[int, str, str | None, str, int]]] = {}
+    by_chain: dict[int, list[_Draft]] = {}
+    for d in drafts:
+        if not d.prose and not d.context:
+            by_chain.setdefault(id(d.chain), []).append(d)
+    for key, own in by_chain.items():
+        chain = own[0].chain
+        if chain.premise is not None or chain.after_arrow or chain.arrow_after or chain.annotated:
+            continue
+        if any(d.error is not None or d.rel.relation not in _ORDER_TEX for d in own):
+            continue
+        sides = [own[0].lhs] + [d.rhs for d in own]
+        numbers = [s for s in sides if _is_number(s)]
+        if not numbers or len(numbers) == len(sides) or any(len(s) > 60 for s in sides):
+            continue
+        said = _statement(chain, drafts)
+        found = _declared_kinds(said)
+        if len(found) != len(sides) - len(numbers) or {n for n, _ in found} & {"e", "i", "pi"}:
+            continue  # a side that is no bare name (or a constant, e > 2): a claim, not a declaration
+        end = max(d.rel.offset for d in own) + 1
+        out[key] = [(end, name, kind, said, own[0].line) for name, kind in found]
+    return out
 
 
 def _conclusion(d: _Draft) -> str | None:
