@@ -483,3 +483,15 @@ def test_a_document_of_many_expensive_blocks_is_read_within_its_budget() -> None
     assert errors[0].startswith(rf"macro \a expands without end (more than {MAX_STEPS} expansions)")
     assert errors[-1].startswith("not expanded: the document's macros used up their budget in earlier blocks")
     assert (doc.steps[-1].lhs_tex, doc.steps[-1].error) == ("b", None)
+
+
+def test_long_definitions_are_read_whole_and_overlong_ones_refused() -> None:
+    body = "+".join(["x"] * 2_000)
+    t, problems = read_definitions(rf"\newcommand{{\long}}{{{body}}} \newcommand{{\b}}{{B}}", "t")
+    assert problems == []
+    assert expand(r"\long", t) == body
+    assert expand(r"\b", t) == "B"
+    huge = "x" * 10_001
+    t, problems = read_definitions(rf"\newcommand{{\huge}}{{{huge}}}\newcommand{{\b}}{{B}}", "t")
+    assert problems == [r"t line 1: \newcommand: \huge: a body longer than 10000 characters"]
+    assert expand(r"\b", t) == "B"

@@ -485,6 +485,7 @@ _ANY_COMMAND = re.compile(
 )
 #: Characters read after a definition command: a longer definition is refused (see MAX_BODY).
 _WINDOW = 2 * MAX_BODY + 1_000
+_SHORT_WINDOW = 1_000
 
 
 def read_definitions(text: str, origin: str = "") -> tuple[MacroTable, list[str]]:
@@ -512,20 +513,15 @@ def scan_definitions(text: str, origin: str = "", *, others: bool = True) -> lis
     where = f"{origin} line" if origin else "line"
     found: list[Definition] = []
     known: dict[str, Macro] = {}
-    done = 0
+    done = counted = 0
+    line = 1
     for m in (_ANY_COMMAND if others else _DEFINITION).finditer(text):
         if m.start() < done or _commented(text, m.start()):
             continue
         name = m.group(1)
-        line = text.count("\n", 0, m.start()) + 1
-        stream = _window(text, m.end())
-        try:
-            macro = _definition(stream, name, f"{where} {line}", known)
-            problem = None
-        except (_NotReadError, LatexError) as exc:
-            why = str(exc).removeprefix("macro \\" + name + ": ")
-            macro, problem = None, f"{where} {line}: \\{name}: {why}"
-        end = stream.stack[-1][1] if stream.stack else min(len(text), m.end() + _WINDOW)
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        macro, problem, end = _one_definition(text, m.end(), name, f"{where} {line}", known)
         if name in _DEFINING:
             done = end
         elif problem is None:
@@ -536,17 +532,39 @@ def scan_definitions(text: str, origin: str = "", *, others: bool = True) -> lis
     return found
 
 
+def _one_definition(
+    text: str, at: int, name: str, origin: str, known: Mapping[str, Macro]
+) -> tuple[Macro | None, str | None, int]:
+    """The definition whose command ends at ``at``: the macro or the problem, and where it ends.
+
+    The text after the command is tokenized in a short window first, and in the longest one
+    a definition may take only when the short one does not hold it (most definitions are a line).
+    """
+    for size in (_SHORT_WINDOW, _WINDOW):
+        stream = _window(text, at, size)
+        try:
+            macro, problem = _definition(stream, name, origin, known), None
+        except (_NotReadError, LatexError) as exc:
+            if size < _WINDOW and at + size < len(text):
+                continue
+            why = str(exc).removeprefix("macro \\" + name + ": ")
+            macro, problem = None, f"{origin}: \\{name}: {why}"
+        end = stream.stack[-1][1] if stream.stack else min(len(text), at + size)
+        return macro, problem, end
+    raise AssertionError("unreachable: the longest window always returns")
+
+
 def _commented(text: str, at: int) -> bool:
     """Whether an unescaped ``%`` earlier on its line comments out the position ``at``."""
     line = text[text.rfind("\n", 0, at) + 1 : at]
     return "%" in line and re.search(r"(?<!\\)(?:\\\\)*%", line) is not None
 
 
-def _window(text: str, at: int) -> _Stream:
-    """The tokens after a definition command (at most `_WINDOW` characters), braces that never close marked."""
+def _window(text: str, at: int, size: int) -> _Stream:
+    """The tokens of ``text[at : at + size]`` after a definition command, braces that never close marked."""
     toks: list[Tok] = []
     offset = at
-    for t in _tokens(text[at : at + _WINDOW]):
+    for t in _tokens(text[at : at + size]):
         toks.append((t, offset))
         offset += len(t)
     opened: list[int] = []
