@@ -46,6 +46,7 @@ import yaml
 
 import derive.latex
 from derive.cache import ResultCache
+from derive.errors import UsageError
 from derive.latex import definition_result, settle
 from derive.model import Evidence, Method, Outcome, Result, Settings, Verdict
 from derive.runner import run_claims
@@ -275,6 +276,8 @@ def read_folder(folder: Folder) -> Read:
         out.expand = _macro_expander("", text)
     try:
         out.steps = list(derive.latex.read_document(text, **options).steps)
+    except UsageError as exc:  # a symbols or macro file derive refuses: said, not a traceback
+        out.crash = f"derive refused the document: {exc}"
     except Exception:  # a crash is a finding, reported with its traceback
         out.crash = traceback.format_exc()
     return out
@@ -368,6 +371,8 @@ def _key(detail: str) -> str:
 def _reason(m: Match, read: Read) -> str:
     """Why a judged step was not read, as a short key that groups alike failures."""
     if read.crash is not None:
+        if read.crash.startswith("derive refused"):
+            return _key(read.crash)
         return "derive raised an exception on the document"
     if m.result is not None:
         return _key(m.result.detail or "error")
