@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-import realworld  # noqa: E402 - bench/ is not a package
+import realworld  # bench/ is not a package
 
 DOC = r"""Expanding the square,
 $$
@@ -87,3 +87,31 @@ def test_malformed_corpus_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert realworld.main(["--corpus", str(_corpus(tmp_path, judged))]) == 2
     err = capsys.readouterr().err
     assert "judged.yaml: step 3: holds must be true, false or unclear" in err
+
+
+def test_renumbered_block_still_matches_a_unique_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A judged block number that derive numbers differently (comments, inline math) still
+    # finds the one step of the document with the same sides.
+    judged = JUDGED.replace('{block: 1, lhs: "\\\\left', '{block: 7, lhs: "\\\\left')
+    assert "block: 7" in judged
+    realworld.main(["--corpus", str(_corpus(tmp_path, judged)), "--jobs", "1"])
+    totals = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["totals"]
+    assert (totals["read"], totals["right"], totals["extra_steps"]) == (2, 2, 0)
+
+
+def test_judged_sides_in_the_authors_macros_match(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "m-macros"
+    folder.mkdir()
+    (folder / "doc.tex").write_text(
+        "\\newcommand{\\sq}[1]{#1^{2}}\n\\begin{document}\n\\[ \\sq{(a+b)} = a^2 + 2ab + b^2 \\]\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    (folder / "judged.yaml").write_text(
+        JUDGED.split("steps:", maxsplit=1)[0]
+        + 'steps:\n  - {block: 1, lhs: "\\\\sq{(a+b)}", rel: "=", rhs: "a^2 + 2ab + b^2",'
+        + ' holds: true, why: "expand"}\n',
+        encoding="utf-8",
+    )
+    realworld.main(["--corpus", str(tmp_path), "--jobs", "1"])
+    totals = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["totals"]
+    assert (totals["judged"], totals["read"], totals["right"]) == (1, 1, 1)
