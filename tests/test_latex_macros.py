@@ -495,3 +495,14 @@ def test_long_definitions_are_read_whole_and_overlong_ones_refused() -> None:
     t, problems = read_definitions(rf"\newcommand{{\huge}}{{{huge}}}\newcommand{{\b}}{{B}}", "t")
     assert problems == [r"t line 1: \newcommand: \huge: a body longer than 10000 characters"]
     assert expand(r"\b", t) == "B"
+
+
+_DOC_PIECES = [r"\newcommand{\a}", r"\def\b", r"\let\c\a", "[1]", "{", "}", "#1", r"\a", r"\b", r"\c", "$$", " = "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([*_DOC_PIECES, "x", "\n", "%", "\\"]), max_size=40).map("".join))
+def test_reading_a_document_with_macros_never_raises(text: str) -> None:
+    doc = read_document(text)
+    assert all(s.block <= len(doc.blocks) for s in doc.steps)
+    assert all(isinstance(e, str) for e in doc.errors)
