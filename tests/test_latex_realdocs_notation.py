@@ -293,8 +293,12 @@ def test_a_bare_or_spectral_norm_of_a_matrix_is_not_guessed():
         assert "norm" in result.detail
 
 
-def test_norm_of_a_scalar_is_its_absolute_value():
-    assert verdict(r"\|x\| = |x|", x="real") is PROVED
+def test_a_norm_of_undeclared_names_is_not_read_as_an_absolute_value():
+    # written for vectors the text did not declare: as scalars, a . b = |a||b| cos(theta) is false
+    for tex, symbols in ((r"a \cdot b = \|a\| \|b\| \cos\theta", {}), (r"\|x\| = |x|", {"x": "real"})):
+        result = one(tex, **symbols)
+        assert result.verdict is ERROR
+        assert "not declared a vector" in result.detail
 
 
 # -- ML vocabulary ----------------------------------------------------------------------

@@ -181,18 +181,19 @@ class _LinearGrammar:
     # -- norms and products of vectors ------------------------------------------------------
     def norm(self, inner: Any) -> Any:
         """``\\|x\\|`` and its subscript, just read: ``_2`` (Euclidean, also when unwritten), ``_1``,
-        ``_\\infty``, ``_p`` (an integer) of a vector; ``_F`` (Frobenius) of a matrix; the absolute
-        value of a scalar. A matrix norm without ``_F`` may be the spectral or the Frobenius norm:
-        not guessed."""
+        ``_\\infty``, ``_p`` (an integer) of a declared vector; ``_F`` (Frobenius) of a declared matrix.
+        A matrix norm without ``_F`` may be the spectral or the Frobenius norm, and a norm of what
+        is not declared a vector is written for a vector the text did not declare (``a \\cdot b =
+        \\|a\\| \\|b\\| \\cos\\theta`` is false for scalars): neither is guessed."""
         which = ""
         if self.at_sym("_"):
             self.i += 1
             which = "".join(t.text for t in self.group_tokens() if t.kind != "sym" and t.text not in _FONTS)
         a = _scalar(inner)
         if not _is_matrix(a):
-            if which not in ("", "F", "infty") and not which.isdigit():
-                raise self.fail(f"the norm \\|...\\|_{which} of a scalar")
-            return sympy.Abs(a)
+            raise self.fail(
+                "a norm \\|...\\| of what is not declared a vector or matrix; declare its vectors (e.g. `a: vector 3`)"
+            )
         if not isinstance(a, sympy.MatrixBase):
             raise self.fail("the norm of a matrix of symbolic size")
         squares = sum((e**2 for e in a), S.Zero)  # entries of declared matrices are real
