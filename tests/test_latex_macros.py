@@ -54,6 +54,7 @@ def table(text: str) -> MacroTable:
         (r"\newcommand{\vect}[1]{\mathbf{#1}}\let\ve\vect", r"\ve{x}", r"\mathbf{x}"),
         (r"$$\newcommand{\E}{\mathbb{E}}$$", r"\E", r"\mathbb{E}"),
         (r"\newcommand{\R}{\mathbb{R}} % the reals", r"x \in \R", r"x \in \mathbb{R}"),
+        ("\\newcommand{\\R}{%\n  \\mathbb{R}% the reals\n}", r"x \in \R", r"x \in   \mathbb{R}"),
     ],
 )
 def test_definition_forms(definition: str, use: str, expected: str) -> None:

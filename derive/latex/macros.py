@@ -414,11 +414,10 @@ def _dd(stream: _Stream, name: str, depth: int) -> list[Tok]:
 
 def _package(name: str, body: str = "", nargs: int = 0, handler: Any = None) -> Macro:
     star = nargs > 0  # handlers read their own star; a star after a plain word is no argument of it
-    return Macro(name, nargs, tuple(_param_tokens(body)), origin="package", star=star, handler=handler)
+    return Macro(name, nargs, tuple(_param_tokens(_tokens(body))), origin="package", star=star, handler=handler)
 
 
-def _param_tokens(body: str) -> Iterator[str]:
-    toks = _tokens(body)
+def _param_tokens(toks: list[str]) -> Iterator[str]:
     i = 0
     while i < len(toks):
         if toks[i] == "#" and i + 1 < len(toks) and toks[i + 1] in "123456789":
@@ -677,14 +676,12 @@ def _checked(name: str, body: str, nargs: int, default: str | None, origin: str,
     """A macro whose body uses no hostile command and only parameters it has."""
     if len(body) > MAX_BODY:
         raise _NotReadError(f"\\{name}: a body longer than {MAX_BODY} characters")
-    toks = _tokens(body)
+    toks = [t for t in _tokens(body) if not t.startswith("%")]  # "{%" ending a line: layout of the source
     for i, t in enumerate(toks):
         if _is_word(t) and (t[1:] in HOSTILE_COMMANDS or t[1:] in _RESERVED):
             raise _NotReadError(f"\\{name}: its body uses {t}, which is refused")
         if t == "\\":  # a lone backslash would make a new command of the letters after it
             raise _NotReadError(f"\\{name}: its body ends in a lone backslash")
-        if t.startswith("%"):
-            raise _NotReadError(f"\\{name}: its body holds a TeX comment")
         if t == "#":
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             if nxt == "#":
@@ -694,7 +691,7 @@ def _checked(name: str, body: str, nargs: int, default: str | None, origin: str,
     return Macro(
         name,
         nargs,
-        tuple(_param_tokens(body)),
+        tuple(_param_tokens(toks)),
         None if default is None else tuple(_tokens(default)),
         origin,
         provide=provide,
