@@ -312,3 +312,22 @@ def test_an_annotated_condition_declares_nothing_after_its_row():
     text = "$$\\sqrt{x^2} = x \\quad \\text{for } x > 0$$\n\n$$\\sqrt{x^2} = x$$\n"
     got = _results(text)
     assert got[-1][0] is Verdict.REFUTED
+
+
+def test_positive_definite_in_words():
+    text = (
+        "Let $\\Sigma \\in \\mathbb{R}^{2 \\times 2}$, where $\\Sigma$ is symmetric positive definite.\n\n"
+        "$$\\det(\\Sigma^{-1}) = \\frac{1}{\\det(\\Sigma)}$$\n\n"
+        "Let $A \\in \\mathbb{R}^{2 \\times 2}$ be a positive semidefinite matrix $A$.\n\n"
+        "$$\\det(A) > 0$$\n"
+    )
+    (v1, d1), (v2, d2) = _results(text)
+    assert v1 is Verdict.PROVED
+    assert "Sigma: spd matrix 2x2, from $\\Sigma$ is symmetric positive definite (line 1)" in d1
+    assert v2 is Verdict.UNDECIDED  # semidefinite: det(A) = 0 is allowed, but no kind says so
+    assert "positive semidefinite matrix $A$ (line 5)" in d2
+
+
+def test_positive_definite_without_a_size_is_a_range():
+    doc = read_document("where $\\Sigma$ is positive definite.\n\n$$\\det(\\Sigma) > 0$$\n")
+    assert doc.steps[0].ranges == (("Sigma", "$\\Sigma$ is positive definite (line 1)"),)

@@ -338,3 +338,26 @@ class Prose:
     def unread_laws(self, read: set[str]) -> dict[str, str]:
         """name -> where, for the laws that could not be read: ranges for the step."""
         return {n: said for n, (_, said) in self.laws.items() if n not in read}
+
+
+#: "$\\Sigma$ is positive definite", "a positive definite matrix $\\Sigma$", "$A$ is positive semidefinite".
+_DEFINITE_WORDS = re.compile(
+    r"\$(?P<a>[^$]{1,60})\$\s+is\s+(?:an?\s+)?(?:symmetric\s+(?:and\s+)?)?positive[- ]?(?P<semi1>semi[- ]?)?definite"
+    r"|positive[- ]?(?P<semi2>semi[- ]?)?definite\s+(?:symmetric\s+)?(?:matrix|covariance(?:\s+matrix)?)\s+"
+    r"\$(?P<b>[^$]{1,60})\$",
+    re.IGNORECASE,
+)
+
+
+def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, name, kind, what was said) for each matrix the prose calls positive definite in
+    words: `SPD` (a kind once its size is known); semidefinite (maybe singular) gives None."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for m in _DEFINITE_WORDS.finditer(doc):
+        names = _names(m.group("a") or m.group("b"))
+        if names is None:
+            continue
+        semi = bool(m.group("semi1") or m.group("semi2"))
+        said = " ".join(m.group().split())
+        out += [(m.start(), m.end(), name, None if semi else SPD, said) for name in names]
+    return out

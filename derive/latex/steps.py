@@ -37,6 +37,7 @@ from derive.latex.assumptions import (
     _declared_kinds,
     _finite_set,
     _is_number,
+    definite_in_words,
     headings,
 )
 from derive.latex.context import additive_constant, solve_premise, value_tex
@@ -147,6 +148,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     events = sorted(
         [(at, 1, depth, "", None, "", 0) for at, depth in headings(splitter.doc)]
         + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()]
+        + [(end, 0, 0, name, kind, said, line_of(at)) for at, end, name, kind, said in definite_in_words(splitter.doc)]
         + [
             (at, 0, 0, name, kind, said, line)
             for found in shown_declarations.values()
