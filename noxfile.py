@@ -8,6 +8,8 @@ runs with ``nox -r``. Extra arguments after ``--`` go to the session's main comm
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "claims", "lint"]
@@ -57,3 +59,16 @@ def docs(session: nox.Session) -> None:
     session.install("-e", ".[plot]")
     session.run("derive", "index", "claims/", "-o", "claims/README.md")
     session.run("derive", "plot", "seed.gda.part3b.table.itr16.point_as_written", "claims/", "-o", "docs/plot-gda.png")
+    # The picture of a report: the browser test's own screenshot (headless Chromium, offline).
+    session.install("-e", ".[test,plot]")
+    session.run("pytest", "tests/test_browser.py", "-k", "screenshot", env={"DERIVE_SCREENSHOT": "docs/report.png"})
+
+
+@nox.session(python=False)
+def katex(session: nox.Session) -> None:
+    """Rebuild the bundled KaTeX (derive/_assets/katex/) from npm: ``nox -s katex -- 0.16.47``."""
+    version = session.posargs[0] if session.posargs else (Path("derive/_assets/katex/VERSION").read_text().strip())
+    tmp = session.create_tmp()
+    session.run("npm", "pack", f"katex@{version}", "--pack-destination", tmp, external=True)
+    session.run("tar", "xzf", f"{tmp}/katex-{version}.tgz", "-C", tmp, external=True)
+    session.run("python3", "derive/_assets/katex/vendor.py", f"{tmp}/package", external=True)

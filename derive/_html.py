@@ -2,7 +2,9 @@
 
 Every piece of claim or homework text is untrusted and goes through `html.escape`; math
 is placed as escaped text in elements that KaTeX renders in the browser, with the LaTeX
-source shown beside it, so the report is still readable offline.
+source shown beside it. KaTeX is bundled (`derive/_assets/katex/`): inlined by default, so a
+report renders offline and can be mailed as one file; or linked from a folder beside the
+reports (`write_katex`), as `derive grade` does for a class.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import base64
 import html
 import os
 from collections.abc import Mapping, Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +21,11 @@ from derive._texprint import source_to_latex
 from derive.model import LatexSource, Relation, Result, Verdict
 from derive.report import _evidence_lines, _relation_text, summary
 
-__all__ = ["claim_tex", "render_html"]
+__all__ = ["claim_tex", "katex_head", "render_html", "write_katex"]
 
-_KATEX = "https://cdn.jsdelivr.net/npm/katex@0.16.11/dist"
+#: The KaTeX bundled with derive (MIT; rebuilt by derive/_assets/katex/vendor.py): the JS, and
+#: the CSS with its fonts inlined, about 640 kB together, so a report renders with no network.
+_KATEX_FILES = ("katex.min.css", "katex.min.js")
 _MAX_TEX = 4000  # longer renderings are shown as source only; KaTeX on megabytes helps nobody
 _RELATION_TEX = {
     Relation.EQ: "=",
@@ -149,14 +154,45 @@ def _item(result: Result, step: Any | None, plots: Mapping[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _katex_text(name: str) -> str:
+    return files("derive").joinpath("_assets", "katex", name).read_text(encoding="utf-8")
+
+
+def write_katex(folder: str | os.PathLike[str]) -> list[Path]:
+    """Write the bundled KaTeX (CSS with fonts, JS) into ``folder``, for reports that link it (``katex=``)."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in _KATEX_FILES:
+        (out / name).write_text(_katex_text(name), encoding="utf-8")
+        written.append(out / name)
+    return written
+
+
+def katex_head(katex: str = "inline") -> str:
+    """The ``<head>`` markup that loads KaTeX: inline (one self-contained file, the default), or
+    from ``katex`` as a relative folder holding `write_katex`'s files (many reports, one copy)."""
+    if katex != "inline":
+        base = _esc(katex.rstrip("/"))
+        return f'<link rel="stylesheet" href="{base}/katex.min.css">\n<script src="{base}/katex.min.js"></script>'
+    # Only "</script" or "</style" could end the inline element early: KaTeX's files have none,
+    # and a rebuilt bundle with one is refused rather than written broken.
+    css, js = _katex_text("katex.min.css"), _katex_text("katex.min.js")
+    if "</style" in css.lower() or "</script" in js.lower():
+        msg = "the bundled KaTeX cannot be inlined (it contains a closing tag)"
+        raise RuntimeError(msg)
+    return f"<style>{css}</style>\n<script>{js}</script>"
+
+
 def render_html(
     results: Sequence[Result],
     *,
     steps: Sequence[Any] | None,
     title: str,
     plots: Mapping[str, str | os.PathLike[str]],
+    katex: str = "inline",
 ) -> str:
-    """The whole HTML document as a string."""
+    """The whole HTML document as a string (``katex``: see `katex_head`)."""
 
     counts = summary(results)
     badges = "".join(
@@ -170,8 +206,7 @@ def render_html(
             '<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{_esc(title)}</title>",
-            f'<link rel="stylesheet" href="{_KATEX}/katex.min.css">',
-            f'<script defer src="{_KATEX}/katex.min.js"></script>',
+            katex_head(katex),
             f"<style>{_STYLE}</style>",
             f"<script>{_SCRIPT}</script>",
             "</head><body>",

@@ -684,6 +684,10 @@ def write_outputs(
             path.write_text(data, encoding="utf-8")
         written.append(path)
 
+    if html_reports:  # one copy of KaTeX beside the class's reports, not one per report
+        from derive._html import write_katex  # noqa: PLC0415
+
+        written += write_katex(outdir / "katex")
     for grade in grades:
         name = _safe_name(grade.student)
         put(f"{name}.md", student_markdown(grade))
@@ -691,7 +695,12 @@ def write_outputs(
             steps = [s for p in grade.papers for s in p.steps]
             results = [r for p in grade.papers for r in p.results]
             path = report.write_html(
-                results, outdir / f"{name}.html", steps=steps, title=f"derive — {grade.student}", auto_plots=False
+                results,
+                outdir / f"{name}.html",
+                steps=steps,
+                title=f"derive — {grade.student}",
+                auto_plots=False,
+                katex="katex",
             )
             written.append(path)
         if gradescope:

@@ -380,8 +380,12 @@ def write_html(
     title: str = "derive report",
     plots: Mapping[str, str | os.PathLike[str]] | None = None,
     auto_plots: bool = True,
+    katex: str = "inline",
 ) -> Path:
-    """Write a self-contained HTML report (math rendered by KaTeX from a CDN) to ``path``.
+    """Write a self-contained HTML report (math typeset by the bundled KaTeX, no network) to ``path``.
+
+    ``katex="inline"`` puts KaTeX (about 640 kB) into the file; a relative folder (``"katex"``)
+    links the copy `derive._html.write_katex` wrote there instead.
 
     ``plots`` maps a claim id (or, for homework steps, ``"block.index"``) to a PNG or SVG
     file, embedded as a data URI under that row. With ``auto_plots`` (and matplotlib
@@ -396,7 +400,7 @@ def write_html(
     with tempfile.TemporaryDirectory(prefix="derive-plots-") as tmp:
         if auto_plots:
             given |= _auto_plots(results, steps, given, Path(tmp))
-        text = render_html(results, steps=steps, title=title, plots=given)
+        text = render_html(results, steps=steps, title=title, plots=given, katex=katex)
     out = Path(path)
     out.write_text(text, encoding="utf-8")
     return out
