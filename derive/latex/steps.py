@@ -164,28 +164,32 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 prose.heading(depth)
             else:
                 prose.declare(name, kind, said, at)
+        given_random = _random_for(section, d.rel.block)
+        if given_random.keys() & d.symbols.keys() - section.random.keys():
+            # a scope's random: wins in its blocks over the symbols declared for the whole document
+            d.symbols = {n: k for n, k in d.symbols.items() if n not in given_random or n in section.random}
         declared = prose.declared
         if named_pi is not None and named_pi < i and "pi" not in d.symbols:
             d.symbols = {**d.symbols, "pi": "real"}  # a bare \\pi given a value is a name from there on
         ranges = dict(prose.ranges)
-        given_kinds = {n: k for n, (k, _) in prose.kinds.items() if n not in d.symbols and n not in section.random}
+        given_kinds = {n: k for n, (k, _) in prose.kinds.items() if n not in d.symbols and n not in given_random}
         sources = {n: prose.kinds[n][1] for n in given_kinds}
         # the conditions the statement's own row states ("\\quad \\text{for } x, y > 0") win over the prose
         for n, k, said in _condition_kinds(d.chain.conditions):
-            if n not in d.symbols and n not in section.random:
+            if n not in d.symbols and n not in given_random:
                 given_kinds[n], sources[n] = k, f"the condition {said} (line {d.line})"
         if given_kinds:
             d.symbols = {**given_kinds, **d.symbols}
         op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
-        step_random = tuple(section.random.items())
+        step_random = tuple(given_random.items())
         dens = section.densities_for(d.rel.block)
         bound: tuple[str, ...] = ()
         laws: dict[str, str] = {}  # name -> where, for the random variables the prose declares
         if d.error is None and not d.context:
-            extra = _subscript_random((d.lhs, d.rhs), d.symbols, section.random)
+            extra = _subscript_random((d.lhs, d.rhs), d.symbols, given_random)
             # a law the step's own subscript states (E_{x \\sim q}) wins over the prose's
-            drawn_prose, laws = prose.random_for(d.symbols, set(section.random) | set(extra))
-            ranges.update(prose.unread_laws(set(drawn_prose) | set(extra) | set(section.random) | set(d.symbols)))
+            drawn_prose, laws = prose.random_for(d.symbols, set(given_random) | set(extra))
+            ranges.update(prose.unread_laws(set(drawn_prose) | set(extra) | set(given_random) | set(d.symbols)))
             step_random = step_random + tuple(extra.items()) + tuple(drawn_prose.items())
             taken = {name for name, _ in step_random}
             bound, drawn = _bound_densities((d.lhs, d.rhs), dens, taken)
@@ -262,9 +266,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         plain = d.error is None and d.defines is None and not d.context and premise is None
         if plain and d.rel.relation is Relation.EQ:
             defined_names = {drafts[j].defines[0] for j in uses} | repeated | cyclic | conditioned  # type: ignore[index]
-            found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(section.random) | defined_names)
+            found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names)
             check = (
-                _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(section.random))
+                _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(given_random))
                 if found
                 else None
             )
@@ -367,6 +371,16 @@ def _written_band(lhs: str, rhs: str) -> tuple[str, str, int] | None:
     decimals, number = min(written)
     half = "0.5" if decimals == 0 else "0." + "0" * decimals + "5"
     return " ".join(number.split()), half, decimals
+
+
+def _random_for(section: _Section, block: int) -> dict[str, Any]:
+    """The random variables that hold in ``block``: ``random:`` and the ``random:`` of the ``scopes:``
+    that cover it (later scopes win), as ``symbols:`` are read per block."""
+    out = dict(section.random)
+    for scope in section.scopes:
+        if any(lo <= block <= hi for lo, hi in scope.ranges):
+            out.update(getattr(scope, "random", None) or {})  # a scope's random: (frontmatter._Scope.random)
+    return out
 
 
 def _without_context(steps: list[Step], context: list[bool]) -> list[Step]:
