@@ -406,3 +406,38 @@ def test_bold_over_a_group_bolds_each_letter():
     assert verdict(r"\mathbf{x^T A x} = \mathbf{x}^T \mathbf{A} \mathbf{x}", **syms) is PROVED
     assert verdict(r"\boldsymbol{x^\top A x} = x^T A^T x", **syms) is PROVED
     assert verdict(r"\mathbf{x^T A x} = \mathbf{x}^T \mathbf{x}", **syms) is REFUTED
+
+
+# -- scripts in either order --------------------------------------------------------------
+
+
+def test_a_subscript_after_the_power_of_a_name_joins_the_name():
+    assert value(r"\sigma^{2}_{S}") == sympy.Symbol("sigma_S", real=True) ** 2
+    assert verdict(r"\sigma^2_S + \sigma_S^2 = 2\sigma_{S}^{2}") is PROVED
+    assert verdict(r"x^2_i = x_i", x_i="real") is not PROVED
+    # a subscript star is its own name, not the superscript star of an optimum
+    assert value(r"\sigma^2_*") == sympy.Symbol("sigma_ast", real=True) ** 2
+    assert value(r"\sigma^*") == sympy.Symbol("sigma_star", real=True)
+
+
+# -- attacks ------------------------------------------------------------------------------
+
+
+def test_far_out_values_stay_exact():
+    assert verdict(r"\lfloor 10^{30} + .5 \rfloor = 10^{30}") is PROVED
+    assert verdict(r"\lceil 10^{30} + .5 \rceil = 10^{30}") is REFUTED
+    # softmax entries stay in (0, 1) where exp overflows doubles
+    assert verdict(r"\mathrm{softmax}(\mathbf a)_1 \le 1", a="vector 2") in DECIDED_TRUE
+    assert verdict(r"\mathrm{ReLU}(x) \le |x| + 1", x="real") in DECIDED_TRUE
+
+
+def test_a_declared_pi_and_a_subscripted_pi_are_two_names():
+    assert value(r"\pi + \pi_1", pi="positive") == sympy.Symbol("pi", positive=True) + sympy.Symbol("pi_1", real=True)
+    assert verdict(r"\pi_1 + \pi_2 = 1 - \pi_3", pi_1="probability", pi_2="probability") is not PROVED
+
+
+def test_odd_spacing_and_nesting():
+    assert verdict(r"\sin ^ { 2 } \left( \theta \right) = 1 - \cos^2 \theta", theta="real") is PROVED
+    assert verdict(r"\sin^2(\sin^{-1}(x)) = x^2", x="real") is PROVED
+    assert verdict(r"\lfloor \lceil x \rceil \rfloor = \lceil x \rceil", x="real") is PROVED
+    assert value(r"\left\| \mathbf{x} \right\|_{\mathrm{F}}", x="vector 2") == value(r"\|x\|_2", x="vector 2")

@@ -240,8 +240,8 @@ class _ExpressionGrammar:
                 continue
             if t.kind == "sym" and t.text in "{}":
                 continue
-            if t.kind == "sym" and t.text == "_":
-                parts.append("_")
+            if t.kind == "sym" and t.text in ("_", "*"):
+                parts.append("_" if t.text == "_" else "ast")  # \sigma_* is \sigma_\ast, not the optimum \sigma^*
                 continue
             if t.kind == "cmd" and t.text not in _GREEK and t.text not in ("infty", "star", "ast", "prime"):
                 raise self.fail(f"\\{t.text} in a subscript")
@@ -260,8 +260,31 @@ class _ExpressionGrammar:
             elif self.at_sym("'"):
                 self.i += 1
                 name = f"{name}_prime"
-            else:
+            elif not (self.at_sym("^") and self._subscript_after_power()):
                 return name
+
+    def _group_end(self, j: int) -> int:
+        """The index just past the script argument at ``self.toks[j]`` (a ``{...}`` group or one token)."""
+        if not (j < len(self.toks) and self.toks[j].kind == "sym" and self.toks[j].text == "{"):
+            return j + 1
+        depth = 0
+        for k in range(j, len(self.toks)):
+            t = self.toks[k]
+            if t.kind == "sym" and t.text in ("{", "}"):
+                depth += 1 if t.text == "{" else -1
+                if depth == 0:
+                    return k + 1
+        return len(self.toks)
+
+    def _subscript_after_power(self) -> bool:
+        """``\\sigma^2_S`` typesets as ``\\sigma_S^2``: when a subscript follows the power of a name, the
+        two are swapped in the token stream, so that the subscript joins the name."""
+        sub = self._group_end(self.i + 1)
+        if not (sub < len(self.toks) and self.toks[sub].kind == "sym" and self.toks[sub].text == "_"):
+            return False
+        end = self._group_end(sub + 1)
+        self.toks[self.i : end] = self.toks[sub:end] + self.toks[self.i : sub]
+        return True
 
     def _at_star_superscript(self) -> bool:
         """Whether ``^*`` (``^{*}``, ``^\\ast``, ``^\\star``) follows, without reading it."""
