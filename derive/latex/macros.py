@@ -165,18 +165,33 @@ class _Stream:
             raise LatexError(f"macro \\{name}: expansion reads more than {self.work_limit} tokens")
         return self.stack.pop()
 
+    def _next(self) -> int:
+        """Where the next token that is no space or comment is in the stack (-1: none).
+
+        Looking ahead leaves the spaces in place: a line break after ``\\pdv{f}{x}`` stays in the
+        text (lines of later steps are counted from it); taking a token drops them, as TeX does.
+        """
+        i = len(self.stack) - 1
+        while i >= 0 and _blank(self.stack[i][0]):
+            i -= 1
+        return i
+
     def peek(self) -> str | None:
-        while self.stack and _blank(self.stack[-1][0]):
-            self.stack.pop()
-        return self.stack[-1][0] if self.stack else None
+        i = self._next()
+        return self.stack[i][0] if i >= 0 else None
+
+    def take(self, name: str = "") -> Tok:
+        """The next token that is no space (the spaces before it dropped)."""
+        del self.stack[self._next() + 1 :]
+        return self._pop(name)
 
     def group(self, name: str) -> list[Tok] | None:
         """A braced group after spaces (braces dropped), or None when the next token is no ``{``."""
         if self.peek() != "{":
             return None
-        if self.stack[-1][1] in self.unclosed:
+        if self.stack[self._next()][1] in self.unclosed:
             raise LatexError(f"macro \\{name}: an argument's braces do not close")
-        self.stack.pop()
+        self.take(name)
         inner: list[Tok] = []
         level = 0
         while self.stack:
@@ -197,13 +212,13 @@ class _Stream:
         nxt = self.peek()
         if nxt is None or nxt == "}":
             raise LatexError(f"macro \\{name} is missing an argument")
-        return [self._pop(name)]
+        return [self.take(name)]
 
     def delimited(self, name: str, opener: str, closer: str) -> list[Tok] | None:
         """``opener .. closer`` after spaces, nested pairs kept and braces respected; else None."""
         if self.peek() != opener:
             return None
-        self.stack.pop()
+        self.take(name)
         inner: list[Tok] = []
         level = braces = 0
         while self.stack:
@@ -221,7 +236,7 @@ class _Stream:
 
     def star(self) -> None:
         if self.peek() == "*":
-            self.stack.pop()
+            self.take()
 
 
 # ---------------------------------------------------------------------------------------
@@ -309,9 +324,9 @@ def _check_nesting(toks: list[str], table: MacroTable) -> None:
 def _empty_group(stream: _Stream) -> bool:
     if stream.peek() != "{":
         return False
-    brace = stream.stack.pop()
+    brace = stream.take()
     if stream.peek() == "}":
-        stream.stack.pop()
+        stream.take()
         return True
     stream.stack.append(brace)
     return False
@@ -401,7 +416,7 @@ def _eval(stream: _Stream, name: str, depth: int) -> list[Tok]:
     seen: set[str] = set()
     while (mark := stream.peek() or "") in ("_", "^") and mark not in seen:  # limits as written, each braced
         seen.add(mark)
-        stream.stack.pop()
+        stream.take(name)
         body += _lit(mark + "{", depth) + stream.argument(name) + _lit("}", depth)
     return body
 
@@ -409,7 +424,7 @@ def _eval(stream: _Stream, name: str, depth: int) -> list[Tok]:
 def _dd(stream: _Stream, name: str, depth: int) -> list[Tok]:
     """physics' ``\\dd x`` / ``\\dd{x}``: the differential ``\\mathrm{d} x``."""
     arg = stream.group(name)
-    return _lit("\\mathrm{d} ", depth) + (arg or [])
+    return _lit("\\mathrm{d}", depth) + (_lit(" ", depth) + arg if arg else [])
 
 
 def _package(name: str, body: str = "", nargs: int = 0, handler: Any = None) -> Macro:
@@ -603,7 +618,7 @@ def _definition(stream: _Stream, cmd: str, origin: str, known: Mapping[str, Macr
 def _defined_name(stream: _Stream, cmd: str) -> str:
     """The command a definition names: ``\\x`` or ``{\\x}``."""
     braced = stream.group(cmd)
-    toks = [t for t, _ in braced] if braced is not None else ([stream.stack.pop()[0]] if stream.peek() else [])
+    toks = [t for t, _ in braced] if braced is not None else ([stream.take(cmd)[0]] if stream.peek() else [])
     toks = [t for t in toks if not t.isspace()]
     if len(toks) != 1 or not toks[0].startswith("\\") or len(toks[0]) < 2:
         raise _NotReadError(f"cannot read the name being defined ({''.join(toks)[:40]!r})")
@@ -642,7 +657,7 @@ def _newcommand(stream: _Stream, cmd: str, origin: str) -> Macro:
 
 
 def _def(stream: _Stream, origin: str) -> Macro:
-    if stream.peek() is None or not stream.stack[-1][0].startswith("\\"):
+    if not (stream.peek() or "").startswith("\\"):
         raise _NotReadError("cannot read the name being defined")
     name = _defined_name(stream, "def")
     params: list[str] = []
@@ -659,14 +674,14 @@ def _def(stream: _Stream, origin: str) -> Macro:
 
 def _let(stream: _Stream, origin: str, known: Mapping[str, Macro]) -> Macro:
     """``\\let\\a=\\b`` / ``\\let\\a\\b``: \\a takes \\b's definition as it is now."""
-    if stream.peek() is None or not stream.stack[-1][0].startswith("\\"):
+    if not (stream.peek() or "").startswith("\\"):
         raise _NotReadError("cannot read the name being defined")
     name = _defined_name(stream, "let")
     if stream.peek() == "=":
-        stream.stack.pop()
+        stream.take()
     if stream.peek() is None:
         raise _NotReadError(f"\\{name}: nothing to copy")
-    target = stream.stack.pop()[0]
+    target = stream.take()[0]
     if _is_word(target) and target[1:] in known:
         return replace(known[target[1:]], name=name, origin=origin, provide=False)
     return _checked(name, target, 0, None, origin)
