@@ -13,7 +13,7 @@ import derive
 from derive import Verdict
 from derive.cli import main
 from derive.errors import LatexError, UsageError
-from derive.latex import read_document
+from derive.latex import read_document, read_symbols_file
 from derive.latex.macros import (
     MAX_DEPTH,
     MAX_STEPS,
@@ -514,3 +514,18 @@ def test_line_breaks_after_a_package_macro_keep_the_lines_of_later_rows() -> Non
     doc = read_document(text)
     assert [s.line for s in doc.steps] == [3, 4, 5]  # each step on the line of its relation, as without macros
     assert doc.steps[0].lhs_tex == r"\frac{\partial a}{\partial b}"
+
+
+def test_a_symbols_file_gives_macros_through_the_cli_mapping(tmp_path) -> None:
+    symbols = tmp_path / "s.yaml"
+    symbols.write_text("derive:\n  symbols: {w: vector 2}\n  macros:\n    vect: '\\mathbf{#1}'\n    pick: ['#2', 2]\n")
+    mapping = read_symbols_file(symbols)
+    assert mapping["macros"] == {"vect": [r"\mathbf{#1}", 1], "pick": ["#2", 2]}
+    doc = read_document("$$\\vect{w}^T \\vect{w} = \\pick{a}{b}$$", symbols={"derive": mapping})
+    assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [(r"\mathbf{w}^T \mathbf{w}", "b")]
+    doc = read_document("$$\\vect{w} = \\vect{w}$$", symbols=str(symbols))
+    assert [(s.lhs_tex, s.rhs_tex) for s in doc.steps] == [(r"\mathbf{w}", r"\mathbf{w}")]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("derive:\n  macros:\n    x: '\\input{y}'\n")
+    with pytest.raises(UsageError, match=r"macros: \\x: its body uses \\input, which is refused"):
+        read_symbols_file(bad)
