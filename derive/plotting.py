@@ -13,18 +13,20 @@ no global backend switch), so plotting in a notebook does not change the user's 
 
 from __future__ import annotations
 
+import math
 import os
 import textwrap
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from derive.errors import DeriveError, UsageError
-from derive.model import Result, Verdict
+from derive.model import Method, Result, Verdict
 
-__all__ = ["GDA_START", "GDA_STEP", "gda_iterates", "plot_result"]
+__all__ = ["GDA_START", "GDA_STEP", "SideCurves", "gda_iterates", "plot_result", "side_curves"]
 
 #: The GDA experiment of the seed homework: f(x, y) = x*y, x maximises, y minimises.
 GDA_START: tuple[float, float] = (1.0, 1.0)
@@ -86,7 +88,11 @@ def plot_result(
         _plot_gda(fig, result, claimed)
     elif any(ev.estimates for ev in evidence):
         _plot_montecarlo(fig, result, _running_stream(result))
-    elif any(ev.counterexample is not None or ev.points for ev in evidence):
+    elif any(ev.counterexample is not None or ev.points for ev in evidence) or (
+        result.verdict is Verdict.REFUTED and result.method is not Method.MONTECARLO
+    ):
+        # A symbolic refutation (lhs - rhs is a nonzero constant) has no point, but both sides
+        # still have curves: drawn around 1 for every free symbol.
         _plot_sides(fig, result)
     elif result.verdict is not Verdict.ERROR and (stream := _running_stream(result)) is not None:
         # An expectation the symbolic tier settled: still worth seeing the estimator converge.
@@ -136,10 +142,9 @@ def _anchor(result: Result) -> tuple[tuple[tuple[str, str], ...], bool]:
     return (), False
 
 
-def _scalar_sides(problem: Any, values: dict[Any, Any]) -> tuple[Any, Any]:
+def _scalar_sides(lhs: Any, rhs: Any, values: dict[Any, Any]) -> tuple[Any, Any]:
     import sympy
 
-    lhs, rhs = problem.lhs, problem.rhs
     if isinstance(lhs, sympy.MatrixBase) or isinstance(rhs, sympy.MatrixBase):
         lm, rm = sympy.Matrix(lhs), sympy.Matrix(rhs)
         if lm.shape != rm.shape:
@@ -197,47 +202,170 @@ def _evaluate(expr: Any, symbol: Any, xs: Sequence[float], budget: float = _CURV
     return out
 
 
-def _plot_sides(fig: Any, result: Result) -> None:
+@dataclass(frozen=True)
+class SideCurves:
+    """Both sides of a claim along one variable, as `plot_result` draws them (for tests too).
+
+    ``lhs``/``rhs`` are NaN where a side has no real value or could not be evaluated; ``notes``
+    say why a side is missing along the axis (never silently drawn as nothing or as zeros);
+    ``fixed`` are the other symbols' values (never a random variable: an expectation averages
+    over it); ``anchor`` is the counterexample or test point and ``is_counterexample`` says which.
+    """
+
+    var: Any
+    xs: list[float]
+    lhs: list[float]
+    rhs: list[float]
+    fixed: dict[Any, Any]
+    anchor: float
+    is_counterexample: bool
+    notes: tuple[str, ...] = ()
+    from_evidence: bool = True  # False: the evidence has no point (a symbolic refutation); drawn around 1
+    evidence_values: tuple[float, float] | None = None  # (lhs, rhs) the evidence gives at the anchor
+
+    @property
+    def difference(self) -> list[float]:
+        return [a - b for a, b in zip(self.lhs, self.rhs, strict=True)]
+
+
+def _reduced(side: Any, random: Any) -> Any:
+    """A side with expectations and divergences replaced as the tiers do: closed forms, else
+    integral forms sympy can evaluate by quadrature; what has neither stays as it is."""
+    from derive.divergences import expand_divergences
+    from derive.expectation import evaluate_expectations
+
+    try:
+        return expand_divergences(evaluate_expectations(side, random))
+    except Exception:  # a reduction that fails leaves the side unevaluable, which the figure says
+        return side
+
+
+def _unevaluable(side: Any, rvs: set[Any]) -> bool:
     import sympy
 
+    from derive.divergences import JS, KL, W1
+    from derive.functions import Expectation
+
+    if not isinstance(side, sympy.Basic):
+        return False
+    return side.has(Expectation, KL, JS, W1) or bool(side.free_symbols & rvs)
+
+
+def side_curves(result: Result) -> SideCurves | None:
+    """Both sides of ``result``'s claim along its first free variable (None: no variable)."""
+    import sympy
+
+    from derive.expectation import random_symbols
     from derive.parsing import prepare
 
     problem = prepare(result.claim)
+    rvs = random_symbols(problem.random)
     anchor, is_counterexample = _anchor(result)
-    free = problem.lhs.free_symbols | problem.rhs.free_symbols
+    lhs, rhs = _reduced(problem.lhs, problem.random), _reduced(problem.rhs, problem.random)
+    free = ((problem.lhs.free_symbols | problem.rhs.free_symbols) - rvs) | ((lhs.free_symbols | rhs.free_symbols) - rvs)
     by_name = {str(s): s for s in free}
     values = {by_name[k]: sympy.Rational(Fraction(str(_number(v)))) for k, v in anchor if k in by_name}
     for s in free:  # symbols the evidence did not mention (constants of the point): 1 is as good as any
         values.setdefault(s, sympy.Integer(1))
-    lhs, rhs = _scalar_sides(problem, values)
+    lhs, rhs = _scalar_sides(lhs, rhs, values)
     candidates = [s for s in sorted(free, key=str) if s in (lhs - rhs).free_symbols]
     if not candidates:
-        # No variable: a constant claim (pi vs 355/113). Show the two numbers as bars.
-        ax = fig.add_subplot()
-        lv, rv = (float(sympy.N(side, 30)) for side in (lhs, rhs))
-        ax.bar(["lhs", "rhs"], [lv, rv], color=["tab:blue", "tab:orange"])
-        ax.set_title(_title(result) + f"\nlhs - rhs = {sympy.N(lhs - rhs, 6)}")
-        return
+        return None
     var = candidates[0]
     fixed = {s: v for s, v in values.items() if s != var}
     lhs1, rhs1 = _carry_out(lhs.xreplace(fixed)), _carry_out(rhs.xreplace(fixed))
     centre = float(values[var])
     lo, hi = _range(str(var), centre, dict(result.claim.symbols), var)
     xs = [lo + (hi - lo) * i / (_CURVE_POINTS - 1) for i in range(_CURVE_POINTS)]
-    ly, ry = _evaluate(lhs1, var, xs), _evaluate(rhs1, var, xs)
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
-    top.plot(xs, ly, label=f"lhs: {_short(result.claim.lhs)}", color="tab:blue")
-    top.plot(xs, ry, label=f"rhs: {_short(result.claim.rhs)}", color="tab:orange", linestyle="--")
-    label = "counterexample" if is_counterexample else "test point"
-    top.axvline(
-        centre, color="tab:red" if is_counterexample else "grey", linewidth=0.8, label=f"{label} {var} = {centre:.4g}"
+    notes = []
+    curves = []
+    for name, side in (("lhs", lhs1), ("rhs", rhs1)):
+        if _unevaluable(side, rvs):
+            notes.append(
+                f"{name} has no closed form or quadrature along {var} (derive's tiers estimate it at fixed "
+                "points): not drawn"
+            )
+            curves.append([float("nan")] * len(xs))
+        else:
+            curves.append(_evaluate(side, var, xs))
+    for name, ys in zip(("lhs", "rhs"), curves, strict=True):
+        if curves and all(math.isnan(y) for y in ys) and not any(name in n for n in notes):
+            notes.append(f"{name} has no real value along {var} in [{lo:.3g}, {hi:.3g}]: not drawn")
+    return SideCurves(
+        var,
+        xs,
+        curves[0],
+        curves[1],
+        fixed,
+        centre,
+        is_counterexample,
+        notes=tuple(notes),
+        from_evidence=bool(anchor),
+        evidence_values=_evidence_values(result),
     )
+
+
+def _evidence_values(result: Result) -> tuple[float, float] | None:
+    for outcome in reversed(result.outcomes):
+        ce = outcome.evidence.counterexample
+        if ce is not None:
+            try:
+                return _number(ce.lhs), _number(ce.rhs)
+            except DeriveError:
+                return None
+    return None
+
+
+def _plot_sides(fig: Any, result: Result) -> None:
+    import sympy
+
+    curves = side_curves(result)
+    if curves is None:
+        # No variable: a constant claim (pi vs 355/113). Show the two numbers as bars.
+        from derive.parsing import prepare
+
+        problem = prepare(result.claim)
+        lhs, rhs = (_reduced(side, problem.random) for side in (problem.lhs, problem.rhs))
+        ax = fig.add_subplot()
+        lv, rv = (float(sympy.N(side, 30)) for side in (lhs, rhs))
+        ax.bar(["lhs", "rhs"], [lv, rv], color=["tab:blue", "tab:orange"])
+        ax.set_title(_title(result) + f"\nlhs - rhs = {sympy.N(lhs - rhs, 6)}")
+        return
+    var, xs = curves.var, curves.xs
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1))
+    top.plot(xs, curves.lhs, label=f"lhs: {_short(result.claim.lhs)}", color="tab:blue")
+    top.plot(xs, curves.rhs, label=f"rhs: {_short(result.claim.rhs)}", color="tab:orange", linestyle="--")
+    label = "counterexample" if curves.is_counterexample else "test point" if curves.from_evidence else "drawn around"
+    colour = "tab:red" if curves.is_counterexample else "grey"
+    top.axvline(curves.anchor, color=colour, linewidth=0.8, label=f"{label} {var} = {curves.anchor:.4g}")
+    if curves.evidence_values is not None:  # the values the tier confirmed, whatever the curves show
+        top.plot([curves.anchor] * 2, list(curves.evidence_values), "o", color=colour, markersize=4)
     top.legend(loc="best", fontsize="small")
-    others = ", ".join(f"{s} = {float(v):.4g}" for s, v in sorted(fixed.items(), key=lambda kv: str(kv[0])))
+    others = ", ".join(f"{s} = {float(v):.4g}" for s, v in sorted(curves.fixed.items(), key=lambda kv: str(kv[0])))
     # Wrapped: a matrix claim fixes many entries, and one long line would run off the figure.
     fixed_text = textwrap.fill(f"other symbols fixed: {others}", 90) if others else ""
     top.set_title(_title(result) + (f"\n{fixed_text}" if others else ""), fontsize="medium")
-    bottom.plot(xs, [a - b for a, b in zip(ly, ry, strict=True)], color="tab:red")
+    for k, note in enumerate(curves.notes):
+        top.text(
+            0.01, 0.02 + 0.07 * k, textwrap.fill(note, 80), transform=top.transAxes, fontsize="small", color="tab:red"
+        )
+    difference = curves.difference
+    if all(math.isnan(d) for d in difference):
+        bottom.text(
+            0.5,
+            0.5,
+            f"lhs - rhs not drawn: a side cannot be evaluated along {var}",
+            ha="center",
+            va="center",
+            transform=bottom.transAxes,
+            fontsize="small",
+            color="tab:red",
+        )
+    else:
+        bottom.plot(xs, difference, color="tab:red")
+    if curves.evidence_values is not None:
+        gap = curves.evidence_values[0] - curves.evidence_values[1]
+        bottom.plot([curves.anchor], [gap], "o", color=colour, markersize=4)
     bottom.axhline(0, color="black", linewidth=0.6)
     bottom.set_ylabel("lhs - rhs")
     bottom.set_xlabel(str(var))

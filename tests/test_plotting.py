@@ -25,7 +25,7 @@ from derive.model import (
     Verdict,
 )
 from derive.parsing import prepare
-from derive.plotting import _carry_out, _evaluate, _written_iterates, gda_iterates, plot_result
+from derive.plotting import _carry_out, _evaluate, _written_iterates, gda_iterates, plot_result, side_curves
 
 pytest.importorskip("matplotlib")
 
@@ -165,3 +165,58 @@ def test_a_slow_curve_stops_at_its_budget():
     x = sympy.Symbol("x")
     assert all(v != v for v in _evaluate(x**2, x, [1.0, 2.0, 3.0], budget=-1.0))  # all NaN, none evaluated
     assert _evaluate(x**2, x, [1.0, 2.0], budget=10.0) == [1.0, 4.0]
+
+
+# ---------------------------------------------------------------------------------------
+# The data behind a refuted step's figure (issue: sides with an expectation or a divergence).
+
+
+def _interp(xs, ys, x):
+    k = min(range(len(xs) - 1), key=lambda i: abs(xs[i] - x))
+    t = (x - xs[k]) / (xs[k + 1] - xs[k])
+    return ys[k] + t * (ys[k + 1] - ys[k])
+
+
+def test_an_expectation_side_is_drawn_from_its_closed_form_and_never_fixes_the_random_variable(tmp_path):
+
+    text = "---\nderive:\n  symbols: {p: probability}\n---\n$$\\mathbb{E}_{z\\sim \\mathrm{Bern}(p)}[z^2] = p^2$$\n"
+    (result,) = check_latex(text)
+    assert result.verdict is Verdict.REFUTED
+    curves = side_curves(result)
+    assert str(curves.var) == "p"
+    assert all(str(s) != "z" for s in curves.fixed)  # the random variable is averaged over, not fixed
+    assert all(0 < x < 1 for x in curves.xs)
+    assert all(y == pytest.approx(x) for x, y in zip(curves.xs, curves.lhs, strict=True))  # E[z^2] = p
+    assert all(y == pytest.approx(x * x) for x, y in zip(curves.xs, curves.rhs, strict=True))
+    assert curves.is_counterexample and curves.anchor == pytest.approx(0.4)
+    assert _interp(curves.xs, curves.difference, curves.anchor) == pytest.approx(0.24, abs=1e-3)
+    assert curves.evidence_values == pytest.approx((0.4, 0.16))
+    assert not curves.notes
+    assert plot_result(result, tmp_path / "bern.png").stat().st_size > 1000
+
+
+def test_a_divergence_side_is_drawn_and_its_difference_is_the_constant_the_proof_found(tmp_path):
+
+    text = (
+        "---\nderive:\n  symbols: {sigma: positive}\n---\n"
+        "$$D_{KL}(\\mathcal{N}(0,1)\\|\\mathcal{N}(0,\\sigma^2)) = \\log\\sigma + \\frac{1}{2\\sigma^2}$$\n"
+    )
+    (result,) = check_latex(text)
+    assert result.verdict is Verdict.REFUTED
+    curves = side_curves(result)
+    assert str(curves.var) == "sigma" and not curves.from_evidence
+    assert all(y == y for y in curves.lhs)  # finite wherever sigma > 0
+    assert all(d == pytest.approx(-0.5) for d in curves.difference)
+    assert plot_result(result, tmp_path / "kl.png").stat().st_size > 1000
+
+
+def test_a_side_with_no_closed_form_is_named_in_the_figure_not_drawn_as_zeros(tmp_path):
+
+    claim = Claim("mc", "E(exp(sin(a*x)))", "a", symbols={"a": "positive"}, random={"x": "Normal(0, 1)"})
+    point = Counterexample((("a", "2"),), lhs="1.2", rhs="2", difference="-0.8", digits=30)
+    result = _result(claim, Verdict.REFUTED, Evidence(Method.NUMERIC, "differs", counterexample=point))
+    curves = side_curves(result)
+    assert all(y != y for y in curves.lhs)  # NaN: not drawn
+    assert curves.notes and "lhs has no closed form or quadrature along a" in curves.notes[0]
+    assert all(d != d for d in curves.difference)
+    assert plot_result(result, tmp_path / "mc.png").stat().st_size > 1000
