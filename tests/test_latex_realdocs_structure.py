@@ -225,7 +225,16 @@ def test_an_unaligned_row_led_by_minus_with_a_relation_is_never_refuted() -> Non
     # be the author's, so neither is refuted on its own
     text = "$$ (a-b)^2 = a^2 + b^2 \\\\ - 2ab = a^2 - 2ab + b^2 $$"
     assert sides(text) == [("(a-b)^2", "a^2 + b^2"), ("- 2ab", "a^2 - 2ab + b^2")]
-    assert REFUTED not in verdicts(text)
+    results = derive.check_latex(text)
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
+    assert all("a row break that has two readings" in (r.detail or "") for r in results)
+    # without a relation of its own the row can only continue the expression
+    assert sides("$$ (a-b)^2 = a^2 + b^2 \\\\ - 2ab $$") == [("(a-b)^2", "a^2 + b^2 - 2ab")]
+    # a row led by "+" begins no equation of its own: the expression goes on
+    assert sides("$$ (a+b)^2 = a^2 + 2ab \\\\ + b^2 = (b+a)^2 $$") == [
+        ("(a+b)^2", "a^2 + 2ab + b^2"),
+        ("a^2 + 2ab + b^2", "(b+a)^2"),
+    ]
 
 
 def test_intertext_separates_two_chains() -> None:
