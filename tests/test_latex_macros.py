@@ -48,6 +48,11 @@ def table(text: str) -> MacroTable:
         (r"\DeclareMathOperator{\var}{var}", r"\var[x]", r"\operatorname{var}[x]"),
         (r"\DeclareMathOperator*{\argmax}{argmax}", r"\argmax_x f", r"\operatorname{argmax}_x f"),
         (r"\def\diff{\mathrm{d}}", r"\int x \diff x", r"\int x \mathrm{d} x"),
+        (
+            r"\DeclarePairedDelimiter\abs{\lvert}{\rvert}",
+            r"\abs{x} + \abs*{y} + \abs[\big]{z}",
+            r"\left\lvert x \right\rvert + \left\lvert y \right\rvert + \left\lvert z \right\rvert",
+        ),
         (r"\def\pair#1#2{(#1, #2)}", r"\pair ab", r"(a, b)"),
         (r"\let\eps=\varepsilon", r"\eps^2", r"\varepsilon^2"),
         (r"\let\eps\varepsilon", r"\eps^2", r"\varepsilon^2"),

@@ -492,7 +492,7 @@ class Definition:
 
 
 _DEFINING = ("newcommand", "renewcommand", "providecommand", "DeclareRobustCommand", "DeclareMathOperator",
-             "def", "gdef", "edef", "xdef", "let")  # fmt: skip
+             "DeclarePairedDelimiter", "def", "gdef", "edef", "xdef", "let")  # fmt: skip
 _DEFINITION = re.compile(r"\\(" + "|".join(_DEFINING) + r")(?![A-Za-z])")
 _ANY_COMMAND = re.compile(
     r"\\(" + "|".join(sorted(set(_DEFINING) | HOSTILE_COMMANDS, key=len, reverse=True)) + r")(?![A-Za-z])"
@@ -602,6 +602,8 @@ def _definition(stream: _Stream, cmd: str, origin: str, known: Mapping[str, Macr
             raise _NotReadError("the operator's name is missing (\\DeclareMathOperator{\\name}{text})")
         body = "\\operatorname" + ("*" if star else "") + "{" + "".join(t for t, _ in word) + "}"
         return _checked(name, body, 0, None, origin)
+    if cmd == "DeclarePairedDelimiter":
+        return _paired(stream, cmd, origin)
     if cmd in ("def", "gdef"):
         return _def(stream, origin)
     if cmd == "let":
@@ -654,6 +656,19 @@ def _newcommand(stream: _Stream, cmd: str, origin: str) -> Macro:
         origin,
         provide=cmd == "providecommand",
     )
+
+
+def _paired(stream: _Stream, cmd: str, origin: str) -> Macro:
+    """mathtools' ``\\DeclarePairedDelimiter{\\abs}{\\lvert}{\\rvert}``: ``\\abs{x}``, ``\\abs*{x}`` and
+    ``\\abs[\\big]{x}`` all read as ``\\left\\lvert x \\right\\rvert`` (the size is typography)."""
+    name = _defined_name(stream, cmd)
+    left, right = stream.group(cmd), stream.group(cmd)
+    if left is None or right is None:
+        raise _NotReadError(
+            f"\\{name}: the delimiters are missing (\\DeclarePairedDelimiter{{\\name}}{{left}}{{right}})"
+        )
+    body = f"\\left{''.join(t for t, _ in left).strip()} #2 \\right{''.join(t for t, _ in right).strip()}"
+    return replace(_checked(name, body, 2, "", origin), star=True)
 
 
 def _def(stream: _Stream, origin: str) -> Macro:
