@@ -8,6 +8,12 @@ whose sides are `derive.model.LatexSource` fragments: the LaTeX is parsed into s
 inside a budgeted worker (`derive.parsing.prepare` -> `derive.latex.parser.parse_latex`),
 so reading a document is fast and never runs into hostile input.
 
+Author macros are expanded in each block before it is split (`derive.latex.macros`): package
+macros, then ``macros=`` files or mappings (``--macros FILE``), then the document's own
+definitions from where each is made, then a ``macros:`` mapping of the front matter or symbols,
+each source winning over the ones before it. `Block.tex` keeps the author's text; the steps hold
+the expansion, which is what is checked.
+
 Callers answer definitions with `definition_result` and pass every result through `settle`
 (both in `derive.latex.context`).
 
