@@ -3,8 +3,9 @@
 Real documents are written in their authors' own commands (``\\E``, ``\\vect{x}``, ``\\var``),
 defined in a preamble, a ``.sty`` file or a MathJax ``$$\\newcommand..$$`` block. This module
 reads such definitions *as data* (`read_definitions`: ``\\newcommand``, ``\\renewcommand``,
-``\\providecommand``, ``\\DeclareMathOperator``, ``\\def``, ``\\let``; nothing is ever executed)
-and rewrites a fragment with them (`expand`), before the fragment is split and parsed.
+``\\providecommand``, ``\\DeclareMathOperator``, ``\\DeclarePairedDelimiter``, ``\\def``, ``\\let``;
+nothing is ever executed) and rewrites a fragment with them (`expand`), before the fragment is
+split and parsed. `load_macros` reads macro files (``--macros FILE``) and ``macros:`` mappings.
 
 Expansion is a token-level rewrite, as TeX does it: a command name is a backslash and a run of
 letters (``\\xy`` is not ``\\x`` then ``y``) or a backslash and one other character (``\\\\``,
@@ -14,7 +15,8 @@ An argument is a braced group (its braces dropped) or a single token, spaces bef
 use others. Every expansion is bounded, whatever the definitions: at most `MAX_DEPTH` nested
 rescans of bodies, `MAX_STEPS` expansions, an output of ``OUTPUT_FACTOR`` times the input
 (at least `MIN_OUTPUT`, at most `MAX_OUTPUT` characters) and `MAX_WORK` tokens moved; beyond any
-of them `expand` raises `LatexError` naming the macro. Definitions that name or use commands
+of them `expand` raises `LatexError` naming the macro; an `ExpansionBudget` bounds what the
+blocks of one document spend together. Definitions that name or use commands
 reading files, running programs or redefining the language (`HOSTILE_COMMANDS`: ``\\input``,
 ``\\write18``, ``\\catcode``, ``\\csname``, ``\\def`` inside a body, ...) are refused as problems.
 
