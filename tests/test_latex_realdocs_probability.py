@@ -88,12 +88,20 @@ def test_a_function_without_a_bar_is_not_made_positive() -> None:
     assert one(r"\log f(x) + \log f(y) = \log (f(x) f(y))").verdict is U
 
 
-def test_an_event_argument_is_the_density_at_that_value() -> None:
+def test_an_event_argument_is_read_and_keeps_its_variable() -> None:
     assert one(r"p(x=0|\mu) + p(x=1|\mu) = p(x=1|\mu) + p(x=0|\mu)").verdict is P
     r = one(r"p(x=0|\mu) = 1 - \mu")
     assert r.verdict is U
     assert "unknown function" in r.detail
     assert one(r"P(Y_n = k|\mathbf{x}_n) = P(Y_n = k \mid \mathbf{x}_n)").verdict is P
+    assert one(r"P(X > 0) + P(X \le 0) = P(X \leq 0) + P(X>0)").verdict is P
+    # P(X = 1) and P(Y = 1) are not one value: X and Y may have different laws
+    assert one(r"P(X = 1) = P(Y = 1)").verdict is U
+    assert one(r"p(x = 0 | \mu) = p(0 | \mu)").verdict is U
+    # under a product the event keeps its index: never p(t_1 = 1)^N
+    assert one(r"\prod_{n=1}^{N} p(t_n = 1 | \phi) = p(t_1 = 1 | \phi)^N").verdict is U
+    # an event in a name that is no function is not guessed
+    assert one(r"K(x = 0) = K(x = 0)").verdict is E
 
 
 def test_a_bar_inside_an_absolute_value_stays_an_absolute_value() -> None:

@@ -7,7 +7,8 @@ Probability notation as real documents write it:
   semicolon parameters ``p(\\mathcal{D}; \\theta)`` give ``parameters(theta)`` instead, so
   p(x|μ), p(x, μ), p(x; μ) and p(μ|x) are four different values derive cannot evaluate
   (steps that only rearrange them can be proved; a log of their product does not split, as
-  nothing says an unknown density is positive there). An event ``p(x=0|\\mu)`` is p at 0;
+  nothing says an unknown density is positive there). An event ``p(x=0|\\mu)``, ``P(X > 0)`` is
+  the opaque ``event(x, 0)``, ``event_gt(X, 0)``: P(X=1) and P(Y=1) stay apart;
 - Bishop's density notation (PRML, Appendix B) is the density at the point before the bar:
   ``\\mathcal{N}(x|\\mu,\\sigma^2)``, ``\\mathcal{N}(\\mathbf{x}|\\boldsymbol\\mu,\\Sigma)``
   (declared vectors), ``\\mathrm{Bern}(x|\\mu)``, ``\\mathrm{Beta}(\\mu|a,b)``, ``\\mathrm{Gam}(\\lambda|a,b)``,
@@ -348,27 +349,32 @@ class _ProbabilityGrammar:
                 return self.moment("H", [arg])
             self.i = start  # nothing random inside: H[x] keeps its readings (H·x or a function H)
             return None
-        if not self.at_sym("(") or not self._has_mark(self.i):
+        if not self.at_sym("("):
             return None
-        if name in _BISHOP_DENSITIES:
+        bar, event = self._marks(self.i)
+        if not bar and not (event and self.is_function(base, name)):
+            return None  # K(x = 0) of a name that is no function: not read as an event
+        if name in _BISHOP_DENSITIES and bar:
             inner = self.balanced("(", ")")
             point, args = self._point_and_parameters(inner, name)
             return self._bishop_density(name, point, args)
         return self.conditional_application(name)
 
-    def _has_mark(self, at: int) -> bool:
-        """Whether the parenthesis at token ``at`` holds a bar or a semicolon at its own depth."""
-        depth = 0
+    def _marks(self, at: int) -> tuple[bool, bool]:
+        """Whether the parenthesis at token ``at`` holds, at its own depth, a bar or semicolon, and
+        an event's relation (``P(Y = 1)``, ``P(X > 0)``)."""
+        depth, bar, event = 0, False, False
         for t in self.toks[at:]:
             if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
                 depth += 1
             elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
                 depth -= 1
                 if depth == 0:
-                    return False
-            elif depth == 1 and ((t.kind == "sym" and t.text in ("|", ";")) or (t.kind == "cmd" and t.text == "mid")):
-                return True
-        return False
+                    break
+            elif depth == 1:
+                bar = bar or (t.kind == "sym" and t.text in ("|", ";")) or (t.kind == "cmd" and t.text == "mid")
+                event = event or _event_relation(t) is not None
+        return bar, event
 
     def _bishop_density(self, name: str, point: Any, args: list[Any]) -> Any:
         if _is_matrix(point) or any(_is_matrix(a) for a in args):
@@ -384,17 +390,20 @@ class _ProbabilityGrammar:
 
     def conditional_application(self, name: str) -> Any:
         """``p(x, y | z; \\theta)``: the unknown function ``name`` of the arguments, then given(the
-        conditioning variables), then parameters(those after a semicolon). An event ``x = 0`` among
-        the arguments is its value (the density of x at 0). Declared vectors give their entries."""
+        conditioning variables), then parameters(those after a semicolon). An event among the
+        arguments, ``t_n = 1``, ``X > 0``, is ``event(t_n, 1)``, ``event_gt(X, 0)``: opaque, so p(x=0) and
+        p(y=0) stay apart (x and y may have different laws) and a product over n keeps its t_n.
+        Declared vectors give their entries."""
         self.expect_sym("(")
         self.bars += 1
         groups: dict[str, list[Any]] = {"": [], "given": [], "parameters": []}
         mark = ""
         while True:
             arg = self.expr()
-            if self.at_sym("="):
+            relation = _event_relation(self.peek())
+            if relation is not None:
                 self.i += 1
-                arg = self.expr()  # P(Y_n = k | x): the event's value
+                arg = self._event(relation, arg, self.expr())
             groups[mark].append(arg)
             if self.at_sym(","):
                 self.i += 1
@@ -417,6 +426,12 @@ class _ProbabilityGrammar:
         if any(isinstance(v, sympy.MatrixExpr) for v in values):
             raise self.fail(f"a symbolic-size matrix argument to the unknown function {name}")
         return sympy.Function(name)(*values)
+
+    def _event(self, relation: str, variable: Any, value: Any) -> Any:
+        variable, value = _scalar(variable), _scalar(value)
+        if _is_matrix(variable) or _is_matrix(value):
+            raise self.fail("an event of a vector or matrix")
+        return sympy.Function(relation)(variable, value)
 
     def moment(self, name: str, args: list[Any]) -> Any:
         """``Var``, ``Std``, ``Cov``, ``Corr`` or the entropy ``H`` of ``args``: under the law of the
@@ -527,3 +542,17 @@ def _flat(values: list[Any]) -> list[Any]:
         s = _scalar(v)
         out.extend(list(s) if isinstance(s, sympy.MatrixBase) else [s])
     return out
+
+
+_EVENTS = {
+    "=": "event", "<": "event_lt", ">": "event_gt", "<=": "event_le", ">=": "event_ge", "!=": "event_ne",
+    "le": "event_le", "leq": "event_le", "leqslant": "event_le", "ge": "event_ge", "geq": "event_ge",
+    "geqslant": "event_ge", "ne": "event_ne", "neq": "event_ne", "lt": "event_lt", "gt": "event_gt",
+}  # fmt: skip
+
+
+def _event_relation(t: _Tok) -> str | None:
+    """The opaque function an event's relation gives (``=``: ``event``), or None for any other token."""
+    if t.kind == "sym" or (t.kind == "cmd" and t.text.isalpha()):
+        return _EVENTS.get(t.text)
+    return None
