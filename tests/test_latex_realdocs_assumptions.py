@@ -23,16 +23,16 @@ BAYES = "\\frac{0.9 \\cdot 0.01}{0.9\\cdot 0.01 + 0.05 \\cdot 0.99}"  # 0.153846
 def test_approx_agrees_to_the_decimals_written():
     ((verdict, detail),) = _results(f"$${BAYES} \\approx 0.15$$")
     assert verdict is Verdict.PROVED
-    assert "≈ 0.15 agrees to the 2 decimals written: checked |lhs - rhs| <= 0.005" in detail
+    assert "≈ 0.15 agrees to the 2 decimals written: checked |lhs - 0.15| <= 0.005" in detail
 
 
 def test_approx_outside_the_written_band_is_refuted_with_the_band():
     ((verdict, detail),) = _results(f"$${BAYES} \\approx 0.16$$")
     assert verdict is Verdict.REFUTED
-    assert "|lhs - rhs| <= 0.005" in detail
+    assert "|lhs - 0.16| <= 0.005" in detail
     ((verdict, detail),) = _results("$$0.1449 \\approx 0.15$$")  # outside [0.145, 0.155]
     assert verdict is Verdict.REFUTED
-    assert "|lhs - rhs| <= 0.005" in detail
+    assert "|lhs - 0.15| <= 0.005" in detail
 
 
 def test_approx_band_edges_and_coarser_side():
@@ -51,7 +51,7 @@ def test_approx_band_edges_and_coarser_side():
 
 def test_approx_integer_and_far_values():
     ((verdict, detail),) = _results("$$\\frac{46}{3} \\approx 15$$")  # 15.33: the units written
-    assert verdict is Verdict.PROVED and "agrees to the units written: checked |lhs - rhs| <= 0.5" in detail
+    assert verdict is Verdict.PROVED and "agrees to the units written: checked |lhs - 15| <= 0.5" in detail
     ((verdict, _),) = _results("$$\\frac{47}{3} \\approx 15$$")  # 15.67
     assert verdict is Verdict.REFUTED
     ((verdict, _),) = _results("$$e^{20} \\approx 485165195.4$$")  # 485165195.409...
@@ -331,3 +331,16 @@ def test_positive_definite_in_words():
 def test_positive_definite_without_a_size_is_a_range():
     doc = read_document("where $\\Sigma$ is positive definite.\n\n$$\\det(\\Sigma) > 0$$\n")
     assert doc.steps[0].ranges == (("Sigma", "$\\Sigma$ is positive definite (line 1)"),)
+
+
+def test_approx_to_a_number_with_dots_is_cut_off_or_rounded():
+    got = _results(
+        "$$\\frac{2}{3} \\approx 0.666\\ldots$$\n\n$$\\frac{2}{3} \\approx 0.667\\ldots$$\n\n"
+        "$$\\frac{2}{3} \\approx 0.665\\ldots$$\n\n$$1000000000 \\cdot \\log(1/2) \\approx -301029995.6\\ldots$$\n"
+    )
+    assert [v for v, _ in got] == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
+    assert (
+        "≈ 0.666\\ldots is cut off or rounded after the 3 decimals written: checked |lhs - 0.66625| <= 0.00075"
+        in (got[0][1])
+    )
+    assert "checked |lhs - -301029995.625| <= 0.075" in got[3][1]  # the natural log is -693147180.56

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError, LatexError, Location
@@ -257,11 +258,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         band = _written_band(d.lhs, d.rhs) if relation is Relation.APPROX and d.error is None else None
         if band is not None and not d.context and not any("\\in \\{" in it for it in items):
             # "\\approx 0.15" claims agreement to the digits written: |lhs - rhs| <= 0.005, checked exactly
-            written, half, decimals = band
-            lhs_src = _wrap(f"\\left| \\left({d.lhs}\\right) - \\left({d.rhs}\\right) \\right|", items)
+            other, centre, half, said = band
+            lhs_src = _wrap(f"\\left| \\left({other}\\right) - \\left({centre}\\right) \\right|", items)
             rhs_src, relation = half, Relation.LE
-            digits = f"the {decimals} decimal{'s' if decimals != 1 else ''}" if decimals else "the units"
-            notes.append(f"≈ {written} agrees to {digits} written: checked |lhs - rhs| <= {half}")
+            notes.append(f"{said}: checked |{'rhs' if other is d.rhs else 'lhs'} - {centre}| <= {half}")
         up_to = ""
         plain = d.error is None and d.defines is None and not d.context and premise is None
         if plain and d.rel.relation is Relation.EQ:
@@ -346,31 +346,54 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     return _without_context(steps, [d.context for d in drafts])
 
 
-_DECIMAL = re.compile(r"\s*(?P<sign>-)?\s*(?P<whole>\d*)(?:\.(?P<frac>\d+))?\s*")
+_DECIMAL = re.compile(
+    r"\s*(?P<sign>-)?\s*(?P<whole>\d*)(?:\.(?P<frac>\d+))?\s*(?P<dots>\\[lc]?dots(?![A-Za-z])|\.\.\.|…)?\s*"
+)
 
 
-def _written_band(lhs: str, rhs: str) -> tuple[str, str, int] | None:
-    """(the rounded number as written, half a unit of its last digit, its decimals) for an
-    ``\\approx`` whose side is a plain number: ``0.15`` claims ±0.005, ``3.14`` ±0.005, ``0.1538``
-    ±0.00005, ``15`` ±0.5. When both sides are numbers the coarser one is the rounded one. None
-    (the engine's relative band) for an integer ending in 0 (``1500``: to how many figures?), for 0,
-    and for anything not a plain decimal (``1.2 \\times 10^{-3}``, ``15\\%``)."""
-    written: list[tuple[int, str]] = []
-    for side in (lhs, rhs):
+def _written_band(lhs: str, rhs: str) -> tuple[str, str, str, str] | None:
+    """(the other side, the centre and half-width of the band, what the number claims) for an
+    ``\\approx`` whose side is a plain number, or None (the engine's relative band).
+
+    A rounded number claims half a unit of its last digit: ``0.15`` ±0.005, ``0.1538`` ±0.00005,
+    ``15`` ±0.5. A number with dots (``0.666\\ldots``, ``0.667\\ldots`` of 2/3) is cut off or
+    rounded: the value lies between half a unit nearer 0 and one unit further from 0. When both
+    sides are numbers, the coarser is the written one. An integer ending in 0 (``1500``: to how
+    many figures?), 0, and anything else (``1.2 \\times 10^{-3}``, ``15\\%``) give None.
+    """
+    found: list[tuple[int, int, str, Decimal, bool]] = []
+    for k, side in enumerate((lhs, rhs)):
         m = _DECIMAL.fullmatch(side)
         if m is None or not (m.group("whole") or m.group("frac")):
             continue
-        frac = m.group("frac")
-        if frac is None and (m.group("whole").endswith("0") or len(m.group("whole")) > 15):
+        frac, dots = m.group("frac") or "", m.group("dots") is not None
+        if len(frac) > 15 or len(m.group("whole")) > 15:
             continue
-        if frac is not None and len(frac) > 15:
+        if not frac and not dots and m.group("whole").endswith("0"):
             continue
-        written.append((len(frac or ""), side.strip()))
-    if not written:
+        value = Decimal(f"{m.group('sign') or ''}{m.group('whole') or '0'}.{frac or '0'}")
+        found.append((len(frac), k, side, value, dots))
+    if not found:
         return None
-    decimals, number = min(written)
-    half = "0.5" if decimals == 0 else "0." + "0" * decimals + "5"
-    return " ".join(number.split()), half, decimals
+    decimals, k, side, value, dots = min(found, key=lambda f: (f[0], not f[4]))
+    unit = Decimal(1).scaleb(-decimals)
+    places = f"the {decimals} decimal{'s' if decimals != 1 else ''}" if decimals else "the units"
+    other = (lhs, rhs)[1 - k]
+    written = " ".join(side.split())
+    if dots:
+        # cut off toward 0 (0.666... of 2/3) or rounded (0.667... of 2/3): 0.666... lies in
+        # [0.6655, 0.667], -0.666... in [-0.667, -0.6655]
+        centre = value + (unit / 4 if value >= 0 else -unit / 4)
+        half = unit * 3 / 4
+        said = f"≈ {written} is cut off or rounded after {places} written"
+    else:
+        centre, half = value, unit / 2
+        said = f"≈ {written} agrees to {places} written"
+    return other, _plain(centre), _plain(half), said
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value != 0 else "0"
 
 
 def _random_for(section: _Section, block: int) -> dict[str, Any]:
