@@ -365,9 +365,10 @@ def test_log_softmax_and_logsumexp():
 
 
 def test_lse_is_known_vocabulary_not_a_factor():
-    # readings.py lists \mathrm{LSE}(a) as "LSE·(a) or a function LSE": it needs the ML names
-    # (tokens._ML_NAMES) among the applied names it knows (_KNOWN_APPLIED)
-    assert verdict(r"\mathrm{LSE}(x, y) = \log(e^x + e^y)", x="real", y="real") is PROVED
+    # \mathrm{LSE}(x, y) = ... on the left is the author's definition of LSE; on the right it is read
+    assert verdict(r"\log(e^x + e^y) = \mathrm{LSE}(x, y)", x="real", y="real") is PROVED
+    assert verdict(r"\max(x, y) = \mathrm{LSE}(x, y)", x="real", y="real") is REFUTED
+    assert verdict(r"\mathrm{LSE}(\mathbf{a}) \ge a_1", a="vector 2") in DECIDED_TRUE
 
 
 def test_onehot_entry_is_a_kronecker_delta():
@@ -441,3 +442,21 @@ def test_odd_spacing_and_nesting():
     assert verdict(r"\sin^2(\sin^{-1}(x)) = x^2", x="real") is PROVED
     assert verdict(r"\lfloor \lceil x \rceil \rfloor = \lceil x \rceil", x="real") is PROVED
     assert value(r"\left\| \mathbf{x} \right\|_{\mathrm{F}}", x="vector 2") == value(r"\|x\|_2", x="vector 2")
+
+
+def test_minus_transpose_is_the_inverse_of_the_transpose():
+    syms = {"S": "matrix 2x2"}
+    assert verdict(r"S^{-\top} = (S^{-1})^T", **syms) is PROVED
+    assert verdict(r"S^{-T} S^T = I_2", **syms) is PROVED
+    assert verdict(r"S^{-\top} = S^{-1}", **syms) is REFUTED
+
+
+def test_diag_of_a_vector_and_of_a_matrix():
+    syms = {"x": "vector 2", "y": "vector 2"}
+    assert verdict(r"\mathrm{diag}(\mathbf{x}) \mathbf{y} = \mathbf{x} \circ \mathbf{y}", **syms) is PROVED
+    assert verdict(r"\operatorname{diag}(x) y = x^T y", **syms) is REFUTED  # a 2-vector, not their dot product
+    assert verdict(r"\mathrm{tr}(\mathrm{diag}(\mathbf{x})) = x_1 + x_2", x="vector 2") is PROVED
+    assert verdict(r"\mathrm{diag}(A) = A \begin{bmatrix} 1 \\ 1 \end{bmatrix}", A="matrix 2x2") is REFUTED
+    result = one(r"\mathrm{diag}(a) = a")
+    assert result.verdict is ERROR
+    assert "not declared a vector" in result.detail

@@ -163,10 +163,13 @@ class _ExpressionGrammar:
 
     def superscript(self, base: Any, toks: list[_Tok]) -> Any:
         words = [t.text for t in toks if t.kind != "sym" or t.text not in "{}"]
-        if words in (["T"], ["top"], ["intercal"], ["mathsf", "T"], ["mathrm", "T"]):
+        transposes = (["T"], ["top"], ["intercal"], ["mathsf", "T"], ["mathrm", "T"])
+        if words in transposes:
             return _transpose(base)
         if words == ["-", "1"]:
             return self.ar.inverse(base)
+        if words[:1] == ["-"] and words[1:] in transposes:
+            return _transpose(self.ar.inverse(base))  # \Sigma^{-\top}: the inverse of the transpose
         exponent = self.sub(toks).parse_all()
         if _is_matrix(base) or _is_matrix(exponent):
             return self.ar.power(base, exponent)

@@ -183,6 +183,8 @@ class _FunctionGrammar:
             return self.extremum(word)
         if word in _ML_NAMES:
             return self.ml_function(_ML_NAMES[word])
+        if word in ("diag", "Diag"):
+            return self.diagonal()
         if len(word) == 1 or font in ("mathcal", "mathbb", "mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf"):
             return self.named(word, font)
         raise self.fail(f"unknown operator {word!r}")
@@ -380,6 +382,8 @@ class _FunctionGrammar:
             return self.named("E", "mathbb")
         if word in _ML_NAMES:
             return self.ml_function(_ML_NAMES[word])
+        if word in ("diag", "Diag"):
+            return self.diagonal()
         if word in _OPERATOR_NAMES and self.at_sym("(", "["):
             return self.operator_name(_OPERATOR_NAMES[word])
         if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:

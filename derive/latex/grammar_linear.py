@@ -242,6 +242,21 @@ class _LinearGrammar:
             "declared matrices or vectors of one shape (the Hadamard product)"
         )
 
+    def diagonal(self) -> Any:
+        """``\\mathrm{diag}(\\mathbf{x})``: the diagonal matrix of a declared vector (or of the scalars
+        listed); ``\\mathrm{diag}(A)`` of a declared square matrix: the vector of its diagonal."""
+        if not self.at_sym("("):
+            raise self.fail("diag without parentheses around its argument")
+        args, given = self.call_args("diag")
+        if given:
+            raise self.fail("a bar '|' inside diag(...)")
+        if len(args) > 1:
+            return sympy.ImmutableMatrix(sympy.diag(*self._ml_values("diag", args)))
+        a = _scalar(args[0])
+        if isinstance(a, sympy.MatrixBase) and 1 not in a.shape and a.rows == a.cols:
+            return sympy.ImmutableMatrix([a[i, i] for i in range(a.rows)])
+        return sympy.ImmutableMatrix(sympy.diag(*self._ml_values("diag", [a])))
+
     # -- the ML vocabulary ------------------------------------------------------------------
     def ml_function(self, name: str) -> Any:
         """``\\mathrm{ReLU}(x)``, ``\\mathrm{softmax}(\\mathbf a)_i``, ``\\mathrm{LSE}(\\mathbf a)``,

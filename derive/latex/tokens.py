@@ -84,10 +84,7 @@ _FUNCS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "softplus": lambda x: sympy.log(1 + sympy.exp(x)), "sigmoid": sigmoid,
 }  # fmt: skip
 #: Letter runs read as one word when written without a backslash (``exp(x)``, ``tr\{A\}``, ``KL(p||q)``).
-_WORDS = frozenset(
-    {"exp", "log", "ln", "tr", "Tr", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "ReLU",
-     "softmax", "logsumexp"}
-)  # fmt: skip
+_WORDS = frozenset({"exp", "log", "ln", "tr", "Tr", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid"})
 #: ``\sin^{-1}``: the inverse function, as ISO 80000-2 writes it (``\sigma^{-1}`` stays ambiguous).
 _INVERSES: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "sin": sympy.asin, "cos": sympy.acos, "tan": sympy.atan, "sinh": sympy.asinh, "cosh": sympy.acosh,
@@ -101,6 +98,8 @@ _ML_NAMES = {
     "logsumexp": "logsumexp", "LogSumExp": "logsumexp", "LSE": "logsumexp", "lse": "logsumexp",
     "logsoftmax": "log_softmax", "LogSoftmax": "log_softmax", "onehot": "onehot", "OneHot": "onehot",
 }  # fmt: skip
+#: The ML vocabulary and diag are words too: ``softmax(a)``, and never the product s·o·f·t·m·a·x.
+_WORDS |= {*_ML_NAMES, "diag", "Diag"}
 #: Ellipses: a matrix written with them has a size the text leaves open.
 _ELLIPSES = frozenset({"vdots", "cdots", "ddots", "ldots", "dots", "dotsc", "iddots"})
 _TRACE = frozenset({"tr", "Tr", "trace", "Trace"})
