@@ -23,9 +23,11 @@ entry x[1], with the entry's kind. An instance whose sums do not reach the claim
 
 The entries of a declared vector ``x`` are the vector's own entry symbols (a size that
 reaches beyond its length is left out). A matrix base, an infinite sum of indexed terms, an
-index that is not a whole number, more than `MAX_ENTRIES` entries (or `MAX_TERMS` terms)
-or an entry whose index no sum binds is `IndexedError`: the engine then says undecided
-with that reason instead of sharing one value.
+index that is not a whole number, or an entry whose index no sum binds is `IndexedError`:
+the engine then says undecided with that reason instead of sharing one value. An instance
+with more than `MAX_ENTRIES` entries (or `MAX_TERMS` terms), nested sums at size 8, is left
+out (the evidence lists the sizes checked); when every instance is that large, it is
+`IndexedError` too.
 
 An instance at sizes ``b < a - 1`` (a sum ``\\sum_{i=a}^{b}`` whose bounds are reversed by
 more than an empty range) is left out: sympy's convention for such sums (Karr's) is not
@@ -74,6 +76,10 @@ _SIZED_NAME = re.compile(r"(.+)_([A-Za-z]\w*)")  # x_n, a_i: an entry when the i
 
 class IndexedError(Exception):
     """The claim has indexed entries that cannot be given independent values soundly."""
+
+
+class _TooLargeError(IndexedError):
+    """This instance has more entries or terms than one draw may have (nested sums at a large size)."""
 
 
 class _SkipInstanceError(Exception):
@@ -166,6 +172,7 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     reserved = {n for n, spec in problem.symbols.items() if spec.kind.is_matrix}
     reserved |= {str(e) for rv, _ in problem.random for e in (rv if is_matrix(rv) else (rv,))}
     out: list[Instance] = []
+    too_large: _TooLargeError | None = None
     for values in tuples:
         env = dict(zip(bound, (sympy.Integer(v) for v in values), strict=True))
         builder = _Builder(problem.symbols, _user_names(sides), unders, reserved)
@@ -174,11 +181,18 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
             builder.adopt(labels, sized=bool(bound), sizes={str(k): int(v) for k, v in env.items()})
         except _SkipInstanceError:
             continue
+        except _TooLargeError as exc:
+            # nested sums at size 8 have 64 entries: that size is left out (the evidence lists
+            # the sizes checked); a claim whose every instance is too large is not checked
+            too_large = too_large or exc
+            continue
         lhs, rhs = builder.identify(lhs), builder.identify(rhs)
         fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
         concrete = Problem(lhs, rhs, problem.relation, builder.table, problem.random, problem.tolerance)
         bases = tuple(sorted(builder.written))
         out.append(Instance(fixed, concrete, builder.names(), bases, builder.identified()))
+    if not out and too_large is not None:
+        raise too_large
     if not out:
         names = ", ".join(str(s) for s in bound)
         msg = (
@@ -341,10 +355,10 @@ class _Builder:
             raise _SkipInstanceError
         what = cls.__name__.lower()
         if b - a + 1 > MAX_ENTRIES:
-            raise IndexedError(f"an indexed {what} of {b - a + 1} terms (at most {MAX_ENTRIES} are drawn)")
+            raise _TooLargeError(f"an indexed {what} of {b - a + 1} terms (at most {MAX_ENTRIES} are drawn)")
         self.terms += int(b - a + 1)
         if self.terms > MAX_TERMS:
-            raise IndexedError(f"nested indexed sums of more than {MAX_TERMS} terms in all")
+            raise _TooLargeError(f"nested indexed sums of more than {MAX_TERMS} terms in all")
         terms = [self._expand(cls, function, limits[:-1], {**env, var: sympy.Integer(k)}) for k in range(a, b + 1)]
         return sympy.Add(*terms) if cls is Sum else sympy.Mul(*terms)
 
@@ -371,7 +385,7 @@ class _Builder:
             while name in self.reserved:
                 name += "'"
             if len(self.entries) >= MAX_ENTRIES:
-                raise IndexedError(f"more than {MAX_ENTRIES} independent entries ({name}, ...)")
+                raise _TooLargeError(f"more than {MAX_ENTRIES} independent entries ({name}, ...)")
             # x_i declared under any of the sums speaks for every entry of x
             unders = sorted(self.unders.get(base, ()))
             sym = self.table.declare(name, _entry_kind(self.base_table, (name, *unders, base), label)).obj

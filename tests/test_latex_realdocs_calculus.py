@@ -365,3 +365,37 @@ def test_softmax_sums_to_one_over_the_index_set():
 def test_declared_positive_entries_under_an_unbounded_product():
     v, detail = one(r"\log \prod_n p_n = \sum_n \log p_n", {"p": "positive"})
     assert v is V, detail
+
+
+# -- two indices under a sum, and I(s) ----------------------------------------------------------
+
+
+def test_two_letter_subscript_under_a_sum_is_a_table_entry():
+    # x_{si} is the same number for every s when read as a name: the step was refuted (issue 20 corpus)
+    v, detail = one(r"\sigma_{i}^2 = \frac{1}{N}\sum_{s=1}^{N}(x_{si}-\mu_i)^2")
+    assert v is U, detail
+    assert "the entry x[1, i] has an index no sum binds" in detail
+
+
+def test_a_square_table_summed_both_ways():
+    v, detail = one(r"\sum_{i=1}^n\sum_{j=1}^n x_{ij} = \sum_{i=1}^n\sum_{j=1}^n x_{ji}")
+    assert v is V, detail
+    # at n = 8 the table has 64 entries, beyond one draw: that size is left out and said so
+    assert detail.startswith("verified for n = 1, 2, 3, 4, 5, 6 with x_ij, x_ji drawn independently")
+    v, detail = one(r"\sum_{i=1}^n\sum_{j=1}^n x_{ij} = \sum_{i=1}^n x_{ii}")
+    assert v is R, detail
+
+
+def test_declared_table_entries_keep_their_kind():
+    v, detail = one(r"\sum_{n=1}^{2} \sum_{k=1}^{2} t_{nk} \ge 0", {"t_nk": "probability"})
+    assert v in (P, V), detail
+    v, detail = one(r"\sum_{n=1}^{2} \sum_{k=1}^{2} t_{nk} \le 4", {"t_nk": "probability"})
+    assert v in (P, V), detail
+    v, detail = one(r"\sum_{n=1}^N \sum_{k=1}^K t_{nk} \le N", {"t_nk": "probability"})
+    assert v is R, detail
+
+
+def test_information_content_applied_is_not_read_as_a_product():
+    v, detail = one(r"\sum_i {p_i \cdot I(s_i)} = - \sum_i {p_i \cdot \log p_i}")
+    assert v is U, detail
+    assert "I(s_i) may be I·(s_i) or a function I of s_i" in detail

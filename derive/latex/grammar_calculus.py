@@ -22,6 +22,8 @@ from derive.symbols import SymbolKind
 INDEX_SET_SIZE = "|index set|"
 #: ``delta_kj``, ``delta_k,j``: the name a Kronecker delta's subscript gives.
 _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
+#: ``x_si``, ``t_nk``, ``x_s,1``: a name whose subscript is two indices (one letter or digit each).
+_DOUBLE_INDEX = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]),?([A-Za-z0-9])")
 
 
 class _CalculusGrammar:
@@ -385,6 +387,7 @@ class _CalculusGrammar:
             self._restore_tokens(kept)
         if _is_matrix(body):
             raise self.fail(f"\\{name} of a matrix")
+        body = self._double_indices(body, var_name)
         self._no_defined_family(body)
         if unbounded and _uses_value(body, var):
             raise self.fail(
@@ -400,6 +403,25 @@ class _CalculusGrammar:
             below, above = cls(body, (var, lower, excluded - 1)), cls(body, (var, excluded + 1, upper))
             whole = below + above if cls is sympy.Sum else below * above
         return picked + whole
+
+    def _double_indices(self, body: Any, var_name: str) -> Any:
+        """``x_{si}``, ``t_{nk}``, ``x_{s,1}`` under a sum over s: the entry x[s, i] of a table, not a
+        name x_si that is the same number for every s. An index no sum binds (i here) leaves the
+        entry without a single value, which the indexed instances say (undecided)."""
+        if not isinstance(body, sympy.Basic):
+            return body
+        swap: dict[Any, Any] = {}
+        for s in body.free_symbols:
+            m = _DOUBLE_INDEX.fullmatch(getattr(s, "name", ""))
+            if m is None or var_name not in (m.group(2), m.group(3)):
+                continue
+            if self.declared(s.name) and _is_matrix(self.st.table[s.name].obj):
+                continue
+            if s.name in self.st.definitions or _KRONECKER.fullmatch(s.name) or m.group(1) in ("I", "delta"):
+                continue
+            indices = [sympy.Integer(c) if c.isdigit() else self.symbol(c) for c in (m.group(2), m.group(3))]
+            swap[s] = sympy.Indexed(sympy.IndexedBase(m.group(1)), *indices)
+        return body.xreplace(swap) if swap else body
 
     def _no_defined_family(self, body: Any) -> None:
         """Refuse a summand whose entries x[j] the document defines as a family (``a_k = w_k^T x``):

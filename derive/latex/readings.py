@@ -110,6 +110,10 @@ def _other_reading(
             return f"an expectation or a function E of {', '.join(sorted(arg_names)) or 'it'}"
         return ""
     base = name.split("_", 1)[0]
+    if name == "I" and _single_name(inner):
+        # I(s_i): the information content of s_i as often as I times it (an identity is I_n)
+        what = _single_name(inner)
+        return f"{name}·({what}) or a function {name} of {what}"
     if name in _KNOWN_APPLIED or {name, base} & _FUNCTION_LETTERS or name.endswith("_prime") or name in random:
         return ""
     if any(u.kind == "sym" and u.text in (",", "|") for u in _top_level(inner)):
