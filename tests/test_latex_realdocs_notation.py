@@ -11,6 +11,7 @@ import pytest
 import sympy
 
 from derive.api import check_latex
+from derive.errors import LatexError
 from derive.latex import parse_latex
 from derive.model import Verdict
 from derive.symbols import SymbolTable, parse_kind
@@ -460,3 +461,31 @@ def test_diag_of_a_vector_and_of_a_matrix():
     result = one(r"\mathrm{diag}(a) = a")
     assert result.verdict is ERROR
     assert "not declared a vector" in result.detail
+
+
+def test_angle_brackets_are_an_inner_product_of_declared_vectors_never_a_parenthesis():
+    syms = {"x": "vector 3", "y": "vector 3"}
+    assert value(r"\langle x, y \rangle", **syms) == value(r"x^T y", **syms)
+    assert value(r"\left\langle \mathbf{x}, \mathbf{x} \right\rangle", **syms) == value(r"\|x\|^2", **syms)
+    ab = {"A": "matrix 2x3", "B": "matrix 2x3"}
+    assert sympy.expand(value(r"\langle A, B \rangle", **ab) - value(r"\mathrm{tr}(A^T B)", **ab)) == 0
+    # an average, as physics writes it: <x>^2 = <x^2> is false for a random x, never read as x^2 = x^2
+    for tex in (r"\langle x \rangle^2 = \langle x^2 \rangle", r"\langle a \rangle = a"):
+        assert verdict(tex) is ERROR
+    for tex in (r"\langle a, b \rangle", r"\langle x \rangle"):
+        with pytest.raises(LatexError, match="langle"):
+            value(tex)
+
+
+def test_an_inner_product_in_a_document():
+    syms = {"x": "vector 3", "y": "vector 3"}
+    assert verdict(r"\left\langle x, y \right\rangle = x^T y", **syms) is PROVED
+    assert verdict(r"\left\langle x, y \right\rangle = x^T x", **syms) is REFUTED
+    # needs the step splitter (splitting.py) to count \langle ... \rangle as brackets, as \left ... \right
+    assert verdict(r"\langle x, y \rangle = x^T y", **syms) is PROVED
+
+
+def test_deep_nesting_of_new_brackets_is_refused_cheaply():
+    result = one(r"\lfloor" * 80 + "x" + r"\rfloor" * 80 + " = x", x="integer")
+    assert result.verdict is ERROR
+    assert "nested more than" in result.detail

@@ -140,7 +140,7 @@ class _ExpressionGrammar:
         if t.kind == "sym":
             if t.text in ("|", "‖"):
                 return self.bars == 0
-            return t.text in ("(", "[", "{", "\\{", "⌊", "⌈")
+            return t.text in ("(", "[", "{", "\\{", "⌊", "⌈", "⟨")
         return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | {"div", "mid", "in", "\\", "circ"}
 
     def factor(self) -> Any:
@@ -226,6 +226,8 @@ class _ExpressionGrammar:
             self.bars -= 1
             self.expect_sym("‖")
             return self.norm(inner)
+        if t.text == "⟨":
+            return self.inner_product()
         if t.text in ("⌊", "⌈"):
             self.i += 1
             inner = self.expr()

@@ -214,6 +214,28 @@ class _LinearGrammar:
             return total if p == 1 else total ** sympy.Rational(1, p)
         raise self.fail(f"the vector norm \\|x\\|_{which}")
 
+    def inner_product(self) -> Any:
+        """``\\langle x, y \\rangle`` of two declared vectors (or matrices) of one shape: the sum of the
+        products of their entries. One argument (``\\langle x \\rangle``, an average in physics) or
+        names not declared vectors are not guessed."""
+        self.expect_sym("⟨")
+        self.bars += 1  # a "|" inside is a bra-ket bar, not an absolute value: not read
+        left = _scalar(self.expr())
+        if not self.at_sym(","):
+            raise self.fail("\\langle ... \\rangle without a comma may be an average; write \\mathbb{E}[...]")
+        self.i += 1
+        right = _scalar(self.expr())
+        self.bars -= 1
+        self.expect_sym("⟩")
+        if self.at_sym("_"):
+            raise self.fail("\\langle a, b \\rangle with a subscript (an inner product in another metric)")
+        if isinstance(left, sympy.MatrixBase) and isinstance(right, sympy.MatrixBase) and left.shape == right.shape:
+            return sum((u * v for u, v in zip(left, right, strict=True)), S.Zero)
+        raise self.fail(
+            "\\langle a, b \\rangle of what is not two declared vectors or matrices of one shape; declare them "
+            "(e.g. `a: vector 3`)"
+        )
+
     def _vector_product(self, op: str, left: Any, right: Any) -> Any | None:
         """``x \\cdot y`` of two declared vectors of one shape is their dot product, ``x \\times y`` of
         two 3-vectors their cross product; None where the operator is the ordinary product

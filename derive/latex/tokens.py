@@ -182,8 +182,9 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
             elif name == "|":
                 toks.append(_Tok("sym", "‖", m.start()))
             elif name in ("lbrace", "rbrace", "lbrack", "rbrack", "langle", "rangle", "lvert", "rvert", "vert"):
-                mapped = {"lbrace": "\\{", "rbrace": "\\}", "lbrack": "[", "rbrack": "]", "langle": "(",
-                          "rangle": ")"}.get(name, "|")  # fmt: skip
+                # \langle a, b \rangle is an inner product (or an average), never a parenthesis
+                mapped = {"lbrace": "\\{", "rbrace": "\\}", "lbrack": "[", "rbrack": "]", "langle": "⟨",
+                          "rangle": "⟩"}.get(name, "|")  # fmt: skip
                 toks.append(_Tok("sym", mapped, m.start()))
             elif name in ("lVert", "rVert", "Vert", "parallel"):
                 toks.append(_Tok("sym", "‖", m.start()))
@@ -225,18 +226,18 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
                 toks.append(_Tok("letter", c, i))
             i += 1
             continue
-        if c in "+-*/^_()[]{}|,;:!'=<>&.⌊⌋⌈⌉":
+        if c in "+-*/^_()[]{}|,;:!'=<>&.⌊⌋⌈⌉⟨⟩":
             toks.append(_Tok("sym", c, i))
             i += 1
             continue
         raise _fail(text, f"unexpected character {c!r} at column {i}")
     depth = 0
     for t in toks:
-        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{", "⌊", "⌈", "⟨"):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _fail(text, f"brackets nested more than {MAX_DEPTH} deep")
-        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}", "⌋", "⌉", "⟩"):
             depth -= 1
     if len(toks) > _MAX_TOKENS:
         raise _fail(text, f"more than {_MAX_TOKENS} tokens")
