@@ -489,3 +489,12 @@ def test_deep_nesting_of_new_brackets_is_refused_cheaply():
     result = one(r"\lfloor" * 80 + "x" + r"\rfloor" * 80 + " = x", x="integer")
     assert result.verdict is ERROR
     assert "nested more than" in result.detail
+
+
+def test_a_bold_one_is_not_the_number_one():
+    # \mathbf{1}^T x is the sum of the entries of x; read as 1, it would be x itself
+    for tex in (r"\mathbf{1}^T \mathbf{x} = x_1 + x_2", r"\mathbb{1}[y = k] = 1"):
+        result = one(tex, x="vector 2")
+        assert result.verdict is ERROR
+        assert "vector of ones" in result.detail
+    assert verdict(r"\mathrm{1} + 1 = 2") is PROVED

@@ -366,6 +366,9 @@ class _FunctionGrammar:
         word = "".join(t.text for t in words)
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word or "?"):
             if len(words) == 1 and words[0].kind == "num":
+                if words[0].text == "1" and name in (*_BOLD, "mathbb"):
+                    # \mathbf{1}^T x is the sum of x's entries, \mathbb{1}[y = k] an indicator: never the number 1
+                    raise self.fail(f"\\{name}{{1}} is a vector of ones or an indicator, of a size derive cannot tell")
                 return sympy.Rational(words[0].text)
             raise self.fail(f"cannot read \\{name}{{{self._src(toks)}}}")
         if word in ("d",):
