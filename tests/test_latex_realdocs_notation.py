@@ -498,3 +498,15 @@ def test_a_bold_one_is_not_the_number_one():
         assert result.verdict is ERROR
         assert "vector of ones" in result.detail
     assert verdict(r"\mathrm{1} + 1 = 2") is PROVED
+
+
+def test_cdot_between_undeclared_bold_names_is_not_read_as_a_scalar_product():
+    # (a.b)c = a(b.c) holds for scalars, not for vectors
+    tex = r"(\mathbf{a} \cdot \mathbf{b}) \mathbf{c} = \mathbf{a} (\mathbf{b} \cdot \mathbf{c})"
+    result = one(tex)
+    assert result.verdict is ERROR
+    assert "bold names that are not declared" in result.detail
+    assert verdict(r"\vec{a} \times \vec{b} = -\vec{b} \times \vec{a}") is ERROR
+    three = {"a": "vector 3", "b": "vector 3", "c": "vector 3"}
+    assert verdict(tex, **three) is REFUTED
+    assert verdict(r"2 \cdot \mathbf{a} = \mathbf{a} + \mathbf{a}", a="vector 2") is PROVED

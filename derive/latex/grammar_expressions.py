@@ -60,14 +60,21 @@ class _ExpressionGrammar:
 
     def term(self) -> Any:
         logged = self._at_log()
+        last = self.i  # where the latest factor starts
         value = self.factor()
         while True:
             t = self.peek()
             if (t.kind == "sym" and t.text == "*") or (t.kind == "cmd" and t.text in _MULTIPLY):
                 self.i += 1
                 right_logged = self._at_log()
+                left_start, last = last, self.i
                 right = self.unary_factor()
                 product = self._vector_product(t.text, value, right)  # x \cdot y, x \times y of vectors
+                if product is None and t.text in ("cdot", "times") and self._vectors_by_font(left_start, last):
+                    raise self.fail(
+                        f"\\{t.text} between bold names that are not declared: a product of vectors (dot or cross) "
+                        "or of scalars; declare them (e.g. `a: vector 3`)"
+                    )
                 value = self._times(value, logged, right, right_logged) if product is None else product
             elif t.kind == "cmd" and t.text == "circ":
                 self.i += 1
@@ -79,10 +86,21 @@ class _ExpressionGrammar:
                 right_logged = False
             elif self.starts_factor():
                 right_logged = self._at_log()
+                last = self.i
                 value = self._times(value, logged, self.factor(), right_logged)
             else:
                 return value
             logged = right_logged
+
+    def _vectors_by_font(self, left: int, right: int) -> bool:
+        """Whether the factors starting at token indices ``left`` and ``right`` are both written as
+        vectors (``\\mathbf{a}``, ``\\vec{a}``) but were read as scalars (not declared)."""
+
+        def vector_font(j: int) -> bool:
+            t = self.toks[j] if j < len(self.toks) else None
+            return t is not None and t.kind == "cmd" and (t.text in _BOLD or t.text == "vec")
+
+        return vector_font(left) and vector_font(right)
 
     def _at_log(self) -> bool:
         t = self.peek()
