@@ -255,6 +255,25 @@ def test_split_block_keeps_the_old_rules() -> None:
     assert split_block(r"a &= b \\ -c &= d") == [("a", EQ, "b"), ("-c", EQ, "d")]
 
 
+def test_an_alignment_mark_beside_a_binary_operator_aligns_terms() -> None:
+    # "A &+& B &=& C" (corpus: normal equations aligned term by term) is one equation per row
+    text = "$$\\begin{aligned} 2a &+& 3a &=& 5a \\\\ a &+& b &=& b + a \\end{aligned}$$"
+    assert sides(text) == [("2a + 3a", "5a"), ("a + b", "b + a")]
+    assert verdicts(text) == [PROVED, PROVED]
+    assert verdicts(text.replace("5a", "6a")) == [REFUTED, PROVED]
+    # a column that begins with a minus sign is still a column of its own
+    assert split_block(r"\begin{aligned} x &= 1 & -y &= 2 \end{aligned}") == [("x", EQ, "1"), ("-y", EQ, "2")]
+    # outside an alignment, "2 & 3" stays a stray '&' (an error), never a product
+    doc = read_document(r"$$ 2 & 3 = 6 $$")
+    assert doc.steps[0].error is not None and "a stray '&'" in doc.steps[0].error
+
+
+def test_plain_tex_cr_ends_a_row() -> None:
+    text = "$$ \\begin{aligned} 2(b + c) &+ a &= 2b + 2c + a \\cr (a+b)^2 &+ 0 &= a^2 + 2ab + b^2 \\cr\\end{aligned}$$"
+    assert sides(text) == [("2(b + c) + a", "2b + 2c + a"), ("(a+b)^2 + 0", "a^2 + 2ab + b^2")]
+    assert verdicts(text) == [PROVED, PROVED]
+
+
 # -- a chain over two blocks -------------------------------------------------------------------
 
 

@@ -184,9 +184,9 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             continue
         if tok == "&":
             seps.append(_Sep("amp" if aligning > 0 else "stray", None, start, i))
-        elif tok == "\\\\":
+        elif tok in ("\\\\", "\\cr"):  # \\cr: plain TeX's end of row
             j = _skip_space(tex, i)
-            if j < n and tex[j] == "[":  # \\[2pt]
+            if tok == "\\\\" and j < n and tex[j] == "[":  # \\[2pt]
                 close = tex.find("]", j)
                 i = close + 1 if close > 0 else i
             seps.append(_Sep("row", None, start, i))
@@ -363,7 +363,9 @@ def _resolve_ampersands(tex: str, seps: list[_Sep]) -> list[_Sep]:
     row, or next to another separator or annotation is an alignment mark and is ignored,
     in every kind of block. Markdown authors often write ``x &= y`` in a plain ``$$`` block
     and forget ``\\begin{aligned}``; MathJax would show an error there, but what the
-    author meant is not in doubt. Any other ``&`` is not: in an alignment environment it
+    author meant is not in doubt. So is an ``&`` after a binary operator or before a ``+``
+    (``A &+& B &=& C``, ``m x &+ b &= y``: the terms are aligned, the expression goes on; a
+    column can begin with a minus sign, so ``&-`` is not one). Any other ``&`` is not: in an alignment environment it
     separates columns (``x &= 1 & y &= 2``), so it ends the statement; outside one it is a
     stray ``&`` and stays in the step's text, where the LaTeX reader refuses it ("a stray
     '&'"), so the step is an ``error`` naming it. Dropping it would join its neighbours
@@ -385,7 +387,7 @@ def _resolve_ampersands(tex: str, seps: list[_Sep]) -> list[_Sep]:
             return None
         return j if 0 <= j < len(seps) else -1
 
-    anchored: set[int] = set()
+    anchored = {k for k in amps if _beside_operator(tex, seps[k])}
     changed = True
     while changed:  # an anchored & anchors the & beside it (``&&`` before a comment)
         changed = False
@@ -410,6 +412,15 @@ def _resolve_ampersands(tex: str, seps: list[_Sep]) -> list[_Sep]:
             out.append(_Sep("list", None, sep.start, sep.end))  # a column boundary
         # a stray & is left in the text
     return out
+
+
+_OPERATOR_BEFORE = re.compile(r"(?:(?<!\\)[+\-]|\\(?:cdot|times|pm|mp))\s*$")
+_OPERATOR_AFTER = re.compile(r"\s*(?:\+|\\(?:cdot|times|pm|mp)(?![A-Za-z]))")
+
+
+def _beside_operator(tex: str, sep: _Sep) -> bool:
+    """Whether the ``&`` ``sep`` stands after a binary operator or before a ``+``: it aligns terms."""
+    return bool(_OPERATOR_BEFORE.search(tex, max(0, sep.start - 12), sep.start) or _OPERATOR_AFTER.match(tex, sep.end))
 
 
 @dataclass
@@ -448,7 +459,7 @@ class _Chain:
 #: Layout that neither starts nor continues an expression: spacing, empty rows, phantoms,
 #: equation numbering (``\\nonumber &= ...``, ``\\label{eq:1} &= ...``, ``\\tag*{} &= ...``).
 _LAYOUT = frozenset({"&", "\\left", "\\right", "\\big", "\\Big", "\\quad", "\\qquad", "\\\\"})
-_LAYOUT |= {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\nonumber", "\\notag", "\\displaystyle"}
+_LAYOUT |= {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\cr", "\\nonumber", "\\notag", "\\displaystyle"}
 _LAYOUT_GROUPS = frozenset(
     {"\\begin", "\\end", "\\phantom", "\\hphantom", "\\vphantom", "\\hspace", "\\label", "\\tag"}
 )
@@ -571,6 +582,11 @@ class _Splitter:
         self.arrowed = self.conditional = False
         self._cursor = start
 
+    def _dangling(self) -> bool:
+        """Whether the open statement ends at a relation with nothing after it (``a =``, not ``a :=``)."""
+        chain = self.chain
+        return chain is not None and bool(chain.rels) and not chain.defining and not chain.exprs[-1].blocks
+
     def arrow(self) -> None:
         """An implication arrow: the statement before it is the premise of the next one."""
         current = self.chain
@@ -613,7 +629,7 @@ class _Splitter:
             flags.add("continued")  # "+ ..." continues the previous block's last expression
         elif _starts_with_relation(lead) and self.chain is not None and first:
             pass  # "= ..." continues the previous block's chain
-        elif first and self.chain is not None and self.chain.rels and not self.chain.exprs[-1].blocks:
+        elif first and self._dangling() and lead not in (":", "\\coloneqq", "\\triangleq", "\\defeq"):
             flags.add("continued")  # "$$ a = $$ $$ b $$": the previous block ended at a relation
         else:
             self.new_chain(base)
