@@ -365,8 +365,8 @@ def _resolve_ampersands(tex: str, seps: list[_Sep]) -> list[_Sep]:
     and forget ``\\begin{aligned}``; MathJax would show an error there, but what the
     author meant is not in doubt. So is an ``&`` after a binary operator or before a ``+``
     (``A &+& B &=& C``, ``m x &+ b &= y``: the terms are aligned, the expression goes on; a
-    column can begin with a minus sign, so ``&-`` is not one). Any other ``&`` is not: in an alignment environment it
-    separates columns (``x &= 1 & y &= 2``), so it ends the statement; outside one it is a
+    column can begin with a minus sign, so ``&-`` is not one). Any other ``&`` is not: in an
+    alignment environment it separates columns (``x &= 1 & y &= 2``), so it ends the statement; outside one it is a
     stray ``&`` and stays in the step's text, where the LaTeX reader refuses it ("a stray
     '&'"), so the step is an ``error`` naming it. Dropping it would join its neighbours
     into a product (``2 & 3 = 6`` read as 2·3 = 6) and accept a step nobody wrote.
