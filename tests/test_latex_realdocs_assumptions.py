@@ -344,3 +344,10 @@ def test_approx_to_a_number_with_dots_is_cut_off_or_rounded():
         in (got[0][1])
     )
     assert "checked |lhs - -301029995.625| <= 0.075" in got[3][1]  # the natural log is -693147180.56
+
+
+def test_a_conclusion_holds_to_the_end_of_its_section():
+    text = "# One\n\n" + LAGRANGE + "\n# Two\n\n$$-\\frac{M_k}{\\lambda} = \\frac{M_k}{N}$$\n"
+    got = _results(text)
+    assert got[-2][0] is Verdict.UNDECIDED
+    assert got[-1][0] is Verdict.REFUTED  # section Two concluded nothing about lambda

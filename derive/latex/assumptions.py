@@ -284,6 +284,18 @@ class Prose:
     laws: dict[str, tuple[str, str]] = field(default_factory=dict)
     depth: dict[str, int] = field(default_factory=dict)
     current: int = 0  # the depth of the heading the prose is under (0: none yet)
+    #: name -> (what the text concluded of it, depth): ``\\implies \\lambda = -N`` (see `conclude`)
+    concluded: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> dict[str, str]:
+        """name -> the conclusion, for the conclusions in scope."""
+        return {name: said for name, (said, _) in self.concluded.items()}
+
+    def conclude(self, name: str, said: str) -> None:
+        """A value the text concluded for a name (after an arrow): not a definition, but a step
+        refuted with the name free may hold under it. Scoped like a declaration."""
+        self.concluded[name] = (said, self.current)
 
     @property
     def declared(self) -> set[str]:
@@ -292,6 +304,7 @@ class Prose:
     def heading(self, depth: int) -> None:
         for name in [n for n, at in self.depth.items() if at >= depth]:
             self._forget(name)
+        self.concluded = {n: fact for n, fact in self.concluded.items() if fact[1] < depth}
         self.current = depth
 
     def declare(self, name: str, kind: str | None, said: str, line: int) -> None:

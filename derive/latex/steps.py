@@ -308,13 +308,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             if concluded is not None:
                 # "\\implies \\lambda = -N": a fact the text derived, not a definition; a later step
                 # refuted with lambda free may hold under it, so it is not refuted (never proved by it)
-                conditions.append(
-                    f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, "
-                    "concluded after an arrow)"
-                )
-                conditioned.add(concluded)
+                c = drafts[seen_defs]
+                prose.conclude(concluded, f"{c.lhs} = {c.rhs} (line {c.line}, concluded after an arrow)")
             seen_defs += 1
-        defined = tuple(sorted(repeated | cyclic | conditioned))
+        facts = prose.facts
+        defined = tuple(sorted(repeated | cyclic | conditioned | set(facts)))
         steps.append(
             Step(
                 d.rel.block,
@@ -338,7 +336,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values))),
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
                 functions=section.functions_for(d.rel.block),
-                conditions=tuple(conditions),
+                conditions=tuple(conditions) + tuple(facts.values()),
                 ranges=tuple(sorted(step_ranges.items())),
                 up_to_constant=up_to,
             )
