@@ -1,5 +1,13 @@
-"""What the prose declares: kinds of names (``\\sigma > 0``, ``n \\in \\mathbb{N}``), finite sets,
-conditions after condition words and annotations.
+"""What the prose declares: kinds of names (``\\sigma > 0``, ``n \\in \\mathbb{N}``, ``0 < \\mu < 1``,
+``\\mathbf{x} \\in \\mathbb{R}^3``, ``A \\in \\mathbb{R}^{2 \\times 3}``, ``\\Sigma \\succ 0`` or "positive
+definite" in words once its size is known), laws of random variables (``x \\sim \\mathcal{N}(\\mu,
+\\sigma^2)``), finite sets, conditions after condition words and annotations.
+
+`Prose` keeps what holds at a point of the document: a declaration (or a value the text concluded
+after an arrow) holds from where it is written to the end of its section (`headings`: ``\\section``,
+``\\subsection``, Markdown ``#``; one before any heading holds to the end) or until the name is
+declared again. A range no kind states exactly (``\\mathbb{R}^D``, ``[0, 1]``, ``\\succeq 0``, a law
+derive cannot read) gives no kind: the name stays real, and no refutation may rest on a value of it.
 """
 
 from __future__ import annotations

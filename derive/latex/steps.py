@@ -19,6 +19,15 @@ without it equals its value at one point" (see `Step.up_to_constant`). What a st
 is read under is written into its claim's own LaTeX as an evaluation bar,
 ``\\left. W_1 x \\right|_{W_1 := B}`` or ``\\left. y \\right|_{y = 0}``, so the claim alone says
 what was checked (and the result cache keys on it).
+
+Declarations (`derive.latex.assumptions.Prose`) hold to the end of their section; a law in the prose
+(``$x \\sim \\mathcal{N}(\\mu, \\sigma^2)$``) makes the name a random variable of the steps after it,
+unless the front matter, --symbols or the step's own ``E_{x \\sim q}`` says otherwise; a display that
+only orders bare names and numbers (``$$0 < \\mu < 1$$``) declares too. A value concluded after an
+arrow (``\\implies \\lambda = -N``) is no definition, but a later step refuted with that name free is
+only undecided, naming the conclusion. ``\\approx`` a written number is checked to the digits
+written (`_written_band`: ``0.15`` means ±0.005), exactly. A bare ``\\pi`` given a value (``\\pi = 0.3``)
+or declared in (0, 1) is a name (symbols ``pi``), not the constant.
 """
 
 from __future__ import annotations
