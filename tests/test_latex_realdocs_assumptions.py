@@ -351,3 +351,16 @@ def test_a_conclusion_holds_to_the_end_of_its_section():
     got = _results(text)
     assert got[-2][0] is Verdict.UNDECIDED
     assert got[-1][0] is Verdict.REFUTED  # section Two concluded nothing about lambda
+
+
+def test_approx_with_spacing_around_the_number():
+    ((verdict, detail),) = _results(f"$${BAYES} \\approx \\; 0.15 \\,$$")
+    assert verdict is Verdict.PROVED and "checked |lhs - 0.15| <= 0.005" in detail
+
+
+def test_a_wrong_conclusion_never_proves_a_later_step():
+    text = "$$2\\lambda = 4 \\implies \\lambda = 3$$\n\n$$\\lambda^2 = 9$$\n"
+    got = _results(text)
+    assert got[1][0] is Verdict.REFUTED  # the conclusion, checked under its premise (lambda = 2)
+    assert got[2][0] is Verdict.UNDECIDED  # true under the conclusion, which is wrong: not proved
+    assert "\\lambda = 3 (line 1, concluded after an arrow)" in got[2][1]

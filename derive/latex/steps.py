@@ -358,6 +358,9 @@ _DECIMAL = re.compile(
 )
 
 
+_SPACING = re.compile(r"\\[,;:! ]|\\q?quad(?![A-Za-z])|~")
+
+
 def _written_band(lhs: str, rhs: str) -> tuple[str, str, str, str] | None:
     """(the other side, the centre and half-width of the band, what the number claims) for an
     ``\\approx`` whose side is a plain number, or None (the engine's relative band).
@@ -370,7 +373,7 @@ def _written_band(lhs: str, rhs: str) -> tuple[str, str, str, str] | None:
     """
     found: list[tuple[int, int, str, Decimal, bool]] = []
     for k, side in enumerate((lhs, rhs)):
-        m = _DECIMAL.fullmatch(side)
+        m = _DECIMAL.fullmatch(_SPACING.sub(" ", side))
         if m is None or not (m.group("whole") or m.group("frac")):
             continue
         frac, dots = m.group("frac") or "", m.group("dots") is not None
@@ -386,7 +389,7 @@ def _written_band(lhs: str, rhs: str) -> tuple[str, str, str, str] | None:
     unit = Decimal(1).scaleb(-decimals)
     places = f"the {decimals} decimal{'s' if decimals != 1 else ''}" if decimals else "the units"
     other = (lhs, rhs)[1 - k]
-    written = " ".join(side.split())
+    written = " ".join(_SPACING.sub(" ", side).split())
     if dots:
         # cut off toward 0 (0.666... of 2/3) or rounded (0.667... of 2/3): 0.666... lies in
         # [0.6655, 0.667], -0.666... in [-0.667, -0.6655]
