@@ -100,8 +100,9 @@ def test_an_event_argument_is_read_and_keeps_its_variable() -> None:
     assert one(r"p(x = 0 | \mu) = p(0 | \mu)").verdict is U
     # under a product the event keeps its index: never p(t_1 = 1)^N
     assert one(r"\prod_{n=1}^{N} p(t_n = 1 | \phi) = p(t_1 = 1 | \phi)^N").verdict is U
-    # an event in a name that is no function is not guessed
-    assert one(r"K(x = 0) = K(x = 0)").verdict is E
+    # an indicator of an event, I(Z_i = k), is an opaque function of it too
+    assert one(r"\sum_{k=1}^{K} I(Z_i = k) \pi_k = \sum_{k=1}^{K} \pi_k I(Z_i = k)").verdict is P
+    assert one(r"I(Z_i = k) = I(Z_i = j)").verdict is U
 
 
 def test_a_bar_inside_an_absolute_value_stays_an_absolute_value() -> None:
@@ -270,6 +271,22 @@ def test_a_subscripted_e_before_a_bracket_is_an_expectation_otherwise_a_name() -
     # E_x outside a bracket: a name (an energy, a count), not an expectation without its argument
     assert one(r"E_x + E_y = E_y + E_x").verdict is P
     assert one(r"E_x + E_y = 2 E_x").verdict is R
+
+
+def test_an_expectation_without_brackets_is_of_the_term_that_follows() -> None:
+    assert one(r"\mathbb{E}_{x \sim \mathcal{N}(0,1)} x^2 + 1 = 2").verdict is P
+    assert one(r"\mathbb{E}_{x \sim \mathcal{N}(0,1)} x^2 + 1 = 3").verdict is R
+    # over a law derive cannot name: read (no error), opaque, never the constant
+    r = one(r"\mathbb{E}_{q(y|x)} \log p(x,y) - \mathbb{E}_{q(y|x)} \log q(y|x) = \log p(x,y) - \log q(y|x)")
+    assert r.verdict is U
+    assert "unknown function E_{q(y|x)}" in r.detail
+    # a plain E still needs its bracket (E x may be a product)
+    assert one(r"E_x x = E_x x").verdict is P
+
+
+def test_a_divergence_in_square_brackets() -> None:
+    assert one(r"D_{KL}[P\,||\,Q] = D_{KL}(P \| Q)").verdict is P
+    assert one(r"D_{KL}[P \| Q] = D_{KL}(Q \| P)").verdict is U
 
 
 def test_expectation_over_an_unnamed_density_stays_opaque() -> None:

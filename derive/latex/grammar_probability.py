@@ -47,7 +47,7 @@ from derive.distributions import (
 from derive.errors import LatexError
 from derive.functions import JS, KL, Expectation
 from derive.latex.grammar_linear import _is_matrix, _scalar
-from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK
+from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK, _KL_NAMES
 from derive.symbols import SymbolKind
 
 if TYPE_CHECKING:
@@ -82,6 +82,10 @@ class _ProbabilityGrammar:
             inner = self.balanced("[", "]")
         elif self.at_sym("("):
             inner = self.balanced("(", ")")
+        elif not self._plain_e(start) and self.starts_factor():
+            # \mathbb{E}_{q(z)} \log p(x, z) - ...: without brackets an expectation, like a sum, is of
+            # the term that follows (up to the next + or -)
+            inner = self._term_tokens()
         else:
             raise self.fail("an expectation E needs its argument in brackets: E[...]")
         if not inner:
@@ -109,6 +113,15 @@ class _ProbabilityGrammar:
                 return wrap(body[0, 0])
             return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
         return wrap(body)
+
+    def _term_tokens(self) -> list[_Tok]:
+        """The tokens of the term that starts here (read once to find its end), consumed."""
+        start = self.i
+        probe = self.sub(self.toks[start:])
+        probe.bars = self.bars
+        probe.term()
+        self.i = start + probe.i
+        return self.toks[start : self.i]
 
     def _plain_e(self, start: int) -> bool:
         """Whether the E before ``start`` is a plain letter (not ``\\mathbb{E}``, ``\\mathrm{E}``)."""
@@ -349,11 +362,13 @@ class _ProbabilityGrammar:
                 return self.moment("H", [arg])
             self.i = start  # nothing random inside: H[x] keeps its readings (H·x or a function H)
             return None
+        if name in _KL_NAMES and self.at_sym("["):
+            return self.divergence(_KL_NAMES[name])  # D_{KL}[q || p]
         if not self.at_sym("("):
             return None
         bar, event = self._marks(self.i)
-        if not bar and not (event and self.is_function(base, name)):
-            return None  # K(x = 0) of a name that is no function: not read as an event
+        if not bar and not event:
+            return None
         if name in _BISHOP_DENSITIES and bar:
             inner = self.balanced("(", ")")
             point, args = self._point_and_parameters(inner, name)
@@ -464,7 +479,8 @@ class _ProbabilityGrammar:
         return Expectation(sympy.expand_log(-sympy.log(law.pdf(x)), force=False))
 
     def divergence(self, op: type[sympy.Function]) -> Any:
-        self.expect_sym("(")
+        close = "]" if self.at_sym("[") else ")"  # KL[q || p] as often as KL(q || p)
+        self.expect_sym("[" if close == "]" else "(")
         saved = self.dist_context
         self.dist_context = True
         self.bars += 1
@@ -484,7 +500,7 @@ class _ProbabilityGrammar:
         finally:
             self.bars -= 1
             self.dist_context = saved
-        self.expect_sym(")")
+        self.expect_sym(close)
         first, second = _scalar(first), _scalar(second)
         if isinstance(first, Distribution) or isinstance(second, Distribution):
             return op(first, second)
