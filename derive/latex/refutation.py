@@ -1,0 +1,177 @@
+"""Refutations a real document does not support, though the step as read is false.
+
+A step of a homework is read without the sentence around it. Where the refutation rests on a
+reading the text need not mean, `unsupported` says why and the step is ``undecided``
+(`derive.latex.context.settle` applies it); the evidence, point included, is kept:
+
+- **a value statement**: one side is a lone quantity — a name, maybe with a power, an
+  inverse, a transpose or a star (``\\sigma_1^2``, ``\\Sigma^{-1}``, ``\\sigma^2_*``) — that the
+  other side does not mention, and the step was refuted at a point giving it a value. That is
+  how texts state results and assumptions (``\\sigma_1^2 = \\frac12``), never an identity in
+  that name; the equations it comes from are what derive can check;
+- **a rounded number**: ``\\frac{408}{903} = .452``: both sides are numbers, one a decimal
+  written with k decimals, and they agree to half a unit of its last digit. ``=`` with a
+  rounded number is not refuted (``\\approx`` has it checked to those digits);
+- **the base of a logarithm**: a step of numbers with ``\\log`` that is false with the natural
+  log but holds exactly with ``\\log_2`` or ``\\log_{10}`` (information theory writes ``\\log``
+  for ``\\log_2``): the step names the base that makes it hold;
+- **a shape derive guessed**: a matrix side against a side whose names nobody declared, read as
+  scalars (``\\Sigma^{-1} = \begin{pmatrix}..\\end{pmatrix}``): the declaration settles it;
+- **the equality case of a strict inequality**: ``>`` refuted only at a point where the
+  sides are equal (``\\frac{p_1^2+p_2^2}{p_1+p_2} > \\frac{p_1+p_2}{2}`` at p₁ = p₂): texts
+  often exclude that case in words; derive says where it fails instead of refuting.
+
+Steps read under a premise, a definition or a fixed value (``Step.premise``, ``Step.uses``)
+keep their verdict: there the text itself supplies what the refutation rests on.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from derive.errors import DeriveError
+from derive.model import Relation, Result
+
+__all__ = ["unsupported"]
+
+_DECIMAL = re.compile(r"\s*(-?)\s*(\d*)\.(\d+)\s*")
+#: A mark on a name that keeps it one quantity: a power, an inverse, a transpose, a star.
+_MARK = re.compile(r"\s*\^\s*(?:\{[^{}]*\}|\\top|\\ast|\*|[0-9A-Za-z])\s*")
+_LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
+
+
+def unsupported(step: Any, result: Result) -> str | None:
+    """Why ``step``'s refutation should not stand (it becomes undecided), or None."""
+    ev = result.evidence
+    if ev is None or step.premise is not None or step.uses or step.kind != "step":
+        return None
+    cex = ev.counterexample
+    if ev.reason == "shape":
+        return _scalar_guess(step)
+    if ev.summary.startswith("equality (strict") and cex is not None:
+        at = ", ".join(f"{k} = {v}" for k, v in cex.values)
+        return (
+            f"fails only where both sides are equal (at {at}), where a strict inequality cannot hold; "
+            "if the text excludes that case it may hold, and derive found no point where it is reversed"
+        )
+    if cex is not None and cex.values:
+        lone = _value_statement(step, {k for k, _ in cex.values})
+        if lone is not None:
+            return (
+                f"a value for {lone} (a result or an assumption of the text, not an identity in {lone}): "
+                "not refuted at a point that gives it another value; the equations it comes from can be checked"
+            )
+    if cex is None or not cex.values:
+        return _rounded(step, result) or _log_base(step)
+    return None
+
+
+def _scalar_guess(step: Any) -> str | None:
+    """A matrix side against a side whose names nobody declared: derive read them as scalars."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    declared = {name for name, _kind in step.claim.symbols}
+    for tex in (step.lhs_tex, step.rhs_tex):
+        found = names_in(tex)
+        if found is None:
+            return "the shapes of the sides could not be read: no refutation rests on them"
+        guessed = sorted(n for n in found[0] if n not in declared)
+        if guessed and "matrix" not in tex and "\\begin" not in tex:
+            names = ", ".join(guessed)
+            return (
+                f"{names} not declared, so derive read {'it' if len(guessed) == 1 else 'them'} as a scalar and the "
+                f"shapes differ; declare the shape (e.g. `{guessed[0]}: matrix 2x2`) to check the step"
+            )
+    return None
+
+
+def _lone_name(tex: str) -> str | None:
+    """The name a side is, with at most one trailing power/inverse/transpose/star, else None."""
+    from derive.latex.parser import name_of  # noqa: PLC0415 - the parser imports the package
+
+    bare = _MARK.sub("", tex.strip(), count=1).strip()  # \sigma^2_* and \sigma_*^2 are sigma_ast
+    for candidate in (tex.strip(), bare):
+        try:
+            return name_of(candidate)
+        except (DeriveError, RecursionError, ValueError):
+            continue
+    return None
+
+
+def _value_statement(step: Any, given: set[str]) -> str | None:
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    if step.relation is not Relation.EQ:
+        return None
+    for side, other in ((step.lhs_tex, step.rhs_tex), (step.rhs_tex, step.lhs_tex)):
+        name = _lone_name(side)
+        if name is None or mentions(other, name):
+            continue
+        base = name.split("_", 1)[0]
+        if name in given or any(k == base or k.startswith(base + "_") for k in given):
+            return f"${side.strip()}$"
+    return None
+
+
+def _difference(result: Result) -> Fraction | None:
+    ev = result.evidence
+    text = (ev.difference or "") if ev is not None else ""
+    cex = ev.counterexample if ev is not None else None
+    if cex is not None and not cex.values:
+        text = cex.difference
+    try:
+        return Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        pass
+    try:
+        import mpmath  # noqa: PLC0415
+
+        return Fraction(str(mpmath.mpf(text.strip())))
+    except (ValueError, TypeError):
+        return None
+
+
+def _rounded(step: Any, result: Result) -> str | None:
+    if step.relation is not Relation.EQ:
+        return None
+    for side in (step.rhs_tex, step.lhs_tex):
+        m = _DECIMAL.fullmatch(side)
+        if m is None:
+            continue
+        gap = _difference(result)
+        places = len(m.group(3))
+        if gap is not None and abs(gap) <= Fraction(1, 2 * 10**places):
+            return (
+                f"the sides agree to the {places} decimals of {side.strip()} (lhs - rhs = {float(gap):.3g}): "
+                "= with a rounded number is not refuted; write \\approx to have it checked to those digits"
+            )
+    return None
+
+
+def _log_base(step: Any) -> str | None:
+    """The base that makes a step of numbers with a bare ``\\log`` hold exactly, if one does."""
+    if not (_LOG.search(step.lhs_tex) or _LOG.search(step.rhs_tex)):
+        return None
+    from derive.symbolic import bounded  # noqa: PLC0415
+
+    for base in ("2", "10"):
+        sides = [_LOG.sub(rf"\\log_{{{base}}}", tex) for tex in (step.lhs_tex, step.rhs_tex)]
+        if bounded(lambda s=sides: _equal_numbers(*s), 2.0) is True:
+            return f"false with the natural log, but it holds exactly with \\log read as \\log_{{{base}}}"
+    return None
+
+
+def _equal_numbers(lhs_tex: str, rhs_tex: str) -> bool:
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.symbols import SymbolTable  # noqa: PLC0415
+
+    try:
+        lhs, rhs = (parse_latex(t, SymbolTable()) for t in (lhs_tex, rhs_tex))
+        d = sympy.simplify(lhs - rhs) if not (lhs.free_symbols or rhs.free_symbols) else None
+    except Exception:  # an unreadable variant is no evidence either way
+        return False
+    return d is not None and d == 0

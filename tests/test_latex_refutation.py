@@ -1,0 +1,70 @@
+"""Refutations a real document does not support (derive/latex/refutation.py): each rule, and its limits."""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive.latex import read_document
+from derive.latex.refutation import unsupported
+from derive.model import Verdict
+
+
+def _judge(text: str) -> tuple[Verdict, str | None]:
+    (result,) = derive.check_latex(text)
+    (step,) = read_document(text).steps
+    return result.verdict, unsupported(step, result)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        # A value for a decorated name: a result or an assumption, never an identity in it.
+        (r"$$\sigma_1^2 = \frac{1}{2}$$", r"a value for $\sigma_1^2$"),
+        (r"$$\sigma^2_* = \frac{1}{N}\sum_{i=1}^{N}(y_i - m x_i)^2$$", r"a value for $\sigma^2_*$"),
+        # Numbers rounded to the decimals written.
+        (r"$$\frac{.184}{.097}(.5) = 0.948$$", "the sides agree to the 3 decimals of 0.948"),
+        (r"$$\frac{408}{903} = .452$$", "the sides agree to the 3 decimals of .452"),
+        # Information theory's log.
+        (r"$$-\log \left( \frac{1}{2^4} \right) = 4$$", r"holds exactly with \log read as \log_{2}"),
+        (r"$$\log 1000 = 3$$", r"holds exactly with \log read as \log_{10}"),
+        # A strict inequality false only where its sides are equal.
+        (r"$$x^2 + 1 > 2x$$", "fails only where both sides are equal (at x = 1)"),
+        # A shape derive guessed.
+        (r"$$\Sigma^{-1} = \begin{pmatrix} 2 & 1 \\ 1 & 2 \end{pmatrix}$$", "Sigma not declared"),
+    ],
+)
+def test_refutations_a_document_does_not_support(text, why):
+    verdict, reason = _judge(text)
+    assert verdict is Verdict.REFUTED  # as read, in isolation
+    assert reason is not None and why in reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$\frac{d}{da}\log\sigma(a) = \sigma(a)$$",  # a wrong derivative: no lone name
+        r"$$\sigma(a) = \sigma(-a)$$",  # a property of a known function
+        r"$$x^2 = 2x$$",  # an identity claim in x
+        r"$$\sigma^2 = \sigma$$",  # the name is on both sides
+        r"$$\frac{408}{903} = .46$$",  # off by more than the digits written
+        r"$$\frac{.184}{.097}(.5) = 0.949$$",  # 0.94845... is not 0.949 to 3 decimals
+        r"$$-\log \left( \frac{1}{2^4} \right) = 5$$",  # false in every base tried
+        r"$$\log 8 = 2$$",  # log2(8) = 3, log10(8) = 0.9
+        r"$$x^2 > 2x + 1$$",  # fails strictly (x = 0), not only at equality
+        r"$$5 = \begin{pmatrix} 2 & 1 \\ 1 & 2 \end{pmatrix}$$",  # no name to declare
+    ],
+)
+def test_real_mistakes_stay_refuted(text):
+    verdict, reason = _judge(text)
+    assert verdict is Verdict.REFUTED
+    assert reason is None
+
+
+def test_a_value_statement_read_under_a_premise_keeps_its_verdict():
+    text = "$$x^2 = 4 \\implies x = 2$$"
+    results = derive.check_latex(text)
+    steps = read_document(text).steps
+    assert results[-1].verdict is Verdict.REFUTED
+    assert steps[-1].premise is not None
+    assert unsupported(steps[-1], results[-1]) is None
