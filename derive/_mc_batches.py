@@ -61,10 +61,12 @@ class Totals:
     nonfinite: int = 0
     batches: int = 0
     tail_fractions: list[np.ndarray] | None = None  # per batch: maxdev^2 / batch co-moment diagonal
+    max_dev_sq: np.ndarray | None = None  # (K,): the largest maxdev^2 of any batch so far
 
     def add(self, b: BatchStats) -> None:
         if self.tail_fractions is None:
             self.tail_fractions = []
+        self.max_dev_sq = b.maxdev**2 if self.max_dev_sq is None else np.maximum(self.max_dev_sq, b.maxdev**2)
         self.batches += 1
         self.nonfinite += b.nonfinite
         if b.mean.shape == (1,) and self.mean is not None and self.n > 0:
@@ -110,6 +112,20 @@ class Totals:
         """
         assert self.tail_fractions
         return np.median(np.vstack(self.tail_fractions), axis=0)
+
+    def global_tail_fraction(self) -> np.ndarray:
+        """The share of the whole sample's sum of squares due to its single most extreme sample.
+
+        With infinite variance this stays of order one however many batches are merged (the
+        largest of n draws keeps pace with the sum); with finite variance it shrinks as the
+        sample grows. A rare but bounded value (an indicator with p = 5e-5) dominates every
+        batch's sum, so the per-batch median flags it, but once it has occurred often enough in
+        the whole sample no single draw dominates, and the standard error is sound again.
+        """
+        assert self.max_dev_sq is not None and self.comoment is not None
+        diag = np.diag(self.comoment)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.where(diag > 0, self.max_dev_sq / np.where(diag > 0, diag, 1.0), 0.0)
 
 
 def merge(

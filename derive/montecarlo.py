@@ -127,8 +127,10 @@ __all__ = ["Z_CONSISTENT", "Z_REFUTE", "check_montecarlo", "select_backend"]
 
 #: SE beyond which a miss is a refutation, before the multiple-testing correction.
 Z_REFUTE = 6.0
-#: Median share of a batch's sum of squares taken by its most extreme sample above which
-#: the variance is considered infinite (heavy tails or very rare events).
+#: Share of the sum of squares taken by the most extreme sample above which the variance is
+#: considered infinite (heavy tails, or rare events seen too few times to trust the SE): it
+#: must exceed this both as the median over batches and over the whole sample (see
+#: `Totals.global_tail_fraction`), so a bounded rare value seen many times is not flagged.
 TAIL_LIMIT = 0.05
 _FIRST_ROUND = 16  # batches (about 1M samples) before the first look
 #: Batches of normal draws a process runs with numpy before ``auto`` loads numba to draw its
@@ -537,7 +539,7 @@ def _status(
     The checks that make any estimate untrustworthy come first, so they can never be
     overridden by a confident-looking verdict.
     """
-    heavy = tot.tail_fraction()
+    heavy = np.minimum(tot.tail_fraction(), tot.global_tail_fraction())
     # A sample that never varied proves nothing about rare events, except that an inequality
     # violated beyond what the audit's rare regions can add is false (E[max(x - 10, 0)] > 1e-12:
     # every draw gives 0, and the cells beyond 10 add at most 1e-23). Equalities keep the
@@ -560,7 +562,8 @@ def _status(
             "heavy tails",
             (
                 "heavy tails: single samples dominate the sample variance "
-                f"(median share {float(np.max(heavy)):.2g} per batch), so the standard error does not settle"
+                f"(share {float(np.max(heavy)):.2g} of the sum of squares, in the median batch and in the whole "
+                "sample), so the standard error does not settle"
             ),
         )
     if notes:

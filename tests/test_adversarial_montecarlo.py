@@ -157,7 +157,7 @@ def test_heavy_tails_are_undecided(text, share):
     out = mc(text, Z)
     assert out.verdict is Verdict.UNDECIDED
     assert out.evidence.reason == "heavy tails"
-    assert f"median share {share} per batch" in out.evidence.summary
+    assert f"(share {share} of the sum of squares, in the median batch and in the whole sample)" in out.evidence.summary
 
 
 def test_a_light_enough_tail_is_decided_both_ways():
