@@ -17,11 +17,12 @@ import pytest
 import sympy
 
 import derive
+from derive._mc_batches import BatchStats, Totals
 from derive._mc_claim import RESOLVED_HITS, Audit, _Axis, audit_integrand
 from derive._mc_lowering import lower_random
 from derive.distributions import Normal
 from derive.model import Claim, Outcome, Settings, Verdict
-from derive.montecarlo import check_montecarlo
+from derive.montecarlo import TAIL_LIMIT, check_montecarlo
 from derive.parsing import prepare, split_relation
 
 Z = {"z": "Normal(0, 1)"}
@@ -419,3 +420,29 @@ def test_a_far_parameter_point_with_a_huge_exponent_stays_within_the_time_budget
     out = mc("E(log(sigmoid(mu*x + x**3))) <= 0", {"x": "Normal(0, 1)"}, {"mu": "real"})
     assert out.verdict is Verdict.CONSISTENT
     assert "at all 3 simple, 4 moderate and 6 far parameter points" in out.evidence.summary
+
+
+def _stats(values):
+    v = np.asarray(values, dtype=float)
+    mean = v.mean()
+    return BatchStats(
+        n=v.size,
+        mean=np.array([mean]),
+        comoment=np.array([[((v - mean) ** 2).sum()]]),
+        maxdev=np.array([np.abs(v - mean).max()]),
+        nonfinite=0,
+    )
+
+
+def test_a_rare_bounded_value_seen_often_is_not_a_heavy_tail_but_infinite_variance_is():
+    rng = np.random.default_rng(1)
+    rare, heavy = Totals(), Totals()
+    for _ in range(200):
+        batch = np.zeros(4096)
+        batch[rng.choice(4096, size=3, replace=False)] = 1.0  # p ~ 7e-4: three per batch
+        rare.add(_stats(batch))
+        heavy.add(_stats(rng.pareto(1.2, 4096)))  # tail index 1.2: infinite variance
+    # Per batch the rare value dominates the sum of squares, in the whole sample it does not.
+    assert rare.tail_fraction()[0] > TAIL_LIMIT > rare.global_tail_fraction()[0]
+    # With infinite variance one draw dominates both.
+    assert min(heavy.tail_fraction()[0], heavy.global_tail_fraction()[0]) > TAIL_LIMIT
