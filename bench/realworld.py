@@ -9,9 +9,12 @@ Each folder of the corpus (see ``bench/corpus/README.md``) holds one document ex
 (``doc.tex`` or ``doc.md``), optionally the author's macro file ``macros.tex`` and a
 ``symbols.yaml`` (derive's ``--symbols`` format), and ``judged.yaml``: the source and one
 hand judgement (``holds: true|false|unclear``) per step. derive reads the document as
-``derive latex`` does (same per-step budgets, one worker pool for all files) and its steps
-are matched to the judged ones by block number and normalised text of both sides. Per file
-and in total it prints:
+``derive latex`` does (same per-step budgets, one worker pool for all files, no result cache
+unless ``--cache``; ``macros.tex`` is given as a macro file) and its steps are matched to the
+judged ones by block number and both sides, compared after `normalise` and, since derive
+reports sides with the author's macros expanded, after expanding the judged sides the same
+way; a judged step whose block has no such step takes the one step of the document with
+those sides, if there is exactly one. Per file and in total it prints:
 
 - judged: judged steps (``unclear`` ones are counted apart and not scored);
 - read: matched to a derive step whose verdict is not ``error``;
@@ -22,7 +25,8 @@ and in total it prints:
 - s/step: derive's checking seconds per judged step.
 
 ``--show`` lists every judged step with derive's verdict and detail, marks FA and FR, and
-lists the steps derive found that match no judged step (not scored). The last line is one
+lists the steps derive found that match no judged step (not scored; those it refuted, mostly
+definitions and conditions, are listed after the table in any case). The last line is one
 JSON object with the totals and per-file figures. The exit status is 0 unless the corpus
 is malformed (2, naming the file and the problem).
 """
@@ -256,7 +260,7 @@ class Read:
     folder: Folder
     steps: list[Any] = field(default_factory=list)
     results: list[Any] = field(default_factory=list)
-    crash: str | None = None  # a traceback: derive raised on the document (a bug to report)
+    crash: str | None = None  # a traceback (derive raised: a bug to report) or why derive refused it
     expand: Callable[[str], str] | None = None
 
 
