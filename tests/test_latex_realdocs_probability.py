@@ -14,6 +14,8 @@ or left undecided, plus attacks: odd spacing, shadowed names, nested use, far-ou
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from derive.api import check_latex
@@ -293,3 +295,29 @@ def test_expectation_over_an_unnamed_density_stays_opaque() -> None:
     assert one(r"\mathbb{E}_{p(x)}[f(x)] = \mathbb{E}_{p(x)}[f(x)]").verdict is P
     r = one(r"\mathbb{E}_{p(x)}[f(x)] = f(x)")
     assert r.verdict is U
+
+
+# -- attacks: nesting is read once per bracket, bars inside absolute values stay absolute values --
+
+
+def test_nested_conditional_expectations_and_absolute_values() -> None:
+    assert one(r"\mathbb{E}[\mathbb{E}[x \mid y] \mid z] = \mathbb{E}[\mathbb{E}[x|y]|z]").verdict is P
+    assert one(r"\mathbb{E}[|x| \mid y] = \mathbb{E}[\left|x\right| | y]").verdict is P
+    # two bars are an absolute value, not a condition: E[a|x|] of a random x is evaluated
+    assert with_law({"x": "Normal(0, 1)"}, r"\mathbb{E}[2|x|] = 2\mathbb{E}[|x|]").verdict is P
+
+
+@pytest.mark.parametrize(
+    "side",
+    [
+        r"\mathbb{E}_{q} " * 40 + "x",
+        r"\mathrm{H}[" * 30 + "x" + "]" * 30,
+        r"\mathbb{E}[" * 30 + "x | y" + "]" * 30,
+        r"p(" * 30 + "x | y" + ")" * 30,
+    ],
+)
+def test_deep_nesting_is_read_in_linear_time(side: str) -> None:
+    began = time.perf_counter()
+    r = with_law({"x": "Normal(0, 1)"}, f"{side} = {side}")
+    assert r.verdict in (P, U, E)
+    assert time.perf_counter() - began < 60  # a bracket read twice per level would take 2^30 reads

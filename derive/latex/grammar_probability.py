@@ -78,30 +78,24 @@ class _ProbabilityGrammar:
             # as the italic name, whose font is not an expectation's
             self.i = start
             return self.named("E", "mathit")
+        inner: list[_Tok] | None = None
         if self.at_sym("["):
             inner = self.balanced("[", "]")
         elif self.at_sym("("):
             inner = self.balanced("(", ")")
-        elif not self._plain_e(start) and self.starts_factor():
-            # \mathbb{E}_{q(z)} \log p(x, z) - ...: without brackets an expectation, like a sum, is of
-            # the term that follows (up to the next + or -)
-            inner = self._term_tokens()
-        else:
+        elif self._plain_e(start) or not self.starts_factor():
             raise self.fail("an expectation E needs its argument in brackets: E[...]")
-        if not inner:
+        if inner is not None and not inner:
             raise self.fail("an empty expectation E[]")
         wrap, sample = self._expectation_operator(sub_toks)
-        if any(t.kind == "cmd" and t.text == "mid" for t in inner):
+        if inner is not None and _conditioning(inner):
             return self._conditional_expectation(inner, wrap)
         saved, self.st.sample = self.st.sample, sample or self.st.sample
         try:
             with self.shadowing(self._averaged_names(sub_toks, sample)):
-                body = self.sub(inner).parse_all()
-        except LatexError:
-            # E[x | y]: a bar that is no absolute value reads as the conditioning bar
-            if not any(t.kind == "sym" and t.text == "|" for t in inner):
-                raise
-            return self._conditional_expectation(inner, wrap)
+                # \mathbb{E}_{q(z)} \log p(x, z) - ...: without brackets an expectation, like a sum,
+                # is of the term that follows (up to the next + or -)
+                body = self.sub(inner).parse_all() if inner is not None else self.term()
         finally:
             self.st.sample = saved
         if sub_toks is None and not self._mentions_random(body):
@@ -113,15 +107,6 @@ class _ProbabilityGrammar:
                 return wrap(body[0, 0])
             return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
         return wrap(body)
-
-    def _term_tokens(self) -> list[_Tok]:
-        """The tokens of the term that starts here (read once to find its end), consumed."""
-        start = self.i
-        probe = self.sub(self.toks[start:])
-        probe.bars = self.bars
-        probe.term()
-        self.i = start + probe.i
-        return self.toks[start : self.i]
 
     def _plain_e(self, start: int) -> bool:
         """Whether the E before ``start`` is a plain letter (not ``\\mathbb{E}``, ``\\mathrm{E}``)."""
@@ -256,7 +241,7 @@ class _ProbabilityGrammar:
         cls = _DISTS[word]
         close = {"(": ")", "[": "]"}[self.peek().text]
         inner = self.balanced(self.peek().text, close)
-        if self._has_bar(inner) and not any(t.kind == "sym" and t.text == ";" for t in inner):
+        if _conditioning(inner) and not any(t.kind == "sym" and t.text == ";" for t in inner):
             point, args = self._point_and_parameters(inner, word)
             return self._density_at(cls, args, point)
         parts: list[list[_Tok]] = [[]]
@@ -291,20 +276,6 @@ class _ProbabilityGrammar:
         if cls is Categorical:
             return Categorical(list(args))
         return cls(*[_scalar(a) for a in args])
-
-    @staticmethod
-    def _has_bar(inner: list[_Tok]) -> bool:
-        """Whether a bracket's tokens hold a conditioning bar at their own depth (``\\mid``, or a
-        ``|`` that may be one: `_point_and_parameters` tells it from an absolute value)."""
-        depth = 0
-        for t in inner:
-            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
-                depth += 1
-            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
-                depth -= 1
-            elif depth == 0 and ((t.kind == "sym" and t.text == "|") or (t.kind == "cmd" and t.text == "mid")):
-                return True
-        return False
 
     def _point_and_parameters(self, inner: list[_Tok], word: str) -> tuple[Any, list[Any]]:
         """``x | \\mu, \\sigma^2``: the point before the bar and the parameters after it."""
@@ -354,14 +325,9 @@ class _ProbabilityGrammar:
         """
         if name in self.functions or self.declared(name) or not self.at_sym("(", "["):
             return None
-        if name == "H" and font in _UPRIGHT:
-            start = self.i
+        if name == "H" and font in _UPRIGHT and self._may_name_random(self.i):
             close = "]" if self.at_sym("[") else ")"
-            arg = self.sub(self.balanced(self.peek().text, close)).parse_all()
-            if self._mentions_random(arg):
-                return self.moment("H", [arg])
-            self.i = start  # nothing random inside: H[x] keeps its readings (H·x or a function H)
-            return None
+            return self.moment("H", [self.sub(self.balanced(self.peek().text, close)).parse_all()])
         if name in _KL_NAMES and self.at_sym("["):
             return self.divergence(_KL_NAMES[name])  # D_{KL}[q || p]
         if not self.at_sym("("):
@@ -375,21 +341,40 @@ class _ProbabilityGrammar:
             return self._bishop_density(name, point, args)
         return self.conditional_application(name)
 
-    def _marks(self, at: int) -> tuple[bool, bool]:
-        """Whether the parenthesis at token ``at`` holds, at its own depth, a bar or semicolon, and
-        an event's relation (``P(Y = 1)``, ``P(X > 0)``)."""
-        depth, bar, event = 0, False, False
+    def _may_name_random(self, at: int) -> bool:
+        """Whether the bracket at token ``at`` has a letter that starts the name of a random
+        variable (a cheap look, so the bracket is read once: what it finds is checked by `moment`).
+        Without one, ``\\mathrm{H}[x]`` keeps its two readings (H·x or a function H)."""
+        starts = {name.split("_", 1)[0] for name in (*self.st.random, *self.st.found)}
+        depth = 0
         for t in self.toks[at:]:
             if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
                 depth += 1
             elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
                 depth -= 1
                 if depth == 0:
+                    return False
+            elif t.kind in ("letter", "cmd") and t.text in starts:
+                return True
+        return False
+
+    def _marks(self, at: int) -> tuple[bool, bool]:
+        """Whether the parenthesis at token ``at`` holds, at its own depth, a conditioning bar or a
+        semicolon (`_conditioning`), and an event's relation (``P(Y = 1)``, ``P(X > 0)``)."""
+        depth, end, event, semicolon = 0, len(self.toks), False, False
+        for j in range(at, len(self.toks)):
+            t = self.toks[j]
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+                if depth == 0:
+                    end = j
                     break
             elif depth == 1:
-                bar = bar or (t.kind == "sym" and t.text in ("|", ";")) or (t.kind == "cmd" and t.text == "mid")
+                semicolon = semicolon or (t.kind == "sym" and t.text == ";")
                 event = event or _event_relation(t) is not None
-        return bar, event
+        return semicolon or _conditioning(self.toks[at + 1 : end]), event
 
     def _bishop_density(self, name: str, point: Any, args: list[Any]) -> Any:
         if _is_matrix(point) or any(_is_matrix(a) for a in args):
@@ -572,3 +557,20 @@ def _event_relation(t: _Tok) -> str | None:
     if t.kind == "sym" or (t.kind == "cmd" and t.text.isalpha()):
         return _EVENTS.get(t.text)
     return None
+
+
+def _conditioning(toks: list[_Tok]) -> bool:
+    """Whether a bracket's tokens hold a conditioning bar at their own depth: a ``\\mid``, or an odd
+    number of ``|`` (absolute values come in pairs: ``|x|`` is no bar, ``|x| | y`` and ``x | y`` hold one).
+    Decided from the tokens, so each bracket is read once."""
+    depth, bars = 0, 0
+    for t in toks:
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+            depth += 1
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            depth -= 1
+        elif depth == 0 and t.kind == "cmd" and t.text == "mid":
+            return True
+        elif depth == 0 and t.kind == "sym" and t.text == "|":
+            bars += 1
+    return bars % 2 == 1
