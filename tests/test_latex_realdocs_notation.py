@@ -510,3 +510,8 @@ def test_cdot_between_undeclared_bold_names_is_not_read_as_a_scalar_product():
     three = {"a": "vector 3", "b": "vector 3", "c": "vector 3"}
     assert verdict(tex, **three) is REFUTED
     assert verdict(r"2 \cdot \mathbf{a} = \mathbf{a} + \mathbf{a}", a="vector 2") is PROVED
+
+
+def test_plain_tex_rows_end_with_cr():
+    matrix = r"\left[\begin{matrix} 1 & 2 \cr 3 & 4 \end{matrix}\right]"
+    assert verdict(matrix + r" \begin{bmatrix} 1 \\ 0 \end{bmatrix} = \begin{bmatrix} 1 \\ 3 \end{bmatrix}") is PROVED

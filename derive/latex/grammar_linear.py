@@ -161,7 +161,7 @@ class _LinearGrammar:
             if t.kind == "sym" and t.text == "&":
                 rows[-1].append(cell)
                 cell = []
-            elif t.kind == "cmd" and t.text == "\\":
+            elif t.kind == "cmd" and t.text in ("\\", "cr"):  # plain TeX ends a row with \cr
                 rows[-1].append(cell)
                 rows.append([])
                 cell = []
