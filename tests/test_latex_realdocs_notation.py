@@ -515,3 +515,9 @@ def test_cdot_between_undeclared_bold_names_is_not_read_as_a_scalar_product():
 def test_plain_tex_rows_end_with_cr():
     matrix = r"\left[\begin{matrix} 1 & 2 \cr 3 & 4 \end{matrix}\right]"
     assert verdict(matrix + r" \begin{bmatrix} 1 \\ 0 \end{bmatrix} = \begin{bmatrix} 1 \\ 3 \end{bmatrix}") is PROVED
+
+
+def test_sigmoid_of_a_declared_vector_is_entrywise():
+    syms = {"z": "vector 2"}
+    assert verdict(r"\sigma(\mathbf{z}) + \sigma(-\mathbf{z}) = \begin{bmatrix} 1 \\ 1 \end{bmatrix}", **syms) is PROVED
+    assert verdict(r"\sigma(\mathbf{z}) = \mathrm{softmax}(\mathbf{z})", **syms) is REFUTED

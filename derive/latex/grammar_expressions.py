@@ -343,7 +343,10 @@ class _ExpressionGrammar:
         ):
             return self.expectation()
         if base == "sigma" and not font and self.at_sym("("):
-            return self.ar.apply("sigmoid", sigmoid, self.call_args("sigma")[0][0])
+            arg = _scalar(self.call_args("sigma")[0][0])
+            if isinstance(arg, sympy.MatrixBase):
+                return sympy.ImmutableMatrix(arg.applyfunc(sigmoid))  # σ(z) of a vector: entry by entry
+            return self.ar.apply("sigmoid", sigmoid, arg)
         name = self.name_suffixes(base)
         if name == "sigma_prime" and not font and self.at_sym("(") and not self.declared("sigma"):
             # σ'(a): the sigmoid's derivative at a, σ(a)(1 - σ(a))
