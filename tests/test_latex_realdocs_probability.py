@@ -161,6 +161,18 @@ def test_the_gaussian_density_with_parameters() -> None:
     assert one(rf"\ln \mathcal{{N}}(x|\mu,\sigma^2) = -\ln(2\pi\sigma^2) - {square}", SIGMA).verdict is R
 
 
+def test_the_log_likelihood_of_a_gaussian_sample_bishop_1_54() -> None:
+    kinds = {"mu": "real", "sigma": "positive", "N": "positive integer"}
+    lhs = r"\ln \prod_{n=1}^{N} \mathcal{N}(x_n|\mu,\sigma^2)"
+    square = r"\frac{1}{2\sigma^2}\sum_{n=1}^{N} (x_n-\mu)^2"
+    r = one(rf"{lhs} = -{square} - \frac{{N}}{{2}}\ln\sigma^2 - \frac{{N}}{{2}}\ln(2\pi)", kinds)
+    assert r.verdict is V, r.detail
+    assert "with x_n drawn independently" in r.detail
+    wrong = one(rf"{lhs} = -{square} - N\ln\sigma^2 - \frac{{N}}{{2}}\ln(2\pi)", kinds)
+    assert wrong.verdict is R
+    assert "confirmed at 100 digits" in wrong.detail
+
+
 def test_a_normal_without_a_bar_stays_a_distribution() -> None:
     assert one(r"\mathbb{E}_{x \sim \mathcal{N}(\mu, \sigma^2)}[x] = \mu", SIGMA).verdict is P
     assert one(r"\mathbb{E}_{x \sim \mathcal{N}(\mu, \sigma^2)}[x^2] = \mu^2", SIGMA).verdict is R
@@ -239,6 +251,13 @@ def test_expectations_read_against_a_law_stated_in_front_matter() -> None:
     assert with_law(law, r"\mathbb{E}[(x-\mu)^2] = \sigma^2", kinds).verdict is P
     assert with_law(law, r"\text{var}[x] = \sigma^2", kinds).verdict is P
     assert with_law(law, r"\text{var}[x] = \sigma", kinds).verdict is R
+
+
+def test_a_law_stated_in_prose_reads_the_variance() -> None:
+    text = "Let $x \\sim \\mathcal{N}(\\mu, \\sigma^2)$ with $\\sigma > 0$.\n\n"
+    results = check_latex(text + "$$\\text{var}[x] = \\sigma^2$$\n\n$$\\text{var}[x] = \\sigma$$\n")
+    assert [r.verdict for r in results] == [P, R]
+    assert "x random, from x \\sim \\mathcal{N}(\\mu, \\sigma^2) (line 1)" in results[0].detail
 
 
 def test_entropy_written_upright_is_the_entropy_of_the_law() -> None:
