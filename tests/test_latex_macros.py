@@ -47,6 +47,8 @@ def table(text: str) -> MacroTable:
         (r"\newcommand{\f}[2][0]{f_{#1}(#2)}", r"\f{x} = \f[k]{y}", r"f_{0}(x) = f_{k}(y)"),
         (r"\DeclareMathOperator{\var}{var}", r"\var[x]", r"\operatorname{var}[x]"),
         (r"\DeclareMathOperator*{\argmax}{argmax}", r"\argmax_x f", r"\operatorname{argmax}_x f"),
+        (r"\DeclareMathOperator*{\argmin}{arg\,min}", r"\argmin_x f", r"\operatorname{arg\,min}_x f"),
+        (r"\DeclareMathOperator*{\E}{\mathbb{E}}", r"\E[x]", r"\mathbb{E}[x]"),
         (r"\def\diff{\mathrm{d}}", r"\int x \diff x", r"\int x \mathrm{d} x"),
         (
             r"\DeclarePairedDelimiter\abs{\lvert}{\rvert}",

@@ -602,7 +602,11 @@ def _definition(stream: _Stream, cmd: str, origin: str, known: Mapping[str, Macr
         word = stream.group(cmd)
         if word is None:
             raise _NotReadError("the operator's name is missing (\\DeclareMathOperator{\\name}{text})")
-        body = "\\operatorname" + ("*" if star else "") + "{" + "".join(t for t, _ in word) + "}"
+        text = "".join(t for t, _ in word)
+        if re.fullmatch(r"(?:[A-Za-z\s-]|\\[,;:! ])+", text):
+            body = "\\operatorname" + ("*" if star else "") + "{" + text + "}"
+        else:  # \DeclareMathOperator{\E}{\mathbb{E}}: an upright font over what is already a symbol
+            body = text
         return _checked(name, body, 0, None, origin)
     if cmd == "DeclarePairedDelimiter":
         return _paired(stream, cmd, origin)
