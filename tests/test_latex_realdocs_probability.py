@@ -303,6 +303,11 @@ def test_an_expectation_without_brackets_is_of_the_term_that_follows() -> None:
     assert "unknown function E_{q(y|x)}" in r.detail
     # a plain E still needs its bracket (E x may be a product)
     assert one(r"E_x x = E_x x").verdict is P
+    # \mathbb E without braces is the blackboard E all the same: never the name E_x
+    assert with_law(LAW, r"\mathbb E_x x^2 = 2").verdict is P
+    assert with_law(LAW, r"\mathbb E_x x^2 = 1").verdict is R
+    assert with_law(LAW, r"\operatorname{E}_x x^2 = 2").verdict is P
+    assert with_law(LAW, r"E_x x^2 = 2").verdict is U  # E_x times x^2, or an expectation: not guessed
 
 
 def test_a_divergence_in_square_brackets() -> None:

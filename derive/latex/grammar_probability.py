@@ -109,8 +109,11 @@ class _ProbabilityGrammar:
         return wrap(body)
 
     def _plain_e(self, start: int) -> bool:
-        """Whether the E before ``start`` is a plain letter (not ``\\mathbb{E}``, ``\\mathrm{E}``)."""
+        """Whether the E before ``start`` is a plain letter (not ``\\mathbb{E}``, ``\\mathbb E``, ``\\mathrm{E}``)."""
         prev = self.toks[start - 1] if start > 0 else None
+        font = self.toks[start - 2] if start > 1 else None
+        if font is not None and font.kind == "cmd" and font.text in _FONTS:
+            return False
         return prev is not None and prev.kind == "letter" and prev.text == "E"
 
     def _conditional_expectation(self, inner: list[_Tok], wrap: Callable[[Any], Any]) -> Any:
