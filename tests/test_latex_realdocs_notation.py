@@ -521,3 +521,9 @@ def test_sigmoid_of_a_declared_vector_is_entrywise():
     syms = {"z": "vector 2"}
     assert verdict(r"\sigma(\mathbf{z}) + \sigma(-\mathbf{z}) = \begin{bmatrix} 1 \\ 1 \end{bmatrix}", **syms) is PROVED
     assert verdict(r"\sigma(\mathbf{z}) = \mathrm{softmax}(\mathbf{z})", **syms) is REFUTED
+
+
+def test_typed_dots_are_an_ellipsis():
+    result = one(r"\begin{bmatrix} 0 \\ 1 \\ ... \\ 0 \end{bmatrix} = e_2")
+    assert result.verdict is ERROR
+    assert "\\ldots has no fixed size" in result.detail

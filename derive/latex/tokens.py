@@ -193,6 +193,10 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
             else:
                 toks.append(_Tok("cmd", name, m.start()))
             continue
+        if text.startswith("...", i):
+            toks.append(_Tok("cmd", "ldots", i))  # typed dots are the ellipsis \ldots
+            i += 3
+            continue
         if c.isdigit() or (c == "." and _starts_value(toks) and _BARE_DECIMAL.match(text, i)):
             m = _NUMBER.match(text, i) or _BARE_DECIMAL.match(text, i)
             assert m is not None
