@@ -527,3 +527,14 @@ def test_typed_dots_are_an_ellipsis():
     result = one(r"\begin{bmatrix} 0 \\ 1 \\ ... \\ 0 \end{bmatrix} = e_2")
     assert result.verdict is ERROR
     assert "\\ldots has no fixed size" in result.detail
+
+
+def test_a_bare_decimal_right_after_a_number_is_not_read():
+    assert one(r"3 .4 = 3.4").verdict is ERROR
+    assert verdict(r"3.4 = 3 + .4") is PROVED
+
+
+def test_a_declared_e_wins_over_eulers_number():
+    assert value(r"e", e="real") == sympy.Symbol("e", real=True)
+    assert value(r"e") == sympy.E
+    assert verdict(r"e = 3", e="real") is not REFUTED
