@@ -50,6 +50,8 @@ def table(text: str) -> MacroTable:
         (r"\DeclareMathOperator*{\argmin}{arg\,min}", r"\argmin_x f", r"\operatorname{arg\,min}_x f"),
         (r"\DeclareMathOperator*{\E}{\mathbb{E}}", r"\E[x]", r"\mathbb{E}[x]"),
         (r"\def\diff{\mathrm{d}}", r"\int x \diff x", r"\int x \mathrm{d} x"),
+        (r"\NewDocumentCommand{\inner}{ m m }{\langle #1, #2 \rangle}", r"\inner{a}{b}", r"\langle a, b \rangle"),
+        (r"\NewDocumentCommand\pr{O{P}m}{#1(#2)}", r"\pr{A} + \pr[Q]{B}", r"P(A) + Q(B)"),
         (
             r"\DeclarePairedDelimiter\abs{\lvert}{\rvert}",
             r"\abs{x} + \abs*{y} + \abs[\big]{z}",
@@ -127,6 +129,7 @@ def test_later_sources_override_earlier() -> None:
         (r"\newcommand{x}{y}", r"test line 1: \newcommand: cannot read the name being defined ('x')"),
         (r"\def\x{\def\y##1{##1}}", r"test line 1: \def: \x: its body uses \def, which is refused"),
         (r"\newcommand{\x}{##1}", r"test line 1: \newcommand: \x: its body uses ## (an inner definition's parameter), not read"),  # noqa: E501
+        (r"\NewDocumentCommand{\x}{s m}{#2}", r"test line 1: \NewDocumentCommand: \x: argument types 'sm' are not read (only m, and o or O{..} first)"),  # noqa: E501
         (r"\def\x#1.{#1}", r"test line 1: \def: \x: parameter text '#1.' is not read (only #1#2...)"),
         (r"\edef\x{y}", r"test line 1: \edef: not read (it expands its body when defined; write \def or \newcommand)"),
         (r"\input{common}", r"test line 1: \input: not followed (derive reads no other files; name macro files with --macros FILE)"),  # noqa: E501

@@ -494,7 +494,8 @@ class Definition:
 
 
 _DEFINING = ("newcommand", "renewcommand", "providecommand", "DeclareRobustCommand", "DeclareMathOperator",
-             "DeclarePairedDelimiter", "def", "gdef", "edef", "xdef", "let")  # fmt: skip
+             "DeclarePairedDelimiter", "NewDocumentCommand", "RenewDocumentCommand", "ProvideDocumentCommand",
+             "DeclareDocumentCommand", "def", "gdef", "edef", "xdef", "let")  # fmt: skip
 _DEFINITION = re.compile(r"\\(" + "|".join(_DEFINING) + r")(?![A-Za-z])")
 _ANY_COMMAND = re.compile(
     r"\\(" + "|".join(sorted(set(_DEFINING) | HOSTILE_COMMANDS, key=len, reverse=True)) + r")(?![A-Za-z])"
@@ -610,6 +611,8 @@ def _definition(stream: _Stream, cmd: str, origin: str, known: Mapping[str, Macr
         return _checked(name, body, 0, None, origin)
     if cmd == "DeclarePairedDelimiter":
         return _paired(stream, cmd, origin)
+    if cmd.endswith("DocumentCommand"):
+        return _document_command(stream, cmd, origin)
     if cmd in ("def", "gdef"):
         return _def(stream, origin)
     if cmd == "let":
@@ -675,6 +678,25 @@ def _paired(stream: _Stream, cmd: str, origin: str) -> Macro:
         )
     body = f"\\left{''.join(t for t, _ in left).strip()} #2 \\right{''.join(t for t, _ in right).strip()}"
     return replace(_checked(name, body, 2, "", origin), star=True)
+
+
+def _document_command(stream: _Stream, cmd: str, origin: str) -> Macro:
+    """xparse's ``\\NewDocumentCommand{\\inner}{mm}{..}``: mandatory arguments (``m``), after at most
+    one optional first one (``o``, or ``O{default}``); other argument types are not read."""
+    name = _defined_name(stream, cmd)
+    spec, body = stream.group(cmd), stream.group(cmd)
+    if spec is None or body is None:
+        raise _NotReadError(f"\\{name}: write \\{cmd}{{\\name}}{{argument types}}{{body}}")
+    text = "".join(t for t, _ in spec if not t.isspace())
+    m = re.fullmatch(r"(o|O\{([^{}]*)\})?(m*)", text)
+    if m is None or len(text) > 40:
+        raise _NotReadError(f"\\{name}: argument types {text[:40]!r} are not read (only m, and o or O{{..}} first)")
+    default = None if m.group(1) is None else (m.group(2) or "")
+    nargs = (m.group(1) is not None) + len(m.group(3))
+    if nargs > 9:
+        raise _NotReadError(f"\\{name}: more than 9 arguments")
+    provide = cmd == "ProvideDocumentCommand"
+    return _checked(name, "".join(t for t, _ in body), nargs, default, origin, provide=provide)
 
 
 def _def(stream: _Stream, origin: str) -> Macro:
