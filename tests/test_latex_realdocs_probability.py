@@ -178,6 +178,16 @@ def test_a_normal_without_a_bar_stays_a_distribution() -> None:
     assert one(r"\mathbb{E}_{x \sim \mathcal{N}(\mu, \sigma^2)}[x^2] = \mu^2", SIGMA).verdict is R
 
 
+def test_an_expectation_over_a_density_in_bishop_notation() -> None:
+    # with \sim the variable is drawn from the law; without, derive cannot tell the claim that x is
+    # random (a Monte Carlo run would take x for a parameter): opaque, never refuted
+    assert one(r"\mathbb{E}_{x \sim \mathcal{N}(x|\mu,\sigma^2)}[x^2] = \mu^2 + \sigma^2", SIGMA).verdict is P
+    assert one(r"\mathbb{E}_{x \sim \mathcal{N}(x|\mu,\sigma^2)}[x^2] = \mu^2", SIGMA).verdict is R
+    r = one(r"\mathbb{E}_{\mathcal{N}(x|\mu,\sigma^2)}[x^2] = \mu^2 + \sigma^2", SIGMA)
+    assert r.verdict is U
+    assert "unknown function E_{N(x|mu,sigma^2)}" in r.detail
+
+
 def test_the_multivariate_gaussian_density_of_declared_vectors() -> None:
     kinds = {"x": "vector 2", "mu": "vector 2", "Sigma": "spd matrix 2x2"}
     true = (
