@@ -505,7 +505,7 @@ def test_cdot_between_undeclared_bold_names_is_not_read_as_a_scalar_product():
     tex = r"(\mathbf{a} \cdot \mathbf{b}) \mathbf{c} = \mathbf{a} (\mathbf{b} \cdot \mathbf{c})"
     result = one(tex)
     assert result.verdict is ERROR
-    assert "bold names that are not declared" in result.detail
+    assert "bold names read as scalars" in result.detail
     assert verdict(r"\vec{a} \times \vec{b} = -\vec{b} \times \vec{a}") is ERROR
     three = {"a": "vector 3", "b": "vector 3", "c": "vector 3"}
     assert verdict(tex, **three) is REFUTED
@@ -538,3 +538,9 @@ def test_a_declared_e_wins_over_eulers_number():
     assert value(r"e", e="real") == sympy.Symbol("e", real=True)
     assert value(r"e") == sympy.E
     assert verdict(r"e = 3", e="real") is not REFUTED
+
+
+def test_cdot_between_declared_bold_matrices_is_their_product():
+    syms = {"A": "matrix 2x2", "B": "matrix 2x2"}
+    assert verdict(r"\mathbf{A} \cdot \mathbf{B} = \mathbf{A}\mathbf{B}", **syms) is PROVED
+    assert verdict(r"\mathbf{A} \cdot \mathbf{B} = \mathbf{B}\mathbf{A}", **syms) is REFUTED

@@ -70,10 +70,16 @@ class _ExpressionGrammar:
                 left_start, last = last, self.i
                 right = self.unary_factor()
                 product = self._vector_product(t.text, value, right)  # x \cdot y, x \times y of vectors
-                if product is None and t.text in ("cdot", "times") and self._vectors_by_font(left_start, last):
+                scalars = not (_is_matrix(_scalar(value)) and _is_matrix(_scalar(right)))
+                if (
+                    product is None
+                    and t.text in ("cdot", "times")
+                    and scalars
+                    and self._vectors_by_font(left_start, last)
+                ):
                     raise self.fail(
-                        f"\\{t.text} between bold names that are not declared: a product of vectors (dot or cross) "
-                        "or of scalars; declare them (e.g. `a: vector 3`)"
+                        f"\\{t.text} between bold names read as scalars (not declared): a product of vectors (dot or "
+                        "cross) or of scalars; declare them (e.g. `a: vector 3`)"
                     )
                 value = self._times(value, logged, right, right_logged) if product is None else product
             elif t.kind == "cmd" and t.text == "circ":
