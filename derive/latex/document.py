@@ -239,9 +239,10 @@ def _commands(
     """The document's macro definitions (outside code); file and shell commands reported in ``errors``."""
     visible = _mask(masked, _FENCE) if tex_mode else _mask(_mask(masked, _FENCE), _CODE_SPAN)
     found = scan_definitions(visible, others=False)
-    spans = [(d.start, d.end) for d in found]
+    starts = [d.start for d in found]
     for m in _HOSTILE.finditer(text):
-        if m.group(1) in _DEFINERS or any(a <= m.start() < b for a, b in spans):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if m.group(1) in _DEFINERS or (k >= 0 and m.start() < found[k].end):
             continue  # a macro definition: read, or reported below as refused
         if m.group(1) in ("input", "include"):
             why = "is ignored (derive reads no other file: give macro files with --macros FILE)"
