@@ -240,6 +240,16 @@ def test_the_variance_of_a_random_variable_is_its_variance(var: str) -> None:
     assert "-1" in wrong.detail  # Var = 1 while E[x^2] = 2
 
 
+def test_variance_and_entropy_of_a_discrete_law() -> None:
+    law, kinds = {"x": "Bernoulli(mu)"}, {"mu": "probability"}
+    assert with_law(law, r"\mathrm{Var}[x] = \mu(1-\mu)", kinds).verdict is P
+    wrong = with_law(law, r"\mathrm{Var}[x] = \mu^2", kinds)
+    assert wrong.verdict is R
+    assert "confirmed at 100 digits" in wrong.detail
+    assert with_law(law, r"\mathrm{H}[x] = -\mu\ln\mu - (1-\mu)\ln(1-\mu)", kinds).verdict is P
+    assert with_law(law, r"\mathrm{H}[x] = -\mu\ln\mu", kinds).verdict in (R, U)
+
+
 def test_the_variance_without_a_law_stays_an_unknown_function() -> None:
     r = one(r"\text{var}[x] = \mathbb{E}[x^2] - \mathbb{E}[x]^2")
     assert r.verdict is U
