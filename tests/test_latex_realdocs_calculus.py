@@ -399,3 +399,25 @@ def test_information_content_applied_is_not_read_as_a_product():
     v, detail = one(r"\sum_i {p_i \cdot I(s_i)} = - \sum_i {p_i \cdot \log p_i}")
     assert v is U, detail
     assert "I(s_i) may be I·(s_i) or a function I of s_i" in detail
+
+
+# -- the range of a sum --------------------------------------------------------------------------
+
+
+def test_a_name_first_met_as_a_sums_bound_is_a_positive_integer():
+    # read as a real, k = 5/2 gave the binomial theorem a complex value and refuted it (PRML ch. 2)
+    tex = (
+        r"1 + \sum_{m=1}^{k} \binom{k}{m} x^m + \sum_{m=1}^{k + 1} \binom{k}{m - 1} x^m"
+        r" = 1 + \sum_{m=1}^{k} \left(\binom{k}{m} + \binom{k}{m-1}\right) x^m + x^{k+1}"
+    )
+    v, detail = one(tex)
+    assert v in (P, V), detail
+    v, detail = one(r"\sum_{m=0}^{N} \binom{N}{m} \mu^m(1 - \mu)^{N - m} = 2")
+    assert v is R, detail
+    assert "N = 5/2" not in detail and "N = -" not in detail
+
+
+def test_a_sum_without_bounds_next_to_a_count_is_not_guessed():
+    v, detail = one(r"\sigma^2_* = \frac{1}{N}\sum_{i}(y_i-m_*x_i-b_*)^2")
+    assert v is U, detail
+    assert "a sum without bounds next to N may run from 1 to N or over another index set" in detail

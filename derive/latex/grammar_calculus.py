@@ -362,13 +362,17 @@ class _CalculusGrammar:
         sum's index picks the term j = k out of the sum (`_sift`)."""
         lo, hi = self.limits()
         if lo is None:
-            raise self.fail(f"\\{name} needs an index such as _{{i=1}}^{{n}} or _j")
+            raise self.fail(
+                f"\\{name} needs an index and bounds such as _{{i=1}}^{{n}} (or _j: an unspecified index set)"
+            )
         var_toks, lower_toks, excluded_toks = self._sum_index(name, lo)
         var_name = self.sub(var_toks).base_name()
         if self.declared(var_name) and _is_matrix(self.st.table[var_name].obj):
             raise self.fail(f"\\{name} over {var_name}, which is declared as a vector or matrix")
         var = self.symbol(var_name)
         unbounded = lower_toks is None and hi is None
+        for toks in (lower_toks, hi):
+            self._integer_bound(toks)
         lower = self.sub(lower_toks).parse_all() if lower_toks is not None else S.One
         upper = self.sub(hi).parse_all() if hi is not None else self._index_set_size()
         excluded = None
@@ -476,6 +480,23 @@ class _CalculusGrammar:
                 f"\\{name} over {self._src(lo)}: derive does not know that set; write the bounds, _{{i=1}}^{{n}}"
             )
         return first, None, excluded
+
+    def _integer_bound(self, toks: list[_Tok] | None) -> None:
+        """A bound ``k``, ``k + 1`` or ``N - 1`` whose name the claim has not used before is a positive
+        integer: read as a real, k = 5/2 would give ``\\sum_{m=0}^{k}`` a meaning it does not have
+        (sympy's closed forms at a fractional k refuted the binomial theorem). A name met earlier
+        keeps its reading (its object is already in the claim), as does a declared one."""
+        words = [t for t in toks or () if not (t.kind == "sym" and t.text in "{}")]
+        shape_ok = len(words) == 1 or (
+            len(words) == 3 and words[1].kind == "sym" and words[1].text in "+-" and words[2].kind == "num"
+        )
+        if not shape_ok or words[0].kind != "letter" or len(words[0].text) != 1:
+            return
+        name = words[0].text
+        if name in self.st.table or name in self.st.bound or name in self.st.definitions:
+            return
+        self.st.table.declare(name, SymbolKind("positive integer"))
+        self.st.implicit.add(name)
 
     def _index_set_size(self) -> Any:
         """The size of the unspecified finite index set of the sums without bounds (one per claim)."""

@@ -193,6 +193,12 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
             f"\\{said} without brackets before several factors may be the log of their product or the log of "
             f"the first times the rest; write \\{said}(...) around what it applies to"
         )
+    count = _unbounded_with_count(tex)
+    if count:
+        out.append(
+            f"a sum without bounds next to {count} may run from 1 to {count} or over another index set; write "
+            f"the bounds, _{{i=1}}^{{{count}}}"
+        )
     same = _bounded_and_not(tex)
     if same:
         out.append(
@@ -210,6 +216,23 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
 #: ``\\sum_j``, ``\\sum_{k=1}``, ``\\prod_{\\mathbf x}``: a big operator's subscript (group 1).
 _BIG_SUBSCRIPT = re.compile(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\?[A-Za-z]+)")
 _INDEX_LETTER = re.compile(r"\s*\{?\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{?\s*)?([A-Za-z])")
+
+
+#: Names texts give the number of terms of a sum (1/N Σ_i): next to a sum without bounds, its range.
+_COUNT_NAMES = ("N", "M", "K", "T", "n", "m")
+
+
+def _unbounded_with_count(tex: str) -> str:
+    """A count name (``N``) in ``tex`` when it also has a sum without bounds, or ""."""
+    unbounded = [
+        m for m in _BIG_SUBSCRIPT.finditer(tex) if "=" not in m.group(1) and not tex[m.end() :].lstrip().startswith("^")
+    ]
+    if not unbounded:
+        return ""
+    found = names_in(tex)
+    names = found[0] if found is not None else frozenset()
+    indices = {letter.group(1) for m in unbounded if (letter := _INDEX_LETTER.match(m.group(1)))}
+    return next((n for n in _COUNT_NAMES if n in names and n not in indices), "")
 
 
 def _bounded_and_not(tex: str) -> str:
