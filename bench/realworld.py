@@ -74,7 +74,8 @@ _LAYOUT = re.compile(
     r"\\(?:left|right|[bB]igg?[lrm]?|displaystyle|textstyle|nonumber|notag|quad|qquad)(?![A-Za-z])"
     r"|\\[,;:! ]|~|&"
 )
-_LABEL = re.compile(r"\\(?:label|tag\*?)\s*\{[^{}]*\}")
+# Labels, tags, explicit spaces and the empty \mathop{} of the `\mathop{}\!\mathrm{d}` idiom.
+_LABEL = re.compile(r"\\(?:label|tag\*?|[hv]space\*?)\s*\{[^{}]*\}|\\mathop\s*\{\s*\}")
 _BRACE = re.compile(r"(?<!\\)[{}]")
 # A sentence's punctuation set in text mode at the end of a side: \text{,} or \text.
 _TEXT_PUNCTUATION = re.compile(r"\\text\s*(?:\{\s*[.,;]\s*\}|[.,;])\s*$")
