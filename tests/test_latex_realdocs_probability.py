@@ -114,6 +114,14 @@ def test_a_bar_inside_an_absolute_value_stays_an_absolute_value() -> None:
     assert one(r"p(|x| \mid \mu) = p(|-x| \mid \mu)", {"x": "real"}).verdict is P
 
 
+def test_a_name_declared_a_function_takes_every_bar() -> None:
+    front = "---\nderive:\n  functions: [p, H]\n---\n"
+    (r,) = check_latex(front + "$$p(x \\mid \\mu) + H[x] = H[x] + p(x|\\mu)$$\n")
+    assert r.verdict is P
+    (r,) = check_latex(front + "$$p(x \\mid \\mu) = p(x; \\mu)$$\n")
+    assert r.verdict is U
+
+
 def test_a_declared_scalar_before_parentheses_is_not_a_density() -> None:
     # p declared a number: p(x|mu) is no density derive may invent; never proved, never refuted
     r = one(r"\log p(x|\mu) + \log p(\mu) = \log (p(x|\mu) p(\mu))", {"p": "real"})

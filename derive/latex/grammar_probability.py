@@ -326,9 +326,10 @@ class _ProbabilityGrammar:
         - ``\\mathrm{H}[x]`` of a random variable: the entropy (`moment`); a bare ``H[x]``, or one of
           nothing random, is left to its two readings.
         """
-        if name in self.functions or self.declared(name) or not self.at_sym("(", "["):
+        function = name in self.functions  # functions: [p] -- an unknown function all the same
+        if (self.declared(name) and not function) or not self.at_sym("(", "["):
             return None
-        if name == "H" and font in _UPRIGHT and self._may_name_random(self.i):
+        if name == "H" and not function and font in _UPRIGHT and self._may_name_random(self.i):
             close = "]" if self.at_sym("[") else ")"
             return self.moment("H", [self.sub(self.balanced(self.peek().text, close)).parse_all()])
         if name in _KL_NAMES and self.at_sym("["):
