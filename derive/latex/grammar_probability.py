@@ -1,5 +1,9 @@
 """Grammar mixin of `derive.latex.parser._Parser`: expectations, divergences, densities, distributions.
 
+The mixin is assembled from `derive.latex.prob_densities` (distributions, Bishop's densities,
+divergences) and `derive.latex.prob_conditionals` (conditional applications, events, moments);
+`derive.latex.prob_marks` holds what they share (the conditioning bar, events, given(...)).
+
 Probability notation as real documents write it:
 
 - a conditional bar in an application, ``p(x|\\mu)``, ``p(x \\mid \\mu)``, ``p(x \\vert \\mu)``,
@@ -31,42 +35,24 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sympy
-from sympy import S
-from sympy.core.function import AppliedUndef
 
-from derive._exact import _binomial
-from derive.distributions import (
-    Bernoulli,
-    Beta,
-    Categorical,
-    Distribution,
-    Gamma,
-    MultivariateNormal,
-    Normal,
-)
+from derive.distributions import Distribution
 from derive.errors import LatexError
-from derive.functions import JS, KL, Expectation
+from derive.functions import Expectation
 from derive.latex.grammar_linear import _is_matrix, _scalar
-from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK, _KL_NAMES
+from derive.latex.prob_conditionals import _ConditionalGrammar
+from derive.latex.prob_densities import _DensityGrammar
+from derive.latex.prob_marks import _GIVEN, _condition_mark, _conditioning, _flat
+from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK
 from derive.symbols import SymbolKind
 
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
 
-#: What a conditional application records after its arguments: ``p(x|mu)`` is p(x, given(mu)),
-#: ``p(D; theta)`` is p(D, parameters(theta)).
-_GIVEN = sympy.Function("given")
-_PARAMETERS = sympy.Function("parameters")
-#: Bishop's names of densities derive has no distribution for, read only before a bar.
-_BISHOP_DENSITIES = frozenset({"Gam", "Bin"})
-#: Upright fonts that mark H[x] as the entropy (a bare H[x] may be a function H).
-_UPRIGHT = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "mathsf"})
 
-
-class _ProbabilityGrammar:
+class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
     """`_Parser` grammar: expectations, variances, KL/JS divergences, densities and distributions."""
 
-    # -- probability ----------------------------------------------------------------------
     def expectation(self) -> Any:
         start = self.i
         sub_toks = None
@@ -124,7 +110,7 @@ class _ProbabilityGrammar:
         q = self.sub(inner)
         q.bars += 1
         body = _scalar(q.expr())
-        if self._condition_mark(q) != "given":
+        if _condition_mark(q) != "given":
             raise self.fail(q._unexpected(q.peek()))
         q.i += 1
         condition = [q.expr()]
@@ -137,17 +123,6 @@ class _ProbabilityGrammar:
             raise self.fail("a conditional expectation of a vector or matrix")
         opaque = sympy.Function("E") if wrap is Expectation else wrap
         return opaque(body, _GIVEN(*_flat(condition)))
-
-    @staticmethod
-    def _condition_mark(p: Any) -> str:
-        """``given`` at a conditioning bar (``|``, ``\\mid``, ``\\vert``, ``\\middle|``), ``parameters``
-        at a semicolon, else ``""``."""
-        t = p.peek()
-        if (t.kind == "sym" and t.text == "|") or (t.kind == "cmd" and t.text == "mid"):
-            return "given"
-        if t.kind == "sym" and t.text == ";":
-            return "parameters"
-        return ""
 
     def _averaged_names(self, sub_toks: list[_Tok] | None, sample: str) -> set[str]:
         """The variable an expectation averages over (``y`` of ``E_{y \\sim N(0,1)}``, ``x`` of
@@ -239,342 +214,3 @@ class _ProbabilityGrammar:
             self.symbol(name)
         self.st.found[name] = dist
         self.st.random[name] = dist
-
-    def distribution(self, word: str) -> Distribution:
-        cls = _DISTS[word]
-        close = {"(": ")", "[": "]"}[self.peek().text]
-        inner = self.balanced(self.peek().text, close)
-        if _conditioning(inner) and not any(t.kind == "sym" and t.text == ";" for t in inner):
-            point, args = self._point_and_parameters(inner, word)
-            return self._density_at(cls, args, point)
-        parts: list[list[_Tok]] = [[]]
-        depth = 0
-        for t in inner:
-            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
-                depth += 1
-            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
-                depth -= 1
-            if depth == 0 and t.kind == "sym" and t.text in (",", ";"):
-                parts.append([])
-                continue
-            parts[-1].append(t)
-        args = [self.sub(p).parse_all() for p in parts if p]
-        if any(t.kind == "sym" and t.text == ";" for t in inner):
-            # \mathcal{N}(x; \mu, \sigma^2) is the density at x
-            return self._density_at(cls, args[1:], args[0])
-        return self._law(cls, args)
-
-    def _law(self, cls: type[Distribution], args: list[Any]) -> Distribution:
-        if cls is Normal and len(args) == 2 and (_is_matrix(args[0]) or _is_matrix(args[1])):
-            mean, cov = args
-            if not _is_matrix(cov) or cov.shape[0] != cov.shape[1]:
-                raise self.fail("a multivariate normal needs a square covariance matrix")
-            if not _is_matrix(mean):
-                if mean != 0:
-                    raise self.fail("a multivariate normal needs a mean vector")
-                mean = sympy.zeros(cov.shape[0], 1)
-            if not (isinstance(mean, sympy.MatrixBase) and isinstance(cov, sympy.MatrixBase)):
-                raise self.fail("a multivariate normal of symbolic size (declare the vector's and matrix's sizes)")
-            return MultivariateNormal(sympy.ImmutableMatrix(mean), sympy.ImmutableMatrix(cov))
-        if cls is Categorical:
-            return Categorical(list(args))
-        return cls(*[_scalar(a) for a in args])
-
-    def _point_and_parameters(self, inner: list[_Tok], word: str) -> tuple[Any, list[Any]]:
-        """``x | \\mu, \\sigma^2``: the point before the bar and the parameters after it."""
-        q = self.sub(inner)
-        q.bars += 1  # |x| as a whole argument is still an absolute value; a bar after one ends it
-        point = _scalar(q.expr())
-        if self._condition_mark(q) != "given":
-            raise self.fail(f"{word}(...) with a bar needs the point before it and the parameters after it")
-        q.i += 1
-        args = [q.expr()]
-        while q.at_sym(","):
-            q.i += 1
-            args.append(q.expr())
-        if q.peek().kind != "end":
-            raise self.fail(q._unexpected(q.peek()))
-        return point, args
-
-    def _density_at(self, cls: type[Distribution], args: list[Any], point: Any) -> Any:
-        """Bishop's density notation: the density of ``cls(*args)`` at ``point``, in the closed form
-        of PRML's Appendix B (Beta and Gamma without the indicator of their support, as Bishop
-        writes them); inside a divergence, at a plain variable, the distribution itself."""
-        law = self._law(cls, args)
-        variables = list(point) if _is_matrix(point) else [point]
-        if self.dist_context and all(isinstance(v, sympy.Symbol) for v in variables):
-            return law  # KL(N(x|mu_1, s_1) || N(x|mu_2, s_2)) is KL of the two laws of x
-        if law.size is None and _is_matrix(point):
-            raise self.fail(f"the density of {law} at a vector or matrix")
-        if law.size is not None and not (_is_matrix(point) and point.shape == (law.size, 1)):
-            raise self.fail(f"the density of {law} needs a point of size {law.size} (declare the vector)")
-        if isinstance(law, Beta):
-            a, b = law.args
-            return sympy.gamma(a + b) / (sympy.gamma(a) * sympy.gamma(b)) * point ** (a - 1) * (1 - point) ** (b - 1)
-        if isinstance(law, Gamma):
-            a, b = law.args
-            return b**a * point ** (a - 1) * sympy.exp(-b * point) / sympy.gamma(a)
-        return law.pdf(point)
-
-    def probability_notation(self, base: str, name: str, font: str) -> Any | None:
-        """What ``name`` (a name just read, at what follows it) means in probability notation, or
-        None (not consumed) when it is not such notation:
-
-        - ``p(x|\\mu)``, ``q_\\phi(z \\mid x)``, ``p(\\mathcal{D}; \\theta)``, ``P(Y_n = k | x)``: a
-          conditional application of an unknown function (`conditional_application`);
-        - ``\\mathrm{Gam}(\\lambda|a,b)``, ``\\mathrm{Bin}(m|N,\\mu)``: Bishop's densities;
-        - ``\\mathrm{H}[x]`` of a random variable: the entropy (`moment`); a bare ``H[x]``, or one of
-          nothing random, is left to its two readings.
-        """
-        function = name in self.functions  # functions: [p] -- an unknown function all the same
-        if (self.declared(name) and not function) or not self.at_sym("(", "["):
-            return None
-        if name == "H" and not function and font in _UPRIGHT and self._may_name_random(self.i):
-            close = "]" if self.at_sym("[") else ")"
-            return self.moment("H", [self.sub(self.balanced(self.peek().text, close)).parse_all()])
-        if name in _KL_NAMES and self.at_sym("["):
-            return self.divergence(_KL_NAMES[name])  # D_{KL}[q || p]
-        if not self.at_sym("("):
-            return None
-        bar, event = self._marks(self.i)
-        if not bar and not event:
-            return None
-        if name in _BISHOP_DENSITIES and bar:
-            inner = self.balanced("(", ")")
-            point, args = self._point_and_parameters(inner, name)
-            return self._bishop_density(name, point, args)
-        return self.conditional_application(name)
-
-    def _may_name_random(self, at: int) -> bool:
-        """Whether the bracket at token ``at`` has a letter that starts the name of a random
-        variable (a cheap look, so the bracket is read once: what it finds is checked by `moment`).
-        Without one, ``\\mathrm{H}[x]`` keeps its two readings (H·x or a function H)."""
-        starts = {name.split("_", 1)[0] for name in (*self.st.random, *self.st.found)}
-        depth = 0
-        for t in self.toks[at:]:
-            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
-                depth += 1
-            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
-                depth -= 1
-                if depth == 0:
-                    return False
-            elif t.kind in ("letter", "cmd") and t.text in starts:
-                return True
-        return False
-
-    def _marks(self, at: int) -> tuple[bool, bool]:
-        """Whether the parenthesis at token ``at`` holds, at its own depth, a conditioning bar or a
-        semicolon (`_conditioning`), and an event's relation (``P(Y = 1)``, ``P(X > 0)``)."""
-        depth, end, event, semicolon = 0, len(self.toks), False, False
-        for j in range(at, len(self.toks)):
-            t = self.toks[j]
-            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
-                depth += 1
-            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
-                depth -= 1
-                if depth == 0:
-                    end = j
-                    break
-            elif depth == 1:
-                semicolon = semicolon or (t.kind == "sym" and t.text == ";")
-                event = event or _event_relation(t) is not None
-        return semicolon or _conditioning(self.toks[at + 1 : end]), event
-
-    def _bishop_density(self, name: str, point: Any, args: list[Any]) -> Any:
-        if _is_matrix(point) or any(_is_matrix(a) for a in args):
-            raise self.fail(f"\\mathrm{{{name}}} of a vector or matrix")
-        args = [_scalar(a) for a in args]
-        if name == "Gam" and len(args) == 2:
-            return self._density_at(Gamma, args, point)
-        if name == "Bin" and len(args) == 2:
-            n, mu = args
-            Bernoulli(mu)  # the range of the probability: Bin(m|N, 2) is an error, not a value
-            return _binomial(n, point) * mu**point * (1 - mu) ** (n - point)
-        raise self.fail(f"\\mathrm{{{name}}}(x|...) with {len(args)} parameters")
-
-    def conditional_application(self, name: str) -> Any:
-        """``p(x, y | z; \\theta)``: the unknown function ``name`` of the arguments, then given(the
-        conditioning variables), then parameters(those after a semicolon). An event among the
-        arguments, ``t_n = 1``, ``X > 0``, is ``event(t_n, 1)``, ``event_gt(X, 0)``: opaque, so p(x=0) and
-        p(y=0) stay apart (x and y may have different laws) and a product over n keeps its t_n.
-        Declared vectors give their entries."""
-        self.expect_sym("(")
-        self.bars += 1
-        groups: dict[str, list[Any]] = {"": [], "given": [], "parameters": []}
-        mark = ""
-        while True:
-            arg = self.expr()
-            relation = _event_relation(self.peek())
-            if relation is not None:
-                self.i += 1
-                arg = self._event(relation, arg, self.expr())
-            groups[mark].append(arg)
-            if self.at_sym(","):
-                self.i += 1
-                continue
-            nxt = self._condition_mark(self)
-            if nxt and not groups[nxt] and (nxt == "parameters" or not groups["parameters"]):
-                self.i += 1
-                mark = nxt
-                continue
-            break
-        self.bars -= 1
-        self.expect_sym(")")
-        if not groups[""]:
-            raise self.fail(f"{name}(...) with nothing before its bar")
-        values = _flat(groups[""])
-        if groups["given"]:
-            values.append(_GIVEN(*_flat(groups["given"])))
-        if groups["parameters"]:
-            values.append(_PARAMETERS(*_flat(groups["parameters"])))
-        if any(isinstance(v, sympy.MatrixExpr) for v in values):
-            raise self.fail(f"a symbolic-size matrix argument to the unknown function {name}")
-        return sympy.Function(name)(*values)
-
-    def _event(self, relation: str, variable: Any, value: Any) -> Any:
-        variable, value = _scalar(variable), _scalar(value)
-        if _is_matrix(variable) or _is_matrix(value):
-            raise self.fail("an event of a vector or matrix")
-        return sympy.Function(relation)(variable, value)
-
-    def moment(self, name: str, args: list[Any]) -> Any:
-        """``Var``, ``Std``, ``Cov``, ``Corr`` or the entropy ``H`` of ``args``: under the law of the
-        random variables they mention, their definitions (E[(x - E x)^2], sqrt of it, E[(x - E x)(y - E y)],
-        Cov/(Std Std), -E[log p(x)]); otherwise (nothing random, a vector, a law derive cannot
-        name) the unknown function of the arguments, which no tier evaluates."""
-        scalars = [_scalar(a) for a in args]
-        unknown = sympy.Function(name)(*_flat(scalars))
-        if not scalars or any(_is_matrix(a) or not self._mentions_random(a) for a in scalars):
-            return unknown
-        centred = [a - Expectation(a) for a in scalars]
-        if name == "Var" and len(centred) == 1:
-            return Expectation(centred[0] ** 2)
-        if name == "Std" and len(centred) == 1:
-            return sympy.sqrt(Expectation(centred[0] ** 2))
-        if name == "Cov" and len(centred) == 2:
-            return Expectation(centred[0] * centred[1])
-        if name == "Corr" and len(centred) == 2:
-            spread = sympy.sqrt(Expectation(centred[0] ** 2) * Expectation(centred[1] ** 2))
-            return Expectation(centred[0] * centred[1]) / spread
-        if name == "H" and len(scalars) == 1:
-            return self._entropy(scalars[0], unknown)
-        return unknown
-
-    def _entropy(self, x: Any, unknown: Any) -> Any:
-        """H[x] = -E[log p(x)] for a random variable x whose law derive knows; else ``unknown``."""
-        law = (self.st.random.get(str(x)) or self.st.found.get(str(x))) if isinstance(x, sympy.Symbol) else None
-        if not isinstance(law, Distribution) or law.size is not None:
-            return unknown
-        return Expectation(sympy.expand_log(-sympy.log(law.pdf(x)), force=False))
-
-    def divergence(self, op: type[sympy.Function]) -> Any:
-        close = "]" if self.at_sym("[") else ")"  # KL[q || p] as often as KL(q || p)
-        self.expect_sym("[" if close == "]" else "(")
-        saved = self.dist_context
-        self.dist_context = True
-        self.bars += 1
-        try:
-            first = self.expr()
-            if self.at_sym("‖"):
-                self.i += 1
-            elif self.at_sym("|") and self.at_sym("|", k=1):
-                self.i += 2
-            elif self.at_sym(",", ";"):
-                self.i += 1
-            elif self.at(("cmd"), "mid") and self.at("cmd", "mid", k=1):
-                self.i += 2
-            else:
-                raise self.fail(f"{op.__name__} needs two arguments separated by || or \\|")
-            second = self.expr()
-        finally:
-            self.bars -= 1
-            self.dist_context = saved
-        self.expect_sym(close)
-        first, second = _scalar(first), _scalar(second)
-        if isinstance(first, Distribution) or isinstance(second, Distribution):
-            return op(first, second)
-        return self._density_divergence(op, first, second)
-
-    def _density_divergence(self, op: type[sympy.Function], first: Any, second: Any) -> Any:
-        """KL and JS of densities derive does not know (``D_{KL}(p||q)``, ``JS(p_{data}||p_g)``,
-        ``KL(p || \\frac{p(x) + q(x)}{2})``) by their definitions: ∫ p log(p/q) dx, and
-        ½KL(p||m) + ½KL(q||m) with m = (p + q)/2. A bare name is the density applied to the
-        variable the other argument uses (x when neither names one; a declared vector x
-        gives an integral over R^n). Anything else (a conditional q(z|x), a declared
-        parameter, two different variables) stays an opaque divergence."""
-        if _is_matrix(first) or _is_matrix(second):
-            raise self.fail(f"{op.__name__} of a matrix")
-        parts = [e for e in (first, second) if isinstance(e, sympy.Basic)]
-        if len(parts) != 2:
-            return op(first, second)
-        arguments = {app.args for e in parts for app in e.atoms(AppliedUndef)}
-        if len(arguments) > 1:
-            return op(first, second)
-        if arguments:
-            (variables,) = arguments
-            if not all(isinstance(v, sympy.Symbol) for v in variables) or len(set(variables)) != len(variables):
-                return op(first, second)
-            variables = tuple(variables)
-        else:
-            x = self.symbol("x")
-            if isinstance(x, sympy.MatrixBase) and 1 in x.shape and all(isinstance(e, sympy.Symbol) for e in x):
-                variables = tuple(x)
-            elif isinstance(x, sympy.Symbol):
-                variables = (x,)
-            else:
-                return op(first, second)
-        names = (first.free_symbols | second.free_symbols) - set(variables)
-        if any(self.declared(n.name) or not isinstance(n, sympy.Symbol) for n in names):
-            return op(first, second)  # a declared parameter: not a density derive can name
-        lift = {n: sympy.Function(n.name)(*variables) for n in names}
-        p, q = first.xreplace(lift), second.xreplace(lift)
-        if op is JS:
-            m = (p + q) / 2
-            return (self._kl_integral(p, m, variables) + self._kl_integral(q, m, variables)) / 2
-        if op is KL:
-            return self._kl_integral(p, q, variables)
-        return op(first, second)
-
-    @staticmethod
-    def _kl_integral(p: Any, q: Any, variables: tuple[Any, ...]) -> Any:
-        return sympy.Integral(p * sympy.log(p / q), *[(v, S.NegativeInfinity, S.Infinity) for v in variables])
-
-
-def _flat(values: list[Any]) -> list[Any]:
-    """Arguments of an unknown function: a declared vector gives its entries."""
-    out: list[Any] = []
-    for v in values:
-        s = _scalar(v)
-        out.extend(list(s) if isinstance(s, sympy.MatrixBase) else [s])
-    return out
-
-
-_EVENTS = {
-    "=": "event", "<": "event_lt", ">": "event_gt", "<=": "event_le", ">=": "event_ge", "!=": "event_ne",
-    "le": "event_le", "leq": "event_le", "leqslant": "event_le", "ge": "event_ge", "geq": "event_ge",
-    "geqslant": "event_ge", "ne": "event_ne", "neq": "event_ne", "lt": "event_lt", "gt": "event_gt",
-}  # fmt: skip
-
-
-def _event_relation(t: _Tok) -> str | None:
-    """The opaque function an event's relation gives (``=``: ``event``), or None for any other token."""
-    if t.kind == "sym" or (t.kind == "cmd" and t.text.isalpha()):
-        return _EVENTS.get(t.text)
-    return None
-
-
-def _conditioning(toks: list[_Tok]) -> bool:
-    """Whether a bracket's tokens hold a conditioning bar at their own depth: a ``\\mid``, or an odd
-    number of ``|`` (absolute values come in pairs: ``|x|`` is no bar, ``|x| | y`` and ``x | y`` hold one).
-    Decided from the tokens, so each bracket is read once."""
-    depth, bars = 0, 0
-    for t in toks:
-        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
-            depth += 1
-        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
-            depth -= 1
-        elif depth == 0 and t.kind == "cmd" and t.text == "mid":
-            return True
-        elif depth == 0 and t.kind == "sym" and t.text == "|":
-            bars += 1
-    return bars % 2 == 1

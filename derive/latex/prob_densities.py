@@ -1,0 +1,201 @@
+"""Grammar mixin of the probability grammar: distributions, Bishop's densities at a point, divergences.
+
+``\\mathcal{N}(\\mu, \\sigma^2)`` is a distribution; with a bar or a semicolon,
+``\\mathcal{N}(x|\\mu,\\sigma^2)``, ``\\mathcal{N}(x;\\mu,\\sigma^2)``, ``\\mathrm{Bern}(x|\\mu)``,
+``\\mathrm{Beta}(\\mu|a,b)``, ``\\mathrm{Gam}(\\lambda|a,b)``, ``\\mathrm{Bin}(m|N,\\mu)`` are densities
+at the point, in the closed forms of Bishop's Appendix B. KL and JS of named distributions keep
+their closed forms; of unknown densities, their definitions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sympy
+from sympy import S
+from sympy.core.function import AppliedUndef
+
+from derive._exact import _binomial
+from derive.distributions import (
+    Bernoulli,
+    Beta,
+    Categorical,
+    Distribution,
+    Gamma,
+    MultivariateNormal,
+    Normal,
+)
+from derive.functions import JS, KL
+from derive.latex.grammar_linear import _is_matrix, _scalar
+from derive.latex.prob_marks import _condition_mark, _conditioning
+from derive.latex.tokens import _DISTS
+
+if TYPE_CHECKING:
+    from derive.latex.tokens import _Tok
+
+#: Bishop's names of densities derive has no distribution for, read only before a bar.
+_BISHOP_DENSITIES = frozenset({"Gam", "Bin"})
+
+
+class _DensityGrammar:
+    """`_Parser` grammar: distributions, densities at a point and divergences."""
+
+    def distribution(self, word: str) -> Distribution:
+        cls = _DISTS[word]
+        close = {"(": ")", "[": "]"}[self.peek().text]
+        inner = self.balanced(self.peek().text, close)
+        if _conditioning(inner) and not any(t.kind == "sym" and t.text == ";" for t in inner):
+            point, args = self._point_and_parameters(inner, word)
+            return self._density_at(cls, args, point)
+        parts: list[list[_Tok]] = [[]]
+        depth = 0
+        for t in inner:
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+                depth -= 1
+            if depth == 0 and t.kind == "sym" and t.text in (",", ";"):
+                parts.append([])
+                continue
+            parts[-1].append(t)
+        args = [self.sub(p).parse_all() for p in parts if p]
+        if any(t.kind == "sym" and t.text == ";" for t in inner):
+            # \mathcal{N}(x; \mu, \sigma^2) is the density at x
+            return self._density_at(cls, args[1:], args[0])
+        return self._law(cls, args)
+
+    def _law(self, cls: type[Distribution], args: list[Any]) -> Distribution:
+        if cls is Normal and len(args) == 2 and (_is_matrix(args[0]) or _is_matrix(args[1])):
+            mean, cov = args
+            if not _is_matrix(cov) or cov.shape[0] != cov.shape[1]:
+                raise self.fail("a multivariate normal needs a square covariance matrix")
+            if not _is_matrix(mean):
+                if mean != 0:
+                    raise self.fail("a multivariate normal needs a mean vector")
+                mean = sympy.zeros(cov.shape[0], 1)
+            if not (isinstance(mean, sympy.MatrixBase) and isinstance(cov, sympy.MatrixBase)):
+                raise self.fail("a multivariate normal of symbolic size (declare the vector's and matrix's sizes)")
+            return MultivariateNormal(sympy.ImmutableMatrix(mean), sympy.ImmutableMatrix(cov))
+        if cls is Categorical:
+            return Categorical(list(args))
+        return cls(*[_scalar(a) for a in args])
+
+    def _point_and_parameters(self, inner: list[_Tok], word: str) -> tuple[Any, list[Any]]:
+        """``x | \\mu, \\sigma^2``: the point before the bar and the parameters after it."""
+        q = self.sub(inner)
+        q.bars += 1  # |x| as a whole argument is still an absolute value; a bar after one ends it
+        point = _scalar(q.expr())
+        if _condition_mark(q) != "given":
+            raise self.fail(f"{word}(...) with a bar needs the point before it and the parameters after it")
+        q.i += 1
+        args = [q.expr()]
+        while q.at_sym(","):
+            q.i += 1
+            args.append(q.expr())
+        if q.peek().kind != "end":
+            raise self.fail(q._unexpected(q.peek()))
+        return point, args
+
+    def _density_at(self, cls: type[Distribution], args: list[Any], point: Any) -> Any:
+        """Bishop's density notation: the density of ``cls(*args)`` at ``point``, in the closed form
+        of PRML's Appendix B (Beta and Gamma without the indicator of their support, as Bishop
+        writes them); inside a divergence, at a plain variable, the distribution itself."""
+        law = self._law(cls, args)
+        variables = list(point) if _is_matrix(point) else [point]
+        if self.dist_context and all(isinstance(v, sympy.Symbol) for v in variables):
+            return law  # KL(N(x|mu_1, s_1) || N(x|mu_2, s_2)) is KL of the two laws of x
+        if law.size is None and _is_matrix(point):
+            raise self.fail(f"the density of {law} at a vector or matrix")
+        if law.size is not None and not (_is_matrix(point) and point.shape == (law.size, 1)):
+            raise self.fail(f"the density of {law} needs a point of size {law.size} (declare the vector)")
+        if isinstance(law, Beta):
+            a, b = law.args
+            return sympy.gamma(a + b) / (sympy.gamma(a) * sympy.gamma(b)) * point ** (a - 1) * (1 - point) ** (b - 1)
+        if isinstance(law, Gamma):
+            a, b = law.args
+            return b**a * point ** (a - 1) * sympy.exp(-b * point) / sympy.gamma(a)
+        return law.pdf(point)
+
+    def _bishop_density(self, name: str, point: Any, args: list[Any]) -> Any:
+        if _is_matrix(point) or any(_is_matrix(a) for a in args):
+            raise self.fail(f"\\mathrm{{{name}}} of a vector or matrix")
+        args = [_scalar(a) for a in args]
+        if name == "Gam" and len(args) == 2:
+            return self._density_at(Gamma, args, point)
+        if name == "Bin" and len(args) == 2:
+            n, mu = args
+            Bernoulli(mu)  # the range of the probability: Bin(m|N, 2) is an error, not a value
+            return _binomial(n, point) * mu**point * (1 - mu) ** (n - point)
+        raise self.fail(f"\\mathrm{{{name}}}(x|...) with {len(args)} parameters")
+
+    def divergence(self, op: type[sympy.Function]) -> Any:
+        close = "]" if self.at_sym("[") else ")"  # KL[q || p] as often as KL(q || p)
+        self.expect_sym("[" if close == "]" else "(")
+        saved = self.dist_context
+        self.dist_context = True
+        self.bars += 1
+        try:
+            first = self.expr()
+            if self.at_sym("‖"):
+                self.i += 1
+            elif self.at_sym("|") and self.at_sym("|", k=1):
+                self.i += 2
+            elif self.at_sym(",", ";"):
+                self.i += 1
+            elif self.at(("cmd"), "mid") and self.at("cmd", "mid", k=1):
+                self.i += 2
+            else:
+                raise self.fail(f"{op.__name__} needs two arguments separated by || or \\|")
+            second = self.expr()
+        finally:
+            self.bars -= 1
+            self.dist_context = saved
+        self.expect_sym(close)
+        first, second = _scalar(first), _scalar(second)
+        if isinstance(first, Distribution) or isinstance(second, Distribution):
+            return op(first, second)
+        return self._density_divergence(op, first, second)
+
+    def _density_divergence(self, op: type[sympy.Function], first: Any, second: Any) -> Any:
+        """KL and JS of densities derive does not know (``D_{KL}(p||q)``, ``JS(p_{data}||p_g)``,
+        ``KL(p || \\frac{p(x) + q(x)}{2})``) by their definitions: ∫ p log(p/q) dx, and
+        ½KL(p||m) + ½KL(q||m) with m = (p + q)/2. A bare name is the density applied to the
+        variable the other argument uses (x when neither names one; a declared vector x
+        gives an integral over R^n). Anything else (a conditional q(z|x), a declared
+        parameter, two different variables) stays an opaque divergence."""
+        if _is_matrix(first) or _is_matrix(second):
+            raise self.fail(f"{op.__name__} of a matrix")
+        parts = [e for e in (first, second) if isinstance(e, sympy.Basic)]
+        if len(parts) != 2:
+            return op(first, second)
+        arguments = {app.args for e in parts for app in e.atoms(AppliedUndef)}
+        if len(arguments) > 1:
+            return op(first, second)
+        if arguments:
+            (variables,) = arguments
+            if not all(isinstance(v, sympy.Symbol) for v in variables) or len(set(variables)) != len(variables):
+                return op(first, second)
+            variables = tuple(variables)
+        else:
+            x = self.symbol("x")
+            if isinstance(x, sympy.MatrixBase) and 1 in x.shape and all(isinstance(e, sympy.Symbol) for e in x):
+                variables = tuple(x)
+            elif isinstance(x, sympy.Symbol):
+                variables = (x,)
+            else:
+                return op(first, second)
+        names = (first.free_symbols | second.free_symbols) - set(variables)
+        if any(self.declared(n.name) or not isinstance(n, sympy.Symbol) for n in names):
+            return op(first, second)  # a declared parameter: not a density derive can name
+        lift = {n: sympy.Function(n.name)(*variables) for n in names}
+        p, q = first.xreplace(lift), second.xreplace(lift)
+        if op is JS:
+            m = (p + q) / 2
+            return (self._kl_integral(p, m, variables) + self._kl_integral(q, m, variables)) / 2
+        if op is KL:
+            return self._kl_integral(p, q, variables)
+        return op(first, second)
+
+    @staticmethod
+    def _kl_integral(p: Any, q: Any, variables: tuple[Any, ...]) -> Any:
+        return sympy.Integral(p * sympy.log(p / q), *[(v, S.NegativeInfinity, S.Infinity) for v in variables])
