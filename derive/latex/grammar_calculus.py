@@ -15,7 +15,7 @@ from derive.functions import JS, KL, Expectation
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _Tok
-from derive.symbols import SymbolKind
+from derive.symbols import SymbolKind, SymbolTable
 
 #: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
 #: document can write, so that the evidence says which sizes were checked.
@@ -485,18 +485,11 @@ class _CalculusGrammar:
         """A bound ``k``, ``k + 1`` or ``N - 1`` whose name the claim has not used before is a positive
         integer: read as a real, k = 5/2 would give ``\\sum_{m=0}^{k}`` a meaning it does not have
         (sympy's closed forms at a fractional k refuted the binomial theorem). A name met earlier
-        keeps its reading (its object is already in the claim), as does a declared one."""
-        words = [t for t in toks or () if not (t.kind == "sym" and t.text in "{}")]
-        shape_ok = len(words) == 1 or (
-            len(words) == 3 and words[1].kind == "sym" and words[1].text in "+-" and words[2].kind == "num"
-        )
-        if not shape_ok or words[0].kind != "letter" or len(words[0].text) != 1:
-            return
-        name = words[0].text
-        if name in self.st.table or name in self.st.bound or name in self.st.definitions:
-            return
-        self.st.table.declare(name, SymbolKind("positive integer"))
-        self.st.implicit.add(name)
+        keeps its reading (its object is already in the claim; `declare_sum_bounds` run before
+        reading a side reaches those too), as does a declared one."""
+        name = _bound_name(toks or [])
+        if name and name not in self.st.bound and name not in self.st.definitions:
+            _declare_integer(self.st.table, self.st.implicit, name)
 
     def _index_set_size(self) -> Any:
         """The size of the unspecified finite index set of the sums without bounds (one per claim)."""
@@ -795,3 +788,60 @@ def _whole_space(toks: list[_Tok]) -> int | None:
     if power.kind == "num" and power.text.isdigit():
         return int(power.text)
     return -1 if power.kind == "letter" else None
+
+
+def _bound_name(toks: list[_Tok]) -> str:
+    """The name of a bound written ``k``, ``{k + 1}`` or ``N - 1`` (one letter), or ""."""
+    words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
+    shape_ok = len(words) == 1 or (
+        len(words) == 3 and words[1].kind == "sym" and words[1].text in "+-" and words[2].kind == "num"
+    )
+    if not shape_ok or words[0].kind != "letter" or len(words[0].text) != 1:
+        return ""
+    return words[0].text
+
+
+def _declare_integer(table: SymbolTable, implicit: set[str], name: str) -> None:
+    if name in table:
+        return
+    table.declare(name, SymbolKind("positive integer"))
+    implicit.add(name)  # not the user's declaration: readings that ask "declared?" still say no
+
+
+def declare_sum_bounds(toks: list[_Tok], table: SymbolTable, implicit: set[str]) -> None:
+    """Before a side is read: the one-letter bounds of its sums and products (``\\sum_{m=0}^{k}``) not
+    yet in the claim's table become positive integers, so that ``\\binom{k+1}{0}`` written before the
+    sum reads the same integer k (see `_CalculusGrammar._integer_bound`). Index names bound by a sum
+    (the m) are left alone."""
+    for k, t in enumerate(toks):
+        if t.kind != "cmd" or t.text not in ("sum", "prod"):
+            continue
+        j = k + 1
+        for _ in range(2):
+            if j >= len(toks) or toks[j].kind != "sym" or toks[j].text not in ("_", "^"):
+                break
+            script = toks[j].text
+            group, j = _script_group(toks, j + 1)
+            if script == "_":
+                eq = _cut(group, _is_eq)
+                group = eq[1] if eq is not None else []
+            name = _bound_name(group)
+            if name:
+                _declare_integer(table, implicit, name)
+
+
+def _script_group(toks: list[_Tok], j: int) -> tuple[list[_Tok], int]:
+    """The tokens of the group (or single token) at ``toks[j]``, and the index after it."""
+    if j >= len(toks):
+        return [], j
+    if not (toks[j].kind == "sym" and toks[j].text == "{"):
+        return [toks[j]], j + 1
+    depth = 0
+    for end in range(j, len(toks)):
+        if toks[end].kind == "sym" and toks[end].text == "{":
+            depth += 1
+        elif toks[end].kind == "sym" and toks[end].text == "}":
+            depth -= 1
+            if depth == 0:
+                return toks[j + 1 : end], end + 1
+    return [], len(toks)
