@@ -168,6 +168,10 @@ def test_rows_of_separate_equations_are_not_merged() -> None:
 \end{align}
 """
     assert sides(text) == [(r"-\lambda \sum_{k=1}^{c} \frac{1}{N_k}", "1"), (r"-\lambda \frac{1}{n}", "1")]
+    # each row is an equation for lambda (a condition to solve), not an identity: never refuted
+    results = derive.check_latex(text, symbols={"N_k": "positive", "n": "positive", "c": "positive integer"})
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
+    assert all("one of several equations in one display" in (r.detail or "") for r in results)
 
 
 def test_a_row_led_by_minus_with_its_own_relation_is_its_own_equation() -> None:
@@ -179,8 +183,11 @@ def test_a_row_led_by_minus_with_its_own_relation_is_its_own_equation() -> None:
 """
     assert sides(text) == [("(a+b)^2", "a^2 + 2ab + b^2"), ("-(a-b)^2", "-a^2 + 2ab - b^2")]
     assert verdicts(text) == [PROVED, PROVED]
+    # rows of separate equations may be a system to solve: a false row is not refuted at a point
     wrong = text.replace("-a^2 + 2ab - b^2", "-a^2 - 2ab - b^2")
-    assert verdicts(wrong) == [PROVED, REFUTED]
+    assert verdicts(wrong) == [PROVED, UNDECIDED]
+    # ... but one false without a point is
+    assert verdicts("\\begin{align}\n2 + 2 &= 4 \\\\\n-3 + 5 &= 3\n\\end{align}") == [PROVED, REFUTED]
 
 
 def test_a_row_led_by_plus_with_its_alignment_mark_before_its_relation_is_its_own_equation() -> None:
@@ -260,7 +267,7 @@ def test_an_alignment_mark_beside_a_binary_operator_aligns_terms() -> None:
     text = "$$\\begin{aligned} 2a &+& 3a &=& 5a \\\\ a &+& b &=& b + a \\end{aligned}$$"
     assert sides(text) == [("2a + 3a", "5a"), ("a + b", "b + a")]
     assert verdicts(text) == [PROVED, PROVED]
-    assert verdicts(text.replace("5a", "6a")) == [REFUTED, PROVED]
+    assert verdicts(text.replace("5a", "6a")) == [UNDECIDED, PROVED]  # one of a system: not refuted at a point
     # a column that begins with a minus sign is still a column of its own
     assert split_block(r"\begin{aligned} x &= 1 & -y &= 2 \end{aligned}") == [("x", EQ, "1"), ("-y", EQ, "2")]
     # outside an alignment, "2 & 3" stays a stray '&' (an error), never a product

@@ -262,9 +262,10 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
         why = "does not hold as an identity; may hold under the premise, which derive could not solve"
     elif step.annotated and point:
         why = (
-            "it follows an annotation (\\text{...}, \\quad) or a case, or meets a row break that has two readings "
-            "(x = a \\\\ - b = c: one expression or two equations), so it may be a condition, a justification "
-            '("for x > 0") or part of a longer expression rather than a claim: not refuted at a point on its own'
+            "it may be a condition, a justification or part of a longer expression rather than a claim: it "
+            'follows an annotation (\\text{...}, \\quad: "for x > 0") or a case, is one of several equations '
+            "in one display (often a system to solve), or meets a row break that has two readings (x = a \\\\ - b "
+            "= c: one expression or two equations); not refuted at a point on its own"
         )
     elif step.unread_premise:
         why = "does not hold as an identity; may hold under what the arrow leads from, which derive could not read"

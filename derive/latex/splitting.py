@@ -535,6 +535,16 @@ def _next_row(tex: str, seps: list[_Sep], k: int, env: str) -> str:
     return "either" if lead == "-" else "continue"  # no equation of its own begins with "+"
 
 
+def _row_relation(tex: str, seps: list[_Sep], k: int) -> bool:
+    """Whether the row after the row break ``seps[k]`` states a relation of its own."""
+    for j in range(k + 1, len(seps)):
+        if seps[j].kind == "rel":
+            return True
+        if seps[j].kind in _ROW_ENDS:
+            return False
+    return False
+
+
 def _starts_with_relation(tok: str) -> bool:
     return tok in _REL_CHARS or (tok.startswith("\\") and tok[1:] in _REL_CMDS) or tok == "\\stackrel"
 
@@ -771,6 +781,12 @@ class _Splitter:
                     self.close()
                     self.conditional = True
                 elif row == "new":
+                    if self.chain is not None and self.chain.rels and _row_relation(tex, seps, k):
+                        # rows of separate equations ("A &= 0 \\\\ B &= 1"): often a system to solve
+                        # (normal equations, conditions of an optimum), so none is refuted at a point
+                        self.chain.annotated = True
+                        self.close()
+                        self.conditional = True
                     self.close()
             k += 1
         self.extend(base + cursor, base + len(tex))
