@@ -544,3 +544,11 @@ def test_cdot_between_declared_bold_matrices_is_their_product():
     syms = {"A": "matrix 2x2", "B": "matrix 2x2"}
     assert verdict(r"\mathbf{A} \cdot \mathbf{B} = \mathbf{A}\mathbf{B}", **syms) is PROVED
     assert verdict(r"\mathbf{A} \cdot \mathbf{B} = \mathbf{B}\mathbf{A}", **syms) is REFUTED
+
+
+def test_long_argument_lists_are_refused_cheaply():
+    many = ", ".join(f"a_{{{k}}}" for k in range(200))
+    for tex in (rf"\mathrm{{softmax}}({many})_1 = 1", rf"\mathrm{{diag}}({many}) = 0"):
+        result = one(tex)
+        assert result.verdict is ERROR
+        assert "more than" in result.detail

@@ -18,6 +18,9 @@ from derive._exact import _power, is_huge
 from derive.functions import log_softmax, logsumexp, relu, softmax
 from derive.latex.tokens import _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
 
+_MAX_DIAGONAL = 12  # as the largest declared matrix (derive.symbols)
+_MAX_LISTED = 32  # softmax(a_1, ..., a_n) is n entries of n terms each
+
 # ----------------------------------------------------------------------------------------
 # Shape-aware arithmetic: ML texts treat 1x1 matrices as scalars (x^T A x).
 
@@ -272,6 +275,8 @@ class _LinearGrammar:
         args, given = self.call_args("diag")
         if given:
             raise self.fail("a bar '|' inside diag(...)")
+        if len(args) > _MAX_DIAGONAL:
+            raise self.fail(f"diag of more than {_MAX_DIAGONAL} entries")
         if len(args) > 1:
             return sympy.ImmutableMatrix(sympy.diag(*self._ml_values("diag", args)))
         a = _scalar(args[0])
@@ -335,6 +340,8 @@ class _LinearGrammar:
             if _is_matrix(v):
                 raise self.fail(f"{name} of a matrix, not a vector")
             raise self.fail(f"{name} of {v}, which is not declared a vector: declare it (e.g. `a: vector 3`)")
+        if len(args) > _MAX_LISTED:
+            raise self.fail(f"{name} of more than {_MAX_LISTED} values")
         values = [_scalar(a) for a in args]
         if any(_is_matrix(v) for v in values):
             raise self.fail(f"{name} of a list holding a vector or matrix")
