@@ -552,3 +552,9 @@ def test_long_argument_lists_are_refused_cheaply():
         result = one(tex)
         assert result.verdict is ERROR
         assert "more than" in result.detail
+
+
+def test_secant_cosecant_and_cotangent():
+    assert verdict(r"\sec^2\theta = 1 + \tan^2\theta", theta="real") is PROVED
+    assert verdict(r"\csc^2\theta - \cot^2\theta = 1", theta="real") is PROVED
+    assert verdict(r"\sec\theta = \cos\theta", theta="real") is REFUTED

@@ -81,7 +81,8 @@ _FUNCS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "log": sympy.log, "ln": sympy.log, "exp": sympy.exp, "sin": sympy.sin, "cos": sympy.cos,
     "tan": sympy.tan, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "arctan": sympy.atan,
     "arcsin": sympy.asin, "arccos": sympy.acos, "erf": sympy.erf, "sgn": sympy.sign, "sign": sympy.sign,
-    "softplus": lambda x: sympy.log(1 + sympy.exp(x)), "sigmoid": sigmoid,
+    "softplus": lambda x: sympy.log(1 + sympy.exp(x)), "sigmoid": sigmoid, "sec": sympy.sec, "csc": sympy.csc,
+    "cot": sympy.cot, "coth": sympy.coth,
 }  # fmt: skip
 #: Letter runs read as one word when written without a backslash (``exp(x)``, ``tr\{A\}``, ``KL(p||q)``).
 _WORDS = frozenset({"exp", "log", "ln", "tr", "Tr", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid"})
