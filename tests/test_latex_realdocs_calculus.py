@@ -339,10 +339,36 @@ def test_sum_readings_derive_does_not_guess(tex, why):
     assert why in detail
 
 
-def test_a_family_the_document_defines_is_not_summed_as_free_entries():
-    (_definition, step) = check_latex("$$a_j = 3$$\n\n$$\\sum_j a_j = 3$$")
-    assert step.verdict is E, step.detail
-    assert "the document defines a_j for every index" in step.detail
+def test_a_family_the_document_defines_is_summed_with_its_definition():
+    *_, step = check_latex("$$a_j = 3$$\n\n$$\\sum_{j=1}^n a_j = 3 n$$")
+    assert step.verdict is P, step.detail
+    assert "(read with a_j := 3 (line 1))" in step.detail
+    *_, step = check_latex("$$a_j = 3$$\n\n$$\\sum_j a_j = 3$$")
+    assert step.verdict is R, step.detail  # 3 times the size of the index set
+
+
+def test_a_family_defined_under_another_letter_is_renamed_under_the_sum():
+    doc = "$$a_k = w_k x$$\n\n$$y_k = \\frac{\\exp(a_k)}{\\sum_{j=1}^K \\exp(a_j)}$$\n\n$$\\sum_{k=1}^K y_k = 1$$"
+    *_, step = check_latex(doc)
+    assert step.verdict is P, step.detail
+
+
+def test_a_table_family_definition_catches_the_wrong_normaliser():
+    # a student's mistake in the issue-20 corpus: 1/k where the mean over N rows needs 1/N
+    defined = "$$S_i = \\sum_{j=1}^{k} x_{ij} a_j$$\n\n"
+    *_, step = check_latex(
+        defined + "$$\\frac{1}{N}\\sum_{i=1}^{N} S_i = \\frac{1}{N}\\sum_{i=1}^{N}\\sum_{j=1}^{k} x_{ij}a_{j}$$"
+    )
+    assert step.verdict is P, step.detail
+    *_, step = check_latex(
+        defined + "$$\\frac{1}{k}\\sum_{i=1}^{N} S_i = \\frac{1}{N}\\sum_{i=1}^{N}\\sum_{j=1}^{k} x_{ij}a_{j}$$"
+    )
+    assert step.verdict is R, step.detail
+
+
+def test_a_family_defined_under_two_letters_is_not_picked():
+    *_, step = check_latex("$$a_j = 3$$\n\n$$a_k = 4$$\n\n$$\\sum_j a_j + a_k = 0$$")
+    assert step.verdict in (E, U), step.detail
 
 
 def test_shadowed_index_is_the_sums_own():

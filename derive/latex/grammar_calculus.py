@@ -392,7 +392,7 @@ class _CalculusGrammar:
         if _is_matrix(body):
             raise self.fail(f"\\{name} of a matrix")
         body = self._double_indices(body, var_name)
-        self._no_defined_family(body)
+        body = self._defined_family(body)
         if unbounded and _uses_value(body, var):
             raise self.fail(
                 f"the index {var_name} of a \\{name} without bounds is used as a number (or it sums over the values "
@@ -427,19 +427,29 @@ class _CalculusGrammar:
             swap[s] = sympy.Indexed(sympy.IndexedBase(m.group(1)), *indices)
         return body.xreplace(swap) if swap else body
 
-    def _no_defined_family(self, body: Any) -> None:
-        """Refuse a summand whose entries x[j] the document defines as a family (``a_k = w_k^T x``):
-        read as independent numbers they would refute a step that holds by the definition."""
+    def _defined_family(self, body: Any) -> Any:
+        """The summand with the document's definition of a family put in: ``a_k = w_k^T x`` (for
+        every k) makes the entry a[j] under a sum over j the value w_j^T x. Read as independent
+        numbers instead, the entries would refute a step that holds by the definition. A family
+        defined under two letters, or as a matrix, is not read (derive does not pick one)."""
         if not isinstance(body, sympy.Basic) or not self.st.definitions:
-            return
+            return body
+        swap: dict[Any, Any] = {}
         for entry in body.atoms(sympy.Indexed):
             base = str(entry.base.label)
             defined = sorted(n for n in self.st.definitions if re.fullmatch(re.escape(base) + r"_[A-Za-z]", n))
-            if defined:
+            if not defined:
+                continue
+            value = self.st.definitions[defined[0]].value
+            if len(defined) > 1 or len(entry.indices) != 1 or _is_matrix(value) or not isinstance(value, sympy.Basic):
                 raise self.fail(
-                    f"the document defines {defined[0]} for every index, which derive does not substitute under a "
-                    f"sum; write the summand with the definition put in"
+                    f"the document defines {', '.join(defined)} for every index, which derive does not substitute "
+                    "under this sum; write the summand with the definition put in"
                 )
+            letter = defined[0][len(base) + 1 :]
+            own = [s for s in value.free_symbols if getattr(s, "name", None) == letter]
+            swap[entry] = value.xreplace({own[0]: entry.indices[0]}) if own else value
+        return body.xreplace(swap) if swap else body
 
     def _sum_index(self, name: str, lo: list[_Tok]) -> tuple[list[_Tok], list[_Tok] | None, list[_Tok] | None]:
         """The index, the lower bound (None: from 1) and the excluded index of a big operator's subscript:
