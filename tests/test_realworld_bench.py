@@ -39,6 +39,11 @@ def test_normalise_drops_layout_only() -> None:
     assert realworld.normalise(r"\left( a \,+\, {b} \right)^{2} \nonumber \\ .") == "(a+b)^2"
     assert realworld.normalise(r"\{a\}") == r"\{a\}"
     assert realworld.normalise(r"\frac{a}{b}") != realworld.normalise(r"\frac{a}{c}")
+    # Sentence punctuation in text mode, explicit spaces and the differential idiom are layout.
+    assert realworld.normalise(r"k_{**} - x \text{,}") == "k_**-x"
+    assert realworld.normalise(r"\int f \hspace{0.25em} \mathop{}\!\mathrm{d} x") == realworld.normalise(
+        r"\int f\,\mathrm{d}x"
+    )
 
 
 def test_counts_and_json_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
