@@ -447,3 +447,12 @@ def test_a_sum_without_bounds_next_to_a_count_is_not_guessed():
     v, detail = one(r"\sigma^2_* = \frac{1}{N}\sum_{i}(y_i-m_*x_i-b_*)^2")
     assert v is U, detail
     assert "a sum without bounds next to N may run from 1 to N or over another index set" in detail
+
+
+def test_two_indices_in_one_subscript_sum_over_both():
+    v, detail = one(r"\sum_{i,j=1}^n a_i b_j = \sum_{i=1}^n a_i \sum_{j=1}^n b_j")
+    assert v is V, detail
+    v, detail = one(r"\sum_{i,j=1}^n a_i b_j = \sum_{i=1}^n a_i b_i")
+    assert v is R, detail
+    v, detail = one(r"\sum_{i,j} a_i b_j = \left(\sum_i a_i\right)\left(\sum_j b_j\right)")
+    assert v is V, detail

@@ -365,6 +365,16 @@ class _CalculusGrammar:
             raise self.fail(
                 f"\\{name} needs an index and bounds such as _{{i=1}}^{{n}} (or _j: an unspecified index set)"
             )
+        pair = _index_pair(lo)
+        if pair is not None:
+            # \sum_{i,j} and \sum_{i,j=1}^n: over both indices, each over the same range
+            outer, inner = pair
+            return self._big_operator(name, outer, hi, lambda: self._big_operator(name, inner, hi, None))
+        return self._big_operator(name, lo, hi, None)
+
+    def _big_operator(self, name: str, lo: list[_Tok], hi: list[_Tok] | None, read_body: Any) -> Any:
+        """`big_operator` once its subscript and superscript are read; ``read_body`` reads the summand
+        (the next product when None, an inner sum for ``\\sum_{i,j}``)."""
         var_toks, lower_toks, excluded_toks = self._sum_index(name, lo)
         var_name = self.sub(var_toks).base_name()
         if self.declared(var_name) and _is_matrix(self.st.table[var_name].obj):
@@ -385,7 +395,7 @@ class _CalculusGrammar:
         kept = self._kronecker_tokens(var_name)
         try:
             with self.shadowing({var_name}):
-                body = _scalar(self.operand_term())
+                body = _scalar(self.operand_term() if read_body is None else read_body())
         finally:
             self.st.bound = saved
             self._restore_tokens(kept)
@@ -855,3 +865,22 @@ def _script_group(toks: list[_Tok], j: int) -> tuple[list[_Tok], int]:
             if depth == 0:
                 return toks[j + 1 : end], end + 1
     return [], len(toks)
+
+
+def _index_pair(lo: list[_Tok]) -> tuple[list[_Tok], list[_Tok]] | None:
+    """``i,j`` or ``i,j=1`` as a big operator's subscript: the subscripts of the outer and the inner
+    operator (``i=1`` and ``j=1``), or None for any other subscript."""
+    comma = [k for k, t in enumerate(lo) if t.kind == "sym" and t.text == ","]
+    if len(comma) != 1:
+        return None
+    first, second = lo[: comma[0]], lo[comma[0] + 1 :]
+    if len(first) != 1 or first[0].kind != "letter" or not second or second[0].kind != "letter":
+        return None
+    if any(_is_ne(t) or _is_set_mark(t) for t in second):
+        return None
+    eq = _cut(second, _is_eq)
+    if eq is None:
+        return (first, second) if len(second) == 1 else None
+    if len(eq[0]) != 1:
+        return None
+    return [*first, *second[1:]], second
