@@ -12,6 +12,12 @@ latex2sympy2-extended==1.11.0; neither is a dependency of derive):
 
 It prints one JSON object: sides read without an exception, median time per fragment, and
 which of the fourteen notation probes came out with the right meaning.
+
+On the real-document corpus (bench/corpus): ``python bench/latex_readers.py dumpcorpus /tmp/corpus.json``
+with derive's environment, then ``python bench/latex_readers.py {l2s2|l2s2x} corpus /tmp/corpus.json``
+in the reader's: every judged equality is read by that reader alone and decided as a checker
+built on it would (accept when sympy simplifies lhs - rhs to 0, refute when it differs at three
+random points, else undecided), and scored against the hand judgement like bench/realworld.py.
 """
 
 import json
@@ -29,6 +35,20 @@ if sys.argv[1] == "dump":
     sides = sorted({t for s in doc.steps for t in (s.lhs_tex, s.rhs_tex) if t})
     Path(sys.argv[3]).write_text(json.dumps(sides, ensure_ascii=False, indent=0), encoding="utf-8")
     print(f"{len(sides)} distinct sides written to {sys.argv[3]}")
+    sys.exit(0)
+
+if sys.argv[1] == "dumpcorpus":
+    # The judged steps of bench/corpus (true or false; "unclear" ones are not scored), as JSON.
+    import yaml
+
+    root = Path(__file__).resolve().parent / "corpus"
+    steps = []
+    for judged in sorted(root.glob("*/judged.yaml")):
+        for step in yaml.safe_load(judged.read_text(encoding="utf-8")).get("steps") or []:
+            if step.get("holds") in (True, False) and step.get("rel", "=") == "=":
+                steps.append({"doc": judged.parent.name, "lhs": step["lhs"], "rhs": step["rhs"], "holds": step["holds"]})
+    Path(sys.argv[2]).write_text(json.dumps(steps, ensure_ascii=False, indent=0), encoding="utf-8")
+    print(f"{len(steps)} judged equalities written to {sys.argv[2]}")
     sys.exit(0)
 
 which = sys.argv[1]
@@ -76,6 +96,47 @@ def attempt(tex, symbols=None):
         signal.alarm(0)
     return ok, out, time.perf_counter() - t
 
+
+def _decide(lhs, rhs):
+    """What a checker built on this reader alone would say: accept when sympy simplifies the
+    difference to 0, refute when it differs at three random points, else undecided."""
+    import random
+
+    signal.alarm(10)
+    try:
+        if sympy.simplify(lhs - rhs) == 0:
+            return "accept"
+        rng = random.Random(0)
+        free = sorted((lhs - rhs).free_symbols, key=str)
+        gaps = []
+        for _ in range(3):
+            point = {v: sympy.Rational(rng.randint(5, 15), 10) for v in free}
+            gaps.append(complex(sympy.N((lhs - rhs).subs(point), 30)))
+        return "refute" if all(abs(g) > 1e-9 for g in gaps) else "undecided"
+    except BaseException:
+        return "undecided"
+    finally:
+        signal.alarm(0)
+
+
+if mode == "corpus":
+    steps = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
+    tally = {"judged": len(steps), "read": 0, "decided": 0, "right": 0, "false_accepts": 0, "false_refutes": 0}
+    for step in steps:
+        (ok_l, lhs, _), (ok_r, rhs, _) = attempt(step["lhs"]), attempt(step["rhs"])
+        if not (ok_l and ok_r) or not all(isinstance(v, sympy.Expr) for v in (lhs, rhs)):
+            continue
+        tally["read"] += 1
+        verdict = _decide(lhs, rhs)
+        if verdict == "undecided":
+            continue
+        tally["decided"] += 1
+        right = (verdict == "accept") == step["holds"]
+        tally["right"] += right
+        tally["false_accepts"] += verdict == "accept" and not step["holds"]
+        tally["false_refutes"] += verdict == "refute" and step["holds"]
+    print(json.dumps({"reader": which, "corpus": tally}))
+    sys.exit(0)
 
 sides = json.loads(Path(sys.argv[3] if len(sys.argv) > 3 else "/tmp/seed_sides.json").read_text(encoding="utf-8"))
 n_ok = 0
