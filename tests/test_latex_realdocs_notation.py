@@ -558,3 +558,19 @@ def test_secant_cosecant_and_cotangent():
     assert verdict(r"\sec^2\theta = 1 + \tan^2\theta", theta="real") is PROVED
     assert verdict(r"\csc^2\theta - \cot^2\theta = 1", theta="real") is PROVED
     assert verdict(r"\sec\theta = \cos\theta", theta="real") is REFUTED
+
+
+def test_bars_around_a_vector_are_not_guessed():
+    result = one(r"|\mathbf{x}| = 1", x="vector 3")
+    assert result.verdict is ERROR
+    assert "write \\|x\\| for a norm" in result.detail
+
+
+def test_two_digit_subscripts_of_a_declared_matrix_are_its_entries():
+    a = {"A": "matrix 2x2"}
+    assert verdict(r"|A| = A_{11} A_{22} - A_{12} A_{21}", **a) is PROVED
+    assert verdict(r"|A| = A_{11} A_{22} - A_{12} A_{12}", **a) is REFUTED
+    assert verdict(r"\mathrm{tr}(A) = A_{11} + A_{22}", **a) is PROVED
+    result = one(r"A_{13} + 1 = 1 + A_{13}", **a)
+    assert result.verdict is ERROR
+    assert "is 2x2" in result.detail

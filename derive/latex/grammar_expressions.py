@@ -10,7 +10,7 @@ from sympy import S
 from derive._exact import _ceiling, _factorial, _floor
 from derive.functions import sigmoid
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
-from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
+from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 
 if TYPE_CHECKING:
     from derive.latex.parser import _Parser
@@ -97,16 +97,6 @@ class _ExpressionGrammar:
             else:
                 return value
             logged = right_logged
-
-    def _vectors_by_font(self, left: int, right: int) -> bool:
-        """Whether the factors starting at token indices ``left`` and ``right`` are both written as
-        vectors (``\\mathbf{a}``, ``\\vec{a}``) but were read as scalars (not declared)."""
-
-        def vector_font(j: int) -> bool:
-            t = self.toks[j] if j < len(self.toks) else None
-            return t is not None and t.kind == "cmd" and (t.text in _BOLD or t.text == "vec")
-
-        return vector_font(left) and vector_font(right)
 
     def _at_log(self) -> bool:
         t = self.peek()
@@ -242,6 +232,12 @@ class _ExpressionGrammar:
             inner = self.expr()
             self.bars -= 1
             self.expect_sym("|")
+            a = _scalar(inner)
+            if isinstance(a, sympy.MatrixBase) and a.rows != a.cols:
+                # |x| of a vector: its length, or its entries' absolute values; not guessed
+                raise self.fail(
+                    f"|...| of a {a.rows}x{a.cols} matrix: write \\|x\\| for a norm, \\det for a determinant"
+                )
             return _det(inner)
         if t.text == "‖":
             self.i += 1
@@ -412,22 +408,3 @@ class _ExpressionGrammar:
             return self.definition_value(name)
         entry = self._vector_entry(name, font)
         return self.symbol(name) if entry is None else entry
-
-    def _vector_entry(self, name: str, font: str) -> Any | None:
-        """``x_2`` of a declared vector x (``x_2`` itself undeclared): its second entry, not a new
-        scalar (a step through x_1 + x_2 = x^T 1 was refuted at x_1 != x[1]). Bold ``\\mathbf{x}_2``
-        is as often the second sample, itself a vector: not guessed. None for any other name."""
-        base, _, index = name.rpartition("_")
-        if not (base and index.isdigit() and self.declared(base)) or name in self.st.table:
-            return None
-        vector = self.st.table[base].obj
-        if not (isinstance(vector, sympy.MatrixBase) and 1 in vector.shape):
-            return None
-        if font in _BOLD:
-            raise self.fail(
-                f"{name} may be entry {index} of the declared vector {base} or another vector (a sample); declare "
-                f"{name}, or write the entry without bold"
-            )
-        if not 1 <= int(index) <= len(vector):
-            raise self.fail(f"{name}: the declared vector {base} has {len(vector)} entries")
-        return vector[int(index) - 1]

@@ -16,7 +16,7 @@ from sympy import S
 
 from derive._exact import _power, is_huge
 from derive.functions import log_softmax, logsumexp, relu, softmax
-from derive.latex.tokens import _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
+from derive.latex.tokens import _BOLD, _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
 
 _MAX_DIAGONAL = 12  # as the largest declared matrix (derive.symbols)
 _MAX_LISTED = 32  # softmax(a_1, ..., a_n) is n entries of n terms each
@@ -182,6 +182,44 @@ class _LinearGrammar:
         return _det(matrix) if name == "vmatrix" else matrix
 
     # -- norms and products of vectors ------------------------------------------------------
+    def _vectors_by_font(self, left: int, right: int) -> bool:
+        """Whether the factors starting at token indices ``left`` and ``right`` are both written as
+        vectors (``\\mathbf{a}``, ``\\vec{a}``) but were read as scalars (not declared)."""
+
+        def vector_font(j: int) -> bool:
+            t = self.toks[j] if j < len(self.toks) else None
+            return t is not None and t.kind == "cmd" and (t.text in _BOLD or t.text == "vec")
+
+        return vector_font(left) and vector_font(right)
+
+    def _vector_entry(self, name: str, font: str) -> Any | None:
+        """``x_2`` of a declared vector x (``x_2`` itself undeclared): its second entry, not a new
+        scalar (a step through x_1 + x_2 = x^T 1 was refuted at x_1 != x[1]); ``A_{12}`` of a
+        declared matrix of at most 9 rows and columns: entry (1, 2). Bold ``\\mathbf{x}_2`` is as
+        often the second sample, itself a vector: not guessed. None for any other name."""
+        base, _, index = name.rpartition("_")
+        if not (base and index.isdigit() and self.declared(base)) or name in self.st.table:
+            return None
+        obj = self.st.table[base].obj
+        if not isinstance(obj, sympy.MatrixBase):
+            return None
+        vector = 1 in obj.shape
+        if not vector and not (len(index) == 2 and max(obj.shape) <= 9):
+            return None  # A_{123}: no single reading as (row, column)
+        if font in _BOLD:
+            raise self.fail(
+                f"{name} may be entry {index} of the declared {'vector' if vector else 'matrix'} {base} or another "
+                f"{'vector (a sample)' if vector else 'matrix'}; declare {name}, or write the entry without bold"
+            )
+        if vector:
+            if not 1 <= int(index) <= len(obj):
+                raise self.fail(f"{name}: the declared vector {base} has {len(obj)} entries")
+            return obj[int(index) - 1]
+        row, col = int(index[0]), int(index[1])
+        if not (1 <= row <= obj.rows and 1 <= col <= obj.cols):
+            raise self.fail(f"{name}: the declared matrix {base} is {obj.rows}x{obj.cols}")
+        return obj[row - 1, col - 1]
+
     def norm(self, inner: Any) -> Any:
         """``\\|x\\|`` and its subscript, just read: ``_2`` (Euclidean, also when unwritten), ``_1``,
         ``_\\infty``, ``_p`` (an integer) of a declared vector; ``_F`` (Frobenius) of a declared matrix.
