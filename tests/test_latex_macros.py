@@ -504,7 +504,7 @@ def test_long_definitions_are_read_whole_and_overlong_ones_refused() -> None:
     assert expand(r"\b", t) == "B"
     huge = "x" * 10_001
     t, problems = read_definitions(rf"\newcommand{{\huge}}{{{huge}}}\newcommand{{\b}}{{B}}", "t")
-    assert problems == [r"t line 1: \newcommand: \huge: a body longer than 10000 characters"]
+    assert problems == [r"t line 1: \newcommand: a group longer than 10000 tokens (or one that does not close)"]
     assert expand(r"\b", t) == "B"
 
 
@@ -539,3 +539,19 @@ def test_a_symbols_file_gives_macros_through_the_cli_mapping(tmp_path) -> None:
     bad.write_text("derive:\n  macros:\n    x: '\\input{y}'\n")
     with pytest.raises(UsageError, match=r"macros: \\x: its body uses \\input, which is refused"):
         read_symbols_file(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\def\\a{x}\n" * 200_000,  # more definitions than any preamble
+        "\\newcommand{\\a}{\n" * 100_000,  # braces that never close
+        "\\newcommand{x}{y}\n" * 100_000,  # malformed, each a problem
+        "\\let\\a\\b" * 200_000,  # one long line
+    ],
+)
+def test_hostile_definition_floods_are_read_quickly(text: str) -> None:
+    start = time.perf_counter()
+    doc = read_document(text)
+    assert time.perf_counter() - start < 30  # a few seconds unloaded
+    assert len(doc.errors) <= 10_001

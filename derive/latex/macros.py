@@ -30,6 +30,7 @@ reads it as a bold name font).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -66,6 +67,7 @@ MIN_OUTPUT = 4_000  # a two-character \L may legitimately stand for a long formu
 MAX_WORK = 1_000_000  # tokens moved while grabbing arguments (bounds quadratic rescans)
 MAX_NESTING = 100  # braces around macro uses in the input
 MAX_BODY = 10_000  # characters of one definition's body
+MAX_DEFINITIONS = 10_000  # in one text (a long preamble has a few hundred)
 
 _TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)?|%[^\n]*\n?|\s+|.", re.DOTALL)
 _WORD_USE = re.compile(r"\\([A-Za-z]+)")
@@ -153,18 +155,26 @@ class MacroTable:
 class _Stream:
     """Tokens still to read, next one last (so pushing a body back in front is cheap)."""
 
-    def __init__(self, stack: list[Tok], work_limit: int = MAX_WORK, unclosed: frozenset[int] = frozenset()) -> None:
+    def __init__(self, stack: list[Tok], work_limit: int = MAX_WORK) -> None:
         self.stack = stack
         self.work = 0
         self.steps = 0  # expansions made
         self.work_limit = work_limit
-        # offsets of the "{" that never close (reading definitions): refused without reading on
-        self.unclosed = unclosed
+        self.longest = 0  # a group longer than this many tokens is refused (0: no limit)
+
+    def more(self) -> bool:
+        """Put more tokens at the back of the stack (a stream of the whole input has none)."""
+        return False
+
+    def has(self) -> bool:
+        return bool(self.stack) or self.more()
 
     def _pop(self, name: str) -> Tok:
         self.work += 1
         if self.work > self.work_limit:
             raise LatexError(f"macro \\{name}: expansion reads more than {self.work_limit} tokens")
+        if not self.stack:
+            self.more()
         return self.stack.pop()
 
     def _next(self) -> int:
@@ -176,6 +186,8 @@ class _Stream:
         i = len(self.stack) - 1
         while i >= 0 and _blank(self.stack[i][0]):
             i -= 1
+        if i < 0 and self.more():
+            return self._next()
         return i
 
     def peek(self) -> str | None:
@@ -191,12 +203,14 @@ class _Stream:
         """A braced group after spaces (braces dropped), or None when the next token is no ``{``."""
         if self.peek() != "{":
             return None
-        if self.stack[self._next()][1] in self.unclosed:
-            raise LatexError(f"macro \\{name}: an argument's braces do not close")
         self.take(name)
         inner: list[Tok] = []
         level = 0
-        while self.stack:
+        while self.has():
+            if self.longest and len(inner) >= self.longest:
+                raise LatexError(
+                    f"macro \\{name}: a group longer than {self.longest} tokens (or one that does not close)"
+                )
             tok = self._pop(name)
             if tok[0] == "{":
                 level += 1
@@ -223,7 +237,7 @@ class _Stream:
         self.take(name)
         inner: list[Tok] = []
         level = braces = 0
-        while self.stack:
+        while self.has():
             tok = self._pop(name)
             text = tok[0]
             braces += (text == "{") - (text == "}")
@@ -500,9 +514,6 @@ _DEFINITION = re.compile(r"\\(" + "|".join(_DEFINING) + r")(?![A-Za-z])")
 _ANY_COMMAND = re.compile(
     r"\\(" + "|".join(sorted(set(_DEFINING) | HOSTILE_COMMANDS, key=len, reverse=True)) + r")(?![A-Za-z])"
 )
-#: Characters read after a definition command: a longer definition is refused (see MAX_BODY).
-_WINDOW = 2 * MAX_BODY + 1_000
-_SHORT_WINDOW = 1_000
 
 
 def read_definitions(text: str, origin: str = "") -> tuple[MacroTable, list[str]]:
@@ -538,6 +549,12 @@ def scan_definitions(text: str, origin: str = "", *, others: bool = True) -> lis
         name = m.group(1)
         line += text.count("\n", counted, m.start())
         counted = m.start()
+        if len(found) >= MAX_DEFINITIONS:
+            problem = (
+                f"{where} {line}: more than {MAX_DEFINITIONS} definitions; the rest of the text is not read for them"
+            )
+            found.append(Definition(m.start(), len(text), name, None, problem))
+            break
         macro, problem, end = _one_definition(text, m.end(), name, f"{where} {line}", known)
         if name in _DEFINING:
             done = end
@@ -557,18 +574,14 @@ def _one_definition(
     The text after the command is tokenized in a short window first, and in the longest one
     a definition may take only when the short one does not hold it (most definitions are a line).
     """
-    for size in (_SHORT_WINDOW, _WINDOW):
-        stream = _window(text, at, size)
-        try:
-            macro, problem = _definition(stream, name, origin, known), None
-        except (_NotReadError, LatexError) as exc:
-            if size < _WINDOW and at + size < len(text):
-                continue
-            why = str(exc).removeprefix("macro \\" + name + ": ")
-            macro, problem = None, f"{origin}: \\{name}: {why}"
-        end = stream.stack[-1][1] if stream.stack else min(len(text), at + size)
-        return macro, problem, end
-    raise AssertionError("unreachable: the longest window always returns")
+    stream = _Lazy(text, at)
+    try:
+        macro, problem = _definition(stream, name, origin, known), None
+    except (_NotReadError, LatexError) as exc:
+        why = str(exc).removeprefix("macro \\" + name + ": ")
+        macro, problem = None, f"{origin}: \\{name}: {why}"
+    end = stream.stack[-1][1] if stream.has() else len(text)
+    return macro, problem, end
 
 
 def _commented(text: str, at: int) -> bool:
@@ -577,20 +590,21 @@ def _commented(text: str, at: int) -> bool:
     return "%" in line and re.search(r"(?<!\\)(?:\\\\)*%", line) is not None
 
 
-def _window(text: str, at: int, size: int) -> _Stream:
-    """The tokens of ``text[at : at + size]`` after a definition command, braces that never close marked."""
-    toks: list[Tok] = []
-    offset = at
-    for t in _tokens(text[at : at + size]):
-        toks.append((t, offset))
-        offset += len(t)
-    opened: list[int] = []
-    for t, where in toks:
-        if t == "{":
-            opened.append(where)
-        elif t == "}" and opened:
-            opened.pop()
-    return _Stream(list(reversed(toks)), work_limit=len(toks) + 1, unclosed=frozenset(opened))
+class _Lazy(_Stream):
+    """The tokens after a definition command, tokenized as they are read (most definitions are
+    a line; a brace that never closes costs at most `MAX_BODY` tokens, not the rest of the file)."""
+
+    def __init__(self, text: str, at: int) -> None:
+        super().__init__([], work_limit=4 * MAX_BODY)
+        self.longest = MAX_BODY
+        self._source = _TOKEN.finditer(text, at)
+        self._chunk = 16
+
+    def more(self) -> bool:
+        chunk = [(m.group(), m.start()) for m in itertools.islice(self._source, self._chunk)]
+        self._chunk = min(2 * self._chunk, 4_096)
+        self.stack[:0] = reversed(chunk)
+        return bool(chunk)
 
 
 def _definition(stream: _Stream, cmd: str, origin: str, known: Mapping[str, Macro]) -> Macro | None:
@@ -704,7 +718,7 @@ def _def(stream: _Stream, origin: str) -> Macro:
         raise _NotReadError("cannot read the name being defined")
     name = _defined_name(stream, "def")
     params: list[str] = []
-    while stream.stack and stream.stack[-1][0] != "{" and len(params) <= 18:
+    while stream.has() and stream.stack[-1][0] != "{" and len(params) <= 18:
         params.append(stream.stack.pop()[0])
     expected = "".join(f"#{k}" for k in range(1, len(params) // 2 + 1))
     if "".join(params) != expected or len(params) % 2:
