@@ -586,8 +586,10 @@ def _one_definition(
 
 def _commented(text: str, at: int) -> bool:
     """Whether an unescaped ``%`` earlier on its line comments out the position ``at``."""
-    line = text[text.rfind("\n", 0, at) + 1 : at]
-    return "%" in line and re.search(r"(?<!\\)(?:\\\\)*%", line) is not None
+    start = text.rfind("\n", 0, at) + 1
+    if text.find("%", start, at) < 0:
+        return False
+    return re.search(r"(?<!\\)(?:\\\\)*%", text[start:at]) is not None
 
 
 class _Lazy(_Stream):
