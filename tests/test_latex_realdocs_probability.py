@@ -231,6 +231,7 @@ def test_beta_gamma_and_binomial_in_bishop_notation() -> None:
     kinds = {"m": "positive integer", "N": "positive integer", "mu": "probability"}
     assert one(r"\mathrm{Bin}(2|4,\mu) = 6 \mu^2 (1-\mu)^2", kinds).verdict is P
     assert one(r"\mathrm{Bin}(2|4,\mu) = 4 \mu^2 (1-\mu)^2", kinds).verdict is R
+    assert one(r"\text{Bin}(2 | 4, \mu) = 6 \mu^2 (1-\mu)^2", kinds).verdict is P
 
 
 # -- named operators and the law stated elsewhere ------------------------------------------------
@@ -340,6 +341,7 @@ def test_an_expectation_without_brackets_is_of_the_term_that_follows() -> None:
 
 def test_a_divergence_in_square_brackets() -> None:
     assert one(r"D_{KL}[P\,||\,Q] = D_{KL}(P \| Q)").verdict is P
+    assert one(r"\mathrm{KL}[P\,||\,Q] = \mathrm{KL}(P \| Q)").verdict is P
     assert one(r"D_{KL}[P \| Q] = D_{KL}(Q \| P)").verdict is U
 
 
