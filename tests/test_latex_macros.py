@@ -461,12 +461,13 @@ def test_physics_package_steps_end_to_end() -> None:
 
 def test_cli_macros_option(tmp_path, capsys) -> None:
     common = tmp_path / "common.sty"
-    common.write_text("\\newcommand{\\sq}[1]{#1^{2}}\n")
+    common.write_text("\\newcommand{\\sq}[1]{#1^{2}}\n\\def\\bad{\\write18{x}}\n")
     hw = tmp_path / "hw.md"
     hw.write_text("$$\\sq{(a+1)} = a^2 + 2a + 1$$\n")
     assert main(["latex", str(hw), "--macros", str(common), "--format", "json", "--no-cache"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert [(s["lhs"], s["verdict"]) for s in data["steps"]] == [("(a+1)^{2}", "proved")]
+    out, err = capsys.readouterr()
+    assert [(s["lhs"], s["verdict"]) for s in json.loads(out)["steps"]] == [("(a+1)^{2}", "proved")]
+    assert "warning: --macros common.sty line 2: \\def: \\bad: its body uses \\write, which is refused" in err
     assert main(["latex", str(hw), "--macros", str(tmp_path / "none.sty")]) == 2
     assert "--macros file not found" in capsys.readouterr().err
 
