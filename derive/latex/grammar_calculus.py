@@ -1,4 +1,21 @@
-"""Grammar mixin of `derive.latex.parser._Parser`: derivatives, integrals, sums, products, limits, extrema."""
+"""Grammar mixins of `derive.latex.parser._Parser`: derivatives, integrals, sums, products, limits, extrema.
+
+`_SumGrammar` reads ``\\sum``/``\\prod``: with bounds (``_{i=1}^{n}``; ``_i^n`` runs from 1), over an
+unspecified finite index set (``\\sum_j``: from 1 to the size `INDEX_SET_SIZE`, one size for every
+such sum of a claim, checked by `derive._indexed` at sizes 1 to 8 with independent terms), over
+every index but one (``\\sum_{k \\ne i}``, ``\\sum_{k=1, k \\ne j}^K``) and over two indices
+(``\\sum_{i,j}``). Under a sum, ``x_{si}`` is the table entry x[s, i], a family the document
+defines (``a_k = w_k x``) is put in, and a Kronecker delta ``\\delta_{kj}``/``I_{kj}`` of the index
+picks its term. What it cannot read soundly (the index of a sum without bounds used as a
+number, a set it does not know, a delta inside a function) is a `LatexError` naming why.
+
+`_ShorthandGrammar` holds ``\\partial_\\mu f``, ``\\nabla_{\\mathbf w} f`` (the gradient by a declared
+vector; otherwise opaque), ``\\arg\\max_x`` (opaque: never a guessed value) and evaluation bars
+``[F]_a^b``, ``F\\big|_{x=a}^{b}`` (F(b) - F(a); a limit at an infinite bound; not read at a pole,
+after several terms, or with several names and no variable written). They are reached from the
+dispatch in `grammar_functions` (``command``) and `grammar_expressions` (``starts_factor``,
+``postfix``, ``expr``).
+"""
 
 from __future__ import annotations
 
@@ -26,322 +43,8 @@ _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
 _DOUBLE_INDEX = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]),?([A-Za-z0-9])")
 
 
-class _CalculusGrammar:
-    """`_Parser` grammar: derivatives, integrals, sums and products, limits, max/min/argmax."""
-
-    # -- derivative, fraction -------------------------------------------------------------
-    def fraction(self) -> Any:
-        num = self.group_tokens()
-        den = self.group_tokens()
-        deriv = self._derivative(num, den)
-        if deriv is not None:
-            return deriv
-        a = self.sub(num).parse_all()
-        b = self.sub(den).parse_all()
-        return self.ar.div(a, b)
-
-    def _derivative(self, num: list[_Tok], den: list[_Tok]) -> Any | None:
-        def is_d(t: _Tok) -> bool:
-            return (t.kind == "letter" and t.text == "d") or (t.kind == "cmd" and t.text == "partial")
-
-        if not num or not is_d(num[0]) or not den or not is_d(den[0]):
-            return None
-        order_num, rest = 1, num[1:]
-        if rest and rest[0].kind == "sym" and rest[0].text == "^":
-            p = self.sub(rest[1:])
-            toks = p.group_tokens()
-            order_num = self._order(toks)
-            rest = rest[1 + p.i :]
-        variables: list[tuple[Any, int]] = []
-        names: set[str] = set()
-        p = self.sub(den)
-        while p.peek().kind != "end":
-            if not is_d(p.peek()):
-                return None
-            p.i += 1
-            t = p.peek()
-            if t.kind not in ("letter", "cmd") or (t.kind == "cmd" and t.text not in _GREEK | _FONTS | set(_ACCENTS)):
-                return None
-            probe = self.sub(den)
-            probe.i = p.i
-            name = _read_name(probe)
-            names.add(name)
-            p.i += 1
-            with self.shadowing({name}):  # d/dy after y := 3 differentiates by y, not by 3
-                var = p.command(t.text) if t.kind == "cmd" else p.named(t.text, "")
-            order = 1
-            if p.at_sym("^"):
-                p.i += 1
-                order = self._order(p.group_tokens())
-            variables.append((var, order))
-        if not variables or sum(o for _, o in variables) != order_num:
-            if variables and order_num != 1:
-                raise self.fail("the orders of a derivative's numerator and denominator differ")
-            if not variables:
-                return None
-        with self.shadowing(names):
-            operand = self.sub(rest).parse_all() if rest else self.operand_term()
-            value = self._differentiate(operand, variables)
-            self._note_constants(operand, names)
-        return self._at_definitions(value, names)
-
-    def subscript_derivative(self) -> Any:
-        """``\\partial_\\mu f``, ``\\partial_{x} f``: the partial derivative ∂f/∂μ of the next product."""
-        if not self.at_sym("_"):
-            raise self.fail("\\partial outside a \\frac{\\partial ...}{\\partial ...} derivative")
-        self.i += 1
-        toks = self.group_tokens()
-        probe = self.sub(toks)
-        name = _read_name(probe)
-        if probe.peek().kind != "end":
-            raise self.fail(f"\\partial_{{{self._src(toks)}}}: the subscript of \\partial must be one name")
-        with self.shadowing({name}):  # \partial_y after y := 3 differentiates by y, not by 3
-            var = self.sub(toks).parse_all()
-            operand = self.operand_term()
-            value = self._differentiate(operand, [(var, 1)])
-            self._note_constants(operand, {name})
-        return self._at_definitions(value, {name})
-
-    def gradient(self) -> Any:
-        """``\\nabla_{\\mathbf w} E``: the gradient of a scalar by a declared vector (the column of its
-        partial derivatives). By anything else (an undeclared name, a matrix, no subscript) it stays an
-        unknown function ``nabla_w(E)``, which no tier evaluates: derive does not guess the shape."""
-        sub_toks: list[_Tok] = []
-        if self.at_sym("_"):
-            self.i += 1
-            sub_toks = self.group_tokens()
-        vector = self._declared_vector(sub_toks)
-        if vector is not None:
-            name, obj = vector
-            with self.shadowing({name}):
-                operand = _scalar(self.operand_term())
-                if _is_matrix(operand):
-                    raise self.fail("the gradient of a vector (a Jacobian) is not read")
-                value = self._differentiate(operand, [(obj, 1)])
-                self._note_constants(operand, {name})
-            return value
-        label = "".join(t.text for t in sub_toks if not (t.kind == "sym" and t.text in "{}") and t.text not in _FONTS)
-        operand = self.operand_term()
-        return sympy.Function(f"nabla_{label}" if label else "nabla")(_scalar(operand))
-
-    def _declared_vector(self, toks: list[_Tok]) -> tuple[str, Any] | None:
-        """(name, its column) when ``toks`` is exactly one name declared as a vector."""
-        if not toks:
-            return None
-        probe = self.sub(toks)
-        try:
-            name = _read_name(probe)
-        except DeriveError:
-            return None
-        if probe.peek().kind != "end" or not self.declared(name):
-            return None
-        obj = self.st.table[name].obj
-        if not _is_matrix(obj) or obj.shape[1] != 1:
-            return None
-        return name, obj
-
-    def at_evaluation_bar(self) -> bool:
-        """Whether an evaluation bar's bounds follow: ``_a^b`` or ``^b_a`` (after ``]`` or a bar ``|``)."""
-        if not self.at_sym("_", "^"):
-            return False
-        return self.at_sym("^", "_", k=self._group_length(1) + 1)
-
-    def _group_length(self, k: int) -> int:
-        """The number of tokens of the group or single token at ``peek(k)``."""
-        t = self.peek(k)
-        if not (t.kind == "sym" and t.text == "{"):
-            return 1
-        depth, n = 0, 0
-        while True:
-            t = self.peek(k + n)
-            if t.kind == "end":
-                return n
-            if t.kind == "sym" and t.text == "{":
-                depth += 1
-            elif t.kind == "sym" and t.text == "}":
-                depth -= 1
-                if depth == 0:
-                    return n + 1
-            n += 1
-
-    def evaluation_bar(self, value: Any) -> Any:
-        """``\\Big[F\\Big]_a^b``, ``F\\big|_{x=a}^{b}``: F(b) - F(a).
-
-        The variable is the one written (``_{x=0}``), else the only name F uses; with several
-        names and none written the bar is not read (derive does not guess which one varies).
-        An infinite bound is a limit (sympy's, undecided when it cannot take it); a finite bound
-        where F has no value (``[\\log x]_0^1``) is not read: the one-sided limit an improper
-        integral means is not what the bar says.
-        """
-        lo, hi = self.limits()
-        if lo is None or hi is None:
-            raise self.fail("an evaluation bar needs both bounds, _a^b")
-        value = _scalar(value)
-        if _is_matrix(value) or not isinstance(value, sympy.Basic):
-            raise self.fail("an evaluation bar of a matrix")
-        eq = _cut(lo, _is_eq)
-        if eq is not None:
-            name = self.sub(eq[0]).base_name()
-            var = self.symbol(name)
-            lo = eq[1]
-        else:
-            free = sorted((s for s in value.free_symbols if isinstance(s, sympy.Symbol)), key=str)
-            if len(free) != 1:
-                listed = ", ".join(map(str, free)) or "no name"
-                raise self.fail(f"an evaluation bar of an expression in {listed}: write its variable, _{{x=0}}^{{1}}")
-            var = free[0]
-        if not isinstance(var, sympy.Symbol):
-            raise self.fail(f"an evaluation bar over {var}, which is not a scalar name")
-        a = _scalar(self.sub(lo).parse_all())
-        b = _scalar(self.sub(hi).parse_all())
-        return self._at_bound(value, var, b) - self._at_bound(value, var, a)
-
-    def bar_bounds_follow(self) -> bool:
-        """Whether a bar ``|`` here is an evaluation bar (``F\\big|_0^1``), not an absolute value's."""
-        if not self.at_sym("|"):
-            return False
-        self.i += 1
-        try:
-            return self.at_evaluation_bar()
-        finally:
-            self.i -= 1
-
-    def trailing_bar(self, value: Any, terms: int) -> Any:
-        """``F\\Big|_{x=0}^{1}`` after the expression ``value`` of ``terms`` terms: F(1) - F(0).
-
-        After several terms (``a + F|_0^1``) the bar may cover them all or the last one only,
-        which give different values: such a bar is not read (write ``\\Big[a + F\\Big]_0^1``).
-        """
-        if terms > 1:
-            raise self.fail(
-                "an evaluation bar after several terms may cover all of them or the last one only; write "
-                "\\Big[ ... \\Big]_a^b around what it evaluates"
-            )
-        self.expect_sym("|")
-        return self.evaluation_bar(value)
-
-    def arg_extremum(self) -> Any:
-        """``\\arg\\max_x f``, ``\\arg\\min_\\theta f``: the maximiser, opaque like ``\\operatorname{argmax}_x``.
-
-        No tier evaluates it, so a step ``\\arg\\max_x f = x_0`` stays undecided: checking that x_0
-        maximises f needs the global maximum, which sampling cannot establish.
-        """
-        t = self.peek()
-        if t.kind != "cmd" or t.text not in ("max", "min"):
-            raise self.fail("\\arg without \\max or \\min after it")
-        self.i += 1
-        return self.extremum(f"arg{t.text}")
-
-    def _at_bound(self, value: sympy.Basic, var: sympy.Symbol, bound: Any) -> Any:
-        if bound in (S.Infinity, S.NegativeInfinity):
-            return sympy.Limit(value, var, bound)
-        at = value.subs(var, bound) if value.has(sympy.Derivative) else safe_replace(value, {var: bound})
-        if isinstance(at, sympy.Basic) and at.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
-            raise self.fail(
-                f"the evaluation bar's expression has no value at {var} = {bound} (a pole or 0/0 there); "
-                "derive does not take the one-sided limit for it"
-            )
-        return at
-
-    def _note_constants(self, operand: Any, variables: set[str]) -> None:
-        """Record, for `derivative_constants`, the names a derivative treats as constants.
-
-        A name in the differentiated expression that the user did not declare, that is not
-        random and that no binder binds here is read as a constant in the variables: its
-        derivative by them is taken to be 0. ``y_{nk}`` in ∂/∂w may well depend on w.
-        """
-        notes = getattr(self.st.table, "_latex_notes", None)
-        if notes is None or not isinstance(operand, (sympy.Basic, sympy.MatrixBase)):
-            return
-        if isinstance(operand, sympy.Symbol) and not self.declared(operand.name):
-            operand = sympy.S.Zero  # dy/dx of a bare undeclared y: read as a function y(x), nothing assumed
-        free = operand.free_symbols
-        skip = variables | self.st.shadow | set(self.st.bound) | set(self.st.random) | set(self.st.found)
-        names = {str(sym).split("[", 1)[0] for sym in free}
-        constant = {n for n in names if n not in skip and not self.declared(n)}
-        notes.setdefault("variables", set()).update(variables)
-        notes.setdefault("constants", set()).update(constant)
-
-    def _at_definitions(self, value: Any, names: set[str]) -> Any:
-        """A derivative by a defined name, evaluated where the name has its value:
-        ``\\frac{d}{dy} y^2`` after ``y := 3`` is 2y at y = 3 (the variable is bound only inside)."""
-        for name in sorted(names):
-            if name not in self.st.definitions or name in self.st.shadow or name in self.st.bound:
-                continue
-            at = self.definition_value(name)
-            var = self.symbol(name)
-            if _is_matrix(at) or _is_matrix(value) or _is_matrix(var):
-                raise self.fail(f"a derivative by {name}, which the document defines as {at}: derive cannot place it")
-            value = sympy.Subs(value, var, at)
-        return value
-
-    def _order(self, toks: list[_Tok]) -> int:
-        text = "".join(t.text for t in toks if t.kind == "num")
-        if not text.isdigit() or len(toks) != 1:
-            raise self.fail("a derivative order must be a small whole number")
-        n = int(text)
-        if not 1 <= n <= _MAX_ORDER:
-            raise self.fail(f"a derivative of order {n} (at most {_MAX_ORDER})")
-        return n
-
-    def operand_term(self) -> Any:
-        """What an operator such as d/dx, \\sum or \\lim applies to: the next product (sign included)."""
-        if self.peek().kind == "end" or self.at_sym(")", "]", "}", "\\}", "+", "=", "<", ">"):
-            raise self.fail("an operator with nothing to apply to")
-        sign = 1
-        if self.at_sym("-", "+"):
-            sign = -1 if self.next().text == "-" else 1
-        value = self.factor()
-        while self.starts_factor():
-            value = self.ar.mul(value, self.factor())
-        return -value if sign < 0 else value
-
-    def _differentiate(self, operand: Any, variables: list[tuple[Any, int]]) -> Any:
-        plain: list[tuple[sympy.Symbol, int]] = []
-        for var, order in variables:
-            if _is_matrix(var):
-                if len(variables) != 1 or order != 1 or _is_matrix(operand):
-                    raise self.fail("only first derivatives of a scalar by a vector are supported")
-                entries = [e for e in var]
-                if len(set(entries)) != len(entries):
-                    # A symmetric (SPD) matrix shares one symbol between (i, j) and (j, i), so
-                    # an entrywise derivative would count each off-diagonal entry twice and
-                    # refute true identities such as d log det S / dS = S^{-1}. The expression
-                    # language rebuilds the operand over independent entries; this reader
-                    # cannot, so it declines rather than give a wrong gradient.
-                    raise self.fail(
-                        "derivatives with respect to a symmetric matrix are not supported in LaTeX; "
-                        "write the claim in YAML, where diff(f, S) treats S's entries as independent"
-                    )
-                grad = [self._differentiate(operand, [(e, 1)]) for e in entries]
-                return sympy.ImmutableMatrix(var.shape[0], var.shape[1], grad)
-            if not isinstance(var, sympy.Symbol):
-                raise self.fail(f"cannot differentiate with respect to {var}")
-            plain.append((var, order))
-        wrt = {v for v, _ in plain}
-        opaque_nodes = (KL, JS, Expectation)
-        if isinstance(operand, sympy.Basic) and any(
-            not wrt <= node.free_symbols
-            for node in operand.atoms(*opaque_nodes, sympy.Integral)
-            if isinstance(node, opaque_nodes) or node.has(AppliedUndef)
-        ):
-            # ∂/∂μ KL(p||q) with q depending on μ implicitly: derive cannot know, so it stays opaque
-            label = "".join(f"{v}" + (f"^{o}" if o > 1 else "") for v, o in plain)
-            return sympy.Function(f"partial_{label}")(operand)
-        if isinstance(operand, sympy.Symbol) and operand not in wrt and not self.declared(operand.name):
-            # ∂f/∂x: a bare name being differentiated is a function of the variable
-            operand = sympy.Function(operand.name)(*sorted(wrt, key=str))
-        elif isinstance(operand, sympy.Basic):
-            # D(x) inside d/da depends on a implicitly (D = σ(a)): make that dependence explicit
-            # so the derivative stays unknown instead of silently becoming 0.
-            def widen(app: sympy.Basic) -> sympy.Basic:
-                missing = [v for v in sorted(wrt, key=str) if v not in app.free_symbols]
-                return app.func(*app.args, *missing) if missing else app
-
-            operand = operand.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef), widen)
-        if _is_matrix(operand):
-            return operand.applyfunc(lambda e: sympy.Derivative(e, *plain))
-        return sympy.Derivative(operand, *plain)
+class _SumGrammar:
+    """`_Parser` grammar: sums and products, with and without bounds, and the Kronecker deltas under them."""
 
     # -- big operators ----------------------------------------------------------------------
     def limits(self) -> tuple[list[_Tok] | None, list[_Tok] | None]:
@@ -598,6 +301,329 @@ class _CalculusGrammar:
         if any(i in self.st.bound for i in indices):
             return entry
         return self.symbol(f"{entry.base.label}_{''.join(indices)}")
+
+
+class _ShorthandGrammar:
+    """`_Parser` grammar: ``\\partial_\\mu f``, ``\\nabla_{\\mathbf w} f``, ``\\arg\\max_x``, bars ``[F]_a^b``."""
+
+    def subscript_derivative(self) -> Any:
+        """``\\partial_\\mu f``, ``\\partial_{x} f``: the partial derivative ∂f/∂μ of the next product."""
+        if not self.at_sym("_"):
+            raise self.fail("\\partial outside a \\frac{\\partial ...}{\\partial ...} derivative")
+        self.i += 1
+        toks = self.group_tokens()
+        probe = self.sub(toks)
+        name = _read_name(probe)
+        if probe.peek().kind != "end":
+            raise self.fail(f"\\partial_{{{self._src(toks)}}}: the subscript of \\partial must be one name")
+        with self.shadowing({name}):  # \partial_y after y := 3 differentiates by y, not by 3
+            var = self.sub(toks).parse_all()
+            operand = self.operand_term()
+            value = self._differentiate(operand, [(var, 1)])
+            self._note_constants(operand, {name})
+        return self._at_definitions(value, {name})
+
+    def gradient(self) -> Any:
+        """``\\nabla_{\\mathbf w} E``: the gradient of a scalar by a declared vector (the column of its
+        partial derivatives). By anything else (an undeclared name, a matrix, no subscript) it stays an
+        unknown function ``nabla_w(E)``, which no tier evaluates: derive does not guess the shape."""
+        sub_toks: list[_Tok] = []
+        if self.at_sym("_"):
+            self.i += 1
+            sub_toks = self.group_tokens()
+        vector = self._declared_vector(sub_toks)
+        if vector is not None:
+            name, obj = vector
+            with self.shadowing({name}):
+                operand = _scalar(self.operand_term())
+                if _is_matrix(operand):
+                    raise self.fail("the gradient of a vector (a Jacobian) is not read")
+                value = self._differentiate(operand, [(obj, 1)])
+                self._note_constants(operand, {name})
+            return value
+        label = "".join(t.text for t in sub_toks if not (t.kind == "sym" and t.text in "{}") and t.text not in _FONTS)
+        operand = self.operand_term()
+        return sympy.Function(f"nabla_{label}" if label else "nabla")(_scalar(operand))
+
+    def _declared_vector(self, toks: list[_Tok]) -> tuple[str, Any] | None:
+        """(name, its column) when ``toks`` is exactly one name declared as a vector."""
+        if not toks:
+            return None
+        probe = self.sub(toks)
+        try:
+            name = _read_name(probe)
+        except DeriveError:
+            return None
+        if probe.peek().kind != "end" or not self.declared(name):
+            return None
+        obj = self.st.table[name].obj
+        if not _is_matrix(obj) or obj.shape[1] != 1:
+            return None
+        return name, obj
+
+    def at_evaluation_bar(self) -> bool:
+        """Whether an evaluation bar's bounds follow: ``_a^b`` or ``^b_a`` (after ``]`` or a bar ``|``)."""
+        if not self.at_sym("_", "^"):
+            return False
+        return self.at_sym("^", "_", k=self._group_length(1) + 1)
+
+    def _group_length(self, k: int) -> int:
+        """The number of tokens of the group or single token at ``peek(k)``."""
+        t = self.peek(k)
+        if not (t.kind == "sym" and t.text == "{"):
+            return 1
+        depth, n = 0, 0
+        while True:
+            t = self.peek(k + n)
+            if t.kind == "end":
+                return n
+            if t.kind == "sym" and t.text == "{":
+                depth += 1
+            elif t.kind == "sym" and t.text == "}":
+                depth -= 1
+                if depth == 0:
+                    return n + 1
+            n += 1
+
+    def evaluation_bar(self, value: Any) -> Any:
+        """``\\Big[F\\Big]_a^b``, ``F\\big|_{x=a}^{b}``: F(b) - F(a).
+
+        The variable is the one written (``_{x=0}``), else the only name F uses; with several
+        names and none written the bar is not read (derive does not guess which one varies).
+        An infinite bound is a limit (sympy's, undecided when it cannot take it); a finite bound
+        where F has no value (``[\\log x]_0^1``) is not read: the one-sided limit an improper
+        integral means is not what the bar says.
+        """
+        lo, hi = self.limits()
+        if lo is None or hi is None:
+            raise self.fail("an evaluation bar needs both bounds, _a^b")
+        value = _scalar(value)
+        if _is_matrix(value) or not isinstance(value, sympy.Basic):
+            raise self.fail("an evaluation bar of a matrix")
+        eq = _cut(lo, _is_eq)
+        if eq is not None:
+            name = self.sub(eq[0]).base_name()
+            var = self.symbol(name)
+            lo = eq[1]
+        else:
+            free = sorted((s for s in value.free_symbols if isinstance(s, sympy.Symbol)), key=str)
+            if len(free) != 1:
+                listed = ", ".join(map(str, free)) or "no name"
+                raise self.fail(f"an evaluation bar of an expression in {listed}: write its variable, _{{x=0}}^{{1}}")
+            var = free[0]
+        if not isinstance(var, sympy.Symbol):
+            raise self.fail(f"an evaluation bar over {var}, which is not a scalar name")
+        a = _scalar(self.sub(lo).parse_all())
+        b = _scalar(self.sub(hi).parse_all())
+        return self._at_bound(value, var, b) - self._at_bound(value, var, a)
+
+    def bar_bounds_follow(self) -> bool:
+        """Whether a bar ``|`` here is an evaluation bar (``F\\big|_0^1``), not an absolute value's."""
+        if not self.at_sym("|"):
+            return False
+        self.i += 1
+        try:
+            return self.at_evaluation_bar()
+        finally:
+            self.i -= 1
+
+    def trailing_bar(self, value: Any, terms: int) -> Any:
+        """``F\\Big|_{x=0}^{1}`` after the expression ``value`` of ``terms`` terms: F(1) - F(0).
+
+        After several terms (``a + F|_0^1``) the bar may cover them all or the last one only,
+        which give different values: such a bar is not read (write ``\\Big[a + F\\Big]_0^1``).
+        """
+        if terms > 1:
+            raise self.fail(
+                "an evaluation bar after several terms may cover all of them or the last one only; write "
+                "\\Big[ ... \\Big]_a^b around what it evaluates"
+            )
+        self.expect_sym("|")
+        return self.evaluation_bar(value)
+
+    def arg_extremum(self) -> Any:
+        """``\\arg\\max_x f``, ``\\arg\\min_\\theta f``: the maximiser, opaque like ``\\operatorname{argmax}_x``.
+
+        No tier evaluates it, so a step ``\\arg\\max_x f = x_0`` stays undecided: checking that x_0
+        maximises f needs the global maximum, which sampling cannot establish.
+        """
+        t = self.peek()
+        if t.kind != "cmd" or t.text not in ("max", "min"):
+            raise self.fail("\\arg without \\max or \\min after it")
+        self.i += 1
+        return self.extremum(f"arg{t.text}")
+
+    def _at_bound(self, value: sympy.Basic, var: sympy.Symbol, bound: Any) -> Any:
+        if bound in (S.Infinity, S.NegativeInfinity):
+            return sympy.Limit(value, var, bound)
+        at = value.subs(var, bound) if value.has(sympy.Derivative) else safe_replace(value, {var: bound})
+        if isinstance(at, sympy.Basic) and at.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
+            raise self.fail(
+                f"the evaluation bar's expression has no value at {var} = {bound} (a pole or 0/0 there); "
+                "derive does not take the one-sided limit for it"
+            )
+        return at
+
+
+class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
+    """`_Parser` grammar: derivatives, integrals, limits, max/min/argmax (sums in `_SumGrammar`, shorthands in
+    `_ShorthandGrammar`)."""
+
+    # -- derivative, fraction -------------------------------------------------------------
+    def fraction(self) -> Any:
+        num = self.group_tokens()
+        den = self.group_tokens()
+        deriv = self._derivative(num, den)
+        if deriv is not None:
+            return deriv
+        a = self.sub(num).parse_all()
+        b = self.sub(den).parse_all()
+        return self.ar.div(a, b)
+
+    def _derivative(self, num: list[_Tok], den: list[_Tok]) -> Any | None:
+        def is_d(t: _Tok) -> bool:
+            return (t.kind == "letter" and t.text == "d") or (t.kind == "cmd" and t.text == "partial")
+
+        if not num or not is_d(num[0]) or not den or not is_d(den[0]):
+            return None
+        order_num, rest = 1, num[1:]
+        if rest and rest[0].kind == "sym" and rest[0].text == "^":
+            p = self.sub(rest[1:])
+            toks = p.group_tokens()
+            order_num = self._order(toks)
+            rest = rest[1 + p.i :]
+        variables: list[tuple[Any, int]] = []
+        names: set[str] = set()
+        p = self.sub(den)
+        while p.peek().kind != "end":
+            if not is_d(p.peek()):
+                return None
+            p.i += 1
+            t = p.peek()
+            if t.kind not in ("letter", "cmd") or (t.kind == "cmd" and t.text not in _GREEK | _FONTS | set(_ACCENTS)):
+                return None
+            probe = self.sub(den)
+            probe.i = p.i
+            name = _read_name(probe)
+            names.add(name)
+            p.i += 1
+            with self.shadowing({name}):  # d/dy after y := 3 differentiates by y, not by 3
+                var = p.command(t.text) if t.kind == "cmd" else p.named(t.text, "")
+            order = 1
+            if p.at_sym("^"):
+                p.i += 1
+                order = self._order(p.group_tokens())
+            variables.append((var, order))
+        if not variables or sum(o for _, o in variables) != order_num:
+            if variables and order_num != 1:
+                raise self.fail("the orders of a derivative's numerator and denominator differ")
+            if not variables:
+                return None
+        with self.shadowing(names):
+            operand = self.sub(rest).parse_all() if rest else self.operand_term()
+            value = self._differentiate(operand, variables)
+            self._note_constants(operand, names)
+        return self._at_definitions(value, names)
+
+    def _note_constants(self, operand: Any, variables: set[str]) -> None:
+        """Record, for `derivative_constants`, the names a derivative treats as constants.
+
+        A name in the differentiated expression that the user did not declare, that is not
+        random and that no binder binds here is read as a constant in the variables: its
+        derivative by them is taken to be 0. ``y_{nk}`` in ∂/∂w may well depend on w.
+        """
+        notes = getattr(self.st.table, "_latex_notes", None)
+        if notes is None or not isinstance(operand, (sympy.Basic, sympy.MatrixBase)):
+            return
+        if isinstance(operand, sympy.Symbol) and not self.declared(operand.name):
+            operand = sympy.S.Zero  # dy/dx of a bare undeclared y: read as a function y(x), nothing assumed
+        free = operand.free_symbols
+        skip = variables | self.st.shadow | set(self.st.bound) | set(self.st.random) | set(self.st.found)
+        names = {str(sym).split("[", 1)[0] for sym in free}
+        constant = {n for n in names if n not in skip and not self.declared(n)}
+        notes.setdefault("variables", set()).update(variables)
+        notes.setdefault("constants", set()).update(constant)
+
+    def _at_definitions(self, value: Any, names: set[str]) -> Any:
+        """A derivative by a defined name, evaluated where the name has its value:
+        ``\\frac{d}{dy} y^2`` after ``y := 3`` is 2y at y = 3 (the variable is bound only inside)."""
+        for name in sorted(names):
+            if name not in self.st.definitions or name in self.st.shadow or name in self.st.bound:
+                continue
+            at = self.definition_value(name)
+            var = self.symbol(name)
+            if _is_matrix(at) or _is_matrix(value) or _is_matrix(var):
+                raise self.fail(f"a derivative by {name}, which the document defines as {at}: derive cannot place it")
+            value = sympy.Subs(value, var, at)
+        return value
+
+    def _order(self, toks: list[_Tok]) -> int:
+        text = "".join(t.text for t in toks if t.kind == "num")
+        if not text.isdigit() or len(toks) != 1:
+            raise self.fail("a derivative order must be a small whole number")
+        n = int(text)
+        if not 1 <= n <= _MAX_ORDER:
+            raise self.fail(f"a derivative of order {n} (at most {_MAX_ORDER})")
+        return n
+
+    def operand_term(self) -> Any:
+        """What an operator such as d/dx, \\sum or \\lim applies to: the next product (sign included)."""
+        if self.peek().kind == "end" or self.at_sym(")", "]", "}", "\\}", "+", "=", "<", ">"):
+            raise self.fail("an operator with nothing to apply to")
+        sign = 1
+        if self.at_sym("-", "+"):
+            sign = -1 if self.next().text == "-" else 1
+        value = self.factor()
+        while self.starts_factor():
+            value = self.ar.mul(value, self.factor())
+        return -value if sign < 0 else value
+
+    def _differentiate(self, operand: Any, variables: list[tuple[Any, int]]) -> Any:
+        plain: list[tuple[sympy.Symbol, int]] = []
+        for var, order in variables:
+            if _is_matrix(var):
+                if len(variables) != 1 or order != 1 or _is_matrix(operand):
+                    raise self.fail("only first derivatives of a scalar by a vector are supported")
+                entries = [e for e in var]
+                if len(set(entries)) != len(entries):
+                    # A symmetric (SPD) matrix shares one symbol between (i, j) and (j, i), so
+                    # an entrywise derivative would count each off-diagonal entry twice and
+                    # refute true identities such as d log det S / dS = S^{-1}. The expression
+                    # language rebuilds the operand over independent entries; this reader
+                    # cannot, so it declines rather than give a wrong gradient.
+                    raise self.fail(
+                        "derivatives with respect to a symmetric matrix are not supported in LaTeX; "
+                        "write the claim in YAML, where diff(f, S) treats S's entries as independent"
+                    )
+                grad = [self._differentiate(operand, [(e, 1)]) for e in entries]
+                return sympy.ImmutableMatrix(var.shape[0], var.shape[1], grad)
+            if not isinstance(var, sympy.Symbol):
+                raise self.fail(f"cannot differentiate with respect to {var}")
+            plain.append((var, order))
+        wrt = {v for v, _ in plain}
+        opaque_nodes = (KL, JS, Expectation)
+        if isinstance(operand, sympy.Basic) and any(
+            not wrt <= node.free_symbols
+            for node in operand.atoms(*opaque_nodes, sympy.Integral)
+            if isinstance(node, opaque_nodes) or node.has(AppliedUndef)
+        ):
+            # ∂/∂μ KL(p||q) with q depending on μ implicitly: derive cannot know, so it stays opaque
+            label = "".join(f"{v}" + (f"^{o}" if o > 1 else "") for v, o in plain)
+            return sympy.Function(f"partial_{label}")(operand)
+        if isinstance(operand, sympy.Symbol) and operand not in wrt and not self.declared(operand.name):
+            # ∂f/∂x: a bare name being differentiated is a function of the variable
+            operand = sympy.Function(operand.name)(*sorted(wrt, key=str))
+        elif isinstance(operand, sympy.Basic):
+            # D(x) inside d/da depends on a implicitly (D = σ(a)): make that dependence explicit
+            # so the derivative stays unknown instead of silently becoming 0.
+            def widen(app: sympy.Basic) -> sympy.Basic:
+                missing = [v for v in sorted(wrt, key=str) if v not in app.free_symbols]
+                return app.func(*app.args, *missing) if missing else app
+
+            operand = operand.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef), widen)
+        if _is_matrix(operand):
+            return operand.applyfunc(lambda e: sympy.Derivative(e, *plain))
+        return sympy.Derivative(operand, *plain)
 
     def integral_sign(self) -> Any:
         lo, hi = self.limits()
