@@ -456,3 +456,12 @@ def test_two_indices_in_one_subscript_sum_over_both():
     assert v is R, detail
     v, detail = one(r"\sum_{i,j} a_i b_j = \left(\sum_i a_i\right)\left(\sum_j b_j\right)")
     assert v is V, detail
+
+
+def test_an_excluded_index_used_nowhere_else_may_mean_all_pairs():
+    v, detail = one(r"\sum_{i \neq j} x_i x_j = \left(\sum_i x_i\right)^2 - \sum_i x_i^2")
+    assert v is U, detail
+    assert "may leave out one fixed j or run over all pairs with different indices" in detail
+    # used outside its sum, the excluded index is one fixed index
+    v, detail = one(r"\sum_{k \ne j} y_k = \sum_k y_k - y_j")
+    assert v is V, detail

@@ -193,6 +193,12 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
             f"\\{said} without brackets before several factors may be the log of their product or the log of "
             f"the first times the rest; write \\{said}(...) around what it applies to"
         )
+    pairs = _pairs_or_fixed(tex)
+    if pairs:
+        out.append(
+            f"\\sum_{{... \\ne {pairs}}} with {pairs} used nowhere else may leave out one fixed {pairs} or run over "
+            f"all pairs with different indices; write \\sum_{pairs} \\sum_{{... \\ne {pairs}}} for the pairs"
+        )
     count = _unbounded_with_count(tex)
     if count:
         out.append(
@@ -216,6 +222,41 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
 #: ``\\sum_j``, ``\\sum_{k=1}``, ``\\prod_{\\mathbf x}``: a big operator's subscript (group 1).
 _BIG_SUBSCRIPT = re.compile(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\?[A-Za-z]+)")
 _INDEX_LETTER = re.compile(r"\s*\{?\s*(?:\\(?:mathbf|boldsymbol|bm|mathrm)\s*\{?\s*)?([A-Za-z])")
+
+
+_EXCLUDING = re.compile(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{[^{}]*\\neq?\s*([A-Za-z])\s*\}")
+_NAME_USE = r"(?<![A-Za-z\\]){letter}(?![A-Za-z])"
+
+
+def _pairs_or_fixed(tex: str) -> str:
+    """The excluded index of a ``\\sum_{k \\ne i}`` that ``tex`` uses only in that sum's own summand
+    and no outer sum binds (all pairs k ≠ i, or one fixed i?), or ""."""
+    for m in _EXCLUDING.finditer(tex):
+        letter = m.group(1)
+        if re.search(r"\\(?:sum|prod)\s*_\s*\{?\s*" + letter + r"(?![A-Za-z])", tex):
+            continue  # an outer \sum_i binds it
+        end = _summand_end(tex, m.end())
+        outside = tex[: m.start()] + " " + tex[end:]
+        if not re.search(_NAME_USE.format(letter=letter), outside):
+            return letter
+    return ""
+
+
+def _summand_end(tex: str, i: int) -> int:
+    """Where the summand starting at ``tex[i]`` ends: the next ``+``, ``-``, ``=`` or relation at its level."""
+    depth = 0
+    while i < len(tex):
+        c = tex[i]
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+            if depth < 0:
+                return i
+        elif depth == 0 and c in "+-=<>&":
+            return i
+        i += 1
+    return i
 
 
 #: Names texts give the number of terms of a sum (1/N Σ_i): next to a sum without bounds, its range.
