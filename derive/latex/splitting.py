@@ -5,7 +5,10 @@ relation continues from the previous expression (numbering before it, ``\\nonumb
 ``\\label{..} &=``, ``\\tag{..} &=``, is layout); a row that begins with ``+``/``-`` continues the
 expression unless it has a left side and a relation of its own (see `_next_row`: ``-B + C &= 0``
 is an equation of its own, ``&\\quad - 2ab`` goes on, and with no alignment mark to tell, a
-``-`` row with a relation is read as its own equation that is never refuted at a point); a
+``-`` row with a relation is read as its own equation that is never refuted at a point). Rows
+that are separate equations (``A &= 0 \\\\ B &= 1``) are often a system to solve (normal
+equations, the conditions of an optimum) or definitions the next rows use: none of them is
+refuted at a point on its own (`Step.annotated`), a proof or a refutation without one stands. A
 block that begins with a relation continues the previous block's chain, one that begins with
 ``+`` continues its last expression, and one after a block that ends at a relation (``$$ a =
 $$ $$ b $$``) gives that relation its right side. TeX comments are blanked first (see
