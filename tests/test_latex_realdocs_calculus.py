@@ -139,14 +139,17 @@ def test_bounded_and_unbounded_sum_over_the_same_letter_is_not_guessed():
 def test_sum_over_all_but_one_index():
     v, detail = one(r"\sum_{k \neq i} a_k + a_i = \sum_k a_k")
     assert decided_true(v), detail
-    v, detail = one(r"\sum_{k \ne i} a_k = \sum_k a_k")
+    v, detail = one(r"\sum_{k \ne i} a_k = \sum_k a_k - 2 a_i")
     assert v is R, detail
+    # i nowhere else: one fixed i, or all pairs? not guessed
+    v, detail = one(r"\sum_{k \ne i} a_k = \sum_k a_k")
+    assert v is U, detail
 
 
 def test_bounded_sum_with_an_excluded_index():
     v, detail = one(r"\sum_{k=1, k\ne j}^K a_k = \sum_{k=1}^K a_k - a_j")
     assert decided_true(v), detail
-    v, detail = one(r"\sum_{k=1, k\ne j}^K a_k = \sum_{k=1}^K a_k")
+    v, detail = one(r"\sum_{k=1, k\ne j}^K a_k = \sum_{k=1}^K a_k - 2 a_j")
     assert v is R, detail
 
 
