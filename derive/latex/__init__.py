@@ -9,6 +9,8 @@ Reading order, one module per stage:
 - `derive.latex.document`: `read_document`, the document's text and its blocks' notes.
 - `derive.latex.records`: `Block`, `Step`, `Document`, what reading gives.
 - `derive.latex.frontmatter`: the ``derive:`` mapping, scopes, symbols files.
+- `derive.latex.macros`: author macros (``\\newcommand``, ``\\DeclareMathOperator``, ``\\def``, package
+  macros such as physics' ``\\pdv``): read as data, expanded with bounds before splitting.
 - `derive.latex.blocks`: the display-math blocks of the text (fences, comments, code masked).
 - `derive.latex.splitting`: separators, chains and `split_block`.
 - `derive.latex.steps`: steps of the chains, definitions and their composition.
@@ -18,11 +20,13 @@ Reading order, one module per stage:
   `grammar_expressions`, `grammar_functions`, `grammar_linear`, `grammar_calculus` and
   `grammar_probability`, over `tokens` (tokenizer and command tables) and `state`.
 - `derive.latex.names`: names of fragments; `derive.latex.readings`: notation with two readings.
+- `derive.latex.refutation`: refutations a real document does not support (used by `settle`).
 """
 
 from derive.latex.context import additive_constant, definition_result, settle, solve_premise, value_tex
 from derive.latex.document import MAX_DOCUMENT, read_document
 from derive.latex.frontmatter import load_symbols_file, read_symbols_file
+from derive.latex.macros import MacroTable, expand, load_macros, read_definitions
 from derive.latex.names import (
     definition_target,
     identity_sizes,
@@ -44,6 +48,7 @@ __all__ = [
     "MAX_LENGTH",
     "Block",
     "Document",
+    "MacroTable",
     "Step",
     "additive_constant",
     "ambiguous_readings",
@@ -51,8 +56,10 @@ __all__ = [
     "definition_result",
     "definition_target",
     "derivative_constants",
+    "expand",
     "identity_sizes",
     "latex_of_name",
+    "load_macros",
     "load_symbols_file",
     "mentions",
     "name_of",
@@ -60,6 +67,7 @@ __all__ = [
     "notation_readings",
     "parse_latex",
     "random_variables",
+    "read_definitions",
     "read_document",
     "read_symbols_file",
     "settle",
