@@ -574,3 +574,8 @@ def test_two_digit_subscripts_of_a_declared_matrix_are_its_entries():
     result = one(r"A_{13} + 1 = 1 + A_{13}", **a)
     assert result.verdict is ERROR
     assert "is 2x2" in result.detail
+
+
+def test_a_norm_subscript_after_its_power():
+    assert verdict(r"\|x\|^2_2 = x^T x", x="vector 3") is PROVED
+    assert verdict(r"\|x\|^2_1 = x^T x", x="vector 3") is REFUTED

@@ -245,6 +245,8 @@ class _ExpressionGrammar:
             inner = self.expr()
             self.bars -= 1
             self.expect_sym("‖")
+            if self.at_sym("^"):
+                self._subscript_after_power()  # \|x\|^2_2 is \|x\|_2^2
             return self.norm(inner)
         if t.text == "⟨":
             return self.inner_product()
