@@ -361,3 +361,15 @@ def test_an_equality_after_a_proportionality_is_checked() -> None:
         (r"e^{-x^2/2} e^{x}", r"e^{x - x^2/2}", "step"),
         (r"f(x) \propto e^{-x^2/2} e^{x} = e^{x - x^2/2}", "", "unreadable"),
     ]
+
+
+# -- brackets that hide a comma ---------------------------------------------------------------------
+
+
+def test_a_comma_inside_angle_brackets_or_floors_is_no_list() -> None:
+    assert split_block(r"\langle x, y \rangle = x^T y") == [(r"\langle x, y \rangle", EQ, "x^T y")]
+    assert split_block(r"\left\langle x, y \right\rangle = 1, a = b") == [
+        (r"\left\langle x, y \right\rangle", EQ, "1"),
+        ("a", EQ, "b"),
+    ]
+    assert split_block(r"\max(\lfloor a, b \rfloor) = 1") == [(r"\max(\lfloor a, b \rfloor)", EQ, "1")]

@@ -125,6 +125,10 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
+_OPENERS = frozenset({"{", "(", "[", "\\{", "\\langle", "\\lfloor", "\\lceil"})
+_CLOSERS = frozenset({"}", ")", "]", "\\}", "\\rangle", "\\rfloor", "\\rceil"})
+
+
 def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
     tex: str, *, align: bool = False
 ) -> tuple[list[_Sep], bool]:
@@ -156,10 +160,10 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             if d is not None:
                 i = d.end()  # the delimiter belongs to \left / \right
             continue
-        if tok in ("{", "(", "[", "\\{"):
+        if tok in _OPENERS:  # \\langle x, y \\rangle: the comma is inside, no list
             depth += 1
             continue
-        if tok in ("}", ")", "]", "\\}"):
+        if tok in _CLOSERS:
             depth -= 1
             if depth < 0:
                 balanced, depth = False, 0
