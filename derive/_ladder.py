@@ -413,8 +413,25 @@ class Ladder:
         return _shrinking(*bounds, self.ladder[0])
 
 
+def _pole(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -> sympy.Basic | None:
+    """A denominator of ``expr`` that vanishes at ``values`` (None: none does).
+
+    Substituting first would hide it: sympy folds ``0 * Sum(..(1/0)..)`` to 0, so the side
+    (1 - mu)^N Σ (mu/(1 - mu))^m would be 0 at mu = 1, where it is undefined.
+    """
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, sympy.Pow) and node.exp.is_negative and node.base.free_symbols & values.keys():
+            base = node.base.xreplace(values)
+            if base.is_number and base == 0:
+                return node.base
+    return None
+
+
 def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -> sympy.Basic:
     try:
+        pole = _pole(expr, values) if values else None
+        if pole is not None:
+            raise SkipPointError(f"undefined: {pole} = 0 in a denominator")
         out = expr.xreplace(values) if values else expr
         if out.has(sympy.Limit, sympy.MatrixExpr):
             out = out.replace(lambda e: isinstance(e, (sympy.Limit, sympy.MatrixExpr)), lambda e: e.doit())

@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _EVALS_PER_START = 160  # Nelder-Mead evaluations per start point
+_clock = time.process_time  # the search's budget is CPU time (see MarginSearch.run)
 _SEARCH_DPS = 30  # working digits of the coarse search
 _UNSETTLED = mpmath.mpf(10) ** -6  # a positive margin this small (relative) is not a settled minimum
 _GRADIENT_DIM = 12  # Newton on the gradient refines minimisers in up to this many scalars
@@ -334,6 +335,7 @@ class MarginSearch:
     extra: dict = field(default_factory=dict)
     starts_used: int = 0
     best: Minimum | None = None  # the smallest margin found
+    cut_short: bool = False  # the deadline stopped the search before every start was tried and refined
 
     def __post_init__(self) -> None:
         syms = [s for s, _ in self.variables]
@@ -352,15 +354,22 @@ class MarginSearch:
     # -- public ------------------------------------------------------------------------
 
     def run(self, starts: Sequence[dict[sympy.Symbol, sympy.Expr]], deadline: float) -> list[Minimum]:
-        """Refined local minima from ``starts`` found before ``deadline``: a negative one alone
-        as soon as it is found, else the three lowest."""
+        """Refined local minima from ``starts`` found within ``deadline - now`` seconds of CPU time:
+        a negative one alone as soon as it is found, else the three lowest. ``cut_short`` says
+        whether the budget (or a wall-time cap of four times it) stopped the search early."""
         coarse: list[tuple[mpmath.mpf, list[mpmath.mpf], mpmath.mpf, list[mpmath.mpf]]] = []
-        now = time.perf_counter()
+        # The budget is CPU time, so a loaded machine gets the same search as a quiet one, only
+        # slower; a wall-time cap still stops it (and says so) when the load is extreme.
+        budget = max(0.0, deadline - time.perf_counter())
+        wall_cap = time.perf_counter() + 4 * budget + 1.0
+        now = _clock()
+        deadline = now + budget
         # Refining and snapping the minima gets the last 40% of the time.
-        coarse_deadline = now + 0.6 * max(0.0, deadline - now)
+        coarse_deadline = now + 0.6 * budget
         with mpmath.workdps(_SEARCH_DPS):
             for start in starts:
-                if time.perf_counter() > coarse_deadline:
+                if _clock() > coarse_deadline or time.perf_counter() > wall_cap:
+                    self.cut_short = True
                     break
                 xs = self._start(start)
                 if xs is None:
@@ -376,7 +385,8 @@ class MarginSearch:
         coarse.sort(key=lambda m: (m[0] >= 0, m[0] / m[2]))
         out: list[Minimum] = []
         for _, x, scale, origin in coarse[:3]:
-            if time.perf_counter() > deadline and out:
+            if (_clock() > deadline or time.perf_counter() > wall_cap) and out:
+                self.cut_short = True
                 break
             found = self._refine(x, scale, deadline, origin)
             if found is None:
@@ -426,7 +436,7 @@ class MarginSearch:
             snaps: tuple = ()
             if abs(v) <= _UNSETTLED * scale:
                 # Snapping is what turns a meeting point into a decision: it always gets a little time.
-                snaps = tuple(self._snaps(point, scale, max(deadline, time.perf_counter() + 0.3)))
+                snaps = tuple(self._snaps(point, scale, max(deadline, _clock() + 0.3)))
             where = ", ".join(f"{s} = {mpmath.nstr(p, 8)}" for s, p in zip(self._syms, point, strict=True))
             rel = float(v / scale) if scale else float(v)
             retreat = tuple(self._retreat(origin, point)) if state == "end" else ()
@@ -571,7 +581,7 @@ class MarginSearch:
         values = [self._value(u) for u in simplex]
         values = [inf if v is None else v for v in values]
         evals = n + 1
-        while evals < _EVALS_PER_START and time.perf_counter() < deadline:
+        while evals < _EVALS_PER_START and _clock() < deadline:
             order = sorted(range(n + 1), key=lambda i: values[i])
             simplex = [simplex[i] for i in order]
             values = [values[i] for i in order]
@@ -665,7 +675,7 @@ class MarginSearch:
         lasts = range(n - 1, -1, -1) if n <= 3 else (n - 1,)
         for last in lasts:
             for d in _SNAP_DENOMINATORS if n > 1 else (None,):
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return out
                 point = list(x)
                 fixed = True

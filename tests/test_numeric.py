@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy import exp, log, pi, sqrt
 
+import derive
 from derive._exact import HugePower
 from derive._ladder import resolution
 from derive.distributions import Bernoulli, Normal
@@ -925,3 +926,16 @@ def test_verified_states_the_gap_it_excludes_and_how_far_it_looked():
     assert "far points reaching |values|" in summary
     assert "relative differences above 1e-90 excluded" in summary
     assert "could hide" in summary
+
+
+def test_a_point_where_a_hidden_denominator_vanishes_is_skipped_not_a_counterexample():
+    # sympy folds 0 * Sum(..(1/0)..) to 0, so at mu = 1 the right side would read 0 where it is
+    # undefined: the binomial normalisation (true for mu != 1) was refuted there.
+    true = derive.check(
+        "Sum(binomial(N, m)*mu**m*(1-mu)**(N-m), (m, 0, N)) == (1-mu)**N*Sum(binomial(N, m)*(mu/(1-mu))**m, (m, 0, N))",
+        symbols={"N": "positive integer", "m": "integer"},
+    )
+    assert true.verdict is derive.Verdict.VERIFIED
+    false = derive.check("(1-mu)**2*Sum((mu/(1-mu))**m, (m, 0, 2)) == 5")
+    assert false.verdict is derive.Verdict.REFUTED
+    assert "mu = 1:" not in false.detail
