@@ -486,9 +486,10 @@ def test_an_inner_product_in_a_document():
 
 
 def test_deep_nesting_of_new_brackets_is_refused_cheaply():
-    result = one(r"\lfloor" * 80 + "x" + r"\rfloor" * 80 + " = x", x="integer")
-    assert result.verdict is ERROR
-    assert "nested more than" in result.detail
+    assert one(r"\lfloor" * 80 + "x" + r"\rfloor" * 80 + " = x", x="integer").verdict is ERROR
+    for open_, close in ((r"\lfloor ", r"\rfloor "), (r"\lceil ", r"\rceil "), (r"\langle ", r"\rangle ")):
+        with pytest.raises(LatexError, match="nested more than"):
+            value(open_ * 80 + "x" + close * 80, x="integer")
 
 
 def test_a_bold_one_is_not_the_number_one():
@@ -579,3 +580,12 @@ def test_two_digit_subscripts_of_a_declared_matrix_are_its_entries():
 def test_a_norm_subscript_after_its_power():
     assert verdict(r"\|x\|^2_2 = x^T x", x="vector 3") is PROVED
     assert verdict(r"\|x\|^2_1 = x^T x", x="vector 3") is REFUTED
+
+
+def test_a_bold_one_or_zero_with_a_size_is_that_vector():
+    assert verdict(r"\mathbf{x}^T \mathbf{1}_3 = x_1 + x_2 + x_3", x="vector 3") is PROVED
+    assert verdict(r"\mathbf{x}^T \mathbf{1}_{3} = x_1", x="vector 3") is REFUTED
+    assert value(r"\mathbf{1}_3^T \mathbf{x}", x="vector 3") == value(r"x_1 + x_2 + x_3", x="vector 3")
+    assert verdict(r"\mathbf{x} + \mathbf{0}_3 = \mathbf{x}", x="vector 3") is PROVED
+    # a size that is not a number: not guessed
+    assert one(r"\mathbf{1}_n^T \mathbf{x} = 0", x="vector 3").verdict is ERROR

@@ -366,6 +366,9 @@ class _FunctionGrammar:
         word = "".join(t.text for t in words)
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word or "?"):
             if len(words) == 1 and words[0].kind == "num":
+                ones = self._sized_vector(words[0].text) if name in _BOLD else None
+                if ones is not None:
+                    return ones
                 if words[0].text == "1" and name in (*_BOLD, "mathbb"):
                     # \mathbf{1}^T x is the sum of x's entries, \mathbb{1}[y = k] an indicator: never the number 1
                     raise self.fail(f"\\{name}{{1}} is a vector of ones or an indicator, of a size derive cannot tell")
@@ -392,3 +395,17 @@ class _FunctionGrammar:
         if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:
             raise self.fail(f"unknown operator \\{name}{{{word}}}")
         return self.named(word, name)
+
+    def _sized_vector(self, digit: str) -> Any | None:
+        """``\\mathbf{1}_3``, ``\\mathbf{0}_{2}``: the column of ones or zeros of the size written (at most
+        12); None without an integer size, where the size is the reader's guess."""
+        if digit not in ("0", "1") or not self.at_sym("_"):
+            return None
+        start = self.i
+        self.i += 1
+        size = "".join(t.text for t in self.group_tokens() if not (t.kind == "sym" and t.text in "{}"))
+        if not (size.isdigit() and 1 <= int(size) <= 12):
+            self.i = start
+            return None
+        fill = sympy.ones if digit == "1" else sympy.zeros
+        return sympy.ImmutableMatrix(fill(int(size), 1))
