@@ -293,6 +293,9 @@ def test_entropy_written_upright_is_the_entropy_of_the_law() -> None:
     r = with_law(LAW, r"\mathrm{H}[x] = \frac{1}{2}\ln(2\pi e)")
     assert r.verdict is P, r.detail
     assert with_law(LAW, r"\mathrm{H}[x] = \ln(2\pi e)").verdict is R
+    assert with_law({"u": "Uniform(0, 2)"}, r"\mathrm{H}[u] = \ln 2").verdict is P
+    assert with_law({"u": "Exponential(2)"}, r"\mathrm{H}[u] = 1 - \ln 2").verdict is P
+    assert with_law({"u": "Exponential(2)"}, r"\mathrm{H}[u] = \ln 2").verdict is R
     # a bare capital before a bracket keeps both readings: the entropy or a function H
     bare = with_law(LAW, r"H[x] = \frac{1}{2}\ln(2\pi e)")
     assert bare.verdict is U
