@@ -252,9 +252,9 @@ def test_the_variance_of_a_random_variable_is_its_variance(var: str) -> None:
 def test_variance_and_entropy_of_a_discrete_law() -> None:
     law, kinds = {"x": "Bernoulli(mu)"}, {"mu": "probability"}
     assert with_law(law, r"\mathrm{Var}[x] = \mu(1-\mu)", kinds).verdict is P
-    wrong = with_law(law, r"\mathrm{Var}[x] = \mu^2", kinds)
+    wrong = with_law(law, r"\mathrm{Var}[x] = \mu(1+\mu)", kinds)
     assert wrong.verdict is R
-    assert "confirmed at 100 digits" in wrong.detail
+    assert "is nonzero for every value the assumptions allow" in wrong.detail
     assert with_law(law, r"\mathrm{H}[x] = -\mu\ln\mu - (1-\mu)\ln(1-\mu)", kinds).verdict is P
     assert with_law(law, r"\mathrm{H}[x] = -\mu\ln\mu", kinds).verdict in (R, U)
 
@@ -279,12 +279,12 @@ def test_expectations_read_against_a_law_stated_in_front_matter() -> None:
     assert with_law(law, r"\mathbb{E}[x^2] = \mu^2 + \sigma^2", kinds).verdict is P
     assert with_law(law, r"\mathbb{E}[(x-\mu)^2] = \sigma^2", kinds).verdict is P
     assert with_law(law, r"\text{var}[x] = \sigma^2", kinds).verdict is P
-    assert with_law(law, r"\text{var}[x] = \sigma", kinds).verdict is R
+    assert with_law(law, r"\text{var}[x] = 2\sigma^2", kinds).verdict is R
 
 
 def test_a_law_stated_in_prose_reads_the_variance() -> None:
     text = "Let $x \\sim \\mathcal{N}(\\mu, \\sigma^2)$ with $\\sigma > 0$.\n\n"
-    results = check_latex(text + "$$\\text{var}[x] = \\sigma^2$$\n\n$$\\text{var}[x] = \\sigma$$\n")
+    results = check_latex(text + "$$\\text{var}[x] = \\sigma^2$$\n\n$$\\text{var}[x] = 2\\sigma^2$$\n")
     assert [r.verdict for r in results] == [P, R]
     assert "x random, from x \\sim \\mathcal{N}(\\mu, \\sigma^2) (line 1)" in results[0].detail
 
@@ -345,6 +345,8 @@ def test_an_expectation_without_brackets_is_of_the_term_that_follows() -> None:
 def test_a_divergence_in_square_brackets() -> None:
     assert one(r"D_{KL}[P\,||\,Q] = D_{KL}(P \| Q)").verdict is P
     assert one(r"\mathrm{KL}[P\,||\,Q] = \mathrm{KL}(P \| Q)").verdict is P
+    # a semicolon in a divergence separates its two arguments: never a density given parameters
+    assert one(r"D_{KL}(P ; Q) = D_{KL}(P \| Q)").verdict is P
     assert one(r"D_{KL}[P \| Q] = D_{KL}(Q \| P)").verdict is U
 
 

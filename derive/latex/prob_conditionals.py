@@ -42,8 +42,8 @@ class _ConditionalGrammar:
         if name == "H" and not function and font in _UPRIGHT and self._may_name_random(self.i):
             close = "]" if self.at_sym("[") else ")"
             return self.moment("H", [self.sub(self.balanced(self.peek().text, close)).parse_all()])
-        if name in _KL_NAMES and self.at_sym("["):
-            return self.divergence(_KL_NAMES[name])  # D_{KL}[q || p]
+        if name in _KL_NAMES:  # D_{KL}(p; q) is a divergence, never p given parameters q
+            return self.divergence(_KL_NAMES[name]) if self.at_sym("[") else None
         if not self.at_sym("("):
             return None
         bar, event = self._marks(self.i)
