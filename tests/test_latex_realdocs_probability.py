@@ -191,6 +191,7 @@ def test_an_expectation_over_a_density_in_bishop_notation() -> None:
     # random (a Monte Carlo run would take x for a parameter): opaque, never refuted
     assert one(r"\mathbb{E}_{x \sim \mathcal{N}(x|\mu,\sigma^2)}[x^2] = \mu^2 + \sigma^2", SIGMA).verdict is P
     assert one(r"\mathbb{E}_{x \sim \mathcal{N}(x|\mu,\sigma^2)}[x^2] = \mu^2", SIGMA).verdict is R
+    assert one(r"\mathbb{E}_{x \sim N(x|\mu,\sigma^2)}[x] = \mu", SIGMA).verdict is P
     r = one(r"\mathbb{E}_{\mathcal{N}(x|\mu,\sigma^2)}[x^2] = \mu^2 + \sigma^2", SIGMA)
     assert r.verdict is U
     assert "unknown function E_{N(x|mu,sigma^2)}" in r.detail

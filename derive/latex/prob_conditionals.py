@@ -17,7 +17,7 @@ from derive.functions import Expectation
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.prob_densities import _BISHOP_DENSITIES
 from derive.latex.prob_marks import _GIVEN, _PARAMETERS, _condition_mark, _conditioning, _event_relation, _flat
-from derive.latex.tokens import _KL_NAMES
+from derive.latex.tokens import _DISTS, _KL_NAMES
 
 #: Upright fonts that mark H[x] as the entropy (a bare H[x] may be a function H).
 _UPRIGHT = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "mathsf"})
@@ -42,6 +42,8 @@ class _ConditionalGrammar:
         if name == "H" and not function and font in _UPRIGHT and self._may_name_random(self.i):
             close = "]" if self.at_sym("[") else ")"
             return self.moment("H", [self.sub(self.balanced(self.peek().text, close)).parse_all()])
+        if name in _DISTS and (font == "mathcal" or self.dist_context):
+            return None  # \mathcal{N}(x|...), N(x|...) after \sim: the distribution grammar reads them
         if name in _KL_NAMES:  # D_{KL}(p; q) is a divergence, never p given parameters q
             return self.divergence(_KL_NAMES[name]) if self.at_sym("[") else None
         if not self.at_sym("("):
