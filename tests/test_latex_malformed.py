@@ -400,7 +400,7 @@ CORPUS_ROWS = [
     (2, 1, "error", r"unbalanced braces or brackets in this block: '\\frac{1}{2 = x' (no step can be read from it)"),
     (3, 1, "error", f"a stray '&' in '2 & 3': {STRAY}"),
     (4, 1, "error", f"a stray '&' in 'b & & c': {STRAY}"),
-    (4, 2, "error", "nothing after the relation"),
+    (4, 2, "error", f"a stray '&' in 'b & & c': {STRAY}"),
     (5, 1, "error", r"cannot read LaTeX '\\foo{x}': unknown LaTeX command \foo"),
     (7, 1, "error", "nothing before the relation (a chain cannot start with a relation here)"),
     (8, 1, "error", "cannot read LaTeX 'y \ufffd\ufffd': unexpected character '\ufffd' at column 2"),

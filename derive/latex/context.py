@@ -18,6 +18,7 @@ from derive.errors import DeriveError
 from derive.latex.names import identity_sizes, mentions, transposed_names
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.readings import ambiguous_readings, notation_readings
+from derive.latex.refutation import unsupported
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 from derive.symbols import SymbolTable, parse_kind
 
@@ -155,6 +156,10 @@ def settle(step: Step, result: Result) -> Result:
     - a step refuted at a point that gives a value to a name the document defined earlier
       (more than once, so not substituted), or that the prose defines right after the step's
       block ("where $z = Wx$"), is ``undecided``: that name is not free;
+    - a refutation a real document does not support (a value for a lone name, a number rounded
+      to the decimals written, a ``\\log`` that holds in base 2 or 10, the equality case of a
+      strict inequality, a shape guessed for undeclared names) is ``undecided``
+      (`derive.latex.refutation.unsupported`);
     - otherwise the verdict stands, and the evidence says which definitions, values and
       premise the step was read under.
     """
@@ -176,7 +181,7 @@ def settle(step: Step, result: Result) -> Result:
         return _undecided(result, why)
     ev = result.evidence
     if result.verdict is Verdict.REFUTED and ev is not None:
-        why = _why_not_refuted(step, ev)
+        why = _why_not_refuted(step, ev) or unsupported(step, result)
         if why is not None:
             return _undecided(result, why)
     if step.uses and result.outcomes:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive.errors import LatexError, Location, UsageError
 from derive.latex.assumptions import _CASE_WORDS, _condition_word, _declared_kinds
-from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask
+from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask, strip_comments
 from derive.latex.frontmatter import _front_matter, _functions_apart, _Section, _section, _symbols_section
 from derive.latex.macros import (
     Definition,
@@ -46,7 +46,7 @@ from derive.latex.macros import (
     scan_definitions,
 )
 from derive.latex.records import Block, Document, Step
-from derive.latex.splitting import _ALIGN_ENVS, _HOSTILE, _Splitter
+from derive.latex.splitting import _ALIGN_ENVS, _HOSTILE, _Splitter, hidden_relation
 from derive.latex.steps import _build_steps, _hidden_definition
 from derive.model import Claim, LatexSource, Relation
 
@@ -157,7 +157,7 @@ def read_document(
     # _find_blocks slices pieces from the masked text; take them from the real text instead
     for rb in raw_blocks + prose:
         for p in rb.pieces:
-            p.text = text[p.offset : p.offset + len(p.text)]
+            p.text = strip_comments(text[p.offset : p.offset + len(p.text)])  # math: % starts a comment
     shown = [", ".join(p.text.strip() for p in rb.pieces) for rb in raw_blocks]  # what the author wrote
     tables = (outside, section.macros)
     expanded = _expand_macros(text, (raw_blocks, prose), found, tables, line_of=line_of, errors=errors)
@@ -379,7 +379,6 @@ def _moved(
     return _Expanded("".join(parts), new_line_of, failed, defines)
 
 
-_HIDDEN_RELATION = re.compile(r"(?<![\\&<>:])(?:=|<|>)|\\(?:le|ge|leq|geq|neq|ne|approx|leqslant|geqslant)(?![A-Za-z])")
 
 
 def _unreadable_blocks(
@@ -410,7 +409,7 @@ def _unreadable_blocks(
             problem = f"{names}: a relation derive does not check (it checks =, <, >, \\le, \\ge, \\approx)"
         elif (
             problem is None
-            and _HIDDEN_RELATION.search(checked.get(b.index, b.tex))
+            and hidden_relation(checked.get(b.index, b.tex))
             and not splitter.flags.get(b.index, set()) & {"arrow", "continued"}
         ):
             # "a \\underbrace{=}_{...} b", "\\begin{array}...": relations derive does not split

@@ -49,7 +49,7 @@ def unsupported(step: Any, result: Result) -> str | None:
         return None
     cex = ev.counterexample
     if ev.reason == "shape":
-        return _scalar_guess(step)
+        return _scalar_guess(step, ev.summary)
     if ev.summary.startswith("equality (strict") and cex is not None:
         at = ", ".join(f"{k} = {v}" for k, v in cex.values)
         return (
@@ -68,23 +68,35 @@ def unsupported(step: Any, result: Result) -> str | None:
     return None
 
 
-def _scalar_guess(step: Any) -> str | None:
+def _scalar_guess(step: Any, summary: str) -> str | None:
     """A matrix side against a side whose names nobody declared: derive read them as scalars."""
-    from derive.latex.names import names_in  # noqa: PLC0415
+    from derive.latex.names import latex_of_name, names_in  # noqa: PLC0415
 
-    declared = {name for name, _kind in step.claim.symbols}
-    for tex in (step.lhs_tex, step.rhs_tex):
-        found = names_in(tex)
-        if found is None:
-            return "the shapes of the sides could not be read: no refutation rests on them"
-        guessed = sorted(n for n in found[0] if n not in declared)
-        if guessed and "matrix" not in tex and "\\begin" not in tex:
-            names = ", ".join(guessed)
-            return (
-                f"{names} not declared, so derive read {'it' if len(guessed) == 1 else 'them'} as a scalar and the "
-                f"shapes differ; declare the shape (e.g. `{guessed[0]}: matrix 2x2`) to check the step"
-            )
-    return None
+    # "shapes differ: rhs is a 2x2 matrix, the other side a scalar": the names that were guessed
+    # are the other side's.
+    scalar = step.lhs_tex if "rhs is a" in summary else step.rhs_tex if "lhs is a" in summary else None
+    if scalar is None or "\\begin" in scalar:
+        return None
+    found = names_in(scalar)
+    if found is None:
+        return "the shapes of the sides could not be read: no refutation rests on them"
+    declared = {name for name, _kind in step.claim.symbols} | {name for name, _law in step.claim.random}
+
+    def applied(name: str) -> bool:  # E_p[...], f(x): an operator or a function, not a matrix
+        base, _, sub = name.partition("_")
+        tex = re.escape(latex_of_name(base))
+        if sub:  # E_p, E_{p}
+            tex += r"\s*_\s*(?:\{\s*" + re.escape(sub) + r"\s*\}|" + re.escape(sub) + ")"
+        return re.search(tex + r"\s*(?:\[|\(|\\left)", scalar) is not None
+
+    guessed = sorted(n for n in found[0] if n not in declared and not applied(n))
+    if not guessed:
+        return None
+    names = ", ".join(guessed)
+    return (
+        f"{names} not declared, so derive read {'it' if len(guessed) == 1 else 'them'} as a scalar and the "
+        f"shapes differ; declare the shape (e.g. `{guessed[0]}: matrix 2x2`) to check the step"
+    )
 
 
 def _lone_name(tex: str) -> str | None:
