@@ -358,6 +358,9 @@ class _ExpressionGrammar:
             return sigmoid(a) * (1 - sigmoid(a))
         if base == "Gamma" and name == "Gamma" and self.at_sym("(") and not self.declared(name):
             return sympy.gamma(_scalar(self.call_args(name)[0][0]))
+        notation = self.probability_notation(base, name, font)  # p(x|mu), P(Y = 1), H[x]: prob_conditionals
+        if notation is not None:
+            return notation
         if name in _KL_NAMES and self.at_sym("("):
             return self.divergence(_KL_NAMES[name])
         if name in ("Var", "Cov", "Corr", "Std") and self.at_sym("[") and not self.declared(name):

@@ -102,8 +102,7 @@ class _FunctionGrammar:
             args.append(q.expr())
         if q.peek().kind != "end":
             raise self.fail(q._unexpected(q.peek()))
-        flat = [e for a in args for e in (list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)])]
-        return sympy.Function(name)(*flat)
+        return self.moment(name, args)  # the definition under the law, else the unknown function
 
     def _scalar_assumptions(self, base: str) -> dict[str, bool]:
         if not self.declared(base):
@@ -170,7 +169,7 @@ class _FunctionGrammar:
             return _det(self.operand())
         if word in ("KL", "JS", "JSD"):
             name = self.name_suffixes(word)
-            if self.at_sym("("):
+            if self.at_sym("(", "["):  # KL(q || p), \mathrm{KL}[q || p]
                 return self.divergence(_KL_NAMES[word])
             return self.symbol(name)
         if word in ("log", "ln"):
@@ -392,6 +391,9 @@ class _FunctionGrammar:
             return self.diagonal()
         if word in _OPERATOR_NAMES and self.at_sym("(", "["):
             return self.operator_name(_OPERATOR_NAMES[word])
+        notation = self.probability_notation(word, word, name)  # \text{Bin}(m|N, \mu): prob_conditionals
+        if notation is not None:
+            return notation
         if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:
             raise self.fail(f"unknown operator \\{name}{{{word}}}")
         return self.named(word, name)
