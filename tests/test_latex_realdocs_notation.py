@@ -92,9 +92,10 @@ def test_a_power_after_the_bracket_of_a_function_is_a_power_of_its_value():
 
 def test_a_power_after_the_bracket_of_a_logarithm_is_not_guessed():
     # \log(x)^2: (log x)^2 and log(x^2) are both written this way
-    result = one(r"\log(x)^2 = 2 \log x", x="positive")
-    assert result.verdict is ERROR
-    assert "\\log^k(...)" in result.detail
+    for tex in (r"\log(x)^2 = 2 \log x", r"\ln\left[x\right]^2 = 2 \ln x"):
+        result = one(tex, x="positive")
+        assert result.verdict is ERROR
+        assert "\\log^k(...)" in result.detail
 
 
 def test_minus_one_on_a_trigonometric_function_is_its_inverse():

@@ -197,7 +197,7 @@ class _FunctionGrammar:
             power = power or self.function_power("log")  # \log_2^2 x
         start = self.i
         arg = self.operand()
-        if self.toks[start].text == "(" and self.at_sym("^"):
+        if self.toks[start].kind == "sym" and self.toks[start].text in ("(", "[") and self.at_sym("^"):
             raise self.fail(
                 "\\log(...)^k may be the power of the logarithm or the logarithm of the power; write "
                 "\\log^k(...) or \\log\\left((...)^k\\right)"
