@@ -411,7 +411,21 @@ class _Builder:
             key = (m.group(1), (index,))
             if key not in self.entries and sized:
                 raise _SkipInstanceError
-            self.aliases[own] = self.make(key, labels[m.group(1)])
+            entry = self.make(key, labels[m.group(1)])
+            self._same_kind(name, entry)
+            self.aliases[own] = entry
+
+    def _same_kind(self, name: str, entry: sympy.Basic) -> None:
+        """The claim's own x_n read as an entry must not lose its declaration: a kind declared for
+        it that differs from the entry's would let a counterexample contradict it."""
+        spec = self.base_table.get(name)
+        if spec is None or spec.kind.is_matrix or spec.kind.base == "real":
+            return
+        drawn = self.table.spec_of(entry) if isinstance(entry, sympy.Symbol) else None
+        if drawn is None or str(drawn.kind) != str(spec.kind):
+            shown = drawn.kind if drawn is not None else "another kind"
+            msg = f"{name} is declared {spec.kind} but, as a term of the sum, is drawn as {shown}"
+            raise IndexedError(msg)
 
     @staticmethod
     def _vector_entry(spec: Any, index: tuple[int, ...]) -> sympy.Basic:

@@ -468,3 +468,12 @@ def test_an_excluded_index_used_nowhere_else_may_mean_all_pairs():
     # used outside its sum, the excluded index is one fixed index
     v, detail = one(r"\sum_{k \ne j} y_k = \sum_k y_k - y_j")
     assert v is V, detail
+
+
+def test_a_term_named_outside_the_sum_keeps_its_own_declaration():
+    v, detail = one(r"\sum_{i=1}^n x_i \ge x_n", {"x_n": "negative", "x_i": "positive"})
+    assert v is U, detail
+    assert "x_n is declared negative but, as a term of the sum, is drawn as positive" in detail
+    v, detail = one(r"\sum_{i=1}^n x_i \ge x_n", {"x": "positive"})
+    assert v is V, detail
+    assert "x_n outside the sum read as the sum's own term" in detail
