@@ -67,3 +67,26 @@ def test_a_value_statement_read_under_a_premise_keeps_its_verdict():
     assert results[-1].verdict is Verdict.REFUTED
     assert steps[-1].premise is not None
     assert unsupported(steps[-1], results[-1]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a computed left side claimed equal to a lone name on the right: an identity to check
+        "---\nderive:\n  symbols: {sigma: positive}\n  random: {x: 'Normal(0, sigma**2)'}\n---\n"
+        r"$$\mathbb{E}[x^2] = \sigma$$",
+        # a declared name is a parameter of the text, never assigned a value
+        "---\nderive:\n  symbols: {sigma: positive}\n---\n" r"$$\sigma^2 = \frac{1}{2}$$",
+    ],
+)
+def test_a_lone_name_on_the_right_or_a_declared_one_is_no_value_statement(text):
+    verdict, _ = _judge(text)
+    assert verdict is Verdict.REFUTED
+
+
+def test_a_discrete_density_refuted_off_its_support_is_undecided():
+    # Bishop's Bern(x|mu) is meant at x in {0, 1}, where mu x + (1 - mu)(1 - x) is the same thing.
+    verdict, detail = _judge(r"$$\mathrm{Bern}(x|\mu) = \mu x + (1-\mu)(1-x)$$")
+    assert verdict is Verdict.UNDECIDED
+    assert "is no probability: the density is meant at counts" in detail
+    assert _judge(r"$$\mathrm{Bern}(x|\mu) = \mu^x (1-\mu)^{1-x}$$")[0] is Verdict.PROVED

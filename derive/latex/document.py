@@ -312,7 +312,13 @@ def _expand_macros(
             new = ["" for _ in rb.pieces]
         if number is not None and inside and not "".join(new).strip():
             defines[number] = ", ".join(dict.fromkeys(f"\\{d.macro.name}" if d.macro else d.command for d in inside))
-        regions += [(p.offset, len(p.text), t) for p, t in zip(rb.pieces, new, strict=True) if t != p.text]
+        # Against the document's own text: a piece differs from it by its expansion and by the
+        # comments blanked out of it, and both must reach the text the blocks are read from.
+        regions += [
+            (p.offset, len(p.text), t)
+            for p, t in zip(rb.pieces, new, strict=True)
+            if t != text[p.offset : p.offset + len(p.text)]
+        ]
     if not regions:
         return _Expanded(text, line_of, failed, defines)
     return _moved(text, sorted(regions), raw_blocks + prose, line_of, failed=failed, defines=defines)

@@ -4,9 +4,9 @@ A step of a homework is read without the sentence around it. Where the refutatio
 reading the text need not mean, `unsupported` says why and the step is ``undecided``
 (`derive.latex.context.settle` applies it); the evidence, point included, is kept:
 
-- **a value statement**: one side is a lone quantity — a name, maybe with a power, an
-  inverse, a transpose or a star (``\\sigma_1^2``, ``\\Sigma^{-1}``, ``\\sigma^2_*``) — that the
-  other side does not mention, and the step was refuted at a point giving it a value. That is
+- **a value statement**: the left side is a lone, undeclared quantity — a name, maybe with a
+  power, an inverse, a transpose or a star (``\\sigma_1^2``, ``\\Sigma^{-1}``, ``\\sigma^2_*``) —
+  that the right side does not mention, and the step was refuted at a point giving it a value. That is
   how texts state results and assumptions (``\\sigma_1^2 = \\frac12``), never an identity in
   that name; the equations it comes from are what derive can check;
 - **a rounded number**: ``\\frac{408}{903} = .452``: both sides are numbers, one a decimal
@@ -57,6 +57,9 @@ def unsupported(step: Any, result: Result) -> str | None:
             "if the text excludes that case it may hold, and derive found no point where it is reversed"
         )
     if cex is not None and cex.values:
+        off = _off_support(step, dict(cex.values))
+        if off is not None:
+            return off
         lone = _value_statement(step, {k for k, _ in cex.values})
         if lone is not None:
             return (
@@ -99,6 +102,33 @@ def _scalar_guess(step: Any, summary: str) -> str | None:
     )
 
 
+_DISCRETE = re.compile(
+    r"\\(?:mathrm|operatorname|text)\s*\{\s*(?:Bern|Bernoulli|Bin|Binomial|Mult|Cat|Pois|Poisson)\s*\}"
+    r"\s*(?:\\left\s*)?\(\s*([^|,()]+?)\s*(?:\||\\mid)"
+)
+
+
+def _off_support(step: Any, values: dict[str, str]) -> str | None:
+    """A discrete density (Bishop's Bern(x|μ)) refuted where its point is not a count: the text
+    means x ∈ {0, 1} (or counts) even when it does not say so."""
+    from derive.latex.parser import name_of  # noqa: PLC0415
+
+    for tex in (step.lhs_tex, step.rhs_tex):
+        for m in _DISCRETE.finditer(tex):
+            try:
+                name = name_of(m.group(1))
+            except (DeriveError, RecursionError, ValueError):
+                continue
+            value = values.get(name)
+            if value is not None and Fraction(value).denominator != 1:
+                return (
+                    f"refuted at {name} = {value}, where {m.group(0).rstrip('|').strip()}...) is no probability: "
+                    f"the density is meant at counts; declare {name}'s values (e.g. {name} \\in \\{{0, 1\\}}) "
+                    "to check it there"
+                )
+    return None
+
+
 def _lone_name(tex: str) -> str | None:
     """The name a side is, with at most one trailing power/inverse/transpose/star, else None."""
     from derive.latex.parser import name_of  # noqa: PLC0415 - the parser imports the package
@@ -117,13 +147,19 @@ def _value_statement(step: Any, given: set[str]) -> str | None:
 
     if step.relation is not Relation.EQ:
         return None
-    for side, other in ((step.lhs_tex, step.rhs_tex), (step.rhs_tex, step.lhs_tex)):
-        name = _lone_name(side)
-        if name is None or mentions(other, name):
-            continue
-        base = name.split("_", 1)[0]
-        if name in given or any(k == base or k.startswith(base + "_") for k in given):
-            return f"${side.strip()}$"
+    # Only a name on the left is given a value (σ₁² = 1/2); one on the right is what a computed
+    # left side is claimed to equal (Var[x] = σ), an identity to check. A declared name is a
+    # parameter of the text, never assigned.
+    side, other = step.lhs_tex, step.rhs_tex
+    name = _lone_name(side)
+    if name is None or mentions(other, name):
+        return None
+    declared = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random}
+    base = name.split("_", 1)[0]
+    if name in declared or base in declared:
+        return None
+    if name in given or any(k == base or k.startswith(base + "_") for k in given):
+        return f"${side.strip()}$"
     return None
 
 
