@@ -28,8 +28,6 @@ def _judge(text: str) -> tuple[Verdict, str]:
         # Information theory's log.
         (r"$$-\log \left( \frac{1}{2^4} \right) = 4$$", r"holds exactly with \log read as \log_{2}"),
         (r"$$\log 1000 = 3$$", r"holds exactly with \log read as \log_{10}"),
-        # A strict inequality false only where its sides are equal.
-        (r"$$x^2 + 1 > 2x$$", "fails only where both sides are equal (at x = 1)"),
         # A shape derive guessed.
         (r"$$\Sigma^{-1} = \begin{pmatrix} 2 & 1 \\ 1 & 2 \end{pmatrix}$$", "Sigma not declared"),
     ],
@@ -51,7 +49,8 @@ def test_refutations_a_document_does_not_support(text, why):
         r"$$\frac{.184}{.097}(.5) = 0.949$$",  # 0.94845... is not 0.949 to 3 decimals
         r"$$-\log \left( \frac{1}{2^4} \right) = 5$$",  # false in every base tried
         r"$$\log 8 = 2$$",  # log2(8) = 3, log10(8) = 0.9
-        r"$$x^2 > 2x + 1$$",  # fails strictly (x = 0), not only at equality
+        r"$$x^2 > 2x + 1$$",  # fails strictly (x = 0)
+        r"$$x^2 + 1 > 2x$$",  # fails at x = 1, where the sides are equal: a real counterexample
         r"$$5 = \begin{pmatrix} 2 & 1 \\ 1 & 2 \end{pmatrix}$$",  # no name to declare
     ],
 )

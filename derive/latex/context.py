@@ -157,8 +157,8 @@ def settle(step: Step, result: Result) -> Result:
       (more than once, so not substituted), or that the prose defines right after the step's
       block ("where $z = Wx$"), is ``undecided``: that name is not free;
     - a refutation a real document does not support (a value for a lone name, a number rounded
-      to the decimals written, a ``\\log`` that holds in base 2 or 10, the equality case of a
-      strict inequality, a shape guessed for undeclared names) is ``undecided``
+      to the decimals written, a ``\\log`` that holds in base 2 or 10, a discrete density off its
+      support, a shape guessed for undeclared names) is ``undecided``
       (`derive.latex.refutation.unsupported`);
     - otherwise the verdict stands, and the evidence says which definitions, values and
       premise the step was read under.

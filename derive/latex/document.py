@@ -263,6 +263,10 @@ class _Expanded:
     defines: dict[int, str]  # block -> the macros it only defines ("\\E, \\vect")
 
 
+#: ``:=`` (and ``\coloneqq`` once expanded) defines: a block of definitions hides no relation.
+_DEFINES = re.compile(r":\s*=")
+
+
 def _expand_macros(
     text: str,
     pieces: tuple[list[_RawBlock], list[_RawBlock]],
@@ -415,7 +419,7 @@ def _unreadable_blocks(
             problem = f"{names}: a relation derive does not check (it checks =, <, >, \\le, \\ge, \\approx)"
         elif (
             problem is None
-            and hidden_relation(checked.get(b.index, b.tex))
+            and hidden_relation(_DEFINES.sub(" ", checked.get(b.index, b.tex)))
             and not splitter.flags.get(b.index, set()) & {"arrow", "continued"}
         ):
             # "a \\underbrace{=}_{...} b", "\\begin{array}...": relations derive does not split

@@ -17,9 +17,6 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
   for ``\\log_2``): the step names the base that makes it hold;
 - **a shape derive guessed**: a matrix side against a side whose names nobody declared, read as
   scalars (``\\Sigma^{-1} = \begin{pmatrix}..\\end{pmatrix}``): the declaration settles it;
-- **the equality case of a strict inequality**: ``>`` refuted only at a point where the
-  sides are equal (``\\frac{p_1^2+p_2^2}{p_1+p_2} > \\frac{p_1+p_2}{2}`` at p₁ = p₂): texts
-  often exclude that case in words; derive says where it fails instead of refuting.
 
 Steps read under a premise, a definition or a fixed value (``Step.premise``, ``Step.uses``)
 keep their verdict: there the text itself supplies what the refutation rests on.
@@ -50,12 +47,6 @@ def unsupported(step: Any, result: Result) -> str | None:
     cex = ev.counterexample
     if ev.reason == "shape":
         return _scalar_guess(step, ev.summary)
-    if ev.summary.startswith("equality (strict") and cex is not None:
-        at = ", ".join(f"{k} = {v}" for k, v in cex.values)
-        return (
-            f"fails only where both sides are equal (at {at}), where a strict inequality cannot hold; "
-            "if the text excludes that case it may hold, and derive found no point where it is reversed"
-        )
     if cex is not None and cex.values:
         off = _off_support(step, dict(cex.values))
         if off is not None:
