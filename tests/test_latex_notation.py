@@ -353,8 +353,10 @@ def test_information_theory_conventions_for_literal_zeros():
 
 
 def test_sums_products_limits():
-    assert P(r"\sum_{i=1}^{n} i^2") == Sum(i**2, (i, 1, n))
-    assert P(r"\prod_{i=1}^{n} x_i") == Product(sympy.Indexed(sympy.IndexedBase("x"), i), (i, 1, n))
+    # a name first met as a sum's bound is a count: a positive integer
+    count = sympy.Symbol("n", integer=True, positive=True)
+    assert P(r"\sum_{i=1}^{n} i^2") == Sum(i**2, (i, 1, count))
+    assert P(r"\prod_{i=1}^{n} x_i") == Product(sympy.Indexed(sympy.IndexedBase("x"), i), (i, 1, count))
     assert P(r"\lim_{n\to\infty} \left(1+\frac{1}{n}\right)^n") == Limit((1 + 1 / n) ** n, n, oo)
     assert P(r"\lim_{x \to 0^+} x") == Limit(x, x, 0, dir="+")
 
