@@ -48,7 +48,7 @@ from sympy import S
 from derive._exact import safe_replace
 from derive.distributions import Distribution
 from derive.errors import DeriveError, LatexError
-from derive.latex.grammar_calculus import _CalculusGrammar
+from derive.latex.grammar_calculus import _CalculusGrammar, declare_sum_bounds
 from derive.latex.grammar_expressions import _ExpressionGrammar, _read_name
 from derive.latex.grammar_functions import _FunctionGrammar
 from derive.latex.grammar_linear import _Arith, _is_matrix, _LinearGrammar, _scalar
@@ -149,6 +149,7 @@ def _parse_text(
     if implicit is None:
         implicit = set()
         table._latex_implicit = implicit  # type: ignore[attr-defined]
+    declare_sum_bounds(toks, table, implicit)  # \binom{k+1}{0} + \sum_{m=1}^{k}: k an integer throughout
     known = dict(registry)
     if random is not None:
         known.update(random)
