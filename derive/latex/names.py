@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from derive.errors import DeriveError
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.parser import _name_parser, _Parser, name_of
+from derive.latex.prob_densities import _BISHOP_DENSITIES
 from derive.latex.state import _END, _State
 from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _OPERATOR_NAMES, _tokenize
 from derive.symbols import SymbolTable
@@ -38,7 +39,20 @@ def latex_of_name(name: str) -> str:
 
 
 _NOT_DEFINABLE = frozenset(
-    {"e", "E", "pi", "sigma", "sigma_prime", "Gamma", "delta", "nabla", *_KL_NAMES, *_DISTS, *_OPERATOR_NAMES.values()}
+    {
+        "e",
+        "E",
+        "pi",
+        "sigma",
+        "sigma_prime",
+        "Gamma",
+        "delta",
+        "nabla",
+        *_KL_NAMES,
+        *_DISTS,
+        *_BISHOP_DENSITIES,
+        *_OPERATOR_NAMES.values(),
+    }
 )
 
 
