@@ -78,6 +78,10 @@ class Step:
     #: The constant of "+ \\mathrm{const}" when the step was checked as "lhs - rhs without it is constant":
     #: the claim compares that difference with its value at one point (proved: equal up to a constant).
     up_to_constant: str = ""
+    #: The variable (derive name) of a ``\\propto`` step checked as "left side / right side equals its value
+    #: at one point of the variable, which is positive" (proved: proportional in it; refuted: the ratio
+    #: depends on it); "" for any other step.
+    proportional_in: str = ""
 
     @property
     def id(self) -> str:

@@ -111,6 +111,9 @@ class _Sep:
     relation: Relation | None
     start: int
     end: int
+    #: ``\\propto`` (a "rel" that claims proportionality), with the variable of ``\\propto_\\theta`` or "".
+    proportional: bool = False
+    variable: str = ""
 
 
 def _group_end(text: str, i: int) -> int:
@@ -280,6 +283,19 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             end = _group_end(tex, j) if j < n and tex[j] == "{" else j
             seps.append(_Sep("ignore", None, start, end))  # invisible: "&\\phantom{=} + 1"
             i = end
+        elif tok == "\\propto":
+            # a claim "equal up to a positive factor that does not depend on the variable": a relation of
+            # the chain, checked as such where derive can name the variable (`derive.latex.steps`)
+            j = _skip_space(tex, i)
+            variable = ""
+            if j < n and tex[j] == "_":
+                k = _skip_space(tex, j + 1)
+                sub = _TOKEN.match(tex, k) if k < n else None
+                if sub is not None:
+                    end = _group_end(tex, k) if tex[k] == "{" else sub.end()
+                    variable = tex[k + 1 : end - 1].strip() if tex[k] == "{" else sub.group()
+                    i = end
+            seps.append(_Sep("rel", Relation.EQ, start, i, proportional=True, variable=variable))
         elif tok.startswith("\\") and tok[1:] in _UNCHECKED_RELS:
             seps.append(_Sep("unchecked", None, start, i))  # a claim derive does not check: said, not dropped
         elif tok.startswith("\\") and tok[1:] in _BREAK_CMDS:
@@ -449,6 +465,8 @@ class _Rel:
     relation: Relation
     offset: int
     block: int
+    proportional: bool = False  # ``\\propto``: read as an equality of ratios only where checked as one
+    variable: str = ""  # the variable of ``\\propto_\\theta`` ("" when not written)
 
 
 @dataclass(eq=False)
@@ -553,7 +571,7 @@ def _row_relation(tex: str, seps: list[_Sep], k: int) -> bool:
 
 
 def _starts_with_relation(tok: str) -> bool:
-    return tok in _REL_CHARS or (tok.startswith("\\") and tok[1:] in _REL_CMDS) or tok == "\\stackrel"
+    return tok in _REL_CHARS or (tok.startswith("\\") and tok[1:] in _REL_CMDS) or tok in ("\\stackrel", "\\propto")
 
 
 class _Splitter:
@@ -684,7 +702,7 @@ class _Splitter:
                 if self.chain is None:  # "= c" after an empty or annotation-only row
                     self.new_chain(base + sep.start)
                 assert self.chain is not None
-                self.chain.rels.append(_Rel(sep.relation, base + sep.start, block))
+                self.chain.rels.append(_Rel(sep.relation, base + sep.start, block, sep.proportional, sep.variable))
                 self.chain.exprs.append(_Expr([]))
             elif sep.kind == "defn" and (self.chain is None or self.chain.rels):
                 self.close()  # "a = b := c": a definition cannot continue a chain
@@ -855,4 +873,8 @@ def split_block(tex: str) -> list[tuple[str, Relation, str]]:
     """
     s = _Splitter(tex)
     s.piece(_Piece(tex, 0), 1, first=False)
-    return [(lhs, rel.relation, rhs) for rel, lhs, rhs, chain, k in s.steps() if not (chain.defining and k == 0)]
+    return [
+        (lhs, rel.relation, rhs)
+        for rel, lhs, rhs, chain, k in s.steps()
+        if not (chain.defining and k == 0) and not rel.proportional  # A \\propto B is no equality
+    ]

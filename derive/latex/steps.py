@@ -54,7 +54,7 @@ from derive.latex.context import additive_constant, solve_premise, value_tex
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
-from derive.latex.splitting import _HOSTILE, _group_end, _scan_separators
+from derive.latex.splitting import _HOSTILE, _UNCHECKED_MEANING, _group_end, _scan_separators
 from derive.model import Claim, LatexSource, Relation
 from derive.symbols import SymbolTable, parse_kind
 
@@ -273,7 +273,18 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             notes.append(f"{said}: checked |{'rhs' if other is d.rhs else 'lhs'} - {centre}| <= {half}")
         up_to = ""
         plain = d.error is None and d.defines is None and not d.context and premise is None
-        if plain and d.rel.relation is Relation.EQ:
+        proportional_in = ""
+        if d.rel.proportional and not d.context:
+            # "A \\propto B" in v: A/B does not depend on v, and is positive (see `_proportion_check`)
+            found_p = _proportion_check(d, _chain_variable(d, splitter), items, premise, given_random)
+            if isinstance(found_p, str):
+                d.error = found_p
+                op = "\\propto"
+            else:
+                lhs_src, rhs_src, proportional_in, note = found_p
+                op = "\\propto"
+                notes.append(note)
+        elif plain and d.rel.relation is Relation.EQ:
             defined_names = {drafts[j].defines[0] for j in uses} | repeated | cyclic | conditioned  # type: ignore[index]
             found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names)
             check = (
@@ -348,6 +359,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 conditions=tuple(conditions) + tuple(facts.values()),
                 ranges=tuple(sorted(step_ranges.items())),
                 up_to_constant=up_to,
+                proportional_in=proportional_in,
             )
         )
     return _without_context(steps, [d.context for d in drafts])
@@ -485,9 +497,157 @@ def _constant_check(
 
 def _hidden_definition(item: tuple[_Rel, str, str, _Chain, int], splitter: _Splitter) -> bool:
     """Whether a split step is a ``f := x^2`` definition: read for the later steps, no step of its
-    own (nothing to check). A malformed one (``a :=``) stays a step, whose error is reported."""
+    own (nothing to check). A malformed one (``a :=``) stays a step, whose error is reported.
+
+    A ``\\propto`` step derive cannot check (no variable it can name, or the density itself on the
+    left, ``p(\\theta|D) \\propto ...``) is no step either: its block says it holds a relation derive
+    does not check (`derive.latex.splitting._UNCHECKED_MEANING`), as before proportionality was read."""
     rel, lhs, rhs, chain, k = item
+    if rel.proportional:
+        variable, named = _variable_of(chain, rel, splitter.read)
+        if variable and (named or k > 0):
+            return False
+        splitter.unchecked.setdefault(rel.block, []).append(_UNCHECKED_MEANING["\\propto"])
+        return True
     return chain.defining and k == 0 and _step_error(lhs, rhs, splitter.block_errors.get(rel.block)) is None
+
+
+#: The density or likelihood a ``\\propto`` chain is about, and its variable: ``p(\\theta|D)`` -> θ,
+#: ``L(\\mu)`` -> μ, ``p(x)`` -> x, ``\\mathcal{L}(\\theta; D)`` -> θ. One name only: ``p(x, y)`` names two.
+_DENSITY = re.compile(
+    r"\s*(?:p|P|q|Q|L|f|g|\\ell|\\pi|\\mathcal\s*\{\s*L\s*\})(?:\s*_\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?"
+    r"\s*(?:\\left\s*)?\(\s*(?P<v>(?:\\[A-Za-z]+|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)\s*"
+    r"(?:\||\\mid(?![A-Za-z])|\\middle\s*\||;|\\right\s*\)|\))"
+)
+_VECTOR_FONT = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathbb|mathcal|mathrm|operatorname)(?![A-Za-z])")
+#: Where the constancy of a ratio is checked: a point inside each scalar kind's domain (not 0 or 1,
+#: where factors such as θ^k (1-θ)^{n-k} vanish).
+_PROPORTION_POINT = {
+    "real": "1/3", "positive": "1/3", "nonnegative": "1/3", "probability": "1/3", "integer": "2",
+    "positive integer": "2",
+}  # fmt: skip
+_PROPORTION_LIMIT = 600  # characters of the two sides read while reading the document
+
+
+def _variable_of(chain: _Chain, rel: _Rel, read: Any) -> tuple[str, bool]:
+    """The variable a ``\\propto`` step is about, as written, and whether the text names it
+    (``\\propto_\\theta`` on this or an earlier ``\\propto`` of the chain) rather than the density
+    the chain starts with (``p(\\theta|D)``); ("", False) when neither says (never guessed)."""
+    for r in [rel, *chain.rels]:
+        if r.proportional and r.variable:
+            return ("" if _VECTOR_FONT.search(r.variable) else r.variable), True
+    m = _DENSITY.match(chain.exprs[0].text(read)) if chain.exprs else None
+    if m is None or _VECTOR_FONT.search(m.group("v")):
+        return "", False
+    return m.group("v"), False
+
+
+def _chain_variable(d: _Draft, splitter: _Splitter) -> str:
+    return _variable_of(d.chain, d.rel, splitter.read)[0]
+
+
+def _proportion_check(
+    d: _Draft, variable: str, items: list[str], premise: int | None, random: Mapping[str, Any]
+) -> tuple[str, str, str, str] | str:
+    """The sides of "A/B equals its value at one point of v" for ``A \\propto B`` in ``v`` (with the
+    variable's name and a note), or why derive cannot check it (the step's error).
+
+    ``A \\propto B`` in v holds iff A/B does not depend on v and is positive. Equal to its value at
+    one point v_0 for every v means independent of v; the value there must be positive for every
+    value of the other names (sympy's assumptions, from their kinds), which is checked here, so a
+    negative or zero factor, or one of unknown sign, is never accepted: it is not checked at all.
+    """
+    meaning = f"\\propto (equal up to a positive factor that does not depend on {variable or 'the variable'})"
+
+    def why(reason: str) -> str:
+        return f"{meaning}: {reason}, so derive does not check it"
+
+    import sympy  # noqa: PLC0415 - only when a proportionality is read
+    from sympy.core.function import AppliedUndef  # noqa: PLC0415
+
+    if premise is not None:
+        return why("it follows an arrow")
+    if any(":=" in it or "\\in" in it for it in items):
+        return why("it is read under definitions or a finite set of values")
+    try:
+        name = name_of(variable)
+        kind = parse_kind(d.symbols.get(name, "real"))
+    except DeriveError:
+        return why(f"derive cannot read {variable} as a name")
+    if name in random or name in ("e", "i", "pi") or kind.is_matrix or kind.base not in _PROPORTION_POINT:
+        return why(f"{variable} is not a scalar variable derive can give a value")
+    if len(d.lhs) + len(d.rhs) > _PROPORTION_LIMIT:
+        return why("its sides are too long to read here")
+    ratio = f"\\frac{{{d.lhs}}}{{{d.rhs}}}"
+    point = f"{variable} = {_PROPORTION_POINT[kind.base]}"
+    try:
+        table = SymbolTable(dict(d.symbols))
+        sides = [parse_latex(_wrap(side, items), table) for side in (d.lhs, d.rhs)]
+        at = parse_latex(_wrap(ratio, [*items, point]), table)
+        if any(isinstance(e, (sympy.MatrixBase, sympy.MatrixExpr)) for e in [*sides, at]):
+            return why("its sides are not scalars")
+        if any(e.atoms(AppliedUndef) for e in sides):
+            return why("a side applies a function derive does not know (a density it cannot write out)")
+        bound = {
+            str(limit[0])
+            for e in sides
+            for binder in e.atoms(sympy.Sum, sympy.Product, sympy.Integral)
+            for limit in binder.limits
+        }
+        bound |= {str(v) for e in sides for der in e.atoms(sympy.Derivative) for v, _ in der.variable_count}
+        free = {str(s) for e in sides for s in e.free_symbols}
+        if name in bound:
+            return why(f"{variable} is bound inside a side (a sum, product, integral or derivative over it)")
+        if free & set(random):
+            return why("a side uses a random variable")
+        if name not in free:
+            return why(f"neither side depends on {variable}")
+        positive = sympy.count_ops(at) <= 200 and _positive(at)
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return why("derive cannot read its sides here")
+    if not positive:
+        return why(
+            f"the factor (left side / right side at {point}) is not known to be positive; declare the sign of "
+            "the names in it (front matter or --symbols) to check the step"
+        )
+    note = f"\\propto in {variable}: checked that left side / right side is its value at {point}, which is positive"
+    return _wrap(ratio, items), _wrap(ratio, [*items, point]), name, note
+
+
+def _positive(e: Any) -> bool:
+    """Whether ``e`` is positive wherever it is defined, reading products, powers and exponentials
+    factor by factor (sympy does not say that ``\\prod_i e^{-x_i^2}`` or ``e^{-\\mu^2/\\sigma^2}`` is)."""
+    import sympy  # noqa: PLC0415
+
+    if e.is_positive:
+        return True
+    if isinstance(e, sympy.Mul):
+        return all(_positive(f) for f in e.args)
+    if isinstance(e, sympy.Pow):
+        return _positive(e.base) and _real(e.exp)
+    if isinstance(e, sympy.exp):
+        return _real(e.args[0])
+    if isinstance(e, sympy.Product):
+        return _positive(e.function)  # an empty product is 1
+    return False
+
+
+def _real(e: Any) -> bool:
+    """Whether ``e`` is real wherever it is defined: real names (every kind is real, and so is an
+    entry ``x_i``), sums, products, integer powers, positive bases to real powers, exponentials."""
+    import sympy  # noqa: PLC0415
+
+    if e.is_real or isinstance(e, sympy.Indexed):
+        return True
+    if isinstance(e, (sympy.Add, sympy.Mul)):
+        return all(_real(a) for a in e.args)
+    if isinstance(e, sympy.Pow):
+        return (_real(e.base) and e.exp.is_integer is True) or (_positive(e.base) and _real(e.exp))
+    if isinstance(e, sympy.exp):
+        return _real(e.args[0])
+    if isinstance(e, (sympy.Sum, sympy.Product)):
+        return _real(e.function)
+    return False
 
 
 _BLOCK_OPENER = re.compile(r"(?:\$\$|\\\[|\\begin\s*\{[A-Za-z*]+\}(?:\s*\{\d+\})?)\s*$")
@@ -548,7 +708,7 @@ def _conclusion(d: _Draft) -> str | None:
     """The name an arrow's conclusion ``\\implies \\lambda = -N`` gives a value, or None."""
     if d.error is not None or d.defines is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
         return None
-    if not d.chain.after_arrow or len(d.lhs) > 200:
+    if d.rel.proportional or not d.chain.after_arrow or len(d.lhs) > 200:
         return None
     target = definition_target(d.lhs)
     if target is None or mentions(d.rhs, target[0]):
@@ -576,6 +736,8 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
     for d in drafts:
         if d.error is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
             continue
+        if d.rel.proportional:
+            continue  # "p(x) \\propto e^{-x}" gives p no value: it is proportional to that, not equal
         if d.chain.premise is not None or d.chain.after_arrow:
             continue  # "... \\implies x = 1": a conclusion, even when its premise cannot be read
         if d.chain.arrow_after:
