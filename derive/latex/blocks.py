@@ -7,6 +7,11 @@ prose a ``%`` is text ("a 50% rate"), and a ``$$`` closes the display math even 
 on its line (MathJax finds the delimiters before it reads the TeX). A ``%`` is escaped when an
 odd number of backslashes precedes it: ``\\%`` is a percent sign, ``\\\\%`` a row break and
 then a comment.
+
+Code fences are masked, except what static-site dialects write math in: a MyST ```` ```{math} ````
+fence (Jupyter Book) and a Jekyll ``{% math %} ... {% endmath %}`` tag are display math (a MyST
+block's equations are separated by blank lines, its ``:label:`` options are no math), and a MyST
+prose directive (```` ```{admonition} ````, ```` ```{note} ````, ...) is prose, whose math is read.
 """
 
 from __future__ import annotations
@@ -32,6 +37,81 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.DOTALL | re.MULTILINE)
 _TEX_COMMENT = re.compile(r"(?<!\\)(?:\\\\)*(%[^\n]*)")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _ONLY_INLINE = re.compile(r"[ \t,;.]*(\$[^$\n]+\$[ \t,;.]*)+")
+
+
+#: The opening line of a MyST directive fence: ```` ```{math} ````, ```` ```{admonition} Title ````.
+_DIRECTIVE = re.compile(r"(?:```|~~~)`*\s*\{(?P<name>[A-Za-z][\w:-]*)\}[^\n]*")
+#: MyST directives whose body is prose (with math in it), not code.
+_PROSE_DIRECTIVES = frozenset(
+    {
+        "admonition", "note", "tip", "hint", "important", "warning", "caution", "attention", "danger", "error",
+        "seealso", "margin", "sidebar", "topic", "epigraph", "prf:theorem", "prf:lemma", "prf:proof",
+        "prf:definition", "prf:proposition", "prf:corollary", "prf:example", "prf:remark",
+    }
+)  # fmt: skip
+_DIRECTIVE_OPTION = re.compile(r"[ \t]*:[A-Za-z][\w-]*:[^\n]*\n?")
+_JEKYLL_MATH = re.compile(r"\{%-?\s*math\s*-?%\}(?P<body>.*?)\{%-?\s*endmath\s*-?%\}", re.DOTALL)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _fenced(text: str) -> tuple[str, list[_RawBlock]]:
+    """``text`` with its code fences blanked, and the display blocks fences and Jekyll tags hold.
+
+    A ```` ```{math} ```` fence gives one block, one piece per paragraph (MyST reads each as an
+    equation); a prose directive keeps its body (only its fence lines and options are blanked);
+    ``{% math %}...{% endmath %}`` gives one block. Offsets and newlines are kept.
+    """
+    out: list[str] = []
+    blocks: list[_RawBlock] = []
+    pos = 0
+    for m in _FENCE.finditer(text):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        fence = m.group()
+        opening = _DIRECTIVE.match(fence)
+        first_end = fence.find("\n")
+        last_start = fence.rfind("\n")
+        if opening is None or first_end < 0 or last_start <= first_end:
+            out.append(_blank(fence))
+            continue
+        body_start = first_end + 1
+        option = _DIRECTIVE_OPTION.match(fence, body_start)
+        while option is not None and option.end() > option.start() and option.end() <= last_start:
+            body_start = option.end()
+            option = _DIRECTIVE_OPTION.match(fence, body_start)
+        body = fence[body_start:last_start]
+        name = opening.group("name")
+        if name == "math":
+            offset = m.start() + body_start
+            pieces = []
+            at = 0
+            for para in [*_BLANK_LINE.finditer(body), None]:
+                end = para.start() if para is not None else len(body)
+                if body[at:end].strip():
+                    pieces.append(_Piece(body[at:end], offset + at))
+                at = para.end() if para is not None else at
+            if pieces:
+                blocks.append(_RawBlock("{math}", pieces, m.start(), m.end()))
+            out.append(_blank(fence))
+        elif name in _PROSE_DIRECTIVES:
+            out.append(_blank(fence[:body_start]) + body + _blank(fence[last_start:]))
+        else:
+            out.append(_blank(fence))
+    out.append(text[pos:])
+    scan = "".join(out)
+    for m in _JEKYLL_MATH.finditer(scan):
+        if m.group("body").strip():
+            blocks.append(
+                _RawBlock(
+                    "{% math %}", [_Piece(text[m.start("body") : m.end("body")], m.start("body"))], m.start(), m.end()
+                )
+            )
+        scan = scan[: m.start()] + _blank(m.group()) + scan[m.end() :]
+    return scan, blocks
 
 
 def strip_comments(text: str) -> str:
@@ -72,7 +152,7 @@ def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
 ) -> list[_RawBlock]:
     """The display blocks of ``text`` (and inline ones with ``inline``); without ``inline``,
     the inline ``$...$`` pieces go to ``context``, read for definitions and declarations only."""
-    scan = _mask(text, _FENCE)
+    scan, fenced = _fenced(text)
     scan = strip_comments(scan) if tex else _mask(scan, _CODE_SPAN)
     scan = scan.replace("\\$", "  ")
     env_open = re.compile(r"\\begin\{(" + "|".join(_DISPLAY_ENVS) + r")(\*?)\}")
@@ -130,6 +210,8 @@ def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
                 break
             blocks.append(_RawBlock(name, [_Piece(text[m.end() : close], m.end())], m.start(), close + len(end_tag)))
             i = close + len(end_tag)
+    if fenced:
+        blocks = sorted(blocks + fenced, key=lambda rb: rb.start)
     for rb in blocks + (context or []):
         for piece in rb.pieces:
             piece.text = strip_comments(piece.text)  # inside math a % comments out the rest of its line

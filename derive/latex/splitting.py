@@ -77,7 +77,7 @@ _UNCHECKED_RELS = frozenset(
 _UNCHECKED_MEANING = {
     "\\propto": "\\propto (equal up to a positive factor that does not depend on the variable, not an equality)",
 }
-_TEXT_CMDS = ("\\text", "\\textrm", "\\mbox", "\\textit", "\\textbf", "\\intertext")
+_TEXT_CMDS = ("\\text", "\\textrm", "\\mbox", "\\hbox", "\\textit", "\\textbf", "\\intertext")
 #: An annotation starting with one of these words is followed by another claim, not a condition.
 _CLAIM_WORDS = re.compile(r"\s*[,;.]?\s*(and|also|i\.?e\.?)\b", re.IGNORECASE)
 #: ... by a consequence of what came before: read as an arrow (premise, conclusion).
@@ -369,7 +369,13 @@ def _applied_text(tex: str, j: int, end: int) -> bool:
     """Whether the ``\\text{...}`` group ``tex[j:end]`` is one word applied to a bracket that
     follows it at once (``\\text{var}[x]``), rather than prose (``\\text{Thus } (a+b)^2``)."""
     word = tex[j + 1 : end - 1]
-    return bool(re.fullmatch(r"[A-Za-z]+", word)) and _APPLIED.match(tex, end) is not None
+    if not re.fullmatch(r"[A-Za-z]+", word):
+        return False
+    if _APPLIED.match(tex, end) is not None:
+        return True
+    # "\\textrm{CE} (P, Q)", "\\textrm{MSE} (a, b)": an acronym is a function's name, not prose, even
+    # with a space before its argument bracket (a word of prose is not written in capitals)
+    return bool(re.fullmatch(r"[A-Z]{2,6}", word)) and _APPLIED.match(tex, _skip_space(tex, end)) is not None
 
 
 def _leads(tex: str, seps: list[_Sep], start: int) -> bool:
