@@ -591,3 +591,17 @@ def test_a_bold_one_or_zero_with_a_size_is_that_vector():
     assert verdict(r"\mathbf{x} + \mathbf{0}_3 = \mathbf{x}", x="vector 3") is PROVED
     # a size that is not a number: not guessed
     assert one(r"\mathbf{1}_n^T \mathbf{x} = 0", x="vector 3").verdict is ERROR
+
+
+def test_a_matrix_of_undeclared_capitals_is_a_block_matrix_and_not_guessed():
+    for tex in (
+        r"\begin{vmatrix} A & B \\ C & D \end{vmatrix} = |D| \cdot |A - B D^{-1} C|",
+        r"\begin{vmatrix} \Sigma_{11} & \Sigma_{12} \\ \Sigma_{21} & \Sigma_{22} \end{vmatrix} = 0",
+    ):
+        result = one(tex)
+        assert result.verdict is ERROR
+        assert "whose shapes are not declared" in result.detail
+    # declared scalars, or lower-case entries, are a matrix of numbers
+    assert verdict(r"\begin{vmatrix} a & b \\ c & d \end{vmatrix} = a d - b c") is PROVED
+    scalars = {"A": "real", "B": "real", "C": "real", "D": "real"}
+    assert verdict(r"\begin{vmatrix} A & B \\ C & D \end{vmatrix} = A D - B C", **scalars) is PROVED

@@ -178,8 +178,24 @@ class _LinearGrammar:
         values = [[_scalar(self.sub(c).parse_all()) for c in r] for r in rows]
         if not values or len({len(r) for r in values}) != 1:
             raise self.fail(f"a {name} with rows of different lengths")
+        blocks = [
+            str(v) for r, vs in zip(rows, values, strict=True) for c, v in zip(r, vs, strict=True) if self._block(c, v)
+        ]
+        if blocks and len(values) * len(values[0]) > 1:
+            # [[A, B], [C, D]] of undeclared capitals is a block matrix; read with scalars, its
+            # determinant AD - BC is not det(A) det(D - C A^-1 B)
+            listed = ", ".join(blocks)
+            raise self.fail(
+                f"a {name} of blocks {listed} whose shapes are not declared; declare them (`A: matrix 2x2`)"
+            )
         matrix = sympy.ImmutableMatrix(values)
         return _det(matrix) if name == "vmatrix" else matrix
+
+    def _block(self, cell: list[_Tok], value: Any) -> bool:
+        """Whether a matrix cell is an undeclared capital name (``A``, ``\\Sigma_{11}``): a block."""
+        first = cell[0] if cell else None
+        capital = first is not None and first.kind in ("letter", "cmd") and first.text[:1].isupper()
+        return capital and isinstance(value, sympy.Symbol) and not self.declared(value.name)
 
     # -- norms and products of vectors ------------------------------------------------------
     def _vectors_by_font(self, left: int, right: int) -> bool:
