@@ -567,13 +567,16 @@ def _proportion_check(
 
     if premise is not None:
         return why("it follows an arrow")
-    if any(":=" in it or "\\in" in it for it in items):
-        return why("it is read under definitions or a finite set of values")
+    if any("\\in" in it for it in items):
+        return why("it is read under a finite set of values")
     try:
         name = name_of(variable)
         kind = parse_kind(d.symbols.get(name, "real"))
+        targets = [name_of(it.split(":=", 1)[0].strip()) for it in items if ":=" in it]
     except DeriveError:
         return why(f"derive cannot read {variable} as a name")
+    if name in targets:
+        return why(f"{variable} is defined earlier, so it is no free variable")  # definitions of others are applied
     if name in random or name in ("e", "i", "pi") or kind.is_matrix or kind.base not in _PROPORTION_POINT:
         return why(f"{variable} is not a scalar variable derive can give a value")
     if len(d.lhs) + len(d.rhs) > _PROPORTION_LIMIT:
