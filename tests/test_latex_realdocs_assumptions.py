@@ -364,3 +364,15 @@ def test_a_wrong_conclusion_never_proves_a_later_step():
     assert got[1][0] is Verdict.REFUTED  # the conclusion, checked under its premise (lambda = 2)
     assert got[2][0] is Verdict.UNDECIDED  # true under the conclusion, which is wrong: not proved
     assert "\\lambda = 3 (line 1, concluded after an arrow)" in got[2][1]
+
+
+def test_a_display_that_only_declares_counts_like_prose():
+    text = (
+        "$$x \\sim \\mathcal{N}(\\mu, \\sigma^2)$$\n\n$$\\mathbb{E}[x^2] = \\mu^2 + \\sigma^2$$\n\n"
+        "$$\\mathbb{E}[x^2] = \\mu^2 + 2\\sigma^2$$\n\n$$\\mathbf{v} \\in \\mathbb{R}^2$$\n\n"
+        "$$\\mathbf{v}^T\\mathbf{v} = v_1^2 + v_2^2$$\n"
+    )
+    got = derive.check_latex(text)
+    assert [r.verdict for r in got] == [Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED]
+    assert "x random, from x \\sim \\mathcal{N}(\\mu, \\sigma^2) (line 1)" in got[0].detail
+    assert "v: vector 2, from \\mathbf{v} \\in \\mathbb{R}^2 (line 7)" in got[2].detail

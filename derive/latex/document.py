@@ -178,7 +178,9 @@ def read_document(
             " ".join(rb.pieces[0].text.split()),
             line_of(rb.start),
         )
-        for rb in prose
+        # display math that declares (``$$x \sim \mathcal{N}(0, 1)$$``, ``$$\mathbf{x} \in \mathbb{R}^3$$``)
+        # counts like prose: \sim and \in start no checked step of their own
+        for rb in prose + [b for b in raw_blocks if _DECLARES.search(b.pieces[0].text)]
         for name, kind in _declared_kinds(rb.pieces[0].text)
     ]
 
@@ -263,6 +265,8 @@ class _Expanded:
     defines: dict[int, str]  # block -> the macros it only defines ("\\E, \\vect")
 
 
+#: A display block that may declare names (see `derive.latex.assumptions`).
+_DECLARES = re.compile(r"\\(?:in|sim)(?![A-Za-z])")
 #: ``:=`` (and ``\coloneqq`` once expanded) defines: a block of definitions hides no relation.
 _DEFINES = re.compile(r":\s*=")
 
