@@ -194,3 +194,15 @@ def test_myst_math_fences_admonitions_and_jekyll_math_are_read() -> None:
         ("2 + 2", "5", 19),
     ]
     assert _verdicts(_MYST) == [PROVED, REFUTED, PROVED, REFUTED]  # the python fence stays code
+
+
+def test_a_variable_whose_entries_a_side_uses_is_not_given_one_value() -> None:
+    # x := 1/3 would leave the x_i free, and "constant in x" would hold for a product that is not
+    results = derive.check_latex(r"$$p(x) \propto \prod_{i=1}^n e^{-x_i^2} \propto 1$$")
+    assert [r.verdict for r in results] == [ERROR, ERROR]
+    assert "entries of x" in (results[0].detail or "")
+
+
+def test_a_variable_declared_as_a_vector_is_not_given_a_scalar_value() -> None:
+    results = derive.check_latex(r"$$p(w) \propto e^{-w^T w} \propto 1$$", symbols={"w": "vector 2"})
+    assert PROVED not in [r.verdict for r in results] and REFUTED not in [r.verdict for r in results]

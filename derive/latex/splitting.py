@@ -22,8 +22,12 @@ mark in any block; elsewhere it separates columns in an alignment environment an
 has no step, and `Block.note` says why (a relation in a subscript or superscript, ``\\sum_{i=1}``,
 is a range, not a claim: see `hidden_relation`); a block whose brackets do not balance and that
 gives no step gets one ``error`` step naming it, so every block appears in the report. A
-relation derive does not check (``\\ne``, ``\\propto``: equal up to a positive factor that does
-not depend on the variable, never an equality) ends the statement and is reported as such.
+relation derive does not check (``\\ne``, ``\\ll``, ...) ends the statement and is reported as such.
+``\\propto`` (equal up to a positive factor that does not depend on the variable, never an equality)
+is a relation of its chain (`_Rel.proportional`, with the variable of ``\\propto_\\theta``): the steps
+stage checks it in its variable or, with none, reports it as not checked (`_UNCHECKED_MEANING`).
+``\\text``/``\\textrm`` of a word applied to a bracket (``\\text{var}[x]``, an acronym with a space:
+``\\textrm{CE} (P, Q)``) is a function's name, kept in the side; ``\\hbox`` and ``\\mbox`` annotate like ``\\text``.
 """
 
 from __future__ import annotations

@@ -27,7 +27,10 @@ only orders bare names and numbers (``$$0 < \\mu < 1$$``) declares too. A value 
 arrow (``\\implies \\lambda = -N``) is no definition, but a later step refuted with that name free is
 only undecided, naming the conclusion. ``\\approx`` a written number is checked to the digits
 written (`_written_band`: ``0.15`` means ±0.005), exactly. A bare ``\\pi`` given a value (``\\pi = 0.3``)
-or declared in (0, 1) is a name (symbols ``pi``), not the constant.
+or declared in (0, 1) is a name (symbols ``pi``), not the constant. ``A \\propto B`` is checked in the
+variable of the density its chain starts with (``p(\\theta|D)``: θ) or of ``\\propto_\\theta``, as "A/B
+equals its value at one point of the variable" when that value is provably positive (`_proportion_check`,
+`Step.proportional_in`); with no such variable it is no step, and its block says it is not checked.
 """
 
 from __future__ import annotations
@@ -276,7 +279,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         proportional_in = ""
         if d.rel.proportional and not d.context:
             # "A \\propto B" in v: A/B does not depend on v, and is positive (see `_proportion_check`)
-            found_p = _proportion_check(d, _chain_variable(d, splitter), items, premise, given_random)
+            found_p = _proportion_check(d, _chain_variable(d, splitter), items, premise, dict(step_random))
             if isinstance(found_p, str):
                 d.error = found_p
                 op = "\\propto"
@@ -598,7 +601,12 @@ def _proportion_check(
             for limit in binder.limits
         }
         bound |= {str(v) for e in sides for der in e.atoms(sympy.Derivative) for v, _ in der.variable_count}
+        bound |= {str(lim.args[1]) for e in sides for lim in e.atoms(sympy.Limit)}
         free = {str(s) for e in sides for s in e.free_symbols}
+        entries = {str(x.base.label) for e in sides for x in e.atoms(sympy.Indexed)}
+        if name in entries:
+            # p(x) \\propto \\prod_i f(x_i): a value for x would leave its entries x_i free
+            return why(f"a side uses entries of {variable}, which one value of {variable} does not fix")
         if name in bound:
             return why(f"{variable} is bound inside a side (a sum, product, integral or derivative over it)")
         if free & set(random):
