@@ -206,3 +206,9 @@ def test_a_variable_whose_entries_a_side_uses_is_not_given_one_value() -> None:
 def test_a_variable_declared_as_a_vector_is_not_given_a_scalar_value() -> None:
     results = derive.check_latex(r"$$p(w) \propto e^{-w^T w} \propto 1$$", symbols={"w": "vector 2"})
     assert PROVED not in [r.verdict for r in results] and REFUTED not in [r.verdict for r in results]
+
+
+def test_a_myst_math_role_is_inline_math() -> None:
+    text = "Let {math}`\\sigma > 0` be given. Then {math}`2+2=5` and\n\n$$ \\sqrt{\\sigma^2} = \\sigma $$\n"
+    assert _verdicts(text) == [PROVED]  # the role declares sigma positive, as $\sigma > 0$ would
+    assert _verdicts(text, inline=True) == [Verdict.UNDECIDED, REFUTED, PROVED]

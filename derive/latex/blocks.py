@@ -51,6 +51,7 @@ _PROSE_DIRECTIVES = frozenset(
 )  # fmt: skip
 _DIRECTIVE_OPTION = re.compile(r"[ \t]*:[A-Za-z][\w-]*:[^\n]*\n?")
 _JEKYLL_MATH = re.compile(r"\{%-?\s*math\s*-?%\}(?P<body>.*?)\{%-?\s*endmath\s*-?%\}", re.DOTALL)
+_MATH_ROLE = re.compile(r"\{math\}`([^`\n]+)`")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -153,6 +154,18 @@ def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
     """The display blocks of ``text`` (and inline ones with ``inline``); without ``inline``,
     the inline ``$...$`` pieces go to ``context``, read for definitions and declarations only."""
     scan, fenced = _fenced(text)
+    if not tex:
+        # MyST's inline role {math}`x^2` is inline math, not a code span
+        roles = [
+            _RawBlock(
+                "inline" if inline else "context", [_Piece(text[m.start(1) : m.end(1)], m.start(1))], m.start(), m.end()
+            )
+            for m in _MATH_ROLE.finditer(scan)
+        ]
+        if inline:
+            fenced += roles
+        elif context is not None:
+            context.extend(roles)
     scan = strip_comments(scan) if tex else _mask(scan, _CODE_SPAN)
     scan = scan.replace("\\$", "  ")
     env_open = re.compile(r"\\begin\{(" + "|".join(_DISPLAY_ENVS) + r")(\*?)\}")
@@ -212,6 +225,8 @@ def _find_blocks(  # noqa: PLR0915 - one linear scan over the openers
             i = close + len(end_tag)
     if fenced:
         blocks = sorted(blocks + fenced, key=lambda rb: rb.start)
+    if context:
+        context.sort(key=lambda rb: rb.start)  # roles were found before the $...$ pieces
     for rb in blocks + (context or []):
         for piece in rb.pieces:
             piece.text = strip_comments(piece.text)  # inside math a % comments out the rest of its line

@@ -16,7 +16,7 @@ class Block:
     line: int
     end_line: int
     tex: str
-    kind: str  # "$$", "\\[", an environment name, "inline"
+    kind: str  # "$$", "\\[", an environment name, "inline", "{math}" (MyST), "{% math %}" (Jekyll)
     #: Why the block has no step of its own ("" when it has one): for the reports, which
     #: mark every block so that the echo of a homework is complete.
     note: str = ""
