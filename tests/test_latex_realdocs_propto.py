@@ -212,3 +212,11 @@ def test_a_myst_math_role_is_inline_math() -> None:
     text = "Let {math}`\\sigma > 0` be given. Then {math}`2+2=5` and\n\n$$ \\sqrt{\\sigma^2} = \\sigma $$\n"
     assert _verdicts(text) == [PROVED]  # the role declares sigma positive, as $\sigma > 0$ would
     assert _verdicts(text, inline=True) == [Verdict.UNDECIDED, REFUTED, PROVED]
+
+
+def test_the_variable_may_be_named_in_an_annotation_after_the_chain() -> None:
+    assert _verdicts(r"$$\theta^2 e^{-x} \propto \theta^2 \quad \text{(in } \theta)$$") == [PROVED]
+    assert _verdicts(r"$$\theta^2 e^{-x} \propto \theta^2 \quad \text{as a function of } x$$") == [REFUTED]
+    # any other annotation names no variable: unchanged
+    results = derive.check_latex(r"$$\theta^2 e^{-x} \propto \theta^2 \quad \text{(by algebra)}$$")
+    assert [r.verdict for r in results] == [ERROR] and UNCHECKED in (results[0].detail or "")

@@ -369,6 +369,25 @@ def _constrains_one_name(tex: str, seps: list[_Sep], k: int) -> bool:
     return True
 
 
+#: An annotation naming the variable of a proportionality: ``\\quad \\text{(in } \\theta)``,
+#: ``\\text{as a function of } \\mu``, ``\\text{w.r.t. } x``.
+_VARIABLE_WORDS = re.compile(
+    r"(?:\\q?quad\s*)*\\(?:text|textrm|mbox|hbox)\s*\{\s*\(?\s*(?:in|as\s+a\s+function\s+of|w\.\s*r\.\s*t\.?)\s*\}"
+    r"\s*(?P<v>\\[A-Za-z]+|[A-Za-z])\s*(?:\\text\s*\{\s*\)\s*\}|\))?\s*[.,]?\s*"
+)
+
+
+def _name_variable(chain: _Chain | None, dropped: str) -> None:
+    """Give the ``\\propto`` relations of ``chain`` the variable an annotation after it names, where
+    none is written on them (``\\propto_\\theta`` wins)."""
+    m = _VARIABLE_WORDS.fullmatch(dropped)
+    if chain is None or m is None:
+        return
+    for rel in chain.rels:
+        if rel.proportional and not rel.variable:
+            rel.variable = m.group("v")
+
+
 def _applied_text(tex: str, j: int, end: int) -> bool:
     """Whether the ``\\text{...}`` group ``tex[j:end]`` is one word applied to a bracket that
     follows it at once (``\\text{var}[x]``), rather than prose (``\\text{Thus } (a+b)^2``)."""
@@ -790,6 +809,7 @@ class _Splitter:
                     # ("\\quad (x, y > 0)") is a condition the statement holds under
                     cursor = seps[j].start if j < len(seps) else len(tex)
                     dropped = tex[sep.start : cursor]
+                    _name_variable(self.chain, dropped)
                     conditional = _CONDITION_INSIDE.search(tex[sep.end : cursor]) or (
                         _ANNOTATION_CONDITION.search(dropped) and not _UNIVERSAL.search(dropped)
                     )
