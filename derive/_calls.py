@@ -16,7 +16,7 @@ from derive._exact import _binomial, _ceiling, _factorial, _floor, _gamma, is_ma
 from derive._indexed import entry_derivative
 from derive.distributions import DISTRIBUTIONS, Distribution, MultivariateNormal
 from derive.errors import ClaimError
-from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
+from derive.functions import JS, KL, ML_FUNCTIONS, W1, Expectation, logit, sigmoid, softplus
 from derive.symbols import SymbolKind, SymbolSpec
 
 if TYPE_CHECKING:
@@ -480,6 +480,7 @@ FUNCTIONS: dict[str, tuple[Handler, int, int, str]] = {
     "KL": (_divergence(KL), 2, 2, "KL(P, Q)"),
     "JS": (_divergence(JS), 2, 2, "JS(P, Q)"),
     "W1": (_divergence(W1), 2, 2, "W1(P, Q)"),
+    **ML_FUNCTIONS,
     **{
         name: (_distribution(cls), len(cls.params), len(cls.params), f"{name}({', '.join(cls.params)})")
         for name, cls in DISTRIBUTIONS.items()

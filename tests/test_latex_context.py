@@ -457,7 +457,9 @@ def test_no_wrong_step_vanishes_from_the_report():
 def test_undeclared_identity_and_gradient_are_not_refuted_for_their_shape():
     head = "---\nderive:\n  symbols: {A: matrix 2x2, S: spd matrix 2x2, x: vector 2}\n---\n"
     got = _by_step(head + "$$S S^{-1} = I$$\n\n$$AI = A$$\n\n$$\\nabla_x (x^T A x) = (A + A^T)x$$\n\n$$A - A = 2A$$\n")
-    assert [got[(b, 1)] for b in (1, 2, 3)] == [Verdict.UNDECIDED] * 3
+    assert [got[(b, 1)] for b in (1, 2)] == [Verdict.UNDECIDED] * 2  # I of an undeclared size
+    # \nabla_x of a scalar in a declared vector is the gradient now, and the identity holds
+    assert got[(3, 1)] is Verdict.PROVED
     assert got[(4, 1)] is Verdict.REFUTED  # a wrong step about declared matrices is still refuted
     assert _by_step(head + "$$S S^{-1} = I_2$$\n")[(1, 1)] is Verdict.PROVED
 

@@ -89,3 +89,10 @@ def test_a_discrete_density_refuted_off_its_support_is_undecided():
     assert verdict is Verdict.UNDECIDED
     assert "is no probability: the density is meant at counts" in detail
     assert _judge(r"$$\mathrm{Bern}(x|\mu) = \mu^x (1-\mu)^{1-x}$$")[0] is Verdict.PROVED
+
+
+def test_an_inverse_sine_refuted_may_be_one_over_the_sine():
+    verdict, detail = _judge(r"$$\sin^{-1}(x) = \frac{1}{\sin x}$$")
+    assert verdict is Verdict.UNDECIDED
+    assert "may mean 1/\\sin" in detail
+    assert _judge(r"$$\sin(\sin^{-1}(x)) = x$$")[0] is Verdict.PROVED

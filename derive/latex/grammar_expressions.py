@@ -36,10 +36,14 @@ class _ExpressionGrammar:
 
     def expr(self) -> Any:
         value = self.signed_term()
+        terms = 1
         while self.at_sym("+", "-"):
             op = self.next().text
             right = self.term()
             value = self.ar.add(value, right if op == "+" else -right)
+            terms += 1
+        if self.bars == 0 and self.bar_bounds_follow():
+            value = self.trailing_bar(value, terms)  # F\big|_0^1 (grammar_calculus)
         return value
 
     def signed_term(self) -> Any:
@@ -153,7 +157,7 @@ class _ExpressionGrammar:
             return True
         if t.kind == "sym":
             if t.text in ("|", "‖"):
-                return self.bars == 0
+                return self.bars == 0 and not self.bar_bounds_follow()
             return t.text in ("(", "[", "{", "\\{", "⌊", "⌈", "⟨")
         return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | {"div", "mid", "in", "\\", "circ"}
 
@@ -172,6 +176,8 @@ class _ExpressionGrammar:
                 value = _factorial(value)
             elif self.at_sym("'"):
                 raise self.fail("a prime ' after an expression (write the derivative with \\frac{d}{dx})")
+            elif self.at_evaluation_bar() and self.toks[self.i - 1].text in ("]", ")"):
+                value = self.evaluation_bar(value)  # [F]_a^b (grammar_calculus)
             else:
                 return value
 

@@ -325,16 +325,13 @@ class _FunctionGrammar:
             k = self.sub(self.group_tokens()).parse_all()
             return _binomial(_scalar(n), _scalar(k))
         if name == "nabla":
-            sub = ""
-            if self.at_sym("_"):
-                self.i += 1
-                sub = self.subscript_name()
-            operand = self.operand_term()
-            return sympy.Function(f"nabla_{sub}" if sub else "nabla")(_scalar(operand))
+            return self.gradient()
+        if name == "arg":
+            return self.arg_extremum()
         if name == "begin":
             return self.environment()
         if name == "partial":
-            raise self.fail("\\partial outside a \\frac{\\partial ...}{\\partial ...} derivative")
+            return self.subscript_derivative()
         if name in _RELATIONS | _ARROWS:
             raise self.fail(f"a relation \\{name} inside one side (steps are split at relations before parsing)")
         if name == "cdot":

@@ -86,6 +86,9 @@ def ambiguous_readings(
         shown = tex[t.pos : toks[p.i - 1].pos + 1]
         args = names_in(tex[toks[start].pos : toks[p.i - 1].pos + 1]) if inner else None
         arg_names = args[0] if args is not None else frozenset()
+        upright = t.kind == "cmd" and t.text in ("mathrm", "operatorname", "mathsf", "text")
+        if name == "H" and upright and close == "]" and arg_names and arg_names <= set(random):
+            continue  # \mathrm{H}[x] of a random variable: the entropy, as the probability profile reads it
         said = _other_reading(name, t, bracket=toks[start].text, inner=inner, arg_names=arg_names, random=random)
         if said:
             out.append((name, f"{shown} may be {said}"))
@@ -337,8 +340,8 @@ def _log_of_product(toks: list[_Tok]) -> str:
         if not (t.kind == "cmd" and t.text in ("log", "ln")):
             continue
         j = k + 1
-        if j < len(toks) and toks[j].kind == "sym" and toks[j].text == "_":
-            j = _skip_group(toks, j + 1)  # \log_2
+        while j < len(toks) and toks[j].kind == "sym" and toks[j].text in ("_", "^"):
+            j = _skip_group(toks, j + 1)  # \log_2, \log^2
         if (
             j >= len(toks)
             or (toks[j].kind == "sym" and toks[j].text in ("(", "[", "{"))

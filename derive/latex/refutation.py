@@ -15,6 +15,7 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
 - **the base of a logarithm**: a step of numbers with ``\\log`` that is false with the natural
   log but holds exactly with ``\\log_2`` or ``\\log_{10}`` (information theory writes ``\\log``
   for ``\\log_2``): the step names the base that makes it hold;
+- **an inverse trig function**: ``\\sin^{-1} x`` is read as arcsin, but may mean 1/sin x;
 - **a shape derive guessed**: a matrix side against a side whose names nobody declared, read as
   scalars (``\\Sigma^{-1} = \begin{pmatrix}..\\end{pmatrix}``): the declaration settles it;
 
@@ -33,6 +34,7 @@ from derive.model import Relation, Result
 
 __all__ = ["unsupported"]
 
+_TRIG_INVERSE = re.compile(r"\\(sin|cos|tan|sinh|cosh|tanh)\s*\^\s*\{\s*-\s*1\s*\}")
 _DECIMAL = re.compile(r"\s*(-?)\s*(\d*)\.(\d+)\s*")
 #: A mark on a name that keeps it one quantity: a power, an inverse, a transpose, a star.
 _MARK = re.compile(r"\s*\^\s*(?:\{[^{}]*\}|\\top|\\ast|\*|[0-9A-Za-z])\s*")
@@ -45,6 +47,10 @@ def unsupported(step: Any, result: Result) -> str | None:
     if ev is None or step.premise is not None or step.uses or step.kind != "step":
         return None
     cex = ev.counterexample
+    inverse = _TRIG_INVERSE.search(step.lhs_tex + " " + step.rhs_tex)
+    if inverse is not None:
+        f = inverse.group(1)
+        return f"\\{f}^{{-1}} was read as the inverse function (arc{f}); it may mean 1/\\{f}"
     if ev.reason == "shape":
         return _scalar_guess(step, ev.summary)
     if cex is not None and cex.values:
@@ -111,7 +117,8 @@ def _off_support(step: Any, values: dict[str, str]) -> str | None:
             except (DeriveError, RecursionError, ValueError):
                 continue
             value = values.get(name)
-            if value is not None and Fraction(value).denominator != 1:
+            declared = any(n == name for n, _ in step.claim.symbols)  # x: real says Bishop's formula at any x
+            if value is not None and not declared and Fraction(value).denominator != 1:
                 return (
                     f"refuted at {name} = {value}, where {m.group(0).rstrip('|').strip()}...) is no probability: "
                     f"the density is meant at counts; declare {name}'s values (e.g. {name} \\in \\{{0, 1\\}}) "
