@@ -220,3 +220,16 @@ def test_the_variable_may_be_named_in_an_annotation_after_the_chain() -> None:
     # any other annotation names no variable: unchanged
     results = derive.check_latex(r"$$\theta^2 e^{-x} \propto \theta^2 \quad \text{(by algebra)}$$")
     assert [r.verdict for r in results] == [ERROR] and UNCHECKED in (results[0].detail or "")
+
+
+def test_random_names_are_values_of_a_pointwise_proportionality() -> None:
+    # a posterior in mu of data X ~ N(mu, 1): checked for every value of X; proved, it holds on the law's support
+    head = r"Let $X \sim \mathcal{N}(\mu, 1)$. "
+    assert _verdicts(head + r"$$p(\mu|X) \propto e^{-(X-\mu)^2/2} \propto e^{X\mu - \mu^2/2}$$") == [PROVED, ERROR]
+    # refuted at a point that gives X a value, which may lie outside the law's support: only undecided
+    results = derive.check_latex(head + r"$$p(\mu|X) \propto e^{-(X-\mu)^2/2} \propto e^{X\mu - \mu^2}$$")
+    assert [r.verdict for r in results] == [Verdict.UNDECIDED, ERROR]
+    assert "X is random in the text" in (results[0].detail or "")
+    # the variable itself random on (0, 1): refuted at x = -5/2 refutes nothing
+    text = r"Let $x \sim \mathcal{U}(0, 1)$. $$p(x) \propto x^2 e^{-1} \propto x$$"
+    assert _verdicts(text) == [Verdict.UNDECIDED, ERROR]

@@ -279,14 +279,25 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         proportional_in = ""
         if d.rel.proportional and not d.context:
             # "A \\propto B" in v: A/B does not depend on v, and is positive (see `_proportion_check`)
-            found_p = _proportion_check(d, _chain_variable(d, splitter), items, premise, dict(step_random))
+            variable = _chain_variable(d, splitter)
+            # with no expectation or probability in the sides, a random name is a value like any other:
+            # the step is checked for every value, and a refutation through it stands for none (below)
+            pointwise = _MOMENTS.search(f"{d.lhs} {d.rhs}") is None
+            found_p = _proportion_check(d, variable, items, premise, {} if pointwise else dict(step_random))
+            op = "\\propto"
             if isinstance(found_p, str):
                 d.error = found_p
-                op = "\\propto"
             else:
                 lhs_src, rhs_src, proportional_in, note = found_p
-                op = "\\propto"
                 notes.append(note)
+                for n, law in step_random if pointwise else ():
+                    # proved for every value, it holds on the law's support; refuted at a point, that point
+                    # may lie outside it (the data X ~ N(mu, 1/tau) of a posterior in mu)
+                    step_ranges[n] = f"{n} is random in the text ({law}); the step was checked for every value of it"
+                if pointwise and step_random:
+                    notes[:] = [n for n in notes if " random, from " not in n]
+                    notes.append(f"{', '.join(n for n, _ in step_random)} read as values (random in the text)")
+                step_random = () if pointwise else step_random
         elif plain and d.rel.relation is Relation.EQ:
             defined_names = {drafts[j].defines[0] for j in uses} | repeated | cyclic | conditioned  # type: ignore[index]
             found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names)
@@ -529,6 +540,11 @@ _PROPORTION_POINT = {
     "real": "1/3", "positive": "1/3", "nonnegative": "1/3", "probability": "1/3", "integer": "2",
     "positive integer": "2",
 }  # fmt: skip
+#: Expectations, variances and probabilities: a side with one is about the law of its random names.
+_MOMENTS = re.compile(
+    r"\\mathbb\s*\{?\s*[EPV]|\\(?:operatorname|mathrm|text|textrm)\s*\{\s*(?:E|Var|Cov|P|Pr|var|cov)\s*\}|\\Pr(?![A-Za-z])"
+    r"|(?<![A-Za-z\\])(?:E|P|Var|Cov|Pr|H)\s*(?:_\s*(?:\{[^{}]*\}|\S))?\s*[\[(]|\\sim(?![A-Za-z])|\\(?:mid|vert)(?![A-Za-z])|\|"
+)
 _PROPORTION_LIMIT = 600  # characters of the two sides read while reading the document
 
 
