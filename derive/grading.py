@@ -41,6 +41,7 @@ their own columns so that a grader can look at them.
 from __future__ import annotations
 
 import base64
+import bisect
 import csv
 import html
 import io
@@ -98,19 +99,50 @@ class Submission:
     files: tuple[Path, ...]
 
 
+def _skipped(path: Path) -> bool:
+    """Hidden files and folders (.ipynb_checkpoints), archive litter (__MACOSX) and links:
+    never part of a submission (a link may point at the key, or at /dev/zero)."""
+    return path.name.startswith(".") or path.name == "__MACOSX" or path.is_symlink()
+
+
 def _readable(folder: Path) -> tuple[Path, ...]:
-    return tuple(sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES))
+    found: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        if _skipped(entry):
+            continue
+        if entry.is_dir():
+            found.extend(_readable(entry))
+        elif entry.is_file() and entry.suffix.lower() in SUBMISSION_SUFFIXES:  # regular files only
+            found.append(entry)
+    return tuple(sorted(found, key=str))  # files in path order as text: alice.md before alice/one.tex
 
 
-def find_submissions(paths: Sequence[str | Path]) -> list[Submission]:
-    """The submissions named by ``paths`` (see the module docstring); a bad path raises UsageError."""
+def _is_class(folder: Path) -> bool:
+    """A folder of submissions: it holds folders and no readable file of its own."""
+    entries = [e for e in folder.iterdir() if not _skipped(e)]
+    own = any(e.is_file() and e.suffix.lower() in SUBMISSION_SUFFIXES for e in entries)
+    return any(e.is_dir() for e in entries) and not own
+
+
+def find_submissions(paths: Sequence[str | Path], *, exclude: Path | None = None) -> list[Submission]:
+    """The submissions named by ``paths`` (see the module docstring); a bad path raises UsageError.
+
+    ``exclude`` (the output folder) is never read as a submission.
+    """
     given = [Path(p) for p in paths]
     missing = [str(p) for p in given if not p.exists()]
     if missing:
         msg = f"no such file or folder: {', '.join(missing)}"
         raise UsageError(msg)
-    if len(given) == 1 and given[0].is_dir() and any(p.is_dir() for p in given[0].iterdir()):
-        given = sorted(p for p in given[0].iterdir() if p.is_dir() or p.suffix.lower() in SUBMISSION_SUFFIXES)
+    if len(given) == 1 and given[0].is_dir() and _is_class(given[0]):
+        given = sorted(
+            p
+            for p in given[0].iterdir()
+            if not _skipped(p) and (p.is_dir() or (p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES))
+        )
+    if exclude is not None:
+        out = exclude.resolve()
+        given = [p for p in given if p.resolve() != out]
     submissions: list[Submission] = []
     names: Counter[str] = Counter()
     for path in given:
@@ -216,11 +248,15 @@ def read_paper(student: str, path: Path, read: Callable[..., Any], *, max_chars:
 # ---------------------------------------------------------------------------------------
 # Problems and final answers.
 
-_MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_TEX_HEADING = re.compile(r"\\(?:sub){0,2}section\*?\s*\{([^{}\n]*)\}")
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_BOLD_PROBLEM = re.compile(r"^\s*\*\*((?:problem|question|exercise|task|q)\b[^*]*)\*\*", re.IGNORECASE)
+_TEX_HEADING = re.compile(r"\\((?:sub){0,2})section\*?\s*\{")
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
+_TEX_COMMENT = re.compile(r"(?<!\\)%.*")
 _NUMBERED = re.compile(
     r"(?i)(?:\b(?:problem|question|exercise|task|part|q|ex)\s*\.?\s*|^\s*)"
-    r"(\d+(?:\.\d+)*)\s*(?:\(?\s*([a-z])\s*\))?"
+    r"(\d+(?:\.\d+)*)\s*(?:\(?\s*([a-z])\b\s*\)?)?"
 )
 _BOXED = re.compile(r"\\boxed\s*\{")
 
@@ -233,20 +269,66 @@ def problem_key(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.lower())) or UNTITLED
 
 
+def _heading_of(lines: list[str], number: int, line: str) -> tuple[int, str] | None:
+    """(level, title) if ``line`` (number ``number``, from 1) is a heading."""
+    m = _MD_HEADING.match(line)
+    if m:
+        return len(m.group(1)), m.group(2).strip()
+    below = lines[number] if number < len(lines) else ""
+    if _SETEXT.match(below) and line.strip() and not line.lstrip().startswith(("$", "\\", "|", "-", "*")):
+        return (1 if below.lstrip().startswith("=") else 2), line.strip()
+    m = _BOLD_PROBLEM.match(line)
+    if m:
+        return 1, m.group(1).strip()
+    m = _TEX_HEADING.search(line)
+    if m:
+        end = _group_end(line, m.end() - 1)
+        if end > m.end():
+            return 1 + len(m.group(1)) // 3, line[m.end() : end].strip()
+    return None
+
+
+def _all_headings(text: str) -> list[tuple[int, int, str]]:
+    """(line, level, title) of every heading: Markdown ``#`` and setext, a bold **Problem n** line,
+    LaTeX ``\\section``/``\\subsection``/``\\subsubsection`` (titles may hold braces); none
+    inside a code fence or a TeX comment."""
+    out: list[tuple[int, int, str]] = []
+    fenced = False
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, 1):
+        if _FENCE_LINE.match(raw):
+            fenced = not fenced
+            continue
+        line = _TEX_COMMENT.sub("", raw)
+        if fenced or not line.strip():
+            continue
+        found = _heading_of(lines, number, line)
+        if found is not None:
+            out.append((number, *found))
+    return out
+
+
 def headings(text: str) -> list[tuple[int, str]]:
-    """(line, title) of each heading of a Markdown or LaTeX text, in order."""
-    found = [(m.start(), m.group(1)) for m in _MD_HEADING.finditer(text)]
-    found += [(m.start(), m.group(1)) for m in _TEX_HEADING.finditer(text)]
-    return [(text.count("\n", 0, at) + 1, title.strip()) for at, title in sorted(found)]
+    """(line, title) of the headings that open problems, in order.
+
+    Problems are the headings of one level: the highest level that has a numbered heading
+    ("Problem 3", "Q2"), else the highest level there is; lower headings (``## Solution``,
+    ``\\subsection{(a)}``) belong to the problem above them.
+    """
+    found = _all_headings(text)
+    if not found:
+        return []
+    numbered = [level for _, level, title in found if _NUMBERED.search(title)]
+    top = min(numbered) if numbered else min(level for _, level, _ in found)
+    return [(line, title) for line, level, title in found if level == top]
 
 
 def problem_of(line: int | None, marks: Sequence[tuple[int, str]]) -> str:
     """The key of the problem a line belongs to (the last heading at or before it)."""
-    title = UNTITLED
-    for at, heading in marks:
-        if line is not None and at <= line:
-            title = heading
-    return problem_key(title) if title != UNTITLED else UNTITLED
+    if line is None or not marks:
+        return UNTITLED
+    k = bisect.bisect_right([at for at, _ in marks], line) - 1  # marks are in line order
+    return problem_key(marks[k][1]) if k >= 0 else UNTITLED
 
 
 def _group_end(text: str, i: int) -> int:

@@ -158,8 +158,17 @@ def test_submissions_files_folders_a_class_folder_and_name_clashes(tmp_path):
     _write(tmp_path / "x" / "alice" / "notes.pdf", "not read")
     subs = grading.find_submissions([a, tmp_path / "x" / "alice"])
     assert [(s.student, [f.name for f in s.files]) for s in subs] == [("alice", ["alice.md"]), ("alice_2", ["one.tex"])]
-    klass = grading.find_submissions([tmp_path / "x"])  # one folder holding folders: a class
-    assert [s.student for s in klass] == ["alice", "alice_2"]
+    # a folder with files of its own is one student (a Gradescope submission with a figures/ folder)
+    (one,) = grading.find_submissions([tmp_path / "x"])
+    assert (one.student, [f.name for f in one.files]) == ("x", ["alice.md", "one.tex"])
+    _write(tmp_path / "c" / "bob" / "hw.md", RIGHT)
+    _write(tmp_path / "c" / "carol" / "hw.md", RIGHT)
+    _write(tmp_path / "c" / "carol" / ".ipynb_checkpoints" / "hw-checkpoint.md", WRONG)  # autosave: skipped
+    (tmp_path / "c" / "__MACOSX").mkdir()
+    (tmp_path / "c" / "dave.md").symlink_to(tmp_path / "x" / "alice.md")  # a link (to the key?): skipped
+    klass = grading.find_submissions([tmp_path / "c"])  # only folders: a class
+    assert [(s.student, [f.name for f in s.files]) for s in klass] == [("bob", ["hw.md"]), ("carol", ["hw.md"])]
+    assert grading.find_submissions([tmp_path / "c"], exclude=tmp_path / "c" / "bob")[0].student == "carol"
     with pytest.raises(UsageError, match="no such file or folder"):
         grading.find_submissions([tmp_path / "missing"])
 
@@ -167,7 +176,7 @@ def test_submissions_files_folders_a_class_folder_and_name_clashes(tmp_path):
 def test_a_student_with_no_readable_file_scores_zero_and_is_named(tmp_path, capsys):
     _write(tmp_path / "key.md", KEY)
     (tmp_path / "c" / "dave").mkdir(parents=True)
-    _write(tmp_path / "c" / "erin.md", RIGHT)
+    _write(tmp_path / "c" / "erin" / "hw.md", RIGHT)
     out = tmp_path / "o"
     code, _, err = _grade(capsys, str(tmp_path / "c"), "--key", str(tmp_path / "key.md"), "-o", str(out))
     assert code == 0
@@ -219,6 +228,7 @@ def test_problem_keys(title, key):
 
 def test_headings_of_markdown_and_latex():
     text = "intro\n# Problem 1\n$$a$$\n\\section{Problem 2}\n\\subsection*{Part (a)}\n"
-    assert grading.headings(text) == [(2, "Problem 1"), (4, "Problem 2"), (5, "Part (a)")]
+    # problems are the numbered headings' level; "Part (a)" (a subsection) belongs to Problem 2
+    assert grading.headings(text) == [(2, "Problem 1"), (4, "Problem 2")]
     assert grading.problem_of(3, grading.headings(text)) == "1"
     assert grading.problem_of(1, grading.headings(text)) == grading.UNTITLED
