@@ -264,18 +264,21 @@ exit status:
 _GRADE_HELP = """\
 submissions:
   Each SUBMISSION is one student: a file (named by its stem) or a folder (named by the folder,
-  all its .md/.markdown/.tex/.txt/.ipynb files). A single folder holding folders is a class:
-  each entry is one student. Notebooks give their Markdown cells; locations name the cell.
+  all its .md/.markdown/.tex/.txt/.ipynb files). A single folder holding only folders is a
+  class: each entry is one student. Links, hidden files (.ipynb_checkpoints) and __MACOSX are
+  skipped. Notebooks give their Markdown cells; locations name the cell.
 problems and the key:
-  A problem is what follows one heading (# ..., \\section{...}); problems are matched between
-  files by their number ("Problem 3", "Q2(a)", "1.2") or else their words. With --key, each
-  problem's final result (the last \\boxed{}, else the right side of the last step) is
-  compared with the key's by derive's tiers.
+  A problem is what follows one heading of the numbered level (# Problem 1, \\section{Q2});
+  lower headings (## Solution) belong to it. Problems are matched between files by their
+  number ("Problem 3", "Q2(a)", "1.2") or else their words. With --key, each problem's final
+  result (the last \\boxed{}, else the right side of the last step) is compared with the key's
+  by derive's tiers; relations, sets and undecidable answers are left to the grader.
 score (0-100):
-  A problem scores the share of its steps proved, verified or consistent; with a key answer,
-  half that share plus half for a matching final result. The score is the mean over the key's
-  problems (without --key: the student's own), weighted by --points; a problem not attempted
-  scores 0. Undecided and error steps score 0 and have their own gradebook columns."""
+  A problem scores the share of its decided steps (proved, verified, consistent or refuted)
+  that are accepted; with a compared key answer, half that share plus half for a matching final
+  result. The score is the mean over the key's problems (without --key: the student's own),
+  weighted by --points; a problem not attempted scores 0. Undecided and error steps are not
+  the student's mistakes: they do not count, and have their own gradebook columns."""
 
 _GRADE_EXIT_STATUS = """\
 exit status:
@@ -791,7 +794,11 @@ def _read_symbols(path: str) -> dict[str, Any]:
     if not Path(path).is_file():
         msg = f"--symbols file not found: {path}"
         raise UsageError(msg)
-    symbols, _ = load_symbols_file(path)
+    try:
+        symbols, _ = load_symbols_file(path)
+    except (RecursionError, MemoryError):
+        msg = f"--symbols file {path} is nested too deeply to read"
+        raise UsageError(msg) from None
     for name, kind in symbols.items():
         try:
             parse_kind(kind)
@@ -951,7 +958,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if key is not None and not key.is_file():
         msg = f"no such key file: {args.key}"
         raise UsageError(msg)
-    submissions = grading.find_submissions(args.submissions)
+    outdir = Path(args.output)
+    try:  # before an hour of checking, not after it
+        outdir.mkdir(parents=True, exist_ok=True)
+        probe = outdir / ".derive-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        msg = f"cannot write to {outdir}: {exc.strerror or exc}"
+        raise UsageError(msg) from None
+    submissions = grading.find_submissions(args.submissions, exclude=outdir)
     read = functools.partial(derive.latex.read_document, symbols=symbols)
     interrupted = False
 
@@ -962,6 +978,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         if not args.quiet:
             _stderr(f"grading {len(submissions)} submissions ({files} files): {len(steps)} steps, {distinct} distinct")
         results, interrupted = _check_steps(steps, args)
+        broken = [r for r in results if r.evidence is not None and r.evidence.reason == "executor"]
+        if results and len(broken) == len(results):
+            msg = f"no step could be checked: {broken[0].detail}"  # a misconfigured cluster, not a class of zeros
+            raise UsageError(msg)
         return results
 
     grades, problems, warnings = grading.grade_class(
@@ -972,7 +992,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if interrupted:
         _stderr("interrupted: no grades written")
         return EXIT_INTERRUPTED
-    outdir = Path(args.output)
     try:
         written = grading.write_outputs(
             grades,

@@ -111,7 +111,7 @@ def run_on_dask(
     if pending:
         try:
             client = Client(address, timeout=_CONNECT_TIMEOUT)
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:  # refused, unreachable, or an address it cannot parse
             msg = f"cannot reach the Dask scheduler at {address}: {exc}"
             raise UsageError(msg) from None
         try:

@@ -14,28 +14,39 @@ students wrote alike is decided once, see `derive.runner.run_claims`), and write
 
 **Submissions.** Each path given is one submission: a file (the student is its name without
 suffix) or a folder (the student is the folder's name; its ``.md``, ``.markdown``, ``.tex``,
-``.txt`` and ``.ipynb`` files, in name order). A single folder that holds other folders is a
-class folder: each of its entries is one submission. Notebooks (``.ipynb``, read with nbformat)
-give their Markdown cells, in cell order; locations name the cell (`Paper.where`).
+``.txt`` and ``.ipynb`` files, in path order). A single folder that holds folders and no such
+file of its own is a class folder: each of its entries is one submission. Links, hidden files
+and folders (``.ipynb_checkpoints``), ``__MACOSX`` and anything but regular files are never
+read; nor is the output folder. Notebooks (``.ipynb``, read with nbformat) give their Markdown
+cells, in cell order; locations name the cell (`Paper.where`).
 
-**Problems.** A problem is the part of a document under one heading (Markdown ``#``..``######``,
-LaTeX ``\\section``/``\\subsection``/``\\subsubsection``; steps before any heading belong to
-the problem ``(untitled)``). Problems of a student and of the key are matched by `problem_key`:
-the number of a numbered heading ("Problem 3", "Question 2(a)", "Q3", "Exercise 1.2", "3.") —
-``3``, ``2a``, ``1.2`` — else the heading's words, lower-cased.
+**Problems.** A problem is the part of a document under one heading of the problem level:
+the highest heading level (Markdown ``#``..``######`` and setext, a bold ``**Problem n**`` line,
+LaTeX ``\\section``/``\\subsection``/``\\subsubsection``) that has a numbered heading, else the
+highest there is; lower headings (``## Solution``) belong to the problem above them, and
+headings in code fences or TeX comments do not count. Steps before the first problem belong to
+``(untitled)``. Problems of a student and of the key are matched by `problem_key`: the number
+of a numbered heading ("Problem 3", "Question 2(a)", "Q3 a", "Exercise 1.2", "3.") — ``3``,
+``2a``, ``1.2`` — else the heading's words, lower-cased.
 
 **The key** (``--key``): for each of its problems, the final result is the last ``\\boxed{...}``
-in the problem, else the right side of its last step; a boxed relation gives its last side.
-The student's final result, found the same way, is compared with the key's by derive's own
-tiers, as the step ``student = key`` under the key's front matter (its declared symbols).
+in the problem (display or inline), else the right side of its last step; ``x = 3`` and
+``3 = x`` state 3. The student's final result, found the same way, is compared with the key's
+by derive's own tiers, as the step ``student = key`` under the key's front matter. Answers
+that are relations, sets or several values, answers derive cannot decide, and a refuted answer
+that uses names the key's does not (the student's own definitions) are not compared: they
+count neither way and are listed for the grader. Reports say only whether an answer matches,
+never the check's evidence (it would tell the key's answer). A key with no problem is an error.
 
-**Score** (0–100, `score`): a problem scores the share of its steps that are accepted
-(proved, verified or consistent; definitions are not steps); with a key answer for it, half of
-that share plus half for a matching final result. The score is the weighted mean over the
-key's problems (without a key: the student's own problems), weights from ``--points`` (a YAML
-mapping ``problem: points``; problems it does not list weigh 0), else 1 each. A problem of the
-key the student did not attempt scores 0. Undecided and error steps score 0 and are counted in
-their own columns so that a grader can look at them.
+**Score** (0–100, `score`): a problem scores the share of its decided steps that are accepted
+(proved, verified or consistent, over those and the refuted ones; undecided and unreadable
+steps are derive's limits, not the student's mistakes, and have their own gradebook columns;
+definitions and steps with identical sides, ``0 = 0``, are not steps); with a compared key
+answer, half that share plus half for a matching final result (the answer alone when no step
+was decided). The score is the weighted mean over the key's problems (without a key: the
+student's own problems), weights from ``--points`` (a YAML mapping ``problem: points``;
+problems it does not list weigh 0), else 1 each. A problem of the key the student did not
+attempt, or with nothing decided and no compared answer, scores 0.
 """
 
 from __future__ import annotations
@@ -46,6 +57,7 @@ import csv
 import html
 import io
 import json
+import math
 import re
 import statistics
 from collections import Counter
@@ -345,36 +357,73 @@ def _group_end(text: str, i: int) -> int:
     return -1
 
 
-def _last_side(tex: str) -> str:
-    from derive.latex import split_block  # noqa: PLC0415 - the LaTeX front end is heavy
+def _answer_of(tex: str) -> str | None:
+    """The value a final result states, or None when it is not one value to compare.
 
+    ``x = 3`` and ``3 = x`` state 3; ``x < 3``, ``x = 2 \\text{ or } x = 3``, ``x \\in \\{2, 3\\}`` and
+    chains with several relations are answers of another kind, left to the grader.
+    """
+    from derive.latex import split_block  # noqa: PLC0415 - the LaTeX front end is heavy
+    from derive.latex.parser import name_of  # noqa: PLC0415
+    from derive.model import Relation  # noqa: PLC0415
+
+    if re.search(r"\\(?:text|mbox|textrm)\s*\{[^{}]*\bor\b|\\(?:in|lor|vee|cup|pm|mp)(?![A-Za-z])|\\\{|,", tex):
+        return None
     try:
         steps = split_block(tex)
-    except Exception:  # an unreadable box is an unreadable answer, not a crash
-        return tex.strip()
-    return steps[-1][2].strip() if steps else tex.strip()
+    except Exception:  # an unreadable box is no answer to compare, not a crash
+        return None
+    if not steps:
+        return tex.strip() or None
+    if len(steps) > 1 and any(rel is not Relation.EQ for _, rel, _ in steps):
+        return None
+    lhs, rel, rhs = steps[0] if len(steps) == 1 else (steps[0][0], steps[-1][1], steps[-1][2])
+    if rel is not Relation.EQ:
+        return None
+
+    def lone(side: str) -> bool:
+        try:
+            name_of(side)
+        except Exception:  # not a name
+            return False
+        return True
+
+    if lone(rhs) and not lone(lhs):
+        return lhs.strip()  # 3 = x
+    return rhs.strip()
 
 
-def final_answers(paper: Paper) -> dict[str, tuple[str, int | None]]:
-    """problem -> (final result, line): the last ``\\boxed{}`` of the problem, else its last step's right side."""
+def _boxes(text: str) -> list[tuple[int, str]]:
+    """(line, content) of every ``\\boxed{...}`` in the text, display or inline math."""
+    out = []
+    for m in _BOXED.finditer(text):
+        end = _group_end(text, m.end() - 1)
+        if end > m.end():
+            out.append((text.count("\n", 0, m.start()) + 1, text[m.end() : end]))
+    return out
+
+
+def final_answers(paper: Paper) -> dict[str, tuple[str | None, int | None]]:
+    """problem -> (final result or None, line): the last ``\\boxed{}`` of the problem, else the right
+    side of its last step (a definition's too); None: an answer derive does not compare."""
     if paper.document is None:
         return {}
     marks = headings(paper.document.text)
-    answers: dict[str, tuple[str, int | None]] = {}
+    answers: dict[str, tuple[str | None, int | None]] = {}
     for step in paper.steps:
-        if step.kind in {"step"} and step.rhs_tex.strip() and not step.error:
-            answers[problem_of(step.line, marks)] = (step.rhs_tex.strip(), step.line)
-    boxed: dict[str, tuple[str, int | None]] = {}
-    for block in paper.document.blocks:
-        for m in _BOXED.finditer(block.tex):
-            end = _group_end(block.tex, m.end() - 1)
-            if end > m.end():
-                boxed[problem_of(block.line, marks)] = (_last_side(block.tex[m.end() : end]), block.line)
+        if step.kind != "unreadable" and step.rhs_tex.strip() and not step.error:
+            if getattr(step, "proportional_in", ""):
+                continue  # A \propto B states no value
+            value = step.rhs_tex.strip()
+            if step.relation.value != "==":
+                value = None
+            answers[problem_of(step.line, marks)] = (value, step.line)
+    boxed = {problem_of(line, marks): (_answer_of(content), line) for line, content in _boxes(paper.document.text)}
     return answers | boxed
 
 
 def _front_matter(text: str) -> str:
-    m = re.match(r"\A(?:\ufeff)?---[ \t]*\n.*?\n---[ \t]*\n", text, re.DOTALL)
+    m = re.match(r"\A(?:\ufeff)?---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*\r?\n", text, re.DOTALL)
     return m.group(0) if m else ""
 
 
@@ -390,6 +439,7 @@ class Grade:
     papers: list[Paper]
     answers: dict[str, tuple[str, Result]] = field(default_factory=dict)  # problem -> (student's result, check)
     problems: dict[str, list[Result]] = field(default_factory=dict)  # problem -> step results
+    uncompared: dict[str, str] = field(default_factory=dict)  # problem -> why its answer was not compared
     score: float = 0.0
 
     def counts(self) -> Counter[str]:
@@ -409,11 +459,16 @@ class Grade:
 
 
 def problem_score(results: Sequence[Result], answer: Result | None) -> float:
-    """Share of accepted steps; with a key answer, half that share and half for the answer."""
-    share = sum(1 for r in results if r.verdict in ACCEPTED) / len(results) if results else 0.0
+    """Accepted steps over decided ones (undecided and unreadable steps are derive's limits, not the
+    student's mistakes; they are counted apart); with a compared key answer, half that share and
+    half for the answer. A problem with no decided step and no compared answer scores 0."""
+    accepted = sum(1 for r in results if r.verdict in ACCEPTED)
+    decided = accepted + sum(1 for r in results if r.verdict is Verdict.REFUTED)
+    share = accepted / decided if decided else None
     if answer is None:
-        return share
-    return 0.5 * share + 0.5 * (1.0 if answer.verdict in ACCEPTED else 0.0)
+        return share or 0.0
+    right = 1.0 if answer.verdict in ACCEPTED else 0.0
+    return right if share is None else 0.5 * share + 0.5 * right
 
 
 def score(grade: Grade, problems: Sequence[str], points: Mapping[str, float] | None) -> float:
@@ -436,9 +491,13 @@ def read_points(path: str | Path) -> dict[str, float]:
     import yaml  # noqa: PLC0415 - only --points needs it
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        msg = f"cannot read the points file {path}: {exc}"
+        text = Path(path).read_text(encoding="utf-8")
+        if len(text) > 100_000:
+            msg = f"the points file {path} is over 100 kB: a points file is a short mapping"
+            raise UsageError(msg)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, MemoryError) as exc:
+        msg = f"cannot read the points file {path}: {str(exc)[:200]}"
         raise UsageError(msg) from None
     if isinstance(data, Mapping) and isinstance(data.get("points"), Mapping):
         data = data["points"]
@@ -447,10 +506,19 @@ def read_points(path: str | Path) -> dict[str, float]:
         raise UsageError(msg)
     out: dict[str, float] = {}
     for name, value in data.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            msg = f"the points file {path}: points for {name!r} must be a number >= 0, not {value!r}"
+        try:
+            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else -1.0
+        except OverflowError:
+            number = math.inf
+        if not (0 <= number < math.inf):
+            shown, given = str(name)[:40], str(value)[:40]
+            msg = f"the points file {path}: points for {shown!r} must be a finite number >= 0, not {given}"
             raise UsageError(msg)
-        out[problem_key(str(name))] = float(value)
+        problem = problem_key(str(name))
+        if problem in out and out[problem] != number:
+            msg = f"the points file {path} gives problem {problem} two values ({out[problem]:g} and {number:g})"
+            raise UsageError(msg)
+        out[problem] = number
     return out
 
 
@@ -467,6 +535,24 @@ def _answer_step(where: str, tex: str, key_tex: str, front: str, read: Callable[
         return None
     steps = [s for s in document.steps if s.kind == "step"]
     return steps[0] if len(steps) == 1 else None
+
+
+def _read_key(key: Path, read: Callable[..., Any], max_chars: int) -> tuple[dict, list[str], str]:
+    """The key's final answers per problem, its problems in order, and its front matter."""
+    paper = read_paper("key", key, read, max_chars=max_chars)
+    if paper.error:
+        msg = f"cannot read the key {key}: {paper.error}"
+        raise UsageError(msg)
+    answers = final_answers(paper)
+    problems = list(dict.fromkeys(problem_of(s.line, headings(paper.document.text)) for s in paper.steps))
+    problems += [p for p in answers if p not in problems]
+    if len(problems) > 1 and UNTITLED in problems:
+        problems.remove(UNTITLED)  # what the key says before its first problem is no problem
+        answers.pop(UNTITLED, None)
+    if not problems:
+        msg = f"the key {key} has no problem with a step or a final result (headings and display math)"
+        raise UsageError(msg)
+    return answers, problems, _front_matter(paper.document.text)
 
 
 def grade_class(
@@ -491,33 +577,26 @@ def grade_class(
         if not grade.papers:
             warnings.append(f"{grade.student}: no readable file (.md, .tex, .txt, .ipynb) in the submission")
         warnings.extend(f"{grade.student}: {p.file}: {p.error}" for p in grade.papers if p.error)
-    key_answers: dict[str, tuple[str, int | None]] = {}
-    problems: list[str] = []
-    front = ""
-    if key is not None:
-        paper = read_paper("key", key, read, max_chars=max_chars)
-        if paper.error:
-            msg = f"cannot read the key {key}: {paper.error}"
-            raise UsageError(msg)
-        key_answers = final_answers(paper)
-        front = _front_matter(paper.document.text)
-        problems = list(dict.fromkeys(problem_of(s.line, headings(paper.document.text)) for s in paper.steps))
-        problems += [p for p in key_answers if p not in problems]
+    key_answers, problems, front = _read_key(key, read, max_chars) if key is not None else ({}, [], "")
     # Every step of every student, then the answers: one run, one pool, one cache.
     steps: list[Any] = [s for g in grades for p in g.papers for s in p.steps]
     pending: list[tuple[Grade, str, Any]] = []
     for grade in grades:
-        mine: dict[str, tuple[str, int | None]] = {}
+        mine: dict[str, tuple[str | None, int | None]] = {}
         for paper in grade.papers:
             mine |= final_answers(paper)
         for problem, (key_tex, _) in key_answers.items():
-            if problem in mine:
-                where = f"{grade.student}: answer to problem {problem}"
-                step = _answer_step(where, mine[problem][0], key_tex, front, read)
-                if step is not None:
-                    pending.append((grade, problem, step))
-                else:
-                    warnings.append(f"{grade.student}: the final result of problem {problem} could not be read")
+            if problem not in mine:
+                continue
+            if key_tex is None or mine[problem][0] is None:
+                grade.uncompared[problem] = "a relation, a set or several values: compare it by hand"
+                continue
+            where = f"{grade.student}: answer to problem {problem}"
+            step = _answer_step(where, mine[problem][0], key_tex, front, read)
+            if step is not None:
+                pending.append((grade, problem, step))
+            else:
+                grade.uncompared[problem] = "the final result could not be read: compare it by hand"
     results = check(steps + [s for _, _, s in pending])
     at = 0
     for grade in grades:
@@ -526,9 +605,13 @@ def grade_class(
             at += len(paper.steps)
             marks = headings(paper.document.text) if paper.document is not None else []
             for step, result in zip(paper.steps, paper.results, strict=True):
-                if step.kind != "definition":
+                if step.kind != "definition" and not _trivial(step):
                     grade.problems.setdefault(problem_of(step.line, marks), []).append(result)
     for (grade, problem, step), result in zip(pending, results[at:], strict=True):
+        why = _not_comparable(step, result)
+        if why is not None:
+            grade.uncompared[problem] = why
+            continue
         grade.answers[problem] = (step.lhs_tex.strip()[1:-1], result)  # the student's result, unbraced
     if points is not None and problems:
         unknown = sorted(set(points) - set(problems))
@@ -540,12 +623,53 @@ def grade_class(
     return grades, problems, warnings
 
 
+def _trivial(step: Any) -> bool:
+    """A step that states nothing (``0 = 0``, ``a = a``): padding is not work, so it is not scored."""
+    lhs, rhs = (re.sub(r"\s+|\\[,;:! ]", "", t) for t in (step.lhs_tex, step.rhs_tex))
+    return lhs == rhs
+
+
+def _not_comparable(step: Any, result: Result) -> str | None:
+    """Why an answer check says nothing about the answer (it then counts neither way)."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    if result.verdict in (Verdict.ERROR, Verdict.UNDECIDED):
+        return f"not decided ({result.verdict.value}): compare it by hand"
+    if result.verdict is Verdict.REFUTED:
+        mine, key = names_in(step.lhs_tex), names_in(step.rhs_tex)
+        if mine is None or key is None or not mine[0] <= key[0]:
+            return "it uses names the key's answer does not (its own definitions?): compare it by hand"
+    return None
+
+
 # ---------------------------------------------------------------------------------------
 # Outputs.
 
 
-def _safe_name(student: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", student).strip("._") or "student"
+_RESERVED = frozenset({"summary", "gradebook", "scores", "results", "katex", "gradescope"})
+
+
+def _file_names(grades: Sequence[Grade]) -> dict[str, str]:
+    """student -> a file name of their own: safe characters, at most 80 of them, none of the class
+    outputs' names, and distinct after cleaning (``a b`` and ``a_b`` get two files)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for grade in grades:
+        base = re.sub(r"[^\w.-]+", "_", grade.student).strip("._")[:80] or "student"
+        if base.lower() in _RESERVED:
+            base += "_student"
+        name, k = base, 1
+        while name.lower() in used:
+            k += 1
+            name = f"{base}_{k}"
+        used.add(name.lower())
+        out[grade.student] = name
+    return out
+
+
+def _csv_cell(value: Any) -> Any:
+    """A gradebook cell a spreadsheet will not run: text starting with = + - @ is quoted."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _step_line(step: Any) -> str:
@@ -564,10 +688,14 @@ def student_markdown(grade: Grade) -> str:
         f"{counts['consistent']} consistent, {counts['refuted']} refuted, {counts['undecided']} undecided, "
         f"{counts['error']} error"
     )
-    if grade.answers:
+    if grade.answers or grade.uncompared:
+        # Whether it matches, never the check's evidence: lhs - rhs would tell the key's answer.
         lines += ["", "| problem | final result | compared with the key |", "|---|---|---|"]
         for problem, (tex, result) in sorted(grade.answers.items()):
-            lines.append(f"| {problem} | ${_cell(tex)}$ | {result.verdict.value}: {_cell(result.detail)} |")
+            said = "matches the key" if result.verdict in ACCEPTED else "does not match the key"
+            lines.append(f"| {problem} | ${_cell(tex)}$ | {said} |")
+        for problem, why in sorted(grade.uncompared.items()):
+            lines.append(f"| {problem} | | not compared: {_cell(why)} |")
     for paper in grade.papers:
         lines += ["", f"## {paper.file}", ""]
         if paper.error:
@@ -588,7 +716,7 @@ def gradebook_rows(grades: Sequence[Grade]) -> list[dict[str, Any]]:
     for grade in grades:
         counts = grade.counts()
         row: dict[str, Any] = {c: counts.get(c, 0) for c in GRADEBOOK_COLUMNS}
-        row["student"] = grade.student
+        row["student"] = _csv_cell(grade.student)
         row["files"] = counts["files"]
         row["score"] = grade.score
         rows.append(row)
@@ -614,7 +742,14 @@ def gradescope_result(grade: Grade, problems: Sequence[str], points: Mapping[str
         )
         output += [f"- {r.verdict.value}: {r.claim.text} — {r.detail}" for r in bad[:20]]
         if answer is not None:
-            output.append(f"final result: {answer.verdict.value} — {answer.detail}")
+            # Only whether it matches: the evidence (lhs - rhs = ...) would tell the key's answer.
+            output.append(
+                "final result: matches the key"
+                if answer.verdict in ACCEPTED
+                else "final result: does not match the key"
+            )
+        elif problem in grade.uncompared:
+            output.append(f"final result: not compared ({grade.uncompared[problem]})")
         tests.append(
             {
                 "name": f"Problem {problem}",
@@ -770,8 +905,9 @@ def write_outputs(
         from derive._html import write_katex  # noqa: PLC0415
 
         written += write_katex(outdir / "katex")
+    names = _file_names(grades)
     for grade in grades:
-        name = _safe_name(grade.student)
+        name = names[grade.student]
         put(f"{name}.md", student_markdown(grade))
         if html_reports:
             steps = [s for p in grade.papers for s in p.steps]

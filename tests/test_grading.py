@@ -104,7 +104,7 @@ def test_a_class_is_graded_with_reports_summary_gradebook_and_gradescope(klass, 
         assert result["score"] == pytest.approx(sum(t["score"] for t in result["tests"]))
     carol = (out / "carol.md").read_text(encoding="utf-8")
     assert "Score: **75 / 100**" in carol
-    assert "| 2 | $x^2+2x+1$ | proved:" in carol
+    assert "| 2 | $x^2+2x+1$ | matches the key |" in carol  # never the check's evidence (it tells the key)
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "3 students; 1 unreadable files." in summary
     assert "| 1 | 4 | 1 | 0 | 0 | 2 | 1 |" in summary  # problem 1: 4 steps, 1 refuted; 2 answers right, 1 wrong
@@ -137,7 +137,16 @@ def test_points_weight_problems_and_unlisted_problems_weigh_nothing(klass, tmp_p
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("[1, 2]\n", "must be a mapping"), ("1: -2\n", "must be a number >= 0"), ("1: yes\n", "must be a number")],
+    [
+        ("[1, 2]\n", "must be a mapping"),
+        ("1: -2\n", "must be a finite number >= 0"),
+        ("1: yes\n", "must be a finite number"),
+        ("1: .nan\n", "must be a finite number"),
+        ("1: .inf\n", "must be a finite number"),
+        (f"1: {'9' * 400}\n", "must be a finite number"),
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "cannot read the points file"),
+        ("'Problem 1': 1\n1: 0\n", "gives problem 1 two values"),
+    ],
 )
 def test_bad_points_files_are_usage_errors(tmp_path, text, message):
     with pytest.raises(UsageError, match=message):
@@ -232,3 +241,53 @@ def test_headings_of_markdown_and_latex():
     assert grading.headings(text) == [(2, "Problem 1"), (4, "Problem 2")]
     assert grading.problem_of(3, grading.headings(text)) == "1"
     assert grading.problem_of(1, grading.headings(text)) == grading.UNTITLED
+
+
+def test_padding_subheadings_and_a_boxed_relation_do_not_game_the_score(tmp_path, capsys):
+    _write(tmp_path / "key.md", KEY)
+    # right work under "## Solution" subheadings, the final result boxed as a relation
+    right = FRONT + (
+        "# Problem 1\n## Solution\n$$\\frac{d}{da}\\log(1-\\sigma(a)) = -\\sigma(a)$$\n\n"
+        "# Problem 2\n## Solution\n$$(x+1)^2 = x^2 + 2x + 1$$\n"
+    )
+    # both steps wrong, padded with trivial identities
+    padded = FRONT + (
+        "# Problem 1\n$$0 = 0$$\n$$a = a$$\n$$\\frac{d}{da}\\log(1-\\sigma(a)) = \\sigma(a)$$\n\n"
+        "# Problem 2\n$$1 = 1$$\n$$(x+1)^2 = x^2 + 1$$\n"
+    )
+    _write(tmp_path / "c" / "right" / "hw.md", right)
+    _write(tmp_path / "c" / "padded" / "hw.md", padded)
+    out = tmp_path / "o"
+    _grade(capsys, str(tmp_path / "c"), "--key", str(tmp_path / "key.md"), "-o", str(out))
+    book = _gradebook(out)
+    assert book["right"]["score"] == "100.0"
+    assert book["padded"]["score"] == "0.0"
+
+
+def test_relation_and_set_answers_are_not_compared_and_count_neither_way():
+    assert grading._answer_of("x = 3") == "3"
+    assert grading._answer_of("3 = x") == "3"
+    assert grading._answer_of("x < 3") is None
+    assert grading._answer_of("x = 2 \\text{ or } x = 3") is None
+    assert grading._answer_of("x \\in \\{2, 3\\}") is None
+
+
+def test_report_names_are_distinct_safe_and_never_a_class_output(tmp_path, capsys):
+    for name in ("a b", "a_b", "summary", "=HYPERLINK(1)"):
+        _write(tmp_path / "c" / name / "hw.md", RIGHT)
+    out = tmp_path / "o"
+    _grade(capsys, str(tmp_path / "c"), "-o", str(out))
+    names = sorted(p.name for p in out.glob("*.md"))
+    assert names == ["HYPERLINK_1.md", "a_b.md", "a_b_2.md", "summary.md", "summary_student.md"]
+    assert "'=HYPERLINK(1)" in (out / "gradebook.csv").read_text(encoding="utf-8")  # no formula
+
+
+def test_gradescope_output_never_shows_the_evidence_of_an_answer_check(tmp_path, capsys):
+    _write(tmp_path / "key.md", KEY)
+    _write(tmp_path / "s" / "hw.md", WRONG)
+    out = tmp_path / "g"
+    _grade(capsys, str(tmp_path / "s"), "--key", str(tmp_path / "key.md"), "-o", str(out), "-f", "gradescope")
+    result = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    text = json.dumps(result)
+    assert "does not match the key" in text
+    assert "lhs - rhs" not in "".join(t["output"].split("final result")[-1] for t in result["tests"])

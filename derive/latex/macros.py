@@ -477,6 +477,7 @@ PACKAGE_MACROS: Mapping[str, Macro] = MappingProxyType(
             _package("tr", "\\operatorname{tr}"),
             _package("Tr", "\\operatorname{Tr}"),
             _package("coloneqq", ":="),
+            _package("boxed", "{#1}", 1),  # a boxed result is its content (derive grade reads the box itself)
             # TeX and LaTeX commands that often end up in macro bodies or plain-TeX rows
             _package("ensuremath", "{#1}", 1),
             _package("xspace"),
