@@ -127,6 +127,7 @@ def _item(result: Result, step: Any | None, plots: Mapping[str, Any]) -> str:
         )
         rel = step.relation
         rel_tex = _RELATION_TEX.get(rel, _relation_text(rel)) if isinstance(rel, Relation) else _relation_text(rel)
+        rel_tex = r"\propto" if getattr(step, "proportional_in", "") else rel_tex
         tex = f"{step.lhs_tex} {rel_tex} {step.rhs_tex}"
         unexpected = ""
     parts = [

@@ -674,6 +674,7 @@ def _csv_cell(value: Any) -> Any:
 
 def _step_line(step: Any) -> str:
     relation = {"==": "=", "<=": "≤", ">=": "≥", "~=": "≈", "<": "<", ">": ">"}.get(step.relation.value, "=")
+    relation = "\\propto" if getattr(step, "proportional_in", "") else relation
     return f"{step.lhs_tex.strip()} {relation} {step.rhs_tex.strip()}"
 
 

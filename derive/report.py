@@ -114,7 +114,7 @@ def _step_text(step: Any) -> str:
     """A homework step as a reader writes it: ``lhs = rhs`` (not the claim syntax ``==``)."""
     if getattr(step, "kind", "step") == "unreadable":
         return step.lhs_tex  # a block that could not be split into sides: shown as written
-    rel = _relation_text(step.relation)
+    rel = "∝" if getattr(step, "proportional_in", "") else _relation_text(step.relation)
     return f"{step.lhs_tex} {_STEP_RELATION.get(rel, rel)} {step.rhs_tex}"
 
 
@@ -130,7 +130,7 @@ def _step_entry(step: Any, result: Result) -> dict[str, Any]:
         "line": step.line,
         "lhs": step.lhs_tex,
         "rhs": step.rhs_tex,
-        "relation": _relation_text(step.relation),
+        "relation": "propto" if getattr(step, "proportional_in", "") else _relation_text(step.relation),
         "verdict": result.verdict.value,
         "method": result.method.value,
         "detail": result.detail,

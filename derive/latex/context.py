@@ -184,6 +184,22 @@ def settle(step: Step, result: Result) -> Result:
         why = _why_not_refuted(step, ev) or unsupported(step, result)
         if why is not None:
             return _undecided(result, why)
+    if getattr(step, "proportional_in", "") and result.outcomes and result.verdict in decided:
+        v = step.proportional_in
+        said = (
+            f"not proportional in {v}: lhs/rhs depends on {v}"
+            if result.verdict is Verdict.REFUTED
+            else f"proportional in {v}: lhs/rhs does not depend on {v} and is positive"
+        )
+        last = result.outcomes[-1]
+        note = replace(last.evidence, summary=f"{said} ({last.evidence.summary})")
+        result = Result(
+            result.claim,
+            result.verdict,
+            result.method,
+            result.seconds,
+            (*result.outcomes[:-1], Outcome(last.verdict, note)),
+        )
     if step.uses and result.outcomes:
         last = result.outcomes[-1]
         used = "; ".join(step.uses)
