@@ -96,3 +96,16 @@ def test_an_inverse_sine_refuted_may_be_one_over_the_sine():
     assert verdict is Verdict.UNDECIDED
     assert "may mean 1/\\sin" in detail
     assert _judge(r"$$\sin(\sin^{-1}(x)) = x$$")[0] is Verdict.PROVED
+
+
+def test_a_name_and_its_entries_in_one_step_are_not_read_as_unrelated():
+    verdict, detail = _judge(r"$$Y \cdot \log\sigma(XM) = \sum_{i=0}^{N-1} y_{i}\log\sigma(\sum_{j=0}^{k} x_{ij} m_{j})$$")
+    assert verdict is Verdict.UNDECIDED
+    assert "may be an entry of" in detail
+
+
+def test_a_guessed_shape_is_undecided_even_under_a_definition():
+    text = "$$x := y_1 + y_2$$\n\n$$m = \\frac{x}{3} \\begin{pmatrix} 1 \\\\ 1 \\end{pmatrix}$$\n"
+    got = derive.check_latex(text)
+    assert got[-1].verdict is Verdict.UNDECIDED
+    assert "not declared, so derive read it as a scalar" in got[-1].detail

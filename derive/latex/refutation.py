@@ -44,15 +44,20 @@ _LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
 def unsupported(step: Any, result: Result) -> str | None:
     """Why ``step``'s refutation should not stand (it becomes undecided), or None."""
     ev = result.evidence
-    if ev is None or step.premise is not None or step.uses or step.kind != "step":
+    if ev is None or step.kind != "step":
+        return None
+    if ev.reason == "shape":  # a guessed shape, whatever the step was read under
+        return _scalar_guess(step, ev.summary)
+    mixed = _entries_and_whole(step)
+    if mixed is not None:
+        return mixed
+    if step.premise is not None or step.uses:
         return None
     cex = ev.counterexample
     inverse = _TRIG_INVERSE.search(step.lhs_tex + " " + step.rhs_tex)
     if inverse is not None:
         f = inverse.group(1)
         return f"\\{f}^{{-1}} was read as the inverse function (arc{f}); it may mean 1/\\{f}"
-    if ev.reason == "shape":
-        return _scalar_guess(step, ev.summary)
     if cex is not None and cex.values:
         off = _off_support(step, dict(cex.values))
         if off is not None:
@@ -65,6 +70,28 @@ def unsupported(step: Any, result: Result) -> str | None:
             )
     if cex is None or not cex.values:
         return _rounded(step, result) or _log_base(step)
+    return None
+
+
+def _entries_and_whole(step: Any) -> str | None:
+    """``Y \\cdot \\log\\sigma(XM) = \\sum_i y_i \\log\\sigma(\\sum_j x_{ij} m_j)``: undeclared Y and
+    entries y_i in one step are one object in two notations, which derive reads as unrelated."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    found = [names_in(t) for t in (step.lhs_tex, step.rhs_tex)]
+    if any(f is None for f in found):
+        return None
+    names = set().union(*(f[0] for f in found if f is not None))
+    declared = {n for n, _ in step.claim.symbols}
+    for whole in sorted(names):
+        if len(whole) != 1 or not whole.isupper() or whole in declared:
+            continue
+        entries = sorted(n for n in names if n.startswith(whole.lower() + "_") and n.split("_")[0] not in declared)
+        if entries:
+            return (
+                f"{entries[0]} may be an entry of {whole} (one object in two notations, read as unrelated): "
+                f"declare {whole}'s shape to check the step"
+            )
     return None
 
 
