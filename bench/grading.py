@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 import derive  # noqa: E402
 from derive import cli, grading  # noqa: E402
-from derive.latex import read_document, read_symbols_file  # noqa: E402
+from derive.latex import read_document  # noqa: E402
 from derive.model import Verdict  # noqa: E402
 
 # (name, pattern, replacement): each applied to the first match in a right side.
@@ -177,7 +177,7 @@ def main() -> None:
     opts = ap.parse_args()
     rng = random.Random(opts.seed)
     reference = Path(opts.reference).read_text(encoding="utf-8")
-    symbols = read_symbols_file(opts.symbols) if opts.symbols else None
+    symbols = opts.symbols  # read_document takes the file itself (a derive: mapping)
     mutations, proved, ref_results, ref_steps = _real_mutations(reference, symbols, rng, 2)
     accepted = {
         (s.lhs_tex, s.rhs_tex) for s, r in zip(ref_steps, ref_results, strict=True) if r.verdict in grading.ACCEPTED
