@@ -204,6 +204,8 @@ def main() -> None:
                         injected += 1
                         caught += result.verdict is Verdict.REFUTED
                         undecided += result.verdict is Verdict.UNDECIDED
+                        if result.verdict is not Verdict.REFUTED and os.environ.get("DERIVE_BENCH_SHOW"):
+                            print(f"missed: {step.lhs_tex} = {step.rhs_tex}: {result.detail[:300]}", file=sys.stderr)
                         kinds.setdefault(hit[2], [0, 0])[0] += 1
                         kinds[hit[2]][1] += result.verdict is Verdict.REFUTED
                     elif (

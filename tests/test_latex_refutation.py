@@ -109,3 +109,11 @@ def test_a_guessed_shape_is_undecided_even_under_a_definition():
     got = derive.check_latex(text)
     assert got[-1].verdict is Verdict.UNDECIDED
     assert "not declared, so derive read it as a scalar" in got[-1].detail
+
+
+def test_a_false_constant_conclusion_of_an_unsolved_premise_stays_refuted():
+    # no value of x makes 1 + 1 = 3, whatever the premise says; x^2 = 4 may hold under it
+    got = derive.check_latex(r"$$e^x + x^5 = 3 \implies 1 + 1 = 3$$")
+    assert got[-1].verdict is Verdict.REFUTED
+    got = derive.check_latex(r"$$e^x + x^5 = 3 \implies x^2 = 4$$")
+    assert got[-1].verdict is Verdict.UNDECIDED

@@ -142,8 +142,9 @@ def settle(step: Step, result: Result) -> Result:
       (``y_{nk}`` in ∂/∂w) is ``undecided``, naming it (`_constants_assumed`);
     - a step refuted at a point that sets the size k of an identity ``I_k`` that is not
       declared is ``undecided``: derive cannot know which matrices are k x k;
-    - a conclusion whose premise could not be solved, refuted on its own, is ``undecided``
-      ("does not hold as an identity; may hold under the premise");
+    - a conclusion whose premise could not be solved, refuted at a point on its own, is ``undecided``
+      ("does not hold as an identity; may hold under the premise"); one whose difference is a
+      nonzero constant stays refuted (no value of the variables makes it hold);
     - a premise (an arrow follows) refuted at a point with free symbols is a condition, an
       equation to solve, not an identity: ``undecided``;
     - a step after an annotation (``\\quad \\text{for } x > 0``) refuted at a point may be a
@@ -279,7 +280,8 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
             f"the counterexample gives {', '.join(which)} a value, but the text states a range for it ({said}) "
             "that derive cannot sample; declare its kind (front matter or --symbols) to check the step"
         )
-    elif step.premise is not None and step.premise_solution is None:
+    elif step.premise is not None and step.premise_solution is None and point:
+        # (refuted without a point, lhs - rhs is a nonzero constant: no premise on the variables helps)
         why = "does not hold as an identity; may hold under the premise, which derive could not solve"
     elif step.annotated and point:
         why = (
