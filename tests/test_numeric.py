@@ -939,3 +939,12 @@ def test_a_point_where_a_hidden_denominator_vanishes_is_skipped_not_a_counterexa
     false = derive.check("(1-mu)**2*Sum((mu/(1-mu))**m, (m, 0, 2)) == 5")
     assert false.verdict is derive.Verdict.REFUTED
     assert "mu = 1:" not in false.detail
+
+
+def test_a_finite_sum_with_concrete_bounds_is_added_up_not_evalf_ed():
+    # sympy's Sum.evalf gave 0 for this sum at N = 100, mu = 9/10 (it is 1): a false refutation
+    got = derive.check(
+        "Sum(binomial(N, m)*mu**m*(1 - mu)**(N - m), (m, 0, N)) == 1",
+        symbols={"N": "positive integer", "m": "integer", "mu": "probability"},
+    )
+    assert got.verdict is derive.Verdict.VERIFIED
