@@ -117,3 +117,25 @@ def test_a_false_constant_conclusion_of_an_unsolved_premise_stays_refuted():
     assert got[-1].verdict is Verdict.REFUTED
     got = derive.check_latex(r"$$e^x + x^5 = 3 \implies x^2 = 4$$")
     assert got[-1].verdict is Verdict.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a declaration no kind expresses: the proof over real scalars says nothing
+        "Let $A \\in \\mathbb{R}^{n \\times n}$ and $B \\in \\mathbb{R}^{n \\times n}$.\n\n$$AB = BA$$\n",
+        "Let $z \\in \\mathbb{C}$.\n\n$$|z|^2 = z^2$$\n",
+        # a matrix operator on an undeclared capital
+        "$$\\det(2A) = 2\\det A$$\n",
+        # a negated or hedged sentence declares nothing
+        "We do not assume $x > 0$.\n\n$$\\sqrt{x^2} = x$$\n",
+    ],
+)
+def test_no_proof_rests_on_a_scalar_reading_or_a_negated_assumption(text):
+    assert [r.verdict for r in derive.check_latex(text)] == [Verdict.UNDECIDED]
+
+
+def test_r_plus_is_read_as_the_nonnegative_reals():
+    got = derive.check_latex("Let $x \\in \\mathbb{R}_+$.\n\n$$0^x = 0$$\n")
+    assert got[0].verdict is Verdict.REFUTED and "x = 0" in got[0].detail
+    assert derive.check_latex("Let $x > 0$.\n\n$$\\sqrt{x^2} = x$$\n")[0].verdict is Verdict.PROVED

@@ -39,7 +39,10 @@ _SET_KINDS = (
         "positive integer",
     ),
     (re.compile(r"\\mathbb\s*\{?\s*Z\s*\}?"), "integer"),
-    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*(?:\+|>\s*0)\s*\}?)"), "positive"),
+    # R_{>0} is positive; R_+ and R^+ mean the nonnegative reals in many texts, the positive ones in
+    # others: nonnegative covers both readings for a proof (and 0 is a fair point to test).
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*_\s*\{?\s*>\s*0\s*\}?"), "positive"),
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*\+\s*\}?)"), "nonnegative"),
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*_\s*\{?\s*(?:\\geq?\s*0)\s*\}?"), "nonnegative"),
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{?\s*(\d+)\s*\}?"), "vector {0}"),
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{\s*(\d+)\s*(?:\\times|x)\s*(\d+)\s*\}"), "matrix {0}x{1}"),
@@ -242,6 +245,24 @@ _SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)|\n\s*\n")
 
 #: Condition words that make a prose range a case rather than a standing assumption ("Let", "Assume", "For" declare).
 _CASE_WORDS = frozenset({"if", "when", "whenever", "unless", "in case", "provided", "suppose", "supposing"})
+
+
+#: Words that make a sentence's math no standing assumption: negation, contrast, the subjunctive.
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|without|unless|except|neither|nor|cannot|instead|were|would|could|might"
+    r"|don't|doesn't|isn't|aren't|wasn't|weren't|won't|shouldn't|fails?)\b",
+    re.IGNORECASE,
+)
+
+
+def negated(doc: str, start: int) -> bool:
+    """Whether the sentence part before the inline math at ``start`` negates or hedges it
+    (``We do not assume $x > 0$``, ``If the data were Gaussian, $x \\sim ...$``): such math
+    declares nothing a step may be proved under."""
+    before = _INLINE_MATH.sub(" x ", doc[max(0, start - 400) : start].rstrip("$(\\ "))
+    ends = list(_SENTENCE_END.finditer(before))
+    sentence = before[ends[-1].end() :] if ends else before
+    return _NEGATION.search(sentence) is not None
 
 
 def _condition_word(doc: str, start: int) -> str:

@@ -170,7 +170,13 @@ def settle(step: Step, result: Result) -> Result:
     shapes = _scalar_reading(step) if result.verdict in decided else None
     doubt = None
     if shapes is None and result.verdict in decided:
-        doubt = _readings(step) or _constants_assumed(step) or _defined_after(step) or _additive_constant(step)
+        doubt = (
+            _readings(step)
+            or _constants_assumed(step)
+            or _defined_after(step)
+            or _additive_constant(step)
+            or _not_a_scalar(step)
+        )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
     if shapes is not None:
@@ -368,6 +374,40 @@ def _additive_constant(step: Step) -> str | None:
         "that the difference of the other terms depends on no variable (binders, shapes or a premise in the "
         "step); write the constant out, or declare it (symbols:) to check the step with it as a variable"
     )
+
+
+#: A range the prose states that makes a name no real scalar: R^D, R^{n x n}, C, a definite matrix.
+_NOT_SCALAR = re.compile(r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\succ|matri|vector", re.IGNORECASE)
+#: Operators of matrices: applied to an undeclared capital, derive read it as a scalar.
+_MATRIX_OPERATOR = re.compile(
+    r"\\det\b|\\(?:mathrm|operatorname|text)\s*\{\s*(?:tr|Tr|det|rank|diag)\s*\}|\\(?:tr|Tr)\b"
+)
+
+
+def _not_a_scalar(step: Step) -> str | None:
+    """Why a step read with some name as a real scalar says nothing: the prose declares it a vector,
+    a matrix or a complex number no kind expresses (``A \\in \\mathbb{R}^{n \\times n}``,
+    ``z \\in \\mathbb{C}``), or a matrix operator (``\\det``, ``\\mathrm{tr}``) is applied to an undeclared
+    capital. A proof over scalars is then no proof, and a refutation no refutation."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    tex = f"{step.lhs_tex} {step.rhs_tex}"
+    found = names_in(step.lhs_tex), names_in(step.rhs_tex)
+    used = set().union(*(f[0] for f in found if f is not None))
+    for name, where in step.ranges:
+        if name in used and _NOT_SCALAR.search(where):
+            return f"{name} is declared as no real scalar ({where}) that derive can sample; derive read it as one"
+    declared = {n for n, _ in step.claim.symbols}
+    same = "".join(step.lhs_tex.split()) == "".join(step.rhs_tex.split())  # a = a holds in any reading
+    if _MATRIX_OPERATOR.search(tex) and not same and not any("matrix" in kind for _, kind in step.claim.symbols):
+        bases = {n.split("_")[0] for n in used}
+        capitals = sorted(b for b in bases if len(b) == 1 and b.isupper() and b not in declared)
+        if capitals:
+            return (
+                f"{', '.join(capitals)} under a matrix operator is not declared, so derive read it as a scalar; "
+                f"declare its shape (e.g. `{capitals[0]}: matrix 2x2`) to check the step"
+            )
+    return None
 
 
 def _undecided(result: Result, why: str) -> Result:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import LatexError, Location, UsageError
-from derive.latex.assumptions import _CASE_WORDS, _condition_word, _declared_kinds
+from derive.latex.assumptions import _CASE_WORDS, _condition_word, _declared_kinds, negated
 from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask, strip_comments
 from derive.latex.frontmatter import _front_matter, _functions_apart, _Section, _section, _symbols_section
 from derive.latex.macros import (
@@ -174,7 +174,7 @@ def read_document(
         (
             rb.start,
             name,
-            None if _condition_word(text, rb.start) in _CASE_WORDS else kind,
+            None if _condition_word(text, rb.start) in _CASE_WORDS or negated(text, rb.start) else kind,
             " ".join(rb.pieces[0].text.split()),
             line_of(rb.start),
         )
