@@ -150,6 +150,21 @@ def entry_derivatives(problem: Problem) -> str | None:
     return None
 
 
+def _past_constants(sides: Sequence[Any], sizes: Sequence[int]) -> tuple[int, ...]:
+    """``sizes`` and one size past the largest integer in the claim (up to 24): a bound written
+    to hold only up to some size ((Σ a_j)² <= 8 Σ a_j², true for 8 terms, false for 9) fails just
+    beyond the number the claim itself holds."""
+    numbers = [
+        int(a)
+        for side in sides
+        if isinstance(side, (sympy.Basic, sympy.MatrixBase))
+        for a in side.atoms(sympy.Integer)
+        if 2 <= int(a) <= 23
+    ]
+    extra = max(numbers, default=0) + 1
+    return tuple(sizes) if extra <= max(sizes) else (*sizes, extra)
+
+
 def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     """The concrete problems of an indexed claim, one per size tuple (see the module docstring).
 
@@ -161,7 +176,7 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
             raise IndexedError(msg)
     sides = (problem.lhs, problem.rhs)
     bound = sorted(set().union(*(_size_symbols(s, frozenset()) for s in sides)), key=sympy.default_sort_key)
-    tuples = _size_tuples(bound, problem.symbols, sizes)
+    tuples = _size_tuples(bound, problem.symbols, _past_constants(sides, sizes))
     unders: dict[str, set[str]] = {}
     labels: dict[str, sympy.Symbol] = {}
     for side in sides:

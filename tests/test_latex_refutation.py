@@ -139,3 +139,8 @@ def test_r_plus_is_read_as_the_nonnegative_reals():
     got = derive.check_latex("Let $x \\in \\mathbb{R}_+$.\n\n$$0^x = 0$$\n")
     assert got[0].verdict is Verdict.REFUTED and "x = 0" in got[0].detail
     assert derive.check_latex("Let $x > 0$.\n\n$$\\sqrt{x^2} = x$$\n")[0].verdict is Verdict.PROVED
+
+
+def test_an_unbounded_sum_is_also_checked_one_size_past_the_claims_own_numbers():
+    (got,) = derive.check_latex(r"$$\left(\sum_j a_j\right)^2 \le 8\sum_j a_j^2$$")
+    assert got.verdict is Verdict.REFUTED and "|index set| = 9" in got.detail
