@@ -144,3 +144,12 @@ def test_r_plus_is_read_as_the_nonnegative_reals():
 def test_an_unbounded_sum_is_also_checked_one_size_past_the_claims_own_numbers():
     (got,) = derive.check_latex(r"$$\left(\sum_j a_j\right)^2 \le 8\sum_j a_j^2$$")
     assert got.verdict is Verdict.REFUTED and "|index set| = 9" in got.detail
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["Problem 2\n===\n", "**Problem 2.** Now\n\n", "\\begin{problem}\n"],
+)
+def test_a_problem_marker_ends_what_the_previous_problem_declared(marker):
+    text = "Let $x > 0$.\n\n$$\\sqrt{x^2}=x$$\n\n" + marker + "$$\\sqrt{x^2}=x$$\n"
+    assert [r.verdict for r in derive.check_latex(text)] == [Verdict.PROVED, Verdict.REFUTED]

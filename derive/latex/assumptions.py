@@ -283,6 +283,12 @@ _TEX_HEADING = re.compile(r"\\(part|chapter|section|subsection|subsubsection|par
 _TEX_DEPTH = {"part": 1, "chapter": 2, "section": 3, "subsection": 4, "subsubsection": 5, "paragraph": 6}
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+\S", re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(```|~~~).*?(?:^ {0,3}\1|\Z)", re.MULTILINE | re.DOTALL)
+_SETEXT_HEADING = re.compile(r"^[^\n$\\|*-][^\n]*\n {0,3}(=+|-{3,})[ \t]*$", re.MULTILINE)
+_PROBLEM_MARK = re.compile(
+    r"^\s*(?:\*\*\s*(?:problem|question|exercise|task|q)\b|\\begin\s*\{\s*(?:problem|exercise|question)\*?\s*\}"
+    r"|:::\s*\{?\s*(?:admonition|note|exercise)|```\s*\{\s*(?:admonition|note|exercise))",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def headings(doc: str) -> list[tuple[int, int]]:
@@ -296,6 +302,10 @@ def headings(doc: str) -> list[tuple[int, int]]:
         if re.search(r"(?<!\\)%", line) is None:
             found.append((m.start(), _TEX_DEPTH[m.group(1)]))
     found += [(m.start(), len(m.group(1))) for m in _MD_HEADING.finditer(doc)]
+    # what homework uses for problems: a setext heading (Problem 2 / ===), a bold **Problem 2.**
+    # line, \item, a problem or exercise environment: each ends what was declared before it
+    found += [(m.start(), 1 if m.group(1)[0] == "=" else 2) for m in _SETEXT_HEADING.finditer(doc)]
+    found += [(m.start(), 1) for m in _PROBLEM_MARK.finditer(doc)]
     return sorted((at, depth) for at, depth in found if not any(lo <= at < hi for lo, hi in fences))
 
 
