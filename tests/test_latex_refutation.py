@@ -147,9 +147,13 @@ def test_an_unbounded_sum_is_also_checked_one_size_past_the_claims_own_numbers()
 
 
 @pytest.mark.parametrize(
-    "marker",
-    ["Problem 2\n===\n", "**Problem 2.** Now\n\n", "\\begin{problem}\n"],
+    ("first", "second"),
+    [
+        ("Problem 1\n===\n", "Problem 2\n===\n"),
+        ("**Problem 1.** ", "**Problem 2.** Now\n\n"),
+        ("\\begin{problem}\n", "\\end{problem}\n\\begin{problem}\n"),
+    ],
 )
-def test_a_problem_marker_ends_what_the_previous_problem_declared(marker):
-    text = "Let $x > 0$.\n\n$$\\sqrt{x^2}=x$$\n\n" + marker + "$$\\sqrt{x^2}=x$$\n"
+def test_a_problem_marker_ends_what_the_previous_problem_declared(first, second):
+    text = first + "Let $x > 0$.\n\n$$\\sqrt{x^2}=x$$\n\n" + second + "$$\\sqrt{x^2}=x$$\n"
     assert [r.verdict for r in derive.check_latex(text)] == [Verdict.PROVED, Verdict.REFUTED]
