@@ -96,12 +96,7 @@ class _FunctionGrammar:
             raise self.fail(f"{name} of nothing")
         q = self.sub(inner)
         q.bars += 1  # Var(X | Y): a bar is not an absolute value here (and is not read)
-        args = [q.expr()]
-        while q.at_sym(","):
-            q.i += 1
-            args.append(q.expr())
-        if q.peek().kind != "end":
-            raise self.fail(q._unexpected(q.peek()))
+        args = q.expression_list(self)
         return self.moment(name, args)  # the definition under the law, else the unknown function
 
     def _scalar_assumptions(self, base: str) -> dict[str, bool]:

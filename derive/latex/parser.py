@@ -486,6 +486,16 @@ class _Parser(_ExpressionGrammar, _FunctionGrammar, _LinearGrammar, _CalculusGra
             raise self.fail(self._unexpected(t))
         return value
 
+    def expression_list(self, owner: _Parser) -> list[Any]:
+        """``a, b, c`` to the end of this sub-parser; anything else left is ``owner``'s error."""
+        args = [self.expr()]
+        while self.at_sym(","):
+            self.i += 1
+            args.append(self.expr())
+        if self.peek().kind != "end":
+            raise owner.fail(self._unexpected(self.peek()))
+        return args
+
     def _unexpected(self, t: _Tok) -> str:
         if (t.kind == "sym" and t.text in ("=", "<", ">", "<=", ">=", "~=", "!=")) or (
             t.kind == "cmd" and t.text in _RELATIONS | _ARROWS

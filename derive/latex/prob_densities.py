@@ -88,12 +88,7 @@ class _DensityGrammar:
         if _condition_mark(q) != "given":
             raise self.fail(f"{word}(...) with a bar needs the point before it and the parameters after it")
         q.i += 1
-        args = [q.expr()]
-        while q.at_sym(","):
-            q.i += 1
-            args.append(q.expr())
-        if q.peek().kind != "end":
-            raise self.fail(q._unexpected(q.peek()))
+        args = q.expression_list(self)
         return point, args
 
     def _density_at(self, cls: type[Distribution], args: list[Any], point: Any) -> Any:
