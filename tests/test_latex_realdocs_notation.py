@@ -605,3 +605,13 @@ def test_a_matrix_of_undeclared_capitals_is_a_block_matrix_and_not_guessed():
     assert verdict(r"\begin{vmatrix} a & b \\ c & d \end{vmatrix} = a d - b c") is PROVED
     scalars = {"A": "real", "B": "real", "C": "real", "D": "real"}
     assert verdict(r"\begin{vmatrix} A & B \\ C & D \end{vmatrix} = A D - B C", **scalars) is PROVED
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [(r"$$3!! = 720$$", "double factorial"), (r"$$\lg 8 = \ln 8$$", "log base 10 (ISO) or base 2")],
+)
+def test_notation_with_two_conventions_is_refused_not_guessed(text, said):
+    (got,) = check_latex(text)
+    assert got.verdict is Verdict.ERROR
+    assert said in got.detail

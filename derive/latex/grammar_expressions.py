@@ -172,6 +172,8 @@ class _ExpressionGrammar:
                 value = self.superscript(value, self.group_tokens())
             elif self.at_sym("!"):
                 self.i += 1
+                if self.at_sym("!"):  # n!! is the double factorial, not (n!)!
+                    raise self.fail("a double factorial n!! (derive does not read it; write the product)")
                 value = _scalar(value)
                 value = _factorial(value)
             elif self.at_sym("'"):

@@ -285,7 +285,9 @@ class _FunctionGrammar:
                 index = self.sub(self.balanced("[", "]")).parse_all()
                 return self.ar.apply("root", lambda x: sympy.root(x, index), self.sub(self.group_tokens()).parse_all())
             return self.ar.apply("sqrt", sympy.sqrt, self.sub(self.group_tokens()).parse_all())
-        if name in ("log", "ln", "lg"):
+        if name == "lg":  # ISO's log base 10, computer science's log base 2: not a guess to make
+            raise self.fail("\\lg is log base 10 (ISO) or base 2 (computer science): write \\log_{10} or \\log_2")
+        if name in ("log", "ln"):
             return self.logarithm()
         if name in _FUNCS:
             return self.named_function(name)
