@@ -31,7 +31,7 @@ from derive.errors import DeriveError
 from derive.functions import JS, KL, Expectation
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.grammar_linear import _is_matrix, _scalar
-from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _Tok
+from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _split_top, _Tok
 from derive.symbols import SymbolKind, SymbolTable
 
 #: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
@@ -167,17 +167,7 @@ class _SumGrammar:
     def _sum_index(self, name: str, lo: list[_Tok]) -> tuple[list[_Tok], list[_Tok] | None, list[_Tok] | None]:
         """The index, the lower bound (None: from 1) and the excluded index of a big operator's subscript:
         ``i=1``, ``j``, ``k \\ne i``, ``k=1, k \\ne j``."""
-        parts: list[list[_Tok]] = [[]]
-        depth = 0
-        for t in lo:
-            if t.kind == "sym" and t.text in ("{", "(", "[", "\\{"):
-                depth += 1
-            elif t.kind == "sym" and t.text in ("}", ")", "]", "\\}"):
-                depth -= 1
-            if depth == 0 and t.kind == "sym" and t.text == ",":
-                parts.append([])
-                continue
-            parts[-1].append(t)
+        parts = _split_top(lo, {","})
         unreadable = self.fail(f"cannot read the subscript of \\{name}: {self._src(lo)} (write i=1, j, k \\ne i)")
         if len(parts) > 2 or not parts[0]:
             raise unreadable

@@ -28,7 +28,7 @@ from derive.distributions import (
 from derive.functions import JS, KL
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.prob_marks import _condition_mark, _conditioning
-from derive.latex.tokens import _DISTS
+from derive.latex.tokens import _DISTS, _split_top
 
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
@@ -47,17 +47,7 @@ class _DensityGrammar:
         if _conditioning(inner) and not any(t.kind == "sym" and t.text == ";" for t in inner):
             point, args = self._point_and_parameters(inner, word)
             return self._density_at(cls, args, point)
-        parts: list[list[_Tok]] = [[]]
-        depth = 0
-        for t in inner:
-            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
-                depth += 1
-            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
-                depth -= 1
-            if depth == 0 and t.kind == "sym" and t.text in (",", ";"):
-                parts.append([])
-                continue
-            parts[-1].append(t)
+        parts = _split_top(inner, {",", ";"})
         args = [self.sub(p).parse_all() for p in parts if p]
         if any(t.kind == "sym" and t.text == ";" for t in inner):
             # \mathcal{N}(x; \mu, \sigma^2) is the density at x

@@ -297,19 +297,24 @@ _BINDS_I = re.compile(r"\\(?:sum|prod)\s*_\s*\{?\s*i(?![A-Za-z])")
 _TEXT_GROUPS = frozenset({"text", "textrm", "mathrm", "operatorname", "mbox", "label", "tag", "begin", "end"})
 
 
+def _past(toks: list[_Tok], k: int, opening: str, closing: str) -> int:
+    """The index after the bracket ``opening``..``closing`` that starts at ``toks[k]`` (the end if unclosed)."""
+    depth = 0
+    while k < len(toks):
+        if toks[k].kind == "sym" and toks[k].text == opening:
+            depth += 1
+        elif toks[k].kind == "sym" and toks[k].text == closing:
+            depth -= 1
+            if depth == 0:
+                return k + 1
+        k += 1
+    return k
+
+
 def _skip_group(toks: list[_Tok], k: int) -> int:
     """The index after the group or single token starting at ``toks[k]``."""
     if k < len(toks) and toks[k].kind == "sym" and toks[k].text == "{":
-        depth = 0
-        while k < len(toks):
-            if toks[k].kind == "sym" and toks[k].text == "{":
-                depth += 1
-            elif toks[k].kind == "sym" and toks[k].text == "}":
-                depth -= 1
-                if depth == 0:
-                    return k + 1
-            k += 1
-        return k
+        return _past(toks, k, "{", "}")
     return k + 1
 
 
@@ -358,16 +363,7 @@ def _log_of_product(toks: list[_Tok]) -> str:
         while j < len(toks) and toks[j].kind == "sym" and toks[j].text in ("_", "^", "'"):
             j = j + 1 if toks[j].text == "'" else _skip_group(toks, j + 1)
         if j < len(toks) and toks[j].kind == "sym" and toks[j].text == "(":
-            depth = 0
-            while j < len(toks):
-                if toks[j].kind == "sym" and toks[j].text == "(":
-                    depth += 1
-                elif toks[j].kind == "sym" and toks[j].text == ")":
-                    depth -= 1
-                    if depth == 0:
-                        j += 1
-                        break
-                j += 1
+            j = _past(toks, j, "(", ")")
         if j >= len(toks):
             continue
         nxt = toks[j]

@@ -249,6 +249,22 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
     return toks
 
 
+def _split_top(toks: list[_Tok], seps: frozenset[str] | set[str]) -> list[list[_Tok]]:
+    """``toks`` cut at the separator symbols ``seps`` that stand outside every bracket."""
+    parts: list[list[_Tok]] = [[]]
+    depth = 0
+    for t in toks:
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+            depth += 1
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            depth -= 1
+        if depth == 0 and t.kind == "sym" and t.text in seps:
+            parts.append([])
+            continue
+        parts[-1].append(t)
+    return parts
+
+
 def _starts_value(toks: list[_Tok]) -> bool:
     """Whether a value may start after ``toks``: ``.4`` is 0.4 after an operator, a relation, an
     opening bracket or a command (``2 \\cdot .5``), but ``x.4`` or ``2).4`` is punctuation or a
