@@ -344,17 +344,11 @@ def problem_of(line: int | None, marks: Sequence[tuple[int, str]]) -> str:
 
 
 def _group_end(text: str, i: int) -> int:
-    depth = 0
-    for j in range(i, len(text)):
-        if text[j] == "\\":
-            continue
-        if text[j] == "{" and (j == 0 or text[j - 1] != "\\"):
-            depth += 1
-        elif text[j] == "}" and text[j - 1] != "\\":
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
+    """The index of the ``}`` closing the group that opens at ``text[i]`` (-1 when unclosed)."""
+    from derive.latex import brace_end  # noqa: PLC0415 - the LaTeX front end is heavy
+
+    end = brace_end(text, i)
+    return end - 1 if end > 0 else -1
 
 
 def _answer_of(tex: str) -> str | None:
