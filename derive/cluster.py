@@ -23,10 +23,9 @@ import multiprocessing
 from collections.abc import Sequence
 from typing import Any
 
-from derive.cache import claim_fingerprint
 from derive.errors import UsageError
 from derive.model import Claim, Evidence, Method, Outcome, Result, Settings, Verdict
-from derive.runner import Progress, run_claims
+from derive.runner import Progress, plan_run, run_claims
 
 __all__ = ["BATCH", "run_on_dask", "scheduler_address"]
 
@@ -92,22 +91,10 @@ def run_on_dask(
         if progress is not None:
             progress(done, len(claims), result)
 
-    keys: dict[int, str] = {}
-    first: dict[str, int] = {}
-    twins: dict[int, list[int]] = {}
-    pending: list[int] = []
-    for index, claim in enumerate(claims):
-        if cache is not None:
-            keys[index] = cache.key(claim, settings)
-            hit = cache.get(keys[index], claim)
-            if hit is not None:
-                finish(index, hit)
-                continue
-        twin = first.setdefault(claim_fingerprint(claim), index)
-        if twin != index:
-            twins.setdefault(twin, []).append(index)
-        else:
-            pending.append(index)
+    plan = plan_run(claims, settings, cache)
+    keys, twins, pending = plan.keys, plan.twins, plan.pending
+    for index, hit in plan.hits.items():
+        finish(index, hit)
     if pending:
         try:
             client = Client(address, timeout=_CONNECT_TIMEOUT)

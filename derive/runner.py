@@ -35,8 +35,10 @@ from derive.model import Claim, Evidence, Method, Outcome, Result, Settings, Ver
 __all__ = [
     "RECURSION_LIMIT",
     "RunInterrupted",
+    "RunPlan",
     "budget_result",
     "not_run_result",
+    "plan_run",
     "run_claims",
 ]
 
@@ -396,6 +398,41 @@ def _oom_kills() -> int | None:
     return None
 
 
+@dataclass
+class RunPlan:
+    """What a run must do: cache hits, the cache keys of the misses, the claims to check (first
+    copies) and the later copies of each, which share its result."""
+
+    hits: dict[int, Result] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)
+    pending: list[int] = field(default_factory=list)
+    twins: dict[int, list[int]] = field(default_factory=dict)
+
+
+def plan_run(claims: Sequence[Claim], settings: Settings, cache: Any) -> RunPlan:
+    """The `RunPlan` of ``claims``: looked up in ``cache`` (None: no cache), copies found.
+
+    A step 150 students wrote alike is decided once: the same claim under the same settings
+    gets the same result (the cache relies on that too). Also used by `derive.cluster`.
+    """
+    plan = RunPlan()
+    first: dict[str, int] = {}  # a claim's fingerprint -> the index of its first copy
+    for index, claim in enumerate(claims):
+        if cache is not None:
+            key = cache.key(claim, settings)
+            hit = cache.get(key, claim)
+            if hit is not None:
+                plan.hits[index] = hit
+                continue
+            plan.keys[index] = key
+        twin = first.setdefault(claim_fingerprint(claim), index)
+        if twin != index:
+            plan.twins.setdefault(twin, []).append(index)
+        else:
+            plan.pending.append(index)
+    return plan
+
+
 def run_claims(
     claims: Sequence[Claim],
     settings: Settings | None = None,
@@ -415,23 +452,11 @@ def run_claims(
     claim. Ctrl-C raises `RunInterrupted` carrying what finished.
     """
     run = _Run(list(claims), settings or Settings(), cache, progress)
-    first: dict[str, int] = {}  # a claim's fingerprint -> the index of its first copy in this run
     try:
-        for index, claim in enumerate(run.claims):
-            if cache is not None:
-                key = cache.key(claim, run.settings)
-                hit = cache.get(key, claim)
-                if hit is not None:
-                    run.finish(index, hit)
-                    continue
-                run.keys[index] = key
-            # A step 150 students wrote alike is decided once: the same claim under the same
-            # settings gets the same result (the cache relies on that too).
-            twin = first.setdefault(claim_fingerprint(claim), index)
-            if twin != index:
-                run.twins.setdefault(twin, []).append(index)
-                continue
-            run.pending.append(index)
+        plan = plan_run(run.claims, run.settings, cache)
+        run.keys, run.twins, run.pending = plan.keys, plan.twins, deque(plan.pending)
+        for index, hit in plan.hits.items():
+            run.finish(index, hit)
         if run.pending:
             run.execute(jobs)
     except KeyboardInterrupt:
