@@ -73,11 +73,6 @@ def _mutate(text: str, rng: random.Random) -> tuple[str, str] | None:
     return name, pat.sub(rep, text, count=1)
 
 
-def _front(text: str) -> str:
-    m = re.match(r"\A---[ \t]*\n.*?\n---[ \t]*\n", text, re.DOTALL)
-    return m.group(0) if m else ""
-
-
 def _args(jobs: int, cache_dir: Path | None, executor: str | None = None) -> SimpleNamespace:
     return SimpleNamespace(
         seed=0,
@@ -116,7 +111,7 @@ def _real_mutations(reference: str, symbols: Any, rng: random.Random, jobs: int)
         mutated = _mutate(step.rhs_tex, rng)
         if mutated and mutated[1].strip() and mutated[1] != step.rhs_tex and step.rhs_tex in reference:
             candidates.append((step, *mutated))
-    front = _front(reference)
+    front = grading._front_matter(reference)
     probe = "".join(f"$$ {{{s.rhs_tex}}} = {{{m}}} $$\n\n" for s, _, m in candidates)
     checks = read_document(front + probe, symbols=symbols)
     verdicts = _check(list(checks.steps), _args(jobs, None), None)
