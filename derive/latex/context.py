@@ -15,12 +15,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
-from derive.latex.names import identity_sizes, mentions, transposed_names
+from derive.latex.names import identity_sizes, mentions
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
+from derive.latex.shapes import not_a_scalar, scalar_reading
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
-from derive.symbols import SymbolTable, parse_kind
+from derive.symbols import SymbolTable
 
 if TYPE_CHECKING:
     from derive.latex.records import Step
@@ -129,7 +130,7 @@ def settle(step: Step, result: Result) -> Result:
     """Read a step's result in its document: shapes, premises, conclusions and defined names.
 
     - a step that transposes names none of which is declared as a vector or matrix was
-      read with scalars (`_scalar_reading`): whatever it gave there, it is ``undecided``;
+      read with scalars (`scalar_reading`): whatever it gave there, it is ``undecided``;
     - a step whose notation has another plausible reading (``K(\\sigma)``: K·σ or a function
       K of σ; ``E(\\mathbf{w})``: an expectation or a function E) is ``undecided``, naming the
       readings and the declaration that settles them (`_readings`);
@@ -167,7 +168,7 @@ def settle(step: Step, result: Result) -> Result:
     if result.claim is not step.claim and result.claim != step.claim:
         return result
     decided = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
-    shapes = _scalar_reading(step) if result.verdict in decided else None
+    shapes = scalar_reading(step) if result.verdict in decided else None
     doubt = None
     if shapes is None and result.verdict in decided:
         doubt = (
@@ -175,7 +176,7 @@ def settle(step: Step, result: Result) -> Result:
             or _constants_assumed(step)
             or _defined_after(step)
             or _additive_constant(step)
-            or _not_a_scalar(step)
+            or not_a_scalar(step)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
@@ -376,40 +377,6 @@ def _additive_constant(step: Step) -> str | None:
     )
 
 
-#: A range the prose states that makes a name no real scalar: R^D, R^{n x n}, C, a definite matrix.
-_NOT_SCALAR = re.compile(r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\succ|matri|vector", re.IGNORECASE)
-#: Operators of matrices: applied to an undeclared capital, derive read it as a scalar.
-_MATRIX_OPERATOR = re.compile(
-    r"\\det\b|\\(?:mathrm|operatorname|text)\s*\{\s*(?:tr|Tr|det|rank|diag)\s*\}|\\(?:tr|Tr)\b"
-)
-
-
-def _not_a_scalar(step: Step) -> str | None:
-    """Why a step read with some name as a real scalar says nothing: the prose declares it a vector,
-    a matrix or a complex number no kind expresses (``A \\in \\mathbb{R}^{n \\times n}``,
-    ``z \\in \\mathbb{C}``), or a matrix operator (``\\det``, ``\\mathrm{tr}``) is applied to an undeclared
-    capital. A proof over scalars is then no proof, and a refutation no refutation."""
-    from derive.latex.names import names_in  # noqa: PLC0415
-
-    tex = f"{step.lhs_tex} {step.rhs_tex}"
-    found = names_in(step.lhs_tex), names_in(step.rhs_tex)
-    used = set().union(*(f[0] for f in found if f is not None))
-    for name, where in step.ranges:
-        if name in used and _NOT_SCALAR.search(where):
-            return f"{name} is declared as no real scalar ({where}) that derive can sample; derive read it as one"
-    declared = {n for n, _ in step.claim.symbols}
-    same = "".join(step.lhs_tex.split()) == "".join(step.rhs_tex.split())  # a = a holds in any reading
-    if _MATRIX_OPERATOR.search(tex) and not same and not any("matrix" in kind for _, kind in step.claim.symbols):
-        bases = {n.split("_")[0] for n in used}
-        capitals = sorted(b for b in bases if len(b) == 1 and b.isupper() and b not in declared)
-        if capitals:
-            return (
-                f"{', '.join(capitals)} under a matrix operator is not declared, so derive read it as a scalar; "
-                f"declare its shape (e.g. `{capitals[0]}: matrix 2x2`) to check the step"
-            )
-    return None
-
-
 def _undecided(result: Result, why: str) -> Result:
     note = Evidence(result.method, why, reason="context")
     outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
@@ -539,34 +506,3 @@ def _undeclared_names(step: Step, declared: set[str]) -> set[str]:
         if "\\nabla" in tex:
             out.add("\\nabla (read as an unknown function)")
     return out
-
-
-def _scalar_reading(step: Step) -> str | None:
-    """The names a step transposes although none of them is declared as a vector or matrix.
-
-    Undeclared names are real scalars, where ``(x - \\mu)^T (x - \\mu)`` is ``(x - \\mu)^2``: a
-    verdict reached that way says nothing about the vectors the text means (the seed's trace
-    step holds for scalars and fails for vectors), so `settle` leaves such steps undecided.
-    A transpose of a declared matrix, of a name the document defined, or of a matrix written
-    out is read as written.
-    """
-    shaped: set[str] = set()
-    for name, kind in step.claim.symbols:
-        try:
-            if parse_kind(kind).is_matrix:
-                shaped.add(name)
-        except DeriveError:
-            continue
-    for used in step.uses:  # "W_1 := B (line 59)": a defined name keeps its definition's shape
-        if ":=" in used:
-            try:
-                shaped.add(name_of(used.split(":=", 1)[0]))
-            except DeriveError:
-                continue
-    # the claim's own text: the step with the definitions it is read under (W_2 := B^T)
-    sides = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
-    for side in sides:
-        for names in transposed_names(side) or []:
-            if names and not names & shaped:
-                return ", ".join(sorted(names))
-    return None
