@@ -51,7 +51,7 @@ import yaml
 import derive.latex
 from derive.cache import ResultCache
 from derive.errors import UsageError
-from derive.latex import definition_result, settle
+from derive.latex.shapes import StepRun
 from derive.model import Evidence, Method, Outcome, Result, Settings, Verdict
 from derive.runner import run_claims
 
@@ -291,29 +291,23 @@ def read_folder(folder: Folder) -> Read:
 def run_all(reads: list[Read], jobs: int, timeout: float | None, cache: bool) -> None:
     """Check every step of every document in one worker pool, as ``derive latex`` does."""
     settings = Settings() if timeout is None else Settings(timeout=timeout)
-    todo: list[tuple[Read, int]] = []
-    for read in reads:
-        read.results = [None] * len(read.steps)
-        for i, step in enumerate(read.steps):
-            if step.error is not None:
-                ev = Evidence(Method.PARSE, str(step.error), reason="input")
-                read.results[i] = Result(step.claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, ev),))
-            else:
-                read.results[i] = definition_result(step)
-                if read.results[i] is None:
-                    todo.append((read, i))
-    if not todo:
-        return
+
+    def error(step: Any) -> Result:
+        ev = Evidence(Method.PARSE, str(step.error), reason="input")
+        return Result(step.claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, ev),))
+
+    run = StepRun([step for read in reads for step in read.steps], error)
     store = None
-    if cache:
+    if cache and run.claims:
         store = ResultCache()
     try:
-        results = run_claims([r.steps[i].claim for r, i in todo], settings, jobs=jobs, cache=store)
+        ran = run_claims(run.claims, settings, jobs=jobs, cache=store) if run.claims else []
     finally:
         if store is not None:
             store.close()
-    for (read, i), result in zip(todo, results, strict=True):
-        read.results[i] = settle(read.steps[i], result)
+    results = iter(run.results(ran))
+    for read in reads:
+        read.results = [next(results) for _ in read.steps]
 
 
 @dataclass

@@ -165,20 +165,20 @@ def check_latex(
     ``macros``: macro files (a path or a list of paths, read for their definitions only) or a
     mapping ``{"E": "\\mathbb{E}", "vect": "\\mathbf{#1}"}``, under the document's own definitions.
     """
-    from derive.latex import definition_result, read_document, settle
+    from derive.latex import read_document
+    from derive.latex.shapes import StepRun
 
     config = _settings(settings)
     document = read_document(text, symbols=dict(symbols) if symbols else None, inline=inline, macros=macros)
     steps = list(document.steps)
-    results: list[Result | None] = [definition_result(s) if s.error is None else None for s in steps]
-    todo = [(i, s.claim) for i, s in enumerate(steps) if s.error is None and results[i] is None]
-    for (i, _), result in zip(todo, _run([c for _, c in todo], config, isolated), strict=True):
-        results[i] = settle(steps[i], result)
-    for i, step in enumerate(steps):
-        if results[i] is None:
-            ev = Evidence(Method.PARSE, str(step.error), reason="input")
-            claim = step.claim or Claim(
-                id=f"block{step.block}.step{step.index}", lhs=LatexSource(step.lhs_tex), rhs=LatexSource(step.rhs_tex)
-            )
-            results[i] = Result(claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, ev),))
-    return StepResults([CheckResult.of(r) for r in results if r is not None], steps)
+
+    def error(step: Any) -> Result:
+        ev = Evidence(Method.PARSE, str(step.error), reason="input")
+        claim = step.claim or Claim(
+            id=f"block{step.block}.step{step.index}", lhs=LatexSource(step.lhs_tex), rhs=LatexSource(step.rhs_tex)
+        )
+        return Result(claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, ev),))
+
+    run = StepRun(steps, error)  # one step may run as several claims (sizes), combined here
+    results = run.results(_run(run.claims, config, isolated))
+    return StepResults([CheckResult.of(r) for r in results], steps)

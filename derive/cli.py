@@ -935,14 +935,11 @@ _INLINE_MATH = re.compile(r"(?<![$\\])\$[^$\n]+\$(?!\$)|\\\(.+?\\\)")
 def _check_steps(steps: list[Any], args: argparse.Namespace) -> tuple[list[Result], bool]:
     """Check homework steps in one run: errors and definitions answered here, the rest by the
     workers, each result then read in its document (`derive.latex.settle`)."""
-    from derive.latex import definition_result, settle  # noqa: PLC0415 - the LaTeX front end is heavy
+    from derive.latex.shapes import StepRun  # noqa: PLC0415 - the LaTeX front end is heavy
 
-    rows: list[Result | Claim] = []
-    for step in steps:
-        fixed = _error_result(step.claim, str(step.error)) if step.error else definition_result(step)
-        rows.append(fixed or step.claim)
-    results, interrupted = _run_rows(rows, _settings(args), args, "checking steps") if rows else ([], False)
-    return [settle(s, r) for s, r in zip(steps, results, strict=False)] + results[len(steps) :], interrupted
+    run = StepRun(steps, lambda step: _error_result(step.claim, str(step.error)))
+    ran, interrupted = _run(run.claims, _settings(args), args, "checking steps") if run.claims else ([], False)
+    return run.results(ran), interrupted
 
 
 def cmd_grade(args: argparse.Namespace) -> int:

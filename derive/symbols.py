@@ -34,12 +34,18 @@ _SCALAR_ASSUMPTIONS: dict[str, dict[str, bool]] = {
 }
 
 #: Every kind a user may write, for documentation and error messages.
-KINDS: tuple[str, ...] = (*_SCALAR_ASSUMPTIONS, "matrix NxM", "spd matrix NxN", "vector N")
+KINDS: tuple[str, ...] = (*_SCALAR_ASSUMPTIONS, "matrix NxM", "spd matrix NxN", "vector N", "vector D", "matrix n x d")
 
 _MAX_DIM = 12  # explicit symbolic matrices beyond this are too slow to be useful
 
 _MATRIX = re.compile(r"^(spd\s+)?matrix\s+(\d+)\s*[x×]\s*(\d+)$")
 _VECTOR = re.compile(r"^vector\s+(\d+)$")
+#: A size written as a letter (``D``, ``n``, ``d_1``): the LaTeX front end checks such a kind at several sizes.
+_SIZE = r"(\d+|[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?)"
+# between letters only a spaced "x", "×" or "\times": "nxd" could be one name
+_BY = r"(?:\s+x\s+|\s*(?:×|\\times)\s*|(?<=\d)\s*x\s*|\s*x\s*(?=\d))"
+_LETTER_MATRIX = re.compile(rf"^(spd\s+)?matrix\s+{_SIZE}{_BY}{_SIZE}$", re.IGNORECASE)
+_LETTER_VECTOR = re.compile(rf"^vector\s+{_SIZE}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +55,38 @@ class SymbolKind:
     base: str
     rows: int = 1
     cols: int = 1
+    #: Letter sizes (``("D", "")`` for ``vector D``, ``("n", "d")`` for ``matrix n x d``; "" a number):
+    #: such a kind has no objects of its own until `at` gives each letter a number.
+    letters: tuple[str, str] = ("", "")
 
     @property
     def is_matrix(self) -> bool:
         return self.base in ("matrix", "spd", "vector")
 
     @property
+    def size_letters(self) -> frozenset[str]:
+        """The letters this kind's size is written with (empty for numbers and scalars)."""
+        return frozenset(x for x in self.letters if x)
+
+    def at(self, sizes: Mapping[str, int]) -> SymbolKind:
+        """This kind with each letter size replaced by its number in ``sizes``.
+
+        >>> str(parse_kind("spd matrix D x D").at({"D": 2}))
+        'spd matrix 2x2'
+        """
+        rows = sizes[self.letters[0]] if self.letters[0] else self.rows
+        cols = sizes[self.letters[1]] if self.letters[1] else self.cols
+        return SymbolKind(self.base, rows, cols)
+
+    @property
     def shape(self) -> tuple[int, int] | None:
         return (self.rows, self.cols) if self.is_matrix else None
 
     def __str__(self) -> str:
+        if self.size_letters:
+            rows, cols = (x or str(n) for x, n in zip(self.letters, (self.rows, self.cols), strict=True))
+            spd = "spd " if self.base == "spd" else ""
+            return f"vector {rows}" if self.base == "vector" else f"{spd}matrix {rows} x {cols}"
         if self.base == "vector":
             return f"vector {self.rows}"
         if self.base == "matrix":
@@ -94,8 +122,33 @@ def parse_kind(text: str) -> SymbolKind:
         n = int(m.group(1))
         _check_dims(text, n, 1)
         return SymbolKind("vector", n, 1)
+    lettered = _letter_kind(text, " ".join(text.strip().split()))
+    if lettered is not None:
+        return lettered
     msg = f"unknown symbol kind {text!r}; expected one of: {', '.join(KINDS)}"
     raise SymbolKindError(msg)
+
+
+def _letter_kind(text: str, spaced: str) -> SymbolKind | None:
+    """``vector D``, ``matrix n x d``, ``spd matrix D x D`` (letters keep their case: N is not n)."""
+    if m := _LETTER_VECTOR.match(spaced):
+        sizes = [m.group(1)]
+        spd = False
+    elif m := _LETTER_MATRIX.match(spaced):
+        sizes = [m.group(2), m.group(3)]
+        spd = m.group(1) is not None
+    else:
+        return None
+    letters = ["" if x.isdigit() else x.replace("{", "").replace("}", "") for x in sizes]
+    numbers = [int(x) if x.isdigit() else 1 for x in sizes]
+    for n in numbers:
+        _check_dims(text, n, 1)
+    if len(sizes) == 1:
+        return SymbolKind("vector", 1, 1, (letters[0], ""))
+    if spd and sizes[0] != sizes[1]:
+        msg = f"an spd matrix must be square, not {sizes[0]} x {sizes[1]} (in {text!r})"
+        raise SymbolKindError(msg)
+    return SymbolKind("spd" if spd else "matrix", numbers[0], numbers[1], (letters[0], letters[1]))
 
 
 def _check_dims(text: str, rows: int, cols: int) -> None:
@@ -164,6 +217,12 @@ class SymbolTable(Mapping[str, SymbolSpec]):
             self.declare(name, kind_text if isinstance(kind_text, SymbolKind) else parse_kind(kind_text))
 
     def declare(self, name: str, kind: SymbolKind) -> SymbolSpec:
+        if kind.size_letters:
+            msg = (
+                f"{name} is declared as {kind}, whose size is a letter: a claim needs numbers (vector 3); "
+                "derive latex checks such a declaration at several sizes"
+            )
+            raise SymbolKindError(msg)
         spec = SymbolSpec(name, kind, _make(name, kind))
         self._specs[name] = spec
         return spec

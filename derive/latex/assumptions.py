@@ -46,6 +46,14 @@ _SET_KINDS = (
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*_\s*\{?\s*(?:\\geq?\s*0)\s*\}?"), "nonnegative"),
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{?\s*(\d+)\s*\}?"), "vector {0}"),
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{\s*(\d+)\s*(?:\\times|x)\s*(\d+)\s*\}"), "matrix {0}x{1}"),
+    # letter sizes (R^D, R^{n \times d}): checked at several sizes (`derive.latex.shapes`)
+    (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*(?:([A-Za-z])|\{\s*([A-Za-z])\s*\})"), "vector {0}"),
+    (
+        re.compile(
+            r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*\{\s*([A-Za-z]|\d+)\s*(?:\\times(?![A-Za-z])|x)\s*([A-Za-z]|\d+)\s*\}"
+        ),
+        "matrix {0} x {1}",
+    ),
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?"), "real"),
     (re.compile(r"(?:\\left\s*)?\(\s*0\s*,\s*1\s*(?:\\right\s*)?\)"), "probability"),
 )
@@ -88,7 +96,7 @@ def _set_declaration(tex: str) -> list[tuple[str, str | None]]:
         for pattern, name in _SET_KINDS:
             m = pattern.fullmatch(rest)
             if m is not None:
-                kind = name.format(*m.groups())
+                kind = name.format(*(g for g in m.groups() if g is not None))
                 break
     else:
         m = _BOUND_DECLARATION.match(text)
@@ -353,8 +361,8 @@ class Prose:
         self.depth[name] = self.current
         if kind == SPD:
             # positive definite needs a size: an earlier "\\Sigma \\in \\mathbb{R}^{3 \\times 3}" gives it
-            m = re.fullmatch(r"(?:spd )?matrix (\d+)x(\d+)", previous)
-            kind = f"spd matrix {m.group(1)}x{m.group(2)}" if m and m.group(1) == m.group(2) else None
+            m = re.fullmatch(r"(?:spd )?matrix (\w+)(x| x )(\w+)", previous)
+            kind = f"spd matrix {m.group(1)}{m.group(2)}{m.group(3)}" if m and m.group(1) == m.group(3) else None
         if kind is None:
             self.ranges[name] = where
         elif kind.startswith(LAW):

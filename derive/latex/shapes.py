@@ -8,12 +8,16 @@ operator to an undeclared capital, or uses a name the prose declares as no real 
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
 from derive.latex.names import transposed_names
 from derive.latex.parser import name_of
+from derive.model import Claim, Evidence, LatexSource, Method, Outcome, Result, Verdict
 from derive.symbols import parse_kind
 
 if TYPE_CHECKING:
@@ -43,7 +47,7 @@ def not_a_scalar(step: Step) -> str | None:
     declared = {n for n, _ in step.claim.symbols}
     same = "".join(step.lhs_tex.split()) == "".join(step.rhs_tex.split())  # a = a holds in any reading
     if _MATRIX_OPERATOR.search(tex) and not same and not any("matrix" in kind for _, kind in step.claim.symbols):
-        bases = {n.split("_")[0] for n in used}
+        bases = {n.split("_")[0] for n in used if not re.fullmatch(r"I_\d+", n)}  # I_3: an identity
         capitals = sorted(b for b in bases if len(b) == 1 and b.isupper() and b not in declared)
         if capitals:
             return (
@@ -82,3 +86,326 @@ def scalar_reading(step: Step) -> str | None:
             if names and not names & shaped:
                 return ", ".join(sorted(names))
     return None
+
+
+# --- Letter sizes: a step over x ∈ R^D is checked at several sizes -------------------------------------
+
+#: The sizes each letter takes, and one past the claim's largest integer (``tr(I) = 4``: 5) up to this.
+_SIZES = (1, 2, 3)
+_PAST_LIMIT = 6
+#: Claims one step may become; a step with more readings is undecided, as before.
+MAX_READINGS = 8
+_INTEGER = re.compile(r"(?<![\d.])\d+(?![\d.])")
+_IDENTITY = r"(?<![A-Za-z\\])I\s*_\s*(?:\{{\s*{0}\s*\}}|{0}(?![A-Za-z0-9]))"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to check a step: ``label`` says which (``D = 2``), ``step`` holds the claim to run."""
+
+    label: str
+    step: Step
+
+
+def _letters_of(step: Step, texts: list[str]) -> tuple[dict[str, None], set[str]]:
+    """The letter sizes of the declared kinds of the names the step uses, in order, and the names
+    declared as matrices (a size of a matrix the step does not use is no reading of its own)."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    letters: dict[str, None] = {}
+    shaped: set[str] = set()
+    for name, kind in step.claim.symbols:
+        try:
+            parsed = parse_kind(kind)
+        except DeriveError:
+            continue
+        if parsed.is_matrix:
+            shaped.add(name)
+        if parsed.size_letters and any(mentions(tex, name) for tex in texts):
+            letters.update(dict.fromkeys(sorted(parsed.size_letters)))
+    return letters, shaped
+
+
+def _sides(step: Step) -> list[str]:
+    return [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
+
+
+def _identity_letters(step: Step, texts: list[str]) -> set[str]:
+    """Letters that size an identity (``I_D``) in a step whose other names are all declared: no
+    undeclared scalar then meets an identity of a concrete size."""
+    from derive.latex.names import identity_sizes, names_in  # noqa: PLC0415
+
+    sizes: set[str] = set()
+    for tex in texts:
+        sizes |= identity_sizes(tex)
+    if not sizes:
+        return set()
+    declared = {name for name, _ in step.claim.symbols}
+    for tex in texts:
+        found = names_in(tex)
+        if found is None or any(
+            n not in declared | sizes and not _MARKS.fullmatch(n) for n in found[0] - _identity_names(sizes)
+        ):
+            return set()
+    return sizes
+
+
+def _identity_names(sizes: set[str]) -> set[str]:
+    return {f"I_{s}" for s in sizes}
+
+
+def _settled_elsewhere(step: Step, letters: set[str]) -> str | None:
+    """A letter size the document gives a value, defines or states a condition on: not free to sweep."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    given = set(step.defined) | {name for name, _ in step.ranges} | {name for name, _ in step.claim.random}
+    given |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
+    for letter in sorted(letters):
+        if letter in given or any(mentions(c, letter) for c in step.conditions):
+            return (
+                f"the size {letter} is given a value or a condition in the document, so derive does not check the "
+                f"step at several sizes of {letter}; declare the shapes with numbers (vector 3) to check it"
+            )
+    return None
+
+
+def _size_values(texts: list[str]) -> tuple[tuple[int, ...], int | None]:
+    """The sizes to check (1, 2, 3 and one past the largest integer written, if small) and the size
+    past the constants that is too large to check, if any."""
+    numbers = [int(n) for tex in texts for n in _INTEGER.findall(tex) if len(n) < 4]
+    past = max(numbers, default=0) + 1
+    if past <= max(_SIZES):
+        return _SIZES, None
+    return ((*_SIZES, past), None) if past <= _PAST_LIMIT else (_SIZES, past)
+
+
+def _combinations(letters: list[str], values: tuple[int, ...]) -> list[dict[str, int]]:
+    """Size assignments: all letters equal first (1, 2, 3, ...), then unequal ones, at most `MAX_READINGS`."""
+    equal = [dict.fromkeys(letters, v) for v in values]
+    if len(letters) == 1:
+        return equal
+    mixed = [
+        dict(zip(letters, combo, strict=True))
+        for combo in itertools.product(values, repeat=len(letters))
+        if len(set(combo)) > 1
+    ]
+    mixed.sort(key=lambda sizes: (sum(sizes.values()), max(sizes.values())))
+    return (equal + mixed)[:MAX_READINGS]
+
+
+def size_readings(step: Step) -> list[Reading] | str | None:
+    """The step at several concrete sizes when its declarations have letter sizes (``x: vector D``,
+    ``A \\in \\mathbb{R}^{m \\times n}``), or an identity ``I_D`` sizes an otherwise declared step:
+    None when no letter size is involved, a reason (str) when the sizes cannot be swept.
+
+    Each letter takes 1, 2, 3 and one size past the claim's largest integer (at most 6); equal
+    letters are equal; a letter the formula uses as a number (``\\mathrm{tr}(I_D) = D``) takes the
+    size's value, and ``I_D`` becomes the identity of that size."""
+    texts = _sides(step)
+    letters, shaped = _letters_of(step, texts)
+    if not letters:
+        letters = dict.fromkeys(sorted(_identity_letters(step, texts)))
+        if not letters:
+            return None
+    if set(letters) & shaped:
+        both = ", ".join(sorted(set(letters) & shaped))
+        return f"{both} is both a size and a vector or matrix here; rename one to check the step"
+    why = _settled_elsewhere(step, set(letters))
+    if why is not None:
+        return why
+    values, beyond = _size_values(texts)
+    combos = _combinations(list(letters), values)
+    out = [Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes)) for sizes in combos]
+    if beyond is not None:
+        out = [replace(r, label=f"{r.label} (not {beyond}: too large to check)") for r in out[:1]] + out[1:]
+    return out
+
+
+def _at_sizes(step: Step, sizes: dict[str, int]) -> Step:
+    """The step with each letter size replaced by its number (see `size_readings`)."""
+    from derive.latex.names import latex_of_name, mentions  # noqa: PLC0415
+
+    symbols: dict[str, str] = {}
+    for name, kind in step.claim.symbols:
+        try:
+            parsed = parse_kind(kind)
+        except DeriveError:
+            symbols[name] = kind
+            continue
+        if parsed.size_letters - set(sizes):
+            continue  # a name the step does not use (its sizes are not swept)
+        symbols[name] = str(parsed.at(sizes)) if parsed.size_letters else kind
+
+    def concrete(tex: str) -> str:
+        for letter, n in sizes.items():
+            tex = re.sub(_IDENTITY.format(re.escape(letter)), f"I_{{{n}}}", tex)
+        return tex
+
+    def side(value: object) -> object:
+        tex = concrete(str(getattr(value, "text", value)))
+        used = [letter for letter in sizes if mentions(tex, letter)]
+        for letter in used:
+            symbols.setdefault(letter, "positive integer")
+        if used:
+            at = ", ".join(f"{latex_of_name(letter)} = {sizes[letter]}" for letter in used)
+            tex = f"\\left. {tex} \\right|_{{{at}}}"
+        return replace(value, text=tex) if isinstance(value, LatexSource) else tex
+
+    lhs, rhs = side(step.claim.lhs), side(step.claim.rhs)
+    label = ",".join(f"{k}={v}" for k, v in sizes.items())
+    claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", lhs=lhs, rhs=rhs, symbols=tuple(sorted(symbols.items())))
+    ranges = tuple((n, w) for n, w in step.ranges if n not in symbols)
+    return replace(step, claim=claim, lhs_tex=concrete(step.lhs_tex), rhs_tex=concrete(step.rhs_tex), ranges=ranges)
+
+
+# --- Running steps: one shared helper for every caller ----------------------------------------------------
+
+_ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
+
+
+def readings(step: Step) -> list[Reading] | str:
+    """The claims a step is checked as: itself, or one per size (`size_readings`); a reason when
+    it cannot be checked (too many readings, a size the document fixes)."""
+    sized = size_readings(step)
+    if sized is None:
+        return [Reading("", step)]
+    return sized
+
+
+def _fixed(step: Step, why: str) -> Result:
+    ev = Evidence(Method.NONE, why, reason="shape")
+    return Result(step.claim, Verdict.UNDECIDED, Method.NONE, 0.0, (Outcome(Verdict.UNDECIDED, ev),))
+
+
+def _said(result: Result, prefix: str) -> Result:
+    """``result`` as the step's own, with ``prefix`` before its last summary."""
+    if not result.outcomes:
+        return result
+    last = result.outcomes[-1]
+    note = replace(last.evidence, summary=f"{prefix}{last.evidence.summary}")
+    return Result(
+        result.claim,
+        result.verdict,
+        result.method,
+        result.seconds,
+        (*result.outcomes[:-1], Outcome(last.verdict, note)),
+    )
+
+
+def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
+    """One result for a step checked under several readings (each result already `settle`-d):
+
+    - an error in one reading is the step's error;
+    - refuted in one reading (a size): refuted, showing that size and its counterexample;
+    - accepted in every reading: ``verified`` at best, naming the sizes checked (sizes not checked,
+      or readings not listed, are the gap it leaves: no proof for every size);
+    - otherwise undecided, naming the reading that was not decided."""
+    from derive.latex.context import settle  # noqa: PLC0415 - context imports this module
+
+    settled = [(reading, _shape_refuted(reading, settle(reading.step, result))) for reading, result in pairs]
+    if len(settled) == 1 and not settled[0][0].label:
+        return settled[0][1]
+    seconds = sum(r.seconds for _, r in settled)
+    refuted = [(g, r) for g, r in settled if r.verdict is Verdict.REFUTED]
+    refuted.sort(key=lambda pair: _size_one(pair[0]))  # a size past 1 first: there a vector is no number
+    if refuted and _size_one(refuted[0][0]):
+        # fails only where vectors are numbers and matrices 1x1 (notation such as x^2 reads there and
+        # nowhere else): the text may mean the larger sizes, where it holds or derive cannot read it
+        reading, result = refuted[0]
+        others = "; ".join(f"{g.label}: {r.verdict.value}" for g, r in settled if not _size_one(g)) or "none"
+        why = f"fails only at size 1 ({reading.label}; other sizes {others}); declare the sizes to settle: "
+        out = _said(result, why)
+        return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
+    if refuted:
+        reading, result = refuted[0]
+        out = _said(result, f"at {reading.label}: ")
+        return Result(step.claim, out.verdict, out.method, seconds, out.outcomes)
+    read = [(reading, result) for reading, result in settled if result.verdict is not Verdict.ERROR]
+    # a 1x1 matrix reads as a scalar, and some notation (a norm) then cannot be read: size 1 is a gap
+    # of its own when every other size holds; an error at any other size is the step's answer
+    unread = [(g, r) for g, r in settled if r.verdict is Verdict.ERROR and not (read and _size_one(g))]
+    for reading, result in [*unread, *((g, r) for g, r in read if r.verdict not in _ACCEPTED)]:
+        out = _said(result, f"at {reading.label}: ")
+        verdict = Verdict.ERROR if len(read) == 0 else Verdict.UNDECIDED
+        return Result(step.claim, verdict, out.method, seconds, out.outcomes)
+    verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in read) else Verdict.VERIFIED
+    how = sorted({r.verdict.value for _, r in read})
+    labels = "; ".join(reading.label for reading, _ in read)
+    skipped = [reading.label for reading, r in settled if r.verdict is Verdict.ERROR]
+    gap = f"; not checked at {'; '.join(skipped)} (not readable at that size)" if skipped else ""
+    summary = (
+        f"holds at every size checked ({labels}: {' or '.join(how)} at each){gap}; sizes not checked are the "
+        "gap: not a proof for every size"
+    )
+    method = settled[-1][1].method
+    outcomes = (*settled[-1][1].outcomes, Outcome(verdict, Evidence(method, summary, reason="sizes")))
+    return Result(step.claim, verdict, method, seconds, outcomes)
+
+
+def _size_one(reading: Reading) -> bool:
+    return bool(reading.label) and re.search(r"= 1(?!\d)", reading.label) is not None
+
+
+#: Names a step's text holds that are marks, operators or concrete identities, not quantities.
+_MARKS = re.compile(r"T|H|top|intercal|tr|Tr|det|rank|diag|I_\d+")
+
+
+def _shape_refuted(reading: Reading, result: Result) -> Result:
+    """At a concrete size where every name is declared, sides of different shapes (``x x^T`` is 2x2,
+    ``x^T x`` a scalar) make the step false at that size: refuted, saying so. An undeclared name
+    could be the matrix that makes the shapes agree, so then the result stands."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    if not reading.label or result.verdict is not Verdict.UNDECIDED:
+        return result
+    differ = next((o.evidence for o in result.outcomes if o.evidence.summary.startswith("shapes differ")), None)
+    if differ is None:
+        return result
+    declared = {name for name, _ in reading.step.claim.symbols}
+    for tex in _sides(reading.step):
+        found = names_in(tex)
+        if found is None or found[1] or any(n not in declared and not _MARKS.fullmatch(n) for n in found[0]):
+            return result
+    ev = replace(differ, summary=f"{differ.summary}: the sides cannot be equal at this size", reason=None)
+    return Result(result.claim, Verdict.REFUTED, differ.method, result.seconds, (Outcome(Verdict.REFUTED, ev),))
+
+
+class StepRun:
+    """What running a document's steps needs: ``claims`` to run (in the caller's pool, cache,
+    executor), then `results` turns what they gave into one result per step, in order.
+
+    Errors and definitions are answered without running; every other step runs as its
+    `readings`, and `combine` reads their results in the document."""
+
+    def __init__(self, steps: Sequence[Step], error: Callable[[Step], Result]) -> None:
+        from derive.latex.context import definition_result  # noqa: PLC0415
+
+        self.steps = list(steps)
+        self.plans: list[Result | list[Reading]] = []
+        self.claims: list[Claim] = []
+        for step in self.steps:
+            fixed = error(step) if step.error is not None else definition_result(step)
+            if fixed is None:
+                found = readings(step)
+                fixed = _fixed(step, found) if isinstance(found, str) else None
+            if fixed is not None:
+                self.plans.append(fixed)
+                continue
+            self.plans.append(found)
+            self.claims += [r.step.claim for r in found]
+
+    def results(self, ran: Sequence[Result]) -> list[Result]:
+        """One result per step; when the run stopped early (``ran`` shorter than `claims`), the steps
+        whose claims did not all run are left out (the caller reports the interruption)."""
+        out: list[Result] = []
+        at = 0
+        for step, plan in zip(self.steps, self.plans, strict=True):
+            if isinstance(plan, Result):
+                out.append(plan)
+                continue
+            got = list(ran[at : at + len(plan)])
+            at += len(plan)
+            if len(got) < len(plan):
+                break
+            out.append(combine(step, list(zip(plan, got, strict=True))))
+        return out
