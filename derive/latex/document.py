@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import LatexError, Location, UsageError
-from derive.latex.assumptions import _CASE_WORDS, _condition_word, _declared_kinds, negated
-from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask, strip_comments
+from derive.latex.assumptions import _INLINE_MATH, _SENTENCE_END, LAW, SPD, _declared_kinds
+from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask, _RawBlock, strip_comments
 from derive.latex.frontmatter import _front_matter, _functions_apart, _Section, _section, _symbols_section
 from derive.latex.macros import (
     Definition,
@@ -47,7 +47,7 @@ from derive.latex.macros import (
 )
 from derive.latex.records import Block, Document, Step
 from derive.latex.splitting import _ALIGN_ENVS, _HOSTILE, _Splitter, hidden_relation
-from derive.latex.steps import _build_steps, _hidden_definition
+from derive.latex.steps import _build_steps, _hidden_definition, sentence_text, standing
 from derive.model import Claim, LatexSource, Relation
 
 if TYPE_CHECKING:
@@ -169,12 +169,17 @@ def read_document(
     for rb in prose:
         for piece in rb.pieces:
             context.piece(piece, bisect.bisect_left(starts, rb.start), first=False)
-    # "If $x > 0$, ..." states a case, not a standing assumption: its range gives no kind
+    # "If $x > 0$, ..." states a case, not a standing assumption: its range gives no kind (`standing`)
+    sentences = sentence_text(text)
+    where_after = _where_after(sentences, raw_blocks, prose)
+    after_math = {id(rb) for rbs in where_after.values() for rb in rbs}
     declared_at = [
         (
             rb.start,
             name,
-            None if _condition_word(text, rb.start) in _CASE_WORDS or negated(text, rb.start) else kind,
+            kind
+            if id(rb) not in after_math and standing(sentences, rb.start, rb.end, display=rb.kind != "context")
+            else None,
             " ".join(rb.pieces[0].text.split()),
             line_of(rb.start),
         )
@@ -183,6 +188,16 @@ def read_document(
         for rb in prose + [b for b in raw_blocks if _DECLARES.search(b.pieces[0].text)]
         for name, kind in _declared_kinds(rb.pieces[0].text)
     ]
+    # "$$ \sqrt{x^2} = x $$ where $x > 0$": a kind for that display's steps, a range after it
+    after_kinds = {
+        block: [
+            (name, kind, " ".join(rb.pieces[0].text.split()))
+            for rb in rbs
+            for name, kind in _declared_kinds(rb.pieces[0].text)
+            if kind is not None and not kind.startswith(LAW) and kind != SPD
+        ]
+        for block, rbs in where_after.items()
+    }
 
     splitter = _Splitter(text)
     blocks: list[Block] = []
@@ -194,7 +209,17 @@ def read_document(
             splitter.piece(piece, number, first=(k == 0), align=rb.kind.rstrip("*") in _ALIGN_ENVS)
     splitter.block_errors.update(expanded.failed)
 
-    steps = _build_steps(splitter, section, file, line_of, context=context, declared_at=declared_at)
+    spans = {n: (rb.start, rb.end) for n, rb in enumerate(raw_blocks, start=1)}
+    steps = _build_steps(
+        splitter,
+        section,
+        file,
+        line_of,
+        context=context,
+        declared_at=declared_at,
+        spans=spans,
+        where_after=after_kinds,
+    )
     # the steps that read text of another block ("+ ..." continuing an expression)
     carried: dict[int, list[str]] = {}
     shown = [item for item in splitter.steps() if not _hidden_definition(item, splitter)]
@@ -267,6 +292,36 @@ class _Expanded:
 
 #: A display block that may declare names (see `derive.latex.assumptions`).
 _DECLARES = re.compile(r"\\(?:in|sim)(?![A-Za-z])")
+#: The words that open a sentence about the display before it: "$$...$$ where $x > 0$", "valid for $x \ge 0$".
+_AFTER_WORDS = re.compile(
+    r"\s*[,.;]?\s*(?:where\b|(?:(?:valid|true|which\s+holds|holds)\s+)?for\s+(?:all\s+|every\s+|each\s+|any\s+)?(?=\$)"
+    r"|(?:whenever|when|if|provided(?:\s+that)?|as\s+long\s+as|with)\s+(?=\$))",
+    re.IGNORECASE,
+)
+
+
+def _where_after(sentences: str, raw_blocks: list[_RawBlock], prose: list[_RawBlock]) -> dict[int, list[_RawBlock]]:
+    """block number -> the inline math of the sentence right after that display block when the sentence
+    opens with a condition word ("where $x > 0$.", "for all $x > 0$"): conditions of that display."""
+    starts = sorted((rb.start, rb) for rb in prose)
+    keys = [at for at, _ in starts]
+    out: dict[int, list[_RawBlock]] = {}
+    for number, rb in enumerate(raw_blocks, start=1):
+        m = _AFTER_WORDS.match(sentences, rb.end)
+        if m is None:
+            continue
+        stop = _SENTENCE_END.search(
+            _INLINE_MATH.sub(lambda g: " " * len(g.group()), sentences[m.end() : m.end() + 400])
+        )
+        end = m.end() + (stop.start() if stop else 400)
+        nxt = raw_blocks[number].start if number < len(raw_blocks) else len(sentences)
+        first = bisect.bisect_left(keys, m.end())
+        found = [r for at, r in starts[first:] if at < min(end, nxt)]
+        if found:
+            out[number] = found
+    return out
+
+
 #: ``:=`` (and ``\coloneqq`` once expanded) defines: a block of definitions hides no relation.
 _DEFINES = re.compile(r":\s*=")
 
@@ -391,8 +446,6 @@ def _moved(
             p.offset = to_new(p.offset)
         rb.start, rb.end = to_new(rb.start), to_new(rb.end)
     return _Expanded("".join(parts), new_line_of, failed, defines)
-
-
 
 
 def _unreadable_blocks(

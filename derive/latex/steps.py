@@ -35,6 +35,7 @@ equals its value at one point of the variable" when that value is provably posit
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -44,14 +45,19 @@ from typing import TYPE_CHECKING, Any
 from derive.errors import DeriveError, LatexError, Location
 from derive.latex.assumptions import (
     _CASE_WORDS,
+    _INLINE_MATH,
+    _NEGATION,
+    _SENTENCE_END,
     Prose,
     _condition_kinds,
     _condition_word,
     _declared_kinds,
     _finite_set,
     _is_number,
+    _names,
     definite_in_words,
     headings,
+    negated,
 )
 from derive.latex.context import additive_constant, solve_premise, value_tex
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
@@ -94,6 +100,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     *,
     context: _Splitter | None = None,
     declared_at: list[tuple[int, str, str | None, str, int]] | None = None,
+    spans: Mapping[int, tuple[int, int]] | None = None,
+    where_after: Mapping[int, list[tuple[str, str, str]]] | None = None,
 ) -> list[Step]:
     """The steps of the display blocks, each read under the definitions before it.
 
@@ -102,6 +110,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     gives no step. ``declared_at`` lists (offset, name, kind or None, text, line) of names the
     prose declares: a kind holds for the steps after it unless the front matter or --symbols
     declare the name; a range no kind states (None) leaves the name real but unrefutable through.
+    ``spans`` gives each display block's (start, end); ``where_after`` the kinds (name, kind, what
+    was said) the sentence right after a block states for it ("$$...$$ where $x > 0$"): its own steps
+    are read under them, as under a condition annotation.
     """
     drafts: list[_Draft] = []
     per_block: dict[int, int] = {}
@@ -157,11 +168,19 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
     # are not refuted through the names it declares
     shown_declarations = _display_declarations(drafts)
+    sentences = sentence_text(splitter.doc)
+    for key, found_d in shown_declarations.items():
+        block = next(d.rel.block for d in drafts if id(d.chain) == key)
+        lo, hi = (spans or {}).get(block, (found_d[0][0], found_d[0][0]))
+        if not standing(sentences, lo, hi, display=True):
+            # "We must not assume $$x > 0$$": a range, not a kind
+            shown_declarations[key] = [(at, n, None, said, line) for at, n, _, said, line in found_d]
     declaring = {key: {n for _, n, *_ in found} for key, found in shown_declarations.items()}
     events = sorted(
         [(at, 1, depth, "", None, "", 0) for at, depth in headings(splitter.doc)]
         + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()]
         + [(end, 0, 0, name, kind, said, line_of(at)) for at, end, name, kind, said in definite_in_words(splitter.doc)]
+        + [(end, 0, 0, name, ANY_REAL, said, line_of(at)) for at, end, name, said in any_real_in_words(splitter.doc)]
         + [
             (at, 0, 0, name, kind, said, line)
             for found in shown_declarations.values()
@@ -170,13 +189,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         key=lambda e: (e[0], e[1]),
         reverse=True,
     )
+    paragraph_of = _paragraph_of(splitter.doc)
+    last_declared: dict[str, tuple[int, str | None]] = {}
     for i, d in enumerate(drafts):
         while events and events[-1][0] < d.rel.offset:
-            _, heading, depth, name, kind, said, at = events.pop()  # the steps come in document order
-            if heading:
-                prose.heading(depth)
+            event = events.pop()  # the steps come in document order
+            if event[1]:
+                prose.heading(event[2])
             else:
-                prose.declare(name, kind, said, at)
+                _declare(prose, last_declared, event, paragraph_of(event[0]))
         given_random = _random_for(section, d.rel.block)
         if given_random.keys() & d.symbols.keys() - section.random.keys():
             # a scope's random: wins in its blocks over the symbols declared for the whole document
@@ -191,6 +212,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for n, k, said in _condition_kinds(d.chain.conditions):
             if n not in d.symbols and n not in given_random:
                 given_kinds[n], sources[n] = k, f"the condition {said} (line {d.line})"
+        for n, k, said in (where_after or {}).get(d.rel.block, ()) if not d.prose else ():
+            if n not in d.symbols and n not in given_random:
+                given_kinds[n], sources[n] = k, f"{said}, right after the display"
         if given_kinds:
             d.symbols = {**given_kinds, **d.symbols}
         op = {"==": "=", "~=": "≈"}.get(d.rel.relation.value, d.rel.relation.value)
@@ -997,3 +1021,130 @@ def _stray_ampersand(side: str) -> bool:
 def _unbalanced(tex: str) -> bool:
     _seps, balanced = _scan_separators(tex)
     return not balanced
+
+
+# ----------------------------------------------------------------------------------------
+# Which math of the prose states a standing assumption (see `standing`).
+
+#: Abbreviations whose period ends no sentence ("When, as in Fig. 2, $x > 0$, ..."): blanked by `sentence_text`.
+_ABBREVIATION = re.compile(
+    r"(?<![A-Za-z])(?:e\.g|i\.e|resp|cf|vs|etc|al|approx|figs?|secs?|sects?|eqs?|chaps?|thms?|props?|lems?"
+    r"|defs?|refs?|tabs?|algs?|cors?|rems?|probs?|ex|viz|w\.r\.t|a\.s|i\.i\.d)\.",
+    re.IGNORECASE,
+)
+#: Words that make the math of their sentence no standing assumption, besides those of
+#: `derive.latex.assumptions.negated`: contrast, a mistake, a quantifier (the statement is about
+#: some or all values, not an assumption for what follows), the other case of a case split.
+_DOUBT = re.compile(
+    r"\b(?:unlike|mistakes?|mistaken(?:ly)?|wrong(?:ly)?|false|incorrect(?:ly)?|erroneous(?:ly)?|need\s+not"
+    r"|there\s+(?:is|are|exists?)|exists?|some|for\s+(?:all|every|each|any)|otherwise|whether|else|cases?)\b",
+    re.IGNORECASE,
+)
+#: "$x$ is any real number", "Let $x$ be an arbitrary real", "$x$ may be negative": the name is a
+#: real again, whatever an earlier sentence declared (`ANY_REAL`).
+_ANY_REAL_WORDS = re.compile(
+    r"\$(?P<a>[^$]{1,60})\$\s+(?:(?:is|be|are)\s+(?:now\s+)?(?:an?\s+)?(?:any|arbitrary|unrestricted)\s+real"
+    r"|(?:may|can|could|might)\s+(?:also\s+|now\s+)?(?:be\s+negative|take\s+any\s+(?:real\s+)?value|have\s+any\s+sign))",
+    re.IGNORECASE,
+)
+#: The kind a name gets from `_ANY_REAL_WORDS`: real, replacing any narrower kind declared before.
+ANY_REAL = "any real"
+#: Kinds that hold within others: a name declared both ways (``x > 0``, ``x \\in \\mathbb{R}``) has the narrower.
+_WITHIN = {
+    "positive": {"nonnegative", "real"},
+    "nonnegative": {"real"},
+    "negative": {"real"},
+    "probability": {"positive", "nonnegative", "real"},
+    "positive integer": {"integer", "positive", "nonnegative", "real"},
+    "integer": {"real"},
+}
+_SCALAR_KINDS = frozenset(_WITHIN) | {"real"}
+
+
+def sentence_text(doc: str) -> str:
+    """The document with the periods of abbreviations (e.g., Fig., Sec.) blanked, same length:
+    what `standing` cuts into sentences."""
+    return _ABBREVIATION.sub(lambda m: m.group().replace(".", " "), doc)
+
+
+def _before(doc: str, start: int) -> int:
+    """Where the sentence before math starting at ``start`` ends: past the block's opener and the
+    blank lines between (a display continues the sentence before it: "We must not assume $$x > 0$$")."""
+    lo = max(0, start - 400)
+    head = doc[lo:start].rstrip()
+    opener = _BLOCK_OPENER.search(head)
+    if opener is not None:
+        head = head[: opener.start()].rstrip()
+    return lo + len(head)
+
+
+def _sentence_before(doc: str, at: int) -> str:
+    before = _INLINE_MATH.sub(" x ", doc[max(0, at - 400) : at].rstrip("$(\\ "))
+    ends = list(_SENTENCE_END.finditer(before))
+    return before[ends[-1].end() :] if ends else before
+
+
+def _sentence_after(doc: str, end: int, *, display: bool) -> str:
+    after = doc[end : end + 400]
+    after = after.lstrip() if display else after  # "$$ x > 0 $$\n\nneed not hold": the sentence goes on
+    after = _INLINE_MATH.sub(" x ", after)
+    cut = _SENTENCE_END.search(after)
+    return after[: cut.start()] if cut else after
+
+
+def standing(doc: str, start: int, end: int, *, display: bool = False) -> bool:
+    """Whether the math at [start, end) of ``doc`` (see `sentence_text`) states an assumption for
+    what follows: not after a case word ("If", "When") or in a negated, hedged or contrasting
+    sentence ("need not hold", "Unlike ... where", "A common mistake is to assume"), not a
+    quantifier ("for all $x > 0$", "there is some"), not the other case ("Otherwise, $x > 0$").
+    Math that does not is read as a range: no step is proved or refuted through its names."""
+    at = _before(doc, start) if display else start
+    if _condition_word(doc, at) in _CASE_WORDS or negated(doc, at) or _DOUBT.search(_sentence_before(doc, at)):
+        return False
+    after = _sentence_after(doc, end, display=display)
+    return not (_NEGATION.search(after) or _DOUBT.search(after))
+
+
+def any_real_in_words(doc: str) -> list[tuple[int, int, str, str]]:
+    """(offset, end, name, what was said) for each name the prose makes any real in words."""
+    out: list[tuple[int, int, str, str]] = []
+    for m in _ANY_REAL_WORDS.finditer(doc):
+        names = _names(m.group("a"))
+        out += [(m.start(), m.end(), n, " ".join(m.group().split())) for n in names or ()]
+    return out
+
+
+def _within(narrow: str, wide: str) -> bool:
+    return narrow == wide or wide in _WITHIN.get(narrow, ())
+
+
+def _paragraph_of(doc: str) -> Any:
+    breaks = [m.start() for m in re.finditer(r"\n[ \t]*\n", doc)]
+    return lambda offset: bisect.bisect_left(breaks, offset)
+
+
+def _declare(prose: Prose, last: dict[str, tuple[int, str | None]], event: tuple[Any, ...], paragraph: int) -> None:
+    """Declare one name the prose declares, against what the prose declared of it before (``last``:
+    name -> (paragraph, kind) of its latest declaration in the current section). In one paragraph two
+    kinds combine: the narrower holds (``Let $x > 0$ be real, $x \\in \\mathbb{R}$``), and two that
+    exclude each other, or follow a range or hedged one, are a case split ("some have $x < 0$; the rest
+    $x > 0$"): a range. Later, a
+    wider kind (``x \\in \\mathbb{R}`` after ``x > 0``) may restate or replace: a range too, unless
+    the words say any real (`ANY_REAL`); a kind that excludes the old one replaces it."""
+    _, _, _, name, kind, said, line = event
+    seen = last.get(name) if name in prose.declared else None
+    old = seen[1] if seen is not None else None
+    if kind == ANY_REAL:
+        kind = "real"
+    elif seen is not None and seen[0] == paragraph and old is None:
+        kind = None  # "Some have $x < 0$; the rest $x > 0$": after a hedged one, a case split
+    elif seen is not None and old in _SCALAR_KINDS and kind in _SCALAR_KINDS:
+        if seen[0] == paragraph:
+            if _within(old, kind):
+                return  # the narrower declaration before still holds
+            if not _within(kind, old):
+                kind = None
+        elif _within(old, kind) and old != kind:
+            kind = None
+    last[name] = (paragraph, kind)
+    prose.declare(name, kind, said, line)

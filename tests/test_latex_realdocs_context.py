@@ -1,0 +1,139 @@
+"""The document's context: which prose math is a standing assumption, and for which steps.
+
+Each rule has its reading and the attacks on it: a declaration the sentence negates, hedges or
+quantifies (after the math too), an abbreviation inside the sentence, two declarations of one
+name in a paragraph (combined or a case split), a later one in words ("any real"), a declaration
+written right after its display (for that display only), a declaration in display math the text
+negates.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+
+SQRT = "$$ \\sqrt{x^2} = x $$"
+
+
+def _verdicts(text: str, **kw: object) -> list[Verdict]:
+    return [r.verdict for r in derive.check_latex(text, **kw)]
+
+
+def _one(text: str) -> tuple[Verdict, str]:
+    (r,) = derive.check_latex(text)
+    return r.verdict, r.detail
+
+
+# -- a declaration the sentence does not assert ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Note that $x > 0$ need not hold.",  # negated after the math
+        "A common mistake is to assume $x > 0$ here.",
+        "Unlike the previous problem, where $x > 0$, we know nothing here.",
+        "There is some $x > 0$ with this property, but in general",
+        "The bound holds for all $x > 0$; for negative $x$ it fails.",
+        "When, as in Fig. 2, $x > 0$, the two curves coincide.",  # "Fig." ends no sentence
+        "If (see Sec. 3) $x > 0$ then the map is monotone.",
+        "Consider e.g. the case $x > 0$ only if it helps.",
+        "Otherwise, $x > 0$ and the other branch applies.",
+    ],
+)
+def test_a_hedged_declaration_gives_no_kind(sentence):
+    # x > 0 would prove the step; read as a range, the step is neither proved nor refuted
+    verdict, detail = _one(f"{sentence}\n\n{SQRT}\n")
+    assert verdict is Verdict.UNDECIDED
+    assert "x > 0" in detail  # the range it rests on is named
+
+
+def test_a_plain_declaration_still_holds_after_an_abbreviation():
+    verdict, detail = _one(f"As in Fig. 2. Let $x > 0$ be given.\n\n{SQRT}\n")
+    assert verdict is Verdict.PROVED
+    assert "x: positive, from x > 0 (line 1)" in detail
+
+
+def test_display_declaration_negated_before_or_after():
+    got = _verdicts(f"We must not assume\n\n$$ x > 0 $$\n\nhere, so in general\n\n{SQRT}\n")
+    assert got == [Verdict.UNDECIDED, Verdict.UNDECIDED]
+    doc = "If the data were Gaussian,\n\n$$ x \\sim \\mathcal{N}(0, 1) $$\n\nwould give it.\n\n$$ \\mathbb{E}[x^2] = 1 $$\n"
+    assert _verdicts(doc) != [Verdict.PROVED]
+    doc = "Take\n\n$$ x \\sim \\mathcal{N}(0, 1) $$\n\nas the model.\n\n$$ \\mathbb{E}[x^2] = 1 $$\n"
+    assert _verdicts(doc) == [Verdict.PROVED]  # the same display, asserted
+
+
+# -- two declarations of one name ----------------------------------------------------------
+
+
+def test_one_paragraph_combines_compatible_declarations():
+    verdict, detail = _one(f"Let $x > 0$ be a real number, $x \\in \\mathbb{{R}}$.\n\n{SQRT}\n")
+    assert verdict is Verdict.PROVED
+    assert "x: positive, from x > 0 (line 1)" in detail
+    text = "Let $\\sigma > 0$. Recall that $\\sigma \\in \\mathbb{R}$.\n\n$$ \\sqrt{\\sigma^2} = \\sigma $$\n"
+    assert _verdicts(text) == [Verdict.PROVED]
+
+
+def test_one_paragraph_with_excluding_declarations_is_a_case_split():
+    text = f"About half the samples have $x < 0$; the rest have $x > 0$.\n\n{SQRT}\n"
+    assert _verdicts(text) == [Verdict.UNDECIDED]
+    text = "Some have $x < 0$; the rest have $x > 0$.\n\n$$ |x| = -x $$\n"
+    assert _verdicts(text) == [Verdict.UNDECIDED]  # not refuted under x > 0 either
+
+
+def test_a_wider_declaration_in_a_later_paragraph_is_a_range():
+    text = f"Let $x > 0$.\n\n$$ |x| = x $$\n\nNow let $x \\in \\mathbb{{R}}$.\n\n{SQRT}\n"
+    assert _verdicts(text) == [Verdict.PROVED, Verdict.UNDECIDED]
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Now $x$ is an arbitrary real number.", "Here $x$ is any real number.", "Next, $x$ may be negative."],
+)
+def test_any_real_in_words_replaces_a_narrower_kind(words):
+    text = f"Let $x > 0$.\n\n{SQRT}\n\n{words}\n\n{SQRT}\n"
+    got = derive.check_latex(text)
+    assert [r.verdict for r in got] == [Verdict.PROVED, Verdict.REFUTED]
+    assert "x: real, from $x$" in got[1].detail
+    assert "x = -5/2" in got[1].detail
+
+
+def test_latex_items_do_not_keep_a_kind_replaced_in_words():
+    text = (
+        "\\documentclass{article}\n\\begin{document}\n\\begin{enumerate}\n\\item Let $x > 0$.\n"
+        "\\[ \\sqrt{x^2} = x \\]\n\\item Now $x$ is an arbitrary real number.\n\\[ \\sqrt{x^2} = x \\]\n"
+        "\\end{enumerate}\n\\end{document}\n"
+    )
+    assert _verdicts(text) == [Verdict.PROVED, Verdict.REFUTED]
+
+
+# -- a declaration written after its display -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["where $x > 0$.", "for all $x > 0$.", "valid for $x \\geq 0$.", "provided that $x > 0$."],
+)
+def test_condition_after_the_display_reads_that_display(after):
+    verdict, detail = _one(f"{SQRT}\n\n{after}\n")
+    assert verdict is Verdict.PROVED
+    assert "right after the display" in detail
+
+
+def test_condition_after_a_display_is_no_wider():
+    # the next display is not read under it: not proved (the author may mean any real there)
+    text = f"$$ \\sqrt{{y^2}} = y $$\n\nwhere $y > 0$. Next,\n\n$$ \\sqrt{{y^2}} = y $$\n"
+    assert _verdicts(text) == [Verdict.PROVED, Verdict.UNDECIDED]
+    text = f"{SQRT}\n\nFor the second part, let $x > 0$.\n\n{SQRT}\n"  # "For" opening a new sentence: no condition
+    assert _verdicts(text) == [Verdict.REFUTED, Verdict.PROVED]
+
+
+def test_two_conditions_after_the_display():
+    text = "$$ \\log(xy) = \\log x + \\log y $$\n\nwhere $x > 0$ and $y > 0$.\n"
+    assert _verdicts(text) == [Verdict.PROVED]
+    text = "$$ \\sqrt{x^2 y^2} = xy $$\n\nwhere $x > 0$. Let $y > 0$.\n"
+    (r,) = derive.check_latex(text)  # y > 0 is a new sentence, for the steps after it: no condition here
+    assert r.verdict is Verdict.REFUTED
+    assert "y: positive" not in r.detail
