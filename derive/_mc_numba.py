@@ -1,23 +1,21 @@
-"""The optional numba backend (``pip install derive[fast]``): one fused kernel per integrand.
+"""The optional numba backend (``pip install derive[fast]``): compiled draws and the fused kernel.
 
-The integrands (already lowered to expressions in primitive draws and checked against the
-whitelist of `derive._mc_lowering`) are printed as scalar Python with sympy's code printer
-into a small module, written to ``user_cache_dir("derive")/numba/mc_<hash>.py`` so numba's
-``cache=True`` keeps the compiled kernel across runs. The kernel runs batches in parallel
-with ``prange``; each batch seeds numba's per-thread generator from its own
-``SeedSequence(seed, spawn_key=(stream, batch))`` child and reduces its samples to the same
-`BatchStats` as the numpy backend (shifted sums, so one pass and no arrays of samples).
+Two uses of numba, both over the numpy backend's per-batch SFC64 streams
+(``SeedSequence(seed, spawn_key=(stream, batch))``, `derive._mc_batches.stream_rng`):
 
-numba's in-kernel generators are slower than numpy's ziggurat on CPUs without Intel SVML,
-so ``auto`` only picks numba for an integrand whose measured speed (`calibrate`, recorded in
-the cache directory) beat numpy's.
+* `normal_filler` compiles a loop over ``Generator.standard_normal`` (numba's port of
+  numpy's ziggurat, fed by the same bit generator), which draws *the same numbers* as
+  ``rng.standard_normal(out=buf)`` about 3x faster on the reference machine. The integrand
+  is still evaluated by numpy's SIMD ufuncs, so the estimate is bit for bit the one without
+  numba; the filler is self-checked against numpy before it is used.
+* `kernel_for` gives the fused kernel of `derive._mc_fused` (``mc_backend="numba"``): the
+  same draws, then one vectorised pass that evaluates the integrands and their streaming
+  statistics. Bit for bit the same for any thread count, but not the numpy backend's last
+  bits, so ``auto`` picks it only for an integrand whose recorded measurement (`calibrate`,
+  in the cache directory) found it faster.
 
-A second, smaller use of numba serves the numpy backend: `normal_filler` compiles a loop
-over ``Generator.standard_normal`` (numba's port of numpy's ziggurat, fed by the same bit
-generator), which draws *the same numbers* as ``rng.standard_normal(out=buf)`` about 2.5x
-faster on the reference machine. The integrand is still evaluated by numpy's SIMD ufuncs,
-so the estimate is bit-for-bit the one without numba; the filler is self-checked against
-numpy before it is used.
+Generated sources are written to ``user_cache_dir("derive")/numba/mc_<hash>.py`` so numba's
+``cache=True`` keeps the compiled code across runs.
 """
 
 from __future__ import annotations
@@ -32,20 +30,18 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy
 
-from derive._mc_batches import BATCH, BatchStats, run_numpy
+from derive._mc_batches import BATCH, run_numpy
 from derive._mc_lowering import Draw, compile_program, heaviside_piecewise
 
-__all__ = ["Kernel", "available", "cache_dir", "calibrate", "kernel_for", "normal_filler", "prefer"]
+if TYPE_CHECKING:
+    from derive._mc_fused import FusedKernel
 
-_DRAW_CALL = {
-    "normal": "np.random.standard_normal()",
-    "uniform": "np.random.random()",
-    "exponential": "np.random.standard_exponential()",
-}
+__all__ = ["available", "cache_dir", "calibrate", "kernel_for", "normal_filler", "prefer"]
 
 
 def available() -> bool:
@@ -90,56 +86,6 @@ def _constants(integrands: Sequence[sympy.Expr], draws: Sequence[Draw]) -> tuple
     return exprs, values
 
 
-def _source(integrands: Sequence[sympy.Expr], draws: Sequence[Draw]) -> str:
-    from sympy.printing.pycode import PythonCodePrinter  # noqa: PLC0415
-
-    exprs, values = _constants(integrands, draws)
-    shapes = iter(range(len(values) - sum(d.kind == "gamma" for d in draws), len(values)))
-    assignments, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("c"))
-    printer = PythonCodePrinter({"fully_qualified_modules": True})
-    k = len(reduced)
-    pairs = [(i, j) for i in range(k) for j in range(i, k)]
-    setup = ["n = 0", "bad = 0"] + [f"p{i} = params[{i}]" for i in range(len(values))]
-    setup += [f"h{j} = 0.0\ns{j} = 0.0\nhi{j} = -math.inf\nlo{j} = math.inf" for j in range(k)]
-    setup += [f"q{i}_{j} = 0.0" for i, j in pairs]
-    sample = [
-        f"d{i} = {_DRAW_CALL[d.kind]}" if d.kind in _DRAW_CALL else f"d{i} = np.random.standard_gamma(p{next(shapes)})"
-        for i, d in enumerate(draws)
-    ]
-    sample += [f"{printer.doprint(c)} = {printer.doprint(v)}" for c, v in assignments]
-    sample += [f"y{j} = float({printer.doprint(e)})" for j, e in enumerate(reduced)]
-    finite = " and ".join(f"math.isfinite(y{j})" for j in range(k))
-    sample += [f"if not ({finite}):\n    bad += 1\n    continue", "if n == 0:"]
-    sample += [f"    h{j} = y{j}" for j in range(k)]  # shift by the first sample: one pass, no cancellation
-    sample += [f"e{j} = y{j} - h{j}\ns{j} += e{j}" for j in range(k)]
-    sample += [f"q{i}_{j} += e{i} * e{j}" for i, j in pairs]
-    sample += [f"hi{j} = max(hi{j}, y{j})\nlo{j} = min(lo{j}, y{j})" for j in range(k)]
-    sample += ["n += 1"]
-    store = ["counts[b] = n", "bads[b] = bad"]
-    store += [f"sums[b, {j}] = s{j}\nshifts[b, {j}] = h{j}\nhis[b, {j}] = hi{j}\nlos[b, {j}] = lo{j}" for j in range(k)]
-    store += [f"prods[b, {i}, {j}] = q{i}_{j}" for i, j in pairs]
-
-    def block(lines: list[str], indent: int) -> str:
-        return "\n".join(" " * indent + line for chunk in lines for line in chunk.split("\n"))
-
-    return f"""# Generated by derive._mc_numba for {k} integrand(s); do not edit.
-import math
-
-import numpy as np
-from numba import njit, prange
-
-
-@njit(parallel=True, cache=True, error_model="numpy")
-def kernel(seeds, size, params, counts, bads, sums, shifts, prods, his, los):
-    for b in prange(seeds.shape[0]):
-        np.random.seed(seeds[b])
-{block(setup, 8)}
-        for _ in range(size):
-{block(sample, 12)}
-{block(store, 8)}
-"""
-
-
 _modules: dict[str, ModuleType] = {}
 _lock = threading.Lock()
 
@@ -164,49 +110,16 @@ def _load(source: str) -> tuple[str, ModuleType]:
         return digest, module
 
 
-class Kernel:
-    """A compiled fused kernel for K integrands; `run` returns per-batch `BatchStats`."""
-
-    def __init__(self, integrands: Sequence[sympy.Expr], draws: Sequence[Draw]) -> None:
-        self.k = len(integrands)
-        self.params = np.array(_constants(integrands, draws)[1], dtype=float)
-        self.digest, self.module = _load(_source(integrands, draws))
-
-    def run(self, seed: int, stream: int, batches: range, threads: int) -> list[BatchStats]:
-        import numba  # noqa: PLC0415
-
-        nb, k = len(batches), self.k
-        seeds = np.array(
-            [np.random.SeedSequence(seed, spawn_key=(stream, b)).generate_state(1)[0] for b in batches], dtype=np.uint32
-        )
-        counts, bads = np.zeros(nb, dtype=np.int64), np.zeros(nb, dtype=np.int64)
-        sums, shifts, his, los = (np.zeros((nb, k)) for _ in range(4))
-        prods = np.zeros((nb, k, k))
-        numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
-        self.module.kernel(seeds, BATCH, self.params, counts, bads, sums, shifts, prods, his, los)
-        out = []
-        for b in range(nb):
-            n = int(counts[b])
-            if n == 0:
-                out.append(BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), int(bads[b])))
-                continue
-            q = np.triu(prods[b]) + np.triu(prods[b], 1).T
-            s = sums[b]
-            mean = shifts[b] + s / n
-            comoment = q - np.outer(s, s) / n
-            maxdev = np.maximum(his[b] - mean, mean - los[b])
-            out.append(BatchStats(n, mean, comoment, maxdev, int(bads[b])))
-        return out
+_kernels: dict[tuple, FusedKernel] = {}
 
 
-_kernels: dict[tuple, Kernel] = {}
+def kernel_for(integrands: Sequence[sympy.Expr], draws: Sequence[Draw]) -> FusedKernel:
+    """The (cached) fused kernel for these integrands; compiles or loads numba's cache on first use."""
+    from derive._mc_fused import FusedKernel  # noqa: PLC0415 - it imports this module
 
-
-def kernel_for(integrands: Sequence[sympy.Expr], draws: Sequence[Draw]) -> Kernel:
-    """The (cached) kernel for these integrands; compiles or loads numba's cache on first use."""
     key = (tuple(integrands), tuple(draws))
     if key not in _kernels:
-        _kernels[key] = Kernel(integrands, draws)
+        _kernels[key] = FusedKernel(integrands, draws)
     return _kernels[key]
 
 
