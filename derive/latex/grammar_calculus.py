@@ -41,6 +41,8 @@ INDEX_SET_SIZE = "|index set|"
 _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
 #: ``x_si``, ``t_nk``, ``x_s,1``: a name whose subscript is two indices (one letter or digit each).
 _DOUBLE_INDEX = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]),?([A-Za-z0-9])")
+#: The integral signs and how many differentials each takes.
+_MULTIPLE_INTEGRALS = {"int": 1, "iint": 2, "iiint": 3}
 
 
 class _SumGrammar:
@@ -615,8 +617,15 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             return operand.applyfunc(lambda e: sympy.Derivative(e, *plain))
         return sympy.Derivative(operand, *plain)
 
-    def integral_sign(self) -> Any:
+    def integral_sign(self, name: str = "int") -> Any:
+        """``\\int_a^b f\\,dx``, ``\\int p(x)\\,dx`` (over the real line), ``\\int_{\\mathbb{R}^D}``;
+        ``\\iint f\\,dx\\,dy`` and ``\\iiint`` are the integrals over the plane and space, with one
+        differential per sign (a region under them is not read)."""
+        count = _MULTIPLE_INTEGRALS[name]
         lo, hi = self.limits()
+        if count > 1 and (lo is not None or hi is not None):
+            # \iint_D: a region derive cannot read; never the integral of one variable
+            raise self.fail(f"\\{name} over a region: write one \\int per coordinate, with its bounds")
         space = _whole_space(lo) if lo is not None and hi is None else None
         if space is not None:
             lo = None  # \\int_{\\mathbb{R}^D}: over the whole space, as without bounds
@@ -624,7 +633,7 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             raise self.fail("an integral needs both bounds or neither (or a whole space, \\int_{\\mathbb{R}^D})")
         self.integral += 1
         try:
-            bound = self._integration_variables()
+            bound = self._integration_variables(count)
             with self.shadowing(bound):
                 body = self.expr()
         finally:
@@ -633,7 +642,10 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
         if _is_matrix(body):
             raise self.fail("an integral of a matrix")
         with self.shadowing(bound):
-            variables = self.differential() if self.at_differential_here() else self._implied_differential(body)
+            variables = self._differentials(count) if self.at_differential_here() else self._implied_differential(body)
+        if count > 1 and (len(variables) != count or len(set(variables)) != count):
+            # \iint f dx dy has two variables; one d, or d x d x, is a typo or another integral
+            raise self.fail(f"\\{name} needs {count} different differentials (dx dy) after its integrand")
         if space is not None and space > 0 and space != len(variables):
             raise self.fail(f"an integral over R^{space} with {len(variables)} variable(s)")
         if lo is None or hi is None:
@@ -650,7 +662,14 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             return body
         return sympy.Integral(body, (var, a, b))
 
-    def _integration_variables(self) -> set[str]:
+    def _differentials(self, count: int) -> list[sympy.Symbol]:
+        """The variables of the ``count`` differentials that end a (multiple) integral's integrand."""
+        variables = self.differential()
+        while count > 1 and len(variables) < count and self.at_differential_here():
+            variables += self.differential()
+        return variables
+
+    def _integration_variables(self, count: int = 1) -> set[str]:
         """The name of this integral's differential (``dy`` -> {"y"}), found before its integrand
         is read so that a definition of y does not apply inside it; empty when none is written.
 
@@ -659,29 +678,31 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
         """
         from derive.latex.parser import _Parser  # noqa: PLC0415 - the parser is assembled from this mixin
 
-        nested, depth, k = 0, 0, 0
-        while True:
+        nested, depth, k, names = 0, 0, 0, set()
+        while len(names) < count:
             t = self.peek(k)
             if t.kind == "end":
-                return set()
+                return names
             if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
                 depth += 1
             elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
                 depth -= 1
                 if depth < 0:
-                    return set()
-            elif depth == 0 and t.kind == "cmd" and t.text in ("int", "iint"):
-                nested += 1
+                    return names
+            elif depth == 0 and t.kind == "cmd" and t.text in _MULTIPLE_INTEGRALS:
+                nested += _MULTIPLE_INTEGRALS[t.text]
             elif depth == 0 and self.at_differential(k):
                 if nested == 0:
                     probe = _Parser(self.toks, self.st)
                     probe.i = self.i + k + (1 if t.kind == "letter" else 1 + self._font_len(k))
                     try:
-                        return {_read_name(probe)}
+                        names.add(_read_name(probe))
                     except DeriveError:
-                        return set()
-                nested -= 1
+                        return names
+                else:
+                    nested -= 1
             k += 1
+        return names
 
     def _implied_differential(self, body: Any) -> list[sympy.Symbol]:
         """The variable of ``\\int p(x) (...)`` written without ``dx``: the one argument that

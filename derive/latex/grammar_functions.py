@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,10 @@ from derive.latex.tokens import (
 
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
+
+
+#: The word of the additive-constant idiom in any text font: const, const., constant, cst.
+_CONSTANT_WORD = re.compile(r"(const(?:ant)?|cst)\.?")
 
 
 class _FunctionGrammar:
@@ -311,10 +316,12 @@ class _FunctionGrammar:
             if named or self.at_sym("_", "'") or self._at_star_superscript():
                 return self.named("pi", "")
             return S.Pi
+        if name == "Pr":  # \Pr(A), \Pr(A \cap B): a probability, like P (prob_events)
+            return self.named("Pr", "mathrm")
         if name in ("sum", "prod"):
             return self.big_operator(name)
-        if name in ("int", "iint"):
-            return self.integral_sign()
+        if name in ("int", "iint", "iiint"):
+            return self.integral_sign(name)
         if name == "lim":
             return self.limit()
         if name == "binom":
@@ -347,6 +354,9 @@ class _FunctionGrammar:
 
     def font(self, name: str) -> Any:
         toks = self.group_tokens()
+        constant = _CONSTANT_WORD.fullmatch(re.sub(r"[\s{}]", "", self._src(toks)))
+        if constant is not None and name in ("text", "textrm", "mathrm", "operatorname", "mbox", "textit", "mathit"):
+            return self._additive_constant(constant.group(1))
         if name == "text" and any(t.kind == "sym" for t in toks if t.text not in "{}"):
             raise self.fail(f"text {self._src(toks)!r} inside an expression")
         words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
@@ -391,6 +401,19 @@ class _FunctionGrammar:
         if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:
             raise self.fail(f"unknown operator \\{name}{{{word}}}")
         return self.named(word, name)
+
+    def _additive_constant(self, word: str) -> Any:
+        """``+ \\text{const}``, ``\\mathrm{const.}``: "plus a term not depending on the variable of
+        interest". On one side of a step it is checked as such before the sides are read
+        (`derive.latex.context.additive_constant`); where it is read, it is an opaque value of its own
+        side (a function of the side's text with no value): the same on two sides written alike, so
+        ``f + const = f + const`` is proved, and otherwise never cancelled, so a step between two
+        sides that each hide a different constant (``-(x-1)^2/2 + const = -x^2/2 + x + const``, true
+        as meant) is never refuted through it. A declared ``const`` is an ordinary name."""
+        if self.declared(word) or word in self.st.definitions:
+            return self.named(word, "mathrm")
+        side = hashlib.sha256(re.sub(r"\s+", "", self.st.text).encode()).hexdigest()[:6]
+        return sympy.Function(f"{word}_{side}")()
 
     def _sized_vector(self, digit: str) -> Any | None:
         """``\\mathbf{1}_3``, ``\\mathbf{0}_{2}``: the column of ones or zeros of the size written (at most

@@ -16,6 +16,7 @@ from derive.distributions import Distribution
 from derive.functions import Expectation
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.prob_densities import _BISHOP_DENSITIES
+from derive.latex.prob_events import _PROBABILITY_NAMES, _EventGrammar, has_event_marks
 from derive.latex.prob_marks import _GIVEN, _PARAMETERS, _condition_mark, _conditioning, _event_relation, _flat
 from derive.latex.tokens import _DISTS, _KL_NAMES
 
@@ -23,7 +24,7 @@ from derive.latex.tokens import _DISTS, _KL_NAMES
 _UPRIGHT = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "mathsf"})
 
 
-class _ConditionalGrammar:
+class _ConditionalGrammar(_EventGrammar):
     """`_Parser` grammar: what a name applied to a bracket means in probability notation."""
 
     def probability_notation(self, base: str, name: str, font: str) -> Any | None:
@@ -31,7 +32,8 @@ class _ConditionalGrammar:
         None (not consumed) when it is not such notation:
 
         - ``p(x|\\mu)``, ``q_\\phi(z \\mid x)``, ``p(\\mathcal{D}; \\theta)``, ``P(Y_n = k | x)``: a
-          conditional application of an unknown function (`conditional_application`);
+          conditional application of an unknown function (`conditional_application`); so is a
+          probability of named events, ``P(+)``, ``P(B \\cap A)`` (`derive.latex.prob_events`);
         - ``\\mathrm{Gam}(\\lambda|a,b)``, ``\\mathrm{Bin}(m|N,\\mu)``: Bishop's densities;
         - ``\\mathrm{H}[x]`` of a random variable: the entropy (`moment`); a bare ``H[x]``, or one of
           nothing random, is left to its two readings.
@@ -49,8 +51,9 @@ class _ConditionalGrammar:
         if not self.at_sym("("):
             return None
         bar, event = self._marks(self.i)
-        if not bar and not event:
-            return None
+        named_events = name in _PROBABILITY_NAMES and has_event_marks(self.toks[self.i + 1 :])
+        if not bar and not event and not named_events:
+            return None  # named events (P(+), P(S-), P(B \cap A)): prob_events, only in a probability
         if name in _BISHOP_DENSITIES and bar:
             inner = self.balanced("(", ")")
             point, args = self._point_and_parameters(inner, name)
@@ -103,12 +106,7 @@ class _ConditionalGrammar:
         groups: dict[str, list[Any]] = {"": [], "given": [], "parameters": []}
         mark = ""
         while True:
-            arg = self.expr()
-            relation = _event_relation(self.peek())
-            if relation is not None:
-                self.i += 1
-                arg = self._event(relation, arg, self.expr())
-            groups[mark].append(arg)
+            groups[mark].append(self.event_argument())  # a value, X = 1, or a named event
             if self.at_sym(","):
                 self.i += 1
                 continue

@@ -1,0 +1,184 @@
+"""Named events, additive constants and multiple integrals as lecture notes write them.
+
+- class labels and words as events inside a probability: ``P(\\mathbf{great} | +)``, ``P(+ | \\sim A)``,
+  ``P(f | \\pm)``, ``P(S+)``, ``P(B \\cap A)``, ``\\Pr(A \\cup B)`` (`derive.latex.prob_events`): opaque,
+  never a number, ``\\pm`` a label only inside a probability;
+- ``+ \\text{const}`` (any text font) as the additive-constant idiom, never refuted through a constant
+  hidden on both sides;
+- ``\\iint f\\,dx\\,dy`` and ``\\iiint``: one differential per sign, never ``d`` times ``y``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.api import check_latex
+from derive.errors import LatexError
+from derive.latex.parser import parse_latex
+from derive.model import Verdict
+from derive.symbols import SymbolTable
+
+P, V, R, U, E = Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED, Verdict.UNDECIDED, Verdict.ERROR
+
+
+def one(text: str, symbols: dict[str, str] | None = None):
+    (r,) = check_latex(f"$${text}$$\n", symbols=symbols)
+    return r
+
+
+def read(tex: str) -> str:
+    return str(parse_latex(tex, SymbolTable()))
+
+
+# -- named events ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tex", "reading"),
+    [
+        (r"P(\mathbf{great} | +)", "P(great, given(event_plus()))"),
+        (r"P(+|\mathbf{great})", "P(event_plus(), given(great))"),
+        (r"P(-|S)", "P(event_minus(), given(S))"),
+        (r"P(+|\sim\mathbf{great})", "P(event_plus(), given(event_not(great)))"),
+        (r"P(\mathbf{great},\sim\mathbf{waste}|\pm)", "P(great, event_not(waste), given(event_pm()))"),
+        (r"P(f \mid \mp)", "P(f, given(event_mp()))"),
+        (r"P(+)", "P(event_plus())"),
+        (r"P(-)", "P(event_minus())"),
+        (r"P(W+)", "P(event_and(W, event_plus()))"),
+        (r"P(B\cap A)", "P(event_and(A, B))"),
+        (r"\Pr(A \cup B)", "Pr(event_or(A, B))"),
+        (r"\mathbb{P}(\neg A \cap B)", "P(event_and(B, event_not(A)))"),
+        (r"P(X = 1 \cap Y = 2)", "P(event_and(event(X, 1), event(Y, 2)))"),
+        (r"L(+|\mathbf{great},\lnot\mathbf{waste})", "L(event_plus(), given(great, event_not(waste)))"),
+    ],
+)
+def test_labels_words_and_set_operations_are_opaque_events(tex: str, reading: str) -> None:
+    assert read(tex) == reading
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"a \pm b",  # arithmetic: two claims, not a label
+        r"P(x \pm 1)",  # not alone in its argument
+        r"f(x+)",  # a one-sided limit or a typo, not an event: only probabilities hold labels
+        r"P(A \cup B \cap C)",  # two readings without brackets
+        r"P(\cap A)",
+        r"P(\sim)",
+        r"P(+-)",
+    ],
+)
+def test_labels_only_alone_inside_a_probability(tex: str) -> None:
+    with pytest.raises(LatexError):
+        parse_latex(tex, SymbolTable())
+
+
+def test_absolute_value_bars_are_not_conditioning_bars() -> None:
+    # a sign before an absolute value is arithmetic, not a label before a bar
+    assert read(r"P(x - |y| > 0)") == "P(event_gt(x - Abs(y), 0))"
+    assert read(r"P(|x| | y)") == "P(Abs(x), given(y))"
+    assert read(r"P(A, B)") == "P(A, B)"  # no event marks: the plain application, as before
+
+
+def test_an_event_label_is_never_a_number() -> None:
+    # the labels carry no free symbol: nothing can give them a value
+    for tex in (r"P(+)", r"P(-|S)", r"P(\mathbf{f}|\pm)"):
+        value = parse_latex(tex, SymbolTable())
+        assert all(str(s) in ("S", "f") for s in value.free_symbols), value
+    r = one(r"P(+) = \frac{1}{2}")
+    assert r.verdict is not R
+
+
+def test_identities_of_the_same_events_are_proved_and_others_undecided() -> None:
+    assert one(r"P(B \cap A) = P(A \cap B)").verdict is P
+    assert one(r"\frac{P(B\cap A)}{P(B)} = \frac{P(A \cap B)}{P(B)}").verdict is P
+    assert one(r"\log P(\pm|f) + \log P(f) = \log P(f) + \log P(\pm|f)").verdict is P
+    # Bayes' rule and the naive-Bayes factorisation need laws derive does not assume
+    assert one(r"P(\pm|f) = \frac{P(f|\pm)P(\pm)}{P(f)}").verdict is U
+    assert one(r"P(\mathbf{great},\mathbf{waste}|\pm) = P(\mathbf{great}|\pm)P(\mathbf{waste}|\pm)").verdict is U
+    # different labels are different events: + is not -, A \cap B is not A \cup B
+    assert one(r"P(+|S) = P(-|S)").verdict is U
+    assert one(r"P(A \cap B) = P(A \cup B)").verdict is U
+    assert one(r"P(+|S) = P(+|\sim S)").verdict is U
+
+
+def test_a_refutation_through_labels_holds_for_every_class() -> None:
+    # the same opaque value on both sides cancels: false whatever the class
+    r = one(r"P(\pm|f) + 1 = P(\pm|f)")
+    assert r.verdict is R
+
+
+def test_the_naive_bayes_document_reads() -> None:
+    doc = "\n".join(
+        [
+            r"$$P(\mathbf{great} | +) = \frac{92}{500} = .184$$",
+            r"$$P(+|\mathbf{great}) = \frac{.184}{.097}(.5) = 0.948$$",
+            r"$$P(+|\sim\mathbf{great}) = \frac{408}{903}$$",
+            r"$$P(S+) = P(S)P(+|S)$$",
+        ]
+    )
+    results = check_latex(doc)
+    assert [r.verdict for r in results if r.verdict is E] == []
+    assert all(r.verdict is not R for r in results)
+
+
+# -- additive constants ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("const", [r"\text{const}", r"\mathrm{const}", r"\text{const.}", r"\textrm{const}"])
+def test_a_constant_on_one_side_is_checked_as_the_idiom(const: str) -> None:
+    r = one(f"(x-1)^2 + x^2 = 2 x^2 - 2x + {const}")
+    assert r.verdict is P, r.detail
+    assert "up to an additive constant" in r.detail
+    wrong = one(f"(x-1)^2 + x^2 = 2 x^2 - 3x + {const}")
+    assert wrong.verdict is not P
+
+
+@pytest.mark.parametrize("const", [r"\text{const}", r"\mathrm{const}"])
+def test_constants_on_both_sides_are_never_refuted_through_them(const: str) -> None:
+    # true as meant: the two constants differ by 1/2 (or by a term in m, not in y)
+    assert one(f"-\\frac{{1}}{{2}}(x-1)^2 + {const} = -\\frac12 x^2 + x + {const}").verdict is U
+    r = one(f"-\\frac{{1}}{{2}}\\frac{{(y-m)^2}}{{\\sigma^2}} + {const} = -\\frac{{y^2}}{{2\\sigma^2}} + {const}")
+    assert r.verdict is U
+    # written alike, the sides are the same
+    assert one(f"x^2 + {const} = x^2 + {const}").verdict is P
+
+
+def test_a_declared_const_is_an_ordinary_name() -> None:
+    r = one(r"x^2 + 1 + \mathrm{const} = x^2 + \mathrm{const}", symbols={"const": "real"})
+    assert r.verdict is R
+
+
+# -- multiple integrals ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\iint p(x, y) xy \,\mathrm{d} x \,\mathrm{d} y",
+        r"\iint p(x, y) xy \!\mathrm{d} x \!\mathrm{d} y",
+        r"\iint p(x, y)\, xy \, dx\, dy",
+    ],
+)
+def test_a_double_integral_takes_two_differentials(tex: str) -> None:
+    assert read(tex) == "Integral(x*y*p(x, y), (x, -oo, oo), (y, -oo, oo))"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\iint p(x, y)\, xy \, dx",  # one differential: never d times something
+        r"\iint p(x, y)\, xy \, dx\, dx",
+        r"\iint_{D} xy \, dx\, dy",  # a region derive cannot read
+        r"\iiint xyz \, dx\, dy",
+    ],
+)
+def test_a_double_integral_with_too_few_differentials_is_not_read(tex: str) -> None:
+    with pytest.raises(LatexError):
+        parse_latex(tex, SymbolTable())
+
+
+def test_double_and_triple_integrals_are_decided() -> None:
+    assert one(r"\iint \exp(-x^2-y^2)\, dx\, dy = \pi").verdict in (P, V)
+    assert one(r"\iint \exp(-x^2-y^2)\, dx\, dy = 2\pi").verdict is R
+    assert one(r"\iiint \exp(-x^2-y^2-z^2)\, dx\, dy\, dz = \pi^{3/2}").verdict in (P, V)
