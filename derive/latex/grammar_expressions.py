@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import sympy
@@ -9,6 +10,7 @@ from sympy import S
 
 from derive._exact import _ceiling, _factorial, _floor
 from derive.functions import sigmoid
+from derive.latex.ellipsis import ELLIPSES, TUPLE_JOIN, name_family
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
 from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 
@@ -29,6 +31,22 @@ def _read_name(p: _Parser) -> str:
         suffix = _ACCENTS.get(t.text, "")
         return p.name_suffixes(f"{inner}_{suffix}" if suffix else inner)
     raise p.fail(f"expected a name, found {t!r}")
+
+
+def _name_of_text(tex: str) -> str:
+    from derive.latex.parser import name_of  # noqa: PLC0415 - the parser imports this module
+
+    return name_of(tex)
+
+
+def _ellipsis_reason(name: str) -> str:
+    """Why an ellipsis left after `derive.latex.ellipsis.rewrite_ellipses` is not read."""
+    if name in ("vdots", "ddots", "iddots", "adots"):
+        return f"\\{name} outside a matrix derive can write out"
+    return (
+        f"an ellipsis \\{name} here (a list or a point of unwritten length; derive reads x_1 + x_2 + \\{name} + x_n, "
+        f"a_1 a_2 \\{name} a_n and f(x_1, \\{name}, x_n) of an unknown f)"
+    )
 
 
 class _ExpressionGrammar:
@@ -213,6 +231,11 @@ class _ExpressionGrammar:
         if t.kind == "letter":
             self.i += 1
             return self.named(t.text, "")
+        if t.kind == "tuple":
+            self.i += 1
+            return self.argument_tuple(t)
+        if t.kind == "cmd" and t.text in ELLIPSES:
+            raise self.fail(_ellipsis_reason(t.text))
         if t.kind == "cmd":
             self.i += 1
             return self.command(t.text)
@@ -265,6 +288,33 @@ class _ExpressionGrammar:
             which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
+
+    def argument_tuple(self, t: _Tok) -> Any:
+        """``x_1, \\ldots, x_n`` as the arguments of an unknown function (a ``tuple`` token made by
+        `derive.latex.ellipsis`): one opaque value, the same for the same tuple. Its entries then
+        have no value of their own, so a name of the same family elsewhere in the step (x_1, x_i,
+        x, a derivative by x_j) would be read as unrelated to it: refused."""
+        if not self.st.applying:
+            raise self.fail(
+                f"a list {t.text} that is not the arguments of an unknown function; derive cannot tell what it is"
+            )
+        first = t.text.split(TUPLE_JOIN)[0]
+        family = name_family(_name_of_text(first))
+        bases = getattr(self.st.table, "_latex_tuple_bases", None)
+        if bases is None:
+            bases = {}
+            self.st.table._latex_tuple_bases = bases  # type: ignore[attr-defined]
+        families = getattr(self.st.table, "_latex_families", set())
+        seen = [n for n in [*self.st.implicit, *self.st.table, *self.st.indexed] if name_family(n) == family]
+        if family in families and not seen:
+            seen = [f"{family}_i"]
+        if seen:
+            raise self.fail(
+                f"{seen[0]} and the list {t.text} in one step: derive reads the list as one opaque argument, "
+                f"so it cannot relate {seen[0]} to it"
+            )
+        bases[family] = t.text
+        return self.symbol(t.text)
 
     def subscript_name(self) -> str:
         """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
@@ -388,7 +438,11 @@ class _ExpressionGrammar:
             arg = self.sub(self.balanced("[", "]")).parse_all()
             return sympy.Function(name)(*(list(arg) if _is_matrix(arg) else [arg]))
         if self.at_sym("(") and (name in self.functions or (not self.declared(name) and self.is_function(base, name))):
-            args, given = self.call_args(name)
+            self.st.applying += 1
+            try:
+                args, given = self.call_args(name)
+            finally:
+                self.st.applying -= 1
             func = sympy.Function(name)
             # p(x) of a declared vector x is a function of its entries
             flat = [list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)] for a in args]
@@ -404,14 +458,18 @@ class _ExpressionGrammar:
             var = self.symbol(self.st.sample)
             return sympy.Function(name)(*(list(var) if _is_matrix(var) else [var]))
         for bound in self.st.bound:
-            if name.endswith("_" + bound) and name != bound:
-                base = name[: -len(bound) - 1]
+            shifted = re.fullmatch(rf"(.+)_{re.escape(bound)}([+-]\d{{1,3}})", name)
+            if (name.endswith("_" + bound) and name != bound) or shifted:
+                base = shifted.group(1) if shifted else name[: -len(bound) - 1]
+                self.tuple_guard(name)
                 self.st.indexed.add(name)
                 # x_i of a declared positive x is positive too (log of a product splits); a
                 # declaration of the written name itself (N_k: positive) comes first
                 own = self._scalar_assumptions(name)
                 assumptions = own if set(own) - {"real"} else self._scalar_assumptions(base)
-                return sympy.Indexed(sympy.IndexedBase(base, **assumptions), self.symbol(bound))
+                # x_{i+1} is the entry after x_i, never a name of its own that is one number for every i
+                index = self.symbol(bound) + (int(shifted.group(2)) if shifted else 0)
+                return sympy.Indexed(sympy.IndexedBase(base, **assumptions), index)
         if name in self.st.indexed and name not in self.st.bound:
             raise self.fail(
                 f"{name} appears outside the sum or product that binds its index: put the whole summand in "

@@ -48,6 +48,7 @@ from sympy import S
 from derive._exact import safe_replace
 from derive.distributions import Distribution
 from derive.errors import DeriveError, LatexError
+from derive.latex.ellipsis import name_family, rewrite_ellipses
 from derive.latex.grammar_calculus import _CalculusGrammar, declare_sum_bounds
 from derive.latex.grammar_expressions import _ExpressionGrammar, _read_name
 from derive.latex.grammar_functions import _FunctionGrammar
@@ -138,7 +139,8 @@ def _parse_text(
     bar = _split_evaluation(text)
     if bar is not None:
         return _evaluate(bar[0], bar[1], text, table, random, definitions, densities)
-    toks = _tokenize(text)
+    # x_1 + x_2 + \cdots + x_n: the sum of the pattern (derive.latex.ellipsis)
+    toks = rewrite_ellipses(_tokenize(text), text, frozenset(table))
     # Per-table memory shared by the two sides of a step: random variables found in
     # subscripts, and names first seen as implicit reals (which do not count as declared).
     registry = getattr(table, "_latex_random", None)
@@ -400,9 +402,26 @@ class _Parser(_ExpressionGrammar, _FunctionGrammar, _LinearGrammar, _CalculusGra
     # -- names ----------------------------------------------------------------------------
     def symbol(self, name: str) -> Any:
         """The table's object for ``name``; names first seen here are remembered as implicit."""
+        self.tuple_guard(name)
         if name not in self.st.table:
             self.st.implicit.add(name)
         return self.st.table.symbol(name)
+
+    def tuple_guard(self, name: str) -> None:
+        """Refuse a name of the family of a list read as one opaque argument (``f(x_1, \\ldots, x_n)``
+        and x_1 in one step): derive could not relate the two."""
+        seen = getattr(self.st.table, "_latex_families", None)
+        if seen is None:
+            seen = set()
+            self.st.table._latex_families = seen  # type: ignore[attr-defined]
+        seen.add(name_family(name))  # both sides of a step: a list read later checks against these
+        tuples = getattr(self.st.table, "_latex_tuple_bases", None)
+        if tuples and name_family(name) in tuples:
+            listed = tuples[name_family(name)]
+            raise self.fail(
+                f"{name} and the list {listed} in one step: derive reads the list as one opaque argument, "
+                f"so it cannot relate {name} to it"
+            )
 
     def declared(self, name: str) -> bool:
         """Whether the user declared ``name`` (an implicit real from an earlier side does not count)."""

@@ -49,6 +49,7 @@ class _State:
     densities: _Densities = field(default_factory=_Densities)
     sample: str = ""  # inside a bound E_p[...]: the variable averaged over (bare densities over it are q(x))
     indexed: set[str] = field(default_factory=set)  # x_i read as an indexed term inside a sum or product
+    applying: int = 0  # > 0: reading the arguments of an unknown function, where f(x_1, \ldots, x_n) is read
 
 
 _END = _Tok("end", "", -1)
