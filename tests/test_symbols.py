@@ -85,3 +85,41 @@ def test_error_lists_the_kinds() -> None:
     with pytest.raises(SymbolKindError, match="positive integer"):
         parse_kind("positve")
     assert "spd matrix NxN" in KINDS
+
+
+# -- letter sizes (vector D, matrix n x d): the LaTeX front end checks them at several sizes ------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "letters"),
+    [
+        ("vector D", "vector D", {"D"}),
+        ("matrix n x d", "matrix n x d", {"n", "d"}),
+        ("matrix N×D", "matrix N x D", {"N", "D"}),
+        ("spd matrix D x D", "spd matrix D x D", {"D"}),
+        ("matrix 2 x n", "matrix 2 x n", {"n"}),
+    ],
+)
+def test_letter_sizes_parse_and_print_back(text: str, shown: str, letters: set[str]) -> None:
+    kind = parse_kind(text)
+    assert kind.is_matrix
+    assert str(kind) == shown
+    assert kind.size_letters == letters
+    assert parse_kind(str(kind)) == kind
+
+
+def test_letter_sizes_become_numbers_at_a_size() -> None:
+    assert str(parse_kind("matrix n x d").at({"n": 2, "d": 3})) == "matrix 2x3"
+    assert str(parse_kind("spd matrix D x D").at({"D": 2})) == "spd matrix 2x2"
+    assert parse_kind("vector D").at({"D": 3}) == parse_kind("vector 3")
+
+
+@pytest.mark.parametrize("text", ["matrix nxd", "spd matrix D x d", "vector 3D", "matrix n x"])
+def test_bad_letter_sizes_are_errors(text: str) -> None:
+    with pytest.raises(SymbolKindError):
+        parse_kind(text)
+
+
+def test_a_table_refuses_a_letter_size() -> None:
+    with pytest.raises(SymbolKindError, match="whose size is a letter"):
+        SymbolTable({"x": "vector D"})

@@ -105,6 +105,17 @@ class Reading:
 
     label: str
     step: Step
+    #: The size each letter takes in this reading (empty for the step as written).
+    sizes: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def unequal(self) -> bool:
+        """Whether letters take different sizes here (then a product may not conform)."""
+        return len({n for _, n in self.sizes}) > 1
+
+    @property
+    def size_one(self) -> bool:
+        return any(n == 1 for _, n in self.sizes)
 
 
 def _letters_of(step: Step, texts: list[str]) -> tuple[dict[str, None], set[str]]:
@@ -215,7 +226,10 @@ def size_readings(step: Step) -> list[Reading] | str | None:
         return why
     values, beyond = _size_values(texts)
     combos = _combinations(list(letters), values)
-    out = [Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes)) for sizes in combos]
+    out = [
+        Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes), tuple(sizes.items()))
+        for sizes in combos
+    ]
     if beyond is not None:
         out = [replace(r, label=f"{r.label} (not {beyond}: too large to check)") for r in out[:1]] + out[1:]
     return out
@@ -293,26 +307,30 @@ def _said(result: Result, prefix: str) -> Result:
 
 
 def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
-    """One result for a step checked under several readings (each result already `settle`-d):
+    """One result for a step checked under several readings (each result is `settle`-d first):
 
-    - an error in one reading is the step's error;
-    - refuted in one reading (a size): refuted, showing that size and its counterexample;
-    - accepted in every reading: ``verified`` at best, naming the sizes checked (sizes not checked,
-      or readings not listed, are the gap it leaves: no proof for every size);
-    - otherwise undecided, naming the reading that was not decided."""
+    - a reading where letters take unequal sizes and the step's products or sides do not conform
+      there is no reading of the text (x^T y says x and y have one size): left out;
+    - refuted at a size past 1: refuted, showing that size and its counterexample; refuted only at
+      size 1, where vectors are numbers, undecided;
+    - accepted in every reading: ``verified`` at best, naming the sizes checked (sizes not checked
+      are the gap it leaves: no proof for every size); size 1 may stay unread (a norm of a number);
+    - otherwise undecided (or the error, when no reading could be read), naming the reading."""
     from derive.latex.context import settle  # noqa: PLC0415 - context imports this module
 
     settled = [(reading, _shape_refuted(reading, settle(reading.step, result))) for reading, result in pairs]
     if len(settled) == 1 and not settled[0][0].label:
         return settled[0][1]
     seconds = sum(r.seconds for _, r in settled)
+    pruned = [g.label for g, r in settled if g.unequal and _not_conformable(r)]
+    settled = [(g, r) for g, r in settled if g.label not in pruned] or settled
     refuted = [(g, r) for g, r in settled if r.verdict is Verdict.REFUTED]
-    refuted.sort(key=lambda pair: _size_one(pair[0]))  # a size past 1 first: there a vector is no number
-    if refuted and _size_one(refuted[0][0]):
+    refuted.sort(key=lambda pair: pair[0].size_one)  # a size past 1 first: there a vector is no number
+    if refuted and refuted[0][0].size_one:
         # fails only where vectors are numbers and matrices 1x1 (notation such as x^2 reads there and
         # nowhere else): the text may mean the larger sizes, where it holds or derive cannot read it
         reading, result = refuted[0]
-        others = "; ".join(f"{g.label}: {r.verdict.value}" for g, r in settled if not _size_one(g)) or "none"
+        others = "; ".join(f"{g.label}: {r.verdict.value}" for g, r in settled if not g.size_one) or "none"
         why = f"fails only at size 1 ({reading.label}; other sizes {others}); declare the sizes to settle: "
         out = _said(result, why)
         return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
@@ -323,7 +341,7 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     read = [(reading, result) for reading, result in settled if result.verdict is not Verdict.ERROR]
     # a 1x1 matrix reads as a scalar, and some notation (a norm) then cannot be read: size 1 is a gap
     # of its own when every other size holds; an error at any other size is the step's answer
-    unread = [(g, r) for g, r in settled if r.verdict is Verdict.ERROR and not (read and _size_one(g))]
+    unread = [(g, r) for g, r in settled if r.verdict is Verdict.ERROR and not (read and g.size_one)]
     for reading, result in [*unread, *((g, r) for g, r in read if r.verdict not in _ACCEPTED)]:
         out = _said(result, f"at {reading.label}: ")
         verdict = Verdict.ERROR if len(read) == 0 else Verdict.UNDECIDED
@@ -333,6 +351,8 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     labels = "; ".join(reading.label for reading, _ in read)
     skipped = [reading.label for reading, r in settled if r.verdict is Verdict.ERROR]
     gap = f"; not checked at {'; '.join(skipped)} (not readable at that size)" if skipped else ""
+    if pruned:
+        gap += f"; not at {'; '.join(pruned)}, where the step's shapes do not conform"
     summary = (
         f"holds at every size checked ({labels}: {' or '.join(how)} at each){gap}; sizes not checked are the "
         "gap: not a proof for every size"
@@ -342,8 +362,15 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     return Result(step.claim, verdict, method, seconds, outcomes)
 
 
-def _size_one(reading: Reading) -> bool:
-    return bool(reading.label) and re.search(r"= 1(?!\d)", reading.label) is not None
+#: What the parser and the symbolic tier say of shapes that do not fit together.
+_NOT_CONFORMABLE = re.compile(r"cannot (?:multiply|add) a|NonSquareMatrixError|shapes differ|must be square")
+
+
+def _not_conformable(result: Result) -> bool:
+    """Whether a reading's result says its shapes do not fit (an error, or sides of two shapes)."""
+    if result.verdict in _ACCEPTED:
+        return False
+    return any(_NOT_CONFORMABLE.search(o.evidence.summary) for o in result.outcomes)
 
 
 #: Names a step's text holds that are marks, operators or concrete identities, not quantities.
@@ -356,8 +383,8 @@ def _shape_refuted(reading: Reading, result: Result) -> Result:
     could be the matrix that makes the shapes agree, so then the result stands."""
     from derive.latex.names import names_in  # noqa: PLC0415
 
-    if not reading.label or result.verdict is not Verdict.UNDECIDED:
-        return result
+    if not reading.sizes or reading.unequal or reading.size_one or result.verdict is not Verdict.UNDECIDED:
+        return result  # unequal sizes: the shapes say which sizes the text means (see `combine`)
     differ = next((o.evidence for o in result.outcomes if o.evidence.summary.startswith("shapes differ")), None)
     if differ is None:
         return result

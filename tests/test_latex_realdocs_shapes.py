@@ -1,0 +1,205 @@
+"""Vectors and matrices of letter size (``\\mathbf{x} \\in \\mathbb{R}^D``, ``A \\in \\mathbb{R}^{m \\times n}``,
+``vector D`` in front matter): each step is checked at several sizes (`derive.latex.shapes`).
+
+A verdict holds for every size checked: verified at best (sizes not checked are the gap), refuted
+at a size past 1 with that size shown, undecided when a size fixed elsewhere, a name that is both
+size and matrix, or a failure only where vectors are numbers (size 1) leaves it open.
+"""
+
+from __future__ import annotations
+
+import derive
+from derive import Verdict
+from derive.latex import read_document
+from derive.latex.shapes import StepRun, size_readings
+from derive.model import Evidence, Method, Outcome, Result
+
+VECTORS = "Let $\\mathbf{x}, \\mathbf{y} \\in \\mathbb{R}^D$ and $A, B \\in \\mathbb{R}^{D \\times D}$.\n\n"
+
+
+def _one(tex: str, prefix: str = VECTORS, **kw: object) -> tuple[Verdict, str]:
+    ((result,),) = [derive.check_latex(prefix + f"$${tex}$$\n", **kw)]
+    return result.verdict, result.detail
+
+
+# -- identities true at every size: verified, never proved ---------------------------------------
+
+
+def test_an_identity_for_all_sizes_is_verified_at_each_size():
+    verdict, detail = _one("(\\mathbf{x}^T \\mathbf{x})^2 = \\mathbf{x}^T \\mathbf{x} \\mathbf{x}^T \\mathbf{x}")
+    assert verdict is Verdict.VERIFIED
+    assert "holds at every size checked (D = 1; D = 2; D = 3: proved at each)" in detail
+    assert "not a proof for every size" in detail
+
+
+def test_a_quadratic_form_equals_the_form_of_the_transpose():
+    verdict, detail = _one("\\mathbf{x}^T A \\mathbf{x} = \\mathbf{x}^T A^T \\mathbf{x}")
+    assert verdict is Verdict.VERIFIED
+    assert "D = 3" in detail
+
+
+def test_det_of_a_product_verified_det_of_a_sum_refuted_at_two():
+    assert _one("\\det(AB) = \\det(A)\\det(B)")[0] is Verdict.VERIFIED
+    verdict, detail = _one("\\det(A+B) = \\det A + \\det B")
+    assert verdict is Verdict.REFUTED
+    assert detail.count("at D = 2: differs at A[1,1]") == 1
+    assert "(confirmed at 100 digits)" in detail
+
+
+def test_the_inverse_commutes_with_the_transpose():
+    assert _one("(A^{-1})^T = (A^T)^{-1}")[0] is Verdict.VERIFIED
+    assert _one("A A^{-1} = I_D")[0] is Verdict.VERIFIED
+
+
+def test_a_letter_size_used_as_a_number_takes_the_size():
+    verdict, detail = _one("\\mathrm{tr}(I_D) = D")
+    assert verdict is Verdict.VERIFIED
+    assert "D = 1; D = 2; D = 3" in detail
+    # an identity sized by a letter, with nothing else undeclared, is swept too
+    verdict, _ = _one("\\mathrm{tr}(I_n) = n", prefix="")
+    assert verdict is Verdict.VERIFIED
+
+
+# -- false at some size: refuted, showing the size -------------------------------------------------
+
+
+def test_outer_and_inner_product_differ_in_shape_past_size_one():
+    verdict, detail = _one("\\mathbf{x}\\mathbf{x}^T = \\mathbf{x}^T\\mathbf{x}")
+    assert verdict is Verdict.REFUTED
+    assert "at D = 2: shapes differ: lhs is a 2x2 matrix, the other side a scalar" in detail
+
+
+def test_a_trace_written_for_one_size_is_refuted_at_another():
+    verdict, detail = _one("\\mathrm{tr}(I_D) = 3")
+    assert verdict is Verdict.REFUTED
+    assert "at D = 2: lhs - rhs simplifies to the nonzero constant -1" in detail
+
+
+def test_cayley_hamilton_of_two_by_two_fails_at_three():
+    verdict, detail = _one("A^2 - \\mathrm{tr}(A) A + \\det(A) I_D = 0")
+    assert verdict is Verdict.REFUTED
+    assert "at D = 3: differs at A[1,1]" in detail
+
+
+def test_a_size_past_the_largest_constant_is_checked():
+    # tr(I) = 4 holds only at D = 4, which is 1 past 3: the sweep adds the size past the constant
+    verdict, detail = _one("\\mathrm{tr}(I_D) \\leq 4")
+    assert verdict is Verdict.REFUTED
+    assert "at D = 5" in detail
+
+
+def test_products_of_a_rectangular_matrix_sweep_both_letters():
+    text = (
+        "Let $X \\in \\mathbb{R}^{N \\times D}$.\n\n"
+        "$$\\mathrm{tr}(X^T X) = \\mathrm{tr}(X X^T)$$\n\n$$X^T X = X X^T$$\n"
+    )
+    (first, second) = derive.check_latex(text)
+    assert first.verdict is Verdict.VERIFIED
+    assert "D = 1, N = 2" in first.detail and "D = 2, N = 3" in first.detail
+    assert second.verdict is Verdict.REFUTED
+    assert "at D = 2, N = 2" in second.detail
+
+
+# -- attacks: what must stay undecided --------------------------------------------------------------
+
+
+def test_failing_only_at_size_one_is_not_refuted():
+    # x^2 of a vector reads only where the vector is a number; the text means larger sizes
+    verdict, detail = _one("\\mathbf{x}^2 = \\mathbf{x}")
+    assert verdict is Verdict.UNDECIDED
+    assert "fails only at size 1 (D = 1; other sizes D = 2: error; D = 3: error)" in detail
+
+
+def test_a_size_the_text_fixes_is_not_swept():
+    text = "Let $\\mathbf{x} \\in \\mathbb{R}^D$ with $D = 3$.\n\n$$\\mathrm{tr}(I_D) = 3$$\n"
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "the size D is given a value or a condition in the document" in result.detail
+
+
+def test_a_letter_that_is_both_size_and_matrix_is_undecided():
+    text = (
+        "Let $\\mathbf{x} \\in \\mathbb{R}^n$ and $n \\in \\mathbb{R}^{2 \\times 2}$.\n\n"
+        "$$\\mathbf{x}^T\\mathbf{x} = n$$\n"
+    )
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "n is both a size and a vector or matrix" in result.detail
+
+
+def test_case_of_letters_matters_and_unequal_sizes_that_do_not_conform_are_left_out():
+    # N and n are two sizes; x^T y says they are equal: the unequal sizes are no reading of the text
+    text = (
+        "Let $\\mathbf{x} \\in \\mathbb{R}^n$ and $\\mathbf{y} \\in \\mathbb{R}^N$.\n\n"
+        "$$\\mathbf{x}^T\\mathbf{y} = \\mathbf{y}^T\\mathbf{x}$$\n"
+    )
+    doc = read_document(text)
+    assert ("x", "vector n") in doc.steps[0].claim.symbols and ("y", "vector N") in doc.steps[0].claim.symbols
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.VERIFIED
+    assert "n = 1, N = 1; n = 2, N = 2; n = 3, N = 3" in result.detail
+    assert "not at n = 1, N = 2;" in result.detail and "where the step's shapes do not conform" in result.detail
+    # an outer product of two sizes: false at n = N = 2, whatever the unequal sizes give
+    text = text.replace(
+        "\\mathbf{x}^T\\mathbf{y} = \\mathbf{y}^T\\mathbf{x}", "\\mathbf{x}\\mathbf{y}^T = \\mathbf{y}\\mathbf{x}^T"
+    )
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.REFUTED
+    assert "at n = 2, N = 2: differs" in result.detail
+
+
+def test_an_undeclared_name_next_to_shapes_keeps_shape_mismatch_undecided():
+    # W is undeclared: it may be the matrix that makes the shapes agree
+    verdict, _ = _one("\\mathbf{x}\\mathbf{x}^T = W")
+    assert verdict is not Verdict.REFUTED
+
+
+def test_a_name_the_step_does_not_use_adds_no_sizes():
+    text = (
+        "Let $X \\in \\mathbb{R}^{N \\times D}$ and $\\mathbf{x} \\in \\mathbb{R}^D$.\n\n"
+        "$$\\mathbf{x}^T\\mathbf{x} \\geq 0$$\n"
+    )
+    (step,) = read_document(text).steps
+    found = size_readings(step)
+    assert isinstance(found, list)
+    assert [r.label for r in found] == ["D = 1", "D = 2", "D = 3"]
+
+
+def test_front_matter_letter_kinds_and_positive_definite_in_prose():
+    text = (
+        "---\nderive:\n  symbols:\n    x: vector D\n    S: spd matrix D x D\n---\n\n"
+        "$$\\mathbf{x}^T S \\mathbf{x} \\geq 0$$\n"
+    )
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict in (Verdict.VERIFIED, Verdict.UNDECIDED)  # verified, or undecided: never refuted
+    assert result.verdict is not Verdict.REFUTED
+    prose = "Let $\\Sigma \\in \\mathbb{R}^{D \\times D}$ with $\\Sigma \\succ 0$.\n\n$$\\det(\\Sigma) > 0$$\n"
+    doc = read_document(prose)
+    assert ("Sigma", "spd matrix D x D") in doc.steps[0].claim.symbols
+    ((result,),) = [derive.check_latex(prose)]
+    assert result.verdict is not Verdict.REFUTED
+
+
+def test_the_claim_language_needs_numbers():
+    result = derive.check("x == x", symbols={"x": "vector D"})
+    assert result.verdict is Verdict.ERROR
+    assert "whose size is a letter" in result.detail
+
+
+# -- StepRun: one helper for every caller ----------------------------------------------------------
+
+
+def _fake(claim: object, verdict: Verdict) -> Result:
+    ev = Evidence(Method.NUMERIC, "fake")
+    return Result(claim, verdict, Method.NUMERIC, 0.0, (Outcome(verdict, ev),))  # type: ignore[arg-type]
+
+
+def test_step_run_leaves_out_steps_whose_claims_did_not_all_run():
+    doc = read_document(VECTORS + "$$\\mathbf{x}^T\\mathbf{y} = \\mathbf{y}^T\\mathbf{x}$$\n\n$$a + b = b + a$$\n")
+    run = StepRun(list(doc.steps), lambda step: _fake(step.claim, Verdict.ERROR))
+    assert len(run.claims) == 4  # three sizes, then the scalar step
+    partial = run.results([_fake(c, Verdict.PROVED) for c in run.claims[:2]])
+    assert partial == []
+    full = run.results([_fake(c, Verdict.PROVED) for c in run.claims])
+    assert [r.verdict for r in full] == [Verdict.VERIFIED, Verdict.PROVED]
+    assert full[0].claim is doc.steps[0].claim
