@@ -3,24 +3,33 @@
 Run: ``.venv/bin/python bench/montecarlo.py`` (add ``--quick`` for a smoke run). Prints a
 table, then as the last line one JSON object:
 
-    {"cores", "speedup_vs_naive", "fraction_of_ceiling", "rss_growth_mb", "claim_median_s", ...}
+    {"cores", "speedup_vs_naive", "fraction_of_ceiling", "bandwidth_bound_msps", "binds", ...}
 
 * derive's numpy backend with 1 thread and with all cores; when numba is installed, the
   same with its standard normals drawn by numba (``np+nbN``: the same numbers, what
-  ``auto`` runs on long runs) and the fused numba core (1 thread and all cores): samples/s
-  of a whole estimate (draws, integrand, streaming statistics, merging), on the same
-  integrands and sample count as
+  ``auto`` runs on long runs) and the fused numba kernel (``numba``, `derive._mc_fused`: the
+  same draws, one vectorised pass for the integrand and one for the statistics), 1 thread
+  and all cores: samples/s of a whole estimate (draws, integrand, streaming statistics,
+  merging), on the same integrands and sample count as
 * the naive baseline a user would write: ``sympy.lambdify`` + numpy on one array of
   N = 10^7 samples, single thread (mean and standard error included);
-* the ceiling: ``Generator(PCG64).standard_normal(out=buf)`` into a preallocated 64k buffer,
-  single thread, times the number of cores.
+* the ceiling: the fastest raw standard-normal fill derive can use, with the estimate's own
+  per-batch streams: for each 64k batch, ``stream_rng(seed, stream, batch)`` (SFC64) and
+  numba's ziggurat (`derive._mc_numba.normal_filler`) into a preallocated 64k buffer,
+  single thread, times the number of cores. Without numba: numpy's
+  ``standard_normal(out=buf)`` on the same streams.
+* the memory-bandwidth bound: a copy kernel timed in the same run (``np.copyto`` between
+  two 64k buffers, the cache level a batch lives in, single thread, times the cores; and
+  between two 64 MiB arrays, main memory, for reference) over the bytes each sample makes
+  the best backend read and write (`bytes_per_sample`).
 
 ``speedup_vs_naive`` is the minimum over the five integrands of best derive backend / naive;
 ``fraction_of_ceiling`` the minimum over the three one-normal integrands of best derive
-backend / ceiling (``fraction_of_ceiling_numpy_only``: the same without numba). Timings take
-the best of a few interleaved repeats (the machine may be shared); the ``cpu x1/raw`` and
-``cpu x1/naive`` columns compare CPU time instead of wall time, which other processes' load
-does not distort.
+backend / ceiling (``fraction_of_ceiling_numpy_only``: the same without numba). ``binds``
+says which limit is lower for the integrand that sets ``fraction_of_ceiling``: the normal
+draws (the ceiling) or memory bandwidth. Timings take the best of a few interleaved
+repeats (the machine may be shared); the ``cpu x1/raw`` and ``cpu x1/naive`` columns compare
+CPU time instead of wall time, which other processes' load does not distort.
 ``rss_growth_mb`` is the peak RSS of a whole estimate at N = 10^8 minus at N = 10^6, each in
 a fresh process. ``claim_median_s`` is the median wall time of ``derive check`` on single
 expectation claims decided by the Monte Carlo tier, with a warm result cache;
@@ -47,8 +56,8 @@ import sympy
 from sympy import Piecewise, Rational, log
 
 from derive import distributions as dist
-from derive._mc_batches import BATCH, Totals, cpu_count, run_numpy
-from derive._mc_lowering import compile_program, lower_random, stable_form
+from derive._mc_batches import BATCH, Totals, cpu_count, run_numpy, stream_rng
+from derive._mc_lowering import Program, compile_program, lower_random, stable_form
 from derive.functions import softplus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +101,38 @@ def cpu_rate(fn, samples: int) -> float:
     t0 = time.process_time()
     fn()
     return samples / max(time.process_time() - t0, 1e-9)
+
+
+def bytes_per_sample(program: Program, draws, variant: str, stages: int = 0) -> int:
+    """Bytes one sample makes a backend read or write in its batch buffers (cache-resident).
+
+    numpy: every draw written once, every instruction reads its array operands and writes its
+    output, the statistics read each output row four times (sum, the dot product of the row
+    with itself twice over, max, min; one integrand). Fused kernel: draws written then read,
+    each exp/log stage written then read, each output written then read once.
+    """
+    k = program.n_outputs
+    if variant == "numba":
+        return 16 * (len(draws) + stages + k)
+    total = 8 * len(draws)
+    itemsize = {0: 8, 1: 8, 2: 1, 3: 8}  # pools: draws, float scratch, bool scratch, outputs
+    for _, args, (pool, _) in program.code:
+        total += sum(itemsize[p] for p, _ in args if p >= 0) + itemsize[pool]
+    return total + 8 * (4 * k if k == 1 else 2 * k + 2 * k * (k + 1))
+
+
+def copy_rate(nbytes: int, seconds: float = 0.3) -> float:
+    """Bytes moved (read + written) per second by ``np.copyto`` between two arrays of ``nbytes``."""
+    src, dst = np.ones(nbytes // 8), np.empty(nbytes // 8)
+    np.copyto(dst, src)
+    best, t_end = math.inf, time.perf_counter() + seconds
+    reps = max(1, (1 << 24) // nbytes)
+    while time.perf_counter() < t_end:
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            np.copyto(dst, src)
+        best = min(best, (time.perf_counter() - t0) / reps)
+    return 2 * nbytes / best
 
 
 def lowered(expr, random):
@@ -239,17 +280,26 @@ def main() -> None:
     rss_small = peak_rss_mb(10**6)
     rss_large = peak_rss_mb(10**7 if args.quick else 10**8)
 
-    rng = np.random.Generator(np.random.PCG64(0))
     buf = np.empty(BATCH)
+    ceiling_source = "numba ziggurat over SFC64" if normals is not None else "numpy standard_normal over SFC64"
 
     def raw_normals() -> None:
-        for _ in range(batches):
-            rng.standard_normal(out=buf)
+        # The estimate's own streams, one generator per 64k batch, as the backends draw them.
+        for b in range(batches):
+            rng = stream_rng(0, 0, b)
+            if normals is not None:
+                normals(rng, buf)
+            else:
+                rng.standard_normal(out=buf)
+
+    copy_cache = copy_rate(BATCH * 8) * cores  # per-core caches: each core copies its own batch
+    copy_dram = copy_rate(64 << 20)
 
     rows = []
     ceiling_single = 0.0
     for name, expr, random, one_normal in integrands():
         lowered_expr, draws, program = lowered(expr, random)
+        nbytes = {"numpy": bytes_per_sample(program, draws, "numpy")}
         variants = {}
         for threads in sorted({1, cores}):
             variants[f"numpy x{threads}"] = (
@@ -265,6 +315,7 @@ def main() -> None:
                 )
         if has_numba:
             kernel = _mc_numba.kernel_for([lowered_expr], draws)
+            nbytes["numba"] = bytes_per_sample(program, draws, "numba", kernel.n_temps)
             numba_estimate(kernel, 2 * cores, cores)  # compile, or load numba's on-disk cache
             for threads in sorted({1, cores}):
                 variants[f"numba x{threads}"] = (lambda t=threads, k=kernel: numba_estimate(k, batches, t), samples)
@@ -275,15 +326,18 @@ def main() -> None:
         for _ in range(repeats):
             for key, (fn, count) in variants.items():
                 row[key] = max(row.get(key, 0.0), best_rate(fn, count, 1))
-            # Load-robust diagnostic: CPU time of the single-threaded numpy estimate vs raw normals.
-            x1 = "np+nbN x1" if "np+nbN x1" in variants else "numpy x1"
-            row["cpu x1"] = max(row.get("cpu x1", 0.0), cpu_rate(variants[x1][0], samples))
+            # Load-robust diagnostic: CPU time of the best single-threaded estimate vs raw normals.
+            for x1 in ("np+nbN x1" if "np+nbN x1" in variants else "numpy x1", "numba x1"):
+                if x1 in variants:
+                    row["cpu x1"] = max(row.get("cpu x1", 0.0), cpu_rate(variants[x1][0], samples))
             row["cpu raw"] = max(row.get("cpu raw", 0.0), cpu_rate(raw_normals, samples))
             row["cpu naive"] = max(row.get("cpu naive", 0.0), cpu_rate(variants["naive"][0], n))
         ceiling_single = max(ceiling_single, row.pop("raw"))
         derive_rates = {k: v for k, v in row.items() if k.startswith(("numpy", "np+nbN", "numba"))}
         row["best"] = max(derive_rates, key=derive_rates.get)
         row["best_rate"] = derive_rates[row["best"]]
+        row["bytes"] = nbytes["numba" if row["best"].startswith("numba") else "numpy"]
+        row["bw_bound"] = copy_cache / row["bytes"]
         rows.append(row)
     ceiling = ceiling_single * cores
 
@@ -302,7 +356,7 @@ def main() -> None:
     header = (
         f"{'integrand':<24}"
         + "".join(f"{c:>12}" for c in columns)
-        + f"{'best/naive':>12}{'best/ceil':>11}{'cpu x1/raw':>12}{'cpu x1/naive':>14}"
+        + f"{'best/naive':>12}{'best/ceil':>11}{'cpu x1/raw':>12}{'cpu x1/naive':>14}{'B/sample':>10}{'bw bound':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -313,14 +367,27 @@ def main() -> None:
         cpu_naive = row["cpu x1"] / row["cpu naive"]
         print(
             f"{row['integrand']:<24}{cells}{row['best_rate'] / row['naive']:>12.2f}{frac}{cpu:>12.2f}{cpu_naive:>14.2f}"
+            f"{row['bytes']:>10}{row['bw_bound'] / 1e6:>10.0f}"
         )
-    print(f"{'ceiling (PCG64 normals)':<24}{ceiling / 1e6:>12.1f}  = single-thread raw rate x {cores} cores")
+    print(f"{'ceiling':<24}{ceiling / 1e6:>12.1f}  = single-thread raw rate x {cores} cores ({ceiling_source})")
+    print(
+        f"copy kernel: {copy_cache / 1e9:.1f} GB/s over 64k buffers (x {cores} cores), {copy_dram / 1e9:.1f} GB/s "
+        "over 64 MiB arrays (main memory, 1 thread; a batch never leaves the cache)"
+    )
+    binding = min((r for r in rows if r["one_normal"]), key=lambda r: r["best_rate"] / ceiling)
+    binds = "normal draws (ceiling)" if ceiling <= binding["bw_bound"] else "memory bandwidth"
+    print(
+        f"limit for {binding['integrand']} (sets fraction_of_ceiling): ceiling {ceiling / 1e6:.0f} vs bandwidth "
+        f"bound {binding['bw_bound'] / 1e6:.0f} Msamples/s: {binds} binds"
+    )
     print(
         "np+nbN: the numpy backend with its normals drawn by numba (the same numbers; what auto runs on long "
-        "runs with numba installed)\n"
-        "cpu x1/raw: CPU-time rate of the best 1-thread derive estimate over raw PCG64 normals (robust to load; "
+        "runs with numba installed); numba: the fused kernel (mc_backend='numba': the same draws)\n"
+        "cpu x1/raw: CPU-time rate of the best 1-thread derive estimate over the raw normal fill (robust to load; "
         "an upper bound of best/ceil for perfect thread scaling); cpu x1/naive: the same against the naive "
-        f"baseline (times {cores} cores: best/naive for perfect thread scaling)"
+        f"baseline (times {cores} cores: best/naive for perfect thread scaling)\n"
+        "B/sample: bytes of batch buffers the best backend reads and writes per sample; bw bound: the copy "
+        "kernel's cache bandwidth over B/sample, in Msamples/s"
     )
     print(f"peak RSS: {rss_small:.1f} MB at 10^6 samples, {rss_large:.1f} MB at {'10^7' if args.quick else '10^8'}")
     print(
@@ -340,6 +407,12 @@ def main() -> None:
         "claim_nocache_median_s": round(statistics.median(fresh), 3),
         "mc_tier_median_s": round(statistics.median(tier), 3),
         "ceiling_msps": round(ceiling / 1e6, 1),
+        "ceiling_source": ceiling_source,
+        "bandwidth_bound_msps": round(binding["bw_bound"] / 1e6, 1),
+        "bytes_per_sample": binding["bytes"],
+        "copy_gbps_cache": round(copy_cache / 1e9, 1),
+        "copy_gbps_dram": round(copy_dram / 1e9, 1),
+        "binds": binds,
         "cpu_fraction_x1_min": round(min(r["cpu x1"] / r["cpu raw"] for r in rows if r["one_normal"]), 3),
         "cpu_speedup_x1_min": round(min(r["cpu x1"] / r["cpu naive"] for r in rows), 3),
         "best_backend": {r["integrand"]: r["best"] for r in rows},
