@@ -261,7 +261,11 @@ def test_variance_and_entropy_of_a_discrete_law() -> None:
 
 
 def test_the_variance_without_a_law_stays_an_unknown_function() -> None:
+    # no law is guessed: the definition holds for every law (derive._linearity), a wrong one is undecided
     r = one(r"\text{var}[x] = \mathbb{E}[x^2] - \mathbb{E}[x]^2")
+    assert r.verdict is P
+    assert "Var by definition" in r.detail
+    r = one(r"\text{var}[x] = \mathbb{E}[x^2] + \mathbb{E}[x]^2")
     assert r.verdict is U
     assert "Var(x)" in r.detail
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from derive._linearity import expectation_operator
 from derive.distributions import Distribution
 from derive.errors import LatexError
 from derive.functions import Expectation
@@ -87,7 +88,7 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
         if sub_toks is None and not self._mentions_random(body):
             # E[X^2] with nothing declared random: reading X as a constant would make
             # E[X^2] = E[X]^2 an identity. An opaque E(...) leaves such steps undecided.
-            wrap = sympy.Function("E")
+            wrap = expectation_operator("E")
         if _is_matrix(body):
             if body.shape == (1, 1):
                 return wrap(body[0, 0])
@@ -121,7 +122,7 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             raise self.fail(q._unexpected(q.peek()))
         if _is_matrix(body):
             raise self.fail("a conditional expectation of a vector or matrix")
-        opaque = sympy.Function("E") if wrap is Expectation else wrap
+        opaque = expectation_operator("E") if wrap is Expectation else wrap
         return opaque(body, _GIVEN(*_flat(condition)))
 
     def _averaged_names(self, sub_toks: list[_Tok] | None, sample: str) -> set[str]:
@@ -148,7 +149,7 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
         label = re.sub(r"\s+", "", self._src(sub_toks)).replace("\\sim", "~")
         label = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|boldsymbol|bm|text|operatorname)\{([^{}]*)\}", r"\1", label)
         label = label.replace("\\", "")
-        opaque = sympy.Function(f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}")
+        opaque = expectation_operator(f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}")
         if sim is None:
             p = self.sub(sub_toks)
             try:

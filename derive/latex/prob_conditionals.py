@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy
 
+from derive._linearity import moment_operator
 from derive.distributions import Distribution
 from derive.functions import Expectation
 from derive.latex.grammar_linear import _is_matrix, _scalar
@@ -141,7 +142,9 @@ class _ConditionalGrammar(_EventGrammar):
         Cov/(Std Std), -E[log p(x)]); otherwise (nothing random, a vector, a law derive cannot
         name) the unknown function of the arguments, which no tier evaluates."""
         scalars = [_scalar(a) for a in args]
-        unknown = sympy.Function(name)(*_flat(scalars))
+        # an unknown law: marked (derive._linearity) unless the text declares a function of that name
+        operator = None if name in self.functions else moment_operator(name)
+        unknown = (operator or sympy.Function(name))(*_flat(scalars))
         if not scalars or any(_is_matrix(a) or not self._mentions_random(a) for a in scalars):
             return unknown
         centred = [a - Expectation(a) for a in scalars]

@@ -1,0 +1,381 @@
+"""Expectations whose law is unknown: prove a step from the laws every expectation obeys.
+
+A text often writes ``E[x]``, ``E_{\\mathcal T}[\\hat y_0]`` or ``\\mathrm{Var}(x)`` without saying
+what x is drawn from. The LaTeX reader then builds an *unknown-law operator*: an undefined
+sympy function made by `expectation_operator` or `moment_operator` (marked, so that a
+function the text declares or defines under the same name, ``functions: [E]``, is never taken
+for an expectation). No tier can evaluate one, but many steps through them hold for every law:
+
+- additivity: ``E[X + Y] = E[X] + E[Y]`` (where the expectations exist);
+- non-random factors come out, ``E[c X] = c E[X]``, and ``E[c] = c``: a factor is non-random
+  when it is built only from numbers, names declared non-random, names the operator
+  conditions on (``E[g(z) x | z] = g(z) E[x | z]``), and applications of the *same* operator
+  (``E[X]`` is a number for ``E``; ``E[X | z]`` is fixed given z), so ``E[E[X]^2] = E[X]^2``;
+- ``Var(X) = E[X^2] - E[X]^2``, ``Cov(X, Y) = E[XY] - E[X] E[Y]``, ``Std(X) = sqrt(Var(X))``
+  by definition (with the same conditioning).
+
+`linear_form` rewrites each operator into that normal form: its argument is expanded into
+monomials, each monomial split into a non-random coefficient and a random rest, and E of
+the rest stays opaque. Two sides with the same normal form are equal for every law; two
+with different normal forms may still be equal for some law, so a difference never refutes.
+A name whose randomness nothing declares is never pulled out: `linear_form` reports such
+names, so a step that would hold were they non-random says which ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
+
+import sympy
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+from derive.model import Evidence, Method, Outcome, Relation, Verdict
+
+__all__ = [
+    "LinearForm",
+    "by_linearity",
+    "expectation_operator",
+    "is_unknown_law",
+    "linear_form",
+    "moment_operator",
+    "nonrandom_names",
+]
+
+#: The keyword that marks an undefined function as an unknown-law operator (sympy keeps it
+#: in the function's identity: ``E`` marked and ``E`` declared by the text are different).
+_MARK = "unknown_law"
+_MOMENTS = ("Var", "Cov", "Std")
+#: Beyond this many operations an expansion is not attempted (the step stays undecided).
+_MAX_OPS = 3000
+_MAX_TERMS = 400
+_MAX_POWER = 6
+_MAX_HINT_NAMES = 6  # beyond this, pairs of names are not tried for the hint
+
+
+def expectation_operator(name: str) -> UndefinedFunction:
+    """The expectation ``name`` (``E``, ``E_{T}``) of an unknown law, as the LaTeX reader builds it.
+
+    >>> x = sympy.Symbol("x")
+    >>> expectation_operator("E")(x) == sympy.Function("E")(x)
+    False
+    """
+    return UndefinedFunction(name, **{_MARK: "E"})
+
+
+def moment_operator(name: str) -> UndefinedFunction | None:
+    """``Var``, ``Cov`` or ``Std`` of an unknown law (with the plain ``E``), or None for other names."""
+    return UndefinedFunction(name, **{_MARK: name}) if name in _MOMENTS else None
+
+
+def is_unknown_law(node: object) -> bool:
+    """Whether ``node`` applies an operator made by `expectation_operator` or `moment_operator`."""
+    return isinstance(node, AppliedUndef) and _role(node) is not None
+
+
+def _role(node: AppliedUndef) -> str | None:
+    kwargs = getattr(node.func, "_kwargs", None) or {}
+    role = kwargs.get(_MARK)
+    return role if role in ("E", *_MOMENTS) else None
+
+
+def nonrandom_names(problem: object) -> frozenset[str]:
+    """Names a problem declares non-random (an optional ``nonrandom`` attribute; none today)."""
+    return frozenset(str(n) for n in getattr(problem, "nonrandom", ()) or ())
+
+
+@dataclass
+class LinearForm:
+    """A side in normal form, the laws its rewriting used, and the names it could not pull out."""
+
+    value: object
+    laws: set[str] = field(default_factory=set)
+    #: Names inside an operator whose randomness nothing declares (they stayed inside it).
+    undeclared: set[str] = field(default_factory=set)
+    #: The names declared non-random that were pulled out of an operator.
+    pulled: set[str] = field(default_factory=set)
+
+
+class _TooBigError(Exception):
+    pass
+
+
+def linear_form(expr: object, nonrandom: Collection[str] = (), *, assume: Iterable[str] = ()) -> LinearForm | None:
+    """``expr`` with every unknown-law operator in normal form, or None when there is none (or too big).
+
+    ``nonrandom``: names declared non-random. ``assume``: names treated as non-random only to
+    say which declaration would settle a step (never for a proof).
+
+    >>> E = expectation_operator("E")
+    >>> a, x = sympy.symbols("a x")
+    >>> str(linear_form(E(2 * x + 3)).value)
+    '2*E(x) + 3'
+    >>> str(linear_form(E(a * x)).value), sorted(linear_form(E(a * x)).undeclared)
+    ('E(a*x)', ['a', 'x'])
+    >>> str(linear_form(E(a * x), {"a"}).value)
+    'a*E(x)'
+    """
+    if isinstance(expr, sympy.MatrixBase):
+        forms = [linear_form(e, nonrandom, assume=assume) for e in expr]
+        if all(f is None for f in forms):
+            return None
+        out = LinearForm(None)
+        values = []
+        for e, f in zip(expr, forms, strict=True):
+            values.append(e if f is None else f.value)
+            if f is not None:
+                out.laws |= f.laws
+                out.undeclared |= f.undeclared
+                out.pulled |= f.pulled
+        out.value = sympy.ImmutableMatrix(expr.shape[0], expr.shape[1], values)
+        return out
+    if not isinstance(expr, sympy.Basic) or not any(is_unknown_law(n) for n in sympy.preorder_traversal(expr)):
+        return None
+    fixed = frozenset(nonrandom) | frozenset(assume)
+    out = LinearForm(None)
+    try:
+        out.value = _Rewriter(fixed, frozenset(nonrandom), out).walk(expr)
+    except _TooBigError:
+        return None
+    return out
+
+
+class _Rewriter:
+    def __init__(self, fixed: frozenset[str], declared: frozenset[str], out: LinearForm) -> None:
+        self.fixed = fixed
+        self.declared = declared
+        self.out = out
+
+    def walk(self, node: sympy.Basic) -> sympy.Basic:
+        if not node.args:
+            return node
+        args = [self.walk(a) for a in node.args]
+        if isinstance(node, AppliedUndef):
+            rebuilt = node.func(*args)
+            role = _role(node)
+            if role == "E":
+                return self.expectation(rebuilt)
+            if role is not None:
+                return self.moment(rebuilt, role)
+            return rebuilt
+        return node.func(*args) if args != list(node.args) else node
+
+    # -- moments by definition --------------------------------------------------------
+
+    def moment(self, node: AppliedUndef, role: str) -> sympy.Basic:
+        values, rest = _split_conditions(node.args)
+        e = expectation_operator("E")
+        if role in ("Var", "Std") and len(values) == 1:
+            (x,) = values
+            var = self.expectation(e(sympy.expand(x**2), *rest)) - self.expectation(e(x, *rest)) ** 2
+            self.out.laws.add(f"{role} by definition")
+            return sympy.sqrt(var) if role == "Std" else var
+        if role == "Cov" and len(values) == 2:
+            x, y = values
+            cov = self.expectation(e(x * y, *rest)) - self.expectation(e(x, *rest)) * self.expectation(e(y, *rest))
+            self.out.laws.add("Cov by definition")
+            return cov
+        return node
+
+    # -- expectations -----------------------------------------------------------------
+
+    def expectation(self, node: AppliedUndef) -> sympy.Basic:
+        """E of a sum of monomials: the sum of each monomial's non-random coefficient times E of the rest."""
+        if not node.args:
+            return node
+        body, rest = node.args[0], node.args[1:]
+        if isinstance(body, sympy.MatrixBase) or _ops(body) > _MAX_OPS or _steep_power(body):
+            raise _TooBigError
+        if not all(_is_condition(a) for a in rest):
+            return node  # E(x, y): not an expectation with a conditioning derive knows
+        held = {str(s) for a in rest for s in _condition_symbols(a)}
+        expanded = sympy.expand(body)
+        terms = sympy.Add.make_args(expanded)
+        if len(terms) > _MAX_TERMS:
+            raise _TooBigError
+        if len(terms) > 1:
+            self.out.laws.add("linearity of expectation")
+        total: list[sympy.Basic] = []
+        for term in terms:
+            coefficient, random = [], []
+            for factor in sympy.Mul.make_args(term):
+                names = self._outside_names(factor, node.func, rest)
+                if names is not None and names <= self.fixed | held:
+                    coefficient.append(factor)
+                    self.out.pulled |= names & self.declared
+                else:
+                    random.append(factor)
+                    if names is not None:
+                        self.out.undeclared |= names - self.declared - held
+            c = sympy.Mul(*coefficient)
+            if not random:
+                self.out.laws.add("E[c] = c for non-random c")
+                total.append(c)
+                continue
+            if coefficient and c != 1:
+                self.out.laws.add("non-random factors out of the expectation")
+            total.append(c * node.func(sympy.Mul(*random), *rest))
+        return sympy.Add(*total)
+
+    def _outside_names(self, factor: sympy.Basic, func: object, rest: tuple) -> set[str] | None:
+        """The names ``factor`` depends on outside applications of the same operator (``func``
+        with the same conditioning ``rest``), or None when it applies anything unknown (f(x),
+        another expectation): its randomness is unknown whatever is declared."""
+        names: set[str] = set()
+        stack = [factor]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, AppliedUndef):
+                if n.func == func and n.args[1:] == rest:
+                    continue  # E[X] inside E: a number (fixed given the same conditioning)
+                return None
+            if isinstance(n, sympy.Symbol):
+                names.add(n.name)
+                continue
+            if isinstance(n, (sympy.Derivative, sympy.Integral, sympy.Sum, sympy.Product, sympy.Lambda)):
+                return None  # bound variables and unknown bodies: not worth the risk
+            stack.extend(n.args)
+        return names
+
+
+def _split_conditions(args: tuple) -> tuple[list[sympy.Basic], tuple]:
+    values = [a for a in args if not _is_condition(a)]
+    rest = tuple(a for a in args if _is_condition(a))
+    return values, rest
+
+
+def _is_condition(arg: sympy.Basic) -> bool:
+    """Whether ``arg`` is the conditioning mark ``given(...)`` of the LaTeX reader."""
+    return isinstance(arg, AppliedUndef) and arg.func.__name__ == "given"
+
+
+def _condition_symbols(arg: sympy.Basic) -> set[sympy.Symbol]:
+    """The names an expectation conditions on and so holds fixed: plain names in ``given(...)``
+    (``given(x > 0)`` fixes nothing, so an event's names are not held)."""
+    if not _is_condition(arg):
+        return set()
+    return {a for a in arg.args if isinstance(a, sympy.Symbol)}
+
+
+def _ops(expr: sympy.Basic) -> int:
+    return int(sympy.count_ops(expr, visual=False))
+
+
+def _steep_power(expr: sympy.Basic) -> bool:
+    """A power of a sum whose expansion would be large: (a + b + c)^9 is not expanded here."""
+    return any(
+        isinstance(p, sympy.Pow) and p.base.is_Add and p.exp.is_Integer and abs(int(p.exp)) > _MAX_POWER
+        for p in sympy.preorder_traversal(expr)
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The strategy of the symbolic tier.
+
+
+def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[[sympy.Expr], bool]) -> Outcome:
+    """PROVED when both sides of an equation reach the same normal form; else ``light``.
+
+    ``sides``: the sides as the symbolic tier prepared them; ``zero``: the tier's exact test
+    that a difference is 0 (it simplifies what is outside the operators). When the normal
+    forms differ only through names whose randomness nothing declares, ``light`` comes back
+    with a note naming them. Never refutes: an unknown law may make a difference vanish.
+    """
+    if getattr(problem, "relation", None) is not Relation.EQ or not isinstance(sides, tuple) or len(sides) != 2:
+        return light
+    lhs, rhs = sides
+    declared = nonrandom_names(problem)
+    forms = _both(lhs, rhs, declared)
+    if forms is None:
+        return light
+    if _same(forms, zero):
+        other = _square_inside(lhs), _square_inside(rhs)
+        if (other[0] is not None or other[1] is not None) and not _holds(
+            other[0] if other[0] is not None else lhs, other[1] if other[1] is not None else rhs, declared, zero
+        ):
+            note = (
+                "; by linearity of expectation it holds reading E[a - b]^2 as (E[a - b])^2, but not reading it "
+                "as E[(a - b)^2] (as ESL writes it): write the brackets out to settle"
+            )
+            return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
+        laws = sorted(forms[0].laws | forms[1].laws) or ["the same unknown-law expectations on both sides"]
+        pulled = sorted(forms[0].pulled | forms[1].pulled)
+        said = f"; with {', '.join(pulled)} non-random as declared" if pulled else ""
+        summary = (
+            f"proved for every law (where the expectations exist): both sides have the same normal form by "
+            f"{', '.join(laws)}{said}"
+        )
+        return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route="linearity"))
+    unknown = _settling(lhs, rhs, declared, sorted(forms[0].undeclared | forms[1].undeclared))
+    if not unknown:
+        return light
+    names = ", ".join(unknown)
+    verb = "is" if len(unknown) == 1 else "are"
+    note = f"; by linearity of expectation it holds if {names} {verb} not random, which nothing declares"
+    if hasattr(problem, "nonrandom"):
+        note += f" (declare `constants: [{names}]` if so)"
+    return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
+
+
+def _square_inside(side: object) -> object | None:
+    """``side`` with E[u]^n of a compound u read as E[u^n] (ESL's E[Y - f(X)]^2), or None if it has none.
+
+    ``\\mathbb{E}[a - b]^2`` is (E[a - b])^2 to Bishop and E[(a - b)^2] to ESL; the LaTeX reader
+    builds the first, so a proof must also hold for the second."""
+    if not isinstance(side, sympy.Basic):
+        return None
+
+    def compound_square(n: sympy.Basic) -> bool:
+        if not (isinstance(n, sympy.Pow) and isinstance(n.base, AppliedUndef) and _role(n.base) == "E"):
+            return False
+        return n.exp.is_Integer and int(n.exp) >= 2 and isinstance(n.base.args[0], (sympy.Add, sympy.Mul))
+
+    if not any(compound_square(n) for n in sympy.preorder_traversal(side)):
+        return None
+    return side.replace(compound_square, lambda n: n.base.func(n.base.args[0] ** n.exp, *n.base.args[1:]))
+
+
+def _holds(lhs: object, rhs: object, declared: frozenset[str], zero: Callable[[sympy.Expr], bool]) -> bool:
+    forms = _both(lhs, rhs, declared)
+    return forms is not None and _same(forms, zero)
+
+
+def _settling(lhs: object, rhs: object, declared: frozenset[str], candidates: list[str]) -> list[str]:
+    """The fewest undeclared names which, were they non-random, give both sides one normal form.
+
+    Single names first, then pairs, then all of them; equality here is only expand's (a hint,
+    never a proof)."""
+    tries: list[list[str]] = [[n] for n in candidates]
+    if len(candidates) <= _MAX_HINT_NAMES:
+        tries += [[a, b] for i, a in enumerate(candidates) for b in candidates[i + 1 :]]
+    tries.append(candidates)
+    for names in tries:
+        forms = _both(lhs, rhs, declared, assume=names)
+        # the hint is about factors: names whose own expectation the step takes (E[x^2] = E[x]^2
+        # "holds if x is not random") are not a declaration anyone would make
+        if forms is not None and _same(forms, lambda d: d == 0) and _has_operator(forms):
+            return names
+    return []
+
+
+def _has_operator(forms: tuple[LinearForm, LinearForm]) -> bool:
+    return any(
+        is_unknown_law(n) for f in forms if isinstance(f.value, sympy.Basic) for n in sympy.preorder_traversal(f.value)
+    )
+
+
+def _both(lhs: object, rhs: object, declared: frozenset[str], assume: Iterable[str] = ()) -> tuple | None:
+    left = linear_form(lhs, declared, assume=assume)
+    right = linear_form(rhs, declared, assume=assume)
+    if left is None and right is None:
+        return None
+    return (left or LinearForm(lhs), right or LinearForm(rhs))
+
+
+def _same(forms: tuple[LinearForm, LinearForm], zero: Callable[[sympy.Expr], bool]) -> bool:
+    a, b = forms[0].value, forms[1].value
+    if isinstance(a, sympy.MatrixBase) or isinstance(b, sympy.MatrixBase):
+        if not (isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase)) or a.shape != b.shape:
+            return False
+        return all(zero(sympy.expand(x - y)) for x, y in zip(a, b, strict=True))
+    return zero(sympy.expand(a - b))
