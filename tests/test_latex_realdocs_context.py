@@ -59,7 +59,8 @@ def test_a_plain_declaration_still_holds_after_an_abbreviation():
 def test_display_declaration_negated_before_or_after():
     got = _verdicts(f"We must not assume\n\n$$ x > 0 $$\n\nhere, so in general\n\n{SQRT}\n")
     assert got == [Verdict.UNDECIDED, Verdict.UNDECIDED]
-    doc = "If the data were Gaussian,\n\n$$ x \\sim \\mathcal{N}(0, 1) $$\n\nwould give it.\n\n$$ \\mathbb{E}[x^2] = 1 $$\n"
+    law = "$$ x \\sim \\mathcal{N}(0, 1) $$"
+    doc = f"If the data were Gaussian,\n\n{law}\n\nwould give it.\n\n$$ \\mathbb{{E}}[x^2] = 1 $$\n"
     assert _verdicts(doc) != [Verdict.PROVED]
     doc = "Take\n\n$$ x \\sim \\mathcal{N}(0, 1) $$\n\nas the model.\n\n$$ \\mathbb{E}[x^2] = 1 $$\n"
     assert _verdicts(doc) == [Verdict.PROVED]  # the same display, asserted
@@ -124,7 +125,7 @@ def test_condition_after_the_display_reads_that_display(after):
 
 def test_condition_after_a_display_is_no_wider():
     # the next display is not read under it: not proved (the author may mean any real there)
-    text = f"$$ \\sqrt{{y^2}} = y $$\n\nwhere $y > 0$. Next,\n\n$$ \\sqrt{{y^2}} = y $$\n"
+    text = "$$ \\sqrt{y^2} = y $$\n\nwhere $y > 0$. Next,\n\n$$ \\sqrt{y^2} = y $$\n"
     assert _verdicts(text) == [Verdict.PROVED, Verdict.UNDECIDED]
     text = f"{SQRT}\n\nFor the second part, let $x > 0$.\n\n{SQRT}\n"  # "For" opening a new sentence: no condition
     assert _verdicts(text) == [Verdict.REFUTED, Verdict.PROVED]
@@ -137,3 +138,69 @@ def test_two_conditions_after_the_display():
     (r,) = derive.check_latex(text)  # y > 0 is a new sentence, for the steps after it: no condition here
     assert r.verdict is Verdict.REFUTED
     assert "y: positive" not in r.detail
+
+
+# -- rows of a chain of equations being solved ------------------------------------------------
+
+CHAIN = """$$ m_2 = \\frac{1}{2}(x - m_1) $$
+
+$$
+\\begin{aligned}
+2 m_1 &= x - m_2 \\\\
+4 m_1 &= 2x - x + m_1 \\\\
+3 m_1 &= x \\\\
+m_1 &= \\frac{1}{3} x \\\\
+m_1 &= \\frac{1}{2} x
+\\end{aligned}
+$$
+"""
+
+
+def test_a_row_that_is_a_nonzero_multiple_of_the_row_before_follows_from_it():
+    got = derive.check_latex(CHAIN)
+    assert [r.verdict for r in got] == [
+        Verdict.UNDECIDED,  # the definition
+        Verdict.UNDECIDED,  # the first equation: a condition, nothing before it
+        Verdict.PROVED,
+        Verdict.PROVED,
+        Verdict.PROVED,
+        Verdict.UNDECIDED,  # m_1 = x/2 is no multiple of m_1 = x/3: not refuted (a system's rows need not follow)
+    ]
+    assert "follows from the row before (line 5): lhs - rhs = (2) (2 m_1 - (x - m_2))" in got[2].detail
+    assert "m_2 := \\frac{1}{2}(x - m_1) (line 1)" in got[2].detail
+    assert "(\\frac{1}{3}) (3 m_1 - (x))" in got[4].detail
+
+
+def test_multiplying_by_a_positive_factor_follows():
+    text = (
+        "$$\n\\begin{aligned}\n-\\frac{n}{2v} + \\frac{1}{2v^2} S &= 0 \\quad (\\text{multiply with } v^2) \\\\\n"
+        "\\frac{1}{2} S &= \\frac{n}{2} v\n\\end{aligned}\n$$\n"
+    )
+    got = derive.check_latex(text, symbols={"v": "positive", "n": "positive integer"})
+    assert got[1].verdict is Verdict.PROVED
+    assert "(v^{2})" in got[1].detail
+    # with v any real, v^2 may vanish: no factor found, and the row is not refuted either
+    got = derive.check_latex(text, symbols={"n": "positive integer"})
+    assert got[1].verdict is Verdict.UNDECIDED
+
+
+def test_a_factor_that_may_vanish_is_no_reason():
+    # x (x - 1) = 0 -> x - 1 = 0 loses the root x = 0: the factor x is not nonzero
+    text = "$$\n\\begin{aligned}\nx^2 - x &= 0 \\\\\nx - 1 &= 0\n\\end{aligned}\n$$\n"
+    got = derive.check_latex(text)
+    assert got[1].verdict is Verdict.UNDECIDED
+    assert "follows from the row before" not in got[1].detail
+
+
+def test_rows_of_separate_blocks_are_not_chained():
+    text = "$$ 2 m = x $$\n\n$$ 4 m = 2 x $$\n"
+    got = derive.check_latex(text)
+    assert all("row before" not in r.detail for r in got)
+
+
+def test_a_factor_with_a_pole_at_a_root_is_no_reason():
+    # x (x - 1) = 0 -> x = 0 divides by x - 1, which vanishes at the other root x = 1
+    text = "$$\n\\begin{aligned}\nx^2 - x &= 0 \\\\\nx &= 0\n\\end{aligned}\n$$\n"
+    got = derive.check_latex(text, symbols={"x": "nonnegative"})
+    assert got[1].verdict is not Verdict.PROVED
+    assert "follows from the row before" not in got[1].detail

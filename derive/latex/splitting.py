@@ -344,9 +344,14 @@ def _constrains_one_name(tex: str, seps: list[_Sep], k: int) -> bool:
     """Whether what follows the list separator ``seps[k]`` bounds single names (``a > 0``,
     ``\\quad x \\in \\mathbb{R}``, ``x, y > 0``): a condition of the statement before, not a claim."""
     j = k + 1
-    while j < len(seps) and seps[j].kind in ("ignore", "list") and tex[seps[j].start : seps[j].end] not in (
-        "\\in",
-        "\\notin",
+    while (
+        j < len(seps)
+        and seps[j].kind in ("ignore", "list")
+        and tex[seps[j].start : seps[j].end]
+        not in (
+            "\\in",
+            "\\notin",
+        )
     ):
         if seps[j].kind == "list" and tex[seps[j].start : seps[j].end].strip() not in (",",):
             return False
@@ -508,6 +513,9 @@ class _Chain:
     annotated: bool = False  # it follows an annotation (\\quad \\text{for ...}): a condition, not a claim
     defining: bool = False  # its first relation is := (\\coloneqq, \\triangleq): a definition, not a step
     conditions: str = ""  # the conditions its row states after it ("x, y > 0"): kinds for its names
+    #: the equation of the row before, when this statement begins a row of its own ("A &= 0 \\\\ B &= 1"):
+    #: a row of a chain of equations being solved may follow from it (see `derive.latex.steps`)
+    row_before: _Chain | None = None
 
 
 #: Layout that neither starts nor continues an expression: spacing, empty rows, phantoms,
@@ -618,6 +626,7 @@ class _Splitter:
         self.unchecked: dict[int, list[str]] = {}  # block -> relation commands it does not check
         self.last: _Chain | None = None  # the last closed statement with a relation
         self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
+        self.row_before: _Chain | None = None  # the equation row the next statement's row follows
         # the pieces whose TeX comments were blanked, by offset: their text is read from here
         self._starts: list[int] = []
         self._blanked: dict[int, str] = {}
@@ -642,6 +651,7 @@ class _Splitter:
     def new_chain(self, start: int) -> None:
         self.close()
         self.chain = _Chain([_Expr([])], [], premise=self.pending, after_arrow=self.arrowed, annotated=self.conditional)
+        self.chain.row_before, self.row_before = self.row_before, None
         self.pending = None
         self.arrowed = self.conditional = False
         self._cursor = start
@@ -680,6 +690,8 @@ class _Splitter:
         if tex != piece.text and piece.offset not in self._blanked:
             bisect.insort(self._starts, piece.offset)
             self._blanked[piece.offset] = tex
+        if block != self.block:
+            self.row_before = None  # a row of another block follows no equation row of this one
         self.block = block
         seps, balanced = _scan_separators(tex, align=align)
         if not balanced:
@@ -833,6 +845,7 @@ class _Splitter:
                     # equation "-b = c"? Read as two, but neither is refuted at a point on its own
                     if self.chain is not None and self.chain.rels:
                         self.chain.annotated = True
+                        self.row_before = self.chain
                     self.close()
                     self.conditional = True
                 elif row == "new":
@@ -840,6 +853,7 @@ class _Splitter:
                         # rows of separate equations ("A &= 0 \\\\ B &= 1"): often a system to solve
                         # (normal equations, conditions of an optimum), so none is refuted at a point
                         self.chain.annotated = True
+                        self.row_before = self.chain
                         self.close()
                         self.conditional = True
                     self.close()

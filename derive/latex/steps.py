@@ -59,7 +59,7 @@ from derive.latex.assumptions import (
     headings,
     negated,
 )
-from derive.latex.context import additive_constant, solve_premise, value_tex
+from derive.latex.context import ROW_BEFORE, additive_constant, row_ratio, solve_premise, value_tex
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
@@ -239,8 +239,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         cyclic: set[str] = set()
         premise = last_of.get(id(d.chain.premise)) if d.chain.premise is not None else None
         solution: str | None = None
+        row = _row_before(d, drafts, last_of, i) if premise is None else None
+        row_claim: tuple[str, str] | None = None
         if d.error is None and d.defines is None and not d.context:
-            reached = _definitions_used((d.lhs, d.rhs), substitutable, drafts, names_cache)
+            sides_used = (d.lhs, d.rhs) + ((drafts[row].lhs, drafts[row].rhs) if row is not None else ())
+            reached = _definitions_used(sides_used, substitutable, drafts, names_cache)  # type: ignore[arg-type]
             uses = _composition_order(reached, drafts, names_cache)
             # definitions on a cycle are not applied; their names are not free either
             cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
@@ -274,6 +277,18 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 else:
                     solution = found
                     notes.append(given if found == "" else f"{given}, which derive could not solve")
+            if row is not None:
+                # a row of a chain of equations being solved: this row's lhs - rhs is a nonzero multiple of
+                # the row before's (see `row_ratio`), checked exactly as an identity
+                this = f"\\left({d.lhs}\\right) - \\left({d.rhs}\\right)"
+                before = f"\\left({drafts[row].lhs}\\right) - \\left({drafts[row].rhs}\\right)"
+                ratio = row_ratio(_wrap(before, items), _wrap(this, items), d.symbols)
+                if ratio is not None:
+                    row_claim = (_wrap(this, items), _wrap(f"\\left({ratio}\\right) \\left({before}\\right)", items))
+                    notes.append(
+                        f"{ROW_BEFORE} (line {drafts[row].line}): lhs - rhs = ({ratio}) "
+                        f"({drafts[row].lhs} - ({drafts[row].rhs})), and {ratio} is nonzero"
+                    )
         step_ranges = {n: w for n, w in ranges.items() if n not in d.symbols}  # a declared kind wins
         for n in declaring.get(id(d.chain), ()):
             if n not in d.symbols:
@@ -289,7 +304,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 items.append(f"{latex_of_name(name)} \\in \\{{{', '.join(vals)}\\}}")
                 notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
                 del step_ranges[name]
-        lhs_src, rhs_src = _wrap(d.lhs, items), _wrap(d.rhs, items)
+        lhs_src, rhs_src = row_claim or (_wrap(d.lhs, items), _wrap(d.rhs, items))
         relation = d.rel.relation
         band = _written_band(d.lhs, d.rhs) if relation is Relation.APPROX and d.error is None else None
         if band is not None and not d.context and not any("\\in \\{" in it for it in items):
@@ -299,7 +314,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             rhs_src, relation = half, Relation.LE
             notes.append(f"{said}: checked |{'rhs' if other is d.rhs else 'lhs'} - {centre}| <= {half}")
         up_to = ""
-        plain = d.error is None and d.defines is None and not d.context and premise is None
+        plain = d.error is None and d.defines is None and not d.context and premise is None and row_claim is None
         proportional_in = ""
         if d.rel.proportional and not d.context:
             # "A \\propto B" in v: A/B does not depend on v, and is positive (see `_proportion_check`)
@@ -905,6 +920,21 @@ def _composition_order(used: list[int], drafts: list[_Draft], cache: dict[str, A
                 cyclic.add(j)
                 changed = True
     return [j for j in order if j not in cyclic]
+
+
+def _row_before(d: _Draft, drafts: list[_Draft], last_of: dict[int, int], i: int) -> int | None:
+    """The draft of the equation row before ``d``'s row (``2 m_1 = x - m_2 \\\\ 3 m_1 = x``), when ``d``
+    begins an equation row of its own after one, neither of them a definition; else None."""
+    before = d.chain.row_before
+    if before is None or d.position != 0 or d.rel.relation is not Relation.EQ or d.rel.proportional:
+        return None
+    j = last_of.get(id(before))
+    if j is None or j >= i:
+        return None
+    p = drafts[j]
+    if p.error is not None or p.defines is not None or p.context or p.rel.relation is not Relation.EQ:
+        return None
+    return j
 
 
 def _may_mention(tex: str, name: str) -> bool:
