@@ -182,3 +182,52 @@ def test_double_and_triple_integrals_are_decided() -> None:
     assert one(r"\iint \exp(-x^2-y^2)\, dx\, dy = \pi").verdict in (P, V)
     assert one(r"\iint \exp(-x^2-y^2)\, dx\, dy = 2\pi").verdict is R
     assert one(r"\iiint \exp(-x^2-y^2-z^2)\, dx\, dy\, dz = \pi^{3/2}").verdict in (P, V)
+
+
+# -- physics' averages <f>_q ---------------------------------------------------------------------
+
+LAW_FRONT = '---\nderive:\n  random: {x: "Normal(0, 1)", X: "Normal(mu, 1)"}\n---\n'
+
+
+def test_an_angle_average_with_a_subscript_is_the_expectation_under_it() -> None:
+    assert read(r"\left\langle \ln \frac{p(x)}{q(x)} \right\rangle_{p(x)}") == "E_{p(x)}(log(p(x)/q(x)))"
+    assert read(r"\langle f(x, y) \rangle_q") == "E_q(f(x, y))"
+    # an opaque law: the same average on both sides is proved, a value of it is not
+    assert one(r"\langle x^2 \rangle_{p(x)} + 1 = 1 + \langle x^2 \rangle_{p(x)}").verdict is P
+    assert one(r"\langle x^2 \rangle_{q} = \langle x \rangle_q^2").verdict is U
+
+
+def test_an_angle_average_of_a_declared_random_variable_is_its_expectation() -> None:
+    (r,) = check_latex(LAW_FRONT + r"$$\left\langle 2X + 1 \right\rangle = 2\mu + 1$$" + "\n")
+    assert r.verdict is P, r.detail
+    (r,) = check_latex(LAW_FRONT + r"$$\langle x^2 \rangle_{x} = 1$$" + "\n")
+    assert r.verdict is P, r.detail
+    (r,) = check_latex(LAW_FRONT + r"$$\langle x^2 \rangle = 2$$" + "\n")
+    assert r.verdict is R
+    assert "-1" in r.detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\langle x \rangle",  # no subscript, nothing random: an average under an unstated law, or else
+        r"\langle \rangle",
+        r"\langle x^2 \rangle_{x \sim \mathcal{N}(0, 1)}",  # the law belongs in \mathbb{E}_{x \sim D}
+    ],
+)
+def test_an_angle_average_without_a_law_is_not_read(tex: str) -> None:
+    with pytest.raises(LatexError):
+        parse_latex(tex, SymbolTable())
+
+
+def test_an_average_with_a_law_in_its_subscript_is_never_refuted_at_a_fixed_point() -> None:
+    # read as an average over x in one tier and as a fixed x in another, 1 would be "refuted"
+    r = one(r"\langle x^2 \rangle_{x \sim \mathcal{N}(0, 1)} = 1")
+    assert r.verdict is E
+
+
+def test_a_comma_keeps_the_inner_product() -> None:
+    r = one(r"\langle a, b \rangle = a^T b", symbols={"a": "vector 3", "b": "vector 3"})
+    assert r.verdict is P
+    with pytest.raises(LatexError, match="declared vectors"):
+        parse_latex(r"\langle x, y \rangle", SymbolTable())

@@ -275,6 +275,9 @@ class _LinearGrammar:
         """``\\langle x, y \\rangle`` of two declared vectors (or matrices) of one shape: the sum of the
         products of their entries. One argument (``\\langle x \\rangle``, an average in physics) or
         names not declared vectors are not guessed."""
+        average = self.angle_average()  # no comma: physics' average <f>_q (grammar_probability)
+        if average is not None:
+            return average
         self.expect_sym("⟨")
         self.bars += 1  # a "|" inside is a bra-ket bar, not an absolute value: not read
         left = _scalar(self.expr())

@@ -45,6 +45,7 @@ from derive.latex.prob_conditionals import _ConditionalGrammar
 from derive.latex.prob_densities import _DensityGrammar
 from derive.latex.prob_marks import _GIVEN, _condition_mark, _conditioning, _flat
 from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK
+from derive.latex.tokens import _Tok as _T
 from derive.symbols import SymbolKind
 
 if TYPE_CHECKING:
@@ -215,3 +216,59 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             self.symbol(name)
         self.st.found[name] = dist
         self.st.random[name] = dist
+
+    def angle_average(self) -> Any | None:
+        """``\\langle f \\rangle_{q}``, ``\\langle f \\rangle_{p(x)}``: physics' average, read as
+        ``\\mathbb{E}_{q}[f]`` (the same operator: an expectation under a law derive knows, else opaque);
+        ``\\langle f \\rangle`` with no subscript only when f mentions a declared random variable (then
+        ``\\mathbb{E}[f]``). None, nothing consumed, when the angle brackets hold a comma at their own
+        depth (an inner product, `inner_product`); with neither a subscript nor a random variable, an
+        error: ``\\langle x \\rangle`` may be an average under an unstated law, or something else."""
+        start = self.i
+        inner = self._angle_tokens()
+        if inner is None:
+            return None
+        sub = None
+        if self.at_sym("_"):
+            self.i += 1
+            sub = self.group_tokens()
+        if not inner:
+            raise self.fail("an empty average \\langle \\rangle")
+        if sub is not None and any(t.kind == "cmd" and t.text == "sim" for t in sub):
+            # the steps learn the laws of E_{x \sim D} from the text before reading it (steps.py), not
+            # from an angle bracket's subscript: read here, x would be random in one tier only
+            raise self.fail("\\langle f \\rangle_{x \\sim D}: write \\mathbb{E}_{x \\sim D}[f]")
+        if sub is None:
+            body = self.sub(inner).parse_all()
+            if not self._mentions_random(body):
+                self.i = start
+                raise self.fail(
+                    "\\langle ... \\rangle without a comma may be an average under an unstated law; write "
+                    "\\mathbb{E}[...], a subscript (\\langle f \\rangle_{p(x)}), or declare the random variable"
+                )
+        at = self.toks[start].pos
+        toks = [_T("cmd", "mathbb", at), _T("sym", "{", at), _T("letter", "E", at), _T("sym", "}", at)]
+        if sub is not None:
+            toks += [_T("sym", "_", at), _T("sym", "{", at), *sub, _T("sym", "}", at)]
+        toks += [_T("sym", "[", at), *inner, _T("sym", "]", at)]
+        return self.sub(toks).parse_all()
+
+    def _angle_tokens(self) -> list[_Tok] | None:
+        """The tokens inside ``⟨ ... ⟩`` (consumed), or None (nothing consumed) when a comma stands at their
+        own depth."""
+        depth, j = 0, self.i + 1
+        while True:
+            t = self.peek(j - self.i)
+            if t.kind == "end":
+                raise self.fail("unbalanced \\langle: no matching \\rangle")
+            if t.kind == "sym" and t.text in ("(", "[", "{", "\\{", "⟨"):
+                depth += 1
+            elif t.kind == "sym" and t.text in (")", "]", "}", "\\}", "⟩"):
+                if depth == 0 and t.text == "⟩":
+                    inner = self.toks[self.i + 1 : j]
+                    self.i = j + 1
+                    return inner
+                depth -= 1
+            elif depth == 0 and t.kind == "sym" and t.text == ",":
+                return None
+            j += 1
