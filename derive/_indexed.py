@@ -45,6 +45,7 @@ from typing import Any
 import sympy
 from sympy import Indexed, Product, Sum
 
+from derive._exact import has_type
 from derive.model import Problem
 from derive.symbols import SymbolKind, SymbolTable
 
@@ -106,7 +107,7 @@ def has_indexed(problem: Problem) -> bool:
     """Whether either side (or a distribution) has an indexed entry such as ``x[i]``."""
     parts: list[Any] = [problem.lhs, problem.rhs, *(dist for _, dist in problem.random)]
     for part in parts:
-        if isinstance(part, sympy.Basic) and part.has(Indexed):
+        if isinstance(part, sympy.Basic) and has_type(part, Indexed):
             return True
         free = getattr(part, "free_symbols", None)  # a Distribution is no sympy.Basic
         if free is not None and not isinstance(part, sympy.Basic) and any(isinstance(s, Indexed) for s in free):
@@ -140,7 +141,7 @@ def entry_derivatives(problem: Problem) -> str | None:
     for side in (problem.lhs, problem.rhs):
         cells = side if isinstance(side, sympy.MatrixBase) else (side,)
         for cell in cells:
-            if not isinstance(cell, sympy.Basic):
+            if not isinstance(cell, sympy.Basic) or not has_type(cell, sympy.Derivative):
                 continue
             for node in cell.atoms(sympy.Derivative):
                 for var in node.variables:

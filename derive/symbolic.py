@@ -33,8 +33,9 @@ from sympy.calculus.util import continuous_domain
 from sympy.integrals import meijerint
 from sympy.polys.polyerrors import BasePolynomialError
 
+from derive._exact import has_type
 from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
-from derive._linearity import by_linearity
+from derive._matrix import RationalZero, has_inverse, rational_zero
 from derive.divergences import expand_divergences
 from derive.expectation import evaluate_expectations, gaussian_exponent, gaussian_integral
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
@@ -223,15 +224,18 @@ def _exact(value: object) -> object:
     value = sympy.sympify(value, strict=True)
     if isinstance(value, sympy.MatrixExpr) and not isinstance(value, sympy.MatrixBase):
         value = value.as_explicit()
-    if isinstance(value, sympy.Basic) and value.has(sympy.Float):
+    if isinstance(value, sympy.Basic) and has_type(value, sympy.Float):
         value = value.xreplace({f: sympy.Rational(str(f)) for f in value.atoms(sympy.Float)})
     return value
 
 
 def _prepare(value: object, random: tuple, *, heavy: bool) -> object:
     value = _exact(value)
-    value = expand_divergences(value)
-    value = evaluate_expectations(value, random, integrate=heavy)
+    # Both walk every entry with sympy's tree-walking `has` first; the graph walk is cheap.
+    if has_type(value, KL, JS, W1):
+        value = expand_divergences(value)
+    if has_type(value, Expectation):
+        value = evaluate_expectations(value, random, integrate=heavy)
     if heavy:
         _warm_up_integration()
         if isinstance(value, sympy.MatrixBase):
@@ -526,9 +530,7 @@ def _sift(f: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr) -> sympy
 
 
 def _has(value: object, *types: type) -> bool:
-    if isinstance(value, sympy.MatrixBase):
-        return any(_has(e, *types) for e in value)
-    return isinstance(value, sympy.Basic) and value.has(*types)
+    return has_type(value, *types)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1117,11 +1119,6 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     light = _attempt_pass(problem, random, positives, step=step, state=state, heavy=False)
     if not isinstance(light, Outcome) or light.verdict is not Verdict.UNDECIDED:
         return light
-    # Expectations of an unknown law: proved when both sides agree by the laws of every expectation.
-    zero = lambda d: prove_zero(d, positives=positives, step_seconds=step).status == "zero"  # noqa: E731
-    light = by_linearity(problem, state.get("sides"), light, zero)
-    if light.verdict is not Verdict.UNDECIDED:
-        return light
     if problem.relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT):
         # Before integrating anything: the general bounds on KL, JS and W1 may settle it.
         bounded = _divergence_bounds(problem, positives, step)
@@ -1261,6 +1258,35 @@ def _power_sums(
     return sums(lhs), sums(rhs)
 
 
+def _clear_inverses(entries: list[sympy.Expr], shape: tuple[int, int], step: float) -> Outcome | None:
+    """A matrix identity with inverses, decided by clearing denominators (`derive._matrix`).
+
+    The inverses arrive as adjugate / determinant, nested; multiplying every entry of
+    lhs - rhs through by the determinants and expanding is exact and fast where ``cancel``
+    of the nested fractions is not. Zero proves the claim wherever both sides are defined;
+    a nonzero numerator is no counterexample, so the claim goes to the numeric tier at once
+    (no rewrite can prove a nonzero rational function zero).
+    """
+    if not any(has_inverse(e) for e in entries):
+        return None
+    found = _bounded(lambda: rational_zero(entries), step)
+    if not isinstance(found, RationalZero):
+        return None
+    if found.zero:
+        summary = (
+            f"every entry of lhs - rhs is 0 as a rational function: multiplied through by the "
+            f"{found.denominators} determinant(s) the inverses divide by, the numerators cancel exactly "
+            "(integer polynomial arithmetic), so the sides agree wherever every inverse in them exists"
+        )
+        return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route="cleared inverses"))
+    where = divmod(found.nonzero_entry or 0, shape[1])
+    summary = (
+        f"entry {where} of lhs - rhs is a nonzero rational function ({found.why}), so no rewrite "
+        "proves it 0; the numeric tier looks for a counterexample"
+    )
+    return _undecided(summary, "nonzero rational function", sympy.ImmutableMatrix(*shape, entries))
+
+
 def _compare_infinite(lhs: object, rhs: object) -> Outcome | None:
     """Equality when a side is infinite, where lhs - rhs would be nan (oo - oo)."""
     if isinstance(lhs, sympy.MatrixBase) or not (lhs in _INFINITIES or rhs in _INFINITIES):
@@ -1299,6 +1325,10 @@ def _decide(
         else:
             entries, shape = [sympy.sympify(lhs - rhs)], None
         state["difference"] = entries[0] if shape is None else sympy.ImmutableMatrix(*shape, entries)
+        if shape is not None:
+            cleared = _clear_inverses(entries, shape, step)
+            if cleared is not None:
+                return cleared
         results = []
         slow = False
         for d in entries:
