@@ -83,8 +83,9 @@ sin(xy)) + sin x] == 0 (true value 90.4) is undecided, naming "a narrow feature 
 
 Modules: `derive._mc_claim` (reduction and decision), `derive._mc_lowering` (random variables
 and integrands to numpy programs), `derive._mc_batches` (streams, batch statistics, the numpy
-backend), `derive._mc_numba` (the optional numba backend, and compiled normal draws for the
-numpy backend, which ``auto`` switches to on long runs: see `NUMBA_NORMALS_AFTER`).
+backend), `derive._mc_numba` (the optional numba extra: compiled normal draws for the numpy
+backend, which ``auto`` switches to on long runs, see `NUMBA_NORMALS_AFTER`), `derive._mc_fused`
+(the fused kernel that ``mc_backend="numba"`` runs: the same draws, one vectorised pass).
 """
 
 from __future__ import annotations
