@@ -142,8 +142,10 @@ class _ConditionalGrammar(_EventGrammar):
         Cov/(Std Std), -E[log p(x)]); otherwise (nothing random, a vector, a law derive cannot
         name) the unknown function of the arguments, which no tier evaluates."""
         scalars = [_scalar(a) for a in args]
-        # an unknown law: marked (derive._linearity) unless the text declares a function of that name
-        operator = None if name in self.functions else moment_operator(name)
+        # an unknown law: marked (derive._linearity) unless the text declares a function of that name, or
+        # an argument is a vector (Cov[x] of a 2-vector is a matrix, not the covariance of x_1 and x_2)
+        vector = any(_is_matrix(a) for a in scalars)
+        operator = None if name in self.functions or vector else moment_operator(name)
         unknown = (operator or sympy.Function(name))(*_flat(scalars))
         if not scalars or any(_is_matrix(a) or not self._mentions_random(a) for a in scalars):
             return unknown
