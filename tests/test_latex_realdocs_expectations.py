@@ -127,6 +127,8 @@ def test_declared_random_variable_keeps_its_law():
 def test_moments_of_a_vector_are_not_scalar_moments():
     # Cov[x] of a 2-vector is its covariance matrix, never the covariance of x_1 and x_2
     front = "  symbols: {x: vector 2}\n"
-    verdict, detail = _one("\\mathrm{Cov}[\\mathbf{x}] = \\mathbb{E}[x_1 x_2] - \\mathbb{E}[x_1]\\mathbb{E}[x_2]", front)
+    verdict, detail = _one(
+        "\\mathrm{Cov}[\\mathbf{x}] = \\mathbb{E}[x_1 x_2] - \\mathbb{E}[x_1]\\mathbb{E}[x_2]", front
+    )
     assert verdict is not Verdict.PROVED
     assert "proved for every law" not in detail
