@@ -231,3 +231,27 @@ def test_a_comma_keeps_the_inner_product() -> None:
     assert r.verdict is P
     with pytest.raises(LatexError, match="declared vectors"):
         parse_latex(r"\langle x, y \rangle", SymbolTable())
+
+
+# -- labelled operators and markers in names ------------------------------------------------------
+
+
+def test_a_subscripted_variance_is_an_unknown_function_per_label() -> None:
+    assert read(r"\operatorname{var}_{n-1}(f(\mathbf{x}_*))") == "Var_{n-1}(f(x_ast))"
+    assert read(r"\operatorname{var}_n(f(x))") == read(r"\operatorname{var}_{n}(f(x))")
+    assert read(r"\mathrm{Cov}_q[x, y]") == "Cov_{q}(x, y)"
+    # the same label is the same function (the step's readings may still leave it undecided)
+    assert one(r"\operatorname{var}_n(f(x)) - \operatorname{var}_{n}(f(x)) = 0").verdict in (P, U)
+    # after n - 1 and after n observations: two different variances, neither with a value
+    assert one(r"\operatorname{var}_{n-1}(f(x)) = \operatorname{var}_n(f(x))").verdict is U
+    assert one(r"\operatorname{var}_{n-1}(f(x)) \geq \operatorname{var}_n(f(x))").verdict is U
+    with pytest.raises(LatexError, match="without its argument"):
+        parse_latex(r"\operatorname{var}_n x", SymbolTable())
+
+
+def test_circ_in_a_subscript_is_part_of_a_name() -> None:
+    assert read(r"k_{\circ *}") == "k_circast"
+    assert read(r"\mathbf{k}_\circ") == read(r"\mathbf{k}_{\circ}")
+    assert read(r"k_{\circ\circ}") != read(r"k_{\circ}")
+    with pytest.raises(LatexError, match="composition"):
+        parse_latex(r"f \circ g", SymbolTable())

@@ -328,7 +328,8 @@ class _ExpressionGrammar:
             if t.kind == "sym" and t.text in ("_", "*"):
                 parts.append("_" if t.text == "_" else "ast")  # \sigma_* is \sigma_\ast, not the optimum \sigma^*
                 continue
-            if t.kind == "cmd" and t.text not in _GREEK and t.text not in ("infty", "star", "ast", "prime"):
+            # k_{\circ *}, \mathbf{k}_\circ: a marker in a name (GP notes' test points), like * or \star
+            if t.kind == "cmd" and t.text not in _GREEK and t.text not in ("infty", "star", "ast", "prime", "circ"):
                 raise self.fail(f"\\{t.text} in a subscript")
             parts.append(t.text)
         if not parts:

@@ -104,6 +104,25 @@ class _FunctionGrammar:
         args = q.expression_list(self)
         return self.moment(name, args)  # the definition under the law, else the unknown function
 
+    def labelled_operator(self, name: str) -> Any:
+        """``\\operatorname{var}_{n-1}(f(\\mathbf{x}_*))``, ``\\mathrm{Cov}_q[x, y]``: a variance (covariance, ...)
+        under a law its subscript only names (after n - 1 observations, under q): an unknown function
+        of the arguments for each label, so var_{n-1} and var_n stay apart and neither has a value."""
+        self.expect_sym("_")
+        label = re.sub(r"\\s+", "", self._src(self.group_tokens())).strip("{}")
+        if not self.at_sym("(", "["):
+            raise self.fail(f"{name}_{{{label}}} without its argument in brackets")
+        close = {"(": ")", "[": "]"}[self.peek().text]
+        inner = self.balanced(self.peek().text, close)
+        if not inner:
+            raise self.fail(f"{name}_{{{label}}} of nothing")
+        q = self.sub(inner)
+        q.bars += 1
+        args = [_scalar(a) for a in q.expression_list(self)]
+        if any(_is_matrix(a) for a in args):
+            raise self.fail(f"{name}_{{{label}}} of a vector or matrix")
+        return sympy.Function(f"{name}_{{{label}}}")(*args)
+
     def _scalar_assumptions(self, base: str) -> dict[str, bool]:
         if not self.declared(base):
             return {}
@@ -395,6 +414,8 @@ class _FunctionGrammar:
             return self.diagonal()
         if word in _OPERATOR_NAMES and self.at_sym("(", "["):
             return self.operator_name(_OPERATOR_NAMES[word])
+        if word in _OPERATOR_NAMES and self.at_sym("_"):
+            return self.labelled_operator(_OPERATOR_NAMES[word])
         notation = self.probability_notation(word, word, name)  # \text{Bin}(m|N, \mu): prob_conditionals
         if notation is not None:
             return notation
