@@ -203,3 +203,44 @@ def test_step_run_leaves_out_steps_whose_claims_did_not_all_run():
     full = run.results([_fake(c, Verdict.PROVED) for c in run.claims])
     assert [r.verdict for r in full] == [Verdict.VERIFIED, Verdict.PROVED]
     assert full[0].claim is doc.steps[0].claim
+
+
+def test_a_size_letter_that_is_also_a_data_set_or_an_index_is_not_swept():
+    # \\mathcal{D} and D are one derive name: giving the size a value would give the data set one
+    text = (
+        "Let $\\mathbf{w} \\in \\mathbb{R}^D$.\n\n"
+        "$$p(\\mathcal{D}) \\mathbf{w}^T\\mathbf{w} = p(\\mathcal{D}) \\|\\mathbf{w}\\|^2$$\n"
+    )
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "D is a size here and also written in a font" in result.detail
+    text = (
+        "Let $\\mathbf{x} \\in \\mathbb{R}^n$.\n\n"
+        "$$\\sum_{n=1}^{3} n \\mathbf{x}^T\\mathbf{x} = 6 \\mathbf{x}^T\\mathbf{x}$$\n"
+    )
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "also the index of a sum or product" in result.detail
+
+
+def test_entries_of_a_vector_of_letter_size_sum_to_its_products():
+    text = (
+        VECTORS
+        + "$$\\sum_{i=1}^D x_i y_i = \\mathbf{x}^T\\mathbf{y}$$\n\n"
+        + "$$\\sum_{i=1}^D x_i y_i = \\mathbf{x}^T\\mathbf{x}$$\n"
+    )
+    first, second = derive.check_latex(text)
+    assert first.verdict is Verdict.VERIFIED
+    assert second.verdict is Verdict.REFUTED
+    assert "at D = 2: differs at x[1] = 2" in second.detail
+
+
+def test_a_norm_identity_is_verified_past_size_one_and_the_gap_is_named():
+    verdict, detail = _one(
+        "\\|\\mathbf{x} + \\mathbf{y}\\|^2 = \\|\\mathbf{x}\\|^2 + 2\\mathbf{x}^T\\mathbf{y} + \\|\\mathbf{y}\\|^2"
+    )
+    assert verdict is Verdict.VERIFIED
+    assert "not checked at D = 1 (not readable at that size)" in detail
+    verdict, detail = _one("\\|\\mathbf{x} + \\mathbf{y}\\|^2 = \\|\\mathbf{x}\\|^2 + \\|\\mathbf{y}\\|^2")
+    assert verdict is Verdict.REFUTED
+    assert "at D = 2" in detail

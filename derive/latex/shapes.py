@@ -180,6 +180,33 @@ def _settled_elsewhere(step: Step, letters: set[str]) -> str | None:
     return None
 
 
+#: A letter in a font (``\mathcal{D}``, ``\mathbf{D}``): a derive name D too, but another object than the size.
+_FONT_LETTER = r"\\(?:math(?:cal|bf|scr|frak|bb|rm|sf|it|bfit)|bm|boldsymbol|text(?:bf|rm|it)?)\s*\{{\s*{0}\s*\}}"
+
+#: A size letter bound by a sum or product in the step (``\sum_{n=1}^N`` next to ``\mathbb{R}^n``).
+_BOUND_LETTER = r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{{?\s*{0}\s*(?:=|\\in|\}}|$|[^A-Za-z0-9_])"
+
+
+def _letter_in_a_font(step: Step, letters: set[str]) -> str | None:
+    """A size letter the step also writes in a font (a data set ``\\mathcal{D}`` next to ``\\mathbb{R}^D``):
+    derive names both D, so giving the size a value would give the data set one too."""
+    texts = [step.lhs_tex, step.rhs_tex, *_sides(step)]
+    for letter in sorted(letters):
+        pattern = re.compile(_FONT_LETTER.format(re.escape(letter)))
+        bound = re.compile(_BOUND_LETTER.format(re.escape(letter)))
+        if any(bound.search(tex) for tex in texts):
+            return (
+                f"{letter} is a size here and also the index of a sum or product in the step: derive does not "
+                f"check the step at several sizes of {letter}; rename the index to check it"
+            )
+        if any(pattern.search(tex) for tex in texts):
+            return (
+                f"{letter} is a size here and also written in a font (a data set, a distribution?): derive reads both "
+                f"as one name, so it does not check the step at several sizes of {letter}; rename one to check it"
+            )
+    return None
+
+
 def _size_values(texts: list[str]) -> tuple[tuple[int, ...], int | None]:
     """The sizes to check (1, 2, 3 and one past the largest integer written, if small) and the size
     past the constants that is too large to check, if any."""
@@ -221,7 +248,7 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     if set(letters) & shaped:
         both = ", ".join(sorted(set(letters) & shaped))
         return f"{both} is both a size and a vector or matrix here; rename one to check the step"
-    why = _settled_elsewhere(step, set(letters))
+    why = _settled_elsewhere(step, set(letters)) or _letter_in_a_font(step, set(letters))
     if why is not None:
         return why
     values, beyond = _size_values(texts)
@@ -342,6 +369,7 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     # a 1x1 matrix reads as a scalar, and some notation (a norm) then cannot be read: size 1 is a gap
     # of its own when every other size holds; an error at any other size is the step's answer
     unread = [(g, r) for g, r in settled if r.verdict is Verdict.ERROR and not (read and g.size_one)]
+    unread.sort(key=lambda pair: pair[0].size_one)  # an error past size 1 says more (1x1 reads as a number)
     for reading, result in [*unread, *((g, r) for g, r in read if r.verdict not in _ACCEPTED)]:
         out = _said(result, f"at {reading.label}: ")
         verdict = Verdict.ERROR if len(read) == 0 else Verdict.UNDECIDED
