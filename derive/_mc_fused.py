@@ -13,11 +13,11 @@ That pass vectorises (AVX2/AVX-512) because everything in it is branch-free arit
 * ``exp``, ``log`` and ``log1p`` are fdlibm/musl's algorithms written without branches
   (`_MATH_SOURCE`), under 1 ulp like numpy's own SIMD versions, but not always the same
   last bit; other functions (``sin``, ``tanh``, ...) call libm per sample;
-* only the accumulations are compiled with reassociation (``fastmath={"reassoc"}``), so
-  their order is the compiler's fixed vector order; the integrand itself is compiled in a
-  separate function without it and keeps the order of operations of its expression (a
-  cancellation such as ``(x + 1e20) - 1e20`` is evaluated as written, as the numpy program
-  and `derive._mc_claim.rounding_resolution` evaluate it);
+* nothing is compiled with fastmath: only the accumulating additions of the statistics
+  carry LLVM's ``reassoc`` flag, so their order is the compiler's fixed vector order, while
+  the integrand keeps the order of operations of its expression (a cancellation such as
+  ``(x + 1e20) - 1e20`` is evaluated as written, as the numpy program and
+  `derive._mc_claim.rounding_resolution` evaluate it);
 * the extremes are tracked as order-preserving integer keys of the float bits, since float
   max/min reductions do not vectorise.
 
@@ -73,6 +73,20 @@ def i2f(typingctx, x):
 
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], context.get_value_type(types.float64))
+
+    return sig, codegen
+
+
+@intrinsic
+def racc(typingctx, a, b):
+    # a + b flagged reassociable: the loop vectoriser may split this sum into lanes (a fixed
+    # order for the compiled code), while the rest of the function keeps IEEE semantics.
+    sig = types.float64(types.float64, types.float64)
+
+    def codegen(context, builder, signature, args):
+        r = builder.fadd(args[0], args[1])
+        r.flags.append("reassoc")
+        return r
 
     return sig, codegen
 
@@ -316,7 +330,7 @@ def _stages(exprs: Sequence[sympy.Expr]) -> tuple[list[tuple[sympy.Symbol, sympy
 
 
 def _loop(printer: object, exprs: Sequence[sympy.Expr], targets: Sequence[str]) -> list[str]:
-    """One loop over the batch computing ``exprs`` into ``targets`` (array elements at ``i``)."""
+    """The body of a loop over the batch computing ``exprs`` into ``targets`` at sample ``i``."""
     assignments, reduced = sympy.cse(list(exprs), symbols=sympy.numbered_symbols("c"))
     free = set().union(*(e.free_symbols for e in exprs))
     loads = []
@@ -327,17 +341,20 @@ def _loop(printer: object, exprs: Sequence[sympy.Expr], targets: Sequence[str]) 
             loads.append(f"{sym.name} = T{sym.name[1:]}[i]")
     body = [f"{printer.doprint(c)} = {printer.doprint(v)}" for c, v in assignments]
     body += [f"{t} = float({printer.doprint(e)})" for t, e in zip(targets, reduced, strict=True)]
-    return ["for i in range(ys.shape[1]):", _block(loads + body, 4)]
+    return loads + body
 
 
 def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: int) -> str:
     """Source of the generated module for integrands already in d0, d1, ... and p0, p1, ...
 
-    ``draw(gen, bufs, params)`` fills the draw buffers; ``evaluate(bufs, params, ys)`` writes
-    the integrands' values (compiled without fastmath: the expression's own order of
-    operations); ``reduce(ys, shift, sums, prods, ext)`` makes the statistics pass around
-    ``shift`` and returns the non-finite count; ``first(ys, shift)`` sets ``shift`` to the first
-    finite sample.
+    ``draw(gen, bufs, params)`` fills the draw buffers; ``stages(bufs, params, temps)`` writes
+    each exp/log/log1p of the integrands into its buffer (`_stages`); ``reduce(bufs, params,
+    temps, shift, sums, prods, ext)`` evaluates the integrands and makes the statistics in
+    the same loop, around ``shift``, and returns the non-finite count; ``first(bufs, params,
+    temps, shift)`` sets ``shift`` to the first finite sample; ``evaluate(bufs, params,
+    temps, ys)`` writes the integrands' values (for tests). Nothing is compiled with
+    fastmath: only the accumulating additions carry LLVM's ``reassoc`` flag (`racc`), which
+    lets the statistics loop vectorise while the integrand keeps its own order of operations.
     """
     printer = _printer()
     k = len(exprs)
@@ -351,21 +368,20 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
         if d.kind == "exponential":  # as the numpy backend draws it: -log(1 - U), exact in law
             fill.append(f"for i in range(b{j}.shape[0]):\n    b{j}[i] = -vlog(1.0 - b{j}[i])")
     setup = [f"p{i} = params[{i}]" for i in range(n_params)]
-    setup += [f"b{j} = bufs[{j}]" for j in range(len(draws))] + [f"o{j} = ys[{j}]" for j in range(k)]
+    setup += [f"b{j} = bufs[{j}]" for j in range(len(draws))]
     setup += [f"T{m} = temps[{m}]" for m in range(len(stages))]
-    loops = []
+    staged = []
     for m, (_, e) in enumerate(stages):
-        loops += _loop(printer, [e], [f"T{m}[i]"])
-    loops += _loop(printer, outputs, [f"o{j}[i]" for j in range(k)])
+        staged += ["for i in range(bufs.shape[1]):", _block(_loop(printer, [e], [f"T{m}[i]"]), 4)]
+    values = _loop(printer, outputs, [f"y{j}" for j in range(k)])
     pairs = [(a, b) for a in range(k) for b in range(a, k)]
-    finite = " and ".join(f"abs(ys[{j}, i]) < np.inf" for j in range(k))
-    acc_init = ["bad = 0"] + [f"r{j} = ys[{j}]" for j in range(k)]
+    finite = " & ".join(f"(abs(y{j}) < np.inf)" for j in range(k))
+    acc_init = ["bad = 0"]
     acc_init += [f"h{j} = shift[{j}]\ns{j} = 0.0\nhi{j} = KEYLOW\nlo{j} = KEYHIGH" for j in range(k)]
     acc_init += [f"q{a}_{b} = 0.0" for a, b in pairs]
-    acc_loop = [f"y{j} = r{j}[i]" for j in range(k)]
-    acc_loop += [" & ".join(f"(abs(y{j}) < np.inf)" for j in range(k)).join(("ok = ", "")), "bad += 0 if ok else 1"]
-    acc_loop += [f"e{j} = y{j} - h{j} if ok else 0.0\ns{j} += e{j}" for j in range(k)]
-    acc_loop += [f"q{a}_{b} += e{a} * e{b}" for a, b in pairs]
+    acc_loop = [*values, f"ok = {finite}", "bad += 0 if ok else 1"]
+    acc_loop += [f"e{j} = y{j} - h{j} if ok else 0.0\ns{j} = racc(s{j}, e{j})" for j in range(k)]
+    acc_loop += [f"q{a}_{b} = racc(q{a}_{b}, e{a} * e{b})" for a, b in pairs]
     # A skipped sample must not move the extremes: it gets the key of -inf (for hi) and +inf
     # (for lo). Selects only: a branch in the loop body stops it from vectorising.
     acc_loop += [
@@ -375,7 +391,8 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
     ]
     store = [f"sums[{j}] = s{j}\next[0, {j}] = unkey(hi{j})\next[1, {j}] = unkey(lo{j})" for j in range(k)]
     store += [f"prods[{a}, {b}] = q{a}_{b}\nprods[{b}, {a}] = q{a}_{b}" for a, b in pairs]
-    first = [f"if {finite}:"] + [f"    shift[{j}] = ys[{j}, i]" for j in range(k)] + ["    return i"]
+    first = [*values, f"if {finite}:"] + [f"    shift[{j}] = y{j}" for j in range(k)] + ["    return i"]
+    write = [*values] + [f"ys[{j}, i] = y{j}" for j in range(k)]
     return f"""# Generated by derive._mc_fused for {k} integrand(s) of {len(draws)} draw(s); do not edit.
 {_MATH_SOURCE}
 
@@ -385,25 +402,34 @@ def draw(gen, bufs, params):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def evaluate(bufs, params, temps, ys):
+def stages(bufs, params, temps):
 {_block(setup, 4)}
-{_block(loops, 4)}
+{_block(staged, 4) if staged else "    pass"}
 
 
-@njit(cache=True, nogil=True, error_model="numpy", fastmath={{"reassoc"}})
-def reduce(ys, shift, sums, prods, ext):
+@njit(cache=True, nogil=True, error_model="numpy")
+def reduce(bufs, params, temps, shift, sums, prods, ext):
+{_block(setup, 4)}
 {_block(acc_init, 4)}
-    for i in range(ys.shape[1]):
+    for i in range(bufs.shape[1]):
 {_block(acc_loop, 8)}
 {_block(store, 4)}
     return bad
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def first(ys, shift):
-    for i in range(ys.shape[1]):
+def first(bufs, params, temps, shift):
+{_block(setup, 4)}
+    for i in range(bufs.shape[1]):
 {_block(first, 8)}
     return -1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def evaluate(bufs, params, temps, ys):
+{_block(setup, 4)}
+    for i in range(bufs.shape[1]):
+{_block(write, 8)}
 """
 
 
@@ -446,13 +472,13 @@ class FusedKernel:
     def one(self, seed: int, stream: int, batch: int) -> BatchStats:
         """Draw and reduce one batch (its numbers depend only on seed, stream and batch)."""
         ws, k, m = self._workspace(), self.k, self.module
-        # Four calls rather than one compiled `batch`: composed into one function, the
-        # passes compiled ~10% slower here.
-        # (Drawing, evaluating and summing each sample in one scalar loop measured 10% slower
-        # for max(x, 0) and 5x slower for softplus: the passes below vectorise.)
+        # Separate calls rather than one compiled function: composed, the passes compiled
+        # ~10% slower here. (Drawing, evaluating and summing each sample in one scalar loop
+        # measured 10% slower for max(x, 0) and 5x slower for softplus: these loops vectorise.)
         m.draw(stream_rng(seed, stream, batch), ws.bufs, self.params)
-        m.evaluate(ws.bufs, self.params, ws.temps, ws.ys)
-        bad = int(m.reduce(ws.ys, ws.shift, ws.sums, ws.prods, ws.ext)) if m.first(ws.ys, ws.shift) >= 0 else BATCH
+        m.stages(ws.bufs, self.params, ws.temps)
+        found = m.first(ws.bufs, self.params, ws.temps, ws.shift) >= 0
+        bad = int(m.reduce(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)) if found else BATCH
         if bad == BATCH:
             return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
         n = BATCH - bad
@@ -462,9 +488,9 @@ class FusedKernel:
         comoment = q - np.outer(s, s) / n
         if np.any(np.diag(comoment) < _CANCELLATION * np.diag(q)):
             # The mean lies far out from the first sample relative to the spread: sum again
-            # around the mean (the values are still in their buffer).
+            # around the mean (the draws are still in their buffers).
             ws.shift[:] = ws.shift + s / n
-            m.reduce(ws.ys, ws.shift, ws.sums, ws.prods, ws.ext)
+            m.reduce(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
             s, q = ws.sums.copy(), ws.prods.copy()
             comoment = q - np.outer(s, s) / n
         offset = s / n
@@ -478,12 +504,18 @@ class FusedKernel:
         m2 = q - s * s / n
         if m2 < _CANCELLATION * q:
             ws.shift[0] = float(ws.shift[0]) + s / n
-            self.module.reduce(ws.ys, ws.shift, ws.sums, ws.prods, ws.ext)
+            self.module.reduce(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
             s, q = float(ws.sums[0]), float(ws.prods[0, 0])
             m2 = q - s * s / n
         offset = s / n
         dev = max(float(ws.ext[0, 0]) - offset, offset - float(ws.ext[1, 0]))
         return BatchStats(n, np.array([float(ws.shift[0]) + offset]), np.array([[m2]]), np.array([dev]), bad)
+
+    def last_values(self) -> np.ndarray:
+        """The integrands' values on this thread's last batch, (K, BATCH) (for tests and debugging)."""
+        ws = self._workspace()
+        self.module.evaluate(ws.bufs, self.params, ws.temps, ws.ys)
+        return ws.ys
 
     def run(self, seed: int, stream: int, batches: range, threads: int) -> list[BatchStats]:
         """Run ``batches`` on ``threads`` threads; results in batch order, independent of ``threads``."""
