@@ -111,8 +111,16 @@ def test_names_defined_twice_are_not_substituted_nor_free():
 def test_a_definition_made_once_is_substituted_into_later_steps():
     results = verdicts("$$c = a + 1$$\n\n$$c^2 = a^2 + 2a + 1$$\n\n$$c - 1 = a$$\n")
     assert [r.verdict for _, r in results] == [Verdict.UNDECIDED, Verdict.PROVED, Verdict.PROVED]
-    # a second definition of c anywhere in the document: c is no longer substituted
-    results = verdicts("$$c = a + 1$$\n\n$$c^2 = a^2 + 2a + 1$$\n\n$$c = a$$\n")
+    # a second statement of c in its section is a claim against the first (refuted, only undecided: it may
+    # define c anew); c is substituted up to it, not after it
+    results = verdicts("$$c = a + 1$$\n\n$$c^2 = a^2 + 2a + 1$$\n\n$$c = a$$\n\n$$c^2 = a^2$$\n")
+    assert results[2][0].kind == "step"
+    assert "c := a + 1" in results[1][0].claim.lhs.text
+    assert [r.verdict for _, r in results[1:]] == [Verdict.PROVED, Verdict.UNDECIDED, Verdict.UNDECIDED]
+    assert "disagrees with the definition of c, defined at line 1" in results[2][1].detail
+    assert "c := " not in results[3][0].claim.lhs.text
+    # with := (or after "let"), the second is a new definition: c is then substituted nowhere
+    results = verdicts("$$c = a + 1$$\n\n$$c^2 = a^2 + 2a + 1$$\n\nLet\n\n$$c = a$$\n")
     assert results[2][0].kind == "definition"
     assert "c := " not in results[1][0].claim.lhs.text
     assert results[1][1].verdict is Verdict.UNDECIDED

@@ -204,3 +204,62 @@ def test_a_factor_with_a_pole_at_a_root_is_no_reason():
     got = derive.check_latex(text, symbols={"x": "nonnegative"})
     assert got[1].verdict is not Verdict.PROVED
     assert "follows from the row before" not in got[1].detail
+
+
+# -- a name stated again: a claim against its definition -----------------------------------------
+
+RESTATED = """Let $w = \\frac{\\tau}{\\tau + \\tau_0}$.
+
+$$ \\mu_1 = \\frac{X\\tau+\\mu_0\\tau_0}{\\tau+\\tau_0} $$
+
+which we can write as
+
+$$ \\mu_1 = wX + (1-w)\\mu_0 $$
+"""
+
+
+def test_a_second_statement_of_a_defined_name_is_checked_against_it():
+    got = derive.check_latex(RESTATED)
+    assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED]
+    assert "defines mu_1" in got[0].detail
+    assert "states again \\mu_1, defined at line 3: checked against that definition" in got[1].detail
+
+
+def test_a_wrong_second_statement_is_undecided_not_refuted():
+    got = derive.check_latex(RESTATED.replace("(1-w)\\mu_0", "w\\mu_0"))
+    assert got[1].verdict is Verdict.UNDECIDED
+    assert "disagrees with the definition of \\mu_1, defined at line 3" in got[1].detail
+
+
+@pytest.mark.parametrize("words", ["Now let", "For the second part, define", "Setting instead"])
+def test_words_that_define_anew_make_a_second_definition(words):
+    text = f"$$ a = x + 1 $$\n\n$$ a^2 = x^2 + 2x + 1 $$\n\n{words}\n\n$$ a = 2x $$\n\n$$ a^2 = 4x^2 $$\n"
+    got = derive.check_latex(text)
+    # both are definitions: a is substituted nowhere, and no step is decided through it
+    assert [r.verdict for r in got] == [Verdict.UNDECIDED] * 4
+    assert "defines a" in got[2].detail
+
+
+def test_a_statement_in_another_section_is_a_new_definition():
+    text = "## A\n\n$$ a = x + 1 $$\n\n$$ a - 1 = x $$\n\n## B\n\n$$ a = 2x $$\n\n$$ a = 2 x $$\n"
+    got = derive.check_latex(text)
+    assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED, Verdict.UNDECIDED, Verdict.PROVED]
+    assert "defines a" in got[2].detail
+    assert "defined at line 9" in got[3].detail  # against B's definition, not A's
+
+
+def test_a_definition_does_not_reach_into_the_next_section():
+    text = "## A\n\nWith $z = x^2$ we get\n\n$$ z + 1 = x^2 + 1 $$\n\n## B\n\n$$ z + 1 = x^2 + 1 $$\n"
+    got = derive.check_latex(text)
+    assert [r.verdict for r in got] == [Verdict.PROVED, Verdict.UNDECIDED]
+    assert "defines z earlier" in got[1].detail or "z is defined earlier" in got[1].detail
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The claim $z = x^2$ is false in general.", "It would be wrong to set $z = x^2$ here."],
+)
+def test_a_prose_equation_the_text_does_not_assert_defines_nothing(sentence):
+    (r,) = derive.check_latex(f"{sentence}\n\n$$ z - x^2 = 0 $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "z := x^2" not in r.detail

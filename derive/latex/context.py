@@ -100,6 +100,9 @@ def solve_premise(premise: Step, sides: tuple[str, str]) -> str | tuple[str, lis
 
 #: The note of a row checked against the row before (`row_ratio`); `settle` reads it.
 ROW_BEFORE = "follows from the row before"
+#: The note of a display equation that states a defined name again (``\\mu_1 = ...`` twice): a claim
+#: that it agrees with the definition; refuted, the text may define the name anew (`settle`).
+RESTATES = "states again "
 
 
 def row_ratio(before: str, this: str, symbols: dict[str, str]) -> str | None:
@@ -288,7 +291,15 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
     undeclared = _undeclared_names(step, declared)
     reserved = step.lhs_tex.strip() in _RESERVED_TEX
     sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
-    if any(u.startswith(ROW_BEFORE) for u in step.uses):
+    restated = next((u for u in step.uses if u.startswith(RESTATES)), None)
+    if restated is not None:
+        said = restated[len(RESTATES) :].rsplit(": checked against", 1)[0]
+        name = said.split(", defined at line", 1)[0]
+        why = (
+            f"it disagrees with the definition of {said}, but the text may define {name} anew here (a new "
+            "part or case); write 'let' or := for a new definition, or another name, to have it checked"
+        )
+    elif any(u.startswith(ROW_BEFORE) for u in step.uses):
         why = (
             "checked as a multiple of the row before, which the counterexample shows it is not; it may still "
             "follow from that row (or the rows before) in another way: not refuted"

@@ -59,7 +59,7 @@ from derive.latex.assumptions import (
     headings,
     negated,
 )
-from derive.latex.context import ROW_BEFORE, additive_constant, row_ratio, solve_premise, value_tex
+from derive.latex.context import RESTATES, ROW_BEFORE, additive_constant, row_ratio, solve_premise, value_tex
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
@@ -90,6 +90,9 @@ class _Draft:
     prose: bool = False  # inline math in the prose
     #: (name, word): a prose equation stated as a condition ("When $\\hat y = y$ ..."), not a definition
     condition: tuple[str, str] | None = None
+    #: the draft that first defined the name this display equation states again (``\\mu_1 = ...`` twice):
+    #: a claim that it agrees with that definition, not a second definition
+    restates: int | None = None
 
 
 def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
@@ -135,10 +138,20 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for d in drafts
         if not d.prose and d.position == 0 and d.chain.exprs and d.chain.exprs[0].parts and _block_case(splitter.doc, d)
     }
-    counts: dict[str, int] = {}
-    for d in drafts:
-        if d.defines:
-            counts[d.defines[0]] = counts.get(d.defines[0], 0) + 1
+    # a definition holds to the end of its section (`_scope_ends`); two in overlapping scopes are not substituted
+    ends = _scope_ends(drafts, splitter.doc)
+    defs = [j for j, d in enumerate(drafts) if d.defines]
+    counts = {
+        j: sum(
+            1
+            for k in defs
+            if drafts[k].defines[0] == drafts[j].defines[0]  # type: ignore[index]
+            and drafts[k].rel.offset < ends[j]
+            and drafts[j].rel.offset < ends[k]
+        )
+        for j in defs
+    }
+    restated = {d.restates: i for i, d in enumerate(drafts) if d.restates is not None}
     last_of: dict[int, int] = {}
     for i, d in enumerate(drafts):
         last_of[id(d.chain)] = i
@@ -147,9 +160,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     # given to a name in the prose ("at $x = 2$") is more often a point than a definition, so it
     # is not substituted (a step refuted where it gives x a value is then only undecided)
     once = {
-        d.defines[0]: i
+        i: d.defines[0]
         for i, d in enumerate(drafts)
-        if d.defines and d.defines[1] and counts[d.defines[0]] == 1 and not (d.prose and _is_number(d.rhs))
+        if d.defines and d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
     }
     repeated: set[str] = set()  # names defined so far that are not substituted
     conditioned: set[str] = set()  # names the prose so far states conditions on ("if $x = 2$")
@@ -232,7 +245,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             bound, drawn = _bound_densities((d.lhs, d.rhs), dens, taken)
             step_random = step_random + drawn
         over = tuple(sorted((name, var) for name, (var, _) in dens.items()))
-        substitutable = {n: j for n, j in once.items() if j < i}
+        # within its scope, and up to a later statement of the name (which may define it anew)
+        substitutable = {n: j for j, n in once.items() if j < i and d.rel.offset < ends[j] and restated.get(j, i) >= i}
+        gone = {n for j, n in once.items() if j < i and n not in substitutable}
         items: list[str] = []
         notes: list[str] = []
         uses: list[int] = []
@@ -249,6 +264,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
             items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
             notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
+            if d.restates is not None and d.restates in uses:
+                first = drafts[d.restates]
+                notes.append(f"{RESTATES}{first.lhs}, defined at line {first.line}: checked against that definition")
             texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
             fixed = [(n, v) for n, v in sorted(d.values.items()) if _may_mention(texts, n)]
             items += [f"{latex_of_name(n)} = {v}" for n, v in fixed]
@@ -338,7 +356,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     notes.append(f"{', '.join(n for n, _ in step_random)} read as values (random in the text)")
                 step_random = () if pointwise else step_random
         elif plain and d.rel.relation is Relation.EQ:
-            defined_names = {drafts[j].defines[0] for j in uses} | repeated | cyclic | conditioned  # type: ignore[index]
+            defined_names = {drafts[j].defines[0] for j in uses} | repeated | gone | cyclic | conditioned  # type: ignore[index]
             found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names)
             check = (
                 _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(given_random))
@@ -367,7 +385,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             where=Location(file, d.line),
         )
         while seen_defs < i:
-            if drafts[seen_defs].defines and drafts[seen_defs].defines[0] not in once:  # type: ignore[index]
+            if drafts[seen_defs].defines and seen_defs not in once:
                 repeated.add(drafts[seen_defs].defines[0])  # type: ignore[index]
             cond = drafts[seen_defs].condition
             if cond is not None:
@@ -385,7 +403,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 prose.conclude(concluded, f"{c.lhs} = {c.rhs} (line {c.line}, concluded after an arrow)")
             seen_defs += 1
         facts = prose.facts
-        defined = tuple(sorted(repeated | cyclic | conditioned | set(facts)))
+        defined = tuple(sorted(repeated | gone | cyclic | conditioned | set(facts)))
         steps.append(
             Step(
                 d.rel.block,
@@ -797,8 +815,13 @@ def _assigned_pi(d: _Draft) -> tuple[str, bool] | None:
 
 def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
     """Mark the steps that define a name (see `Step.kind`); an equation in the prose after a
-    condition word is a condition (`_Draft.condition`), never a definition."""
+    condition word, or in a sentence that does not assert it (`standing`: "It would be wrong to set
+    $w = 2y$"), is a condition (`_Draft.condition`), never a definition. A display equation that states
+    a plain name defined before in the same section again (`_restates`) is a claim that it agrees."""
     seen: set[str] = set()
+    first: dict[str, int] = {}
+    sentences = sentence_text(doc) if doc else ""
+    ends = _scope_ends(drafts, doc) if doc else []
     for d in drafts:
         if d.error is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
             continue
@@ -827,6 +850,13 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             if word:
                 d.condition = (target[0], f'after "{word}"')
                 continue
+            if d.prose and not standing(sentences, d.chain.exprs[0].parts[0][0], _inline_end(doc, d.rel.offset)):
+                d.condition = (target[0], "in a sentence that does not assert it")
+                continue
+        j = first.get(target[0])
+        if j is not None and _restates(d, drafts[j], target, sentences, ends[j]):
+            d.restates = j
+            continue
         base = target[0]
         while base.endswith("_prime"):
             base = base[: -len("_prime")]
@@ -836,6 +866,51 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             continue  # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition
         d.defines = target
         seen.add(target[0])
+        first[target[0]] = drafts.index(d)
+
+
+#: Words before a display that make its equation a new definition of a name defined before.
+_REDEFINE = re.compile(
+    r"\b(?:let|now|redefine[sd]?|define[sd]?|defining|set|setting|denote[sd]?|instead|new|call|consider|suppose"
+    r"|assume|case|part|problem|exercise|question|replace[sd]?|update[sd]?|iteration|step)\b",
+    re.IGNORECASE,
+)
+
+
+def _restates(d: _Draft, first: _Draft, target: tuple[str, bool], sentences: str, end: int) -> bool:
+    """Whether display equation ``d`` states the plain name that ``first`` defined again, as a claim: in
+    the same section, not with ``:=``, not after words that define anew ("let now", "define", "for the
+    second part"), and the first a definition that is substituted (not a number the prose gives)."""
+    if d.prose or d.context or not target[1] or d.chain.defining:
+        return False
+    if first.defines is None or not first.defines[1] or (first.prose and _is_number(first.rhs)):
+        return False
+    if d.rel.offset >= end or not d.chain.exprs or not d.chain.exprs[0].parts:
+        return False
+    start = d.chain.exprs[0].parts[0][0]
+    if _BLOCK_OPENER.search(sentences[max(0, start - 200) : start]) is None:
+        return True  # a later statement of its block: no prose between
+    return _REDEFINE.search(_sentence_before(sentences, _before(sentences, start))) is None
+
+
+def _scope_ends(drafts: list[_Draft], doc: str) -> list[int]:
+    """Where what each draft defines stops holding: the next heading of the same or a higher level
+    than the one it is under (`headings`), or the end of the document (before any heading)."""
+    marks = headings(doc) if doc else []
+    out: list[int] = []
+    for d in drafts:
+        at = d.rel.offset
+        under = [depth for offset, depth in marks if offset < at]
+        depth = under[-1] if under else 0
+        later = [offset for offset, level in marks if offset > at and level <= depth] if depth else []
+        out.append(later[0] if later else len(doc) + 1)
+    return out
+
+
+def _inline_end(doc: str, at: int) -> int:
+    """The end of the inline math holding offset ``at`` (past its closing ``$`` or ``\\)``)."""
+    m = re.compile(r"\$|\\\)").search(doc, at)
+    return m.end() if m else len(doc)
 
 
 def _definitions_used(
