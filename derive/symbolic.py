@@ -187,6 +187,9 @@ def _split_logs(expr: sympy.Expr, positives: frozenset[sympy.Expr]) -> sympy.Exp
         arg = node.args[0]
         if arg.is_positive is False or not arg.free_symbols:
             return node
+        direct = _split_positive_product(arg, known_positive)
+        if direct is not None:
+            return direct
         num, den = sympy.together(arg).as_numer_denom()
         pieces: list[sympy.Expr] = []
         sign = S.One
@@ -211,6 +214,54 @@ def _split_logs(expr: sympy.Expr, positives: frozenset[sympy.Expr]) -> sympy.Exp
         return sympy.Add(*pieces)
 
     return expr.replace(lambda e: isinstance(e, sympy.log), split)
+
+
+def _split_positive_product(arg: sympy.Expr, known_positive: Callable[[sympy.Expr], bool]) -> sympy.Expr | None:
+    """log of a product whose every factor is positive, factor by factor; None otherwise.
+
+    A Gaussian density's log, log(exp(-q/2) / (2 pi sqrt(det S))), has an exponential factor:
+    ``exp(a)`` is positive when ``a`` is real wherever it is defined (a rational function of
+    real symbols, say) and its log is ``a``; sympy leaves log(exp(a)) alone unless it can
+    prove ``a`` real, which it cannot for a quotient whose denominator might vanish.
+    """
+    pieces: list[sympy.Expr] = []
+    for factor in sympy.Mul.make_args(arg):
+        base, k = factor.as_base_exp()
+        if isinstance(factor, sympy.exp) and _real_where_defined(factor.args[0]):
+            pieces.append(factor.args[0])
+        elif factor.is_Number and factor.is_positive:
+            pieces.append(sympy.log(factor))
+        elif k.is_Rational and k != 1 and known_positive(base):
+            pieces.append(k * sympy.log(base))
+        elif k == 1 and known_positive(factor):
+            pieces.append(sympy.log(factor))
+        else:
+            return None
+    return sympy.Add(*pieces) if any(isinstance(f, sympy.exp) for f in sympy.Mul.make_args(arg)) else None
+
+
+def _real_where_defined(e: sympy.Expr) -> bool:
+    """Whether ``e`` is real at every point where it is defined: real symbols and numbers under
+    +, *, integer powers and exp (no root, log or power that could leave the reals)."""
+    stack, seen = [e], set()
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node.is_Symbol:
+            if node.is_real is not True:
+                return False
+        elif node.is_Number or node in (S.Pi, S.Exp1):
+            if not node.is_real:
+                return False
+        elif node.is_Add or node.is_Mul or isinstance(node, sympy.exp):
+            stack.extend(node.args)
+        elif node.is_Pow and node.exp.is_Integer:
+            stack.append(node.base)
+        else:
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------
