@@ -227,6 +227,20 @@ class SymbolTable(Mapping[str, SymbolSpec]):
         self._specs[name] = spec
         return spec
 
+    def stand_in(self, name: str, kind: SymbolKind) -> SymbolSpec:
+        """Declare ``name`` with numbers for entries, for checking which shapes an expression reads with
+        (fast: an inverse of numbers is cheap); square matrices are diagonally dominant, so invertible."""
+        import sympy  # noqa: PLC0415
+
+        if not kind.is_matrix or kind.size_letters:
+            return self.declare(name, kind)
+        obj = sympy.ImmutableMatrix(
+            kind.rows, kind.cols, lambda i, j: sympy.Rational(1, 2 * i + 3 * j + 2) + (kind.rows + 1 if i == j else 0)
+        )
+        spec = SymbolSpec(name, kind, obj)
+        self._specs[name] = spec
+        return spec
+
     def symbol(self, name: str) -> sympy.Basic:
         """The object for ``name``, declaring it ``real`` if it was not declared."""
         spec = self._specs.get(name)

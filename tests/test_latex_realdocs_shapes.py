@@ -244,3 +244,81 @@ def test_a_norm_identity_is_verified_past_size_one_and_the_gap_is_named():
     verdict, detail = _one("\\|\\mathbf{x} + \\mathbf{y}\\|^2 = \\|\\mathbf{x}\\|^2 + \\|\\mathbf{y}\\|^2")
     assert verdict is Verdict.REFUTED
     assert "at D = 2" in detail
+
+
+# -- shape readings of undeclared names: decided only when every reading agrees -------------------
+
+
+def _alone(tex: str) -> tuple[Verdict, str]:
+    ((result,),) = [derive.check_latex(f"$${tex}$$\n")]
+    return result.verdict, result.detail
+
+
+def test_an_identity_in_every_shape_of_an_undeclared_name_is_verified():
+    verdict, detail = _alone("(X^T X)^T = X^T X")
+    assert verdict is Verdict.VERIFIED
+    assert "holds in every shape the undeclared names may have here (X: vector 2 | X: vector 3 |" in detail
+    assert "X: matrix 2x3 | X: matrix 3x2: proved in each" in detail
+    verdict, detail = _alone("\\mathrm{tr}(X^T X) = \\mathrm{tr}(X X^T)")
+    assert verdict is Verdict.VERIFIED
+
+
+def test_a_norm_of_undeclared_names_reads_them_as_vectors():
+    verdict, detail = _alone("\\|a + b\\|^2 = \\|a\\|^2 + 2 a^T b + \\|b\\|^2")
+    assert verdict is Verdict.VERIFIED
+    assert "(a: vector 2, b: vector 2 | a: vector 3, b: vector 3: proved in each)" in detail
+
+
+def test_readings_that_disagree_leave_the_step_undecided():
+    # x^T A x = x^T A^T x holds for a vector x, not for a matrix x
+    verdict, detail = _alone("x^T A x = x^T A^T x")
+    assert verdict is Verdict.UNDECIDED
+    assert "the undeclared names may have several shapes and the step depends on them" in detail
+    assert "proved with A: matrix 2x2, x: vector 2" in detail and "refuted with A: matrix 2x2, x: matrix 2x2" in detail
+
+
+def test_a_step_false_in_every_shape_is_not_refuted_under_guessed_shapes():
+    # the text may define W (orthonormal columns) or D_0 (a covariance) in words
+    for tex in ("W^T W = I", "u^{\\intercal}D_{0}u \\ge 0", "x x^T = x^T x"):
+        verdict, detail = _alone(tex)
+        assert verdict is Verdict.UNDECIDED, tex
+        assert "fails in every shape the undeclared names may have" in detail
+
+
+def test_a_name_that_may_be_a_scalar_or_a_matrix_leaves_the_step_undecided():
+    # B scalar: x^T B x = (x^T x) B holds; B a matrix: it does not (and the sides may not even conform)
+    verdict, detail = _alone("x^T B x = (x^T x) B")
+    assert verdict is Verdict.UNDECIDED
+    assert "proved with B: real, x: vector 2" in detail
+    assert "refuted with B: matrix 2x2, x: matrix 2x2" in detail
+
+
+def test_too_many_shape_readings_are_undecided_with_the_count():
+    verdict, detail = _alone("(A + B)^T C = A^T C + B^T C")
+    assert verdict is Verdict.UNDECIDED
+    assert "A, B, C are not declared, and 24 shapes (scalars, vectors, matrices) make the step read" in detail
+    verdict, detail = _alone("(A B)^T = B^T A^T")  # 12 readings: checked, and true in each
+    assert verdict is Verdict.VERIFIED
+
+
+def test_shapes_declared_for_some_names_leave_the_others_as_written():
+    text = "---\nderive:\n  symbols:\n    A: matrix 2x2\n---\n\n$$x^T A x = x^T A^T x$$\n"
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "x is transposed but not declared" in result.detail
+
+
+def test_a_regression_identity_holds_in_every_conforming_shape():
+    tex = (
+        "\\left(\\mathbf{X}^T\\mathbf{X}\\right)^{-1}\\mathbf{X}^T\\left(\\mathbf{X}\\beta + \\epsilon\\right) = "
+        "\\beta + \\left(\\mathbf{X}^T\\mathbf{X}\\right)^{-1}\\mathbf{X}^T\\epsilon"
+    )
+    (step,) = read_document(f"$${tex}$$\n").steps
+    from derive.latex.shapes import shape_readings  # noqa: PLC0415
+
+    found = shape_readings(step)
+    assert isinstance(found, list)
+    labels = [r.label for r in found]
+    assert "X: matrix 3x2, beta: vector 2, epsilon: vector 3" in labels
+    assert "X: matrix 2x3, beta: vector 3, epsilon: vector 2" not in labels  # X^T X singular: no reading
+    assert len(labels) == 11

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from derive.errors import DeriveError
 from derive.latex.names import transposed_names
 from derive.latex.parser import name_of
-from derive.model import Claim, Evidence, LatexSource, Method, Outcome, Result, Verdict
+from derive.model import Claim, Evidence, LatexSource, Method, Outcome, Relation, Result, Verdict
 from derive.symbols import parse_kind
 
 if TYPE_CHECKING:
@@ -46,8 +46,10 @@ def not_a_scalar(step: Step) -> str | None:
             return f"{name} is declared as no real scalar ({where}) that derive can sample; derive read it as one"
     declared = {n for n, _ in step.claim.symbols}
     same = "".join(step.lhs_tex.split()) == "".join(step.rhs_tex.split())  # a = a holds in any reading
-    if _MATRIX_OPERATOR.search(tex) and not same and not any("matrix" in kind for _, kind in step.claim.symbols):
-        bases = {n.split("_")[0] for n in used if not re.fullmatch(r"I_\d+", n)}  # I_3: an identity
+    shaped = any(_parses(kind) and parse_kind(kind).is_matrix for _, kind in step.claim.symbols)
+    if _MATRIX_OPERATOR.search(tex) and not same and not shaped:
+        # I_3 is an identity; T and H mark transposes
+        bases = {n.split("_")[0] for n in used if not re.fullmatch(r"I_\d+|T|H", n)}
         capitals = sorted(b for b in bases if len(b) == 1 and b.isupper() and b not in declared)
         if capitals:
             return (
@@ -93,8 +95,10 @@ def scalar_reading(step: Step) -> str | None:
 #: The sizes each letter takes, and one past the claim's largest integer (``tr(I) = 4``: 5) up to this.
 _SIZES = (1, 2, 3)
 _PAST_LIMIT = 6
-#: Claims one step may become; a step with more readings is undecided, as before.
+#: Claims one step may become; a step with more readings is undecided, as before. Shapes of undeclared
+#: names may need a few more (X, beta, epsilon of a regression: 11 readings conform).
 MAX_READINGS = 8
+MAX_SHAPE_READINGS = 12
 _INTEGER = re.compile(r"(?<![\d.])\d+(?![\d.])")
 _IDENTITY = r"(?<![A-Za-z\\])I\s*_\s*(?:\{{\s*{0}\s*\}}|{0}(?![A-Za-z0-9]))"
 
@@ -107,6 +111,8 @@ class Reading:
     step: Step
     #: The size each letter takes in this reading (empty for the step as written).
     sizes: tuple[tuple[str, int], ...] = ()
+    #: "size" (a letter size swept), "shape" (a shape given to undeclared names), "" (the step itself).
+    kind: str = "size"
 
     @property
     def unequal(self) -> bool:
@@ -309,7 +315,9 @@ def readings(step: Step) -> list[Reading] | str:
     it cannot be checked (too many readings, a size the document fixes)."""
     sized = size_readings(step)
     if sized is None:
-        return [Reading("", step)]
+        sized = shape_readings(step)
+    if sized is None:
+        return [Reading("", step, kind="")]
     return sized
 
 
@@ -348,6 +356,8 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     settled = [(reading, _shape_refuted(reading, settle(reading.step, result))) for reading, result in pairs]
     if len(settled) == 1 and not settled[0][0].label:
         return settled[0][1]
+    if settled[0][0].kind == "shape":
+        return _combine_shapes(step, settled)
     seconds = sum(r.seconds for _, r in settled)
     pruned = [g.label for g, r in settled if g.unequal and _not_conformable(r)]
     settled = [(g, r) for g, r in settled if g.label not in pruned] or settled
@@ -464,3 +474,166 @@ class StepRun:
                 break
             out.append(combine(step, list(zip(plan, got, strict=True))))
         return out
+
+
+# --- Shape readings of undeclared names: x^T y, \\|x\\|, X^T X with nothing declared ---------------------------
+
+#: The shapes an undeclared name may take (sizes 2 and 3, square and not); a transposed name is no scalar.
+_SHAPES = ("real", "vector 2", "vector 3", "matrix 2x2", "matrix 3x3", "matrix 2x3", "matrix 3x2")
+_SHAPE_NAMES = 3  # undeclared names a step may have for its shapes to be enumerated
+_SHAPE_TEXT = 600  # characters of a step's sides read here, in the reader's process
+_SHAPE_SECONDS = 3.0  # reading the candidate shapes here stops after this long (no reading: as before)
+_NORM = re.compile(r"\\\||\\[lr]?Vert(?![A-Za-z])")
+_NO_SHAPE = frozenset({"e", "pi", "i"})
+
+
+def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str]] | None:
+    """The undeclared names of a step that transposes or takes the norm of undeclared names, and those
+    transposed; None when the step does neither, or has names derive cannot list (entries x_i of a family)."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    if any(parse_kind(kind).is_matrix for _, kind in step.claim.symbols if _parses(kind)):
+        return None  # shapes declared for some names: the others are read as written
+    transposed: set[str] = set()
+    for tex in texts:
+        for names in transposed_names(tex) or []:
+            transposed |= names
+    if not transposed and not any(_NORM.search(tex) for tex in texts):
+        return None
+    settled = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
+    settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
+    names: dict[str, None] = {}
+    for tex in texts:
+        found = names_in(tex)
+        if found is None or found[1]:
+            return None
+        names.update(dict.fromkeys(sorted(n for n in found[0] if n not in settled and not _MARKS.fullmatch(n))))
+    names = {n: None for n in names if n not in _NO_SHAPE}
+    if not names or (not (transposed & set(names)) and not any(_NORM.search(t) for t in texts)):
+        return None
+    return list(names), transposed & set(names)
+
+
+def _parses(kind: str) -> bool:
+    try:
+        parse_kind(kind)
+    except DeriveError:
+        return False
+    return True
+
+
+def _shape_of(value: object) -> tuple[int, int]:
+    import sympy  # noqa: PLC0415
+
+    if isinstance(value, (sympy.MatrixBase, sympy.MatrixExpr)):
+        rows, cols = value.shape
+        return (int(rows), int(cols)) if str(rows).isdigit() and str(cols).isdigit() else (-1, -1)
+    return (1, 1)
+
+
+def _consistent(step: Step, symbols: dict[str, str]) -> bool:
+    """Whether the step reads with these shapes: products conform and both sides have one shape
+    (scalars for an inequality)."""
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.symbols import SymbolTable  # noqa: PLC0415
+
+    shapes = []
+    for side in (step.claim.lhs, step.claim.rhs):
+        try:
+            table = SymbolTable({n: k for n, k in symbols.items() if not parse_kind(k).is_matrix})
+            for n, k in symbols.items():
+                if parse_kind(k).is_matrix:
+                    table.stand_in(n, parse_kind(k))  # numbers: only the shapes matter here
+            value = parse_latex(
+                str(getattr(side, "text", side)),
+                table,
+                random=dict(step.claim.random),
+                densities=dict(getattr(side, "densities", ())),
+                bound=frozenset(getattr(side, "bound", ())),
+            )
+        except Exception:  # sympy's ShapeError, NonSquareMatrixError...: no reading at these shapes
+            return False
+        shapes.append(_shape_of(value))
+    if step.relation is not Relation.EQ and step.relation is not Relation.APPROX:
+        return shapes == [(1, 1), (1, 1)]
+    return shapes[0] == shapes[1] and shapes[0] != (-1, -1)
+
+
+def shape_readings(step: Step) -> list[Reading] | str | None:
+    """The step under each shape its undeclared names may have (`_SHAPES`: scalar, vectors and square or
+    rectangular matrices of sizes 2 and 3; a transposed name is no scalar), keeping those where the
+    step reads: products conform and both sides have one shape. None when the step transposes or
+    norms no undeclared name, has more than 3 undeclared names, or no shape makes it read (then it
+    is read as before); a reason when more than `MAX_SHAPE_READINGS` shapes make it read."""
+    import time  # noqa: PLC0415
+
+    texts = _sides(step)
+    if sum(len(t) for t in texts) > _SHAPE_TEXT:
+        return None
+    found = _shaped_candidates(step, texts)
+    if found is None or len(found[0]) > _SHAPE_NAMES:
+        return None
+    names, transposed = found
+    base = dict(step.claim.symbols)
+    options = [[k for k in _SHAPES if not (n in transposed and k == "real")] for n in names]
+    start = time.monotonic()
+    kept: list[dict[str, str]] = []
+    for combo in itertools.product(*options):
+        if time.monotonic() - start > _SHAPE_SECONDS:
+            return None
+        if all(k == "real" for k in combo):
+            continue  # every name a scalar is the reading derive already has
+        symbols = {**base, **dict(zip(names, combo, strict=True))}
+        if _consistent(step, symbols):
+            kept.append(dict(zip(names, combo, strict=True)))
+    if not kept:
+        return None
+    if len(kept) > MAX_SHAPE_READINGS:
+        listed = ", ".join(names)
+        return (
+            f"{listed} {'is' if len(names) == 1 else 'are'} not declared, and {len(kept)} shapes (scalars, vectors, "
+            f"matrices) make the step read, more than derive checks; declare {'its' if len(names) == 1 else 'their'} "
+            f"shapes (e.g. `{names[0]}: vector 3`) to check it"
+        )
+    out = []
+    for shapes in kept:
+        label = ", ".join(f"{n}: {k}" for n, k in shapes.items())
+        symbols = tuple(sorted({**base, **shapes}.items()))
+        claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", symbols=symbols)
+        out.append(Reading(label, replace(step, claim=claim), kind="shape"))
+    return out
+
+
+def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
+    """Accepted in every shape reading is ``verified`` (each reading is one size: no proof); anything else
+    is undecided, naming what each reading gave. A refutation in every reading stays undecided too: the
+    names are undeclared, and a text that leaves a matrix undeclared usually defines it in words (W with
+    orthonormal columns, D_0 a covariance), which no shape guessed here knows."""
+    seconds = sum(r.seconds for _, r in settled)
+    labels = " | ".join(g.label for g, _ in settled)
+    last = settled[-1][1]
+    if all(r.verdict in _ACCEPTED for _, r in settled):
+        verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in settled) else Verdict.VERIFIED
+        how = " or ".join(sorted({r.verdict.value for _, r in settled}))
+        summary = (
+            f"holds in every shape the undeclared names may have here ({labels}: {how} in each); other sizes are "
+            "the gap: not a proof"
+        )
+        outcomes = (*last.outcomes, Outcome(verdict, Evidence(last.method, summary, reason="shapes")))
+        return Result(step.claim, verdict, last.method, seconds, outcomes)
+    gave = "; ".join(f"{r.verdict.value} with {g.label}" for g, r in settled)
+    refuted = next(((g, r) for g, r in settled if r.verdict is Verdict.REFUTED), None)
+    reading, result = refuted or next((g, r) for g, r in settled if r.verdict not in _ACCEPTED)
+    if all(r.verdict is Verdict.REFUTED for _, r in settled):
+        why = (
+            f"fails in every shape the undeclared names may have ({labels}), but they are not declared: the text may "
+            "define them in words (orthonormal, a covariance); declare them (front matter or --symbols) to check "
+            f"the step; with {reading.label}: "
+        )
+    else:
+        why = (
+            f"the undeclared names may have several shapes and the step depends on them ({gave}); declare their "
+            f"shapes (front matter or --symbols) to settle; with {reading.label}: "
+        )
+    out = _said(result, why)
+    return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
