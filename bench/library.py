@@ -16,7 +16,8 @@ Memory: the peak over the run of the summed proportional set size (PSS, from
 worker processes, sampled every 50 ms; PSS splits pages shared by forked workers fairly, so
 the sum is the real footprint. Also the largest single-process peak RSS (``getrusage``).
 
-Prints a table, then one JSON object as the last line.
+Prints a table, the ten slowest claims of each cold run with the tier that decided them,
+then one JSON object as the last line (each run's ``slowest`` holds that list).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ import time
 from pathlib import Path
 
 from _proc import children, snapshot  # bench/ is the script folder, so on sys.path
+
+#: How many of the slowest claims each cold run lists.
+SLOWEST = 10
 
 
 def _footprint_kb(pid: int) -> int:
@@ -83,15 +87,26 @@ def run_once(path: str, jobs: int, cache_dir: Path, env: dict[str, str], timeout
     done.set()
     sampler.join()
     try:
-        summary = json.loads(out)["summary"]
+        report = json.loads(out)
+        summary = report["summary"]
     except (ValueError, KeyError):
-        summary = {"unparsed": True, "stderr": err[-500:]}
+        report, summary = {}, {"unparsed": True, "stderr": err[-500:]}
     return {
         "seconds": round(seconds, 2),
         "exit": proc.returncode,
         "peak_tree_mb": round(peak / 1024, 1),
         "summary": summary,
+        "slowest": _slowest(report.get("claims", [])),
     }
+
+
+def _slowest(claims: list[dict], n: int = SLOWEST) -> list[dict]:
+    """The ``n`` claims that took longest, with the tier that decided each (its ``method``)."""
+    rows = sorted(claims, key=lambda c: -float(c.get("seconds") or 0))[:n]
+    return [
+        {"id": c.get("id"), "seconds": c.get("seconds"), "tier": c.get("method"), "verdict": c.get("verdict")}
+        for c in rows
+    ]
 
 
 def main() -> int:
@@ -143,6 +158,10 @@ def main() -> int:
             )
             result["runs"][f"{label}_jobs{jobs}"] = run
         result[f"warm_speedup_jobs{jobs}"] = round(speedup, 1)
+    for jobs, cold, _warm in rows:
+        print(f"slowest claims, cold, jobs {jobs} (seconds in the worker, deciding tier):")
+        for row in cold["slowest"]:
+            print(f"  {row['seconds']:>7.2f}  {row['tier'] or '?':<10} {row['verdict'] or '?':<10} {row['id']}")
     result["largest_process_peak_rss_mb"] = round(children_peak_mb, 1)
     print(json.dumps(result, separators=(",", ":")))
     return 0
