@@ -255,3 +255,10 @@ def test_circ_in_a_subscript_is_part_of_a_name() -> None:
     assert read(r"k_{\circ\circ}") != read(r"k_{\circ}")
     with pytest.raises(LatexError, match="composition"):
         parse_latex(r"f \circ g", SymbolTable())
+
+
+def test_pr_is_always_a_probability() -> None:
+    assert read(r"\Pr(A|B)") == "Pr(A, given(B))"
+    for tex in (r"\Pr X", r"\Pr", r"\Pr[X = 1]"):
+        with pytest.raises(LatexError):
+            parse_latex(tex, SymbolTable())

@@ -335,7 +335,9 @@ class _FunctionGrammar:
             if named or self.at_sym("_", "'") or self._at_star_superscript():
                 return self.named("pi", "")
             return S.Pi
-        if name == "Pr":  # \Pr(A), \Pr(A \cap B): a probability, like P (prob_events)
+        if name == "Pr":  # \Pr(A), \Pr(A \cap B): a probability, like P (prob_events); never a name Pr
+            if not self.at_sym("("):
+                raise self.fail("\\Pr needs its event in parentheses: \\Pr(A)")
             return self.named("Pr", "mathrm")
         if name in ("sum", "prod"):
             return self.big_operator(name)
