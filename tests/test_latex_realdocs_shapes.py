@@ -322,3 +322,13 @@ def test_a_regression_identity_holds_in_every_conforming_shape():
     assert "X: matrix 3x2, beta: vector 2, epsilon: vector 3" in labels
     assert "X: matrix 2x3, beta: vector 3, epsilon: vector 2" not in labels  # X^T X singular: no reading
     assert len(labels) == 11
+
+
+def test_a_declaration_of_letter_size_the_step_does_not_use_is_left_out():
+    text = "Let $A \\in \\mathbb{R}^{D \\times D}$.\n\n$$a + b = b + a$$\n\n$$(X^T X)^T = X^T X$$\n"
+    doc = read_document(text)
+    first, second = derive.check_latex(text)
+    assert first.verdict is Verdict.PROVED
+    assert first.claim is doc.steps[0].claim or first.claim == doc.steps[0].claim
+    assert second.verdict is Verdict.VERIFIED
+    assert "holds in every shape the undeclared names may have" in second.detail

@@ -313,12 +313,30 @@ _ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
 def readings(step: Step) -> list[Reading] | str:
     """The claims a step is checked as: itself, or one per size (`size_readings`); a reason when
     it cannot be checked (too many readings, a size the document fixes)."""
+    step = _without_unused_letters(step)
     sized = size_readings(step)
     if sized is None:
         sized = shape_readings(step)
     if sized is None:
         return [Reading("", step, kind="")]
     return sized
+
+
+def _without_unused_letters(step: Step) -> Step:
+    """The step without the declarations of letter size (``A \\in \\mathbb{R}^{D \\times D}``) of names it does
+    not use: no claim can hold a letter size, and a name the step does not use needs none."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    texts = _sides(step)
+    unused = {
+        name
+        for name, kind in step.claim.symbols
+        if _parses(kind) and parse_kind(kind).size_letters and not any(mentions(t, name) for t in texts)
+    }
+    if not unused:
+        return step
+    symbols = tuple((n, k) for n, k in step.claim.symbols if n not in unused)
+    return replace(step, claim=step.claim.evolve(symbols=symbols))
 
 
 def _fixed(step: Step, why: str) -> Result:
@@ -355,7 +373,8 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
 
     settled = [(reading, _shape_refuted(reading, settle(reading.step, result))) for reading, result in pairs]
     if len(settled) == 1 and not settled[0][0].label:
-        return settled[0][1]
+        only = settled[0][1]  # the step as written (maybe without unused declarations): keep its own claim
+        return only if only.claim is step.claim else replace(only, claim=step.claim)
     if settled[0][0].kind == "shape":
         return _combine_shapes(step, settled)
     seconds = sum(r.seconds for _, r in settled)
