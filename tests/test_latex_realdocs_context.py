@@ -263,3 +263,68 @@ def test_a_prose_equation_the_text_does_not_assert_defines_nothing(sentence):
     (r,) = derive.check_latex(f"{sentence}\n\n$$ z - x^2 = 0 $$\n")
     assert r.verdict is Verdict.UNDECIDED
     assert "z := x^2" not in r.detail
+
+
+# -- facts the prose states: constraints, properties in words, excluded cases ---------------------
+
+
+@pytest.mark.parametrize(
+    ("prose", "step"),
+    [
+        ("Assume $a + b = 1$.", "a^2 + 2ab + b^2 = 1"),
+        ("The mixing weights satisfy $\\sum_k \\pi_k = 1$.", "\\sum_k \\pi_k \\mu = \\mu"),
+        ("The weights satisfy $\\sum_{k=1}^{K} w_k = 1$.", "\\sum_{k=1}^{K} w_k \\mu = \\mu"),
+    ],
+)
+def test_a_relation_the_prose_states_blocks_refutations_through_its_names(prose, step):
+    (r,) = derive.check_latex(f"{prose}\n\n$$ {step} $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "stated in the text" in r.detail
+
+
+def test_a_relation_on_other_names_does_not_block():
+    (r,) = derive.check_latex("Assume $a + b = 1$.\n\n$$ (x + y)^2 = x^2 + y^2 $$\n")
+    assert r.verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Since $\\mathbf{y}$ is a one-hot vector of length $q$,",
+        "With one-hot labels $\\mathbf{y}$,",
+        "The entries $y_j$ sum to one.",
+    ],
+)
+def test_a_property_in_words_blocks_refutations_through_the_name(words):
+    step = "\\sum_{j=1}^q y_j \\log \\sum_{k=1}^q \\exp(o_k) = \\log \\sum_{k=1}^q \\exp(o_k)"
+    (r,) = derive.check_latex(f"{words}\n\n$$ {step} $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "the text states a range for it" in r.detail
+    (r,) = derive.check_latex(f"{words}\n\n$$ \\sum_{{k=1}}^q (o_k + 1) = q + \\sum_{{k=1}}^q o_k + 1 $$\n")
+    assert r.verdict is Verdict.REFUTED  # a step without y is refuted as before
+
+
+def test_an_equation_of_one_name_against_the_others_states_it():
+    # the logistic model: p given implicitly, not an identity in p
+    (r,) = derive.check_latex("$$ \\frac{p}{1-p} = e^{ax+b} $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "a value for $\\frac{p}{1-p}$" in r.detail
+    (r,) = derive.check_latex("$$ \\frac{x}{2} + \\frac{x}{2} = 2x $$\n")  # both sides use x: an identity
+    assert r.verdict is Verdict.REFUTED
+
+
+DIFFERENT = "Two coins have probabilities of heads $p_1$ and $p_2$; assume these probabilities are different.\n\n"
+RATIO = "\\frac{p_1^2+p_2^2}{p_1+p_2}"
+
+
+def test_a_strict_inequality_at_an_equality_the_text_excludes_is_not_refuted():
+    symbols = {"p_1": "probability", "p_2": "probability"}
+    (r,) = derive.check_latex(f"{DIFFERENT}$$ {RATIO} > \\frac{{p_1+p_2}}{{2}} $$\n", symbols=symbols)
+    assert r.verdict is Verdict.UNDECIDED
+    assert "which the text excludes (p_1, p_2 (are different, before line 3))" in r.detail
+    # the wrong direction fails away from equality too: refuted
+    (r,) = derive.check_latex(f"{DIFFERENT}$$ {RATIO} < \\frac{{p_1+p_2}}{{2}} $$\n", symbols=symbols)
+    assert r.verdict is Verdict.REFUTED
+    # without the sentence, equality refutes the strict inequality
+    (r,) = derive.check_latex(f"$$ {RATIO} > \\frac{{p_1+p_2}}{{2}} $$\n", symbols=symbols)
+    assert r.verdict is Verdict.REFUTED

@@ -103,6 +103,8 @@ ROW_BEFORE = "follows from the row before"
 #: The note of a display equation that states a defined name again (``\\mu_1 = ...`` twice): a claim
 #: that it agrees with the definition; refuted, the text may define the name anew (`settle`).
 RESTATES = "states again "
+#: The condition of a strict inequality whose names the text says differ (`settle`: not refuted at equality).
+DISTINCT = "the text says these differ: "
 
 
 def row_ratio(before: str, this: str, symbols: dict[str, str]) -> str | None:
@@ -282,17 +284,18 @@ def _defined_after(step: Step) -> str | None:
     )
 
 
-def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
-    """Why a refutation does not stand in the step's document (see `settle`), or None."""
-    point = ev.counterexample.values if ev.counterexample is not None else ()
-    names = {name.split("[", 1)[0] for name, _ in point}
+def _against_its_text(step: Step, ev: Evidence) -> str | None:
+    """Why a refutation checked what the text does not claim: a strict inequality at equality the text
+    excludes, a name stated again that the text may define anew, a row checked as a multiple of the row before."""
     why = None
-    declared = {name for name, _ in step.claim.symbols}
-    undeclared = _undeclared_names(step, declared)
-    reserved = step.lhs_tex.strip() in _RESERVED_TEX
-    sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
     restated = next((u for u in step.uses if u.startswith(RESTATES)), None)
-    if restated is not None:
+    distinct = [c[len(DISTINCT) :] for c in step.conditions if c.startswith(DISTINCT)]
+    if distinct and ev.summary.startswith("equality (strict"):
+        why = (
+            "the strict inequality fails only where values are equal, which the text excludes "
+            f"({'; '.join(distinct)}); derive cannot sample values that differ: not refuted"
+        )
+    elif restated is not None:
         said = restated[len(RESTATES) :].rsplit(": checked against", 1)[0]
         name = said.split(", defined at line", 1)[0]
         why = (
@@ -304,7 +307,22 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
             "checked as a multiple of the row before, which the counterexample shows it is not; it may still "
             "follow from that row (or the rows before) in another way: not refuted"
         )
-    elif step.up_to_constant:
+    return why
+
+
+def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
+    """Why a refutation does not stand in the step's document (see `settle`), or None."""
+    point = ev.counterexample.values if ev.counterexample is not None else ()
+    names = {name.split("[", 1)[0] for name, _ in point}
+    why = None
+    declared = {name for name, _ in step.claim.symbols}
+    undeclared = _undeclared_names(step, declared)
+    reserved = step.lhs_tex.strip() in _RESERVED_TEX
+    sizes = sorted((identity_sizes(step.lhs_tex) | identity_sizes(step.rhs_tex)) & names - declared)
+    why = _against_its_text(step, ev)
+    if why is not None:
+        return why
+    if step.up_to_constant:
         why = (
             f"the difference without {step.up_to_constant} is not the same at every point, so it is not constant "
             "in every name of the step; it may still be constant in the variables meant (up to a constant in "
@@ -332,9 +350,11 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
             f"the counterexample sets {which}, the size of an identity matrix I_{sizes[0]}, but derive does not "
             "know which matrices have that size (declare them, e.g. with --symbols, to check this step)"
         )
-    elif names & {name for name, _ in step.ranges}:
-        which = sorted(names & {name for name, _ in step.ranges})
-        said = "; ".join(where for name, where in step.ranges if name in which)
+    elif _constrained(names, tuple(name for name, _ in step.ranges)):
+        which = _constrained(names, tuple(name for name, _ in step.ranges))
+        said = "; ".join(
+            where for name, where in step.ranges if name in which or name in {n.split("_", 1)[0] for n in which}
+        )
         why = (
             f"the counterexample gives {', '.join(which)} a value, but the text states a range for it ({said}) "
             "that derive cannot sample; declare its kind (front matter or --symbols) to check the step"
@@ -363,8 +383,8 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
             f"does not hold with {which} free, but the text defines {which} right after this block (derive "
             "reads a definition only for the steps after it); move the definition before the step to check it"
         )
-    elif names & set(step.defined) and step.conditions:
-        which = ", ".join(sorted(names & set(step.defined)))
+    elif _constrained(names, step.defined) and step.conditions:
+        which = ", ".join(_constrained(names, step.defined))
         why = (
             f"does not hold with {which} free, but {which} is defined earlier or the text states a condition "
             f"on it ({'; '.join(step.conditions)}), which may be the case meant here; state the step's "
@@ -408,6 +428,14 @@ def additive_constant(lhs: str, rhs: str, settled: set[str]) -> tuple[str, str, 
         without = (side[: m.start()] + (" + " if m.start() and m.end() < len(side) else " ") + side[m.end() :]).strip()
         return word, where, without or "0"
     return None
+
+
+def _constrained(names: set[str], defined: tuple[str, ...]) -> list[str]:
+    """The point's names the text defines or states a condition on: by name, by the name they are
+    entries of (``pi_1`` of a condition on ``\\pi_k``), or any (``*``: a condition whose names
+    could not be listed)."""
+    said = set(defined)
+    return sorted(n for n in names if "*" in said or n in said or n.split("_", 1)[0] in said)
 
 
 def _additive_constant(step: Step) -> str | None:

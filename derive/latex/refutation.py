@@ -5,8 +5,9 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
 (`derive.latex.context.settle` applies it); the evidence, point included, is kept:
 
 - **a value statement**: the left side is a lone, undeclared quantity — a name, maybe with a
-  power, an inverse, a transpose or a star (``\\sigma_1^2``, ``\\Sigma^{-1}``, ``\\sigma^2_*``) —
-  that the right side does not mention, and the step was refuted at a point giving it a value. That is
+  power, an inverse, a transpose or a star (``\\sigma_1^2``, ``\\Sigma^{-1}``, ``\\sigma^2_*``), or
+  any expression of one name only (``\\frac{p}{1-p} = e^{ax+b}``: p stated implicitly) — that the
+  right side does not mention, and the step was refuted at a point giving it a value. That is
   how texts state results and assumptions (``\\sigma_1^2 = \\frac12``), never an identity in
   that name; the equations it comes from are what derive can check;
 - **a rounded number**: ``\\frac{408}{903} = .452``: both sides are numbers, one a decimal
@@ -176,7 +177,7 @@ def _value_statement(step: Any, given: set[str]) -> str | None:
     # left side is claimed to equal (Var[x] = σ), an identity to check. A declared name is a
     # parameter of the text, never assigned.
     side, other = step.lhs_tex, step.rhs_tex
-    name = _lone_name(side)
+    name = _lone_name(side) or _only_name(side)
     if name is None or mentions(other, name):
         return None
     declared = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random}
@@ -186,6 +187,18 @@ def _value_statement(step: Any, given: set[str]) -> str | None:
     if name in given or any(k == base or k.startswith(base + "_") for k in given):
         return f"${side.strip()}$"
     return None
+
+
+def _only_name(tex: str) -> str | None:
+    """The one name a side uses, when it uses exactly one (``\\frac{p}{1-p}``, ``\\log \\frac{p}{1-p}``):
+    an equation between it and a side without that name states the name implicitly (the logistic
+    model ``\\frac{p}{1-p} = e^{ax+b}``), as ``p = ...`` would."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    found = names_in(tex)
+    if found is None or found[1] or len(found[0]) != 1:
+        return None
+    return next(iter(found[0]))
 
 
 def _difference(result: Result) -> Fraction | None:

@@ -59,7 +59,7 @@ from derive.latex.assumptions import (
     headings,
     negated,
 )
-from derive.latex.context import RESTATES, ROW_BEFORE, additive_constant, row_ratio, solve_premise, value_tex
+from derive.latex.context import DISTINCT, RESTATES, ROW_BEFORE, additive_constant, row_ratio, solve_premise, value_tex
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
@@ -93,6 +93,9 @@ class _Draft:
     #: the draft that first defined the name this display equation states again (``\\mu_1 = ...`` twice):
     #: a claim that it agrees with that definition, not a second definition
     restates: int | None = None
+    #: the names of a prose equation that defines none of them ("Assume $a + b = 1$", "$\\sum_k \\pi_k = 1$"):
+    #: a constraint the text states, so a refutation that gives them values may be outside it
+    constrains: tuple[str, ...] = ()
 
 
 def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
@@ -194,6 +197,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()]
         + [(end, 0, 0, name, kind, said, line_of(at)) for at, end, name, kind, said in definite_in_words(splitter.doc)]
         + [(end, 0, 0, name, ANY_REAL, said, line_of(at)) for at, end, name, said in any_real_in_words(splitter.doc)]
+        + [(end, 0, 0, name, None, said, line_of(at)) for at, end, name, said in facts_in_words(splitter.doc)]
         + [
             (at, 0, 0, name, kind, said, line)
             for found in shown_declarations.values()
@@ -203,6 +207,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         reverse=True,
     )
     paragraph_of = _paragraph_of(splitter.doc)
+    distinct = distinct_in_words(splitter.doc)
+    ends_of = _heading_after(splitter.doc)
     last_declared: dict[str, tuple[int, str | None]] = {}
     for i, d in enumerate(drafts):
         while events and events[-1][0] < d.rel.offset:
@@ -395,6 +401,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     f"{drafts[seen_defs].lhs} = {drafts[seen_defs].rhs} (line {drafts[seen_defs].line}, {cond[1]})"
                 )
                 conditioned.add(cond[0])
+            if drafts[seen_defs].constrains:
+                c = drafts[seen_defs]
+                conditions.append(f"{c.lhs} = {c.rhs} (line {c.line}, stated in the text)")
+                conditioned.update(c.constrains)
             concluded = _conclusion(drafts[seen_defs])
             if concluded is not None:
                 # "\\implies \\lambda = -N": a fact the text derived, not a definition; a later step
@@ -427,7 +437,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values))),
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
                 functions=section.functions_for(d.rel.block),
-                conditions=tuple(conditions) + tuple(facts.values()),
+                conditions=tuple(conditions) + tuple(facts.values()) + _distinct_for(d, distinct, ends_of),
                 ranges=tuple(sorted(step_ranges.items())),
                 up_to_constant=up_to,
                 proportional_in=proportional_in,
@@ -844,6 +854,8 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             d.defines = (target[0], False)  # "x := x + 1", an update: x is not free, and not substituted
             continue
         if target is None or mentions(d.rhs, target[0]):
+            if d.prose:
+                d.constrains = _constrained_names(d)
             continue
         if doc and d.chain.exprs and d.chain.exprs[0].parts:
             word = _condition_word(doc, d.chain.exprs[0].parts[0][0]) if d.prose else _block_case(doc, d)
@@ -891,6 +903,22 @@ def _restates(d: _Draft, first: _Draft, target: tuple[str, bool], sentences: str
     if _BLOCK_OPENER.search(sentences[max(0, start - 200) : start]) is None:
         return True  # a later statement of its block: no prose between
     return _REDEFINE.search(_sentence_before(sentences, _before(sentences, start))) is None
+
+
+def _constrained_names(d: _Draft) -> tuple[str, ...]:
+    """The names a prose equation relates (``a + b = 1``; ``\\pi_k`` also as pi, whose entries
+    a counterexample names ``pi_1``), or ``("*",)`` when they cannot be listed: any name then."""
+    found: set[str] = set()
+    for side in (d.lhs, d.rhs):
+        got = names_in(side)
+        if got is None:
+            return ("*",)
+        found |= set(got[0]) | {n.split("_", 1)[0] for n in got[0]} | set(got[1])
+        found |= set(_SUBSCRIPTED.findall(side))  # \\pi_k, read as the constant's entries or not at all
+    return tuple(sorted(found))
+
+
+_SUBSCRIPTED = re.compile(r"\\?([A-Za-z]+)\s*_")
 
 
 def _scope_ends(drafts: list[_Draft], doc: str) -> list[int]:
@@ -1208,6 +1236,75 @@ def standing(doc: str, start: int, end: int, *, display: bool = False) -> bool:
         return False
     after = _sentence_after(doc, end, display=display)
     return not (_NEGATION.search(after) or _DOUBT.search(after))
+
+
+#: Properties the prose states in words that constrain a name's values: "$\\mathbf{y}$ is a one-hot
+#: vector", "one-hot labels $y$", "$p$ is normalised", "the weights $w_i$ sum to one".
+_FACT_WORDS = re.compile(
+    r"\$(?P<a>[^$]{1,60})\$\s+(?:is|are|be)\s+(?:an?\s+|the\s+)?(?:one[- ]hot|normali[sz]ed"
+    r"|(?:a\s+)?probabilit(?:y|ies)\s+(?:vector|distribution)|stochastic|binary|indicators?)"
+    r"|one[- ]hot(?:\s+(?:encoded|encoding|label|labels|vector|vectors|target|targets))*\s+\$(?P<b>[^$]{1,60})\$"
+    r"|\$(?P<c>[^$]{1,60})\$\s+(?:sums?|adds?\s+up|sum\s+up|add\s+up)\s+to\s+(?:one|1|unity)",
+    re.IGNORECASE,
+)
+
+
+def facts_in_words(doc: str) -> list[tuple[int, int, str, str]]:
+    """(offset, end, name, what was said) for each name whose values the prose constrains in words
+    (one-hot, normalised, summing to one): a range, so no refutation through the name (or its
+    entries) stands."""
+    out: list[tuple[int, int, str, str]] = []
+    for m in _FACT_WORDS.finditer(doc):
+        names = _names(m.group("a") or m.group("b") or m.group("c"))
+        said = " ".join(m.group().split())
+        out += [(m.start(), m.end(), n.split("_", 1)[0] if m.group("c") else n, said) for n in names or ()]
+    return out
+
+
+#: "assume these probabilities are different", "$a$ and $b$ are distinct", "$p_1 \\neq p_2$".
+_DISTINCT_WORDS = re.compile(
+    r"\b(?:are|be|is)\s+(?:all\s+|pairwise\s+)?(?:different|distinct|unequal|not\s+equal)\b"
+    r"|\$[^$]{1,60}\\(?:neq?|not\s*=)(?![A-Za-z])[^$]{1,60}\$",
+    re.IGNORECASE,
+)
+_INLINE = re.compile(r"\$([^$]{1,80})\$")
+
+
+def distinct_in_words(doc: str) -> list[tuple[int, frozenset[str], str]]:
+    """(offset, names, what was said) for each statement that some values differ: the names of the
+    inline math of its sentence and the sentence before, in its paragraph. A strict inequality refuted
+    only where two of them are equal is then undecided (the text excludes that case)."""
+    out: list[tuple[int, frozenset[str], str]] = []
+    for m in _DISTINCT_WORDS.finditer(doc):
+        lo = max(0, m.start() - 300, doc.rfind("\n\n", 0, m.start()))
+        hi = m.end()
+        names: set[str] = set()
+        for math in _INLINE.finditer(doc, lo, hi):
+            got = names_in(math.group(1))
+            names |= set(got[0]) if got is not None else set()
+        if len(names) >= 2:
+            out.append((m.start(), frozenset(names), " ".join(m.group().split())))
+    return out
+
+
+def _heading_after(doc: str) -> Any:
+    marks = [at for at, _ in headings(doc)] if doc else []
+    return lambda offset: next((at for at in marks if at > offset), len(doc) + 1)
+
+
+def _distinct_for(d: _Draft, distinct: list[tuple[int, frozenset[str], str]], ends_of: Any) -> tuple[str, ...]:
+    """The conditions "these values differ" that hold at a strict inequality ``d`` and name two of its names."""
+    if d.rel.relation not in (Relation.LT, Relation.GT) or d.prose or d.context:
+        return ()
+    got = names_in(f"{d.lhs} {d.rhs}")
+    if got is None:
+        return ()
+    used = set(got[0])
+    return tuple(
+        f"{DISTINCT}{', '.join(sorted(names & used))} ({said}, before line {d.line})"
+        for at, names, said in distinct
+        if at < d.rel.offset < ends_of(at) and len(names & used) >= 2
+    )
 
 
 def any_real_in_words(doc: str) -> list[tuple[int, int, str, str]]:
