@@ -47,6 +47,13 @@ def test_sum_reads_the_whole_run_from_the_first_written_index() -> None:
     assert str(_read(r"1 + x + x^2 + \cdots + x^n")) == "x + Sum(x**i, (i, 2, n)) + 1"
 
 
+def test_minus_runs_subtract_the_sum() -> None:
+    assert str(_read(r"a - x_1 - x_2 - \cdots - x_n")) == "a - Sum(x[i], (i, 1, n))"
+    # the first term has no minus of its own: it stays outside the run
+    assert str(_read(r"x_1 - x_2 - \cdots - x_n")) == "x_1 - Sum(x[i], (i, 2, n))"
+    assert str(_read(r"-x_1 - x_2 - \cdots - x_n")) == "-x_1 - Sum(x[i], (i, 2, n))"
+
+
 def test_products_juxtaposed_and_with_cdot() -> None:
     assert str(_read(r"a_1 a_2 \cdots a_n")) == "Product(a[i], (i, 1, n))"
     assert str(_read(r"2 a_1 \cdot a_2 \cdots a_n y")) == "2*y*Product(a[i], (i, 1, n))"
@@ -131,7 +138,9 @@ def test_same_tuple_on_both_sides_is_the_same_value() -> None:
         (r"x_1 + \cdots", "no last term"),
         (r"x_1 + y_2 + \cdots + x_n", "no single pattern"),
         (r"x_1 - x_2 + \cdots + x_n", "no single pattern"),
-        (r"x_1 - x_2 - \cdots - x_n", "minus sign"),
+        (r"x_1 - x_2 + \cdots - x_n", "different signs"),
+        (r"x_1 + x_2 - \cdots - x_n", "no single pattern"),
+        (r"x_1 - \cdots", "no last term"),
         (r"x_{11} + \cdots + x_{1n}", "'1n' is not an index"),
         (r"x_1 + x_2 + \cdots + x_1", "comes before"),
         (r"1 + 1 + \cdots + 1", "all alike"),

@@ -103,10 +103,14 @@ def _rewrite_one(toks: list[_Tok], e: int, text: str, taken: frozenset[str]) -> 
     prev = toks[e - 1] if e - 1 >= lo else None
     nxt = toks[e + 1] if e + 1 < hi else None
     dots = "\\" + toks[e].text
-    if _is_sym(prev, "+") and _is_sym(nxt, "+"):
+    if nxt is None and (_is_sym(prev, "+") or _is_sym(prev, "-") or _is_mult(prev)):
+        raise _fail(text, f"{dots} with no last term: the sum or product does not say where it ends")
+    if (_is_sym(prev, "+") and _is_sym(nxt, "+")) or (_is_sym(prev, "-") and _is_sym(nxt, "-")):
         return _rewrite_sum(toks, (lo, hi), e, text, taken)
     if _is_sym(prev, "-") or _is_sym(nxt, "-"):
-        raise _fail(text, f"{dots} between terms with a minus sign (derive reads only x_1 + x_2 + {dots} + x_n)")
+        raise _fail(
+            text, f"{dots} between different signs (derive reads x_1 + x_2 + {dots} + x_n and a - x_1 - {dots} - x_n)"
+        )
     if prev is None or nxt is None or _is_sym(prev, ",") or _is_sym(nxt, ","):
         if prev is not None and nxt is None and (_is_sym(prev, "+") or _is_mult(prev)):
             raise _fail(text, f"{dots} with no last term: the sum or product does not say where it ends")
@@ -378,7 +382,7 @@ def _rewrite_sum(toks: list[_Tok], region: tuple[int, int], e: int, text: str, t
     if at + 1 >= len(chunks) or chunks[at + 1][1] == chunks[at + 1][2]:
         raise _fail(text, f"{dots} with no last term: the sum does not say where it ends")
     if chunks[at][2] != e + 1:
-        raise _fail(text, f"{dots} followed by more than '+' in one term")
+        raise _fail(text, f"{dots} followed by more than a sign in one term")
     return _apply(toks, text, dots, "sum", chunks[:at], chunks[at + 1], taken, e)
 
 
@@ -411,12 +415,15 @@ def _apply(  # noqa: PLR0917 - one call site per kind
     """Replace the run (written items before ``toks[e]`` that fit the last item's pattern, the
     ellipsis, the last item) by the written items and the ``\\sum``/``\\prod`` of the rest."""
     what = "terms" if op == "sum" else "factors"
-    if last[0] not in ("+", "*"):
-        raise _fail(text, f"{dots} between {what} with different signs")
+    sign = last[0]  # "+" or "-" (both sides of the ellipsis carry it), "*" for a product
     last_toks = toks[last[1] : last[2]]
     run: list[tuple[int, int]] = []
     for sep, a, b in reversed(before):
-        if sep == "-" or a >= b or _divides(toks[a]) or not _same_shape(toks[a:b], last_toks):
+        if a >= b or _divides(toks[a]) or not _same_shape(toks[a:b], last_toks):
+            break
+        if sign == "-" and sep != "-":
+            break  # a - x_1 - x_2 - \cdots - x_n: each term of the run carries its minus
+        if sign != "-" and sep == "-":
             break
         run.insert(0, (a, b))
         if sep == "":
