@@ -127,8 +127,8 @@ def test_a_letter_that_is_both_size_and_matrix_is_undecided():
     assert "n is both a size and a vector or matrix" in result.detail
 
 
-def test_case_of_letters_matters_and_unequal_sizes_that_do_not_conform_are_left_out():
-    # N and n are two sizes; x^T y says they are equal: the unequal sizes are no reading of the text
+def test_case_of_letters_matters_and_sizes_that_must_be_equal_leave_the_step_undecided():
+    # N and n are two sizes; x^T y reads only where they are equal, which the text does not state
     text = (
         "Let $\\mathbf{x} \\in \\mathbb{R}^n$ and $\\mathbf{y} \\in \\mathbb{R}^N$.\n\n"
         "$$\\mathbf{x}^T\\mathbf{y} = \\mathbf{y}^T\\mathbf{x}$$\n"
@@ -136,9 +136,12 @@ def test_case_of_letters_matters_and_unequal_sizes_that_do_not_conform_are_left_
     doc = read_document(text)
     assert ("x", "vector n") in doc.steps[0].claim.symbols and ("y", "vector N") in doc.steps[0].claim.symbols
     ((result,),) = [derive.check_latex(text)]
-    assert result.verdict is Verdict.VERIFIED
-    assert "n = 1, N = 1; n = 2, N = 2; n = 3, N = 3" in result.detail
-    assert "not at n = 1, N = 2;" in result.detail and "where the step's shapes do not conform" in result.detail
+    assert result.verdict is Verdict.UNDECIDED
+    assert (
+        "the shapes do not fit at n = 2, N = 1" in result.detail
+        or "the shapes do not fit at n = 1, N = 2" in result.detail
+    )
+    assert "holds at n = 1, N = 1; n = 2, N = 2; n = 3, N = 3" in result.detail
     # an outer product of two sizes: false at n = N = 2, whatever the unequal sizes give
     text = text.replace(
         "\\mathbf{x}^T\\mathbf{y} = \\mathbf{y}^T\\mathbf{x}", "\\mathbf{x}\\mathbf{y}^T = \\mathbf{y}\\mathbf{x}^T"
@@ -146,6 +149,15 @@ def test_case_of_letters_matters_and_unequal_sizes_that_do_not_conform_are_left_
     ((result,),) = [derive.check_latex(text)]
     assert result.verdict is Verdict.REFUTED
     assert "at n = 2, N = 2: differs" in result.detail
+
+
+def test_an_inverse_of_a_rectangular_matrix_is_not_accepted_at_square_sizes_only():
+    # X^{-1} reads only for N = D: true there, but X is N x D
+    text = "Let $X \\in \\mathbb{R}^{N \\times D}$.\n\n$$(X^T X)^{-1} X^T = X^{-1}$$\n\n$$(X^T)^{-1} = (X^{-1})^T$$\n"
+    for result in derive.check_latex(text):
+        assert result.verdict is Verdict.UNDECIDED
+        assert "the step holds only if those sizes are equal" in result.detail
+        assert "NonSquareMatrixError" in result.detail
 
 
 def test_an_undeclared_name_next_to_shapes_keeps_shape_mismatch_undecided():

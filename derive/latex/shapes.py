@@ -363,7 +363,8 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     """One result for a step checked under several readings (each result is `settle`-d first):
 
     - a reading where letters take unequal sizes and the step's products or sides do not conform
-      there is no reading of the text (x^T y says x and y have one size): left out;
+      (x^T y with x in R^n, y in R^N at n = 2, N = 3; X^{-1} of an N x D matrix) says the step holds
+      only if those sizes are equal, which the text does not say: undecided, unless refuted elsewhere;
     - refuted at a size past 1: refuted, showing that size and its counterexample; refuted only at
       size 1, where vectors are numbers, undecided;
     - accepted in every reading: ``verified`` at best, naming the sizes checked (sizes not checked
@@ -378,9 +379,8 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     if settled[0][0].kind == "shape":
         return _combine_shapes(step, settled)
     seconds = sum(r.seconds for _, r in settled)
-    pruned = [g.label for g, r in settled if g.unequal and _not_conformable(r)]
-    settled = [(g, r) for g, r in settled if g.label not in pruned] or settled
-    refuted = [(g, r) for g, r in settled if r.verdict is Verdict.REFUTED]
+    unfit = [(g, r) for g, r in settled if g.unequal and _not_conformable(r)]
+    refuted = [(g, r) for g, r in settled if r.verdict is Verdict.REFUTED and (g, r) not in unfit]
     refuted.sort(key=lambda pair: pair[0].size_one)  # a size past 1 first: there a vector is no number
     if refuted and refuted[0][0].size_one:
         # fails only where vectors are numbers and matrices 1x1 (notation such as x^2 reads there and
@@ -394,6 +394,15 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
         reading, result = refuted[0]
         out = _said(result, f"at {reading.label}: ")
         return Result(step.claim, out.verdict, out.method, seconds, out.outcomes)
+    if unfit:
+        reading, result = unfit[0]
+        fit = "; ".join(g.label for g, r in settled if r.verdict in _ACCEPTED) or "no size"
+        why = (
+            f"the shapes do not fit at {reading.label} (holds at {fit}): the step holds only if those sizes are "
+            "equal, which the text does not state; declare them equal (one letter) to check it: "
+        )
+        out = _said(result, why)
+        return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
     read = [(reading, result) for reading, result in settled if result.verdict is not Verdict.ERROR]
     # a 1x1 matrix reads as a scalar, and some notation (a norm) then cannot be read: size 1 is a gap
     # of its own when every other size holds; an error at any other size is the step's answer
@@ -408,8 +417,6 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     labels = "; ".join(reading.label for reading, _ in read)
     skipped = [reading.label for reading, r in settled if r.verdict is Verdict.ERROR]
     gap = f"; not checked at {'; '.join(skipped)} (not readable at that size)" if skipped else ""
-    if pruned:
-        gap += f"; not at {'; '.join(pruned)}, where the step's shapes do not conform"
     summary = (
         f"holds at every size checked ({labels}: {' or '.join(how)} at each){gap}; sizes not checked are the "
         "gap: not a proof for every size"
