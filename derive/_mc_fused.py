@@ -42,7 +42,7 @@ import numpy as np
 import sympy
 from sympy.codegen.cfunctions import log1p
 
-from derive._mc_batches import BATCH, BatchStats, _executor, stream_rng
+from derive._mc_batches import BATCH, BatchStats, _executor, reduce_rows, stream_rng
 from derive._mc_lowering import Draw
 
 __all__ = ["FusedKernel", "fused_source", "math_functions"]
@@ -482,6 +482,11 @@ class FusedKernel:
         if bad == BATCH:
             return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
         n = BATCH - bad
+        if not (np.all(np.isfinite(ws.sums)) and np.all(np.isfinite(ws.prods))):
+            # Finite values whose sums overflow (exp(400 z^2)): the numpy backend's reduction
+            # of the stored values, so such a batch reads the same (inf, not inf - inf) there.
+            with np.errstate(all="ignore"):
+                return reduce_rows(self.last_values())
         if k == 1:
             return self._one_integrand(ws, n, bad)
         s, q = ws.sums.copy(), ws.prods.copy()

@@ -186,7 +186,10 @@ class _Runner:
         if self.backend == "numba":
             from derive import _mc_numba  # noqa: PLC0415 - numba is an optional extra
 
-            self.kernel = _mc_numba.kernel_for(integrands, self.draws)
+            try:
+                self.kernel = _mc_numba.kernel_for(integrands, self.draws)
+            except Exception:  # numba could not compile it: numpy evaluates the same integrand
+                self.backend = "numpy"
 
     def __call__(self, seed: int, stream: int, batches: range) -> list[Any]:
         if self.kernel is not None:

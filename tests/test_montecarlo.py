@@ -709,6 +709,24 @@ def test_numba_backend_gives_the_same_verdicts(table):
     assert verdicts == _verdicts(table, "numpy")[0]
 
 
+def test_numba_backend_falls_back_to_numpy_when_the_kernel_cannot_be_built(table, monkeypatch):
+    pytest.importorskip("numba")
+    from derive import _mc_numba  # noqa: PLC0415
+
+    def broken(*_args):
+        raise RuntimeError("numba cannot compile this")
+
+    monkeypatch.setattr(_mc_numba, "kernel_for", broken)
+    eps = table.symbol("eps")
+    claim = (Expectation(softplus(eps)), R(806059, 10**6), [(eps, dist.Normal(0, 1))])
+    forced = check(table, *claim, tolerance=1e-2, mc_backend="numba")
+    plain = check(table, *claim, tolerance=1e-2, mc_backend="numpy")
+    assert forced.verdict is plain.verdict is Verdict.CONSISTENT
+    assert [(e.mean, e.stderr, e.n, e.backend) for e in forced.evidence.estimates] == [
+        (e.mean, e.stderr, e.n, e.backend) for e in plain.evidence.estimates
+    ]
+
+
 def test_evidence_serialises(table):
     eps = table.symbol("eps")
     out = check(table, Expectation(eps**2), 1, [(eps, dist.Normal(0, 1))], tolerance=1e-2)

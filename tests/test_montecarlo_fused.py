@@ -115,6 +115,13 @@ def _cases():
         ([(v, dist.MultivariateNormal(sympy.ImmutableMatrix([1, -1]), cov))], [v[0] * v[1], v[0] ** 2]),
         ([(x, dist.Exponential(2))], [sympy.exp(x), log(x)]),
         ([(x, dist.Bernoulli(R(1, 3))), (y, dist.Categorical([R(1, 2), R(1, 4), R(1, 4)]))], [x * y, y**2]),
+        # out of domain (NaN), overflow (inf), a boolean if-then-else, three-way extremes, x^y
+        ([(x, dist.Normal(0, 2)), (y, dist.Uniform(-1, 1))], [sympy.asin(x), sympy.tan(x), x**y]),
+        ([(x, dist.Normal(0, 2))], [sympy.exp(400 * x**2)]),
+        (
+            [(x, dist.Normal(0, 2)), (y, dist.Uniform(-1, 1))],
+            [Piecewise((1, sympy.ITE(x > 0, y > 0, y < 0)), (0, True)), sympy.Min(x, y, 0), sympy.Max(x, y, 1)],
+        ),
     ]
 
 
@@ -129,7 +136,8 @@ def test_fused_batches_are_bit_identical_for_one_and_two_threads(case):
         assert np.array_equal(a.mean, b.mean) and np.array_equal(a.comoment, b.comoment)
         assert np.array_equal(a.maxdev, b.maxdev)
     # another stream, other numbers
-    assert not np.array_equal(kernel.run(5, 1, range(1), 1)[0].mean, one[0].mean)
+    other = kernel.run(5, 1, range(1), 1)[0]
+    assert (other.n, other.mean.tolist()) != (one[0].n, one[0].mean.tolist())
 
 
 @pytest.mark.parametrize("case", range(len(_cases())))
@@ -143,7 +151,8 @@ def test_fused_kernel_draws_the_numpy_backends_samples(case):
     for a, b in zip(ours, theirs, strict=True):
         assert (a.n, a.nonfinite) == (b.n, b.nonfinite)
         np.testing.assert_allclose(a.mean, b.mean, rtol=1e-13, atol=1e-15)
-        np.testing.assert_allclose(a.comoment, b.comoment, rtol=1e-12, atol=1e-9)
+        # co-moments cancel (q - s^2/n; tan near its poles): rounding differences grow
+        np.testing.assert_allclose(a.comoment, b.comoment, rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(a.maxdev, b.maxdev, rtol=1e-13, atol=1e-15)
 
 
