@@ -328,3 +328,16 @@ def test_a_strict_inequality_at_an_equality_the_text_excludes_is_not_refuted():
     # without the sentence, equality refutes the strict inequality
     (r,) = derive.check_latex(f"$$ {RATIO} > \\frac{{p_1+p_2}}{{2}} $$\n", symbols=symbols)
     assert r.verdict is Verdict.REFUTED
+
+
+# -- \providecommand over a command LaTeX defines -----------------------------------------------
+
+
+def test_providecommand_leaves_a_latex_command_alone():
+    (r,) = derive.check_latex("$$\\providecommand{\\exp}{\\log}$$\n\n$$ \\exp(0) = 1 $$\n")
+    assert r.verdict is Verdict.PROVED
+    # a new name is defined, and \\newcommand over a command still replaces it
+    (r,) = derive.check_latex("$$\\providecommand{\\two}{2}$$\n\n$$ \\two + 1 = 3 $$\n")
+    assert r.verdict is Verdict.PROVED
+    (r,) = derive.check_latex("$$\\renewcommand{\\exp}{\\log}$$\n\n$$ \\exp(1) = 0 $$\n")
+    assert r.verdict is Verdict.PROVED

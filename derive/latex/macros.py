@@ -578,11 +578,26 @@ def _one_definition(
     stream = _Lazy(text, at)
     try:
         macro, problem = _definition(stream, name, origin, known), None
+        if macro is not None and macro.provide and _built_in(macro.name):
+            macro = None  # \\providecommand{\\exp}{...}: LaTeX keeps \\exp, and so does derive
     except (_NotReadError, LatexError) as exc:
         why = str(exc).removeprefix("macro \\" + name + ": ")
         macro, problem = None, f"{origin}: \\{name}: {why}"
     end = stream.stack[-1][1] if stream.has() else len(text)
     return macro, problem, end
+
+
+def _built_in(name: str) -> bool:
+    """Whether LaTeX already defines ``\\name``, which ``\\providecommand`` then leaves as it is:
+    the commands the reader knows (functions, Greek letters, fonts, operators)."""
+    from derive.latex import tokens  # noqa: PLC0415 - its tables, read only here
+
+    tables = (
+        tokens._FUNCS, tokens._WORDS, tokens._GREEK, tokens._FONTS, tokens._ACCENTS, tokens._BOLD,
+        tokens._ROUTINES, tokens._RELATIONS, tokens._ARROWS, tokens._MULTIPLY, tokens._ELLIPSES,
+        tokens._TRACE, tokens._IGNORED, tokens._INVERSES,
+    )  # fmt: skip
+    return any(name in table for table in tables)  # a package macro (\\abs) may be the author's own
 
 
 def _commented(text: str, at: int) -> bool:
