@@ -61,6 +61,18 @@ def test_products_juxtaposed_and_with_cdot() -> None:
     assert str(value) == "Product(p(x[i], given(theta)), (i, 1, n))"
 
 
+def test_factorials_in_a_product() -> None:
+    assert str(_read(r"f_1!f_2!\cdots f_k!")) == "Product(factorial(f[i]), (i, 1, k))"
+
+
+@pytest.mark.parametrize("op", ["\\log", "\\sqrt", "\\exp", "\\det", "\\sin"])
+def test_an_operator_before_a_written_product_is_not_given_the_whole_product(op: str) -> None:
+    # \sqrt x_1 x_2 is sqrt(x_1) x_2 in TeX; \log x_1 x_2 is ambiguous: never the log of the whole run
+    with pytest.raises(LatexError, match="before a product written with"):
+        _read(f"{op} x_1 x_2 \\cdots x_n")
+    assert str(_read(r"\log(a_1 a_2 \cdots a_n)")) == "log(Product(a[i], (i, 1, n)))"
+
+
 def test_a_division_takes_only_the_next_factor() -> None:
     # a / x_1 x_2 ... x_n is (a / x_1) x_2 ... x_n, as the grammar reads a / x_1 x_2
     assert str(_read(r"a/x_1 x_2 \cdots x_n")) == "a*Product(x[i], (i, 2, n))/x_1"

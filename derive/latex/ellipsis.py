@@ -154,6 +154,20 @@ def _region(toks: list[_Tok], e: int) -> tuple[int, int]:
     return lo, hi
 
 
+#: Commands before a product whose operand is the next product, as the grammar reads them.
+_PRODUCT_OPERATORS = frozenset({"frac", "dfrac", "tfrac", "cfrac", "binom", "sum", "prod", "int", "lim"})
+
+
+def _takes_an_argument(t: _Tok) -> bool:
+    """Whether ``t`` starts a function or operator whose argument may be only the next factor
+    (``\\log``, ``\\sqrt``, ``\\exp``, ``\\det``, ``tr``), not a name or a fraction."""
+    from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK  # noqa: PLC0415 - the tables live with the tokens
+
+    if t.kind == "word":
+        return True
+    return t.kind == "cmd" and t.text not in _GREEK | _FONTS | set(_ACCENTS) | _PRODUCT_OPERATORS | _MULT
+
+
 def _divides(t: _Tok) -> bool:
     return _is_sym(t, "/") or (t.kind == "cmd" and t.text == "div")
 
@@ -171,7 +185,9 @@ def _is_mult(t: _Tok | None) -> bool:
 
 
 def _ends_atom(t: _Tok) -> bool:
-    return t.kind in ("letter", "num", "word") or (t.kind == "cmd" and t.text not in HORIZONTAL) or t.text in _CLOSE
+    if t.kind in ("letter", "num", "word") or (t.kind == "cmd" and t.text not in HORIZONTAL):
+        return True
+    return t.kind == "sym" and (t.text in _CLOSE or t.text in ("!", "'"))
 
 
 def _starts_atom(t: _Tok) -> bool:
@@ -236,8 +252,8 @@ def _atoms(toks: list[_Tok], lo: int, hi: int) -> list[tuple[int, int]]:
             end = _group_end(toks, _group_end(toks, k + 1, hi), hi)
         elif t.kind == "cmd" and t.text not in HORIZONTAL and end < hi and _is_sym(toks[end], "{"):
             end = _group_end(toks, end, hi)  # \mathbf{x}, \sqrt{x}, \hat{x}
-        while end < hi and (_is_script(toks[end]) or _is_sym(toks[end], "'")):
-            end = end + 1 if _is_sym(toks[end], "'") else _group_end(toks, end + 1, hi)
+        while end < hi and (_is_script(toks[end]) or _is_sym(toks[end], "'") or _is_sym(toks[end], "!")):
+            end = end + 1 if not _is_script(toks[end]) else _group_end(toks, end + 1, hi)
         if end < hi and _is_sym(toks[end], "(") and t.kind in ("letter", "cmd", "word"):
             end = _group_end(toks, end, hi)  # p(x_1 | \theta): an application
         out.append((k, end))
@@ -430,6 +446,12 @@ def _apply(  # noqa: PLR0917 - one call site per kind
             break
     if op == "prod" and run and run[0][0] > 0 and _divides(toks[run[0][0] - 1]):
         run.pop(0)  # a / x_1 x_2 \cdots x_n: the division takes x_1 alone
+    ahead = before[len(before) - len(run) - 1] if op == "prod" and run and len(run) < len(before) else None
+    if ahead is not None and _takes_an_argument(toks[ahead[1]]):
+        # \log x_1 x_2 \cdots x_n: the log of x_1 or of the whole product; \sqrt x_1 x_2 takes x_1 only
+        raise _fail(
+            text, f"\\{toks[ahead[1]].text} before a product written with {dots}: write its argument in brackets"
+        )
     if not run:
         raise _fail(
             text,
