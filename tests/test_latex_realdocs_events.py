@@ -262,3 +262,13 @@ def test_pr_is_always_a_probability() -> None:
     for tex in (r"\Pr X", r"\Pr", r"\Pr[X = 1]"):
         with pytest.raises(LatexError):
             parse_latex(tex, SymbolTable())
+
+
+def test_an_integral_of_its_differential_alone_is_the_integral_of_one() -> None:
+    assert read(r"\int_{0}^{2\pi} \!\mathrm{d} \theta") == "Integral(1, (theta, 0, 2*pi))"
+    assert one(r"\sigma^2 \int_{0}^{2\pi} \mathrm{d} \theta = 2\pi\sigma^2").verdict is P
+    assert one(r"\sigma^2 \int_{0}^{2\pi} \mathrm{d} \theta = \pi\sigma^2").verdict is R
+    assert read(r"\int_0^1 \int_0^1 dx\, dy") == "Integral(1, (x, 0, 1), (y, 0, 1))"
+    # physics' \int dx f(x) may also be (\int dx) f(x): not guessed
+    with pytest.raises(LatexError, match="after its differential"):
+        parse_latex(r"\int_0^1 dx\, x^2", SymbolTable())

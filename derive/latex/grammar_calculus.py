@@ -631,6 +631,13 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             lo = None  # \\int_{\\mathbb{R}^D}: over the whole space, as without bounds
         if (lo is None) != (hi is None):
             raise self.fail("an integral needs both bounds or neither (or a whole space, \\int_{\\mathbb{R}^D})")
+        if self.at_differential_here():
+            # \int_0^{2\pi} d\theta: the integral of 1; an integrand after it (physics' \int dx\, f(x)) is
+            # not guessed, since \int dx\, f(x) may also be (\int dx) f(x)
+            variables = self._differentials(count)
+            if self.starts_factor():
+                raise self.fail("an integrand after its differential (\\int dx\\, f(x)): write the differential last")
+            return self._integral_of(S.One, variables, lo, hi, space, name)
         self.integral += 1
         try:
             bound = self._integration_variables(count)
@@ -643,6 +650,12 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             raise self.fail("an integral of a matrix")
         with self.shadowing(bound):
             variables = self._differentials(count) if self.at_differential_here() else self._implied_differential(body)
+        return self._integral_of(body, variables, lo, hi, space, name)
+
+    def _integral_of(  # noqa: PLR0917 - the parts of one integral sign, read above
+        self, body: Any, variables: list[sympy.Symbol], lo: Any, hi: Any, space: int | None, name: str
+    ) -> Any:
+        count = _MULTIPLE_INTEGRALS[name]
         if count > 1 and (len(variables) != count or len(set(variables)) != count):
             # \iint f dx dy has two variables; one d, or d x d x, is a typo or another integral
             raise self.fail(f"\\{name} needs {count} different differentials (dx dy) after its integrand")
