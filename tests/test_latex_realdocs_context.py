@@ -341,3 +341,16 @@ def test_providecommand_leaves_a_latex_command_alone():
     assert r.verdict is Verdict.PROVED
     (r,) = derive.check_latex("$$\\renewcommand{\\exp}{\\log}$$\n\n$$ \\exp(1) = 0 $$\n")
     assert r.verdict is Verdict.PROVED
+
+
+def test_a_reason_stating_a_property_in_the_display_blocks_refutation_at_a_point():
+    symbols = {"u": "vector 2", "v": "vector 2", "A": "matrix 2x2"}
+    step = "\\mathbf{u}^T A \\mathbf{v} = \\mathbf{v}^T A \\mathbf{u}"
+    (r,) = derive.check_latex(f"$$ {step} \\quad \\text{{since $A$ is symmetric}} $$\n", symbols=symbols)
+    assert r.verdict is Verdict.UNDECIDED
+    assert "not refuted at a point on its own" in r.detail
+    (r,) = derive.check_latex(f"$$ {step} $$\n", symbols=symbols)  # without the reason: refuted
+    assert r.verdict is Verdict.REFUTED
+    # a reason that states no property keeps the refutation
+    (r,) = derive.check_latex("$$ (x+1)^2 = x^2 + 1 \\quad \\text{by expanding} $$\n")
+    assert r.verdict is Verdict.REFUTED

@@ -329,6 +329,9 @@ _ANNOTATION_CONDITION = re.compile(
 #: An annotation that states where a statement does not hold: its relations give no kinds.
 _NEGATED = re.compile(r"\b(except|unless|not|otherwise|fails?|never|but|outside|excluding)\b", re.IGNORECASE)
 _UNIVERSAL = re.compile(r"\b(for\s+(all|every|any|each))\b|\\forall", re.IGNORECASE)
+#: A reason that states a property of a name (``\\text{since $A$ is symmetric}``): the statement holds
+#: under it, a condition derive does not read, so it is not refuted at a point on its own.
+_PROPERTY_REASON = re.compile(r"\b(?:since|because|as|using)\b[^$]{0,40}\$[^$]{1,60}\$\s*(?:is|are)\b", re.IGNORECASE)
 
 _APPLIED = re.compile(r"\(|\[|\\\{|\\left\b|_|\^")
 
@@ -822,8 +825,10 @@ class _Splitter:
                     cursor = seps[j].start if j < len(seps) else len(tex)
                     dropped = tex[sep.start : cursor]
                     _name_variable(self.chain, dropped)
-                    conditional = _CONDITION_INSIDE.search(tex[sep.end : cursor]) or (
-                        _ANNOTATION_CONDITION.search(dropped) and not _UNIVERSAL.search(dropped)
+                    conditional = (
+                        _CONDITION_INSIDE.search(tex[sep.end : cursor])
+                        or (_ANNOTATION_CONDITION.search(dropped) and not _UNIVERSAL.search(dropped))
+                        or _PROPERTY_REASON.search(dropped)
                     )
                     if self.chain is not None and self.chain.rels and conditional:
                         self.chain.annotated = True
