@@ -306,6 +306,8 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
             f"{', '.join(laws)}{said}"
         )
         return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route="linearity"))
+    if _square_inside(lhs) is not None or _square_inside(rhs) is not None:
+        return light  # E[a - b]^2 has two readings: a hint about non-random names would hold in one only
     unknown = _settling(lhs, rhs, declared, sorted(forms[0].undeclared | forms[1].undeclared))
     if not unknown:
         return light

@@ -227,3 +227,9 @@ def test_opaque_values_respect_declared_signs():
     # sqrt(p^2) = p only for p >= 0: agreement needs the positive draws
     assert opaque_agreement(f(sympy.sqrt(p**2)), f(p)) is not None
     assert opaque_agreement(f(sympy.sqrt(x**2)), f(x)) is None
+
+
+def test_no_hint_where_a_square_has_two_readings():
+    # (E[a x - b])^2 = (a E[x] - b)^2 would hold for non-random a, b, but E[(a x - b)^2] would not
+    out = by_linearity(_Problem(), (E(a * x - b) ** 2, (a * E(x) - b) ** 2), _LIGHT, _zero)
+    assert out is _LIGHT
