@@ -198,3 +198,31 @@ def test_tuple_next_to_a_name_of_its_family_is_not_read(tex: str) -> None:
 def test_wrong_product_rule_with_ellipsis_is_not_accepted() -> None:
     result = _step(r"\log(a_1 a_2 \cdots a_n) = \sum_{i=1}^{n-1} \log a_i", {"a": "positive"})
     assert result.verdict is Verdict.REFUTED
+
+
+# -- far-out sizes and declared kinds ----------------------------------------------------------
+
+
+def test_concrete_long_runs_are_exact() -> None:
+    assert _step(r"1 + 2 + \cdots + 1000 = 500500").verdict is Verdict.PROVED
+    assert _step(r"1 + 2 + \cdots + 1000 = 500501").verdict is Verdict.REFUTED
+    assert _step(r"1 \cdot 2 \cdots n = n!").verdict is Verdict.PROVED
+    # one term short of 100 independent entries: more than derive draws, so not refuted on a guess
+    short = _step(r"x_1 + \cdots + x_{100} = \sum_{k=1}^{99} x_k")
+    assert short.verdict is Verdict.UNDECIDED
+
+
+def test_declared_kind_of_the_entries_applies_to_the_run() -> None:
+    amgm = r"x_1 x_2 \cdots x_n \le \left(\frac{x_1 + x_2 + \cdots + x_n}{n}\right)^n"
+    assert _step(amgm).verdict is Verdict.REFUTED  # reals: a negative entry breaks it
+    # with positive entries: the same verdict as the \prod/\sum spelling (never refuted)
+    written = _step(r"\prod_{i=1}^n x_i \le \left(\frac{\sum_{i=1}^n x_i}{n}\right)^n", {"x": "positive"})
+    positive = _step(amgm, {"x": "positive"})
+    assert positive.verdict is written.verdict
+    assert positive.verdict is not Verdict.REFUTED
+
+
+def test_no_free_index_letter_is_an_error() -> None:
+    crowded = "i + j + k + l + m + r + s + t + u + v + p + q + x_1 + x_2 + \\cdots + x_n"
+    with pytest.raises(LatexError, match="no free letter"):
+        _read(crowded)
