@@ -91,10 +91,16 @@ def test_e_declared_as_a_function_is_not_an_expectation():
 
 
 def test_e_of_a_parenthesis_keeps_its_two_readings():
-    # E(w): an expectation, or Bishop's error function E(w)
-    verdict, detail = _one("E(2 w) = 2 E(w)")
-    assert verdict is Verdict.UNDECIDED
-    assert "may be an expectation or a function E of w" in detail
+    # E(w), E_D(w), E_W(w): expectations, or Bishop's error functions (E_D(w) = 1/2 sum (t_n - w^T phi_n)^2)
+    for tex in ("E(2 w) = 2 E(w)", "E_D(2 w) = 2 E_D(w)", "E_W(w_1 + w_2) = E_W(w_1) + E_W(w_2)"):
+        verdict, detail = _one(tex)
+        assert verdict is Verdict.UNDECIDED, tex
+        assert "proved for every law" not in detail
+    # an expectation by its font or its square bracket
+    for tex in ("\\mathbb{E}_D(2 w) = 2 \\mathbb{E}_D(w)", "E_D[2 w] = 2 E_D[w]"):
+        verdict, detail = _one(tex)
+        assert verdict is Verdict.PROVED, tex
+        assert detail.startswith(PROVED_FOR_EVERY_LAW)
 
 
 def test_a_defined_e_is_not_an_expectation():

@@ -90,6 +90,10 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             # E[X^2] with nothing declared random: reading X as a constant would make
             # E[X^2] = E[X]^2 an identity. An opaque E(...) leaves such steps undecided.
             wrap = expectation_operator("E")
+        if wrap is not Expectation and self._plain_e(start) and inner is not None and self.toks[self.i - 1].text == ")":
+            # E(w), E_D(w) of nothing random: Bishop's error functions as plausibly as expectations, so
+            # an unknown function, to which no law of expectations applies (derive._linearity)
+            wrap = sympy.Function(wrap.__name__)
         if _is_matrix(body):
             if body.shape == (1, 1):
                 return wrap(body[0, 0])
