@@ -96,8 +96,13 @@ def test_e_of_a_parenthesis_keeps_its_two_readings():
         verdict, detail = _one(tex)
         assert verdict is Verdict.UNDECIDED, tex
         assert "proved for every law" not in detail
-    # an expectation by its font or its square bracket
-    for tex in ("\\mathbb{E}_D(2 w) = 2 \\mathbb{E}_D(w)", "E_D[2 w] = 2 E_D[w]"):
+    # an expectation by its font, its square bracket, or a subscript only a law has (a set, a bar)
+    for tex in (
+        "\\mathbb{E}_D(2 w) = 2 \\mathbb{E}_D(w)",
+        "E_D[2 w] = 2 E_D[w]",
+        "E_{\\mathcal{T}}(2 \\hat y_0) = 2 E_{\\mathcal{T}}(\\hat y_0)",
+        "E_{y_0|x_0}(2 y_0) = 2 E_{y_0|x_0}(y_0)",
+    ):
         verdict, detail = _one(tex)
         assert verdict is Verdict.PROVED, tex
         assert detail.startswith(PROVED_FOR_EVERY_LAW)

@@ -90,7 +90,13 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             # E[X^2] with nothing declared random: reading X as a constant would make
             # E[X^2] = E[X]^2 an identity. An opaque E(...) leaves such steps undecided.
             wrap = expectation_operator("E")
-        if wrap is not Expectation and self._plain_e(start) and inner is not None and self.toks[self.i - 1].text == ")":
+        if (
+            wrap is not Expectation
+            and self._plain_e(start)
+            and inner is not None
+            and self.toks[self.i - 1].text == ")"
+            and not _names_a_law(sub_toks)
+        ):
             # E(w), E_D(w) of nothing random: Bishop's error functions as plausibly as expectations, so
             # an unknown function, to which no law of expectations applies (derive._linearity)
             wrap = sympy.Function(wrap.__name__)
@@ -276,3 +282,14 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             elif depth == 0 and t.kind == "sym" and t.text == ",":
                 return None
             j += 1
+
+
+def _names_a_law(sub_toks: list[_Tok] | None) -> bool:
+    """Whether an expectation's subscript names what it averages over as only a law does: a
+    calligraphic set (``E_{\\mathcal{T}}``), a bar or ``\\sim`` (``E_{y|x}``, ``E_{x \\sim p}``); a plain
+    letter (``E_D``, ``E_W``) may as well name one of Bishop's error functions."""
+    return bool(sub_toks) and any(
+        (t.kind == "cmd" and t.text in ("mathcal", "mathscr", "sim", "mid", "vert"))
+        or (t.kind == "sym" and t.text == "|")
+        for t in sub_toks
+    )
