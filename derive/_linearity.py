@@ -135,8 +135,8 @@ def linear_form(expr: object, nonrandom: Collection[str] = (), *, assume: Iterab
     out = LinearForm(None)
     try:
         out.value = _Rewriter(fixed, frozenset(nonrandom), out).walk(expr)
-    except _TooBigError:
-        return None
+    except (_TooBigError, TypeError, ValueError, AttributeError, NotImplementedError, RecursionError):
+        return None  # too big, or a node sympy will not rebuild: no normal form, the step stays undecided
     return out
 
 
