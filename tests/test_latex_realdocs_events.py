@@ -272,3 +272,14 @@ def test_an_integral_of_its_differential_alone_is_the_integral_of_one() -> None:
     # physics' \int dx f(x) may also be (\int dx) f(x): not guessed
     with pytest.raises(LatexError, match="after its differential"):
         parse_latex(r"\int_0^1 dx\, x^2", SymbolTable())
+
+
+def test_a_derivative_by_a_subscripted_pi_is_by_the_name() -> None:
+    assert read(r"\frac{\partial \log \pi_k}{\partial \pi_k}") == "Derivative(log(pi_k), pi_k)"
+    kinds = {"N_k": "positive", "lambda": "real"}
+    step = r"\frac{\partial}{\partial \pi_k} \left(N_k \log \pi_k - \lambda \pi_k\right) = "
+    assert one(step + r"\frac{N_k}{\pi_k} - \lambda", kinds).verdict is P
+    assert one(step + r"\frac{N_k}{\pi_k}", kinds).verdict is R
+    # a bare \pi is the constant: no derivative by it
+    with pytest.raises(LatexError):
+        parse_latex(r"\frac{d}{d\pi} \sin(\pi)", SymbolTable())

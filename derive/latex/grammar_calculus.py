@@ -43,6 +43,9 @@ _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
 _DOUBLE_INDEX = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]),?([A-Za-z0-9])")
 #: The integral signs and how many differentials each takes.
 _MULTIPLE_INTEGRALS = {"int": 1, "iint": 2, "iiint": 3}
+#: What may follow the d or \partial of a derivative's denominator as a command: a Greek name
+#: (\pi_k too: a name, not the constant, once subscripted), a font or an accent.
+_DERIVATIVE_NAMES = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
 
 
 class _SumGrammar:
@@ -492,7 +495,7 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
                 return None
             p.i += 1
             t = p.peek()
-            if t.kind not in ("letter", "cmd") or (t.kind == "cmd" and t.text not in _GREEK | _FONTS | set(_ACCENTS)):
+            if t.kind not in ("letter", "cmd") or (t.kind == "cmd" and t.text not in _DERIVATIVE_NAMES):
                 return None
             probe = self.sub(den)
             probe.i = p.i
@@ -501,6 +504,9 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             p.i += 1
             with self.shadowing({name}):  # d/dy after y := 3 differentiates by y, not by 3
                 var = p.command(t.text) if t.kind == "cmd" else p.named(t.text, "")
+            if var is S.Pi:
+                # \partial \pi_k is by the name pi_k (mixture weights); a bare \pi is the constant
+                raise self.fail("a derivative by the constant \\pi: write \\pi_k, or declare pi as a name")
             order = 1
             if p.at_sym("^"):
                 p.i += 1
