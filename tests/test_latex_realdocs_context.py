@@ -354,3 +354,11 @@ def test_a_reason_stating_a_property_in_the_display_blocks_refutation_at_a_point
     # a reason that states no property keeps the refutation
     (r,) = derive.check_latex("$$ (x+1)^2 = x^2 + 1 \\quad \\text{by expanding} $$\n")
     assert r.verdict is Verdict.REFUTED
+
+
+def test_a_second_kind_in_one_paragraph_other_than_real_is_no_sure_kind():
+    # "n \\in N with n >= 0": this author's N has 0, so 0^n = 0 is not proved (n = 0)
+    got = _verdicts("Let $n \\in \\mathbb{N}$ with $n \\geq 0$.\n\n$$ 0^n = 0 $$\n")
+    assert got == [Verdict.UNDECIDED]
+    got = _verdicts("Let $n \\geq 0$ and $n \\in \\mathbb{N}$.\n\n$$ 0^n = 0 $$\n")
+    assert got == [Verdict.UNDECIDED]

@@ -1327,10 +1327,10 @@ def _paragraph_of(doc: str) -> Any:
 
 def _declare(prose: Prose, last: dict[str, tuple[int, str | None]], event: tuple[Any, ...], paragraph: int) -> None:
     """Declare one name the prose declares, against what the prose declared of it before (``last``:
-    name -> (paragraph, kind) of its latest declaration in the current section). In one paragraph two
-    kinds combine: the narrower holds (``Let $x > 0$ be real, $x \\in \\mathbb{R}$``), and two that
-    exclude each other, or follow a range or hedged one, are a case split ("some have $x < 0$; the rest
-    $x > 0$"): a range. Later, a
+    name -> (paragraph, kind) of its latest declaration in the current section). In one paragraph "real"
+    adds nothing to a narrower kind (``Let $x > 0$ be real, $x \\in \\mathbb{R}$``); any other two kinds
+    (``n \\in \\mathbb{N}`` with ``n \\ge 0``: N with 0?), or one after a range or a hedged one, are
+    a correction or a case split ("some have $x < 0$; the rest $x > 0$"): a range. Later, a
     wider kind (``x \\in \\mathbb{R}`` after ``x > 0``) may restate or replace: a range too, unless
     the words say any real (`ANY_REAL`); a kind that excludes the old one replaces it."""
     _, _, _, name, kind, said, line = event
@@ -1341,10 +1341,12 @@ def _declare(prose: Prose, last: dict[str, tuple[int, str | None]], event: tuple
     elif seen is not None and seen[0] == paragraph and old is None:
         kind = None  # "Some have $x < 0$; the rest $x > 0$": after a hedged one, a case split
     elif seen is not None and old in _SCALAR_KINDS and kind in _SCALAR_KINDS:
-        if seen[0] == paragraph:
-            if _within(old, kind):
-                return  # the narrower declaration before still holds
-            if not _within(kind, old):
+        if seen[0] == paragraph and old != kind:
+            if kind == "real":
+                return  # "$x > 0$ ... $x \\in \\mathbb{R}$": the narrower declaration before still holds
+            if old != "real":
+                # "$n \\in \\mathbb{N}$ with $n \\ge 0$": the second may correct the first (N with 0?),
+                # "$x < 0$; the rest $x > 0$" is a case split: neither kind is sure
                 kind = None
         elif _within(old, kind) and old != kind:
             kind = None
