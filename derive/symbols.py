@@ -227,16 +227,24 @@ class SymbolTable(Mapping[str, SymbolSpec]):
         self._specs[name] = spec
         return spec
 
-    def stand_in(self, name: str, kind: SymbolKind) -> SymbolSpec:
+    def stand_in(self, name: str, kind: SymbolKind, seed: int = 0) -> SymbolSpec:
         """Declare ``name`` with numbers for entries, for checking which shapes an expression reads with
-        (fast: an inverse of numbers is cheap); square matrices are diagonally dominant, so invertible."""
+        (fast: an inverse of numbers is cheap). The numbers differ between names and between seeds, so
+        that A - B is no zero matrix by accident."""
+        import hashlib  # noqa: PLC0415
+
         import sympy  # noqa: PLC0415
 
         if not kind.is_matrix or kind.size_letters:
             return self.declare(name, kind)
-        obj = sympy.ImmutableMatrix(
-            kind.rows, kind.cols, lambda i, j: sympy.Rational(1, 2 * i + 3 * j + 2) + (kind.rows + 1 if i == j else 0)
-        )
+
+        def entry(i: int, j: int) -> sympy.Rational:
+            digest = hashlib.sha256(f"{seed}:{name}:{i}:{j}".encode()).digest()
+            return sympy.Rational(
+                int.from_bytes(digest[:2], "big") % 97 + 1, int.from_bytes(digest[2:4], "big") % 89 + 2
+            )
+
+        obj = sympy.ImmutableMatrix(kind.rows, kind.cols, entry)
         spec = SymbolSpec(name, kind, obj)
         self._specs[name] = spec
         return spec

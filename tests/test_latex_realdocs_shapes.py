@@ -344,3 +344,30 @@ def test_a_declaration_of_letter_size_the_step_does_not_use_is_left_out():
     assert first.claim is doc.steps[0].claim or first.claim == doc.steps[0].claim
     assert second.verdict is Verdict.VERIFIED
     assert "holds in every shape the undeclared names may have" in second.detail
+
+
+def test_a_reading_derive_cannot_read_leaves_the_step_as_before():
+    # exp of a matrix (beta, x matrices) may be meant entrywise or as a matrix exponential: no complete set
+    verdict, detail = _alone("\\exp(\\beta^T x) = \\exp(x^T \\beta)")
+    assert verdict is Verdict.UNDECIDED
+    assert "is transposed but not declared as a vector or matrix" in detail
+
+
+def test_stand_in_numbers_differ_between_names():
+    # A - B with equal numbers for A and B would be singular, dropping every square reading
+    from derive.latex.shapes import shape_readings  # noqa: PLC0415
+
+    (step,) = read_document("$$((A - B)^T)^{-1} = (A^T - B^T)^{-1}$$\n").steps
+    found = shape_readings(step)
+    assert isinstance(found, list)
+    assert "A: matrix 2x2, B: matrix 2x2" in [r.label for r in found]
+    ((result,),) = [derive.check_latex("$$((A - B)^T)^{-1} = (A^T - B^T)^{-1}$$\n")]
+    assert result.verdict is Verdict.VERIFIED
+
+
+def test_a_matrix_norm_reading_is_kept_and_never_accepted_by_guess():
+    # \\|X\\| of a matrix may be spectral or Frobenius: the reading fits (a norm is a number) but is not
+    # checked, so the step cannot be accepted in every reading
+    verdict, detail = _alone("\\|X\\|^2 = \\mathrm{tr}(X^T X)")
+    assert verdict is Verdict.UNDECIDED
+    assert "proved with X: vector 2; proved with X: vector 3; error with X: matrix 2x2" in detail

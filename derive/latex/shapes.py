@@ -557,32 +557,84 @@ def _shape_of(value: object) -> tuple[int, int]:
     return (1, 1)
 
 
-def _consistent(step: Step, symbols: dict[str, str]) -> bool:
+#: What the reader says when shapes cannot fit (a product or sum that does not conform, an inverse or
+#: determinant of a non-square matrix, a norm of a number): these shapes are no reading of the step.
+#: Any other refusal (exp or log of a matrix, a norm that may be spectral or Frobenius) may be a reading
+#: derive cannot check, so the step is then read as before.
+_NO_FIT = re.compile(
+    r"cannot (?:multiply|add|divide by) a|NonSquareMatrixError|must be square|a power of a non-square"
+    r"|ShapeError|size mismatch|norm \\\|\.\.\.\\\| of what is not declared"
+)
+
+
+def _consistent(step: Step, symbols: dict[str, str]) -> bool | None:
     """Whether the step reads with these shapes: products conform and both sides have one shape
-    (scalars for an inequality)."""
+    (scalars for an inequality); None when derive cannot tell (a side it cannot read for another
+    reason): then no set of shape readings of the step is complete.
+
+    Names get numbers for entries (`derive.symbols.SymbolTable.stand_in`); an inverse that does not
+    exist at two sets of numbers is taken for a structurally singular one (X^T X of a wide X).
+    A norm is read as the Frobenius norm here: every norm is a number, so the shapes are the same."""
+    shapes: list[tuple[int, int]] = []
+    unknown = False
+    for side in (step.claim.lhs, step.claim.rhs):
+        got = _side_shape(step, side, symbols, 0)
+        if got == "singular":
+            got = _side_shape(step, side, symbols, 1)
+            got = False if got == "singular" else got
+        if got is False:
+            return False
+        if got is None:
+            unknown = True
+            continue
+        shapes.append(got)
+    if unknown or (-1, -1) in shapes:
+        return None  # a size derive does not know (I_n), or a side it cannot read: no complete set
+    if step.relation is not Relation.EQ and step.relation is not Relation.APPROX:
+        return shapes == [(1, 1), (1, 1)]
+    return shapes[0] == shapes[1]
+
+
+_NORM_PAIR = re.compile(r"\\\||\\[lr]?Vert(?![A-Za-z])")
+
+
+def _frobenius(tex: str) -> str:
+    """``tex`` with each norm without a subscript marked ``_F`` (every second norm bar closes one)."""
+    out, at, closing = [], 0, False
+    for m in _NORM_PAIR.finditer(tex):
+        out.append(tex[at : m.end()])
+        at = m.end()
+        if closing and not tex[at:].lstrip().startswith("_"):
+            out.append("_F")
+        closing = not closing
+    out.append(tex[at:])
+    return "".join(out)
+
+
+def _side_shape(step: Step, side: object, symbols: dict[str, str], seed: int) -> tuple[int, int] | bool | str | None:
+    """The shape of one side with numbers for the shaped names; False when the shapes cannot fit,
+    "singular" for an inverse that does not exist at these numbers, None when derive cannot read it."""
     from derive.latex.parser import parse_latex  # noqa: PLC0415
     from derive.symbols import SymbolTable  # noqa: PLC0415
 
-    shapes = []
-    for side in (step.claim.lhs, step.claim.rhs):
-        try:
-            table = SymbolTable({n: k for n, k in symbols.items() if not parse_kind(k).is_matrix})
-            for n, k in symbols.items():
-                if parse_kind(k).is_matrix:
-                    table.stand_in(n, parse_kind(k))  # numbers: only the shapes matter here
-            value = parse_latex(
-                str(getattr(side, "text", side)),
-                table,
-                random=dict(step.claim.random),
-                densities=dict(getattr(side, "densities", ())),
-                bound=frozenset(getattr(side, "bound", ())),
-            )
-        except Exception:  # sympy's ShapeError, NonSquareMatrixError...: no reading at these shapes
-            return False
-        shapes.append(_shape_of(value))
-    if step.relation is not Relation.EQ and step.relation is not Relation.APPROX:
-        return shapes == [(1, 1), (1, 1)]
-    return shapes[0] == shapes[1] and shapes[0] != (-1, -1)
+    try:
+        table = SymbolTable({n: k for n, k in symbols.items() if not parse_kind(k).is_matrix})
+        for n, k in symbols.items():
+            if parse_kind(k).is_matrix:
+                table.stand_in(n, parse_kind(k), seed)  # numbers: only the shapes matter here
+        value = parse_latex(
+            _frobenius(str(getattr(side, "text", side))),
+            table,
+            random=dict(step.claim.random),
+            densities=dict(getattr(side, "densities", ())),
+            bound=frozenset(getattr(side, "bound", ())),
+        )
+    except Exception as exc:  # sympy's ShapeError, NonSquareMatrixError, the reader's LatexError...
+        said = f"{type(exc).__name__}: {exc}"
+        if "NonInvertible" in said:
+            return "singular"
+        return False if _NO_FIT.search(said) else None
+    return _shape_of(value)
 
 
 def shape_readings(step: Step) -> list[Reading] | str | None:
@@ -610,7 +662,10 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
         if all(k == "real" for k in combo):
             continue  # every name a scalar is the reading derive already has
         symbols = {**base, **dict(zip(names, combo, strict=True))}
-        if _consistent(step, symbols):
+        fits = _consistent(step, symbols)
+        if fits is None:
+            return None  # a reading derive cannot read: the readings it can read are not all of them
+        if fits:
             kept.append(dict(zip(names, combo, strict=True)))
     if not kept:
         return None
