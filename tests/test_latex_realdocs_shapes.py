@@ -8,10 +8,12 @@ size and matrix, or a failure only where vectors are numbers (size 1) leaves it 
 
 from __future__ import annotations
 
+import pytest
+
 import derive
 from derive import Verdict
 from derive.latex import read_document
-from derive.latex.shapes import StepRun, size_readings
+from derive.latex.shapes import StepRun, shape_readings, size_readings
 from derive.model import Evidence, Method, Outcome, Result
 
 VECTORS = "Let $\\mathbf{x}, \\mathbf{y} \\in \\mathbb{R}^D$ and $A, B \\in \\mathbb{R}^{D \\times D}$.\n\n"
@@ -371,3 +373,16 @@ def test_a_matrix_norm_reading_is_kept_and_never_accepted_by_guess():
     verdict, detail = _alone("\\|X\\|^2 = \\mathrm{tr}(X^T X)")
     assert verdict is Verdict.UNDECIDED
     assert "proved with X: vector 2; proved with X: vector 3; error with X: matrix 2x2" in detail
+
+
+def test_matrices_of_letter_size_do_not_commute():
+    text = "Let $A \\in \\mathbb{R}^{n \\times n}$ and $B \\in \\mathbb{R}^{n \\times n}$.\n\n$$AB = BA$$\n"
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.REFUTED
+    assert "at n = 2: differs at A[1,1]" in result.detail
+
+
+@pytest.mark.parametrize("kl", ["\\mathrm{KL}(p \\| q) = D_{KL}(p \\| q)", "KL(p||q) = D_{KL}(p \\| q)"])
+def test_a_double_bar_that_is_no_norm_gives_no_shape_readings(kl: str):
+    (step,) = read_document(f"$${kl}$$\n").steps
+    assert shape_readings(step) is None

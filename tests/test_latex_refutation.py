@@ -99,7 +99,9 @@ def test_an_inverse_sine_refuted_may_be_one_over_the_sine():
 
 
 def test_a_name_and_its_entries_in_one_step_are_not_read_as_unrelated():
-    verdict, detail = _judge(r"$$Y \cdot \log\sigma(XM) = \sum_{i=0}^{N-1} y_{i}\log\sigma(\sum_{j=0}^{k} x_{ij} m_{j})$$")
+    verdict, detail = _judge(
+        r"$$Y \cdot \log\sigma(XM) = \sum_{i=0}^{N-1} y_{i}\log\sigma(\sum_{j=0}^{k} x_{ij} m_{j})$$"
+    )
     assert verdict is Verdict.UNDECIDED
     assert "may be an entry of" in detail
 
@@ -123,7 +125,8 @@ def test_a_false_constant_conclusion_of_an_unsolved_premise_stays_refuted():
     "text",
     [
         # a declaration no kind expresses: the proof over real scalars says nothing
-        "Let $A \\in \\mathbb{R}^{n \\times n}$ and $B \\in \\mathbb{R}^{n \\times n}$.\n\n$$AB = BA$$\n",
+        # (R^{n x n} is a kind of letter size now, checked at n = 1, 2, 3: AB = BA is refuted at n = 2)
+        "Let $A \\in \\mathbb{R}^{2n \\times 2n}$ and $B \\in \\mathbb{R}^{2n \\times 2n}$.\n\n$$AB = BA$$\n",
         "Let $z \\in \\mathbb{C}$.\n\n$$|z|^2 = z^2$$\n",
         # a matrix operator on an undeclared capital
         "$$\\det(2A) = 2\\det A$$\n",

@@ -510,6 +510,7 @@ _SHAPE_NAMES = 3  # undeclared names a step may have for its shapes to be enumer
 _SHAPE_TEXT = 600  # characters of a step's sides read here, in the reader's process
 _SHAPE_SECONDS = 3.0  # reading the candidate shapes here stops after this long (no reading: as before)
 _NORM = re.compile(r"\\\||\\[lr]?Vert(?![A-Za-z])")
+_NORM_ERROR = re.compile(r"norm \\\|\.\.\.\\\| of what is not declared")
 _NO_SHAPE = frozenset({"e", "pi", "i"})
 
 
@@ -524,7 +525,8 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     for tex in texts:
         for names in transposed_names(tex) or []:
             transposed |= names
-    if not transposed and not any(_NORM.search(tex) for tex in texts):
+    normed = not transposed and any(_NORM.search(tex) for tex in texts) and _norm_of_a_number(step)
+    if not transposed and not normed:
         return None
     settled = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
     settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
@@ -535,9 +537,19 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
             return None
         names.update(dict.fromkeys(sorted(n for n in found[0] if n not in settled and not _MARKS.fullmatch(n))))
     names = {n: None for n in names if n not in _NO_SHAPE}
-    if not names or (not (transposed & set(names)) and not any(_NORM.search(t) for t in texts)):
+    if not names or (not (transposed & set(names)) and not normed):
         return None
     return list(names), transposed & set(names)
+
+
+def _norm_of_a_number(step: Step) -> bool:
+    """Whether the step, read as written, takes the norm of what is no vector (``\\|a\\|`` of an undeclared a);
+    ``\\|`` in ``KL(p \\| q)`` is no norm, and a step that reads is read as written."""
+    for side in (step.claim.lhs, step.claim.rhs):
+        _, error = _read_side(step, side, dict(step.claim.symbols), 0, frobenius=False)
+        if error is not None and _NORM_ERROR.search(error):
+            return True
+    return False
 
 
 def _parses(kind: str) -> bool:
@@ -611,9 +623,10 @@ def _frobenius(tex: str) -> str:
     return "".join(out)
 
 
-def _side_shape(step: Step, side: object, symbols: dict[str, str], seed: int) -> tuple[int, int] | bool | str | None:
-    """The shape of one side with numbers for the shaped names; False when the shapes cannot fit,
-    "singular" for an inverse that does not exist at these numbers, None when derive cannot read it."""
+def _read_side(
+    step: Step, side: object, symbols: dict[str, str], seed: int, *, frobenius: bool = True
+) -> tuple[object, str | None]:
+    """One side read with numbers for the names of matrix kinds: (value, None) or (None, what went wrong)."""
     from derive.latex.parser import parse_latex  # noqa: PLC0415
     from derive.symbols import SymbolTable  # noqa: PLC0415
 
@@ -622,18 +635,27 @@ def _side_shape(step: Step, side: object, symbols: dict[str, str], seed: int) ->
         for n, k in symbols.items():
             if parse_kind(k).is_matrix:
                 table.stand_in(n, parse_kind(k), seed)  # numbers: only the shapes matter here
+        text = str(getattr(side, "text", side))
         value = parse_latex(
-            _frobenius(str(getattr(side, "text", side))),
+            _frobenius(text) if frobenius else text,
             table,
             random=dict(step.claim.random),
             densities=dict(getattr(side, "densities", ())),
             bound=frozenset(getattr(side, "bound", ())),
         )
     except Exception as exc:  # sympy's ShapeError, NonSquareMatrixError, the reader's LatexError...
-        said = f"{type(exc).__name__}: {exc}"
-        if "NonInvertible" in said:
+        return None, f"{type(exc).__name__}: {exc}"
+    return value, None
+
+
+def _side_shape(step: Step, side: object, symbols: dict[str, str], seed: int) -> tuple[int, int] | bool | str | None:
+    """The shape of one side with numbers for the shaped names; False when the shapes cannot fit,
+    "singular" for an inverse that does not exist at these numbers, None when derive cannot read it."""
+    value, error = _read_side(step, side, symbols, seed)
+    if error is not None:
+        if "NonInvertible" in error:
             return "singular"
-        return False if _NO_FIT.search(said) else None
+        return False if _NO_FIT.search(error) else None
     return _shape_of(value)
 
 
