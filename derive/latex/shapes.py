@@ -1,9 +1,16 @@
-"""Shapes: whether a step read with its names as real scalars says anything.
+"""Shapes: the sizes and shapes a step is checked at, and whether a scalar reading says anything.
 
-Undeclared names are real scalars. A step that transposes such a name, or applies a matrix
-operator to an undeclared capital, or uses a name the prose declares as no real scalar
-(``A \\in \\mathbb{R}^{n \\times n}``), was read in a reading the text does not mean; `settle`
-(`derive.latex.context`) leaves its verdict undecided with the reasons given here.
+- Letter sizes (``\\mathbf{x} \\in \\mathbb{R}^D``, ``x: vector D``): the step is checked at several sizes
+  (`size_readings`), one claim per size, and `combine` reads their results together.
+- Undeclared names a step transposes or takes the norm of: the step is checked in each shape they
+  may have where it reads (`shape_readings`), and decided only when every reading agrees.
+- Otherwise undeclared names are real scalars. A step that transposes such a name, or applies a
+  matrix operator to an undeclared capital, or uses a name the prose declares as no real scalar
+  (``z \\in \\mathbb{C}``), was read in a reading the text does not mean; `settle`
+  (`derive.latex.context`) leaves its verdict undecided with the reasons given here.
+
+`StepRun` is the one helper every caller (``derive latex``, `derive.check_latex`, grading, the
+real-document bench) runs steps through: it lists the claims to run and combines their results.
 """
 
 from __future__ import annotations
