@@ -233,3 +233,20 @@ def test_no_hint_where_a_square_has_two_readings():
     # (E[a x - b])^2 = (a E[x] - b)^2 would hold for non-random a, b, but E[(a x - b)^2] would not
     out = by_linearity(_Problem(), (E(a * x - b) ** 2, (a * E(x) - b) ** 2), _LIGHT, _zero)
     assert out is _LIGHT
+
+
+def test_conditioning_holds_only_plain_names_fixed():
+    w = sympy.Symbol("w", real=True)
+    assert _same(E(x, GIVEN(x)), x)  # E[x | x] = x
+    # given y + z, y alone is not fixed
+    assert not _same(E(x * y, GIVEN(y + z)), y * E(x, GIVEN(y + z)))
+    # a second conditioning name is fixed too; a name outside it is not
+    assert _same(E(w * x, GIVEN(z, w)), w * E(x, GIVEN(z, w)))
+    assert not _same(E(w * x, GIVEN(z)), w * E(x, GIVEN(z)))
+
+
+def test_far_out_coefficients_are_exact():
+    big = sympy.Integer(10) ** 30
+    assert _same(E(big * x), big * E(x))
+    assert not _same(E((big + 1) * x), big * E(x))
+    assert not _same(E(x + sympy.Rational(1, 10**40)), E(x))
