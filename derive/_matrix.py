@@ -313,3 +313,48 @@ def rational_zero(entries: list[sympy.Expr]) -> RationalZero | None:
     except _NotRationalError:
         return None
     return RationalZero(True, None, len(field.atoms))
+
+
+def spd_trace_form(g: sympy.Expr, table: object) -> str | None:
+    """Why ``g > 0`` for every admissible value, when ``g`` is ``tr(C_1 S_1) + ... + c`` with PSD ``C_k``.
+
+    ``g`` must be of degree one in the entries of matrices declared SPD, with no other symbol:
+    then ``g = sum_k tr(C_k S_k) + c`` for symmetric rational ``C_k`` read off the coefficients
+    (an off-diagonal symbol stands for two entries). ``tr(C S) = tr(S^1/2 C S^1/2)`` is positive
+    for a positive definite ``S`` and a nonzero positive semidefinite ``C``, so ``g > 0`` when
+    every ``C_k`` is PSD (checked exactly), one is nonzero, and ``c >= 0``. This is how
+    ``x^T S x > 0`` for a fixed nonzero x reaches the tier: ``S[1,1] - 2 S[1,2] + S[2,2]``.
+    None when the form does not apply; it never shows ``g`` negative.
+    """
+    specs = [s for s in getattr(table, "values", list)() if getattr(s.kind, "base", None) == "spd"]
+    owner = {e: spec for spec in specs for e in spec.entries}
+    if not g.free_symbols or not g.free_symbols <= set(owner):
+        return None
+    try:
+        poly = sympy.Poly(g, *sorted(g.free_symbols, key=sympy.default_sort_key))
+    except sympy.PolynomialError:
+        return None
+    if poly.total_degree() > 1 or not all(c.is_Rational for c in poly.coeffs()):
+        return None
+    constant = poly.coeff_monomial(1)
+    if constant < 0:
+        return None
+    forms: list[str] = []
+    names: list[str] = []
+    for spec in specs:
+        n = spec.obj.shape[0]
+        c = sympy.zeros(n, n)
+        for i in range(n):
+            for j in range(i, n):
+                coeff = poly.coeff_monomial(spec.obj[i, j]) if spec.obj[i, j] in g.free_symbols else 0
+                c[i, j] = c[j, i] = coeff if i == j else sympy.Rational(coeff, 2)
+        if c.is_zero_matrix:
+            continue
+        if c.is_positive_semidefinite is not True:
+            return None
+        forms.append(f"tr(C {spec.name}) with C = {c.tolist()} positive semidefinite")
+        names.append(spec.name)
+    if not forms:
+        return None
+    shift = f" + {constant}" if constant else ""
+    return f"the difference is {' + '.join(forms)}{shift}, positive for positive definite {', '.join(names)}"

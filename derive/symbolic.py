@@ -35,7 +35,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 
 from derive._exact import has_type
 from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
-from derive._matrix import RationalZero, has_inverse, rational_zero
+from derive._matrix import RationalZero, has_inverse, rational_zero, spd_trace_form
 from derive.divergences import expand_divergences
 from derive.expectation import evaluate_expectations, gaussian_exponent, gaussian_integral
 from derive.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
@@ -1165,6 +1165,7 @@ def check_symbolic(problem: Problem, settings: Settings) -> Outcome:
 
 def _check(problem: Problem, budget: float, step: float, state: dict[str, object]) -> Outcome:
     positives = _spd_positives(problem.symbols)
+    state["symbols"] = problem.symbols  # for `spd_trace_form` in `_decide`
     random = tuple(problem.random)
     # Cheap pass: closed forms only (no doit, no integration).
     light = _attempt_pass(problem, random, positives, step=step, state=state, heavy=False)
@@ -1412,6 +1413,11 @@ def _decide(
     g = rhs - lhs if relation in (Relation.LE, Relation.LT) else lhs - rhs
     strict = relation in (Relation.LT, Relation.GT)
     state["difference"] = g
+    traced = spd_trace_form(g, state.get("symbols"))
+    if traced is not None:
+        return Outcome(
+            Verdict.PROVED, Evidence(Method.SYMBOLIC, f"proved: {traced}", difference=_show(g), route="spd trace")
+        )
     r = _sign_test(g, strict, positives, step)
     if r.status == "zero":
         return Outcome(

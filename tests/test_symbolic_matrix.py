@@ -154,3 +154,41 @@ def test_exact_division_agrees_with_sympy() -> None:
         assert _exquo(a * b, b, 10_000) == a
         _q, r = (a * b + 1).div(b)
         assert (_exquo(a * b + 1, b, 10_000) is None) == bool(r) or b.is_ground
+
+
+def test_quadratic_form_of_an_spd_matrix_is_proved_positive() -> None:
+    result = derive.check("transpose(Matrix([[1], [-1]]))*S*Matrix([[1], [-1]]) > 0", symbols={"S": "spd matrix 2x2"})
+    assert result.verdict is Verdict.PROVED, result.detail
+    assert result.evidence.route == "spd trace"
+    assert result.detail == (
+        "proved: the difference is tr(C S) with C = [[1, -1], [-1, 1]] positive semidefinite,"
+        " positive for positive definite S"
+    )
+    trace = derive.check("trace(S) + trace(T) > 0", symbols={"S": "spd matrix 3x3", "T": "spd matrix 2x2"})
+    assert trace.verdict is Verdict.PROVED
+    assert trace.evidence.route == "spd trace"
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols"),
+    [
+        # C = [[1, -3/2], [-3/2, 1]] is indefinite: S[1,1] + S[2,2] - 3 S[1,2] < 0 for some SPD S.
+        ("trace(S) > 3*Matrix([[1, 0]])*S*Matrix([[0], [1]])", {"S": "spd matrix 2x2"}),
+        # Positive semidefinite C but a negative constant: fails for small S.
+        ("transpose(Matrix([[1], [2]]))*S*Matrix([[1], [2]]) > 1", {"S": "spd matrix 2x2"}),
+        # Not declared SPD: no form applies.
+        ("transpose(Matrix([[1], [1]]))*A*Matrix([[1], [1]]) > 0", {"A": "matrix 2x2"}),
+    ],
+)
+def test_forms_that_are_not_positive_are_refuted(text: str, symbols: dict[str, str]) -> None:
+    result = derive.check(text, symbols=symbols)
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert result.method.value == "numeric"
+    assert result.detail.startswith("> fails at ")
+    assert result.detail.endswith("(confirmed at 100 digits)")
+
+
+def test_zero_vector_form_is_not_strictly_positive() -> None:
+    result = derive.check("transpose(Matrix([[0], [0]]))*S*Matrix([[0], [0]]) > 0", symbols={"S": "spd matrix 2x2"})
+    assert result.verdict is Verdict.REFUTED
+    assert result.detail == "refuted: both sides are equal, so the strict inequality fails"
