@@ -362,3 +362,14 @@ def test_a_second_kind_in_one_paragraph_other_than_real_is_no_sure_kind():
     assert got == [Verdict.UNDECIDED]
     got = _verdicts("Let $n \\geq 0$ and $n \\in \\mathbb{N}$.\n\n$$ 0^n = 0 $$\n")
     assert got == [Verdict.UNDECIDED]
+
+
+def test_distinct_values_from_a_neq_between_names_only():
+    symbols = {"p_1": "probability", "p_2": "probability"}
+    step = f"$$ {RATIO} > \\frac{{p_1+p_2}}{{2}} $$\n"
+    (r,) = derive.check_latex(f"Let $p_1 \\neq p_2$.\n\n{step}", symbols=symbols)
+    assert r.verdict is Verdict.UNDECIDED
+    # a display claim with \\ne between expressions states no two names differ
+    text = f"Since\n\n$$ \\frac{{p_1^2}}{{2}} \\ne p_2 $$\n\nwe see $p_1$, $p_2$.\n\n{step}"
+    got = derive.check_latex(text, symbols=symbols)
+    assert got[-1].verdict is Verdict.REFUTED

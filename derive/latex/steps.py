@@ -1264,7 +1264,7 @@ def facts_in_words(doc: str) -> list[tuple[int, int, str, str]]:
 #: "assume these probabilities are different", "$a$ and $b$ are distinct", "$p_1 \\neq p_2$".
 _DISTINCT_WORDS = re.compile(
     r"\b(?:are|be|is)\s+(?:all\s+|pairwise\s+)?(?:different|distinct|unequal|not\s+equal)\b"
-    r"|\$[^$]{1,60}\\(?:neq?|not\s*=)(?![A-Za-z])[^$]{1,60}\$",
+    r"|(?<!\$)\$\s*[\\\w{}^]{1,20}\s*\\(?:neq?|not\s*=)(?![A-Za-z])\s*[\\\w{}^]{1,20}\s*\$(?!\$)",
     re.IGNORECASE,
 )
 _INLINE = re.compile(r"\$([^$]{1,80})\$")
