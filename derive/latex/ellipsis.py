@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 from derive.latex.tokens import _fail, _Tok
 
@@ -578,3 +579,31 @@ def name_family(name: str) -> str:
     """The family a name belongs to: ``x`` for ``x``, ``x_1``, ``x_i``, ``x_{n-1}``; the display name
     of a tuple (``x_1, …, x_n``) belongs to none."""
     return "" if TUPLE_JOIN in name else name.split("_", maxsplit=1)[0]
+
+
+def read_tuple(p: Any, t: _Tok) -> Any:
+    """``x_1, \\ldots, x_n`` (a ``tuple`` token) as the arguments of an unknown function, for the parser
+    ``p``: one opaque value, the same for the same tuple. Its entries then have no value of their
+    own, so a name of the same family elsewhere in the step (x_1, x_i, x, a derivative by x_j)
+    would be read as unrelated to it: refused, here and (through ``_latex_tuple_bases``) in
+    `derive.latex.parser._Parser.tuple_guard`."""
+    from derive.latex.parser import name_of  # noqa: PLC0415 - the parser imports this module
+
+    if not p.st.applying:
+        raise p.fail(f"a list {t.text} that is not the arguments of an unknown function; derive cannot tell what it is")
+    family = name_family(name_of(t.text.split(TUPLE_JOIN)[0]))
+    table = p.st.table
+    bases = getattr(table, "_latex_tuple_bases", None)
+    if bases is None:
+        bases = {}
+        table._latex_tuple_bases = bases
+    seen = [n for n in [*p.st.implicit, *table, *p.st.indexed] if name_family(n) == family]
+    if family in getattr(table, "_latex_families", set()) and not seen:
+        seen = [f"{family}_i"]
+    if seen:
+        raise p.fail(
+            f"{seen[0]} and the list {t.text} in one step: derive reads the list as one opaque argument, "
+            f"so it cannot relate {seen[0]} to it"
+        )
+    bases[family] = t.text
+    return p.symbol(t.text)

@@ -10,7 +10,7 @@ from sympy import S
 
 from derive._exact import _ceiling, _factorial, _floor
 from derive.functions import sigmoid
-from derive.latex.ellipsis import ELLIPSES, TUPLE_JOIN, name_family
+from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
 from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 
@@ -31,12 +31,6 @@ def _read_name(p: _Parser) -> str:
         suffix = _ACCENTS.get(t.text, "")
         return p.name_suffixes(f"{inner}_{suffix}" if suffix else inner)
     raise p.fail(f"expected a name, found {t!r}")
-
-
-def _name_of_text(tex: str) -> str:
-    from derive.latex.parser import name_of  # noqa: PLC0415 - the parser imports this module
-
-    return name_of(tex)
 
 
 def _ellipsis_reason(name: str) -> str:
@@ -233,7 +227,7 @@ class _ExpressionGrammar:
             return self.named(t.text, "")
         if t.kind == "tuple":
             self.i += 1
-            return self.argument_tuple(t)
+            return read_tuple(self, t)
         if t.kind == "cmd" and t.text in ELLIPSES:
             raise self.fail(_ellipsis_reason(t.text))
         if t.kind == "cmd":
@@ -288,33 +282,6 @@ class _ExpressionGrammar:
             which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
-
-    def argument_tuple(self, t: _Tok) -> Any:
-        """``x_1, \\ldots, x_n`` as the arguments of an unknown function (a ``tuple`` token made by
-        `derive.latex.ellipsis`): one opaque value, the same for the same tuple. Its entries then
-        have no value of their own, so a name of the same family elsewhere in the step (x_1, x_i,
-        x, a derivative by x_j) would be read as unrelated to it: refused."""
-        if not self.st.applying:
-            raise self.fail(
-                f"a list {t.text} that is not the arguments of an unknown function; derive cannot tell what it is"
-            )
-        first = t.text.split(TUPLE_JOIN)[0]
-        family = name_family(_name_of_text(first))
-        bases = getattr(self.st.table, "_latex_tuple_bases", None)
-        if bases is None:
-            bases = {}
-            self.st.table._latex_tuple_bases = bases  # type: ignore[attr-defined]
-        families = getattr(self.st.table, "_latex_families", set())
-        seen = [n for n in [*self.st.implicit, *self.st.table, *self.st.indexed] if name_family(n) == family]
-        if family in families and not seen:
-            seen = [f"{family}_i"]
-        if seen:
-            raise self.fail(
-                f"{seen[0]} and the list {t.text} in one step: derive reads the list as one opaque argument, "
-                f"so it cannot relate {seen[0]} to it"
-            )
-        bases[family] = t.text
-        return self.symbol(t.text)
 
     def subscript_name(self) -> str:
         """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
