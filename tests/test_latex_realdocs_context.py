@@ -373,3 +373,14 @@ def test_distinct_values_from_a_neq_between_names_only():
     text = f"Since\n\n$$ \\frac{{p_1^2}}{{2}} \\ne p_2 $$\n\nwe see $p_1$, $p_2$.\n\n{step}"
     got = derive.check_latex(text, symbols=symbols)
     assert got[-1].verdict is Verdict.REFUTED
+
+
+def test_a_function_stated_again_at_the_same_arguments_is_checked():
+    got = derive.check_latex(
+        "$$ F(\\theta, q) = \\theta^2 + q $$\n\nwhich is also\n\n$$ F(\\theta,q) = q + \\theta \\cdot \\theta $$\n\n"
+        "$$ F(\\theta,q) = q $$\n\n$$ F(a, b) = 3 $$\n"
+    )
+    assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED, Verdict.UNDECIDED, Verdict.UNDECIDED]
+    assert "states again F(\\theta, q), defined at line 1" in got[1].detail
+    assert "disagrees with the definition of F(\\theta, q)" in got[2].detail
+    assert "defines F" in got[3].detail  # other arguments: a value at a point, not compared here

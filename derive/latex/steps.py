@@ -262,18 +262,21 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         solution: str | None = None
         row = _row_before(d, drafts, last_of, i) if premise is None else None
         row_claim: tuple[str, str] | None = None
+        # "F(\\theta, q) = ..." stated again with the same arguments: its first right side is what is compared
+        applied_again = d.restates is not None and not drafts[d.restates].defines[1]  # type: ignore[index]
+        own_lhs = drafts[d.restates].rhs if applied_again else d.lhs  # type: ignore[index]
         if d.error is None and d.defines is None and not d.context:
-            sides_used = (d.lhs, d.rhs) + ((drafts[row].lhs, drafts[row].rhs) if row is not None else ())
+            sides_used = (own_lhs, d.rhs) + ((drafts[row].lhs, drafts[row].rhs) if row is not None else ())
             reached = _definitions_used(sides_used, substitutable, drafts, names_cache)  # type: ignore[arg-type]
             uses = _composition_order(reached, drafts, names_cache)
             # definitions on a cycle are not applied; their names are not free either
             cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
             items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
             notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
-            if d.restates is not None and d.restates in uses:
+            if d.restates is not None and (d.restates in uses or applied_again):
                 first = drafts[d.restates]
                 notes.append(f"{RESTATES}{first.lhs}, defined at line {first.line}: checked against that definition")
-            texts = " ".join([d.lhs, d.rhs, *(drafts[j].rhs for j in uses)])
+            texts = " ".join([own_lhs, d.rhs, *(drafts[j].rhs for j in uses)])
             fixed = [(n, v) for n, v in sorted(d.values.items()) if _may_mention(texts, n)]
             items += [f"{latex_of_name(n)} = {v}" for n, v in fixed]
             notes += [f"{n} = {v} (values:)" for n, v in fixed]
@@ -282,7 +285,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             notes += [f"{n} a function (functions:)" for n in applied]
             notes += [f"{n}: {k}, from {sources[n]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
             notes += [f"{n} random, from {said}" for n, said in laws.items() if _may_mention(texts, n)]
-            d.base = (_wrap(d.lhs, items), _wrap(d.rhs, items))
+            d.base = (_wrap(own_lhs, items), _wrap(d.rhs, items))
             if premise is not None:
                 if premise not in solved:
                     solved[premise] = solve_premise(steps[premise], drafts[premise].base)
@@ -328,7 +331,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 items.append(f"{latex_of_name(name)} \\in \\{{{', '.join(vals)}\\}}")
                 notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
                 del step_ranges[name]
-        lhs_src, rhs_src = row_claim or (_wrap(d.lhs, items), _wrap(d.rhs, items))
+        lhs_src, rhs_src = row_claim or (_wrap(own_lhs, items), _wrap(d.rhs, items))
         relation = d.rel.relation
         band = _written_band(d.lhs, d.rhs) if relation is Relation.APPROX and d.error is None else None
         if band is not None and not d.context and not any("\\in \\{" in it for it in items):
@@ -890,12 +893,15 @@ _REDEFINE = re.compile(
 
 
 def _restates(d: _Draft, first: _Draft, target: tuple[str, bool], sentences: str, end: int) -> bool:
-    """Whether display equation ``d`` states the plain name that ``first`` defined again, as a claim: in
-    the same section, not with ``:=``, not after words that define anew ("let now", "define", "for the
-    second part"), and the first a definition that is substituted (not a number the prose gives)."""
-    if d.prose or d.context or not target[1] or d.chain.defining:
+    """Whether display equation ``d`` states the plain name that ``first`` defined again (or its
+    function at the same arguments, ``F(\\theta, q)``), as a claim: in the same section, not with ``:=``,
+    not after words that define anew ("let now", "define", "for the second part"), and the first a
+    definition that is substituted (not a number the prose gives)."""
+    if d.prose or d.context or d.chain.defining or first.defines is None:
         return False
-    if first.defines is None or not first.defines[1] or (first.prose and _is_number(first.rhs)):
+    if not target[1] and (first.defines[1] or "".join(d.lhs.split()) != "".join(first.lhs.split())):
+        return False  # a function stated again only at the same arguments, as written
+    if target[1] and (not first.defines[1] or (first.prose and _is_number(first.rhs))):
         return False
     if d.rel.offset >= end or not d.chain.exprs or not d.chain.exprs[0].parts:
         return False
