@@ -16,6 +16,8 @@ Memory: the peak over the run of the summed proportional set size (PSS, from
 worker processes, sampled every 50 ms; PSS splits pages shared by forked workers fairly, so
 the sum is the real footprint. Also the largest single-process peak RSS (``getrusage``).
 
+Also the CPU time (user + system) of each run, which load barely changes.
+
 Prints a table, the ten slowest claims of each cold run with the tier that decided them,
 then one JSON object as the last line (each run's ``slowest`` holds that list).
 """
@@ -70,6 +72,7 @@ def run_once(path: str, jobs: int, cache_dir: Path, env: dict[str, str], timeout
         cmd += ["--timeout", str(timeout)]
     run_env = dict(env, DERIVE_CACHE_DIR=str(cache_dir))
     peak = 0
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=run_env, cwd=cwd)
     done = threading.Event()
@@ -84,6 +87,9 @@ def run_once(path: str, jobs: int, cache_dir: Path, env: dict[str, str], timeout
     sampler.start()
     out, err = proc.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of derive and the workers it waited for: unlike wall time, barely moved by load.
+    cpu = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
     done.set()
     sampler.join()
     try:
@@ -93,6 +99,7 @@ def run_once(path: str, jobs: int, cache_dir: Path, env: dict[str, str], timeout
         report, summary = {}, {"unparsed": True, "stderr": err[-500:]}
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "exit": proc.returncode,
         "peak_tree_mb": round(peak / 1024, 1),
         "summary": summary,
@@ -145,7 +152,10 @@ def main() -> int:
     children_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     print(f"claim library: {args.path}   cores: {os.cpu_count()}   python {sys.version.split()[0]}")
-    print(f"{'jobs':>4} {'cache':>5} {'seconds':>8} {'exit':>4} {'peak MB':>8} {'speed-up':>8}  verdicts")
+    print(
+        f"claim library: load average {os.getloadavg()[0]:.1f} at the end (wall time grows with load, CPU time barely)"
+    )
+    print(f"{'jobs':>4} {'cache':>5} {'seconds':>8} {'cpu s':>7} {'exit':>4} {'peak MB':>8} {'speed-up':>8}  verdicts")
     result: dict = {"path": args.path, "cores": os.cpu_count(), "runs": {}}
     for jobs, cold, warm in rows:
         speedup = cold["seconds"] / warm["seconds"] if warm["seconds"] else float("inf")
@@ -153,7 +163,7 @@ def main() -> int:
             counts = ", ".join(f"{k} {v}" for k, v in run["summary"].items() if isinstance(v, int) and v)
             extra = f"{speedup:7.1f}x" if label == "warm" else ""
             print(
-                f"{jobs:>4} {label:>5} {run['seconds']:>8.2f} {run['exit']:>4} "
+                f"{jobs:>4} {label:>5} {run['seconds']:>8.2f} {run['cpu_seconds']:>7.2f} {run['exit']:>4} "
                 f"{run['peak_tree_mb']:>8.1f} {extra:>8}  {counts}"
             )
             result["runs"][f"{label}_jobs{jobs}"] = run
@@ -163,6 +173,7 @@ def main() -> int:
         for row in cold["slowest"]:
             print(f"  {row['seconds']:>7.2f}  {row['tier'] or '?':<10} {row['verdict'] or '?':<10} {row['id']}")
     result["largest_process_peak_rss_mb"] = round(children_peak_mb, 1)
+    result["load_average"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, separators=(",", ":")))
     return 0
 
