@@ -386,3 +386,22 @@ def test_matrices_of_letter_size_do_not_commute():
 def test_a_double_bar_that_is_no_norm_gives_no_shape_readings(kl: str):
     (step,) = read_document(f"$${kl}$$\n").steps
     assert shape_readings(step) is None
+
+
+def test_a_size_fixed_by_values_is_the_only_size_and_a_proof_there_stands():
+    text = (
+        "---\nderive:\n  values: {D: 3}\n---\nLet $\\mathbf{x} \\in \\mathbb{R}^D$.\n\n"
+        "$$\\mathrm{tr}(I_D) = 3$$\n\n$$\\mathrm{tr}(I_D) = D$$\n\n$$\\mathbf{x}^T\\mathbf{x} = D$$\n"
+    )
+    first, second, third = derive.check_latex(text)
+    assert first.verdict is Verdict.PROVED and second.verdict is Verdict.PROVED
+    assert "read with D = 3 (values:)" in first.detail
+    assert third.verdict is Verdict.REFUTED
+    assert "x[3] = 0" in third.detail and "at D =" not in third.detail
+
+
+def test_a_size_defined_right_after_the_step_is_not_swept():
+    text = "Let $\\mathbf{x} \\in \\mathbb{R}^D$.\n\n$$\\mathrm{tr}(I_D) = 3$$\n\nwhere $D = 3$.\n"
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "the size D is given a value or a condition in the document" in result.detail

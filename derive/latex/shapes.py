@@ -178,12 +178,29 @@ def _identity_names(sizes: set[str]) -> set[str]:
     return {f"I_{s}" for s in sizes}
 
 
+#: A value ``values:`` fixes (``D = 3 (values:)`` among a step's uses).
+_FIXED = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z0-9_]*)\s*=\s*(?P<value>\d+)\s*\(values:\)\s*$")
+
+
+def _fixed_sizes(step: Step, letters: set[str]) -> dict[str, int]:
+    """The letter sizes front matter fixes to a number (``values: {D: 3}``): checked at that size only."""
+    fixed: dict[str, int] = {}
+    for used in step.uses:
+        m = _FIXED.match(used)
+        if m is not None and m.group("name") in letters and 1 <= int(m.group("value")) <= _PAST_LIMIT:
+            fixed[m.group("name")] = int(m.group("value"))
+    return fixed
+
+
 def _settled_elsewhere(step: Step, letters: set[str]) -> str | None:
-    """A letter size the document gives a value, defines or states a condition on: not free to sweep."""
+    """A letter size the document gives a value (other than a small number under ``values:``), defines,
+    defines right after the step, or states a condition on: not free to sweep."""
     from derive.latex.names import mentions  # noqa: PLC0415
 
-    given = set(step.defined) | {name for name, _ in step.ranges} | {name for name, _ in step.claim.random}
-    given |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
+    given = set(step.defined) | set(step.defined_after) | {name for name, _ in step.ranges}
+    given |= {name for name, _ in step.claim.random}
+    given |= {used.split("=", 1)[0].rstrip(":").strip() for used in step.uses if "=" in used}
+    given -= set(_fixed_sizes(step, letters))
     for letter in sorted(letters):
         if letter in given or any(mentions(c, letter) for c in step.conditions):
             return (
@@ -264,8 +281,12 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     why = _settled_elsewhere(step, set(letters)) or _letter_in_a_font(step, set(letters))
     if why is not None:
         return why
+    fixed = _fixed_sizes(step, set(letters))
+    if fixed.keys() == set(letters):
+        # every size is given: the step at those sizes is the step itself, and a proof there is a proof
+        return [Reading("", _at_sizes(step, fixed), tuple(fixed.items()), kind="")]
     values, beyond = _size_values(texts)
-    combos = _combinations(list(letters), values)
+    combos = [{**c, **fixed} for c in _combinations([x for x in letters if x not in fixed], values)]
     out = [
         Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes), tuple(sizes.items()))
         for sizes in combos
