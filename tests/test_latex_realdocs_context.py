@@ -73,7 +73,12 @@ def test_one_paragraph_combines_compatible_declarations():
     verdict, detail = _one(f"Let $x > 0$ be a real number, $x \\in \\mathbb{{R}}$.\n\n{SQRT}\n")
     assert verdict is Verdict.PROVED
     assert "x: positive, from x > 0 (line 1)" in detail
+    # in another sentence, "real" may restate or widen ("Now let ..."): neither kind is sure
     text = "Let $\\sigma > 0$. Recall that $\\sigma \\in \\mathbb{R}$.\n\n$$ \\sqrt{\\sigma^2} = \\sigma $$\n"
+    assert _verdicts(text) == [Verdict.UNDECIDED]
+    text = f"Let $x > 0$ at first. Now let $x \\in \\mathbb{{R}}$.\n\n{SQRT}\n"
+    assert _verdicts(text) == [Verdict.UNDECIDED]
+    text = f"Let $x \\in \\mathbb{{R}}$ with $x > 0$.\n\n{SQRT}\n"  # narrower after real, one sentence
     assert _verdicts(text) == [Verdict.PROVED]
 
 
@@ -384,3 +389,10 @@ def test_a_function_stated_again_at_the_same_arguments_is_checked():
     assert "states again F(\\theta, q), defined at line 1" in got[1].detail
     assert "disagrees with the definition of F(\\theta, q)" in got[2].detail
     assert "defines F" in got[3].detail  # other arguments: a value at a point, not compared here
+
+
+def test_a_clause_that_runs_into_the_next_display_is_no_condition_of_the_one_before():
+    text = f"{SQRT}\n\nfor $x > 0$ we have\n\n$$ |x| = x $$\n"
+    got = derive.check_latex(text)
+    assert got[0].verdict is Verdict.REFUTED
+    assert "right after the display" not in got[0].detail

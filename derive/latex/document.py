@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import LatexError, Location, UsageError
-from derive.latex.assumptions import _INLINE_MATH, _SENTENCE_END, LAW, SPD, _declared_kinds
+from derive.latex.assumptions import _INLINE_MATH, LAW, SPD, _declared_kinds
 from derive.latex.blocks import _CODE_SPAN, _FENCE, _find_blocks, _mask, _RawBlock, strip_comments
 from derive.latex.frontmatter import _front_matter, _functions_apart, _Section, _section, _symbols_section
 from derive.latex.macros import (
@@ -300,9 +300,14 @@ _AFTER_WORDS = re.compile(
 )
 
 
+#: The end of the sentence after a display: a period, not a blank line ("for $x > 0$ we have\n\n$$...").
+_PERIOD = re.compile(r"[.!?;](?:\s|$)")
+
+
 def _where_after(sentences: str, raw_blocks: list[_RawBlock], prose: list[_RawBlock]) -> dict[int, list[_RawBlock]]:
     """block number -> the inline math of the sentence right after that display block when the sentence
-    opens with a condition word ("where $x > 0$.", "for all $x > 0$"): conditions of that display."""
+    opens with a condition word ("where $x > 0$.", "for all $x > 0$") and ends before the next display:
+    conditions of that display."""
     starts = sorted((rb.start, rb) for rb in prose)
     keys = [at for at, _ in starts]
     out: dict[int, list[_RawBlock]] = {}
@@ -310,13 +315,13 @@ def _where_after(sentences: str, raw_blocks: list[_RawBlock], prose: list[_RawBl
         m = _AFTER_WORDS.match(sentences, rb.end)
         if m is None:
             continue
-        stop = _SENTENCE_END.search(
-            _INLINE_MATH.sub(lambda g: " " * len(g.group()), sentences[m.end() : m.end() + 400])
-        )
+        stop = _PERIOD.search(_INLINE_MATH.sub(lambda g: " " * len(g.group()), sentences[m.end() : m.end() + 400]))
         end = m.end() + (stop.start() if stop else 400)
         nxt = raw_blocks[number].start if number < len(raw_blocks) else len(sentences)
+        if stop is None or end > nxt:
+            continue  # "$$A$$ for $x > 0$ we have $$B$$": the clause may open the next display, not close this one
         first = bisect.bisect_left(keys, m.end())
-        found = [r for at, r in starts[first:] if at < min(end, nxt)]
+        found = [r for at, r in starts[first:] if at < end]
         if found:
             out[number] = found
     return out

@@ -207,16 +207,17 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         reverse=True,
     )
     paragraph_of = _paragraph_of(splitter.doc)
+    sentence_of = _sentence_of(sentences)
     distinct = distinct_in_words(splitter.doc)
     ends_of = _heading_after(splitter.doc)
-    last_declared: dict[str, tuple[int, str | None]] = {}
+    last_declared: dict[str, tuple[int, int, str | None]] = {}
     for i, d in enumerate(drafts):
         while events and events[-1][0] < d.rel.offset:
             event = events.pop()  # the steps come in document order
             if event[1]:
                 prose.heading(event[2])
             else:
-                _declare(prose, last_declared, event, paragraph_of(event[0]))
+                _declare(prose, last_declared, event, (paragraph_of(event[0]), sentence_of(event[0])))
         given_random = _random_for(section, d.rel.block)
         if given_random.keys() & d.symbols.keys() - section.random.keys():
             # a scope's random: wins in its blocks over the symbols declared for the whole document
@@ -1331,30 +1332,36 @@ def _paragraph_of(doc: str) -> Any:
     return lambda offset: bisect.bisect_left(breaks, offset)
 
 
-def _declare(prose: Prose, last: dict[str, tuple[int, str | None]], event: tuple[Any, ...], paragraph: int) -> None:
+def _sentence_of(sentences: str) -> Any:
+    ends = [m.start() for m in _SENTENCE_END.finditer(_INLINE_MATH.sub(lambda g: " " * len(g.group()), sentences))]
+    return lambda offset: bisect.bisect_left(ends, offset)
+
+
+def _declare(
+    prose: Prose, last: dict[str, tuple[int, int, str | None]], event: tuple[Any, ...], where: tuple[int, int]
+) -> None:
     """Declare one name the prose declares, against what the prose declared of it before (``last``:
-    name -> (paragraph, kind) of its latest declaration in the current section). In one paragraph "real"
-    adds nothing to a narrower kind (``Let $x > 0$ be real, $x \\in \\mathbb{R}$``); any other two kinds
-    (``n \\in \\mathbb{N}`` with ``n \\ge 0``: N with 0?), or one after a range or a hedged one, are
-    a correction or a case split ("some have $x < 0$; the rest $x > 0$"): a range. Later, a
-    wider kind (``x \\in \\mathbb{R}`` after ``x > 0``) may restate or replace: a range too, unless
-    the words say any real (`ANY_REAL`); a kind that excludes the old one replaces it."""
+    name -> (paragraph, sentence, kind) of its latest declaration in the current section; ``where`` is
+    this one's paragraph and sentence). In one sentence "real" adds nothing to a narrower kind (``Let
+    $x > 0$ be a real number, $x \\in \\mathbb{R}$``). Any other two kinds in one paragraph (``n \\in
+    \\mathbb{N}`` with ``n \\ge 0``: N with 0?; "$x > 0$. Now $x \\in \\mathbb{R}$"), or one after a range
+    or a hedged one, are a correction or a case split ("some have $x < 0$; the rest $x > 0$"): a range.
+    Later, a wider kind (``x \\in \\mathbb{R}`` after ``x > 0``) may restate or replace: a range too,
+    unless the words say any real (`ANY_REAL`); a kind that excludes the old one replaces it."""
     _, _, _, name, kind, said, line = event
     seen = last.get(name) if name in prose.declared else None
-    old = seen[1] if seen is not None else None
+    old = seen[2] if seen is not None else None
+    paragraph = where[0]
     if kind == ANY_REAL:
         kind = "real"
     elif seen is not None and seen[0] == paragraph and old is None:
         kind = None  # "Some have $x < 0$; the rest $x > 0$": after a hedged one, a case split
-    elif seen is not None and old in _SCALAR_KINDS and kind in _SCALAR_KINDS:
-        if seen[0] == paragraph and old != kind:
-            if kind == "real":
-                return  # "$x > 0$ ... $x \\in \\mathbb{R}$": the narrower declaration before still holds
-            if old != "real":
-                # "$n \\in \\mathbb{N}$ with $n \\ge 0$": the second may correct the first (N with 0?),
-                # "$x < 0$; the rest $x > 0$" is a case split: neither kind is sure
-                kind = None
-        elif _within(old, kind) and old != kind:
+    elif seen is not None and old in _SCALAR_KINDS and kind in _SCALAR_KINDS and old != kind:
+        if seen[:2] == where and kind == "real":
+            return  # "Let $x > 0$ be real, $x \\in \\mathbb{R}$": the narrower declaration still holds
+        if seen[0] == paragraph and not (kind != "real" and old == "real" and seen[:2] == where):
+            kind = None  # a correction or a case split in one paragraph: neither kind is sure
+        elif seen[0] != paragraph and _within(old, kind):
             kind = None
-    last[name] = (paragraph, kind)
+    last[name] = (*where, kind)
     prose.declare(name, kind, said, line)
