@@ -284,7 +284,7 @@ def _screen(entries: list[sympy.Expr], symbols: list[sympy.Symbol]) -> int | Non
         memo: dict[sympy.Basic, int] = {}
         try:
             values = [_modular(e, point, memo) for e in entries]
-        except ZeroDivisionError:
+        except (ZeroDivisionError, ValueError):  # a divisor 0 mod p (ValueError: a constant's)
             continue
         for i, v in enumerate(values):
             if v:

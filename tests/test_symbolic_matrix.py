@@ -192,3 +192,23 @@ def test_zero_vector_form_is_not_strictly_positive() -> None:
     result = derive.check("transpose(Matrix([[0], [0]]))*S*Matrix([[0], [0]]) > 0", symbols={"S": "spd matrix 2x2"})
     assert result.verdict is Verdict.REFUTED
     assert result.detail == "refuted: both sides are equal, so the strict inequality fails"
+
+
+def test_a_constant_divisible_by_the_screen_prime_is_still_decided() -> None:
+    p = 2**61 - 1
+    x = sympy.Symbol("x", real=True)
+    same = x / p / (x + 1) - x / (p * x + p)
+    assert rational_zero([same]).zero
+    # The screen cannot divide by p modulo p: the exact test decides.
+    found = rational_zero([x / p / (x + 1) - x / (p * x + 2 * p)])
+    assert (found.zero, found.nonzero_entry) == (False, 0)
+    assert found.why == "its numerator, with the inverses' determinants cleared, is not the zero polynomial"
+
+
+def test_the_exact_test_finds_a_wrong_identity_the_screen_misses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("derive._matrix._SCREEN_POINTS", 0)
+    entries = _entries(WOODBURY_RHS.replace("inverse(A) - ", "inverse(A) + "), SQUARE)
+    lhs = _entries("inverse(A + U*C*V)", SQUARE)
+    found = rational_zero([a - b for a, b in zip(lhs, entries, strict=True)])
+    assert (found.zero, found.nonzero_entry) == (False, 0)
+    assert "not the zero polynomial" in found.why
