@@ -188,6 +188,10 @@ class _Rewriter:
             raise _TooBigError
         if not all(_is_condition(a) for a in rest):
             return node  # E(x, y): not an expectation with a conditioning derive knows
+        if not body.free_symbols and not body.has(AppliedUndef):
+            # E[2] arises from a bound variable substituted into E[m] (sum_m (m - E[m])^2 Bin(m|N, mu),
+            # where E[m] is the mean): kept opaque, so a sum written out never collapses to 0
+            return node
         held = {str(s) for a in rest for s in _condition_symbols(a)}
         expanded = sympy.expand(body)
         terms = sympy.Add.make_args(expanded)

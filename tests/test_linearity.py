@@ -250,3 +250,12 @@ def test_far_out_coefficients_are_exact():
     assert _same(E(big * x), big * E(x))
     assert not _same(E((big + 1) * x), big * E(x))
     assert not _same(E(x + sympy.Rational(1, 10**40)), E(x))
+
+
+def test_an_expectation_of_a_bare_number_stays_opaque():
+    # sum_m (m - E[m])^2 written out for m = 0, 1, 2 must not collapse to 0: E[m] there is the mean
+    written_out = sum((k - E(sympy.Integer(k))) ** 2 for k in range(3))
+    assert not _same(written_out, sympy.Integer(0))
+    assert linear_form(E(sympy.Integer(2))).value == E(sympy.Integer(2))
+    # a number beside a random term still comes out
+    assert _same(E(x + 3), E(x) + 3)
