@@ -283,3 +283,27 @@ def test_a_derivative_by_a_subscripted_pi_is_by_the_name() -> None:
     # a bare \pi is the constant: no derivative by it
     with pytest.raises(LatexError):
         parse_latex(r"\frac{d}{d\pi} \sin(\pi)", SymbolTable())
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\frac{\mathrm{d}}{\mathrm{d}x} x^2",
+        r"\frac{\mathrm{d} x^2}{\mathrm{d}x}",
+        r"\frac{\mathrm d x^2}{\mathrm d x}",
+    ],
+)
+def test_an_upright_differential_starts_a_derivative(tex: str) -> None:
+    assert read(tex) == "Derivative(x**2, x)"
+
+
+def test_an_upright_differential_is_decided_and_stays_a_d_elsewhere() -> None:
+    assert one(r"\frac{\mathrm{d}}{\mathrm{d}x} \sin(x) = \cos(x)").verdict is P
+    assert one(r"\frac{\mathrm{d}}{\mathrm{d}x} \sin(x) = \sin(x)").verdict is R
+    assert read(r"\frac{\mathrm{d}^2 x^3}{\mathrm{d}x^2}") == "Derivative(x**3, (x, 2))"
+    # an upright d that starts no derivative is no differential: still an error
+    for tex in (r"\frac{a \mathrm{d}}{\mathrm{d}x}", r"\frac{d x}{\mathrm{d}}"):
+        with pytest.raises(LatexError):
+            parse_latex(tex, SymbolTable())
+    # \mathrm{LL}(\mu) may be LL times mu: the step says so instead of proving through one reading
+    assert one(r"\frac{\mathrm{d}\mathrm{LL}(\mu)}{\mathrm{d}\mu} = \mathrm{LL}").verdict is U

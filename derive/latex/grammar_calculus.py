@@ -43,6 +43,8 @@ _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
 _DOUBLE_INDEX = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]),?([A-Za-z0-9])")
 #: The integral signs and how many differentials each takes.
 _MULTIPLE_INTEGRALS = {"int": 1, "iint": 2, "iiint": 3}
+#: The fonts of an upright differential, \mathrm{d}x.
+_UPRIGHT_FONTS = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "mathop"})
 #: What may follow the d or \partial of a derivative's denominator as a command: a Greek name
 #: (\pi_k too: a name, not the constant, once subscripted), a font or an accent.
 _DERIVATIVE_NAMES = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
@@ -479,6 +481,7 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
         def is_d(t: _Tok) -> bool:
             return (t.kind == "letter" and t.text == "d") or (t.kind == "cmd" and t.text == "partial")
 
+        num, den = _upright_d(num, first_only=True), _upright_d(den, first_only=False)
         if not num or not is_d(num[0]) or not den or not is_d(den[0]):
             return None
         order_num, rest = 1, num[1:]
@@ -864,6 +867,33 @@ def _whole_space(toks: list[_Tok]) -> int | None:
     if power.kind == "num" and power.text.isdigit():
         return int(power.text)
     return -1 if power.kind == "letter" else None
+
+
+def _upright_d(toks: list[_Tok], *, first_only: bool) -> list[_Tok]:
+    """``\\frac{\\mathrm{d}f}{\\mathrm{d}x}``: the upright differential (``\\mathrm{d}``, ``\\mathrm d``,
+    ``\\operatorname{d}``, ``\\text{d}``, ``\\rm d``) as the letter d a derivative's fraction starts with: in
+    the numerator only its first token (after it comes the operand, where d is a name), in the
+    denominator every one (it holds differentials only)."""
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if (not first_only or k == 0) and t.kind == "cmd" and t.text in _UPRIGHT_FONTS:
+            rest = [x.text for x in toks[k + 1 : k + 4]]
+            if rest[:3] == ["{", "d", "}"] and toks[k + 2].kind == "letter":
+                out.append(_Tok("letter", "d", t.pos))
+                k += 4
+                continue
+            if rest[:1] == ["d"] and toks[k + 1].kind == "letter":
+                out.append(_Tok("letter", "d", t.pos))
+                k += 2
+                continue
+        out.append(t)
+        k += 1
+        if first_only and k == 1:
+            out.extend(toks[k:])
+            break
+    return out
 
 
 def _bound_name(toks: list[_Tok]) -> str:
