@@ -303,7 +303,7 @@ def test_a_name_that_may_be_a_scalar_or_a_matrix_leaves_the_step_undecided():
     # B scalar: x^T B x = (x^T x) B holds; B a matrix: it does not (and the sides may not even conform)
     verdict, detail = _alone("x^T B x = (x^T x) B")
     assert verdict is Verdict.UNDECIDED
-    assert "proved with B: real, x: vector 2" in detail
+    assert "proved with B: scalar, x: vector 2" in detail
     assert "refuted with B: matrix 2x2, x: matrix 2x2" in detail
 
 
@@ -405,3 +405,13 @@ def test_a_size_defined_right_after_the_step_is_not_swept():
     ((result,),) = [derive.check_latex(text)]
     assert result.verdict is Verdict.UNDECIDED
     assert "the size D is given a value or a condition in the document" in result.detail
+
+
+def test_a_scalar_reading_leaves_the_name_undeclared_so_function_notation_stays_in_doubt():
+    # declared real, g(x) would read g times x and the doubt "g a function?" would be lost
+    (step,) = read_document("$$g(x)^T g(x) = g^2 x^T x$$\n").steps
+    found = shape_readings(step)
+    if isinstance(found, list):
+        assert all(("g", "real") not in r.step.claim.symbols for r in found)
+    ((result,),) = [derive.check_latex("$$g(x)^T g(x) = g^2 x^T x$$\n")]
+    assert result.verdict is not Verdict.VERIFIED and result.verdict is not Verdict.PROVED

@@ -711,7 +711,9 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
             return None
         if all(k == "real" for k in combo):
             continue  # every name a scalar is the reading derive already has
-        symbols = {**base, **dict(zip(names, combo, strict=True))}
+        # a scalar stays undeclared, as derive reads it anyway: declared real, g(x) would be g times x,
+        # and the checks of notation `settle` makes for undeclared names (g a function?) would not apply
+        symbols = {**base, **{n: k for n, k in zip(names, combo, strict=True) if k != "real"}}
         fits = _consistent(step, symbols)
         if fits is None:
             return None  # a reading derive cannot read: the readings it can read are not all of them
@@ -728,8 +730,8 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
         )
     out = []
     for shapes in kept:
-        label = ", ".join(f"{n}: {k}" for n, k in shapes.items())
-        symbols = tuple(sorted({**base, **shapes}.items()))
+        label = ", ".join(f"{n}: {'scalar' if k == 'real' else k}" for n, k in shapes.items())
+        symbols = tuple(sorted({**base, **{n: k for n, k in shapes.items() if k != "real"}}.items()))
         claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", symbols=symbols)
         out.append(Reading(label, replace(step, claim=claim), kind="shape"))
     return out
