@@ -35,6 +35,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 
 from derive._exact import has_type
 from derive._integrals import QuadratureError, integrals_to_floats, prepare_integrals
+from derive._linearity import by_linearity
 from derive._matrix import RationalZero, has_inverse, rational_zero, spd_trace_form
 from derive.divergences import expand_divergences
 from derive.expectation import evaluate_expectations, gaussian_exponent, gaussian_integral
@@ -1170,6 +1171,11 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     # Cheap pass: closed forms only (no doit, no integration).
     light = _attempt_pass(problem, random, positives, step=step, state=state, heavy=False)
     if not isinstance(light, Outcome) or light.verdict is not Verdict.UNDECIDED:
+        return light
+    # Expectations of an unknown law: proved when both sides agree by the laws of every expectation.
+    zero = lambda d: prove_zero(d, positives=positives, step_seconds=step).status == "zero"  # noqa: E731
+    light = by_linearity(problem, state.get("sides"), light, zero)
+    if light.verdict is not Verdict.UNDECIDED:
         return light
     if problem.relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT):
         # Before integrating anything: the general bounds on KL, JS and W1 may settle it.
