@@ -1033,6 +1033,46 @@ def _prove_zero(d: sympy.Expr, positives: frozenset[sympy.Expr], step_seconds: f
 # Inequalities.
 
 
+def _bound_of_extremum(lhs: sympy.Expr, rhs: sympy.Expr, relation: Relation, strict: bool) -> Outcome | None:
+    """PROVED when the smaller side is a Max (the larger a Min) and each of its arguments is
+    provably on the claimed side: L >= Max(a, b) holds exactly when L >= a and L >= b.
+
+    Each argument is tried with `_log_monotone` only (cheap, exact); None when any is not
+    proved, and the general sign test goes on with the whole difference.
+    """
+    small, large = (lhs, rhs) if relation in (Relation.LE, Relation.LT) else (rhs, lhs)
+    if isinstance(small, sympy.Max):
+        pairs = [(large, a) for a in small.args]
+    elif isinstance(large, sympy.Min):
+        pairs = [(a, small) for a in large.args]
+    else:
+        return None
+    shown = []
+    for big, little in pairs:
+        h = _log_monotone(big - little)
+        if h is None or (h.is_positive if strict else h.is_nonnegative) is not True:
+            return None
+        shown.append(_show(h))
+    summary = (
+        f"proved: each argument of the {type(small if isinstance(small, sympy.Max) else large).__name__} is on the "
+        f"claimed side (log X >= c exactly when X >= e^c, for X > 0): {', '.join(shown)} "
+        f"{'> 0' if strict else '>= 0'} by the assumptions"
+    )
+    return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference=_show(lhs - rhs), route="extremum"))
+
+
+def _log_monotone(g: sympy.Expr) -> sympy.Expr | None:
+    """For g = log(X) + r with X > 0 and r real wherever defined: X - e^(-r), which has g's sign
+    (log is increasing); None when g is not of that form."""
+    logs = [t for t in sympy.Add.make_args(g) if isinstance(t, sympy.log) and len(t.args) == 1]
+    if len(logs) != 1 or logs[0].args[0].is_positive is not True:
+        return None
+    rest = g - logs[0]
+    if rest.has(sympy.log) or not _real_where_defined(rest):
+        return None
+    return logs[0].args[0] - sympy.exp(-rest)
+
+
 def _sign_test(g: sympy.Expr, strict: bool, positives: frozenset[sympy.Expr], step_seconds: float) -> ZeroTest:
     """Prove g >= 0 (g > 0 when ``strict``); "nonzero" here means the inequality is refuted."""
     zero = prove_zero(g, positives=positives, step_seconds=step_seconds)
@@ -1424,6 +1464,9 @@ def _decide(
         return Outcome(
             Verdict.PROVED, Evidence(Method.SYMBOLIC, f"proved: {traced}", difference=_show(g), route="spd trace")
         )
+    bounded = _bound_of_extremum(lhs, rhs, relation, strict)
+    if bounded is not None:
+        return bounded
     r = _sign_test(g, strict, positives, step)
     if r.status == "zero":
         return Outcome(

@@ -41,3 +41,31 @@ def test_log_of_exp_products(text: str, symbols: dict[str, str], verdict: Verdic
     result = derive.check(text, symbols=symbols)
     assert result.verdict is verdict, result.detail
     assert result.method.value == method
+
+
+R3 = {"a": "real", "b": "real", "c": "real"}
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "method"),
+    [
+        # L >= Max(a, b, c) exactly when L >= a, b and c; log X >= a exactly when X >= e^a.
+        ("log(exp(a) + exp(b) + exp(c)) >= Max(a, b, c)", Verdict.PROVED, "symbolic"),
+        ("log(exp(a) + exp(b)) > Max(a, b)", Verdict.PROVED, "symbolic"),
+        # Attacks: a shifted bound, an extra argument, a sum that may be negative, Min on the wrong side.
+        ("log(exp(a) + exp(b)) >= Max(a, b) + 1", Verdict.REFUTED, "numeric"),
+        ("log(exp(a) + exp(b)) >= Max(a, b, 0)", Verdict.REFUTED, "numeric"),
+        ("log(exp(a) - exp(b) + 5) >= Max(a, b)", Verdict.REFUTED, "numeric"),
+        ("log(exp(a) + exp(b)) <= Min(a, b)", Verdict.REFUTED, "numeric"),
+        ("Max(a, b) <= log(exp(a) + exp(b)) + 1/a", Verdict.REFUTED, "numeric"),
+        # The upper bound is no bound of each argument: left to the numeric tier.
+        ("log(exp(a) + exp(b) + exp(c)) <= Max(a, b, c) + log(3)", Verdict.VERIFIED, "numeric"),
+    ],
+)
+def test_bounds_of_max_by_each_argument(text: str, verdict: Verdict, method: str) -> None:
+    result = derive.check(text, symbols=R3)
+    assert result.verdict is verdict, result.detail
+    assert result.method.value == method
+    if verdict is Verdict.PROVED:
+        assert result.evidence.route == "extremum"
+        assert result.detail.startswith("proved: each argument of the Max is on the claimed side")
