@@ -468,8 +468,16 @@ class _Parser(_ExpressionGrammar, _FunctionGrammar, _LinearGrammar, _CalculusGra
         if t.kind == "sym" and t.text == "{":
             return self.balanced("{", "}")
         self.i += 1
+        script = self.i >= 2 and self.toks[self.i - 2].kind == "sym" and self.toks[self.i - 2].text in ("^", "_")
+        if t.kind == "num" and len(t.text) > 1 and script:
+            # 2^10 prints as 2^1 0 (TeX takes one digit), yet its author surely meant 2^{10}; x_12 likewise
+            mark = self.toks[self.i - 2].text
+            raise self.fail(
+                f"{mark}{t.text} without braces: TeX reads {mark}{t.text[0]} {t.text[1:]}, the author may mean "
+                f"{mark}{{{t.text}}}; write the braces (or a \\cdot)"
+            )
         if t.kind == "num" and len(t.text) > 1 and "." not in t.text:
-            # x^23 is x^2 * 3 in TeX: only the first digit is the argument
+            # \frac12 is \frac{1}{2} in TeX: only the first digit is the argument
             self.toks.insert(self.i, _Tok("num", t.text[1:], t.pos + 1))
             return [_Tok("num", t.text[0], t.pos)]
         if t.kind == "cmd" and t.text in _FONTS | set(_ACCENTS):

@@ -201,10 +201,19 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
         if c.isdigit() or (c == "." and _starts_value(toks) and _BARE_DECIMAL.match(text, i)):
             m = _NUMBER.match(text, i) or _BARE_DECIMAL.match(text, i)
             assert m is not None
-            if len(m.group()) > _MAX_DIGITS:
+            digits, end = m.group(), m.end()
+            if not _script_argument(toks):
+                digits, end = _grouped_number(text, digits, end)
+            if len(digits) > _MAX_DIGITS:
                 raise _fail(text, f"a number with more than {_MAX_DIGITS} digits")
-            toks.append(_Tok("num", m.group(), i))
-            i = m.end()
+            if e_notation := _E_NOTATION.match(text, end):
+                raise _fail(
+                    text,
+                    f"{text[i : e_notation.end()]!r} may be e-notation (a power of 10) or a product with "
+                    "Euler's e: write 10^{...}, or a space or \\cdot between them",
+                )
+            toks.append(_Tok("num", digits, i))
+            i = end
             continue
         if "A" <= c <= "z" and c.isalpha():
             m = _LETTERS.match(text, i)
@@ -246,7 +255,117 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
             depth -= 1
     if len(toks) > _MAX_TOKENS:
         raise _fail(text, f"more than {_MAX_TOKENS} tokens")
+    _refuse_mixed_numbers(text, toks)
     return toks
+
+
+_FRACTIONS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
+
+
+def _integer_argument(toks: list[_Tok], k: int) -> tuple[str, int] | None:
+    """The integer that is the argument of a command at ``toks[k]`` (``{2}`` or one digit), and where it ends."""
+    t = toks[k] if k < len(toks) else None
+    if t is not None and t.kind == "num" and t.text.isdigit():
+        return t.text[0], (k + 1 if len(t.text) == 1 else k)
+    if (
+        k + 2 < len(toks)
+        and toks[k].text == "{"
+        and toks[k + 1].kind == "num"
+        and toks[k + 1].text.isdigit()
+        and toks[k + 2].text == "}"
+    ):
+        return toks[k + 1].text, k + 3
+    return None
+
+
+def _refuse_mixed_numbers(text: str, toks: list[_Tok]) -> None:
+    """``2\\tfrac{1}{2}`` is the mixed number 2 1/2 in school arithmetic and 2·(1/2) as a product: a
+    numeral followed by a fraction of two integers has no reading derive can trust. (``2\\frac{x}{3}``
+    and ``2\\frac{1}{\\sqrt{2}}`` are products: nobody writes a mixed number that way.)"""
+    for k in range(len(toks) - 2):
+        if toks[k].kind != "num" or toks[k + 1].kind != "cmd" or toks[k + 1].text not in _FRACTIONS:
+            continue
+        if _script_argument(toks[:k]):
+            continue  # x^2 \frac12: the digit is an exponent, not a whole part
+        numerator = _integer_argument(toks, k + 2)
+        if numerator is None:
+            continue
+        after = toks[numerator[1]] if numerator[1] < len(toks) else None
+        if numerator[1] == k + 2 and len(toks[k + 2].text) > 1:  # \frac12: both digits in one token
+            denominator: tuple[str, int] | None = (toks[k + 2].text[1], k + 3)
+        else:
+            denominator = _integer_argument(toks, numerator[1]) if after is not None else None
+        if denominator is not None:
+            whole, num, den = toks[k].text, numerator[0], denominator[0]
+            raise _fail(
+                text,
+                f"{whole} followed by the fraction {num}/{den} is the mixed number {whole} {num}/{den} or the "
+                f"product {whole}·{num}/{den}: write + or \\cdot between them",
+            )
+
+
+#: What may stand between two digit groups: spaces and TeX's spacing commands (``12\\,345``), or the
+#: braced comma ``{,}`` (``12{,}345``) that keeps TeX from spacing a comma.
+_DIGIT_GAP = re.compile(r"(?:\s|\\[,:;> !]|\\(?:thinspace|medspace|negthinspace)(?![A-Za-z])|\{,\})+")
+_NEXT_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+#: ``1.5e3``, ``1e-3``, ``2E+5``: a numeral followed at once by e and an exponent.
+_E_NOTATION = re.compile(r"[eE][+-]?\d")
+#: Commands whose arguments may be single digits (``\frac12``, ``\sqrt2``): digits after them are arguments.
+_DIGIT_ARGUMENTS = frozenset({"frac", "dfrac", "tfrac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"})
+
+
+def _script_argument(toks: list[_Tok]) -> bool:
+    """Whether a numeral starting after ``toks`` is a one-token argument (``x^2 3``, ``\\frac1 2``):
+    TeX takes its first digit alone, and what follows it is the next factor, never more digits."""
+    last = toks[-1] if toks else None
+    if last is None:
+        return False
+    return (last.kind == "sym" and last.text in ("^", "_")) or (last.kind == "cmd" and last.text in _DIGIT_ARGUMENTS)
+
+
+def _grouped_number(text: str, digits: str, end: int) -> tuple[str, int]:
+    """The numeral that starts with ``digits`` (ending at ``end``), with the digit groups that follow it.
+
+    Typeset numerals group digits by three with thin spaces (``12\\,345``, SI style), spaces (which TeX
+    drops: ``1 000`` prints 1000) or braced commas (``1{,}000{,}000``): one number, never the product
+    12·345. Numerals side by side in any other way (``3\\,4``, ``2 3``) have no reading derive can
+    trust and are refused; so is ``12{,}345`` with one braced comma, which is 12345 with a thousands
+    separator or 12.345 with a decimal comma (``1{,}5`` has only the decimal reading)."""
+    groups: list[str] = [digits]
+    gaps: list[str] = []
+    while True:
+        gap = _DIGIT_GAP.match(text, end)
+        nxt = _NEXT_DIGITS.match(text, gap.end()) if gap else None
+        if gap is None or nxt is None:
+            break
+        gaps.append(re.sub(r"\s+", "", gap.group()) or " ")
+        groups.append(nxt.group())
+        end = nxt.end()
+    if len(groups) == 1:
+        return digits, end
+    commas = [g == "{,}" for g in gaps]
+    if all(commas) and len(groups) == 2 and "." not in "".join(groups) and len(groups[1]) != 3:
+        return f"{groups[0]}.{groups[1]}", end  # 1{,}5: a decimal comma
+    grouped = (
+        (all(commas) or not any(commas))
+        and groups[0].isdigit()
+        and 1 <= len(groups[0]) <= 3
+        and all(len(g.split(".")[0]) == 3 and g.split(".")[0].isdigit() for g in groups[1:])
+        and all("." not in g for g in groups[1:-1])
+    )
+    if grouped and all(commas) and len(groups) == 2:
+        raise _fail(
+            text,
+            f"{groups[0]}{{,}}{groups[1]} is {groups[0]}{groups[1]} with a thousands separator or "
+            f"{groups[0]}.{groups[1]} with a decimal comma: write the number without the separator",
+        )
+    if not grouped:
+        raise _fail(
+            text,
+            f"numerals side by side ({' '.join(groups)}): write a product with \\cdot or \\times, or group "
+            "a number's digits by three",
+        )
+    return "".join(groups), end
 
 
 def _split_top(toks: list[_Tok], seps: frozenset[str] | set[str]) -> list[list[_Tok]]:
