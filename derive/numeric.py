@@ -205,11 +205,63 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
         free = _free_symbols(cells_l + cells_r)
         _check_evaluable(cells_l + cells_r, free, problem)
     except _DeclineError as exc:
-        return Outcome(Verdict.UNDECIDED, Evidence(Method.NUMERIC, exc.summary, reason=exc.reason, seed=settings.seed))
+        declined = Outcome(
+            Verdict.UNDECIDED, Evidence(Method.NUMERIC, exc.summary, reason=exc.reason, seed=settings.seed)
+        )
+        if exc.reason == "unknown function":
+            return _for_every_value(lhs, rhs, problem, settings) or declined
+        return declined
     checker = _Checker(
         problem=problem, settings=settings, cells_l=cells_l, cells_r=cells_r, shape=shape_l, free=free, start=start
     )
     return checker.run()
+
+
+#: What an unknown function's application may sit under: the whole node is one unknown value.
+_OPAQUE_NODES = (sympy.Derivative, sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Subs)
+
+
+def _opaque_values(expr: sympy.Basic, found: dict[sympy.Basic, sympy.Symbol]) -> sympy.Basic:
+    """``expr`` with each application of an unknown function (and each derivative, integral, sum,
+    limit of one) replaced by a real symbol, the same symbol for structurally equal nodes."""
+    undefined = sympy.core.function.AppliedUndef
+    if isinstance(expr, undefined) or (isinstance(expr, _OPAQUE_NODES) and expr.has(undefined)):
+        if expr not in found:
+            found[expr] = sympy.Dummy(_short(expr, 30), real=True)
+        return found[expr]
+    if not expr.args or not expr.has(undefined):
+        return expr
+    return expr.func(*(_opaque_values(a, found) for a in expr.args))
+
+
+def _for_every_value(lhs: sympy.Basic, rhs: sympy.Basic, problem: Problem, settings: Settings) -> Outcome | None:
+    """Verified whatever the unknown functions are, or None (no verdict from this check).
+
+    Each application of an unknown function becomes an independent real number. If the claim
+    holds for every value of those numbers (checked by this tier, far points and precision
+    ladder included), it holds for every function, so for the one the text means: VERIFIED.
+    That is one way to hold: a claim that fails with independent values may still hold for the
+    particular function meant (f(2x + 2) and f(2(x + 1)) are one value; a density is positive;
+    E is linear), so a failure here refutes nothing and the caller keeps its own undecided.
+    """
+    found: dict[sympy.Basic, sympy.Symbol] = {}
+    try:
+        l2, r2 = _opaque_values(lhs, found), _opaque_values(rhs, found)
+    except (TypeError, ValueError, AttributeError):  # a node sympy will not rebuild: no verdict here
+        return None
+    if not found or l2.has(sympy.core.function.AppliedUndef) or r2.has(sympy.core.function.AppliedUndef):
+        return None
+    inner = check_numeric(replace(problem, lhs=l2, rhs=r2), settings)
+    if inner.verdict is not Verdict.VERIFIED:
+        return None
+    names = ", ".join(_short(node, 30) for node in sorted(found, key=sympy.default_sort_key)[:4])
+    more = f" and {len(found) - 4} more" if len(found) > 4 else ""
+    ev = inner.evidence
+    summary = (
+        f"for every value of {names}{more} (each application of an unknown function an independent real "
+        f"number, so whatever the functions are): {ev.summary}"
+    )
+    return Outcome(Verdict.VERIFIED, replace(ev, summary=summary))
 
 
 # ---------------------------------------------------------------------------------------
@@ -936,9 +988,7 @@ class _Checker:
         self.notes.append("judged at the jumps of its integer parts next to the sample points")
         return None
 
-    def _invert(
-        self, a: sympy.Expr
-    ) -> tuple[sympy.Symbol, Callable[[dict, sympy.Integer], list[sympy.Expr]]] | None:
+    def _invert(self, a: sympy.Expr) -> tuple[sympy.Symbol, Callable[[dict, sympy.Integer], list[sympy.Expr]]] | None:
         """A variable v of ``a`` and a way to the values of v where a = k (the others at a start):
         exact algebra where a is linear in v, else sympy's solve of a = K (sqrt(n) = K at n = K**2)."""
         candidates = [
@@ -1030,9 +1080,10 @@ class _Checker:
             return False
         g = self._sense * (self.cells_l[0] - self.cells_r[0])
         try:
-            if not g.is_polynomial(*self.free) or not sympy.Poly(g, *self.free).domain.is_QQ | sympy.Poly(
-                g, *self.free
-            ).domain.is_ZZ:
+            if (
+                not g.is_polynomial(*self.free)
+                or not sympy.Poly(g, *self.free).domain.is_QQ | sympy.Poly(g, *self.free).domain.is_ZZ
+            ):
                 return False
         except (sympy.PolynomialError, ValueError, TypeError):
             return False

@@ -1,5 +1,6 @@
-"""The normal form of unknown-law expectations (derive._linearity), its strategy in the symbolic tier,
-and the "verified for every function" check of unknown functions (derive._opaque).
+"""The normal form of unknown-law expectations (derive._linearity) and its strategy in the symbolic tier.
+
+(Steps through unknown functions verified for every value of their applications: tests/test_numeric.py.)
 
 Each law has a true case and a false neighbour that must not reach the same normal form;
 attacks: an unmarked function of the same name, another operator, conditioning on an event,
@@ -14,7 +15,6 @@ import pytest
 import sympy
 
 from derive._linearity import by_linearity, expectation_operator, is_unknown_law, linear_form, moment_operator
-from derive._opaque import opaque_agreement
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
 
 E = expectation_operator("E")
@@ -180,53 +180,6 @@ def test_strategy_never_refutes_and_gives_no_hint_for_the_variable_itself():
 def test_strategy_only_for_equations():
     out = by_linearity(_Problem(relation=Relation.LE), (E(2 * x), 2 * E(x)), _LIGHT, _zero)
     assert out is _LIGHT
-
-
-# -- derive._opaque: "verified for every function" (Ackermann), accepts only ----------------
-
-g = sympy.Function("g")
-
-
-@pytest.mark.parametrize(
-    ("lhs", "rhs"),
-    [
-        (f(x) + f(x), 2 * f(x)),
-        (f(x * y), f(y * x)),
-        (f(x) + g(y) * f(x), f(x) * (1 + g(y))),
-        (g(f(x)) + 1, 1 + g(f(x))),
-        (f(sympy.log(6)), f(sympy.log(2) + sympy.log(3))),  # equal arguments, not written alike
-        (sympy.exp(f(x)) * sympy.exp(g(y)), sympy.exp(f(x) + g(y))),
-    ],
-)
-def test_opaque_agreement_for_every_function(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
-    found = opaque_agreement(lhs, rhs)
-    assert found is not None
-    assert found.points == 8
-    assert "sampling, not a proof" in found.summary
-
-
-@pytest.mark.parametrize(
-    ("lhs", "rhs"),
-    [
-        (f(2 * x), 2 * f(x)),
-        (f(x) + sympy.exp(-200), f(x)),  # a tiny constant difference is not noise
-        (f(sympy.sqrt(2)), f(sympy.sqrt(2) + sympy.Rational(1, 10**60))),  # nearly equal arguments
-        (g(f(x)), g(f(y))),
-        (f(x, y), f(y, x)),
-        (E(2 * x), 2 * E(x)),  # true for an expectation, not for every function: not this check's to accept
-        (sympy.Derivative(f(x), x), sympy.Derivative(f(x), x) + 0 * x),
-        (x + 1, 1 + x),  # no unknown function: the numeric tier's job
-    ],
-)
-def test_opaque_agreement_never_accepts_a_function_specific_step(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
-    assert opaque_agreement(lhs, rhs) is None
-
-
-def test_opaque_values_respect_declared_signs():
-    p = sympy.Symbol("p", positive=True)
-    # sqrt(p^2) = p only for p >= 0: agreement needs the positive draws
-    assert opaque_agreement(f(sympy.sqrt(p**2)), f(p)) is not None
-    assert opaque_agreement(f(sympy.sqrt(x**2)), f(x)) is None
 
 
 def test_no_hint_where_a_square_has_two_readings():

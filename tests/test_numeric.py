@@ -948,3 +948,35 @@ def test_a_finite_sum_with_concrete_bounds_is_added_up_not_evalf_ed():
         symbols={"N": "positive integer", "m": "integer", "mu": "probability"},
     )
     assert got.verdict is derive.Verdict.VERIFIED
+
+
+# --- unknown functions: verified for every value of their applications, never refuted -------
+
+_FUNCTIONS = "---\nderive:\n  functions: [f, g]\n---\n"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [r"f(x)^2 \ge 0", r"\log(e^{f(x)}) = f(x)", r"\sqrt{f(x)^2 + g(y)^2 + 1} \ge f(x)"],
+)
+def test_a_step_that_holds_for_every_value_of_its_unknown_applications_is_verified(tex):
+    (result,) = derive.check_latex(_FUNCTIONS + f"$${tex}$$\n")
+    assert result.verdict is Verdict.VERIFIED, result.detail
+    assert "for every value of f(x)" in result.detail
+    assert "far points" in result.detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"f(2x) = 2 f(x)",  # false for most f, true for linear ones: never refuted
+        r"f(x) f(y) = f(xy)",
+        r"f(x) \lfloor x/5000 \rfloor = 0",  # fails only far out: the far points see it
+        r"\sqrt{f(x)^2} = f(x)",  # fails for negative values
+        r"f(x+1) = f(1+x) + 10^{-40} g(x)",
+    ],
+)
+def test_a_step_that_fails_for_some_values_of_its_unknown_applications_is_neither_accepted_nor_refuted(tex):
+    (result,) = derive.check_latex(_FUNCTIONS + f"$${tex}$$\n")
+    assert result.verdict is Verdict.UNDECIDED, result.detail
+    assert "unknown function" in result.detail
