@@ -49,6 +49,7 @@ def outcome(step_tex: str) -> tuple[Verdict, str]:
         (r"1\;000 = 10^3", P),
         (r"1\ 000 = 10^3", P),
         (r"1 000 = 10^3", P),  # TeX drops the space: it prints 1000
+        (r"1~000 = 10^3", P),
         (r"2\,500 \cdot 2 = 5000", P),
         (r"2\,500 \cdot 2 = 1000", R),
         (r"1\,000.5 = 1000.5", P),
@@ -73,6 +74,8 @@ def test_digit_groups_are_one_number(step: str, verdict: Verdict) -> None:
         r"3.141\,592 = 3.141592",  # decimals grouped: derive does not guess the convention
         r"1\,000{,}000 = 10^6",  # two kinds of separator
         r"2\!3 = 6",
+        r"x = 1 \displaystyle 2",  # a command that prints nothing between two numerals
+        r"\frac1 2 3 = \frac{3}{2}",  # \frac takes 1 and 2; what follows is a numeral beside 2
     ],
 )
 def test_numerals_side_by_side_are_refused(step: str) -> None:

@@ -255,8 +255,21 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
             depth -= 1
     if len(toks) > _MAX_TOKENS:
         raise _fail(text, f"more than {_MAX_TOKENS} tokens")
+    _refuse_adjacent_numerals(text, toks)
     _refuse_mixed_numbers(text, toks)
     return toks
+
+
+def _refuse_adjacent_numerals(text: str, toks: list[_Tok]) -> None:
+    """Two numerals still side by side once digit groups are joined (``1 \\quad 2``, ``3\\,4``) are
+    no product derive can trust; only a one-digit argument may precede a numeral (``\\frac1 2``, ``x^2 3``)."""
+    for k in range(len(toks) - 1):
+        if toks[k].kind == "num" and toks[k + 1].kind == "num" and not _script_argument(toks[:k]):
+            raise _fail(
+                text,
+                f"numerals side by side ({toks[k].text} {toks[k + 1].text}): write a product with \\cdot or "
+                "\\times, or group a number's digits by three",
+            )
 
 
 _FRACTIONS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
@@ -304,9 +317,9 @@ def _refuse_mixed_numbers(text: str, toks: list[_Tok]) -> None:
             )
 
 
-#: What may stand between two digit groups: spaces and TeX's spacing commands (``12\\,345``), or the
+#: What may stand between two digit groups: spaces, ties and TeX's spacing commands (``12\\,345``), or the
 #: braced comma ``{,}`` (``12{,}345``) that keeps TeX from spacing a comma.
-_DIGIT_GAP = re.compile(r"(?:\s|\\[,:;> !]|\\(?:thinspace|medspace|negthinspace)(?![A-Za-z])|\{,\})+")
+_DIGIT_GAP = re.compile(r"(?:\s|~|\\[,:;> !]|\\(?:thinspace|medspace|negthinspace)(?![A-Za-z])|\{,\})+")
 _NEXT_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 #: ``1.5e3``, ``1e-3``, ``2E+5``: a numeral followed at once by e and an exponent.
 _E_NOTATION = re.compile(r"[eE][+-]?\d")
