@@ -307,3 +307,13 @@ def test_an_upright_differential_is_decided_and_stays_a_d_elsewhere() -> None:
             parse_latex(tex, SymbolTable())
     # \mathrm{LL}(\mu) may be LL times mu: the step says so instead of proving through one reading
     assert one(r"\frac{\mathrm{d}\mathrm{LL}(\mu)}{\mathrm{d}\mu} = \mathrm{LL}").verdict is U
+
+
+def test_a_sum_over_two_letters_is_the_double_sum() -> None:
+    assert read(r"\sum_{ij} a_{ij}") == read(r"\sum_{i,j} a_{ij}")
+    assert one(r"\sum_i \sum_j M_{ji} M_{ji} = \sum_{ij} (M_{ji})^2").verdict is P
+    r = one(r"\sum_{ij=1}^n a_i b_j = \sum_{i=1}^n a_i b_i")
+    assert r.verdict is R
+    assert "n = 2" in r.detail
+    # the same letter twice is no pair of indices
+    assert "ii" in read(r"\sum_{ii} a_i")

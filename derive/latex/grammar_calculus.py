@@ -953,10 +953,20 @@ def _script_group(toks: list[_Tok], j: int) -> tuple[list[_Tok], int]:
     return [], len(toks)
 
 
+def _two_letters(toks: list[_Tok]) -> bool:
+    """Two different single letters (the indices of ``\\sum_{ij}``)."""
+    return (
+        len(toks) == 2 and all(t.kind == "letter" and len(t.text) == 1 for t in toks) and toks[0].text != toks[1].text
+    )
+
+
 def _index_pair(lo: list[_Tok]) -> tuple[list[_Tok], list[_Tok]] | None:
-    """``i,j`` or ``i,j=1`` as a big operator's subscript: the subscripts of the outer and the inner
-    operator (``i=1`` and ``j=1``), or None for any other subscript."""
+    """``i,j``, ``i,j=1``, ``ij`` or ``ij=1`` as a big operator's subscript: the subscripts of the outer and
+    the inner operator (``i=1`` and ``j=1``), or None for any other subscript."""
     comma = [k for k, t in enumerate(lo) if t.kind == "sym" and t.text == ","]
+    if not comma and _two_letters(lo[:2]) and (len(lo) == 2 or (len(lo) > 3 and _is_eq(lo[2]))):
+        # \sum_{ij}, \sum_{ij=1}^n: the physicists' double sum over i and j, as \sum_{i,j}
+        return [lo[0], *lo[2:]], [lo[1], *lo[2:]]
     if len(comma) != 1:
         return None
     first, second = lo[: comma[0]], lo[comma[0] + 1 :]
