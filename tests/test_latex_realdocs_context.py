@@ -396,3 +396,21 @@ def test_a_clause_that_runs_into_the_next_display_is_no_condition_of_the_one_bef
     got = derive.check_latex(text)
     assert got[0].verdict is Verdict.REFUTED
     assert "right after the display" not in got[0].detail
+
+
+def test_a_step_read_under_an_unreadable_definition_is_undecided_not_an_error():
+    doc = (
+        "$$ X = (x_1, \\ldots, x_N) $$\n\n$$ 2X = X + X $$\n\n"
+        "$$ L(a,b) = C' p(-3)^{10} \\cdots p(3)^{86} $$\n\n$$ L(a,b) = C \\prod_{i=0}^{N-1} p(x_i) $$\n\n"
+        "$$ 2 = (x_1, \\ldots, x_N) $$\n"
+    )
+    got = derive.check_latex(doc)
+    assert [r.verdict for r in got] == [
+        Verdict.UNDECIDED,
+        Verdict.UNDECIDED,
+        Verdict.UNDECIDED,
+        Verdict.UNDECIDED,
+        Verdict.ERROR,  # the step's own text cannot be read: an error as before
+    ]
+    assert "what cannot be read is in a definition this step is read under (X := (x_1, \\ldots, x_N)" in got[1].detail
+    assert "states again L(a,b), defined at line 5" in got[3].detail

@@ -208,6 +208,10 @@ def settle(step: Step, result: Result) -> Result:
     """
     if result.claim is not step.claim and result.claim != step.claim:
         return result
+    if result.verdict is Verdict.ERROR:
+        unread = _unread_definition(step, result)
+        if unread is not None:
+            return _undecided(result, unread)
     decided = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
     shapes = scalar_reading(step) if result.verdict in decided else None
     doubt = None
@@ -282,6 +286,24 @@ def _defined_after(step: Step) -> str | None:
         f"the step uses {names} free, but the text defines {names} right after this block (derive reads a "
         "definition only for the steps after it); move the definition before the step to check it"
     )
+
+
+def _unread_definition(step: Step, result: Result) -> str | None:
+    """Why a step that could not be read is only undecided: what failed is not in the step as written
+    but in a definition it was read under (``X := (x_1, \\ldots, x_N)``) or the first statement of a
+    name it states again."""
+    if not step.uses:
+        return None
+    detail = result.detail or ""
+    m = re.search(r"cannot read LaTeX (['\"])(?P<fragment>.*?)\1: ", detail, re.DOTALL)
+    if m is None:
+        return None
+    fragment = "".join(m.group("fragment").replace("\\\\", "\\").split())
+    written = "".join(f"{step.lhs_tex} {step.rhs_tex}".split())
+    if not fragment or fragment in written:
+        return None
+    used = "; ".join(step.uses)
+    return f"what cannot be read is in a definition this step is read under ({used}), not in the step: not checked"
 
 
 def _against_its_text(step: Step, ev: Evidence) -> str | None:
