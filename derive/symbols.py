@@ -29,6 +29,8 @@ _SCALAR_ASSUMPTIONS: dict[str, dict[str, bool]] = {
     "negative": {"negative": True},
     "integer": {"integer": True},
     "positive integer": {"integer": True, "positive": True},
+    # \mathbb{N} where the text may count 0 among the naturals (the LaTeX front end reads both)
+    "nonnegative integer": {"integer": True, "nonnegative": True},
     # sympy cannot state p < 1; the numeric tier samples probabilities in (0, 1).
     "probability": {"positive": True},
 }

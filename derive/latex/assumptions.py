@@ -33,7 +33,10 @@ _DECLARED_BY = re.compile(r"(?P<names>[^=<>]+?)(?:>|<|\\geq?|\\leq?|\\gt|\\lt)(?
 
 
 _SET_KINDS = (
-    (re.compile(r"\\mathbb\s*\{?\s*N\s*\}?(?:\s*_\s*\{?\s*(?:\+|>\s*0|\\geq?\s*1)\s*\}?)?"), "positive integer"),
+    (
+        re.compile(r"\\mathbb\s*\{?\s*N\s*\}?(?:\s*_\s*\{?\s*(?:\+|>\s*0|\\geq?\s*1)\s*\}?|\s*\^\s*\{?\s*\+\s*\}?)?"),
+        "positive integer",
+    ),
     (
         re.compile(r"\\mathbb\s*\{?\s*Z\s*\}?\s*(?:\^\s*\{?\s*\+\s*\}?|_\s*\{?\s*(?:\+|>\s*0|\\geq?\s*1)\s*\}?)"),
         "positive integer",
@@ -115,6 +118,7 @@ def _set_declaration(tex: str) -> list[tuple[str, str | None]]:
 #: Marks of `_declared_kinds` results that are not kinds themselves.
 LAW = "~ "
 SPD = "positive definite"
+MATRIX = "a matrix"  # a matrix in words without its size: the size an earlier declaration gave, or a range
 
 _LAW = re.compile(r"(?P<names>[^=<>~]+?)\\sim(?![A-Za-z])\s*(?P<law>\S.*?)\s*[.,;]?\s*$", re.DOTALL)
 _NUMBER = r"-?\s*\d+(?:\.\d+)?"
@@ -359,6 +363,9 @@ class Prose:
         previous = self.kinds.get(name, ("", ""))[0]
         self._forget(name)
         self.depth[name] = self.current
+        if kind == MATRIX:
+            # "$\\Sigma$ is a covariance matrix" after "\\Sigma \\in \\mathbb{R}^{3 \\times 3}": the size stands
+            kind = previous if re.match(r"(?:spd )?matrix ", previous) else None
         if kind == SPD:
             # positive definite needs a size: an earlier "\\Sigma \\in \\mathbb{R}^{3 \\times 3}" gives it
             m = re.fullmatch(r"(?:spd )?matrix (\w+)(x| x )(\w+)", previous)
@@ -409,9 +416,76 @@ _DEFINITE_WORDS = re.compile(
 )
 
 
+#: "Let $X$ and $Y$ be $n \\times n$ matrices", "$\\Sigma$ is a positive definite covariance matrix":
+#: names, then a size in math (optional), then words a matrix is described with, then "matrix".
+_MATRIX_WORDS = re.compile(
+    r"(?P<names>\$[^$]{1,40}\$(?:\s*(?:,|,?\s*and)\s*\$[^$]{1,40}\$){0,5})\s+(?:be|are|is|denote|denotes)\s+"
+    r"(?:an?\s+|two\s+|three\s+|some\s+|the\s+)?(?:\$(?P<size>[^$]{1,40})\$\s+)?"
+    r"(?P<words>(?:(?:real|square|symmetric|invertible|non-?singular|orthogonal|diagonal|random|positive|"
+    r"semi-?|definite|covariance|precision|weight|data|design|arbitrary|general|fixed|given|full-rank|"
+    r"rectangular|triangular|lower|upper|and)[\s-]+){0,5})matri(?:x|ces)\b",
+    re.IGNORECASE,
+)
+_SIZE = re.compile(r"\s*([A-Za-z]|\d+)\s*(?:\\times(?![A-Za-z])|x)\s*([A-Za-z]|\d+)\s*")
+
+
+def _matrix_kind(size: str | None, words: str) -> str | None:
+    """The kind a matrix described in words has: its size when written (``2 \\times 3``: matrix 2x3,
+    ``n \\times n``: matrix n x n, checked at several sizes), spd when also called positive definite."""
+    definite = re.search(r"positive[\s-]+definite", words, re.IGNORECASE) is not None
+    m = _SIZE.fullmatch(size or "")
+    if m is None:
+        # no size here: an earlier declaration may give it (`Prose.declare`)
+        return SPD if definite and not re.search(r"semi", words, re.IGNORECASE) else MATRIX
+    rows, cols = m.groups()
+    if rows.isdigit() and cols.isdigit():
+        kind = f"matrix {rows}x{cols}"
+    elif rows.isalpha() and cols.isalpha():
+        kind = f"matrix {rows} x {cols}"
+    else:
+        return None  # one size a number, the other a letter: no kind writes that
+    return f"spd {kind}" if definite and rows == cols else kind
+
+
+#: Words that say random variables are not drawn independently of each other.
+_DEPENDENT_WORDS = re.compile(
+    r"\bcorrelat|\bdependent\b|\bjoint(?:ly)?\b|\bcovariance\b|\bcovary|\bnot\s+independent", re.IGNORECASE
+)
+
+
+def _dependent_laws(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """Random variables a sentence declares by their laws and calls correlated or dependent (``x \\sim
+    \\mathcal{N}(0,1)`` and ``y \\sim ...`` "with correlation \\rho"): derive draws declared random variables
+    independently, so each becomes a range from the sentence's end (no law, no refutation through it)."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    # sentences of the text with its math blanked out (a "0.5" in math ends none)
+    masked = _INLINE_MATH.sub(lambda m: " " * len(m.group()), doc)
+    for sentence in re.finditer(r"(?:[^.!?\n]|\n(?!\s*\n)|[.!?](?!\s|$))+", masked):
+        text = doc[sentence.start() : sentence.end()]
+        if _DEPENDENT_WORDS.search(sentence.group()) is None:
+            continue
+        named: list[str] = []
+        for math in _INLINE_MATH.finditer(text):
+            inner = math.group().strip("$").removeprefix("\\(").removesuffix("\\)")
+            found = _law_declaration(inner) or []
+            named += [n for n, _ in found if n not in named]
+        if len(named) < 1:
+            continue
+        said = " ".join(text.split())[:200]
+        why = f"{said}: not independent, which derive's independent draws cannot read"
+        out += [(sentence.start(), sentence.end(), name, None, why) for name in named]
+    return out
+
+
 def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
-    """(offset, end, name, kind, what was said) for each matrix the prose calls positive definite in
-    words: `SPD` (a kind once its size is known); semidefinite (maybe singular) gives None."""
+    """(offset, end, name, kind, what was said) for each name the prose declares in words:
+
+    - a matrix called positive definite: `SPD` (a kind once its size is known); semidefinite
+      (maybe singular) gives None;
+    - a matrix in words ("Let $X$ and $Y$ be $n \\times n$ matrices"): its kind when the size is
+      written (`_matrix_kind`), else None (a range: no real scalar, see `derive.latex.shapes.not_a_scalar`);
+    - random variables the sentence declaring their laws calls correlated or dependent: None (their
+      laws no longer hold: derive would draw them independently)."""
     out: list[tuple[int, int, str, str | None, str]] = []
     for m in _DEFINITE_WORDS.finditer(doc):
         names = _names(m.group("a") or m.group("b"))
@@ -420,4 +494,15 @@ def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         semi = bool(m.group("semi1") or m.group("semi2"))
         said = " ".join(m.group().split())
         out += [(m.start(), m.end(), name, None if semi else SPD, said) for name in names]
-    return out
+    spans = [(at, end) for at, end, *_ in out]
+    for m in _MATRIX_WORDS.finditer(doc):
+        if any(at < m.end() and m.start() < end for at, end in spans):
+            continue  # said positive definite: read above
+        written = re.findall(r"\$([^$]+)\$", m.group("names"))
+        names = [n for part in written for n in (_names(part) or [])]
+        if len(names) != len(written):
+            continue
+        kind = _matrix_kind(m.group("size"), m.group("words"))
+        said = " ".join(m.group().split())
+        out += [(m.start(), m.end(), name, kind, said) for name in names]
+    return out + _dependent_laws(doc)

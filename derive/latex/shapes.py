@@ -37,6 +37,9 @@ _MATRIX_OPERATOR = re.compile(
     r"\\det\b|\\(?:mathrm|operatorname|text)\s*\{\s*(?:tr|Tr|det|rank|diag)\s*\}|\\(?:tr|Tr)\b"
 )
 
+#: Greek capitals that name matrices as often as Latin ones (\\det\\Sigma, \\mathrm{tr}\\,\\Lambda).
+_GREEK_CAPITAL = re.compile(r"Sigma|Lambda|Gamma|Delta|Theta|Phi|Psi|Omega|Xi|Upsilon")
+
 
 def not_a_scalar(step: Step) -> str | None:
     """Why a step read with some name as a real scalar says nothing: the prose declares it a vector,
@@ -57,7 +60,9 @@ def not_a_scalar(step: Step) -> str | None:
     if _MATRIX_OPERATOR.search(tex) and not same and not shaped:
         # I_3 is an identity; T and H mark transposes
         bases = {n.split("_")[0] for n in used if not re.fullmatch(r"I_\d+|T|H", n)}
-        capitals = sorted(b for b in bases if len(b) == 1 and b.isupper() and b not in declared)
+        capitals = sorted(
+            b for b in bases if (_GREEK_CAPITAL.fullmatch(b) or (len(b) == 1 and b.isupper())) and b not in declared
+        )
         if capitals:
             return (
                 f"{', '.join(capitals)} under a matrix operator is not declared, so derive read it as a scalar; "
@@ -346,6 +351,8 @@ def readings(step: Step) -> list[Reading] | str:
     if sized is None:
         sized = shape_readings(step)
     if sized is None:
+        sized = entry_readings(step)
+    if sized is None:
         return [Reading("", step, kind="")]
     return sized
 
@@ -406,6 +413,8 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
         return only if only.claim is step.claim else replace(only, claim=step.claim)
     if settled[0][0].kind == "shape":
         return _combine_shapes(step, settled)
+    if settled[0][0].kind == "entries":
+        return _combine_entries(step, settled)
     seconds = sum(r.seconds for _, r in settled)
     unfit = [(g, r) for g, r in settled if g.unequal and _not_conformable(r)]
     refuted = [(g, r) for g, r in settled if r.verdict is Verdict.REFUTED and (g, r) not in unfit]
@@ -769,4 +778,122 @@ def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result
             f"shapes (front matter or --symbols) to settle; with {reading.label}: "
         )
     out = _said(result, why)
+    return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
+
+
+# --- Entries of a name declared as a scalar: w > 0 says something of w_i only if w is their family ---------------
+
+
+def _subscripted(step: Step) -> tuple[dict[str, tuple[str, list[str]]], set[str]] | None:
+    """name -> (its scalar kind, the undeclared subscripted names of it the step uses: w_i, w_1), for
+    names declared with a scalar kind other than real; and the names the step uses bare."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    used: set[str] = set()
+    for tex in _sides(step):
+        found = names_in(tex)
+        if found is None:
+            return None
+        used |= found[0]
+    declared = dict(step.claim.symbols)
+    out: dict[str, tuple[str, list[str]]] = {}
+    for name, kind in step.claim.symbols:
+        if not _parses(kind) or parse_kind(kind).is_matrix or parse_kind(kind).base == "real":
+            continue
+        forms = sorted(u for u in used if u.startswith(name + "_") and "_" not in u[len(name) + 1 :])
+        forms = [u for u in forms if u not in declared]
+        if forms:
+            out[name] = (kind, forms)
+    return (out, used) if out else None
+
+
+#: Sets whose boundary the texts disagree on: \\mathbb{N} with or without 0, \\mathbb{R}_+ with or without 0.
+_BOUNDARY_SETS = (
+    (
+        re.compile(r"\\mathbb\s*(?:\{\s*N\s*\}|N)(?!\s*[_^])"),
+        "positive integer",
+        "nonnegative integer",
+        "0 a natural number",
+    ),
+    (
+        re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*\{?\s*\+|_\s*\{?\s*\+)"),
+        "positive",
+        "nonnegative",
+        "0 in the set",
+    ),
+)
+_SOURCE = re.compile(r"(?:^|\[|; )(?P<name>[A-Za-z][A-Za-z0-9_]*): (?P<kind>[a-z ]+), from (?P<where>.*?) \(line \d+\)")
+
+
+def _boundary_kinds(step: Step) -> dict[str, tuple[str, str, str]]:
+    """name -> (narrow kind, wide kind, what the wide one adds) for names whose kind derive took from a set
+    whose boundary texts disagree on (``n \\in \\mathbb{N}``: is 0 in it?), as the statement's notes say."""
+    out: dict[str, tuple[str, str, str]] = {}
+    kinds = dict(step.claim.symbols)
+    for m in _SOURCE.finditer(step.claim.statement or ""):
+        name = m.group("name")
+        for pattern, narrow, wide, adds in _BOUNDARY_SETS:
+            if kinds.get(name) in (narrow, wide) and pattern.search(m.group("where")):
+                out[name] = (narrow, wide, adds)
+    return out
+
+
+def entry_readings(step: Step) -> list[Reading] | None:
+    """A step using w_i (or w_1) where only w is declared with a kind (``w > 0``): the kind may be said of
+    the family w_i belongs to, or of another quantity that shares the letter (a bandwidth w next to
+    weights w_i). Two readings: the kind covers the entries, or they are any reals; None when the step
+    has no such names, or uses the bare name too while a sum binds an entry's index (then the entries
+    inherit the kind in derive's reading and no other reading can be written here)."""
+    found = _subscripted(step)
+    boundary = _boundary_kinds(step)
+    if found is None and not boundary:
+        return None
+    families, used = found or ({}, set())
+    texts = _sides(step)
+    narrow = dict(step.claim.symbols)
+    wide = dict(step.claim.symbols)
+    said: list[str] = []
+    for name, (kind, forms) in families.items():
+        bound = [
+            u for u in forms if any(re.search(_BOUND_LETTER.format(re.escape(u[len(name) + 1 :])), t) for t in texts)
+        ]
+        if bound and name in used:
+            continue  # the entries inherit the kind in derive's reading: no other reading can be written here
+        narrow.update(dict.fromkeys(forms, kind))
+        if bound:
+            wide.pop(name)  # unused bare: the entries a sum binds then inherit nothing
+        said.append(f"{name}: {kind} may or may not be said of {', '.join(forms)}")
+    for name, (small, large, adds) in boundary.items():
+        if name in narrow:
+            narrow[name], wide[name] = small, large
+            said.append(f"{name}: {small} or {large} ({adds})")
+    if not said:
+        return None
+    out = []
+    for label, symbols in (("narrow", narrow), ("wide", wide)):
+        claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", symbols=tuple(sorted(symbols.items())))
+        out.append(Reading(f"{label}: {'; '.join(said)}", replace(step, claim=claim), kind="entries"))
+    return out
+
+
+def _combine_entries(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
+    """Accepted with the entries any reals holds in the other reading too: that result. Refuted where the
+    kind covers the entries: its counterexample is one in both readings. Otherwise undecided, naming both."""
+    (covered, with_kind), (_, apart) = settled
+    seconds = with_kind.seconds + apart.seconds
+    if apart.verdict in _ACCEPTED and with_kind.verdict in _ACCEPTED:
+        out = _said(apart, f"holds in both readings ({covered.label[len('narrow: ') :]}): ")
+        return Result(step.claim, apart.verdict, apart.method, seconds, out.outcomes)
+    if with_kind.verdict is Verdict.REFUTED and apart.verdict is Verdict.REFUTED:
+        out = _said(with_kind, f"fails in both readings ({covered.label[len('narrow: ') :]}); in the narrower: ")
+        return Result(step.claim, Verdict.REFUTED, out.method, seconds, out.outcomes)
+    if with_kind.verdict is Verdict.ERROR and apart.verdict is Verdict.ERROR:
+        return replace(apart, claim=step.claim, seconds=seconds)
+    shown = with_kind if with_kind.verdict is not Verdict.REFUTED else apart
+    why = (
+        f"the declarations read two ways ({covered.label[len('narrow: ') :]}): the step is {with_kind.verdict.value} "
+        f"in the narrower reading and {apart.verdict.value} in the wider one; declare the names exactly (front "
+        "matter, --symbols, or w_i > 0 for entries) to settle: "
+    )
+    out = _said(shown, why)
     return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
