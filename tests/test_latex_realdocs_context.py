@@ -412,5 +412,5 @@ def test_a_step_read_under_an_unreadable_definition_is_undecided_not_an_error():
         Verdict.UNDECIDED,
         Verdict.ERROR,  # the step's own text cannot be read: an error as before
     ]
-    assert "what cannot be read is in a definition this step is read under (X := (x_1, \\ldots, x_N)" in got[1].detail
-    assert "states again L(a,b), defined at line 5" in got[3].detail
+    assert "what cannot be read is in the definition X := (x_1, \\ldots, x_N) (line 1) this step" in got[1].detail
+    assert "in the definition L(a,b) := C' p(-3)^{10} \\cdots p(3)^{86} (line 5) this step" in got[3].detail

@@ -302,8 +302,13 @@ def _unread_definition(step: Step, result: Result) -> str | None:
     written = "".join(f"{step.lhs_tex} {step.rhs_tex}".split())
     if not fragment or fragment in written:
         return None
-    used = "; ".join(step.uses)
-    return f"what cannot be read is in a definition this step is read under ({used}), not in the step: not checked"
+    for note in step.uses:
+        if " := " not in note:
+            continue
+        rhs = "".join(note.split(" := ", 1)[1].rsplit(" (line ", 1)[0].split())
+        if fragment in rhs:
+            return f"what cannot be read is in the definition {note} this step is read under, not in the step"
+    return None
 
 
 def _against_its_text(step: Step, ev: Evidence) -> str | None:

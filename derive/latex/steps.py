@@ -276,6 +276,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
             if d.restates is not None and (d.restates in uses or applied_again):
                 first = drafts[d.restates]
+                if applied_again:
+                    notes.append(f"{first.lhs} := {first.rhs} (line {first.line})")
                 notes.append(f"{RESTATES}{first.lhs}, defined at line {first.line}: checked against that definition")
             texts = " ".join([own_lhs, d.rhs, *(drafts[j].rhs for j in uses)])
             fixed = [(n, v) for n, v in sorted(d.values.items()) if _may_mention(texts, n)]
