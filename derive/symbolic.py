@@ -291,11 +291,13 @@ def _prepare(value: object, random: tuple, *, heavy: bool) -> object:
     if heavy:
         _warm_up_integration()
         if isinstance(value, sympy.MatrixBase):
-            value = sympy.ImmutableMatrix(value.shape[0], value.shape[1], [_doit(e) for e in value])
+            done = sympy.ImmutableMatrix(value.shape[0], value.shape[1], [_doit(e) for e in value])
         else:
-            value = _doit(value)
-        value = expand_divergences(value)
-        value = evaluate_expectations(value, random, integrate=True)
+            done = _doit(value)
+        done = expand_divergences(done)
+        if done == value:
+            return value  # every expectation left was just tried with integrate=True: trying again costs as much
+        value = evaluate_expectations(done, random, integrate=True)
     return value
 
 
