@@ -161,9 +161,11 @@ SIGMA = {"x": "real", "mu": "real", "sigma": "positive"}
 
 def test_the_gaussian_density_with_parameters() -> None:
     assert one(rf"\mathcal{{N}}(x|\mu,\sigma^2) = {GAUSS}", SIGMA).verdict is P
-    # the second parameter is the variance: sigma where sigma^2 belongs is refuted
+    # a bare sigma may be the variance (Bishop) or the standard deviation (others), and the step
+    # holds under the second reading: not refuted, an error naming both
     r = one(rf"\mathcal{{N}}(x|\mu,\sigma) = {GAUSS}", SIGMA)
-    assert r.verdict is R, r.detail
+    assert r.verdict is E, r.detail
+    assert "may be the variance (Bishop) or the standard deviation" in r.detail
     square = r"\frac{(x-\mu)^2}{2\sigma^2}"
     assert one(rf"\ln \mathcal{{N}}(x|\mu,\sigma^2) = -\frac{{1}}{{2}}\ln(2\pi\sigma^2) - {square}", SIGMA).verdict is P
     assert one(rf"\ln \mathcal{{N}}(x|\mu,\sigma^2) = -\ln(2\pi\sigma^2) - {square}", SIGMA).verdict is R

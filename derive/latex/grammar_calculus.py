@@ -100,14 +100,19 @@ class _SumGrammar:
             excluded = self.sub(excluded_toks).parse_all()
             if not isinstance(excluded, (sympy.Symbol, sympy.Integer)) or excluded == var:
                 raise self.fail(f"\\{name} over {var_name} \\ne {self._src(excluded_toks)}: leave out one other index")
-        saved = self.st.bound
+        saved, saved_range = self.st.bound, self.st.ranges.get(var_name)
         self.st.bound = (*saved, var_name)
+        self.st.ranges[var_name] = (lower, upper)
         kept = self._kronecker_tokens(var_name)
         try:
             with self.shadowing({var_name}):
                 body = _scalar(self.operand_term() if read_body is None else read_body())
         finally:
             self.st.bound = saved
+            if saved_range is None:
+                self.st.ranges.pop(var_name, None)
+            else:
+                self.st.ranges[var_name] = saved_range
             self._restore_tokens(kept)
         if _is_matrix(body):
             raise self.fail(f"\\{name} of a matrix")
@@ -118,7 +123,7 @@ class _SumGrammar:
                 f"the index {var_name} of a \\{name} without bounds is used as a number (or it sums over the values "
                 f"of {var_name}, which the text does not list): write the bounds, _{{{var_name}=1}}^{{n}}"
             )
-        picked, body = self._sift(name, body, var, excluded)
+        picked, body = self._sift(name, body, var, excluded, (lower, upper))
         cls = sympy.Sum if name == "sum" else sympy.Product
         if excluded is None:
             whole = cls(body, (var, lower, upper))
@@ -244,12 +249,13 @@ class _SumGrammar:
         for k, t in kept:
             self.toks[k] = t
 
-    def _sift(self, name: str, body: Any, var: sympy.Symbol, excluded: Any) -> tuple[Any, Any]:
+    def _sift(self, name: str, body: Any, var: sympy.Symbol, excluded: Any, span: tuple[Any, Any]) -> tuple[Any, Any]:
         """(what the Kronecker deltas of ``var`` in ``body`` pick out, the rest of the summand).
 
         ``\\delta_{kj} a_j`` summed over j is a_k: the term j = k (k is in the index set, as the
         notation says). The picked term's entries a[k] of an index k no outer sum binds are the
-        names a_k, the same names the text writes outside the sum.
+        names a_k, the same names the text writes outside the sum. That k lies in the range is
+        what `_picked_where` decides: the notation implies it only for the generic index set.
         """
         if not isinstance(body, sympy.Basic):
             return S.Zero, body
@@ -289,8 +295,32 @@ class _SumGrammar:
                     raise self.fail("a Kronecker delta in a sum that leaves out another index")
                 continue  # the one term the delta picks is the one left out
             value = sympy.Mul(*[f for f in factors if f is not hits[0]]).xreplace({var: other})
-            picked.append(value.replace(lambda e: isinstance(e, sympy.Indexed), self._named_entry))
+            value = value.replace(lambda e: isinstance(e, sympy.Indexed), self._named_entry)
+            picked.append(self._picked_where(value, other, other_name, span))
         return sympy.Add(*picked), sympy.Add(*rest)
+
+    def _picked_where(self, value: Any, other: Any, other_name: str, span: tuple[Any, Any]) -> Any:
+        """The term a delta ``\\delta_{kj}`` picks, where j lies in the sum's range ``span``, else 0.
+
+        Under the generic index set (no bounds, or from 0 or 1 to a name such as n or K) a free j
+        is taken to lie in it, as every text means ``\\sum_{i=1}^n \\delta_{ki} a_i = a_k``; so is an
+        outer sum's index over the same range. Under a specific range (``\\sum_{k=1}^{3}``) or an
+        outer index over another range, the term is kept only where j lies in it: j = 4 makes
+        ``\\sum_{k=1}^{3} \\delta_{kj}`` 0, not 1. A free j the text never says is an integer has
+        no such reading (a real j picks nothing): that is an error naming the missing range.
+        """
+        lower, upper = span
+        generic = lower in (S.Zero, S.One) and (isinstance(upper, sympy.Symbol) or upper.is_Symbol)
+        outer = self.st.ranges.get(other_name) if other_name in self.st.bound else None
+        if (outer is None and other_name not in self.st.bound and generic) or outer == span:
+            return value
+        integer = other.is_integer or other_name in self.st.bound
+        if not integer:
+            raise self.fail(
+                f"the Kronecker delta picks the term of {other_name} only where {other_name} lies in "
+                f"{lower}..{upper}, which the text does not say: declare {other_name} an integer or sum over it"
+            )
+        return sympy.Piecewise((value, sympy.And(lower <= other, other <= upper)), (S.Zero, True))
 
     def _named_entry(self, entry: sympy.Indexed) -> Any:
         """The entry a[k] picked by a Kronecker delta: a[k] under an outer sum over k, else the name a_k."""
@@ -315,10 +345,44 @@ class _ShorthandGrammar:
             raise self.fail(f"\\partial_{{{self._src(toks)}}}: the subscript of \\partial must be one name")
         with self.shadowing({name}):  # \partial_y after y := 3 differentiates by y, not by 3
             var = self.sub(toks).parse_all()
-            operand = self.operand_term()
+            operand = self._scoped_operand(var, name)
             value = self._differentiate(operand, [(var, 1)])
             self._note_constants(operand, {name})
         return self._at_definitions(value, {name})
+
+    def _scoped_operand(self, var: Any, name: str) -> Any:
+        """What ``\\partial_x`` applies to: the next product, when that is its only reading.
+
+        Without brackets, ``\\partial_x f g`` is ∂(fg) to some and (∂f) g to others (physics'
+        ``\\partial_\\mu \\phi \\partial^\\mu \\phi``). The readings agree when every factor after the
+        first is constant in x; otherwise the step has two meanings (``\\partial_x x \\, x`` is 2x or x),
+        an error naming them.
+        """
+        start = self.i
+        operand = self.operand_term()
+        probe = self.sub(self.toks[start : self.i])
+        if probe.at_sym("-", "+"):
+            probe.i += 1
+        entries = set(var) if _is_matrix(var) else {var}
+        defined = set(self.st.definitions) - {name}
+
+        def varies(factor: Any) -> bool:
+            found = getattr(factor, "free_symbols", set())
+            return bool(found & entries) or bool({getattr(s, "name", "") for s in found} & defined)
+
+        # ∂ of constant factors alone (∂_x 3 x^2 as 0 · x^2) is no reading anyone means: the readings
+        # start at the first factor that varies, and agree when no later factor varies
+        seen = False
+        with self.shadowing({name}):
+            while probe.peek().kind != "end":
+                if varies(probe.factor()):
+                    if seen:
+                        raise self.fail(
+                            f"\\partial_{{{name}}} before several factors may apply to the first only or to "
+                            "their product; write brackets around what it applies to"
+                        )
+                    seen = True
+        return operand
 
     def gradient(self) -> Any:
         """``\\nabla_{\\mathbf w} E``: the gradient of a scalar by a declared vector (the column of its

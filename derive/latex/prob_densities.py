@@ -21,6 +21,7 @@ from derive.distributions import (
     Beta,
     Categorical,
     Distribution,
+    Exponential,
     Gamma,
     MultivariateNormal,
     Normal,
@@ -35,6 +36,13 @@ if TYPE_CHECKING:
 
 #: Bishop's names of densities derive has no distribution for, read only before a bar.
 _BISHOP_DENSITIES = frozenset({"Gam", "Bin"})
+
+
+def _bare_scale(arg: Any) -> bool:
+    """Whether a normal's second parameter is a bare σ (``\\sigma``, ``\\sigma_k``): the name of a standard
+    deviation, which some texts write there and others square."""
+    name = getattr(arg, "name", "") if isinstance(arg, sympy.Symbol) else ""
+    return name == "sigma" or name.startswith("sigma_")
 
 
 class _DensityGrammar:
@@ -68,6 +76,13 @@ class _DensityGrammar:
             return MultivariateNormal(sympy.ImmutableMatrix(mean), sympy.ImmutableMatrix(cov))
         if cls is Categorical:
             return Categorical(list(args))
+        if cls is Normal and len(args) == 2 and _bare_scale(args[1]):
+            # Bishop writes N(x|mu, sigma^2), others N(mu, sigma) with the standard deviation: a bare
+            # sigma gives each reading its own verdict (E[(x - mu)^2] = sigma^2 holds under one only)
+            raise self.fail(
+                f"\\mathcal{{N}}(..., {args[1]}): the second parameter may be the variance (Bishop) or the "
+                f"standard deviation; write {args[1]}^2 for the variance"
+            )
         return cls(*[_scalar(a) for a in args])
 
     def _point_and_parameters(self, inner: list[_Tok], word: str) -> tuple[Any, list[Any]]:
@@ -93,13 +108,49 @@ class _DensityGrammar:
             raise self.fail(f"the density of {law} at a vector or matrix")
         if law.size is not None and not (_is_matrix(point) and point.shape == (law.size, 1)):
             raise self.fail(f"the density of {law} needs a point of size {law.size} (declare the vector)")
+        if isinstance(law, (Beta, Gamma, Exponential)):
+            inside = self._in_support(law, point)
+            if inside is False:
+                return law.pdf(point)  # the density is 0 there, whatever its closed form says
+            if inside is None:
+                low, high = law.support()
+                hint = f" (declare {point} {'a probability' if high == 1 else 'positive'})"
+                raise self.fail(
+                    f"the density of {law} at {point} is its closed form only on the support [{low}, {high}], "
+                    f"and the text does not say {point} lies there{hint if isinstance(point, sympy.Symbol) else ''}"
+                )
         if isinstance(law, Beta):
             a, b = law.args
             return sympy.gamma(a + b) / (sympy.gamma(a) * sympy.gamma(b)) * point ** (a - 1) * (1 - point) ** (b - 1)
         if isinstance(law, Gamma):
             a, b = law.args
             return b**a * point ** (a - 1) * sympy.exp(-b * point) / sympy.gamma(a)
+        if isinstance(law, Exponential):
+            (rate,) = law.args
+            return rate * sympy.exp(-rate * point)
         return law.pdf(point)
+
+    def _in_support(self, law: Distribution, point: Any) -> bool | None:
+        """Whether the declarations put ``point`` in the support of ``law`` (an interval): True, False
+        when they put it outside, None when they do not say. A density identity such as
+        ``\\mathrm{Exp}(x|\\lambda) = \\lambda e^{-\\lambda x}`` holds on the support only: read off it the
+        density is 0 (a false refutation of the formula the text means); read as the closed form
+        everywhere, ``\\mathrm{Beta}(\\mu|1,1) = 1`` would be proved of a μ that may lie outside [0, 1]."""
+        low, high = law.support()
+        # sympy cannot state p < 1 of a declared probability: p = 1/(1 + t) with t > 0 says it
+        odds = {
+            s: 1 / (1 + sympy.Dummy("t", positive=True))
+            for s in point.free_symbols
+            if s.name in self.st.table and self.st.table[s.name].kind.base == "probability"
+        }
+        point = point.xreplace(odds)
+        checks = []
+        for gap in (point - low if low.is_finite else None, high - point if high.is_finite else None):
+            if gap is not None:
+                checks.append(sympy.factor(sympy.together(gap)).is_nonnegative)
+        if any(c is False for c in checks):
+            return False
+        return True if all(c is True for c in checks) else None
 
     def _bishop_density(self, name: str, point: Any, args: list[Any]) -> Any:
         if _is_matrix(point) or any(_is_matrix(a) for a in args):

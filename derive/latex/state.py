@@ -38,6 +38,9 @@ class _State:
     found: dict[str, Any]
     implicit: set[str]
     bound: tuple[str, ...] = ()
+    #: The range (lower, upper) of each bounded sum index in ``bound``: a Kronecker delta of an outer
+    #: index picks its term only where that index lies in the inner sum's range.
+    ranges: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     definitions: dict[str, _Definition] = field(default_factory=dict)  # ``name := ...``
     #: Names a binder (limit, integral, derivative, expectation, sum, product) binds where the
     #: parser is: their definitions do not apply there (``E_{y \sim N(0,1)}[y^2]`` after ``y = 3``).
