@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 import derive
-from derive import Verdict
+from derive import Verdict, expectation
 from derive.engine import check_claim
-from derive.loading import load_python_claims
+from derive.loading import load_python_claims, load_yaml_claims
 
 CLAIMS = Path(__file__).resolve().parent.parent / "claims"
 
@@ -69,3 +69,26 @@ def test_bounds_of_max_by_each_argument(text: str, verdict: Verdict, method: str
     if verdict is Verdict.PROVED:
         assert result.evidence.route == "extremum"
         assert result.detail.startswith("proved: each argument of the Max is on the claimed side")
+
+
+def test_log_ratio_of_gaussians_is_refuted_without_a_symbolic_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    # sympy found no closed form for E[log p / log q] and spent the heavy pass's whole budget
+    # (7 s) trying, twice over; now the Meijer G route alone says no, once, and Monte Carlo refutes.
+    calls: list[object] = []
+    original = expectation._Evaluator._integrate
+
+    def spy(self, g, group):
+        calls.append(g)
+        return original(self, g, group)
+
+    monkeypatch.setattr(expectation._Evaluator, "_integrate", spy)
+    claims, errors = load_yaml_claims(CLAIMS / "seed1_kl_gaussians.yaml")
+    assert not errors
+    (claim,) = [c for c in claims if c.id == "seed.kl_gauss.part2.log_ratio_integrated"]
+    result = check_claim(claim)
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert result.method.value == "montecarlo"
+    symbolic = result.outcomes[0].evidence
+    assert symbolic.method.value == "symbolic"
+    assert "ran out of time" not in symbolic.summary
+    assert len(calls) == 1
