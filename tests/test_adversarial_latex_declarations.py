@@ -173,3 +173,28 @@ def test_nonnegative_reals_with_or_without_zero(sets: str) -> None:
 
 def test_nonnegative_reals_proof_in_both_readings() -> None:
     assert last("Let $x \\in \\mathbb{R}_+$.\n\n$$ \\sqrt{x^2} = x $$\n")[0] is P
+
+
+# -- 5. \pi declared as a weight next to 2\pi ------------------------------------------------------
+
+PRIOR = "Let $\\pi \\in (0,1)$ be the class prior.\n\n"
+
+
+@pytest.mark.parametrize(
+    "step",
+    [r"\frac{1}{\sqrt{2\pi}} > \frac{1}{2}", r"\frac{1}{\sqrt{2\pi}} \int_{-\infty}^{\infty} e^{-x^2/2}\,dx = 1"],
+)
+def test_two_pi_next_to_a_declared_prior_is_read_both_ways(step: str) -> None:
+    verdict, detail = last(f"{PRIOR}$$ {step} $$\n")
+    assert verdict is U
+    assert "the declared probability or the constant" in detail
+
+
+def test_prior_without_two_pi_is_the_prior() -> None:
+    assert last(f"{PRIOR}$$ \\pi + (1 - \\pi) = 1 $$\n")[0] is P
+
+
+def test_two_pi_true_either_way_is_accepted() -> None:
+    verdict, detail = last(f"{PRIOR}$$ \\sqrt{{2\\pi}} > 0 $$\n")
+    assert verdict in ACCEPTED
+    assert "holds in both readings" in detail

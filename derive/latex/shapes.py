@@ -807,6 +807,8 @@ def _subscripted(step: Step) -> tuple[dict[str, tuple[str, list[str]]], set[str]
     return (out, used) if out else None
 
 
+#: 2\\pi, the constant of a Gaussian's normaliser, written where \\pi is declared as a name.
+_TWO_PI = re.compile(r"(?<![\w.])2\s*\\pi(?![A-Za-z])")
 #: Sets whose boundary the texts disagree on: \\mathbb{N} with or without 0, \\mathbb{R}_+ with or without 0.
 _BOUNDARY_SETS = (
     (
@@ -846,7 +848,7 @@ def entry_readings(step: Step) -> list[Reading] | None:
     inherit the kind in derive's reading and no other reading can be written here)."""
     found = _subscripted(step)
     boundary = _boundary_kinds(step)
-    if found is None and not boundary:
+    if found is None and not boundary and "pi" not in dict(step.claim.symbols):
         return None
     families, used = found or ({}, set())
     texts = _sides(step)
@@ -867,6 +869,10 @@ def entry_readings(step: Step) -> list[Reading] | None:
         if name in narrow:
             narrow[name], wide[name] = small, large
             said.append(f"{name}: {small} or {large} ({adds})")
+    if "pi" in narrow and any(_TWO_PI.search(t) for t in texts):
+        # a prior \pi declared, and 2\pi as in a Gaussian's normaliser: either may be meant here
+        wide.pop("pi")
+        said.append(f"\\pi the declared {narrow['pi']} or the constant 3.14159... (2\\pi written)")
     if not said:
         return None
     out = []
