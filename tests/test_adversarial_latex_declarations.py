@@ -198,3 +198,23 @@ def test_two_pi_true_either_way_is_accepted() -> None:
     verdict, detail = last(f"{PRIOR}$$ \\sqrt{{2\\pi}} > 0 $$\n")
     assert verdict in ACCEPTED
     assert "holds in both readings" in detail
+
+
+def test_a_kind_the_user_declares_covers_the_entries() -> None:
+    # front matter and --symbols follow derive's documented rule: x_i of a declared positive x is positive
+    got = derive.check_latex("$$ \\sum_{i=1}^{3} |w_i| = \\sum_{i=1}^{3} w_i $$\n", symbols={"w": "positive"})
+    assert got[-1].verdict is P
+
+
+def test_one_bold_capital_times_vectors_reads_as_before() -> None:
+    assert last("$$ \\boldsymbol{\\Sigma} + \\boldsymbol{\\Sigma} = 2\\boldsymbol{\\Sigma} $$\n")[0] is P
+
+
+@pytest.mark.parametrize(
+    "step",
+    [r"\mathbf{W}\mathbf{V} = \mathbf{V}\mathbf{W}", r"(\mathbf{W}\mathbf{V})^{-1} = \mathbf{W}^{-1}\mathbf{V}^{-1}"],
+)
+def test_two_bold_capitals_are_not_read_as_commuting_scalars(step: str) -> None:
+    verdict, detail = last(f"$$ {step} $$\n")
+    assert verdict is U
+    assert "matrix 2x2" in detail

@@ -551,6 +551,11 @@ _NORM_ERROR = re.compile(r"norm \\\|\.\.\.\\\| of what is not declared")
 _NO_SHAPE = frozenset({"e", "pi", "i"})
 
 
+_BOLD_CAPITAL = re.compile(
+    r"\\(?:mathbf|boldsymbol|bm|pmb)\s*\{\s*(?:([A-Z])|\\(Sigma|Lambda|Gamma|Phi|Psi|Omega|Theta|Delta|Xi))\s*\}"
+)
+
+
 def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str]] | None:
     """The undeclared names of a step that transposes or takes the norm of undeclared names, and those
     transposed; None when the step does neither, or has names derive cannot list (entries x_i of a family)."""
@@ -562,6 +567,12 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     for tex in texts:
         for names in transposed_names(tex) or []:
             transposed |= names
+    # bold capitals (\mathbf{W}, \boldsymbol{\Sigma}) are matrices by convention, no scalars: two of them may
+    # not commute, which their scalar reading assumes (one alone times vectors reads as before)
+    declared = {n for n, _ in step.claim.symbols}
+    bold = {m.group(1) or m.group(2) for tex in texts for m in _BOLD_CAPITAL.finditer(tex)} - declared - {"I"}
+    if len(bold) > 1:
+        transposed |= bold
     normed = not transposed and any(_NORM.search(tex) for tex in texts) and _norm_of_a_number(step)
     if not transposed and not normed:
         return None
@@ -796,9 +807,12 @@ def _subscripted(step: Step) -> tuple[dict[str, tuple[str, list[str]]], set[str]
             return None
         used |= found[0]
     declared = dict(step.claim.symbols)
+    # only what the prose said: a kind the user declares (front matter, --symbols) covers the entries by
+    # derive's own rule (x_i of a declared positive x is positive), which the user has read
+    said = {m.group("name") for m in _SOURCE.finditer(step.claim.statement or "")}
     out: dict[str, tuple[str, list[str]]] = {}
     for name, kind in step.claim.symbols:
-        if not _parses(kind) or parse_kind(kind).is_matrix or parse_kind(kind).base == "real":
+        if name not in said or not _parses(kind) or parse_kind(kind).is_matrix or parse_kind(kind).base == "real":
             continue
         forms = sorted(u for u in used if u.startswith(name + "_") and "_" not in u[len(name) + 1 :])
         forms = [u for u in forms if u not in declared]
