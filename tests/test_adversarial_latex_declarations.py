@@ -218,3 +218,10 @@ def test_two_bold_capitals_are_not_read_as_commuting_scalars(step: str) -> None:
     verdict, detail = last(f"$$ {step} $$\n")
     assert verdict is U
     assert "matrix 2x2" in detail
+
+
+@pytest.mark.parametrize("sets", ["\\mathbb{N}_0", "\\mathbb{N}_{0}", "\\mathbb{Z}_{\\geq 0}"])
+def test_naturals_with_zero_written_out_are_refuted_at_zero(sets: str) -> None:
+    verdict, detail = last(f"Let $n \\in {sets}$.\n\n$$ 0^n = 0 $$\n")
+    assert verdict is R
+    assert "n = 0" in detail and "nonnegative integer" in detail

@@ -34,6 +34,10 @@ _DECLARED_BY = re.compile(r"(?P<names>[^=<>]+?)(?:>|<|\\geq?|\\leq?|\\gt|\\lt)(?
 
 _SET_KINDS = (
     (
+        re.compile(r"\\mathbb\s*\{?\s*[NZ]\s*\}?\s*_\s*(?:0|\{\s*(?:0|\\geq?\s*0)\s*\})"),
+        "nonnegative integer",
+    ),
+    (
         re.compile(r"\\mathbb\s*\{?\s*N\s*\}?(?:\s*_\s*\{?\s*(?:\+|>\s*0|\\geq?\s*1)\s*\}?|\s*\^\s*\{?\s*\+\s*\}?)?"),
         "positive integer",
     ),
