@@ -225,3 +225,9 @@ def test_naturals_with_zero_written_out_are_refuted_at_zero(sets: str) -> None:
     verdict, detail = last(f"Let $n \\in {sets}$.\n\n$$ 0^n = 0 $$\n")
     assert verdict is R
     assert "n = 0" in detail and "nonnegative integer" in detail
+
+
+def test_nonnegative_integer_kind_in_the_api() -> None:
+    refuted = derive.check("0**n == 0", symbols={"n": "nonnegative integer"})
+    assert refuted.verdict is R and "n = 0" in refuted.detail
+    assert derive.check("n >= 0", symbols={"n": "nonnegative integer"}).verdict is P
