@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from derive import cli
+from derive import check_latex, cli
 from derive.model import Claim, Evidence, Method, Outcome, Point, Result, Verdict
 from derive.report import _evidence_lines, make_console, print_table, shorten_numbers
 
@@ -115,3 +115,12 @@ def test_points_in_the_evidence_read_as_text_and_long_numbers_are_cut_in_tables_
     assert "3.14159265358979…(52 chars)" in buffer.getvalue()
     assert pi not in buffer.getvalue()
     assert pi in result.detail  # the JSON report's detail keeps the value whole
+
+
+def test_an_undecided_condition_shows_only_its_reason_not_a_counterexample():
+    # issue 17: "differs at w = -5/2 ... (confirmed at 100 digits)" read like a refutation
+    first, *rest = check_latex(r"$$2w - 3 = 5 \implies 2w = 8 \implies w = 4$$")
+    assert first.verdict is Verdict.UNDECIDED
+    assert first.detail == "a condition (equation to solve), not an identity"
+    assert "differs at" not in first.detail and "confirmed" not in first.detail
+    assert [r.verdict for r in rest] == [Verdict.PROVED, Verdict.PROVED]

@@ -236,7 +236,8 @@ def settle(step: Step, result: Result) -> Result:
     if result.verdict is Verdict.REFUTED and ev is not None:
         why = _why_not_refuted(step, ev) or unsupported(step, result)
         if why is not None:
-            return _undecided(result, why)
+            # a condition is no claim: its "counterexample" would read as a refutation (issue 17)
+            return _undecided(result, why, alone=why in _CONDITION_WHY)
     if getattr(step, "proportional_in", "") and result.outcomes and result.verdict in decided:
         v = step.proportional_in
         said = (
@@ -399,11 +400,7 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
     elif step.unread_premise:
         why = "does not hold as an identity; may hold under what the arrow leads from, which derive could not read"
     elif step.condition and point and not step.premise_solution:
-        why = (
-            "a condition (equation to solve), not an identity"
-            if step.relation is Relation.EQ
-            else "a condition (an assumption for what follows), not a claim"
-        )
+        why = _CONDITION_WHY[0] if step.relation is Relation.EQ else _CONDITION_WHY[1]
     elif names & set(step.defined_after):
         which = ", ".join(sorted(names & set(step.defined_after)))
         why = (
@@ -484,9 +481,16 @@ def _additive_constant(step: Step) -> str | None:
     )
 
 
-def _undecided(result: Result, why: str) -> Result:
+_CONDITION_WHY = (
+    "a condition (equation to solve), not an identity",
+    "a condition (an assumption for what follows), not a claim",
+)
+
+
+def _undecided(result: Result, why: str, alone: bool = False) -> Result:
+    """``result`` made undecided for ``why``; ``alone``: the tiers' evidence is not shown with it."""
     note = Evidence(result.method, why, reason="context")
-    outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
+    outcomes = (*(() if alone else result.outcomes), Outcome(Verdict.UNDECIDED, note))
     return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
 
 

@@ -49,12 +49,23 @@ def unsupported(step: Any, result: Result) -> str | None:
         return None
     if ev.reason == "shape":  # a guessed shape, whatever the step was read under
         return _scalar_guess(step, ev.summary)
+    local = _local_approximation(step, result)
+    if local is not None:
+        return local
     mixed = _entries_and_whole(step)
     if mixed is not None:
         return mixed
+    cex = ev.counterexample
+    if step.premise is not None and cex is not None and cex.values:
+        solved = _solved_name(step, {k for k, _ in cex.values})
+        if solved is not None:
+            return (
+                f"after an arrow, {solved} = ... is what the text solves from the statement before it, not "
+                f"an identity in {solved}: not refuted at a point that gives {solved} another value (derive "
+                "did not solve for it: state the equation it solves to check the value)"
+            )
     if step.premise is not None or step.uses:
         return None
-    cex = ev.counterexample
     inverse = _TRIG_INVERSE.search(step.lhs_tex + " " + step.rhs_tex)
     if inverse is not None:
         f = inverse.group(1)
@@ -71,6 +82,52 @@ def unsupported(step: Any, result: Result) -> str | None:
             )
     if cex is None or not cex.values:
         return _rounded(step, result) or _log_base(step)
+    return None
+
+
+def _local_approximation(step: Any, result: Result) -> str | None:
+    """``\\sin x \\approx x``, ``n! \\approx \\sqrt{2\\pi n}(n/e)^n``: ``\\approx`` between expressions of
+    free names states a local or asymptotic approximation (near which point, as what tends where,
+    the text says in words or not at all); a far point where the sides differ does not refute it."""
+    if step.relation is not Relation.APPROX:
+        return None
+    cex = result.evidence.counterexample if result.evidence is not None else None
+    if cex is not None and cex.values:
+        names = ", ".join(k for k, _ in cex.values)
+        return (
+            f"\\approx in free names ({names}) may be a local or asymptotic approximation (small {names}? "
+            "large?): not refuted at a point the text need not mean; state the value to check it there"
+        )
+    return _coarse_figures(step, result)
+
+
+#: A number whose trailing zeros leave its significant figures unclear: ``1200``, ``2 \times 10^{4}``.
+_ROUND_NUMBER = re.compile(
+    r"\s*-?\s*(?P<mant>\d+(?:\.(?P<dec>\d+))?)\s*(?:\\times|\\cdot)\s*10\s*\^\s*\{?\s*(?P<exp>-?\d+)\s*\}?\s*"
+    r"|\s*-?\s*(?P<int>\d*[1-9])(?P<zeros>0+)\s*"
+)
+
+
+def _coarse_figures(step: Any, result: Result) -> str | None:
+    """``e^{10} \\approx 2 \\times 10^4``, ``1234 \\approx 1200``: a number of numbers is rounded
+    to figures the text does not fix; within half a unit of its last nonzero digit it stands."""
+    gap = _difference(result)
+    if gap is None:
+        return None
+    for side in (step.rhs_tex, step.lhs_tex):
+        m = _ROUND_NUMBER.fullmatch(side)
+        if m is None:
+            continue
+        if m.group("mant") is not None:
+            unit = Fraction(10) ** (int(m.group("exp")) - len(m.group("dec") or ""))
+        else:
+            unit = Fraction(10) ** len(m.group("zeros"))
+        if abs(gap) <= unit / 2:
+            return (
+                f"{side.strip()} may be rounded to its leading figures (to within {float(unit / 2):g}), "
+                f"which the sides agree to (lhs - rhs = {float(gap):.3g}): the figures written do not "
+                "fix the tolerance"
+            )
     return None
 
 
@@ -186,6 +243,21 @@ def _value_statement(step: Any, given: set[str]) -> str | None:
         return None
     if name in given or any(k == base or k.startswith(base + "_") for k in given):
         return f"${side.strip()}$"
+    return None
+
+
+def _solved_name(step: Any, given: set[str]) -> str | None:
+    """``(\\lambda - 1)^2 = 0 \\Rightarrow \\lambda_1 = 1``: the lone name left of ``=`` after an
+    arrow, when the refuting point gives it (or an entry of it) a value, i.e. it was checked free."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    if step.relation is not Relation.EQ:
+        return None
+    name = _lone_name(step.lhs_tex)
+    if name is None or mentions(step.rhs_tex, name):
+        return None
+    if name in given or any(k.startswith(name + "[") for k in given):
+        return f"${step.lhs_tex.strip()}$"
     return None
 
 

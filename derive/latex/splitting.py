@@ -83,6 +83,12 @@ _UNCHECKED_MEANING = {
 }
 _TEXT_CMDS = ("\\text", "\\textrm", "\\mbox", "\\hbox", "\\textit", "\\textbf", "\\intertext")
 #: An annotation starting with one of these words is followed by another claim, not a condition.
+#: "2 = 1 \\text{ plus } 1": a word naming an arithmetic operation is part of the side (which
+#: derive then cannot read), never an annotation to drop
+_ARITHMETIC_WORDS = re.compile(
+    r"\s*(plus|minus|times|of|over|divided\s+by|multiplied\s+by|percent|squared|cubed|to\s+the|\d|\\%)(?![A-Za-z])",
+    re.IGNORECASE,
+)
 _CLAIM_WORDS = re.compile(r"\s*[,;.]?\s*(and|also|i\.?e\.?)\b", re.IGNORECASE)
 #: ... by a consequence of what came before: read as an arrow (premise, conclusion).
 _THEN_WORDS = re.compile(
@@ -268,6 +274,9 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
                     continue
                 # "\\text{Suppose } k > 3": a condition; "\\text{Thus } a = b": an introduction
                 seps.append(_Sep("cond" if _IF_WORDS.match(word) else "ignore", None, start, end))
+            elif _ARITHMETIC_WORDS.match(word):
+                i = end
+                continue
             elif _CLAIM_WORDS.match(word):
                 seps.append(_Sep("list", None, start, end))  # "a = b, \\text{ and } c = d": another claim
             elif _THEN_WORDS.match(word):

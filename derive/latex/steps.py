@@ -479,7 +479,7 @@ def _written_band(lhs: str, rhs: str) -> tuple[str, str, str, str] | None:
         if len(frac) > 15 or len(m.group("whole")) > 15:
             continue
         if not frac and not dots and m.group("whole").endswith("0"):
-            continue
+            return None  # "1049 \\approx 1000": to how many figures? (the refutation says, see refutation.py)
         value = Decimal(f"{m.group('sign') or ''}{m.group('whole') or '0'}.{frac or '0'}")
         found.append((len(frac), k, side, value, dots))
     if not found:
@@ -1253,7 +1253,10 @@ _FACT_WORDS = re.compile(
     r"\$(?P<a>[^$]{1,60})\$\s+(?:is|are|be)\s+(?:an?\s+|the\s+)?(?:one[- ]hot|normali[sz]ed"
     r"|(?:a\s+)?probabilit(?:y|ies)\s+(?:vector|distribution)|stochastic|binary|indicators?)"
     r"|one[- ]hot(?:\s+(?:encoded|encoding|label|labels|vector|vectors|target|targets))*\s+\$(?P<b>[^$]{1,60})\$"
-    r"|\$(?P<c>[^$]{1,60})\$\s+(?:sums?|adds?\s+up|sum\s+up|add\s+up)\s+to\s+(?:one|1|unity)",
+    r"|\$(?P<c>[^$]{1,60})\$\s+(?:sums?|adds?\s+up|sum\s+up|add\s+up)\s+to\s+(?:one|1|unity)"
+    # "for any (nonzero) matrix $M$", "$v$ is nonzero": a strict inequality fails only where it is 0
+    r"|\(?\s*non[- ]?zero\s*\)?\s+(?:[A-Za-z]+\s+){0,2}\$(?P<d>[^$]{1,60})\$"
+    r"|\$(?P<e>[^$]{1,60})\$\s+(?:is|are|be)\s+(?:a\s+|an\s+)?non[- ]?zero\b",
     re.IGNORECASE,
 )
 
@@ -1264,7 +1267,7 @@ def facts_in_words(doc: str) -> list[tuple[int, int, str, str]]:
     entries) stands."""
     out: list[tuple[int, int, str, str]] = []
     for m in _FACT_WORDS.finditer(doc):
-        names = _names(m.group("a") or m.group("b") or m.group("c"))
+        names = _names(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e"))
         said = " ".join(m.group().split())
         out += [(m.start(), m.end(), n.split("_", 1)[0] if m.group("c") else n, said) for n in names or ()]
     return out
