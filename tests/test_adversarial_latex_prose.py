@@ -162,3 +162,26 @@ def test_without_nonzero_the_equality_case_refutes() -> None:
 def test_nonzero_does_not_save_a_step_false_everywhere() -> None:
     [(verdict, _)] = run("For nonzero $a$,\n$$ a^2 + 1 < 0 $$")
     assert verdict is R
+
+
+# --- a display beginning with "+" after prose: going on, or adding to both sides? ----------------
+
+
+def test_plus_display_after_prose_is_not_refuted_at_a_point() -> None:
+    text = "$$ (a-b)^2 \\ge 0 $$\n\nAdding the two bounds,\n\n$$ +\\, 2ab \\ge 2ab $$"
+    got = run(text)
+    assert [v for v, _ in got] == [U, P]
+    assert "may be a condition, a justification or part of a longer expression" in got[0][1]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n", "\n\\label{eq:1}\n"])
+def test_plus_display_right_after_a_display_goes_on(gap: str) -> None:
+    ok = run(f"$$ (a+b)^2 = a^2 + 2ab $${gap}$$ + b^2 $$")
+    bad = run(f"$$ (a+b)^2 = a^2 + 2ab $${gap}$$ + b^2 + 3ab $$")
+    assert [ok[0][0], bad[0][0]] == [P, R]
+
+
+def test_plus_display_after_prose_false_everywhere_stays_refuted() -> None:
+    # no point needed: a nonzero constant apart under either reading of the join
+    got = run("$$ (a+b)^2 = a^2 + 2ab $$\nand so\n$$ + b^2 + 1 $$")
+    assert got[0][0] is R

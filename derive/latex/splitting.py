@@ -623,6 +623,11 @@ def _starts_with_relation(tok: str) -> bool:
     return tok in _REL_CHARS or (tok.startswith("\\") and tok[1:] in _REL_CMDS) or tok in ("\\stackrel", "\\propto")
 
 
+#: What may stand between two displays that one expression runs across: delimiters, environments.
+_LAYOUT_GAP = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}|\\[\[\]()]|\$+|\\label\s*\{[^{}]*\}")
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
 class _Splitter:
     """Walks the blocks in order, keeping the open chain across rows and blocks."""
 
@@ -642,6 +647,7 @@ class _Splitter:
         # the pieces whose TeX comments were blanked, by offset: their text is read from here
         self._starts: list[int] = []
         self._blanked: dict[int, str] = {}
+        self._piece_end = 0  # where the last piece ended: the text between pieces is prose or layout
 
     def read(self, start: int, end: int) -> str:
         """The document's text from ``start`` to ``end`` (within one piece), comments blanked."""
@@ -713,8 +719,13 @@ class _Splitter:
         flags = self.flags.setdefault(block, set())
         if tex.strip():
             flags.add("text")
+        gap, self._piece_end = self.doc[self._piece_end : base], base + len(piece.text)
         if first and lead == "+" and self.chain is not None and self.chain.exprs[-1].parts:
             flags.add("continued")  # "+ ..." continues the previous block's last expression
+            if _PROSE_WORD.search(_LAYOUT_GAP.sub(" ", gap)):
+                # "$$ (a-b)^2 \\ge 0 $$ Adding the bounds, $$ + 2ab \\ge 2ab $$": with prose between,
+                # "+ ..." may add to both sides rather than go on: the joined step is no claim to refute
+                self.chain.annotated = True
         elif _starts_with_relation(lead) and self.chain is not None and first:
             pass  # "= ..." continues the previous block's chain
         elif first and self._dangling() and lead not in (":", "\\coloneqq", "\\triangleq", "\\defeq"):
