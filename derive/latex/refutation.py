@@ -125,7 +125,7 @@ def _coarse_figures(step: Any, result: Result) -> str | None:
         if abs(gap) <= unit / 2:
             return (
                 f"{side.strip()} may be rounded to its leading figures (to within {float(unit / 2):g}), "
-                f"which the sides agree to (lhs - rhs = {float(gap):.3g}): the figures written do not "
+                f"which the sides agree to (lhs - rhs = {float(gap):.3g}): its trailing zeros do not "
                 "fix the tolerance"
             )
     return None
