@@ -94,7 +94,14 @@ class _Arith:
         if not _is_matrix(a):
             return 1 / a
         if isinstance(a, sympy.MatrixBase) and a.shape[0] <= _EXPLICIT_INVERSE:
-            return sympy.ImmutableMatrix(a.inv())
+            # adjugate / determinant (Berkowitz, division free), as the claim language writes it
+            # (derive._grammar): sympy's inv() cancels each entry with a multivariate gcd, which
+            # on nested inverses of symbolic 3x3 matrices ran for minutes while reading, outside
+            # any time budget. Left uncancelled, the engine's exact test (derive._matrix) decides.
+            det = a.det(method="berkowitz")
+            if det == 0:
+                raise _fail(self.text, f"the inverse of a {_shape(a)} matrix whose determinant is 0")
+            return sympy.ImmutableMatrix(a.adjugate(method="berkowitz") * _power(det, S.NegativeOne))
         return sympy.Inverse(a)
 
     def apply(self, name: str, f: Callable[[Any], Any], x: Any) -> Any:

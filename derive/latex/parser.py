@@ -44,6 +44,7 @@ from typing import Any
 
 import sympy
 from sympy import S
+from sympy.matrices.utilities import dotprodsimp
 
 from derive._exact import safe_replace
 from derive.distributions import Distribution
@@ -165,7 +166,11 @@ def _parse_text(
         densities=densities or _Densities(),
     )
     try:
-        result = _Parser(toks, state).parse_all()
+        # No intermediate simplification inside matrix products, determinants and adjugates
+        # (as in derive.parsing): sympy's dotprodsimp cancels every entry with a multivariate
+        # gcd, minutes on nested symbolic 3x3 inverses, and reading runs outside the budget.
+        with dotprodsimp(False):
+            result = _Parser(toks, state).parse_all()
     except LatexError:
         raise
     except DeriveError as exc:
