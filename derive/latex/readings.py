@@ -75,8 +75,11 @@ def ambiguous_readings(
             continue
         t = toks[j]
         after_script = j > 0 and toks[j - 1].kind == "sym" and toks[j - 1].text in ("^", "_")
-        if not p.at_sym("(", "[") or name in known or after_script:
+        if not p.at_sym("(", "[") or after_script:
             continue  # x^T(x - mu), e^x(1 + x): a superscript is not applied to what follows
+        shadowed = name in known and _plain_expectation(name, t)
+        if name in known and not shadowed:
+            continue
         close = {"(": ")", "[": "]"}[p.peek().text]
         start = p.i
         try:
@@ -86,6 +89,11 @@ def ambiguous_readings(
         shown = tex[t.pos : toks[p.i - 1].pos + 1]
         args = names_in(tex[toks[start].pos : toks[p.i - 1].pos + 1]) if inner else None
         arg_names = args[0] if args is not None else frozenset()
+        if shadowed:
+            # E(w) = w^2 or E = mc^2 in the text, then E[2x]: the parser still reads an unknown-law
+            # expectation, to which linearity applies; the text's E is as plausible
+            out.append((name, f"{shown} may be an expectation or the {name} the text defines or declares"))
+            continue
         upright = t.kind == "cmd" and t.text in ("mathrm", "operatorname", "mathsf", "text")
         if name == "H" and upright and close == "]" and arg_names and arg_names <= set(random):
             continue  # \mathrm{H}[x] of a random variable: the entropy, as the probability profile reads it
@@ -93,6 +101,12 @@ def ambiguous_readings(
         if said:
             out.append((name, f"{shown} may be {said}"))
     return out
+
+
+def _plain_expectation(name: str, first: _Tok) -> bool:
+    """Whether ``name`` is a plain letter E (``E``, ``E_D``) the parser reads as an expectation before
+    a bracket; ``\\mathbb{E}``, ``\\mathrm{E}`` are the expectation by their font."""
+    return (name == "E" or name.startswith("E_")) and first.kind == "letter" and first.text == "E"
 
 
 def _other_reading(
