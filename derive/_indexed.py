@@ -73,6 +73,20 @@ MAX_TERMS = 2000
 _MIXED = 4  # mixed size tuples, with more than one bound symbol
 _ENTRY_NAME = re.compile(r"(.+)_(\d+)")  # x_1, N_12: the claim's own name for an entry
 _SIZED_NAME = re.compile(r"(.+)_([A-Za-z]\w*)")  # x_n, a_i: an entry when the instance fixes n (or i)
+# x_n+1, x_n-i+1: a subscript that is a sum of letters and whole numbers, with at least one sign
+_SHIFTED_NAME = re.compile(r"(.+?)_((?:[+-]?(?:[A-Za-z]|\d{1,3}))(?:[+-](?:[A-Za-z]|\d{1,3}))+)")
+_INDEX_TERM = re.compile(r"([+-]?)([A-Za-z]|\d{1,3})")
+
+
+def index_terms(text: str) -> list[tuple[int, str | int]] | None:
+    """``n-i+1`` -> [(1, 'n'), (-1, 'i'), (1, 1)]: the signed letters and numbers of a shifted
+    subscript, or None when ``text`` is not such a sum (a letter beside a number, 2n, is not read)."""
+    if _SHIFTED_NAME.fullmatch("x_" + text) is None:
+        return None
+    out: list[tuple[int, str | int]] = []
+    for sign, atom in _INDEX_TERM.findall(text):
+        out.append((-1 if sign == "-" else 1, int(atom) if atom.isdigit() else atom))
+    return out
 
 
 class IndexedError(Exception):
@@ -412,20 +426,27 @@ class _Builder:
         """The claim's own x_1, x_2 are entries of x: same symbol, same kind (`identify`).
 
         So is x_n for a symbol n the instance fixes (n = 3: x_n is x_3): the last term of
-        ``\\sum_{i=1}^n x_i``, or the term a sum ``\\sum_{k \\ne i}`` leaves out (a_i).
+        ``\\sum_{i=1}^n x_i``, or the term a sum ``\\sum_{k \\ne i}`` leaves out (a_i); and
+        x_{n+1}, x_{n-i+1} (a sum of size letters and numbers, `_shifted_index`), the entry there.
         With sizes, an instance that no sum gives the entry x_3 (n = 2 in a claim that
         writes x_3) is below what the claim itself needs: it is left out.
         """
         for name, own in self.user.items():
             m = _ENTRY_NAME.fullmatch(name)
             index = int(m.group(2)) if m is not None else None
+            shifted = m is None and _SHIFTED_NAME.fullmatch(name) is not None
+            if shifted:
+                m = _SHIFTED_NAME.fullmatch(name)
+                index = _shifted_index(name, m, labels, sizes or {}) if m is not None else None
             if m is None:
                 m = _SIZED_NAME.fullmatch(name)
                 index = (sizes or {}).get(m.group(2)) if m is not None else None
             if m is None or index is None or m.group(1) not in labels or name in self.reserved:
                 continue
             key = (m.group(1), (index,))
-            if key not in self.entries and sized:
+            # x_{n+1} beyond every sum is still the family's entry after x_n (a number of its own,
+            # never one of the summed ones); an index below 1 (x_{n-1} at n = 1) is not in the family
+            if key not in self.entries and sized and (not shifted or index < 1):
                 raise _SkipInstanceError
             entry = self.make(key, labels[m.group(1)])
             self._same_kind(name, entry)
@@ -452,6 +473,24 @@ class _Builder:
         if not 1 <= k <= spec.kind.rows:
             raise _SkipInstanceError
         return spec.obj[k - 1]
+
+
+def _shifted_index(name: str, m: re.Match[str], labels: Mapping[str, Any], sizes: Mapping[str, int]) -> int | None:
+    """The index of the claim's own x_n+1 in this instance (n = 3: 4), when x is a family the sums use.
+
+    Read as a name of its own, x_{n+1} would be one more independent number, and a true
+    ``\\sum_{i=1}^n x_i + x_{n+1} = \\sum_{i=1}^{n+1} x_i`` would be refuted. A letter in it that
+    the instance does not fix leaves the entry with no single index: `IndexedError`.
+    """
+    if m.group(1) not in labels:
+        return None
+    total = 0
+    for sign, atom in index_terms(m.group(2)) or ():
+        if isinstance(atom, str) and atom not in sizes:
+            msg = f"{name} is an entry of {m.group(1)} at an index ({atom}) that no sum's size fixes"
+            raise IndexedError(msg)
+        total += sign * (sizes[atom] if isinstance(atom, str) else atom)
+    return total
 
 
 def _written(entry: Indexed) -> str:
