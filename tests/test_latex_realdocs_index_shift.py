@@ -100,3 +100,17 @@ def test_family_declared_negative_still_refutes_the_split() -> None:
     (result,) = derive.check_latex("Let $a_i < 0$.\n\n$$\\log(a_1 a_2) = \\log a_1 + \\log a_2$$")
     assert result.verdict is Verdict.REFUTED, result.detail
     assert "a_1 = -" in result.detail and "a_2 = -" in result.detail
+
+
+def test_a_declaration_under_a_non_index_letter_is_one_name() -> None:
+    # sigma_x > 0 declares one name, not a family: sigma_1 stays a real that may be negative
+    (result,) = derive.check_latex("Let $\\sigma_x > 0$.\n\n$$\\sqrt{\\sigma_1^2} = \\sigma_1$$")
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert "sigma_1 = -" in result.detail
+
+
+def test_family_declarations_that_disagree_leave_the_entry_unread() -> None:
+    text = "Let $a_i > 0$ and $a_j < 0$.\n\n$$\\log(a_1 a_2) = \\log a_1 + \\log a_2$$"
+    (result,) = derive.check_latex(text)
+    assert result.verdict in (Verdict.UNDECIDED, Verdict.ERROR), result.detail
+    assert "a_1 is an entry of families declared differently (a_i: positive, a_j: negative)" in result.detail

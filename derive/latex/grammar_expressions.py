@@ -15,6 +15,9 @@ from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
 from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 
+#: The letters whose subscript makes a declaration speak for a whole family (a_i > 0: every a_k).
+_FAMILY_LETTERS = frozenset("ijklmn")
+
 if TYPE_CHECKING:
     from derive.latex.parser import _Parser
     from derive.latex.tokens import _Tok
@@ -325,6 +328,7 @@ class _ExpressionGrammar:
     def _family_entry_kind(self, name: str) -> None:
         """``a_1`` after "let $a_i > 0$": the family's kind reaches the entry (log(a_1 a_2) splits).
 
+        Only a declaration under an index letter (i to n) is a family's: sigma_x is one name.
         Read as an undeclared real, a_1 could take a value the declaration excludes and a true
         step would be refuted against it. Declarations of the family under several letters that
         disagree leave no single kind: the step is not read (undecided), never refuted.
@@ -338,13 +342,14 @@ class _ExpressionGrammar:
         kinds: dict[str, str] = {}
         for other in table:
             other_base, _, letter = other.rpartition("_")
-            if other_base != base or not re.fullmatch(r"[A-Za-z]", letter) or other in self.st.implicit:
+            # an index letter (a_i, N_k, x_n) names a family; sigma_x > 0 says nothing about sigma_1
+            if other_base != base or letter not in _FAMILY_LETTERS or other in self.st.implicit:
                 continue
             kind = table[other].kind
             if not kind.is_matrix and kind.base != "real":
                 kinds.setdefault(str(kind), other)
         if len(kinds) > 1:
-            listed = ", ".join(f"{n}: {k}" for k, n in sorted(kinds.items()))
+            listed = ", ".join(f"{n}: {k}" for n, k in sorted((n, k) for k, n in kinds.items()))
             raise self.fail(f"{name} is an entry of families declared differently ({listed})")
         if kinds:
             table.declare(name, table[next(iter(kinds.values()))].kind)
