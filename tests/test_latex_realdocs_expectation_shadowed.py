@@ -60,6 +60,18 @@ def test_an_e_declared_a_quantity_is_shadowed() -> None:
     assert "E[2x] may be an expectation or the E the text defines or declares" in detail
 
 
+def test_a_declared_e_before_a_parenthesis_is_still_a_product() -> None:
+    # E(1 + x) of a declared quantity E is E times (1 + x), as the parser reads it: no second reading
+    text = "---\nderive:\n  symbols: {E: real, x: real}\n---\n$$E(1 + x) = E + E x$$\n"
+    verdict, detail = _last(text)
+    assert verdict is Verdict.PROVED
+    assert "may be an expectation" not in detail
+    # the same E before a square bracket is read as an expectation, so the text's E is the other reading
+    verdict, detail = _last(text.replace("E(1 + x) = E + E x", "E[1 + x] = 1 + E[x]"))
+    assert verdict is Verdict.UNDECIDED
+    assert "E[1 + x] may be an expectation or the E the text defines or declares" in detail
+
+
 def test_an_e_declared_a_function_is_not_linear() -> None:
     verdict, detail = _last("---\nderive:\n  functions: [E]\n---\n$$E[2x] = 2E[x]$$\n")
     assert verdict is Verdict.UNDECIDED
@@ -86,6 +98,9 @@ def test_a_false_step_under_a_shadowed_e_is_never_accepted() -> None:
 
 
 def test_readings_report_a_known_plain_e_only() -> None:
-    said = ambiguous_readings(r"E[2x] + \mathbb{E}[x] + \mathrm{E}[x] + x^E(y)", {"E"}, set())
+    said = ambiguous_readings(r"E[2x] + \mathbb{E}[x] + \mathrm{E}[x] + x^E(y) + E(w)", {"E"}, set())
     assert said == [("E", "E[2x] may be an expectation or the E the text defines or declares")]
+    # before a parenthesis only over a random variable, which the parser reads as its expectation
+    said = ambiguous_readings(r"E(2x) + E(w)", {"E"}, {"x"})
+    assert said == [("E", "E(2x) may be an expectation or the E the text defines or declares")]
     assert ambiguous_readings(r"E[2x]", set(), set()) == []  # undefined: the expectation, settled

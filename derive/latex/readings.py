@@ -91,8 +91,10 @@ def ambiguous_readings(
         arg_names = args[0] if args is not None else frozenset()
         if shadowed:
             # E(w) = w^2 or E = mc^2 in the text, then E[2x]: the parser still reads an unknown-law
-            # expectation, to which linearity applies; the text's E is as plausible
-            out.append((name, f"{shown} may be an expectation or the {name} the text defines or declares"))
+            # expectation, to which linearity applies; the text's E is as plausible. E(w) of nothing
+            # random is already an unknown function (or, E declared, a product), to which none applies
+            if toks[start].text == "[" or arg_names & set(random):
+                out.append((name, f"{shown} may be an expectation or the {name} the text defines or declares"))
             continue
         upright = t.kind == "cmd" and t.text in ("mathrm", "operatorname", "mathsf", "text")
         if name == "H" and upright and close == "]" and arg_names and arg_names <= set(random):
