@@ -41,7 +41,10 @@ _GREEK_CAPITALS = frozenset(g for g in _GREEK if g[0].isupper())
 
 
 def ambiguous_readings(
-    tex: str, known: frozenset[str] | set[str], random: frozenset[str] | set[str]
+    tex: str,
+    known: frozenset[str] | set[str],
+    random: frozenset[str] | set[str],
+    meant: frozenset[str] | set[str] | None = None,
 ) -> list[tuple[str, str]]:
     """The notation in ``tex`` that derive reads one way although another reading is as plausible.
 
@@ -54,10 +57,16 @@ def ambiguous_readings(
     - ``E(\\mathbf{w})``: an expectation of w, or a function E of w (an error function), when
       nothing random is in the bracket.
     - ``\\pi(a)``, ``e(x)``: the constant times a, or a function (a policy) of a.
+    - ``E[2x]``, ``E_D[w]``, ``E(x)`` of a random x: a plain E the text gives a meaning of its
+      own (``E(w) = w^2``, ``E = mc^2``, ``symbols: {E: real}``) is read as an expectation by the
+      parser, so the text's E is the other reading (``\\mathbb{E}`` is the expectation by its font).
 
     ``\\sigma(...)`` is the sigmoid by the notation profile (the README), declared σ or not.
 
     ``known``: names declared (symbols, functions) or defined, whose reading is settled.
+    ``meant``: of those, the names the text gives a meaning other than an expectation's; None: all
+    of ``known`` (a statement ``E[X] = \\mu`` is about an expectation, and a caller that can tell
+    it from ``E(w) = w^2`` leaves its E out).
     Each entry is (the name, what it says: "K(\\sigma) may be K·(sigma) or a function K of sigma").
     """
     try:
@@ -77,7 +86,7 @@ def ambiguous_readings(
         after_script = j > 0 and toks[j - 1].kind == "sym" and toks[j - 1].text in ("^", "_")
         if not p.at_sym("(", "[") or after_script:
             continue  # x^T(x - mu), e^x(1 + x): a superscript is not applied to what follows
-        shadowed = name in known and _plain_expectation(name, t)
+        shadowed = name in (known if meant is None else meant) and _plain_expectation(name, t)
         if name in known and not shadowed:
             continue
         close = {"(": ")", "[": "]"}[p.peek().text]
