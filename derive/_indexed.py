@@ -494,7 +494,9 @@ def _shifted_index(name: str, m: re.Match[str], labels: Mapping[str, Any], sizes
 
 
 def _written(entry: Indexed) -> str:
-    """The name an entry is written with under its sum: x_i for x[i]."""
+    """The name an entry is written with under its sum: x_i for x[i], x_{-i + n + 1} for a shifted index."""
+    if len(entry.indices) == 1 and not entry.indices[0].is_Atom:
+        return f"{entry.base.label}_{{{entry.indices[0]}}}"
     return f"{entry.base.label}_{''.join(str(i) for i in entry.indices)}"
 
 

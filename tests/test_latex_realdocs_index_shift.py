@@ -114,3 +114,9 @@ def test_family_declarations_that_disagree_leave_the_entry_unread() -> None:
     (result,) = derive.check_latex(text)
     assert result.verdict in (Verdict.UNDECIDED, Verdict.ERROR), result.detail
     assert "a_1 is an entry of families declared differently (a_i: positive, a_j: negative)" in result.detail
+
+
+def test_evidence_names_the_shifted_entry_as_written_under_the_sum() -> None:
+    verdict, detail = _one(r"$$\prod_{i=1}^n x_{n-i+1} = \prod_{i=1}^n x_i$$")
+    assert verdict is Verdict.VERIFIED
+    assert "with x_i, x_{-i + n + 1} drawn independently" in detail
