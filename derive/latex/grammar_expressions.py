@@ -47,6 +47,58 @@ def _ellipsis_reason(name: str) -> str:
     )
 
 
+def _family_entry(p: _Parser, name: str) -> Any:
+    """The symbol of a plain name, with its family's kind when it is an entry (`_family_entry_kind`)."""
+    _family_entry_kind(p, name)
+    return p.symbol(name)
+
+
+def _family_entry_kind(p: _Parser, name: str) -> None:
+    """``a_1`` after "let $a_i > 0$": the family's kind reaches the entry (log(a_1 a_2) splits).
+
+    Only a declaration under an index letter (i to n) is a family's: sigma_x is one name.
+    Read as an undeclared real, a_1 could take a value the declaration excludes and a true
+    step would be refuted against it. Declarations of the family under several letters that
+    disagree leave no single kind: the step is not read (undecided), never refuted.
+    """
+    base, _, sub = name.rpartition("_")
+    table = p.st.table
+    if not base or name in table or not (sub.isdigit() or index_terms(sub) is not None):
+        return
+    if base in table and _is_matrix(table[base].obj):
+        return
+    kinds: dict[str, str] = {}
+    for other in table:
+        other_base, _, letter = other.rpartition("_")
+        # an index letter (a_i, N_k, x_n) names a family; sigma_x > 0 says nothing about sigma_1
+        if other_base != base or letter not in _FAMILY_LETTERS or other in p.st.implicit:
+            continue
+        kind = table[other].kind
+        if not kind.is_matrix and kind.base != "real":
+            kinds.setdefault(str(kind), other)
+    if len(kinds) > 1:
+        listed = ", ".join(f"{n}: {k}" for n, k in sorted((n, k) for k, n in kinds.items()))
+        raise p.fail(f"{name} is an entry of families declared differently ({listed})")
+    if kinds:
+        table.declare(name, table[next(iter(kinds.values()))].kind)
+        p.st.implicit.add(name)  # not the user's own declaration: "declared?" still says no
+
+
+def _shifted_entry(p: _Parser, name: str) -> Any:
+    """``x_{n-i+1}`` under a sum over i: the entry x[n - i + 1], never a name of its own that is
+    one number for every i (the reversed sum ``\\prod_i x_{n-i+1}`` would then be refuted)."""
+    base, _, sub = name.rpartition("_")
+    terms = index_terms(sub) if base and sub else None
+    if terms is None or not any(atom in p.st.bound for _, atom in terms):
+        return None
+    p.tuple_guard(name)
+    p.st.indexed.add(name)
+    own = p._scalar_assumptions(name)
+    assumptions = own if set(own) - {"real"} else p._scalar_assumptions(base)
+    index = sympy.Add(*(sign * (p.symbol(a) if isinstance(a, str) else sympy.Integer(a)) for sign, a in terms))
+    return sympy.Indexed(sympy.IndexedBase(base, **assumptions), index)
+
+
 class _ExpressionGrammar:
     """`_Parser` grammar: sums of terms, products, powers, atoms, brackets, names and commands."""
 
@@ -320,55 +372,6 @@ class _ExpressionGrammar:
             elif not (self.at_sym("^") and self._subscript_after_power()):
                 return name
 
-    def _family_entry(self, name: str) -> Any:
-        """The symbol of a plain name, with its family's kind when it is an entry (`_family_entry_kind`)."""
-        self._family_entry_kind(name)
-        return self.symbol(name)
-
-    def _family_entry_kind(self, name: str) -> None:
-        """``a_1`` after "let $a_i > 0$": the family's kind reaches the entry (log(a_1 a_2) splits).
-
-        Only a declaration under an index letter (i to n) is a family's: sigma_x is one name.
-        Read as an undeclared real, a_1 could take a value the declaration excludes and a true
-        step would be refuted against it. Declarations of the family under several letters that
-        disagree leave no single kind: the step is not read (undecided), never refuted.
-        """
-        base, _, sub = name.rpartition("_")
-        table = self.st.table
-        if not base or name in table or not (sub.isdigit() or index_terms(sub) is not None):
-            return
-        if base in table and _is_matrix(table[base].obj):
-            return
-        kinds: dict[str, str] = {}
-        for other in table:
-            other_base, _, letter = other.rpartition("_")
-            # an index letter (a_i, N_k, x_n) names a family; sigma_x > 0 says nothing about sigma_1
-            if other_base != base or letter not in _FAMILY_LETTERS or other in self.st.implicit:
-                continue
-            kind = table[other].kind
-            if not kind.is_matrix and kind.base != "real":
-                kinds.setdefault(str(kind), other)
-        if len(kinds) > 1:
-            listed = ", ".join(f"{n}: {k}" for n, k in sorted((n, k) for k, n in kinds.items()))
-            raise self.fail(f"{name} is an entry of families declared differently ({listed})")
-        if kinds:
-            table.declare(name, table[next(iter(kinds.values()))].kind)
-            self.st.implicit.add(name)  # not the user's own declaration: "declared?" still says no
-
-    def _shifted_entry(self, name: str) -> Any:
-        """``x_{n-i+1}`` under a sum over i: the entry x[n - i + 1], never a name of its own that is
-        one number for every i (the reversed sum ``\\prod_i x_{n-i+1}`` would then be refuted)."""
-        base, _, sub = name.rpartition("_")
-        terms = index_terms(sub) if base and sub else None
-        if terms is None or not any(atom in self.st.bound for _, atom in terms):
-            return None
-        self.tuple_guard(name)
-        self.st.indexed.add(name)
-        own = self._scalar_assumptions(name)
-        assumptions = own if set(own) - {"real"} else self._scalar_assumptions(base)
-        index = sympy.Add(*(sign * (self.symbol(a) if isinstance(a, str) else sympy.Integer(a)) for sign, a in terms))
-        return sympy.Indexed(sympy.IndexedBase(base, **assumptions), index)
-
     def _group_end(self, j: int) -> int:
         """The index just past the script argument at ``self.toks[j]`` (a ``{...}`` group or one token)."""
         if not (j < len(self.toks) and self.toks[j].kind == "sym" and self.toks[j].text == "{"):
@@ -491,7 +494,7 @@ class _ExpressionGrammar:
                 # x_{i+1} is the entry after x_i, never a name of its own that is one number for every i
                 index = self.symbol(bound) + (int(shifted.group(2)) if shifted else 0)
                 return sympy.Indexed(sympy.IndexedBase(base, **assumptions), index)
-        if (shifted_entry := self._shifted_entry(name)) is not None:
+        if (shifted_entry := _shifted_entry(self, name)) is not None:
             return shifted_entry
         if name in self.st.indexed and name not in self.st.bound:
             raise self.fail(
@@ -501,4 +504,4 @@ class _ExpressionGrammar:
         if name in self.st.definitions and name not in self.st.bound and name not in self.st.shadow:
             return self.definition_value(name)
         entry = self._vector_entry(name, font)
-        return self._family_entry(name) if entry is None else entry
+        return _family_entry(self, name) if entry is None else entry
