@@ -20,6 +20,10 @@ A name ``x_1`` that the claim uses outside the sum *is* the sum's first term, as
 notation ``\\sum_{i=1}^n x_i = x_1 + \\sum_{i=2}^n x_i``: it becomes the same symbol as the
 entry x[1], with the entry's kind. An instance whose sums do not reach the claim's own x_k
 (n = 1 in ``\\sum_{i=1}^n x_i \\ge x_2``) is left out: the claim does not speak about it.
+So is a name whose subscript is a sum of size letters and numbers: x_{n+1} at n = 3 is the
+entry x[4] (a number of its own when no sum reaches it, never one shared with a summed term),
+and under a sum over i, ``x_{n-i+1}`` is the entry x[n - i + 1]. A letter in such a subscript
+that no size fixes (x_{k+1} beside sums up to 3) is `IndexedError`, not an independent name.
 
 The entries of a declared vector ``x`` are the vector's own entry symbols (a size that
 reaches beyond its length is left out). A matrix base, an infinite sum of indexed terms, an
