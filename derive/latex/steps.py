@@ -1253,10 +1253,7 @@ _FACT_WORDS = re.compile(
     r"\$(?P<a>[^$]{1,60})\$\s+(?:is|are|be)\s+(?:an?\s+|the\s+)?(?:one[- ]hot|normali[sz]ed"
     r"|(?:a\s+)?probabilit(?:y|ies)\s+(?:vector|distribution)|stochastic|binary|indicators?)"
     r"|one[- ]hot(?:\s+(?:encoded|encoding|label|labels|vector|vectors|target|targets))*\s+\$(?P<b>[^$]{1,60})\$"
-    r"|\$(?P<c>[^$]{1,60})\$\s+(?:sums?|adds?\s+up|sum\s+up|add\s+up)\s+to\s+(?:one|1|unity)"
-    # "for any (nonzero) matrix $M$", "$v$ is nonzero": a strict inequality fails only where it is 0
-    r"|\(?\s*non[- ]?zero\s*\)?\s+(?:[A-Za-z]+\s+){0,2}\$(?P<d>[^$]{1,60})\$"
-    r"|\$(?P<e>[^$]{1,60})\$\s+(?:is|are|be)\s+(?:a\s+|an\s+)?non[- ]?zero\b",
+    r"|\$(?P<c>[^$]{1,60})\$\s+(?:sums?|adds?\s+up|sum\s+up|add\s+up)\s+to\s+(?:one|1|unity)",
     re.IGNORECASE,
 )
 
@@ -1267,7 +1264,7 @@ def facts_in_words(doc: str) -> list[tuple[int, int, str, str]]:
     entries) stands."""
     out: list[tuple[int, int, str, str]] = []
     for m in _FACT_WORDS.finditer(doc):
-        names = _names(m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e"))
+        names = _names(m.group("a") or m.group("b") or m.group("c"))
         said = " ".join(m.group().split())
         out += [(m.start(), m.end(), n.split("_", 1)[0] if m.group("c") else n, said) for n in names or ()]
     return out
