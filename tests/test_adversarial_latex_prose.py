@@ -157,3 +157,27 @@ def test_plus_display_after_prose_false_everywhere_stays_refuted() -> None:
     # no point needed: a nonzero constant apart under either reading of the join
     got = run("$$ (a+b)^2 = a^2 + 2ab $$\nand so\n$$ + b^2 + 1 $$")
     assert got[0][0] is R
+
+
+# --- a clause right after a display that negates what it names states nothing (attacker A1) --------
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "where $x > 0$ is not assumed.",
+        "where $x > 0$ fails in general.",
+        "where $x > 0$ need not hold.",
+        "with $x > 0$ violated here.",
+    ],
+)
+def test_a_negated_clause_after_a_display_declares_nothing(clause):
+    (result,) = derive.check_latex(rf"$$\sqrt{{x^2}}=x$$ {clause}")
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert "right after the display" not in result.detail
+
+
+def test_a_plain_clause_after_a_display_still_declares_for_it():
+    (result,) = derive.check_latex(r"$$\sqrt{x^2}=x$$ where $x > 0$.")
+    assert result.verdict is Verdict.PROVED
+    assert "right after the display" in result.detail

@@ -320,6 +320,8 @@ def _where_after(sentences: str, raw_blocks: list[_RawBlock], prose: list[_RawBl
         nxt = raw_blocks[number].start if number < len(raw_blocks) else len(sentences)
         if stop is None or end > nxt:
             continue  # "$$A$$ for $x > 0$ we have $$B$$": the clause may open the next display, not close this one
+        if not standing(sentences, m.end(), m.end()):
+            continue  # "where $x > 0$ is not assumed", "... need not hold": the clause states nothing
         first = bisect.bisect_left(keys, m.end())
         found = [r for at, r in starts[first:] if at < end]
         if found:

@@ -1178,7 +1178,7 @@ _ABBREVIATION = re.compile(
 #: `derive.latex.assumptions.negated`: contrast, a mistake, a quantifier (the statement is about
 #: some or all values, not an assumption for what follows), the other case of a case split.
 _DOUBT = re.compile(
-    r"\b(?:unlike|mistakes?|mistaken(?:ly)?|wrong(?:ly)?|false|incorrect(?:ly)?|erroneous(?:ly)?|need\s+not"
+    r"\b(?:unlike|mistakes?|mistaken(?:ly)?|wrong(?:ly)?|false|incorrect(?:ly)?|erroneous(?:ly)?|violated|need\s+not"
     r"|there\s+(?:is|are|exists?)|exists?|some|for\s+(?:all|every|each|any)|otherwise|whether|else|cases?)\b",
     re.IGNORECASE,
 )
