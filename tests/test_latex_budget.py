@@ -94,3 +94,28 @@ def test_singular_symbolic_matrix_is_not_accepted() -> None:
         " = \\begin{pmatrix} 1 & 0 \\\\ 0 & 1 \\end{pmatrix}$$\n"
     )
     assert r.verdict in (Verdict.UNDECIDED, Verdict.ERROR)
+
+
+@pytest.mark.parametrize("n", [8, 12])
+@pytest.mark.parametrize("side", ["\\det(A)", "\\det(A^T)", "|A|"])
+def test_determinant_of_a_large_symbolic_matrix_is_refused_while_reading(n: int, side: str) -> None:
+    # Bareiss on a declared 6x6 ran for minutes while reading; 9x9 and up never ended
+    r = _step(f"Let $A \\in \\mathbb{{R}}^{{{n}\\times{n}}}$.\n$$\\det(A) = {side}$$\n")
+    if side == "|A|":
+        assert r.verdict is not Verdict.REFUTED
+        return
+    assert r.verdict is Verdict.ERROR
+    assert f"determinant of a symbolic {n}x{n} matrix is too large" in r.detail
+
+
+def test_determinant_of_a_6x6_symbolic_matrix_is_read_and_checked() -> None:
+    r = _step("Let $A \\in \\mathbb{R}^{6\\times6}$.\n$$\\det(A) = \\det(A^T)$$\n")
+    assert r.verdict in (Verdict.PROVED, Verdict.VERIFIED)
+    r = _step("Let $A \\in \\mathbb{R}^{6\\times6}$.\n$$\\det(2A) = 2\\det(A)$$\n")
+    assert r.verdict is Verdict.REFUTED
+
+
+def test_determinant_of_a_large_numeric_matrix_is_still_exact() -> None:
+    rows = " \\\\ ".join(" & ".join("1" if i == j else "0" for j in range(9)) for i in range(9))
+    r = _step(f"$$\\det\\begin{{pmatrix}} {rows} \\end{{pmatrix}} = 1$$\n")
+    assert r.verdict is Verdict.PROVED

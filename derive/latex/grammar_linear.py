@@ -15,10 +15,12 @@ import sympy
 from sympy import S
 
 from derive._exact import _power, is_huge
+from derive.errors import DeriveError
 from derive.functions import log_softmax, logsumexp, relu, softmax
 from derive.latex.tokens import _BOLD, _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
 
 _MAX_DIAGONAL = 12  # as the largest declared matrix (derive.symbols)
+_MAX_SYMBOLIC_DET = 7  # 8x8 took 3 s to read, 9x9 over 50 s
 _MAX_LISTED = 32  # softmax(a_1, ..., a_n) is n entries of n terms each
 
 # ----------------------------------------------------------------------------------------
@@ -129,7 +131,16 @@ def _trace(x: Any) -> Any:
 
 def _det(x: Any) -> Any:
     if isinstance(x, sympy.MatrixBase):
-        return x.det()
+        if x.shape[0] > _MAX_SYMBOLIC_DET and x.free_symbols:
+            # n! terms: past 7x7 even building and scanning the expression while reading took
+            # minutes (12x12 never ended), and reading has no time budget
+            raise DeriveError(
+                f"the determinant of a symbolic {_shape(x)} matrix is too large to write out "
+                f"(at most {_MAX_SYMBOLIC_DET}x{_MAX_SYMBOLIC_DET}); state the identity for a smaller size"
+            )
+        # Berkowitz (division free), as the claim language: sympy's default Bareiss cancels a
+        # quotient at every step and took minutes on a declared 6x6 while reading, unbudgeted.
+        return x.det(method="berkowitz")
     if isinstance(x, sympy.MatrixExpr):
         return sympy.Determinant(x).doit()
     return sympy.Abs(x)
