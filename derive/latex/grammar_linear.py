@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy
 from sympy import S
+from sympy.matrices.exceptions import NonInvertibleMatrixError
 
 from derive._exact import _power, is_huge
 from derive.errors import DeriveError
@@ -102,7 +103,8 @@ class _Arith:
             # any time budget. Left uncancelled, the engine's exact test (derive._matrix) decides.
             det = a.det(method="berkowitz")
             if det == 0:
-                raise _fail(self.text, f"the inverse of a {_shape(a)} matrix whose determinant is 0")
+                # sympy's own error, as inv() raised it: the shape checks (shapes.py) read its name
+                raise NonInvertibleMatrixError(f"the inverse of a {_shape(a)} matrix whose determinant is 0")
             return sympy.ImmutableMatrix(a.adjugate(method="berkowitz") * _power(det, S.NegativeOne))
         return sympy.Inverse(a)
 
