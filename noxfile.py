@@ -62,7 +62,9 @@ def docs(session: nox.Session) -> None:
     session.run("derive", "plot", "seed.gda.part3b.table.itr16.point_as_written", "claims/", "-o", "docs/plot-gda.png")
     # The picture of a report: the browser test's own screenshot (headless Chromium, offline).
     session.install("-e", ".[test,plot]")
-    session.run("pytest", "tests/test_browser.py", "-k", "screenshot", env={"DERIVE_SCREENSHOT": "docs/report.png"})
+    session.run(
+        "pytest", "tests/reporting/test_browser.py", "-k", "screenshot", env={"DERIVE_SCREENSHOT": "docs/report.png"}
+    )
     session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
 
 

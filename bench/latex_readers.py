@@ -54,8 +54,8 @@ if sys.argv[1] == "dumpcorpus":
 which = sys.argv[1]
 mode = sys.argv[2] if len(sys.argv) > 2 else "all"
 if which == "ours":
+    from derive.language.symbols import SymbolTable
     from derive.latex.parser import parse_latex
-    from derive.symbols import SymbolTable
 
     def parse(tex, symbols=None):
         return parse_latex(tex, SymbolTable(symbols or {}))

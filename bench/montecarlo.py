@@ -7,7 +7,7 @@ table, then as the last line one JSON object:
 
 * derive's numpy backend with 1 thread and with all cores; when numba is installed, the
   same with its standard normals drawn by numba (``np+nbN``: the same numbers, what
-  ``auto`` runs on long runs) and the fused numba kernel (``numba``, `derive._mc_fused`: the
+  ``auto`` runs on long runs) and the fused numba kernel (``numba``, `derive.montecarlo._fused`: the
   same draws, one vectorised pass for the integrand and one for the statistics), 1 thread
   and all cores: samples/s of a whole estimate (draws, integrand, streaming statistics,
   merging), on the same integrands and sample count as
@@ -15,7 +15,7 @@ table, then as the last line one JSON object:
   N = 10^7 samples, single thread (mean and standard error included);
 * the ceiling: the fastest raw standard-normal fill derive can use, with the estimate's own
   per-batch streams: for each 64k batch, ``stream_rng(seed, stream, batch)`` (SFC64) and
-  numba's ziggurat (`derive._mc_numba.normal_filler`) into a preallocated 64k buffer,
+  numba's ziggurat (`derive.montecarlo._numba.normal_filler`) into a preallocated 64k buffer,
   single thread, times the number of cores. Without numba: numpy's
   ``standard_normal(out=buf)`` on the same streams.
 * the memory-bandwidth bound: a copy kernel timed in the same run (``np.copyto`` between
@@ -56,10 +56,10 @@ import numpy as np
 import sympy
 from sympy import Piecewise, Rational, log
 
-from derive import distributions as dist
-from derive._mc_batches import BATCH, Totals, cpu_count, run_numpy, stream_rng
-from derive._mc_lowering import Program, compile_program, lower_random, stable_form
-from derive.functions import softplus
+from derive.language import distributions as dist
+from derive.language.functions import softplus
+from derive.montecarlo._batches import BATCH, Totals, cpu_count, run_numpy, stream_rng
+from derive.montecarlo._lowering import Program, compile_program, lower_random, stable_form
 
 ROOT = Path(__file__).resolve().parent.parent
 N_NAIVE = 10_000_000
@@ -243,9 +243,9 @@ def claim_times(runs: int) -> tuple[list[float], list[float], list[str]]:
 
 def tier_times(runs: int) -> list[float]:
     """In-process wall times of the Monte Carlo tier alone on the same claims (parsed once)."""
+    from derive.language.parsing import prepare  # noqa: PLC0415
     from derive.model import Claim, Settings  # noqa: PLC0415
-    from derive.montecarlo import check_montecarlo  # noqa: PLC0415
-    from derive.parsing import prepare  # noqa: PLC0415
+    from derive.montecarlo.tier import check_montecarlo  # noqa: PLC0415
 
     times = []
     for cid, (lhs, rhs, random) in CLAIMS.items():
@@ -271,7 +271,7 @@ def main() -> None:
     n = 2_000_000 if args.quick else N_NAIVE
     batches = math.ceil(n / BATCH)
     samples = batches * BATCH
-    from derive import _mc_numba  # noqa: PLC0415 - imports numba lazily itself
+    from derive.montecarlo import _numba as _mc_numba  # noqa: PLC0415 - imports numba lazily itself
 
     has_numba = _mc_numba.available()
     # numpy backend with its normals drawn by numba (the same numbers): what "auto" runs

@@ -12,7 +12,7 @@ import sympy
 from sympy import Rational, exp, log, pi, sqrt
 
 from derive import Claim
-from derive.symbols import SymbolTable
+from derive.language.symbols import SymbolTable
 
 _SYMBOLS = {"x": "vector 2", "m1": "vector 2", "m2": "vector 2", "S1": "spd matrix 2x2", "S2": "spd matrix 2x2"}
 _T = SymbolTable(_SYMBOLS)

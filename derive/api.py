@@ -33,8 +33,8 @@ class CheckResult(Result):
         return cls(result.claim, result.verdict, result.method, result.seconds, result.outcomes)
 
     def _repr_markdown_(self) -> str:
-        from derive._formats import _md_cell, _md_code
-        from derive._html import claim_tex
+        from derive.reporting._formats import _md_cell, _md_code
+        from derive.reporting._html import claim_tex
 
         # Claim text is untrusted and notebooks render HTML inside Markdown: escape it.
         claim = self.claim
@@ -52,8 +52,8 @@ class CheckResult(Result):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from derive._html import _COLOURS, claim_tex
-        from derive.report import _evidence_lines
+        from derive.reporting._html import _COLOURS, claim_tex
+        from derive.reporting.report import _evidence_lines
 
         colour = _COLOURS[self.verdict]
         tex = html.escape(claim_tex(self))
@@ -78,12 +78,12 @@ class StepResults(list):
         self.steps = steps
 
     def _repr_markdown_(self) -> str:
-        from derive.report import render
+        from derive.reporting.report import render
 
         return render(list(self), "markdown", steps=self.steps)
 
     def _repr_html_(self) -> str:
-        from derive._html import render_html
+        from derive.reporting._html import render_html
 
         return render_html(list(self), steps=self.steps, title="derive", plots={})
 
@@ -128,7 +128,7 @@ def check(
         raise UsageError(msg)
     config = _settings(settings)
     try:
-        from derive.parsing import split_relation
+        from derive.language.parsing import split_relation
 
         lhs, relation, rhs = split_relation(text)
         claim = Claim(

@@ -89,11 +89,11 @@ _PRESENTATION = frozenset(
     {
         "__main__.py",
         "cli.py",
-        "report.py",
-        "_html.py",
-        "index.py",
-        "plotting.py",
-        "_plot_mc.py",
+        "reporting/report.py",
+        "reporting/_html.py",
+        "reporting/index.py",
+        "reporting/plotting.py",
+        "reporting/_plot_mc.py",
         "pytest_plugin.py",
         "api.py",
     }
@@ -112,7 +112,7 @@ def engine_version() -> str:
         digest = hashlib.sha256()
         package = Path(derive.__file__).parent
         for path in sorted(package.rglob("*.py")):
-            if path.name in _PRESENTATION and path.parent == package:
+            if path.relative_to(package).as_posix() in _PRESENTATION:
                 continue
             digest.update(str(path.relative_to(package)).encode())
             with contextlib.suppress(OSError):

@@ -31,11 +31,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from derive import __version__, report
+from derive import __version__
 from derive.cache import ResultCache
 from derive.errors import DeriveError, Location, UsageError
-from derive.index import render_index
 from derive.model import LOAD_ERROR, Claim, Evidence, Method, Outcome, Relation, Result, Settings, Verdict
+from derive.reporting import report
+from derive.reporting.index import render_index
 from derive.runner import RunInterrupted, run_claims
 
 __all__ = [
@@ -626,7 +627,7 @@ def _load(paths: Sequence[str], *, no_python: bool) -> tuple[list[Result | Claim
     claim id (an unreadable file, invalid YAML, a claim without an id): that makes the run
     exit 2, after the report is printed.
     """
-    from derive.loading import load_claims  # noqa: PLC0415 - imports the parser and sympy
+    from derive.language.loading import load_claims  # noqa: PLC0415 - imports the parser and sympy
 
     if not paths:
         paths = ["claims"]
@@ -718,7 +719,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     rows, _ = _load([args.path], no_python=False)
     row = _find_claim(rows, args.claim_id)
     try:
-        from derive.plotting import plot_result  # noqa: PLC0415 - matplotlib is an optional extra
+        from derive.reporting.plotting import plot_result  # noqa: PLC0415 - matplotlib is an optional extra
     except ImportError as exc:
         msg = f"derive plot needs matplotlib ({exc}); install it with: pip install 'derive[plot]'"
         raise UsageError(msg) from None
@@ -788,8 +789,8 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 def _read_symbols(path: str) -> dict[str, Any]:
     """The ``derive:`` mapping of a ``--symbols`` file, with every kind checked (exit 2 if bad)."""
+    from derive.language.symbols import parse_kind  # noqa: PLC0415 - imports sympy
     from derive.latex import load_symbols_file, read_symbols_file  # noqa: PLC0415 - the LaTeX front end is heavy
-    from derive.symbols import parse_kind  # noqa: PLC0415 - imports sympy
 
     if not Path(path).is_file():
         msg = f"--symbols file not found: {path}"
@@ -833,7 +834,7 @@ def _read_homework(file: str, limit: int) -> bytes:
     dropped. A file longer than ``limit`` characters is refused whole: checking only its
     beginning would report every step it read as the whole document.
     """
-    from derive.loading import file_problem, utf8_bytes  # noqa: PLC0415 - imports sympy
+    from derive.language.loading import file_problem, utf8_bytes  # noqa: PLC0415 - imports sympy
 
     path = Path(file)
     problem = file_problem(path)

@@ -18,7 +18,7 @@ from derive.errors import DeriveError
 from derive.model import Claim, Evidence, Method, Outcome, Problem, Result, Settings, Verdict
 
 if TYPE_CHECKING:
-    from derive._indexed import Instance
+    from derive.language._indexed import Instance
 
 __all__ = ["TIERS", "check_claim", "decide"]
 
@@ -26,13 +26,13 @@ Tier = Callable[[Problem, Settings], Outcome]
 
 
 def _symbolic(problem: Problem, settings: Settings) -> Outcome:
-    from derive.symbolic import check_symbolic
+    from derive.tiers.symbolic import check_symbolic
 
     return check_symbolic(problem, settings)
 
 
 def _numeric(problem: Problem, settings: Settings) -> Outcome:
-    from derive._indexed import has_indexed
+    from derive.language._indexed import has_indexed
 
     if has_indexed(problem):
         return _numeric_indexed(problem, settings)
@@ -40,8 +40,8 @@ def _numeric(problem: Problem, settings: Settings) -> Outcome:
 
 
 def _numeric_plain(problem: Problem, settings: Settings) -> Outcome:
-    from derive.numeric import check_numeric
-    from derive.symbolic import bounded
+    from derive.tiers.numeric import check_numeric
+    from derive.tiers.symbolic import bounded
 
     # The tier paces itself between evaluations, but one sympy evalf can run for ever
     # (Sum(exp(-k/2), (k, 0, oo)).evalf(30)): a hard stop at the claim's budget keeps an
@@ -54,14 +54,14 @@ def _numeric_plain(problem: Problem, settings: Settings) -> Outcome:
 
 
 def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
-    """The numeric tier on concrete instances (`derive._indexed`): x_1, x_2, ... independent.
+    """The numeric tier on concrete instances (`derive.language._indexed`): x_1, x_2, ... independent.
 
     Evaluating ``Sum(x[i], (i, 1, n))`` as it stands would give every x[i] one value, and
     anything true for equal terms would pass. A confirmed refutation of any instance refutes
     the claim (the counterexample names the size); all instances verified is verified for
     those sizes only, and the evidence says so; anything else is undecided.
     """
-    from derive._indexed import IndexedError, instances
+    from derive.language._indexed import IndexedError, instances
 
     try:
         cases = instances(problem)
@@ -174,9 +174,9 @@ def _verified_evidence(held: Sequence[tuple[Instance, Outcome]], settings: Setti
 def _montecarlo(problem: Problem, settings: Settings) -> Outcome:
     from sympy import Basic
 
-    from derive._indexed import has_indexed
-    from derive.functions import Expectation
-    from derive.montecarlo import check_montecarlo
+    from derive.language._indexed import has_indexed
+    from derive.language.functions import Expectation
+    from derive.montecarlo.tier import check_montecarlo
 
     if has_indexed(problem) and any(isinstance(s, Basic) and s.has(Expectation) for s in (problem.lhs, problem.rhs)):
         # Monte Carlo would draw one value for every x_i, as the numeric tier would have.
@@ -221,7 +221,7 @@ def decide(problem: Problem, settings: Settings, tiers: Sequence[tuple[Method, T
 
 def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
     """Parse ``claim`` and decide it. Never raises for bad input (except KeyboardInterrupt)."""
-    from derive.parsing import prepare
+    from derive.language.parsing import prepare
 
     settings = settings or Settings()
     if claim.timeout is not None and claim.timeout != settings.timeout:
@@ -239,7 +239,7 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
             Method.PARSE, f"expression too deeply nested or too large to read ({type(exc).__name__})", reason="input"
         )
         return Result(claim, Verdict.ERROR, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.ERROR, ev),))
-    from derive._indexed import entry_derivatives
+    from derive.language._indexed import entry_derivatives
 
     entry = entry_derivatives(problem)
     if entry is not None:

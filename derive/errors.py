@@ -88,7 +88,7 @@ class UnknownNameError(ParseError):
 
 
 class SymbolKindError(ClaimError):
-    """A symbol declaration names a kind derive does not know (see `derive.symbols.KINDS`)."""
+    """A symbol declaration names a kind derive does not know (see `derive.language.symbols.KINDS`)."""
 
 
 class DistributionError(ClaimError):

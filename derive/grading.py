@@ -674,7 +674,7 @@ def _step_line(step: Any) -> str:
 
 def student_markdown(grade: Grade) -> str:
     """The student's report: score, answers, then each document echoed with verdicts."""
-    from derive import report  # noqa: PLC0415 - report imports rich lazily; keep this module light
+    from derive.reporting import report  # noqa: PLC0415 - report imports rich lazily; keep this module light
 
     counts = grade.counts()
     lines = [f"# {grade.student}", "", f"Score: **{grade.score:g} / 100** (rule: `derive grade --help`)", ""]
@@ -882,7 +882,7 @@ def write_outputs(
     html_reports: bool = True,
 ) -> list[Path]:
     """Write every output of the module docstring into ``outdir``; returns the paths written."""
-    from derive import report  # noqa: PLC0415
+    from derive.reporting import report  # noqa: PLC0415
 
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -897,7 +897,7 @@ def write_outputs(
         written.append(path)
 
     if html_reports:  # one copy of KaTeX beside the class's reports, not one per report
-        from derive._html import write_katex  # noqa: PLC0415
+        from derive.reporting._html import write_katex  # noqa: PLC0415
 
         written += write_katex(outdir / "katex")
     names = _file_names(grades)

@@ -360,16 +360,16 @@ class Claim:
 class Problem:
     """A claim after parsing, ready for the engine tiers.
 
-    ``symbols`` is the `derive.symbols.SymbolTable` of every declared or implied symbol;
+    ``symbols`` is the `derive.language.symbols.SymbolTable` of every declared or implied symbol;
     ``random`` maps each random-variable sympy object (a Symbol, or an ImmutableMatrix of
-    entry symbols for a random vector) to its distribution (a `derive.distributions`
+    entry symbols for a random vector) to its distribution (a `derive.language.distributions`
     object).
     """
 
     lhs: Any
     rhs: Any
     relation: Relation
-    symbols: Any  # derive.symbols.SymbolTable
+    symbols: Any  # derive.language.symbols.SymbolTable
     random: tuple[tuple[Any, Any], ...] = ()
     tolerance: float | None = None
 
@@ -488,7 +488,7 @@ class Result:
 
 #: Evidence reasons that say a time or memory budget ran out. Every tier reports a
 #: budget-limited decline with reason "timeout"; the others are older markers: the symbolic
-#: tier's own budget, the numeric ladder's skip note (`derive._ladder.BUDGET`), the worker's
+#: tier's own budget, the numeric ladder's skip note (`derive.tiers._ladder.BUDGET`), the worker's
 #: memory cap and a MemoryError caught inside a tier.
 BUDGET_REASONS = frozenset({"timeout", "memory", "MemoryError", "symbolic time budget exhausted", "time budget"})
 #: Phrases of summaries that report running out of time without it being the reason: the

@@ -104,7 +104,7 @@ class ClaimFile(pytest.File):
 
     def collect(self) -> list[pytest.Item]:
         from derive.errors import DeriveError
-        from derive.loading import load_claims
+        from derive.language.loading import load_claims
 
         try:
             claims, errors = load_claims([self.path])
@@ -152,7 +152,7 @@ def _cache(config: pytest.Config) -> Any:
 
 
 def _failure_text(result: Any) -> str:
-    from derive.report import _evidence_lines
+    from derive.reporting.report import _evidence_lines
 
     claim = result.claim
     lines = [

@@ -312,7 +312,14 @@ class _Pool:
 
 def _preload() -> None:
     """Import the engine and its tiers in the parent, so forked workers start warm."""
-    for name in ("sympy", "derive.engine", "derive.parsing", "derive.symbolic", "derive.numeric", "derive.montecarlo"):
+    for name in (
+        "sympy",
+        "derive.engine",
+        "derive.language.parsing",
+        "derive.tiers.symbolic",
+        "derive.tiers.numeric",
+        "derive.montecarlo.tier",
+    ):
         with contextlib.suppress(Exception):
             importlib.import_module(name)
 

@@ -19,7 +19,7 @@ import pytest
 import derive.latex
 from derive import cli
 from derive.model import Claim, Method, Result, Verdict
-from derive.report import load_schema
+from derive.reporting.report import load_schema
 
 GOOD = """\
 claims:

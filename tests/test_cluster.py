@@ -11,7 +11,7 @@ dask = pytest.importorskip("dask")
 
 from derive import cluster  # noqa: E402 - after the optional-extra skip
 from derive.errors import UsageError  # noqa: E402
-from derive.loading import load_claims  # noqa: E402
+from derive.language.loading import load_claims  # noqa: E402
 from derive.model import Claim, Settings, Verdict  # noqa: E402
 from derive.runner import run_claims  # noqa: E402
 

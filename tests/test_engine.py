@@ -5,9 +5,9 @@ from __future__ import annotations
 from derive import engine
 from derive.engine import check_claim, decide
 from derive.errors import ParseError
+from derive.language.parsing import prepare
+from derive.language.symbols import SymbolTable
 from derive.model import Claim, Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
-from derive.parsing import prepare
-from derive.symbols import SymbolTable
 
 
 def _tier(verdict: Verdict, method: Method, calls: list[Method]):

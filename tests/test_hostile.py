@@ -23,7 +23,7 @@ import sympy
 
 import derive
 from derive.cache import ResultCache
-from derive.loading import load_claims
+from derive.language.loading import load_claims
 from derive.model import Claim, Result, Settings, Verdict
 from derive.runner import run_claims
 

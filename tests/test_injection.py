@@ -13,9 +13,9 @@ import sympy
 
 from derive.engine import check_claim
 from derive.errors import ParseError
+from derive.language.parsing import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, HugePower, parse_expression, split_relation
+from derive.language.symbols import SymbolTable
 from derive.model import Claim, Method, Verdict
-from derive.parsing import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, HugePower, parse_expression, split_relation
-from derive.symbols import SymbolTable
 
 PWNED = Path("/tmp/pwned")
 

@@ -9,8 +9,8 @@ import pytest
 # pytester's in-process runs remove the modules first imported inside them, and PyYAML's C
 # loader cannot be imported twice in one process: import derive's pipeline here, once.
 import derive.engine
-import derive.loading
-import derive.report  # noqa: F401
+import derive.language.loading
+import derive.reporting.report  # noqa: F401
 
 pytest_plugins = ("pytester",)
 

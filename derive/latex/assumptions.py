@@ -389,8 +389,8 @@ class Prose:
         """The random variables the prose declares, read as distributions under ``symbols`` (names
         in ``taken`` are declared otherwise and win), and (name -> where) for the notes. A law
         derive cannot read leaves its name out: it is then a range (no refutation through it)."""
+        from derive.language.symbols import SymbolTable  # noqa: PLC0415
         from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
-        from derive.symbols import SymbolTable  # noqa: PLC0415
 
         found: dict[str, Any] = {}
         where: dict[str, str] = {}

@@ -15,13 +15,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
+from derive.language.symbols import SymbolTable
 from derive.latex.names import identity_sizes, mentions
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
-from derive.symbols import SymbolTable
 
 if TYPE_CHECKING:
     from derive.latex.records import Step
@@ -89,7 +89,7 @@ def solve_premise(premise: Step, sides: tuple[str, str]) -> str | tuple[str, lis
                 if disc.is_negative:
                     return None  # no real solution: the premise never holds
                 roots = sorted({(-qb - sympy.sqrt(disc)) / (2 * qa), (-qb + sympy.sqrt(disc)) / (2 * qa)}, key=float)
-            from derive.sampling import allows  # noqa: PLC0415 - numpy only when a premise is solved
+            from derive.tiers.sampling import allows  # noqa: PLC0415 - numpy only when a premise is solved
 
             roots = [r for r in roots if allows(spec.kind.base, r)]
             return (spec.name, roots) if roots and all(_round_trips(r) for r in roots) else None

@@ -5,7 +5,7 @@
 ``inline=True``), numbers them from 1, and splits each into steps: a chain
 ``a = b \\le c = d`` gives (a, b), (b, c), (c, d). Each step carries a `derive.model.Claim`
 whose sides are `derive.model.LatexSource` fragments: the LaTeX is parsed into sympy later,
-inside a budgeted worker (`derive.parsing.prepare` -> `derive.latex.parser.parse_latex`),
+inside a budgeted worker (`derive.language.parsing.prepare` -> `derive.latex.parser.parse_latex`),
 so reading a document is fast and never runs into hostile input.
 
 Author macros are expanded in each block before it is split (`derive.latex.macros`): package

@@ -3,7 +3,7 @@
 Before a side is parsed, `rewrite_ellipses` replaces each run of terms (factors) around a
 horizontal ellipsis (``\\cdots``, ``\\ldots``, ``\\dots``, ``\\dotsb``, ``\\dotsm``, typed ``...``) by the
 sum (product) it abbreviates, in the tokens the grammar already reads: ``x_1 + x_2 + \\cdots + x_n``
-is read as ``{\\sum_{i=1}^{n} (x_i)}``, an indexed sum checked by `derive._indexed` at several
+is read as ``{\\sum_{i=1}^{n} (x_i)}``, an indexed sum checked by `derive.language._indexed` at several
 sizes n, as a sum the text wrote with ``\\sum``. At n = 1 it is x_1 alone, the usual convention
 (``1 + 2 + \\cdots + n = n(n+1)/2`` holds from n = 1 on).
 

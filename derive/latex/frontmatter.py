@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from derive.errors import DeriveError, UsageError
+from derive.language.symbols import parse_kind
 from derive.latex.macros import MacroTable, macros_from_mapping
 from derive.latex.parser import name_of
-from derive.symbols import parse_kind
 
 # ----------------------------------------------------------------------------------------
 # Assumptions: front matter and --symbols files.

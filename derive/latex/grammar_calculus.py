@@ -2,7 +2,7 @@
 
 `_SumGrammar` reads ``\\sum``/``\\prod``: with bounds (``_{i=1}^{n}``; ``_i^n`` runs from 1), over an
 unspecified finite index set (``\\sum_j``: from 1 to the size `INDEX_SET_SIZE`, one size for every
-such sum of a claim, checked by `derive._indexed` at sizes 1 to 8 with independent terms), over
+such sum of a claim, checked by `derive.language._indexed` at sizes 1 to 8 with independent terms), over
 every index but one (``\\sum_{k \\ne i}``, ``\\sum_{k=1, k \\ne j}^K``) and over two indices
 (``\\sum_{i,j}``). Under a sum, ``x_{si}`` is the table entry x[s, i], a family the document
 defines (``a_k = w_k x``) is put in, and a Kronecker delta ``\\delta_{kj}``/``I_{kj}`` of the index
@@ -26,13 +26,13 @@ import sympy
 from sympy import S
 from sympy.core.function import AppliedUndef
 
-from derive._exact import safe_replace
 from derive.errors import DeriveError
-from derive.functions import JS, KL, Expectation
+from derive.language._exact import safe_replace
+from derive.language.functions import JS, KL, Expectation
+from derive.language.symbols import SymbolKind, SymbolTable
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _split_top, _Tok
-from derive.symbols import SymbolKind, SymbolTable
 
 #: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
 #: document can write, so that the evidence says which sizes were checked.

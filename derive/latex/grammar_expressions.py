@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import sympy
 from sympy import S
 
-from derive._exact import _ceiling, _factorial, _floor
-from derive._indexed import index_terms
-from derive.functions import sigmoid
+from derive.language._exact import _ceiling, _factorial, _floor
+from derive.language._indexed import index_terms
+from derive.language.functions import sigmoid
 from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
 from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS

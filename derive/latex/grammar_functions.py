@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 from sympy import S
 
-from derive._exact import _binomial
+from derive.language._exact import _binomial
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _trace
 from derive.latex.state import _Shadow
 from derive.latex.tokens import (

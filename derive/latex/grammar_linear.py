@@ -3,7 +3,7 @@
 Also the notation of vectors: norms (``\\|x\\|_2``, ``\\|x\\|_1``, ``\\|x\\|_\\infty``, ``\\|A\\|_F``),
 ``x \\cdot y`` (dot) and ``x \\times y`` (cross) of declared vectors, ``A \\circ B`` (Hadamard), and the
 ML vocabulary over vectors (``\\mathrm{ReLU}``, ``\\mathrm{softmax}(\\mathbf a)_i``, ``\\mathrm{LSE}``,
-``\\mathrm{onehot}(y)_k``), read as the closed forms of `derive.functions`.
+``\\mathrm{onehot}(y)_k``), read as the closed forms of `derive.language.functions`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import sympy
 from sympy import S
 from sympy.matrices.exceptions import NonInvertibleMatrixError
 
-from derive._exact import _power, is_huge
 from derive.errors import DeriveError
-from derive.functions import log_softmax, logsumexp, relu, softmax
+from derive.language._exact import _power, is_huge
+from derive.language.functions import log_softmax, logsumexp, relu, softmax
 from derive.latex.tokens import _BOLD, _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
 
-_MAX_DIAGONAL = 12  # as the largest declared matrix (derive.symbols)
+_MAX_DIAGONAL = 12  # as the largest declared matrix (derive.language.symbols)
 _MAX_SYMBOLIC_DET = 7  # 8x8 took 3 s to read, 9x9 over 50 s
 _MAX_LISTED = 32  # softmax(a_1, ..., a_n) is n entries of n terms each
 
@@ -87,7 +87,7 @@ class _Arith:
             # a tower over a HugePower (2^{2^{2^{65536}}}): sympy's assumption queries on an
             # evaluated Pow would compute its digits (OverflowError); nothing can expand it
             return sympy.Pow(a, b, evaluate=False)
-        # The claim language's guard (derive._exact): an exact number too large to expand
+        # The claim language's guard (derive.language._exact): an exact number too large to expand
         # becomes an opaque HugePower. An unevaluated Pow is not enough: sympy re-expands it
         # at the first + or simplify, so 10^{10^{10}} + 1 would spend the whole budget.
         return _power(a, b)
@@ -98,9 +98,9 @@ class _Arith:
             return 1 / a
         if isinstance(a, sympy.MatrixBase) and a.shape[0] <= _EXPLICIT_INVERSE:
             # adjugate / determinant (Berkowitz, division free), as the claim language writes it
-            # (derive._grammar): sympy's inv() cancels each entry with a multivariate gcd, which
+            # (derive.language._grammar): sympy's inv() cancels each entry with a multivariate gcd, which
             # on nested inverses of symbolic 3x3 matrices ran for minutes while reading, outside
-            # any time budget. Left uncancelled, the engine's exact test (derive._matrix) decides.
+            # any time budget. Left uncancelled, the engine's exact test (derive.tiers._matrix) decides.
             det = a.det(method="berkowitz")
             if det == 0:
                 # sympy's own error, as inv() raised it: the shape checks (shapes.py) read its name
@@ -364,7 +364,7 @@ class _LinearGrammar:
     # -- the ML vocabulary ------------------------------------------------------------------
     def ml_function(self, name: str) -> Any:
         """``\\mathrm{ReLU}(x)``, ``\\mathrm{softmax}(\\mathbf a)_i``, ``\\mathrm{LSE}(\\mathbf a)``,
-        ``\\mathrm{onehot}(y)_k``: the closed forms of `derive.functions`. softmax and LSE run over a
+        ``\\mathrm{onehot}(y)_k``: the closed forms of `derive.language.functions`. softmax and LSE run over a
         declared vector or the scalars listed; an index is an integer or the index of an enclosing
         sum or product, and the entries count from 1. What none of these settles (the size of a
         vector that is not declared) is not guessed."""

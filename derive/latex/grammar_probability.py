@@ -36,17 +36,17 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from derive._linearity import expectation_operator
-from derive.distributions import Distribution
 from derive.errors import LatexError
-from derive.functions import Expectation
+from derive.language.distributions import Distribution
+from derive.language.functions import Expectation
+from derive.language.symbols import SymbolKind
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.prob_conditionals import _ConditionalGrammar
 from derive.latex.prob_densities import _DensityGrammar
 from derive.latex.prob_marks import _GIVEN, _condition_mark, _conditioning, _flat
 from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK
 from derive.latex.tokens import _Tok as _T
-from derive.symbols import SymbolKind
+from derive.tiers._linearity import expectation_operator
 
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
@@ -98,7 +98,7 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             and not _names_a_law(sub_toks)
         ):
             # E(w), E_D(w) of nothing random: Bishop's error functions as plausibly as expectations, so
-            # an unknown function, to which no law of expectations applies (derive._linearity)
+            # an unknown function, to which no law of expectations applies (derive.tiers._linearity)
             wrap = sympy.Function(wrap.__name__)
         if _is_matrix(body):
             if body.shape == (1, 1):

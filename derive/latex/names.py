@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
+from derive.language.symbols import SymbolTable
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.parser import _name_parser, _Parser, name_of
 from derive.latex.prob_densities import _BISHOP_DENSITIES
 from derive.latex.state import _END, _State
 from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _OPERATOR_NAMES, _tokenize
-from derive.symbols import SymbolTable
 
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok

@@ -46,9 +46,10 @@ import sympy
 from sympy import S
 from sympy.matrices.utilities import dotprodsimp
 
-from derive._exact import safe_replace
-from derive.distributions import Distribution
 from derive.errors import DeriveError, LatexError
+from derive.language._exact import safe_replace
+from derive.language.distributions import Distribution
+from derive.language.symbols import SymbolTable
 from derive.latex.ellipsis import name_family, rewrite_ellipses
 from derive.latex.grammar_calculus import _CalculusGrammar, declare_sum_bounds
 from derive.latex.grammar_expressions import _ExpressionGrammar, _read_name
@@ -57,7 +58,6 @@ from derive.latex.grammar_linear import _Arith, _is_matrix, _LinearGrammar, _sca
 from derive.latex.grammar_probability import _ProbabilityGrammar
 from derive.latex.state import _END, _Definition, _Densities, _State
 from derive.latex.tokens import _ACCENTS, _ARROWS, _FONTS, _RELATIONS, MAX_LENGTH, _fail, _Tok, _tokenize
-from derive.symbols import SymbolTable
 
 # ----------------------------------------------------------------------------------------
 
@@ -90,7 +90,7 @@ def derivative_constants(
 def random_variables(table: SymbolTable) -> dict[str, Distribution]:
     """The random variables `parse_latex` found in ``E_{x\\sim D}[...]`` subscripts of ``table``.
 
-    Names map to `derive.distributions` objects; each name is declared in the table (a
+    Names map to `derive.language.distributions` objects; each name is declared in the table (a
     vector of the right size for a multivariate normal).
     """
     found = getattr(table, "_latex_random", None)
@@ -167,7 +167,7 @@ def _parse_text(
     )
     try:
         # No intermediate simplification inside matrix products, determinants and adjugates
-        # (as in derive.parsing): sympy's dotprodsimp cancels every entry with a multivariate
+        # (as in derive.language.parsing): sympy's dotprodsimp cancels every entry with a multivariate
         # gcd, minutes on nested symbolic 3x3 inverses, and reading runs outside the budget.
         with dotprodsimp(False):
             result = _Parser(toks, state).parse_all()
@@ -345,7 +345,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
 
 
 def _at(value: Any, sym: Any, number: Any) -> Any:
-    """``value`` with ``sym`` replaced by ``number``, through the guards of `derive._exact`.
+    """``value`` with ``sym`` replaced by ``number``, through the guards of `derive.language._exact`.
 
     ``x^{10^{10}}`` at x = 10 must become a HugePower, not a 10-billion-digit integer (plain
     ``subs`` would expand it). A derivative in x keeps ``subs``, which makes the Subs node

@@ -12,14 +12,14 @@ from typing import Any
 
 import sympy
 
-from derive._linearity import moment_operator
-from derive.distributions import Distribution
-from derive.functions import Expectation
+from derive.language.distributions import Distribution
+from derive.language.functions import Expectation
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.prob_densities import _BISHOP_DENSITIES
 from derive.latex.prob_events import _PROBABILITY_NAMES, _EventGrammar, has_event_marks
 from derive.latex.prob_marks import _GIVEN, _PARAMETERS, _condition_mark, _conditioning, _event_relation, _flat
 from derive.latex.tokens import _DISTS, _KL_NAMES
+from derive.tiers._linearity import moment_operator
 
 #: Upright fonts that mark H[x] as the entropy (a bare H[x] may be a function H).
 _UPRIGHT = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "mathsf"})
@@ -142,7 +142,7 @@ class _ConditionalGrammar(_EventGrammar):
         Cov/(Std Std), -E[log p(x)]); otherwise (nothing random, a vector, a law derive cannot
         name) the unknown function of the arguments, which no tier evaluates."""
         scalars = [_scalar(a) for a in args]
-        # an unknown law: marked (derive._linearity) unless the text declares a function of that name, or
+        # an unknown law: marked (derive.tiers._linearity) unless the text declares a function of that name, or
         # an argument is a vector (Cov[x] of a 2-vector is a matrix, not the covariance of x_1 and x_2)
         vector = any(_is_matrix(a) for a in scalars)
         operator = None if name in self.functions or vector else moment_operator(name)

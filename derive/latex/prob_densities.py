@@ -15,8 +15,8 @@ import sympy
 from sympy import S
 from sympy.core.function import AppliedUndef
 
-from derive._exact import _binomial
-from derive.distributions import (
+from derive.language._exact import _binomial
+from derive.language.distributions import (
     Bernoulli,
     Beta,
     Categorical,
@@ -26,7 +26,7 @@ from derive.distributions import (
     MultivariateNormal,
     Normal,
 )
-from derive.functions import JS, KL
+from derive.language.functions import JS, KL
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.prob_marks import _condition_mark, _conditioning
 from derive.latex.tokens import _DISTS, _split_top

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
+from derive.language.symbols import SymbolTable
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.names import _each_name, names_in
 from derive.latex.parser import _Parser
@@ -24,7 +25,6 @@ from derive.latex.tokens import (
     _WORDS,
     _tokenize,
 )
-from derive.symbols import SymbolTable
 
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok

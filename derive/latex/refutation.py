@@ -312,7 +312,7 @@ def _log_base(step: Any) -> str | None:
     """The base that makes a step of numbers with a bare ``\\log`` hold exactly, if one does."""
     if not (_LOG.search(step.lhs_tex) or _LOG.search(step.rhs_tex)):
         return None
-    from derive.symbolic import bounded  # noqa: PLC0415
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415
 
     for base in ("2", "10"):
         sides = [_LOG.sub(rf"\\log_{{{base}}}", tex) for tex in (step.lhs_tex, step.rhs_tex)]
@@ -324,8 +324,8 @@ def _log_base(step: Any) -> str | None:
 def _equal_numbers(lhs_tex: str, rhs_tex: str) -> bool:
     import sympy  # noqa: PLC0415
 
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
     from derive.latex.parser import parse_latex  # noqa: PLC0415
-    from derive.symbols import SymbolTable  # noqa: PLC0415
 
     try:
         lhs, rhs = (parse_latex(t, SymbolTable()) for t in (lhs_tex, rhs_tex))

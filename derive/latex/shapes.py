@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
+from derive.language.symbols import parse_kind
 from derive.latex.names import transposed_names
 from derive.latex.parser import name_of
 from derive.model import Claim, Evidence, LatexSource, Method, Outcome, Relation, Result, Verdict
-from derive.symbols import parse_kind
 
 if TYPE_CHECKING:
     from derive.latex.records import Step
@@ -632,7 +632,7 @@ def _consistent(step: Step, symbols: dict[str, str]) -> bool | None:
     (scalars for an inequality); None when derive cannot tell (a side it cannot read for another
     reason): then no set of shape readings of the step is complete.
 
-    Names get numbers for entries (`derive.symbols.SymbolTable.stand_in`); an inverse that does not
+    Names get numbers for entries (`derive.language.symbols.SymbolTable.stand_in`); an inverse that does not
     exist at two sets of numbers is taken for a structurally singular one (X^T X of a wide X).
     A norm is read as the Frobenius norm here: every norm is a number, so the shapes are the same."""
     shapes: list[tuple[int, int]] = []
@@ -675,8 +675,8 @@ def _read_side(
     step: Step, side: object, symbols: dict[str, str], seed: int, *, frobenius: bool = True
 ) -> tuple[object, str | None]:
     """One side read with numbers for the names of matrix kinds: (value, None) or (None, what went wrong)."""
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
     from derive.latex.parser import parse_latex  # noqa: PLC0415
-    from derive.symbols import SymbolTable  # noqa: PLC0415
 
     try:
         table = SymbolTable({n: k for n, k in symbols.items() if not parse_kind(k).is_matrix})

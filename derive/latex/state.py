@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from derive.language.symbols import SymbolTable
 from derive.latex.tokens import _Tok
-from derive.symbols import SymbolTable
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError, LatexError, Location
+from derive.language.symbols import SymbolTable, parse_kind
 from derive.latex.assumptions import (
     _CASE_WORDS,
     _INLINE_MATH,
@@ -65,7 +66,6 @@ from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
 from derive.latex.splitting import _HOSTILE, _UNCHECKED_MEANING, _group_end, _scan_separators
 from derive.model import Claim, LatexSource, Relation
-from derive.symbols import SymbolTable, parse_kind
 
 if TYPE_CHECKING:
     from derive.latex.frontmatter import _Section

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from derive.distributions import (
+from derive.errors import LatexError
+from derive.language.distributions import (
     Bernoulli,
     Beta,
     Categorical,
@@ -20,8 +21,7 @@ from derive.distributions import (
     Normal,
     Uniform,
 )
-from derive.errors import LatexError
-from derive.functions import JS, KL, sigmoid
+from derive.language.functions import JS, KL, sigmoid
 
 #: Longest fragment read; longer input is rejected at once (a side is rarely over 2 000 chars).
 MAX_LENGTH = 20_000
@@ -93,7 +93,7 @@ _INVERSES: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
 }  # fmt: skip
 #: Fonts that only make letters bold: over a group (``\mathbf{x^T A x}``) they apply letter by letter.
 _BOLD = frozenset({"mathbf", "boldsymbol", "bm", "pmb", "mathbfit"})
-#: The ML vocabulary as documents spell it (``\mathrm{ReLU}``, ``\operatorname{LSE}``) -> `derive.functions`.
+#: The ML vocabulary as documents spell it (``\mathrm{ReLU}``, ``\operatorname{LSE}``) -> `derive.language.functions`.
 _ML_NAMES = {
     "relu": "relu", "ReLU": "relu", "Relu": "relu", "RELU": "relu", "softmax": "softmax", "Softmax": "softmax",
     "logsumexp": "logsumexp", "LogSumExp": "logsumexp", "LSE": "logsumexp", "lse": "logsumexp",

@@ -1,0 +1,1 @@
+"""Reporting: terminal tables, JSON, JUnit, Markdown, HTML, plots and the claim index."""

@@ -1,0 +1,1 @@
+"""The deciding tiers: symbolic (expectations, divergences) and numeric (the precision ladder)."""
