@@ -424,8 +424,11 @@ def test_html_math_shows_the_step_as_written_not_evaluated(tmp_path):
     [
         ("E((mu + sigma*eps)**2)", r"\mathbb{E}\left[\left(\mu + \sigma \varepsilon\right)^{2}\right]"),
         # A Greek letter with digits gets its index; s1, s2 print as written (s2 may be a variance).
-        ("KL(Normal(mu1, s1), Normal(mu2, s2))", r"D_{\mathrm{KL}}\left(\mathcal{N}\left(\mu_{1}, \mathit{s1}\right) \,\|\, "
-         r"\mathcal{N}\left(\mu_{2}, \mathit{s2}\right)\right)"),
+        (
+            "KL(Normal(mu1, s1), Normal(mu2, s2))",
+            r"D_{\mathrm{KL}}\left(\mathcal{N}\left(\mu_{1}, \mathit{s1}\right) \,\|\, "
+            r"\mathcal{N}\left(\mu_{2}, \mathit{s2}\right)\right)",
+        ),
         ("integrate(p_g(x), (x, -2, 2))", r"\int_{-2}^{2} p_{g}\left(x\right) \, dx"),
         ("diff(diff(x*y, x), y)**2", r"\left(\frac{\partial}{\partial y}"
          r"\left(\frac{\partial}{\partial x}\left(x y\right)\right)\right)^{2}"),
