@@ -222,6 +222,7 @@ def settle(step: Step, result: Result) -> Result:
             or _defined_after(step)
             or _additive_constant(step)
             or not_a_scalar(step)
+            or _joint_unstated(step)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
@@ -485,6 +486,20 @@ _CONDITION_WHY = (
     "a condition (equation to solve), not an identity",
     "a condition (an assumption for what follows), not a claim",
 )
+
+
+def _joint_unstated(step: Step) -> str | None:
+    """Why a step through two random variables whose laws the prose gives one by one says nothing:
+    derive draws them independently, and the text never says they are (Var(x + y) = Var x + Var y
+    holds only then)."""
+    names = step.joint_unstated
+    if len(names) < 2:
+        return None
+    listed = ", ".join(names)
+    return (
+        f"the text gives {listed} a law each but never says they are independent, and derive draws them "
+        "independently; say so in the text (independent, i.i.d.) or declare them under random: to check the step"
+    )
 
 
 def _undecided(result: Result, why: str, alone: bool = False) -> Result:

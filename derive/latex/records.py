@@ -82,6 +82,9 @@ class Step:
     #: at one point of the variable, which is positive" (proved: proportional in it; refuted: the ratio
     #: depends on it); "" for any other step.
     proportional_in: str = ""
+    #: Random variables the prose gives a law each, that this step uses together, where the text never
+    #: says they are independent: derive draws them independently, which the text did not state.
+    joint_unstated: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

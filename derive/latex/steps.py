@@ -179,6 +179,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if d.prose and d.defines:
             after.setdefault(d.rel.block, set()).add(d.defines[0])
     prose = Prose()
+    independence_stated = _INDEPENDENCE_WORDS.search(splitter.doc) is not None
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
     # what the prose declares, and the headings that end it, in document order
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
@@ -242,12 +243,16 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         dens = section.densities_for(d.rel.block)
         bound: tuple[str, ...] = ()
         laws: dict[str, str] = {}  # name -> where, for the random variables the prose declares
+        joint_unstated: tuple[str, ...] = ()
         if d.error is None and not d.context:
             extra = _subscript_random((d.lhs, d.rhs), d.symbols, given_random)
             # a law the step's own subscript states (E_{x \\sim q}) wins over the prose's
             drawn_prose, laws = prose.random_for(d.symbols, set(given_random) | set(extra))
             ranges.update(prose.unread_laws(set(drawn_prose) | set(extra) | set(given_random) | set(d.symbols)))
             step_random = step_random + tuple(extra.items()) + tuple(drawn_prose.items())
+            together = sorted(n for n in drawn_prose if mentions(d.lhs, n) or mentions(d.rhs, n))
+            if len(together) >= 2 and not independence_stated:
+                joint_unstated = tuple(together)
             taken = {name for name, _ in step_random}
             bound, drawn = _bound_densities((d.lhs, d.rhs), dens, taken)
             step_random = step_random + drawn
@@ -447,6 +452,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 ranges=tuple(sorted(step_ranges.items())),
                 up_to_constant=up_to,
                 proportional_in=proportional_in,
+                joint_unstated=joint_unstated,
             )
         )
     return _without_context(steps, [d.context for d in drafts])
@@ -1201,6 +1207,10 @@ _WITHIN = {
     "integer": {"real"},
 }
 _SCALAR_KINDS = frozenset(_WITHIN) | {"real"}
+
+
+#: Words that state random variables independent ("independent", "i.i.d.", "independently drawn").
+_INDEPENDENCE_WORDS = re.compile(r"\bindependen|\bi\.\s?i\.\s?d\b|\biid\b", re.IGNORECASE)
 
 
 def sentence_text(doc: str) -> str:

@@ -231,3 +231,29 @@ def test_nonnegative_integer_kind_in_the_api() -> None:
     refuted = derive.check("0**n == 0", symbols={"n": "nonnegative integer"})
     assert refuted.verdict is R and "n = 0" in refuted.detail
     assert derive.check("n >= 0", symbols={"n": "nonnegative integer"}).verdict is P
+
+
+# --- laws given one by one, independence never said (attackers: R9, Var(X+Y)) -------------------
+
+_TWO_LAWS = r"Let $X \sim \mathcal{N}(0,1)$ and $Y \sim \mathcal{N}(0,1)$"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [r"\mathrm{Var}(X+Y)=\mathrm{Var}(X)+\mathrm{Var}(Y)", r"\mathbb{E}[XY] = 0", r"\mathbb{E}[(X+Y)^2] = 2"],
+)
+def test_a_step_through_two_laws_never_said_independent_is_not_decided(tex):
+    (result,) = derive.check_latex(f"{_TWO_LAWS}. $${tex}$$")
+    assert result.verdict is Verdict.UNDECIDED, result.detail
+    assert "never says they are independent" in result.detail
+
+
+@pytest.mark.parametrize("said", [" be independent", ", i.i.d.", " independently"])
+def test_the_same_steps_are_decided_once_the_text_says_independent(said):
+    (result,) = derive.check_latex(f"{_TWO_LAWS}{said}. $$\\mathrm{{Var}}(X+Y)=\\mathrm{{Var}}(X)+\\mathrm{{Var}}(Y)$$")
+    assert result.verdict is Verdict.PROVED, result.detail
+
+
+def test_a_step_through_one_of_two_laws_is_decided():
+    (result,) = derive.check_latex(f"{_TWO_LAWS}. $$\\mathbb{{E}}[X^2] = 1$$")
+    assert result.verdict is Verdict.PROVED, result.detail
