@@ -17,7 +17,17 @@ pytest_plugins = ("pytester",)
 # pytester's in-process runs drop the modules first imported inside them, and compiled
 # extensions the engine uses (PyYAML's C loader, numpy) cannot be loaded twice in one
 # process: import the whole pipeline here, once, so that the inner runs reuse it.
-for _module in ("loading", "engine", "parsing", "symbolic", "numeric", "montecarlo", "report", "cache", "runner"):
+for _module in (
+    "language.loading",
+    "engine",
+    "language.parsing",
+    "tiers.symbolic",
+    "tiers.numeric",
+    "montecarlo.tier",
+    "reporting.report",
+    "cache",
+    "runner",
+):
     importlib.import_module(f"derive.{_module}")
 
 CLAIMS = """

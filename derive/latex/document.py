@@ -47,7 +47,7 @@ from derive.latex.macros import (
 )
 from derive.latex.records import Block, Document, Step
 from derive.latex.splitting import _ALIGN_ENVS, _HOSTILE, _Splitter, hidden_relation
-from derive.latex.steps import _build_steps, _hidden_definition, sentence_text, standing
+from derive.latex.steps import _build_steps, _hidden_definition, doubted_after, sentence_text, standing
 from derive.model import Claim, LatexSource, Relation
 
 if TYPE_CHECKING:
@@ -320,7 +320,8 @@ def _where_after(sentences: str, raw_blocks: list[_RawBlock], prose: list[_RawBl
         nxt = raw_blocks[number].start if number < len(raw_blocks) else len(sentences)
         if stop is None or end > nxt:
             continue  # "$$A$$ for $x > 0$ we have $$B$$": the clause may open the next display, not close this one
-        if not standing(sentences, m.end(), m.end()):
+        found_math = [r for at, r in starts[bisect.bisect_left(keys, m.end()) :] if at < end]
+        if any(doubted_after(sentences, r.end) for r in found_math):
             continue  # "where $x > 0$ is not assumed", "... need not hold": the clause states nothing
         first = bisect.bisect_left(keys, m.end())
         found = [r for at, r in starts[first:] if at < end]

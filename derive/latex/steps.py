@@ -1244,6 +1244,13 @@ def _sentence_after(doc: str, end: int, *, display: bool) -> str:
     return after[: cut.start()] if cut else after
 
 
+def doubted_after(doc: str, end: int) -> bool:
+    """Whether the rest of the sentence after the math ending at ``end`` negates or doubts it
+    ("$x > 0$ is not assumed", "... need not hold", "... violated here")."""
+    after = _sentence_after(doc, end, display=False)
+    return bool(_NEGATION.search(after) or _DOUBT.search(after))
+
+
 def standing(doc: str, start: int, end: int, *, display: bool = False) -> bool:
     """Whether the math at [start, end) of ``doc`` (see `sentence_text`) states an assumption for
     what follows: not after a case word ("If", "When") or in a negated, hedged or contrasting
