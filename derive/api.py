@@ -53,7 +53,7 @@ class CheckResult(Result):
 
     def _repr_html_(self) -> str:
         from derive.reporting._html import _COLOURS, claim_tex
-        from derive.reporting.report import _evidence_lines
+        from derive.reporting._text import _evidence_lines
 
         colour = _COLOURS[self.verdict]
         tex = html.escape(claim_tex(self))

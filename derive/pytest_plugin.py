@@ -152,7 +152,7 @@ def _cache(config: pytest.Config) -> Any:
 
 
 def _failure_text(result: Any) -> str:
-    from derive.reporting.report import _evidence_lines
+    from derive.reporting._text import _evidence_lines
 
     claim = result.claim
     lines = [

@@ -9,7 +9,8 @@ import pytest
 
 from derive import check_latex, cli
 from derive.model import Claim, Evidence, Method, Outcome, Point, Result, Verdict
-from derive.reporting.report import _evidence_lines, make_console, print_table, shorten_numbers
+from derive.reporting._text import _evidence_lines, shorten_numbers
+from derive.reporting.report import make_console, print_table
 
 
 @pytest.fixture(autouse=True)

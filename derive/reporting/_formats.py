@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from derive.model import Expect, Result, Verdict
-from derive.reporting.report import _MARKS, _evidence_lines, _step_file, _step_text, _summary_line
+from derive.reporting._text import _MARKS, _evidence_lines, _step_file, _step_text, _summary_line
 
 __all__ = ["junit", "markdown_claims", "markdown_steps"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from derive.model import LatexSource, Relation, Result, Verdict
 from derive.reporting._texprint import source_to_latex
-from derive.reporting.report import _evidence_lines, _relation_text, summary
+from derive.reporting._text import _evidence_lines, _relation_text, summary
 
 __all__ = ["claim_tex", "katex_head", "render_html", "write_katex"]
 
