@@ -521,9 +521,7 @@ def test_a_prose_range_is_a_kind_or_blocks_refutations(text: str, verdict: Verdi
         (r"$$\log \sigma(a) + \log \sigma(b) = \log(\sigma(a)\sigma(b))$$", P, ""),
     ],
 )
-def test_a_bare_i_and_an_unbracketed_log_of_a_product_have_two_readings(
-    text: str, verdict: Verdict, said: str
-) -> None:
+def test_a_bare_i_and_an_unbracketed_log_of_a_product_have_two_readings(text: str, verdict: Verdict, said: str) -> None:
     (r,) = results(text)
     assert r.verdict is verdict
     assert said in r.detail
@@ -567,9 +565,7 @@ def test_the_derivative_of_a_defined_function_is_a_claim_not_a_definition(text: 
         (r"$$x + C - C = x$$", P, "lhs - rhs simplifies to 0"),  # on both sides it is an ordinary name
     ],
 )
-def test_an_additive_constant_on_one_side_is_never_refuted_by_its_value(
-    text: str, verdict: Verdict, said: str
-) -> None:
+def test_an_additive_constant_on_one_side_is_never_refuted_by_its_value(text: str, verdict: Verdict, said: str) -> None:
     (r,) = results(text)
     assert r.verdict is verdict
     assert said in r.detail

@@ -287,9 +287,7 @@ def test_plain_tex_cr_ends_a_row() -> None:
 def test_a_chain_split_over_two_dollar_blocks_is_joined() -> None:
     text = "$$ (a+b)^2 = $$\n$$ a^2 + 2ab + b^2 $$"
     doc = read_document(text)
-    assert [(s.block, s.lhs_tex, s.rhs_tex, s.error) for s in doc.steps] == [
-        (1, "(a+b)^2", "a^2 + 2ab + b^2", None)
-    ]
+    assert [(s.block, s.lhs_tex, s.rhs_tex, s.error) for s in doc.steps] == [(1, "(a+b)^2", "a^2 + 2ab + b^2", None)]
     assert doc.blocks[1].note == "it continues the expression of the block before it, checked in block 1 step 1"
     assert verdicts(text) == [PROVED]
     assert verdicts(text.replace("2ab", "3ab")) == [REFUTED]
