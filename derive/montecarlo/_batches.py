@@ -305,22 +305,33 @@ def run_numpy(
     if threads <= 1 or len(batches) == 1:
         with np.errstate(all="ignore"):
             return [_one_batch(program, draws, seed, stream, b, fast=normals) for b in batches]
-    # One task per thread (the calling thread is one of them), each taking the next batch
-    # index from a shared ticket: a future per batch cost ~30 us of GIL-held bookkeeping
-    # per batch, which the threads then wait on for each other. Results go to their
-    # batch's slot, so the order (and the merged estimate) does not depend on scheduling.
+
+    def one(b: int) -> BatchStats:
+        with np.errstate(all="ignore"):  # per thread: numpy's error state is thread-local
+            return _one_batch(program, draws, seed, stream, b, fast=normals)
+
+    return on_threads(one, batches, threads)
+
+
+def on_threads(one: Callable[[int], BatchStats], batches: Sequence[int], threads: int) -> list[BatchStats]:
+    """``one(b)`` for every batch b on ``threads`` threads, results in batch order.
+
+    One task per thread (the calling thread is one of them), each taking the next batch
+    index from a shared ticket: a future per batch cost ~30 us of GIL-held bookkeeping
+    per batch, which the threads then wait on for each other. Results go to their
+    batch's slot, so the order (and the merged estimate) does not depend on scheduling.
+    """
     out: list[BatchStats | None] = [None] * len(batches)
     ticket = itertools.count()
     lock = threading.Lock()
 
     def work() -> None:
-        with np.errstate(all="ignore"):  # per thread: numpy's error state is thread-local
-            while True:
-                with lock:
-                    i = next(ticket)
-                if i >= len(batches):
-                    return
-                out[i] = _one_batch(program, draws, seed, stream, batches[i], fast=normals)
+        while True:
+            with lock:
+                i = next(ticket)
+            if i >= len(batches):
+                return
+            out[i] = one(batches[i])
 
     helpers = [_executor(threads - 1).submit(work) for _ in range(min(threads, len(batches)) - 1)]
     try:

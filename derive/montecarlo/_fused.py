@@ -34,7 +34,6 @@ whose variance cancels against it (mean far from the spread) is summed again aro
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Sequence
 
@@ -42,7 +41,7 @@ import numpy as np
 import sympy
 from sympy.codegen.cfunctions import log1p
 
-from derive.montecarlo._batches import BATCH, BatchStats, _executor, reduce_rows, stream_rng
+from derive.montecarlo._batches import BATCH, BatchStats, on_threads, reduce_rows, stream_rng
 from derive.montecarlo._lowering import Draw
 
 __all__ = ["FusedKernel", "fused_source", "math_functions"]
@@ -526,26 +525,7 @@ class FusedKernel:
         """Run ``batches`` on ``threads`` threads; results in batch order, independent of ``threads``."""
         if threads <= 1 or len(batches) == 1:
             return [self.one(seed, stream, b) for b in batches]
-        out: list[BatchStats | None] = [None] * len(batches)
-        ticket = itertools.count()
-        lock = threading.Lock()
-
-        def work() -> None:
-            while True:
-                with lock:
-                    i = next(ticket)
-                if i >= len(batches):
-                    return
-                out[i] = self.one(seed, stream, batches[i])
-
-        helpers = [_executor(threads - 1).submit(work) for _ in range(min(threads, len(batches)) - 1)]
-        try:
-            work()
-        finally:
-            for h in helpers:
-                h.result()
-        assert all(b is not None for b in out)
-        return out  # type: ignore[return-value]
+        return on_threads(lambda b: self.one(seed, stream, b), batches, threads)
 
 
 def math_functions() -> object:
