@@ -140,7 +140,7 @@ from derive.tiers._margin import (
     walk,
 )
 from derive.tiers.sampling import allows, far_points, kind_of, pivot_points, sample_point
-from derive.tiers.symbolic import bounded
+from derive.tiers.symbolic import bounded, outermost
 
 __all__ = ["MARGIN", "check_numeric"]
 
@@ -221,17 +221,16 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
 _OPAQUE_NODES = (sympy.Derivative, sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Subs)
 
 
-def _opaque_values(expr: sympy.Basic, found: dict[sympy.Basic, sympy.Symbol]) -> sympy.Basic:
-    """``expr`` with each application of an unknown function (and each derivative, integral, sum,
-    limit of one) replaced by a real symbol, the same symbol for structurally equal nodes."""
+def _unknown_values(*sides: sympy.Basic) -> dict[sympy.Basic, sympy.Symbol]:
+    """A real symbol for each outermost application of an unknown function in ``sides`` (and each
+    derivative, integral, sum, limit of one), the same symbol for structurally equal nodes."""
     undefined = sympy.core.function.AppliedUndef
-    if isinstance(expr, undefined) or (isinstance(expr, _OPAQUE_NODES) and expr.has(undefined)):
-        if expr not in found:
-            found[expr] = sympy.Dummy(_short(expr, 30), real=True)
-        return found[expr]
-    if not expr.args or not expr.has(undefined):
-        return expr
-    return expr.func(*(_opaque_values(a, found) for a in expr.args))
+
+    def of_one(node: sympy.Basic) -> bool:
+        return isinstance(node, _OPAQUE_NODES) and node.has(undefined)
+
+    nodes = outermost(sympy.Tuple(*sides), (undefined,), of_one)
+    return {node: sympy.Dummy(_short(node, 30), real=True) for node in nodes}
 
 
 def _for_every_value(lhs: sympy.Basic, rhs: sympy.Basic, problem: Problem, settings: Settings) -> Outcome | None:
@@ -244,13 +243,10 @@ def _for_every_value(lhs: sympy.Basic, rhs: sympy.Basic, problem: Problem, setti
     particular function meant (f(2x + 2) and f(2(x + 1)) are one value; a density is positive;
     E is linear), so a failure here refutes nothing and the caller keeps its own undecided.
     """
-    found: dict[sympy.Basic, sympy.Symbol] = {}
-    try:
-        l2, r2 = _opaque_values(lhs, found), _opaque_values(rhs, found)
-    except (TypeError, ValueError, AttributeError):  # a node sympy will not rebuild: no verdict here
+    found = _unknown_values(lhs, rhs)
+    if not found:
         return None
-    if not found or l2.has(sympy.core.function.AppliedUndef) or r2.has(sympy.core.function.AppliedUndef):
-        return None
+    l2, r2 = lhs.xreplace(found), rhs.xreplace(found)
     inner = check_numeric(replace(problem, lhs=l2, rhs=r2), settings)
     if inner.verdict is not Verdict.VERIFIED:
         return None

@@ -329,7 +329,7 @@ def _doit(expr: sympy.Basic) -> sympy.Basic:
     # sympy's closed forms are checked against quadrature: sympy 1.14 gives ∫_{-1}^{1} e^{-x⁴} dx
     # = 0 (it is 1.69). One that disagrees stays unevaluated, like the delta integrals above.
     closed: dict[sympy.Basic, sympy.Basic] = {}
-    for node in _outermost(expr, (sympy.Integral,)):
+    for node in outermost(expr, (sympy.Integral,)):
         value = node.doit()
         if _closed_form_disagrees(node, value):
             protected[node] = sympy.Dummy("unchecked_integral")
@@ -842,7 +842,7 @@ def _merge_line_integrals(d: sympy.Expr) -> sympy.Expr | None:
     lose its log(1 + e^u) terms (they cancel or the route fails) and is integrated exactly
     by `gaussian_integral`. Used only to prove zero, never to refute.
     """
-    nodes = _outermost(d, (sympy.Integral,))
+    nodes = outermost(d, (sympy.Integral,))
     if len(nodes) < 2 or len(nodes) > 8:
         return None
     t = sympy.Dummy("t", real=True)
@@ -972,10 +972,10 @@ def _opaque_nodes(d: sympy.Basic) -> list[sympy.Basic]:
     def binds(node: sympy.Basic) -> bool:
         return isinstance(node, (sympy.Derivative, sympy.Subs)) and node.has(*_UNEVALUATED)
 
-    return _outermost(d, _UNEVALUATED, binds)
+    return outermost(d, _UNEVALUATED, binds)
 
 
-def _outermost(
+def outermost(
     d: sympy.Basic, types: tuple[type, ...], also: Callable[[sympy.Basic], bool] | None = None
 ) -> list[sympy.Basic]:
     """The outermost nodes of ``d`` that are of ``types`` (or for which ``also`` holds)."""
@@ -1264,7 +1264,7 @@ def _divergence_bounds(problem: Problem, positives: frozenset[sympy.Expr], step:
     if not (isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr)):
         return None
     g = rhs - lhs if problem.relation in (Relation.LE, Relation.LT) else lhs - rhs
-    nodes = [n for n in _outermost(g, (KL, JS, W1)) if not n.free_symbols]
+    nodes = [n for n in outermost(g, (KL, JS, W1)) if not n.free_symbols]
     if not nodes or len(nodes) > 3:
         return None
     strict = problem.relation in (Relation.LT, Relation.GT)
