@@ -1244,10 +1244,10 @@ def _sentence_after(doc: str, end: int, *, display: bool) -> str:
     return after[: cut.start()] if cut else after
 
 
-def doubted_after(doc: str, end: int) -> bool:
+def doubted_after(doc: str, end: int, *, display: bool = False) -> bool:
     """Whether the rest of the sentence after the math ending at ``end`` negates or doubts it
     ("$x > 0$ is not assumed", "... need not hold", "... violated here")."""
-    after = _sentence_after(doc, end, display=False)
+    after = _sentence_after(doc, end, display=display)
     return bool(_NEGATION.search(after) or _DOUBT.search(after))
 
 
@@ -1260,8 +1260,7 @@ def standing(doc: str, start: int, end: int, *, display: bool = False) -> bool:
     at = _before(doc, start) if display else start
     if _condition_word(doc, at) in _CASE_WORDS or negated(doc, at) or _DOUBT.search(_sentence_before(doc, at)):
         return False
-    after = _sentence_after(doc, end, display=display)
-    return not (_NEGATION.search(after) or _DOUBT.search(after))
+    return not doubted_after(doc, end, display=display)
 
 
 #: Properties the prose states in words that constrain a name's values: "$\\mathbf{y}$ is a one-hot
