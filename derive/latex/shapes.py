@@ -207,12 +207,23 @@ def _settled_elsewhere(step: Step, letters: set[str]) -> str | None:
     given |= {used.split("=", 1)[0].rstrip(":").strip() for used in step.uses if "=" in used}
     given -= set(_fixed_sizes(step, letters))
     for letter in sorted(letters):
-        if letter in given or any(mentions(c, letter) for c in step.conditions):
+        if letter in given or any(mentions(_condition_math(c), letter) for c in step.conditions):
             return (
                 f"the size {letter} is given a value or a condition in the document, so derive does not check the "
                 f"step at several sizes of {letter}; declare the shapes with numbers (vector 3) to check it"
             )
     return None
+
+
+#: Where a condition came from, after its math: `` (line 41, stated in the text)``.
+_PROVENANCE = re.compile(r"\s*\((?:[^()]*, )?(?:before )?line \d+[^()]*\)\s*$")
+
+
+def _condition_math(condition: str) -> str:
+    """The math of a recorded condition: its provenance is words ("line", "in") whose letters are no size."""
+    from derive.latex.context import DISTINCT  # noqa: PLC0415
+
+    return _PROVENANCE.sub("", condition.removeprefix(DISTINCT))
 
 
 #: A letter in a font (``\mathcal{D}``, ``\mathbf{D}``): a derive name D too, but another object than the size.

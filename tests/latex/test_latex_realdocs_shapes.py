@@ -415,3 +415,25 @@ def test_a_scalar_reading_leaves_the_name_undeclared_so_function_notation_stays_
         assert all(("g", "real") not in r.step.claim.symbols for r in found)
     ((result,),) = [derive.check_latex("$$g(x)^T g(x) = g^2 x^T x$$\n")]
     assert result.verdict is not Verdict.VERIFIED and result.verdict is not Verdict.PROVED
+
+
+def test_a_condition_on_another_name_does_not_stop_the_sweep():
+    # the recorded condition ends "(line 3, stated in the text)": the n of "line" and "in" is no size
+    text = (
+        "Let $\\mathbf{w} \\in \\mathbb{R}^n$ and $\\mathbf{a} \\in \\mathbb{R}^n$.\n\n"
+        "We have $\\nabla J(\\mathbf{w}) = \\mathbf{a}$.\n\n"
+        "$$\\mathbf{a}^T\\mathbf{w} = \\mathbf{w}^T\\mathbf{a}$$\n"
+    )
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is Verdict.VERIFIED
+    assert "n = 1" in result.detail and "n = 3" in result.detail
+
+
+def test_a_condition_on_the_size_itself_still_stops_the_sweep():
+    text = (
+        "Let $\\mathbf{w} \\in \\mathbb{R}^n$.\n\nWe have $n = 3$.\n\n"
+        "$$\\mathbf{w}^T\\mathbf{w} = \\mathrm{tr}(\\mathbf{w}\\mathbf{w}^T)$$\n"
+    )
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "the size n is given a value or a condition in the document" in result.detail
