@@ -39,6 +39,7 @@ from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings,
 from derive.tiers._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.tiers._linearity import by_linearity
 from derive.tiers._matrix import RationalZero, has_inverse, rational_zero, spd_trace_form
+from derive.tiers._probability import by_probability_calculus
 from derive.tiers.divergences import expand_divergences
 from derive.tiers.expectation import evaluate_expectations, gaussian_exponent, gaussian_integral
 
@@ -1217,6 +1218,10 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     # Expectations of an unknown law: proved when both sides agree by the laws of every expectation.
     zero = lambda d: prove_zero(d, positives=positives, step_seconds=step).status == "zero"  # noqa: E731
     light = by_linearity(problem, state.get("sides"), light, zero)
+    if light.verdict is not Verdict.UNDECIDED:
+        return light
+    # Probabilities of an unknown law: proved when both sides agree by the definition of conditional probability.
+    light = by_probability_calculus(problem, state.get("sides"), light, zero)
     if light.verdict is not Verdict.UNDECIDED:
         return light
     if problem.relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT):

@@ -1,0 +1,201 @@
+"""Probability notation with no stated law: prove a step from the definition of conditional probability.
+
+Real documents rearrange probabilities without saying what they are: Bayes' rule
+``P(S|+) = \\frac{P(+|S)P(S)}{P(+)}``, the product rule ``P(S+) = P(S)P(+|S)``,
+``\\log p(a|b) + \\log p(b) = \\log p(a,b)``. The LaTeX reader gives each application an opaque
+unknown function (``p(x|y)`` is ``p(x, given(y))``, ``P(X=1)`` is ``P(event(X, 1))``,
+``P(S+)`` is ``P(event_and(S, event_plus()))``), which no tier can evaluate. Such a step holds
+for *every* law when it follows from the definition alone:
+
+- every conditional application becomes a quotient of joints, ``P(A|B) = P(A,B)/P(B)``, the
+  joint over the events/variables before and after the bar taken as a set (``,`` and ``\\cap``
+  both mean "and", written order does not matter, a repeated event counts once);
+- each distinct joint ``P(set)`` is an unknown *positive* number (an undefined sympy function
+  with ``positive=True``, so it keeps its arguments: a joint of x under an integral over x still
+  depends on x), and the two sides are compared exactly.
+
+The same normal form on both sides proves the step, wherever the conditioning events have
+positive probability. A different normal form says nothing (marginalisation, independence
+and the sum rule are not in it): this strategy never refutes.
+
+Which applications are probabilities: positivity and the set reading are sound only for
+probabilities and densities, so a name is read as one only when
+
+- it is P, p, q, Pr or Prob (``\\mathbb{P}`` reads as P), with or without a subscript
+  (``q_\\phi``, ``p_\\theta``: each subscript is its own function);
+- some application of it *in this step* has a conditioning bar or an event argument (what the
+  LaTeX reader produces only for probability notation): ``L(+|x)`` (a likelihood, unnormalised)
+  or an unknown ``f(x|y)`` is never rewritten, nor is a step where ``p`` carries no bar;
+- the text does not declare it (a kind, or ``functions: [p]``: the author says it is a plain
+  function), and it does not also stand as a value in the step (``p \\cdot p(x|y)``);
+- every application of it has only names and events as arguments: ``p(1, 2)`` or
+  ``p(x+1 | y)`` is a value at a point, whose argument order matters, and ``P(HH|H)`` or
+  ``P(H, H)`` (a name twice) is a sequence of outcomes, not a set of events; either leaves the
+  whole step to the other tiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from derive.model import Evidence, Method, Outcome, Relation, Verdict
+
+__all__ = ["PROBABILITY_NAMES", "by_probability_calculus", "conditional_normal_form"]
+
+#: Function names read as a probability or a density (``\\mathbb{P}`` and ``\\Pr`` read as P and Pr).
+PROBABILITY_NAMES = frozenset({"P", "p", "q", "Pr", "Prob"})
+#: What the LaTeX reader records after a conditional application's arguments.
+_GIVEN = "given"
+_PARAMETERS = "parameters"
+#: Beyond this many operations the comparison is not attempted (the step stays undecided).
+_MAX_OPS = 4000
+_ROUTE = "conditional probability"
+
+
+def by_probability_calculus(
+    problem: object, sides: object, light: Outcome, zero: Callable[[sympy.Expr], bool] | None = None
+) -> Outcome:
+    """PROVED when both sides of an equation reach the same normal form by the definition of
+    conditional probability alone (`conditional_normal_form`); else ``light`` unchanged.
+
+    ``sides``: the sides as the symbolic tier prepared them; ``zero``: the tier's exact test that
+    a difference is 0, tried after the cheap exact rewrites. Never refutes.
+    """
+    if getattr(problem, "relation", None) is not Relation.EQ or not isinstance(sides, tuple) or len(sides) != 2:
+        return light
+    lhs, rhs = sides
+    if not all(isinstance(s, sympy.Expr) for s in sides):
+        return light
+    names = probability_functions((lhs, rhs), _undeclared(problem))
+    if not names:
+        return light
+    forms = conditional_normal_form(lhs, names), conditional_normal_form(rhs, names)
+    if forms[0] is None or forms[1] is None:
+        return light
+    difference = forms[0] - forms[1]
+    if sympy.count_ops(difference) > _MAX_OPS or not _vanishes(difference, zero):
+        return light
+    shown = ", ".join(sorted(names))
+    summary = (
+        "proved for every law by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
+        "conditioning events have positive probability (each joint taken over the set of events on both sides of "
+        f"its bar); {shown} read as probability notation: written with a bar or events here, declared as nothing else"
+    )
+    return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route=_ROUTE))
+
+
+def probability_functions(sides: Iterable[sympy.Basic], allowed: Callable[[str], bool] = lambda _n: True) -> set[str]:
+    """The function names of ``sides`` read as probabilities (see the module docstring): a
+    probability name that carries a conditioning bar or an event argument somewhere in the
+    sides, is ``allowed`` (not declared otherwise) and does not also stand as a plain name."""
+    apps = [a for s in sides for a in sympy.preorder_traversal(s) if isinstance(a, AppliedUndef)]
+    marked = {_name(a) for a in apps if _base(_name(a)) in PROBABILITY_NAMES and _marked(a)}
+    plain = {str(s) for side in sides for s in side.free_symbols}
+    return {n for n in marked if allowed(n) and n not in plain}
+
+
+def conditional_normal_form(expr: sympy.Expr, names: Iterable[str]) -> sympy.Expr | None:
+    """``expr`` with every application of the functions ``names`` replaced by its joint-over-marginal
+    form in positive unknown joints; None when an application is not one of names and events
+    (a value at a point, a sequence of outcomes), so the set reading might be wrong."""
+    wanted = set(names)
+    replacements: dict[sympy.Basic, sympy.Expr] = {}
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, AppliedUndef) and _name(node) in wanted and node not in replacements:
+            form = _rewrite(node)
+            if form is None:
+                return None
+            replacements[node] = form
+    return expr.xreplace(replacements)
+
+
+def _rewrite(app: AppliedUndef) -> sympy.Expr | None:
+    """``P(A, B | C; theta)`` -> ``J(theta; A, B, C) / J(theta; C)``, or None if not readable as a set."""
+    main: list[sympy.Basic] = []
+    given: list[sympy.Basic] = []
+    params: tuple[sympy.Basic, ...] = ()
+    for arg in app.args:
+        role = _name(arg) if isinstance(arg, AppliedUndef) else ""
+        if role == _GIVEN:
+            given.extend(arg.args)
+        elif role == _PARAMETERS:
+            params = (arg,)
+        else:
+            main.append(arg)
+    if not main:
+        return None
+    atoms_main, atoms_given = _atoms(main), _atoms(given)
+    if atoms_main is None or atoms_given is None:
+        return None
+    names = [a for a in (*atoms_main, *atoms_given) if not _is_event(a)]
+    if len(names) != len(set(names)):
+        return None  # P(H, H), P(H | H): a sequence of outcomes, not one event twice
+    joint = _joint(_name(app), params, (*atoms_main, *atoms_given))
+    return joint / _joint(_name(app), params, atoms_given) if atoms_given else joint
+
+
+def _atoms(args: Iterable[sympy.Basic]) -> list[sympy.Basic] | None:
+    """The events/variables an argument list names (``event_and`` flattened), or None when an
+    argument is a value that names no variable (a number, ``x + 1``, ``H^2``)."""
+    out: list[sympy.Basic] = []
+    for arg in args:
+        if isinstance(arg, AppliedUndef) and _name(arg) == "event_and":
+            inner = _atoms(arg.args)
+            if inner is None:
+                return None
+            out.extend(inner)
+        elif _is_event(arg) or (isinstance(arg, sympy.Symbol) and not isinstance(arg, sympy.Dummy)):
+            out.append(arg)
+        else:
+            return None
+    return out
+
+
+def _joint(name: str, params: tuple[sympy.Basic, ...], atoms: Iterable[sympy.Basic]) -> sympy.Expr:
+    """The positive unknown joint ``name`` of the set ``atoms`` (sorted, each once), under ``params``."""
+    ordered = sorted(set(atoms), key=sympy.default_sort_key)
+    return sympy.Function(f"{name}[joint]", positive=True)(*params, *ordered)
+
+
+def _vanishes(d: sympy.Expr, zero: Callable[[sympy.Expr], bool] | None) -> bool:
+    """Whether ``d`` is exactly 0 with every joint positive: cancel, then logs split, then powers
+    merged, then the tier's own exact test."""
+    tries: list[Callable[[sympy.Expr], sympy.Expr]] = [
+        lambda e: sympy.cancel(sympy.together(e)),
+        lambda e: sympy.cancel(sympy.together(sympy.expand(sympy.expand_log(e, force=False)))),
+        lambda e: sympy.cancel(sympy.together(sympy.powsimp(sympy.expand_power_base(e, force=False)))),
+    ]
+    for step in tries:
+        if step(d) == 0:
+            return True
+    return zero is not None and zero(d)
+
+
+def _undeclared(problem: object) -> Callable[[str], bool]:
+    """Whether a function name is free of a declaration that gives it another meaning: a kind under
+    ``symbols:`` or a plain function under ``functions:``."""
+    table = getattr(problem, "symbols", None)
+    declared = set(getattr(table, "_latex_functions", ()) or ())
+    kinds = set(table.keys()) if table is not None and hasattr(table, "keys") else set()
+    implicit = set(getattr(table, "_latex_implicit", ()) or ())
+    return lambda name: name not in declared and (name not in kinds or name in implicit)
+
+
+def _marked(app: AppliedUndef) -> bool:
+    """Whether an application carries a conditioning bar or an event argument."""
+    return any(isinstance(a, AppliedUndef) and (_name(a) == _GIVEN or _is_event(a)) for a in app.args)
+
+
+def _is_event(node: sympy.Basic) -> bool:
+    return isinstance(node, AppliedUndef) and _name(node).startswith("event")
+
+
+def _name(node: AppliedUndef) -> str:
+    return str(node.func.__name__)
+
+
+def _base(name: str) -> str:
+    return name.split("_", 1)[0]
