@@ -19,7 +19,14 @@ monomials, each monomial split into a non-random coefficient and a random rest, 
 the rest stays opaque. Two sides with the same normal form are equal for every law; two
 with different normal forms may still be equal for some law, so a difference never refutes.
 A name whose randomness nothing declares is never pulled out: `linear_form` reports such
-names, so a step that would hold were they non-random says which ones.
+names, so a step that would hold were they non-random says which ones (never the names the step
+takes a moment of as a whole: in ``Cov(X, aX + b)`` X is the random variable, a and b the factors).
+
+Independence is never assumed. Names a problem states mutually independent (an optional
+``independent`` attribute: groups of names) factor a plain unconditional ``E`` of a product of
+their powers, ``E[X^2 Y] = E[X^2] E[Y]``, and nothing else: not under a named law (``E_q``),
+not given a condition, not through an unknown function. A step that would hold were some names
+uncorrelated (``Var(X + Y) = Var(X) + Var(Y)``) says which ones.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ __all__ = [
     "LinearForm",
     "by_linearity",
     "expectation_operator",
+    "independent_groups",
     "is_unknown_law",
     "linear_form",
     "moment_operator",
@@ -84,6 +92,13 @@ def nonrandom_names(problem: object) -> frozenset[str]:
     return frozenset(str(n) for n in getattr(problem, "nonrandom", ()) or ())
 
 
+def independent_groups(problem: object) -> tuple[frozenset[str], ...]:
+    """Groups of names a problem states mutually independent (an optional ``independent``
+    attribute of name groups; none today). A group of one name says nothing."""
+    groups = getattr(problem, "independent", ()) or ()
+    return tuple(g for g in (frozenset(str(n) for n in group) for group in groups) if len(g) >= 2)
+
+
 @dataclass
 class LinearForm:
     """A side in normal form, the laws its rewriting used, and the names it could not pull out."""
@@ -100,11 +115,18 @@ class _TooBigError(Exception):
     pass
 
 
-def linear_form(expr: object, nonrandom: Collection[str] = (), *, assume: Iterable[str] = ()) -> LinearForm | None:
+def linear_form(
+    expr: object,
+    nonrandom: Collection[str] = (),
+    *,
+    assume: Iterable[str] = (),
+    independent: Iterable[frozenset[str]] = (),
+) -> LinearForm | None:
     """``expr`` with every unknown-law operator in normal form, or None when there is none (or too big).
 
     ``nonrandom``: names declared non-random. ``assume``: names treated as non-random only to
-    say which declaration would settle a step (never for a proof).
+    say which declaration would settle a step (never for a proof). ``independent``: groups of
+    names stated mutually independent (a plain E of a product of their powers factors).
 
     >>> E = expectation_operator("E")
     >>> a, x = sympy.symbols("a x")
@@ -116,7 +138,7 @@ def linear_form(expr: object, nonrandom: Collection[str] = (), *, assume: Iterab
     'a*E(x)'
     """
     if isinstance(expr, sympy.MatrixBase):
-        forms = [linear_form(e, nonrandom, assume=assume) for e in expr]
+        forms = [linear_form(e, nonrandom, assume=assume, independent=independent) for e in expr]
         if all(f is None for f in forms):
             return None
         out = LinearForm(None)
@@ -134,17 +156,24 @@ def linear_form(expr: object, nonrandom: Collection[str] = (), *, assume: Iterab
     fixed = frozenset(nonrandom) | frozenset(assume)
     out = LinearForm(None)
     try:
-        out.value = _Rewriter(fixed, frozenset(nonrandom), out).walk(expr)
+        out.value = _Rewriter(fixed, frozenset(nonrandom), out, tuple(independent)).walk(expr)
     except (_TooBigError, TypeError, ValueError, AttributeError, NotImplementedError, RecursionError):
         return None  # too big, or a node sympy will not rebuild: no normal form, the step stays undecided
     return out
 
 
 class _Rewriter:
-    def __init__(self, fixed: frozenset[str], declared: frozenset[str], out: LinearForm) -> None:
+    def __init__(
+        self,
+        fixed: frozenset[str],
+        declared: frozenset[str],
+        out: LinearForm,
+        independent: tuple[frozenset[str], ...] = (),
+    ) -> None:
         self.fixed = fixed
         self.declared = declared
         self.out = out
+        self.independent = independent
 
     def walk(self, node: sympy.Basic) -> sympy.Basic:
         if not node.args:
@@ -218,8 +247,25 @@ class _Rewriter:
                 continue
             if coefficient and c != 1:
                 self.out.laws.add("non-random factors out of the expectation")
-            total.append(c * node.func(sympy.Mul(*random), *rest))
+            total.append(c * self._factored(node.func, random, rest))
         return sympy.Add(*total)
+
+    def _factored(self, func: object, random: list[sympy.Basic], rest: tuple) -> sympy.Basic:
+        """E of the product ``random``: one E per name when its factors are powers of distinct names
+        of one independent group under the plain unconditional E; else E of the whole product."""
+        whole = func(sympy.Mul(*random), *rest)
+        if rest or getattr(func, "__name__", "") != "E" or not self.independent:
+            return whole
+        by_name: dict[str, list[sympy.Basic]] = {}
+        for factor in random:
+            base, exp = factor.as_base_exp()
+            if not (isinstance(base, sympy.Symbol) and exp.is_Integer and int(exp) > 0):
+                return whole  # E[f(X) Y], E[X/Y], E[(X + Y) Z]: only powers of plain names factor
+            by_name.setdefault(base.name, []).append(factor)
+        if len(by_name) < 2 or not any(set(by_name) <= group for group in self.independent):
+            return whole
+        self.out.laws.add(f"independence of {', '.join(sorted(by_name))} as stated")
+        return sympy.Mul(*(func(sympy.Mul(*fs), *rest) for fs in by_name.values()))
 
     def _outside_names(self, factor: sympy.Basic, func: object, rest: tuple) -> set[str] | None:
         """The names ``factor`` depends on outside applications of the same operator (``func``
@@ -289,13 +335,18 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
         return light
     lhs, rhs = sides
     declared = nonrandom_names(problem)
-    forms = _both(lhs, rhs, declared)
+    independent = independent_groups(problem)
+    forms = _both(lhs, rhs, declared, independent=independent)
     if forms is None:
         return light
     if _same(forms, zero):
         other = _square_inside(lhs), _square_inside(rhs)
         if (other[0] is not None or other[1] is not None) and not _holds(
-            other[0] if other[0] is not None else lhs, other[1] if other[1] is not None else rhs, declared, zero
+            other[0] if other[0] is not None else lhs,
+            other[1] if other[1] is not None else rhs,
+            declared,
+            zero,
+            independent,
         ):
             note = (
                 "; by linearity of expectation it holds reading E[a - b]^2 as (E[a - b])^2, but not reading it "
@@ -312,9 +363,14 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
         return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route="linearity"))
     if _square_inside(lhs) is not None or _square_inside(rhs) is not None:
         return light  # E[a - b]^2 has two readings: a hint about non-random names would hold in one only
-    unknown = _settling(lhs, rhs, declared, sorted(forms[0].undeclared | forms[1].undeclared))
+    unknown = _settling(lhs, rhs, declared, sorted(forms[0].undeclared | forms[1].undeclared), independent)
     if not unknown:
-        return light
+        names = _independent_names(lhs, rhs, independent)
+        if not names:
+            return light
+        said = f"{', '.join(names[:-1])} and {names[-1]}"
+        note = f"; it holds if {said} are independent, which nothing states"
+        return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
     names = ", ".join(unknown)
     verb = "is" if len(unknown) == 1 else "are"
     note = f"; by linearity of expectation it holds if {names} {verb} not random, which nothing declares"
@@ -341,27 +397,76 @@ def _square_inside(side: object) -> object | None:
     return side.replace(compound_square, lambda n: n.base.func(n.base.args[0] ** n.exp, *n.base.args[1:]))
 
 
-def _holds(lhs: object, rhs: object, declared: frozenset[str], zero: Callable[[sympy.Expr], bool]) -> bool:
-    forms = _both(lhs, rhs, declared)
+def _holds(
+    lhs: object,
+    rhs: object,
+    declared: frozenset[str],
+    zero: Callable[[sympy.Expr], bool],
+    independent: tuple[frozenset[str], ...] = (),
+) -> bool:
+    forms = _both(lhs, rhs, declared, independent=independent)
     return forms is not None and _same(forms, zero)
 
 
-def _settling(lhs: object, rhs: object, declared: frozenset[str], candidates: list[str]) -> list[str]:
+def _independent_names(lhs: object, rhs: object, independent: tuple[frozenset[str], ...]) -> list[str]:
+    """The fewest names the step takes moments of which, were they mutually independent, give both
+    sides one normal form (``Var(X + Y) = Var(X) + Var(Y)``): pairs first, then all of them. A hint,
+    never a proof; empty when none do."""
+    taken = sorted(_whole_arguments(lhs) | _whole_arguments(rhs))
+    if not 2 <= len(taken) <= _MAX_HINT_NAMES:
+        return []
+    tries = [[a, b] for i, a in enumerate(taken) for b in taken[i + 1 :]]
+    if len(taken) > 2:
+        tries.append(taken)
+    for names in tries:
+        if any(set(names) <= group for group in independent):
+            continue  # already stated: factoring them did not settle the step
+        both = _both(lhs, rhs, frozenset(), independent=(*independent, frozenset(names)))
+        if both is not None and _same(both, lambda d: d == 0):
+            return names
+    return []
+
+
+def _settling(
+    lhs: object,
+    rhs: object,
+    declared: frozenset[str],
+    candidates: list[str],
+    independent: tuple[frozenset[str], ...] = (),
+) -> list[str]:
     """The fewest undeclared names which, were they non-random, give both sides one normal form.
 
     Single names first, then pairs, then all of them; equality here is only expand's (a hint,
     never a proof)."""
+    # a name the step takes a moment of as a whole (E[X], Var(X), Cov(X, aX + b)) is the random
+    # variable by the text's own usage: the hint names the factors around it (a, b), never X
+    taken = _whole_arguments(lhs) | _whole_arguments(rhs)
+    candidates = [n for n in candidates if n not in taken]
+    if not candidates:
+        return []
     tries: list[list[str]] = [[n] for n in candidates]
     if len(candidates) <= _MAX_HINT_NAMES:
         tries += [[a, b] for i, a in enumerate(candidates) for b in candidates[i + 1 :]]
     tries.append(candidates)
     for names in tries:
-        forms = _both(lhs, rhs, declared, assume=names)
+        forms = _both(lhs, rhs, declared, assume=names, independent=independent)
         # the hint is about factors: names whose own expectation the step takes (E[x^2] = E[x]^2
         # "holds if x is not random") are not a declaration anyone would make
         if forms is not None and _same(forms, lambda d: d == 0) and _has_operator(forms):
             return names
     return []
+
+
+def _whole_arguments(side: object) -> set[str]:
+    """The plain names that stand alone as a value argument of an unknown-law operator in ``side``."""
+    if not isinstance(side, sympy.Basic):
+        return set()
+    names: set[str] = set()
+    for n in sympy.preorder_traversal(side):
+        if isinstance(n, AppliedUndef) and _role(n) is not None:
+            values, _ = _split_conditions(n.args)
+            names |= {v.name for v in values if isinstance(v, sympy.Symbol)}
+    return names
 
 
 def _has_operator(forms: tuple[LinearForm, LinearForm]) -> bool:
@@ -370,9 +475,15 @@ def _has_operator(forms: tuple[LinearForm, LinearForm]) -> bool:
     )
 
 
-def _both(lhs: object, rhs: object, declared: frozenset[str], assume: Iterable[str] = ()) -> tuple | None:
-    left = linear_form(lhs, declared, assume=assume)
-    right = linear_form(rhs, declared, assume=assume)
+def _both(
+    lhs: object,
+    rhs: object,
+    declared: frozenset[str],
+    assume: Iterable[str] = (),
+    independent: tuple[frozenset[str], ...] = (),
+) -> tuple | None:
+    left = linear_form(lhs, declared, assume=assume, independent=independent)
+    right = linear_form(rhs, declared, assume=assume, independent=independent)
     if left is None and right is None:
         return None
     return (left or LinearForm(lhs), right or LinearForm(rhs))
