@@ -51,6 +51,10 @@ from derive.tiers._linearity import expectation_operator
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
 
+#: An attribute of the parse state: how many bodies of certain expectations enclose the parser
+#: (E[x - E(x)]: the inner plain E(...) is then an expectation, never an error function E of x).
+_AVERAGING = "averaging"
+
 
 class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
     """`_Parser` grammar: expectations, variances, KL/JS divergences, densities and distributions."""
@@ -78,7 +82,12 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
         wrap, sample = self._expectation_operator(sub_toks)
         if inner is not None and _conditioning(inner):
             return self._conditional_expectation(inner, wrap)
+        nested = getattr(self.st, _AVERAGING, 0)
+        # E[...], \mathbb{E}(...), E_{\mathcal T}(...): an expectation whatever its body, so a plain E(...)
+        # inside it is one too (E[(x - E(x))^2]); a plain E(...) may be Bishop's error function
+        certain = not self._plain_e(start) or self.toks[self.i - 1].text == "]" or _names_a_law(sub_toks)
         saved, self.st.sample = self.st.sample, sample or self.st.sample
+        setattr(self.st, _AVERAGING, nested + 1 if certain and inner is not None else nested)
         try:
             with self.shadowing(self._averaged_names(sub_toks, sample)):
                 # \mathbb{E}_{q(z)} \log p(x, z) - ...: without brackets an expectation, like a sum,
@@ -86,6 +95,7 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
                 body = self.sub(inner).parse_all() if inner is not None else self.term()
         finally:
             self.st.sample = saved
+            setattr(self.st, _AVERAGING, nested)
         if sub_toks is None and not self._mentions_random(body):
             # E[X^2] with nothing declared random: reading X as a constant would make
             # E[X^2] = E[X]^2 an identity. An opaque E(...) leaves such steps undecided.
@@ -96,6 +106,7 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             and inner is not None
             and self.toks[self.i - 1].text == ")"
             and not _names_a_law(sub_toks)
+            and not (nested and sub_toks is None)
         ):
             # E(w), E_D(w) of nothing random: Bishop's error functions as plausibly as expectations, so
             # an unknown function, to which no law of expectations applies (derive.tiers._linearity)
