@@ -333,7 +333,7 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
     """
     if getattr(problem, "relation", None) is not Relation.EQ or not isinstance(sides, tuple) or len(sides) != 2:
         return light
-    lhs, rhs = sides
+    lhs, rhs, reading = _functions_named_alone(*sides)
     declared = nonrandom_names(problem)
     independent = independent_groups(problem)
     forms = _both(lhs, rhs, declared, independent=independent)
@@ -358,7 +358,7 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
         said = f"; with {', '.join(pulled)} non-random as declared" if pulled else ""
         summary = (
             f"proved for every law (where the expectations exist): both sides have the same normal form by "
-            f"{', '.join(laws)}{said}"
+            f"{', '.join(laws)}{said}{reading}"
         )
         return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route="linearity"))
     if _square_inside(lhs) is not None or _square_inside(rhs) is not None:
@@ -377,6 +377,43 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
     if hasattr(problem, "nonrandom"):
         note += f" (declare `constants: [{names}]` if so)"
     return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
+
+
+def _functions_named_alone(lhs: object, rhs: object) -> tuple[object, object, str]:
+    """Bishop's ``var[f]``, ``E[f]`` for the moment of f(x) where the step applies f to x: the sides with
+    each such name read as its application, and a note saying so (else the sides unchanged, "").
+
+    Only a name that stands alone as a whole argument of an operator and nowhere else, of an unknown
+    function the step applies to one argument list only (``f(x)`` and ``f(y)`` leave it alone)."""
+    if not (isinstance(lhs, sympy.Basic) and isinstance(rhs, sympy.Basic)):
+        return lhs, rhs, ""
+    alone = _whole_arguments(lhs) | _whole_arguments(rhs)
+    applied: dict[str, set[sympy.Basic]] = {}
+    for side in (lhs, rhs):
+        for n in sympy.preorder_traversal(side):
+            if isinstance(n, AppliedUndef) and _role(n) is None and n.func.__name__ in alone:
+                applied.setdefault(n.func.__name__, set()).add(n)
+    readings: dict[sympy.Symbol, sympy.Basic] = {}
+    for side in (lhs, rhs):
+        for sym in side.free_symbols:
+            apps = applied.get(getattr(sym, "name", ""), set())
+            if len(apps) == 1:  # f(x) only: f(x) and f(y) leave var[f] unread
+                readings[sym] = next(iter(apps))
+    if not readings:
+        return lhs, rhs, ""
+
+    def read(side: sympy.Basic) -> sympy.Basic:
+        def inside(n: sympy.Basic) -> sympy.Basic:
+            return n.func(*(readings.get(a, a) for a in n.args))
+
+        return side.replace(lambda n: isinstance(n, AppliedUndef) and _role(n) is not None, inside)
+
+    new = read(lhs), read(rhs)
+    if any(sym in side.free_symbols for side in new for sym in readings):
+        return lhs, rhs, ""  # the name stands elsewhere too (f var[f]): a value, not only the function
+    said = ", ".join(f"{sym} as {app}" for sym, app in sorted(readings.items(), key=lambda kv: str(kv[0])))
+    what = "the function the step applies" if len(readings) == 1 else "the functions the step applies"
+    return new[0], new[1], f"; reading {said} ({what}), as Bishop's var[f] and E[f]"
 
 
 def _square_inside(side: object) -> object | None:

@@ -111,3 +111,25 @@ def test_a_plain_e_beside_an_expectation_is_not_inside_it():
 def test_the_flag_ends_with_the_body():
     # after E[...] closes, a plain E(...) of the same side is read as before
     assert sorted(_operators("E[x - E(x)] E(w)")) == [("E", False), ("E", True), ("E", True)]
+
+
+# -- Bishop's var[f]: the variance of the f(x) the step writes ------------------------------
+
+
+def test_bishops_var_of_a_function_is_the_variance_of_its_application():
+    verdict, detail = _one("\\text{var}[f] = \\mathbb{E}[f(x)^2] - 2\\mathbb{E}[f(x)]^2 + \\mathbb{E}[f(x)]^2")
+    assert verdict is Verdict.PROVED
+    assert detail.endswith("; reading f as f(x) (the function the step applies), as Bishop's var[f] and E[f]")
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "\\text{var}[f] = \\mathbb{E}[f(x)^2] - \\mathbb{E}[f(y)]^2",  # f(x) or f(y)?
+        "\\text{var}[f] = \\mathbb{E}[f(x)^2]",  # the mean's square is missing
+        "\\text{var}[f] = \\mathbb{E}[f(x)]^2 - \\mathbb{E}[f(x)]^2",
+    ],
+)
+def test_bishops_var_of_a_function_is_not_proved_otherwise(tex: str) -> None:
+    verdict, _ = _one(tex)
+    assert verdict is Verdict.UNDECIDED

@@ -176,3 +176,44 @@ def test_linear_form_factors_powers_of_distinct_names_only():
     form = linear_form(E((X + Y) * X), independent=group)
     assert form is not None
     assert sympy.expand(form.value - (E(X**2) + E(X) * E(Y))) == 0
+
+
+# -- Bishop's var[f], E[f]: the moment of the function the step applies -------------------
+
+g = sympy.Function("g")
+w = sympy.Symbol("w", real=True)
+F, G = sympy.symbols("f g", real=True)  # the bare names var[f], cov[f, g] hold
+
+
+def test_a_bare_function_name_is_its_one_application():
+    out = _run(VAR(F), E(f(X) ** 2) - 2 * E(f(X)) ** 2 + E(f(X)) ** 2)
+    assert out.verdict is Verdict.PROVED
+    assert out.evidence.summary.endswith(
+        "; reading f as f(X) (the function the step applies), as Bishop's var[f] and E[f]"
+    )
+    out = _run(COV(F, G), E(f(X) * g(X)) - E(f(X)) * E(g(X)))
+    assert out.verdict is Verdict.PROVED
+    assert "reading f as f(X), g as g(X) (the functions the step applies)" in out.evidence.summary
+
+
+def test_a_bare_name_is_not_read_when_the_function_has_two_arguments_lists():
+    out = _run(VAR(F), E(f(X) ** 2) - E(f(w)) ** 2)
+    assert out.verdict is Verdict.UNDECIDED
+    assert "reading" not in out.evidence.summary
+
+
+def test_a_bare_name_that_stands_elsewhere_too_is_not_read():
+    # f outside the operator is a value of its own: var[f] + f may not be var[f(X)] + f(X)
+    out = _run(VAR(F) + F, E(f(X) ** 2) - E(f(X)) ** 2 + F)
+    assert out.verdict is Verdict.UNDECIDED
+
+
+def test_a_bare_name_with_no_application_stays_itself():
+    assert _run(VAR(F), E(F**2) - E(F) ** 2).verdict is Verdict.PROVED  # Var by definition, f itself
+    out = _run(VAR(F), E(g(X) ** 2) - E(g(X)) ** 2)
+    assert out.verdict is Verdict.UNDECIDED
+
+
+def test_the_reading_does_not_make_a_mean_of_a_square_a_square_of_the_mean():
+    assert _run(E(F) ** 2, E(f(X) ** 2)).verdict is Verdict.UNDECIDED
+    assert _run(VAR(F), E(f(X)) ** 2).verdict is Verdict.UNDECIDED
