@@ -147,11 +147,18 @@ def _atoms(args: Iterable[sympy.Basic]) -> list[sympy.Basic] | None:
             if inner is None:
                 return None
             out.extend(inner)
-        elif _is_event(arg) or (isinstance(arg, sympy.Symbol) and not isinstance(arg, sympy.Dummy)):
+        elif _is_event(arg) or _is_name(arg):
             out.append(arg)
         else:
             return None
     return out
+
+
+def _is_name(arg: sympy.Basic) -> bool:
+    """A variable's name: a symbol (not a bound dummy) or an indexed entry x_n of names and integers."""
+    if isinstance(arg, sympy.Indexed):
+        return all(isinstance(i, (sympy.Symbol, sympy.Integer)) for i in arg.indices)
+    return isinstance(arg, sympy.Symbol) and not isinstance(arg, sympy.Dummy)
 
 
 def _joint(name: str, params: tuple[sympy.Basic, ...], atoms: Iterable[sympy.Basic]) -> sympy.Expr:
