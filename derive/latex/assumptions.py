@@ -342,10 +342,20 @@ class Prose:
     #: name -> (what the text concluded of it, depth): ``\\implies \\lambda = -N`` (see `conclude`)
     concluded: dict[str, tuple[str, int]] = field(default_factory=dict)
 
+    #: name -> (the condition `nonzero_condition` writes, depth): "nonzero matrix $M$", ``x \\neq 0``
+    nonzero: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: name -> (what was said, depth): "for constants $a$ and $b$", "$c$ is a constant"
+    constant: dict[str, tuple[str, int]] = field(default_factory=dict)
+
     @property
     def facts(self) -> dict[str, str]:
-        """name -> the conclusion, for the conclusions in scope."""
-        return {name: said for name, (said, _) in self.concluded.items()}
+        """name -> the conclusion, for the conclusions in scope; and, under a key that is no name
+        (``M \\neq 0``), the condition of each name the text says is nonzero. The steps record them as
+        conditions (`Step.conditions`), where `derive.latex.refutation` finds the nonzero ones; the
+        names themselves stay free (a refutation at a nonzero point stands)."""
+        out = {name: said for name, (said, _) in self.concluded.items()}
+        out.update({f"{name} \\neq 0": said for name, (said, _) in self.nonzero.items()})
+        return out
 
     def conclude(self, name: str, said: str) -> None:
         """A value the text concluded for a name (after an arrow): not a definition, but a step
@@ -354,15 +364,22 @@ class Prose:
 
     @property
     def declared(self) -> set[str]:
-        return set(self.depth)
+        """The names declared so far (kinds, ranges, laws) and those called constants: none depends on
+        a differentiation variable (`Step.constants`)."""
+        return set(self.depth) | set(self.constant)
 
     def heading(self, depth: int) -> None:
         for name in [n for n, at in self.depth.items() if at >= depth]:
             self._forget(name)
         self.concluded = {n: fact for n, fact in self.concluded.items() if fact[1] < depth}
+        self.nonzero = {n: fact for n, fact in self.nonzero.items() if fact[1] < depth}
+        self.constant = {n: fact for n, fact in self.constant.items() if fact[1] < depth}
         self.current = depth
 
     def declare(self, name: str, kind: str | None, said: str, line: int) -> None:
+        if kind in (NONZERO, CONSTANT):
+            self._state(kind, name.split(":", 1)[-1], said, line)
+            return
         where = f"{said} (line {line})"
         previous = self.kinds.get(name, ("", ""))[0]
         self._forget(name)
@@ -380,6 +397,20 @@ class Prose:
             self.laws[name] = (kind[len(LAW) :], where)
         else:
             self.kinds[name] = (kind, where)
+
+    def _state(self, kind: str, name: str, said: str, line: int) -> None:
+        """What the text states of a name besides its kind: nonzero, or a constant. Neither is forgotten
+        when the name is declared again in its section (``Let $v \\neq 0$, $v \\in \\mathbb{R}^3$``):
+        nonzero only keeps a refutation at zero from standing, a constant only says what the name
+        does not depend on."""
+        if kind == NONZERO:
+            self.nonzero[name] = (nonzero_condition(name, said, line), self.current)
+        else:
+            self.constant[name] = (f"{' '.join(said.split())} (line {line})", self.current)
+
+    def constants_said(self) -> dict[str, str]:
+        """name -> where, for the names the prose calls constants (in scope): `Step.constants`."""
+        return {name: where for name, (where, _) in self.constant.items()}
 
     def _forget(self, name: str) -> None:
         for table in (self.kinds, self.ranges, self.laws, self.depth):
@@ -509,4 +540,192 @@ def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         kind = _matrix_kind(m.group("size"), m.group("words"))
         said = " ".join(m.group().split())
         out += [(m.start(), m.end(), name, kind, said) for name in names]
-    return out + _dependent_laws(doc)
+    return out + _dependent_laws(doc) + nonzero_in_words(doc) + constants_in_words(doc)
+
+
+# ----------------------------------------------------------------------------------------
+# Nonzero names and constants, stated in words or in inline math.
+
+#: Marks of `definite_in_words` results (with the name written ``nonzero:M``, ``a constant:a``, so that
+#: the kinds declared of ``M`` itself are not read against them): what the text states of a name
+#: besides its kind (`Prose.nonzero`, `Prose.constant`).
+NONZERO = "nonzero"
+CONSTANT = "a constant"
+
+_NAME_LIST = r"\$[^$]{1,60}\$(?:\s*(?:,|,?\s*and)\s*\$[^$]{1,60}\$){0,5}"
+_NON_ZERO = r"non[- ]?zero"
+#: "nonzero $x$", "a non-zero vector $\\mathbf v$", "for any (nonzero) matrix $M$", "non-zero matrices $A$ and $B$".
+_NONZERO_BEFORE = re.compile(
+    rf"\(?\s*{_NON_ZERO}\s*\)?\s+(?:(?:real|complex|square|symmetric|column|row)\s+)?"
+    r"(?:(?:matri(?:x|ces)|vectors?|scalars?|numbers?|constants?|integers?|weights?|parameters?|coefficients?"
+    rf"|values?|elements?)\s+)?(?P<names>{_NAME_LIST})",
+    re.IGNORECASE,
+)
+#: "$x$ is nonzero", "$a$ and $b$ are non-zero", "$v$ must be a nonzero vector" (the words between checked
+#: for negation: "$M$ need not be nonzero").
+_NONZERO_AFTER = re.compile(
+    rf"(?P<names>{_NAME_LIST})(?P<verb>(?:\s+(?!is\b|are\b|be\b)[A-Za-z']+){{0,3}}?)\s+(?:is|are|be)\s+"
+    rf"(?:an?\s+|all\s+|both\s+)?{_NON_ZERO}(?![A-Za-z-])",
+    re.IGNORECASE,
+)
+_ZERO = r"(?:0|\\(?:mathbf|boldsymbol|bm|vec|mathbb)\s*\{\s*0\s*\}|\\(?:mathbf|bm)\s+0)"
+#: Inline math ``x \\neq 0``, ``\\mathbf v \\ne \\mathbf 0``, ``a, b \\neq 0``, ``x \\not= 0``.
+_NONZERO_MATH = re.compile(rf"(?P<names>[^=<>$]{{1,60}}?)\s*(?:\\neq?|\\not\s*=)(?![A-Za-z])\s*{_ZERO}\s*[.,;]?\s*")
+#: Words that undo a statement of their sentence (besides `_NEGATION`): a doubt, a mistake, the other case.
+_UNDONE = re.compile(
+    r"\b(?:need\s+not|needn't|unlike|mistakes?|mistaken(?:ly)?|wrong(?:ly)?|false|incorrect(?:ly)?|violated"
+    r"|whether|otherwise|else|possibly|maybe|perhaps|may\s+(?:also\s+)?be\s+zero)\b",
+    re.IGNORECASE,
+)
+#: A display's end, then the condition words of a clause after it ("$$...$$ where $x \\neq 0$").
+_AFTER_DISPLAY = re.compile(
+    r"(?P<close>\$\$|\\\]|\\end\s*\{(?P<env>[A-Za-z]+\*?)\})\s*[,.;]?\s*(?:where|for|with|provided(?:\s+that)?"
+    r"|as\s+long\s+as|if|when|whenever|assuming)(?:\s+(?:all|any|every|each|some|a|an))?(?:\s+[A-Za-z-]+){0,2}\s*$",
+    re.IGNORECASE,
+)
+
+
+def nonzero_condition(name: str, said: str, line: int) -> str:
+    """The condition a step records for a name the text says is nonzero (see `stated_nonzero`)."""
+    from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
+
+    plain = " ".join(re.sub(r"[()]", " ", said).split())
+    return f"{latex_of_name(name)} \\neq 0 (line {line}, the text says {name} is nonzero: {plain})"
+
+
+_STATED_NONZERO = re.compile(
+    r".* \\neq 0 \(line (?P<line>\d+), the text says (?P<name>\S+) is nonzero: (?P<said>[^()]*)\)"
+)
+
+
+def stated_nonzero(conditions: tuple[str, ...]) -> list[tuple[str, int, str]]:
+    """(name, line, what was said) for each `nonzero_condition` among a step's conditions."""
+    found = (_STATED_NONZERO.fullmatch(c) for c in conditions)
+    return [(m.group("name"), int(m.group("line")), m.group("said")) for m in found if m is not None]
+
+
+def _clause(doc: str, start: int, end: int) -> tuple[str, str]:
+    """The sentence part before ``start`` and the clause after ``end`` (to a comma, a sentence end or
+    a display), with inline math blanked."""
+    before = _INLINE_MATH.sub(" x ", doc[max(0, start - 400) : start])
+    ends = list(_SENTENCE_END.finditer(before))
+    before = before[ends[-1].end() :] if ends else before
+    after = _INLINE_MATH.sub(" x ", doc[end : end + 300])
+    cut = re.search(r"[,.;:!?]|\$\$|\\\[|\\begin|\n\s*\n", after)
+    return before, after[: cut.start()] if cut else after
+
+
+def _asserted(doc: str, start: int, end: int, extra: str = "") -> bool:
+    """Whether the statement at [start, end) of ``doc`` is asserted: not negated, doubted or undone in
+    its sentence ("We do not assume $x \\neq 0$", "$M$ need not be nonzero", "where $x \\neq 0$ is not
+    assumed"). A case word or a quantifier ("if", "for any") keeps it: it is the condition of what follows."""
+    before, after = _clause(doc, start, end)
+    return not any(p.search(t) for p in (_NEGATION, _UNDONE) for t in (before, after, extra))
+
+
+def _display_start(doc: str, at: int) -> int | None:
+    """The start of the display that a clause starting at ``at`` qualifies ("$$...$$ where $x \\neq 0$",
+    "\\end{align} for nonzero $M$"), or None when the math at ``at`` follows no display."""
+    m = _AFTER_DISPLAY.search(doc, max(0, at - 200), at)
+    if m is None:
+        return None
+    close = m.start("close")
+    if m.group("close") == "$$":
+        opened = doc.rfind("$$", 0, close)
+    elif m.group("env"):
+        opened = doc.rfind(f"\\begin{{{m.group('env')}}}", 0, close)
+    else:
+        opened = doc.rfind("\\[", 0, close)
+    return opened if opened >= 0 else None
+
+
+def _listed_names(names: str) -> list[str]:
+    """The names of "$a$, $b$ and $c$" (all or none: a list with an expression in it names nothing)."""
+    written = re.findall(r"\$([^$]+)\$", names)
+    found = [n for part in written for n in (_declared_names(part) or _names(part) or [None])]
+    good = [n for n in found if n is not None and not n[0].isdigit()]
+    return good if len(good) == len(found) else []
+
+
+def nonzero_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, ``nonzero:name``, `NONZERO`, what was said) for each name the text says is nonzero:
+    in words ("nonzero matrix $M$", "$x$ is non-zero") or in inline math (``$x \\neq 0$``,
+    ``$\\mathbf v \\neq \\mathbf 0$``), asserted (`_asserted`). A clause right after a display ("where
+    $x \\neq 0$") holds from that display on. No kind: a refutation that makes the name all zero is
+    not shown (`derive.latex.refutation`), and nothing is proved from it."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    found: list[tuple[int, int, list[str], str]] = []
+    for m in _NONZERO_BEFORE.finditer(doc):
+        found.append((m.start(), m.end(), _listed_names(m.group("names")), ""))
+    for m in _NONZERO_AFTER.finditer(doc):
+        found.append((m.start(), m.end(), _listed_names(m.group("names")), m.group("verb")))
+    for m in _INLINE_MATH.finditer(doc):
+        inner = m.group().strip("$").removeprefix("\\(").removesuffix("\\)")
+        math = _NONZERO_MATH.fullmatch(inner)
+        if math is not None and not m.group().startswith("$$"):
+            names = _names(math.group("names")) or []
+            found.append((m.start(), m.end(), [n for n in names if not n[0].isdigit()], ""))
+    for start, end, names, verb in found:
+        if not names or not _asserted(doc, start, end, verb):
+            continue
+        said = " ".join(doc[start:end].split())
+        at = _display_start(doc, start)
+        out += [(start, end if at is None else at, f"{NONZERO}:{n}", NONZERO, said) for n in names]
+    return out
+
+
+#: "for constants $a$ and $b$", "the constant $c$", "non-random $w$", "deterministic vector $b$".
+_CONSTANT_BEFORE = re.compile(
+    r"(?<![A-Za-z-])(?:constants?|non-?random|deterministic)\s+(?:(?:real\s+)?(?:numbers?|scalars?|vectors?"
+    rf"|matri(?:x|ces)|values?|parameters?|coefficients?|quantit(?:y|ies))\s+)?(?P<names>{_NAME_LIST})",
+    re.IGNORECASE,
+)
+#: "$c$ is a constant", "where $\\mu, \\sigma \\in \\mathbb{R}$ are constants", "$w$ is fixed",
+#: "let $a, b$ be real numbers (deterministic)", "treating $y_i$ as a constant".
+_CONSTANT_AFTER = re.compile(
+    rf"(?P<names>{_NAME_LIST})(?P<verb>(?:\s+(?!is\b|are\b|be\b|as\b)[A-Za-z']+){{0,3}}?)\s+(?:is|are|be|(?P<as>as))\s+"
+    r"(?:an?\s+|some\s+|the\s+)?(?:(?:real|given|known|unknown|fixed|non-?random|deterministic)\s+)?"
+    r"(?:(?:numbers?|scalars?|values?|parameters?|quantit(?:y|ies))\s*\(?\s*)?"
+    r"(?P<word>constants?|non-?random|deterministic|fixed)(?![A-Za-z-])",
+    re.IGNORECASE,
+)
+#: Words right after "constant" that narrow it: constant in x only, a constant function, a fixed point.
+_NARROWED = re.compile(
+    r"\s*(?:\)\s*)?(?:in|with|w\.?r\.?t|wrt|during|while|when|along|over|across|for|on|at|until|except|until"
+    r"|function|functions|point|points|times|multiples?|multiplied|factors?|plus|minus|of|to"
+    r"|that\s+depends?|which\s+depends?|depending)\b",
+    re.IGNORECASE,
+)
+#: The verbs before "$x$ as a constant" that make it say x is held constant.
+_TREAT = re.compile(
+    r"\b(?:treat|treats|treating|treated|regard|regards|regarding|regarded|hold|holding|keep|keeping)\s*$",
+    re.IGNORECASE,
+)
+#: Case words that make "$X$ is a constant" a case, not a statement ("if and only if $X$ is a constant").
+_CONSTANT_CASE = re.compile(r"\b(?:if|iff|when|whenever|unless|suppose|supposing|whether)\b", re.IGNORECASE)
+
+
+def constants_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, ``a constant:name``, `CONSTANT`, what was said) for each name the text calls a
+    constant, non-random, deterministic or fixed, asserted (`_asserted`, and not a case: "if $X$ is a
+    constant") and not narrowed ("constant in $x$", "a constant function", "a fixed point"). It depends on
+    no differentiation variable, as under ``constants:`` (`Step.constants`). ``a \\in \\mathbb{R}`` alone
+    says nothing of the kind."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for pattern in (_CONSTANT_BEFORE, _CONSTANT_AFTER):
+        for m in pattern.finditer(doc):
+            written = re.findall(r"\$([^$]+)\$", m.group("names"))
+            names = [n for part in written for n in (_declared_names(part) or _names(part) or [])]
+            names = [n for n in names if not n[0].isdigit()]
+            verb = m.groupdict().get("verb") or ""
+            before, _ = _clause(doc, m.start(), m.end())
+            if not names or len(written) > len(names) or _NARROWED.match(doc, m.end()):
+                continue
+            if m.groupdict().get("as") and not _TREAT.search(before):
+                continue  # "write $x$ as a constant times $y$": only "treat/regard/hold $x$ as" says so
+            if _CONSTANT_CASE.search(before) or not _asserted(doc, m.start(), m.end(), verb):
+                continue
+            said = " ".join(doc[m.start() : m.end()].split())
+            at = _display_start(doc, m.start())
+            out += [(m.start(), m.end() if at is None else at, f"{CONSTANT}:{n}", CONSTANT, said) for n in names]
+    return out

@@ -19,6 +19,8 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
 - **an inverse trig function**: ``\\sin^{-1} x`` is read as arcsin, but may mean 1/sin x;
 - **a shape derive guessed**: a matrix side against a side whose names nobody declared, read as
   scalars (``\\Sigma^{-1} = \begin{pmatrix}..\\end{pmatrix}``): the declaration settles it;
+- **a point the text excludes**: the counterexample makes a name all zero that the text says is
+  nonzero ("for any nonzero matrix $M$", ``$x \\neq 0$``), whatever the step was read under;
 
 Steps read under a premise, a definition or a fixed value (``Step.premise``, ``Step.uses``)
 keep their verdict: there the text itself supplies what the refutation rests on.
@@ -49,6 +51,11 @@ def unsupported(step: Any, result: Result) -> str | None:
         return None
     if ev.reason == "shape":  # a guessed shape, whatever the step was read under
         return _scalar_guess(step, ev.summary)
+    if ev.counterexample is not None and ev.counterexample.values:
+        # whatever the step was read under: the text excludes the point
+        excluded = _zero_excluded(step, ev.counterexample.values)
+        if excluded is not None:
+            return excluded
     local = _local_approximation(step, result)
     if local is not None:
         return local
@@ -83,6 +90,48 @@ def unsupported(step: Any, result: Result) -> str | None:
     if cex is None or not cex.values:
         return _rounded(step, result) or _log_base(step)
     return None
+
+
+def _zero_excluded(step: Any, values: tuple[tuple[str, str], ...]) -> str | None:
+    """A refutation at a point that makes a name all zero, where the text says it is nonzero ("for any
+    nonzero matrix $M$", ``$x \\neq 0$``; `derive.latex.assumptions.nonzero_in_words`): the point is one
+    the text excludes. The name's values at the point are its own (``x``), its entries (``v[2]``) or
+    the entries a sum reads under it (``M_1,1``); all of them zero is the name zero."""
+    from derive.latex.assumptions import stated_nonzero  # noqa: PLC0415
+
+    kinds = dict(step.claim.symbols)
+    for name, line, said in stated_nonzero(tuple(getattr(step, "conditions", ()))):
+        mine = [v for k, v in values if k == name or k.startswith((f"{name}[", f"{name}_"))]
+        if len(mine) < _entries(kinds.get(name, "")):
+            continue  # an entry the step does not use may be nonzero: the point stands for a nonzero name
+        if mine and all(_is_zero(v) for v in mine):
+            return (
+                f"the text says {name} is nonzero (line {line}: {said}); the counterexample sets {name} = 0, "
+                "a point the text excludes: not refuted there"
+            )
+    return None
+
+
+def _entries(kind: str) -> int:
+    """How many entries a declared kind of numbers has (``vector 3``: 3, ``matrix 2x3``: 6; an spd matrix
+    shares its symmetric entries), or 0 when unknown (a scalar, a size written as a letter)."""
+    from derive.language.symbols import parse_kind  # noqa: PLC0415
+
+    try:
+        parsed = parse_kind(kind)
+    except DeriveError:
+        return 0
+    if not parsed.is_matrix or parsed.size_letters:
+        return 0
+    n, m = parsed.rows, parsed.cols
+    return n * (n + 1) // 2 if parsed.base == "spd" else n * m
+
+
+def _is_zero(value: str) -> bool:
+    try:
+        return Fraction(value.strip()) == 0
+    except (ValueError, ZeroDivisionError):
+        return False
 
 
 def _local_approximation(step: Any, result: Result) -> str | None:
