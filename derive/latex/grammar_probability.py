@@ -44,7 +44,7 @@ from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.prob_conditionals import _ConditionalGrammar
 from derive.latex.prob_densities import _DensityGrammar
 from derive.latex.prob_marks import _GIVEN, _condition_mark, _conditioning, _flat
-from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK
+from derive.latex.tokens import _ACCENTS, _DISTS, _FONTS, _GREEK, _split_top
 from derive.latex.tokens import _Tok as _T
 from derive.tiers._linearity import expectation_operator
 
@@ -100,6 +100,10 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             # E[X^2] with nothing declared random: reading X as a constant would make
             # E[X^2] = E[X]^2 an identity. An opaque E(...) leaves such steps undecided.
             wrap = expectation_operator("E")
+        elif wrap is not Expectation and certain and self._over_all_its_names(sub_toks, body):
+            # E_{x,y}[xy], E_x[x^2]: over the joint law of every name the body has, which is the plain
+            # E[xy] (Bishop's E_x[f(x, y)] holds y fixed: a name outside the subscript keeps E_x apart)
+            wrap = expectation_operator("E")
         if (
             wrap is not Expectation
             and self._plain_e(start)
@@ -116,6 +120,22 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
                 return wrap(body[0, 0])
             return sympy.ImmutableMatrix(body.shape[0], body.shape[1], [wrap(e) for e in body])
         return wrap(body)
+
+    def _over_all_its_names(self, sub_toks: list[_Tok] | None, body: Any) -> bool:
+        """Whether the subscript ``sub_toks`` lists two or more plain names (``x, y``; no font, which may
+        name a set or a law: ``\\mathcal{T}``) and the body's names are all among them (so nothing is
+        held fixed). One name is left alone: ``E_q[q]`` may average over a law q."""
+        if not sub_toks or not isinstance(body, sympy.Basic) or not body.free_symbols:
+            return False
+        if any(t.kind == "cmd" and (t.text in _FONTS or t.text in _ACCENTS) for t in sub_toks):
+            return False
+        names = set()
+        for part in _split_top(sub_toks, {","}):
+            try:
+                names.add(self.sub(part).name_only())
+            except LatexError:
+                return False
+        return len(names) >= 2 and {str(s) for s in body.free_symbols} <= names
 
     def _plain_e(self, start: int) -> bool:
         """Whether the E before ``start`` is a plain letter (not ``\\mathbb{E}``, ``\\mathbb E``, ``\\mathrm{E}``)."""

@@ -133,3 +133,36 @@ def test_bishops_var_of_a_function_is_the_variance_of_its_application():
 def test_bishops_var_of_a_function_is_not_proved_otherwise(tex: str) -> None:
     verdict, _ = _one(tex)
     assert verdict is Verdict.UNDECIDED
+
+
+# -- E_{x, y}[...] over every name its body has: the plain expectation ----------------------
+
+
+def test_an_expectation_over_all_its_names_is_the_plain_one():
+    assert _operators("E_{x, y}[xy]") == [("E", True)]
+    assert _operators("\\mathbb{E}_{x_1, x_2}[x_1 x_2]") == [("E", True)]
+    verdict, detail = _one("\\text{cov}[x, y] = \\mathbb{E}_{x, y} [xy] - E[x]E[y]")
+    assert verdict is Verdict.PROVED
+    assert detail.endswith("by Cov by definition")
+
+
+@pytest.mark.parametrize(
+    ("tex", "name"),
+    [
+        ("E_{x, y}[x z]", "E_{x,y}"),  # z is held fixed (or random under another law): not the plain E
+        ("E_x[x^2]", "E_x"),  # one name: E_q[q] may average over a law q
+        ("E_{\\mathcal{T}, y}[T y]", "E_{T,y}"),  # a calligraphic letter may name a set or a law
+    ],
+)
+def test_an_expectation_over_some_names_keeps_its_subscript(tex: str, name: str) -> None:
+    assert _operators(tex) == [(name, True)]
+
+
+def test_a_plain_subscripted_e_of_a_parenthesis_stays_a_function():
+    assert _operators("E_{x,y}(x y)") == [("E_{x,y}", False)]
+
+
+def test_averaging_over_one_name_holds_the_others_only_if_declared():
+    verdict, detail = _one("\\mathbb{E}_{x}[x y] = y \\mathbb{E}_{x}[x]")
+    assert verdict is Verdict.UNDECIDED
+    assert "it holds if y is not random" in detail
