@@ -11,16 +11,18 @@ identity; a conclusion of an unsolved premise is not refuted on its own).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
-from derive.latex.names import identity_sizes, mentions
+from derive.latex.grammar_expressions import _read_name
+from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
+from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _tokenize
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 
 if TYPE_CHECKING:
@@ -632,3 +634,265 @@ def _undeclared_names(step: Step, declared: set[str]) -> set[str]:
         if "\\nabla" in tex:
             out.add("\\nabla (read as an unknown function)")
     return out
+
+
+# -- functions the document defines, applied as lambdas -----------------------------------------------
+
+#: Names read as densities, never substituted: ``p(y)`` after ``p(x) = ...`` is the density of y, not that p
+#: at y, and derive reads ``D_{KL}(p \\| q)``, ``E_p`` and ``\\int p(x)`` through the density's name.
+_DENSITY_NAMES = frozenset({"p", "q", "P", "Q", "Pr", "Prob"})
+#: A body with a binder (a sum, an integral, a derivative, a limit, an expectation): renaming its
+#: parameters must not capture a name it binds.
+_BINDERS = re.compile(
+    r"\\(?:sum|prod|int|iint|iiint|oint|lim|limsup|liminf|partial|max|min|sup|inf|arg|argmax|argmin|nabla"
+    r"|mathbb|operatorname|mathop|E)(?![A-Za-z])|\\[dt]?frac\s*\{\s*d|(?<![A-Za-z\\])(?:d|E_)"
+)
+#: Just before a bare name: a derivative of it (``\partial f``, ``\frac{d}{dx} f``, ``\nabla_{\mathbf w} J``).
+_DIFFERENTIATED = re.compile(
+    r"(?:\\partial|(?<![A-Za-z\\])d|\\nabla(?:\s*_\s*(?:\{[^{}]*\}|\\?[A-Za-z]+))?)\s*(?:\^\s*\{?\s*\d+\s*\}?)?\s*$"
+    r"|\\[dt]?frac\s*\{\s*(?:\\partial|d)\s*(?:\^\s*\{?\s*\d+\s*\}?)?\s*\}\s*\{[^{}]*\}\s*$"
+)
+_INTEGRAL = re.compile(r"\\(?:i+nt|oint)(?![A-Za-z])")
+_DIFFERENTIAL = re.compile(r"(?<![A-Za-z\\])d\s*\\?[A-Za-z]|\\mathrm\s*\{\s*d\s*\}|\\(?:dd|diff)(?![A-Za-z])")
+_CLOSERS = re.compile(r"(?:\\(?:right|bigr|Bigr|biggr|Biggr|big|Big|bigg|Bigg|middle)\s*)+$")
+_MAX_PRIMES = 2
+#: What a name's reader appends for x', x^*, \\hat x: another name, not an entry of x.
+_MARKS = frozenset({"prime", "star", "hat", "bar", "tilde", "dot", "ddot", "check", "breve"})
+_MAX_ROUNDS = 4  # a body may apply another defined function (f(x) = g(x)^2): substituted again, this deep
+_MAX_APPLIED = 20_000  # characters a side may grow to while definitions are applied
+
+
+@dataclass(frozen=True)
+class FunctionDefinition:
+    """``f(x, y) = body``, defined once where a step is read: ``f(a, b)`` reads as the body with x and y
+    replaced by a and b at once (a lambda), ``f'(c)`` as d/dc of the body at c, a bare ``f`` (``\\partial f /
+    \\partial x``) as the body at its own parameters."""
+
+    name: str
+    params: tuple[str, ...]  # the parameters' derive names
+    written: tuple[str, ...]  # ... and as written
+    body: str
+    note: str  # "f(x) := body (line 3)", what a step's evidence says it was read under
+
+
+def function_definition(lhs: str, rhs: str, line: int) -> FunctionDefinition | None:
+    """The function ``lhs = rhs`` defines (``f(x) = x^2``, ``J(\\mathbf w) = \\mathbf a^\\top \\mathbf w``), or None
+    when ``lhs`` is no application of a name to distinct parameter names, or the body is one derive cannot
+    substitute into an expression (a ``cases`` environment)."""
+    target = definition_target(lhs)
+    if target is None or target[1] or "\\begin" in rhs or len(rhs) > _SOLVE_LIMIT or mentions(rhs, target[0]):
+        return None  # f(x) := f(x) + 1 is an update, not a function
+    found = _application(lhs, 0)
+    if found is None or found[0] != target[0] or found[2] != len(lhs.rstrip()):
+        return None
+    args = found[3]
+    if not isinstance(args, list):
+        return None
+    try:
+        params = tuple(name_of(a) for a in args)
+    except DeriveError:
+        return None
+    if len(set(params)) != len(params):
+        return None  # f(x, x) = ...: no function of two parameters
+    note = f"{lhs.strip()} := {rhs.strip()} (line {line})"
+    return FunctionDefinition(target[0], params, tuple(args), rhs.strip(), note)
+
+
+def apply_functions(tex: str, defs: dict[str, FunctionDefinition]) -> tuple[str, tuple[str, ...]]:
+    """``tex`` with each application of a defined function replaced by its body (see `FunctionDefinition`),
+    and the names applied. An application derive cannot rewrite safely stays as written, an unknown
+    function that leaves its step undecided: a different number of arguments than parameters, a density
+    name (p, q) at other arguments than its own, ``f'(0)``, a renaming a binder of the body would capture."""
+    used: list[str] = []
+    if _INTEGRAL.search(tex) and not _DIFFERENTIAL.search(tex):
+        return tex, ()  # \\int f(x) without dx: derive infers the differential from the unknown function f
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        edits: list[tuple[int, int, str]] = []
+        at = 0
+        while True:
+            found = _next_application(tex, at, defs)
+            if found is None:
+                break
+            start, end, text, name = found
+            at = end
+            if text is not None:
+                edits.append((start, end, text))
+                if name not in used:
+                    used.append(name)
+        for start, end, text in reversed(edits):
+            tex = tex[:start] + text + tex[end:]
+            changed = True
+        if not changed or len(tex) > _MAX_APPLIED:
+            break
+    return tex, tuple(used)
+
+
+def _next_application(
+    tex: str, at: int, defs: dict[str, FunctionDefinition]
+) -> tuple[int, int, str | None, str] | None:
+    """(start, end, replacement or None, name) of the first use of a defined function at or after ``at``."""
+    found = _application(tex, at, wanted=lambda n: _base(n)[0] in defs)
+    if found is None:
+        return None
+    name, start, end, args = found
+    base, primes = _base(name)
+    if args is False or (args is None and not _DIFFERENTIATED.search(tex, 0, start)):
+        # f(...) whose arguments derive cannot split, or a bare f that is not differentiated (a vector
+        # \mathbf f, an f of another part?): left as written
+        return start, end, None, base
+    return start, end, _replacement(defs[base], primes, args), base
+
+
+def _base(name: str) -> tuple[str, int]:
+    primes = 0
+    while name.endswith("_prime"):
+        name, primes = name[: -len("_prime")], primes + 1
+    return name, primes
+
+
+def _replacement(d: FunctionDefinition, primes: int, args: list[str] | None) -> str | None:
+    """What one use of ``d`` reads as (see `apply_functions`), or None to leave it as written."""
+    if d.name in _DENSITY_NAMES or _base_letter(d.name) in _DENSITY_NAMES:
+        return None  # p(x) = ...: a density, which derive reads in KL, E_p and integrals by its name
+    if args is None:
+        # a bare f (\\partial f / \\partial x): the body at its own parameters
+        return None if primes else f"\\left({d.body}\\right)"
+    if len(args) != len(d.params):
+        return None
+    same = ["".join(a.split()) == "".join(w.split()) for a, w in zip(args, d.written, strict=True)]
+    if primes:
+        return _derivative_at(d, primes, args[0]) if len(args) == 1 and primes <= _MAX_PRIMES else None
+    if all(same):
+        return f"\\left({d.body}\\right)"
+    body = _renamed(d, {p: a for p, a, s in zip(d.params, args, same, strict=True) if not s})
+    return None if body is None else f"\\left({body}\\right)"
+
+
+def _base_letter(name: str) -> str:
+    return name.split("_", 1)[0]
+
+
+def _derivative_at(d: FunctionDefinition, primes: int, arg: str) -> str | None:
+    """``f'(c)``: d/dc of the body with its parameter named c, when c is a name the body does not use
+    otherwise (``f(x) = x y``: f'(y) is y, not d/dy y^2); ``f'(0)`` stays as written."""
+    try:
+        name = name_of(arg)
+    except DeriveError:
+        return None
+    if name != d.params[0]:
+        found = names_in(d.body)
+        if found is None or name in found[0] or _base_letter(name) in found[1] or found[1] & {name}:
+            return None
+        body = _renamed(d, {d.params[0]: arg})
+        if body is None:
+            return None
+    else:
+        body = d.body
+    order = "" if primes == 1 else f"^{{{primes}}}"
+    return f"\\left(\\frac{{d{order}}}{{d {arg}{order}}}\\left({body}\\right)\\right)"
+
+
+def _renamed(d: FunctionDefinition, values: dict[str, str]) -> str | None:
+    """The body with each parameter in ``values`` replaced by its argument, all at once, or None when
+    that is not a plain substitution: a parameter the body binds or indexes (``x_i`` of a vector x), or
+    an argument naming something a binder of the body binds."""
+    try:
+        toks = _tokenize(d.body)
+    except DeriveError:
+        return None
+    starters = _GREEK | _FONTS | set(_ACCENTS)
+    spans: list[tuple[int, int, str]] = []
+    others: set[str] = set()
+    for j, p, name in _each_name(d.body, toks, starters, _read_name):
+        if name is None:
+            return None  # a name derive cannot read: whatever it is, renaming may miss it
+        if name in values:
+            before = toks[j - 1] if j else None
+            if before is not None and (
+                (before.kind == "sym" and before.text in ("_", "{") and (before.text == "_" or _after_sub(toks, j)))
+                or (before.kind == "cmd" and before.text == "partial")
+                or (before.kind == "letter" and before.text == "d")
+            ):
+                return None  # bound in the body (\\sum_{x}, dx, \\partial x): no parameter to replace there
+            end = _name_end(d.body, toks, p.i)
+            if end is None:
+                return None
+            spans.append((toks[j].pos, end, values[name]))
+        else:
+            others.add(name)
+    if any(o.split("_", 1)[0] in values and o.split("_")[1] not in _MARKS for o in others):
+        return None  # x_i of a parameter x: an entry derive would not rename (x' and \\hat x are other names)
+    if _BINDERS.search(d.body):
+        for arg in values.values():
+            found = names_in(arg)
+            if found is None or found[1] or set(found[0]) & others:
+                return None  # the argument may name what a binder of the body binds
+    body = d.body
+    for start, end, arg in reversed(spans):
+        body = body[:start] + f"\\left({arg}\\right)" + body[end:]
+    return body
+
+
+def _after_sub(toks: list[Any], j: int) -> bool:
+    return j >= 2 and toks[j - 2].kind == "sym" and toks[j - 2].text == "_"
+
+
+def _name_end(tex: str, toks: list[Any], after: int) -> int | None:
+    """Where the name whose tokens end before ``toks[after]`` ends in ``tex`` (not the ``\\left`` after it)."""
+    last = toks[after - 1]
+    if last.kind == "cmd":
+        m = re.compile(r"\\(?:[A-Za-z]+|.)").match(tex, last.pos)
+        return m.end() if m else None
+    return last.pos + len(last.text) if tex.startswith(last.text, last.pos) else None
+
+
+def _application(tex: str, at: int, wanted: Any = None) -> tuple[str, int, int, list[str] | bool | None] | None:
+    """(name, start, end, arguments) of the first name at or after ``at`` that ``wanted`` accepts (the first
+    name at all without it), read as the parser reads names: the arguments are None for a bare name and
+    False for parentheses derive cannot split into arguments (then end is just past the name)."""
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return None
+    starters = _GREEK | _FONTS | set(_ACCENTS)
+    for j, p, name in _each_name(tex, toks, starters, _read_name):
+        if toks[j].pos < at or name is None:
+            continue
+        if wanted is not None and not wanted(name):
+            continue
+        k = p.i
+        end = _name_end(tex, toks, k)
+        if end is None:
+            return name, toks[j].pos, toks[j].pos + 1, False
+        if k < len(toks) and toks[k].kind == "sym" and toks[k].text == "(":
+            close, splits = _matching(toks, k)
+            if close is None:
+                return name, toks[j].pos, end, False
+            args, lo = [], toks[k].pos + 1
+            for s in [*splits, close]:
+                arg = _CLOSERS.sub("", tex[lo : toks[s].pos]).strip()
+                if not arg:
+                    return name, toks[j].pos, end, False
+                args.append(arg)
+                lo = toks[s].pos + len(toks[s].text) + (1 if toks[s].kind == "cmd" else 0)
+            return name, toks[j].pos, toks[close].pos + 1, args
+        return name, toks[j].pos, end, None
+    return None
+
+
+def _matching(toks: list[Any], k: int) -> tuple[int | None, list[int]]:
+    """The index of the ``)`` closing ``toks[k]``, and of the top-level ``,``, ``|``, ``\\mid`` between."""
+    depth = 0
+    splits: list[int] = []
+    for m in range(k, len(toks)):
+        t = toks[m]
+        if t.kind == "sym" and t.text in ("(", "[", "{", "\\{"):
+            depth += 1
+        elif t.kind == "sym" and t.text in (")", "]", "}", "\\}"):
+            depth -= 1
+            if depth == 0:
+                return (m, splits) if t.text == ")" else (None, splits)
+        elif depth == 1 and ((t.kind == "sym" and t.text in (",", "|")) or (t.kind == "cmd" and t.text == "mid")):
+            splits.append(m)
+    return None, splits

@@ -60,7 +60,17 @@ from derive.latex.assumptions import (
     headings,
     negated,
 )
-from derive.latex.context import DISTINCT, RESTATES, ROW_BEFORE, additive_constant, row_ratio, solve_premise, value_tex
+from derive.latex.context import (
+    DISTINCT,
+    RESTATES,
+    ROW_BEFORE,
+    additive_constant,
+    apply_functions,
+    function_definition,
+    row_ratio,
+    solve_premise,
+    value_tex,
+)
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
@@ -141,7 +151,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for d in drafts
         if not d.prose and d.position == 0 and d.chain.exprs and d.chain.exprs[0].parts and _block_case(splitter.doc, d)
     }
-    # a definition holds to the end of its section (`_scope_ends`); two in overlapping scopes are not substituted
+    # a definition holds to the end of its section (`_scope_ends`); two in overlapping scopes are not substituted,
+    # unless they provably define the same ("Let $f(x) = x \\cdot \\ln x$" ... "since $f(x) = x \\ln x$ is ...")
     ends = _scope_ends(drafts, splitter.doc)
     defs = [j for j, d in enumerate(drafts) if d.defines]
     counts = {
@@ -151,10 +162,17 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             if drafts[k].defines[0] == drafts[j].defines[0]  # type: ignore[index]
             and drafts[k].rel.offset < ends[j]
             and drafts[j].rel.offset < ends[k]
+            and (k == j or not _same_definition(drafts[j], drafts[k]))
         )
         for j in defs
     }
-    restated = {d.restates: i for i, d in enumerate(drafts) if d.restates is not None}
+    # a statement of a defined name again ends its substitution (the text may define it anew), unless it
+    # provably states the same (then it is still checked, against the first)
+    restated = {
+        d.restates: i
+        for i, d in enumerate(drafts)
+        if d.restates is not None and not _same_definition(drafts[d.restates], d, restating=True)
+    }
     last_of: dict[int, int] = {}
     for i, d in enumerate(drafts):
         last_of[id(d.chain)] = i
@@ -167,6 +185,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for i, d in enumerate(drafts)
         if d.defines and d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
     }
+    # functions defined exactly once (f(x) = ...): later steps read each application as the body (a lambda)
+    lambdas = {
+        i: fd
+        for i, d in enumerate(drafts)
+        if d.defines and not d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
+        for fd in [function_definition(d.lhs, d.rhs, d.line)]
+        if fd is not None
+    }
+    in_words = _functions_in_words(splitter.doc)
     repeated: set[str] = set()  # names defined so far that are not substituted
     conditioned: set[str] = set()  # names the prose so far states conditions on ("if $x = 2$")
     conditions: list[str] = []
@@ -271,8 +298,28 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         # "F(\\theta, q) = ..." stated again with the same arguments: its first right side is what is compared
         applied_again = d.restates is not None and not drafts[d.restates].defines[1]  # type: ignore[index]
         own_lhs = drafts[d.restates].rhs if applied_again else d.lhs  # type: ignore[index]
+        own_rhs = d.rhs
+        row_sides = (drafts[row].lhs, drafts[row].rhs) if row is not None else ()
+        written_lhs = d.lhs  # as written, functions applied (own_lhs is the first statement's side when restated)
         if d.error is None and d.defines is None and not d.context:
-            sides_used = (own_lhs, d.rhs) + ((drafts[row].lhs, drafts[row].rhs) if row is not None else ())
+            in_scope = {
+                fd.name: fd
+                for j, fd in lambdas.items()
+                if j < i
+                and d.rel.offset < ends[j]
+                and restated.get(j, i) >= i
+                and not any(drafts[j].rel.offset < at < d.rel.offset and n == fd.name for at, n in in_words)
+            }
+            if in_scope:
+                # f(2y) after f(x) = ...: the body with x replaced, written into the claim's own sides
+                own_lhs, used_l = apply_functions(own_lhs, in_scope)
+                written_lhs = apply_functions(written_lhs, in_scope)[0]
+                own_rhs, used_r = apply_functions(own_rhs, in_scope)
+                applied_fns = [*used_l, *(n for n in used_r if n not in used_l)]
+                if row_sides:
+                    row_sides = tuple(apply_functions(side, in_scope)[0] for side in row_sides)
+                notes += [in_scope[n].note for n in applied_fns]
+            sides_used = (own_lhs, own_rhs, *row_sides)
             reached = _definitions_used(sides_used, substitutable, drafts, names_cache)  # type: ignore[arg-type]
             uses = _composition_order(reached, drafts, names_cache)
             # definitions on a cycle are not applied; their names are not free either
@@ -284,7 +331,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 if applied_again:
                     notes.append(f"{first.lhs} := {first.rhs} (line {first.line})")
                 notes.append(f"{RESTATES}{first.lhs}, defined at line {first.line}: checked against that definition")
-            texts = " ".join([own_lhs, d.rhs, *(drafts[j].rhs for j in uses)])
+            texts = " ".join([own_lhs, own_rhs, *(drafts[j].rhs for j in uses)])
             fixed = [(n, v) for n, v in sorted(d.values.items()) if _may_mention(texts, n)]
             items += [f"{latex_of_name(n)} = {v}" for n, v in fixed]
             notes += [f"{n} = {v} (values:)" for n, v in fixed]
@@ -293,7 +340,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             notes += [f"{n} a function (functions:)" for n in applied]
             notes += [f"{n}: {k}, from {sources[n]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
             notes += [f"{n} random, from {said}" for n, said in laws.items() if _may_mention(texts, n)]
-            d.base = (_wrap(own_lhs, items), _wrap(d.rhs, items))
+            d.base = (_wrap(own_lhs, items), _wrap(own_rhs, items))
             if premise is not None:
                 if premise not in solved:
                     solved[premise] = solve_premise(steps[premise], drafts[premise].base)
@@ -315,8 +362,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             if row is not None:
                 # a row of a chain of equations being solved: this row's lhs - rhs is a nonzero multiple of
                 # the row before's (see `row_ratio`), checked exactly as an identity
-                this = f"\\left({d.lhs}\\right) - \\left({d.rhs}\\right)"
-                before = f"\\left({drafts[row].lhs}\\right) - \\left({drafts[row].rhs}\\right)"
+                this = f"\\left({written_lhs}\\right) - \\left({own_rhs}\\right)"
+                before = f"\\left({row_sides[0]}\\right) - \\left({row_sides[1]}\\right)"
                 ratio = row_ratio(_wrap(before, items), _wrap(this, items), d.symbols)
                 if ratio is not None:
                     row_claim = (_wrap(this, items), _wrap(f"\\left({ratio}\\right) \\left({before}\\right)", items))
@@ -339,7 +386,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 items.append(f"{latex_of_name(name)} \\in \\{{{', '.join(vals)}\\}}")
                 notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
                 del step_ranges[name]
-        lhs_src, rhs_src = row_claim or (_wrap(own_lhs, items), _wrap(d.rhs, items))
+        lhs_src, rhs_src = row_claim or (_wrap(own_lhs, items), _wrap(own_rhs, items))
         relation = d.rel.relation
         band = _written_band(d.lhs, d.rhs) if relation is Relation.APPROX and d.error is None else None
         if band is not None and not d.context and not any("\\in \\{" in it for it in items):
@@ -807,6 +854,62 @@ def _display_declarations(drafts: list[_Draft]) -> dict[int, list[tuple[int, str
             continue  # a side that is no bare name (or a constant, e > 2): a claim, not a declaration
         end = max(d.rel.offset for d in own) + 1
         out[key] = [(end, name, kind, said, own[0].line) for name, kind in found]
+    return out
+
+
+#: Notation of vectors and matrices: bold, a transpose, a capital letter (derive reads it as a scalar unless declared).
+_MAYBE_MATRIX = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|top|intercal|det|operatorname|mathrm\s*\{\s*tr)|[A-Z]")
+_NOISE = re.compile(r"\s+|\\[,;:! ]|\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|[{}]|[.,]\s*$")
+_SAME_LIMIT = 60  # operations of a difference of two definitions that simplify may be run on while reading
+
+
+def _same_definition(a: _Draft, b: _Draft, *, restating: bool = False) -> bool:
+    """Whether ``a`` and ``b`` define the same name, at the same parameters as written, with right sides
+    whose difference is provably 0 (read with every name complex, so no kind is assumed; ``restating``:
+    ``b`` states ``a``'s name again without defining it). Cheap or False: it runs while the document is read."""
+    import sympy  # noqa: PLC0415 - only when a name is defined twice
+
+    if a.defines is None or (b.defines is None and not restating) or a.error is not None or b.error is not None:
+        return False
+    if b.defines is not None and b.defines[0] != a.defines[0]:
+        return False
+    if not a.defines[1] and "".join(a.lhs.split()) != "".join(b.lhs.split()):
+        return False  # f(x) = x^2 and f(y) = y^2: the same function, but not read as one here
+    if _NOISE.sub("", a.rhs) == _NOISE.sub("", b.rhs):
+        return True  # written the same (up to spacing, sizing and braces)
+    if len(a.rhs) + len(b.rhs) > 600 or _MAYBE_MATRIX.search(a.rhs + " " + b.rhs):
+        return False  # A B x and B A x are the same only if A and B commute, which kinds the prose gives may deny
+    try:
+        table = SymbolTable(dict(a.symbols))
+        x, y = parse_latex(a.rhs, table), parse_latex(b.rhs, table)
+        if not isinstance(x, sympy.Expr) or not isinstance(y, sympy.Expr) or x.is_Matrix or y.is_Matrix:
+            return False
+        diff = sympy.cancel(sympy.together(sympy.expand(x - y)))
+        if diff == 0:
+            return True
+        return sympy.count_ops(diff) <= _SAME_LIMIT and sympy.simplify(diff) == 0
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return False
+
+
+#: After the inline math of a function applied: words that give it a meaning ("with $f(x)$ as $\\log x$").
+_AS_WORDS = re.compile(r"\s*(?:as|be|to\s+be|denotes?|denoting|is\s+defined\s+as|equal\s+to|for)\s*(?=\$|\\\()")
+
+
+def _functions_in_words(doc: str) -> list[tuple[int, str]]:
+    """(offset, name) of each function the prose defines in words: inline math that is only an application
+    to names, followed by "as", "be", "denote" and more inline math ("with $f(x)$ as $\\log(x^4)$"). derive
+    cannot read the new meaning, so a function defined before is not substituted after it."""
+    out: list[tuple[int, str]] = []
+    for m in _INLINE_MATH.finditer(doc):
+        inner = m.group(0).strip("$")
+        if inner.startswith("\\("):
+            inner = inner[2:-2]
+        if "(" not in inner or len(inner) > 100 or _AS_WORDS.match(doc, m.end()) is None:
+            continue
+        target = definition_target(inner.strip())
+        if target is not None and not target[1]:
+            out.append((m.start(), target[0]))
     return out
 
 
