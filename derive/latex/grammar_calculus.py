@@ -37,6 +37,13 @@ from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _split_top
 #: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
 #: document can write, so that the evidence says which sizes were checked.
 INDEX_SET_SIZE = "|index set|"
+#: The size of a named index set (``|C_k|`` for ``\\sum_{n \\in C_k}``, `_SumGrammar._named_set`).
+_SET_SIZE = re.compile(r"\|[^|]+\|")
+#: The fonts a named index set may be written in (``\\mathcal{D}``); bold and blackboard letters are
+#: number sets as often (``\\mathbf{Z}``, ``\\mathbb{N}``).
+_SET_FONTS = frozenset({"mathcal", "mathscr", "mathfrak"})
+#: Capitals that alone may name a number set (R, Z, N, Q, C written without \\mathbb).
+_NUMBER_SET_LETTERS = frozenset("RZNQC")
 #: ``delta_kj``, ``delta_k,j``: the name a Kronecker delta's subscript gives.
 _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
 #: ``x_si``, ``t_nk``, ``x_s,1``: a name whose subscript is two indices (one letter or digit each).
@@ -85,7 +92,7 @@ class _SumGrammar:
     def _big_operator(self, name: str, lo: list[_Tok], hi: list[_Tok] | None, read_body: Any) -> Any:
         """`big_operator` once its subscript and superscript are read; ``read_body`` reads the summand
         (the next product when None, an inner sum for ``\\sum_{i,j}``)."""
-        var_toks, lower_toks, excluded_toks = self._sum_index(name, lo)
+        var_toks, lower_toks, excluded_toks, named_set = self._sum_index(name, lo)
         var_name = self.sub(var_toks).base_name()
         if self.declared(var_name) and _is_matrix(self.st.table[var_name].obj):
             raise self.fail(f"\\{name} over {var_name}, which is declared as a vector or matrix")
@@ -94,7 +101,7 @@ class _SumGrammar:
         for toks in (lower_toks, hi):
             self._integer_bound(toks)
         lower = self.sub(lower_toks).parse_all() if lower_toks is not None else S.One
-        upper = self.sub(hi).parse_all() if hi is not None else self._index_set_size()
+        upper = self._upper(name, var_name, hi, named_set)
         excluded = None
         if excluded_toks is not None:
             excluded = self.sub(excluded_toks).parse_all()
@@ -118,6 +125,8 @@ class _SumGrammar:
             raise self.fail(f"\\{name} of a matrix")
         body = self._double_indices(body, var_name)
         body = self._defined_family(body)
+        if named_set is not None:
+            self._set_summand(name, named_set, body, var)
         if unbounded and _uses_value(body, var):
             raise self.fail(
                 f"the index {var_name} of a \\{name} without bounds is used as a number (or it sums over the values "
@@ -132,6 +141,23 @@ class _SumGrammar:
             below, above = cls(body, (var, lower, excluded - 1)), cls(body, (var, excluded + 1, upper))
             whole = below + above if cls is sympy.Sum else below * above
         return picked + whole
+
+    def _upper(self, name: str, var_name: str, hi: list[_Tok] | None, named_set: str | None) -> Any:
+        """The upper bound: written, or the size of the unspecified (or named) index set."""
+        if named_set is not None and hi is not None:
+            raise self.fail(f"\\{name} over {var_name} \\in {named_set} with an upper bound: which range is meant?")
+        return self.sub(hi).parse_all() if hi is not None else self._index_set_size(named_set or INDEX_SET_SIZE)
+
+    def _set_summand(self, name: str, named_set: str, body: Any, var: sympy.Symbol) -> None:
+        """Refuse a summand over a named set (read as 1..|C|) that depends on which numbers its indices are."""
+        if _shifted(body, var):
+            # x_{n+1} over n \\in C: the set is not 1..|C|, so the entry after x_n need not be in it
+            raise self.fail(f"\\{name} over {var} \\in {named_set} of an entry shifted from {var}")
+        if _uses_value(body, var):
+            raise self.fail(
+                f"the index {var} of a \\{name} over {named_set} is used as a number, and derive does not know "
+                f"that set's values; write the bounds, _{{{var}=1}}^{{n}}"
+            )
 
     def _double_indices(self, body: Any, var_name: str) -> Any:
         """``x_{si}``, ``t_{nk}``, ``x_{s,1}`` under a sum over s: the entry x[s, i] of a table, not a
@@ -176,9 +202,11 @@ class _SumGrammar:
             swap[entry] = value.xreplace({own[0]: entry.indices[0]}) if own else value
         return body.xreplace(swap) if swap else body
 
-    def _sum_index(self, name: str, lo: list[_Tok]) -> tuple[list[_Tok], list[_Tok] | None, list[_Tok] | None]:
-        """The index, the lower bound (None: from 1) and the excluded index of a big operator's subscript:
-        ``i=1``, ``j``, ``k \\ne i``, ``k=1, k \\ne j``."""
+    def _sum_index(
+        self, name: str, lo: list[_Tok]
+    ) -> tuple[list[_Tok], list[_Tok] | None, list[_Tok] | None, str | None]:
+        """The index, the lower bound (None: from 1), the excluded index of a big operator's subscript
+        (``i=1``, ``j``, ``k \\ne i``, ``k=1, k \\ne j``) and the set named in ``n \\in C_k`` (`_named_set`)."""
         parts = _split_top(lo, {","})
         unreadable = self.fail(f"cannot read the subscript of \\{name}: {self._src(lo)} (write i=1, j, k \\ne i)")
         if len(parts) > 2 or not parts[0]:
@@ -197,14 +225,51 @@ class _SumGrammar:
                 raise unreadable
             excluded = second[1]
         if eq is not None:
-            return eq[0], eq[1], excluded
+            return eq[0], eq[1], excluded, None
         if ne is not None:
-            return ne[0], None, excluded
+            return ne[0], None, excluded, None
         if any(_is_set_mark(t) for t in first):
-            raise self.fail(
-                f"\\{name} over {self._src(lo)}: derive does not know that set; write the bounds, _{{i=1}}^{{n}}"
-            )
-        return first, None, excluded
+            member = self._named_set(first) if len(parts) == 1 else None
+            if member is None:
+                raise self.fail(
+                    f"\\{name} over {self._src(lo)}: derive does not know that set; write the bounds, _{{i=1}}^{{n}}"
+                )
+            return member[0], None, None, member[1]
+        return first, None, excluded, None
+
+    def _named_set(self, toks: list[_Tok]) -> tuple[list[_Tok], str] | None:
+        """``n \\in C_k``, ``x \\in \\mathcal{D}``: (the index, the set's name) when the set is a capital letter
+        (in a calligraphic font or none, with a subscript or not) the text does not define, read as an
+        unspecified finite index set of its own size |C_k|, as a sum without bounds is. Not read: number
+        sets (\\mathbb{R}, a bare R, Z, N, Q, C, \\mathbf{Z}), sets written out or built (\\{1, 2\\}, A \\cup B),
+        a defined or declared name, and a set whose subscript is the index of an enclosing sum (C_k under
+        \\sum_k: one set per k, which one size cannot stand for)."""
+        at = next(k for k, t in enumerate(toks) if _is_set_mark(t))
+        index, where = toks[:at], toks[at + 1 :]
+        if toks[at].text != "in" or not _lone_index(index):
+            return None
+        words = [t for t in where if not (t.kind == "sym" and t.text in "{}")]
+        if words and words[0].kind == "cmd" and words[0].text in _SET_FONTS:
+            font, words = words[0].text, words[1:]
+        else:
+            font = ""
+        if not words or words[0].kind != "letter" or not words[0].text.isupper() or len(words[0].text) != 1:
+            return None
+        letter, script = words[0].text, words[1:]
+        if not script and not font and letter in _NUMBER_SET_LETTERS:
+            return None  # \\sum_{a \\in Z}: the integers, for all derive knows
+        if script and (script[0].kind != "sym" or script[0].text != "_" or len(script) < 2):
+            return None
+        subscript = script[1:]
+        if any(t.kind not in ("letter", "num") for t in subscript):
+            return None
+        if any(t.text in self.st.bound for t in subscript):
+            return None
+        plain = letter + ("_" + "".join(t.text for t in subscript) if script else "")
+        label = f"\\{font}{{{letter}}}{plain[1:]}" if font else plain
+        if self.declared(plain) or plain in self.st.definitions:
+            return None
+        return index, label
 
     def _integer_bound(self, toks: list[_Tok] | None) -> None:
         """A bound ``k``, ``k + 1`` or ``N - 1`` whose name the claim has not used before is a positive
@@ -216,11 +281,22 @@ class _SumGrammar:
         if name and name not in self.st.bound and name not in self.st.definitions:
             _declare_integer(self.st.table, self.st.implicit, name)
 
-    def _index_set_size(self) -> Any:
-        """The size of the unspecified finite index set of the sums without bounds (one per claim)."""
-        if INDEX_SET_SIZE not in self.st.table:
-            self.st.table.declare(INDEX_SET_SIZE, SymbolKind("positive integer"))
-        return self.st.table[INDEX_SET_SIZE].obj
+    def _index_set_size(self, which: str) -> Any:
+        """The size of an unspecified finite index set: of the sums without bounds (`INDEX_SET_SIZE`, one
+        per claim) or of a named set C_k (``|C_k|``). One claim has at most one such set: read as 1..|A|
+        and 1..|B|, two sets would be nested, which the text does not say (they may be disjoint)."""
+        size = which if which == INDEX_SET_SIZE else f"|{which}|"
+        others = [n for n in self.st.table if n != size and (n == INDEX_SET_SIZE or _SET_SIZE.fullmatch(n))]
+        if others:
+            shown = "a sum without bounds" if others[0] == INDEX_SET_SIZE else f"a sum over {others[0][1:-1]}"
+            here = "a sum without bounds" if size == INDEX_SET_SIZE else f"a sum over {which}"
+            raise self.fail(
+                f"{here} and {shown} in one step: derive does not know whether the two index sets overlap; write "
+                "the bounds, _{i=1}^{n}"
+            )
+        if size not in self.st.table:
+            self.st.table.declare(size, SymbolKind("positive integer"))
+        return self.st.table[size].obj
 
     def _kronecker_tokens(self, var_name: str) -> list[tuple[int, _Tok]]:
         """``I_{kj}`` of the index j (and no declared I_kj) is the Kronecker delta ``\\delta_{kj}``, not an
@@ -878,6 +954,21 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
         if found is None or found[1]:
             return frozenset(self.st.definitions)
         return frozenset(found[0])
+
+
+def _lone_index(toks: list[_Tok]) -> bool:
+    """One letter (``n``), possibly in a font (``\\mathbf{x}``): an index a set sum can bind."""
+    words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
+    if len(words) == 2 and words[0].kind == "cmd" and words[0].text in _FONTS:
+        words = words[1:]
+    return len(words) == 1 and words[0].kind == "letter" and len(words[0].text) == 1
+
+
+def _shifted(body: Any, var: sympy.Symbol) -> bool:
+    """Whether ``body`` has an entry whose index is ``var`` shifted (``x_{n+1}``), not ``var`` itself."""
+    if not isinstance(body, sympy.Basic):
+        return False
+    return any(var in i.free_symbols and i != var for e in body.atoms(sympy.Indexed) for i in e.indices)
 
 
 def _uses_value(body: Any, var: sympy.Symbol) -> bool:

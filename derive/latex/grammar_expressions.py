@@ -47,6 +47,29 @@ def _ellipsis_reason(name: str) -> str:
     )
 
 
+def _unwrap_name(p: _Parser, start: int, inner: list[_Tok]) -> bool:
+    """``{\\boldsymbol{w}}_{ML}``: TeX's grouping around a name before its subscript is the name w_ML. When
+    the group just read (from ``start``) is one such name, its braces are dropped and the parser steps back."""
+    if not (p.at_sym("_") and _lone_name(inner)):
+        return False
+    p.toks[start : p.i] = inner
+    p.i = start
+    return True
+
+
+def _lone_name(toks: list[_Tok]) -> bool:
+    """Whether ``toks`` are one name without scripts: ``w``, ``\\theta``, ``\\mathbf{w}``, ``\\hat{\\mu}``
+    (a font or accent over one letter or Greek letter). A script inside (``{x_1}_2``, ``{x^2}_i``)
+    or several letters (``{ab}_i``: an entry of a product?) are not one name."""
+    words = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
+    *marks, last = words or [None]
+    if last is None or not (last.kind == "letter" or (last.kind == "cmd" and last.text in _GREEK | {"pi"})):
+        return False
+    if any(not (m.kind == "cmd" and (m.text in _FONTS or m.text in _ACCENTS)) for m in marks):
+        return False
+    return len(last.text) == 1 or last.kind == "cmd"
+
+
 def _family_entry(p: _Parser, name: str) -> Any:
     """The symbol of a plain name, with its family's kind when it is an entry (`_family_entry_kind`)."""
     _family_entry_kind(p, name)
@@ -295,7 +318,10 @@ class _ExpressionGrammar:
         t = self.peek()
         pairs = {"(": ")", "[": "]", "{": "}", "\\{": "\\}"}
         if t.text in pairs:
+            start = self.i
             inner = self.balanced(t.text, pairs[t.text])
+            if t.text == "{" and _unwrap_name(self, start, inner):
+                return self.primary()
             if not inner:
                 raise self.fail(f"empty {t.text}{pairs[t.text]}")
             p = self.sub(inner)

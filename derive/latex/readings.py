@@ -239,6 +239,9 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
             f"\\sum_{same} without bounds (an unspecified finite index set) and a sum over {same} with bounds may "
             f"run over the same indices or not; write the bounds on every sum over {same}"
         )
+    over = _named_set_doubt(tex)
+    if over:
+        out.append(over)
     if "sigma" in declared and _SIGMA_CALL.search(tex) and _SIGMA_BARE.search(tex):
         out.append(
             "\\sigma(...) may be the sigmoid or the declared quantity σ times the bracket; declare "
@@ -302,6 +305,47 @@ def _unbounded_with_count(tex: str) -> str:
     names = found[0] if found is not None else frozenset()
     indices = {letter.group(1) for m in unbounded if (letter := _INDEX_LETTER.match(m.group(1)))}
     return next((n for n in _COUNT_NAMES if n in names and n not in indices), "")
+
+
+#: ``\\sum_{n \\in C_k}``, ``\\prod_{x \\in \\mathcal{D}}``: a sum over a named set (group 1: the set).
+_SET_SUM = re.compile(
+    r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{\s*(?:\\[A-Za-z]+\s*)?\{?\s*[A-Za-z]\s*\}?\s*\\in(?![A-Za-z])\s*"
+    r"((?:\\math(?:cal|scr|frak)\s*\{?\s*)?[A-Z]\s*\}?\s*(?:_\s*(?:\{[A-Za-z0-9\s]*\}|[A-Za-z0-9]))?)\s*\}"
+)
+
+
+def _named_set_doubt(tex: str) -> str:
+    """Why a sum over a named set (``\\sum_{n \\in C_k}``, read as an index set of its own size |C_k|) may
+    mean more than derive reads, or "": another sum in the step may run over part of the same indices
+    (C_k within 1..N, or not); the set's name is used outside the sum (``|C_k|``: its size?); a count
+    (``N_k``, ``N``) may be its size, which derive reads as a number of its own."""
+    found = [m for m in _SET_SUM.finditer(tex)]
+    if not found:
+        return ""
+    sets = {re.sub(r"\s+", "", m.group(1)) for m in found}
+    shown = ", ".join(sorted(sets))
+    starts = {m.start() for m in found}
+    if any(m.start() not in starts for m in _BIG_SUBSCRIPT.finditer(tex)):
+        return (
+            f"a sum over {shown} and another sum in one step may run over overlapping indices or not; write the "
+            "bounds of every sum"
+        )
+    rest = "".join(part for k, part in enumerate(_SET_SUM.split(tex)) if k % 2 == 0)
+    found_names = names_in(rest)
+    names = found_names[0] if found_names is not None else frozenset()
+    # a calligraphic set is met again only in its font (\\mathcal{D} of data next to a dimension D)
+    plain = {s for s in sets if not s.startswith("\\")}
+    fonts = {s for s in sets if s.startswith("\\") and re.sub(r"\s+", "", rest).find(s) >= 0}
+    again = sorted((names & {s.replace("{", "").replace("}", "") for s in plain}) | fonts)
+    if again:
+        return f"{', '.join(again)} also appears outside the sum over it (its size?), which derive does not read"
+    counts = sorted(n for n in names if n.split("_")[0] in _COUNT_NAMES)
+    if counts:
+        return (
+            f"{counts[0]} may be the size of {shown}, which derive reads as a number of its own; write the bounds, "
+            f"_{{n=1}}^{{{counts[0]}}}"
+        )
+    return ""
 
 
 def _bounded_and_not(tex: str) -> str:

@@ -1,0 +1,150 @@
+"""Notation real documents write that derive could not read, and the readings that must stay unread.
+
+- ``{\\boldsymbol{w}}_{\\mathrm{ML}}``: a brace group around one name before its subscript is that name.
+- ``\\sum_{n \\in C_k}``: a sum over a set the text names but does not list is a sum over an
+  unspecified finite index set of its own size |C_k|, checked at several sizes as a sum without
+  bounds is. Two sets in one step (they may overlap or not), number sets (\\mathbb{R}, a bare Z), a set
+  depending on an outer index, a count that may be its size (N_k) are not read, or leave the step
+  undecided.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+
+
+def _one(text: str, **symbols: str) -> tuple[Verdict, str]:
+    (result,) = derive.check_latex(f"$${text}$$", symbols=symbols or None)
+    return result.verdict, result.detail
+
+
+# --- {name}_sub -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"{\mathbf{w}}_{ML} = \mathbf{w}_{ML}",
+        r"{w}_{i} + 1 = 1 + w_i",
+        r"{\pi}_k = \pi_k",
+        r"{\hat{\mu}}_k - \hat{\mu}_k = 0",
+        r"\frac 1 N \sum_{n=1}^N \{ y_n - {\boldsymbol{w}}_{\mathrm{ML}} \}^2 = \frac 1 N \sum_{n=1}^N "
+        r"( y_n - \boldsymbol{w}_{\mathrm{ML}} )^2",
+    ],
+)
+def test_braced_name_before_a_subscript_is_the_name(tex: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.PROVED, detail
+
+
+def test_braced_name_keeps_the_subscript_apart_from_the_bare_name() -> None:
+    # w_ML is not w: a wrong step through the bare name is refuted, not read as w = w
+    verdict, detail = _one(r"{\mathbf{w}}_{ML} = \mathbf{w}")
+    assert verdict is Verdict.REFUTED, detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "why"),
+    [
+        (r"{x_1}_2 = 3", "unexpected _"),  # a subscript of a subscripted name: which index?
+        (r"{ab}_i = 3", "unexpected _"),  # the entry of a product, or a name ab_i?
+        (r"{x^2}_i = 3", "unexpected _"),
+        (r"{}_nC_k = 3", "empty {}"),  # a prescript
+    ],
+)
+def test_braced_group_that_is_no_lone_name_stays_unread(tex: str, why: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.ERROR, detail
+    assert why in detail
+
+
+# --- \sum_{n \in C_k} ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tex", "size"),
+    [
+        (r"\sum_{n \in C_k} (x_n + y_n) = \sum_{n \in C_k} x_n + \sum_{n \in C_k} y_n", "|C_k|"),
+        (r"\sum_{n \in C_k} 2 x_n = 2\sum_{m \in C_{k}} x_m", "|C_k|"),
+        (r"\sum_{n \in \mathcal{D}} x_n^2 \ge 0", r"|\mathcal{D}|"),
+        (r"\sum_{\mathbf{x} \in \mathcal{D}} f_x = \sum_{\mathbf{y} \in \mathcal{D}} f_y", r"|\mathcal{D}|"),
+        (
+            r"\sum_{n \in S} \sum_{m \in S} x_n y_m = \left(\sum_{n\in S} x_n\right)\left(\sum_{m\in S} y_m\right)",
+            "|S|",
+        ),
+        # D the dimension next to the data set \mathcal{D}: two names
+        (r"\sum_{n \in \mathcal{D}} D x_n = D\sum_{m \in \mathcal{D}} x_m", r"|\mathcal{D}|"),
+    ],
+)
+def test_sum_over_a_named_set_is_an_unspecified_finite_index_set(tex: str, size: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.VERIFIED, detail
+    assert f"verified for {size} = 1, 2, 3, 4, 5, 6, 8" in detail
+
+
+def test_sum_over_a_named_set_refutes_a_wrong_expansion() -> None:
+    verdict, detail = _one(r"\sum_{n \in S} (x_n - y_n)^2 = \sum_{n \in S} (x_n^2 + y_n^2)")
+    assert verdict is Verdict.REFUTED, detail
+    assert "differs at |S| = 1, x_1 = -5/2, y_1 = 1/3" in detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "why"),
+    [
+        # number sets, written or not in blackboard bold: infinite, derive does not sum them
+        (r"\sum_{a \in Z} x_a = 0", "derive does not know that set"),
+        (r"\sum_{a \in \mathbb{Z}} x_a = 0", "derive does not know that set"),
+        (r"\sum_{a \in \mathbf{R}} x_a = 0", "derive does not know that set"),
+        (r"\sum_{n \in C} x_n = 0", "derive does not know that set"),  # C: the complex numbers?
+        # sets built or written out, pairs as the index
+        (r"\sum_{n \in A \cup B} x_n = 1", "derive does not know that set"),
+        (r"\sum_{(u,v) \in S} x_u = 1", "derive does not know that set"),
+        (r"\sum_{n \in \{1, 2\}} x_n = 1", "derive does not know that set"),
+        # one set per k: one size cannot stand for all of them
+        (r"\sum_{k=1}^K \sum_{n \in C_k} x_n = \sum_{k=1}^K \sum_{n \in C_k} x_n", "derive does not know that set"),
+        # two sets (or a set and the unspecified one) may overlap or not: read as 1..|A| and 1..|B| they nest
+        (r"\sum_{n \in C_k} x_n = \sum_{n \in C_j} x_n", "whether the two index sets overlap"),
+        (r"\sum_{n \in A} x_n = \sum_{n} x_n", "whether the two index sets overlap"),
+        (r"\sum_{n} x_n = \sum_{n \in A} x_n", "whether the two index sets overlap"),
+        # the set is not 1..|S|: the entry after x_n need not be in it; nor is n a number
+        (r"\sum_{n \in S} x_{n+1} = \sum_{n\in S} x_n", "shifted from n"),
+        (r"\sum_{n \in S} n = 3", "is used as a number, and derive does not know that set"),
+        (r"\sum_{n \in S}^{N} x_n = 1", "with an upper bound"),
+    ],
+)
+def test_sum_over_a_set_derive_cannot_stand_for_stays_unread(tex: str, why: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.ERROR, detail
+    assert why in detail
+
+
+def test_sum_over_a_declared_or_defined_set_name_stays_unread() -> None:
+    verdict, detail = _one(r"\sum_{n \in S} x_n = 1", S="real")
+    assert verdict is Verdict.ERROR, detail
+    assert "derive does not know that set" in detail
+    results = derive.check_latex("$$S := 3$$\n\n$$\\sum_{n \\in S} x_n = x_1 + x_2 + x_3$$")
+    assert results[-1].verdict is Verdict.ERROR, results[-1].detail
+    assert "derive does not know that set" in results[-1].detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "why"),
+    [
+        # N_k may be |C_k|: read as a number of its own, the step is false
+        (r"\sum_{n \in C_k} 1 = N_k", "N_k may be the size of C_k"),
+        (r"\frac{1}{N_k}\sum_{n \in C_k} x_n = \frac{1}{N_k}\sum_{n \in C_k} x_n + 0", "N_k may be the size of C_k"),
+        # |C_k| is its size, which derive would read as the absolute value of a number C_k
+        (r"\sum_{n \in C_k} 1 = |C_{k}|", "C_k also appears outside the sum"),
+        (r"\sum_{n \in \mathcal{D}} x_n = \mathcal{D}", r"\mathcal{D} also appears outside the sum"),
+        # C_k within 1..N or not: a sum with bounds next to it
+        (r"\sum_{n \in C_k} x_n \le \sum_{i=1}^N x_i", "may run"),
+        (r"\sum_{n \in C_k} x_n \le \sum_{i=1}^3 x_i", "another sum in one step may run over overlapping indices"),
+    ],
+)
+def test_sum_over_a_set_next_to_its_possible_size_is_undecided(tex: str, why: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.UNDECIDED, detail
+    assert why in detail
