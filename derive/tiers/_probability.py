@@ -22,7 +22,8 @@ Which applications are probabilities: positivity and the set reading are sound o
 probabilities and densities, so a name is read as one only when
 
 - it is P, p, q, Pr or Prob (``\\mathbb{P}`` reads as P), with or without a subscript
-  (``q_\\phi``, ``p_\\theta``: each subscript is its own function);
+  (``q_\\phi``, ``p_\\theta``: each subscript is its own function), but not decorated
+  (``\\bar{p}``, ``\\tilde{p}``: often unnormalised; ``\\hat{p}``, ``p'``, ``p^*``);
 - some application of it *in this step* has a conditioning bar or an event argument (what the
   LaTeX reader produces only for probability notation): ``L(+|x)`` (a likelihood, unnormalised)
   or an unknown ``f(x|y)`` is never rewritten, nor is a step where ``p`` carries no bar;
@@ -53,6 +54,8 @@ _PARAMETERS = "parameters"
 #: Beyond this many operations the comparison is not attempted (the step stays undecided).
 _MAX_OPS = 4000
 _ROUTE = "conditional probability"
+#: Name parts the LaTeX reader gives accents, primes and stars (``\\bar{p}`` is ``p_bar``).
+_DECORATIONS = frozenset({"bar", "tilde", "hat", "dot", "ddot", "check", "breve", "prime", "star"})
 
 
 def by_probability_calculus(
@@ -92,7 +95,7 @@ def probability_functions(sides: Iterable[sympy.Basic], allowed: Callable[[str],
     probability name that carries a conditioning bar or an event argument somewhere in the
     sides, is ``allowed`` (not declared otherwise) and does not also stand as a plain name."""
     apps = [a for s in sides for a in sympy.preorder_traversal(s) if isinstance(a, AppliedUndef)]
-    marked = {_name(a) for a in apps if _base(_name(a)) in PROBABILITY_NAMES and _marked(a)}
+    marked = {_name(a) for a in apps if _is_probability_name(_name(a)) and _marked(a)}
     plain = {str(s) for side in sides for s in side.free_symbols}
     return {n for n in marked if allowed(n) and n not in plain}
 
@@ -204,5 +207,9 @@ def _name(node: AppliedUndef) -> str:
     return str(node.func.__name__)
 
 
-def _base(name: str) -> str:
-    return name.split("_", 1)[0]
+def _is_probability_name(name: str) -> bool:
+    """P, p, q, Pr, Prob, optionally subscripted (``p_theta``), but not decorated: ``\\bar{p}``,
+    ``\\tilde{p}`` are often unnormalised, ``\\hat{p}`` an estimate fitted piece by piece, ``p'``
+    a derivative, ``p^*`` whatever the text makes it."""
+    base, *marks = name.split("_")
+    return base in PROBABILITY_NAMES and not _DECORATIONS.intersection(marks)

@@ -103,6 +103,11 @@ def test_wrong_rearrangements_are_never_proved(tex: str) -> None:
         r"P(H|H) = 1",
         # a bar inside an absolute value is no conditioning
         r"p(|x|) = \frac{p(|x|, y)}{p(y)}",
+        # decorated names: an unnormalised \bar{p} or \tilde{p}, an estimate \hat{p}, a derivative p'
+        r"\bar{p}(y_1|x) = \frac{\bar{p}(x, y_1)}{\bar{p}(x)}",
+        r"\tilde{p}(z|x)\tilde{p}(x) = \tilde{p}(x|z)\tilde{p}(z)",
+        r"\hat{p}(x|y) = \frac{\hat{p}(x, y)}{\hat{p}(y)}",
+        r"p'(x|y) = \frac{p'(x, y)}{p'(y)}",
         # the function's name also a value in the step
         r"p \cdot p(x|y) = \frac{p \cdot p(x, y)}{p(y)}",
     ],

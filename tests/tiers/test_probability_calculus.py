@@ -201,4 +201,7 @@ def test_which_names_are_probabilities() -> None:
     assert probability_functions(sides) == {"P", "q"}
     assert probability_functions((p(x) * p(y),)) == set()
     assert probability_functions((sympy.Function("q_phi")(z, GIVEN(x)),)) == {"q_phi"}
-    assert probability_functions((sympy.Function("pbar")(z, GIVEN(x)),)) == set()
+    assert probability_functions((sympy.Function("P_2")(z, GIVEN(x)),)) == {"P_2"}
+    # decorated names are not probabilities: \bar{p}, \tilde{p} are often unnormalised, p' a derivative
+    for decorated in ("p_bar", "p_tilde", "p_hat_k", "p_prime", "p_star", "q_bar_1", "pbar", "Q"):
+        assert probability_functions((sympy.Function(decorated)(z, GIVEN(x)),)) == set(), decorated
