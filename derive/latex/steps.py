@@ -301,6 +301,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         own_rhs = d.rhs
         row_sides = (drafts[row].lhs, drafts[row].rhs) if row is not None else ()
         written_lhs = d.lhs  # as written, functions applied (own_lhs is the first statement's side when restated)
+        # the names of an applied function's body: its parameters and what it holds fixed, independent of each
+        # other by its definition (f(x, y): y is constant in \\partial f / \\partial x; f(x) = a x: a is)
+        fixed_by_definition: set[str] = set()
         if d.error is None and d.defines is None and not d.context:
             in_scope = {
                 fd.name: fd
@@ -319,6 +322,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 if row_sides:
                     row_sides = tuple(apply_functions(side, in_scope)[0] for side in row_sides)
                 notes += [in_scope[n].note for n in applied_fns]
+                for n in applied_fns:
+                    found_names = names_in(in_scope[n].body)
+                    fixed_by_definition |= set(in_scope[n].params) | (set(found_names[0]) if found_names else set())
             sides_used = (own_lhs, own_rhs, *row_sides)
             reached = _definitions_used(sides_used, substitutable, drafts, names_cache)  # type: ignore[arg-type]
             uses = _composition_order(reached, drafts, names_cache)
@@ -492,7 +498,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 uses=tuple(notes),
                 defined=defined,
                 defined_after=tuple(sorted(after.get(d.rel.block, set()))),
-                constants=tuple(sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values))),
+                constants=tuple(
+                    sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values) | fixed_by_definition)
+                ),
                 premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
                 functions=section.functions_for(d.rel.block),
                 conditions=tuple(conditions) + tuple(facts.values()) + _distinct_for(d, distinct, ends_of),
