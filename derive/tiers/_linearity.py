@@ -391,7 +391,8 @@ def _functions_named_alone(lhs: object, rhs: object) -> tuple[object, object, st
     applied: dict[str, set[sympy.Basic]] = {}
     for side in (lhs, rhs):
         for n in sympy.preorder_traversal(side):
-            if isinstance(n, AppliedUndef) and _role(n) is None and n.func.__name__ in alone:
+            # f(x) of a variable only: f(2) is a number, never the f of var[f]
+            if isinstance(n, AppliedUndef) and _role(n) is None and n.func.__name__ in alone and n.free_symbols:
                 applied.setdefault(n.func.__name__, set()).add(n)
     readings: dict[sympy.Symbol, sympy.Basic] = {}
     for side in (lhs, rhs):

@@ -217,3 +217,8 @@ def test_a_bare_name_with_no_application_stays_itself():
 def test_the_reading_does_not_make_a_mean_of_a_square_a_square_of_the_mean():
     assert _run(E(F) ** 2, E(f(X) ** 2)).verdict is Verdict.UNDECIDED
     assert _run(VAR(F), E(f(X)) ** 2).verdict is Verdict.UNDECIDED
+
+
+def test_a_bare_name_is_not_read_as_an_application_to_a_number():
+    out = _run(E(F), E(f(sympy.Integer(2))))
+    assert out.verdict is Verdict.UNDECIDED
