@@ -110,6 +110,7 @@ def test_wrong_rearrangements_are_never_proved(tex: str) -> None:
         r"p'(x|y) = \frac{p'(x, y)}{p'(y)}",
         # the function's name also a value in the step
         r"p \cdot p(x|y) = \frac{p \cdot p(x, y)}{p(y)}",
+        r"p(x|p) = \frac{p(x, p)}{p(p)}",
     ],
 )
 def test_notation_that_is_no_probability_is_left_to_the_other_tiers(tex: str) -> None:

@@ -154,6 +154,8 @@ def test_wrong_rearrangements_are_not_proved(lhs: sympy.Expr, rhs: sympy.Expr) -
         (P(H, H, GIVEN(H)), P(H, H) / P(H)),
         # the function's name also a value in the step: p \cdot p(x|y)
         (p_sym * p(x, GIVEN(y)), p_sym * p(x, y) / p(y)),
+        # ... or a variable conditioned on: p(x | p) names p twice over
+        (p(x, GIVEN(p_sym)), p(x, p_sym) / p(p_sym)),
         # one application of the same p at a point taints the whole step
         (p(x, GIVEN(y)) + p(0, y), p(x, y) / p(y) + p(0, y)),
     ],
