@@ -215,3 +215,56 @@ def test_fused_batch_with_no_finite_sample():
     exprs, draws = _lowered([(u, dist.Uniform(0, 1))], [Piecewise((u, u < 0))])
     (b,) = _mc_numba.kernel_for(exprs, draws).run(0, 0, range(1), 1)
     assert (b.n, b.nonfinite) == (0, BATCH)
+
+
+@pytest.mark.parametrize("case", [0, 1, 6, 8])
+def test_unmasked_reduction_is_the_masked_one_when_every_sample_is_finite(case):
+    # `reduce_all` drops the finiteness masks; on a batch of finite values it must give the
+    # masked pass's statistics (same loop, same order of additions) and count nothing.
+    exprs, draws = _lowered(*_cases()[case])
+    kernel = _mc_numba.kernel_for(exprs, draws)
+    kernel.one(4, 0, 3)
+    ws, m = kernel._workspace(), kernel.module
+    args = (ws.bufs, kernel.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
+    assert m.reduce(*args) == 0
+    masked = (ws.sums.copy(), ws.prods.copy(), ws.ext.copy())
+    assert m.reduce_all(*args) == 0
+    np.testing.assert_allclose(ws.sums, masked[0], rtol=1e-13, atol=1e-9)
+    np.testing.assert_allclose(ws.prods, masked[1], rtol=1e-13)
+    assert np.array_equal(ws.ext, masked[2])
+
+
+@pytest.mark.parametrize("bad", [[math.nan], [math.inf], [-math.inf], [math.inf, -math.inf], [math.nan, 1e300]])
+def test_a_few_non_finite_samples_make_the_unmasked_sums_of_squares_non_finite(bad):
+    # The fast path's whole safety argument: any NaN or infinite sample among finite ones
+    # leaves q_jj non-finite, so the masked pass runs and counts exactly those samples.
+    z = sympy.Symbol("z", real=True)
+    exprs, draws = _lowered([(z, dist.Normal(0, 1))], [z])
+    kernel = _mc_numba.kernel_for(exprs, draws)
+    ws, m = kernel._workspace(), kernel.module
+    kernel.one(0, 0, 0)
+    ws.bufs[0][1000 : 1000 + len(bad)] = bad
+    ws.bufs[0][-1] = bad[0]  # the last lane of the last vector too
+    args = (ws.bufs, kernel.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
+    assert m.first(ws.bufs, kernel.params, ws.temps, ws.shift) == 0
+    m.reduce_all(*args)
+    assert not math.isfinite(ws.prods[0, 0])
+    expected = sum(not math.isfinite(v) for v in bad) + 1
+    assert m.reduce(*args) == expected
+
+
+def test_rare_non_finite_samples_are_counted_as_the_numpy_backend_counts_them():
+    # log(u - 1e-4) is NaN for about 7 samples of a 64k batch: the unmasked pass sees them
+    # only through q, and the counts and means must still be the numpy backend's, for one
+    # integrand (the Python-float path) and for two.
+    u = sympy.Symbol("u", real=True)
+    for fs in ([log(u - sympy.Float(1e-4))], [log(u - sympy.Float(1e-4)), u]):
+        exprs, draws = _lowered([(u, dist.Uniform(0, 1))], fs)
+        ours = _mc_numba.kernel_for(exprs, draws).run(6, 0, range(4), 2)
+        theirs = run_numpy(compile_program(exprs, draws), draws, 6, 0, range(4), threads=1)
+        assert 0 < sum(b.nonfinite for b in ours) < 4 * 30
+        for a, b in zip(ours, theirs, strict=True):
+            assert (a.n, a.nonfinite) == (b.n, b.nonfinite)
+            np.testing.assert_allclose(a.mean, b.mean, rtol=1e-12)
+            np.testing.assert_allclose(a.comoment, b.comoment, rtol=1e-9)
+            np.testing.assert_allclose(a.maxdev, b.maxdev, rtol=1e-12)
