@@ -186,10 +186,27 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if d.defines and d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
     }
     # functions defined exactly once (f(x) = ...): later steps read each application as the body (a lambda)
+    # (one given in a list item, "\\item $J(\\w) = \\a^\\top \\w$" of an exercise's parts, holds to the end of that
+    # item: the next part may define the function anew)
+    for j in defs:
+        if not drafts[j].defines[1]:  # type: ignore[index]
+            ends[j] = min(ends[j], _item_end(splitter.doc, drafts[j].rel.offset))
+    fn_counts = {
+        j: sum(
+            1
+            for k in defs
+            if drafts[k].defines[0] == drafts[j].defines[0]  # type: ignore[index]
+            and drafts[k].rel.offset < ends[j]
+            and drafts[j].rel.offset < ends[k]
+            and (k == j or not _same_definition(drafts[j], drafts[k]))
+        )
+        for j in defs
+        if not drafts[j].defines[1]  # type: ignore[index]
+    }
     lambdas = {
         i: fd
         for i, d in enumerate(drafts)
-        if d.defines and not d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
+        if d.defines and not d.defines[1] and fn_counts[i] == 1 and not (d.prose and _is_number(d.rhs))
         for fd in [function_definition(d.lhs, d.rhs, d.line)]
         if fd is not None
     }
@@ -304,6 +321,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         # the names of an applied function's body: its parameters and what it holds fixed, independent of each
         # other by its definition (f(x, y): y is constant in \\partial f / \\partial x; f(x) = a x: a is)
         fixed_by_definition: set[str] = set()
+        applied_fns: list[str] = []
         if d.error is None and d.defines is None and not d.context:
             in_scope = {
                 fd.name: fd
@@ -497,7 +515,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 annotated=d.chain.annotated or d.condition is not None or id(d.chain) in cases,
                 uses=tuple(notes),
                 defined=defined,
-                defined_after=tuple(sorted(after.get(d.rel.block, set()))),
+                # a function applied from its definition in scope is not free, whatever the next part defines
+                defined_after=tuple(sorted(after.get(d.rel.block, set()) - set(applied_fns))),
                 constants=tuple(
                     sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values) | fixed_by_definition)
                 ),
@@ -869,6 +888,43 @@ def _display_declarations(drafts: list[_Draft]) -> dict[int, list[tuple[int, str
 _MAYBE_MATRIX = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|top|intercal|det|operatorname|mathrm\s*\{\s*tr)|[A-Z]")
 _NOISE = re.compile(r"\s+|\\[,;:! ]|\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|[{}]|[.,]\s*$")
 _SAME_LIMIT = 60  # operations of a difference of two definitions that simplify may be run on while reading
+
+
+_LIST_MARK = re.compile(
+    r"\\item(?![A-Za-z])|\\(begin|end)\s*\{\s*(?:itemize|enumerate|exenumerate|description|compactenum|compactitem"
+    r"|inparaenum|tasks)\*?\s*\}"
+)
+
+
+def _item_end(doc: str, at: int) -> int:
+    """Where the list item holding offset ``at`` ends (the next ``\\item`` of its list, or the list's end),
+    or past the document when ``at`` is in no item."""
+    depth = 0
+    opened: list[bool] = [False]  # per list depth: an \\item of it was seen
+    marks = list(_LIST_MARK.finditer(doc))
+    k = 0
+    while k < len(marks) and marks[k].start() < at:
+        m = marks[k]
+        if m.group(1) == "begin":
+            depth += 1
+            opened.append(False)
+        elif m.group(1) == "end" and depth:
+            depth -= 1
+            opened.pop()
+        elif m.group(1) is None:
+            opened[depth] = True
+        k += 1
+    if not depth or not opened[depth]:
+        return len(doc) + 1
+    nested = 0
+    for m in marks[k:]:
+        if m.group(1) == "begin":
+            nested += 1
+        elif m.group(1) == "end" and nested:
+            nested -= 1
+        elif not nested:
+            return m.start()
+    return len(doc) + 1
 
 
 def _same_definition(a: _Draft, b: _Draft, *, restating: bool = False) -> bool:

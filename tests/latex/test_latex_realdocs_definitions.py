@@ -267,3 +267,24 @@ def test_a_body_using_a_defined_name_reads_it_under_that_definition():
     r = _one(doc)
     assert r.verdict is Verdict.PROVED
     assert "f(x) := a x" in r.detail and "a := 3" in r.detail
+
+
+def test_a_function_defined_in_a_list_item_holds_to_the_end_of_that_item():
+    # each part of an exercise defines J anew: each is used in its own part, never in the next
+    doc = (
+        "\\begin{enumerate}\n"
+        "\\item $J(x) = 3x$.\n\\[ J(2y) = 6y \\]\n"
+        "\\item $J(x) = x^2$.\n\\[ J(2y) = 4y^2 \\]\n"
+        "\\end{enumerate}\n"
+        "\\[ J(1) = 1 \\]\n"
+    )
+    first, second, after = _steps(doc)
+    assert first.verdict is Verdict.PROVED and "J(x) := 3x" in first.detail
+    assert second.verdict is Verdict.PROVED and "J(x) := x^2" in second.detail
+    assert after.verdict is Verdict.UNDECIDED and "J(x) :=" not in after.detail
+
+
+def test_two_definitions_in_one_item_use_neither():
+    doc = "\\begin{itemize}\n\\item $J(x) = 3x$ and $J(x) = 4x$.\n\\[ J(1) = 3 \\]\n\\end{itemize}\n"
+    r = _one(doc)
+    assert r.verdict is Verdict.UNDECIDED
