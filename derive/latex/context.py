@@ -591,6 +591,8 @@ def _constants_assumed(step: Step) -> str | None:
             variables |= found[0]
             constants |= found[1]
     names = sorted(constants - variables - set(step.constants))
+    # f(x, y) applied: \partial / \partial x holds its other parameter y constant (a d/dt would not)
+    names = [n for n in names if not any(n in group and variables <= set(group) for group in step.parameters)]
     if not names:
         return None
     defined = sorted(set(names) & set(step.defined))
@@ -710,8 +712,9 @@ def apply_functions(tex: str, defs: dict[str, FunctionDefinition]) -> tuple[str,
         changed = False
         edits: list[tuple[int, int, str]] = []
         at = 0
+        bound = _bound_names(tex)
         while True:
-            found = _next_application(tex, at, defs)
+            found = _next_application(tex, at, defs, bound)
             if found is None:
                 break
             start, end, text, name = found
@@ -729,9 +732,11 @@ def apply_functions(tex: str, defs: dict[str, FunctionDefinition]) -> tuple[str,
 
 
 def _next_application(
-    tex: str, at: int, defs: dict[str, FunctionDefinition]
+    tex: str, at: int, defs: dict[str, FunctionDefinition], bound: set[str]
 ) -> tuple[int, int, str | None, str] | None:
-    """(start, end, replacement or None, name) of the first use of a defined function at or after ``at``."""
+    """(start, end, replacement or None, name) of the first use of a defined function at or after ``at``;
+    ``bound``: the names a binder of ``tex`` binds, which must not capture a name the body holds free
+    (``f(x) = x t`` in ``\\int_0^1 f(x) \\, dt``: the t of the definition or the integral's?)."""
     found = _application(tex, at, wanted=lambda n: _base(n)[0] in defs)
     if found is None:
         return None
@@ -741,7 +746,36 @@ def _next_application(
         # f(...) whose arguments derive cannot split, or a bare f that is not differentiated (a vector
         # \mathbf f, an f of another part?): left as written
         return start, end, None, base
+    if bound and _free_in_body(defs[base]) & bound:
+        return start, end, None, base
     return start, end, _replacement(defs[base], primes, args), base
+
+
+#: What binds the name after it: a sum's, product's, limit's or extremum's subscript, a differential
+#: (``dt``, ``\\partial x``).
+_BINDER_AT = re.compile(
+    r"\\(?:sum|prod|lim|max|min|sup|inf|argmax|argmin|bigcup|bigcap)\s*_\s*\{?"
+    r"|\\partial(?![A-Za-z])\s*(?:\^\s*\{?\s*\d+\s*\}?)?"
+    r"|(?<![A-Za-z\\])d(?=\s*\\?[A-Za-z])|\\mathrm\s*\{\s*d\s*\}"
+)
+
+
+def _bound_names(tex: str) -> set[str]:
+    """The names ``tex`` binds somewhere (over-approximated: a name read right after any binder)."""
+    out: set[str] = set()
+    for m in _BINDER_AT.finditer(tex):
+        found = _application(tex, m.end())
+        if found is not None and found[1] - m.end() <= 2:
+            out.add(found[0])
+    return out
+
+
+def _free_in_body(d: FunctionDefinition) -> set[str]:
+    """The names the body of ``d`` holds free besides its parameters (``a`` in ``f(x) = a x``)."""
+    found = names_in(d.body)
+    if found is None:
+        return {"*"}
+    return set(found[0]) - set(d.params) - _bound_names(d.body)
 
 
 def _base(name: str) -> tuple[str, int]:

@@ -85,6 +85,9 @@ class Step:
     #: Random variables the prose gives a law each, that this step uses together, where the text never
     #: says they are independent: derive draws them independently, which the text did not state.
     joint_unstated: tuple[str, ...] = ()
+    #: The parameters of each function the step applies from its definition (``f(x, y) = ...``): independent
+    #: of each other, so a partial derivative by one holds the others constant (not by another variable).
+    parameters: tuple[tuple[str, ...], ...] = ()
 
     @property
     def id(self) -> str:

@@ -64,6 +64,7 @@ from derive.latex.context import (
     DISTINCT,
     RESTATES,
     ROW_BEFORE,
+    FunctionDefinition,
     additive_constant,
     apply_functions,
     function_definition,
@@ -318,10 +319,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         own_rhs = d.rhs
         row_sides = (drafts[row].lhs, drafts[row].rhs) if row is not None else ()
         written_lhs = d.lhs  # as written, functions applied (own_lhs is the first statement's side when restated)
-        # the names of an applied function's body: its parameters and what it holds fixed, independent of each
-        # other by its definition (f(x, y): y is constant in \\partial f / \\partial x; f(x) = a x: a is)
+        # the names an applied function's body holds fixed (f(x) = a x: a), constant by its definition
         fixed_by_definition: set[str] = set()
         applied_fns: list[str] = []
+        in_scope: dict[str, FunctionDefinition] = {}
         if d.error is None and d.defines is None and not d.context:
             in_scope = {
                 fd.name: fd
@@ -342,7 +343,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 notes += [in_scope[n].note for n in applied_fns]
                 for n in applied_fns:
                     found_names = names_in(in_scope[n].body)
-                    fixed_by_definition |= set(in_scope[n].params) | (set(found_names[0]) if found_names else set())
+                    fixed_by_definition |= set(found_names[0]) - set(in_scope[n].params) if found_names else set()
             sides_used = (own_lhs, own_rhs, *row_sides)
             reached = _definitions_used(sides_used, substitutable, drafts, names_cache)  # type: ignore[arg-type]
             uses = _composition_order(reached, drafts, names_cache)
@@ -527,6 +528,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 up_to_constant=up_to,
                 proportional_in=proportional_in,
                 joint_unstated=joint_unstated,
+                parameters=tuple(in_scope[n].params for n in applied_fns) if applied_fns else (),
             )
         )
     return _without_context(steps, [d.context for d in drafts])

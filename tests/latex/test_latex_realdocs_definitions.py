@@ -288,3 +288,23 @@ def test_two_definitions_in_one_item_use_neither():
     doc = "\\begin{itemize}\n\\item $J(x) = 3x$ and $J(x) = 4x$.\n\\[ J(1) = 3 \\]\n\\end{itemize}\n"
     r = _one(doc)
     assert r.verdict is Verdict.UNDECIDED
+
+
+def test_a_parameter_is_not_held_constant_in_a_derivative_by_another_variable():
+    # d/dt f(x) with x = x(t) possible: derive reads d/dt (x^2) = 0 only by treating x as constant in t, so
+    # the step is not decided on that
+    doc = "Let\n$$ f(x) = x^2 $$\n$$ \\frac{d}{dt} f(x) = 0 $$\n"
+    r = _one(doc)
+    assert r.verdict is Verdict.UNDECIDED
+    assert "treats x as constant in t" in r.detail
+
+
+def test_a_name_the_body_holds_free_is_not_captured_by_a_binder_of_the_step():
+    # f(x) = x t: in \\int_0^1 f(x) dt, is t the definition's or the integral's? Neither reading is taken
+    doc = (
+        "Let\n$$ f(x) = x t $$\n"
+        "$$ \\int_0^1 f(x) \\, dt = \\frac{x}{2} $$\n$$ \\int_0^1 f(s) \\, ds = \\frac{t}{2} $$\n"
+    )
+    captured, renamed = _steps(doc)
+    assert captured.verdict is Verdict.UNDECIDED and "f(x) :=" not in captured.detail
+    assert renamed.verdict is Verdict.PROVED and "f(x) := x t" in renamed.detail
