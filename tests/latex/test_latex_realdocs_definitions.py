@@ -308,3 +308,15 @@ def test_a_name_the_body_holds_free_is_not_captured_by_a_binder_of_the_step():
     captured, renamed = _steps(doc)
     assert captured.verdict is Verdict.UNDECIDED and "f(x) :=" not in captured.detail
     assert renamed.verdict is Verdict.PROVED and "f(x) := x t" in renamed.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$$f(x)=x^2$$\n$$f'(x)=3x$$", "$$h(a) = \\log\\sigma(a)$$\n$$h'(a) = \\sigma(a)$$", "$$f(x)=x^2$$\n$$f''(x)=3$$"],
+)
+def test_a_false_derivative_of_a_defined_function_is_refuted_never_a_definition(text: str):
+    (r,) = _steps(text)
+    assert r.verdict is Verdict.REFUTED
+    # a counterexample confirmed at high precision, or a nonzero constant difference (f'' - 3 = -1)
+    assert ("confirmed at 100 digits" in r.detail or "nonzero constant" in r.detail) and ":= " in r.detail
+    assert "defines" not in r.detail
