@@ -60,18 +60,18 @@ class Totals:
     comoment: np.ndarray | None = None
     nonfinite: int = 0
     batches: int = 0
-    tail_fractions: list[np.ndarray] | None = None  # per batch: maxdev^2 / batch co-moment diagonal
+    tail_fractions: list[np.ndarray | float] | None = None  # per batch: maxdev^2 / batch co-moment diagonal
     max_dev_sq: np.ndarray | None = None  # (K,): the largest maxdev^2 of any batch so far
 
     def add(self, b: BatchStats) -> None:
         if self.tail_fractions is None:
             self.tail_fractions = []
-        self.max_dev_sq = b.maxdev**2 if self.max_dev_sq is None else np.maximum(self.max_dev_sq, b.maxdev**2)
         self.batches += 1
         self.nonfinite += b.nonfinite
         if b.mean.shape == (1,) and self.mean is not None and self.n > 0:
             self._add_one(b)
             return
+        self.max_dev_sq = b.maxdev**2 if self.max_dev_sq is None else np.maximum(self.max_dev_sq, b.maxdev**2)
         diag = np.diag(b.comoment)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             frac = np.where(diag > 0, b.maxdev**2 / np.where(diag > 0, diag, 1.0), 0.0)
@@ -86,8 +86,12 @@ class Totals:
         # floats (bit-identical results), without a dozen small-array numpy calls per batch:
         # the merge runs serially after the batch threads, so its cost limits thread scaling.
         assert self.mean is not None and self.comoment is not None and self.tail_fractions is not None
+        assert self.max_dev_sq is not None
         c, dev = float(b.comoment[0, 0]), float(b.maxdev[0])
-        self.tail_fractions.append(np.array([dev * dev / c if c > 0 else 0.0]))
+        worst, d2 = float(self.max_dev_sq[0]), dev * dev
+        # np.maximum's rule: a NaN on either side wins
+        self.max_dev_sq = np.array([worst if worst >= d2 or math.isnan(worst) else d2])
+        self.tail_fractions.append(d2 / c if c > 0 else 0.0)  # a float: `tail_fraction` stacks them
         if b.n == 0:
             return
         na, nb = self.n, b.n
@@ -111,7 +115,7 @@ class Totals:
         for a normal); with infinite variance it stays of order one in every batch.
         """
         assert self.tail_fractions
-        return np.median(np.vstack(self.tail_fractions), axis=0)
+        return np.median(np.vstack([np.atleast_1d(f) for f in self.tail_fractions]), axis=0)
 
     def global_tail_fraction(self) -> np.ndarray:
         """The share of the whole sample's sum of squares due to its single most extreme sample.

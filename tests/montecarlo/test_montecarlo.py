@@ -21,7 +21,7 @@ from derive.language.symbols import SymbolTable
 from derive.model import Method, Problem, Relation, Settings, Verdict
 from derive.montecarlo import _claim as _mc_claim
 from derive.montecarlo import tier as montecarlo
-from derive.montecarlo._batches import BATCH, Totals, merge, reduce_rows, run_numpy
+from derive.montecarlo._batches import BATCH, BatchStats, Totals, merge, reduce_rows, run_numpy
 from derive.montecarlo._claim import Look, band_for, decide, explain, hopeless
 from derive.montecarlo._lowering import LoweringError, compile_program, lower_random, stable_form
 from derive.montecarlo.tier import Z_REFUTE, check_montecarlo, select_backend
@@ -572,6 +572,32 @@ def test_batch_merge_matches_the_pooled_sample(sizes, seed, k, loc):
     np.testing.assert_allclose(tot.mean, pooled.mean(axis=1), rtol=1e-12, atol=1e-300)
     centered = pooled - pooled.mean(axis=1, keepdims=True)
     np.testing.assert_allclose(tot.comoment, centered @ centered.T, rtol=1e-7, atol=1e-7)
+
+
+def test_one_integrand_merge_on_floats_is_the_array_merge_bit_for_bit():
+    # Totals merges one-integrand batches on Python floats (it runs serially after the batch
+    # threads); the same batches doubled into two identical integrands take the array path.
+    rng = np.random.default_rng(11)
+    odd = [math.inf, math.nan, 0.0, 1e200]
+    for _ in range(40):
+        one, two = Totals(), Totals()
+        for _ in range(int(rng.integers(1, 25))):
+            n = int(rng.choice([0, 7, BATCH]))
+            dev = float(rng.choice([rng.exponential(), *odd]))
+            c = float(rng.choice([rng.exponential() * 1e3, 0.0, math.nan, math.inf]))
+            mean = float(rng.normal(0.0, 1e4))
+            with np.errstate(all="ignore"):
+                one.add(BatchStats(n, np.array([mean]), np.array([[c]]), np.array([dev]), 1))
+                two.add(BatchStats(n, np.array([mean] * 2), np.array([[c, c], [c, c]]), np.array([dev] * 2), 1))
+        assert (one.n, one.nonfinite, one.batches) == (two.n, two.nonfinite, two.batches)
+        for got, want in [
+            (one.mean, two.mean[:1]),
+            (one.comoment, two.comoment[:1, :1]),
+            (one.max_dev_sq, two.max_dev_sq[:1]),
+            (one.tail_fraction(), two.tail_fraction()[:1]),
+            (one.global_tail_fraction(), two.global_tail_fraction()[:1]),
+        ]:
+            assert np.array_equal(got, want, equal_nan=True)
 
 
 def test_merge_with_empty_side_is_identity():
