@@ -8,6 +8,10 @@ after an arrow) holds from where it is written to the end of its section (`headi
 ``\\subsection``, Markdown ``#``; one before any heading holds to the end) or until the name is
 declared again. A range no kind states exactly (``\\mathbb{R}^D``, ``[0, 1]``, ``\\succeq 0``, a law
 derive cannot read) gives no kind: the name stays real, and no refutation may rest on a value of it.
+
+Besides kinds, the prose says a name is nonzero ("nonzero matrix $M$", ``$x \\neq 0$``: a refutation that
+makes it all zero does not stand, `nonzero_in_words`) or a constant ("for constants $a$ and $b$": it
+depends on no differentiation variable, `constants_in_words`); both are scoped like declarations.
 """
 
 from __future__ import annotations
@@ -381,7 +385,11 @@ class Prose:
             self._state(kind, name.split(":", 1)[-1], said, line)
             return
         where = f"{said} (line {line})"
-        previous = self.kinds.get(name, ("", ""))[0]
+        previous, before = self.kinds.get(name, ("", ""))
+        if previous in ("positive", "negative") and kind is not None and re.match(r"vector |matrix ", kind):
+            # "$\\mathbf{x} > 0$ elementwise, with $\\mathbf{x} \\in \\mathbb{R}^3$": a vector of that sign is nonzero
+            m = re.fullmatch(r"(?P<said>.*) \(line (?P<line>\d+)\)", before)
+            self._state(NONZERO, name, *((m.group("said"), int(m.group("line"))) if m else (said, line)))
         self._forget(name)
         self.depth[name] = self.current
         if kind == MATRIX:

@@ -69,6 +69,20 @@ def test_a_nonzero_vector_with_its_size() -> None:
     assert "at v[1] = 0, v[2] = 0, v[3] = 0" in detail
 
 
+def test_a_vector_declared_positive_is_nonzero() -> None:
+    # "x > 0 elementwise" then its size: x = 0 is excluded; a negative one too, a nonnegative one is not
+    said = "Let $\\mathbf{x} > 0$ elementwise, with $\\mathbf{x} \\in \\mathbb{R}^3$."
+    text = f"{said}\n\n$$ \\mathbf{{x}}^T\\mathbf{{x}} > 0 $$"
+    ((verdict, detail),) = _results(text)
+    assert verdict is U
+    assert "the text says x is nonzero (line 1: \\mathbf{x} > 0)" in detail
+    ((verdict, _),) = _results(text.replace("> 0$ elementwise", "< 0$ elementwise"))
+    assert verdict is U
+    ((verdict, detail),) = _results(text.replace("> 0$ elementwise", "\\ge 0$ elementwise"))
+    assert verdict is R
+    assert "x[1] = 0, x[2] = 0, x[3] = 0" in detail
+
+
 def test_a_vector_zero_only_in_the_entries_the_step_uses_is_still_nonzero() -> None:
     # v = (0, 1) is nonzero and v_1^2 > 0 fails there: the refutation stands
     text = "Let $\\mathbf{v} \\in \\mathbb{R}^2$ be nonzero.\n$$ v_1^2 > 0 $$"
@@ -139,6 +153,12 @@ def test_nonzero_readers_skip_expressions_and_the_zero_itself() -> None:
     assert nonzero_in_words("if $A \\nabla J(W) B$ is non-zero, then") == []
     assert nonzero_in_words("$x \\neq y$ and $\\mathbf 0 \\neq \\mathbf{0}$") == []
     assert [n for _, _, n, _, _ in nonzero_in_words("non-zero matrices $A$ and $B$")] == ["nonzero:A", "nonzero:B"]
+    # a count of nonzero entries, a nonzero variance: nothing said of the name after them
+    assert nonzero_in_words("the number of nonzero entries of $x$ is $k$") == []
+    assert nonzero_in_words("with non-zero variance then $\\rho(X, Y) = 0$") == []
+    assert nonzero_in_words("with non-zero noise ($\\sigma^2 > 0$)") == []
+    # a list keeps all its names or none
+    assert nonzero_in_words("$a$ and $b + c$ are nonzero") == []
 
 
 # -- constants in prose ----------------------------------------------------------------------------
