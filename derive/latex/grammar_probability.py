@@ -102,8 +102,9 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             wrap = expectation_operator("E")
         elif wrap is not Expectation and certain and self._over_all_its_names(sub_toks, body):
             # E_{x,y}[xy], E_x[x^2]: over the joint law of every name the body has, which is the plain
-            # E[xy] (Bishop's E_x[f(x, y)] holds y fixed: a name outside the subscript keeps E_x apart)
-            wrap = expectation_operator("E")
+            # E[xy], under the declared laws as E[xy] is (Bishop's E_x[f(x, y)] holds y fixed: a name
+            # outside the subscript keeps E_x apart)
+            wrap = Expectation if self._mentions_random(body) else expectation_operator("E")
         if (
             wrap is not Expectation
             and self._plain_e(start)

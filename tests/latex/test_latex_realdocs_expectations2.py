@@ -166,3 +166,11 @@ def test_averaging_over_one_name_holds_the_others_only_if_declared():
     verdict, detail = _one("\\mathbb{E}_{x}[x y] = y \\mathbb{E}_{x}[x]")
     assert verdict is Verdict.UNDECIDED
     assert "it holds if y is not random" in detail
+
+
+def test_an_expectation_over_all_its_names_keeps_their_declared_laws():
+    front = "---\nderive:\n  random:\n    x: Normal(1, 1)\n    y: Normal(2, 1)\n---\n\n"
+    results = derive.check_latex(
+        front + "$$\\mathbb{E}_{x, y}[xy] = \\mathbb{E}[x]\\mathbb{E}[y]$$\n\n$$\\mathbb{E}_{x, y}[x^2] = 1$$\n"
+    )
+    assert [r.verdict for r in results] == [Verdict.PROVED, Verdict.REFUTED]  # E[x^2] = 2 under N(1, 1)
