@@ -93,8 +93,9 @@ def test_identities_of_the_same_events_are_proved_and_others_undecided() -> None
     assert one(r"P(B \cap A) = P(A \cap B)").verdict is P
     assert one(r"\frac{P(B\cap A)}{P(B)} = \frac{P(A \cap B)}{P(B)}").verdict is P
     assert one(r"\log P(\pm|f) + \log P(f) = \log P(f) + \log P(\pm|f)").verdict is P
-    # Bayes' rule and the naive-Bayes factorisation need laws derive does not assume
-    assert one(r"P(\pm|f) = \frac{P(f|\pm)P(\pm)}{P(f)}").verdict is U
+    # Bayes' rule follows from the definition of conditional probability alone (proved for every
+    # law); the naive-Bayes factorisation needs an independence derive does not assume
+    assert one(r"P(\pm|f) = \frac{P(f|\pm)P(\pm)}{P(f)}").verdict is P
     assert one(r"P(\mathbf{great},\mathbf{waste}|\pm) = P(\mathbf{great}|\pm)P(\mathbf{waste}|\pm)").verdict is U
     # different labels are different events: + is not -, A \cap B is not A \cup B
     assert one(r"P(+|S) = P(-|S)").verdict is U

@@ -70,12 +70,12 @@ def test_semicolon_parameters_are_read() -> None:
     assert one(r"p(\mathcal{D}; \theta) = p(\mathcal{D}; \phi)").verdict is U
 
 
-def test_the_log_of_a_product_of_unknown_densities_is_not_split_on_a_guess() -> None:
-    # log(ab) = log a + log b needs a, b > 0; nothing says an unknown density is positive where the
-    # step takes its log, so the step is undecided, naming the unknown functions
+def test_the_log_of_a_product_of_unknown_densities_is_split_only_as_probabilities() -> None:
+    # log(ab) = log a + log b needs a, b > 0: p written with a bar is probability notation, and a
+    # probability is positive where its log is taken (the definition of conditional probability)
     r = one(r"\log p(x|\mu) + \log p(\mu) = \log \left(p(x|\mu) p(\mu)\right)")
-    assert r.verdict is U, r.detail
-    assert "unknown function" in r.detail
+    assert r.verdict is P, r.detail
+    assert "definition of conditional probability" in r.detail
     # rearranging the same logs is proved
     assert one(r"\log p(x|\mu) + \log p(\mu) = \log p(\mu) + \log p(x \mid \mu)").verdict is P
     # false variants: never accepted
