@@ -462,25 +462,70 @@ class _ShorthandGrammar:
 
     def gradient(self) -> Any:
         """``\\nabla_{\\mathbf w} E``: the gradient of a scalar by a declared vector (the column of its
-        partial derivatives). By anything else (an undeclared name, a matrix, no subscript) it stays an
-        unknown function ``nabla_w(E)``, which no tier evaluates: derive does not guess the shape."""
+        partial derivatives); without a subscript, by the one declared vector the scalar depends on
+        (`_gradient_variable`). ``\\nabla f(\\mathbf w)^T \\mathbf v``: a transpose right after the function
+        is the gradient's (a scalar's transpose says nothing), and what follows multiplies the row. By
+        anything else (an undeclared name, a matrix) it stays an unknown function ``nabla_w(E)``, which no
+        tier evaluates: derive does not guess the shape; of a vector (a Jacobian) it is not read."""
         sub_toks: list[_Tok] = []
         if self.at_sym("_"):
             self.i += 1
             sub_toks = self.group_tokens()
         vector = self._declared_vector(sub_toks)
-        if vector is not None:
-            name, obj = vector
-            with self.shadowing({name}):
-                operand = _scalar(self.operand_term())
-                if _is_matrix(operand):
-                    raise self.fail("the gradient of a vector (a Jacobian) is not read")
-                value = self._differentiate(operand, [(obj, 1)])
-                self._note_constants(operand, {name})
-            return value
+        names = {vector[0]} if vector is not None else set()
+        with self.shadowing(names):
+            operand, transposed = self._gradient_operand()
         label = "".join(t.text for t in sub_toks if not (t.kind == "sym" and t.text in "{}") and t.text not in _FONTS)
-        operand = self.operand_term()
-        return sympy.Function(f"nabla_{label}" if label else "nabla")(_scalar(operand))
+        by = vector[0] if vector is not None else None
+        if by is None and not sub_toks and isinstance(operand, sympy.Basic) and not _is_matrix(operand):
+            by = self._gradient_variable(operand)
+        if by is None:
+            if _is_matrix(operand) and (vector is not None or not sub_toks):
+                raise self.fail("the gradient of a vector (a Jacobian) is not read")
+            return sympy.Function(f"nabla_{label}" if label else "nabla")(operand)
+        if _is_matrix(operand):
+            raise self.fail("the gradient of a vector (a Jacobian) is not read")
+        value = self._differentiate(operand, [(self.st.table[by].obj, 1)])
+        self._note_constants(operand, {by})
+        return value.T if transposed else value
+
+    def _gradient_operand(self) -> tuple[Any, bool]:
+        """What ``\\nabla`` applies to, and whether a transpose written after it is the gradient's: a first
+        factor that is a scalar written transposed (``J(\\mathbf w)^T``, ``(\\mathbf w^T A \\mathbf w)^\\top``)
+        alone; otherwise the whole next product (``\\nabla_{\\mathbf w} \\mathbf w^T A \\mathbf w``)."""
+        start = self.i
+        first = _scalar(self.factor())
+        if not _is_matrix(first) and _ends_transposed(self.toks[start : self.i]):
+            return first, True
+        self.i = start
+        return _scalar(self.operand_term()), False
+
+    def _gradient_variable(self, operand: sympy.Basic) -> str | None:
+        """``\\nabla J(\\mathbf{w})``, ``\\nabla (\\mathbf{w}^T A \\mathbf{w})`` without a subscript: the one declared
+        vector whose entries the scalar depends on (declared matrices are its parameters). Read as an opaque
+        scalar, the gradient was refuted against the vector it equals; none or several vectors: an error."""
+        used = operand.free_symbols
+        vectors = sorted(
+            name
+            for name in self.st.table
+            if name not in self.st.implicit
+            and _is_matrix(obj := self.st.table[name].obj)
+            and isinstance(obj, sympy.MatrixBase)
+            and obj.shape[1] == 1
+            and any(e in used for e in obj)
+        )
+        if len(vectors) == 1:
+            return vectors[0]
+        shaped = any(
+            _is_matrix(obj := self.st.table[name].obj) and isinstance(obj, sympy.MatrixBase) and set(obj) & used
+            for name in self.st.table
+        )
+        if vectors or shaped:
+            listed = ", ".join(vectors) or "no declared vector"
+            raise self.fail(
+                f"\\nabla without a subscript of a scalar in {listed}: which variable? write it, \\nabla_{{\\mathbf w}}"
+            )
+        return None
 
     def _declared_vector(self, toks: list[_Tok]) -> tuple[str, Any] | None:
         """(name, its column) when ``toks`` is exactly one name declared as a vector."""
@@ -954,6 +999,13 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
         if found is None or found[1]:
             return frozenset(self.st.definitions)
         return frozenset(found[0])
+
+
+def _ends_transposed(toks: list[_Tok]) -> bool:
+    """Whether ``toks`` end with a transpose mark: ``^T``, ``^\\top``, ``^{\\intercal}``, ``^{\\mathsf{T}}``."""
+    words = [t.text for t in toks if not (t.kind == "sym" and t.text in "{}")]
+    marks = (["T"], ["top"], ["intercal"], ["mathsf", "T"], ["mathrm", "T"])
+    return any(len(words) > len(m) and words[-len(m) - 1] == "^" and words[-len(m) :] == m for m in marks)
 
 
 def _lone_index(toks: list[_Tok]) -> bool:

@@ -109,6 +109,93 @@ def names_in(tex: str) -> tuple[frozenset[str], frozenset[str]] | None:
     return frozenset(names), frozenset(unsure)
 
 
+#: Accents a bold name may wear (\\hat{\\mathbf{w}}); \\vec itself marks a vector.
+_ACCENT_MARKS = frozenset(_ACCENTS) - {"vec"}
+
+
+def name_marks(tex: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
+    """(the names ``tex`` writes in bold, ``\\mathbf{x}``, ``\\boldsymbol{\\mu}_k``, or with an arrow, ``\\vec{x}``;
+    the names it writes inside a norm ``\\|...\\|``; the names it writes as numbers: raised to a number,
+    ``\\sigma^2``, ``\\lambda^{-1}`` excepted, or in a denominator that multiplies no vectors, ``\\frac{n}{2 s}``),
+    as `names_in` reads them; None when ``tex`` cannot be tokenized. What the shapes of undeclared names
+    may be follows from these marks (`derive.latex.shapes`)."""
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return None
+    bars = [k for k, t in enumerate(toks) if t.kind == "sym" and t.text == "‖"]
+    spans = list(zip(bars[::2], bars[1::2], strict=False))  # every second bar closes a norm
+    below = _plain_denominators(toks)
+    bold: set[str] = set()
+    normed: set[str] = set()
+    numbers: set[str] = set()
+    for j, p, name in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS), _read_name):
+        if name is None:
+            continue
+        if any(lo <= j < hi for lo, hi in below) or _numeric_power(toks, p.i):
+            numbers.add(name)
+        k = j
+        while k < len(toks) - 1 and (toks[k].text == "{" or (toks[k].kind == "cmd" and toks[k].text in _ACCENT_MARKS)):
+            k += 1  # \hat{\mathbf{w}}: the accent over a bold name
+        if toks[k].kind == "cmd" and toks[k].text in ("mathbf", "boldsymbol", "bm", "pmb", "mathbfit", "vec"):
+            bold.add(name)
+        if any(lo < j < hi for lo, hi in spans):
+            normed.add(name)
+    return frozenset(bold), frozenset(normed), frozenset(numbers)
+
+
+#: What makes a product of vectors or matrices a number: a denominator holding one may divide by a dot product.
+_VECTOR_MARKS = frozenset({"‖", "|", "cdot", "times", "langle", "top", "intercal", "T", "det", "operatorname"})
+
+
+def _numeric_power(toks: list[_Tok], k: int) -> bool:
+    """Whether ``toks[k:]`` starts ``^2``, ``^{4}``, ``^{1/2}`` (a power by a number other than -1)."""
+    if not (k < len(toks) and toks[k].kind == "sym" and toks[k].text == "^"):
+        return False
+    group = toks[k + 1 : k + 2]
+    if group and group[0].kind == "sym" and group[0].text == "{":
+        end = next((m for m in range(k + 2, len(toks)) if toks[m].kind == "sym" and toks[m].text == "}"), k + 2)
+        group = toks[k + 2 : end]
+    texts = [t.text for t in group]
+    if not group or texts in (["-", "1"], ["-1"]):
+        return False
+    return all(t.kind == "num" or (t.kind == "sym" and t.text in "-/") for t in group) and group[-1].kind == "num"
+
+
+def _plain_denominators(toks: list[_Tok]) -> list[tuple[int, int]]:
+    """The token spans of the denominators of ``\\frac`` that hold nothing a product of vectors could make a
+    number of (no norm, bars, dot, transpose or determinant): a name there is divided by, so a number."""
+    out: list[tuple[int, int]] = []
+    for k, t in enumerate(toks):
+        if t.kind != "cmd" or t.text not in ("frac", "dfrac", "tfrac"):
+            continue
+        numerator = _group_span(toks, k + 1)
+        if numerator is None:
+            continue
+        denominator = _group_span(toks, numerator[1])
+        if denominator is None:
+            continue
+        lo, hi = denominator
+        if not any(u.text in _VECTOR_MARKS for u in toks[lo:hi]):
+            out.append((lo, hi))
+    return out
+
+
+def _group_span(toks: list[_Tok], k: int) -> tuple[int, int] | None:
+    """(start, end) of the ``{...}`` group or single token at ``toks[k]``, braces included."""
+    if k >= len(toks):
+        return None
+    if not (toks[k].kind == "sym" and toks[k].text == "{"):
+        return k, k + 1
+    depth = 0
+    for m in range(k, len(toks)):
+        if toks[m].kind == "sym" and toks[m].text in ("{", "}"):
+            depth += 1 if toks[m].text == "{" else -1
+            if depth == 0:
+                return k, m + 1
+    return None
+
+
 def _each_name(
     tex: str, toks: list[_Tok], starters: frozenset[str] | set[str], read: Callable[[_Parser], str]
 ) -> Iterator[tuple[int, _Parser, str | None]]:

@@ -16,6 +16,7 @@ real-document bench) runs steps through: it lists the claims to run and combines
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
 from derive.language.symbols import parse_kind
-from derive.latex.names import transposed_names
+from derive.latex.names import name_marks, transposed_names
 from derive.latex.parser import name_of
 from derive.model import Claim, Evidence, LatexSource, Method, Outcome, Relation, Result, Verdict
 
@@ -601,6 +602,39 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     return list(names), transposed & set(names)
 
 
+def _shape_options(names: list[str], transposed: set[str], texts: list[str]) -> list[list[str]] | None:
+    """The shapes each undeclared name may take, from how the text writes it: a bold (or arrowed) lower-case
+    name is a vector (``\\mathbf{y}``, ``\\boldsymbol{\\mu}``: no scalar, no matrix, in any reading); a bold
+    capital or a transposed name is no scalar; a plain lower-case name written as a number, raised to one
+    (``\\sigma^2``) or divided by (``\\frac{n}{2 s}``), and never in a norm is a scalar; any other name (``\\beta``
+    of a regression, plain but a vector) may take every shape. None when the shapes combine in more ways
+    than `_SHAPE_NAMES` names of every shape do, or the text cannot be read for these marks."""
+    bold: set[str] = set()
+    normed: set[str] = set()
+    numbers: set[str] = set()
+    for tex in texts:
+        marks = name_marks(tex)
+        if marks is None:
+            return None
+        bold |= marks[0]
+        normed |= marks[1]
+        numbers |= marks[2]
+    options: list[list[str]] = []
+    for n in names:
+        lower = n.split("_")[0][:1].islower()
+        if n in bold and lower:
+            options.append([k for k in _SHAPES if k.startswith("vector")])
+        elif n in bold or n in transposed:
+            options.append([k for k in _SHAPES if k != "real"])
+        elif lower and n in numbers and n not in normed:
+            options.append(["real"])
+        else:
+            options.append(list(_SHAPES))
+    if math.prod(len(o) for o in options) > len(_SHAPES) ** _SHAPE_NAMES:
+        return None  # more combinations than 3 names of every shape give
+    return options
+
+
 def _norm_of_a_number(step: Step) -> bool:
     """Whether the step, read as written, takes the norm of what is no vector (``\\|a\\|`` of an undeclared a);
     ``\\|`` in ``KL(p \\| q)`` is no norm, and a step that reads is read as written."""
@@ -730,11 +764,13 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
     if sum(len(t) for t in texts) > _SHAPE_TEXT:
         return None
     found = _shaped_candidates(step, texts)
-    if found is None or len(found[0]) > _SHAPE_NAMES:
+    if found is None:
         return None
     names, transposed = found
+    options = _shape_options(names, transposed, texts)
+    if options is None:
+        return None
     base = dict(step.claim.symbols)
-    options = [[k for k in _SHAPES if not (n in transposed and k == "real")] for n in names]
     start = time.monotonic()
     kept: list[dict[str, str]] = []
     for combo in itertools.product(*options):

@@ -148,3 +148,163 @@ def test_sum_over_a_set_next_to_its_possible_size_is_undecided(tex: str, why: st
     verdict, detail = _one(tex)
     assert verdict is Verdict.UNDECIDED, detail
     assert why in detail
+
+
+# --- norms of undeclared bold names ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tex", "shapes"),
+    [
+        # bold lower-case: a vector; sigma raised to a number and n divided by: scalars; so 3 names to shape
+        (
+            r"-\frac{n}{2\sigma^2} + \frac{1}{2\sigma^4} \|\mathbf{y} - \mathbf{X}\mathbf{w}\|^2 = "
+            r"\frac{(\mathbf{y} - \mathbf{X}\mathbf{w})^T(\mathbf{y} - \mathbf{X}\mathbf{w}) - n\sigma^2}{2\sigma^4}",
+            "X: matrix 3x2, n: scalar, sigma: scalar, w: vector 2, y: vector 3",
+        ),
+        (
+            r"\frac{1}{n}\|\mathbf{y} - \mathbf{X}\hat{\mathbf{w}}\|^2 = "
+            r"\frac{1}{n}(\mathbf{y} - \mathbf{X}\hat{\mathbf{w}})^T(\mathbf{y} - \mathbf{X}\hat{\mathbf{w}})",
+            "X: matrix 2x3, n: scalar, w_hat: vector 3, y: vector 2",
+        ),
+        (
+            r"\|\mathbf{u} + \mathbf{v}\|^2 = \|\mathbf{u}\|^2 + 2\mathbf{u}^T\mathbf{v} + \|\mathbf{v}\|^2",
+            "u: vector 3, v: vector 3",
+        ),
+        (r"\frac{\|\mathbf{x}\|^2}{\sigma^2} = \frac{\mathbf{x}^T\mathbf{x}}{\sigma^2}", "sigma: scalar, x: vector 2"),
+        (r"(\mathbf{u}^T\mathbf{v})^2 \le \|\mathbf{u}\|^2\|\mathbf{v}\|^2", "u: vector 2, v: vector 2"),
+    ],
+)
+def test_norm_of_undeclared_bold_names_holds_in_every_shape(tex: str, shapes: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.VERIFIED, detail
+    assert detail.startswith("holds in every shape the undeclared names may have here")
+    assert shapes in detail
+    assert "other sizes are the gap: not a proof" in detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # the cross term's 2 dropped
+        r"\frac{1}{n}\|\mathbf{y} - \mathbf{X}\mathbf{w}\|^2 = \frac{1}{n}\mathbf{y}^T\mathbf{y} - "
+        r"\frac{1}{n}\mathbf{w}^T\mathbf{X}^T\mathbf{y} + \frac{1}{n}\mathbf{w}^T\mathbf{X}^T\mathbf{X}\mathbf{w}",
+        r"\|\mathbf{u} + \mathbf{v}\|^2 = \|\mathbf{u}\|^2 + \|\mathbf{v}\|^2",
+        r"(\mathbf{u}^T\mathbf{v})^2 \ge \|\mathbf{u}\|^2\|\mathbf{v}\|^2",
+        # lambda may be negative: no absolute value written
+        r"\|\lambda\mathbf{w}\| = \lambda \|\mathbf{w}\|",
+        # A A^T is not A^T A
+        r"\|\mathbf{A}\mathbf{w}\|^2 = \mathbf{w}^T\mathbf{A}\mathbf{A}^T\mathbf{w}",
+    ],
+)
+def test_wrong_norm_step_of_undeclared_names_is_never_accepted(tex: str) -> None:
+    # failing in every shape guessed for undeclared names is no refutation (the text may define them in words)
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.UNDECIDED, detail
+    assert "fails in every shape the undeclared names may have" in detail
+
+
+def test_a_plain_name_without_a_power_keeps_every_shape() -> None:
+    # beta and epsilon of a regression are plain but vectors: not read as scalars because written plainly
+    tex = (
+        r"\left(\mathbf{X}^T\mathbf{X}\right)^{-1}\mathbf{X}^T\left(\mathbf{X}\beta + \epsilon\right) = "
+        r"\beta + \left(\mathbf{X}^T\mathbf{X}\right)^{-1}\mathbf{X}^T\epsilon"
+    )
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.VERIFIED, detail
+    assert "X: matrix 3x2, beta: vector 2, epsilon: vector 3" in detail
+
+
+def test_a_lone_bold_name_equal_to_its_square_stays_unread() -> None:
+    # x bold and x plain are one name to derive: no shape makes x^2 and a norm of x read together
+    verdict, detail = _one(r"\|\mathbf{x}\|^2 = x^2")
+    assert verdict is Verdict.ERROR, detail
+    assert "a norm \\|...\\| of what is not declared a vector or matrix" in detail
+
+
+def test_name_marks() -> None:
+    from derive.latex.names import name_marks  # noqa: PLC0415
+
+    bold, normed, numbers = name_marks(
+        r"-\frac{n}{2\sigma^2} + \|\mathbf{y} - \hat{\mathbf{w}}\|^2 + \vec{v} + \frac{a}{b \cdot c} + d^{-1} + f^{1/2}"
+    )
+    assert bold == {"y", "w_hat", "v"}
+    assert normed == {"y", "w_hat"}
+    assert numbers == {"sigma", "f"}  # b divides through a dot product; d^{-1} may be an inverse
+
+
+# --- \nabla without a subscript, and a transpose after its function ---------------------------------------------
+
+_WA = {"w": "vector 2", "A": "matrix 2x2", "v": "vector 2"}
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # the one declared vector the scalar depends on is the variable (A is a parameter)
+        r"\nabla \left(\mathbf{w}^\top \mathbf{A}\mathbf{w}\right) = (\mathbf{A} + \mathbf{A}^\top)\mathbf{w}",
+        # a transpose right after the function is the gradient's: a row, times what follows
+        r"\nabla \left(\mathbf{w}^\top \mathbf{A}\mathbf{w}\right)^\top = "
+        r"\mathbf{w}^\top(\mathbf{A} + \mathbf{A}^\top)",
+        r"\nabla \left(\mathbf{w}^\top \mathbf{A}\mathbf{w}\right)^\top \mathbf{v} = "
+        r"\mathbf{w}^\top(\mathbf{A} + \mathbf{A}^\top)\mathbf{v}",
+        r"\nabla_{\mathbf{w}} \left(\mathbf{w}^\top \mathbf{A}\mathbf{w}\right)^\top = "
+        r"\mathbf{w}^\top(\mathbf{A} + \mathbf{A}^\top)",
+        # a product after \nabla_w is still its operand
+        r"\nabla_{\mathbf{w}} \mathbf{w}^\top \mathbf{A} \mathbf{w} = (\mathbf{A}+\mathbf{A}^\top)\mathbf{w}",
+        r"\nabla \left(\mathbf{w}^\top \mathbf{A}\mathbf{w}\right) + \mathbf{v} = "
+        r"(\mathbf{A} + \mathbf{A}^\top)\mathbf{w} + \mathbf{v}",
+    ],
+)
+def test_gradient_by_the_one_declared_vector(tex: str) -> None:
+    verdict, detail = _one(tex, **_WA)
+    assert verdict is Verdict.PROVED, detail
+
+
+def test_wrong_gradient_is_refuted_at_a_point() -> None:
+    verdict, detail = _one(
+        r"\nabla \left(\mathbf{w}^\top \mathbf{A}\mathbf{w}\right)^\top \mathbf{v} = "
+        r"2\mathbf{w}^\top\mathbf{A}\mathbf{v}",
+        **_WA,
+    )
+    assert verdict is Verdict.REFUTED, detail
+    assert "(confirmed at 100 digits)" in detail
+
+
+def test_gradient_row_at_letter_sizes_is_not_refuted_for_its_shape() -> None:
+    # read as the gradient of a transposed scalar (a column), the row on the right was refuted at n = 2
+    verdict, detail = _one(
+        r"\nabla \left(\mathbf{w}^\top \mathbf{A}\mathbf{w}\right)^\top = "
+        r"\mathbf{w}^\top(\mathbf{A} + \mathbf{A}^\top)",
+        w="vector n",
+        A="matrix n x n",
+    )
+    assert verdict is Verdict.VERIFIED, detail
+    assert "n = 2; n = 3: proved at each" in detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "symbols", "why"),
+    [
+        # two declared vectors: which is the variable?
+        (
+            r"\nabla \left(\mathbf{x}^\top \mathbf{w}\right) = \mathbf{x}",
+            {"w": "vector 2", "x": "vector 2"},
+            "which variable",
+        ),
+        # of a vector: a Jacobian, never an opaque scalar compared with a matrix
+        (r"\nabla \mathbf{A}\mathbf{w} = \mathbf{A}", _WA, "a Jacobian"),
+        (r"\nabla_{\mathbf{w}} \mathbf{A}\mathbf{w} = \mathbf{A}", _WA, "a Jacobian"),
+    ],
+)
+def test_gradient_derive_cannot_place_stays_unread(tex: str, symbols: dict[str, str], why: str) -> None:
+    verdict, detail = _one(tex, **symbols)
+    assert verdict is Verdict.ERROR, detail
+    assert why in detail
+
+
+def test_gradient_of_an_unknown_function_is_never_decided() -> None:
+    verdict, detail = _one(r"\nabla J(\mathbf{w})^\top = \mathbf{w}^\top", w="vector 2")
+    assert verdict is Verdict.UNDECIDED, detail
+    verdict, detail = _one(r"\nabla f = 0")
+    assert verdict is Verdict.UNDECIDED, detail
