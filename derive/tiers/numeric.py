@@ -140,7 +140,7 @@ from derive.tiers._margin import (
     walk,
 )
 from derive.tiers.sampling import allows, far_points, kind_of, pivot_points, sample_point
-from derive.tiers.symbolic import bounded, outermost
+from derive.tiers.symbolic import bounded, check_symbolic, outermost
 
 __all__ = ["MARGIN", "check_numeric"]
 
@@ -209,7 +209,7 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
             Verdict.UNDECIDED, Evidence(Method.NUMERIC, exc.summary, reason=exc.reason, seed=settings.seed)
         )
         if exc.reason == "unknown function":
-            return _for_every_value(lhs, rhs, problem, settings) or declined
+            return _for_every_value(lhs, rhs, problem, settings, start) or declined
         return declined
     checker = _Checker(
         problem=problem, settings=settings, cells_l=cells_l, cells_r=cells_r, shape=shape_l, free=free, start=start
@@ -219,45 +219,169 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
 
 #: What an unknown function's application may sit under: the whole node is one unknown value.
 _OPAQUE_NODES = (sympy.Derivative, sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Subs)
+#: Sums and integrals through unknown functions are split term by term before they become values.
+_LINEAR_NODES = (sympy.Sum, sympy.Integral)
+_SPLIT_GROWTH = 20  # a summand whose expansion is this many times larger (or over _SPLIT_OPS) stays whole
+_SPLIT_OPS = 400
+_SPLIT_SECONDS = 0.5  # for expanding a summand and closing its known terms, per sum or integral
+_MERGE_OPS = 200  # arguments larger than this are compared structurally only
+#: Of the time left to the numeric tier: at most for the numerics with independent values, and the
+#: timeout then given to the symbolic proof for every value (which spends 40 % of it).
+_NUMERIC_SHARE = 0.7
+_PROOF_SHARE = 0.8
+
+
+def _undefined(node: sympy.Basic) -> bool:
+    return node.has(sympy.core.function.AppliedUndef)
+
+
+def _split_linear(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` with each sum and definite integral through an unknown function split by linearity:
+    ``Σ (f(i) + 1) = Σ f(i) + n``, ``∫ 3 f(x) dx = 3 ∫ f(x) dx`` (innermost first).
+
+    Finite sums are linear outright; an integral or infinite sum splits only where its terms without
+    an unknown function come out finite in closed form, and the pieces through one are then read, as
+    the whole was, as numbers (the integrals the text writes exist). A piece that does not close, or a
+    summand that would grow too much when expanded, leaves that sum or integral whole (one value).
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(*_LINEAR_NODES) or not _undefined(expr):
+        return expr
+    if isinstance(expr, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(expr.shape[0], expr.shape[1], [_split_linear(e) for e in expr])
+    return expr.replace(lambda n: isinstance(n, _LINEAR_NODES) and _undefined(n), _split_one)
+
+
+def _split_one(node: sympy.Basic) -> sympy.Basic:
+    split = bounded(lambda: _split_terms(node), _SPLIT_SECONDS)
+    return node if split is None else split
+
+
+def _split_terms(node: sympy.Basic) -> sympy.Basic:
+    limits = node.limits
+    if any(len(lim) != 3 for lim in limits):
+        return node  # an indefinite integral is linear only up to a constant
+    bound = [lim[0] for lim in limits]
+    body = sympy.expand(node.function)
+    if sympy.count_ops(body) > max(_SPLIT_OPS, _SPLIT_GROWTH * sympy.count_ops(node.function)):
+        return node
+    pieces = []
+    for term in sympy.Add.make_args(body):
+        outside, inside = term.as_independent(*bound, as_Add=False)
+        piece = node.func(inside, *limits)
+        if not _undefined(inside):
+            piece = piece.doit()
+            if piece.has(*_LINEAR_NODES) or piece.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+                return node
+        pieces.append(outside * piece)
+    return sympy.Add(*pieces)
 
 
 def _unknown_values(*sides: sympy.Basic) -> dict[sympy.Basic, sympy.Symbol]:
     """A real symbol for each outermost application of an unknown function in ``sides`` (and each
-    derivative, integral, sum, limit of one), the same symbol for structurally equal nodes."""
-    undefined = sympy.core.function.AppliedUndef
+    derivative, integral, sum, limit of one): the same symbol for the same value, which is what
+    equal nodes, applications of one function to arguments that expand to the same expression
+    (``f((x+1)^2)``, ``f(x^2+2x+1)``) and integrals or sums that differ only in the name of their
+    variable have; anything else (``f(x)`` and ``f(2x)``, ``f(x)`` and its derivative) stays apart."""
 
     def of_one(node: sympy.Basic) -> bool:
-        return isinstance(node, _OPAQUE_NODES) and node.has(undefined)
+        return isinstance(node, _OPAQUE_NODES) and _undefined(node)
 
-    nodes = outermost(sympy.Tuple(*sides), (undefined,), of_one)
-    return {node: sympy.Dummy(_short(node, 30), real=True) for node in nodes}
+    nodes = outermost(sympy.Tuple(*sides), (sympy.core.function.AppliedUndef,), of_one)
+    found: dict[sympy.Basic, sympy.Symbol] = {}
+    for node in nodes:
+        twin = next((found[seen] for seen in found if _same_value(node, seen)), None)
+        found[node] = twin if twin is not None else sympy.Dummy(_label(node), real=True)
+    return found
 
 
-def _for_every_value(lhs: sympy.Basic, rhs: sympy.Basic, problem: Problem, settings: Settings) -> Outcome | None:
-    """Verified whatever the unknown functions are, or None (no verdict from this check).
+def _same_value(a: sympy.Basic, b: sympy.Basic) -> bool:
+    """Whether ``a`` and ``b`` are provably the same value whatever the unknown functions are."""
+    if isinstance(a, sympy.core.function.AppliedUndef) and isinstance(b, sympy.core.function.AppliedUndef):
+        return a.func == b.func and len(a.args) == len(b.args) and all(map(_equal_exactly, a.args, b.args))
+    return type(a) is type(b) and a.as_dummy() == b.as_dummy()
 
-    Each application of an unknown function becomes an independent real number. If the claim
-    holds for every value of those numbers (checked by this tier, far points and precision
-    ladder included), it holds for every function, so for the one the text means: VERIFIED.
+
+def _equal_exactly(a: sympy.Basic, b: sympy.Basic) -> bool:
+    if a == b:
+        return True
+    if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)) or isinstance(a, sympy.MatrixExpr):
+        return False
+    if sympy.count_ops(a) + sympy.count_ops(b) > _MERGE_OPS:
+        return False
+    try:
+        return sympy.expand(a - b) == 0
+    except (TypeError, ValueError, NotImplementedError, RecursionError):
+        return False
+
+
+def _label(node: sympy.Basic) -> str:
+    """``f(x)``; ``f'(x)``, ``f''(x)`` for derivatives of a one-argument application in its argument."""
+    if isinstance(node, sympy.Derivative) and isinstance(node.expr, sympy.core.function.AppliedUndef):
+        (arg,) = node.expr.args if len(node.expr.args) == 1 else (None,)
+        if arg is not None and len(node.variable_count) == 1 and node.variable_count[0][0] == arg:
+            order = int(node.variable_count[0][1])
+            if order <= 3:
+                primes = "'" * order
+                return _short(f"{node.expr.func}{primes}({arg})", 30)
+    return _short(node, 30)
+
+
+def _for_every_value(
+    lhs: sympy.Basic, rhs: sympy.Basic, problem: Problem, settings: Settings, start: float
+) -> Outcome | None:
+    """Proved or verified whatever the unknown functions are, or None (no verdict from this check).
+
+    Each application of an unknown function becomes an independent real number (the same number
+    for the same value, `_unknown_values`), after sums and integrals through one are split by
+    linearity (`_split_linear`). If the claim holds for every value of those numbers, it holds for
+    every real-valued function, so for the one the text means: VERIFIED when this tier's points, far
+    points and precision ladder agree; where they cannot decide (an evaluation that does not
+    return), PROVED when the symbolic tier shows it with the numbers as real symbols
+    (``\\log(1 + e^{J}) - \\log(1 + e^{-J}) = J``, which sympy proves only for J real).
     That is one way to hold: a claim that fails with independent values may still hold for the
     particular function meant (f(2x + 2) and f(2(x + 1)) are one value; a density is positive;
     E is linear), so a failure here refutes nothing and the caller keeps its own undecided.
     """
-    found = _unknown_values(lhs, rhs)
+    l1, r1 = _split_linear(lhs), _split_linear(rhs)
+    found = _unknown_values(l1, r1)
     if not found:
         return None
-    l2, r2 = lhs.xreplace(found), rhs.xreplace(found)
-    inner = check_numeric(replace(problem, lhs=l2, rhs=r2), settings)
-    if inner.verdict is not Verdict.VERIFIED:
-        return None
-    names = ", ".join(_short(node, 30) for node in sorted(found, key=sympy.default_sort_key)[:4])
-    more = f" and {len(found) - 4} more" if len(found) > 4 else ""
-    ev = inner.evidence
-    summary = (
-        f"for every value of {names}{more} (each application of an unknown function an independent real "
-        f"number, so whatever the functions are): {ev.summary}"
+    inner_problem = replace(problem, lhs=l1.xreplace(found), rhs=r1.xreplace(found))
+    labels = sorted({value.name for value in found.values()})
+    names = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
+    split = "; sums and integrals through one split term by term, where they exist" if (l1, r1) != (lhs, rhs) else ""
+    what = (
+        f"for every value of {names} (each application of an unknown function an independent real number{split}; "
+        "so whatever the functions are)"
     )
-    return Outcome(Verdict.VERIFIED, replace(ev, summary=summary))
+    # Numerics first: most steps through unknown functions fail at once with independent values,
+    # and no proof is looked for then. A proof is looked for when the numerics could not decide
+    # (an evaluation that does not return is stopped to leave it time).
+    inner = bounded(lambda: check_numeric(inner_problem, settings), _NUMERIC_SHARE * _time_left(settings, start))
+    if inner is not None and inner.verdict is Verdict.VERIFIED:
+        return Outcome(Verdict.VERIFIED, replace(inner.evidence, summary=f"{what}: {inner.evidence.summary}"))
+    if inner is not None and inner.verdict is Verdict.REFUTED:
+        return None
+    proof = _proof_for_every_value(inner_problem, settings, start)
+    if proof is None:
+        return None
+    return Outcome(Verdict.PROVED, replace(proof.evidence, summary=f"{what}: {proof.evidence.summary}"))
+
+
+def _time_left(settings: Settings, start: float) -> float:
+    """Seconds left of the numeric tier's hard budget (the engine stops it at the claim's timeout)."""
+    return max(settings.timeout, 1.0) - (time.perf_counter() - start)
+
+
+def _proof_for_every_value(problem: Problem, settings: Settings, start: float) -> Outcome | None:
+    """The symbolic tier's proof of ``problem`` (unknown values as real symbols), within a share of
+    the time left, or None."""
+    left = _time_left(settings, start)
+    if left <= 1.0:
+        return None
+    # check_symbolic spends a share (its _TIER_SHARE, 0.4) of the timeout it is given.
+    out = check_symbolic(problem, replace(settings, timeout=_PROOF_SHARE * left))
+    return out if out.verdict is Verdict.PROVED else None
 
 
 # ---------------------------------------------------------------------------------------
