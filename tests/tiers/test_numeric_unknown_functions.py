@@ -88,6 +88,14 @@ def test_a_step_that_fails_for_some_values_is_neither_accepted_nor_refuted(tex):
     _undecided_through_unknowns(tex)
 
 
+def test_an_inequality_tight_at_one_value_holds_non_strictly_and_is_undecided_strictly():
+    # (f(x) - 1)^2 >= 0: the sides meet at f(x) = 1, which the margin search finds
+    held = _step(r"f(x)^2 \ge 2 f(x) - 1")
+    assert held.verdict is Verdict.VERIFIED, held.detail
+    assert "for every value of f(x) (" in held.detail
+    _undecided_through_unknowns(r"f(x)^2 > 2 f(x) - 1")  # fails only where f(x) = 1: refutes nothing
+
+
 def test_a_strict_inequality_the_numerics_cannot_search_is_not_proved():
     # 0 when every value is 0: neither the margin search (13 scalars) nor the proof can accept it
     squares = " + ".join(f"f({k})^2" for k in range(1, 14))
