@@ -656,6 +656,7 @@ _DIFFERENTIATED = re.compile(
 )
 _INTEGRAL = re.compile(r"\\(?:i+nt|oint)(?![A-Za-z])")
 _DIFFERENTIAL = re.compile(r"(?<![A-Za-z\\])d\s*\\?[A-Za-z]|\\mathrm\s*\{\s*d\s*\}|\\(?:dd|diff)(?![A-Za-z])")
+_BARE_NABLA = re.compile(r"\\nabla(?![A-Za-z])\s*(?:\^\s*\{?\s*\d+\s*\}?)?\s*$")
 _CLOSERS = re.compile(r"(?:\\(?:right|bigr|Bigr|biggr|Biggr|big|Big|bigg|Bigg|middle)\s*)+$")
 _MAX_PRIMES = 2
 #: What a name's reader appends for x', x^*, \\hat x: another name, not an entry of x.
@@ -747,6 +748,11 @@ def _next_application(
         # \mathbf f, an f of another part?): left as written
         return start, end, None, base
     if bound and _free_in_body(defs[base]) & bound:
+        return start, end, None, base
+    if _BARE_NABLA.search(tex, 0, start):
+        # \nabla J(\w) with no variable written: derive may read it as an unknown function, which a shape
+        # check takes for a scalar once the body leaves no undeclared name; the gradient by J's own
+        # variable is meant, so J stays as written (write \nabla_{\mathbf w} to have it checked)
         return start, end, None, base
     return start, end, _replacement(defs[base], primes, args), base
 

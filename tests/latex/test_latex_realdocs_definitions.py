@@ -320,3 +320,24 @@ def test_a_false_derivative_of_a_defined_function_is_refuted_never_a_definition(
     # a counterexample confirmed at high precision, or a nonzero constant difference (f'' - 3 = -1)
     assert ("confirmed at 100 digits" in r.detail or "nonzero constant" in r.detail) and ":= " in r.detail
     assert "defines" not in r.detail
+
+
+GRADIENT = (
+    "Let $\\mathbf w \\in \\mathbb{R}^n$ and $\\mathbf A \\in \\mathbb{R}^{n \\times n}$, and\n"
+    "$$ J(\\mathbf w) = \\mathbf w^\\top \\mathbf A \\mathbf w $$\n"
+)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "\\nabla J(\\mathbf w)^\\top = \\mathbf w^\\top \\mathbf A + \\mathbf w^\\top \\mathbf A^\\top",
+        "\\nabla J(\\mathbf w) = (\\mathbf A + \\mathbf A^\\top) \\mathbf w",
+    ],
+)
+def test_a_gradient_with_no_variable_written_keeps_the_function_as_written(step: str):
+    # (a true step: \\nabla without a subscript may be read as an unknown scalar function, which a shape check
+    # would take for a scalar against a vector)
+    r = _one(GRADIENT + f"$$ {step} $$\n")
+    assert r.verdict is not Verdict.REFUTED
+    assert "J(\\mathbf w) :=" not in r.detail
