@@ -174,3 +174,12 @@ def test_an_expectation_over_all_its_names_keeps_their_declared_laws():
         front + "$$\\mathbb{E}_{x, y}[xy] = \\mathbb{E}[x]\\mathbb{E}[y]$$\n\n$$\\mathbb{E}_{x, y}[x^2] = 1$$\n"
     )
     assert [r.verdict for r in results] == [Verdict.PROVED, Verdict.REFUTED]  # E[x^2] = 2 under N(1, 1)
+
+
+def test_a_variable_outside_its_own_expectation_is_not_pulled_in():
+    verdict, detail = _one("\\mathbb{E}[X] X = \\mathbb{E}[X^2]")
+    assert verdict is Verdict.UNDECIDED
+    assert "not random" not in detail and "independent" not in detail
+    verdict, detail = _one("X \\mathbb{E}[Y] = \\mathbb{E}[XY]")
+    assert verdict is Verdict.UNDECIDED
+    assert "it holds if X is not random, which nothing declares" in detail
