@@ -548,7 +548,34 @@ def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         kind = _matrix_kind(m.group("size"), m.group("words"))
         said = " ".join(m.group().split())
         out += [(m.start(), m.end(), name, kind, said) for name in names]
-    return out + _dependent_laws(doc) + nonzero_in_words(doc) + constants_in_words(doc)
+    return out + _dependent_laws(doc) + nonzero_in_words(doc) + constants_in_words(doc) + _clause_ranges(doc)
+
+
+_ORDER = re.compile(r"<|>|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])|\\leqslant|\\geqslant")
+_NOT_ORDER = re.compile(r"\\(?:in|sim|succ|succeq|prec|preceq)(?![A-Za-z])")
+
+
+def _clause_ranges(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """Ranges for the names of an order condition in a clause right after a display ("$$|x| = -x$$ for
+    $x \\le 0$", "$$A$$ for $x \\ge 0$, and $$B$$"): the clause is that display's case (or the next one's),
+    so an earlier prose kind of the name does not hold in that display (from its start), and the clause's
+    own kind holds for no display after it (from its end). The display's steps still get the kind the
+    clause states exactly (`derive.latex.document`: where-clauses)."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for m in _INLINE_MATH.finditer(doc):
+        if m.group().startswith("$$"):
+            continue
+        inner = m.group().strip("$").removeprefix("\\(").removesuffix("\\)")
+        if len(inner) > 200 or not _ORDER.search(inner) or _NOT_ORDER.search(inner):
+            continue
+        at = _display_start(doc, m.start())
+        if at is None or not _asserted(doc, m.start(), m.end()):
+            continue  # "where $x > 0$ is not assumed": the clause states nothing (`derive.latex.document`)
+        said = " ".join(inner.split())
+        for name, _ in _declared_kinds(inner):
+            why = f"{said}, a condition of the display before it"
+            out += [(m.start(), at, name, None, why), (m.start(), m.end(), name, None, why)]
+    return out
 
 
 # ----------------------------------------------------------------------------------------
@@ -586,10 +613,11 @@ _UNDONE = re.compile(
     re.IGNORECASE,
 )
 #: A display's end, then the condition words of a clause after it ("$$...$$ where $x \\neq 0$").
+#: The words in lower case and no blank line between: "$$A.$$\n\nFor $x > 0$ ..." opens a sentence of its own.
 _AFTER_DISPLAY = re.compile(
-    r"(?P<close>\$\$|\\\]|\\end\s*\{(?P<env>[A-Za-z]+\*?)\})\s*[,.;]?\s*(?:where|for|with|provided(?:\s+that)?"
-    r"|as\s+long\s+as|if|when|whenever|assuming)(?:\s+(?:all|any|every|each|some|a|an))?(?:\s+[A-Za-z-]+){0,2}\s*$",
-    re.IGNORECASE,
+    r"(?P<close>\$\$|\\\]|\\end\s*\{(?P<env>[A-Za-z]+\*?)\})[ \t]*(?:\n[ \t]*)?[,;]?[ \t]*"
+    r"(?:where|for|with|provided(?:\s+that)?|as\s+long\s+as|if|when|whenever|assuming)"
+    r"(?:\s+(?:all|any|every|each|some|a|an))?(?:\s+[A-Za-z-]+){0,2}\s*$"
 )
 
 

@@ -121,6 +121,7 @@ def test_nonzero_proves_nothing() -> None:
         f"Here $M \\neq 0$ is not assumed.\n{SQUARES}",
         f"$M$ may be zero.\n{SQUARES}",
         f"For any matrix $M$, it holds that\n{SQUARES}",
+        f"{SQUARES} where $M \\neq 0$ is not assumed.",
     ],
 )
 def test_negated_or_doubted_nonzero_declares_nothing(text: str) -> None:
@@ -218,3 +219,34 @@ def test_constants_readers() -> None:
     assert constants_in_words("if and only if $X$ is a constant") == []
     found = constants_in_words("where $\\mu, \\sigma \\in \\mathbb{R}$ are constants.")
     assert [n for _, _, n, _, _ in found] == ["a constant:mu", "a constant:sigma"]
+
+
+# -- an order condition in a clause right after a display is that display's case ------------------------
+
+
+def test_a_case_clause_after_a_display_is_not_read_with_an_earlier_kind() -> None:
+    text = "For $x \\ge 0$ we have\n$$ |x| = x $$\nand\n$$ |x| = -x $$\nfor $x \\le 0$.\n"
+    got = _results(text)
+    assert [v for v, _ in got] == [P, U]
+    assert "the text states a range for it (x \\le 0, a condition of the display before it (line 5))" in got[1][1]
+
+
+def test_case_clauses_between_displays_refute_neither() -> None:
+    # "for $x \\ge 0$, and": the sentence runs on into the next display, whose own clause is x <= 0
+    got = _results("$$ |x| = x $$ for $x \\ge 0$, and\n$$ |x| = -x $$ for $x \\le 0$.\n")
+    assert [v for v, _ in got] == [U, U]
+    assert all("a condition of the display before it" in d for _, d in got)
+
+
+def test_a_where_clause_still_gives_its_display_the_kind() -> None:
+    got = _results("$$ |x| = -x $$ for $x < 0$.\n\n$$ |x| = 2x $$ for $x \\ge 0$.\n\n$$ \\sqrt{x^2} = x $$\n")
+    assert [v for v, _ in got] == [P, R, U]
+    assert "x: negative, from x < 0, right after the display" in got[0][1]
+    assert "x = 3/4" in got[1][1]
+
+
+def test_a_new_sentence_after_a_display_opens_the_next_one() -> None:
+    # "...$$\n\nFor $x \\ge 0$ we have": not a clause of the display before
+    got = _results("$$ y = 1. $$\n\nFor $x \\ge 0$ we have\n$$ |x| = x $$\n")
+    assert got[-1][0] is P
+    assert "x: nonnegative, from x \\ge 0 (line 3)" in got[-1][1]
