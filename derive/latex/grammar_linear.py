@@ -242,6 +242,12 @@ class _LinearGrammar:
         vector = 1 in obj.shape
         if not vector and not (len(index) == 2 and max(obj.shape) <= 9):
             return None  # A_{123}: no single reading as (row, column)
+        if font in _BOLD and index == "0" and vector and obj.shape[1] == 1:
+            # \mathbf{w}_0 next to a declared vector w: no entry 0 (entries count from 1), a vector of
+            # w's kind (a starting point, a reference), as its bold letter says; read as a scalar, w - w_0
+            # did not conform
+            self.st.implicit.add(name)
+            return self.st.table.declare(name, self.st.table[base].kind).obj
         if font in _BOLD:
             raise self.fail(
                 f"{name} may be entry {index} of the declared {'vector' if vector else 'matrix'} {base} or another "

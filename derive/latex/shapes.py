@@ -88,6 +88,7 @@ def scalar_reading(step: Step) -> str | None:
                 shaped.add(name)
         except DeriveError:
             continue
+    shaped |= {f"{name}_0" for name in shaped}  # \mathbf{w}_0 next to a declared vector w has its kind (the reader)
     for used in step.uses:  # "W_1 := B (line 59)": a defined name keeps its definition's shape
         if ":=" in used:
             try:

@@ -257,7 +257,40 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
         raise _fail(text, f"more than {_MAX_TOKENS} tokens")
     _refuse_adjacent_numerals(text, toks)
     _refuse_mixed_numbers(text, toks)
-    return toks
+    return _double_bars(toks)
+
+
+def _double_bars(toks: list[_Tok]) -> list[_Tok]:
+    """``||\\mathbf{w}||_2``, ``x||y||``: two bars typed side by side where a value starts or no ``|...|`` is
+    open, closed by two side by side after a value, with no single bar between, are a norm (as ``\\|w\\|``).
+    ``|a||b|`` (a product of absolute values), ``D(p||q)`` and ``||a| - |b||`` keep their bars."""
+
+    def pair(k: int) -> bool:
+        return (
+            k + 1 < len(toks)
+            and all(u.kind == "sym" and u.text == "|" for u in toks[k : k + 2])
+            and toks[k + 1].pos == toks[k].pos + 1
+        )
+
+    out = list(toks)
+    k = 0
+    while k < len(out):
+        # an opening: where a value starts, or after one with no |...| open (x||y||, not |a||b|)
+        bars = sum(1 for u in out[:k] if u.kind == "sym" and u.text == "|")
+        if not (pair(k) and (_starts_value(out[:k]) or bars % 2 == 0)):
+            k += 1
+            continue
+        j = k + 2
+        while j < len(out) and not (out[j].kind == "sym" and out[j].text == "|"):
+            j += 1
+        if j > k + 2 and pair(j) and not _starts_value(out[:j]):
+            out[k : k + 2] = [_Tok("sym", "‖", out[k].pos)]
+            j -= 1
+            out[j : j + 2] = [_Tok("sym", "‖", out[j].pos)]
+            k = j + 1
+            continue
+        k += 1
+    return out
 
 
 def _refuse_adjacent_numerals(text: str, toks: list[_Tok]) -> None:

@@ -308,3 +308,79 @@ def test_gradient_of_an_unknown_function_is_never_decided() -> None:
     assert verdict is Verdict.UNDECIDED, detail
     verdict, detail = _one(r"\nabla f = 0")
     assert verdict is Verdict.UNDECIDED, detail
+
+
+# --- ||w|| typed with two bars ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"||\mathbf{w}||_2^2 = \mathbf{w}^\top\mathbf{w}",
+        r"\frac{\mathbf{w}}{||\mathbf{w}||_2} = \frac{\mathbf{w}}{\sqrt{\mathbf{w}^\top\mathbf{w}}}",
+        r"x||\mathbf{w}|| = x\sqrt{\mathbf{w}^T \mathbf{w}}",
+        r"|x| \, ||\mathbf{w}||^2 = |x| \mathbf{w}^T \mathbf{w}",
+    ],
+)
+def test_double_bars_around_a_vector_are_its_norm(tex: str) -> None:
+    verdict, detail = _one(tex, w="vector 2")
+    assert verdict is Verdict.PROVED, detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "verdict"),
+    [
+        (r"|a||b| = |ab|", Verdict.PROVED),  # a product of absolute values
+        (r"|a|| b| = |ab|", Verdict.PROVED),
+        (r"||a|-|b|| \le |a - b| + 1", Verdict.VERIFIED),  # the absolute value of a difference of them
+    ],
+)
+def test_double_bars_that_close_and_open_absolute_values_keep_them(tex: str, verdict: Verdict) -> None:
+    got, detail = _one(tex)
+    assert got is verdict, detail
+
+
+def test_double_bars_of_an_undeclared_name_are_no_absolute_value() -> None:
+    verdict, detail = _one(r"||x|| = |x|")
+    assert verdict is Verdict.ERROR, detail
+    assert "a norm \\|...\\| of what is not declared a vector or matrix" in detail
+
+
+# --- \mathbf{w}_0 next to a declared vector w -----------------------------------------------------------------
+
+_WH = {"w": "vector 2", "H": "matrix 2x2"}
+
+
+def test_bold_w0_is_a_vector_of_ws_kind() -> None:
+    verdict, detail = _one(
+        r"(\mathbf{w}^\top \mathbf{H} \mathbf{w}_0)^\top = \mathbf{w}_0^\top \mathbf{H}^\top \mathbf{w}", **_WH
+    )
+    assert verdict is Verdict.PROVED, detail
+    verdict, detail = _one(
+        r"\mathbf{w}_0^\top \mathbf{H}^\top \mathbf{w} = \mathbf{w}^\top \mathbf{H} \mathbf{w}_0",
+        w="vector n",
+        H="matrix n x n",
+    )
+    assert verdict is Verdict.VERIFIED, detail
+    assert "n = 1; n = 2; n = 3: proved at each" in detail
+
+
+def test_bold_w0_step_that_needs_a_symmetric_matrix_is_refuted() -> None:
+    verdict, detail = _one(
+        r"\mathbf{w}_0^\top \mathbf{H}^\top \mathbf{w} = \mathbf{w}_0^\top \mathbf{H} \mathbf{w}", **_WH
+    )
+    assert verdict is Verdict.REFUTED, detail
+    assert "w_0[1] = " in detail and "(confirmed at 100 digits)" in detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "why"),
+    [
+        (r"w_0 + w_1 = 1", "the declared vector w has 2 entries"),  # plain: an entry, and there is no entry 0
+        (r"\mathbf{w}_1 + \mathbf{w}_2 = 1", "may be entry 1 of the declared vector w or another vector"),
+    ],
+)
+def test_other_subscripts_of_a_declared_vector_are_not_guessed(tex: str, why: str) -> None:
+    verdict, detail = _one(tex, w="vector 2")
+    assert verdict is Verdict.ERROR, detail
+    assert why in detail
