@@ -17,6 +17,7 @@ expensive step) so that a slow ``simplify`` or integral leaves time for the nume
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import threading
 import time
@@ -74,7 +75,7 @@ _TRIG = (sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc)
 class _OutOfTime(BaseException):
     """Raised by the alarm; a BaseException so sympy's ``except Exception`` cannot swallow it."""
 
-    def __init__(self, token: object) -> None:
+    def __init__(self, token: _Budget) -> None:
         super().__init__("symbolic time budget exhausted")
         self.token = token
 
@@ -82,46 +83,103 @@ class _OutOfTime(BaseException):
 _REARM = 0.05  # seconds between repeated alarms once a budget has run out
 
 
+class _Budget:
+    """One SIGALRM budget: what it replaced, so that ending it (once) gives all of that back.
+
+    The timer keeps firing every _REARM seconds after the deadline: an exception raised by a
+    signal handler while a finaliser (__del__, a weakref callback) runs is printed and dropped by
+    Python, and a one-shot alarm lost that way once let a claim run forever. A rearmed alarm may
+    then land anywhere, also in the cleanup itself or in contextlib's ``__exit__`` before the
+    cleanup runs; the exception then reaches the budget's owner, which calls `end` again, so the
+    timer and handler are always given back (before, they stayed armed with a finished budget's
+    handler, whose stale token escaped every ``except`` and killed the worker mid-claim).
+    """
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.ended = False
+        self.start = 0.0
+        self.old: tuple[object, float, float] = (signal.SIG_DFL, 0.0, 0.0)
+
+    def arm(self, seconds: float) -> None:
+        self.start = time.monotonic()
+        old_delay, old_interval = signal.getitimer(signal.ITIMER_REAL)
+        delay = seconds if old_delay <= 0 else min(seconds, old_delay)
+        blocked = {signal.SIGALRM}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            self.old = (signal.signal(signal.SIGALRM, self._fire), old_delay, old_interval)
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, delay, _REARM)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def _fire(self, signum: int, frame: types.FrameType | None) -> None:
+        if self.ended or _in_finaliser(frame):
+            return  # raised in a finaliser it would be printed and dropped; the timer fires again
+        raise _OutOfTime(self)
+
+    def end(self) -> None:
+        """Stop this budget's timer; give the enclosing one its handler and what is left of it.
+
+        SIGALRM is blocked meanwhile, and an alarm already pending is this budget's own, so it is
+        consumed rather than passed to the enclosing handler (which it would cut short).
+        """
+        if self.ended or not self.armed:
+            return
+        blocked = {signal.SIGALRM}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if signal.SIGALRM in signal.sigpending():
+                signal.sigtimedwait(blocked, 0)
+            handler, old_delay, old_interval = self.old
+            signal.signal(signal.SIGALRM, handler)  # type: ignore[arg-type]
+            if old_delay > 0:
+                # at least a tick, so an enclosing budget that has run out still fires
+                left = old_delay - (time.monotonic() - self.start)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4), old_interval)
+            self.ended = True
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @contextmanager
-def _alarm(seconds: float, token: object) -> Iterator[None]:
+def _alarm(seconds: float, token: _Budget) -> Iterator[None]:
     usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
-    start = time.monotonic()
-    old_delay, old_interval = signal.getitimer(signal.ITIMER_REAL)
-    delay = seconds if old_delay <= 0 else min(seconds, old_delay)
-
-    def fire(signum: int, frame: types.FrameType | None) -> None:
-        if _in_finaliser(frame):
-            return  # raised there it would be printed and dropped; the timer fires again in _REARM s
-        raise _OutOfTime(token)
-
-    old_handler = signal.signal(signal.SIGALRM, fire)
-    # The timer keeps firing every _REARM seconds after the deadline: an exception raised by a
-    # signal handler while a finaliser (__del__, a weakref callback) runs is printed and
-    # dropped by Python, and a one-shot alarm lost that way once let a claim run forever.
-    signal.setitimer(signal.ITIMER_REAL, delay, _REARM)
     try:
+        token.arm(seconds)
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
-        if old_delay > 0:
-            # Give an enclosing budget back what is left of it (at least a tick, so it fires).
-            left = old_delay - (time.monotonic() - start)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4), old_interval)
+        token.end()
+
+
+def _owned(exc: _OutOfTime, token: _Budget) -> bool:
+    """Whether ``exc`` is ``token``'s own alarm (then the budget is ended, if the cleanup was cut short)."""
+    if exc.token is not token:
+        return False
+    token.end()
+    return True
+
+
+_WEAKREF_FILES = frozenset({"weakref.py", "_weakrefset.py"})
 
 
 def _in_finaliser(frame: types.FrameType | None, depth: int = 8) -> bool:
-    """Whether the interrupted code runs inside a garbage-collector callback or a ``__del__``.
+    """Whether the interrupted code runs inside a garbage-collector or weakref callback or a ``__del__``.
 
     Python prints and drops an exception raised there (hypothesis registers a gc callback, so a
     test run printed two PytestUnraisableExceptionWarning tracebacks), and the budget is lost.
     """
     callbacks = {getattr(cb, "__code__", None) for cb in gc.callbacks}
     while frame is not None and depth > 0:
-        if frame.f_code in callbacks or frame.f_code.co_name == "__del__":
+        code = frame.f_code
+        if code in callbacks or code.co_name == "__del__" or os.path.basename(code.co_filename) in _WEAKREF_FILES:
+            # weakref callbacks (finalize, WeakSet's _remove) are finalisers too; code of those
+            # files run otherwise only delays the alarm by one _REARM
             return True
         frame, depth = frame.f_back, depth - 1
     return False
@@ -146,12 +204,12 @@ def bounded(fn: Callable[[], object], seconds: float) -> object | None:
 
 def _bounded(fn: Callable[[], object], seconds: float) -> object | None:
     """``fn()``, or None when it did not finish within ``seconds``."""
-    token = object()
+    token = _Budget()
     try:
         with _alarm(seconds, token):
             return fn()
     except _OutOfTime as exc:
-        if exc.token is token:
+        if _owned(exc, token):
             return None
         raise
 
@@ -1193,12 +1251,12 @@ def check_symbolic(problem: Problem, settings: Settings) -> Outcome:
     budget = max(0.5, _TIER_SHARE * float(settings.timeout))
     step = max(0.25, _STEP_SHARE * budget)
     state: dict[str, object] = {}
-    token = object()
+    token = _Budget()
     try:
         with _alarm(budget, token):
             return _check(problem, budget, step, state)
     except _OutOfTime as exc:
-        if exc.token is not token:
+        if not _owned(exc, token):
             raise
         return _undecided(
             f"symbolic tier stopped after its {budget:.3g} s budget",
@@ -1234,12 +1292,12 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
         return light
     # Heavy pass: doit on integrals/sums/limits and integration of leftover expectations,
     # under a share of the budget so a hopeless integral still leaves the light evidence.
-    token = object()
+    token = _Budget()
     try:
         with _alarm(_HEAVY_SHARE * budget, token):
             heavy = _attempt_pass(problem, random, positives, step=step, state=state, heavy=True)
     except _OutOfTime as exc:
-        if exc.token is not token:
+        if not _owned(exc, token):
             raise
         ev = light.evidence
         return _undecided(
