@@ -19,7 +19,10 @@ That pass vectorises (AVX2/AVX-512) because everything in it is branch-free arit
   ``(x + 1e20) - 1e20`` is evaluated as written, as the numpy program and
   `derive.montecarlo._claim.rounding_resolution` evaluate it);
 * the extremes are tracked as order-preserving integer keys of the float bits, since float
-  max/min reductions do not vectorise.
+  max/min reductions do not vectorise;
+* the pass first runs without finiteness masks (``reduce_all``, half the work per sample):
+  a NaN or infinite sample makes its own sum of squares NaN or infinite, and only such a
+  batch is reduced again by ``reduce``, which skips and counts the non-finite samples.
 
 Each batch's statistics depend only on its stream and the compiled code, so estimates are
 bit for bit the same for any thread count. They are *not* bit for bit the numpy backend's:
@@ -27,7 +30,7 @@ the same draws, but integrand values can differ in the last bit and the sums are
 another order. That is why ``auto`` keeps the numpy backend (whose estimate does not depend
 on whether numba is installed) unless a recorded measurement chose this kernel.
 
-Batches run on the calling thread plus a pool, one numba call per batch with the GIL
+Batches run on the calling thread plus a pool, a few numba calls per batch with the GIL
 released (``nogil``); the shift of the sums is the batch's first finite sample, and a batch
 whose variance cancels against it (mean far from the spread) is summed again around its mean.
 """
@@ -350,7 +353,8 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
     ``draw(gen, bufs, params)`` fills the draw buffers; ``stages(bufs, params, temps)`` writes
     each exp/log/log1p of the integrands into its buffer (`_stages`); ``reduce(bufs, params,
     temps, shift, sums, prods, ext)`` evaluates the integrands and makes the statistics in
-    the same loop, around ``shift``, and returns the non-finite count; ``first(bufs, params,
+    the same loop, around ``shift``, and returns the non-finite count; ``reduce_all`` (same
+    arguments) does the same without the masks for non-finite samples; ``first(bufs, params,
     temps, shift)`` sets ``shift`` to the first finite sample; ``evaluate(bufs, params,
     temps, ys)`` writes the integrands' values (for tests). Nothing is compiled with
     fastmath: only the accumulating additions carry LLVM's ``reassoc`` flag (`racc`), which
