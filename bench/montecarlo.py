@@ -31,6 +31,10 @@ says which limit is lower for the integrand that sets ``fraction_of_ceiling``: t
 draws (the ceiling) or memory bandwidth. Timings take the best of a few interleaved
 repeats (the machine may be shared); the ``cpu x1/raw`` and ``cpu x1/naive`` columns compare
 CPU time instead of wall time, which other processes' load does not distort.
+For each one-normal integrand the fused kernel's single-threaded batch is also split into its
+parts, in CPU nanoseconds per sample (`kernel_costs`; ``fused_ns_per_sample`` in the JSON):
+what the raw fill also pays (``stream``, ``draw``) and what it does not (``stages``,
+``statistics``, ``rest``), which says what keeps an integrand below the ceiling.
 ``rss_growth_mb`` is the peak RSS of a whole estimate at N = 10^8 minus at N = 10^6, each in
 a fresh process. ``claim_median_s`` is the median wall time of ``derive check`` on single
 expectation claims decided by the Monte Carlo tier, with a warm result cache;
@@ -134,6 +138,40 @@ def copy_rate(nbytes: int, seconds: float = 0.3) -> float:
             np.copyto(dst, src)
         best = min(best, (time.perf_counter() - t0) / reps)
     return 2 * nbytes / best
+
+
+def kernel_costs(kernel, batches: int = 64, repeats: int = 5) -> dict[str, float]:
+    """CPU nanoseconds per sample of each part of the fused kernel's single-threaded batch.
+
+    ``stream``: creating the batch's generator (`stream_rng`); ``draw``: numba's ziggurat into
+    the batch buffer, unboxing the generator included; ``stages``: the exp/log/log1p passes;
+    ``statistics``: the pass that evaluates the integrand and accumulates its statistics;
+    ``rest``: the whole batch (`FusedKernel.run`) minus these (Python, the batch summary).
+    """
+    ws, m, params = kernel._workspace(), kernel.module, kernel.params
+    args = (ws.bufs, params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
+    rngs: list = []
+
+    def stream() -> None:
+        rngs[:] = [stream_rng(0, 0, b) for b in range(batches)]
+
+    parts = {
+        "stream": stream,
+        "draw": lambda: [m.draw(r, ws.bufs, params) for r in rngs],
+        # no stages: `run` does not call (or compile) the empty function either
+        "stages": lambda: [m.stages(ws.bufs, params, ws.temps) for _ in range(batches if kernel.n_temps else 0)],
+        "statistics": lambda: [(m.first(*args[:4]), m.reduce_all(*args)) for _ in range(batches)],
+        "whole": lambda: kernel.run(0, 0, range(batches), 1),
+    }
+    best = dict.fromkeys(parts, math.inf)
+    for _ in range(repeats):
+        for name, fn in parts.items():
+            t0 = time.process_time()
+            fn()
+            best[name] = min(best[name], time.process_time() - t0)
+    ns = {name: t / (batches * BATCH) * 1e9 for name, t in best.items()}
+    ns["rest"] = ns.pop("whole") - sum(ns.values())
+    return ns
 
 
 def lowered(expr, random):
@@ -313,16 +351,18 @@ def main() -> None:
                     lambda t=threads, p=program, d=draws: numpy_estimate(p, d, batches, t, normals),
                     samples,
                 )
+        costs = None
         if has_numba:
             kernel = _mc_numba.kernel_for([lowered_expr], draws)
             nbytes["numba"] = bytes_per_sample(program, draws, "numba", kernel.n_temps)
             numba_estimate(kernel, 2 * cores, cores)  # compile, or load numba's on-disk cache
+            costs = kernel_costs(kernel, repeats=1 if args.quick else 5) if one_normal else None
             for threads in sorted({1, cores}):
                 variants[f"numba x{threads}"] = (lambda t=threads, k=kernel: numba_estimate(k, batches, t), samples)
         variants["naive"] = (lambda e=expr, r=random: naive_estimate(e, r, n), n)
         variants["raw"] = (raw_normals, samples)
         # Interleaved repeats: on a shared machine every variant sees the same mix of load.
-        row = {"integrand": name, "one_normal": one_normal}
+        row = {"integrand": name, "one_normal": one_normal, "costs": costs}
         for _ in range(repeats):
             for key, (fn, count) in variants.items():
                 row[key] = max(row.get(key, 0.0), best_rate(fn, count, 1))
@@ -380,6 +420,14 @@ def main() -> None:
         f"copy kernel: {copy_cache / 1e9:.1f} GB/s over 64k buffers (x {cores} cores), {copy_dram / 1e9:.1f} GB/s "
         "over 64 MiB arrays (main memory, 1 thread; a batch never leaves the cache)"
     )
+    for r in rows:
+        if r["costs"]:
+            c = r["costs"]
+            print(
+                f"fused kernel, {r['integrand']}: CPU ns per sample (1 thread): "
+                + ", ".join(f"{k} {v:.2f}" for k, v in c.items())
+                + f"; beyond the raw fill (stream + draw): {c['stages'] + c['statistics'] + c['rest']:.2f}"
+            )
     binding = min((r for r in rows if r["one_normal"]), key=lambda r: r["best_rate"] / r["ceiling"])
     binds = "normal draws (ceiling)" if binding["ceiling"] <= binding["bw_bound"] else "memory bandwidth"
     print(
@@ -422,6 +470,9 @@ def main() -> None:
         "copy_gbps_cache": round(copy_cache / 1e9, 1),
         "copy_gbps_dram": round(copy_dram / 1e9, 1),
         "binds": binds,
+        "fused_ns_per_sample": {
+            r["integrand"]: {k: round(v, 3) for k, v in r["costs"].items()} for r in rows if r["costs"]
+        },
         "cpu_fraction_x1_min": round(min(r["cpu x1"] / r["cpu raw"] for r in rows if r["one_normal"]), 3),
         "cpu_speedup_x1_min": round(min(r["cpu x1"] / r["cpu naive"] for r in rows), 3),
         "best_backend": {r["integrand"]: r["best"] for r in rows},
