@@ -309,10 +309,28 @@ def _unread_definition(step: Step, result: Result) -> str | None:
     for note in step.uses:
         if " := " not in note:
             continue
-        rhs = "".join(note.split(" := ", 1)[1].rsplit(" (line ", 1)[0].split())
-        if fragment in rhs:
+        written_rhs = note.split(" := ", 1)[1].rsplit(" (line ", 1)[0]
+        rhs = "".join(written_rhs.split())
+        if fragment in rhs or (_applied_function(note) and not _readable(written_rhs, step)):
+            # (a function's body stands in the step renamed and wrapped, so the fragment need not be part of
+            # it: the body is read alone instead)
             return f"what cannot be read is in the definition {note} this step is read under, not in the step"
     return None
+
+
+def _applied_function(note: str) -> bool:
+    """Whether a note of what a step is read under is a function's definition (``f(x) := ...``)."""
+    lhs = note.split(" := ", 1)[0]
+    return "(" in lhs and lhs.rstrip().endswith(")")
+
+
+def _readable(tex: str, step: Step) -> bool:
+    """Whether ``tex`` reads on its own with the step's declarations."""
+    try:
+        parse_latex(tex, SymbolTable(dict(step.claim.symbols)))
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return False
+    return True
 
 
 def _against_its_text(step: Step, ev: Evidence) -> str | None:

@@ -341,3 +341,20 @@ def test_a_gradient_with_no_variable_written_keeps_the_function_as_written(step:
     r = _one(GRADIENT + f"$$ {step} $$\n")
     assert r.verdict is not Verdict.REFUTED
     assert "J(\\mathbf w) :=" not in r.detail
+
+
+def test_a_body_derive_cannot_read_leaves_the_step_undecided_naming_the_definition():
+    doc = (
+        "Let\n$$ L(\\theta) = p(x_1, \\dots, x_n; \\theta) $$\n"
+        "$$ \\log L(\\theta) = \\sum_{i=1}^n \\log p(x_i; \\theta) $$\n"
+    )
+    r = _one(doc)
+    assert r.verdict is Verdict.UNDECIDED
+    assert "what cannot be read is in the definition L(\\theta) := " in r.detail
+
+
+def test_what_the_step_itself_cannot_read_stays_an_error():
+    # the unreadable norm is the step's own, not in the applied body x^2
+    r = _one("Let\n$$ f(x) = x^2 $$\n$$ f(x) + ||\\mathbf w||_2 = 1 $$\n")
+    assert r.verdict is Verdict.ERROR
+    assert "what cannot be read is in the definition" not in r.detail
