@@ -101,7 +101,8 @@ class _SumGrammar:
         for toks in (lower_toks, hi):
             self._integer_bound(toks)
         lower = self.sub(lower_toks).parse_all() if lower_toks is not None else S.One
-        upper = self._upper(name, var_name, hi, named_set)
+        finite = getattr(self.st.table, "_latex_finite", {}).get(var_name) if unbounded and not excluded_toks else None
+        upper = self._upper(name, var_name, hi, named_set) if finite is None else S.One
         excluded = None
         if excluded_toks is not None:
             excluded = self.sub(excluded_toks).parse_all()
@@ -125,6 +126,8 @@ class _SumGrammar:
             raise self.fail(f"\\{name} of a matrix")
         body = self._double_indices(body, var_name)
         body = self._defined_family(body)
+        if finite is not None:
+            return _over_values(name, body, var, finite)
         if named_set is not None:
             self._set_summand(name, named_set, body, var)
         if unbounded and _uses_value(body, var):
@@ -999,6 +1002,13 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
         if found is None or found[1]:
             return frozenset(self.st.definitions)
         return frozenset(found[0])
+
+
+def _over_values(name: str, body: Any, var: sympy.Symbol, values: list[Any]) -> Any:
+    """``\\sum_x p(x)`` where the text gives x a finite set of values (``x \\in \\{0, 1\\}``, checked at each):
+    the sum (product) of the summand at those values, as ``\\sum_{x \\in \\{0, 1\\}}``."""
+    terms = [safe_replace(body, {var: v}) for v in values]
+    return sympy.Add(*terms) if name == "sum" else sympy.Mul(*terms)
 
 
 def _ends_transposed(toks: list[_Tok]) -> bool:

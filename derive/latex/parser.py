@@ -296,6 +296,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     """
     defs = dict(definitions)
     points: list[tuple[Any, list[Any]]] = []
+    finite: dict[str, list[Any]] = {}
     for item in _top_split(subscript, ","):
         if not item.strip():
             continue
@@ -327,7 +328,9 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         if _is_matrix(obj):
             raise _fail(text, f"{name} is a matrix; only scalars can be given values")
         points.append((obj, values))
-    value = _parse_text(inner, table, random, defs, densities)
+        if len(values) > 1:
+            finite[name] = values
+    value = _parse_with_values(finite, inner, table, random, defs, densities)
     several = [p for p in points if len(p[1]) > 1]
     if len(several) > 1:
         raise _fail(text, "only one name can take several values in one evaluation")
@@ -342,6 +345,24 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         # d/dx f at x = 1 is a Subs node; evaluate those, leave integrals and the rest to the engine
         value = value.applyfunc(_evaluate_subs) if _is_matrix(value) else _evaluate_subs(value)
     return _checked(value, text)
+
+
+def _parse_with_values(  # noqa: PLR0917 - the parse state, passed down
+    finite: dict[str, list[Any]],
+    inner: str,
+    table: SymbolTable,
+    random: MutableMapping[str, Any] | None,
+    definitions: dict[str, _Definition],
+    densities: _Densities | None,
+) -> Any:
+    """Read ``inner`` knowing the names an evaluation bar gives a finite set of values (``x \\in \\{0, 1\\}``):
+    a sum without bounds over such a name runs over those values (`derive.latex.grammar_calculus`)."""
+    saved = getattr(table, "_latex_finite", {})
+    table._latex_finite = {**saved, **finite}  # type: ignore[attr-defined]
+    try:
+        return _parse_text(inner, table, random, definitions, densities)
+    finally:
+        table._latex_finite = saved  # type: ignore[attr-defined]
 
 
 def _at(value: Any, sym: Any, number: Any) -> Any:

@@ -384,3 +384,47 @@ def test_other_subscripts_of_a_declared_vector_are_not_guessed(tex: str, why: st
     verdict, detail = _one(tex, w="vector 2")
     assert verdict is Verdict.ERROR, detail
     assert why in detail
+
+
+# --- \sum_x over a name the text gives a finite set of values -----------------------------------------------------
+
+_BERNOULLI = "Let $x \\in \\{0, 1\\}$ and $0 < \\mu < 1$.\n\n"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\sum_x \mu^x (1-\mu)^{1-x} = 1",
+        r"\sum_{x} x \mu^x (1-\mu)^{1-x} = \mu",
+        r"\sum_x x^2 \mu^x (1-\mu)^{1-x} - \mu^2 = \mu(1-\mu)",
+        r"\prod_x (1 + x) = 2",
+    ],
+)
+def test_sum_over_a_name_with_finite_values_runs_over_them(tex: str) -> None:
+    (result,) = derive.check_latex(f"{_BERNOULLI}$${tex}$$")
+    assert result.verdict is Verdict.PROVED, result.detail
+    assert "x in {0, 1}, from x \\in \\{0, 1\\}" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "shown"),
+    [
+        (r"\sum_x x \mu^x (1-\mu)^{1-x} = 1 - \mu", "differs at mu = "),
+        (r"\sum_x \mu^x (1-\mu)^{1-x} = 2", "nonzero constant -1"),
+    ],
+)
+def test_wrong_sum_over_finite_values_is_refuted(tex: str, shown: str) -> None:
+    (result,) = derive.check_latex(f"{_BERNOULLI}$${tex}$$")
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert shown in result.detail
+
+
+def test_sum_over_a_name_with_no_listed_values_stays_unread() -> None:
+    verdict, detail = _one(r"\sum_x x \mu^x = 1")
+    assert verdict is Verdict.ERROR, detail
+    assert "the index x of a \\sum without bounds is used as a number" in detail
+
+
+def test_bounded_sum_over_a_name_with_finite_values_keeps_its_bounds() -> None:
+    (result,) = derive.check_latex(f"{_BERNOULLI}$$\\sum_{{x=1}}^{{3}} x = 6$$")
+    assert result.verdict is Verdict.PROVED, result.detail
