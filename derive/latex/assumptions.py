@@ -384,6 +384,13 @@ class Prose:
         if kind in (NONZERO, CONSTANT):
             self._state(kind, name.split(":", 1)[-1], said, line)
             return
+        if kind == CASE:
+            # the condition of a display, from its start: a kind declared before holds there only if
+            # every value it allows meets the condition; else the name is a range in that display
+            name = name.split(":", 1)[-1]
+            if not _kind_within(self.kinds.get(name, ("", ""))[0], said):
+                self.declare(name, None, f"{said}{_CASE_OF}", line)
+            return
         where = f"{said} (line {line})"
         previous, before = self.kinds.get(name, ("", ""))
         if previous in ("positive", "negative") and kind is not None and re.match(r"vector |matrix ", kind):
@@ -573,9 +580,53 @@ def _clause_ranges(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             continue  # "where $x > 0$ is not assumed": the clause states nothing (`derive.latex.document`)
         said = " ".join(inner.split())
         for name, _ in _declared_kinds(inner):
-            why = f"{said}, a condition of the display before it"
-            out += [(m.start(), at, name, None, why), (m.start(), m.end(), name, None, why)]
+            why = f"{said}{_CASE_OF}"
+            out += [(m.start(), at, f"{CASE}:{name}", CASE, said), (m.start(), m.end(), name, None, why)]
     return out
+
+
+#: The mark of a clause's condition at the start of its display (`Prose.declare`), and how a range from it reads.
+CASE = "a case"
+_CASE_OF = ", a condition of the display before it"
+_INF = float("inf")
+#: The values each scalar kind allows: (low, low included, high, high included); integers from their least.
+_KIND_VALUES = {
+    "positive": (0.0, False, _INF, False),
+    "nonnegative": (0.0, True, _INF, False),
+    "negative": (-_INF, False, 0.0, False),
+    "probability": (0.0, False, 1.0, False),
+    "positive integer": (1.0, True, _INF, False),
+    "nonnegative integer": (0.0, True, _INF, False),
+}
+
+
+def _clause_values(tex: str) -> tuple[float, bool, float, bool] | None:
+    """The values an order condition of one name allows (``x \\ge 0``, ``0 < p < 1``, ``n \\ge 1``), or None."""
+    m = _BOUND_DECLARATION.fullmatch(tex.strip().rstrip(" .,;"))
+    if m is not None and _names(m.group("names")) is not None and not _BETWEEN.fullmatch(tex):
+        value = float(m.group("value").replace(" ", ""))
+        closed = bool(m.group("eq")) or m.group("rel") in ("\\ge", "\\geq", "\\le", "\\leq")
+        below = m.group("rel") in ("<", "\\lt", "\\le", "\\leq")
+        return (-_INF, False, value, closed) if below else (value, closed, _INF, False)
+    m = _BETWEEN.fullmatch(tex) or _ABOVE.fullmatch(tex)
+    if m is None:
+        return None
+    lo = float(m.group("lo").replace(" ", ""))
+    lo_closed = re.fullmatch(_LESS, m.group("r1")) is None
+    if m.groupdict().get("hi") is None:
+        return (lo, lo_closed, _INF, False)
+    return (lo, lo_closed, float(m.group("hi").replace(" ", "")), re.fullmatch(_LESS, m.group("r2")) is None)
+
+
+def _kind_within(kind: str, said: str) -> bool:
+    """Whether every value ``kind`` allows lies in the condition ``said``: then the kind is what the
+    condition of the display means there (``n \\in \\mathbb{N}`` and "for $n \\ge 1$")."""
+    k, c = _KIND_VALUES.get(kind), _clause_values(said)
+    if k is None or c is None:
+        return False
+    low = k[0] > c[0] or (k[0] == c[0] and (c[1] or not k[1]))
+    high = k[2] < c[2] or (k[2] == c[2] and (c[3] or not k[3]))
+    return low and high
 
 
 # ----------------------------------------------------------------------------------------

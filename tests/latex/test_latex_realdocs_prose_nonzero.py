@@ -250,3 +250,13 @@ def test_a_new_sentence_after_a_display_opens_the_next_one() -> None:
     got = _results("$$ y = 1. $$\n\nFor $x \\ge 0$ we have\n$$ |x| = x $$\n")
     assert got[-1][0] is P
     assert "x: nonnegative, from x \\ge 0 (line 3)" in got[-1][1]
+
+
+def test_an_earlier_kind_that_meets_the_clause_still_holds_in_its_display() -> None:
+    # every positive integer is >= 1: n keeps its kind in the display; a kind wider than the clause does not
+    got = _results("Let $n \\in \\mathbb{N}$.\n\n$$ \\sum_{k=1}^{n} k = \\frac{n(n+1)}{2} $$ for $n \\ge 1$.\n")
+    assert got[0][0] is P
+    assert "n: positive integer, from n \\in \\mathbb{N} (line 1)" in got[0][1]
+    ((verdict, detail),) = _results("Let $0 < p < 1$.\n\n$$ 2p \\ge 1 $$ for $0.5 \\le p \\le 1$.\n")
+    assert verdict is U
+    assert "0.5 \\le p \\le 1, a condition of the display before it" in detail
