@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 from sympy import S
 
+from derive.errors import LatexError
 from derive.language._exact import _ceiling, _factorial, _floor
 from derive.language._indexed import index_terms
 from derive.language.functions import sigmoid
@@ -31,10 +32,25 @@ def _read_name(p: _Parser) -> str:
     if t.kind == "cmd" and t.text == "pi" and (p.at_sym("_", "'") or p._at_star_superscript()):
         return p.name_suffixes("pi")  # \pi_k, \pi^*: a name (mixture weights, a policy), not the constant
     if t.kind == "cmd" and t.text in _FONTS | set(_ACCENTS):
-        inner = p.sub(p.group_tokens()).base_name()
-        suffix = _ACCENTS.get(t.text, "")
-        return p.name_suffixes(f"{inner}_{suffix}" if suffix else inner)
+        return p.name_suffixes(accented_name(p, p.group_tokens(), _ACCENTS.get(t.text, "")))
     raise p.fail(f"expected a name, found {t!r}")
+
+
+def accented_name(p: _Parser, toks: list[_Tok], suffix: str) -> str:
+    """The name under a font or an accent: ``\\hat{\\mu}`` -> mu_hat; ``\\hat{\\mu_k}`` -> mu_hat_k, the name
+    ``\\hat{\\mu}_k`` gives (the accent over a subscripted name; a power inside, ``\\hat{\\sigma^2}``, is not one)."""
+    inner = p.sub(toks)
+    try:
+        base = inner.base_name()
+    except LatexError:
+        if not suffix or not any(t.kind == "sym" and t.text == "_" for t in toks):
+            raise
+        name = _read_name(inner)
+        if inner.peek().kind != "end" or "_" not in name:
+            raise
+        head, _, rest = name.partition("_")
+        return f"{head}_{suffix}_{rest}"
+    return f"{base}_{suffix}" if suffix else base
 
 
 def _ellipsis_reason(name: str) -> str:

@@ -11,6 +11,7 @@ import sympy
 from sympy import S
 
 from derive.language._exact import _binomial
+from derive.latex.grammar_expressions import accented_name
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _trace
 from derive.latex.state import _Shadow
 from derive.latex.tokens import (
@@ -322,11 +323,7 @@ class _FunctionGrammar:
         if name in _FONTS:
             return self.font(name)
         if name in _ACCENTS:
-            toks = self.group_tokens()
-            inner = self.sub(toks)
-            base = inner.base_name()
-            suffix = _ACCENTS[name]
-            return self.named(f"{base}_{suffix}" if suffix else base, "accent")
+            return self.named(accented_name(self, self.group_tokens(), _ACCENTS[name]), "accent")
         if name == "infty":
             return S.Infinity
         if name == "pi":

@@ -428,3 +428,28 @@ def test_sum_over_a_name_with_no_listed_values_stays_unread() -> None:
 def test_bounded_sum_over_a_name_with_finite_values_keeps_its_bounds() -> None:
     (result,) = derive.check_latex(f"{_BERNOULLI}$$\\sum_{{x=1}}^{{3}} x = 6$$")
     assert result.verdict is Verdict.PROVED, result.detail
+
+
+# --- an accent over a subscripted name -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tex", [r"\hat{\mu_k} = \hat{\mu}_k", r"\bar{x_i} = \bar{x}_i", r"\tilde{\pi_k} = \tilde{\pi}_k"]
+)
+def test_accent_over_a_subscripted_name_is_the_accented_name(tex: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.PROVED, detail
+
+
+def test_accented_subscripted_name_is_not_the_plain_one() -> None:
+    # two names (mu_hat_k, mu_k) that differ at a point; a value for a lone estimate is no refutation
+    verdict, detail = _one(r"\hat{\mu_k} + 1 = \mu_k + 1")
+    assert verdict is Verdict.UNDECIDED, detail
+    assert "differs at mu_hat_k = -5/2, mu_k = 1/3" in detail
+
+
+@pytest.mark.parametrize(("tex", "why"), [(r"\hat{\sigma_k^2} = 3", "as a name"), (r"\hat{x_1 y} = 3", "as a name")])
+def test_accent_over_a_power_or_a_product_stays_unread(tex: str, why: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.ERROR, detail
+    assert why in detail
