@@ -43,18 +43,41 @@ def _shape(x: Any) -> str:
 
 
 class _Arith:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, bare_identity: Callable[[], bool] = lambda: False) -> None:
         self.text = text
+        #: whether a bare I is the reader's to take for an identity (the text neither declares nor defines I)
+        self.bare_identity = bare_identity
 
     def add(self, a: Any, b: Any) -> Any:
         if _is_matrix(a) and _is_matrix(b) and a.shape == b.shape:
             return a + b
+        if _is_matrix(a) != _is_matrix(b):
+            # before a 1x1 matrix becomes its entry: A - \lambda I at size 1 is still A - \lambda I_1
+            square = a if _is_matrix(a) else b
+            identity = self._identity_multiple(b if _is_matrix(a) else a, square)
+            if identity is not None:
+                return _scalar(square + identity)
         a, b = _scalar(a), _scalar(b)
         if _is_matrix(a) or _is_matrix(b):
             what = f"{_shape(a)} matrix" if _is_matrix(a) else "scalar"
             other = f"{_shape(b)} matrix" if _is_matrix(b) else "scalar"
             raise _fail(self.text, f"cannot add a {what} and a {other}")
         return a + b
+
+    def _identity_multiple(self, scalar: Any, square: Any) -> Any | None:
+        """``A - \\lambda I``, ``A^\\top - I`` of a square A and a bare I nothing declares: c I is c times the
+        identity of A's size (scalar plus matrix has no other reading), or None for any other scalar."""
+        if not isinstance(scalar, sympy.Basic) or square.shape[0] != square.shape[1] or not self.bare_identity():
+            return None
+        ident = next((s for s in scalar.free_symbols if getattr(s, "name", None) == "I"), None)
+        if ident is None:
+            return None
+        factor = sympy.expand(scalar).coeff(ident)
+        if factor == 0 or ident in factor.free_symbols or sympy.expand(scalar - factor * ident) != 0:
+            return None
+        size = square.shape[0]
+        eye = sympy.ImmutableMatrix(sympy.eye(size)) if isinstance(square, sympy.MatrixBase) else sympy.Identity(size)
+        return factor * eye
 
     def mul(self, a: Any, b: Any) -> Any:
         if _is_matrix(a) and _is_matrix(b):

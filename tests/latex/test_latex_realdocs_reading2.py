@@ -453,3 +453,46 @@ def test_accent_over_a_power_or_a_product_stays_unread(tex: str, why: str) -> No
     verdict, detail = _one(tex)
     assert verdict is Verdict.ERROR, detail
     assert why in detail
+
+
+# --- a bare I added to a square matrix -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tex", "symbols"),
+    [
+        (r"\det(A - \lambda I) = (A_{11} - \lambda)(A_{22}-\lambda) - A_{12}A_{21}", {"A": "matrix 2x2"}),
+        (r"A + I = I + A", {"A": "matrix 2x2"}),
+        (r"(A^\top - I)\mathbf{x} = A^\top\mathbf{x} - \mathbf{x}", {"A": "matrix 3x3", "x": "vector 3"}),
+    ],
+)
+def test_bare_i_next_to_a_square_matrix_is_the_identity(tex: str, symbols: dict[str, str]) -> None:
+    verdict, detail = _one(tex, **symbols)
+    assert verdict is Verdict.PROVED, detail
+
+
+def test_bare_i_at_letter_sizes_is_the_identity_at_size_one_too() -> None:
+    verdict, detail = _one(r"(A + I)\mathbf{x} = A\mathbf{x} + \mathbf{x}", A="matrix n x n", x="vector n")
+    assert verdict is Verdict.VERIFIED, detail
+    assert "n = 1; n = 2; n = 3: proved at each" in detail
+
+
+def test_characteristic_polynomial_of_a_2x2_is_refuted_for_any_size() -> None:
+    verdict, detail = _one(r"\det(A - \lambda I) = \lambda^2 - \mathrm{tr}(A)\lambda + \det A", A="matrix n x n")
+    assert verdict is Verdict.REFUTED, detail
+    assert detail.startswith("at n = 3: differs at")
+
+
+@pytest.mark.parametrize(
+    ("tex", "symbols"),
+    [
+        (r"A + I^2 = I + A", {"A": "matrix 2x2"}),  # I^2 is no multiple of I
+        (r"A + I = 1 + A", {"A": "matrix 2x2"}),  # a number plus a matrix stays unread
+        (r"A + I = I + A", {"A": "matrix 2x3"}),  # no identity of a non-square shape
+        (r"A + I = I + A", {"A": "matrix 2x2", "I": "real"}),  # I declared a scalar
+    ],
+)
+def test_other_scalars_added_to_a_matrix_stay_unread(tex: str, symbols: dict[str, str]) -> None:
+    verdict, detail = _one(tex, **symbols)
+    assert verdict is Verdict.ERROR, detail
+    assert "cannot add a" in detail
