@@ -534,7 +534,8 @@ def test_a_bare_i_and_an_unbracketed_log_of_a_product_have_two_readings(text: st
 def test_the_derivative_of_a_defined_function_is_a_claim_not_a_definition(text: str) -> None:
     doc = read_document(text)
     assert [s.kind for s in doc.steps] == ["definition", "step"]
-    assert verdict_list(text) == [U, U]  # never "defines f_prime"
+    # never "defines f_prime": f is applied as defined, so the false derivative is refuted
+    assert verdict_list(text) == [U, R]
     assert "defines" not in results(text)[1].detail
 
 
