@@ -32,13 +32,20 @@ probabilities and densities, so a name is read as one only when
 - every application of it has only names and events as arguments: ``p(1, 2)`` or
   ``p(x+1 | y)`` is a value at a point, whose argument order matters, and ``P(HH|H)`` or
   ``P(H, H)`` (a name twice) is a sequence of outcomes, not a set of events; either leaves the
-  whole step to the other tiers.
+  whole step to the other tiers;
+- no conditional is read both ways between two values of one variable: ``p(s'|s)`` and
+  ``p(s|s')`` (or ``x`` and ``\\tilde x``, ``x^*``) in one step may be a transition kernel (a
+  Markov chain, an MDP, an MCMC proposal) applied from s to s' and from s' to s, not the
+  conditionals of one joint, and ``p(s'|s)p(s) = p(s|s')p(s')`` is then detailed balance, true
+  only for reversible chains: such a step is undecided, naming the kernel reading (`_kernel_pair`).
+  Subscripts (``x_1``, ``z_{n-1}``) name different variables and keep the set reading.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -82,6 +89,9 @@ def by_probability_calculus(
     difference = forms[0] - forms[1]
     if sympy.count_ops(difference) > _MAX_OPS or not _vanishes(difference, zero):
         return light
+    kernel = _kernel_pair((lhs, rhs), names)
+    if kernel is not None:
+        return _kernel_doubt(light, kernel)
     shown = ", ".join(sorted(names))
     summary = (
         "proved for every law by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
@@ -169,6 +179,50 @@ def _joint(name: str, params: tuple[sympy.Basic, ...], atoms: Iterable[sympy.Bas
     """The positive unknown joint ``name`` of the set ``atoms`` (sorted, each once), under ``params``."""
     ordered = sorted(set(atoms), key=sympy.default_sort_key)
     return sympy.Function(f"{name}[joint]", positive=True)(*params, *ordered)
+
+
+def _kernel_pair(sides: Iterable[sympy.Basic], names: set[str]) -> tuple[str, str, str] | None:
+    """(function, u, v) when the sides condition u on v and v on u with one function, u and v two
+    values of one variable (names equal but for primes, stars, accents: s and s', x and \\tilde x);
+    else None. Such a pair reads as a transition kernel as plausibly as the conditionals of a joint."""
+    seen: dict[str, list[tuple[set[sympy.Basic], set[sympy.Basic]]]] = {}
+    for side in sides:
+        for app in sympy.preorder_traversal(side):
+            if isinstance(app, AppliedUndef) and _name(app) in names:
+                main = {a for a in app.args if _is_name(a)}
+                given = {g for a in app.args if isinstance(a, AppliedUndef) and _name(a) == _GIVEN for g in a.args}
+                seen.setdefault(_name(app), []).append((main, {g for g in given if _is_name(g)}))
+    for function, apps in seen.items():
+        for main_a, given_a in apps:
+            for main_b, given_b in apps:
+                for u in main_a & given_b:
+                    for v in given_a & main_b:
+                        if u != v and _undecorated(u) == _undecorated(v):
+                            return function, _shown(u), _shown(v)
+    return None
+
+
+def _undecorated(name: sympy.Basic) -> str:
+    """A name without its primes, stars and accents: ``s_prime`` and ``s`` are values of one variable."""
+    return "_".join(part for part in str(name).split("_") if part not in _DECORATIONS)
+
+
+def _shown(name: sympy.Basic) -> str:
+    """``s_prime`` as the text writes it, ``s'`` (``x_star``: ``x^*``)."""
+    return str(name).replace("_prime", "'").replace("_star", "^*")
+
+
+def _kernel_doubt(light: Outcome, kernel: tuple[str, str, str]) -> Outcome:
+    """``light`` undecided for the transition-kernel reading of ``kernel`` (see `_kernel_pair`)."""
+    function, u, v = kernel
+    why = (
+        f"{function}({u}|{v}) and {function}({v}|{u}) condition two values of one variable on each other: as "
+        f"conditionals of one joint the definition of conditional probability proves the step, but {function} "
+        f"may be a transition kernel (a Markov chain, an MDP, a proposal) applied from {v} to {u} and back, under "
+        "which it holds only for reversible chains; name the random variables (P(X_{n+1} = s' | X_n = s)) or "
+        "declare the reading to settle"
+    )
+    return Outcome(Verdict.UNDECIDED, replace(light.evidence, summary=why, reason="notation"))
 
 
 def _vanishes(d: sympy.Expr, zero: Callable[[sympy.Expr], bool] | None) -> bool:

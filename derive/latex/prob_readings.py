@@ -1,0 +1,207 @@
+"""Probability readings a step's own document contradicts: for `derive.latex.context.settle`.
+
+The parser reads a step alone, so two readings it makes cannot see what the text says elsewhere:
+
+- ``p(x|y)`` of an undeclared P, p, q, Pr is probability notation, which the symbolic tier
+  rewrites by the definition of conditional probability (`derive.tiers._probability`). A text
+  that *defines* the name (``Let $p(a \\mid b) = a - b$``, ``Let $p(t) = t^2 + 1$ be a polynomial``,
+  ``$p = 0.3$``, in prose or a display) or *describes* it as something else ("P is an
+  unnormalised score, not a probability", "the charge at x", "the transition probability of a
+  Markov chain", "a proposal density that moves from x to y") gives it a meaning under which
+  that proof says nothing (a difference of numbers; a kernel applied both ways, where
+  ``p(t|s)p(s) = p(s|t)p(t)`` is detailed balance, true only for reversible chains).
+- a plain ``E(x)`` inside the body of a certain expectation (``\\mathbb{E}[x - E(x)]``) is an
+  expectation (`derive.latex.grammar_probability`), after d2l's ``E[(X - E(X))^2]``. A text that
+  defines or describes E itself (``Let $E$ denote the energy, with $E(x) = x^2 + 1$``) means
+  the other E.
+
+`probability_doubt` says why such a decided step is undecided, or None; `described_names` reads
+the prose descriptions ("$q(x|y)$ is the charge ...") it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from derive.errors import DeriveError
+from derive.latex.tokens import _tokenize
+from derive.model import Result, Verdict
+
+if TYPE_CHECKING:
+    from derive.latex.records import Step
+    from derive.latex.tokens import _Tok
+
+__all__ = ["described_names", "probability_doubt"]
+
+#: The route `derive.tiers._probability` gives its proofs.
+_ROUTE = "conditional probability"
+_DECIDED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
+#: A probability name applied to a parenthesis (``p(``, ``q_\\phi(``, ``\\Pr(``, ``\\mathbb{P}(``).
+_APPLIED = re.compile(
+    r"(?<![A-Za-z\\])(\\Pr|\\mathbb\s*\{\s*P\s*\}|Prob|Pr|P|p|q)"
+    r"(\s*_\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?\s*(?:\\left\s*|\\big\s*|\\Big\s*)?\("
+)
+#: Words that make a name a transition kernel rather than a conditional of one joint.
+_KERNEL = re.compile(r"\b(?:transition|kernel|markov|proposal|policy|policies|mdp|moves?|jumps?)\b", re.I)
+#: Words that make a name a probability, a density or a law.
+_PROBABILITY = re.compile(
+    r"\b(?:probabilit(?:y|ies)|densit(?:y|ies)|distributions?|likelihoods?|priors?|posteriors?|laws?|"
+    r"pmf|pdf|mass\s+function|conditionals?|marginals?|joint|evidence|approximation|variational|model|"
+    r"encoder|decoder|generative|predictive|classifier|belief|chance|odds)\b",
+    re.I,
+)
+#: Words that make a plain E an expectation.
+_EXPECTATION = re.compile(r"\bexpectations?\b|\bexpected\b|\bmean\b|\baverage\b", re.I)
+#: Words that take the probability reading back ("unnormalised", "not a probability").
+_NOT_PROBABILITY = re.compile(r"\bunnormali[sz]ed\b|\bnot\s+(?:a\s+|the\s+)?(?:probabilit|densit|distribution)", re.I)
+#: ``$P$ is ...``, ``$q(x|y)$ be the ...``, ``$E$ denote(s) ...``: a name, then the words saying what it is.
+_DESCRIBED = re.compile(
+    r"\$(?P<math>[^$]{1,80})\$\s*(?:,\s*)?(?:(?:is|be|as)\s+(?=(?:a|an|the|some)\b)|(?:denotes?|represents?|stands?\s+for)\s+)"
+    r"(?P<words>[^.;$]{1,200})",
+    re.I,
+)
+
+
+def probability_doubt(step: Step, result: Result, described: Mapping[str, str] | None = None) -> str | None:
+    """Why ``result`` of ``step`` rests on a probability reading the document contradicts, or None.
+
+    ``described``: what the prose before the step says each name is (`described_names`); the
+    names the text defines or declares are ``step.defined``, ``step.functions`` and the claim's symbols.
+    """
+    if result.verdict not in _DECIDED:
+        return None
+    said = dict(described or {})
+    defined = set(step.defined) | set(step.functions) | {name for name, _ in step.claim.symbols}
+    text = f"{step.lhs_tex} = {step.rhs_tex}"
+    if any(o.evidence is not None and o.evidence.route == _ROUTE for o in result.outcomes):
+        for name, subscripted in _probability_names(text):
+            why = _other_meaning(name, subscripted, defined, said)
+            if why:
+                return (
+                    f"{name}(...) is read as probability notation (the definition of conditional probability proves "
+                    f"the step), but the text {why}; under that meaning the proof says nothing, so the step is not "
+                    "decided"
+                )
+    if _nested_plain_e(text):
+        why = _other_meaning("E", False, defined, said, expectation=True)
+        if why:
+            return (
+                f"E(...) inside the expectation is read as an expectation, but the text {why}: it may be that E "
+                "applied to its argument (declare `functions: [E]` for the function, or write \\mathbb{E} for "
+                "the inner expectation)"
+            )
+    return None
+
+
+def _other_meaning(
+    name: str, subscripted: bool, defined: set[str], said: Mapping[str, str], *, expectation: bool = False
+) -> str:
+    """What the text gives ``name`` other than a probability (an expectation), or "" when nothing.
+    ``subscripted``: the step writes it with a subscript (``p_\\theta``), so a definition of
+    ``p_\\theta`` counts too."""
+    if name in defined or (subscripted and any(d.split("_", 1)[0] == name for d in defined)):
+        return f"defines or declares {name} itself"
+    words = said.get(name, "").strip().rstrip(",")
+    if not words:
+        return ""
+    if _KERNEL.search(words) and not expectation:
+        return (
+            f"says {name} is {words}: a transition kernel, applied from one value to another, not the "
+            "conditional of one joint (name the random variables, P(X_{n+1} = t | X_n = s), to check it)"
+        )
+    if _NOT_PROBABILITY.search(words):
+        return f"says {name} is {words}"
+    if expectation:
+        return "" if _EXPECTATION.search(words) else f"says {name} is {words}"
+    return "" if _PROBABILITY.search(words) else f"says {name} is {words}, not a probability"
+
+
+def _probability_names(text: str) -> list[tuple[str, bool]]:
+    """The probability names applied in ``text`` as the LaTeX reader names them (``\\mathbb{P}`` is P),
+    each with whether it is written with a subscript."""
+    out: list[tuple[str, bool]] = []
+    for m in _APPLIED.finditer(text):
+        raw = m.group(1)
+        name = "Pr" if raw == "\\Pr" else ("P" if raw.startswith("\\mathbb") else raw)
+        if (name, m.group(2) is not None) not in out:
+            out.append((name, m.group(2) is not None))
+    return out
+
+
+def _nested_plain_e(text: str) -> bool:
+    """Whether a plain letter ``E`` before a parenthesis lies inside the bracket of an expectation
+    whose font or bracket makes it certain (``\\mathbb{E}[``, ``\\mathbb{E}(``, ``E[``, ``E_{...}[``)."""
+    try:
+        toks = _tokenize(text)
+    except DeriveError:
+        return False
+    stack: list[bool] = []  # per open bracket: whether it is a certain expectation's body
+    for j, t in enumerate(toks):
+        if t.kind == "sym" and t.text in ("(", "[", "{"):
+            stack.append(_opens_expectation(toks, j))
+        elif t.kind == "sym" and t.text in (")", "]", "}"):
+            if stack:
+                stack.pop()
+        elif _plain_e_applied(toks, j) and any(stack):
+            return True
+    return False
+
+
+def _plain_e_applied(toks: list[_Tok], j: int) -> bool:
+    t = toks[j]
+    if t.kind != "letter" or t.text != "E" or j + 1 >= len(toks):
+        return False
+    in_font = j >= 2 and toks[j - 1].text == "{" and toks[j - 2].kind == "cmd"
+    return not in_font and toks[j + 1].kind == "sym" and toks[j + 1].text == "("
+
+
+def _opens_expectation(toks: list[_Tok], j: int) -> bool:
+    """Whether the bracket at ``j`` opens the body of ``\\mathbb{E}``, ``\\mathrm{E}``, ``E[``, ``E_x[``."""
+    if toks[j].text == "{":
+        return False
+    k = j - 1
+    if k >= 0 and toks[k].text == "}":  # E_{x \sim p}[, \mathbb{E}[: back over one group
+        depth = 0
+        while k >= 0:
+            depth += toks[k].text == "}"
+            depth -= toks[k].text == "{"
+            if depth == 0:
+                break
+            k -= 1
+        k -= 1
+        if k >= 0 and toks[k].text == "_":
+            k -= 1
+        elif k >= 0 and toks[k].kind == "cmd" and toks[k].text in ("mathbb", "mathrm", "operatorname"):
+            return toks[k + 2].text == "E" if k + 2 < len(toks) else False
+    elif k >= 1 and toks[k - 1].text == "_":  # E_x[
+        k -= 2
+    if k < 0:
+        return False
+    if toks[k].text == "}" and k >= 2 and toks[k - 1].text == "E" and toks[k - 3].kind == "cmd":
+        return True  # \mathbb{E}_x[
+    return toks[k].kind == "letter" and toks[k].text == "E" and toks[j].text == "["
+
+
+def described_names(prose: str) -> dict[str, str]:
+    """Name -> the words the prose says it is: ``$P$ is an unnormalised score`` gives P, ``Let
+    $q(x|y)$ be the charge at $x$`` gives q. Only a noun phrase counts ("is a/an/the ...", "denotes
+    ..."): "is given by" or "is proportional to" says how to compute it, not what it is. A later
+    description wins."""
+    out: dict[str, str] = {}
+    for m in _DESCRIBED.finditer(prose):
+        name = _described_name(m.group("math"))
+        if name:
+            out[name] = m.group("words")
+    return out
+
+
+def _described_name(math: str) -> str | None:
+    """The function or name a piece of inline math stands for (``q(x|y)`` -> q, ``\\mathbb{P}`` -> P,
+    ``p_\\theta`` -> p), or None when it is more than one name (``x = 3``)."""
+    m = re.fullmatch(r"\s*(\\mathbb\s*\{\s*P\s*\}|\\Pr|[A-Za-z]+)(?:_\{?[^{}()]*\}?)?\s*(\([^()]*\))?\s*", math)
+    if m is None:
+        return None
+    raw = m.group(1)
+    return "Pr" if raw == "\\Pr" else ("P" if raw.startswith("\\mathbb") else raw)
