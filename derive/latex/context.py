@@ -694,6 +694,9 @@ class FunctionDefinition:
     written: tuple[str, ...]  # ... and as written
     body: str
     note: str  # "f(x) := body (line 3)", what a step's evidence says it was read under
+    #: where the body holds, when the text limits it (``on $[1, e^2]$``, ``for $x \\geq 0$``): a sympy set of
+    #: the one parameter; a use is then substituted only at a number provably in it (`_in_domain`)
+    domain: Any = None
 
 
 def function_definition(lhs: str, rhs: str, line: int) -> FunctionDefinition | None:
@@ -816,8 +819,8 @@ def _replacement(d: FunctionDefinition, primes: int, args: list[str] | None) -> 
     if args is None:
         # a bare f (\\partial f / \\partial x): the body at its own parameters
         return None if primes else f"\\left({d.body}\\right)"
-    if len(args) != len(d.params):
-        return None
+    if len(args) != len(d.params) or (d.domain is not None and (primes or not _in_domain(d.domain, args[0]))):
+        return None  # a derivative at a point of a limited domain may be one-sided: left as written
     same = ["".join(a.split()) == "".join(w.split()) for a, w in zip(args, d.written, strict=True)]
     if primes:
         return _derivative_at(d, primes, args[0]) if len(args) == 1 and primes <= _MAX_PRIMES else None
@@ -825,6 +828,78 @@ def _replacement(d: FunctionDefinition, primes: int, args: list[str] | None) -> 
         return f"\\left({d.body}\\right)"
     body = _renamed(d, {p: a for p, a, s in zip(d.params, args, same, strict=True) if not s})
     return None if body is None else f"\\left({body}\\right)"
+
+
+def _in_domain(domain: Any, arg: str) -> bool:
+    """Whether ``arg`` is a real number provably in ``domain`` (exactly, by sympy: never by closeness)."""
+    import sympy  # noqa: PLC0415
+
+    try:
+        value = parse_latex(arg, SymbolTable({}))
+        if not isinstance(value, sympy.Expr) or value.free_symbols or not value.is_real:
+            return False
+        return domain.contains(value) is sympy.true
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return False
+
+
+_ORDER = {
+    "<": "<",
+    ">": ">",
+    "\\lt": "<",
+    "\\gt": ">",
+    "\\le": "<=",
+    "\\leq": "<=",
+    "\\leqslant": "<=",
+    "\\ge": ">=",
+    "\\geq": ">=",
+    "\\geqslant": ">=",
+}
+_ORDER_TOKEN = re.compile(r"\\(?:leqslant|geqslant|leq|geq|le|ge|lt|gt)(?![A-Za-z])|[<>]")
+_INTERVAL_TEX = re.compile(r"^\s*(?:\\left\s*)?([\[(])([^,\[\]()]+),([^,\[\]()]+?)(?:\\right\s*)?([\])])\s*$")
+
+
+def domain_set(tex: str, param: str) -> Any:
+    """The set of the parameter written ``param`` that ``tex`` states (``[1, e^2]``, ``x \\geq 0``,
+    ``0 \\le x < 1``, ``x \\in (0, 1]``) with number ends, or None when ``tex`` is not one of those."""
+    import sympy  # noqa: PLC0415
+
+    def number(t: str) -> Any:
+        v = parse_latex(t, SymbolTable({}))
+        if not isinstance(v, sympy.Expr) or v.free_symbols or not (v.is_real or v in (sympy.oo, -sympy.oo)):
+            raise ValueError(t)
+        return v
+
+    same = "".join(param.split())
+    try:
+        m = re.match(r"^\s*(.+?)\s*\\in\s*(.+)$", tex)
+        if m is not None and "".join(m.group(1).split()) == same:
+            tex = m.group(2)
+        m = _INTERVAL_TEX.match(tex)
+        if m is not None:
+            lo, hi = number(m.group(2)), number(m.group(3))
+            return sympy.Interval(lo, hi, m.group(1) == "(", m.group(4) == ")")
+        pieces = _ORDER_TOKEN.split(tex)
+        ops = [_ORDER[o] for o in _ORDER_TOKEN.findall(tex)]
+        if not 1 <= len(ops) <= 2 or sum("".join(p.split()) == same for p in pieces) != 1:
+            return None
+        k = next(i for i, p in enumerate(pieces) if "".join(p.split()) == same)
+        out = sympy.Interval(-sympy.oo, sympy.oo)
+        for i, op in enumerate(ops):
+            other = pieces[i + 1] if i == k else pieces[i] if i + 1 == k else None
+            if other is None:
+                return None
+            bound = number(other)
+            below = (op in ("<", "<=")) == (i == k)  # x < b, or b > x: an upper bound
+            strict = op in ("<", ">")
+            out = out & (
+                sympy.Interval(-sympy.oo, bound, True, strict)
+                if below
+                else sympy.Interval(bound, sympy.oo, strict, True)
+            )
+        return out
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
 
 
 def _base_letter(name: str) -> str:

@@ -67,6 +67,7 @@ from derive.latex.context import (
     FunctionDefinition,
     additive_constant,
     apply_functions,
+    domain_set,
     function_definition,
     row_ratio,
     solve_premise,
@@ -204,14 +205,20 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for j in defs
         if not drafts[j].defines[1]  # type: ignore[index]
     }
+    # ... and only one that holds for every argument: not with a domain clause ("for $x \\geq 0$"), nor with
+    # another piece of it stated in its scope ("and $g(x) = 0$ outside")
+    sentences = sentence_text(splitter.doc)
     lambdas = {
-        i: fd
+        i: limited
         for i, d in enumerate(drafts)
         if d.defines and not d.defines[1] and fn_counts[i] == 1 and not (d.prose and _is_number(d.rhs))
         for fd in [function_definition(d.lhs, d.rhs, d.line)]
-        if fd is not None
+        if fd is not None and not _other_piece(i, drafts, ends[i], splitter.doc)
+        for limited in [_domain(d, fd, splitter.doc, sentences, _math_end(d, splitter.doc, spans))]
+        if limited is not None
     }
-    in_words = _functions_in_words(splitter.doc)
+    # a later statement that gives the function another meaning ends it (`redefinitions`)
+    in_words = sorted(_functions_in_words(splitter.doc) + redefinitions(splitter.doc, sentences))
     repeated: set[str] = set()  # names defined so far that are not substituted
     conditioned: set[str] = set()  # names the prose so far states conditions on ("if $x = 2$")
     conditions: list[str] = []
@@ -230,7 +237,6 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
     # are not refuted through the names it declares
     shown_declarations = _display_declarations(drafts)
-    sentences = sentence_text(splitter.doc)
     for key, found_d in shown_declarations.items():
         block = next(d.rel.block for d in drafts if id(d.chain) == key)
         lo, hi = (spans or {}).get(block, (found_d[0][0], found_d[0][0]))
@@ -239,7 +245,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             shown_declarations[key] = [(at, n, None, said, line) for at, n, _, said, line in found_d]
     declaring = {key: {n for _, n, *_ in found} for key, found in shown_declarations.items()}
     events = sorted(
-        [(at, 1, depth, "", None, "", 0) for at, depth in headings(splitter.doc)]
+        [(at, 1, depth, "", None, "", 0) for at, depth in scope_marks(splitter.doc)]
         + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()]
         + [(end, 0, 0, name, kind, said, line_of(at)) for at, end, name, kind, said in definite_in_words(splitter.doc)]
         + [(end, 0, 0, name, ANY_REAL, said, line_of(at)) for at, end, name, said in any_real_in_words(splitter.doc)]
@@ -257,12 +263,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     distinct = distinct_in_words(splitter.doc)
     ends_of = _heading_after(splitter.doc)
     last_declared: dict[str, tuple[int, int, str | None]] = {}
+    faded: dict[str, str] = {}  # names declared in an earlier part or item: neither their kind nor free (`_fade`)
     for i, d in enumerate(drafts):
         while events and events[-1][0] < d.rel.offset:
             event = events.pop()  # the steps come in document order
             if event[1]:
+                _fade(prose, faded, event[2], line_of(event[0]))
                 prose.heading(event[2])
             else:
+                faded.pop(event[3], None)
                 _declare(prose, last_declared, event, (paragraph_of(event[0]), sentence_of(event[0])))
         given_random = _random_for(section, d.rel.block)
         if given_random.keys() & d.symbols.keys() - section.random.keys():
@@ -271,7 +280,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         declared = prose.declared
         if named_pi is not None and named_pi < i and "pi" not in d.symbols:
             d.symbols = {**d.symbols, "pi": "real"}  # a bare \\pi given a value is a name from there on
-        ranges = dict(prose.ranges)
+        ranges = {**faded, **prose.ranges}
         given_kinds = {n: k for n, (k, _) in prose.kinds.items() if n not in d.symbols and n not in given_random}
         sources = {n: prose.kinds[n][1] for n in given_kinds}
         # the conditions the statement's own row states ("\\quad \\text{for } x, y > 0") win over the prose
@@ -979,6 +988,176 @@ def _functions_in_words(doc: str) -> list[tuple[int, str]]:
     return out
 
 
+def _math_end(d: _Draft, doc: str, spans: Mapping[int, tuple[int, int]] | None) -> int:
+    """Where the math holding ``d`` ends: its inline math, or its display block."""
+    if d.prose:
+        return _inline_end(doc, d.rel.offset)
+    return (spans or {}).get(d.rel.block, (0, d.rel.offset))[1]
+
+
+def _other_piece(i: int, drafts: list[_Draft], end: int, doc: str) -> bool:
+    """Whether the scope of function definition ``drafts[i]`` (from the mark it is under to ``end``) states the
+    same function as a condition too ("for $x < 0$ let $f(x) = 0$"): a piece of a function defined by cases."""
+    d = drafts[i]
+    start = max((at for at, _ in scope_marks(doc) if at <= d.rel.offset), default=0)
+    return any(
+        e.condition is not None and e.condition[0] == d.defines[0] and start <= e.rel.offset < end  # type: ignore[index]
+        for e in drafts
+        if e is not d
+    )
+
+
+# -- where a function's definition holds ------------------------------------------------------------------
+
+#: Words of a clause beside a definition that limit where it holds ("for $x \\geq 0$", "on $[0, 1)$", "near 0
+#: only", "outside", "extended with period 1"): the function is then not that body for every argument.
+_DOMAIN_WORDS = re.compile(
+    r"\b(?:for|on|if|when|whenever|wherever|outside|inside|near|only|except|otherwise|elsewhere|restrict\w*"
+    r"|extend\w*|between|within|piecewise|periodic\w*|period|away|beyond|unless|provided|domain|interval|region"
+    r"|else|negative|positive|nonnegative|nonpositive|small|large|below|above|support\w*|vanish\w*|undefined"
+    r"|defined|pieces?|cases?)\b",
+    re.IGNORECASE,
+)
+#: The same before a definition: only what cannot be a topic ("For the Gaussian we have" is one).
+_DOMAIN_BEFORE = re.compile(
+    r"\b(?:only|outside|inside|near|except|otherwise|elsewhere|restrict\w*|piecewise|away|beyond|else)\b",
+    re.IGNORECASE,
+)
+#: Math that states a range of an argument: an order or set relation, or an interval ``[0, 1)``.
+_DOMAIN_MATH = re.compile(
+    r"[<>]|\\(?:le|leq|ge|geq|lt|gt|ne|neq|in|notin|subset|subseteq|leqslant|geqslant|setminus)(?![A-Za-z])"
+    r"|^\s*(?:\\left\s*)?[\[(][^,]*,"
+)
+_INTERVAL = re.compile(r"^\s*(?:\\left\s*)?[\[(][^,]*,[^,]*(?:\\right\s*)?[\])]\s*$")
+#: "for all $x$", "for every real $x$", "for all $x \\in \\mathbb{R}$": no limit.
+_EVERY_ARGUMENT = re.compile(
+    r"^\W*for\s+(?:all|every|any|each)\s+(?:real\s+)?(?:numbers?\s+|values?\s+(?:of\s+)?)?"
+    r"\$\s*[A-Za-z]\w*\s*(?:\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*)?\$",
+    re.IGNORECASE,
+)
+
+
+def _clause_after(doc: str, end: int) -> str:
+    """The rest of the sentence after the math ending at ``end``, math kept as written."""
+    after = doc[end : end + 300]
+    masked = _INLINE_MATH.sub(lambda g: " " * len(g.group()), after)
+    cut = _SENTENCE_END.search(masked)
+    return after[: cut.start()] if cut else after
+
+
+#: A parameter's whole space (``\\mathbf w \\in \\mathbb{R}^3``): a kind, no limit.
+_WHOLE_SPACE = re.compile(r"\\in\s*\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?:\{[^{}]*\}|\w+))?\s*$")
+
+
+def _limits_domain(clause: str, words: re.Pattern[str], params: tuple[str, ...]) -> bool:
+    """Whether a clause limits a function's arguments: a word of ``words``, an interval, or a range of one of its
+    parameters ``params`` (``$x \\geq 0$``; ``$\\mathbf w \\in \\mathbb{R}^3$`` only gives its kind)."""
+    clause = _EVERY_ARGUMENT.sub(" ", clause)
+    if words.search(_INLINE_MATH.sub(" x ", clause)) is not None:
+        return True
+    for m in _INLINE_MATH.finditer(clause):
+        tex = m.group().strip("$")
+        if _DOMAIN_MATH.search(tex) is None or _WHOLE_SPACE.search(tex):
+            continue
+        if _INTERVAL.match(tex) or any(mentions(tex, p) for p in params):
+            return True
+    return False
+
+
+#: A clause that is only a range of the parameter ("on $[1, e^2]$", "for $x \\geq 0$"): derive reads it (`domain_set`).
+_RANGE_CLAUSE = re.compile(
+    r"^\s*,?\s*(?:defined\s+)?(?:for|on|over|if|when|whenever|where|with)\s+(?:all\s+)?\$([^$]{1,80})\$\s*(?:only)?\s*,?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _domain(d: _Draft, fd: FunctionDefinition, doc: str, sentences: str, end: int) -> FunctionDefinition | None:
+    """Function definition ``fd`` (its draft ``d``, its math ending at ``end``) as it may be substituted: as
+    written when nothing limits it, with its `FunctionDefinition.domain` when its sentence goes on with a
+    range of its one parameter only ("on $[1, e^2]$"), or None when it holds on part of its arguments
+    that derive cannot read: the row's own condition (``\\quad x \\geq 0``), a clause of its sentence
+    (`_DOMAIN_WORDS`, a range in math, before or after it). None is substituted nowhere."""
+    if d.chain.conditions or d.chain.annotated:
+        return None
+    start = d.chain.exprs[0].parts[0][0] if d.chain.exprs and d.chain.exprs[0].parts else d.rel.offset
+    at = start if d.prose else _before(sentences, start)
+    before = doc[max(0, at - 400) : at].rstrip("$(\\ ") if d.prose else doc[max(0, at - 400) : at]
+    masked = _INLINE_MATH.sub(lambda g: " " * len(g.group()), before)
+    ends = list(_SENTENCE_END.finditer(masked))
+    if _limits_domain(before[ends[-1].end() :] if ends else before, _DOMAIN_BEFORE, fd.params):
+        return None
+    after = _clause_after(doc, end)
+    ranged = _RANGE_CLAUSE.match(after)
+    if ranged is not None and len(fd.params) == 1:
+        found = domain_set(ranged.group(1), fd.written[0])
+        return None if found is None else replace(fd, domain=found)
+    return None if _limits_domain(after, _DOMAIN_WORDS, fd.params) else fd
+
+
+#: Words around a later mention of a defined function's bare name that give it another meaning.
+_REDEFINING = re.compile(
+    r"\b(?:let|take[sn]?|taking|instead|replace[sd]?|replacing|now|set|setting|redefine[sd]?|define[sd]?|denote[sd]?"
+    r"|become[sd]?|change[sd]?|consider|suppose|assume|choose|chosen|pick|new|call|update[sd]?|switch\w*|be"
+    r"|is\s+(?:the|a|an|any|some|now))\b",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^\s*([^:=]{1,40}?)\s*(?::|\\colon)(?!=)")
+_MAPSTO = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*(?::|\\colon)[^$]{0,80}?\\(?:mapsto|to)(?![A-Za-z])")
+
+
+def redefinitions(doc: str, sentences: str) -> list[tuple[int, str]]:
+    """(offset, name) of each later statement that may give a function another meaning: its signature again
+    (``$f \\colon x \\mapsto x^3$``, ``$g : \\mathbb{R} \\to \\mathbb{R}$``), or its bare name in a sentence that
+    sets it ("Now let $f$ be odd", "take $f$ to be the cube", "$f$ is instead the identity", "Replace $f$ by
+    its negative"). A definition before it is not substituted after it."""
+    out: list[tuple[int, str]] = []
+    for m in _MAPSTO.finditer(doc):
+        target = definition_target(m.group(1))
+        if target is not None:
+            out.append((m.start(), target[0]))
+    for m in _INLINE_MATH.finditer(doc):
+        inner = m.group().strip("$")
+        if inner.startswith("\\("):
+            inner = inner[2:-2]
+        sig = _SIGNATURE.match(inner)
+        target = definition_target((sig.group(1) if sig else inner).strip()) if len(inner) < 120 else None
+        if target is None or not target[1]:
+            continue
+        if sig is not None or "\\mapsto" in inner:
+            out.append((m.start(), target[0]))
+            continue
+        around = _sentence_before(sentences, m.start()) + " x " + _sentence_after(sentences, m.end(), display=False)
+        if _REDEFINING.search(around):
+            out.append((m.start(), target[0]))
+    return sorted(out)
+
+
+#: Words before an equation that introduce it as a result ("gives", "we get", "so", "solving ... yields"): a
+#: claim to check, not a definition, unless the sentence also defines ("let", "define", "denote").
+_RESULT_WORDS = re.compile(
+    r"\b(?:gives?|giving|gave|get|gets|got|obtain\w*|so|hence|thus|therefore|follows?|implies|imply|yields?"
+    r"|yielding|solv\w*|integrat\w*|differentiat\w*|substitut\w*|plugging|find|finds|found|becomes?|reduces?"
+    r"|simplif\w*|leads?|results?|conclude[sd]?|deduce[sd]?|shows?|showing|must|consequently|then|have)\b",
+    re.IGNORECASE,
+)
+_DEFINING_WORDS = re.compile(r"\b(?:let|define[sd]?|defining|denote[sd]?|introduce[sd]?|call|write)\b", re.IGNORECASE)
+
+
+def _derived(d: _Draft, drafts: list[_Draft], sentences: str) -> bool:
+    """Whether a function equation ``g(x) = ...`` is introduced as a result ("Integrating $g'$ gives $$g(x) =
+    \\sin x$$"): the sentence before its math (before its block, for a display) says so and defines nothing."""
+    if not sentences or d.chain.defining or not d.chain.exprs or not d.chain.exprs[0].parts:
+        return False
+    start = d.chain.exprs[0].parts[0][0]
+    if not d.prose:
+        own = [
+            e.chain.exprs[0].parts[0][0] for e in drafts if e.rel.block == d.rel.block and not e.prose and e.chain.exprs
+        ]
+        start = _before(sentences, min(own, default=start))
+    said = _sentence_before(sentences, start)
+    return _RESULT_WORDS.search(said) is not None and _DEFINING_WORDS.search(said) is None
+
+
 def _conclusion(d: _Draft) -> str | None:
     """The name an arrow's conclusion ``\\implies \\lambda = -N`` gives a value, or None."""
     if d.error is not None or d.defines is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
@@ -1055,8 +1234,10 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             base = base[: -len("_prime")]
         if base != target[0] and base in seen:
             continue  # f'(x) = 3x after f(x) = x^2: a claim about f's derivative, not a new definition
-        if d.chain.arrow_after and target[0] in seen:
-            continue  # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition
+        if (d.chain.arrow_after and target[0] in seen) or (not target[1] and _derived(d, drafts, sentences)):
+            # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition; "Integrating ...
+            # gives $$g(x) = \\sin x$$": a result to check
+            continue
         d.defines = target
         seen.add(target[0])
         first[target[0]] = drafts.index(d)
@@ -1105,10 +1286,80 @@ def _constrained_names(d: _Draft) -> tuple[str, ...]:
 _SUBSCRIPTED = re.compile(r"\\?([A-Za-z]+)\s*_")
 
 
+#: Problem labels homework writes as plain text at the start of a line (``Problem 2.``, ``\\textbf{Exercise 3.2}``,
+#: ``Q2.``): each ends what was declared under the problem before it, like a ``**Problem 2.**`` line.
+_LABEL_OPENER = (
+    r"^[ \t]*(?:\\noindent\s*)?(?:\\(?:textbf|emph|textit|underline|textsc)\s*\{|\{\s*\\bf\s+|\*\*?|__?)?[ \t]*"
+)
+_PROBLEM_LINE = re.compile(
+    _LABEL_OPENER + r"(?:(?:problem|exercise|question|task|homework)\s*\d|q\s*\d)", re.IGNORECASE | re.MULTILINE
+)
+#: Part labels at the start of a line (``(b)``, ``Part (b).``, ``2.`` before a sentence) and theorem-like
+#: environments: a part ends what its previous part declared, not what its problem or section did.
+_PART_LINE = re.compile(
+    _LABEL_OPENER + r"(?:part\s*(?:\([a-z]\)|[a-z](?=[.:)]))|\((?:[a-h]|i{1,3}|iv|vi{0,3}|ix|x)\)(?=[\s}.:*])"
+    r"|\d{1,2}\.(?=[ \t}*]+[A-Za-z$\\]))",
+    re.IGNORECASE | re.MULTILINE,
+)
+_THEOREM_ENV = re.compile(
+    r"\\(begin|end)\s*\{\s*(lemma|theorem|proposition|corollary|example|remark|claim|conjecture|proof)\*?\s*\}"
+)
+_PROOF_NEXT = re.compile(r"\s*\\begin\s*\{\s*proof\*?\s*\}")
+_ITEM_MARK = re.compile(
+    r"\\item(?![A-Za-z])|\\end\s*\{\s*(?:itemize|enumerate|description|compactenum|compactitem)\*?\s*\}"
+)
+#: The depths of those marks, under every heading (``\\paragraph`` is 6): a part or a theorem, then a list item.
+PART_DEPTH, ITEM_DEPTH = 7, 8
+_MATH_SPAN = re.compile(
+    r"\$\$.*?\$\$|\\\[.*?\\\]|\\\(.*?\\\)|(?<!\\)\$[^$]*?(?<!\\)\$"
+    r"|\\begin\s*\{\s*(equation|align|alignat|gather|multline|eqnarray|flalign)(\*?)\s*\}.*?\\end\s*\{\s*\1\2\s*\}",
+    re.DOTALL,
+)
+
+
+def scope_marks(doc: str) -> list[tuple[int, int]]:
+    """(offset, depth) of what ends a declaration's scope, in order: the headings (`headings`), problem
+    labels in plain text (depth 1, as a bold ``**Problem**`` line), parts and theorem-like environments
+    (`PART_DEPTH`: a ``\\begin{lemma}``, its ``\\end`` unless a proof follows, a proof's ``\\end``) and list
+    items (`ITEM_DEPTH`). A label inside math is none (``(b)`` as an argument, ``2.`` in a sentence)."""
+    found = list(headings(doc))
+    math = [(m.start(), m.end()) for m in _MATH_SPAN.finditer(doc)]
+
+    def outside(at: int) -> bool:
+        k = bisect.bisect_right(math, (at, len(doc) + 1)) - 1
+        return k < 0 or not math[k][0] <= at < math[k][1]
+
+    found += [(m.start(), 1) for m in _PROBLEM_LINE.finditer(doc) if outside(m.start())]
+    found += [(m.start(), PART_DEPTH) for m in _PART_LINE.finditer(doc) if outside(m.start())]
+    for m in _THEOREM_ENV.finditer(doc):
+        opening, env = m.group(1) == "begin", m.group(2)
+        if opening and env == "proof":
+            continue  # a proof goes on with what its theorem declared
+        if not opening and env != "proof" and _PROOF_NEXT.match(doc, m.end()):
+            continue
+        found.append((m.start(), PART_DEPTH))
+    found += [(m.start(), ITEM_DEPTH) for m in _ITEM_MARK.finditer(doc) if outside(m.start())]
+    return sorted(set(found))
+
+
+def _fade(prose: Prose, faded: dict[str, str], depth: int, line: int) -> None:
+    """Before a scope mark of ``depth``: a part, a theorem or a list item (not a heading) may still mean what
+    the part before declared ("(a) Let $x > 0$ ... (b) Show ..."), or not: the names whose kinds it ends are
+    ranges from there on, so no step is proved under that kind or refuted through the name. A heading clears it."""
+    if depth < PART_DEPTH:
+        faded.clear()
+        return
+    ending = {n for n, at in prose.depth.items() if at >= depth}
+    ending |= {n for n, (_, at) in prose.nonzero.items() if at >= depth}
+    for name in sorted(ending):
+        said = prose.kinds.get(name, prose.laws.get(name, ("", prose.ranges.get(name, ""))))[1]
+        faded[name] = f"{said or name}, declared before line {line} in an earlier part: it may not hold here"
+
+
 def _scope_ends(drafts: list[_Draft], doc: str) -> list[int]:
-    """Where what each draft defines stops holding: the next heading of the same or a higher level
-    than the one it is under (`headings`), or the end of the document (before any heading)."""
-    marks = headings(doc) if doc else []
+    """Where what each draft defines stops holding: the next mark of the same or a higher level
+    than the one it is under (`scope_marks`), or the end of the document (before any mark)."""
+    marks = scope_marks(doc) if doc else []
     out: list[int] = []
     for d in drafts:
         at = d.rel.offset
@@ -1482,7 +1733,7 @@ def distinct_in_words(doc: str) -> list[tuple[int, frozenset[str], str]]:
 
 
 def _heading_after(doc: str) -> Any:
-    marks = [at for at, _ in headings(doc)] if doc else []
+    marks = [at for at, _ in scope_marks(doc)] if doc else []
     return lambda offset: next((at for at in marks if at > offset), len(doc) + 1)
 
 
