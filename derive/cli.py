@@ -24,6 +24,7 @@ import difflib
 import json
 import os
 import re
+import signal
 import sys
 import textwrap
 import time
@@ -1036,10 +1037,28 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _accept_ctrl_c() -> None:
+    """Let Ctrl-C reach this process even if whatever started it had SIGINT blocked.
+
+    A blocked signal mask is inherited across fork and exec (from a thread of a test runner or
+    a service that blocked SIGINT while it launched us), and a blocked Ctrl-C would stay
+    pending until the run ended by itself. An *ignored* SIGINT is left alone: that is how a
+    shell starts a background job (``derive check ... &``), which Ctrl-C must not stop.
+    """
+    if hasattr(signal, "pthread_sigmask"):
+        with contextlib.suppress(OSError, ValueError):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``derive`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    try:
+        _accept_ctrl_c()
+        parser = build_parser()
+        args, extra = parser.parse_known_args(argv)
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        return EXIT_INTERRUPTED
     if extra:
         # Name the command's own usage, not the top-level one, for `derive check --bogus`.
         commands = next(a for a in parser._actions if a.dest == "command").choices

@@ -23,7 +23,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -61,6 +61,12 @@ _EXIT_MEMORY = 99  # a worker's exit status when even receiving a claim ran out 
 #: `derive.cache.cacheable`). Claims shorter than _STARVED_AFTER seconds are not judged.
 _STARVED_SHARE = 0.8
 _STARVED_AFTER = 0.25
+#: The parent waits for its workers in slices of at most this many seconds. Python runs signal
+#: handlers only in the main thread, and a Ctrl-C the kernel gave to another thread of the
+#: process (numpy's BLAS threads from its import until the first fork, a host program's threads)
+#: does not wake a main thread asleep in poll(): without slices it would be noticed only at the
+#: next claim's deadline, minutes later.
+_WAKE_EVERY = 0.5
 
 Progress = Callable[[int, int, Result], None]
 
@@ -151,16 +157,34 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _block_sigint(block: bool) -> bool:
-    """Block or unblock SIGINT for this thread; False where signal masks are unavailable."""
+def _unblock_sigint() -> None:
+    """Let SIGINT through to this thread again (a worker starts with the mask `_sigint_held` set)."""
+    if hasattr(signal, "pthread_sigmask"):
+        with contextlib.suppress(OSError, ValueError):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C back from this thread for the block, then restore the mask it had before.
+
+    A Ctrl-C that arrives meanwhile stays pending and is raised as KeyboardInterrupt when the
+    mask is restored (`signal.pthread_sigmask` runs the handlers it unblocks), so whatever the
+    block set up must already be where the interrupt handling will find it. The previous mask
+    is restored, not SIGINT unblocked, so a caller that blocks Ctrl-C itself keeps it blocked.
+    """
     if not hasattr(signal, "pthread_sigmask"):
-        return False
-    how = signal.SIG_BLOCK if block else signal.SIG_UNBLOCK
+        yield
+        return
     try:
-        signal.pthread_sigmask(how, {signal.SIGINT})
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     except (OSError, ValueError):
-        return False
-    return True
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _mapped_bytes() -> int:
@@ -184,7 +208,7 @@ def _worker_main(conn: Connection, memory_mb: int, parent: int) -> None:
     """Serve claims from ``conn`` until told to stop; never raise."""
     # Ctrl-C reaches the whole process group: the parent decides what to do, not the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _block_sigint(False)
+    _unblock_sigint()
     _die_with_parent(parent)
     _limit_resources(memory_mb)
     done = 0
@@ -275,17 +299,20 @@ class _Pool:
     def spawn(self) -> _Worker:
         parent_conn, child_conn = self.context.Pipe(duplex=True)
         process = self.context.Process(target=_worker_main, args=(child_conn, self.memory_mb, os.getpid()), daemon=True)
-        # Block Ctrl-C across the fork so a child never sees it before it has chosen to ignore it;
-        # the parent receives a pending one as soon as it unblocks.
-        blocked = _block_sigint(True)
-        try:
-            process.start()
-        finally:
-            if blocked:
-                _block_sigint(False)
-        child_conn.close()
-        worker = _Worker(process, parent_conn)
-        self.workers.append(worker)
+        # Ctrl-C is held back across the fork, so a child never sees it before it has chosen to
+        # ignore it; the parent raises a held one when the mask is restored, by which time the
+        # worker is in the pool, so that `shutdown` stops it (an untracked worker would outlive
+        # the run until the interpreter's exit handlers).
+        with _sigint_held():
+            try:
+                process.start()
+            except BaseException:
+                parent_conn.close()
+                child_conn.close()
+                raise
+            child_conn.close()
+            worker = _Worker(process, parent_conn)
+            self.workers.append(worker)
         return worker
 
     def discard(self, worker: _Worker, *, kill: bool) -> None:
@@ -512,7 +539,10 @@ class _Run:
                 self._dispatch(pool)
                 self._collect(pool)
         finally:
-            pool.shutdown()
+            # A second Ctrl-C must not cut the shutdown short and leave workers running (it is
+            # bounded: every worker is killed or joined within seconds); it is raised after it.
+            with _sigint_held():
+                pool.shutdown()
 
     def _limit(self, index: int) -> float:
         claim = self.claims[index]
@@ -570,7 +600,7 @@ class _Run:
         if not self.pending and len(busy) < len(pool.workers):
             stuck = [_started(w.queue[0]) + _STEAL_AFTER for w in busy if len(w.queue) > 1]
             wake = min([wake, *stuck])
-        timeout = max(0.0, wake - time.monotonic())
+        timeout = min(max(0.0, wake - time.monotonic()), _WAKE_EVERY)
         ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout))
         for worker in busy:
             if worker.conn in ready or worker.process.sentinel in ready:

@@ -500,6 +500,108 @@ def _cached_rows(db: Path) -> int:
         return 0
 
 
+# The child for Ctrl-C at other moments of a run. DERIVE_TEST_PHASE says where the run waits
+# once it has written DERIVE_TEST_MARKER: "startup" before the pool exists (the parent still
+# importing the tiers), "compiled" with the slow claim's worker busy in C code that holds the
+# GIL and never looks at signals (as numba's compiler does), "thread" with the slow claim
+# running while a Ctrl-C is delivered to another thread of the parent (the kernel may hand a
+# process's signal to any thread that does not block it; numpy's BLAS threads are such).
+CHILD_AT = """
+import os, re, signal, sys, threading, time
+from pathlib import Path
+import derive.engine, derive.runner
+phase, marker = os.environ["DERIVE_TEST_PHASE"], Path(os.environ["DERIVE_TEST_MARKER"])
+real_check, real_preload = derive.engine.check_claim, derive.runner._preload
+def check_claim(claim, settings=None):
+    if claim.id.startswith("slow"):
+        marker.write_text("slow")
+        if phase == "compiled":
+            re.match(r"(a+)+$", "a" * 64 + "b")
+        time.sleep(600)
+    return real_check(claim, settings)
+def preload():
+    if phase == "startup":
+        marker.write_text("startup")
+        time.sleep(600)
+    real_preload()
+def take_the_ctrl_c():
+    while not marker.exists():
+        time.sleep(0.05)
+    time.sleep(0.5)
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+if phase == "thread":
+    threading.Thread(target=take_the_ctrl_c, daemon=True).start()
+derive.engine.check_claim = check_claim
+derive.runner._preload = preload
+from derive.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def _interrupt_at(tmp_path: Path, phase: str) -> tuple[dict[str, dict], str, float]:
+    """Run `CHILD_AT` in ``phase``, Ctrl-C it there; return its rows, stderr and the seconds it took to stop."""
+    path = _write(tmp_path, "slow.yaml", SLOW)
+    marker = tmp_path / "marker"
+    env = dict(
+        os.environ,
+        DERIVE_CACHE_DIR=str(tmp_path / "cache"),
+        DERIVE_TEST_PHASE=phase,
+        DERIVE_TEST_MARKER=str(marker),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD_AT, "check", str(path), "--jobs", "1", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while not marker.exists():
+            if time.monotonic() > deadline or proc.poll() is not None:
+                pytest.fail(f"the run never reached the {phase} phase")
+            time.sleep(0.05)
+        time.sleep(0.5)
+        sent = time.monotonic()
+        if phase != "thread":  # there the child's other thread takes a Ctrl-C of its own
+            os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    return {c["id"]: c for c in json.loads(out)["claims"]}, err, took
+
+
+def test_ctrl_c_before_the_pool_starts_marks_every_claim_not_run(tmp_path: Path) -> None:
+    rows, err, took = _interrupt_at(tmp_path, "startup")
+    assert rows["quick.one"]["detail"] == rows["slow.one"]["detail"] == "not run (interrupted)"
+    assert "interrupted: 0 of 2 finished" in err
+    assert took < 20
+
+
+def test_ctrl_c_while_a_worker_is_busy_in_compiled_code_stops_it(tmp_path: Path) -> None:
+    rows, err, took = _interrupt_at(tmp_path, "compiled")
+    assert rows["quick.one"]["verdict"] == "proved"
+    assert rows["slow.one"]["detail"] == "not run (interrupted)"
+    assert "interrupted: 1 of 2 finished" in err
+    assert took < 20
+
+
+def test_ctrl_c_taken_by_another_thread_of_the_parent_still_stops_the_run(tmp_path: Path) -> None:
+    # The parent sleeps in poll() until the slow claim's 120 s deadline unless it wakes by itself:
+    # Python runs the handler only in the main thread, which that signal does not interrupt.
+    rows, err, took = _interrupt_at(tmp_path, "thread")
+    assert rows["quick.one"]["verdict"] == "proved"
+    assert rows["slow.one"]["detail"] == "not run (interrupted)"
+    assert "interrupted: 1 of 2 finished" in err
+    assert took < 20
+
+
 # ---------------------------------------------------------------------------------------
 # Issue 18: nothing is lost silently.
 
