@@ -454,7 +454,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     notes.append(f"{', '.join(n for n, _ in step_random)} read as values (random in the text)")
                 step_random = () if pointwise else step_random
         elif plain and d.rel.relation is Relation.EQ:
-            defined_names = {drafts[j].defines[0] for j in uses} | repeated | gone | cyclic | conditioned  # type: ignore[index]
+            # every name an earlier draft defines or puts a condition on, also those right before this
+            # step (the loop below records them only after the claim is built): "Let $c = 5$" settles c
+            earlier = {drafts[j].defines[0] for j in range(i) if drafts[j].defines}  # type: ignore[index]
+            earlier |= {drafts[j].condition[0] for j in range(i) if drafts[j].condition is not None}  # type: ignore[index]
+            defined_names = {drafts[j].defines[0] for j in uses} | repeated | gone | cyclic | conditioned | earlier  # type: ignore[index]
             found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names)
             check = (
                 _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(given_random))

@@ -414,3 +414,19 @@ def test_a_step_read_under_an_unreadable_definition_is_undecided_not_an_error():
     ]
     assert "what cannot be read is in the definition X := (x_1, \\ldots, x_N) (line 1) this step" in got[1].detail
     assert "in the definition L(a,b) := C' p(-3)^{10} \\cdots p(3)^{86} (line 5) this step" in got[3].detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let $c = 5$.\n\n$$x + 3 = x + c$$\n",
+        "If $c = 5$, then $$x+3=x+c$$\n",
+        "Let $C = 5$.\n\n$$x + 3 = x + C$$\n",
+    ],
+)
+def test_a_name_given_a_value_right_before_the_step_is_no_additive_constant(text):
+    # the "+ C" idiom reads an otherwise unused C as an arbitrary constant; a C the text just gave a
+    # value is that value, so the step is not proved "up to an additive constant"
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is not Verdict.PROVED
+    assert "additive constant" not in result.detail
