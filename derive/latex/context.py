@@ -817,8 +817,8 @@ def _replacement(d: FunctionDefinition, primes: int, args: list[str] | None) -> 
     if d.name in _DENSITY_NAMES or _base_letter(d.name) in _DENSITY_NAMES:
         return None  # p(x) = ...: a density, which derive reads in KL, E_p and integrals by its name
     if args is None:
-        # a bare f (\\partial f / \\partial x): the body at its own parameters
-        return None if primes else f"\\left({d.body}\\right)"
+        # a bare f (\\partial f / \\partial x): the body at its own parameters, anywhere (so not on a domain)
+        return None if primes or d.domain is not None else f"\\left({d.body}\\right)"
     if len(args) != len(d.params) or (d.domain is not None and (primes or not _in_domain(d.domain, args[0]))):
         return None  # a derivative at a point of a limited domain may be one-sided: left as written
     same = ["".join(a.split()) == "".join(w.split()) for a, w in zip(args, d.written, strict=True)]

@@ -1090,7 +1090,7 @@ def _domain(d: _Draft, fd: FunctionDefinition, doc: str, sentences: str, end: in
     ends = list(_SENTENCE_END.finditer(masked))
     if _limits_domain(before[ends[-1].end() :] if ends else before, _DOMAIN_BEFORE, fd.params):
         return None
-    after = _clause_after(doc, end)
+    after = _EVERY_ARGUMENT.sub(" ", _clause_after(doc, end))
     ranged = _RANGE_CLAUSE.match(after)
     if ranged is not None and len(fd.params) == 1:
         found = domain_set(ranged.group(1), fd.written[0])
@@ -1140,7 +1140,7 @@ def redefinitions(doc: str, sentences: str) -> list[tuple[int, str]]:
 #: claim to check, not a definition, unless the sentence also defines ("let", "define", "denote").
 _RESULT_WORDS = re.compile(
     r"\b(?:gives?|giving|gave|get|gets|got|obtain\w*|so|hence|thus|therefore|follows?|implies|imply|yields?"
-    r"|yielding|solv\w*|integrat\w*|differentiat\w*|substitut\w*|plugging|find|finds|found|becomes?|reduces?"
+    r"|yielding|solv\w*|solution\w*|answer\w*|integrat\w*|differentiat\w*|substitut\w*|plugging|find|finds|found|becomes?|reduces?"
     r"|simplif\w*|leads?|results?|conclude[sd]?|deduce[sd]?|shows?|showing|must|consequently|then|have)\b",
     re.IGNORECASE,
 )
