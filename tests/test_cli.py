@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import json
 import os
@@ -441,7 +442,8 @@ claims:
 
 # The child runs the real CLI with an engine that sleeps on claims whose id starts with "slow".
 CHILD = """
-import sys, time
+import faulthandler, signal, sys, time
+faulthandler.register(signal.SIGUSR1, all_threads=True)
 import derive.engine
 real = derive.engine.check_claim
 def check_claim(claim, settings=None):
@@ -477,7 +479,7 @@ def test_ctrl_c_prints_what_finished_and_exits_130(tmp_path: Path) -> None:
             pytest.fail("the quick claim never finished")
         time.sleep(0.5)
         os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C: the parent and its workers all get it
-        out, err = proc.communicate(timeout=60)
+        out, err = _communicate_or_explain(proc)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -488,6 +490,43 @@ def test_ctrl_c_prints_what_finished_and_exits_130(tmp_path: Path) -> None:
     assert rows["slow.one"]["detail"] == "not run (interrupted)"
     assert "interrupted: 1 of 2 finished" in err
     assert "Traceback" not in err
+
+
+def _communicate_or_explain(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """``proc.communicate``; if the child has not stopped 60 s after Ctrl-C, fail with why.
+
+    The message shows each thread's signal state (a SIGINT blocked, ignored or pending, and in
+    which thread) and the Python stacks of the child and its workers, so that a hang seen
+    once on a CI machine can be understood from its log.
+    """
+    try:
+        return proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        pass
+    pids = [proc.pid]
+    with contextlib.suppress(OSError):
+        pids += [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+    state = [_signal_state(pid) for pid in pids]
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGUSR1)  # faulthandler: every thread's stack on stderr
+    time.sleep(2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    _, err = proc.communicate()
+    pytest.fail("the child did not stop within 60 s of Ctrl-C\n" + "\n".join(state) + "\n" + err[-8000:])
+
+
+def _signal_state(pid: int) -> str:
+    lines = [f"process {pid}:"]
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        with contextlib.suppress(OSError):
+            status = dict(line.split(":\t", 1) for line in (task / "status").read_text().splitlines() if ":\t" in line)
+            keys = ("State", "SigBlk", "SigIgn", "SigCgt", "SigPnd", "ShdPnd")
+            wchan = (task / "wchan").read_text()
+            lines.append(
+                f"  thread {task.name}: " + " ".join(f"{k}={status.get(k, '?')}" for k in keys) + f" wchan={wchan}"
+            )
+    return "\n".join(lines)
 
 
 def _cached_rows(db: Path) -> int:
@@ -507,8 +546,9 @@ def _cached_rows(db: Path) -> int:
 # running while a Ctrl-C is delivered to another thread of the parent (the kernel may hand a
 # process's signal to any thread that does not block it; numpy's BLAS threads are such).
 CHILD_AT = """
-import os, re, signal, sys, threading, time
+import faulthandler, os, re, signal, sys, threading, time
 from pathlib import Path
+faulthandler.register(signal.SIGUSR1, all_threads=True)
 import derive.engine, derive.runner
 phase, marker = os.environ["DERIVE_TEST_PHASE"], Path(os.environ["DERIVE_TEST_MARKER"])
 real_check, real_preload = derive.engine.check_claim, derive.runner._preload
@@ -566,7 +606,7 @@ def _interrupt_at(tmp_path: Path, phase: str) -> tuple[dict[str, dict], str, flo
         sent = time.monotonic()
         if phase != "thread":  # there the child's other thread takes a Ctrl-C of its own
             os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = _communicate_or_explain(proc)
         took = time.monotonic() - sent
     finally:
         if proc.poll() is None:
