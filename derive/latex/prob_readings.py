@@ -49,8 +49,13 @@ _KERNEL = re.compile(r"\b(?:transition|kernel|markov|proposal|policy|policies|md
 _PROBABILITY = re.compile(
     r"\b(?:probabilit(?:y|ies)|densit(?:y|ies)|distributions?|likelihoods?|priors?|posteriors?|laws?|"
     r"pmf|pdf|mass\s+function|conditionals?|marginals?|joint|evidence|approximation|variational|model|"
-    r"encoder|decoder|generative|predictive|classifier|belief|chance|odds)\b",
+    r"encoder|decoder|generative|predictive|classifier|belief|chance|odds|fractions?|frequenc(?:y|ies)|"
+    r"proportions?|rates?|percentages?)\b",
     re.I,
+)
+#: A density or a law by its formula: a named density, an exponential, a Gaussian normaliser.
+_DENSITY_BODY = re.compile(
+    r"\\mathcal\s*\{?\s*N\b|\\mathrm\s*\{\s*(?:Bern|Beta|Gam|Bin|Dir|Cat|Mult|Poisson|Gauss)|\\exp\b|e\s*\^|\\sqrt\s*\{\s*2\s*\\pi"
 )
 #: Words that make a plain E an expectation.
 _EXPECTATION = re.compile(r"\bexpectations?\b|\bexpected\b|\bmean\b|\baverage\b", re.I)
@@ -58,26 +63,27 @@ _EXPECTATION = re.compile(r"\bexpectations?\b|\bexpected\b|\bmean\b|\baverage\b"
 _NOT_PROBABILITY = re.compile(r"\bunnormali[sz]ed\b|\bnot\s+(?:a\s+|the\s+)?(?:probabilit|densit|distribution)", re.I)
 #: ``$P$ is ...``, ``$q(x|y)$ be the ...``, ``$E$ denote(s) ...``: a name, then the words saying what it is.
 _DESCRIBED = re.compile(
-    r"\$(?P<math>[^$]{1,80})\$\s*(?:,\s*)?(?:(?:is|be|as)\s+(?=(?:a|an|the|some)\b)|(?:denotes?|represents?|stands?\s+for)\s+)"
+    r"\$(?P<math>[^$]{1,80})\$\s*(?:,\s*)?(?:(?:is|be)\s+(?=(?:a|an|the|some)\b)|(?:denotes?|represents?|stands?\s+for)\s+)"
     r"(?P<words>[^.;$]{1,200})",
     re.I,
 )
 
 
-def probability_doubt(step: Step, result: Result, described: Mapping[str, str] | None = None) -> str | None:
+def probability_doubt(step: Step, result: Result, prose: str = "") -> str | None:
     """Why ``result`` of ``step`` rests on a probability reading the document contradicts, or None.
 
-    ``described``: what the prose before the step says each name is (`described_names`); the
-    names the text defines or declares are ``step.defined``, ``step.functions`` and the claim's symbols.
+    ``prose``: the document before the step (its scope), read for what it says each name is
+    (`described_names`) and for its definitions (`_defined_otherwise`); the names it defines or
+    declares are ``step.defined``, ``step.functions`` and the claim's symbols.
     """
     if result.verdict not in _DECIDED:
         return None
-    said = dict(described or {})
-    defined = set(step.defined) | set(step.functions) | {name for name, _ in step.claim.symbols}
+    said = described_names(prose)
+    declared = set(step.functions) | {name for name, _ in step.claim.symbols}
     text = f"{step.lhs_tex} = {step.rhs_tex}"
     if any(o.evidence is not None and o.evidence.route == _ROUTE for o in result.outcomes):
-        for name, subscripted in _probability_names(text):
-            why = _other_meaning(name, subscripted, defined, said)
+        for name in _probability_names(text):
+            why = _other_meaning(name, name in declared, name in step.defined and prose, said, prose)
             if why:
                 return (
                     f"{name}(...) is read as probability notation (the definition of conditional probability proves "
@@ -85,7 +91,7 @@ def probability_doubt(step: Step, result: Result, described: Mapping[str, str] |
                     "decided"
                 )
     if _nested_plain_e(text):
-        why = _other_meaning("E", False, defined, said, expectation=True)
+        why = _other_meaning("E", "E" in declared, "E" in step.defined and prose, said, prose, expectation=True)
         if why:
             return (
                 f"E(...) inside the expectation is read as an expectation, but the text {why}: it may be that E "
@@ -96,13 +102,16 @@ def probability_doubt(step: Step, result: Result, described: Mapping[str, str] |
 
 
 def _other_meaning(
-    name: str, subscripted: bool, defined: set[str], said: Mapping[str, str], *, expectation: bool = False
+    name: str, declared: bool, defined: object, said: Mapping[str, str], prose: str, *, expectation: bool = False
 ) -> str:
-    """What the text gives ``name`` other than a probability (an expectation), or "" when nothing.
-    ``subscripted``: the step writes it with a subscript (``p_\\theta``), so a definition of
-    ``p_\\theta`` counts too."""
-    if name in defined or (subscripted and any(d.split("_", 1)[0] == name for d in defined)):
-        return f"defines or declares {name} itself"
+    """What the text gives ``name`` other than a probability (an expectation), or "" when nothing:
+    a declaration, a definition `_defined_otherwise`, or a description `described_names`."""
+    if declared:
+        return f"declares {name} itself"
+    if defined:
+        found = _defined_otherwise(name, prose, expectation=expectation)
+        if found:
+            return f"defines {name} otherwise ({found})"
     words = said.get(name, "").strip().rstrip(",")
     if not words:
         return ""
@@ -118,15 +127,52 @@ def _other_meaning(
     return "" if _PROBABILITY.search(words) else f"says {name} is {words}, not a probability"
 
 
-def _probability_names(text: str) -> list[tuple[str, bool]]:
-    """The probability names applied in ``text`` as the LaTeX reader names them (``\\mathbb{P}`` is P),
-    each with whether it is written with a subscript."""
-    out: list[tuple[str, bool]] = []
+def _defined_otherwise(name: str, prose: str, *, expectation: bool = False) -> str:
+    """A definition of ``name`` in ``prose`` that gives it a meaning outside probability notation, as
+    written, or "": a value (``p = 0.3``, ``E = mc^2``), a conditional by a formula of its own
+    arguments (``p(a \\mid b) = a - b``), or, for E, any function by a formula (``E(x) = x^2 + 1``).
+    A body in probability notation (``P(A|B) = \\frac{P(A \\cap B)}{P(B)}``, ``E(X) = \\sum_x x p(x)``, a
+    density ``\\mathcal{N}(x|...)`` or ``\\exp``) states probability calculus, and a conditional equal to a
+    constant (``P(A|B) = 1/10``) its value; ``P(k, N) = \\binom{N}{k} p^k ...`` (no bar, not E) is the
+    probability of an outcome at a point, which documents write with the same P."""
+    head = re.escape(name)
+    pattern = (
+        rf"(?<![A-Za-z\\{{])({head})\s*(?:\((?P<args>[^()]*)\))?\s*"
+        r"(?::=|\\coloneqq|=)(?![=<>])\s*(?P<body>[^$=\n&]*)"
+    )
+    for m in re.finditer(pattern, prose):
+        body, args = m.group("body").strip(), m.group("args")
+        if not body or _in_probability_notation(body):
+            continue
+        if args is None:
+            return m.group(0).strip()  # a value
+        arg_names = set(re.findall(r"\\?[A-Za-z]+", args)) - {"\\mid", "\\vert", "\\middle", "\\left", "\\right"}
+        uses_args = any(re.search(rf"(?<![A-Za-z\\]){re.escape(a)}(?![A-Za-z])", body) for a in arg_names)
+        conditional = bool(re.search(r"\||\\mid|\\vert|;", args))
+        if uses_args and (conditional or expectation):
+            return m.group(0).strip()
+    return ""
+
+
+def _in_probability_notation(body: str) -> bool:
+    """Whether a definition's body is written in probability notation (so the definition states
+    probability calculus or a density): a probability name applied, an expectation, a bar, a
+    named density, an exponential."""
+    return bool(
+        _probability_names(body)
+        or _DENSITY_BODY.search(body)
+        or re.search(r"\\mathbb\s*\{?\s*E|(?<![A-Za-z\\])E\s*(?:_\S+)?\s*\[", body)
+    )
+
+
+def _probability_names(text: str) -> list[str]:
+    """The probability names applied in ``text`` as the LaTeX reader names them (``\\mathbb{P}`` is P)."""
+    out: list[str] = []
     for m in _APPLIED.finditer(text):
         raw = m.group(1)
         name = "Pr" if raw == "\\Pr" else ("P" if raw.startswith("\\mathbb") else raw)
-        if (name, m.group(2) is not None) not in out:
-            out.append((name, m.group(2) is not None))
+        if name not in out:
+            out.append(name)
     return out
 
 
@@ -199,7 +245,10 @@ def described_names(prose: str) -> dict[str, str]:
 
 def _described_name(math: str) -> str | None:
     """The function or name a piece of inline math stands for (``q(x|y)`` -> q, ``\\mathbb{P}`` -> P,
-    ``p_\\theta`` -> p), or None when it is more than one name (``x = 3``)."""
+    ``p_\\theta`` -> p, ``p(t) = t^2 + 1`` -> p), or None when it is more than one name (``x = 3``)."""
+    lhs, eq, _ = math.partition("=")
+    if eq and "(" in lhs:
+        math = lhs  # "Let $p(t) = t^2 + 1$ be a polynomial": what is described is p
     m = re.fullmatch(r"\s*(\\mathbb\s*\{\s*P\s*\}|\\Pr|[A-Za-z]+)(?:_\{?[^{}()]*\}?)?\s*(\([^()]*\))?\s*", math)
     if m is None:
         return None

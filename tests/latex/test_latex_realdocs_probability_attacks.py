@@ -35,9 +35,7 @@ def _doubts(doc: str) -> list[tuple[str, str, str | None]]:
     out = []
     for step, result in zip(steps, results, strict=True):
         prose = "\n".join(lines[: max(step.line - 1, 0)])
-        out.append(
-            (step.claim.statement, result.verdict.value, probability_doubt(step, result, described_names(prose)))
-        )
+        out.append((step.claim.statement, result.verdict.value, probability_doubt(step, result, prose)))
     return out
 
 
@@ -85,22 +83,42 @@ def test_bayes_and_one_way_kernels_stay_proved(doc: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "pre",
+    ("pre", "why"),
     [
-        r"For numbers $a, b$ let $p(a \mid b) = a - b$.",
-        r"Let $p(a|b) = a - b$ for all numbers $a$ and $b$.",
-        "Define\n$$p(a|b) = a - b.$$\nThen",
-        r"Let $p(t) = t^2 + 1$ be a polynomial and let $|$ denote divisibility.",
-        r"Let $p = 0.3$.",
+        (r"For numbers $a, b$ let $p(a \mid b) = a - b$.", r"defines p otherwise (p(a \mid b) = a - b)"),
+        (r"Let $p(a|b) = a - b$ for all numbers $a$ and $b$.", "defines p otherwise (p(a|b) = a - b)"),
+        ("Define\n$$p(a|b) = a - b.$$\nThen", "defines p otherwise (p(a|b) = a - b.)"),
+        (r"Let $p(a; b) := a b$.", "defines p otherwise (p(a; b) := a b)"),
+        (r"Let $p = 0.3$.", "defines p otherwise (p = 0.3)"),
+        # a polynomial: no bar, so by its description
+        (r"Let $p(t) = t^2 + 1$ be a polynomial and let $|$ denote divisibility.", "says p is a polynomial"),
     ],
 )
-def test_a_probability_name_the_text_defines_gets_a_doubt(pre: str) -> None:
+def test_a_probability_name_the_text_defines_gets_a_doubt(pre: str, why: str) -> None:
     verdict, doubt = _last(pre + "\n" + CYCLE)
     assert verdict == "proved"  # what the tier says; the doubt makes it undecided in settle
-    assert doubt == (
-        "p(...) is read as probability notation (the definition of conditional probability proves the step), but "
-        "the text defines or declares p itself; under that meaning the proof says nothing, so the step is not decided"
+    assert doubt is not None
+    assert doubt.startswith(
+        f"p(...) is read as probability notation (the definition of conditional probability "
+        f"proves the step), but the text {why}"
     )
+    assert doubt.endswith("under that meaning the proof says nothing, so the step is not decided")
+
+
+@pytest.mark.parametrize(
+    "pre",
+    [
+        # probability statements, not other meanings: a value, the definition itself, a density, a pmf at a point
+        "We are told\n$$P(x|y) = 1/10$$",
+        "By definition\n$$p(x|y) = \\frac{p(x, y)}{p(y)}$$",
+        "Let $p(x|\\mu) = \\mathcal{N}(x|\\mu, 1)$.",
+        "Let $p(x|\\mu) = \\frac{1}{\\sqrt{2\\pi}} e^{-(x - \\mu)^2/2}$.",
+        "Then\n$$p(k, N) = \\binom{N}{k} r^k (1 - r)^{N - k}$$",
+    ],
+)
+def test_a_probability_statement_is_no_other_meaning(pre: str) -> None:
+    verdict, doubt = _last(pre + "\n" + BAYES)
+    assert (verdict, doubt) == ("proved", None)
 
 
 def test_a_definition_of_another_name_leaves_the_proof() -> None:
@@ -178,9 +196,9 @@ STEP_E = r"$$\mathbb{E}[x - E(x)] = 0$$"
 @pytest.mark.parametrize(
     ("pre", "why"),
     [
-        ("Let $E$ denote the energy, with $E(x) = x^2 + 1$.", "defines or declares E itself"),
-        ("Here $E$ denotes the energy function, $E(x) = x^2 + 1$.", "defines or declares E itself"),
-        ("Here $E$ denotes the energy, $E(x) = x^2 + 1$, of the configuration.", "defines or declares E itself"),
+        ("Let $E$ denote the energy, with $E(x) = x^2 + 1$.", "defines E otherwise (E(x) = x^2 + 1)"),
+        ("Here $E$ denotes the energy function, $E(x) = x^2 + 1$.", "defines E otherwise (E(x) = x^2 + 1)"),
+        ("Let $E = m c^2$.", "defines E otherwise (E = m c^2)"),
     ],
 )
 def test_a_plain_e_the_text_defines_inside_an_expectation_gets_a_doubt(pre: str, why: str) -> None:
@@ -199,7 +217,7 @@ def test_a_plain_e_only_described_is_already_undecided_by_its_two_readings() -> 
     doc = "Here $E$ denotes the energy of the configuration.\n" + STEP_E
     (step,) = read_document(doc).steps
     proved = replace(derive.check_latex(doc)[0], verdict=Verdict.PROVED)
-    assert probability_doubt(step, proved, described_names(doc.splitlines()[0])) == (
+    assert probability_doubt(step, proved, doc.splitlines()[0]) == (
         "E(...) inside the expectation is read as an expectation, but the text says E is the energy of the "
         "configuration: it may be that E applied to its argument (declare `functions: [E]` for the function, or "
         "write \\mathbb{E} for the inner expectation)"
