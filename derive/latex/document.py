@@ -180,13 +180,13 @@ def read_document(
             kind
             if id(rb) not in after_math and standing(sentences, rb.start, rb.end, display=rb.kind != "context")
             else None,
-            " ".join(rb.pieces[0].text.split()),
+            said,
             line_of(rb.start),
         )
         # display math that declares (``$$x \sim \mathcal{N}(0, 1)$$``, ``$$\mathbf{x} \in \mathbb{R}^3$$``)
         # counts like prose: \sim and \in start no checked step of their own
         for rb in prose + [b for b in raw_blocks if _DECLARES.search(b.pieces[0].text)]
-        for name, kind in _declared_kinds(rb.pieces[0].text)
+        for name, kind, said in _declared_in(rb)
     ]
     # "$$ \sqrt{x^2} = x $$ where $x > 0$": a kind for that display's steps, a range after it
     after_kinds = {
@@ -292,6 +292,25 @@ class _Expanded:
 
 #: A display block that may declare names (see `derive.latex.assumptions`).
 _DECLARES = re.compile(r"\\(?:in|sim)(?![A-Za-z])")
+_ALIGNED = re.compile(r"&\s*(?=\\sim(?![A-Za-z])|=)")
+
+
+def _declared_in(rb: _RawBlock) -> list[tuple[str, str | None, str]]:
+    """(name, kind, what was said) for what a block of math declares; an aligned display with no declaration as a
+    whole gives the laws of its cells (``y_1 &\\sim \\mathcal{N}(0, 1) & y_2 &\\sim ...``), read like the same laws
+    written inline: laws only (an order in a cell may be a case of a ``cases`` row)."""
+    text = rb.pieces[0].text
+    found = [(n, k, " ".join(text.split())) for n, k in _declared_kinds(text)]
+    if found or rb.kind == "context" or len(rb.pieces) != 1 or "\\begin" in text:
+        return found
+    for row in text.split("\\\\") if "&" in text or "\\\\" in text else ():
+        for cell in _ALIGNED.sub(" ", row).split("&"):
+            if "\\sim" in cell:
+                said = " ".join(cell.split())
+                found += [(n, k, said) for n, k in _declared_kinds(cell) if k is not None and k.startswith(LAW)]
+    return found
+
+
 #: The words that open a sentence about the display before it: "$$...$$ where $x > 0$", "valid for $x \ge 0$".
 _AFTER_WORDS = re.compile(
     r"\s*[,.;]?\s*(?:where\b|(?:(?:valid|true|which\s+holds|holds)\s+)?for\s+(?:all\s+|every\s+|each\s+|any\s+)?(?=\$)"

@@ -359,6 +359,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             # definitions on a cycle are not applied; their names are not free either
             cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
             items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
+            if laws and not independence_stated and not joint_unstated:
+                # Var(x) with x := y_1 + y_2: the random names the definitions bring in are used together too
+                read = " ".join([own_lhs, own_rhs, *(drafts[j].rhs for j in uses)])
+                together = sorted(n for n in laws if mentions(read, n))
+                joint_unstated = tuple(together) if len(together) >= 2 else ()
             notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
             if d.restates is not None and (d.restates in uses or applied_again):
                 first = drafts[d.restates]

@@ -280,3 +280,26 @@ def test_a_sentence_that_defines_keeps_the_definition():
     assert _verdicts(doc) == [Verdict.PROVED]
     doc = "Let us write\n$$ f(x) = 2 x $$\nso that\n$$ f(3) = 6 $$\n"
     assert _verdicts(doc) == [Verdict.PROVED]
+
+
+# -- laws written in an aligned display ------------------------------------------------------------------
+
+LAWS = (
+    "Assume\n\\begin{align}\n  y_1 &\\sim \\mathcal{N}(0, 1) &   y_2 &\\sim \\mathcal{N}(0, 4) \\\\\n"
+    "  x & = y_1+y_2\n\\end{align}\n"
+)
+
+
+def test_laws_in_the_cells_of_an_aligned_display_are_read_like_inline_ones():
+    got = _steps(LAWS + "where $y_1, y_2$ are independent.\n$$ \\mathrm{Var}(x) = 5 $$\n$$ \\mathrm{Var}(x) = 4 $$\n")
+    assert [r.verdict for r in got] == [Verdict.PROVED, Verdict.REFUTED]
+    assert "y_2 random, from y_2 \\sim \\mathcal{N}(0, 4) (line 2)" in got[0].detail
+
+
+def test_laws_in_cells_are_not_independent_unless_the_text_says_so():
+    assert _verdicts(LAWS + "$$ \\mathrm{Var}(x) = 5 $$\n") == [Verdict.UNDECIDED]
+
+
+def test_orders_in_the_cells_of_a_display_declare_nothing():
+    doc = "We have\n\\begin{align}\n  u &> 0 & v &\\sim \\mathcal{N}(0, 1)\n\\end{align}\n$$ \\sqrt{u^2} = u $$\n"
+    assert _verdicts(doc) != [Verdict.PROVED]
