@@ -346,6 +346,11 @@ def _for_every_value(
     found = _unknown_values(l1, r1)
     if not found:
         return None
+    doubt = _values_not_real(found)
+    if doubt is not None:
+        return Outcome(
+            Verdict.UNDECIDED, Evidence(Method.NUMERIC, doubt, reason="unknown function", seed=settings.seed)
+        )
     inner_problem = replace(problem, lhs=l1.xreplace(found), rhs=r1.xreplace(found))
     labels = sorted({value.name for value in found.values()})
     names = ", ".join(labels[:4]) + (f" and {len(labels) - 4} more" if len(labels) > 4 else "")
@@ -366,6 +371,38 @@ def _for_every_value(
     if proof is None:
         return None
     return Outcome(Verdict.PROVED, replace(proof.evidence, summary=f"{what}: {proof.evidence.summary}"))
+
+
+#: A hat on a function's name (``\\hat f``, ``\\widehat{F}``; the LaTeX reader names it ``f_hat``) is its
+#: Fourier or Laplace transform as plausibly as an estimate, and a transform's values are complex.
+_TRANSFORM_MARK = "hat"
+
+
+def _values_not_real(found: dict[sympy.Basic, sympy.Symbol]) -> str | None:
+    """Why the applications in ``found`` may not be taken as real numbers, or None.
+
+    Their values are real numbers only when nothing says otherwise: a function declared with
+    sympy assumptions that allow a non-real value (``Function("g", complex=True)``, ``real=False``;
+    the way a caller states a codomain ℂ) is not real-valued, and a hatted name may be a transform.
+    A step that holds for every real value may fail for complex ones (``|g|^2 = g^2``,
+    ``e^{g^2} \\ge 1``), so such a step gets no verdict from this check: it would need the values'
+    range, which only a declaration gives."""
+    for node in found:
+        for app in sorted(node.atoms(sympy.core.function.AppliedUndef), key=str):
+            name = app.func.__name__
+            if app.is_extended_real is not True and (app.is_complex or app.is_real is False):
+                return (
+                    f"unknown function {name}: declared with values that need not be real ({_short(app, 30)} "
+                    "complex), so its values were not taken as independent real numbers; "
+                    "the step holds only if it holds for complex values"
+                )
+            if app.is_extended_real is not True and _TRANSFORM_MARK in name.split("_")[1:]:
+                return (
+                    f"unknown function {name}: a hat may mark a transform (the Fourier transform of "
+                    f"{name.split('_')[0]}), whose values are complex, so they were not taken as real numbers; "
+                    f"if {name} is a real-valued function (an estimate), declare it real-valued"
+                )
+    return None
 
 
 def _time_left(settings: Settings, start: float) -> float:
