@@ -183,23 +183,45 @@ def _joint(name: str, params: tuple[sympy.Basic, ...], atoms: Iterable[sympy.Bas
 
 def _kernel_pair(sides: Iterable[sympy.Basic], names: set[str]) -> tuple[str, str, str] | None:
     """(function, u, v) when the sides condition u on v and v on u with one function, u and v two
-    values of one variable (names equal but for primes, stars, accents: s and s', x and \\tilde x);
-    else None. Such a pair reads as a transition kernel as plausibly as the conditionals of a joint."""
+    values of one variable: names equal but for primes, stars, accents (s and s', x and \\tilde x), or
+    events of one variable at two values (X = s' and X = s, X = 1 and X = 0); else None. Such a pair
+    reads as a transition kernel as plausibly as the conditionals of a joint."""
     seen: dict[str, list[tuple[set[sympy.Basic], set[sympy.Basic]]]] = {}
     for side in sides:
         for app in sympy.preorder_traversal(side):
             if isinstance(app, AppliedUndef) and _name(app) in names:
-                main = {a for a in app.args if _is_name(a)}
-                given = {g for a in app.args if isinstance(a, AppliedUndef) and _name(a) == _GIVEN for g in a.args}
-                seen.setdefault(_name(app), []).append((main, {g for g in given if _is_name(g)}))
+                given = [g for a in app.args if isinstance(a, AppliedUndef) and _name(a) == _GIVEN for g in a.args]
+                main = [a for a in app.args if not (isinstance(a, AppliedUndef) and _name(a) in (_GIVEN, _PARAMETERS))]
+                seen.setdefault(_name(app), []).append((_values(main), _values(given)))
     for function, apps in seen.items():
         for main_a, given_a in apps:
             for main_b, given_b in apps:
                 for u in main_a & given_b:
                     for v in given_a & main_b:
-                        if u != v and _undecorated(u) == _undecorated(v):
+                        if _one_variable(u, v):
                             return function, _shown(u), _shown(v)
     return None
+
+
+def _values(args: Iterable[sympy.Basic]) -> set[sympy.Basic]:
+    """The names and events of an argument list (``event_and`` flattened)."""
+    out: set[sympy.Basic] = set()
+    for arg in args:
+        if isinstance(arg, AppliedUndef) and _name(arg) == "event_and":
+            out |= _values(arg.args)
+        elif _is_name(arg) or _is_event(arg):
+            out.add(arg)
+    return out
+
+
+def _one_variable(u: sympy.Basic, v: sympy.Basic) -> bool:
+    """Whether u and v are two values of one variable: s and s' (names equal but for decorations), or
+    events of one variable at two values (``event(X, s_prime)``, ``event(X, s)``)."""
+    if u == v:
+        return False
+    if _is_event(u) and _is_event(v):
+        return _name(u) == _name(v) and len(u.args) == len(v.args) == 2 and u.args[0] == v.args[0]
+    return _is_name(u) and _is_name(v) and _undecorated(u) == _undecorated(v)
 
 
 def _undecorated(name: sympy.Basic) -> str:
@@ -207,9 +229,11 @@ def _undecorated(name: sympy.Basic) -> str:
     return "_".join(part for part in str(name).split("_") if part not in _DECORATIONS)
 
 
-def _shown(name: sympy.Basic) -> str:
-    """``s_prime`` as the text writes it, ``s'`` (``x_star``: ``x^*``)."""
-    return str(name).replace("_prime", "'").replace("_star", "^*")
+def _shown(value: sympy.Basic) -> str:
+    """``s_prime`` as the text writes it, ``s'`` (``x_star``: ``x^*``); an event ``event(X, s)`` as ``X = s``."""
+    if _is_event(value) and _name(value) == "event" and len(value.args) == 2:
+        return f"{_shown(value.args[0])} = {_shown(value.args[1])}"
+    return str(value).replace("_prime", "'").replace("_star", "^*")
 
 
 def _kernel_doubt(light: Outcome, kernel: tuple[str, str, str]) -> Outcome:

@@ -54,6 +54,7 @@ def _last(doc: str) -> tuple[str, str | None]:
         ("$$P(s'|s,a)\\,P(s,a) = P(s,a|s')\\,P(s')$$", "P(s'|s)"),
         ("$$\\log q(x^*|x) + \\log q(x) = \\log q(x|x^*) + \\log q(x^*)$$", "q(x^*|x)"),
         ("$$p(s|s') = \\frac{p(s'|s)\\,p(s)}{p(s')}$$", "p(s|s')"),
+        ("$$P(X=s'|X=s)\\,P(X=s) = P(X=s|X=s')\\,P(X=s')$$", "P(X = s'|X = s)"),
     ],
 )
 def test_kernel_both_ways_is_undecided_end_to_end(doc: str, shown: str) -> None:
@@ -71,6 +72,8 @@ def test_kernel_both_ways_is_undecided_end_to_end(doc: str, shown: str) -> None:
         "$$p(x_1|x_2)\\,p(x_2) = p(x_2|x_1)\\,p(x_1)$$",  # two components: Bayes
         "$$P(A|B) = \\frac{P(B|A)P(A)}{P(B)}$$",
         "$$P(Z_i=k|X_i) = \\frac{P(X_i|Z_i=k)P(Z_i=k)}{P(X_i)}$$",
+        # the random variables named, as the kernel detail asks: Bayes for the chain at two times
+        "$$P(X_{n+1}=t|X_n=s)\\,P(X_n=s) = P(X_n=s|X_{n+1}=t)\\,P(X_{n+1}=t)$$",
     ],
 )
 def test_bayes_and_one_way_kernels_stay_proved(doc: str) -> None:
@@ -228,6 +231,7 @@ def test_a_plain_e_only_described_is_already_undecided_by_its_two_readings() -> 
     "doc",
     [
         "Here $E$ denotes the expectation.\n" + STEP_E,  # the text says E is the expectation
+        "Let $E(X) = \\sum_x x\\, p(x)$.\n" + STEP_E,  # E defined as the expectation itself
         "Let $E(x) = x^2$.\n$$E(2) = 4$$",  # E defined but not nested in an expectation
         "Let $f(x) = x^2$.\n$$\\mathbb{E}[x - f(x)] = \\mathbb{E}[x] - \\mathbb{E}[f(x)]$$",
     ],

@@ -22,6 +22,10 @@ P, p, q = (sympy.Function(n) for n in ("P", "p", "q"))
 GIVEN = sympy.Function("given")
 s, s1, s2, a, x, x1, x2 = sympy.symbols("s s_prime s_prime_prime a x x_1 x_2", real=True)
 xt, xs, xh, xp1 = sympy.symbols("x_tilde x_star x_hat x_prime_1", real=True)
+X, Y = sympy.symbols("X Y", real=True)
+EVENT = sympy.Function("event")
+Xn = sympy.IndexedBase("X")
+n = sympy.Symbol("n", integer=True)
 
 
 @dataclass
@@ -62,6 +66,17 @@ def _check(lhs: sympy.Expr, rhs: sympy.Expr) -> Outcome:
         (q(xs, GIVEN(x)) * q(x), q(x, GIVEN(xs)) * q(xs), "q(x^*|x) and q(x|x^*)"),
         (q(xt, GIVEN(x)) * q(x), q(x, GIVEN(xt)) * q(xt), "q(x_tilde|x) and q(x|x_tilde)"),
         (p(xp1, GIVEN(x1)) * p(x1), p(x1, GIVEN(xp1)) * p(xp1), "p(x'_1|x_1) and p(x_1|x'_1)"),
+        # events of one variable at two values: P(X = s'|X = s), P(X = 1|X = 0)
+        (
+            P(EVENT(X, s1), GIVEN(EVENT(X, s))) * P(EVENT(X, s)),
+            P(EVENT(X, s), GIVEN(EVENT(X, s1))) * P(EVENT(X, s1)),
+            "P(X = s'|X = s) and P(X = s|X = s')",
+        ),
+        (
+            P(EVENT(X, 1), GIVEN(EVENT(X, 0))) * P(EVENT(X, 0)),
+            P(EVENT(X, 0), GIVEN(EVENT(X, 1))) * P(EVENT(X, 1)),
+            "P(X = 1|X = 0) and P(X = 0|X = 1)",
+        ),
         # logs of it
         (
             sympy.log(p(s1, GIVEN(s))) + sympy.log(p(s)),
@@ -87,6 +102,15 @@ def test_a_kernel_read_both_ways_is_undecided_naming_the_kernel(lhs: sympy.Expr,
         (p(s, s1) / p(s), p(s1, GIVEN(s))),
         # subscripts name two variables: Bayes between components stays proved
         (p(x1, GIVEN(x2)) * p(x2), p(x2, GIVEN(x1)) * p(x1)),
+        # events of two variables, or of one chain at two times: Bayes
+        (
+            P(EVENT(X, 1), GIVEN(EVENT(Y, 0))) * P(EVENT(Y, 0)),
+            P(EVENT(Y, 0), GIVEN(EVENT(X, 1))) * P(EVENT(X, 1)),
+        ),
+        (
+            P(EVENT(Xn[n + 1], s1), GIVEN(EVENT(Xn[n], s))) * P(EVENT(Xn[n], s)),
+            P(EVENT(Xn[n], s), GIVEN(EVENT(Xn[n + 1], s1))) * P(EVENT(Xn[n + 1], s1)),
+        ),
         # different letters: the set reading (the prose may still say otherwise: derive.latex.prob_readings)
         (p(x, GIVEN(s)) * p(s), p(s, GIVEN(x)) * p(x)),
     ],
