@@ -184,3 +184,13 @@ _NOT_READ_YET = pytest.mark.xfail(strict=True, reason="function codomains in pro
 )
 def test_a_codomain_stated_in_prose_is_undecided(doc):
     assert _latex(doc).verdict is Verdict.UNDECIDED
+
+
+def test_a_python_claim_keeps_its_functions_assumptions_through_the_engine():
+    from derive.engine import check_claim  # noqa: PLC0415
+
+    x = sympy.Symbol("x")
+    g = sympy.Function("g", complex=True)(x)
+    result = check_claim(derive.model.Claim(id="c", lhs=sympy.Abs(g) ** 2, rhs=g**2), Settings())
+    assert result.verdict is Verdict.UNDECIDED
+    assert "numeric: unknown function g: declared with values that need not be real" in result.detail
