@@ -697,6 +697,7 @@ class FunctionDefinition:
     #: where the body holds, when the text limits it (``on $[1, e^2]$``, ``for $x \\geq 0$``): a sympy set of
     #: the one parameter; a use is then substituted only at a number provably in it (`_in_domain`)
     domain: Any = None
+    font: str = ""  # the font its name is written in (``\\mathbf{g}(x)`` is another name than ``g(t)``)
 
 
 def function_definition(lhs: str, rhs: str, line: int) -> FunctionDefinition | None:
@@ -719,7 +720,21 @@ def function_definition(lhs: str, rhs: str, line: int) -> FunctionDefinition | N
     if len(set(params)) != len(params):
         return None  # f(x, x) = ...: no function of two parameters
     note = f"{lhs.strip()} := {rhs.strip()} (line {line})"
-    return FunctionDefinition(target[0], params, tuple(args), rhs.strip(), note)
+    return FunctionDefinition(target[0], params, tuple(args), rhs.strip(), note, font=_font(lhs))
+
+
+_FONT_AT = re.compile(
+    r"\s*\\(mathbf|boldsymbol|bm|pmb|vec|mathcal|mathrm|mathsf|mathit|mathbb|mathfrak|mathscr|mathtt|bf|rm)(?![A-Za-z])"
+)
+
+
+def _font(tex: str) -> str:
+    m = _FONT_AT.match(tex)
+    return (
+        ""
+        if m is None
+        else {"bm": "boldsymbol", "pmb": "boldsymbol", "bf": "mathbf", "rm": "mathrm"}.get(m.group(1), m.group(1))
+    )
 
 
 def apply_functions(tex: str, defs: dict[str, FunctionDefinition]) -> tuple[str, tuple[str, ...]]:
@@ -764,6 +779,8 @@ def _next_application(
         return None
     name, start, end, args = found
     base, primes = _base(name)
+    if _font(tex[start:end]) != defs[base].font:
+        return start, end, None, base  # \\mathbf{g}(x) after g(t) = ...: another name, left as written
     if args is False or (args is None and not _DIFFERENTIATED.search(tex, 0, start)):
         # f(...) whose arguments derive cannot split, or a bare f that is not differentiated (a vector
         # \mathbf f, an f of another part?): left as written

@@ -303,3 +303,10 @@ def test_laws_in_cells_are_not_independent_unless_the_text_says_so():
 def test_orders_in_the_cells_of_a_display_declare_nothing():
     doc = "We have\n\\begin{align}\n  u &> 0 & v &\\sim \\mathcal{N}(0, 1)\n\\end{align}\n$$ \\sqrt{u^2} = u $$\n"
     assert _verdicts(doc) != [Verdict.PROVED]
+
+
+def test_a_result_about_the_same_letter_in_another_font_is_not_read_through_the_definition():
+    doc = "Let $g(t) = t^2$.\nFor the vector field $\\mathbf{g}$ we have\n$$\\mathbf{g}(x) = x^2$$\n"
+    assert _verdicts(doc) == [Verdict.UNDECIDED]
+    doc = "Let $\\mathbf g(t) = t^2$.\n$$ \\mathbf{g}(2) = 4 $$\n$$ g(2) = 4 $$\n"
+    assert _verdicts(doc) == [Verdict.PROVED, Verdict.UNDECIDED]
