@@ -219,6 +219,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     }
     # a later statement that gives the function another meaning ends it (`redefinitions`)
     in_words = sorted(_functions_in_words(splitter.doc) + redefinitions(splitter.doc, sentences))
+    anew = redefinitions(splitter.doc, sentences, _ANEW)  # "Now let $m$ be the median": any defined name
     repeated: set[str] = set()  # names defined so far that are not substituted
     conditioned: set[str] = set()  # names the prose so far states conditions on ("if $x = 2$")
     conditions: list[str] = []
@@ -312,7 +313,14 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             step_random = step_random + drawn
         over = tuple(sorted((name, var) for name, (var, _) in dens.items()))
         # within its scope, and up to a later statement of the name (which may define it anew)
-        substitutable = {n: j for j, n in once.items() if j < i and d.rel.offset < ends[j] and restated.get(j, i) >= i}
+        substitutable = {
+            n: j
+            for j, n in once.items()
+            if j < i
+            and d.rel.offset < ends[j]
+            and restated.get(j, i) >= i
+            and not any(drafts[j].rel.offset < at < d.rel.offset and name == n for at, name in anew)
+        }
         gone = {n for j, n in once.items() if j < i and n not in substitutable}
         items: list[str] = []
         notes: list[str] = []
@@ -1114,7 +1122,14 @@ _SIGNATURE = re.compile(r"^\s*([^:=]{1,40}?)\s*(?::|\\colon)(?!=)")
 _MAPSTO = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*(?::|\\colon)[^$]{0,80}?\\(?:mapsto|to)(?![A-Za-z])")
 
 
-def redefinitions(doc: str, sentences: str) -> list[tuple[int, str]]:
+#: The words of `_REDEFINING` that give any defined name (not only a function) a new meaning.
+_ANEW = re.compile(
+    r"\b(?:now|instead|replace[sd]?|replacing|redefine[sd]?|take[sn]?|taking|change[sd]?|new|switch\w*|update[sd]?)\b",
+    re.IGNORECASE,
+)
+
+
+def redefinitions(doc: str, sentences: str, words: re.Pattern[str] = _REDEFINING) -> list[tuple[int, str]]:
     """(offset, name) of each later statement that may give a function another meaning: its signature again
     (``$f \\colon x \\mapsto x^3$``, ``$g : \\mathbb{R} \\to \\mathbb{R}$``), or its bare name in a sentence that
     sets it ("Now let $f$ be odd", "take $f$ to be the cube", "$f$ is instead the identity", "Replace $f$ by
@@ -1136,7 +1151,7 @@ def redefinitions(doc: str, sentences: str) -> list[tuple[int, str]]:
             out.append((m.start(), target[0]))
             continue
         around = _sentence_before(sentences, m.start()) + " x " + _sentence_after(sentences, m.end(), display=False)
-        if _REDEFINING.search(around):
+        if words.search(around):
             out.append((m.start(), target[0]))
     return sorted(out)
 

@@ -310,3 +310,18 @@ def test_a_result_about_the_same_letter_in_another_font_is_not_read_through_the_
     assert _verdicts(doc) == [Verdict.UNDECIDED]
     doc = "Let $\\mathbf g(t) = t^2$.\n$$ \\mathbf{g}(2) = 4 $$\n$$ g(2) = 4 $$\n"
     assert _verdicts(doc) == [Verdict.PROVED, Verdict.UNDECIDED]
+
+
+def test_a_plain_name_given_a_new_meaning_in_words_is_not_substituted_after():
+    doc = (
+        "We define\n$$ m = \\frac{a + b}{2} $$\n$$ 2 m = a + b $$\n"
+        "Now let $m$ be the median instead.\n$$ 2 m = a + b $$\n$$ 2 m = a + b + 1 $$\n"
+    )
+    got = _steps(doc)
+    assert [r.verdict for r in got] == [Verdict.PROVED, Verdict.UNDECIDED, Verdict.UNDECIDED]
+    assert "m :=" not in got[1].detail
+
+
+def test_a_plain_name_explained_in_words_keeps_its_definition():
+    doc = "We define\n$$ m = \\frac{a + b}{2} $$\nwhere $m$ is the midpoint.\n$$ 2 m = a + b $$\n"
+    assert _verdicts(doc) == [Verdict.PROVED]
