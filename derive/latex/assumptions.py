@@ -267,12 +267,26 @@ _SENTENCE_END = re.compile(r"[.!?;:](?:\s|$)|\n\s*\n")
 _CASE_WORDS = frozenset({"if", "when", "whenever", "unless", "in case", "provided", "suppose", "supposing"})
 
 
-#: Words that make a sentence's math no standing assumption: negation, contrast, the subjunctive.
+#: Words that make what a sentence states temporary ("for now", "only in the next section", "below we drop
+#: this"): it may not hold where a step is, so it declares nothing (as a negated statement).
+_TEMPORARY = (
+    r"for\s+now|for\s+the\s+(?:moment|time\s+being)|temporar(?:y|ily)|provisional(?:ly)?|tentative(?:ly)?"
+    r"|until\s+(?:further|we|later|the\s+next)|at\s+first|to\s+begin\s+with"
+    r"|only\s+(?:in|for|within|during|until|on)\s+(?:the\s+|this\s+|that\s+)?(?:next|first|following|previous"
+    r"|part|section|chapter|problem|exercise|case|moment|step|example)"
+    r"|(?:below|later|next|afterwards?|eventually|then|soon)\s*,?\s*we(?:\s+will|\s+shall|'ll)?\s+(?:drop|relax"
+    r"|remove|lift|generali[sz]e|abandon|let)"
+    r"|we(?:\s+will|\s+shall|'ll)\s+(?:later\s+|then\s+|soon\s+)?(?:drop|relax|remove|lift|generali[sz]e|abandon)"
+    r"|(?:drop|relax|lift|remove|abandon)\s+(?:this|that|the|these|those)\s+assumptions?"
+)
+#: Words that make a sentence's math no standing assumption: negation, contrast, the subjunctive, a
+#: temporary statement (`_TEMPORARY`).
 _NEGATION = re.compile(
     r"\b(?:not|no|never|without|unless|except|neither|nor|cannot|instead|were|would|could|might"
-    r"|don't|doesn't|isn't|aren't|wasn't|weren't|won't|shouldn't|fails?)\b",
+    rf"|don't|doesn't|isn't|aren't|wasn't|weren't|won't|shouldn't|fails?|{_TEMPORARY})\b",
     re.IGNORECASE,
 )
+_TEMPORARY_WORDS = re.compile(rf"\b(?:{_TEMPORARY})\b", re.IGNORECASE)
 
 
 def negated(doc: str, start: int) -> bool:
@@ -350,6 +364,12 @@ class Prose:
     nonzero: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: name -> (what was said, depth): "for constants $a$ and $b$", "$c$ is a constant"
     constant: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: name -> (what was said, depth): a name the text later says varies ("now let $b$ depend on $x$",
+    #: ``b = b(x)``, "$b$ is random"): no longer a constant, nor independent of a variable (`declared`)
+    dependent: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: name -> the condition a bound in words gives it ("$N$ is at least one hundred": ``N \ge 100 (line
+    #: 3, stated in words: ...)``), recorded as a math condition is (`facts`); kept to the end, as those are
+    bounds: dict[str, str] = field(default_factory=dict)
 
     @property
     def facts(self) -> dict[str, str]:
@@ -359,6 +379,8 @@ class Prose:
         names themselves stay free (a refutation at a nonzero point stands)."""
         out = {name: said for name, (said, _) in self.concluded.items()}
         out.update({f"{name} \\neq 0": said for name, (said, _) in self.nonzero.items()})
+        for name, said in self.bounds.items():
+            out.setdefault(name, said)  # the name is then constrained, as under a math condition
         return out
 
     def conclude(self, name: str, said: str) -> None:
@@ -369,8 +391,8 @@ class Prose:
     @property
     def declared(self) -> set[str]:
         """The names declared so far (kinds, ranges, laws) and those called constants: none depends on
-        a differentiation variable (`Step.constants`)."""
-        return set(self.depth) | set(self.constant)
+        a differentiation variable (`Step.constants`), unless the text said since that it does (`dependent`)."""
+        return (set(self.depth) | set(self.constant)) - set(self.dependent)
 
     def heading(self, depth: int) -> None:
         for name in [n for n, at in self.depth.items() if at >= depth]:
@@ -378,10 +400,11 @@ class Prose:
         self.concluded = {n: fact for n, fact in self.concluded.items() if fact[1] < depth}
         self.nonzero = {n: fact for n, fact in self.nonzero.items() if fact[1] < depth}
         self.constant = {n: fact for n, fact in self.constant.items() if fact[1] < depth}
+        self.dependent = {n: fact for n, fact in self.dependent.items() if fact[1] < depth}
         self.current = depth
 
     def declare(self, name: str, kind: str | None, said: str, line: int) -> None:
-        if kind in (NONZERO, CONSTANT):
+        if kind in (NONZERO, CONSTANT, DEPENDS, BOUND):
             self._state(kind, name.split(":", 1)[-1], said, line)
             return
         if kind == CASE:
@@ -418,10 +441,18 @@ class Prose:
         when the name is declared again in its section (``Let $v \\neq 0$, $v \\in \\mathbb{R}^3$``):
         nonzero only keeps a refutation at zero from standing, a constant only says what the name
         does not depend on."""
+        where = f"{' '.join(said.split())} (line {line})"
         if kind == NONZERO:
             self.nonzero[name] = (nonzero_condition(name, said, line), self.current)
+        elif kind == BOUND:
+            math, _, words = said.partition(_SAID)
+            self.bounds[name] = f"{math} (line {line}, stated in words: {' '.join(words.split())})"
+        elif kind == DEPENDS:
+            self.constant.pop(name, None)
+            self.dependent[name] = (where, self.current)
         else:
-            self.constant[name] = (f"{' '.join(said.split())} (line {line})", self.current)
+            self.dependent.pop(name, None)
+            self.constant[name] = (where, self.current)
 
     def constants_said(self) -> dict[str, str]:
         """name -> where, for the names the prose calls constants (in scope): `Step.constants`."""
@@ -555,7 +586,16 @@ def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         kind = _matrix_kind(m.group("size"), m.group("words"))
         said = " ".join(m.group().split())
         out += [(m.start(), m.end(), name, kind, said) for name in names]
-    return out + _dependent_laws(doc) + nonzero_in_words(doc) + constants_in_words(doc) + _clause_ranges(doc)
+    return (
+        out
+        + _dependent_laws(doc)
+        + nonzero_in_words(doc)
+        + constants_in_words(doc)
+        + constants_retracted(doc)
+        + _clause_ranges(doc)
+        + bounds_in_words(doc)
+        + complex_in_words(doc)
+    )
 
 
 _ORDER = re.compile(r"<|>|\\[lg]eq?(?![A-Za-z])|\\[lg]t(?![A-Za-z])|\\leqslant|\\geqslant")
@@ -637,6 +677,9 @@ def _kind_within(kind: str, said: str) -> bool:
 #: besides its kind (`Prose.nonzero`, `Prose.constant`).
 NONZERO = "nonzero"
 CONSTANT = "a constant"
+DEPENDS = "not a constant"  # the text says the name varies (`constants_retracted`)
+BOUND = "a bound"  # a bound in words (`bounds_in_words`): its said is the math, `_SAID`, the words
+_SAID = " ;; "
 
 _NAME_LIST = r"\$[^$]{1,60}\$(?:\s*(?:,|,?\s*and)\s*\$[^$]{1,60}\$){0,5}"
 _NON_ZERO = r"non[- ]?zero"
@@ -707,7 +750,17 @@ def _asserted(doc: str, start: int, end: int, extra: str = "") -> bool:
     its sentence ("We do not assume $x \\neq 0$", "$M$ need not be nonzero", "where $x \\neq 0$ is not
     assumed"). A case word or a quantifier ("if", "for any") keeps it: it is the condition of what follows."""
     before, after = _clause(doc, start, end)
-    return not any(p.search(t) for p in (_NEGATION, _UNDONE) for t in (before, after, extra))
+    if any(p.search(t) for p in (_NEGATION, _UNDONE) for t in (before, after, extra)):
+        return False
+    # "Let $a$ and $b$ be constants; below we drop this": temporary, though past the clause's comma
+    return _TEMPORARY_WORDS.search(_rest_of_sentence(doc, end)) is None
+
+
+def _rest_of_sentence(doc: str, end: int) -> str:
+    """The sentence after ``end`` to its end (past commas and semicolons), to a display, inline math blanked."""
+    after = _INLINE_MATH.sub(" x ", doc[end : end + 400])
+    cut = re.search(r"[.!?](?:\s|$)|\n\s*\n|\$\$|\\\[|\\begin", after)
+    return after[: cut.start()] if cut else after
 
 
 def _display_start(doc: str, at: int) -> int | None:
@@ -815,4 +868,199 @@ def constants_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             said = " ".join(doc[m.start() : m.end()].split())
             at = _display_start(doc, m.start())
             out += [(m.start(), m.end() if at is None else at, f"{CONSTANT}:{n}", CONSTANT, said) for n in names]
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# What retracts a constant, bounds stated in words, complex numbers in words.
+
+_MODAL = r"(?:\s+(?:now|also|then|here|still|instead|in\s+general|must|should|will|shall|can|may|might|could|does|do))*"
+#: "now let $b$ depend on $x$", "$a$ and $b$ vary with $t$", "$b$ is now a function of $x$", "$b$ is random".
+_VARYING = re.compile(
+    rf"(?P<names>{_NAME_LIST}){_MODAL}\s+(?:(?:depends?|depending|var(?:y|ies|ying)|changes?|changing)"
+    r"(?:\s+(?:smoothly|continuously|freely|arbitrarily))?\s+(?:on|with|in|along|over|across|as|between|from|by)\b"
+    r"|(?:is|are|be|becomes?)\s+(?:now\s+)?(?:an?\s+|some\s+)?(?:(?:arbitrary|general|differentiable|smooth|"
+    r"continuous|unknown|given|real-valued|scalar|non-?constant)\s+)*(?:functions?\s+of|random|non-?constant"
+    r"|variables?|varying)\b"
+    r"|(?P<unsaid>(?:is|are|be)\s+(?:no\s+longer|not|never)\s+(?:an?\s+)?(?:constants?|fixed|non-?random"
+    r"|deterministic)\b))",
+    re.IGNORECASE,
+)
+_GREEK_NAME = (
+    r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|kappa|lambda|mu|nu|xi|rho|sigma"
+    r"|tau|phi|varphi|chi|psi|omega)(?![A-Za-z])"
+)
+#: A name written applied to variables in inline math (``b(x)``, ``b = b(x)``, ``\\mu(t)``, ``a(x, t)``).
+_APPLIED = re.compile(rf"(?<![A-Za-z\\])(?P<name>[A-Za-z]|{_GREEK_NAME})\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\)")
+
+
+def constants_retracted(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, ``not a constant:name``, `DEPENDS`, what was said) for each name a later sentence says
+    varies: "now let $b$ depend on $x$", "$a$ and $b$ are functions of $x$", "$b$ is random", ``b(x)`` written
+    in prose math, or a statement that it is a constant negated, doubted or temporary ("$b$ is no longer a
+    constant"). A constant the text declared before holds no more (`Prose.dependent`). Reading too much here
+    only leaves a step undecided, so every such sentence retracts, whatever its case words."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for m in _VARYING.finditer(doc):
+        if not m.group("unsaid") and _NEGATION.search(m.group()) and not _TEMPORARY_WORDS.search(m.group()):
+            continue  # "$b$ does not depend on $x$" says it is a constant
+        said = " ".join(m.group().split())
+        out += [(m.start(), m.end(), f"{DEPENDS}:{n}", DEPENDS, said) for n in _listed_names(m.group("names"))]
+    for m in _INLINE_MATH.finditer(doc):
+        if m.group().startswith("$$"):
+            continue  # a display is a step: its definitions are read there
+        for applied in _APPLIED.finditer(m.group()):
+            try:
+                name = name_of(applied.group("name"))
+            except DeriveError:
+                continue
+            said = f"{' '.join(applied.group().split())} written applied"
+            out.append((m.start(), m.end(), f"{DEPENDS}:{name}", DEPENDS, said))
+    for pattern in (_CONSTANT_BEFORE, _CONSTANT_AFTER):
+        for m in pattern.finditer(doc):
+            names = _listed_names(m.group("names"))
+            verb = m.groupdict().get("verb") or ""
+            if names and not _NARROWED.match(doc, m.end()) and not _asserted(doc, m.start(), m.end(), verb):
+                said = " ".join(doc[m.start() : m.end()].split())
+                out += [(m.start(), m.end(), f"{DEPENDS}:{n}", DEPENDS, f"{said}, not asserted") for n in names]
+    return out
+
+
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+_UNITS += "seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS.split())} | {w: 20 + 10 * i for i, w in enumerate(_TENS.split())}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_NUMBER_WORD = rf"(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}|a|an)"
+_IN_WORDS = rf"{_NUMBER_WORD}(?:[\s-]+(?:{_NUMBER_WORD}|hundred|thousand|million|and))*"
+#: How a bound is said, longest first, and its relation.
+_RELATIONS = {
+    "greater than or equal to": "\\ge", "larger than or equal to": "\\ge", "at least": "\\ge",
+    "no less than": "\\ge", "not less than": "\\ge", "no fewer than": "\\ge", "not fewer than": "\\ge",
+    "no smaller than": "\\ge", "not smaller than": "\\ge", "more than": ">", "greater than": ">",
+    "larger than": ">", "bigger than": ">", "exceeds": ">", "exceeding": ">", "exceed": ">",
+    "less than or equal to": "\\le", "smaller than or equal to": "\\le", "at most": "\\le", "no more than": "\\le",
+    "not more than": "\\le", "no greater than": "\\le", "not greater than": "\\le", "no larger than": "\\le",
+    "not larger than": "\\le", "less than": "<", "fewer than": "<", "smaller than": "<",
+}  # fmt: skip
+_RELATION = "(?P<rel>" + "|".join(r"\s+".join(k.split()) for k in sorted(_RELATIONS, key=len, reverse=True)) + ")"
+_BOUND_VALUE = rf"(?P<value>\$[^$]{{1,30}}\$|\d+(?:\.\d+)?(?!\w|\.\d)|{_IN_WORDS})(?![A-Za-z])"
+#: "$n$ is larger than $4$", "$N$ is at least one hundred", "let $d$ be at least 3", "$k$ must exceed $2$".
+_NAME_BOUND = re.compile(
+    rf"(?P<names>{_NAME_LIST}){_MODAL}\s+(?:(?:is|are|be|being|remains?|stays?)\s+(?:(?:an?\s+)?(?:positive\s+)?"
+    rf"(?:integers?|numbers?|natural\s+numbers?|whole\s+numbers?)\s+)?)?(?:(?:strictly|much|far|always)\s+)?{_RELATION}"
+    rf"\s+{_BOUND_VALUE}",
+    re.IGNORECASE,
+)
+_SIZE_WORDS = r"(?:entries|components|coordinates|features|elements|dimensions|rows|columns)"
+#: "of dimension at least $5$", "with at least five entries", "holding more than four features".
+_SIZE_BOUNDS = (
+    re.compile(
+        rf"\b(?:dimension(?:ality)?|size|length)\s+(?:of\s+)?(?:(?:strictly|always)\s+)?{_RELATION}\s+{_BOUND_VALUE}",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"{_RELATION}\s+{_BOUND_VALUE}\s+{_SIZE_WORDS}\b", re.IGNORECASE),
+)
+#: A letter size in inline math: ``\\mathbb{R}^n``, ``\\mathbb{R}^{D}``, ``\\mathbb{R}^{n \\times d}``.
+_LETTER_SIZES = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?\s*\^\s*(?:\{(?P<braced>[^{}]{1,30})\}|(?P<one>[A-Za-z]))")
+
+
+def _number_in_words(text: str) -> str | None:
+    """The number "one hundred", "five", "a thousand" say ("100", "5", "1000"), or None for no number."""
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", text.lower().strip()):
+        if word == "and":
+            continue
+        if word in ("a", "an"):
+            current = max(current, 1)
+        elif word in _NUMBER_WORDS:
+            current += _NUMBER_WORDS[word]
+        elif word in _SCALES:
+            total, current = total + max(current, 1) * _SCALES[word], 0
+        else:
+            return None
+    value = total + current
+    return str(value) if text.strip().lower() not in ("a", "an") else None
+
+
+def _bound_value(written: str) -> str | None:
+    if written.startswith("$"):
+        inner = written.strip("$").strip()
+        return inner if inner and "$" not in inner else None
+    return written if written[0].isdigit() else _number_in_words(written)
+
+
+def _sentence_at(doc: str, start: int, end: int) -> str:
+    """The sentence around [start, end): from the last sentence end before to the next after (math kept)."""
+    masked = _INLINE_MATH.sub(lambda m: " " * len(m.group()), doc)
+    ends = list(_SENTENCE_END.finditer(masked, max(0, start - 400), start))
+    lo = ends[-1].end() if ends else max(0, start - 400)
+    cut = _SENTENCE_END.search(masked, end)
+    return doc[lo : cut.start() if cut else min(len(doc), end + 400)]
+
+
+def bounds_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, ``a bound:name``, `BOUND`, the math and the words) for each bound stated in words on a
+    name ("$n$ is larger than $4$", "$N$ is at least one hundred") or on the letter size of a space in its
+    sentence ("$\\mathbf{x} \\in \\mathbb{R}^n$ of dimension at least $5$", "with at least five entries"),
+    asserted (`_asserted`). Recorded as a math condition is (`Prose.bounds`, `Prose.facts`): the step is not
+    checked at sizes against it, nor refuted through the name (derive cannot sample under a condition)."""
+    from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
+
+    out: list[tuple[int, int, str, str | None, str]] = []
+
+    def add(m: re.Match[str], names: list[str]) -> None:
+        value = _bound_value(m.group("value"))
+        rel = _RELATIONS.get(" ".join(m.group("rel").lower().split()))
+        if value is None or rel is None or not names or not _asserted(doc, m.start(), m.end()):
+            return
+        words = " ".join(re.sub(r"[()]", " ", doc[m.start() : m.end()]).split())
+        out.extend(
+            (m.start(), m.end(), f"{BOUND}:{n}", BOUND, f"{latex_of_name(n)} {rel} {value}{_SAID}{words}")
+            for n in names
+        )
+
+    for m in _NAME_BOUND.finditer(doc):
+        add(m, _listed_names(m.group("names")))
+    for m in (m for pattern in _SIZE_BOUNDS for m in pattern.finditer(doc)):
+        # the space of its sentence ("$x \\in \\mathbb{R}^n$ with at least five entries"), else of its paragraph
+        paragraph = doc[max(doc.rfind("\n\n", 0, m.start()), m.start() - 1500, 0) : m.end()]
+        add(m, _size_letters(_sentence_at(doc, m.start(), m.end())) or _size_letters(paragraph))
+    return out
+
+
+def _size_letters(text: str) -> list[str]:
+    """The letters of the letter sizes ``\\mathbb{R}^n``, ``\\mathbb{R}^{n \\times d}`` written in ``text``."""
+    letters: list[str] = []
+    for size in _LETTER_SIZES.finditer(text):
+        written = size.group("one") or size.group("braced") or ""
+        letters += [x for x in re.findall(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])", written) if x not in letters]
+    return letters
+
+
+#: "Let $z$ be a complex number", "complex numbers $z$ and $w$", "$z$ is complex": as ``z \\in \\mathbb{C}``.
+_COMPLEX_NOUN = r"(?:numbers?|scalars?|constants?|variables?|values?|parameters?|coefficients?)"
+_COMPLEX_BEFORE = re.compile(rf"\bcomplex\s+{_COMPLEX_NOUN}\s+(?P<names>{_NAME_LIST})", re.IGNORECASE)
+_COMPLEX_AFTER = re.compile(
+    rf"(?P<names>{_NAME_LIST}){_MODAL}\s+(?:is|are|be)\s+(?:an?\s+|two\s+|some\s+|arbitrary\s+|any\s+)?"
+    rf"(?:(?:arbitrary|nonzero|non-zero|given|fixed)\s+)?complex(?:\s+{_COMPLEX_NOUN}\b|(?=\s*(?:[.,;:)]|$)"
+    r"|\s+(?:and|with|such|where|for|so|satisfying)\b))",
+    re.IGNORECASE,
+)
+
+
+def complex_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, name, None, what was said) for each name the prose calls a complex number, asserted: a
+    range, as ``z \\in \\mathbb{C}`` gives (derive samples real scalars; `derive.latex.shapes.not_a_scalar`
+    finds the ``\\mathbb{C}`` in what was said). A complex-valued function is not read here."""
+    from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
+
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for pattern in (_COMPLEX_BEFORE, _COMPLEX_AFTER):
+        for m in pattern.finditer(doc):
+            names = _listed_names(m.group("names"))
+            if not names or not _asserted(doc, m.start(), m.end()):
+                continue
+            said = " ".join(m.group().split())
+            out += [(m.start(), m.end(), n, None, f"{said}: {latex_of_name(n)} \\in \\mathbb{{C}}") for n in names]
     return out
