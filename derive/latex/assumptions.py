@@ -11,7 +11,10 @@ derive cannot read) gives no kind: the name stays real, and no refutation may re
 
 Besides kinds, the prose says a name is nonzero ("nonzero matrix $M$", ``$x \\neq 0$``: a refutation that
 makes it all zero does not stand, `nonzero_in_words`) or a constant ("for constants $a$ and $b$": it
-depends on no differentiation variable, `constants_in_words`); both are scoped like declarations.
+depends on no differentiation variable, `constants_in_words`, until a later sentence says it varies,
+`constants_retracted`); both are scoped like declarations. A temporary statement ("for now", "only in the
+next section") declares no kind or constant. Bounds in words ("$N$ is at least one hundred") are conditions
+(`bounds_in_words`), and "a complex number $z$" declares as ``z \\in \\mathbb{C}`` (`complex_in_words`).
 """
 
 from __future__ import annotations
@@ -281,11 +284,13 @@ _TEMPORARY = (
 )
 #: Words that make a sentence's math no standing assumption: negation, contrast, the subjunctive, a
 #: temporary statement (`_TEMPORARY`).
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|without|unless|except|neither|nor|cannot|instead|were|would|could|might"
-    rf"|don't|doesn't|isn't|aren't|wasn't|weren't|won't|shouldn't|fails?|{_TEMPORARY})\b",
-    re.IGNORECASE,
+_NEGATION_WORDS = (
+    r"not|no|never|without|unless|except|neither|nor|cannot|instead|were|would|could|might"
+    r"|don't|doesn't|isn't|aren't|wasn't|weren't|won't|shouldn't|fails?"
 )
+_NEGATION = re.compile(rf"\b(?:{_NEGATION_WORDS}|{_TEMPORARY})\b", re.IGNORECASE)
+#: Negation alone: for what only keeps a refutation from standing, a temporary statement still holds here.
+_NEGATED = re.compile(rf"\b(?:{_NEGATION_WORDS})\b", re.IGNORECASE)
 _TEMPORARY_WORDS = re.compile(rf"\b(?:{_TEMPORARY})\b", re.IGNORECASE)
 
 
@@ -616,7 +621,7 @@ def _clause_ranges(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         if len(inner) > 200 or not _ORDER.search(inner) or _NOT_ORDER.search(inner):
             continue
         at = _display_start(doc, m.start())
-        if at is None or not _asserted(doc, m.start(), m.end()):
+        if at is None or not _asserted(doc, m.start(), m.end(), temporary=True):
             continue  # "where $x > 0$ is not assumed": the clause states nothing (`derive.latex.document`)
         said = " ".join(inner.split())
         for name, _ in _declared_kinds(inner):
@@ -745,13 +750,17 @@ def _clause(doc: str, start: int, end: int) -> tuple[str, str]:
     return before, after[: cut.start()] if cut else after
 
 
-def _asserted(doc: str, start: int, end: int, extra: str = "") -> bool:
+def _asserted(doc: str, start: int, end: int, extra: str = "", *, temporary: bool = False) -> bool:
     """Whether the statement at [start, end) of ``doc`` is asserted: not negated, doubted or undone in
     its sentence ("We do not assume $x \\neq 0$", "$M$ need not be nonzero", "where $x \\neq 0$ is not
-    assumed"). A case word or a quantifier ("if", "for any") keeps it: it is the condition of what follows."""
+    assumed"). A case word or a quantifier ("if", "for any") keeps it: it is the condition of what follows.
+    ``temporary``: a temporary statement ("for now", `_TEMPORARY`) is asserted, as for what only keeps a
+    refutation from standing (it holds where the step is, or may)."""
     before, after = _clause(doc, start, end)
-    if any(p.search(t) for p in (_NEGATION, _UNDONE) for t in (before, after, extra)):
+    if any(p.search(t) for p in (_NEGATED if temporary else _NEGATION, _UNDONE) for t in (before, after, extra)):
         return False
+    if temporary:
+        return True
     # "Let $a$ and $b$ be constants; below we drop this": temporary, though past the clause's comma
     return _TEMPORARY_WORDS.search(_rest_of_sentence(doc, end)) is None
 
@@ -790,7 +799,7 @@ def _listed_names(names: str) -> list[str]:
 def nonzero_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
     """(offset, end, ``nonzero:name``, `NONZERO`, what was said) for each name the text says is nonzero:
     in words ("nonzero matrix $M$", "$x$ is non-zero") or in inline math (``$x \\neq 0$``,
-    ``$\\mathbf v \\neq \\mathbf 0$``), asserted (`_asserted`). A clause right after a display ("where
+    ``$\\mathbf v \\neq \\mathbf 0$``), asserted (`_asserted`; temporary counts). A clause right after a display ("where
     $x \\neq 0$") holds from that display on. No kind: a refutation that makes the name all zero is
     not shown (`derive.latex.refutation`), and nothing is proved from it."""
     out: list[tuple[int, int, str, str | None, str]] = []
@@ -806,7 +815,7 @@ def nonzero_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             names = _names(math.group("names")) or []
             found.append((m.start(), m.end(), [n for n in names if not n[0].isdigit()], ""))
     for start, end, names, verb in found:
-        if not names or not _asserted(doc, start, end, verb):
+        if not names or not _asserted(doc, start, end, verb, temporary=True):
             continue
         said = " ".join(doc[start:end].split())
         at = _display_start(doc, start)
@@ -1012,7 +1021,7 @@ def bounds_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
     def add(m: re.Match[str], names: list[str]) -> None:
         value = _bound_value(m.group("value"))
         rel = _RELATIONS.get(" ".join(m.group("rel").lower().split()))
-        if value is None or rel is None or not names or not _asserted(doc, m.start(), m.end()):
+        if value is None or rel is None or not names or not _asserted(doc, m.start(), m.end(), temporary=True):
             return
         words = " ".join(re.sub(r"[()]", " ", doc[m.start() : m.end()]).split())
         out.extend(
@@ -1059,7 +1068,7 @@ def complex_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
     for pattern in (_COMPLEX_BEFORE, _COMPLEX_AFTER):
         for m in pattern.finditer(doc):
             names = _listed_names(m.group("names"))
-            if not names or not _asserted(doc, m.start(), m.end()):
+            if not names or not _asserted(doc, m.start(), m.end(), temporary=True):
                 continue
             said = " ".join(m.group().split())
             out += [(m.start(), m.end(), n, None, f"{said}: {latex_of_name(n)} \\in \\mathbb{{C}}") for n in names]

@@ -121,9 +121,18 @@ def test_a_temporary_kind_declares_nothing() -> None:
     assert _one("Let $x > 0$.\n$$\\sqrt{x^2} = x$$")[0] is P
 
 
-def test_a_temporary_nonzero_does_not_block_a_refutation() -> None:
-    verdict, _ = _one("For now, let $x \\neq 0$.\n$$ x^2 > 0 $$")
-    assert verdict is R
+def test_a_temporary_nonzero_still_blocks_a_refutation_at_zero() -> None:
+    # "for now" holds where the step is, or may: the counterexample at zero is not shown, nothing is proved
+    verdict, detail = _one("For now, let $x \\neq 0$.\n$$ x^2 > 0 $$")
+    assert verdict is U
+    assert "the counterexample sets x = 0, a point the text excludes" in detail
+    assert _one("We do not assume $x \\neq 0$.\n$$ x^2 > 0 $$")[0] is R
+
+
+def test_a_temporary_complex_number_is_still_no_real_scalar() -> None:
+    verdict, detail = _one("For now, let $z$ be a complex number.\n$$|z|^2 = z^2$$")
+    assert verdict is U
+    assert "z is declared as no real scalar" in detail
 
 
 # -- bounds stated in words -------------------------------------------------------------------------
@@ -184,9 +193,10 @@ def test_bounds_in_words_reads_relations_and_numbers() -> None:
     }
 
 
-def test_a_negated_or_temporary_bound_records_nothing() -> None:
+def test_a_negated_bound_records_nothing_a_temporary_one_does() -> None:
     assert bounds_in_words("We do not assume that $n$ is at least $5$.") == []
-    assert bounds_in_words("For now, $n$ is at least $5$.") == []
+    # a bound only keeps a refutation from standing: "for now" holds where the step is, or may
+    assert [name for _, _, name, _, _ in bounds_in_words("For now, $n$ is at least $5$.")] == [f"{BOUND}:n"]
 
 
 def test_number_words() -> None:
