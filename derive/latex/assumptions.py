@@ -273,13 +273,13 @@ _CASE_WORDS = frozenset({"if", "when", "whenever", "unless", "in case", "provide
 #: Words that make what a sentence states temporary ("for now", "only in the next section", "below we drop
 #: this"): it may not hold where a step is, so it declares nothing (as a negated statement).
 _TEMPORARY = (
-    r"for\s+now|for\s+the\s+(?:moment|time\s+being)|temporar(?:y|ily)|provisional(?:ly)?|tentative(?:ly)?"
-    r"|until\s+(?:further|we|later|the\s+next)|at\s+first|to\s+begin\s+with"
+    r"for\s+now|for\s+the\s+(?:moment|time\s+being)|temporarily|provisionally|tentatively"
+    r"|until\s+(?:further|we|later|the\s+next)"
     r"|only\s+(?:in|for|within|during|until|on)\s+(?:the\s+|this\s+|that\s+)?(?:next|first|following|previous"
     r"|part|section|chapter|problem|exercise|case|moment|step|example)"
-    r"|(?:below|later|next|afterwards?|eventually|then|soon)\s*,?\s*we(?:\s+will|\s+shall|'ll)?\s+(?:drop|relax"
-    r"|remove|lift|generali[sz]e|abandon|let)"
-    r"|we(?:\s+will|\s+shall|'ll)\s+(?:later\s+|then\s+|soon\s+)?(?:drop|relax|remove|lift|generali[sz]e|abandon)"
+    r"|(?:below|later|next|afterwards?|eventually|soon)\s*,?\s*we(?:\s+will|\s+shall|'ll)?\s+(?:drop|relax"
+    r"|remove|lift|generali[sz]e|abandon)"
+    r"|we(?:\s+will|\s+shall|'ll)\s+(?:later\s+|soon\s+)?(?:drop|relax|remove|lift|generali[sz]e|abandon)"
     r"|(?:drop|relax|lift|remove|abandon)\s+(?:this|that|the|these|those)\s+assumptions?"
 )
 #: Words that make a sentence's math no standing assumption: negation, contrast, the subjunctive, a
@@ -409,7 +409,7 @@ class Prose:
         self.current = depth
 
     def declare(self, name: str, kind: str | None, said: str, line: int) -> None:
-        if kind in (NONZERO, CONSTANT, DEPENDS, BOUND):
+        if kind in (NONZERO, CONSTANT, DEPENDS, UNSAID, BOUND):
             self._state(kind, name.split(":", 1)[-1], said, line)
             return
         if kind == CASE:
@@ -452,9 +452,16 @@ class Prose:
         elif kind == BOUND:
             math, _, words = said.partition(_SAID)
             self.bounds[name] = f"{math} (line {line}, stated in words: {' '.join(words.split())})"
-        elif kind == DEPENDS:
+        elif kind in (DEPENDS, UNSAID):
             self.constant.pop(name, None)
-            self.dependent[name] = (where, self.current)
+            if kind == DEPENDS:
+                self.dependent[name] = (where, self.current)
+                before = (self.kinds.get(name) or self.laws.get(name) or ("", ""))[1]
+                if before:
+                    # a kind reads the name as a quantity of its own in every derivative: a range keeps no
+                    # step proved or refuted through it
+                    self._forget(name)
+                    self.depth[name], self.ranges[name] = self.current, f"{before}, then {where}"
         else:
             self.dependent.pop(name, None)
             self.constant[name] = (where, self.current)
@@ -683,6 +690,7 @@ def _kind_within(kind: str, said: str) -> bool:
 NONZERO = "nonzero"
 CONSTANT = "a constant"
 DEPENDS = "not a constant"  # the text says the name varies (`constants_retracted`)
+UNSAID = "no constant"  # the text says the name is random: no constant, independent if declared otherwise
 BOUND = "a bound"  # a bound in words (`bounds_in_words`): its said is the math, `_SAID`, the words
 _SAID = " ;; "
 
@@ -889,8 +897,8 @@ _VARYING = re.compile(
     rf"(?P<names>{_NAME_LIST}){_MODAL}\s+(?:(?:depends?|depending|var(?:y|ies|ying)|changes?|changing)"
     r"(?:\s+(?:smoothly|continuously|freely|arbitrarily))?\s+(?:on|with|in|along|over|across|as|between|from|by)\b"
     r"|(?:is|are|be|becomes?)\s+(?:now\s+)?(?:an?\s+|some\s+)?(?:(?:arbitrary|general|differentiable|smooth|"
-    r"continuous|unknown|given|real-valued|scalar|non-?constant)\s+)*(?:functions?\s+of|random|non-?constant"
-    r"|variables?|varying)\b"
+    r"continuous|unknown|given|real-valued|scalar|non-?constant)\s+)*(?:functions?\s+of|(?P<random>random)"
+    r"|non-?constant|variables?|varying)\b"
     r"|(?P<unsaid>(?:is|are|be)\s+(?:no\s+longer|not|never)\s+(?:an?\s+)?(?:constants?|fixed|non-?random"
     r"|deterministic)\b))",
     re.IGNORECASE,
@@ -907,14 +915,18 @@ def constants_retracted(doc: str) -> list[tuple[int, int, str, str | None, str]]
     """(offset, end, ``not a constant:name``, `DEPENDS`, what was said) for each name a later sentence says
     varies: "now let $b$ depend on $x$", "$a$ and $b$ are functions of $x$", "$b$ is random", ``b(x)`` written
     in prose math, or a statement that it is a constant negated, doubted or temporary ("$b$ is no longer a
-    constant"). A constant the text declared before holds no more (`Prose.dependent`). Reading too much here
+    constant"). A constant the text declared before holds no more (`Prose.dependent`); said random (`UNSAID`),
+    it is no constant but keeps the independence a kind declared gives (a random variable need not vary with
+    the differentiation variable). Reading too much here
     only leaves a step undecided, so every such sentence retracts, whatever its case words."""
     out: list[tuple[int, int, str, str | None, str]] = []
     for m in _VARYING.finditer(doc):
         if not m.group("unsaid") and _NEGATION.search(m.group()) and not _TEMPORARY_WORDS.search(m.group()):
             continue  # "$b$ does not depend on $x$" says it is a constant
         said = " ".join(m.group().split())
-        out += [(m.start(), m.end(), f"{DEPENDS}:{n}", DEPENDS, said) for n in _listed_names(m.group("names"))]
+        # random is no constant, but need not depend on a differentiation variable: it keeps a kind's independence
+        kind = UNSAID if m.group("random") else DEPENDS
+        out += [(m.start(), m.end(), f"{kind}:{n}", kind, said) for n in _listed_names(m.group("names"))]
     for m in _INLINE_MATH.finditer(doc):
         if m.group().startswith("$$"):
             continue  # a display is a step: its definitions are read there

@@ -115,6 +115,27 @@ def test_a_temporary_constant_declares_nothing(text: str) -> None:
     assert "as constant in x" in detail
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Let $x > 0$; then we let $y = x^2$.",
+        "To begin with, let $x > 0$.",
+        "Let $x > 0$. Next we compute the root.",
+        "Let $x > 0$ be a temporary value.",
+    ],
+)
+def test_discourse_words_are_not_temporary(said: str) -> None:
+    assert _one(f"{said}\n$$\\sqrt{{x^2}} = x$$")[0] is P
+
+
+def test_said_random_a_name_is_no_constant_but_keeps_its_kind() -> None:
+    # b random: no constant (undecided); with a kind declared, independent as any declared name
+    assert _one(f"For constants $a$ and $b$. Now $b$ is random.\n{LINE}")[0] is U
+    assert _one(f"Let $a, b > 0$. For constants $a$ and $b$. Now $b$ is random.\n{LINE}")[0] is P
+    # said to depend on x, a declared kind does not keep it independent
+    assert _one(f"Let $a, b > 0$. Now $b$ depends on $x$.\n{LINE}")[0] is U
+
+
 def test_a_temporary_kind_declares_nothing() -> None:
     # "for now" in math declarations too: x > 0 is not a standing assumption, so sqrt(x^2) = x is not proved
     assert _one("Let $x > 0$ for now.\n$$\\sqrt{x^2} = x$$")[0] is not P
