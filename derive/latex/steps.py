@@ -213,7 +213,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for i, d in enumerate(drafts)
         if d.defines and not d.defines[1] and fn_counts[i] == 1 and not (d.prose and _is_number(d.rhs))
         for fd in [function_definition(d.lhs, d.rhs, d.line)]
-        if fd is not None and not _other_piece(i, drafts, ends[i], splitter.doc)
+        if fd is not None
+        and not _other_piece(i, drafts, ends[i], splitter.doc)
+        and not _contradicted(d, fd, drafts, ends[i], splitter.doc)
         for limited in [_domain(d, fd, splitter.doc, sentences, _math_end(d, splitter.doc, spans))]
         if limited is not None
     }
@@ -1022,6 +1024,45 @@ def _other_piece(i: int, drafts: list[_Draft], end: int, doc: str) -> bool:
         for e in drafts
         if e is not d
     )
+
+
+def _contradicted(d: _Draft, fd: FunctionDefinition, drafts: list[_Draft], end: int, doc: str) -> bool:
+    """Whether the prose in the scope of definition ``d`` states a fact of the function (``$g(0) = 0$``,
+    ``$g'(x) = \\cos x$``) that the body does not provably meet: the text then means another function (or
+    the definition is wrong), so it is not substituted. A fact derive cannot check counts against it."""
+    start = max((at for at, _ in scope_marks(doc) if at <= d.rel.offset), default=0)
+    for e in drafts:
+        if e is d or not e.prose or e.defines is not None or e.condition is not None or e.error is not None:
+            continue
+        if e.rel.relation is not Relation.EQ or not start <= e.rel.offset < end:
+            continue
+        if not (_applies(e.lhs, fd.name) or _applies(e.rhs, fd.name)):
+            continue
+        lhs, rhs = (apply_functions(side, {fd.name: fd})[0] for side in (e.lhs, e.rhs))
+        if _applies(lhs, fd.name) or _applies(rhs, fd.name) or not _provably_equal(lhs, rhs, e.symbols):
+            return True
+    return False
+
+
+def _applies(tex: str, name: str) -> bool:
+    found = names_in(tex)
+    return found is None or name in found[0] or any(n.startswith(name + "_prime") for n in found[0])
+
+
+def _provably_equal(lhs: str, rhs: str, symbols: dict[str, str]) -> bool:
+    import sympy  # noqa: PLC0415 - only when the prose states a fact of a defined function
+
+    if len(lhs) + len(rhs) > 600:
+        return False
+    try:
+        table = SymbolTable(dict(symbols))
+        a, b = parse_latex(lhs, table), parse_latex(rhs, table)
+        if not isinstance(a, sympy.Expr) or not isinstance(b, sympy.Expr):
+            return False
+        diff = sympy.sympify(a - b).doit()
+        return bool(diff == 0 or (sympy.count_ops(diff) <= _SAME_LIMIT and sympy.simplify(diff) == 0))
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return False
 
 
 # -- where a function's definition holds ------------------------------------------------------------------

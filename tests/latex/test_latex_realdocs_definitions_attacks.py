@@ -325,3 +325,17 @@ def test_a_plain_name_given_a_new_meaning_in_words_is_not_substituted_after():
 def test_a_plain_name_explained_in_words_keeps_its_definition():
     doc = "We define\n$$ m = \\frac{a + b}{2} $$\nwhere $m$ is the midpoint.\n$$ 2 m = a + b $$\n"
     assert _verdicts(doc) == [Verdict.PROVED]
+
+
+@pytest.mark.parametrize(
+    ("doc", "want"),
+    [
+        ("With $g(0) = 0$, let\n$$ g(x) = \\cos x $$\n$$ g(\\pi) = -1 $$\n", Verdict.UNDECIDED),
+        ("Let $g(x) = x^2 + 1$, with $g(1) = 3$.\n$$ g(2) = 5 $$\n", Verdict.UNDECIDED),
+        ("Let $g(x) = x^2 + 1$, with $g'(0) = 0$.\n$$ g(2) = 5 $$\n", Verdict.UNDECIDED),  # unchecked: counts against
+        ("With $g(0) = 0$, let\n$$ g(x) = \\sin x $$\n$$ g(\\pi) = 0 $$\n", Verdict.PROVED),
+        ("Let $g(x) = x^2 + 1$, so that $g'(x) = 2x$ and $g(1) = 2$.\n$$ g(2) = 5 $$\n", Verdict.PROVED),
+    ],
+)
+def test_a_definition_the_stated_facts_contradict_is_not_substituted(doc: str, want: Verdict):
+    assert _last(doc).verdict is want
