@@ -516,6 +516,18 @@ def _communicate_or_explain(proc: subprocess.Popen[str]) -> tuple[str, str]:
     pytest.fail("the child did not stop within 60 s of Ctrl-C\n" + "\n".join(state) + "\n" + err[-8000:])
 
 
+def _group_empties(pgid: int) -> bool:
+    """Whether every process of the process group ``pgid`` is gone within a few seconds."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def _signal_state(pid: int) -> str:
     lines = [f"process {pid}:"]
     for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
@@ -544,7 +556,8 @@ def _cached_rows(db: Path) -> int:
 # importing the tiers), "compiled" with the slow claim's worker busy in C code that holds the
 # GIL and never looks at signals (as numba's compiler does), "thread" with the slow claim
 # running while a Ctrl-C is delivered to another thread of the parent (the kernel may hand a
-# process's signal to any thread that does not block it; numpy's BLAS threads are such).
+# process's signal to any thread that does not block it; numpy's BLAS threads are such), and
+# "fork" with the Ctrl-C arriving while the pool forks its first worker.
 CHILD_AT = """
 import faulthandler, os, re, signal, sys, threading, time
 from pathlib import Path
@@ -571,6 +584,14 @@ def take_the_ctrl_c():
     signal.pthread_kill(threading.get_ident(), signal.SIGINT)
 if phase == "thread":
     threading.Thread(target=take_the_ctrl_c, daemon=True).start()
+if phase == "fork":
+    import multiprocessing.process
+    real_start = multiprocessing.process.BaseProcess.start
+    def start(self):
+        marker.write_text("fork")
+        os.kill(os.getpid(), signal.SIGINT)
+        real_start(self)
+    multiprocessing.process.BaseProcess.start = start
 derive.engine.check_claim = check_claim
 derive.runner._preload = preload
 from derive.cli import main
@@ -604,7 +625,7 @@ def _interrupt_at(tmp_path: Path, phase: str) -> tuple[dict[str, dict], str, flo
             time.sleep(0.05)
         time.sleep(0.5)
         sent = time.monotonic()
-        if phase != "thread":  # there the child's other thread takes a Ctrl-C of its own
+        if phase not in ("thread", "fork"):  # there the child gives itself the Ctrl-C
             os.killpg(proc.pid, signal.SIGINT)
         out, err = _communicate_or_explain(proc)
         took = time.monotonic() - sent
@@ -614,11 +635,19 @@ def _interrupt_at(tmp_path: Path, phase: str) -> tuple[dict[str, dict], str, flo
             proc.communicate()
     assert proc.returncode == 130, err
     assert "Traceback" not in err
+    assert _group_empties(proc.pid), "a worker outlived the interrupted run"
     return {c["id"]: c for c in json.loads(out)["claims"]}, err, took
 
 
 def test_ctrl_c_before_the_pool_starts_marks_every_claim_not_run(tmp_path: Path) -> None:
     rows, err, took = _interrupt_at(tmp_path, "startup")
+    assert rows["quick.one"]["detail"] == rows["slow.one"]["detail"] == "not run (interrupted)"
+    assert "interrupted: 0 of 2 finished" in err
+    assert took < 20
+
+
+def test_ctrl_c_while_the_pool_forks_stops_the_new_worker_too(tmp_path: Path) -> None:
+    rows, err, took = _interrupt_at(tmp_path, "fork")
     assert rows["quick.one"]["detail"] == rows["slow.one"]["detail"] == "not run (interrupted)"
     assert "interrupted: 0 of 2 finished" in err
     assert took < 20
