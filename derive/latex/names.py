@@ -116,8 +116,7 @@ _ACCENT_MARKS = frozenset(_ACCENTS) - {"vec"}
 def name_marks(tex: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
     """(the names ``tex`` writes in bold, ``\\mathbf{x}``, ``\\boldsymbol{\\mu}_k``, or with an arrow, ``\\vec{x}``;
     the names it writes inside a norm ``\\|...\\|``; the names it writes as numbers: raised to a number,
-    ``\\sigma^2``, ``\\lambda^{-1}`` excepted, in a denominator that multiplies no vectors, ``\\frac{n}{2 s}``,
-    or as the angle of a sine or cosine, ``\\cos \\theta``),
+    ``\\sigma^2``, ``\\lambda^{-1}`` excepted, or in a denominator that multiplies no vectors, ``\\frac{n}{2 s}``),
     as `names_in` reads them; None when ``tex`` cannot be tokenized. What the shapes of undeclared names
     may be follows from these marks (`derive.latex.shapes`)."""
     try:
@@ -133,7 +132,7 @@ def name_marks(tex: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
     for j, p, name in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS), _read_name):
         if name is None:
             continue
-        if any(lo <= j < hi for lo, hi in below) or _numeric_power(toks, p.i) or _angle(toks, j, p.i):
+        if any(lo <= j < hi for lo, hi in below) or _numeric_power(toks, p.i):
             numbers.add(name)
         k = j
         while k < len(toks) - 1 and (toks[k].text == "{" or (toks[k].kind == "cmd" and toks[k].text in _ACCENT_MARKS)):
@@ -147,24 +146,6 @@ def name_marks(tex: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
 
 #: What makes a product of vectors or matrices a number: a denominator holding one may divide by a dot product.
 _VECTOR_MARKS = frozenset({"‖", "|", "cdot", "times", "langle", "top", "intercal", "T", "det", "operatorname"})
-
-
-def _angle(toks: list[_Tok], j: int, end: int) -> bool:
-    """Whether the name at ``toks[j:end]`` is the whole argument of a sine, cosine or tangent:
-    ``\\cos \\theta_n``, ``\\cos^2 \\theta``, ``\\sin(\\theta)`` (an angle, a number)."""
-    trig = ("cos", "sin", "tan")
-    if j >= 3 and toks[j - 2].text == "^" and toks[j - 1].kind == "num" and toks[j - 3].text in trig:
-        j -= 2  # \cos^2 \theta: the power is the function's
-    if j >= 1 and toks[j - 1].kind == "cmd" and toks[j - 1].text in trig:
-        return not (end < len(toks) and toks[end].kind == "sym" and toks[end].text in ("^", "_"))
-    return (
-        j >= 2
-        and toks[j - 2].kind == "cmd"
-        and toks[j - 2].text in trig
-        and toks[j - 1].text == "("
-        and end < len(toks)
-        and toks[end].text == ")"
-    )
 
 
 def _numeric_power(toks: list[_Tok], k: int) -> bool:

@@ -222,16 +222,6 @@ def test_a_lone_bold_name_equal_to_its_square_stays_unread() -> None:
     assert "a norm \\|...\\| of what is not declared a vector or matrix" in detail
 
 
-def test_angle_of_a_cosine_is_a_scalar_among_vectors() -> None:
-    verdict, detail = _one(r"\|\mathbf{a}\|^2 \cos^2\theta + \|\mathbf{a}\|^2\sin^2\theta = \mathbf{a}^T\mathbf{a}")
-    assert verdict is Verdict.VERIFIED, detail
-    assert "a: vector 2, theta: scalar | a: vector 3, theta: scalar: proved in each" in detail
-    # the angle between two vectors is no identity: undecided, never accepted
-    verdict, detail = _one(r"\mathbf{w}^T\bm{\phi}_n = \Vert\mathbf{w}\Vert \Vert\bm{\phi}_n\Vert \cos \theta_n")
-    assert verdict is Verdict.UNDECIDED, detail
-    assert "fails in every shape the undeclared names may have" in detail
-
-
 def test_name_marks() -> None:
     from derive.latex.names import name_marks  # noqa: PLC0415
 
@@ -241,8 +231,6 @@ def test_name_marks() -> None:
     assert bold == {"y", "w_hat", "v"}
     assert normed == {"y", "w_hat"}
     assert numbers == {"sigma", "f"}  # b divides through a dot product; d^{-1} may be an inverse
-    _, _, angles = name_marks(r"\cos \theta_n + \sin(t) + \cos^2 u + \tan^2(v) + \cos(a + b)")
-    assert angles == {"theta_n", "t", "u"}  # (v) after a power and a+b are not one name's angle
 
 
 # --- \nabla without a subscript, and a transpose after its function ---------------------------------------------
