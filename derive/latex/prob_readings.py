@@ -138,10 +138,13 @@ def _defined_otherwise(name: str, prose: str, *, expectation: bool = False) -> s
     head = re.escape(name)
     pattern = (
         rf"(?<![A-Za-z\\{{])({head})\s*(?:\((?P<args>[^()]*)\))?\s*"
-        r"(?::=|\\coloneqq|=)(?![=<>])\s*(?P<body>[^$=\n&]*)"
+        r"(?::=|\\coloneqq|=)(?![=<>])\s*(?P<body>[^$\n]*)"
     )
     for m in re.finditer(pattern, prose):
         body, args = m.group("body").strip(), m.group("args")
+        before = prose[: m.start()].rstrip()
+        if before.endswith(("(", ",", "|", "\\mid")):
+            continue  # P(p = p_1 | H): an event inside a probability, not a definition
         if not body or _in_probability_notation(body):
             continue
         if args is None:

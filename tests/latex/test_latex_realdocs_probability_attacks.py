@@ -117,6 +117,10 @@ def test_a_probability_name_the_text_defines_gets_a_doubt(pre: str, why: str) ->
         "Let $p(x|\\mu) = \\mathcal{N}(x|\\mu, 1)$.",
         "Let $p(x|\\mu) = \\frac{1}{\\sqrt{2\\pi}} e^{-(x - \\mu)^2/2}$.",
         "Then\n$$p(k, N) = \\binom{N}{k} r^k (1 - r)^{N - k}$$",
+        # naive Bayes: an "=" inside the product's subscript does not end the body
+        "Then\n$$p(x|y) = \\prod_{i: x_i = 1} p(w_i|y)$$",
+        # an event inside a probability is no definition of p
+        "We know $P(p = 1/2) = 1/3$ for the coin.",
     ],
 )
 def test_a_probability_statement_is_no_other_meaning(pre: str) -> None:
