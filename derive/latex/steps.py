@@ -249,6 +249,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     declaring = {key: {n for _, n, *_ in found} for key, found in shown_declarations.items()}
     events = sorted(
         [(at, 1, depth, "", None, "", 0) for at, depth in scope_marks(splitter.doc)]
+        + [(at, 2, depth, "", None, "", 0) for at, depth in depth_restored(splitter.doc)]
         + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()]
         + [(end, 0, 0, name, kind, said, line_of(at)) for at, end, name, kind, said in definite_in_words(splitter.doc)]
         + [(end, 0, 0, name, ANY_REAL, said, line_of(at)) for at, end, name, said in any_real_in_words(splitter.doc)]
@@ -270,7 +271,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     for i, d in enumerate(drafts):
         while events and events[-1][0] < d.rel.offset:
             event = events.pop()  # the steps come in document order
-            if event[1]:
+            if event[1] == 2:
+                prose.current = event[2]  # a list or theorem closed: the depth before it holds again
+            elif event[1]:
                 _fade(prose, faded, event[2], line_of(event[0]))
                 prose.heading(event[2])
             else:
@@ -1370,8 +1373,12 @@ _THEOREM_ENV = re.compile(
     r"\\(begin|end)\s*\{\s*(lemma|theorem|proposition|corollary|example|remark|claim|conjecture|proof)\*?\s*\}"
 )
 _PROOF_NEXT = re.compile(r"\s*\\begin\s*\{\s*proof\*?\s*\}")
-_ITEM_MARK = re.compile(
-    r"\\item(?![A-Za-z])|\\end\s*\{\s*(?:itemize|enumerate|description|compactenum|compactitem)\*?\s*\}"
+_LISTS = r"(?:itemize|enumerate|exenumerate|description|compactenum|compactitem|inparaenum|tasks)\*?"
+_ITEM_MARK = re.compile(r"\\item(?![A-Za-z])|\\end\s*\{\s*" + _LISTS + r"\s*\}")
+#: What opens and closes a list or a theorem-like environment: after it closes, the depth before it opened holds again.
+_NESTING = re.compile(
+    r"\\(begin|end)\s*\{\s*(?:" + _LISTS + r"|(lemma|theorem|proposition|corollary|example|remark|claim|conjecture"
+    r"|proof)\*?)\s*\}"
 )
 #: The depths of those marks, under every heading (``\\paragraph`` is 6): a part or a theorem, then a list item.
 PART_DEPTH, ITEM_DEPTH = 7, 8
@@ -1407,6 +1414,31 @@ def scope_marks(doc: str) -> list[tuple[int, int]]:
     return sorted(set(found))
 
 
+def depth_restored(doc: str) -> list[tuple[int, int]]:
+    """(offset, depth) where a list or a theorem-like environment closes (a theorem with its proof): the depth
+    of the scope marks in effect before it opened holds again from there, so what the prose declares after a
+    list is not under that list's last item. Nothing is ended there (`scope_marks` ends the items)."""
+    marks = scope_marks(doc)
+    found: list[tuple[int, int, int]] = [(at, 0, depth) for at, depth in marks]
+    for m in _NESTING.finditer(doc):
+        env = m.group(2)
+        if env and m.group(1) == "begin" and env == "proof":
+            continue  # a proof goes on with its theorem
+        if env and m.group(1) == "end" and env != "proof" and _PROOF_NEXT.match(doc, m.end()):
+            continue
+        found.append((m.start(), 1 if m.group(1) == "begin" else 2, 0))
+    current, stack, out = 0, [], []
+    for at, kind, depth in sorted(found):
+        if kind == 0:
+            current = depth
+        elif kind == 1:
+            stack.append(current)
+        elif stack:
+            current = stack.pop()
+            out.append((at, current))
+    return out
+
+
 def _fade(prose: Prose, faded: dict[str, str], depth: int, line: int) -> None:
     """Before a scope mark of ``depth``: a part, a theorem or a list item (not a heading) may still mean what
     the part before declared ("(a) Let $x > 0$ ... (b) Show ..."), or not: the names whose kinds it ends are
@@ -1425,10 +1457,11 @@ def _scope_ends(drafts: list[_Draft], doc: str) -> list[int]:
     """Where what each draft defines stops holding: the next mark of the same or a higher level
     than the one it is under (`scope_marks`), or the end of the document (before any mark)."""
     marks = scope_marks(doc) if doc else []
+    in_effect = sorted([(at, 0, depth) for at, depth in marks] + [(at, 1, depth) for at, depth in depth_restored(doc)])
     out: list[int] = []
     for d in drafts:
         at = d.rel.offset
-        under = [depth for offset, depth in marks if offset < at]
+        under = [depth for offset, _, depth in in_effect if offset < at]
         depth = under[-1] if under else 0
         later = [offset for offset, level in marks if offset > at and level <= depth] if depth else []
         out.append(later[0] if later else len(doc) + 1)

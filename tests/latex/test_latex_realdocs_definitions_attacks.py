@@ -339,3 +339,16 @@ def test_a_plain_name_explained_in_words_keeps_its_definition():
 )
 def test_a_definition_the_stated_facts_contradict_is_not_substituted(doc: str, want: Verdict):
     assert _last(doc).verdict is want
+
+
+def test_after_a_list_or_theorem_closes_the_depth_before_it_holds_again():
+    doc = (
+        "\\begin{enumerate}\n\\item Let $x > 0$.\n\\end{enumerate}\nLet\n$$ m = a + b $$\n"
+        "\\begin{enumerate}\n\\item Show\n$$ 2 m = 2a + 2b $$\n\\end{enumerate}\n"
+    )
+    assert _verdicts(doc) == [Verdict.PROVED]
+    doc = (
+        "\\begin{lemma} For constants $a$ and $b$, the line is straight. \\end{lemma}\nLet $y > 0$.\n"
+        "\\begin{enumerate}\n\\item Show\n$$ \\sqrt{y^2} = y $$\n\\end{enumerate}\n"
+    )
+    assert _verdicts(doc) == [Verdict.PROVED]
