@@ -133,7 +133,8 @@ def _defined_otherwise(name: str, prose: str, *, expectation: bool = False) -> s
     arguments (``p(a \\mid b) = a - b``), or, for E, any function by a formula (``E(x) = x^2 + 1``).
     A body in probability notation (``P(A|B) = \\frac{P(A \\cap B)}{P(B)}``, ``E(X) = \\sum_x x p(x)``, a
     density ``\\mathcal{N}(x|...)`` or ``\\exp``) states probability calculus, and a conditional equal to a
-    constant (``P(A|B) = 1/10``) its value; ``P(k, N) = \\binom{N}{k} p^k ...`` (no bar, not E) is the
+    constant (``P(A|B) = 1/10``) its value, and a body that uses the name again (``P_y``) is in terms of
+    its own probabilities; ``P(k, N) = \\binom{N}{k} p^k ...`` (no bar, not E) is the
     probability of an outcome at a point, which documents write with the same P."""
     head = re.escape(name)
     pattern = (
@@ -145,8 +146,8 @@ def _defined_otherwise(name: str, prose: str, *, expectation: bool = False) -> s
         before = prose[: m.start()].rstrip()
         if before.endswith(("(", ",", "|", "\\mid")):
             continue  # P(p = p_1 | H): an event inside a probability, not a definition
-        if not body or _in_probability_notation(body):
-            continue
+        if not body or _in_probability_notation(body) or re.search(rf"(?<![A-Za-z\\]){head}(?![A-Za-z])", body):
+            continue  # P(X|y) = X \\log P_y + ...: in terms of its own probabilities, no other meaning
         if args is None:
             return m.group(0).strip()  # a value
         arg_names = set(re.findall(r"\\?[A-Za-z]+", args)) - {"\\mid", "\\vert", "\\middle", "\\left", "\\right"}

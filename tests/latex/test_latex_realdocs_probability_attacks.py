@@ -119,6 +119,8 @@ def test_a_probability_name_the_text_defines_gets_a_doubt(pre: str, why: str) ->
         "Then\n$$p(k, N) = \\binom{N}{k} r^k (1 - r)^{N - k}$$",
         # naive Bayes: an "=" inside the product's subscript does not end the body
         "Then\n$$p(x|y) = \\prod_{i: x_i = 1} p(w_i|y)$$",
+        # in terms of its own probabilities p_y (a log-likelihood written sloppily)
+        "Then\n$$p(x|y) = x \\log p_y + (1 - x) \\log(1 - p_y).$$",
         # an event inside a probability is no definition of p
         "We know $P(p = 1/2) = 1/3$ for the coin.",
     ],
