@@ -307,10 +307,10 @@ def _unbounded_with_count(tex: str) -> str:
     return next((n for n in _COUNT_NAMES if n in names and n not in indices), "")
 
 
-#: ``\\sum_{n \\in C_k}``, ``\\prod_{x \\in \\mathcal{D}}``: a sum over a named set (group 1: the set).
+#: ``\\sum_{n \\in C_k}``, ``\\prod_{x \\in \\mathcal{D}}``: a sum over a named set (groups: its index, the set).
 _SET_SUM = re.compile(
-    r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{\s*(?:\\[A-Za-z]+\s*)?\{?\s*[A-Za-z]\s*\}?\s*\\in(?![A-Za-z])\s*"
-    r"((?:\\math(?:cal|scr|frak)\s*\{?\s*)?[A-Z]\s*\}?\s*(?:_\s*(?:\{[A-Za-z0-9\s]*\}|[A-Za-z0-9]))?)\s*\}"
+    r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{\s*(?:\\[A-Za-z]+\s*)?\{?\s*(?P<index>[A-Za-z])\s*\}?\s*\\in(?![A-Za-z])\s*"
+    r"(?P<set>(?:\\math(?:cal|scr|frak)\s*\{?\s*)?[A-Z]\s*\}?\s*(?:_\s*(?:\{[A-Za-z0-9\s]*\}|[A-Za-z0-9]))?)\s*\}"
 )
 
 
@@ -322,7 +322,7 @@ def _named_set_doubt(tex: str) -> str:
     found = [m for m in _SET_SUM.finditer(tex)]
     if not found:
         return ""
-    sets = {re.sub(r"\s+", "", m.group(1)) for m in found}
+    sets = {re.sub(r"\s+", "", m.group("set")) for m in found}
     shown = ", ".join(sorted(sets))
     starts = {m.start() for m in found}
     if any(m.start() not in starts for m in _BIG_SUBSCRIPT.finditer(tex)):
@@ -330,9 +330,16 @@ def _named_set_doubt(tex: str) -> str:
             f"a sum over {shown} and another sum in one step may run over overlapping indices or not; write the "
             "bounds of every sum"
         )
-    rest = "".join(part for k, part in enumerate(_SET_SUM.split(tex)) if k % 2 == 0)
+    rest = _SET_SUM.sub("", tex)
     found_names = names_in(rest)
     names = found_names[0] if found_names is not None else frozenset()
+    written = _entry_outside(names, {m.group("index") for m in found})
+    if written:
+        return (
+            f"{written} names an entry of a family the sum over {shown} also runs over, and derive does not know "
+            f"which indices {shown} holds (whether it holds that one or not); list the set or write the bounds, "
+            "_{n=1}^{N}"
+        )
     # a calligraphic set is met again only in its font (\\mathcal{D} of data next to a dimension D)
     plain = {s for s in sets if not s.startswith("\\")}
     fonts = {s for s in sets if s.startswith("\\") and re.sub(r"\s+", "", rest).find(s) >= 0}
@@ -345,6 +352,26 @@ def _named_set_doubt(tex: str) -> str:
             f"{counts[0]} may be the size of {shown}, which derive reads as a number of its own; write the bounds, "
             f"_{{n=1}}^{{{counts[0]}}}"
         )
+    return ""
+
+
+def _entry_outside(names: frozenset[str], indices: set[str]) -> str:
+    """An entry (``x_1``, ``x_j``, ``r_{1k}``) of a family whose entries a sum over a named set also takes
+    (``x_n``, ``r_{nk}`` under ``\\sum_{n \\in C_k}``) by an index no such sum binds, or "". derive reads the set
+    as 1..|C_k|, so it would take 1 (or j) to be a member; the text has not said which indices the set holds."""
+    entries: dict[str, list[list[str]]] = {}
+    for name in names:
+        base, _, script = name.partition("_")
+        parts = script.split(",") if "," in script else list(script)
+        # a subscript that is a word (x_ML, x_max) names a quantity, not an entry of the family x
+        if base and script and all(len(p) == 1 and (p.isdigit() or p.islower()) for p in parts):
+            entries.setdefault(base, []).append(parts)
+    for base, scripts in sorted(entries.items()):
+        if not any(indices & set(parts) for parts in scripts):
+            continue
+        outside = sorted(f"{base}_{''.join(parts)}" for parts in scripts if not indices & set(parts))
+        if outside:
+            return outside[0]
     return ""
 
 
