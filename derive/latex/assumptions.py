@@ -908,7 +908,7 @@ _GREEK_NAME = (
     r"|tau|phi|varphi|chi|psi|omega)(?![A-Za-z])"
 )
 #: A name written applied to variables in inline math (``b(x)``, ``b = b(x)``, ``\\mu(t)``, ``a(x, t)``).
-_APPLIED = re.compile(rf"(?<![A-Za-z\\])(?P<name>[A-Za-z]|{_GREEK_NAME})\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\)")
+_APPLIED = re.compile(rf"(?<![A-Za-z\\_^])(?P<name>[A-Za-z]|{_GREEK_NAME})\s*\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\)")
 
 
 def constants_retracted(doc: str) -> list[tuple[int, int, str, str | None, str]]:

@@ -90,7 +90,7 @@ def test_a_wrong_step_is_still_refuted_after_a_retraction() -> None:
 def test_constants_retracted_lists_the_names() -> None:
     found = constants_retracted("Now $a$ and $b$ vary with $t$; $c$ does not depend on $t$.")
     assert [(name, kind) for _, _, name, kind, _ in found] == [(f"{DEPENDS}:a", DEPENDS), (f"{DEPENDS}:b", DEPENDS)]
-    applied = constants_retracted("Here $b = b(x)$ and $\\mu(t)$, but $a(x + 1)$ is a product.")
+    applied = constants_retracted("Here $b = b(x)$ and $\\mu(t)$, but $a(x + 1)$ is a product, $p_i(x)$ and $e^c(x)$.")
     assert sorted(name for _, _, name, _, _ in applied) == [f"{DEPENDS}:b", f"{DEPENDS}:mu"]
 
 
