@@ -242,6 +242,12 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
     over = _named_set_doubt(tex)
     if over:
         out.append(over)
+    operator = _derivative_of_bracket_then_factor(tex)
+    if operator:
+        out.append(
+            f"{operator}[...] followed by more factors may differentiate the bracket alone (then multiply) or the "
+            "whole product; write the product inside the bracket, or the factors before the derivative"
+        )
     if "sigma" in declared and _SIGMA_CALL.search(tex) and _SIGMA_BARE.search(tex):
         out.append(
             "\\sigma(...) may be the sigmoid or the declared quantity σ times the bracket; declare "
@@ -353,6 +359,46 @@ def _named_set_doubt(tex: str) -> str:
             f"_{{n=1}}^{{{counts[0]}}}"
         )
     return ""
+
+
+#: ``\\frac{d}{dx}``, ``\\dfrac{\\partial}{\\partial w}`` right before a bracket (``(``, ``[``, ``\\left[``).
+_DERIVATIVE_BRACKET = re.compile(
+    r"\\[dt]?frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{[^{}]*\}\s*(?:\\left\s*|\\(?:big|Big|bigg|Bigg)l?\s*)?[\[(]"
+)
+#: What may follow a derivative's bracket without multiplying it: a sum, relation, end of a group or row.
+_NOT_A_FACTOR = re.compile(
+    r"$|[-+=<>&,.;)\]}|]|\\(?:right|[lg]eq?|neq?|ne|approx|equiv|sim|propto|quad|qquad|text|mathrm\{\s*(?:for|if)|"
+    r"[Bb]ig+[rg]?|\\|end|pm|mp|le|ge|ll|gg|to|implies|Rightarrow|iff)(?![a-z])"
+)
+
+
+def _derivative_of_bracket_then_factor(tex: str) -> str:
+    """``\\frac{d}{dx}[A]\\,B``: the derivative operator before a bracket that more factors follow, or "".
+    derive reads the operator as applying to the whole product A B; a reader may mean (dA/dx) B, and the
+    two differ whenever B depends on x."""
+    for m in _DERIVATIVE_BRACKET.finditer(tex):
+        close = _closing(tex, m.end())
+        if close >= len(tex):
+            continue
+        # a power or index of the bracket belongs to the operand: (w x - y)^2
+        after = re.sub(r"^(?:\s|\\[,;:! ]|[\^_]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))*", "", tex[close + 1 :])
+        after = re.sub(r"^(?:\\cdot|\\times)\s*", "", after)
+        if not _NOT_A_FACTOR.match(after):
+            return tex[m.start() : m.end() - 1].rstrip().removesuffix("\\left").rstrip()
+    return ""
+
+
+def _closing(tex: str, i: int) -> int:
+    """Where the bracket opened just before ``tex[i]`` closes (its closing character), or len(tex)."""
+    depth = 1
+    for k in range(i, len(tex)):
+        if tex[k] in "{([":
+            depth += 1
+        elif tex[k] in "})]":
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(tex)
 
 
 def _entry_outside(names: frozenset[str], indices: set[str]) -> str:

@@ -124,3 +124,38 @@ def test_size_bounded_in_words_still_refutes_above_the_bound() -> None:
         prose=r"Let $\mathbf{x} \in \mathbb{R}^n$ be a vector of dimension at least $5$.",
     )
     assert verdict is not Verdict.PROVED and verdict is not Verdict.VERIFIED, detail
+
+
+# --- a derivative of a bracket that more factors follow -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # true as (d/dx x^2) x, false as d/dx (x^3): neither reading may decide
+        r"\frac{d}{dx}[x^2]\,x = 2x^2",
+        r"\frac{d}{dx}\left[x^2\right] x^3 = 2x^4",
+        r"\frac{d}{dx}\left[x^2 + 1\right] \cdot x = 3x^2 + 1",
+        r"\frac{d}{dx}(x^2)\,e^{x} = 2x e^{x}",
+        r"\frac{\partial}{\partial t}\left[t^2\right] \sin t = 2t\sin t",
+    ],
+)
+def test_derivative_of_a_bracket_then_a_factor_is_undecided(tex: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.UNDECIDED, detail
+    assert "[...] followed by more factors may differentiate the bracket alone" in detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "verdict"),
+    [
+        (r"\frac{d}{dx}[x^2] + x = 2x + x", Verdict.PROVED),
+        (r"\frac{d}{dx}[x^2 - 1] = 2x", Verdict.PROVED),
+        (r"\frac{d}{dx}\left(x^3\right)^{2} = 6x^5", Verdict.PROVED),
+        (r"\frac{d}{dx}[x^2] = 3x", Verdict.REFUTED),
+    ],
+)
+def test_derivative_of_a_whole_bracket_still_decides(tex: str, verdict: Verdict) -> None:
+    got, detail = _one(tex)
+    assert got is verdict, detail
+    assert "followed by more factors" not in detail
