@@ -13,34 +13,53 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields
+from unittest.mock import patch
 
 import pytest
 
 import derive
-from derive.latex import read_document
+from derive.latex import context
 from derive.latex.prob_readings import described_names, probability_doubt
-from derive.model import Verdict
+from derive.latex.records import Step
+from derive.model import Result, Verdict
+
+#: Whether `derive.latex.context.settle` applies `probability_doubt` (it reads Step.prose).
+_WIRED = "prose" in {f.name for f in fields(Step)}
 
 BAYES = r"$$p(x|y)\,p(y) = p(y|x)\,p(x)$$"
 CYCLE = r"$$p(x|y)\,p(y|z)\,p(z|x) = p(x|z)\,p(z|y)\,p(y|x)$$"
 
 
-def _doubts(doc: str) -> list[tuple[str, str, str | None]]:
-    """(statement, verdict, doubt) of each step, the doubt as the proposed `settle` wiring computes it."""
-    steps = read_document(doc).steps
-    results = derive.check_latex(doc)
-    assert len(steps) == len(results)
+def _doubts(doc: str) -> list[tuple[str, str, str | None, str]]:
+    """(statement, verdict, doubt, final verdict) of each step: the verdict the tiers give, before
+    `settle` reads it in the document, the doubt `probability_doubt` gives it there, and the verdict
+    `check_latex` reports. Where `settle` applies the doubt (Step.prose), a doubted decided step ends
+    undecided. A definition (no `settle`) has no doubt."""
+    raw: dict[str, tuple[Step, Result]] = {}
+    settle = context.settle
+
+    def spy(step: Step, result: Result) -> Result:
+        raw[step.claim.id] = (step, result)
+        return settle(step, result)
+
+    with patch.object(context, "settle", spy):
+        results = derive.check_latex(doc)
     lines = doc.splitlines()
     out = []
-    for step, result in zip(steps, results, strict=True):
-        prose = "\n".join(lines[: max(step.line - 1, 0)])
-        out.append((step.claim.statement, result.verdict.value, probability_doubt(step, result, prose)))
+    for final in results:
+        step, result = raw.get(final.claim.id, (None, final))
+        doubt = None
+        if step is not None:
+            doubt = probability_doubt(step, result, "\n".join(lines[: max(step.line - 1, 0)]))
+        if doubt is not None and _WIRED:
+            assert final.verdict is Verdict.UNDECIDED
+        out.append((final.claim.statement, result.verdict.value, doubt, final.verdict.value))
     return out
 
 
 def _last(doc: str) -> tuple[str, str | None]:
-    _, verdict, doubt = _doubts(doc)[-1]
+    _, verdict, doubt, _ = _doubts(doc)[-1]
     return verdict, doubt
 
 
@@ -219,14 +238,10 @@ def test_a_plain_e_the_text_defines_inside_an_expectation_gets_a_doubt(pre: str,
     )
 
 
-def test_a_plain_e_only_described_is_already_undecided_by_its_two_readings() -> None:
-    ((_, verdict, doubt),) = _doubts("Here $E$ denotes the energy of the configuration.\n" + STEP_E)
-    assert (verdict, doubt) == ("undecided", None)
-    # were it proved, the description alone would doubt it
-    doc = "Here $E$ denotes the energy of the configuration.\n" + STEP_E
-    (step,) = read_document(doc).steps
-    proved = replace(derive.check_latex(doc)[0], verdict=Verdict.PROVED)
-    assert probability_doubt(step, proved, doc.splitlines()[0]) == (
+def test_a_plain_e_only_described_is_undecided_by_its_two_readings_and_doubted() -> None:
+    ((_, verdict, doubt, final),) = _doubts("Here $E$ denotes the energy of the configuration.\n" + STEP_E)
+    assert (verdict, final) == ("proved", "undecided")  # the readings check already doubts E(x)
+    assert doubt == (
         "E(...) inside the expectation is read as an expectation, but the text says E is the energy of the "
         "configuration: it may be that E applied to its argument (declare `functions: [E]` for the function, or "
         "write \\mathbb{E} for the inner expectation)"
@@ -243,7 +258,7 @@ def test_a_plain_e_only_described_is_already_undecided_by_its_two_readings() -> 
     ],
 )
 def test_no_doubt_where_e_is_the_expectation_or_not_nested(doc: str) -> None:
-    assert all(doubt is None for _, _, doubt in _doubts(doc))
+    assert all(doubt is None for _, _, doubt, _ in _doubts(doc))
 
 
 # --- the prose reader ----------------------------------------------------------------------------------
