@@ -491,6 +491,10 @@ def _not_conformable(result: Result) -> bool:
 _MARKS = re.compile(r"T|H|top|intercal|tr|Tr|det|rank|diag|I_\d+")
 
 
+#: ``\\nabla``: a gradient, which may stay an unknown application of unknown shape (`_shape_refuted`).
+_NABLA = re.compile(r"\\nabla(?![A-Za-z])")
+
+
 def _shape_refuted(reading: Reading, result: Result) -> Result:
     """At a concrete size where every name is declared, sides of different shapes (``x x^T`` is 2x2,
     ``x^T x`` a scalar) make the step false at that size: refuted, saying so. An undeclared name
@@ -504,6 +508,10 @@ def _shape_refuted(reading: Reading, result: Result) -> Result:
         return result
     declared = {name for name, _ in reading.step.claim.symbols}
     for tex in _sides(reading.step):
+        if _NABLA.search(tex):
+            # a gradient by no declared vector stays an unknown function nabla(...) of unknown shape, which
+            # the shape check took for a scalar; one by a declared vector is read, but the text cannot tell them apart
+            return result
         found = names_in(tex)
         if found is None or found[1] or any(n not in declared and not _MARKS.fullmatch(n) for n in found[0]):
             return result

@@ -159,3 +159,20 @@ def test_derivative_of_a_whole_bracket_still_decides(tex: str, verdict: Verdict)
     got, detail = _one(tex)
     assert got is verdict, detail
     assert "followed by more factors" not in detail
+
+
+# --- an unread gradient is of unknown shape -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        # the gradient by a matrix stays the unknown function nabla_A(...): never a scalar against a matrix
+        r"\nabla_{\mathbf{A}} (\mathbf{w}^T\mathbf{A}\mathbf{w}) = \mathbf{w}\mathbf{w}^T",
+        r"\nabla_{\mathbf{A}} \left(\mathbf{w}^T\mathbf{A}\mathbf{w}\right) = \mathbf{w}\mathbf{w}^T + \mathbf{A}",
+    ],
+)
+def test_unread_gradient_never_refutes_a_shape(step: str) -> None:
+    prose = r"Let $\mathbf{w} \in \mathbb{R}^n$ and $\mathbf{A} \in \mathbb{R}^{n\times n}$."
+    verdict, detail = _one(step, prose=prose)
+    assert verdict is Verdict.UNDECIDED, detail
