@@ -46,6 +46,8 @@ _SET_FONTS = frozenset({"mathcal", "mathscr", "mathfrak"})
 _NUMBER_SET_LETTERS = frozenset("RZNQC")
 #: ``delta_kj``, ``delta_k,j``: the name a Kronecker delta's subscript gives.
 _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
+#: ``delta_k1``, ``delta_2,k``: a Kronecker delta of an index and one digit.
+_NUMBERED_DELTA = re.compile(r"delta_(?:([A-Za-z]),?(\d)|(\d),?([A-Za-z]))")
 #: ``x_si``, ``t_nk``, ``x_s,1``: a name whose subscript is two indices (one letter or digit each).
 _DOUBLE_INDEX = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]),?([A-Za-z0-9])")
 #: The integral signs and how many differentials each takes.
@@ -125,6 +127,7 @@ class _SumGrammar:
         if _is_matrix(body):
             raise self.fail(f"\\{name} of a matrix")
         body = self._double_indices(body, var_name)
+        body = self._numbered_deltas(body, var_name)
         body = self._defined_family(body)
         if finite is not None:
             return _over_values(name, body, var, finite)
@@ -179,6 +182,24 @@ class _SumGrammar:
                 continue
             indices = [sympy.Integer(c) if c.isdigit() else self.symbol(c) for c in (m.group(2), m.group(3))]
             swap[s] = sympy.Indexed(sympy.IndexedBase(m.group(1)), *indices)
+        return body.xreplace(swap) if swap else body
+
+    def _numbered_deltas(self, body: Any, var_name: str) -> Any:
+        """``\\delta_{k1}``, ``\\delta_{2k}`` under a sum over k: the Kronecker delta of k and that number (1 at
+        one term, 0 elsewhere), not a name delta_k1 that is the same number for every k. A delta the text
+        declares or defines keeps its meaning."""
+        if not isinstance(body, sympy.Basic):
+            return body
+        swap: dict[Any, Any] = {}
+        for s in body.free_symbols:
+            m = _NUMBERED_DELTA.fullmatch(getattr(s, "name", ""))
+            if m is None or self.declared(s.name) or s.name in self.st.definitions:
+                continue
+            pair = [p for p in m.groups() if p is not None]
+            if var_name not in pair:
+                continue
+            number = next(p for p in pair if p.isdigit())
+            swap[s] = sympy.KroneckerDelta(self.symbol(var_name), sympy.Integer(number))
         return body.xreplace(swap) if swap else body
 
     def _defined_family(self, body: Any) -> Any:

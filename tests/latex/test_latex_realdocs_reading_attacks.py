@@ -176,3 +176,31 @@ def test_unread_gradient_never_refutes_a_shape(step: str) -> None:
     prose = r"Let $\mathbf{w} \in \mathbb{R}^n$ and $\mathbf{A} \in \mathbb{R}^{n\times n}$."
     verdict, detail = _one(step, prose=prose)
     assert verdict is Verdict.UNDECIDED, detail
+
+
+# --- a Kronecker delta of an index and a number under a sum -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tex", "verdict"),
+    [
+        (r"\sum_{k=1}^{3} \delta_{k1} = 1", Verdict.PROVED),
+        (r"\sum_{k=1}^{3} \delta_{1k} = 1", Verdict.PROVED),
+        (r"\sum_{k=1}^{3} \delta_{k5} = 0", Verdict.PROVED),
+        (r"\sum_{k=2}^{3} \delta_{k1} = 1", Verdict.REFUTED),
+        (r"\sum_{k=1}^{3} \delta_{k1} = 2", Verdict.REFUTED),
+        (r"\sum_{k=1}^{n} \delta_{1k} x_k = x_1", Verdict.VERIFIED),
+    ],
+)
+def test_kronecker_delta_with_a_number_index_is_summed_out(tex: str, verdict: Verdict) -> None:
+    # not a name delta_k1 that is one number for every k (refuted at delta_k1 = -5/2 before)
+    got, detail = _one(tex)
+    assert got is verdict, detail
+    assert "delta_k1 =" not in detail and "delta_1k =" not in detail
+
+
+def test_kronecker_delta_with_a_number_over_a_named_set_stays_unread() -> None:
+    # whether 1 is in S is what the step claims: the index used as a number is refused over a named set
+    verdict, detail = _one(r"\sum_{n \in S} \delta_{n1} = 1")
+    assert verdict is Verdict.ERROR, detail
+    assert "is used as a number" in detail
