@@ -19,6 +19,7 @@ from derive.language.symbols import SymbolTable
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
+from derive.latex.prob_readings import probability_doubt
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
@@ -225,6 +226,7 @@ def settle(step: Step, result: Result) -> Result:
             or _additive_constant(step)
             or not_a_scalar(step)
             or _joint_unstated(step)
+            or probability_doubt(step, result, step.prose)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")

@@ -88,6 +88,9 @@ class Step:
     #: The parameters of each function the step applies from its definition (``f(x, y) = ...``): independent
     #: of each other, so a partial derivative by one holds the others constant (not by another variable).
     parameters: tuple[tuple[str, ...], ...] = ()
+    #: The document before the step within its top-level part (section, problem): what the prose says
+    #: names are, read by `derive.latex.prob_readings.probability_doubt`.
+    prose: str = ""
 
     @property
     def id(self) -> str:

@@ -156,6 +156,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     # a definition holds to the end of its section (`_scope_ends`); two in overlapping scopes are not substituted,
     # unless they provably define the same ("Let $f(x) = x \\cdot \\ln x$" ... "since $f(x) = x \\ln x$ is ...")
     ends = _scope_ends(drafts, splitter.doc)
+    levels = scope_marks(splitter.doc) if splitter.doc else []
+    top = min((depth for _, depth in levels), default=0)
+    top_marks = [offset for offset, depth in levels if depth == top]
     defs = [j for j, d in enumerate(drafts) if d.defines]
     counts = {
         j: sum(
@@ -560,9 +563,17 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 proportional_in=proportional_in,
                 joint_unstated=joint_unstated,
                 parameters=tuple(in_scope[n].params for n in applied_fns) if applied_fns else (),
+                prose=_prose_before(splitter.doc, d.rel.offset, top_marks),
             )
         )
     return _without_context(steps, [d.context for d in drafts])
+
+
+def _prose_before(doc: str, at: int, marks: list[int], limit: int = 20_000) -> str:
+    """The document before offset ``at`` from the last top-level mark (a section, a problem), at most
+    ``limit`` characters: a description in an earlier problem does not hold in this one."""
+    start = max((m for m in marks if m <= at), default=0)
+    return doc[max(start, at - limit) : at]
 
 
 _DECIMAL = re.compile(
