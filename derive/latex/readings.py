@@ -242,6 +242,12 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
     over = _named_set_doubt(tex)
     if over:
         out.append(over)
+    numbered = sorted(n for n in (names_in(tex) or (frozenset(), frozenset()))[0] if _DELTA_OF_NUMBERS.fullmatch(n))
+    if numbered:
+        out.append(
+            f"{numbered[0]} may be a Kronecker delta (1 when its two numbers agree, else 0) or an entry of a "
+            "quantity delta; write 1 or 0, or declare it under symbols:"
+        )
     operator = _derivative_of_bracket_then_factor(tex)
     if operator:
         out.append(
@@ -361,6 +367,8 @@ def _named_set_doubt(tex: str) -> str:
     return ""
 
 
+#: ``delta_11``, ``delta_2,1``: a delta of two numbers (a Kronecker delta's value, or an entry of delta).
+_DELTA_OF_NUMBERS = re.compile(r"delta_\d,?\d")
 #: ``\\frac{d}{dx}``, ``\\dfrac{\\partial}{\\partial w}`` right before a bracket (``(``, ``[``, ``\\left[``).
 _DERIVATIVE_BRACKET = re.compile(
     r"\\[dt]?frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{[^{}]*\}\s*(?:\\left\s*|\\(?:big|Big|bigg|Bigg)l?\s*)?[\[(]"

@@ -204,3 +204,17 @@ def test_kronecker_delta_with_a_number_over_a_named_set_stays_unread() -> None:
     verdict, detail = _one(r"\sum_{n \in S} \delta_{n1} = 1")
     assert verdict is Verdict.ERROR, detail
     assert "is used as a number" in detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\delta_{11} + \delta_{21} = 1",  # true as Kronecker deltas
+        r"\delta_{11} + \delta_{21} = 2",  # false as Kronecker deltas: still not refuted, entries of delta?
+        r"3\delta_{12} + \delta_{22} = 1",
+    ],
+)
+def test_delta_of_two_numbers_is_undecided(tex: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.UNDECIDED, detail
+    assert "may be a Kronecker delta" in detail
