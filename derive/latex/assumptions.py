@@ -607,6 +607,7 @@ def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         + _clause_ranges(doc)
         + bounds_in_words(doc)
         + complex_in_words(doc)
+        + codomains_in_words(doc)
     )
 
 
@@ -1084,4 +1085,83 @@ def complex_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
                 continue
             said = " ".join(m.group().split())
             out += [(m.start(), m.end(), n, None, f"{said}: {latex_of_name(n)} \\in \\mathbb{{C}}") for n in names]
+    return out
+
+
+#: A codomain that is the reals or a part of them: values derive may take as real numbers.
+_REAL_CODOMAIN = re.compile(
+    r"\\mathbb\s*\{?\s*R\s*\}?(?:\s*_\s*(?:\+|\{[^{}]*\}|[+\-0-9])|\s*\^\s*(?:\+|\{\s*[+\-]\s*\}|\{?\s*1\s*\}?(?![0-9])))?"
+    r"|\\mathbb\s*\{?\s*[NZQ]\s*\}?.*"
+    r"|[\[(]\s*[^,\[\]()]+,\s*[^,\[\]()]+\s*[\])]",
+)
+_MAPS = re.compile(
+    r"^\s*(?P<name>[^:]{1,40}?)\s*(?::|\\colon)\s*(?P<dom>[^:]{1,80}?)\s*"
+    r"(?:\\to|\\rightarrow|\\longrightarrow|\\mapsto)(?![A-Za-z])\s*(?P<cod>.{1,200})$",
+    re.DOTALL,
+)
+_APPLIED_IN = re.compile(
+    r"^\s*(?P<name>[^()]{1,40}?)\s*\((?P<args>[^()]{0,60})\)\s*\\in\s*(?P<cod>.{1,200})$", re.DOTALL
+)
+_VALUED = r"(?:complex|vector|matrix|tensor|\$\\mathbb\s*\{?\s*C\s*\}?\$|\$\\mathbb\s*\{?\s*R\s*\}?\s*\^[^$]+\$)"
+_VALUED_BEFORE = re.compile(rf"\b{_VALUED}[\s-]valued\s+(?:[a-z]+\s+){{0,2}}?(?P<names>{_NAME_LIST})", re.IGNORECASE)
+_VALUED_AFTER = re.compile(
+    rf"(?P<names>{_NAME_LIST}){_MODAL}\s+(?:is|are|be)\s+(?:an?\s+|some\s+|any\s+)?(?:[a-z]+\s+){{0,2}}?"
+    rf"{_VALUED}[\s-]valued\b",
+    re.IGNORECASE,
+)
+_TAKES_VALUES = re.compile(
+    rf"(?P<names>{_NAME_LIST}){_MODAL}\s+(?:takes?|taking|has|have|having)\s+(?:only\s+)?"
+    r"(?P<what>complex|vector|matrix)\s+values\b",
+    re.IGNORECASE,
+)
+
+
+def _codomain_of(text: str) -> str:
+    """The codomain at the start of ``text``: up to a comma, semicolon or = outside brackets, or a space command."""
+    text = re.split(r"\\q?quad|\\text|\\mbox|\\;|~", text)[0]
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth <= 0 and ch in ",;=" and not (ch == "," and text[max(0, i - 1)] == "\\"):
+            return text[:i].strip().rstrip(".")
+    return text.strip().rstrip(".")
+
+
+def _codomain_said(name: str, written: str, cod: str) -> str:
+    # shapes.not_a_scalar looks for \mathbb{C}, R^, "vector", "matri" in what was said
+    if re.search(r"\\mathbb\s*\{?\s*C\b|complex", cod, re.IGNORECASE):
+        return f"{written}: values of {name} in \\mathbb{{C}}"
+    return f"{written}: values of {name} in {cod}, no real scalar (a vector, a matrix or a set derive cannot sample)"
+
+
+def codomains_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, name, None, what was said) for each function whose values the text states are not
+    real numbers: ``g : \\mathbb{R} \\to \\mathbb{C}``, ``g(t) \\in \\mathbb{C}``, "complex-valued function $g$",
+    "$\\psi$ is a complex-valued wave function", "$g$ takes complex values", a vector or matrix codomain.
+    A range: a step read with its applications as real numbers says nothing (`shapes.not_a_scalar`).
+    A codomain within the reals (``\\mathbb{R}``, ``\\mathbb{R}_+``, ``[0, 1]``, ``(0, \\infty)``) is none."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for m in _INLINE_MATH.finditer(doc):
+        inner = m.group().strip("$").removeprefix("\\(").removesuffix("\\)")
+        found = _MAPS.match(inner) or _APPLIED_IN.match(inner)
+        if found is None:
+            continue
+        # the math may go on past the codomain: "f : \\mathbb{R}^2 \\to \\mathbb{R}, \\quad f(x, y) = ..."
+        cod = _codomain_of(found.group("cod"))
+        if _REAL_CODOMAIN.fullmatch(cod):
+            continue
+        names = _names(found.group("name"))
+        if not names or len(names) != 1 or not _asserted(doc, m.start(), m.end()):
+            continue
+        written = " ".join(inner.split())
+        out.append((m.start(), m.end(), names[0], None, _codomain_said(names[0], written, cod)))
+    for pattern in (_VALUED_BEFORE, _VALUED_AFTER, _TAKES_VALUES):
+        for m in pattern.finditer(doc):
+            names = _listed_names(m.group("names"))
+            if not names or not _asserted(doc, m.start(), m.end()):
+                continue
+            said = " ".join(m.group().split())
+            cod = "complex" if re.search(r"complex|mathbb\s*\{?\s*C", said, re.IGNORECASE) else "vectors"
+            out += [(m.start(), m.end(), n, None, _codomain_said(n, said, cod)) for n in names]
     return out

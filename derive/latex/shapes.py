@@ -33,6 +33,15 @@ if TYPE_CHECKING:
 
 #: A range the prose states that makes a name no real scalar: R^D, R^{n x n}, C, a definite matrix.
 _NOT_SCALAR = re.compile(r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\succ|matri|vector", re.IGNORECASE)
+#: A bold name applied to arguments (``\\mathbf{f}(x)``, ``\\boldsymbol\\phi(x)``): vector- or matrix-valued.
+#: A bold capital before a parenthesis is a matrix times what follows, which the reader reads as such.
+_BOLD_APPLIED = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*(?:\\[a-z]+|[a-z])\s*\}|\\[a-z]+|[a-z])\s*\(")
+#: An operator applied to a function, then to an argument (``\\mathcal{F}\\{f\\}(\\omega)``, ``\\mathcal{L}[f](s)``,
+#: ``\\mathcal F(f)(\\omega)``): a transform; its values are complex.
+_TRANSFORM_APPLIED = re.compile(
+    r"\\mathcal\s*(?:\{\s*[FLZH]\s*\}|[FLZH])\s*(?:\\left\s*)?(?:\\\{[^{}]*\\\}|\[[^\[\]]*\]|\([^()]*\))"
+    r"\s*(?:\\right\s*\S\s*)?(?:\\left\s*)?\("
+)
 #: Operators of matrices: applied to an undeclared capital, derive read it as a scalar.
 _MATRIX_OPERATOR = re.compile(
     r"\\det\b|\\(?:mathrm|operatorname|text)\s*\{\s*(?:tr|Tr|det|rank|diag)\s*\}|\\(?:tr|Tr)\b"
@@ -56,6 +65,18 @@ def not_a_scalar(step: Step) -> str | None:
         if name in used and _NOT_SCALAR.search(where):
             return f"{name} is declared as no real scalar ({where}) that derive can sample; derive read it as one"
     declared = {n for n, _ in step.claim.symbols}
+    transform = _TRANSFORM_APPLIED.search(tex)
+    if transform is not None and "".join(step.lhs_tex.split()) != "".join(step.rhs_tex.split()):
+        return (
+            f"{transform.group().strip()} applies an operator to a function and the result to an argument: a transform "
+            "(Fourier, Laplace) under a plausible reading, with complex values, which derive read as real numbers"
+        )
+    bold = _BOLD_APPLIED.search(tex)
+    if bold is not None and "".join(step.lhs_tex.split()) != "".join(step.rhs_tex.split()):
+        return (
+            f"{bold.group().rstrip('(').strip()} is written in bold and applied: a vector- or matrix-valued function "
+            "under a plausible reading, whose values derive read as real numbers"
+        )
     same = "".join(step.lhs_tex.split()) == "".join(step.rhs_tex.split())  # a = a holds in any reading
     shaped = any(_parses(kind) and parse_kind(kind).is_matrix for _, kind in step.claim.symbols)
     if _MATRIX_OPERATOR.search(tex) and not same and not shaped:

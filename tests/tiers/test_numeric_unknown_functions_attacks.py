@@ -180,15 +180,9 @@ def test_a_complex_scalar_declared_with_in_is_undecided():
     assert result.verdict is Verdict.UNDECIDED, result.detail
 
 
-# The LaTeX front end does not yet record a function's stated codomain (`g : \mathbb{R} \to \mathbb{C}`,
-# "complex-valued", `g(t) \in \mathbb{C}`, a vector or unknown codomain) where the tiers see it, nor a bold
-# function name or a transform's application (`\mathcal{F}\{f\}(\omega)`, read as a product): those belong in
-# derive/latex/assumptions.py (a range per function name, as for `z \in \mathbb{C}`) and derive/latex/shapes.py.
-# Strict xfails: they pass, and must then lose the mark, the day that is read.
-_NOT_READ_YET = pytest.mark.xfail(strict=True, reason="notation the front end does not read yet")
-
-
-@_NOT_READ_YET
+# The LaTeX front end records a function's stated codomain (`g : \mathbb{R} \to \mathbb{C}`, "complex-valued",
+# `g(t) \in \mathbb{C}`, a vector or unknown codomain) as a range (derive/latex/assumptions.py), and a bold
+# function name or a transform's application (`\mathcal{F}\{f\}(\omega)`) as no real scalar (shapes.py).
 @pytest.mark.parametrize(
     "doc",
     [
@@ -203,7 +197,7 @@ _NOT_READ_YET = pytest.mark.xfail(strict=True, reason="notation the front end do
         "Complex-valued functions $g$ and $h$ are given.\n$$|g(t)|^2 = g(t)^2$$\n",
         "Let $f: \\mathbb{R} \\to \\mathbb{R}^{n \\times n}$.\n$$f(x)^2 \\ge 0$$\n",
         "Let $f: \\mathcal{X} \\to \\mathcal{Y}$.\n$$|f(x)|^2 = f(x)^2$$\n",
-        "$$|\\mathcal{F}\\{f\\}(\\omega)|^2 = (\\mathcal{F}\\{f\\}(\\omega))^2$$\n",  # read F·{f}·ω: proved
+        "$$|\\mathcal{F}\\{f\\}(\\omega)|^2 = (\\mathcal{F}\\{f\\}(\\omega))^2$$\n",
         "$$|\\mathcal{L}\\{f\\}(s)|^2 = (\\mathcal{L}\\{f\\}(s))^2$$\n",
     ],
 )
