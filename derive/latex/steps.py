@@ -1590,7 +1590,8 @@ def _may_mention(tex: str, name: str) -> bool:
     base = name.split("_", 1)[0]
     if len(base) == 1:
         return base in tex
-    return re.search(r"\\" + re.escape(base) + r"(?![A-Za-z])", tex) is not None
+    # a command (\alpha) or a word in a font (\mathrm{foo}): a declared function named foo was missed
+    return re.search(r"(?<![A-Za-z])" + re.escape(base) + r"(?![A-Za-z])", tex) is not None
 
 
 def _wrap(side: str, items: list[str]) -> str:

@@ -430,3 +430,11 @@ def test_a_name_given_a_value_right_before_the_step_is_no_additive_constant(text
     result = derive.check_latex(text)[-1]
     assert result.verdict is not Verdict.PROVED
     assert "additive constant" not in result.detail
+
+
+def test_a_declared_function_written_as_a_word_in_a_font_is_applied():
+    # functions: [foo] with \mathrm{foo}(x) was read as foo times x and refuted at foo = -5/2
+    text = "---\nderive:\n  functions: [foo]\n---\n$$\\mathrm{foo}(x)^2 \\ge 0$$\n"
+    (result,) = derive.check_latex(text)
+    assert result.verdict is Verdict.VERIFIED
+    assert "for every value of foo(x)" in result.detail
