@@ -65,13 +65,15 @@ def not_a_scalar(step: Step) -> str | None:
         if name in used and _NOT_SCALAR.search(where):
             return f"{name} is declared as no real scalar ({where}) that derive can sample; derive read it as one"
     declared = {n for n, _ in step.claim.symbols}
-    transform = _TRANSFORM_APPLIED.search(tex)
+    # the sides as checked: a function the document defines is already replaced by its body there
+    claimed = " ".join(_sides(step))
+    transform = _TRANSFORM_APPLIED.search(claimed)
     if transform is not None and "".join(step.lhs_tex.split()) != "".join(step.rhs_tex.split()):
         return (
             f"{transform.group().strip()} applies an operator to a function and the result to an argument: a transform "
             "(Fourier, Laplace) under a plausible reading, with complex values, which derive read as real numbers"
         )
-    bold = _BOLD_APPLIED.search(tex)
+    bold = _BOLD_APPLIED.search(claimed)
     if bold is not None and "".join(step.lhs_tex.split()) != "".join(step.rhs_tex.split()):
         return (
             f"{bold.group().rstrip('(').strip()} is written in bold and applied: a vector- or matrix-valued function "
