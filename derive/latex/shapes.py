@@ -36,6 +36,14 @@ _NOT_SCALAR = re.compile(r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\
 #: A bold name applied to arguments (``\\mathbf{f}(x)``, ``\\boldsymbol\\phi(x)``): vector- or matrix-valued.
 #: A bold capital before a parenthesis is a matrix times what follows, which the reader reads as such.
 _BOLD_APPLIED = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*(?:\\[a-z]+|[a-z])\s*\}|\\[a-z]+|[a-z])\s*\(")
+
+
+def _bold_name(written: str) -> str:
+    """The derive name of the bold letter or command ``written`` (``\\mathbf{f}(`` is f, ``\\bm\\phi(`` is phi)."""
+    inner = re.sub(r"^\\[A-Za-z]+\s*", "", written.rstrip("(").strip())
+    return inner.strip("{} ").lstrip("\\")
+
+
 #: An operator applied to a function, then to an argument (``\\mathcal{F}\\{f\\}(\\omega)``, ``\\mathcal{L}[f](s)``,
 #: ``\\mathcal F(f)(\\omega)``): a transform; its values are complex.
 _TRANSFORM_APPLIED = re.compile(
@@ -73,7 +81,8 @@ def not_a_scalar(step: Step) -> str | None:
             f"{transform.group().strip()} applies an operator to a function and the result to an argument: a transform "
             "(Fourier, Laplace) under a plausible reading, with complex values, which derive read as real numbers"
         )
-    bold = _BOLD_APPLIED.search(claimed)
+    # a declared vector or matrix before a parenthesis is a product (\mathbf{w}(a + b)), no application
+    bold = next((m for m in _BOLD_APPLIED.finditer(claimed) if _bold_name(m.group()) not in declared), None)
     if bold is not None and "".join(step.lhs_tex.split()) != "".join(step.rhs_tex.split()):
         return (
             f"{bold.group().rstrip('(').strip()} is written in bold and applied: a vector- or matrix-valued function "
