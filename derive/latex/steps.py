@@ -160,8 +160,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     top = min((depth for _, depth in levels), default=0)
     top_marks = [offset for offset, depth in levels if depth == top]
     defs = [j for j, d in enumerate(drafts) if d.defines]
-    counts = {
-        j: sum(
+
+    def in_scope_together(j: int) -> int:
+        """How many definitions of draft j's name differ from it in scopes that overlap its own (``ends``)."""
+        return sum(
             1
             for k in defs
             if drafts[k].defines[0] == drafts[j].defines[0]  # type: ignore[index]
@@ -169,8 +171,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             and drafts[j].rel.offset < ends[k]
             and (k == j or not _same_definition(drafts[j], drafts[k]))
         )
-        for j in defs
-    }
+
+    counts = {j: in_scope_together(j) for j in defs}
     # a statement of a defined name again ends its substitution (the text may define it anew), unless it
     # provably states the same (then it is still checked, against the first)
     restated = {
@@ -196,18 +198,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     for j in defs:
         if not drafts[j].defines[1]:  # type: ignore[index]
             ends[j] = min(ends[j], _item_end(splitter.doc, drafts[j].rel.offset))
-    fn_counts = {
-        j: sum(
-            1
-            for k in defs
-            if drafts[k].defines[0] == drafts[j].defines[0]  # type: ignore[index]
-            and drafts[k].rel.offset < ends[j]
-            and drafts[j].rel.offset < ends[k]
-            and (k == j or not _same_definition(drafts[j], drafts[k]))
-        )
-        for j in defs
-        if not drafts[j].defines[1]  # type: ignore[index]
-    }
+    fn_counts = {j: in_scope_together(j) for j in defs if not drafts[j].defines[1]}  # type: ignore[index]
     # ... and only one that holds for every argument: not with a domain clause ("for $x \\geq 0$"), nor with
     # another piece of it stated in its scope ("and $g(x) = 0$ outside")
     sentences = sentence_text(splitter.doc)
