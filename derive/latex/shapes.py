@@ -38,12 +38,6 @@ _NOT_SCALAR = re.compile(r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\
 _BOLD_APPLIED = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*(?:\\[a-z]+|[a-z])\s*\}|\\[a-z]+|[a-z])\s*\(")
 
 
-def _bold_name(written: str) -> str:
-    """The derive name of the bold letter or command ``written`` (``\\mathbf{f}(`` is f, ``\\bm\\phi(`` is phi)."""
-    inner = re.sub(r"^\\[A-Za-z]+\s*", "", written.rstrip("(").strip())
-    return inner.strip("{} ").lstrip("\\")
-
-
 #: An operator applied to a function, then to an argument (``\\mathcal{F}\\{f\\}(\\omega)``, ``\\mathcal{L}[f](s)``,
 #: ``\\mathcal F(f)(\\omega)``): a transform; its values are complex.
 _TRANSFORM_APPLIED = re.compile(
@@ -73,22 +67,24 @@ def not_a_scalar(step: Step) -> str | None:
         if name in used and _NOT_SCALAR.search(where):
             return f"{name} is declared as no real scalar ({where}) that derive can sample; derive read it as one"
     declared = {n for n, _ in step.claim.symbols}
+    same = "".join(step.lhs_tex.split()) == "".join(step.rhs_tex.split())  # a = a holds in any reading
     # the sides as checked: a function the document defines is already replaced by its body there
     claimed = " ".join(_sides(step))
     transform = _TRANSFORM_APPLIED.search(claimed)
-    if transform is not None and "".join(step.lhs_tex.split()) != "".join(step.rhs_tex.split()):
+    if transform is not None and not same:
         return (
             f"{transform.group().strip()} applies an operator to a function and the result to an argument: a transform "
             "(Fourier, Laplace) under a plausible reading, with complex values, which derive read as real numbers"
         )
     # a declared vector or matrix before a parenthesis is a product (\mathbf{w}(a + b)), no application
-    bold = next((m for m in _BOLD_APPLIED.finditer(claimed) if _bold_name(m.group()) not in declared), None)
-    if bold is not None and "".join(step.lhs_tex.split()) != "".join(step.rhs_tex.split()):
+    bold = next(
+        (m for m in _BOLD_APPLIED.finditer(claimed) if name_of(m.group().rstrip("(").strip()) not in declared), None
+    )
+    if bold is not None and not same:
         return (
             f"{bold.group().rstrip('(').strip()} is written in bold and applied: a vector- or matrix-valued function "
             "under a plausible reading, whose values derive read as real numbers"
         )
-    same = "".join(step.lhs_tex.split()) == "".join(step.rhs_tex.split())  # a = a holds in any reading
     shaped = any(_parses(kind) and parse_kind(kind).is_matrix for _, kind in step.claim.symbols)
     if _MATRIX_OPERATOR.search(tex) and not same and not shaped:
         # I_3 is an identity; T and H mark transposes
