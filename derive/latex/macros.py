@@ -25,7 +25,10 @@ Package macros (``physics``: ``\\pdv``, ``\\dv``, ``\\abs``, ``\\norm``, ``\\qty
 ``\\relax``, plain TeX's ``\\cr`` row end and ``\\hbox``) are always available unless a table
 defines the name itself; ``\\operatorname*`` reads as ``\\operatorname`` and the
 spacing idiom ``\\mathop{}\\!\\mathrm{d}`` as ``\\mathrm{d}``. ``\\bm`` needs nothing (the parser
-reads it as a bold name font).
+reads it as a bold name font). Typography: spacing (``\\hspace{..}``, ``\\hskip 2pt``, ``\\kern``,
+``\\mskip``, ``\\hfill``) is dropped; ``\\not=`` and ``\\not\\in`` are ``\\neq`` and ``\\notin``;
+``\\underbrace{X}_{label}`` and ``\\overbrace{X}^{label}`` are X, the label unread, and are refused
+where the brace's grouping changes the formula (`_braced_content`).
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ MAX_DEFINITIONS = 10_000  # in one text (a long preamble has a few hundred)
 
 _TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)?|%[^\n]*\n?|\s+|.", re.DOTALL)
 _WORD_USE = re.compile(r"\\([A-Za-z]+)")
-_SPECIAL_USE = re.compile(r"\\operatorname\s*\*|\\mathop\s*\{\s*\}")
+_SPECIAL_USE = re.compile(r"\\operatorname\s*\*|\\mathop\s*\{\s*\}|\\(?:under|over)brace(?![A-Za-z])")
 _DEFINERS = frozenset({"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"})
 #: Loading packages is harmless in a preamble (their macros are known or unknown, never run).
 _QUIET = frozenset({"usepackage", "RequirePackage", "documentclass", "makeatletter", "makeatother"})
@@ -305,6 +308,9 @@ def _expand(stream: _Stream, out: list[str], table: MacroTable, tex: str) -> str
                 stream.star()  # \operatorname*{argmax}: the star only moves limits
             elif text == "\\mathop" and _empty_group(stream):
                 continue  # \mathop{}\!\mathrm{d}: spacing around a differential
+            elif text in _BRACES:
+                stream.stack.extend(reversed(_braced_content(stream, out, text, table)))
+                continue
             out.append(text)
             size += len(text)
             if size > limit:
@@ -443,6 +449,160 @@ def _dd(stream: _Stream, name: str, depth: int) -> list[Tok]:
     return _lit("\\mathrm{d}", depth) + (_lit(" ", depth) + arg if arg else [])
 
 
+# ---------------------------------------------------------------------------------------
+# Typography: labelling braces, spacing, negated relations
+
+#: ``\\underbrace{X}_{label}`` / ``\\overbrace{X}^{label}``: the mark that carries each one's label.
+_BRACES = {"\\underbrace": "_", "\\overbrace": "^"}
+#: Relations and operators after which (or before which) an expression stands alone: a sum under a
+#: brace there reads the same with or without parentheses (``a = \\underbrace{b + c}_{s} + d``).
+_RELATION_WORDS = frozenset(
+    {"\\le", "\\leq", "\\ge", "\\geq", "\\ne", "\\neq", "\\approx", "\\equiv", "\\sim", "\\propto", "\\simeq",
+     "\\leqslant", "\\geqslant", "\\quad", "\\qquad", "\\\\", "\\coloneqq", "\\to", "\\implies", "\\iff",
+     "\\Rightarrow", "\\Leftrightarrow"}
+)  # fmt: skip
+_SAFE_BEFORE = frozenset({"(", "[", "{", "\\{", "+", "=", "<", ">", "&", ",", ";", ":"}) | _RELATION_WORDS
+_SAFE_AFTER = (
+    frozenset({")", "]", "}", "\\}", "+", "-", "=", "<", ">", "&", ",", ";", ".", "\\right", "\\bigr", "\\Bigr",
+               "\\biggr", "\\Biggr", "\\text", "\\mathrm", "\\textrm", "\\underbrace", "\\overbrace"})
+    | _RELATION_WORDS
+)  # fmt: skip
+#: Between these and what follows, grouping matters even for a product (``1/\\underbrace{ab}_{c}``).
+_BINDS_AFTER = frozenset({"/", "^", "_", "\\div"})
+_BINDS_BEFORE = frozenset({"^", "_", "'", "!"})
+_SPACING = frozenset({"\\,", "\\;", "\\:", "\\!", "\\ ", "\\left", "\\bigl", "\\Bigl", "\\biggl", "\\Biggl"})
+_RELATION_TOKENS = frozenset({"=", "<", ">"}) | _RELATION_WORDS - {"\\quad", "\\qquad", "\\\\"}
+
+
+def _label(stream: _Stream, name: str) -> None:
+    """Drop a brace's label: ``{...}``, a token, or a font or text command with its group
+    (``_\\text{$\\sum_j W_{ij}v_j$}``)."""
+    if stream.group(name) is not None:
+        return
+    tok = stream.take(name)[0]
+    if _is_word(tok):
+        stream.star()
+        stream.group(name)
+
+
+def _top_level(toks: list[Tok]) -> list[str]:
+    """The tokens of ``toks`` outside braces and brackets, spaces dropped."""
+    out: list[str] = []
+    level = 0
+    for text, _ in toks:
+        if text in ("}", ")", "]"):
+            level -= 1
+        elif level == 0 and not _blank(text):
+            out.append(text)
+        if text in ("{", "(", "["):
+            level += 1
+    return out
+
+
+def _takes_operand(tok: str) -> bool:
+    """Whether the command ``tok`` applies to what follows it (``\\exp``, ``\\sqrt``, a font)."""
+    from derive.latex import tokens  # noqa: PLC0415 - its tables, read only here
+
+    word = tok[1:]
+    return _is_word(tok) and (
+        word in tokens._FUNCS or word in tokens._FONTS or word in tokens._ACCENTS or word in tokens._ROUTINES
+    )
+
+
+def _atomic(toks: list[Tok]) -> bool:
+    """Whether ``toks`` is one operand however it is grouped: a token, a bracketed group, a fraction
+    or root (``\\frac{a}{b}``, ``(a + b)``, ``\\left(a + b\\right)``)."""
+    top = [t for t in _top_level(toks) if t not in _SPACING and t != "\\right"]
+    if len(top) <= 1:
+        return not (top and top[0] in ("-", "+", "\\pm", "\\mp"))
+    return top[0] in ("\\frac", "\\dfrac", "\\tfrac", "\\sqrt") and all(t in ("{", "}") for t in top[1:])
+
+
+def _braced_content(stream: _Stream, out: list[str], mark: str, table: MacroTable) -> list[Tok]:
+    """The content X of ``\\underbrace{X}_{label}`` (``\\overbrace{X}^{label}``), read as X: the label
+    names or justifies X, and is not checked (a relation inside it, ``_{=1}``, is no claim read).
+
+    The brace also groups X, which the formula without it does not: ``2\\underbrace{x + y}_{s}`` is
+    2(x + y) to its author and 2x + y as typeset. Where the two readings differ (a sum, or a product
+    next to a power, a division or a function name), nothing is read: `LatexError` says to write
+    parentheses. A lone relation under a brace (``a \\underbrace{=}_{(1)} b``) is that relation.
+    """
+    name = mark[1:]
+    content = stream.group(name)
+    if content is None:
+        raise LatexError(f"\\{name} without braces around what it marks")
+    if stream.peek() == _BRACES[mark]:
+        stream.take(name)
+        _label(stream, name)
+    top = [t for t in _top_level(content) if t not in _SPACING]
+    if len(top) == 1 and top[0] in _RELATION_TOKENS:
+        return content
+    if any(t in _RELATION_TOKENS for t in top):
+        raise LatexError(f"\\{name} around a relation inside an expression: derive does not read it")
+    before = next((t for t in reversed(out) if not _blank(t) and t not in _SPACING), None)
+    after = stream.peek()
+    # a macro inside may stand for a sum: judged as one
+    hidden = any(_is_word(t) and table.lookup(t[1:]) is not None for t in top)
+    summed = hidden or any(t in ("+", "-", "\\pm", "\\mp") for t in top)
+    alone = (before is None or before in _SAFE_BEFORE) and (after is None or after in _SAFE_AFTER)
+    binds = before in _BINDS_AFTER or after in _BINDS_BEFORE or (before is not None and _takes_operand(before))
+    if (summed and not alone) or (binds and not _atomic(content)):
+        raise LatexError(
+            f"\\{name} groups what it marks, the formula without it does not (next to {before or after!r}): "
+            f"write parentheses inside it, \\{name}{{(...)}}"
+        )
+    return content
+
+
+#: ``\\hskip``, ``\\kern``, ...: the TeX length after them (``0.25em``, ``-3mu``, ``2pt plus 1fil``).
+_UNIT = r"(?:em|ex|pt|pc|in|cm|mm|bp|dd|cc|sp|mu|px)"
+_LENGTH = re.compile(
+    rf"\s*[-+]?\s*(?:\d+(?:\.\d*)?|\.\d+)\s*(?:true\s*)?{_UNIT}"
+    rf"(?:\s*plus\s*[-+]?\s*(?:\d+(?:\.\d*)?|\.\d+)?\s*(?:{_UNIT}|fil{{1,3}}))?"
+    rf"(?:\s*minus\s*[-+]?\s*(?:\d+(?:\.\d*)?|\.\d+)?\s*(?:{_UNIT}|fil{{1,3}}))?"
+)
+_LENGTH_LOOKAHEAD = 60  # tokens: a length is a few characters
+
+
+def _skip(stream: _Stream, name: str, depth: int) -> list[Tok]:
+    """``\\hskip 0.25em``, ``\\kern-3mu``, ``\\mskip 2mu plus 1fil``: spacing, read as nothing."""
+    ahead: list[Tok] = []
+    while len(ahead) < _LENGTH_LOOKAHEAD and stream.has() and not stream.stack[-1][0].startswith("\\"):
+        ahead.append(stream.stack.pop())
+    text = "".join(t for t, _ in ahead)
+    m = _LENGTH.match(text)
+    if m is None:
+        stream.stack.extend(reversed(ahead))
+        raise LatexError(f"\\{name}: cannot read the length after it (write \\hspace{{0.5em}}, or \\quad)")
+    used = 0
+    while ahead and used < m.end():
+        used += len(ahead[0][0])
+        ahead.pop(0)
+    stream.stack.extend(reversed(ahead))
+    return []
+
+
+def _space(stream: _Stream, name: str, depth: int) -> list[Tok]:
+    """``\\hspace{1em}``, ``\\hspace*{2pt}``, ``\\vspace{..}``: spacing, read as nothing."""
+    stream.star()
+    if stream.group(name) is None:
+        raise LatexError(f"macro \\{name} is missing its length in braces")
+    return []
+
+
+#: ``\\not`` before a relation: the negated relation (amssymb's single commands).
+_NEGATED = {"=": "\\neq", "\\in": "\\notin", "\\ni": "\\notni"}
+
+
+def _not(stream: _Stream, name: str, depth: int) -> list[Tok]:
+    """``\\not=``, ``\\not\\in``: ≠ and ∉. Other negations are not read (an error says so)."""
+    nxt = stream.peek()
+    if nxt not in _NEGATED:
+        raise LatexError(f"\\not before {nxt or 'nothing'}: derive reads \\not= (\\neq) and \\not\\in (\\notin)")
+    stream.take(name)
+    return _lit(_NEGATED[nxt], depth)
+
+
 def _package(name: str, body: str = "", nargs: int = 0, handler: Any = None) -> Macro:
     star = nargs > 0  # handlers read their own star; a star after a plain word is no argument of it
     return Macro(name, nargs, tuple(_param_tokens(_tokens(body))), origin="package", star=star, handler=handler)
@@ -484,6 +644,12 @@ PACKAGE_MACROS: Mapping[str, Macro] = MappingProxyType(
             _package("relax"),
             _package("cr", "\\\\"),
             _package("hbox", "\\mbox"),
+            # spacing and negation (see `_skip`, `_space`, `_not`)
+            *(_package(n, handler=_skip) for n in ("hskip", "kern", "mkern", "mskip", "vskip")),
+            *(_package(n, handler=_space) for n in ("hspace", "vspace")),
+            _package("hfill"),
+            _package("hfil"),
+            _package("not", handler=_not),
         )
     }
 )
