@@ -21,6 +21,8 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
   scalars (``\\Sigma^{-1} = \begin{pmatrix}..\\end{pmatrix}``): the declaration settles it;
 - **a point the text excludes**: the counterexample makes a name all zero that the text says is
   nonzero ("for any nonzero matrix $M$", ``$x \\neq 0$``), whatever the step was read under;
+- **one of the solutions**: after an arrow, a row that some solutions of the premise satisfy and others
+  do not (``x^2 = 4 \\Rightarrow x = 2``) names *a* solution (`derive.latex.solving.one_of_the_solutions`);
 
 Steps read under a premise, a definition or a fixed value (``Step.premise``, ``Step.uses``)
 keep their verdict: there the text itself supplies what the refutation rests on.
@@ -71,7 +73,11 @@ def unsupported(step: Any, result: Result) -> str | None:
                 f"an identity in {solved}: not refuted at a point that gives {solved} another value (derive "
                 "did not solve for it: state the equation it solves to check the value)"
             )
-    if step.premise is not None or step.uses:
+    if step.premise is not None:
+        from derive.latex.solving import one_of_the_solutions  # noqa: PLC0415
+
+        return one_of_the_solutions(step)
+    if step.uses:
         return None
     inverse = _TRIG_INVERSE.search(step.lhs_tex + " " + step.rhs_tex)
     if inverse is not None:

@@ -7,6 +7,7 @@ import pytest
 import derive
 from derive.latex import read_document
 from derive.latex.refutation import unsupported
+from derive.latex.solving import one_of_the_solutions
 from derive.model import Verdict
 
 
@@ -60,12 +61,26 @@ def test_real_mistakes_stay_refuted(text):
 
 
 def test_a_value_statement_read_under_a_premise_keeps_its_verdict():
-    text = "$$x^2 = 4 \\implies x = 2$$"
+    # no value statement under a premise: x = 3 solves x^2 = 4 nowhere, and stays refuted
+    text = "$$x^2 = 4 \\implies x = 3$$"
     results = derive.check_latex(text)
     steps = read_document(text).steps
     assert results[-1].verdict is Verdict.REFUTED
     assert steps[-1].premise is not None
     assert unsupported(steps[-1], results[-1]) is None
+
+
+def test_one_solution_of_a_premise_is_not_refuted():
+    # x = 2 is one of the solutions of x^2 = 4 (as "a solution" it holds, as "the solution" it would
+    # not): never refuted (derive.latex.solving), and not for being a value statement either
+    text = "$$x^2 = 4 \\implies x = 2$$"
+    results = derive.check_latex(text)
+    steps = read_document(text).steps
+    assert results[-1].verdict is Verdict.UNDECIDED
+    why = one_of_the_solutions(steps[-1])
+    assert why is not None and "names one of the solutions" in why
+    assert "names one of the solutions" in results[-1].detail
+    assert "a value for" not in results[-1].detail
 
 
 @pytest.mark.parametrize(

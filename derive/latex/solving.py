@@ -1,0 +1,383 @@
+"""Rows a text solves: does a statement after an arrow follow from the equation it is solved from?
+
+``(\\lambda - 1)^2 = 0 \\Rightarrow \\lambda_1 = \\lambda_2 = 1``, ``\\ln c + 1 = k \\Rightarrow \\ln c = k - 1``,
+``x^2 - 5x + 6 = 0 \\Rightarrow x = 2``: the row after the arrow is no identity in its names, it is what
+the text derives from the premise. `follows` decides that implication exactly, from the premise's
+sides as `derive.latex.steps` read them (`Step.premise_sides`, definitions applied):
+
+- **an algebraic consequence**: ``row = c · premise`` (lhs - rhs of each) with ``c`` a polynomial
+  (no pole anywhere), so every solution of the premise solves the row; ``c`` a nonzero number: the
+  two are equivalent. Any number of unknowns and parameters;
+- **the premise solved**: one real unknown ``u``, and the premise's complete real solution set found
+  exactly (a polynomial of degree at most 6 with number coefficients, or an equation sympy's
+  ``solveset`` solves to a finite set of numbers, each substituted back). The row may use ``u``
+  and the text's names for its roots ``u_1, u_2, ...`` (``\\lambda_1 = \\lambda_2``); it is checked at
+  every assignment of solutions to them, exactly:
+
+  - holds at all of them: ``proved`` (every solution of the premise satisfies the row);
+  - holds at none, and the premise has a solution its kinds certainly allow: ``refuted``, showing
+    that solution and the row's difference there;
+  - holds at some only (``x^2 = 4 \\Rightarrow x = 2``): the row names *a* solution; as "the
+    solutions" it would be wrong. The premise is the last relation of its statement, which may be
+    a longer chain the other relations of which exclude solutions: ``undecided``, never refuted,
+    saying which solutions hold (`one_of_the_solutions` gives `derive.latex.refutation` that reason).
+
+Nothing is decided where a step is read under definitions or values (its own sides would not be
+what its claim reads), where the premise has matrices, unknown functions, sums or integrals, or
+where the solving runs out of its budget: the caller keeps its own answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING, Any
+
+from derive.errors import DeriveError
+from derive.language.symbols import SymbolTable
+from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
+
+if TYPE_CHECKING:
+    from derive.latex.records import Step
+
+__all__ = ["follows", "one_of_the_solutions"]
+
+_TEXT_LIMIT = 600  # characters of a premise or row read here, in the reader's process
+_OPS_LIMIT = 200
+_DEGREE_LIMIT = 6
+_ROOTS_LIMIT = 8
+_ASSIGNMENTS_LIMIT = 64
+_SECONDS = 2.0  # solving and checking one row stops after this long (no answer: the caller's stands)
+_DIGITS = 50
+#: A note a step's claim may carry that does not change its sides: its premise, a kind the prose declares.
+_HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from ")
+_REAL_KINDS = frozenset(
+    {
+        "real",
+        "positive",
+        "nonnegative",
+        "negative",
+        "nonpositive",
+        "integer",
+        "positive integer",
+        "negative integer",
+        "nonnegative integer",
+        "probability",
+    }
+)
+
+
+def follows(step: Step, result: Result) -> Result | None:
+    """The step decided as a consequence of the premise it is solved from, or None (keep ``result``).
+
+    Only a step after an arrow whose premise derive read (``Step.premise_sides``), an equation both,
+    whose claim was undecided or refuted as an identity, is looked at."""
+    if result.verdict not in (Verdict.REFUTED, Verdict.UNDECIDED):
+        return None
+    found = _read(step)
+    if found is None:
+        return None
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only when a row is solved
+
+    try:
+        decided = bounded(lambda: _decide(*found), _SECONDS)
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    if not isinstance(decided, tuple) or not decided[1]:
+        return None
+    verdict, summary = decided
+    premise = _given(step)
+    summary = f"{summary} ({premise})" if premise else summary
+    if verdict is None:  # a row naming one solution: never refuted, never accepted as the solutions
+        ev = Evidence(Method.SYMBOLIC, summary, reason="context")
+        return Result(
+            result.claim, Verdict.UNDECIDED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.UNDECIDED, ev),)
+        )
+    ev = Evidence(Method.SYMBOLIC, summary, route="solving")
+    return Result(result.claim, verdict, Method.SYMBOLIC, result.seconds, (Outcome(verdict, ev),))
+
+
+def one_of_the_solutions(step: Step) -> str | None:
+    """Why a row after an arrow that holds at some solutions of its premise but not at all of them
+    (``x^2 = 4 \\Rightarrow x = 2``) is not refuted: it names a solution, which the text may mean."""
+    found = _read(step)
+    if found is None:
+        return None
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415
+
+    try:
+        decided = bounded(lambda: _decide(*found), _SECONDS)
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    if not isinstance(decided, tuple) or decided[0] is not None or _SOME not in decided[1]:
+        return None
+    return decided[1]
+
+
+def _given(step: Step) -> str:
+    """The note naming the premise (``given (x - 1)^2 = 0 (line 4), solved: ...``), up to its solution."""
+    for note in step.uses:
+        if note.startswith("given "):
+            return note.split(", solved:", 1)[0].split(", which derive", 1)[0]
+    return ""
+
+
+def _read(step: Step) -> tuple[Any, Any, SymbolTable, str] | None:
+    """(premise lhs - rhs, row lhs - rhs, the table, how the row's names are written) as sympy, or None."""
+    if step.kind != "step" or step.error is not None or step.premise is None or not step.premise_sides:
+        return None
+    if step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ or step.claim.random:
+        return None
+    if any(not _HARMLESS_NOTE.search(note) for note in step.uses):
+        return None  # read under definitions or values: the written sides are not what the claim reads
+    texts = (*step.premise_sides, step.lhs_tex, step.rhs_tex)
+    if any(not t.strip() for t in texts) or sum(len(t) for t in texts) > 2 * _TEXT_LIMIT:
+        return None
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.parser import parse_latex  # noqa: PLC0415 - the parser imports the package
+
+    table = SymbolTable(dict(step.claim.symbols))
+    try:
+        sides = [parse_latex(t, table) for t in texts]
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    if not all(isinstance(s, sympy.Expr) and not s.is_Matrix for s in sides):
+        return None
+    premise, row = sides[0] - sides[1], sides[2] - sides[3]
+    for e in (premise, row):
+        if sympy.count_ops(e) > _OPS_LIMIT or _opaque(e):
+            return None
+    return premise, row, table, f"{step.lhs_tex.strip()} = {step.rhs_tex.strip()}"
+
+
+def _opaque(e: Any) -> bool:
+    """Whether ``e`` holds what is not solved here: unknown functions, sums, integrals, limits, matrices."""
+    import sympy  # noqa: PLC0415
+    from sympy.core.function import AppliedUndef  # noqa: PLC0415
+
+    return bool(
+        e.atoms(AppliedUndef)
+        or e.has(sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit, sympy.Derivative, sympy.Piecewise)
+        or e.atoms(sympy.MatrixSymbol)
+        or e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+    )
+
+
+_SOME = "names one of the solutions"
+
+
+def _decide(premise: Any, row: Any, table: SymbolTable, written: str) -> tuple[Verdict | None, str]:
+    import sympy  # noqa: PLC0415
+
+    if not premise.free_symbols:
+        return None, ""
+    multiple = _multiple(premise, row)
+    if multiple is not None:
+        return Verdict.PROVED, multiple
+    unknowns = list(premise.free_symbols)
+    if len(unknowns) != 1:
+        return None, ""
+    u = unknowns[0]
+    spec = table.spec_of(u)
+    if spec is None or spec.kind.is_matrix or spec.kind.base not in _REAL_KINDS:
+        return None, ""
+    solved = _solutions(premise, u, spec.kind.base)
+    if solved is None:
+        return None, ""
+    roots, allowed = solved
+    names = _root_names(row, u)
+    if names is None or not roots:
+        return None, ""
+    shown = ", ".join(sympy.latex(r) for r in roots)
+    solutions = f"its solutions are {spec.name} \\in \\{{{shown}\\}}"
+    results: list[tuple[dict[Any, Any], bool | None]] = []
+    assignments = list(itertools.product(roots, repeat=len(names)))
+    if len(assignments) > _ASSIGNMENTS_LIMIT:
+        return None, ""
+    for values in assignments:
+        point = dict(zip(names, values, strict=True))
+        results.append((point, _zero(row.subs(point))))
+    if any(holds is None for _, holds in results):
+        return None, ""
+    which = ", ".join(str(n) for n in names)
+    if all(holds for _, holds in results):
+        each = "at each" if len(names) == 1 else f"with {which} any of them"
+        return Verdict.PROVED, (
+            f"follows from the premise by solving for {spec.name}: {solutions} (exact, complete), and the row "
+            f"{written} holds {each}"
+        )
+    if not any(holds for _, holds in results):
+        certain = [(p, h) for p, h in results if all(v in allowed for v in p.values())]
+        if not certain:
+            return None, ""
+        point = certain[0][0]
+        at = ", ".join(f"{n} = {sympy.latex(v)}" for n, v in point.items())
+        value = sympy.nsimplify(row.subs(point)) if row.subs(point).is_Rational else row.subs(point)
+        return Verdict.REFUTED, (
+            f"does not follow from the premise: {solutions} (exact, complete), and the row {written} holds at none "
+            f"of them; at {at}, lhs - rhs of the row = {sympy.latex(sympy.simplify(value))} "
+            f"≈ {sympy.N(value, 15)}"
+        )
+    good = sorted({sympy.latex(v) for p, h in results if h for v in p.values()})
+    bad = sorted({sympy.latex(v) for p, h in results if not h for v in p.values()} - set(good))
+    fails = f"; it fails at {which} = {', '.join(bad)}" if bad else ""
+    return None, (
+        f"{written} {_SOME} of the premise ({solutions}; it holds at {which} = {', '.join(good)}{fails}): "
+        "as 'a solution' it holds, as 'the solutions' it would not, and the premise may be one relation of a "
+        "longer statement that excludes some of them; say which (or list every solution) to check it"
+    )
+
+
+def _multiple(premise: Any, row: Any) -> str | None:
+    """``row = c · premise`` with ``c`` a polynomial (finite everywhere): every solution of the premise
+    solves the row; ``c`` a nonzero number: equivalent. None otherwise."""
+    import sympy  # noqa: PLC0415
+
+    if row == 0:
+        return None
+    c = sympy.cancel(sympy.together(row / premise))
+    if c == 0 or c.has(sympy.nan, sympy.zoo, sympy.oo):
+        return None
+    num, den = sympy.fraction(c)
+    if den == 0:
+        return None
+    where = ""
+    if den.free_symbols:
+        # x = -b/a from a x + b = 0: c = 1/a has poles only where the row itself is undefined (a = 0)
+        poles = _factors(den)
+        own = _factors(sympy.fraction(sympy.together(row))[1])
+        if poles is None or own is None or not poles <= own:
+            return None
+        nonzero = ", ".join(sympy.latex(f) + " \\neq 0" for f in sorted(poles, key=str))
+        where = f" wherever the row is defined ({nonzero})"
+    if not num.free_symbols and not den.free_symbols:
+        how = "equivalent to the premise" if c.is_nonzero else None
+        if how is None:
+            return None
+        return f"{how}: lhs - rhs of the row is {sympy.latex(c)} times that of the premise (a nonzero number)"
+    if num.free_symbols and not num.is_polynomial(*sorted(num.free_symbols, key=str)):
+        return None
+    return (
+        f"follows from the premise: lhs - rhs of the row is ({sympy.latex(c)}) times that of the premise, a "
+        f"factor with no pole{where}, so every solution of the premise solves the row"
+    )
+
+
+def _factors(poly: Any) -> set[Any] | None:
+    """The irreducible factors of a polynomial with a free name (numbers left out), or None."""
+    import sympy  # noqa: PLC0415
+
+    if not poly.free_symbols:
+        return set()
+    if not poly.is_polynomial(*sorted(poly.free_symbols, key=str)):
+        return None
+    _, factors = sympy.factor_list(poly)
+    return {f for f, _ in factors if f.free_symbols}
+
+
+def _root_names(row: Any, u: Any) -> list[Any] | None:
+    """The row's free names when each is the unknown ``u`` or the text's name for a root of it
+    (``lambda_1`` for ``lambda``), in a fixed order; None when the row uses any other name."""
+    names = sorted(row.free_symbols, key=str)
+    if not names:
+        return None
+    base = str(u)
+    for n in names:
+        if n != u and not re.fullmatch(re.escape(base) + r"_\{?\d+\}?", str(n)):
+            return None
+        if n != u and n.assumptions0 != u.assumptions0:
+            return None  # a root's name declared of another kind: not one of these solutions
+    return names
+
+
+def _solutions(premise: Any, u: Any, kind: str) -> tuple[list[Any], set[Any]] | None:
+    """The complete set of real solutions of ``premise = 0`` in ``u`` that the kind does not certainly
+    exclude, in order, and those it certainly allows; None when they cannot be found exactly."""
+    import sympy  # noqa: PLC0415
+
+    expr = sympy.together(premise)
+    num, den = sympy.fraction(expr)
+    found: list[Any] | None = None
+    if num.is_polynomial(u) and den.is_polynomial(u):
+        poly = sympy.Poly(num, u)
+        if not all(c.is_number for c in poly.all_coeffs()) or poly.degree() < 1 or poly.degree() > _DEGREE_LIMIT:
+            return None
+        if not all(c.is_real for c in poly.all_coeffs()):
+            return None
+        found = list(poly.real_roots())
+        explicit = sympy.roots(poly)
+        if sum(explicit.values()) == poly.degree():
+            # radicals where sympy finds them (1 + sqrt(5))/2, read back by any reader
+            real = [r for r in explicit if r.is_real]
+            if len(real) == len(set(found)) and all(r.is_real is not None for r in explicit):
+                found = real
+    elif not premise.has(sympy.sin, sympy.cos, sympy.tan):
+        solved = sympy.solveset(sympy.Eq(premise, 0), u, domain=sympy.S.Reals)
+        if not isinstance(solved, sympy.FiniteSet):
+            return None
+        found = list(solved)
+    if found is None:
+        return None
+    roots: list[Any] = []
+    for r in found:
+        if not r.is_number or r.is_real is not True:
+            return None
+        if r in roots:
+            continue
+        if den.subs(u, r).is_zero is not False or _zero(premise.subs(u, r)) is not True:
+            continue  # a pole, or a root sympy gave that does not solve it: not a solution
+        roots.append(r)
+    if len(roots) > _ROOTS_LIMIT:
+        return None
+    roots.sort(key=float)
+    kept = [r for r in roots if _possible(kind, r) is not False]
+    allowed = {r for r in kept if _possible(kind, r) is True}
+    return kept, allowed
+
+
+def _possible(kind: str, value: Any) -> bool | None:
+    """Whether the kind allows the exact number (True), excludes it (False), or sympy cannot say (None).
+    A probability is in [0, 1], ends included."""
+    facts = {
+        "real": (),
+        "positive": ("positive",),
+        "nonnegative": ("nonnegative",),
+        "negative": ("negative",),
+        "nonpositive": ("nonpositive",),
+        "integer": ("integer",),
+        "positive integer": ("integer", "positive"),
+        "negative integer": ("integer", "negative"),
+        "nonnegative integer": ("integer", "nonnegative"),
+        "probability": ("nonnegative",),
+    }[kind]
+    checks = [getattr(value, f"is_{fact}") for fact in facts]
+    if kind == "probability":
+        checks.append((1 - value).is_nonnegative)
+    if any(c is False for c in checks):
+        return False
+    return True if all(c is True for c in checks) else None
+
+
+def _zero(value: Any) -> bool | None:
+    """Whether an exact number is zero: True (sympy proves it), False (it is not: nonzero at 50 digits,
+    far above the error of evaluating it), None (neither)."""
+    import sympy  # noqa: PLC0415
+
+    if value.free_symbols:
+        return None
+    if value == 0:
+        return True
+    simple = sympy.simplify(value)
+    if simple == 0 or simple.is_zero is True:
+        return True
+    if simple.is_zero is False:
+        return False
+    if sympy.nsimplify(sympy.expand(simple)) == 0 and sympy.expand(simple).is_zero is True:
+        return True
+    approx = sympy.N(simple, _DIGITS)
+    if not approx.is_number:
+        return None
+    if abs(approx) > sympy.Float(10) ** (-(_DIGITS // 2)):
+        return False
+    return None

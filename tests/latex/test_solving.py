@@ -1,0 +1,180 @@
+"""Rows a text solves (derive/latex/solving.py): a statement after an arrow checked as a consequence of
+its premise, exactly; and the rows that name one of several solutions, never refuted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import derive
+from derive.latex import read_document
+from derive.latex.solving import follows, one_of_the_solutions
+from derive.model import Evidence, Method, Outcome, Result, Verdict
+
+
+def _last(text: str, symbols: dict[str, str] | None = None):
+    """The last step of ``text``, with its premise's sides as read even where derive could not solve the
+    premise (the reader keeps them only for a solved premise until steps.py passes them always)."""
+    doc = read_document(text, symbols=symbols)
+    step = doc.steps[-1]
+    if step.premise is not None and not step.premise_sides:
+        claim = doc.steps[step.premise].claim
+        step = replace(step, premise_sides=(str(claim.lhs.text), str(claim.rhs.text)))
+    return step
+
+
+def _decide(text: str, symbols: dict[str, str] | None = None) -> Result | None:
+    """What `follows` makes of the last step of ``text``, taken as refuted as an identity."""
+    step = _last(text, symbols)
+    refuted = Result(
+        step.claim, Verdict.REFUTED, Method.NUMERIC, 0.0, (Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, "x")),)
+    )
+    return follows(step, refuted)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # equivalent rows: a nonzero multiple of the premise
+        (
+            r"$$\ln(c) + 1 = \frac{2e^2}{e^2 - 1} \Rightarrow \ln(c) = \frac{2e^2}{e^2 - 1} - 1$$",
+            "equivalent to the premise",
+        ),
+        (r"$$2x - 6 = 0 \implies 3x = 9$$", "equivalent to the premise"),
+        (
+            r"$$-\lambda^3 + 2\lambda + 1 = 0 \Rightarrow -(\lambda + 1)(\lambda - \frac{1 + \sqrt{5}}{2})"
+            r"(\lambda - \frac{1 - \sqrt{5}}{2}) = 0$$",
+            "equivalent to the premise",
+        ),
+        # a polynomial multiple: every solution of the premise solves the row (the converse need not hold)
+        (r"$$x - 1 = 0 \Rightarrow x^2 - 1 = 0$$", "a factor with no pole"),
+        (r"$$x = 0 \Rightarrow x y = 0$$", "a factor with no pole"),
+        # solved for x where the row is defined (a = 0 makes -b/a meaningless)
+        (r"$$a x + b = 0 \Rightarrow x = -\frac{b}{a}$$", r"wherever the row is defined (a \neq 0)"),
+        # solved exactly: every solution satisfies the row
+        (r"$$(\lambda - 1)^2 = 0 \Rightarrow \lambda_1 = \lambda_2 = 1$$", r"lambda \in \{1\}"),
+        (r"$$x^2 - 5x + 6 = 0 \implies (x - 2)(x - 3) = 0$$", "equivalent"),
+        (r"$$\frac{1}{x} = 2 \implies x = \frac{1}{2}$$", "a factor with no pole"),
+        (r"$$\frac{1}{x} = 2 \implies x^2 = \frac{1}{4}$$", "a factor with no pole"),
+        (r"$$e^{x} = 2 \implies x = \ln 2$$", r"x \in \{\log{\left(2 \right)}\}"),
+    ],
+)
+def test_a_row_that_follows_is_proved(text, says):
+    out = _decide(text)
+    assert out is not None
+    assert out.verdict is Verdict.PROVED, out.detail
+    assert says in out.detail
+    assert "(given " in out.detail  # the evidence names the premise used
+
+
+def test_the_roots_names_take_every_solution():
+    out = _decide(r"$$(\lambda - 1)^2 = 0 \Rightarrow \lambda_1 = \lambda_2$$")
+    assert out is not None and out.verdict is Verdict.PROVED
+    assert "holds with lambda_1, lambda_2 any of them" in out.detail
+
+
+def test_a_declared_kind_excludes_roots():
+    out = _decide(r"$$n^2 = 4 \implies n = 2$$", {"n": "positive integer"})
+    assert out is not None and out.verdict is Verdict.PROVED
+    assert r"n \in \{2\}" in out.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # a value that solves nothing: refuted at an exact solution
+        (r"$$(18 - \lambda)^2 = 81 \Rightarrow \lambda = 10$$", "at lambda = 9, lhs - rhs of the row = -1"),
+        # a lost sign: x = 1 solves x + 1 = 0 at no point
+        (r"$$x + 1 = 0 \implies x = 1$$", "at x = -1, lhs - rhs of the row = -2"),
+        # x = 1 is a pole of the premise, not a solution: its only solution is -1
+        (r"$$\frac{x^2 - 1}{x - 1} = 0 \implies x = 1$$", "at x = -1"),
+        # a wrong root of a cubic
+        (r"$$-\lambda^3 + 2\lambda + 1 = 0 \Rightarrow \lambda_2 = 1$$", "holds at none of them"),
+        # tight: off by 10^{-30}
+        (r"$$x - 2 = 0 \implies x = 2 + 10^{-30}$$", "holds at none of them"),
+    ],
+)
+def test_a_row_no_solution_satisfies_is_refuted(text, shown):
+    out = _decide(text)
+    assert out is not None
+    assert out.verdict is Verdict.REFUTED, out.detail
+    assert shown in out.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$(18 - \lambda)^2 = 81 \Rightarrow \lambda = 9$$",  # one of two solutions
+        r"$$x^2 = 4 \implies x^3 = 8$$",  # true at x = 2, not at x = -2
+        r"$$-\lambda^3 + 2\lambda + 1 = 0 \Rightarrow \lambda_2 = -1$$",  # one root named
+        r"$$x^2 = 1 \implies x_1 x_2 = -1$$",  # which root is which: the text's labelling
+    ],
+)
+def test_a_row_naming_one_solution_is_undecided(text):
+    out = _decide(text)
+    assert out is not None
+    assert out.verdict is Verdict.UNDECIDED
+    assert "names one of the solutions" in out.detail
+    assert one_of_the_solutions(_last(text)) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols"),
+    [
+        (r"$$x^2 = 4 \implies y = 2$$", None),  # another name: not what the premise solves
+        (r"$$x + y = 1 \implies x = 1$$", None),  # two unknowns, no multiple: nothing decided here
+        (r"$$x^2 = -1 \implies x = 1$$", None),  # no real solution: the implication is empty
+        (r"$$\sin x = 0 \implies x = 0$$", None),  # infinitely many solutions: not solved here
+        (r"$$(x + 1)^2 = x^2 + 2x + 1 \implies x = 3$$", None),  # an identity, nothing to solve
+        (r"$$f(x) = 0 \implies x = 1$$", None),  # an unknown function
+        (r"$$\lambda^2 = 4 \implies \lambda_1 = -2$$", {"lambda_1": "positive"}),  # a root name of its own kind
+        (r"$$x^7 - x - 1 = 0 \implies x = 1$$", None),  # past the degree solved exactly
+        (r"$$x^2 = 4 \quad x = 2$$", None),  # no arrow: no premise
+    ],
+)
+def test_nothing_is_decided_where_the_premise_is_not_solved(text, symbols):
+    out = _decide(text, symbols)
+    assert out is None or out.verdict is Verdict.UNDECIDED
+
+
+def test_a_step_read_under_a_definition_is_left_alone():
+    # the row's written sides are not what its claim reads (a := 2): the caller's answer stands
+    text = "Let $a = 2$.\n\n$$a x = 4 \\implies x = 2$$"
+    assert _decide(text) is None
+
+
+def test_a_proved_result_is_kept():
+    step = _last(r"$$x - 1 = 0 \Rightarrow x^2 - 1 = 0$$")
+    proved = Result(
+        step.claim, Verdict.PROVED, Method.SYMBOLIC, 0.0, (Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, "x")),)
+    )
+    assert follows(step, proved) is None
+
+
+# --- the document as derive reads it today (`settle` applies `refutation.unsupported`) --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$(18 - \lambda)^2 = 81 \Rightarrow \lambda = 9$$",
+        r"$$x^2 = 4 \implies x^3 = 8$$",
+    ],
+)
+def test_one_of_the_solutions_is_not_refuted(text):
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is not Verdict.REFUTED
+    assert result.verdict is Verdict.UNDECIDED or "names one of the solutions" in result.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$(18 - \lambda)^2 = 81 \Rightarrow \lambda = 10$$",  # no solution
+        r"$$x^2 - 5x + 6 = 0 \implies x^2 = 7$$",  # holds at neither 2 nor 3
+    ],
+)
+def test_a_row_no_solution_satisfies_stays_refuted(text):
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is Verdict.REFUTED
