@@ -10,9 +10,10 @@ streaming statistics: shifted sums and co-moments, the non-finite count and the 
 
 That pass vectorises (AVX2/AVX-512) because everything in it is branch-free arithmetic:
 
-* ``exp``, ``log`` and ``log1p`` are fdlibm/musl's algorithms written without branches
-  (`_MATH_SOURCE`), under 1 ulp like numpy's own SIMD versions, but not always the same
-  last bit; other functions (``sin``, ``tanh``, ...) call libm per sample;
+* ``exp``, ``log`` and ``log1p`` are branch-free fma versions (`derive.montecarlo._fastmath`:
+  Cody-Waite reduction, polynomial, proven bounds under 1.04 ulp), close to numpy's own SIMD
+  versions but not always the same last bit; other functions (``sin``, ``tanh``, ...) call
+  libm per sample;
 * nothing is compiled with fastmath: only the accumulating additions of the statistics
   carry LLVM's ``reassoc`` flag, so their order is the compiler's fixed vector order, while
   the integrand keeps the order of operations of its expression (a cancellation such as
@@ -46,191 +47,14 @@ import sympy
 from sympy.codegen.cfunctions import log1p
 
 from derive.montecarlo._batches import BATCH, BatchStats, on_threads, reduce_rows, stream_rng
+from derive.montecarlo._fastmath import SOURCE
 from derive.montecarlo._lowering import Draw
 
 __all__ = ["FusedKernel", "fused_source", "math_functions"]
 
-# Branch-free elementary functions for the vectorised pass. The constants are fdlibm's
-# (e_exp.c, s_log1p.c as in musl); the reductions are the same, written with selects.
-_MATH_SOURCE = """
-import math
-
-import numpy as np
-from numba import njit, prange, types  # noqa: F401
-from numba.extending import intrinsic
-
-
-@intrinsic
-def f2i(typingctx, x):
-    sig = types.int64(types.float64)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], context.get_value_type(types.int64))
-
-    return sig, codegen
-
-
-@intrinsic
-def i2f(typingctx, x):
-    sig = types.float64(types.int64)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], context.get_value_type(types.float64))
-
-    return sig, codegen
-
-
-@intrinsic
-def racc(typingctx, a, b):
-    # a + b flagged reassociable: the loop vectoriser may split this sum into lanes (a fixed
-    # order for the compiled code), while the rest of the function keeps IEEE semantics.
-    sig = types.float64(types.float64, types.float64)
-
-    def codegen(context, builder, signature, args):
-        r = builder.fadd(args[0], args[1])
-        r.flags.append("reassoc")
-        return r
-
-    return sig, codegen
-
-
-INVLN2 = 1.44269504088896338700e00
-LN2HI = 6.93147180369123816490e-01
-LN2LO = 1.90821492927058770002e-10
-P1 = 1.66666666666666019037e-01
-P2 = -2.77777777770155933842e-03
-P3 = 6.61375632143793436117e-05
-P4 = -1.65339022054652515390e-06
-P5 = 4.13813679705723846039e-08
-SHIFT = 6755399441055744.0  # 1.5 * 2**52: x + SHIFT - SHIFT rounds x to an integer
-LG1 = 6.666666666666735130e-01
-LG2 = 3.999999999940941908e-01
-LG3 = 2.857142874366239149e-01
-LG4 = 2.222219843214978396e-01
-LG5 = 1.818357216161805012e-01
-LG6 = 1.531383769920937332e-01
-LG7 = 1.479819860511658591e-01
-KEYMASK = 0x7FFFFFFFFFFFFFFF
-KEYLOW = -9218868437227405313  # key(-inf)
-KEYHIGH = 9218868437227405312  # key(inf)
-
-
-@njit(inline="always", error_model="numpy")
-def vexp(x):
-    # e_exp.c: clamp (exp(-746) is 0, exp(710) overflows), k = round(x / ln2), Cody-Waite
-    # reduction, rational approximation on [-ln2/2, ln2/2], then 2^k in two halves so that
-    # a subnormal result is rounded once.
-    xc = x if x > -746.0 else -746.0
-    xc = xc if xc < 710.0 else 710.0
-    kd = (xc * INVLN2 + SHIFT) - SHIFT
-    hi = xc - kd * LN2HI
-    lo = kd * LN2LO
-    r = hi - lo
-    t = r * r
-    c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))))
-    y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
-    k = np.int64(kd)
-    k1 = k >> 1
-    s1 = i2f((k1 + 1023) << 52)
-    s2 = i2f((k - k1 + 1023) << 52)
-    out = (y * s1) * s2
-    return x if x != x else out
-
-
-@njit(inline="always", error_model="numpy")
-def _log_core(f, k, c):
-    hfsq = 0.5 * f * f
-    s = f / (2.0 + f)
-    z = s * s
-    w = z * z
-    t1 = w * (LG2 + w * (LG4 + w * LG6))
-    t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)))
-    dk = float(k)
-    return s * (hfsq + (t2 + t1)) + (dk * LN2LO + c) - hfsq + f + dk * LN2HI
-
-
-@njit(inline="always", error_model="numpy")
-def vlog1p(x):
-    # s_log1p.c's general path for every x > -1: u = 1 + x rounded, c the rounding error
-    # over u, u reduced to [sqrt(2)/2, sqrt(2)) by its exponent k.
-    u = 1.0 + x
-    bits = f2i(u)
-    hu = (bits >> 32) + (0x3FF00000 - 0x3FE6A09E)
-    k = (hu >> 20) - 0x3FF
-    c = (1.0 - (u - x)) if k >= 2 else (x - (u - 1.0))
-    c = c / u if k < 54 else 0.0
-    hu = (hu & 0x000FFFFF) + 0x3FE6A09E
-    f = i2f((hu << 32) | (bits & 0xFFFFFFFF)) - 1.0
-    out = _log_core(f, k, c)
-    out = -np.inf if x == -1.0 else out
-    out = x if x == np.inf else out
-    return np.nan if (x < -1.0 or x != x) else out
-
-
-@njit(inline="always", error_model="numpy")
-def vlog(x):
-    sub = x < 2.2250738585072014e-308  # subnormal: scale by 2^54 first
-    xs = x * 18014398509481984.0 if sub else x
-    bits = f2i(xs)
-    hu = (bits >> 32) + (0x3FF00000 - 0x3FE6A09E)
-    k = (hu >> 20) - 0x3FF - (54 if sub else 0)
-    hu = (hu & 0x000FFFFF) + 0x3FE6A09E
-    f = i2f((hu << 32) | (bits & 0xFFFFFFFF)) - 1.0
-    out = _log_core(f, k, 0.0)
-    out = -np.inf if x == 0.0 else out
-    out = x if x == np.inf else out
-    return np.nan if (x < 0.0 or x != x) else out
-
-
-@njit(inline="always", error_model="numpy")
-def vmax(a, b):
-    # np.maximum: NaN if either is NaN
-    r = a if a >= b else b
-    return a if a != a else r
-
-
-@njit(inline="always", error_model="numpy")
-def vmin(a, b):
-    r = a if a <= b else b
-    return a if a != a else r
-
-
-@njit(inline="always", error_model="numpy")
-def vsign(x):
-    # np.sign: NaN stays NaN, -0.0 and 0.0 give 0.0
-    r = 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
-    return x if x != x else r
-
-
-@njit(inline="always", error_model="numpy")
-def key(x):
-    # float64 bits as an int64 with the same order (for finite and infinite x)
-    b = f2i(x)
-    return b ^ ((b >> 63) & KEYMASK)
-
-
-@njit(inline="always", error_model="numpy")
-def unkey(k):
-    return i2f(k ^ ((k >> 63) & KEYMASK))
-
-
-@njit(cache=True, error_model="numpy")
-def vexp_array(x, out):
-    for i in range(x.shape[0]):
-        out[i] = vexp(x[i])
-
-
-@njit(cache=True, error_model="numpy")
-def vlog_array(x, out):
-    for i in range(x.shape[0]):
-        out[i] = vlog(x[i])
-
-
-@njit(cache=True, error_model="numpy")
-def vlog1p_array(x, out):
-    for i in range(x.shape[0]):
-        out[i] = vlog1p(x[i])
-"""
+# Branch-free elementary functions for the vectorised pass, with their error bounds
+# (`derive.montecarlo._fastmath`), and the intrinsics the generated code uses.
+_MATH_SOURCE = SOURCE
 
 _DRAW_CALL = {
     "normal": "gen.standard_normal()",
