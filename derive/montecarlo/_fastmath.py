@@ -204,7 +204,7 @@ def vlog1p(x):
     corr = 0.0 if (zero or k >= 54) else corr
     out = _log_core(f, k, corr)
     out = -np.inf if x == -1.0 else out
-    out = x if x == np.inf else out
+    out = x if (x == np.inf or x == 0.0) else out  # log1p(-0.0) is -0.0
     return np.nan if (x < -1.0 or x != x) else out
 
 
