@@ -72,7 +72,10 @@ def follows(step: Step, result: Result) -> Result | None:
 
     Only a step after an arrow whose premise derive read (``Step.premise_sides``), an equation both,
     whose claim was undecided or refuted as an identity, is looked at."""
-    if result.verdict not in (Verdict.REFUTED, Verdict.UNDECIDED):
+    plus_minus = _PM.search(f"{step.lhs_tex} {step.rhs_tex}") is not None
+    if result.verdict not in (Verdict.REFUTED, Verdict.UNDECIDED) and not (
+        plus_minus and result.verdict is Verdict.ERROR
+    ):
         return None
     found = _read(step)
     if found is None:
@@ -85,9 +88,7 @@ def follows(step: Step, result: Result) -> Result | None:
         return None
     if not isinstance(decided, tuple) or not decided[1]:
         return None
-    verdict, summary = decided
-    premise = _given(step)
-    summary = f"{summary} ({premise})" if premise else summary
+    verdict, summary = decided  # (the premise is named where `settle` adds what the step is read with)
     if verdict is None:  # a row naming one solution: never refuted, never accepted as the solutions
         ev = Evidence(Method.SYMBOLIC, summary, reason="context")
         return Result(
@@ -111,7 +112,8 @@ def one_of_the_solutions(step: Step) -> str | None:
         return None
     if not isinstance(decided, tuple) or decided[0] is not None or _SOME not in decided[1]:
         return None
-    return decided[1]
+    premise = _given(step)
+    return f"{decided[1]} ({premise})" if premise else decided[1]
 
 
 def _given(step: Step) -> str:
@@ -122,8 +124,23 @@ def _given(step: Step) -> str:
     return ""
 
 
+#: ``\\pm`` and ``\\mp``: a row that states two values (``18 - \\lambda = \\pm 9``), read as its two rows.
+_PM = re.compile(r"\\(?:pm|mp)(?![A-Za-z])")
+
+
+def _signs(tex: str) -> list[str]:
+    """``tex`` with ``\\pm`` (``\\mp``) read as + (-), then as - (+): two texts; ``[tex]`` without them."""
+    if _PM.search(tex) is None:
+        return [tex]
+    out = []
+    for pm, mp in ((" + ", " - "), (" - ", " + ")):
+        out.append(_PM.sub(lambda m, pm=pm, mp=mp: pm if m.group(0) == "\\pm" else mp, tex))
+    return out
+
+
 def _read(step: Step) -> tuple[Any, Any, SymbolTable, str] | None:
-    """(premise lhs - rhs, row lhs - rhs, the table, how the row's names are written) as sympy, or None."""
+    """(premise lhs - rhs, the row's lhs - rhs (a tuple of two for a row with ``\\pm``), the table, how the
+    row is written) as sympy, or None."""
     if step.kind != "step" or step.error is not None or step.premise is None or not step.premise_sides:
         return None
     if step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ or step.claim.random:
@@ -138,16 +155,18 @@ def _read(step: Step) -> tuple[Any, Any, SymbolTable, str] | None:
     from derive.latex.parser import parse_latex  # noqa: PLC0415 - the parser imports the package
 
     table = SymbolTable(dict(step.claim.symbols))
+    row_text = f"\\left({step.lhs_tex}\\right) - \\left({step.rhs_tex}\\right)"
     try:
-        sides = [parse_latex(t, table) for t in texts]
+        sides = [parse_latex(t, table) for t in (*step.premise_sides, *_signs(row_text))]
     except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
         return None
     if not all(isinstance(s, sympy.Expr) and not s.is_Matrix for s in sides):
         return None
-    premise, row = sides[0] - sides[1], sides[2] - sides[3]
-    for e in (premise, row):
+    premise, rows = sides[0] - sides[1], tuple(sides[2:])
+    for e in (premise, *rows):
         if sympy.count_ops(e) > _OPS_LIMIT or _opaque(e):
             return None
+    row = rows[0] if len(rows) == 1 else rows
     return premise, row, table, f"{step.lhs_tex.strip()} = {step.rhs_tex.strip()}"
 
 
@@ -172,6 +191,8 @@ def _decide(premise: Any, row: Any, table: SymbolTable, written: str) -> tuple[V
 
     if not premise.free_symbols:
         return None, ""
+    if isinstance(row, tuple):
+        return _both_signs(premise, row, table, written)
     multiple = _multiple(premise, row)
     if multiple is not None:
         return Verdict.PROVED, multiple
@@ -229,6 +250,49 @@ def _decide(premise: Any, row: Any, table: SymbolTable, written: str) -> tuple[V
     )
 
 
+def _both_signs(premise: Any, rows: tuple[Any, Any], table: SymbolTable, written: str) -> tuple[Verdict | None, str]:
+    """A row with ``\\pm`` states the premise's solutions: those of its two rows together. Equivalent when the
+    product of the two rows is a nonzero multiple of the premise; else, one unknown solved exactly, proved
+    when the values the rows give are exactly the premise's solutions, refuted when one of them is none."""
+    import sympy  # noqa: PLC0415
+
+    plus, minus = rows
+    both = _multiple(premise, sympy.expand(plus * minus))
+    if both is not None and both.startswith("equivalent"):
+        return Verdict.PROVED, (
+            f"the two rows of {written} (+ and -) together have exactly the premise's solutions: the product of "
+            f"their lhs - rhs is {both}"
+        )
+    unknowns = list(premise.free_symbols)
+    if len(unknowns) != 1 or any(r.free_symbols != set(unknowns) for r in rows):
+        return None, ""
+    u = unknowns[0]
+    spec = table.spec_of(u)
+    if spec is None or spec.kind.is_matrix or spec.kind.base not in _REAL_KINDS:
+        return None, ""
+    solved = _solutions(premise, u, spec.kind.base)
+    given = [_solutions(r, u, "real") for r in rows]
+    if solved is None or any(g is None for g in given):
+        return None, ""
+    roots = set(solved[0])
+    values = {v for g in given if g is not None for v in g[0]}
+    shown = ", ".join(sympy.latex(r) for r in solved[0])
+    solutions = f"its solutions are {spec.name} \\in \\{{{shown}\\}} (exact, complete)"
+    stated = ", ".join(sympy.latex(v) for v in sorted(values, key=float))
+    extra = sorted(values - roots, key=float)
+    if extra and _zero(premise.subs(u, extra[0])) is False:
+        v = extra[0]
+        return Verdict.REFUTED, (
+            f"{written} gives {spec.name} = {stated}, but {spec.name} = {sympy.latex(v)} does not solve the premise "
+            f"({solutions}): its lhs - rhs there is {sympy.latex(sympy.simplify(premise.subs(u, v)))}"
+        )
+    if values == roots:
+        return Verdict.PROVED, (
+            f"{written} gives {spec.name} = {stated}, exactly the premise's solutions ({solutions}): both directions"
+        )
+    return None, ""
+
+
 def _multiple(premise: Any, row: Any) -> str | None:
     """``row = c · premise`` with ``c`` a polynomial (finite everywhere): every solution of the premise
     solves the row; ``c`` a nonzero number: equivalent. None otherwise."""
@@ -251,11 +315,14 @@ def _multiple(premise: Any, row: Any) -> str | None:
             return None
         nonzero = ", ".join(sympy.latex(f) + " \\neq 0" for f in sorted(poles, key=str))
         where = f" wherever the row is defined ({nonzero})"
-    if not num.free_symbols and not den.free_symbols:
-        how = "equivalent to the premise" if c.is_nonzero else None
-        if how is None:
+    if not num.free_symbols:
+        if num.is_nonzero is not True:
             return None
-        return f"{how}: lhs - rhs of the row is {sympy.latex(c)} times that of the premise (a nonzero number)"
+        factor = "a nonzero number" if not den.free_symbols else "nonzero"
+        return (
+            f"equivalent to the premise{where}: lhs - rhs of the row is {sympy.latex(c)} times that of the "
+            f"premise ({factor})"
+        )
     if num.free_symbols and not num.is_polynomial(*sorted(num.free_symbols, key=str)):
         return None
     return (

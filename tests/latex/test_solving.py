@@ -19,8 +19,10 @@ def _last(text: str, symbols: dict[str, str] | None = None):
     doc = read_document(text, symbols=symbols)
     step = doc.steps[-1]
     if step.premise is not None and not step.premise_sides:
-        claim = doc.steps[step.premise].claim
-        step = replace(step, premise_sides=(str(claim.lhs.text), str(claim.rhs.text)))
+        premise = doc.steps[step.premise]
+        # its sides as written are what the reader keeps for it (its own claim may be "up to a constant")
+        assert all(note.startswith("up to an additive constant") for note in premise.uses)
+        step = replace(step, premise_sides=(premise.lhs_tex, premise.rhs_tex))
     return step
 
 
@@ -65,7 +67,7 @@ def test_a_row_that_follows_is_proved(text, says):
     assert out is not None
     assert out.verdict is Verdict.PROVED, out.detail
     assert says in out.detail
-    assert "(given " in out.detail  # the evidence names the premise used
+    assert "premise" in out.detail  # settle adds the premise itself (read with given ...)
 
 
 def test_the_roots_names_take_every_solution():
@@ -178,3 +180,64 @@ def test_one_of_the_solutions_is_not_refuted(text):
 def test_a_row_no_solution_satisfies_stays_refuted(text):
     result = derive.check_latex(text)[-1]
     assert result.verdict is Verdict.REFUTED
+
+
+# --- a row with \\pm states two values: the premise's solutions, both directions ----------------------------
+
+
+def _unread(text: str) -> Result | None:
+    """What `follows` makes of the last step of ``text``, taken as unreadable (the parser has no \\pm)."""
+    step = _last(text)
+    error = Result(
+        step.claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, Evidence(Method.PARSE, "\\pm")),)
+    )
+    return follows(step, error)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (r"$$(18 - \lambda)^2 = 81 \Rightarrow 18 - \lambda = \pm 9$$", "exactly the premise's solutions"),
+        (r"$$x^2 - 4 = 0 \implies x = \pm 2$$", "exactly the premise's solutions"),
+        (r"$$x^2 - 4 = 0 \implies x = \mp 2$$", "exactly the premise's solutions"),
+        (r"$$x^2 - 2x - 3 = 0 \implies x = 1 \pm 2$$", "exactly the premise's solutions"),
+        (
+            r"$$a x^2 + b x + c = 0 \implies x = \frac{-b \pm \sqrt{b^2 - 4ac}}{2a}$$",
+            r"wherever the row is defined (a \neq 0)",
+        ),
+    ],
+)
+def test_plus_minus_gives_the_solutions(text, says):
+    out = _unread(text)
+    assert out is not None and out.verdict is Verdict.PROVED, out and out.detail
+    assert says in out.detail
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (r"$$x^2 - 2x - 3 = 0 \implies x = 2 \pm 1$$", "x = 1 does not solve the premise"),
+        (r"$$x^2 - 4 = 0 \implies x = 1 \pm 1$$", "x = 0 does not solve the premise"),
+    ],
+)
+def test_plus_minus_with_a_wrong_value_is_refuted(text, shown):
+    out = _unread(text)
+    assert out is not None and out.verdict is Verdict.REFUTED
+    assert shown in out.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$a x^2 + b x + c = 0 \implies x = \frac{b \pm \sqrt{b^2 - 4ac}}{2a}$$",  # wrong, but not solved here
+        r"$$x = \pm 2$$",  # no premise: nothing to solve from
+        r"$$x^2 - 4 = 0 \implies x = 2 \pm y$$",  # another name
+        r"$$x^4 = 16 \implies x = \pm 2$$",  # degree 4: exactly its real solutions +-2 (proved below)
+    ],
+)
+def test_plus_minus_not_decided_here(text):
+    out = _unread(text)
+    if "x^4" in text:
+        assert out is not None and out.verdict is Verdict.PROVED
+    else:
+        assert out is None
