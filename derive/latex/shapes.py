@@ -117,6 +117,8 @@ def scalar_reading(step: Step) -> str | None:
         except DeriveError:
             continue
     shaped |= {f"{name}_0" for name in shaped}  # \mathbf{w}_0 next to a declared vector w has its kind (the reader)
+    sides = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
+    shaped |= {f"I_{size}" for tex in sides for size in re.findall(r"I_\{(\d+)\}", tex)}  # an identity of a size
     for used in step.uses:  # "W_1 := B (line 59)": a defined name keeps its definition's shape
         if ":=" in used:
             try:
@@ -153,7 +155,7 @@ class Reading:
     step: Step
     #: The size each letter takes in this reading (empty for the step as written).
     sizes: tuple[tuple[str, int], ...] = ()
-    #: "size" (a letter size swept), "shape" (a shape given to undeclared names), "" (the step itself).
+    #: "size" (a letter size swept), "shape" (a shape given to undeclared names), "mixed" (both), "" (the step).
     kind: str = "size"
 
     @property
@@ -389,6 +391,9 @@ def readings(step: Step) -> list[Reading] | str:
     it cannot be checked (too many readings, a size the document fixes)."""
     step = _without_unused_letters(step)
     sized = size_readings(step)
+    if isinstance(sized, list):
+        mixed = mixed_readings(step, sized)
+        sized = sized if mixed is None else mixed
     if sized is None:
         sized = shape_readings(step)
     if sized is None:
@@ -454,6 +459,8 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
         return only if only.claim is step.claim else replace(only, claim=step.claim)
     if settled[0][0].kind == "shape":
         return _combine_shapes(step, settled)
+    if settled[0][0].kind == "mixed":
+        return _combine_mixed(step, settled)
     if settled[0][0].kind == "entries":
         return _combine_entries(step, settled)
     seconds = sum(r.seconds for _, r in settled)
@@ -529,6 +536,8 @@ def _shape_refuted(reading: Reading, result: Result) -> Result:
     could be the matrix that makes the shapes agree, so then the result stands."""
     from derive.latex.names import names_in  # noqa: PLC0415
 
+    if reading.kind != "size":
+        return result  # shapes guessed for undeclared names ("mixed") are no certain shapes to refute with
     if not reading.sizes or reading.unequal or reading.size_one or result.verdict is not Verdict.UNDECIDED:
         return result  # unequal sizes: the shapes say which sizes the text means (see `combine`)
     differ = next((o.evidence for o in result.outcomes if o.evidence.summary.startswith("shapes differ")), None)
@@ -872,6 +881,204 @@ def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result
             f"the undeclared names may have several shapes and the step depends on them ({gave}); declare their "
             f"shapes (front matter or --symbols) to settle; with {reading.label}: "
         )
+    out = _said(result, why)
+    return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
+
+
+# --- Undeclared names next to declared ones of letter size: w in R^n declared, \mathbf{H}, \mathbf{g} not ---
+
+#: Letters a free size of undeclared names may take (an inner size no declaration gives: A n x k times B k x n).
+_FREE_LETTERS = ("k", "q", "r", "s", "p", "K")
+_MIXED_COMBOS = 400  # shape families tried; past it the step is read as before
+_MIXED_SECONDS = 4.0  # trying them stops after this long (then read as before)
+MAX_MIXED_READINGS = 24
+#: The identity written as a name: \mathbf{I}, \boldsymbol{I}, \bm{I} or a bare I (not I_3, not I(X; Y)).
+_IDENTITY_NAME = re.compile(
+    r"\\(?:mathbf|boldsymbol|bm|pmb)\s*(?:\{\s*I\s*\}|\s+I(?![A-Za-z]))|(?<![A-Za-z\\{])I(?![A-Za-z_])"
+)
+_APPLIED_I = re.compile(r"(?:\\(?:mathbf|boldsymbol|bm|pmb)\s*\{\s*I\s*\}|(?<![A-Za-z\\{])I)\s*(?:\\left\s*)?\(")
+
+
+def _mixed_options(step: Step, texts: list[str], dims: list[str]) -> tuple[list[str], list[list[str]]] | None:
+    """The undeclared names of a step that also uses declared vectors or matrices, and the shapes each may
+    take with sizes among ``dims`` (letters), when the step transposes an undeclared name or writes one in
+    bold; None otherwise.
+
+    From how the text writes a name: ``I`` (bold or not) is the identity; a bold lower-case name is a vector,
+    a bold capital a matrix; a plain lower-case name that is a number (``\\sigma^2``) or stands next to bold
+    vectors is a scalar; a name transposed alone (``a^T``) is a vector or a matrix; any other name may be a
+    scalar too. Every size is a letter, swept from 1 up: a vector of size 1 is a point of the sweep, not a
+    family of its own (a bold H that reads only as a number is no reading of a matrix)."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    shaped = {n for n, k in step.claim.symbols if _parses(k) and parse_kind(k).is_matrix}
+    if not shaped:
+        return None  # nothing declared: `shape_readings` enumerates every name's shape
+    settled = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
+    settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
+    settled |= set(step.defined) | set(step.defined_after)
+    settled |= {f"{n}_0" for n in shaped}  # \mathbf{w}_0 next to a declared w has w's kind (the reader)
+    names: dict[str, None] = {}
+    alone: set[str] = set()
+    together: set[str] = set()
+    bold: set[str] = set()
+    numbers: set[str] = set()
+    for tex in texts:
+        found, marks, groups = names_in(tex), name_marks(tex), transposed_names(tex)
+        if found is None or found[1] or marks is None or groups is None:
+            return None  # names derive cannot list, or entries of a family: read as before
+        # T and H mark transposes, but a bold H (\mathbf{H}, a Hessian) is a name
+        listed = (n for n in found[0] if n not in settled and (n in marks[0] or not _MARKS.fullmatch(n)))
+        names.update(dict.fromkeys(sorted(listed)))
+        bold |= marks[0]
+        numbers |= marks[2] - marks[1]
+        for group in groups:
+            (alone if len(group) == 1 else together).update(group)
+    names = {n: None for n in names if n not in _NO_SHAPE}
+    if not names or len(names) > _SHAPE_NAMES or not (set(names) & (bold | alone | together)):
+        return None  # no undeclared name the text marks as a vector or matrix: read as before
+    if "I" in names and any(_APPLIED_I.search(t) for t in texts):
+        return None  # I(X; Y), I(\theta): a function, no identity
+    vectors = [f"vector {d}" for d in dims]
+    matrices = [f"matrix {r} x {c}" for r in dims for c in dims]
+    marked = any(n.split("_")[0][:1].islower() for n in bold)  # the text writes its vectors in bold
+    options: list[list[str]] = []
+    for n in names:
+        lower = n.split("_")[0][:1].islower()
+        if n == "I":
+            options.append([f"identity {d}" for d in dims])
+        elif n in bold:
+            options.append(vectors if lower else matrices)
+        elif lower and (n in numbers or marked) and n not in alone:
+            options.append(["real"])
+        elif n in alone:
+            options.append(vectors + matrices)
+        else:
+            options.append(["real", *vectors, *matrices])
+    return list(names), options
+
+
+def _with_identity(step: Step, size: str) -> Step:
+    """The step with its identity written ``I_{size}``, which the reader reads as the identity of that size."""
+
+    def sub(tex: str) -> str:
+        return _IDENTITY_NAME.sub(f"I_{{{size}}}", tex)
+
+    def side(value: object) -> object:
+        return replace(value, text=sub(value.text)) if isinstance(value, LatexSource) else sub(str(value))
+
+    claim = step.claim.evolve(lhs=side(step.claim.lhs), rhs=side(step.claim.rhs))
+    return replace(step, claim=claim, lhs_tex=sub(step.lhs_tex), rhs_tex=sub(step.rhs_tex))
+
+
+def _assigned(step: Step, names: list[str], combo: tuple[str, ...]) -> Step:
+    """The step with these shapes declared for its undeclared names (a scalar stays undeclared, as derive reads it)."""
+    shapes = dict(zip(names, combo, strict=True))
+    if "I" in shapes:
+        step = _with_identity(step, shapes.pop("I").split()[1])
+    given = {n: k for n, k in shapes.items() if k != "real"}
+    symbols = tuple(sorted({**dict(step.claim.symbols), **given}.items()))
+    ranges = tuple((n, w) for n, w in step.ranges if n not in given)  # "Q is a matrix": the shape given here
+    return replace(step, claim=step.claim.evolve(symbols=symbols), ranges=ranges)
+
+
+def mixed_readings(step: Step, sized: list[Reading]) -> list[Reading] | str | None:
+    """A step with letter sizes (``\\mathbf{w} \\in \\mathbb{R}^n``) that transposes or writes in bold names it
+    does not declare: each shape family those names may have (`_mixed_options`: each size a letter of the
+    step or one free letter) that makes the step read at distinct sizes of its letters (2, 3, 4 or 4, 3, 2), swept over
+    sizes as declared ones are (`size_readings`). A family that reads only at some sizes (a 2x2 matrix next
+    to a vector of size 1) is no reading of a text written for every size.
+
+    None when no name needs a shape or derive cannot tell whether a family reads (then the step is read as
+    before); a reason when no family reads or the families are too many: the step read with those names as
+    numbers would say nothing of the vectors and matrices the text writes."""
+    import time  # noqa: PLC0415
+
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    texts = _sides(step)
+    if sum(len(t) for t in texts) > _SHAPE_TEXT or any(not r.sizes or r.kind != "size" for r in sized):
+        return None
+    letters = list(dict.fromkeys(letter for r in sized for letter, _ in r.sizes))
+    declared = {n for n, _ in step.claim.symbols}
+    free = next(
+        (c for c in _FREE_LETTERS if c not in letters and c not in declared and not any(mentions(t, c) for t in texts)),
+        None,
+    )
+    found = _mixed_options(step, texts, [*letters, free]) if free is not None else None
+    if found is None:
+        return None
+    names, options = found
+    listed = ", ".join(names)
+    too_many = (
+        f"{listed} {'is' if len(names) == 1 else 'are'} not declared, and the shapes they may have next to the "
+        f"declared vectors and matrices are more than derive checks; declare them (e.g. `{names[0]}: matrix "
+        f"{letters[0]} x {letters[0]}`) to check the step"
+    )
+    if math.prod(len(o) for o in options) > _MIXED_COMBOS:
+        return too_many
+    # distinct sizes both ways: X^T X of an n x k matrix X is invertible only where k <= n
+    order = [*letters, free]
+    generics = [{x: 2 + i for i, x in enumerate(order)}, {x: 1 + len(order) - i for i, x in enumerate(order)}]
+    start = time.monotonic()
+    families: list[tuple[str, Step]] = []
+    for combo in itertools.product(*options):
+        if time.monotonic() - start > _MIXED_SECONDS:
+            return too_many
+        family = _assigned(step, names, combo)
+        fitting = [_consistent(at, dict(at.claim.symbols)) for at in (_at_sizes(family, g) for g in generics)]
+        if None in fitting:
+            return None  # a reading derive cannot read: the readings it can read are not all of them
+        if any(fitting):
+            families.append((", ".join(f"{n}: {k}" for n, k in zip(names, combo, strict=True)), family))
+    if not families:
+        return (
+            f"{listed} {'is' if len(names) == 1 else 'are'} not declared, and no shape the text's marks allow (bold: "
+            f"a vector or matrix of the step's sizes, {', '.join(letters)} or another) makes the step read at every "
+            "size: it reads only with them as numbers; declare their shapes to check it"
+        )
+    out: list[Reading] = []
+    for label, family in families:
+        swept = size_readings(family)
+        if isinstance(swept, str):
+            return swept
+        if swept is None or any(r.kind != "size" for r in swept):
+            return None
+        out += [Reading(f"{label}; {r.label}", r.step, r.sizes, "mixed") for r in swept]
+        if len(out) > MAX_MIXED_READINGS:
+            return too_many
+    return out
+
+
+def _combine_mixed(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
+    """Accepted in every shape family of the undeclared names at every size is ``verified`` (sampled sizes,
+    no proof); anything else is undecided, naming the reading: the shapes of undeclared names are guessed,
+    so no failure in them refutes what the text means (it may say "orthogonal" or "symmetric" in words)."""
+    seconds = sum(r.seconds for _, r in settled)
+    last = settled[-1][1]
+    families = list(dict.fromkeys(g.label.split("; ", 1)[0] for g, _ in settled))
+    sizes = "; ".join(dict.fromkeys(g.label.split("; ", 1)[1] for g, _ in settled))
+    shown = " | ".join(families)
+    if all(r.verdict in _ACCEPTED for _, r in settled):
+        verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in settled) else Verdict.VERIFIED
+        how = " or ".join(sorted({r.verdict.value for _, r in settled}))
+        summary = (
+            f"holds in every shape the undeclared names may have next to the declared ones ({shown}) at every "
+            f"size checked ({sizes}: {how} at each); other sizes are the gap: not a proof"
+        )
+        outcomes = (*last.outcomes, Outcome(verdict, Evidence(last.method, summary, reason="shapes")))
+        return Result(step.claim, verdict, last.method, seconds, outcomes)
+    failed = sorted(
+        ((g, r) for g, r in settled if r.verdict not in _ACCEPTED),
+        key=lambda pair: (pair[1].verdict is not Verdict.REFUTED, pair[0].size_one),  # a counterexample past size 1
+    )
+    reading, result = failed[0]
+    gave = ", ".join(sorted({r.verdict.value for _, r in settled}))
+    why = (
+        f"the undeclared names may have several shapes ({shown}; {gave} across the sizes {sizes}) and they are "
+        "not declared (the text may say orthogonal or symmetric in words), so derive does not decide; declare "
+        f"their shapes (front matter or --symbols) to settle; with {reading.label}: "
+    )
     out = _said(result, why)
     return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
 

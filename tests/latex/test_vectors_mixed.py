@@ -1,0 +1,102 @@
+"""Undeclared names next to declared vectors of letter size (``\\mathbf{w} \\in \\mathbb{R}^n`` declared,
+``\\mathbf{H}``, ``\\mathbf{g}``, ``a^\\top`` not): the step is checked in every shape family those names may
+have (each size a letter of the step, 1, or a free letter) that reads at distinct sizes, swept over sizes as
+declared names are (`derive.latex.shapes.mixed_readings`). Accepted in every family at every size is verified;
+anything else is undecided (the shapes are guessed, so nothing is refuted through them)."""
+
+from __future__ import annotations
+
+import derive
+from derive import Verdict
+
+W = "Let $\\mathbf{w}, \\mathbf{w}_0 \\in \\mathbb{R}^n$.\n\n"
+
+
+def _one(tex: str, prefix: str = W) -> tuple[Verdict, str]:
+    (result,) = derive.check_latex(prefix + f"$${tex}$$\n")
+    return result.verdict, " ".join(o.evidence.summary for o in result.outcomes)
+
+
+def test_a_bold_capital_between_declared_vectors_is_a_square_matrix_of_their_size():
+    verdict, detail = _one(
+        r"(\mathbf{w}^\top \mathbf{H} \mathbf{w}_0)^\top = \mathbf{w}_0^\top \mathbf{H}^\top \mathbf{w}"
+    )
+    assert verdict is Verdict.VERIFIED
+    assert "holds in every shape the undeclared names may have next to the declared ones (H: matrix n x n" in detail
+    assert "n = 1; n = 2; n = 3: proved at each" in detail
+    assert "not a proof" in detail
+
+
+def test_a_step_that_needs_a_symmetric_matrix_is_undecided_not_refuted():
+    verdict, detail = _one(r"\mathbf{w}_0^\top \mathbf{H}^\top \mathbf{w} = \mathbf{w}_0^\top \mathbf{H} \mathbf{w}")
+    assert verdict is Verdict.UNDECIDED
+    assert "the undeclared names may have several shapes (H: matrix n x n" in detail
+    assert "the text may say orthogonal or symmetric in words" in detail
+
+
+def test_a_false_step_through_an_undeclared_bold_vector_is_never_refuted():
+    verdict, detail = _one("\\mathbf{g}^\\top \\mathbf{w} = \\mathbf{g}^\\top \\mathbf{w}_0")
+    assert verdict is Verdict.UNDECIDED
+    assert "(g: vector n; refuted across the sizes n = 1; n = 2; n = 3)" in detail
+    assert "with g: vector n; n = 2: differs at" in detail
+
+
+def test_a_bold_lower_case_name_is_a_vector_of_the_size_it_meets():
+    verdict, detail = _one("\\mathbf{g}^\\top \\mathbf{w} = \\mathbf{w}^\\top \\mathbf{g}")
+    assert verdict is Verdict.VERIFIED
+    assert "(g: vector n)" in detail
+    verdict, detail = _one("\\mathbf{g} + \\mathbf{H}\\mathbf{w} = \\mathbf{H}\\mathbf{w} + \\mathbf{g}")
+    assert verdict is Verdict.VERIFIED
+    assert "H: matrix n x n, g: vector n" in detail
+
+
+def test_a_plain_name_transposed_alone_is_a_vector_of_the_size_it_meets():
+    verdict, detail = _one("a^\\top \\mathbf{w} = \\mathbf{w}^\\top a")
+    assert verdict is Verdict.VERIFIED
+    assert "(a: vector n)" in detail
+
+
+def test_bold_i_next_to_vectors_is_the_identity_of_their_size():
+    verdict, detail = _one("\\mathbf{I}\\mathbf{w} + \\mathbf{I}^\\top\\mathbf{w} = \\mathbf{w} + \\mathbf{w}")
+    assert verdict is Verdict.VERIFIED
+    assert "(I: identity n)" in detail
+    # the same with I a general matrix would be false: the identity reading is the only one taken, and a
+    # wrong step through it is not accepted
+    assert _one("\\mathbf{I}\\mathbf{w} = 2\\mathbf{w}")[0] is Verdict.UNDECIDED
+
+
+def test_an_i_applied_to_an_argument_is_a_function_not_the_identity():
+    verdict, _ = _one("\\mathbf{I}(\\mathbf{w})^\\top \\mathbf{w} = \\mathbf{w}^\\top \\mathbf{w}")
+    assert verdict is not Verdict.VERIFIED
+
+
+def test_a_projection_is_no_identity_for_a_tall_or_wide_undeclared_matrix():
+    # holds for a square invertible X only: the families of X n x 1 (a column) or n x k fail
+    verdict, _ = _one("\\mathbf{X}(\\mathbf{X}^\\top\\mathbf{X})^{-1}\\mathbf{X}^\\top \\mathbf{w} = \\mathbf{w}")
+    assert verdict is Verdict.UNDECIDED
+    verdict, _ = _one("\\mathbf{B}^\\top(\\mathbf{B}\\mathbf{B}^\\top)^{-1}\\mathbf{B}\\mathbf{w} = \\mathbf{w}")
+    assert verdict is Verdict.UNDECIDED
+
+
+def test_two_undeclared_matrices_do_not_commute():
+    verdict, _ = _one("\\mathbf{A}\\mathbf{B}\\mathbf{w} = \\mathbf{B}\\mathbf{A}\\mathbf{w}")
+    assert verdict is Verdict.UNDECIDED
+
+
+def test_an_inner_size_no_declaration_gives_is_a_free_letter_swept_too():
+    verdict, detail = _one(
+        r"\mathbf{w}^\top \mathbf{A}\mathbf{B}\mathbf{w} = \mathbf{w}^\top \mathbf{B}^\top\mathbf{A}^\top\mathbf{w}"
+    )
+    assert verdict is Verdict.VERIFIED
+    assert "A: matrix n x k, B: matrix k x n" in detail
+    assert "k = 2, n = 1" in detail
+
+
+def test_a_scalar_factor_next_to_bold_vectors_stays_a_scalar():
+    verdict, detail = _one(
+        "(\\mathbf{w} + \\epsilon\\mathbf{h})^\\top \\mathbf{H}\\mathbf{w} = \\mathbf{w}^\\top\\mathbf{H}\\mathbf{w} "
+        "+ \\epsilon\\mathbf{h}^\\top\\mathbf{H}\\mathbf{w}",
+        prefix="Let $\\mathbf{w}, \\mathbf{h} \\in \\mathbb{R}^n$.\n\n",
+    )
+    assert verdict is Verdict.VERIFIED
+    assert "H: matrix n x n, epsilon: real" in detail
