@@ -35,6 +35,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from derive.errors import LatexError
 from derive.language.distributions import Distribution
@@ -192,7 +193,9 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
         label = re.sub(r"\s+", "", self._src(sub_toks)).replace("\\sim", "~")
         label = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|boldsymbol|bm|text|operatorname)\{([^{}]*)\}", r"\1", label)
         label = label.replace("\\", "")
-        opaque = expectation_operator(f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}")
+        opaque = expectation_operator(
+            f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}", self._law_density(sub_toks, sim)
+        )
         if sim is None:
             p = self.sub(sub_toks)
             try:
@@ -221,6 +224,22 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             return opaque, ""
         self.declare_random(var_name, dist)
         return Expectation, ""
+
+    def _law_density(self, sub_toks: list[_Tok], sim: int | None) -> Any:
+        """The density a subscript names, ``q(y, given(x))`` of ``E_{q(\\mathbf y|\\mathbf x)}``: an application
+        of an unknown function to names, read as the body reads it; None for anything else (a set
+        ``\\mathcal T``, a name, ``y|x``, a product of densities, ``x \\sim p``)."""
+        if sim is not None or not any(t.kind == "sym" and t.text == "(" for t in sub_toks):
+            return None
+        try:
+            law = self.sub(sub_toks).parse_all()
+        except (LatexError, RecursionError):
+            return None
+        if not isinstance(law, AppliedUndef) or not law.free_symbols or law.func.__name__ == "given":
+            return None
+        if any(not isinstance(a, (sympy.Symbol, AppliedUndef)) for a in law.args):
+            return None  # q(2), q(x + 1): a value of the density, not the law it names
+        return law
 
     def name_only(self) -> str:
         t = self.next()

@@ -53,6 +53,8 @@ __all__ = [
 #: The keyword that marks an undefined function as an unknown-law operator (sympy keeps it
 #: in the function's identity: ``E`` marked and ``E`` declared by the text are different).
 _MARK = "unknown_law"
+#: The keyword under which an expectation keeps the density its subscript names (`expectation_operator`).
+_LAW = "law"
 _MOMENTS = ("Var", "Cov", "Std")
 #: Beyond this many operations an expansion is not attempted (the step stays undecided).
 _MAX_OPS = 3000
@@ -61,14 +63,20 @@ _MAX_POWER = 6
 _MAX_HINT_NAMES = 6  # beyond this, pairs of names are not tried for the hint
 
 
-def expectation_operator(name: str) -> UndefinedFunction:
+def expectation_operator(name: str, law: sympy.Basic | None = None) -> UndefinedFunction:
     """The expectation ``name`` (``E``, ``E_{T}``) of an unknown law, as the LaTeX reader builds it.
+
+    ``law``: the density the subscript names (``q(y, given(x))`` of ``E_{q(y|x)}``), an application
+    of an unknown function; it is part of the operator's identity, and under it that density is
+    positive almost surely (`linear_form` splits it out of a log).
 
     >>> x = sympy.Symbol("x")
     >>> expectation_operator("E")(x) == sympy.Function("E")(x)
     False
     """
-    return UndefinedFunction(name, **{_MARK: "E"})
+    if law is None:
+        return UndefinedFunction(name, **{_MARK: "E"})
+    return UndefinedFunction(name, **{_MARK: "E", _LAW: law})
 
 
 def moment_operator(name: str) -> UndefinedFunction | None:
@@ -222,6 +230,7 @@ class _Rewriter:
             # where E[m] is the mean): kept opaque, so a sum written out never collapses to 0
             return node
         held = {str(s) for a in rest for s in _condition_symbols(a)}
+        body = self._law_logs_split(node.func, body)
         expanded = sympy.expand(body)
         terms = sympy.Add.make_args(expanded)
         if len(terms) > _MAX_TERMS:
@@ -249,6 +258,26 @@ class _Rewriter:
                 self.out.laws.add("non-random factors out of the expectation")
             total.append(c * self._factored(node.func, random, rest))
         return sympy.Add(*total)
+
+    def _law_logs_split(self, func: object, body: sympy.Basic) -> sympy.Basic:
+        """``body`` with each ``log(q^k r)`` read as ``k log(q) + log(r)`` where q is the density the
+        operator averages under (``E_{q(y|x)}[log(p/q)] = E_q[log p] - E_q[log q]``, the ELBO's split).
+
+        Sound for any r: q > 0 almost surely under its own law, so q^k is a positive real there, and
+        the principal log of a positive real times r is the sum of the logs (r = 0: both are -oo).
+        Any other factor stays inside its log (nothing says an unknown density is positive)."""
+        law = _law_of(func)
+        if law is None or not body.has(law):
+            return body
+
+        def split(node: sympy.Basic) -> sympy.Basic:
+            power = _law_power(node.args[0], law)
+            if power == 0:
+                return node
+            self.out.laws.add(f"{law} > 0 almost surely under its own law (its log splits off)")
+            return power * sympy.log(law) + sympy.log(sympy.powsimp(node.args[0] / law**power))
+
+        return body.replace(lambda n: isinstance(n, sympy.log) and n.args[0] != law, split)
 
     def _factored(self, func: object, random: list[sympy.Basic], rest: tuple) -> sympy.Basic:
         """E of the product ``random``: one E per name when its factors are powers of distinct names
@@ -286,6 +315,25 @@ class _Rewriter:
                 return None  # bound variables and unknown bodies: not worth the risk
             stack.extend(n.args)
         return names
+
+
+def _law_of(func: object) -> sympy.Basic | None:
+    """The density an expectation operator averages under (`expectation_operator`), or None."""
+    law = (getattr(func, "_kwargs", None) or {}).get(_LAW)
+    return law if isinstance(law, AppliedUndef) else None
+
+
+def _law_power(arg: sympy.Basic, law: sympy.Basic) -> int:
+    """The integer k with ``arg = law^k * rest`` where rest has no factor of ``law`` (0 when it has none,
+    or when ``law`` stands in arg otherwise than as such a factor: inside a sum, a non-integer power)."""
+    power = 0
+    for factor in sympy.Mul.make_args(arg):
+        base, exp = factor.as_base_exp()
+        if base == law and exp.is_Integer:
+            power += int(exp)
+        elif factor.has(law):
+            return 0
+    return power
 
 
 def _split_conditions(args: tuple) -> tuple[list[sympy.Basic], tuple]:

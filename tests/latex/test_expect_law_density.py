@@ -1,0 +1,87 @@
+"""``\\mathbb{E}_{q(\\mathbf y|\\mathbf x)}[\\cdot]``: the subscript names a density, which the reader keeps with
+the operator, so the log of that density splits off inside it (the ELBO written both ways).
+
+Attacks: another density in the log, the same letter at another point, two different subscripts,
+a subscript that names a set (``\\mathcal T``), a value of the density (``q(2)``), the wrong sign.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+from sympy.core.function import AppliedUndef
+
+import derive
+from derive import Verdict
+from derive.language.symbols import SymbolTable
+from derive.latex import parse_latex
+
+EQ = r"\mathbb{E}_{q(z)}"
+ER = r"\mathbb{E}_{r(z)}"
+LOG_RATIO = r"\left[\log \frac{p(x,z)}{q(z)}\right]"
+
+
+def _one(tex: str) -> tuple[Verdict, str]:
+    ((result,),) = [derive.check_latex(f"$${tex}$$\n")]
+    return result.verdict, result.detail
+
+
+def _laws(tex: str) -> list[str]:
+    """The density kept by each expectation operator of ``tex`` ("" for none)."""
+    expr = parse_latex(tex, SymbolTable({}))
+    return [
+        str((getattr(n.func, "_kwargs", None) or {}).get("law", ""))
+        for n in sympy.preorder_traversal(expr)
+        if isinstance(n, AppliedUndef) and str(n.func).startswith("E")
+    ]
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\mathbb{E}_{q(\mathbf{y}|\mathbf{x})}\left[\log \frac{p(\mathbf{x},\mathbf{y})}"
+        r"{q(\mathbf{y}|\mathbf{x})}\right] = \mathbb{E}_{q(\mathbf{y}|\mathbf{x})} \log p(\mathbf{x},\mathbf{y})"
+        r" - \mathbb{E}_{q(\mathbf{y}|\mathbf{x})} \log q(\mathbf{y}|\mathbf{x})",
+        rf"{EQ}{LOG_RATIO} = {EQ}[\log p(x,z)] - {EQ}[\log q(z)]",
+        rf"{EQ}\left[\log \left(p(x,z) q(z)^2\right)\right] = {EQ}[\log p(x,z)] + 2{EQ}[\log q(z)]",
+        r"\mathbb{E}_{q_1(y_1|x)} \log \bar{p}(y_1|x) - \mathbb{E}_{q_1(y_1|x)}\left[\log q_1(y_1|x)\right]"
+        r" = \mathbb{E}_{q_1(y_1|x)}\left[ \log \frac{\bar{p}(y_1|x)}{ q_1(y_1|x)} \right]",
+    ],
+)
+def test_elbo_split_is_proved(tex: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.PROVED, detail
+    assert "almost surely under its own law (its log splits off)" in detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # r is not the law: nothing says it is positive
+        rf"{EQ}\left[\log \frac{{p(x,z)}}{{r(z)}}\right] = {EQ}[\log p(x,z)] - {EQ}[\log r(z)]",
+        # q at another point than the law's
+        rf"{EQ}\left[\log \frac{{p(x,z)}}{{q(y)}}\right] = {EQ}[\log p(x,z)] - {EQ}[\log q(y)]",
+        # another law on the right
+        rf"{EQ}{LOG_RATIO} = {ER}[\log p(x,z)] - {ER}[\log q(z)]",
+        # the wrong sign: not proved, and not refuted either (the law is unknown)
+        rf"{EQ}{LOG_RATIO} = {EQ}[\log p(x,z)] + {EQ}[\log q(z)]",
+    ],
+)
+def test_other_splits_stay_undecided(tex: str) -> None:
+    verdict, detail = _one(tex)
+    assert verdict is Verdict.UNDECIDED, detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "laws"),
+    [
+        (r"\mathbb{E}_{q(\mathbf{y}|\mathbf{x})}[y]", ["q(y, given(x))"]),
+        (r"\mathbb{E}_{q_\phi(z)}[z]", ["q_phi(z)"]),
+        (r"E_{\mathcal{T}}[y]", [""]),  # a set
+        (r"\mathbb{E}_{y|x}[y]", [""]),  # a conditioning, no density
+        (r"\mathbb{E}_{q(2)}[y]", [""]),  # a value of q, not a law
+        (r"\mathbb{E}_{\prod_{i=1}^d q_i(y_i)}[y]", [""]),  # a product of densities
+    ],
+)
+def test_the_reader_keeps_only_a_density_applied_to_names(tex: str, laws: list[str]) -> None:
+    assert _laws(tex) == laws
