@@ -789,12 +789,32 @@ def _next_application(
         return start, end, None, base
     if bound and _free_in_body(defs[base]) & bound:
         return start, end, None, base
-    if _BARE_NABLA.search(tex, 0, start):
-        # \nabla J(\w) with no variable written: derive may read it as an unknown function, which a shape
-        # check takes for a scalar once the body leaves no undeclared name; the gradient by J's own
-        # variable is meant, so J stays as written (write \nabla_{\mathbf w} to have it checked)
-        return start, end, None, base
+    nabla = _BARE_NABLA.search(tex, 0, start)
+    if nabla is not None:
+        # \nabla J(\w) with no variable written: the gradient of J by its own variable, at that variable
+        # (`_gradient`); read any other way, derive may take it for an unknown scalar function, so what
+        # `_gradient` does not read stays as written
+        gradient = _gradient(defs[base], primes, args, nabla.group())
+        return (start, end, None, base) if gradient is None else (nabla.start(), end, gradient, base)
     return start, end, _replacement(defs[base], primes, args), base
+
+
+def _gradient(d: FunctionDefinition, primes: int, args: list[str] | bool | None, nabla: str) -> str | None:
+    """``\\nabla J(\\w)`` after ``J(\\w) = body``: ``\\nabla_{\\w}`` of the body, when J has one parameter and is
+    applied at that parameter as written. At another argument the gradient is J's gradient evaluated there
+    (``\\nabla J(2\\w)`` is not the gradient of J(2w) by w), ``\\nabla^2`` and ``\\nabla J'`` are other operators,
+    and a density or a function defined on part of its arguments is not substituted anyway: None."""
+    if primes or not isinstance(args, list) or len(args) != 1 or len(d.params) != 1 or "^" in nabla:
+        return None
+    if d.domain is not None or d.name in _DENSITY_NAMES or _base_letter(d.name) in _DENSITY_NAMES:
+        return None
+    try:
+        same = name_of(args[0]) == d.params[0] and _font(args[0]) == _font(d.written[0])
+    except DeriveError:
+        return None
+    if not same:
+        return None  # \nabla J(\mathbf v), J(2\mathbf w): J's gradient evaluated elsewhere
+    return f"\\left(\\nabla_{{{d.written[0]}}}\\left({d.body}\\right)\\right)"
 
 
 #: What binds the name after it: a sum's, product's, limit's or extremum's subscript, a differential

@@ -20,6 +20,7 @@ dispatch in `grammar_functions` (``command``) and `grammar_expressions` (``start
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import sympy
@@ -46,6 +47,8 @@ _SET_FONTS = frozenset({"mathcal", "mathscr", "mathfrak"})
 _NUMBER_SET_LETTERS = frozenset("RZNQC")
 #: ``delta_kj``, ``delta_k,j``: the name a Kronecker delta's subscript gives.
 _KRONECKER = re.compile(r"delta_([A-Za-z]),?([A-Za-z])")
+#: A definition's text that may hold a Kronecker delta (``\\delta_{nk}``, ``I_{nk}``).
+_KRONECKER_TEX = re.compile(r"\\delta(?![A-Za-z])|(?<![A-Za-z\\])I\s*_")
 #: ``delta_k1``, ``delta_2,k``: a Kronecker delta of an index and one digit.
 _NUMBERED_DELTA = re.compile(r"delta_(?:([A-Za-z]),?(\d)|(\d),?([A-Za-z]))")
 #: ``x_si``, ``t_nk``, ``x_s,1``: a name whose subscript is two indices (one letter or digit each).
@@ -128,7 +131,7 @@ class _SumGrammar:
             raise self.fail(f"\\{name} of a matrix")
         body = self._double_indices(body, var_name)
         body = self._numbered_deltas(body, var_name)
-        body = self._defined_family(body)
+        body = self._defined_family(body, var_name, (lower, upper))
         if finite is not None:
             return _over_values(name, body, var, finite)
         if named_set is not None:
@@ -202,11 +205,14 @@ class _SumGrammar:
             swap[s] = sympy.KroneckerDelta(self.symbol(var_name), sympy.Integer(number))
         return body.xreplace(swap) if swap else body
 
-    def _defined_family(self, body: Any) -> Any:
+    def _defined_family(self, body: Any, var_name: str = "", span: tuple[Any, Any] | None = None) -> Any:
         """The summand with the document's definition of a family put in: ``a_k = w_k^T x`` (for
         every k) makes the entry a[j] under a sum over j the value w_j^T x. Read as independent
         numbers instead, the entries would refute a step that holds by the definition. A family
-        defined under two letters, or as a matrix, is not read (derive does not pick one)."""
+        defined under two letters, or as a matrix, is not read (derive does not pick one). A value that
+        sums out a Kronecker delta of its letter (``N_k = \\sum_{n=1}^N \\delta_{nk}``) is read again with the
+        letter over the range of the index it stands for (``span`` for the sum over ``var_name`` just read):
+        read with the letter free, the delta would pick its term for every k, also outside 1..N."""
         if not isinstance(body, sympy.Basic) or not self.st.definitions:
             return body
         swap: dict[Any, Any] = {}
@@ -215,16 +221,44 @@ class _SumGrammar:
             defined = sorted(n for n in self.st.definitions if re.fullmatch(re.escape(base) + r"_[A-Za-z]", n))
             if not defined:
                 continue
-            value = self.st.definitions[defined[0]].value
+            letter = defined[0][len(base) + 1 :]
+            index = str(entry.indices[0]) if len(entry.indices) == 1 else ""
+            value = self._family_value(
+                defined[0], letter, span if index == var_name and var_name else self.st.ranges.get(index)
+            )
             if len(defined) > 1 or len(entry.indices) != 1 or _is_matrix(value) or not isinstance(value, sympy.Basic):
                 raise self.fail(
                     f"the document defines {', '.join(defined)} for every index, which derive does not substitute "
                     "under this sum; write the summand with the definition put in"
                 )
-            letter = defined[0][len(base) + 1 :]
             own = [s for s in value.free_symbols if getattr(s, "name", None) == letter]
             swap[entry] = value.xreplace({own[0]: entry.indices[0]}) if own else value
         return body.xreplace(swap) if swap else body
+
+    def _family_value(self, name: str, letter: str, span: tuple[Any, Any] | None) -> Any:
+        """The value of family ``name`` (``N_k``) for its letter ranging over ``span``: as read where it was
+        defined, unless it holds a Kronecker delta, which is read again with the letter bound to that range
+        (with no range known, the delta's reading depends on where the family is used: not read here)."""
+        from derive.latex.parser import _Parser  # noqa: PLC0415 - the parser is assembled from this mixin
+        from derive.latex.tokens import _tokenize  # noqa: PLC0415
+
+        d = self.st.definitions[name]
+        if _KRONECKER_TEX.search(d.tex) is None or name in self.st.expanding:
+            return d.value
+        if span is None:
+            raise self.fail(
+                f"the document defines {name} with a Kronecker delta of {letter}, which picks a term only where "
+                f"{letter} lies in the delta's range; derive does not substitute it here: write the summand out"
+            )
+        state = replace(
+            self.st,
+            text=d.tex,
+            expanding=(*self.st.expanding, name),
+            bound=(*self.st.bound, letter),
+            ranges={**self.st.ranges, letter: span},
+            shadow=self.st.shadow | {letter},
+        )
+        return _scalar(_Parser(_tokenize(d.tex), state).parse_all())
 
     def _sum_index(
         self, name: str, lo: list[_Tok]
@@ -693,6 +727,7 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
         num, den = _upright_d(num, first_only=True), _upright_d(den, first_only=False)
         if not num or not is_d(num[0]) or not den or not is_d(den[0]):
             return None
+        den = self._unbraced_variables(den, is_d)
         order_num, rest = 1, num[1:]
         if rest and rest[0].kind == "sym" and rest[0].text == "^":
             p = self.sub(rest[1:])
@@ -734,6 +769,40 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             value = self._differentiate(operand, variables)
             self._note_constants(operand, names)
         return self._at_definitions(value, names)
+
+    def _unbraced_variables(self, den: list[_Tok], is_d: Any) -> list[_Tok]:
+        """``\\partial{w_i}``: a differential's variable in braces reads as ``\\partial w_i`` when the braces hold
+        one name and nothing else; ``\\partial{x^2}`` keeps them (by x², not x to the order 2)."""
+        out: list[_Tok] = []
+        k = 0
+        while k < len(den):
+            t = den[k]
+            out.append(t)
+            k += 1
+            if not is_d(t) or k >= len(den) or den[k].kind != "sym" or den[k].text != "{":
+                continue
+            depth, close = 0, None
+            for m in range(k, len(den)):
+                if den[m].kind == "sym" and den[m].text == "{":
+                    depth += 1
+                elif den[m].kind == "sym" and den[m].text == "}":
+                    depth -= 1
+                    if depth == 0:
+                        close = m
+                        break
+            inner = den[k + 1 : close] if close is not None else []
+            if inner and self._one_name(inner):
+                out.extend(inner)
+                k = close + 1  # type: ignore[operator]
+        return out
+
+    def _one_name(self, toks: list[_Tok]) -> bool:
+        probe = self.sub(toks)
+        try:
+            _read_name(probe)
+        except DeriveError:
+            return False
+        return probe.peek().kind == "end"
 
     def _note_constants(self, operand: Any, variables: set[str]) -> None:
         """Record, for `derivative_constants`, the names a derivative treats as constants.

@@ -192,6 +192,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for i, d in enumerate(drafts)
         if d.defines and d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
     }
+    # "$$ ... N_k ... $$ where $N_k = \\sum_n I_{nk}$": a definition clause right after a display defines the
+    # name for that display's steps too (`_where_definitions`); a number is substituted there as well (the
+    # clause gives the display its value), only there
+    where_of = _where_definitions(drafts, splitter.doc, spans, counts)
     # functions defined exactly once (f(x) = ...): later steps read each application as the body (a lambda)
     # (one given in a list item, "\\item $J(\\w) = \\a^\\top \\w$" of an exercise's parts, holds to the end of that
     # item: the next part may define the function anew)
@@ -321,6 +325,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             and not any(drafts[j].rel.offset < at < d.rel.offset and name == n for at, name in anew)
         }
         gone = {n for j, n in once.items() if j < i and n not in substitutable}
+        for j in where_of.get(d.rel.block, ()) if not d.prose else ():
+            substitutable.setdefault(drafts[j].defines[0], j)  # type: ignore[index]
         items: list[str] = []
         notes: list[str] = []
         uses: list[int] = []
@@ -542,7 +548,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 uses=tuple(notes),
                 defined=defined,
                 # a function applied from its definition in scope is not free, whatever the next part defines
-                defined_after=tuple(sorted(after.get(d.rel.block, set()) - set(applied_fns))),
+                defined_after=tuple(
+                    sorted(after.get(d.rel.block, set()) - set(applied_fns) - {drafts[j].defines[0] for j in uses})  # type: ignore[index]
+                ),
                 constants=tuple(
                     sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values) | fixed_by_definition)
                 ),
@@ -1129,7 +1137,8 @@ def _limits_domain(clause: str, words: re.Pattern[str], params: tuple[str, ...])
 
 #: A clause that is only a range of the parameter ("on $[1, e^2]$", "for $x \\geq 0$"): derive reads it (`domain_set`).
 _RANGE_CLAUSE = re.compile(
-    r"^\s*,?\s*(?:defined\s+)?(?:for|on|over|if|when|whenever|where|with)\s+(?:all\s+)?\$([^$]{1,80})\$\s*(?:only)?\s*,?\s*$",
+    r"^\s*,?\s*(?:defined\s+)?(?:for|on|over|if|when|whenever|where|with)\s+(?:all\s+)?"
+    r"(?:the\s+(?:(?:closed|open|half-open)\s+)?(?:interval|domain)\s+)?\$([^$]{1,80})\$\s*(?:only)?\s*,?\s*$",
     re.IGNORECASE,
 )
 
@@ -1467,6 +1476,55 @@ def _scope_ends(drafts: list[_Draft], doc: str) -> list[int]:
         depth = under[-1] if under else 0
         later = [offset for offset, level in marks if offset > at and level <= depth] if depth else []
         out.append(later[0] if later else len(doc) + 1)
+    return out
+
+
+#: What opens a definition clause right after a display: "where", "with", "here" and then the math itself
+#: (not "where we used $...$", "which gives $...$": those state results, not definitions).
+_WHERE_OPENER = re.compile(
+    r"^\s*(?:\{#[^{}\n]{0,60}\}\s*)?[,.]?\s*(?:where|with|here)\s*,?\s*(?:\$|\\\()\s*$", re.IGNORECASE
+)
+#: ... and what joins a second definition to the first ("where $a = 1$ and $b = 2$").
+_WHERE_AND = re.compile(r"^\s*(?:,\s*)?(?:and\s+)?(?:\$|\\\()\s*$", re.IGNORECASE)
+#: The rest of a clause that makes its equation a case or a claim, not a definition of the display's name.
+_WHERE_HEDGE = re.compile(
+    r"\b(?:if|when|whenever|unless|only|otherwise|provided|assum\w*|suppos\w*|approximately|roughly|would|could"
+    r"|might|should|not)\b",
+    re.IGNORECASE,
+)
+
+
+def _where_definitions(
+    drafts: list[_Draft], doc: str, spans: Mapping[int, tuple[int, int]] | None, counts: dict[int, int]
+) -> dict[int, list[int]]:
+    """block -> the prose definitions of plain names in the clause right after that display block, which
+    opens with "where", "with" or "here" and the math itself (``$$...$$ where $N_k = \\sum_n I_{nk}$``), ends
+    before the next display, and neither hedges nor doubts it. Each is the only definition of its name in its
+    scope (``counts``): a name defined before, or again, is not given the clause's value."""
+    out: dict[int, list[int]] = {}
+    if not spans or not doc:
+        return out
+    last: dict[int, int] = {}  # block -> end of the last definition of its clause
+    for j, d in enumerate(drafts):
+        if not d.prose or not d.defines or not d.defines[1] or counts.get(j) != 1 or d.position != 0:
+            continue
+        if d.rel.block not in spans or not d.chain.exprs or not d.chain.exprs[0].parts:
+            continue
+        start = d.chain.exprs[0].parts[0][0]
+        lo = spans[d.rel.block][1]
+        opener = _WHERE_OPENER if d.rel.block not in last else _WHERE_AND
+        if not lo <= start or opener.match(doc[last.get(d.rel.block, lo) : start]) is None:
+            continue
+        end = _inline_end(doc, start)
+        rest = _sentence_after(doc, end, display=False)
+        following = [a for b, (a, _) in spans.items() if b > d.rel.block]
+        window = doc[end : min([end + 400, *following])]
+        if _SENTENCE_END.search(_INLINE_MATH.sub(lambda g: " " * len(g.group()), window)) is None:
+            continue  # "$$A$$ with $x = 2$ we get $$B$$": the clause opens the next display
+        if doubted_after(doc, end) or _WHERE_HEDGE.search(rest):
+            continue
+        out.setdefault(d.rel.block, []).append(j)
+        last[d.rel.block] = end
     return out
 
 

@@ -254,10 +254,15 @@ def test_a_number_given_in_prose_is_not_substituted_and_blocks_a_refutation() ->
 
 
 def test_an_inline_definition_after_the_step_does_not_apply() -> None:
+    # a definition clause right after the display ("where $\\hat y = \\sigma(a)$") defines y-hat for that
+    # display, where d/da y-hat = 0 is wrong (it was proved with y-hat free before, then only undecided)
     text = "$$\\frac{d}{da} \\hat y = 0$$\n\nwhere $\\hat y = \\sigma(a)$.\n"
     (r,) = results(text, symbols={"a": "real", "y_hat": "real"})
-    # the step is read as written, with y-hat a declared variable, and then not decided: the text
-    # says y-hat is sigma(a) right after it, where d/da y-hat = 0 is wrong (it was proved before)
+    assert r.verdict is R
+    assert "confirmed at 100 digits" in r.detail and "\\hat y := \\sigma(a) (line 3)" in r.detail
+    # a later paragraph is no clause of the display: it still holds only for the steps after it
+    text = "$$\\frac{d}{da} \\hat y = 0$$\n\nWe have $\\hat y = \\sigma(a)$.\n"
+    (r,) = results(text, symbols={"a": "real", "y_hat": "real"})
     assert r.verdict is U
     assert "defines y_hat right after this block" in r.outcomes[-1].evidence.summary
 

@@ -1,0 +1,259 @@
+"""Names and functions the text defines, read where real documents put them (issues 15/20).
+
+- ``\\nabla J(\\mathbf w)`` after ``J(\\mathbf w) = body``: the gradient of the body by J's own parameter, only
+  when J is applied at that parameter as written (``\\nabla J(2\\mathbf w)``, ``\\nabla^2 J``, ``\\nabla_{\\mathbf v}
+  J(\\mathbf w)``, a J of two parameters stay as written).
+- ``\\frac{\\partial{J}}{\\partial{w_i}}``: a differential's variable in braces, when they hold one name only.
+- ``$$ ... N_k ... $$ where $N_k = ...$``: a definition clause right after a display defines the name for that
+  display; a clause that is a result, hedged, doubted, opening the next display, or a name defined before,
+  is no such definition.
+- A family ``N_k = \\sum_n \\delta_{nk}`` put into a sum over k: the delta picks its term only in k's range.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+
+
+def _steps(text: str, **kw: object) -> list[derive.Result]:
+    return [r for r in derive.check_latex(text, **kw) if "a definition, not a claim" not in r.detail]
+
+
+def _one(text: str, **kw: object) -> derive.Result:
+    (r,) = _steps(text, **kw)
+    return r
+
+
+def _read(r: derive.Result) -> str:
+    """What a step was read under: its evidence and its claim's statement (a verdict over sizes names no definition)."""
+    return f"{r.detail} {r.claim.statement}"
+
+
+QUADRATIC = (
+    "Let $\\mathbf w \\in \\mathbb{R}^n$ and $\\mathbf A \\in \\mathbb{R}^{n \\times n}$, and\n"
+    "$$ J(\\mathbf w) = \\mathbf w^\\top \\mathbf A \\mathbf w $$\n"
+)
+
+
+# -- \nabla J(w) of a defined J -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "\\nabla J(\\mathbf w) = (\\mathbf A + \\mathbf A^\\top) \\mathbf w",
+        "\\nabla J(\\mathbf w)^\\top = \\mathbf w^\\top \\mathbf A + \\mathbf w^\\top \\mathbf A^\\top",
+        "\\nabla J(\\mathbf{w}) = \\mathbf A \\mathbf w + \\mathbf A^\\top \\mathbf w",
+    ],
+)
+def test_the_gradient_of_a_defined_function_is_taken_by_its_parameter(step: str):
+    r = _one(QUADRATIC + f"$$ {step} $$\n")
+    assert r.verdict is Verdict.VERIFIED
+    assert "J(\\mathbf w) := \\mathbf w^\\top \\mathbf A \\mathbf w (line 2)" in _read(r)
+
+
+def test_a_wrong_gradient_of_a_defined_function_is_refuted_with_a_confirmed_counterexample():
+    # A is not symmetric: the gradient is (A + A^T) w, not 2 A w
+    r = _one(QUADRATIC + "$$ \\nabla J(\\mathbf w) = 2 \\mathbf A \\mathbf w $$\n")
+    assert r.verdict is Verdict.REFUTED
+    assert "confirmed at 100 digits" in r.detail and "J(\\mathbf w) :=" in r.detail
+
+
+def test_the_gradient_of_a_function_of_an_undeclared_scalar_stays_opaque():
+    # \\nabla_x of a name no declaration makes a vector is not read (never a guessed shape)
+    r = _one("Let\n$$ f(x) = x^3 $$\n$$ \\nabla f(x) = 2x^2 $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        # J's gradient evaluated at 2w is not the gradient of J(2w) by w (a factor 2 apart)
+        "\\nabla J(2\\mathbf w) = (\\mathbf A + \\mathbf A^\\top) 2 \\mathbf w",
+        # a Hessian
+        "\\nabla^2 J(\\mathbf w) = \\mathbf A + \\mathbf A^\\top",
+    ],
+)
+def test_a_gradient_at_another_argument_or_of_another_order_is_not_read_as_the_body(step: str):
+    r = _one(QUADRATIC + f"$$ {step} $$\n")
+    assert r.verdict in (Verdict.UNDECIDED, Verdict.ERROR)
+
+
+def test_a_gradient_by_a_variable_the_function_does_not_take_is_not_accepted():
+    r = _one(QUADRATIC + "$$ \\nabla_{\\mathbf v} J(\\mathbf w) = (\\mathbf A + \\mathbf A^\\top) \\mathbf w $$\n")
+    assert r.verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
+
+
+def test_the_gradient_of_a_function_of_two_parameters_is_left_as_written():
+    doc = (
+        "Let\n$$ J(\\mathbf w, b) = \\mathbf w^\\top \\mathbf w + b^2 $$\n"
+        "$$ \\nabla J(\\mathbf w, b) = 2 \\mathbf w $$\n"
+    )
+    r = _one(doc, symbols={"w": "vector 2"})
+    assert r.verdict is Verdict.UNDECIDED
+
+
+def test_the_gradient_of_a_function_redefined_in_between_uses_neither_body():
+    doc = (
+        "Let\n$$ J(\\mathbf w) = \\mathbf w^\\top \\mathbf w $$\n"
+        "Now let\n$$ J(\\mathbf w) = 3 \\mathbf w^\\top \\mathbf w $$\n"
+        "$$ \\nabla J(\\mathbf w) = 2 \\mathbf w $$\n"
+    )
+    r = _one(doc, symbols={"w": "vector 2"})
+    assert r.verdict is Verdict.UNDECIDED
+    assert "J(\\mathbf w) :=" not in _read(r)
+
+
+def test_a_vector_argument_definition_applied_to_another_vector_renames_it():
+    doc = (
+        "Let $\\mathbf a, \\mathbf w, \\mathbf h \\in \\mathbb{R}^n$ and\n"
+        "$$ J(\\mathbf w) = \\mathbf a^\\top \\mathbf w $$\n"
+        "$$ J(\\mathbf w + \\epsilon \\mathbf h) = \\mathbf a^\\top \\mathbf w "
+        "+ \\epsilon \\mathbf a^\\top \\mathbf h $$\n"
+        "$$ J(\\mathbf w + \\epsilon \\mathbf h) = \\mathbf a^\\top \\mathbf w + \\mathbf a^\\top \\mathbf h $$\n"
+    )
+    right, wrong = _steps(doc)
+    assert right.verdict is Verdict.VERIFIED
+    assert wrong.verdict is Verdict.REFUTED and "confirmed at" in wrong.detail
+
+
+# -- \partial{...} with braces ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "verdict"),
+    [
+        ("\\frac{\\partial{(w_i^2)}}{\\partial{w_i}} = 2 w_i", Verdict.PROVED),
+        ("\\frac{d{x^2}}{d{x}} = 2x", Verdict.PROVED),
+    ],
+)
+def test_a_braced_differential_variable_is_that_variable(step: str, verdict: Verdict):
+    r = derive.check_latex(f"$$ {step} $$\n")[0]
+    assert r.verdict is verdict
+
+
+def test_a_wrong_braced_derivative_is_not_accepted():
+    r = derive.check_latex("$$ \\frac{\\partial{x^2}}{\\partial{x}} = 2 $$\n")[0]
+    assert r.verdict in (Verdict.REFUTED, Verdict.UNDECIDED)
+    assert "differs at x = " in r.detail
+
+
+def test_braces_around_more_than_one_name_are_not_dropped():
+    # \\partial{x^2}: by x^2, which is no variable; never x to the order 2
+    r = derive.check_latex("$$ \\frac{\\partial{x^3}}{\\partial{x^2}} = 3x $$\n")[0]
+    assert r.verdict is Verdict.ERROR
+
+
+def test_a_braced_derivative_of_a_defined_vector_function_by_an_entry():
+    doc = (
+        "Let $\\mathbf a, \\mathbf w \\in \\mathbb{R}^n$ and\n$$ J(\\mathbf w) = \\mathbf a^\\top \\mathbf w $$\n"
+        "$$ \\frac{\\partial{J(\\mathbf w)}}{\\partial{w_1}} = a_1 $$\n"
+    )
+    r = _one(doc)
+    assert r.verdict not in (Verdict.ERROR, Verdict.REFUTED)
+
+
+# -- "where" clauses right after a display ------------------------------------------------------------------
+
+COUNTS = "$$ \\sum_{n=1}^N \\sum_{k=1}^K c_{nk} x_k = \\sum_{k=1}^K N_k x_k $$\n"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ is the count of class $k$.",
+        "where $N_k = \\sum_{n=1}^N c_{nk}$.",
+        ", with $N_k = \\sum_{n=1}^N c_{nk}$.",
+        "\nwhere $a = 1$ and $N_k = \\sum_{n=1}^N c_{nk}$.",
+    ],
+)
+def test_a_definition_clause_right_after_a_display_defines_the_name_for_it(clause: str):
+    r = _one(COUNTS + clause + "\n")
+    assert r.verdict is Verdict.VERIFIED
+    assert "N_k := \\sum_{n=1}^N c_{nk}" in _read(r)
+
+
+def test_a_wrong_step_under_a_where_definition_is_refuted():
+    r = _one(COUNTS.replace("c_{nk} x_k", "c_{nk} x_n") + "where $N_k = \\sum_{n=1}^N c_{nk}$.\n")
+    assert r.verdict is Verdict.REFUTED
+    assert "N_k := " in r.detail
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        # results, not definitions
+        "where we used $N_k = \\sum_{n=1}^N c_{nk}$.",
+        "which gives $N_k = \\sum_{n=1}^N c_{nk}$.",
+        # hedged or doubted
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ only if the classes are disjoint.",
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ would be wrong.",
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ is not assumed.",
+        # the clause opens the next display
+        "with $N_k = \\sum_{n=1}^N c_{nk}$ we get\n$$ y = 1 $$",
+        # another paragraph, not a clause of the display
+        "\n\nWe know $N_k = \\sum_{n=1}^N c_{nk}$.",
+    ],
+)
+def test_a_clause_that_is_no_definition_of_the_display_leaves_the_name_free(clause: str):
+    (r, *_) = _steps(COUNTS + clause + "\n")
+    # (undecided, or refuted with N_k free as before: never read under the clause)
+    assert r.verdict in (Verdict.UNDECIDED, Verdict.REFUTED)
+    assert "N_k := " not in _read(r)
+
+
+def test_a_where_clause_does_not_override_an_earlier_definition():
+    doc = "Let $N_k = 2$.\n\n" + COUNTS + "where $N_k = \\sum_{n=1}^N c_{nk}$.\n"
+    r = _one(doc)
+    assert r.verdict is not Verdict.VERIFIED and r.verdict is not Verdict.PROVED
+    assert "N_k := \\sum" not in _read(r)
+
+
+def test_a_where_clause_of_one_display_does_not_reach_back_to_another_problem():
+    doc = "## Problem 1\n\n" + COUNTS + "\n## Problem 2\n\n$$ y = 2 $$\nwhere $N_k = \\sum_{n=1}^N c_{nk}$.\n"
+    r = _steps(doc)[0]
+    assert r.verdict in (Verdict.UNDECIDED, Verdict.REFUTED)
+    assert "N_k := " not in _read(r)
+
+
+def test_a_where_clause_holds_for_the_steps_after_it_as_before():
+    doc = COUNTS + "where $N_k = \\sum_{n=1}^N c_{nk}$.\n\n"
+    doc += "$$ \\sum_{k=1}^K N_k = \\sum_{k=1}^K \\sum_{n=1}^N c_{nk} $$\n"
+    first, second = _steps(doc)
+    assert first.verdict is Verdict.VERIFIED and second.verdict is Verdict.PROVED
+
+
+def test_a_value_in_a_where_clause_is_the_displays_value():
+    r = _one("$$ \\sum_{j=1}^{k} a_j \\mu_j = 0 $$\n\nwhere $\\mu_j = 0$ is the mean of feature $j$.\n")
+    assert r.verdict is Verdict.PROVED
+    assert "\\mu_j := 0" in _read(r) or "\\mu_{j} := 0" in _read(r)
+
+
+def test_a_value_in_a_where_clause_refutes_a_display_false_at_it():
+    r = _one("$$ \\sum_{j=1}^{k} (a_j + \\mu_j) = 1 $$\n\nwhere $\\mu_j = 0$.\n")
+    assert r.verdict is not Verdict.PROVED and r.verdict is not Verdict.VERIFIED
+
+
+# -- a family with a Kronecker delta put into a sum ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("delta", ["\\delta_{nk}", "I_{nk}"])
+def test_a_family_summing_out_a_delta_of_its_index_picks_only_within_the_range(delta: str):
+    # N_k = 1 only for k <= N: with N = 1 and K = 2, N_2 = 0 (read with k free, the delta picked it for every k)
+    doc = f"Let $N_k = \\sum_{{n=1}}^N {delta}$.\n\n"
+    doc += f"$$ \\sum_{{n=1}}^N \\sum_{{k=1}}^K {delta} x_k = \\sum_{{k=1}}^K N_k x_k $$\n"
+    r = _one(doc)
+    assert r.verdict is Verdict.VERIFIED
+    assert "K = 2, N = 1" in r.detail
+
+
+def test_a_family_with_a_delta_under_a_sum_over_another_letter():
+    doc = (
+        "Let $N_k = \\sum_{n=1}^N \\delta_{nk}$.\n\n"
+        "$$ \\sum_{j=1}^K N_j x_j = \\sum_{j=1}^K x_j $$\n"  # false when K > N
+    )
+    r = _one(doc)
+    assert r.verdict is Verdict.REFUTED
