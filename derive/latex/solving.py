@@ -138,15 +138,17 @@ def _signs(tex: str) -> list[str]:
     return out
 
 
-def _read(step: Step) -> tuple[Any, Any, SymbolTable, str] | None:
+def _read(step: Step) -> tuple[Any, Any, SymbolTable, str, frozenset[str]] | None:
     """(premise lhs - rhs, the row's lhs - rhs (a tuple of two for a row with ``\\pm``), the table, how the
-    row is written) as sympy, or None."""
+    row is written, the names the prose gives a range no kind states) as sympy, or None."""
     if step.kind != "step" or step.error is not None or step.premise is None or not step.premise_sides:
         return None
     if step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ or step.claim.random:
         return None
     if any(not _HARMLESS_NOTE.search(note) for note in step.uses):
         return None  # read under definitions or values: the written sides are not what the claim reads
+    if _NOT_AN_EQUATION.search(_given(step)):
+        return None  # x \geq 1 \implies x = 1: the premise is no equation to solve
     texts = (*step.premise_sides, step.lhs_tex, step.rhs_tex)
     if any(not t.strip() for t in texts) or sum(len(t) for t in texts) > 2 * _TEXT_LIMIT:
         return None
@@ -167,7 +169,8 @@ def _read(step: Step) -> tuple[Any, Any, SymbolTable, str] | None:
         if sympy.count_ops(e) > _OPS_LIMIT or _opaque(e):
             return None
     row = rows[0] if len(rows) == 1 else rows
-    return premise, row, table, f"{step.lhs_tex.strip()} = {step.rhs_tex.strip()}"
+    ranged = frozenset(name for name, _ in step.ranges)
+    return premise, row, table, f"{step.lhs_tex.strip()} = {step.rhs_tex.strip()}", ranged
 
 
 def _opaque(e: Any) -> bool:
@@ -184,9 +187,21 @@ def _opaque(e: Any) -> bool:
 
 
 _SOME = "names one of the solutions"
+#: How the note of a premise that is no equation shows its relation (`derive.latex.steps`: "given a <= b").
+_NOT_AN_EQUATION = re.compile(r" (?:<=|>=|<|>|≈|!=|≠) ")
 
 
-def _decide(premise: Any, row: Any, table: SymbolTable, written: str) -> tuple[Verdict | None, str]:
+def _decide(
+    premise: Any, row: Any, table: SymbolTable, written: str, ranged: frozenset[str] = frozenset()
+) -> tuple[Verdict | None, str]:
+    verdict, why = _implication(premise, row, table, written)
+    if verdict is Verdict.REFUTED and any(str(s) in ranged for s in premise.free_symbols):
+        # the prose bounds the unknown by a range no kind states: the solutions shown may be outside it
+        return None, ""
+    return verdict, why
+
+
+def _implication(premise: Any, row: Any, table: SymbolTable, written: str) -> tuple[Verdict | None, str]:
     import sympy  # noqa: PLC0415
 
     if not premise.free_symbols:
