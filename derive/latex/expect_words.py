@@ -1,0 +1,131 @@
+"""Independence stated in words, for the laws of unknown-law expectations (derive.tiers._linearity).
+
+"$X$ and $Y$ are independent", "two independent random variables $X$ and $Y$", "$X, Y, Z$ are mutually
+independent": the names of each such statement form a group whose plain expectations of products factor
+(``E[XY] = E[X] E[Y]``, so ``Var(X + Y) = Var(X) + Var(Y)``). Said "pairwise independent", only its pairs
+are groups (pairwise independence does not factor ``E[XYZ]``). Nothing else counts: not "conditionally
+independent" (given what?), not "uncorrelated" (it factors ``E[XY]`` but not ``E[X^2 Y]``), not "independent
+of $Z$" (which pairs?), not a negated or doubted statement ("we cannot assume $X$ and $Y$ are independent").
+
+A statement after a case word ("If $X$ and $Y$ are independent, then $$...$$") is *hypothetical*: it holds for
+what that sentence introduces (the next display) only; any other holds from its end on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations
+
+from derive.errors import DeriveError
+from derive.latex.parser import name_of
+
+__all__ = ["IndependenceStatement", "independent_at", "independent_in_words"]
+
+_MATH = r"\$[^$]{1,80}\$"
+_LIST = rf"{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,7}}"
+#: Words allowed between the names and "independent": how independent, never conditionally.
+_HOW = r"(?:(?:mutually|pairwise|statistically|jointly)\s+)?"
+#: "independent" as written, emphasis included (``*independent*``, ``\\emph{independent}``).
+_WORD = r"(?:\\(?:emph|textit|textbf|mathit)\{|[*_]{1,2})?independent(?:\}|[*_]{1,2})?(?![A-Za-z])"
+_AFTER = re.compile(
+    rf"(?P<names>{_LIST})\s+(?:are|be|being|were)\s+(?:(?:all|both|two|three)\s+)?(?P<how>{_HOW}){_WORD}"
+    r"(?:\s+(?:(?:real(?:-valued)?|discrete|continuous|scalar)\s+)?(?:random\s+)?(?:variables|quantities|samples))?",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?P<how>{_HOW}){_WORD}\s+(?:(?:real(?:-valued)?|discrete|continuous|scalar)\s+)?"
+    rf"(?:random\s+variables|variables|samples|copies|draws)\s+(?P<names>{_LIST})",
+    re.IGNORECASE,
+)
+#: What narrows "independent" after it: of/from something, given something, conditional on it.
+_NARROWED = re.compile(r"\s*(?:of|from|given|conditional(?:ly)?|when|under|for|in)\b", re.IGNORECASE)
+#: Words that negate or doubt the statement in its sentence before it.
+_DOUBT = re.compile(
+    r"\b(?:not|no|never|cannot|can't|don't|doesn't|without|unless|whether|nor|neither|dependent|"
+    r"uncorrelated|conditionally|instead\s+of)\b|n't\b",
+    re.IGNORECASE,
+)
+_CASE = re.compile(r"\b(?:if|when|whenever|provided|in\s+case)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n|\$\$|\\\]|\\end\{")
+#: A heading ends what a section states (Markdown ``## ...``, LaTeX sectioning commands).
+_HEADING = re.compile(r"^#{1,6}\s|\\(?:chapter|section|subsection|subsubsection|paragraph)\*?\{", re.MULTILINE)
+#: What ends a hypothetical statement's reach before the display it introduces.
+_ANOTHER = re.compile(r"[.!?](?:\s|$)|\n\s*\n|\$\$|\\\[|\\begin\{")
+
+
+@dataclass(frozen=True)
+class IndependenceStatement:
+    """One statement of independence: where it ends, the groups it states, whether it is a case."""
+
+    end: int
+    groups: tuple[tuple[str, ...], ...]
+    hypothetical: bool
+    said: str
+
+
+def independent_in_words(doc: str) -> list[IndependenceStatement]:
+    """Every statement of independence in ``doc`` (prose with inline math), in document order.
+
+    >>> [s.groups for s in independent_in_words("Let $X$ and $Y$ be independent.")]
+    [(('X', 'Y'),)]
+    >>> independent_in_words("$X$ and $Y$ are independent of $Z$.")
+    []
+    """
+    out: list[IndependenceStatement] = []
+    for pattern in (_AFTER, _BEFORE):
+        for m in pattern.finditer(doc):
+            names = _names(m.group("names"))
+            if len(names) < 2 or len(set(names)) != len(names):
+                continue
+            if pattern is _AFTER and _NARROWED.match(doc, m.end()):
+                continue
+            before = _sentence_before(doc, m.start())
+            between = doc[m.start() : m.end()]
+            if _DOUBT.search(before) or _DOUBT.search(re.sub(_MATH, " ", between)):
+                continue
+            if pattern is _BEFORE and _NARROWED.match(doc, m.end()):
+                continue
+            pairwise = m.group("how").strip().lower() == "pairwise"
+            groups = tuple(combinations(names, 2)) if pairwise else (tuple(names),)
+            said = " ".join(between.split())
+            out.append(IndependenceStatement(m.end(), groups, _CASE.search(before) is not None, said))
+    return sorted(out, key=lambda s: s.end)
+
+
+def independent_at(
+    doc: str, statements: list[IndependenceStatement], offset: int, display: int
+) -> tuple[tuple[str, ...], ...]:
+    """The groups stated independent for a step at ``offset`` of ``doc`` whose display starts at ``display``:
+    each statement before it in its section (no heading between); a hypothetical one only when the step's
+    display is what its sentence introduces (no sentence end nor other display between them)."""
+    groups: list[tuple[str, ...]] = []
+    for s in statements:
+        if s.end > offset or _HEADING.search(doc, s.end, offset):
+            continue
+        if s.hypothetical and (display < s.end or _ANOTHER.search(doc[s.end : display])):
+            continue
+        groups += [g for g in s.groups if g not in groups]
+    return tuple(groups)
+
+
+def _names(listed: str) -> list[str]:
+    """The derive names in ``$X$ and $Y$``, ``$X, Y$``; [] when a piece is not a plain name (``$X_1, \\ldots$``)."""
+    out: list[str] = []
+    for math in re.findall(r"\$([^$]+)\$", listed):
+        for raw in math.split(","):
+            piece = raw.strip()
+            if not piece or "\\ldots" in piece or "\\dots" in piece or "\\cdots" in piece:
+                return []
+            try:
+                out.append(name_of(piece))
+            except (DeriveError, RecursionError):
+                return []
+    return out
+
+
+def _sentence_before(doc: str, start: int) -> str:
+    """The sentence before ``start`` (from its last end), its inline math blanked."""
+    before = doc[max(0, start - 300) : start]
+    ends = list(_SENTENCE_END.finditer(before))
+    return re.sub(_MATH, " ", before[ends[-1].end() :] if ends else before)

@@ -1,0 +1,78 @@
+"""Independence stated in words (derive.latex.expect_words): which sentences state it, for which names,
+and for which steps.
+
+Attacks: negation and doubt, conditional independence, "independent of", "uncorrelated", ellipses,
+pairwise independence (pairs only), a case ("If ... independent, then $$...$$" reaches its display only),
+a heading (a new section may reuse the names).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.latex.expect_words import independent_at, independent_in_words
+
+
+def _groups(doc: str) -> list[tuple[tuple[str, ...], ...]]:
+    return [s.groups for s in independent_in_words(doc)]
+
+
+@pytest.mark.parametrize(
+    ("doc", "groups"),
+    [
+        ("Let $X$ and $Y$ be independent.", [(("X", "Y"),)]),
+        ("Let $f$ and $g$ be two independent random variables.  Then", [(("f", "g"),)]),
+        ("If we have two *independent* random variables $X$ and $Y$, we have", [(("X", "Y"),)]),
+        (r"two \emph{independent} variables $X$ and $Y$", [(("X", "Y"),)]),
+        ("where $y_1, y_2, n$ are statistically independent.", [(("y_1", "y_2", "n"),)]),
+        ("Suppose $X$, $Y$ and $Z$ are mutually independent.", [(("X", "Y", "Z"),)]),
+        (r"$\epsilon$ and $x$ are independent.", [(("epsilon", "x"),)]),
+        ("$X$, $Y$ and $Z$ are pairwise independent.", [(("X", "Y"), ("X", "Z"), ("Y", "Z"))]),
+    ],
+)
+def test_statements_of_independence(doc: str, groups: list) -> None:
+    assert _groups(doc) == groups
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "We cannot assume $X$ and $Y$ are independent.",
+        "$X$ and $Y$ are not independent.",
+        "$X$ and $Y$ are conditionally independent given $Z$.",
+        "$X$ and $Y$ are independent given $Z$.",
+        "$X$ and $Y$ are independent of $Z$.",
+        "Let $f$ and $g$ be two independent random variables given $Z$.",
+        "$X$ and $Y$ are uncorrelated.",
+        r"independent random variables $X_1, \ldots, X_n$",
+        "$X$ and $X$ are independent.",
+        "$X$ is independent.",
+        "It is unclear whether $X$ and $Y$ are independent.",
+    ],
+)
+def test_no_statement(doc: str) -> None:
+    assert _groups(doc) == []
+
+
+def test_a_case_is_hypothetical():
+    (s,) = independent_in_words("If $X$ and $Y$ are independent, then")
+    assert s.hypothetical
+    (s,) = independent_in_words("Assume $X$ and $Y$ are independent.")
+    assert not s.hypothetical
+
+
+def test_reach_of_a_standing_statement_ends_at_a_heading():
+    doc = "Let $X$ and $Y$ be independent.\n\n$$E[XY] = E[X]E[Y]$$\n\n## Next\n\n$$E[XY] = E[X]E[Y]$$\n"
+    stated = independent_in_words(doc)
+    first, second = (doc.index("$$E"), doc.rindex("$$E"))
+    assert independent_at(doc, stated, first + 2, first) == (("X", "Y"),)
+    assert independent_at(doc, stated, second + 2, second) == ()
+    assert independent_at(doc, stated, 0, 0) == ()  # before the statement
+
+
+def test_reach_of_a_case_is_the_display_it_introduces():
+    doc = "If $X$ and $Y$ are independent, then $$E[XY] = E[X]E[Y]$$ In general $$E[XY] = E[X]E[Y]$$"
+    stated = independent_in_words(doc)
+    first, second = doc.index("$$E"), doc.rindex("$$E")
+    assert independent_at(doc, stated, first + 2, first) == (("X", "Y"),)
+    assert independent_at(doc, stated, second + 2, second) == ()
