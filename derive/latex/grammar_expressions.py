@@ -336,6 +336,8 @@ class _ExpressionGrammar:
         if t.text in pairs:
             start = self.i
             inner = self.balanced(t.text, pairs[t.text])
+            if t.text == "\\{" and self.st.applying and self._at_range() and self._argument_at(start):
+                return self.indexed_set(inner)
             if t.text == "{" and _unwrap_name(self, start, inner):
                 return self.primary()
             if not inner:
@@ -380,6 +382,39 @@ class _ExpressionGrammar:
             which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
+
+    def _at_range(self) -> bool:
+        """Whether an index range follows: ``_{n=1}^N``, ``_{k = 1}``."""
+        if not self.at_sym("_"):
+            return False
+        j = self._group_end(self.i + 1)
+        return any(t.kind == "sym" and t.text == "=" for t in self.toks[self.i + 1 : j])
+
+    def _argument_at(self, start: int) -> bool:
+        """Whether the group starting at token ``start`` (its range after it) is a whole argument of the
+        application being read: ``(`` or a separator before it, and ``)`` or a separator after its range
+        (inside ``|...|`` or a sum it is part of a value, whose meaning derive does not know)."""
+        before = self.toks[start - 1] if start > 0 else None
+        if before is None or before.kind != "sym" or before.text not in ("(", ",", ";"):
+            return False
+        j = self._group_end(self.i + 1)
+        if j < len(self.toks) and self.toks[j].kind == "sym" and self.toks[j].text == "^":
+            j = self._group_end(j + 1)
+        after = self.toks[j] if j < len(self.toks) else None
+        return after is not None and after.kind == "sym" and after.text in (")", ",", ";", "|")
+
+    def indexed_set(self, inner: list[_Tok]) -> Any:
+        """``\\{\\mathbf x_n, y_n\\}_{n=1}^N`` as an argument of an unknown function (``L(\\theta; \\{x_n\\}_{n=1}^N)``,
+        a likelihood of the data): one opaque value, the same for the same text. Its members are bound by
+        the range and never read, so nothing relates them to the names outside: a function of the set
+        is only ever compared with the same function of the same set (or a definition applied)."""
+        self.i += 1  # the "_"
+        scripts = [self.group_tokens()]
+        if self.at_sym("^"):
+            self.i += 1
+            scripts.append(self.group_tokens())
+        text = "\\{" + self._src(inner) + "\\}_{" + "}^{".join(self._src(s) for s in scripts) + "}"
+        return self.symbol(" ".join(text.split()))
 
     def subscript_name(self) -> str:
         """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""

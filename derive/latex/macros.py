@@ -538,7 +538,7 @@ def _braced_content(stream: _Stream, out: list[str], mark: str, table: MacroTabl
     if len(top) == 1 and top[0] in _RELATION_TOKENS:
         return content
     if any(t in _RELATION_TOKENS for t in top):
-        raise LatexError(f"\\{name} around a relation inside an expression: derive does not read it")
+        raise LatexError(f"\\{name} around a relation: it is not at the top level, and derive does not read it")
     before = next((t for t in reversed(out) if not _blank(t) and t not in _SPACING), None)
     after = stream.peek()
     # a macro inside may stand for a sum: judged as one

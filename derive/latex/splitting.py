@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from derive.errors import DeriveError
 from derive.latex.blocks import _DISPLAY_ENVS, _Piece, strip_comments
 from derive.latex.parser import brace_end, name_of
+from derive.latex.tokens import _FUNCS, _ML_NAMES, _OPERATOR_NAMES
 from derive.model import Relation
 
 _INNER_ENVS = ("aligned", "split", "gathered", "alignedat", "multlined")
@@ -413,9 +414,11 @@ def _applied_text(tex: str, j: int, end: int) -> bool:
         return False
     if _APPLIED.match(tex, end) is not None:
         return True
-    # "\\textrm{CE} (P, Q)", "\\textrm{MSE} (a, b)": an acronym is a function's name, not prose, even
-    # with a space before its argument bracket (a word of prose is not written in capitals)
-    return bool(re.fullmatch(r"[A-Z]{2,6}", word)) and _APPLIED.match(tex, _skip_space(tex, end)) is not None
+    # "\\textrm{CE} (P, Q)", "\\textrm{MSE} (a, b)", "\\textrm{Var} [x]": an acronym or an operator the
+    # reader knows is a function's name, not prose, even with a space before its argument bracket
+    # (a word of prose is not written in capitals, and is no operator's name)
+    named = bool(re.fullmatch(r"[A-Z]{2,6}", word)) or word in _OPERATOR_NAMES or word in _ML_NAMES or word in _FUNCS
+    return named and _APPLIED.match(tex, _skip_space(tex, end)) is not None
 
 
 def _leads(tex: str, seps: list[_Sep], start: int) -> bool:
@@ -607,6 +610,35 @@ def _next_row(tex: str, seps: list[_Sep], k: int, env: str) -> str:
     if marks or env.startswith("gather"):
         return "new"
     return "either" if lead == "-" else "continue"  # no equation of its own begins with "+"
+
+
+#: Layout at the end of a row: spacing, alignment marks, numbering.
+_TRAILING_LAYOUT = re.compile(r"(?:\s+|&|\\[,;:! ]|\\q?quad|\\(?:nonumber|notag)|\\(?:label|tag\*?)\s*\{[^{}]*\})$")
+#: A binary operator: an expression cannot end with one, so a row that does goes on in the next.
+#: (``x^*``, ``A^+``, ``\\mathbb{R}_+``: a script, not an operator.)
+_OPEN_OPERATOR = re.compile(r"(?:(?<![\^_])[-+*/]|\\(?:cdot|times|pm|mp|div|circ|otimes|odot))$")
+
+
+def _row_before(tex: str, seps: list[_Sep], k: int) -> str:
+    """The text of the row that the row break ``seps[k]`` ends, without its trailing layout."""
+    start = next((seps[j].end for j in range(k - 1, -1, -1) if seps[j].kind == "row"), 0)
+    row = tex[start : seps[k].start]
+    while (m := _TRAILING_LAYOUT.search(row)) is not None and m.start() < len(row):
+        row = row[: m.start()]
+    return row
+
+
+def _broken_expression(tex: str, seps: list[_Sep], k: int) -> bool:
+    """Whether the row break ``seps[k]`` falls inside an expression: the row before ends with a binary
+    operator (``\\cdot \\\\ &\\exp[..]``), or splits a bracket with invisible delimiters (``\\left[ a
+    \\right. \\\\ &\\left. + b \\right]``, the usual way to break a long bracket)."""
+    row = _row_before(tex, seps, k)
+    if _OPEN_OPERATOR.search(row) is not None:
+        return True
+    if re.search(r"\\right\s*\.$", row) is None:
+        return False
+    lead, at = _lead(tex, seps[k].end, len(tex), skip_text=True)
+    return lead == "." and re.search(r"\\left\s*$", tex[seps[k].end : at]) is not None
 
 
 def _row_relation(tex: str, seps: list[_Sep], k: int) -> bool:
@@ -865,6 +897,9 @@ class _Splitter:
                 conditions_row = False
                 qualified(sep.start)
                 row = _next_row(tex, seps, k, envs[-1] if envs else outer)
+                if row != "continue" and (self._dangling() or _broken_expression(tex, seps, k)):
+                    # "a = \\\\ & b", "x \\cdot \\\\ & y": one expression broken over two rows
+                    row = "continue"
                 if row == "either":
                     # "x = a \\\\ - b = c" with no alignment mark: "a - b" continued, or a second
                     # equation "-b = c"? Read as two, but neither is refuted at a point on its own

@@ -1,0 +1,69 @@
+"""Rows of an alignment that break one expression: a row ending with a binary operator or a
+relation, or splitting a bracket with ``\\right. \\\\ \\left.``, goes on in the next row; and a
+known operator written as a word before a spaced bracket (``\\textrm{Var} [x]``) is no prose."""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+
+
+def results(text: str) -> list[tuple[Verdict, str]]:
+    return [(r.verdict, r.detail or "") for r in derive.check_latex(text)]
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\begin{aligned} (x+1)^2 = &x^2 + \\ &2x + 1 \end{aligned}",
+        r"\begin{aligned} (x+1)^2 &= x^2 - \\ &\quad (-2x - 1) \end{aligned}",
+        r"\begin{split} (x+1)(x+2) = &(x+1) \cdot \\ &(x + 2) \end{split}",
+        r"\begin{split} 2(x+1) = &2 \times \nonumber \\ &(x + 1) \end{split}",
+        r"\begin{aligned} (a+b)^2 &= \\ &a^2 + 2ab + b^2 \end{aligned}",
+        r"\begin{split} x\left[ 2 \cdot \right. \\ &\! \left. (x+1) \right] = &2x^2 + 2x \end{split}",
+        r"\begin{split} \left[ x + \right. \\ &\hphantom{\left[\right.} \left. 1 \right]^2 = &x^2 + 2x + 1 \end{split}",
+    ],
+)
+def test_a_broken_expression_is_one_side(tex: str) -> None:
+    assert results(f"$${tex}$$") == [(Verdict.PROVED, "lhs - rhs simplifies to 0")]
+
+
+def test_a_broken_false_step_is_refuted_as_one_side() -> None:
+    [(verdict, _)] = results(r"$$\begin{aligned} (x+1)^2 = &x^2 + \\ &x + 1 \end{aligned}$$")
+    assert verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # scripts, not operators: the rows stay separate equations
+        r"\begin{aligned} w &= X^* \\ x &= 2 \end{aligned}",
+        r"\begin{aligned} s &= t_+ \\ x &= 2 \end{aligned}",
+        # a bracket closed invisibly without one reopened: a cases-like display, rows separate
+        r"\begin{aligned} f &= \left\{ y \right. \\ x &= 2 \end{aligned}",
+    ],
+)
+def test_rows_that_end_an_expression_stay_apart(tex: str) -> None:
+    steps = derive.check_latex(f"$${tex}$$")
+    # the second row is its own equation, x = 2, never joined to the first
+    assert any(r.claim.statement.replace(" ", "").endswith("x=2") for r in steps), [r.claim.statement for r in steps]
+
+
+def test_a_row_after_an_equation_is_not_joined() -> None:
+    steps = derive.check_latex(r"$$\begin{aligned} a &= b + u \\ d &= e \end{aligned}$$")
+    assert [r.claim.statement.replace(" ", "") for r in steps] == ["a=b+u", "d=e"]
+
+
+def test_a_known_operator_before_a_spaced_bracket_is_applied() -> None:
+    steps = derive.check_latex(
+        r"$$\begin{aligned} m &= \textrm{Var} [y] + E[y]^2 \\ &= \textrm{Var} (y) + E[y]^2 \end{aligned}$$"
+    )
+    sides = [r.claim.statement for r in steps]
+    assert any(r"\textrm{Var} (y) + E[y]^2" in s for s in sides), sides
+
+
+def test_a_prose_word_before_a_bracket_stays_prose() -> None:
+    steps = derive.check_latex(r"$$x = 1 \quad \text{where} (a)$$")
+    assert [r.claim.statement.replace(" ", "") for r in steps] == ["x=1"]
