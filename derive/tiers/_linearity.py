@@ -409,15 +409,19 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
             f"{', '.join(laws)}{said}{reading}"
         )
         return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route="linearity"))
-    if _square_inside(lhs) is not None or _square_inside(rhs) is not None:
-        return light  # E[a - b]^2 has two readings: a hint about non-random names would hold in one only
-    unknown = _settling(lhs, rhs, declared, sorted(forms[0].undeclared | forms[1].undeclared), independent)
+    squared = _square_inside(lhs) is not None or _square_inside(rhs) is not None
+    # E[a - b]^2 has two readings: a hint about non-random names would hold in one only
+    unknown = (
+        [] if squared else _settling(lhs, rhs, declared, sorted(forms[0].undeclared | forms[1].undeclared), independent)
+    )
     if not unknown:
-        names = _independent_names(lhs, rhs, independent)
-        if not names:
+        note = _applications_note(lhs, rhs, declared, independent, squared=squared)
+        if not note and not squared:
+            names = _independent_names(lhs, rhs, independent)
+            said = f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
+            note = f"; it holds if {said} are independent, which nothing states" if names else ""
+        if not note:
             return light
-        said = f"{', '.join(names[:-1])} and {names[-1]}"
-        note = f"; it holds if {said} are independent, which nothing states"
         return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
     names = ", ".join(unknown)
     verb = "is" if len(unknown) == 1 else "are"
@@ -541,6 +545,72 @@ def _settling(
         if forms is not None and _same(forms, lambda d: d == 0) and _has_operator(forms):
             return names
     return []
+
+
+def _applications_note(
+    lhs: object, rhs: object, declared: frozenset[str], independent: tuple[frozenset[str], ...], *, squared: bool
+) -> str:
+    """The hint naming the applications (`_settling_applications`) that would settle the step, or ""."""
+    apps = _settling_applications(lhs, rhs, declared, independent)
+    if not apps:
+        return ""
+    verb = "is" if len(apps) == 1 else "are"
+    note = (
+        f"; by linearity of expectation it holds if {', '.join(apps)} {verb} not random under the "
+        "expectation (a fixed function at fixed points), which nothing states"
+    )
+    return note + (" (reading E[a - b]^2 either way)" if squared else "")
+
+
+def _settling_applications(
+    lhs: object, rhs: object, declared: frozenset[str], independent: tuple[frozenset[str], ...] = ()
+) -> list[str]:
+    """The applications of unknown functions inside the operators (ESL's ``f(x_0)`` under ``E_T``) which,
+    were they non-random, give both sides one normal form, in each reading of ``E[a - b]^2``: one of them,
+    else all. A hint, never a proof: an unknown function may itself be random."""
+    apps = sorted(_inner_applications(lhs) | _inner_applications(rhs), key=str)
+    if not apps or len(apps) > _MAX_HINT_NAMES:
+        return []
+    tries = [[a] for a in apps] + ([apps] if len(apps) > 1 else [])
+    for group in tries:
+        stand = {a: sympy.Symbol(str(a)) for a in group}
+        left, right = lhs.xreplace(stand), rhs.xreplace(stand)  # type: ignore[union-attr]
+        readings = [(left, right)]
+        other = _square_inside(left), _square_inside(right)
+        if other[0] is not None or other[1] is not None:
+            readings.append((left if other[0] is None else other[0], right if other[1] is None else other[1]))
+        names = [s.name for s in stand.values()]
+        if all(_holds_assuming(a, b, declared, names, independent) for a, b in readings):
+            return [str(a) for a in group]
+    return []
+
+
+def _holds_assuming(
+    lhs: object, rhs: object, declared: frozenset[str], names: list[str], independent: tuple[frozenset[str], ...]
+) -> bool:
+    forms = _both(lhs, rhs, declared, assume=names, independent=independent)
+    return forms is not None and _same(forms, lambda d: d == 0) and _has_operator(forms)
+
+
+def _inner_applications(side: object) -> set[sympy.Basic]:
+    """The applications of unknown functions (no operator, no mark of the reader) inside the arguments
+    of an unknown-law operator in ``side``."""
+    if not isinstance(side, sympy.Basic):
+        return set()
+    found: set[sympy.Basic] = set()
+    for n in sympy.preorder_traversal(side):
+        if not (isinstance(n, AppliedUndef) and _role(n) is not None):
+            continue
+        for inner in sympy.preorder_traversal(sympy.Tuple(*n.args)):
+            if (
+                isinstance(inner, AppliedUndef)
+                and _role(inner) is None
+                and inner.func.__name__ not in ("given", "parameters")
+                and not inner.func.__name__.startswith("event")
+                and not any(is_unknown_law(m) for m in sympy.preorder_traversal(inner))
+            ):
+                found.add(inner)
+    return found
 
 
 def _whole_arguments(side: object) -> set[str]:
