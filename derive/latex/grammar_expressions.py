@@ -36,6 +36,19 @@ def _read_name(p: _Parser) -> str:
     raise p.fail(f"expected a name, found {t!r}")
 
 
+#: Fonts that write a word as text: in a script it is a label (``x_\\text{max}``), never a product of letters.
+_TEXT_FONTS = frozenset({"text", "textrm", "textit", "textbf", "textsf", "mbox", "mathrm", "operatorname"})
+
+
+def _text_word(toks: list[_Tok]) -> bool:
+    """Whether ``toks`` (a script's group) is a word of two or more letters in a text font."""
+    inner = [t for t in toks if not (t.kind == "sym" and t.text in "{}")]
+    if not inner or inner[0].kind != "cmd" or inner[0].text not in _TEXT_FONTS:
+        return False
+    rest = inner[1:]
+    return sum(len(t.text) for t in rest) >= 2 and all(t.kind in ("letter", "word") for t in rest)
+
+
 def accented_name(p: _Parser, toks: list[_Tok], suffix: str) -> str:
     """The name under a font or an accent: ``\\hat{\\mu}`` -> mu_hat; ``\\hat{\\mu_k}`` -> mu_hat_k, the name
     ``\\hat{\\mu}_k`` gives (the accent over a subscripted name; a power inside, ``\\hat{\\sigma^2}``, is not one)."""
@@ -299,6 +312,12 @@ class _ExpressionGrammar:
             return self.ar.inverse(base)
         if words[:1] == ["-"] and words[1:] in transposes:
             return _transpose(self.ar.inverse(base))  # \Sigma^{-\top}: the inverse of the transpose
+        if _text_word(toks):
+            # x^{\\text{new}}, \\theta^\\mathrm{MAP}: a label (a name of its own), not x to the power n·e·w
+            raise self.fail(
+                f"a word as a superscript ({self._src(toks)}): a label naming another quantity, or a power? "
+                "write the label as a subscript, x_{\\text{new}}"
+            )
         exponent = self.sub(toks).parse_all()
         if _is_matrix(base) or _is_matrix(exponent):
             return self.ar.power(base, exponent)

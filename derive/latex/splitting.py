@@ -251,6 +251,10 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             arrow = "arrow" if base.lstrip("\\") in _FORWARD_ARROWS else "list"
             seps.append(_Sep("rel", rel, start, second_end) if rel else _Sep(arrow, None, start, second_end))
             i = second_end
+        elif tok in _TEXT_CMDS and tex[:start].rstrip().endswith(("_", "^")):
+            # "\\theta_\\text{MAP}", "x^\\text{new}": a script of a name, never an annotation
+            j = _skip_space(tex, i)
+            i = _group_end(tex, j) if j < n and tex[j] == "{" else j
         elif tok in _TEXT_CMDS:
             j = _skip_space(tex, i)
             end = _group_end(tex, j) if j < n and tex[j] == "{" else j
@@ -591,7 +595,7 @@ def _next_row(tex: str, seps: list[_Sep], k: int, env: str) -> str:
     no alignment mark to tell (``x = a \\\\ - b = c``), where both readings are plausible.
     """
     lead, at = _lead(tex, seps[k].end, len(tex), skip_text=True)
-    if _starts_with_relation(lead) or lead in ("\\cdot", "\\times"):
+    if _starts_with_relation(lead) or lead in ("\\cdot", "\\times") or _decorated_relation(tex, lead, at):
         return "continue"
     if lead not in ("+", "-"):
         return "new"
@@ -639,6 +643,19 @@ def _broken_expression(tex: str, seps: list[_Sep], k: int) -> bool:
         return False
     lead, at = _lead(tex, seps[k].end, len(tex), skip_text=True)
     return lead == "." and re.search(r"\\left\s*$", tex[seps[k].end : at]) is not None
+
+
+def _decorated_relation(tex: str, lead: str, at: int) -> bool:
+    """Whether ``tex[at:]`` is ``\\overset{..}{=}``/``\\underset{..}{\\le}``: a relation with a note over
+    or under it (a decorated letter, ``\\overset{\\circ}{x}``, is no relation)."""
+    if lead not in ("\\overset", "\\underset"):
+        return False
+    j = _skip_space(tex, at + len(lead))
+    first_end = _group_end(tex, j) if j < len(tex) and tex[j] == "{" else j + 1
+    k = _skip_space(tex, first_end)
+    second_end = _group_end(tex, k) if k < len(tex) and tex[k] == "{" else k + 1
+    base = tex[k:second_end].strip("{} \t\n")
+    return base in _REL_CHARS or base.lstrip("\\") in _REL_CMDS
 
 
 def _row_relation(tex: str, seps: list[_Sep], k: int) -> bool:

@@ -67,3 +67,35 @@ def test_a_known_operator_before_a_spaced_bracket_is_applied() -> None:
 def test_a_prose_word_before_a_bracket_stays_prose() -> None:
     steps = derive.check_latex(r"$$x = 1 \quad \text{where} (a)$$")
     assert [r.claim.statement.replace(" ", "") for r in steps] == ["x=1"]
+
+
+@pytest.mark.parametrize(
+    ("tex", "names"),
+    [
+        (r"$$\theta_\text{map} = 2 = 1 + 1$$", ["theta_map"]),
+        (r"$$x_\textrm{max} + 1 = 1 + x_\textrm{max}$$", ["x_max"]),
+    ],
+)
+def test_a_text_subscript_is_a_label_not_an_annotation(tex: str, names: list[str]) -> None:
+    got = results(tex)
+    assert all(v is not Verdict.ERROR for v, _ in got), got
+    assert got[-1] == (Verdict.PROVED, "lhs - rhs simplifies to 0")
+
+
+def test_a_text_annotation_still_ends_the_statement() -> None:
+    # "for" after a space is prose: the relation after it is a condition, never a claim refuted
+    got = results(r"$$x = x \text{ for } y_\text{max} = 2$$")
+    assert got[0] == (Verdict.PROVED, "lhs - rhs simplifies to 0")
+    assert all(v is not Verdict.REFUTED for v, _ in got)
+
+
+@pytest.mark.parametrize("over", [r"\overset{\textrm{hint}}{=}", r"\underset{(1)}{=}", r"\stackrel{\text{def}}{=}"])
+def test_a_row_starting_with_a_noted_relation_continues(over: str) -> None:
+    got = results(rf"$$\begin{{align}} a &= (x+1)^2 \\ &{over} x^2 + 2x + 1 \end{{align}}$$")
+    assert got[-1] == (Verdict.PROVED, "lhs - rhs simplifies to 0")
+
+
+def test_a_row_starting_with_a_decorated_letter_is_its_own() -> None:
+    steps = derive.check_latex(r"$$\begin{align} a &= b \\ \overset{\circ}{x} &= x + 0 \end{align}$$")
+    assert len(steps) == 2
+    assert steps[0].claim.statement.replace(" ", "").startswith("a=b(")  # never "b \overset{\circ}{x}"
