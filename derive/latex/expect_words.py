@@ -7,6 +7,11 @@ are groups (pairwise independence does not factor ``E[XYZ]``). Nothing else coun
 independent" (given what?), not "uncorrelated" (it factors ``E[XY]`` but not ``E[X^2 Y]``), not "independent
 of $Z$" (which pairs?), not a negated or doubted statement ("we cannot assume $X$ and $Y$ are independent").
 
+Numbers beside random variables: "For any random variable $X$ and numbers $a$ and $b$", "$a$ and $b$ are
+real numbers" in a sentence that speaks of random variables: a and b are not random (an expectation takes
+them out), to the next heading. Not "random numbers", nor a sentence that says nothing of random variables
+(there "number" may be a count or a value of a random variable).
+
 A statement after a case word ("If $X$ and $Y$ are independent, then $$...$$") is *hypothetical*: it holds for
 what that sentence introduces (the next display) only; any other holds from its end on.
 """
@@ -20,7 +25,14 @@ from itertools import combinations
 from derive.errors import DeriveError
 from derive.latex.parser import name_of
 
-__all__ = ["IndependenceStatement", "independent_at", "independent_in_words"]
+__all__ = [
+    "IndependenceStatement",
+    "NumbersStatement",
+    "independent_at",
+    "independent_in_words",
+    "nonrandom_at",
+    "numbers_in_words",
+]
 
 _MATH = r"\$[^$]{1,80}\$"
 _LIST = rf"{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,7}}"
@@ -107,6 +119,80 @@ def independent_at(
             continue
         groups += [g for g in s.groups if g not in groups]
     return tuple(groups)
+
+
+#: "numbers $a$ and $b$", "real scalars $a, b$".
+_NUMBERS_BEFORE = re.compile(
+    rf"(?<![A-Za-z-])(?P<pre>[A-Za-z-]+\s+)?(?:real\s+)?(?:numbers|scalars|constants|number|scalar|constant)\s+"
+    rf"(?P<names>{_LIST})",
+    re.IGNORECASE,
+)
+#: "$a$ and $b$ are (real) numbers".
+_NUMBERS_AFTER = re.compile(
+    rf"(?P<names>{_LIST})\s+(?:are|be|is)\s+(?:an?\s+|two\s+|some\s+|any\s+)?(?P<pre>[A-Za-z-]+\s+)?"
+    r"(?:real\s+)?(?:numbers?|scalars?|constants?)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_RANDOM_VARIABLE = re.compile(r"\brandom\s+variables?\b", re.IGNORECASE)
+_NOT_A_NUMBER = re.compile(r"random|stochastic|complex|natural|integer|whole|prime|index", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumbersStatement:
+    """Names a sentence about random variables calls numbers: where it ends, the names, what was said."""
+
+    end: int
+    names: tuple[str, ...]
+    said: str
+
+
+def numbers_in_words(doc: str) -> list[NumbersStatement]:
+    """Every statement in ``doc`` that calls names numbers beside random variables, in document order.
+
+    >>> [s.names for s in numbers_in_words("For any random variable $X$ and numbers $a$ and $b$, we have")]
+    [('a', 'b')]
+    >>> numbers_in_words("Let $a$ and $b$ be numbers.")
+    []
+    """
+    out: list[NumbersStatement] = []
+    for pattern in (_NUMBERS_BEFORE, _NUMBERS_AFTER):
+        for m in pattern.finditer(doc):
+            names = _leading_names(m.group("names"))
+            pre = m.group("pre") or ""
+            if not names or _NOT_A_NUMBER.search(pre) or _DOUBT.search(pre):
+                continue
+            before = _sentence_before(doc, m.start())
+            sentence = before + re.sub(_MATH, " ", doc[m.start() : _sentence_end(doc, m.end())])
+            if _RANDOM_VARIABLE.search(sentence) is None or _DOUBT.search(before):
+                continue
+            out.append(NumbersStatement(m.end(), tuple(names), " ".join(doc[m.start() : m.end()].split())))
+    return sorted(out, key=lambda s: s.end)
+
+
+def nonrandom_at(doc: str, statements: list[NumbersStatement], offset: int) -> tuple[str, ...]:
+    """The names called numbers before ``offset`` in its section (no heading between)."""
+    names: list[str] = []
+    for s in statements:
+        if s.end <= offset and not _HEADING.search(doc, s.end, offset):
+            names += [n for n in s.names if n not in names]
+    return tuple(names)
+
+
+def _leading_names(listed: str) -> list[str]:
+    """The names of the math groups of ``listed`` up to the first that is not a list of plain names
+    (``$a$ and $b$, $\\mathrm{Cov}(aX + b, Y) = 0$``: a and b)."""
+    out: list[str] = []
+    for math in re.findall(r"\$[^$]+\$", listed):
+        names = _names(math)
+        if not names:
+            break
+        out += names
+    return out
+
+
+def _sentence_end(doc: str, at: int) -> int:
+    m = _SENTENCE_END.search(doc, at, at + 400)
+    return m.start() if m else min(len(doc), at + 400)
 
 
 def _names(listed: str) -> list[str]:

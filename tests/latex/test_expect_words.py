@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from derive.latex.expect_words import independent_at, independent_in_words
+from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
 
 
 def _groups(doc: str) -> list[tuple[tuple[str, ...], ...]]:
@@ -76,3 +76,41 @@ def test_reach_of_a_case_is_the_display_it_introduces():
     first, second = doc.index("$$E"), doc.rindex("$$E")
     assert independent_at(doc, stated, first + 2, first) == (("X", "Y"),)
     assert independent_at(doc, stated, second + 2, second) == ()
+
+
+# -- numbers beside random variables ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "names"),
+    [
+        ("For any random variable $X$ and numbers $a$ and $b$, we have", [("a", "b")]),
+        (r"For any random variables $X, Y$ and numbers $a$ and $b$, $\textrm{Cov}(aX+b, Y) = 0$.", [("a", "b")]),
+        ("$a$ and $b$ are real numbers and $X$ is a random variable.", [("a", "b")]),
+        ("If $X$ is a random variable and $c$ is a constant, then", [("c",)]),
+    ],
+)
+def test_numbers_beside_random_variables(doc: str, names: list) -> None:
+    assert [s.names for s in numbers_in_words(doc)] == names
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "Let $a$ and $b$ be numbers.",  # nothing random in the sentence: a count, a value
+        "For a random variable $X$ and random numbers $a$ and $b$",
+        "Let $a$ be a random number and $X$ a random variable.",
+        "The random variable $X$ takes natural numbers $k$",
+        "We cannot say that $a$ is a number, since it is a random variable.",
+    ],
+)
+def test_no_numbers(doc: str) -> None:
+    assert numbers_in_words(doc) == []
+
+
+def test_numbers_reach_to_the_next_heading():
+    doc = "For a random variable $X$ and numbers $a$ and $b$:\n\n$$x$$\n\n## Next\n\n$$y$$\n"
+    stated = numbers_in_words(doc)
+    assert nonrandom_at(doc, stated, doc.index("$$x")) == ("a", "b")
+    assert nonrandom_at(doc, stated, doc.index("$$y")) == ()
+    assert nonrandom_at(doc, stated, 0) == ()
