@@ -15,8 +15,10 @@ for *every* law when it follows from the definition alone:
   depends on x), and the two sides are compared exactly.
 
 The same normal form on both sides proves the step, wherever the conditioning events have
-positive probability. A different normal form says nothing (marginalisation, independence
-and the sum rule are not in it): this strategy never refutes.
+positive probability. A different normal form says nothing (independence and the complement
+are not in it): this strategy never refutes. When the set reading fails, the reading at values
+(`derive.tiers._prob_values`) is tried: ``p(x = 0 | \\mu)`` is the law of x at 0, sums over listed
+integer values are written out, and a whole-line integral of a joint is its marginal.
 
 Which applications are probabilities: positivity and the set reading are sound only for
 probabilities and densities, so a name is read as one only when
@@ -51,6 +53,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
+from derive.tiers._prob_values import MARGINAL, WRITTEN_OUT, value_normal_form
 
 __all__ = ["PROBABILITY_NAMES", "by_probability_calculus", "conditional_normal_form"]
 
@@ -83,22 +86,59 @@ def by_probability_calculus(
     names = probability_functions((lhs, rhs), _undeclared(problem))
     if not names:
         return light
+    shown = ", ".join(sorted(names))
     forms = conditional_normal_form(lhs, names), conditional_normal_form(rhs, names)
-    if forms[0] is None or forms[1] is None:
-        return light
-    difference = forms[0] - forms[1]
-    if sympy.count_ops(difference) > _MAX_OPS or not _vanishes(difference, zero):
+    if forms[0] is not None and forms[1] is not None and _equal(forms[0], forms[1], zero):
+        summary = (
+            "proved for every law by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
+            "conditioning events have positive probability (each joint taken over the set of events on both sides "
+            f"of its bar); {shown} read as probability notation: written with a bar or events here, declared as "
+            "nothing else"
+        )
+    elif _at_values((lhs, rhs)):
+        valued = value_normal_form(lhs, names), value_normal_form(rhs, names)
+        if valued[0] is None or valued[1] is None or not _equal(valued[0][0], valued[1][0], zero):
+            return light
+        summary = _valued_summary(valued[0][1] | valued[1][1], shown)
+    else:
         return light
     kernel = _kernel_pair((lhs, rhs), names)
     if kernel is not None:
         return _kernel_doubt(light, kernel)
-    shown = ", ".join(sorted(names))
-    summary = (
-        "proved for every law by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
-        "conditioning events have positive probability (each joint taken over the set of events on both sides of "
-        f"its bar); {shown} read as probability notation: written with a bar or events here, declared as nothing else"
-    )
     return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route=_ROUTE))
+
+
+def _at_values(sides: tuple[sympy.Expr, sympy.Expr]) -> bool:
+    """Whether the reading at values (`derive.tiers._prob_values`) may prove more than the set reading:
+    a side holds an event with a value or a sum, product or integral."""
+    kinds = (sympy.Sum, sympy.Product, sympy.Integral)
+    return any(
+        isinstance(node, kinds) or (isinstance(node, AppliedUndef) and _name(node) == "event")
+        for side in sides
+        for node in sympy.preorder_traversal(side)
+    )
+
+
+def _equal(a: sympy.Expr, b: sympy.Expr, zero: Callable[[sympy.Expr], bool] | None) -> bool:
+    difference = a - b
+    return sympy.count_ops(difference) <= _MAX_OPS and _vanishes(difference, zero)
+
+
+def _valued_summary(used: set[str], shown: str) -> str:
+    """The evidence of a proof in `derive.tiers._prob_values`' reading, naming the rules it used."""
+    rules = ["p(x = v | ...) read as the law of the variable x at the value v (a name alone at its own value)"]
+    if WRITTEN_OUT in used:
+        rules.append("sums and products over the listed integer values written out term by term")
+    if MARGINAL in used:
+        rules.append(
+            "an integral over the whole real line of a joint in one of its variables taken as the joint without it "
+            "(the sum rule: a density integrates to 1 over the whole line)"
+        )
+    return (
+        "proved for every law by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
+        f"probabilities taken are positive, with {'; '.join(rules)}; {shown} read as probability notation: written "
+        "with a bar or events here, declared as nothing else"
+    )
 
 
 def probability_functions(sides: Iterable[sympy.Basic], allowed: Callable[[str], bool] = lambda _n: True) -> set[str]:

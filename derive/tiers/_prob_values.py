@@ -1,0 +1,259 @@
+"""Probability notation at values: ``p(x = 0 | \\mu)``, sums over the values written out, marginals.
+
+`derive.tiers._probability` reads each conditional application as a quotient of joints over the
+*set* of events and names on both sides of its bar, and gives up on an event with a value
+(``x = 0``) next to a plain ``x`` of the same variable: the set reading cannot see that
+``p(x = 0 | \\mu)`` is ``p(x | \\mu)`` at 0. This module reads the same notation as the law of each
+variable *at a value* (Bishop's convention: ``p(x)`` is the density of the variable x at the value
+x, ``p(x = 0)`` the same law at 0), which every law satisfies by definition:
+
+- each argument of a probability application is a variable at a value: a name alone (``x``,
+  ``t_n``) is that variable at its own value, an event ``x = v`` with a name on its left is x at v
+  (any value: ``x = 0``, ``X = a + 1``); the joint is keyed by its *variables* (sorted: a joint does
+  not depend on the order it is written in), and takes the values as arguments. Other events
+  (``X \\le x``, a label ``+``, a complement) stay opaque events of the joint, as in the set reading;
+- a variable twice (``p(x, x)``, ``p(x | x = 0)``, ``P(X = 0, X = 1)``) is no joint of distinct
+  variables (a sequence of outcomes, an impossible event): the step is left to the other tiers.
+  The same event written twice counts once;
+- a sum or a product over a short list of integer values (``\\sum_{x=0}^{1}``) is written out, so
+  ``\\sum_{x=0}^{1} x\\,p(x|\\mu) = 0 \\cdot p(x=0|\\mu) + 1 \\cdot p(x=1|\\mu)`` holds for every law of x;
+- an integral over the whole real line (``\\int_{-\\infty}^{\\infty}``, or no bounds) of a joint
+  whose values hold the integration variable once, times factors free of it, is the joint without
+  that variable (the sum rule: ``\\int p(x, y|\\mu)\\,dy = p(x|\\mu)``, ``\\int p(y|x)\\,dy = 1``,
+  ``\\int p(x|\\theta)p(\\theta)\\,d\\theta = p(x)``). An integral over a bounded range, of a joint at the
+  variable twice, of a product of two joints in the variable, or over an integer variable stays as
+  written. A variable keyed by an entry whose index a sum, product or integral binds
+  (``\\prod_n p(t_n)``: a different variable for each n) is not keyed at all: the step is left alone.
+
+Every joint is an unknown positive number, as in the set reading, so proofs hold wherever the
+probabilities taken are positive. Nothing here refutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+__all__ = ["MARGINAL", "WRITTEN_OUT", "value_normal_form"]
+
+_GIVEN = "given"
+_PARAMETERS = "parameters"
+#: The longest list of values a sum or a product over is written out.
+_MAX_TERMS = 64
+#: Between the variables in a joint's name (an entry prints as ``x[i, j]``: no comma).
+_SEP = ";"
+#: What `value_normal_form` reports it used, for the evidence.
+WRITTEN_OUT = "written out"
+MARGINAL = "marginal"
+
+
+def value_normal_form(expr: sympy.Expr, names: Iterable[str]) -> tuple[sympy.Expr, set[str]] | None:
+    """``expr`` with every application of the functions ``names`` replaced by its joint-over-marginal
+    form in positive unknown joints keyed by variable (see the module docstring), sums over short
+    integer ranges written out and whole-line integrals of joints marginalised; with the rules
+    used (`WRITTEN_OUT`, `MARGINAL`). None when an application is not readable so."""
+    wanted = set(names)
+    bound = _bound_symbols(expr)
+    replacements: dict[sympy.Basic, sympy.Expr] = {}
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, AppliedUndef) and _name(node) in wanted and node not in replacements:
+            form = _rewrite(node, bound)
+            if form is None:
+                return None
+            replacements[node] = form
+    used: set[str] = set()
+    return _reduce(expr.xreplace(replacements), used), used
+
+
+def _rewrite(app: AppliedUndef, bound: set[sympy.Symbol]) -> sympy.Expr | None:
+    """``p(x = v, y | z; theta)`` -> ``J_{x,y,z}(theta; v, y, z) / J_{z}(theta; z)``, or None."""
+    main: list[sympy.Basic] = []
+    given: list[sympy.Basic] = []
+    params: tuple[sympy.Basic, ...] = ()
+    for arg in app.args:
+        role = _name(arg) if isinstance(arg, AppliedUndef) else ""
+        if role == _GIVEN:
+            given.extend(arg.args)
+        elif role == _PARAMETERS:
+            params = (arg,)
+        else:
+            main.append(arg)
+    if not main:
+        return None
+    pairs_main, pairs_given = _pairs(main, bound), _pairs(given, bound)
+    if pairs_main is None or pairs_given is None:
+        return None
+    every = _distinct([*pairs_main, *pairs_given])
+    if every is None:
+        return None
+    joint = _joint(_name(app), params, every)
+    if not pairs_given:
+        return joint
+    condition = _distinct(pairs_given)
+    return None if condition is None else joint / _joint(_name(app), params, condition)
+
+
+#: A variable at a value: (the variable, its value); an opaque event: (the event, None).
+_Pair = tuple[sympy.Basic, sympy.Basic | None]
+
+
+def _pairs(args: Iterable[sympy.Basic], bound: set[sympy.Symbol]) -> list[_Pair] | None:
+    """Each argument as a variable at a value or an opaque event (``event_and`` flattened), or None
+    when an argument is a value naming no variable (``1``, ``x + 1``, ``H^2``) or a variable is an
+    entry whose index is bound (``t_n`` under a product over n)."""
+    out: list[_Pair] = []
+    for arg in args:
+        if isinstance(arg, AppliedUndef) and _name(arg) == "event_and":
+            inner = _pairs(arg.args, bound)
+            if inner is None:
+                return None
+            out.extend(inner)
+        elif isinstance(arg, AppliedUndef) and _name(arg) == "event" and len(arg.args) == 2 and _is_name(arg.args[0]):
+            out.append((arg.args[0], arg.args[1]))
+        elif _is_event(arg):
+            out.append((arg, None))
+        elif _is_name(arg):
+            out.append((arg, arg))
+        else:
+            return None
+    for variable, value in out:
+        if value is not None and isinstance(variable, sympy.Indexed) and variable.free_symbols & bound:
+            return None  # the variable itself changes with a bound index: no one key names it
+    return out
+
+
+def _distinct(pairs: list[_Pair]) -> list[_Pair] | None:
+    """The pairs with a repeated event once, or None when a variable appears at two values or a
+    name twice (a sequence of outcomes: ``P(H, H)``)."""
+    seen: dict[sympy.Basic, sympy.Basic | None] = {}
+    for variable, value in pairs:
+        if variable in seen and (seen[variable] != value or value is variable):
+            return None
+        seen[variable] = value
+    return list(seen.items())
+
+
+def _joint(name: str, params: tuple[sympy.Basic, ...], pairs: list[_Pair]) -> sympy.Expr:
+    """The positive unknown joint of ``pairs`` under ``params``: keyed in its name by the variables
+    (sorted), with the opaque events and then the variables' values as arguments, so a sum over a
+    variable's values substitutes the values and never the key."""
+    keyed = sorted(((v, x) for v, x in pairs if x is not None), key=lambda p: sympy.default_sort_key(p[0]))
+    opaque = sorted((v for v, x in pairs if x is None), key=sympy.default_sort_key)
+    if not keyed and not opaque:
+        return sympy.Integer(1)  # the sure event: every variable marginalised out
+    label = _SEP.join(str(v) for v, _ in keyed)
+    function = sympy.Function(f"{name}[law|{label}|{len(opaque)}]", positive=True)
+    return function(*params, *opaque, *(x for _, x in keyed))
+
+
+def _reduce(expr: sympy.Basic, used: set[str]) -> sympy.Basic:
+    """``expr`` with its sums and products over short integer ranges written out and its whole-line
+    integrals of joints marginalised, innermost first."""
+    if not expr.args or isinstance(expr, AppliedUndef):
+        return expr
+    rebuilt = expr.func(*(_reduce(a, used) for a in expr.args)) if isinstance(expr, sympy.Expr) else expr
+    if isinstance(rebuilt, (sympy.Sum, sympy.Product)):
+        return _written_out(rebuilt, used)
+    if isinstance(rebuilt, sympy.Integral):
+        return _marginalised(rebuilt, used)
+    return rebuilt
+
+
+def _written_out(node: sympy.Sum | sympy.Product, used: set[str]) -> sympy.Basic:
+    """A sum or a product over one short range of integers, written out term by term."""
+    if len(node.limits) != 1:
+        return node
+    variable, low, high = node.limits[0]
+    if not (isinstance(low, sympy.Integer) and isinstance(high, sympy.Integer)) or not 0 <= high - low < _MAX_TERMS:
+        return node
+    if variable in _bound_symbols(node.function):
+        return node  # an inner binder of the same name shadows it: substituting would reach into it
+    terms = [node.function.xreplace({variable: sympy.Integer(k)}) for k in range(int(low), int(high) + 1)]
+    used.add(WRITTEN_OUT)
+    return sympy.Add(*terms) if isinstance(node, sympy.Sum) else sympy.Mul(*terms)
+
+
+def _marginalised(node: sympy.Integral, used: set[str]) -> sympy.Basic:
+    """An integral over the whole real line of joints at its variable: each term's joint without the
+    variable (the sum rule), integrated innermost limit first; the integral as written when a
+    limit is bounded, the variable is an integer, or a term is no joint at it times factors free of it."""
+    body = node.function
+    for k, limit in enumerate(node.limits):
+        if len(limit) != 3 or limit[1] != -sympy.oo or limit[2] != sympy.oo or limit[0].is_integer:
+            return _rest(body, node.limits[k:])
+        reduced = _sum_rule(body, limit[0])
+        if reduced is None:
+            return _rest(body, node.limits[k:])
+        body = reduced
+        used.add(MARGINAL)
+    return body
+
+
+def _rest(body: sympy.Expr, limits: tuple[sympy.Tuple, ...]) -> sympy.Expr:
+    return sympy.Integral(body, *limits) if limits else body
+
+
+def _sum_rule(body: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr | None:
+    """``body`` integrated over the real line in ``variable`` when each term (after cancelling) is a
+    factor free of it times one joint whose values hold it once and nowhere else; else None."""
+    out = []
+    for term in sympy.Add.make_args(sympy.expand(sympy.cancel(sympy.together(body)))):
+        free = [f for f in sympy.Mul.make_args(term) if variable not in f.free_symbols]
+        rest = [f for f in sympy.Mul.make_args(term) if variable in f.free_symbols]
+        if len(rest) != 1 or not _is_law(rest[0]):
+            return None
+        marginal = _without(rest[0], variable)
+        if marginal is None:
+            return None
+        out.append(sympy.Mul(*free, marginal))
+    return sympy.Add(*out)
+
+
+def _without(joint: AppliedUndef, variable: sympy.Symbol) -> sympy.Expr | None:
+    """``joint`` with the variable whose value is ``variable`` dropped, or None when ``variable`` is
+    not exactly one value or appears elsewhere in it."""
+    head, label, opaque_count = _name(joint)[:-1].rsplit("|", 2)
+    keys = label.split(_SEP) if label else []
+    n_opaque = int(opaque_count)
+    values = list(joint.args[len(joint.args) - len(keys) :])
+    others = joint.args[: len(joint.args) - len(keys)]
+    hits = [i for i, v in enumerate(values) if v == variable]
+    if len(hits) != 1 or any(variable in v.free_symbols for i, v in enumerate(values) if i != hits[0]):
+        return None
+    if any(variable in o.free_symbols for o in others):
+        return None
+    del keys[hits[0]], values[hits[0]]
+    if not keys and n_opaque == 0:
+        return sympy.Integer(1)
+    function = sympy.Function(f"{head}|{_SEP.join(keys)}|{n_opaque}]", positive=True)
+    return function(*others, *values)
+
+
+def _is_law(node: sympy.Basic) -> bool:
+    return isinstance(node, AppliedUndef) and "[law|" in _name(node)
+
+
+def _bound_symbols(expr: sympy.Basic) -> set[sympy.Symbol]:
+    """The symbols a sum, product or integral of ``expr`` binds."""
+    out: set[sympy.Symbol] = set()
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Sum, sympy.Product, sympy.Integral)):
+            out |= {limit[0] for limit in node.limits}
+    return out
+
+
+def _is_name(arg: sympy.Basic) -> bool:
+    """A variable's name: a symbol (not a bound dummy) or an indexed entry x_n of names and integers."""
+    if isinstance(arg, sympy.Indexed):
+        return all(isinstance(i, (sympy.Symbol, sympy.Integer)) for i in arg.indices)
+    return isinstance(arg, sympy.Symbol) and not isinstance(arg, sympy.Dummy)
+
+
+def _is_event(node: sympy.Basic) -> bool:
+    return isinstance(node, AppliedUndef) and _name(node).startswith("event")
+
+
+def _name(node: AppliedUndef) -> str:
+    return str(node.func.__name__)
