@@ -156,6 +156,32 @@ def _stages(exprs: Sequence[sympy.Expr]) -> tuple[list[tuple[sympy.Symbol, sympy
     return stages, [e.xreplace(temps) for e in exprs]
 
 
+def _slots(stages: Sequence[tuple[sympy.Symbol, sympy.Expr]], outputs: Sequence[sympy.Expr]) -> list[int]:
+    """The temps row each stage writes: a stage may overwrite a temp it reads for the last time.
+
+    Stage m computes its sample i from the temps' samples i only, so writing its result over
+    an argument that no later stage and no output reads is safe; fewer 64k rows keep a batch
+    in the core's cache (softplus: two rows instead of three beside the draws).
+    """
+    last = {}
+    for m, (_, e) in enumerate(stages):
+        for sym in e.free_symbols:
+            last[sym] = m
+    used_by_outputs = set().union(*(e.free_symbols for e in outputs)) if outputs else set()
+    slot: dict[sympy.Symbol, int] = {}
+    free: list[int] = []
+    rows = 0
+    for m, (t, e) in enumerate(stages):
+        for sym in sorted(e.free_symbols, key=lambda x: x.name):
+            if sym in slot and last[sym] == m and sym not in used_by_outputs:
+                free.append(slot[sym])
+        if free:
+            slot[t] = free.pop(0)
+        else:
+            slot[t], rows = rows, rows + 1
+    return [slot[t] for t, _ in stages]
+
+
 def _loop(printer: object, exprs: Sequence[sympy.Expr], targets: Sequence[str]) -> list[str]:
     """The body of a loop over the batch computing ``exprs`` into ``targets`` at sample ``i``."""
     assignments, reduced = sympy.cse(list(exprs), symbols=sympy.numbered_symbols("c"))
@@ -197,7 +223,7 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
             fill.append(f"for i in range(b{j}.shape[0]):\n    b{j}[i] = -vlog(1.0 - b{j}[i])")
     setup = [f"p{i} = params[{i}]" for i in range(n_params)]
     setup += [f"b{j} = bufs[{j}]" for j in range(len(draws))]
-    setup += [f"T{m} = temps[{m}]" for m in range(len(stages))]
+    setup += [f"T{m} = temps[{row}]" for m, row in enumerate(_slots(stages, outputs))]
     staged = []
     for m, (_, e) in enumerate(stages):
         staged += ["for i in range(bufs.shape[1]):", _block(_loop(printer, [e], [f"T{m}[i]"]), 4)]
@@ -307,14 +333,16 @@ class FusedKernel:
         self.k, self.n_draws = len(integrands), len(draws)
         exprs, values = _constants(integrands, draws)
         self.params = np.array(values, dtype=float) if values else np.zeros(1)
-        self.n_temps = len(_stages(exprs)[0])
+        stages, outputs = _stages(exprs)
+        self.n_temps = len(stages)
+        self.n_rows = max(_slots(stages, outputs), default=-1) + 1
         self.digest, self.module = _load(fused_source(exprs, draws, len(values)))
         self._local = threading.local()
 
     def _workspace(self) -> _Workspace:
         ws = getattr(self._local, "ws", None)
         if ws is None:
-            ws = self._local.ws = _Workspace(self.n_draws, self.k, self.n_temps)
+            ws = self._local.ws = _Workspace(self.n_draws, self.k, self.n_rows)
         return ws
 
     def one(self, seed: int, stream: int, batch: int) -> BatchStats:

@@ -11,6 +11,7 @@ import pytest
 import sympy
 from sympy import Piecewise, log
 from sympy import Rational as R  # noqa: N817 - as in the other Monte Carlo tests
+from sympy.codegen.cfunctions import log1p
 
 from derive.language import distributions as dist
 from derive.language.functions import sigmoid, softplus
@@ -119,6 +120,10 @@ def _cases():
         # out of domain (NaN), overflow (inf), a boolean if-then-else, three-way extremes, x^y
         ([(x, dist.Normal(0, 2)), (y, dist.Uniform(-1, 1))], [sympy.asin(x), sympy.tan(x), x**y]),
         ([(x, dist.Normal(0, 2))], [sympy.exp(400 * x**2)]),
+        # stages sharing temps rows: exp(x) still read by the output after log1p(exp(x)); a
+        # chain overwriting its argument; a stage reading two temps for the last time
+        ([(x, dist.Normal(0, 1))], [sympy.exp(x) + sympy.log(1 + sympy.exp(x)), log(log(2 + sympy.exp(x)))]),
+        ([(x, dist.Normal(0, 1))], [sympy.exp(sympy.exp(x) / 4) * log(sympy.exp(x) + sympy.exp(2 * x))]),
         (
             [(x, dist.Normal(0, 2)), (y, dist.Uniform(-1, 1))],
             [Piecewise((1, sympy.ITE(x > 0, y > 0, y < 0)), (0, True)), sympy.Min(x, y, 0), sympy.Max(x, y, 1)],
@@ -155,6 +160,20 @@ def test_fused_kernel_draws_the_numpy_backends_samples(case):
         # co-moments cancel (q - s^2/n; tan near its poles): rounding differences grow
         np.testing.assert_allclose(a.comoment, b.comoment, rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(a.maxdev, b.maxdev, rtol=1e-13, atol=1e-15)
+
+
+def test_stages_share_rows_only_where_no_later_reader_is():
+    d0 = sympy.Symbol("d0")
+    stages, outputs = _mc_fused._stages([log1p(sympy.exp(-abs(d0))) + sympy.Max(d0, 0)])
+    assert _mc_fused._slots(stages, outputs) == [0, 0]  # softplus: log1p in place over exp
+    stages, outputs = _mc_fused._stages([sympy.exp(d0) + log1p(sympy.exp(d0))])
+    assert _mc_fused._slots(stages, outputs) == [0, 1]  # exp(d0) is still read by the output
+    exprs = [sympy.exp(sympy.exp(d0)) * log(sympy.exp(d0) + sympy.exp(2 * d0)), sympy.exp(d0)]
+    stages, outputs = _mc_fused._stages(exprs)
+    slots = _mc_fused._slots(stages, outputs)
+    assert stages[0][1] == sympy.exp(d0)
+    assert slots.count(slots[0]) == 1  # exp(d0) is an output: nothing may overwrite it
+    assert slots == [0, 1, 2, 2]  # log(t0 + t2) over exp(2 d0), read for the last time
 
 
 def test_fused_normals_are_numpys_numbers():
