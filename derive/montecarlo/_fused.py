@@ -161,7 +161,7 @@ def _slots(stages: Sequence[tuple[sympy.Symbol, sympy.Expr]], outputs: Sequence[
 
     Stage m computes its sample i from the temps' samples i only, so writing its result over
     an argument that no later stage and no output reads is safe; fewer 64k rows keep a batch
-    in the core's cache (softplus: two rows instead of three beside the draws).
+    in the core's cache (softplus: one temps row beside the draws' instead of two).
     """
     last = {}
     for m, (_, e) in enumerate(stages):
