@@ -77,16 +77,11 @@ def follows(step: Step, result: Result) -> Result | None:
         plus_minus and result.verdict is Verdict.ERROR
     ):
         return None
-    found = _read(step)
-    if found is None:
-        return None
-    from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only when a row is solved
-
-    try:
-        decided = bounded(lambda: _decide(*found), _SECONDS)
-    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
-        return None
-    if not isinstance(decided, tuple) or not decided[1]:
+    found = _read(step, step.premise_sides) if step.premise_sides else None
+    decided = _bounded_decide(found) if found is not None else None
+    if decided is None or (decided[0] is None and _SOME not in decided[1]):
+        decided = _from_statement(step)
+    if decided is None or not decided[1]:
         return None
     verdict, summary = decided  # (the premise is named where `settle` adds what the step is read with)
     if verdict is None:  # a row naming one solution: never refuted, never accepted as the solutions
@@ -98,19 +93,42 @@ def follows(step: Step, result: Result) -> Result | None:
     return Result(result.claim, verdict, Method.SYMBOLIC, result.seconds, (Outcome(verdict, ev),))
 
 
-def one_of_the_solutions(step: Step) -> str | None:
-    """Why a row after an arrow that holds at some solutions of its premise but not at all of them
-    (``x^2 = 4 \\Rightarrow x = 2``) is not refuted: it names a solution, which the text may mean."""
-    found = _read(step)
-    if found is None:
-        return None
-    from derive.tiers.symbolic import bounded  # noqa: PLC0415
+def _bounded_decide(found: tuple[Any, ...]) -> tuple[Verdict | None, str] | None:
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only when a row is solved
 
     try:
         decided = bounded(lambda: _decide(*found), _SECONDS)
     except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
         return None
-    if not isinstance(decided, tuple) or decided[0] is not None or _SOME not in decided[1]:
+    return decided if isinstance(decided, tuple) else None
+
+
+def _from_statement(step: Step) -> tuple[Verdict, str] | None:
+    """Proved when the row follows from one equation ``a_0 = a_k`` of the statement it is solved from as
+    the text wrote it (`derive.latex.solving_context`): the premise's whole chain, or the display right
+    before. Only proved: nothing but their order links a display to the one before."""
+    from derive.latex.solving_context import premise_chain, previous_chain  # noqa: PLC0415
+
+    members = premise_chain(step) or previous_chain(step)
+    if members is None:
+        return None
+    said = " = ".join(m.strip() for m in members)
+    where = "the statement it is solved from" if step.premise is not None else "the display right before it"
+    for k in range(len(members) - 1, 0, -1):
+        found = _read(step, (members[0], members[k]), premise_note=False)
+        decided = _bounded_decide(found) if found is not None else None
+        if decided is not None and decided[0] is Verdict.PROVED:
+            used = f"{members[0].strip()} = {members[k].strip()}"
+            return Verdict.PROVED, f"{decided[1]} (the premise: {used}, from {where}: {said})"
+    return None
+
+
+def one_of_the_solutions(step: Step) -> str | None:
+    """Why a row after an arrow that holds at some solutions of its premise but not at all of them
+    (``x^2 = 4 \\Rightarrow x = 2``) is not refuted: it names a solution, which the text may mean."""
+    found = _read(step, step.premise_sides) if step.premise_sides else None
+    decided = _bounded_decide(found) if found is not None else None
+    if decided is None or decided[0] is not None or _SOME not in decided[1]:
         return None
     premise = _given(step)
     return f"{decided[1]} ({premise})" if premise else decided[1]
@@ -138,18 +156,20 @@ def _signs(tex: str) -> list[str]:
     return out
 
 
-def _read(step: Step) -> tuple[Any, Any, SymbolTable, str, frozenset[str]] | None:
+def _read(
+    step: Step, premise_sides: tuple[str, ...], premise_note: bool = True
+) -> tuple[Any, Any, SymbolTable, str, frozenset[str]] | None:
     """(premise lhs - rhs, the row's lhs - rhs (a tuple of two for a row with ``\\pm``), the table, how the
     row is written, the names the prose gives a range no kind states) as sympy, or None."""
-    if step.kind != "step" or step.error is not None or step.premise is None or not step.premise_sides:
+    if step.kind != "step" or step.error is not None or len(premise_sides) != 2:
         return None
     if step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ or step.claim.random:
         return None
     if any(not _HARMLESS_NOTE.search(note) for note in step.uses):
         return None  # read under definitions or values: the written sides are not what the claim reads
-    if _NOT_AN_EQUATION.search(_given(step)):
+    if premise_note and _NOT_AN_EQUATION.search(_given(step)):
         return None  # x \geq 1 \implies x = 1: the premise is no equation to solve
-    texts = (*step.premise_sides, step.lhs_tex, step.rhs_tex)
+    texts = (*premise_sides, step.lhs_tex, step.rhs_tex)
     if any(not t.strip() for t in texts) or sum(len(t) for t in texts) > 2 * _TEXT_LIMIT:
         return None
     import sympy  # noqa: PLC0415
@@ -159,7 +179,7 @@ def _read(step: Step) -> tuple[Any, Any, SymbolTable, str, frozenset[str]] | Non
     table = SymbolTable(dict(step.claim.symbols))
     row_text = f"\\left({step.lhs_tex}\\right) - \\left({step.rhs_tex}\\right)"
     try:
-        sides = [parse_latex(t, table) for t in (*step.premise_sides, *_signs(row_text))]
+        sides = [parse_latex(t, table) for t in (*premise_sides, *_signs(row_text))]
     except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
         return None
     if not all(isinstance(s, sympy.Expr) and not s.is_Matrix for s in sides):

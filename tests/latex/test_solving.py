@@ -260,3 +260,83 @@ def test_plus_minus_not_decided_here(text):
         assert out is not None and out.verdict is Verdict.PROVED
     else:
         assert out is None
+
+
+# --- the statement a row is solved from, as the text wrote it (derive/latex/solving_context.py) -------------
+
+
+def _settled(text: str) -> list[tuple[str, Result | None]]:
+    """Each step of ``text`` with what `follows` makes of it, taken as refuted as an identity."""
+    doc = read_document(text)
+    out = []
+    for step in doc.steps:
+        refuted = Result(
+            step.claim, Verdict.REFUTED, Method.NUMERIC, 0.0, (Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, "x")),)
+        )
+        out.append((f"{step.lhs_tex.strip()} = {step.rhs_tex.strip()}", follows(step, refuted)))
+    return out
+
+
+def _verdict_of(text: str, row: str) -> Verdict | None:
+    found = [r for written, r in _settled(text) if written == row]
+    assert found, row
+    return None if found[-1] is None else found[-1].verdict
+
+
+def test_a_display_following_from_the_display_before():
+    text = "We solve\n\n$$(18 - \\lambda)^2 - 81 = 0$$\n\nSimplifying:\n\n$$(18 - \\lambda)^2 = 81$$\n"
+    assert _verdict_of(text, "(18 - \\lambda)^2 = 81") is Verdict.PROVED
+    detail = [r for _, r in _settled(text) if r is not None][-1].detail
+    assert "from the display right before it" in detail
+
+
+def test_a_determinant_chain_before():
+    text = (
+        "The characteristic equation:\n\n"
+        "$$\\begin{vmatrix} 18 - \\lambda & 9 \\\\ 9 & 18 - \\lambda \\end{vmatrix} = (18 - \\lambda)^2 - 81 = 0$$\n\n"
+        "$$(18 - \\lambda)^2 = 81$$\n"
+    )
+    assert _verdict_of(text, "(18 - \\lambda)^2 = 81") is Verdict.PROVED
+
+
+def test_the_whole_chain_of_the_premise():
+    # the reader links c = ... to the last relation (two numbers); the chain says ln c equals both
+    chain = "$$\\ln(c) = \\frac{2e^2}{e^2 - 1} - 1 = \\frac{e^2 + 1}{e^2 - 1} \\Rightarrow "
+    text = chain + "c = \\exp\\left(\\frac{e^2 + 1}{e^2 - 1}\\right)$$"
+    assert _verdict_of(text, "c = \\exp\\left(\\frac{e^2 + 1}{e^2 - 1}\\right)") is Verdict.PROVED
+    wrong = chain + "c = \\exp\\left(\\frac{2e^2}{e^2 - 1}\\right)$$"
+    assert _verdict_of(wrong, "c = \\exp\\left(\\frac{2e^2}{e^2 - 1}\\right)") is not Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        # a row that does not follow from the display before: never refuted through that link
+        ("$$x^2 - 4 = 0$$\n\n$$x = 3$$\n", "x = 3"),
+        # another part starts between them
+        ("$$x - 1 = 0$$\n\n## Part (b)\n\n$$x^2 = 1$$\n", "x^2 = 1"),
+        ("$$x - 1 = 0$$\n\nNow let $y = 2$.\n\n$$x^2 = 1$$\n", "x^2 = 1"),
+        ("$$x - 1 = 0$$\n\nFor the second case,\n\n$$x^2 = 1$$\n", "x^2 = 1"),
+        # a long text between them
+        ("$$x - 1 = 0$$\n\n" + "words " * 50 + "\n\n$$x^2 = 1$$\n", "x^2 = 1"),
+        # the row is not the first relation of its display: its own chain says what it follows
+        ("$$x - 1 = 0$$\n\n$$y = 2 = x^2 + 1$$\n", "2 = x^2 + 1"),
+        # the display before is a definition or an inequality: no statement to solve from
+        ("$$x \\geq 1$$\n\n$$x = 1$$\n", "x = 1"),
+    ],
+)
+def test_a_display_before_that_is_no_premise(text, row):
+    assert _verdict_of("To solve it:\n\n" + text, row) in (None, Verdict.UNDECIDED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two identities in a row, the first false: the second is equivalent to it as an equation, and as
+        # false as an identity
+        "$$(x + 1)^2 = x^2 + 1$$\n\nExpanding,\n\n$$x^2 + 2x + 1 = x^2 + 1$$\n",
+        "$$(x + 1)^2 = x^2 + 1$$\n\n$$x^2 + 2x + 1 = x^2 + 1$$\n",
+    ],
+)
+def test_identities_in_a_row_are_no_equation_and_its_consequence(text):
+    assert _verdict_of(text, "x^2 + 2x + 1 = x^2 + 1") in (None, Verdict.UNDECIDED)

@@ -1,0 +1,153 @@
+"""Where a row is solved from: the statement before it in the text (`derive.latex.solving` decides).
+
+A step carries the document before it within its part (``Step.prose``). From it this module finds
+the statement a row may be solved from, as the text wrote it:
+
+- **the premise's whole chain**: ``\\ln c = \\frac{2e^2}{e^2-1} - 1 = \\frac{e^2+1}{e^2-1} \\Rightarrow c =
+  ...``: the reader links the row to the last relation of the chain (two numbers), but the chain
+  says ``\\ln c`` equals each member; `premise_chain` gives the members;
+- **the display before**: "solve the characteristic equation: ``(18 - \\lambda)^2 - 81 = 0``", then, after a
+  few words ("Simplifying:"), ``(18 - \\lambda)^2 = 81``: a row that begins its display may follow from the
+  last statement of the display right before it (`previous_chain`), when the words around say the text
+  solves (solve, root, zero, eigenvalue, characteristic, setting ... to, equation): two displays of
+  identities in a row are no equation and its consequence. Nothing links them but their order, so
+  only a row that follows is decided (proved); one that does not is left as it was.
+
+Both give the members ``[a_0, a_1, ..., a_n]`` of ``a_0 = a_1 = ... = a_n`` as LaTeX, read by the
+project's own reader from the text (so a definition, an inequality or an unreadable display gives
+nothing). Every equation ``a_0 = a_k`` follows from such a statement.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from derive.model import Relation
+
+if TYPE_CHECKING:
+    from derive.latex.records import Step
+
+__all__ = ["premise_chain", "previous_chain"]
+
+_ENVS = r"equation|align|gather|multline|eqnarray"
+_DISPLAY = re.compile(
+    r"\$\$|\\\[|\\\]|\\begin\s*\{(?:" + _ENVS + r")\*?\}|\\end\s*\{(?:" + _ENVS + r")\*?\}",
+)
+_ARROW = re.compile(
+    r"\\(?:Rightarrow|implies|Longrightarrow|longrightarrow|rightarrow|to|therefore|iff|Leftrightarrow|"
+    r"xrightarrow|xRightarrow)(?![A-Za-z])"
+)
+#: What a row that begins its display may not follow in its display: another relation, an arrow.
+_RELATION = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|neq|ne|approx|propto|sim|equiv)(?![A-Za-z])")
+#: Words between two displays that start something else: a heading, an item, a case, inline math.
+_NEW_PART = re.compile(
+    r"(?m)^\s*#|\\(?:section|subsection|subsubsection|paragraph|item|part|chapter)\b|\$|\\\(|"
+    r"\b(?:[Cc]ase|[Ff]or|[Ll]et|[Ss]uppose|[Ii]f|[Ww]hen|[Aa]ssume|[Nn]ow|[Pp]roblem|[Ee]xercise|[Pp]art)\b"
+)
+_GAP_LIMIT = 200  # characters of words between the two displays
+#: Words that say the text solves an equation, in the words right before the display before or between the two.
+_SOLVING = re.compile(
+    r"\b(?:solv\w*|roots?|zeros?|eigenvalues?|characteristic|setting|set\s+(?:it|them|this|the\s+\w+)?\s*(?:to|equal)|"
+    r"stationary|critical\s+points?|equation)\b",
+    re.IGNORECASE,
+)
+_CUE_WINDOW = 200  # characters before the display before, where the text says it solves
+_TEXT_LIMIT = 1200  # characters of a display read again here
+
+
+def premise_chain(step: Step) -> list[str] | None:
+    """The members of the statement the arrow before ``step`` leads from, in the step's own display,
+    when its last relation is the premise the reader linked (``Step.premise_sides``); else None."""
+    if step.premise is None:
+        return None
+    current = _current_display(step.prose)
+    if current is None:
+        return None
+    before = list(_ARROW.finditer(current))
+    if not before:
+        return None
+    members = _last_statement(current[: before[-1].start()])
+    if members is None or len(members) < 3:
+        return None  # one relation: the premise the reader already linked
+    given = "".join(f"{members[-2]}={members[-1]}".split())
+    said = next((u for u in step.uses if u.startswith("given ")), "")
+    return members if given in "".join(said.split()) else None
+
+
+def previous_chain(step: Step) -> list[str] | None:
+    """The members of the last statement of the display right before ``step``'s, when ``step`` begins its
+    display (no relation or arrow before it there) and only a few plain words stand between them."""
+    if step.premise is not None:
+        return None
+    prose = step.prose
+    spans = _spans(prose)
+    if spans is None or len(spans[0]) == 0:
+        return None
+    closed, opened = spans
+    current = prose[opened:]
+    if _RELATION.search(current) or _ARROW.search(current):
+        return None
+    start, end, after = closed[-1]
+    gap = prose[after : _opener_start(prose, opened)]
+    if len(gap) > _GAP_LIMIT or _NEW_PART.search(gap):
+        return None
+    if not _SOLVING.search(prose[max(0, start - _CUE_WINDOW) : start] + gap):
+        # two displays of identities in a row ((x+1)^2 = x^2 + 1, then x^2 + 2x + 1 = x^2 + 1): the second
+        # is equivalent to the first as an equation, but as an identity it is as false as the first
+        return None
+    return _last_statement(prose[start:end])
+
+
+def _spans(prose: str) -> tuple[list[tuple[int, int, int]], int] | None:
+    """The displays closed in ``prose`` ((content start, content end, end of the closing mark)) and where
+    the content of the display still open at its end starts; None when none is open."""
+    closed: list[tuple[int, int, int]] = []
+    opened: int | None = None
+    for m in _DISPLAY.finditer(prose):
+        mark = m.group(0)
+        closing = mark == "\\]" or mark.startswith("\\end") or (mark == "$$" and opened is not None)
+        if closing and opened is not None:
+            closed.append((opened, m.start(), m.end()))
+            opened = None
+        elif not closing:
+            opened = m.end()
+    if opened is None:
+        return None
+    return closed, opened
+
+
+def _opener_start(prose: str, content: int) -> int:
+    """Where the mark that opens the display whose content starts at ``content`` begins."""
+    for m in _DISPLAY.finditer(prose):
+        if m.end() == content:
+            return m.start()
+    return content
+
+
+def _current_display(prose: str) -> str | None:
+    spans = _spans(prose)
+    return None if spans is None else prose[spans[1] :]
+
+
+def _last_statement(tex: str) -> list[str] | None:
+    """The members of the last statement of a display's LaTeX, as the reader splits it, or None when it is
+    no chain of equations the reader reads as steps (a definition, an inequality, an error)."""
+    if not tex.strip() or len(tex) > _TEXT_LIMIT:
+        return None
+    from derive.latex.document import read_document  # noqa: PLC0415 - the reader imports this package
+
+    try:
+        steps = [s for s in read_document(f"$$\n{tex}\n$$").steps if s.block == 1]
+    except Exception:  # a fragment the reader cannot take is no statement
+        return None
+    if not steps:
+        return None
+    run = [steps[-1]]
+    for s in reversed(steps[:-1]):
+        if s.premise != run[0].premise or "".join(s.rhs_tex.split()) != "".join(run[0].lhs_tex.split()):
+            break
+        run.insert(0, s)
+    if any(s.kind != "step" or s.error is not None or s.relation is not Relation.EQ for s in run):
+        return None
+    return [run[0].lhs_tex, *(s.rhs_tex for s in run)]
