@@ -53,6 +53,14 @@ _MATRIX_OPERATOR = re.compile(
 _GREEK_CAPITAL = re.compile(r"Sigma|Lambda|Gamma|Delta|Theta|Phi|Psi|Omega|Xi|Upsilon")
 
 
+def _capital(name: str) -> bool:
+    """Whether a name is a capital (``A``, ``\\Sigma_1``) that may name a matrix; ``I_3`` is an identity already."""
+    base = name.split("_", maxsplit=1)[0]
+    if re.fullmatch(r"I_\d+", name):
+        return False
+    return bool(_GREEK_CAPITAL.fullmatch(base) or (len(base) == 1 and base.isupper()))
+
+
 def not_a_scalar(step: Step) -> str | None:
     """Why a step read with some name as a real scalar says nothing: the prose declares it a vector,
     a matrix or a complex number no kind expresses (``A \\in \\mathbb{R}^{n \\times n}``,
@@ -631,8 +639,9 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     bold = {m.group(1) or m.group(2) for tex in texts for m in _BOLD_CAPITAL.finditer(tex)} - declared - {"I"}
     if len(bold) > 1:
         transposed |= bold
-    normed = not transposed and any(_NORM.search(tex) for tex in texts) and _norm_of_a_number(step)
-    if not transposed and not normed:
+    operated = any(_MATRIX_OPERATOR.search(tex) for tex in texts)
+    normed = not transposed and not operated and any(_NORM.search(tex) for tex in texts) and _norm_of_a_number(step)
+    if not transposed and not normed and not operated:
         return None
     settled = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
     settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
@@ -643,6 +652,11 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
             return None
         names.update(dict.fromkeys(sorted(n for n in found[0] if n not in settled and not _MARKS.fullmatch(n))))
     names = {n: None for n in names if n not in _NO_SHAPE}
+    if operated:
+        # \det(A - \lambda I), \mathrm{tr}(ABC): the capitals of the step are matrices (`not_a_scalar`), I the identity
+        transposed |= {n for n in names if _capital(n)}
+        if "I" in names and any(_APPLIED_I.search(t) for t in texts):
+            return None  # I(X; Y): a function, no identity
     if not names or (not (transposed & set(names)) and not normed):
         return None
     return list(names), transposed & set(names)
@@ -668,7 +682,9 @@ def _shape_options(names: list[str], transposed: set[str], texts: list[str]) -> 
     options: list[list[str]] = []
     for n in names:
         lower = n.split("_")[0][:1].islower()
-        if n in bold and lower:
+        if n == "I" and n in transposed:
+            options.append(["identity 2", "identity 3"])  # under a matrix operator (`_shaped_candidates`)
+        elif n in bold and lower:
             options.append([k for k in _SHAPES if k.startswith("vector")])
         elif n in bold or n in transposed:
             options.append([k for k in _SHAPES if k != "real"])
@@ -816,7 +832,6 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
     options = _shape_options(names, transposed, texts)
     if options is None:
         return None
-    base = dict(step.claim.symbols)
     start = time.monotonic()
     kept: list[dict[str, str]] = []
     for combo in itertools.product(*options):
@@ -826,8 +841,8 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
             continue  # every name a scalar is the reading derive already has
         # a scalar stays undeclared, as derive reads it anyway: declared real, g(x) would be g times x,
         # and the checks of notation `settle` makes for undeclared names (g a function?) would not apply
-        symbols = {**base, **{n: k for n, k in zip(names, combo, strict=True) if k != "real"}}
-        fits = _consistent(step, symbols)
+        assigned = _assigned(step, names, combo)  # an identity "identity 2" is written I_{2}
+        fits = _consistent(assigned, dict(assigned.claim.symbols))
         if fits is None:
             return None  # a reading derive cannot read: the readings it can read are not all of them
         if fits:
@@ -844,9 +859,9 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
     out = []
     for shapes in kept:
         label = ", ".join(f"{n}: {'scalar' if k == 'real' else k}" for n, k in shapes.items())
-        symbols = tuple(sorted({**base, **{n: k for n, k in shapes.items() if k != "real"}}.items()))
-        claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", symbols=symbols)
-        out.append(Reading(label, replace(step, claim=claim), kind="shape"))
+        assigned = _assigned(step, list(shapes), tuple(shapes.values()))
+        claim = assigned.claim.evolve(id=f"{step.claim.id}[{label}]")
+        out.append(Reading(label, replace(assigned, claim=claim), kind="shape"))
     return out
 
 
@@ -974,7 +989,7 @@ def _with_identity(step: Step, size: str) -> Step:
 def _assigned(step: Step, names: list[str], combo: tuple[str, ...]) -> Step:
     """The step with these shapes declared for its undeclared names (a scalar stays undeclared, as derive reads it)."""
     shapes = dict(zip(names, combo, strict=True))
-    if "I" in shapes:
+    if shapes.get("I", "").startswith("identity "):
         step = _with_identity(step, shapes.pop("I").split()[1])
     given = {n: k for n, k in shapes.items() if k != "real"}
     symbols = tuple(sorted({**dict(step.claim.symbols), **given}.items()))

@@ -100,3 +100,42 @@ def test_a_scalar_factor_next_to_bold_vectors_stays_a_scalar():
     )
     assert verdict is Verdict.VERIFIED
     assert "H: matrix n x n, epsilon: real" in detail
+
+
+# -- capitals under a matrix operator with nothing declared: matrices of sizes 2 and 3, I the identity ---------
+
+
+def _bare(tex: str) -> tuple[Verdict, str]:
+    return _one(tex, prefix="")
+
+
+def test_the_trace_is_cyclic_for_every_shape_of_undeclared_capitals():
+    verdict, detail = _bare(r"\mathrm{tr}(ABC) = \mathrm{tr}(BCA)")
+    assert verdict is Verdict.VERIFIED
+    assert "A: matrix 2x3, B: matrix 3x2, C: matrix 2x2" in detail
+    assert "other sizes are the gap: not a proof" in detail
+
+
+def test_a_trace_of_a_permutation_that_is_not_cyclic_is_undecided_not_refuted():
+    verdict, detail = _bare(r"\mathrm{tr}(ABC) = \mathrm{tr}(ACB)")
+    assert verdict is Verdict.UNDECIDED
+    assert "differs at A[1,1]" in detail
+
+
+def test_det_of_a_product_of_undeclared_capitals_may_be_rectangular():
+    # det(AB) = det(BA) holds for square A, B only: a 2x3 times a 3x2 is a reading
+    verdict, detail = _bare(r"\det(A B) = \det(B A)")
+    assert verdict is Verdict.UNDECIDED
+    assert "A: matrix 2x3, B: matrix 3x2" in detail
+
+
+def test_an_undeclared_i_under_a_matrix_operator_is_the_identity_of_either_size():
+    verdict, detail = _bare(r"\mathrm{tr}(I) = 2")
+    assert verdict is Verdict.UNDECIDED
+    assert "proved with I: identity 2; refuted with I: identity 3" in detail
+    assert _bare(r"\det(2A) = 2\det(A)")[0] is Verdict.UNDECIDED
+
+
+def test_an_applied_i_is_no_identity_under_a_matrix_operator():
+    verdict, _ = _bare(r"\mathrm{tr}(A) = I(A)")
+    assert verdict is not Verdict.VERIFIED
