@@ -1489,7 +1489,7 @@ _WHERE_AND = re.compile(r"^\s*(?:,\s*)?(?:and\s+)?(?:\$|\\\()\s*$", re.IGNORECAS
 #: The rest of a clause that makes its equation a case or a claim, not a definition of the display's name.
 _WHERE_HEDGE = re.compile(
     r"\b(?:if|when|whenever|unless|only|otherwise|provided|assum\w*|suppos\w*|approximately|roughly|would|could"
-    r"|might|should|not)\b",
+    r"|might|should|not|say|example|instance|e\.g)\b",
     re.IGNORECASE,
 )
 

@@ -340,8 +340,9 @@ def test_a_function_can_be_declared_among_the_symbols() -> None:
 def test_a_where_clause_after_the_display_blocks_a_refutation_with_its_name_free() -> None:
     text = "$$\\frac{d}{da} \\log z = 1 - z$$\n\nwhere $z = \\sigma(a)$.\n\n$$\\frac{dz}{da} = z (1 - z)$$\n"
     got = results(text, symbols={"a": "real", "z": "real"})
-    assert got[0].verdict is U  # read with z free it is false; with z = sigma(a) it holds
-    assert "the text defines z right after this block" in got[0].detail
+    # read with z free it is false; the clause right after the display defines z = sigma(a) for it, where it holds
+    assert got[0].verdict is P
+    assert "z := \\sigma(a) (line 3)" in got[0].detail
     assert got[1].verdict is P  # after the where-clause, z is sigma(a)
 
 
@@ -438,7 +439,12 @@ def test_everything_after_a_condition_annotation_is_conditions(text: str, verdic
 
 def test_a_definition_right_after_the_block_blocks_proofs_too() -> None:
     fm = "---\nderive:\n  symbols: {z: real}\n---\n"
+    # a definition clause right after the display defines z for it: d/dx (x x^2) = 3x^2, not x^2
     rs = results(fm + "$$\\frac{d}{dx}(x z) = z$$\nwhere $z = x^2$.")
+    assert [r.verdict for r in rs] == [R]
+    assert "z := x^2 (line 6)" in rs[0].detail
+    # a definition in the next paragraph is no clause of the display: still undecided with z free
+    rs = results(fm + "$$\\frac{d}{dx}(x z) = z$$\n\nWe set $z = x^2$.")
     assert [r.verdict for r in rs] == [U]
     assert "defines z right after this block" in rs[0].outcomes[-1].evidence.summary
     # a step that does not use the name defined after it keeps its verdict
