@@ -62,8 +62,9 @@ _CASE = re.compile(r"\b(?:if|when|whenever|provided|in\s+case)\b", re.IGNORECASE
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n|\$\$|\\\]|\\end\{")
 #: A heading ends what a section states (Markdown ``## ...``, LaTeX sectioning commands).
 _HEADING = re.compile(r"^#{1,6}\s|\\(?:chapter|section|subsection|subsubsection|paragraph)\*?\{", re.MULTILINE)
-#: What ends a hypothetical statement's reach before the display it introduces.
-_ANOTHER = re.compile(r"[.!?](?:\s|$)|\n\s*\n|\$\$|\\\[|\\begin\{")
+#: What ends a hypothetical statement's reach before the display it introduces (a blank line does not: Markdown
+#: sets a display apart by blank lines).
+_ANOTHER = re.compile(r"[.!?](?:\s|$)|\$\$|\\\[|\\begin\{")
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,14 @@ a heading (a new section may reuse the names).
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+import derive
+from derive import Verdict
 from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
+from derive.model import Claim
 
 
 def _groups(doc: str) -> list[tuple[tuple[str, ...], ...]]:
@@ -114,3 +119,37 @@ def test_numbers_reach_to_the_next_heading():
     assert nonrandom_at(doc, stated, doc.index("$$x")) == ("a", "b")
     assert nonrandom_at(doc, stated, doc.index("$$y")) == ()
     assert nonrandom_at(doc, stated, 0) == ()
+
+
+# -- end to end, once the front end passes them on (Claim.independent, Claim.nonrandom: EXP.patch) ------
+
+_WIRED = {"independent", "nonrandom"} <= {f.name for f in dataclasses.fields(Claim)}
+_VAR_SUM = r"$$\mathrm{Var}(X+Y) = \mathrm{Var}(X) + \mathrm{Var}(Y)$$"
+_VAR_AFFINE = r"$$\mathrm{Var}(aX+b) = a^2\mathrm{Var}(X)$$"
+
+
+PROVED, UNDECIDED = Verdict.PROVED, Verdict.UNDECIDED
+
+
+def _verdicts(doc: str) -> list[Verdict]:
+    return [r.verdict for r in derive.check_latex(doc)]
+
+
+@pytest.mark.skipif(not _WIRED, reason="the front end does not pass independence on yet (EXP.patch)")
+@pytest.mark.parametrize(
+    ("doc", "verdicts"),
+    [
+        (f"Let $X$ and $Y$ be independent random variables.\n\n{_VAR_SUM}\n", [Verdict.PROVED]),
+        (f"Let $X$ and $Y$ be random variables.\n\n{_VAR_SUM}\n", [Verdict.UNDECIDED]),
+        (f"We do not assume $X$ and $Y$ are independent.\n\n{_VAR_SUM}\n", [Verdict.UNDECIDED]),
+        (
+            f"If $X$ and $Y$ are independent, then\n\n{_VAR_SUM}\n\nIn general\n\n{_VAR_SUM}\n",
+            [Verdict.PROVED, Verdict.UNDECIDED],
+        ),
+        (f"Let $X$ and $Y$ be independent.\n\n## Next\n\n{_VAR_SUM}\n", [Verdict.UNDECIDED]),
+        (f"For any random variable $X$ and numbers $a$ and $b$:\n\n{_VAR_AFFINE}\n", [Verdict.PROVED]),
+        (f"For a random variable $X$ and random numbers $a$ and $b$:\n\n{_VAR_AFFINE}\n", [Verdict.UNDECIDED]),
+    ],
+)
+def test_wired(doc: str, verdicts: list[Verdict]) -> None:
+    assert _verdicts(doc) == verdicts
