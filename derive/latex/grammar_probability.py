@@ -235,11 +235,10 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             law = self.sub(sub_toks).parse_all()
         except (LatexError, RecursionError):
             return None
-        if not isinstance(law, AppliedUndef) or not law.free_symbols or law.func.__name__ == "given":
+        if not isinstance(law, AppliedUndef) or not law.free_symbols or law.func.__name__ in _MARKS:
             return None
-        if any(not isinstance(a, (sympy.Symbol, AppliedUndef)) for a in law.args):
-            return None  # q(2), q(x + 1): a value of the density, not the law it names
-        return law
+        # q(2), q(x + 1), P(X = 1): a value of the density or a probability, not the law it names
+        return law if all(_plain_argument(a) for a in law.args) else None
 
     def name_only(self) -> str:
         t = self.next()
@@ -333,6 +332,21 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             elif depth == 0 and t.kind == "sym" and t.text == ",":
                 return None
             j += 1
+
+
+#: The reader's marks, never a density: the conditioning bar, semicolon parameters.
+_MARKS = ("given", "parameters")
+
+
+def _plain_argument(arg: Any) -> bool:
+    """A name, or a conditioning/parameter mark of names (``given(x)``): what a density's argument list holds."""
+    if isinstance(arg, sympy.Symbol):
+        return True
+    return (
+        isinstance(arg, AppliedUndef)
+        and arg.func.__name__ in _MARKS
+        and all(isinstance(a, sympy.Symbol) for a in arg.args)
+    )
 
 
 def _names_a_law(sub_toks: list[_Tok] | None) -> bool:

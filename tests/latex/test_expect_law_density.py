@@ -80,6 +80,9 @@ def test_other_splits_stay_undecided(tex: str) -> None:
         (r"E_{\mathcal{T}}[y]", [""]),  # a set
         (r"\mathbb{E}_{y|x}[y]", [""]),  # a conditioning, no density
         (r"\mathbb{E}_{q(2)}[y]", [""]),  # a value of q, not a law
+        (r"\mathbb{E}_{q(y|x+1)}[y]", [""]),  # conditioned on a value, not names
+        (r"\mathbb{E}_{P(X=1)}[Y]", [""]),  # a probability of an event
+        (r"\mathbb{E}_{p(\mathcal{D};\theta)}[y]", ["p(D, parameters(theta))"]),
         (r"\mathbb{E}_{\prod_{i=1}^d q_i(y_i)}[y]", [""]),  # a product of densities
     ],
 )
