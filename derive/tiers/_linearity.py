@@ -230,6 +230,10 @@ class _Rewriter:
             # where E[m] is the mean): kept opaque, so a sum written out never collapses to 0
             return node
         held = {str(s) for a in rest for s in _condition_symbols(a)}
+        law = _law_of(node.func)
+        if law is not None:
+            # E_{q(z|x)}: the density's own conditioning holds x fixed, as E[. | x] does
+            held |= {str(s) for a in law.args for s in _condition_symbols(a)}
         body = self._law_logs_split(node.func, body)
         expanded = sympy.expand(body)
         terms = sympy.Add.make_args(expanded)

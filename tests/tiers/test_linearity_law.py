@@ -66,6 +66,13 @@ def test_nothing_else_splits(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
     assert not _same(lhs, rhs)
 
 
+def test_the_densitys_conditioning_is_held_fixed():
+    eqx = expectation_operator("E_{q(z|x)}", q(z, GIVEN(x)))
+    assert _same(eqx(x * z + x), x * eqx(z) + x)
+    assert not _same(eqx(y * z), y * eqx(z))  # y: nothing says it is fixed
+    assert not _same(EQ(x * z), x * EQ(z))  # q(z) conditions on nothing
+
+
 def test_the_density_is_part_of_the_operator():
     assert EQ != EQ_PLAIN
     assert expectation_operator("E_{q(z)}", q(z)) == EQ
