@@ -21,6 +21,9 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
   scalars (``\\Sigma^{-1} = \begin{pmatrix}..\\end{pmatrix}``): the declaration settles it;
 - **a point the text excludes**: the counterexample makes a name all zero that the text says is
   nonzero ("for any nonzero matrix $M$", ``$x \\neq 0$``), whatever the step was read under;
+- **a condition solved from the display before**: a row that begins its display, refuted at a point, after
+  a display that ends in a zero or that the words say the text solves, using only its names
+  (``(A - 2I)\\mathbf{x} = \\mathbf{0}``, so ``x_1 - x_2 = 0``; `derive.latex.solving_context.solved_before`);
 - **one of the solutions**: after an arrow, a row that some solutions of the premise satisfy and others
   do not (``x^2 = 4 \\Rightarrow x = 2``) names *a* solution (`derive.latex.solving.one_of_the_solutions`);
 
@@ -77,6 +80,12 @@ def unsupported(step: Any, result: Result) -> str | None:
         from derive.latex.solving import one_of_the_solutions  # noqa: PLC0415
 
         return one_of_the_solutions(step)
+    if cex is not None and cex.values and not step.uses:
+        from derive.latex.solving_context import solved_before  # noqa: PLC0415
+
+        before = solved_before(step)
+        if before is not None:
+            return before
     if step.uses:
         return None
     inverse = _TRIG_INVERSE.search(step.lhs_tex + " " + step.rhs_tex)

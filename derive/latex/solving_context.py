@@ -28,7 +28,7 @@ from derive.model import Relation
 if TYPE_CHECKING:
     from derive.latex.records import Step
 
-__all__ = ["premise_chain", "previous_chain"]
+__all__ = ["premise_chain", "previous_chain", "solved_before"]
 
 _ENVS = r"equation|align|gather|multline|eqnarray"
 _DISPLAY = re.compile(
@@ -75,9 +75,10 @@ def premise_chain(step: Step) -> list[str] | None:
     return members if given in "".join(said.split()) else None
 
 
-def previous_chain(step: Step) -> list[str] | None:
+def previous_chain(step: Step, cue: bool = True) -> list[str] | None:
     """The members of the last statement of the display right before ``step``'s, when ``step`` begins its
-    display (no relation or arrow before it there) and only a few plain words stand between them."""
+    display (no relation or arrow before it there), only a few plain words stand between them and (``cue``)
+    the words around say the text solves."""
     if step.premise is not None:
         return None
     prose = step.prose
@@ -92,11 +93,44 @@ def previous_chain(step: Step) -> list[str] | None:
     gap = prose[after : _opener_start(prose, opened)]
     if len(gap) > _GAP_LIMIT or _NEW_PART.search(gap):
         return None
-    if not _SOLVING.search(prose[max(0, start - _CUE_WINDOW) : start] + gap):
+    if cue and not _SOLVING.search(prose[max(0, start - _CUE_WINDOW) : start] + gap):
         # two displays of identities in a row ((x+1)^2 = x^2 + 1, then x^2 + 2x + 1 = x^2 + 1): the second
         # is equivalent to the first as an equation, but as an identity it is as false as the first
         return None
     return _last_statement(prose[start:end])
+
+
+def solved_before(step: Step) -> str | None:
+    """Why a row refuted at a point may be a condition solved from the display right before it (``(A -
+    2I)\\mathbf{x} = \\mathbf{0}``, so ``x_1 - x_2 = 0``): that display ends in a zero, or the words say the
+    text solves, and it uses every name of the row. None otherwise."""
+    members = previous_chain(step, cue=False)
+    if members is None:
+        return None
+    zero = _ZERO.fullmatch(members[-1]) is not None or _ZERO.fullmatch(members[0]) is not None
+    if not zero and previous_chain(step) is None:
+        return None
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    row = [names_in(t) for t in (step.lhs_tex, step.rhs_tex)]
+    before = [names_in(m) for m in members]
+    if any(r is None for r in [*row, *before]):
+        return None
+    used = set().union(*(r[0] for r in row if r is not None))
+    said_before = set().union(*(b[0] for b in before if b is not None))
+    known = said_before | {f"{base}_{k}" for base in said_before for k in range(1, 10)}  # x_1 of a vector x
+    if not used or not used <= known:
+        return None
+    said = " = ".join(m.strip() for m in members)
+    return (
+        f"it may be a condition solved from the display right before it ({said}), not an identity: not refuted "
+        "at a point on its own; write an arrow (\\Rightarrow) from that equation to have it checked as a "
+        "consequence"
+    )
+
+
+#: A side that is zero: a number or a zero vector or matrix (``\\mathbf{0}``, ``\\vec{0}``, ``\\boldsymbol 0``).
+_ZERO = re.compile(r"\s*(?:0|\\(?:mathbf|vec|boldsymbol|bm|mathbb)\s*\{?\s*0\s*\}?|\\(?:mathbf|vec)\s*0)\s*")
 
 
 def _spans(prose: str) -> tuple[list[tuple[int, int, int]], int] | None:

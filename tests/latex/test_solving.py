@@ -340,3 +340,38 @@ def test_a_display_before_that_is_no_premise(text, row):
 )
 def test_identities_in_a_row_are_no_equation_and_its_consequence(text):
     assert _verdict_of(text, "x^2 + 2x + 1 = x^2 + 1") in (None, Verdict.UNDECIDED)
+
+
+# --- a row that may be solved from the display before is not refuted at a point (refutation.unsupported) ------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a homogeneous system, then one of its rows (the attacker's S11)
+        "$$(A - 2I)\\mathbf{x} = \\begin{pmatrix} -1 & 1 \\\\ 1 & -1 \\end{pmatrix}"
+        "\\begin{pmatrix} x_1 \\\\ x_2 \\end{pmatrix} = \\mathbf{0}$$\nso\n$$x_1 - x_2 = 0$$\n",
+        # the words say the text solves
+        "We solve\n\n$$x^2 + y^2 - 4 = 2y$$\n\nhence\n\n$$x^2 + (y - 1)^2 = 5$$\n",
+    ],
+)
+def test_a_row_solved_from_the_display_before_is_not_refuted(text):
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is not Verdict.REFUTED
+    assert "solved from the display right before it" in result.detail or result.verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # identities in a row, the second false: a real mistake, still caught
+        "$$(x + 1)^2 = x^2 + 2x + 1$$\n\n$$x^2 + 2x + 1 = x^2 + 1$$\n",
+        # the row uses a name the display before does not: not solved from it
+        "$$x - 1 = 0$$\n\n$$y^2 = y + 1$$\n",
+        # another part between them
+        "$$x - 1 = 0$$\n\n## Part (b)\n\n$$x^2 = 2x + 3$$\n",
+    ],
+)
+def test_a_row_not_solved_from_the_display_before_stays_refuted(text):
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is Verdict.REFUTED
