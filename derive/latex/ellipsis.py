@@ -29,6 +29,7 @@ means and otherwise names the ellipsis it cannot read.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -607,3 +608,80 @@ def read_tuple(p: Any, t: _Tok) -> Any:
         )
     bases[family] = t.text
     return p.symbol(t.text)
+
+
+# --- Vectors written with a vertical (horizontal) ellipsis, at a size the step is checked at ------------------
+
+#: A matrix environment and its body (no environment nested in it).
+_DOTTED_ENV = re.compile(
+    r"\\begin\s*\{(?P<env>[pbvBV]?matrix|array)\}(?:\s*\{[^{}]*\})?(?P<body>(?:(?!\\begin\b|\\end\b).)*?)"
+    r"\\end\s*\{(?P=env)\}",
+    re.S,
+)
+_ENTRY_TOKEN = re.compile(r"\\[A-Za-z]+|\d|\S")
+_VERTICAL = re.compile(r"^\s*\\vdots\s*$")
+_ACROSS = re.compile(r"^\s*\\(?:cdots|ldots|dots|dotsc)\s*$")
+
+
+def _indexed_entries(written: list[str], last: str, sizes: dict[str, int]) -> list[str] | None:
+    """The entries of a vector written as ``written`` (its first entries), an ellipsis, then ``last``:
+    the first and last entries differ only where the first has 1 and the last one letter of ``sizes``
+    (``a_1`` and ``a_n``, ``A_{1j}`` and ``A_{nj}``), and each written entry is the pattern at its place;
+    None for any other pattern."""
+    first, end = _ENTRY_TOKEN.findall(written[0]), _ENTRY_TOKEN.findall(last)
+    if len(first) != len(end):
+        return None
+    slots = [k for k, (a, b) in enumerate(zip(first, end, strict=True)) if a != b]
+    letters = {end[k] for k in slots}
+    if not slots or any(first[k] != "1" for k in slots) or len(letters) != 1 or next(iter(letters)) not in sizes:
+        return None
+    # a slot next to another digit or letter (a_{12}, a_{1n}): a double index, no single family
+    if any(k + 1 < len(first) and re.fullmatch(r"\w", first[k + 1]) and first[k + 1] not in "ijkl" for k in slots):
+        return None
+
+    def entry(i: int) -> list[str]:
+        value = str(i) if i < 10 else f"{{{i}}}"
+        return [value if k in slots else t for k, t in enumerate(first)]
+
+    if any(_ENTRY_TOKEN.findall(w) != entry(i) for i, w in enumerate(written, start=1)):
+        return None
+    return [_joined(entry(i)) for i in range(1, sizes[next(iter(letters))] + 1)]
+
+
+def _joined(tokens: list[str]) -> str:
+    """Tokens back into LaTeX: a space after a command that a letter follows (``\\alpha x``), none elsewhere."""
+    out = ""
+    for t in tokens:
+        if out and re.search(r"\\[A-Za-z]+$", out) and t[:1].isalpha():
+            out += " "
+        out += t
+    return out
+
+
+def expand_dotted_vectors(tex: str, sizes: dict[str, int]) -> str:
+    """``tex`` with each column written ``a_1 \\\\ a_2 \\\\ \\vdots \\\\ a_n`` (a row ``a_1 & \\cdots & a_n``)
+    whose entries are one indexed family up to a letter ``sizes`` gives written out at that size
+    (`_indexed_entries`); any other matrix with an ellipsis is left for the grammar to refuse."""
+
+    def expand(m: re.Match[str]) -> str:
+        rows = [r for r in re.split(r"\\\\(?:\[[^\]]*\])?", m.group("body")) if r.strip()]
+        if len(rows) > 2 and all("&" not in r for r in rows) and sum(bool(_VERTICAL.match(r)) for r in rows) == 1:
+            at = next(k for k, r in enumerate(rows) if _VERTICAL.match(r))
+            entries = _indexed_entries(rows[:at], rows[-1], sizes) if at == len(rows) - 2 and at > 0 else None
+            joined = " \\\\ ".join(entries) if entries else None
+        elif len(rows) == 1 and sum(bool(_ACROSS.match(c)) for c in rows[0].split("&")) == 1:
+            cells = rows[0].split("&")
+            at = next(k for k, c in enumerate(cells) if _ACROSS.match(c))
+            entries = _indexed_entries(cells[:at], cells[-1], sizes) if at == len(cells) - 2 and at > 0 else None
+            joined = " & ".join(entries) if entries else None
+        else:
+            return m.group()
+        if joined is None:
+            return m.group()
+        env = m.group("env")
+        if env == "array":
+            columns = len(entries) if "&" in joined else 1
+            return f"\\begin{{array}}{{{'c' * columns}}}{joined}\\end{{array}}"
+        return f"\\begin{{{env}}}{joined}\\end{{{env}}}"
+
+    return _DOTTED_ENV.sub(expand, tex)

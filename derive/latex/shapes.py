@@ -354,6 +354,7 @@ def size_readings(step: Step) -> list[Reading] | str | None:
 
 def _at_sizes(step: Step, sizes: dict[str, int]) -> Step:
     """The step with each letter size replaced by its number (see `size_readings`)."""
+    from derive.latex.ellipsis import expand_dotted_vectors  # noqa: PLC0415
     from derive.latex.names import latex_of_name, mentions  # noqa: PLC0415
 
     symbols: dict[str, str] = {}
@@ -370,7 +371,7 @@ def _at_sizes(step: Step, sizes: dict[str, int]) -> Step:
     def concrete(tex: str) -> str:
         for letter, n in sizes.items():
             tex = re.sub(_IDENTITY.format(re.escape(letter)), f"I_{{{n}}}", tex)
-        return tex
+        return expand_dotted_vectors(tex, sizes)  # a_1 \\ \vdots \\ a_n: its n entries
 
     def side(value: object) -> object:
         tex = concrete(str(getattr(value, "text", value)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import derive
 from derive import Verdict
+from derive.latex.ellipsis import expand_dotted_vectors
 
 W = "Let $\\mathbf{w}, \\mathbf{w}_0 \\in \\mathbb{R}^n$.\n\n"
 
@@ -139,3 +140,35 @@ def test_an_undeclared_i_under_a_matrix_operator_is_the_identity_of_either_size(
 def test_an_applied_i_is_no_identity_under_a_matrix_operator():
     verdict, _ = _bare(r"\mathrm{tr}(A) = I(A)")
     assert verdict is not Verdict.VERIFIED
+
+
+# -- a vector written with \vdots (\cdots) up to a letter size: its entries at each size checked ---------------
+
+
+def test_a_column_written_with_vdots_is_the_declared_vector_at_each_size():
+    verdict, detail = _one(r"\begin{pmatrix} w_1 \\ w_2 \\ \vdots \\ w_n \end{pmatrix} = \mathbf{w}")
+    assert verdict is Verdict.VERIFIED
+    assert "holds at every size checked (n = 1; n = 2; n = 3: proved at each)" in detail
+    verdict, _ = _one(r"\left[\begin{matrix} w_1 & \cdots & w_n \end{matrix}\right] = \mathbf{w}^\top")
+    assert verdict is Verdict.VERIFIED
+
+
+def test_a_column_of_the_wrong_entries_is_refuted_at_a_size_past_one():
+    verdict, detail = _one(r"\begin{pmatrix} w_1 \\ \vdots \\ w_n \end{pmatrix} = \mathbf{w}_0")
+    assert verdict is Verdict.REFUTED
+    assert "at n = 2" in detail
+
+
+def test_a_column_whose_entries_are_no_single_family_is_not_read():
+    for tex in (
+        r"\begin{pmatrix} a_1 \\ a_3 \\ \vdots \\ a_n \end{pmatrix}",  # steps by 2?
+        r"\begin{pmatrix} a_{11} \\ \vdots \\ a_{nn} \end{pmatrix}",  # a diagonal: a double index
+        r"\begin{pmatrix} a_{1n} \\ \vdots \\ a_{nn} \end{pmatrix}",  # the letter is also a fixed index
+        r"\begin{pmatrix} a_1 \\ \vdots \\ a_m \end{pmatrix}",  # m is no size checked here
+        r"\begin{pmatrix} a_1 & b_1 \\ \vdots & \vdots \\ a_n & b_n \end{pmatrix}",  # two columns
+    ):
+        assert expand_dotted_vectors(tex, {"n": 2}) == tex
+    expanded = expand_dotted_vectors(
+        r"\begin{bmatrix} \alpha x_{1j} \\ \vdots \\ \alpha x_{nj} \end{bmatrix}", {"n": 2}
+    )
+    assert expanded == r"\begin{bmatrix}\alpha x_{1j} \\ \alpha x_{2j}\end{bmatrix}"
