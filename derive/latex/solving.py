@@ -49,6 +49,7 @@ _ROOTS_LIMIT = 8
 _ASSIGNMENTS_LIMIT = 64
 _SECONDS = 2.0  # solving and checking one row stops after this long (no answer: the caller's stands)
 _DIGITS = 50
+_SYSTEM_LIMIT = 4  # unknowns of a linear system solved here
 #: A note a step's claim may carry that does not change its sides: its premise, a kind the prose declares.
 _HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from ")
 _REAL_KINDS = frozenset(
@@ -107,8 +108,14 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
     """Proved when the row follows from one equation ``a_0 = a_k`` of the statement it is solved from as
     the text wrote it (`derive.latex.solving_context`): the premise's whole chain, or the display right
     before. Only proved: nothing but their order links a display to the one before."""
-    from derive.latex.solving_context import premise_chain, previous_chain  # noqa: PLC0415
+    from derive.latex.solving_context import premise_chain, premise_system, previous_chain  # noqa: PLC0415
 
+    system = premise_system(step)
+    if system is not None:
+        found = _read_system(step, system)
+        decided = _bounded_system(found) if found is not None else None
+        if decided is not None:
+            return decided
     members = premise_chain(step) or previous_chain(step)
     if members is None:
         return None
@@ -121,6 +128,53 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
             used = f"{members[0].strip()} = {members[k].strip()}"
             return Verdict.PROVED, f"{decided[1]} (the premise: {used}, from {where}: {said})"
     return None
+
+
+def _read_system(step: Step, equations: list[tuple[str, str]]) -> tuple[list[Any], Any, str] | None:
+    """(each equation's lhs - rhs, the row's, how the row is written) as sympy, or None."""
+    found = [_read(step, sides, premise_note=False) for sides in equations]
+    if any(f is None or isinstance(f[1], tuple) for f in found):
+        return None
+    return [f[0] for f in found if f is not None], found[0][1], found[0][3]  # type: ignore[index]
+
+
+def _bounded_system(found: tuple[list[Any], Any, str]) -> tuple[Verdict, str] | None:
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415
+
+    try:
+        decided = bounded(lambda: _linear_system(*found), _SECONDS)
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    return decided if isinstance(decided, tuple) else None
+
+
+def _linear_system(equations: list[Any], row: Any, written: str) -> tuple[Verdict, str] | None:
+    """Proved when the equations are linear with number coefficients, have exactly one solution, and the
+    row holds there (``x + y = 3, x - y = 1 \\implies x = 2``). Only proved: which statements before the
+    arrow make up the system is read from the layout."""
+    import sympy  # noqa: PLC0415
+
+    unknowns = sorted(set().union(*(e.free_symbols for e in equations)), key=str)
+    if not unknowns or len(unknowns) > _SYSTEM_LIMIT or not row.free_symbols <= set(unknowns):
+        return None
+    for e in equations:
+        poly = sympy.Poly(sympy.expand(e), *unknowns) if e.is_polynomial(*unknowns) else None
+        if poly is None or poly.total_degree() > 1 or not all(c.is_number for c in poly.coeffs()):
+            return None
+    solved = sympy.linsolve(equations, *unknowns)
+    if not isinstance(solved, sympy.FiniteSet) or len(solved) != 1:
+        return None
+    (point,) = tuple(solved)
+    if any(v.free_symbols for v in point):
+        return None  # a family of solutions: not solved to values here
+    values = dict(zip(unknowns, point, strict=True))
+    if _zero(row.subs(values)) is not True:
+        return None
+    at = ", ".join(f"{u} = {sympy.latex(v)}" for u, v in values.items())
+    return Verdict.PROVED, (
+        f"follows from the system the arrow leads from ({len(equations)} linear equations): its only solution is "
+        f"{at} (exact), where the row {written} holds"
+    )
 
 
 def one_of_the_solutions(step: Step) -> str | None:

@@ -15,7 +15,8 @@ the statement a row may be solved from, as the text wrote it:
 
 Both give the members ``[a_0, a_1, ..., a_n]`` of ``a_0 = a_1 = ... = a_n`` as LaTeX, read by the
 project's own reader from the text (so a definition, an inequality or an unreadable display gives
-nothing). Every equation ``a_0 = a_k`` follows from such a statement.
+nothing). Every equation ``a_0 = a_k`` follows from such a statement. `premise_system` gives the
+equations of a system the arrow leads from (``x + y = 3, \\ x - y = 1 \\implies x = 2``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from derive.model import Relation
 if TYPE_CHECKING:
     from derive.latex.records import Step
 
-__all__ = ["premise_chain", "previous_chain", "solved_before"]
+__all__ = ["premise_chain", "premise_system", "previous_chain", "solved_before"]
 
 _ENVS = r"equation|align|gather|multline|eqnarray"
 _DISPLAY = re.compile(
@@ -73,6 +74,28 @@ def premise_chain(step: Step) -> list[str] | None:
     given = "".join(f"{members[-2]}={members[-1]}".split())
     said = next((u for u in step.uses if u.startswith("given ")), "")
     return members if given in "".join(said.split()) else None
+
+
+def premise_system(step: Step) -> list[tuple[str, str]] | None:
+    """The equations of every statement between the arrow before ``step`` and the arrow before that (or the
+    start of the display): ``x + y = 3, \\ x - y = 1 \\implies x = 2``, a system the row is solved from;
+    None unless there are two or more, equations all, the last being the premise the reader linked."""
+    if step.premise is None:
+        return None
+    current = _current_display(step.prose)
+    arrows = list(_ARROW.finditer(current or ""))
+    if current is None or not arrows:
+        return None
+    start = arrows[-2].end() if len(arrows) > 1 else 0
+    found = _steps(current[start : arrows[-1].start()])
+    if found is None or len(found) < 2:
+        return None
+    if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in found):
+        return None  # (a definition in the fragment is one more equation of the system)
+    equations = [(s.lhs_tex, s.rhs_tex) for s in found]
+    given = "".join(f"{equations[-1][0]}={equations[-1][1]}".split())
+    said = next((u for u in step.uses if u.startswith("given ")), "")
+    return equations if given in "".join(said.split()) else None
 
 
 def previous_chain(step: Step, cue: bool = True) -> list[str] | None:
@@ -164,17 +187,22 @@ def _current_display(prose: str) -> str | None:
     return None if spans is None else prose[spans[1] :]
 
 
-def _last_statement(tex: str) -> list[str] | None:
-    """The members of the last statement of a display's LaTeX, as the reader splits it, or None when it is
-    no chain of equations the reader reads as steps (a definition, an inequality, an error)."""
+def _steps(tex: str) -> list[Step] | None:
+    """The steps the reader finds in a display's LaTeX, or None (too long, unreadable)."""
     if not tex.strip() or len(tex) > _TEXT_LIMIT:
         return None
     from derive.latex.document import read_document  # noqa: PLC0415 - the reader imports this package
 
     try:
-        steps = [s for s in read_document(f"$$\n{tex}\n$$").steps if s.block == 1]
+        return [s for s in read_document(f"$$\n{tex}\n$$").steps if s.block == 1]
     except Exception:  # a fragment the reader cannot take is no statement
         return None
+
+
+def _last_statement(tex: str) -> list[str] | None:
+    """The members of the last statement of a display's LaTeX, as the reader splits it, or None when it is
+    no chain of equations the reader reads as steps (a definition, an inequality, an error)."""
+    steps = _steps(tex)
     if not steps:
         return None
     run = [steps[-1]]

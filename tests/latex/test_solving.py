@@ -375,3 +375,27 @@ def test_a_row_solved_from_the_display_before_is_not_refuted(text):
 def test_a_row_not_solved_from_the_display_before_stays_refuted(text):
     result = derive.check_latex(text)[-1]
     assert result.verdict is Verdict.REFUTED
+
+
+# --- a linear system the arrow leads from ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "verdict"),
+    [
+        (r"$$x + y = 3,\ x - y = 1 \implies x = 2$$", "x = 2", Verdict.PROVED),
+        (r"$$2a + b = 5, \quad a - b = 1 \implies a = 2$$", "a = 2", Verdict.PROVED),
+        # a wrong value of a system: not proved (which statements make up the system is read from the layout)
+        (r"$$2a + b = 5, \quad a - b = 1 \implies a = 3$$", "a = 3", None),
+        # no unique solution: not solved to values
+        (r"$$x + y = 3,\ 2x + 2y = 6 \implies x = 1$$", "x = 1", None),
+        # not linear: not solved here
+        (r"$$x y = 2,\ x - y = 1 \implies x = 2$$", "x = 2", None),
+    ],
+)
+def test_a_linear_system_before_the_arrow(text, row, verdict):
+    got = _verdict_of(text, row)
+    if verdict is None:
+        assert got is not Verdict.PROVED
+    else:
+        assert got is verdict
