@@ -146,6 +146,8 @@ def claim_fingerprint(claim: Claim) -> str:
         "random=" + ";".join(f"{k}:{_canon(v)}" for k, v in claim.random),
         f"tolerance={claim.tolerance!r}",
         f"timeout={claim.timeout!r}",
+        "nonrandom=" + ",".join(claim.nonrandom),
+        "independent=" + ";".join(",".join(g) for g in claim.independent),
     ]
     return "\n".join(parts)
 

@@ -328,6 +328,12 @@ class Claim:
     timeout: float | None = None  # per-claim override of Settings.timeout (seconds)
     tolerance: float | None = None  # relative tolerance for Monte Carlo and \approx
     where: Location = field(default_factory=Location)
+    #: Names the text says are not random (constants, numbers beside random variables): an expectation
+    #: takes them out (derive.tiers._linearity).
+    nonrandom: tuple[str, ...] = ()
+    #: Groups of names the text states mutually independent: a plain expectation of a product of
+    #: their powers factors (derive.tiers._linearity).
+    independent: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         # Accept mappings and lists for convenience; store hashable tuples.
@@ -372,6 +378,8 @@ class Problem:
     symbols: Any  # derive.language.symbols.SymbolTable
     random: tuple[tuple[Any, Any], ...] = ()
     tolerance: float | None = None
+    nonrandom: tuple[str, ...] = ()  # see Claim.nonrandom
+    independent: tuple[tuple[str, ...], ...] = ()  # see Claim.independent
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,7 +222,16 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
             continue
         lhs, rhs = builder.identify(lhs), builder.identify(rhs)
         fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
-        concrete = Problem(lhs, rhs, problem.relation, builder.table, problem.random, problem.tolerance)
+        concrete = Problem(
+            lhs,
+            rhs,
+            problem.relation,
+            builder.table,
+            problem.random,
+            problem.tolerance,
+            problem.nonrandom,
+            problem.independent,
+        )
         bases = tuple(sorted(builder.written))
         out.append(Instance(fixed, concrete, builder.names(), bases, builder.identified()))
     if not out and too_large is not None:

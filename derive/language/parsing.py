@@ -224,7 +224,9 @@ def _prepare(claim: Claim) -> Problem:
         named[name] = dist
     lhs = _side(claim.lhs, table, "lhs", tuple(random), named)
     rhs = _side(claim.rhs, table, "rhs", tuple(random), named)
-    return Problem(lhs, rhs, claim.relation, table, tuple(random), claim.tolerance)
+    return Problem(
+        lhs, rhs, claim.relation, table, tuple(random), claim.tolerance, claim.nonrandom, claim.independent
+    )
 
 
 def _declare_random(table: SymbolTable, name: str, dist: Distribution) -> Any:

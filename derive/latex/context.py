@@ -23,6 +23,7 @@ from derive.latex.prob_readings import probability_doubt
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
+from derive.latex.solving import follows
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _tokenize
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 
@@ -211,6 +212,9 @@ def settle(step: Step, result: Result) -> Result:
     """
     if result.claim is not step.claim and result.claim != step.claim:
         return result
+    solved = follows(step, result)  # a row after an arrow, decided as a consequence of its premise
+    if solved is not None:
+        result = solved  # and read in its document like any result (readings, shapes, premises)
     if result.verdict is Verdict.ERROR:
         unread = _unread_definition(step, result)
         if unread is not None:

@@ -73,6 +73,7 @@ from derive.latex.context import (
     solve_premise,
     value_tex,
 )
+from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
@@ -233,6 +234,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             after.setdefault(d.rel.block, set()).add(d.defines[0])
     prose = Prose()
     independence_stated = _INDEPENDENCE_WORDS.search(splitter.doc) is not None
+    stated_independent = independent_in_words(splitter.doc) if independence_stated else []
+    stated_numbers = numbers_in_words(splitter.doc)
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
     # what the prose declares, and the headings that end it, in document order
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
@@ -503,6 +506,21 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             source=f"{file or '<input>'}, block {d.rel.block}",
             tags=("latex",),
             where=Location(file, d.line),
+            # what an expectation may take out or factor (derive.tiers._linearity): the names the text calls
+            # constants or numbers, and the groups it states independent, before the step
+            nonrandom=tuple(
+                sorted(
+                    set(prose.constants_said())
+                    | set(section.constants_for(d.rel.block))
+                    | set(nonrandom_at(splitter.doc, stated_numbers, d.rel.offset))
+                )
+            ),
+            independent=independent_at(
+                splitter.doc,
+                stated_independent,
+                d.rel.offset,
+                (spans or {}).get(d.rel.block, (d.rel.offset, d.rel.offset))[0] if not d.prose else d.rel.offset,
+            ),
         )
         while seen_defs < i:
             if drafts[seen_defs].defines and seen_defs not in once:
@@ -554,7 +572,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 constants=tuple(
                     sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values) | fixed_by_definition)
                 ),
-                premise_sides=drafts[premise].base if premise is not None and solution is not None else (),
+                premise_sides=drafts[premise].base if premise is not None and steps[premise].relation is Relation.EQ else (),
                 functions=section.functions_for(d.rel.block),
                 conditions=tuple(conditions) + tuple(facts.values()) + _distinct_for(d, distinct, ends_of),
                 ranges=tuple(sorted(step_ranges.items())),
