@@ -14,7 +14,7 @@ from derive.language._indexed import index_terms
 from derive.language.functions import sigmoid
 from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
-from derive.latex.tokens import _ACCENTS, _ARROWS, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
+from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 
 #: The letters whose subscript makes a declaration speak for a whole family (a_i > 0: every a_k).
 _FAMILY_LETTERS = frozenset("ijklmn")
@@ -38,6 +38,10 @@ def _read_name(p: _Parser) -> str:
 
 #: Fonts that write a word as text: in a script it is a label (``x_\\text{max}``), never a product of letters.
 _TEXT_FONTS = frozenset({"text", "textrm", "textit", "textbf", "textsf", "mbox", "mathrm", "operatorname"})
+
+
+#: Upright fonts: an i or j in one is the imaginary unit (ISO 80000-2).
+_UPRIGHT = frozenset({"mathrm", "text", "textrm", "operatorname", "rm", "mathup", "textup"})
 
 
 def _text_word(toks: list[_Tok]) -> bool:
@@ -402,6 +406,10 @@ class _ExpressionGrammar:
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
 
+    def _declared_array(self, name: str) -> bool:
+        """Whether ``name`` is declared a vector or matrix (its prime may be its transpose)."""
+        return self.declared(name) and _is_matrix(self.st.table[name].obj)
+
     def _at_range(self) -> bool:
         """Whether an index range follows: ``_{n=1}^N``, ``_{k = 1}``."""
         if not self.at_sym("_"):
@@ -510,6 +518,24 @@ class _ExpressionGrammar:
                 return True
         return False
 
+    def _unambiguous_name(self, base: str, font: str) -> str:
+        """The name of ``base`` with its suffixes, refusing the readings real documents leave open:
+        ISO's upright i (engineering's j) is the imaginary unit (e^{\\mathrm{i}\\pi} = -1 holds, and read
+        as a real name it was refuted); x' of a vector or matrix is its transpose in econometrics
+        (X'X) as often as another vector."""
+        if base in ("i", "j") and font in _UPRIGHT and not self.declared(base) and base not in self.st.definitions:
+            raise self.fail(
+                f"\\{font}{{{base}}}: the imaginary unit (derive reads real values) or a name? declare {base}"
+            )
+        name = self.name_suffixes(base)
+        prime = name.removesuffix("_prime")
+        if prime != name and not self.declared(name) and (font in _BOLD or self._declared_array(prime)):
+            raise self.fail(
+                f"{prime}' of a vector or matrix: its transpose or another one? write ^\\top for the transpose, "
+                f"or declare {name}"
+            )
+        return name
+
     def named(self, base: str, font: str) -> Any:
         """A letter or Greek command, with its subscripts, then what it is applied to."""
         if (
@@ -529,7 +555,7 @@ class _ExpressionGrammar:
             if isinstance(arg, sympy.MatrixBase):
                 return sympy.ImmutableMatrix(arg.applyfunc(sigmoid))  # σ(z) of a vector: entry by entry
             return self.ar.apply("sigmoid", sigmoid, arg)
-        name = self.name_suffixes(base)
+        name = self._unambiguous_name(base, font)
         if name == "sigma_prime" and not font and self.at_sym("(") and not self.declared("sigma"):
             # σ'(a): the sigmoid's derivative at a, σ(a)(1 - σ(a))
             a = _scalar(self.call_args(name)[0][0])

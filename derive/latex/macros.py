@@ -565,7 +565,7 @@ _LENGTH_LOOKAHEAD = 60  # tokens: a length is a few characters
 
 
 def _skip(stream: _Stream, name: str, depth: int) -> list[Tok]:
-    """``\\hskip 0.25em``, ``\\kern-3mu``, ``\\mskip 2mu plus 1fil``: spacing, read as nothing."""
+    """``\\hskip 0.25em``, ``\\kern-3mu``, ``\\mskip 2mu plus 1fil``: spacing, read as a thin space."""
     ahead: list[Tok] = []
     while len(ahead) < _LENGTH_LOOKAHEAD and stream.has() and not stream.stack[-1][0].startswith("\\"):
         ahead.append(stream.stack.pop())
@@ -579,15 +579,16 @@ def _skip(stream: _Stream, name: str, depth: int) -> list[Tok]:
         used += len(ahead[0][0])
         ahead.pop(0)
     stream.stack.extend(reversed(ahead))
-    return []
+    return _lit("\\,", depth)
 
 
 def _space(stream: _Stream, name: str, depth: int) -> list[Tok]:
-    """``\\hspace{1em}``, ``\\hspace*{2pt}``, ``\\vspace{..}``: spacing, read as nothing."""
+    """``\\hspace{1em}``, ``\\hspace*{2pt}``, ``\\vspace{..}``: spacing, read as a thin space (which keeps
+    two numerals apart, ``2\\hspace{3pt}3`` is no 23)."""
     stream.star()
     if stream.group(name) is None:
         raise LatexError(f"macro \\{name} is missing its length in braces")
-    return []
+    return _lit("\\,", depth)
 
 
 #: ``\\not`` before a relation: the negated relation (amssymb's single commands).
@@ -647,8 +648,8 @@ PACKAGE_MACROS: Mapping[str, Macro] = MappingProxyType(
             # spacing and negation (see `_skip`, `_space`, `_not`)
             *(_package(n, handler=_skip) for n in ("hskip", "kern", "mkern", "mskip", "vskip")),
             *(_package(n, handler=_space) for n in ("hspace", "vspace")),
-            _package("hfill"),
-            _package("hfil"),
+            _package("hfill", "\\,"),
+            _package("hfil", "\\,"),
             _package("not", handler=_not),
         )
     }

@@ -249,7 +249,11 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             base = tex[k:second_end].strip("{} \t\n")
             rel = _REL_CHARS.get(base) or _REL_CMDS.get(base.lstrip("\\"))
             arrow = "arrow" if base.lstrip("\\") in _FORWARD_ARROWS else "list"
-            seps.append(_Sep("rel", rel, start, second_end) if rel else _Sep(arrow, None, start, second_end))
+            if rel and "?" in tex[j:first_end]:
+                # "x^2 \\overset{?}{=} x": a question (does it hold?), not a claim
+                seps.append(_Sep("unchecked", None, start, second_end))
+            else:
+                seps.append(_Sep("rel", rel, start, second_end) if rel else _Sep(arrow, None, start, second_end))
             i = second_end
         elif tok in _TEXT_CMDS and tex[:start].rstrip().endswith(("_", "^")):
             # "\\theta_\\text{MAP}", "x^\\text{new}": a script of a name, never an annotation

@@ -257,7 +257,59 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
         raise _fail(text, f"more than {_MAX_TOKENS} tokens")
     _refuse_adjacent_numerals(text, toks)
     _refuse_mixed_numbers(text, toks)
-    return _double_bars(toks)
+    return _double_bars(_upright_transposes(toks))
+
+
+#: Upright fonts: ``^{\\mathrm{T}}``, ``^{\\text{T}}``, ``^{\\rm T}`` are the transpose, written as ``^T``.
+_UPRIGHT_T = frozenset(
+    {"mathrm", "mathsf", "text", "textrm", "textsf", "textnormal", "textup", "mathup", "mbox", "operatorname",
+     "rm", "sf"}
+)  # fmt: skip
+
+
+def _upright_transposes(toks: list[_Tok]) -> list[_Tok]:
+    """``^{\\text{T}}``, ``^\\mathrm{T}``, ``^{\\rm T}`` as ``^{T}``: every later stage (the grammar, the
+    check that a transposed name was read as a scalar) then knows them as the transpose; an italic
+    ``^{\\mathit{T}}`` stays a power."""
+
+    def sym(k: int, text: str) -> bool:
+        return k < len(toks) and toks[k].kind == "sym" and toks[k].text == text
+
+    def letter_t(k: int) -> bool:
+        return k < len(toks) and toks[k].kind == "letter" and toks[k].text == "T"
+
+    def font(k: int) -> bool:
+        return k < len(toks) and toks[k].kind == "cmd" and toks[k].text in _UPRIGHT_T
+
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        out.append(toks[k])
+        if not sym(k, "^"):
+            k += 1
+            continue
+        # ^{\font{T}}, ^{\rm T}, ^\font{T}: the group's tokens to replace, from k + 1
+        length = 0
+        if (
+            sym(k + 1, "{")
+            and font(k + 2)
+            and sym(k + 3, "{")
+            and letter_t(k + 4)
+            and sym(k + 5, "}")
+            and sym(k + 6, "}")
+        ):
+            length = 6
+        elif (
+            letter_t(k + 3)
+            and sym(k + 4, "}")
+            and ((sym(k + 1, "{") and font(k + 2)) or (font(k + 1) and sym(k + 2, "{")))
+        ):
+            length = 4
+        if length:
+            t = toks[k + 1]
+            out += [_Tok("sym", "{", t.pos), _Tok("letter", "T", t.pos), _Tok("sym", "}", t.pos)]
+        k += 1 + length
+    return out
 
 
 def _double_bars(toks: list[_Tok]) -> list[_Tok]:

@@ -144,7 +144,7 @@ def test_a_spacing_length_never_swallows_mathematics() -> None:
     assert one(r"$$a \hskip 2 x = 2ax$$")[0] is Verdict.ERROR
     assert one(r"$$a \hskip\fill b = ab$$")[0] is Verdict.ERROR
     # "2em" is a length; the em of "2 empty" would be the unit: read as the length only
-    assert expand(r"a \hskip 2em b", MacroTable()).split() == ["a", "b"]
+    assert expand(r"a \hskip 2em b", MacroTable()).split() == ["a", r"\,", "b"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -162,3 +162,22 @@ def test_not_equal_is_the_unchecked_relation_it_always_was() -> None:
     (verdict, detail), (before, said) = one(r"$$x + 1 \not= x$$"), one(r"$$x + 1 \neq x$$")
     assert verdict is before is Verdict.ERROR
     assert detail.split(":")[0] == said.split(":")[0] == "\\neq"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"$$2\hspace{3pt}3 = 6$$",
+        r"$$2\hspace{3pt}3 = 23$$",
+        r"$$0.5\hspace{1pt}5 = 0.55$$",
+        r"$$2\hfill3 = 6$$",
+        r"$$1\kern1pt2 = 12$$",
+        r"$$3\mkern2mu4 = 12$$",
+        r"$$2^{1\hspace{1pt}0} = 1024$$",
+    ],
+)
+def test_spacing_between_numerals_never_glues_them(tex: str) -> None:
+    # TeX prints "2 3": numerals side by side, which derive refuses as it refuses 2\,3
+    verdict, detail = one(tex)
+    assert verdict is Verdict.ERROR
+    assert "numerals side by side" in detail
