@@ -26,17 +26,28 @@ x, ``p(x = 0)`` the same law at 0), which every law satisfies by definition:
   (``\\prod_n p(t_n)``: a different variable for each n) is not keyed at all: the step is left alone.
 
 Every joint is an unknown positive number, as in the set reading, so proofs hold wherever the
-probabilities taken are positive. Nothing here refutes.
+probabilities taken are positive.
+
+A law the problem states for a scalar random variable (prose ``$x \\sim \\mathcal{N}(0, 1)$``,
+``random:``, a subscript ``E_{x \\sim ...}``) is put in for ``p(x)``, ``p(x = v)`` and
+``p(x = v | \\mu)`` (conditioning only on the law's own parameters): its density (`law_of` says
+exactly when), then integrals and sums of it are worked out. A mass function is put in only at an
+integer of its support; ``P`` only for a discrete law (``P(x)`` of a continuous x may be its
+distribution function); ``q`` and decorated or subscripted names never (another law, by
+convention). Such a proof holds under the stated law, and says so. Nothing here refutes: a step
+false under the law stays undecided (the reading of p as that law's density is a convention).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import sympy
 from sympy.core.function import AppliedUndef
 
-__all__ = ["MARGINAL", "WRITTEN_OUT", "value_normal_form"]
+from derive.language.distributions import Distribution
+
+__all__ = ["LAW", "MARGINAL", "WRITTEN_OUT", "law_of", "value_normal_form"]
 
 _GIVEN = "given"
 _PARAMETERS = "parameters"
@@ -47,28 +58,72 @@ _SEP = ";"
 #: What `value_normal_form` reports it used, for the evidence.
 WRITTEN_OUT = "written out"
 MARGINAL = "marginal"
+LAW = "stated law"
+#: The name of a stated law's placeholder: ``p[pdf|x]`` at a value.
+_LAW_MARK = "[pdf|"
 
 
-def value_normal_form(expr: sympy.Expr, names: Iterable[str]) -> tuple[sympy.Expr, set[str]] | None:
+def value_normal_form(
+    expr: sympy.Expr, names: Iterable[str], laws: Mapping[sympy.Basic, Distribution] | None = None
+) -> tuple[sympy.Expr, set[str]] | None:
     """``expr`` with every application of the functions ``names`` replaced by its joint-over-marginal
     form in positive unknown joints keyed by variable (see the module docstring), sums over short
     integer ranges written out and whole-line integrals of joints marginalised; with the rules
-    used (`WRITTEN_OUT`, `MARGINAL`). None when an application is not readable so."""
+    used (`WRITTEN_OUT`, `MARGINAL`, `LAW`). ``laws``: the stated law of each random variable, put
+    in for the applications `law_of` allows. None when an application is not readable so."""
     wanted = set(names)
     bound = _bound_symbols(expr)
     replacements: dict[sympy.Basic, sympy.Expr] = {}
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, AppliedUndef) and _name(node) in wanted and node not in replacements:
-            form = _rewrite(node, bound)
+            form = _rewrite(node, bound, laws or {})
             if form is None:
                 return None
             replacements[node] = form
     used: set[str] = set()
-    return _reduce(expr.xreplace(replacements), used), used
+    reduced = _reduce(expr.xreplace(replacements), used)
+    return _put_in_laws(reduced, laws or {}, used), used
 
 
-def _rewrite(app: AppliedUndef, bound: set[sympy.Symbol]) -> sympy.Expr | None:
-    """``p(x = v, y | z; theta)`` -> ``J_{x,y,z}(theta; v, y, z) / J_{z}(theta; z)``, or None."""
+def law_of(
+    app: AppliedUndef, laws: Mapping[sympy.Basic, Distribution], bound: Iterable[sympy.Basic] = ()
+) -> sympy.Basic | None:
+    """The random variable whose stated law the application ``p(x)``, ``p(x = v | \\mu)`` is the density
+    (or mass function) of, or None: one variable (a name alone or at a value) before the bar, a scalar
+    law stated for it, the name p (P or Pr only of a discrete law: P(x) of a continuous x may be its
+    distribution function), and nothing after the bar or the semicolon but the law's own parameters
+    (conditioning on them changes nothing); never an opaque event (``X \\le x``). A law whose
+    parameters are random (``x \\sim \\mathcal{N}(\\mu, 1)`` with μ random: the marginal of x is
+    another law) or bound in the step (``\\int p(x)\\, d\\mu``: p(x) does not vary with μ) is not put in."""
+    name = _name(app)
+    main = [a for a in app.args if not (isinstance(a, AppliedUndef) and _name(a) in (_GIVEN, _PARAMETERS))]
+    rest = [g for a in app.args if isinstance(a, AppliedUndef) and _name(a) in (_GIVEN, _PARAMETERS) for g in a.args]
+    pairs = _pairs(main, set())
+    if pairs is None or len(pairs) != 1 or pairs[0][1] is None:
+        return None
+    variable = pairs[0][0]
+    law = laws.get(variable)
+    if law is None or law.size is not None or (name != "p" and not (name in ("P", "Pr") and law.discrete)):
+        return None
+    own = law.free_symbols
+    if own & (set(laws) | set(bound)):
+        return None
+    if any(not (_is_name(g) and g in own) for g in rest):
+        return None
+    return variable
+
+
+def _rewrite(
+    app: AppliedUndef, bound: set[sympy.Symbol], laws: Mapping[sympy.Basic, Distribution]
+) -> sympy.Expr | None:
+    """``p(x = v, y | z; theta)`` -> ``J_{x,y,z}(theta; v, y, z) / J_{z}(theta; z)``, or None; the
+    placeholder of a stated law at v where `law_of` allows it."""
+    variable = law_of(app, laws, bound)
+    if variable is not None:
+        (pair,) = _pairs(
+            [a for a in app.args if not (isinstance(a, AppliedUndef) and _name(a) in (_GIVEN, _PARAMETERS))], set()
+        )
+        return sympy.Function(f"{_LAW_MARK}{variable}]", positive=True)(pair[1])
     main: list[sympy.Basic] = []
     given: list[sympy.Basic] = []
     params: tuple[sympy.Basic, ...] = ()
@@ -146,6 +201,28 @@ def _joint(name: str, params: tuple[sympy.Basic, ...], pairs: list[_Pair]) -> sy
     label = _SEP.join(str(v) for v, _ in keyed)
     function = sympy.Function(f"{name}[law|{label}|{len(opaque)}]", positive=True)
     return function(*params, *opaque, *(x for _, x in keyed))
+
+
+def _put_in_laws(expr: sympy.Basic, laws: Mapping[sympy.Basic, Distribution], used: set[str]) -> sympy.Basic:
+    """``expr`` with each stated law's placeholder replaced by the law's density at its value; a
+    discrete law only at an integer of its support (Bernoulli's p^x (1-p)^(1-x) is no mass
+    function at 2): elsewhere the placeholder stays an unknown, so nothing is proved through it."""
+    by_name = {str(v): law for v, law in laws.items()}
+    replacements: dict[sympy.Basic, sympy.Basic] = {}
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, AppliedUndef) and _name(node).startswith(_LAW_MARK):
+            law = by_name[_name(node)[len(_LAW_MARK) : -1]]
+            (value,) = node.args
+            if law.discrete and not _in_support(value, law):
+                continue
+            replacements[node] = law.pdf(value)
+            used.add(f"{LAW}: {_name(node)[len(_LAW_MARK) : -1]} ~ {law}")
+    return expr.xreplace(replacements)
+
+
+def _in_support(value: sympy.Basic, law: Distribution) -> bool:
+    low, high = law.support()
+    return isinstance(value, sympy.Integer) and bool(low <= value) and bool(value <= high)
 
 
 def _reduce(expr: sympy.Basic, used: set[str]) -> sympy.Basic:

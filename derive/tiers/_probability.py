@@ -52,8 +52,9 @@ from dataclasses import replace
 import sympy
 from sympy.core.function import AppliedUndef
 
+from derive.language.distributions import Distribution
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
-from derive.tiers._prob_values import MARGINAL, WRITTEN_OUT, value_normal_form
+from derive.tiers._prob_values import LAW, MARGINAL, WRITTEN_OUT, law_of, value_normal_form
 
 __all__ = ["PROBABILITY_NAMES", "by_probability_calculus", "conditional_normal_form"]
 
@@ -83,11 +84,14 @@ def by_probability_calculus(
     lhs, rhs = sides
     if not all(isinstance(s, sympy.Expr) for s in sides):
         return light
-    names = probability_functions((lhs, rhs), _undeclared(problem))
-    if not names:
+    allowed = _undeclared(problem)
+    names = probability_functions((lhs, rhs), allowed)
+    laws = _laws(problem)
+    lawful = _lawful((lhs, rhs), laws, allowed) - names
+    if not names and not lawful:
         return light
-    shown = ", ".join(sorted(names))
-    forms = conditional_normal_form(lhs, names), conditional_normal_form(rhs, names)
+    shown = ", ".join(sorted(names | lawful))
+    forms = (conditional_normal_form(lhs, names), conditional_normal_form(rhs, names)) if names else (None, None)
     if forms[0] is not None and forms[1] is not None and _equal(forms[0], forms[1], zero):
         summary = (
             "proved for every law by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
@@ -95,9 +99,12 @@ def by_probability_calculus(
             f"of its bar); {shown} read as probability notation: written with a bar or events here, declared as "
             "nothing else"
         )
-    elif _at_values((lhs, rhs)):
-        valued = value_normal_form(lhs, names), value_normal_form(rhs, names)
-        if valued[0] is None or valued[1] is None or not _equal(valued[0][0], valued[1][0], zero):
+    elif _at_values((lhs, rhs)) or laws:
+        valued = value_normal_form(lhs, names | lawful, laws), value_normal_form(rhs, names | lawful, laws)
+        if valued[0] is None or valued[1] is None:
+            return light
+        stated = any(u.startswith(LAW) for u in valued[0][1] | valued[1][1])
+        if not _equal(valued[0][0], valued[1][0], zero, evaluate=stated):
             return light
         summary = _valued_summary(valued[0][1] | valued[1][1], shown)
     else:
@@ -106,6 +113,30 @@ def by_probability_calculus(
     if kernel is not None:
         return _kernel_doubt(light, kernel)
     return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route=_ROUTE))
+
+
+def _laws(problem: object) -> dict[sympy.Basic, Distribution]:
+    """The stated law of each scalar random variable of the problem."""
+    pairs = getattr(problem, "random", ()) or ()
+    return {v: law for v, law in pairs if isinstance(law, Distribution) and law.size is None}
+
+
+def _lawful(
+    sides: tuple[sympy.Expr, sympy.Expr], laws: dict[sympy.Basic, Distribution], allowed: Callable[[str], bool]
+) -> set[str]:
+    """The names written without a bar that are read as the density of a variable with a stated law:
+    every application of the name is one `law_of` allows, the name is declared as nothing else and
+    does not also stand as a value in the step."""
+    if not laws:
+        return set()
+    apps = [a for s in sides for a in sympy.preorder_traversal(s) if isinstance(a, AppliedUndef)]
+    plain = {str(s) for side in sides for s in side.free_symbols}
+    candidates = {_name(a) for a in apps if law_of(a, laws) is not None}
+    return {
+        n
+        for n in candidates
+        if allowed(n) and n not in plain and all(law_of(a, laws) is not None for a in apps if _name(a) == n)
+    }
 
 
 def _at_values(sides: tuple[sympy.Expr, sympy.Expr]) -> bool:
@@ -119,13 +150,25 @@ def _at_values(sides: tuple[sympy.Expr, sympy.Expr]) -> bool:
     )
 
 
-def _equal(a: sympy.Expr, b: sympy.Expr, zero: Callable[[sympy.Expr], bool] | None) -> bool:
+def _equal(a: sympy.Expr, b: sympy.Expr, zero: Callable[[sympy.Expr], bool] | None, *, evaluate: bool = False) -> bool:
+    """Whether ``a - b`` is exactly 0; ``evaluate``: its integrals and sums of a stated law's density
+    are worked out first (exactly, under the tier's alarm)."""
     difference = a - b
-    return sympy.count_ops(difference) <= _MAX_OPS and _vanishes(difference, zero)
+    if sympy.count_ops(difference) > _MAX_OPS:
+        return False
+    if _vanishes(difference, None):
+        return True
+    if evaluate and difference.has(sympy.Integral, sympy.Sum):
+        with contextlib.suppress(Exception):  # an integral sympy cannot do proves nothing
+            worked = sympy.piecewise_fold(difference.doit())
+            if _vanishes(worked, zero):
+                return True
+    return zero is not None and zero(difference)
 
 
 def _valued_summary(used: set[str], shown: str) -> str:
-    """The evidence of a proof in `derive.tiers._prob_values`' reading, naming the rules it used."""
+    """The evidence of a proof in `derive.tiers._prob_values`' reading, naming the rules it used: "for
+    every law" only when no stated law was put in."""
     rules = ["p(x = v | ...) read as the law of the variable x at the value v (a name alone at its own value)"]
     if WRITTEN_OUT in used:
         rules.append("sums and products over the listed integer values written out term by term")
@@ -134,11 +177,70 @@ def _valued_summary(used: set[str], shown: str) -> str:
             "an integral over the whole real line of a joint in one of its variables taken as the joint without it "
             "(the sum rule: a density integrates to 1 over the whole line)"
         )
+    stated = sorted(u.split(": ", 1)[1] for u in used if u.startswith(f"{LAW}: "))
+    scope = "for every law"
+    if stated:
+        scope = f"under the law the text states ({', '.join(stated)})"
+        rules.append(
+            "that law's density or mass function put in for p of its variable (p(x), p(x = v | its parameters); a "
+            "mass function only at a value of its support)"
+        )
     return (
-        "proved for every law by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
+        f"proved {scope} by the definition of conditional probability, P(A|B) = P(A,B)/P(B), wherever the "
         f"probabilities taken are positive, with {'; '.join(rules)}; {shown} read as probability notation: written "
-        "with a bar or events here, declared as nothing else"
+        "with a bar or events here, or the density of a variable with a stated law, declared as nothing else"
     )
+
+
+def _laws(problem: object) -> dict[sympy.Basic, Distribution]:
+    """The stated law of each scalar random variable of the problem."""
+    pairs = getattr(problem, "random", ()) or ()
+    return {v: law for v, law in pairs if isinstance(law, Distribution) and law.size is None}
+
+
+def _lawful(
+    sides: tuple[sympy.Expr, sympy.Expr], laws: dict[sympy.Basic, Distribution], allowed: Callable[[str], bool]
+) -> set[str]:
+    """The names written without a bar that are read as the density of a variable with a stated law:
+    every application of the name is one `law_of` allows, the name is declared as nothing else and
+    does not also stand as a value in the step."""
+    if not laws:
+        return set()
+    apps = [a for s in sides for a in sympy.preorder_traversal(s) if isinstance(a, AppliedUndef)]
+    plain = {str(s) for side in sides for s in side.free_symbols}
+    candidates = {_name(a) for a in apps if law_of(a, laws) is not None}
+    return {
+        n
+        for n in candidates
+        if allowed(n) and n not in plain and all(law_of(a, laws) is not None for a in apps if _name(a) == n)
+    }
+
+
+def _at_values(sides: tuple[sympy.Expr, sympy.Expr]) -> bool:
+    """Whether the reading at values (`derive.tiers._prob_values`) may prove more than the set reading:
+    a side holds an event with a value or a sum, product or integral."""
+    kinds = (sympy.Sum, sympy.Product, sympy.Integral)
+    return any(
+        isinstance(node, kinds) or (isinstance(node, AppliedUndef) and _name(node) == "event")
+        for side in sides
+        for node in sympy.preorder_traversal(side)
+    )
+
+
+def _equal(a: sympy.Expr, b: sympy.Expr, zero: Callable[[sympy.Expr], bool] | None, *, evaluate: bool = False) -> bool:
+    """Whether ``a - b`` is exactly 0; ``evaluate``: its integrals and sums of a stated law's density
+    are worked out first (exactly, under the tier's alarm)."""
+    difference = a - b
+    if sympy.count_ops(difference) > _MAX_OPS:
+        return False
+    if _vanishes(difference, None):
+        return True
+    if evaluate and difference.has(sympy.Integral, sympy.Sum):
+        with contextlib.suppress(Exception):  # an integral sympy cannot do proves nothing
+            worked = sympy.piecewise_fold(difference.doit())
+            if _vanishes(worked, zero):
+                return True
+    return zero is not None and zero(difference)
 
 
 def probability_functions(sides: Iterable[sympy.Basic], allowed: Callable[[str], bool] = lambda _n: True) -> set[str]:

@@ -90,3 +90,78 @@ def test_a_text_that_defines_p_otherwise_leaves_it_undecided() -> None:
     r = check_latex(doc)[-1]
     assert r.verdict is U
     assert "the text defines p otherwise (p(a \\mid b) = a - b)" in r.detail
+
+
+# --- a law the text states, put in for p of its variable ---------------------------------------
+
+NORMAL = "Let $x \\sim \\mathcal{N}(0, 1)$.\n\n"
+BERN = "Let $x \\sim \\mathrm{Bern}(\\mu)$.\n\n"
+UNIF = "Let $x \\sim \\mathcal{U}(0, 1)$.\n\n"
+
+
+def last(doc: str):
+    return check_latex(doc)[-1]
+
+
+@pytest.mark.parametrize(
+    ("doc", "law"),
+    [
+        (NORMAL + "$$\\int_{-\\infty}^{\\infty} x^2 p(x) \\, dx = 1$$\n", "x ~ Normal(0, 1)"),
+        (NORMAL + "$$p(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n", "x ~ Normal(0, 1)"),
+        (
+            "Let $x \\sim \\mathcal{N}(\\mu, \\sigma^2)$.\n\n"
+            "$$p(x = \\mu | \\mu, \\sigma) = \\frac{1}{\\sqrt{2\\pi\\sigma^2}}$$\n",
+            "x ~ Normal(mu, sigma**2)",
+        ),
+        (BERN + "$$\\sum_{x=0}^{1} p(x|\\mu) = 1$$\n", "x ~ Bernoulli(mu)"),
+        (BERN + "$$\\sum_{x=0}^{1} x p(x|\\mu) = \\mu$$\n", "x ~ Bernoulli(mu)"),
+        (
+            BERN + "$$p(x = 0 | \\mu) + p(x = 1 | \\mu) = \\mu^0(1 - \\mu)^1 + \\mu^1(1 - \\mu)^0$$\n",
+            "x ~ Bernoulli(mu)",
+        ),
+        (BERN + "$$P(x = 1) = \\mu$$\n", "x ~ Bernoulli(mu)"),
+        (UNIF + "$$p(x = \\tfrac{1}{2}) = 1$$\n", "x ~ Uniform(0, 1)"),
+    ],
+)
+def test_proved_under_the_stated_law(doc: str, law: str) -> None:
+    r = last(doc)
+    assert r.verdict is P, r.detail
+    assert r.detail.startswith(f"proved under the law the text states ({law})")
+    assert "that law's density or mass function put in for p of its variable" in r.detail
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # false under the law: never proved, and never refuted through a reading of p
+        NORMAL + "$$\\int_{-\\infty}^{\\infty} x^2 p(x) \\, dx = 2$$\n",
+        BERN + "$$p(x = 1|\\mu) = 1 - \\mu$$\n",
+        UNIF + "$$p(x = 2) = 1$$\n",
+        # a mass function outside its support: Bernoulli's formula at 2 is no probability
+        BERN + "$$p(x = 2|\\mu) = \\frac{\\mu^2}{1-\\mu}$$\n",
+        # P of a continuous variable may be its distribution function; q is another law
+        NORMAL + "$$P(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        NORMAL + "$$q(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        # conditioned on something that is no parameter of the law
+        NORMAL + "$$p(x = 0 | y) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        # a parameter integrated over: p(x) does not vary with mu
+        "Let $x \\sim \\mathcal{N}(\\mu, 1)$.\n\n$$\\int_{-\\infty}^{\\infty} p(x = 0) \\, d\\mu = 1$$\n",
+        # a random parameter: the marginal of x is another law
+        "Let $\\mu \\sim \\mathcal{N}(0, 1)$ and $x \\sim \\mathcal{N}(\\mu, 1)$.\n\n"
+        "$$p(x = \\mu) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        # the text defines p otherwise
+        "Let $x \\sim \\mathcal{N}(0, 1)$, and let $p(t) = t^2 + 1$ be a polynomial.\n\n"
+        "$$p(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        # a law stated in problem 1 does not hold in problem 2
+        "**Problem 1.** Let $x \\sim \\mathcal{N}(0, 1)$.\n\n$$x = x$$\n\n**Problem 2.** Something else.\n\n"
+        "$$p(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        # p also a value in the step
+        UNIF + "$$p \\cdot p(x = \\tfrac{1}{2}) = p$$\n",
+        # another variable's name: the law of x says nothing of y
+        NORMAL + "$$p(y = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+    ],
+)
+def test_not_proved_beyond_the_stated_law(doc: str) -> None:
+    r = last(doc)
+    assert r.verdict is U, r.detail
+    assert "that law's density" not in r.detail or "under that meaning the proof says nothing" in r.detail

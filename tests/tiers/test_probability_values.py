@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import pytest
 import sympy
 
+from derive.language.distributions import Bernoulli, Normal
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
-from derive.tiers._prob_values import MARGINAL, WRITTEN_OUT, value_normal_form
+from derive.tiers._prob_values import MARGINAL, WRITTEN_OUT, law_of, value_normal_form
 from derive.tiers._probability import by_probability_calculus
 
 P, p, q = (sympy.Function(n) for n in ("P", "p", "q"))
@@ -44,6 +45,7 @@ class _Table:
 class _Problem:
     relation: Relation = Relation.EQ
     symbols: _Table = field(default_factory=_Table)
+    random: tuple[tuple[sympy.Basic, object], ...] = ()
 
 
 _LIGHT = Outcome(Verdict.UNDECIDED, Evidence(Method.SYMBOLIC, "could not prove lhs - rhs = 0"))
@@ -168,3 +170,33 @@ def test_the_joint_is_keyed_by_variables_and_takes_values() -> None:
     # written out only over a short range of integers
     long = sympy.Sum(p(x, GIVEN(mu)), (x, 0, 1000))
     assert value_normal_form(long, {"p"})[1] == set()
+
+
+def test_which_applications_take_the_stated_law() -> None:
+    sigma = sympy.Symbol("sigma", positive=True)
+    laws = {x: Normal(mu, sigma**2), y: Bernoulli(theta)}
+    assert law_of(p(x), laws) == x
+    assert law_of(p(EVENT(x, 0), GIVEN(mu, sigma)), laws) == x  # conditioned on its own parameters
+    assert law_of(p(EVENT(x, 0), GIVEN(z)), laws) is None  # conditioned on another variable
+    assert law_of(p(x, y), laws) is None  # a joint
+    assert law_of(p(EVENT_LE(X, x)), laws) is None  # an opaque event
+    assert law_of(P(x), laws) is None and law_of(P(EVENT(y, 1)), laws) == y  # P only of a discrete law
+    assert law_of(q(x), laws) is None and law_of(sympy.Function("p_theta")(x), laws) is None
+    assert law_of(p(x), laws, bound={mu}) is None  # a parameter bound in the step
+    assert law_of(p(x), {**laws, mu: Normal(0, 1)}) is None  # a random parameter
+    assert law_of(p(z), laws) is None
+
+
+def test_a_stated_law_is_put_in_only_in_its_support() -> None:
+    problem = _Problem(random=((x, Bernoulli(mu)),))
+    light = _LIGHT
+
+    def check(lhs: sympy.Expr, rhs: sympy.Expr) -> Outcome:
+        return by_probability_calculus(problem, (sympy.sympify(lhs), sympy.sympify(rhs)), light)
+
+    assert check(sympy.Sum(p(x, GIVEN(mu)), (x, 0, 1)), 1).verdict is Verdict.PROVED
+    assert check(p(EVENT(x, 1)), mu).evidence.summary.startswith(
+        "proved under the law the text states (x ~ Bernoulli(mu))"
+    )
+    assert check(p(EVENT(x, 2)), mu**2 / (1 - mu)) is light
+    assert check(p(EVENT(x, 1)), 1 - mu) is light  # false under the law: never refuted here
