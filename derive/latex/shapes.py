@@ -637,9 +637,10 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     # bold capitals (\mathbf{W}, \boldsymbol{\Sigma}) are matrices by convention, no scalars: two of them may
     # not commute, which their scalar reading assumes (one alone times vectors reads as before)
     declared = {n for n, _ in step.claim.symbols}
-    bold = {m.group(1) or m.group(2) for tex in texts for m in _BOLD_CAPITAL.finditer(tex)} - declared - {"I"}
-    if len(bold) > 1:
-        transposed |= bold
+    bold = {m.group(1) or m.group(2) for tex in texts for m in _BOLD_CAPITAL.finditer(tex)} - declared
+    # with another bold capital, bold I is the identity (A + I) or, named in the prose, a matrix of its own
+    if len(bold) > 1 or (bold and _bold_vectors(texts) - declared):
+        transposed |= bold  # a bold capital times a bold vector: the order matters (H v is no v H)
     operated = any(_MATRIX_OPERATOR.search(tex) for tex in texts)
     normed = not transposed and not operated and any(_NORM.search(tex) for tex in texts) and _norm_of_a_number(step)
     if not transposed and not normed and not operated:
@@ -648,10 +649,12 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
     names: dict[str, None] = {}
     for tex in texts:
-        found = names_in(tex)
-        if found is None or found[1]:
+        found, marks = names_in(tex), name_marks(tex)
+        if found is None or found[1] or marks is None:
             return None
-        names.update(dict.fromkeys(sorted(n for n in found[0] if n not in settled and not _MARKS.fullmatch(n))))
+        # T and H mark transposes, but a bold H (\mathbf{H}, a Hessian) is a name
+        listed = (n for n in found[0] if n not in settled and (n in marks[0] or not _MARKS.fullmatch(n)))
+        names.update(dict.fromkeys(sorted(listed)))
     names = {n: None for n in names if n not in _NO_SHAPE}
     if operated:
         # \det(A - \lambda I), \mathrm{tr}(ABC): the capitals of the step are matrices (`not_a_scalar`), I the identity
@@ -663,7 +666,37 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     return list(names), transposed & set(names)
 
 
-def _shape_options(names: list[str], transposed: set[str], texts: list[str]) -> list[list[str]] | None:
+def _bold_vectors(texts: list[str]) -> set[str]:
+    """The names the texts write in bold lower case (``\\mathbf{x}``, ``\\boldsymbol{\\mu}_k``): vectors."""
+    out: set[str] = set()
+    for tex in texts:
+        marks = name_marks(tex)
+        out |= {n for n in (marks[0] if marks else ()) if n.split("_", maxsplit=1)[0][:1].islower()}
+    return out
+
+
+#: I alone in inline math in the prose (``$\\mathbf{I}$``, ``$I$``): the text says what I is.
+_I_NAMED = re.compile(r"\$\s*(?:\\(?:mathbf|boldsymbol|bm|pmb)\s*(?:\{\s*I\s*\}|\s+I)|\\I(?![A-Za-z])|I)\s*\$")
+
+
+def _i_is_identity(step: Step) -> bool:
+    """Whether an undeclared I is the identity here: unless the prose names I in a sentence that does not
+    call it the identity ("Here $\\mathbf{I}$ is the Fisher information matrix"), or states a range for it."""
+    if any(name == "I" and "identity" not in where.lower() for name, where in step.ranges):
+        return False
+    prose = step.prose or ""
+    for m in _I_NAMED.finditer(prose):
+        start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
+        ends = [e for e in (prose.find(".", m.end()), prose.find("\n\n", m.end())) if e >= 0]
+        sentence = prose[start : min(ends, default=len(prose))].lower()
+        if "identity" not in sentence or re.search(r"\bnot\b|n't\b|\bno\b|\bnever\b", sentence):
+            return False  # "the Fisher information, not the identity"
+    return True
+
+
+def _shape_options(
+    names: list[str], transposed: set[str], texts: list[str], *, identity: bool = True
+) -> list[list[str]] | None:
     """The shapes each undeclared name may take, from how the text writes it: a bold (or arrowed) lower-case
     name is a vector (``\\mathbf{y}``, ``\\boldsymbol{\\mu}``: no scalar, no matrix, in any reading); a bold
     capital or a transposed name is no scalar; a plain lower-case name written as a number, raised to one
@@ -683,8 +716,8 @@ def _shape_options(names: list[str], transposed: set[str], texts: list[str]) -> 
     options: list[list[str]] = []
     for n in names:
         lower = n.split("_")[0][:1].islower()
-        if n == "I" and n in transposed:
-            options.append(["identity 2", "identity 3"])  # under a matrix operator (`_shaped_candidates`)
+        if n == "I" and n in transposed and identity:
+            options.append(["identity 2", "identity 3"])  # among matrices (`_shaped_candidates`)
         elif n in bold and lower:
             options.append([k for k in _SHAPES if k.startswith("vector")])
         elif n in bold or n in transposed:
@@ -830,7 +863,7 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
     if found is None:
         return None
     names, transposed = found
-    options = _shape_options(names, transposed, texts)
+    options = _shape_options(names, transposed, texts, identity=_i_is_identity(step))
     if options is None:
         return None
     start = time.monotonic()
@@ -849,7 +882,13 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
         if fits:
             kept.append(dict(zip(names, combo, strict=True)))
     if not kept:
-        return None
+        if any(transposed_names(t) for t in texts) or not any(_capital(n) for n in transposed):
+            return None  # read as before (transposed names: undecided there, `scalar_reading`)
+        return (
+            f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} not declared, and no shape their marks allow "
+            "(bold capitals: matrices, bold lower-case: vectors, of sizes 2 and 3) makes the step read: it reads only "
+            "with them as numbers; declare their shapes to check it"
+        )
     if len(kept) > MAX_SHAPE_READINGS:
         listed = ", ".join(names)
         return (
@@ -961,7 +1000,7 @@ def _mixed_options(step: Step, texts: list[str], dims: list[str]) -> tuple[list[
     options: list[list[str]] = []
     for n in names:
         lower = n.split("_")[0][:1].islower()
-        if n == "I":
+        if n == "I" and _i_is_identity(step):
             options.append([f"identity {d}" for d in dims])
         elif n in bold:
             options.append(vectors if lower else matrices)

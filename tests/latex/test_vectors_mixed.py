@@ -172,3 +172,39 @@ def test_a_column_whose_entries_are_no_single_family_is_not_read():
         r"\begin{bmatrix} \alpha x_{1j} \\ \vdots \\ \alpha x_{nj} \end{bmatrix}", {"n": 2}
     )
     assert expanded == r"\begin{bmatrix}\alpha x_{1j} \\ \alpha x_{2j}\end{bmatrix}"
+
+
+# -- bold I is the identity unless the prose says what else it is; a bold capital next to a bold vector -----------
+
+V = "Let $\\mathbf{v} \\in \\mathbb{R}^n$. "
+
+
+def test_bold_i_the_prose_calls_something_else_is_no_identity():
+    said = V + "Here $\\mathbf{I}$ is the Fisher information matrix, not the identity.\n\n"
+    tex = r"(\mathbf{I} + \mathbf{v}\mathbf{v}^\top)\mathbf{v} = (1 + \mathbf{v}^\top\mathbf{v})\mathbf{v}"
+    assert _one(tex, prefix=said)[0] is Verdict.UNDECIDED
+    said = V + "Let $\\mathbf{I}$ be the interaction matrix estimated from data.\n\n"
+    assert _one(r"\mathbf{I}\mathbf{v} = \mathbf{v}", prefix=said)[0] is Verdict.UNDECIDED
+    said = V + "Let $\\mathbf{I}$ be the identity matrix.\n\n"
+    assert _one(r"\mathbf{I}\mathbf{v} = \mathbf{v}", prefix=said)[0] is Verdict.VERIFIED
+
+
+def test_bold_i_next_to_another_bold_capital_is_the_identity_with_nothing_declared():
+    verdict, detail = _bare(r"(\mathbf{A} + \mathbf{I})(\mathbf{A} - \mathbf{I}) = \mathbf{A}^2 - \mathbf{I}")
+    assert verdict is Verdict.VERIFIED
+    assert "(A: matrix 2x2, I: identity 2 | A: matrix 3x3, I: identity 3: proved in each)" in detail
+    verdict, _ = _bare(r"(\mathbf{A} + \mathbf{I})(\mathbf{A} - \mathbf{I}) = \mathbf{A}^2 + \mathbf{I}")
+    assert verdict is Verdict.UNDECIDED
+
+
+def test_a_bold_capital_and_a_bold_vector_are_no_commuting_numbers():
+    verdict, detail = _bare(r"\mathbf{H}\mathbf{v} = \mathbf{v}\mathbf{H}")
+    assert verdict is Verdict.UNDECIDED
+    assert "no shape their marks allow" in detail
+    # a bold H is a name, not the mark of a conjugate transpose
+    verdict, detail = _bare(r"(\mathbf{H}\mathbf{v})^\top = \mathbf{v}^\top\mathbf{H}")
+    assert verdict is Verdict.UNDECIDED
+    assert "with H: matrix 2x2, v: vector 2: differs at" in detail
+    verdict, detail = _bare(r"\mathbf{W}\mathbf{x} + \mathbf{b} = \mathbf{b} + \mathbf{W}\mathbf{x}")
+    assert verdict is Verdict.VERIFIED
+    assert "W: matrix 2x3, b: vector 2, x: vector 3" in detail
