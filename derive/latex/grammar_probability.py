@@ -228,12 +228,25 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
     def _law_density(self, sub_toks: list[_Tok], sim: int | None) -> Any:
         """The density a subscript names, ``q(y, given(x))`` of ``E_{q(\\mathbf y|\\mathbf x)}``: an application
         of an unknown function to names, read as the body reads it; None for anything else (a set
-        ``\\mathcal T``, a name, ``y|x``, a product of densities, ``x \\sim p``)."""
-        if sim is not None or not any(t.kind == "sym" and t.text == "(" for t in sub_toks):
+        ``\\mathcal T``, a name, ``y|x``, a product of densities). ``E_{z \\sim q}`` names q(z)."""
+        toks = sub_toks
+        if sim is not None:
+            # E_{z \sim q}: the density q(z); E_{z \sim q(z|x)}: that density, if it is of z
+            var, dist = sub_toks[:sim], sub_toks[sim + 1 :]
+            opened = any(t.kind == "sym" and t.text == "(" for t in dist)
+            at = sub_toks[sim].pos
+            toks = dist if opened else [*dist, _T("sym", "(", at), *var, _T("sym", ")", at)]
+            try:
+                variable = self.sub(var).name_only()
+            except LatexError:
+                return None
+        elif not any(t.kind == "sym" and t.text == "(" for t in sub_toks):
             return None
         try:
-            law = self.sub(sub_toks).parse_all()
+            law = self.sub(toks).parse_all()
         except (LatexError, RecursionError):
+            return None
+        if sim is not None and (not isinstance(law, AppliedUndef) or variable not in {str(a) for a in law.args}):
             return None
         if not isinstance(law, AppliedUndef) or not law.free_symbols or law.func.__name__ in _MARKS:
             return None

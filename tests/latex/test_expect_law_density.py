@@ -44,6 +44,8 @@ def _laws(tex: str) -> list[str]:
         r" - \mathbb{E}_{q(\mathbf{y}|\mathbf{x})} \log q(\mathbf{y}|\mathbf{x})",
         rf"{EQ}{LOG_RATIO} = {EQ}[\log p(x,z)] - {EQ}[\log q(z)]",
         rf"{EQ}\left[\log \left(p(x,z) q(z)^2\right)\right] = {EQ}[\log p(x,z)] + 2{EQ}[\log q(z)]",
+        r"\mathbb{E}_{z \sim q}\left[\log p(x, z) - \log q(z)\right]"
+        r" = \mathbb{E}_{z \sim q}\left[\log \frac{p(x, z)}{q(z)}\right]",
         r"\mathbb{E}_{q_1(y_1|x)} \log \bar{p}(y_1|x) - \mathbb{E}_{q_1(y_1|x)}\left[\log q_1(y_1|x)\right]"
         r" = \mathbb{E}_{q_1(y_1|x)}\left[ \log \frac{\bar{p}(y_1|x)}{ q_1(y_1|x)} \right]",
     ],
@@ -61,6 +63,9 @@ def test_elbo_split_is_proved(tex: str) -> None:
         rf"{EQ}\left[\log \frac{{p(x,z)}}{{r(z)}}\right] = {EQ}[\log p(x,z)] - {EQ}[\log r(z)]",
         # q at another point than the law's
         rf"{EQ}\left[\log \frac{{p(x,z)}}{{q(y)}}\right] = {EQ}[\log p(x,z)] - {EQ}[\log q(y)]",
+        # q(z) under E_{z ~ r}: not the law's density
+        r"\mathbb{E}_{z \sim r}\left[\log p(x, z) - \log q(z)\right]"
+        r" = \mathbb{E}_{z \sim r}\left[\log \frac{p(x, z)}{q(z)}\right]",
         # another law on the right
         rf"{EQ}{LOG_RATIO} = {ER}[\log p(x,z)] - {ER}[\log q(z)]",
         # the wrong sign: not proved, and not refuted either (the law is unknown)
@@ -83,6 +88,10 @@ def test_other_splits_stay_undecided(tex: str) -> None:
         (r"\mathbb{E}_{q(y|x+1)}[y]", [""]),  # conditioned on a value, not names
         (r"\mathbb{E}_{P(X=1)}[Y]", [""]),  # a probability of an event
         (r"\mathbb{E}_{p(\mathcal{D};\theta)}[y]", ["p(D, parameters(theta))"]),
+        (r"\mathbb{E}_{z \sim q}[z]", ["q(z)"]),  # the density of the law z is drawn from, at z
+        (r"\mathbb{E}_{z \sim q_\phi(z|x)}[z]", ["q_phi(z, given(x))"]),
+        (r"\mathbb{E}_{z \sim q(y|x)}[z]", [""]),  # a density of another variable
+        (r"\mathbb{E}_{z \sim 2}[z]", [""]),
         (r"\mathbb{E}_{\prod_{i=1}^d q_i(y_i)}[y]", [""]),  # a product of densities
     ],
 )
