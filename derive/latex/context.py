@@ -703,6 +703,9 @@ class FunctionDefinition:
     #: where the body holds, when the text limits it (``on $[1, e^2]$``, ``for $x \\geq 0$``): a sympy set of
     #: the one parameter; a use is then substituted only at a number provably in it (`_in_domain`)
     domain: Any = None
+    #: the domain is where the function is defined ("defined on $[1, e^2]$", "on $[0, 1)$"), not one piece of it
+    #: ("for $x \\geq 0$", which other pieces may complete): only then is a variable argument read as lying in it
+    defined_on: bool = False
     font: str = ""  # the font its name is written in (``\\mathbf{g}(x)`` is another name than ``g(t)``)
 
 
@@ -793,6 +796,10 @@ def _next_application(
         return start, end, None, base
     if bound and _free_in_body(defs[base]) & bound:
         return start, end, None, base
+    if defs[base].domain is not None and isinstance(args, list) and args:
+        ranged = _ranged_name(args[0], defs[base], primes)
+        if ranged is not None and ranged in bound:
+            return start, end, None, base  # \sum_k f(k) with f on [1, e^2]: k is no name a range can hold
     nabla = _BARE_NABLA.search(tex, 0, start)
     if nabla is not None:
         # \nabla J(\w) with no variable written: the gradient of J by its own variable, at that variable
@@ -862,7 +869,13 @@ def _replacement(d: FunctionDefinition, primes: int, args: list[str] | None) -> 
     if args is None:
         # a bare f (\\partial f / \\partial x): the body at its own parameters, anywhere (so not on a domain)
         return None if primes or d.domain is not None else f"\\left({d.body}\\right)"
-    if len(args) != len(d.params) or (d.domain is not None and (primes or not _in_domain(d.domain, args[0]))):
+    if len(args) != len(d.params):
+        return None
+    if (
+        d.domain is not None
+        and _ranged_name(args[0], d, primes) is None
+        and (primes or not _in_domain(d.domain, args[0]))
+    ):
         return None  # a derivative at a point of a limited domain may be one-sided: left as written
     same = ["".join(a.split()) == "".join(w.split()) for a, w in zip(args, d.written, strict=True)]
     if primes:
@@ -871,6 +884,44 @@ def _replacement(d: FunctionDefinition, primes: int, args: list[str] | None) -> 
         return f"\\left({d.body}\\right)"
     body = _renamed(d, {p: a for p, a, s in zip(d.params, args, same, strict=True) if not s})
     return None if body is None else f"\\left({body}\\right)"
+
+
+def _ranged_name(arg: str, d: FunctionDefinition, primes: int) -> str | None:
+    """The name ``arg`` is, when ``d`` (defined on a domain) may be applied at it as at a variable of that domain
+    (``f(x)``, ``f'(c)`` with f on [1, e^2]): the step is then read with the name limited to the domain
+    (`domain_arguments`), so a refutation outside it stands for nothing. A derivative needs a domain with an
+    interior (at its points the derivative of the body is the function's)."""
+    import sympy  # noqa: PLC0415
+
+    if not d.defined_on:
+        return None
+    try:
+        name = name_of(arg)
+    except DeriveError:
+        return None
+    if primes and not (isinstance(d.domain, sympy.Interval) and d.domain.measure.is_positive):
+        return None
+    return name
+
+
+def domain_arguments(tex: str, defs: dict[str, FunctionDefinition]) -> dict[str, str]:
+    """name -> why it is limited, for each name a function defined on a domain is applied at in ``tex``
+    (``f'(c)`` after ``f(x) = x \\ln x`` on ``[1, e^2]``: c lies in [1, e^2])."""
+    out: dict[str, str] = {}
+    ranged = {n: fd for n, fd in defs.items() if fd.domain is not None}
+    at = 0
+    while ranged:
+        found = _application(tex, at, wanted=lambda n: _base(n)[0] in ranged)
+        if found is None:
+            break
+        name, start, _, args = found
+        at = start + 1
+        base, primes = _base(name)
+        if isinstance(args, list) and len(args) == 1:
+            arg = _ranged_name(args[0], ranged[base], primes)
+            if arg is not None:
+                out.setdefault(arg, f"{arg} in {ranged[base].domain}, where {ranged[base].note} holds")
+    return out
 
 
 def _in_domain(domain: Any, arg: str) -> bool:

@@ -67,6 +67,7 @@ from derive.latex.context import (
     FunctionDefinition,
     additive_constant,
     apply_functions,
+    domain_arguments,
     domain_set,
     function_definition,
     row_ratio,
@@ -348,6 +349,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         fixed_by_definition: set[str] = set()
         applied_fns: list[str] = []
         in_scope: dict[str, FunctionDefinition] = {}
+        limited: dict[str, str] = {}
         if d.error is None and d.defines is None and not d.context:
             in_scope = {
                 fd.name: fd
@@ -366,6 +368,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 if row_sides:
                     row_sides = tuple(apply_functions(side, in_scope)[0] for side in row_sides)
                 notes += [in_scope[n].note for n in applied_fns]
+                # f'(c) with f defined on [1, e^2] only: read for c in it (a range), so never refuted outside it
+                originals = [d.lhs, d.rhs, *((drafts[row].lhs, drafts[row].rhs) if row is not None else ())]
+                limited = domain_arguments(" ".join(originals), in_scope)
                 for n in applied_fns:
                     found_names = names_in(in_scope[n].body)
                     fixed_by_definition |= set(found_names[0]) - set(in_scope[n].params) if found_names else set()
@@ -427,6 +432,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                         f"({drafts[row].lhs} - ({drafts[row].rhs})), and {ratio} is nonzero"
                     )
         step_ranges = {n: w for n, w in ranges.items() if n not in d.symbols}  # a declared kind wins
+        step_ranges.update(limited)  # ... but not over where a function is defined: its argument stays in there
         for n in declaring.get(id(d.chain), ()):
             if n not in d.symbols:
                 step_ranges[n] = f"{_statement(d.chain, drafts)} (line {d.line}), which this display declares"
@@ -572,7 +578,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 constants=tuple(
                     sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values) | fixed_by_definition)
                 ),
-                premise_sides=drafts[premise].base if premise is not None and steps[premise].relation is Relation.EQ else (),
+                premise_sides=drafts[premise].base
+                if premise is not None and steps[premise].relation is Relation.EQ
+                else (),
                 functions=section.functions_for(d.rel.block),
                 conditions=tuple(conditions) + tuple(facts.values()) + _distinct_for(d, distinct, ends_of),
                 ranges=tuple(sorted(step_ranges.items())),
@@ -1161,6 +1169,10 @@ _RANGE_CLAUSE = re.compile(
 )
 
 
+#: A range clause that gives the function's whole domain ("defined on", "on", "over"), not a piece of it ("for").
+_DEFINED_ON = re.compile(r"^\s*,?\s*(?:defined\s+(?:on|over|for)|on|over)\b", re.IGNORECASE)
+
+
 def _domain(d: _Draft, fd: FunctionDefinition, doc: str, sentences: str, end: int) -> FunctionDefinition | None:
     """Function definition ``fd`` (its draft ``d``, its math ending at ``end``) as it may be substituted: as
     written when nothing limits it, with its `FunctionDefinition.domain` when its sentence goes on with a
@@ -1180,7 +1192,8 @@ def _domain(d: _Draft, fd: FunctionDefinition, doc: str, sentences: str, end: in
     ranged = _RANGE_CLAUSE.match(after)
     if ranged is not None and len(fd.params) == 1:
         found = domain_set(ranged.group(1), fd.written[0])
-        return None if found is None else replace(fd, domain=found)
+        defined_on = _DEFINED_ON.match(after) is not None
+        return None if found is None else replace(fd, domain=found, defined_on=defined_on)
     return None if _limits_domain(after, _DOMAIN_WORDS, fd.params) else fd
 
 

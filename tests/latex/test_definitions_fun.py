@@ -257,3 +257,67 @@ def test_a_family_with_a_delta_under_a_sum_over_another_letter():
     )
     r = _one(doc)
     assert r.verdict is Verdict.REFUTED
+
+
+# -- a function defined on an interval, applied at a variable ---------------------------------------------------
+
+ON_INTERVAL = "Let $ f(x) = x \\cdot \\ln(x) $ defined on the interval $ [1, e^2] $.\n\n"
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["f(e^2) = e^2 \\cdot \\ln(e^2)", "f(1) = 0", "f'(x) = \\ln(x) + 1", "f'(c) = \\ln(c) + 1"],
+)
+def test_a_function_defined_on_the_interval_is_applied_in_it(step: str):
+    r = _one(ON_INTERVAL + f"$$ {step} $$\n")
+    assert r.verdict is Verdict.PROVED
+    assert "f(x) := x \\cdot \\ln(x) (line 1)" in r.detail
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "f'(x) = |\\ln(x)| + 1",  # true on [1, e^2], false below 1
+        "2 f(x) = x \\ln(x^2)",
+        "f(t) - t \\ln(t) = \\max(0, 1 - t)",
+    ],
+)
+def test_a_step_true_on_the_interval_only_is_never_refuted_outside_it(step: str):
+    r = _one(ON_INTERVAL + f"$$ {step} $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "Interval(1, exp(2))" in r.detail
+
+
+def test_a_step_false_on_the_interval_is_refuted():
+    r = _one(ON_INTERVAL + "$$ f'(x) = \\ln(x) + 2 $$\n")
+    assert r.verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "f(0) = 0",  # outside the interval: the body says nothing there
+        "\\sum_{k=1}^{2} f(k) = 2 \\ln 2",  # a bound index: no range can hold it
+        "f(x + 1) = (x + 1) \\ln(x + 1)",  # an expression: not a variable of the interval
+    ],
+)
+def test_a_function_defined_on_an_interval_is_not_applied_where_it_may_not_hold(step: str):
+    r = _one(ON_INTERVAL + f"$$ {step} $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "f(x) :=" not in _read(r)
+
+
+def test_a_declared_variable_stays_in_the_interval_of_the_function():
+    r = _one(ON_INTERVAL + "$$ f'(x) = |\\ln(x)| + 1 $$\n", symbols={"x": "real"})
+    assert r.verdict is Verdict.UNDECIDED
+
+
+@pytest.mark.parametrize("clause", ["for $x \\geq 1$", "if $x \\geq 1$", "when $x \\geq 1$"])
+def test_a_piece_of_a_function_is_not_applied_at_a_variable(clause: str):
+    # "for x >= 1" may be one piece of f (the text may define the others): f'(y) and f(y) say nothing of y < 1
+    doc = f"Let $f(x) = x \\ln(x)$ {clause}.\n\n$$ f'(y) = \\ln(y) + 1 $$\n"
+    doc += "$$ 2 f(y) = 2 y \\ln(y) $$\n$$ f(2) = 2 \\ln 2 $$\n"
+    first, second, third = _steps(doc)
+    assert first.verdict is Verdict.UNDECIDED and second.verdict is Verdict.UNDECIDED
+    assert "f(x) :=" not in _read(first) and "f(x) :=" not in _read(second)
+    assert third.verdict is Verdict.PROVED
