@@ -281,7 +281,13 @@ class _Rewriter:
             self.out.laws.add(f"{law} > 0 almost surely under its own law (its log splits off)")
             return power * sympy.log(law) + sympy.log(sympy.powsimp(node.args[0] / law**power))
 
-        return body.replace(lambda n: isinstance(n, sympy.log) and n.args[0] != law, split)
+        # another operator inside the body averages under its own law: its logs are left to it
+        inner = {n: sympy.Dummy() for n in sympy.preorder_traversal(body) if is_unknown_law(n)}
+        masked = body.xreplace(inner)
+        if not masked.has(law):
+            return body
+        done = masked.replace(lambda n: isinstance(n, sympy.log) and n.args[0] != law, split)
+        return done.xreplace({d: n for n, d in inner.items()})
 
     def _factored(self, func: object, random: list[sympy.Basic], rest: tuple) -> sympy.Basic:
         """E of the product ``random``: one E per name when its factors are powers of distinct names

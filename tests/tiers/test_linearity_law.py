@@ -60,6 +60,7 @@ def test_the_laws_own_density_splits_off(lhs: sympy.Expr, rhs: sympy.Expr) -> No
         (ER(log(p(x, z) / QZ)), ER(log(p(x, z))) - ER(log(QZ))),  # q is not the law of E_r
         (EQ(log(p(x, z) / QZ)), EQ(log(p(x, z))) + EQ(log(QZ))),  # the wrong sign
         (EQ(log(p(x, z) / QZ)), ER(log(p(x, z))) - ER(log(QZ))),  # another law on the right
+        (EQ(ER(log(p(x, z) / QZ))), EQ(ER(log(p(x, z))) - ER(log(QZ)))),  # inside another operator: its own law
     ],
 )
 def test_nothing_else_splits(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
