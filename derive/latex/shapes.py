@@ -450,6 +450,67 @@ def _said(result: Result, prefix: str) -> Result:
 
 
 def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
+    """One result for a step checked under several readings (`_combine`), no refutation standing through a
+    matrix the text calls symmetric, orthogonal, a covariance... that derive samples as a general one
+    (`_structure_doubt`)."""
+    return _structure_doubt(step, _combine(step, pairs))
+
+
+#: Words that say a matrix has a structure a general sample lacks (a counterexample may not have it).
+_STRUCTURE = re.compile(
+    r"symmetric|orthogonal|orthonormal|diagonal|triangular|covariance|precision|semi-?\s*definite|idempotent|"
+    r"projection|unitary|hermitian|rotation|permutation|gram\b|correlation|stochastic|rank[- ]one|low[- ]rank",
+    re.IGNORECASE,
+)
+_INLINE = re.compile(r"(?<![$\\])\$(?!\$)([^$]{1,80})\$")
+
+
+def _structure_said(step: Step, name: str) -> str | None:
+    """What the text says of a declared vector or matrix that a general sample may lack: the words of its
+    declaration ("the $k \\times k$ covariance matrix"), or a sentence of the prose that names it in math
+    with such a word ("$\\Sigma$ is symmetric")."""
+    for m in _SOURCE.finditer(step.claim.statement or ""):
+        if m.group("name") == name and _STRUCTURE.search(m.group("where")):
+            return m.group("where")
+    prose = (step.prose or "")[-20000:]
+    for m in _INLINE.finditer(prose):
+        try:
+            if name_of(m.group(1).strip()) != name:
+                continue
+        except DeriveError:
+            continue
+        start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
+        ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end())) if e >= 0]
+        sentence = " ".join(prose[start : min(ends, default=len(prose))].split()).lstrip(". ")
+        if _STRUCTURE.search(sentence):
+            return sentence[:160]
+    return None
+
+
+def _structure_doubt(step: Step, result: Result) -> Result:
+    """A refuted step through a matrix the text says more of (`_structure_said`) than its kind states: undecided."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    if result.verdict is not Verdict.REFUTED:
+        return result
+    for name, kind in step.claim.symbols:
+        if not _parses(kind) or not parse_kind(kind).is_matrix or kind.startswith("spd "):
+            continue
+        if not any(mentions(t, name) for t in (step.lhs_tex, step.rhs_tex, *_sides(step))):
+            continue
+        said = _structure_said(step, name)
+        if said is not None:
+            why = (
+                f"{name} is declared {kind}, but the text says more of it ({said}): derive samples a general "
+                f"{kind.split()[0]}, which may lack that structure, so the counterexample may not be one "
+                "(where the step is refuted): "
+            )
+            out = _said(result, why)
+            return Result(result.claim, Verdict.UNDECIDED, out.method, result.seconds, out.outcomes)
+    return result
+
+
+def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     """One result for a step checked under several readings (each result is `settle`-d first):
 
     - a reading where letters take unequal sizes and the step's products or sides do not conform

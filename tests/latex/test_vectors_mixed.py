@@ -208,3 +208,27 @@ def test_a_bold_capital_and_a_bold_vector_are_no_commuting_numbers():
     verdict, detail = _bare(r"\mathbf{W}\mathbf{x} + \mathbf{b} = \mathbf{b} + \mathbf{W}\mathbf{x}")
     assert verdict is Verdict.VERIFIED
     assert "W: matrix 2x3, b: vector 2, x: vector 3" in detail
+
+
+# -- a matrix the text says more of (covariance, symmetric) than its kind: no refutation by a general sample -------
+
+
+def test_a_covariance_matrix_sampled_as_a_general_one_refutes_nothing():
+    said = "$D_0$ is the $k \\times k$ covariance matrix of the data. Let $u \\in \\mathbb{R}^k$.\n\n"
+    verdict, detail = _one("D_0 = D_0^\\top", prefix=said)
+    assert verdict is Verdict.UNDECIDED
+    assert "D_0 is declared matrix k x k, but the text says more of it ($D_0$ is the $k \\times k$ covariance" in detail
+    assert _one("u^\\top D_0 u \\geq 0", prefix=said)[0] is Verdict.UNDECIDED
+    said = "Let $\\Sigma$ be the $d \\times d$ covariance matrix (positive definite).\n\n"
+    assert _one("(\\Sigma^{-1})^\\top = \\Sigma^{-1}", prefix=said)[0] is Verdict.UNDECIDED
+
+
+def test_symmetric_said_in_a_sentence_of_its_own_counts_too():
+    said = "Let $A \\in \\mathbb{R}^{n \\times n}$. Note that $A$ is symmetric.\n\n"
+    verdict, detail = _one("A = A^\\top", prefix=said)
+    assert verdict is Verdict.UNDECIDED
+    assert "(Note that $A$ is symmetric.)" in detail
+    # nothing said: the general sample's counterexample stands; accepted steps are accepted either way
+    plain = "Let $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
+    assert _one("\\det(A+A) = 2\\det(A)", prefix=plain)[0] is Verdict.REFUTED
+    assert _one("(A + A^\\top)^\\top = A + A^\\top", prefix=said)[0] is Verdict.VERIFIED
