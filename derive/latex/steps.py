@@ -195,8 +195,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if d.defines and d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
     }
     # "$$ ... N_k ... $$ where $N_k = \\sum_n I_{nk}$": a definition clause right after a display defines the
-    # name for that display's steps too (`_where_definitions`); a number is substituted there as well (the
-    # clause gives the display its value), only there
+    # name for that display's steps too (`_where_definitions`)
     where_of = _where_definitions(drafts, splitter.doc, spans, counts)
     # functions defined exactly once (f(x) = ...): later steps read each application as the body (a lambda)
     # (one given in a list item, "\\item $J(\\w) = \\a^\\top \\w$" of an exercise's parts, holds to the end of that
@@ -1535,11 +1534,11 @@ def _where_definitions(
     out: dict[int, list[int]] = {}
     if not spans or not doc:
         return out
-    last: dict[int, int] = {}  # block -> end of the last definition of its clause
+    last: dict[int, int] = {}  # block -> end of the last math of its clause
     for j, d in enumerate(drafts):
-        if not d.prose or not d.defines or not d.defines[1] or counts.get(j) != 1 or d.position != 0:
+        if not d.prose or d.position != 0 or d.rel.block not in spans or not d.chain.exprs:
             continue
-        if d.rel.block not in spans or not d.chain.exprs or not d.chain.exprs[0].parts:
+        if not d.chain.exprs[0].parts:
             continue
         start = d.chain.exprs[0].parts[0][0]
         lo = spans[d.rel.block][1]
@@ -1547,6 +1546,9 @@ def _where_definitions(
         if not lo <= start or opener.match(doc[last.get(d.rel.block, lo) : start]) is None:
             continue
         end = _inline_end(doc, start)
+        last[d.rel.block] = end  # "where $a = 0$ and $N_k = ...$": the clause goes on
+        if not d.defines or not d.defines[1] or counts.get(j) != 1 or _is_number(d.rhs):
+            continue  # "where $\\mu_j = 0$ is the mean": a fact the display may rest on, more often than a definition
         rest = _sentence_after(doc, end, display=False)
         following = [a for b, (a, _) in spans.items() if b > d.rel.block]
         window = doc[end : min([end + 400, *following])]
@@ -1555,7 +1557,6 @@ def _where_definitions(
         if doubted_after(doc, end) or _WHERE_HEDGE.search(rest):
             continue
         out.setdefault(d.rel.block, []).append(j)
-        last[d.rel.block] = end
     return out
 
 
