@@ -80,7 +80,7 @@ def follows(step: Step, result: Result) -> Result | None:
         return None
     found = _read(step, step.premise_sides) if step.premise_sides else None
     decided = _bounded_decide(found) if found is not None else None
-    if decided is None or (decided[0] is None and _SOME not in decided[1]):
+    if decided is None or not decided[1]:
         decided = _from_statement(step)
     if decided is None or not decided[1]:
         return None
@@ -321,6 +321,10 @@ def _implication(premise: Any, row: Any, table: SymbolTable, written: str) -> tu
         certain = [(p, h) for p, h in results if all(v in allowed for v in p.values())]
         if not certain:
             return None, ""
+        half = _half_unit(written)
+        near = [p for p, _ in results if half is not None and abs(sympy.N(row.subs(p), _DIGITS)) <= half]
+        if near:
+            return None, _rounded_solution(written, near[0], half)
         point = certain[0][0]
         at = ", ".join(f"{n} = {sympy.latex(v)}" for n, v in point.items())
         value = sympy.nsimplify(row.subs(point)) if row.subs(point).is_Rational else row.subs(point)
@@ -369,6 +373,9 @@ def _both_signs(premise: Any, rows: tuple[Any, Any], table: SymbolTable, written
     solutions = f"its solutions are {spec.name} \\in \\{{{shown}\\}} (exact, complete)"
     stated = ", ".join(sympy.latex(v) for v in sorted(values, key=float))
     extra = sorted(values - roots, key=float)
+    half = _half_unit(written)
+    if extra and half is not None and all(any(abs(sympy.N(v - r, _DIGITS)) <= half for r in roots) for v in extra):
+        return None, _rounded_solution(written, {u: extra[0]}, half, "gives a value, {at}, that agrees with a solution")
     if extra and _zero(premise.subs(u, extra[0])) is False:
         v = extra[0]
         return Verdict.REFUTED, (
@@ -380,6 +387,30 @@ def _both_signs(premise: Any, rows: tuple[Any, Any], table: SymbolTable, written
             f"{written} gives {spec.name} = {stated}, exactly the premise's solutions ({solutions}): both directions"
         )
     return None, ""
+
+
+_DECIMAL = re.compile(r"(?<![\\\w.])\d*\.(\d+)")
+
+
+def _half_unit(written: str) -> Any | None:
+    """Half a unit of the last digit of the coarsest decimal the row writes (``x = 1.414``: 0.0005), or None
+    when it writes none: a decimal may be a solution rounded to the digits written."""
+    import sympy  # noqa: PLC0415
+
+    places = [len(m.group(1)) for m in _DECIMAL.finditer(written)]
+    return sympy.Rational(1, 2 * 10 ** min(places)) if places else None
+
+
+def _rounded_solution(
+    written: str, point: dict[Any, Any], half: Any, how: str = "agrees with the premise's solution {at}"
+) -> str:
+    import sympy  # noqa: PLC0415
+
+    at = ", ".join(f"{n} = {sympy.latex(v)}" for n, v in point.items())
+    return (
+        f"{written} {how.format(at=at)} to within {sympy.N(half, 3)}, half a unit of the last "
+        "digit written: = with a rounded number is not refuted; write \\approx to have it checked to those digits"
+    )
 
 
 def _multiple(premise: Any, row: Any) -> str | None:

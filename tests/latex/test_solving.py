@@ -399,3 +399,32 @@ def test_a_linear_system_before_the_arrow(text, row, verdict):
         assert got is not Verdict.PROVED
     else:
         assert got is verdict
+
+
+# --- decimals: a solution rounded to the digits written ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$x^2 = 2 \implies x = 1.414$$",  # sqrt(2) to 3 decimals
+        r"$$x^2 - 2x - 1 = 0 \implies x = 1 \pm 1.414$$",
+    ],
+)
+def test_a_rounded_solution_is_not_refuted(text):
+    out = _decide(text) if "pm" not in text else _unread(text)
+    assert out is not None and out.verdict is Verdict.UNDECIDED
+    assert "= with a rounded number is not refuted" in out.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$x^2 = 2 \implies x = 1.42$$",  # 1.4142... is 1.41 to 2 decimals
+        r"$$2x = 4 \implies x = 2.0000001$$",  # off by one unit of the last digit
+        r"$$x^2 - 2x - 1 = 0 \implies x = 1 \pm 1.5$$",
+    ],
+)
+def test_a_decimal_off_by_more_than_its_digits_is_refuted(text):
+    out = _decide(text) if "pm" not in text else _unread(text)
+    assert out is not None and out.verdict is Verdict.REFUTED
