@@ -194,7 +194,9 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
         label = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|boldsymbol|bm|text|operatorname)\{([^{}]*)\}", r"\1", label)
         label = label.replace("\\", "")
         opaque = expectation_operator(
-            f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}", self._law_density(sub_toks, sim)
+            f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}",
+            self._law_density(sub_toks, sim),
+            self._conditioned_names(sub_toks) if sim is None else (),
         )
         if sim is None:
             p = self.sub(sub_toks)
@@ -224,6 +226,23 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             return opaque, ""
         self.declare_random(var_name, dist)
         return Expectation, ""
+
+    def _conditioned_names(self, sub_toks: list[_Tok]) -> tuple[str, ...]:
+        """The plain names after a subscript's bar, ``x_0`` of ``E_{y_0|x_0}``: held fixed under it; () when there
+        is no bar at the subscript's own depth, or a piece after it is no plain name."""
+        bars = [k for k, t in enumerate(sub_toks) if _is_bar(t)]
+        if len(bars) != 1 or any(t.kind == "sym" and t.text == "(" for t in sub_toks[: bars[0]]):
+            return ()  # q(y|x): a density's bar, read with the density (`_law_density`)
+        after = sub_toks[bars[0] + 1 :]
+        if any(t.kind == "cmd" and t.text in _FONTS for t in after):
+            return ()  # E_{\\epsilon|\\mathcal X}: a set may be meant, not the name X the body writes
+        names = []
+        for part in _split_top(after, {","}):
+            try:
+                names.append(self.sub(part).name_only())
+            except LatexError:
+                return ()
+        return tuple(names)
 
     def _law_density(self, sub_toks: list[_Tok], sim: int | None) -> Any:
         """The density a subscript names, ``q(y, given(x))`` of ``E_{q(\\mathbf y|\\mathbf x)}``: an application
@@ -360,6 +379,10 @@ def _plain_argument(arg: Any) -> bool:
         and arg.func.__name__ in _MARKS
         and all(isinstance(a, sympy.Symbol) for a in arg.args)
     )
+
+
+def _is_bar(t: _Tok) -> bool:
+    return (t.kind == "sym" and t.text == "|") or (t.kind == "cmd" and t.text in ("mid", "vert"))
 
 
 def _names_a_law(sub_toks: list[_Tok] | None) -> bool:

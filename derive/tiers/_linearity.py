@@ -55,6 +55,8 @@ __all__ = [
 _MARK = "unknown_law"
 #: The keyword under which an expectation keeps the density its subscript names (`expectation_operator`).
 _LAW = "law"
+#: ... and the names its subscript conditions on.
+_HELD = "held"
 _MOMENTS = ("Var", "Cov", "Std")
 #: Beyond this many operations an expansion is not attempted (the step stays undecided).
 _MAX_OPS = 3000
@@ -63,20 +65,24 @@ _MAX_POWER = 6
 _MAX_HINT_NAMES = 6  # beyond this, pairs of names are not tried for the hint
 
 
-def expectation_operator(name: str, law: sympy.Basic | None = None) -> UndefinedFunction:
+def expectation_operator(name: str, law: sympy.Basic | None = None, held: tuple[str, ...] = ()) -> UndefinedFunction:
     """The expectation ``name`` (``E``, ``E_{T}``) of an unknown law, as the LaTeX reader builds it.
 
     ``law``: the density the subscript names (``q(y, given(x))`` of ``E_{q(y|x)}``), an application
     of an unknown function; it is part of the operator's identity, and under it that density is
-    positive almost surely (`linear_form` splits it out of a log).
+    positive almost surely (`linear_form` splits it out of a log). ``held``: the names the subscript
+    conditions on (``x_0`` of ``E_{y_0|x_0}``), fixed under it as under ``E[. | x_0]``.
 
     >>> x = sympy.Symbol("x")
     >>> expectation_operator("E")(x) == sympy.Function("E")(x)
     False
     """
-    if law is None:
-        return UndefinedFunction(name, **{_MARK: "E"})
-    return UndefinedFunction(name, **{_MARK: "E", _LAW: law})
+    marks: dict[str, object] = {_MARK: "E"}
+    if law is not None:
+        marks[_LAW] = law
+    if held:
+        marks[_HELD] = tuple(held)
+    return UndefinedFunction(name, **marks)
 
 
 def moment_operator(name: str) -> UndefinedFunction | None:
@@ -230,6 +236,7 @@ class _Rewriter:
             # where E[m] is the mean): kept opaque, so a sum written out never collapses to 0
             return node
         held = {str(s) for a in rest for s in _condition_symbols(a)}
+        held |= set((getattr(node.func, "_kwargs", None) or {}).get(_HELD, ()))
         law = _law_of(node.func)
         if law is not None:
             # E_{q(z|x)}: the density's own conditioning holds x fixed, as E[. | x] does

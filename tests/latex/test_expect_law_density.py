@@ -97,3 +97,18 @@ def test_other_splits_stay_undecided(tex: str) -> None:
 )
 def test_the_reader_keeps_only_a_density_applied_to_names(tex: str, laws: list[str]) -> None:
     assert _laws(tex) == laws
+
+
+@pytest.mark.parametrize(
+    ("tex", "verdict"),
+    [
+        (r"E_{y_0|x_0}[x_0 y_0 + x_0] = x_0 E_{y_0|x_0}[y_0] + x_0", Verdict.PROVED),  # x_0 is conditioned on
+        (r"E_{y|x, z}[x z y] = x z E_{y|x,z}[y]", Verdict.PROVED),
+        (r"\mathbb{E}_{z \sim q(z|x)}[x z] = x \mathbb{E}_{z \sim q(z|x)}[z]", Verdict.PROVED),
+        (r"E_{y_0|x_0}[w y_0] = w E_{y_0|x_0}[y_0]", Verdict.UNDECIDED),  # w: nothing holds it
+        (r"E_{y|x}[x y] = x E_{y|z}[y]", Verdict.UNDECIDED),  # another conditioning on the right
+        (r"E_{\epsilon|\mathcal{X}}[X \epsilon] = X E_{\epsilon|\mathcal{X}}[\epsilon]", Verdict.UNDECIDED),  # a set
+    ],
+)
+def test_a_subscripts_conditioning_is_held_fixed(tex: str, verdict: Verdict) -> None:
+    assert _one(tex)[0] is verdict

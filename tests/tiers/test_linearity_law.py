@@ -74,6 +74,13 @@ def test_the_densitys_conditioning_is_held_fixed():
     assert not _same(EQ(x * z), x * EQ(z))  # q(z) conditions on nothing
 
 
+def test_names_a_subscript_conditions_on_are_held_fixed():
+    eyx = expectation_operator("E_{z|x}", held=("x",))
+    assert _same(eyx(x * z), x * eyx(z))
+    assert not _same(eyx(y * z), y * eyx(z))
+    assert eyx != expectation_operator("E_{z|x}")
+
+
 def test_the_density_is_part_of_the_operator():
     assert EQ != EQ_PLAIN
     assert expectation_operator("E_{q(z)}", q(z)) == EQ
