@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 from sympy.core.function import AppliedUndef
 
-from derive.errors import LatexError
+from derive.errors import DeriveError, LatexError
 from derive.language.distributions import Distribution
 from derive.language.functions import Expectation
 from derive.language.symbols import SymbolKind
@@ -263,7 +263,7 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             return None
         try:
             law = self.sub(toks).parse_all()
-        except (LatexError, RecursionError):
+        except (DeriveError, RecursionError, ValueError, TypeError):  # a subscript that is no density: none
             return None
         if sim is not None and (not isinstance(law, AppliedUndef) or variable not in {str(a) for a in law.args}):
             return None
