@@ -228,10 +228,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     names_cache: dict[str, Any] = {}
     steps: list[Step] = []
     solved: dict[int, str | tuple[str, list[Any]] | None] = {}
-    after: dict[int, set[str]] = {}  # block -> names the prose defines between it and the next block
+    after: dict[int, list[tuple[int, str]]] = {}  # block -> (offset, name) the prose defines before the next block
     for d in drafts:
         if d.prose and d.defines:
-            after.setdefault(d.rel.block, set()).add(d.defines[0])
+            after.setdefault(d.rel.block, []).append((d.rel.offset, d.defines[0]))
+    mark_offsets = sorted(at for at, _ in levels)
     prose = Prose()
     independence_stated = _INDEPENDENCE_WORDS.search(splitter.doc) is not None
     stated_independent = independent_in_words(splitter.doc) if independence_stated else []
@@ -572,7 +573,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 defined=defined,
                 # a function applied from its definition in scope is not free, whatever the next part defines
                 defined_after=tuple(
-                    sorted(after.get(d.rel.block, set()) - set(applied_fns) - {drafts[j].defines[0] for j in uses})  # type: ignore[index]
+                    sorted(
+                        _defined_after(after.get(d.rel.block, []), d.rel.offset, mark_offsets)
+                        - set(applied_fns)
+                        - {drafts[j].defines[0] for j in uses}  # type: ignore[index]
+                    )
                 ),
                 constants=tuple(
                     sorted(declared | set(section.constants_for(d.rel.block)) | set(d.values) | fixed_by_definition)
@@ -1558,6 +1563,13 @@ def _where_definitions(
             continue
         out.setdefault(d.rel.block, []).append(j)
     return out
+
+
+def _defined_after(found: list[tuple[int, str]], at: int, marks: list[int]) -> set[str]:
+    """The names of ``found`` (offset, name) the prose defines after the step at ``at`` in its own scope: a
+    definition under the next heading, part or item ("\\item ... use the previous result with $A = I$")
+    defines the name for that part, and says nothing of the step."""
+    return {name for offset, name in found if bisect.bisect_right(marks, at) == bisect.bisect_right(marks, offset)}
 
 
 def _inline_end(doc: str, at: int) -> int:

@@ -324,3 +324,20 @@ def test_a_piece_of_a_function_is_not_applied_at_a_variable(clause: str):
     assert first.verdict is Verdict.UNDECIDED and second.verdict is Verdict.UNDECIDED
     assert "f(x) :=" not in _read(first) and "f(x) :=" not in _read(second)
     assert third.verdict is Verdict.PROVED
+
+
+# -- a definition after the display, in another part -------------------------------------------------------
+
+PARTS = "Let $A \\in \\mathbb{R}^{2 \\times 2}$ and $\\mathbf w \\in \\mathbb{R}^2$.\n\n1. First part.\n\n"
+PARTS += "$$ \\mathbf w^\\top A \\mathbf w = \\mathbf w^\\top A^\\top \\mathbf w $$\n\n"
+
+
+def test_a_definition_in_the_next_part_says_nothing_of_the_display_before_it():
+    r = _steps(PARTS + "2. Second part: use the previous part with $A = 2 I$.\n\n$$ y = y $$\n")[0]
+    assert r.verdict is Verdict.PROVED
+
+
+def test_a_definition_after_the_display_in_the_same_part_still_blocks_its_verdict():
+    r = _steps(PARTS + "Now use the previous result with $A = 2 I$.\n\n$$ y = y $$\n")[0]
+    assert r.verdict is Verdict.UNDECIDED
+    assert "defines A right after this block" in r.detail
