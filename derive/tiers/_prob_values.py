@@ -22,7 +22,9 @@ x, ``p(x = 0)`` the same law at 0), which every law satisfies by definition:
   that variable (the sum rule: ``\\int p(x, y|\\mu)\\,dy = p(x|\\mu)``, ``\\int p(y|x)\\,dy = 1``,
   ``\\int p(x|\\theta)p(\\theta)\\,d\\theta = p(x)``). An integral over a bounded range, of a joint at the
   variable twice, of a product of two joints in the variable, or over an integer variable stays as
-  written. A variable keyed by an entry whose index a sum, product or integral binds
+  written, and so is one that leaves another value of the same variable (``\\int p(s'|s)p(s)\\,ds``:
+  s and s' may be one chain at two times, p its initial law). A variable keyed by an entry whose
+  index a sum, product or integral binds
   (``\\prod_n p(t_n)``: a different variable for each n) is not keyed at all: the step is left alone.
 
 Every joint is an unknown positive number, as in the set reading, so proofs hold wherever the
@@ -53,6 +55,8 @@ _GIVEN = "given"
 _PARAMETERS = "parameters"
 #: The longest list of values a sum or a product over is written out.
 _MAX_TERMS = 64
+#: Name parts the LaTeX reader gives accents, primes and stars (``\\bar{p}`` is ``p_bar``).
+DECORATIONS = frozenset({"bar", "tilde", "hat", "dot", "ddot", "check", "breve", "prime", "star"})
 #: Between the variables in a joint's name (an entry prints as ``x[i, j]``: no comma).
 _SEP = ";"
 #: What `value_normal_form` reports it used, for the evidence.
@@ -301,11 +305,21 @@ def _without(joint: AppliedUndef, variable: sympy.Symbol) -> sympy.Expr | None:
         return None
     if any(variable in o.free_symbols for o in others):
         return None
+    gone = undecorated(keys[hits[0]])
     del keys[hits[0]], values[hits[0]]
+    if any(undecorated(k) == gone for k in keys):
+        # p(s'|s) p(s) integrated over s: s and s' may be one variable at two times (a transition
+        # kernel and an initial law p), and then the result is the next law, not p(s')
+        return None
     if not keys and n_opaque == 0:
         return sympy.Integer(1)
     function = sympy.Function(f"{head}|{_SEP.join(keys)}|{n_opaque}]", positive=True)
     return function(*others, *values)
+
+
+def undecorated(name: object) -> str:
+    """A name without its primes, stars and accents: ``s_prime`` and ``s`` are values of one variable."""
+    return "_".join(part for part in str(name).split("_") if part not in DECORATIONS)
 
 
 def _is_law(node: sympy.Basic) -> bool:

@@ -54,7 +54,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.language.distributions import Distribution
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
-from derive.tiers._prob_values import LAW, MARGINAL, WRITTEN_OUT, law_of, value_normal_form
+from derive.tiers._prob_values import DECORATIONS, LAW, MARGINAL, WRITTEN_OUT, law_of, undecorated, value_normal_form
 
 __all__ = ["PROBABILITY_NAMES", "by_probability_calculus", "conditional_normal_form"]
 
@@ -66,8 +66,7 @@ _PARAMETERS = "parameters"
 #: Beyond this many operations the comparison is not attempted (the step stays undecided).
 _MAX_OPS = 4000
 _ROUTE = "conditional probability"
-#: Name parts the LaTeX reader gives accents, primes and stars (``\\bar{p}`` is ``p_bar``).
-_DECORATIONS = frozenset({"bar", "tilde", "hat", "dot", "ddot", "check", "breve", "prime", "star"})
+_DECORATIONS = DECORATIONS
 
 
 def by_probability_calculus(
@@ -367,8 +366,7 @@ def _one_variable(u: sympy.Basic, v: sympy.Basic) -> bool:
 
 
 def _undecorated(name: sympy.Basic) -> str:
-    """A name without its primes, stars and accents: ``s_prime`` and ``s`` are values of one variable."""
-    return "_".join(part for part in str(name).split("_") if part not in _DECORATIONS)
+    return undecorated(name)
 
 
 def _shown(value: sympy.Basic) -> str:

@@ -64,6 +64,8 @@ def test_proved_for_every_law_at_values(tex: str, rule: str) -> None:
         r"\int p(x, y|z) p(y) \, dy = p(x|z)",
         r"\int p(x|\theta) p(\theta) \, d\theta = p(x|\theta)",
         r"\int y\, p(x, y|z) \, dy = p(x|z)",
+        # a kernel and an initial law: integrating over s gives the next law, not p(s')
+        r"\int_{-\infty}^{\infty} p(s' \mid s)\,p(s)\,ds = p(s')",
         # no bar or event: p may be any function
         r"\int_{-\infty}^{\infty} p(x) \, dx = 1",
         r"p(x) = \int p(x, y) \, dy",
