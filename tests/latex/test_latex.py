@@ -493,7 +493,9 @@ EXAMPLE_STEPS = [
     (22, 1, 125, EQ, "2x + 1", "5", "undecided"),  # a premise: an equation to solve, not an identity
     (22, 2, 125, EQ, "x", "2", "proved"),  # its conclusion, at the premise's solution x = 2
     (23, 1, 129, EQ, "x^2", "4", "undecided"),
-    (23, 2, 129, EQ, "x", "2", "refuted"),  # misses the solution x = -2
+    # 2 is a solution, not the solutions (x = -2 also solves x^2 = 4): as "a solution" it holds, so it is
+    # undecided, never refuted (a text may mean x > 0); see derive/latex/solving.py
+    (23, 2, 129, EQ, "x", "2", "undecided"),
     (24, 1, 135, GE, r"\log\frac{u+v}{2}", r"\frac{\log u + \log v}{2}", "verified"),
     (25, 1, 139, LE, r"\sigma(a)", r"\frac{1}{2}", "refuted"),
     (26, 1, 143, APPROX, r"\sqrt{2}", "1.414", "proved"),  # |√2 - 1.414| <= 0.0005: the digits written
