@@ -1142,10 +1142,15 @@ def mixed_readings(step: Step, sized: list[Reading]) -> list[Reading] | str | No
         if time.monotonic() - start > _MIXED_SECONDS:
             return too_many
         family = _assigned(step, names, combo)
-        fitting = [_consistent(at, dict(at.claim.symbols)) for at in (_at_sizes(family, g) for g in generics)]
-        if None in fitting:
+        fits: bool | None = False
+        for generic in generics:  # the second only where the first does not read (a wide X^T X)
+            at = _at_sizes(family, generic)
+            fits = _consistent(at, dict(at.claim.symbols))
+            if fits is not False:
+                break
+        if fits is None:
             return None  # a reading derive cannot read: the readings it can read are not all of them
-        if any(fitting):
+        if fits:
             families.append((", ".join(f"{n}: {k}" for n, k in zip(names, combo, strict=True)), family))
     if not families:
         return (
