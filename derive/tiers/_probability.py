@@ -99,7 +99,7 @@ def by_probability_calculus(
             "nothing else"
         )
     elif _at_values((lhs, rhs)) or laws:
-        valued = value_normal_form(lhs, names | lawful, laws), value_normal_form(rhs, names | lawful, laws)
+        valued = _valued(lhs, names | lawful, laws), _valued(rhs, names | lawful, laws)
         if valued[0] is None or valued[1] is None:
             return light
         stated = any(u.startswith(LAW) for u in valued[0][1] | valued[1][1])
@@ -112,6 +112,17 @@ def by_probability_calculus(
     if kernel is not None:
         return _kernel_doubt(light, kernel)
     return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route=_ROUTE))
+
+
+def _valued(
+    side: sympy.Expr, names: set[str], laws: dict[sympy.Basic, Distribution]
+) -> tuple[sympy.Expr, set[str]] | None:
+    """`value_normal_form` of one side; None where sympy cannot rebuild it (a rewrite that fails proves
+    nothing; the tier's alarm is no Exception and passes)."""
+    try:
+        return value_normal_form(side, names, laws)
+    except Exception:
+        return None
 
 
 def _laws(problem: object) -> dict[sympy.Basic, Distribution]:
@@ -189,57 +200,6 @@ def _valued_summary(used: set[str], shown: str) -> str:
         f"probabilities taken are positive, with {'; '.join(rules)}; {shown} read as probability notation: written "
         "with a bar or events here, or the density of a variable with a stated law, declared as nothing else"
     )
-
-
-def _laws(problem: object) -> dict[sympy.Basic, Distribution]:
-    """The stated law of each scalar random variable of the problem."""
-    pairs = getattr(problem, "random", ()) or ()
-    return {v: law for v, law in pairs if isinstance(law, Distribution) and law.size is None}
-
-
-def _lawful(
-    sides: tuple[sympy.Expr, sympy.Expr], laws: dict[sympy.Basic, Distribution], allowed: Callable[[str], bool]
-) -> set[str]:
-    """The names written without a bar that are read as the density of a variable with a stated law:
-    every application of the name is one `law_of` allows, the name is declared as nothing else and
-    does not also stand as a value in the step."""
-    if not laws:
-        return set()
-    apps = [a for s in sides for a in sympy.preorder_traversal(s) if isinstance(a, AppliedUndef)]
-    plain = {str(s) for side in sides for s in side.free_symbols}
-    candidates = {_name(a) for a in apps if law_of(a, laws) is not None}
-    return {
-        n
-        for n in candidates
-        if allowed(n) and n not in plain and all(law_of(a, laws) is not None for a in apps if _name(a) == n)
-    }
-
-
-def _at_values(sides: tuple[sympy.Expr, sympy.Expr]) -> bool:
-    """Whether the reading at values (`derive.tiers._prob_values`) may prove more than the set reading:
-    a side holds an event with a value or a sum, product or integral."""
-    kinds = (sympy.Sum, sympy.Product, sympy.Integral)
-    return any(
-        isinstance(node, kinds) or (isinstance(node, AppliedUndef) and _name(node) == "event")
-        for side in sides
-        for node in sympy.preorder_traversal(side)
-    )
-
-
-def _equal(a: sympy.Expr, b: sympy.Expr, zero: Callable[[sympy.Expr], bool] | None, *, evaluate: bool = False) -> bool:
-    """Whether ``a - b`` is exactly 0; ``evaluate``: its integrals and sums of a stated law's density
-    are worked out first (exactly, under the tier's alarm)."""
-    difference = a - b
-    if sympy.count_ops(difference) > _MAX_OPS:
-        return False
-    if _vanishes(difference, None):
-        return True
-    if evaluate and difference.has(sympy.Integral, sympy.Sum):
-        with contextlib.suppress(Exception):  # an integral sympy cannot do proves nothing
-            worked = sympy.piecewise_fold(difference.doit())
-            if _vanishes(worked, zero):
-                return True
-    return zero is not None and zero(difference)
 
 
 def probability_functions(sides: Iterable[sympy.Basic], allowed: Callable[[str], bool] = lambda _n: True) -> set[str]:
