@@ -114,9 +114,12 @@ def independent_at(
     display is what its sentence introduces (no sentence end nor other display between them)."""
     groups: list[tuple[str, ...]] = []
     for s in statements:
-        if s.end > offset or _HEADING.search(doc, s.end, offset):
+        if s.end > offset or _scope_ends(doc, s.end, offset):
             continue
         if s.hypothetical and (display < s.end or _ANOTHER.search(doc[s.end : display])):
+            continue
+        names = {n for g in s.groups for n in g}
+        if _retracted(doc, s.end, offset, names, _NOT_INDEPENDENT):
             continue
         groups += [g for g in s.groups if g not in groups]
     return tuple(groups)
@@ -171,12 +174,55 @@ def numbers_in_words(doc: str) -> list[NumbersStatement]:
 
 
 def nonrandom_at(doc: str, statements: list[NumbersStatement], offset: int) -> tuple[str, ...]:
-    """The names called numbers before ``offset`` in its section (no heading between)."""
+    """The names called numbers before ``offset`` in their scope, unless a later sentence calls them random."""
     names: list[str] = []
     for s in statements:
-        if s.end <= offset and not _HEADING.search(doc, s.end, offset):
-            names += [n for n in s.names if n not in names]
+        if s.end <= offset and not _scope_ends(doc, s.end, offset):
+            names += [n for n in s.names if n not in names and not _retracted(doc, s.end, offset, {n}, _RANDOM_AGAIN)]
     return tuple(names)
+
+
+#: Words of a later sentence that end an independence statement for the names it mentions: "$X$ and $Y$ are
+#: dependent", "correlated", "arbitrary", "we drop this assumption", "no longer", "let $X$ and $Y$ be random variables".
+_NOT_INDEPENDENT = re.compile(
+    r"\b(?:dependent|dependence|correlated|correlation|arbitrary|any|general|drop|dropped|no\s+longer|not|"
+    r"random\s+variables?|let|suppose|assume|now)\b",
+    re.IGNORECASE,
+)
+#: ... and a names-as-numbers statement: "$a$ is a random variable", "random", "varies", "let $a$ be".
+_RANDOM_AGAIN = re.compile(r"(?<!non-)(?<!non)\brandom\b|\bvar(?:y|ies|ying)\b|\blet\b|\bdrawn\b", re.IGNORECASE)
+
+
+def _scope_ends(doc: str, start: int, end: int) -> bool:
+    """Whether a heading, a problem label, a part or a list item (`derive.latex.steps.scope_marks`) stands
+    between ``start`` and ``end``: what was stated before it may not hold after it."""
+    if _HEADING.search(doc, start, end):
+        return True
+    return any(start < at < end for at in _marks(doc))
+
+
+def _marks(doc: str) -> tuple[int, ...]:
+    global _MARKS_OF  # noqa: PLW0603 - one document at a time: its marks are found once
+    if _MARKS_OF[0] != doc:
+        from derive.latex.steps import scope_marks  # noqa: PLC0415 - steps imports this module
+
+        _MARKS_OF = (doc, tuple(at for at, _ in scope_marks(doc)))
+    return _MARKS_OF[1]
+
+
+_MARKS_OF: tuple[str, tuple[int, ...]] = ("", ())
+_DISPLAY = re.compile(r"\$\$.*?(?:\$\$|$)|\\\[.*?(?:\\\]|$)|\\begin\{(\w+\*?)\}.*?(?:\\end\{\1\}|$)", re.DOTALL)
+
+
+def _retracted(doc: str, start: int, end: int, names: set[str], words: re.Pattern[str]) -> bool:
+    """Whether a sentence between ``start`` and ``end`` mentions one of ``names`` in its math and says
+    ``words`` (another statement about them, which may undo the first: derive does not read which)."""
+    text = _DISPLAY.sub(". ", doc[start:end])  # a display ends a sentence, and its math is no mention
+    for sentence in re.split(r"(?<=[.!?])[\s}*]+|\n\s*\n", text):
+        mentioned = {n for math in re.findall(_MATH, sentence) for n in _names(math)}
+        if mentioned & names and words.search(re.sub(_MATH, " ", sentence)):
+            return True
+    return False
 
 
 def _leading_names(listed: str) -> list[str]:

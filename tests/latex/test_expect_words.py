@@ -153,3 +153,49 @@ def _verdicts(doc: str) -> list[Verdict]:
 )
 def test_wired(doc: str, verdicts: list[Verdict]) -> None:
     assert _verdicts(doc) == verdicts
+
+
+_E_PRODUCT = r"$$\mathbb{E}[XY] = \mathbb{E}[X]\,\mathbb{E}[Y]$$"
+
+
+@pytest.mark.skipif(not _WIRED, reason="the front end does not pass independence on yet (EXP.patch)")
+@pytest.mark.parametrize(
+    ("doc", "verdicts"),
+    [
+        # X16: a problem label, a bold label in the same paragraph, a list item, a retraction end the statement
+        (
+            f"**Problem 1.** Let $X$ and $Y$ be independent.\n{_E_PRODUCT}\n\n"
+            f"**Problem 2.** Let $X$ and $Y$ be two random variables.\n{_VAR_SUM}\n",
+            [PROVED, UNDECIDED],
+        ),
+        (
+            rf"\textbf{{Problem 1.}} Let $X$ and $Y$ be independent. {_E_PRODUCT} "
+            rf"\textbf{{Problem 2.}} Let $X$ and $Y$ be two random variables. {_VAR_SUM}",
+            [PROVED, UNDECIDED],
+        ),
+        (
+            rf"\begin{{enumerate}} \item Let $X$ and $Y$ be independent. {_E_PRODUCT} "
+            rf"\item Now $X$ and $Y$ are arbitrary. {_VAR_SUM} \end{{enumerate}}",
+            [PROVED, UNDECIDED],
+        ),
+        (
+            f"Let $X$ and $Y$ be independent. Later we drop this assumption: $X$ and $Y$ are dependent.\n{_VAR_SUM}",
+            [UNDECIDED],
+        ),
+        # X86: numbers past a problem label, and a name said random later
+        (
+            r"**Problem 1.** For any random variable $X$ and numbers $a$ and $b$, "
+            r"$$\mathbb{E}[aX + b] = a\mathbb{E}[X] + b$$"
+            "\n\n"
+            r"**Problem 2.** Let $a$ be a random variable. $$\mathbb{E}[aX] = a\,\mathbb{E}[X]$$",
+            [PROVED, UNDECIDED],
+        ),
+        (
+            r"For any random variable $X$ and numbers $a$ and $b$. Now let $a$ be a random variable. "
+            r"$$\mathbb{E}[aX] = a\,\mathbb{E}[X]$$",
+            [UNDECIDED],
+        ),
+    ],
+)
+def test_scope_and_retraction(doc: str, verdicts: list[Verdict]) -> None:
+    assert _verdicts(doc) == verdicts
