@@ -736,19 +736,27 @@ def _bold_vectors(texts: list[str]) -> set[str]:
     return out
 
 
-#: I alone in inline math in the prose (``$\\mathbf{I}$``, ``$I$``): the text says what I is.
-_I_NAMED = re.compile(r"\$\s*(?:\\(?:mathbf|boldsymbol|bm|pmb)\s*(?:\{\s*I\s*\}|\s+I)|\\I(?![A-Za-z])|I)\s*\$")
+#: I in inline math in the prose (``$\\mathbf{I}$ is``, ``$I = 4$``, ``$I \\in \\mathbb{N}$``): the text says what I is.
+_I_NAMED = re.compile(
+    r"(?<![$\\])\$(?!\$)[^$]{0,60}?(?:\\(?:mathbf|boldsymbol|bm|pmb)\s*(?:\{\s*I\s*\}|\s+I(?![A-Za-z]))"
+    r"|\\I(?![A-Za-z])|(?<![A-Za-z\\{])I(?![A-Za-z_]))[^$]{0,60}\$"
+)
 
 
 def _i_is_identity(step: Step) -> bool:
-    """Whether an undeclared I is the identity here: unless the prose names I in a sentence that does not
-    call it the identity ("Here $\\mathbf{I}$ is the Fisher information matrix"), or states a range for it."""
+    """Whether an undeclared I is the identity here: unless the text defines I (``I = 4``, a value or a kind), or
+    the prose writes I in a sentence that does not call it the identity ("Here $\\mathbf{I}$ is the Fisher
+    information matrix", "Let $I = 4$ denote the number of iterations"), or states a range for it."""
     if any(name == "I" and "identity" not in where.lower() for name, where in step.ranges):
+        return False
+    if "I" in step.defined or "I" in step.defined_after or "I" in dict(step.claim.symbols):
+        return False
+    if any(re.match(r"\s*I\s*(?::=|=|:|\\in\b)", used) for used in (*step.uses, *step.conditions)):
         return False
     prose = step.prose or ""
     for m in _I_NAMED.finditer(prose):
         start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
-        ends = [e for e in (prose.find(".", m.end()), prose.find("\n\n", m.end())) if e >= 0]
+        ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end())) if e >= 0]
         sentence = prose[start : min(ends, default=len(prose))].lower()
         if "identity" not in sentence or re.search(r"\bnot\b|n't\b|\bno\b|\bnever\b", sentence):
             return False  # "the Fisher information, not the identity"

@@ -232,3 +232,13 @@ def test_symmetric_said_in_a_sentence_of_its_own_counts_too():
     plain = "Let $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
     assert _one("\\det(A+A) = 2\\det(A)", prefix=plain)[0] is Verdict.REFUTED
     assert _one("(A + A^\\top)^\\top = A + A^\\top", prefix=said)[0] is Verdict.VERIFIED
+
+
+def test_an_i_the_text_defines_as_a_number_is_no_identity():
+    said = "Let $I = 4$ denote the number of iterations.\n\n"
+    assert _one(r"\det(I) = 1", prefix=said)[0] is not Verdict.VERIFIED
+    said = "Let $I = 2$ be the number of items.\n\n"
+    assert "identity" not in _one(r"\mathrm{tr}(I) = 2", prefix=said)[1]
+    said = "Let $\\mathbf{I}$ denote the identity matrix.\n\n"
+    tex = r"(\mathbf{A} + \mathbf{I})^2 = \mathbf{A}^2 + 2\mathbf{A} + \mathbf{I}"
+    assert _one(tex, prefix=said)[0] is Verdict.VERIFIED
