@@ -101,17 +101,46 @@ def by_probability_calculus(
     elif _at_values((lhs, rhs)) or laws:
         valued = _valued(lhs, names | lawful, laws), _valued(rhs, names | lawful, laws)
         if valued[0] is None or valued[1] is None:
-            return light
+            return _settle_hint(light, (lhs, rhs), names, laws)
         stated = any(u.startswith(LAW) for u in valued[0][1] | valued[1][1])
         if not _equal(valued[0][0], valued[1][0], zero, evaluate=stated):
-            return light
+            return _settle_hint(light, (lhs, rhs), names, laws)
         summary = _valued_summary(valued[0][1] | valued[1][1], shown)
     else:
-        return light
+        return _settle_hint(light, (lhs, rhs), names, laws)
     kernel = _kernel_pair((lhs, rhs), names)
     if kernel is not None:
         return _kernel_doubt(light, kernel)
     return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route=_ROUTE))
+
+
+def _settle_hint(
+    light: Outcome, sides: tuple[sympy.Expr, sympy.Expr], names: set[str], laws: dict[sympy.Basic, Distribution]
+) -> Outcome:
+    """``light``, its summary saying which declaration would settle the step when a probability is taken
+    at a value of a variable (``p(x = 0 | \\mu)``) whose law no declaration states; else ``light`` itself."""
+    if light.verdict is not Verdict.UNDECIDED:
+        return light
+    unstated = sorted(
+        {
+            str(arg.args[0])
+            for side in sides
+            for app in sympy.preorder_traversal(side)
+            if isinstance(app, AppliedUndef) and _name(app) in names
+            for arg in sympy.preorder_traversal(app)
+            if isinstance(arg, AppliedUndef) and _name(arg) == "event" and len(arg.args) == 2
+            if _is_name(arg.args[0]) and arg.args[0] not in laws
+        }
+    )
+    if not unstated:
+        return light
+    first = unstated[0]
+    hint = (
+        f"the step takes the law of {', '.join(unstated)} at a value, which no declaration states: a law for "
+        f"{first} in scope (for example ${first} \\sim \\mathrm{{Bern}}(\\mu)$ in the text, or random: "
+        f'{{{first}: "Bernoulli(mu)"}} in front matter) would let derive put in its density or mass function'
+    )
+    return replace(light, evidence=replace(light.evidence, summary=f"{light.evidence.summary}; {hint}"))
 
 
 def _valued(

@@ -151,7 +151,24 @@ def test_proved_for_every_law_at_values(lhs: sympy.Expr, rhs: sympy.Expr, rules:
     ],
 )
 def test_not_proved_without_the_law(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
-    assert _check(lhs, rhs) is _LIGHT
+    out = _check(lhs, rhs)
+    assert out.verdict is Verdict.UNDECIDED
+    # the tier's own evidence stands; at most a note on what would settle the step is added
+    assert out is _LIGHT or out.evidence.summary.startswith(f"{_LIGHT.evidence.summary}; the step takes the law of ")
+
+
+def test_an_undecided_step_at_values_says_what_would_settle_it() -> None:
+    out = _check(_pmf(0) + _pmf(1), 1)
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.summary == (
+        "could not prove lhs - rhs = 0; the step takes the law of x at a value, which no declaration states: a law "
+        'for x in scope (for example $x \\sim \\mathrm{Bern}(\\mu)$ in the text, or random: {x: "Bernoulli(mu)"} '
+        "in front matter) would let derive put in its density or mass function"
+    )
+    # no value taken, or the law stated: no note
+    assert _check(p(x, GIVEN(mu)), p(y, GIVEN(mu))) is _LIGHT
+    stated = _Problem(random=((x, Bernoulli(mu)),))
+    assert by_probability_calculus(stated, (_pmf(1), 1 - mu), _LIGHT) is _LIGHT
 
 
 def test_a_kernel_read_both_ways_stays_undecided_through_values() -> None:
