@@ -121,13 +121,42 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
         return None
     said = " = ".join(m.strip() for m in members)
     where = "the statement it is solved from" if step.premise is not None else "the display right before it"
-    for k in range(len(members) - 1, 0, -1):
-        found = _read(step, (members[0], members[k]), premise_note=False)
-        decided = _bounded_decide(found) if found is not None else None
-        if decided is not None and decided[0] is Verdict.PROVED:
-            used = f"{members[0].strip()} = {members[k].strip()}"
-            return Verdict.PROVED, f"{decided[1]} (the premise: {used}, from {where}: {said})"
-    return None
+    # members derive cannot read (p(\\lambda) of an unknown p) only drop equations the statement also makes
+    readable = [m for m in members if _read(step, (m, "0"), premise_note=False) is not None]
+    proof: tuple[Verdict, str] | None = None
+    for member in readable[:-1]:
+        found = _read(step, (member, readable[-1]), premise_note=False)
+        if found is None:
+            return None
+        equal = _identity(found[0])
+        if equal is True:
+            continue  # two members equal as expressions: no condition on the unknown
+        if equal is None or not found[0].free_symbols:
+            return None  # two numbers that differ (or may): the statement contradicts itself
+        decided = _bounded_decide(found)
+        if decided is None or decided[0] is not Verdict.PROVED:
+            return None  # every equation of the statement must give the row, or it may contradict itself
+        used = f"{member.strip()} = {readable[-1].strip()}"
+        proof = proof or (Verdict.PROVED, f"{decided[1]} (the premise: {used}, from {where}: {said})")
+    return proof
+
+
+def _identity(e: Any) -> bool | None:
+    """Whether lhs - rhs ``e`` is zero as an expression (True), is not (False), or that is not known (None)."""
+    import sympy  # noqa: PLC0415
+
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415
+
+    def check() -> bool | None:
+        if sympy.expand(e) == 0 or sympy.simplify(e) == 0:
+            return True
+        return False if e.free_symbols else _zero(e)
+
+    try:
+        found = bounded(check, _SECONDS)
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    return found if isinstance(found, bool) else None
 
 
 def _read_system(step: Step, equations: list[tuple[str, str]]) -> tuple[list[Any], Any, str] | None:

@@ -14,8 +14,9 @@ the statement a row may be solved from, as the text wrote it:
   only a row that follows is decided (proved); one that does not is left as it was.
 
 Both give the members ``[a_0, a_1, ..., a_n]`` of ``a_0 = a_1 = ... = a_n`` as LaTeX, read by the
-project's own reader from the text (so a definition, an inequality or an unreadable display gives
-nothing). Every equation ``a_0 = a_k`` follows from such a statement. `premise_system` gives the
+project's own reader from the text (so an inequality or an unreadable display gives nothing; the
+members of a definition, ``p(\\lambda) = -\\lambda^3 + 2\\lambda + 1 = 0``, are equal all the same).
+Every equation ``a_0 = a_k`` follows from such a statement. `premise_system` gives the
 equations of a system the arrow leads from (``x + y = 3, \\ x - y = 1 \\implies x = 2``).
 """
 
@@ -210,6 +211,6 @@ def _last_statement(tex: str) -> list[str] | None:
         if s.premise != run[0].premise or "".join(s.rhs_tex.split()) != "".join(run[0].lhs_tex.split()):
             break
         run.insert(0, s)
-    if any(s.kind != "step" or s.error is not None or s.relation is not Relation.EQ for s in run):
-        return None
+    if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in run):
+        return None  # (p(\\lambda) = ... = 0: a definition's members are equal all the same)
     return [run[0].lhs_tex, *(s.rhs_tex for s in run)]

@@ -428,3 +428,19 @@ def test_a_rounded_solution_is_not_refuted(text):
 def test_a_decimal_off_by_more_than_its_digits_is_refuted(text):
     out = _decide(text) if "pm" not in text else _unread(text)
     assert out is not None and out.verdict is Verdict.REFUTED
+
+
+def test_a_chain_that_contradicts_itself_proves_nothing():
+    # ln c = 2 - 1 = 3 is no consistent statement: c = e^3 follows from ln c = 3 but not from ln c = 1
+    text = r"$$\ln(c) = 2 - 1 = 3 \Rightarrow c = e^{3}$$"
+    assert _verdict_of(text, "c = e^{3}") is not Verdict.PROVED
+
+
+def test_a_chain_member_derive_cannot_read_is_left_out():
+    # p(\lambda) of an unknown p: the other members still say -\lambda^3 + 2\lambda + 1 = 0
+    text = (
+        "Solving the characteristic polynomial:\n\n"
+        "$$p(\\lambda) = -\\lambda^3 + 2\\lambda + 1 = 0$$\n\n"
+        "$$-(\\lambda + 1)(\\lambda^2 - \\lambda - 1) = 0$$\n"
+    )
+    assert _verdict_of(text, "-(\\lambda + 1)(\\lambda^2 - \\lambda - 1) = 0") is Verdict.PROVED
