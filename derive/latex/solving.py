@@ -69,10 +69,12 @@ _REAL_KINDS = frozenset(
 
 
 def follows(step: Step, result: Result) -> Result | None:
-    """The step decided as a consequence of the premise it is solved from, or None (keep ``result``).
+    """The step decided as a consequence of the statement it is solved from, or None (keep ``result``).
 
-    Only a step after an arrow whose premise derive read (``Step.premise_sides``), an equation both,
-    whose claim was undecided or refuted as an identity, is looked at."""
+    Looked at: an equation whose claim was undecided or refuted as an identity (or could not be read for
+    its ``\\pm``), after an arrow from an equation derive read (``Step.premise_sides``), from a chain or a
+    linear system, or beginning the display after one the words say the text solves
+    (`derive.latex.solving_context`). Every other step is left to ``result``."""
     plus_minus = _PM.search(f"{step.lhs_tex} {step.rhs_tex}") is not None
     if result.verdict not in (Verdict.REFUTED, Verdict.UNDECIDED) and not (
         plus_minus and result.verdict is Verdict.ERROR
