@@ -21,6 +21,7 @@ import types
 import mpmath
 import numpy as np
 import pytest
+import sympy
 
 pytest.importorskip("numba")
 
@@ -223,3 +224,40 @@ def test_bit_identical_to_the_scalar_path():
         whole = _run(name, arg)
         one_by_one = np.concatenate([_run(name, arg[i : i + 1]) for i in range(arg.size)])
         assert whole.tobytes() == one_by_one.tobytes(), name
+
+
+def _extreme_cases():
+    from derive.language import distributions as dist  # noqa: PLC0415
+    from derive.language.functions import sigmoid, softplus  # noqa: PLC0415
+
+    x, u = sympy.symbols("x u", real=True)
+    return [
+        # subnormal and zero results of exp, exp near overflow, log of subnormals
+        ([(x, dist.Normal(0, 1))], [sympy.exp(x - 740), sympy.exp(x + 705), sympy.log(sympy.exp(x - 740))]),
+        # log1p near its pole (-1) and at -1 exactly (u = 0 is drawn with probability 2**-53)
+        ([(u, dist.Uniform(0, 1))], [sympy.log(u), sympy.log(1 - u + u**60), sympy.log(u**40)]),
+        # softplus and sigmoid at scales where exp(-|x|) underflows for most samples
+        ([(x, dist.Normal(0, 1))], [softplus(800 * x), sigmoid(800 * x), softplus(x / 1000)]),
+        # a shift far from the spread (cancellation in the sums) through exp
+        ([(x, dist.Normal(0, 1))], [sympy.exp(x / 1e6) * 1e8]),
+    ]
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_fused_kernel_agrees_with_numpy_at_the_functions_extremes(case):
+    from derive.montecarlo import _numba as _mc_numba  # noqa: PLC0415
+    from derive.montecarlo._batches import run_numpy  # noqa: PLC0415
+    from derive.montecarlo._lowering import compile_program, lower_random, stable_form  # noqa: PLC0415
+
+    random, fs = _extreme_cases()[case]
+    subs, draws = lower_random(random, {})
+    exprs = [stable_form(f.xreplace(subs)) for f in fs]
+    kernel = _mc_numba.kernel_for(exprs, draws)
+    ours = kernel.run(11, 0, range(3), 2)
+    assert [b.mean.tobytes() for b in ours] == [b.mean.tobytes() for b in kernel.run(11, 0, range(3), 1)]
+    theirs = run_numpy(compile_program(exprs, draws), draws, 11, 0, range(3), threads=1)
+    for a, b in zip(ours, theirs, strict=True):
+        assert (a.n, a.nonfinite) == (b.n, b.nonfinite)
+        np.testing.assert_allclose(a.mean, b.mean, rtol=1e-13, atol=1e-300)
+        # the deviation is a difference of values of the mean's size: their rounding, not its own
+        np.testing.assert_allclose(a.maxdev, b.maxdev, rtol=1e-12, atol=1e-14 * float(np.max(np.abs(b.mean))))
