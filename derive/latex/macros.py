@@ -499,6 +499,25 @@ def _top_level(toks: list[Tok]) -> list[str]:
     return out
 
 
+_SUM_SIGNS = frozenset({"+", "-", "\\pm", "\\mp"})
+
+
+def _may_be_sum(top: list[str], table: MacroTable, depth: int = 0) -> bool:
+    """Whether the top-level tokens ``top`` hold a sum, macros looked into (``\\w`` for ``\\mathbf{w}``
+    is none; a body that places an argument at its top level, ``#1``, may be one, as may a macro
+    nested too deep)."""
+    for t in top:
+        if t in _SUM_SIGNS:
+            return True
+        macro = table.lookup(t[1:]) if _is_word(t) else None
+        if macro is None or macro.handler is not None:
+            continue  # a package macro with a handler gives a bracket, a fraction or a differential
+        body = _top_level([(b, 0) for b in macro.body])
+        if depth >= 4 or any(b.startswith("#") for b in body) or _may_be_sum(body, table, depth + 1):
+            return True
+    return False
+
+
 def _takes_operand(tok: str) -> bool:
     """Whether the command ``tok`` applies to what follows it (``\\exp``, ``\\sqrt``, a font)."""
     from derive.latex import tokens  # noqa: PLC0415 - its tables, read only here
@@ -541,9 +560,7 @@ def _braced_content(stream: _Stream, out: list[str], mark: str, table: MacroTabl
         raise LatexError(f"\\{name} around a relation: it is not at the top level, and derive does not read it")
     before = next((t for t in reversed(out) if not _blank(t) and t not in _SPACING), None)
     after = stream.peek()
-    # a macro inside may stand for a sum: judged as one
-    hidden = any(_is_word(t) and table.lookup(t[1:]) is not None for t in top)
-    summed = hidden or any(t in ("+", "-", "\\pm", "\\mp") for t in top)
+    summed = _may_be_sum(top, table)
     alone = (before is None or before in _SAFE_BEFORE) and (after is None or after in _SAFE_AFTER)
     binds = before in _BINDS_AFTER or after in _BINDS_BEFORE or (before is not None and _takes_operand(before))
     if (summed and not alone) or (binds and not _atomic(content)):

@@ -71,11 +71,17 @@ def test_a_brace_whose_grouping_matters_is_not_read(tex: str) -> None:
 
 
 def test_a_macro_under_a_brace_may_be_a_sum() -> None:
-    table, problems = read_definitions(r"\newcommand{\loss}{a + b}")
+    table, problems = read_definitions(
+        r"\newcommand{\loss}{a + b}\newcommand{\both}{\loss}\newcommand{\id}[1]{#1}"
+        r"\newcommand{\w}{\mathbf{w}}\newcommand{\vect}[1]{\mathbf{#1}}"
+    )
     assert problems == []
-    with pytest.raises(LatexError, match="parentheses"):
-        expand(r"2\underbrace{\loss}_{L}", table)
+    for sum_ in (r"\loss", r"\both", r"\id{a + b}"):
+        with pytest.raises(LatexError, match="parentheses"):
+            expand(rf"2\underbrace{{{sum_}}}_{{L}}", table)
     assert " ".join(expand(r"= \underbrace{\loss}_{L} =", table).split()) == "= a + b ="
+    # a macro for a letter or a font is no sum: read next to a factor
+    assert expand(r"2\underbrace{\w^\top \vect{v}}_{s}", table).replace(" ", "") == r"2\mathbf{w}^\top\mathbf{v}"
 
 
 def test_an_author_underbrace_wins() -> None:
