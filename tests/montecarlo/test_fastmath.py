@@ -261,3 +261,31 @@ def test_fused_kernel_agrees_with_numpy_at_the_functions_extremes(case):
         np.testing.assert_allclose(a.mean, b.mean, rtol=1e-13, atol=1e-300)
         # the deviation is a difference of values of the mean's size: their rounding, not its own
         np.testing.assert_allclose(a.maxdev, b.maxdev, rtol=1e-12, atol=1e-14 * float(np.max(np.abs(b.mean))))
+
+
+def test_softplus_stages_of_the_fused_kernel_vectorise():
+    # The generated kernel, not only the test wrappers: its exp and log1p stage loops use
+    # packed fma and call no libm function.
+    from llvmlite import binding  # noqa: PLC0415
+
+    from derive.language import distributions as dist  # noqa: PLC0415
+    from derive.language.functions import softplus  # noqa: PLC0415
+    from derive.montecarlo._lowering import lower_random, stable_form  # noqa: PLC0415
+    from derive.montecarlo._numba import _constants  # noqa: PLC0415
+
+    features = binding.get_host_cpu_features()
+    if not (features.get("avx2") and features.get("fma")):
+        pytest.skip("no AVX2/FMA on this CPU: LLVM keeps the loops scalar")
+    x = sympy.Symbol("x", real=True)
+    subs, draws = lower_random([(x, dist.Normal(0, 1))], {})
+    exprs, values = _constants([stable_form(softplus(x).xreplace(subs))], draws)
+    source = _mc_fused.fused_source(exprs, draws, len(values)).replace("cache=True, ", "")
+    mod = types.ModuleType("derive_fused_asm_probe")
+    sys.modules[mod.__name__] = mod
+    exec(compile(source, "<derive fused probe>", "exec"), mod.__dict__)
+    bufs, temps = np.random.default_rng(0).standard_normal((1, 256)), np.empty((1, 256))
+    mod.stages(bufs, np.array(values or [0.0]), temps)
+    asm = next(iter(mod.stages.inspect_asm().values()))
+    assert len(re.findall(r"vfmadd\w*pd\s+.*%[yz]mm", asm)) >= 10  # exp's and log1p's polynomials
+    assert not re.search(r"call\w*\s+.*(exp|log)", asm)
+    assert np.allclose(temps[0], np.log1p(np.exp(-np.abs(bufs[0]))), rtol=1e-15, atol=0)
