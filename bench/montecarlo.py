@@ -31,6 +31,15 @@ says which limit is lower for the integrand that sets ``fraction_of_ceiling``: t
 draws (the ceiling) or memory bandwidth. Timings take the best of a few interleaved
 repeats (the machine may be shared); the ``cpu x1/raw`` and ``cpu x1/naive`` columns compare
 CPU time instead of wall time, which other processes' load does not distort.
+The ceiling (one thread, needs one free core) and an all-cores estimate (needs every core)
+are not timed under the same conditions, so load elsewhere lowers ``best/ceil``. Each
+one-normal integrand therefore also gets 3 x repeats *paired rounds* (`paired_rounds`): the
+raw fill on one thread, the raw fill on all cores at once (``raw xN``, through the estimates'
+own dispatcher), and the best backends, back to back; the JSON gives the median and range of
+the per-round ratios (``fraction_of_ceiling_paired``: best / (raw x1 x cores), the target's
+ratio; ``fraction_of_parallel_fill``: the best all-cores backend / raw xN, the same-conditions
+diagnostic) and ``parallel_fill_scaling`` (best raw xN / (best raw x1 x cores): about 1 only
+when the cores were free). ``fraction_of_ceiling`` itself is unchanged: best rate / ceiling.
 For each one-normal integrand the fused kernel's single-threaded batch is also split into its
 parts, in CPU nanoseconds per sample (`kernel_costs`; ``fused_ns_per_sample`` in the JSON):
 what the raw fill also pays (``stream``, ``draw``) and what it does not (``stages``,
