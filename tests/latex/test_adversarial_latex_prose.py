@@ -110,8 +110,10 @@ def test_an_annotation_in_words_is_still_dropped() -> None:
 
 def test_roots_named_after_an_arrow_are_not_refuted_free() -> None:
     got = run(r"$$(\lambda - 1)^2 = 0 \Rightarrow \lambda_1 = \lambda_2 = 1$$")
-    assert [v for v, _ in got] == [U, U, U]
-    assert "what the text solves from the statement before it" in got[2][1]
+    # the premise's only solution is 1, so the roots' names lambda_1, lambda_2 are 1 whichever they name
+    # (derive/latex/solving.py): proved as consequences, no longer only not refuted
+    assert [v for v, _ in got] == [U, Verdict.PROVED, Verdict.PROVED]
+    assert "follows from the premise by solving for lambda" in got[2][1]
 
 
 def test_a_value_after_a_chain_that_does_not_mention_it_is_not_refuted() -> None:
@@ -121,7 +123,9 @@ def test_a_value_after_a_chain_that_does_not_mention_it_is_not_refuted() -> None
 \Rightarrow c = \exp\left( \frac{e^2 + 1}{e^2 - 1} \right)
 $$"""
     got = run(text)
-    assert got[-1][0] is U
+    # the whole chain before the arrow says ln c = (e^2 + 1)/(e^2 - 1): c = exp(...) is its only solution
+    assert got[-1][0] is Verdict.PROVED
+    assert "from the statement it is solved from" in got[-1][1]
 
 
 def test_a_solved_value_that_is_wrong_stays_refuted() -> None:
