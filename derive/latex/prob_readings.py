@@ -90,6 +90,9 @@ def probability_doubt(step: Step, result: Result, prose: str = "") -> str | None
                     f"the step), but the text {why}; under that meaning the proof says nothing, so the step is not "
                     "decided"
                 )
+    laws = _laws_in_doubt(result, prose)
+    if laws:
+        return laws
     if _nested_plain_e(text):
         why = _other_meaning("E", "E" in declared, "E" in step.defined and prose, said, prose, expectation=True)
         if why:
@@ -99,6 +102,63 @@ def probability_doubt(step: Step, result: Result, prose: str = "") -> str | None
                 "the inner expectation)"
             )
     return None
+
+
+#: The laws a proof put in (`derive.tiers._prob_values`): "under the law the text states (x ~ Normal(0, 1))".
+_PUT_IN = re.compile(r"under the law the text states \((?P<laws>.*?)\) by the definition")
+#: Words that state a law of the name before them ("$x$ is uniform on ...", "$x$ follows a Gaussian").
+_LAW_WORDS = (
+    r"(?:is|be|was|follows|has)\s+(?:an?\s+|the\s+)?(?:standard\s+)?"
+    r"(?P<word>uniform|normal|gaussian|bernoulli|binomial|exponential|beta|gamma|poisson|categorical|laplace|"
+    r"student|cauchy|geometric|multinomial|dirichlet)"
+)
+
+
+def _laws_in_doubt(result: Result, prose: str) -> str | None:
+    """Why a proof under a stated law is not certain: the text states more than one law for its
+    variable (``$x \\sim \\mathcal{N}(1, 1)$`` and later ``$x \\sim \\mathcal{N}(0, 1)$``, or a law in
+    words and another by ``\\sim``), so which one p(x) means is a guess; None otherwise."""
+    for outcome in result.outcomes:
+        ev = outcome.evidence
+        found = _PUT_IN.search(ev.summary) if ev is not None and ev.route == _ROUTE else None
+        if found is None:
+            continue
+        for name in re.findall(r"(?:^|, )([A-Za-z][A-Za-z0-9_]*) ~ ", found.group("laws")):
+            stated = _stated_laws(name, prose)
+            if len(stated) > 1:
+                return (
+                    f"the step is proved under one law of {name}, but the text states more than one for it "
+                    f"({'; '.join(sorted(stated))}): which one p({name}) means is not certain, so the step is not "
+                    "decided (state one law per problem, or declare it under random:)"
+                )
+    return None
+
+
+def _stated_laws(name: str, prose: str) -> set[str]:
+    """The distinct laws ``prose`` states for the variable derive calls ``name``, as written."""
+    base, _, sub = name.partition("_")
+    head = rf"\\{base}" if len(base) > 1 else re.escape(base)
+    if sub:
+        head += rf"\s*_\s*(?:\{{\s*{re.escape(sub)}\s*\}}|{re.escape(sub)})"
+    out: set[str] = set()
+    for m in re.finditer(rf"(?<![A-Za-z\\]){head}(?![A-Za-z_])\s*\\sim\s*", prose):
+        out.add(re.sub(r"\s+", "", _law_text(prose, m.end())))
+    for m in re.finditer(rf"\$\s*{head}\s*\$\s*{_LAW_WORDS}", prose, re.I):
+        out.add(m.group("word").lower())
+    return out
+
+
+def _law_text(prose: str, at: int) -> str:
+    """The law written from ``at`` to the end of its inline math, a semicolon or a comma outside brackets."""
+    depth, k = 0, at
+    while k < len(prose) and prose[k] != "$" and k - at < 200:
+        c = prose[k]
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if depth <= 0 and k > at and (c in ",;" or prose.startswith("\\quad", k)):
+            break
+        k += 1
+    return prose[at:k]
 
 
 def _other_meaning(

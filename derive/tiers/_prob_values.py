@@ -212,16 +212,33 @@ def _put_in_laws(expr: sympy.Basic, laws: Mapping[sympy.Basic, Distribution], us
     discrete law only at an integer of its support (Bernoulli's p^x (1-p)^(1-x) is no mass
     function at 2): elsewhere the placeholder stays an unknown, so nothing is proved through it."""
     by_name = {str(v): law for v, law in laws.items()}
+    integrated = {
+        limit[0] for node in sympy.preorder_traversal(expr) if isinstance(node, sympy.Integral) for limit in node.limits
+    }
     replacements: dict[sympy.Basic, sympy.Basic] = {}
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, AppliedUndef) and _name(node).startswith(_LAW_MARK):
             law = by_name[_name(node)[len(_LAW_MARK) : -1]]
             (value,) = node.args
-            if law.discrete and not _in_support(value, law):
+            if (law.discrete and not _in_support(value, law)) or (
+                not law.discrete and value not in integrated and _at_an_end(value, law)
+            ):
                 continue
             replacements[node] = law.pdf(value)
             used.add(f"{LAW}: {_name(node)[len(_LAW_MARK) : -1]} ~ {law}")
     return expr.xreplace(replacements)
+
+
+def _at_an_end(value: sympy.Basic, law: Distribution) -> bool:
+    """Whether ``value`` is (or may be) an end of a continuous law's support, where its density is a
+    convention (the uniform's on [0, 1] or on (0, 1)): a value that is no number may be one (an
+    integration variable is not asked: one point does not change an integral)."""
+    ends = [e for e in law.support() if e.is_finite]
+    if not ends:
+        return False
+    if not value.is_number:
+        return True
+    return any(sympy.simplify(value - e) == 0 for e in ends)
 
 
 def _in_support(value: sympy.Basic, law: Distribution) -> bool:

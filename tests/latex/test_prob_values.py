@@ -123,6 +123,16 @@ def last(doc: str):
         ),
         (BERN + "$$P(x = 1) = \\mu$$\n", "x ~ Bernoulli(mu)"),
         (UNIF + "$$p(x = \\tfrac{1}{2}) = 1$$\n", "x ~ Uniform(0, 1)"),
+        # the same law stated twice is one law; an integral does not see the ends of the support
+        (
+            NORMAL + "Recall $x \\sim \\mathcal{N}(0,1)$.\n\n$$p(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+            "x ~ Normal(0, 1)",
+        ),
+        (
+            "Let $x \\sim \\mathrm{Exp}(\\lambda)$ with $\\lambda > 0$.\n\n"
+            "$$\\int_{0}^{\\infty} x p(x) dx = \\frac{1}{\\lambda}$$\n",
+            "x ~ Exponential(lambda)",
+        ),
     ],
 )
 def test_proved_under_the_stated_law(doc: str, law: str) -> None:
@@ -157,6 +167,9 @@ def test_proved_under_the_stated_law(doc: str, law: str) -> None:
         # a law stated in problem 1 does not hold in problem 2
         "**Problem 1.** Let $x \\sim \\mathcal{N}(0, 1)$.\n\n$$x = x$$\n\n**Problem 2.** Something else.\n\n"
         "$$p(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        # the density at an end of the support is a convention (1 on [0, 1], 0 on (0, 1))
+        UNIF + "$$p(x = 0) = 1$$\n",
+        UNIF + "$$p(x = 1) = 0$$\n",
         # p also a value in the step
         UNIF + "$$p \\cdot p(x = \\tfrac{1}{2}) = p$$\n",
         # another variable's name: the law of x says nothing of y
@@ -167,3 +180,21 @@ def test_not_proved_beyond_the_stated_law(doc: str) -> None:
     r = last(doc)
     assert r.verdict is U, r.detail
     assert "that law's density" not in r.detail or "under that meaning the proof says nothing" in r.detail
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "Let $x \\sim \\mathcal{N}(1, 1)$. In the second model, $x \\sim \\mathcal{N}(0, 1)$.\n\n"
+        "$$p(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        "We compare $x \\sim \\mathcal{N}(1, 1)$ with $x \\sim \\mathcal{N}(0, 1)$.\n\n"
+        "$$p(x = 0) = \\frac{1}{\\sqrt{2\\pi}}$$\n",
+        "Let $x \\sim \\mathrm{Bern}(1/2)$. In part two, $x \\sim \\mathrm{Bern}(\\theta)$.\n\n"
+        "$$P(x = 1) = \\theta$$\n",
+        "Here $x$ is uniform on $[0, 2]$; later $x \\sim \\mathcal{U}(0, 1)$.\n\n$$p(x = \\tfrac{1}{2}) = 1$$\n",
+    ],
+)
+def test_two_laws_for_one_variable_leave_the_step_undecided(doc: str) -> None:
+    r = last(doc)
+    assert r.verdict is U, r.detail
+    assert "but the text states more than one for it" in r.detail
