@@ -486,7 +486,9 @@ def _constrained(names: set[str], defined: tuple[str, ...]) -> list[str]:
     entries of (``pi_1`` of a condition on ``\\pi_k``), or any (``*``: a condition whose names
     could not be listed)."""
     said = set(defined)
-    return sorted(n for n in names if "*" in said or n in said or n.split("_", 1)[0] in said)
+    # a family (mu_j, N_k: one letter after its name) says the same of each entry (mu_1, N_2)
+    families = {s.split("_", 1)[0] for s in said if re.fullmatch(r"[A-Za-z]+_[A-Za-z]", s)}
+    return sorted(n for n in names if "*" in said or n in said or n.split("_", 1)[0] in said | families)
 
 
 def _additive_constant(step: Step) -> str | None:

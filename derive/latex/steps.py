@@ -192,11 +192,15 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     once = {
         i: d.defines[0]
         for i, d in enumerate(drafts)
-        if d.defines and d.defines[1] and counts[i] == 1 and not (d.prose and _is_number(d.rhs))
+        if d.defines
+        and d.defines[1]
+        and counts[i] == 1
+        and not (d.prose and _is_number(d.rhs))
+        and not _family_clash(i, drafts, ends)
     }
     # "$$ ... N_k ... $$ where $N_k = \\sum_n I_{nk}$": a definition clause right after a display defines the
     # name for that display's steps too (`_where_definitions`)
-    where_of = _where_definitions(drafts, splitter.doc, spans, counts)
+    clauses = _where_definitions(drafts, splitter.doc, spans, counts)
     # functions defined exactly once (f(x) = ...): later steps read each application as the body (a lambda)
     # (one given in a list item, "\\item $J(\\w) = \\a^\\top \\w$" of an exercise's parts, holds to the end of that
     # item: the next part may define the function anew)
@@ -329,7 +333,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             and not any(drafts[j].rel.offset < at < d.rel.offset and name == n for at, name in anew)
         }
         gone = {n for j, n in once.items() if j < i and n not in substitutable}
-        for j in where_of.get(d.rel.block, ()) if not d.prose else ():
+        for j in clauses.defining.get(d.rel.block, ()) if not d.prose else ():
             substitutable.setdefault(drafts[j].defines[0], j)  # type: ignore[index]
         items: list[str] = []
         notes: list[str] = []
@@ -551,7 +555,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 prose.conclude(concluded, f"{c.lhs} = {c.rhs} (line {c.line}, concluded after an arrow)")
             seen_defs += 1
         facts = prose.facts
-        defined = tuple(sorted(repeated | gone | cyclic | conditioned | set(facts)))
+        # "$$...$$ where we assume $\\mu_j = 0$": the display may rest on what its clause states
+        clause = (
+            [] if d.prose else [(n, said) for n, said in clauses.named.get(d.rel.block, ()) if n not in substitutable]
+        )
+        defined = tuple(sorted(repeated | gone | cyclic | conditioned | set(facts) | {n for n, _ in clause}))
         steps.append(
             Step(
                 d.rel.block,
@@ -586,7 +594,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 if premise is not None and steps[premise].relation is Relation.EQ
                 else (),
                 functions=section.functions_for(d.rel.block),
-                conditions=tuple(conditions) + tuple(facts.values()) + _distinct_for(d, distinct, ends_of),
+                conditions=tuple(conditions)
+                + tuple(facts.values())
+                + _distinct_for(d, distinct, ends_of)
+                + tuple(said for _, said in clause),
                 ranges=tuple(sorted(step_ranges.items())),
                 up_to_constant=up_to,
                 proportional_in=proportional_in,
@@ -1524,22 +1535,47 @@ _WHERE_AND = re.compile(r"^\s*(?:,\s*)?(?:and\s+)?(?:\$|\\\()\s*$", re.IGNORECAS
 #: The rest of a clause that makes its equation a case or a claim, not a definition of the display's name.
 _WHERE_HEDGE = re.compile(
     r"\b(?:if|when|whenever|unless|only|otherwise|provided|assum\w*|suppos\w*|approximately|roughly|would|could"
-    r"|might|should|not|say|example|instance|e\.g)\b",
+    r"|might|should|not|say|example|instance|e\.g|limit|show\w*|prove\w*|want\w*|goal|desired|expect\w*|claim\w*"
+    r"|hope\w*|asymptotic\w*|nearly|almost)\b",
+    re.IGNORECASE,
+)
+#: "... for $j \\geq 2$", "for $k \\ne i$", "for $x \\in A$": the equation holds on part of its index only.
+_WHERE_PART = re.compile(
+    r"\b(?:for|on|over)\s+(?:all\s+|every\s+|each\s+|any\s+)?(?:\$|\\\()[^$]*?"
+    r"(?:[<>]|\\(?:le|leq|ge|geq|lt|gt|ne|neq|in|notin|subset|subseteq|setminus)(?![A-Za-z]))",
+    re.IGNORECASE,
+)
+#: What opens a clause about a display right after it, whatever it goes on to say ("where we assume $...$").
+_WHERE_ANY = re.compile(
+    r"^\s*(?:\{#[^{}\n]{0,60}\}\s*)?[,.]?\s*(?:where|with|here|in\s+which)\b[^$.;:!?]{0,80}?(?:\$|\\\()\s*$",
     re.IGNORECASE,
 )
 
 
+@dataclass
+class _Clauses:
+    """What the clauses right after the display blocks say (see `_where_definitions`)."""
+
+    #: block -> the drafts defining a plain name for that display
+    defining: dict[int, list[int]]
+    #: block -> (name, what was said) of every equation of such a clause: names the display may rest on
+    named: dict[int, list[tuple[str, str]]]
+
+
 def _where_definitions(
     drafts: list[_Draft], doc: str, spans: Mapping[int, tuple[int, int]] | None, counts: dict[int, int]
-) -> dict[int, list[int]]:
-    """block -> the prose definitions of plain names in the clause right after that display block, which
-    opens with "where", "with" or "here" and the math itself (``$$...$$ where $N_k = \\sum_n I_{nk}$``), ends
-    before the next display, and neither hedges nor doubts it. Each is the only definition of its name in its
-    scope (``counts``): a name defined before, or again, is not given the clause's value."""
-    out: dict[int, list[int]] = {}
+) -> _Clauses:
+    """The prose definitions of plain names in the clause right after each display block, which opens with
+    "where", "with" or "here" and the math itself (``$$...$$ where $N_k = \\sum_n I_{nk}$``), ends before the
+    next display, and neither hedges, doubts nor limits it to part of its index (``for $j \\geq 2$``). Each is
+    the only definition of its name in its scope (``counts``): a name defined before, or again, is not given
+    the clause's value. Any equation in a clause right after a display (``where we assume $\\mu = 0$``, a number,
+    a hedged one) names what the display may rest on: no refutation gives that name another value."""
+    out = _Clauses({}, {})
     if not spans or not doc:
         return out
     last: dict[int, int] = {}  # block -> end of the last math of its clause
+    strict: dict[int, bool] = {}  # block -> whether its clause opens with the math itself
     for j, d in enumerate(drafts):
         if not d.prose or d.position != 0 or d.rel.block not in spans or not d.chain.exprs:
             continue
@@ -1547,22 +1583,58 @@ def _where_definitions(
             continue
         start = d.chain.exprs[0].parts[0][0]
         lo = spans[d.rel.block][1]
-        opener = _WHERE_OPENER if d.rel.block not in last else _WHERE_AND
-        if not lo <= start or opener.match(doc[last.get(d.rel.block, lo) : start]) is None:
+        between = doc[last.get(d.rel.block, lo) : start]
+        if not lo <= start or (_WHERE_ANY if d.rel.block not in last else _WHERE_AND).match(between) is None:
             continue
         end = _inline_end(doc, start)
         last[d.rel.block] = end  # "where $a = 0$ and $N_k = ...$": the clause goes on
+        # (doubted or not: a refutation through the name is blocked, never a proof made)
+        equation = d.error is None and d.rel.relation in (Relation.EQ, Relation.APPROX)
+        target = definition_target(d.lhs) if equation else None
+        for name in [target[0]] if target is not None else list(d.constrains) if equation else []:
+            out.named.setdefault(d.rel.block, []).append((name, f"{d.lhs} = {d.rhs} (line {d.line}, right after it)"))
+        if d.rel.block not in strict:
+            # only "where $...$", "with $...$": not "where we used $...$"
+            strict[d.rel.block] = _WHERE_OPENER.match(between) is not None
+        if not strict[d.rel.block]:
+            continue
         if not d.defines or not d.defines[1] or counts.get(j) != 1 or _is_number(d.rhs):
             continue  # "where $\\mu_j = 0$ is the mean": a fact the display may rest on, more often than a definition
-        rest = _sentence_after(doc, end, display=False)
         following = [a for b, (a, _) in spans.items() if b > d.rel.block]
         window = doc[end : min([end + 400, *following])]
-        if _SENTENCE_END.search(_INLINE_MATH.sub(lambda g: " " * len(g.group()), window)) is None:
+        cut = _SENTENCE_END.search(_INLINE_MATH.sub(lambda g: " " * len(g.group()), window))
+        if cut is None:
             continue  # "$$A$$ with $x = 2$ we get $$B$$": the clause opens the next display
-        if doubted_after(doc, end) or _WHERE_HEDGE.search(rest):
+        rest = _sentence_after(doc, end, display=False)
+        if doubted_after(doc, end) or _WHERE_HEDGE.search(rest) or _WHERE_PART.search(window[: cut.start()]):
             continue
-        out.setdefault(d.rel.block, []).append(j)
+        out.defining.setdefault(d.rel.block, []).append(j)
     return out
+
+
+_FAMILY = re.compile(r"([A-Za-z]+)_[A-Za-z]")
+_MEMBER = re.compile(r"([A-Za-z]+)_(?:\d+|[A-Za-z]\w*)")
+
+
+def _family_clash(i: int, drafts: list[_Draft], ends: list[int]) -> bool:
+    """Whether ``drafts[i]`` defines one entry of a family (``N_1 = 1``) that a definition of the whole family
+    (``Now let $N_k = 2k$``) in an overlapping scope may give another value, or the family itself while an
+    entry is defined apart: neither is substituted then (the step that uses it is undecided, not refuted)."""
+    name = drafts[i].defines[0]  # type: ignore[index]
+    family, member = _FAMILY.fullmatch(name), _MEMBER.fullmatch(name)
+    if member is None:
+        return False
+    for k, e in enumerate(drafts):
+        if k == i or not e.defines or not e.defines[1] or e.defines[0] == name:
+            continue
+        other = e.defines[0]
+        if not (drafts[i].rel.offset < ends[k] and e.rel.offset < ends[i]):
+            continue
+        if _FAMILY.fullmatch(other) and other.split("_", 1)[0] == member.group(1):
+            return True  # N_1 := 1 beside N_k := 2k
+        if family is not None and _MEMBER.fullmatch(other) and other.split("_", 1)[0] == family.group(1):
+            return True  # N_k := 2k beside N_1 := 1
+    return False
 
 
 def _defined_after(found: list[tuple[int, str]], at: int, marks: list[int]) -> set[str]:

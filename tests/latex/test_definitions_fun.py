@@ -341,3 +341,60 @@ def test_a_definition_after_the_display_in_the_same_part_still_blocks_its_verdic
     r = _steps(PARTS + "Now use the previous result with $A = 2 I$.\n\n$$ y = y $$\n")[0]
     assert r.verdict is Verdict.UNDECIDED
     assert "defines A right after this block" in r.detail
+
+
+# -- clauses right after a display that are no definition of it (attacks N63, N65 and "where we assume") -------
+
+SUMS = "$$ \\sum_{n=1}^N \\sum_{k=1}^K c_{nk} x_k = \\sum_{k=1}^K N_k x_k $$ "
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ for $k \\ge 2$.",  # part of the index only
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ for all $k \\neq 1$.",
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ in the limit.",
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ is what we want to show.",
+        "where $N_k = \\sum_{n=1}^N c_{nk}$ is the claim.",
+    ],
+)
+def test_a_clause_limited_or_hedged_defines_nothing_and_refutes_nothing(clause: str):
+    r = _one(SUMS + clause + "\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "N_k := " not in _read(r)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["where we assume $\\mu_j = 0$.", "where $\\mu_j \\approx 0$.", "where $\\mu_j = 0$ for $j \\geq 2$."],
+)
+def test_a_display_is_not_refuted_against_what_its_clause_states(clause: str):
+    r = _one(f"$$\\sum_{{j=1}}^{{k}} a_j \\mu_j = 0,$$ {clause}\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "mu_1" in r.detail and ("right after it" in r.detail or "right after this block" in r.detail)
+
+
+def test_a_clause_naming_another_name_does_not_block_a_refutation():
+    r = _one("$$\\sum_{j=1}^{k} a_j \\mu_j = 1,$$ where we assume $b = 0$.\n")
+    assert r.verdict is Verdict.REFUTED
+
+
+# -- an entry of a family and the family defined apart (attack N72) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "$$N_1 = 1$$\nNow let $N_k = 2k$.\n$$N_1 = 1$$\n",
+        "Let $N_k = k$.\n$$N_1 = 2$$\n$$N_1 + 1 = 3$$\n",
+    ],
+)
+def test_an_entry_defined_beside_its_family_is_not_substituted(doc: str):
+    r = _steps(doc)[-1]
+    assert r.verdict is Verdict.UNDECIDED
+    assert "N_1 := " not in _read(r)
+
+
+def test_an_entry_or_a_family_defined_alone_is_substituted():
+    assert _one("Let $P_1 = a + 1$.\n$$P_1 - a = 1$$\n").verdict is Verdict.PROVED
+    assert _one("Let $Q_k = k a$.\n$$\\sum_{k=1}^{3} Q_k = 6a$$\n").verdict is Verdict.PROVED
