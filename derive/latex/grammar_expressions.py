@@ -155,6 +155,64 @@ def _shifted_entry(p: _Parser, name: str) -> Any:
     return sympy.Indexed(sympy.IndexedBase(base, **assumptions), index)
 
 
+def _declared_array(p: _Parser, name: str) -> bool:
+    """Whether ``name`` is declared a vector or matrix (its prime may be its transpose)."""
+    return p.declared(name) and _is_matrix(p.st.table[name].obj)
+
+
+def _at_range(p: _Parser) -> bool:
+    """Whether an index range follows: ``_{n=1}^N``, ``_{k = 1}``."""
+    if not p.at_sym("_"):
+        return False
+    j = p._group_end(p.i + 1)
+    return any(t.kind == "sym" and t.text == "=" for t in p.toks[p.i + 1 : j])
+
+
+def _argument_at(p: _Parser, start: int) -> bool:
+    """Whether the group starting at token ``start`` (its range after it) is a whole argument of the
+    application being read: ``(`` or a separator before it, and ``)`` or a separator after its range
+    (inside ``|...|`` or a sum it is part of a value, whose meaning derive does not know)."""
+    before = p.toks[start - 1] if start > 0 else None
+    if before is None or before.kind != "sym" or before.text not in ("(", ",", ";"):
+        return False
+    j = p._group_end(p.i + 1)
+    if j < len(p.toks) and p.toks[j].kind == "sym" and p.toks[j].text == "^":
+        j = p._group_end(j + 1)
+    after = p.toks[j] if j < len(p.toks) else None
+    return after is not None and after.kind == "sym" and after.text in (")", ",", ";", "|")
+
+
+def _indexed_set(p: _Parser, inner: list[_Tok]) -> Any:
+    """``\\{\\mathbf x_n, y_n\\}_{n=1}^N`` as an argument of an unknown function (``L(\\theta; \\{x_n\\}_{n=1}^N)``,
+    a likelihood of the data): one opaque value, the same for the same text. Its members are bound by
+    the range and never read, so nothing relates them to the names outside: a function of the set
+    is only ever compared with the same function of the same set (or a definition applied)."""
+    p.i += 1  # the "_"
+    scripts = [p.group_tokens()]
+    if p.at_sym("^"):
+        p.i += 1
+        scripts.append(p.group_tokens())
+    text = "\\{" + p._src(inner) + "\\}_{" + "}^{".join(p._src(s) for s in scripts) + "}"
+    return p.symbol(" ".join(text.split()))
+
+
+def _unambiguous_name(p: _Parser, base: str, font: str) -> str:
+    """The name of ``base`` with its suffixes, refusing the readings real documents leave open:
+    ISO's upright i (engineering's j) is the imaginary unit (e^{\\mathrm{i}\\pi} = -1 holds, and read
+    as a real name it was refuted); x' of a vector or matrix is its transpose in econometrics
+    (X'X) as often as another vector."""
+    if base in ("i", "j") and font in _UPRIGHT and not p.declared(base) and base not in p.st.definitions:
+        raise p.fail(f"\\{font}{{{base}}}: the imaginary unit (derive reads real values) or a name? declare {base}")
+    name = p.name_suffixes(base)
+    prime = name.removesuffix("_prime")
+    if prime != name and not p.declared(name) and (font in _BOLD or _declared_array(p, prime)):
+        raise p.fail(
+            f"{prime}' of a vector or matrix: its transpose or another one? write ^\\top for the transpose, "
+            f"or declare {name}"
+        )
+    return name
+
+
 class _ExpressionGrammar:
     """`_Parser` grammar: sums of terms, products, powers, atoms, brackets, names and commands."""
 
@@ -359,8 +417,8 @@ class _ExpressionGrammar:
         if t.text in pairs:
             start = self.i
             inner = self.balanced(t.text, pairs[t.text])
-            if t.text == "\\{" and self.st.applying and self._at_range() and self._argument_at(start):
-                return self.indexed_set(inner)
+            if t.text == "\\{" and self.st.applying and _at_range(self) and _argument_at(self, start):
+                return _indexed_set(self, inner)
             if t.text == "{" and _unwrap_name(self, start, inner):
                 return self.primary()
             if not inner:
@@ -405,43 +463,6 @@ class _ExpressionGrammar:
             which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
-
-    def _declared_array(self, name: str) -> bool:
-        """Whether ``name`` is declared a vector or matrix (its prime may be its transpose)."""
-        return self.declared(name) and _is_matrix(self.st.table[name].obj)
-
-    def _at_range(self) -> bool:
-        """Whether an index range follows: ``_{n=1}^N``, ``_{k = 1}``."""
-        if not self.at_sym("_"):
-            return False
-        j = self._group_end(self.i + 1)
-        return any(t.kind == "sym" and t.text == "=" for t in self.toks[self.i + 1 : j])
-
-    def _argument_at(self, start: int) -> bool:
-        """Whether the group starting at token ``start`` (its range after it) is a whole argument of the
-        application being read: ``(`` or a separator before it, and ``)`` or a separator after its range
-        (inside ``|...|`` or a sum it is part of a value, whose meaning derive does not know)."""
-        before = self.toks[start - 1] if start > 0 else None
-        if before is None or before.kind != "sym" or before.text not in ("(", ",", ";"):
-            return False
-        j = self._group_end(self.i + 1)
-        if j < len(self.toks) and self.toks[j].kind == "sym" and self.toks[j].text == "^":
-            j = self._group_end(j + 1)
-        after = self.toks[j] if j < len(self.toks) else None
-        return after is not None and after.kind == "sym" and after.text in (")", ",", ";", "|")
-
-    def indexed_set(self, inner: list[_Tok]) -> Any:
-        """``\\{\\mathbf x_n, y_n\\}_{n=1}^N`` as an argument of an unknown function (``L(\\theta; \\{x_n\\}_{n=1}^N)``,
-        a likelihood of the data): one opaque value, the same for the same text. Its members are bound by
-        the range and never read, so nothing relates them to the names outside: a function of the set
-        is only ever compared with the same function of the same set (or a definition applied)."""
-        self.i += 1  # the "_"
-        scripts = [self.group_tokens()]
-        if self.at_sym("^"):
-            self.i += 1
-            scripts.append(self.group_tokens())
-        text = "\\{" + self._src(inner) + "\\}_{" + "}^{".join(self._src(s) for s in scripts) + "}"
-        return self.symbol(" ".join(text.split()))
 
     def subscript_name(self) -> str:
         """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
@@ -518,24 +539,6 @@ class _ExpressionGrammar:
                 return True
         return False
 
-    def _unambiguous_name(self, base: str, font: str) -> str:
-        """The name of ``base`` with its suffixes, refusing the readings real documents leave open:
-        ISO's upright i (engineering's j) is the imaginary unit (e^{\\mathrm{i}\\pi} = -1 holds, and read
-        as a real name it was refuted); x' of a vector or matrix is its transpose in econometrics
-        (X'X) as often as another vector."""
-        if base in ("i", "j") and font in _UPRIGHT and not self.declared(base) and base not in self.st.definitions:
-            raise self.fail(
-                f"\\{font}{{{base}}}: the imaginary unit (derive reads real values) or a name? declare {base}"
-            )
-        name = self.name_suffixes(base)
-        prime = name.removesuffix("_prime")
-        if prime != name and not self.declared(name) and (font in _BOLD or self._declared_array(prime)):
-            raise self.fail(
-                f"{prime}' of a vector or matrix: its transpose or another one? write ^\\top for the transpose, "
-                f"or declare {name}"
-            )
-        return name
-
     def named(self, base: str, font: str) -> Any:
         """A letter or Greek command, with its subscripts, then what it is applied to."""
         if (
@@ -555,7 +558,7 @@ class _ExpressionGrammar:
             if isinstance(arg, sympy.MatrixBase):
                 return sympy.ImmutableMatrix(arg.applyfunc(sigmoid))  # σ(z) of a vector: entry by entry
             return self.ar.apply("sigmoid", sigmoid, arg)
-        name = self._unambiguous_name(base, font)
+        name = _unambiguous_name(self, base, font)
         if name == "sigma_prime" and not font and self.at_sym("(") and not self.declared("sigma"):
             # σ'(a): the sigmoid's derivative at a, σ(a)(1 - σ(a))
             a = _scalar(self.call_args(name)[0][0])

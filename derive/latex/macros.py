@@ -544,7 +544,8 @@ def _braced_content(stream: _Stream, out: list[str], mark: str, table: MacroTabl
     The brace also groups X, which the formula without it does not: ``2\\underbrace{x + y}_{s}`` is
     2(x + y) to its author and 2x + y as typeset. Where the two readings differ (a sum, or a product
     next to a power, a division or a function name), nothing is read: `LatexError` says to write
-    parentheses. A lone relation under a brace (``a \\underbrace{=}_{(1)} b``) is that relation.
+    parentheses. A relation under a brace, even a lone one (``a \\underbrace{=}_{x = 0} b``, whose label
+    may be the condition it holds under), is not read.
     """
     name = mark[1:]
     content = stream.group(name)
@@ -554,9 +555,8 @@ def _braced_content(stream: _Stream, out: list[str], mark: str, table: MacroTabl
         stream.take(name)
         _label(stream, name)
     top = [t for t in _top_level(content) if t not in _SPACING]
-    if len(top) == 1 and top[0] in _RELATION_TOKENS:
-        return content
     if any(t in _RELATION_TOKENS for t in top):
+        # also a lone one, a \\underbrace{=}_{x = 0} b: its label may be the condition it holds under
         raise LatexError(f"\\{name} around a relation: it is not at the top level, and derive does not read it")
     before = next((t for t in reversed(out) if not _blank(t) and t not in _SPACING), None)
     after = stream.peek()

@@ -91,6 +91,8 @@ _ARITHMETIC_WORDS = re.compile(
     re.IGNORECASE,
 )
 _CLAIM_WORDS = re.compile(r"\s*[,;.]?\s*(and|also|i\.?e\.?)\b", re.IGNORECASE)
+#: "x = 2 \\text{ or } x = 3": a disjunction, whose members are no claims (see `_Splitter.disjunction`).
+_OR_WORDS = re.compile(r"\s*[,;]?\s*(?:or|either)\s*[,;]?\s*", re.IGNORECASE)
 #: ... by a consequence of what came before: read as an arrow (premise, conclusion).
 _THEN_WORDS = re.compile(
     r"\s*[,;.]?\s*(so|thus|hence|therefore|then|we get|which gives|giving|gives|yields|implies)\b", re.IGNORECASE
@@ -224,6 +226,8 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
                 seps.append(_Sep("label", None, start, i))
         elif tok in (",", ";"):
             seps.append(_Sep("list", None, start, i))
+        elif tok in ("\\lor", "\\vee"):
+            seps.append(_Sep("or", None, start, i))
         elif tok.startswith("\\") and tok[1:] in _REL_CMDS:
             seps.append(_Sep("rel", _REL_CMDS[tok[1:]], start, i))
         elif tok in ("\\coloneqq", "\\triangleq", "\\defeq"):
@@ -270,6 +274,10 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
             if _applied_text(tex, j, end):
                 # "\\text{var}[x]", "\\text{softmax}(z)": an operator name applied to what follows
                 # is mathematics, never an annotation to drop; the reader reads it or says it cannot
+                i = end
+                continue
+            if _OR_WORDS.fullmatch(word):
+                seps.append(_Sep("or", None, start, end))
                 i = end
                 continue
             if _leads(tex, seps, start):
@@ -697,6 +705,10 @@ class _Splitter:
         self.last: _Chain | None = None  # the last closed statement with a relation
         self.pending: _Chain | None = None  # the premise of the next statement (after an arrow)
         self.row_before: _Chain | None = None  # the equation row the next statement's row follows
+        #: In a disjunction ("x = 2 or x = 3"): the statements closed are its members, conditions, and an
+        #: arrow after it has no premise derive reads
+        self.disjunction = False
+        self.listed = False  # a list of statements (a, b) precedes the open one in its row
         # the pieces whose TeX comments were blanked, by offset: their text is read from here
         self._starts: list[int] = []
         self._blanked: dict[int, str] = {}
@@ -713,6 +725,8 @@ class _Splitter:
         return self.doc[start:end]
 
     def close(self) -> None:
+        if self.chain is not None and self.disjunction and self.chain.rels:
+            self.chain.annotated = self.chain.arrow_after = True  # a member of a disjunction: a condition
         if self.chain is not None and (self.chain.rels or self.chain.exprs):
             self.chains.append(self.chain)
             if self.chain.rels:
@@ -737,7 +751,13 @@ class _Splitter:
         current = self.chain
         empty = current is None or not any(e.parts for e in current.exprs)
         premise = current if current is not None and current.rels else (self.last if empty else None)
+        if (self.disjunction or self.listed) and premise is not None:
+            # "x = 2 or x = 3 \\implies ...": the premise is the whole disjunction (or list), which derive does
+            # not read as one; its last member is a condition like the others
+            premise.arrow_after = premise.annotated = True
+            premise = None
         self.close()
+        self.disjunction = self.listed = False
         if premise is not None:
             premise.arrow_after = True
         self.pending = premise
@@ -763,6 +783,7 @@ class _Splitter:
             self._blanked[piece.offset] = tex
         if block != self.block:
             self.row_before = None  # a row of another block follows no equation row of this one
+            self.disjunction = self.listed = False
         self.block = block
         seps, balanced = _scan_separators(tex, align=align)
         if not balanced:
@@ -838,6 +859,9 @@ class _Splitter:
                     qualify(self.chain, sep.end)
                 if tex[sep.start : sep.end] in ("\\in", "\\notin") and conditions_row and self.chain is not None:
                     self.chain.annotated = True  # "\\text{for } x \\in [0, 1]": the membership is a condition
+                # "x = 2, \\; x = 3 \\implies ...": an arrow after a list leads from all of it (its solutions,
+                # or a system), never from its last member alone
+                self.listed = self.listed or (self.chain is not None and bool(self.chain.rels))
                 self.close()
                 self.last = self.pending = None
                 if conditions_row:
@@ -864,6 +888,12 @@ class _Splitter:
                 self.close()
                 self.last = self.pending = None
                 self.conditional = True
+            elif sep.kind == "or":
+                # "x = 2 \\text{ or } x = 3", "x = 2 \\lor x = 3": each member is a condition, none a claim,
+                # and an arrow after them leads from the whole disjunction, which derive does not read
+                self.disjunction = True
+                self.close()
+                self.last = self.pending = None
             elif sep.kind == "label":
                 assert self.chain is not None
                 if not self.chain.rels:
@@ -916,6 +946,7 @@ class _Splitter:
                     envs.pop()
             elif sep.kind == "row":
                 conditions_row = False
+                self.listed = False
                 qualified(sep.start)
                 row = _next_row(tex, seps, k, envs[-1] if envs else outer)
                 if row != "continue" and (self._dangling() or _broken_expression(tex, seps, k)):

@@ -99,3 +99,37 @@ def test_a_row_starting_with_a_decorated_letter_is_its_own() -> None:
     steps = derive.check_latex(r"$$\begin{align} a &= b \\ \overset{\circ}{x} &= x + 0 \end{align}$$")
     assert len(steps) == 2
     assert steps[0].claim.statement.replace(" ", "").startswith("a=b(")  # never "b \overset{\circ}{x}"
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # attacker S88/S87/S89: an arrow after "x = a or x = b" (or a list) leads from all of it
+        r"$$(x-2)(x-3) = 0 \implies x = 2 \text{ or } x = 3 \implies x^2 = 9$$",
+        r"$$x^2 = 4 \implies x = 2 \text{ or } x = -2 \implies x^3 = -8$$",
+        r"$$(x-2)(x-3) = 0 \implies x = 2 \lor x = 3 \implies x = 3$$",
+        r"$$(x-2)(x-3) = 0 \implies x = 2 \vee x = 3 \implies x = 3$$",
+        r"$$(x-2)(x-3) = 0 \implies x = 2 \text{ or } x = 3 \implies x = 2$$",
+        r"$$(x-2)(x-3) = 0 \implies x = 2, \; x = 3 \implies x = 2$$",
+        r"$$(x-2)(x-3) = 0 \implies x = 2, \; x = 3 \implies 2x = 4$$",
+    ],
+)
+def test_a_row_after_a_disjunction_is_never_decided_through_one_member(tex: str) -> None:
+    got = results(tex)
+    assert got[-1][0] is Verdict.UNDECIDED, got[-1]
+    assert all(v is Verdict.UNDECIDED for v, _ in got), got
+
+
+def test_members_of_a_disjunction_are_conditions() -> None:
+    got = results(r"$$x = 2 \text{ or } x = 3$$")
+    assert [v for v, _ in got] == [Verdict.UNDECIDED, Verdict.UNDECIDED]
+
+
+def test_or_inside_prose_words_is_no_disjunction() -> None:
+    # "or equivalently" introduces another claim about the same quantity: both stay claims
+    got = results(r"$$(x+1)^2 = x^2 + 2x + 1 \text{ or equivalently } (x+1)^2 - 1 = x^2 + 2x$$")
+    assert got[0] == (Verdict.PROVED, "lhs - rhs simplifies to 0")
+
+
+def test_a_solved_premise_without_a_list_still_decides() -> None:
+    assert results(r"$$2x + 1 = 5 \implies x = 2$$")[-1][0] is Verdict.PROVED
