@@ -11,6 +11,7 @@ identity; a conclusion of an unsolved premise is not refuted on its own).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -906,10 +907,15 @@ def _ranged_name(arg: str, d: FunctionDefinition, primes: int) -> str | None:
     return name
 
 
-def domain_arguments(tex: str, defs: dict[str, FunctionDefinition]) -> dict[str, str]:
-    """name -> why it is limited, for each name a function defined on a domain is applied at in ``tex``
-    (``f'(c)`` after ``f(x) = x \\ln x`` on ``[1, e^2]``: c lies in [1, e^2])."""
+def domain_arguments(
+    tex: str, defs: dict[str, FunctionDefinition], kinds: Mapping[str, str]
+) -> tuple[dict[str, str], set[str]]:
+    """(name -> why it is limited, for each name a function defined on a domain is applied at in ``tex``
+    (``f'(c)`` after ``f(x) = x \\ln x`` on ``[1, e^2]``: c lies in [1, e^2]); the functions applied at a
+    name whose kind (``kinds``) keeps it out of the domain, or that no interval states (``Let $y < 0$``,
+    an integer): f is not defined there, so those are not applied at all)."""
     out: dict[str, str] = {}
+    clashing: set[str] = set()
     ranged = {n: fd for n, fd in defs.items() if fd.domain is not None}
     at = 0
     while ranged:
@@ -921,9 +927,35 @@ def domain_arguments(tex: str, defs: dict[str, FunctionDefinition]) -> dict[str,
         base, primes = _base(name)
         if isinstance(args, list) and len(args) == 1:
             arg = _ranged_name(args[0], ranged[base], primes)
-            if arg is not None:
-                out.setdefault(arg, f"{arg} in {ranged[base].domain}, where {ranged[base].note} holds")
-    return out
+            if arg is None:
+                continue
+            if not _kind_meets(kinds.get(arg), ranged[base].domain):
+                clashing.add(base)
+            out.setdefault(arg, f"{arg} in {ranged[base].domain}, where {ranged[base].note} holds")
+    return out, clashing
+
+
+def _kind_meets(kind: str | None, domain: Any) -> bool:
+    """Whether a name of ``kind`` (None: undeclared, real) can lie in ``domain`` (inside it, for a derivative)."""
+    import sympy  # noqa: PLC0415
+
+    oo = sympy.oo
+    sets = {
+        None: sympy.Reals,
+        "real": sympy.Reals,
+        "positive": sympy.Interval.open(0, oo),
+        "nonnegative": sympy.Interval(0, oo),
+        "negative": sympy.Interval.open(-oo, 0),
+        "nonpositive": sympy.Interval(-oo, 0),
+        "probability": sympy.Interval(0, 1),
+    }
+    if kind not in sets:
+        return False  # an integer, a vector, a random variable: not a variable of an interval
+    try:
+        measure = sympy.sympify(sympy.Intersection(domain, sets[kind]).measure)
+    except (TypeError, ValueError, AttributeError, NotImplementedError, RecursionError):
+        return False
+    return measure.is_positive is True  # (an interval of positive length: a variable, not one point)
 
 
 def _in_domain(domain: Any, arg: str) -> bool:

@@ -364,6 +364,12 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 and not any(drafts[j].rel.offset < at < d.rel.offset and n == fd.name for at, n in in_words)
             }
             if in_scope:
+                # f'(c) with f defined on [1, e^2] only: read for c in it (a range), so never refuted outside it;
+                # a c whose kind keeps it outside ("Let $c < 0$") leaves f as written
+                originals = [d.lhs, d.rhs, *((drafts[row].lhs, drafts[row].rhs) if row is not None else ())]
+                limited, clashing = domain_arguments(" ".join(originals), in_scope, d.symbols)
+                in_scope = {n: fd for n, fd in in_scope.items() if n not in clashing}
+            if in_scope:
                 # f(2y) after f(x) = ...: the body with x replaced, written into the claim's own sides
                 own_lhs, used_l = apply_functions(own_lhs, in_scope)
                 written_lhs = apply_functions(written_lhs, in_scope)[0]
@@ -372,9 +378,6 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 if row_sides:
                     row_sides = tuple(apply_functions(side, in_scope)[0] for side in row_sides)
                 notes += [in_scope[n].note for n in applied_fns]
-                # f'(c) with f defined on [1, e^2] only: read for c in it (a range), so never refuted outside it
-                originals = [d.lhs, d.rhs, *((drafts[row].lhs, drafts[row].rhs) if row is not None else ())]
-                limited = domain_arguments(" ".join(originals), in_scope)
                 for n in applied_fns:
                     found_names = names_in(in_scope[n].body)
                     fixed_by_definition |= set(found_names[0]) - set(in_scope[n].params) if found_names else set()

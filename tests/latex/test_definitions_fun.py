@@ -398,3 +398,23 @@ def test_an_entry_defined_beside_its_family_is_not_substituted(doc: str):
 def test_an_entry_or_a_family_defined_alone_is_substituted():
     assert _one("Let $P_1 = a + 1$.\n$$P_1 - a = 1$$\n").verdict is Verdict.PROVED
     assert _one("Let $Q_k = k a$.\n$$\\sum_{k=1}^{3} Q_k = 6a$$\n").verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    ("kind", "verdict"),
+    [
+        ("Let $y < 0$.", Verdict.UNDECIDED),  # f is not defined at any such y: nothing to refute there
+        ("Let $y \\in \\mathbb{Z}$.", Verdict.UNDECIDED),  # an integer is no variable of the interval
+    ],
+)
+def test_a_kind_that_keeps_the_argument_out_of_the_interval_leaves_f_as_written(kind: str, verdict: Verdict):
+    r = _one(ON_INTERVAL + f"{kind}\n\n$$ f'(y) = 5 $$\n")
+    assert r.verdict is verdict
+    assert "f(x) :=" not in _read(r)
+
+
+def test_a_kind_that_meets_the_interval_applies_f():
+    # some y > 0 lie in [1, e^2]: f is applied, and a point outside the interval refutes nothing
+    r = _one(ON_INTERVAL + "Let $y > 0$.\n\n$$ f'(y) = 5 $$\n")
+    assert r.verdict in (Verdict.UNDECIDED, Verdict.REFUTED)
+    assert "f(x) := x \\cdot \\ln(x)" in _read(r)
