@@ -50,6 +50,7 @@ _ASSIGNMENTS_LIMIT = 64
 _SECONDS = 2.0  # solving and checking one row stops after this long (no answer: the caller's stands)
 _DIGITS = 50
 _SYSTEM_LIMIT = 4  # unknowns of a linear system solved here
+_DECIDED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
 #: A note a step's claim may carry that does not change its sides: its premise, a kind the prose declares.
 _HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from ")
 _REAL_KINDS = frozenset(
@@ -75,12 +76,23 @@ def follows(step: Step, result: Result) -> Result | None:
     its ``\\pm``), after an arrow from an equation derive read (``Step.premise_sides``), from a chain or a
     linear system, or beginning the display after one the words say the text solves
     (`derive.latex.solving_context`). Every other step is left to ``result``."""
+    from derive.latex.solving_context import several_statements  # noqa: PLC0415
+
+    several = step.premise is not None and bool(step.premise_sides) and several_statements(step)
+    if several and step.premise_solution and result.verdict in _DECIDED:
+        # x = 2 \text{ or } x = 3 \implies x^2 = 9: the reader solved only the last statement before the arrow
+        why = (
+            f"the arrow leads from more than the one statement derive solved ({step.premise_solution}): alternatives "
+            "or a list, whose other members it did not use; write the premise as one equation to check the step"
+        )
+        ev = Evidence(result.method, f"{why} (where the step is {result.verdict.value})", reason="context")
+        return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, (Outcome(Verdict.UNDECIDED, ev),))
     plus_minus = _PM.search(f"{step.lhs_tex} {step.rhs_tex}") is not None
     if result.verdict not in (Verdict.REFUTED, Verdict.UNDECIDED) and not (
         plus_minus and result.verdict is Verdict.ERROR
     ):
         return None
-    found = _read(step, step.premise_sides) if step.premise_sides else None
+    found = _read(step, step.premise_sides) if step.premise_sides and not several else None
     decided = _bounded_decide(found) if found is not None else None
     if decided is None or not decided[1]:
         decided = _from_statement(step)
@@ -124,7 +136,13 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
     said = " = ".join(m.strip() for m in members)
     where = "the statement it is solved from" if step.premise is not None else "the display right before it"
     # members derive cannot read (p(\\lambda) of an unknown p) only drop equations the statement also makes
-    readable = [m for m in members if _read(step, (m, "0"), premise_note=False) is not None]
+    readable = []
+    for m in members:
+        state = _member(step, m)
+        if state is None:
+            return None  # 2 \\lor x: not a member derive reads; the statement may say something else
+        if state:
+            readable.append(m)
     proof: tuple[Verdict, str] | None = None
     for member in readable[:-1]:
         found = _read(step, (member, readable[-1]), premise_note=False)
@@ -141,6 +159,24 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
         used = f"{member.strip()} = {readable[-1].strip()}"
         proof = proof or (Verdict.PROVED, f"{decided[1]} (the premise: {used}, from {where}: {said})")
     return proof
+
+
+def _member(step: Step, tex: str) -> bool | None:
+    """Whether a member of a chain reads as a scalar derive can solve with (True), reads but applies an
+    unknown function or the like (False: left out), or cannot be read (None)."""
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+
+    if len(tex) > _TEXT_LIMIT:
+        return None
+    try:
+        e = parse_latex(tex, SymbolTable(dict(step.claim.symbols)))
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    if not isinstance(e, sympy.Expr) or e.is_Matrix:
+        return None
+    return not _opaque(e)
 
 
 def _identity(e: Any) -> bool | None:

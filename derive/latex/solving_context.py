@@ -22,6 +22,7 @@ equations of a system the arrow leads from (``x + y = 3, \\ x - y = 1 \\implies 
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from derive.model import Relation
 if TYPE_CHECKING:
     from derive.latex.records import Step
 
-__all__ = ["premise_chain", "premise_system", "previous_chain", "solved_before"]
+__all__ = ["premise_chain", "premise_system", "previous_chain", "several_statements", "solved_before"]
 
 _ENVS = r"equation|align|gather|multline|eqnarray"
 _DISPLAY = re.compile(
@@ -48,6 +49,11 @@ _NEW_PART = re.compile(
     r"\b(?:[Cc]ase|[Ff]or|[Ll]et|[Ss]uppose|[Ii]f|[Ww]hen|[Aa]ssume|[Nn]ow|[Pp]roblem|[Ee]xercise|[Pp]art)\b"
 )
 _GAP_LIMIT = 200  # characters of words between the two displays
+#: Alternatives in a statement: "or" in words or symbols, a union, plus-minus.
+_DISJUNCTION = re.compile(
+    r"\\(?:lor|vee|cup|pm|mp)(?![A-Za-z])|\\(?:text|mathrm|textrm|mbox|textnormal|operatorname)\s*\{\s*or\s*\}"
+    r"|(?<![A-Za-z\\])or(?![A-Za-z])"
+)
 #: Words that say the text solves an equation, in the words right before the display before or between the two.
 _SOLVING = re.compile(
     r"\b(?:solv\w*|roots?|zeros?|eigenvalues?|characteristic|setting|set\s+(?:it|them|this|the\s+\w+)?\s*(?:to|equal)|"
@@ -61,15 +67,10 @@ _TEXT_LIMIT = 1200  # characters of a display read again here
 def premise_chain(step: Step) -> list[str] | None:
     """The members of the statement the arrow before ``step`` leads from, in the step's own display,
     when its last relation is the premise the reader linked (``Step.premise_sides``); else None."""
-    if step.premise is None:
-        return None
-    current = _current_display(step.prose)
-    if current is None:
-        return None
-    before = list(_ARROW.finditer(current))
-    if not before:
-        return None
-    members = _last_statement(current[: before[-1].start()])
+    text = _premise_text(step)
+    if text is None or _DISJUNCTION.search(text):
+        return None  # x = 2 \\lor x = 3 \\implies ...: no chain of equal members
+    members = _last_statement(text)
     if members is None or len(members) < 3:
         return None  # one relation: the premise the reader already linked
     given = "".join(f"{members[-2]}={members[-1]}".split())
@@ -81,22 +82,52 @@ def premise_system(step: Step) -> list[tuple[str, str]] | None:
     """The equations of every statement between the arrow before ``step`` and the arrow before that (or the
     start of the display): ``x + y = 3, \\ x - y = 1 \\implies x = 2``, a system the row is solved from;
     None unless there are two or more, equations all, the last being the premise the reader linked."""
+    text = _premise_text(step)
+    if text is None or _DISJUNCTION.search(text):
+        return None  # x = 2 \\text{ or } x = 3: alternatives, not a system
+    found = _steps(text)
+    if found is None or len(found) < 2:
+        return None
+    if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in found):
+        return None  # (a definition in the fragment is one more equation of the system)
+    equations = [(s.lhs_tex, s.rhs_tex) for s in found]
     if step.premise is None:
+        return equations  # the arrow leads from the whole list (`derive.latex.splitting`)
+    given = "".join(f"{equations[-1][0]}={equations[-1][1]}".split())
+    said = next((u for u in step.uses if u.startswith("given ")), "")
+    return equations if given in "".join(said.split()) else None
+
+
+def several_statements(step: Step) -> bool:
+    """Whether the arrow before ``step`` leads from more than the one statement the reader linked as its
+    premise: alternatives (``x = 2 \\text{ or } x = 3``, ``\\lor``, ``\\pm``) or a list (``x + y = 3,\\ x - y = 1``).
+    Solved alone, that premise may have solutions the text excludes or lack ones it allows. Unreadable: True."""
+    text = _premise_text(step)
+    if text is None:
+        return True
+    if _DISJUNCTION.search(text):
+        return True
+    found = _steps(text)
+    if not found:
+        return True
+    statements = 1
+    for before, after in itertools.pairwise(found):
+        if "".join(before.rhs_tex.split()) != "".join(after.lhs_tex.split()):
+            statements += 1
+    return statements > 1
+
+
+def _premise_text(step: Step) -> str | None:
+    """The LaTeX between the arrow before ``step`` and the arrow before that (or the start of the display),
+    for a step the arrow leads to (a premise the reader linked, or one it could not read: a list, a system)."""
+    if step.premise is None and not step.unread_premise:
         return None
     current = _current_display(step.prose)
     arrows = list(_ARROW.finditer(current or ""))
     if current is None or not arrows:
         return None
     start = arrows[-2].end() if len(arrows) > 1 else 0
-    found = _steps(current[start : arrows[-1].start()])
-    if found is None or len(found) < 2:
-        return None
-    if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in found):
-        return None  # (a definition in the fragment is one more equation of the system)
-    equations = [(s.lhs_tex, s.rhs_tex) for s in found]
-    given = "".join(f"{equations[-1][0]}={equations[-1][1]}".split())
-    said = next((u for u in step.uses if u.startswith("given ")), "")
-    return equations if given in "".join(said.split()) else None
+    return current[start : arrows[-1].start()]
 
 
 def previous_chain(step: Step, cue: bool = True) -> list[str] | None:

@@ -444,3 +444,41 @@ def test_a_chain_member_derive_cannot_read_is_left_out():
         "$$-(\\lambda + 1)(\\lambda^2 - \\lambda - 1) = 0$$\n"
     )
     assert _verdict_of(text, "-(\\lambda + 1)(\\lambda^2 - \\lambda - 1) = 0") is Verdict.PROVED
+
+
+# --- attacks on the statement before the arrow (attacker S86-S89) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        # a chain one of whose links is false proves nothing (S86)
+        (r"$$\ln c = 2 - 1 = 3 \implies c = e^3$$", "c = e^3"),
+        # alternatives before the arrow: no member alone is the premise (S87-S89)
+        (r"$$(x-2)(x-3) = 0 \implies x = 2 \lor x = 3 \implies x = 3$$", "x = 3"),
+        (r"$$(x-2)(x-3) = 0 \implies x = 2 \text{ or } x = 3 \implies x^2 = 9$$", "x^2 = 9"),
+        (r"$$x^2 = 4 \implies x = 2 \text{ or } x = -2 \implies x^3 = -8$$", "x^3 = -8"),
+        (r"$$(x-2)(x-3) = 0 \implies x = 2 \vee x = 3 \implies 2x = 4$$", "2x = 4"),
+    ],
+)
+def test_no_proof_from_part_of_what_the_arrow_leads_from(text, row):
+    result = [r for r in derive.check_latex(text) if r.claim.statement.startswith(row.replace(" = ", " == ", 1))]
+    found = result[-1] if result else derive.check_latex(text)[-1]
+    assert found.verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT), found.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$(x-2)(x-3) = 0 \implies x = 2 \text{ or } x = 3 \implies x = 2$$",
+        r"$$(x-2)(x-3) = 0 \implies x = 2, \; x = 3 \implies x = 2$$",
+    ],
+)
+def test_no_refutation_from_part_of_what_the_arrow_leads_from(text):
+    assert derive.check_latex(text)[-1].verdict is not Verdict.REFUTED
+
+
+def test_a_list_before_the_arrow_is_a_system():
+    result = derive.check_latex(r"$$x + y = 3,\ x - y = 1 \implies x = 2$$")[-1]
+    assert result.verdict is Verdict.PROVED
+    assert "its only solution is x = 2, y = 1" in result.detail
