@@ -408,6 +408,8 @@ def readings(step: Step) -> list[Reading] | str:
     if sized is None:
         sized = entry_readings(step)
     if sized is None:
+        sized = commute_readings(step)
+    if sized is None:
         return [Reading("", step, kind="")]
     return sized
 
@@ -531,6 +533,8 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
         return _combine_shapes(step, settled)
     if settled[0][0].kind == "mixed":
         return _combine_mixed(step, settled)
+    if settled[0][0].kind == "commute":
+        return _combine_commute(step, settled, pairs[1][1])
     if settled[0][0].kind == "entries":
         return _combine_entries(step, settled)
     seconds = sum(r.seconds for _, r in settled)
@@ -1210,6 +1214,72 @@ def _combine_mixed(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
     )
     out = _said(result, why)
     return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
+
+
+# --- Undeclared capitals that may be matrices: (A + B)^2 = A^2 + 2AB + B^2 holds for numbers only -------------
+
+#: A capital the text uses as a number: a bound or an index (``\\sum_{n=1}^N``, ``x_N``), a denominator.
+_COUNT_USE = (
+    r"[_^]\s*(?:\{{[^{{}}]*(?<![A-Za-z\\]){0}(?![A-Za-z])[^{{}}]*\}}|{0}(?![A-Za-z]))"
+    r"|\\frac\s*\{{[^{{}}]*\}}\s*\{{\s*{0}\s*\}}"
+)
+
+
+#: Capitals as events, sets or random variables: probabilities, conditioning, set operations, laws.
+_EVENTS = re.compile(
+    r"(?<![A-Za-z\\])P\s*(?:\\left\s*)?\(|\\Pr\b|\\mathbb\s*\{?\s*[PE]|\\(?:cap|cup|mid|setminus|subset|subseteq|in|sim|"
+    r"notin|emptyset|complement|bar|overline)(?![A-Za-z])|\||\^\s*\{?\s*c\b|\\vert"
+)
+
+
+def commute_readings(step: Step) -> list[Reading] | None:
+    """A step with two or more undeclared plain capitals (``A``, ``B``) and nothing declared as a vector or matrix:
+    the step as written (capitals as numbers) and with the capitals 2x2 matrices, where that reads. A step that
+    holds for numbers only because they commute is then no identity of the matrices the capitals may be
+    (`_combine_commute`). None when the capitals are fewer, used as counts (bounds, indices, denominators),
+    or the matrix reading does not read."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    if any(_parses(k) and parse_kind(k).is_matrix for _, k in step.claim.symbols):
+        return None
+    texts = _sides(step)
+    if sum(len(t) for t in texts) > _SHAPE_TEXT or any(_EVENTS.search(t) for t in (*texts, step.lhs_tex, step.rhs_tex)):
+        return None
+    settled = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
+    settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
+    settled |= set(step.defined) | set(step.defined_after) | {n for n, _ in step.ranges}
+    capitals: set[str] = set()
+    for tex in texts:
+        found, marks = names_in(tex), name_marks(tex)
+        if found is None or found[1] or marks is None:
+            return None
+        capitals |= {n for n in found[0] if len(n) == 1 and n.isupper() and n not in marks[0]}
+    capitals -= settled | {"I", "T", "H", "E", "P"}  # identity, transpose marks, expectation, probability
+    count = [c for c in capitals if any(re.search(_COUNT_USE.format(c), t) for t in texts)]
+    capitals -= set(count)
+    if len(capitals) < 2:
+        return None
+    symbols = {**dict(step.claim.symbols), **dict.fromkeys(capitals, "matrix 2x2")}
+    if _consistent(step, symbols) is not True:
+        return None
+    label = f"{', '.join(sorted(capitals))}: matrix 2x2"
+    claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", symbols=tuple(sorted(symbols.items())))
+    return [Reading("", step, kind="commute"), Reading(label, replace(step, claim=claim), kind="commute")]
+
+
+def _combine_commute(step: Step, settled: list[tuple[Reading, Result]], matrices: Result) -> Result:
+    """The step as written, unless it is accepted there and refuted with the capitals 2x2 matrices (its
+    counterexample confirmed): then undecided, naming both readings."""
+    (_, written), (reading, _) = settled
+    written = written if written.claim is step.claim else replace(written, claim=step.claim)
+    if written.verdict not in _ACCEPTED or matrices.verdict is not Verdict.REFUTED:
+        return written
+    why = (
+        f"read with its undeclared capitals as numbers the step is {written.verdict.value}, but with them matrices "
+        f"({reading.label}), which need not commute, it fails; declare them (real, or a matrix kind) to settle: "
+    )
+    out = _said(matrices, why)
+    return Result(step.claim, Verdict.UNDECIDED, out.method, written.seconds + matrices.seconds, out.outcomes)
 
 
 # --- Entries of a name declared as a scalar: w > 0 says something of w_i only if w is their family ---------------

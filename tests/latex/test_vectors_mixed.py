@@ -242,3 +242,20 @@ def test_an_i_the_text_defines_as_a_number_is_no_identity():
     said = "Let $\\mathbf{I}$ denote the identity matrix.\n\n"
     tex = r"(\mathbf{A} + \mathbf{I})^2 = \mathbf{A}^2 + 2\mathbf{A} + \mathbf{I}"
     assert _one(tex, prefix=said)[0] is Verdict.VERIFIED
+
+
+# -- undeclared capitals multiplied: a step that holds for numbers only because they commute ---------------------
+
+
+def test_a_square_of_a_sum_of_undeclared_capitals_is_no_identity_of_matrices():
+    verdict, detail = _bare(r"(A+B)^2 = A^2 + 2AB + B^2")
+    assert verdict is Verdict.UNDECIDED
+    assert "read with its undeclared capitals as numbers the step is proved, but with them matrices (A, B: matrix" in detail
+    assert _bare(r"(A+B)^2 = A^2 + AB + BA + B^2")[0] is Verdict.PROVED  # holds for matrices too
+    assert _bare(r"(A+B)^2 = A^2 + 3AB + B^2")[0] is Verdict.REFUTED  # false for numbers already
+
+
+def test_capitals_used_as_counts_stay_numbers():
+    assert _bare(r"\sum_{k=1}^{K} N = N K")[0] is Verdict.PROVED  # K a bound: a count
+    assert _bare(r"\frac{A}{B} B = A")[0] is Verdict.PROVED  # B divides: a number
+    assert _bare(r"x_N A B = B A x_N")[0] is Verdict.UNDECIDED  # N an index; A, B may be matrices
