@@ -708,7 +708,6 @@ class _Splitter:
         #: In a disjunction ("x = 2 or x = 3"): the statements closed are its members, conditions, and an
         #: arrow after it has no premise derive reads
         self.disjunction = False
-        self.listed = False  # a list of statements (a, b) precedes the open one in its row
         # the pieces whose TeX comments were blanked, by offset: their text is read from here
         self._starts: list[int] = []
         self._blanked: dict[int, str] = {}
@@ -751,13 +750,13 @@ class _Splitter:
         current = self.chain
         empty = current is None or not any(e.parts for e in current.exprs)
         premise = current if current is not None and current.rels else (self.last if empty else None)
-        if (self.disjunction or self.listed) and premise is not None:
-            # "x = 2 or x = 3 \\implies ...": the premise is the whole disjunction (or list), which derive does
-            # not read as one; its last member is a condition like the others
+        if self.disjunction and premise is not None:
+            # "x = 2 or x = 3 \\implies ...": the premise is the whole disjunction, which derive does not read
+            # as one; its last member is a condition like the others
             premise.arrow_after = premise.annotated = True
             premise = None
         self.close()
-        self.disjunction = self.listed = False
+        self.disjunction = False
         if premise is not None:
             premise.arrow_after = True
         self.pending = premise
@@ -783,7 +782,7 @@ class _Splitter:
             self._blanked[piece.offset] = tex
         if block != self.block:
             self.row_before = None  # a row of another block follows no equation row of this one
-            self.disjunction = self.listed = False
+            self.disjunction = False
         self.block = block
         seps, balanced = _scan_separators(tex, align=align)
         if not balanced:
@@ -859,9 +858,6 @@ class _Splitter:
                     qualify(self.chain, sep.end)
                 if tex[sep.start : sep.end] in ("\\in", "\\notin") and conditions_row and self.chain is not None:
                     self.chain.annotated = True  # "\\text{for } x \\in [0, 1]": the membership is a condition
-                # "x = 2, \\; x = 3 \\implies ...": an arrow after a list leads from all of it (its solutions,
-                # or a system), never from its last member alone
-                self.listed = self.listed or (self.chain is not None and bool(self.chain.rels))
                 self.close()
                 self.last = self.pending = None
                 if conditions_row:
@@ -946,7 +942,6 @@ class _Splitter:
                     envs.pop()
             elif sep.kind == "row":
                 conditions_row = False
-                self.listed = False
                 qualified(sep.start)
                 row = _next_row(tex, seps, k, envs[-1] if envs else outer)
                 if row != "continue" and (self._dangling() or _broken_expression(tex, seps, k)):
