@@ -455,7 +455,7 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     """One result for a step checked under several readings (`_combine`), no refutation standing through a
     matrix the text calls symmetric, orthogonal, a covariance... that derive samples as a general one
     (`_structure_doubt`)."""
-    return _structure_doubt(step, _combine(step, pairs))
+    return _structure_doubt(step, _combine(step, [(g, _structured_again(g, r)) for g, r in pairs]))
 
 
 #: Words that say a matrix has a structure a general sample lacks (a counterexample may not have it).
@@ -489,11 +489,52 @@ def _structure_said(step: Step, name: str) -> str | None:
     return None
 
 
+#: Structures a symmetric positive definite sample lacks (orthogonal, diagonal...): no recheck draws them.
+_OTHER_STRUCTURE = re.compile(
+    r"orthogonal|orthonormal|diagonal|triangular|idempotent|projection|unitary|rotation|permutation|correlation|"
+    r"stochastic|rank",
+    re.IGNORECASE,
+)
+#: Structures a symmetric positive definite sample has: a counterexample drawn so is one of them.
+_SPD_STRUCTURE = re.compile(r"symmetric|covariance|precision|semi-?\s*definite|gram\b", re.IGNORECASE)
+
+
+def _structured_again(reading: Reading, result: Result) -> Result:
+    """A reading refuted through a square matrix the text calls symmetric or a covariance (`_structure_said`),
+    checked again with that matrix drawn symmetric positive definite: its counterexample, if it still fails,
+    is a covariance; otherwise the reading's result stands, for `_structure_doubt` to leave undecided."""
+    from derive.engine import check_claim  # noqa: PLC0415 - the engine runs claims; shapes only plans them
+
+    if result.verdict is not Verdict.REFUTED:
+        return result
+    step = reading.step
+    symbols = dict(step.claim.symbols)
+    again = dict(symbols)
+    for name, kind in symbols.items():
+        m = re.fullmatch(r"matrix (\d+)x(\d+)", kind)
+        said = _structure_said(step, name) if m and m.group(1) == m.group(2) else None
+        if said is not None:
+            if not _SPD_STRUCTURE.search(said) or _OTHER_STRUCTURE.search(said):
+                return result
+            again[name] = f"spd {kind}"
+    if again == symbols:
+        return result
+    checked = check_claim(step.claim.evolve(symbols=tuple(sorted(again.items()))))
+    if checked.verdict is not Verdict.REFUTED:
+        return result
+    drawn = ", ".join(n for n in again if again[n] != symbols[n])
+    return _said(
+        replace(checked, claim=result.claim), f"with {drawn} drawn symmetric positive definite, as the text says: "
+    )
+
+
 def _structure_doubt(step: Step, result: Result) -> Result:
     """A refuted step through a matrix the text says more of (`_structure_said`) than its kind states: undecided."""
     from derive.latex.names import mentions  # noqa: PLC0415
 
-    if result.verdict is not Verdict.REFUTED:
+    if result.verdict is not Verdict.REFUTED or any(
+        "drawn symmetric positive definite, as the text says" in o.evidence.summary for o in result.outcomes
+    ):
         return result
     for name, kind in step.claim.symbols:
         if not _parses(kind) or not parse_kind(kind).is_matrix or kind.startswith("spd "):
@@ -723,7 +764,8 @@ def _shaped_candidates(step: Step, texts: list[str]) -> tuple[list[str], set[str
     names = {n: None for n in names if n not in _NO_SHAPE}
     if operated:
         # \det(A - \lambda I), \mathrm{tr}(ABC): the capitals of the step are matrices (`not_a_scalar`), I the identity
-        transposed |= {n for n in names if _capital(n)}
+        ranged = {n for n, _ in step.ranges}  # the prose says what they are (`not_a_scalar`): read as before
+        transposed |= {n for n in names if _capital(n) and n not in ranged}
         if "I" in names and any(_APPLIED_I.search(t) for t in texts):
             return None  # I(X; Y): a function, no identity
     if not names or (not (transposed & set(names)) and not normed):
@@ -1009,6 +1051,10 @@ def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result
             f"the undeclared names may have several shapes and the step depends on them ({gave}); declare their "
             f"shapes (front matter or --symbols) to settle; with {reading.label}: "
         )
+    operated = sorted({n for g, _ in settled for n in re.findall(r"(\w+): ", g.label) if _capital(n)})
+    if operated and any(_MATRIX_OPERATOR.search(t) for t in _sides(step)):
+        # the names \det or \mathrm{tr} makes matrices: what derive said of them before it checked their shapes
+        why = f"{', '.join(operated)} under a matrix operator is not declared; {why}"
     out = _said(result, why)
     return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
 

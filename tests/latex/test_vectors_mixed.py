@@ -259,3 +259,17 @@ def test_capitals_used_as_counts_stay_numbers():
     assert _bare(r"\sum_{k=1}^{K} N = N K")[0] is Verdict.PROVED  # K a bound: a count
     assert _bare(r"\frac{A}{B} B = A")[0] is Verdict.PROVED  # B divides: a number
     assert _bare(r"x_N A B = B A x_N")[0] is Verdict.UNDECIDED  # N an index; A, B may be matrices
+
+
+def test_a_covariance_counterexample_drawn_symmetric_positive_definite_refutes():
+    said = "Let $\\Sigma \\in \\mathbb{R}^{2 \\times 2}$. Here $\\Sigma$ is a covariance matrix.\n\n"
+    verdict, detail = _one("\\det(2\\Sigma) = 2\\det\\Sigma", prefix=said)
+    assert verdict is Verdict.REFUTED
+    assert "with Sigma drawn symmetric positive definite, as the text says: differs at Sigma[1,1]" in detail
+    said = "$D_0$ is the $k \\times k$ covariance matrix of the data.\n\n"
+    verdict, detail = _one("D_0 + D_0 = 3 D_0", prefix=said)
+    assert verdict is Verdict.REFUTED
+    assert "at k = 2: with D_0 drawn symmetric positive definite" in detail
+    # an orthogonal matrix is no positive definite one: no redraw, no refutation
+    said = "Let $Q \\in \\mathbb{R}^{n \\times n}$. Note $Q$ is an orthogonal matrix.\n\n"
+    assert _one("Q^\\top Q = Q", prefix=said)[0] is Verdict.UNDECIDED
