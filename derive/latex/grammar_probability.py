@@ -105,7 +105,8 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             # E_{x,y}[xy], E_x[x^2]: over the joint law of every name the body has, which is the plain
             # E[xy], under the declared laws as E[xy] is (Bishop's E_x[f(x, y)] holds y fixed: a name
             # outside the subscript keeps E_x apart)
-            wrap = Expectation if self._mentions_random(body) else expectation_operator("E")
+            over = tuple(sorted(str(x) for x in body.free_symbols))
+            wrap = Expectation if self._mentions_random(body) else expectation_operator("E", averaged=over)
         if (
             wrap is not Expectation
             and self._plain_e(start)
@@ -193,10 +194,12 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
         label = re.sub(r"\s+", "", self._src(sub_toks)).replace("\\sim", "~")
         label = re.sub(r"\\(?:mathcal|mathbb|mathrm|mathbf|boldsymbol|bm|text|operatorname)\{([^{}]*)\}", r"\1", label)
         label = label.replace("\\", "")
+        law = self._law_density(sub_toks, sim)
         opaque = expectation_operator(
             f"E_{label}" if len(sub_toks) == 1 else f"E_{{{label}}}",
-            self._law_density(sub_toks, sim),
+            law,
             self._conditioned_names(sub_toks) if sim is None else (),
+            self._averaged_over(sub_toks, sim, law),
         )
         if sim is None:
             p = self.sub(sub_toks)
@@ -226,6 +229,21 @@ class _ProbabilityGrammar(_ConditionalGrammar, _DensityGrammar):
             return opaque, ""
         self.declare_random(var_name, dist)
         return Expectation, ""
+
+    def _averaged_over(self, sub_toks: list[_Tok], sim: int | None, law: Any) -> tuple[str, ...]:
+        """The names a subscript says its expectation averages over: z of ``E_{z \\sim q}`` and of ``E_{q(z|x)}``,
+        y_0 of ``E_{y_0|x_0}``, x of ``E_x``, x and y of ``E_{x,y}``; () when it names none (``E_{\\mathcal T}``)."""
+        if law is not None:
+            return tuple(str(a) for a in law.args if isinstance(a, sympy.Symbol))
+        bars = [k for k, t in enumerate(sub_toks) if _is_bar(t)]
+        cut = sim if sim is not None else (bars[0] if bars else len(sub_toks))
+        names = []
+        for part in _split_top(sub_toks[:cut], {","}):
+            try:
+                names.append(self.sub(part).name_only())
+            except LatexError:
+                return ()
+        return tuple(names)
 
     def _conditioned_names(self, sub_toks: list[_Tok]) -> tuple[str, ...]:
         """The plain names after a subscript's bar, ``x_0`` of ``E_{y_0|x_0}``: held fixed under it; () when there

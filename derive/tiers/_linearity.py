@@ -57,6 +57,8 @@ _MARK = "unknown_law"
 _LAW = "law"
 #: ... and the names its subscript conditions on.
 _HELD = "held"
+#: ... and the names it averages over.
+_AVERAGED = "averaged"
 _MOMENTS = ("Var", "Cov", "Std")
 #: Beyond this many operations an expansion is not attempted (the step stays undecided).
 _MAX_OPS = 3000
@@ -65,13 +67,17 @@ _MAX_POWER = 6
 _MAX_HINT_NAMES = 6  # beyond this, pairs of names are not tried for the hint
 
 
-def expectation_operator(name: str, law: sympy.Basic | None = None, held: tuple[str, ...] = ()) -> UndefinedFunction:
+def expectation_operator(
+    name: str, law: sympy.Basic | None = None, held: tuple[str, ...] = (), averaged: tuple[str, ...] = ()
+) -> UndefinedFunction:
     """The expectation ``name`` (``E``, ``E_{T}``) of an unknown law, as the LaTeX reader builds it.
 
     ``law``: the density the subscript names (``q(y, given(x))`` of ``E_{q(y|x)}``), an application
     of an unknown function; it is part of the operator's identity, and under it that density is
     positive almost surely (`linear_form` splits it out of a log). ``held``: the names the subscript
-    conditions on (``x_0`` of ``E_{y_0|x_0}``), fixed under it as under ``E[. | x_0]``.
+    conditions on (``x_0`` of ``E_{y_0|x_0}``), fixed under it as under ``E[. | x_0]``. ``averaged``: the
+    names it says it averages over (``x, y`` of ``E_{x,y}``, ``z`` of ``E_{q(z)}``): random under it, never
+    taken out, whatever else the text calls them; the plain ``E`` keeps no such mark in the normal form.
 
     >>> x = sympy.Symbol("x")
     >>> expectation_operator("E")(x) == sympy.Function("E")(x)
@@ -82,6 +88,8 @@ def expectation_operator(name: str, law: sympy.Basic | None = None, held: tuple[
         marks[_LAW] = law
     if held:
         marks[_HELD] = tuple(held)
+    if averaged:
+        marks[_AVERAGED] = tuple(averaged)
     return UndefinedFunction(name, **marks)
 
 
@@ -236,7 +244,13 @@ class _Rewriter:
             # where E[m] is the mean): kept opaque, so a sum written out never collapses to 0
             return node
         held = {str(s) for a in rest for s in _condition_symbols(a)}
-        held |= set((getattr(node.func, "_kwargs", None) or {}).get(_HELD, ()))
+        marks = getattr(node.func, "_kwargs", None) or {}
+        held |= set(marks.get(_HELD, ()))
+        # a name the subscript averages over is random under it, whatever else the text calls it
+        averaged = set(marks.get(_AVERAGED, ()))
+        func = node.func
+        if averaged and func.__name__ == "E" and _LAW not in marks and _HELD not in marks:
+            func = expectation_operator("E")  # E_{x,y}[xy] read as the plain E[xy]: one operator in the normal form
         law = _law_of(node.func)
         if law is not None:
             # E_{q(z|x)}: the density's own conditioning holds x fixed, as E[. | x] does
@@ -252,14 +266,14 @@ class _Rewriter:
         for term in terms:
             coefficient, random = [], []
             for factor in sympy.Mul.make_args(term):
-                names = self._outside_names(factor, node.func, rest)
-                if names is not None and names <= self.fixed | held:
+                names = self._outside_names(factor, func, rest)
+                if names is not None and names <= (self.fixed | held) - averaged:
                     coefficient.append(factor)
                     self.out.pulled |= names & self.declared
                 else:
                     random.append(factor)
                     if names is not None:
-                        self.out.undeclared |= names - self.declared - held
+                        self.out.undeclared |= names - self.declared - held - averaged
             c = sympy.Mul(*coefficient)
             if not random:
                 self.out.laws.add("E[c] = c for non-random c")
@@ -267,7 +281,7 @@ class _Rewriter:
                 continue
             if coefficient and c != 1:
                 self.out.laws.add("non-random factors out of the expectation")
-            total.append(c * self._factored(node.func, random, rest))
+            total.append(c * self._factored(func, random, rest))
         return sympy.Add(*total)
 
     def _law_logs_split(self, func: object, body: sympy.Basic) -> sympy.Basic:

@@ -112,3 +112,22 @@ def test_the_reader_keeps_only_a_density_applied_to_names(tex: str, laws: list[s
 )
 def test_a_subscripts_conditioning_is_held_fixed(tex: str, verdict: Verdict) -> None:
     assert _one(tex)[0] is verdict
+
+
+@pytest.mark.parametrize(
+    ("doc", "verdict"),
+    [
+        # a name the subscript averages over is random under it, even where the text calls it a constant (E03)
+        ("Let $y$ be a constant. $$\\mathbb{E}_{x,y}[xy] = y\\,\\mathbb{E}[x]$$", Verdict.UNDECIDED),
+        ("Let $x$ be a constant. $$\\mathbb{E}_{x}[x y] = x\\,\\mathbb{E}_x[y]$$", Verdict.UNDECIDED),
+        ("Let $z$ be a constant. $$\\mathbb{E}_{q(z)}[z w] = z\\,\\mathbb{E}_{q(z)}[w]$$", Verdict.UNDECIDED),
+        ("Let $z$ be a constant. $$\\mathbb{E}_{z \\sim q}[z w] = z\\,\\mathbb{E}_{z \\sim q}[w]$$", Verdict.UNDECIDED),
+        ("Let $y_0$ be fixed. $$E_{y_0|x_0}[y_0 w] = y_0 E_{y_0|x_0}[w]$$", Verdict.UNDECIDED),
+        # ... while another constant still comes out, and Bishop's cov over the joint law stays proved
+        ("Let $c$ be a constant. $$\\mathbb{E}_{x}[c x] = c\\,\\mathbb{E}_{x}[x]$$", Verdict.PROVED),
+        ("$$\\text{cov}[x, y] = \\mathbb{E}_{x,y}[xy] - \\mathbb{E}[x]\\mathbb{E}[y]$$", Verdict.PROVED),
+    ],
+)
+def test_averaged_names_are_never_taken_out(doc: str, verdict: Verdict) -> None:
+    ((result,),) = [derive.check_latex(doc)]
+    assert result.verdict is verdict, result.detail
