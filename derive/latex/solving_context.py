@@ -9,7 +9,7 @@ the statement a row may be solved from, as the text wrote it:
 - **the display before**: "solve the characteristic equation: ``(18 - \\lambda)^2 - 81 = 0``", then, after a
   few words ("Simplifying:"), ``(18 - \\lambda)^2 = 81``: a row that begins its display may follow from the
   last statement of the display right before it (`previous_chain`), when the words around say the text
-  solves (solve, root, zero, eigenvalue, characteristic, setting ... to, equation): two displays of
+  solves (solve, root, zeros, eigenvalue, characteristic, setting ... to): two displays of
   identities in a row are no equation and its consequence. Nothing links them but their order, so
   only a row that follows is decided (proved); one that does not is left as it was.
 
@@ -56,8 +56,9 @@ _DISJUNCTION = re.compile(
 )
 #: Words that say the text solves an equation, in the words right before the display before or between the two.
 _SOLVING = re.compile(
-    r"\b(?:solv\w*|roots?|zeros?|eigenvalues?|characteristic|setting|set\s+(?:it|them|this|the\s+\w+)?\s*(?:to|equal)|"
-    r"stationary|critical\s+points?|equation)\b",
+    # ("equation" alone is not one: "using the equation above" may stand between two identities)
+    r"\b(?:solv\w*|roots?|zeros|eigenvalues?|characteristic|setting|set\s+(?:it|them|this|the\s+\w+)?\s*(?:to|equal)|"
+    r"stationary|critical\s+points?)\b",
     re.IGNORECASE,
 )
 _CUE_WINDOW = 200  # characters before the display before, where the text says it solves

@@ -482,3 +482,8 @@ def test_a_list_before_the_arrow_is_a_system():
     result = derive.check_latex(r"$$x + y = 3,\ x - y = 1 \implies x = 2$$")[-1]
     assert result.verdict is Verdict.PROVED
     assert "its only solution is x = 2, y = 1" in result.detail
+
+
+def test_the_word_equation_alone_links_no_displays():
+    text = "Using the equation above,\n\n$$(x + 1)^2 = x^2 + 1$$\n\nExpanding,\n\n$$x^2 + 2x + 1 = x^2 + 1$$\n"
+    assert _verdict_of(text, "x^2 + 2x + 1 = x^2 + 1") in (None, Verdict.UNDECIDED)
