@@ -553,6 +553,15 @@ class _ExpressionGrammar:
             and "E" not in self.functions
         ):
             return self.expectation()
+        if (
+            base == "V"
+            and font == "mathbb"
+            and self.at_sym("(", "[")
+            and "V" not in self.functions
+            and not self.declared("V")
+        ):
+            # \mathbb{V}[x], \mathbb{V}(x): the variance (Murphy, Gutmann), as \mathrm{Var}[x] is
+            return self.operator_name("Var")
         if base == "sigma" and not font and self.at_sym("("):
             arg = _scalar(self.call_args("sigma")[0][0])
             if isinstance(arg, sympy.MatrixBase):
