@@ -51,8 +51,9 @@ _SECONDS = 2.0  # solving and checking one row stops after this long (no answer:
 _DIGITS = 50
 _SYSTEM_LIMIT = 4  # unknowns of a linear system solved here
 _DECIDED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
-#: A note a step's claim may carry that does not change its sides: its premise, a kind the prose declares.
-_HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from ")
+#: A note a step's claim may carry that does not change its sides: its premise, a kind the prose declares,
+#: the band of an \\approx to the digits written.
+_HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from |^≈ .* agrees to the ")
 _REAL_KINDS = frozenset(
     {
         "real",
@@ -284,7 +285,10 @@ def _read(
     row is written, the names the prose gives a range no kind states) as sympy, or None."""
     if step.kind != "step" or step.error is not None or len(premise_sides) != 2:
         return None
-    if step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ or step.claim.random:
+    approx = step.relation is Relation.APPROX  # x \approx 1.41: checked to the digits written (claim: a band)
+    if not approx and (step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ):
+        return None
+    if step.claim.random:
         return None
     if any(not _HARMLESS_NOTE.search(note) for note in step.uses):
         return None  # read under definitions or values: the written sides are not what the claim reads
@@ -311,7 +315,8 @@ def _read(
             return None
     row = rows[0] if len(rows) == 1 else rows
     ranged = frozenset(name for name, _ in step.ranges)
-    return premise, row, table, f"{step.lhs_tex.strip()} = {step.rhs_tex.strip()}", ranged
+    relation = "\\approx" if approx else "="
+    return premise, row, table, f"{step.lhs_tex.strip()} {relation} {step.rhs_tex.strip()}", ranged
 
 
 def _opaque(e: Any) -> bool:
@@ -347,9 +352,13 @@ def _implication(premise: Any, row: Any, table: SymbolTable, written: str) -> tu
 
     if not premise.free_symbols:
         return None, ""
+    approx = "\\approx" in written
     if isinstance(row, tuple):
-        return _both_signs(premise, row, table, written)
-    multiple = _multiple(premise, row)
+        return (None, "") if approx else _both_signs(premise, row, table, written)
+    half = _half_unit(written)
+    if approx and half is None:
+        return None, ""  # \approx without a decimal: no tolerance the text fixes
+    multiple = None if approx else _multiple(premise, row)
     if multiple is not None:
         return Verdict.PROVED, multiple
     unknowns = list(premise.free_symbols)
@@ -374,7 +383,8 @@ def _implication(premise: Any, row: Any, table: SymbolTable, written: str) -> tu
         return None, ""
     for values in assignments:
         point = dict(zip(names, values, strict=True))
-        results.append((point, _zero(row.subs(point))))
+        value = row.subs(point)
+        results.append((point, _within(value, half) if approx else _zero(value)))
     if any(holds is None for _, holds in results):
         return None, ""
     which = ", ".join(str(n) for n in names)
@@ -388,16 +398,16 @@ def _implication(premise: Any, row: Any, table: SymbolTable, written: str) -> tu
         certain = [(p, h) for p, h in results if all(v in allowed for v in p.values())]
         if not certain:
             return None, ""
-        half = _half_unit(written)
-        near = [p for p, _ in results if half is not None and abs(sympy.N(row.subs(p), _DIGITS)) <= half]
+        near = [p for p, _ in results if half is not None and not approx and abs(sympy.N(row.subs(p), _DIGITS)) <= half]
         if near:
             return None, _rounded_solution(written, near[0], half)
         point = certain[0][0]
+        tolerance = f" (to within {sympy.N(half, 3)}, the digits written)" if approx else ""
         at = ", ".join(f"{n} = {sympy.latex(v)}" for n, v in point.items())
         value = sympy.nsimplify(row.subs(point)) if row.subs(point).is_Rational else row.subs(point)
         return Verdict.REFUTED, (
             f"does not follow from the premise: {solutions} (exact, complete), and the row {written} holds at none "
-            f"of them; at {at}, lhs - rhs of the row = {sympy.latex(sympy.simplify(value))} "
+            f"of them{tolerance}; at {at}, lhs - rhs of the row = {sympy.latex(sympy.simplify(value))} "
             f"≈ {sympy.N(value, 15)}"
         )
     good = sorted({sympy.latex(v) for p, h in results if h for v in p.values()})
@@ -466,6 +476,22 @@ def _half_unit(written: str) -> Any | None:
 
     places = [len(m.group(1)) for m in _DECIMAL.finditer(written)]
     return sympy.Rational(1, 2 * 10 ** min(places)) if places else None
+
+
+def _within(value: Any, half: Any) -> bool | None:
+    """Whether an exact number is within ``half`` of zero (True), clear of it (False), or too near the edge
+    to tell at 50 digits (None)."""
+    import sympy  # noqa: PLC0415
+
+    approx = sympy.N(value, _DIGITS)
+    if not approx.is_number or approx.is_real is not True:
+        return None
+    edge = sympy.Float(10) ** (-(_DIGITS // 2))
+    if abs(approx) <= half - edge:
+        return True
+    if abs(approx) >= half + edge:
+        return False
+    return None
 
 
 def _rounded_solution(

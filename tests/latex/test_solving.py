@@ -487,3 +487,19 @@ def test_a_list_before_the_arrow_is_a_system():
 def test_the_word_equation_alone_links_no_displays():
     text = "Using the equation above,\n\n$$(x + 1)^2 = x^2 + 1$$\n\nExpanding,\n\n$$x^2 + 2x + 1 = x^2 + 1$$\n"
     assert _verdict_of(text, "x^2 + 2x + 1 = x^2 + 1") in (None, Verdict.UNDECIDED)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "says"),
+    [
+        # \approx to the digits written after an arrow: one of two solutions, never refuted
+        (r"$$x^2 = 2 \implies x \approx 1.41$$", Verdict.UNDECIDED, "names one of the solutions"),
+        (r"$$x^2 = 2 \implies x^2 \approx 2.00$$", Verdict.PROVED, "holds at each"),
+        (r"$$x^2 = 2 \implies x \approx 1.42$$", Verdict.REFUTED, "to within 0.00500, the digits written"),
+        (r"$$(x - 1)^2 = 0 \implies x \approx 1.3$$", Verdict.REFUTED, "holds at none of them"),
+    ],
+)
+def test_an_approximation_after_an_arrow_to_the_digits_written(text, verdict, says):
+    out = _decide(text)
+    assert out is not None and out.verdict is verdict, out and out.detail
+    assert says in out.detail
