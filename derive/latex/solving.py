@@ -52,7 +52,7 @@ _DIGITS = 50
 _SYSTEM_LIMIT = 4  # unknowns of a linear system solved here
 _DECIDED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
 #: A note a step's claim may carry that does not change its sides: its premise, a kind the prose declares,
-#: the band of an \\approx to the digits written.
+#: the band of an \approx to the digits written.
 _HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from |^≈ .* agrees to the ")
 _REAL_KINDS = frozenset(
     {
