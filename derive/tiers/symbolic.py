@@ -38,6 +38,7 @@ from derive.language._exact import has_type
 from derive.language.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 from derive.tiers._integrals import QuadratureError, integrals_to_floats, prepare_integrals
+from derive.tiers._landau import check_landau, has_landau
 from derive.tiers._linearity import by_linearity
 from derive.tiers._matrix import RationalZero, has_inverse, rational_zero, spd_trace_form
 from derive.tiers._probability import by_probability_calculus
@@ -1267,6 +1268,12 @@ def check_symbolic(problem: Problem, settings: Settings) -> Outcome:
 
 def _check(problem: Problem, budget: float, step: float, state: dict[str, object]) -> Outcome:
     positives = _spd_positives(problem.symbols)
+    # --- Landau remainders (derive.tiers._landau): O(ε²) is a class of functions, never a value,
+    # so no other rewrite of this tier may see it.
+    if has_landau(problem.lhs, problem.rhs):
+        status = lambda d: prove_zero(d, positives=positives, step_seconds=step).status  # noqa: E731
+        return check_landau(problem.lhs, problem.rhs, problem.relation, status)
+    # --- end Landau
     state["symbols"] = problem.symbols  # for `spd_trace_form` in `_decide`
     random = tuple(problem.random)
     # Cheap pass: closed forms only (no doit, no integration).
