@@ -28,7 +28,7 @@ from sympy.core.symbol import Str
 
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
 
-__all__ = ["Landau", "check_landau", "has_landau", "landau"]
+__all__ = ["Landau", "check_landau", "has_landau", "landau", "landau_order"]
 
 #: The limit a Landau term was stated for: "0", "oo", or "?" (not stated by the text).
 LIMITS = ("0", "oo", "?")
@@ -64,6 +64,19 @@ def landau(g: sympy.Expr, limit: str | None = None) -> Landau:
     """One occurrence of O(g); ``limit`` is "0" or "oo" when the text states it."""
     where = limit if limit in LIMITS else "?"
     return Landau(sympy.sympify(g), Str(where), sympy.Dummy("o"))
+
+
+def landau_order(g: object) -> bool:
+    """Whether ``g`` may stand in O(g) read as a Landau term: c·v**k, one name v, k a nonzero rational.
+
+    The LaTeX reader asks this before reading ``O(...)`` as `Landau`; O(ε δ), O(sin ε), O(x - y)
+    keep their other readings (a product, a function O).
+    """
+    if not isinstance(g, sympy.Expr):
+        return False
+    coeff, rest = g.as_coeff_Mul()
+    base, power = rest.as_base_exp()
+    return bool(coeff.is_number and coeff != 0 and isinstance(base, sympy.Symbol) and power.is_Rational and power != 0)
 
 
 def has_landau(*exprs: object) -> bool:
