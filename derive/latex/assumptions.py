@@ -516,7 +516,12 @@ _MATRIX_WORDS = re.compile(
     r"(?:an?\s+|two\s+|three\s+|some\s+|the\s+)?(?:\$(?P<size>[^$]{1,40})\$\s+)?"
     r"(?P<words>(?:(?:real|square|symmetric|invertible|non-?singular|orthogonal|diagonal|random|positive|"
     r"semi-?|definite|covariance|precision|weight|data|design|arbitrary|general|fixed|given|full-rank|"
-    r"rectangular|triangular|lower|upper|and)[\s-]+){0,5})matri(?:x|ces)\b",
+    r"rectangular|triangular|lower|upper|and|"
+    # named matrices and structures: a matrix all the same ("$P$ is a projection matrix", "the Hessian matrix")
+    r"projection|idempotent|skew|skew-symmetric|nilpotent|stochastic|permutation|rotation|orthonormal|unitary|"
+    r"hermitian|Hessian|Jacobian|Gram|kernel|transition|correlation|scatter|Fisher|information|interaction|"
+    r"adjacency|Laplacian|feature|loading|mixing|hat|scaling|sparse|block|banded|Toeplitz|circulant|"
+    r"unit|identity|zero|coefficient|parameter)[\s-]+){0,5})matri(?:x|ces)\b",
     re.IGNORECASE,
 )
 _SIZE = re.compile(r"\s*([A-Za-z]|\d+)\s*(?:\\times(?![A-Za-z])|x)\s*([A-Za-z]|\d+)\s*")

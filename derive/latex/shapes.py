@@ -461,7 +461,9 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
 #: Words that say a matrix has a structure a general sample lacks (a counterexample may not have it).
 _STRUCTURE = re.compile(
     r"symmetric|orthogonal|orthonormal|diagonal|triangular|covariance|precision|semi-?\s*definite|idempotent|"
-    r"projection|unitary|hermitian|rotation|permutation|gram\b|correlation|stochastic|rank[- ]one|low[- ]rank",
+    r"projection|unitary|hermitian|rotation|permutation|gram\b|correlation|stochastic|rank|skew|nilpotent|"
+    r"unit\b|variances?\b|sparse|banded|toeplitz|circulant|hessian|jacobian|laplacian|adjacency|transition|"
+    r"kernel|scatter|fisher|information|invertible|singular|eigen",
     re.IGNORECASE,
 )
 _INLINE = re.compile(r"(?<![$\\])\$(?!\$)([^$]{1,80})\$")
@@ -471,13 +473,14 @@ def _structure_said(step: Step, name: str) -> str | None:
     """What the text says of a declared vector or matrix that a general sample may lack: the words of its
     declaration ("the $k \\times k$ covariance matrix"), or a sentence of the prose that names it in math
     with such a word ("$\\Sigma$ is symmetric")."""
-    for m in _SOURCE.finditer(step.claim.statement or ""):
-        if m.group("name") == name and _STRUCTURE.search(m.group("where")):
-            return m.group("where")
+    said = [m.group("where") for m in _SOURCE.finditer(step.claim.statement or "") if m.group("name") == name]
+    said = [w for w in said if _STRUCTURE.search(w)]
     prose = (step.prose or "")[-20000:]
     for m in _INLINE.finditer(prose):
+        # the name alone, or first before a range or a value ($P \\in \\mathbb{R}^{k \\times k}$, $P = QQ^T$)
+        head = re.split(r"\\in(?![A-Za-z])|[=,:<>]|\\(?:coloneqq|equiv|sim)(?![A-Za-z])", m.group(1), maxsplit=1)[0]
         try:
-            if name_of(m.group(1).strip()) != name:
+            if name_of(head.strip()) != name:
                 continue
         except DeriveError:
             continue
@@ -485,14 +488,15 @@ def _structure_said(step: Step, name: str) -> str | None:
         ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end())) if e >= 0]
         sentence = " ".join(prose[start : min(ends, default=len(prose))].split()).lstrip(". ")
         if _STRUCTURE.search(sentence):
-            return sentence[:160]
-    return None
+            said.append(sentence[:160])  # every sentence: "a covariance matrix with unit variances"
+    return "; ".join(dict.fromkeys(said)) or None
 
 
 #: Structures a symmetric positive definite sample lacks (orthogonal, diagonal...): no recheck draws them.
 _OTHER_STRUCTURE = re.compile(
     r"orthogonal|orthonormal|diagonal|triangular|idempotent|projection|unitary|rotation|permutation|correlation|"
-    r"stochastic|rank",
+    r"stochastic|rank|skew|nilpotent|\bunit\b|\bvariances?\b|trace|determinant|eigen|entr(?:y|ies)|sparse|block|"
+    r"banded|toeplitz|circulant|constant|known|fixed|given|singular|laplacian|adjacency|transition|with\b",
     re.IGNORECASE,
 )
 #: Structures a symmetric positive definite sample has: a counterexample drawn so is one of them.
@@ -1150,6 +1154,7 @@ def _assigned(step: Step, names: list[str], combo: tuple[str, ...]) -> Step:
     shapes = dict(zip(names, combo, strict=True))
     if shapes.get("I", "").startswith("identity "):
         step = _with_identity(step, shapes.pop("I").split()[1])
+        step = replace(step, ranges=tuple((n, w) for n, w in step.ranges if n != "I"))  # "the identity matrix"
     given = {n: k for n, k in shapes.items() if k != "real"}
     symbols = tuple(sorted({**dict(step.claim.symbols), **given}.items()))
     ranges = tuple((n, w) for n, w in step.ranges if n not in given)  # "Q is a matrix": the shape given here

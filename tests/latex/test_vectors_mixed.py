@@ -250,7 +250,7 @@ def test_an_i_the_text_defines_as_a_number_is_no_identity():
 def test_a_square_of_a_sum_of_undeclared_capitals_is_no_identity_of_matrices():
     verdict, detail = _bare(r"(A+B)^2 = A^2 + 2AB + B^2")
     assert verdict is Verdict.UNDECIDED
-    assert "read with its undeclared capitals as numbers the step is proved, but with them matrices (A, B: matrix" in detail
+    assert "as numbers the step is proved, but with them matrices (A, B: matrix" in detail
     assert _bare(r"(A+B)^2 = A^2 + AB + BA + B^2")[0] is Verdict.PROVED  # holds for matrices too
     assert _bare(r"(A+B)^2 = A^2 + 3AB + B^2")[0] is Verdict.REFUTED  # false for numbers already
 
@@ -273,3 +273,18 @@ def test_a_covariance_counterexample_drawn_symmetric_positive_definite_refutes()
     # an orthogonal matrix is no positive definite one: no redraw, no refutation
     said = "Let $Q \\in \\mathbb{R}^{n \\times n}$. Note $Q$ is an orthogonal matrix.\n\n"
     assert _one("Q^\\top Q = Q", prefix=said)[0] is Verdict.UNDECIDED
+
+
+def test_a_matrix_named_for_a_structure_derive_does_not_draw_refutes_nothing():
+    for said in (
+        "Let $P \\in \\mathbb{R}^{k \\times k}$ be a projection matrix.\n\n",
+        "Let $P$ be a $k \\times k$ projection matrix.\n\n",
+        "Let $P$ be a projection matrix.\n\n",
+        "Let $P$ be an idempotent matrix.\n\n",
+    ):
+        assert _one("P^2 = P", prefix=said)[0] is Verdict.UNDECIDED, said
+    said = "Let $S$ be a $k \\times k$ skew-symmetric matrix and $x \\in \\mathbb{R}^k$.\n\n"
+    assert _one("x^\\top S x = 0", prefix=said)[0] is Verdict.UNDECIDED
+    # a covariance with more said of it (unit variances) is not redrawn as any positive definite matrix
+    said = "Let $\\Sigma$ be a $k \\times k$ covariance matrix with unit variances.\n\n"
+    assert _one("\\mathrm{tr}(\\Sigma) = k", prefix=said)[0] is Verdict.UNDECIDED
