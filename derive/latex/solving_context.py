@@ -40,6 +40,9 @@ _DISPLAY = re.compile(
 _ARROW = re.compile(
     r"\\(?:Rightarrow|implies|Longrightarrow|longrightarrow|rightarrow|to|therefore|iff|Leftrightarrow|"
     r"xrightarrow|xRightarrow)(?![A-Za-z])"
+    # "2v - 4 = 0, \\text{ so } v = 2": words the reader takes for an arrow (`derive.latex.splitting`)
+    r"|\\(?:text|mathrm|textrm|mbox|textnormal)\s*\{\s*[,;.]?\s*(?:so|thus|hence|therefore|then|we get|which gives|"
+    r"giving|gives|yields|implies)\b[^{}]*\}"
 )
 #: What a row that begins its display may not follow in its display: another relation, an arrow.
 _RELATION = re.compile(r"=|<|>|\\(?:le|ge|leq|geq|neq|ne|approx|propto|sim|equiv)(?![A-Za-z])")
@@ -102,10 +105,11 @@ def premise_system(step: Step) -> list[tuple[str, str]] | None:
 def several_statements(step: Step) -> bool:
     """Whether the arrow before ``step`` leads from more than the one statement the reader linked as its
     premise: alternatives (``x = 2 \\text{ or } x = 3``, ``\\lor``, ``\\pm``) or a list (``x + y = 3,\\ x - y = 1``).
-    Solved alone, that premise may have solutions the text excludes or lack ones it allows. Unreadable: True."""
+    Solved alone, that premise may have solutions the text excludes or lack ones it allows. Unreadable: True;
+    no arrow found before the step (words the reader took for one): False."""
     text = _premise_text(step)
     if text is None:
-        return True
+        return False  # no arrow found in the display: the premise the reader linked stands as before
     if _DISJUNCTION.search(text):
         return True
     found = _steps(text)
@@ -245,4 +249,6 @@ def _last_statement(tex: str) -> list[str] | None:
         run.insert(0, s)
     if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in run):
         return None  # (p(\\lambda) = ... = 0: a definition's members are equal all the same)
+    if len(run) == 1 and run[0].kind == "definition":
+        return None  # a = 2x alone defines a (maybe anew: "Setting instead"): the definitions' rules decide
     return [run[0].lhs_tex, *(s.rhs_tex for s in run)]

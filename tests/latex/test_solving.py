@@ -503,3 +503,15 @@ def test_an_approximation_after_an_arrow_to_the_digits_written(text, verdict, sa
     out = _decide(text)
     assert out is not None and out.verdict is verdict, out and out.detail
     assert says in out.detail
+
+
+def test_words_for_an_arrow_keep_the_premise_the_reader_solved():
+    # "\text{ so }" is an arrow to the reader: 2v - 4 = 0 gives v = 2, so v = 3 stays refuted
+    got = derive.check_latex(r"$$2v - 4 = 0, \text{ so } v = 3$$")
+    assert got[-1].verdict is Verdict.REFUTED
+
+
+def test_a_definition_alone_before_is_no_premise():
+    # a defined anew ("Setting instead"): the definitions' rules decide, not the display before
+    text = "$$ a = x + 1 $$\n\nSetting instead\n\n$$ a = 2x $$\n\n$$ a^2 = 4x^2 $$\n"
+    assert _verdict_of(text, "a^2 = 4x^2") in (None, Verdict.UNDECIDED)
