@@ -335,12 +335,12 @@ GRADIENT = (
         "\\nabla J(\\mathbf w) = (\\mathbf A + \\mathbf A^\\top) \\mathbf w",
     ],
 )
-def test_a_gradient_with_no_variable_written_keeps_the_function_as_written(step: str):
-    # (a true step: \\nabla without a subscript may be read as an unknown scalar function, which a shape check
-    # would take for a scalar against a vector)
+def test_a_gradient_with_no_variable_written_is_the_gradient_by_the_parameter(step: str):
+    # (a true step: \\nabla J(\\mathbf w) of a J of one parameter, applied at it as written, is \\nabla_{\\mathbf w} of
+    # the body; it used to stay as written, since an unknown \\nabla(...) may be taken for a scalar against a vector)
     r = _one(GRADIENT + f"$$ {step} $$\n")
-    assert r.verdict is not Verdict.REFUTED
-    assert "J(\\mathbf w) :=" not in r.detail
+    assert r.verdict is Verdict.VERIFIED
+    assert "J(\\mathbf w) := \\mathbf w^\\top \\mathbf A \\mathbf w" in r.claim.statement
 
 
 def test_a_body_derive_cannot_read_leaves_the_step_undecided_naming_the_definition():
