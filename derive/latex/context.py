@@ -931,8 +931,18 @@ def domain_arguments(
                 continue
             if not _kind_meets(kinds.get(arg), ranged[base].domain):
                 clashing.add(base)
-            out.setdefault(arg, f"{arg} in {ranged[base].domain}, where {ranged[base].note} holds")
+            out.setdefault(arg, f"{arg} in {_interval_text(ranged[base].domain)}, where {ranged[base].note} holds")
     return out, clashing
+
+
+def _interval_text(domain: Any) -> str:
+    """``[1, e^2]``, ``(0, \\infty)``: a domain as the text writes an interval."""
+    import sympy  # noqa: PLC0415
+
+    if not isinstance(domain, sympy.Interval):
+        return str(domain)
+    lo, hi = (sympy.latex(e) for e in (domain.start, domain.end))
+    return f"{'(' if domain.left_open else '['}{lo}, {hi}{')' if domain.right_open else ']'}"
 
 
 def _kind_meets(kind: str | None, domain: Any) -> bool:

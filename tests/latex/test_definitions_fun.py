@@ -288,7 +288,7 @@ def test_a_function_defined_on_the_interval_is_applied_in_it(step: str):
 def test_a_step_true_on_the_interval_only_is_never_refuted_outside_it(step: str):
     r = _one(ON_INTERVAL + f"$$ {step} $$\n")
     assert r.verdict is Verdict.UNDECIDED
-    assert "Interval(1, exp(2))" in r.detail
+    assert "in [1, e^{2}], where f(x) := x \\cdot \\ln(x) (line 1) holds" in r.detail
 
 
 def test_a_step_false_on_the_interval_is_refuted():
