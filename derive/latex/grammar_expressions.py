@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 from sympy import S
+from sympy.core.function import AppliedUndef
 
 from derive.errors import LatexError
 from derive.language._exact import _ceiling, _factorial, _floor
@@ -15,6 +16,7 @@ from derive.language.functions import sigmoid
 from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
 from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
+from derive.tiers._linearity import is_unknown_law
 
 #: The letters whose subscript makes a declaration speak for a whole family (a_i > 0: every a_k).
 _FAMILY_LETTERS = frozenset("ijklmn")
@@ -539,6 +541,15 @@ class _ExpressionGrammar:
                 return True
         return False
 
+    def _variance_v(self) -> Any:
+        """``\\mathbb{V}[x]``, ``\\mathbb{V}(x)``: the variance (Murphy, Gutmann), as ``\\mathrm{Var}[x]`` is, of an
+        argument that mentions a random variable; of nothing random V may as well be the text's own function
+        (a value function): an unknown function V, to which no law of moments applies."""
+        value = self.operator_name("Var")
+        if isinstance(value, AppliedUndef) and is_unknown_law(value):
+            return sympy.Function("V")(*value.args)
+        return value
+
     def named(self, base: str, font: str) -> Any:
         """A letter or Greek command, with its subscripts, then what it is applied to."""
         if (
@@ -560,8 +571,7 @@ class _ExpressionGrammar:
             and "V" not in self.functions
             and not self.declared("V")
         ):
-            # \mathbb{V}[x], \mathbb{V}(x): the variance (Murphy, Gutmann), as \mathrm{Var}[x] is
-            return self.operator_name("Var")
+            return self._variance_v()
         if base == "sigma" and not font and self.at_sym("("):
             arg = _scalar(self.call_args("sigma")[0][0])
             if isinstance(arg, sympy.MatrixBase):

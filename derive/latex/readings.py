@@ -102,7 +102,9 @@ def ambiguous_readings(
             # E(w) = w^2 or E = mc^2 in the text, then E[2x]: the parser still reads an unknown-law
             # expectation, to which linearity applies; the text's E is as plausible. E(w) of nothing
             # random is already an unknown function (or, E declared, a product), to which none applies
-            if toks[start].text == "[" or arg_names & set(random):
+            if name == "V":
+                out.append((name, f"{shown} may be a variance or the {name} the text defines or declares"))
+            elif toks[start].text == "[" or arg_names & set(random):
                 out.append((name, f"{shown} may be an expectation or the {name} the text defines or declares"))
             continue
         upright = t.kind == "cmd" and t.text in ("mathrm", "operatorname", "mathsf", "text")
@@ -117,6 +119,8 @@ def ambiguous_readings(
 def _plain_expectation(name: str, first: _Tok) -> bool:
     """Whether ``name`` is a plain letter E (``E``, ``E_D``) the parser reads as an expectation before
     a bracket; ``\\mathbb{E}``, ``\\mathrm{E}`` are the expectation by their font."""
+    if name == "V" and first.kind == "cmd" and first.text == "mathbb":
+        return True  # \\mathbb{V}[x] is read as the variance: a V the text gives a meaning is as plausible
     return (name == "E" or name.startswith("E_")) and first.kind == "letter" and first.text == "E"
 
 
