@@ -169,22 +169,23 @@ def _parse_terms(atoms: list[Landau]) -> tuple[sympy.Symbol, dict[Landau, _Term]
 
 
 def _exact_class(lpairs: list, latoms: list[Landau], zero: ZeroStatus) -> Outcome:
-    """No O-term on the right: the step gives one value to a whole class of functions."""
+    """No O-term on the right: the step gives one value to a whole class of functions.
+
+    Never refuted: a text that writes ``O(t) = t^2`` most likely gives O a meaning of its own (a
+    definition the reader missed), so the Landau reading is the doubtful one here.
+    """
     for atom in latoms:
         for left in lpairs:
             if not left.has(atom):
                 continue
             s = sympy.Dummy("s")
-            slope = sympy.diff(left.xreplace({atom: s}), s).xreplace({a: S.Zero for a in latoms}).xreplace({s: 0})
+            slope = sympy.diff(left.xreplace({atom: s}), s).xreplace({a: S.Zero for a in latoms}).xreplace({s: S.Zero})
             if zero(slope) == "nonzero":
-                summary = (
-                    f"the left side is a class of functions, not one value: {atom} may be any function of its "
-                    f"order, and the left side changes by ({slope})·δ when it changes by δ; the right side "
-                    "has no O-term"
-                )
-                return Outcome(
-                    Verdict.REFUTED,
-                    Evidence(Method.SYMBOLIC, summary, difference=str(slope), route="landau: exact value of a class"),
+                return _undecided(
+                    f"the right side has no O-term: read as a Landau remainder, {atom} on the left may be any "
+                    f"function of its order and the left side changes with it ({slope}·δ), so the step would "
+                    "fail; O may mean something else here: define or declare it to settle",
+                    "landau exact",
                 )
     return _undecided(
         "the right side has no O-term, so the step claims an exact value for a class of functions; "
