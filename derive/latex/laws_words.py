@@ -1,0 +1,175 @@
+"""Laws of scalar random variables stated in words, read as the ``x \\sim ...`` the prose could have written.
+
+"Let $X$ be a Bernoulli random variable with parameter $p$", "$X$ is uniformly distributed on $[0, 1]$",
+"$Z$ is a standard normal random variable", "$Y$ is normally distributed with mean $\\mu$ and variance
+$\\sigma^2$", "an exponential random variable $T$ with rate $\\lambda$" declare the law of that name exactly as
+``X \\sim \\mathrm{Bernoulli}(p)``, ``X \\sim \\mathcal{U}(0, 1)``, ... would (`laws_in_words` gives them in
+the form of `derive.latex.assumptions.definite_in_words`, with the kind `LAW` and the law in LaTeX), so the
+existing machinery scopes them (to the next heading, problem label or item) and puts them in.
+
+Only wordings with one reading count: a Bernoulli "parameter" is its success probability; a normal law
+needs its mean and its variance or standard deviation named as such; an exponential law its *rate* (an
+exponential "with parameter $\\beta$" may be a rate or a scale: nothing is read); a uniform law a written
+interval. Binomial, Poisson, geometric... laws have no distribution in derive: nothing is read.
+
+A statement declares nothing when its sentence negates, doubts or hedges it ("we do not assume $X$ is
+uniform on $[0, 1]$", "$X$ might be ..."), or makes it a case ("If $f$ is a Bernoulli random variable with
+parameter $p$, then ..."; "when", "whenever", "suppose", "unless", "provided", "in case"): such a law holds
+for what its sentence introduces only, and derive reads it for nothing rather than for too much.
+"""
+
+from __future__ import annotations
+
+import re
+
+from derive.errors import DeriveError
+from derive.latex.assumptions import LAW, negated
+from derive.latex.parser import name_of
+
+__all__ = ["laws_in_words"]
+
+_M = r"\$(?P<{}>[^$]{{1,60}})\$"
+_NAME = _M.format("name")
+_NAME2 = _M.format("name2")
+_ARTICLE = r"(?:an?|the|some)\s+"
+#: The words of a law before "random variable": which law, as a LaTeX template of its parameters.
+_FAMILY = (
+    r"(?P<family>bernoulli|standard\s+(?:normal|gaussian)|normal|gaussian|uniform|exponential)"
+    r"(?:\s+distributed)?"
+)
+_RV = r"\s+(?:random\s+variable|variable|r\.\s?v\.)"
+#: What the parameters are called after the law: "with parameter $p$", "with mean $m$ and variance $v$".
+_PARAMS = (
+    r"(?P<params>(?:\s*,)?\s+(?:with|of|having)\s+(?:[A-Za-z ]{0,30}?)(?:\$[^$]{1,60}\$)"
+    r"(?:(?:\s*,\s*|\s*,?\s*and\s+)(?:[A-Za-z ]{0,30}?)(?:\$[^$]{1,60}\$)){0,2})?"
+)
+#: "on $[a, b]$", "over the interval $(0, 1)$": a uniform law's interval.
+_ON = r"(?P<on>\s+(?:on|over|in)\s+(?:the\s+(?:interval|range)\s+)?\$(?P<interval>[^$]{1,60})\$)?"
+_STATED = [
+    # "$X$ is a Bernoulli random variable with parameter $p$", "Let $X$ be a standard normal variable"
+    re.compile(
+        rf"{_NAME}\s+(?:is|be|denotes?)\s+{_ARTICLE}?{_FAMILY}{_RV}{_ON}{_PARAMS}",
+        re.IGNORECASE,
+    ),
+    # "the Bernoulli random variable $f$ with parameter $p$"
+    re.compile(rf"\b{_ARTICLE}{_FAMILY}{_RV}\s+{_NAME}{_ON}{_PARAMS}", re.IGNORECASE),
+    # "$X$ is uniformly distributed on $[0, 1]$", "$Y$ is normally distributed with mean $0$ and variance $1$"
+    re.compile(
+        rf"{_NAME}\s+(?:is|be)\s+(?P<family>uniformly|normally|exponentially)\s+distributed{_ON}{_PARAMS}",
+        re.IGNORECASE,
+    ),
+]
+_CASE = re.compile(
+    r"\b(?:if|when|whenever|suppose|supposing|unless|in\s+case|provided|whether|assuming|say)\b", re.IGNORECASE
+)
+_HEDGED = re.compile(
+    r"\b(?:not|no|never|without|unless|except|instead|were|would|could|might|may|perhaps|maybe|possibly"
+    r"|approximately|roughly|nearly|almost|like|for\s+now|temporarily|isn't|aren't)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n\s*\n")
+_INLINE = re.compile(r"\$[^$]*\$")
+#: One parameter: its role word right before its math ("mean $\\mu$").
+_PARAM = re.compile(r"(?P<role>[A-Za-z ]{0,30}?)\s*\$(?P<tex>[^$]{1,60})\$")
+
+
+def laws_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, name, kind, what was said) for each law the prose states in words (module docstring):
+    the kind is `LAW` and the law in LaTeX, the said names the words and the law read from them."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _STATED:
+        for m in pattern.finditer(doc):
+            if any(at < m.end() and m.start() < end for at, end in taken):
+                continue
+            found = _read(m)
+            if found is None or not _asserted(doc, m.start(), m.end()):
+                continue
+            name, law = found
+            taken.append((m.start(), m.end()))
+            words = " ".join(m.group().split())
+            out.append((m.start(), m.end(), name, LAW + law, f"{words} (read as {_tex_name(m)} \\sim {law})"))
+    return out
+
+
+def _tex_name(m: re.Match[str]) -> str:
+    return m.group("name").strip()
+
+
+def _read(m: re.Match[str]) -> tuple[str, str] | None:
+    """(name, law in LaTeX) of a statement, or None when its wording has more than one reading."""
+    try:
+        name = name_of(m.group("name").strip())
+    except DeriveError:
+        return None
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) or name in ("E", "P", "p", "N"):
+        return None  # an entry, an operator or a law's own letter: no scalar variable
+    family = m.group("family").lower().split()[0]
+    params = _roles(m.group("params") or "")
+    if params is None:
+        return None
+    interval = m.group("interval")
+    law = _law(family, params, interval)
+    return (name, law) if law is not None else None
+
+
+def _roles(text: str) -> dict[str, str] | None:
+    """role word -> parameter LaTeX ("mean" -> ``\\mu``); None when a role is unknown or said twice."""
+    out: dict[str, str] = {}
+    for m in _PARAM.finditer(text):
+        role = re.sub(r"\b(?:with|of|having|and|the|its|a|an|success|parameters?)\b", " ", m.group("role").lower())
+        role = " ".join(role.split()) or "parameter"
+        if "success" in m.group("role").lower() and role == "probability":
+            role = "parameter"
+        if role not in ("parameter", "mean", "variance", "standard deviation", "rate", "probability"):
+            return None
+        if role in out:
+            return None
+        out[role] = m.group("tex").strip()
+    return out
+
+
+def _law(family: str, params: dict[str, str], interval: str | None) -> str | None:
+    """The law in LaTeX, when the words name each of its parameters by its role and nothing else."""
+    if family == "standard":
+        return r"\mathcal{N}(0, 1)" if not params and interval is None else None
+    if interval is not None and family not in ("uniform", "uniformly"):
+        return None
+    if family == "bernoulli":
+        p = params.get("parameter") or params.get("probability")
+        return rf"\mathrm{{Bernoulli}}({p})" if p is not None and len(params) == 1 else None
+    if family in ("normal", "normally", "gaussian"):
+        mean, var, sd = params.get("mean"), params.get("variance"), params.get("standard deviation")
+        if mean is None or len(params) != 2 or (var is None) == (sd is None):
+            return None
+        return rf"\mathcal{{N}}({mean}, {var})" if var is not None else rf"\mathcal{{N}}({mean}, ({sd})^2)"
+    if family in ("exponential", "exponentially"):
+        rate = params.get("rate")
+        return rf"\mathrm{{Exp}}({rate})" if rate is not None and len(params) == 1 else None
+    if family in ("uniform", "uniformly"):
+        ends = _interval(interval) if interval is not None and not params else None
+        return rf"\mathcal{{U}}({ends[0]}, {ends[1]})" if ends is not None else None
+    return None
+
+
+_ENDS = re.compile(r"\s*(?:\\left\s*)?[\[(]\s*([^,\[\]()]{1,30}?)\s*,\s*([^,\[\]()]{1,30}?)\s*(?:\\right\s*)?[\])]\s*")
+
+
+def _interval(tex: str) -> tuple[str, str] | None:
+    """The ends of ``[a, b]``, ``(a, b)``, ``[a, b)``: the same uniform law (a point has no mass)."""
+    m = _ENDS.fullmatch(tex)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _asserted(doc: str, start: int, end: int) -> bool:
+    """Whether the statement at [start, end) stands: no case word, negation or hedge in its sentence."""
+    if negated(doc, start):
+        return False
+    before = _INLINE.sub(" x ", doc[max(0, start - 400) : start])
+    ends = list(_SENTENCE_END.finditer(before))
+    before = before[ends[-1].end() :] if ends else before
+    after = _INLINE.sub(" x ", doc[end : end + 300])
+    cut = _SENTENCE_END.search(after)
+    after = after[: cut.start()] if cut else after
+    inside = _INLINE.sub(" x ", doc[start:end])
+    return not any(p.search(t) for p in (_CASE, _HEDGED) for t in (before, inside, after))
