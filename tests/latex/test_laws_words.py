@@ -1,0 +1,125 @@
+"""Laws stated in words (derive.latex.laws_words): read only when the wording has one reading and stands."""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive.latex.laws_words import laws_in_words
+
+
+def _laws(text: str) -> list[tuple[str, str | None]]:
+    return [(name, kind) for _, _, name, kind, _ in laws_in_words(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"Let $X$ be a Bernoulli random variable with parameter $p$.", [("X", r"~ \mathrm{Bernoulli}(p)")]),
+        (r"Let $X$ be a Bernoulli variable with success probability $q$.", [("X", r"~ \mathrm{Bernoulli}(q)")]),
+        (
+            r"To compute the variance of the Bernoulli random variable $f$ with parameter $p$, we first",
+            [("f", r"~ \mathrm{Bernoulli}(p)")],
+        ),
+        (r"$X$ is uniformly distributed on $[0, 1]$.", [("X", r"~ \mathcal{U}(0, 1)")]),
+        (r"$U$ is a uniform random variable over the interval $(a, b)$.", [("U", r"~ \mathcal{U}(a, b)")]),
+        (r"$Z$ is a standard normal random variable.", [("Z", r"~ \mathcal{N}(0, 1)")]),
+        (
+            r"$Y$ is normally distributed with mean $\mu$ and variance $\sigma^2$.",
+            [("Y", r"~ \mathcal{N}(\mu, \sigma^2)")],
+        ),
+        (
+            r"$Y$ is a Gaussian random variable with mean $0$ and standard deviation $s$.",
+            [("Y", r"~ \mathcal{N}(0, (s)^2)")],
+        ),
+        (r"Take an exponential random variable $T$ with rate $\lambda$.", [("T", r"~ \mathrm{Exp}(\lambda)")]),
+    ],
+)
+def test_stated_laws_are_read(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _laws(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a case, a negation, a hedge: nothing stands
+        r"If $f$ is a Bernoulli random variable with parameter $p$, then",
+        r"When $X$ is uniformly distributed on $[0, 1]$ the mean is a half.",
+        r"Suppose $X$ is uniformly distributed on $[0, 1]$.",
+        r"We do not assume that $X$ is uniformly distributed on $[0, 1]$.",
+        r"$X$ might be a Bernoulli random variable with parameter $p$.",
+        r"$X$ is uniformly distributed on $[0, 1]$ for now.",
+        r"$X$ is approximately normally distributed with mean $0$ and variance $1$.",
+        # more than one reading: a rate or a scale, parameters in an unknown order, a missing variance
+        r"$T$ is an exponential random variable with parameter $\beta$.",
+        r"$X$ is a binomial random variable with parameters $N$ and $p$.",
+        r"$X$ is a Bernoulli random variable with parameters $N$ and $p$.",
+        r"$X$ is a Gaussian random variable with variance $1$.",
+        r"$X$ is a normal random variable.",
+        r"$X$ is normally distributed with mean $0$ and variance $1$ and standard deviation $1$.",
+        r"$X$ is uniformly distributed.",
+        r"$X$ is uniformly distributed on $S$.",
+        # names that are no scalar variable
+        r"$E$ is a Bernoulli random variable with parameter $p$.",
+        r"$x + y$ is a Bernoulli random variable with parameter $p$.",
+    ],
+)
+def test_nothing_is_read_without_one_standing_reading(text: str) -> None:
+    assert _laws(text) == []
+
+
+def test_the_said_names_the_words_and_the_law() -> None:
+    (found,) = laws_in_words(r"Let $X$ be a Bernoulli random variable with parameter $p$.")
+    assert found[4] == (r"$X$ be a Bernoulli random variable with parameter $p$ (read as X \sim \mathrm{Bernoulli}(p))")
+
+
+def _wired() -> bool:
+    """Whether steps.py reads laws_words (LAWS.patch): the end-to-end tests run only then."""
+    import inspect  # noqa: PLC0415
+
+    from derive.latex import steps  # noqa: PLC0415
+
+    return "laws_in_words" in inspect.getsource(steps)
+
+
+wired = pytest.mark.skipif(not _wired(), reason="laws_words is not wired into steps.py yet (LAWS.patch)")
+
+
+def _verdicts(text: str) -> list[str]:
+    return [r.verdict.name for r in derive.check_latex(text)]
+
+
+@wired
+def test_a_law_in_words_decides_expectations_under_it() -> None:
+    text = (
+        "Let $f$ be a Bernoulli random variable with parameter $p$.\n"
+        "$$E[f] = 1\\cdot p + 0\\cdot(1-p)$$\n"
+        "$$E[f^2] = p(1)^2 + (1-p)0^2$$\n"
+    )
+    results = derive.check_latex(text)
+    assert [r.verdict for r in results] == [derive.Verdict.PROVED, derive.Verdict.PROVED]
+    assert r"read as f \sim \mathrm{Bernoulli}(p)" in results[0].detail
+
+
+@wired
+def test_a_wrong_step_under_a_stated_uniform_law_is_refuted() -> None:
+    text = "$X$ is uniformly distributed on $[0, 1]$.\n$$E[X^2] = \\frac{1}{3}$$\n$$E[X] = \\frac{1}{3}$$\n"
+    assert _verdicts(text) == ["PROVED", "REFUTED"]
+
+
+@wired
+def test_a_law_after_if_or_under_a_negation_declares_nothing() -> None:
+    for text in (
+        "If $f$ is a Bernoulli random variable with parameter $p$, then\n$$E[f] = p$$\n",
+        "We do not assume that $X$ is uniformly distributed on $[0, 1]$.\n$$E[X] = \\frac{1}{3}$$\n",
+    ):
+        assert _verdicts(text) == ["UNDECIDED"]
+
+
+@wired
+def test_a_law_in_words_ends_at_the_next_heading() -> None:
+    text = (
+        "# A\n$Y$ is normally distributed with mean $\\mu$ and variance $\\sigma^2$.\n"
+        "$$E[Y^2] = \\mu^2 + \\sigma^2$$\n# B\n$$E[Y^2] = \\mu^2$$\n"
+    )
+    assert _verdicts(text) == ["PROVED", "UNDECIDED"]
