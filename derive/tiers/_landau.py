@@ -261,9 +261,35 @@ def _low_coefficients(
     if limit == "oo" and d.has(var) and not d.is_rational_function(var):
         return _Reading("unknown", f"the difference is not rational in {var}; its behaviour at ∞ is not checked")
     du = _in_u(d, var, u, limit)
+    # sympy's series is one-sided (from the right by default): ε → 0 is checked from both sides
+    # unless the sign of ε is declared (|ε| - ε vanishes from the right only).
+    sides = ("+",) if limit == "oo" or var.is_nonnegative else ("-",) if var.is_nonpositive else ("+", "-")
+    got = [_one_side(du, d, order, var=var, u=u, limit=limit, side=side, zero=zero) for side in sides]
+    if all(r.status == "fails" for r in got):
+        return got[0]
+    if any(r.status == "fails" for r in got):
+        # ε a small step (ε > 0) is as plausible a reading as a two-sided ε: the sign settles it
+        said = "; ".join(
+            f"{var} {'>' if side == '+' else '<'} 0: {r.detail or r.status}" for side, r in zip(sides, got, strict=True)
+        )
+        return _Reading("unknown", f"{said}; declare the sign of {var} to settle")
+    return next((r for r in got if r.status != "holds"), got[0])
+
+
+def _one_side(
+    du: sympy.Expr,
+    d: sympy.Expr,
+    order: sympy.Rational,
+    *,
+    var: sympy.Symbol,
+    u: sympy.Symbol,
+    limit: str,
+    side: str,
+    zero: ZeroStatus,
+) -> _Reading:
     n = max(1, math.ceil(order) if order > 0 else 1)
     try:
-        series = sympy.series(du, u, 0, n) if du.has(u) else du
+        series = sympy.series(du, u, 0, n, dir=side) if du.has(u) else du
     except Exception as exc:  # sympy signals "cannot" in many ways
         return _Reading("unknown", f"no series of the difference ({type(exc).__name__})")
     rest = series.getO() if isinstance(series, sympy.Expr) else None

@@ -157,3 +157,15 @@ def test_no_other_tier_decides_a_landau_claim(rhs: sympy.Expr) -> None:
     outcomes = decide(Problem(sympy.exp(eps), rhs, Relation.EQ, SymbolTable()), Settings(timeout=5))
     assert all(o.verdict is Verdict.UNDECIDED for o in outcomes)
     assert outcomes[0].evidence.summary.startswith("O-terms: as epsilon → 0")
+
+
+def test_both_sides_of_zero_unless_the_sign_is_declared() -> None:
+    # sympy's series is one-sided: |ε| = ε + O(ε²) holds from the right only
+    verdict, summary = _check(sympy.Abs(eps), eps + O(eps**2, "0"))
+    assert verdict is Verdict.UNDECIDED
+    assert "epsilon > 0: holds; epsilon < 0: the coefficient of epsilon in lhs − rhs is -2" in summary
+    assert _check(sympy.sign(eps) * eps, eps + O(eps**2, "0"))[0] is Verdict.UNDECIDED
+    pos = sympy.Symbol("epsilon", positive=True)
+    assert _check(sympy.Abs(pos), pos + O(pos**2, "0"))[0] is Verdict.PROVED
+    assert _check(sympy.Abs(eps) ** 3, O(eps**2, "0"))[0] is Verdict.PROVED
+    assert _check(sympy.Abs(eps), 2 * eps + O(eps**2, "0"))[0] is Verdict.REFUTED  # fails on both sides
