@@ -208,6 +208,7 @@ def _reading(
     """Whether the step holds as ``var`` → ``limit``, as a series in u (u = var, or 1/var at ∞)."""
     u = sympy.Dummy("u", positive=True) if limit == "oo" else var
     ts = {a: sympy.Dummy(f"landau_t{i}") for i, a in enumerate(latoms)}
+    svars = {a: sympy.Dummy(f"landau_s{i}") for i, a in enumerate(latoms)}
     order = math.inf
     diffs: list[sympy.Expr] = []
     for left, right in zip(lpairs, rpairs, strict=True):
@@ -225,6 +226,8 @@ def _reading(
             if got is None:
                 return _Reading("unknown", f"the coefficient {c} of {atom} on the right may vanish")
             order = min(order, got)
+        if limit == "0" and not _regular(left.xreplace(svars) - b0, var, list(svars.values())):
+            return _Reading("unknown", "an O-term stands where it may vanish in a denominator or under a root")
         diffs.append(a - b0)
     if order is math.inf:
         return _Reading("unknown", "an entry has no O-term on the right")
@@ -233,6 +236,26 @@ def _reading(
         if got.status != "holds":
             return got
     return _Reading("holds", f"lhs − rhs = O({_power_text(var, -order if limit == 'oo' else order)})")
+
+
+def _regular(ds: sympy.Expr, var: sympy.Symbol, svars: list[sympy.Dummy]) -> bool:
+    """Whether ``ds`` (each O-term a plain symbol s_i) is analytic in the s_i at ε = s = 0.
+
+    Only then does a bounded t in s = t·ε^k give a remainder bounded uniformly in t: ε/O(ε) is not
+    O(1) (take O(ε) = ε²). Scaling ε and every s_i by λ, each coefficient of the series in λ must be
+    a polynomial in the s_i.
+    """
+    here = [x for x in svars if ds.has(x)]
+    if not here or ds.is_polynomial(*here):
+        return True
+    lam = sympy.Dummy("lam", positive=True)
+    scaled = ds.xreplace({var: lam * var, **{x: lam * x for x in here}})
+    try:
+        series = sympy.series(scaled, lam, 0, 3).removeO()
+    except Exception:  # sympy signals "cannot" in many ways
+        return False
+    parts = sympy.collect(sympy.expand(series), lam, evaluate=False)
+    return all(not c.has(lam) and c.is_polynomial(*here) for c in parts.values())
 
 
 def _in_u(expr: sympy.Expr, var: sympy.Symbol, u: sympy.Symbol, limit: str) -> sympy.Expr:
@@ -260,6 +283,9 @@ def _low_coefficients(
     """``holds`` when d = O(u**order): every series coefficient below ``order`` zero identically."""
     if limit == "oo" and d.has(var) and not d.is_rational_function(var):
         return _Reading("unknown", f"the difference is not rational in {var}; its behaviour at ∞ is not checked")
+    if limit == "oo" and (var.is_nonpositive or not _polynomial_in_ts(d, d)):
+        # at ∞ a bounded t may still tend to 0: only a polynomial in the t's keeps each coefficient bounded
+        return _Reading("unknown", "an O-term stands in a denominator or a root; the behaviour at ∞ is not checked")
     du = _in_u(d, var, u, limit)
     # sympy's series is one-sided (from the right by default): ε → 0 is checked from both sides
     # unless the sign of ε is declared (|ε| - ε vanishes from the right only).
@@ -306,6 +332,9 @@ def _one_side(
             return _Reading("unknown", "the series of the difference has logarithms or is not a power series")
         if p < order:
             found.append((p, coeff))
+    if any(not _polynomial_in_ts(c, d) for _, c in found):
+        # 1/O(ε): a coefficient with a t in a denominator is unbounded as t tends to 0
+        return _Reading("unknown", "an O-term stands where it may vanish in a denominator or under a root")
     for p, coeff in sorted(found, key=lambda pc: pc[0]):
         if zero(coeff) == "zero":
             continue
@@ -317,12 +346,22 @@ def _one_side(
     return _Reading("holds", "")
 
 
+def _ts(d: sympy.Expr) -> list[sympy.Dummy]:
+    """The bounded unknowns that stand for the O-terms of the left side in ``d``."""
+    return sorted((s for s in d.free_symbols if isinstance(s, sympy.Dummy) and s.name.startswith("landau_t")), key=str)
+
+
+def _polynomial_in_ts(expr: sympy.Expr, d: sympy.Expr) -> bool:
+    ts = _ts(d)
+    return not ts or sympy.sympify(expr).is_polynomial(*ts)
+
+
 def _nonzero_witness(coeff: sympy.Expr, d: sympy.Expr) -> str | None:
     """How ``coeff`` is known nonzero for some admissible choice, or None.
 
     Each t may be any bounded function, so a constant 0 or 1 is allowed for it.
     """
-    ts = sorted((s for s in d.free_symbols if isinstance(s, sympy.Dummy) and s.name.startswith("landau_t")), key=str)
+    ts = _ts(d)
     choices = [{t: S.Zero for t in ts}] + [{t: S.One if t == one else S.Zero for t in ts} for one in ts]
     for choice in choices:
         told = f"O-terms taken as {'their order times 1' if any(choice.values()) else '0'}"

@@ -169,3 +169,19 @@ def test_both_sides_of_zero_unless_the_sign_is_declared() -> None:
     assert _check(sympy.Abs(pos), pos + O(pos**2, "0"))[0] is Verdict.PROVED
     assert _check(sympy.Abs(eps) ** 3, O(eps**2, "0"))[0] is Verdict.PROVED
     assert _check(sympy.Abs(eps), 2 * eps + O(eps**2, "0"))[0] is Verdict.REFUTED  # fails on both sides
+
+
+def test_o_term_in_a_denominator_is_not_a_constant() -> None:
+    # 1/O(ε) is unbounded when the bounded function tends to 0; at ∞ a bounded t may tend to 0
+    assert _check(1 / O(eps, "0"), O(1 / eps, "0"))[0] is Verdict.UNDECIDED
+    assert _check(1 / (1 + O(eps, "oo")), O(1 / eps, "oo"))[0] is Verdict.UNDECIDED
+    assert _check(1 / (1 + O(eps, "0")), 1 + O(eps, "0"))[0] is Verdict.PROVED
+    assert _check(1 / (eps**2 + O(eps**3, "0")), eps**-2 + O(1 / eps, "0"))[0] is Verdict.UNDECIDED  # 1/ε at 0
+
+
+def test_o_term_the_remainder_divides_by_is_not_bounded() -> None:
+    # ε/O(ε) is not O(1): O(ε) may be ε², and ε/ε² is unbounded
+    one = O(sympy.S.One, "0")
+    assert _check(eps / O(eps, "0"), eps + one)[0] is Verdict.UNDECIDED
+    assert _check(eps**3 / O(eps**2, "0"), O(eps, "0"))[0] is Verdict.UNDECIDED
+    assert _check(sympy.sqrt(O(eps**2, "0")), O(eps, "0"))[0] is Verdict.UNDECIDED  # conservative
