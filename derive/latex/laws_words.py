@@ -14,19 +14,29 @@ interval. Binomial, Poisson, geometric... laws have no distribution in derive: n
 
 A statement declares nothing when its sentence negates, doubts or hedges it ("we do not assume $X$ is
 uniform on $[0, 1]$", "$X$ might be ..."), or makes it a case ("If $f$ is a Bernoulli random variable with
-parameter $p$, then ..."; "when", "whenever", "suppose", "unless", "provided", "in case"): such a law holds
-for what its sentence introduces only, and derive reads it for nothing rather than for too much.
+parameter $p$, then ..."; "when", "whenever", "suppose", "unless", "provided", "in case", "for any").
+
+A law stated as a case ("If $f$ is a Bernoulli random variable with parameter $p$, then $$E[f] = p$$", also
+"If $X \\sim \\mathcal{U}(0, 1)$, then") holds for the display its sentence introduces only (`case_laws_at`:
+no sentence end nor other display between): that display is checked under it. A name the text states
+another law of before is a range there instead (which law holds is a guess), and so is the name of a case
+of a law derive cannot read ("If $f$ is a binomial random variable ..."): no law stated elsewhere is put in
+for it, nothing is refuted through it.
+Neither reaches a later display.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from derive.errors import DeriveError
-from derive.latex.assumptions import LAW, negated
+from derive.latex.assumptions import LAW, Prose, headings, negated
 from derive.latex.parser import name_of
 
-__all__ = ["laws_in_words"]
+__all__ = ["CaseLaw", "case_laws_at", "case_laws_in_words", "case_random", "laws_in_words"]
 
 _M = r"\$(?P<{}>[^$]{{1,60}})\$"
 _NAME = _M.format("name")
@@ -60,7 +70,9 @@ _STATED = [
     ),
 ]
 _CASE = re.compile(
-    r"\b(?:if|when|whenever|suppose|supposing|unless|in\s+case|provided|whether|assuming|say)\b", re.IGNORECASE
+    r"\b(?:if|when|whenever|suppose|supposing|unless|in\s+case|provided|whether|assuming|say"
+    r"|for\s+(?:an?|any|every|each))\b",
+    re.IGNORECASE,
 )
 _HEDGED = re.compile(
     r"\b(?:not|no|never|without|unless|except|instead|were|would|could|might|may|perhaps|maybe|possibly"
@@ -68,7 +80,7 @@ _HEDGED = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n\s*\n")
-_INLINE = re.compile(r"\$[^$]*\$")
+_INLINE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\\\(.*?\\\)", re.DOTALL)
 #: One parameter: its role word right before its math ("mean $\\mu$").
 _PARAM = re.compile(r"(?P<role>[A-Za-z ]{0,30}?)\s*\$(?P<tex>[^$]{1,60})\$")
 
@@ -173,3 +185,103 @@ def _asserted(doc: str, start: int, end: int) -> bool:
     after = after[: cut.start()] if cut else after
     inside = _INLINE.sub(" x ", doc[start:end])
     return not any(p.search(t) for p in (_CASE, _HEDGED) for t in (before, inside, after))
+
+
+@dataclass(frozen=True)
+class CaseLaw:
+    """A law stated as a case: where its statement ends, the name, the law in LaTeX (None: not read), the words."""
+
+    end: int
+    name: str
+    law: str | None
+    said: str
+
+
+_CASE_OPEN = re.compile(
+    r"\b(?:if|when|whenever|suppose|supposing|assuming|provided|for\s+(?:an?|any|every|each))\b", re.IGNORECASE
+)
+#: "$f$ is a binomial random variable", "$X$ is the Poisson variable": a case of some law for the name.
+_ANY_LAW_WORDS = re.compile(
+    rf"{_NAME}\s+(?:is|be)\s+{_ARTICLE}?[A-Za-z-]+(?:\s+[A-Za-z-]+){{0,2}}?(?:\s+distributed|{_RV})", re.IGNORECASE
+)
+#: "If $X \\sim \\mathcal{U}(0, 1)$": a case stated in math.
+_SIM = re.compile(r"\$(?P<name>[^$~]{1,40}?)\\sim(?![A-Za-z])\s*(?P<law>[^$]{1,120}?)\s*\$")
+#: A sentence end or another display: a case's display is the next one, with nothing of this kind between.
+_ANOTHER = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
+_DISPLAY = re.compile(r"\$\$|\\\[|\\begin\{")
+
+
+def case_laws_in_words(doc: str) -> list[CaseLaw]:
+    """The laws the prose states as a case (module docstring), read (a law) or not (None)."""
+    out: list[CaseLaw] = []
+    seen: list[tuple[int, int]] = []
+    for pattern in (*_STATED, _ANY_LAW_WORDS, _SIM):
+        for m in pattern.finditer(doc):
+            if any(at < m.end() and m.start() < end for at, end in seen) or not _case(doc, m.start(), m.end()):
+                continue
+            seen.append((m.start(), m.end()))
+            if pattern is _SIM:
+                try:
+                    name = name_of(m.group("name").strip())
+                except DeriveError:
+                    continue
+                law: str | None = m.group("law")
+            else:
+                found = _read(m) if pattern is not _ANY_LAW_WORDS else None
+                try:
+                    name = found[0] if found else name_of(m.group("name").strip())
+                except DeriveError:
+                    continue
+                law = found[1] if found else None
+            out.append(CaseLaw(m.end(), name, law, " ".join(m.group().split())))
+    return out
+
+
+def case_laws_at(doc: str, cases: list[CaseLaw], display: int) -> dict[str, CaseLaw]:
+    """name -> its case law, for a step whose display starts at ``display``: the display the case's sentence
+    introduces (nothing but words, a comma, "then" between). Two cases of one name: neither is sure (None)."""
+    out: dict[str, CaseLaw] = {}
+    for case in cases:
+        gap = doc[case.end : display]
+        if case.end > display or _DISPLAY.search(gap) or _ANOTHER.search(_INLINE.sub(" x ", gap)):
+            continue
+        if any(case.end < at < display for at, _ in headings(doc)):
+            continue
+        before = out.get(case.name)
+        doubted = before is not None and before.law != case.law
+        out[case.name] = CaseLaw(case.end, case.name, None, f"{before.said}; {case.said}") if doubted else case
+    return out
+
+
+def case_random(
+    cases: Mapping[str, CaseLaw], symbols: dict[str, str], stated: Mapping[str, Any], line: int
+) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """(random variables, name -> where, ranges) for a display the cases introduce: a case law read
+    and not in doubt is its name's law there; an unread one, or one of a name the text states another law
+    of before (``stated``: which one holds is a guess), leaves the name a range."""
+    good = {n: c for n, c in cases.items() if c.law is not None and n not in stated}
+    prose = Prose()
+    for name, case in good.items():
+        prose.laws[name] = (case.law or "", f"the case {case.said!r} (line {line}), for this display only")
+    found, where = prose.random_for(symbols, set())
+    ranges = {
+        n: f"the case {c.said!r} (line {line}), a law derive does not put in here"
+        + (" (the text states another law of it before)" if n in stated else "")
+        for n, c in cases.items()
+        if n not in found
+    }
+    return found, where, ranges
+
+
+def _case(doc: str, start: int, end: int) -> bool:
+    """Whether the statement at [start, end) is a plain case: its sentence opens with a case word before it,
+    and neither negates nor hedges it."""
+    if negated(doc, start):
+        return False
+    before = _INLINE.sub(" x ", doc[max(0, start - 400) : start])
+    ends = list(_SENTENCE_END.finditer(before))
+    before = before[ends[-1].end() :] if ends else before
+    inside = _INLINE.sub(" x ", doc[start:end])
+    if not _CASE_OPEN.search(before):
+        return False
+    return not any(_HEDGED.search(t) for t in (before, inside))

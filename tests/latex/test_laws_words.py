@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import derive
-from derive.latex.laws_words import laws_in_words
+from derive.latex.laws_words import case_laws_at, case_laws_in_words, laws_in_words
 
 
 def _laws(text: str) -> list[tuple[str, str | None]]:
@@ -108,9 +108,9 @@ def test_a_wrong_step_under_a_stated_uniform_law_is_refuted() -> None:
 
 
 @wired
-def test_a_law_after_if_or_under_a_negation_declares_nothing() -> None:
+def test_a_law_after_if_or_under_a_negation_declares_nothing_past_its_sentence() -> None:
     for text in (
-        "If $f$ is a Bernoulli random variable with parameter $p$, then\n$$E[f] = p$$\n",
+        "If $f$ is a Bernoulli random variable with parameter $p$, its mean is known.\n$$E[f] = p$$\n",
         "We do not assume that $X$ is uniformly distributed on $[0, 1]$.\n$$E[X] = \\frac{1}{3}$$\n",
     ):
         assert _verdicts(text) == ["UNDECIDED"]
@@ -123,3 +123,61 @@ def test_a_law_in_words_ends_at_the_next_heading() -> None:
         "$$E[Y^2] = \\mu^2 + \\sigma^2$$\n# B\n$$E[Y^2] = \\mu^2$$\n"
     )
     assert _verdicts(text) == ["PROVED", "UNDECIDED"]
+
+
+def _cases(text: str) -> list[tuple[str, str | None]]:
+    return [(c.name, c.law) for c in case_laws_in_words(text)]
+
+
+def test_cases_of_laws_are_read_with_their_law_or_none() -> None:
+    assert _cases(r"If $f$ is a Bernoulli random variable with parameter $p$, then") == [
+        ("f", r"\mathrm{Bernoulli}(p)")
+    ]
+    assert _cases(r"If $f$ is a binomial random variable with parameters $p$ and $N$, then") == [("f", None)]
+    assert _cases(r"If $X \sim \mathcal{U}(0, 1)$, then") == [("X", r"\mathcal{U}(0, 1)")]
+    # a standing statement, a negated or hedged case: no case
+    assert _cases(r"Let $f$ be a Bernoulli random variable with parameter $p$.") == []
+    assert _cases(r"If $X$ were uniformly distributed on $[0, 1]$, then") == []
+
+
+def test_a_case_reaches_only_the_display_its_sentence_introduces() -> None:
+    text = "If $X \\sim \\mathcal{U}(0, 1)$, then\n$$A$$\nBut in general\n$$B$$\n"
+    cases = case_laws_in_words(text)
+    first, second = text.index("$$A"), text.index("$$B")
+    assert list(case_laws_at(text, cases, first)) == ["X"]
+    assert case_laws_at(text, cases, second) == {}
+    ended = "If $X \\sim \\mathcal{U}(0, 1)$. Then\n$$A$$\n"
+    assert case_laws_at(ended, case_laws_in_words(ended), ended.index("$$A")) == {}
+
+
+def test_two_cases_of_one_name_leave_it_unread() -> None:
+    text = r"If $f$ is a Bernoulli random variable with parameter $p$ and $f \sim \mathcal{N}(0, 1)$, then $$A$$"
+    found = case_laws_at(text, case_laws_in_words(text), text.index("$$A"))
+    assert found["f"].law is None
+
+
+@wired
+def test_a_case_law_decides_its_display_only() -> None:
+    text = (
+        "If $f$ is a Bernoulli random variable with parameter $p$, then\n"
+        "$$E[f] = 1\\cdot p + 0\\cdot(1-p)$$\nLater.\n$$E[f] = p$$\n"
+    )
+    results = derive.check_latex(text)
+    assert [r.verdict.name for r in results] == ["PROVED", "UNDECIDED"]
+    assert "for this display only" in results[0].detail
+
+
+@wired
+def test_a_case_against_a_stated_law_or_unread_decides_nothing() -> None:
+    # the case of another law than the one stated before: which one holds is a guess
+    text = (
+        "Let $X$ be uniformly distributed on $[0, 1]$.\nIf $X$ is a standard normal random variable, then\n"
+        "$$E[X] = \\frac{1}{2}$$\nAnd so\n$$E[X] = \\frac{1}{2}$$\n"
+    )
+    assert _verdicts(text) == ["UNDECIDED", "PROVED"]
+    # a case of a law derive does not read: the stated Bernoulli law is not put in
+    text = (
+        "Let $f$ be a Bernoulli random variable with parameter $p$.\n"
+        "If $f$ is a binomial random variable with parameters $N$ and $p$, then\n$$E[f] = p$$\n"
+    )
+    assert _verdicts(text) == ["UNDECIDED"]
