@@ -28,7 +28,7 @@ Neither reaches a later display.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -254,7 +254,7 @@ def case_laws_at(doc: str, cases: list[CaseLaw], display: int) -> dict[str, Case
 
 
 def case_random(
-    cases: Mapping[str, CaseLaw], symbols: dict[str, str], stated: Mapping[str, Any], line: int
+    cases: Mapping[str, CaseLaw], symbols: dict[str, str], stated: Mapping[str, Any], line_of: Callable[[int], int]
 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
     """(random variables, name -> where, ranges) for a display the cases introduce: a case law read
     and not in doubt is its name's law there; an unread one, or one of a name the text states another law
@@ -262,10 +262,10 @@ def case_random(
     good = {n: c for n, c in cases.items() if c.law is not None and n not in stated}
     prose = Prose()
     for name, case in good.items():
-        prose.laws[name] = (case.law or "", f"the case {case.said!r} (line {line}), for this display only")
+        prose.laws[name] = (case.law or "", f"the case {case.said!r} (line {line_of(case.end)}), for this display only")
     found, where = prose.random_for(symbols, set())
     ranges = {
-        n: f"the case {c.said!r} (line {line}), a law derive does not put in here"
+        n: f"the case {c.said!r} (line {line_of(c.end)}), a law derive does not put in here"
         + (" (the text states another law of it before)" if n in stated else "")
         for n, c in cases.items()
         if n not in found
