@@ -58,7 +58,7 @@ _ON = r"(?P<on>\s+(?:on|over|in)\s+(?:the\s+(?:interval|range)\s+)?\$(?P<interva
 _STATED = [
     # "$X$ is a Bernoulli random variable with parameter $p$", "Let $X$ be a standard normal variable"
     re.compile(
-        rf"{_NAME}\s+(?:is|be|denotes?)\s+{_ARTICLE}?{_FAMILY}{_RV}{_ON}{_PARAMS}",
+        rf"{_NAME}\s+(?:is|be|denotes?)\s+(?:{_ARTICLE})?{_FAMILY}{_RV}{_ON}{_PARAMS}",
         re.IGNORECASE,
     ),
     # "the Bernoulli random variable $f$ with parameter $p$"
@@ -200,9 +200,11 @@ class CaseLaw:
 _CASE_OPEN = re.compile(
     r"\b(?:if|when|whenever|suppose|supposing|assuming|provided|for\s+(?:an?|any|every|each))\b", re.IGNORECASE
 )
-#: "$f$ is a binomial random variable", "$X$ is the Poisson variable": a case of some law for the name.
+#: "$f$ is a binomial random variable", "$X$ is Poisson distributed": a case of some law for the name (not "$i$
+#: is an index variable": no law).
 _ANY_LAW_WORDS = re.compile(
-    rf"{_NAME}\s+(?:is|be)\s+{_ARTICLE}?[A-Za-z-]+(?:\s+[A-Za-z-]+){{0,2}}?(?:\s+distributed|{_RV})", re.IGNORECASE
+    rf"{_NAME}\s+(?:is|be)\s+(?:{_ARTICLE})?[A-Za-z-]+(?:\s+[A-Za-z-]+){{0,2}}?\s+(?:distributed|random\s+variable)",
+    re.IGNORECASE,
 )
 #: "If $X \\sim \\mathcal{U}(0, 1)$": a case stated in math.
 _SIM = re.compile(r"\$(?P<name>[^$~]{1,40}?)\\sim(?![A-Za-z])\s*(?P<law>[^$]{1,120}?)\s*\$")

@@ -181,3 +181,8 @@ def test_a_case_against_a_stated_law_or_unread_decides_nothing() -> None:
         "If $f$ is a binomial random variable with parameters $N$ and $p$, then\n$$E[f] = p$$\n"
     )
     assert _verdicts(text) == ["UNDECIDED"]
+
+
+def test_a_case_of_a_variable_that_is_no_random_variable_is_no_case_law() -> None:
+    assert _cases(r"If $x$ is a real variable, then") == []
+    assert _cases(r"If $X$ is Poisson distributed, then") == [("X", None)]
