@@ -47,7 +47,7 @@ _FAMILY = (
     r"(?P<family>bernoulli|standard\s+(?:normal|gaussian)|normal|gaussian|uniform|exponential)"
     r"(?:\s+distributed)?"
 )
-_RV = r"\s+(?:random\s+variable|variable|r\.\s?v\.)"
+_RV = r"\s+(?:random\s+variable|variable|r\.\s?v\.)(?![A-Za-z])"
 #: What the parameters are called after the law: "with parameter $p$", "with mean $m$ and variance $v$".
 _PARAMS = (
     r"(?P<params>(?:\s*,)?\s+(?:with|of|having)\s+(?:[A-Za-z ]{0,30}?)(?:\$[^$]{1,60}\$)"
@@ -95,7 +95,7 @@ def laws_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             if any(at < m.end() and m.start() < end for at, end in taken):
                 continue
             found = _read(m)
-            if found is None or not _asserted(doc, m.start(), m.end()):
+            if found is None or _listed(doc, m.start()) or not _asserted(doc, m.start(), m.end()):
                 continue
             name, law = found
             taken.append((m.start(), m.end()))
@@ -203,7 +203,7 @@ _CASE_OPEN = re.compile(
 #: "$f$ is a binomial random variable", "$X$ is Poisson distributed": a case of some law for the name (not "$i$
 #: is an index variable": no law).
 _ANY_LAW_WORDS = re.compile(
-    rf"{_NAME}\s+(?:is|be)\s+(?:{_ARTICLE})?[A-Za-z-]+(?:\s+[A-Za-z-]+){{0,2}}?\s+(?:distributed|random\s+variable)",
+    rf"{_NAME}\s+(?:is|be|are)\s+(?:{_ARTICLE})?[A-Za-z-]+(?:\s+[A-Za-z-]+){{0,2}}?\s+(?:distributed|random\s+variables?)",
     re.IGNORECASE,
 )
 #: "If $X \\sim \\mathcal{U}(0, 1)$": a case stated in math.
@@ -220,6 +220,11 @@ def case_laws_in_words(doc: str) -> list[CaseLaw]:
     for pattern in (*_STATED, _ANY_LAW_WORDS, _SIM):
         for m in pattern.finditer(doc):
             if any(at < m.end() and m.start() < end for at, end in seen) or not _case(doc, m.start(), m.end()):
+                continue
+            if _listed(doc, m.start()):
+                # "If $X$ and $Y$ are ..." (one law for a list, or a law for the last name only?): both unread
+                out += [CaseLaw(m.end(), n, None, " ".join(m.group().split())) for n in _list_before(doc, m)]
+                seen.append((m.start(), m.end()))
                 continue
             seen.append((m.start(), m.end()))
             if pattern is _SIM:
@@ -287,3 +292,25 @@ def _case(doc: str, start: int, end: int) -> bool:
     if not _CASE_OPEN.search(before):
         return False
     return not any(_HEDGED.search(t) for t in (before, inside))
+
+
+_LIST_END = re.compile(r"\$\s*(?:,|\band|\bor)\s*$")
+
+
+def _listed(doc: str, start: int) -> bool:
+    """Whether the name at ``start`` ends a list ("$X$ and $Y$ are ..."): the law may be said of each."""
+    return _LIST_END.search(doc[max(0, start - 20) : start]) is not None
+
+
+def _list_before(doc: str, m: re.Match[str]) -> list[str]:
+    """The names of the list the statement ``m`` ends, its own included (those that are names)."""
+    sentence = doc[max(0, m.start() - 200) : m.start()]
+    ends = list(_SENTENCE_END.finditer(sentence))
+    sentence = sentence[ends[-1].end() :] if ends else sentence
+    out: list[str] = []
+    for tex in [*re.findall(r"\$([^$]{1,60})\$", sentence), m.group("name")]:
+        try:
+            out.append(name_of(tex.strip()))
+        except DeriveError:
+            continue
+    return out

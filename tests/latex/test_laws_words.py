@@ -186,3 +186,12 @@ def test_a_case_against_a_stated_law_or_unread_decides_nothing() -> None:
 def test_a_case_of_a_variable_that_is_no_random_variable_is_no_case_law() -> None:
     assert _cases(r"If $x$ is a real variable, then") == []
     assert _cases(r"If $X$ is Poisson distributed, then") == [("X", None)]
+
+
+def test_a_law_said_of_a_list_is_read_for_no_name() -> None:
+    # "Let $X$ and $Y$ be standard normal random variables": reading Y alone would leave X a number
+    assert _laws(r"Let $X$ and $Y$ be standard normal random variables.") == []
+    assert _laws(r"Let $X$, $Y$ be a standard normal random variable.") == []
+    assert _laws(r"Let $X$ be a Bernoulli random variables with parameter $p$.") == []
+    assert sorted(_cases(r"If $X$ and $Y$ are standard normal random variables, then")) == [("X", None), ("Y", None)]
+    assert sorted(_cases(r"If $X$ and $Y$ is a standard normal random variable, then")) == [("X", None), ("Y", None)]
