@@ -731,8 +731,18 @@ def function_definition(lhs: str, rhs: str, line: int) -> FunctionDefinition | N
         return None
     if len(set(params)) != len(params):
         return None  # f(x, x) = ...: no function of two parameters
+    if any(_no_parameter(p) or not mentions(rhs, p) for p in params):
+        # f(\\mathbf 0) = 5, L(\\theta_0) = 3, f(x^*) = 0, F(x) = 0: a value at a point (or a fact), not the function
+        return None
     note = f"{lhs.strip()} := {rhs.strip()} (line {line})"
     return FunctionDefinition(target[0], params, tuple(args), rhs.strip(), note, font=_font(lhs))
+
+
+def _no_parameter(name: str) -> bool:
+    """Whether a function's argument named ``name`` is a point, not a parameter: a number (``\\mathbf 0``), Euler's
+    e or a unit vector ``\\mathbf e_1``, the identity I, or a marked name (x^*, \\hat x: a particular x)."""
+    base, _, rest = name.partition("_")
+    return name[:1].isdigit() or base in ("e", "I") or (bool(rest) and rest.rsplit("_", 1)[-1] in _MARKS)
 
 
 _FONT_AT = re.compile(

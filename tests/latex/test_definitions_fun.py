@@ -418,3 +418,30 @@ def test_a_kind_that_meets_the_interval_applies_f():
     r = _one(ON_INTERVAL + "Let $y > 0$.\n\n$$ f'(y) = 5 $$\n")
     assert r.verdict in (Verdict.UNDECIDED, Verdict.REFUTED)
     assert "f(x) := x \\cdot \\ln(x)" in _read(r)
+
+
+# -- a value at a point is no definition of the function (attack N94) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "step"),
+    [
+        ("f(\\mathbf{0}) = 5", "f(x) + 1 = 6"),
+        ("f(\\vec{0}) = 5", "f(x) + 1 = 6"),
+        ("g(\\mathbf{0}, t) = t", "g(x, 3) = 3"),
+        ("L(\\theta_0) = 3", "L(\\theta) + 1 = 4"),
+        ("f(x^*) = 0", "f(y) + 1 = 1"),
+        ("f(\\hat{x}) = 5", "f(x) + 1 = 6"),
+        ("f(e) = 5", "f(x) + 1 = 6"),
+        ("F(x) = 0", "F(y) + 1 = 1"),
+    ],
+)
+def test_a_value_at_a_point_is_not_applied_at_other_arguments(value: str, step: str):
+    r = _one(f"$$ {value} $$\n$$ {step} $$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert ":=" not in _read(r)
+
+
+def test_a_function_of_indexed_parameters_is_still_applied():
+    r = _one("Let\n$$ h(x_1, x_2) = x_1 + 2 x_2 $$\n$$ h(a, b) - a = 2b $$\n")
+    assert r.verdict is Verdict.PROVED
