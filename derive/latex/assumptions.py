@@ -521,7 +521,9 @@ _MATRIX_WORDS = re.compile(
     r"projection|idempotent|skew|skew-symmetric|nilpotent|stochastic|permutation|rotation|orthonormal|unitary|"
     r"hermitian|Hessian|Jacobian|Gram|kernel|transition|correlation|scatter|Fisher|information|interaction|"
     r"adjacency|Laplacian|feature|loading|mixing|hat|scaling|sparse|block|banded|Toeplitz|circulant|"
-    r"unit|identity|zero|coefficient|parameter)[\s-]+){0,5})matri(?:x|ces)\b",
+    r"unit|identity|zero|coefficient|parameter|linear)[\s-]+){0,5})"
+    # a projection, a projector, a linear map or operator: a matrix in all but the word
+    r"(?:matri(?:x|ces)|projections?|projectors?|(?<=linear )(?:maps?|operators?|transformations?))\b",
     re.IGNORECASE,
 )
 _SIZE = re.compile(r"\s*([A-Za-z]|\d+)\s*(?:\\times(?![A-Za-z])|x)\s*([A-Za-z]|\d+)\s*")

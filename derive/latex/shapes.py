@@ -32,7 +32,10 @@ if TYPE_CHECKING:
     from derive.latex.records import Step
 
 #: A range the prose states that makes a name no real scalar: R^D, R^{n x n}, C, a definite matrix.
-_NOT_SCALAR = re.compile(r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\succ|matri|vector", re.IGNORECASE)
+_NOT_SCALAR = re.compile(
+    r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\succ|matri|vector|projection|projector|linear\s+(?:map|operator|transf)",
+    re.IGNORECASE,
+)
 #: A bold name applied to arguments (``\\mathbf{f}(x)``, ``\\boldsymbol\\phi(x)``): vector- or matrix-valued.
 #: A bold capital before a parenthesis is a matrix times what follows, which the reader reads as such.
 _BOLD_APPLIED = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*(?:\{\s*(?:\\[a-z]+|[a-z])\s*\}|\\[a-z]+|[a-z])\s*\(")

@@ -288,3 +288,17 @@ def test_a_matrix_named_for_a_structure_derive_does_not_draw_refutes_nothing():
     # a covariance with more said of it (unit variances) is not redrawn as any positive definite matrix
     said = "Let $\\Sigma$ be a $k \\times k$ covariance matrix with unit variances.\n\n"
     assert _one("\\mathrm{tr}(\\Sigma) = k", prefix=said)[0] is Verdict.UNDECIDED
+
+
+def test_a_projection_or_a_linear_map_in_words_is_no_scalar():
+    for said, tex in (
+        ("Let $P$ be an orthogonal projection.\n\n", "P^2 = P"),
+        ("Let $P$ denote the projection onto the column space of $X$.\n\n", "P^2 = P"),
+        ("Let $P$ be the orthogonal projector onto $\\mathrm{span}(u)$.\n\n", "P^2 = P"),
+        ("Let $M$ be an invertible linear map.\n\n", "M M^{-1} = I"),
+    ):
+        verdict, detail = _one(tex, prefix=said)
+        assert verdict is Verdict.UNDECIDED, said
+        assert "is declared as no real scalar" in detail
+    # the words elsewhere declare nothing
+    assert _one("k + k = 2k", prefix="Let $k$ be the number of projections.\n\n")[0] is Verdict.PROVED
