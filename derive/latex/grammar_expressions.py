@@ -584,7 +584,8 @@ class _ExpressionGrammar:
             return sigmoid(a) * (1 - sigmoid(a))
         if base == "Gamma" and name == "Gamma" and self.at_sym("(") and not self.declared(name):
             return sympy.gamma(_scalar(self.call_args(name)[0][0]))
-        notation = self.probability_notation(base, name, font)  # p(x|mu), P(Y = 1), H[x]: prob_conditionals
+        # O(\epsilon^2): a Landau term (grammar_functions, never falsy); p(x|mu), P(Y = 1), H[x]: prob_conditionals
+        notation = self.landau_term(name, font) or self.probability_notation(base, name, font)
         if notation is not None:
             return notation
         if name in _KL_NAMES and self.at_sym("("):

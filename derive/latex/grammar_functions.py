@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 from sympy import S
 
+from derive.errors import DeriveError
 from derive.language._exact import _binomial
 from derive.latex.grammar_expressions import accented_name
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _trace
@@ -33,6 +34,7 @@ from derive.latex.tokens import (
     _TRACE,
     _tokenize,
 )
+from derive.tiers._landau import landau, landau_order
 
 if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
@@ -152,6 +154,28 @@ class _FunctionGrammar:
             elif depth == 1 and t.kind == "sym" and t.text in (",", "|"):
                 return True
             j += 1
+
+    def landau_term(self, name: str, font: str) -> Any | None:
+        """``O(\\epsilon^2)``: a Landau remainder (`derive.tiers._landau`), or None with nothing read.
+
+        Only where O has no meaning of its own in the text (declared, a function, defined) and the
+        argument is a power of one name; O(x - y), O(\\epsilon\\delta) keep the product/function reading.
+        """
+        if name != "O" or font not in ("", "mathcal") or not self.at_sym("("):
+            return None
+        if self.declared("O") or "O" in self.functions or "O" in self.st.definitions:
+            return None
+        start = self.i
+        try:
+            args, given = self.call_args("O")
+        except DeriveError:
+            self.i = start
+            return None
+        arg = _scalar(args[0]) if len(args) == 1 and not given else None
+        if not landau_order(arg):
+            self.i = start
+            return None
+        return landau(arg)
 
     def identity(self, size_text: str) -> Any:
         if size_text.isdigit():

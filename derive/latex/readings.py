@@ -142,6 +142,8 @@ def _other_reading(
             return f"an expectation or a function E of {', '.join(sorted(arg_names)) or 'it'}"
         return ""
     base = name.split("_", 1)[0]
+    if name == "O" and bracket == "(" and len(arg_names) == 1 and _power_tokens(inner):
+        return ""  # O(\\epsilon^2), O(1/n): a Landau remainder (grammar_functions.landau_term)
     if name == "I" and _single_name(inner):
         # I(s_i): the information content of s_i as often as I times it (an identity is I_n)
         what = _single_name(inner)
@@ -160,6 +162,18 @@ def _other_reading(
         # K(x - y), R(\theta + 1), \pi(a + 1): a product, or a function (a kernel, a policy) of it
         return f"{name}·(its argument) or a function {name} of its argument"
     return ""  # x(1 - x), N(N - 1): the name inside its own argument, a product
+
+
+def _power_tokens(inner: list[_Tok]) -> bool:
+    """Whether a bracket holds only a power of its one name: ``\\epsilon^2``, ``n^{-1}``, ``1/n``, ``2h^3``."""
+    prev = ""
+    for t in inner:
+        ok = t.kind in ("letter", "num") or (t.kind == "cmd" and t.text in _GREEK) or t.text in ("^", "{", "}", "/")
+        ok = ok or (t.kind == "cmd" and t.text == "frac") or (t.text == "-" and prev in ("^", "{"))
+        if not ok:
+            return False
+        prev = t.text
+    return True
 
 
 #: ``x^{(1)}``, ``W^{[2]}``: a superscript that is a whole bracket is an index label (a sample, a
