@@ -708,6 +708,7 @@ class _Splitter:
         #: In a disjunction ("x = 2 or x = 3"): the statements closed are its members, conditions, and an
         #: arrow after it has no premise derive reads
         self.disjunction = False
+        self.listed: list[_Chain] = []  # statements of a comma list in the open row, before any arrow
         # the pieces whose TeX comments were blanked, by offset: their text is read from here
         self._starts: list[int] = []
         self._blanked: dict[int, str] = {}
@@ -750,6 +751,11 @@ class _Splitter:
         current = self.chain
         empty = current is None or not any(e.parts for e in current.exprs)
         premise = current if current is not None and current.rels else (self.last if empty else None)
+        for member in self.listed:
+            # "x + y = 3, x - y = 1 \\implies ...": every member of a list before an arrow is a condition (the
+            # solving stage reads them as one system), never a claim refuted on its own
+            member.arrow_after = member.annotated = True
+        self.listed = []
         if self.disjunction and premise is not None:
             # "x = 2 or x = 3 \\implies ...": the premise is the whole disjunction, which derive does not read
             # as one; its last member is a condition like the others
@@ -783,6 +789,7 @@ class _Splitter:
         if block != self.block:
             self.row_before = None  # a row of another block follows no equation row of this one
             self.disjunction = False
+            self.listed = []
         self.block = block
         seps, balanced = _scan_separators(tex, align=align)
         if not balanced:
@@ -858,6 +865,8 @@ class _Splitter:
                     qualify(self.chain, sep.end)
                 if tex[sep.start : sep.end] in ("\\in", "\\notin") and conditions_row and self.chain is not None:
                     self.chain.annotated = True  # "\\text{for } x \\in [0, 1]": the membership is a condition
+                if self.chain is not None and self.chain.rels:
+                    self.listed.append(self.chain)  # an arrow after the list makes it a premise (`arrow`)
                 self.close()
                 self.last = self.pending = None
                 if conditions_row:
@@ -942,6 +951,7 @@ class _Splitter:
                     envs.pop()
             elif sep.kind == "row":
                 conditions_row = False
+                self.listed = []
                 qualified(sep.start)
                 row = _next_row(tex, seps, k, envs[-1] if envs else outer)
                 if row != "continue" and (self._dangling() or _broken_expression(tex, seps, k)):

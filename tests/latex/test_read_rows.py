@@ -131,3 +131,16 @@ def test_or_inside_prose_words_is_no_disjunction() -> None:
 
 def test_a_solved_premise_without_a_list_still_decides() -> None:
     assert results(r"$$2x + 1 = 5 \implies x = 2$$")[-1][0] is Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # attacker S24: every member of a list before an arrow is a condition, never refuted on its own
+        r"$$x + y = 3,\ x - y = 1 \implies x = 2,\ y = 1$$",
+        r"$$2a + b = 5, \quad a - b = 1 \implies a = 2$$",
+    ],
+)
+def test_members_of_a_list_before_an_arrow_are_conditions(tex: str) -> None:
+    got = results(tex)
+    assert all(v is not Verdict.REFUTED for v, _ in got), got
