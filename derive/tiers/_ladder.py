@@ -444,12 +444,30 @@ def _short_sum(node: sympy.Sum) -> bool:
     return not node.function.has(sympy.Sum, sympy.Integral)
 
 
+def _check_ranges(expr: sympy.Basic) -> None:
+    """Skip a point where a sum or product has a bound that is not a whole number, or a range
+    that runs backwards by more than an empty one.
+
+    sympy takes Σ_{m=0}^{5/2} by Euler-Maclaurin (minutes) and Σ_{m=0}^{-3} by Karr's
+    convention (minus the terms from -2 to -1): values no author means.
+    """
+    for node in expr.atoms(sympy.Sum, sympy.Product):
+        for _, lo, hi in (lim for lim in node.limits if len(lim) == 3):
+            for bound in (lo, hi):
+                if bound.is_number and not bound.is_infinite and bound.is_integer is False:
+                    raise SkipPointError("a sum or product runs to a bound that is not a whole number")
+            if lo.is_Integer and hi.is_Integer and hi < lo - 1:
+                raise SkipPointError("a sum or product range runs backwards")
+
+
 def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -> sympy.Basic:
     try:
         pole = _pole(expr, values) if values else None
         if pole is not None:
             raise SkipPointError(f"undefined: {pole} = 0 in a denominator")
         out = expr.xreplace(values) if values else expr
+        if out.has(sympy.Sum, sympy.Product):
+            _check_ranges(out)
         if out.has(sympy.Sum):
             out = out.replace(lambda e: isinstance(e, sympy.Sum) and _short_sum(e), lambda e: e.doit())
         if out.has(sympy.Limit, sympy.MatrixExpr):
@@ -458,7 +476,7 @@ def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -
             out = prepare_integrals(out)
         if out.has(sympy.log):
             out = _guard_logs(out)
-    except (RecursionError, MemoryError):
+    except (RecursionError, MemoryError, SkipPointError):
         raise
     except Exception as exc:  # one bad point must not end the claim; counted in the evidence
         raise SkipPointError(f"undefined ({type(exc).__name__})") from exc

@@ -202,6 +202,7 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
         if shape_l != (1, 1) and problem.relation not in (Relation.EQ, Relation.APPROX):
             raise _DeclineError("matrix inequality", "inequalities between matrices are not checked numerically")
         cells_l, cells_r = _cells(lhs), _cells(rhs)
+        cells_l, cells_r, counted = _counts_as_integers(cells_l, cells_r, problem)
         free = _free_symbols(cells_l + cells_r)
         _check_evaluable(cells_l + cells_r, free, problem)
     except _DeclineError as exc:
@@ -214,7 +215,67 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
     checker = _Checker(
         problem=problem, settings=settings, cells_l=cells_l, cells_r=cells_r, shape=shape_l, free=free, start=start
     )
+    if counted:
+        names = ", ".join(sorted(str(s) for s in counted))
+        verb = "bounds" if len(counted) == 1 else "bound"
+        checker.notes.append(f"{names} {verb} a sum or product: judged at integers where every such range is non-empty")
+        checker.counted = counted
+        checker.ranges = tuple(
+            (lim[1], lim[2])
+            for c in cells_l + cells_r
+            for n in c.atoms(sympy.Sum, sympy.Product)
+            for lim in n.limits
+            if len(lim) == 3 and (lim[1].free_symbols | lim[2].free_symbols) & set(counted)
+        )
     return checker.run()
+
+
+def _counts_as_integers(
+    cells_l: tuple[sympy.Basic, ...], cells_r: tuple[sympy.Basic, ...], problem: Problem
+) -> tuple[tuple[sympy.Basic, ...], tuple[sympy.Basic, ...], tuple[sympy.Symbol, ...]]:
+    """The cells with each non-integer free symbol that bounds a sum or product (the k of
+    ``Σ_{m=0}^{k}``) replaced by an integer symbol of the same name, and those symbols.
+
+    A sum up to k = 5/2 has no meaning an author intends, and sympy evaluates it by
+    Euler-Maclaurin for minutes (or continues it analytically, a value nobody meant): only whole
+    values of k are sampled. Values where a range runs backwards are skipped (`_ladder`).
+    """
+    limits = {s for c in cells_l + cells_r for n in c.atoms(sympy.Sum, sympy.Product) for s in _limit_symbols(n)}
+    swap: dict[sympy.Symbol, sympy.Symbol] = {}
+    for sym in sorted(limits, key=sympy.default_sort_key):
+        spec, kind = kind_of(problem.symbols, sym)
+        if "integer" in kind or (spec is not None and spec.kind.is_matrix) or sym.is_integer is False:
+            continue
+        if kind not in ("real", "positive", "nonnegative"):
+            continue  # a probability or a negative bound is no count: left as it is
+        sign = {"positive": {"positive": True}, "nonnegative": {"nonnegative": True}}.get(kind, {})
+        swap[sym] = sympy.Symbol(sym.name, integer=True, **sign)
+    if not swap:
+        return cells_l, cells_r, ()
+    return (
+        tuple(c.xreplace(swap) for c in cells_l),
+        tuple(c.xreplace(swap) for c in cells_r),
+        tuple(swap.values()),
+    )
+
+
+def _limit_symbols(node: sympy.Sum | sympy.Product) -> set[sympy.Basic]:
+    """The free symbols of bounds that are polynomials with integer coefficients (k, k + 1, 2n - 1):
+    whole numbers exactly when the symbols are. A bound such as floor(x) or n/2 leaves its symbols
+    real (points where it is not whole are skipped)."""
+    out: set[sympy.Basic] = set()
+    for lim in node.limits:
+        for bound in lim[1:]:
+            syms = bound.free_symbols
+            if not syms or not all(isinstance(s, sympy.Symbol) for s in syms):
+                continue
+            try:
+                poly = sympy.Poly(bound, *sorted(syms, key=sympy.default_sort_key))
+            except (sympy.PolynomialError, sympy.GeneratorsNeeded):
+                continue
+            if poly.domain == sympy.ZZ:
+                out |= syms
+    return out & node.free_symbols
 
 
 #: What an unknown function's application may sit under: the whole node is one unknown value.
@@ -831,6 +892,10 @@ class _Checker:
         self.tight = ""  # why a tight point leaves the claim undecided
         self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
         self.closed_note = ""  # the claim's sums are evaluated on sympy's closed form (said in a refutation)
+        # Integer symbols that bound a sum or product (`_counts_as_integers`) and those ranges:
+        # a point where one is empty (k = -1 in Σ_{m=0}^{k}) is no case the author meant.
+        self.counted: tuple[sympy.Symbol, ...] = ()
+        self.ranges: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -1701,9 +1766,18 @@ class _Checker:
 
     # -- one point ---------------------------------------------------------------------
 
+    def _empty_range(self, values: dict[sympy.Symbol, sympy.Expr]) -> bool:
+        for lo, hi in self.ranges:
+            a, b = lo.xreplace(values), hi.xreplace(values)
+            if a.is_Integer and b.is_Integer and b < a:
+                return True
+        return False
+
     def _judge(self, values: dict[sympy.Symbol, sympy.Expr], *, need: int, safe: bool = False) -> _Verdict:
         """What the point ``values`` says. ``safe``: substitute through derive's guarded
         constructors first (a far point: 2**x at x = 3e12 must not become an exact integer)."""
+        if self.ranges and self._empty_range(values):
+            return _Verdict("skip", note="a sum or product range is empty there")
         if safe:
             try:
                 cells_l = tuple(safe_replace(c, values) for c in self.cells_l)
