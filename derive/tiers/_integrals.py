@@ -5,7 +5,9 @@ After a claim's symbols are replaced by numbers, its definite integrals are numb
 (``Heaviside(u - a)``, a uniform density written as a ``Piecewise``) quadrature converges
 slowly, so integrals are split at the kinks that can be located exactly (real roots of
 polynomial arguments), each kink function is resolved to the smooth branch it takes on each
-piece, and polynomial pieces are integrated exactly.
+piece, and polynomial pieces are integrated exactly. A multiple integral over a box whose
+integrand is a product of one-variable factors (a Gaussian in polar coordinates) becomes the
+product of its one-dimensional integrals (`_separate`).
 
 `integrals_to_floats` then replaces each remaining one-dimensional integral by a sympy
 ``Float`` whose precision is full: mpmath's tanh-sinh rule on the integrand compiled to mpmath
@@ -39,6 +41,7 @@ def prepare_integrals(expr: sympy.Basic) -> sympy.Basic:
     """Rewrite the numeric definite integrals in ``expr`` into pieces quadrature handles well."""
     if not expr.has(sympy.Integral):
         return expr
+    expr = expr.replace(lambda e: isinstance(e, sympy.Integral) and len(e.limits) > 1, _separate)
     if expr.has(*_KINKS):
         expr = expr.replace(lambda e: isinstance(e, sympy.Integral), _split_at_kinks)
     return expr.replace(lambda e: isinstance(e, sympy.Integral), _polynomial_integral)
@@ -46,6 +49,83 @@ def prepare_integrals(expr: sympy.Basic) -> sympy.Basic:
 
 _KINKS = (sympy.Abs, sympy.Heaviside, sympy.sign, sympy.Max, sympy.Min, sympy.Piecewise)
 _MAX_PIECES = 64
+
+
+_SEPARATE_OPS = 80  # integrands larger than this are not simplified to look for separate factors
+
+
+def _separate(node: sympy.Integral) -> sympy.Basic:
+    """A multiple integral over a box whose integrand is a product of one-variable factors, as the
+    product of one-dimensional integrals (which quadrature evaluates; a 2-D tanh-sinh rule at 40
+    digits takes half a minute).
+
+    ``∫_0^{2π} ∫_0^∞ e^{-(r² sin²θ + r² cos²θ)/2σ²} r dr dθ`` is ``(∫_0^∞ e^{-r²/2σ²} r dr)(∫_0^{2π} dθ)``:
+    the iterated integral equals the product whenever both factors exist, and quadrature refuses
+    a factor that does not. The integrand is only rewritten by exact identities (trigsimp).
+    Anything else (bounds that depend on another variable, a factor of two variables) is left
+    as it is.
+    """
+    if any(len(lim) != 3 for lim in node.limits):
+        return node
+    variables = [lim[0] for lim in node.limits]
+    if len(set(variables)) != len(variables):
+        return node
+    for _, lo, hi in node.limits:
+        if not (lo.is_number and hi.is_number):
+            return node
+    f = node.function
+    if f.free_symbols - set(variables) or f.has(sympy.Integral, sympy.Sum, sympy.DiracDelta):
+        return node
+    parts = _one_variable_factors(f, variables)
+    if parts is None:
+        return node
+    factors = [_polynomial_integral(sympy.Integral(parts[var], (var, lo, hi))) for var, lo, hi in node.limits]
+    if any(f == 0 for f in factors):
+        # 0 times a divergent factor would fold to 0 (∫_{-1}^{1} θ dθ ∫_0^∞ e^{r} dr): keep it whole.
+        return node
+    return sympy.Mul(parts[None], *factors)
+
+
+def _one_variable_factors(f: sympy.Expr, variables: list[sympy.Symbol]) -> dict | None:
+    """``f`` as a product of factors of one variable each (key None: of none), or None.
+
+    Written by hand rather than with sympy's separatevars, which factors exp(-625 r²/4418)
+    as a polynomial of degree 4418 in a root of e^{r²} (seconds per point).
+    """
+    parts: dict = {None: S.One, **{v: S.One for v in variables}}
+    for factor in sympy.Mul.make_args(f):
+        if isinstance(factor, sympy.exp):
+            pieces = _additive_pieces(factor.args[0], variables)
+            if pieces is None:
+                return None
+            for var, piece in pieces.items():
+                parts[var] *= sympy.exp(piece)
+            continue
+        owners = factor.free_symbols & set(variables)
+        if len(owners) > 1:
+            return None
+        parts[owners.pop() if owners else None] *= factor
+    return parts
+
+
+def _additive_pieces(arg: sympy.Expr, variables: list[sympy.Symbol]) -> dict | None:
+    """``arg`` as a sum of terms of one variable each, after expanding (and, where a term mixes
+    variables through sines and cosines, after trigsimp: r² sin²θ + r² cos²θ is r²)."""
+    pieces = _pieces(arg, variables)
+    if pieces is None and sympy.count_ops(arg) <= _SEPARATE_OPS and arg.has(sympy.sin, sympy.cos):
+        pieces = _pieces(sympy.trigsimp(arg), variables)
+    return pieces
+
+
+def _pieces(arg: sympy.Expr, variables: list[sympy.Symbol]) -> dict | None:
+    pieces: dict = {}
+    for term in sympy.Add.make_args(sympy.expand(arg)):
+        owners = term.free_symbols & set(variables)
+        if len(owners) > 1:
+            return None
+        key = owners.pop() if owners else None
+        pieces[key] = pieces.get(key, S.Zero) + term
+    return pieces
 
 
 def _split_at_kinks(node: sympy.Integral) -> sympy.Basic:
