@@ -165,6 +165,9 @@ def definition_result(step: Step) -> Result | None:
     Call it before running a step's claim: a definition is ``undecided`` with method
     ``none`` and says what it defines, never ``refuted`` for not being an identity.
     """
+    if step.unchecked and step.error is None:
+        ev = Evidence(Method.NONE, step.unchecked, reason="unchecked")
+        return Result(step.claim, Verdict.UNDECIDED, Method.NONE, 0.0, (Outcome(Verdict.UNDECIDED, ev),))
     if step.kind != "definition" or step.error is not None:
         return None
     summary = f"defines {step.defines} (a definition, not a claim to check)"

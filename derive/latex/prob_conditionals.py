@@ -106,17 +106,21 @@ class _ConditionalGrammar(_EventGrammar):
         self.bars += 1
         groups: dict[str, list[Any]] = {"": [], "given": [], "parameters": []}
         mark = ""
-        while True:
-            groups[mark].append(self.event_argument())  # a value, X = 1, or a named event
-            if self.at_sym(","):
-                self.i += 1
-                continue
-            nxt = _condition_mark(self)
-            if nxt and not groups[nxt] and (nxt == "parameters" or not groups["parameters"]):
-                self.i += 1
-                mark = nxt
-                continue
-            break
+        self.st.applying += 1  # the arguments of an unknown function: a data set \\{x_n\\}_{n=1}^N is one value
+        try:
+            while True:
+                groups[mark].append(self.event_argument())  # a value, X = 1, or a named event
+                if self.at_sym(","):
+                    self.i += 1
+                    continue
+                nxt = _condition_mark(self)
+                if nxt and not groups[nxt] and (nxt == "parameters" or not groups["parameters"]):
+                    self.i += 1
+                    mark = nxt
+                    continue
+                break
+        finally:
+            self.st.applying -= 1
         self.bars -= 1
         self.expect_sym(")")
         if not groups[""]:

@@ -91,6 +91,9 @@ class Step:
     #: The document before the step within its top-level part (section, problem): what the prose says
     #: names are, read by `derive.latex.prob_readings.probability_doubt`.
     prose: str = ""
+    #: Why derive reads this step but does not check it (a ``\\propto`` in a variable the text does not
+    #: name, or whose factor's sign is unknown): answered ``undecided`` with this reason, never run.
+    unchecked: str = ""
 
     @property
     def id(self) -> str:

@@ -465,8 +465,17 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             notes.append(f"{said}: checked |{'rhs' if other is d.rhs else 'lhs'} - {centre}| <= {half}")
         up_to = ""
         plain = d.error is None and d.defines is None and not d.context and premise is None and row_claim is None
-        proportional_in = ""
-        if d.rel.proportional and not d.context:
+        proportional_in = unchecked = ""
+        if d.rel.proportional:
+            op = "\\propto"  # also on a step read but not checked: the report shows the relation written
+        if d.rel.proportional and d.context:
+            unchecked = _UNCHECKED_MEANING["\\propto"] + ": derive does not check it here"
+        if d.rel.proportional and not d.context and not _chain_variable(d, splitter):
+            unchecked = (
+                _UNCHECKED_MEANING["\\propto"] + ": the text does not say in which variable, so derive does not check "
+                "it (write \\propto_\\theta, or say 'as a function of \\theta')"
+            )
+        elif d.rel.proportional and not d.context:
             # "A \\propto B" in v: A/B does not depend on v, and is positive (see `_proportion_check`)
             variable = _chain_variable(d, splitter)
             # with no expectation or probability in the sides, a random name is a value like any other:
@@ -475,7 +484,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             found_p = _proportion_check(d, variable, items, premise, {} if pointwise else dict(step_random))
             op = "\\propto"
             if isinstance(found_p, str):
-                d.error = found_p
+                unchecked = found_p
             else:
                 lhs_src, rhs_src, proportional_in, note = found_p
                 notes.append(note)
@@ -604,6 +613,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 ranges=tuple(sorted(step_ranges.items())),
                 up_to_constant=up_to,
                 proportional_in=proportional_in,
+                unchecked=unchecked if d.error is None else "",
                 joint_unstated=joint_unstated,
                 parameters=tuple(in_scope[n].params for n in applied_fns) if applied_fns else (),
                 prose=_prose_before(splitter.doc, d.rel.offset, top_marks),
@@ -758,11 +768,7 @@ def _hidden_definition(item: tuple[_Rel, str, str, _Chain, int], splitter: _Spli
     does not check (`derive.latex.splitting._UNCHECKED_MEANING`), as before proportionality was read."""
     rel, lhs, rhs, chain, k = item
     if rel.proportional:
-        variable, named = _variable_of(chain, rel, splitter.read)
-        if variable and (named or k > 0):
-            return False
-        splitter.unchecked.setdefault(rel.block, []).append(_UNCHECKED_MEANING["\\propto"])
-        return True
+        return False  # a step, checked in its variable or answered undecided with the reason (`Step.unchecked`)
     return chain.defining and k == 0 and _step_error(lhs, rhs, splitter.block_errors.get(rel.block)) is None
 
 

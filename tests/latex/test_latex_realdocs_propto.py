@@ -13,7 +13,7 @@ from derive import Verdict
 from derive.latex import read_document, split_block
 from derive.model import Relation
 
-PROVED, VERIFIED, REFUTED, ERROR = Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED, Verdict.ERROR
+PROVED, VERIFIED, REFUTED, UNDECIDED = Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED, Verdict.UNDECIDED
 UNCHECKED = "equal up to a positive factor that does not depend on the variable, not an equality"
 
 
@@ -28,13 +28,15 @@ def test_a_true_proportionality_in_the_posteriors_variable_is_proved() -> None:
     text = r"$$p(\theta|D) \propto \theta^2 (1-\theta) \propto \theta^2 - \theta^3$$"
     doc = read_document(text)
     assert [(s.lhs_tex, s.rhs_tex, s.proportional_in) for s in doc.steps if s.kind == "step"] == [
-        (r"\theta^2 (1-\theta)", r"\theta^2 - \theta^3", "theta")
+        (r"p(\theta|D)", r"\theta^2 (1-\theta)", ""),
+        (r"\theta^2 (1-\theta)", r"\theta^2 - \theta^3", "theta"),
     ]
     results = derive.check_latex(text)
-    # the first step names the density itself (nothing to check): its block says so, as before
-    assert [r.verdict for r in results] == [PROVED, ERROR]
-    assert "\\propto in \\theta" in results[0].claim.statement
-    assert UNCHECKED in (results[1].detail or "")
+    # the first link names the density itself (nothing derive can write out): read, and undecided with why
+    assert [r.verdict for r in results] == [UNDECIDED, PROVED]
+    assert "\\propto in \\theta" in results[1].claim.statement
+    assert "a function derive does not know" in (results[0].detail or "")
+    assert "\\propto" in results[0].claim.statement  # shown with the relation written, not as an equality
 
 
 def test_completing_the_square_in_a_gaussian_posterior_is_proved() -> None:
@@ -42,20 +44,20 @@ def test_completing_the_square_in_a_gaussian_posterior_is_proved() -> None:
         r"$$p(\theta|D) \propto \exp(-\frac{(\theta-\mu)^2}{2\sigma^2}) "
         r"\propto \exp(-\frac{\theta^2 - 2\theta\mu}{2\sigma^2})$$"
     )
-    assert _verdicts(text) == [PROVED, ERROR]  # the dropped factor exp(-mu^2/2sigma^2) is positive
+    assert _verdicts(text) == [UNDECIDED, PROVED]  # the dropped factor exp(-mu^2/2sigma^2) is positive
 
 
 def test_a_likelihood_over_a_sample_is_checked_in_its_parameter() -> None:
     text = r"$$L(\mu) \propto \prod_{i=1}^n e^{-(x_i-\mu)^2/2} \propto e^{-\sum_{i=1}^n (x_i-\mu)^2/2}$$"
     results = derive.check_latex(text)
-    assert [r.verdict for r in results] == [VERIFIED, ERROR]
-    assert "says nothing about other n" in (results[0].detail or "")
+    assert [r.verdict for r in results] == [UNDECIDED, VERIFIED]
+    assert "says nothing about other n" in (results[1].detail or "")
 
 
 def test_a_ratio_that_depends_on_the_variable_is_refuted_at_a_point() -> None:
     results = derive.check_latex(r"$$p(\theta) \propto \theta^2 e^{-\theta} \propto \theta e^{-\theta}$$")
-    assert [r.verdict for r in results] == [REFUTED, ERROR]
-    ce = results[0].evidence.counterexample
+    assert [r.verdict for r in results] == [UNDECIDED, REFUTED]
+    ce = results[1].evidence.counterexample
     assert ce is not None and [name for name, _ in ce.values] == ["theta"]
 
 
@@ -64,7 +66,7 @@ def test_a_wrong_gaussian_exponent_is_refuted() -> None:
         r"$$p(\theta|D) \propto \exp(-\frac{(\theta-\mu)^2}{2\sigma^2}) "
         r"\propto \exp(-\frac{\theta^2 - \theta\mu}{2\sigma^2})$$"
     )
-    assert _verdicts(text) == [REFUTED, ERROR]
+    assert _verdicts(text) == [UNDECIDED, REFUTED]
 
 
 def test_the_variable_may_be_written_on_the_relation() -> None:
@@ -74,9 +76,9 @@ def test_the_variable_may_be_written_on_the_relation() -> None:
 
 def test_earlier_definitions_are_applied_to_both_sides() -> None:
     text = r"$$a = \mu^2$$ $$p(\mu) \propto e^{a} \propto e^{\mu}$$"
-    assert _verdicts(text)[1] is REFUTED  # e^{mu^2} / e^{mu} depends on mu
+    assert _verdicts(text)[2] is REFUTED  # e^{mu^2} / e^{mu} depends on mu
     text = r"$$a = \mu^2$$ $$p(\mu) \propto e^{a} \propto e^{\mu^2 + 1}$$"
-    assert _verdicts(text)[1] is PROVED
+    assert _verdicts(text)[2] is PROVED
 
 
 # -- the factor's sign ---------------------------------------------------------------------------------
@@ -85,16 +87,16 @@ def test_earlier_definitions_are_applied_to_both_sides() -> None:
 def test_a_negative_or_zero_factor_is_never_accepted() -> None:
     for text in (r"$$p(x) \propto -e^{-x} \propto e^{-x}$$", r"$$p(x) \propto 0 \propto e^{-x}$$"):
         results = derive.check_latex(text)
-        assert [r.verdict for r in results] == [ERROR, ERROR], text
-        assert "not known to be positive" in (results[0].detail or "")
+        assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED], text
+        assert "not known to be positive" in (results[1].detail or "")
 
 
 def test_a_factor_of_unknown_sign_is_checked_once_its_sign_is_declared() -> None:
     text = r"$$p(x) \propto a e^{-x} \propto e^{-x}$$"
     results = derive.check_latex(text)
-    assert [r.verdict for r in results] == [ERROR, ERROR]
-    assert "declare the sign" in (results[0].detail or "")
-    assert _verdicts(text, symbols={"a": "positive"}) == [PROVED, ERROR]
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
+    assert "declare the sign" in (results[1].detail or "")
+    assert _verdicts(text, symbols={"a": "positive"}) == [UNDECIDED, PROVED]
 
 
 # -- no variable derive can name: unchanged ---------------------------------------------------------------
@@ -103,14 +105,15 @@ def test_a_factor_of_unknown_sign_is_checked_once_its_sign_is_declared() -> None
 def test_a_chain_with_no_clear_variable_keeps_the_unchecked_message() -> None:
     for text in (r"$$2x \propto x$$", r"$$p(x, y) \propto x y \propto 2 x y$$", r"$$2 \propto 4$$"):
         results = derive.check_latex(text)
-        assert [r.verdict for r in results] == [ERROR], text
-        assert UNCHECKED in (results[0].detail or "")
+        assert [r.verdict for r in results][-1] is UNDECIDED, text
+        assert all(UNCHECKED in (r.detail or "") and r.verdict is UNDECIDED for r in results), text
+        assert all("\\propto" in r.claim.statement for r in results), text
 
 
 def test_a_density_on_either_side_is_not_checked() -> None:
     text = r"$$p(\theta|D) \propto p(D|\theta)p(\theta) \propto \exp(-\frac{(\theta-\mu)^2}{2\sigma^2})$$"
     results = derive.check_latex(text)
-    assert [r.verdict for r in results] == [ERROR, ERROR]
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
     assert "a function derive does not know" in (results[0].detail or "")
 
 
@@ -125,22 +128,22 @@ def test_a_proportionality_is_no_equality_for_split_block_or_a_definition() -> N
 
 def test_a_variable_bound_inside_a_side_is_not_given_a_value() -> None:
     results = derive.check_latex(r"$$p(\theta) \propto \sum_{\theta=1}^{3} \theta^2 \propto 14$$")
-    assert [r.verdict for r in results] == [ERROR, ERROR]
-    assert "bound inside a side" in (results[0].detail or "")
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
+    assert "bound inside a side" in (results[1].detail or "")
 
 
 def test_the_variable_in_the_dropped_factor_is_caught() -> None:
     # theta x e^{-x} / (x e^{-x}) = theta: the dropped factor depends on the variable
-    assert _verdicts(r"$$p(\theta|x) \propto \theta x e^{-x} \propto x e^{-x}$$") == [REFUTED, ERROR]
+    assert _verdicts(r"$$p(\theta|x) \propto \theta x e^{-x} \propto x e^{-x}$$") == [UNDECIDED, REFUTED]
     # x e^{-x} theta / (theta e^{-x}) = x: free of theta, and positive once x is
     text = r"$$p(\theta|x) \propto x e^{-x} \theta \propto \theta e^{-x}$$"
-    assert _verdicts(text, symbols={"x": "positive"}) == [PROVED, ERROR]
+    assert _verdicts(text, symbols={"x": "positive"}) == [UNDECIDED, PROVED]
 
 
 def test_a_proportionality_between_numbers_claims_nothing_about_the_variable() -> None:
     results = derive.check_latex(r"$$p(x) \propto 2 \propto 4$$")
-    assert [r.verdict for r in results] == [ERROR, ERROR]
-    assert "neither side depends on x" in (results[0].detail or "")
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
+    assert "neither side depends on x" in (results[1].detail or "")
 
 
 # -- named functions in \text, \hbox annotations ---------------------------------------------------------
@@ -199,8 +202,8 @@ def test_myst_math_fences_admonitions_and_jekyll_math_are_read() -> None:
 def test_a_variable_whose_entries_a_side_uses_is_not_given_one_value() -> None:
     # x := 1/3 would leave the x_i free, and "constant in x" would hold for a product that is not
     results = derive.check_latex(r"$$p(x) \propto \prod_{i=1}^n e^{-x_i^2} \propto 1$$")
-    assert [r.verdict for r in results] == [ERROR, ERROR]
-    assert "entries of x" in (results[0].detail or "")
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
+    assert "entries of x" in (results[1].detail or "")
 
 
 def test_a_variable_declared_as_a_vector_is_not_given_a_scalar_value() -> None:
@@ -219,17 +222,17 @@ def test_the_variable_may_be_named_in_an_annotation_after_the_chain() -> None:
     assert _verdicts(r"$$\theta^2 e^{-x} \propto \theta^2 \quad \text{as a function of } x$$") == [REFUTED]
     # any other annotation names no variable: unchanged
     results = derive.check_latex(r"$$\theta^2 e^{-x} \propto \theta^2 \quad \text{(by algebra)}$$")
-    assert [r.verdict for r in results] == [ERROR] and UNCHECKED in (results[0].detail or "")
+    assert [r.verdict for r in results] == [UNDECIDED] and UNCHECKED in (results[0].detail or "")
 
 
 def test_random_names_are_values_of_a_pointwise_proportionality() -> None:
     # a posterior in mu of data X ~ N(mu, 1): checked for every value of X; proved, it holds on the law's support
     head = r"Let $X \sim \mathcal{N}(\mu, 1)$. "
-    assert _verdicts(head + r"$$p(\mu|X) \propto e^{-(X-\mu)^2/2} \propto e^{X\mu - \mu^2/2}$$") == [PROVED, ERROR]
+    assert _verdicts(head + r"$$p(\mu|X) \propto e^{-(X-\mu)^2/2} \propto e^{X\mu - \mu^2/2}$$") == [UNDECIDED, PROVED]
     # refuted at a point that gives X a value, which may lie outside the law's support: only undecided
     results = derive.check_latex(head + r"$$p(\mu|X) \propto e^{-(X-\mu)^2/2} \propto e^{X\mu - \mu^2}$$")
-    assert [r.verdict for r in results] == [Verdict.UNDECIDED, ERROR]
-    assert "X is random in the text" in (results[0].detail or "")
+    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
+    assert "X is random in the text" in (results[1].detail or "")
     # the variable itself random on (0, 1): refuted at x = -5/2 refutes nothing
     text = r"Let $x \sim \mathcal{U}(0, 1)$. $$p(x) \propto x^2 e^{-1} \propto x$$"
-    assert _verdicts(text) == [Verdict.UNDECIDED, ERROR]
+    assert _verdicts(text) == [UNDECIDED, UNDECIDED]

@@ -341,9 +341,10 @@ def test_a_relation_inside_underbrace_is_still_reported() -> None:
 def test_a_proportionality_is_never_checked_as_an_equality() -> None:
     text = r"$$ p(\theta|D) \propto p(D|\theta) p(\theta) $$"
     results = derive.check_latex(text)
-    assert [r.verdict for r in results] == [ERROR]
+    assert [r.verdict for r in results] == [Verdict.UNDECIDED]  # read, and said why it is not checked
     assert "\\propto" in (results[0].detail or "")
     assert "equal up to a positive factor" in (results[0].detail or "")
+    assert "\\propto" in results[0].claim.statement
 
 
 def test_a_false_proportionality_is_not_refuted_as_an_equality() -> None:
@@ -356,9 +357,10 @@ def test_an_equality_after_a_proportionality_is_checked() -> None:
     text = r"$$ f(x) \propto e^{-x^2/2} e^{x} = e^{x - x^2/2} $$"
     doc = read_document(text)
     assert [(s.lhs_tex, s.rhs_tex, s.kind) for s in doc.steps] == [
+        (r"f(x)", r"e^{-x^2/2} e^{x}", "step"),  # its proportionality: read, answered undecided with why
         (r"e^{-x^2/2} e^{x}", r"e^{x - x^2/2}", "step"),
-        (r"f(x) \propto e^{-x^2/2} e^{x} = e^{x - x^2/2}", "", "unreadable"),
     ]
+    assert [r.verdict for r in derive.check_latex(text)] == [Verdict.UNDECIDED, PROVED]
 
 
 # -- brackets that hide a comma ---------------------------------------------------------------------
