@@ -10,9 +10,10 @@ the t_i and the other names. Zero is only ever concluded by the symbolic tier's 
 
 The limit matters: O(ε²) is a Taylor remainder as ε → 0 and a growth bound as ε → ∞, and
 ``e^ε = 1 + ε + O(ε²)`` holds at 0 only. A stated limit (the second argument of `Landau`) picks
-the reading; otherwise a verdict stands only when both readings give it (negative powers, O(1/n),
-are read as n → ∞ only). The reading at ∞ is attempted only for a difference rational in the
-variable, where sympy's series cannot pick a wrong branch. A refutation shows an exact nonzero
+the reading; otherwise a verdict stands only when both readings give it (negative powers too: O(1/ε)
+is as plausible at 0 as O(1/n) at ∞; only a variable declared integer is read at ∞ alone). The
+reading at ∞ is attempted only for a difference rational in the variable, where sympy's series
+cannot pick a wrong branch. A refutation shows an exact nonzero
 coefficient, proved nonzero for every admissible value or at an exact point of a polynomial.
 """
 
@@ -122,9 +123,9 @@ def check_landau(lhs: object, rhs: object, relation: Relation, zero: ZeroStatus)
     var, terms, limits = parsed
     if not ratoms:
         return _exact_class(lpairs, latoms, zero)
-    if any(t.power < 0 for t in terms.values()) and "0" in limits:
-        return _undecided(f"O of a negative power of {var} is read as {var} → ∞ only", "landau limit")
-    readings = limits or ({"oo"} if any(t.power < 0 for t in terms.values()) else {"0", "oo"})
+    # Every power, negative ones too, has both readings: O(1/ε) is as plausible at 0 (a variance
+    # bound) as O(1/n) at ∞. Only a variable declared integer cannot tend to 0.
+    readings = limits or ({"oo"} if var.is_integer else {"0", "oo"})
     results = {
         r: _reading(lpairs, rpairs, latoms=latoms, ratoms=ratoms, var=var, terms=terms, limit=r, zero=zero)
         for r in sorted(readings)
@@ -414,7 +415,13 @@ def _power_text(var: sympy.Symbol, p: object) -> str:
 def _verdict(results: dict[str, _Reading], var: sympy.Symbol, *, stated: bool) -> Outcome:
     names = {"0": f"{var} → 0", "oo": f"{var} → ∞"}
     statuses = {r.status for r in results.values()}
-    told = "" if stated else " (the text does not say which limit; every reading gives this)"
+    told = (
+        ""
+        if stated
+        else f" ({var} is an integer: read as {var} → ∞)"
+        if set(results) == {"oo"}
+        else " (the text does not say which limit; every reading gives this)"
+    )
     said = "; ".join(f"as {names[k]}: {r.detail or r.status}" for k, r in results.items())
     if statuses == {"holds"}:
         summary = (

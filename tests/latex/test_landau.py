@@ -78,3 +78,17 @@ def test_o_of_a_difference_keeps_its_doubt() -> None:
 def test_o_of_two_variables_is_undecided() -> None:
     result = _one(r"$$ \epsilon\delta + O(\epsilon\delta) = O(\epsilon \delta) $$")
     assert result.verdict is Verdict.UNDECIDED
+
+
+def test_negative_power_without_a_stated_limit_is_undecided() -> None:
+    # attacker R99/R100: 1/ε = O(1/ε²) holds as ε → 0 and fails as ε → ∞
+    for text in (
+        r"$$\frac{1}{\epsilon} = O\left(\frac{1}{\epsilon^2}\right)$$",
+        r"$$h^{-1} = O(h^{-2})$$",
+    ):
+        result = _one(text)
+        assert result.verdict is Verdict.UNDECIDED, text
+        assert "stating the limit" in result.detail, text
+    result = _one(r"$$\frac{1}{\epsilon^2} = O\left(\frac{1}{\epsilon}\right)$$")
+    assert result.verdict is Verdict.UNDECIDED
+    assert "→ 0: the coefficient of epsilon^-2 in lhs − rhs is 1" in result.detail

@@ -98,14 +98,52 @@ def test_no_o_term_on_the_right_is_never_refuted() -> None:
     assert _check(x * O(eps**2), 0)[0] is Verdict.UNDECIDED
 
 
-def test_negative_powers_are_read_at_infinity() -> None:
+def test_negative_powers_have_both_readings() -> None:
+    # O(1/n) holds at 0 and at ∞ here; O(1/n²) holds at 0 only (attacker R99/R100)
     verdict, summary = _check((n + 1) / n, 1 + O(1 / n))
     assert verdict is Verdict.PROVED
-    assert "as n → ∞: lhs − rhs = O(1/n)" in summary
+    assert "as n → 0: lhs − rhs = O(1/n); as n → ∞: lhs − rhs = O(1/n)" in summary
     verdict, summary = _check((n + 1) / n, 1 + O(n**-2))
+    assert verdict is Verdict.UNDECIDED
+    assert "as n → ∞: the coefficient of 1/n in lhs − rhs is 1" in summary
+    assert "stating the limit" in summary
+    verdict, summary = _check((n + 1) / n, 1 + O(n**-2, "oo"))
     assert verdict is Verdict.REFUTED
     assert "the coefficient of 1/n in lhs − rhs is 1" in summary
-    assert _check((n + 1) / n, 1 + O(1 / n, "0"))[0] is Verdict.UNDECIDED
+    assert _check((n + 1) / n, 1 + O(n**-2, "0"))[0] is Verdict.PROVED
+    assert _check((n + 1) / n, 1 + O(1 / n, "0"))[0] is Verdict.PROVED
+
+
+def test_one_over_epsilon_is_big_o_of_its_square_only_at_zero() -> None:
+    verdict, summary = _check(1 / eps, O(eps**-2))
+    assert verdict is Verdict.UNDECIDED
+    assert "as epsilon → 0: lhs − rhs = O(epsilon^-2)" in summary
+    assert "as epsilon → ∞: the coefficient of 1/epsilon in lhs − rhs is 1" in summary
+    assert _check(1 / eps, O(eps**-2, "0"))[0] is Verdict.PROVED
+    assert _check(1 / eps, O(eps**-2, "oo"))[0] is Verdict.REFUTED
+    # the mirror image: holds at ∞ only
+    verdict, summary = _check(eps**-2, O(1 / eps))
+    assert verdict is Verdict.UNDECIDED
+    assert "as epsilon → 0: the coefficient of epsilon^-2 in lhs − rhs is 1" in summary
+    # a constant is O(1/ε) at 0 but not at ∞
+    assert _check(sympy.Integer(1), O(1 / eps))[0] is Verdict.UNDECIDED
+    assert _check(1 + 1 / eps, O(1 / eps, "0"))[0] is Verdict.PROVED
+
+
+def test_o_of_one_beside_a_power_depends_on_the_limit() -> None:
+    verdict, summary = _check(O(eps) + O(sympy.Integer(1)), O(sympy.Integer(1)))
+    assert verdict is Verdict.UNDECIDED
+    assert "as epsilon → 0: lhs − rhs = O(1)" in summary
+    assert _check(O(1 / eps) + O(sympy.Integer(1)), O(sympy.Integer(1)))[0] is Verdict.UNDECIDED
+    assert _check(O(1 / eps, "oo") + O(sympy.Integer(1)), O(sympy.Integer(1)))[0] is Verdict.PROVED
+
+
+def test_an_integer_variable_tends_to_infinity_only() -> None:
+    k = sympy.Symbol("k", integer=True, positive=True)
+    verdict, summary = _check((k + 1) / k, 1 + O(k**-2))
+    assert verdict is Verdict.REFUTED
+    assert "(k is an integer: read as k → ∞)" in summary
+    assert "the coefficient of 1/k in lhs − rhs is 1" in summary
 
 
 def test_not_one_power_of_one_name_is_undecided() -> None:
