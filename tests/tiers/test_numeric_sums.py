@@ -6,10 +6,14 @@ until the claim's budget ran out (the binomial theorem was undecided on a timeou
 
 from __future__ import annotations
 
+import time
+
 import pytest
+import sympy
 
 import derive
 from derive import Verdict
+from derive.tiers._ladder import SkipPointError, _substitute
 
 
 def _check(text: str, **symbols: str) -> derive.CheckResult:
@@ -66,3 +70,23 @@ def test_floor_bound_leaves_its_symbol_real() -> None:
     assert res.verdict is Verdict.REFUTED
     x = next(v for name, v in res.evidence.counterexample.values if name == "x")
     assert "/" in x
+
+
+def test_a_sum_of_a_hundred_terms_is_written_out_not_solved() -> None:
+    # sympy's doit looks for a closed form from 100 terms on (seconds in solve at N = 100).
+    n, m, mu = sympy.symbols("N m mu")
+    term = sympy.binomial(n, m) * mu**m * (1 - mu) ** (n - m) * (m**2 + m * (2 * mu - 2 * n * mu - 1))
+    start = time.perf_counter()
+    out = _substitute(sympy.Sum(term, (m, 0, n)), {n: sympy.Integer(100), mu: sympy.Integer(2)})
+    assert time.perf_counter() - start < 2
+    assert not out.has(sympy.Sum)
+    assert out == -99 * 100 * 4  # -(N - 1) N mu^2
+
+
+def test_a_bound_that_is_not_whole_skips_the_point() -> None:
+    k, m = sympy.symbols("k m")
+    with pytest.raises(SkipPointError, match="not a whole number"):
+        _substitute(sympy.Sum(m, (m, 0, k)), {k: sympy.Rational(5, 2)})
+    with pytest.raises(SkipPointError, match="backwards"):
+        _substitute(sympy.Sum(m, (m, 0, k)), {k: sympy.Integer(-3)})
+    assert _substitute(sympy.Sum(m, (m, 0, k)), {k: sympy.Integer(-1)}) == 0
