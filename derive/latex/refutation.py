@@ -26,6 +26,7 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
   (``(A - 2I)\\mathbf{x} = \\mathbf{0}``, so ``x_1 - x_2 = 0``; `derive.latex.solving_context.solved_before`);
 - **one of the solutions**: after an arrow, a row that some solutions of the premise satisfy and others
   do not (``x^2 = 4 \\Rightarrow x = 2``) names *a* solution (`derive.latex.solving.one_of_the_solutions`);
+  a row stating a value of a random variable is no identity in it (`derive.latex.solving_context.loose_random`);
 
 Steps read under a premise, a definition or a fixed value (``Step.premise``, ``Step.uses``)
 keep their verdict: there the text itself supplies what the refutation rests on.
@@ -78,8 +79,9 @@ def unsupported(step: Any, result: Result) -> str | None:
             )
     if step.premise is not None:
         from derive.latex.solving import one_of_the_solutions  # noqa: PLC0415
+        from derive.latex.solving_context import loose_random  # noqa: PLC0415
 
-        return one_of_the_solutions(step)
+        return one_of_the_solutions(step) or loose_random(step, ev.route)
     if cex is not None and cex.values and not step.uses:
         from derive.latex.solving_context import solved_before  # noqa: PLC0415
 

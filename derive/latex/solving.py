@@ -53,7 +53,8 @@ _SYSTEM_LIMIT = 4  # unknowns of a linear system solved here
 _DECIDED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
 #: A note a step's claim may carry that does not change its sides: its premise, a kind the prose declares,
 #: the band of an \approx to the digits written.
-_HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from |^≈ .* agrees to the ")
+#: A law (``x \\sim N(0, 1)``) is harmless too: it does not change the algebra of the premise or the row.
+_HARMLESS_NOTE = re.compile(r"^given |^[^\s:]+: [^,]+, from |^[^\s:]+ random, from |^≈ .* agrees to the ")
 _REAL_KINDS = frozenset(
     {
         "real",
@@ -287,8 +288,6 @@ def _read(
         return None
     approx = step.relation is Relation.APPROX  # x \approx 1.41: checked to the digits written (claim: a band)
     if not approx and (step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ):
-        return None
-    if step.claim.random:
         return None
     if any(not _HARMLESS_NOTE.search(note) for note in step.uses):
         return None  # read under definitions or values: the written sides are not what the claim reads

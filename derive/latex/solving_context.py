@@ -31,7 +31,7 @@ from derive.model import Relation
 if TYPE_CHECKING:
     from derive.latex.records import Step
 
-__all__ = ["premise_chain", "premise_system", "previous_chain", "several_statements", "solved_before"]
+__all__ = ["loose_random", "premise_chain", "premise_system", "previous_chain", "several_statements", "solved_before"]
 
 _ENVS = r"equation|align|gather|multline|eqnarray"
 _DISPLAY = re.compile(
@@ -252,3 +252,63 @@ def _last_statement(tex: str) -> list[str] | None:
     if len(run) == 1 and run[0].kind == "definition":
         return None  # a = 2x alone defines a (maybe anew: "Setting instead"): the definitions' rules decide
     return [run[0].lhs_tex, *(s.rhs_tex for s in run)]
+
+
+#: Operators whose bracketed argument holds a random variable as a law, not as a value: E[X], Var(X), P(X = 2).
+_LAW_OPERATOR = re.compile(
+    r"(?:\\mathbb\s*\{\s*E\s*\}|\\operatorname\s*\{\s*(?:E|Var|Cov|Pr|P)\s*\}|\\mathrm\s*\{\s*(?:E|Var|Cov|P)\s*\}"
+    r"|\\(?:E|Pr|Var|Cov)(?![A-Za-z])|(?<![A-Za-z\\])(?:E|P|Var|Cov)(?![A-Za-z]))"
+    r"(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*(?:\\left\s*)?[\[(]"
+)
+_CLOSE = {"[": "]", "(": ")"}
+
+
+def loose_random(step: Step, route: str | None) -> str | None:
+    """Why a row after an arrow refuted as an identity in a random variable is not refuted, or None.
+
+    ``Let $x \\sim N(0, 1)$`` then ``x^2 - 4 = 0 \\implies x = 2``: the row states a value of x that the text
+    derives from its premise; the law does not make it an identity in x. Only the exact solving of the
+    premise (`derive.latex.solving.follows`, route "solving") refutes such a row. A random variable that
+    stands only inside E[...], Var(...), P(...) is a law, and the row's refutation stands."""
+    if step.premise is None or route == "solving" or not step.claim.random:
+        return None
+    row = _without_law_operators(f"{step.lhs_tex} {step.rhs_tex}")
+    names = [name for name, _ in step.claim.random if _mentions(row, name)]
+    if not names:
+        return None
+    said = ", ".join(names)
+    return (
+        f"after an arrow, the row is what the text derives from the statement before it, and {said} (random) "
+        f"stands in it as a value, not as a law: it is no identity in {said}; derive did not solve the premise "
+        "for it (write the premise as one equation in it to check the row)"
+    )
+
+
+def _without_law_operators(tex: str) -> str:
+    """``tex`` with the bracketed argument of each E, Var, Cov, P removed (unbalanced: left as it is)."""
+    out, at = [], 0
+    for m in _LAW_OPERATOR.finditer(tex):
+        if m.start() < at:
+            continue
+        opening = tex[m.end() - 1]
+        depth, end = 0, None
+        for i in range(m.end() - 1, len(tex)):
+            if tex[i] == opening:
+                depth += 1
+            elif tex[i] == _CLOSE[opening]:
+                depth -= 1
+                if depth == 0:
+                    end = i + 1
+                    break
+        if end is None:
+            return tex  # not read: every name stays visible (the row is then not refuted)
+        out.append(tex[at : m.start()])
+        at = end
+    out.append(tex[at:])
+    return " ".join(out)
+
+
+def _mentions(tex: str, name: str) -> bool:
+    """Whether ``tex`` writes the name ``name`` (``x``, ``lambda`` as ``\\lambda``, ``x_1``) as a token."""
+    base = re.escape(name.split("_", 1)[0])
+    return re.search(rf"(?:\\|(?<![A-Za-z\\])){base}(?![A-Za-z])", tex) is not None

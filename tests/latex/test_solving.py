@@ -4,12 +4,14 @@ its premise, exactly; and the rows that name one of several solutions, never ref
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
 import derive
 from derive.latex import read_document
 from derive.latex.solving import follows, one_of_the_solutions
+from derive.latex.solving_context import loose_random
 from derive.model import Evidence, Method, Outcome, Result, Verdict
 
 
@@ -515,3 +517,58 @@ def test_a_definition_alone_before_is_no_premise():
     # a defined anew ("Setting instead"): the definitions' rules decide, not the display before
     text = "$$ a = x + 1 $$\n\nSetting instead\n\n$$ a = 2x $$\n\n$$ a^2 = 4x^2 $$\n"
     assert _verdict_of(text, "a^2 = 4x^2") in (None, Verdict.UNDECIDED)
+
+
+@pytest.mark.parametrize(
+    ("law", "display", "says"),
+    [
+        # attacker S92/S93: a law for the unknown does not change the algebra of its premise
+        (r"x \sim \mathcal{N}(0, 1)", r"x^2 - 4 = 0 \implies x = 2", "x = 2 names one of the solutions"),
+        (r"\lambda \sim \mathrm{Exp}(1)", r"(\lambda - 3)(\lambda - 5) = 0 \implies \lambda = 3", "names one of"),
+        (r"\theta \sim \mathrm{Beta}(1, 1)", r"4\theta^2 - 1 = 0 \implies \theta = 1/2", "names one of"),
+        (r"x \sim \mathcal{N}(0, 1)", r"x^2 = 4 \implies x = -2", "names one of the solutions"),
+    ],
+)
+def test_a_random_unknown_naming_one_solution_is_not_refuted(law, display, says):
+    (*_, result) = derive.check_latex(f"Let ${law}$.\n$${display}$$")
+    assert result.verdict is Verdict.UNDECIDED
+    assert says in result.detail
+
+
+def test_a_random_unknown_is_solved_like_any_other():
+    law = "Let $x \\sim \\mathcal{N}(0, 1)$.\n"
+    (*_, wrong) = derive.check_latex(law + r"$$x^2 - 4 = 0 \implies x = 3$$")
+    assert wrong.verdict is Verdict.REFUTED
+    assert "does not follow from the premise: its solutions are x \\in \\{-2, 2\\} (exact, complete)" in wrong.detail
+    (*_, both) = derive.check_latex(law + r"$$x^2 - 4 = 0 \implies x = \pm 2$$")
+    assert both.verdict is Verdict.PROVED
+    (*_, one) = derive.check_latex(law + r"$$(x - 1)^2 = 0 \implies x = 1$$")
+    assert one.verdict is Verdict.PROVED
+
+
+def _arrow_row(lhs: str, rhs: str, random: tuple[tuple[str, str], ...]):
+    return SimpleNamespace(premise=0, lhs_tex=lhs, rhs_tex=rhs, claim=SimpleNamespace(random=random))
+
+
+def test_a_random_value_after_an_arrow_is_no_identity_unless_solved():
+    law = (("lambda", "Exp(1)"),)
+    why = loose_random(_arrow_row(r"\lambda", "3", law), None)
+    assert why is not None and "lambda (random) stands in it as a value" in why
+    assert loose_random(_arrow_row(r"\lambda_1 + 1", "4", law), None) is not None  # indexed
+    assert loose_random(_arrow_row(r"\lambda", "3", law), "solving") is None  # exact solving refutes
+    # inside E, Var, P it is a law: the refutation stands
+    for lhs in (
+        r"\mathbb{E}[\lambda^2]",
+        r"\operatorname{Var}(\lambda)",
+        r"P(\lambda > 1)",
+        r"\mathbb{E}_{p}\left[\lambda\right]",
+    ):
+        assert loose_random(_arrow_row(lhs, "3", law), None) is None, lhs
+    assert loose_random(_arrow_row(r"\mathbb{E}[\lambda] + \lambda", "3", law), None) is not None
+    assert loose_random(_arrow_row(r"\mathbb{E}[\lambda", "3", law), None) is not None  # unbalanced: kept
+    assert loose_random(_arrow_row(r"\lambdax", "3", law), None) is None  # another name
+    assert loose_random(_arrow_row("x", "3", (("x", "N(0,1)"),)), None) is not None
+    assert loose_random(_arrow_row(r"\xi", "3", (("x", "N(0,1)"),)), None) is None
+    no_arrow = _arrow_row(r"\lambda", "3", law)
+    no_arrow.premise = None
+    assert loose_random(no_arrow, None) is None
