@@ -234,7 +234,8 @@ def _counts_as_integers(
     cells_l: tuple[sympy.Basic, ...], cells_r: tuple[sympy.Basic, ...], problem: Problem
 ) -> tuple[tuple[sympy.Basic, ...], tuple[sympy.Basic, ...], tuple[sympy.Symbol, ...]]:
     """The cells with each non-integer free symbol that bounds a sum or product (the k of
-    ``Σ_{m=0}^{k}``) replaced by an integer symbol of the same name, and those symbols.
+    ``Σ_{m=0}^{k}``) replaced by an integer symbol of the same name, and those symbols. Only
+    names read as plain reals (undeclared) change; a declared kind stands.
 
     A sum up to k = 5/2 has no meaning an author intends, and sympy evaluates it by
     Euler-Maclaurin for minutes (or continues it analytically, a value nobody meant): only whole
@@ -246,10 +247,11 @@ def _counts_as_integers(
         spec, kind = kind_of(problem.symbols, sym)
         if "integer" in kind or (spec is not None and spec.kind.is_matrix) or sym.is_integer is False:
             continue
-        if kind not in ("real", "positive", "nonnegative"):
-            continue  # a probability or a negative bound is no count: left as it is
-        sign = {"positive": {"positive": True}, "nonnegative": {"nonnegative": True}}.get(kind, {})
-        swap[sym] = sympy.Symbol(sym.name, integer=True, **sign)
+        if kind != "real":
+            # A name declared positive (a spring constant k) keeps its declaration: cos(2πk) = 1
+            # must not hold because a sum also runs to k. Only the default reading gives way.
+            continue
+        swap[sym] = sympy.Symbol(sym.name, integer=True)
     if not swap:
         return cells_l, cells_r, ()
     return (

@@ -90,3 +90,15 @@ def test_a_bound_that_is_not_whole_skips_the_point() -> None:
     with pytest.raises(SkipPointError, match="backwards"):
         _substitute(sympy.Sum(m, (m, 0, k)), {k: sympy.Integer(-3)})
     assert _substitute(sympy.Sum(m, (m, 0, k)), {k: sympy.Integer(-1)}) == 0
+
+
+def test_a_declared_positive_bound_stays_real() -> None:
+    # k declared positive (a spring constant): the sum running to k does not make cos(2πk) = 1.
+    res = _check("cos(2*pi*k) + Sum(0*m, (m, 1, k)) == 1", k="positive")
+    assert res.verdict is not Verdict.VERIFIED and res.verdict is not Verdict.PROVED
+    assert "bounds a sum" not in (res.detail or "")
+
+
+def test_latex_binomial_step_with_k_met_before_the_sum() -> None:
+    (res,) = derive.check_latex(r"$$(1 + x)^{k + 1} = (1 + x) \sum_{m=0}^{k} \binom{k}{m} x^m$$")
+    assert res.verdict is Verdict.VERIFIED, res.detail
