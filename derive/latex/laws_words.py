@@ -314,3 +314,15 @@ def _list_before(doc: str, m: re.Match[str]) -> list[str]:
         except DeriveError:
             continue
     return out
+
+
+def law_parameter_ranges(random: Mapping[str, Any], said: Mapping[str, str]) -> dict[str, str]:
+    """name -> where, for the names in the parameters of the laws ``random`` (name -> Distribution) the
+    prose states: ranges, so no refutation rests on a value the law excludes (a Bernoulli p of -5/2, a
+    uniform law on (0, b) with b < 0), since derive samples them as plain reals."""
+    out: dict[str, str] = {}
+    for name, law in random.items():
+        for arg in getattr(law, "args", ()):
+            for symbol in getattr(arg, "free_symbols", ()):
+                out.setdefault(str(symbol), f"a parameter of the law of {name} ({said.get(name, 'stated')})")
+    return out

@@ -195,3 +195,16 @@ def test_a_law_said_of_a_list_is_read_for_no_name() -> None:
     assert _laws(r"Let $X$ be a Bernoulli random variables with parameter $p$.") == []
     assert sorted(_cases(r"If $X$ and $Y$ are standard normal random variables, then")) == [("X", None), ("Y", None)]
     assert sorted(_cases(r"If $X$ and $Y$ is a standard normal random variable, then")) == [("X", None), ("Y", None)]
+
+
+@wired
+def test_no_refutation_at_a_parameter_value_the_law_excludes() -> None:
+    # sampled as a plain real, p = -5/2 'refutes' a step true for every p in [0, 1]
+    for text in (
+        "Let $f$ be a Bernoulli random variable with parameter $p$.\n$$E[f] = \\sqrt{p^2}$$\n",
+        "Let $f \\sim \\mathrm{Bernoulli}(p)$.\n$$E[f] = \\sqrt{p^2}$$\n",
+        "$X$ is uniformly distributed on $[0, b]$.\n$$E[X] = \\frac{|b|}{2}$$\n",
+    ):
+        assert _verdicts(text) == ["UNDECIDED"]
+    # a law without free parameters still refutes
+    assert _verdicts("$X$ is uniformly distributed on $[0, 1]$.\n$$E[X] = \\frac{1}{3}$$\n") == ["REFUTED"]
