@@ -549,7 +549,7 @@ def _structure_doubt(step: Step, result: Result) -> Result:
         if not any(mentions(t, name) for t in (step.lhs_tex, step.rhs_tex, *_sides(step))):
             continue
         said = _structure_said(step, name)
-        if said is not None:
+        if said is not None and not _invertible_at_counterexample(result, name, said):
             why = (
                 f"{name} is declared {kind}, but the text says more of it ({said}): derive samples a general "
                 f"{kind.split()[0]}, which may lack that structure, so the counterexample may not be one "
@@ -558,6 +558,34 @@ def _structure_doubt(step: Step, result: Result) -> Result:
             out = _said(result, why)
             return Result(result.claim, Verdict.UNDECIDED, out.method, result.seconds, out.outcomes)
     return result
+
+
+#: The one structure a counterexample is checked for exactly: invertible means a nonzero determinant there.
+_INVERTIBLE = re.compile(r"\b(?:invertible|non-?\s*singular)\b", re.IGNORECASE)
+
+
+def _invertible_at_counterexample(result: Result, name: str, said: str) -> bool:
+    """Whether all the text says of the matrix ``name`` is that it is invertible, and the counterexample's
+    ``name`` is: then it is a counterexample of the step as the text states it (``(A^{-1} + B^{-1})^{-1} =
+    (A + B)^{-1}`` for invertible A, B stays refuted)."""
+    import sympy  # noqa: PLC0415 - only a refuted step through an invertible matrix needs it
+
+    ce = result.evidence.counterexample
+    if ce is None or not _INVERTIBLE.search(said) or _STRUCTURE.search(_INVERTIBLE.sub(" ", said)):
+        return False
+    entries: dict[tuple[int, int], str] = {}
+    for key, value in ce.values:
+        m = re.fullmatch(rf"{re.escape(name)}\[(\d+),\s*(\d+)\]", key)
+        if m:
+            entries[int(m.group(1)), int(m.group(2))] = value
+    n = max((i for i, _ in entries), default=0)
+    if n == 0 or set(entries) != {(i, j) for i in range(1, n + 1) for j in range(1, n + 1)}:
+        return False  # not a square matrix written out entry by entry
+    try:
+        matrix = sympy.Matrix(n, n, lambda i, j: sympy.Rational(entries[i + 1, j + 1]))
+    except (TypeError, ValueError, SyntaxError):
+        return False
+    return matrix.det() != 0
 
 
 def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
