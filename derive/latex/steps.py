@@ -217,6 +217,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if d.defines and not d.defines[1] and fn_counts[i] == 1 and not (d.prose and _is_number(d.rhs))
         for fd in [function_definition(d.lhs, d.rhs, d.line)]
         if fd is not None
+        and not _at_a_point(fd)
         and not _other_piece(i, drafts, ends[i], splitter.doc)
         and not _contradicted(d, fd, drafts, ends[i], splitter.doc)
         for limited in [_domain(d, fd, splitter.doc, sentences, _math_end(d, splitter.doc, spans))]
@@ -1290,6 +1291,13 @@ def _derived(d: _Draft, drafts: list[_Draft], sentences: str) -> bool:
         start = _before(sentences, min(own, default=start))
     said = _sentence_before(sentences, start)
     return _RESULT_WORDS.search(said) is not None and _DEFINING_WORDS.search(said) is None
+
+
+def _at_a_point(fd: FunctionDefinition) -> bool:
+    """Whether ``fd`` is as plausibly a value at a point as a definition: its one parameter is indexed or marked
+    (``L(\\theta_0) = \\theta_0^2``, ``f(t_1) = 2 t_1``, ``f(x_n) = ...``): the text may state L at the point
+    theta_0 only, so a use at another argument is not decided through it."""
+    return len(fd.params) == 1 and "_" in fd.params[0]
 
 
 def _conclusion(d: _Draft) -> str | None:
