@@ -615,6 +615,7 @@ def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         + bounds_in_words(doc)
         + complex_in_words(doc)
         + codomains_in_words(doc)
+        + roles_in_words(doc)
     )
 
 
@@ -1171,4 +1172,114 @@ def codomains_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             said = " ".join(m.group().split())
             cod = "complex" if re.search(r"complex|mathbb\s*\{?\s*C", said, re.IGNORECASE) else "vectors"
             out += [(m.start(), m.end(), n, None, _codomain_said(n, said, cod)) for n in names]
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# Roles in words: "Let $p$ be the probability of heads", "$\\sigma$ denotes the standard deviation".
+
+#: A role noun and what it makes certain of the name: a kind (a standard deviation is never negative, the rate of
+#: a Poisson or exponential law or a learning rate never zero or below), or None, a range that only keeps a
+#: refutation outside it from standing (a probability lies in [0, 1], closed: no kind states it; a count, a
+#: mixture weight, a rate of unknown sign).
+_ROLE_KINDS = (
+    (r"standard\s+deviations?|variances?|distances?|norms?|lengths?|radi(?:us|i|uses)|diameters?", "nonnegative"),
+    (r"(?:(?:decay|hazard)\s+)rates?", "nonnegative"),
+    (r"(?:(?:learning|arrival)\s+)rates?|(?:intensit(?:y|ies))", "positive"),
+    (r"rates?", "rate"),
+    (r"probabilit(?:y|ies)|proportions?|fractions?|frequenc(?:y|ies)", None),
+    (r"(?:mixture|mixing)\s+(?:weights?|coefficients?|proportions?)|weights?\s+of\s+(?:the\s+|a\s+|each\s+)?(?:"
+     r"mixture|component)|counts?|number\s+of", None),
+)  # fmt: skip
+_ROLE = "|".join(f"(?:{pattern})" for pattern, _ in _ROLE_KINDS)
+#: Words that may stand before a role noun and keep it its head ("the sample variance", "the success probability");
+#: any other ("the change in distance", "the log probability", "the signed distance") makes no role.
+_ROLE_MODIFIERS = (
+    r"(?:(?:sample|population|empirical|true|marginal|posterior|prior|conditional|noise|residual|euclidean|total"
+    r"|average|mean|expected|observed|unknown|common|shared|overall|success|failure|default|initial|fixed|head"
+    r"|heads|tails|event|class|stationary|limiting|growth|interest|error|convergence|sampling|birth|death|infection"
+    r"|mutation|per-\w+)\s+)"
+)
+#: What turns the role into another thing: a density, a function, a vector of them, an estimate.
+_NOT_ROLE = (
+    r"(?!\s*(?:-|density|densities|mass|distributions?|measures?|models?|functions?|maps?|vectors?|matri(?:x|ces)"
+    r"|tables?|generating|operators?|estimat\w*|scales?|terms?|parameters?|penalt\w*|loss\w*|[a-z]+ing\b))"
+)
+_VERB = r"(?:be|is|are|being|denotes?|denoting|represents?|representing|stands?\s+for|gives?|equals?)"
+#: "Let $p$ be the probability of heads", "where $\\sigma$ denotes the standard deviation of $X$".
+_ROLE_AFTER = re.compile(
+    rf"(?P<names>{_NAME_LIST})\s+{_VERB}\s+(?:the\s+|an?\s+|its\s+|our\s+|their\s+)?{_ROLE_MODIFIERS}{{0,2}}"
+    rf"(?P<role>{_ROLE})\b{_NOT_ROLE}",
+    re.IGNORECASE,
+)
+#: "the standard deviation $\\sigma$", "with learning rate $\\eta$", "success probability $p$".
+_ROLE_BEFORE = re.compile(
+    rf"(?<![A-Za-z-])(?:(?:the|a|an|with|of|and)\s+){_ROLE_MODIFIERS}{{0,2}}(?P<role>{_ROLE})\s+(?P<names>\$[^$]{{1,60}}\$)"
+    r"(?!\s*\()",
+    re.IGNORECASE,
+)
+#: A name in a vector or matrix font: a role noun then says what its entries are, not what it is.
+_VECTOR_FONT = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb|mathbb)(?![A-Za-z])")
+#: Words right before a name that make it the owner of the role's subject ("the entries of $D$", "in $\\mathbf p$").
+_PART_OF = re.compile(r"\b(?:of|in|for|to|from|by|on|at|with|than|over|within|under)\s*$", re.IGNORECASE)
+_ROLE_CASE = re.compile(r"\b(?:if|iff|when|whenever|unless|whether)\b", re.IGNORECASE)
+_POSITIVE_LAW = re.compile(r"\b(?:poisson|exponential|gamma|erlang|arrivals?|events?\s+per)\b", re.IGNORECASE)
+
+
+def _role_kind(role: str, sentence: str) -> str | None:
+    """The kind a role noun makes certain (`_ROLE_KINDS`): a bare "rate" only of a Poisson or exponential law."""
+    for pattern, kind in _ROLE_KINDS:
+        if re.fullmatch(pattern, role, re.IGNORECASE):
+            if kind == "rate":
+                return "positive" if _POSITIVE_LAW.search(sentence) else None
+            return kind
+    return None
+
+
+def roles_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, name, kind, what was said) for each name the prose gives a role with a known range: a
+    standard deviation, variance, distance, norm, length or radius is nonnegative; a learning rate or the rate
+    of a Poisson or exponential law positive; a probability, proportion, fraction, count or mixture weight a
+    range (no kind states [0, 1] closed, and a count may be read as real): no refutation outside it stands.
+    Only bare names, asserted (`_asserted`: not negated, hedged or temporary) and not a case ("if $p$ is the
+    probability"); the declaration ends at the name, so a kind stated after it in the sentence wins
+    ("Let $\\sigma$ be the standard deviation, $\\sigma > 0$")."""
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for pattern in (_ROLE_AFTER, _ROLE_BEFORE):
+        for m in pattern.finditer(doc):
+            written = re.findall(r"\$([^$]+)\$", m.group("names"))
+            names = [n for part in written for n in (_names(part) or [None])]
+            if (
+                not written
+                or None in names
+                or any(n[0].isdigit() for n in names if n)
+                or _VECTOR_FONT.search(m["names"])
+            ):
+                continue
+            if pattern is _ROLE_AFTER and _PART_OF.search(doc, max(0, m.start() - 40), m.start()):
+                continue  # "the entries of $D$ are the variances": the role is of something in D, not of D
+            before, _ = _clause(doc, m.start(), m.end())
+            if _ROLE_CASE.search(before) or not _asserted(doc, m.start(), m.end()):
+                continue
+            stated = _stated_in_paragraph(doc, m.start())
+            names = [n for n in names if n not in stated]
+            said = " ".join(doc[m.start() : m.end()].split())
+            kind = _role_kind(" ".join(m.group("role").split()), _sentence_at(doc, m.start(), m.end()))
+            end = m.end("names")
+            out += [(m.start(), end, n, kind, said) for n in names if n is not None]
+    return out
+
+
+def _stated_in_paragraph(doc: str, at: int) -> set[str]:
+    """The names inline math in the paragraph around ``at`` gives a kind narrower than real (``\\sigma > 0``,
+    ``p \\in (0, 1)``): the math states the range exactly, and a role beside it would only blur it (two kinds in
+    one paragraph read as a case split, `derive.latex.steps`)."""
+    lo = doc.rfind("\n\n", 0, at)
+    hi = doc.find("\n\n", at)
+    out: set[str] = set()
+    for m in _INLINE_MATH.finditer(doc, max(lo, 0), hi if hi >= 0 else len(doc)):
+        if m.group().startswith("$$"):
+            continue
+        inner = m.group().strip("$").removeprefix("\\(").removesuffix("\\)")
+        out |= {n for n, k in _declared_kinds(inner) if k is not None and k != "real"}
     return out
