@@ -319,10 +319,16 @@ def _list_before(doc: str, m: re.Match[str]) -> list[str]:
 def law_parameter_ranges(random: Mapping[str, Any], said: Mapping[str, str]) -> dict[str, str]:
     """name -> where, for the names in the parameters of the laws ``random`` (name -> Distribution) the
     prose states: ranges, so no refutation rests on a value the law excludes (a Bernoulli p of -5/2, a
-    uniform law on (0, b) with b < 0), since derive samples them as plain reals."""
+    uniform law on (0, b) with b < 0), since derive samples them as plain reals. A normal law's mean, and its
+    variance when written as a square, take any real value: no range."""
     out: dict[str, str] = {}
     for name, law in random.items():
-        for arg in getattr(law, "args", ()):
+        args = tuple(getattr(law, "args", ()))
+        if type(law).__name__ == "Normal" and len(args) == 2:
+            # any real mean, and a variance written as a square (sigma^2) is a variance for any real sigma
+            square = getattr(args[1], "is_Pow", False) and args[1].exp == 2
+            args = () if square else (args[1],)
+        for arg in args:
             for symbol in getattr(arg, "free_symbols", ()):
                 out.setdefault(str(symbol), f"a parameter of the law of {name} ({said.get(name, 'stated')})")
     return out
