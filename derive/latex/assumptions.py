@@ -1223,7 +1223,12 @@ _VECTOR_FONT = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|pmb|mathbb)(?![A-Za-z]
 #: Words right before a name that make it the owner of the role's subject ("the entries of $D$", "in $\\mathbf p$").
 _PART_OF = re.compile(r"\b(?:of|in|for|to|from|by|on|at|with|than|over|within|under)\s*$", re.IGNORECASE)
 _ROLE_CASE = re.compile(r"\b(?:if|iff|when|whenever|unless|whether)\b", re.IGNORECASE)
-_POSITIVE_LAW = re.compile(r"\b(?:poisson|exponential|gamma|erlang|arrivals?|events?\s+per)\b", re.IGNORECASE)
+#: A law whose rate is positive by definition (the exponential *decay* of a loss says nothing of a rate's sign).
+_POSITIVE_LAW = re.compile(
+    r"\b(?:poisson|erlang|arrivals?|events?\s+per|(?:exponential|gamma)(?:ly)?\s+(?:distribut\w*|laws?|random"
+    r"|variables?|densit\w*|models?|waiting|times?|process\w*))\b",
+    re.IGNORECASE,
+)
 
 
 def _role_kind(role: str, sentence: str) -> str | None:
@@ -1271,13 +1276,14 @@ def roles_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
 
 
 def _stated_in_paragraph(doc: str, at: int) -> set[str]:
-    """The names inline math in the paragraph around ``at`` gives a kind narrower than real (``\\sigma > 0``,
-    ``p \\in (0, 1)``): the math states the range exactly, and a role beside it would only blur it (two kinds in
-    one paragraph read as a case split, `derive.latex.steps`)."""
-    lo = doc.rfind("\n\n", 0, at)
+    """The names inline math gives a kind narrower than real (``\\sigma > 0``, ``p \\in (0, 1)``) in the
+    paragraph around ``at`` or before it in its section: the math states the range exactly, and a role beside
+    or after it would only blur it (two kinds in one paragraph read as a case split, a wider one later as a
+    restatement: both a range, `derive.latex.steps`)."""
+    lo = max([0, *(h for h, _ in headings(doc) if h <= at)])
     hi = doc.find("\n\n", at)
     out: set[str] = set()
-    for m in _INLINE_MATH.finditer(doc, max(lo, 0), hi if hi >= 0 else len(doc)):
+    for m in _INLINE_MATH.finditer(doc, lo, hi if hi >= 0 else len(doc)):
         if m.group().startswith("$$"):
             continue
         inner = m.group().strip("$").removeprefix("\\(").removesuffix("\\)")

@@ -118,3 +118,22 @@ def test_a_probability_in_words_does_not_hide_a_refutation_inside_its_range() ->
     r = _one("Let $p$ be the probability of heads.\n$$ p^2 = p $$\n")
     assert r.verdict is not Verdict.PROVED
     assert r.verdict is not Verdict.VERIFIED
+
+
+def test_an_exact_kind_earlier_in_the_section_is_not_blurred_by_a_role() -> None:
+    step = "$$ \\frac{\\sigma}{|\\sigma|} = 1 $$\n"
+    r = _one(f"Assume $\\sigma > 0$.\n\nLet $\\sigma$ be the standard deviation.\n{step}")
+    assert r.verdict is Verdict.PROVED
+    assert "sigma: positive, from \\sigma > 0 (line 1)" in r.detail
+    # in another section the role stands alone
+    r = _one("# A\nAssume $\\sigma > 0$.\n# B\nLet $\\sigma$ be the standard deviation.\n$$ \\sigma^2 = \\sigma $$\n")
+    assert r.verdict is Verdict.REFUTED
+    assert r.detail.startswith("differs at sigma = 3/4")
+    assert "sigma: nonnegative, from $\\sigma$ be the standard deviation (line 4)" in r.detail
+
+
+def test_only_a_rate_of_a_law_is_positive() -> None:
+    (hit,) = roles_in_words("Let $\\lambda$ be the rate of the exponential distribution.")
+    assert hit[2:4] == ("lambda", "positive")
+    (hit,) = roles_in_words("Let $r$ be the rate at which the loss decays, exponential in time.")
+    assert hit[2:4] == ("r", None)
