@@ -75,6 +75,7 @@ from derive.latex.context import (
     value_tex,
 )
 from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
+from derive.latex.laws_words import case_laws_at, case_laws_in_words, case_random, law_parameter_ranges, laws_in_words
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
@@ -242,6 +243,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     independence_stated = _INDEPENDENCE_WORDS.search(splitter.doc) is not None
     stated_independent = independent_in_words(splitter.doc) if independence_stated else []
     stated_numbers = numbers_in_words(splitter.doc)
+    stated_cases = case_laws_in_words(splitter.doc)
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
     # what the prose declares, and the headings that end it, in document order
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
@@ -259,6 +261,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         + [(at, 2, depth, "", None, "", 0) for at, depth in depth_restored(splitter.doc)]
         + [(at, 0, 0, name, kind, said, line) for at, name, kind, said, line in declared_at or ()]
         + [(end, 0, 0, name, kind, said, line_of(at)) for at, end, name, kind, said in definite_in_words(splitter.doc)]
+        + [(end, 0, 0, name, kind, said, line_of(at)) for at, end, name, kind, said in laws_in_words(splitter.doc)]
         + [(end, 0, 0, name, ANY_REAL, said, line_of(at)) for at, end, name, said in any_real_in_words(splitter.doc)]
         + [(end, 0, 0, name, None, said, line_of(at)) for at, end, name, said in facts_in_words(splitter.doc)]
         + [
@@ -314,10 +317,22 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         if d.error is None and not d.context:
             extra = _subscript_random((d.lhs, d.rhs), d.symbols, given_random)
             # a law the step's own subscript states (E_{x \\sim q}) wins over the prose's
-            drawn_prose, laws = prose.random_for(d.symbols, set(given_random) | set(extra))
+            # a law stated as a case ("If $f$ is ..., then") holds in the display its sentence introduces only
+            shown_at = (spans or {}).get(d.rel.block, (d.rel.offset, d.rel.offset))[0] if not d.prose else d.rel.offset
+            cases = {
+                n: c
+                for n, c in case_laws_at(splitter.doc, stated_cases, shown_at).items()
+                if n not in given_random and n not in extra and n not in d.symbols
+            }
+            drawn_prose, laws = prose.random_for(d.symbols, set(given_random) | set(extra) | set(cases))
+            drawn_case, case_where, case_ranges = case_random(cases, d.symbols, prose.laws, line_of)
+            laws.update(case_where)
+            ranges.update(case_ranges)
             ranges.update(prose.unread_laws(set(drawn_prose) | set(extra) | set(given_random) | set(d.symbols)))
-            step_random = step_random + tuple(extra.items()) + tuple(drawn_prose.items())
-            together = sorted(n for n in drawn_prose if mentions(d.lhs, n) or mentions(d.rhs, n))
+            step_random = step_random + tuple(extra.items()) + tuple(drawn_prose.items()) + tuple(drawn_case.items())
+            # derive samples a law's parameters as plain reals: no refutation at a value the law excludes
+            ranges.update(law_parameter_ranges({**drawn_prose, **drawn_case}, laws))
+            together = sorted(n for n in {**drawn_prose, **drawn_case} if mentions(d.lhs, n) or mentions(d.rhs, n))
             if len(together) >= 2 and not independence_stated:
                 joint_unstated = tuple(together)
             taken = {name for name, _ in step_random}
