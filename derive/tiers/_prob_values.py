@@ -49,7 +49,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.language.distributions import Distribution
 
-__all__ = ["LAW", "MARGINAL", "WRITTEN_OUT", "law_of", "value_normal_form"]
+__all__ = ["LAW", "MARGINAL", "WRITTEN_OUT", "law_of", "split_roles", "value_normal_form"]
 
 _GIVEN = "given"
 _PARAMETERS = "parameters"
@@ -128,17 +128,7 @@ def _rewrite(
             [a for a in app.args if not (isinstance(a, AppliedUndef) and _name(a) in (_GIVEN, _PARAMETERS))], set()
         )
         return sympy.Function(f"{_LAW_MARK}{variable}]", positive=True)(pair[1])
-    main: list[sympy.Basic] = []
-    given: list[sympy.Basic] = []
-    params: tuple[sympy.Basic, ...] = ()
-    for arg in app.args:
-        role = _name(arg) if isinstance(arg, AppliedUndef) else ""
-        if role == _GIVEN:
-            given.extend(arg.args)
-        elif role == _PARAMETERS:
-            params = (arg,)
-        else:
-            main.append(arg)
+    main, given, params = split_roles(app)
     if not main:
         return None
     pairs_main, pairs_given = _pairs(main, bound), _pairs(given, bound)
@@ -365,3 +355,20 @@ def _is_event(node: sympy.Basic) -> bool:
 
 def _name(node: AppliedUndef) -> str:
     return str(node.func.__name__)
+
+
+def split_roles(app: AppliedUndef) -> tuple[list[sympy.Basic], list[sympy.Basic], tuple[sympy.Basic, ...]]:
+    """The arguments of ``P(A, B | C; theta)`` by role: what the law is of (A, B), what it is conditioned
+    on (C), and its parameters (the ``parameters(theta)`` application, or nothing)."""
+    main: list[sympy.Basic] = []
+    given: list[sympy.Basic] = []
+    params: tuple[sympy.Basic, ...] = ()
+    for arg in app.args:
+        role = _name(arg) if isinstance(arg, AppliedUndef) else ""
+        if role == _GIVEN:
+            given.extend(arg.args)
+        elif role == _PARAMETERS:
+            params = (arg,)
+        else:
+            main.append(arg)
+    return main, given, params

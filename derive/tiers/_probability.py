@@ -54,7 +54,16 @@ from sympy.core.function import AppliedUndef
 
 from derive.language.distributions import Distribution
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
-from derive.tiers._prob_values import DECORATIONS, LAW, MARGINAL, WRITTEN_OUT, law_of, undecorated, value_normal_form
+from derive.tiers._prob_values import (
+    DECORATIONS,
+    LAW,
+    MARGINAL,
+    WRITTEN_OUT,
+    law_of,
+    split_roles,
+    undecorated,
+    value_normal_form,
+)
 
 __all__ = ["PROBABILITY_NAMES", "by_probability_calculus", "conditional_normal_form"]
 
@@ -258,17 +267,7 @@ def conditional_normal_form(expr: sympy.Expr, names: Iterable[str]) -> sympy.Exp
 
 def _rewrite(app: AppliedUndef) -> sympy.Expr | None:
     """``P(A, B | C; theta)`` -> ``J(theta; A, B, C) / J(theta; C)``, or None if not readable as a set."""
-    main: list[sympy.Basic] = []
-    given: list[sympy.Basic] = []
-    params: tuple[sympy.Basic, ...] = ()
-    for arg in app.args:
-        role = _name(arg) if isinstance(arg, AppliedUndef) else ""
-        if role == _GIVEN:
-            given.extend(arg.args)
-        elif role == _PARAMETERS:
-            params = (arg,)
-        else:
-            main.append(arg)
+    main, given, params = split_roles(app)
     if not main:
         return None
     atoms_main, atoms_given = _atoms(main), _atoms(given)
