@@ -444,6 +444,9 @@ claims:
 CHILD = """
 import faulthandler, signal, sys, time
 faulthandler.register(signal.SIGUSR1, all_threads=True)
+# Ctrl-C as a terminal's foreground job gets it: a test run started in the background of a script
+# (`cmd &`, nohup, some CI runners) passes SIGINT on ignored, and Python then installs no handler for it
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import derive.engine
 real = derive.engine.check_claim
 def check_claim(claim, settings=None):
@@ -562,6 +565,9 @@ CHILD_AT = """
 import faulthandler, os, re, signal, sys, threading, time
 from pathlib import Path
 faulthandler.register(signal.SIGUSR1, all_threads=True)
+# Ctrl-C as a terminal's foreground job gets it: a test run started in the background of a script
+# (`cmd &`, nohup, some CI runners) passes SIGINT on ignored, and Python then installs no handler for it
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import derive.engine, derive.runner
 phase, marker = os.environ["DERIVE_TEST_PHASE"], Path(os.environ["DERIVE_TEST_MARKER"])
 real_check, real_preload = derive.engine.check_claim, derive.runner._preload
