@@ -211,6 +211,11 @@ _SIM = re.compile(r"\$(?P<name>[^$~]{1,40}?)\\sim(?![A-Za-z])\s*(?P<law>[^$]{1,1
 #: A sentence end or another display: a case's display is the next one, with nothing of this kind between.
 _ANOTHER = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
 _DISPLAY = re.compile(r"\$\$|\\\[|\\begin\{")
+#: Words after a case's law that deny or doubt it ("If $X \\sim \\mathrm{Bern}(p)$ is false, then"): no law.
+_DENIED = re.compile(
+    r"\b(?:false|untrue|wrong|not|fails?|failed|doesn't|does\s+not|isn't|is\s+not|never|no\s+longer|were|would)\b",
+    re.IGNORECASE,
+)
 
 
 def case_laws_in_words(doc: str) -> list[CaseLaw]:
@@ -248,12 +253,16 @@ def case_laws_at(doc: str, cases: list[CaseLaw], display: int) -> dict[str, Case
     """name -> its case law, for a step whose display starts at ``display``: the display the case's sentence
     introduces (nothing but words, a comma, "then" between). Two cases of one name: neither is sure (None)."""
     out: dict[str, CaseLaw] = {}
-    for case in cases:
-        gap = doc[case.end : display]
-        if case.end > display or _DISPLAY.search(gap) or _ANOTHER.search(_INLINE.sub(" x ", gap)):
+    for stated in cases:
+        gap = doc[stated.end : display]
+        if stated.end > display or _DISPLAY.search(gap) or _ANOTHER.search(_INLINE.sub(" x ", gap)):
             continue
-        if any(case.end < at < display for at, _ in headings(doc)):
+        if any(stated.end < at < display for at, _ in headings(doc)):
             continue
+        case = stated
+        if _DENIED.search(_INLINE.sub(" x ", gap)):
+            # the sentence goes on to deny or doubt the law: the name is no variable of that law here
+            case = CaseLaw(stated.end, stated.name, None, f"{stated.said} {' '.join(gap.split())}".strip())
         before = out.get(case.name)
         doubted = before is not None and before.law != case.law
         out[case.name] = CaseLaw(case.end, case.name, None, f"{before.said}; {case.said}") if doubted else case

@@ -208,3 +208,12 @@ def test_no_refutation_at_a_parameter_value_the_law_excludes() -> None:
         assert _verdicts(text) == ["UNDECIDED"]
     # a law without free parameters still refutes
     assert _verdicts("$X$ is uniformly distributed on $[0, 1]$.\n$$E[X] = \\frac{1}{3}$$\n") == ["REFUTED"]
+
+
+@pytest.mark.parametrize("rest", [" is false", " does not hold", " were true", " fails"])
+def test_a_case_the_sentence_denies_or_doubts_is_no_law(rest: str) -> None:
+    # "If X ~ Bern(p) is false, then E[X] = p" says nothing of a Bernoulli X: the name is unread there
+    text = f"If $X \\sim \\mathrm{{Bern}}(p)${rest}, then\n$$\\mathbb{{E}}[X] = p$$\n"
+    found = case_laws_at(text, case_laws_in_words(text), text.index("$$"))
+    assert found["X"].law is None
+    assert [r.verdict.name for r in derive.check_latex(text)] == ["UNDECIDED"]
