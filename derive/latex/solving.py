@@ -360,13 +360,10 @@ def _implication(premise: Any, row: Any, table: SymbolTable, written: str) -> tu
     multiple = None if approx else _multiple(premise, row)
     if multiple is not None:
         return Verdict.PROVED, multiple
-    unknowns = list(premise.free_symbols)
-    if len(unknowns) != 1:
+    found = _real_unknown(premise, table)
+    if found is None:
         return None, ""
-    u = unknowns[0]
-    spec = table.spec_of(u)
-    if spec is None or spec.kind.is_matrix or spec.kind.base not in _REAL_KINDS:
-        return None, ""
+    u, spec = found
     solved = _solutions(premise, u, spec.kind.base)
     if solved is None:
         return None, ""
@@ -419,6 +416,18 @@ def _implication(premise: Any, row: Any, table: SymbolTable, written: str) -> tu
     )
 
 
+def _real_unknown(premise: Any, table: SymbolTable) -> tuple[Any, Any] | None:
+    """The premise's one unknown and its declaration, or None: several unknowns, or one that is a matrix or
+    of a kind that is not real (nothing `_solutions` may solve for)."""
+    unknowns = list(premise.free_symbols)
+    if len(unknowns) != 1:
+        return None
+    spec = table.spec_of(unknowns[0])
+    if spec is None or spec.kind.is_matrix or spec.kind.base not in _REAL_KINDS:
+        return None
+    return unknowns[0], spec
+
+
 def _both_signs(premise: Any, rows: tuple[Any, Any], table: SymbolTable, written: str) -> tuple[Verdict | None, str]:
     """A row with ``\\pm`` states the premise's solutions: those of its two rows together. Equivalent when the
     product of the two rows is a nonzero multiple of the premise; else, one unknown solved exactly, proved
@@ -432,13 +441,10 @@ def _both_signs(premise: Any, rows: tuple[Any, Any], table: SymbolTable, written
             f"the two rows of {written} (+ and -) together have exactly the premise's solutions: the product of "
             f"their lhs - rhs is {both}"
         )
-    unknowns = list(premise.free_symbols)
-    if len(unknowns) != 1 or any(r.free_symbols != set(unknowns) for r in rows):
+    found = _real_unknown(premise, table)
+    if found is None or any(r.free_symbols != {found[0]} for r in rows):
         return None, ""
-    u = unknowns[0]
-    spec = table.spec_of(u)
-    if spec is None or spec.kind.is_matrix or spec.kind.base not in _REAL_KINDS:
-        return None, ""
+    u, spec = found
     solved = _solutions(premise, u, spec.kind.base)
     given = [_solutions(r, u, "real") for r in rows]
     if solved is None or any(g is None for g in given):
