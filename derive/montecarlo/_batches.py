@@ -34,6 +34,7 @@ __all__ = [
     "normal_batches",
     "run_numpy",
     "stream_rng",
+    "stream_state",
 ]
 
 #: Samples per batch: 64k float64 values (512 KiB) stay cache-friendly per thread.
@@ -151,6 +152,16 @@ def stream_rng(seed: int, stream: int, batch: int) -> np.random.Generator:
     about 20% faster than PCG64 on the reference machine; the draws are the bottleneck.
     """
     return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(stream, batch))))
+
+
+def stream_state(seed: int, stream: int, batch: int) -> np.ndarray:
+    """The three seed words SFC64 takes from the batch's ``SeedSequence`` (`stream_rng`'s seeding).
+
+    ``SFC64(seq)`` seeds itself from ``seq.generate_state(3, np.uint64)``; a compiled
+    generator started from these words (`derive.montecarlo._ziggurat`) draws the same numbers
+    as ``stream_rng(seed, stream, batch)`` without building the Generator.
+    """
+    return np.random.SeedSequence(seed, spawn_key=(stream, batch)).generate_state(3, np.uint64)
 
 
 def cpu_count() -> int:

@@ -35,13 +35,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
-from derive.montecarlo._batches import BATCH, run_numpy
+from derive.montecarlo._batches import BATCH, run_numpy, stream_rng, stream_state
 from derive.montecarlo._lowering import Draw, compile_program, heaviside_piecewise
 
 if TYPE_CHECKING:
     from derive.montecarlo._fused import FusedKernel
 
-__all__ = ["available", "cache_dir", "calibrate", "kernel_for", "normal_filler", "prefer"]
+__all__ = ["available", "cache_dir", "calibrate", "inline_draws", "kernel_for", "normal_filler", "prefer"]
 
 
 def available() -> bool:
@@ -210,3 +210,45 @@ def normal_filler() -> Callable[[np.random.Generator, np.ndarray], None] | None:
         if not _filler:
             _filler.append(fill)
         return _filler[0]
+
+
+_inline: list = []  # as _filler: the self-checked module of derive.montecarlo._ziggurat, or None
+
+
+def inline_draws() -> ModuleType | None:
+    """The compiled inlined SFC64 + ziggurat (`derive.montecarlo._ziggurat`), or None.
+
+    ``zig_fill(stream_state(seed, stream, batch), out)`` fills ``out`` with
+    ``stream_rng(seed, stream, batch).standard_normal(out=out)``'s numbers. None when numba or
+    its copy of numpy's tables is missing, or when the self-check finds a different number
+    (three streams of 64k normals, through the wedge and tail branches, and 64k uniforms):
+    the fused kernel then draws through numba's Generator, with the same numbers.
+    """
+    if not available():
+        return None
+    from derive.montecarlo import _fastmath, _ziggurat  # noqa: PLC0415
+
+    with _lock:
+        if _inline:
+            return _inline[0]
+    module = None
+    try:
+        if _ziggurat.tables_available():
+            module = _load("# derive.montecarlo._ziggurat draws\n" + _fastmath.SOURCE + _ziggurat.SOURCE)[1]
+            ours, theirs = np.empty(BATCH), np.empty(BATCH)
+            for batch in range(3):
+                module.zig_fill(stream_state(7, 3, batch), ours)
+                stream_rng(7, 3, batch).standard_normal(out=theirs)
+                if not np.array_equal(ours, theirs):
+                    module = None
+                    break
+            if module is not None:
+                module.zig_uniform_fill(stream_state(7, 4, 0), ours)
+                if not np.array_equal(ours, stream_rng(7, 4, 0).random(BATCH)):
+                    module = None
+    except Exception:  # any numba failure means: draw through the Generator
+        module = None
+    with _lock:
+        if not _inline:
+            _inline.append(module)
+        return _inline[0]
