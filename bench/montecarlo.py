@@ -14,10 +14,13 @@ table, then as the last line one JSON object:
 * the naive baseline a user would write: ``sympy.lambdify`` + numpy on one array of
   N = 10^7 samples, single thread (mean and standard error included);
 * the ceiling: the fastest raw standard-normal fill derive can use, with the estimate's own
-  per-batch streams: for each 64k batch, ``stream_rng(seed, stream, batch)`` (SFC64) and
-  numba's ziggurat (`derive.montecarlo._numba.normal_filler`) into a preallocated 64k buffer,
-  single thread, times the number of cores. Without numba: numpy's
-  ``standard_normal(out=buf)`` on the same streams.
+  per-batch streams: for each 64k batch, the stream's seed words (`stream_state`) and numpy's
+  SFC64 and ziggurat inlined in numba (`derive.montecarlo._ziggurat`, what the fused kernel
+  draws with: numpy's numbers, state in registers) into a preallocated 64k buffer, single
+  thread, times the number of cores. The previous ceiling, numba's
+  ``Generator.standard_normal`` over ``stream_rng(seed, stream, batch)``
+  (`derive.montecarlo._numba.normal_filler`, ~20% slower), is printed beside it. Without
+  numba: numpy's ``standard_normal(out=buf)`` on the same streams.
 * the memory-bandwidth bound: a copy kernel timed in the same run (``np.copyto`` between
   two 64k buffers, the cache level a batch lives in, single thread, times the cores; and
   between two 64 MiB arrays, main memory, for reference) over the bytes each sample makes
@@ -72,7 +75,7 @@ from sympy import Piecewise, Rational, log
 
 from derive.language import distributions as dist
 from derive.language.functions import softplus
-from derive.montecarlo._batches import BATCH, Totals, cpu_count, on_threads, run_numpy, stream_rng
+from derive.montecarlo._batches import BATCH, Totals, cpu_count, on_threads, run_numpy, stream_rng, stream_state
 from derive.montecarlo._lowering import Program, compile_program, lower_random, stable_form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,8 +156,8 @@ def copy_rate(nbytes: int, seconds: float = 0.3) -> float:
 def kernel_costs(kernel, batches: int = 64, repeats: int = 5) -> dict[str, float]:
     """CPU nanoseconds per sample of each part of the fused kernel's single-threaded batch.
 
-    ``stream``: creating the batch's generator (`stream_rng`); ``draw``: numba's ziggurat into
-    the batch buffer, unboxing the generator included; ``stages``: the exp/log/log1p passes;
+    ``stream``: the batch's seed words (`stream_state`; `stream_rng`'s Generator for a kernel
+    with gamma draws); ``draw``: the ziggurat into the batch buffer; ``stages``: the exp/log/log1p passes;
     ``statistics``: the pass that evaluates the integrand and accumulates its statistics;
     ``rest``: the whole batch (`FusedKernel.run`) minus these (Python, the batch summary).
     """
@@ -163,7 +166,7 @@ def kernel_costs(kernel, batches: int = 64, repeats: int = 5) -> dict[str, float
     rngs: list = []
 
     def stream() -> None:
-        rngs[:] = [stream_rng(0, 0, b) for b in range(batches)]
+        rngs[:] = [(stream_state if kernel.inline else stream_rng)(0, 0, b) for b in range(batches)]
 
     parts = {
         "stream": stream,
@@ -356,20 +359,39 @@ def main() -> None:
     # numpy backend with its normals drawn by numba (the same numbers): what "auto" runs
     # once a process has drawn enough normals to repay loading numba.
     normals = _mc_numba.normal_filler() if has_numba else None
+    # The fastest raw fill: numpy's SFC64 and ziggurat inlined in numba (the fused kernel's draws).
+    zig = _mc_numba.inline_draws() if has_numba else None
     # Memory first: the naive baseline's 10^7-sample arrays would inflate this process.
     rss_small = peak_rss_mb(10**6)
     rss_large = peak_rss_mb(10**7 if args.quick else 10**8)
 
     buf = np.empty(BATCH)
 
-    def raw_batch(b: int, out: np.ndarray) -> None:
+    def generator_batch(b: int, out: np.ndarray) -> None:
         rng = stream_rng(0, 0, b)
         if normals is not None:
             normals(rng, out)
         else:
             rng.standard_normal(out=out)
 
-    ceiling_source = "numba ziggurat over SFC64" if normals is not None else "numpy standard_normal over SFC64"
+    def raw_batch(b: int, out: np.ndarray) -> None:
+        if zig is not None:
+            zig.zig_fill(stream_state(0, 0, b), out)
+        else:
+            generator_batch(b, out)
+
+    ceiling_source = (
+        "numpy's SFC64 + ziggurat inlined in numba"
+        if zig is not None
+        else "numba ziggurat over SFC64"
+        if normals is not None
+        else "numpy standard_normal over SFC64"
+    )
+
+    def generator_normals() -> None:
+        # The previous ceiling: numba's Generator.standard_normal (the bit generator through a pointer).
+        for b in range(batches):
+            generator_batch(b, buf)
 
     def raw_normals() -> None:
         # The estimate's own streams, one generator per 64k batch, as the backends draw them.
@@ -420,6 +442,8 @@ def main() -> None:
                 variants[f"numba x{threads}"] = (lambda t=threads, k=kernel: numba_estimate(k, batches, t), samples)
         variants["naive"] = (lambda e=expr, r=random: naive_estimate(e, r, n), n)
         variants["raw"] = (raw_normals, samples)
+        if zig is not None:
+            variants["raw gen"] = (generator_normals, samples)
         if cores > 1:
             variants[f"raw x{cores}"] = (raw_parallel, samples)
         # Interleaved repeats: on a shared machine every variant sees the same mix of load.
@@ -440,6 +464,8 @@ def main() -> None:
         # Each row's own ceiling, measured in the same interleaved repeats as its variants:
         # the best of 25 raw runs over all rows would meet the machine's quietest moment.
         row["ceiling"] = row.pop("raw") * cores
+        if "raw gen" in row:
+            row["generator ceiling"] = row.pop("raw gen") * cores
         row["best_rate"] = row[row["best"]]
         row["bytes"] = nbytes["numba" if row["best"].startswith("numba") else "numpy"]
         row["bw_bound"] = copy_cache / row["bytes"]
@@ -479,6 +505,15 @@ def main() -> None:
         f"{'ceiling':<24}{ceiling / 1e6:>12.1f}  = single-thread raw rate x {cores} cores ({ceiling_source}; "
         f"per row {per_row}: best/ceil uses its row's)"
     )
+    if zig is not None:
+        gen_ceiling = max(r["generator ceiling"] for r in rows)
+        print(
+            f"{'previous ceiling':<24}{gen_ceiling / 1e6:>12.1f}  = numba's Generator.standard_normal (SFC64 through "
+            f"a function pointer) x {cores} cores; best/that: "
+            + ", ".join(
+                f"{r['integrand']} {r['best_rate'] / r['generator ceiling']:.2f}" for r in rows if r["one_normal"]
+            )
+        )
     print(
         f"copy kernel: {copy_cache / 1e9:.1f} GB/s over 64k buffers (x {cores} cores), {copy_dram / 1e9:.1f} GB/s "
         "over 64 MiB arrays (main memory, 1 thread; a batch never leaves the cache)"
@@ -570,6 +605,11 @@ def main() -> None:
         "mc_tier_median_s": round(statistics.median(tier), 3),
         "ceiling_msps": round(ceiling / 1e6, 1),
         "ceiling_source": ceiling_source,
+        "fraction_of_generator_ceiling": {
+            r["integrand"]: round(r["best_rate"] / r["generator ceiling"], 3)
+            for r in rows
+            if r["one_normal"] and "generator ceiling" in r
+        },
         "bandwidth_bound_msps": round(binding["bw_bound"] / 1e6, 1),
         "bytes_per_sample": binding["bytes"],
         "copy_gbps_cache": round(copy_cache / 1e9, 1),
