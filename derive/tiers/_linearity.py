@@ -38,6 +38,7 @@ import sympy
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
+from derive.tiers._general_law_sums import canonical_sums, fixed_size_sum, names_in_arguments
 
 __all__ = [
     "LinearForm",
@@ -178,7 +179,10 @@ def linear_form(
     fixed = frozenset(nonrandom) | frozenset(assume)
     out = LinearForm(None)
     try:
-        out.value = _Rewriter(fixed, frozenset(nonrandom), out, tuple(independent)).walk(expr)
+        rewriter = _Rewriter(fixed, frozenset(nonrandom), out, tuple(independent))
+        # a name inside an operator's argument may be random: a sum with it as a bound is no fixed size
+        rewriter.maybe_random = frozenset(names_in_arguments(expr, is_unknown_law))
+        out.value = canonical_sums(rewriter.walk(expr))
     except (_TooBigError, TypeError, ValueError, AttributeError, NotImplementedError, RecursionError):
         return None  # too big, or a node sympy will not rebuild: no normal form, the step stays undecided
     return out
@@ -196,6 +200,7 @@ class _Rewriter:
         self.declared = declared
         self.out = out
         self.independent = independent
+        self.maybe_random: frozenset[str] = frozenset()
 
     def walk(self, node: sympy.Basic) -> sympy.Basic:
         if not node.args:
@@ -279,10 +284,42 @@ class _Rewriter:
                 self.out.laws.add("E[c] = c for non-random c")
                 total.append(c)
                 continue
+            through = self._through_sum(func, random, rest, averaged)
+            if through is not None:
+                if coefficient and c != 1:
+                    self.out.laws.add("non-random factors out of the expectation")
+                total.append(c * through)
+                continue
             if coefficient and c != 1:
                 self.out.laws.add("non-random factors out of the expectation")
             total.append(c * self._factored(func, random, rest))
         return sympy.Add(*total)
+
+    def _through_sum(
+        self, func: object, random: list[sympy.Basic], rest: tuple, averaged: set[str]
+    ) -> sympy.Basic | None:
+        """``E[r sum_i f_i] = sum_i E[r f_i]`` when exactly one random factor is a finite sum of fixed size
+        (`fixed_size_sum`) and the other factors r do not use its indices; else None. Inside, the
+        indices are fixed (an index is a position, not a draw)."""
+        sums = [f for f in random if isinstance(f, sympy.Sum)]
+        if len(sums) != 1 or not fixed_size_sum(sums[0], self.maybe_random | averaged):
+            return None
+        total = sums[0]
+        indices = {limit[0] for limit in total.limits}
+        others = [f for f in random if f is not total]
+        if any(f.free_symbols & indices for f in others):
+            return None  # an index also used outside its sum: not worth renaming
+        names = frozenset(i.name for i in indices)
+        if names & (self.maybe_random | averaged):
+            return None  # the index's name also stands for something random: keep apart
+        saved = self.fixed
+        self.fixed = saved | names
+        try:
+            inner = self.expectation(func(sympy.Mul(*others) * total.function, *rest))
+        finally:
+            self.fixed = saved
+        self.out.laws.add("linearity of expectation over a finite sum (its bounds are sizes)")
+        return sympy.Sum(inner, *total.limits)
 
     def _law_logs_split(self, func: object, body: sympy.Basic) -> sympy.Basic:
         """``body`` with each ``log(q^k r)`` read as ``k log(q) + log(r)`` where q is the density the
@@ -677,7 +714,7 @@ def _both(
 
 
 def _same(forms: tuple[LinearForm, LinearForm], zero: Callable[[sympy.Expr], bool]) -> bool:
-    a, b = forms[0].value, forms[1].value
+    a, b = canonical_sums(forms[0].value), canonical_sums(forms[1].value)
     if isinstance(a, sympy.MatrixBase) or isinstance(b, sympy.MatrixBase):
         if not (isinstance(a, sympy.MatrixBase) and isinstance(b, sympy.MatrixBase)) or a.shape != b.shape:
             return False
