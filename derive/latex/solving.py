@@ -72,6 +72,14 @@ _REAL_KINDS = frozenset(
 
 
 def follows(step: Step, result: Result) -> Result | None:
+    """The step decided as a consequence of the statement it is solved from, or of the values the text
+    concluded before it (`derive.latex.results_concluded`), or None (keep ``result``)."""
+    from derive.latex.results_concluded import with_conclusions  # noqa: PLC0415
+
+    return _solved(step, result) or with_conclusions(step, result)
+
+
+def _solved(step: Step, result: Result) -> Result | None:
     """The step decided as a consequence of the statement it is solved from, or None (keep ``result``).
 
     Looked at: an equation whose claim was undecided or refuted as an identity (or could not be read for
@@ -132,7 +140,7 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
         decided = _bounded_system(found) if found is not None else None
         if decided is not None:
             return decided
-    members = premise_chain(step) or previous_chain(step)
+    members = premise_chain(step) or previous_chain(step, concluded=False)
     if members is None:
         return None
     said = " = ".join(m.strip() for m in members)

@@ -31,7 +31,15 @@ from derive.model import Relation
 if TYPE_CHECKING:
     from derive.latex.records import Step
 
-__all__ = ["loose_random", "premise_chain", "premise_system", "previous_chain", "several_statements", "solved_before"]
+__all__ = [
+    "conclusion_display",
+    "loose_random",
+    "premise_chain",
+    "premise_system",
+    "previous_chain",
+    "several_statements",
+    "solved_before",
+]
 
 _ENVS = r"equation|align|gather|multline|eqnarray"
 _DISPLAY = re.compile(
@@ -135,10 +143,12 @@ def _premise_text(step: Step) -> str | None:
     return current[start : arrows[-1].start()]
 
 
-def previous_chain(step: Step, cue: bool = True) -> list[str] | None:
+def previous_chain(step: Step, cue: bool = True, concluded: bool = True) -> list[str] | None:
     """The members of the last statement of the display right before ``step``'s, when ``step`` begins its
     display (no relation or arrow before it there), only a few plain words stand between them and (``cue``)
-    the words around say the text solves."""
+    the words around say the text solves. Without ``concluded``, None when that statement follows an arrow:
+    ``x^2 = 4 \\implies x = 2`` is a conclusion, which may name one root of several
+    (`derive.latex.results_concluded` decides a row that rests on it)."""
     if step.premise is not None:
         return None
     prose = step.prose
@@ -157,7 +167,7 @@ def previous_chain(step: Step, cue: bool = True) -> list[str] | None:
         # two displays of identities in a row ((x+1)^2 = x^2 + 1, then x^2 + 2x + 1 = x^2 + 1): the second
         # is equivalent to the first as an equation, but as an identity it is as false as the first
         return None
-    return _last_statement(prose[start:end])
+    return _last_statement(prose[start:end], concluded)
 
 
 def solved_before(step: Step) -> str | None:
@@ -224,6 +234,31 @@ def _current_display(prose: str) -> str | None:
     return None if spans is None else prose[spans[1] :]
 
 
+def conclusion_display(prose: str, lhs: str, rhs: str) -> tuple[Step, list[str], str] | None:
+    """The step ``lhs = rhs`` after an arrow, as the reader finds it in the last display of ``prose`` that
+    concludes it (read alone: its own premise, chain or system), the sides of every statement before it
+    in that display, and the text from that display's end to the end of ``prose``; None when no display
+    of ``prose`` concludes it."""
+    spans = _spans(prose)
+    if spans is None:
+        return None
+    closed, opened = spans
+    wanted = ("".join(lhs.split()), "".join(rhs.split()))
+    regions = [*closed, (opened, len(prose), len(prose))]
+    for start, end, after in reversed(regions):
+        tex = prose[start:end]
+        if wanted[1] not in "".join(tex.split()) or not _ARROW.search(tex):
+            continue
+        found = _steps(tex) or []
+        for k in range(len(found) - 1, -1, -1):
+            s = found[k]
+            if s.premise is None or ("".join(s.lhs_tex.split()), "".join(s.rhs_tex.split())) != wanted:
+                continue
+            before = [side for b in found[:k] for side in (b.lhs_tex, b.rhs_tex)]
+            return s, before, prose[after:]
+    return None
+
+
 def _steps(tex: str) -> list[Step] | None:
     """The steps the reader finds in a display's LaTeX, or None (too long, unreadable)."""
     if not tex.strip() or len(tex) > _TEXT_LIMIT:
@@ -236,7 +271,7 @@ def _steps(tex: str) -> list[Step] | None:
         return None
 
 
-def _last_statement(tex: str) -> list[str] | None:
+def _last_statement(tex: str, concluded: bool = True) -> list[str] | None:
     """The members of the last statement of a display's LaTeX, as the reader splits it, or None when it is
     no chain of equations the reader reads as steps (a definition, an inequality, an error)."""
     steps = _steps(tex)
@@ -247,6 +282,8 @@ def _last_statement(tex: str) -> list[str] | None:
         if s.premise != run[0].premise or "".join(s.rhs_tex.split()) != "".join(run[0].lhs_tex.split()):
             break
         run.insert(0, s)
+    if not concluded and (run[0].premise is not None or run[0].unread_premise):
+        return None  # the statement is what an arrow concludes, not an equation the text states
     if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in run):
         return None  # (p(\\lambda) = ... = 0: a definition's members are equal all the same)
     if len(run) == 1 and run[0].kind == "definition":

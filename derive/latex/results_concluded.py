@@ -1,0 +1,214 @@
+"""Results the text concluded, used by the steps after them.
+
+A block ends ``\\implies \\lambda = -N``; a later block of the same part writes ``\\pi_k =
+-\\frac{N_k}{\\lambda} = \\frac{N_k}{N}``. Checked with λ free, the second step is false; the text
+means it with the value it derived. The reader records such conclusions (a bare name after an
+arrow, ``Step.conditions``: "λ = -N (line 41, concluded after an arrow)") but never substitutes them
+as definitions: a conclusion may be wrong, may name one root of several, or may belong to a case.
+`with_conclusions` decides a step refuted (or left undecided) with such a name free:
+
+- the step's lhs - rhs, with every concluded value in scope substituted for its name, is exactly 0,
+  and each conclusion used is **proved** from the statement its arrow leads from (the solving of
+  `derive.latex.solving`, re-read from that display with the kinds the step declares), with no case
+  or new problem between that display and the step: ``proved``, naming the conclusion, its line and
+  how it follows;
+- it is 0 only with a conclusion derive could not prove there (one root of several, a premise it
+  cannot solve, a conclusion that does not follow): ``undecided``, "holds if λ = -N, as concluded at
+  line 41", saying why the conclusion is not taken as proved. A step built on a wrong conclusion
+  is not thereby right: the detail says the conclusion does not follow.
+
+Anything else (the substituted step is not exactly 0, sides derive cannot read here, matrices,
+random variables, densities) gives None: the caller keeps its answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from derive.errors import DeriveError
+from derive.language.symbols import SymbolTable
+from derive.model import Evidence, LatexSource, Method, Outcome, Relation, Result, Verdict
+
+if TYPE_CHECKING:
+    from derive.latex.records import Step
+
+__all__ = ["Conclusion", "conclusions", "with_conclusions"]
+
+_CONCLUDED = re.compile(r"^(?P<lhs>.+?) = (?P<rhs>.+) \(line (?P<line>\d+), concluded after an arrow\)$", re.S)
+_TEXT_LIMIT = 600  # characters of a side read here
+_OPS_LIMIT = 200
+_SECONDS = 2.0  # the whole check of one step, conclusions' proofs included
+_ERRORS = (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError)
+#: Words between a conclusion and the step that start another case or problem: the value concluded
+#: there need not hold here (it may still: "holds if", never "proved").
+_OTHER_CASE = re.compile(
+    r"(?m)^\s*#|\\(?:section|subsection|subsubsection|paragraph|item|part|chapter)\b|"
+    r"\b(?:[Cc]ases?|[Ss]uppose|[Ii]f|[Oo]therwise|[Aa]lternatively|[Aa]ssume|[Aa]ssuming|[Ii]nstead|[Ll]et|"
+    r"[Cc]onsider|[Dd]efine|[Pp]roblem|[Ee]xercise|[Pp]art|[Ww]hen|[Ww]henever)\b"
+)
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """``lhs = rhs``, concluded after an arrow at ``line`` of the document."""
+
+    lhs: str
+    rhs: str
+    line: int
+
+    @property
+    def said(self) -> str:
+        return f"{self.lhs.strip()} = {self.rhs.strip()}"
+
+
+def conclusions(step: Step) -> list[Conclusion]:
+    """The conclusions in scope at ``step`` that the reader recorded (`Step.conditions`), in order."""
+    found = []
+    for cond in step.conditions:
+        m = _CONCLUDED.match(cond)
+        if m is not None:
+            found.append(Conclusion(m.group("lhs"), m.group("rhs"), int(m.group("line"))))
+    return found
+
+
+def with_conclusions(step: Step, result: Result) -> Result | None:
+    """``step`` decided with the values the text concluded before it (see the module), or None."""
+    if result.verdict not in (Verdict.REFUTED, Verdict.UNDECIDED) or step.kind != "step" or step.error is not None:
+        return None
+    if step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ or step.claim.random:
+        return None
+    found = conclusions(step)
+    if not found:
+        return None
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only when a step uses a conclusion
+
+    try:
+        decided = bounded(lambda: _decide(step, found), _SECONDS)
+    except _ERRORS:
+        return None
+    if not isinstance(decided, tuple):
+        return None
+    verdict, summary = decided
+    if verdict is Verdict.PROVED:
+        ev = Evidence(Method.SYMBOLIC, summary, route="solving")
+    else:  # (a reason: what the step rests on is the text's, not derive's)
+        ev = Evidence(Method.SYMBOLIC, summary, reason="context")
+    return Result(result.claim, verdict, Method.SYMBOLIC, result.seconds, (Outcome(verdict, ev),))
+
+
+def _side(tex: Any, table: SymbolTable) -> Any | None:
+    """A side of a claim or a conclusion as a scalar sympy expression, or None."""
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.parser import parse_latex  # noqa: PLC0415 - the parser imports the package
+
+    if isinstance(tex, LatexSource):
+        if tex.densities or tex.bound:
+            return None
+        tex = tex.text
+    if not isinstance(tex, str) or not tex.strip() or len(tex) > _TEXT_LIMIT:
+        return None
+    try:
+        e = parse_latex(tex, table)
+    except _ERRORS:
+        return None
+    if not isinstance(e, sympy.Expr) or e.is_Matrix or e.atoms(sympy.MatrixSymbol):
+        return None
+    if sympy.count_ops(e) > _OPS_LIMIT or e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return None
+    return e
+
+
+def _decide(step: Step, found: list[Conclusion]) -> tuple[Verdict, str] | None:
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.solving import _identity  # noqa: PLC0415
+
+    table = SymbolTable(dict(step.claim.symbols))
+    a, b = _side(step.claim.lhs, table), _side(step.claim.rhs, table)
+    if a is None or b is None:
+        return None
+    diff = a - b
+    values: dict[Any, Any] = {}
+    used: list[Conclusion] = []
+    for c in found:
+        name = _side(c.lhs, table)
+        if not isinstance(name, sympy.Symbol) or name not in diff.free_symbols or name in values:
+            continue  # (\\pi = ... reads the constant: no name to substitute)
+        value = _side(c.rhs, table)
+        if value is None or name in value.free_symbols:
+            continue
+        values[name] = value
+        used.append(c)
+    if not used or _identity(diff) is not False:
+        return None  # no conclusion names a value the step uses; or the step may hold on its own
+    if _identity(diff.subs(values, simultaneous=True)) is not True:
+        return None  # false (or not known) even with the text's values: the caller's answer stands
+    given = " and ".join(f"{c.said}, as concluded at line {c.line}" for c in used)
+    names = ", ".join(sorted(str(n) for n in values))
+    why_not: list[str] = []
+    proofs: list[str] = []
+    for c in used:
+        proof, why = _proved_there(step, c, table, diff.free_symbols | set(values.values()))
+        if proof is None:
+            why_not.append(f"{c.said} {why}")
+        else:
+            proofs.append(f"{c.said}, line {c.line}: {proof}")
+    if not why_not:
+        return Verdict.PROVED, (
+            f"holds with {given} (substituted, lhs - rhs is exactly 0); "
+            f"each follows from the statement its arrow leads from ({'; '.join(proofs)})"
+        )
+    return Verdict.UNDECIDED, (
+        f"holds if {given} (substituted, lhs - rhs is exactly 0; with "
+        f"{names} free it does not hold): a conclusion is not a definition, and derive did not take it as proved "
+        f"({'; '.join(why_not)}); state it as a definition or an assumption to check the step with it"
+    )
+
+
+def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]) -> tuple[str | None, str]:
+    """(how conclusion ``c`` follows from the statement its arrow leads from, "") when derive proves it
+    there, else (None, why not)."""
+    from derive.latex.solving_context import conclusion_display  # noqa: PLC0415
+
+    found = conclusion_display(step.prose, c.lhs, c.rhs)
+    if found is None:
+        return None, "(derive did not find the display it is concluded in)"
+    fragment, before, after = found
+    if _OTHER_CASE.search(after):
+        return None, "(the words since it may start another case or problem)"
+    if not _names_known([fragment.lhs_tex, fragment.rhs_tex, *before], table, known):
+        return None, "(its statement uses names this step does not, whose kinds derive does not know here)"
+    from derive.latex.solving import _SOME, _solved  # noqa: PLC0415
+
+    mine = replace(fragment, claim=replace(fragment.claim, symbols=tuple(sorted(dict(step.claim.symbols).items()))))
+    ev = Evidence(Method.SYMBOLIC, "not checked", reason="context")
+    blank = Result(mine.claim, Verdict.UNDECIDED, Method.SYMBOLIC, 0.0, (Outcome(Verdict.UNDECIDED, ev),))
+    decided = _solved(mine, blank)
+    if decided is None:
+        return None, "(derive could not check that it follows from the statement before its arrow)"
+    detail = decided.detail or ""
+    if decided.verdict is Verdict.PROVED:
+        return detail, ""
+    if decided.verdict is Verdict.REFUTED:
+        return (
+            None,
+            f"(it does not follow from the statement before its arrow: {detail}; a step built on it is not "
+            "right by it)",
+        )
+    if _SOME in detail:
+        return None, "(it names one of the solutions of the statement before its arrow, not all of them)"
+    return None, "(derive could not check that it follows from the statement before its arrow)"
+
+
+def _names_known(sides: list[str], table: SymbolTable, known: set[Any]) -> bool:
+    """Whether every name of the conclusion's display up to it is one the step uses (its kind then comes
+    from the step's declarations): a name declared only elsewhere (a matrix) is not read as a scalar."""
+    allowed = {str(s) for k in known for s in k.free_symbols}
+    for tex in sides:
+        e = _side(tex, table)
+        if e is None or not {str(s) for s in e.free_symbols} <= allowed:
+            return False
+    return True
