@@ -685,3 +685,18 @@ def expand_dotted_vectors(tex: str, sizes: dict[str, int]) -> str:
         return f"\\begin{{{env}}}{joined}\\end{{{env}}}"
 
     return _DOTTED_ENV.sub(expand, tex)
+
+
+def dotted_size_letter(written: list[str], last: str) -> str | None:
+    """The letter a vector written ``written``, an ellipsis, ``last`` runs up to (``n`` of ``x_1, x_2, \\ldots,
+    x_n``), when its entries are one indexed family counted from 1 (`_indexed_entries`); None otherwise."""
+    if not written:
+        return None
+    letters = dict.fromkeys(t for t in _ENTRY_TOKEN.findall(last) if re.fullmatch(r"[A-Za-z]", t))
+    found = [x for x in letters if _indexed_entries(written, last, {x: len(written) + 2}) is not None]
+    return found[0] if len(found) == 1 else None
+
+
+def dotted_entries(written: list[str], last: str, letter: str, size: int) -> list[str] | None:
+    """The entries of such a vector at ``size`` (see `dotted_size_letter`)."""
+    return _indexed_entries(written, last, {letter: size})
