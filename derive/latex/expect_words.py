@@ -1,4 +1,4 @@
-"""Independence stated in words, for the laws of unknown-law expectations (derive.tiers._linearity).
+"""Independence, numbers and moments stated in words, for unknown-law expectations (derive.tiers._linearity).
 
 "$X$ and $Y$ are independent", "two independent random variables $X$ and $Y$", "$X, Y, Z$ are mutually
 independent": the names of each such statement form a group whose plain expectations of products factor
@@ -11,6 +11,13 @@ Numbers beside random variables: "For any random variable $X$ and numbers $a$ an
 real numbers" in a sentence that speaks of random variables: a and b are not random (an expectation takes
 them out), to the next heading. Not "random numbers", nor a sentence that says nothing of random variables
 (there "number" may be a count or a value of a random variable).
+
+Moments the text states of a random variable whose law it does not give: an inline equation through an
+expectation, variance or covariance in a sentence that assumes it ("Suppose $E[X] = \\mu$ and
+$\\mathrm{Var}(X) = \\sigma^2$", "where $\\mathbb{E}[\\epsilon] = 0$"), or words ("$X$ has mean $\\mu$ and
+variance $\\sigma^2$", "a random variable $X$ with mean $0$"). Each is an equation the general-law prover
+(derive.tiers._general_law_facts) may substitute, quoted in the detail; never one the text shows, asks or
+doubts ("we show that $E[X] = \\mu$", "is $E[X] = 0$?", "$E[X] \\neq 0$").
 
 A statement after a case word ("If $X$ and $Y$ are independent, then $$...$$") is *hypothetical*: it holds for
 what that sentence introduces (the next display) only; any other holds from its end on.
@@ -27,9 +34,12 @@ from derive.latex.parser import name_of
 
 __all__ = [
     "IndependenceStatement",
+    "MomentStatement",
     "NumbersStatement",
     "independent_at",
     "independent_in_words",
+    "moments_at",
+    "moments_in_words",
     "nonrandom_at",
     "numbers_in_words",
 ]
@@ -262,3 +272,123 @@ def _sentence_before(doc: str, start: int) -> str:
     before = doc[max(0, start - 300) : start]
     ends = list(_SENTENCE_END.finditer(before))
     return re.sub(_MATH, " ", before[ends[-1].end() :] if ends else before)
+
+
+#: A sentence that assumes what its inline math states (not one that shows, asks or concludes it).
+_ASSUMING = re.compile(
+    r"\b(?:let|suppose|assume[sd]?|assuming|given|where|with|such\s+that|has|have|having|denote[sd]?|"
+    r"recall|satisf(?:y|ies|ying))\b",
+    re.IGNORECASE,
+)
+_SHOWING = re.compile(
+    r"\b(?:show|shows|showed|shown|prove|proves|proved|verify|check|claim|conclude|derive|find|compute|obtain|"
+    r"so|thus|hence|therefore|then|gives?|yields?)\b|\?",
+    re.IGNORECASE,
+)
+#: The operators whose stated values count: an expectation, a variance, a covariance, a standard deviation.
+_MOMENT_TEX = re.compile(
+    r"(?:\\mathbb\s*\{?E\}?|\\operatorname\{E\}|\\mathrm\{E\}|(?<![A-Za-z\\])E)\s*(?:_\{[^{}]*\}|_\w)?"
+    r"\s*(?:\\left|\\big|\\Big)?\s*[\[(]|"
+    r"(?:\\(?:mathrm|operatorname|text|textrm)\{|(?<![A-Za-z\\]))(?:Var|var|Cov|cov|Std|std)\b"
+)
+_INLINE_EQUATION = re.compile(r"(?<![$\\])\$(?P<math>[^$]{3,160})\$(?!\$)")
+_RELATIONS = re.compile(r"\\(?:neq|ne|le|ge|leq|geq|approx|sim|propto|in|to)\b|[<>]|:=")
+#: "$X$ has mean $\\mu$ (and variance $\\sigma^2$)", "random variable $X$ with mean $0$ and variance $1$".
+_MEAN_WORDS = re.compile(
+    r"(?P<var>\$[^$]{1,40}\$)\s*,?\s*(?:which\s+|that\s+)?(?:has|have|having|with)\s+(?:an?\s+)?"
+    r"(?:(?:mean|expectation|expected\s+value)\s+(?:of\s+|equal\s+to\s+)?(?P<mean>\$[^$]{1,40}\$)"
+    r"(?:\s*,?\s*and\s+(?:a\s+)?variance\s+(?:of\s+|equal\s+to\s+)?(?P<var2>\$[^$]{1,40}\$))?|"
+    r"variance\s+(?:of\s+|equal\s+to\s+)?(?P<only>\$[^$]{1,40}\$))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class MomentStatement:
+    """One stated moment: where it ends, the equation (LaTeX of both sides), whether it is a case, what was said."""
+
+    end: int
+    lhs: str
+    rhs: str
+    hypothetical: bool
+    said: str
+
+
+def moments_in_words(doc: str) -> list[MomentStatement]:
+    """Every moment ``doc`` states in its prose, in document order.
+
+    >>> for s in moments_in_words("Suppose $E[X] = \\mu$ and $\\mathrm{Var}(X) = \\sigma^2$."):
+    ...     print(s.lhs, "=", s.rhs)
+    E[X] = \\mu
+    \\mathrm{Var}(X) = \\sigma^2
+    >>> for s in moments_in_words("Let $X$ have mean $\\mu$ and variance $s$."):
+    ...     print(s.lhs, "=", s.rhs)
+    \\mathbb{E}[X] = \\mu
+    \\mathrm{Var}(X) = s
+    >>> moments_in_words("We show that $E[X] = \\mu$.")
+    []
+    """
+    out: list[MomentStatement] = []
+    for m in _INLINE_EQUATION.finditer(doc):
+        math = m.group("math")
+        sides = math.split("=")
+        if len(sides) != 2 or _RELATIONS.search(math) or not _MOMENT_TEX.search(math):
+            continue
+        before = _sentence_before(doc, m.start())
+        if not _ASSUMING.search(before) or _SHOWING.search(before) or _DOUBT.search(before):
+            continue
+        lhs, rhs = sides[0].strip(), sides[1].strip().rstrip(",.;")
+        if lhs and rhs:
+            out.append(MomentStatement(m.end(), lhs, rhs, _CASE.search(before) is not None, math.strip()))
+    for m in _MEAN_WORDS.finditer(doc):
+        piece = m.group("var")[1:-1].strip()
+        if len(_names(m.group("var"))) != 1:
+            continue  # a plain name only: "$X_1, X_2$ with mean 0" is not one random variable
+        before = _sentence_before(doc, m.start())
+        if _DOUBT.search(before) or _SHOWING.search(before):
+            continue
+        case = _CASE.search(before) is not None
+        said = " ".join(doc[m.start() : m.end()].split())
+        if m.group("mean"):
+            out.append(MomentStatement(m.end(), f"\\mathbb{{E}}[{piece}]", m.group("mean")[1:-1].strip(), case, said))
+        variance = m.group("var2") or m.group("only")
+        if variance:
+            out.append(MomentStatement(m.end(), f"\\mathrm{{Var}}({piece})", variance[1:-1].strip(), case, said))
+    return sorted(out, key=lambda s: s.end)
+
+
+def moments_at(
+    doc: str, statements: list[MomentStatement], offset: int, display: int
+) -> tuple[tuple[str, str, str], ...]:
+    """The moments stated for a step at ``offset`` whose display starts at ``display``, as (lhs, rhs, said):
+    each before it in its scope (no heading, problem label, part or list item between); a case only for the
+    display its sentence introduces. A later sentence that mentions the names with words that may undo
+    the statement (`_RANDOM_AGAIN`: "let", "random", "drawn"; or "now", "instead") drops it."""
+    out: list[tuple[str, str, str]] = []
+    for s in statements:
+        if s.end > offset or _scope_ends(doc, s.end, offset):
+            continue
+        if s.hypothetical and (display < s.end or _ANOTHER.search(doc[s.end : display])):
+            continue
+        names = set(_names_in_tex(s.lhs))
+        if names and _retracted(doc, s.end, offset, names, _MOMENT_UNDONE):
+            continue
+        fact = (s.lhs, s.rhs, s.said)
+        if fact not in out:
+            out.append(fact)
+    return tuple(out)
+
+
+_MOMENT_UNDONE = re.compile(
+    r"\b(?:let|suppose|assume|now|instead|another|new|different|arbitrary|general|drop|dropped|no\s+longer|"
+    r"not)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_in_tex(tex: str) -> list[str]:
+    """The plain names inside the brackets of a moment's LaTeX (``X`` of ``E[X]``), for `_retracted`."""
+    m = re.search(r"[\[(](.*)[\])]", tex)
+    if not m:
+        return []
+    return [n for n in (_names(f"${piece}$") for piece in m.group(1).split(",")) if n for n in n]

@@ -38,6 +38,7 @@ import sympy
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
+from derive.tiers._general_law_facts import Substitutions, stated_substitutions
 from derive.tiers._general_law_sums import canonical_sums, fixed_size_sum, names_in_arguments
 
 __all__ = [
@@ -132,6 +133,8 @@ class LinearForm:
     undeclared: set[str] = field(default_factory=set)
     #: The names declared non-random that were pulled out of an operator.
     pulled: set[str] = field(default_factory=set)
+    #: The statements of the text (moments it states) substituted into the value, as it says them.
+    stated: tuple[str, ...] = ()
 
 
 class _TooBigError(Exception):
@@ -455,6 +458,15 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
     forms = _both(lhs, rhs, declared, independent=independent)
     if forms is None:
         return light
+    stated = None
+    if not _same(forms, zero):
+        # the moments the text states (E[X] = mu, Var(X) = sigma^2), substituted: a second chance, where a
+        # name stated equal to an unconditional expectation (mu) is a number
+        numbers = declared | _stated_numbers(problem)
+        stated = _stated_substitutions(problem, numbers, independent)
+        again = _both(lhs, rhs, numbers, independent=independent) if stated is not None else None
+        if stated is not None and again is not None:
+            forms, declared = _with_stated(again, stated), numbers
     if _same(forms, zero):
         other = _square_inside(lhs), _square_inside(rhs)
         if (other[0] is not None or other[1] is not None) and not _holds(
@@ -463,6 +475,7 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
             declared,
             zero,
             independent,
+            stated=stated,
         ):
             note = (
                 "; by linearity of expectation it holds reading E[a - b]^2 as (E[a - b])^2, but not reading it "
@@ -472,6 +485,11 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
         laws = sorted(forms[0].laws | forms[1].laws) or ["the same unknown-law expectations on both sides"]
         pulled = sorted(forms[0].pulled | forms[1].pulled)
         said = f"; with {', '.join(pulled)} non-random as declared" if pulled else ""
+        if pulled and stated is not None:
+            said = f"; with {', '.join(pulled)} non-random as declared or stated"
+        quoted = list(dict.fromkeys((*forms[0].stated, *forms[1].stated)))
+        if quoted:
+            said += f"; with {'; '.join(quoted)} as the text states"
         summary = (
             f"proved for every law (where the expectations exist): both sides have the same normal form by "
             f"{', '.join(laws)}{said}{reading}"
@@ -561,9 +579,58 @@ def _holds(
     declared: frozenset[str],
     zero: Callable[[sympy.Expr], bool],
     independent: tuple[frozenset[str], ...] = (),
+    *,
+    stated: Substitutions | None = None,
 ) -> bool:
     forms = _both(lhs, rhs, declared, independent=independent)
+    if forms is not None and stated is not None and not _same(forms, zero):
+        forms = _with_stated(forms, stated)
     return forms is not None and _same(forms, zero)
+
+
+def _stated_substitutions(
+    problem: object, declared: frozenset[str], independent: tuple[frozenset[str], ...]
+) -> Substitutions | None:
+    """The substitutions of the moments the problem states (an optional ``moments`` attribute of
+    ``(lhs, rhs, said)``), or None when it states none that solve for an expectation."""
+    facts = tuple(getattr(problem, "moments", ()) or ())
+    if not facts:
+        return None
+
+    def normal(expr: object) -> object | None:
+        form = linear_form(expr, declared, independent=independent)
+        return None if form is None else form.value
+
+    subs = stated_substitutions(facts, normal, is_unknown_law)
+    return subs if subs.values else None
+
+
+def _stated_numbers(problem: object) -> frozenset[str]:
+    """The names a stated moment makes numbers: a plain name that is a whole side of a statement whose
+    other side is an unconditional moment (mu of ``E[X] = mu``; never m of ``E[X | z] = m``, a function of z)."""
+    names: set[str] = set()
+    for fact in tuple(getattr(problem, "moments", ()) or ()):
+        if len(fact) != 3:
+            continue
+        for name, other in ((fact[0], fact[1]), (fact[1], fact[0])):
+            if isinstance(name, sympy.Symbol) and _unconditional_moment(other):
+                names.add(name.name)
+    return frozenset(names)
+
+
+def _unconditional_moment(node: object) -> bool:
+    if not (isinstance(node, AppliedUndef) and is_unknown_law(node)):
+        return False
+    marks = getattr(node.func, "_kwargs", None) or {}
+    return not any(_is_condition(a) for a in node.args) and _HELD not in marks and _LAW not in marks
+
+
+def _with_stated(forms: tuple[LinearForm, LinearForm], stated: Substitutions) -> tuple[LinearForm, LinearForm]:
+    out = []
+    for form in forms:
+        value, used = stated.apply(form.value)
+        out.append(replace(form, value=value, stated=used))
+    return out[0], out[1]
 
 
 def _independent_names(lhs: object, rhs: object, independent: tuple[frozenset[str], ...]) -> list[str]:
