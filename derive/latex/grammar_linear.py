@@ -295,9 +295,6 @@ class _LinearGrammar:
         if self.at_sym("_"):
             self.i += 1
             which = "".join(t.text for t in self.group_tokens() if t.kind != "sym" and t.text not in _FONTS)
-        if isinstance(inner, sympy.MatrixBase) and inner.shape == (1, 1):
-            # a declared vector at size 1 (x: vector n, checked at n = 1): every norm of it is |x_1|
-            return sympy.Abs(inner[0, 0])
         a = _scalar(inner)
         if not _is_matrix(a):
             raise self.fail(

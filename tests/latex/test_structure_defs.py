@@ -99,13 +99,6 @@ def test_tuple_equations_left_as_written(lhs: str, rhs: str) -> None:
     assert tuple_sides(lhs, rhs) is None
 
 
-def test_norm_of_a_declared_vector_at_size_one() -> None:
-    (r,) = derive.check_latex(r"$$\|x\|^2 = x_1^2$$", symbols={"x": "vector 1"})
-    assert r.verdict is derive.Verdict.PROVED
-    (r,) = derive.check_latex(r"$$\|x\|_1 = |x_1|$$", symbols={"x": "vector 1"})
-    assert r.verdict is derive.Verdict.PROVED
-
-
 def test_norm_of_a_scalar_stays_unread() -> None:
     (r,) = derive.check_latex(r"$$\|x\|^2 = x^2$$")
     assert r.verdict is derive.Verdict.ERROR
