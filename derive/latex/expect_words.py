@@ -335,25 +335,31 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
         if len(sides) != 2 or _RELATIONS.search(math) or not _MOMENT_TEX.search(math):
             continue
         before = _sentence_before(doc, m.start())
-        if not _ASSUMING.search(before) or _SHOWING.search(before) or _DOUBT.search(before):
+        if not _ASSUMING.search(before) or _SHOWING.search(before) or _DOUBT.search(before) or _qualified(doc, m.end()):
             continue
         lhs, rhs = sides[0].strip(), sides[1].strip().rstrip(",.;")
         if lhs and rhs:
-            out.append(MomentStatement(m.end(), lhs, rhs, _CASE.search(before) is not None, math.strip()))
+            said = f"{lhs} = {rhs} (line {_line(doc, m.start())})"
+            out.append(MomentStatement(m.end(), lhs, rhs, _CASE.search(before) is not None, said))
     for m in _MEAN_WORDS.finditer(doc):
         piece = m.group("var")[1:-1].strip()
         if len(_names(m.group("var"))) != 1:
             continue  # a plain name only: "$X_1, X_2$ with mean 0" is not one random variable
         before = _sentence_before(doc, m.start())
-        if _DOUBT.search(before) or _SHOWING.search(before):
+        if _DOUBT.search(before) or _SHOWING.search(before) or _qualified(doc, m.end()):
             continue
         case = _CASE.search(before) is not None
-        said = " ".join(doc[m.start() : m.end()].split())
+        words = " ".join(doc[m.start() : m.end()].split())
+        where = f"('{words}', line {_line(doc, m.start())})"
         if m.group("mean"):
-            out.append(MomentStatement(m.end(), f"\\mathbb{{E}}[{piece}]", m.group("mean")[1:-1].strip(), case, said))
+            mean = m.group("mean")[1:-1].strip()
+            said = f"E[{piece}] = {mean} {where}"
+            out.append(MomentStatement(m.end(), f"\\mathbb{{E}}[{piece}]", mean, case, said))
         variance = m.group("var2") or m.group("only")
         if variance:
-            out.append(MomentStatement(m.end(), f"\\mathrm{{Var}}({piece})", variance[1:-1].strip(), case, said))
+            value = variance[1:-1].strip()
+            said = f"Var({piece}) = {value} {where}"
+            out.append(MomentStatement(m.end(), f"\\mathrm{{Var}}({piece})", value, case, said))
     return sorted(out, key=lambda s: s.end)
 
 
@@ -384,6 +390,23 @@ _MOMENT_UNDONE = re.compile(
     r"not)\b",
     re.IGNORECASE,
 )
+
+
+#: Words after a statement, in its sentence, that make it a condition or a result ("$\\mathrm{Var}(X) = 0$ if and
+#: only if $X$ is a constant", "... when $X$ is symmetric", "..., which we show below").
+_QUALIFIED_AFTER = re.compile(
+    r"\b(?:if|iff|only|when|whenever|unless|provided|exactly|precisely|show|prove|verify|not)\b|\?", re.IGNORECASE
+)
+
+
+def _qualified(doc: str, at: int) -> bool:
+    """Whether the rest of the sentence after ``at`` qualifies what the sentence states."""
+    rest = doc[at : _sentence_end(doc, at)]
+    return _QUALIFIED_AFTER.search(re.sub(_MATH, " ", rest)) is not None
+
+
+def _line(doc: str, at: int) -> int:
+    return doc.count("\n", 0, at) + 1
 
 
 def _names_in_tex(tex: str) -> list[str]:

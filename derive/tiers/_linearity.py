@@ -482,7 +482,11 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
                 "as E[(a - b)^2] (as ESL writes it): write the brackets out to settle"
             )
             return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
-        laws = sorted(forms[0].laws | forms[1].laws) or ["the same unknown-law expectations on both sides"]
+        laws = sorted(forms[0].laws | forms[1].laws) or [
+            "the moments the text states"
+            if forms[0].stated or forms[1].stated
+            else "the same unknown-law expectations on both sides"
+        ]
         pulled = sorted(forms[0].pulled | forms[1].pulled)
         said = f"; with {', '.join(pulled)} non-random as declared" if pulled else ""
         if pulled and stated is not None:
