@@ -146,8 +146,8 @@ def _premise_text(step: Step) -> str | None:
 def previous_chain(step: Step, cue: bool = True, concluded: bool = True) -> list[str] | None:
     """The members of the last statement of the display right before ``step``'s, when ``step`` begins its
     display (no relation or arrow before it there), only a few plain words stand between them and (``cue``)
-    the words around say the text solves. Without ``concluded``, None when that statement follows an arrow:
-    ``x^2 = 4 \\implies x = 2`` is a conclusion, which may name one root of several
+    the words around say the text solves. Without ``concluded``, None when that statement gives a name a
+    value after an arrow: ``x^2 = 4 \\implies x = 2`` is a conclusion, which may name one root of several
     (`derive.latex.results_concluded` decides a row that rests on it)."""
     if step.premise is not None:
         return None
@@ -282,13 +282,22 @@ def _last_statement(tex: str, concluded: bool = True) -> list[str] | None:
         if s.premise != run[0].premise or "".join(s.rhs_tex.split()) != "".join(run[0].lhs_tex.split()):
             break
         run.insert(0, s)
-    if not concluded and (run[0].premise is not None or run[0].unread_premise):
-        return None  # the statement is what an arrow concludes, not an equation the text states
+    if not concluded and (run[0].premise is not None or run[0].unread_premise) and _value_of_a_name(run[0]):
+        return None  # x = 2 after an arrow: a value concluded (maybe one root of several), no equation stated
     if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in run):
         return None  # (p(\\lambda) = ... = 0: a definition's members are equal all the same)
     if len(run) == 1 and run[0].kind == "definition":
         return None  # a = 2x alone defines a (maybe anew: "Setting instead"): the definitions' rules decide
     return [run[0].lhs_tex, *(s.rhs_tex for s in run)]
+
+
+def _value_of_a_name(step: Step) -> bool:
+    """Whether ``step`` gives a bare name a value (``x = 2``, ``\\lambda = -N``), as the reader records a
+    conclusion after an arrow (`derive.latex.results_concluded` decides what rests on it)."""
+    from derive.latex.names import definition_target, mentions  # noqa: PLC0415
+
+    target = definition_target(step.lhs_tex)
+    return target is not None and not mentions(step.rhs_tex, target[0])
 
 
 #: Operators whose bracketed argument holds a random variable as a law, not as a value: E[X], Var(X), P(X = 2).
