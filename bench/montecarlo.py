@@ -14,7 +14,7 @@ table, then as the last line one JSON object:
 * the naive baseline a user would write: ``sympy.lambdify`` + numpy on one array of
   N = 10^7 samples, single thread (mean and standard error included);
 * the ceiling: the fastest raw standard-normal fill derive can use, with the estimate's own
-  per-batch streams: for each 64k batch, the stream's seed words (`stream_state`) and numpy's
+  per-batch streams: for each 64k batch, the stream's entropy words (`stream_entropy`) and numpy's
   SFC64 and ziggurat inlined in numba (`derive.montecarlo._ziggurat`, what the fused kernel
   draws with: numpy's numbers, state in registers) into a preallocated 64k buffer, single
   thread, times the number of cores. The previous ceiling, numba's
@@ -75,7 +75,7 @@ from sympy import Piecewise, Rational, log
 
 from derive.language import distributions as dist
 from derive.language.functions import softplus
-from derive.montecarlo._batches import BATCH, Totals, cpu_count, on_threads, run_numpy, stream_rng, stream_state
+from derive.montecarlo._batches import BATCH, Totals, cpu_count, on_threads, run_numpy, stream_entropy, stream_rng
 from derive.montecarlo._lowering import Program, compile_program, lower_random, stable_form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,8 +156,9 @@ def copy_rate(nbytes: int, seconds: float = 0.3) -> float:
 def kernel_costs(kernel, batches: int = 64, repeats: int = 5) -> dict[str, float]:
     """CPU nanoseconds per sample of each part of the fused kernel's single-threaded batch.
 
-    ``stream``: the batch's seed words (`stream_state`; `stream_rng`'s Generator for a kernel
-    with gamma draws); ``draw``: the ziggurat into the batch buffer; ``stages``: the exp/log/log1p passes;
+    ``stream``: the batch's Generator (`stream_rng`; nothing for the inlined draws, which
+    seed SFC64 from `stream_entropy` inside ``draw``); ``draw``: the ziggurat into the batch
+    buffer; ``stages``: the exp/log/log1p passes;
     ``statistics``: the pass that evaluates the integrand and accumulates its statistics;
     ``rest``: the whole batch (`FusedKernel.run`) minus these (Python, the batch summary).
     """
@@ -166,11 +167,19 @@ def kernel_costs(kernel, batches: int = 64, repeats: int = 5) -> dict[str, float
     rngs: list = []
 
     def stream() -> None:
-        rngs[:] = [(stream_state if kernel.inline else stream_rng)(0, 0, b) for b in range(batches)]
+        # the inlined draw seeds itself from the stream's entropy words (inside `draw`)
+        rngs[:] = [(0, 0, b) if kernel.inline else stream_rng(0, 0, b) for b in range(batches)]
+
+    def draw() -> None:
+        for r in rngs:
+            if kernel.inline:
+                m.draw(stream_entropy(0, 0), r[2], ws.bufs, params)
+            else:
+                m.draw(r, ws.bufs, params)
 
     parts = {
         "stream": stream,
-        "draw": lambda: [m.draw(r, ws.bufs, params) for r in rngs],
+        "draw": draw,
         # no stages: `run` does not call (or compile) the empty function either
         "stages": lambda: [m.stages(ws.bufs, params, ws.temps) for _ in range(batches if kernel.n_temps else 0)],
         "statistics": lambda: [(m.first(*args[:4]), m.reduce_all(*args)) for _ in range(batches)],
@@ -376,7 +385,7 @@ def main() -> None:
 
     def raw_batch(b: int, out: np.ndarray) -> None:
         if zig is not None:
-            zig.zig_fill(stream_state(0, 0, b), out)
+            zig.zig_fill(stream_entropy(0, 0), b, out)
         else:
             generator_batch(b, out)
 

@@ -13,8 +13,10 @@ must reproduce numpy's numbers exactly, so that too leaves every estimate unchan
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import operator
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -33,8 +35,8 @@ __all__ = [
     "merge",
     "normal_batches",
     "run_numpy",
+    "stream_entropy",
     "stream_rng",
-    "stream_state",
 ]
 
 #: Samples per batch: 64k float64 values (512 KiB) stay cache-friendly per thread.
@@ -154,14 +156,31 @@ def stream_rng(seed: int, stream: int, batch: int) -> np.random.Generator:
     return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(stream, batch))))
 
 
-def stream_state(seed: int, stream: int, batch: int) -> np.ndarray:
-    """The three seed words SFC64 takes from the batch's ``SeedSequence`` (`stream_rng`'s seeding).
+def _words(n: int) -> list[int]:
+    # numpy's _int_to_uint32_array: 32-bit words, least significant first; 0 is one word
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError("expected non-negative integer")
+    out = [n & 0xFFFFFFFF]
+    while n >> 32:
+        n >>= 32
+        out.append(n & 0xFFFFFFFF)
+    return out
 
-    ``SFC64(seq)`` seeds itself from ``seq.generate_state(3, np.uint64)``; a compiled
-    generator started from these words (`derive.montecarlo._ziggurat`) draws the same numbers
-    as ``stream_rng(seed, stream, batch)`` without building the Generator.
+
+@functools.lru_cache(maxsize=64)
+def stream_entropy(seed: int, stream: int) -> np.ndarray:
+    """The entropy words of ``SeedSequence(seed, spawn_key=(stream, batch))`` before the batch's own.
+
+    numpy assembles the seed's 32-bit words padded to its pool size (4), then the spawn key's
+    words; a compiled generator (`derive.montecarlo._ziggurat`) appends the batch index's words
+    and runs numpy's mixing, so it seeds SFC64 exactly as `stream_rng` does, without the GIL.
     """
-    return np.random.SeedSequence(seed, spawn_key=(stream, batch)).generate_state(3, np.uint64)
+    run = _words(seed)
+    words = run + [0] * (4 - len(run)) + _words(stream)
+    out = np.array(words, dtype=np.uint64)
+    out.flags.writeable = False
+    return out
 
 
 def cpu_count() -> int:

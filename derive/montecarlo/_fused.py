@@ -47,7 +47,7 @@ import sympy
 from sympy.codegen.cfunctions import log1p
 
 from derive.montecarlo import _ziggurat
-from derive.montecarlo._batches import BATCH, BatchStats, on_threads, reduce_rows, stream_rng, stream_state
+from derive.montecarlo._batches import BATCH, BatchStats, on_threads, reduce_rows, stream_entropy, stream_rng
 from derive.montecarlo._fastmath import SOURCE
 from derive.montecarlo._lowering import Draw
 
@@ -203,10 +203,10 @@ def _loop(printer: object, exprs: Sequence[sympy.Expr], targets: Sequence[str]) 
 def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: int, inline: bool = False) -> str:
     """Source of the generated module for integrands already in d0, d1, ... and p0, p1, ...
 
-    ``draw(gen, bufs, params)`` fills the draw buffers (with ``inline``, ``draw(seed, bufs,
-    params)`` draws the same numbers from the batch's three seed words through the inlined
-    generator of `derive.montecarlo._ziggurat`; not for gamma draws, which need numba's
-    Generator); ``stages(bufs, params, temps)`` writes
+    ``draw(gen, bufs, params)`` fills the draw buffers (with ``inline``, ``draw(entropy,
+    batch, bufs, params)`` draws the same numbers from the stream's entropy words and the
+    batch index through the inlined generator of `derive.montecarlo._ziggurat`; not for gamma
+    draws, which need numba's Generator); ``stages(bufs, params, temps)`` writes
     each exp/log/log1p of the integrands into its buffer (`_stages`); ``reduce(bufs, params,
     temps, shift, sums, prods, ext)`` evaluates the integrands and makes the statistics in
     the same loop, around ``shift``, and returns the non-finite count; ``reduce_all`` (same
@@ -221,7 +221,7 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
     stages, outputs = _stages(exprs)
     n_gamma = sum(d.kind == "gamma" for d in draws)
     shapes = iter(range(n_params - n_gamma, n_params))
-    fill = ["st = sfc_seeded(gen)"] if inline else []
+    fill = ["st = sfc_seeded(entropy, batch)"] if inline else []
     for j, d in enumerate(draws):
         if inline:  # the state carries over from one draw's buffer to the next, as in the Generator
             fill.append(f"b{j} = bufs[{j}]\nfor i in range(b{j}.shape[0]):\n    b{j}[i], st = {_INLINE_CALL[d.kind]}")
@@ -271,7 +271,7 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
 {_ziggurat.SOURCE if inline else ""}
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def draw(gen, bufs, params):
+def draw({"entropy, batch" if inline else "gen"}, bufs, params):
 {_block(fill, 4) if fill else "    pass"}
 
 
@@ -363,8 +363,13 @@ class FusedKernel:
         # Separate calls rather than one compiled function: composed, the passes compiled
         # ~10% slower here. (Drawing, evaluating and summing each sample in one scalar loop
         # measured 10% slower for max(x, 0) and 5x slower for softplus: these loops vectorise.
-        # SFC64 inlined into one draw-and-reduce loop: 1.4-3.3x slower than the fill, measured.)
-        m.draw((stream_state if self.inline else stream_rng)(seed, stream, batch), ws.bufs, self.params)
+        # The draws and the statistics interleaved in chunks of 256-16k samples in one compiled
+        # function: 3-6% slower than these separate passes with the inlined generator, and
+        # 1.5-4x slower over 2D chunk views, whose loops no longer vectorise.)
+        if self.inline:
+            m.draw(stream_entropy(seed, stream), batch, ws.bufs, self.params)
+        else:
+            m.draw(stream_rng(seed, stream, batch), ws.bufs, self.params)
         if self.n_temps:
             m.stages(ws.bufs, self.params, ws.temps)
         if m.first(ws.bufs, self.params, ws.temps, ws.shift) < 0:

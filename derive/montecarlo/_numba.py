@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
-from derive.montecarlo._batches import BATCH, run_numpy, stream_rng, stream_state
+from derive.montecarlo._batches import BATCH, run_numpy, stream_entropy, stream_rng
 from derive.montecarlo._lowering import Draw, compile_program, heaviside_piecewise
 
 if TYPE_CHECKING:
@@ -216,13 +216,14 @@ _inline: list = []  # as _filler: the self-checked module of derive.montecarlo._
 
 
 def inline_draws() -> ModuleType | None:
-    """The compiled inlined SFC64 + ziggurat (`derive.montecarlo._ziggurat`), or None.
+    """The compiled inlined SeedSequence, SFC64 and ziggurat (`derive.montecarlo._ziggurat`), or None.
 
-    ``zig_fill(stream_state(seed, stream, batch), out)`` fills ``out`` with
+    ``zig_fill(stream_entropy(seed, stream), batch, out)`` fills ``out`` with
     ``stream_rng(seed, stream, batch).standard_normal(out=out)``'s numbers. None when numba or
     its copy of numpy's tables is missing, or when the self-check finds a different number
-    (three streams of 64k normals, through the wedge and tail branches, and 64k uniforms):
-    the fused kernel then draws through numba's Generator, with the same numbers.
+    (seed words for batch indices of one and two 32-bit words and a seed of three; three
+    streams of 64k normals, through the wedge and tail branches; 64k uniforms): the fused
+    kernel then draws through numba's Generator, with the same numbers.
     """
     if not available():
         return None
@@ -235,18 +236,21 @@ def inline_draws() -> ModuleType | None:
     try:
         if _ziggurat.tables_available():
             module = _load("# derive.montecarlo._ziggurat draws\n" + _fastmath.SOURCE + _ziggurat.SOURCE)[1]
-            ours, theirs = np.empty(BATCH), np.empty(BATCH)
+            ours, theirs, words = np.empty(BATCH), np.empty(BATCH), np.empty(3, dtype=np.uint64)
+            for seed, stream, batch in ((0, 0, 0), (2**70 + 5, 3, 2**32 + 7), (1, 2**40, 2**31)):
+                module.zig_state(stream_entropy(seed, stream), batch, words)
+                expected = np.random.SeedSequence(seed, spawn_key=(stream, batch)).generate_state(3, np.uint64)
+                if not np.array_equal(words, expected):
+                    raise ValueError("seed words differ")
             for batch in range(3):
-                module.zig_fill(stream_state(7, 3, batch), ours)
+                module.zig_fill(stream_entropy(7, 3), batch, ours)
                 stream_rng(7, 3, batch).standard_normal(out=theirs)
                 if not np.array_equal(ours, theirs):
-                    module = None
-                    break
-            if module is not None:
-                module.zig_uniform_fill(stream_state(7, 4, 0), ours)
-                if not np.array_equal(ours, stream_rng(7, 4, 0).random(BATCH)):
-                    module = None
-    except Exception:  # any numba failure means: draw through the Generator
+                    raise ValueError("normals differ")
+            module.zig_uniform_fill(stream_entropy(7, 4), 0, ours)
+            if not np.array_equal(ours, stream_rng(7, 4, 0).random(BATCH)):
+                raise ValueError("uniforms differ")
+    except Exception:  # any numba failure or difference means: draw through the Generator
         module = None
     with _lock:
         if not _inline:

@@ -1,4 +1,4 @@
-"""The inlined SFC64 + ziggurat of the fused kernel: numpy's numbers, bit for bit, or not used."""
+"""The inlined SeedSequence, SFC64 and ziggurat of the fused kernel: numpy's numbers, bit for bit, or not used."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sympy
 from sympy import Rational as R  # noqa: N817 - as in the other Monte Carlo tests
 
 from derive.language import distributions as dist
-from derive.montecarlo._batches import BATCH, stream_rng, stream_state
+from derive.montecarlo._batches import BATCH, stream_entropy, stream_rng
 from derive.montecarlo._lowering import lower_random, stable_form
 
 pytest.importorskip("numba")
@@ -23,12 +23,33 @@ def _draws():
     return module
 
 
+def test_inline_seed_words_are_seedsequences():
+    # Seeds and keys of one to five 32-bit words (the pool of 4 padded, then overflowed),
+    # batch indices of one and two words, and the zero words numpy keeps.
+    rng = np.random.default_rng(2)
+    words = np.empty(3, dtype=np.uint64)
+    cases = [(0, 0, 0), (2**32 - 1, 2**32, 2**32 - 1), (2**160 - 1, 0, 2**63 - 1), (5, 2**64 + 3, 2**32)]
+    cases += [tuple(int(rng.integers(0, 2 ** int(rng.choice([1, 20, 33, 63])))) for _ in range(3)) for _ in range(3000)]
+    cases += [(int(rng.integers(0, 2**62)) << int(rng.choice([0, 40, 80, 100])), int(rng.integers(0, 99)), 7)]
+    for seed, stream, batch in cases:
+        _draws().zig_state(stream_entropy(seed, stream), batch, words)
+        expected = np.random.SeedSequence(seed, spawn_key=(stream, batch)).generate_state(3, np.uint64)
+        assert np.array_equal(words, expected), (seed, stream, batch)
+
+
+def test_stream_entropy_rejects_what_seedsequence_rejects():
+    with pytest.raises(ValueError):
+        stream_entropy(-1, 0)
+    with pytest.raises(TypeError):
+        stream_entropy(1.5, 0)
+
+
 @pytest.mark.parametrize(("seed", "stream"), [(0, 0), (1, 7), (2**63 + 5, 3), (123456789, 2**40)])
 def test_inline_normals_are_numpys_numbers(seed, stream):
     # Eight 64k batches pass ~1000 times through the wedges and ~130 times through the tail.
     ours, theirs = np.empty(BATCH), np.empty(BATCH)
     for batch in (0, 1, 2, 3, 1000, 2**20, 2**31 - 1, 2**32 + 1):
-        _draws().zig_fill(stream_state(seed, stream, batch), ours)
+        _draws().zig_fill(stream_entropy(seed, stream), batch, ours)
         stream_rng(seed, stream, batch).standard_normal(out=theirs)
         assert np.array_equal(ours, theirs)
     assert np.abs(theirs).max() > 3.6541528853610087  # the tail beyond the ziggurat's base strip
@@ -37,7 +58,7 @@ def test_inline_normals_are_numpys_numbers(seed, stream):
 def test_inline_uniforms_are_numpys_numbers():
     ours = np.empty(BATCH)
     for batch in range(3):
-        _draws().zig_uniform_fill(stream_state(11, 0, batch), ours)
+        _draws().zig_uniform_fill(stream_entropy(11, 0), batch, ours)
         assert np.array_equal(ours, stream_rng(11, 0, batch).random(BATCH))
     assert ours.min() >= 0.0 and ours.max() < 1.0
 
@@ -89,7 +110,7 @@ def test_gamma_draws_keep_numbas_generator():
 
 def test_a_failed_self_check_means_the_generator(monkeypatch):
     monkeypatch.setattr(_mc_numba, "_inline", [])
-    monkeypatch.setattr(_mc_numba, "stream_state", lambda seed, stream, batch: stream_state(seed + 1, stream, batch))
+    monkeypatch.setattr(_mc_numba, "stream_entropy", lambda seed, stream: stream_entropy(seed + 1, stream))
     assert _mc_numba.inline_draws() is None  # the check compares against the true streams
     x = sympy.Symbol("x", real=True)
     subs, draws = lower_random([(x, dist.Normal(0, 1))], {})
