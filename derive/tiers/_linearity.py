@@ -382,10 +382,21 @@ class _Rewriter:
             if isinstance(n, sympy.Symbol):
                 names.add(n.name)
                 continue
+            written = _written_entry(n)
+            if written is not None and written in self.fixed:
+                names.add(written)  # c_k under a sum over k, where the text calls c_k constants
+                continue
             if isinstance(n, (sympy.Derivative, sympy.Integral, sympy.Sum, sympy.Product, sympy.Lambda)):
                 return None  # bound variables and unknown bodies: not worth the risk
             stack.extend(n.args)
         return names
+
+
+def _written_entry(node: sympy.Basic) -> str | None:
+    """``c_k`` for the entry ``c[k]`` of a sum over k (its indices plain names), as the text writes it; else None."""
+    if not isinstance(node, sympy.Indexed) or not all(isinstance(i, sympy.Symbol) for i in node.indices):
+        return None
+    return f"{node.base.name}_{''.join(i.name for i in node.indices)}"
 
 
 def _law_of(func: object) -> sympy.Basic | None:

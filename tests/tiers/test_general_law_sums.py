@@ -129,3 +129,21 @@ def test_linearity_over_a_sum_end_to_end() -> None:
 def test_false_sums_end_to_end_are_never_accepted(text: str) -> None:
     for r in derive.check_latex(text):
         assert r.verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT), r.detail
+
+
+def test_entries_the_text_calls_constants_come_out() -> None:
+    # "for constants $c_k$": c_k under a sum over k is non-random; c_i (never called so) is not
+    c_ = sympy.IndexedBase("c")
+    inside = sympy.Sum(c_[k] * X[k], (k, 1, K))
+    assert _same(E(inside), sympy.Sum(c_[k] * E(X[k]), (k, 1, K)), ("c_k",))
+    assert not _same(E(sympy.Sum(c_[i] * X[i], (i, 1, n))), sympy.Sum(c_[i] * E(X[i]), (i, 1, n)), ("c_k",))
+
+
+def test_constants_written_with_their_index_end_to_end() -> None:
+    text = (
+        "For constants $c_k$:\n\n$$E_{Z|X}\\left[\\sum_{i=1}^n \\sum_{k=1}^K c_k I(Z_i = k)\\right] = "
+        "\\sum_{i=1}^n \\sum_{k=1}^K c_k E_{Z|X}[I(Z_i = k)]$$"
+    )
+    (r,) = derive.check_latex(text)
+    assert r.verdict is Verdict.PROVED, r.detail
+    assert "c_k non-random as declared" in r.detail
