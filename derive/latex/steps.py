@@ -578,7 +578,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             concluded = _conclusion(drafts[seen_defs])
             if concluded is not None:
                 # "\\implies \\lambda = -N": a fact the text derived, not a definition; a later step
-                # refuted with lambda free may hold under it, so it is not refuted (never proved by it)
+                # refuted with lambda free may hold under it, so it is not refuted; proved by it only where
+                # derive proves the conclusion from its premise (derive.latex.results_concluded)
                 c = drafts[seen_defs]
                 prose.conclude(concluded, f"{c.lhs} = {c.rhs} (line {c.line}, concluded after an arrow)")
             seen_defs += 1

@@ -238,12 +238,22 @@ LAGRANGE = (
 )
 
 
-def test_a_step_false_only_without_a_conclusion_is_undecided():
+def test_a_step_that_holds_with_a_proved_conclusion_is_proved():
+    # 2 lambda + 2N = 0 => lambda = -N is proved (equivalent), so the later step may use it (issue 20 #2)
     got = _results(LAGRANGE)
     verdict, detail = got[-1]
+    assert verdict is Verdict.PROVED
+    assert "holds with \\lambda = -N, as concluded at line 1" in detail
+
+
+def test_a_step_false_only_without_an_unproved_conclusion_is_undecided():
+    text = (
+        "$$\\sum_k M_k = -\\lambda \\implies \\lambda = -N$$\n\n"
+        "Hence\n\n$$p_k = -\\frac{M_k}{\\lambda} = \\frac{M_k}{N}$$\n"
+    )
+    verdict, detail = _results(text)[-1]
     assert verdict is Verdict.UNDECIDED
-    assert "\\lambda = -N (line 1, concluded after an arrow)" in detail
-    assert "does not hold with lambda free" in detail
+    assert "holds if \\lambda = -N, as concluded at line 1" in detail
 
 
 def test_a_step_false_for_every_value_stays_refuted():
@@ -353,7 +363,7 @@ def test_approx_to_a_number_with_dots_is_cut_off_or_rounded():
 def test_a_conclusion_holds_to_the_end_of_its_section():
     text = "# One\n\n" + LAGRANGE + "\n# Two\n\n$$-\\frac{M_k}{\\lambda} = \\frac{M_k}{N}$$\n"
     got = _results(text)
-    assert got[-2][0] is Verdict.UNDECIDED
+    assert got[-2][0] is Verdict.PROVED  # section One: lambda = -N is proved from its premise
     assert got[-1][0] is Verdict.REFUTED  # section Two concluded nothing about lambda
 
 
@@ -367,7 +377,8 @@ def test_a_wrong_conclusion_never_proves_a_later_step():
     got = _results(text)
     assert got[1][0] is Verdict.REFUTED  # the conclusion, checked under its premise (lambda = 2)
     assert got[2][0] is Verdict.UNDECIDED  # true under the conclusion, which is wrong: not proved
-    assert "\\lambda = 3 (line 1, concluded after an arrow)" in got[2][1]
+    assert "holds if \\lambda = 3, as concluded at line 1" in got[2][1]
+    assert "does not follow from the statement before its arrow" in got[2][1]
 
 
 def test_a_display_that_only_declares_counts_like_prose():
