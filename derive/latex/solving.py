@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
+from derive.latex.results_vectors import entrywise
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ def _solved(step: Step, result: Result) -> Result | None:
     decided = _bounded_decide(found) if found is not None else None
     if decided is None or not decided[1]:
         decided = _from_statement(step)
+    if (decided is None or not decided[1]) and step.premise_sides and not several and _plain(step):
+        decided = _bounded(lambda: entrywise(step, step.premise_sides))  # (A - I)x = 0 => x_2 = 0
     if decided is None or not decided[1]:
         return None
     verdict, summary = decided  # (the premise is named where `settle` adds what the step is read with)
@@ -116,6 +119,26 @@ def _solved(step: Step, result: Result) -> Result | None:
         )
     ev = Evidence(Method.SYMBOLIC, summary, route="solving")
     return Result(result.claim, verdict, Method.SYMBOLIC, result.seconds, (Outcome(verdict, ev),))
+
+
+def _plain(step: Step) -> bool:
+    """Whether the step is read as written (no definitions or values applied) and its premise is an equation."""
+    return (
+        step.kind == "step"
+        and step.error is None
+        and all(_HARMLESS_NOTE.search(note) for note in step.uses)
+        and not _NOT_AN_EQUATION.search(_given(step))
+    )
+
+
+def _bounded(decide: Any) -> tuple[Verdict | None, str] | None:
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415
+
+    try:
+        decided = bounded(decide, _SECONDS)
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None
+    return decided if isinstance(decided, tuple) else None
 
 
 def _bounded_decide(found: tuple[Any, ...]) -> tuple[Verdict | None, str] | None:

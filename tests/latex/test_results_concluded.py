@@ -123,3 +123,12 @@ def test_a_step_true_on_its_own_keeps_its_proof() -> None:
     verdict, detail = _last(text)
     assert verdict is Verdict.PROVED
     assert "concluded" not in detail
+
+
+def test_a_concluded_equation_is_still_the_statement_the_next_display_is_solved_from() -> None:
+    text = (
+        "To find the roots, solve:\n\n$$y = 0 \\Rightarrow (x - 1)^2 - 4 = 0$$\n\nSimplifying:\n\n$$(x - 1)^2 = 4$$\n"
+    )
+    verdict, detail = _last(text)
+    assert verdict is Verdict.PROVED
+    assert "from the display right before it" in detail
