@@ -41,13 +41,17 @@ _TEXT_LIMIT = 600  # characters of a side read here
 _OPS_LIMIT = 200
 _SECONDS = 2.0  # the whole check of one step, conclusions' proofs included
 _ERRORS = (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError)
-#: Words between a conclusion and the step that start another case or problem: the value concluded
-#: there need not hold here (it may still: "holds if", never "proved").
+#: Words around a conclusion (from the display before it to the step) that start a case or a problem: the
+#: value concluded there need not hold at the step (it may still: "holds if", never "proved").
 _OTHER_CASE = re.compile(
     r"(?m)^\s*#|\\(?:section|subsection|subsubsection|paragraph|item|part|chapter)\b|"
     r"\b(?:[Cc]ases?|[Ss]uppose|[Ii]f|[Oo]therwise|[Aa]lternatively|[Aa]ssume|[Aa]ssuming|[Ii]nstead|[Ll]et|"
     r"[Cc]onsider|[Dd]efine|[Pp]roblem|[Ee]xercise|[Pp]art|[Ww]hen|[Ww]henever)\b"
 )
+
+
+#: What the case words are not looked for in: math commands and names (``\\left``, ``\\partial``).
+_TEXT_MATH = re.compile(r"\\[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -176,9 +180,9 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     found = conclusion_display(step.prose, c.lhs, c.rhs)
     if found is None:
         return None, "(derive did not find the display it is concluded in)"
-    fragment, before, after = found
-    if _OTHER_CASE.search(after):
-        return None, "(the words since it may start another case or problem)"
+    fragment, before, around = found
+    if _OTHER_CASE.search(_TEXT_MATH.sub(" ", around)):
+        return None, "(it may hold in a case or problem of its own: the words around it say so)"
     if not _names_known([fragment.lhs_tex, fragment.rhs_tex, *before], table, known):
         return None, "(its statement uses names this step does not, whose kinds derive does not know here)"
     from derive.latex.solving import _SOME, _solved  # noqa: PLC0415

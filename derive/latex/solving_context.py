@@ -237,25 +237,25 @@ def _current_display(prose: str) -> str | None:
 def conclusion_display(prose: str, lhs: str, rhs: str) -> tuple[Step, list[str], str] | None:
     """The step ``lhs = rhs`` after an arrow, as the reader finds it in the last display of ``prose`` that
     concludes it (read alone: its own premise, chain or system), the sides of every statement before it
-    in that display, and the text from that display's end to the end of ``prose``; None when no display
-    of ``prose`` concludes it."""
+    in that display, and the words around it: from the end of the display before (or the start of
+    ``prose``) to the end of ``prose``; None when no display of ``prose`` concludes it."""
     spans = _spans(prose)
     if spans is None:
         return None
     closed, opened = spans
     wanted = ("".join(lhs.split()), "".join(rhs.split()))
     regions = [*closed, (opened, len(prose), len(prose))]
-    for start, end, after in reversed(regions):
+    for k, (start, end, _) in reversed(list(enumerate(regions))):
         tex = prose[start:end]
         if wanted[1] not in "".join(tex.split()) or not _ARROW.search(tex):
             continue
         found = _steps(tex) or []
-        for k in range(len(found) - 1, -1, -1):
-            s = found[k]
+        for j in range(len(found) - 1, -1, -1):
+            s = found[j]
             if s.premise is None or ("".join(s.lhs_tex.split()), "".join(s.rhs_tex.split())) != wanted:
                 continue
-            before = [side for b in found[:k] for side in (b.lhs_tex, b.rhs_tex)]
-            return s, before, prose[after:]
+            before = [side for b in found[:j] for side in (b.lhs_tex, b.rhs_tex)]
+            return s, before, prose[regions[k - 1][2] if k else 0 :]
     return None
 
 

@@ -58,7 +58,7 @@ def test_a_conclusion_from_another_case_is_only_a_condition() -> None:
     )
     verdict, detail = _last(text)
     assert verdict is Verdict.UNDECIDED
-    assert "may start another case or problem" in detail
+    assert "a case or problem of its own" in detail
 
 
 def test_a_conclusion_in_another_section_does_not_apply() -> None:
@@ -132,3 +132,13 @@ def test_a_concluded_equation_is_still_the_statement_the_next_display_is_solved_
     verdict, detail = _last(text)
     assert verdict is Verdict.PROVED
     assert "from the display right before it" in detail
+
+
+def test_a_conclusion_in_a_case_does_not_prove_the_summary_after_the_cases() -> None:
+    text = (
+        "If $x = 0$:\n\n$$y - 1 = 0 \\implies y = 1$$\n\nOtherwise:\n\n$$y - 2 = 0 \\implies y = 2$$\n\n"
+        "Therefore\n\n$$2 y = 4$$\n"
+    )
+    verdict, detail = _last(text)
+    assert verdict is Verdict.UNDECIDED
+    assert "holds if y = 2, as concluded at line 7" in detail
