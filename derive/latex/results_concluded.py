@@ -45,13 +45,10 @@ _ERRORS = (DeriveError, RecursionError, MemoryError, TypeError, ValueError, Attr
 #: value concluded there need not hold at the step (it may still: "holds if", never "proved").
 _OTHER_CASE = re.compile(
     r"(?m)^\s*#|\\(?:section|subsection|subsubsection|paragraph|item|part|chapter)\b|"
-    r"\b(?:[Cc]ases?|[Ss]uppose|[Ii]f|[Oo]therwise|[Aa]lternatively|[Aa]ssume|[Aa]ssuming|[Ii]nstead|[Ll]et|"
-    r"[Cc]onsider|[Dd]efine|[Pp]roblem|[Ee]xercise|[Pp]art|[Ww]hen|[Ww]henever)\b"
+    # ("Let", "where", "define" name things inside one derivation: "Let N = \\sum_k N_k" is no new case)
+    r"\b(?:[Cc]ases?|[Ss]uppose|[Ii]f|[Oo]therwise|[Aa]lternatively|[Aa]ssume|[Aa]ssuming|[Ii]nstead|"
+    r"[Pp]roblem|[Ee]xercise|[Pp]art|[Ww]henever)\b"
 )
-
-
-#: What the case words are not looked for in: math commands and names (``\\left``, ``\\partial``).
-_TEXT_MATH = re.compile(r"\\[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -181,7 +178,7 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     if found is None:
         return None, "(derive did not find the display it is concluded in)"
     fragment, before, around = found
-    if _OTHER_CASE.search(_TEXT_MATH.sub(" ", around)):
+    if _OTHER_CASE.search(around):
         return None, "(it may hold in a case or problem of its own: the words around it say so)"
     if not _names_known([fragment.lhs_tex, fragment.rhs_tex, *before], table, known):
         return None, "(its statement uses names this step does not, whose kinds derive does not know here)"

@@ -142,3 +142,20 @@ def test_a_conclusion_in_a_case_does_not_prove_the_summary_after_the_cases() -> 
     verdict, detail = _last(text)
     assert verdict is Verdict.UNDECIDED
     assert "holds if y = 2, as concluded at line 7" in detail
+
+
+def test_a_conclusion_under_a_heading_or_cases_proves_nothing_after_them() -> None:
+    text = (
+        "\\section{A}\nSetting it to zero:\n\\[2 \\lambda + 2 N = 0 \\implies \\lambda = -N\\]\n"
+        "\\subsection{B}\nHence\n\\[-\\frac{M_k}{\\lambda} = \\frac{M_k}{N}\\]\n"
+    )
+    assert derive.check_latex(text)[-1].verdict is not Verdict.PROVED
+
+
+def test_naming_words_inside_a_derivation_do_not_block_a_proof() -> None:
+    text = (
+        "Let $\\lambda$ be the multiplier. Setting the derivative to zero, where $\\partial$ is taken in "
+        "$\\pi_k$:\n\n$$2 \\lambda + 2 N = 0 \\implies \\lambda = -N$$\n\nLet us substitute:\n\n"
+        "$$-\\frac{M_k}{\\lambda} = \\frac{M_k}{N}$$\n"
+    )
+    assert derive.check_latex(text)[-1].verdict is Verdict.PROVED
