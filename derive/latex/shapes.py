@@ -154,6 +154,8 @@ _PAST_LIMIT = 6
 #: names may need a few more (X, beta, epsilon of a regression: 11 readings conform).
 MAX_READINGS = 8
 MAX_SHAPE_READINGS = 12
+#: What `shape_readings` says when its readings are too many: then the shape families are tried (`readings`).
+_TOO_MANY_SHAPES = "make the step read, more than derive checks"
 _INTEGER = re.compile(r"(?<![\d.])\d+(?![\d.])")
 _IDENTITY = r"(?<![A-Za-z\\])I\s*_\s*(?:\{{\s*{0}\s*\}}|{0}(?![A-Za-z0-9]))"
 
@@ -408,6 +410,10 @@ def readings(step: Step) -> list[Reading] | str:
         sized = sized if mixed is None else mixed
     if sized is None:
         sized = shape_readings(step)
+        if sized is None or (isinstance(sized, str) and _TOO_MANY_SHAPES in sized):
+            from derive.latex.shapes_family import family_readings  # noqa: PLC0415 - it builds on this module
+
+            sized = family_readings(step) or sized
     if sized is None:
         sized = entry_readings(step)
     if sized is None:
@@ -607,7 +613,7 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
         return only if only.claim is step.claim else replace(only, claim=step.claim)
     if settled[0][0].kind == "shape":
         return _combine_shapes(step, settled)
-    if settled[0][0].kind == "mixed":
+    if settled[0][0].kind in ("mixed", "family"):
         return _combine_mixed(step, settled)
     if settled[0][0].kind == "commute":
         return _combine_commute(step, settled, pairs[1][1])
@@ -1016,6 +1022,9 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
     options = _shape_options(names, transposed, texts, identity=_i_is_identity(step))
     if options is None:
         return None
+    from derive.latex.shapes_family import structured  # noqa: PLC0415 - it builds on this module
+
+    options = [structured(step, n, o) for n, o in zip(names, options, strict=True)]
     start = time.monotonic()
     kept: list[dict[str, str]] = []
     for combo in itertools.product(*options):
@@ -1202,7 +1211,6 @@ def mixed_readings(step: Step, sized: list[Reading]) -> list[Reading] | str | No
     None when no name needs a shape or derive cannot tell whether a family reads (then the step is read as
     before); a reason when no family reads or the families are too many: the step read with those names as
     numbers would say nothing of the vectors and matrices the text writes."""
-    import time  # noqa: PLC0415
 
     from derive.latex.names import mentions  # noqa: PLC0415
 
@@ -1227,14 +1235,40 @@ def mixed_readings(step: Step, sized: list[Reading]) -> list[Reading] | str | No
     )
     if math.prod(len(o) for o in options) > _MIXED_COMBOS:
         return too_many
-    # distinct sizes both ways: X^T X of an n x k matrix X is invertible only where k <= n
-    order = [*letters, free]
+    families = read_families(step, names, options, [*letters, free])
+    if families is None or isinstance(families, str):
+        return too_many if families == "" else families
+    if not families:
+        return (
+            f"{listed} {'is' if len(names) == 1 else 'are'} not declared, and no shape the text's marks allow (bold: "
+            f"a vector or matrix of the step's sizes, {', '.join(letters)} or another) makes the step read at every "
+            "size: it reads only with them as numbers; declare their shapes to check it"
+        )
+    return swept_families(families, too_many)
+
+
+def read_families(
+    step: Step,
+    names: list[str],
+    options: list[list[str]],
+    order: list[str],
+    *,
+    keep: Callable[[tuple[str, ...]], bool] | None = None,
+) -> list[tuple[str, Step]] | str | None:
+    """The shape families (one option per name, sizes letters of ``order``) that make the step read at distinct
+    sizes of the letters (2, 3, ... and the reverse: X^T X of an n x k X is invertible only where k <= n), with
+    their labels. None when derive cannot tell whether some family reads (then no set of families is complete);
+    "" when trying them takes too long; ``keep`` skips combinations (one of two that only swap letters)."""
+    import time  # noqa: PLC0415
+
     generics = [{x: 2 + i for i, x in enumerate(order)}, {x: 1 + len(order) - i for i, x in enumerate(order)}]
     start = time.monotonic()
     families: list[tuple[str, Step]] = []
     for combo in itertools.product(*options):
+        if keep is not None and not keep(combo):
+            continue
         if time.monotonic() - start > _MIXED_SECONDS:
-            return too_many
+            return ""
         family = _assigned(step, names, combo)
         fits: bool | None = False
         for generic in generics:  # the second only where the first does not read (a wide X^T X)
@@ -1246,12 +1280,12 @@ def mixed_readings(step: Step, sized: list[Reading]) -> list[Reading] | str | No
             return None  # a reading derive cannot read: the readings it can read are not all of them
         if fits:
             families.append((", ".join(f"{n}: {k}" for n, k in zip(names, combo, strict=True)), family))
-    if not families:
-        return (
-            f"{listed} {'is' if len(names) == 1 else 'are'} not declared, and no shape the text's marks allow (bold: "
-            f"a vector or matrix of the step's sizes, {', '.join(letters)} or another) makes the step read at every "
-            "size: it reads only with them as numbers; declare their shapes to check it"
-        )
+    return families
+
+
+def swept_families(families: list[tuple[str, Step]], too_many: str) -> list[Reading] | str | None:
+    """Each family at the sizes `size_readings` sweeps, as "mixed" readings (`_combine_mixed`); ``too_many`` when
+    they are more than `MAX_MIXED_READINGS`, None when a family's sizes cannot be swept as letter sizes."""
     out: list[Reading] = []
     for label, family in families:
         swept = size_readings(family)
@@ -1277,8 +1311,9 @@ def _combine_mixed(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
     if all(r.verdict in _ACCEPTED for _, r in settled):
         verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in settled) else Verdict.VERIFIED
         how = " or ".join(sorted({r.verdict.value for _, r in settled}))
+        beside = " next to the declared ones" if settled[0][0].kind == "mixed" else ""
         summary = (
-            f"holds in every shape the undeclared names may have next to the declared ones ({shown}) at every "
+            f"holds in every shape the undeclared names may have{beside} ({shown}) at every "
             f"size checked ({sizes}: {how} at each); other sizes are the gap: not a proof"
         )
         outcomes = (*last.outcomes, Outcome(verdict, Evidence(last.method, summary, reason="shapes")))

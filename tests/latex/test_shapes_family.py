@@ -1,0 +1,124 @@
+"""Shape families of undeclared names (`derive.latex.shapes_family`): a step that transposes undeclared names,
+with nothing declared, is checked with each name a vector or matrix of letter sizes swept 1, 2, 3; a matrix the
+text calls a covariance is drawn symmetric positive definite. Never accepted on a reading true for scalars only."""
+
+from __future__ import annotations
+
+import derive
+from derive import Verdict
+from derive.latex.shapes_family import _without_definitions
+
+
+def _one(text: str) -> derive.Result:
+    results = derive.check_latex(text)
+    assert len(results) == 1
+    return results[0]
+
+
+def test_logistic_of_an_inner_product_is_verified_in_the_vector_family() -> None:
+    # too many independent shapes at sizes 2 and 3 (w, sigma, x of every shape): the families are read instead
+    r = _one(r"$$\sigma(\mathbf{w}^\top \mathbf{x}) = \frac{1}{1 + \exp(-\mathbf{w}^\top \mathbf{x})}$$")
+    assert r.verdict is Verdict.VERIFIED
+    assert "w: vector m, x: vector m" in r.detail or "w: vector n" in r.detail
+    assert "= 1;" in r.detail and "= 3" in r.detail  # size 1 and past it
+
+
+def test_inner_products_that_swap_through_a_general_matrix_are_not_accepted() -> None:
+    # x^T A y = y^T A x holds for scalars and symmetric A only
+    r = _one(r"$$\sigma(\mathbf{x}^\top \mathbf{A} \mathbf{y}) = \sigma(\mathbf{y}^\top \mathbf{A} \mathbf{x})$$")
+    assert r.verdict is Verdict.UNDECIDED
+
+
+def test_symmetric_in_words_is_no_positive_definite_draw() -> None:
+    text = (
+        "Here $A$ is a symmetric matrix.\n\n"
+        r"$$\mathbf{x}^\top \mathbf{A} \mathbf{x} + \mathbf{y}^\top \mathbf{A} \mathbf{y} \ge 0$$"
+    )
+    assert _one(text).verdict is not Verdict.VERIFIED
+
+
+QUADRATIC = (
+    r"$$(\mathbf{x}-\boldsymbol{\mu})^\top \boldsymbol{\Sigma}^{-1} (\mathbf{x}-\boldsymbol{\mu}) = "
+    r"\mathbf{x}^\top \boldsymbol{\Sigma}^{-1}\mathbf{x} - 2\boldsymbol{\mu}^\top \boldsymbol{\Sigma}^{-1}\mathbf{x}"
+    r" + \boldsymbol{\mu}^\top \boldsymbol{\Sigma}^{-1}\boldsymbol{\mu}$$"
+)
+
+
+def test_expanded_quadratic_form_holds_for_a_covariance() -> None:
+    r = _one("Here $\\Sigma$ is the covariance matrix of the data.\n\n" + QUADRATIC)
+    assert r.verdict is Verdict.VERIFIED
+    assert "Sigma: spd matrix 2x2" in r.detail
+
+
+def test_expanded_quadratic_form_of_an_unnamed_matrix_stays_undecided() -> None:
+    # needs Sigma symmetric: a general matrix fails, and a guessed shape refutes nothing
+    assert _one(QUADRATIC).verdict is Verdict.UNDECIDED
+
+
+def test_a_correlation_is_no_plain_covariance_draw() -> None:
+    r = _one("Here $\\Sigma$ is the covariance matrix with unit variances.\n\n" + QUADRATIC)
+    assert r.verdict is Verdict.UNDECIDED
+
+
+def test_a_positive_definite_covariance_in_an_inequality_is_drawn_general() -> None:
+    # a covariance may be singular: x^T Sigma x > 0 does not follow
+    text = (
+        "Here $\\Sigma$ is the covariance matrix.\n\n"
+        r"$$\mathbf{x}^\top \boldsymbol{\Sigma} \mathbf{x} + \mathbf{y}^\top \boldsymbol{\Sigma} \mathbf{y} > 0$$"
+    )
+    assert _one(text).verdict is not Verdict.VERIFIED
+
+
+def test_outer_product_against_inner_product_is_not_accepted() -> None:
+    # x x^T y = y x^T x holds at size 1 only
+    r = _one(
+        r"$$\sigma(\mathbf{w}^\top \mathbf{x}) \mathbf{x} \mathbf{x}^\top \mathbf{y} = "
+        r"\sigma(\mathbf{w}^\top \mathbf{x}) \mathbf{y} \mathbf{x}^\top \mathbf{x}$$"
+    )
+    assert r.verdict is not Verdict.VERIFIED and r.verdict is not Verdict.PROVED
+
+
+def test_product_inverse_in_the_wrong_order_is_not_accepted() -> None:
+    r = _one(
+        r"$$\sigma(\mathbf{a}^\top (\mathbf{A}\mathbf{B})^{-1} \mathbf{b}) = "
+        r"\sigma(\mathbf{a}^\top \mathbf{A}^{-1}\mathbf{B}^{-1} \mathbf{b})$$"
+    )
+    assert r.verdict is Verdict.UNDECIDED
+
+
+def test_product_inverse_in_the_right_order_is_verified() -> None:
+    r = _one(
+        r"$$\sigma(\mathbf{a}^\top (\mathbf{A}\mathbf{B})^{-1} \mathbf{b}) = "
+        r"\sigma(\mathbf{a}^\top \mathbf{B}^{-1}\mathbf{A}^{-1} \mathbf{b})$$"
+    )
+    assert r.verdict is Verdict.VERIFIED
+
+
+def test_trace_of_a_product_is_no_product_of_traces() -> None:
+    r = _one(
+        r"$$\mathrm{tr}(A B) + \mathbf{x}^\top \mathbf{y} = "
+        r"\mathrm{tr}(A)\,\mathrm{tr}(B) + \mathbf{y}^\top \mathbf{x}$$"
+    )
+    assert r.verdict is Verdict.UNDECIDED
+
+
+def test_a_name_inside_the_definitions_block_is_no_bound() -> None:
+    tex = r"\left. a^\top M^{-1} a \right|_{M := K + \sigma^2 I} + b"
+    assert _without_definitions(tex) == r"\left. a^\top M^{-1} a  + b"
+
+
+def test_size_letters_avoid_the_subscripts_of_the_step() -> None:
+    # x_n: n indexes x here; a size n would be substituted into it
+    r = _one(r"$$\sigma(\mathbf{w}^\top \mathbf{x}_n) = \frac{1}{1 + \exp(-\mathbf{w}^\top \mathbf{x}_n)}$$")
+    assert r.verdict is Verdict.VERIFIED
+    assert "vector n" not in r.detail
+
+
+def test_hat_matrix_is_no_identity_of_a_tall_matrix() -> None:
+    # X (X^T X)^{-1} X^T = I holds for square X only: the n x m family fails at n = 3, m = 2
+    r = _one(
+        r"$$\sigma(\mathbf{a}^\top \mathbf{X}(\mathbf{X}^\top \mathbf{X})^{-1}\mathbf{X}^\top \mathbf{b}) = "
+        r"\sigma(\mathbf{a}^\top \mathbf{b})$$"
+    )
+    assert r.verdict is Verdict.UNDECIDED
+    assert "X: matrix n x m" in r.detail
