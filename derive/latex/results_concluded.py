@@ -34,7 +34,7 @@ from derive.model import Evidence, LatexSource, Method, Outcome, Relation, Resul
 if TYPE_CHECKING:
     from derive.latex.records import Step
 
-__all__ = ["Conclusion", "conclusions", "with_conclusions"]
+__all__ = ["Conclusion", "conclusions", "with_conclusions", "wrong_conclusion"]
 
 _CONCLUDED = re.compile(r"^(?P<lhs>.+?) = (?P<rhs>.+) \(line (?P<line>\d+), concluded after an arrow\)$", re.S)
 _TEXT_LIMIT = 600  # characters of a side read here
@@ -182,12 +182,9 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
         return None, "(it may hold in a case or problem of its own: the words around it say so)"
     if not _names_known([fragment.lhs_tex, fragment.rhs_tex, *before], table, known):
         return None, "(its statement uses names this step does not, whose kinds derive does not know here)"
-    from derive.latex.solving import _SOME, _solved  # noqa: PLC0415
+    from derive.latex.solving import _SOME  # noqa: PLC0415
 
-    mine = replace(fragment, claim=replace(fragment.claim, symbols=tuple(sorted(dict(step.claim.symbols).items()))))
-    ev = Evidence(Method.SYMBOLIC, "not checked", reason="context")
-    blank = Result(mine.claim, Verdict.UNDECIDED, Method.SYMBOLIC, 0.0, (Outcome(Verdict.UNDECIDED, ev),))
-    decided = _solved(mine, blank)
+    decided = _alone(fragment, step)
     if decided is None:
         return None, "(derive could not check that it follows from the statement before its arrow)"
     detail = decided.detail or ""
@@ -202,6 +199,40 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     if _SOME in detail:
         return None, "(it names one of the solutions of the statement before its arrow, not all of them)"
     return None, "(derive could not check that it follows from the statement before its arrow)"
+
+
+def wrong_conclusion(step: Step) -> str | None:
+    """Why the statement of the display right before ``step`` (`derive.latex.solving_context.previous_conclusion`),
+    which an arrow concludes, is wrong: it does not follow from the statement that arrow leads from (derive
+    refutes it there, read with the kinds ``step`` declares). None when it follows, or derive cannot tell."""
+    from derive.latex.solving_context import previous_conclusion  # noqa: PLC0415
+
+    fragment = previous_conclusion(step)
+    if fragment is None:
+        return None
+    from derive.latex.solving import _SOME  # noqa: PLC0415
+
+    decided = _alone(fragment, step)
+    said = f"{fragment.lhs_tex.strip()} = {fragment.rhs_tex.strip()}"
+    if decided is not None and decided.verdict is Verdict.REFUTED:
+        return f"{said}, which the display before concludes, does not follow from its premise ({decided.detail})"
+    if decided is not None and _SOME in (decided.detail or ""):
+        # (x - 3)(x - 2) = 0 from x^2 - x - 6 = 0: it holds at x = 3 only, so as an equation it is not the premise's
+        return (
+            f"{said}, which the display before concludes, holds at some solutions of its premise only "
+            f"({decided.detail})"
+        )
+    return None
+
+
+def _alone(fragment: Step, step: Step) -> Result | None:
+    """``fragment`` (a step read in its own display) decided as a row after its arrow, with ``step``'s kinds."""
+    from derive.latex.solving import _solved  # noqa: PLC0415
+
+    mine = replace(fragment, claim=replace(fragment.claim, symbols=tuple(sorted(dict(step.claim.symbols).items()))))
+    ev = Evidence(Method.SYMBOLIC, "not checked", reason="context")
+    blank = Result(mine.claim, Verdict.UNDECIDED, Method.SYMBOLIC, 0.0, (Outcome(Verdict.UNDECIDED, ev),))
+    return _solved(mine, blank)
 
 
 def _names_known(sides: list[str], table: SymbolTable, known: set[Any]) -> bool:

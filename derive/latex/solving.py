@@ -163,7 +163,9 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
         decided = _bounded_system(found) if found is not None else None
         if decided is not None:
             return decided
-    members = premise_chain(step) or previous_chain(step, concluded=False)
+    members = premise_chain(step)
+    before = members is None
+    members = members or previous_chain(step, concluded=False)
     if members is None:
         return None
     said = " = ".join(m.strip() for m in members)
@@ -191,6 +193,12 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
             return None  # every equation of the statement must give the row, or it may contradict itself
         used = f"{member.strip()} = {readable[-1].strip()}"
         proof = proof or (Verdict.PROVED, f"{decided[1]} (the premise: {used}, from {where}: {said})")
+    if proof is not None and before:
+        from derive.latex.results_concluded import wrong_conclusion  # noqa: PLC0415
+
+        wrong = wrong_conclusion(step)
+        if wrong is not None:
+            return None, f"{proof[1]}; but {wrong}: a step built on it is not right by it"
     return proof
 
 

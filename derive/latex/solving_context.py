@@ -37,6 +37,7 @@ __all__ = [
     "premise_chain",
     "premise_system",
     "previous_chain",
+    "previous_conclusion",
     "several_statements",
     "solved_before",
 ]
@@ -149,6 +150,20 @@ def previous_chain(step: Step, cue: bool = True, concluded: bool = True) -> list
     the words around say the text solves. Without ``concluded``, None when that statement gives a name a
     value after an arrow: ``x^2 = 4 \\implies x = 2`` is a conclusion, which may name one root of several
     (`derive.latex.results_concluded` decides a row that rests on it)."""
+    tex = _previous_display(step, cue)
+    return None if tex is None else _last_statement(tex, concluded)
+
+
+def previous_conclusion(step: Step) -> Step | None:
+    """The first step of the statement `previous_chain` gives, read in its own display, when an arrow leads
+    to it (``\\det(H - \\lambda I) = 0 \\Rightarrow (18 - \\lambda)^2 - 81 = 0``); else None."""
+    tex = _previous_display(step, True)
+    run = _last_run(_steps(tex) or []) if tex is not None else []
+    return run[0] if run and run[0].premise is not None else None
+
+
+def _previous_display(step: Step, cue: bool) -> str | None:
+    """The LaTeX of the display right before ``step``'s under the conditions of `previous_chain`, or None."""
     if step.premise is not None:
         return None
     prose = step.prose
@@ -167,7 +182,7 @@ def previous_chain(step: Step, cue: bool = True, concluded: bool = True) -> list
         # two displays of identities in a row ((x+1)^2 = x^2 + 1, then x^2 + 2x + 1 = x^2 + 1): the second
         # is equivalent to the first as an equation, but as an identity it is as false as the first
         return None
-    return _last_statement(prose[start:end], concluded)
+    return prose[start:end]
 
 
 def solved_before(step: Step) -> str | None:
@@ -274,14 +289,9 @@ def _steps(tex: str) -> list[Step] | None:
 def _last_statement(tex: str, concluded: bool = True) -> list[str] | None:
     """The members of the last statement of a display's LaTeX, as the reader splits it, or None when it is
     no chain of equations the reader reads as steps (a definition, an inequality, an error)."""
-    steps = _steps(tex)
-    if not steps:
+    run = _last_run(_steps(tex) or [])
+    if not run:
         return None
-    run = [steps[-1]]
-    for s in reversed(steps[:-1]):
-        if s.premise != run[0].premise or "".join(s.rhs_tex.split()) != "".join(run[0].lhs_tex.split()):
-            break
-        run.insert(0, s)
     if not concluded and (run[0].premise is not None or run[0].unread_premise) and _value_of_a_name(run[0]):
         return None  # x = 2 after an arrow: a value concluded (maybe one root of several), no equation stated
     if any(s.kind not in ("step", "definition") or s.error is not None or s.relation is not Relation.EQ for s in run):
@@ -289,6 +299,18 @@ def _last_statement(tex: str, concluded: bool = True) -> list[str] | None:
     if len(run) == 1 and run[0].kind == "definition":
         return None  # a = 2x alone defines a (maybe anew: "Setting instead"): the definitions' rules decide
     return [run[0].lhs_tex, *(s.rhs_tex for s in run)]
+
+
+def _last_run(steps: list[Step]) -> list[Step]:
+    """The steps of the last statement (a chain ``a = b = c``) among ``steps``, in order."""
+    if not steps:
+        return []
+    run = [steps[-1]]
+    for s in reversed(steps[:-1]):
+        if s.premise != run[0].premise or "".join(s.rhs_tex.split()) != "".join(run[0].lhs_tex.split()):
+            break
+        run.insert(0, s)
+    return run
 
 
 def _value_of_a_name(step: Step) -> bool:

@@ -159,3 +159,19 @@ def test_naming_words_inside_a_derivation_do_not_block_a_proof() -> None:
         "$$-\\frac{M_k}{\\lambda} = \\frac{M_k}{N}$$\n"
     )
     assert derive.check_latex(text)[-1].verdict is Verdict.PROVED
+
+
+def test_a_display_solved_from_a_wrong_concluded_equation_is_not_proved() -> None:
+    text = "Solve:\n\n$$x^2 - 4 = 0 \\Rightarrow (x - 3)(x + 3) = 0$$\n\nExpanding:\n\n$$x^2 = 9$$\n"
+    results = derive.check_latex(text)
+    assert results[1].verdict is Verdict.REFUTED
+    assert results[-1].verdict is Verdict.UNDECIDED
+    assert "does not follow from its premise" in results[-1].detail
+    assert "not right by it" in results[-1].detail
+
+
+def test_a_display_solved_from_a_concluded_equation_holding_at_one_root_is_not_proved() -> None:
+    text = "Solve:\n\n$$x^2 - x - 6 = 0 \\Rightarrow (x - 3)(x - 2) = 0$$\n\nExpanding:\n\n$$x^2 - 5x + 6 = 0$$\n"
+    verdict, detail = _last(text)
+    assert verdict is Verdict.UNDECIDED
+    assert "holds at some solutions of its premise only" in detail
