@@ -38,6 +38,7 @@ import sympy
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
+from derive.tiers._general_law_density import density_integrals
 from derive.tiers._general_law_facts import Substitutions, stated_substitutions
 from derive.tiers._general_law_sums import canonical_sums, fixed_size_sum, names_in_arguments
 
@@ -464,6 +465,8 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
     if getattr(problem, "relation", None) is not Relation.EQ or not isinstance(sides, tuple) or len(sides) != 2:
         return light
     lhs, rhs, reading = _functions_named_alone(*sides)
+    lhs, rhs, densities = _densities_read(lhs, rhs)
+    reading += densities
     declared = nonrandom_names(problem)
     independent = independent_groups(problem)
     forms = _both(lhs, rhs, declared, independent=independent)
@@ -493,11 +496,7 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
                 "as E[(a - b)^2] (as ESL writes it): write the brackets out to settle"
             )
             return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
-        laws = sorted(forms[0].laws | forms[1].laws) or [
-            "the moments the text states"
-            if forms[0].stated or forms[1].stated
-            else "the same unknown-law expectations on both sides"
-        ]
+        laws = sorted(forms[0].laws | forms[1].laws) or [_no_law_named(forms, densities)]
         pulled = sorted(forms[0].pulled | forms[1].pulled)
         said = f"; with {', '.join(pulled)} non-random as declared" if pulled else ""
         if pulled and stated is not None:
@@ -530,6 +529,37 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
     if hasattr(problem, "nonrandom"):
         note += f" (declare `constants: [{names}]` if so)"
     return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
+
+
+def _no_law_named(forms: tuple[LinearForm, LinearForm], densities: str) -> str:
+    """What a proof rests on when no law of expectation was needed."""
+    if forms[0].stated or forms[1].stated:
+        return "the moments the text states"
+    if densities:
+        return "the definition of an expectation as the integral against its density"
+    return "the same unknown-law expectations on both sides"
+
+
+def _densities_read(lhs: object, rhs: object) -> tuple[object, object, str]:
+    """The sides with each integral against the density p_X of a random variable X of the step read as the
+    plain expectation (`derive.tiers._general_law_density`), and a note saying so (else unchanged, "")."""
+    if not (isinstance(lhs, sympy.Basic) and isinstance(rhs, sympy.Basic)) or not (
+        lhs.has(sympy.Integral) or rhs.has(sympy.Integral)
+    ):
+        return lhs, rhs, ""
+    random: dict[str, sympy.Symbol] = {}
+    for side in (lhs, rhs):
+        for n in sympy.preorder_traversal(side):
+            if is_unknown_law(n):
+                random.update({s.name: s for s in n.free_symbols if isinstance(s, sympy.Symbol)})
+    plain = expectation_operator("E")
+    new_lhs, used_lhs = density_integrals(lhs, random, plain, _unconditional_moment)
+    new_rhs, used_rhs = density_integrals(rhs, random, plain, _unconditional_moment)
+    used = list(dict.fromkeys((*used_lhs, *used_rhs)))
+    if not used:
+        return lhs, rhs, ""
+    said = ", ".join(used)
+    return new_lhs, new_rhs, f"; reading each integral against {said} as an expectation (the density of its variable)"
 
 
 def _functions_named_alone(lhs: object, rhs: object) -> tuple[object, object, str]:
