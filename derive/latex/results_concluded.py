@@ -80,6 +80,8 @@ def with_conclusions(step: Step, result: Result) -> Result | None:
         return None
     if step.relation is not Relation.EQ or step.claim.relation is not Relation.EQ or step.claim.random:
         return None
+    if step.premise_solution:
+        return None  # the claim is checked at its own premise's solutions (`derive.latex.solving` decides it)
     found = conclusions(step)
     if not found:
         return None
