@@ -921,6 +921,9 @@ def _shape_of(value: object) -> tuple[int, int]:
 _NO_FIT = re.compile(
     r"cannot (?:multiply|add|divide by) a|NonSquareMatrixError|must be square|a power of a non-square"
     r"|ShapeError|size mismatch|norm \\\|\.\.\.\\\| of what is not declared"
+    # a law's parameters or its point of the wrong shape: N(x | mu, Sigma) with x of another size than mu
+    r"|needs a point of size|does not fit covariance|takes a mean vector and a covariance|the density of .* at a vector"
+    r"|needs a square|\|\.\.\.\| of a \d+x\d+ matrix"
 )
 
 
@@ -1308,6 +1311,13 @@ def _combine_mixed(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
     families = list(dict.fromkeys(g.label.split("; ", 1)[0] for g, _ in settled))
     sizes = "; ".join(dict.fromkeys(g.label.split("; ", 1)[1] for g, _ in settled))
     shown = " | ".join(families)
+    unread = [g.label.split("; ", 1)[1] for g, r in settled if r.verdict is Verdict.ERROR and g.size_one]
+    if settled[0][0].kind == "family" and unread and len(unread) < len(settled):
+        # a vector of size 1 may read as a number where the notation needs a vector (N(x | mu, Sigma)): a gap of
+        # its own when every other size holds, as for declared sizes (`_combine`)
+        settled = [(g, r) for g, r in settled if not (r.verdict is Verdict.ERROR and g.size_one)]
+        sizes = "; ".join(dict.fromkeys(g.label.split("; ", 1)[1] for g, _ in settled))
+        sizes += f"; not checked at {'; '.join(unread)} (not readable at that size)"
     if all(r.verdict in _ACCEPTED for _, r in settled):
         verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in settled) else Verdict.VERIFIED
         how = " or ".join(sorted({r.verdict.value for _, r in settled}))

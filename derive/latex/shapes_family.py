@@ -61,6 +61,15 @@ _FONT = re.compile(r"\\(?:mathcal|mathscr|mathfrak|mathbb)\s*(?:\{\s*([A-Za-z])\
 _POSITIVE_DEFINITE = re.compile(
     r"covariance|precision\s+matri|(?<!semi-)(?<!semi)(?<!semi )positive[- ]definite|\bs\.?p\.?d\b", re.IGNORECASE
 )
+#: A Gaussian normaliser's power of 2 pi: (2\pi)^{D/2}, (2\pi)^{-D/2}, (2\pi)^{\frac{D}{2}}, (2\pi)^D (under a root).
+_NORMALISER = re.compile(
+    r"\(\s*2\s*\\pi\s*\)\s*\^\s*(?:\{\s*-?\s*(?:([A-Za-z])\s*(?:/\s*2)?|\\frac\s*\{?\s*([A-Za-z])\s*\}?\s*\{?\s*2\s*\}?)\s*\}"
+    r"|([A-Za-z])(?![A-Za-z]))"
+)
+#: A determinant: |\Sigma|, \det, \lvert ... \rvert.
+_DETERMINANT = re.compile(r"\\det(?![A-Za-z])|\|\s*\\?(?:mathbf|boldsymbol|bm)?\s*\{?\s*\\?[A-Za-z]+|\\[lr]vert")
+#: A normal law's opening parenthesis: \mathcal{N}(, \mathcal N(.
+_NORMAL = re.compile(r"\\mathcal\s*(?:\{\s*N\s*\}|N)\s*(?:\\left\s*)?\(")
 #: A matrix the text states positive definite in math: ``\\Sigma \\succ 0`` (``\\succeq``: semidefinite, no inverse).
 _SUCCEEDS = re.compile(r"\\succ(?![A-Za-z])")
 
@@ -76,13 +85,17 @@ def family_readings(step: Step) -> list[Reading] | None:
         return None
     if any(_parses(k) and parse_kind(k).is_matrix for _, k in step.claim.symbols):
         return None
-    letters = _free_letters(step, texts)
+    dimension = _gaussian_dimension(step, texts)
+    letters = _free_letters(step, texts, dimension)
     if letters is None:
         return None
     found = _options(step, texts, letters)
     if found is None:
         return None
     names, options = found
+    if dimension is not None:  # the size itself, given its value at each size (`size_readings`)
+        options = [o for n, o in zip(names, options, strict=True) if n != dimension]
+        names = [n for n in names if n != dimension]
     if math.prod(len(o) for o in options) > 2 * _COMBOS:
         return None
 
@@ -102,8 +115,23 @@ def family_readings(step: Step) -> list[Reading] | None:
     return [Reading(r.label, r.step, r.sizes, "family") for r in swept]
 
 
-def _free_letters(step: Step, texts: list[str]) -> tuple[str, str] | None:
-    """Two letters for the sizes, which the step, its declarations and what the document says of it do not use."""
+def _gaussian_dimension(step: Step, texts: list[str]) -> str | None:
+    """The letter of a Gaussian normaliser ``(2\\pi)^{D/2}`` (``(2\\pi)^{-D/2}``, ``\\sqrt{(2\\pi)^D |\\Sigma|}``) in
+    a step that takes a determinant: the dimension of its vectors, the only reading under which the normaliser is
+    one; None when the step writes none, or the letter is declared, given a value or a condition."""
+    letters = {a or b or c for t in texts for a, b, c in _NORMALISER.findall(t)}
+    if len(letters) != 1 or not any(_DETERMINANT.search(t) for t in texts):
+        return None
+    letter = letters.pop()
+    said = {n for n, _ in step.claim.symbols} | {n for n, _ in step.ranges} | set(step.defined)
+    if letter in said or any(mentions(c, letter) for c in (*step.conditions, *step.uses)):
+        return None
+    return letter
+
+
+def _free_letters(step: Step, texts: list[str], dimension: str | None = None) -> tuple[str, str] | None:
+    """Two letters for the sizes, which the step, its declarations and what the document says of it do not use
+    (the first one ``dimension``, when the step writes its vectors' dimension)."""
     taken = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
     taken |= set(step.defined) | set(step.defined_after) | {n for n, _ in step.ranges}
     said = [*texts, step.lhs_tex, step.rhs_tex, *step.conditions, *step.uses]
@@ -111,6 +139,8 @@ def _free_letters(step: Step, texts: list[str]) -> tuple[str, str] | None:
         found = names_in(tex)
         taken |= {part for name in (found[0] if found else ()) for part in re.split(r"_|(?<=\d)(?=[A-Za-z])", name)}
     free = [c for c in _LETTERS if c not in taken and not any(mentions(t, c) for t in said)]
+    if dimension is not None:
+        free = [dimension, *(c for c in free if c != dimension)]
     return (free[0], free[1]) if len(free) >= 2 else None
 
 
@@ -211,6 +241,24 @@ def _succeeds(condition: str) -> str | None:
         return None
 
 
+def _normal_covariances(texts: list[str]) -> set[str]:
+    """The names written as the covariance of a normal law, ``\\mathcal{N}(\\mathbf{x} | \\boldsymbol{\\mu}, \\Sigma)``
+    or ``\\mathcal{N}(\\boldsymbol{\\mu}, \\Sigma)``: a covariance, whatever else the text says."""
+    out: set[str] = set()
+    for tex in texts:
+        for m in _NORMAL.finditer(tex):
+            depth, k = 1, m.end()
+            while k < len(tex) and depth:
+                depth += {"(": 1, ")": -1}.get(tex[k], 0)
+                k += 1
+            inner = tex[m.end() : k - 1].split("|")[-1]
+            parts = inner.split(",")
+            found = names_in(parts[-1]) if len(parts) == 2 else None  # mean, covariance
+            if found is not None and len(found[0]) == 1 and not found[1]:
+                out |= found[0]
+    return out
+
+
 def structured(step: Step, name: str, options: list[str]) -> list[str]:
     """A matrix the text calls a covariance, symmetric, positive definite or a precision (in words, or
     ``\\Sigma \\succ 0``) is square and drawn symmetric positive definite; other options stand."""
@@ -221,6 +269,7 @@ def structured(step: Step, name: str, options: list[str]) -> list[str]:
     said = _structure_said(step, name)
     spd = said is not None and bool(_POSITIVE_DEFINITE.search(said)) and not _OTHER_STRUCTURE.search(said)
     spd = spd or any(n == name and _SUCCEEDS.search(where) for n, where in step.ranges)
+    spd = spd or name in _normal_covariances(_sides(step))
     spd = spd or any(_succeeds(c) == name for c in step.conditions)
     if not spd:
         return options

@@ -122,3 +122,31 @@ def test_hat_matrix_is_no_identity_of_a_tall_matrix() -> None:
     )
     assert r.verdict is Verdict.UNDECIDED
     assert "X: matrix n x m" in r.detail
+
+
+DENSITY = (
+    r"$$\mathcal{N}(\mathbf{x} | \boldsymbol{\mu}, \boldsymbol{\Sigma}) = \frac{1}{(2\pi)^{D/2}} "
+    r"\frac{1}{|\boldsymbol{\Sigma}|^{1/2}} \exp\left(-\frac{1}{2} (\mathbf{x} - \boldsymbol{\mu})^\top "
+    r"\boldsymbol{\Sigma}^{-1} (\mathbf{x} - \boldsymbol{\mu})\right)$$"
+)
+
+
+def test_gaussian_normaliser_letter_is_the_dimension_and_the_covariance_is_drawn_spd() -> None:
+    r = _one(DENSITY)
+    assert r.verdict is Verdict.VERIFIED
+    assert "Sigma: spd matrix D x D, mu: vector D, x: vector D" in r.detail
+    assert "D = 2; D = 3" in r.detail
+
+
+def test_gaussian_density_with_the_covariance_for_its_inverse_is_not_accepted() -> None:
+    assert _one(DENSITY.replace(r"\boldsymbol{\Sigma}^{-1} (", r"\boldsymbol{\Sigma} (")).verdict is Verdict.UNDECIDED
+
+
+def test_gaussian_density_with_a_wrong_power_of_two_pi_is_not_accepted() -> None:
+    assert _one(DENSITY.replace("(2\\pi)^{D/2}", "(2\\pi)^{D}")).verdict is Verdict.UNDECIDED
+
+
+def test_a_normaliser_letter_the_text_gives_a_value_is_not_tied() -> None:
+    # D = 3 in the text: D is no free size; the step is not verified at swept sizes of D
+    r = _one("Let $D = 3$.\n\n" + DENSITY)
+    assert "D = 2; D = 3" not in r.detail
