@@ -15,6 +15,7 @@ from derive.language._indexed import index_terms
 from derive.language.functions import sigmoid
 from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
+from derive.latex.structure_entries import subscripted_value
 from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 from derive.tiers._linearity import is_unknown_law
 
@@ -364,6 +365,9 @@ class _ExpressionGrammar:
                 raise self.fail("a prime ' after an expression (write the derivative with \\frac{d}{dx})")
             elif self.at_evaluation_bar() and self.toks[self.i - 1].text in ("]", ")"):
                 value = self.evaluation_bar(value)  # [F]_a^b (grammar_calculus)
+            elif self.at_sym("_") and _is_matrix(value) and self.toks[self.i - 1].text in ("]", ")"):
+                self.i += 1
+                value = subscripted_value(self, value, self.group_tokens())  # (A^T)_{ki} (structure_entries)
             else:
                 return value
 

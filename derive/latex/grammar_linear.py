@@ -18,6 +18,7 @@ from sympy.matrices.exceptions import NonInvertibleMatrixError
 from derive.errors import DeriveError
 from derive.language._exact import _power, is_huge
 from derive.language.functions import log_softmax, logsumexp, relu, softmax
+from derive.latex.structure_entries import declared_matrix_entry
 from derive.latex.tokens import _BOLD, _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
 
 _MAX_DIAGONAL = 12  # as the largest declared matrix (derive.language.symbols)
@@ -256,6 +257,9 @@ class _LinearGrammar:
         scalar (a step through x_1 + x_2 = x^T 1 was refuted at x_1 != x[1]); ``A_{12}`` of a
         declared matrix of at most 9 rows and columns: entry (1, 2). Bold ``\\mathbf{x}_2`` is as
         often the second sample, itself a vector: not guessed. None for any other name."""
+        matrix_entry = declared_matrix_entry(self, name, font)  # A_{kj} at a summation index
+        if matrix_entry is not None:
+            return matrix_entry
         base, _, index = name.rpartition("_")
         if not (base and index.isdigit() and self.declared(base)) or name in self.st.table:
             return None

@@ -1,0 +1,79 @@
+"""Entries of matrices at summation indices (derive.latex.structure_entries)."""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+
+_SQUARE = {"A": "matrix n x n", "M": "matrix n x n", "w": "vector n"}
+
+
+def _one(text: str, symbols: dict[str, str]) -> tuple[Verdict, str]:
+    (r,) = derive.check_latex(f"$${text}$$", symbols=symbols)
+    return r.verdict, r.detail or ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"\sum_{i=1}^n A_{ii} = \mathrm{tr}(A)",
+        r"\sum_{i=1}^n (A^\top)_{ii} = \mathrm{tr}(A)",
+        r"\sum_{i=1}^n \sum_{j=1}^n A_{ij} w_i w_j = w^\top A w",
+        r"\sum_{i=1}^n \sum_{j=1}^n (M^\top)_{ij} M_{ji} = \mathrm{tr}(M^\top M)",
+        r"\sum_{k=1}^n (A w)_k = \sum_{k=1}^n\sum_{j=1}^n A_{kj} w_j",
+        r"\sum_{i=1}^n \sum_{j=1}^n (M^\top)_{i,j} M_{j,i} = \mathrm{tr}(M^\top M)",
+    ],
+)
+def test_entries_at_summation_indices_are_checked_at_each_size(text: str) -> None:
+    verdict, detail = _one(text, _SQUARE)
+    assert verdict is Verdict.VERIFIED and "n = 1; n = 2; n = 3" in detail
+
+
+def test_a_wrong_entry_identity_is_refuted() -> None:
+    verdict, _ = _one(r"\sum_{i=1}^n A_{ii} = \mathrm{tr}(A) + 1", _SQUARE)
+    assert verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # sum_ij M_ji M_ij is tr(M M), not tr(M^T M): never accepted
+        r"\sum_{i=1}^n \sum_{j=1}^n (M^\top)_{ij} M_{ij} = \mathrm{tr}(M^\top M)",
+        # a sum past the matrix: its last terms are unknown
+        r"\sum_{i=1}^{n+1} A_{ii} = \mathrm{tr}(A)",
+        # a free index letter: an unknown past the matrix, so no value of k refutes
+        r"\sum_{j=1}^n A_{kj}w_j = \sum_{j=1}^n (A^\top)_{jk} w_j + 1",
+    ],
+)
+def test_entries_never_accepted_wrongly_nor_refuted_past_the_matrix(text: str) -> None:
+    verdict, _ = _one(text, _SQUARE)
+    assert verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
+    if "n+1" in text or "A_{kj}" in text:
+        assert verdict is not Verdict.REFUTED
+
+
+def test_the_transpose_of_tr_m_m_is_verified() -> None:
+    verdict, _ = _one(r"\sum_{i=1}^n \sum_{j=1}^n (M^\top)_{ij} M_{ij} = \mathrm{tr}(M M)", _SQUARE)
+    assert verdict is Verdict.VERIFIED
+
+
+def test_fixed_entries_and_names_read_as_before() -> None:
+    assert _one(r"A_{12} = A_{12}", {"A": "matrix 2x2"})[0] is Verdict.PROVED
+    # A_{ij} at no summation index is a name of its own, as before
+    assert _one(r"A_{ij} + 1 = 1 + A_{ij}", {"A": "matrix 2x2"})[0] is Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (r"\sum_{i=1}^2 (a b)_{ii} = 1", "unexpected _"),
+        (r"\sum_{i=1}^2 (A)_{i+1} = 1", "derive reads entries at integers and index letters"),
+        (r"(A)_{13} = 1", "entry (1, 3) of a 2x2 matrix"),
+        (r"(A)_{xy} = 1", "derive reads entries at integers and index letters"),
+    ],
+)
+def test_unreadable_entries_say_why(text: str, why: str) -> None:
+    verdict, detail = _one(text, {"A": "matrix 2x2"})
+    assert verdict is Verdict.ERROR and why in detail
