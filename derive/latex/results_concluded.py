@@ -179,9 +179,12 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     found = conclusion_display(step.prose, c.lhs, c.rhs)
     if found is None:
         return None, "(derive did not find the display it is concluded in)"
-    fragment, before, around = found
+    fragment, before, around, after = found
     if _OTHER_CASE.search(around):
         return None, "(it may hold in a case or problem of its own: the words around it say so)"
+    said_since = _said_since(after, c.lhs)
+    if said_since is not None:
+        return None, f"(the text says more of it since: {said_since})"
     if not _names_known([fragment.lhs_tex, fragment.rhs_tex, *before], table, known):
         return None, "(its statement uses names this step does not, whose kinds derive does not know here)"
     from derive.latex.solving import _SOME  # noqa: PLC0415
@@ -201,6 +204,33 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     if _SOME in detail:
         return None, "(it names one of the solutions of the statement before its arrow, not all of them)"
     return None, "(derive could not check that it follows from the statement before its arrow)"
+
+
+#: Math in a text: display and inline (``$$..$$``, ``\\[..\\]``, environments, ``$..$``, ``\\(..\\)``).
+_MATH = re.compile(
+    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{(?:equation|align|gather|multline|eqnarray)\*?\}(.+?)"
+    r"\\end\{(?:equation|align|gather|multline|eqnarray)\*?\}|\$(.+?)\$|\\\((.+?)\\\)",
+    re.S,
+)
+
+
+def _said_since(text: str, lhs: str) -> str | None:
+    """The first math in ``text`` (the words and displays between a conclusion and the step, the step's
+    own display last) that mentions the concluded name, outside the step's display: "Let $\\lambda = 5$"
+    may give it another value. None when none does (or the name is not read)."""
+    from derive.latex.names import definition_target, mentions  # noqa: PLC0415
+
+    target = definition_target(lhs)
+    if target is None:
+        return f"{lhs.strip()}, which derive does not read as a name"
+    found = list(_MATH.finditer(text))
+    for m in found:
+        math = next(g for g in m.groups() if g is not None)
+        if m.end() >= len(text.rstrip()) or math is None:
+            continue  # (the step's own display, still open at the end of the prose, is not matched anyway)
+        if mentions(math, target[0]):
+            return math.strip()
+    return None
 
 
 def wrong_conclusion(step: Step) -> str | None:

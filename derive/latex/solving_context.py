@@ -249,18 +249,18 @@ def _current_display(prose: str) -> str | None:
     return None if spans is None else prose[spans[1] :]
 
 
-def conclusion_display(prose: str, lhs: str, rhs: str) -> tuple[Step, list[str], str] | None:
+def conclusion_display(prose: str, lhs: str, rhs: str) -> tuple[Step, list[str], str, str] | None:
     """The step ``lhs = rhs`` after an arrow, as the reader finds it in the last display of ``prose`` that
     concludes it (read alone: its own premise, chain or system), the sides of every statement before it
-    in that display, and the words around it: from the end of the display before (or the start of
-    ``prose``) to the end of ``prose``; None when no display of ``prose`` concludes it."""
+    in that display, the words around it (from the end of the display before, or the start of ``prose``,
+    to the end of ``prose``) and the text after that display; None when no display of ``prose`` concludes it."""
     spans = _spans(prose)
     if spans is None:
         return None
     closed, opened = spans
     wanted = ("".join(lhs.split()), "".join(rhs.split()))
     regions = [*closed, (opened, len(prose), len(prose))]
-    for k, (start, end, _) in reversed(list(enumerate(regions))):
+    for k, (start, end, after) in reversed(list(enumerate(regions))):
         tex = prose[start:end]
         if wanted[1] not in "".join(tex.split()) or not _ARROW.search(tex):
             continue
@@ -270,7 +270,7 @@ def conclusion_display(prose: str, lhs: str, rhs: str) -> tuple[Step, list[str],
             if s.premise is None or ("".join(s.lhs_tex.split()), "".join(s.rhs_tex.split())) != wanted:
                 continue
             before = [side for b in found[:j] for side in (b.lhs_tex, b.rhs_tex)]
-            return s, before, prose[regions[k - 1][2] if k else 0 :]
+            return s, before, prose[regions[k - 1][2] if k else 0 :], prose[after:]
     return None
 
 

@@ -175,3 +175,14 @@ def test_a_display_solved_from_a_concluded_equation_holding_at_one_root_is_not_p
     verdict, detail = _last(text)
     assert verdict is Verdict.UNDECIDED
     assert "holds at some solutions of its premise only" in detail
+
+
+def test_a_conclusion_is_not_used_after_the_text_gives_the_name_another_value() -> None:
+    # attacker R61: "Let lambda = 5" between the conclusion and the step
+    text = "$$3\\lambda = 6 \\implies \\lambda = 2$$\nLet $\\lambda = 5$.\n$$\\lambda^2 = 4$$\n"
+    verdict, detail = _last(text)
+    assert verdict is Verdict.UNDECIDED
+    assert "the text says more of it since: \\lambda = 5" in detail
+    for said in ("Define $\\lambda := 7$.", "Consider now $\\lambda \\in (0, 1)$.", "$$\\lambda = 3$$"):
+        text = f"$$3\\lambda = 6 \\implies \\lambda = 2$$\n{said}\n\n$$\\lambda^2 = 4$$\n"
+        assert _last(text)[0] is not Verdict.PROVED, said
