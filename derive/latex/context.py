@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
+from derive.latex.definitions_words import error_function_target
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
@@ -686,6 +687,7 @@ _DIFFERENTIATED = re.compile(
 )
 _INTEGRAL = re.compile(r"\\(?:i+nt|oint)(?![A-Za-z])")
 _DIFFERENTIAL = re.compile(r"(?<![A-Za-z\\])d\s*\\?[A-Za-z]|\\mathrm\s*\{\s*d\s*\}|\\(?:dd|diff)(?![A-Za-z])")
+_LOG_BEFORE = re.compile(r"\\(?:log|ln)(?![A-Za-z])\s*$")
 _BARE_NABLA = re.compile(r"\\nabla(?![A-Za-z])\s*(?:\^\s*\{?\s*\d+\s*\}?)?\s*$")
 _CLOSERS = re.compile(r"(?:\\(?:right|bigr|Bigr|biggr|Biggr|big|Big|bigg|Bigg|middle)\s*)+$")
 _MAX_PRIMES = 2
@@ -713,13 +715,16 @@ class FunctionDefinition:
     #: ("for $x \\geq 0$", which other pieces may complete): only then is a variable argument read as lying in it
     defined_on: bool = False
     font: str = ""  # the font its name is written in (``\\mathbf{g}(x)`` is another name than ``g(t)``)
+    #: defined through its log (``\\log L(\\theta) = body``): only ``\\log L(a)`` (or ``\\ln``) reads as the body at a;
+    #: a bare ``L(a)`` stays unknown (exp of the body is L only where the log is real)
+    through_log: bool = False
 
 
 def function_definition(lhs: str, rhs: str, line: int) -> FunctionDefinition | None:
     """The function ``lhs = rhs`` defines (``f(x) = x^2``, ``J(\\mathbf w) = \\mathbf a^\\top \\mathbf w``), or None
     when ``lhs`` is no application of a name to distinct parameter names, or the body is one derive cannot
     substitute into an expression (a ``cases`` environment)."""
-    target = definition_target(lhs)
+    target = definition_target(lhs) or error_function_target(lhs)
     if target is None or target[1] or "\\begin" in rhs or len(rhs) > _SOLVE_LIMIT or mentions(rhs, target[0]):
         return None  # f(x) := f(x) + 1 is an update, not a function
     found = _application(lhs, 0)
@@ -806,6 +811,11 @@ def _next_application(
     base, primes = _base(name)
     if _font(tex[start:end]) != defs[base].font:
         return start, end, None, base  # \\mathbf{g}(x) after g(t) = ...: another name, left as written
+    if defs[base].through_log:
+        log = _LOG_BEFORE.search(tex, 0, start)
+        if log is None or primes:
+            return start, end, None, base  # L(a) or L'(a) after \\log L(x) = ...: L itself is not defined
+        start = log.start()
     if args is False or (args is None and not _DIFFERENTIATED.search(tex, 0, start)):
         # f(...) whose arguments derive cannot split, or a bare f that is not differentiated (a vector
         # \mathbf f, an f of another part?): left as written
@@ -869,6 +879,23 @@ def _free_in_body(d: FunctionDefinition) -> set[str]:
     if found is None:
         return {"*"}
     return set(found[0]) - set(d.params) - _bound_names(d.body)
+
+
+def fixed_names(d: FunctionDefinition) -> set[str]:
+    """The names the body of ``d`` holds besides its parameters, constant in them by the definition (``f(x) = a x``:
+    a), with the family of an entry a bound index picks (``\\sum_i (x_i - \\mu)^2``: x, which derive differentiates
+    as one name); never a parameter or its family (``J(\\mathbf w) = \\sum_k a_k w_k``: w varies)."""
+    found = names_in(d.body)
+    if found is None:
+        return set()
+    bound = _bound_names(d.body)
+    out = set(found[0]) - set(d.params) - bound
+    for name in list(out):
+        base, _, index = name.partition("_")
+        if index and index in bound:
+            out.add(base)
+    varying = set(d.params) | {p.partition("_")[0] for p in d.params}
+    return {n for n in out if n not in varying and n.partition("_")[0] not in varying}
 
 
 def _base(name: str) -> tuple[str, int]:

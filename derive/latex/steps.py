@@ -69,11 +69,13 @@ from derive.latex.context import (
     apply_functions,
     domain_arguments,
     domain_set,
+    fixed_names,
     function_definition,
     row_ratio,
     solve_premise,
     value_tex,
 )
+from derive.latex.definitions_words import error_function_target, introduced_by_name, log_definition_target
 from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
 from derive.latex.laws_words import case_laws_at, case_laws_in_words, case_random, law_parameter_ranges, laws_in_words
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
@@ -111,6 +113,8 @@ class _Draft:
     #: the names of a prose equation that defines none of them ("Assume $a + b = 1$", "$\\sum_k \\pi_k = 1$"):
     #: a constraint the text states, so a refutation that gives them values may be outside it
     constrains: tuple[str, ...] = ()
+    #: the application a ``\\log L(\\theta) = body`` defines through its log (``L(\\theta)``), or ""
+    through_log: str = ""
 
 
 def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
@@ -216,7 +220,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         i: limited
         for i, d in enumerate(drafts)
         if d.defines and not d.defines[1] and fn_counts[i] == 1 and not (d.prose and _is_number(d.rhs))
-        for fd in [function_definition(d.lhs, d.rhs, d.line)]
+        for fd in [_function_of(d)]
         if fd is not None
         and not _at_a_point(fd)
         and not _other_piece(i, drafts, ends[i], splitter.doc)
@@ -348,6 +352,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             and restated.get(j, i) >= i
             and not any(drafts[j].rel.offset < at < d.rel.offset and name == n for at, name in anew)
         }
+        if "E" in substitutable and _expectation_context(d, step_random):
+            del substitutable["E"]  # E = m c^2 in the text, then E[x] or a random x: which E is meant?
         gone = {n for j, n in once.items() if j < i and n not in substitutable}
         for j in clauses.defining.get(d.rel.block, ()) if not d.prose else ():
             substitutable.setdefault(drafts[j].defines[0], j)  # type: ignore[index]
@@ -379,6 +385,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 and restated.get(j, i) >= i
                 and not any(drafts[j].rel.offset < at < d.rel.offset and n == fd.name for at, n in in_words)
             }
+            if "E" in in_scope and _expectation_context(d, step_random):
+                del in_scope["E"]  # E(w) = w^2 in the text, then E(x) of a random x, or E[x]: which E is meant?
             if in_scope:
                 # f'(c) with f defined on [1, e^2] only: read for c in it (a range), so never refuted outside it;
                 # a c whose kind keeps it outside ("Let $c < 0$") leaves f as written
@@ -395,8 +403,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     row_sides = tuple(apply_functions(side, in_scope)[0] for side in row_sides)
                 notes += [in_scope[n].note for n in applied_fns]
                 for n in applied_fns:
-                    found_names = names_in(in_scope[n].body)
-                    fixed_by_definition |= set(found_names[0]) - set(in_scope[n].params) if found_names else set()
+                    fixed_by_definition |= fixed_names(in_scope[n])
             sides_used = (own_lhs, own_rhs, *row_sides)
             reached = _definitions_used(sides_used, substitutable, drafts, names_cache)  # type: ignore[arg-type]
             uses = _composition_order(reached, drafts, names_cache)
@@ -1294,9 +1301,10 @@ _RESULT_WORDS = re.compile(
 _DEFINING_WORDS = re.compile(r"\b(?:let|define[sd]?|defining|denote[sd]?|introduce[sd]?|call|write)\b", re.IGNORECASE)
 
 
-def _derived(d: _Draft, drafts: list[_Draft], sentences: str) -> bool:
+def _derived(d: _Draft, drafts: list[_Draft], sentences: str, name: str) -> bool:
     """Whether a function equation ``g(x) = ...`` is introduced as a result ("Integrating $g'$ gives $$g(x) =
-    \\sin x$$"): the sentence before its math (before its block, for a display) says so and defines nothing."""
+    \\sin x$$"): the sentence before its math (before its block, for a display) says so and defines nothing,
+    and does not end by naming the function the display then gives (`introduced_by_name`)."""
     if not sentences or d.chain.defining or not d.chain.exprs or not d.chain.exprs[0].parts:
         return False
     start = d.chain.exprs[0].parts[0][0]
@@ -1304,9 +1312,77 @@ def _derived(d: _Draft, drafts: list[_Draft], sentences: str) -> bool:
         own = [
             e.chain.exprs[0].parts[0][0] for e in drafts if e.rel.block == d.rel.block and not e.prose and e.chain.exprs
         ]
-        start = _before(sentences, min(own, default=start))
+        first = min(own, default=start)
+        if (
+            first == start
+            and d.defines is None
+            and introduced_by_name(sentences, _before(sentences, first), d.lhs, name)
+        ):
+            return False  # "We now thus maximise the function $J(\\mu, v)$, $$J(\\mu, v) = ...$$": what J is
+        start = _before(sentences, first)
     said = _sentence_before(sentences, start)
     return _RESULT_WORDS.search(said) is not None and _DEFINING_WORDS.search(said) is None
+
+
+#: A plain E read as an expectation (``E[x]``, ``E_p``, ``E\\left[``), or the expectation by its font.
+_EXPECTATION_E = re.compile(
+    r"(?<![A-Za-z\\])E\s*(?:_|\[|\\left\s*\[|\\big\w*\s*\[)"
+    r"|\\(?:mathbb|operatorname|mathrm|mathsf|text)\s*\{?\s*E(?![A-Za-z])"
+)
+
+
+def _expectation_context(d: _Draft, random: tuple[tuple[str, Any], ...]) -> bool:
+    """Whether step ``d`` reads some E as an expectation or has random variables: an E the text defines as a
+    quantity (an error function) is then not substituted, as E(x) of a random x may be its expectation."""
+    return bool(random) or _EXPECTATION_E.search(d.lhs + " " + d.rhs) is not None
+
+
+#: Words that say a plain E is a quantity of its own: an error, energy, loss, cost, objective or risk.
+_E_WORDS = re.compile(r"\b(?:error|energy|loss|cost|objective|risk|residual|squared)\b", re.IGNORECASE)
+
+
+def _error_target(d: _Draft, drafts: list[_Draft], sentences: str) -> tuple[str, bool] | None:
+    """What ``E = ...`` or ``E(\\mathbf w) = ...`` defines (`error_function_target`) when the sentence before it
+    says what E is ("The error function is given by", "the energy"): without such words E(w) = ... is as plausibly
+    a statement about an expectation (`derive.latex.readings`), and defines nothing."""
+    target = error_function_target(d.lhs)
+    if target is None or not sentences or not d.chain.exprs or not d.chain.exprs[0].parts:
+        return None
+    start = d.chain.exprs[0].parts[0][0]
+    if not d.prose:
+        own = [
+            e.chain.exprs[0].parts[0][0] for e in drafts if e.rel.block == d.rel.block and not e.prose and e.chain.exprs
+        ]
+        start = _before(sentences, min(own, default=start))
+    return target if _E_WORDS.search(_sentence_before(sentences, start)) else None
+
+
+#: Density names (p, q, P, p_X): ``\\log p(x|\\theta) = ...`` states a density's log, which derive reads by name.
+_DENSITY_LETTER = re.compile(r"^(?:p|q|P|Q|Pr|Prob)(?:_|$)")
+
+
+def _log_target(d: _Draft, seen: set[str], drafts: list[_Draft]) -> tuple[str, bool] | None:
+    """(L, False) when ``d`` is ``\\log L(\\theta) = body`` and L has no meaning yet, or was defined through its log
+    before (a second definition: the same, or L is ambiguous; never a claim checked against the first, which the
+    text may be correcting: "as we saw, $$\\log L(M) = ...$$"); marks ``d.through_log``. None otherwise: the log of
+    a function defined before is a claim about it, the log of a density defines nothing."""
+    through = log_definition_target(d.lhs)
+    logs = {e.defines[0] for e in drafts if e.defines and e.through_log}
+    if through is None or _DENSITY_LETTER.match(through[0]) or (through[0] in seen and through[0] not in logs):
+        return None
+    d.through_log = through[1]
+    return through[0], False
+
+
+def _function_of(d: _Draft) -> FunctionDefinition | None:
+    """The function draft ``d`` defines (``f(x) = body``), or the one it defines through its log (``\\log L(\\theta)
+    = body``: only ``\\log L(a)`` reads as the body at a, its note saying so)."""
+    if not d.through_log:
+        return function_definition(d.lhs, d.rhs, d.line)
+    fd = function_definition(d.through_log, d.rhs, d.line)
+    if fd is None:
+        return None
+    return replace(fd, through_log=True, note=f"{d.lhs.strip()} := {d.rhs.strip()} (line {d.line})")
 
 
 def _at_a_point(fd: FunctionDefinition) -> bool:
@@ -1361,7 +1437,12 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             continue  # "x = 3 \\implies ...": a condition, not a definition
         if len(d.lhs) > 200:
             continue
-        target = definition_target(d.lhs) or _assigned_pi(d)
+        target = (
+            definition_target(d.lhs)
+            or _assigned_pi(d)
+            or _error_target(d, drafts, sentences)
+            or _log_target(d, seen, drafts)
+        )
         if d.chain.annotated:
             # "\\text{at } a = 0, b = 0": conditions of their row, not definitions; the names are
             # not free afterwards either (the text may mean the case for what follows)
@@ -1384,7 +1465,8 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
                 d.condition = (target[0], "in a sentence that does not assert it")
                 continue
         j = first.get(target[0])
-        if j is not None and _restates(d, drafts[j], target, sentences, ends[j]):
+        # \\log L(\\theta) given again (`_log_target`) is never a claim checked against the first
+        if j is not None and not d.through_log and _restates(d, drafts[j], target, sentences, ends[j]):
             d.restates = j
             continue
         base = target[0]
@@ -1392,9 +1474,12 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             base = base[: -len("_prime")]
         if base != target[0] and base in seen:
             continue  # f'(x) = 3x after f(x) = x^2: a claim about f's derivative, not a new definition
-        if (d.chain.arrow_after and target[0] in seen) or (not target[1] and _derived(d, drafts, sentences)):
+        if (d.chain.arrow_after and target[0] in seen) or (
+            not target[1] and not (d.through_log and j is not None) and _derived(d, drafts, sentences, target[0])
+        ):
             # "L(θ) = M(θ) → ..." about an L defined before: a condition, not a new definition; "Integrating ...
             # gives $$g(x) = \\sin x$$": a result to check
+            d.through_log = ""
             continue
         d.defines = target
         seen.add(target[0])
