@@ -76,7 +76,13 @@ def follows(step: Step, result: Result) -> Result | None:
     """The step decided as a consequence of the statement it is solved from, or of the values the text
     concluded before it (`derive.latex.results_concluded`), or None (keep ``result``)."""
     from derive.latex.results_concluded import with_conclusions  # noqa: PLC0415
+    from derive.latex.results_roots import chosen_root  # noqa: PLC0415
 
+    chosen = chosen_root(step, result)
+    if chosen is not None:  # accepted under x := 3 stated right after (x - 3)(x + 3) = 0: a root chosen
+        why = f"{chosen} (where the step is {result.verdict.value})"
+        ev = Evidence(result.method, why, reason="context")
+        return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, (Outcome(Verdict.UNDECIDED, ev),))
     return _solved(step, result) or with_conclusions(step, result)
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "conclusion_display",
+    "equation_before",
     "loose_random",
     "premise_chain",
     "premise_system",
@@ -160,6 +161,27 @@ def previous_conclusion(step: Step) -> Step | None:
     tex = _previous_display(step, True)
     run = _last_run(_steps(tex) or []) if tex is not None else []
     return run[0] if run and run[0].premise is not None else None
+
+
+def equation_before(prose: str, lhs: str, rhs: str) -> list[str] | None:
+    """The members of the last statement of the display right before the last display of ``prose`` that
+    holds only ``lhs = rhs`` (a value stated alone: ``$$x = 3$$``), when only a few plain words stand
+    between the two; None otherwise."""
+    spans = _spans(prose)  # (the step's own display is open at the end of the prose)
+    if spans is None:
+        return None
+    closed = spans[0]
+    wanted = "".join(f"{lhs}={rhs}".split())
+    for k in range(len(closed) - 1, 0, -1):
+        start, end, _ = closed[k]
+        if "".join(prose[start:end].split()).rstrip(".,;") != wanted:
+            continue
+        b_start, b_end, b_after = closed[k - 1]
+        gap = prose[b_after : _opener_start(prose, start)]
+        if len(gap) > _GAP_LIMIT or _NEW_PART.search(gap):
+            return None
+        return _last_statement(prose[b_start:b_end])
+    return None
 
 
 def _previous_display(step: Step, cue: bool) -> str | None:

@@ -1,0 +1,88 @@
+"""A value stated right after an equation it solves: a root the text chose, not a definition.
+
+``$$(x - 3)(x + 3) = 0$$ $$x = 3$$ $$x^2 + x = 12$$``: the reader takes ``x = 3`` for a definition and
+reads the last step with x := 3. But ``x = 3`` follows an equation in x with two solutions: it names
+one root (as ``(x-3)(x+3) = 0 \\implies x = 3`` would, `derive.latex.results_concluded`), and a step
+that holds only at that root rests on the choice. `chosen_root` says so for a step accepted under such
+a value, unless the step holds at every solution of that equation (then the choice does not matter).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from derive.errors import DeriveError
+from derive.language.symbols import SymbolTable
+from derive.model import Verdict
+
+if TYPE_CHECKING:
+    from derive.latex.records import Step
+    from derive.model import Result
+
+__all__ = ["chosen_root"]
+
+_DEFINED = re.compile(r"^(?P<lhs>[^:]+?) := (?P<rhs>.+) \(line (?P<line>\d+)\)$", re.S)
+_ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
+_ERRORS = (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError)
+_SECONDS = 2.0
+_TEXT_LIMIT = 600
+
+
+def chosen_root(step: Step, result: Result) -> str | None:
+    """Why ``step``, accepted under a value the text states right after an equation that value solves
+    among others, is only as right as that choice; None otherwise."""
+    if result.verdict not in _ACCEPTED or not step.uses:
+        return None
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only for a step read under a value
+
+    for note in step.uses:
+        m = _DEFINED.match(note)
+        if m is None or len(m.group("rhs")) > _TEXT_LIMIT:
+            continue
+        try:
+            why = bounded(lambda m=m: _chosen(step, m.group("lhs"), m.group("rhs"), int(m.group("line"))), _SECONDS)
+        except _ERRORS:
+            continue
+        if isinstance(why, str):
+            return why
+    return None
+
+
+def _chosen(step: Step, lhs: str, rhs: str, line: int) -> str | None:
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.latex.solving import _solutions, _zero  # noqa: PLC0415
+    from derive.latex.solving_context import equation_before  # noqa: PLC0415
+
+    members = equation_before(step.prose, lhs, rhs)
+    if members is None:
+        return None
+    table = SymbolTable(dict(step.claim.symbols))
+    name = parse_latex(lhs, table)
+    value = parse_latex(rhs, table)
+    a, b = parse_latex(members[0], table), parse_latex(members[-1], table)
+    if not isinstance(name, sympy.Symbol) or not isinstance(value, sympy.Expr) or value.free_symbols:
+        return None
+    equation = a - b
+    if not isinstance(equation, sympy.Expr) or equation.free_symbols != {name}:
+        return None
+    spec = table.spec_of(name)
+    solved = _solutions(equation, name, spec.kind.base if spec is not None else "real")
+    if solved is None or len(solved[0]) < 2 or not any(_zero(value - r) for r in solved[0]):
+        return None
+    roots = solved[0]
+    # the step as written, with the name free, at every solution: the choice does not matter if it holds at all
+    sides = [parse_latex(t, table) for t in (step.lhs_tex, step.rhs_tex)]
+    if all(isinstance(s, sympy.Expr) and not s.is_Matrix for s in sides):
+        diff = sides[0] - sides[1]
+        if diff.free_symbols <= {name} and all(_zero(diff.subs(name, r)) is True for r in roots):
+            return None
+    shown = ", ".join(sympy.latex(r) for r in roots)
+    said = " = ".join(m.strip() for m in members)
+    return (
+        f"it holds with {lhs.strip()} = {rhs.strip()} (line {line}), which the text states right after {said}, "
+        f"whose solutions are {lhs.strip()} \\in \\{{{shown}\\}}: one root chosen, not a definition; the step "
+        "holds if that is the root meant (say so, or state the value as an assumption, to check it)"
+    )

@@ -1,0 +1,46 @@
+"""A value stated right after an equation it solves among others is a root chosen (derive.latex.results_roots)."""
+
+from __future__ import annotations
+
+import derive
+from derive import Verdict
+
+
+def _last(text: str) -> tuple[Verdict, str]:
+    results = derive.check_latex(text)
+    return results[-1].verdict, results[-1].detail or ""
+
+
+def test_a_step_true_at_the_chosen_root_only_is_undecided() -> None:
+    # attacker R71: x = 3 after (x - 3)(x + 3) = 0 was read as a definition and x^2 + x = 12 proved
+    verdict, detail = _last("$$(x - 3)(x + 3) = 0$$\n$$x = 3$$\n$$x^2 + x = 12$$\n")
+    assert verdict is Verdict.UNDECIDED
+    assert "whose solutions are x \\in \\{-3, 3\\}: one root chosen" in detail
+    assert "(where the step is proved)" in detail
+
+
+def test_a_step_true_at_every_root_stays_proved() -> None:
+    assert _last("$$(x - 3)(x + 3) = 0$$\n$$x = 3$$\n$$x^2 = 9$$\n")[0] is Verdict.PROVED
+
+
+def test_the_only_root_is_no_choice() -> None:
+    assert _last("$$(y - 3)^2 = 0$$\n$$y = 3$$\n$$y^2 + y = 12$$\n")[0] is Verdict.PROVED
+
+
+def test_a_value_after_no_equation_is_a_definition() -> None:
+    assert _last("$$z = 3$$\n$$z^2 + z = 12$$\n")[0] is Verdict.PROVED
+    text = "$$(x + 1)^2 = x^2 + 2x + 1$$\n$$x = 3$$\n$$x^2 + x = 12$$\n"  # an identity before: no root to choose
+    assert _last(text)[0] is Verdict.PROVED
+
+
+def test_a_value_that_solves_nothing_before_is_a_definition() -> None:
+    assert _last("$$(x - 3)(x + 3) = 0$$\n$$x = 5$$\n$$x^2 = 25$$\n")[0] is Verdict.PROVED
+
+
+def test_a_wrong_step_under_the_chosen_root_stays_refuted() -> None:
+    assert _last("$$(x - 3)(x + 3) = 0$$\n$$x = 3$$\n$$x^2 + x = 6$$\n")[0] is Verdict.REFUTED
+
+
+def test_a_new_part_between_keeps_the_definition() -> None:
+    text = "$$(x - 3)(x + 3) = 0$$\n\n## Next problem\n\n$$x = 3$$\n$$x^2 + x = 12$$\n"
+    assert _last(text)[0] is Verdict.PROVED
