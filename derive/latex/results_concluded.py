@@ -88,7 +88,7 @@ def with_conclusions(step: Step, result: Result) -> Result | None:
     from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only when a step uses a conclusion
 
     try:
-        decided = bounded(lambda: _decide(step, found), _SECONDS)
+        decided = bounded(lambda: _decide(step, found, result.verdict is Verdict.REFUTED), _SECONDS)
     except _ERRORS:
         return None
     if not isinstance(decided, tuple):
@@ -124,7 +124,7 @@ def _side(tex: Any, table: SymbolTable) -> Any | None:
     return e
 
 
-def _decide(step: Step, found: list[Conclusion]) -> tuple[Verdict, str] | None:
+def _decide(step: Step, found: list[Conclusion], refuted: bool) -> tuple[Verdict, str] | None:
     import sympy  # noqa: PLC0415
 
     from derive.latex.solving import _identity  # noqa: PLC0415
@@ -164,10 +164,11 @@ def _decide(step: Step, found: list[Conclusion]) -> tuple[Verdict, str] | None:
             f"holds with {given} (substituted, lhs - rhs is exactly 0); "
             f"each follows from the statement its arrow leads from ({'; '.join(proofs)})"
         )
+    free = "it does not hold" if refuted else "derive did not find that it holds"
     return Verdict.UNDECIDED, (
-        f"holds if {given} (substituted, lhs - rhs is exactly 0; with "
-        f"{names} free it does not hold): a conclusion is not a definition, and derive did not take it as proved "
-        f"({'; '.join(why_not)}); state it as a definition or an assumption to check the step with it"
+        f"holds if {given} (substituted, lhs - rhs is exactly 0; with {names} free {free}): a conclusion is "
+        f"not a definition, and derive did not take it as proved ({'; '.join(why_not)}); state it as a "
+        "definition or an assumption to check the step with it"
     )
 
 
