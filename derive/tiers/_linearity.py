@@ -548,13 +548,21 @@ def _densities_read(lhs: object, rhs: object) -> tuple[object, object, str]:
     ):
         return lhs, rhs, ""
     random: dict[str, sympy.Symbol] = {}
+    laws: dict[sympy.Basic, tuple[Callable[[sympy.Basic], sympy.Basic], tuple[str, ...]]] = {}
     for side in (lhs, rhs):
         for n in sympy.preorder_traversal(side):
-            if is_unknown_law(n):
+            if not is_unknown_law(n):
+                continue
+            law = _law_of(n.func)
+            marks = getattr(n.func, "_kwargs", None) or {}
+            if law is not None and len(n.args) == 1:
+                laws[law] = (n.func, tuple(marks.get(_AVERAGED, ())))  # E_{q(z)}: its own density over z
+            elif law is None and _HELD not in marks and not any(_is_condition(a) for a in n.args):
+                # the names of a plain moment (or E_{x,y} read as one) are the step's random variables
                 random.update({s.name: s for s in n.free_symbols if isinstance(s, sympy.Symbol)})
     plain = expectation_operator("E")
-    new_lhs, used_lhs = density_integrals(lhs, random, plain, _unconditional_moment)
-    new_rhs, used_rhs = density_integrals(rhs, random, plain, _unconditional_moment)
+    new_lhs, used_lhs = density_integrals(lhs, random, plain, _unconditional_moment, laws)
+    new_rhs, used_rhs = density_integrals(rhs, random, plain, _unconditional_moment, laws)
     used = list(dict.fromkeys((*used_lhs, *used_rhs)))
     if not used:
         return lhs, rhs, ""

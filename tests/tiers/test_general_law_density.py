@@ -99,3 +99,36 @@ def test_end_to_end_with_the_mean_defined() -> None:
     wrong = text.replace("\\right)^2$$", "\\right)$$")
     for r in derive.check_latex(wrong):
         assert r.verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT), r.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Bishop's p(x), p(x, y): the density of the step's random variables of those names
+        "$$\\mathbb{E}[x] = \\int x p(x) \\, dx$$",
+        "$$E_{x, y}[xy] = \\iint p(x, y) xy \\, dx \\, dy$$",
+        # the operator's own law, over the names it averages
+        "$$\\mathbb{E}_{q(z)}[z^2] = \\int q(z) z^2 \\, dz$$",
+        "$$\\mathbb{E}_{q(z|x)}[z] = \\int q(z|x) z \\, dz$$",
+    ],
+)
+def test_bishop_and_law_densities_end_to_end(text: str) -> None:
+    (r,) = derive.check_latex(text)
+    assert r.verdict is Verdict.PROVED, r.detail
+    assert "the integral against its density" in r.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$$\\mathbb{E}[x y] = \\int x y p(x) \\, dx$$",  # y is a constant of the integral
+        "$$\\mathbb{E}_{q(z)}[z^2] = \\int p(z) z^2 \\, dz$$",  # another density than the law's
+        "$$\\mathbb{E}[x] = \\int x p(y) \\, dy$$",  # the density of another variable
+        "$$E_{x, y}[xy] = \\iint p(x) p(y) xy \\, dx \\, dy$$",  # independence nobody states
+        "$$\\mathbb{E}[x^2] = \\left(\\int x p(x) \\, dx\\right)^2$$",
+        "$$\\mathbb{E}_{q(z)}[z] = \\int_0^1 q(z) z \\, dz$$",  # not the whole line
+    ],
+)
+def test_bishop_and_law_densities_never_prove_more(text: str) -> None:
+    for r in derive.check_latex(text):
+        assert r.verdict not in (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT), r.detail
