@@ -41,6 +41,15 @@ polynomial is evaluated with fma (each step one rounding instead of two). Bound:
 **|vlog1p(x) - T| < 1.04 ulp**. Special values as libm: -1 -> -inf, x < -1 and NaN -> NaN,
 +inf -> +inf, -0.0 -> -0.0.
 
+**vlog1p_unit** is vlog1p for the arguments ``exp(-|z|)`` gives (the stable softplus),
++0.0 <= x <= 1 or NaN, without the selects that cannot fire there: ``u = fl(1 + x)`` lies in
+[1, 2], so k is 0 or 1 (never >= 2 or >= 54), x is never -1, below -1 or infinite, and x = +0.0
+gives +0.0 through the arithmetic itself (f = 0, every term 0). Every other operation is
+vlog1p's, so on that domain its results are vlog1p's bit for bit and the bound is the same,
+< 1.04 ulp; a NaN argument gives NaN (k is then far from 0, so the correction term c, NaN,
+enters the sum). 0.74 -> 0.58 ns per sample measured. Not for -0.0 (it gives +0.0) or for
+arguments outside [0, 1]: the kernel uses it only where the argument is ``exp(-|z|)``.
+
 **vlog** is the same core with c = 0 (``f`` exact): fdlibm e_log.c's bound, < 1 ulp;
 subnormal inputs are scaled by 2**54 first. 0 -> -inf, x < 0 and NaN -> NaN, inf -> inf.
 
@@ -212,6 +221,24 @@ def vlog1p(x):
 
 
 @njit(inline="always", error_model="numpy")
+def vlog1p_unit(x):
+    # vlog1p for +0.0 <= x <= 1 or NaN (x = exp(-|z|)), bit for bit: see _fastmath.py.
+    u = 1.0 + x
+    bits = f2i(u)
+    hu = (bits >> 32) + (0x3FF00000 - 0x3FE6A09E)
+    k = (hu >> 20) - 0x3FF  # 0 or 1 here
+    c = x - (u - 1.0)
+    hu = (hu & 0x000FFFFF) + 0x3FE6A09E
+    f = i2f((hu << 32) | (bits & 0xFFFFFFFF)) - 1.0
+    zero = k == 0
+    f = x if zero else f
+    s = f / (2.0 + f)
+    corr = c * i2f((1023 - k) << 52) * fma(2.0 * s, s - 1.0, 1.0)
+    corr = 0.0 if zero else corr
+    return _log_core(f, k, corr)
+
+
+@njit(inline="always", error_model="numpy")
 def vlog(x):
     sub = x < 2.2250738585072014e-308  # subnormal: scale by 2^54 first
     xs = x * 18014398509481984.0 if sub else x
@@ -274,4 +301,10 @@ def vlog_array(x, out):
 def vlog1p_array(x, out):
     for i in range(x.shape[0]):
         out[i] = vlog1p(x[i])
+
+
+@njit(cache=True, error_model="numpy")
+def vlog1p_unit_array(x, out):
+    for i in range(x.shape[0]):
+        out[i] = vlog1p_unit(x[i])
 """

@@ -83,6 +83,9 @@ def _printer() -> object:
         def _print_log1p(self, e: log1p) -> str:
             return f"vlog1p({self._print(e.args[0])})"
 
+        def _print_Log1pUnit(self, e: sympy.Function) -> str:  # noqa: N802 - sympy printer hook
+            return f"vlog1p_unit({self._print(e.args[0])})"
+
         def _fold(self, name: str, args: Sequence[sympy.Basic]) -> str:
             acc = self._print(args[0])
             for a in args[1:]:
@@ -142,6 +145,16 @@ def _block(lines: list[str], indent: int) -> str:
 _STAGED = (sympy.exp, sympy.log, log1p)
 
 
+class Log1pUnit(sympy.Function):
+    """log1p of an argument in [+0.0, 1] or NaN: printed as `vlog1p_unit` (vlog1p's bits, fewer selects)."""
+
+
+def _unit_interval(arg: sympy.Expr) -> bool:
+    # exp(-|z|) of a real z: in [+0.0, 1] (+0.0 when it underflows), NaN for a NaN z. The
+    # integrands are real (the lowering's draws and parameters are), so |z| >= 0 or NaN.
+    return isinstance(arg, sympy.exp) and isinstance(-arg.args[0], sympy.Abs)
+
+
 def _stages(exprs: Sequence[sympy.Expr]) -> tuple[list[tuple[sympy.Symbol, sympy.Expr]], list[sympy.Expr]]:
     """Each exp/log/log1p call as its own stage (innermost first), then the outputs in terms of them.
 
@@ -154,7 +167,11 @@ def _stages(exprs: Sequence[sympy.Expr]) -> tuple[list[tuple[sympy.Symbol, sympy
         for node in sympy.postorder_traversal(e):
             if isinstance(node, _STAGED) and len(node.args) == 1 and node not in temps:
                 t = sympy.Symbol(f"t{len(stages)}")
-                stages.append((t, node.func(node.args[0].xreplace(temps), evaluate=False)))
+                arg = node.args[0].xreplace(temps)
+                if isinstance(node, log1p) and _unit_interval(node.args[0]):
+                    stages.append((t, Log1pUnit(arg)))  # the stable softplus's log1p(exp(-|z|))
+                else:
+                    stages.append((t, node.func(arg, evaluate=False)))
                 temps[node] = t
     return stages, [e.xreplace(temps) for e in exprs]
 

@@ -206,7 +206,7 @@ def test_loops_vectorise_without_libm_calls():
     if not (features.get("avx2") and features.get("fma")):
         pytest.skip("no AVX2/FMA on this CPU: LLVM keeps the loops scalar")
     mod = _uncached_module()
-    for name in ("vexp_array", "vlog1p_array", "vlog_array"):
+    for name in ("vexp_array", "vlog1p_array", "vlog1p_unit_array", "vlog_array"):
         fn = getattr(mod, name)
         x = np.linspace(0.1, 2, 64)
         fn(x, np.empty_like(x))
@@ -289,3 +289,62 @@ def test_softplus_stages_of_the_fused_kernel_vectorise():
     assert len(re.findall(r"vfmadd\w*pd\s+.*%[yz]mm", asm)) >= 10  # exp's and log1p's polynomials
     assert not re.search(r"call\w*\s+.*(exp|log)", asm)
     assert np.allclose(temps[0], np.log1p(np.exp(-np.abs(bufs[0]))), rtol=1e-15, atol=0)
+
+
+def _unit_points(rng: np.random.Generator) -> np.ndarray:
+    # What exp(-|z|) gives (softplus), the whole of [0, 1] on linear and log scales down to the
+    # subnormals, and the switch of k from 0 to 1 (u = 1 + x crossing the high word 0x3FF6A09E).
+    switch = struct.unpack("<d", struct.pack("<Q", 0x3FF6A09E00000000))[0] - 1.0
+    near = [np.nextafter(switch, 2.0 * (j > 0)) if j else switch for j in (-1, 0, 1)]
+    fixed = [0.0, 5e-324, 1e-310, 2.2250738585072014e-308, 2.0**-53, 1.5 * 2**-53, 2.0**-52, 1.0]
+    fixed += [np.nextafter(1.0, 0.0), 0.5, math.sqrt(2) - 1, *near]
+    return np.concatenate(
+        [
+            np.exp(-np.abs(rng.normal(0, 1, 400_000))),
+            np.exp(-np.abs(rng.normal(0, 300, 100_000))),
+            rng.uniform(0, 1, 300_000),
+            10 ** rng.uniform(-323, 0, 200_000),
+            switch + rng.integers(-3000, 3000, 20_000) * 2.0**-53,
+            fixed,
+        ]
+    ).clip(0.0, 1.0)
+
+
+def test_log1p_unit_is_log1p_bit_for_bit_on_its_domain():
+    x = _unit_points(np.random.default_rng(21))
+    assert x.size > 10**6
+    fns = _mc_fused.math_functions()
+    ours, general = np.empty_like(x), np.empty_like(x)
+    fns.vlog1p_unit_array(x, ours)
+    fns.vlog1p_array(x, general)
+    assert ours.tobytes() == general.tobytes()  # so vlog1p's bound (< 1.04 ulp) holds as proved
+    assert ours[x == 0.0].tobytes() == np.zeros(np.count_nonzero(x == 0.0)).tobytes()  # +0.0, not -0.0
+
+
+def test_log1p_unit_propagates_nan_of_either_sign():
+    nans = np.array([np.nan, -np.nan, struct.unpack("<d", struct.pack("<Q", 0x7FF0000000000001))[0]])
+    nans = np.concatenate([nans, -nans])
+    out = np.empty_like(nans)
+    _mc_fused.math_functions().vlog1p_unit_array(nans, out)
+    assert np.isnan(out).all()
+
+
+def test_only_log1p_of_exp_minus_abs_uses_the_unit_version():
+    from sympy.codegen.cfunctions import log1p  # noqa: PLC0415
+
+    d0, p0 = sympy.symbols("d0 p0")
+    cases = {
+        log1p(sympy.exp(-abs(d0))) + sympy.Max(d0, 0): True,
+        log1p(sympy.exp(-abs(d0 - p0))): True,
+        log1p(sympy.exp(d0)): False,  # exp(x) may exceed 1
+        log1p(sympy.exp(abs(d0))): False,
+        log1p(-sympy.exp(-abs(d0))): False,  # in [-1, 0)
+        log1p(2 * sympy.exp(-abs(d0))): False,
+        log1p(sympy.exp(-2 * abs(d0))): False,  # also in [0, 1], but not the pattern: the general path
+    }
+    for expr, unit in cases.items():
+        stages, _ = _mc_fused._stages([expr])
+        names = {type(e).__name__ for _, e in stages}
+        assert ("Log1pUnit" in names) is unit, expr
+        source = _mc_fused.fused_source([expr], [], 1)
+        assert ("vlog1p_unit(t" in source) is unit, expr
