@@ -148,6 +148,7 @@ def claim_fingerprint(claim: Claim) -> str:
         f"timeout={claim.timeout!r}",
         "nonrandom=" + ",".join(claim.nonrandom),
         "independent=" + ";".join(",".join(g) for g in claim.independent),
+        "moments=" + ";".join(f"{_canon(a)}={_canon(b)}" for a, b, _ in claim.moments),
     ]
     return "\n".join(parts)
 

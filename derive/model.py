@@ -334,6 +334,10 @@ class Claim:
     #: Groups of names the text states mutually independent: a plain expectation of a product of
     #: their powers factors (derive.tiers._linearity).
     independent: tuple[tuple[str, ...], ...] = ()
+    #: Moments the text states without a law, ``(lhs, rhs, said)``: ``E[X] = mu`` (sides as the claim's
+    #: are given, LaTeX sources from the LaTeX front end); the general-law prover substitutes them
+    #: (derive.tiers._general_law_facts) and quotes ``said``.
+    moments: tuple[tuple[Any, Any, str], ...] = ()
 
     def __post_init__(self) -> None:
         # Accept mappings and lists for convenience; store hashable tuples.
@@ -380,6 +384,7 @@ class Problem:
     tolerance: float | None = None
     nonrandom: tuple[str, ...] = ()  # see Claim.nonrandom
     independent: tuple[tuple[str, ...], ...] = ()  # see Claim.independent
+    moments: tuple[tuple[Any, Any, str], ...] = ()  # see Claim.moments, parsed like the sides
 
 
 @dataclass(frozen=True, slots=True)

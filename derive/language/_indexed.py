@@ -231,6 +231,7 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
             problem.tolerance,
             problem.nonrandom,
             problem.independent,
+            problem.moments,
         )
         bases = tuple(sorted(builder.written))
         out.append(Instance(fixed, concrete, builder.names(), bases, builder.identified()))

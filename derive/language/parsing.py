@@ -33,6 +33,7 @@ long sums in `derive.language._regroup`.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -224,9 +225,27 @@ def _prepare(claim: Claim) -> Problem:
         named[name] = dist
     lhs = _side(claim.lhs, table, "lhs", tuple(random), named)
     rhs = _side(claim.rhs, table, "rhs", tuple(random), named)
+    moments = _moments(claim, table, tuple(random), named)
     return Problem(
-        lhs, rhs, claim.relation, table, tuple(random), claim.tolerance, claim.nonrandom, claim.independent
+        lhs, rhs, claim.relation, table, tuple(random), claim.tolerance, claim.nonrandom, claim.independent, moments
     )
+
+
+def _moments(
+    claim: Claim, table: SymbolTable, random: tuple[tuple[Any, Distribution], ...], named: Mapping[str, Distribution]
+) -> tuple[tuple[Any, Any, str], ...]:
+    """The moments the claim states, parsed like its sides in a copy of its table (a name only a
+    statement uses is no name of the step); a statement that does not parse is left out."""
+    if not claim.moments:
+        return ()
+    own = copy.deepcopy(table)
+    out = []
+    for lhs, rhs, said in claim.moments:
+        try:
+            out.append((_side(lhs, own, "moment", random, named), _side(rhs, own, "moment", random, named), said))
+        except (DeriveError, RecursionError, TypeError, ValueError):
+            continue
+    return tuple(out)
 
 
 def _declare_random(table: SymbolTable, name: str, dist: Distribution) -> Any:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError, LatexError, Location
 from derive.language.symbols import SymbolTable, parse_kind
+from derive.latex import expect_words
 from derive.latex.assumptions import (
     _CASE_WORDS,
     _INLINE_MATH,
@@ -247,6 +248,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     independence_stated = _INDEPENDENCE_WORDS.search(splitter.doc) is not None
     stated_independent = independent_in_words(splitter.doc) if independence_stated else []
     stated_numbers = numbers_in_words(splitter.doc)
+    stated_moments = expect_words.moments_in_words(splitter.doc)
     stated_cases = case_laws_in_words(splitter.doc)
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
     # what the prose declares, and the headings that end it, in document order
@@ -565,6 +567,16 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 stated_independent,
                 d.rel.offset,
                 (spans or {}).get(d.rel.block, (d.rel.offset, d.rel.offset))[0] if not d.prose else d.rel.offset,
+            ),
+            # the moments the prose states (E[X] = mu, "X has variance sigma^2"), read like the sides
+            moments=tuple(
+                (LatexSource(lhs, over, bound), LatexSource(rhs, over, bound), said)
+                for lhs, rhs, said in expect_words.moments_at(
+                    splitter.doc,
+                    stated_moments,
+                    d.rel.offset,
+                    (spans or {}).get(d.rel.block, (d.rel.offset, d.rel.offset))[0] if not d.prose else d.rel.offset,
+                )
             ),
         )
         while seen_defs < i:
