@@ -94,3 +94,24 @@ def error_function_target(lhs: str) -> tuple[str, bool] | None:
     if found is None or any(n[:1].isupper() for n in found[0]):
         return None  # E(X), E(X, Y): an expectation as plausibly
     return "E", False
+
+
+_EULER_MENTION = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
+#: A right side that is about Euler's number itself (a limit, a series, its digits): no other meaning of e.
+_ABOUT_EULER = re.compile(r"\\(?:lim|sum|exp|approx)(?![A-Za-z])|2\.71|!")
+
+
+def gives_e_a_value(lhs: str, rhs: str) -> bool:
+    """Whether ``lhs = rhs`` gives the letter e a meaning of its own ("Let $e = 2$ denote the number of edges"):
+    derive reads e as Euler's number everywhere, which the text then does not mean (or not only)."""
+    return lhs.strip() == "e" and _EULER_MENTION.search(rhs) is None and _ABOUT_EULER.search(rhs) is None
+
+
+def euler_doubt(lhs: str, rhs: str, given: list[str]) -> str:
+    """Why a step that writes e after the text gave e a value (``given``: "e = 2 (line 1)") is not checked, or ""."""
+    if not given or not (_EULER_MENTION.search(lhs) or _EULER_MENTION.search(rhs)):
+        return ""
+    return (
+        f"the text gives e a value of its own ({'; '.join(given)}), so e here may be that value or Euler's number; "
+        "rename it (or write \\exp for Euler's) to check the step"
+    )

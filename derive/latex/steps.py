@@ -76,7 +76,13 @@ from derive.latex.context import (
     solve_premise,
     value_tex,
 )
-from derive.latex.definitions_words import error_function_target, introduced_by_name, log_definition_target
+from derive.latex.definitions_words import (
+    error_function_target,
+    euler_doubt,
+    gives_e_a_value,
+    introduced_by_name,
+    log_definition_target,
+)
 from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
 from derive.latex.laws_words import case_laws_at, case_laws_in_words, case_random, law_parameter_ranges, laws_in_words
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
@@ -251,6 +257,12 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     stated_moments = expect_words.moments_in_words(splitter.doc)
     stated_cases = case_laws_in_words(splitter.doc)
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
+    # "Let $e = 2$ denote the number of edges": e is no longer only Euler's number after it
+    euler = [
+        (d.rel.offset, f"e = {d.rhs.strip()} (line {d.line})")
+        for d in drafts
+        if d.error is None and d.rel.relation is Relation.EQ and d.position == 0 and gives_e_a_value(d.lhs, d.rhs)
+    ]
     # what the prose declares, and the headings that end it, in document order
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
     # are not refuted through the names it declares
@@ -491,6 +503,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         up_to = ""
         plain = d.error is None and d.defines is None and not d.context and premise is None and row_claim is None
         proportional_in = unchecked = ""
+        given_e = [said for at, said in euler if at < d.rel.offset]
+        euler_said = euler_doubt(d.lhs, d.rhs, given_e) if d.error is None and not d.context and not d.defines else ""
         if d.rel.proportional:
             op = "\\propto"  # also on a step read but not checked: the report shows the relation written
         if d.rel.proportional and d.context:
@@ -521,6 +535,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     notes[:] = [n for n in notes if " random, from " not in n]
                     notes.append(f"{', '.join(n for n, _ in step_random)} read as values (random in the text)")
                 step_random = () if pointwise else step_random
+        elif euler_said:
+            unchecked = euler_said  # read, not checked: which e is meant?
         elif plain and d.rel.relation is Relation.EQ:
             # every name an earlier draft defines or puts a condition on, also those right before this
             # step (the loop below records them only after the claim is built): "Let $c = 5$" settles c
@@ -649,7 +665,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 ranges=tuple(sorted(step_ranges.items())),
                 up_to_constant=up_to,
                 proportional_in=proportional_in,
-                unchecked=unchecked if d.error is None else "",
+                unchecked=(unchecked or euler_said) if d.error is None else "",
                 joint_unstated=joint_unstated,
                 parameters=tuple(in_scope[n].params for n in applied_fns) if applied_fns else (),
                 prose=_prose_before(splitter.doc, d.rel.offset, top_marks),

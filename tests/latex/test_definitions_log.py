@@ -207,3 +207,30 @@ def test_a_defined_error_function_is_not_substituted_at_a_random_argument():
     (r,) = _steps(doc)
     assert r.verdict is Verdict.UNDECIDED
     assert ":=" not in r.detail
+
+
+# -- a letter derive reads as a constant, given a value by the text (attacker D33) ---------------------------
+
+
+def test_e_given_a_value_is_not_only_eulers_number():
+    doc = "Let $e = 2$ denote the number of edges, so that $e^x$ grows like $2^x$.\n$$\\frac{d}{dx} e^x = e^x$$\n"
+    doc += "$$e^x \\cdot e^x = e^{2x}$$\n$$x + x = 2x$$\n"
+    got = derive.check_latex(doc)
+    assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.UNDECIDED, Verdict.PROVED]
+    assert "the text gives e a value of its own (e = 2 (line 1))" in got[0].detail
+
+
+def test_e_given_a_value_in_a_display_and_a_false_step_is_not_refuted_either():
+    doc = "Here\n$$e = 3$$\n$$e^2 = 10$$\n"
+    got = _steps(doc)
+    assert [r.verdict for r in got][-1] is Verdict.UNDECIDED
+
+
+def test_a_statement_about_eulers_number_gives_e_no_other_value():
+    doc = "Recall\n$$e = \\lim_{n \\to \\infty} \\left(1 + \\frac{1}{n}\\right)^n$$\n$$\\frac{d}{dx} e^x = e^x$$\n"
+    assert derive.check_latex(doc)[-1].verdict is Verdict.PROVED
+
+
+def test_e_before_the_value_is_eulers_number():
+    doc = "$$\\frac{d}{dx} e^x = e^x$$\nLater let $e = 2$ be a count.\n"
+    assert derive.check_latex(doc)[0].verdict is Verdict.PROVED
