@@ -25,6 +25,7 @@ __all__ = ["canonical_sums", "fixed_size_sum", "names_in_arguments"]
 
 #: Beyond this many terms a sum's body is not expanded (the step stays undecided).
 _MAX_TERMS = 200
+_MAX_POWER = 6
 
 
 def fixed_size_sum(node: object, random: Collection[str]) -> bool:
@@ -104,7 +105,7 @@ def canonical_sums(expr: object) -> object:
 
 
 def _canonical_one(node: sympy.Sum) -> sympy.Basic:
-    if any(len(limit) != 3 for limit in node.limits):
+    if any(len(limit) != 3 for limit in node.limits) or _steep(node.function):
         return node
     body = sympy.expand(node.function)
     terms = sympy.Add.make_args(body)
@@ -123,6 +124,14 @@ def _canonical_one(node: sympy.Sum) -> sympy.Basic:
             kept = kept.function
         out.append(sympy.Mul(*outside) * sympy.Sum(kept, *_ordered(limits)))
     return sympy.Add(*out)
+
+
+def _steep(body: sympy.Basic) -> bool:
+    """A power of a sum whose expansion would be large: (a + b + c)^9 is not expanded here."""
+    return any(
+        isinstance(p, sympy.Pow) and p.base.is_Add and p.exp.is_Integer and abs(int(p.exp)) > _MAX_POWER
+        for p in sympy.preorder_traversal(body)
+    )
 
 
 def _ordered(limits: list[tuple]) -> list[tuple]:

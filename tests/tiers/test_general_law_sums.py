@@ -147,3 +147,9 @@ def test_constants_written_with_their_index_end_to_end() -> None:
     (r,) = derive.check_latex(text)
     assert r.verdict is Verdict.PROVED, r.detail
     assert "c_k non-random as declared" in r.detail
+
+
+def test_a_steep_power_under_a_sum_is_not_expanded() -> None:
+    a_, b_ = sympy.symbols("a_ b_")
+    steep = sympy.Sum((X[i] + a_ + b_) ** 30, (i, 1, n))
+    assert canonical_sums(steep) == steep
