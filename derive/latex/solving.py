@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
+from derive.latex.results_systems import linear_system
 from derive.latex.results_vectors import entrywise
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 
@@ -167,6 +168,8 @@ def _from_statement(step: Step) -> tuple[Verdict, str] | None:
     if system is not None:
         found = _read_system(step, system)
         decided = _bounded_system(found) if found is not None else None
+        if decided is None and found is not None:
+            decided = _bounded(lambda: linear_system(*found))  # letters as coefficients or right sides
         if decided is not None:
             return decided
     members = premise_chain(step)
