@@ -81,9 +81,10 @@ def declared_matrix_entry(p: _Parser, name: str, font: str) -> Any | None:
     base, _, index = name.partition("_")
     if not index or font in _BOLD or not p.declared(base) or name in p.st.table:
         return None
-    obj = p.st.table[base].obj
-    if not isinstance(obj, sympy.MatrixBase):
-        return None
+    spec = p.st.table[base]
+    if not isinstance(spec.obj, sympy.MatrixBase) or spec.kind.base == "vector":
+        return None  # x_{ij} next to a declared vector x: another family (data), read as before
+    obj = spec.obj
     indices = _indices(p, index)
     if indices is None or len(indices) != 2 or not any(str(i) in p.st.bound for i in indices):
         return None  # digits alone: `_vector_entry` reads A_{12}; A_{ij} at no summation index stays a name

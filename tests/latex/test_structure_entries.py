@@ -59,6 +59,12 @@ def test_the_transpose_of_tr_m_m_is_verified() -> None:
     assert verdict is Verdict.VERIFIED
 
 
+def test_two_indices_of_a_declared_vector_are_another_family() -> None:
+    # x_{ij} next to a declared vector x is a data matrix's entry, read as without the declaration
+    verdict, detail = _one(r"\sum_{j=1}^2 x_{ij} = x_{i1} + x_{i2}", {"x": "vector 2"})
+    assert verdict is Verdict.UNDECIDED and "x_outside" not in detail
+
+
 def test_fixed_entries_and_names_read_as_before() -> None:
     assert _one(r"A_{12} = A_{12}", {"A": "matrix 2x2"})[0] is Verdict.PROVED
     # A_{ij} at no summation index is a name of its own, as before
