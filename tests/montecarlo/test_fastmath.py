@@ -206,7 +206,7 @@ def test_loops_vectorise_without_libm_calls():
     if not (features.get("avx2") and features.get("fma")):
         pytest.skip("no AVX2/FMA on this CPU: LLVM keeps the loops scalar")
     mod = _uncached_module()
-    for name in ("vexp_array", "vlog1p_array", "vlog1p_unit_array", "vlog_array"):
+    for name in ("vexp_array", "vexp_nonpos_array", "vlog1p_array", "vlog1p_unit_array", "vlog_array"):
         fn = getattr(mod, name)
         x = np.linspace(0.1, 2, 64)
         fn(x, np.empty_like(x))
@@ -348,3 +348,43 @@ def test_only_log1p_of_exp_minus_abs_uses_the_unit_version():
         assert ("Log1pUnit" in names) is unit, expr
         source = _mc_fused.fused_source([expr], [], 1)
         assert ("vlog1p_unit(t" in source) is unit, expr
+
+
+def test_exp_nonpos_is_exp_bit_for_bit_on_its_domain():
+    rng = np.random.default_rng(22)
+    fixed = [0.0, -0.0, -5e-324, -1e-300, -(2.0**-53), -math.log(2) / 2, -708.39, -709.78, -745.13, -745.14]
+    fixed += [-746.0, -746.5, -1e300, -np.inf, np.nan, -np.nan]
+    x = np.concatenate(
+        [
+            -np.abs(rng.normal(0, 1, 400_000)),
+            -np.abs(rng.normal(0, 300, 200_000)),
+            rng.uniform(-750, 0, 300_000),
+            -(10 ** rng.uniform(-320, 300, 100_000)),
+            # k flips at (j + 1/2) ln2: both sides of the first hundred switches
+            np.repeat(-(np.arange(100) + 0.5) * math.log(2), 20) + np.tile(np.arange(-10, 10) * 2.0**-50, 100),
+            fixed,
+        ]
+    )
+    assert x.size > 10**6
+    fns = _mc_fused.math_functions()
+    ours, general = np.empty_like(x), np.empty_like(x)
+    fns.vexp_nonpos_array(x, ours)
+    fns.vexp_array(x, general)
+    same = (ours.view(np.int64) == general.view(np.int64)) | (np.isnan(ours) & np.isnan(general))
+    assert same.all()  # so vexp's bound (< 0.96 ulp) holds as proved
+    assert np.isnan(ours[np.isnan(x)]).all()
+
+
+def test_exp_nonpos_only_for_exp_minus_abs():
+    d0 = sympy.Symbol("d0")
+    for expr, nonpos in {
+        sympy.exp(-abs(d0)): True,
+        sympy.exp(-abs(d0 + 1)): True,
+        sympy.exp(d0): False,
+        sympy.exp(-d0): False,
+        sympy.exp(-abs(d0) + 1): False,
+        sympy.exp(-2 * abs(d0)): False,  # also <= 0, but not the pattern: the general path
+    }.items():
+        stages, _ = _mc_fused._stages([expr])
+        assert (type(stages[0][1]).__name__ == "ExpNonpos") is nonpos, expr
+        assert ("= float(vexp_nonpos(" in _mc_fused.fused_source([expr], [], 1)) is nonpos, expr
