@@ -52,6 +52,24 @@ _MATRIX_OPERATOR = re.compile(
     r"\\det\b|\\(?:mathrm|operatorname|text)\s*\{\s*(?:tr|Tr|det|rank|diag)\s*\}|\\(?:tr|Tr)\b"
 )
 
+#: A Greek or bold capital alone between bars, ``|\\Sigma|``, ``|\\boldsymbol{\\Sigma}_k|``, ``\\lvert \\Lambda
+#: \\rvert``: a determinant as plausibly as an absolute value (a plain ``|A|`` or ``|C_k|`` may be a number or a count).
+_DET_BARS = re.compile(
+    r"(?:\|(?!\|)|\\lvert|\\vert|\\left\s*\|)\s*((?:\\(?:mathbf|boldsymbol|bm)\s*\{\s*\\?[A-Za-z]+\s*\}"
+    r"|\\(?:Sigma|Lambda|Gamma|Psi|Phi|Omega|Theta))(?:\s*_\s*(?:\{[^{}]*\}|[0-9A-Za-z]))?)\s*"
+    r"(?:\||\\rvert|\\vert|\\right\s*\|)"
+)
+
+
+def _barred_name(m: re.Match[str]) -> str | None:
+    """The derive name between the bars `_DET_BARS` found, if it is a capital."""
+    try:
+        name = name_of(re.sub(r"\\(?:mathbf|boldsymbol|bm)\s*\{\s*(\\?[A-Za-z]+)\s*\}", r"\1", m.group(1)))
+    except DeriveError:
+        return None
+    return name if _capital(name) else None
+
+
 #: Greek capitals that name matrices as often as Latin ones (\\det\\Sigma, \\mathrm{tr}\\,\\Lambda).
 _GREEK_CAPITAL = re.compile(r"Sigma|Lambda|Gamma|Delta|Theta|Phi|Psi|Omega|Xi|Upsilon")
 
@@ -97,6 +115,13 @@ def not_a_scalar(step: Step) -> str | None:
             "under a plausible reading, whose values derive read as real numbers"
         )
     shaped = any(_parses(kind) and parse_kind(kind).is_matrix for _, kind in step.claim.symbols)
+    barred = sorted({_barred_name(m) for m in _DET_BARS.finditer(tex)} - declared - {None})
+    if barred and not same and not shaped:
+        return (
+            f"{', '.join(barred)} between bars (|\\Sigma|) is not declared: a determinant of a matrix under a "
+            "plausible reading, which derive read as the absolute value of a number; declare its shape (e.g. "
+            f"`{barred[0]}: spd matrix 2x2`) to check the step"
+        )
     if _MATRIX_OPERATOR.search(tex) and not same and not shaped:
         # I_3 is an identity; T and H mark transposes
         bases = {n.split("_")[0] for n in used if not re.fullmatch(r"I_\d+|T|H", n)}
@@ -410,6 +435,8 @@ def readings(step: Step) -> list[Reading] | str:
         sized = sized if mixed is None else mixed
     if sized is None:
         sized = shape_readings(step)
+        if isinstance(sized, list):
+            sized = at_size_one(step, sized)
         if sized is None or (isinstance(sized, str) and _TOO_MANY_SHAPES in sized):
             from derive.latex.shapes_family import family_readings  # noqa: PLC0415 - it builds on this module
 
@@ -464,7 +491,28 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     """One result for a step checked under several readings (`_combine`), no refutation standing through a
     matrix the text calls symmetric, orthogonal, a covariance... that derive samples as a general one
     (`_structure_doubt`)."""
-    return _structure_doubt(step, _combine(step, [(g, _structured_again(g, r)) for g, r in pairs]))
+    return _dimension_doubt(
+        step, _structure_doubt(step, _combine(step, [(g, _structured_again(g, r)) for g, r in pairs]))
+    )
+
+
+def _dimension_doubt(step: Step, result: Result) -> Result:
+    """A refuted step with an undeclared letter in a Gaussian normaliser (``(2\\pi)^{D/2} |\\Sigma|^{1/2}``): D is the
+    dimension under the text's reading, which derive sampled as any real number: undecided, saying so."""
+    from derive.latex.shapes_family import gaussian_dimension  # noqa: PLC0415 - it builds on this module
+
+    if result.verdict is not Verdict.REFUTED:
+        return result
+    letter = gaussian_dimension(step, _sides(step))
+    if letter is None:
+        return result
+    why = (
+        f"{letter} in the Gaussian normaliser (2\\pi)^{{{letter}/2}} is the dimension of the vectors under the text's "
+        f"reading, which derive sampled as a real number; declare it (`{letter}: positive integer`) or the shapes "
+        "to check the step (where the step is refuted): "
+    )
+    out = _said(result, why)
+    return Result(result.claim, Verdict.UNDECIDED, out.method, result.seconds, out.outcomes)
 
 
 #: Words that say a matrix has a structure a general sample lacks (a counterexample may not have it).
@@ -1058,13 +1106,62 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
             f"matrices) make the step read, more than derive checks; declare {'its' if len(names) == 1 else 'their'} "
             f"shapes (e.g. `{names[0]}: vector 3`) to check it"
         )
-    out = []
-    for shapes in kept:
-        label = ", ".join(f"{n}: {'scalar' if k == 'real' else k}" for n, k in shapes.items())
-        assigned = _assigned(step, list(shapes), tuple(shapes.values()))
-        claim = assigned.claim.evolve(id=f"{step.claim.id}[{label}]")
-        out.append(Reading(label, replace(assigned, claim=claim), kind="shape"))
-    return out
+    return [_shape_reading(step, shapes) for shapes in kept]
+
+
+def _shape_reading(step: Step, shapes: dict[str, str], sizes: tuple[tuple[str, int], ...] = ()) -> Reading:
+    label = ", ".join(f"{n}: {'scalar' if k == 'real' else k}" for n, k in shapes.items())
+    assigned = _assigned(step, list(shapes), tuple(shapes.values()))
+    if sizes:
+        assigned = _norms_at_size_one(assigned)
+    claim = assigned.claim.evolve(id=f"{step.claim.id}[{label}]")
+    return Reading(label, replace(assigned, claim=claim), sizes, kind="shape")
+
+
+def at_size_one(step: Step, shaped: list[Reading]) -> list[Reading]:
+    """The shape readings (`shape_readings`) at size 1 too, once per family of sizes: a vector is one number there,
+    and a step may fail there only (det(x x^T) = 0 holds at sizes 2 and 3, not at 1)."""
+    ones: list[dict[str, str]] = []
+    for reading in shaped:
+        shapes = {}
+        for part in reading.label.split(", "):
+            name, _, kind = part.partition(": ")
+            shapes[name] = _size_one("real" if kind == "scalar" else kind)
+        if shapes not in ones and any(k != "real" for k in shapes.values()):
+            ones.append(shapes)
+    return [*shaped, *(_shape_reading(step, shapes, (("size", 1),)) for shapes in ones)]
+
+
+#: A norm's bar and the subscript of a closing one (\|x\|_2, \rVert_F): at size 1 every norm is |x|.
+_NORM_BAR = re.compile(r"(?:\\\||\\[lr]?Vert(?![A-Za-z]))(?:\s*_\s*(?:\{[^{}]*\}|\\infty|[0-9A-Za-z]))?")
+
+
+def _norms_at_size_one(step: Step) -> Step:
+    """At size 1 a vector is one number, which derive reads as a scalar, and every norm of it (any p, Frobenius,
+    spectral) its absolute value: the step with ``|...|`` for its norms, when they are norms that derive cannot
+    read there (``KL(p \\| q)`` reads and stays)."""
+    sides = (step.claim.lhs, step.claim.rhs)
+    symbols = dict(step.claim.symbols)
+    if not any(_NORM_ERROR.search(_read_side(step, side, symbols, 0, frobenius=False)[1] or "") for side in sides):
+        return step
+
+    def bars(tex: str) -> str:
+        return _NORM_BAR.sub("|", tex)
+
+    def side(value: object) -> object:
+        return replace(value, text=bars(value.text)) if isinstance(value, LatexSource) else bars(str(value))
+
+    claim = step.claim.evolve(lhs=side(step.claim.lhs), rhs=side(step.claim.rhs))
+    return replace(step, claim=claim, lhs_tex=bars(step.lhs_tex), rhs_tex=bars(step.rhs_tex))
+
+
+def _size_one(kind: str) -> str:
+    """``kind`` at size 1: ``vector 1``, ``matrix 1x1`` (``spd`` kept), ``identity 1``; a scalar stays one."""
+    if kind.startswith("identity "):
+        return "identity 1"
+    if kind.startswith("vector "):
+        return "vector 1"
+    return re.sub(r"matrix \d+x\d+$", "matrix 1x1", kind)
 
 
 def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
@@ -1073,21 +1170,23 @@ def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result
     names are undeclared, and a text that leaves a matrix undeclared usually defines it in words (W with
     orthonormal columns, D_0 a covariance), which no shape guessed here knows."""
     seconds = sum(r.seconds for _, r in settled)
-    labels = " | ".join(g.label for g, _ in settled)
+    labels = " | ".join(g.label for g, _ in settled if not g.size_one)
+    ones = " | ".join(g.label for g, _ in settled if g.size_one)
     last = settled[-1][1]
     if all(r.verdict in _ACCEPTED for _, r in settled):
         verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in settled) else Verdict.VERIFIED
         how = " or ".join(sorted({r.verdict.value for _, r in settled}))
+        also = f", and at size 1 ({ones})" if ones else ""
         summary = (
-            f"holds in every shape the undeclared names may have here ({labels}: {how} in each); other sizes are "
-            "the gap: not a proof"
+            f"holds in every shape the undeclared names may have here ({labels}: {how} in each){also}; other sizes "
+            "are the gap: not a proof"
         )
         outcomes = (*last.outcomes, Outcome(verdict, Evidence(last.method, summary, reason="shapes")))
         return Result(step.claim, verdict, last.method, seconds, outcomes)
     gave = "; ".join(f"{r.verdict.value} with {g.label}" for g, r in settled)
     refuted = next(((g, r) for g, r in settled if r.verdict is Verdict.REFUTED), None)
     reading, result = refuted or next((g, r) for g, r in settled if r.verdict not in _ACCEPTED)
-    if all(r.verdict is Verdict.REFUTED for _, r in settled):
+    if all(r.verdict is Verdict.REFUTED for g, r in settled if not g.size_one):
         why = (
             f"fails in every shape the undeclared names may have ({labels}), but they are not declared: the text may "
             "define them in words (orthonormal, a covariance); declare them (front matter or --symbols) to check "
@@ -1296,7 +1395,11 @@ def swept_families(families: list[tuple[str, Step]], too_many: str) -> list[Read
             return swept
         if swept is None or any(r.kind != "size" for r in swept):
             return None
-        out += [Reading(f"{label}; {r.label}", r.step, r.sizes, "mixed") for r in swept]
+        # at size 1 a vector reads as a number, and its norm as its absolute value
+        out += [
+            Reading(f"{label}; {r.label}", _norms_at_size_one(r.step) if r.size_one else r.step, r.sizes, "mixed")
+            for r in swept
+        ]
         if len(out) > MAX_MIXED_READINGS:
             return too_many
     return out
@@ -1311,13 +1414,6 @@ def _combine_mixed(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
     families = list(dict.fromkeys(g.label.split("; ", 1)[0] for g, _ in settled))
     sizes = "; ".join(dict.fromkeys(g.label.split("; ", 1)[1] for g, _ in settled))
     shown = " | ".join(families)
-    unread = [g.label.split("; ", 1)[1] for g, r in settled if r.verdict is Verdict.ERROR and g.size_one]
-    if settled[0][0].kind == "family" and unread and len(unread) < len(settled):
-        # a vector of size 1 may read as a number where the notation needs a vector (N(x | mu, Sigma)): a gap of
-        # its own when every other size holds, as for declared sizes (`_combine`)
-        settled = [(g, r) for g, r in settled if not (r.verdict is Verdict.ERROR and g.size_one)]
-        sizes = "; ".join(dict.fromkeys(g.label.split("; ", 1)[1] for g, _ in settled))
-        sizes += f"; not checked at {'; '.join(unread)} (not readable at that size)"
     if all(r.verdict in _ACCEPTED for _, r in settled):
         verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in settled) else Verdict.VERIFIED
         how = " or ".join(sorted({r.verdict.value for _, r in settled}))

@@ -35,6 +35,7 @@ from derive.latex.shapes import (
     _SHAPE_TEXT,
     Reading,
     _capital,
+    _condition_math,
     _i_is_identity,
     _parses,
     _sides,
@@ -85,7 +86,7 @@ def family_readings(step: Step) -> list[Reading] | None:
         return None
     if any(_parses(k) and parse_kind(k).is_matrix for _, k in step.claim.symbols):
         return None
-    dimension = _gaussian_dimension(step, texts)
+    dimension = gaussian_dimension(step, texts)
     letters = _free_letters(step, texts, dimension)
     if letters is None:
         return None
@@ -115,7 +116,7 @@ def family_readings(step: Step) -> list[Reading] | None:
     return [Reading(r.label, r.step, r.sizes, "family") for r in swept]
 
 
-def _gaussian_dimension(step: Step, texts: list[str]) -> str | None:
+def gaussian_dimension(step: Step, texts: list[str]) -> str | None:
     """The letter of a Gaussian normaliser ``(2\\pi)^{D/2}`` (``(2\\pi)^{-D/2}``, ``\\sqrt{(2\\pi)^D |\\Sigma|}``) in
     a step that takes a determinant: the dimension of its vectors, the only reading under which the normaliser is
     one; None when the step writes none, or the letter is declared, given a value or a condition."""
@@ -124,8 +125,10 @@ def _gaussian_dimension(step: Step, texts: list[str]) -> str | None:
         return None
     letter = letters.pop()
     said = {n for n, _ in step.claim.symbols} | {n for n, _ in step.ranges} | set(step.defined)
-    if letter in said or any(mentions(c, letter) for c in (*step.conditions, *step.uses)):
+    if letter in said or any(mentions(_condition_math(c), letter) for c in step.conditions):
         return None
+    if any(re.match(rf"\s*{letter}\s*(?::=|=|:|\\in\b)", used) for used in step.uses):
+        return None  # D = 3 (values:), D := ...
     return letter
 
 

@@ -132,10 +132,26 @@ DENSITY = (
 
 
 def test_gaussian_normaliser_letter_is_the_dimension_and_the_covariance_is_drawn_spd() -> None:
+    # the family reads with D the size; at D = 1 derive cannot read N(x | mu, Sigma) of a one-number x, and a size
+    # it cannot read leaves the step undecided (a step may fail there only)
     r = _one(DENSITY)
-    assert r.verdict is Verdict.VERIFIED
+    assert r.verdict is Verdict.UNDECIDED
     assert "Sigma: spd matrix D x D, mu: vector D, x: vector D" in r.detail
-    assert "D = 2; D = 3" in r.detail
+    assert "error, proved across the sizes D = 1; D = 2; D = 3" in r.detail
+
+
+def test_gaussian_normaliser_rewritten_is_verified_at_every_size_of_the_tied_letter() -> None:
+    quad = (
+        r"\exp\left(-\frac{1}{2} (\mathbf{x}-\boldsymbol{\mu})^\top \boldsymbol{\Sigma}^{-1}"
+        r"(\mathbf{x}-\boldsymbol{\mu})\right)"
+    )
+    r = _one(
+        rf"$$(2\pi)^{{-D/2}} {quad} |\boldsymbol{{\Sigma}}|^{{-1/2}} = "
+        rf"\frac{{1}}{{(2\pi)^{{D/2}}|\boldsymbol{{\Sigma}}|^{{1/2}}}} {quad}$$"
+    )
+    assert r.verdict is Verdict.VERIFIED
+    assert "Sigma: matrix D x D, mu: vector D, x: vector D" in r.detail
+    assert "D = 1; D = 2; D = 3" in r.detail
 
 
 def test_gaussian_density_with_the_covariance_for_its_inverse_is_not_accepted() -> None:
@@ -150,3 +166,42 @@ def test_a_normaliser_letter_the_text_gives_a_value_is_not_tied() -> None:
     # D = 3 in the text: D is no free size; the step is not verified at swept sizes of D
     r = _one("Let $D = 3$.\n\n" + DENSITY)
     assert "D = 2; D = 3" not in r.detail
+
+
+def test_a_step_false_at_size_one_only_is_not_verified_in_the_shapes() -> None:
+    # det(x x^T) = 0 at sizes 2 and 3, x^2 at size 1, where the step reads 2x^2 = x^2 (attack H116)
+    r = _one(r"$$\|x\|^2 + \det(xx^\top) = x^\top x$$")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "refuted with x: vector 1" in r.detail
+
+
+def test_a_norm_at_size_one_is_the_absolute_value() -> None:
+    r = _one(r"$$\|x - y\|^2 = x^\top x - 2 x^\top y + y^\top y$$")
+    assert r.verdict is Verdict.VERIFIED
+    assert "x: vector 1, y: vector 1" in r.detail
+
+
+def test_an_undeclared_capital_between_bars_is_no_absolute_value_to_refute_with() -> None:
+    # |Sigma| may be a determinant: the scalar reading's counterexample is none (attack H21)
+    r = _one(r"$$(2\pi)^{D/2}|\Sigma|^{1/2} = |2\pi\Sigma|^{1/2}$$")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "between bars" in r.detail
+
+
+def test_an_undeclared_capital_between_bars_is_no_absolute_value_to_prove_with() -> None:
+    assert _one(r"$$|\Sigma|^{2} = \Sigma^2$$").verdict is Verdict.UNDECIDED
+
+
+def test_a_count_between_bars_reads_as_before() -> None:
+    # |C_k| (a plain capital: a count, a number) is read as written
+    assert _one(r"$$|C_k| + |C_k| = 2|C_k|$$").verdict is Verdict.PROVED
+
+
+def test_a_normaliser_letter_is_no_real_number_to_refute_with() -> None:
+    # D is the dimension (true at D = 3); D = -5/2 is no counterexample (attack H113)
+    text = (
+        "Let $\\Sigma$ be a $3 \\times 3$ covariance matrix.\n\n$$(2\\pi)^{D/2}|\\Sigma|^{1/2} = |2\\pi\\Sigma|^{1/2}$$"
+    )
+    r = _one(text)
+    assert r.verdict is Verdict.UNDECIDED
+    assert "Gaussian normaliser" in r.detail
