@@ -276,8 +276,16 @@ def _sentence_before(doc: str, start: int) -> str:
 
 #: A sentence that assumes what its inline math states (not one that shows, asks or concludes it).
 _ASSUMING = re.compile(
-    r"\b(?:let|suppose|assume[sd]?|assuming|given|where|with|such\s+that|has|have|having|denote[sd]?|"
+    r"\b(?:let|suppose|assume[sd]?|assuming|where|with|such\s+that|has|have|having|denote[sd]?|"
     r"recall|satisf(?:y|ies|ying))\b",
+    re.IGNORECASE,
+)
+#: Words in a statement's sentence that make its moment conditional or inexact ("Given $Y$, $X$ has mean $Y$",
+#: "conditional on", "asymptotically", "for large $n$", "approximately"): never the unconditional, exact E[X].
+_NOT_EXACT = re.compile(
+    r"\b(?:given|conditional(?:ly)?|conditioned|condition|asymptotic(?:ally)?|approximate(?:ly)?|approx|roughly|"
+    r"about|nearly|almost|large|limit|limiting|converges?|tends?|eventually|estimated?|empirical|sample|"
+    r"per|each|every|locally)\b|\\approx|\\to\b|\\sim",
     re.IGNORECASE,
 )
 _SHOWING = re.compile(
@@ -295,7 +303,8 @@ _INLINE_EQUATION = re.compile(r"(?<![$\\])\$(?P<math>[^$]{3,160})\$(?!\$)")
 _RELATIONS = re.compile(r"\\(?:neq|ne|le|ge|leq|geq|approx|sim|propto|in|to)\b|[<>]|:=")
 #: "$X$ has mean $\\mu$ (and variance $\\sigma^2$)", "random variable $X$ with mean $0$ and variance $1$".
 _MEAN_WORDS = re.compile(
-    r"(?P<var>\$[^$]{1,40}\$)\s*,?\s*(?:which\s+|that\s+)?(?:has|have|having|with)\s+(?:an?\s+)?"
+    r"(?P<var>\$[^$]{1,40}\$)\s*,?\s*(?:(?:be|is|being)\s+an?\s+(?:(?:real|real-valued|scalar|continuous|discrete)\s+)?"
+    r"random\s+variable\s*,?\s*)?(?:which\s+|that\s+)?(?:has|have|having|with)\s+(?:an?\s+)?"
     r"(?:(?:mean|expectation|expected\s+value)\s+(?:of\s+|equal\s+to\s+)?(?P<mean>\$[^$]{1,40}\$)"
     r"(?:\s*,?\s*and\s+(?:a\s+)?variance\s+(?:of\s+|equal\s+to\s+)?(?P<var2>\$[^$]{1,40}\$))?|"
     r"variance\s+(?:of\s+|equal\s+to\s+)?(?P<only>\$[^$]{1,40}\$))",
@@ -329,6 +338,7 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
     []
     """
     out: list[MomentStatement] = []
+    random = _random_in_words(doc)
     for m in _INLINE_EQUATION.finditer(doc):
         math = m.group("math")
         sides = math.split("=")
@@ -337,7 +347,13 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
         before = _sentence_before(doc, m.start())
         if not _ASSUMING.search(before) or _SHOWING.search(before) or _DOUBT.search(before) or _qualified(doc, m.end()):
             continue
+        if _NOT_EXACT.search(before) or _NOT_EXACT.search(math):
+            continue
         lhs, rhs = sides[0].strip(), sides[1].strip().rstrip(",.;")
+        if _names_of_value(lhs) & random and not _MOMENT_TEX.search(lhs):
+            continue  # "Y = E[X | ...]"-like: the plain side names a random variable
+        if _names_of_value(rhs) & random and not _MOMENT_TEX.search(rhs):
+            continue  # E[X] = Y with Y random: a conditional mean, never E[X]
         if lhs and rhs:
             said = f"{lhs} = {rhs} (line {_line(doc, m.start())})"
             out.append(MomentStatement(m.end(), lhs, rhs, _CASE.search(before) is not None, said))
@@ -348,6 +364,11 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
         before = _sentence_before(doc, m.start())
         if _DOUBT.search(before) or _SHOWING.search(before) or _qualified(doc, m.end()):
             continue
+        if _NOT_EXACT.search(before) or _NOT_EXACT.search(re.sub(_MATH, " ", doc[m.start() : m.end()])):
+            continue
+        values = [g[1:-1] for g in (m.group("mean"), m.group("var2"), m.group("only")) if g]
+        if any(_names_of_value(v) & random for v in values):
+            continue  # "$X$ has mean $Y$" with Y random: a conditional mean
         case = _CASE.search(before) is not None
         words = " ".join(doc[m.start() : m.end()].split())
         where = f"('{words}', line {_line(doc, m.start())})"
@@ -400,9 +421,45 @@ _QUALIFIED_AFTER = re.compile(
 
 
 def _qualified(doc: str, at: int) -> bool:
-    """Whether the rest of the sentence after ``at`` qualifies what the sentence states."""
-    rest = doc[at : _sentence_end(doc, at)]
-    return _QUALIFIED_AFTER.search(re.sub(_MATH, " ", rest)) is not None
+    """Whether the rest of the sentence after ``at`` qualifies what the sentence states (a condition, a result,
+    or an inexact or conditional moment: `_NOT_EXACT`)."""
+    rest = re.sub(_MATH, " ", doc[at : _sentence_end(doc, at)])
+    return _QUALIFIED_AFTER.search(rest) is not None or _NOT_EXACT.search(rest) is not None
+
+
+_CALLED_RANDOM = (
+    re.compile(rf"(?<!non-)\brandom\s+(?:variables?|vectors?|quantit(?:y|ies)|numbers?)\s+(?P<names>{_LIST})", re.I),
+    re.compile(
+        rf"(?P<names>{_LIST})\s+(?:is|are|be|being|were)\s+(?:an?\s+|two\s+|both\s+|(?:jointly\s+)?independent\s+)*"
+        r"(?<!non-)random\b",
+        re.IGNORECASE,
+    ),
+)
+_IDENTIFIER = re.compile(r"\\?[A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?")
+
+
+def _random_in_words(doc: str) -> set[str]:
+    """The names the text calls random ("random variables $X$ and $Y$", "$Y$ is random") or draws
+    (``$Y \\sim p$``): a moment whose value names one is conditional."""
+    names: set[str] = set()
+    for pattern in _CALLED_RANDOM:
+        for m in pattern.finditer(doc):
+            names |= set(_leading_names(m.group("names")))
+    for math in re.findall(r"\$([^$]+)\$", doc):
+        if "\\sim" in math:
+            names |= _names_of_value(math.split("\\sim", 1)[0])
+    return names
+
+
+def _names_of_value(tex: str) -> set[str]:
+    """The derive names of the identifiers in ``tex`` (``\\mu + Y`` gives mu and Y), best effort."""
+    out: set[str] = set()
+    for piece in _IDENTIFIER.findall(tex):
+        try:
+            out.add(name_of(piece))
+        except (DeriveError, RecursionError):
+            continue
+    return out
 
 
 def _line(doc: str, at: int) -> int:

@@ -14,7 +14,7 @@ is known, or E is a function the text defines) is never used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 import sympy
@@ -57,11 +57,14 @@ def stated_substitutions(
     facts: Iterable[tuple[object, object, str]],
     normal_form: Callable[[object], object | None],
     is_operator: Callable[[object], bool],
+    random: Collection[str] = (),
 ) -> Substitutions:
     """The substitutions the stated ``facts`` give: each ``(lhs, rhs, said)`` in normal form
     (``normal_form(expr)``: the value, or None when it has no operator), solved for the most
     complex operator application it still has after the substitutions before it, with a nonzero
-    number as its coefficient; a fact with none is skipped."""
+    number as its coefficient; a fact with none is skipped, and so is one whose value names a
+    name in ``random`` outside its operators ("$X$ has mean $Y$" with Y random: E[X | Y] = Y,
+    not E[X] = Y)."""
     values: dict[sympy.Basic, sympy.Basic] = {}
     sources: dict[sympy.Basic, tuple[str, ...]] = {}
     for lhs, rhs, said in list(facts)[:_MAX_FACTS]:
@@ -77,6 +80,9 @@ def stated_substitutions(
         if not isinstance(left, sympy.Expr) or not isinstance(right, sympy.Expr):
             continue  # a matrix, a relation, a distribution: no moment to solve for
         difference = sympy.expand(left - right)
+        outside = difference.replace(is_operator, lambda n: sympy.Integer(0))
+        if {str(n) for n in outside.free_symbols} & set(random):
+            continue  # the value is itself random: a conditional moment, never E[X]
         rests: set[str] = set()
         for atom in _atoms(difference):
             rests |= set(sources.get(atom, ()))

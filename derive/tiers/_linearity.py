@@ -477,7 +477,7 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
         # the moments the text states (E[X] = mu, Var(X) = sigma^2), substituted: a second chance, where a
         # name stated equal to an unconditional expectation (mu) is a number
         numbers = declared | _stated_numbers(problem)
-        stated = _stated_substitutions(problem, numbers, independent)
+        stated = _stated_substitutions(problem, numbers, independent, (lhs, rhs))
         again = _both(lhs, rhs, numbers, independent=independent) if stated is not None else None
         if stated is not None and again is not None:
             forms, declared = _with_stated(again, stated), numbers
@@ -642,7 +642,7 @@ def _holds(
 
 
 def _stated_substitutions(
-    problem: object, declared: frozenset[str], independent: tuple[frozenset[str], ...]
+    problem: object, declared: frozenset[str], independent: tuple[frozenset[str], ...], sides: tuple = ()
 ) -> Substitutions | None:
     """The substitutions of the moments the problem states (an optional ``moments`` attribute of
     ``(lhs, rhs, said)``), or None when it states none that solve for an expectation."""
@@ -654,8 +654,17 @@ def _stated_substitutions(
         form = linear_form(expr, declared, independent=independent)
         return None if form is None else form.value
 
-    subs = stated_substitutions(facts, normal, is_unknown_law)
+    subs = stated_substitutions(facts, normal, is_unknown_law, _random_names(problem, facts, sides))
     return subs if subs.values else None
+
+
+def _random_names(problem: object, facts: tuple, sides: tuple) -> set[str]:
+    """The names the step or a statement takes a moment of as a whole (Y of Var(Y)), and the random
+    variables with a stated law: a stated moment whose value names one is conditional."""
+    names = {str(getattr(sym, "name", sym)) for sym, _ in tuple(getattr(problem, "random", ()) or ())}
+    for side in (*sides, *(x for f in facts for x in f[:2])):
+        names |= _whole_arguments(side)
+    return names
 
 
 def _stated_numbers(problem: object) -> frozenset[str]:

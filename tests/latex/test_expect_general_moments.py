@@ -60,6 +60,15 @@ def test_statements_found(doc: str, facts: list[tuple[str, str]]) -> None:
         "Suppose $x = 2$.",  # no moment
         "Let $X_1, X_2$ have mean $0$.",  # a list of names, not one random variable
         "Assume $X$ has mean $\\mu$ when $t > 0$.",
+        # conditional or inexact moments (attacker G128, G143, G144, G147)
+        "Given $Y$, the random variable $X$ has mean $Y$ and variance $1$.",
+        "Let $Y$ be a random variable. Conditional on $Y$, $X$ has mean $Y$ and variance $1$.",
+        "For large $n$, $\\bar X_n$ has mean $\\mu$ and variance $\\sigma^2/n$ asymptotically.",
+        "Suppose $E[X] \\approx \\mu$.",
+        "Let $X$ have mean $\\mu$ approximately.",
+        "Let $X$ and $Y$ be random variables, where $X$ has mean $Y$.",
+        "Let $Y \\sim \\mathcal{N}(0, 1)$, and let $X$ have mean $Y$.",
+        "Let $\\mu$ be random. Suppose $E[X] = \\mu$.",
     ],
 )
 def test_no_statement(doc: str) -> None:
@@ -101,6 +110,8 @@ def _verdicts(doc: str) -> list[tuple[Verdict, str]]:
         "$$\\mathbb{E}[X^2] = \\sigma^2 + \\mu^2$$",
         "Let $X$ have mean $\\mu$.\n\n$$\\mathbb{E}[(X - \\mu)^2] = \\mathbb{E}[X^2] - \\mu^2$$",
         "Consider a random variable $Z$ with mean $0$.\n\n$$\\mathbb{E}[(Z + 1)^2] = \\mathbb{E}[Z^2] + 1$$",
+        "Let $X$ be a random variable with mean $\\mu$ and variance $\\sigma^2$.\n\n"
+        "$$\\mathbb{E}[X^2] = \\sigma^2 + \\mu^2$$",
     ],
 )
 def test_stated_moments_prove_end_to_end(doc: str) -> None:
@@ -126,6 +137,14 @@ def test_stated_moments_prove_end_to_end(doc: str) -> None:
         "Let $X$ have mean $\\mu$.\n\n$$\\mathbb{E}[aX] = a\\mu$$",
         # E defined by the text as a function: its value is no moment
         "Let $E(x) = x^2$ and suppose $E(X) = \\mu$.\n\n$$E(2X) = 2\\mu$$",
+        # conditional or inexact moments (attacker G128, G143, G144, G147)
+        "Given $Y$, the random variable $X$ has mean $Y$ and variance $1$.\n\n$$E[X] = Y$$",
+        "Let $Y$ be a random variable. Conditional on $Y$, $X$ has mean $Y$ and variance $1$.\n\n$$E[X^2] = Y^2 + 1$$",
+        "Let $Y \\sim \\mathcal{N}(0, 1)$, and let $X$ have mean $Y$.\n\n$$E[X] = Y$$",
+        "For large $n$, $\\bar X_n$ has mean $\\mu$ and variance $\\sigma^2/n$ asymptotically.\n\n"
+        "$$E[\\bar X_n^2] = \\frac{\\sigma^2}{n} + \\mu^2$$",
+        # a value the step itself takes a moment of is random
+        "Let $X$ have mean $Y$.\n\n$$E[X] + \\mathrm{Var}(Y) = Y + \\mathrm{Var}(Y)$$",
     ],
 )
 def test_stated_moments_never_accept_more(doc: str) -> None:

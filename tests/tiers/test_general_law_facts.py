@@ -124,3 +124,14 @@ def test_the_esl_square_reading_still_applies_with_statements() -> None:
     # E[x - mu]^2 = s^2 holds reading E[(x - mu)^2] (with the statements) but not as (E[x - mu])^2
     out = _decide(E(x - mu) ** 2, s**2, _MEAN, _VARIANCE)
     assert out.verdict is not Verdict.PROVED
+
+
+def test_a_stated_value_that_is_random_is_never_used() -> None:
+    # "X has mean Y" with Y a random variable (the step takes Var(Y)): E[X | Y] = Y, not E[X] = Y
+    y_ = sympy.Symbol("Y", real=True)
+    fact = (E(x), y_, "E[x] = Y")
+    out = _decide(E(x) + VAR(y_), y_ + VAR(y_), fact)
+    assert out.verdict is not Verdict.PROVED
+    # a constant value is used
+    out = _decide(E(x) + VAR(y_), mu + VAR(y_), (E(x), mu, "E[x] = mu"))
+    assert out.verdict is Verdict.PROVED
