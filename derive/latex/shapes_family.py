@@ -39,7 +39,6 @@ from derive.latex.shapes import (
     _i_is_identity,
     _parses,
     _sides,
-    _structure_said,
     read_families,
     swept_families,
 )
@@ -57,11 +56,23 @@ _COMBOS = 600
 _APPLIED = r"(?<![A-Za-z\\]){0}\s*(?:\\left\s*)?\("
 #: A letter in a font of sets, classes and laws (``\mathcal{C}_1``, ``\mathcal N``).
 _FONT = re.compile(r"\\(?:mathcal|mathscr|mathfrak|mathbb)\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
-#: Words that make a matrix symmetric positive definite (definite, no semidefinite: singular ones are not drawn);
-#: "symmetric" alone is not among them (x^T A x >= 0 fails for symmetric A).
-_POSITIVE_DEFINITE = re.compile(
-    r"covariance|precision\s+matri|(?<!semi-)(?<!semi)(?<!semi )positive[- ]definite|\bs\.?p\.?d\b", re.IGNORECASE
+#: Inline math in prose (a name, maybe with its range).
+_INLINE_MATH = re.compile(r"(?<![$\\])\$(?!\$)([^$]{1,80})\$")
+#: A sentence that negates, supposes or hedges what it says, or speaks of two matrices' covariance.
+_DOUBT = re.compile(
+    r"\bnot\b|n't\b|\bno\b|\bnever\b|\bwere\b|\bsuppos|\bif\b|\bwhether\b|\bonly\b|\bcross|\bbetween\b|"
+    r"\bassume[sd]?\s+for\b|\bcontradict|\bnor\b|\bneither\b",
+    re.IGNORECASE,
 )
+_KIND = r"(?:(?:symmetric\s+)?positive[- ]definite\s+)?(?:covariance|precision)\s+matri(?:x|ces)"
+#: ``$\\Sigma$ is the (d x d) covariance matrix``, ``$A$ be positive definite``: the word said of the name itself.
+_NAMED_AFTER = re.compile(
+    rf"\s*(?:is|be|denotes?)\s+(?:(?:the|a|an)\s+(?:\$[^$]*\$\s+)?{_KIND}"
+    r"|(?:a\s+|an\s+)?(?:symmetric\s+)?positive[- ]definite\b)",
+    re.IGNORECASE,
+)
+#: ``the (d x d) covariance matrix $\\Sigma$``: the word right before the name.
+_NAMED_BEFORE = re.compile(rf"(?:^|\s)(?:the|a|an|let|and)\s+(?:\$[^$]*\$\s+)?{_KIND}\s*$", re.IGNORECASE)
 #: A Gaussian normaliser's power of 2 pi: (2\pi)^{D/2}, (2\pi)^{-D/2}, (2\pi)^{\frac{D}{2}}, (2\pi)^D (under a root).
 _NORMALISER = re.compile(
     r"\(\s*2\s*\\pi\s*\)\s*\^\s*(?:\{\s*-?\s*(?:([A-Za-z])\s*(?:/\s*2)?|\\frac\s*\{?\s*([A-Za-z])\s*\}?\s*\{?\s*2\s*\}?)\s*\}"
@@ -262,6 +273,31 @@ def _normal_covariances(texts: list[str]) -> set[str]:
     return out
 
 
+def _said_positive_definite(step: Step, name: str) -> bool:
+    """Whether the prose calls ``name`` itself a covariance or precision matrix, or positive definite, in a sentence
+    that neither negates nor supposes it: ``$\\Sigma$ is the covariance matrix``, ``the $d \\times d$ covariance
+    matrix $\\Sigma$``, ``let $A$ be positive definite`` (not ``$\\Sigma$ is not a covariance matrix``, ``suppose
+    $\\Sigma$ were positive definite``, a cross-covariance, a word said of another name of the sentence)."""
+    prose = (step.prose or "")[-20000:]
+    for m in _INLINE_MATH.finditer(prose):
+        head = re.split(r"\\in(?![A-Za-z])|[=,:<>]|\\(?:coloneqq|equiv|sim)(?![A-Za-z])", m.group(1), maxsplit=1)[0]
+        try:
+            if name_of(head.strip()) != name:
+                continue
+        except DeriveError:
+            continue
+        start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), prose.rfind(";", 0, m.start()))
+        ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end()), prose.find(";", m.end())) if e >= 0]
+        sentence = " ".join(prose[max(start, 0) : min(ends, default=len(prose))].split())
+        if _DOUBT.search(sentence) or _OTHER_STRUCTURE.search(sentence):
+            continue
+        before = " ".join(prose[max(start, 0) : m.start()].split())
+        after = " ".join(prose[m.end() : min(ends, default=len(prose))].split())
+        if _NAMED_AFTER.match(after) or _NAMED_BEFORE.search(before):
+            return True
+    return False
+
+
 def structured(step: Step, name: str, options: list[str]) -> list[str]:
     """A matrix the text calls a covariance, symmetric, positive definite or a precision (in words, or
     ``\\Sigma \\succ 0``) is square and drawn symmetric positive definite; other options stand."""
@@ -269,8 +305,7 @@ def structured(step: Step, name: str, options: list[str]) -> list[str]:
         return options
     if step.relation not in (Relation.EQ, Relation.APPROX):
         return options  # a covariance may be singular: x^T Sigma x > 0 does not follow from positive definite draws
-    said = _structure_said(step, name)
-    spd = said is not None and bool(_POSITIVE_DEFINITE.search(said)) and not _OTHER_STRUCTURE.search(said)
+    spd = _said_positive_definite(step, name)
     spd = spd or any(n == name and _SUCCEEDS.search(where) for n, where in step.ranges)
     spd = spd or name in _normal_covariances(_sides(step))
     spd = spd or any(_succeeds(c) == name for c in step.conditions)

@@ -205,3 +205,29 @@ def test_a_normaliser_letter_is_no_real_number_to_refute_with() -> None:
     r = _one(text)
     assert r.verdict is Verdict.UNDECIDED
     assert "Gaussian normaliser" in r.detail
+
+
+SYMMETRIC_INVERSE = "\n\n$$(\\Sigma^{-1})^\\top = \\Sigma^{-1}$$"
+
+
+def test_positive_definite_draws_only_for_the_name_the_words_describe() -> None:
+    # attacks H126, H132, H144, H146, H151, H152: the word of another name, negated, supposed, a cross-covariance
+    wrong = [
+        "Let $\\Sigma_1$ be a covariance matrix and $\\Sigma$ an arbitrary invertible matrix.",
+        "Let $\\Sigma$ be the cross-covariance matrix of $x$ and $y$.",
+        "Let $A$ be positive definite and let $\\Sigma$ be invertible.",
+        "Here $\\Sigma$ is not a covariance matrix; it is an arbitrary invertible matrix.",
+        "The covariance matrix $A$ of $x$ and the matrix $\\Sigma$ of the linear map are both $d \\times d$.",
+        "Suppose $\\Sigma$ were positive definite; in fact it is only invertible.",
+    ]
+    for prose in wrong:
+        r = _one(prose + SYMMETRIC_INVERSE)
+        assert r.verdict is Verdict.UNDECIDED, prose
+        assert "spd" not in r.detail, prose
+
+
+def test_positive_definite_draws_for_a_named_covariance_or_positive_definite_matrix() -> None:
+    for prose in ("Let $\\Sigma$ be positive definite.", "where the covariance matrix $\\Sigma$ is estimated."):
+        r = _one(prose + SYMMETRIC_INVERSE)
+        assert r.verdict is Verdict.VERIFIED, prose
+        assert "Sigma: spd matrix 2x2" in r.detail
