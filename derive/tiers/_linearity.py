@@ -62,6 +62,8 @@ _LAW = "law"
 _HELD = "held"
 #: ... and the names it averages over.
 _AVERAGED = "averaged"
+#: The keyword under which a moment keeps the expectation of its law (`moment_operator`'s ``under``).
+_UNDER = "under"
 _MOMENTS = ("Var", "Cov", "Std")
 #: Beyond this many operations an expansion is not attempted (the step stays undecided).
 _MAX_OPS = 3000
@@ -96,9 +98,22 @@ def expectation_operator(
     return UndefinedFunction(name, **marks)
 
 
-def moment_operator(name: str) -> UndefinedFunction | None:
-    """``Var``, ``Cov`` or ``Std`` of an unknown law (with the plain ``E``), or None for other names."""
-    return UndefinedFunction(name, **{_MARK: name}) if name in _MOMENTS else None
+def moment_operator(name: str, under: UndefinedFunction | None = None, label: str = "") -> UndefinedFunction | None:
+    """``Var``, ``Cov`` or ``Std`` of an unknown law (with the plain ``E``), or None for other names.
+
+    ``under``: the expectation operator of the law a subscript names (``Var_{\\mathcal T}`` under the
+    ``E_{T}`` the reader builds for ``E_{\\mathcal T}``; made by `expectation_operator`), written
+    ``name_{label}``: its definition is then ``E_T[x^2] - E_T[x]^2``, the same operator as the step's E_T."""
+    if name not in _MOMENTS:
+        return None
+    if under is None or _role_of_function(under) != "E":
+        return UndefinedFunction(name, **{_MARK: name}) if under is None else None
+    return UndefinedFunction(f"{name}_{{{label}}}" if label else name, **{_MARK: name, _UNDER: under})
+
+
+def _role_of_function(func: object) -> str | None:
+    role = (getattr(func, "_kwargs", None) or {}).get(_MARK)
+    return role if role in ("E", *_MOMENTS) else None
 
 
 def is_unknown_law(node: object) -> bool:
@@ -224,7 +239,7 @@ class _Rewriter:
 
     def moment(self, node: AppliedUndef, role: str) -> sympy.Basic:
         values, rest = _split_conditions(node.args)
-        e = expectation_operator("E")
+        e = (getattr(node.func, "_kwargs", None) or {}).get(_UNDER) or expectation_operator("E")
         if role in ("Var", "Std") and len(values) == 1:
             (x,) = values
             var = self.expectation(e(sympy.expand(x**2), *rest)) - self.expectation(e(x, *rest)) ** 2

@@ -135,3 +135,19 @@ def test_a_stated_value_that_is_random_is_never_used() -> None:
     # a constant value is used
     out = _decide(E(x) + VAR(y_), mu + VAR(y_), (E(x), mu, "E[x] = mu"))
     assert out.verdict is Verdict.PROVED
+
+
+def test_a_moment_under_a_named_law_is_defined_by_that_law() -> None:
+    # Var_{T} (ESL's Var_T under the training-set law) is E_T[y^2] - E_T[y]^2, never under the plain E
+    var_t = moment_operator("Var", ET, "T")
+    f = sympy.Symbol("f", real=True)
+    assert str(var_t) == "Var_{T}"
+    assert _decide(var_t(y), ET(y**2) - ET(y) ** 2).verdict is Verdict.PROVED
+    assert _decide(var_t(y), E(y**2) - E(y) ** 2).verdict is not Verdict.PROVED
+    assert _decide(var_t(y), VAR(y)).verdict is not Verdict.PROVED
+    # the bias-variance decomposition, with f declared non-random; not without
+    bias_variance = (ET((f - y) ** 2), var_t(y) + (ET(y) - f) ** 2)
+    assert _decide(*bias_variance, nonrandom=("f",)).verdict is Verdict.PROVED
+    assert _decide(*bias_variance).verdict is not Verdict.PROVED
+    # a moment under a function that is no expectation is none
+    assert moment_operator("Var", sympy.Function("E_T")) is None
