@@ -1153,10 +1153,18 @@ def _contradicted(d: _Draft, fd: FunctionDefinition, drafts: list[_Draft], end: 
             continue
         if not (_applies(e.lhs, fd.name) or _applies(e.rhs, fd.name)):
             continue
+        if e.chain.exprs and e.chain.exprs[0].parts and _concluded(doc, e.chain.exprs[0].parts[0][0]):
+            continue  # "Hence we find again $\\nabla J(\\w) = \\a$": a consequence the text claims, not a constraint
         lhs, rhs = (apply_functions(side, {fd.name: fd})[0] for side in (e.lhs, e.rhs))
         if _applies(lhs, fd.name) or _applies(rhs, fd.name) or not _provably_equal(lhs, rhs, e.symbols):
             return True
     return False
+
+
+def _concluded(doc: str, at: int) -> bool:
+    """Whether the inline math at ``at`` is stated as a consequence ("Hence we find", "so", "thus"), not given."""
+    said = _sentence_before(doc, at)
+    return _RESULT_WORDS.search(said) is not None and _DEFINING_WORDS.search(said) is None
 
 
 def _applies(tex: str, name: str) -> bool:

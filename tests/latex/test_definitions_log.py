@@ -234,3 +234,22 @@ def test_a_statement_about_eulers_number_gives_e_no_other_value():
 def test_e_before_the_value_is_eulers_number():
     doc = "$$\\frac{d}{dx} e^x = e^x$$\nLater let $e = 2$ be a count.\n"
     assert derive.check_latex(doc)[0].verdict is Verdict.PROVED
+
+
+# -- a consequence the prose claims is no constraint on the function ------------------------------------------
+
+
+def test_a_consequence_in_the_prose_does_not_end_the_definition():
+    doc = (
+        "Let $J(w) = 3 w^2$.\n$$ J(w + h) = 3(w + h)^2 $$\nHence we find again $J'(w) = 6 w$.\n"
+        "$$ J(2) = 12 $$\n$$ J(2) = 13 $$\n"
+    )
+    assert _verdicts(doc) == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_a_fact_given_in_the_prose_still_ends_the_definition():
+    # g(0) = 1 given (not concluded) contradicts g(x) = sin x: the text means another g
+    doc = "Let $g(x) = \\sin x$ with $g(0) = 1$.\n$$ g(\\pi) = 0 $$\n"
+    (r,) = _steps(doc)
+    assert r.verdict is Verdict.UNDECIDED
+    assert ":=" not in r.detail
