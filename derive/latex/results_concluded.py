@@ -41,14 +41,15 @@ _TEXT_LIMIT = 600  # characters of a side read here
 _OPS_LIMIT = 200
 _SECONDS = 2.0  # the whole check of one step, conclusions' proofs included
 _ERRORS = (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError)
-#: Words around a conclusion (from the display before it to the step) that start a case or a problem: the
-#: value concluded there need not hold at the step (it may still: "holds if", never "proved").
-_OTHER_CASE = re.compile(
-    r"(?m)^\s*#|\\(?:section|subsection|subsubsection|paragraph|item|part|chapter)\b|"
+#: Words around a conclusion (from the display before it to the step) that make it a case or a problem of its
+#: own: the value concluded there need not hold at the step (it may still: "holds if", never "proved").
+_CASE_WORDS = re.compile(
     # ("Let", "where", "define" name things inside one derivation: "Let N = \\sum_k N_k" is no new case)
     r"\b(?:[Cc]ases?|[Ss]uppose|[Ii]f|[Oo]therwise|[Aa]lternatively|[Aa]ssume|[Aa]ssuming|[Ii]nstead|"
     r"[Pp]roblem|[Ee]xercise|[Pp]art|[Ww]henever)\b"
 )
+#: What starts a new part between a conclusion and the step: a heading, an item.
+_NEW_PART = re.compile(r"(?m)^\s*#|\\(?:section|subsection|subsubsection|paragraph|item|part|chapter)\b")
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     if found is None:
         return None, "(derive did not find the display it is concluded in)"
     fragment, before, around, after = found
-    if _OTHER_CASE.search(around):
+    if _CASE_WORDS.search(around) or _NEW_PART.search(after):
         return None, "(it may hold in a case or problem of its own: the words around it say so)"
     said_since = _said_since(after, c.lhs)
     if said_since is not None:
