@@ -47,6 +47,12 @@ _TRIG_INVERSE = re.compile(r"\\(sin|cos|tan|sinh|cosh|tanh)\s*\^\s*\{\s*-\s*1\s*
 _DECIMAL = re.compile(r"\s*(-?)\s*(\d*)\.(\d+)\s*")
 #: A mark on a name that keeps it one quantity: a power, an inverse, a transpose, a star.
 _MARK = re.compile(r"\s*\^\s*(?:\{[^{}]*\}|\\top|\\ast|\*|[0-9A-Za-z])\s*")
+#: A note of a definition a step is read under (`derive.latex.steps`): "a := 1 (line 3)".
+_DEFINITION_NOTE = re.compile(r"^[^:]+ := .+ \(line \d+\)$", re.S)
+_VALUE_WHY = (
+    "a value for {lone} (a result or an assumption of the text, not an identity in {lone}): "
+    "not refuted at a point that gives it another value; the equations it comes from can be checked"
+)
 _LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
 
 
@@ -88,6 +94,12 @@ def unsupported(step: Any, result: Result) -> str | None:
         before = solved_before(step)
         if before is not None:
             return before
+    if step.uses and cex is not None and cex.values and all(_DEFINITION_NOTE.match(u) for u in step.uses):
+        # \hat\mu = ..., \hat\sigma^2 = \frac{1}{n}\sum (x_i - \hat\mu)^2 (attacker M02): the definitions
+        # in scope supply other names; the value the point gives sigma_hat is still the one the text states
+        lone = _value_statement(step, {k for k, _ in cex.values})
+        if lone is not None:
+            return _VALUE_WHY.format(lone=lone)
     if step.uses:
         return None
     inverse = _TRIG_INVERSE.search(step.lhs_tex + " " + step.rhs_tex)
@@ -100,10 +112,7 @@ def unsupported(step: Any, result: Result) -> str | None:
             return off
         lone = _value_statement(step, {k for k, _ in cex.values})
         if lone is not None:
-            return (
-                f"a value for {lone} (a result or an assumption of the text, not an identity in {lone}): "
-                "not refuted at a point that gives it another value; the equations it comes from can be checked"
-            )
+            return _VALUE_WHY.format(lone=lone)
     if cex is None or not cex.values:
         return _rounded(step, result) or _log_base(step)
     return None
