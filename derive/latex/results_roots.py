@@ -1,10 +1,12 @@
-"""A value stated right after an equation it solves: a root the text chose, not a definition.
+"""A value stated right after an equation in its name: a root the text chose, or a wrong result, not a definition.
 
 ``$$(x - 3)(x + 3) = 0$$ $$x = 3$$ $$x^2 + x = 12$$``: the reader takes ``x = 3`` for a definition and
 reads the last step with x := 3. But ``x = 3`` follows an equation in x with two solutions: it names
 one root (as ``(x-3)(x+3) = 0 \\implies x = 3`` would, `derive.latex.results_concluded`), and a step
-that holds only at that root rests on the choice. `chosen_root` says so for a step accepted under such
-a value, unless the step holds at every solution of that equation (then the choice does not matter).
+that holds only at that root rests on the choice. A value that solves the equation not (``$$x^2 - 5x + 6 =
+0$$ hence $$x = 4$$``) is a wrong result as plausibly as a new definition: a step built on it is not right
+by it. `chosen_root` says so for a step accepted under such a value, unless the step holds at every
+solution of that equation (then the value does not matter).
 """
 
 from __future__ import annotations
@@ -70,19 +72,28 @@ def _chosen(step: Step, lhs: str, rhs: str, line: int) -> str | None:
         return None
     spec = table.spec_of(name)
     solved = _solutions(equation, name, spec.kind.base if spec is not None else "real")
-    if solved is None or len(solved[0]) < 2 or not any(_zero(value - r) for r in solved[0]):
+    if solved is None:
         return None
     roots = solved[0]
+    among = any(_zero(value - r) is True for r in roots)
+    if among and len(roots) < 2:
+        return None  # the only solution: no choice
     # the step as written, with the name free, at every solution: the choice does not matter if it holds at all
     sides = [parse_latex(t, table) for t in (step.lhs_tex, step.rhs_tex)]
-    if all(isinstance(s, sympy.Expr) and not s.is_Matrix for s in sides):
+    if roots and all(isinstance(s, sympy.Expr) and not s.is_Matrix for s in sides):
         diff = sides[0] - sides[1]
         if diff.free_symbols <= {name} and all(_zero(diff.subs(name, r)) is True for r in roots):
             return None
     shown = ", ".join(sympy.latex(r) for r in roots)
     said = " = ".join(m.strip() for m in members)
+    solutions = f"whose solutions are {lhs.strip()} \\in \\{{{shown}\\}}" if roots else "which has no real solution"
+    stated = f"it holds with {lhs.strip()} = {rhs.strip()} (line {line}), which the text states right after {said}, "
+    if among:
+        return (
+            f"{stated}{solutions}: one root chosen, not a definition; the step holds if that is the root meant "
+            "(say so, or state the value as an assumption, to check it)"
+        )
     return (
-        f"it holds with {lhs.strip()} = {rhs.strip()} (line {line}), which the text states right after {said}, "
-        f"whose solutions are {lhs.strip()} \\in \\{{{shown}\\}}: one root chosen, not a definition; the step "
-        "holds if that is the root meant (say so, or state the value as an assumption, to check it)"
+        f"{stated}{solutions}: {rhs.strip()} solves it not; as a result of that equation the value is wrong and a "
+        "step built on it is not right by it (as a new definition, say so, or state it as an assumption)"
     )

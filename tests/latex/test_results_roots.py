@@ -33,8 +33,20 @@ def test_a_value_after_no_equation_is_a_definition() -> None:
     assert _last(text)[0] is Verdict.PROVED
 
 
-def test_a_value_that_solves_nothing_before_is_a_definition() -> None:
-    assert _last("$$(x - 3)(x + 3) = 0$$\n$$x = 5$$\n$$x^2 = 25$$\n")[0] is Verdict.PROVED
+def test_a_value_that_solves_the_equation_before_not_proves_nothing() -> None:
+    # attacker R114-R116: x = 4 "hence" after x^2 - 5x + 6 = 0 is a wrong result as plausibly as a definition
+    verdict, detail = _last("$$x^2 - 5x + 6 = 0$$\nhence\n$$x = 4$$\nso\n$$x^2 = 16$$\n")
+    assert verdict is Verdict.UNDECIDED
+    assert "whose solutions are x \\in \\{2, 3\\}: 4 solves it not" in detail
+    assert _last("$$(x - 3)(x + 3) = 0$$\n$$x = 5$$\n$$x^2 = 25$$\n")[0] is Verdict.UNDECIDED
+    verdict, detail = _last("$$y^2 + 1 = 0$$ so $$y = 1$$ and $$y^3 = 1$$\n")
+    assert verdict is Verdict.UNDECIDED
+    assert "which has no real solution" in detail
+
+
+def test_a_step_true_at_every_root_holds_whatever_value_was_stated() -> None:
+    assert _last("$$(x - 3)(x + 3) = 0$$\n$$x = 5$$\n$$x^2 - 9 = 16$$\n")[0] is not Verdict.PROVED
+    assert _last("$$(x - 3)(x + 3) = 0$$\n$$x = 3$$\n$$(x - 3)(x + 3) = 0$$\n")[0] is Verdict.PROVED
 
 
 def test_a_wrong_step_under_the_chosen_root_stays_refuted() -> None:
