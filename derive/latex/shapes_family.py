@@ -187,7 +187,13 @@ def _options(step: Step, texts: list[str], letters: tuple[str, str]) -> tuple[li
         for group in groups:
             (alone if len(group) == 1 else together).update(group)
     names = {n: None for n in names if n not in _NO_SHAPE}
-    operated = {n for n in names if _capital(n)} if any(_MATRIX_OPERATOR.search(t) for t in texts) else set()
+    # the capitals \det or \mathrm{tr} makes matrices, unless the prose says what they are (`not_a_scalar` then)
+    ranged = {n for n, _ in step.ranges}
+    operated = (
+        {n for n in names if _capital(n) and n not in ranged}
+        if any(_MATRIX_OPERATOR.search(t) for t in texts)
+        else set()
+    )
     if not names or not (set(names) & (alone | together | operated)):
         return None  # nothing transposed or under a matrix operator: read as before
     if "I" in names and any(_APPLIED_I.search(t) for t in texts):
