@@ -3,17 +3,19 @@
 The numpy backend evaluates an integrand as a chain of ufunc passes over each 64k batch
 (draws, ``-|x|``, ``exp``, ``log1p``, ``max``, ``add``, then sum, dot, max and min for the
 statistics): each pass reads and writes the batch again. This kernel draws each primitive
-draw into its buffer with numba's port of numpy's generators, over *the same per-batch
-SFC64 streams* (`derive.montecarlo._batches.stream_rng`), so it samples the same points as the numpy
-backend, then makes **one** pass that evaluates every integrand and accumulates the
-streaming statistics: shifted sums and co-moments, the non-finite count and the extremes.
+draw into its buffer over *the same per-batch SFC64 streams* (`derive.montecarlo._batches.stream_rng`)
+with numpy's SeedSequence, SFC64 and ziggurat inlined in numba (`derive.montecarlo._ziggurat`;
+numba's Generator for gamma draws), so it samples the same points as the numpy backend,
+then makes **one** pass that evaluates every integrand and accumulates the streaming
+statistics: shifted sums and co-moments, the non-finite count and the extremes.
 
 That pass vectorises (AVX2/AVX-512) because everything in it is branch-free arithmetic:
 
 * ``exp``, ``log`` and ``log1p`` are branch-free fma versions (`derive.montecarlo._fastmath`:
   Cody-Waite reduction, polynomial, proven bounds under 1.04 ulp), close to numpy's own SIMD
-  versions but not always the same last bit; other functions (``sin``, ``tanh``, ...) call
-  libm per sample;
+  versions but not always the same last bit (``exp(-|z|)`` and ``log1p(exp(-|z|))`` take
+  their domain-restricted twins, the same bits with fewer selects); other functions
+  (``sin``, ``tanh``, ...) call libm per sample;
 * nothing is compiled with fastmath: only the accumulating additions of the statistics
   carry LLVM's ``reassoc`` flag, so their order is the compiler's fixed vector order, while
   the integrand keeps the order of operations of its expression (a cancellation such as
