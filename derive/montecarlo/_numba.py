@@ -8,6 +8,9 @@ Two uses of numba, both over the numpy backend's per-batch SFC64 streams
   ``rng.standard_normal(out=buf)`` about 3x faster on the reference machine. The integrand
   is still evaluated by numpy's SIMD ufuncs, so the estimate is bit for bit the one without
   numba; the filler is self-checked against numpy before it is used.
+* `inline_draws` compiles and self-checks `derive.montecarlo._ziggurat` (numpy's SeedSequence,
+  SFC64 and ziggurat written out for numba, the same numbers again), which the fused kernel
+  draws with and `bench/montecarlo.py` times as the ceiling.
 * `kernel_for` gives the fused kernel of `derive.montecarlo._fused` (``mc_backend="numba"``): the
   same draws, then one vectorised pass that evaluates the integrands and their streaming
   statistics. Bit for bit the same for any thread count, but not the numpy backend's last
