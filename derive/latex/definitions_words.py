@@ -99,19 +99,34 @@ def error_function_target(lhs: str) -> tuple[str, bool] | None:
 _EULER_MENTION = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")
 #: A right side that is about Euler's number itself (a limit, a series, its digits): no other meaning of e.
 _ABOUT_EULER = re.compile(r"\\(?:lim|sum|exp|approx)(?![A-Za-z])|2\.71|!")
+#: Letters derive reads as a constant or a known function, and how a step uses that reading: e anywhere,
+#: the sigmoid and the gamma function applied to a bracket.
+_BUILT_IN = {
+    "e": ("Euler's number", _EULER_MENTION),
+    "\\sigma": ("the sigmoid", re.compile(r"\\sigma(?![A-Za-z])\s*(?:\\left\s*|\\big\w*\s*)?[(\[]")),
+    "\\Gamma": ("the gamma function", re.compile(r"\\Gamma(?![A-Za-z])\s*(?:\\left\s*|\\big\w*\s*)?[(\[]")),
+}
 
 
-def gives_e_a_value(lhs: str, rhs: str) -> bool:
-    """Whether ``lhs = rhs`` gives the letter e a meaning of its own ("Let $e = 2$ denote the number of edges"):
-    derive reads e as Euler's number everywhere, which the text then does not mean (or not only)."""
-    return lhs.strip() == "e" and _EULER_MENTION.search(rhs) is None and _ABOUT_EULER.search(rhs) is None
+def built_in_given(lhs: str, rhs: str) -> str | None:
+    """The built-in letter ``lhs = rhs`` gives a value of its own ("Let $e = 2$ denote the number of edges",
+    "$\\sigma = 2$", "$\\Gamma = 5$ groups"), or None: derive reads it as Euler's number, the sigmoid, the gamma
+    function everywhere, which the text then does not mean (or not only). A statement about Euler's number
+    itself (``e = \\lim_n (1 + 1/n)^n``) gives e no other value."""
+    name = lhs.strip()
+    if name not in _BUILT_IN or _BUILT_IN[name][1].search(rhs) or (name == "e" and _ABOUT_EULER.search(rhs)):
+        return None
+    return name
 
 
-def euler_doubt(lhs: str, rhs: str, given: list[str]) -> str:
-    """Why a step that writes e after the text gave e a value (``given``: "e = 2 (line 1)") is not checked, or ""."""
-    if not given or not (_EULER_MENTION.search(lhs) or _EULER_MENTION.search(rhs)):
-        return ""
-    return (
-        f"the text gives e a value of its own ({'; '.join(given)}), so e here may be that value or Euler's number; "
-        "rename it (or write \\exp for Euler's) to check the step"
-    )
+def built_in_doubt(lhs: str, rhs: str, given: dict[str, list[str]]) -> str:
+    """Why a step that uses a built-in letter the text gives a value (``given``: letter -> "e = 2 (line 1)", ...)
+    is not checked, or ""."""
+    for name, said in sorted(given.items()):
+        what, used = _BUILT_IN[name]
+        if used.search(lhs) or used.search(rhs):
+            return (
+                f"the text gives {name} a value of its own ({'; '.join(said)}), so {name} here may be that value "
+                f"or {what}; rename it to check the step"
+            )
+    return ""

@@ -77,9 +77,9 @@ from derive.latex.context import (
     value_tex,
 )
 from derive.latex.definitions_words import (
+    built_in_doubt,
+    built_in_given,
     error_function_target,
-    euler_doubt,
-    gives_e_a_value,
     introduced_by_name,
     log_definition_target,
 )
@@ -257,12 +257,13 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     stated_moments = expect_words.moments_in_words(splitter.doc)
     stated_cases = case_laws_in_words(splitter.doc)
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
-    # "Let $e = 2$ denote the number of edges": e is no longer only Euler's number after it
-    euler = [
-        (d.rel.offset, f"e = {d.rhs.strip()} (line {d.line})")
-        for d in drafts
-        if d.error is None and d.rel.relation is Relation.EQ and d.position == 0 and gives_e_a_value(d.lhs, d.rhs)
-    ]
+    # "Let $e = 2$ denote the number of edges": e is no longer only Euler's number
+    # (anywhere in the document: "$$e^x ...$$ where $e = 2$ is the number of edges" means it there too)
+    built_in: dict[str, list[str]] = {}
+    for d in drafts:
+        found_b = built_in_given(d.lhs, d.rhs) if d.error is None and d.rel.relation is Relation.EQ else None
+        if found_b is not None and d.position == 0:
+            built_in.setdefault(found_b, []).append(f"{d.lhs.strip()} = {d.rhs.strip()} (line {d.line})")
     # what the prose declares, and the headings that end it, in document order
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
     # are not refuted through the names it declares
@@ -503,8 +504,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         up_to = ""
         plain = d.error is None and d.defines is None and not d.context and premise is None and row_claim is None
         proportional_in = unchecked = ""
-        given_e = [said for at, said in euler if at < d.rel.offset]
-        euler_said = euler_doubt(d.lhs, d.rhs, given_e) if d.error is None and not d.context and not d.defines else ""
+        plain_step = d.error is None and not d.context and not d.defines and d.condition is None
+        euler_said = (
+            built_in_doubt(d.lhs, d.rhs, built_in) if plain_step and built_in_given(d.lhs, d.rhs) is None else ""
+        )
         if d.rel.proportional:
             op = "\\propto"  # also on a step read but not checked: the report shows the relation written
         if d.rel.proportional and d.context:

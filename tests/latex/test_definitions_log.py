@@ -231,25 +231,24 @@ def test_a_statement_about_eulers_number_gives_e_no_other_value():
     assert derive.check_latex(doc)[-1].verdict is Verdict.PROVED
 
 
-def test_e_before_the_value_is_eulers_number():
-    doc = "$$\\frac{d}{dx} e^x = e^x$$\nLater let $e = 2$ be a count.\n"
-    assert derive.check_latex(doc)[0].verdict is Verdict.PROVED
+def test_e_given_a_value_after_the_step_makes_it_undecided_too():
+    # "where $e = 2$ is the number of edges" right after: the display means that e (attacker D107)
+    doc = "$$\\frac{d}{dx} e^x = e^x$$\nwhere $e = 2$ is the number of edges.\n"
+    (r,) = derive.check_latex(doc)
+    assert r.verdict is Verdict.UNDECIDED
+    assert "e = 2 (line 2)" in r.detail
 
 
-# -- a consequence the prose claims is no constraint on the function ------------------------------------------
-
-
-def test_a_consequence_in_the_prose_does_not_end_the_definition():
-    doc = (
-        "Let $J(w) = 3 w^2$.\n$$ J(w + h) = 3(w + h)^2 $$\nHence we find again $J'(w) = 6 w$.\n"
-        "$$ J(2) = 12 $$\n$$ J(2) = 13 $$\n"
-    )
-    assert _verdicts(doc) == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED]
-
-
-def test_a_fact_given_in_the_prose_still_ends_the_definition():
-    # g(0) = 1 given (not concluded) contradicts g(x) = sin x: the text means another g
-    doc = "Let $g(x) = \\sin x$ with $g(0) = 1$.\n$$ g(\\pi) = 0 $$\n"
+def test_sigma_and_gamma_given_a_value_are_not_only_the_built_in_functions():
+    doc = "Let $\\sigma = 2$ denote the standard deviation.\n$$\\sigma(0) = \\frac{1}{2}$$\n$$\\sigma^2 = 4$$\n"
+    got = _steps(doc)
+    assert got[0].verdict is Verdict.UNDECIDED
+    assert "so \\sigma here may be that value or the sigmoid" in got[0].detail
+    doc = "Let $\\Gamma = 5$ be the number of groups.\n$$\\Gamma(3) = 2$$\n"
     (r,) = _steps(doc)
     assert r.verdict is Verdict.UNDECIDED
-    assert ":=" not in r.detail
+    assert "or the gamma function" in r.detail
+
+
+def test_sigma_given_no_value_stays_the_sigmoid():
+    assert _verdicts("$$\\sigma(0) = \\frac{1}{2}$$\n") == [Verdict.PROVED]
