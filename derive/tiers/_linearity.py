@@ -40,6 +40,7 @@ from sympy.core.function import AppliedUndef, UndefinedFunction
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
 from derive.tiers._general_law_density import density_integrals
 from derive.tiers._general_law_facts import Substitutions, stated_substitutions
+from derive.tiers._general_law_order import nonnegative_for_every_law
 from derive.tiers._general_law_sums import canonical_sums, fixed_size_sum, names_in_arguments
 
 __all__ = [
@@ -477,7 +478,11 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
     forms differ only through names whose randomness nothing declares, ``light`` comes back
     with a note naming them. Never refutes: an unknown law may make a difference vanish.
     """
-    if getattr(problem, "relation", None) is not Relation.EQ or not isinstance(sides, tuple) or len(sides) != 2:
+    if not isinstance(sides, tuple) or len(sides) != 2:
+        return light
+    if getattr(problem, "relation", None) in (Relation.GE, Relation.LE):
+        return _by_order(problem, sides, light)
+    if getattr(problem, "relation", None) is not Relation.EQ:
         return light
     lhs, rhs, reading = _functions_named_alone(*sides)
     lhs, rhs, densities = _densities_read(lhs, rhs)
@@ -544,6 +549,40 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
     if hasattr(problem, "nonrandom"):
         note += f" (declare `constants: [{names}]` if so)"
     return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
+
+
+def _by_order(problem: object, sides: tuple, light: Outcome) -> Outcome:
+    """PROVED when lhs - rhs (rhs - lhs for <=) is, in normal form, a sum of variances and means of nonnegative
+    variables with positive numbers as coefficients, plus a nonnegative number (`_general_law_order`); else
+    ``light``. Never for E[a - b]^2 (two readings), never refutes."""
+    lhs, rhs, reading = _functions_named_alone(*sides)
+    lhs, rhs, densities = _densities_read(lhs, rhs)
+    if _square_inside(lhs) is not None or _square_inside(rhs) is not None:
+        return light
+    forms = _both(lhs, rhs, nonrandom_names(problem), independent=independent_groups(problem))
+    if forms is None or not all(isinstance(f.value, sympy.Expr) for f in forms):
+        return light
+    first, second = (forms[0].value, forms[1].value)
+    if getattr(problem, "relation", None) is Relation.LE:
+        first, second = second, first
+
+    def expectation(n: sympy.Basic) -> bool:
+        return isinstance(n, AppliedUndef) and _role(n) == "E"
+
+    why = nonnegative_for_every_law(sympy.expand(first - second), expectation)
+    laws = sorted(forms[0].laws | forms[1].laws)
+    by = f" (normal form by {', '.join(laws)})" if laws else ""
+    if why is None and isinstance(lhs, sympy.Expr) and isinstance(rhs, sympy.Expr):
+        # as written: E[(X - a)^2] >= 0 is the mean of a square, whatever a is
+        written = lhs - rhs if getattr(problem, "relation", None) is Relation.GE else rhs - lhs
+        why, by = nonnegative_for_every_law(written, expectation), ""
+    if why is None:
+        return light
+    summary = (
+        f"proved for every law (where the expectations exist): the difference of the sides is nonnegative: "
+        f"{why}{by}{reading}{densities}"
+    )
+    return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, route="linearity"))
 
 
 def _no_law_named(forms: tuple[LinearForm, LinearForm], densities: str) -> str:
