@@ -26,6 +26,7 @@ from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
 from derive.latex.solving import follows
+from derive.latex.structure_defs import TUPLE_MARK
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _tokenize
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 
@@ -370,6 +371,10 @@ def _against_its_text(step: Step, ev: Evidence) -> str | None:
     return why
 
 
+#: The name of a vector written as a list, in what a step is read with (`derive.latex.structure_defs`).
+_LISTED = re.compile(r"(?:^|read as )([A-Za-z]\w*): ")
+
+
 def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
     """Why a refutation does not stand in the step's document (see `settle`), or None."""
     point = ev.counterexample.values if ev.counterexample is not None else ()
@@ -387,6 +392,12 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
             f"the difference without {step.up_to_constant} is not the same at every point, so it is not constant "
             "in every name of the step; it may still be constant in the variables meant (up to a constant in "
             "theta, not in the data): declare the others as values or write the constant out"
+        )
+    elif ev.summary.startswith("shapes differ") and any(TUPLE_MARK in used for used in step.uses):
+        which = next(m.group(1) for used in step.uses if (m := _LISTED.search(used)) and TUPLE_MARK in used)
+        why = (
+            f"the shapes differ, but the text writes {which} as a list, which derive read as a column; as a row the "
+            f"shapes may fit: declare its shape (e.g. `{which}: vector 3`) to check this step"
         )
     elif ev.summary.startswith("shapes differ") and undeclared:
         why = (
@@ -833,7 +844,46 @@ def _next_application(
         # `_gradient` does not read stays as written
         gradient = _gradient(defs[base], primes, args, nabla.group())
         return (start, end, None, base) if gradient is None else (nabla.start(), end, gradient, base)
+    if args is None and not primes:
+        # \frac{\partial^2 f}{\partial x^2}(3, -3), the whole side: the derivative of the body at that point
+        at_point = _derivative_at_point(tex, start, end, defs[base])
+        if at_point is not None:
+            return at_point[0], len(tex), at_point[1], base
     return start, end, _replacement(defs[base], primes, args), base
+
+
+#: The numerator of a derivative up to a bare function: ``\frac{\partial^2 `` before ``f}{\partial x^2}``.
+_DERIVATIVE_OPEN = re.compile(
+    r"\\[dt]?frac\s*\{\s*(?:\\partial|d|\\mathrm\s*\{\s*d\s*\})\s*(?:\^\s*\{?\s*\d+\s*\}?)?\s*$"
+)
+_POINT_NUMBER = re.compile(r"^\s*-?\s*\d+(?:\.\d+)?\s*$")
+
+
+def _derivative_at_point(tex: str, start: int, end: int, d: FunctionDefinition) -> tuple[int, str] | None:
+    """``\\frac{\\partial^2 f}{\\partial x^2}(3, -3)`` as a whole side, after ``f(x, y) = body``: (start, the
+    derivative of the body evaluated at x = 3, y = -3), the point's numbers given to the parameters in their
+    order. Only a side that is nothing else (an evaluation bar reads a whole side), numbers for every
+    parameter, and a function defined everywhere; None otherwise (the point stays unread, as before)."""
+    opened = _DERIVATIVE_OPEN.search(tex, 0, start)
+    if opened is None or tex[: opened.start()].strip() or d.domain is not None:
+        return None
+    close = re.match(r"\s*\}\s*\{", tex[end:])
+    if close is None:
+        return None
+    depth, k = 0, end + close.end() - 1
+    for k in range(end + close.end() - 1, len(tex)):
+        depth += {"{": 1, "}": -1}.get(tex[k], 0)
+        if depth == 0:
+            break
+    point = re.fullmatch(r"\s*(?:\\left\s*)?\((?P<args>[^()]*?)(?:\\right\s*)?\)\s*", tex[k + 1 :])
+    if depth != 0 or point is None:
+        return None
+    values = point.group("args").split(",")
+    if len(values) != len(d.params) or not all(_POINT_NUMBER.match(v) for v in values):
+        return None
+    at = ", ".join(f"{w} = {v.strip()}" for w, v in zip(d.written, values, strict=True))
+    derivative = f"{tex[opened.start() : start]}\\left({d.body}\\right){tex[end : k + 1]}"
+    return opened.start(), f"\\left. {derivative} \\right|_{{{at}}}"
 
 
 def _gradient(d: FunctionDefinition, primes: int, args: list[str] | bool | None, nabla: str) -> str | None:

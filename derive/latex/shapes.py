@@ -26,6 +26,7 @@ from derive.errors import DeriveError
 from derive.language.symbols import parse_kind
 from derive.latex.names import name_marks, transposed_names
 from derive.latex.parser import name_of
+from derive.latex.structure_defs import TUPLE_MARK
 from derive.model import Claim, Evidence, LatexSource, Method, Outcome, Relation, Result, Verdict
 
 if TYPE_CHECKING:
@@ -742,6 +743,8 @@ def _shape_refuted(reading: Reading, result: Result) -> Result:
 
     if reading.kind != "size":
         return result  # shapes guessed for undeclared names ("mixed") are no certain shapes to refute with
+    if any(TUPLE_MARK in used for used in reading.step.uses):
+        return result  # x = (x_1, \ldots, x_n) read as a column: as a row, the shapes may fit
     if not reading.sizes or reading.unequal or reading.size_one or result.verdict is not Verdict.UNDECIDED:
         return result  # unequal sizes: the shapes say which sizes the text means (see `combine`)
     differ = next((o.evidence for o in result.outcomes if o.evidence.summary.startswith("shapes differ")), None)

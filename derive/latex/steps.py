@@ -89,6 +89,7 @@ from derive.latex.names import definition_target, latex_of_name, mentions, names
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
 from derive.latex.splitting import _HOSTILE, _UNCHECKED_MEANING, _group_end, _scan_separators
+from derive.latex.structure_defs import Structure, structure_of, tuple_sides
 from derive.model import Claim, LatexSource, Relation
 
 if TYPE_CHECKING:
@@ -424,13 +425,16 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             uses = _composition_order(reached, drafts, names_cache)
             # definitions on a cycle are not applied; their names are not free either
             cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
-            items += [f"{drafts[j].lhs} := {drafts[j].rhs}" for j in uses]
+            # x := (x_1, \ldots, x_n), Y := [y_1 \\ \vdots \\ y_N]: a vector its definition declares (structure_defs)
+            structures = _structures(uses, drafts, d.symbols)
+            d.symbols = {**d.symbols, **{s.name: s.kind for s in structures.values() if s and s.kind}}
+            items += [_definition_item(drafts[j], structures.get(j)) for j in uses if _substituted(structures.get(j))]
             if laws and not independence_stated and not joint_unstated:
                 # Var(x) with x := y_1 + y_2: the random names the definitions bring in are used together too
                 read = " ".join([own_lhs, own_rhs, *(drafts[j].rhs for j in uses)])
                 together = sorted(n for n in laws if mentions(read, n))
                 joint_unstated = tuple(together) if len(together) >= 2 else ()
-            notes += [f"{drafts[j].lhs} := {drafts[j].rhs} (line {drafts[j].line})" for j in uses]
+            notes += [_definition_note(drafts[j], structures.get(j)) for j in uses]
             if d.restates is not None and (d.restates in uses or applied_again):
                 first = drafts[d.restates]
                 if applied_again:
@@ -492,6 +496,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 items.append(f"{latex_of_name(name)} \\in \\{{{', '.join(vals)}\\}}")
                 notes.append(f"{name} in {{{', '.join(vals)}}}, from {ranges[name]} (checked at each, in that order)")
                 del step_ranges[name]
+        # (\hat\mu, \hat\sigma^2) = (\bar x, s^2): two tuples of one length are equal entry by entry
+        columns = tuple_sides(own_lhs, own_rhs) if d.rel.relation is Relation.EQ and d.defines is None else None
+        if columns is not None and row_claim is None:
+            own_lhs, own_rhs = columns
+            notes.append("an equation between two tuples, checked entry by entry (as columns)")
         lhs_src, rhs_src = row_claim or (_wrap(own_lhs, items), _wrap(own_rhs, items))
         relation = d.rel.relation
         band = _written_band(d.lhs, d.rhs) if relation is Relation.APPROX and d.error is None else None
@@ -1914,6 +1923,33 @@ def _may_mention(tex: str, name: str) -> bool:
         return base in tex
     # a command (\alpha) or a word in a font (\mathrm{foo}): a declared function named foo was missed
     return re.search(r"(?<![A-Za-z])" + re.escape(base) + r"(?![A-Za-z])", tex) is not None
+
+
+def _structures(uses: list[int], drafts: list[_Draft], symbols: Mapping[str, str]) -> dict[int, Structure | None]:
+    """What the definitions a step uses declare (`derive.latex.structure_defs`): a name the front matter or the
+    prose already declares keeps that kind, and its definition is read as before."""
+    out: dict[int, Structure | None] = {}
+    for j in uses:
+        found = structure_of(drafts[j].lhs, drafts[j].rhs)
+        out[j] = None if found is not None and found.kind is not None and found.name in symbols else found
+    return out
+
+
+def _substituted(found: Structure | None) -> bool:
+    """Whether a used definition stays in the claim's evaluation bar (a declaration alone may read it)."""
+    return found is None or found.value is not None
+
+
+def _definition_item(draft: _Draft, found: Structure | None) -> str:
+    return f"{draft.lhs} := {draft.rhs if found is None else found.value}"
+
+
+def _definition_note(draft: _Draft, found: Structure | None) -> str:
+    if found is None:
+        return f"{draft.lhs} := {draft.rhs} (line {draft.line})"
+    if found.value is None:
+        return f"{found.said} (line {draft.line})"
+    return f"{draft.lhs} := {draft.rhs} (line {draft.line}), read as {found.said}"
 
 
 def _wrap(side: str, items: list[str]) -> str:

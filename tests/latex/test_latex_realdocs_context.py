@@ -400,7 +400,7 @@ def test_a_clause_that_runs_into_the_next_display_is_no_condition_of_the_one_bef
 
 def test_a_step_read_under_an_unreadable_definition_is_undecided_not_an_error():
     doc = (
-        "$$ X = (x_1, \\ldots, x_N) $$\n\n$$ 2X = X + X $$\n\n"
+        "$$ X = \\{x_1, \\ldots, x_N\\} $$\n\n$$ 2X = X + X $$\n\n"
         "$$ L(a,b) = C' p(-3)^{10} \\cdots p(3)^{86} $$\n\n$$ L(a,b) = C \\prod_{i=0}^{N-1} p(x_i) $$\n\n"
         "$$ 2 = (x_1, \\ldots, x_N) $$\n"
     )
@@ -412,7 +412,7 @@ def test_a_step_read_under_an_unreadable_definition_is_undecided_not_an_error():
         Verdict.UNDECIDED,
         Verdict.ERROR,  # the step's own text cannot be read: an error as before
     ]
-    assert "what cannot be read is in the definition X := (x_1, \\ldots, x_N) (line 1) this step" in got[1].detail
+    assert "what cannot be read is in the definition X := \\{x_1, \\ldots, x_N\\} (line 1) this step" in got[1].detail
     assert "in the definition L(a,b) := C' p(-3)^{10} \\cdots p(3)^{86} (line 5) this step" in got[3].detail
 
 
