@@ -231,6 +231,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for fd in [_function_of(d)]
         if fd is not None
         and not _at_a_point(fd)
+        and not _parameter_given(i, fd, drafts, ends)
         and not _other_piece(i, drafts, ends[i], splitter.doc)
         and not _contradicted(d, fd, drafts, ends[i], splitter.doc)
         for limited in [_domain(d, fd, splitter.doc, sentences, _math_end(d, splitter.doc, spans))]
@@ -1431,6 +1432,17 @@ def _function_of(d: _Draft) -> FunctionDefinition | None:
     if fd is None:
         return None
     return replace(fd, through_log=True, note=f"{d.lhs.strip()} := {d.rhs.strip()} (line {d.line})")
+
+
+def _parameter_given(i: int, fd: FunctionDefinition, drafts: list[_Draft], ends: list[int]) -> bool:
+    """Whether a parameter of function definition ``drafts[i]`` was given a value (or a condition) before it in its
+    scope ("Let $a = 2$ and $f(a) = a^2$"): the equation then as plausibly states f at that point only."""
+    return any(
+        (e.defines is not None and e.defines[1] and e.defines[0] in fd.params)
+        or (e.condition is not None and e.condition[0] in fd.params)
+        for j, e in enumerate(drafts[:i])
+        if drafts[i].rel.offset < ends[j]
+    )
 
 
 def _at_a_point(fd: FunctionDefinition) -> bool:

@@ -252,3 +252,13 @@ def test_sigma_and_gamma_given_a_value_are_not_only_the_built_in_functions():
 
 def test_sigma_given_no_value_stays_the_sigmoid():
     assert _verdicts("$$\\sigma(0) = \\frac{1}{2}$$\n") == [Verdict.PROVED]
+
+
+def test_a_function_of_a_parameter_given_a_value_before_is_a_value_at_a_point():
+    # attacker D136: with a = 2 stated first, f(a) = a^2 may say f(2) = 4 only
+    (r,) = _steps("Let $a = 2$ and $f(a) = a^2$.\n$$f(3) = 9$$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert ":=" not in r.detail
+    # a parameter given a value in another part does not count
+    doc = "**Problem 1.** Let $a = 2$.\n$$a + a = 4$$\n\n**Problem 2.** Let $f(a) = a^2$.\n$$f(3) = 9$$\n"
+    assert _verdicts(doc)[-1] is Verdict.PROVED
