@@ -24,6 +24,8 @@ from derive.latex.tokens import _BOLD, _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fa
 _MAX_DIAGONAL = 12  # as the largest declared matrix (derive.language.symbols)
 _MAX_SYMBOLIC_DET = 7  # 8x8 took 3 s to read, 9x9 over 50 s
 _MAX_LISTED = 32  # softmax(a_1, ..., a_n) is n entries of n terms each
+#: The environments read inside an expression: matrices, and cases (`derive.latex.structure_cases`).
+_ENVIRONMENTS = frozenset({"matrix", "pmatrix", "bmatrix", "vmatrix", "Bmatrix", "smallmatrix", "array", "cases"})
 
 # ----------------------------------------------------------------------------------------
 # Shape-aware arithmetic: ML texts treat 1x1 matrices as scalars (x^T A x).
@@ -178,7 +180,7 @@ class _LinearGrammar:
     # -- environments ---------------------------------------------------------------------
     def environment(self) -> Any:
         name = "".join(t.text for t in self.balanced("{", "}"))
-        if name not in ("matrix", "pmatrix", "bmatrix", "vmatrix", "Bmatrix", "smallmatrix", "array"):
+        if name not in _ENVIRONMENTS:
             raise self.fail(f"the environment {name!r} inside an expression")
         if name == "array":
             # \\begin{array}[t]{c|cc}: the position and the column layout carry no values
@@ -200,6 +202,10 @@ class _LinearGrammar:
         body = self.toks[start : self.i]
         self.i += 1
         self.balanced("{", "}")
+        if name == "cases":
+            from derive.latex.structure_cases import read_cases  # noqa: PLC0415 - it reads values with this module
+
+            return read_cases(self, body)
         rows: list[list[Any]] = [[]]
         cell: list[_Tok] = []
         for t in [*body, _Tok("sym", "&", -1)]:
