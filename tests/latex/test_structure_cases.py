@@ -55,6 +55,8 @@ def test_outside_the_rows_the_value_is_unknown() -> None:
         (r"\begin{cases} 1 & \text{otherwise} \\ 0 & x > 0\end{cases} = 1", "before the last case"),
         (r"\begin{cases} x + y = 1 \\ x - y = 0 \end{cases} = 1", "value & condition"),
         (r"\begin{cases} 1 & \text{if x is even} \\ 0 & \text{otherwise}\end{cases} = 1", "in words"),
+        (r"\begin{cases} 1 & x^3 > \sin x \\ 0 & \text{otherwise}\end{cases} = 1", "not linear"),
+        (r"\begin{cases} 1 & x^2 = 1 \\ 0 & \text{otherwise}\end{cases} = 1", "not linear"),
     ],
 )
 def test_cases_not_read_say_why(step: str, why: str) -> None:
