@@ -51,6 +51,10 @@ _NUMBER = re.compile(r"^\s*-?\s*\d+(?:\.\d*)?\s*$|^\s*-?\s*\.\d+\s*$")
 #: Marks of a vector or a matrix in an entry: bold fonts, or a capital letter as the entry's name.
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec|mathbfit|pmb)\b")
 _CAPITAL_NAME = re.compile(r"^\s*(?:\\(?:math\w+|operatorname)\s*\{?\s*)?(?:[A-Z]|\\[A-Z][a-z]+)(?![a-z])")
+#: A transpose after a list: ``(a, b)^\\top``, ``[a, b]^T``, ``^{\\mathsf{T}}``.
+_TRANSPOSED = re.compile(
+    r"\s*\^\s*(?:\{\s*)?(?:\\top|T|\\intercal|\\(?:mathsf|mathrm)\s*\{\s*T\s*\}|\\(?:mathsf|mathrm)\s*T)(?:\s*\})?\s*$"
+)
 _SCRIPT_BRACES = re.compile(r"([_^])\{\s*([A-Za-z0-9])\s*\}")
 _ROW_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?")
 
@@ -215,28 +219,30 @@ def structure_of(lhs: str, rhs: str) -> Structure | None:
             found = _dotted(name, lhs, [c.strip() for c in cells[: dots[0]]], cells[-1].strip(), row=True)
             return None if found is None else Structure(found.name, found.kind, rhs.strip(), found.said)
         return None
-    entries = tuple_entries(rhs)
+    # (u_0, u_1)^\top: a row transposed, a column the text writes as one (no orientation guessed, no interval)
+    row, transposed = _TRANSPOSED.subn("", rhs.strip())
+    entries = tuple_entries(row if transposed else rhs)
     if entries is None:
         return None
     dots = [k for k, e in enumerate(entries) if _ELLIPSIS_ENTRY.match(e)]
     if dots:
         if len(dots) != 1 or dots[0] != len(entries) - 2:
             return None
-        return _dotted(name, lhs, entries[: dots[0]], entries[-1], row=False, listed=True)
-    return _written_out(name, lhs, entries)
+        return _dotted(name, lhs, entries[: dots[0]], entries[-1], row=False, listed=not transposed)
+    return _written_out(name, lhs, entries, listed=not transposed)
 
 
-def _written_out(name: str, lhs: str, entries: list[str]) -> Structure | None:
+def _written_out(name: str, lhs: str, entries: list[str], *, listed: bool) -> Structure | None:
     """A tuple written out in full: a column of its entries, where no other reading is as plausible."""
     if len(entries) > _MAX_ENTRIES or not all(_scalar_entry(e) for e in entries):
         return None
     if any(any(c in e for c in ";|") or "\\in" in e or "\\mid" in e for e in entries):
         return None  # p(x; θ), (a | b): no list of values
     numbers = sum(bool(_NUMBER.match(e)) for e in entries)
-    if len(entries) == 2 and (numbers == 2 or _capital(name)):
+    if listed and len(entries) == 2 and (numbers == 2 or _capital(name)):
         return None  # (0, 1), I = [a, b]: an interval as plausibly as a point
-    said = f"{name}: the column ({', '.join(entries)}), from {lhs.strip()} = ({', '.join(entries)}) ({TUPLE_MARK})"
-    return Structure(name, None, _column(entries), said)
+    said = f"{name}: the column ({', '.join(entries)}), from {lhs.strip()} = ({', '.join(entries)})"
+    return Structure(name, None, _column(entries), f"{said} ({TUPLE_MARK})" if listed else said)
 
 
 _SQUARED = re.compile(r"\^\s*(?:2|\{\s*2\s*\})\s*$")

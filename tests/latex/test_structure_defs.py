@@ -103,3 +103,11 @@ def test_norm_of_a_scalar_stays_unread() -> None:
     (r,) = derive.check_latex(r"$$\|x\|^2 = x^2$$")
     assert r.verdict is derive.Verdict.ERROR
     assert "not declared a vector" in r.detail
+
+
+def test_transposed_list_is_a_column_the_text_wrote() -> None:
+    found = structure_of("u", r"[u_0, u_1]^\top")
+    assert found.value == r"\begin{pmatrix}u_0 \\ u_1\end{pmatrix}" and TUPLE_MARK not in found.said
+    assert structure_of("p", r"(0, 1)^T").value == r"\begin{pmatrix}0 \\ 1\end{pmatrix}"  # no interval is transposed
+    assert TUPLE_MARK not in structure_of("x", r"(x_1,\ldots,x_n)^{\mathsf{T}}").said
+    assert structure_of("u", "[u_0, u_1]^2") is None

@@ -127,3 +127,15 @@ def test_derivative_at_a_point_inside_a_side_or_at_names_stays_unread() -> None:
     for step in ("2\\frac{\\partial f}{\\partial x}(3, -3) = 54", "\\frac{\\partial f}{\\partial x}(a, b) = 18a + 9b"):
         ((v, _),) = _verdicts(f"Let $f(x, y) = 9x^2 + 9xy$.\n$${step}$$\n")
         assert v is Verdict.ERROR
+
+
+def test_a_transposed_list_has_its_shape() -> None:
+    # (u_0, u_1)^T is a column as written: no row reading is left to name (the undeclared entries still may be
+    # matrices, so the shapes that differ do not refute)
+    (ok, _), (bad, why) = _verdicts(
+        "Let $u = [u_0, u_1]^\\top$ be the control vector.\n"
+        "$$u^\\top u = u_0^2 + u_1^2$$\n"
+        "$$u u^\\top = u_0^2 + u_1^2$$\n"
+    )
+    assert ok is Verdict.PROVED
+    assert bad is Verdict.UNDECIDED and "shapes differ" in why and "as a row" not in why
