@@ -177,6 +177,15 @@ def zig_uniform_fill(prefix, batch, out):
 
 
 @njit(cache=True, nogil=True)
+def zig_fill_state(state, out):
+    # standard normals from an SFC64 state (a, b, c, counter), which is advanced in place
+    st = (state[0], state[1], state[2], state[3])
+    for i in range(out.shape[0]):
+        out[i], st = zig_normal(st)
+    state[0], state[1], state[2], state[3] = st
+
+
+@njit(cache=True, nogil=True)
 def zig_state(prefix, batch, out):
     out[0], out[1], out[2] = ss_state(prefix, batch)
 """

@@ -115,3 +115,38 @@ def test_a_failed_self_check_means_the_generator(monkeypatch):
     x = sympy.Symbol("x", real=True)
     subs, draws = lower_random([(x, dist.Normal(0, 1))], {})
     assert not _mc_fused.FusedKernel([x.xreplace(subs)], draws).inline
+
+
+def test_compiled_normals_continue_the_rng_as_numpy_does():
+    # The numpy backend's filler runs the inlined ziggurat on the rng's SFC64 state: the rng
+    # must go on exactly as after numpy's own fill (the next buffer, uniforms, gamma draws).
+    fill = _mc_numba.normal_filler()
+    assert fill is not None
+    for batch in (0, 3):
+        ours, theirs = stream_rng(4, 1, batch), stream_rng(4, 1, batch)
+        a, b = np.empty(BATCH), np.empty(BATCH)
+        for _ in range(2):
+            fill(ours, a)
+            theirs.standard_normal(out=b)
+            assert np.array_equal(a, b)
+        assert np.array_equal(ours.random(7), theirs.random(7))
+        assert np.array_equal(ours.standard_gamma(0.5, 7), theirs.standard_gamma(0.5, 7))
+    pcg, reference = np.random.Generator(np.random.PCG64(8)), np.random.Generator(np.random.PCG64(8))
+    a, b = np.empty(1000), np.empty(1000)
+    fill(pcg, a)
+    reference.standard_normal(out=b)
+    assert np.array_equal(a, b)  # another bit generator: numba's Generator path
+
+
+def test_an_inlined_ziggurat_that_differs_is_not_used(monkeypatch):
+    real = _draws()
+
+    class Off:
+        @staticmethod
+        def zig_fill_state(state, out):
+            real.zig_fill_state(state, out)
+            out[-1] = np.nextafter(out[-1], np.inf)  # one last bit in 64k
+
+    monkeypatch.setattr(_mc_numba, "_inline", [Off()])
+    monkeypatch.setattr(_mc_numba, "_filler", [])
+    assert _mc_numba.normal_filler() is None
