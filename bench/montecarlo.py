@@ -370,6 +370,9 @@ def main() -> None:
     normals = _mc_numba.normal_filler() if has_numba else None
     # The fastest raw fill: numpy's SFC64 and ziggurat inlined in numba (the fused kernel's draws).
     zig = _mc_numba.inline_draws() if has_numba else None
+    # The previous ceiling: numba's Generator.standard_normal (`normals` now runs the inlined
+    # ziggurat on the Generator's state).
+    generator_fill = _mc_numba._load(_mc_numba._FILLER_SOURCE)[1].fill_normal if has_numba else None
     # Memory first: the naive baseline's 10^7-sample arrays would inflate this process.
     rss_small = peak_rss_mb(10**6)
     rss_large = peak_rss_mb(10**7 if args.quick else 10**8)
@@ -378,16 +381,19 @@ def main() -> None:
 
     def generator_batch(b: int, out: np.ndarray) -> None:
         rng = stream_rng(0, 0, b)
-        if normals is not None:
-            normals(rng, out)
+        if generator_fill is not None:
+            generator_fill(rng, out)
         else:
             rng.standard_normal(out=out)
 
     def raw_batch(b: int, out: np.ndarray) -> None:
         if zig is not None:
             zig.zig_fill(stream_entropy(0, 0), b, out)
+        elif normals is not None:
+            normals(stream_rng(0, 0, b), out)
         else:
-            generator_batch(b, out)
+            rng = stream_rng(0, 0, b)
+            rng.standard_normal(out=out)
 
     ceiling_source = (
         "numpy's SFC64 + ziggurat inlined in numba"
@@ -559,8 +565,9 @@ def main() -> None:
         "(raw x1 x N) below ~0.9 says the cores were not free during the run"
     )
     print(
-        "np+nbN: the numpy backend with its normals drawn by numba (the same numbers; what auto runs on long "
-        "runs with numba installed); numba: the fused kernel (mc_backend='numba': the same draws)\n"
+        "np+nbN: the numpy backend with its normals drawn by numba (the inlined ziggurat on each batch "
+        "Generator's SFC64 state: the same numbers; what auto runs on long runs with numba installed); numba: "
+        "the fused kernel (mc_backend='numba': the same draws)\n"
         "cpu x1/raw: CPU-time rate of the best 1-thread derive estimate over the raw normal fill (robust to load; "
         "an upper bound of best/ceil for perfect thread scaling); cpu x1/naive: the same against the naive "
         f"baseline (times {cores} cores: best/naive for perfect thread scaling)\n"
