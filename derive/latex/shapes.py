@@ -324,6 +324,36 @@ def _letter_in_a_font(step: Step, letters: set[str]) -> str | None:
     return None
 
 
+#: What prose may say of a size letter in words: its parity (sampled), or another property (not sampled).
+_SIZE_WORDS = re.compile(
+    r"^\s*(?:is|be|are)\s+(?:an?\s+)?(?:(?P<parity>even|odd)\b|(?P<other>prime|a\s+multiple|a\s+power|divisible|"
+    r"greater|larger|smaller|less|more|at\s+least|at\s+most|bigger|square|fixed|known|given|large|small)\b)",
+    re.IGNORECASE,
+)
+
+
+def _size_said(step: Step, letter: str) -> str | None:
+    """What the prose says in words of a size letter (``$k$ is even``): "even" or "odd", which the sizes swept
+    follow; a reason not to sweep for any other property (``$k$ is prime``, ``$k$ is at least 3``); None."""
+    prose = (step.prose or "")[-20000:]
+    for m in _INLINE.finditer(prose):
+        try:
+            if name_of(m.group(1).strip()) != letter:
+                continue
+        except DeriveError:
+            continue
+        words = _SIZE_WORDS.match(prose[m.end() : m.end() + 40])
+        if words is None:
+            continue
+        if words.group("parity"):
+            return words.group("parity").lower()
+        return (
+            f"the text says {letter} {words.group().strip()} in words, which derive does not sample: it does not "
+            f"check the step at several sizes of {letter}; declare the shapes with numbers (vector 3) to check it"
+        )
+    return None
+
+
 def _size_values(texts: list[str]) -> tuple[tuple[int, ...], int | None]:
     """The sizes to check (1, 2, 3 and one past the largest integer written, if small) and the size
     past the constants that is too large to check, if any."""
@@ -372,8 +402,18 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     if fixed.keys() == set(letters):
         # every size is given: the step at those sizes is the step itself, and a proof there is a proof
         return [Reading("", _at_sizes(step, fixed), tuple(fixed.items()), kind="")]
+    said = {letter: _size_said(step, letter) for letter in letters if letter not in fixed}
+    words = next((w for w in said.values() if w not in (None, "even", "odd")), None)
+    if words is not None:
+        return words
     values, beyond = _size_values(texts)
+    parity = {letter: w for letter, w in said.items() if w in ("even", "odd")}
+    if parity:
+        # "k is even": only the sizes the text allows (2, 4, 6), no counterexample at k = 3
+        values, beyond = tuple(range(1, _PAST_LIMIT + 1)), None
     combos = [{**c, **fixed} for c in _combinations([x for x in letters if x not in fixed], values)]
+    if parity:
+        combos = [c for c in combos if all((c[x] % 2 == 0) == (w == "even") for x, w in parity.items())][:MAX_READINGS]
     out = [
         Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes), tuple(sizes.items()))
         for sizes in combos
@@ -430,6 +470,9 @@ def readings(step: Step) -> list[Reading] | str:
     """The claims a step is checked as: itself, or one per size (`size_readings`); a reason when
     it cannot be checked (too many readings, a size the document fixes)."""
     step = _without_unused_letters(step)
+    marked = _mark_named(step)
+    if marked is not None:
+        return marked
     sized = size_readings(step)
     if isinstance(sized, list):
         mixed = mixed_readings(step, sized)
@@ -449,6 +492,26 @@ def readings(step: Step) -> list[Reading] | str:
     if sized is None:
         return [Reading("", step, kind="")]
     return sized
+
+
+#: A plain T or H raised (``x^T``, ``A^{H}``): a transpose mark, or a power of the quantity T.
+_PLAIN_MARK = re.compile(r"\^\s*(?:\{\s*(?P<a>[TH])\s*\}|(?P<b>[TH])(?![A-Za-z]))")
+
+
+def _mark_named(step: Step) -> str | None:
+    """A step that raises to a plain T (or H) where the text makes T a quantity (declares it, gives it a range or a
+    value, or names ``$T$`` in its prose): ``x^T x`` may be a transpose or the power x^{T+1}; a reason (undecided)."""
+    marks = {m.group("a") or m.group("b") for t in (step.lhs_tex, step.rhs_tex) for m in _PLAIN_MARK.finditer(t)}
+    prose = step.prose or ""
+    for mark in sorted(marks):
+        named = mark in dict(step.claim.symbols) or mark in {n for n, _ in step.ranges} or mark in step.defined
+        named = named or any(m.group(1).strip() == mark for m in _INLINE.finditer(prose[-20000:]))
+        if named:
+            return (
+                f"{mark} is a quantity in the text, so ^{mark} may be a power of it as well as a transpose; write "
+                "^\\top for the transpose (or rename the quantity) to check the step"
+            )
+    return None
 
 
 def _without_unused_letters(step: Step) -> Step:

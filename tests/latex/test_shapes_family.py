@@ -231,3 +231,30 @@ def test_positive_definite_draws_for_a_named_covariance_or_positive_definite_mat
         r = _one(prose + SYMMETRIC_INVERSE)
         assert r.verdict is Verdict.VERIFIED, prose
         assert "Sigma: spd matrix 2x2" in r.detail
+
+
+def test_a_size_said_even_or_odd_in_words_is_swept_at_such_sizes_only() -> None:
+    # attacks H32, H74: k = 3 is no counterexample when the text says k is even
+    even = _one("Let $A$ be a $k \\times k$ matrix where $k$ is even.\n\n$$\\det(-A) = \\det(A)$$")
+    assert even.verdict is Verdict.VERIFIED
+    assert "k = 2; k = 4; k = 6" in even.detail
+    odd = _one("Let $A$ be a $k \\times k$ matrix where $k$ is odd.\n\n$$\\det(-A) = -\\det(A)$$")
+    assert odd.verdict is Verdict.VERIFIED
+    assert "k = 1; k = 3; k = 5" in odd.detail
+    wrong = _one("Let $A$ be a $k \\times k$ matrix where $k$ is even.\n\n$$\\det(-A) = -\\det(A)$$")
+    assert wrong.verdict is Verdict.REFUTED
+    assert "at k = 2" in wrong.detail
+
+
+def test_a_size_said_prime_in_words_is_not_swept() -> None:
+    r = _one("Let $A$ be a $k \\times k$ matrix where $k$ is prime.\n\n$$\\det(-A) = -\\det(A)$$")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "k is prime in words" in r.detail
+
+
+def test_a_plain_t_the_text_names_is_no_sure_transpose() -> None:
+    # attack H41: with T the temperature, x^T x may be x^{T+1}
+    r = _one("Let $T$ denote the temperature.\n\n$$x^T x \\geq 0$$")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "^T may be a power" in r.detail
+    assert _one("$$x^T x \\geq 0$$").verdict is Verdict.VERIFIED
