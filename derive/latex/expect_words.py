@@ -397,8 +397,11 @@ def moments_at(
             continue
         if s.hypothetical and (display < s.end or _ANOTHER.search(doc[s.end : display])):
             continue
-        names = set(_names_in_tex(s.lhs))
-        if names and _retracted(doc, s.end, offset, names, _MOMENT_UNDONE):
+        # a later sentence (after the statement's own) that mentions a name of either side with words that may
+        # redefine or undo it ("From now on, $\\mu_X$ instead denotes the sample mean") drops the statement
+        names = (_names_of_value(s.lhs) | _names_of_value(s.rhs) | set(_names_in_tex(s.lhs))) - {"E"}
+        after = min(_sentence_end(doc, s.end) + 1, offset)
+        if names and _retracted(doc, after, offset, names, _MOMENT_UNDONE):
             continue
         fact = (s.lhs, s.rhs, s.said)
         if fact not in out:
@@ -408,7 +411,7 @@ def moments_at(
 
 _MOMENT_UNDONE = re.compile(
     r"\b(?:let|suppose|assume|now|instead|another|new|different|arbitrary|general|drop|dropped|no\s+longer|"
-    r"not)\b",
+    r"not|denote[sd]?|(?:re)?define[sd]?|redefin\w*|becomes?|replaced?|random)\b",
     re.IGNORECASE,
 )
 

@@ -143,6 +143,11 @@ def test_stated_moments_prove_end_to_end(doc: str) -> None:
         "Let $Y \\sim \\mathcal{N}(0, 1)$, and let $X$ have mean $Y$.\n\n$$E[X] = Y$$",
         "For large $n$, $\\bar X_n$ has mean $\\mu$ and variance $\\sigma^2/n$ asymptotically.\n\n"
         "$$E[\\bar X_n^2] = \\frac{\\sigma^2}{n} + \\mu^2$$",
+        # the name is redefined after the statement (attacker X34)
+        "Let $\\mu_X = \\mathbb{E}[X]$ denote the mean of $X$. From now on, $\\mu_X$ instead denotes the sample "
+        "mean $\\frac{1}{n}\\sum_i X_i$.\n\n$$\\mathbb{E}[(X - \\mu_X)^2] = \\mathbb{E}[X^2] - \\mu_X^2$$",
+        "Let $X$ have mean $\\mu$ and variance $\\sigma^2$. Here $\\mu$ denotes the sample mean.\n\n"
+        "$$\\mathbb{E}[X^2] = \\sigma^2 + \\mu^2$$",
         # a value the step itself takes a moment of is random
         "Let $X$ have mean $Y$.\n\n$$E[X] + \\mathrm{Var}(Y) = Y + \\mathrm{Var}(Y)$$",
     ],
