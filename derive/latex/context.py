@@ -235,6 +235,7 @@ def settle(step: Step, result: Result) -> Result:
             or _defined_after(step)
             or _additive_constant(step)
             or not_a_scalar(step)
+            or _defined_transposed(step, result)
             or _joint_unstated(step)
             or probability_doubt(step, result, step.prose)
         )
@@ -546,6 +547,37 @@ def _joint_unstated(step: Step) -> str | None:
     )
 
 
+_TRANSPOSE_MARK = re.compile(r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![A-Za-z])|\\top|\\intercal)")
+_USE = re.compile(r"^(?P<name>.+?) := (?P<body>.*) \(line \d+\)$", re.DOTALL)
+
+
+def _defined_transposed(step: Step, result: Result) -> str | None:
+    """Why a step that transposes or inverts a defined name (``M^{-1}`` after ``M := BC``) is not decided when the
+    body's names are not declared: derive read them as scalars, which commute and are symmetric, but the text
+    may mean matrices (``(BC)^{-1} = B^{-1} C^{-1}`` holds for scalars only). None when the shapes were tried."""
+    if "shape" in result.evidence.summary:
+        return None
+    texts = " ".join(str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs))
+    declared = {name for name, _ in step.claim.symbols} | {name for name, _ in step.claim.random}
+    for used in step.uses:
+        m = _USE.match(used)
+        if m is None:
+            continue
+        written = re.escape(m.group("name").strip())
+        if re.search(rf"(?<![A-Za-z\\]){written}\s*\^\s*\{{?\s*(?:-\s*1|-?\s*\\top|T|\\intercal)", texts) is None:
+            continue
+        found = names_in(_TRANSPOSE_MARK.sub(" ", m.group("body")))
+        # capitals (B, \\Sigma) are the names a text writes matrices with; a lowercase a := b + c is a number
+        loose = sorted(n for n in set(found[0]) - declared if n[:1].isupper()) if found is not None else ["*"]
+        if loose:
+            return (
+                f"{m.group('name').strip()} := {m.group('body').strip()} is transposed or inverted here, and "
+                f"{', '.join(loose)} {'is' if len(loose) == 1 else 'are'} not declared: as matrices they need not "
+                "commute or be symmetric; declare their shapes (front matter or --symbols) to check the step"
+            )
+    return None
+
+
 def _undecided(result: Result, why: str, alone: bool = False) -> Result:
     """``result`` made undecided for ``why``; ``alone``: the tiers' evidence is not shown with it."""
     note = Evidence(result.method, why, reason="context")
@@ -584,7 +616,9 @@ def _readings(step: Step) -> str | None:
     return f"derive reads notation here one way, but {'; '.join(found)}; {hint} to settle"
 
 
-_DERIVATIVE = re.compile(r"\\partial|\\[dt]?frac\s*\{\s*d(?![a-zA-Z])|\\[dt]?frac\s*\{\s*d\s*[a-zA-Z\\^]")
+_DERIVATIVE = re.compile(
+    r"\\partial|\\nabla(?![A-Za-z])|\\[dt]?frac\s*\{\s*d(?![a-zA-Z])|\\[dt]?frac\s*\{\s*d\s*[a-zA-Z\\^]"
+)
 _ANALYSIS_LIMIT = 4000  # characters of a step's sides read again for what its derivatives assume
 
 

@@ -534,7 +534,7 @@ class _ShorthandGrammar:
         with self.shadowing(names):
             operand, transposed = self._gradient_operand()
         label = "".join(t.text for t in sub_toks if not (t.kind == "sym" and t.text in "{}") and t.text not in _FONTS)
-        by = vector[0] if vector is not None else None
+        by = vector[0] if vector is not None else self._declared_scalar(sub_toks)
         if by is None and not sub_toks and isinstance(operand, sympy.Basic) and not _is_matrix(operand):
             by = self._gradient_variable(operand)
         if by is None:
@@ -584,6 +584,21 @@ class _ShorthandGrammar:
                 f"\\nabla without a subscript of a scalar in {listed}: which variable? write it, \\nabla_{{\\mathbf w}}"
             )
         return None
+
+    def _declared_scalar(self, toks: list[_Tok]) -> str | None:
+        """The name ``toks`` is when it is exactly one name declared as a scalar (``\\nabla_{x}`` with ``x: real``):
+        the gradient by one coordinate is the derivative. An undeclared name may be a vector: None."""
+        if not toks:
+            return None
+        probe = self.sub(toks)
+        try:
+            name = _read_name(probe)
+        except DeriveError:
+            return None
+        if probe.peek().kind != "end" or not self.declared(name) or name in self.st.implicit:
+            return None
+        obj = self.st.table[name].obj
+        return name if isinstance(obj, sympy.Symbol) else None
 
     def _declared_vector(self, toks: list[_Tok]) -> tuple[str, Any] | None:
         """(name, its column) when ``toks`` is exactly one name declared as a vector."""

@@ -262,3 +262,50 @@ def test_a_function_of_a_parameter_given_a_value_before_is_a_value_at_a_point():
     # a parameter given a value in another part does not count
     doc = "**Problem 1.** Let $a = 2$.\n$$a + a = 4$$\n\n**Problem 2.** Let $f(a) = a^2$.\n$$f(3) = 9$$\n"
     assert _verdicts(doc)[-1] is Verdict.PROVED
+
+
+# -- a defined name transposed or inverted, its body's capitals undeclared (attacker H153, H154, H176) --------
+
+
+def test_a_defined_product_of_capitals_inverted_or_transposed_is_not_decided_as_scalars():
+    for doc in (
+        "Let $M = BC$ with $B$, $C$ invertible matrices.\n$$M^{-1} = B^{-1}C^{-1}$$\n",
+        "Let $A = BC$.\n$$A^\\top = A$$\n",
+        "Let $A = B + C$.\n$$A^\\top = A$$\n",
+        "Let $v = Ax$.\n$$v v^\\top = v^\\top v$$\n",
+        "$$A^\\top = A$$ where $A = BC$.\n",
+    ):
+        got = _steps(doc)
+        assert got[-1].verdict is Verdict.UNDECIDED, doc
+        assert "is transposed or inverted here" in got[-1].detail, doc
+
+
+def test_a_defined_number_inverted_is_still_decided():
+    assert _verdicts("Let $a = b + c$.\n$$a^{-1} = \\frac{1}{b + c}$$\n") == [Verdict.PROVED]
+    doc = "---\nderive:\n  symbols: {B: real, C: real}\n---\nLet $M = BC$.\n$$M^{-1} = B^{-1}C^{-1}$$\n"
+    assert _verdicts(doc) == [Verdict.PROVED]
+
+
+# -- the gradient by a declared scalar is its derivative ----------------------------------------------------
+
+
+def test_nabla_by_a_declared_scalar_is_the_derivative():
+    assert _verdicts("$$\\nabla_{x} (x^2 + 3x) = 2x + 3$$\n", symbols={"x": "real"}) == [Verdict.PROVED]
+    assert _verdicts("$$\\nabla_{x} (x^2 + 3x) = 2x$$\n", symbols={"x": "real"}) == [Verdict.REFUTED]
+
+
+def test_nabla_by_an_undeclared_name_stays_unknown():
+    (r,) = _steps("$$\\nabla_{x} (x^2 + 3x) = 2x + 3$$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "unknown function nabla_x" in r.detail
+
+
+def test_nabla_treats_other_names_as_constants_only_with_a_doubt():
+    (r,) = _steps("$$\\nabla_{x} (x y_{nk}) = y_{nk}$$\n", symbols={"x": "real"})
+    assert r.verdict is Verdict.UNDECIDED
+    assert "treats y_nk as constant in x" in r.detail
+
+
+def test_a_log_definition_differentiated_by_nabla_of_a_declared_scalar():
+    doc = "Let\n$$\\log L(w) = -\\frac{w^2}{2} + 3w$$\nso\n$$-\\nabla_{w} \\log L(w) = w - 3$$\n"
+    assert _verdicts(doc, symbols={"w": "real"}) == [Verdict.PROVED]
