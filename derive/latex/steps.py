@@ -261,11 +261,13 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     named_pi = next((j for j, d in enumerate(drafts) if d.defines and d.defines[0] == "pi"), None)
     # "Let $e = 2$ denote the number of edges": e is no longer only Euler's number
     # (anywhere in the document: "$$e^x ...$$ where $e = 2$ is the number of edges" means it there too)
-    built_in: dict[str, list[str]] = {}
+    built_in: dict[str, list[tuple[int, str]]] = {}  # letter -> (offset, what the text says) of each value
     for d in drafts:
         found_b = built_in_given(d.lhs, d.rhs) if d.error is None and d.rel.relation is Relation.EQ else None
         if found_b is not None and d.position == 0:
-            built_in.setdefault(found_b, []).append(f"{d.lhs.strip()} = {d.rhs.strip()} (line {d.line})")
+            built_in.setdefault(found_b, []).append(
+                (d.rel.offset, f"{d.lhs.strip()} = {d.rhs.strip()} (line {d.line})")
+            )
     # what the prose declares, and the headings that end it, in document order
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
     # are not refuted through the names it declares
@@ -515,9 +517,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         plain = d.error is None and d.defines is None and not d.context and premise is None and row_claim is None
         proportional_in = unchecked = ""
         plain_step = d.error is None and not d.context and not d.defines and d.condition is None
-        euler_said = (
-            built_in_doubt(d.lhs, d.rhs, built_in) if plain_step and built_in_given(d.lhs, d.rhs) is None else ""
-        )
+        # the values the text gives elsewhere (``e = 3`` alone is a claim about Euler's number; after
+        # ``e = y - wx`` it may state the error's value)
+        others = {n: [said for at, said in got if at != d.rel.offset] for n, got in built_in.items()}
+        euler_said = built_in_doubt(d.lhs, d.rhs, {n: v for n, v in others.items() if v}) if plain_step else ""
         if d.rel.proportional:
             op = "\\propto"  # also on a step read but not checked: the report shows the relation written
         if d.rel.proportional and d.context:
