@@ -12,7 +12,7 @@ solution of that equation (then the value does not matter).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
@@ -65,11 +65,13 @@ def _chosen(step: Step, lhs: str, rhs: str, line: int) -> str | None:
     name = parse_latex(lhs, table)
     value = parse_latex(rhs, table)
     a, b = parse_latex(members[0], table), parse_latex(members[-1], table)
-    if not isinstance(name, sympy.Symbol) or not isinstance(value, sympy.Expr) or value.free_symbols:
+    if not isinstance(name, sympy.Symbol) or not isinstance(value, sympy.Expr) or name in value.free_symbols:
         return None
     equation = a - b
-    if not isinstance(equation, sympy.Expr) or equation.free_symbols != {name}:
+    if not isinstance(equation, sympy.Expr) or equation.is_Matrix or name not in equation.free_symbols:
         return None
+    if value.free_symbols or equation.free_symbols != {name}:
+        return _with_letters(equation, name, value, f"{lhs.strip()} = {rhs.strip()} (line {line})", members)
     spec = table.spec_of(name)
     solved = _solutions(equation, name, spec.kind.base if spec is not None else "real")
     if solved is None:
@@ -96,4 +98,32 @@ def _chosen(step: Step, lhs: str, rhs: str, line: int) -> str | None:
     return (
         f"{stated}{solutions}: {rhs.strip()} solves it not; as a result of that equation the value is wrong and a "
         "step built on it is not right by it (as a new definition, say so, or state it as an assumption)"
+    )
+
+
+def _with_letters(equation: Any, name: Any, value: Any, stated: str, members: list[str]) -> str | None:
+    """The same for an equation with other letters (``2\\lambda + 2N = 0``, then ``\\lambda = -N``): None when the
+    value solves it identically and is its only solution (the equation is of degree 1 in the name)."""
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.solving import _identity, _opaque  # noqa: PLC0415
+
+    if _opaque(equation) or _opaque(value):
+        return None
+    said = " = ".join(m.strip() for m in members)
+    solves = _identity(equation.subs(name, value))
+    if solves is None:
+        return None
+    if not solves:
+        return (
+            f"it holds with {stated}, which the text states right after {said}, and derive could not show that this "
+            "value solves it: as a result of that equation it may be wrong, and a step built on it is not right by "
+            "it (as a new definition, say so, or state it as an assumption)"
+        )
+    num = sympy.fraction(sympy.together(equation))[0]
+    if num.is_polynomial(name) and sympy.Poly(num, name).degree() == 1:
+        return None  # the only solution (where its coefficient is nonzero): no choice
+    return (
+        f"it holds with {stated}, which the text states right after {said}, of which it is one solution; that "
+        "equation may have others, so it may be a root chosen: the step holds if that is the root meant"
     )

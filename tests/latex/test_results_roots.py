@@ -56,3 +56,19 @@ def test_a_wrong_step_under_the_chosen_root_stays_refuted() -> None:
 def test_a_new_part_between_keeps_the_definition() -> None:
     text = "$$(x - 3)(x + 3) = 0$$\n\n## Next problem\n\n$$x = 3$$\n$$x^2 + x = 12$$\n"
     assert _last(text)[0] is Verdict.PROVED
+
+
+def test_a_value_with_letters_after_an_equation_with_letters() -> None:
+    steps = (
+        "Setting it to zero:\n\n$$2 \\lambda + 2 N = 0$$\nhence\n$$\\lambda = {value}$$\nso\n$$\\lambda + N = {rhs}$$\n"
+    )
+    # the only solution: a definition as good as the conclusion
+    assert _last(steps.format(value="-N", rhs="0"))[0] is Verdict.PROVED
+    # not a solution: what is built on it is not right by it
+    verdict, detail = _last(steps.format(value="N", rhs="2N"))
+    assert verdict is Verdict.UNDECIDED
+    assert "could not show that this value solves it" in detail
+    # one root of a quadratic: a choice
+    verdict, detail = _last("$$\\nu^2 = M^2$$\nhence\n$$\\nu = M$$\nso\n$$\\nu - M = 0$$\n")
+    assert verdict is Verdict.UNDECIDED
+    assert "may be a root chosen" in detail
