@@ -126,7 +126,27 @@ def built_in_doubt(lhs: str, rhs: str, given: dict[str, list[str]]) -> str:
         what, used = _BUILT_IN[name]
         if used.search(lhs) or used.search(rhs):
             return (
-                f"the text gives {name} a value of its own ({'; '.join(said)}), so {name} here may be that value "
+                f"the text gives {name} a meaning of its own ({'; '.join(said)}), so {name} here may be that value "
                 f"or {what}; rename it to check the step"
             )
     return ""
+
+
+_ROLE_OF_LETTER = re.compile(
+    r"\$\s*(e|\\sigma|\\Gamma)\s*\$\s*,?\s*(?:denotes?|be|is|stands?\s+for|represents?|will\s+denote|to\s+be)\s+"
+    r"(?P<what>[^.;:$]{0,60})",
+)
+#: What the built-in meaning itself is called: "$\\sigma$ denotes the sigmoid" says nothing new.
+_ITS_OWN_ROLE = re.compile(r"sigmoid|logistic|euler|natural|exponential|gamma\s+function|napier", re.IGNORECASE)
+
+
+def built_in_roles(doc: str) -> list[tuple[int, str, str]]:
+    """(offset, letter, what the text says) for each built-in letter the prose gives a role of its own ("Let $e$
+    denote the error vector", "$\\\\sigma$ is the standard deviation of the noise"): derive's reading of the
+    letter (Euler's number, the sigmoid, the gamma function) is then not the only plausible one."""
+    out: list[tuple[int, str, str]] = []
+    for m in _ROLE_OF_LETTER.finditer(doc):
+        what = m.group("what").strip()
+        if what and _ITS_OWN_ROLE.search(what) is None:
+            out.append((m.start(), m.group(1), f"${m.group(1)}$ {m.group(0).split('$')[-1].strip()[:70]}"))
+    return out

@@ -79,6 +79,7 @@ from derive.latex.context import (
 from derive.latex.definitions_words import (
     built_in_doubt,
     built_in_given,
+    built_in_roles,
     error_function_target,
     introduced_by_name,
     log_definition_target,
@@ -268,6 +269,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             built_in.setdefault(found_b, []).append(
                 (d.rel.offset, f"{d.lhs.strip()} = {d.rhs.strip()} (line {d.line})")
             )
+    for at, letter, said in built_in_roles(splitter.doc):  # "Let $e$ denote the error vector"
+        built_in.setdefault(letter, []).append((at, f"{said} (line {line_of(at)})"))
     # what the prose declares, and the headings that end it, in document order
     # a display statement that only declares (``$$0 < \\mu < 1$$``) holds from its end on; its own steps
     # are not refuted through the names it declares

@@ -217,7 +217,7 @@ def test_e_given_a_value_is_not_only_eulers_number():
     doc += "$$e^x \\cdot e^x = e^{2x}$$\n$$x + x = 2x$$\n"
     got = derive.check_latex(doc)
     assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.UNDECIDED, Verdict.PROVED]
-    assert "the text gives e a value of its own (e = 2 (line 1))" in got[0].detail
+    assert "the text gives e a meaning of its own (e = 2 (line 1))" in got[0].detail
 
 
 def test_e_given_a_value_in_a_display_and_a_false_step_is_not_refuted_either():
@@ -309,3 +309,20 @@ def test_nabla_treats_other_names_as_constants_only_with_a_doubt():
 def test_a_log_definition_differentiated_by_nabla_of_a_declared_scalar():
     doc = "Let\n$$\\log L(w) = -\\frac{w^2}{2} + 3w$$\nso\n$$-\\nabla_{w} \\log L(w) = w - 3$$\n"
     assert _verdicts(doc, symbols={"w": "real"}) == [Verdict.PROVED]
+
+
+def test_a_built_in_letter_given_a_role_in_words_is_not_only_the_built_in():
+    # attacker D108, D111: a role of its own in words, no value
+    (r,) = _steps("Let $e$ denote the error vector.\n$$\\frac{d}{dx} e^x = e^x$$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "$e$ denote the error vector (line 1)" in r.detail
+    (r,) = _steps("Let $\\sigma$ denote the standard deviation of the noise.\n$$\\sigma(0) = \\frac{1}{2}$$\n")
+    assert r.verdict is Verdict.UNDECIDED
+    assert "or the sigmoid" in r.detail
+
+
+def test_a_role_that_is_the_built_in_meaning_keeps_it():
+    assert _verdicts("Here $\\sigma$ is the logistic sigmoid.\n$$\\sigma(0) = \\frac{1}{2}$$\n") == [Verdict.PROVED]
+    doc = "where $e$ is the base of the natural logarithm.\n$$\\frac{d}{dx} e^x = e^x$$\n"
+    assert _verdicts(doc) == [Verdict.PROVED]
+    assert _verdicts("Let $\\sigma > 0$.\n$$\\sigma(0) = \\frac{1}{2}$$\n") == [Verdict.PROVED]
