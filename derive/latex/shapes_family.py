@@ -98,6 +98,8 @@ def family_readings(step: Step) -> list[Reading] | None:
     if any(_parses(k) and parse_kind(k).is_matrix for _, k in step.claim.symbols):
         return None
     dimension = gaussian_dimension(step, texts)
+    if dimension is not None and _named_otherwise(step, dimension):
+        dimension = None  # "D the number of data points": no size to tie
     letters = _free_letters(step, texts, dimension)
     if letters is None:
         return None
@@ -141,6 +143,19 @@ def gaussian_dimension(step: Step, texts: list[str]) -> str | None:
     if any(re.match(rf"\s*{letter}\s*(?::=|=|:|\\in\b)", used) for used in step.uses):
         return None  # D = 3 (values:), D := ...
     return letter
+
+
+def _named_otherwise(step: Step, letter: str) -> bool:
+    """Whether the prose names ``$letter$`` in a sentence that does not call it a dimension (a count of points)."""
+    prose = (step.prose or "")[-20000:]
+    for m in _INLINE_MATH.finditer(prose):
+        if m.group(1).strip() != letter:
+            continue
+        start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
+        ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end())) if e >= 0]
+        if "dimension" not in prose[start : min(ends, default=len(prose))].lower():
+            return True
+    return False
 
 
 def _free_letters(step: Step, texts: list[str], dimension: str | None = None) -> tuple[str, str] | None:

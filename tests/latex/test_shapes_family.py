@@ -258,3 +258,19 @@ def test_a_plain_t_the_text_names_is_no_sure_transpose() -> None:
     assert r.verdict is Verdict.UNDECIDED
     assert "^T may be a power" in r.detail
     assert _one("$$x^T x \\geq 0$$").verdict is Verdict.VERIFIED
+
+
+def test_a_normaliser_letter_the_text_names_a_count_is_not_tied() -> None:
+    quad = (
+        r"\exp\left(-\frac{1}{2} (\mathbf{x}-\boldsymbol{\mu})^\top \boldsymbol{\Sigma}^{-1}"
+        r"(\mathbf{x}-\boldsymbol{\mu})\right)"
+    )
+    step = (
+        rf"$$(2\pi)^{{-D/2}} {quad} |\boldsymbol{{\Sigma}}|^{{-1/2}} = "
+        rf"\frac{{1}}{{(2\pi)^{{D/2}}|\boldsymbol{{\Sigma}}|^{{1/2}}}} {quad}$$"
+    )
+    counted = _one("Let $D$ be the number of data points.\n\n" + step)
+    assert "mu: vector D" not in counted.detail
+    sized = _one("Here $D$ is the dimension of the data.\n\n" + step)
+    assert sized.verdict is Verdict.VERIFIED
+    assert "mu: vector D" in sized.detail
