@@ -57,6 +57,7 @@ _TRANSPOSED = re.compile(
 )
 _SCRIPT_BRACES = re.compile(r"([_^])\{\s*([A-Za-z0-9])\s*\}")
 _ROW_BREAK = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_BRACE_WORD = re.compile(r"\\([lr])brace(?![A-Za-z])")
 
 
 #: In what a step is read with: a vector the text wrote as a list, whose orientation derive chose (a column).
@@ -99,6 +100,12 @@ def _top_split(text: str) -> list[str]:
             if text.startswith("\\}", i):
                 depth -= 1
                 i += 2
+                continue
+            # \lbrace ... \rbrace is the brace \{ ... \}: a comma in it is the set's, not the tuple's
+            word = _BRACE_WORD.match(text, i)
+            if word is not None:
+                depth += 1 if word.group(1) == "l" else -1
+                i += len(word.group())
                 continue
             i += 2
             continue
