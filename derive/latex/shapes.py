@@ -1001,6 +1001,25 @@ def _shape_options(
     return options
 
 
+#: What the prose says a matrix is: "a (square) matrix", "the data matrix"; "matrix" alone, not "matrices of".
+_SAID_MATRIX = re.compile(r"\bmatri(?:x|ces)\b", re.IGNORECASE)
+_SAID_SQUARE = re.compile(r"\bsquare\b|\bcovariance\b|\bprecision\b|\binvertible\b|\bsymmetric\b", re.IGNORECASE)
+
+
+def _said_matrix(step: Step, name: str, options: list[str], bold: bool) -> list[str]:
+    """The shapes of a name the prose calls a matrix (a range: "$A$ be a square matrix") or a bold capital are
+    matrices only, square ones where the text says square, covariance, invertible or symmetric: a vector reading
+    of such a name is no reading of the text (A^T A = tr(A^T A) holds for vectors only)."""
+    said = " ".join(where for n, where in step.ranges if n == name)
+    if not _SAID_MATRIX.search(said) and not bold:
+        return options
+    matrices = [o for o in options if o.startswith(("matrix", "spd matrix", "identity"))]
+    if _SAID_SQUARE.search(said):
+        shapes = [re.search(r"matrix\s+(\w+?)\s*x\s*(\w+)$", o) for o in matrices]
+        matrices = [o for o, m in zip(matrices, shapes, strict=True) if m is None or m.group(1) == m.group(2)]
+    return matrices or options
+
+
 def _norm_of_a_number(step: Step) -> bool:
     """Whether the step, read as written, takes the norm of what is no vector (``\\|a\\|`` of an undeclared a);
     ``\\|`` in ``KL(p \\| q)`` is no norm, and a step that reads is read as written."""
@@ -1141,7 +1160,9 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
         return None
     from derive.latex.shapes_family import structured  # noqa: PLC0415 - it builds on this module
 
-    options = [structured(step, n, o) for n, o in zip(names, options, strict=True)]
+    # a bold capital keeps its vector shapes here (X of a regression may be read as a column), only the prose's own
+    # "matrix" drops them
+    options = [structured(step, n, _said_matrix(step, n, o, False)) for n, o in zip(names, options, strict=True)]
     start = time.monotonic()
     kept: list[dict[str, str]] = []
     for combo in itertools.product(*options):

@@ -38,6 +38,7 @@ from derive.latex.shapes import (
     _condition_math,
     _i_is_identity,
     _parses,
+    _said_matrix,
     _sides,
     read_families,
     swept_families,
@@ -235,7 +236,9 @@ def _options(step: Step, texts: list[str], letters: tuple[str, str]) -> tuple[li
             options.append(["real", *matrices])
         else:
             options.append(["real", *vectors, *matrices])
-    return list(names), [structured(step, n, o) for n, o in zip(names, options, strict=True)]
+    return list(names), [
+        structured(step, n, _said_matrix(step, n, o, False)) for n, o in zip(names, options, strict=True)
+    ]
 
 
 def _number_use(name: str, texts: list[str], numbers: set[str]) -> bool:

@@ -274,3 +274,17 @@ def test_a_normaliser_letter_the_text_names_a_count_is_not_tied() -> None:
     sized = _one("Here $D$ is the dimension of the data.\n\n" + step)
     assert sized.verdict is Verdict.VERIFIED
     assert "mu: vector D" in sized.detail
+
+
+def test_a_name_the_prose_calls_a_matrix_is_no_vector() -> None:
+    # attacks H186-H188, H191, H192: A^T A = tr(A^T A) holds for vectors only
+    wrong = [
+        "Let $A$ be a square matrix.\n\n$$(A^\\top A)^{-1} A^\\top A = 1$$",
+        "Let $A$ be a matrix.\n\n$$A^\\top A = \\mathrm{tr}(A A^\\top)$$",
+        "Let $X$ be the data matrix.\n\n$$X^\\top X = \\mathrm{tr}(X^\\top X)$$",
+    ]
+    for text in wrong:
+        assert _one(text).verdict is Verdict.UNDECIDED, text
+    square = _one("Let $A$ be a square matrix.\n\n$$(A^\\top)^\\top = A$$")
+    assert square.verdict is Verdict.VERIFIED
+    assert "(A: matrix 2x2 | A: matrix 3x3: proved in each)" in square.detail
