@@ -1441,10 +1441,11 @@ def _function_of(d: _Draft) -> FunctionDefinition | None:
 
 
 def _parameter_given(i: int, fd: FunctionDefinition, drafts: list[_Draft], ends: list[int]) -> bool:
-    """Whether a parameter of function definition ``drafts[i]`` was given a value (or a condition) before it in its
-    scope ("Let $a = 2$ and $f(a) = a^2$"): the equation then as plausibly states f at that point only."""
+    """Whether a parameter of function definition ``drafts[i]`` was given a number (or a condition) before it in its
+    scope ("Let $a = 2$ and $f(a) = a^2$"): the equation then as plausibly states f at that point only. A name
+    defined as an expression (``v = \\sigma^2``, a reparametrisation) is still a variable."""
     return any(
-        (e.defines is not None and e.defines[1] and e.defines[0] in fd.params)
+        (e.defines is not None and e.defines[1] and e.defines[0] in fd.params and _is_number(e.rhs))
         or (e.condition is not None and e.condition[0] in fd.params)
         for j, e in enumerate(drafts[:i])
         if drafts[i].rel.offset < ends[j]
