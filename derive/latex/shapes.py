@@ -157,7 +157,7 @@ def scalar_reading(step: Step) -> str | None:
     sides = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
     shaped |= {f"I_{size}" for tex in sides for size in re.findall(r"I_\{(\d+)\}", tex)}  # an identity of a size
     for used in step.uses:  # "W_1 := B (line 59)": a defined name keeps its definition's shape
-        if ":=" in used:
+        if ":=" in used and _shaped_body(used.split(":=", 1)[1], shaped):
             try:
                 shaped.add(name_of(used.split(":=", 1)[0]))
             except DeriveError:
@@ -169,6 +169,27 @@ def scalar_reading(step: Step) -> str | None:
             if names and not names & shaped:
                 return ", ".join(sorted(names))
     return None
+
+
+#: A body written out as a vector or matrix: a tuple, a column, a matrix environment.
+_WRITTEN_OUT = re.compile(r"\\begin\s*\{|\\vdots|\\ldots|\\cdots|,|\\\\")
+
+
+def _shaped_body(body: str, shaped: set[str]) -> bool:
+    """Whether a definition's body gives the defined name a shape: it is written out (a tuple, a column, a
+    matrix), or every name it uses is declared a vector or matrix (u := a - b of undeclared a, b is none: a
+    transposed u is then as undecided as a transposed a; attack H195)."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    body = _PROVENANCE.sub("", body)
+    if _WRITTEN_OUT.search(body):
+        return True
+    found = names_in(body)
+    if found is None:
+        return True  # read as before
+    unshaped = {n for n in found[0] if not _MARKS.fullmatch(n)} - shaped
+    # an undeclared capital in the body (M := BC): `derive.latex.context` says why the step is undecided
+    return not unshaped or any(_capital(n) for n in unshaped)
 
 
 # --- Letter sizes: a step over x ∈ R^D is checked at several sizes -------------------------------------

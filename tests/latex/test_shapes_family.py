@@ -288,3 +288,20 @@ def test_a_name_the_prose_calls_a_matrix_is_no_vector() -> None:
     square = _one("Let $A$ be a square matrix.\n\n$$(A^\\top)^\\top = A$$")
     assert square.verdict is Verdict.VERIFIED
     assert "(A: matrix 2x2 | A: matrix 3x3: proved in each)" in square.detail
+
+
+def test_a_defined_name_of_undeclared_vectors_transposed_is_not_decided_as_scalars() -> None:
+    # attack H195, H196: u u^T = u^T u after u := a - b
+    for text in (
+        "Let $\\mathbf{u} = \\mathbf{a} - \\mathbf{b}$.\n\n"
+        "$$\\mathbf{u}\\mathbf{u}^\\top = \\mathbf{u}^\\top\\mathbf{u}$$",
+        "Let $u = a + b$.\n\n$$u u^\\top = u^\\top u$$",
+    ):
+        r = _one(text)
+        assert r.verdict is Verdict.UNDECIDED, text
+        assert "u is transposed but not declared" in r.detail
+    declared = (
+        "---\nderive:\n  symbols: {a: vector 3, b: vector 3}\n---\n"
+        "Let $u = a + b$.\n\n$$u^\\top u = u^\\top a + u^\\top b$$"
+    )
+    assert _one(declared).verdict is Verdict.PROVED
