@@ -326,12 +326,3 @@ def test_a_role_that_is_the_built_in_meaning_keeps_it():
     doc = "where $e$ is the base of the natural logarithm.\n$$\\frac{d}{dx} e^x = e^x$$\n"
     assert _verdicts(doc) == [Verdict.PROVED]
     assert _verdicts("Let $\\sigma > 0$.\n$$\\sigma(0) = \\frac{1}{2}$$\n") == [Verdict.PROVED]
-
-
-def test_a_parameter_defined_as_an_expression_is_still_a_variable():
-    # v = sigma^2 (a reparametrisation) before J(mu, v) = ...: J is still a function of v
-    doc = (
-        "Since $\\sigma > 0$ the function $v = \\sigma^2$ is invertible. We thus maximise the function $J(\\mu, v)$,\n"
-        "$$J(\\mu, v) = -\\frac{n}{2} \\log(2\\pi v)$$\nso\n$$\\frac{\\partial J}{\\partial v} = -\\frac{n}{2v}$$\n"
-    )
-    assert _verdicts(doc)[-1] is Verdict.PROVED
