@@ -122,8 +122,29 @@ def _with_letters(equation: Any, name: Any, value: Any, stated: str, members: li
         )
     num = sympy.fraction(sympy.together(equation))[0]
     if num.is_polynomial(name) and sympy.Poly(num, name).degree() == 1:
-        return None  # the only solution (where its coefficient is nonzero): no choice
+        lead = sympy.Poly(num, name).LC()
+        if not lead.free_symbols and lead.is_nonzero:
+            return None  # the only solution: no choice
+        poles = sympy.fraction(sympy.together(value))[1]
+        if _divides(lead, poles):
+            return None  # lambda = b/a from a lambda = b: the only solution wherever the value is defined
+        return (
+            f"it holds with {stated}, which the text states right after {said}: its only solution where "
+            f"{sympy.latex(lead)} \\neq 0, which nothing says (where it is 0, every value solves it); the step holds "
+            "if that is the case meant"
+        )
     return (
         f"it holds with {stated}, which the text states right after {said}, of which it is one solution; that "
         "equation may have others, so it may be a root chosen: the step holds if that is the root meant"
     )
+
+
+def _divides(lead: Any, den: Any) -> bool:
+    """Whether every factor of ``lead`` with a letter divides ``den`` (a value undefined where ``lead`` is 0)."""
+    import sympy  # noqa: PLC0415
+
+    if not den.free_symbols or not lead.is_polynomial(*lead.free_symbols) or not den.is_polynomial(*den.free_symbols):
+        return False
+    lead_factors = {f for f, _ in sympy.factor_list(lead)[1] if f.free_symbols}
+    den_factors = {f for f, _ in sympy.factor_list(den)[1]}
+    return bool(lead_factors) and lead_factors <= den_factors | {-f for f in den_factors}

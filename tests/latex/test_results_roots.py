@@ -72,3 +72,12 @@ def test_a_value_with_letters_after_an_equation_with_letters() -> None:
     verdict, detail = _last("$$\\nu^2 = M^2$$\nhence\n$$\\nu = M$$\nso\n$$\\nu - M = 0$$\n")
     assert verdict is Verdict.UNDECIDED
     assert "may be a root chosen" in detail
+
+
+def test_a_coefficient_that_may_vanish_makes_the_value_a_case() -> None:
+    # attacker R122: lambda = N is the only solution of a lambda = a N only where a != 0
+    verdict, detail = _last("$$a\\lambda = aN$$\nhence\n$$\\lambda = N$$\nso\n$$\\lambda - N = 0$$\n")
+    assert verdict is Verdict.UNDECIDED
+    assert "its only solution where a \\neq 0, which nothing says" in detail
+    # mu = b / a is undefined where a = 0: the only solution wherever it means anything
+    assert _last("$$a \\mu = b$$\nhence\n$$\\mu = \\frac{b}{a}$$\nso\n$$a \\mu - b = 0$$\n")[0] is Verdict.PROVED
