@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 #: A range the prose states that makes a name no real scalar: R^D, R^{n x n}, C, a definite matrix.
 _NOT_SCALAR = re.compile(
-    r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\succ|matri|vector|projection|projector|linear\s+(?:map|operator|transf)",
+    r"\\mathbb\s*\{?\s*C\b|\\mathbb\s*\{?\s*R\s*\}?\s*\^|\\succ|matri|vector|projection|projector|linear\s+(?:map|operator|transf)"
+    r"|idempotent|nilpotent|orthonormal|unitary|hermitian",
     re.IGNORECASE,
 )
 #: A bold name applied to arguments (``\\mathbf{f}(x)``, ``\\boldsymbol\\phi(x)``): vector- or matrix-valued.
@@ -69,6 +70,13 @@ def _barred_name(m: re.Match[str]) -> str | None:
     except DeriveError:
         return None
     return name if _capital(name) else None
+
+
+#: Words said only of matrices (a number is none of these).
+_MATRIX_WORDS = re.compile(
+    r"idempotent|nilpotent|orthogonal|orthonormal|unitary|hermitian|projection|positive[- ]definite|semi-?\s*definite",
+    re.IGNORECASE,
+)
 
 
 #: Greek capitals that name matrices as often as Latin ones (\\det\\Sigma, \\mathrm{tr}\\,\\Lambda).
@@ -116,6 +124,13 @@ def not_a_scalar(step: Step) -> str | None:
             "under a plausible reading, whose values derive read as real numbers"
         )
     shaped = any(_parses(kind) and parse_kind(kind).is_matrix for _, kind in step.claim.symbols)
+    for name in sorted(n for n in used if _capital(n) and n not in declared):
+        said = _structure_said(step, name)
+        if said is not None and _MATRIX_WORDS.search(said) and not same:
+            return (
+                f"the text calls {name} {_MATRIX_WORDS.search(said).group().lower()} ({said[:80]}): a matrix, which "
+                f"derive read as a number; declare its shape (e.g. `{name}: matrix 2x2`) to check the step"
+            )
     barred = sorted({_barred_name(m) for m in _DET_BARS.finditer(tex)} - declared - {None})
     if barred and not same and not shaped:
         return (
@@ -605,7 +620,7 @@ _STRUCTURE = re.compile(
     r"symmetric|orthogonal|orthonormal|diagonal|triangular|covariance|precision|semi-?\s*definite|idempotent|"
     r"projection|unitary|hermitian|rotation|permutation|gram\b|correlation|stochastic|rank|skew|nilpotent|"
     r"unit\b|variances?\b|sparse|banded|toeplitz|circulant|hessian|jacobian|laplacian|adjacency|transition|"
-    r"kernel|scatter|fisher|information|invertible|singular|eigen",
+    r"kernel|scatter|fisher|information|invertible|singular|eigen|identity|zero|ones\b|basis|one-?\s*hot|indicator",
     re.IGNORECASE,
 )
 _INLINE = re.compile(r"(?<![$\\])\$(?!\$)([^$]{1,80})\$")

@@ -305,3 +305,18 @@ def test_a_defined_name_of_undeclared_vectors_transposed_is_not_decided_as_scala
         "Let $u = a + b$.\n\n$$u^\\top u = u^\\top a + u^\\top b$$"
     )
     assert _one(declared).verdict is Verdict.PROVED
+
+
+def test_a_matrix_the_text_calls_identity_zero_ones_or_idempotent_is_no_general_counterexample() -> None:
+    # attacks H206, H212, H216-H218, H224, H229, H236, H237: true steps, refuted through a general draw
+    true_steps = [
+        "Let $I$ be the $n \\times n$ identity matrix.\n\n$$I^2 = I$$",
+        "Let $A$ and $O$ be $n \\times n$ matrices, $O$ the zero matrix.\n\n$$A + O = A$$",
+        "Let $J$ be the $n \\times n$ matrix of ones.\n\n$$\\mathrm{tr}(J) = n$$",
+        "Let $M$ be idempotent.\n\n$$M^2 = M$$",
+        "Let $e_1 \\in \\mathbb{R}^n$ be the first standard basis vector.\n\n$$e_1^\\top e_1 = 1$$",
+    ]
+    for text in true_steps:
+        assert _one(text).verdict is Verdict.UNDECIDED, text
+    general = _one("Let $A$ be an $n \\times n$ matrix.\n\n$$A^2 = A$$")
+    assert general.verdict is Verdict.REFUTED
