@@ -1440,12 +1440,25 @@ def _function_of(d: _Draft) -> FunctionDefinition | None:
     return replace(fd, through_log=True, note=f"{d.lhs.strip()} := {d.rhs.strip()} (line {d.line})")
 
 
+def _constant(tex: str, symbols: dict[str, str]) -> bool:
+    """Whether ``tex`` is a number or a closed-form constant (``\\pi``, ``\\sqrt{2}``, ``\\log 2``): no free name."""
+    if _is_number(tex):
+        return True
+    if len(tex) > 200:
+        return False
+    try:
+        value = parse_latex(tex, SymbolTable(dict(symbols)))
+        return not getattr(value, "free_symbols", {"*"})
+    except (DeriveError, RecursionError, TypeError, ValueError, AttributeError):
+        return False
+
+
 def _parameter_given(i: int, fd: FunctionDefinition, drafts: list[_Draft], ends: list[int]) -> bool:
     """Whether a parameter of function definition ``drafts[i]`` was given a number (or a condition) before it in its
     scope ("Let $a = 2$ and $f(a) = a^2$"): the equation then as plausibly states f at that point only. A name
     defined as an expression (``v = \\sigma^2``, a reparametrisation) is still a variable."""
     return any(
-        (e.defines is not None and e.defines[1] and e.defines[0] in fd.params and _is_number(e.rhs))
+        (e.defines is not None and e.defines[1] and e.defines[0] in fd.params and _constant(e.rhs, e.symbols))
         or (e.condition is not None and e.condition[0] in fd.params)
         for j, e in enumerate(drafts[:i])
         if drafts[i].rel.offset < ends[j]

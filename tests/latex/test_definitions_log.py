@@ -326,3 +326,14 @@ def test_a_role_that_is_the_built_in_meaning_keeps_it():
     doc = "where $e$ is the base of the natural logarithm.\n$$\\frac{d}{dx} e^x = e^x$$\n"
     assert _verdicts(doc) == [Verdict.PROVED]
     assert _verdicts("Let $\\sigma > 0$.\n$$\\sigma(0) = \\frac{1}{2}$$\n") == [Verdict.PROVED]
+
+
+def test_a_parameter_given_a_closed_form_constant_is_a_point_too():
+    # attacker D164, D165: pi and sqrt(2) are numbers for this rule
+    for doc in (
+        "Let $a = \\pi$ and $f(a) = a^2$.\n$$f(3) = 9$$\n",
+        "Let $a = \\sqrt{2}$ and $f(a) = a^3$.\n$$f(2) = 8$$\n",
+    ):
+        (r,) = _steps(doc)
+        assert r.verdict is Verdict.UNDECIDED, doc
+        assert ":=" not in r.detail, doc
