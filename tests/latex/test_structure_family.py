@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from derive.latex.structure_defs import Structure, _top_split, tuple_entries
 from derive.latex.structure_family import Family, sample_set, vector_family
+from derive.latex.structure_samples import _law, write_out
 
 _LIKELIHOOD = [r"p(y|\mu,\Sigma)", r"\prod_{i=1}^n p(y_i|\mu,\Sigma)"]
 
@@ -108,3 +111,52 @@ def test_not_a_family_of_vectors(lhs: str, rhs: str) -> None:
 def test_lbrace_is_a_brace_in_a_tuple() -> None:
     assert tuple_entries(r"(a, \lbrace b, c \rbrace)") == ["a", r"\lbrace b, c \rbrace"]
     assert _top_split(r"a, \left\lbrace b, c\right\rbrace, d") == ["a", r" \left\lbrace b, c\right\rbrace", " d"]
+
+
+# --- Steps under a family of vectors, written out at counts (structure_samples) ----------------------------
+
+
+def test_write_out_sums_and_products() -> None:
+    assert write_out(r"\frac{1}{n}\sum_{i=1}^n y_i", "y", "i", "n", 2) == (
+        r"\frac{1}{n}\left(\left(y_{1}\right) + \left(y_{2}\right)\right)"
+    )
+    # the body runs to the next sign outside brackets, and to the bracket closing around the sum
+    assert write_out(r"\sum_{i=1}^{n} y_i - n \mu", "y", "i", "n", 1) == r"\left(\left(y_{1} \right)\right)- n \mu"
+    assert write_out(r"\left( \sum_{i=1}^n y_i y_i^T \right) A", "y", "i", "n", 2) == (
+        r"\left( \left(\left(y_{1} y_{1}^T \right) + \left(y_{2} y_{2}^T \right)\right)\right) A"
+    )
+    assert write_out(r"\prod_{i=1}^n p(y_i|\mu)", "y", "i", "n", 2) == (
+        r"\left(\left(p(y_{1}|\mu)\right) \cdot \left(p(y_{2}|\mu)\right)\right)"
+    )
+    assert write_out(r"\sum_{j=1}^n y_j", "y", "i", "n", 2) == r"\sum_{j=1}^n y_j"  # another index: left
+
+
+@pytest.mark.parametrize(
+    ("tex", "why"),
+    [
+        (r"\sum_{i=0}^n y_i", "not from 1 to n"),
+        (r"\sum_{i=1}^{N} y_i", "not from 1 to n"),
+        (r"\sum_{i=1}^n i\, y_i", "more than the family's member"),
+        (r"\sum_{i=1}^n y_{i1}", "more than the family's member"),
+        (r"\sum_{i=1}^n (y_i", "cannot delimit"),
+    ],
+)
+def test_write_out_refuses(tex: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        write_out(tex, "y", "i", "n", 2)
+
+
+def test_the_law_of_the_samples_gives_its_parameters_shapes() -> None:
+    @dataclass
+    class _Prose:
+        prose: str
+
+    column = r"y_i = \left[ \begin{matrix} y_{i1} \\ \vdots \\ y_{ip} \end{matrix} \right]"
+    law = _law(_Prose(column + r" \sim \mathcal{N}\left( \mu, \Sigma \right), \quad i"), "y", "i", "p")  # type: ignore[arg-type]
+    assert law == {"mu": "vector p", "Sigma": "spd matrix p x p"}
+    assert _law(_Prose(r"y_i \sim \mathcal{N}(\mu, \Sigma)"), "y", "i", "p") == law  # type: ignore[arg-type]
+    # a scalar variance, another name's law, or a law far from the family: nothing
+    assert _law(_Prose(r"y_i \sim \mathcal{N}(\mu, \sigma^2)"), "y", "i", "p") == {}  # type: ignore[arg-type]
+    assert _law(_Prose(r"x_i \sim \mathcal{N}(\mu, \Sigma)"), "y", "i", "p") == {}  # type: ignore[arg-type]
+    assert _law(_Prose(r"y_i$ and then we see $z \sim \mathcal{N}(\mu, \Sigma)"), "y", "i", "p") == {}  # type: ignore[arg-type]
+    assert _law(_Prose(r"y_i, z \sim \mathcal{N}(\mu, \Sigma)"), "y", "i", "p") == {}  # type: ignore[arg-type]
