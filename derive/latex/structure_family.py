@@ -10,9 +10,8 @@ Texts on data name their sample before using it:
 * ``y_i = \\left[ \\begin{matrix} y_{i1} \\\\ \\vdots \\\\ y_{ip} \\end{matrix} \\right]``: each member y_i of
   the family is a vector of p entries y_{ij}. `vector_family` reads what it declares (`Family`: the
   family y, its index i and its size letter p). A step under it is about p-vectors y_1, ..., y_n, which
-  derive can only check written out at concrete sizes; until that reading is wired (see the report of
-  task TUPLE2) the definition is left as it was, and a step under it stays undecided, never read with
-  y_i as a number.
+  derive checks only written out at concrete counts (`derive.latex.structure_samples`), never with y_i
+  read as a number; where that reading is not wired, the definition stays as it was (undecided).
 
 Never a sample set: set-builder notation (``\\{x : x > 0\\}``, ``\\{x \\mid ...\\}``), a set of numbers
 (``\\{1, 2, 3\\}``: a value a step may count or compare), entries of more than one family, an indexed
