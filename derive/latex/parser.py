@@ -248,6 +248,9 @@ def _split_evaluation(text: str) -> tuple[str, str] | None:
     return None
 
 
+_BRACE_WORD = re.compile(r"\\([lr])brace(?![A-Za-z])")
+
+
 def _top_split(text: str, sep: str) -> list[str]:
     """Split at ``sep`` outside braces, brackets, parentheses and ``\\{ \\}``."""
     parts: list[str] = []
@@ -260,11 +263,13 @@ def _top_split(text: str, sep: str) -> list[str]:
             i = start
             continue
         if c == "\\":
-            if text.startswith("\\{", i):
+            # \lbrace ... \rbrace (\left\lbrace) is the brace \{ ... \}: no comma in it separates items
+            word = _BRACE_WORD.match(text, i)
+            if text.startswith("\\{", i) or (word is not None and word.group(1) == "l"):
                 depth += 1
-            elif text.startswith("\\}", i):
+            elif text.startswith("\\}", i) or (word is not None and word.group(1) == "r"):
                 depth -= 1
-            i += 2
+            i += len(word.group()) if word is not None else 2
             continue
         if c in "{([":
             depth += 1

@@ -506,6 +506,11 @@ def readings(step: Step) -> list[Reading] | str:
     """The claims a step is checked as: itself, or one per size (`size_readings`); a reason when
     it cannot be checked (too many readings, a size the document fixes)."""
     step = _without_unused_letters(step)
+    from derive.latex.structure_samples import sample_readings  # noqa: PLC0415 - it builds on this module
+
+    sampled = sample_readings(step)  # y_i = [y_{i1} \\ \vdots \\ y_{ip}]: the samples written out at swept sizes
+    if sampled is not None:
+        return sampled
     marked = _mark_named(step)
     if marked is not None:
         return marked

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -91,6 +91,8 @@ from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
 from derive.latex.splitting import _HOSTILE, _UNCHECKED_MEANING, _group_end, _scan_separators
 from derive.latex.structure_defs import Structure, structure_of, tuple_sides
+from derive.latex.structure_family import sample_set, vector_family
+from derive.latex.structure_samples import FAMILY_MARK
 from derive.model import Claim, LatexSource, Relation
 
 if TYPE_CHECKING:
@@ -432,7 +434,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             # definitions on a cycle are not applied; their names are not free either
             cyclic = {drafts[j].defines[0] for j in set(reached) - set(uses)}  # type: ignore[index]
             # x := (x_1, \ldots, x_n), Y := [y_1 \\ \vdots \\ y_N]: a vector its definition declares (structure_defs)
-            structures = _structures(uses, drafts, d.symbols)
+            structures = _structures(uses, drafts, d.symbols, sides_used)
             d.symbols = {**d.symbols, **{s.name: s.kind for s in structures.values() if s and s.kind}}
             items += [_definition_item(drafts[j], structures.get(j)) for j in uses if _substituted(structures.get(j))]
             if laws and not independence_stated and not joint_unstated:
@@ -1957,12 +1959,21 @@ def _may_mention(tex: str, name: str) -> bool:
     return re.search(r"(?<![A-Za-z])" + re.escape(base) + r"(?![A-Za-z])", tex) is not None
 
 
-def _structures(uses: list[int], drafts: list[_Draft], symbols: Mapping[str, str]) -> dict[int, Structure | None]:
+def _structures(
+    uses: list[int], drafts: list[_Draft], symbols: Mapping[str, str], sides: Sequence[str]
+) -> dict[int, Structure | None]:
     """What the definitions a step uses declare (`derive.latex.structure_defs`): a name the front matter or the
     prose already declares keeps that kind, and its definition is read as before."""
     out: dict[int, Structure | None] = {}
     for j in uses:
-        found = structure_of(drafts[j].lhs, drafts[j].rhs)
+        # y = \{y_1, \ldots, y_n\}: a data set, not substituted where the step and the other definitions it
+        # uses take it only as what a law is conditioned on (p(y | \mu)); anywhere else the definition stays
+        read = (*sides, *(drafts[k].rhs for k in uses if k != j))
+        found = structure_of(drafts[j].lhs, drafts[j].rhs) or sample_set(drafts[j].lhs, drafts[j].rhs, read)
+        family = vector_family(drafts[j].lhs, drafts[j].rhs) if found is None else None
+        if family is not None:
+            # y_i = [y_{i1} \\ \vdots \\ y_{ip}]: p-vectors, one per sample, written out (structure_samples)
+            found = Structure(f"{family.name}_{family.index}", None, None, f"{family.said} ({FAMILY_MARK})")
         out[j] = None if found is not None and found.kind is not None and found.name in symbols else found
     return out
 
