@@ -72,11 +72,33 @@ def _barred_name(m: re.Match[str]) -> str | None:
     return name if _capital(name) else None
 
 
-#: Words said only of matrices (a number is none of these).
-_MATRIX_WORDS = re.compile(
-    r"idempotent|nilpotent|orthogonal|orthonormal|unitary|hermitian|projection|positive[- ]definite|semi-?\s*definite",
+#: Words said only of matrices (a number is none of these), right after the name: "$M$ be an idempotent",
+#: "$I$ the $n \\times n$ identity matrix", "$Q$ is orthogonal".
+_MATRIX_WORDS = (
+    r"idempotent|nilpotent|orthogonal|orthonormal|unitary|hermitian|projection|positive[- ]definite|"
+    r"semi-?\s*definite|identity|zero\s+matri"
+)
+_SAID_OF = re.compile(
+    r"\s*,?\s*(?:(?:is|be|denotes?)\s+)?(?:(?:the|an?)\s+)?(?:\$[^$]{0,40}\$\s+)?(?:[a-z-]+\s+)?"
+    rf"(?P<word>{_MATRIX_WORDS})",
     re.IGNORECASE,
 )
+
+
+def _matrix_word(step: Step, name: str) -> str | None:
+    """The word of `_MATRIX_WORDS` the prose says of ``name`` itself: ``$M$ be an idempotent ...``, ``$I$ the
+    $n \\times n$ identity matrix`` (not ``$P$ be the probability of the projection event``)."""
+    prose = (step.prose or "")[-20000:]
+    for m in _INLINE.finditer(prose):
+        try:
+            if name_of(m.group(1).strip()) != name:
+                continue
+        except DeriveError:
+            continue
+        said = _SAID_OF.match(prose[m.end() : m.end() + 120])
+        if said is not None:
+            return said.group("word").lower()
+    return None
 
 
 #: Greek capitals that name matrices as often as Latin ones (\\det\\Sigma, \\mathrm{tr}\\,\\Lambda).
@@ -125,11 +147,11 @@ def not_a_scalar(step: Step) -> str | None:
         )
     shaped = any(_parses(kind) and parse_kind(kind).is_matrix for _, kind in step.claim.symbols)
     for name in sorted(n for n in used if _capital(n) and n not in declared):
-        said = _structure_said(step, name)
-        if said is not None and _MATRIX_WORDS.search(said) and not same:
+        word = _matrix_word(step, name)
+        if word is not None and not same:
             return (
-                f"the text calls {name} {_MATRIX_WORDS.search(said).group().lower()} ({said[:80]}): a matrix, which "
-                f"derive read as a number; declare its shape (e.g. `{name}: matrix 2x2`) to check the step"
+                f"the text calls {name} {word}: a matrix, which derive read as a number; declare its shape "
+                f"(e.g. `{name}: matrix 2x2`) to check the step"
             )
     barred = sorted({_barred_name(m) for m in _DET_BARS.finditer(tex)} - declared - {None})
     if barred and not same and not shaped:

@@ -320,3 +320,12 @@ def test_a_matrix_the_text_calls_identity_zero_ones_or_idempotent_is_no_general_
         assert _one(text).verdict is Verdict.UNDECIDED, text
     general = _one("Let $A$ be an $n \\times n$ matrix.\n\n$$A^2 = A$$")
     assert general.verdict is Verdict.REFUTED
+
+
+def test_the_identity_in_words_is_no_number_to_refute_with() -> None:
+    # attacks H249, H261: I drawn as a number other than 1
+    for text in (
+        "Let $A$ be an invertible $n \\times n$ matrix and $I$ the $n \\times n$ identity matrix.\n\n$$A A^{-1} = I$$",
+        "Let $I$ be the identity and $A$ a matrix.\n\n$$AI = A$$",
+    ):
+        assert _one(text).verdict is Verdict.UNDECIDED, text
