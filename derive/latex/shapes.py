@@ -1369,6 +1369,33 @@ _IDENTITY_NAME = re.compile(
 _APPLIED_I = re.compile(r"(?:\\(?:mathbf|boldsymbol|bm|pmb)\s*\{\s*I\s*\}|(?<![A-Za-z\\{])I)\s*(?:\\left\s*)?\(")
 
 
+def _marked_names(
+    texts: list[str] | tuple[str, ...], settled: set[str]
+) -> tuple[dict[str, None], set[str], set[str], set[str], set[str]] | None:
+    """The undeclared names of ``texts`` (first seen first, none of ``settled`` or `_NO_SHAPE`), with the names
+    transposed alone, those transposed together in a group, the bold ones and those written as numbers; None
+    when derive cannot list them (a name it cannot read, entries of a family)."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    names: dict[str, None] = {}
+    alone: set[str] = set()
+    together: set[str] = set()
+    bold: set[str] = set()
+    numbers: set[str] = set()
+    for tex in texts:
+        found, marks, groups = names_in(tex), name_marks(tex), transposed_names(tex)
+        if found is None or found[1] or marks is None or groups is None:
+            return None
+        # T and H mark transposes, but a bold H (\mathbf{H}, a Hessian) is a name
+        listed = (n for n in found[0] if n not in settled and (n in marks[0] or not _MARKS.fullmatch(n)))
+        names.update(dict.fromkeys(sorted(listed)))
+        bold |= marks[0]
+        numbers |= marks[2] - marks[1]
+        for group in groups:
+            (alone if len(group) == 1 else together).update(group)
+    return {n: None for n in names if n not in _NO_SHAPE}, alone, together, bold, numbers
+
+
 def _mixed_options(step: Step, texts: list[str], dims: list[str]) -> tuple[list[str], list[list[str]]] | None:
     """The undeclared names of a step that also uses declared vectors or matrices, and the shapes each may
     take with sizes among ``dims`` (letters), when the step transposes an undeclared name or writes one in
@@ -1379,7 +1406,6 @@ def _mixed_options(step: Step, texts: list[str], dims: list[str]) -> tuple[list[
     vectors is a scalar; a name transposed alone (``a^T``) is a vector or a matrix; any other name may be a
     scalar too. Every size is a letter, swept from 1 up: a vector of size 1 is a point of the sweep, not a
     family of its own (a bold H that reads only as a number is no reading of a matrix)."""
-    from derive.latex.names import names_in  # noqa: PLC0415
 
     shaped = {n for n, k in step.claim.symbols if _parses(k) and parse_kind(k).is_matrix}
     if not shaped:
@@ -1388,23 +1414,10 @@ def _mixed_options(step: Step, texts: list[str], dims: list[str]) -> tuple[list[
     settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
     settled |= set(step.defined) | set(step.defined_after)
     settled |= {f"{n}_0" for n in shaped}  # \mathbf{w}_0 next to a declared w has w's kind (the reader)
-    names: dict[str, None] = {}
-    alone: set[str] = set()
-    together: set[str] = set()
-    bold: set[str] = set()
-    numbers: set[str] = set()
-    for tex in texts:
-        found, marks, groups = names_in(tex), name_marks(tex), transposed_names(tex)
-        if found is None or found[1] or marks is None or groups is None:
-            return None  # names derive cannot list, or entries of a family: read as before
-        # T and H mark transposes, but a bold H (\mathbf{H}, a Hessian) is a name
-        listed = (n for n in found[0] if n not in settled and (n in marks[0] or not _MARKS.fullmatch(n)))
-        names.update(dict.fromkeys(sorted(listed)))
-        bold |= marks[0]
-        numbers |= marks[2] - marks[1]
-        for group in groups:
-            (alone if len(group) == 1 else together).update(group)
-    names = {n: None for n in names if n not in _NO_SHAPE}
+    marked_names = _marked_names(texts, settled)
+    if marked_names is None:
+        return None  # names derive cannot list, or entries of a family: read as before
+    names, alone, together, bold, numbers = marked_names
     if not names or len(names) > _SHAPE_NAMES or not (set(names) & (bold | alone | together)):
         return None  # no undeclared name the text marks as a vector or matrix: read as before
     if "I" in names and any(_APPLIED_I.search(t) for t in texts):

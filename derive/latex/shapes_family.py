@@ -23,20 +23,19 @@ from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
 from derive.language.symbols import parse_kind
-from derive.latex.names import mentions, name_marks, names_in, transposed_names
+from derive.latex.names import mentions, names_in
 from derive.latex.parser import name_of
 from derive.latex.shapes import (
     _APPLIED_I,
     _COUNT_USE,
-    _MARKS,
     _MATRIX_OPERATOR,
-    _NO_SHAPE,
     _OTHER_STRUCTURE,
     _SHAPE_TEXT,
     Reading,
     _capital,
     _condition_math,
     _i_is_identity,
+    _marked_names,
     _parses,
     _said_matrix,
     _sides,
@@ -186,23 +185,10 @@ def _options(step: Step, texts: list[str], letters: tuple[str, str]) -> tuple[li
     a scalar, a vector or a matrix."""
     settled = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
     settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
-    names: dict[str, None] = {}
-    alone: set[str] = set()
-    together: set[str] = set()
-    bold: set[str] = set()
-    numbers: set[str] = set()
-    for tex in texts:
-        found, marks, groups = names_in(tex), name_marks(tex), transposed_names(tex)
-        if found is None or found[1] or marks is None or groups is None:
-            return None
-        # T and H mark transposes, but a bold H (\mathbf{H}, a Hessian) is a name
-        listed = (n for n in found[0] if n not in settled and (n in marks[0] or not _MARKS.fullmatch(n)))
-        names.update(dict.fromkeys(sorted(listed)))
-        bold |= marks[0]
-        numbers |= marks[2] - marks[1]
-        for group in groups:
-            (alone if len(group) == 1 else together).update(group)
-    names = {n: None for n in names if n not in _NO_SHAPE}
+    marked_names = _marked_names(texts, settled)
+    if marked_names is None:
+        return None
+    names, alone, together, bold, numbers = marked_names
     # the capitals \det or \mathrm{tr} makes matrices, unless the prose says what they are (`not_a_scalar` then)
     ranged = {n for n, _ in step.ranges}
     operated = (
