@@ -588,20 +588,20 @@ class _ShorthandGrammar:
     def _declared_scalar(self, toks: list[_Tok]) -> str | None:
         """The name ``toks`` is when it is exactly one name declared as a scalar (``\\nabla_{x}`` with ``x: real``):
         the gradient by one coordinate is the derivative. An undeclared name may be a vector: None."""
-        if not toks:
+        found = self._declared_name(toks)
+        if found is None or found[0] in self.st.implicit:
             return None
-        probe = self.sub(toks)
-        try:
-            name = _read_name(probe)
-        except DeriveError:
-            return None
-        if probe.peek().kind != "end" or not self.declared(name) or name in self.st.implicit:
-            return None
-        obj = self.st.table[name].obj
-        return name if isinstance(obj, sympy.Symbol) else None
+        return found[0] if isinstance(found[1], sympy.Symbol) else None
 
     def _declared_vector(self, toks: list[_Tok]) -> tuple[str, Any] | None:
         """(name, its column) when ``toks`` is exactly one name declared as a vector."""
+        found = self._declared_name(toks)
+        if found is None or not _is_matrix(found[1]) or found[1].shape[1] != 1:
+            return None
+        return found
+
+    def _declared_name(self, toks: list[_Tok]) -> tuple[str, Any] | None:
+        """(name, its object) when ``toks`` is exactly one declared name."""
         if not toks:
             return None
         probe = self.sub(toks)
@@ -611,10 +611,7 @@ class _ShorthandGrammar:
             return None
         if probe.peek().kind != "end" or not self.declared(name):
             return None
-        obj = self.st.table[name].obj
-        if not _is_matrix(obj) or obj.shape[1] != 1:
-            return None
-        return name, obj
+        return name, self.st.table[name].obj
 
     def at_evaluation_bar(self) -> bool:
         """Whether an evaluation bar's bounds follow: ``_a^b`` or ``^b_a`` (after ``]`` or a bar ``|``)."""
