@@ -653,6 +653,16 @@ _STRUCTURE = re.compile(
 _INLINE = re.compile(r"(?<![$\\])\$(?!\$)([^$]{1,80})\$")
 
 
+def _math_about(math: str) -> str | None:
+    """The name an inline formula of the prose is about: the name alone, or first before a range or a value
+    (``P \\in \\mathbb{R}^{k \\times k}``, ``P = QQ^T``); None when that is no name."""
+    head = re.split(r"\\in(?![A-Za-z])|[=,:<>]|\\(?:coloneqq|equiv|sim)(?![A-Za-z])", math, maxsplit=1)[0]
+    try:
+        return name_of(head.strip())
+    except DeriveError:
+        return None
+
+
 def _structure_said(step: Step, name: str) -> str | None:
     """What the text says of a declared vector or matrix that a general sample may lack: the words of its
     declaration ("the $k \\times k$ covariance matrix"), or a sentence of the prose that names it in math
@@ -661,12 +671,7 @@ def _structure_said(step: Step, name: str) -> str | None:
     said = [w for w in said if _STRUCTURE.search(w)]
     prose = (step.prose or "")[-20000:]
     for m in _INLINE.finditer(prose):
-        # the name alone, or first before a range or a value ($P \\in \\mathbb{R}^{k \\times k}$, $P = QQ^T$)
-        head = re.split(r"\\in(?![A-Za-z])|[=,:<>]|\\(?:coloneqq|equiv|sim)(?![A-Za-z])", m.group(1), maxsplit=1)[0]
-        try:
-            if name_of(head.strip()) != name:
-                continue
-        except DeriveError:
+        if _math_about(m.group(1)) != name:
             continue
         start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
         ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end())) if e >= 0]

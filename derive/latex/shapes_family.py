@@ -28,6 +28,7 @@ from derive.latex.parser import name_of
 from derive.latex.shapes import (
     _APPLIED_I,
     _COUNT_USE,
+    _INLINE,
     _MATRIX_OPERATOR,
     _OTHER_STRUCTURE,
     _SHAPE_TEXT,
@@ -36,6 +37,7 @@ from derive.latex.shapes import (
     _condition_math,
     _i_is_identity,
     _marked_names,
+    _math_about,
     _parses,
     _said_matrix,
     _sides,
@@ -56,8 +58,6 @@ _COMBOS = 600
 _APPLIED = r"(?<![A-Za-z\\]){0}\s*(?:\\left\s*)?\("
 #: A letter in a font of sets, classes and laws (``\mathcal{C}_1``, ``\mathcal N``).
 _FONT = re.compile(r"\\(?:mathcal|mathscr|mathfrak|mathbb)\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))")
-#: Inline math in prose (a name, maybe with its range).
-_INLINE_MATH = re.compile(r"(?<![$\\])\$(?!\$)([^$]{1,80})\$")
 #: A sentence that negates, supposes or hedges what it says, or speaks of two matrices' covariance.
 _DOUBT = re.compile(
     r"\bnot\b|n't\b|\bno\b|\bnever\b|\bwere\b|\bsuppos|\bif\b|\bwhether\b|\bonly\b|\bcross|\bbetween\b|"
@@ -148,7 +148,7 @@ def gaussian_dimension(step: Step, texts: list[str]) -> str | None:
 def _named_otherwise(step: Step, letter: str) -> bool:
     """Whether the prose names ``$letter$`` in a sentence that does not call it a dimension (a count of points)."""
     prose = (step.prose or "")[-20000:]
-    for m in _INLINE_MATH.finditer(prose):
+    for m in _INLINE.finditer(prose):
         if m.group(1).strip() != letter:
             continue
         start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
@@ -289,12 +289,8 @@ def _said_positive_definite(step: Step, name: str) -> bool:
     matrix $\\Sigma$``, ``let $A$ be positive definite`` (not ``$\\Sigma$ is not a covariance matrix``, ``suppose
     $\\Sigma$ were positive definite``, a cross-covariance, a word said of another name of the sentence)."""
     prose = (step.prose or "")[-20000:]
-    for m in _INLINE_MATH.finditer(prose):
-        head = re.split(r"\\in(?![A-Za-z])|[=,:<>]|\\(?:coloneqq|equiv|sim)(?![A-Za-z])", m.group(1), maxsplit=1)[0]
-        try:
-            if name_of(head.strip()) != name:
-                continue
-        except DeriveError:
+    for m in _INLINE.finditer(prose):
+        if _math_about(m.group(1)) != name:
             continue
         start = max(prose.rfind(".", 0, m.start()), prose.rfind("\n\n", 0, m.start()), prose.rfind(";", 0, m.start()))
         ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end()), prose.find(";", m.end())) if e >= 0]
