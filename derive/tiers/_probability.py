@@ -54,6 +54,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.language.distributions import Distribution
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
+from derive.tiers._events import by_atoms
 from derive.tiers._prob_values import (
     DECORATIONS,
     LAW,
@@ -65,7 +66,7 @@ from derive.tiers._prob_values import (
     value_normal_form,
 )
 
-__all__ = ["PROBABILITY_NAMES", "by_probability_calculus", "conditional_normal_form"]
+__all__ = ["PROBABILITY_NAMES", "by_event_calculus", "by_probability_calculus", "conditional_normal_form"]
 
 #: Function names read as a probability or a density (``\\mathbb{P}`` and ``\\Pr`` read as P and Pr).
 PROBABILITY_NAMES = frozenset({"P", "p", "q", "Pr", "Prob"})
@@ -121,6 +122,61 @@ def by_probability_calculus(
     if kernel is not None:
         return _kernel_doubt(light, kernel)
     return Outcome(Verdict.PROVED, Evidence(Method.SYMBOLIC, summary, difference="0", route=_ROUTE))
+
+
+def by_event_calculus(problem: object, sides: object, light: Outcome) -> Outcome:
+    """The finite atom model's verdict (`derive.tiers._events`) where the definition of conditional
+    probability did not prove the step (run after `by_probability_calculus`): PROVED or VERIFIED
+    (complement, total probability, inclusion-exclusion, a partition), REFUTED by an exact
+    counterexample measure, or ``light`` undecided with the model's reason added (what would make the
+    step hold: a stated independence, a variable's whole range); else ``light`` unchanged.
+
+    ``P``, ``Pr``, ``Prob`` applied to names only, with no bar or event in the step
+    (``P(A, B) = P(A)P(B)``) may be any function: a measure where the sides differ is a function
+    where they do, so such steps are refuted too (but never proved: `_unmarked`)."""
+    if light.verdict is not Verdict.UNDECIDED or getattr(problem, "relation", None) is not Relation.EQ:
+        return light
+    if not isinstance(sides, tuple) or len(sides) != 2 or not all(isinstance(s, sympy.Expr) for s in sides):
+        return light
+    allowed = _undeclared(problem)
+    marked = probability_functions(sides, allowed) or None
+    names = marked or _unmarked(sides, allowed)
+    if not names:
+        return light
+    outcome = _atom_outcome(problem, sides, names, _laws(problem))
+    if outcome is None or (outcome.verdict in (Verdict.PROVED, Verdict.VERIFIED) and marked is None):
+        return light  # an unmarked P may be any function: a proof for every measure is none for it
+    if outcome.verdict is not Verdict.UNDECIDED:
+        kernel = _kernel_pair(sides, names)
+        return _kernel_doubt(light, kernel) if kernel is not None else outcome
+    summary = f"{light.evidence.summary}; as events: {outcome.evidence.summary}"
+    return replace(light, evidence=replace(light.evidence, summary=summary))
+
+
+def _atom_outcome(
+    problem: object, sides: tuple[sympy.Expr, sympy.Expr], names: set[str], laws: dict[sympy.Basic, Distribution]
+) -> Outcome | None:
+    """`by_atoms` under the problem's declarations: a name with a declared kind or a stated law is no
+    event to refute with, and the groups the claim states independent are modelled."""
+    table = getattr(problem, "symbols", None)
+    kinds = set(table.keys()) if table is not None and hasattr(table, "keys") else set()
+    implicit = set(getattr(table, "_latex_implicit", ()) or ())
+    lawful = {str(v) for v in laws}
+    independent = getattr(problem, "independent", ()) or ()
+    return by_atoms(sides, names, independent, lambda n: (n in kinds and n not in implicit) or n in lawful)
+
+
+def _unmarked(sides: tuple[sympy.Expr, sympy.Expr], allowed: Callable[[str], bool]) -> set[str]:
+    """P, Pr, Prob applied to names only, with no bar or event anywhere in the step (``P(A, B)``):
+    read as probabilities only to refute (`by_event_calculus`); a lowercase p is a density as often."""
+    apps = [a for s in sides for a in sympy.preorder_traversal(s) if isinstance(a, AppliedUndef)]
+    plain = {str(s) for side in sides for s in side.free_symbols}
+    found = {_name(a) for a in apps if _name(a) in ("P", "Pr", "Prob")}
+    return {
+        n
+        for n in found
+        if allowed(n) and n not in plain and all(a.args and all(map(_is_name, a.args)) for a in apps if _name(a) == n)
+    }
 
 
 def _settle_hint(
