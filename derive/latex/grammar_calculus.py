@@ -33,6 +33,7 @@ from derive.language.functions import JS, KL, Expectation
 from derive.language.symbols import SymbolKind, SymbolTable
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.grammar_linear import _is_matrix, _scalar
+from derive.latex.grammar_matrix_calculus import _MatrixCalculusGrammar
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _split_top, _Tok
 
 #: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
@@ -479,8 +480,10 @@ class _ShorthandGrammar:
             raise self.fail(f"\\partial_{{{self._src(toks)}}}: the subscript of \\partial must be one name")
         with self.shadowing({name}):  # \partial_y after y := 3 differentiates by y, not by 3
             var = self.sub(toks).parse_all()
+            start = self.i
             operand = self._scoped_operand(var, name)
-            value = self._differentiate(operand, [(var, 1)])
+            reread = self.reread_tokens(self.toks[start : self.i], {name})
+            value = self._differentiate(operand, [(var, 1)], reread=reread)
             self._note_constants(operand, {name})
         return self._at_definitions(value, {name})
 
@@ -520,19 +523,22 @@ class _ShorthandGrammar:
 
     def gradient(self) -> Any:
         """``\\nabla_{\\mathbf w} E``: the gradient of a scalar by a declared vector (the column of its
-        partial derivatives); without a subscript, by the one declared vector the scalar depends on
-        (`_gradient_variable`). ``\\nabla f(\\mathbf w)^T \\mathbf v``: a transpose right after the function
-        is the gradient's (a scalar's transpose says nothing), and what follows multiplies the row. By
-        anything else (an undeclared name, a matrix) it stays an unknown function ``nabla_w(E)``, which no
-        tier evaluates: derive does not guess the shape; of a vector (a Jacobian) it is not read."""
+        partial derivatives) or matrix (``\\nabla_\\Sigma``: the matrix of them, in Sigma's shape); without a
+        subscript, by the one declared vector the scalar depends on (`_gradient_variable`).
+        ``\\nabla f(\\mathbf w)^T \\mathbf v``: a transpose right after the function is the gradient's (a
+        scalar's transpose says nothing), and what follows multiplies the row. By anything else (an undeclared
+        name) it stays an unknown function ``nabla_w(E)``, which no tier evaluates: derive does not guess the
+        shape; of a vector (a Jacobian) it is not read."""
         sub_toks: list[_Tok] = []
         if self.at_sym("_"):
             self.i += 1
             sub_toks = self.group_tokens()
-        vector = self._declared_vector(sub_toks)
+        vector = self._declared_vector(sub_toks) or self._declared_matrix(sub_toks)
         names = {vector[0]} if vector is not None else set()
         with self.shadowing(names):
+            start = self.i
             operand, transposed = self._gradient_operand()
+            reread = self.reread_tokens(self.toks[start : self.i], names)
         label = "".join(t.text for t in sub_toks if not (t.kind == "sym" and t.text in "{}") and t.text not in _FONTS)
         by = vector[0] if vector is not None else self._declared_scalar(sub_toks)
         if by is None and not sub_toks and isinstance(operand, sympy.Basic) and not _is_matrix(operand):
@@ -543,7 +549,7 @@ class _ShorthandGrammar:
             return sympy.Function(f"nabla_{label}" if label else "nabla")(operand)
         if _is_matrix(operand):
             raise self.fail("the gradient of a vector (a Jacobian) is not read")
-        value = self._differentiate(operand, [(self.st.table[by].obj, 1)])
+        value = self._differentiate(operand, [(self.st.table[by].obj, 1)], gradient=True, reread=reread)
         self._note_constants(operand, {by})
         return value.T if transposed else value
 
@@ -553,7 +559,8 @@ class _ShorthandGrammar:
         alone; otherwise the whole next product (``\\nabla_{\\mathbf w} \\mathbf w^T A \\mathbf w``)."""
         start = self.i
         first = _scalar(self.factor())
-        if not _is_matrix(first) and _ends_transposed(self.toks[start : self.i]):
+        toks = self.toks[start : self.i]
+        if not _is_matrix(first) and _ends_transposed(toks) and not self._starts_with_array(toks):
             return first, True
         self.i = start
         return _scalar(self.operand_term()), False
@@ -584,6 +591,21 @@ class _ShorthandGrammar:
                 f"\\nabla without a subscript of a scalar in {listed}: which variable? write it, \\nabla_{{\\mathbf w}}"
             )
         return None
+
+    def _starts_with_array(self, toks: list[_Tok]) -> bool:
+        """Whether ``toks`` start with a name declared as a vector or matrix: ``\\mathbf x^T`` at size 1 reads as
+        a number, but it is a vector's transpose, not a scalar whose transpose says nothing."""
+        probe = self.sub(toks)
+        try:
+            name = _read_name(probe)
+        except DeriveError:
+            return False
+        return self.declared(name) and _is_matrix(self.st.table[name].obj)
+
+    def _declared_matrix(self, toks: list[_Tok]) -> tuple[str, Any] | None:
+        """(name, its matrix) when ``toks`` is exactly one name declared as a matrix (``\\nabla_\\Sigma``)."""
+        found = self._declared_name(toks)
+        return found if found is not None and _is_matrix(found[1]) else None
 
     def _declared_scalar(self, toks: list[_Tok]) -> str | None:
         """The name ``toks`` is when it is exactly one name declared as a scalar (``\\nabla_{x}`` with ``x: real``):
@@ -717,7 +739,7 @@ class _ShorthandGrammar:
         return at
 
 
-class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
+class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
     """`_Parser` grammar: derivatives, integrals, limits, max/min/argmax (sums in `_SumGrammar`, shorthands in
     `_ShorthandGrammar`)."""
 
@@ -777,8 +799,10 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             if not variables:
                 return None
         with self.shadowing(names):
+            start = self.i
             operand = self.sub(rest).parse_all() if rest else self.operand_term()
-            value = self._differentiate(operand, variables)
+            reread = self.reread_tokens(rest or self.toks[start : self.i], names)
+            value = self._differentiate(operand, variables, reread=reread)
             self._note_constants(operand, names)
         return self._at_definitions(value, names)
 
@@ -869,25 +893,19 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar):
             value = self.ar.mul(value, self.factor())
         return -value if sign < 0 else value
 
-    def _differentiate(self, operand: Any, variables: list[tuple[Any, int]]) -> Any:
+    def _differentiate(
+        self, operand: Any, variables: list[tuple[Any, int]], *, gradient: bool = False, reread: Any = None
+    ) -> Any:
+        """The derivative of ``operand`` by ``variables``; by a vector or matrix, the matrix of its entries'
+        (``gradient``: written with ``\\nabla``; ``reread`` reads the operand again, see
+        `grammar_matrix_calculus`)."""
         plain: list[tuple[sympy.Symbol, int]] = []
         for var, order in variables:
             if _is_matrix(var):
-                if len(variables) != 1 or order != 1 or _is_matrix(operand):
-                    raise self.fail("only first derivatives of a scalar by a vector are supported")
-                entries = [e for e in var]
-                if len(set(entries)) != len(entries):
-                    # A symmetric (SPD) matrix shares one symbol between (i, j) and (j, i), so
-                    # an entrywise derivative would count each off-diagonal entry twice and
-                    # refute true identities such as d log det S / dS = S^{-1}. The expression
-                    # language rebuilds the operand over independent entries; this reader
-                    # cannot, so it declines rather than give a wrong gradient.
-                    raise self.fail(
-                        "derivatives with respect to a symmetric matrix are not supported in LaTeX; "
-                        "write the claim in YAML, where diff(f, S) treats S's entries as independent"
-                    )
-                grad = [self._differentiate(operand, [(e, 1)]) for e in entries]
-                return sympy.ImmutableMatrix(var.shape[0], var.shape[1], grad)
+                if len(variables) != 1 or order != 1:
+                    raise self.fail("only first derivatives of a scalar by a vector or matrix are read")
+                # a symmetric matrix's reading and the layout: `grammar_matrix_calculus`
+                return self.matrix_derivative(operand, var, gradient=gradient, reread=reread)
             if not isinstance(var, sympy.Symbol):
                 raise self.fail(f"cannot differentiate with respect to {var}")
             plain.append((var, order))
