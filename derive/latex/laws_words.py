@@ -101,7 +101,7 @@ def laws_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             taken.append((m.start(), m.end()))
             words = " ".join(m.group().split())
             out.append((m.start(), m.end(), name, LAW + law, f"{words} (read as {_tex_name(m)} \\sim {law})"))
-    return out
+    return sorted(out + laws_in_first_links(doc))
 
 
 def _tex_name(m: re.Match[str]) -> str:
@@ -341,3 +341,127 @@ def law_parameter_ranges(random: Mapping[str, Any], said: Mapping[str, str]) -> 
             for symbol in getattr(arg, "free_symbols", ()):
                 out.setdefault(str(symbol), f"a parameter of the law of {name} ({said.get(name, 'stated')})")
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# A law stated by the first link of a display: E[g(x)] = \int N(x | m, v) g(x) dx.
+
+#: A display of the document: its math (``$$..$$``, ``\[..\]``, an equation or align environment).
+_DISPLAYED = re.compile(
+    r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\begin\{(?P<env>equation|align|gather|multline|eqnarray)(?P<star>\*?)\}"
+    r"(?P<c>.+?)\\end\{(?P=env)(?P=star)\}",
+    re.DOTALL,
+)
+#: The plain expectation of a first link's left side: ``\mathbb{E}[...]``, ``E[...]`` (no subscript: a
+#: labelled expectation names its own law), with square brackets (``E(x)`` may be a function the text defines).
+_PLAIN_E = re.compile(
+    r"\s*(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|\\operatorname\{E\}|\\mathrm\{E\}|E)\s*(?:\\left\s*|\\[bB]igg?l?\s*)?\[(?P<body>.+)\]\s*"
+)
+_NO_MATH = re.compile(r"\\(?:tag|label)\*?\s*\{[^{}]*\}|\\(?:nonumber|notag)\b|\\mathop\s*\{\s*\}|\\[!,;:]|&")
+
+
+def laws_in_first_links(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, name, kind, what was said) for each display whose first link writes an expectation as the
+    integral against a normal density (`derive.tiers._general_law_gauss`): ``E[g(x)] = \\int_{-\\infty}^{\\infty}
+    \\mathcal{N}(x | \\mu, \\sigma^2) g(x) \\, dx`` states x ~ N(mu, sigma^2) from that display on (its end is the
+    display's start: its own steps are read under the law it states), to the next heading as any law.
+
+    Only when the left side is the plain ``E[g]`` of a body in x (and numbers, parameters), the right side one
+    integral over the whole line in x (times factors free of x), and the integrand divided by g is a normal
+    density in x, normalised for every value of its parameters. Anything else states no law.
+
+    >>> doc = r"$$\\mathbb{E}[x] = \\int_{-\\infty}^{\\infty} \\mathcal{N}(x | \\mu, \\sigma^2) x \\, dx = \\mu$$"
+    >>> [(name, kind) for _, _, name, kind, _ in laws_in_first_links(doc)]
+    [('x', '~ \\\\mathcal{N}(\\\\mu, \\\\sigma^{2})')]
+    """
+    if "\\int" not in doc:
+        return []
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for m in _DISPLAYED.finditer(doc):
+        math = next(g for g in (m.group("a"), m.group("b"), m.group("c")) if g is not None)
+        found = _first_link_law(_NO_MATH.sub(" ", math))
+        if found is None or not _first_link_stands(doc, m.start(), m.end()):
+            continue
+        name, law, lhs, rhs = found
+        reading = f"read as {name} \\sim {law}: the expectation as the integral against its density"
+        said = f"the first link {lhs} = {rhs} ({reading})"
+        out.append((m.start(), m.start(), name, LAW + law, " ".join(said.split())))
+    return out
+
+
+def _first_link_stands(doc: str, start: int, end: int) -> bool:
+    """Whether the display at [start, end) is a computation the text makes, not a case ("If $x$ were
+    Gaussian, $$...$$"), a hedge, nor one its next words deny ("$$...$$ is wrong")."""
+    before = _INLINE.sub(" x ", doc[max(0, start - 400) : start])
+    ends = list(_SENTENCE_END.finditer(before))
+    before = before[ends[-1].end() :] if ends else before
+    after = _INLINE.sub(" x ", doc[end : end + 200])
+    cut = _SENTENCE_END.search(after)
+    after = after[: cut.start()] if cut else after
+    return not (_CASE.search(before) or _HEDGED.search(before) or _DENIED.search(after))
+
+
+def _first_link_law(math: str) -> tuple[str, str, str, str] | None:
+    """(name, law in LaTeX, lhs, rhs) of a display's first link that states a normal law, else None."""
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415 - sympy only for a display with an integral
+    from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.tiers._general_law_gauss import normal_law  # noqa: PLC0415
+
+    row = re.split(r"\\\\", math, maxsplit=1)[0]
+    sides = _top_level_split(row, "=")
+    if len(sides) < 2 or "\\int" not in sides[1]:
+        return None
+    lhs, rhs = sides[0].strip(), sides[1].strip().rstrip(".,;")
+    e = _PLAIN_E.fullmatch(lhs)
+    if e is None or re.search(r"[|]|\\mid|\\vert", e.group("body")):
+        return None  # a conditional expectation states no law of its own
+    try:
+        import sympy  # noqa: PLC0415
+
+        table = SymbolTable({})
+        body = parse_latex(e.group("body"), table)
+        value = parse_latex(rhs, table)
+        outside, integrals = sympy.S.One, []
+        for factor in sympy.Mul.make_args(value):
+            (integrals if isinstance(factor, sympy.Integral) else [outside]).append(factor)
+            if not isinstance(factor, sympy.Integral):
+                outside = outside * factor
+        if len(integrals) != 1 or len(integrals[0].limits) != 1 or len(integrals[0].limits[0]) != 3:
+            return None
+        x, low, high = integrals[0].limits[0]
+        if (low, high) != (-sympy.oo, sympy.oo) or outside.has(x) or x not in body.free_symbols:
+            return None
+        if body.has(sympy.Integral, sympy.Sum) or any(
+            isinstance(n, sympy.core.function.AppliedUndef) for n in sympy.preorder_traversal(body)
+        ):
+            return None  # g of x alone: no unknown function, no other expectation inside
+        found = normal_law(sympy.cancel(outside * integrals[0].function / body), x)
+        if found is None:
+            return None
+        law = rf"\mathcal{{N}}({sympy.latex(found[0])}, {sympy.latex(found[1])})"
+        # the law must read back as written: N(m, v) with the same mean and variance
+        got: dict[str, Any] = {}
+        parse_latex(rf"\mathbb{{E}}_{{{latex_of_name(x.name)} \sim {law}}}[1]", table, random=got)
+        read = got.get(x.name)
+        if read is None or [sympy.simplify(a - b) for a, b in zip(read.args, found, strict=False)] != [0, 0]:
+            return None
+        return x.name, law, lhs, rhs
+    except (DeriveError, RecursionError, TypeError, ValueError, AttributeError, ZeroDivisionError):
+        return None
+
+
+def _top_level_split(text: str, sign: str) -> list[str]:
+    """``text`` split at ``sign`` outside braces, brackets and parentheses."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+        elif ch == sign and depth == 0 and text[i - 1 : i] not in ("<", ">", "!", ":", "\\"):
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
