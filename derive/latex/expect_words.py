@@ -381,7 +381,95 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
             value = variance[1:-1].strip()
             said = f"Var({piece}) = {value} {where}"
             out.append(MomentStatement(m.end(), f"\\mathrm{{Var}}({piece})", value, case, said))
+    out += _value_tables(doc, random)
     return sorted(out, key=lambda s: s.end)
+
+
+_PAIR = r"\$[^$]{1,40}\$\s+with\s+probability\s+\$[^$]{1,40}\$"
+#: "$X$ ... takes the value $a-2$ with probability $p$, $a+2$ with probability $p$ and $a$ with probability $1-2p$".
+_TABLE_PAIRS = re.compile(
+    rf"(?P<var>\$[^$]{{1,40}}\$)(?P<between>[^$.;!?]{{0,80}}?)\btakes?\s+(?:on\s+)?(?:the\s+)?values?\s+"
+    rf"(?P<pairs>{_PAIR}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_PAIR}){{1,11}})",
+    re.IGNORECASE,
+)
+#: "$X$ takes the values $0$ and $1$ with probabilities $1 - p$ and $p$ (respectively)".
+_TABLE_LISTS = re.compile(
+    rf"(?P<var>\$[^$]{{1,40}}\$)(?P<between>[^$.;!?]{{0,80}}?)\btakes?\s+(?:on\s+)?(?:the\s+)?values\s+"
+    rf"(?P<vals>{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,11}})\s*,?\s+with\s+(?:the\s+)?probabilities\s+"
+    rf"(?P<probs>{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,11}})",
+    re.IGNORECASE,
+)
+#: The powers of a stated table's values that become moments (E[X], ..., E[X^4]).
+_TABLE_POWERS = 4
+
+
+def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
+    """The moments ``E[X^k] = sum_i p_i v_i^k`` (k = 1.._TABLE_POWERS) of each discrete law the prose states by
+    its values and their probabilities (`_TABLE_PAIRS`, `_TABLE_LISTS`), when the table is a law
+    (`derive.tiers._discrete_law.table_law`: its probabilities sum to 1) of one plain name, its values and
+    probabilities name nothing random, and the sentence neither doubts nor shows it (a case word makes it
+    hold for the display it introduces only, as any stated moment)."""
+    out: list[MomentStatement] = []
+    for pattern in (_TABLE_PAIRS, _TABLE_LISTS):
+        for m in pattern.finditer(doc):
+            names = _names(m.group("var"))
+            if len(names) != 1 or re.search(r"\b(?:not|never|no|if\s+and\s+only)\b", m.group("between"), re.I):
+                continue
+            if pattern is _TABLE_PAIRS:
+                pairs = re.findall(r"\$([^$]+)\$\s+with\s+probability\s+\$([^$]+)\$", m.group("pairs"))
+                values, probabilities = [v for v, _ in pairs], [q for _, q in pairs]
+            else:
+                values, probabilities = _math_items(m.group("vals")), _math_items(m.group("probs"))
+            before = _sentence_before(doc, m.start())
+            if _DOUBT.search(before) or _SHOWING.search(before) or _NOT_EXACT.search(before):
+                continue
+            if any(_names_of_value(t) & (random - set(names)) for t in values + probabilities):
+                continue  # a value or probability that is itself random: no law of X alone
+            if _not_a_law(values, probabilities) is not None:
+                continue
+            piece = m.group("var")[1:-1].strip()
+            words = " ".join(doc[m.start() : m.end()].split())
+            where = f"('{words}', line {_line(doc, m.start())})"
+            case = _CASE.search(before) is not None
+            for k in range(1, _TABLE_POWERS + 1):
+                power = "" if k == 1 else f"^{{{k}}}"
+                rhs = " + ".join(
+                    f"\\left({v}\\right){power} \\left({q}\\right)" for v, q in zip(values, probabilities, strict=True)
+                )
+                said = f"E[{piece}{'' if k == 1 else f'^{k}'}] from the law {where}"
+                out.append(MomentStatement(m.end(), f"\\mathbb{{E}}[{{{piece}}}{power}]", rhs, case, said))
+    return out
+
+
+def _math_items(listed: str) -> list[str]:
+    """The items of ``$0$, $1$ and $2$`` or ``$0, 1, 2$``: each math group split at its top-level commas."""
+    items: list[str] = []
+    for math in re.findall(r"\$([^$]+)\$", listed):
+        depth, start = 0, 0
+        for i, ch in enumerate(math):
+            depth += 1 if ch in "{[(" else -1 if ch in "}])" else 0
+            if ch == "," and depth == 0:
+                items.append(math[start:i].strip())
+                start = i + 1
+        items.append(math[start:].strip())
+    return [i for i in items if i]
+
+
+def _not_a_law(values: list[str], probabilities: list[str]) -> str | None:
+    """Why the table is no law (`derive.tiers._discrete_law.table_law`), or None when it is one."""
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415 - sympy only for a stated table
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.tiers._discrete_law import table_law  # noqa: PLC0415
+
+    if len(values) != len(probabilities) or "\\ldots" in "".join(values + probabilities):
+        return "its values and probabilities do not pair up"
+    table = SymbolTable({})
+    try:
+        read_values = [parse_latex(v, table) for v in values]
+        read_probabilities = [parse_latex(q, table) for q in probabilities]
+    except (DeriveError, RecursionError, TypeError, ValueError):
+        return "its values or probabilities could not be read"
+    return table_law(read_values, read_probabilities)
 
 
 def moments_at(

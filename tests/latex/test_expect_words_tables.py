@@ -1,0 +1,96 @@
+"""Discrete laws the prose states by their values (derive.latex.expect_words): E[X^k] as the weighted sum."""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive.latex.expect_words import moments_in_words
+
+_LAW = (
+    "Let $X$ be the random variable which takes the value $a-2$ with probability $p$, $a+2$ with probability $p$ "
+    "and $a$ with probability $1-2p$."
+)
+
+
+def _moments(doc: str) -> list[tuple[str, str]]:
+    return [(s.lhs, s.rhs) for s in moments_in_words(doc)]
+
+
+def _verdicts(doc: str) -> list[str]:
+    return [r.verdict.value for r in derive.check_latex(doc, timeout=6)]
+
+
+def test_a_table_of_values_gives_the_moments() -> None:
+    found = _moments(_LAW)
+    assert [lhs for lhs, _ in found] == [
+        r"\mathbb{E}[{X}]",
+        r"\mathbb{E}[{X}^{2}]",
+        r"\mathbb{E}[{X}^{3}]",
+        r"\mathbb{E}[{X}^{4}]",
+    ]
+    assert found[1][1] == (
+        r"\left(a-2\right)^{2} \left(p\right) + \left(a+2\right)^{2} \left(p\right) "
+        r"+ \left(a\right)^{2} \left(1-2p\right)"
+    )
+
+
+def test_values_and_probabilities_as_lists() -> None:
+    found = _moments("Suppose $B$ takes the values $0$ and $1$ with probabilities $1-q$ and $q$, respectively.")
+    assert found[0] == (r"\mathbb{E}[{B}]", r"\left(0\right) \left(1-q\right) + \left(1\right) \left(q\right)")
+    found = _moments(r"The variable $Z$ takes the values $-1, 0, 1$ with probabilities $\frac14, \frac12, \frac14$.")
+    assert len(found) == 4
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # probabilities that do not sum to 1: no law
+        "Let $X$ take the value $0$ with probability $p$ and $1$ with probability $p$.",
+        "Let $X$ take the value $0$ with probability $\\frac{1}{3}$ and $1$ with probability $\\frac{1}{3}$.",
+        # a probability outside [0, 1] whatever the parameters, values and probabilities that do not pair up
+        "Let $X$ take the value $0$ with probability $2$ and $1$ with probability $-1$.",
+        "Suppose $X$ takes the values $0$, $1$ and $2$ with probabilities $p$ and $1-p$.",
+        # denied, shown rather than assumed, a value that is itself random, a list of variables
+        "$X$ does not take the value $0$ with probability $p$ and $1$ with probability $1-p$.",
+        "We show that $X$ takes the value $0$ with probability $p$ and $1$ with probability $1-p$.",
+        "Let $Y$ be a random variable and $X$ take the value $Y$ with probability $p$ and $0$ with probability $1-p$.",
+        "Let $X, Y$ take the value $0$ with probability $p$ and $1$ with probability $1-p$.",
+    ],
+)
+def test_no_law_from_anything_else(doc: str) -> None:
+    assert _moments(doc) == []
+
+
+def test_the_law_proves_exact_moments_and_never_refutes() -> None:
+    doc = (
+        _LAW
+        + "\n\n$$E\\left[X^2\\right] = (a-2)^2p + a^2(1-2p) + (a+2)^2p$$\n\n"
+        + "$$\\mathrm{Var}(X) = E[X^2] - E[X]^2 = 8p$$\n\n"
+        # wrong: a slip in the second moment, E[f(X)] = f(E[X]), a nonlinear function the moments do not give
+        + "$$E[X^2] = a^2 + 9p$$\n\n$$E[X^2] = E[X]^2$$\n\n$$E[e^X] = e^{a}$$\n"
+    )
+    assert _verdicts(doc) == ["proved", "proved", "proved", "undecided", "undecided", "undecided"]
+
+
+def test_the_law_is_of_its_variable_and_its_section_only() -> None:
+    doc = (
+        "## One\n\n"
+        + _LAW
+        + "\n\n$$E[Y] = a$$\n\n$$E[XY] = a E[Y]$$\n\n$$\\mathrm{Var}(X + Y) = 8p + \\mathrm{Var}(Y)$$\n\n"
+        + "## Two\n\n$$E[X] = a$$\n"
+    )
+    assert _verdicts(doc) == ["undecided"] * 4
+
+
+def test_a_case_holds_for_the_display_it_introduces_only() -> None:
+    doc = (
+        "If $X$ takes the value $0$ with probability $1-p$ and $1$ with probability $p$, then\n"
+        "$$E[X] = p$$\n\nLater on\n\n$$E[X^2] = p$$\n"
+    )
+    assert _verdicts(doc) == ["proved", "undecided"]
+
+
+def test_a_shadowed_expectation_takes_no_moment() -> None:
+    doc = "---\nderive:\n  symbols:\n    E: function\n---\n" + _LAW + "\n\n$$E[X] = a$$\n"
+    assert _verdicts(doc) != ["proved"]
