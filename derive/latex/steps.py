@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from derive.errors import DeriveError, LatexError, Location
 from derive.language.symbols import SymbolTable, parse_kind
-from derive.latex import expect_words
+from derive.latex import constants, expect_words
 from derive.latex.assumptions import (
     _CASE_WORDS,
     _INLINE_MATH,
@@ -521,6 +521,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         up_to = ""
         plain = d.error is None and d.defines is None and not d.context and premise is None and row_claim is None
         proportional_in = unchecked = ""
+        claim_symbols: dict[str, str] = {}  # the fresh names a "+ const" or \\propto claim adds
+        held_values: tuple[str, ...] = ()  # names a "+ const" claim holds as values (V, V')
         plain_step = d.error is None and not d.context and not d.defines and d.condition is None
         # the values the text gives elsewhere (``e = 3`` alone is a claim about Euler's number; after
         # ``e = y - wx`` it may state the error's value)
@@ -546,7 +548,12 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             if isinstance(found_p, str):
                 unchecked = found_p
             else:
-                lhs_src, rhs_src, proportional_in, note = found_p
+                lhs_src, rhs_src, proportional_in, note, fresh = found_p
+                claim_symbols.update(fresh)
+                if fresh:
+                    # the probability calculus holds for every law: no law, nor independence, is used
+                    step_random, joint_unstated, pointwise = (), (), False
+                    notes[:] = [n for n in notes if " random, from " not in n]
                 notes.append(note)
                 for n, law in step_random if pointwise else ():
                     # proved for every value, it holds on the law's support; refuted at a point, that point
@@ -564,13 +571,26 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             earlier = {drafts[j].defines[0] for j in range(i) if drafts[j].defines}  # type: ignore[index]
             earlier |= {drafts[j].condition[0] for j in range(i) if drafts[j].condition is not None}  # type: ignore[index]
             defined_names = {drafts[j].defines[0] for j in uses} | repeated | gone | cyclic | conditioned | earlier  # type: ignore[index]
+            reading = _up_to_reading(
+                d, splitter, spans=spans, items=items, step_random=step_random, settled=defined_names
+            )
             found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names)
             check = (
                 _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(given_random))
                 if found
                 else None
             )
-            if check is not None:
+            # one constant on one side, no variable named: the difference is compared at one point (as before)
+            if isinstance(reading, constants.UpTo) and (reading.mode == "variable" or check is None):
+                # "+ \\text{const}" in V: lhs - rhs without the constants does not depend on V (derive.latex.constants)
+                lhs_src, rhs_src = reading.lhs, reading.rhs
+                claim_symbols.update(reading.symbols)
+                up_to = "" if reading.certain else "\\text{const}"
+                notes.append(reading.note)
+                pointwise = _MOMENTS.search(f"{d.lhs} {d.rhs}") is None
+                held_values = reading.values
+                step_random = tuple((n, law) for n, law in step_random if n not in held_values and not pointwise)
+            elif check is not None:
                 up_to = found[0]  # type: ignore[index]
                 lhs_src, rhs_src, point = check
                 notes.append(f"up to an additive constant {up_to}: the difference without it is its value at {point}")
@@ -584,7 +604,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             lhs=LatexSource(lhs_src, over, bound),
             rhs=LatexSource(rhs_src, over, bound),
             relation=relation,
-            symbols=tuple(sorted(d.symbols.items())),
+            symbols=tuple(sorted({**d.symbols, **claim_symbols}.items())),
             random=step_random,
             statement=statement,
             source=f"{file or '<input>'}, block {d.rel.block}",
@@ -597,6 +617,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     set(prose.constants_said())
                     | set(section.constants_for(d.rel.block))
                     | set(nonrandom_at(splitter.doc, stated_numbers, d.rel.offset))
+                    | set(held_values)
                 )
             ),
             independent=independent_at(
@@ -832,6 +853,33 @@ def _constant_check(
     return _wrap(difference, items), _wrap(difference, [*items, *point]), at
 
 
+def _up_to_reading(
+    d: _Draft,
+    splitter: _Splitter,
+    *,
+    spans: Mapping[int, tuple[int, int]] | None,
+    items: list[str],
+    step_random: tuple[tuple[str, Any], ...],
+    settled: set[str],
+) -> constants.UpTo | str | None:
+    """How a step with ``+ \\text{const}`` is checked in the variable its text or chain names
+    (`derive.latex.constants.up_to_constant`), why it cannot be, or None (no such constant)."""
+    if constants.CONST_NAME in settled or not (constants.const_count(d.lhs) or constants.const_count(d.rhs)):
+        return None
+    here = (d.rel.offset, d.rel.offset)
+    start, end = here if d.prose else (spans or {}).get(d.rel.block, here)
+    first = d.chain.exprs[0].text(splitter.read) if d.chain.exprs else ""
+    return constants.up_to_constant(
+        d.lhs,
+        d.rhs,
+        items=items,
+        symbols=d.symbols,
+        random=dict(step_random),
+        stated=constants.stated_variables(splitter.doc, start, end),
+        density=constants.density_variables(first),
+    )
+
+
 def _hidden_definition(item: tuple[_Rel, str, str, _Chain, int], splitter: _Splitter) -> bool:
     """Whether a split step is a ``f := x^2`` definition: read for the later steps, no step of its
     own (nothing to check). A malformed one (``a :=``) stays a step, whose error is reported.
@@ -874,9 +922,12 @@ def _variable_of(chain: _Chain, rel: _Rel, read: Any) -> tuple[str, bool]:
     for r in [rel, *chain.rels]:
         if r.proportional and r.variable:
             return ("" if _VECTOR_FONT.search(r.variable) else r.variable), True
-    m = _DENSITY.match(chain.exprs[0].text(read)) if chain.exprs else None
+    first = chain.exprs[0].text(read) if chain.exprs else ""
+    m = _DENSITY.match(first)
     if m is None or _VECTOR_FONT.search(m.group("v")):
-        return "", False
+        # p(\\mathbf{w}|\\mathbf{y}), p(Y_0 = k|x), \\mathcal{N}(x; m, s^2): the one variable left of the bar
+        # (a vector only through the probability calculus, see `_proportion_check`)
+        return constants.density_variable_tex(first) or "", False
     return m.group("v"), False
 
 
@@ -886,9 +937,11 @@ def _chain_variable(d: _Draft, splitter: _Splitter) -> str:
 
 def _proportion_check(
     d: _Draft, variable: str, items: list[str], premise: int | None, random: Mapping[str, Any]
-) -> tuple[str, str, str, str] | str:
+) -> tuple[str, str, str, str, dict[str, str]] | str:
     """The sides of "A/B equals its value at one point of v" for ``A \\propto B`` in ``v`` (with the
-    variable's name and a note), or why derive cannot check it (the step's error).
+    variable's name, a note and the fresh names the claim declares), or why derive cannot check it.
+    Where both sides are probabilities alone (``p(\\theta|D) \\propto p(D|\\theta) p(\\theta)``) the ratio is
+    compared with itself at a fresh value of v instead (`derive.latex.constants.proportional_by_probability`).
 
     ``A \\propto B`` in v holds iff A/B does not depend on v and is positive. Equal to its value at
     one point v_0 for every v means independent of v; the value there must be positive for every
@@ -907,6 +960,17 @@ def _proportion_check(
         return why("it follows an arrow")
     if any("\\in" in it for it in items):
         return why("it is read under a finite set of values")
+    if len(d.lhs) + len(d.rhs) <= _PROPORTION_LIMIT:
+        # Bayes' rule and its kin: probabilities alone on both sides, the ratio checked by renaming the variable
+        by_calculus = constants.proportional_by_probability(
+            d.lhs, d.rhs, written=variable, items=items, symbols=d.symbols
+        )
+        if isinstance(by_calculus, str):
+            return why(by_calculus)
+        if by_calculus is not None:
+            return by_calculus[0], by_calculus[1], name_of(variable), by_calculus[3], by_calculus[2]
+    if _VECTOR_FONT.search(variable):
+        return why(f"{variable} is a vector, which derive checks only where both sides are probabilities")
     try:
         name = name_of(variable)
         kind = parse_kind(d.symbols.get(name, "real"))
@@ -957,7 +1021,7 @@ def _proportion_check(
             "the names in it (front matter or --symbols) to check the step"
         )
     note = f"\\propto in {variable}: checked that left side / right side is its value at {point}, which is positive"
-    return _wrap(ratio, items), _wrap(ratio, [*items, point]), name, note
+    return _wrap(ratio, items), _wrap(ratio, [*items, point]), name, note, {}
 
 
 def _positive(e: Any) -> bool:
@@ -968,9 +1032,18 @@ def _positive(e: Any) -> bool:
     if e.is_positive:
         return True
     if isinstance(e, sympy.Mul):
-        return all(_positive(f) for f in e.args)
+        # |s| s^{-2} (a Gaussian density's 1/sqrt(2 pi s^2) over s^2): |s| vanishes only where s^{-2} is undefined
+        undefined_at = {f.base for f in e.args if isinstance(f, sympy.Pow) and f.exp.is_negative is True}
+        undefined_at |= {b.args[0] for b in list(undefined_at) if isinstance(b, sympy.Abs)}
+        return all(
+            _positive(f) or (isinstance(f, sympy.Abs) and f.args[0] in undefined_at and _real(f.args[0]))
+            for f in e.args
+        )
     if isinstance(e, sympy.Pow):
-        return _positive(e.base) and _real(e.exp)
+        # |sigma|^{-1}: defined only where the base is nonzero, and positive there
+        # s^{-2} of a real s likewise: an even power, nonzero where defined
+        around_zero = e.exp.is_negative is True and (e.base.is_nonnegative is True or (_real(e.base) and e.exp.is_even))
+        return (_positive(e.base) or around_zero) and _real(e.exp)
     if isinstance(e, sympy.exp):
         return _real(e.args[0])
     if isinstance(e, sympy.Product):
