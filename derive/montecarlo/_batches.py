@@ -4,7 +4,8 @@ A *batch* is a fixed number of samples (64k) drawn from its own random stream: S
 by ``SeedSequence(seed, spawn_key=(stream, batch))``, the same children
 ``SeedSequence(seed).spawn`` hands out. So a batch's numbers depend only on the seed and
 its index, never on which thread ran it. Each batch is reduced to `BatchStats` (count,
-means, co-moment matrix, extremes, non-finite count); batches are merged in index order
+means, co-moment matrix, extremes, non-finite count; `ScalarStats` on Python floats for one
+integrand); batches are merged in index order
 with Chan's pairwise formulas, so the estimate for a seed is identical for any thread
 count. Memory is a few preallocated buffers per thread, independent of the sample count.
 The standard normals may be drawn by a compiled loop (``run_numpy(..., normals=...)``) that
@@ -30,6 +31,8 @@ from derive.montecarlo._lowering import Draw, Program
 __all__ = [
     "BATCH",
     "BatchStats",
+    "ScalarStats",
+    "Stats",
     "Totals",
     "cpu_count",
     "merge",
@@ -54,56 +57,126 @@ class BatchStats:
     nonfinite: int
 
 
-@dataclass
+class ScalarStats:
+    """One batch of one integrand on Python floats: `BatchStats`'s content without its arrays.
+
+    The fused kernel and the numpy backend summarise most batches this way: building four
+    small arrays and a frozen dataclass cost ~3 us per batch with the GIL held, which the
+    other batch threads wait on. ``mean``, ``comoment`` and ``maxdev`` give `BatchStats`'s
+    arrays (fresh copies) for any other reader.
+    """
+
+    __slots__ = ("c", "dev", "m", "n", "nonfinite")
+
+    def __init__(self, n: int, m: float, c: float, dev: float, nonfinite: int) -> None:
+        self.n, self.m, self.c, self.dev, self.nonfinite = n, m, c, dev, nonfinite
+
+    @property
+    def mean(self) -> np.ndarray:
+        return np.array([self.m])
+
+    @property
+    def comoment(self) -> np.ndarray:
+        return np.array([[self.c]])
+
+    @property
+    def maxdev(self) -> np.ndarray:
+        return np.array([self.dev])
+
+
+#: A batch's summary: K integrands on arrays, or one on Python floats.
+Stats = BatchStats | ScalarStats
+
+
 class Totals:
-    """Batches merged so far, plus what the heavy-tail check needs from each batch."""
+    """Batches merged so far, plus what the heavy-tail check needs from each batch.
 
-    n: int = 0
-    mean: np.ndarray | None = None
-    comoment: np.ndarray | None = None
-    nonfinite: int = 0
-    batches: int = 0
-    tail_fractions: list[np.ndarray | float] | None = None  # per batch: maxdev^2 / batch co-moment diagonal
-    max_dev_sq: np.ndarray | None = None  # (K,): the largest maxdev^2 of any batch so far
+    ``mean`` (K,), ``comoment`` (K, K) and ``max_dev_sq`` (K,) are arrays (None before the
+    first batch). One-integrand runs keep them on Python floats between batches (`_one`) and
+    build the arrays when they are read: the merge runs serially after the batch threads,
+    so its cost per batch limits thread scaling.
+    """
 
-    def add(self, b: BatchStats) -> None:
+    def __init__(self) -> None:
+        self.n = 0
+        self.nonfinite = 0
+        self.batches = 0
+        self.tail_fractions: list[np.ndarray | float] | None = None  # per batch: maxdev^2 / co-moment diagonal
+        self._mean: np.ndarray | None = None
+        self._comoment: np.ndarray | None = None
+        self._max_dev_sq: np.ndarray | None = None  # the largest maxdev^2 of any batch so far
+        self._one: list[float] | None = None  # [mean, comoment, max_dev_sq] while they live on floats
+
+    def _arrays(self) -> None:
+        # The float state back into arrays (exact), read by everything but `_add_one`.
+        if self._one is not None:
+            m, c, d2 = self._one
+            self._mean, self._comoment, self._max_dev_sq = np.array([m]), np.array([[c]]), np.array([d2])
+            self._one = None
+
+    @property
+    def mean(self) -> np.ndarray | None:
+        self._arrays()
+        return self._mean
+
+    @property
+    def comoment(self) -> np.ndarray | None:
+        self._arrays()
+        return self._comoment
+
+    @property
+    def max_dev_sq(self) -> np.ndarray | None:
+        self._arrays()
+        return self._max_dev_sq
+
+    def add(self, b: Stats) -> None:
         if self.tail_fractions is None:
             self.tail_fractions = []
         self.batches += 1
         self.nonfinite += b.nonfinite
-        if b.mean.shape == (1,) and self.mean is not None and self.n > 0:
+        one = isinstance(b, ScalarStats) or b.mean.shape == (1,)
+        if one and self.n > 0 and (self._one is not None or self._mean is not None):
             self._add_one(b)
             return
-        self.max_dev_sq = b.maxdev**2 if self.max_dev_sq is None else np.maximum(self.max_dev_sq, b.maxdev**2)
-        diag = np.diag(b.comoment)
+        self._arrays()
+        maxdev, comoment = b.maxdev, b.comoment
+        self._max_dev_sq = maxdev**2 if self._max_dev_sq is None else np.maximum(self._max_dev_sq, maxdev**2)
+        diag = np.diag(comoment)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            frac = np.where(diag > 0, b.maxdev**2 / np.where(diag > 0, diag, 1.0), 0.0)
+            frac = np.where(diag > 0, maxdev**2 / np.where(diag > 0, diag, 1.0), 0.0)
         self.tail_fractions.append(frac)
-        if self.mean is None or self.n == 0:
-            self.n, self.mean, self.comoment = b.n, b.mean.copy(), b.comoment.copy()
+        if self._mean is None or self.n == 0:
+            self.n, self._mean, self._comoment = b.n, b.mean.copy(), comoment.copy()
             return
-        self.n, self.mean, self.comoment = merge((self.n, self.mean, self.comoment), (b.n, b.mean, b.comoment))
+        assert self._comoment is not None
+        self.n, self._mean, self._comoment = merge((self.n, self._mean, self._comoment), (b.n, b.mean, comoment))
 
-    def _add_one(self, b: BatchStats) -> None:
+    def _add_one(self, b: Stats) -> None:
         # One integrand: the same operations as `add` and `merge` in the same order, on Python
-        # floats (bit-identical results), without a dozen small-array numpy calls per batch:
-        # the merge runs serially after the batch threads, so its cost limits thread scaling.
-        assert self.mean is not None and self.comoment is not None and self.tail_fractions is not None
-        assert self.max_dev_sq is not None
-        c, dev = float(b.comoment[0, 0]), float(b.maxdev[0])
-        worst, d2 = float(self.max_dev_sq[0]), dev * dev
+        # floats (bit-identical results), without a dozen small-array numpy calls per batch.
+        assert self.tail_fractions is not None
+        if self._one is None:
+            assert self._mean is not None and self._comoment is not None and self._max_dev_sq is not None
+            self._one = [float(self._mean[0]), float(self._comoment[0, 0]), float(self._max_dev_sq[0])]
+            self._mean = self._comoment = self._max_dev_sq = None
+        state = self._one
+        if isinstance(b, ScalarStats):
+            c, dev, mb = b.c, b.dev, b.m
+        else:
+            c, dev, mb = float(b.comoment[0, 0]), float(b.maxdev[0]), float(b.mean[0])
+        worst, d2 = state[2], dev * dev
         # np.maximum's rule: a NaN on either side wins
-        self.max_dev_sq = np.array([worst if worst >= d2 or math.isnan(worst) else d2])
+        state[2] = worst if worst >= d2 or math.isnan(worst) else d2
         self.tail_fractions.append(d2 / c if c > 0 else 0.0)  # a float: `tail_fraction` stacks them
         if b.n == 0:
             return
         na, nb = self.n, b.n
         n = na + nb
-        ma, mb = float(self.mean[0]), float(b.mean[0])
+        ma = state[0]
         delta = mb - ma
         self.n = n
-        self.mean = np.array([ma + delta * (nb / n)])
-        self.comoment = np.array([[float(self.comoment[0, 0]) + c + delta * delta * (na * nb / n)]])
+        state[0] = ma + delta * (nb / n)
+        state[1] = state[1] + c + delta * delta * (na * nb / n)
 
     @property
     def covariance_of_mean(self) -> np.ndarray:
@@ -212,7 +285,7 @@ def _gram(y: np.ndarray, tmp: np.ndarray) -> np.ndarray:
     return q
 
 
-def reduce_rows(y: np.ndarray, tmp: np.ndarray | None = None) -> BatchStats:
+def reduce_rows(y: np.ndarray, tmp: np.ndarray | None = None) -> Stats:
     """Summarise a (K, L) block of integrand values without writing to it on the fast path."""
     size = y.shape[1]
     tmp = np.empty(size) if tmp is None else tmp
@@ -234,7 +307,7 @@ def reduce_rows(y: np.ndarray, tmp: np.ndarray | None = None) -> BatchStats:
     return BatchStats(size, mean, comoment, maxdev, 0)
 
 
-def _reduce_one(y: np.ndarray, tmp: np.ndarray) -> BatchStats:
+def _reduce_one(y: np.ndarray, tmp: np.ndarray) -> ScalarStats:
     # The common single-integrand case with Python floats: fewer small numpy calls per batch.
     row, size = y[0], y.shape[1]
     s = float(row.sum())
@@ -247,7 +320,7 @@ def _reduce_one(y: np.ndarray, tmp: np.ndarray) -> BatchStats:
         np.subtract(row, mean, out=tmp[:size])
         m2 = float(_gram(tmp[None, :size], tmp.copy())[0, 0])
     dev = max(float(row.max()) - mean, mean - float(row.min()))
-    return BatchStats(size, np.array([mean]), np.array([[m2]]), np.array([dev]), 0)
+    return ScalarStats(size, mean, m2, dev, 0)
 
 
 def _reduce_nonfinite(y: np.ndarray, tmp: np.ndarray) -> BatchStats:
@@ -304,7 +377,7 @@ def _workspace(program: Program) -> dict:
 
 def _one_batch(
     program: Program, draws: Sequence[Draw], seed: int, stream: int, batch: int, *, fast: NormalFill | None
-) -> BatchStats:
+) -> Stats:
     # The caller sets np.errstate(all="ignore") once for all its batches (non-finite values
     # are counted in the statistics, not warned about).
     ws = _workspace(program)
@@ -327,7 +400,7 @@ def run_numpy(
     *,
     threads: int,
     normals: NormalFill | None = None,
-) -> list[BatchStats]:
+) -> list[Stats]:
     """Run ``batches`` of ``program`` on ``threads`` threads; results in batch order.
 
     ``normals`` (see `derive.montecarlo._numba.normal_filler`) draws the standard normals instead of
@@ -340,14 +413,14 @@ def run_numpy(
         with np.errstate(all="ignore"):
             return [_one_batch(program, draws, seed, stream, b, fast=normals) for b in batches]
 
-    def one(b: int) -> BatchStats:
+    def one(b: int) -> Stats:
         with np.errstate(all="ignore"):  # per thread: numpy's error state is thread-local
             return _one_batch(program, draws, seed, stream, b, fast=normals)
 
     return on_threads(one, batches, threads)
 
 
-def on_threads(one: Callable[[int], BatchStats], batches: Sequence[int], threads: int) -> list[BatchStats]:
+def on_threads(one: Callable[[int], Stats], batches: Sequence[int], threads: int) -> list[Stats]:
     """``one(b)`` for every batch b on ``threads`` threads, results in batch order.
 
     One task per thread (the calling thread is one of them), each taking the next batch
@@ -355,7 +428,7 @@ def on_threads(one: Callable[[int], BatchStats], batches: Sequence[int], threads
     per batch, which the threads then wait on for each other. Results go to their
     batch's slot, so the order (and the merged estimate) does not depend on scheduling.
     """
-    out: list[BatchStats | None] = [None] * len(batches)
+    out: list[Stats | None] = [None] * len(batches)
     ticket = itertools.count()
     lock = threading.Lock()
 

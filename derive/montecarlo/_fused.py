@@ -49,7 +49,16 @@ import sympy
 from sympy.codegen.cfunctions import log1p
 
 from derive.montecarlo import _ziggurat
-from derive.montecarlo._batches import BATCH, BatchStats, on_threads, reduce_rows, stream_entropy, stream_rng
+from derive.montecarlo._batches import (
+    BATCH,
+    BatchStats,
+    ScalarStats,
+    Stats,
+    on_threads,
+    reduce_rows,
+    stream_entropy,
+    stream_rng,
+)
 from derive.montecarlo._fastmath import SOURCE
 from derive.montecarlo._lowering import Draw
 
@@ -245,7 +254,9 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
     the same loop, around ``shift``, and returns the non-finite count; ``reduce_all`` (same
     arguments) does the same without the masks for non-finite samples; ``first(bufs, params,
     temps, shift)`` sets ``shift`` to the first finite sample; ``evaluate(bufs, params,
-    temps, ys)`` writes the integrands' values (for tests). Nothing is compiled with
+    temps, ys)`` writes the integrands' values (for tests); with ``inline``, ``batch_all``
+    (draw's and reduce's arguments) runs draw, stages, first and reduce_all in one call and
+    returns False when no sample is finite. Nothing is compiled with
     fastmath: only the accumulating additions carry LLVM's ``reassoc`` flag (`racc`), which
     lets the statistics loop vectorise while the integrand keeps its own order of operations.
     """
@@ -347,8 +358,23 @@ def evaluate(bufs, params, temps, ys):
 {_block(setup, 4)}
     for i in range(bufs.shape[1]):
 {_block(write, 8)}
-"""
+{_BATCH_ALL if inline else ""}"""
 
+
+# One call for a batch's usual path (the draws, the stages, the first finite sample and the
+# unmasked statistics): the same compiled passes, called from compiled code instead of four
+# Python-level calls per batch, each holding the GIL the other batch threads wait on.
+_BATCH_ALL = """
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def batch_all(entropy, batch, bufs, params, temps, shift, sums, prods, ext):
+    draw(entropy, batch, bufs, params)
+    stages(bufs, params, temps)
+    if first(bufs, params, temps, shift) < 0:
+        return False
+    reduce_all(bufs, params, temps, shift, sums, prods, ext)
+    return True
+"""
 
 #: Shifted sums lose precision when the variance is below this share of the shifted sum of squares.
 _CANCELLATION = 1e-6
@@ -365,10 +391,12 @@ class _Workspace:
         self.sums = np.zeros(k)
         self.prods = np.zeros((k, k))
         self.ext = np.zeros((2, k))
+        self.entropy_key: tuple[int, int] | None = None  # the stream whose entropy words `entropy` holds
+        self.entropy = np.zeros(0, dtype=np.uint64)
 
 
 class FusedKernel:
-    """The compiled kernel for K integrands; `run` returns per-batch `BatchStats`."""
+    """The compiled kernel for K integrands; `run` returns per-batch `BatchStats` (`ScalarStats` for K = 1)."""
 
     def __init__(self, integrands: Sequence[sympy.Expr], draws: Sequence[Draw]) -> None:
         from derive.montecarlo._numba import _constants, _load, inline_draws  # noqa: PLC0415 - _mc_numba imports this module lazily
@@ -390,26 +418,31 @@ class FusedKernel:
             ws = self._local.ws = _Workspace(self.n_draws, self.k, self.n_rows)
         return ws
 
-    def one(self, seed: int, stream: int, batch: int) -> BatchStats:
+    def one(self, seed: int, stream: int, batch: int) -> Stats:
         """Draw and reduce one batch (its numbers depend only on seed, stream and batch)."""
         ws, k, m = self._workspace(), self.k, self.module
-        # Separate calls rather than one compiled function: composed, the passes compiled
-        # ~10% slower here. (Drawing, evaluating and summing each sample in one scalar loop
-        # measured 10% slower for max(x, 0) and 5x slower for softplus: these loops vectorise.
-        # The draws and the statistics interleaved in chunks of 256-16k samples in one compiled
-        # function: 3-6% slower than these separate passes with the inlined generator, and
-        # 1.5-4x slower over 2D chunk views, whose loops no longer vectorise.)
+        # Separate passes over the batch rather than one loop: drawing, evaluating and summing
+        # each sample in one scalar loop measured 10% slower for max(x, 0) and 5x slower for
+        # softplus (these loops vectorise; the draw loop issues ~5 instructions per cycle, so
+        # each scalar operation added to it costs ~0.05 ns per sample); the draws and the
+        # statistics interleaved in chunks of 1k-16k samples in one compiled function, 3-12%
+        # slower. The passes are called from one compiled function (`batch_all`), which gives
+        # the same bits as calling them one by one from Python (tested) for less overhead.
         if self.inline:
-            m.draw(stream_entropy(seed, stream), batch, ws.bufs, self.params)
+            if ws.entropy_key != (seed, stream):
+                ws.entropy, ws.entropy_key = stream_entropy(seed, stream), (seed, stream)
+            args = (ws.entropy, batch, ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
+            if not m.batch_all(*args):
+                return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
         else:
             m.draw(stream_rng(seed, stream, batch), ws.bufs, self.params)
-        if self.n_temps:
-            m.stages(ws.bufs, self.params, ws.temps)
-        if m.first(ws.bufs, self.params, ws.temps, ws.shift) < 0:
-            return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
+            if self.n_temps:
+                m.stages(ws.bufs, self.params, ws.temps)
+            if m.first(ws.bufs, self.params, ws.temps, ws.shift) < 0:
+                return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
+            m.reduce_all(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
         # Unmasked first: when every q_jj is finite, so was every sample (see fused_source).
         reduce, bad = m.reduce_all, 0
-        reduce(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
         if not (math.isfinite(ws.prods[0, 0]) if k == 1 else np.all(np.isfinite(np.diag(ws.prods)))):
             reduce = m.reduce  # skips and counts the non-finite samples
             bad = int(reduce(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext))
@@ -431,7 +464,7 @@ class FusedKernel:
         maxdev = np.maximum(ws.ext[0] - offset, offset - ws.ext[1])
         return BatchStats(n, ws.shift + offset, comoment, maxdev, bad)
 
-    def _one_integrand(self, ws: _Workspace, n: int, bad: int, reduce: Callable[..., int]) -> BatchStats:
+    def _one_integrand(self, ws: _Workspace, n: int, bad: int, reduce: Callable[..., int]) -> Stats:
         # The same arithmetic on Python floats: a dozen small numpy calls per batch cost more
         # than the reduction itself, and they hold the GIL the other batch threads wait for.
         s, q = float(ws.sums[0]), float(ws.prods[0, 0])
@@ -445,9 +478,9 @@ class FusedKernel:
             m2 = q - s * s / n
         offset = s / n
         dev = max(float(ws.ext[0, 0]) - offset, offset - float(ws.ext[1, 0]))
-        return BatchStats(n, np.array([float(ws.shift[0]) + offset]), np.array([[m2]]), np.array([dev]), bad)
+        return ScalarStats(n, float(ws.shift[0]) + offset, m2, dev, bad)
 
-    def _overflowed(self) -> BatchStats:
+    def _overflowed(self) -> Stats:
         # Finite values whose sums overflow (exp(400 z^2)): the numpy backend's reduction
         # of the stored values, so such a batch reads the same (inf, not inf - inf) there.
         with np.errstate(all="ignore"):
@@ -459,7 +492,7 @@ class FusedKernel:
         self.module.evaluate(ws.bufs, self.params, ws.temps, ws.ys)
         return ws.ys
 
-    def run(self, seed: int, stream: int, batches: range, threads: int) -> list[BatchStats]:
+    def run(self, seed: int, stream: int, batches: range, threads: int) -> list[Stats]:
         """Run ``batches`` on ``threads`` threads; results in batch order, independent of ``threads``."""
         if threads <= 1 or len(batches) == 1:
             return [self.one(seed, stream, b) for b in batches]

@@ -21,7 +21,7 @@ from derive.language.symbols import SymbolTable
 from derive.model import Method, Problem, Relation, Settings, Verdict
 from derive.montecarlo import _claim as _mc_claim
 from derive.montecarlo import tier as montecarlo
-from derive.montecarlo._batches import BATCH, BatchStats, Totals, merge, reduce_rows, run_numpy
+from derive.montecarlo._batches import BATCH, BatchStats, ScalarStats, Totals, merge, reduce_rows, run_numpy
 from derive.montecarlo._claim import Look, band_for, decide, explain, hopeless
 from derive.montecarlo._lowering import LoweringError, compile_program, lower_random, stable_form
 from derive.montecarlo.tier import Z_REFUTE, check_montecarlo, select_backend
@@ -572,6 +572,35 @@ def test_batch_merge_matches_the_pooled_sample(sizes, seed, k, loc):
     np.testing.assert_allclose(tot.mean, pooled.mean(axis=1), rtol=1e-12, atol=1e-300)
     centered = pooled - pooled.mean(axis=1, keepdims=True)
     np.testing.assert_allclose(tot.comoment, centered @ centered.T, rtol=1e-7, atol=1e-7)
+
+
+def test_scalar_batch_summaries_merge_as_their_arrays_bit_for_bit():
+    # ScalarStats (one integrand on floats) against the same numbers as BatchStats arrays,
+    # with the totals read between batches (they turn into arrays and back) and not read.
+    rng = np.random.default_rng(12)
+    for trial in range(30):
+        floats, arrays = Totals(), Totals()
+        for i in range(int(rng.integers(1, 20))):
+            n = int(rng.choice([0, 3, BATCH]))
+            mean = float(rng.normal(0.0, 1e3))
+            c = float(rng.choice([rng.exponential() * 1e2, 0.0, math.nan, math.inf]))
+            dev = float(rng.choice([rng.exponential(), math.inf, math.nan, 0.0]))
+            with np.errstate(all="ignore"):
+                floats.add(ScalarStats(n, mean, c, dev, 2))
+                arrays.add(BatchStats(n, np.array([mean]), np.array([[c]]), np.array([dev]), 2))
+            if trial % 2 and i % 3 == 1:
+                assert np.array_equal(floats.mean, arrays.mean, equal_nan=True)
+        assert (floats.n, floats.nonfinite, floats.batches) == (arrays.n, arrays.nonfinite, arrays.batches)
+        for got, want in [
+            (floats.mean, arrays.mean),
+            (floats.comoment, arrays.comoment),
+            (floats.max_dev_sq, arrays.max_dev_sq),
+            (floats.tail_fraction(), arrays.tail_fraction()),
+            (floats.global_tail_fraction(), arrays.global_tail_fraction()),
+        ]:
+            assert got.shape == want.shape and np.array_equal(got, want, equal_nan=True)
+    stats = ScalarStats(5, 1.5, 2.0, 0.25, 1)
+    assert (stats.mean.tolist(), stats.comoment.tolist(), stats.maxdev.tolist()) == ([1.5], [[2.0]], [0.25])
 
 
 def test_one_integrand_merge_on_floats_is_the_array_merge_bit_for_bit():

@@ -83,6 +83,10 @@ def _cases():
         ([(x, dist.Normal(1, 2)), (y, dist.Uniform(-1, 1)), (z, dist.Exponential(3))], x * y + z),
         ([(v, dist.MultivariateNormal(sympy.ImmutableMatrix([1, -1]), cov))], v[0] * v[1]),
         ([(x, dist.Gumbel(0, 1)), (y, dist.Normal(0, 1))], sympy.exp(-x) + y),
+        # stages (exp and log1p of the stable softplus) run inside `batch_all` too
+        ([(x, dist.Normal(-1, 3))], sympy.log(1 + sympy.exp(x))),
+        # NaN samples (log of negative draws): the unmasked pass is redone with masks
+        ([(x, dist.Normal(2, 1))], sympy.log(x)),
     ]
 
 
@@ -90,8 +94,9 @@ def _cases():
 def test_fused_kernel_draws_the_same_buffers_inline_and_through_the_generator(case, monkeypatch):
     inline, generator = _kernel_pair(*_cases()[case], monkeypatch)
     assert inline.inline and not generator.inline
-    for batch in (0, 5):
-        a, b = inline.one(9, 1, batch), generator.one(9, 1, batch)
+    # (other seeds and streams after the first: the kernel keeps the last stream's entropy words)
+    for seed, stream, batch in ((9, 1, 0), (9, 1, 5), (10, 1, 5), (9, 2, 5), (9, 1, 5)):
+        a, b = inline.one(seed, stream, batch), generator.one(seed, stream, batch)
         assert np.array_equal(inline._workspace().bufs, generator._workspace().bufs)
         assert (a.n, a.nonfinite) == (b.n, b.nonfinite)
         assert np.array_equal(a.mean, b.mean) and np.array_equal(a.comoment, b.comoment)
