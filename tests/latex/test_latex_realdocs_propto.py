@@ -113,8 +113,10 @@ def test_a_chain_with_no_clear_variable_keeps_the_unchecked_message() -> None:
 def test_a_density_on_either_side_is_not_checked() -> None:
     text = r"$$p(\theta|D) \propto p(D|\theta)p(\theta) \propto \exp(-\frac{(\theta-\mu)^2}{2\sigma^2})$$"
     results = derive.check_latex(text)
-    assert [r.verdict for r in results] == [UNDECIDED, UNDECIDED]
-    assert "a function derive does not know" in (results[0].detail or "")
+    # Bayes' rule (probabilities alone on both sides) is proved by the probability calculus (CONST);
+    # a density beside an expression it does not write out stays unchecked
+    assert [r.verdict for r in results] == [PROVED, UNDECIDED]
+    assert "a function derive does not know" in (results[1].detail or "")
 
 
 def test_a_proportionality_is_no_equality_for_split_block_or_a_definition() -> None:
