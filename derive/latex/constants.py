@@ -59,14 +59,17 @@ _CONST_TEX = "\\mathrm{const}"
 _CONST_WORD = re.compile(
     r"\\(?:mathrm|text|textrm|operatorname|mathit|textit|mbox)\s*\{\s*(?:const(?:ant)?s?|cst)\s*\.?\s*\}"
 )
-#: Words next to a display that name what its constant does not depend on.
+#: Words next to a display that name what its constant does not depend on; the names are the inline
+#: formulas listed there ("on $\\mu$ and $\\sigma$": both). "terms in $x$" names what they DO depend on.
+_MATHS = r"(?P<m>\$[^$]{1,80}\$(?:\s*(?:,|and|or|nor)\s*(?:and\s+|or\s+)?\$[^$]{1,80}\$)*)"
 _STATED = re.compile(
-    r"(?:not|n't)\s+(?:depend(?:s|ing)?\s+(?:up)?on|involv(?:e|es|ing)|contain(?:s|ing)?)\s+(?P<a>\$[^$]{1,80}\$)"
-    r"|independent\s+of\s+(?P<b>\$[^$]{1,80}\$)"
-    r"|(?:const(?:ant)?s?|terms?)\s+(?:w\.\s*r\.\s*t\.?|wrt\.?|with\s+respect\s+to|in)\s+(?P<c>\$[^$]{1,80}\$)"
-    r"|as\s+a\s+function\s+of\s+(?P<d>\$[^$]{1,80}\$)",
+    r"(?:(?:not|n't)\s+(?:depend(?:s|ing)?\s+(?:up)?on|involv(?:e|es|ing)|contain(?:s|ing)?)"
+    r"|independent\s+of|const(?:ant)?s?\s+(?:w\.\s*r\.\s*t\.?|wrt\.?|with\s+respect\s+to|in)"
+    r"|as\s+a\s+function\s+of)\s+" + _MATHS,
     re.IGNORECASE,
 )
+#: A sentence that names the variable speaks of the constant (or of terms absorbed or dropped).
+_ABOUT_CONSTANT = re.compile(r"const|absorb|normali[sz]", re.IGNORECASE)
 #: The head of a density or function a chain starts with, after an optional minus and log.
 _HEAD = re.compile(
     r"\s*-?\s*(?:\\(?:log|ln)\s*)?(?:\\left\s*)?[\[(]?\s*"
@@ -95,7 +98,7 @@ def _with_const_name(side: str) -> str:
 
 
 def _names_of(math: str) -> list[str]:
-    """The derive names an inline formula lists (``$y_1$``, ``$\\mathbf w, b$``); [] when unreadable."""
+    """The derive names an inline formula lists (``y_1``, ``\\mathbf w, b``); [] when unreadable."""
     out: list[str] = []
     for raw in math.strip("$ ").split(","):
         part = raw.strip()
@@ -116,9 +119,10 @@ def stated_variables(doc: str, start: int, end: int, reach: int = 400) -> tuple[
     after = doc[end : end + reach]
     stop = re.search(r"\.\s+(?=[A-Z])|\n\s*\n", after)  # not at "w.r.t. $\\theta$"
     for text in (after[: stop.start()] if stop else after, before[cut + 1 :]):
+        if not _ABOUT_CONSTANT.search(text):
+            continue  # "Let $g$ not depend on $y$": about something else
         for m in _STATED.finditer(text):
-            math = next(g for g in m.groups() if g)
-            names = _names_of(math)
+            names = [n for math in re.findall(r"\$([^$]+)\$", m.group("m")) for n in _names_of(math)]
             if names:
                 return names, " ".join(m.group(0).split())
     return None

@@ -57,18 +57,28 @@ def test_no_variable_where_no_density_is_applied_to_names(first: str) -> None:
         ("where we have absorbed all terms not involving $y_1$ into the constant.", ["y_1"]),
         ("where the constant is independent of $\\mu$.", ["mu"]),
         ("with a constant w.r.t. $\\theta$.", ["theta"]),
-        ("as a function of $\\mu, \\sigma$.", ["mu", "sigma"]),
+        ("the constant, as a function of $\\mu, \\sigma$.", ["mu", "sigma"]),
+        ("where const refers to terms not depending on $\\mu$ or $\\sigma$.", ["mu", "sigma"]),
+        ("up to a constant w.r.t. $\\theta$. Next, we", ["theta"]),
     ],
 )
 def test_the_variable_the_text_names_after_the_display(words: str, names: list[str]) -> None:
     doc = "$$a = b + \\text{const}$$ " + words
-    found = stated_variables(doc, 0, doc.index(" ") + 1)
+    found = stated_variables(doc, 0, doc.index("$$ ") + 2)
     assert found is not None and found[0] == names
 
 
-def test_words_two_sentences_away_name_nothing() -> None:
-    doc = "$$a = b + \\text{const}$$ Fine. Here the terms do not depend on $y$."
-    assert stated_variables(doc, 0, doc.index(" ") + 1) is None
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Fine. Here the constant does not depend on $y$.",  # another sentence
+        "Let $g$ not depend on $y$.",  # not about the constant
+        "collecting the terms in $x$ into the constant.",  # the terms that do depend on x
+    ],
+)
+def test_words_that_do_not_name_the_constants_variable(words: str) -> None:
+    doc = "$$a = b + \\text{const}$$ " + words
+    assert stated_variables(doc, 0, doc.index("$$ ") + 2) is None
 
 
 # -- decided -------------------------------------------------------------------------------------------
@@ -128,6 +138,12 @@ def test_expectations_are_taken_linearly_in_the_variable_the_text_names() -> Non
 
 
 # -- attacks: never decided on one reading ---------------------------------------------------------------
+
+
+def test_every_variable_the_text_lists_must_be_left_out() -> None:
+    text = r"$$a m + b s + \text{const} = a m + \text{const}$$ where const has no terms depending on $m$ or $s$."
+    ((verdict, _),) = _steps(text.replace("has no terms depending", "refers to terms not depending"))
+    assert verdict is R  # b s depends on s, which the text lists too
 
 
 def test_a_constant_only_for_one_reading_of_the_variable_is_undecided() -> None:
