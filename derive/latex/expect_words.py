@@ -321,6 +321,8 @@ class MomentStatement:
     rhs: str
     hypothetical: bool
     said: str
+    #: the text's notation for a moment (``\\mu_X = E[X]``): it holds past headings, until the name is said anew
+    notation: bool = False
 
 
 def moments_in_words(doc: str) -> list[MomentStatement]:
@@ -382,7 +384,81 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
             said = f"Var({piece}) = {value} {where}"
             out.append(MomentStatement(m.end(), f"\\mathrm{{Var}}({piece})", value, case, said))
     out += _value_tables(doc, random)
+    out += _notations(doc)
     return sorted(out, key=lambda s: s.end)
+
+
+#: Math of the document: a display (its first row) or inline math.
+_ANY_MATH = re.compile(
+    r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\begin\{(?P<env>equation|align|gather|multline)(?P<star>\*?)\}(?P<c>.+?)"
+    r"\\end\{(?P=env)(?P=star)\}|(?<![$\\])\$(?P<d>[^$]{3,200})\$(?!\$)",
+    re.DOTALL,
+)
+
+
+def _sub(group: str) -> str:
+    """A subscript of one or two letters, ``_X``, ``_{XY}``, as the named group (and ``group``1)."""
+    return rf"(?:_\s*\{{\s*(?P<{group}>[A-Za-z]{{1,2}})\s*\}}|_\s*(?P<{group}1>[A-Za-z]))"
+
+
+_SQUARED = r"\^\s*(?:\{\s*2\s*\}|2)"
+#: ``\mu_X``, ``\sigma_X``, ``\sigma_X^2``, ``\sigma^2_{X}``, ``\sigma_{XY}``.
+_NOTATION_NAME = re.compile(
+    rf"\s*\\(?P<greek>mu|sigma)\s*(?:{_sub('s')}\s*(?P<sq>{_SQUARED})?|(?P<sq2>{_SQUARED})\s*{_sub('t')})\s*"
+)
+_E_OF = r"(?:\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|\\operatorname\{E\}|\\mathrm\{E\}|E)"
+_OPEN, _CLOSE = r"\s*(?:\\left\s*)?[\[(]\s*", r"\s*(?:\\right\s*)?[\])]\s*"
+_OP = r"(?:\\(?:mathrm|operatorname|text|textrm)\{{{0}\}}|{0})"
+#: The moment a notation names: E[X], Var(X), sqrt(Var(X)), Cov(X, Y) of plain one-letter names.
+_NOTATION_MOMENT = re.compile(
+    rf"\s*(?:{_E_OF}{_OPEN}(?P<mean>[A-Za-z]){_CLOSE}|{_OP.format('(?:Var|var)')}{_OPEN}(?P<var>[A-Za-z]){_CLOSE}|"
+    rf"\\sqrt\s*\{{\s*{_OP.format('(?:Var|var)')}{_OPEN}(?P<sd>[A-Za-z]){_CLOSE}\}}|"
+    rf"{_OP.format('(?:Cov|cov)')}{_OPEN}(?P<c1>[A-Za-z])\s*,\s*(?P<c2>[A-Za-z]){_CLOSE})\s*[.,;]?\s*"
+)
+
+
+def _notations(doc: str) -> list[MomentStatement]:
+    """The text's notation for the moments of a random variable, from the first link of its math: ``\\mu_X =
+    E[X]``, ``\\sigma_X^2 = \\mathrm{Var}(X)``, ``\\sigma_X = \\sqrt{\\mathrm{Var}(X)}``, ``\\sigma_{XY} =
+    \\mathrm{Cov}(X, Y)``: the subscript names the variable (the variables) of the moment, and a mean is a mu, a
+    variance the square of a sigma. Each holds from the end of its math to the end of the document (`moments_at`)
+    unless a later sentence says the name anew; a later link of a chain is a claim, never notation.
+
+    >>> [(s.lhs, s.rhs) for s in _notations(r"$$\\mu_X = E[X] = \\sum_i x_i p_i.$$")]
+    [('E[X]', '\\\\mu_X')]
+    """
+    out: list[MomentStatement] = []
+    for m in _ANY_MATH.finditer(doc):
+        math = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g is not None)
+        row = re.split(r"\\\\|&", _LABELS.sub(" ", math), maxsplit=1)[0] if m.group("d") is None else math
+        sides = row.split("=")
+        if len(sides) < 2 or _RELATIONS.search(sides[0] + sides[1]):
+            continue
+        name, moment = _NOTATION_NAME.fullmatch(sides[0]), _NOTATION_MOMENT.fullmatch(sides[1])
+        if name is None or moment is None:
+            continue
+        if m.group("d") is not None and (_DOUBT.search(_sentence_before(doc, m.start())) or _qualified(doc, m.end())):
+            continue  # "we cannot assume $\\mu_X = E[X]$", "$\\mu_X = E[X]$ only if ...": no notation
+        sub = next(name.group(g) for g in ("s", "s1", "t", "t1") if name.group(g))
+        squared = bool(name.group("sq") or name.group("sq2"))
+        fits = {
+            "mean": name.group("greek") == "mu" and not squared and moment.group("mean") == sub,
+            "var": name.group("greek") == "sigma" and squared and moment.group("var") == sub,
+            "sd": name.group("greek") == "sigma" and not squared and moment.group("sd") == sub,
+            "cov": name.group("greek") == "sigma"
+            and not squared
+            and moment.group("c1") is not None
+            and moment.group("c1") + moment.group("c2") == sub,
+        }
+        if not any(fits.values()):
+            continue
+        lhs, rhs = sides[1].strip().rstrip(".,;").strip(), sides[0].strip()
+        said = f"{rhs} = {lhs} (line {_line(doc, m.start())}, the text's notation)"
+        out.append(MomentStatement(m.end(), lhs, rhs, False, said, notation=True))
+    return out
+
+
+_LABELS = re.compile(r"\\(?:tag|label)\*?\s*\{[^{}]*\}|\\(?:nonumber|notag)\b")
 
 
 _PAIR = r"\$[^$]{1,40}\$\s+with\s+probability\s+\$[^$]{1,40}\$"
@@ -481,13 +557,16 @@ def moments_at(
     the statement (`_RANDOM_AGAIN`: "let", "random", "drawn"; or "now", "instead") drops it."""
     out: list[tuple[str, str, str]] = []
     for s in statements:
-        if s.end > offset or _scope_ends(doc, s.end, offset):
+        if s.end > offset or (not s.notation and _scope_ends(doc, s.end, offset)):
             continue
         if s.hypothetical and (display < s.end or _ANOTHER.search(doc[s.end : display])):
             continue
         # a later sentence (after the statement's own) that mentions a name of either side with words that may
-        # redefine or undo it ("From now on, $\\mu_X$ instead denotes the sample mean") drops the statement
+        # redefine or undo it ("From now on, $\\mu_X$ instead denotes the sample mean") drops the statement;
+        # for notation, a sentence about its name only (the variable itself is talked about everywhere)
         names = (_names_of_value(s.lhs) | _names_of_value(s.rhs) | set(_names_in_tex(s.lhs))) - {"E"}
+        if s.notation:
+            names = _names_of_value(s.rhs)
         after = min(_sentence_end(doc, s.end) + 1, offset)
         if names and _retracted(doc, after, offset, names, _MOMENT_UNDONE):
             continue

@@ -36,7 +36,7 @@ class Substitutions:
         """``expr`` with every stated expectation replaced, and the statements used (in order)."""
         if not self.values or not isinstance(expr, (sympy.Basic, sympy.MatrixBase)):
             return expr, ()
-        atoms = _atoms(expr)
+        atoms = _atoms(expr) + sorted(_solved_names(expr, self.values), key=str)
         used: list[str] = []
         for atom in atoms:
             for said in self.sources.get(atom, ()):
@@ -58,13 +58,18 @@ def stated_substitutions(
     normal_form: Callable[[object], object | None],
     is_operator: Callable[[object], bool],
     random: Collection[str] = (),
+    names: Collection[str] = (),
 ) -> Substitutions:
     """The substitutions the stated ``facts`` give: each ``(lhs, rhs, said)`` in normal form
     (``normal_form(expr)``: the value, or None when it has no operator), solved for the most
     complex operator application it still has after the substitutions before it, with a nonzero
     number as its coefficient; a fact with none is skipped, and so is one whose value names a
     name in ``random`` outside its operators ("$X$ has mean $Y$" with Y random: E[X | Y] = Y,
-    not E[X] = Y)."""
+    not E[X] = Y).
+
+    ``names``: the names a statement makes moments (mu_X of ``E[X] = mu_X``, sigma_X of ``Var(X) = sigma_X^2``).
+    A fact left with no operator after the ones before it (``E[X] = a`` after ``E[X] = mu_X``) is solved for
+    such a name, or its square, instead (mu_X = a): both sides are the same moment, as the text states."""
     values: dict[sympy.Basic, sympy.Basic] = {}
     sources: dict[sympy.Basic, tuple[str, ...]] = {}
     for lhs, rhs, said in list(facts)[:_MAX_FACTS]:
@@ -84,10 +89,10 @@ def stated_substitutions(
         if {str(n) for n in outside.free_symbols} & set(random):
             continue  # the value is itself random: a conditional moment, never E[X]
         rests: set[str] = set()
-        for atom in _atoms(difference):
+        for atom in (*_atoms(difference), *_solved_names(difference, values)):
             rests |= set(sources.get(atom, ()))
         difference = sympy.expand(difference.xreplace(values))
-        target = _target(difference, is_operator)
+        target = _target(difference, is_operator) or _name_target(difference, names)
         if target is None:
             continue
         stand = sympy.Dummy("t")
@@ -116,6 +121,23 @@ def _target(difference: sympy.Basic, is_operator: Callable[[object], bool]) -> s
     if not found:
         return None
     return max(found, key=lambda n: (sympy.count_ops(n), len(str(n)), str(n)))
+
+
+def _name_target(difference: sympy.Basic, names: Collection[str]) -> sympy.Basic | None:
+    """The one name of ``names`` (or its square) ``difference`` has, when it has no operator left; else None."""
+    found = [s for s in difference.free_symbols if isinstance(s, sympy.Symbol) and s.name in names]
+    if len(found) != 1:
+        return None
+    (name,) = found
+    square = name**2
+    return square if difference.has(square) and not difference.xreplace({square: sympy.Dummy()}).has(name) else name
+
+
+def _solved_names(expr: object, values: dict[sympy.Basic, sympy.Basic]) -> set[sympy.Basic]:
+    """The names (and squares of names) ``values`` solves for that stand in ``expr``."""
+    if not isinstance(expr, sympy.Basic):
+        return set()
+    return {k for k in values if not isinstance(k, sympy.core.function.AppliedUndef) and expr.has(k)}
 
 
 def _atoms(expr: object) -> list[sympy.Basic]:

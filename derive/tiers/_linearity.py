@@ -708,7 +708,9 @@ def _stated_substitutions(
         form = linear_form(expr, declared, independent=independent)
         return None if form is None else form.value
 
-    subs = stated_substitutions(facts, normal, is_unknown_law, _random_names(problem, facts, sides))
+    subs = stated_substitutions(
+        facts, normal, is_unknown_law, _random_names(problem, facts, sides), names=_stated_numbers(problem)
+    )
     return subs if subs.values else None
 
 
@@ -722,13 +724,15 @@ def _random_names(problem: object, facts: tuple, sides: tuple) -> set[str]:
 
 
 def _stated_numbers(problem: object) -> frozenset[str]:
-    """The names a stated moment makes numbers: a plain name that is a whole side of a statement whose
-    other side is an unconditional moment (mu of ``E[X] = mu``; never m of ``E[X | z] = m``, a function of z)."""
+    """The names a stated moment makes numbers: a plain name, or its square, that is a whole side of a statement
+    whose other side is an unconditional moment (mu of ``E[X] = mu``, sigma of ``Var(X) = sigma^2``; never m of
+    ``E[X | z] = m``, a function of z)."""
     names: set[str] = set()
     for fact in tuple(getattr(problem, "moments", ()) or ()):
         if len(fact) != 3:
             continue
-        for name, other in ((fact[0], fact[1]), (fact[1], fact[0])):
+        for side, other in ((fact[0], fact[1]), (fact[1], fact[0])):
+            name = side.base if isinstance(side, sympy.Pow) and side.exp == 2 else side
             if isinstance(name, sympy.Symbol) and _unconditional_moment(other):
                 names.add(name.name)
     return frozenset(names)

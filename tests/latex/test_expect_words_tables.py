@@ -94,3 +94,43 @@ def test_a_case_holds_for_the_display_it_introduces_only() -> None:
 def test_a_shadowed_expectation_takes_no_moment() -> None:
     doc = "---\nderive:\n  symbols:\n    E: function\n---\n" + _LAW + "\n\n$$E[X] = a$$\n"
     assert _verdicts(doc) != ["proved"]
+
+
+# -- the text's notation for moments: \mu_X = E[X], \sigma_X^2 = Var(X) -----------------------------------------
+
+_NOTATION = "## Means\n\n$$\\mu_X = E[X] = \\sum_i x_i p_i.$$\n\n## Variances\n\n"
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (r"$$\mu_X = E[X] = \sum_i x_i p_i.$$", [("E[X]", r"\mu_X")]),
+        (r"$$\sigma^2_{X} = \mathrm{Var}(X)$$", [(r"\mathrm{Var}(X)", r"\sigma^2_{X}")]),
+        (r"where $\sigma_{XY} = \mathrm{Cov}(X, Y)$.", [(r"\mathrm{Cov}(X, Y)", r"\sigma_{XY}")]),
+        # another variable, a variance without its square, a later link, a conditional mean, a relation, a doubt
+        (r"$$\mu_Y = E[X]$$", []),
+        (r"$$\sigma_X = \mathrm{Var}(X)$$", []),
+        (r"$$a = \mu_X = E[X]$$", []),
+        (r"$$\mu_X = E[X | Y]$$", []),
+        (r"$$\mu_X \le E[X]$$", []),
+        (r"We cannot assume $\mu_X = E[X]$ here.", []),
+    ],
+)
+def test_notation_for_moments(doc: str, expected: list[tuple[str, str]]) -> None:
+    assert [(s.lhs, s.rhs) for s in moments_in_words(doc) if s.notation] == expected
+
+
+def test_notation_holds_past_headings_and_decides_with_a_table() -> None:
+    doc = (
+        _NOTATION
+        + "$$E\\left[(X-\\mu_X)^2\\right] = E[X^2] - \\mu_X^2$$\n\n"
+        + _LAW
+        + "\n\n$$E[X^2] - \\mu_X^2 = 8p$$\n\n$$E[X^2] - \\mu_X^2 = 9p$$\n"
+    )
+    # the definition, the sum of its first link (read, not decided), then the steps
+    assert _verdicts(doc) == ["undecided", "undecided", "proved", "proved", "undecided"]
+
+
+def test_notation_said_anew_is_dropped() -> None:
+    doc = _NOTATION + "From now on $\\mu_X$ denotes the median of $X$.\n\n$$E[(X-\\mu_X)^2] = E[X^2] - \\mu_X^2$$\n"
+    assert _verdicts(doc)[-1] == "undecided"
