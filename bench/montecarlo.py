@@ -46,7 +46,10 @@ when the cores were free). ``fraction_of_ceiling`` itself is unchanged: best rat
 For each one-normal integrand the fused kernel's single-threaded batch is also split into its
 parts, in CPU nanoseconds per sample (`kernel_costs`; ``fused_ns_per_sample`` in the JSON):
 what the raw fill also pays (``stream``, ``draw``) and what it does not (``stages``,
-``statistics``, ``rest``), which says what keeps an integrand below the ceiling.
+``statistics``, ``rest``), which says what keeps an integrand below the ceiling; for
+softplus, ``softplus_floor`` (`arithmetic_floor`) sets the most its stages may cost at 0.85
+against what a bare pass over the batch, a vector fma, the exp and log1p stages and a scalar
+operation in the draw loop cost, timed in the same run.
 ``rss_growth_mb`` is the peak RSS of a whole estimate at N = 10^8 minus at N = 10^6, each in
 a fresh process. ``claim_median_s`` is the median wall time of ``derive check`` on single
 expectation claims decided by the Monte Carlo tier, with a warm result cache;
@@ -194,6 +197,111 @@ def kernel_costs(kernel, batches: int = 64, repeats: int = 5) -> dict[str, float
     ns = {name: t / (batches * BATCH) * 1e9 for name, t in best.items()}
     ns["rest"] = ns.pop("whole") - sum(ns.values())
     return ns
+
+
+# Probes of what an integrand's arithmetic can cost at best (`arithmetic_floor`): a pass over
+# the batch that does nothing, vector polynomials of 8 and 16 fma, the fused kernel's exp and
+# log1p stages, and the draw loop with 8 fma per sample evaluated inside it (no store).
+_PROBES = """
+P = np.linspace(0.5, 0.9, 17)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def probe_pass(b, t):
+    for i in range(b.shape[0]):
+        t[i] = abs(b[i])
+
+
+@njit(inline="always", error_model="numpy")
+def poly8(u):
+    a = fma(fma(fma(fma(P[8], u, P[7]), u, P[6]), u, P[5]), u, P[4])
+    return fma(fma(fma(fma(a, u, P[3]), u, P[2]), u, P[1]), u, P[0])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def probe_fma8(b, t):
+    for i in range(b.shape[0]):
+        t[i] = poly8(abs(b[i]))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def probe_fma16(b, t):
+    for i in range(b.shape[0]):
+        u = abs(b[i])
+        t[i] = fma(fma(fma(fma(fma(fma(fma(fma(poly8(u), u, P[16]), u, P[15]), u, P[14]), u, P[13]), u, P[12]), u,
+                   P[11]), u, P[10]), u, P[9])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def probe_exp(b, t):
+    for i in range(b.shape[0]):
+        t[i] = vexp_nonpos(-abs(b[i]))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def probe_log1p(t):
+    for i in range(t.shape[0]):
+        t[i] = vlog1p_unit(t[i])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def probe_draw_fma8(prefix, batch, out):
+    st = sfc_seeded(prefix, batch)
+    for i in range(out.shape[0]):
+        x, st = zig_normal(st)
+        out[i] = poly8(abs(x))
+"""
+
+
+def arithmetic_floor(costs: dict[str, float], target: float = 0.85, batches: int = 32) -> dict:
+    """What binds softplus: the most its stages may cost at ``target``, against what arithmetic costs.
+
+    ``costs``: the softplus kernel's parts (`kernel_costs`). With perfect thread scaling,
+    fraction_of_ceiling = draw / (draw + stages + statistics + rest), so the stages may cost
+    at most ``budget_at_target`` (an upper bound: real scaling, 0.97-0.98 on free cores, only
+    lowers it). The probes give a bare pass over the batch, a vector fma (from the 8- and
+    16-fma polynomials), the exp and log1p stages, and one scalar operation added to the
+    draw loop. CPU ns per sample, 1 thread.
+    """
+    from derive.montecarlo import _fastmath, _ziggurat  # noqa: PLC0415
+    from derive.montecarlo import _numba as _mc_numba  # noqa: PLC0415
+
+    m = _mc_numba._load("# bench/montecarlo.py arithmetic probes\n" + _fastmath.SOURCE + _ziggurat.SOURCE + _PROBES)[1]
+    entropy = stream_entropy(0, 0)
+    b, t = np.empty(BATCH), np.empty(BATCH)
+    m.zig_fill(entropy, 0, b)
+    probes = {
+        "draw": lambda k: m.zig_fill(entropy, k, t),
+        "pass": lambda k: m.probe_pass(b, t),
+        "fma8": lambda k: m.probe_fma8(b, t),
+        "fma16": lambda k: m.probe_fma16(b, t),
+        "exp": lambda k: m.probe_exp(b, t),
+        "log1p": lambda k: m.probe_log1p(t),
+        "draw_fma8": lambda k: m.probe_draw_fma8(entropy, k, t),
+    }
+    for fn in probes.values():
+        fn(0)  # compile, or load numba's cache
+    ns = dict.fromkeys(probes, math.inf)
+    for _ in range(5):
+        for name, fn in probes.items():
+            if name == "log1p":
+                m.probe_exp(b, t)  # log1p's argument is exp(-|x|), as in the kernel
+            t0 = time.process_time()
+            for k in range(batches):
+                fn(k)
+            ns[name] = min(ns[name], (time.process_time() - t0) / (batches * BATCH) * 1e9)
+    draw = costs["stream"] + costs["draw"]
+    budget = draw / target - draw - costs["statistics"] - costs["rest"]
+    return {
+        "stages_now": costs["stages"],
+        "budget_at_target": budget,
+        "bare_pass": ns["pass"],
+        "vector_fma": (ns["fma16"] - ns["fma8"]) / 8,
+        "exp_stage": ns["exp"],
+        "log1p_stage": ns["log1p"],
+        "scalar_op_in_draw_loop": (ns["draw_fma8"] - ns["draw"]) / 9,  # 8 fma and an abs
+        "target": target,
+    }
 
 
 def paired_rounds(row: dict, variants: dict, samples: int, cores: int, rounds: int) -> None:
@@ -486,6 +594,10 @@ def main() -> None:
         row["bw_bound"] = copy_cache / row["bytes"]
         rows.append(row)
     ceiling = max(r["ceiling"] for r in rows)
+    floor = None
+    soft = next((r for r in rows if r["integrand"] == "softplus(x)" and r["costs"]), None)
+    if soft is not None and zig is not None:
+        floor = arithmetic_floor(soft["costs"])
 
     warm, fresh, verdicts = claim_times(1 if args.quick else 3)
     tier = tier_times(1 if args.quick else 3)
@@ -541,6 +653,16 @@ def main() -> None:
                 + ", ".join(f"{k} {v:.2f}" for k, v in c.items())
                 + f"; beyond the raw fill (stream + draw): {c['stages'] + c['statistics'] + c['rest']:.2f}"
             )
+    if floor is not None:
+        f = floor
+        print(
+            f"softplus(x) against {f['target']}: its stages cost {f['stages_now']:.2f} ns per sample and may cost at "
+            f"most {f['budget_at_target']:.2f} (draw / (draw + stages + statistics + rest), perfect thread scaling); "
+            f"a bare pass over the batch costs {f['bare_pass']:.2f}, a vector fma "
+            f"{f['vector_fma']:.3f} per sample, the exp and log1p stages {f['exp_stage']:.2f} + "
+            f"{f['log1p_stage']:.2f}; an operation inside the (scalar) draw loop "
+            f"{f['scalar_op_in_draw_loop']:.3f}"
+        )
     binding = min((r for r in rows if r["one_normal"]), key=lambda r: r["best_rate"] / r["ceiling"])
     binds = "normal draws (ceiling)" if binding["ceiling"] <= binding["bw_bound"] else "memory bandwidth"
     print(
@@ -634,6 +756,7 @@ def main() -> None:
         "fused_ns_per_sample": {
             r["integrand"]: {k: round(v, 3) for k, v in r["costs"].items()} for r in rows if r["costs"]
         },
+        "softplus_floor": {k: round(v, 3) for k, v in floor.items()} if floor else None,
         "cpu_fraction_x1_min": round(min(r["cpu x1"] / r["cpu raw"] for r in rows if r["one_normal"]), 3),
         "cpu_speedup_x1_min": round(min(r["cpu x1"] / r["cpu naive"] for r in rows), 3),
         "best_backend": {r["integrand"]: r["best"] for r in rows},

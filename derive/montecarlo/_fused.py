@@ -254,9 +254,7 @@ def fused_source(exprs: Sequence[sympy.Expr], draws: Sequence[Draw], n_params: i
     the same loop, around ``shift``, and returns the non-finite count; ``reduce_all`` (same
     arguments) does the same without the masks for non-finite samples; ``first(bufs, params,
     temps, shift)`` sets ``shift`` to the first finite sample; ``evaluate(bufs, params,
-    temps, ys)`` writes the integrands' values (for tests); with ``inline``, ``batch_all``
-    (draw's and reduce's arguments) runs draw, stages, first and reduce_all in one call and
-    returns False when no sample is finite. Nothing is compiled with
+    temps, ys)`` writes the integrands' values (for tests). Nothing is compiled with
     fastmath: only the accumulating additions carry LLVM's ``reassoc`` flag (`racc`), which
     lets the statistics loop vectorise while the integrand keeps its own order of operations.
     """
@@ -358,23 +356,8 @@ def evaluate(bufs, params, temps, ys):
 {_block(setup, 4)}
     for i in range(bufs.shape[1]):
 {_block(write, 8)}
-{_BATCH_ALL if inline else ""}"""
-
-
-# One call for a batch's usual path (the draws, the stages, the first finite sample and the
-# unmasked statistics): the same compiled passes, called from compiled code instead of four
-# Python-level calls per batch, each holding the GIL the other batch threads wait on.
-_BATCH_ALL = """
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def batch_all(entropy, batch, bufs, params, temps, shift, sums, prods, ext):
-    draw(entropy, batch, bufs, params)
-    stages(bufs, params, temps)
-    if first(bufs, params, temps, shift) < 0:
-        return False
-    reduce_all(bufs, params, temps, shift, sums, prods, ext)
-    return True
 """
+
 
 #: Shifted sums lose precision when the variance is below this share of the shifted sum of squares.
 _CANCELLATION = 1e-6
@@ -422,27 +405,25 @@ class FusedKernel:
         """Draw and reduce one batch (its numbers depend only on seed, stream and batch)."""
         ws, k, m = self._workspace(), self.k, self.module
         # Separate passes over the batch rather than one loop: drawing, evaluating and summing
-        # each sample in one scalar loop measured 10% slower for max(x, 0) and 5x slower for
+        # each sample in one scalar loop measured 1.9x slower for max(x, 0) and 5x slower for
         # softplus (these loops vectorise; the draw loop issues ~5 instructions per cycle, so
         # each scalar operation added to it costs ~0.05 ns per sample); the draws and the
         # statistics interleaved in chunks of 1k-16k samples in one compiled function, 3-12%
-        # slower. The passes are called from one compiled function (`batch_all`), which gives
-        # the same bits as calling them one by one from Python (tested) for less overhead.
+        # slower. One compiled function calling the passes saved ~1 us per batch (~1%) but
+        # compiled each new kernel ~20% longer: the passes are called one by one.
         if self.inline:
             if ws.entropy_key != (seed, stream):
                 ws.entropy, ws.entropy_key = stream_entropy(seed, stream), (seed, stream)
-            args = (ws.entropy, batch, ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
-            if not m.batch_all(*args):
-                return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
+            m.draw(ws.entropy, batch, ws.bufs, self.params)
         else:
             m.draw(stream_rng(seed, stream, batch), ws.bufs, self.params)
-            if self.n_temps:
-                m.stages(ws.bufs, self.params, ws.temps)
-            if m.first(ws.bufs, self.params, ws.temps, ws.shift) < 0:
-                return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
-            m.reduce_all(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
+        if self.n_temps:
+            m.stages(ws.bufs, self.params, ws.temps)
+        if m.first(ws.bufs, self.params, ws.temps, ws.shift) < 0:
+            return BatchStats(0, np.zeros(k), np.zeros((k, k)), np.zeros(k), BATCH)
         # Unmasked first: when every q_jj is finite, so was every sample (see fused_source).
         reduce, bad = m.reduce_all, 0
+        reduce(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext)
         if not (math.isfinite(ws.prods[0, 0]) if k == 1 else np.all(np.isfinite(np.diag(ws.prods)))):
             reduce = m.reduce  # skips and counts the non-finite samples
             bad = int(reduce(ws.bufs, self.params, ws.temps, ws.shift, ws.sums, ws.prods, ws.ext))
