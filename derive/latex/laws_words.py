@@ -101,7 +101,7 @@ def laws_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             taken.append((m.start(), m.end()))
             words = " ".join(m.group().split())
             out.append((m.start(), m.end(), name, LAW + law, f"{words} (read as {_tex_name(m)} \\sim {law})"))
-    return sorted(out + laws_in_first_links(doc))
+    return sorted(out + laws_in_first_links(doc, out))
 
 
 def _tex_name(m: re.Match[str]) -> str:
@@ -360,11 +360,16 @@ _PLAIN_E = re.compile(
 _NO_MATH = re.compile(r"\\(?:tag|label)\*?\s*\{[^{}]*\}|\\(?:nonumber|notag)\b|\\mathop\s*\{\s*\}|\\[!,;:]|&")
 
 
-def laws_in_first_links(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+def laws_in_first_links(
+    doc: str,
+    stated: list[tuple[int, int, str, str | None, str]] = (),  # type: ignore[assignment]
+) -> list[tuple[int, int, str, str | None, str]]:
     """(offset, end, name, kind, what was said) for each display whose first link writes an expectation as the
     integral against a normal density (`derive.tiers._general_law_gauss`): ``E[g(x)] = \\int_{-\\infty}^{\\infty}
     \\mathcal{N}(x | \\mu, \\sigma^2) g(x) \\, dx`` states x ~ N(mu, sigma^2) from that display on (its end is the
-    display's start: its own steps are read under the law it states), to the next heading as any law.
+    display's end: the link itself is what states the law, never proved by it), to the next heading as any law.
+    A law the text states for x before (``stated``: the laws in words; ``x \\sim ...`` in its math; a table of
+    values) wins: the first link then states nothing (which law holds would be a guess).
 
     Only when the left side is the plain ``E[g]`` of a body in x (and numbers, parameters), the right side one
     integral over the whole line in x (times factors free of x), and the integrand divided by g is a normal
@@ -383,10 +388,44 @@ def laws_in_first_links(doc: str) -> list[tuple[int, int, str, str | None, str]]
         if found is None or not _first_link_stands(doc, m.start(), m.end()):
             continue
         name, law, lhs, rhs = found
+        if _law_stated_before(doc, name, m.start(), stated):
+            continue
         reading = f"read as {name} \\sim {law}: the expectation as the integral against its density"
         said = f"the first link {lhs} = {rhs} ({reading})"
-        out.append((m.start(), m.start(), name, LAW + law, " ".join(said.split())))
+        out.append((m.start(), m.end(), name, LAW + law, " ".join(said.split())))
     return out
+
+
+_MATH_ANY = re.compile(
+    r"\$\$(?P<a>.+?)\$\$|\$(?P<b>[^$]+)\$|\\\[(?P<c>.+?)\\\]|\\begin\{(?P<env>\w+\*?)\}(?P<d>.+?)\\end\{(?P=env)\}",
+    re.DOTALL,
+)
+_TAKES_VALUES = re.compile(
+    r"\$(?P<name>[^$]{1,40})\$[^$.;!?]{0,80}?\btakes?\s+(?:on\s+)?(?:the\s+)?values?\b", re.IGNORECASE
+)
+
+
+def _law_stated_before(doc: str, name: str, at: int, stated: list[tuple[int, int, str, str | None, str]]) -> bool:
+    """Whether the text states a law of ``name`` before ``at``: in words (``stated``), as ``name \\sim ...`` in
+    any of its math, or by a table of values ("$X$ takes the value ...")."""
+    if any(start < at and n == name for start, _, n, _, _ in stated):
+        return True
+    for m in _MATH_ANY.finditer(doc, 0, at):
+        math = next((g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g is not None), "")
+        for left in re.findall(r"([^=<>~$]{1,80}?)\\sim(?![A-Za-z])", math):
+            for piece in left.split(","):
+                try:
+                    if name_of(piece.strip().split("&")[-1].strip()) == name:
+                        return True
+                except (DeriveError, RecursionError):
+                    continue
+    for m in _TAKES_VALUES.finditer(doc, 0, at):
+        try:
+            if name_of(m.group("name").strip()) == name:
+                return True
+        except (DeriveError, RecursionError):
+            continue
+    return False
 
 
 def _first_link_stands(doc: str, start: int, end: int) -> bool:

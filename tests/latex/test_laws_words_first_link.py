@@ -93,3 +93,27 @@ def test_the_law_decides_the_later_steps_of_its_section() -> None:
 def test_the_law_ends_at_the_next_heading() -> None:
     text = "\\section*{Exercise 1}\n" + _BISHOP + "\\section*{Exercise 2}\nNow\n$$\\mathbb{E}[x] = \\mu$$\n"
     assert _verdicts(text)[-1][0] == "undecided"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        r"Let $x \sim \mathcal{N}(\mu, \sigma^2)$.",
+        r"Let $x$ be uniformly distributed on $[1, 2]$.",
+        r"$$x \sim \mathcal{N}(3, 4)$$",
+        r"Let $x$ take the value $0$ with probability $q$ and $1$ with probability $1-q$.",
+    ],
+)
+def test_a_law_the_text_states_before_wins_over_a_first_link(before: str) -> None:
+    # attacker E39: the first link's N(0, 1) would decide E[x] against the stated law
+    text = before + "\n\n$$E[x] = \\int_{-\\infty}^{\\infty} \\mathcal{N}(x | 0, 1) x \\, dx$$\n\n$$E[x] = 0$$\n"
+    assert all(kind is None or "N}(0, 1)" not in kind for _, _, _, kind, _ in laws_in_words(text))
+    assert _verdicts(text)[-1][0] != "proved"
+
+
+def test_the_first_link_is_not_proved_by_the_law_it_states() -> None:
+    # attacker E39 (circular): the link states the law, it is not checked under it
+    text = "$$E[x^2] = \\int_{-\\infty}^{\\infty} \\mathcal{N}(x | 0, 1) x^2 \\, dx$$\n\nSo\n\n$$E[x^2] = 1$$\n"
+    first, after = _verdicts(text)
+    assert first[0] == "undecided" and "from the first link" not in first[1]
+    assert after[0] == "proved" and "from the first link" in after[1]
