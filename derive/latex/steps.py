@@ -574,7 +574,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             reading = _up_to_reading(
                 d, splitter, spans=spans, items=items, step_random=step_random, settled=defined_names
             )
-            found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names)
+            # "+ C" where the prose speaks of $C$ as an object (the number of classes, a matrix) is that C
+            letters = _letters_in_prose(_prose_before(splitter.doc, d.rel.offset, top_marks))
+            found = additive_constant(d.lhs, d.rhs, set(d.symbols) | set(given_random) | defined_names | letters)
             check = (
                 _constant_check((d.lhs, d.rhs), found, items, d.symbols, d.values, random=frozenset(given_random))
                 if found
@@ -851,6 +853,21 @@ def _constant_check(
         return None
     at = ", ".join(point)
     return _wrap(difference, items), _wrap(difference, [*items, *point]), at
+
+
+#: ``$C$`` in the prose, and the words that call it the constant of integration or of the idiom.
+_LETTER_IN_PROSE = re.compile(r"\$\s*(?P<c>[Cc])\s*\$")
+_CALLED_CONSTANT = re.compile(
+    r"\$\s*[Cc]\s*\$\s*(?:is|denotes|being)\s+(?:an?\s+|the\s+)?(?:arbitrary\s+|additive\s+|some\s+)?const"
+)
+
+
+def _letters_in_prose(prose: str) -> set[str]:
+    """The letters C, c the prose before a step writes as ``$C$`` without calling them a constant: a name
+    of the text there (the number of classes, a matrix), not the ``+ C`` of "up to a constant"."""
+    if _CALLED_CONSTANT.search(prose):
+        return set()
+    return {m.group("c") for m in _LETTER_IN_PROSE.finditer(prose)}
 
 
 def _up_to_reading(

@@ -185,3 +185,11 @@ def test_an_expectation_whose_law_holds_the_variable_is_not_renamed() -> None:
     # E_{q(y|x)}[y] depends on x through the law: renaming x inside it would leave the law behind
     text = r"$$\mathbb{E}_{q(y|x)}[y] + x + \text{const} = x + \text{const}$$ where const does not depend on $x$."
     assert _steps(text)[-1][0] not in ACCEPTED
+
+
+def test_a_letter_c_the_prose_names_is_that_name_not_the_constant() -> None:
+    # the number of classes: log(2 e^x) = x + C is no identity in C
+    (r,) = _results(r"Let $C$ be the number of classes. $$\log(2 e^{x}) = x + C$$")
+    assert r.verdict not in ACCEPTED
+    (r,) = _results(r"where $C$ is an arbitrary constant. $$\log(2 e^{x}) = x + C$$")
+    assert r.verdict is P
