@@ -391,7 +391,7 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
 #: Math of the document: a display (its first row) or inline math.
 _ANY_MATH = re.compile(
     r"\$\$(?P<a>.+?)\$\$|\\\[(?P<b>.+?)\\\]|\\begin\{(?P<env>equation|align|gather|multline)(?P<star>\*?)\}(?P<c>.+?)"
-    r"\\end\{(?P=env)(?P=star)\}|(?<![$\\])\$(?P<d>[^$]{3,200})\$(?!\$)",
+    r"\\end\{(?P=env)(?P=star)\}|(?<![$\\])\$(?P<d>[^$]{1,200})\$(?!\$)",
     re.DOTALL,
 )
 
@@ -501,7 +501,7 @@ def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
                 continue
             if any(_names_of_value(t) & (random - set(names)) for t in values + probabilities):
                 continue  # a value or probability that is itself random: no law of X alone
-            if _not_a_law(values, probabilities) is not None:
+            if _not_a_law(values, probabilities, _stated_values(doc)) is not None:
                 continue
             piece = m.group("var")[1:-1].strip()
             words = " ".join(doc[m.start() : m.end()].split())
@@ -531,8 +531,26 @@ def _math_items(listed: str) -> list[str]:
     return [i for i in items if i]
 
 
-def _not_a_law(values: list[str], probabilities: list[str]) -> str | None:
-    """Why the table is no law (`derive.tiers._discrete_law.table_law`), or None when it is one."""
+def _stated_values(doc: str) -> dict[str, list[str]]:
+    """name -> the values the text's math gives it anywhere (``$p = 0.7$``, ``$$p = \\frac{1}{3}$$``): numbers only."""
+    out: dict[str, list[str]] = {}
+    for m in _ANY_MATH.finditer(doc):
+        math = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g is not None)
+        for row in re.split(r"\\\\|,|;", _LABELS.sub(" ", math).replace("&", " ")):
+            sides = row.split("=")
+            if len(sides) != 2 or not re.fullmatch(
+                r"\s*[-+]?[\d.\s]*(?:\\frac\s*\{?\d+\}?\s*\{?\d+\}?)?\s*\.?\s*", sides[1]
+            ):
+                continue
+            names = _names(f"${sides[0].strip()}$")
+            if len(names) == 1 and sides[1].strip(" ."):
+                out.setdefault(names[0], []).append(sides[1].strip(" ."))
+    return out
+
+
+def _not_a_law(values: list[str], probabilities: list[str], stated: dict[str, list[str]] | None = None) -> str | None:
+    """Why the table is no law (`derive.tiers._discrete_law.table_law`), or None when it is one; ``stated``: the
+    values the text gives the parameters elsewhere (a probability outside [0, 1] at one of them: no law)."""
     from derive.language.symbols import SymbolTable  # noqa: PLC0415 - sympy only for a stated table
     from derive.latex.parser import parse_latex  # noqa: PLC0415
     from derive.tiers._discrete_law import table_law  # noqa: PLC0415
@@ -545,7 +563,19 @@ def _not_a_law(values: list[str], probabilities: list[str]) -> str | None:
         read_probabilities = [parse_latex(q, table) for q in probabilities]
     except (DeriveError, RecursionError, TypeError, ValueError):
         return "its values or probabilities could not be read"
-    return table_law(read_values, read_probabilities)
+    why = table_law(read_values, read_probabilities)
+    if why is not None:
+        return why
+    for q in read_probabilities:
+        for symbol in q.free_symbols:
+            for given in (stated or {}).get(symbol.name, ()):
+                try:
+                    at = q.subs(symbol, parse_latex(given, table))
+                except (DeriveError, RecursionError, TypeError, ValueError):
+                    return f"the value {given} the text gives {symbol} could not be read"
+                if at.is_number and (at.is_negative or (at - 1).is_positive):
+                    return f"the probability {q} is {at} at {symbol} = {given}, as the text states"
+    return None
 
 
 def moments_at(

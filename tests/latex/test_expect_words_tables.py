@@ -134,3 +134,14 @@ def test_notation_holds_past_headings_and_decides_with_a_table() -> None:
 def test_notation_said_anew_is_dropped() -> None:
     doc = _NOTATION + "From now on $\\mu_X$ denotes the median of $X$.\n\n$$E[(X-\\mu_X)^2] = E[X^2] - \\mu_X^2$$\n"
     assert _verdicts(doc)[-1] == "undecided"
+
+
+@pytest.mark.parametrize(("value", "law"), [("0.7", False), ("\\frac{3}{4}", False), ("0.2", True), ("-1", False)])
+def test_a_value_the_text_gives_a_parameter_must_keep_the_table_a_law(value: str, law: bool) -> None:
+    # attacker E65: at p = 0.7 the middle probability is -0.4: no law, nothing proved
+    doc = (
+        "The random variable $X$ takes the values $a - 2$, $a$ and $a + 2$ with probabilities $p$, $1 - 2p$ and $p$. "
+        f"Here $p = {value}$.\n\n$$E[X] = a$$\n"
+    )
+    assert bool(_moments(doc)) is law
+    assert _verdicts(doc)[-1] == ("proved" if law else "undecided")
