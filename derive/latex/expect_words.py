@@ -437,7 +437,8 @@ def _notations(doc: str) -> list[MomentStatement]:
         name, moment = _NOTATION_NAME.fullmatch(sides[0]), _NOTATION_MOMENT.fullmatch(sides[1])
         if name is None or moment is None:
             continue
-        if m.group("d") is not None and (_DOUBT.search(_sentence_before(doc, m.start())) or _qualified(doc, m.end())):
+        before = _sentence_before(doc, m.start()) if m.group("d") is not None else ""
+        if m.group("d") is not None and (_DOUBT.search(before) or _CASE.search(before) or _qualified(doc, m.end())):
             continue  # "we cannot assume $\\mu_X = E[X]$", "$\\mu_X = E[X]$ only if ...": no notation
         sub = next(name.group(g) for g in ("s", "s1", "t", "t1") if name.group(g))
         squared = bool(name.group("sq") or name.group("sq2"))

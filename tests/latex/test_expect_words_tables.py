@@ -114,6 +114,7 @@ _NOTATION = "## Means\n\n$$\\mu_X = E[X] = \\sum_i x_i p_i.$$\n\n## Variances\n\
         (r"$$\mu_X = E[X | Y]$$", []),
         (r"$$\mu_X \le E[X]$$", []),
         (r"We cannot assume $\mu_X = E[X]$ here.", []),
+        (r"If $\mu_X = E[X]$, the variance is as follows.", []),
     ],
 )
 def test_notation_for_moments(doc: str, expected: list[tuple[str, str]]) -> None:
