@@ -42,8 +42,10 @@ from derive.latex.parser import name_of, parse_latex
 
 __all__ = [
     "CONST_NAME",
+    "PROBABILITY_NAMES",
     "UpTo",
     "const_count",
+    "density_given",
     "density_variable_tex",
     "density_variables",
     "proportional_by_probability",
@@ -149,6 +151,35 @@ def density_variable_tex(first: str) -> str | None:
     ``p(Y_0 = k|x)``), or None (no density, or several variables)."""
     parts = _density_parts(first)
     return parts[1][0] if parts and len(parts[1]) == 1 else None
+
+
+def density_given(first: str) -> list[str]:
+    """The names after the bar of the density ``first`` starts with (``\\bar p(y_1 | x)``: x), which the
+    density holds given; [] when there is no bar or a name cannot be read."""
+    parts = _density_parts(first)
+    if parts is None:
+        return []
+    rest = first[first.find(parts[0]) + len(parts[0]) :].lstrip()
+    bar = re.match(r"(?:\\mid(?![A-Za-z])|\\middle\s*\||\\vert(?![A-Za-z])|\|)", rest)
+    if bar is None:
+        return []
+    depth, k = 0, bar.end()
+    while k < len(rest):
+        if rest[k] in "{[(":
+            depth += 1
+        elif rest[k] in "}])":
+            if depth == 0:
+                break
+            depth -= 1
+        k += 1
+    inner = re.sub(r"\\right\s*$", "", rest[bar.end() : k]).strip()
+    names: list[str] = []
+    for part in _top_commas(inner):
+        try:
+            names.append(name_of(part))
+        except DeriveError:
+            return []
+    return names
 
 
 def _density_parts(first: str) -> tuple[str, list[str]] | None:
@@ -263,6 +294,8 @@ class UpTo:
     note: str = ""
     #: "variable" (renaming V), "every" (renaming every name) or "zero" (lhs - rhs without the constants is 0)
     mode: str = "variable"
+    #: the definitions (as their targets are written) not applied: names the density holds given
+    held: tuple[str, ...] = ()
 
 
 def _wrap(side: str, items: Sequence[str]) -> str:
@@ -306,11 +339,14 @@ def up_to_constant(
     random: Mapping[str, Any],
     stated: tuple[list[str], str] | None,
     density: tuple[list[str], str] | None,
+    given: Sequence[str] = (),
 ) -> UpTo | str | None:
     """The claim that checks ``lhs = rhs`` "up to a term not depending on V", or why it cannot be
     checked (a string), or None when the step has no constant of the idiom. ``stated`` and ``density``
     are what `stated_variables` and `density_variables` found; ``items`` the evaluation-bar items the
-    step is read under (definitions ``n := body`` and values)."""
+    step is read under (definitions ``n := body`` and values); ``given`` the names the chain's density
+    holds given (``\\bar p(y_1|x)``: x), whose definitions through V (x := y_1 + y_2 + n) are not applied
+    in V: V varies with them held."""
     import sympy  # noqa: PLC0415
 
     if not (const_count(lhs) or const_count(rhs)):
@@ -337,13 +373,28 @@ def up_to_constant(
     bound = expectation_names((lhs, rhs))
     integrated = integrated_names((lhs, rhs))
     defined = {it.split(":=", 1)[0].strip() for it in items if ":=" in it}
-    bodies = " ".join(it.split(":=", 1)[1] for it in items if ":=" in it)
     binders = any(_BINDER.search(t) for t in (lhs, rhs, *items)) or any(
         e.atoms(sympy.Indexed, sympy.Sum, sympy.Integral, sympy.Product, sympy.Derivative) for e in parsed
     )
     for names, said, certain in listed:
+        held = [it for it in items if _through(it, given, names)]
+        kept = [it for it in items if it not in held]
+        own_free = free
+        if held:
+            try:
+                own_free = {
+                    str(x) for side in (left, right) for x in parse_latex(_wrap(side, kept), table).free_symbols
+                } - {CONST_NAME}
+            except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError):
+                continue
         renamed = _renaming(
-            names, symbols=symbols, free=free, bound=bound, defined=defined, bodies=bodies, binders=binders
+            names,
+            symbols=symbols,
+            free=own_free,
+            bound=bound,
+            defined={it.split(":=", 1)[0].strip() for it in kept if ":=" in it},
+            bodies=" ".join(it.split(":=", 1)[1] for it in kept if ":=" in it),
+            binders=binders,
         )
         if renamed is None:
             continue
@@ -354,13 +405,18 @@ def up_to_constant(
             f"up to terms not depending on {shown} ({where}): lhs - rhs with every constant set to 0 "
             f"checked to be the same at {shown} and at {', '.join(n + chr(39) for n in names)}"
         )
+        if held:
+            note += f", with {', '.join(it.split(':=', 1)[0].strip() for it in held)} held given (not substituted)"
+        own_zero = [*kept, f"{_CONST_TEX} := 0"]
         return UpTo(
-            _wrap(difference, zero),
-            _wrap(difference, [*zero, *pairs]),
+            _wrap(difference, own_zero),
+            _wrap(difference, [*own_zero, *pairs]),
             {**extra, CONST_NAME: "real"},
-            _values(names, extra, free, integrated),
+            _values(names, extra, own_free, integrated),
             certain,
             note,
+            "variable",
+            tuple(it.split(":=", 1)[0].strip() for it in held),
         )
     # no variable derive may rename: free of every name (true under every reading), or D = 0
     loose = sorted(free - set(random))
@@ -383,6 +439,19 @@ def up_to_constant(
             )
     note = "up to an additive constant: checked that lhs - rhs with every constant set to 0 is 0"
     return UpTo(_wrap(difference, zero), "0", {CONST_NAME: "real"}, (), False, note, "zero")
+
+
+def _through(item: str, given: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether ``item`` defines a name the density holds given through one of ``names``."""
+    if ":=" not in item:
+        return False
+    target, body = item.split(":=", 1)
+    try:
+        held = name_of(target.strip())
+    except DeriveError:
+        return False
+    found = names_in(body)
+    return held in given and (found is None or bool(set(found[0]) & set(names)))
 
 
 def _values(
@@ -432,7 +501,8 @@ def _renaming(
 
 
 #: Densities and probabilities the probability calculus reads (`derive.tiers._probability`).
-_PROBABILITY = frozenset({"P", "p", "q", "Pr", "Prob"})
+PROBABILITY_NAMES = frozenset({"P", "p", "q", "Q", "Pr", "Prob"})
+_PROBABILITY = PROBABILITY_NAMES - {"Q"}
 _ARGUMENTS = frozenset({"given", "parameters", "event", "event_and"})
 
 

@@ -523,6 +523,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         proportional_in = unchecked = ""
         claim_symbols: dict[str, str] = {}  # the fresh names a "+ const" or \\propto claim adds
         held_values: tuple[str, ...] = ()  # names a "+ const" claim holds as values (V, V')
+        every_value: set[str] = set()  # names a claim holds for every value of (a later definition is a case)
         plain_step = d.error is None and not d.context and not d.defines and d.condition is None
         # the values the text gives elsewhere (``e = 3`` alone is a claim about Euler's number; after
         # ``e = y - wx`` it may state the error's value)
@@ -551,9 +552,13 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 lhs_src, rhs_src, proportional_in, note, fresh = found_p
                 claim_symbols.update(fresh)
                 if fresh:
-                    # the probability calculus holds for every law: no law, nor independence, is used
+                    # the probability calculus holds for every law: no law, nor independence, is used, and
+                    # every value of the names it conditions on (Y_0 = k defined after is one of them); the
+                    # densities themselves (p, q) stay what a later definition may make them
                     step_random, joint_unstated, pointwise = (), (), False
                     notes[:] = [n for n in notes if " random, from " not in n]
+                    every_value = set((names_in(f"{d.lhs} {d.rhs}") or (frozenset(), frozenset()))[0])
+                    every_value -= set(constants.PROBABILITY_NAMES)
                 notes.append(note)
                 for n, law in step_random if pointwise else ():
                     # proved for every value, it holds on the law's support; refuted at a point, that point
@@ -562,7 +567,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 if pointwise and step_random:
                     notes[:] = [n for n in notes if " random, from " not in n]
                     notes.append(f"{', '.join(n for n, _ in step_random)} read as values (random in the text)")
-                step_random = () if pointwise else step_random
+                # checked for every value of each name: whether the text says they are independent does not matter
+                step_random, joint_unstated = ((), ()) if pointwise else (step_random, joint_unstated)
         elif euler_said:
             unchecked = euler_said  # read, not checked: which e is meant?
         elif plain and d.rel.relation is Relation.EQ:
@@ -588,6 +594,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 lhs_src, rhs_src = reading.lhs, reading.rhs
                 claim_symbols.update(reading.symbols)
                 up_to = "" if reading.certain else "\\text{const}"
+                # a definition of a name the density holds given is not applied: not "read with" it either
+                notes[:] = [n for n in notes if not any(n.startswith(f"{h} := ") for h in reading.held)]
                 notes.append(reading.note)
                 pointwise = _MOMENTS.search(f"{d.lhs} {d.rhs}") is None
                 held_values = reading.values
@@ -693,6 +701,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                         _defined_after(after.get(d.rel.block, []), d.rel.offset, mark_offsets)
                         - set(applied_fns)
                         - {drafts[j].defines[0] for j in uses}  # type: ignore[index]
+                        - every_value
                     )
                 ),
                 constants=tuple(
@@ -894,6 +903,7 @@ def _up_to_reading(
         random=dict(step_random),
         stated=constants.stated_variables(splitter.doc, start, end),
         density=constants.density_variables(first),
+        given=constants.density_given(first),
     )
 
 

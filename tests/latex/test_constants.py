@@ -193,3 +193,16 @@ def test_a_letter_c_the_prose_names_is_that_name_not_the_constant() -> None:
     assert r.verdict not in ACCEPTED
     (r,) = _results(r"where $C$ is an arbitrary constant. $$\log(2 e^{x}) = x + C$$")
     assert r.verdict is P
+
+
+def test_a_name_the_density_holds_given_keeps_its_value_while_the_variable_varies() -> None:
+    # x = y_1 + y_2 + n describes how the data arose; in \bar p(y_1|x) x is given, so y_1 varies with x held
+    text = (
+        "Let $x = y_1 + y_2 + n$ be observed. We get\n"
+        r"$$\log \bar{p}(y_1|x) = \log \bar{p}(y_1|x) + y_1 - y_1 + x^2 + \text{const}"
+        r" = \log \bar{p}(y_1|x) + \text{const}$$"
+    )
+    steps = _steps(text)
+    assert steps[-1][0] is P
+    assert "with x held given (not substituted)" in steps[-1][1]
+    assert "x := y_1 + y_2 + n" not in steps[-1][1]

@@ -83,3 +83,21 @@ def test_the_product_of_two_gaussians_in_their_argument() -> None:
     (r,) = _results(wrong)
     assert r.verdict is R
     assert "not proportional in x" in (r.detail or "")
+
+
+def test_a_value_the_text_fixes_after_bayes_rule_is_one_of_every_value() -> None:
+    text = (
+        r"$$p(Y_0 = k|\mathbf{x}_0) \propto p(\mathbf{x}_0|Y_0 = k)p(Y_0 = k)$$"
+        " We then predict $Y_0 = k$ for whichever value $k$ maximizes the above expression."
+    )
+    assert [r.verdict for r in _results(text)] == [P]
+
+
+def test_a_pointwise_proportionality_needs_no_independence() -> None:
+    text = (
+        r"Let $\mu \sim \mathcal{N}(0, 1)$ and $X \sim \mathcal{N}(\mu, 1)$."
+        r"$$p(\mu | X) \propto e^{-(X-\mu)^2/2} e^{-\mu^2/2} \propto e^{-\mu^2 + X \mu}$$"
+    )
+    rs = _results(text)
+    assert rs[-1].verdict is P
+    assert "independent" not in (rs[-1].detail or "")
