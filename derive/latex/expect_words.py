@@ -180,7 +180,34 @@ def numbers_in_words(doc: str) -> list[NumbersStatement]:
             if _RANDOM_VARIABLE.search(sentence) is None or _DOUBT.search(before):
                 continue
             out.append(NumbersStatement(m.end(), tuple(names), " ".join(doc[m.start() : m.end()].split())))
+    for pattern in (_FIXED_BEFORE, _FIXED_AFTER):
+        for m in pattern.finditer(doc):
+            names = _leading_names(m.group("names"))
+            before = _sentence_before(doc, m.start())
+            if not names or _DOUBT.search(before) or _DOUBT.search(re.sub(_MATH, " ", m.group()) + " "):
+                continue
+            if _FIXED_POINT.match(doc, m.end()) or _CASE.search(before):
+                continue  # "a fixed point of $T$" is no statement of randomness; "if $f$ is fixed" a case
+            out.append(NumbersStatement(m.end(), tuple(names), " ".join(doc[m.start() : m.end()].split())))
     return sorted(out, key=lambda s: s.end)
+
+
+#: "a fixed (test) point $x_0$", "the deterministic function $f$", "non-random inputs $x_1, \\ldots$": randomness
+#: words need no sentence about random variables (they are about randomness).
+_FIXED_WORD = r"(?:fixed|deterministic|non-?random|nonstochastic|non-stochastic)"
+_FIXED_BEFORE = re.compile(
+    rf"(?<![A-Za-z-]){_FIXED_WORD}\s+(?:(?:test|query|input|true|target|regression|unknown)\s+)?"
+    rf"(?:points?|inputs?|functions?|values?|vectors?|parameters?|locations?|quantit(?:y|ies))\s+(?P<names>{_LIST})",
+    re.IGNORECASE,
+)
+#: "$f$ and $x_0$ are fixed", "$x_0$ is deterministic", "$f$ is a fixed function".
+_FIXED_AFTER = re.compile(
+    rf"(?P<names>{_LIST})\s+(?:is|are|be|being|remains?|stays?)\s+(?:held\s+)?(?:an?\s+|both\s+)?{_FIXED_WORD}(?![A-Za-z-])"
+    r"(?:\s+(?:test\s+)?(?:points?|inputs?|functions?|values?|vectors?|parameters?|quantit(?:y|ies)))?",
+    re.IGNORECASE,
+)
+#: "fixed point of", "fixed points of": the fixed point of a map, a value, not a statement of randomness.
+_FIXED_POINT = re.compile(r"\s*(?:of|for|under)\b", re.IGNORECASE)
 
 
 def nonrandom_at(doc: str, statements: list[NumbersStatement], offset: int) -> tuple[str, ...]:

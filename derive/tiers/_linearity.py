@@ -66,6 +66,8 @@ _AVERAGED = "averaged"
 #: The keyword under which a moment keeps the expectation of its law (`moment_operator`'s ``under``).
 _UNDER = "under"
 _MOMENTS = ("Var", "Cov", "Std")
+#: The reader's marks, never a function the text could declare non-random.
+_MARKS = ("given", "parameters", "event")
 #: Beyond this many operations an expansion is not attempted (the step stays undecided).
 _MAX_OPS = 3000
 _MAX_TERMS = 400
@@ -395,6 +397,11 @@ class _Rewriter:
             if isinstance(n, AppliedUndef):
                 if n.func == func and n.args[1:] == rest:
                     continue  # E[X] inside E: a number (fixed given the same conditioning)
+                if _role(n) is None and n.func.__name__ in self.fixed and n.func.__name__ not in _MARKS:
+                    # f(x_0) with f declared non-random: fixed where its arguments are (`constants: [f, x_0]`)
+                    names.add(n.func.__name__)
+                    stack.extend(n.args)
+                    continue
                 return None
             if isinstance(n, sympy.Symbol):
                 names.add(n.name)
@@ -535,7 +542,9 @@ def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[
         [] if squared else _settling(lhs, rhs, declared, sorted(forms[0].undeclared | forms[1].undeclared), independent)
     )
     if not unknown:
-        note = _applications_note(lhs, rhs, declared, independent, squared=squared)
+        note = _applications_note(
+            lhs, rhs, declared, independent, squared=squared, declarable=hasattr(problem, "nonrandom")
+        )
         if not note and not squared:
             names = _independent_names(lhs, rhs, independent)
             said = f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
@@ -803,9 +812,16 @@ def _settling(
 
 
 def _applications_note(
-    lhs: object, rhs: object, declared: frozenset[str], independent: tuple[frozenset[str], ...], *, squared: bool
+    lhs: object,
+    rhs: object,
+    declared: frozenset[str],
+    independent: tuple[frozenset[str], ...],
+    *,
+    squared: bool,
+    declarable: bool = False,
 ) -> str:
-    """The hint naming the applications (`_settling_applications`) that would settle the step, or ""."""
+    """The hint naming the applications (`_settling_applications`) that would settle the step, or "";
+    ``declarable``: the problem takes declared constants (then the hint names the declaration)."""
     apps = _settling_applications(lhs, rhs, declared, independent)
     if not apps:
         return ""
@@ -814,7 +830,20 @@ def _applications_note(
         f"; by linearity of expectation it holds if {', '.join(apps)} {verb} not random under the "
         "expectation (a fixed function at fixed points), which nothing states"
     )
-    return note + (" (reading E[a - b]^2 either way)" if squared else "")
+    note += " (reading E[a - b]^2 either way)" if squared else ""
+    names = _application_names(lhs, rhs, apps, declared) if declarable else []
+    return note + (f" (declare `constants: [{', '.join(names)}]` if so)" if names else "")
+
+
+def _application_names(lhs: object, rhs: object, apps: list[str], declared: frozenset[str]) -> list[str]:
+    """The function names and argument names of the applications ``apps`` that nothing declares non-random."""
+    found: list[str] = []
+    for side in (lhs, rhs):
+        for n in sympy.preorder_traversal(side) if isinstance(side, sympy.Basic) else ():
+            if isinstance(n, AppliedUndef) and str(n) in apps:
+                names = [n.func.__name__, *(s.name for s in n.free_symbols if isinstance(s, sympy.Symbol))]
+                found += [m for m in names if m not in declared and m not in found]
+    return found
 
 
 def _settling_applications(
