@@ -101,3 +101,21 @@ def test_a_pointwise_proportionality_needs_no_independence() -> None:
     rs = _results(text)
     assert rs[-1].verdict is P
     assert "independent" not in (rs[-1].detail or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [r"$$p(x) \propto e^{-x} \propto -e^{-x}$$", r"$$p(x) \propto x^2 e^{-x} \propto - 2 x^2 e^{-x - a^2}$$"],
+)
+def test_a_negative_factor_is_never_accepted_nor_refuted(text: str) -> None:
+    # y = k x with k < 0 is proportional in the general sense (F \propto -x): only the density's reading
+    # needs k > 0, and the link itself does not say which is meant
+    r = _results(text)[-1]
+    assert r.verdict is U
+    assert "not known to be positive" in (r.detail or "")
+
+
+def test_a_factor_of_unknown_sign_is_not_refuted() -> None:
+    r = _results(r"$$p(x) \propto e^{-x} \propto -a e^{-x}$$")[-1]
+    assert r.verdict is U
+    assert "declare the sign" in (r.detail or "")
