@@ -529,7 +529,7 @@ def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
                 continue
             if any(_names_of_value(t) & (random - set(names)) for t in values + probabilities):
                 continue  # a value or probability that is itself random: no law of X alone
-            if _not_a_law(values, probabilities, _stated_values(doc)) is not None:
+            if _not_a_law(values, probabilities, _stated_values(doc, *_section_of(doc, m.start()))) is not None:
                 continue
             piece = m.group("var")[1:-1].strip()
             words = " ".join(doc[m.start() : m.end()].split())
@@ -559,20 +559,52 @@ def _math_items(listed: str) -> list[str]:
     return [i for i in items if i]
 
 
-def _stated_values(doc: str) -> dict[str, list[str]]:
-    """name -> the values the text's math gives it anywhere (``$p = 0.7$``, ``$$p = \\frac{1}{3}$$``): numbers only."""
+_NUMBER_TEX = r"\s*[-+]?[\d.\s]*(?:\\frac\s*\{?\d+\}?\s*\{?\d+\}?)?\s*\.?\s*"
+_BOUND = re.compile(r"\\(?:geqslant|leqslant|geq|leq|ge|le)(?![A-Za-z])|<|>")
+#: "$p$ equals $0.7$", "$p$ is equal to $0.7$".
+_EQUALS_WORDS = re.compile(r"\$(?P<name>[^$]{1,20})\$\s+(?:equals|is\s+equal\s+to|is)\s+\$(?P<value>[^$]{1,20})\$")
+
+
+def _section_of(doc: str, at: int) -> tuple[int, int]:
+    """The span of the section ``at`` is in: from the heading before it to the next one."""
+    starts = [m.start() for m in _HEADING.finditer(doc)]
+    return max((s for s in starts if s <= at), default=0), min((s for s in starts if s > at), default=len(doc))
+
+
+def _stated_values(doc: str, lo: int = 0, hi: int | None = None) -> dict[str, list[str]]:
+    """name -> values the text gives it in ``doc[lo:hi]`` (``$p = 0.7$``, ``$$p = \\frac{1}{3}$$``, "$p$ equals
+    $0.7$"), and for a bound (``$p > \\frac12$``, ``$0 \\le p \\le 1$``) values just inside it: numbers only, as
+    LaTeX; never in a sentence that makes it a case ("if $p = 1$, ...")."""
     out: dict[str, list[str]] = {}
-    for m in _ANY_MATH.finditer(doc):
+    hi = len(doc) if hi is None else hi
+
+    def add(name_tex: str, value: str, shift: str = "") -> None:
+        names = _names(f"${name_tex.strip()}$")
+        if len(names) == 1 and value.strip(" .") and re.fullmatch(_NUMBER_TEX, value):
+            out.setdefault(names[0], []).append(value.strip(" .") + shift)
+
+    for m in _ANY_MATH.finditer(doc, lo, hi):
         math = next(g for g in (m.group("a"), m.group("b"), m.group("c"), m.group("d")) if g is not None)
+        if _CASE.search(_sentence_before(doc, m.start())):
+            continue
         for row in re.split(r"\\\\|,|;", _LABELS.sub(" ", math).replace("&", " ")):
             sides = row.split("=")
-            if len(sides) != 2 or not re.fullmatch(
-                r"\s*[-+]?[\d.\s]*(?:\\frac\s*\{?\d+\}?\s*\{?\d+\}?)?\s*\.?\s*", sides[1]
-            ):
+            if len(sides) == 2 and not _BOUND.search(row):
+                add(sides[0], sides[1])
                 continue
-            names = _names(f"${sides[0].strip()}$")
-            if len(names) == 1 and sides[1].strip(" ."):
-                out.setdefault(names[0], []).append(sides[1].strip(" ."))
+            parts, rels = _BOUND.split(row), _BOUND.findall(row)
+            for i, rel in enumerate(rels):
+                # the side of a bound that is a number: a value just inside it for the name on the other side
+                low = rel in (">", "\\geq", "\\ge", "\\geqslant")
+                left, right = parts[i], parts[i + 1]
+                strict = rel in ("<", ">")
+                if re.fullmatch(_NUMBER_TEX, right) and right.strip(" ."):
+                    add(left, right, f" {'+' if low else '-'} 0.001" if strict else "")
+                elif re.fullmatch(_NUMBER_TEX, left) and left.strip(" ."):
+                    add(right, left, f" {'-' if low else '+'} 0.001" if strict else "")
+    for m in _EQUALS_WORDS.finditer(doc, lo, hi):
+        if not _CASE.search(_sentence_before(doc, m.start())):
+            add(m.group("name"), m.group("value"))
     return out
 
 
@@ -598,7 +630,7 @@ def _not_a_law(values: list[str], probabilities: list[str], stated: dict[str, li
         for symbol in q.free_symbols:
             for given in (stated or {}).get(symbol.name, ()):
                 try:
-                    at = q.subs(symbol, parse_latex(given, table))
+                    at = q.subs(symbol, parse_latex(given, table))  # a value, or one just inside a stated bound
                 except (DeriveError, RecursionError, TypeError, ValueError):
                     return f"the value {given} the text gives {symbol} could not be read"
                 if at.is_number and (at.is_negative or (at - 1).is_positive):

@@ -146,3 +146,21 @@ def test_a_value_the_text_gives_a_parameter_must_keep_the_table_a_law(value: str
     )
     assert bool(_moments(doc)) is law
     assert _verdicts(doc)[-1] == ("proved" if law else "undecided")
+
+
+@pytest.mark.parametrize(
+    ("extra", "law"),
+    [
+        # attacker E78/E81: a bound or words that put a probability outside [0, 1]
+        (r"We assume $p > \frac{1}{2}$.", False),
+        (r"The probability $p$ equals $0.7$.", False),
+        (r"Here $0 \le p \le 1$.", False),
+        # a bound inside the table's own range, a value in a case, a value in another section
+        (r"We assume $0 < p < \frac12$.", True),
+        (r"If $p = 1$ then both outer values are certain.", True),
+        ("\n\n## Other\n\nHere $p = 0.7$.", True),
+    ],
+)
+def test_bounds_and_values_the_text_states_for_a_parameter(extra: str, law: bool) -> None:
+    doc = "The random variable $X$ takes the values $a - 2$, $a$ and $a + 2$ with probabilities $p$, $1 - 2p$ and $p$. "
+    assert bool(_moments(doc + extra)) is law
