@@ -12,7 +12,7 @@ refuted shows two values of V, everything else fixed, where D differs. Setting t
 sound only where each enters its side affinely with a coefficient free of V (``-\\frac12(... + c)``,
 ``\\mathbb{E}_q[f - c]``): checked on the parsed side (`affine_in`), else the idiom is not read.
 
-Which V (`variable_for`, in this order):
+Which V (`stated_variables`, then `density_variables`):
 
 - the text names it in words next to the display: "terms not depending on $y_1$", "constant w.r.t.
   $\\theta$", "independent of $\\mu$", "as a function of $\\mu$" (certain: a refutation stands);
@@ -25,7 +25,15 @@ Which V (`variable_for`, in this order):
 
 A V the text defines, one that a definition the step uses is built from, one an expectation's subscript
 mentions (``\\mathbb{E}_{q(y|x)}``: renaming x inside would leave its law behind), or one bound by a sum or
-integral is not renamed: the step falls back to the modes without V.
+integral is not renamed: the step falls back to the modes without V. A name the chain's density holds
+given (x in ``\\bar p(y_1|x)``, `density_given`) keeps its value while V varies: its definition through V
+(x := y_1 + y_2 + n) is not applied. Names no expectation integrates (all but y_2 under
+``\\mathbb{E}_{q_2(y_2|x)}``) are values of the claim, so linearity takes them out. A single constant on
+one side with no V keeps the older reading (the difference at one point, `derive.latex.steps`).
+
+``\\propto`` between probabilities alone (`proportional_by_probability`): ``p(\\theta|D) \\propto
+p(D|\\theta)p(\\theta)`` is the claim that lhs/rhs is the same at θ and at a fresh θ', which the
+probability calculus proves for every law (the ratio is 1/p(D), positive).
 """
 
 from __future__ import annotations
