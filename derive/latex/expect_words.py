@@ -489,16 +489,23 @@ def _notations(doc: str) -> list[MomentStatement]:
 _LABELS = re.compile(r"\\(?:tag|label)\*?\s*\{[^{}]*\}|\\(?:nonumber|notag)\b")
 
 
+#: Between the name and "takes": only words that keep the name the subject ("$X$ to be the random variable which
+#: takes", "$X$ is a discrete random variable that takes"); never another noun ("$Y$ is independent of the die, which
+#: takes ...": the die takes them).
+_SUBJECT = (
+    r"\s*,?\s*(?:(?:to\s+)?(?:be|is|denotes?)\s+)?(?:(?:the|a|an)\s+)?(?:(?:discrete|real|real-valued|integer-valued)\s+)?"
+    r"(?:random\s+variable\s*,?\s*)?(?:(?:which|that)\s+)?(?:only\s+)?"
+)
 _PAIR = r"\$[^$]{1,40}\$\s+with\s+probability\s+\$[^$]{1,40}\$"
 #: "$X$ ... takes the value $a-2$ with probability $p$, $a+2$ with probability $p$ and $a$ with probability $1-2p$".
 _TABLE_PAIRS = re.compile(
-    rf"(?P<var>\$[^$]{{1,40}}\$)(?P<between>[^$.;!?]{{0,80}}?)\btakes?\s+(?:on\s+)?(?:the\s+)?values?\s+"
+    rf"(?P<var>\$[^$]{{1,40}}\$)(?P<between>{_SUBJECT})takes?\s+(?:on\s+)?(?:the\s+)?values?\s+"
     rf"(?P<pairs>{_PAIR}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_PAIR}){{1,11}})",
     re.IGNORECASE,
 )
 #: "$X$ takes the values $0$ and $1$ with probabilities $1 - p$ and $p$ (respectively)".
 _TABLE_LISTS = re.compile(
-    rf"(?P<var>\$[^$]{{1,40}}\$)(?P<between>[^$.;!?]{{0,80}}?)\btakes?\s+(?:on\s+)?(?:the\s+)?values\s+"
+    rf"(?P<var>\$[^$]{{1,40}}\$)(?P<between>{_SUBJECT})takes?\s+(?:on\s+)?(?:the\s+)?values\s+"
     rf"(?P<vals>{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,11}})\s*,?\s+with\s+(?:the\s+)?probabilities\s+"
     rf"(?P<probs>{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,11}})",
     re.IGNORECASE,
