@@ -57,7 +57,8 @@ def test_values_and_probabilities_as_lists() -> None:
         "Let $Y$ be a random variable and $X$ take the value $Y$ with probability $p$ and $0$ with probability $1-p$.",
         "Let $X, Y$ take the value $0$ with probability $p$ and $1$ with probability $1-p$.",
         # the table belongs to another noun of the sentence, not to the name before it
-        "Let $Y$ be independent of the die, which takes the value $1$ with probability $q$ and $0$ with probability $1-q$.",
+        "Let $Y$ be independent of the die, which takes the value $1$ with probability $q$ "
+        "and $0$ with probability $1-q$.",
     ],
 )
 def test_no_law_from_anything_else(doc: str) -> None:
