@@ -560,6 +560,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                     every_value = set((names_in(f"{d.lhs} {d.rhs}") or (frozenset(), frozenset()))[0])
                     every_value -= set(constants.PROBABILITY_NAMES)
                 notes.append(note)
+                for n in sorted(_introduced(d.rhs, d.lhs, d.symbols, items) - {proportional_in}):
+                    # N(x; m_1, s_1) N(x; m_2, s_2) \\propto N(x; m_3, s_3): m_3, s_3 may be whatever makes it hold
+                    step_ranges[n] = (
+                        f"{n} appears only right of \\propto, unstated: it may stand for the value that makes it hold"
+                    )
                 for n, law in step_random if pointwise else ():
                     # proved for every value, it holds on the law's support; refuted at a point, that point
                     # may lie outside it (the data X ~ N(mu, 1/tau) of a posterior in mu)
@@ -1051,6 +1056,18 @@ def _proportion_check(
     return _wrap(ratio, items), _wrap(ratio, [*items, point]), name, note, {}
 
 
+def _introduced(rhs: str, lhs: str, symbols: Mapping[str, str], items: list[str]) -> set[str]:
+    """The names ``rhs`` writes that ``lhs`` does not (nor a definition it is read under), none declared or
+    defined: parameters a proportionality introduces (``\\propto \\mathcal{N}(x; m_3, s_3^2)``), which the
+    text may mean as "for some m_3, s_3" or define below; every name ("*") when they cannot be listed."""
+    bodies = " ".join(it.split(":=", 1)[1] for it in items if ":=" in it)
+    right, left = names_in(rhs), names_in(f"{lhs} {bodies}")
+    if right is None or left is None:
+        return {"*"}
+    defined = {it.split(":=", 1)[0].strip() for it in items if ":=" in it}
+    return {n for n in right[0] - left[0] if n not in symbols and latex_of_name(n) not in defined}
+
+
 def _positive(e: Any) -> bool:
     """Whether ``e`` is positive wherever it is defined, reading products, powers and exponentials
     factor by factor (sympy does not say that ``\\prod_i e^{-x_i^2}`` or ``e^{-\\mu^2/\\sigma^2}`` is)."""
@@ -1059,8 +1076,9 @@ def _positive(e: Any) -> bool:
     if e.is_positive:
         return True
     if isinstance(e, sympy.Mul):
-        # |s| s^{-2} (a Gaussian density's 1/sqrt(2 pi s^2) over s^2): |s| vanishes only where s^{-2} is undefined
-        undefined_at = {f.base for f in e.args if isinstance(f, sympy.Pow) and f.exp.is_negative is True}
+        # |s| s^{-2}, |s| e^{-x^2/s^2} (a Gaussian density's 1/sqrt(2 pi s^2) over another): |s| vanishes only
+        # where a power s^{-k} in the product is undefined
+        undefined_at = {f.base for f in e.atoms(sympy.Pow) if f.exp.is_negative is True}  # anywhere in it
         undefined_at |= {b.args[0] for b in list(undefined_at) if isinstance(b, sympy.Abs)}
         return all(
             _positive(f) or (isinstance(f, sympy.Abs) and f.args[0] in undefined_at and _real(f.args[0]))

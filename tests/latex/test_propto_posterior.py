@@ -119,3 +119,16 @@ def test_a_factor_of_unknown_sign_is_not_refuted() -> None:
     r = _results(r"$$p(x) \propto e^{-x} \propto -a e^{-x}$$")[-1]
     assert r.verdict is U
     assert "declare the sign" in (r.detail or "")
+
+
+def test_the_product_of_two_gaussians_with_unstated_parameters_is_not_refuted() -> None:
+    # "for some m_3, s_3": the parameters only the right side writes may be the ones that make it hold
+    text = r"$$\mathcal{N}(x; m_1, s_1^2) \mathcal{N}(x; m_2, s_2^2) \propto \mathcal{N}(x; m_3, s_3^2)$$"
+    (r,) = _results(text)
+    assert r.verdict is U
+    assert "appears only right of \\propto" in (r.detail or "")
+    stated = (
+        r"Let $s_3 = \frac{s_1 s_2}{\sqrt{s_1^2+s_2^2}}$ and $m_3 = s_3^2 ( \frac{m_1}{s_1^2}+ \frac{m_2}{s_2^2})$. "
+    )
+    assert _results(stated + text)[-1].verdict in ACCEPTED
+    assert _results(stated + text.replace("m_3, s_3^2", "m_3, 2 s_3^2"))[-1].verdict is R
