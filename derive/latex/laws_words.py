@@ -393,7 +393,38 @@ def laws_in_first_links(
         reading = f"read as {name} \\sim {law}: the expectation as the integral against its density"
         said = f"the first link {lhs} = {rhs} ({reading})"
         out.append((m.start(), m.end(), name, LAW + law, " ".join(said.split())))
+        undone = _law_undone(doc, name, m.end())
+        if undone is not None:
+            # from a sentence that may speak of another law of x, x is a range: nothing refuted through the law
+            out.append((undone[0], undone[0], name, None, f"{undone[1]} (after the law the first link states)"))
     return out
+
+
+#: Words of a later sentence about x that may give it another law or meaning ("Now suppose $x$ is uniform").
+_ANOTHER_LAW = re.compile(
+    r"\b(?:suppose|let|now|instead|assume[sd]?|another|new|uniform\w*|distributed|drawn|sampled|random|"
+    r"exponential\w*|poisson|binomial|bernoulli|beta|gamma|define[sd]?|denotes?)\b|\\sim",
+    re.IGNORECASE,
+)
+
+
+def _law_undone(doc: str, name: str, start: int) -> tuple[int, str] | None:
+    """(offset, the sentence) of the first sentence after ``start`` in its section whose math mentions ``name`` and
+    whose words may give it another law (`_ANOTHER_LAW`), or None."""
+    end = min((at for at, _ in headings(doc) if at > start), default=len(doc))
+    text = doc[start:end]
+    for sentence in re.finditer(r"[^.!?\n]+(?:[.!?]|\n\s*\n|$)", text):
+        piece = sentence.group()
+        mentioned = set()
+        for math in re.findall(r"\$([^$]{1,80})\$", piece):
+            for raw in re.split(r"[,=<>~]|\\sim", math):
+                try:
+                    mentioned.add(name_of(raw.strip()))
+                except (DeriveError, RecursionError):
+                    continue
+        if name in mentioned and _ANOTHER_LAW.search(_INLINE.sub(" ", piece) + (" \\sim" if "\\sim" in piece else "")):
+            return start + sentence.start(), " ".join(piece.split())
+    return None
 
 
 _MATH_ANY = re.compile(

@@ -117,3 +117,14 @@ def test_the_first_link_is_not_proved_by_the_law_it_states() -> None:
     first, after = _verdicts(text)
     assert first[0] == "undecided" and "from the first link" not in first[1]
     assert after[0] == "proved" and "from the first link" in after[1]
+
+
+def test_a_later_sentence_that_may_give_x_another_law_ends_it() -> None:
+    text = (
+        "\\section*{One}\n"
+        + _BISHOP
+        + "So\n$$\\mathbb{E}[x] = \\mu$$\nNow suppose $x$ is uniform instead. Then\n$$E[x] = \\frac{a+b}{2}$$\n"
+    )
+    kinds = [(n, k) for _, _, n, k, _ in laws_in_words(text)]
+    assert kinds == [("x", r"~ \mathcal{N}(\mu, \sigma^{2})"), ("x", None)]
+    assert [v for v, _ in _verdicts(text)] == ["undecided", "proved", "undecided"]
