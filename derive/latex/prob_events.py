@@ -22,6 +22,7 @@ used only where the document defines them, and everything else is undecided.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import sympy
@@ -209,3 +210,130 @@ def _combine(kind: str, values: list[Any]) -> Any:
         flat.extend(v.args if isinstance(v, sympy.Basic) and getattr(v, "func", None) == sympy.Function(kind) else [v])
     flat = sorted(flat, key=sympy.default_sort_key)
     return sympy.Function(kind)(*flat)
+
+
+# --- the atom model's verdicts in a document -------------------------------------------------------
+
+#: What the prose may say about events that the atom model does not know: a counterexample measure
+#: ignoring it is not one of the step as meant (independence, disjointness, a partition, a subset,
+#: a law, a complement, what a test's results are).
+_CONSTRAINT_WORDS = re.compile(
+    r"independen|i\.\s?i\.\s?d|\biid\b|disjoint|exclusive|exhaustive|partition|complement|\bsubsets?\b|"
+    r"\\subset|\\subseteq|\\supset|\\perp|\\emptyset|\\varnothing|naive|\bmarkov\b|\beither\b|"
+    r"\bfair\b|\bunbiased\b|\buniform|\bequally likely\b|\bdistributed\b|"
+    # a law: X \sim \mathcal{N}(...), X \sim Bern(...) (the negation \sim A is no law)
+    r"\\sim\s*(?:\\(?:mathcal|mathrm|text|operatorname|mathbb|mathscr)\b|[A-Z][A-Za-z]*\s*\()",
+    re.IGNORECASE,
+)
+#: A probability given a number in the prose or an earlier display: ``P(A) = 0.3``, ``P(+|S) = .75``.
+_NUMBER_GIVEN = re.compile(
+    r"(?:\\Pr|\\mathbb\{P\}|\bPr|\bP|\bp)\s*(?:\\left)?\s*\((?:[^()]|\([^()]*\))*\)\s*(?:\\right\))?\s*(?:=|&=)\s*"
+    r"\\?(?:frac|tfrac|dfrac)?\s*\{?\s*-?\s*\.?\d"
+)
+#: What says that a statement holds given a class (naive Bayes: features independent within each class).
+_GIVEN_WORDS = re.compile(r"\bgiven\b|conditional|\bwithin\b|\bin each\b|\bfor each\b|\bclass\b", re.IGNORECASE)
+_NAIVE = re.compile(r"naive[\s-]+bayes", re.IGNORECASE)
+#: Words that negate, doubt or only suppose the statement of their sentence.
+_NOT_STATED = re.compile(
+    r"\bnot\b|n't\b|\bnever\b|\bif\b|\bsuppose|\bwhether\b|\bassume\s+not\b|\bdependent\b|\bcannot\b|\bwere\b",
+    re.IGNORECASE,
+)
+_HOLDS = re.compile(r"it holds if (?P<names>[^;]+?) are independent(?: given (?P<given>[^;()]+?))?(?=;|\)|$)")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+
+
+def settle_events(step: Any, result: Any, prose: str = "") -> Any:
+    """``result`` of a step decided by the probability atom model (`derive.tiers._events`), read in its
+    document (``prose``: the text before the step):
+
+    - refuted, or undecided, where the step holds under an independence (given a class) that a
+      sentence of the prose states of all its events, naming them and "independent" (given a class:
+      with "given", "conditional", "within", "for each", "class" in it, or naive Bayes said), with no
+      negation or supposition: **proved** under it, the sentence quoted;
+    - refuted where the prose says anything about events the model does not know (independence,
+      disjointness, a partition, a subset, a law, a complement, a number for a probability):
+      **undecided**, naming what was said;
+    - decided where ``P`` may mean something else in this text (`prob_readings.probability_doubt`):
+      **undecided**.
+
+    Anything else is returned as it is."""
+    from derive.model import Evidence, Method, Outcome, Result, Verdict  # noqa: PLC0415
+    from derive.tiers._events import EVENTS_NOTE, ROUTE  # noqa: PLC0415
+
+    mine = [
+        o
+        for o in result.outcomes
+        if o.evidence is not None and (o.evidence.route == ROUTE or EVENTS_NOTE in o.evidence.summary)
+    ]
+    if not mine:
+        return result
+    last = mine[-1]
+    promoted = _stated_independence(last.evidence.summary, prose) if result.verdict is not Verdict.PROVED else None
+    if promoted is not None:
+        summary = (
+            f"proved under the independence the text states (\u201c{promoted}\u201d): "
+            f"{_HOLDS.sub('the step holds under it', last.evidence.summary)}"
+        )
+        ev = Evidence(Method.SYMBOLIC, summary, difference="0", route=ROUTE)
+        return Result(result.claim, Verdict.PROVED, result.method, result.seconds, (Outcome(Verdict.PROVED, ev),))
+    why = None
+    if result.verdict is Verdict.REFUTED:
+        why = _constrained(prose)
+    if why is None and result.verdict in (Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED):
+        why = _other_meaning(step, result, prose)
+    if why is None:
+        return result
+    note = Evidence(result.method, f"{why} (where the step is {result.verdict.value})", reason="context")
+    outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
+    return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
+
+
+def _stated_independence(summary: str, prose: str) -> str | None:
+    """The sentence of ``prose`` stating the independence ``summary`` says the step holds under, or None."""
+    m = _HOLDS.search(summary)
+    if m is None or not prose:
+        return None
+    names = [n.strip() for n in m.group("names").split(",")]
+    if any(not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) for n in names):
+        return None  # a label (+, -) or a value event: which words would name it?
+    given = m.group("given")
+    for sentence in _SENTENCE.split(prose):
+        if not re.search(r"independen", sentence, re.IGNORECASE) or _NOT_STATED.search(sentence):
+            continue
+        if not all(re.search(rf"(?<![A-Za-z0-9_]){re.escape(n)}(?![A-Za-z0-9_])", sentence) for n in names):
+            continue
+        if given is not None and not (_GIVEN_WORDS.search(sentence) or _NAIVE.search(prose)):
+            continue
+        return " ".join(sentence.split())[:200]
+    return None
+
+
+def _constrained(prose: str) -> str | None:
+    """What the prose says about events that a counterexample measure would have to respect, or None."""
+    words = _CONSTRAINT_WORDS.search(prose)
+    if words is not None:
+        return (
+            f"the text says \u201c{words.group(0).strip()}\u201d before the step: a counterexample measure that "
+            "ignores what it states of the events is not one of the step as meant; state the assumption in a "
+            "declaration or check the step without it"
+        )
+    number = _NUMBER_GIVEN.search(prose)
+    if number is not None:
+        return (
+            f"the text gives a probability a number before the step (\u201c{number.group(0).strip()}\u201d): the "
+            "counterexample measure need not agree with it"
+        )
+    return None
+
+
+def _other_meaning(step: Any, result: Any, prose: str) -> str | None:
+    """`prob_readings.probability_doubt` for the atom model's verdicts (it reads those of the definition
+    of conditional probability): P defined or described as something else in this text."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from derive.latex.prob_readings import _ROUTE, probability_doubt  # noqa: PLC0415
+
+    outcomes = tuple(
+        replace(o, evidence=replace(o.evidence, route=_ROUTE)) if o.evidence is not None else o for o in result.outcomes
+    )
+    return probability_doubt(step, replace(result, outcomes=outcomes), prose)

@@ -49,15 +49,19 @@ from sympy.core.function import AppliedUndef
 from derive.model import Counterexample, Evidence, Method, Outcome, Verdict
 from derive.tiers._prob_values import split_roles
 
-__all__ = ["HOLDS_IF", "ROUTE", "SWEEP", "by_atoms"]
+__all__ = ["EVENTS_NOTE", "HOLDS_IF", "ROUTE", "SWEEP", "UNDER_STATED", "by_atoms"]
 
 ROUTE = "probability atoms"
+#: What introduces the model's reason in an undecided step's evidence.
+EVENTS_NOTE = "as events: "
 #: Sizes a symbolic bound of a sum over a variable's values is written out at.
 SWEEP = (1, 2, 3, 4)
 #: Beyond this many atoms (or propositions) the model is not built: the step stays undecided.
 _MAX_ATOMS = 64
 _MAX_PROPS = 7
 _MAX_OPS = 6000
+#: The evidence's phrase for a proof that used the independence the claim states.
+UNDER_STATED = "under the independence stated for"
 #: The evidence's phrase for an assumption under which a refuted or undecided step holds.
 HOLDS_IF = "it holds if"
 #: Weights tried, in turn, for a counterexample: the j-th parameter's (all positive, so every nonempty
@@ -213,7 +217,7 @@ def _decide(
         if product is not None:
             diff = _difference(sides, reading, product.probability)
             if diff is not None and _zero(diff):
-                return _proved(product, f" under the independence stated for {', '.join(group)}")
+                return _proved(product, f" {UNDER_STATED} {', '.join(group)}")
     hint = _holds_if(sides, reading, ranged)
     if reading.doubts:
         return _undecided(f"no counterexample shown: {reading.doubts[0]}{hint}", "events")
@@ -481,11 +485,7 @@ class _Space:
     def point(self, weight: Callable[[int], int]) -> dict[sympy.Symbol, sympy.Expr]:
         """Positive rational values of the parameters: the weights themselves, or (a product space)
         marginals in (0, 1) made from them."""
-        out: dict[sympy.Symbol, sympy.Expr] = {}
-        for j, s in enumerate(self.symbols):
-            w = weight(j)
-            out[s] = sympy.Rational(w, w + 2) if s.name.startswith("a") else sympy.Integer(w)
-        return out
+        return {s: _value(s, weight(j)) for j, s in enumerate(self.symbols)}
 
     def atom_probabilities(self, point: dict[sympy.Symbol, sympy.Expr]) -> list[sympy.Expr]:
         total = sympy.Add(*self.weights).xreplace(point)
@@ -656,9 +656,16 @@ def _difference(
 
 
 def _zero(difference: sympy.Expr | None) -> bool:
-    """Whether ``difference`` is exactly 0 as a function of the (positive) weights."""
+    """Whether ``difference`` is exactly 0 as a function of the (positive) weights: nonzero at an exact
+    rational point settles it cheaply; else it must cancel to 0."""
     if difference is None or sympy.count_ops(difference) > _MAX_OPS:
         return False
+    symbols = sorted(difference.free_symbols, key=lambda s: s.name)
+    for weight in _WEIGHTS[:2]:
+        point = {s: _value(s, weight(j)) for j, s in enumerate(symbols)}
+        value = _exact(difference.xreplace(point))
+        if value is not None and value != 0:
+            return False
     for step in (
         lambda e: sympy.cancel(sympy.together(e)),
         lambda e: sympy.cancel(sympy.together(sympy.expand(sympy.expand_log(e, force=False)))),
@@ -667,6 +674,11 @@ def _zero(difference: sympy.Expr | None) -> bool:
             if step(difference) == 0:
                 return True
     return False
+
+
+def _value(symbol: sympy.Symbol, weight: int) -> sympy.Expr:
+    """A parameter's value from a positive integer: a marginal (``a...``) in (0, 1), a weight itself."""
+    return sympy.Rational(weight, weight + 2) if symbol.name.startswith("a") else sympy.Integer(weight)
 
 
 def _exact(value: sympy.Expr) -> sympy.Rational | None:

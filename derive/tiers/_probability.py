@@ -54,7 +54,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.language.distributions import Distribution
 from derive.model import Evidence, Method, Outcome, Relation, Verdict
-from derive.tiers._events import by_atoms
+from derive.tiers._events import EVENTS_NOTE, UNDER_STATED, by_atoms
 from derive.tiers._prob_values import (
     DECORATIONS,
     LAW,
@@ -144,12 +144,15 @@ def by_event_calculus(problem: object, sides: object, light: Outcome) -> Outcome
     if not names:
         return light
     outcome = _atom_outcome(problem, sides, names, _laws(problem))
-    if outcome is None or (outcome.verdict in (Verdict.PROVED, Verdict.VERIFIED) and marked is None):
-        return light  # an unmarked P may be any function: a proof for every measure is none for it
+    proof = outcome is not None and outcome.verdict in (Verdict.PROVED, Verdict.VERIFIED)
+    if outcome is None or (proof and marked is None and UNDER_STATED not in outcome.evidence.summary):
+        # an unmarked P may be any function: a proof for every measure is none for it, unless the text
+        # states its arguments independent (then they are events, and P their probability)
+        return light
     if outcome.verdict is not Verdict.UNDECIDED:
         kernel = _kernel_pair(sides, names)
         return _kernel_doubt(light, kernel) if kernel is not None else outcome
-    summary = f"{light.evidence.summary}; as events: {outcome.evidence.summary}"
+    summary = f"{light.evidence.summary}; {EVENTS_NOTE}{outcome.evidence.summary}"
     return replace(light, evidence=replace(light.evidence, summary=summary))
 
 
