@@ -206,3 +206,22 @@ def test_a_name_the_density_holds_given_keeps_its_value_while_the_variable_varie
     assert steps[-1][0] is P
     assert "with x held given (not substituted)" in steps[-1][1]
     assert "x := y_1 + y_2 + n" not in steps[-1][1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"$$\log p(\theta | D) = \log p(D | \theta) + \log p(\theta) + \text{const}$$",
+        r"$$\log p(\mathbf{w} | D) = \log p(D | \mathbf{w}) + \log p(\mathbf{w}) + \text{const}$$",
+    ],
+)
+def test_a_log_posterior_is_the_log_likelihood_plus_log_prior_up_to_a_constant(text: str) -> None:
+    ((verdict, detail),) = _steps(text)
+    assert verdict is P
+    assert "definition of conditional probability" in detail
+
+
+def test_a_log_posterior_without_its_prior_is_not_accepted() -> None:
+    # log p(theta) depends on theta: not a constant; the probability calculus never refutes either
+    ((verdict, _),) = _steps(r"$$\log p(\theta | D) = \log p(D | \theta) + \text{const}$$")
+    assert verdict is U
