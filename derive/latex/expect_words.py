@@ -536,12 +536,18 @@ def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
                 continue
             if any(_names_of_value(t) & (random - set(names)) for t in values + probabilities):
                 continue  # a value or probability that is itself random: no law of X alone
-            if _not_a_law(values, probabilities, _stated_values(doc, *_section_of(doc, m.start()))) is not None:
-                continue
+            why = _not_a_law(values, probabilities, _stated_values(doc, *_section_of(doc, m.start())))
             piece = m.group("var")[1:-1].strip()
             words = " ".join(doc[m.start() : m.end()].split())
             where = f"('{words}', line {_line(doc, m.start())})"
             case = _CASE.search(before) is not None
+            if why is not None:
+                # no law: a statement that says so (its two sides the same moment, so it substitutes nothing)
+                said = f"the table {where} is no law of {piece}: {why}"
+                out.append(
+                    MomentStatement(m.end(), f"\\mathbb{{E}}[{{{piece}}}]", f"\\mathbb{{E}}[{{{piece}}}]", case, said)
+                )
+                continue
             for k in range(1, _TABLE_POWERS + 1):
                 power = "" if k == 1 else f"^{{{k}}}"
                 rhs = " + ".join(

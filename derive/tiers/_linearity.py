@@ -478,6 +478,23 @@ def _steep_power(expr: sympy.Basic) -> bool:
 
 
 def by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[[sympy.Expr], bool]) -> Outcome:
+    """`_by_linearity`, and for a step left undecided the tables of values the text states that are no law of a
+    variable the step averages (a statement whose two sides are the same moment, said "... is no law ...")."""
+    out = _by_linearity(problem, sides, light, zero)
+    if out.verdict is not Verdict.UNDECIDED or not isinstance(sides, tuple) or len(sides) != 2:
+        return out
+    taken = _whole_arguments(sides[0]) | _whole_arguments(sides[1])
+    said = [
+        str(fact[2])
+        for fact in tuple(getattr(problem, "moments", ()) or ())
+        if len(fact) == 3 and fact[0] == fact[1] and " is no law " in str(fact[2]) and _whole_arguments(fact[0]) & taken
+    ]
+    if not said:
+        return out
+    return replace(out, evidence=replace(out.evidence, summary=out.evidence.summary + "; " + "; ".join(said)))
+
+
+def _by_linearity(problem: object, sides: object, light: Outcome, zero: Callable[[sympy.Expr], bool]) -> Outcome:
     """PROVED when both sides of an equation reach the same normal form; else ``light``.
 
     ``sides``: the sides as the symbolic tier prepared them; ``zero``: the tier's exact test

@@ -14,7 +14,8 @@ _LAW = (
 
 
 def _moments(doc: str) -> list[tuple[str, str]]:
-    return [(s.lhs, s.rhs) for s in moments_in_words(doc)]
+    """The moments stated, without the statements that a table is no law (their two sides are the same)."""
+    return [(s.lhs, s.rhs) for s in moments_in_words(doc) if s.lhs != s.rhs]
 
 
 def _verdicts(doc: str) -> list[str]:
@@ -167,3 +168,11 @@ def test_a_value_the_text_gives_a_parameter_must_keep_the_table_a_law(value: str
 def test_bounds_and_values_the_text_states_for_a_parameter(extra: str, law: bool) -> None:
     doc = "The random variable $X$ takes the values $a - 2$, $a$ and $a + 2$ with probabilities $p$, $1 - 2p$ and $p$. "
     assert bool(_moments(doc + extra)) is law
+
+
+def test_a_table_that_is_no_law_says_so() -> None:
+    doc = "Let $X$ take the value $0$ with probability $p$ and $1$ with probability $p$.\n\n"
+    doc += "$$E[X] = p$$\n\n$$E[Y] = p$$\n"
+    (first, other) = [r.detail for r in derive.check_latex(doc, timeout=6)]
+    assert "is no law of X: its probabilities sum to 2*p, not 1" in first
+    assert "no law" not in other
