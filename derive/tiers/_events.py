@@ -221,7 +221,37 @@ def _decide(
     hint = _holds_if(sides, reading, ranged)
     if reading.doubts:
         return _undecided(f"no counterexample shown: {reading.doubts[0]}{hint}", "events")
+    pair = _complementary(sides, reading, ranged)
+    if pair is not None:
+        why = (
+            f"no counterexample shown: {HOLDS_IF} {pair[1]} is the complement of {pair[0]} (two names for the two "
+            "classes of one split, as texts write sick and well, spam and ham, C_1 and C_2); say so, or that they "
+            f"are not, to settle{hint}"
+        )
+        return _undecided(why, "events")
     return _refute(sides, reading, ranged, group, hint)
+
+
+def _complementary(
+    sides: tuple[sympy.Expr, ...], reading: _Reading, ranged: dict[sympy.Basic, tuple[sympy.Expr, sympy.Expr]]
+) -> tuple[str, str] | None:
+    """Two named events (U, V), never written in one probability, such that the step holds when V is
+    the complement of U, or None. Texts name the two classes of a split and use each on its own
+    (``P(-) = P(S-) + P(W-)``: sick and well) without saying they are complements; a counterexample
+    that makes them overlap refutes a step the author never meant. Events written together
+    (``P(A | \\neg B)``, ``P(A \\cup B)``) are related by the step itself, and stay refutable."""
+    named = [i for i, p in enumerate(reading.props) if _is_name(p)]
+    together = set()
+    for event, condition in reading.apps.values():
+        inside = _indices(event) | (_indices(condition) if condition is not None else set())
+        together |= {(a, b) for a in inside for b in inside}
+    for u, v in itertools.combinations(named, 2):
+        if (u, v) in together:
+            continue
+        space = _Space.build(reading, ranged, exhaustive=False, complement=(u, v))
+        if space is not None and _zero(_difference(sides, reading, space.probability)):
+            return _show_prop(reading.props[u]), _show_prop(reading.props[v])
+    return None
 
 
 def _refute(
@@ -439,6 +469,7 @@ class _Space:
         exhaustive: bool,
         independent: tuple[str, ...] | None = None,
         given: sympy.Basic | None = None,
+        complement: tuple[int, int] | None = None,
     ) -> _Space | None:
         props = list(reading.props)
         groups = _value_groups(props, ranged)
@@ -446,6 +477,8 @@ class _Space:
             return None
         atoms = []
         for bits in itertools.product((False, True), repeat=len(props)):
+            if complement is not None and bits[complement[0]] == bits[complement[1]]:
+                continue
             if all(_allowed(bits, g, exhaustive or g.ranged) for g in groups):
                 atoms.append(bits)
         if not atoms or len(atoms) > _MAX_ATOMS:
@@ -616,6 +649,15 @@ def _value_groups(props: list[sympy.Basic], ranged: dict[sympy.Basic, tuple[symp
 def _allowed(bits: tuple[bool, ...], group: _Group, exhaustive: bool) -> bool:
     hits = sum(bits[i] for i in group.members)
     return hits == 1 if exhaustive else hits <= 1
+
+
+def _indices(formula: Formula) -> set[int]:
+    """The propositions a formula names."""
+    if formula[0] == "p":
+        return {formula[1]}
+    if formula[0] == "not":
+        return _indices(formula[1])
+    return set().union(*(_indices(f) for f in formula[1]))
 
 
 def _holds(formula: Formula, atom: tuple[bool, ...]) -> bool:

@@ -106,8 +106,6 @@ def _measure(summary: str) -> dict[str, Fraction]:
         (P(A, B, GIVEN(C)), _g(A, C) * _g(B, C), "A, B are independent given C"),
         # Bayes with a wrong denominator (P(A) for P(not A))
         (_g(A, B), _g(B, A) * P(A) / (_g(B, A) * P(A) + _g(B, NOT(A)) * P(A)), None),
-        # total probability over a non-partition
-        (P(A), _g(A, B) * P(B) + _g(A, C) * P(C), None),
         # the complement on the wrong side of the bar
         (_g(A, NOT(B)), 1 - _g(A, B), None),
         # inclusion-exclusion with the intersection forgotten
@@ -185,6 +183,20 @@ def test_readings_that_forbid_a_counterexample_leave_it_undecided(lhs: sympy.Exp
     assert out.verdict is Verdict.UNDECIDED
     assert why in out.evidence.summary
     assert out.evidence.summary.startswith(_LIGHT.evidence.summary + "; as events: ")
+
+
+def test_two_names_used_apart_may_be_the_classes_of_one_split() -> None:
+    # total probability over B and C: true when C is not-B (sick and well), which texts leave unsaid
+    out = _check(P(A), _g(A, B) * P(B) + _g(A, C) * P(C))
+    assert out.verdict is Verdict.UNDECIDED
+    assert "it holds if C is the complement of B" in out.evidence.summary
+    # the sick and well of a test: P(-) = P(S-) + P(W-)
+    out = _check(P(MINUS), P(AND(A, MINUS)) + P(AND(B, MINUS)))
+    assert "it holds if B is the complement of A" in out.evidence.summary
+    # a missing term is no split: refuted
+    assert _check(P(A), _g(A, B) * P(B)).verdict is Verdict.REFUTED
+    # names written together are related by the step itself: refuted
+    assert _check(P(OR(A, B)), P(A) + P(B)).verdict is Verdict.REFUTED
 
 
 def test_naive_bayes_hint_names_the_assumption() -> None:
