@@ -536,25 +536,77 @@ def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
                 continue
             if any(_names_of_value(t) & (random - set(names)) for t in values + probabilities):
                 continue  # a value or probability that is itself random: no law of X alone
-            why = _not_a_law(values, probabilities, _stated_values(doc, *_section_of(doc, m.start())))
             piece = m.group("var")[1:-1].strip()
             words = " ".join(doc[m.start() : m.end()].split())
-            where = f"('{words}', line {_line(doc, m.start())})"
-            case = _CASE.search(before) is not None
-            if why is not None:
-                # no law: a statement that says so (its two sides the same moment, so it substitutes nothing)
-                said = f"the table {where} is no law of {piece}: {why}"
-                out.append(
-                    MomentStatement(m.end(), f"\\mathbb{{E}}[{{{piece}}}]", f"\\mathbb{{E}}[{{{piece}}}]", case, said)
-                )
+            out += _table_moments(doc, (m.start(), m.end()), piece, (values, probabilities), words=words, before=before)
+    return out + _probability_tables(doc, random)
+
+
+def _table_moments(
+    doc: str, span: tuple[int, int], piece: str, table: tuple[list[str], list[str]], *, words: str, before: str
+) -> list[MomentStatement]:
+    """The moments of the law ``table`` (values, probabilities) states for ``piece`` (its LaTeX), said at ``span``
+    of ``doc`` in ``words``; or one statement that it is no law (its two sides the same moment: it substitutes
+    nothing, and the step's detail says so)."""
+    values, probabilities = table
+    if len(values) < 2 or len(values) != len(probabilities):
+        return []  # a description ("takes the values $x_i$ with probabilities $p_i$"), not a table
+    why = _not_a_law(values, probabilities, _stated_values(doc, *_section_of(doc, span[0])))
+    where = f"('{words}', line {_line(doc, span[0])})"
+    case = _CASE.search(before) is not None
+    mean = f"\\mathbb{{E}}[{{{piece}}}]"
+    if why is not None:
+        return [MomentStatement(span[1], mean, mean, case, f"the table {where} is no law of {piece}: {why}")]
+    out: list[MomentStatement] = []
+    for k in range(1, _TABLE_POWERS + 1):
+        power = "" if k == 1 else f"^{{{k}}}"
+        rhs = " + ".join(
+            f"\\left({v}\\right){power} \\left({q}\\right)" for v, q in zip(values, probabilities, strict=True)
+        )
+        said = f"E[{piece}{'' if k == 1 else f'^{k}'}] from the law {where}"
+        out.append(MomentStatement(span[1], f"\\mathbb{{E}}[{{{piece}}}{power}]", rhs, case, said))
+    return out
+
+
+_FRAC = r"\\frac\s*\{[^{}]*\}\s*\{[^{}]*\}|\\frac\d\d"
+#: ``P(X = v) = q`` (``\\Pr``, ``\\mathbb{P}``; never a lowercase p, a density or a mass function of its own).
+_P_AT = re.compile(
+    r"(?<![A-Za-z\\])(?:\\Pr|\\mathbb\s*\{\s*P\s*\}|\\operatorname\{P\}|P)\s*(?:\\left\s*)?\(\s*"
+    r"(?P<name>[A-Za-z](?:_\{?[A-Za-z0-9]{1,3}\}?)?)\s*=\s*(?P<value>[^()=,|]{1,30}?)\s*(?:\\right\s*)?\)\s*=\s*"
+    rf"(?P<prob>(?:{_FRAC}|[^,;$&\\=<>])+?)(?=\s*(?:[,;$&.]|\\\\|\\(?:text|quad|qquad)|\band\b|$))"
+)
+
+
+def _probability_tables(doc: str, random: set[str]) -> list[MomentStatement]:
+    """The moments of each law stated as ``P(X = v_i) = q_i`` for two or more values of one plain name, in one
+    display or one sentence of prose (``$P(X = 1) = p$ and $P(X = 0) = 1 - p$``), by `_table_moments`; a name
+    given the same value twice, a conditional (``P(X = 1 | Y)``, never matched) or a sentence that doubts or
+    shows it: nothing."""
+    out: list[MomentStatement] = []
+    units = [(m.start(), m.end(), True) for m in _ANY_MATH.finditer(doc) if m.group("d") is None]
+    blanked = _DISPLAY.sub(lambda d: " " * len(d.group()), doc)
+    units += [
+        (m.start(), m.end(), False) for m in re.finditer(r"[^.!?\n]*\$[^.!?]*?(?:[.!?](?=\s|$)|\n\s*\n|$)", blanked)
+    ]
+    for lo, hi, display in units:
+        found: dict[str, list[tuple[str, str]]] = {}
+        first: dict[str, int] = {}
+        for m in _P_AT.finditer(doc, lo, hi):
+            found.setdefault(m.group("name"), []).append((m.group("value").strip(), m.group("prob").strip()))
+            first.setdefault(m.group("name"), m.start())
+        for tex, rows in found.items():
+            names = _names(f"${tex}$")
+            values = [v for v, _ in rows]
+            if len(rows) < 2 or len(names) != 1 or len(set(values)) != len(values):
                 continue
-            for k in range(1, _TABLE_POWERS + 1):
-                power = "" if k == 1 else f"^{{{k}}}"
-                rhs = " + ".join(
-                    f"\\left({v}\\right){power} \\left({q}\\right)" for v, q in zip(values, probabilities, strict=True)
-                )
-                said = f"E[{piece}{'' if k == 1 else f'^{k}'}] from the law {where}"
-                out.append(MomentStatement(m.end(), f"\\mathbb{{E}}[{{{piece}}}{power}]", rhs, case, said))
+            # a display: the sentence that introduces it; prose: its own sentence up to the first probability
+            before = _sentence_before(doc, lo if display else first[tex])
+            if _DOUBT.search(before) or _SHOWING.search(before) or _NOT_EXACT.search(before):
+                continue
+            if any(_names_of_value(t) & (random - set(names)) for row in rows for t in row):
+                continue
+            words = " ".join(doc[lo:hi].split())[:160]
+            out += _table_moments(doc, (lo, hi), tex, (values, [q for _, q in rows]), words=words, before=before)
     return out
 
 

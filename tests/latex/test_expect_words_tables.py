@@ -176,3 +176,41 @@ def test_a_table_that_is_no_law_says_so() -> None:
     (first, other) = [r.detail for r in derive.check_latex(doc, timeout=6)]
     assert "is no law of X: its probabilities sum to 2*p, not 1" in first
     assert "no law" not in other
+
+
+# -- a law stated as P(X = v) = q for each value -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "count"),
+    [
+        (r"Let $P(X = 1) = p$ and $P(X = 0) = 1 - p$.", 4),
+        ("The law is\n$$P(Y = -1) = \\frac{1}{4}, \\quad P(Y = 0) = \\frac12, \\quad P(Y = 1) = \\frac{1}{4}.$$", 4),
+        # shown, conditional, a lowercase p (a mass function: another reader's), one value, a value twice, split
+        (r"We show that $P(X = 1) = p$ and $P(X = 0) = 1 - p$.", 0),
+        (r"Let $P(X = 1 | Z) = p$ and $P(X = 0 | Z) = 1 - p$.", 0),
+        (r"Let $p(x = 1) = q$ and $p(x = 0) = 1 - q$.", 0),
+        (r"Let $P(X = 1) = 1$.", 0),
+        (r"Let $P(X = 1) = p$ and $P(X = 1) = 1 - p$.", 0),
+        (r"Let $P(X = 1) = p$. Later $P(X = 0) = 1 - p$.", 0),
+        # the joint table of two variables is no law of either
+        (
+            r"Let $P(X = 1 \; \textrm{and} \; Y = -1) = \frac{1}{2}$ and "
+            r"$P(X = 3 \; \textrm{and} \; Y = 3) = \frac12$.",
+            0,
+        ),
+    ],
+)
+def test_probability_tables(doc: str, count: int) -> None:
+    assert len(_moments(doc)) == count
+
+
+def test_a_probability_table_decides_moments() -> None:
+    doc = (
+        "Let $P(X = 1) = p$ and $P(X = 0) = 1 - p$.\n\n$$E[X] = p$$\n\n$$\\mathrm{Var}(X) = p - p^2$$\n\n"
+        "$$E[X^2] = p^2$$\n"
+    )
+    assert _verdicts(doc) == ["proved", "proved", "undecided"]
+    doc = "Let $P(X = 1) = p$ and $P(X = 0) = p$.\n\n$$E[X] = p$$\n"
+    (result,) = derive.check_latex(doc, timeout=6)
+    assert result.verdict.value == "undecided" and "is no law of X" in result.detail
