@@ -47,7 +47,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from derive.model import Counterexample, Evidence, Method, Outcome, Verdict
-from derive.tiers._prob_values import split_roles
+from derive.tiers._prob_values import split_roles, undecorated
 
 __all__ = ["EVENTS_NOTE", "HOLDS_IF", "ROUTE", "SWEEP", "UNDER_STATED", "by_atoms"]
 
@@ -401,6 +401,9 @@ def _collect_doubts(
         values = [p.args[1] for p in reading.props if _valued(p) and p.args[0] == variable]
         if len(values) > 1 and not all(v.is_number for v in values):
             reading.doubts.append(f"{variable} is taken at a named value and another: they may be one event")
+    marked = sorted(str(p) for p in reading.props if _is_name(p) and undecorated(p) != str(p))
+    if marked:
+        reading.doubts.append(f"{marked[0]} may be the complement of {undecorated(marked[0])} (a bar, a prime)")
     plain_declared = sorted(str(p) for p in reading.props if _is_name(p) and declared(str(p)))
     if plain_declared:
         reading.doubts.append(f"{', '.join(plain_declared)} has a declared kind: a quantity, not an event")

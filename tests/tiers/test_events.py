@@ -174,6 +174,9 @@ def test_two_stated_groups_touching_the_step_leave_it_undecided() -> None:
         (P(A) * _g(B, A), sympy.Rational(3, 4) * theta, "the step also holds theta"),
         # X = x beside X = 1 may be one event
         (P(EVENT(X, x)) + P(EVENT(X, 1)), P(OR(EVENT(X, x), EVENT(X, 1))), "they may be one event"),
+        # a bar or a prime may be the complement (A^c reads as a power: no event at all)
+        (P(AND(A, sympy.Symbol("A_bar"))), P(A) * P(sympy.Symbol("A_bar")), "A_bar may be the complement of A"),
+        (P(sympy.Symbol("B_prime")), 1 - P(A), "B_prime may be the complement of B"),
         # an inequality event is not related to the values of its variable
         (P(LE(X, 1)), P(EVENT(X, 1)), "an event with an inequality"),
     ],
