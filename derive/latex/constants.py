@@ -59,6 +59,7 @@ __all__ = [
     "proportional_by_probability",
     "stated_variables",
     "up_to_constant",
+    "up_to_relation",
 ]
 
 #: The name every constant of the idiom is read as in the claim derive builds (set to 0 there).
@@ -96,6 +97,18 @@ _ANY_EXPECTATION = re.compile(
     r"\\mathbb\s*\{\s*E\s*\}|\\mathbb\s+E|(?<![A-Za-z\\])E\s*[_\[(]|\\(?:operatorname|mathrm)\s*\{\s*E\s*\}"
 )
 _BINDER = re.compile(r"\\(?:sum|prod|int|iint|oint|lim|partial|nabla|frac\s*\{\s*d|max|min|arg)(?![A-Za-z])")
+
+
+#: ``\\stackrel{c}{=}``, ``\\overset{+}{=}``, ``\\overset{\\text{const}}{=}``: "equal up to an additive constant".
+_UP_TO_RELATION = re.compile(
+    r"\\(?:stackrel|overset)\s*\{\s*(?:c|\+|\\(?:text|mathrm)\s*\{\s*(?:c|const\.?)\s*\})\s*\}\s*(?:=|\{\s*=\s*\})"
+)
+
+
+def up_to_relation(doc: str, offset: int) -> bool:
+    """Whether the relation written at ``offset`` of ``doc`` is "=" marked up to a constant (``\\stackrel{c}{=}``):
+    read as ``lhs + const = rhs + const``, never as an equality."""
+    return _UP_TO_RELATION.match(doc, offset) is not None
 
 
 def const_count(side: str) -> int:

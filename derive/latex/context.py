@@ -471,7 +471,8 @@ def _why_not_refuted(step: Step, ev: Evidence) -> str | None:
 _CONST_TERM = re.compile(
     r"(?:^|[+\-])\s*(?P<c>\\(?:mathrm|text|textrm|operatorname|mathit)\s*\{\s*(?:const(?:ant)?|cst)\.?\s*\}"
     r"|const(?:ant)?)\s*(?=$|[+\-])"
-    r"|[+\-]\s*(?P<letter>C|c)\s*$"  # "+ C" only as the last term: c - 1 = a is about a name c
+    # "+ C" only as the last term: c - 1 = a is about a name c; C', C'', C_1, C_{0} after an integration too
+    r"|[+\-]\s*(?P<letter>(?:C|c)(?:'{1,2}|\^\s*\{?\s*\\prime\s*\}?|_\s*\{?\s*[0-9]\s*\}?)?)\s*$"
     r"|^\s*(?P<first>C)\s*(?=[+\-])"  # "C + x": a capital C as the first term too
 )
 
@@ -485,14 +486,18 @@ def additive_constant(lhs: str, rhs: str, settled: set[str]) -> tuple[str, str, 
         if m is None:
             continue
         word = m.group("c") or m.group("letter") or m.group("first")
-        name = word if word in ("C", "c") else "const"
-        if name in settled:
-            continue  # a name the document settles, not the idiom
+        letter = m.group("letter") or m.group("first")
+        try:
+            name = name_of(letter) if letter else "const"
+        except DeriveError:
+            continue
+        if name in settled or (letter or "")[:1] in settled:
+            continue  # a name the document settles (C, or the C of C_1), not the idiom
         if ("const" in other) if name == "const" else mentions(other, name):
             continue  # on both sides: an ordinary name
-        alone = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])")
+        alone = re.compile(r"(?<![A-Za-z\\])" + re.escape(letter[:1] if letter else name) + r"(?![A-Za-z])")
         if len(alone.findall(side)) != 1:
-            continue  # x + C - C: an ordinary name, used more than once
+            continue  # x + C - C, C_1 x + C_2: an ordinary name, used more than once
         without = (side[: m.start()] + (" + " if m.start() and m.end() < len(side) else " ") + side[m.end() :]).strip()
         return word, where, without or "0"
     return None

@@ -523,6 +523,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         proportional_in = unchecked = ""
         claim_symbols: dict[str, str] = {}  # the fresh names a "+ const" or \\propto claim adds
         held_values: tuple[str, ...] = ()  # names a "+ const" claim holds as values (V, V')
+        up_to_read = False  # checked as "up to a constant" (derive.latex.constants)
         every_value: set[str] = set()  # names a claim holds for every value of (a later definition is a case)
         plain_step = d.error is None and not d.context and not d.defines and d.condition is None
         # the values the text gives elsewhere (``e = 3`` alone is a claim about Euler's number; after
@@ -594,9 +595,10 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 else None
             )
             # one constant on one side, no variable named: the difference is compared at one point (as before)
-            if isinstance(reading, constants.UpTo) and (reading.mode == "variable" or check is None):
+            marked = constants.up_to_relation(splitter.doc, d.rel.offset)
+            if isinstance(reading, constants.UpTo) and (reading.mode == "variable" or check is None or marked):
                 # "+ \\text{const}" in V: lhs - rhs without the constants does not depend on V (derive.latex.constants)
-                lhs_src, rhs_src = reading.lhs, reading.rhs
+                lhs_src, rhs_src, up_to_read = reading.lhs, reading.rhs, True
                 claim_symbols.update(reading.symbols)
                 up_to = "" if reading.certain else "\\text{const}"
                 # a definition of a name the density holds given is not applied: not "read with" it either
@@ -609,6 +611,14 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 up_to = found[0]  # type: ignore[index]
                 lhs_src, rhs_src, point = check
                 notes.append(f"up to an additive constant {up_to}: the difference without it is its value at {point}")
+        if (
+            d.error is None
+            and not d.context
+            and not up_to_read
+            and constants.up_to_relation(splitter.doc, d.rel.offset)
+        ):
+            # "\\stackrel{c}{=}" not checked as such is never the plain equality: the sides differ by a constant
+            unchecked = "= up to an additive constant (\\stackrel{c}{=}): derive could not check it as such here"
         statement = f"{d.lhs} {op} {d.rhs}"
         if d.defines is not None:
             statement += f" (defines {d.defines[0]})"
@@ -895,14 +905,19 @@ def _up_to_reading(
 ) -> constants.UpTo | str | None:
     """How a step with ``+ \\text{const}`` is checked in the variable its text or chain names
     (`derive.latex.constants.up_to_constant`), why it cannot be, or None (no such constant)."""
-    if constants.CONST_NAME in settled or not (constants.const_count(d.lhs) or constants.const_count(d.rhs)):
+    marked = constants.up_to_relation(splitter.doc, d.rel.offset)
+    if constants.CONST_NAME in settled:
+        return "a name const is defined in the text" if marked else None
+    if not (marked or constants.const_count(d.lhs) or constants.const_count(d.rhs)):
         return None
     here = (d.rel.offset, d.rel.offset)
     start, end = here if d.prose else (spans or {}).get(d.rel.block, here)
     first = d.chain.exprs[0].text(splitter.read) if d.chain.exprs else ""
+    # "\\stackrel{c}{=}": lhs + const = rhs + const
+    plus = " + \\text{const}" if marked else ""
     return constants.up_to_constant(
-        d.lhs,
-        d.rhs,
+        f"{d.lhs}{plus}",
+        f"{d.rhs}{plus}",
         items=items,
         symbols=d.symbols,
         random=dict(step_random),

@@ -225,3 +225,22 @@ def test_a_log_posterior_without_its_prior_is_not_accepted() -> None:
     # log p(theta) depends on theta: not a constant; the probability calculus never refutes either
     ((verdict, _),) = _steps(r"$$\log p(\theta | D) = \log p(D | \theta) + \text{const}$$")
     assert verdict is U
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        (r"$$\log \mathcal{N}(x; 0, 1) \stackrel{c}{=} -\frac{x^2}{2}$$", P),  # never the plain equality
+        (r"$$\log \mathcal{N}(x; 0, 1) \overset{+}{=} -\frac{x^2}{2}$$", P),
+        (r"$$\log \mathcal{N}(x; 0, 1) \overset{c}{=} -x^2$$", U),  # the density's x is plausible, not certain
+        (r"$$x^2 + 1 \stackrel{c}{=} x^2$$", P),
+        (r"$$x^2 \stackrel{c}{=} x$$", R),  # x is the only name: false under every reading
+        (r"$$\log(2 e^{x}) = x + C'$$", P),  # the constant of an integration, primed or numbered
+        (r"$$\log(2 e^{x}) = x + C_1$$", P),
+        (r"$$\log(2 e^{x}) = x^2 + C_1$$", U),
+        (r"$$C_1 x + C_2 = C_1 x + C_2$$", P),  # on both sides: names
+    ],
+)
+def test_equal_up_to_a_constant_written_on_the_relation_or_as_a_numbered_letter(text: str, verdict: Verdict) -> None:
+    ((got, detail),) = _steps(text)
+    assert got is verdict, detail
