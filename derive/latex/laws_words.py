@@ -384,7 +384,7 @@ def laws_in_first_links(
     out: list[tuple[int, int, str, str | None, str]] = []
     for m in _DISPLAYED.finditer(doc):
         math = next(g for g in (m.group("a"), m.group("b"), m.group("c")) if g is not None)
-        found = _first_link_law(_NO_MATH.sub(" ", math))
+        found = _first_link_law(_NO_MATH.sub(" ", math), _positive_before(doc, m.start()))
         if found is None or not _first_link_stands(doc, m.start(), m.end()):
             continue
         name, law, lhs, rhs = found
@@ -471,7 +471,24 @@ def _first_link_stands(doc: str, start: int, end: int) -> bool:
     return not (_CASE.search(before) or _HEDGED.search(before) or _DENIED.search(after))
 
 
-def _first_link_law(math: str) -> tuple[str, str, str, str] | None:
+_POSITIVE = re.compile(r"\$\s*(?P<name>[^$<>=]{1,20}?)\s*>\s*0\s*\$")
+
+
+def _positive_before(doc: str, at: int) -> frozenset[str]:
+    """The names the text states positive (``$\\sigma > 0$``) in the section before ``at``, outside a case."""
+    start = max((h for h, _ in headings(doc) if h < at), default=0)
+    out: set[str] = set()
+    for m in _POSITIVE.finditer(doc, start, at):
+        if not _first_link_stands(doc, m.start(), m.end()):
+            continue  # "if $\\sigma > 0$", "$\\sigma > 0$ is not assumed"
+        try:
+            out.add(name_of(m.group("name").strip()))
+        except (DeriveError, RecursionError):
+            continue
+    return frozenset(out)
+
+
+def _first_link_law(math: str, positive: frozenset[str] = frozenset()) -> tuple[str, str, str, str] | None:
     """(name, law in LaTeX, lhs, rhs) of a display's first link that states a normal law, else None."""
     from derive.language.symbols import SymbolTable  # noqa: PLC0415 - sympy only for a display with an integral
     from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
@@ -506,7 +523,7 @@ def _first_link_law(math: str) -> tuple[str, str, str, str] | None:
             isinstance(n, sympy.core.function.AppliedUndef) for n in sympy.preorder_traversal(body)
         ):
             return None  # g of x alone: no unknown function, no other expectation inside
-        found = normal_law(sympy.cancel(outside * integrals[0].function / body), x)
+        found = normal_law(sympy.cancel(outside * integrals[0].function / body), x, positive)
         if found is None:
             return None
         law = rf"\mathcal{{N}}({sympy.latex(found[0])}, {sympy.latex(found[1])})"

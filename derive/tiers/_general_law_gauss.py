@@ -21,8 +21,12 @@ __all__ = ["normal_law"]
 _MAX_OPS = 120
 
 
-def normal_law(density: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """(mean, variance) of the normal law whose density in ``x`` is ``density``, or None.
+def normal_law(
+    density: sympy.Expr, x: sympy.Symbol, positive: frozenset[str] = frozenset()
+) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """(mean, variance) of the normal law whose density in ``x`` is ``density``, or None. ``positive``: the
+    parameters the text states positive (``\\sigma > 0``): ``\\frac{1}{\\sigma \\sqrt{2 \\pi}}`` is then a density's
+    constant; any other parameter may take every nonzero real value.
 
     >>> x, mu, s = sympy.symbols("x mu sigma", real=True)
     >>> normal_law(sympy.exp(-((x - mu) ** 2) / (2 * s**2)) / sympy.sqrt(2 * sympy.pi * s**2), x)
@@ -35,7 +39,10 @@ def normal_law(density: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.
     if sympy.count_ops(density) > _MAX_OPS or density.has(sympy.Integral, sympy.Sum, sympy.Derivative):
         return None
     # where a parameter is 0 the density is undefined (1/sigma): each is a nonzero real for the sign test
-    nonzero = {p: sympy.Dummy(p.name, real=True, nonzero=True) for p in density.free_symbols - {x}}
+    nonzero = {
+        p: sympy.Dummy(p.name, positive=True) if p.name in positive else sympy.Dummy(p.name, real=True, nonzero=True)
+        for p in density.free_symbols - {x}
+    }
     back = {d: p for p, d in nonzero.items()}
     try:
         found = _normal_law(sympy.powsimp(sympy.factor_terms(density.xreplace(nonzero)), combine="exp"), x)

@@ -128,3 +128,21 @@ def test_a_later_sentence_that_may_give_x_another_law_ends_it() -> None:
     kinds = [(n, k) for _, _, n, k, _ in laws_in_words(text)]
     assert kinds == [("x", r"~ \mathcal{N}(\mu, \sigma^{2})"), ("x", None)]
     assert [v for v, _ in _verdicts(text)] == ["undecided", "proved", "undecided"]
+
+
+_SCALED = r"$$E[x] = \frac{1}{\sigma\sqrt{2\pi}}\int_{-\infty}^{\infty} x e^{-(x - \mu)^2/(2\sigma^2)} dx$$"
+
+
+@pytest.mark.parametrize(
+    ("before", "read"),
+    [
+        # 1/sigma is a density's constant only where the text states sigma > 0 (in the section, not as a case)
+        ("", False),
+        (r"Let $\sigma > 0$. ", True),
+        (r"If $\sigma > 0$ then ", False),
+        (r"Let $\mu > 0$. ", False),
+        ("\\section{A}\nLet $\\sigma > 0$.\n\\section{B}\n", False),
+    ],
+)
+def test_a_scale_stated_positive_makes_its_density_normalised(before: str, read: bool) -> None:
+    assert bool(_laws(before + "\n\n" + _SCALED)) is read
