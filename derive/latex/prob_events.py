@@ -220,7 +220,7 @@ def _combine(kind: str, values: list[Any]) -> Any:
 _CONSTRAINT_WORDS = re.compile(
     r"independen|i\.\s?i\.\s?d|\biid\b|disjoint|exclusive|exhaustive|partition|complement|\bsubsets?\b|"
     r"\\subset|\\subseteq|\\supset|\\perp|\\emptyset|\\varnothing|naive|\bmarkov\b|\beither\b|"
-    r"\bfair\b|\bunbiased\b|\buniform|\bequally likely\b|\bdistributed\b|"
+    r"\bfair\b|\bunbiased\b|\buniform|\bequally likely\b|\bdistributed\b|\bsymmetr|"
     # a law: X \sim \mathcal{N}(...), X \sim Bern(...) (the negation \sim A is no law)
     r"\\sim\s*(?:\\(?:mathcal|mathrm|text|operatorname|mathbb|mathscr)\b|[A-Z][A-Za-z]*\s*\()",
     re.IGNORECASE,

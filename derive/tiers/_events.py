@@ -401,6 +401,11 @@ def _collect_doubts(
         values = [p.args[1] for p in reading.props if _valued(p) and p.args[0] == variable]
         if len(values) > 1 and not all(v.is_number for v in values):
             reading.doubts.append(f"{variable} is taken at a named value and another: they may be one event")
+    if all(given is None and main[0] == "p" for main, given in reading.apps.values()):
+        reading.doubts.append(
+            "every probability is of one event, unconditioned: a statement of what these probabilities are "
+            "(by symmetry, from a table), not a rule of probability to refute"
+        )
     marked = sorted(str(p) for p in reading.props if _is_name(p) and undecorated(p) != str(p))
     if marked:
         reading.doubts.append(f"{marked[0]} may be the complement of {undecorated(marked[0])} (a bar, a prime)")

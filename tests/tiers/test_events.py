@@ -176,7 +176,10 @@ def test_two_stated_groups_touching_the_step_leave_it_undecided() -> None:
         (P(EVENT(X, x)) + P(EVENT(X, 1)), P(OR(EVENT(X, x), EVENT(X, 1))), "they may be one event"),
         # a bar or a prime may be the complement (A^c reads as a power: no event at all)
         (P(AND(A, sympy.Symbol("A_bar"))), P(A) * P(sympy.Symbol("A_bar")), "A_bar may be the complement of A"),
-        (P(sympy.Symbol("B_prime")), 1 - P(A), "B_prime may be the complement of B"),
+        (_g(sympy.Symbol("B_prime"), A), 1 - _g(B, A), "B_prime may be the complement of B"),
+        # one event each, unconditioned: what the probabilities are (by symmetry), no rule of probability
+        (P(A), P(B), "every probability is of one event, unconditioned"),
+        (P(A) + P(B), P(C), "every probability is of one event, unconditioned"),
         # an inequality event is not related to the values of its variable
         (P(LE(X, 1)), P(EVENT(X, 1)), "an event with an inequality"),
     ],
@@ -272,7 +275,7 @@ def test_values_written_out_are_not_taken_as_the_whole_range_to_prove() -> None:
     two = P(EVENT(X, 1)) + P(EVENT(X, 2))
     out = _check(two, P(OR(EVENT(X, 1), EVENT(X, 2))))
     assert out.verdict is Verdict.PROVED
-    out = _check(P(EVENT(X, 1)), 1 - P(EVENT(X, 2)))
+    out = _check(_g(EVENT(X, 1), A), 1 - _g(EVENT(X, 2), A))
     assert out.verdict is Verdict.UNDECIDED
     assert "holds only with the values written of each variable taken as all its values" in out.evidence.summary
 
