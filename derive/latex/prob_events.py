@@ -233,9 +233,11 @@ _NUMBER_GIVEN = re.compile(
 #: What says that a statement holds given a class (naive Bayes: features independent within each class).
 _GIVEN_WORDS = re.compile(r"\bgiven\b|conditional|\bwithin\b|\bin each\b|\bfor each\b|\bclass\b", re.IGNORECASE)
 _NAIVE = re.compile(r"naive[\s-]+bayes", re.IGNORECASE)
-#: Words that negate, doubt or only suppose the statement of their sentence.
+#: Words that negate, doubt, only suppose or weaken the statement of their sentence.
 _NOT_STATED = re.compile(
-    r"\bnot\b|n't\b|\bnever\b|\bif\b|\bsuppose|\bwhether\b|\bassume\s+not\b|\bdependent\b|\bcannot\b|\bwere\b",
+    r"\bnot\b|n't\b|\bnever\b|\bif\b|\bsuppose|\bwhether\b|\bdependent\b|\bcannot\b|\bwere\b|"
+    # pairwise independence is not the mutual independence a proof under it used
+    r"\bpairwise\b|\bpair\b",
     re.IGNORECASE,
 )
 _HOLDS = re.compile(r"it holds if (?P<names>[^;]+?) are independent(?: given (?P<given>[^;()]+?))?(?=;|\)|$)")

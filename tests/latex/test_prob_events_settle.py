@@ -107,6 +107,8 @@ def test_stated_conditional_independence_proves() -> None:
         "The words great and waste are not independent given the class.",
         "If great and waste were independent given the class, the method would be exact.",
         "We cannot assume that great and waste are independent within a class.",
+        # pairwise is not mutual
+        "Given the class, the words great and waste are pairwise independent.",
         # other names
         "The words good and bad are independent given the class.",
         # unconditional independence, and no class word nor naive Bayes anywhere
