@@ -111,6 +111,12 @@ def up_to_relation(doc: str, offset: int) -> bool:
     return _UP_TO_RELATION.match(doc, offset) is not None
 
 
+#: Characters of the two sides read while reading the document, and operations of an expectation's argument
+#: expanded to find its constant (the reading runs before any time budget).
+_LIMIT = 1500
+_AFFINE_OPS = 300
+
+
 def const_count(side: str) -> int:
     """How many constants of the idiom ``side`` writes."""
     return len(_CONST_WORD.findall(side))
@@ -345,6 +351,8 @@ def affine_in(expr: Any, c: Any, variables: set[Any]) -> bool:
             and affine_in(holding[0], c, variables)
         )
     if isinstance(expr, AppliedUndef) and str(expr.func).startswith("E") and len(expr.args) == 1:
+        if sympy.count_ops(expr.args[0]) > _AFFINE_OPS:
+            return False  # (a + b c)^40 under E: not expanded here
         inner = sympy.expand(expr.args[0])
         coefficient = inner.coeff(c)
         return coefficient.is_number and affine_in(inner, c, set()) and (inner - coefficient * c).has(c) is False
@@ -374,20 +382,14 @@ def up_to_constant(
         return None
     if CONST_NAME in symbols:
         return None  # a declared const is an ordinary name
+    if len(lhs) + len(rhs) > _LIMIT:
+        return "its sides are too long to read here"
     left, right = _with_const_name(lhs), _with_const_name(rhs)
-    table_symbols = {**symbols, CONST_NAME: "real"}
-    try:
-        table = SymbolTable(table_symbols)
-        parsed = [parse_latex(_wrap(side, items), table) for side in (left, right)]
-    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
-        return "derive cannot read its sides with the constant as a term"
-    if any(isinstance(e, (sympy.MatrixBase, sympy.MatrixExpr)) for e in parsed):
-        return "its sides are not scalars"
-    c = sympy.Symbol(CONST_NAME, real=True)
+    table = SymbolTable({**symbols, CONST_NAME: "real"})
+    parsed = _read_sides(left, right, items, table)
+    if isinstance(parsed, str):
+        return parsed
     free = {str(s) for e in parsed for s in e.free_symbols} - {CONST_NAME}
-    symbols_of = {s for e in parsed for s in e.free_symbols if str(s) != CONST_NAME}
-    if not all(affine_in(e, c, symbols_of) for e in parsed):
-        return "a constant is not a term of its side (it sits inside a function or multiplies a variable)"
     difference = f"\\left({left}\\right) - \\left({right}\\right)"
     zero = [*items, f"{_CONST_TEX} := 0"]
     listed = [(*m, sure) for m, sure in ((stated, True), (density, False)) if m is not None]
@@ -460,6 +462,28 @@ def up_to_constant(
             )
     note = "up to an additive constant: checked that lhs - rhs with every constant set to 0 is 0"
     return UpTo(_wrap(difference, zero), "0", {CONST_NAME: "real"}, (), False, note, "zero")
+
+
+def _read_sides(left: str, right: str, items: list[str], table: SymbolTable) -> list[Any] | str:
+    """Both sides parsed with every constant a name, or why not: unreadable, not scalars, or a constant
+    that is not a term of its side (`affine_in`)."""
+    import sympy  # noqa: PLC0415
+
+    try:
+        parsed = [parse_latex(_wrap(side, items), table) for side in (left, right)]
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return "derive cannot read its sides with the constant as a term"
+    if any(isinstance(e, (sympy.MatrixBase, sympy.MatrixExpr)) for e in parsed):
+        return "its sides are not scalars"
+    c = sympy.Symbol(CONST_NAME, real=True)
+    others = {s for e in parsed for s in e.free_symbols if str(s) != CONST_NAME}
+    try:
+        affine = all(affine_in(e, c, others) for e in parsed)
+    except (RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        affine = False
+    if not affine:
+        return "a constant is not a term of its side (it sits inside a function or multiplies a variable)"
+    return parsed
 
 
 def _through(item: str, given: Sequence[str], names: Sequence[str]) -> bool:
