@@ -384,6 +384,8 @@ def up_to_constant(
         return None  # a declared const is an ordinary name
     if len(lhs) + len(rhs) > _LIMIT:
         return "its sides are too long to read here"
+    if any("\\in" in it for it in items):
+        return "it is read under a finite set of values"  # y \\in \\{0, 1\\}: each value, not a variable to rename
     left, right = _with_const_name(lhs), _with_const_name(rhs)
     table = SymbolTable({**symbols, CONST_NAME: "real"})
     parsed = _read_sides(left, right, items, table)

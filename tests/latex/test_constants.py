@@ -244,3 +244,9 @@ def test_a_log_posterior_without_its_prior_is_not_accepted() -> None:
 def test_equal_up_to_a_constant_written_on_the_relation_or_as_a_numbered_letter(text: str, verdict: Verdict) -> None:
     ((got, detail),) = _steps(text)
     assert got is verdict, detail
+
+
+def test_a_name_read_at_each_value_of_a_finite_set_is_not_renamed() -> None:
+    # y in {0, 1}: y^2 = y there, so the constant hides nothing; never refuted with y free
+    ((verdict, _),) = _steps(r"Labels are $y \in \{0, 1\}$. $$y^2 + \text{const} = y + \text{const}$$")
+    assert verdict is U
