@@ -22,6 +22,7 @@ import yaml
 from derive.errors import DeriveError, UsageError
 from derive.language.symbols import parse_kind
 from derive.latex.macros import MacroTable, macros_from_mapping
+from derive.latex.matcal_readings import declared_marks
 from derive.latex.parser import name_of
 
 # ----------------------------------------------------------------------------------------
@@ -105,7 +106,18 @@ class _Scope:
     functions: tuple[str, ...] = ()
 
 
-_SECTION_KEYS = ("symbols", "random", "values", "scopes", "densities", "constants", "functions", "macros")
+_SECTION_KEYS = (
+    "symbols",
+    "random",
+    "values",
+    "scopes",
+    "densities",
+    "constants",
+    "functions",
+    "macros",
+    "layout",
+    "entries",
+)
 _SCOPE_KEYS = ("blocks", "symbols", "values", "densities", "constants", "functions")
 _DENSITY = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*~\s*(\S.*)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/\d+)?")
@@ -202,9 +214,13 @@ def _section(data: Any, where: str) -> _Section:
     if unknown:
         errors.append(
             f"{where}: unknown key(s) under 'derive:': {', '.join(unknown)} "
-            "(expected symbols, random, values, densities, constants, functions, scopes, macros)"
+            "(expected symbols, random, values, densities, constants, functions, scopes, macros, layout, entries)"
         )
     sec.symbols, declared = _functions_apart(_name_map(section.get("symbols"), "symbols", where, errors))
+    # layout: denominator, entries: independent: how every matrix derivative reads (matcal_readings)
+    marks, problems = declared_marks(section, where)
+    sec.symbols.update(marks)
+    errors.extend(problems)
     sec.random = dict(_name_map(section.get("random"), "random", where, errors))
     sec.values = _name_map(section.get("values"), "values", where, errors, numbers=True)
     sec.densities = _density_map(section.get("densities"), where, errors)

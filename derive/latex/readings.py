@@ -524,8 +524,16 @@ def _log_of_product(toks: list[_Tok]) -> str:
         if toks[j].kind == "cmd" and toks[j].text in ("sum", "prod", "int", "iint", "oint", "lim", "max", "min"):
             continue  # \\log \\prod_i x_i: the big operator takes all that follows
         # one factor: a name, number or command with its scripts and an applied bracket
-        if toks[j].kind == "cmd" and toks[j].text in _FONTS | set(_ACCENTS):
+        if toks[j].kind == "sym" and toks[j].text == "|":
+            # \\log|X|, \\log|\\Sigma|: a determinant or absolute value is one factor, to its closing bar
+            close = next((m for m in range(j + 1, len(toks)) if toks[m].kind == "sym" and toks[m].text == "|"), None)
+            if close is None:
+                continue
+            j = close + 1
+        elif toks[j].kind == "cmd" and toks[j].text in _FONTS | set(_ACCENTS):
             j = _skip_group(toks, j + 1)
+        elif toks[j].kind == "cmd" and toks[j].text == "det" and j + 1 < len(toks) and toks[j + 1].kind == "letter":
+            j += 2  # \\log\\det S: the determinant of the one name after it is one factor
         else:
             j += 1
         while j < len(toks) and toks[j].kind == "sym" and toks[j].text in ("_", "^", "'"):

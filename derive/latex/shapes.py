@@ -525,6 +525,14 @@ _ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
 
 
 def readings(step: Step) -> list[Reading] | str:
+    """The claims a step is checked as (`_readings`), each once per reading of a derivative by a vector or
+    matrix the step can mean (layout, a symmetric matrix's entries: `derive.latex.matcal_readings`)."""
+    from derive.latex.matcal_readings import matrix_calculus_readings  # noqa: PLC0415 - it builds on this module
+
+    return matrix_calculus_readings(step, _readings(step))
+
+
+def _readings(step: Step) -> list[Reading] | str:
     """The claims a step is checked as: itself, or one per size (`size_readings`); a reason when
     it cannot be checked (too many readings, a size the document fixes)."""
     step = _without_unused_letters(step)
@@ -618,9 +626,10 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     """One result for a step checked under several readings (`_combine`), no refutation standing through a
     matrix the text calls symmetric, orthogonal, a covariance... that derive samples as a general one
     (`_structure_doubt`)."""
-    return _dimension_doubt(
-        step, _structure_doubt(step, _combine(step, [(g, _structured_again(g, r)) for g, r in pairs]))
-    )
+    from derive.latex.matcal_readings import combine_readings  # noqa: PLC0415 - it builds on this module
+
+    structured = [(g, _structured_again(g, r)) for g, r in pairs]
+    return _dimension_doubt(step, _structure_doubt(step, combine_readings(step, structured, _combine)))
 
 
 def _dimension_doubt(step: Step, result: Result) -> Result:
@@ -881,9 +890,11 @@ def _shape_refuted(reading: Reading, result: Result) -> Result:
     differ = next((o.evidence for o in result.outcomes if o.evidence.summary.startswith("shapes differ")), None)
     if differ is None:
         return result
+    from derive.latex.matcal_readings import nabla_by_declared  # noqa: PLC0415 - it builds on this module
+
     declared = {name for name, _ in reading.step.claim.symbols}
     for tex in _sides(reading.step):
-        if _NABLA.search(tex):
+        if _NABLA.search(tex) and not nabla_by_declared(tex, declared):
             # a gradient by no declared vector stays an unknown function nabla(...) of unknown shape, which
             # the shape check took for a scalar; one by a declared vector is read, but the text cannot tell them apart
             return result
