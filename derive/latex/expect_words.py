@@ -510,8 +510,20 @@ _TABLE_LISTS = re.compile(
     rf"(?P<probs>{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,11}})",
     re.IGNORECASE,
 )
+#: "$X$ takes the values $1, 2, 3$ with equal probability", "$Y$ is randomly chosen from $\\{-2, \\ldots, 2\\}$ with
+#: equal probability", "... each with probability $\\frac16$".
+_TABLE_EQUAL = re.compile(
+    rf"(?P<var>\$[^$]{{1,40}}\$)(?P<between>{_SUBJECT})(?:takes?\s+(?:on\s+)?(?:the\s+)?values|"
+    r"(?:is|are)\s+(?:uniformly\s+|randomly\s+)?(?:chosen|drawn|picked|sampled)\s+(?:uniformly\s+)?"
+    r"(?:randomly\s+|at\s+random\s+)?(?:from|among|in))\s+"
+    rf"(?P<vals>{_MATH}(?:\s*(?:,|,?\s*and)\s*{_MATH}){{0,11}})\s*,?\s+(?:each\s+)?with\s+"
+    r"(?:(?P<equal>equal|the\s+same)\s+probabilit(?:y|ies)|probability\s+(?P<each>\$[^$]{1,30}\$))",
+    re.IGNORECASE,
+)
 #: The powers of a stated table's values that become moments (E[X], ..., E[X^4]).
 _TABLE_POWERS = 4
+#: A written-out range of integers ``\\{1, \\ldots, 6\\}`` is read up to this many values.
+_MAX_RANGE = 12
 
 
 def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
@@ -521,7 +533,7 @@ def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
     probabilities name nothing random, and the sentence neither doubts nor shows it (a case word makes it
     hold for the display it introduces only, as any stated moment)."""
     out: list[MomentStatement] = []
-    for pattern in (_TABLE_PAIRS, _TABLE_LISTS):
+    for pattern in (_TABLE_PAIRS, _TABLE_LISTS, _TABLE_EQUAL):
         for m in pattern.finditer(doc):
             names = _names(m.group("var"))
             if len(names) != 1 or re.search(r"\b(?:not|never|no|if\s+and\s+only)\b", m.group("between"), re.I):
@@ -529,6 +541,12 @@ def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
             if pattern is _TABLE_PAIRS:
                 pairs = re.findall(r"\$([^$]+)\$\s+with\s+probability\s+\$([^$]+)\$", m.group("pairs"))
                 values, probabilities = [v for v, _ in pairs], [q for _, q in pairs]
+            elif pattern is _TABLE_EQUAL:
+                # a set's braces go before its items are split: $\\{-2, -1, 0, 1, 2\\}$
+                unbraced = re.sub(r"\$\s*(?:\\\{|\\lbrace)(.*?)(?:\\\}|\\rbrace)\s*\$", r"$\1$", m.group("vals"))
+                values = _range_items(_math_items(unbraced))
+                each = m.group("each")[1:-1].strip() if m.group("each") else f"\\frac{{1}}{{{len(values)}}}"
+                probabilities = [each] * len(values)
             else:
                 values, probabilities = _math_items(m.group("vals")), _math_items(m.group("probs"))
             before = _sentence_before(doc, m.start())
@@ -608,6 +626,27 @@ def _probability_tables(doc: str, random: set[str]) -> list[MomentStatement]:
             words = " ".join(doc[lo:hi].split())[:160]
             out += _table_moments(doc, (lo, hi), tex, (values, [q for _, q in rows]), words=words, before=before)
     return out
+
+
+def _range_items(items: list[str]) -> list[str]:
+    """``\\{-2, \\ldots, 2\\}`` and ``1, 2, \\ldots, 6`` written out (integers only, at most `_MAX_RANGE`); braces
+    of a set dropped; any other ellipsis leaves a list that pairs with nothing (no table)."""
+    items = [re.sub(r"^\\\{|\\\}$|^\\lbrace|\\rbrace$", "", i).strip() for i in items]
+    dots = [k for k, i in enumerate(items) if i in ("\\ldots", "\\dots", "\\cdots", "...")]
+    if not dots:
+        return items
+    if len(dots) != 1 or dots[0] in (0, len(items) - 1):
+        return []
+    k = dots[0]
+    try:
+        low, high = int(items[k - 1]), int(items[k + 1])
+        start = int(items[0])
+    except ValueError:
+        return []
+    written = list(range(start, high + 1))
+    if not 0 < len(written) <= _MAX_RANGE or [str(v) for v in written[:k]] != items[:k] or low != written[k - 1]:
+        return []
+    return [str(v) for v in written]
 
 
 def _math_items(listed: str) -> list[str]:

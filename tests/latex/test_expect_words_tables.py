@@ -214,3 +214,28 @@ def test_a_probability_table_decides_moments() -> None:
     doc = "Let $P(X = 1) = p$ and $P(X = 0) = p$.\n\n$$E[X] = p$$\n"
     (result,) = derive.check_latex(doc, timeout=6)
     assert result.verdict.value == "undecided" and "is no law of X" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("doc", "count"),
+    [
+        (r"Let $D$ take the values $1, 2, \ldots, 6$ with equal probability.", 4),
+        (r"where $Y$ is randomly chosen from $\{-2, -1, 0, 1, 2\}$ with equal probability", 4),
+        (r"$Y$ is chosen from $\{-2, \ldots, 2\}$ with equal probability.", 4),
+        (r"Let $D$ take the values $1$, $2$ and $3$, each with probability $\frac13$.", 4),
+        # each 1/2 of three values: no law (said so); a range up to a letter, a step other than 1: no table
+        (r"Let $D$ take the values $1$, $2$ and $3$, each with probability $\frac12$.", 0),
+        (r"Let $D$ take the values $1, \ldots, n$ with equal probability.", 0),
+        (r"Let $D$ take the values $1, 3, \ldots, 9$ with equal probability.", 0),
+    ],
+)
+def test_equally_likely_values(doc: str, count: int) -> None:
+    assert len(_moments(doc)) == count
+
+
+def test_a_fair_die() -> None:
+    doc = (
+        "Let $D$ take the values $1, 2, \\ldots, 6$ with equal probability.\n\n"
+        "$$E[D] = \\frac{7}{2}$$\n\n$$\\mathrm{Var}(D) = \\frac{35}{12}$$\n\n$$E[D^2] = \\frac{49}{4}$$\n"
+    )
+    assert _verdicts(doc) == ["proved", "proved", "undecided"]
