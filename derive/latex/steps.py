@@ -880,18 +880,25 @@ def _constant_check(
 
 
 #: ``$C$`` in the prose, and the words that call it the constant of integration or of the idiom.
-_LETTER_IN_PROSE = re.compile(r"\$\s*(?P<c>[Cc])\s*\$")
+_LETTER_IN_PROSE = re.compile(r"\$\s*(?P<c>[Cc](?:'{1,2}|_\s*\{?\s*[0-9]\s*\}?)?)\s*\$")
 _CALLED_CONSTANT = re.compile(
-    r"\$\s*[Cc]\s*\$\s*(?:is|denotes|being)\s+(?:an?\s+|the\s+)?(?:arbitrary\s+|additive\s+|some\s+)?const"
+    r"\$\s*[Cc](?:'{1,2}|_\s*\{?\s*[0-9]\s*\}?)?\s*\$\s*(?:is|denotes|being)\s+(?:an?\s+|the\s+)?"
+    r"(?:arbitrary\s+|additive\s+|some\s+)?const"
 )
 
 
 def _letters_in_prose(prose: str) -> set[str]:
-    """The letters C, c the prose before a step writes as ``$C$`` without calling them a constant: a name
+    """The letters C, c (C', C_1) the prose before a step writes as ``$C$`` without calling them a constant: a name
     of the text there (the number of classes, a matrix), not the ``+ C`` of "up to a constant"."""
     if _CALLED_CONSTANT.search(prose):
         return set()
-    return {m.group("c") for m in _LETTER_IN_PROSE.finditer(prose)}
+    out: set[str] = set()
+    for m in _LETTER_IN_PROSE.finditer(prose):
+        try:
+            out.add(name_of(m.group("c")))  # C, C_1, C_prime: as `additive_constant` names them
+        except DeriveError:
+            continue
+    return out
 
 
 def _up_to_reading(

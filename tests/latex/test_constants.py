@@ -193,6 +193,8 @@ def test_a_letter_c_the_prose_names_is_that_name_not_the_constant() -> None:
     assert r.verdict not in ACCEPTED
     (r,) = _results(r"where $C$ is an arbitrary constant. $$\log(2 e^{x}) = x + C$$")
     assert r.verdict is P
+    (r,) = _results(r"Let $C_1$ be the first cluster. $$\log(2 e^{x}) = x + C_1$$")
+    assert r.verdict not in ACCEPTED
 
 
 def test_a_name_the_density_holds_given_keeps_its_value_while_the_variable_varies() -> None:
