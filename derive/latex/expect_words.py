@@ -19,6 +19,16 @@ variance $\\sigma^2$", "a random variable $X$ with mean $0$"). Each is an equati
 (derive.tiers._general_law_facts) may substitute, quoted in the detail; never one the text shows, asks or
 doubts ("we show that $E[X] = \\mu$", "is $E[X] = 0$?", "$E[X] \\neq 0$").
 
+Names made non-random by randomness words: "a fixed test point $x_0$", "$f$ is deterministic", "$f$ and $x_0$ are
+fixed" (never "a fixed point of $T$"), so ESL's f(x_0) comes out of E_T.
+
+Discrete laws stated by a table (`_value_tables`): "$X$ takes the value $a-2$ with probability $p$, ...", "the
+values ... with probabilities ...", equally likely values, ``P(X = v) = q`` for two or more values; each gives
+the moments ``E[X^k] = sum_i q_i v_i^k`` (k <= 4) when its probabilities sum to 1 and stay in [0, 1] at what
+the section states of their parameters, else a statement that it is no law (said in the detail). The text's
+notation for moments (`_notations`: ``\\mu_X = E[X]``, ``\\sigma_X^2 = \\mathrm{Var}(X)`` as a first link) holds
+past headings, to a sentence that says the name anew.
+
 A statement after a case word ("If $X$ and $Y$ are independent, then $$...$$") is *hypothetical*: it holds for
 what that sentence introduces (the next display) only; any other holds from its end on.
 """

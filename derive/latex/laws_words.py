@@ -23,6 +23,11 @@ another law of before is a range there instead (which law holds is a guess), and
 of a law derive cannot read ("If $f$ is a binomial random variable ..."): no law stated elsewhere is put in
 for it, nothing is refuted through it.
 Neither reaches a later display.
+
+A law stated by the first link of a display (`laws_in_first_links`): ``E[g(x)] = \\int N(x | m, v) g(x) dx`` (or
+the normal density written out, normalised for every value of its parameters, `derive.tiers._general_law_gauss`)
+is x ~ N(m, v) from the display's end to the next heading, unless the text states a law of x before; a later
+sentence that may give x another law makes it a range from there.
 """
 
 from __future__ import annotations
