@@ -231,16 +231,16 @@ def _shaped_body(body: str, shaped: set[str]) -> bool:
 
 # --- Letter sizes: a step over x ∈ R^D is checked at several sizes -------------------------------------
 
-#: The sizes each letter takes, and one past the claim's largest integer (``tr(I) = 4``: 5) up to this.
+#: The small sizes each letter takes (and the far size, `derive.latex.shapes_far.far_size`); sizes ``values:`` may fix
+#: and a parity sweeps up to `_PAST_LIMIT`.
 _SIZES = (1, 2, 3)
 _PAST_LIMIT = 6
 #: Claims one step may become; a step with more readings is undecided, as before. Shapes of undeclared
 #: names may need a few more (X, beta, epsilon of a regression: 11 readings conform).
-MAX_READINGS = 8
+MAX_READINGS = 9
 MAX_SHAPE_READINGS = 12
 #: What `shape_readings` says when its readings are too many: then the shape families are tried (`readings`).
 _TOO_MANY_SHAPES = "make the step read, more than derive checks"
-_INTEGER = re.compile(r"(?<![\d.])\d+(?![\d.])")
 _IDENTITY = r"(?<![A-Za-z\\])I\s*_\s*(?:\{{\s*{0}\s*\}}|{0}(?![A-Za-z0-9]))"
 
 
@@ -254,6 +254,8 @@ class Reading:
     sizes: tuple[tuple[str, int], ...] = ()
     #: "size" (a letter size swept), "shape" (a shape given to undeclared names), "mixed" (both), "" (the step).
     kind: str = "size"
+    #: Checked here with numbers, not run by the engine (a far size too costly in symbols: `derive.latex.shapes_far`).
+    offline: bool = False
 
     @property
     def unequal(self) -> bool:
@@ -412,14 +414,12 @@ def _size_said(step: Step, letter: str) -> str | None:
     return None
 
 
-def _size_values(texts: list[str]) -> tuple[tuple[int, ...], int | None]:
-    """The sizes to check (1, 2, 3 and one past the largest integer written, if small) and the size
-    past the constants that is too large to check, if any."""
-    numbers = [int(n) for tex in texts for n in _INTEGER.findall(tex) if len(n) < 4]
-    past = max(numbers, default=0) + 1
-    if past <= max(_SIZES):
-        return _SIZES, None
-    return ((*_SIZES, past), None) if past <= _PAST_LIMIT else (_SIZES, past)
+def _size_values(texts: list[str]) -> tuple[int, ...]:
+    """The sizes to check: 1, 2, 3 and the far size, past 3 and past every number written (`far_size`): a step
+    true only at small sizes, or at sizes its own numbers name, fails there."""
+    from derive.latex.shapes_far import far_size  # noqa: PLC0415 - it builds on this module
+
+    return (*_SIZES, far_size(texts))
 
 
 def _combinations(letters: list[str], values: tuple[int, ...]) -> list[dict[str, int]]:
@@ -464,21 +464,20 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     words = next((w for w in said.values() if w not in (None, "even", "odd")), None)
     if words is not None:
         return words
-    values, beyond = _size_values(texts)
+    values = _size_values(texts)
     parity = {letter: w for letter, w in said.items() if w in ("even", "odd")}
     if parity:
-        # "k is even": only the sizes the text allows (2, 4, 6), no counterexample at k = 3
-        values, beyond = tuple(range(1, _PAST_LIMIT + 1)), None
+        # "k is even": only the sizes the text allows (2, 4, 6 and an even far size), no counterexample at k = 3
+        values = tuple(sorted({*range(1, _PAST_LIMIT + 1), values[-1], values[-1] + 1}))
     combos = [{**c, **fixed} for c in _combinations([x for x in letters if x not in fixed], values)]
     if parity:
-        combos = [c for c in combos if all((c[x] % 2 == 0) == (w == "even") for x, w in parity.items())][:MAX_READINGS]
-    out = [
+        combos = [c for c in combos if all((c[x] % 2 == 0) == (w == "even") for x, w in parity.items())]
+        far = [c for c in combos if min(c.values()) >= values[-2]]  # the far sizes, past every number written
+        combos = [c for c in combos if c not in far][: MAX_READINGS - 1] + far[:1]
+    return [
         Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes), tuple(sizes.items()))
         for sizes in combos
     ]
-    if beyond is not None:
-        out = [replace(r, label=f"{r.label} (not {beyond}: too large to check)") for r in out[:1]] + out[1:]
-    return out
 
 
 def _at_sizes(step: Step, sizes: dict[str, int]) -> Step:
@@ -551,7 +550,7 @@ def _readings(step: Step) -> list[Reading] | str:
     if sized is None:
         sized = shape_readings(step)
         if isinstance(sized, list):
-            sized = at_size_one(step, sized)
+            sized = at_far_size(step, at_size_one(step, sized))
         if sized is None or (isinstance(sized, str) and _TOO_MANY_SHAPES in sized):
             from derive.latex.shapes_family import family_readings  # noqa: PLC0415 - it builds on this module
 
@@ -844,7 +843,7 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
         return Result(step.claim, verdict, out.method, seconds, out.outcomes)
     verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in read) else Verdict.VERIFIED
     how = sorted({r.verdict.value for _, r in read})
-    labels = "; ".join(reading.label for reading, _ in read)
+    labels = "; ".join(_shown(reading) for reading, _ in read)
     skipped = [reading.label for reading, r in settled if r.verdict is Verdict.ERROR]
     gap = f"; not checked at {'; '.join(skipped)} (not readable at that size)" if skipped else ""
     summary = (
@@ -858,6 +857,11 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
 
 #: What the parser and the symbolic tier say of shapes that do not fit together.
 _NOT_CONFORMABLE = re.compile(r"cannot (?:multiply|add) a|NonSquareMatrixError|shapes differ|must be square")
+
+
+def _shown(reading: Reading) -> str:
+    """A reading's label in a summary, saying when it was checked with numbers (`derive.latex.shapes_far`)."""
+    return f"{reading.label} (checked with numbers)" if reading.offline else reading.label
 
 
 def _not_conformable(result: Result) -> bool:
@@ -914,6 +918,7 @@ class StepRun:
 
     def __init__(self, steps: Sequence[Step], error: Callable[[Step], Result]) -> None:
         from derive.latex.context import definition_result  # noqa: PLC0415
+        from derive.latex.shapes_far import offline  # noqa: PLC0415 - it builds on this module
 
         self.steps = list(steps)
         self.plans: list[Result | list[Reading]] = []
@@ -926,8 +931,10 @@ class StepRun:
             if fixed is not None:
                 self.plans.append(fixed)
                 continue
+            # a reading too costly for the engine's symbols (an inverse at size 4) is checked here with numbers
+            found = [offline(r) for r in found]
             self.plans.append(found)
-            self.claims += [r.step.claim for r in found]
+            self.claims += [r.step.claim for r in found if not r.offline]
 
     def results(self, ran: Sequence[Result]) -> list[Result]:
         """One result per step; when the run stopped early (``ran`` shorter than `claims`), the steps
@@ -938,11 +945,16 @@ class StepRun:
             if isinstance(plan, Result):
                 out.append(plan)
                 continue
-            got = list(ran[at : at + len(plan)])
-            at += len(plan)
-            if len(got) < len(plan):
+            engine = [r for r in plan if not r.offline]
+            got = list(ran[at : at + len(engine)])
+            at += len(engine)
+            if len(got) < len(engine):
                 break
-            out.append(combine(step, list(zip(plan, got, strict=True))))
+            from derive.latex.shapes_far import offline_result  # noqa: PLC0415 - it builds on this module
+
+            results = iter(got)
+            pairs = [(r, offline_result(r) if r.offline else next(results)) for r in plan]
+            out.append(combine(step, pairs))
         return out
 
 
@@ -1265,6 +1277,15 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
             "(bold capitals: matrices, bold lower-case: vectors, of sizes 2 and 3) makes the step read: it reads only "
             "with them as numbers; declare their shapes to check it"
         )
+    vectors_only = _bold_capitals_as_vectors(texts, names, kept)
+    if vectors_only:
+        shown = " | ".join(", ".join(f"{n}: {'scalar' if k == 'real' else k}" for n, k in c.items()) for c in kept)
+        return (
+            f"{', '.join(vectors_only)} {'is a bold capital' if len(vectors_only) == 1 else 'are bold capitals'}, a "
+            f"matrix by convention, but the step reads only with {'it' if len(vectors_only) == 1 else 'them'} a "
+            f"vector ({shown}): as a matrix the sides do not have one shape, so the step does not hold for one; "
+            f"declare the shape (e.g. `{vectors_only[0]}: vector 3`) to check it"
+        )
     if len(kept) > MAX_SHAPE_READINGS:
         listed = ", ".join(names)
         return (
@@ -1275,10 +1296,23 @@ def shape_readings(step: Step) -> list[Reading] | str | None:
     return [_shape_reading(step, shapes) for shapes in kept]
 
 
-def _shape_reading(step: Step, shapes: dict[str, str], sizes: tuple[tuple[str, int], ...] = ()) -> Reading:
+def _bold_capitals_as_vectors(texts: list[str], names: list[str], kept: list[dict[str, str]]) -> list[str]:
+    """The bold capitals (``\\mathbf{A}``) no reading kept gives a matrix shape: a matrix by convention, a vector in
+    some texts, so the step must hold in both readings, and it does not read as a matrix."""
+    bold: set[str] = set()
+    for tex in texts:
+        marks = name_marks(tex)
+        bold |= marks[0] if marks else set()
+    capitals = [n for n in names if n in bold and _capital(n) and n != "I"]
+    return [n for n in capitals if not any(c[n].startswith(("matrix", "spd matrix")) for c in kept)]
+
+
+def _shape_reading(
+    step: Step, shapes: dict[str, str], sizes: tuple[tuple[str, int], ...] = (), *, norms: bool = True
+) -> Reading:
     label = ", ".join(f"{n}: {'scalar' if k == 'real' else k}" for n, k in shapes.items())
     assigned = _assigned(step, list(shapes), tuple(shapes.values()))
-    if sizes:
+    if sizes and norms:
         assigned = _norms_at_size_one(assigned)
     claim = assigned.claim.evolve(id=f"{step.claim.id}[{label}]")
     return Reading(label, replace(assigned, claim=claim), sizes, kind="shape")
@@ -1296,6 +1330,26 @@ def at_size_one(step: Step, shaped: list[Reading]) -> list[Reading]:
         if shapes not in ones and any(k != "real" for k in shapes.values()):
             ones.append(shapes)
     return [*shaped, *(_shape_reading(step, shapes, (("size", 1),)) for shapes in ones)]
+
+
+def at_far_size(step: Step, shaped: list[Reading]) -> list[Reading]:
+    r"""The shape readings at the far size too (`derive.latex.shapes_far`), once per family of shapes, every
+    dimension that size: a step may hold at sizes 1, 2, 3 only (``(\mathrm{tr}(I) - 1)(\mathrm{tr}(I) - 2)
+    (\mathrm{tr}(I) - 3) = 0``)."""
+    from derive.latex.shapes_far import far_kind, far_size  # noqa: PLC0415 - it builds on this module
+
+    size = far_size(_sides(step))
+    fars: list[dict[str, str]] = []
+    for reading in shaped:
+        if reading.sizes:
+            continue  # the readings at size 1
+        shapes = {}
+        for part in reading.label.split(", "):
+            name, _, kind = part.partition(": ")
+            shapes[name] = far_kind("real" if kind == "scalar" else kind, size)
+        if shapes not in fars and any(k != "real" for k in shapes.values()):
+            fars.append(shapes)
+    return [*shaped, *(_shape_reading(step, shapes, (("size", size),), norms=False) for shapes in fars)]
 
 
 #: A norm's bar and the subscript of a closing one (\|x\|_2, \rVert_F): at size 1 every norm is |x|.
@@ -1336,7 +1390,7 @@ def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result
     names are undeclared, and a text that leaves a matrix undeclared usually defines it in words (W with
     orthonormal columns, D_0 a covariance), which no shape guessed here knows."""
     seconds = sum(r.seconds for _, r in settled)
-    labels = " | ".join(g.label for g, _ in settled if not g.size_one)
+    labels = " | ".join(_shown(g) for g, _ in settled if not g.size_one)
     ones = " | ".join(g.label for g, _ in settled if g.size_one)
     last = settled[-1][1]
     if all(r.verdict in _ACCEPTED for _, r in settled):
@@ -1377,7 +1431,7 @@ def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result
 _FREE_LETTERS = ("k", "q", "r", "s", "p", "K")
 _MIXED_COMBOS = 400  # shape families tried; past it the step is read as before
 _MIXED_SECONDS = 4.0  # trying them stops after this long (then read as before)
-MAX_MIXED_READINGS = 24
+MAX_MIXED_READINGS = 27  # three families of two letters, each at 9 sizes (the far one among them)
 #: The identity written as a name: \mathbf{I}, \boldsymbol{I}, \bm{I} or a bare I (not I_3, not I(X; Y)).
 _IDENTITY_NAME = re.compile(
     r"\\(?:mathbf|boldsymbol|bm|pmb)\s*(?:\{\s*I\s*\}|\s+I(?![A-Za-z]))|(?<![A-Za-z\\{])I(?![A-Za-z_])"
@@ -1591,7 +1645,7 @@ def _combine_mixed(step: Step, settled: list[tuple[Reading, Result]]) -> Result:
     seconds = sum(r.seconds for _, r in settled)
     last = settled[-1][1]
     families = list(dict.fromkeys(g.label.split("; ", 1)[0] for g, _ in settled))
-    sizes = "; ".join(dict.fromkeys(g.label.split("; ", 1)[1] for g, _ in settled))
+    sizes = "; ".join(dict.fromkeys(_shown(g).split("; ", 1)[1] for g, _ in settled))
     shown = " | ".join(families)
     if all(r.verdict in _ACCEPTED for _, r in settled):
         verdict = Verdict.CONSISTENT if any(r.verdict is Verdict.CONSISTENT for _, r in settled) else Verdict.VERIFIED

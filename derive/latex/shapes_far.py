@@ -1,0 +1,335 @@
+"""The far size of a sweep: one size past the small ones and past every number the step writes.
+
+A step whose truth depends on the size (``(\\mathrm{tr}(I) - 1)(\\mathrm{tr}(I) - 2)(\\mathrm{tr}(I) - 3) = 0``,
+``\\mathrm{tr}(I) \\le 3``) can hold at the sizes 1, 2, 3 every sweep checks and fail past them. Every sweep
+(declared letter sizes, `derive.latex.shapes.size_readings`; shapes of undeclared names,
+`derive.latex.shapes.shape_readings`; shape families) therefore also checks the step at `far_size`: past 3 and past
+every number written in it, so that a polynomial in the size whose roots are the step's own numbers, or a
+threshold at one of them, cannot vanish or hold there.
+
+A symbolic matrix of size 4 or more is costly to invert (the reader builds ``A^{-1}`` of a 4x4 matrix of symbols
+in seconds, of a 5x5 in minutes) or to take the determinant of past size 5. Such a far reading is not run by the
+engine: it is checked here (`offline_result`), exactly, with rational numbers for the entries of every vector and
+matrix (symmetric positive definite ones for an ``spd`` kind) and for the scalars left, at two points, within
+`_SECONDS`. It can only hold there (then the sweep may be ``verified``, naming that check) or leave the step
+undecided: a failure found so is no refutation (the engine's readers, Landau terms, laws, may read the step
+otherwise), and a step it cannot read or finish is not checked at that size, which it says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import threading
+import time
+from dataclasses import replace
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from derive.errors import DeriveError
+from derive.language.symbols import SymbolKind, parse_kind
+from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
+
+if TYPE_CHECKING:
+    from derive.latex.records import Step
+    from derive.latex.shapes import Reading
+
+#: The far size is at least this: past the small sizes 1, 2, 3 every sweep checks.
+FAR_MIN = 4
+#: Past this the far size is too large to check even with numbers (a step that writes 20 or 1000).
+FAR_LIMIT = 12
+#: The engine runs a far reading up to this size when no inverse is in it; past it, or with one, `offline_result`.
+ENGINE_LIMIT = 5
+#: Time for the check with numbers (each of its two points).
+_SECONDS = 4.0
+#: A number written in the step (``3``, ``4.0``, ``10``): the far size passes it.
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+#: A negative power (``A^{-1}``, ``\\Sigma^{-\\frac12}``, ``X^{-2}``): an inverse the reader builds of symbols.
+_INVERSE = re.compile(r"\^\s*\{?\s*-|\\inv(?![A-Za-z])|\\operatorname\s*\{\s*inv")
+#: A determinant, whose symbolic expansion has n! terms.
+_DETERMINANT = re.compile(r"\\det(?![A-Za-z])|\\(?:mathrm|operatorname|text)\s*\{\s*det\s*\}|\\[lr]?vert|\|")
+
+
+def far_size(texts: list[str] | tuple[str, ...]) -> int:
+    """The far size of a step whose sides are ``texts``: past `FAR_MIN` - 1, past every number written and every
+    number the step computes from numbers alone (``2^2``, ``\\frac{8}{2}``, ``- 3 - 1``: a root at 4 hidden so)."""
+    numbers = [float(n) for tex in texts for n in _NUMBER.findall(tex) if len(n) < 12]
+    numbers += [abs(v) for tex in texts for v in _computed(tex)]
+    return max(FAR_MIN, math.floor(max(numbers, default=0)) + 1)
+
+
+#: What joins numbers into a number: operators, parentheses, braces (``\\frac``, ``\\cdot``, ``\\times`` rewritten).
+_RUN = re.compile(r"[0-9.+\-*/^()\s]+")
+_BIG = 10**6  # a computed number past this is past any size checked anyway
+
+
+def _computed(tex: str) -> list[Fraction]:
+    """The values of the runs of ``tex`` made of numbers and operators alone, each evaluated as far as it reads."""
+    flat = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"((\1)/(\2))", tex)
+    flat = re.sub(r"\\(?:cdot|times)(?![A-Za-z])", "*", flat).replace("{", "(").replace("}", ")")
+    flat = re.sub(r"\\(?:left|right)(?![A-Za-z])", "", flat)
+    out: list[Fraction] = []
+    for run in _RUN.findall(flat):
+        tokens = re.findall(r"\d+(?:\.\d+)?|[-+*/^()]", run)
+        value = _Folder(_balanced(tokens)).value()
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def _balanced(tokens: list[str]) -> list[str]:
+    """``tokens`` without the parentheses that close or open outside the run."""
+    keep = [True] * len(tokens)
+    opened: list[int] = []
+    for k, t in enumerate(tokens):
+        if t == "(":
+            opened.append(k)
+        elif t == ")":
+            if opened:
+                opened.pop()
+            else:
+                keep[k] = False
+    for k in opened:
+        keep[k] = False
+    out = [t for t, kept in zip(tokens, keep, strict=True) if kept]
+    while out and out[-1] in "+-*/^":
+        out.pop()  # "3 -" before a letter: the number stands alone
+    while out and out[0] in "*/^":
+        out.pop(0)
+    return out
+
+
+class _Folder:
+    """A number-only expression evaluated exactly (+ - * / ^ and parentheses); None where it does not read."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens, self.at = tokens, 0
+
+    def value(self) -> Fraction | None:
+        try:
+            v = self._sum()
+        except (ValueError, ZeroDivisionError, OverflowError, IndexError):
+            return None
+        return v if self.at == len(self.tokens) and abs(v) < _BIG else None
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def _sum(self) -> Fraction:
+        v = self._product()
+        while self._peek() in ("+", "-"):
+            op = self.tokens[self.at]
+            self.at += 1
+            v = v + self._product() if op == "+" else v - self._product()
+        return v
+
+    def _product(self) -> Fraction:
+        v = self._power()
+        while self._peek() in ("*", "/", "(") or (self._peek() or "x")[0].isdigit():
+            op = self.tokens[self.at] if self._peek() in ("*", "/") else "*"  # 2(3) and 2 3: a product
+            self.at += self._peek() in ("*", "/")
+            v = v * self._power() if op == "*" else v / self._power()
+        return v
+
+    def _power(self) -> Fraction:
+        base = self._unary()
+        if self._peek() == "^":
+            self.at += 1
+            exponent = self._power()
+            if exponent.denominator != 1 or abs(exponent) > 40 or abs(base) > _BIG:
+                raise ValueError(exponent)
+            return base ** int(exponent)
+        return base
+
+    def _unary(self) -> Fraction:
+        item = self._peek()
+        if item in ("-", "+"):
+            self.at += 1
+            v = self._unary()
+            return -v if item == "-" else v
+        if item == "(":
+            self.at += 1
+            v = self._sum()
+            if self._peek() != ")":
+                raise ValueError(item)
+            self.at += 1
+            return v
+        if item is None or not item[0].isdigit():
+            raise ValueError(item)
+        self.at += 1
+        return Fraction(item)
+
+
+def far_kind(kind: str, size: int) -> str:
+    """``kind`` at the far size: every vector and matrix dimension becomes ``size`` (all equal, so whatever
+    conformed at 2 and 3 conforms), an identity too; a scalar stays."""
+    if kind.startswith("identity "):
+        return f"identity {size}"
+    if kind.startswith("vector "):
+        return f"vector {size}"
+    return re.sub(r"matrix \S+?\s*x\s*\S+$", f"matrix {size}x{size}", kind)
+
+
+def costly(step: Step, texts: list[str] | tuple[str, ...], size: int) -> bool:
+    """Whether the engine would build something too costly of symbols at ``size``: an inverse past size 3; with
+    matrices of symbols, a size past `ENGINE_LIMIT` or a determinant (or bars that may be one) past size 4."""
+    if size <= 3:
+        return False
+    if any(_INVERSE.search(t) for t in texts):
+        return True
+    kinds = [parse_kind(k) for _, k in step.claim.symbols if _known(k)]
+    if not any(k.is_matrix and k.base != "vector" for k in kinds):
+        return False  # vectors and scalars: n symbols at size n
+    return size > ENGINE_LIMIT or (size > FAR_MIN and any(_DETERMINANT.search(t) for t in texts))
+
+
+def _known(kind: str) -> bool:
+    try:
+        parse_kind(kind)
+    except DeriveError:
+        return False
+    return True
+
+
+def offline_result(reading: Reading) -> Result:
+    """The far reading checked with numbers (see the module): ``verified`` when both sides agree exactly at two
+    points, otherwise undecided, saying what was found."""
+    step = reading.step
+    start = time.perf_counter()
+    size = max((n for _, n in reading.sizes), default=0)
+    if size > FAR_LIMIT:
+        why = (
+            f"not checked at size {size} (past every number the step writes, too large to check): the sizes checked "
+            "do not exclude a step true only at small sizes; declare the sizes with numbers (vector 3) to check it"
+        )
+        return _result(step.claim, Verdict.UNDECIDED, why, start, "size")
+    if threading.current_thread() is not threading.main_thread():
+        why = f"not checked at {reading.label}: the check with numbers needs the main thread for its time budget"
+        return _result(step.claim, Verdict.UNDECIDED, why, start, "size")
+    from derive.tiers.symbolic import bounded  # noqa: PLC0415 - only a far reading needs the budget
+
+    for seed in (0, 1):
+        got = bounded(lambda seed=seed: _difference(step, seed), _SECONDS)
+        if got is None:
+            why = f"not checked at {reading.label}: the check with numbers ran out of its {_SECONDS:g} s"
+            return _result(step.claim, Verdict.UNDECIDED, why, start, "timeout")
+        if got != "holds":
+            why = f"checked with numbers for the entries and scalars, the step does not hold there: {got}"
+            return _result(step.claim, Verdict.UNDECIDED, why, start, "size")
+    summary = (
+        f"holds exactly at {reading.label} at two points with rational numbers for every entry and scalar "
+        "(a symbolic check at that size costs too much)"
+    )
+    return _result(step.claim, Verdict.VERIFIED, summary, start, None)
+
+
+def _result(claim: object, verdict: Verdict, summary: str, start: float, reason: str | None) -> Result:
+    ev = Evidence(Method.NUMERIC, summary, reason=reason)
+    return Result(claim, verdict, Method.NUMERIC, time.perf_counter() - start, (Outcome(verdict, ev),))  # type: ignore[arg-type]
+
+
+def _number(key: str, *, positive: bool = False, integer: bool = False) -> object:
+    """A rational (or integer) drawn from ``key``: signed unless ``positive``."""
+    import sympy  # noqa: PLC0415
+
+    digest = hashlib.sha256(key.encode()).digest()
+    if integer:
+        return sympy.Integer(digest[0] % 5 + 2)
+    value = sympy.Rational(int.from_bytes(digest[:2], "big") % 97 + 1, int.from_bytes(digest[2:4], "big") % 89 + 2)
+    return value if positive or digest[4] % 2 == 0 else -value
+
+
+def _matrix(name: str, kind: SymbolKind, seed: int) -> object:
+    """Rational entries for a vector or matrix kind; an ``spd`` one is B B^T + I, symmetric positive definite."""
+    import sympy  # noqa: PLC0415
+
+    def entry(i: int, j: int) -> object:
+        return _number(f"{seed}:{name}:{i}:{j}")
+
+    if kind.base == "spd":
+        b = sympy.Matrix(kind.rows, kind.rows, entry)
+        return sympy.ImmutableMatrix(b * b.T + sympy.eye(kind.rows))
+    return sympy.ImmutableMatrix(kind.rows, kind.cols, entry)
+
+
+def _difference(step: Step, seed: int) -> str:
+    """ "holds" when the step holds exactly with numbers drawn from ``seed``, else what was found."""
+    import sympy  # noqa: PLC0415
+
+    from derive.language.symbols import SymbolSpec, SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+
+    symbols = dict(step.claim.symbols)
+    try:
+        table = SymbolTable({n: k for n, k in symbols.items() if not parse_kind(k).is_matrix})
+        for name, kind in symbols.items():
+            parsed = parse_kind(kind)
+            if parsed.is_matrix:
+                table._specs[name] = SymbolSpec(name, parsed, _matrix(name, parsed, seed))
+        values = []
+        for side in (step.claim.lhs, step.claim.rhs):
+            values.append(
+                parse_latex(
+                    str(getattr(side, "text", side)),
+                    table,
+                    random=dict(step.claim.random),
+                    densities=dict(getattr(side, "densities", ())),
+                    bound=frozenset(getattr(side, "bound", ())),
+                )
+            )
+    except Exception as exc:  # the reader's LatexError, sympy's ShapeError...
+        return f"derive could not read the step there ({type(exc).__name__})"
+    lhs, rhs = (v.doit() if isinstance(v, sympy.Basic) else v for v in values)  # Inverse(...) of numbers: computed
+    lhs, rhs = (sympy.ImmutableMatrix(v) if isinstance(v, sympy.MatrixExpr) else v for v in (lhs, rhs))
+    lhs_m, rhs_m = isinstance(lhs, sympy.MatrixBase), isinstance(rhs, sympy.MatrixBase)
+    if lhs_m != rhs_m or (lhs_m and lhs.shape != rhs.shape):
+        return "the sides have different shapes there"
+    if lhs_m and step.claim.relation not in (Relation.EQ, Relation.APPROX):
+        return "an inequality between matrices, which this check does not read"
+    entries = list(lhs - rhs) if lhs_m else [sympy.sympify(lhs - rhs)]
+    return _entries_hold(entries, step.claim.relation, seed)
+
+
+def _entries_hold(entries: list[object], relation: Relation, seed: int) -> str:
+    """ "holds" when every entry of lhs - rhs, at numbers for its scalars, is exactly zero (an equation) or has the
+    relation's sign (an inequality), else what was found."""
+    import sympy  # noqa: PLC0415
+
+    free = sorted({s for e in entries for s in sympy.sympify(e).free_symbols}, key=str)
+    at = {s: _number(f"{seed}:{s}", positive=True, integer=bool(s.is_integer)) for s in free}
+    at = {s: -v if s.is_negative else v for s, v in at.items()}
+    for entry in entries:
+        value = sympy.sympify(entry).subs(at)
+        if value.free_symbols or not value.is_number:
+            return "a difference derive cannot evaluate there"
+        exact = sympy.simplify(value)
+        if relation in (Relation.EQ, Relation.APPROX):
+            if exact == 0:
+                continue
+            return f"lhs - rhs = {sympy.N(exact, 6)} there, not 0" if _clearly_nonzero(exact) else "no exact zero"
+        if not _clearly_nonzero(exact) and exact != 0:
+            return "a difference too close to 0 to sign"
+        sign = 0 if exact == 0 else (1 if sympy.N(exact, 30) > 0 else -1)
+        ok = {Relation.LE: sign <= 0, Relation.LT: sign < 0, Relation.GE: sign >= 0, Relation.GT: sign > 0}[relation]
+        if not ok:
+            return f"lhs - rhs = {sympy.N(exact, 6)} there, which the relation does not allow"
+    return "holds"
+
+
+def _clearly_nonzero(value: object) -> bool:
+    import sympy  # noqa: PLC0415
+
+    try:
+        return abs(complex(sympy.N(value, 60))) > 1e-30
+    except (TypeError, ValueError):
+        return False
+
+
+def offline(reading: Reading) -> Reading:
+    """``reading`` marked to be checked with numbers here when the engine's check would be too costly."""
+    size = max((n for _, n in reading.sizes), default=0)
+    texts = [str(getattr(side, "text", side)) for side in (reading.step.claim.lhs, reading.step.claim.rhs)]
+    if size > FAR_LIMIT or costly(reading.step, texts, size):
+        return replace(reading, offline=True)
+    return reading
