@@ -564,6 +564,8 @@ def _value_tables(doc: str, random: set[str]) -> list[MomentStatement]:
                 continue
             if any(_names_of_value(t) & (random - set(names)) for t in values + probabilities):
                 continue  # a value or probability that is itself random: no law of X alone
+            if _table_qualified(doc, m.end()):
+                continue
             piece = m.group("var")[1:-1].strip()
             words = " ".join(doc[m.start() : m.end()].split())
             out += _table_moments(doc, (m.start(), m.end()), piece, (values, probabilities), words=words, before=before)
@@ -619,9 +621,11 @@ def _probability_tables(doc: str, random: set[str]) -> list[MomentStatement]:
     for lo, hi, display in units:
         found: dict[str, list[tuple[str, str]]] = {}
         first: dict[str, int] = {}
+        last: dict[str, int] = {}
         for m in _P_AT.finditer(doc, lo, hi):
             found.setdefault(m.group("name"), []).append((m.group("value").strip(), m.group("prob").strip()))
             first.setdefault(m.group("name"), m.start())
+            last[m.group("name")] = m.end()
         for tex, rows in found.items():
             names = _names(f"${tex}$")
             values = [v for v, _ in rows]
@@ -633,9 +637,28 @@ def _probability_tables(doc: str, random: set[str]) -> list[MomentStatement]:
                 continue
             if any(_names_of_value(t) & (random - set(names)) for row in rows for t in row):
                 continue
+            if _table_qualified(doc, last[tex]):
+                continue
             words = " ".join(doc[lo:hi].split())[:160]
-            out += _table_moments(doc, (lo, hi), tex, (values, [q for _, q in rows]), words=words, before=before)
+            # the statement ends at its last probability: a later sentence that says X anew is checked (`moments_at`)
+            span = (lo, last[tex])
+            out += _table_moments(doc, span, tex, (values, [q for _, q in rows]), words=words, before=before)
     return out
+
+
+#: Words after a table, in its sentence, that make it a law under a condition ("under the null hypothesis", "given
+#: $Y$", "if ...", "when ..."), not the law of X.
+_TABLE_CONDITION = re.compile(
+    r"\b(?:under|given|conditional(?:ly)?|conditioned|assuming|if|iff|when|whenever|unless|provided|hypothes[ie]s|"
+    r"null|alternative|only|approximately|roughly|about)\b",
+    re.IGNORECASE,
+)
+
+
+def _table_qualified(doc: str, at: int) -> bool:
+    """Whether the rest of the table's sentence after ``at`` makes it conditional or inexact (`_TABLE_CONDITION`)."""
+    rest = re.sub(_MATH, " ", doc[at : _sentence_end(doc, at)])
+    return _TABLE_CONDITION.search(rest) is not None or _NOT_EXACT.search(rest) is not None
 
 
 def _range_items(items: list[str]) -> list[str]:

@@ -239,3 +239,16 @@ def test_a_fair_die() -> None:
         "$$E[D] = \\frac{7}{2}$$\n\n$$\\mathrm{Var}(D) = \\frac{35}{12}$$\n\n$$E[D^2] = \\frac{49}{4}$$\n"
     )
     assert _verdicts(doc) == ["proved", "proved", "undecided"]
+
+
+def test_a_probability_table_said_anew_or_under_a_condition_is_no_law() -> None:
+    # attacker E62: X redefined in the next sentence; a table under the null hypothesis (E59) is not X's law
+    doc = (
+        r"Let $P(X = 1) = \frac{1}{2}$, $P(X = 2) = \frac{1}{3}$ and $P(X = 3) = \frac{1}{6}$. "
+        "Now let $X$ be the number of heads in three fair coin tosses.\n$$E[X] = \\frac{5}{3}$$\n"
+    )
+    assert _verdicts(doc) == ["undecided"]
+    doc = r"Let $P(X = 1) = \frac{1}{2}$ and $P(X = 2) = \frac{1}{2}$ under the null hypothesis."
+    assert _moments(doc) == []
+    doc = r"$X$ takes the values $1$ and $2$ with probabilities $\frac12$ and $\frac12$ given $Y = 0$."
+    assert _moments(doc) == []
