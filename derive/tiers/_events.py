@@ -49,7 +49,7 @@ from sympy.core.function import AppliedUndef
 from derive.model import Counterexample, Evidence, Method, Outcome, Verdict
 from derive.tiers._prob_values import split_roles, undecorated
 
-__all__ = ["EVENTS_NOTE", "HOLDS_IF", "ROUTE", "SWEEP", "UNDER_STATED", "by_atoms"]
+__all__ = ["EVENTS_NOTE", "HOLDS_IF", "ROUTE", "SWEEP", "TAKES", "THEN", "UNDER_STATED", "by_atoms"]
 
 ROUTE = "probability atoms"
 #: What introduces the model's reason in an undecided step's evidence.
@@ -62,6 +62,9 @@ _MAX_PROPS = 7
 _MAX_OPS = 6000
 #: The evidence's phrase for a proof that used the independence the claim states.
 UNDER_STATED = "under the independence stated for"
+#: How the evidence says a variable's whole range is the sum's, and what follows from it.
+TAKES = "takes exactly the values"
+THEN = "then"
 #: The evidence's phrase for an assumption under which a refuted or undecided step holds.
 HOLDS_IF = "it holds if"
 #: Weights tried, in turn, for a counterexample: the j-th parameter's (all positive, so every nonempty
@@ -116,24 +119,37 @@ def by_atoms(
         if outcome is None:
             return None
         if outcome.verdict is not Verdict.PROVED:
-            if bound is not None:
+            if bound is not None or (ranged and outcome.verdict is Verdict.REFUTED):
                 return _at_size(outcome, bound, size)
             return outcome
         outcomes.append(outcome)
-    if bound is None:
-        return outcomes[0]
-    sizes = ", ".join(str(s) for s in SWEEP)
-    summary = (
-        f"verified for {bound} = {sizes} (each proved exactly: {outcomes[-1].evidence.summary}); not proved for "
-        f"every {bound}"
-    )
-    return Outcome(Verdict.VERIFIED, Evidence(Method.SYMBOLIC, summary, route=ROUTE))
+    then = outcomes[-1].evidence.summary
+    if bound is not None:
+        sizes = ", ".join(str(s) for s in SWEEP)
+        then = f"verified for {bound} = {sizes} (each proved exactly: {then}); not proved for every {bound}"
+    if not ranged:
+        return Outcome(
+            outcomes[-1].verdict if bound is None else Verdict.VERIFIED, Evidence(Method.SYMBOLIC, then, route=ROUTE)
+        )
+    # The sum's range read as the variable's whole range is one reading (the variable may take other
+    # values too, P(Z = 0) left out): undecided, saying which statement of the text settles it.
+    said = "; ".join(f"{v} {TAKES} {lo}, ..., {hi}" for v, (lo, hi) in ranged.items())
+    summary = f"{HOLDS_IF} {said} ({THEN} {then})"
+    return Outcome(Verdict.UNDECIDED, Evidence(Method.SYMBOLIC, summary, route=ROUTE, reason="events"))
 
 
-def _at_size(outcome: Outcome, bound: sympy.Symbol, size: int) -> Outcome:
-    """An outcome found with ``bound`` written out at ``size``: a refutation of one size is not one of the
-    step (the sum's range may be meant otherwise), so only the undecided reason is kept."""
-    summary = f"with {bound} = {size}: {outcome.evidence.summary}"
+def _at_size(outcome: Outcome, bound: sympy.Symbol | None, size: int | None) -> Outcome:
+    """An outcome found with ``bound`` written out at ``size`` (or the sum's range read as its variable's):
+    a refutation of one size, or of one reading of the range, is not one of the step, so only the
+    undecided reason is kept."""
+    summary = outcome.evidence.summary
+    if outcome.verdict is Verdict.REFUTED:
+        summary = (
+            "not refuted: a sum's range read as all the values of its variable is one reading (and one size is "
+            f"not every size); under it, {summary}"
+        )
+    if bound is not None:
+        summary = f"with {bound} = {size}: {summary}"
     return Outcome(Verdict.UNDECIDED, Evidence(Method.SYMBOLIC, summary, route=ROUTE, reason="events"))
 
 
@@ -575,49 +591,38 @@ def _product(
     independent: tuple[str, ...],
     given: sympy.Basic | None,
 ) -> _Space | None:
-    """The space where the propositions shown as ``independent`` are mutually independent (given
-    ``given`` and given its complement, when it is set), the others of any law given them."""
+    """The space where the propositions shown as ``independent`` are mutually independent (given the
+    event ``given`` only, when it is set: nothing is said of its complement), the others of any law
+    given them. Every measure with that independence is one of its points (up to normalisation)."""
     index = {s: i for i, s in enumerate(shown)}
     members = [index[n] for n in independent if n in index]
     if len(members) < 2 or any(not _is_name(props[i]) and _name(props[i]) not in _LABELS for i in members):
         return None
     cond = props.index(given) if given is not None else None
-    symbols: list[sympy.Symbol] = []
-    marginal: dict[tuple[int, bool | None], sympy.Symbol] = {}
-    for i in members:
-        for c in (True, False) if cond is not None else (None,):
-            marginal[(i, c)] = sympy.Symbol(f"a{len(marginal)}", positive=True)
-    symbols.extend(marginal.values())
-    # The rest (given included) are of any law given the members: one weight per atom, normalised
-    # within each assignment of the members.
-    weights_free = [sympy.Symbol(f"t{i}", positive=True) for i in range(len(atoms))]
-    symbols.extend(weights_free)
+    marginal = {i: sympy.Symbol(f"a{j}", positive=True) for j, i in enumerate(members)}
+    # One free weight per atom: the law of the other propositions given the members' assignment (and
+    # the mass of the condition), or the whole weight of an atom outside the condition.
+    free = [sympy.Symbol(f"t{i}", positive=True) for i in range(len(atoms))]
+    inside = [cond is None or a[cond] for a in atoms]
 
     def key(a: tuple[bool, ...]) -> tuple[bool, ...]:
         return tuple(a[i] for i in members)
 
-    rest_total: dict[tuple, sympy.Expr] = {}
-    if cond is None:
-        for a, t in zip(atoms, weights_free, strict=True):
-            rest_total[key(a)] = rest_total.get(key(a), sympy.Integer(0)) + t
+    totals: dict[tuple[bool, ...], sympy.Expr] = {}
+    for a, t, within in zip(atoms, free, inside, strict=True):
+        if within:
+            totals[key(a)] = totals.get(key(a), sympy.Integer(0)) + t
+    mass = sympy.Add(*(t for t, within in zip(free, inside, strict=True) if within))
     weights = []
-    for a, t in zip(atoms, weights_free, strict=True):
-        c = a[cond] if cond is not None else None
-        w = sympy.Integer(1)
+    for a, t, within in zip(atoms, free, inside, strict=True):
+        if not within:
+            weights.append(t)
+            continue
+        w = t / totals[key(a)] * mass
         for i in members:
-            m = marginal[(i, c)]
-            w *= m if a[i] else 1 - m
-        if cond is None:
-            w *= t / rest_total[key(a)]
-        else:
-            # given the class: its own weight, the other non-members of any law given class and members
-            w *= t / sum(
-                (u for b, u in zip(atoms, weights_free, strict=True) if b[cond] == c and key(b) == key(a)),
-                sympy.Integer(0),
-            )
-            w *= sum((u for b, u in zip(atoms, weights_free, strict=True) if b[cond] == c), sympy.Integer(0))
+            w *= marginal[i] if a[i] else 1 - marginal[i]
         weights.append(w)
-    return cls(props, atoms, weights, symbols, shown, exhaustive, notes)
+    return cls(props, atoms, weights, [*marginal.values(), *free], shown, exhaustive, notes)
 
 
 @dataclass

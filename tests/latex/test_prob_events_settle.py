@@ -17,7 +17,7 @@ import pytest
 import derive.tiers.symbolic as symbolic
 from derive.api import check_latex
 from derive.latex.prob_events import settle_events
-from derive.model import Claim, Evidence, Method, Outcome, Result, Verdict
+from derive.model import Claim, Counterexample, Evidence, Method, Outcome, Result, Verdict
 from derive.tiers._events import EVENTS_NOTE, ROUTE
 
 WIRED = "by_event_calculus" in inspect.getsource(symbolic)
@@ -121,8 +121,70 @@ def test_independence_not_stated_for_the_step_does_not_prove(prose: str) -> None
 
 
 def test_unconditional_independence_stated_proves_what_needs_it() -> None:
-    out = settle_events(_Step(), _result(Verdict.REFUTED, _PAIR), "The events A and B are independent.")
+    out = settle_events(_Step(), _result(Verdict.REFUTED, _PAIR), "The events $A$ and $B$ are independent.")
     assert out.verdict is Verdict.PROVED
+    # attacker P11: conditional independence is not independence
+    prose = "The events $A$ and $B$ are conditionally independent given $C$."
+    assert settle_events(_Step(), _result(Verdict.REFUTED, _PAIR), prose).verdict is Verdict.UNDECIDED
+    # attacker P69: A and B, and B and C, say nothing of A and C
+    pair_ac = f"{_REFUTED}; it holds if A, C are independent"
+    prose = "The events $A$ and $B$ are independent, and so are $B$ and $C$."
+    assert settle_events(_Step(), _result(Verdict.REFUTED, pair_ac), prose).verdict is Verdict.UNDECIDED
+
+
+def test_a_refutation_that_needs_only_an_independence_is_undecided_in_a_document() -> None:
+    # the text may state it after the step, which is not read before it
+    out = settle_events(_Step(), _result(Verdict.REFUTED, _PAIR), "Let $A$ and $B$ be events.")
+    assert out.verdict is Verdict.UNDECIDED
+    assert "it holds if A, B are independent, which the text may state after the step" in (
+        out.outcomes[-1].evidence.summary
+    )
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The events $A$ and $B$ cannot occur together.",  # attacker P81
+        "Whenever $A$ occurs, $B$ occurs too.",  # P83
+        "The events satisfy $$P(A \\cap B) = P(A)P(B).$$ Hence",  # P89: an earlier display
+        "Knowing whether $B$ happened tells us nothing about $A$.",  # P92
+    ],
+)
+def test_events_mentioned_together_before_keep_a_refutation_from_standing(prose: str) -> None:
+    cex = Counterexample((("A \u2229 B", "1/2"), ("\u00acA \u2229 B", "1/2")), "1", "1/2", "1/2", 0)
+    ev = Evidence(Method.SYMBOLIC, _REFUTED, route=ROUTE, counterexample=cex)
+    result = Result(_CLAIM, Verdict.REFUTED, Method.SYMBOLIC, 0.0, (Outcome(Verdict.REFUTED, ev),))
+    out = settle_events(_Step(), result, prose)
+    assert out.verdict is Verdict.UNDECIDED
+    assert "the text relates A, B before the step" in out.outcomes[-1].evidence.summary
+    assert settle_events(_Step(), result, "Let $A$ be an event. Let $B$ be another.") is result
+
+
+_RANGE = (
+    "could not prove; as events: it holds if Z_i takes exactly the values 1, ..., K (then verified for K = 1, 2, "
+    "3, 4 (each proved exactly: proved for every probability measure on the events X=x); not proved for every K)"
+)
+
+
+@pytest.mark.parametrize(
+    ("prose", "verdict"),
+    [
+        ("where $Z_i \\in \\{1,\\ldots,K\\}$ is the latent variable", Verdict.VERIFIED),
+        ("where $Z_{i} \\in \\{1, 2, \\dots, K\\}$", Verdict.VERIFIED),
+        # attacker P62: a range with 0 in it
+        ("Let $Z_i$ take values in $\\{0, 1, \\dots, K\\}$.", Verdict.UNDECIDED),
+        ("where $Z_i \\in \\{0, 1, \\ldots, K\\}$", Verdict.UNDECIDED),
+        ("where $Y_i \\in \\{1, \\ldots, K\\}$", Verdict.UNDECIDED),
+        ("", Verdict.UNDECIDED),
+    ],
+)
+def test_a_sum_over_a_variable_needs_its_range_stated(prose: str, verdict: Verdict) -> None:
+    out = settle_events(_Step(), _result(Verdict.UNDECIDED, _RANGE, route=None), prose)
+    assert out.verdict is verdict
+    if verdict is Verdict.VERIFIED:
+        summary = out.outcomes[-1].evidence.summary
+        assert summary.startswith("verified for K = 1, 2, 3, 4 (each proved exactly")
+        assert "(the text states Z_" in summary
 
 
 def test_labels_are_never_named_in_words() -> None:
@@ -156,14 +218,17 @@ def _last(doc: str) -> Result:
         (r"P(A) = P(A|B)P(B) + P(A|\neg B)P(\neg B)", Verdict.PROVED),
         (r"P(A \cup B) = P(A) + P(B) - P(A \cap B)", Verdict.PROVED),
         (r"P(\neg A|B) = 1 - P(A|B)", Verdict.PROVED),
-        (r"P(X_i = x) = \sum_{k=1}^K P(Z_i = k) P(X_i=x | Z_i = k)", Verdict.VERIFIED),
-        (r"P(A|B) = \frac{P(A)P(B)}{P(B)}", Verdict.REFUTED),
         (r"P(A|\neg B) = 1 - P(A|B)", Verdict.REFUTED),
-        (r"P(A, B) = P(A)P(B)", Verdict.REFUTED),
-        (r"P(A,B|C) = P(A|C)P(B|C)", Verdict.REFUTED),
         (r"P(A|B) = \frac{P(B|A)P(A)}{P(B|A)P(A) + P(B|\neg A)P(A)}", Verdict.REFUTED),
+        (r"P(A \cup B) = P(A) + P(B)", Verdict.REFUTED),
+        # they hold under an independence the text may state after them
+        (r"P(A|B) = \frac{P(A)P(B)}{P(B)}", Verdict.UNDECIDED),
+        (r"P(A, B) = P(A)P(B)", Verdict.UNDECIDED),
+        (r"P(A,B|C) = P(A|C)P(B|C)", Verdict.UNDECIDED),
         (r"P(A) = P(A|B)P(B) + P(A|C)P(C)", Verdict.UNDECIDED),
         (r"P(g,w|\pm) = P(g|\pm)P(w|\pm)", Verdict.UNDECIDED),
+        # the range of Z is not stated
+        (r"P(X_i = x) = \sum_{k=1}^K P(Z_i = k) P(X_i=x | Z_i = k)", Verdict.UNDECIDED),
     ],
 )
 def test_end_to_end_without_prose(tex: str, verdict: Verdict) -> None:
@@ -171,18 +236,53 @@ def test_end_to_end_without_prose(tex: str, verdict: Verdict) -> None:
 
 
 @wired
-def test_end_to_end_stated_independence() -> None:
+def test_end_to_end_stated_assumptions() -> None:
     doc = "Let $A$ and $B$ be independent events.\n\n$$P(A|B) = \\frac{P(A)P(B)}{P(B)}$$\n"
     assert _last(doc).verdict is Verdict.PROVED
     doc = "We assume $A$ and $B$ are independent given $C$.\n\n$$P(A,B|C) = P(A|C)P(B|C)$$\n"
     assert _last(doc).verdict is Verdict.PROVED
     doc = "$A$ and $B$ are not independent given $C$.\n\n$$P(A,B|C) = P(A|C)P(B|C)$$\n"
     assert _last(doc).verdict is Verdict.UNDECIDED
+    total = "$$P(X_i = x) = \\sum_{k=1}^K P(Z_i = k) P(X_i=x | Z_i = k)$$\n"
+    assert _last(f"where $Z_i \\in \\{{1,\\ldots,K\\}}$ is latent.\n\n{total}").verdict is Verdict.VERIFIED
+    assert _last(f"Let $Z_i$ take values in $\\{{0, 1, \\dots, K\\}}$.\n\n{total}").verdict is Verdict.UNDECIDED
 
 
 @wired
-def test_end_to_end_prose_keeps_refutations_from_standing() -> None:
-    doc = "Here $P(A) = 0.3$ and $P(B) = 0.5$.\n\n$$P(A|B) = \\frac{P(A)P(B)}{P(B)}$$\n"
-    assert _last(doc).verdict is Verdict.UNDECIDED
-    doc = "Let $P$ be the transition matrix of the chain.\n\n$$P(A|\\neg B) = 1 - P(A|B)$$\n"
-    assert _last(doc).verdict is Verdict.UNDECIDED
+@pytest.mark.parametrize(
+    ("doc", "verdict"),
+    [
+        # attacker P11: conditional independence read as independence
+        ("The events $A$ and $B$ are conditionally independent given $C$.\n\n$$P(A, B) = P(A)P(B)$$", "undecided"),
+        # P69: A and B, B and C
+        ("The events $A$ and $B$ are independent, and so are $B$ and $C$.\n\n$$P(A \\cap C) = P(A)P(C)$$", "undecided"),
+        # P71: independent given C says nothing given not C
+        (
+            "The events $A$ and $B$ are conditionally independent given $C$.\n\n$$P(A|B, \\neg C) = P(A|\\neg C)$$",
+            "undecided",
+        ),
+        # P74: P a polynomial
+        ("Let $P(t) = t^2 - 1$ for a real number $t$.\n\n$$P(A) = P(A|B)P(B) + P(A|\\neg B)P(\\neg B)$$", "undecided"),
+        # P81, P83: the events related in words
+        ("The events $A$ and $B$ cannot occur together.\n\n$$P(A \\cup B) = P(A) + P(B)$$", "undecided"),
+        ("Whenever $A$ occurs, $B$ occurs too.\n\n$$P(A \\cap B) = P(A)$$", "undecided"),
+        (
+            "Here $P(A) = 0.3$ and $P(B) = 0.5$.\n\n$$P(A|B) = \\frac{P(B|A)P(A)}{P(B|A)P(A) + P(B|\\neg A)P(A)}$$",
+            "undecided",
+        ),
+        ("Let $P$ be the transition matrix of the chain.\n\n$$P(A|\\neg B) = 1 - P(A|B)$$", "undecided"),
+    ],
+)
+def test_end_to_end_attacks(doc: str, verdict: str) -> None:
+    assert _last(doc + "\n").verdict.value == verdict
+
+
+def test_p_defined_as_a_function_of_numbers_keeps_no_verdict() -> None:
+    proved = _result(Verdict.PROVED, "proved for every probability measure on the events A, B")
+    out = settle_events(_Step(), proved, "Let $P(t) = t^2 - 1$ for a real number $t$.")
+    assert out.verdict is Verdict.UNDECIDED
+    assert "the text defines P(t) = t^2 - 1" in out.outcomes[-1].evidence.summary
+    # a number given for a probability is a measure: the proof holds for it too
+    assert settle_events(_Step(), proved, "Here $P(A) = 0.3$ and $P(B) = \\frac{1}{2}$.") is proved
+    # a definition in probability notation is no other meaning
+    assert settle_events(_Step(), proved, "We write $P(A) = P(A \\mid B)P(B) + x$.") is proved

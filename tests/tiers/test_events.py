@@ -252,22 +252,24 @@ def test_a_condition_that_is_impossible_is_not_read() -> None:
     assert _check(P(A, GIVEN(OR(A, B))), P(A)).verdict is Verdict.REFUTED
 
 
-def test_total_probability_over_a_summed_variable_is_verified_for_each_size() -> None:
+def test_total_probability_over_a_summed_variable_holds_if_the_sum_covers_its_range() -> None:
     lhs = P(EVENT(X, x))
     rhs = sympy.Sum(P(EVENT(Z, k)) * P(EVENT(X, x), GIVEN(EVENT(Z, k))), (k, 1, K))
     out = _check(lhs, rhs)
-    assert out.verdict is Verdict.VERIFIED
-    assert out.evidence.summary.startswith("verified for K = 1, 2, 3, 4 (each proved exactly")
-    assert "Z taking exactly the values 1, 2, 3, 4 (the range of the sum over them)" in out.evidence.summary
-    assert out.evidence.summary.endswith("not proved for every K")
-    # written-out bounds: a proof
-    out = _check(lhs, rhs.subs(K, 3))
-    assert out.verdict is Verdict.PROVED
-    # a term missing: never refuted at one size (the range may be meant otherwise)
-    wrong = sympy.Sum(P(EVENT(Z, k)) * P(EVENT(X, x), GIVEN(EVENT(Z, k))), (k, 2, K))
-    out = _check(lhs, wrong)
+    # Z may take other values (0): undecided, saying what settles it and what follows then
     assert out.verdict is Verdict.UNDECIDED
-    assert "refuted" not in out.evidence.summary
+    summary = out.evidence.summary
+    assert f"{HOLDS_IF} Z takes exactly the values 1, ..., K (then verified for K = 1, 2, 3, 4 (each proved" in summary
+    assert "Z taking exactly the values 1, 2, 3, 4 (the range of the sum over them)" in summary
+    assert summary.endswith("not proved for every K)")
+    # written-out bounds: a proof, under the same reading
+    out = _check(lhs, rhs.subs(K, 3))
+    assert f"{HOLDS_IF} Z takes exactly the values 1, ..., 3 (then proved for every probability" in out.evidence.summary
+    # a term missing: never refuted at one size nor under one reading of the range
+    for wrong in (rhs.subs(K, 3) - P(EVENT(Z, 1)) * P(EVENT(X, x), GIVEN(EVENT(Z, 1))), rhs.replace(1, 2)):
+        out = _check(lhs, wrong)
+        assert out.verdict is Verdict.UNDECIDED
+        assert "refuted" not in out.evidence.summary.split("as events: ")[0]
 
 
 def test_values_written_out_are_not_taken_as_the_whole_range_to_prove() -> None:
