@@ -15,9 +15,11 @@ argument may be an *event*, not a value:
   commutative, so ``P(A \\cap B) = P(B \\cap A)`` is proved). A mix of the two without brackets has two
   readings and is not read.
 
-Nothing here relates these probabilities to each other (no product rule, no complement rule): steps
-that only rearrange the same opaque probabilities can be proved, numbers given for them are
-used only where the document defines them, and everything else is undecided.
+The grammar relates none of these probabilities to each other: the tiers do (the definition of
+conditional probability, `derive.tiers._probability`; the finite space the events generate, with
+complement, total probability and counterexample measures, `derive.tiers._events`). `settle_events`
+reads the latter's verdicts in their document: what the text states of the events (a variable's range,
+an independence) may prove a step, and what it may say of them keeps a refutation from standing.
 """
 
 from __future__ import annotations

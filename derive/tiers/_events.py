@@ -9,9 +9,9 @@ use what the events *are*. Here the events a step names generate a finite probab
   ``\\neg``, ``\\cap``, ``\\cup`` and the comma of a joint (``P(A, B)``) combine them;
 - its *atoms* are the truth assignments of the propositions, except that one variable takes at most
   one of its written numeric values (``X = 1`` and ``X = 2`` are disjoint). A sum over a variable's
-  values (``\\sum_{k=1}^K P(Z = k) ...``) reads the sum's range as the variable's whole range (exactly
-  one of ``Z = 1 .. K``): that is what a sum over a partition says. Its symbolic bound is swept over
-  `SWEEP` (then the step is at best verified, for those sizes);
+  values (``\\sum_{k=1}^K P(Z = k) ...``) is written out with Z taking exactly the values of the
+  sum's range, its symbolic bound swept over `SWEEP`; that reading is the text's to state (Z may take
+  other values), so such a step is undecided, saying what follows once it is stated (`TAKES`);
 - each atom has an unknown positive weight q; ``P(E) = q(E)/q(all)`` and ``P(E|F) = q(E and F)/q(F)``
   (the sums of the weights of the atoms in the event), so every side is a rational function of q.
 
@@ -21,12 +21,15 @@ Verdicts:
   measure on these events wherever the conditioning events have positive probability (written-out
   values of a variable are merely disjoint, never assumed to be all its values);
 - **refuted** with an exact rational measure at which the sides differ, shown in the evidence, only
-  when the step is wholly about these events (no other name, both sides hold a probability), no
-  label reading is open (``\\pm``; ``+`` beside ``-``, which may be each other's complement), no
-  value of a variable is a name (``X = x`` beside ``X = 1`` may be one event), and the values of a
-  variable written out are taken as its whole range for the counterexample (so it holds under that
-  reading as well). A front end that knows more (the text states independence, numbers,
-  disjointness) must keep such a refutation from standing: its evidence's route is `ROUTE`;
+  when no reading is open: the step is wholly about these events (no other name, both sides hold a
+  probability, not every probability of one unconditioned event: that states values, by symmetry or
+  from a table), no label reading (``\\pm``; ``+`` beside ``-``, which may be each other's
+  complement), no value of a variable a name (``X = x`` beside ``X = 1`` may be one event), no barred
+  or primed name (``\\bar A`` may be the complement of A), no two names used apart that the step
+  holds for as complements (``P(-) = P(S-) + P(W-)``: sick and well); the values of a variable written
+  out are taken as its whole range for the counterexample (so it holds under that reading as well). A
+  front end that knows more (the text states independence, numbers, disjointness) must keep such a
+  refutation from standing: its evidence's route is `ROUTE` (`derive.latex.prob_events.settle_events`);
 - independence the claim states (``Claim.independent``: names of one group mutually independent) is
   modelled by a product parametrisation of the atoms (the group's marginals times any law of the
   other propositions given them), so a step that needs it is proved under it, and refuted only
