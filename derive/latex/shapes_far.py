@@ -70,12 +70,28 @@ def _computed(tex: str) -> list[Fraction]:
     flat = re.sub(r"\\(?:cdot|times)(?![A-Za-z])", "*", flat).replace("{", "(").replace("}", ")")
     flat = re.sub(r"\\(?:left|right)(?![A-Za-z])", "", flat)
     out: list[Fraction] = []
-    for run in _RUN.findall(flat):
-        tokens = re.findall(r"\d+(?:\.\d+)?|[-+*/^()]", run)
-        value = _Folder(_balanced(tokens)).value()
+    for m in _RUN.finditer(flat):
+        tokens = _balanced(re.findall(r"\d+(?:\.\d+)?|[-+*/^()]", m.group()))
+        if tokens[:1] == ["^"] or flat[: m.start()].rstrip().endswith("_"):
+            # x^2 + 2, x_{12} + 3: the exponent or subscript belongs to the name before, the rest stands apart
+            tokens = tokens[1:] if tokens[:1] == ["^"] else tokens
+            first = _primary_end(tokens)
+            out += [v for v in (_Folder(tokens[:first]).value(), _Folder(tokens[first:]).value()) if v is not None]
+            continue
+        value = _Folder(tokens).value()
         if value is not None:
             out.append(value)
     return out
+
+
+def _primary_end(tokens: list[str]) -> int:
+    """Where the first number or parenthesised group of ``tokens`` ends."""
+    depth = 0
+    for k, t in enumerate(tokens):
+        depth += {"(": 1, ")": -1}.get(t, 0)
+        if depth == 0 and t not in ("-", "+"):
+            return k + 1
+    return len(tokens)
 
 
 def _balanced(tokens: list[str]) -> list[str]:
@@ -95,7 +111,7 @@ def _balanced(tokens: list[str]) -> list[str]:
     out = [t for t, kept in zip(tokens, keep, strict=True) if kept]
     while out and out[-1] in "+-*/^":
         out.pop()  # "3 -" before a letter: the number stands alone
-    while out and out[0] in "*/^":
+    while out and out[0] in "*/":
         out.pop(0)
     return out
 

@@ -137,7 +137,7 @@ def test_gaussian_normaliser_letter_is_the_dimension_and_the_covariance_is_drawn
     r = _one(DENSITY)
     assert r.verdict is Verdict.UNDECIDED
     assert "Sigma: spd matrix D x D, mu: vector D, x: vector D" in r.detail
-    assert "error, proved across the sizes D = 1; D = 2; D = 3" in r.detail
+    assert "error, proved, verified across the sizes D = 1; D = 2; D = 3; D = 4 (checked with numbers)" in r.detail
 
 
 def test_gaussian_normaliser_rewritten_is_verified_at_every_size_of_the_tied_letter() -> None:
@@ -287,7 +287,7 @@ def test_a_name_the_prose_calls_a_matrix_is_no_vector() -> None:
         assert _one(text).verdict is Verdict.UNDECIDED, text
     square = _one("Let $A$ be a square matrix.\n\n$$(A^\\top)^\\top = A$$")
     assert square.verdict is Verdict.VERIFIED
-    assert "(A: matrix 2x2 | A: matrix 3x3: proved in each)" in square.detail
+    assert "(A: matrix 2x2 | A: matrix 3x3 | A: matrix 4x4: proved in each)" in square.detail
 
 
 def test_a_defined_name_of_undeclared_vectors_transposed_is_not_decided_as_scalars() -> None:

@@ -200,3 +200,17 @@ def test_a_bold_lower_case_vector_is_no_bold_capital() -> None:
     verdict, detail = _one("\\mathbf{a}^\\top\\mathbf{a} = \\mathrm{tr}(\\mathbf{a}^\\top\\mathbf{a})")
     assert verdict is Verdict.VERIFIED
     assert "a: vector 4" in detail
+
+
+@pytest.mark.parametrize("root", ["2^2", "\\frac{8}{2}", "3 + 1", "2 \\cdot 2"])
+def test_a_root_the_step_computes_from_its_numbers_is_passed_too(root: str) -> None:
+    # roots at 1, 2, 3 and at 4 computed from smaller numbers: the far size passes the computed 4
+    tex = f"{TRACE_ROOTS}(\\mathrm{{tr}}(I_n) - ({root})) = 0"
+    verdict, detail = _one(tex, DECLARED)
+    assert verdict is Verdict.REFUTED
+    assert "at n = 4:" not in detail
+
+
+def test_an_exponent_of_a_name_is_no_sum_with_the_next_number() -> None:
+    # \|a\|^2 + 2 is no 4: the far size stays 4
+    assert far_size(["\\|a + b\\|^2 = \\|a\\|^2 + 2 a^T b + \\|b\\|^2"]) == 4
