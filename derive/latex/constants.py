@@ -387,7 +387,10 @@ def up_to_constant(
     if any("\\in" in it for it in items):
         return "it is read under a finite set of values"  # y \\in \\{0, 1\\}: each value, not a variable to rename
     left, right = _with_const_name(lhs), _with_const_name(rhs)
-    table = SymbolTable({**symbols, CONST_NAME: "real"})
+    try:
+        table = SymbolTable({**symbols, CONST_NAME: "real"})
+    except DeriveError:
+        return "a declaration cannot be read here (a size written as a letter)"
     parsed = _read_sides(left, right, items, table)
     if isinstance(parsed, str):
         return parsed

@@ -252,3 +252,9 @@ def test_a_name_read_at_each_value_of_a_finite_set_is_not_renamed() -> None:
     # y in {0, 1}: y^2 = y there, so the constant hides nothing; never refuted with y free
     ((verdict, _),) = _steps(r"Labels are $y \in \{0, 1\}$. $$y^2 + \text{const} = y + \text{const}$$")
     assert verdict is U
+
+
+def test_a_size_written_as_a_letter_does_not_stop_the_reading() -> None:
+    # w: vector n cannot build a symbol table for one claim; the document is still read
+    text = "---\nderive:\n  symbols: {w: vector n}\n---\n$$y^2 + \\text{const} = y^2 + 1 + \\text{const}$$"
+    assert len(_results(text)) == 1
