@@ -231,8 +231,8 @@ def _shaped_body(body: str, shaped: set[str]) -> bool:
 
 # --- Letter sizes: a step over x ∈ R^D is checked at several sizes -------------------------------------
 
-#: The small sizes each letter takes (and the far size, `derive.latex.shapes_far.far_size`); sizes ``values:`` may fix
-#: and a parity sweeps up to `_PAST_LIMIT`.
+#: The small sizes every sweep checks (then each size up to one past `derive.latex.shapes_far.far_size`); sizes
+#: ``values:`` may fix go up to `_PAST_LIMIT`.
 _SIZES = (1, 2, 3)
 _PAST_LIMIT = 6
 #: Claims one step may become; a step with more readings is undecided, as before. Shapes of undeclared
@@ -415,15 +415,17 @@ def _size_said(step: Step, letter: str) -> str | None:
 
 
 def _size_values(texts: list[str]) -> tuple[int, ...]:
-    """The sizes to check: 1, 2, 3 and the far size, past 3 and past every number written (`far_size`): a step
-    true only at small sizes, or at sizes its own numbers name, fails there."""
-    from derive.latex.shapes_far import far_size  # noqa: PLC0415 - it builds on this module
+    """The sizes to check: every size from 1 to one past the far size, which is past 3 and past every number the
+    step writes or computes (`far_size`): a step true only at small sizes, at sizes its numbers name, below a
+    threshold (\\max(0, 5 - n)) or at every other size (\\sin(\\pi n / 2)) fails at one of them."""
+    from derive.latex.shapes_far import far_sizes  # noqa: PLC0415 - it builds on this module
 
-    return (*_SIZES, far_size(texts))
+    return (*_SIZES, *far_sizes(texts))
 
 
 def _combinations(letters: list[str], values: tuple[int, ...]) -> list[dict[str, int]]:
-    """Size assignments: all letters equal first (1, 2, 3, ...), then unequal ones, at most `MAX_READINGS`."""
+    """Size assignments: all letters equal (every size of ``values``), then unequal ones, the smallest first, up to
+    `MAX_READINGS` in all and at least three."""
     equal = [dict.fromkeys(letters, v) for v in values]
     if len(letters) == 1:
         return equal
@@ -433,7 +435,7 @@ def _combinations(letters: list[str], values: tuple[int, ...]) -> list[dict[str,
         if len(set(combo)) > 1
     ]
     mixed.sort(key=lambda sizes: (sum(sizes.values()), max(sizes.values())))
-    return (equal + mixed)[:MAX_READINGS]
+    return equal + mixed[: max(3, MAX_READINGS - len(equal))]
 
 
 def size_readings(step: Step) -> list[Reading] | str | None:
@@ -467,13 +469,11 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     values = _size_values(texts)
     parity = {letter: w for letter, w in said.items() if w in ("even", "odd")}
     if parity:
-        # "k is even": only the sizes the text allows (2, 4, 6 and an even far size), no counterexample at k = 3
-        values = tuple(sorted({*range(1, _PAST_LIMIT + 1), values[-1], values[-1] + 1}))
+        # "k is even": only the sizes the text allows (2, 4, 6, ... up past the far size), no counterexample at k = 3
+        values = (*values, values[-1] + 1)
     combos = [{**c, **fixed} for c in _combinations([x for x in letters if x not in fixed], values)]
     if parity:
         combos = [c for c in combos if all((c[x] % 2 == 0) == (w == "even") for x, w in parity.items())]
-        far = [c for c in combos if min(c.values()) >= values[-2]]  # the far sizes, past every number written
-        combos = [c for c in combos if c not in far][: MAX_READINGS - 1] + far[:1]
     return [
         Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes), tuple(sizes.items()))
         for sizes in combos
@@ -1333,23 +1333,25 @@ def at_size_one(step: Step, shaped: list[Reading]) -> list[Reading]:
 
 
 def at_far_size(step: Step, shaped: list[Reading]) -> list[Reading]:
-    r"""The shape readings at the far size too (`derive.latex.shapes_far`), once per family of shapes, every
-    dimension that size: a step may hold at sizes 1, 2, 3 only (``(\mathrm{tr}(I) - 1)(\mathrm{tr}(I) - 2)
-    (\mathrm{tr}(I) - 3) = 0``)."""
-    from derive.latex.shapes_far import far_kind, far_size  # noqa: PLC0415 - it builds on this module
+    r"""The shape readings at every size from 4 to one past the far size too (`derive.latex.shapes_far`), once per
+    family of shapes, every dimension that size: a step may hold at sizes 1, 2, 3 only
+    (``(\mathrm{tr}(I) - 1)(\mathrm{tr}(I) - 2)(\mathrm{tr}(I) - 3) = 0``)."""
+    from derive.latex.shapes_far import far_kind, far_sizes  # noqa: PLC0415 - it builds on this module
 
-    size = far_size(_sides(step))
-    fars: list[dict[str, str]] = []
-    for reading in shaped:
-        if reading.sizes:
-            continue  # the readings at size 1
-        shapes = {}
-        for part in reading.label.split(", "):
-            name, _, kind = part.partition(": ")
-            shapes[name] = far_kind("real" if kind == "scalar" else kind, size)
-        if shapes not in fars and any(k != "real" for k in shapes.values()):
-            fars.append(shapes)
-    return [*shaped, *(_shape_reading(step, shapes, (("size", size),), norms=False) for shapes in fars)]
+    out = list(shaped)
+    for size in far_sizes(_sides(step)):  # every size past 3 up to one past the far size
+        fars: list[dict[str, str]] = []
+        for reading in shaped:
+            if reading.sizes:
+                continue  # the readings at size 1
+            shapes = {}
+            for part in reading.label.split(", "):
+                name, _, kind = part.partition(": ")
+                shapes[name] = far_kind("real" if kind == "scalar" else kind, size)
+            if shapes not in fars and any(k != "real" for k in shapes.values()):
+                fars.append(shapes)
+        out += [_shape_reading(step, shapes, (("size", size),), norms=False) for shapes in fars]
+    return out
 
 
 #: A norm's bar and the subscript of a closing one (\|x\|_2, \rVert_F): at size 1 every norm is |x|.

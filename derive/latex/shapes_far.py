@@ -59,6 +59,14 @@ def far_size(texts: list[str] | tuple[str, ...]) -> int:
     return max(FAR_MIN, math.floor(max(numbers, default=0)) + 1)
 
 
+def far_sizes(texts: list[str] | tuple[str, ...]) -> tuple[int, ...]:
+    """The sizes past 3 a sweep checks: each one up to one past the far size (a factor that vanishes at the far size
+    but not below it, or at every other size, fails at one of them); when the far size is past `FAR_LIMIT`, 4 and
+    the far size alone, which `offline_result` reports as too large to check (the step is then never verified)."""
+    far = far_size(texts)
+    return tuple(range(FAR_MIN, far + 2)) if far <= FAR_LIMIT else (FAR_MIN, far)
+
+
 #: What joins numbers into a number: operators, parentheses, braces (``\\frac``, ``\\cdot``, ``\\times`` rewritten).
 _RUN = re.compile(r"[0-9.+\-*/^()\s]+")
 _BIG = 10**6  # a computed number past this is past any size checked anyway

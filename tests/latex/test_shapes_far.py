@@ -140,7 +140,7 @@ def test_a_condition_on_the_size_is_respected_and_said(condition: str) -> None:
 def test_an_inner_product_of_an_undeclared_vector_is_verified_at_the_far_size_too() -> None:
     verdict, detail = _one("x^T x \\ge 0")
     assert verdict is Verdict.VERIFIED
-    assert "(x: vector 2 | x: vector 3 | x: vector 4: proved in each)" in detail
+    assert "(x: vector 2 | x: vector 3 | x: vector 4 | x: vector 5: proved in each)" in detail
 
 
 def test_a_trace_of_a_product_commutes_at_the_far_size_too() -> None:
@@ -152,7 +152,7 @@ def test_a_trace_of_a_product_commutes_at_the_far_size_too() -> None:
 def test_a_transpose_of_a_product_is_verified_at_every_declared_size() -> None:
     verdict, detail = _one("(A\\Sigma)^\\top = \\Sigma^\\top A^\\top", DECLARED)
     assert verdict is Verdict.VERIFIED
-    assert "n = 1; n = 2; n = 3; n = 4" in detail
+    assert "n = 1; n = 2; n = 3; n = 4; n = 5" in detail
 
 
 def test_the_trace_of_the_identity_is_its_declared_size() -> None:
@@ -164,7 +164,7 @@ def test_the_trace_of_the_identity_is_its_declared_size() -> None:
 def test_an_inverse_at_the_far_size_is_checked_with_numbers_and_says_so() -> None:
     verdict, detail = _one("\\Sigma^{-1} \\Sigma x = x", DECLARED)
     assert verdict is Verdict.VERIFIED
-    assert "n = 1; n = 2; n = 3; n = 4 (checked with numbers)" in detail
+    assert "n = 1; n = 2; n = 3; n = 4 (checked with numbers); n = 5 (checked with numbers)" in detail
 
 
 def test_a_step_with_seven_in_it_is_verified_at_eight() -> None:
@@ -214,3 +214,26 @@ def test_a_root_the_step_computes_from_its_numbers_is_passed_too(root: str) -> N
 def test_an_exponent_of_a_name_is_no_sum_with_the_next_number() -> None:
     # \|a\|^2 + 2 is no 4: the far size stays 4
     assert far_size(["\\|a + b\\|^2 = \\|a\\|^2 + 2 a^T b + \\|b\\|^2"]) == 4
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "(|n - 5| - 1)(n - 1)(n - 2)(n - 3)\\, x^\\top x = 0",  # vanishes at 1, 2, 3, 4, 6: not at 5
+        "x^\\top x\\,(n - 1)(n - 3)\\sin\\left(\\frac{\\pi n}{2}\\right) = 0",  # every even size and 1, 3: not 5
+        "x^\\top x\\,\\max(0, 5 - n)(n - 1)(n - 2)(n - 3) = 0",  # vanishes past 4: not at 4
+    ],
+)
+def test_a_factor_vanishing_at_the_far_size_but_not_between_is_refuted(tex: str) -> None:
+    # every size from 1 to one past the far size is checked, not 1, 2, 3 and the far size only
+    verdict, detail = _one(tex, "Let $x \\in \\mathbb{R}^n$.\n\n")
+    assert verdict is Verdict.REFUTED
+    assert detail.startswith(("at n = 4:", "at n = 5:"))
+
+
+def test_a_cosine_of_the_size_is_checked_at_both_parities_past_the_far_size() -> None:
+    # vanishes at 2, 4 (written) and every odd size: the far size is 5, and 6 is checked too
+    tex = "(\\mathrm{tr}(I) - 2)(\\mathrm{tr}(I) - 4)\\cos\\left(\\frac{\\pi\\,\\mathrm{tr}(I)}{2}\\right) = 0"
+    verdict, detail = _one(tex, SQUARE)
+    assert verdict is Verdict.UNDECIDED
+    assert "refuted with I: identity 6" in detail
