@@ -222,6 +222,8 @@ class _SumGrammar:
             defined = sorted(n for n in self.st.definitions if re.fullmatch(re.escape(base) + r"_[A-Za-z]", n))
             if not defined:
                 continue
+            if defined[0] in self.st.expanding:
+                raise self.fail(f"the document defines {defined[0]} through itself, which derive does not unroll")
             letter = defined[0][len(base) + 1 :]
             index = str(entry.indices[0]) if len(entry.indices) == 1 else ""
             value = self._family_value(
@@ -232,31 +234,43 @@ class _SumGrammar:
                     f"the document defines {', '.join(defined)} for every index, which derive does not substitute "
                     "under this sum; write the summand with the definition put in"
                 )
+            # the value's own family entries (y_k := exp(a_k)/..., a_k := w_k x) are put in as well;
+            # a family defined through itself (a recurrence) is not read (above)
+            saved = self.st.expanding
+            self.st.expanding = (*saved, defined[0])
+            try:
+                value = self._defined_family(value)
+            finally:
+                self.st.expanding = saved
             own = [s for s in value.free_symbols if getattr(s, "name", None) == letter]
             swap[entry] = value.xreplace({own[0]: entry.indices[0]}) if own else value
         return body.xreplace(swap) if swap else body
 
     def _family_value(self, name: str, letter: str, span: tuple[Any, Any] | None) -> Any:
-        """The value of family ``name`` (``N_k``) for its letter ranging over ``span``: as read where it was
-        defined, unless it holds a Kronecker delta, which is read again with the letter bound to that range
-        (with no range known, the delta's reading depends on where the family is used: not read here)."""
+        """The value of family ``name`` (``N_k``) for its letter ranging over ``span``, read again from its
+        text with the letter bound (its entries x_k become x[k]); a Kronecker delta of the letter needs that
+        range (with no range known, the delta's reading depends on where the family is used: not read here)."""
         from derive.latex.parser import _Parser  # noqa: PLC0415 - the parser is assembled from this mixin
         from derive.latex.tokens import _tokenize  # noqa: PLC0415
 
         d = self.st.definitions[name]
-        if _KRONECKER_TEX.search(d.tex) is None or name in self.st.expanding:
+        if name in self.st.expanding:
             return d.value
-        if span is None:
+        kronecker = _KRONECKER_TEX.search(d.tex) is not None
+        if kronecker and span is None:
             raise self.fail(
                 f"the document defines {name} with a Kronecker delta of {letter}, which picks a term only where "
                 f"{letter} lies in the delta's range; derive does not substitute it here: write the summand out"
             )
+        # Read again with the letter bound, so the family's own entries follow it: y_i := 2 x_i makes
+        # y_j the entry 2 x[j], never 2 times one name x_i that is the same number for every j.
+        ranges = {**self.st.ranges, letter: span} if span is not None else self.st.ranges
         state = replace(
             self.st,
             text=d.tex,
             expanding=(*self.st.expanding, name),
             bound=(*self.st.bound, letter),
-            ranges={**self.st.ranges, letter: span},
+            ranges=ranges,
             shadow=self.st.shadow | {letter},
         )
         return _scalar(_Parser(_tokenize(d.tex), state).parse_all())

@@ -107,7 +107,11 @@ def _lone_name(toks: list[_Tok]) -> bool:
 
 
 def _family_entry(p: _Parser, name: str) -> Any:
-    """The symbol of a plain name, with its family's kind when it is an entry (`_family_entry_kind`)."""
+    """The symbol of a plain name, with its family's kind when it is an entry (`_family_entry_kind`), or
+    the family's value when the document defines the family (`_family_instance`)."""
+    instance = _family_instance(p, name)
+    if instance is not None:
+        return instance
     _family_entry_kind(p, name)
     return p.symbol(name)
 
@@ -141,6 +145,30 @@ def _family_entry_kind(p: _Parser, name: str) -> None:
     if kinds:
         table.declare(name, table[next(iter(kinds.values()))].kind)
         p.st.implicit.add(name)  # not the user's own declaration: "declared?" still says no
+
+
+def _family_instance(p: _Parser, name: str) -> Any:
+    """``y_1`` after the document defined ``y_i := 2 x_i``: the family's value at that index, 2 x_1.
+
+    Read as a name of its own, y_1 would be a free number, and a step that holds by the definition
+    (``y_1 + y_2 = 2(x_1 + x_2)``) would be refuted against it. Only a family under an index letter
+    (i to n) that is not itself defined reaches its numbered entries; under two letters it is not read.
+    """
+    base, _, sub = name.rpartition("_")
+    # y_0 is often its own thing (a start value, a bias), not the family's first entry: not read through it
+    if not base or not sub.isdigit() or sub.startswith("0") or name in p.st.table or not p.st.definitions:
+        return None
+    defined = sorted(n for n in p.st.definitions if re.fullmatch(re.escape(base) + r"_[a-z]", n))
+    letters = [n[len(base) + 1 :] for n in defined]
+    if not letters or any(letter not in _FAMILY_LETTERS or letter in p.st.definitions for letter in letters):
+        return None
+    if len(defined) > 1:
+        raise p.fail(f"the document defines {', '.join(defined)} for every index, so {name} has two readings")
+    value = p._family_value(defined[0], letters[0], None)
+    if _is_matrix(value) or not isinstance(value, sympy.Basic):
+        return None
+    own = [s for s in value.free_symbols if getattr(s, "name", None) == letters[0]]
+    return value.xreplace({own[0]: sympy.Integer(sub)}) if own else value
 
 
 def _shifted_entry(p: _Parser, name: str) -> Any:

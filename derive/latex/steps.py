@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -2012,6 +2012,7 @@ def _definitions_used(
             hits = set(candidates.values())
         else:
             hits = {candidates[n] for n in found[0] if n in candidates}
+            hits |= _families_of_entries(found[0], candidates)
             if found[1]:
                 hits |= {j for n, j in candidates.items() if n.split("_", 1)[0] in found[1]}
         if "pi" in candidates and _PI_MENTION.search(tex):
@@ -2020,6 +2021,23 @@ def _definitions_used(
             used.add(j)
             todo.append(drafts[j].rhs)
     return sorted(used)
+
+
+#: An entry (y_1, x_12, y_j under a sum over j) and the family definitions under an index letter (y_i)
+#: that give its value.
+_NUMBERED_ENTRY = re.compile(r"(.+)_(?:\d+|[a-z])")
+
+
+def _families_of_entries(names: Iterable[str], candidates: dict[str, int]) -> set[int]:
+    """The family definitions (``y_i := 2 x_i``) whose entries (``y_1``, ``y_j``) the names hold: the grammar
+    reads them through the family (`derive.latex.grammar_expressions._family_instance`, and under a sum
+    `derive.latex.grammar_calculus._defined_family`)."""
+    hits: set[int] = set()
+    for name in names:
+        m = _NUMBERED_ENTRY.fullmatch(name)
+        if m is not None:
+            hits |= {j for n, j in candidates.items() if re.fullmatch(re.escape(m.group(1)) + "_[i-n]", n)}
+    return hits
 
 
 def _composition_order(used: list[int], drafts: list[_Draft], cache: dict[str, Any]) -> list[int]:

@@ -37,6 +37,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from derive.language._exact import has_type
 from derive.language.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
+from derive.tiers._bound_names import factored_sums
 from derive.tiers._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.tiers._landau import check_landau, has_landau
 from derive.tiers._linearity import by_linearity
@@ -876,6 +877,14 @@ def prove_zero(d: sympy.Expr, *, positives: frozenset[sympy.Expr] = frozenset(),
         back = {v: k for k, v in atoms.items()}
         if inner.status == "zero":
             return inner
+        renamed = _attempt(factored_sums, d, step_seconds) if d.has(sympy.Sum, sympy.Product) else None
+        if renamed is not None and renamed != d:
+            # sums equal up to the letter of their index become one opaque atom (derive.tiers._bound_names)
+            opaque = {node: sympy.Dummy(f"op{i}") for i, node in enumerate(_opaque_nodes(renamed))}
+            again = _prove_zero(renamed.xreplace(opaque), positives, step_seconds) if renamed != 0 else None
+            if again is None or again.status == "zero":
+                route = "sums compared up to their index names" + (f"; {again.route}" if again else "")
+                return ZeroTest("zero", S.Zero, route, tried=[*inner.tried, "sums up to their index names"])
         merged = _attempt(_merge_line_integrals, d, step_seconds) if d.has(sympy.Integral) else None
         if merged is not None and not merged.has(*_UNEVALUATED):
             again = _prove_zero(merged, positives, step_seconds)

@@ -65,24 +65,31 @@ def test_braced_group_that_is_no_lone_name_stays_unread(tex: str, why: str) -> N
 
 
 @pytest.mark.parametrize(
-    ("tex", "size"),
+    ("tex", "size", "expected"),
     [
-        (r"\sum_{n \in C_k} (x_n + y_n) = \sum_{n \in C_k} x_n + \sum_{n \in C_k} y_n", "|C_k|"),
-        (r"\sum_{n \in C_k} 2 x_n = 2\sum_{m \in C_{k}} x_m", "|C_k|"),
-        (r"\sum_{n \in \mathcal{D}} x_n^2 \ge 0", r"|\mathcal{D}|"),
-        (r"\sum_{\mathbf{x} \in \mathcal{D}} f_x = \sum_{\mathbf{y} \in \mathcal{D}} f_y", r"|\mathcal{D}|"),
+        # linear, or the same sum under another index name: proved for every finite set (derive.tiers._bound_names)
+        (r"\sum_{n \in C_k} (x_n + y_n) = \sum_{n \in C_k} x_n + \sum_{n \in C_k} y_n", "|C_k|", Verdict.PROVED),
+        (r"\sum_{n \in C_k} 2 x_n = 2\sum_{m \in C_{k}} x_m", "|C_k|", Verdict.PROVED),
+        (r"\sum_{n \in \mathcal{D}} x_n^2 \ge 0", r"|\mathcal{D}|", Verdict.VERIFIED),
+        (
+            r"\sum_{\mathbf{x} \in \mathcal{D}} f_x = \sum_{\mathbf{y} \in \mathcal{D}} f_y",
+            r"|\mathcal{D}|",
+            Verdict.PROVED,
+        ),
         (
             r"\sum_{n \in S} \sum_{m \in S} x_n y_m = \left(\sum_{n\in S} x_n\right)\left(\sum_{m\in S} y_m\right)",
             "|S|",
+            Verdict.VERIFIED,
         ),
         # D the dimension next to the data set \mathcal{D}: two names
-        (r"\sum_{n \in \mathcal{D}} D x_n = D\sum_{m \in \mathcal{D}} x_m", r"|\mathcal{D}|"),
+        (r"\sum_{n \in \mathcal{D}} D x_n = D\sum_{m \in \mathcal{D}} x_m", r"|\mathcal{D}|", Verdict.PROVED),
     ],
 )
-def test_sum_over_a_named_set_is_an_unspecified_finite_index_set(tex: str, size: str) -> None:
+def test_sum_over_a_named_set_is_an_unspecified_finite_index_set(tex: str, size: str, expected: Verdict) -> None:
     verdict, detail = _one(tex)
-    assert verdict is Verdict.VERIFIED, detail
-    assert f"verified for {size} = 1, 2, 3, 4, 5, 6, 8" in detail
+    assert verdict is expected, detail
+    if expected is Verdict.VERIFIED:
+        assert f"verified for {size} = 1, 2, 3, 4, 5, 6, 8" in detail
 
 
 def test_sum_over_a_named_set_refutes_a_wrong_expansion() -> None:
