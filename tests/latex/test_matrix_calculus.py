@@ -99,9 +99,11 @@ def test_symmetric_only_quadratic_form_holds_for_a_declared_spd_matrix() -> None
         (r"\nabla_X \mathbf a^T X \mathbf b = \mathbf b \mathbf a^T", Verdict.REFUTED),
         (r"\nabla_X \mathrm{tr}(X^T A X) = (A + A^T) X", Verdict.VERIFIED),
         (r"\nabla_X \mathrm{tr}(X^T A X) = 2 A X", Verdict.REFUTED),  # also with X symmetric: A is general
-        (r"\nabla_X \log\det(X) = X^{-T}", Verdict.VERIFIED),
+        # the far size (4) of the sweep cannot be checked: X^{-1} of symbols is too costly there, and a derivative by a
+        # matrix needs symbols (derive.latex.shapes_far): undecided, as a step true at sizes 1-3 only would be
+        (r"\nabla_X \log\det(X) = X^{-T}", Verdict.UNDECIDED),
         (r"\nabla_X \log\det(X) = X^{T}", Verdict.REFUTED),  # a missing inverse: wrong for every X
-        (r"\nabla_X \mathrm{tr}(X^{-1} A) = -X^{-T} A^T X^{-T}", Verdict.VERIFIED),
+        (r"\nabla_X \mathrm{tr}(X^{-1} A) = -X^{-T} A^T X^{-T}", Verdict.UNDECIDED),
         (r"\nabla_X \mathrm{tr}(X^{-1} A) = -X^{-1} A X^{-1}", Verdict.REFUTED),
         (r"\nabla_{X} \mathrm{tr}(A X) = A^T", Verdict.VERIFIED),
         (r"\nabla_{X} \mathrm{tr}(A X) = A", Verdict.REFUTED),
@@ -204,7 +206,8 @@ def test_vector_layout_follows_the_shapes(tex: str, verdict: Verdict, said: str)
 def test_symmetric_matrix_entry_reading_decides_so_undecided() -> None:
     got, detail = _one(r"\nabla_S \log\det(S) = S^{-1}", symbols=_SPD)
     assert got is Verdict.UNDECIDED, detail
-    assert "verified with independent entries; refuted with the distinct entries" in detail
+    # the independent-entries reading is undecided now: its far size (4) cannot be checked (derive.latex.shapes_far)
+    assert "with independent entries; refuted with the distinct entries" in detail
     assert "entries: independent or symmetric" in detail
 
 
@@ -298,6 +301,6 @@ def test_declared_layout_through_symbols() -> None:
 
 def test_declared_entries_through_symbols() -> None:
     got, detail = _one(r"\nabla_S \log\det(S) = S^{-1}", symbols={**_SPD, "entries__independent": "real"})
-    assert got is Verdict.VERIFIED, detail
+    assert got is Verdict.UNDECIDED, detail  # S^{-1} of symbols at the far size 4: not checked, said
     got, detail = _one(r"\nabla_S \log\det(S) = S^{-1}", symbols={**_SPD, "entries__symmetric": "real"})
     assert got is Verdict.REFUTED, detail
