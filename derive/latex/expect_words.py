@@ -360,6 +360,9 @@ class MomentStatement:
     said: str
     #: the text's notation for a moment (``\\mu_X = E[X]``): it holds past headings, until the name is said anew
     notation: bool = False
+    #: a moment of a table of values: a later sentence that speaks of probabilities anew (`_LAW_CHANGED`) drops it,
+    #: whether or not it names the variable ("We now load the die so that $6$ comes up half the time")
+    table: bool = False
 
 
 def moments_in_words(doc: str) -> list[MomentStatement]:
@@ -594,7 +597,7 @@ def _table_moments(
             f"\\left({v}\\right){power} \\left({q}\\right)" for v, q in zip(values, probabilities, strict=True)
         )
         said = f"E[{piece}{'' if k == 1 else f'^{k}'}] from the law {where}"
-        out.append(MomentStatement(span[1], f"\\mathbb{{E}}[{{{piece}}}{power}]", rhs, case, said))
+        out.append(MomentStatement(span[1], f"\\mathbb{{E}}[{{{piece}}}{power}]", rhs, case, said, table=True))
     return out
 
 
@@ -795,6 +798,8 @@ def moments_at(
         if s.notation:
             names = _names_of_value(s.rhs)
         after = min(_sentence_end(doc, s.end) + 1, offset)
+        if s.table and _LAW_CHANGED.search(re.sub(_MATH, " ", _DISPLAY.sub(". ", doc[after:offset]))):
+            continue
         if names and _retracted(doc, after, offset, names, _MOMENT_UNDONE):
             continue
         fact = (s.lhs, s.rhs, s.said)
@@ -803,6 +808,12 @@ def moments_at(
     return tuple(out)
 
 
+#: Words of a later sentence that may change a table's law without naming its variable.
+_LAW_CHANGED = re.compile(
+    r"\b(?:now|instead|suppose|assume|load(?:ed|s)?|bias(?:ed)?|unfair|weighted|rigged|comes?\s+up|of\s+the\s+time|"
+    r"probabilit(?:y|ies)|chances?|likely|odds|frequency|another|different|changed?|replaced?)\b",
+    re.IGNORECASE,
+)
 _MOMENT_UNDONE = re.compile(
     r"\b(?:let|suppose|assume|now|instead|another|new|different|arbitrary|general|drop|dropped|no\s+longer|"
     r"not|denote[sd]?|(?:re)?define[sd]?|redefin\w*|becomes?|replaced?|random)\b",

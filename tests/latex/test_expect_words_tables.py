@@ -252,3 +252,16 @@ def test_a_probability_table_said_anew_or_under_a_condition_is_no_law() -> None:
     assert _moments(doc) == []
     doc = r"$X$ takes the values $1$ and $2$ with probabilities $\frac12$ and $\frac12$ given $Y = 0$."
     assert _moments(doc) == []
+
+
+def test_a_later_sentence_that_changes_the_law_without_naming_the_variable() -> None:
+    # attacker EC0: "We now load the die ..." changes the law of X without writing X
+    doc = (
+        r"The random variable $X$ takes the values $1, 2, \ldots, 6$ with equal probability. "
+        "We now load the die so that $6$ comes up half the time.\n$$E[X] = \\frac{7}{2}$$\n"
+    )
+    assert _verdicts(doc) == ["undecided"]
+    doc = r"The random variable $X$ takes the values $1, 2, \ldots, 6$ with equal probability. Then" + (
+        "\n$$E[X] = \\frac{7}{2}$$\n"
+    )
+    assert _verdicts(doc) == ["proved"]
