@@ -254,8 +254,10 @@ class Reading:
     sizes: tuple[tuple[str, int], ...] = ()
     #: "size" (a letter size swept), "shape" (a shape given to undeclared names), "mixed" (both), "" (the step).
     kind: str = "size"
-    #: Checked here with numbers, not run by the engine (a far size too costly in symbols: `derive.latex.shapes_far`).
+    #: Checked here with numbers, not run by the engine (a far size: `derive.latex.shapes_far.planned`).
     offline: bool = False
+    #: Its result when checked here (``offline``).
+    checked: Result | None = None
 
     @property
     def unequal(self) -> bool:
@@ -918,7 +920,7 @@ class StepRun:
 
     def __init__(self, steps: Sequence[Step], error: Callable[[Step], Result]) -> None:
         from derive.latex.context import definition_result  # noqa: PLC0415
-        from derive.latex.shapes_far import offline  # noqa: PLC0415 - it builds on this module
+        from derive.latex.shapes_far import planned  # noqa: PLC0415 - it builds on this module
 
         self.steps = list(steps)
         self.plans: list[Result | list[Reading]] = []
@@ -931,8 +933,8 @@ class StepRun:
             if fixed is not None:
                 self.plans.append(fixed)
                 continue
-            # a reading too costly for the engine's symbols (an inverse at size 4) is checked here with numbers
-            found = [offline(r) for r in found]
+            # a far size is checked here with numbers first; the engine runs it only where that does not settle it
+            found = [planned(r) for r in found]
             self.plans.append(found)
             self.claims += [r.step.claim for r in found if not r.offline]
 
@@ -950,10 +952,8 @@ class StepRun:
             at += len(engine)
             if len(got) < len(engine):
                 break
-            from derive.latex.shapes_far import offline_result  # noqa: PLC0415 - it builds on this module
-
             results = iter(got)
-            pairs = [(r, offline_result(r) if r.offline else next(results)) for r in plan]
+            pairs = [(r, r.checked if r.offline and r.checked is not None else next(results)) for r in plan]
             out.append(combine(step, pairs))
         return out
 

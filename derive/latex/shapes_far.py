@@ -41,6 +41,8 @@ FAR_MIN = 4
 FAR_LIMIT = 12
 #: The engine runs a far reading up to this size when no inverse is in it; past it, or with one, `offline_result`.
 ENGINE_LIMIT = 5
+#: The reason of a check with numbers that found the step false there (exactly), not merely unread.
+_FAILS = "fails with numbers"
 #: Time for the check with numbers (each of its two points).
 _SECONDS = 4.0
 #: A number written in the step (``3``, ``4.0``, ``10``): the far size passes it.
@@ -240,7 +242,8 @@ def offline_result(reading: Reading) -> Result:
             return _result(step.claim, Verdict.UNDECIDED, why, start, "timeout")
         if got != "holds":
             why = f"checked with numbers for the entries and scalars, the step does not hold there: {got}"
-            return _result(step.claim, Verdict.UNDECIDED, why, start, "size")
+            failed = got.startswith(("lhs - rhs =", "the sides have different shapes"))
+            return _result(step.claim, Verdict.UNDECIDED, why, start, _FAILS if failed else "unread")
     summary = (
         f"holds exactly at {reading.label} at two points with rational numbers for every entry and scalar "
         "(a symbolic check at that size costs too much)"
@@ -350,10 +353,19 @@ def _clearly_nonzero(value: object) -> bool:
         return False
 
 
-def offline(reading: Reading) -> Reading:
-    """``reading`` marked to be checked with numbers here when the engine's check would be too costly."""
+def planned(reading: Reading) -> Reading:
+    """A reading past size 3 checked here with numbers first (cheap, exact): where it holds there, or the engine's
+    check would be too costly, its result is that; otherwise (a failure or a step the check cannot read) the engine
+    runs it, which may refute a declared size's step with its own counterexample. A guessed shape's failure is
+    the step's answer already (undecided)."""
     size = max((n for _, n in reading.sizes), default=0)
+    if size <= FAR_MIN - 1:
+        return reading
+    checked = offline_result(reading)
     texts = [str(getattr(side, "text", side)) for side in (reading.step.claim.lhs, reading.step.claim.rhs)]
-    if size > FAR_LIMIT or costly(reading.step, texts, size):
-        return replace(reading, offline=True)
-    return reading
+    engine = size <= FAR_LIMIT and not costly(reading.step, texts, size)
+    failed = checked.evidence.reason == _FAILS
+    guessed = reading.kind in ("shape", "mixed", "family")
+    if checked.verdict is Verdict.VERIFIED or not engine or (failed and guessed):
+        return replace(reading, offline=True, checked=checked)
+    return reading  # a failure of a declared size (the engine may refute it), or a step read here otherwise

@@ -237,7 +237,7 @@ def test_a_size_said_even_or_odd_in_words_is_swept_at_such_sizes_only() -> None:
     # attacks H32, H74: k = 3 is no counterexample when the text says k is even
     even = _one("Let $A$ be a $k \\times k$ matrix where $k$ is even.\n\n$$\\det(-A) = \\det(A)$$")
     assert even.verdict is Verdict.VERIFIED
-    assert "k = 2; k = 4; k = 6" in even.detail
+    assert "k = 2; k = 4 (checked with numbers); k = 6 (checked with numbers)" in even.detail
     odd = _one("Let $A$ be a $k \\times k$ matrix where $k$ is odd.\n\n$$\\det(-A) = -\\det(A)$$")
     assert odd.verdict is Verdict.VERIFIED
     assert "k = 1; k = 3; k = 5" in odd.detail
@@ -287,7 +287,8 @@ def test_a_name_the_prose_calls_a_matrix_is_no_vector() -> None:
         assert _one(text).verdict is Verdict.UNDECIDED, text
     square = _one("Let $A$ be a square matrix.\n\n$$(A^\\top)^\\top = A$$")
     assert square.verdict is Verdict.VERIFIED
-    assert "(A: matrix 2x2 | A: matrix 3x3 | A: matrix 4x4: proved in each)" in square.detail
+    shown = "A: matrix 4x4 (checked with numbers) | A: matrix 5x5 (checked with numbers): proved or verified in each"
+    assert f"(A: matrix 2x2 | A: matrix 3x3 | {shown})" in square.detail
 
 
 def test_a_defined_name_of_undeclared_vectors_transposed_is_not_decided_as_scalars() -> None:
