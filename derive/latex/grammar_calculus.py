@@ -784,6 +784,7 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
             rest = rest[1 + p.i :]
         variables: list[tuple[Any, int]] = []
         names: set[str] = set()
+        inverse = False
         p = self.sub(den)
         while p.peek().kind != "end":
             if not is_d(p.peek()):
@@ -805,7 +806,11 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
             order = 1
             if p.at_sym("^"):
                 p.i += 1
-                order = self._order(p.group_tokens())
+                script = p.group_tokens()
+                if _is_matrix(var) and _minus_one(script):
+                    inverse = True  # \partial \Sigma^{-1}: by the precision, the inverse of Sigma
+                else:
+                    order = self._order(script)
             variables.append((var, order))
         if not variables or sum(o for _, o in variables) != order_num:
             if variables and order_num != 1:
@@ -816,7 +821,7 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
             start = self.i
             operand = self.sub(rest).parse_all() if rest else self.operand_term()
             reread = self.reread_tokens(rest or self.toks[start : self.i], names)
-            value = self._differentiate(operand, variables, reread=reread)
+            value = self._differentiate(operand, variables, reread=reread, inverse=inverse)
             self._note_constants(operand, names)
         return self._at_definitions(value, names)
 
@@ -908,18 +913,24 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
         return -value if sign < 0 else value
 
     def _differentiate(
-        self, operand: Any, variables: list[tuple[Any, int]], *, gradient: bool = False, reread: Any = None
+        self,
+        operand: Any,
+        variables: list[tuple[Any, int]],
+        *,
+        gradient: bool = False,
+        reread: Any = None,
+        inverse: bool = False,
     ) -> Any:
         """The derivative of ``operand`` by ``variables``; by a vector or matrix, the matrix of its entries'
-        (``gradient``: written with ``\\nabla``; ``reread`` reads the operand again, see
-        `grammar_matrix_calculus`)."""
+        (``gradient``: written with ``\\nabla``; ``reread`` reads the operand again; ``inverse``: by the inverse
+        of the one matrix variable; see `grammar_matrix_calculus`)."""
         plain: list[tuple[sympy.Symbol, int]] = []
         for var, order in variables:
             if _is_matrix(var):
                 if len(variables) != 1 or order != 1:
                     raise self.fail("only first derivatives of a scalar by a vector or matrix are read")
                 # a symmetric matrix's reading and the layout: `grammar_matrix_calculus`
-                return self.matrix_derivative(operand, var, gradient=gradient, reread=reread)
+                return self.matrix_derivative(operand, var, gradient=gradient, reread=reread, inverse=inverse)
             if not isinstance(var, sympy.Symbol):
                 raise self.fail(f"cannot differentiate with respect to {var}")
             plain.append((var, order))
@@ -1143,6 +1154,11 @@ def _over_values(name: str, body: Any, var: sympy.Symbol, values: list[Any]) -> 
     the sum (product) of the summand at those values, as ``\\sum_{x \\in \\{0, 1\\}}``."""
     terms = [safe_replace(body, {var: v}) for v in values]
     return sympy.Add(*terms) if name == "sum" else sympy.Mul(*terms)
+
+
+def _minus_one(toks: list[_Tok]) -> bool:
+    """Whether a superscript is ``-1`` (``\\Sigma^{-1}``): an inverse, not an order."""
+    return [t.text for t in toks if not (t.kind == "sym" and t.text in "{}")] == ["-", "1"]
 
 
 def _ends_transposed(toks: list[_Tok]) -> bool:

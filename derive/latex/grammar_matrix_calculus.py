@@ -48,9 +48,11 @@ Reread = Callable[[SymbolTable], Any]
 class _MatrixCalculusGrammar:
     """`_Parser` grammar: ∂f/∂x and ∂f/∂X, entry by entry, in the layout and entry reading the claim names."""
 
-    def matrix_derivative(self, operand: Any, var: Any, *, gradient: bool, reread: Reread | None) -> Any:
+    def matrix_derivative(
+        self, operand: Any, var: Any, *, gradient: bool, reread: Reread | None, inverse: bool = False
+    ) -> Any:
         """The matrix of ∂ ``operand`` / ∂ ``var`` entry, for a vector or matrix ``var`` (``gradient``: written
-        with ``\\nabla``, so in X's shape whatever the layout)."""
+        with ``\\nabla``, so in X's shape whatever the layout; ``inverse``: by var^{-1}, `_by_inverse`)."""
         if not gradient and _is_matrix(operand) and READINGS_MARK not in self.st.table:
             # a^T x by x as a fraction is a column (denominator layout) or a row (numerator layout): read only
             # with both layouts run (before, this was no reading at all)
@@ -63,6 +65,8 @@ class _MatrixCalculusGrammar:
             raise self.fail("the derivative of a vector or matrix by a vector or matrix (a Jacobian) is not read")
         entries = list(var)
         rows, cols = var.shape
+        if inverse:
+            return self._laid_out(self._by_inverse(operand, var, reread), var)
         if len(set(entries)) == len(entries):
             if rows == cols > 1 and READINGS_MARK not in self.st.table:
                 raise self.fail(
@@ -73,6 +77,40 @@ class _MatrixCalculusGrammar:
         else:
             value = self._symmetric_derivative(operand, var, reread)
         return value if gradient else self._laid_out(value, var)
+
+    def _by_inverse(self, operand: Any, var: Any, reread: Reread | None) -> Any:
+        """∂f/∂P for P = X^{-1} (``\\frac{\\partial \\ell}{\\partial \\Sigma^{-1}}``, by the precision): from
+        dX = -X dP X, -X^T F X^T for F = ∂f/∂X with independent entries; for a symmetric X by P's distinct
+        entries, that matrix G read as G + G^T - diag(G) (an off-diagonal entry of P standing for two)."""
+        rows, cols = var.shape
+        if rows != cols:
+            raise self.fail("a derivative by the inverse of a matrix that is not square")
+        entries = list(var)
+        if len(set(entries)) == len(entries):
+            if rows > 1 and READINGS_MARK not in self.st.table:
+                raise self.fail(
+                    "a derivative by the inverse of a general square matrix is read only with the step also checked "
+                    "for a symmetric matrix (a text's matrix is often a covariance without saying so)"
+                )
+            # taken now: the product with X's entries would otherwise carry every unevaluated derivative n^2 times
+            by_x = self._entrywise(operand, var).doit()
+            if by_x.has(sympy.Derivative, sympy.Subs):
+                raise self.fail("a derivative by the inverse of a matrix of an unknown function of it is not read")
+            return -(var.T * by_x * var.T).applyfunc(sympy.cancel)
+        independent = self._independent_entries(var, reread)
+        if independent is None:
+            raise self.fail("cannot read this derivative by the inverse of a symmetric matrix")
+        by_p = -(var * independent * var).applyfunc(sympy.cancel)
+        distinct = by_p + by_p.T - sympy.diag(*[by_p[i, i] for i in range(rows)])
+        reading = self._marked(ENTRY_MARKS)
+        if reading == "independent" or (reading is None and _exactly_zero(by_p - distinct)):
+            return by_p
+        if reading == "symmetric":
+            return distinct
+        raise self.fail(
+            "the derivative by the inverse of a symmetric matrix depends on the reading: with the entries "
+            "independent or by the distinct entries; the text does not say which"
+        )
 
     def _entrywise(self, operand: Any, var: Any) -> sympy.ImmutableMatrix:
         rows, cols = var.shape

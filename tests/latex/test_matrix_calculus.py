@@ -304,3 +304,57 @@ def test_declared_entries_through_symbols() -> None:
     assert got is Verdict.UNDECIDED, detail  # S^{-1} of symbols at the far size 4: not checked, said
     got, detail = _one(r"\nabla_S \log\det(S) = S^{-1}", symbols={**_SPD, "entries__symmetric": "real"})
     assert got is Verdict.REFUTED, detail
+
+
+# --- by the inverse: the precision written Sigma^{-1} ------------------------------------------------------------
+
+_INV = {"Sigma": "matrix 2x2", "S": "matrix 2x2"}
+_LOGLIK = (
+    r"\frac{\partial}{\partial \Sigma^{-1}} \left(-\frac{1}{2}\log\det(\Sigma) - "
+    r"\frac{1}{2}\mathrm{tr}(\Sigma^{-1} S)\right)"
+)
+
+
+@pytest.mark.parametrize(
+    ("rhs", "verdict", "said"),
+    [
+        # -X^T F X^T for F = d f/d Sigma: (Sigma^T - S^T) / 2 in the denominator layout, its transpose in the other
+        (
+            r"\frac{1}{2}\Sigma^T - \frac{1}{2}S^T",
+            Verdict.UNDECIDED,
+            "with the denominator layout; refuted with the numerator",
+        ),
+        (
+            r"\frac{1}{2}\Sigma - \frac{1}{2}S",
+            Verdict.UNDECIDED,
+            "refuted with the denominator layout; proved with the numerator",
+        ),
+        (r"\frac{1}{2}\Sigma^{-1} - \frac{1}{2}S", Verdict.REFUTED, "fails in every reading"),  # an inverse too many
+        (r"-\frac{1}{2}\Sigma^T + \frac{1}{2}S^T", Verdict.REFUTED, "fails in every reading"),  # the sign
+    ],
+)
+def test_derivative_by_the_inverse(rhs: str, verdict: Verdict, said: str) -> None:
+    got, detail = _one(f"{_LOGLIK} = {rhs}", symbols=_INV)
+    assert got is verdict, detail
+    assert said in detail
+
+
+def test_derivative_by_the_inverse_of_a_symmetric_matrix() -> None:
+    tex = (
+        r"\frac{\partial}{\partial S^{-1}} \left(\frac{1}{2}\log\det(S) - \frac{1}{2}\mathbf x^T S^{-1}\mathbf x\right)"
+    )
+    spd = {"S": "spd matrix 2x2", "x": "vector 2"}
+    got, detail = _one(f"{tex} = -\\frac{{1}}{{2}}S - \\frac{{1}}{{2}}\\mathbf x \\mathbf x^T", symbols=spd)
+    assert got is Verdict.UNDECIDED, detail  # the distinct entries give 2G - diag(G)
+    assert "independent entries" in detail
+    marked = {**spd, "entries__independent": "real"}
+    got, detail = _one(f"{tex} = -\\frac{{1}}{{2}}S - \\frac{{1}}{{2}}\\mathbf x \\mathbf x^T", symbols=marked)
+    assert got is Verdict.PROVED, detail
+    got, detail = _one(f"{tex} = \\frac{{1}}{{2}}S - \\frac{{1}}{{2}}\\mathbf x \\mathbf x^T", symbols=marked)
+    assert got is Verdict.REFUTED, detail
+
+
+def test_inverse_superscript_on_a_scalar_is_still_no_order() -> None:
+    got, detail = _one(r"\frac{\partial f}{\partial x^{-1}} = 0", symbols={"x": "real"})
+    assert got is Verdict.ERROR, detail
+    assert "order" in detail
