@@ -363,6 +363,9 @@ class MomentStatement:
     #: a moment of a table of values: a later sentence that speaks of probabilities anew (`_LAW_CHANGED`) drops it,
     #: whether or not it names the variable ("We now load the die so that $6$ comes up half the time")
     table: bool = False
+    #: the table's variable and values as written (``X``, ``1``, ``a-2``): a later sentence whose math is one of them
+    #: alone ("the die favours $6$") may change the law
+    written: tuple[str, ...] = ()
 
 
 def moments_in_words(doc: str) -> list[MomentStatement]:
@@ -597,7 +600,10 @@ def _table_moments(
             f"\\left({v}\\right){power} \\left({q}\\right)" for v, q in zip(values, probabilities, strict=True)
         )
         said = f"E[{piece}{'' if k == 1 else f'^{k}'}] from the law {where}"
-        out.append(MomentStatement(span[1], f"\\mathbb{{E}}[{{{piece}}}{power}]", rhs, case, said, table=True))
+        written = (piece, *values)
+        out.append(
+            MomentStatement(span[1], f"\\mathbb{{E}}[{{{piece}}}{power}]", rhs, case, said, table=True, written=written)
+        )
     return out
 
 
@@ -798,7 +804,7 @@ def moments_at(
         if s.notation:
             names = _names_of_value(s.rhs)
         after = min(_sentence_end(doc, s.end) + 1, offset)
-        if s.table and _LAW_CHANGED.search(re.sub(_MATH, " ", _DISPLAY.sub(". ", doc[after:offset]))):
+        if s.table and _table_changed(doc[after:offset], s.written):
             continue
         if names and _retracted(doc, after, offset, names, _MOMENT_UNDONE):
             continue
@@ -806,6 +812,16 @@ def moments_at(
         if fact not in out:
             out.append(fact)
     return tuple(out)
+
+
+def _table_changed(text: str, written: tuple[str, ...]) -> bool:
+    """Whether ``text`` (between a table's sentence and a step) may change the table's law: words of a new law
+    (`_LAW_CHANGED`), or inline math that is the variable or one of its values alone ("favours $6$")."""
+    prose = _DISPLAY.sub(". ", text)
+    if _LAW_CHANGED.search(re.sub(_MATH, " ", prose)):
+        return True
+    alone = {re.sub(r"\s+", "", w) for w in written}
+    return any(re.sub(r"\s+", "", math) in alone for math in re.findall(r"\$([^$]{1,40})\$", prose))
 
 
 #: Words of a later sentence that may change a table's law without naming its variable.

@@ -265,3 +265,18 @@ def test_a_later_sentence_that_changes_the_law_without_naming_the_variable() -> 
         "\n$$E[X] = \\frac{7}{2}$$\n"
     )
     assert _verdicts(doc) == ["proved"]
+
+
+@pytest.mark.parametrize(
+    ("later", "verdict"),
+    [
+        # attacker EC4/EC6: the law changed in other words, naming a value alone in math
+        ("In practice the die favours $6$.", "undecided"),
+        ("Then we tamper with it so that $6$ shows twice as often as $1$.", "undecided"),
+        # a sentence with no math of the table keeps it
+        ("This is the usual fair die.", "proved"),
+    ],
+)
+def test_a_later_sentence_with_a_value_of_the_table_alone_may_change_it(later: str, verdict: str) -> None:
+    doc = r"The random variable $X$ takes the values $1, 2, \ldots, 6$ with equal probability. " + later
+    assert _verdicts(doc + "\n$$E[X] = \\frac{7}{2}$$\n") == [verdict]
