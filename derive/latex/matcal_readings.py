@@ -47,6 +47,10 @@ _D_BY = re.compile(r"\{\s*(?:\\(?:mathrm|operatorname|text)\s*\{\s*d\s*\}|\\math
 #: The prose naming a layout: "in the denominator layout", "numerator-layout convention".
 _LAYOUT_SAID = re.compile(r"\b(denominator|numerator)[\s-]+layout\b", re.IGNORECASE)
 _SHAPES_DIFFER = re.compile(r"shapes differ|cannot (?:multiply|add) a|NonSquareMatrixError|must be square")
+#: Words that make a matrix symmetric (`_said_symmetric`).
+_SYMMETRIC_SAID = re.compile(
+    r"symmetric|covariance|precision|positive\s*(?:semi-?\s*)?definite|\bgram\b|hessian|\bspd\b", re.IGNORECASE
+)
 #: How each variant is said.
 _LAYOUT_WORDS = {"denominator": "the denominator layout", "numerator": "the numerator layout"}
 _ENTRY_WORDS = {"independent": "independent entries", "symmetric": "the distinct entries (an off-diagonal one twice)"}
@@ -84,9 +88,17 @@ def _kinds(readings: Sequence[Reading]) -> dict[str, set[tuple[str, bool]]]:
     return out
 
 
-def _variants(step: Step, readings: Sequence[Reading]) -> tuple[list[tuple[str, str]], list[str]]:
-    """The variants to run, (layout or "", entries or "" or "guard"), and the general square matrices the
-    guard variants make symmetric."""
+def _said_symmetric(step: Step, name: str) -> bool:
+    """Whether the text calls the declared matrix ``name`` symmetric (a covariance, positive definite...)."""
+    from derive.latex.shapes import _structure_said  # noqa: PLC0415 - shapes runs this module's readings
+
+    said = _structure_said(step, name)
+    return said is not None and _SYMMETRIC_SAID.search(said) is not None
+
+
+def _variants(step: Step, readings: Sequence[Reading]) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """The variants to run, (layout or "", entries or "" or "guard"), the general square matrices the guard
+    variants make symmetric, and those every variant makes symmetric (the text calls them so)."""
     by_partial: set[str] = set()
     by_nabla: set[str] = set()
     for tex in (step.lhs_tex, step.rhs_tex):
@@ -101,13 +113,16 @@ def _variants(step: Step, readings: Sequence[Reading]) -> tuple[list[tuple[str, 
     if shaped and not declared & set(LAYOUT_MARKS.values()):
         said = {m.group(1).lower() for m in _LAYOUT_SAID.finditer(step.prose or "")}
         layouts = sorted(said) if len(said) == 1 else ["denominator", "numerator"]
-    symmetric = any(base == "spd" for n in every for base, _ in kinds[n])
     general = sorted(n for n in every if ("matrix", True) in kinds[n])
+    # a general matrix the text calls symmetric (a covariance, positive definite): read as one (M81)
+    said = [n for n in general if _said_symmetric(step, n)]
+    general = [n for n in general if n not in said]
+    symmetric = bool(said) or any(base == "spd" for n in every for base, _ in kinds[n])
     entries = ["independent", "symmetric"] if symmetric and not declared & set(ENTRY_MARKS.values()) else [""]
     variants = [(layout, entry) for layout in layouts for entry in entries]
     if general and not declared & set(ENTRY_MARKS.values()):
         variants += [(layout, "guard") for layout in layouts]
-    return ([] if variants == [("", "")] else variants), general
+    return ([] if variants == [("", "")] else variants), general, said
 
 
 def _label(variant: tuple[str, str]) -> str:
@@ -136,19 +151,25 @@ def declared_marks(section: Mapping[str, object], where: str) -> tuple[dict[str,
     return marks, errors
 
 
-def _as_variant(reading: Reading, variant: tuple[str, str], general: list[str]) -> Reading:
+def _spd(symbols: dict[str, str], names: list[str]) -> None:
+    """``names`` of square general matrix kinds made symmetric positive definite in ``symbols``."""
+    for name in names:
+        kind = symbols.get(name, "")
+        parsed = parse_kind(kind) if kind else None
+        if parsed is not None and parsed.base == "matrix" and parsed.rows == parsed.cols:
+            symbols[name] = f"spd matrix {parsed.rows} x {parsed.cols}"
+
+
+def _as_variant(reading: Reading, variant: tuple[str, str], general: list[str], said: list[str]) -> Reading:
     layout, entry = variant
     symbols = dict(reading.step.claim.symbols)
+    _spd(symbols, said)
     symbols[READINGS_MARK] = "real"
     if layout:
         symbols[LAYOUT_MARKS[layout]] = "real"
     if entry == "guard":
         symbols[ENTRY_MARKS["independent"]] = "real"
-        for name in general:
-            kind = symbols.get(name, "")
-            parsed = parse_kind(kind) if kind else None
-            if parsed is not None and parsed.base == "matrix" and parsed.rows == parsed.cols:
-                symbols[name] = f"spd matrix {parsed.rows} x {parsed.cols}"
+        _spd(symbols, general)
     elif entry:
         symbols[ENTRY_MARKS[entry]] = "real"
     tag = "|".join(variant)
@@ -161,10 +182,10 @@ def matrix_calculus_readings(step: Step, found: list[Reading] | str) -> list[Rea
     the step can mean (see the module's docstring); ``found`` itself when there is no such variant."""
     if isinstance(found, str) or not found:
         return found
-    variants, general = _variants(step, found)
+    variants, general, said = _variants(step, found)
     if not variants:
         return found
-    return [_as_variant(reading, variant, general) for variant in variants for reading in found]
+    return [_as_variant(reading, variant, general, said) for variant in variants for reading in found]
 
 
 def _shapes_differ(result: Result) -> bool:

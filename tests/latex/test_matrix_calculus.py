@@ -358,3 +358,29 @@ def test_inverse_superscript_on_a_scalar_is_still_no_order() -> None:
     got, detail = _one(r"\frac{\partial f}{\partial x^{-1}} = 0", symbols={"x": "real"})
     assert got is Verdict.ERROR, detail
     assert "order" in detail
+
+
+# --- a general matrix the text calls symmetric (attacker M81) -----------------------------------------------------
+
+_SAID = (
+    r"Let $\Sigma \in \mathbb{R}^{n \times n}$ be symmetric positive definite. Let $A \in \mathbb{R}^{n \times n}$ "
+    r"and $\mathbf a, \mathbf b \in \mathbb R^n$."
+)
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\nabla_\Sigma \mathrm{tr}(\Sigma A) = A^\top",
+        r"\nabla_\Sigma (\mathbf{a}^\top \Sigma \mathbf{b}) = \mathbf{a}\mathbf{b}^\top",
+    ],
+)
+def test_matrix_said_symmetric_takes_both_entry_readings(tex: str) -> None:
+    got, detail = _one(tex, _SAID)
+    assert got is Verdict.UNDECIDED, detail
+    assert "verified with independent entries; refuted with the distinct entries" in detail
+
+
+def test_matrix_said_symmetric_agreeing_readings_verified() -> None:
+    got, detail = _one(r"\nabla_\Sigma \mathrm{tr}(\Sigma) = I_n", _SAID)
+    assert got is Verdict.VERIFIED, detail
