@@ -337,7 +337,10 @@ def _entries_hold(entries: list[object], relation: Relation, seed: int) -> str:
             return f"lhs - rhs = {sympy.N(exact, 6)} there, not 0" if _clearly_nonzero(exact) else "no exact zero"
         if not _clearly_nonzero(exact) and exact != 0:
             return "a difference too close to 0 to sign"
-        sign = 0 if exact == 0 else (1 if sympy.N(exact, 30) > 0 else -1)
+        approx = sympy.N(exact, 30)
+        if exact != 0 and not approx.is_real:
+            return "a difference derive cannot evaluate there (not a real number)"
+        sign = 0 if exact == 0 else (1 if approx > 0 else -1)
         ok = {Relation.LE: sign <= 0, Relation.LT: sign < 0, Relation.GE: sign >= 0, Relation.GT: sign > 0}[relation]
         if not ok:
             return f"lhs - rhs = {sympy.N(exact, 6)} there, which the relation does not allow"

@@ -238,3 +238,10 @@ def test_a_cosine_of_the_size_is_checked_at_both_parities_past_the_far_size() ->
     verdict, detail = _one(tex, SQUARE)
     assert verdict is Verdict.UNDECIDED
     assert "undecided with I: identity 6" in detail
+
+
+def test_a_complex_difference_at_the_far_size_is_no_crash() -> None:
+    # log of a negative determinant at numbers drawn for a general matrix: no sign to compare (H48)
+    prefix = "Let $\\Sigma$ be the $d \\times d$ covariance matrix (positive definite).\n\n"
+    verdict, _ = _one("\\log|\\Sigma| \\le \\mathrm{tr}(\\Sigma) - d", prefix)
+    assert verdict is not Verdict.REFUTED
