@@ -426,18 +426,19 @@ def _size_values(texts: list[str]) -> tuple[int, ...]:
 
 
 def _combinations(letters: list[str], values: tuple[int, ...]) -> list[dict[str, int]]:
-    """Size assignments: all letters equal (every size of ``values``), then unequal ones, the smallest first, up to
-    `MAX_READINGS` in all and at least three."""
+    """Size assignments: all letters equal (every size of ``values``), then unequal ones among 1, 2, 3, the smallest
+    first, up to `MAX_READINGS` in all and at least five."""
     equal = [dict.fromkeys(letters, v) for v in values]
     if len(letters) == 1:
         return equal
+    small = [v for v in values if v <= max(_SIZES)]  # unequal sizes test conformity: the small ones do
     mixed = [
         dict(zip(letters, combo, strict=True))
-        for combo in itertools.product(values, repeat=len(letters))
+        for combo in itertools.product(small, repeat=len(letters))
         if len(set(combo)) > 1
     ]
     mixed.sort(key=lambda sizes: (sum(sizes.values()), max(sizes.values())))
-    return equal + mixed[: max(3, MAX_READINGS - len(equal))]
+    return equal + mixed[: max(5, MAX_READINGS - len(equal))]
 
 
 def size_readings(step: Step) -> list[Reading] | str | None:
@@ -859,6 +860,13 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
 
 #: What the parser and the symbolic tier say of shapes that do not fit together.
 _NOT_CONFORMABLE = re.compile(r"cannot (?:multiply|add) a|NonSquareMatrixError|shapes differ|must be square")
+
+
+def _failed_here(reading: Reading, result: Result) -> bool:
+    """Whether a reading checked here with numbers found the step false there (`derive.latex.shapes_far`)."""
+    from derive.latex.shapes_far import FAILS  # noqa: PLC0415 - it builds on this module
+
+    return reading.offline and result.evidence.reason == FAILS
 
 
 def _shown(reading: Reading) -> str:
@@ -1408,7 +1416,8 @@ def _combine_shapes(step: Step, settled: list[tuple[Reading, Result]]) -> Result
     gave = "; ".join(f"{r.verdict.value} with {g.label}" for g, r in settled)
     refuted = next(((g, r) for g, r in settled if r.verdict is Verdict.REFUTED), None)
     reading, result = refuted or next((g, r) for g, r in settled if r.verdict not in _ACCEPTED)
-    if all(r.verdict is Verdict.REFUTED for g, r in settled if not g.size_one):
+    # what the engine found at sizes 2 and 3 says it (a far size checked here draws its scalars positive)
+    if all(r.verdict is Verdict.REFUTED or _failed_here(g, r) for g, r in settled if not g.size_one and not g.offline):
         why = (
             f"fails in every shape the undeclared names may have ({labels}), but they are not declared: the text may "
             "define them in words (orthonormal, a covariance); declare them (front matter or --symbols) to check "

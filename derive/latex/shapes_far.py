@@ -42,7 +42,7 @@ FAR_LIMIT = 12
 #: The engine runs a far reading up to this size when no inverse is in it; past it, or with one, `offline_result`.
 ENGINE_LIMIT = 5
 #: The reason of a check with numbers that found the step false there (exactly), not merely unread.
-_FAILS = "fails with numbers"
+FAILS = "fails with numbers"
 #: Time for the check with numbers (each of its two points).
 _SECONDS = 4.0
 #: A number written in the step (``3``, ``4.0``, ``10``): the far size passes it.
@@ -243,7 +243,7 @@ def offline_result(reading: Reading) -> Result:
         if got != "holds":
             why = f"checked with numbers for the entries and scalars, the step does not hold there: {got}"
             failed = got.startswith(("lhs - rhs =", "the sides have different shapes"))
-            return _result(step.claim, Verdict.UNDECIDED, why, start, _FAILS if failed else "unread")
+            return _result(step.claim, Verdict.UNDECIDED, why, start, FAILS if failed else "unread")
     summary = (
         f"holds exactly at {reading.label} at two points with rational numbers for every entry and scalar "
         "(a symbolic check at that size costs too much)"
@@ -367,7 +367,7 @@ def planned(reading: Reading) -> Reading:
     checked = offline_result(reading)
     texts = [str(getattr(side, "text", side)) for side in (reading.step.claim.lhs, reading.step.claim.rhs)]
     engine = size <= FAR_LIMIT and not costly(reading.step, texts, size)
-    failed = checked.evidence.reason == _FAILS
+    failed = checked.evidence.reason == FAILS
     guessed = reading.kind in ("shape", "mixed", "family")
     if checked.verdict is Verdict.VERIFIED or not engine or (failed and guessed):
         return replace(reading, offline=True, checked=checked)
