@@ -63,6 +63,8 @@ class _MatrixCalculusGrammar:
         operand = _scalar(operand)
         if _is_matrix(operand):
             raise self.fail("the derivative of a vector or matrix by a vector or matrix (a Jacobian) is not read")
+        if not all(isinstance(e, sympy.Symbol) for e in var):
+            return self._at_numbers(var, gradient=gradient, reread=reread, inverse=inverse)
         entries = list(var)
         rows, cols = var.shape
         if inverse:
@@ -77,6 +79,27 @@ class _MatrixCalculusGrammar:
         else:
             value = self._symmetric_derivative(operand, var, reread)
         return value if gradient else self._laid_out(value, var)
+
+    def _at_numbers(self, var: Any, *, gradient: bool, reread: Reread | None, inverse: bool) -> Any:
+        """The derivative by a matrix given numbers for entries (a far size checked with numbers,
+        `derive.latex.shapes_far`): taken with symbols for its entries, the operand read again, then the numbers
+        put in (no derivative is taken by a number)."""
+        from derive.latex.parser import _Parser  # noqa: PLC0415 - the parser is assembled from this mixin
+
+        spec = next((s for s in self.st.table.values() if s.obj is var), None)
+        if spec is None or reread is None:
+            raise self.fail("a derivative by a matrix of numbers")
+        table = copy.deepcopy(self.st.table)
+        symbols = table.declare(spec.name, spec.kind).obj
+        try:
+            operand = _scalar(reread(table))
+        except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+            raise self.fail(f"a derivative by a matrix of numbers ({type(exc).__name__})") from exc
+        inner = _Parser([], replace(self.st, table=table, reread={}))
+        value = inner.matrix_derivative(operand, symbols, gradient=gradient, reread=reread, inverse=inverse).doit()
+        if value.has(sympy.Derivative, sympy.Subs):
+            raise self.fail("a derivative by a matrix of numbers of an unknown function of it")
+        return value.xreplace(dict(zip(list(symbols), list(var), strict=True)))
 
     def _by_inverse(self, operand: Any, var: Any, reread: Reread | None) -> Any:
         """∂f/∂P for P = X^{-1} (``\\frac{\\partial \\ell}{\\partial \\Sigma^{-1}}``, by the precision): from
