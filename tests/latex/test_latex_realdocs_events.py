@@ -137,8 +137,9 @@ def test_a_constant_on_one_side_is_checked_as_the_idiom(const: str) -> None:
 
 @pytest.mark.parametrize("const", [r"\text{const}", r"\mathrm{const}"])
 def test_constants_on_both_sides_are_never_refuted_through_them(const: str) -> None:
-    # true as meant: the two constants differ by 1/2 (or by a term in m, not in y)
-    assert one(f"-\\frac{{1}}{{2}}(x-1)^2 + {const} = -\\frac12 x^2 + x + {const}").verdict is U
+    # true as meant: the two constants differ by 1/2, free of x, the only name (CONST: proved, every reading)
+    assert one(f"-\\frac{{1}}{{2}}(x-1)^2 + {const} = -\\frac12 x^2 + x + {const}").verdict is P
+    # ... or by a term in m, not in y: which name is the variable is not said, so undecided
     r = one(f"-\\frac{{1}}{{2}}\\frac{{(y-m)^2}}{{\\sigma^2}} + {const} = -\\frac{{y^2}}{{2\\sigma^2}} + {const}")
     assert r.verdict is U
     # written alike, the sides are the same

@@ -341,9 +341,9 @@ def test_a_relation_inside_underbrace_is_still_reported() -> None:
 def test_a_proportionality_is_never_checked_as_an_equality() -> None:
     text = r"$$ p(\theta|D) \propto p(D|\theta) p(\theta) $$"
     results = derive.check_latex(text)
-    assert [r.verdict for r in results] == [Verdict.UNDECIDED]  # read, and said why it is not checked
-    assert "\\propto" in (results[0].detail or "")
-    assert "equal up to a positive factor" in (results[0].detail or "")
+    # Bayes' rule as a proportionality in theta (CONST): proved by the probability calculus, as a ratio
+    assert [r.verdict for r in results] == [Verdict.PROVED]
+    assert "proportional in theta: lhs/rhs does not depend on theta and is positive" in (results[0].detail or "")
     assert "\\propto" in results[0].claim.statement
 
 
