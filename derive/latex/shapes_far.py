@@ -49,8 +49,10 @@ _SECONDS = 4.0
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 #: A negative power (``A^{-1}``, ``\\Sigma^{-\\frac12}``, ``X^{-2}``): an inverse the reader builds of symbols.
 _INVERSE = re.compile(r"\^\s*\{?\s*-|\\inv(?![A-Za-z])|\\operatorname\s*\{\s*inv")
-#: A determinant, whose symbolic expansion has n! terms.
-_DETERMINANT = re.compile(r"\\det(?![A-Za-z])|\\(?:mathrm|operatorname|text)\s*\{\s*det\s*\}|\\[lr]?vert|\|")
+#: A determinant, whose symbolic expansion has n! terms (not the bar of an evaluation ``\\right|_{n = 4}``).
+_DETERMINANT = re.compile(
+    r"\\det(?![A-Za-z])|\\(?:mathrm|operatorname|text)\s*\{\s*det\s*\}|\\[lr]?vert|(?<!\\right)\|"
+)
 
 
 def far_size(texts: list[str] | tuple[str, ...]) -> int:
@@ -315,6 +317,10 @@ def _difference(step: Step, seed: int) -> str:
     if lhs_m and step.claim.relation not in (Relation.EQ, Relation.APPROX):
         return "an inequality between matrices, which this check does not read"
     entries = list(lhs - rhs) if lhs_m else [sympy.sympify(lhs - rhs)]
+    shaped = {n for n, k in symbols.items() if parse_kind(k).is_matrix}
+    free = {str(s) for e in entries for s in sympy.sympify(e).free_symbols}
+    if any(re.split(r"[_\[]", name, maxsplit=1)[0] in shaped for name in free):
+        return "entries of a vector or matrix written apart (w_i), which this check does not read"
     return _entries_hold(entries, step.claim.relation, seed)
 
 

@@ -245,3 +245,11 @@ def test_a_complex_difference_at_the_far_size_is_no_crash() -> None:
     prefix = "Let $\\Sigma$ be the $d \\times d$ covariance matrix (positive definite).\n\n"
     verdict, _ = _one("\\log|\\Sigma| \\le \\mathrm{tr}(\\Sigma) - d", prefix)
     assert verdict is not Verdict.REFUTED
+
+
+def test_entries_written_apart_are_left_to_the_engine_at_the_far_size() -> None:
+    # w_i, A_{ij} of declared w, A: the check with numbers does not read them, the engine does
+    prefix = "Let $\\mathbf{w} \\in \\mathbb{R}^n$ and $A \\in \\mathbb{R}^{n \\times n}$.\n\n"
+    verdict, detail = _one("\\mathbf{w}^\\top A \\mathbf{w} = \\sum_{i=1}^n \\sum_{j=1}^n w_i A_{ij} w_j", prefix)
+    assert verdict is Verdict.VERIFIED
+    assert "n = 1; n = 2; n = 3; n = 4; n = 5: proved at each" in detail
