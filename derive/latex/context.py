@@ -22,6 +22,7 @@ from derive.latex.grammar_expressions import _read_name
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.prob_readings import probability_doubt
+from derive.latex.prob_settle import settle_events
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
@@ -225,6 +226,7 @@ def settle(step: Step, result: Result) -> Result:
         unread = _unread_definition(step, result)
         if unread is not None:
             return _undecided(result, unread)
+    result = settle_events(step, result, step.prose)  # the probability atom model's verdicts, read in the text
     decided = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT, Verdict.REFUTED)
     shapes = scalar_reading(step) if result.verdict in decided else None
     doubt = None

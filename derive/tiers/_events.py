@@ -29,7 +29,7 @@ Verdicts:
   holds for as complements (``P(-) = P(S-) + P(W-)``: sick and well); the values of a variable written
   out are taken as its whole range for the counterexample (so it holds under that reading as well). A
   front end that knows more (the text states independence, numbers, disjointness) must keep such a
-  refutation from standing: its evidence's route is `ROUTE` (`derive.latex.prob_events.settle_events`);
+  refutation from standing: its evidence's route is `ROUTE` (`derive.latex.prob_settle.settle_events`);
 - independence the claim states (``Claim.independent``: names of one group mutually independent) is
   modelled by a product parametrisation of the atoms (the group's marginals times any law of the
   other propositions given them), so a step that needs it is proved under it, and refuted only

@@ -38,11 +38,12 @@ from derive.language._exact import has_type
 from derive.language.functions import JS, KL, W1, Expectation, logit, sigmoid, softplus
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 from derive.tiers._bound_names import factored_sums
+from derive.tiers._events import EVENTS_NOTE
 from derive.tiers._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.tiers._landau import check_landau, has_landau
 from derive.tiers._linearity import by_linearity
 from derive.tiers._matrix import RationalZero, has_inverse, rational_zero, spd_trace_form
-from derive.tiers._probability import by_probability_calculus
+from derive.tiers._probability import by_event_calculus, by_probability_calculus
 from derive.tiers.divergences import expand_divergences
 from derive.tiers.expectation import evaluate_expectations, gaussian_exponent, gaussian_integral
 
@@ -1298,6 +1299,10 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     light = by_probability_calculus(problem, state.get("sides"), light, zero)
     if light.verdict is not Verdict.UNDECIDED:
         return light
+    # ... and on the finite space of the events they name: complement, total probability, a counterexample measure.
+    light = by_event_calculus(problem, state.get("sides"), light)
+    if light.verdict is not Verdict.UNDECIDED:
+        return light
     if problem.relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT):
         # Before integrating anything: the general bounds on KL, JS and W1 may settle it.
         bounded = _divergence_bounds(problem, positives, step)
@@ -1319,6 +1324,8 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
         return _undecided(
             ev.summary + "; evaluating integrals/expectations ran out of time", ev.reason or "", ev.difference
         )
+    if heavy.verdict is Verdict.UNDECIDED and EVENTS_NOTE in light.evidence.summary:
+        return light  # the event model's note says what would settle the step (a variable's range)
     return heavy
 
 

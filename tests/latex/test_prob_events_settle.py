@@ -1,4 +1,4 @@
-"""The probability atom model's verdicts read in their document (derive.latex.prob_events.settle_events).
+"""The probability atom model's verdicts read in their document (derive.latex.prob_settle.settle_events).
 
 Unit tests build the result the tiers give and the prose before the step; the end-to-end ones run
 ``check_latex`` and need the wiring of /tmp/p7/PROBCALC.patch (symbolic.py calls `by_event_calculus`,
@@ -16,7 +16,7 @@ import pytest
 
 import derive.tiers.symbolic as symbolic
 from derive.api import check_latex
-from derive.latex.prob_events import settle_events
+from derive.latex.prob_settle import settle_events
 from derive.model import Claim, Counterexample, Evidence, Method, Outcome, Result, Verdict
 from derive.tiers._events import EVENTS_NOTE, ROUTE
 
