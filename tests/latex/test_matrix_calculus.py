@@ -391,3 +391,13 @@ def test_matrix_said_symmetric_takes_both_entry_readings(tex: str) -> None:
 def test_matrix_said_symmetric_agreeing_readings_verified() -> None:
     got, detail = _one(r"\nabla_\Sigma \mathrm{tr}(\Sigma) = I_n", _SAID)
     assert got is Verdict.VERIFIED, detail
+
+
+def test_a_far_size_past_the_limit_is_no_crash() -> None:
+    # 10^{-30} puts the far size past the largest size derive checks: that size is reported, the step still reads
+    text = (
+        "---\nlayout: denominator\n---\nLet $A, X \\in \\mathbb{R}^{n\\times n}$.\n\n"
+        "$$\\frac{\\partial}{\\partial X}\\mathrm{tr}(AX) = A^\\top + 10^{-30} I$$\n"
+    )
+    (result,) = derive.check_latex(text)
+    assert result.verdict is Verdict.REFUTED, result.detail  # the tiny gap is exact at every size read

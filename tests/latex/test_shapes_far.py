@@ -141,7 +141,8 @@ def test_a_condition_on_the_size_is_respected_and_said(condition: str) -> None:
 def test_an_inner_product_of_an_undeclared_vector_is_verified_at_the_far_size_too() -> None:
     verdict, detail = _one("x^T x \\ge 0")
     assert verdict is Verdict.VERIFIED
-    assert "(x: vector 2 | x: vector 3 | x: vector 4 (checked with numbers) | x: vector 5 (checked" in detail
+    # an inequality is never verified by the two-point number check: the engine proves it at 4 and 5 too
+    assert "(x: vector 2 | x: vector 3 | x: vector 4 | x: vector 5: proved in each)" in detail
 
 
 def test_a_trace_of_a_product_commutes_at_the_far_size_too() -> None:
@@ -253,3 +254,24 @@ def test_entries_written_apart_are_left_to_the_engine_at_the_far_size() -> None:
     verdict, detail = _one("\\mathbf{w}^\\top A \\mathbf{w} = \\sum_{i=1}^n \\sum_{j=1}^n w_i A_{ij} w_j", prefix)
     assert verdict is Verdict.VERIFIED
     assert "n = 1; n = 2; n = 3; n = 4; n = 5: proved at each" in detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # true at sizes 1-3 (Cauchy-Schwarz gives n), false from 4 on only near equal entries
+        r"Let $\mathbf{x} \in \mathbb{R}^p$. $$\left(\sum_{i=1}^p x_i\right)^2 \leq 3\,\mathbf{x}^T\mathbf{x}$$",
+        r"Let $\mathbf{A} \in \mathbb{R}^{n \times n}$. "
+        r"$$\operatorname{tr}(\mathbf{A})^2 \leq 3\operatorname{tr}(\mathbf{A}^T\mathbf{A})$$",
+    ],
+)
+def test_an_inequality_at_the_far_size_is_not_verified_at_two_points(text: str) -> None:
+    (result,) = derive.check_latex(text)
+    assert result.verdict is Verdict.REFUTED, result.detail
+    assert "= 4:" in (result.detail or "")
+
+
+def test_a_true_inequality_stays_verified_at_every_size() -> None:
+    (result,) = derive.check_latex(r"Let $\mathbf{x} \in \mathbb{R}^p$. $$\mathbf{x}^T\mathbf{x} \ge 0$$")
+    assert result.verdict is Verdict.VERIFIED, result.detail
+    assert "p = 4; p = 5" in (result.detail or "")
