@@ -45,6 +45,7 @@ from typing import Any
 
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable, parse_kind
+from derive.latex import assumptions
 from derive.latex.names import latex_of_name, names_in
 from derive.latex.parser import name_of, parse_latex
 
@@ -247,17 +248,8 @@ def _balanced(text: str) -> bool:
 
 
 def _top_commas(text: str) -> list[str]:
-    parts, depth, last = [], 0, 0
-    for k, ch in enumerate(text):
-        if ch in "{[(":
-            depth += 1
-        elif ch in "}])":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[last:k])
-            last = k + 1
-    parts.append(text[last:])
-    return [p for p in (s.strip() for s in parts) if p]
+    """The non-empty items of ``text`` split at commas outside brackets (`derive.latex.assumptions._top_commas`)."""
+    return [p for p in (s.strip() for s in assumptions._top_commas(text)) if p]
 
 
 def _subscripts(sides: Sequence[str]) -> list[str]:
