@@ -616,12 +616,20 @@ _P_AT = re.compile(
 )
 
 
+#: The longest text whose sentences are scanned for P(X = v) = q tables.
+_SCAN_LIMIT = 200_000
+
+
 def _probability_tables(doc: str, random: set[str]) -> list[MomentStatement]:
     """The moments of each law stated as ``P(X = v_i) = q_i`` for two or more values of one plain name, in one
     display or one sentence of prose (``$P(X = 1) = p$ and $P(X = 0) = 1 - p$``), by `_table_moments`; a name
     given the same value twice, a conditional (``P(X = 1 | Y)``, never matched) or a sentence that doubts or
     shows it: nothing."""
     out: list[MomentStatement] = []
+    if _P_AT.search(doc) is None or len(doc) > _SCAN_LIMIT:
+        # no P(X = v) = q anywhere, or a text too long for the sentence scan below (quadratic on a long text
+        # without stops, a hostile flood): no table read, so nothing proved through one
+        return out
     units = [(m.start(), m.end(), True) for m in _ANY_MATH.finditer(doc) if m.group("d") is None]
     blanked = _DISPLAY.sub(lambda d: " " * len(d.group()), doc)
     units += [
