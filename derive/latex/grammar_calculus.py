@@ -234,17 +234,21 @@ class _SumGrammar:
                     f"the document defines {', '.join(defined)} for every index, which derive does not substitute "
                     "under this sum; write the summand with the definition put in"
                 )
-            # the value's own family entries (y_k := exp(a_k)/..., a_k := w_k x) are put in as well;
-            # a family defined through itself (a recurrence) is not read (above)
-            saved = self.st.expanding
-            self.st.expanding = (*saved, defined[0])
-            try:
-                value = self._defined_family(value)
-            finally:
-                self.st.expanding = saved
-            own = [s for s in value.free_symbols if getattr(s, "name", None) == letter]
-            swap[entry] = value.xreplace({own[0]: entry.indices[0]}) if own else value
+            swap[entry] = self.family_at(defined[0], letter, value, entry.indices[0])
         return body.xreplace(swap) if swap else body
+
+    def family_at(self, name: str, letter: str, value: Any, index: Any) -> Any:
+        """``value`` (family ``name`` read with ``letter`` bound, `_family_value`) at ``index``: its own family
+        entries put in as well (y_k := exp(a_k)/..., a_k := w_k x), then the letter replaced by the index. A family
+        defined through itself (a recurrence) is not read (`_defined_family`)."""
+        saved = self.st.expanding
+        self.st.expanding = (*saved, name)
+        try:
+            value = self._defined_family(value)
+        finally:
+            self.st.expanding = saved
+        own = [s for s in value.free_symbols if getattr(s, "name", None) == letter]
+        return value.xreplace({own[0]: index}) if own else value
 
     def _family_value(self, name: str, letter: str, span: tuple[Any, Any] | None) -> Any:
         """The value of family ``name`` (``N_k``) for its letter ranging over ``span``, read again from its

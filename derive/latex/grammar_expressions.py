@@ -167,8 +167,7 @@ def _family_instance(p: _Parser, name: str) -> Any:
     value = p._family_value(defined[0], letters[0], None)
     if _is_matrix(value) or not isinstance(value, sympy.Basic):
         return None
-    own = [s for s in value.free_symbols if getattr(s, "name", None) == letters[0]]
-    return value.xreplace({own[0]: sympy.Integer(sub)}) if own else value
+    return p.family_at(defined[0], letters[0], value, sympy.Integer(sub))
 
 
 def _shifted_entry(p: _Parser, name: str) -> Any:

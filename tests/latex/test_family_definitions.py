@@ -58,3 +58,14 @@ def test_entry_zero_is_not_read_through_the_family():
     # y_0 is often a start value or a bias, not the family's entry at 0
     r = last("Let $y_i = 2 x_i$ for $i = 1, \\ldots, n$.\n\n$$y_0 + y_1 = 2 x_0 + 2 x_1$$")
     assert r.verdict is not P, r.detail
+
+
+def test_a_numbered_entry_puts_in_the_families_its_value_uses():
+    # y_1 through y_k, and a_1 inside it through a_k: a_1 left free would refute a true step
+    doc = (
+        "Let $a_k = w_k x$ and $y_k = \\frac{\\exp(a_k)}{\\sum_{j=1}^K \\exp(a_j)}$.\n\n"
+        "$$y_1 + 0 = \\frac{\\exp(w_1 x)}{\\sum_{j=1}^K \\exp(w_j x)}$$"
+    )
+    assert last(doc).verdict in ACCEPTS, last(doc).detail
+    wrong = doc.replace("\\exp(w_1 x)}{", "\\exp(w_2 x)}{")
+    assert last(wrong).verdict is R, last(wrong).detail
