@@ -420,9 +420,9 @@ def _size_values(texts: list[str]) -> tuple[int, ...]:
     """The sizes to check: every size from 1 to one past the far size, which is past 3 and past every number the
     step writes or computes (`far_size`): a step true only at small sizes, at sizes its numbers name, below a
     threshold (\\max(0, 5 - n)) or at every other size (\\sin(\\pi n / 2)) fails at one of them."""
-    from derive.latex.shapes_far import far_sizes  # noqa: PLC0415 - it builds on this module
+    from derive.latex.shapes_far import swept_sizes  # noqa: PLC0415 - it builds on this module
 
-    return (*_SIZES, *far_sizes(texts))
+    return swept_sizes(texts)
 
 
 def _combinations(letters: list[str], values: tuple[int, ...]) -> list[dict[str, int]]:

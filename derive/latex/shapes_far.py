@@ -71,6 +71,11 @@ def far_sizes(texts: list[str] | tuple[str, ...]) -> tuple[int, ...]:
     return tuple(range(FAR_MIN, far + 2)) if far <= FAR_LIMIT else (FAR_MIN, far)
 
 
+def swept_sizes(texts: list[str] | tuple[str, ...]) -> tuple[int, ...]:
+    """Every size a sweep checks: 1 to `FAR_MIN` - 1, then `far_sizes`."""
+    return (*range(1, FAR_MIN), *far_sizes(texts))
+
+
 #: What joins numbers into a number: operators, parentheses, braces (``\\frac``, ``\\cdot``, ``\\times`` rewritten).
 _RUN = re.compile(r"[0-9.+\-*/^()\s]+")
 _BIG = 10**6  # a computed number past this is past any size checked anyway

@@ -4,9 +4,13 @@ Each y_i is a p-vector, one per sample. A step such as ``\\sum_{i=1}^n (y_i - \\
 cannot be read with one symbol y_i (the sum of a fixed vector is n y_i, a false identity for samples), so
 it is checked written out at concrete sizes: each ``\\sum_{i=1}^n`` (``\\prod``) over the family's index
 becomes the n terms with y_1, ..., y_n, each an independent p-vector, and n and p take the values
-swept (`sample_readings`). Names the text does not declare (μ, Σ) then take the shapes the step allows
-(`derive.latex.shapes.readings`). The readings are of kind ``"family"``: ``verified`` at the sizes
-checked at most, saying which, and never refuted (the sizes and the other shapes are a reading).
+swept (`sample_readings`). The count n takes every value a size sweep takes
+(`derive.latex.shapes_far.swept_sizes`): 1 to one past a far count past 3 and past every number the step
+writes or computes, so that a step true only at n = 1, 2, 3 (a closed form that meets the sum there) is no
+identity; a far count past `derive.latex.shapes_far.FAR_LIMIT`, or more readings than `_MAX_READINGS`, leave
+the step undecided, never verified at fewer counts. Names the text does not declare (μ, Σ) then take the
+shapes the step allows (`derive.latex.shapes.readings`). The readings are of kind ``"family"``: ``verified`` at
+the sizes checked at most, saying which, and never refuted (the sizes and the other shapes are a reading).
 
 Anything else about the family is left undecided, with the reason: a sum over i whose bounds are not
 1 and one letter, a member written with another free index (``y_j``), an entry (``y_{i1}``), the index
@@ -26,11 +30,10 @@ if TYPE_CHECKING:
 #: In what a step is read with: the note of a family of vectors (`derive.latex.structure_family`).
 FAMILY_MARK = "a family of vectors, one per sample"
 _NOTE = re.compile(r"^(?P<base>\S+)_(?P<index>[a-z]): vector (?P<size>[A-Za-z]) for every (?P=index), ")
-#: Counts of samples the sums are written out at (n = 1 is a sample of one); the vectors' size is swept as
-#: any declared letter size (`derive.latex.shapes.size_readings`).
-_COUNTS = (1, 2, 3)
-#: Readings one step may take, over the counts (each size of the vectors, shapes of undeclared names).
-_MAX_READINGS = 24
+#: Readings one step may take, over the counts (each size of the vectors, shapes of undeclared names): the
+#: counts 1 to 5 of a step that writes no number past 3, each with the sizes of the vectors 1 to 5 (to 7 at
+#: n = 5, past the numbers written out), are 28; past 3 most are checked with numbers (`shapes_far.planned`).
+_MAX_READINGS = 32
 _ACCENTS = frozenset({"hat", "bar", "tilde", "star", "check"})
 _BIG = re.compile(r"\\(?P<op>sum|prod)(?![A-Za-z])\s*(?:\\limits\s*)?")
 _STOP = frozenset("+-=,&<>")
@@ -232,10 +235,14 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
             for other in found[0] if found else ():
                 if other.startswith(f"{name}_") and other.split("_", 1)[1] in _ACCENTS:
                     law[other] = kind.removeprefix("spd ")
+    swept = _counts(texts, count, index) if count else (0,)
+    if isinstance(swept, str):
+        return swept
     out: list[Reading] = []
     said = f"{base}_{index}: vector {size} for each {index}, written out for {index} = 1..{count or 1}"
+    said += f" at {count} = {', '.join(map(str, swept))}" if count else ""
     said += "".join(f", {k}: {v}" for k, v in law.items()) + (" (from the law of the samples)" if law else "")
-    for n in _COUNTS if count else (0,):
+    for n in swept:
         try:
             sides = [write_out(t, base, index, count, n) if count else t for t in texts]
         except ValueError as e:
@@ -266,9 +273,12 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
         if isinstance(inner, str):
             return f"at {at}, with {base}_{index} a vector of {size} entries: {inner}"
         if len(out) + len(inner) > _MAX_READINGS:
+            # a step true only at small counts holds at the counts that fit: never verified at fewer of them
+            every = f" of {count} = {', '.join(map(str, swept))}" if count else ""
             return (
-                f"the step written out at {at} has more readings than derive checks ({base}_{index} a vector of "
-                f"{size} entries); declare the shapes of its other names to check it"
+                f"the step written out at {at} has more readings than derive checks (more than {_MAX_READINGS} "
+                f"over the counts{every}, {base}_{index} a vector of {size} entries at each); declare the shapes of "
+                "its other names (or the size of the vectors) to check it"
             )
         for r in inner:
             if r.kind not in ("", "shape", "family", "mixed", "size"):
@@ -278,6 +288,21 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
             shown = f"{at}, {r.label.replace('; ', ', ')}"
             out.append(Reading(f"{said}; {shown}", r.step, ((count, n), *r.sizes) if count else r.sizes, kind="family"))
     return out or f"no size of the family {base}_{index} reads"
+
+
+def _counts(texts: list[str], count: str, index: str) -> tuple[int, ...] | str:
+    """The counts the sums are written out at: every size a sweep checks (`derive.latex.shapes_far.swept_sizes`),
+    past every number the step writes; a reason when the far count is too large to write the sums out at."""
+    from derive.latex.shapes_far import FAR_LIMIT, far_size, swept_sizes  # noqa: PLC0415 - it builds on shapes
+
+    far = far_size(texts)
+    if far > FAR_LIMIT:
+        return (
+            f"the sums over {index} would be written out at every {count} from 1 to {far + 1}, past every number "
+            f"the step writes, which is more than derive writes out (past {FAR_LIMIT}): the counts it could check do "
+            f"not exclude a step true only at small {count}, so it is left undecided"
+        )
+    return swept_sizes(texts)
 
 
 def _strays(sides: list[str], base: str, index: str) -> str | None:
