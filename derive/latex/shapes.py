@@ -526,15 +526,17 @@ def _at_sizes(step: Step, sizes: dict[str, int]) -> Step:
 _ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
 
 
-def readings(step: Step) -> list[Reading] | str:
+def readings(step: Step, *, written_out: int = 0) -> list[Reading] | str:
     """The claims a step is checked as (`_readings`), each once per reading of a derivative by a vector or
-    matrix the step can mean (layout, a symmetric matrix's entries: `derive.latex.matcal_readings`)."""
+    matrix the step can mean (layout, a symmetric matrix's entries: `derive.latex.matcal_readings`).
+    ``written_out``: characters a sweep added to the sides (the n terms of a sum of samples), which the limit on
+    the text whose undeclared names are shaped (`mixed_readings`) does not count: the author wrote the rest."""
     from derive.latex.matcal_readings import matrix_calculus_readings  # noqa: PLC0415 - it builds on this module
 
-    return matrix_calculus_readings(step, _readings(step))
+    return matrix_calculus_readings(step, _readings(step, written_out))
 
 
-def _readings(step: Step) -> list[Reading] | str:
+def _readings(step: Step, written_out: int = 0) -> list[Reading] | str:
     """The claims a step is checked as: itself, or one per size (`size_readings`); a reason when
     it cannot be checked (too many readings, a size the document fixes)."""
     step = _without_unused_letters(step)
@@ -548,7 +550,7 @@ def _readings(step: Step) -> list[Reading] | str:
         return marked
     sized = size_readings(step)
     if isinstance(sized, list):
-        mixed = mixed_readings(step, sized)
+        mixed = mixed_readings(step, sized, written_out=written_out)
         sized = sized if mixed is None else mixed
     if sized is None:
         sized = shape_readings(step)
@@ -1547,7 +1549,7 @@ def _assigned(step: Step, names: list[str], combo: tuple[str, ...]) -> Step:
     return replace(step, claim=step.claim.evolve(symbols=symbols), ranges=ranges)
 
 
-def mixed_readings(step: Step, sized: list[Reading]) -> list[Reading] | str | None:
+def mixed_readings(step: Step, sized: list[Reading], *, written_out: int = 0) -> list[Reading] | str | None:
     """A step with letter sizes (``\\mathbf{w} \\in \\mathbb{R}^n``) that transposes or writes in bold names it
     does not declare: each shape family those names may have (`_mixed_options`: each size a letter of the
     step or one free letter) that makes the step read at distinct sizes of its letters (2, 3, 4 or 4, 3, 2), swept over
@@ -1556,12 +1558,12 @@ def mixed_readings(step: Step, sized: list[Reading]) -> list[Reading] | str | No
 
     None when no name needs a shape or derive cannot tell whether a family reads (then the step is read as
     before); a reason when no family reads or the families are too many: the step read with those names as
-    numbers would say nothing of the vectors and matrices the text writes."""
+    numbers would say nothing of the vectors and matrices the text writes. ``written_out``: see `readings`."""
 
     from derive.latex.names import mentions  # noqa: PLC0415
 
     texts = _sides(step)
-    if sum(len(t) for t in texts) > _SHAPE_TEXT or any(not r.sizes or r.kind != "size" for r in sized):
+    if sum(len(t) for t in texts) > _SHAPE_TEXT + written_out or any(not r.sizes or r.kind != "size" for r in sized):
         return None
     letters = list(dict.fromkeys(letter for r in sized for letter, _ in r.sizes))
     declared = {n for n, _ in step.claim.symbols}

@@ -210,7 +210,7 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
     """The step written out at swept counts and sizes when it is read under a family of vectors (module
     docstring); a reason (str) where it cannot be; None when no family is involved."""
     from derive.latex.names import mentions, names_in  # noqa: PLC0415
-    from derive.latex.shapes import Reading, readings  # noqa: PLC0415 - shapes calls this lazily
+    from derive.latex.shapes import Reading  # noqa: PLC0415 - shapes calls this lazily
 
     family = family_of(step)
     if family is None:
@@ -226,7 +226,6 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
     if len(counts) > 1 or any(not re.fullmatch(r"[A-Za-z]", c) or c in (size, index, base) for c in counts):
         return f"the sums over {index} run to {', '.join(sorted(counts))}, not to one count of samples"
     count = next(iter(counts), None)
-    kept = tuple(u for u in step.uses if FAMILY_MARK not in u)
     # the law's parameters (and their estimates, \\hat\\mu: a vector too; \\hat\\Sigma a general matrix) where used
     law = {k: v for k, v in _law(step, base, index, size).items() if any(mentions(t, k) for t in texts)}
     for name, kind in _law(step, base, index, size).items():
@@ -242,36 +241,12 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
     said = f"{base}_{index}: vector {size} for each {index}, written out for {index} = 1..{count or 1}"
     said += f" at {count} = {', '.join(map(str, swept))}" if count else ""
     said += "".join(f", {k}: {v}" for k, v in law.items()) + (" (from the law of the samples)" if law else "")
+    first: tuple[str, frozenset[str]] | None = None
     for n in swept:
-        try:
-            sides = [write_out(t, base, index, count, n) if count else t for t in texts]
-        except ValueError as e:
-            return f"{e}: derive reads the family {base}_{index} only in sums from 1 to the count of samples"
-        why = _strays(sides, base, index)
-        if why is not None:
-            return why
-        members = {f"{base}_{k}": f"vector {size}" for k in range(1, n + 1)}
-        if any(mentions(t, f"{base}_{index}") for t in sides):
-            members[f"{base}_{index}"] = f"vector {size}"
-        symbols = {**law, **dict(step.claim.symbols), **members}
-        if count:
-            # the count is a number in the step (\frac{1}{n}, n \mu): the value the sums were written out at
-            symbols[count] = "positive integer"
-            sides = [f"\\left. {t} \\right|_{{{count} = {n}}}" if mentions(t, count) else t for t in sides]
-        lhs = _with_text(step.claim.lhs, sides[0])
-        rhs = _with_text(step.claim.rhs, sides[1])
-        claim = step.claim.evolve(
-            id=f"{step.claim.id}[{count}={n}]", lhs=lhs, rhs=rhs, symbols=tuple(sorted(symbols.items()))
-        )
-        # the size letter p is swept there as any declared letter size, undeclared names shaped next to it
-        defined = step.defined
-        if size in defined and not any(re.search(rf"(?<![A-Za-z\\]){size}\s*(?:\\left\s*)?\(", t) for t in sides):
-            # p(y_i | \mu) defined as a density elsewhere, not applied here: p is only the size the family declares
-            defined = tuple(d for d in defined if d != size)
-        inner = readings(replace(step, claim=claim, uses=kept, defined=defined))
         at = f"{count} = {n}" if count else "one sample"
+        inner = _at_count(step, texts, family, count=count, n=n, law=law)
         if isinstance(inner, str):
-            return f"at {at}, with {base}_{index} a vector of {size} entries: {inner}"
+            return inner
         if len(out) + len(inner) > _MAX_READINGS:
             # a step true only at small counts holds at the counts that fit: never verified at fewer of them
             every = f" of {count} = {', '.join(map(str, swept))}" if count else ""
@@ -279,6 +254,14 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
                 f"the step written out at {at} has more readings than derive checks (more than {_MAX_READINGS} "
                 f"over the counts{every}, {base}_{index} a vector of {size} entries at each); declare the shapes of "
                 "its other names (or the size of the vectors) to check it"
+            )
+        shapes = _shapes_read(inner)
+        first = first or (at, shapes)
+        if shapes != first[1]:
+            # a name shaped at one count and a number at another: the counts would check two different steps
+            return (
+                f"the undeclared names read with other shapes at {at} ({', '.join(sorted(shapes)) or 'numbers'}) "
+                f"than at {first[0]} ({', '.join(sorted(first[1])) or 'numbers'}); declare their shapes to check it"
             )
         for r in inner:
             if r.kind not in ("", "shape", "family", "mixed", "size"):
@@ -288,6 +271,64 @@ def sample_readings(step: Step) -> list[Reading] | str | None:
             shown = f"{at}, {r.label.replace('; ', ', ')}"
             out.append(Reading(f"{said}; {shown}", r.step, ((count, n), *r.sizes) if count else r.sizes, kind="family"))
     return out or f"no size of the family {base}_{index} reads"
+
+
+def _at_count(
+    step: Step, texts: list[str], family: tuple[str, str, str], *, count: str | None, n: int, law: dict[str, str]
+) -> list[Reading] | str:
+    """The readings of the step with its sums over the family written out at ``n`` samples (none: the step as it
+    is, ``count`` None), the members and the law's parameters declared, the vectors' size swept; a reason."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+    from derive.latex.shapes import readings  # noqa: PLC0415 - shapes calls this lazily
+
+    base, index, size = family
+    at = f"{count} = {n}" if count else "one sample"
+    try:
+        sides = [write_out(t, base, index, count, n) if count else t for t in texts]
+    except ValueError as e:
+        return f"{e}: derive reads the family {base}_{index} only in sums from 1 to the count of samples"
+    why = _strays(sides, base, index)
+    if why is not None:
+        return why
+    members = {f"{base}_{k}": f"vector {size}" for k in range(1, n + 1)}
+    if any(mentions(t, f"{base}_{index}") for t in sides):
+        members[f"{base}_{index}"] = f"vector {size}"
+    symbols = {**law, **dict(step.claim.symbols), **members}
+    if count:
+        # the count is a number in the step (\frac{1}{n}, n \mu): the value the sums were written out at
+        symbols[count] = "positive integer"
+        sides = [f"\\left. {t} \\right|_{{{count} = {n}}}" if mentions(t, count) else t for t in sides]
+    lhs = _with_text(step.claim.lhs, sides[0])
+    rhs = _with_text(step.claim.rhs, sides[1])
+    claim = step.claim.evolve(
+        id=f"{step.claim.id}[{count}={n}]", lhs=lhs, rhs=rhs, symbols=tuple(sorted(symbols.items()))
+    )
+    # the size letter p is swept there as any declared letter size, undeclared names shaped next to it
+    defined = step.defined
+    if size in defined and not any(re.search(rf"(?<![A-Za-z\\]){size}\s*(?:\\left\s*)?\(", t) for t in sides):
+        # p(y_i | \mu) defined as a density elsewhere, not applied here: p is only the size the family declares
+        defined = tuple(d for d in defined if d != size)
+    kept = tuple(u for u in step.uses if FAMILY_MARK not in u)
+    # the n copies of each sum are the sweep's, not the author's: the text limit of shaping names is on the step
+    added = sum(len(t) for t in sides) - sum(len(t) for t in texts)
+    inner = readings(replace(step, claim=claim, uses=kept, defined=defined), written_out=max(0, added))
+    if isinstance(inner, str):
+        return f"at {at}, with {base}_{index} a vector of {size} entries: {inner}"
+    return inner
+
+
+#: A letter size and its value in a reading's label (``p = 3``): what changes from one count to the next.
+_SIZE_PART = re.compile(r"\s*[A-Za-z][A-Za-z0-9_]* = \d+\s*")
+
+
+def _shapes_read(inner: list[Reading]) -> frozenset[str]:
+    """What a count's readings give the undeclared names (``m: vector p``), without the sizes swept."""
+    return frozenset(
+        part.strip()
+        for r in inner
+        for part in r.label.replace("; ", ", ").split(", ")
+        if not _SIZE_PART.fullmatch(part)
+    )
 
 
 def _counts(texts: list[str], count: str, index: str) -> tuple[int, ...] | str:

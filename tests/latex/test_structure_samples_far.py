@@ -11,7 +11,9 @@ import pytest
 
 import derive
 from derive import Verdict
-from derive.latex.structure_samples import _MAX_READINGS, _counts
+from derive.latex import shapes
+from derive.latex.shapes import Reading
+from derive.latex.structure_samples import _MAX_READINGS, _counts, _shapes_read
 
 _COLUMN = r"y_i = \left[ \begin{matrix} y_{i1} \\ \vdots \\ y_{ip} \end{matrix} \right]"
 _FAMILY = (
@@ -79,11 +81,34 @@ def test_another_index_count_and_size_letter() -> None:
     wrong = r"\sum_{n=1}^N x_n^T x_n = \sum_{n=1}^N x_n^T x_n + (N-1)(N-2)(N-3)"
     found = _last(_OTHER + f"\n\n$$ {wrong} $$\n")
     assert found.verdict is Verdict.UNDECIDED and "N = 4" in found.detail
-    right = r"\sum_{n=1}^N \left( x_n - m \right)^T \left( x_n - m \right) = \sum_{n=1}^N x_n^T x_n - 2 m^T \sum_{n=1}^N x_n + N m^T m"
+    right = (
+        r"\sum_{n=1}^N \left( x_n - m \right)^T \left( x_n - m \right)"
+        r" = \sum_{n=1}^N x_n^T x_n - 2 m^T \sum_{n=1}^N x_n + N m^T m"
+    )
+    # m undeclared, shaped a D-vector: the sums written out at N = 5 are longer than the text derive shapes names
+    # in, which is the author's text, not the copies the sweep writes (m was a number there: an error at N = 5)
     found = _last(_OTHER + "\n\nwhere $m \\in \\mathbb{R}^D$.\n\n" + f"$$ {right} $$\n")
-    assert found.verdict is not Verdict.REFUTED
-    if found.verdict is Verdict.VERIFIED:
-        assert "N = 5, D = 5" in found.detail
+    assert found.verdict is Verdict.VERIFIED
+    assert "written out for n = 1..N at N = 1, 2, 3, 4, 5" in found.detail
+    assert "N = 5, m: vector D, D = 5 (checked with numbers)" in found.detail
+
+
+def test_names_shaped_at_one_count_and_not_at_another_are_no_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    step = object()
+    mixed = [Reading("m: vector D, D = 1", step), Reading("m: vector D, D = 7", step)]  # type: ignore[arg-type]
+    sized = [Reading("D = 1", step), Reading("D = 2", step)]  # type: ignore[arg-type]
+    assert _shapes_read(mixed) == {"m: vector D"} and _shapes_read(sized) == frozenset()
+    # the shapes of m not read past N = 3 (a reader's limit): m a number there, which is another step
+    shaped = shapes.mixed_readings
+    monkeypatch.setattr(
+        shapes,
+        "mixed_readings",
+        lambda step, sized, **kw: None if "x_{4}" in str(step.claim.lhs) else shaped(step, sized, **kw),
+    )
+    right = r"\sum_{n=1}^N (x_n - m)^T (x_n - m) = \sum_{n=1}^N x_n^T x_n - 2 m^T \sum_{n=1}^N x_n + N m^T m"
+    found = _last(_OTHER + "\n\nwhere $m \\in \\mathbb{R}^D$.\n\n" + f"$$ {right} $$\n")
+    assert found.verdict is Verdict.UNDECIDED
+    assert "the undeclared names read with other shapes at N = 4 (numbers) than at N = 1 (m: vector D)" in found.detail
 
 
 def test_a_number_past_the_counts_the_budget_fits_leaves_the_step_undecided() -> None:
