@@ -36,8 +36,16 @@ from derive.language.distributions import (
     Uniform,
 )
 from derive.language.functions import Expectation
+from derive.tiers._gauss_sign import positive_where_defined
 
-__all__ = ["evaluate_expectations", "gaussian_exponent", "gaussian_integral", "has_expectation", "random_symbols"]
+__all__ = [
+    "evaluate_expectations",
+    "gaussian_exponent",
+    "gaussian_integral",
+    "gaussian_terms",
+    "has_expectation",
+    "random_symbols",
+]
 
 #: Beyond these sizes exact evaluation is not worth its cost: the Monte Carlo tier goes next.
 _MAX_DEGREE = 12
@@ -186,7 +194,9 @@ def gaussian_exponent(exponent: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr
     """``(a, b, c)`` with ``exponent == -a x² + b x + c`` and ``a`` provably positive, else None.
 
     That is the exponent of a Gaussian factor: exp of it times any polynomial in x is
-    integrable over the whole line.
+    integrable over the whole line. Positive means positive wherever ``a`` is defined
+    (`positive_where_defined`): ``1/(2 sigma^2)`` of a real ``sigma``, whose integrand has no
+    value at ``sigma = 0`` either.
     """
     if not exponent.is_polynomial(x):
         return None
@@ -197,24 +207,17 @@ def gaussian_exponent(exponent: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr
     if q.degree() != 2:
         return None
     a = sympy.cancel(-q.coeff_monomial(x**2))
-    if a.is_positive is not True:
+    if not positive_where_defined(a):
         return None
     return a, q.coeff_monomial(x), q.coeff_monomial(1)
 
 
-def gaussian_integral(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
-    """∫_{-oo}^{oo} f dx exactly, for f a sum of polynomial(x) * exp(quadratic in x) terms.
-
-    Each exponent -a x² + b x + c must have a leading coefficient a that sympy proves
-    positive (otherwise the integral diverges, or its convergence is not established, and
-    None is returned). Then ∫ x^k exp(-a x² + b x + c) dx = √(π/a) e^{c + b²/4a} E[Y^k] with
-    Y ~ N(b/2a, 1/2a), whose moments are exact. This is how a Gaussian density times the
-    ratio of two Gaussian densities (importance weights) or times a log-density (KL) is
-    integrated without sympy's general integrator, which can take minutes on them.
+def gaussian_terms(f: sympy.Expr, x: sympy.Symbol) -> dict[sympy.Expr, sympy.Expr] | None:
+    """``f`` as ``{exponent: polynomial}`` with ``f == sum(p * exp(e))``, each p a polynomial in x, else None.
 
     >>> t = sympy.Symbol("t", real=True)
-    >>> gaussian_integral(t**2 * sympy.exp(-t**2 / 2), t)
-    sqrt(2)*sqrt(pi)
+    >>> gaussian_terms(t * sympy.exp(-t**2) + sympy.exp(-t**2) * sympy.exp(t), t)
+    {-t**2: t, -t**2 + t: 1}
     """
     if sympy.count_ops(f) > _MAX_OPS_EXPAND:
         return None
@@ -233,6 +236,26 @@ def gaussian_integral(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
             return None
         exponent = sympy.expand(exponent)
         by_exponent[exponent] = by_exponent.get(exponent, S.Zero) + rest
+    return by_exponent
+
+
+def gaussian_integral(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
+    """∫_{-oo}^{oo} f dx exactly, for f a sum of polynomial(x) * exp(quadratic in x) terms.
+
+    Each exponent -a x² + b x + c must have a leading coefficient a that sympy proves
+    positive (otherwise the integral diverges, or its convergence is not established, and
+    None is returned). Then ∫ x^k exp(-a x² + b x + c) dx = √(π/a) e^{c + b²/4a} E[Y^k] with
+    Y ~ N(b/2a, 1/2a), whose moments are exact. This is how a Gaussian density times the
+    ratio of two Gaussian densities (importance weights) or times a log-density (KL) is
+    integrated without sympy's general integrator, which can take minutes on them.
+
+    >>> t = sympy.Symbol("t", real=True)
+    >>> gaussian_integral(t**2 * sympy.exp(-t**2 / 2), t)
+    sqrt(2)*sqrt(pi)
+    """
+    by_exponent = gaussian_terms(f, x)
+    if by_exponent is None:
+        return None
     total = S.Zero
     for exponent, poly_part in by_exponent.items():
         coefficients = gaussian_exponent(exponent, x)

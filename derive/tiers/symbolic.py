@@ -39,6 +39,7 @@ from derive.language.functions import JS, KL, W1, Expectation, logit, sigmoid, s
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 from derive.tiers._bound_names import factored_sums
 from derive.tiers._events import EVENTS_NOTE
+from derive.tiers._gauss_integrals import free_outside_integrals, gaussian_node
 from derive.tiers._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.tiers._landau import check_landau, has_landau
 from derive.tiers._linearity import by_linearity
@@ -459,32 +460,22 @@ _DISCONTINUOUS = (sympy.DiracDelta, sympy.Heaviside, sympy.Piecewise, sympy.sign
 
 
 def _special_integrals(expr: sympy.Basic) -> sympy.Basic:
-    """Integrals with Dirac deltas, and Gaussian integrals over the line, by exact rules (innermost first)."""
+    """Integrals with Dirac deltas, and Gaussian integrals (`derive.tiers._gauss_integrals`), by exact rules
+    (innermost first). A Gaussian integral whose variable is also free outside the integrals is left to sympy."""
+    outside = free_outside_integrals(expr)
 
     def rule(node: sympy.Integral) -> sympy.Basic:
         if node.function.has(sympy.DiracDelta):
             out = _delta_integral(node)
         elif node.function.has(sympy.Abs):
             out = _abs_integral(node)
+        elif any(lim[0] in outside for lim in node.limits):
+            out = None
         else:
-            out = _gaussian_line_integral(node)
+            out = gaussian_node(node)
         return node if out is None else out
 
     return expr.replace(lambda e: isinstance(e, sympy.Integral), rule)
-
-
-def _gaussian_line_integral(node: sympy.Integral) -> sympy.Expr | None:
-    """∫_{-oo}^{oo} of polynomial * exp(quadratic) (a Gaussian density times a log-density, say).
-
-    Logarithms are split first with ``expand_log(force=False)``, which only splits what the
-    assumptions make positive (so log(exp(q)) = q for real q, log(√(2πv)) for positive v).
-    """
-    if len(node.limits) != 1 or len(node.limits[0]) != 3:
-        return None
-    x, lo, hi = node.limits[0]
-    if lo != S.NegativeInfinity or hi != S.Infinity or not node.function.has(sympy.exp):
-        return None
-    return gaussian_integral(sympy.expand_log(node.function, force=False), x)
 
 
 def _abs_integral(node: sympy.Integral) -> sympy.Expr | None:

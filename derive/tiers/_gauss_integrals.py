@@ -1,0 +1,146 @@
+"""Gaussian integrals in closed form, exactly and in milliseconds: ∫ P(x) exp(Q(x)) dx.
+
+P is a polynomial and Q a quadratic in the variable of integration. `gaussian_node` evaluates
+a definite ``Integral`` over
+
+- the whole line: ∫ x^k exp(-a x² + b x + c) dx = √(π/a) e^{c + b²/4a} E[Y^k], Y ~ N(b/2a, 1/2a)
+  (`derive.tiers.expectation.gaussian_integral`: completing the square, exact normal moments);
+- a half-line whose end is the vertex of Q (``[0, oo)`` of ``exp(-r²/2σ²)``, ``[μ, oo)`` of
+  ``exp(-(x - μ)²)`` with μ a number): ∫_0^∞ s^k e^{-a s²} ds = Γ((k+1)/2) / (2 a^{(k+1)/2});
+- a box of such limits (∫∫ over ℝ², polar coordinates ∫_0^{2π} ∫_0^∞ ... r dr dθ): the
+  innermost limits are done one at a time while they have this form, the rest is left as an
+  ``Integral`` of the closed form (sympy does ∫_0^{2π} σ² dθ at once).
+
+Each leading coefficient ``a`` must be provably positive wherever it is defined
+(`derive.tiers._gauss_sign`): ``1/(2 σ²)`` of a real σ is, ``1/(2 σ)`` is not (declare σ
+positive), and such an integral is left alone. Over the whole line an integrand
+``c exp(Q)`` with ``c > 0`` free of x and Q's x² coefficient provably >= 0 (``exp(-x/2σ²)``,
+the typo for ``x²``) is +oo: a positive integrand that does not decay has no finite integral.
+Nothing else is evaluated: limits other than numbers, an integrand that is not
+polynomial × exp(quadratic) (after ``expand_log``), a variable of integration that is also
+free outside the integral (``x ∫ e^{-x²} dx``: which x the author means is not ours to
+guess). Every value is a sympy expression, never a float.
+
+>>> r, s = sympy.Symbol("r", real=True), sympy.Symbol("sigma", real=True)
+>>> gaussian_node(sympy.Integral(r * sympy.exp(-(r**2) / (2 * s**2)), (r, 0, sympy.oo)))
+sigma**2
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy import S
+
+from derive.tiers._gauss_sign import nonnegative_where_defined, positive_where_defined, real_where_defined
+from derive.tiers.expectation import gaussian_exponent, gaussian_integral, gaussian_terms
+
+__all__ = ["free_outside_integrals", "gaussian_integrals", "gaussian_node"]
+
+#: Polynomial factors beyond this degree are left to sympy (the moments grow fast).
+_MAX_DEGREE = 12
+
+
+def gaussian_integrals(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` with each Gaussian integral in it replaced by its closed form (innermost first).
+
+    An integral whose variable is also a free symbol of ``expr`` outside every integral is
+    left as it is.
+    """
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Integral):
+        return expr
+    outside = free_outside_integrals(expr)
+
+    def rule(node: sympy.Integral) -> sympy.Basic:
+        if any(lim[0] in outside for lim in node.limits):
+            return node
+        out = gaussian_node(node)
+        return node if out is None else out
+
+    return expr.replace(lambda e: isinstance(e, sympy.Integral), rule)
+
+
+def free_outside_integrals(expr: sympy.Basic) -> set[sympy.Basic]:
+    """The free symbols of ``expr`` outside every integral in it."""
+    marks = {node: sympy.Dummy() for node in expr.atoms(sympy.Integral)}
+    return expr.xreplace(marks).free_symbols - set(marks.values())
+
+
+def gaussian_node(node: sympy.Integral) -> sympy.Expr | None:
+    """The closed form of ``node`` (or of its innermost limits, the rest left as an Integral), else None."""
+    if not isinstance(node, sympy.Integral) or not node.function.has(sympy.exp):
+        return None
+    value: sympy.Expr = sympy.expand_log(node.function, force=False)
+    limits = list(node.limits)
+    done = 0
+    while done < len(limits):
+        one = _one_limit(value, limits[done])
+        if one is None:
+            break
+        value, done = one, done + 1
+    if done == 0:
+        return None
+    rest = limits[done:]
+    return sympy.Integral(value, *rest) if rest else value
+
+
+def _one_limit(f: sympy.Expr, limit: tuple) -> sympy.Expr | None:
+    if len(limit) != 3:
+        return None
+    x, lo, hi = limit
+    if not (isinstance(x, sympy.Symbol) and lo.is_number and hi.is_number) or x.is_real is False:
+        return None
+    if f.has(sympy.Integral, sympy.Sum, sympy.Derivative, sympy.Piecewise, sympy.DiracDelta):
+        return None
+    if lo == S.NegativeInfinity and hi == S.Infinity:
+        return _divergent(f, x) or gaussian_integral(f, x)
+    if lo.is_extended_real is not True or hi.is_extended_real is not True:
+        return None
+    if hi == S.Infinity and lo.is_finite:
+        return _half_line(f.xreplace({x: lo + x}), x)  # x = lo + s, s >= 0
+    if lo == S.NegativeInfinity and hi.is_finite:
+        return _half_line(f.xreplace({x: hi - x}), x)  # x = hi - s, s >= 0
+    return None
+
+
+def _half_line(f: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
+    """∫_0^∞ f ds when every exponent of f is -a s² + c (vertex at 0) with a provably positive."""
+    terms = gaussian_terms(f, s)
+    if not terms:
+        return None
+    total = S.Zero
+    for exponent, poly_part in terms.items():
+        coefficients = gaussian_exponent(exponent, s)
+        if coefficients is None:
+            return None
+        a, b, c = coefficients
+        if sympy.cancel(b) != 0:
+            return None  # off-vertex: an erfc, not this form
+        try:
+            p = sympy.Poly(poly_part, s)
+        except sympy.PolynomialError:
+            return None
+        if p.degree() > _MAX_DEGREE:
+            return None
+        inv = sympy.cancel(1 / a)
+        for (k,), coeff in p.terms():
+            total += coeff * sympy.gamma(sympy.Rational(k + 1, 2)) / 2 * inv ** sympy.Rational(k + 1, 2) * sympy.exp(c)
+    return total
+
+
+def _divergent(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
+    """+oo for ``c exp(Q)`` with c > 0 free of x and Q's x² coefficient >= 0: it does not decay on the line."""
+    terms = gaussian_terms(f, x)
+    if not terms or len(terms) != 1:
+        return None
+    ((exponent, c),) = terms.items()
+    if c.has(x) or not positive_where_defined(c):
+        return None
+    try:
+        q = sympy.Poly(exponent, x)
+    except sympy.PolynomialError:
+        return None
+    if q.degree() > 2 or not all(real_where_defined(k) for k in q.all_coeffs()):
+        return None  # a complex exponent oscillates: the integrand is not positive
+    if not nonnegative_where_defined(sympy.cancel(q.coeff_monomial(x**2))):
+        return None
+    return S.Infinity

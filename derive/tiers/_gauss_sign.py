@@ -1,0 +1,73 @@
+"""Signs of a Gaussian exponent's leading coefficient, wherever the coefficient is defined.
+
+A density written ``exp(-x^2 / (2 sigma^2))`` with ``sigma`` only declared real has the x² coefficient
+``-1/(2 sigma^2)``: sympy cannot call ``1/(2 sigma^2)`` positive (at ``sigma = 0`` it is ``zoo``), yet
+wherever the integrand has a value at all, the coefficient is negative and the integral converges. These
+tests read a coefficient ``n/d`` (after ``cancel``) and ask sympy for the sign of ``n`` and of ``d``
+separately: ``n > 0`` and ``d >= 0`` for every admissible value means ``n/d > 0`` wherever ``d != 0``, that
+is wherever the coefficient (and the integrand holding it) is defined. ``cancel`` only removes common
+factors, so its denominator vanishes only where the written coefficient already has a pole.
+
+>>> s = sympy.Symbol("sigma", real=True)
+>>> positive_where_defined(1 / (2 * s**2)), positive_where_defined(s**2 / 2)
+(True, False)
+"""
+
+from __future__ import annotations
+
+import sympy
+
+__all__ = ["nonnegative_where_defined", "positive_where_defined", "real_where_defined", "sign_hint"]
+
+#: Coefficients larger than this are not examined (a Gaussian's coefficient is a handful of operations).
+_MAX_OPS = 200
+
+
+def _fraction(a: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
+    if not isinstance(a, sympy.Expr) or sympy.count_ops(a) > _MAX_OPS or a.has(sympy.I, sympy.zoo, sympy.nan):
+        return None
+    try:
+        n, d = sympy.fraction(sympy.cancel(sympy.together(a)))
+    except (sympy.PolynomialError, ValueError, TypeError):
+        return None
+    return n, d
+
+
+def positive_where_defined(a: sympy.Expr) -> bool:
+    """Whether ``a > 0`` at every value of its symbols where ``a`` is finite (provably, by sympy's assumptions)."""
+    if a.is_positive is True:
+        return True
+    parts = _fraction(a)
+    if parts is None:
+        return False
+    n, d = parts
+    return (n.is_positive is True and d.is_nonnegative is True) or (n.is_negative is True and d.is_nonpositive is True)
+
+
+def nonnegative_where_defined(a: sympy.Expr) -> bool:
+    """Whether ``a >= 0`` at every value of its symbols where ``a`` is finite (provably)."""
+    if a.is_nonnegative is True:
+        return True
+    parts = _fraction(a)
+    if parts is None:
+        return False
+    n, d = parts
+    return (n.is_nonnegative is True and d.is_nonnegative is True) or (
+        n.is_nonpositive is True and d.is_nonpositive is True
+    )
+
+
+def real_where_defined(a: sympy.Expr) -> bool:
+    """Whether ``a`` is real at every value of its symbols where it is finite (provably)."""
+    if a.is_extended_real is True:
+        return True
+    parts = _fraction(a)
+    return parts is not None and parts[0].is_extended_real is True and parts[1].is_extended_real is True
+
+
+def sign_hint(a: sympy.Expr) -> str:
+    """What declaration would make ``a`` (a coefficient that should be positive) provably positive."""
+    names = sorted(str(s) for s in a.free_symbols)
+    if not names:
+        return f"the coefficient {a} is not positive"
+    return f"the sign of {a} is not provable: declare {', '.join(names)} positive if that is meant"
