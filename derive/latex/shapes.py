@@ -809,7 +809,7 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     if settled[0][0].kind in ("mixed", "family"):
         return _combine_mixed(step, settled)
     if settled[0][0].kind == "commute":
-        return _combine_commute(step, settled, pairs[1][1])
+        return _combine_commute(step, settled, [r for _, r in pairs[1:]])
     if settled[0][0].kind == "entries":
         return _combine_entries(step, settled)
     seconds = sum(r.seconds for _, r in settled)
@@ -1703,11 +1703,14 @@ _EVENTS = re.compile(
 
 def commute_readings(step: Step) -> list[Reading] | None:
     """A step with two or more undeclared plain capitals (``A``, ``B``) and nothing declared as a vector or matrix:
-    the step as written (capitals as numbers) and with the capitals 2x2 matrices, where that reads. A step that
-    holds for numbers only because they commute is then no identity of the matrices the capitals may be
-    (`_combine_commute`). None when the capitals are fewer, used as counts (bounds, indices, denominators),
-    or the matrix reading does not read."""
+    the step as written (capitals as numbers) and with the capitals square matrices of every size from 2 to one past
+    the far size (`derive.latex.shapes_far.far_sizes`; past 3 checked with numbers first), where that reads at 2x2.
+    A step that holds for numbers only because they commute is then no identity of the matrices the capitals may be
+    (`_combine_commute`), nor one that holds for 2x2 matrices only (Hall's ``(AB - BA)^2 C = C (AB - BA)^2``). None
+    when the capitals are fewer, used as counts (bounds, indices, denominators), or the matrix reading does not
+    read."""
     from derive.latex.names import names_in  # noqa: PLC0415
+    from derive.latex.shapes_far import far_sizes  # noqa: PLC0415 - it builds on this module
 
     if any(_parses(k) and parse_kind(k).is_matrix for _, k in step.claim.symbols):
         return None
@@ -1728,27 +1731,39 @@ def commute_readings(step: Step) -> list[Reading] | None:
     capitals -= set(count)
     if len(capitals) < 2:
         return None
-    symbols = {**dict(step.claim.symbols), **dict.fromkeys(capitals, "matrix 2x2")}
-    if _consistent(step, symbols) is not True:
+    if _consistent(step, {**dict(step.claim.symbols), **dict.fromkeys(capitals, "matrix 2x2")}) is not True:
         return None
-    label = f"{', '.join(sorted(capitals))}: matrix 2x2"
-    claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", symbols=tuple(sorted(symbols.items())))
-    return [Reading("", step, kind="commute"), Reading(label, replace(step, claim=claim), kind="commute")]
+    out = [Reading("", step, kind="commute")]
+    for size in (2, 3, *far_sizes(texts)):
+        symbols = {**dict(step.claim.symbols), **dict.fromkeys(capitals, f"matrix {size}x{size}")}
+        label = f"{', '.join(sorted(capitals))}: matrix {size}x{size}"
+        claim = step.claim.evolve(id=f"{step.claim.id}[{label}]", symbols=tuple(sorted(symbols.items())))
+        # past 3 the size is named so that `shapes_far.planned` checks it with numbers first
+        sized = (("size", size),) if size > 3 else ()
+        out.append(Reading(label, replace(step, claim=claim), sized, kind="commute"))
+    return out
 
 
-def _combine_commute(step: Step, settled: list[tuple[Reading, Result]], matrices: Result) -> Result:
-    """The step as written, unless it is accepted there and refuted with the capitals 2x2 matrices (its
-    counterexample confirmed): then undecided, naming both readings."""
-    (_, written), (reading, _) = settled
+def _combine_commute(step: Step, settled: list[tuple[Reading, Result]], matrices: Sequence[Result]) -> Result:
+    """The step as written, unless it is accepted there and fails with the capitals matrices of some size (refuted
+    with a confirmed counterexample, or found false exactly with numbers past 3): then undecided, naming both."""
+    (_, written), *rest = settled
     written = written if written.claim is step.claim else replace(written, claim=step.claim)
-    if written.verdict not in _ACCEPTED or matrices.verdict is not Verdict.REFUTED:
+    failed = [
+        (reading, result)
+        for (reading, _), result in zip(rest, matrices, strict=True)
+        if result.verdict is Verdict.REFUTED or _failed_here(reading, result)
+    ]
+    if written.verdict not in _ACCEPTED or not failed:
         return written
+    reading, result = failed[0]
     why = (
         f"read with its undeclared capitals as numbers the step is {written.verdict.value}, but with them matrices "
-        f"({reading.label}), which need not commute, it fails; declare them (real, or a matrix kind) to settle: "
+        f"({_shown(reading)}), which need not commute, it fails; declare them (real, or a matrix kind) to settle: "
     )
-    out = _said(matrices, why)
-    return Result(step.claim, Verdict.UNDECIDED, out.method, written.seconds + matrices.seconds, out.outcomes)
+    out = _said(result, why)
+    seconds = written.seconds + sum(r.seconds for r in matrices)
+    return Result(step.claim, Verdict.UNDECIDED, out.method, seconds, out.outcomes)
 
 
 # --- Entries of a name declared as a scalar: w > 0 says something of w_i only if w is their family ---------------

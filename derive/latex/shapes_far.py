@@ -375,8 +375,8 @@ def _clearly_nonzero(value: object) -> bool:
 def planned(reading: Reading) -> Reading:
     """A reading past size 3 checked here with numbers first (cheap, exact): where it holds there, or the engine's
     check would be too costly, its result is that; otherwise (a failure or a step the check cannot read) the engine
-    runs it, which may refute a declared size's step with its own counterexample. A guessed shape's failure is
-    the step's answer already (undecided)."""
+    runs it, which may refute a declared size's step with its own counterexample. A guessed shape's failure (an
+    undeclared capital read as a matrix too) is the step's answer already (undecided)."""
     size = max((n for _, n in reading.sizes), default=0)
     if size <= FAR_MIN - 1:
         return reading
@@ -384,7 +384,7 @@ def planned(reading: Reading) -> Reading:
     texts = [str(getattr(side, "text", side)) for side in (reading.step.claim.lhs, reading.step.claim.rhs)]
     engine = size <= FAR_LIMIT and not costly(reading.step, texts, size)
     failed = checked.evidence.reason == FAILS
-    guessed = reading.kind in ("shape", "mixed", "family")
+    guessed = reading.kind in ("shape", "mixed", "family", "commute")
     if checked.verdict is Verdict.VERIFIED or not engine or (failed and guessed):
         return replace(reading, offline=True, checked=checked)
     return reading  # a failure of a declared size (the engine may refute it), or a step read here otherwise
