@@ -17,10 +17,18 @@ from __future__ import annotations
 
 import sympy
 
-__all__ = ["nonnegative_where_defined", "positive_where_defined", "real_where_defined", "sign_hint"]
+__all__ = [
+    "finite_where_defined",
+    "nonnegative_where_defined",
+    "positive_where_defined",
+    "real_where_defined",
+    "sign_hint",
+    "signed_infinity",
+]
 
 #: Coefficients larger than this are not examined (a Gaussian's coefficient is a handful of operations).
 _MAX_OPS = 200
+_MAX_OPS_TRIG = 40
 
 
 def _fraction(a: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
@@ -41,6 +49,8 @@ def positive_where_defined(a: sympy.Expr) -> bool:
     if parts is None:
         return False
     n, d = parts
+    if n.has(sympy.sin, sympy.cos) and sympy.count_ops(n) <= _MAX_OPS_TRIG:
+        n = sympy.trigsimp(n)  # sin²θ + cos²θ of a radius written in polar coordinates
     return (n.is_positive is True and d.is_nonnegative is True) or (n.is_negative is True and d.is_nonpositive is True)
 
 
@@ -63,6 +73,38 @@ def real_where_defined(a: sympy.Expr) -> bool:
         return True
     parts = _fraction(a)
     return parts is not None and parts[0].is_extended_real is True and parts[1].is_extended_real is True
+
+
+def signed_infinity(e: sympy.Basic) -> sympy.Basic:
+    """``oo`` (``-oo``) for ``oo`` times factors positive (negative) wherever defined, else ``e`` unchanged.
+
+    ``oo / |sigma|``, the divergent integral under a density's constant, is ``oo`` wherever it has a value.
+    """
+    if not isinstance(e, sympy.Mul):
+        return e
+    infinities = [f for f in e.args if f in (sympy.oo, -sympy.oo)]
+    if len(infinities) != 1:
+        return e
+    rest = sympy.Mul(*(f for f in e.args if f is not infinities[0]))
+    if rest.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.Integral, sympy.Sum, sympy.Limit):
+        return e
+    if positive_where_defined(rest):
+        return infinities[0]
+    if positive_where_defined(-rest):
+        return -infinities[0]
+    return e
+
+
+def finite_where_defined(e: sympy.Basic) -> bool:
+    """Whether ``e`` is finite at every value of its symbols where it is defined (``I / |sigma|``)."""
+    if not isinstance(e, sympy.Expr):
+        return False
+    if e.is_finite is True:
+        return True
+    if e.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.Integral, sympy.Sum, sympy.Limit):
+        return False
+    parts = _fraction(e)
+    return parts is not None and parts[0].is_finite is True and parts[1].is_finite is True
 
 
 def sign_hint(a: sympy.Expr) -> str:

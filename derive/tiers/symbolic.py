@@ -40,6 +40,7 @@ from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings,
 from derive.tiers._bound_names import factored_sums
 from derive.tiers._events import EVENTS_NOTE
 from derive.tiers._gauss_integrals import free_outside_integrals, gaussian_node
+from derive.tiers._gauss_sign import finite_where_defined, signed_infinity
 from derive.tiers._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.tiers._landau import check_landau, has_landau
 from derive.tiers._linearity import by_linearity
@@ -465,13 +466,16 @@ def _special_integrals(expr: sympy.Basic) -> sympy.Basic:
     outside = free_outside_integrals(expr)
 
     def rule(node: sympy.Integral) -> sympy.Basic:
+        out = None
         if node.function.has(sympy.DiracDelta):
             out = _delta_integral(node)
         elif node.function.has(sympy.Abs):
-            out = _abs_integral(node)
-        elif any(lim[0] in outside for lim in node.limits):
-            out = None
-        else:
+            out = _abs_integral(node)  # a density's |sigma| is no kink in x: the Gaussian rule is next
+        if (
+            out is None
+            and not node.function.has(sympy.DiracDelta)
+            and not any(lim[0] in outside for lim in node.limits)
+        ):
             out = gaussian_node(node)
         return node if out is None else out
 
@@ -1465,15 +1469,22 @@ def _clear_inverses(entries: list[sympy.Expr], shape: tuple[int, int], step: flo
 
 
 def _compare_infinite(lhs: object, rhs: object) -> Outcome | None:
-    """Equality when a side is infinite, where lhs - rhs would be nan (oo - oo)."""
-    if isinstance(lhs, sympy.MatrixBase) or not (lhs in _INFINITIES or rhs in _INFINITIES):
+    """Equality when a side is infinite, where lhs - rhs would be nan (oo - oo).
+
+    ``oo`` times a factor positive wherever defined (a divergent integral under ``1/|sigma|``) counts as
+    ``oo``, and the other side need only be finite wherever it is defined (`derive.tiers._gauss_sign`).
+    """
+    if isinstance(lhs, sympy.MatrixBase):
+        return None
+    lhs, rhs = signed_infinity(lhs), signed_infinity(rhs)
+    if not (lhs in _INFINITIES or rhs in _INFINITIES):
         return None
     if lhs in (S.Infinity, S.NegativeInfinity) and lhs == rhs:
         return Outcome(
             Verdict.PROVED, Evidence(Method.SYMBOLIC, f"both sides are {lhs}", difference="0", route="infinite")
         )
     for a, b in ((lhs, rhs), (rhs, lhs)):
-        if a in (S.Infinity, S.NegativeInfinity) and isinstance(b, sympy.Expr) and b.is_finite:
+        if a in (S.Infinity, S.NegativeInfinity) and isinstance(b, sympy.Expr) and finite_where_defined(b):
             return Outcome(
                 Verdict.REFUTED,
                 Evidence(
