@@ -1731,7 +1731,8 @@ def commute_readings(step: Step) -> list[Reading] | None:
     capitals -= set(count)
     if len(capitals) < 2:
         return None
-    if _consistent(step, {**dict(step.claim.symbols), **dict.fromkeys(capitals, "matrix 2x2")}) is not True:
+    square = {**dict(step.claim.symbols), **dict.fromkeys(capitals, "matrix 2x2")}
+    if _consistent(step, square) is not True and not _equal_to_zero(step, square):
         return None
     out = [Reading("", step, kind="commute")]
     for size in (2, 3, *far_sizes(texts)):
@@ -1742,6 +1743,24 @@ def commute_readings(step: Step) -> list[Reading] | None:
         sized = (("size", size),) if size > 3 else ()
         out.append(Reading(label, replace(step, claim=claim), sized, kind="commute"))
     return out
+
+
+#: A side that is zero written alone (``0``, ``\\mathbf{0}``): the zero matrix of the other side's shape too.
+_ZERO_SIDE = re.compile(r"\s*(?:0|\\(?:mathbf|boldsymbol|bm)\s*\{?\s*0\s*\}?)\s*")
+
+
+def _equal_to_zero(step: Step, symbols: dict[str, str]) -> bool:
+    """Whether the step is an equation of a side that reads with these shapes and a zero written alone
+    (``AB - BA = 0``): the reader takes that 0 for the zero matrix, so the matrices read the step too."""
+    if step.relation is not Relation.EQ:
+        return False
+    sides = (step.claim.lhs, step.claim.rhs)
+    texts = [str(getattr(side, "text", side)) for side in sides]
+    zero = [bool(_ZERO_SIDE.fullmatch(t)) for t in texts]
+    if zero.count(True) != 1:
+        return False
+    other = sides[zero.index(False)]
+    return isinstance(_side_shape(step, other, symbols, 0), tuple)
 
 
 def _combine_commute(step: Step, settled: list[tuple[Reading, Result]], matrices: Sequence[Result]) -> Result:

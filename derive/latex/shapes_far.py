@@ -322,6 +322,10 @@ def _difference(step: Step, seed: int) -> str:
     lhs, rhs = (v.doit() if isinstance(v, sympy.Basic) else v for v in values)  # Inverse(...) of numbers: computed
     lhs, rhs = (sympy.ImmutableMatrix(v) if isinstance(v, sympy.MatrixExpr) else v for v in (lhs, rhs))
     lhs_m, rhs_m = isinstance(lhs, sympy.MatrixBase), isinstance(rhs, sympy.MatrixBase)
+    if lhs_m != rhs_m and sympy.sympify(rhs if lhs_m else lhs) == 0:
+        # A B - B A = 0: the reader takes a zero side for the zero matrix of the other side's shape
+        lhs, rhs = (lhs, sympy.zeros(*lhs.shape)) if lhs_m else (sympy.zeros(*rhs.shape), rhs)
+        lhs_m = rhs_m = True
     if lhs_m != rhs_m or (lhs_m and lhs.shape != rhs.shape):
         return "the sides have different shapes there"
     if lhs_m and step.claim.relation not in (Relation.EQ, Relation.APPROX):

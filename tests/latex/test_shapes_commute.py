@@ -13,8 +13,8 @@ from derive.latex.shapes import StepRun, commute_readings
 from derive.model import Evidence, Method, Outcome, Result
 
 
-def _one(tex: str) -> tuple[Verdict, str]:
-    ((result,),) = [derive.check_latex(f"$${tex}$$\n")]
+def _one(tex: str, prefix: str = "") -> tuple[Verdict, str]:
+    ((result,),) = [derive.check_latex(prefix + f"$${tex}$$\n")]
     return result.verdict, result.detail
 
 
@@ -75,3 +75,16 @@ def test_a_failure_found_with_numbers_past_3_leaves_the_step_undecided(monkeypat
     (result,) = run.results([_fake(c, Verdict.PROVED) for c in run.claims])
     assert result.verdict is Verdict.UNDECIDED
     assert "but with them matrices (A, B: matrix 4x4 (checked with numbers))" in result.detail
+
+
+def test_a_zero_side_is_the_zero_matrix_of_the_capitals() -> None:
+    # 0 (or a bold 0) against a product of capitals: the zero matrix, as the reader takes it with matrices declared
+    for tex in (r"AB - BA = 0", r"0 = AB - BA", r"A B - B A = \mathbf{0}", r"(AB - BA)^2 = 0"):
+        verdict, detail = _one(tex)
+        assert verdict is Verdict.UNDECIDED, tex
+        assert "but with them matrices (A, B: matrix 2x2)" in detail, tex
+    # an identity of matrices equal to 0 holds at every size, 4x4 and 5x5 checked with numbers
+    assert _one(r"(A+B)^2 - A^2 - AB - BA - B^2 = 0")[0] is Verdict.PROVED
+    verdict, detail = _one(r"AB - BA + BA - AB = 0", "Let $A, B \\in \\mathbb{R}^{n \\times n}$.\n\n")
+    assert verdict is Verdict.VERIFIED
+    assert "n = 4 (checked with numbers); n = 5 (checked with numbers)" in detail
