@@ -74,9 +74,16 @@ def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
     held: list[tuple[Instance, Outcome]] = []
     open_: list[tuple[Instance, Outcome]] = []
     for j, case in enumerate(cases):
-        out = _instance(case, settings, (budget - (time.perf_counter() - start)) / (len(cases) - j))
+        share = (budget - (time.perf_counter() - start)) / (len(cases) - j)
+        out = _instance(case, settings, share)
         if out.verdict is Verdict.REFUTED:
-            return Outcome(Verdict.REFUTED, _relabel(out.evidence, case))
+            why = _not_every_reading(case, settings, share)
+            if why is None:
+                return Outcome(Verdict.REFUTED, _relabel(out.evidence, case, readings=case.readings is not None))
+            # a failure the step may not speak about: the claim is not refuted by it
+            out = Outcome(
+                Verdict.UNDECIDED, dataclasses.replace(out.evidence, summary=f"{out.evidence.summary}, {why}")
+            )
         (held if out.verdict in (Verdict.PROVED, Verdict.VERIFIED) else open_).append((case, out))
     if open_:
         case, out = open_[0]
@@ -93,6 +100,32 @@ def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
             dataclasses.replace(out.evidence, summary=f"{out.evidence.summary} (written out: {_independent(case)})"),
         )
     return Outcome(Verdict.VERIFIED, _verified_evidence(held, settings))
+
+
+def _not_every_reading(case: Instance, settings: Settings, share: float) -> str | None:
+    """Why a refuted instance does not refute the claim (None: it does, under every reading).
+
+    A free index outside a range that ties it (fringe) may lie outside what the step speaks
+    about; a failure that goes away with a two-index family symmetric (a text's d_{ij} is often
+    a symmetric matrix's entry) or with a collapsed delta's index inside its range depends on
+    how the notation is read.
+    """
+    from derive.language._indexed import IndexedError
+
+    if case.fringe:
+        return "where a free index lies outside a range that ties it (the step may not speak about it)"
+    if case.readings is None:
+        return None
+    try:
+        readings = case.readings()
+    except IndexedError as exc:
+        return f"and the other readings of the notation were not checked ({exc})"
+    for words, problem in readings:
+        alt = dataclasses.replace(case, problem=problem, readings=None)
+        out = _instance(alt, settings, share / max(1, len(readings)))
+        if out.verdict is not Verdict.REFUTED:
+            return f"but not refuted with {words} (a text may mean that without saying so; declare the entries)"
+    return None
 
 
 def _instance(case: Instance, settings: Settings, share: float) -> Outcome:
@@ -115,6 +148,27 @@ _LATE = 0.25  # of the claim's budget, at least, when the symbolic tier took nea
 _CLAIM_START: contextvars.ContextVar[float] = contextvars.ContextVar("claim_start")
 
 
+def _free_text(cases: Sequence[Instance]) -> str:
+    """``; the free indices took every value and equality pattern that changes the step: at k = 3,
+    i = 1, 2, 3`` (empty without free indices)."""
+    if not cases[0].free:
+        return ""
+    last = cases[-1].sizes
+    at = [c for c in cases if c.sizes == last]
+    names = ", ".join(name for name, _ in at[0].free)
+    shown = "; ".join(", ".join(str(v) for _, v in c.free) for c in at)
+    where = f"at {', '.join(f'{n} = {v}' for n, v in last)}: " if last else ""
+    shown = f"({names}) = {shown}" if len(at[0].free) > 1 else f"{names} = {shown.replace('; ', ', ')}"
+    return f"; the free indices took every value and equality pattern that can change the step ({where}{shown})"
+
+
+def _ragged_text(cases: Sequence[Instance]) -> str:
+    if not cases[0].ragged:
+        return ""
+    shown = sorted({", ".join(f"{n} = {v}" for n, v in c.ragged) for c in cases}, key=len)[:4]
+    return f"; ragged bounds with {'; '.join(shown)}, ..."
+
+
 def _entries_text(case: Instance) -> str:
     if case.sizes:
         return ", ".join(case.bases) or "no indexed entries"
@@ -126,9 +180,10 @@ def _independent(case: Instance) -> str:
     return f"{_entries_text(case)} drawn independently{same}"
 
 
-def _relabel(ev: Evidence, case: Instance, summary: str | None = None) -> Evidence:
-    """``ev`` of one instance as evidence about the claim: the sizes join every point's values."""
-    sizes = tuple((name, str(value)) for name, value in case.sizes)
+def _relabel(ev: Evidence, case: Instance, summary: str | None = None, *, readings: bool = False) -> Evidence:
+    """``ev`` of one instance as evidence about the claim: the sizes (and the free indices' values)
+    join every point's values."""
+    sizes = tuple((name, str(value)) for name, value in case.fixed())
     counter = ev.counterexample
     if counter is not None:
         counter = dataclasses.replace(counter, values=sizes + counter.values)
@@ -141,12 +196,16 @@ def _relabel(ev: Evidence, case: Instance, summary: str | None = None) -> Eviden
             else:  # a symbolic verdict on the instance: no point to name the size in
                 inner = f"at {case.label()}: {inner}"
         summary = f"{inner} ({_independent(case)})"
+        if readings:
+            summary += "; it also fails with the two-index families symmetric and any collapsed delta in range"
     points = tuple(dataclasses.replace(p, values=sizes + p.values) for p in ev.points)
     return dataclasses.replace(ev, summary=summary, counterexample=counter, points=points)
 
 
 def _sizes_text(cases: Sequence[Instance]) -> str:
     """``n = 1, 2, 3`` for one size symbol, ``m = 1, n = 2; m = 2, n = 3`` for several."""
+    seen = {c.sizes: c for c in cases}
+    cases = list(seen.values())  # one per size tuple: the free indices' patterns are told apart elsewhere
     if len(cases[0].sizes) == 1:
         return f"{cases[0].sizes[0][0]} = {', '.join(str(c.sizes[0][1]) for c in cases)}"
     return "; ".join(c.label() for c in cases)
@@ -161,8 +220,9 @@ def _verified_evidence(held: Sequence[tuple[Instance, Outcome]], settings: Setti
         last = next(((c, o) for c, o in reversed(held) if o.verdict is Verdict.VERIFIED), None)
         if last is not None:
             how += f"{'; ' if how else ''}at {last[0].label()}: {last[1].evidence.summary}"
+        cases = [c for c, _ in held]
         summary = (
-            f"verified for {_sizes_text([c for c, _ in held])} with {_independent(first)};"
+            f"verified for {_sizes_text(cases)} with {_independent(first)}{_free_text(cases)}{_ragged_text(cases)};"
             f" says nothing about other {names} ({how})"
         )
     else:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,10 +115,21 @@ class Instance:
     entries: tuple[str, ...]  # names of the independent entry symbols, in order
     bases: tuple[str, ...] = ()  # the indexed names as the sums wrote them (x_i, N_k), in order
     identified: tuple[str, ...] = ()  # the claim's own names read as entries (x_1 outside the sum)
+    free: tuple[tuple[str, int], ...] = ()  # the values the free indices took (i = 2), in name order
+    ragged: tuple[tuple[str, int], ...] = ()  # the entries of ragged bounds (n_1 = 2), in index order
+    #: a free index took a value outside one of the ranges that tie it: a failure here is no refutation
+    fringe: bool = False
+    #: the same instance under the other readings (a two-index family symmetric, a Kronecker delta's
+    #: partner index inside its range): a refutation must hold under every one of them
+    readings: Callable[[], list[tuple[str, Problem]]] | None = field(default=None, compare=False, repr=False)
 
     def label(self) -> str:
-        """``n = 2`` (or ``n = 2, m = 3``); empty when the bounds were fixed numbers."""
-        return ", ".join(f"{name} = {value}" for name, value in self.sizes)
+        """``n = 2`` (or ``n = 2, m = 3``, ``k = 3, i = 1``); empty when the bounds were fixed numbers."""
+        return ", ".join(f"{name} = {value}" for name, value in self.fixed())
+
+    def fixed(self) -> tuple[tuple[str, int], ...]:
+        """The sizes, then the ragged bounds' entries, then the free indices: what the instance fixed."""
+        return self.sizes + self.ragged + self.free
 
 
 def has_indexed(problem: Problem) -> bool:
@@ -187,6 +198,8 @@ def _past_constants(sides: Sequence[Any], sizes: Sequence[int]) -> tuple[int, ..
 def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     """The concrete problems of an indexed claim, one per size tuple (see the module docstring).
 
+    With free indices or ragged bounds, one per size tuple, ragged pattern and free-index
+    pattern (`_Plan`), whole size tuples at a time up to `MAX_INSTANCES`.
     Raises `IndexedError` when no sound instance can be built; the message says why.
     """
     for _, dist in problem.random:
@@ -194,47 +207,33 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
             msg = "an indexed entry inside a distribution: its entries cannot be drawn independently here"
             raise IndexedError(msg)
     sides = (problem.lhs, problem.rhs)
-    bound = sorted(set().union(*(_size_symbols(s, frozenset()) for s in sides)), key=sympy.default_sort_key)
+    ragged = _ragged_bases(sides)
+    bound = sorted(set().union(*(_size_symbols(s, frozenset(), ragged) for s in sides)), key=sympy.default_sort_key)
+    plan = _Plan.of(problem, sides, bound, ragged)
     tuples = _size_tuples(bound, problem.symbols, _past_constants(sides, sizes))
-    unders: dict[str, set[str]] = {}
-    labels: dict[str, sympy.Symbol] = {}
-    for side in sides:
-        for e in side.atoms(Indexed) if isinstance(side, (sympy.Basic, sympy.MatrixBase)) else ():
-            unders.setdefault(str(e.base.label), set()).add(_written(e))
-            labels.setdefault(str(e.base.label), e.base.label)
-    # Names an entry may not take over: random variables and declared matrices keep theirs.
-    reserved = {n for n, spec in problem.symbols.items() if spec.kind.is_matrix}
-    reserved |= {str(e) for rv, _ in problem.random for e in (rv if is_matrix(rv) else (rv,))}
+    if plan.free or plan.ragged:
+        tuples = sorted(tuples, key=lambda t: max(t, default=0))  # small sizes first: the cap drops the largest
     out: list[Instance] = []
     too_large: _TooLargeError | None = None
     for values in tuples:
         env = dict(zip(bound, (sympy.Integer(v) for v in values), strict=True))
-        builder = _Builder(problem.symbols, _user_names(sides), unders, reserved)
+        fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
         try:
-            lhs, rhs = (builder.build(s, env) for s in sides)
-            builder.adopt(labels, sized=bool(bound), sizes={str(k): int(v) for k, v in env.items()})
-        except _SkipInstanceError:
-            continue
+            group = plan.group(problem, env, fixed)
         except _TooLargeError as exc:
             # nested sums at size 8 have 64 entries: that size is left out (the evidence lists
             # the sizes checked); a claim whose every instance is too large is not checked
             too_large = too_large or exc
             continue
-        lhs, rhs = builder.identify(lhs), builder.identify(rhs)
-        fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
-        concrete = Problem(
-            lhs,
-            rhs,
-            problem.relation,
-            builder.table,
-            problem.random,
-            problem.tolerance,
-            problem.nonrandom,
-            problem.independent,
-            problem.moments,
-        )
-        bases = tuple(sorted(builder.written))
-        out.append(Instance(fixed, concrete, builder.names(), bases, builder.identified()))
+        if (plan.free or plan.ragged) and len(out) + len(group) > MAX_INSTANCES:
+            if not out and group:
+                msg = (
+                    f"{len(group)} patterns of the free indices and ragged bounds at {_label(fixed)}"
+                    f" (at most {MAX_INSTANCES} are checked, and never a part of the patterns at one size)"
+                )
+                raise IndexedError(msg)
+            break
+        out.extend(group)
     if not out and too_large is not None:
         raise too_large
     if not out:
@@ -246,14 +245,423 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     return out
 
 
+def _label(fixed: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{name} = {value}" for name, value in fixed) or "the fixed bounds"
+
+
+#: Most instances (sizes x ragged patterns x free-index patterns) one claim is checked on.
+MAX_INSTANCES = 30
+#: The values a ragged bound's entries take (n_i in \\sum_{j=1}^{n_i}), cycled over the index:
+#: equal ones, unequal ones in both orders, and one far value.
+RAGGED: tuple[tuple[int, ...], ...] = ((1,), (2,), (3,), (1, 2, 3), (3, 2, 1), (2, 3, 1), (6,))
+_FRESH = -1  # a free index's value that no other index at its positions takes
+
+
+@dataclass
+class _Plan:
+    """What varies besides the sizes: the free indices, the ragged bounds, the readings."""
+
+    base: Mapping[str, Any]  # what every `_Builder` of the claim shares
+    sides: tuple[Any, Any]
+    free: tuple[sympy.Symbol, ...] = ()
+    ragged: tuple[str, ...] = ()
+    squares: tuple[str, ...] = ()  # two-index families a text may mean symmetric (d_ij beside d_ji)
+    piecewise: bool = False  # a range condition of a collapsed Kronecker delta is in the claim
+
+    @staticmethod
+    def of(problem: Problem, sides: tuple[Any, Any], bound: Sequence[sympy.Symbol], ragged: Sequence[str]) -> _Plan:
+        unders: dict[str, set[str]] = {}
+        labels: dict[str, sympy.Symbol] = {}
+        for side in sides:
+            for e in side.atoms(Indexed) if isinstance(side, (sympy.Basic, sympy.MatrixBase)) else ():
+                unders.setdefault(str(e.base.label), set()).add(_written(e))
+                labels.setdefault(str(e.base.label), e.base.label)
+        # Names an entry may not take over: random variables and declared matrices keep theirs.
+        reserved = {n for n, spec in problem.symbols.items() if spec.kind.is_matrix}
+        reserved |= {str(e) for rv, _ in problem.random for e in (rv if is_matrix(rv) else (rv,))}
+        walk = _Walk(frozenset(bound))
+        for side in sides:
+            walk.visit(side, frozenset())
+        user = _user_names(sides)
+        free: tuple[sympy.Symbol, ...] = ()
+        named: dict[sympy.Symbol, tuple[str, tuple[sympy.Symbol, ...]]] = {}
+        if any(_has_big(s) for s in sides):
+            free, named = _named_entries(user, walk, bound, reserved, _arities(sides))
+        base = {
+            "base_table": problem.symbols,
+            "user": user,
+            "unders": unders,
+            "reserved": reserved,
+            "labels": labels,
+            "free": frozenset(free),
+            "named": named,
+        }
+        squares = tuple(b for b in walk.squares() if b not in reserved)
+        index_like = set(bound) | set(free) | walk.sum_vars
+        piecewise = any(
+            isinstance(side, sympy.Basic)
+            and any(
+                bool(c.free_symbols) and c.free_symbols <= index_like
+                for pw in side.atoms(sympy.Piecewise)
+                for _, c in pw.args
+                if c is not sympy.true
+            )
+            for side in sides
+        )
+        return _Plan(base, sides, tuple(free), tuple(ragged), squares, piecewise)
+
+    def builder(
+        self, *, scan: _Scan | None = None, square: frozenset[str] = frozenset(), in_range: bool = False
+    ) -> _Builder:
+        return _Builder(
+            **self.base, ragged_values=dict.fromkeys(self.ragged, (1,)), scan=scan, square=square, in_range=in_range
+        )
+
+    def group(
+        self, problem: Problem, env: Mapping[sympy.Symbol, sympy.Expr], fixed: tuple[tuple[str, int], ...]
+    ) -> list[Instance]:
+        """The instances at one size tuple: every ragged pattern, and at each every free-index pattern."""
+        out: list[Instance] = []
+        seen: set[Any] = set()
+        for pattern in RAGGED if self.ragged else ((1,),):
+            patterns: list[tuple[dict[sympy.Symbol, int], bool]] = [({}, False)]
+            if self.free:
+                scan = _Scan()
+                try:
+                    self._build(env, {}, pattern, self.builder(scan=scan))
+                except _SkipInstanceError:
+                    continue
+                patterns = _free_patterns(self.free, scan)
+                if len(patterns) > MAX_INSTANCES:
+                    msg = f"{len(patterns)} equality patterns of the free indices at {_label(fixed)}"
+                    raise IndexedError(f"{msg} (at most {MAX_INSTANCES} are checked)")
+            for values, fringe in patterns:
+                try:
+                    inst = self._instance(problem, env, fixed, values, fringe=fringe, pattern=pattern)
+                except _SkipInstanceError:
+                    continue
+                key = (inst.ragged, inst.free)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(inst)
+        return out
+
+    def _build(
+        self,
+        env: Mapping[sympy.Symbol, sympy.Expr],
+        values: Mapping[sympy.Symbol, int],
+        pattern: tuple[int, ...],
+        builder: _Builder,
+    ) -> tuple[Any, Any]:
+        builder.ragged_values = dict.fromkeys(self.ragged, pattern)
+        full = {**env, **{k: sympy.Integer(v) for k, v in values.items()}}
+        lhs, rhs = (builder.build(s, full) for s in self.sides)
+        builder.adopt(builder.labels, sized=bool(env), sizes={str(k): int(v) for k, v in env.items()})
+        return builder.identify(lhs), builder.identify(rhs)
+
+    def _instance(
+        self,
+        problem: Problem,
+        env: Mapping[sympy.Symbol, sympy.Expr],
+        fixed: tuple[tuple[str, int], ...],
+        values: Mapping[sympy.Symbol, int],
+        *,
+        fringe: bool,
+        pattern: tuple[int, ...],
+    ) -> Instance:
+        builder = self.builder()
+        lhs, rhs = self._build(env, values, pattern, builder)
+        free = tuple((str(f), int(values[f])) for f in self.free if f in values)
+
+        def readings() -> list[tuple[str, Problem]]:
+            return self._readings(problem, env, values, pattern)
+
+        return Instance(
+            fixed,
+            _concrete(problem, lhs, rhs, builder.table),
+            builder.names(),
+            tuple(sorted(builder.written)),
+            builder.identified(),
+            free,
+            tuple(sorted(builder.ragged_used.items())),
+            fringe,
+            readings if self.squares or self.piecewise else None,
+        )
+
+    def _readings(
+        self,
+        problem: Problem,
+        env: Mapping[sympy.Symbol, sympy.Expr],
+        values: Mapping[sympy.Symbol, int],
+        pattern: tuple[int, ...],
+    ) -> list[tuple[str, Problem]]:
+        """The instance under every other reading: each subset of the square families symmetric,
+        with and without the collapsed deltas' partner indices inside their ranges."""
+        if len(self.squares) > 3:
+            msg = f"{len(self.squares)} two-index families that may each be symmetric"
+            raise IndexedError(msg)
+        out = []
+        subsets = [frozenset(c) for r in range(len(self.squares) + 1) for c in itertools.combinations(self.squares, r)]
+        for square in subsets:
+            for in_range in (False, True) if self.piecewise else (False,):
+                if not square and not in_range:
+                    continue
+                builder = self.builder(square=square, in_range=in_range)
+                lhs, rhs = self._build(env, values, pattern, builder)
+                words = [f"{', '.join(sorted(square))} symmetric"] if square else []
+                words += ["every Kronecker delta's index inside its range"] if in_range else []
+                out.append((" and ".join(words), _concrete(problem, lhs, rhs, builder.table)))
+        return out
+
+
+def _concrete(problem: Problem, lhs: Any, rhs: Any, table: SymbolTable) -> Problem:
+    return Problem(
+        lhs,
+        rhs,
+        problem.relation,
+        table,
+        problem.random,
+        problem.tolerance,
+        problem.nonrandom,
+        problem.independent,
+        problem.moments,
+    )
+
+
+def _has_big(expr: Any) -> bool:
+    if is_matrix(expr):
+        return any(_has_big(e) for e in expr)
+    return isinstance(expr, sympy.Basic) and has_type(expr, (Sum, Product))
+
+
+@dataclass
+class _Walk:
+    """The indices of a claim: which letters no sum binds (free), where each letter stands."""
+
+    sizes: frozenset[sympy.Symbol]
+    letters: dict[tuple[str, int], set[str]] = field(default_factory=dict)  # (base, position) -> letters there
+    free: set[sympy.Symbol] = field(default_factory=set)
+    compound: list[str] = field(default_factory=list)  # x[i + 1] with i free
+    numbers: set[sympy.Symbol] = field(default_factory=set)  # letters used outside any index
+    sum_vars: set[sympy.Symbol] = field(default_factory=set)
+
+    def visit(self, expr: Any, bound: frozenset[sympy.Symbol]) -> None:
+        if is_matrix(expr):
+            for e in expr:
+                self.visit(e, bound)
+            return
+        if not isinstance(expr, sympy.Basic):
+            return
+        if isinstance(expr, Indexed):
+            self._indices(str(expr.base.label), expr.indices, bound, str(expr))
+        elif isinstance(expr, sympy.KroneckerDelta):
+            self._indices("δ", expr.args, bound, str(expr), one_position=True)
+        elif isinstance(expr, (Sum, Product)):
+            inner = set(bound)
+            for var, lo, hi in reversed(expr.limits):
+                self.visit(lo, frozenset(inner))
+                self.visit(hi, frozenset(inner))
+                inner.add(var)
+                self.sum_vars.add(var)
+            self.visit(expr.function, frozenset(inner))
+        elif isinstance(expr, sympy.Symbol):
+            if expr not in bound:
+                self.numbers.add(expr)
+        else:
+            inner_bound = bound | frozenset(getattr(expr, "bound_symbols", ()) or ())
+            for arg in expr.args:
+                self.visit(arg, inner_bound)
+
+    def _indices(
+        self,
+        base: str,
+        indices: Sequence[Any],
+        bound: frozenset[sympy.Symbol],
+        shown: str,
+        *,
+        one_position: bool = False,
+    ) -> None:
+        for pos, idx in enumerate(indices):
+            where = (base, 0 if one_position else pos)
+            self.letters.setdefault(where, set()).update(s.name for s in idx.free_symbols)
+            loose = {s for s in idx.free_symbols if isinstance(s, sympy.Symbol)} - bound - self.sizes
+            if not loose:
+                continue
+            if isinstance(idx, sympy.Symbol):
+                self.free.add(idx)
+            else:
+                self.compound.append(f"{shown} (the index {idx})")
+            self.free |= loose
+
+    def free_indices(self) -> tuple[sympy.Symbol, ...]:
+        if not self.free:
+            return ()
+        if self.compound:
+            msg = f"a free index inside an index expression, {self.compound[0]}: its value matters, not its equalities"
+            raise IndexedError(msg)
+        numbers = sorted(self.free & self.numbers, key=sympy.default_sort_key)
+        if numbers:
+            msg = (
+                f"the free index {numbers[0]} is also used as a number: its value matters beyond which entries it picks"
+            )
+            raise IndexedError(msg)
+        return tuple(sorted(self.free, key=sympy.default_sort_key))
+
+    def squares(self) -> list[str]:
+        """Two-index families with a letter in both positions (d_ij beside d_ji): a text's
+        d_{ij} is often a symmetric matrix's entry without saying so."""
+        bases = {b for b, _ in self.letters if b != "δ"}
+        return sorted(
+            b
+            for b in bases
+            if (b, 2) not in self.letters and self.letters.get((b, 0), set()) & self.letters.get((b, 1), set())
+        )
+
+
+_NAMED = re.compile(r"(.+)_([A-Za-z]+)")
+
+
+def _named_entries(
+    user: Mapping[str, sympy.Symbol],
+    walk: _Walk,
+    bound: Sequence[sympy.Symbol],
+    reserved: set[str],
+    arities: Mapping[str, int],
+) -> tuple[tuple[sympy.Symbol, ...], dict[sympy.Symbol, tuple[str, tuple[sympy.Symbol, ...]]]]:
+    """The free indices, and the claim's own names that are entries of a family (mu_i, z_nk).
+
+    A name whose base is an indexed family of as many indices (z_nk beside z[n, j]) is that
+    family's entry, every letter in it not a size a free index; a name whose subscript is free
+    indices (mu_i beside x[s, i]) is an entry of a family of its own. Left a name of its own,
+    z_nk would be independent of z[n, 1] at k = 1, and mu_i - mu_j would not vanish at i = j.
+    """
+    sizes = {s.name: s for s in bound}
+    letters = {s.name: s for s in walk.free}
+    letters.update({s.name: s for s in walk.sum_vars if s.name not in letters})
+    found: list[tuple[sympy.Symbol, str, str]] = []
+    extra: set[str] = set()
+    for name, sym in user.items():
+        m = _NAMED.fullmatch(name)
+        if m is None or name in reserved or sym in walk.free or sym in bound or sym in walk.sum_vars:
+            continue
+        base, suffix = m.group(1), m.group(2)
+        if arities.get(base) == len(suffix) and len(set(suffix)) == len(suffix):
+            extra |= {c for c in suffix if c not in sizes}
+            found.append((sym, base, suffix))
+        elif all(c in sizes or c in letters for c in suffix) and any(c not in sizes for c in suffix):
+            found.append((sym, base, suffix))
+    new = {c: sympy.Symbol(c) for c in sorted(extra) if c not in letters}
+    letters.update(new)
+    walk.free |= {letters[c] for c in extra}
+    free = walk.free_indices()
+    named = {
+        sym: (base, tuple(sizes.get(c) or letters[c] for c in suffix))
+        for sym, base, suffix in found
+        if any(letters.get(c) in walk.free for c in suffix if c not in sizes)
+    }
+    return free, named
+
+
+def _arities(sides: Iterable[Any]) -> dict[str, int]:
+    """The number of indices of each indexed family (none when it is written with several)."""
+    seen: dict[str, set[int]] = {}
+    for side in sides:
+        if isinstance(side, (sympy.Basic, sympy.MatrixBase)):
+            for e in side.atoms(Indexed):
+                seen.setdefault(str(e.base.label), set()).add(len(e.indices))
+    return {base: next(iter(n)) for base, n in seen.items() if len(n) == 1}
+
+
+@dataclass
+class _Scan:
+    """Where the free indices stand and which values the other indices take there, at one size."""
+
+    positions: dict[sympy.Symbol, set[tuple[str, int]]] = field(default_factory=dict)
+    occupied: dict[tuple[str, int], set[int]] = field(default_factory=dict)
+    ranges: dict[tuple[str, int], set[tuple[int, int]]] = field(default_factory=dict)  # of summed indices there
+
+    def at(self, letter: sympy.Symbol, where: tuple[str, int]) -> None:
+        self.positions.setdefault(letter, set()).add(where)
+
+    def occupy(self, where: tuple[str, int], value: int, summed: tuple[int, int] | None) -> None:
+        self.occupied.setdefault(where, set()).add(value)
+        if summed is not None:
+            self.ranges.setdefault(where, set()).add(summed)
+
+
+def _free_patterns(free: Sequence[sympy.Symbol], scan: _Scan) -> list[tuple[dict[sympy.Symbol, int], bool]]:
+    """Every assignment of the free indices that can change the step's value, and whether it is fringe.
+
+    An entry's value depends on its label only through which other entries it equals: a free
+    index takes each value another index takes at its positions (all of them, when a sum ties
+    it to its range: i in d_{ij} beside \\sum_{j=1}^k), or else one value no index takes there;
+    the free indices that take such a fresh value are equal or not in every way (set partitions).
+    A value outside one of the ranges that tie it is fringe: the step may not speak about it.
+    """
+    options: list[list[int]] = []
+    ties: list[set[tuple[int, int]]] = []
+    top = 0
+    for f in free:
+        where = scan.positions.get(f, set())
+        taken = sorted(set().union(set(), *(scan.occupied.get(p, set()) for p in where)))
+        tied = set().union(set(), *(scan.ranges.get(p, set()) for p in where))
+        top = max([top, *taken])
+        options.append(taken if tied else [*taken, _FRESH])
+        ties.append(tied)
+    out: list[tuple[dict[sympy.Symbol, int], bool]] = []
+    seen: set[tuple[int, ...]] = set()
+    for combo in itertools.product(*options):
+        fresh = [k for k, v in enumerate(combo) if v == _FRESH]
+        for blocks in _partitions(fresh):
+            values = list(combo)
+            for b, block in enumerate(blocks):
+                for k in block:
+                    values[k] = top + 1 + b
+            key = tuple(values)
+            if key in seen:
+                continue
+            seen.add(key)
+            fringe = any(not a <= v <= b for v, tied in zip(values, ties, strict=True) for a, b in tied)
+            out.append((dict(zip(free, values, strict=True)), fringe))
+    return out
+
+
+def _partitions(items: Sequence[int]) -> list[list[list[int]]]:
+    """The set partitions of ``items`` (which of them are equal), blocks in first-appearance order."""
+    if not items:
+        return [[]]
+    head, rest = items[0], items[1:]
+    out: list[list[list[int]]] = []
+    for blocks in _partitions(rest):
+        out.append([[head], *blocks])
+        for k in range(len(blocks)):
+            out.append([*blocks[:k], [head, *blocks[k]], *blocks[k + 1 :]])
+    return [sorted(p, key=min) for p in out]
+
+
+def _ragged_bases(sides: Iterable[Any]) -> tuple[str, ...]:
+    """Bases whose entries bound a sum (n in \\sum_{i=1}^{N}\\sum_{j=1}^{n_i}): ragged sums."""
+    out: set[str] = set()
+    for side in sides:
+        cells = side if is_matrix(side) else (side,)
+        for cell in cells:
+            if not isinstance(cell, sympy.Basic):
+                continue
+            for big in cell.atoms(Sum, Product):
+                for _, lo, hi in big.limits:
+                    out |= {str(e.base.label) for e in (lo.atoms(Indexed) | hi.atoms(Indexed))}
+    return tuple(sorted(out))
+
+
 # ---------------------------------------------------------------------------------------
 # Sizes.
 
 
-def _size_symbols(expr: Any, bound: frozenset[sympy.Symbol]) -> set[sympy.Symbol]:
-    """The free symbols in the bounds of the sums and products that have indexed terms."""
+def _size_symbols(expr: Any, bound: frozenset[sympy.Symbol], ragged: Sequence[str] = ()) -> set[sympy.Symbol]:
+    """The free symbols in the bounds of the sums and products that have indexed terms (not the
+    base n of a ragged bound n_i, nor the indices inside it)."""
     if is_matrix(expr):
-        return set().union(set(), *(_size_symbols(e, bound) for e in expr))
+        return set().union(set(), *(_size_symbols(e, bound, ragged) for e in expr))
     if not isinstance(expr, sympy.Basic) or not expr.has(Indexed):
         return set()
     out: set[sympy.Symbol] = set()
@@ -261,11 +669,14 @@ def _size_symbols(expr: Any, bound: frozenset[sympy.Symbol]) -> set[sympy.Symbol
         inner = set(bound)
         # limits[0] is the innermost: an inner bound may use an outer index, never the reverse
         for var, lo, hi in reversed(expr.limits):
-            out |= {s for s in (lo.free_symbols | hi.free_symbols) if isinstance(s, sympy.Symbol)} - inner
+            for end in (lo, hi):
+                entries = end.atoms(Indexed)
+                inside = {s for e in entries for s in (e.base.label, *e.free_symbols)}
+                out |= {s for s in end.free_symbols if isinstance(s, sympy.Symbol)} - inner - inside
             inner.add(var)
-        return out | _size_symbols(expr.function, frozenset(inner))
+        return out | _size_symbols(expr.function, frozenset(inner), ragged)
     for arg in expr.args:
-        out |= _size_symbols(arg, bound)
+        out |= _size_symbols(arg, bound, ragged)
     return out
 
 
@@ -321,6 +732,17 @@ class _Builder:
     user: Mapping[str, sympy.Symbol]
     unders: Mapping[str, set[str]]  # base -> the names it is written with under the sums (x -> {x_i, x_j})
     reserved: set[str]  # names an entry must not take (random variables, matrices)
+    labels: Mapping[str, sympy.Symbol] = field(default_factory=dict)  # the indexed bases, by name
+    free: frozenset[sympy.Symbol] = frozenset()  # the free indices (their values come in env)
+    named: Mapping[sympy.Symbol, tuple[str, tuple[sympy.Symbol, ...]]] = field(default_factory=dict)  # mu_i
+    ragged_values: dict[str, tuple[int, ...]] = field(
+        default_factory=dict
+    )  # n -> the values n_1, n_2, ... cycle through
+    scan: _Scan | None = None  # only record where the free indices stand (`_Plan.group`)
+    square: frozenset[str] = frozenset()  # two-index families read symmetric (d_21 is d_12)
+    in_range: bool = False  # a collapsed delta's range condition read as holding
+    ragged_used: dict[str, int] = field(default_factory=dict)  # n_2 -> 3: the ragged entries this instance used
+    active: dict[sympy.Symbol, tuple[int, int]] = field(default_factory=dict)  # summed index -> its range now
     terms: int = 0  # terms written out so far
     aliases: dict[sympy.Symbol, sympy.Basic] = field(default_factory=dict)  # the claim's own x_1 -> entry x[1]
     table: SymbolTable = field(init=False)
@@ -350,13 +772,18 @@ class _Builder:
         if not isinstance(expr, sympy.Basic):
             return expr
         if isinstance(expr, sympy.Symbol):
-            return env.get(expr, expr)
-        if not expr.has(Indexed, *env):
+            return self.named_entry(expr, env) if expr in self.named else env.get(expr, expr)
+        if not expr.has(Indexed, *env, *self.named):
             return expr
         if isinstance(expr, Indexed):
             return self.entry(expr, env)
         if isinstance(expr, (Sum, Product)):
             return self.big_operator(expr, env)
+        if self.scan is not None and isinstance(expr, sympy.KroneckerDelta):
+            self._record("δ", expr.args, env, one_position=True)
+            return sympy.Symbol("_scanned")
+        if self.in_range and isinstance(expr, sympy.Piecewise) and _range_condition(expr.args[0][1], env):
+            return self.build(expr.args[0][0], env)
         inner = env
         bound = getattr(expr, "bound_symbols", None)
         if bound:  # an integral or lambda over a name the sum also uses: its own variable wins
@@ -403,11 +830,45 @@ class _Builder:
         self.terms += int(b - a + 1)
         if self.terms > MAX_TERMS:
             raise _TooLargeError(f"nested indexed sums of more than {MAX_TERMS} terms in all")
-        terms = [self._expand(cls, function, limits[:-1], {**env, var: sympy.Integer(k)}) for k in range(a, b + 1)]
+        before = self.active.get(var)
+        self.active[var] = (int(a), int(b))
+        try:
+            terms = [self._expand(cls, function, limits[:-1], {**env, var: sympy.Integer(k)}) for k in range(a, b + 1)]
+        finally:
+            if before is None:
+                self.active.pop(var, None)
+            else:
+                self.active[var] = before
         return sympy.Add(*terms) if cls is Sum else sympy.Mul(*terms)
+
+    def named_entry(self, sym: sympy.Symbol, env: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Basic:
+        """The claim's own mu_i (i free) as the entry mu[i] at this instance's value of i."""
+        base, letters = self.named[sym]
+        if self.scan is not None:
+            self._record(base, letters, env)
+            return sym
+        index = tuple(int(env[letter]) for letter in letters)
+        return self.make((base, index), self.labels.get(base, sym), (sym.name,))
+
+    def _record(
+        self, base: str, indices: Sequence[Any], env: Mapping[sympy.Symbol, sympy.Expr], *, one_position: bool = False
+    ) -> None:
+        """Scan: where each free index stands, and the values the other indices take there."""
+        assert self.scan is not None
+        for pos, idx in enumerate(indices):
+            where = (base, 0 if one_position else pos)
+            if idx in self.free:
+                self.scan.at(idx, where)
+                continue
+            value = self.build(idx, env)
+            if isinstance(value, sympy.Integer):
+                self.scan.occupy(where, int(value), self.active.get(idx))
 
     def entry(self, expr: Indexed, env: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Basic:
         base = str(expr.base.label)
+        if self.scan is not None and base not in self.ragged_values:
+            self._record(base, expr.indices, env)
+            return sympy.Symbol("_scanned")
         index = tuple(self.build(i, env) for i in expr.indices)
         if not all(isinstance(i, sympy.Integer) for i in index):
             shown = ", ".join(map(str, index))
@@ -416,11 +877,17 @@ class _Builder:
         self.written.setdefault(_written(expr), None)
         return self.make((base, tuple(int(i) for i in index)), expr.base.label)
 
-    def make(self, key: tuple[str, tuple[int, ...]], label: sympy.Symbol) -> sympy.Basic:
-        """The symbol of entry ``key`` (base, index), declared on first use."""
+    def make(self, key: tuple[str, tuple[int, ...]], label: sympy.Symbol, own: Sequence[str] = ()) -> sympy.Basic:
+        """The symbol of entry ``key`` (base, index), declared on first use (a ragged bound's entry:
+        its whole value in this instance)."""
+        base, index = key
+        if base in self.ragged_values:
+            return self._ragged(base, index)
+        if base in self.square and len(index) == 2:
+            key = (base, tuple(sorted(index)))
+            index = key[1]
         if key in self.entries:
             return self.entries[key]
-        base, index = key
         spec = self.base_table.get(base)
         if spec is not None and spec.kind.is_matrix:
             sym = self._vector_entry(spec, index)
@@ -432,9 +899,23 @@ class _Builder:
                 raise _TooLargeError(f"more than {MAX_ENTRIES} independent entries ({name}, ...)")
             # x_i declared under any of the sums speaks for every entry of x
             unders = sorted(self.unders.get(base, ()))
-            sym = self.table.declare(name, _entry_kind(self.base_table, (name, *unders, base), label)).obj
+            kind = _entry_kind(self.base_table, (name, *own, *unders, base), label)
+            sym = self.table.declare(name, kind).obj
         self.entries[key] = sym
         return sym
+
+    def _ragged(self, base: str, index: tuple[int, ...]) -> sympy.Integer:
+        """n_k of a ragged bound: the pattern's values cycled over k, checked against n's declaration."""
+        pattern = self.ragged_values[base]
+        value = pattern[(sum(index) - 1) % len(pattern)]
+        name = f"{base}_{','.join(map(str, index))}"
+        kind = _entry_kind(self.base_table, (name, *sorted(self.unders.get(base, ())), base), sympy.Symbol(base))
+        from derive.tiers.sampling import allows  # noqa: PLC0415 - sampling pulls numpy in
+
+        if not allows(kind.base, sympy.Integer(value)) or kind.is_matrix:
+            raise _SkipInstanceError
+        self.ragged_used[name] = value
+        return sympy.Integer(value)
 
     def adopt(self, labels: Mapping[str, sympy.Symbol], *, sized: bool, sizes: Mapping[str, int] | None = None) -> None:
         """The claim's own x_1, x_2 are entries of x: same symbol, same kind (`identify`).
@@ -455,12 +936,12 @@ class _Builder:
             if m is None:
                 m = _SIZED_NAME.fullmatch(name)
                 index = (sizes or {}).get(m.group(2)) if m is not None else None
-            if m is None or index is None or m.group(1) not in labels or name in self.reserved:
+            if m is None or index is None or m.group(1) not in labels or name in self.reserved or own in self.named:
                 continue
             key = (m.group(1), (index,))
             # x_{n+1} beyond every sum is still the family's entry after x_n (a number of its own,
             # never one of the summed ones); an index below 1 (x_{n-1} at n = 1) is not in the family
-            if key not in self.entries and sized and (not shifted or index < 1):
+            if key not in self.entries and key[0] not in self.ragged_values and sized and (not shifted or index < 1):
                 raise _SkipInstanceError
             entry = self.make(key, labels[m.group(1)])
             self._same_kind(name, entry)
@@ -470,8 +951,8 @@ class _Builder:
         """The claim's own x_n read as an entry must not lose its declaration: a kind declared for
         it that differs from the entry's would let a counterexample contradict it."""
         spec = self.base_table.get(name)
-        if spec is None or spec.kind.is_matrix or spec.kind.base == "real":
-            return
+        if spec is None or spec.kind.is_matrix or spec.kind.base == "real" or isinstance(entry, sympy.Integer):
+            return  # a ragged bound's entry is a whole number its declaration allows (`_ragged`)
         drawn = self.table.spec_of(entry) if isinstance(entry, sympy.Symbol) else None
         if drawn is None or str(drawn.kind) != str(spec.kind):
             shown = drawn.kind if drawn is not None else "another kind"
@@ -487,6 +968,16 @@ class _Builder:
         if not 1 <= k <= spec.kind.rows:
             raise _SkipInstanceError
         return spec.obj[k - 1]
+
+
+def _range_condition(cond: Any, env: Mapping[sympy.Symbol, sympy.Expr]) -> bool:
+    """Whether a Piecewise condition compares only indices and sizes (n <= K: a collapsed delta's range)."""
+    return (
+        isinstance(cond, sympy.Basic)
+        and cond is not sympy.true
+        and bool(cond.free_symbols)
+        and cond.free_symbols <= set(env)
+    )
 
 
 def _shifted_index(name: str, m: re.Match[str], labels: Mapping[str, Any], sizes: Mapping[str, int]) -> int | None:
