@@ -165,8 +165,11 @@ def _free_text(cases: Sequence[Instance]) -> str:
 def _ragged_text(cases: Sequence[Instance]) -> str:
     if not cases[0].ragged:
         return ""
-    shown = sorted({", ".join(f"{n} = {v}" for n, v in c.ragged) for c in cases}, key=len)[:4]
-    return f"; ragged bounds with {'; '.join(shown)}, ..."
+    last = cases[-1].sizes
+    shown = dict.fromkeys(f"({', '.join(str(v) for _, v in c.ragged)})" for c in cases if c.sizes == last)
+    names = ", ".join(n for n, _ in cases[-1].ragged)
+    where = f" at {', '.join(f'{n} = {v}' for n, v in last)}" if last else ""
+    return f"; the ragged bounds ({names}) took {', '.join(shown)}{where}"
 
 
 def _entries_text(case: Instance) -> str:

@@ -101,6 +101,10 @@ class _TooLargeError(IndexedError):
     """This instance has more entries or terms than one draw may have (nested sums at a large size)."""
 
 
+class _TooManyError(IndexedError):
+    """More patterns of the free indices at one size than one claim is checked on."""
+
+
 class _SkipInstanceError(Exception):
     """This instance has no meaning: a sum's bounds are reversed by more than an empty range,
     or an entry lies beyond the declared length of its vector."""
@@ -209,6 +213,8 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
     sides = (problem.lhs, problem.rhs)
     ragged = _ragged_bases(sides)
     bound = sorted(set().union(*(_size_symbols(s, frozenset(), ragged) for s in sides)), key=sympy.default_sort_key)
+    # n_1 (or n_k) in a bound beside a ragged n_i is that family's entry, never a size of its own
+    bound = [s for s in bound if not ((m := _NAMED_OR_NUMBERED.fullmatch(s.name)) and m.group(1) in ragged)]
     plan = _Plan.of(problem, sides, bound, ragged)
     tuples = _size_tuples(bound, problem.symbols, _past_constants(sides, sizes))
     if plan.free or plan.ragged:
@@ -220,6 +226,10 @@ def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
         fixed = tuple((str(s), v) for s, v in zip(bound, values, strict=True))
         try:
             group = plan.group(problem, env, fixed)
+        except _TooManyError:
+            if out:  # the sizes so far, each with every pattern; the evidence lists them
+                break
+            raise
         except _TooLargeError as exc:
             # nested sums at size 8 have 64 entries: that size is left out (the evidence lists
             # the sizes checked); a claim whose every instance is too large is not checked
@@ -334,7 +344,7 @@ class _Plan:
                 patterns = _free_patterns(self.free, scan)
                 if len(patterns) > MAX_INSTANCES:
                     msg = f"{len(patterns)} equality patterns of the free indices at {_label(fixed)}"
-                    raise IndexedError(f"{msg} (at most {MAX_INSTANCES} are checked)")
+                    raise _TooManyError(f"{msg} (at most {MAX_INSTANCES} are checked)")
             for values, fringe in patterns:
                 try:
                     inst = self._instance(problem, env, fixed, values, fringe=fringe, pattern=pattern)
@@ -519,6 +529,7 @@ class _Walk:
 
 
 _NAMED = re.compile(r"(.+)_([A-Za-z]+)")
+_NAMED_OR_NUMBERED = re.compile(r"(.+)_([A-Za-z]+|\d+)")
 
 
 def _named_entries(
@@ -772,7 +783,12 @@ class _Builder:
         if not isinstance(expr, sympy.Basic):
             return expr
         if isinstance(expr, sympy.Symbol):
-            return self.named_entry(expr, env) if expr in self.named else env.get(expr, expr)
+            if expr in self.named:
+                return self.named_entry(expr, env)
+            m = _ENTRY_NAME.fullmatch(expr.name) if self.ragged_values else None
+            if m is not None and m.group(1) in self.ragged_values:  # the claim's own n_1 of a ragged n_i
+                return self._ragged(m.group(1), (int(m.group(2)),))
+            return env.get(expr, expr)
         if not expr.has(Indexed, *env, *self.named):
             return expr
         if isinstance(expr, Indexed):
