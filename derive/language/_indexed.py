@@ -863,8 +863,11 @@ class _Builder:
         if self.scan is not None:
             self._record(base, letters, env)
             return sym
-        index = tuple(int(env[letter]) for letter in letters)
-        return self.make((base, index), self.labels.get(base, sym), (sym.name,))
+        index = tuple(env.get(letter) for letter in letters)
+        if not all(isinstance(i, sympy.Integer) for i in index):
+            msg = f"{sym} names an entry of {base} at an index no sum binds here: it has no single value"
+            raise IndexedError(msg)
+        return self.make((base, tuple(int(i) for i in index)), self.labels.get(base, sym), (sym.name,))
 
     def _record(
         self, base: str, indices: Sequence[Any], env: Mapping[sympy.Symbol, sympy.Expr], *, one_position: bool = False
@@ -873,7 +876,7 @@ class _Builder:
         assert self.scan is not None
         for pos, idx in enumerate(indices):
             where = (base, 0 if one_position else pos)
-            if idx in self.free:
+            if idx in self.free and idx not in self.active:  # a free letter a sum binds here is the sum's
                 self.scan.at(idx, where)
                 continue
             value = self.build(idx, env)

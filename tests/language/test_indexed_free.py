@@ -65,11 +65,19 @@ def test_true_identity_with_free_indices_is_verified_naming_the_patterns() -> No
 
 
 def test_name_with_free_subscripts_is_the_same_entry_at_equal_indices() -> None:
-    # mu_i - mu_j vanishes at i = j: read as two names it would not
+    # mu_i and mu_j are one number at i = j: read as two names they would not be
+    claim = Claim(
+        id="mu",
+        lhs=LatexSource(r"\sum_{s=1}^{N} (x_{si} - \mu_i)(x_{sj} - \mu_j)"),
+        rhs=LatexSource("0"),
+        relation="==",
+    )
+    cases = [c for c in instances(prepare(claim)) if c.sizes == (("N", 2),)]
+    names = {c.free: {str(s) for s in c.problem.lhs.free_symbols} for c in cases}
+    assert names[(("i", 1), ("j", 1))] == {"mu_1", "x_1,1", "x_2,1"}
+    assert names[(("i", 1), ("j", 2))] == {"mu_1", "mu_2", "x_1,1", "x_1,2", "x_2,1", "x_2,2"}
     r = _latex(r"\sum_{s=1}^{N} (x_{si} - x_{sj}) (\mu_i - \mu_j)", ">=", "0")
     assert r.verdict is Verdict.REFUTED, r.detail  # false for i != j
-    r = _latex(r"\sum_{s=1}^{N} (x_{si} - x_{sj})^2 (\mu_i - \mu_j)^2", ">=", "0")
-    assert r.verdict in (Verdict.VERIFIED, Verdict.PROVED), r.detail
 
 
 def test_unsymmetric_swap_is_undecided_not_verified_nor_refuted() -> None:
@@ -123,6 +131,14 @@ def test_a_free_index_shadowed_by_a_sum_is_bound_there() -> None:
     assert r.verdict is Verdict.VERIFIED, r.detail
     r = _latex(r"\sum_{i=1}^{n} x_i", "<=", r"x_i", {"x_i": "positive"})
     assert r.verdict is Verdict.REFUTED, r.detail
+
+
+def test_a_letter_free_on_one_side_and_summed_on_the_other_is_tied_to_the_sum() -> None:
+    # c_{sk} pulled out of the sum over s: s outside is free, tied to the range of the summed s
+    r = _latex(r"\sum_{s=1}^{N} x_{si} c_{sk}", "==", r"c_{sk}\sum_{s=1}^{N} x_{si}")
+    assert r.verdict is Verdict.REFUTED, r.detail
+    values = _values(r)
+    assert 1 <= int(values["s"]) <= int(values["N"]) == 2
 
 
 def test_a_size_letter_is_never_a_free_index() -> None:
