@@ -33,6 +33,20 @@ with more than `MAX_ENTRIES` entries (or `MAX_TERMS` terms), nested sums at size
 out (the evidence lists the sizes checked); when every instance is that large, it is
 `IndexedError` too.
 
+An index no sum binds (``x_{si}`` beside ``\\sum_s``, i for every i) is a *free index*
+(`_Plan`, `_free_patterns`): at each size it takes every value and equality pattern that can
+change the step's value, since an entry's value depends on its label only through which other
+entries it equals: each value another index takes at its positions, all of a sum's range when it
+shares a position with the summed index (then nothing outside it: a value outside one of several
+tying ranges is *fringe*, and a failure there refutes nothing), else also one value no index takes
+there, the free indices equal and unequal. The claim's own ``mu_i``, ``sigma_ij`` (a subscript of
+free indices) and ``z_nk`` beside ``z[n, j]`` are entries of their family. A free index used as a
+number or inside an index expression is `IndexedError`. A bound that is an entry (``n_i`` in
+``\\sum_{j=1}^{n_i}``, a *ragged* sum) takes the values of `RAGGED`, cycled over i. Free-index
+and ragged claims are checked on at most `MAX_INSTANCES` instances, whole sizes at a time.
+A refutation must also hold under the other readings an instance offers (`Instance.readings`):
+square two-index families symmetric, a collapsed delta's range condition holding.
+
 An instance at sizes ``b < a - 1`` (a sum ``\\sum_{i=a}^{b}`` whose bounds are reversed by
 more than an empty range) is left out: sympy's convention for such sums (Karr's) is not
 what an author means by them.
