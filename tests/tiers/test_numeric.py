@@ -806,6 +806,25 @@ def test_divergence_at_many_points_is_not_verified(lhs, rhs):
     assert out.verdict is not Verdict.VERIFIED, out.evidence.summary
 
 
+def test_divergence_at_a_few_points_is_not_verified():
+    # |a| < 1 is a band the random points rarely reach (2 of 14 here): the integral diverges there,
+    # and agreement at the other points once verified it (an attacker's case, G61)
+    table = SymbolTable({"a": "real"})
+    lhs = _expr("integrate(exp(-(a**2 - 1)*x**2), (x, -oo, oo))", table)
+    out = check(lhs, _expr("sqrt(pi/(a**2 - 1))", table), Relation.EQ, table)
+    assert out.verdict is Verdict.UNDECIDED, out.evidence.summary
+    assert "quadrature" in out.evidence.summary
+
+
+def test_a_convergent_integral_is_still_verified():
+    # the twin: convergent for every real a, so no point fails and agreement verifies
+    table = SymbolTable({"a": "real"})
+    lhs = _expr("integrate(exp(-(a**2 + 1)*x**2), (x, -oo, oo))", table)
+    out = check(lhs, _expr("sqrt(pi/(a**2 + 1))", table), Relation.EQ, table)
+    assert out.verdict is Verdict.VERIFIED, out.evidence.summary
+    assert "0 skipped" in out.evidence.summary
+
+
 def test_quadrature_far_from_the_mass_is_not_trusted():
     table = SymbolTable({"t": "real"})
     lhs = _expr("integrate(exp(-s**2/2), (s, -oo, t))", table)
