@@ -392,9 +392,10 @@ class _ExpressionGrammar:
                 raise self.fail("a prime ' after an expression (write the derivative with \\frac{d}{dx})")
             elif self.at_evaluation_bar() and self.toks[self.i - 1].text in ("]", ")"):
                 value = self.evaluation_bar(value)  # [F]_a^b (grammar_calculus)
-            elif self.at_sym("_") and _is_matrix(value) and self.toks[self.i - 1].text in ("]", ")"):
+            elif self.at_sym("_") and self.toks[self.i - 1].text in ("]", ")"):
+                # (A^T)_{ki} (structure_entries); of a number it says why: (AB)_{il} of undeclared A, B, (x)_+
                 self.i += 1
-                value = subscripted_value(self, value, self.group_tokens())  # (A^T)_{ki} (structure_entries)
+                value = subscripted_value(self, value, self.group_tokens())
             else:
                 return value
 

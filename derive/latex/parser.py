@@ -335,7 +335,8 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
         points.append((obj, values))
         if len(values) > 1:
             finite[name] = values
-    value = _parse_with_values(finite, inner, table, random, defs, densities)
+    single = {str(sym): values[0] for sym, values in points if len(values) == 1}
+    value = _parse_with_values(finite, inner, table, random, defs, densities, single)
     several = [p for p in points if len(p[1]) > 1]
     if len(several) > 1:
         raise _fail(text, "only one name can take several values in one evaluation")
@@ -359,15 +360,21 @@ def _parse_with_values(  # noqa: PLR0917 - the parse state, passed down
     random: MutableMapping[str, Any] | None,
     definitions: dict[str, _Definition],
     densities: _Densities | None,
+    single: dict[str, Any] | None = None,
 ) -> Any:
     """Read ``inner`` knowing the names an evaluation bar gives a finite set of values (``x \\in \\{0, 1\\}``):
-    a sum without bounds over such a name runs over those values (`derive.latex.grammar_calculus`)."""
+    a sum without bounds over such a name runs over those values (`derive.latex.grammar_calculus`). The
+    names given one value (``n = 3``, put in after reading) are known too: a sum to n of entries of a 3x3
+    matrix stays inside it (`derive.latex.structure_entries`)."""
     saved = getattr(table, "_latex_finite", {})
+    saved_single = getattr(table, "_latex_values", {})
     table._latex_finite = {**saved, **finite}  # type: ignore[attr-defined]
+    table._latex_values = {**saved_single, **(single or {})}  # type: ignore[attr-defined]
     try:
         return _parse_text(inner, table, random, definitions, densities)
     finally:
         table._latex_finite = saved  # type: ignore[attr-defined]
+        table._latex_values = saved_single  # type: ignore[attr-defined]
 
 
 def _at(value: Any, sym: Any, number: Any) -> Any:

@@ -47,6 +47,37 @@ def _indices(p: _Parser, text: str) -> list[Any] | None:
     return out
 
 
+def _inside(p: _Parser, index: Any, size: int) -> bool:
+    """Whether ``index`` takes only values 1 to ``size``: an integer there, or the index of an enclosing sum or
+    product whose bounds are integers there (``\\sum_{i=1}^{3}`` at size 3). An index letter no sum binds, or one
+    whose sum runs past the matrix or has bounds that are not numbers, may take other values."""
+    if index.is_Integer:
+        return 1 <= int(index) <= size
+    name = str(index)
+    if name not in p.st.bound or name not in p.st.ranges:
+        return False
+    lower, upper = p.st.ranges[name]
+    # the values an evaluation bar puts in after reading (n = 3 of a size reading), for names nothing here binds
+    values = getattr(p.st.table, "_latex_values", {})
+    lower, upper = (_given(b, values, p.st.bound, p.st.shadow) for b in (lower, upper))
+    if not (getattr(lower, "is_Integer", False) and getattr(upper, "is_Integer", False)):
+        return False
+    return 1 <= int(lower) <= int(upper) <= size  # an empty range may still be summed (sympy's Karr convention)
+
+
+def _given(bound: Any, values: dict[str, Any], binding: tuple[str, ...], shadow: frozenset[str]) -> Any:
+    """A sum's bound with the values an evaluation bar gives its names (by name: the reader's symbol carries
+    assumptions), except names something here binds."""
+    if not isinstance(bound, sympy.Basic):
+        return bound
+    swap = {
+        s: values[s.name]
+        for s in bound.free_symbols
+        if isinstance(s, sympy.Symbol) and s.name in values and s.name not in binding and s.name not in shadow
+    }
+    return bound.xreplace(swap) if swap else bound
+
+
 def _entry(p: _Parser, matrix: sympy.MatrixBase, indices: list[Any], label: str) -> Any:
     """``matrix`` at ``indices`` (one per dimension that is not 1 for a vector, two for a matrix)."""
     if len(indices) == 1:
@@ -59,6 +90,8 @@ def _entry(p: _Parser, matrix: sympy.MatrixBase, indices: list[Any], label: str)
                 raise p.fail(f"{label}: entry {index} of a vector of {len(flat)} entries")
             return flat[int(index) - 1]
         pieces = [(v, sympy.Eq(index, k)) for k, v in enumerate(flat, start=1)]
+        if _inside(p, index, len(flat)):
+            return sympy.Piecewise(*pieces[:-1], (pieces[-1][0], True))
         return sympy.Piecewise(*pieces, (sympy.Function(f"{label}_outside")(index), True))
     row, col = indices
     if row.is_Integer and col.is_Integer:
@@ -71,6 +104,9 @@ def _entry(p: _Parser, matrix: sympy.MatrixBase, indices: list[Any], label: str)
             cond = sympy.And(sympy.Eq(row, a + 1), sympy.Eq(col, b + 1))
             if cond is not sympy.false:
                 pieces.append((matrix[a, b], cond))
+    if _inside(p, row, matrix.rows) and _inside(p, col, matrix.cols):
+        # every value the sums give the indices is an entry: no term past the matrix to leave unknown
+        return sympy.Piecewise(*pieces[:-1], (pieces[-1][0], True))
     # past the matrix: an unknown of its own (never 0, never the same unknown as another matrix's)
     return sympy.Piecewise(*pieces, (sympy.Function(f"{label}_outside")(row, col), True))
 
@@ -94,9 +130,16 @@ def declared_matrix_entry(p: _Parser, name: str, font: str) -> Any | None:
 def subscripted_value(p: _Parser, value: Any, toks: list[_Tok]) -> Any:
     """``(M)_{ij}`` of a bracketed matrix (``(M)_k`` of a vector) just read, with its subscript ``toks``."""
     text = "".join(t.text for t in toks if not (t.kind == "sym" and t.text in "{}"))
+    if text.strip() in ("+", "-"):
+        # the positive (negative) part max(x, 0) in some texts, an entry in none: not guessed
+        raise p.fail(f"(...)_{text.strip()}: the positive or negative part? write \\max(x, 0) or \\min(x, 0)")
+    if isinstance(value, sympy.MatrixExpr) and not isinstance(value, sympy.MatrixBase):
+        raise p.fail(f"a subscript _{{{text}}} after a bracket around a matrix of symbolic size")
     if not isinstance(value, sympy.MatrixBase):
-        what = "a matrix of symbolic size" if isinstance(value, sympy.MatrixExpr) else "a scalar"
-        raise p.fail(f"a subscript _{{{text}}} after a bracket around {what}")
+        raise p.fail(
+            f"(...)_{{{text}}} is an entry of a matrix or vector, but the bracket holds what derive reads as a number "
+            "(names not declared as vectors or matrices are numbers); declare their shapes (e.g. `A: matrix n x m`)"
+        )
     indices = _indices(p, text.replace(" ", ""))
     if indices is None or len(indices) not in (1, 2):
         raise p.fail(

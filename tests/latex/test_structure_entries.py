@@ -74,7 +74,7 @@ def test_fixed_entries_and_names_read_as_before() -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        (r"\sum_{i=1}^2 (a b)_{ii} = 1", "unexpected _"),
+        (r"\sum_{i=1}^2 (a b)_{ii} = 1", "the bracket holds what derive reads as a number"),
         (r"\sum_{i=1}^2 (A)_{i+1} = 1", "derive reads entries at integers and index letters"),
         (r"(A)_{13} = 1", "entry (1, 3) of a 2x2 matrix"),
         (r"(A)_{xy} = 1", "derive reads entries at integers and index letters"),
@@ -82,4 +82,63 @@ def test_fixed_entries_and_names_read_as_before() -> None:
 )
 def test_unreadable_entries_say_why(text: str, why: str) -> None:
     verdict, detail = _one(text, {"A": "matrix 2x2"})
+    assert verdict is Verdict.ERROR and why in detail
+
+
+def test_a_false_trace_through_entries_is_refuted_with_its_counterexample() -> None:
+    # the sum runs over 1..n at each size, inside the n x n matrix: no entry past it is left unknown
+    verdict, detail = _one(r"\mathrm{tr}(M^\top M) = \sum_{i=1}^n (M M)_{ii}", _SQUARE)
+    assert verdict is Verdict.REFUTED
+    shown = "at n = 2: differs at M[1,1] = 2, M[1,2] = 1, M[2,1] = 0, M[2,2] = -2: lhs = 9.0, rhs = 8.0"
+    assert detail.startswith(shown)
+
+
+def test_a_false_double_sum_of_entries_is_refuted() -> None:
+    text = r"\sum_{i=1}^n\sum_{j=1}^n (M^\top)_{ij} (M)_{ji} = \sum_{i=1}^n\sum_{j=1}^n M_{ij} M_{ji}"
+    verdict, detail = _one(text, _SQUARE)
+    assert verdict is Verdict.REFUTED and "lhs = 9.0, rhs = 8.0" in detail
+
+
+def test_bracketed_entries_at_rectangular_sizes() -> None:
+    shapes = {"A": "matrix n x m", "w": "vector m"}
+    verdict, detail = _one(r"\sum_{i=1}^n (A w)_i = \sum_{i=1}^n \sum_{j=1}^m A_{ij} w_j", shapes)
+    assert verdict is Verdict.VERIFIED and "m = 1, n = 2" in detail
+    # the index runs to m: past the n rows of A w where n < m (unknown terms there), short of them where m < n, and
+    # that size refutes, with the range inside the matrix
+    verdict, detail = _one(r"\sum_{i=1}^m (A w)_i = \sum_{i=1}^n \sum_{j=1}^m A_{ij} w_j", shapes)
+    assert verdict is Verdict.REFUTED and detail.startswith("at m = 2, n = 3: differs")
+    # inside the matrix at every size, a wrong index is refuted
+    verdict, _ = _one(r"\sum_{i=1}^n (A w)_i = \sum_{i=1}^n \sum_{j=1}^m A_{ij} w_i", shapes)
+    assert verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a sum past the matrix through a bracket: its last term is unknown
+        r"\sum_{i=1}^{n+1} (A)_{ii} = \mathrm{tr}(A)",
+        # an empty range (sympy sums it backwards): the outside stays unknown
+        r"\sum_{i=n+2}^{n} (A)_{ii} = 0",
+    ],
+)
+def test_sums_past_or_before_the_matrix_are_never_refuted(text: str) -> None:
+    assert _one(text, _SQUARE)[0] is not Verdict.REFUTED
+
+
+def test_an_evaluation_bar_value_is_not_a_bound_index() -> None:
+    # i given a value by the bar, and also the sum's index: the sum's own range counts
+    verdict, _ = _one(r"\left. \sum_{i=1}^{3} (A)_{ii} \right|_{i=1} = \mathrm{tr}(A)", {"A": "matrix 2x2"})
+    assert verdict is not Verdict.VERIFIED and verdict is not Verdict.PROVED
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (r"(x)_+ = x", "the positive or negative part?"),
+        (r"(a+b)_i = a_i + b_i", "the bracket holds what derive reads as a number"),
+        (r"u_k v_l = (u v)_{kl}", "declare their shapes"),
+    ],
+)
+def test_a_subscript_after_a_bracket_around_a_number_says_why(text: str, why: str) -> None:
+    verdict, detail = _one(text, {})
     assert verdict is Verdict.ERROR and why in detail
