@@ -31,10 +31,15 @@ from __future__ import annotations
 import sympy
 from sympy import S
 
-from derive.tiers._gauss_sign import nonnegative_where_defined, positive_where_defined, real_where_defined
+from derive.tiers._gauss_sign import (
+    nonnegative_where_defined,
+    positive_where_defined,
+    real_where_defined,
+    sign_hint,
+)
 from derive.tiers.expectation import gaussian_exponent, gaussian_integral, gaussian_terms
 
-__all__ = ["free_outside_integrals", "gaussian_integrals", "gaussian_node"]
+__all__ = ["free_outside_integrals", "gaussian_integrals", "gaussian_node", "sign_notes"]
 
 #: Polynomial factors beyond this degree are left to sympy (the moments grow fast).
 _MAX_DEGREE = 12
@@ -144,3 +149,35 @@ def _divergent(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
     if not nonnegative_where_defined(sympy.cancel(q.coeff_monomial(x**2))):
         return None
     return S.Infinity
+
+
+#: At most this many integrals are examined for a note (a note is advice, not evidence).
+_MAX_NOTES_NODES = 8
+
+
+def sign_notes(*sides: object) -> str:
+    """Why a Gaussian integral in ``sides`` was not evaluated, when only its exponent's sign stopped it.
+
+    ``∫ exp(-x²/(2σ)) dx`` with σ only real diverges for σ < 0: the note names the coefficient and the
+    declaration that would settle it (σ positive). Empty when there is nothing to say.
+    """
+    notes: list[str] = []
+    nodes = [n for side in sides if isinstance(side, sympy.Basic) for n in side.atoms(sympy.Integral)]
+    for node in nodes[:_MAX_NOTES_NODES]:
+        if len(node.limits) != 1 or len(node.limits[0]) != 3 or not node.function.has(sympy.exp):
+            continue
+        x = node.limits[0][0]
+        terms = gaussian_terms(sympy.expand_log(node.function, force=False), x)
+        for exponent in terms or {}:
+            try:
+                q = sympy.Poly(exponent, x)
+            except sympy.PolynomialError:
+                break
+            if q.degree() != 2:
+                continue
+            a = sympy.cancel(-q.coeff_monomial(x**2))
+            if not positive_where_defined(a) and not nonnegative_where_defined(-a):
+                note = f"the integral over {x} is a Gaussian only if {sign_hint(a)}"
+                if note not in notes:
+                    notes.append(note)
+    return "; ".join(notes)

@@ -111,5 +111,5 @@ def sign_hint(a: sympy.Expr) -> str:
     """What declaration would make ``a`` (a coefficient that should be positive) provably positive."""
     names = sorted(str(s) for s in a.free_symbols)
     if not names:
-        return f"the coefficient {a} is not positive"
-    return f"the sign of {a} is not provable: declare {', '.join(names)} positive if that is meant"
+        return f"{a} > 0"
+    return f"{a} > 0, which is not provable: declare {', '.join(names)} positive (or state it) if that is meant"

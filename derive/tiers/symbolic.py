@@ -39,7 +39,7 @@ from derive.language.functions import JS, KL, W1, Expectation, logit, sigmoid, s
 from derive.model import Evidence, Method, Outcome, Problem, Relation, Settings, Verdict
 from derive.tiers._bound_names import factored_sums
 from derive.tiers._events import EVENTS_NOTE
-from derive.tiers._gauss_integrals import free_outside_integrals, gaussian_node
+from derive.tiers._gauss_integrals import free_outside_integrals, gaussian_node, sign_notes
 from derive.tiers._gauss_sign import finite_where_defined, signed_infinity
 from derive.tiers._integrals import QuadratureError, integrals_to_floats, prepare_integrals
 from derive.tiers._landau import check_landau, has_landau
@@ -1316,12 +1316,25 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
         if not _owned(exc, token):
             raise
         ev = light.evidence
+        note = _gauss_note(lhs, rhs)
         return _undecided(
-            ev.summary + "; evaluating integrals/expectations ran out of time", ev.reason or "", ev.difference
+            ev.summary + "; evaluating integrals/expectations ran out of time" + note, ev.reason or "", ev.difference
         )
     if heavy.verdict is Verdict.UNDECIDED and EVENTS_NOTE in light.evidence.summary:
         return light  # the event model's note says what would settle the step (a variable's range)
+    if heavy.verdict is Verdict.UNDECIDED and (note := _gauss_note(lhs, rhs)):
+        ev = heavy.evidence
+        return _undecided(ev.summary + note, ev.reason or "", ev.difference, ev.route)
     return heavy
+
+
+def _gauss_note(lhs: object, rhs: object) -> str:
+    """``; <why a Gaussian integral was not evaluated>`` (an exponent's sign not provable), or ''."""
+    try:
+        note = _bounded(lambda: sign_notes(lhs, rhs), _CHECK_SECONDS)
+    except (ValueError, TypeError, ArithmeticError, AttributeError):
+        return ""
+    return f"; {note}" if note else ""
 
 
 #: The bounds every divergence obeys, whatever the distributions: (lower, upper or None).

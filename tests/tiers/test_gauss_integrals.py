@@ -14,7 +14,7 @@ from sympy import exp, oo, pi, sqrt
 import derive
 from derive import Verdict
 from derive.model import Method
-from derive.tiers._gauss_integrals import gaussian_integrals, gaussian_node
+from derive.tiers._gauss_integrals import gaussian_integrals, gaussian_node, sign_notes
 from derive.tiers._gauss_sign import nonnegative_where_defined, positive_where_defined
 
 x, y, r, theta = sympy.symbols("x y r theta", real=True)
@@ -91,6 +91,15 @@ def test_a_positive_integrand_that_does_not_decay_is_infinite() -> None:
 )
 def test_anything_outside_the_form_is_refused(integral: sympy.Integral) -> None:
     assert gaussian_node(integral) is None
+
+
+def test_a_sign_note_names_the_coefficient_and_the_declaration() -> None:
+    assert sign_notes(sympy.Integral(exp(-(x**2) / (2 * m)), (x, -oo, oo))) == (
+        "the integral over x is a Gaussian only if 1/(2*m) > 0, which is not provable: "
+        "declare m positive (or state it) if that is meant"
+    )
+    assert sign_notes(sympy.Integral(exp(-(x**2) / (2 * sigma**2)), (x, -oo, oo))) == ""
+    assert sign_notes(sympy.Integral(exp(x**2), (x, -oo, oo)), x**2) == ""  # diverges for sure: nothing to declare
 
 
 def test_the_variable_of_integration_free_outside_is_left_alone() -> None:
@@ -216,6 +225,9 @@ def test_divergent_gaussians_are_refuted_never_given_a_finite_value() -> None:
 def test_a_variance_whose_sign_is_unknown_is_not_evaluated() -> None:
     # sigma real: exp(-x^2 / (2 sigma)) diverges for sigma < 0, so the closed form sqrt(2 pi sigma) is not proved.
     res = _latex(r"\int_{-\infty}^{\infty} \exp\Big(-\frac{x^2}{2\sigma}\Big) dx = \sqrt{2\pi\sigma}")
-    assert res.verdict is not Verdict.PROVED and res.verdict is not Verdict.VERIFIED, res.detail
+    assert res.verdict is Verdict.UNDECIDED, res.detail
+    assert (
+        "the integral over x is a Gaussian only if 1/(2*sigma) > 0, which is not provable: declare sigma" in res.detail
+    )
     res = _latex(r"\int_{-\infty}^{\infty} \exp\Big(-\frac{x^2}{2\sigma}\Big) dx = \sqrt{2\pi\sigma}", sigma="positive")
     assert (res.verdict, res.method) == (Verdict.PROVED, Method.SYMBOLIC), res.detail
