@@ -112,4 +112,7 @@ def sign_hint(a: sympy.Expr) -> str:
     names = sorted(str(s) for s in a.free_symbols)
     if not names:
         return f"{a} > 0"
-    return f"{a} > 0, which is not provable: declare {', '.join(names)} positive (or state it) if that is meant"
+    positive = {s: sympy.Dummy(str(s), positive=True) for s in a.free_symbols}
+    if positive_where_defined(a.xreplace(positive)):
+        return f"{a} > 0, which is not provable: declare {', '.join(names)} positive (or state it) if that is meant"
+    return f"{a} > 0, which the declarations do not imply"  # a^2 - 1: no kind of a alone settles it

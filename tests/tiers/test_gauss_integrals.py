@@ -98,6 +98,9 @@ def test_a_sign_note_names_the_coefficient_and_the_declaration() -> None:
         "the integral over x is a Gaussian only if 1/(2*m) > 0, which is not provable: "
         "declare m positive (or state it) if that is meant"
     )
+    assert sign_notes(sympy.Integral(exp(-(m**2 - 1) * x**2), (x, -oo, oo))) == (
+        "the integral over x is a Gaussian only if m**2 - 1 > 0, which the declarations do not imply"
+    )
     assert sign_notes(sympy.Integral(exp(-(x**2) / (2 * sigma**2)), (x, -oo, oo))) == ""
     assert sign_notes(sympy.Integral(exp(x**2), (x, -oo, oo)), x**2) == ""  # diverges for sure: nothing to declare
 
