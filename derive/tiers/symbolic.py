@@ -1328,10 +1328,13 @@ def _check(problem: Problem, budget: float, step: float, state: dict[str, object
     return heavy
 
 
+_NOTE_SECONDS = 0.25  # advice, not evidence: it must not eat into the numeric tier's time
+
+
 def _gauss_note(lhs: object, rhs: object) -> str:
     """``; <why a Gaussian integral was not evaluated>`` (an exponent's sign not provable), or ''."""
     try:
-        note = _bounded(lambda: sign_notes(lhs, rhs), _CHECK_SECONDS)
+        note = _bounded(lambda: sign_notes(lhs, rhs), _NOTE_SECONDS)
     except (ValueError, TypeError, ArithmeticError, AttributeError):
         return ""
     return f"; {note}" if note else ""
