@@ -972,6 +972,8 @@ class _Builder:
             if m is None or index is None or m.group(1) not in labels or name in self.reserved or own in self.named:
                 continue
             key = (m.group(1), (index,))
+            if self.scan is not None:  # the claim's own x_1: a value a free index must also take
+                self.scan.occupy((key[0], 0), index, None)
             # x_{n+1} beyond every sum is still the family's entry after x_n (a number of its own,
             # never one of the summed ones); an index below 1 (x_{n-1} at n = 1) is not in the family
             if key not in self.entries and key[0] not in self.ragged_values and sized and (not shifted or index < 1):
