@@ -19,6 +19,8 @@ from derive.latex.structure_entries import subscripted_value
 from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 from derive.tiers._linearity import is_unknown_law
 
+#: Commands that end a product: a bar, a membership (``X \\in``, ``X \\notin``, ``X \\not\\in``), a line break.
+_NOT_FACTORS = frozenset({"div", "mid", "in", "notin", "not", "\\", "circ"})
 #: The letters whose subscript makes a declaration speak for a whole family (a_i > 0: every a_k).
 _FAMILY_LETTERS = frozenset("ijklmn")
 
@@ -371,7 +373,7 @@ class _ExpressionGrammar:
             if t.text in ("|", "‖"):
                 return self.bars == 0 and not self.bar_bounds_follow()
             return t.text in ("(", "[", "{", "\\{", "⌊", "⌈", "⟨")
-        return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | {"div", "mid", "in", "\\", "circ"}
+        return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | _NOT_FACTORS
 
     def factor(self) -> Any:
         value = self.primary()

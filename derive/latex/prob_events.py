@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import sympy
+from sympy import S
 
 from derive.latex.grammar_linear import _scalar
 from derive.latex.prob_marks import _event_relation
@@ -43,6 +44,8 @@ _JOINS = {"cap": "event_and", "cup": "event_or"}
 #: Tokens that end an argument of an application.
 _OPEN = ("(", "[", "{", "\\{")
 _CLOSE = (")", "]", "}", "\\}")
+#: The most values a listed set X \in \{...\} may hold to be read as X = one of them.
+_MAX_LISTED = 8
 
 
 def _label(t: _Tok) -> str | None:
@@ -105,7 +108,54 @@ def has_event_marks(toks: list[_Tok]) -> bool:
                 return True
             if t.kind == "cmd" and t.text in _NEGATIONS and (prev is None or _separator(prev, bar)):
                 return True
+            if _membership(t, nxt) is not None:
+                return True
     return False
+
+
+def _membership(t: _Tok, nxt: _Tok | None) -> int | None:
+    """How many tokens mark a membership at ``t``: ``\\in``, ``\\notin`` (1) or ``\\not\\in`` (2); None for none."""
+    if t.kind == "cmd" and t.text in ("in", "notin"):
+        return 1
+    if t.kind == "cmd" and t.text == "not" and nxt is not None and nxt.kind == "cmd" and nxt.text == "in":
+        return 2
+    return None
+
+
+def _closes_at_end(toks: list[_Tok]) -> bool:
+    """Whether the bracket opening ``toks`` closes at their last token and not before (``(a, b]``, not
+    ``(a, b) \\cup (c, d)``)."""
+    depth = 0
+    for k, t in enumerate(toks):
+        if t.kind == "sym" and t.text in _OPEN:
+            depth += 1
+        elif t.kind == "sym" and t.text in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return k == len(toks) - 1
+    return False
+
+
+def _top_commas(toks: list[_Tok]) -> list[list[_Tok]]:
+    """``toks`` cut at the commas outside every bracket."""
+    parts: list[list[_Tok]] = [[]]
+    depth = 0
+    for t in toks:
+        if t.kind == "sym" and t.text in _OPEN:
+            depth += 1
+        elif t.kind == "sym" and t.text in _CLOSE:
+            depth -= 1
+        elif depth == 0 and t.kind == "sym" and t.text == ",":
+            parts.append([])
+            continue
+        parts[-1].append(t)
+    return parts
+
+
+def _reals(toks: list[_Tok]) -> bool:
+    """``\\mathbb{R}`` or ``\\mathbb R``."""
+    words = [t.text for t in toks if not (t.kind == "sym" and t.text in "{}")]
+    return words == ["mathbb", "R"]
 
 
 class _EventGrammar:
@@ -155,11 +205,53 @@ class _EventGrammar:
             self.i = end
             return _combine("event_and", [value, sympy.Function(last)()])
         arg = self.expr()
+        marks = _membership(self.peek(), self.peek(1))
+        if marks is not None:
+            negated = self.peek().text != "in"
+            self.i += marks
+            event = self._member(arg, self.toks[self.i : end])
+            self.i = end
+            return sympy.Function("event_not")(event) if negated else event
         relation = _event_relation(self.peek())
         if relation is not None:
             self.i += 1
             arg = self._event(relation, arg, self.expr())
         return arg
+
+    def _member(self, variable: Any, toks: list[_Tok]) -> Any:
+        """``X \\in (a, b]`` as ``a < X`` and ``X <= b`` (the same events ``P(a < X \\le b)`` names; an infinite end
+        drops its side, a real X is always above -oo); ``X \\in \\mathbb{R}`` as ``-oo < X < oo``; ``X \\in \\{0, 1\\}``
+        as ``X = 0`` or ``X = 1``. Any other set (a named U, \\mathbb{N}, a set-builder) is not read: derive does not
+        know which values it holds."""
+        if _reals(toks):
+            return _combine(
+                "event_and",
+                [self._event("event_gt", variable, -S.Infinity), self._event("event_lt", variable, S.Infinity)],
+            )
+        if toks and toks[0].kind == "sym" and toks[0].text in ("(", "[", "\\{") and _closes_at_end(toks):
+            parts = _top_commas(toks[1:-1])
+            if toks[0].text == "\\{" and toks[-1].text == "\\}" and 1 <= len(parts) <= _MAX_LISTED and all(parts):
+                values = [self.sub(part).parse_all() for part in parts]
+                return _combine("event_or", [self._event("event", variable, v) for v in values])
+            if toks[0].text != "\\{" and toks[-1].text in (")", "]") and len(parts) == 2 and all(parts):
+                return self._interval(variable, toks[0].text == "(", toks[-1].text == ")", parts)
+        raise self.fail(
+            f"membership in {self._src(toks) or 'nothing'}: derive reads an interval (a, b], the reals \\mathbb{{R}} "
+            "or a listed set \\{0, 1\\} here, not a set whose values it does not know"
+        )
+
+    def _interval(self, variable: Any, open_left: bool, open_right: bool, parts: list[list[_Tok]]) -> Any:
+        low, high = (_scalar(self.sub(part).parse_all()) for part in parts)
+        if low == S.Infinity or high == S.NegativeInfinity:
+            raise self.fail("an interval that starts at oo or ends at -oo holds no number")
+        sides = []
+        if low != S.NegativeInfinity:
+            sides.append(self._event("event_gt" if open_left else "event_ge", variable, low))
+        if high != S.Infinity:
+            sides.append(self._event("event_lt" if open_right else "event_le", variable, high))
+        if not sides:
+            sides = [self._event("event_gt", variable, -S.Infinity), self._event("event_lt", variable, S.Infinity)]
+        return sides[0] if len(sides) == 1 else _combine("event_and", sides)
 
     def _argument_end(self) -> int:
         """The index of the token that ends the argument starting at ``self.i``."""
