@@ -90,7 +90,7 @@ def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
         where = f"for {case.label()}" if case.label() else "with independent entries"
         summary = f"{where}: {out.evidence.summary}"
         if held:
-            summary += f" (holds for {', '.join(c.label() for c, _ in held if c.label()) or 'the others'})"
+            summary += f" (holds for {'; '.join(c.label() for c, _ in held if c.label()) or 'the others'})"
         return Outcome(Verdict.UNDECIDED, _relabel(out.evidence, case, summary))
     if not held[0][0].sizes and held[0][1].verdict is Verdict.PROVED:
         # Fixed bounds: the written-out claim is the claim itself, so its proof is one.
@@ -124,7 +124,7 @@ def _not_every_reading(case: Instance, settings: Settings, share: float) -> str 
         alt = dataclasses.replace(case, problem=problem, readings=None)
         out = _instance(alt, settings, share / max(1, len(readings)))
         if out.verdict is not Verdict.REFUTED:
-            return f"but not refuted with {words} (a text may mean that without saying so; declare the entries)"
+            return f"but not refuted with {words} (a text may mean that without saying so)"
     return None
 
 
@@ -207,11 +207,10 @@ def _relabel(ev: Evidence, case: Instance, summary: str | None = None, *, readin
 
 def _sizes_text(cases: Sequence[Instance]) -> str:
     """``n = 1, 2, 3`` for one size symbol, ``m = 1, n = 2; m = 2, n = 3`` for several."""
-    seen = {c.sizes: c for c in cases}
-    cases = list(seen.values())  # one per size tuple: the free indices' patterns are told apart elsewhere
-    if len(cases[0].sizes) == 1:
-        return f"{cases[0].sizes[0][0]} = {', '.join(str(c.sizes[0][1]) for c in cases)}"
-    return "; ".join(c.label() for c in cases)
+    sizes = list(dict.fromkeys(c.sizes for c in cases))  # the free indices' patterns are told apart elsewhere
+    if len(sizes[0]) == 1:
+        return f"{sizes[0][0][0]} = {', '.join(str(s[0][1]) for s in sizes)}"
+    return "; ".join(", ".join(f"{name} = {value}" for name, value in s) for s in sizes)
 
 
 def _verified_evidence(held: Sequence[tuple[Instance, Outcome]], settings: Settings) -> Evidence:

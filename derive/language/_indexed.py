@@ -321,7 +321,8 @@ class _Plan:
             "named": named,
         }
         squares = tuple(b for b in walk.squares() if b not in reserved)
-        index_like = set(bound) | set(free) | walk.sum_vars
+        index_like = set(bound) | set(free) | walk.sum_vars | walk.limit_letters
+        base["range_letters"] = frozenset(index_like)
         piecewise = any(
             isinstance(side, sympy.Basic)
             and any(
@@ -468,6 +469,7 @@ class _Walk:
     compound: list[str] = field(default_factory=list)  # x[i + 1] with i free
     numbers: set[sympy.Symbol] = field(default_factory=set)  # letters used outside any index
     sum_vars: set[sympy.Symbol] = field(default_factory=set)
+    limit_letters: set[sympy.Symbol] = field(default_factory=set)  # letters in any sum's bounds (K of Σ_{k=1}^K 0)
 
     def visit(self, expr: Any, bound: frozenset[sympy.Symbol]) -> None:
         if is_matrix(expr):
@@ -487,6 +489,7 @@ class _Walk:
                 self.visit(hi, frozenset(inner))
                 inner.add(var)
                 self.sum_vars.add(var)
+                self.limit_letters |= {s for s in (lo.free_symbols | hi.free_symbols) if isinstance(s, sympy.Symbol)}
             self.visit(expr.function, frozenset(inner))
         elif isinstance(expr, sympy.Symbol):
             if expr not in bound:
@@ -766,6 +769,7 @@ class _Builder:
     scan: _Scan | None = None  # only record where the free indices stand (`_Plan.group`)
     square: frozenset[str] = frozenset()  # two-index families read symmetric (d_21 is d_12)
     in_range: bool = False  # a collapsed delta's range condition read as holding
+    range_letters: frozenset[sympy.Symbol] = frozenset()  # indices and sizes: what a range condition compares
     ragged_used: dict[str, int] = field(default_factory=dict)  # n_2 -> 3: the ragged entries this instance used
     active: dict[sympy.Symbol, tuple[int, int]] = field(default_factory=dict)  # summed index -> its range now
     terms: int = 0  # terms written out so far
@@ -812,7 +816,11 @@ class _Builder:
         if self.scan is not None and isinstance(expr, sympy.KroneckerDelta):
             self._record("δ", expr.args, env, one_position=True)
             return sympy.Symbol("_scanned")
-        if self.in_range and isinstance(expr, sympy.Piecewise) and _range_condition(expr.args[0][1], env):
+        if (
+            self.in_range
+            and isinstance(expr, sympy.Piecewise)
+            and _range_condition(expr.args[0][1], self.range_letters)
+        ):
             return self.build(expr.args[0][0], env)
         inner = env
         bound = getattr(expr, "bound_symbols", None)
@@ -1005,13 +1013,13 @@ class _Builder:
         return spec.obj[k - 1]
 
 
-def _range_condition(cond: Any, env: Mapping[sympy.Symbol, sympy.Expr]) -> bool:
+def _range_condition(cond: Any, letters: frozenset[sympy.Symbol]) -> bool:
     """Whether a Piecewise condition compares only indices and sizes (n <= K: a collapsed delta's range)."""
     return (
         isinstance(cond, sympy.Basic)
         and cond is not sympy.true
         and bool(cond.free_symbols)
-        and cond.free_symbols <= set(env)
+        and cond.free_symbols <= letters
     )
 
 

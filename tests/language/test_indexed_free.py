@@ -93,6 +93,18 @@ def test_a_failure_with_the_family_symmetric_too_is_refuted() -> None:
     assert "also fails with the two-index families symmetric" in _numeric(r)
 
 
+def test_a_failure_only_outside_a_collapsed_deltas_range_is_not_a_refutation() -> None:
+    # I_{nk} read as a Kronecker delta: \sum_{k=1}^K I_{nk} is 1 only for n <= K; a text's I_{nk}
+    # is as often an indicator (one k per n), and the step holds when the range condition does
+    r = _latex(
+        r"\sum_{n = 1}^N \left(I_{nj} - p_{nj}\sum_{k = 1}^KI_{nk} \right)x_n",
+        "==",
+        r"\sum_{n = 1}^N (I_{nj} - p_{nj})x_n",
+    )
+    assert r.verdict is Verdict.UNDECIDED, r.detail
+    assert "but not refuted with every Kronecker delta's index inside its range" in _numeric(r)
+
+
 def test_a_tied_free_index_takes_every_value_of_the_range() -> None:
     p = prepare(Claim(id="t", lhs=LatexSource(r"\sum_{j=1}^{k} d_{ij} u_j"), rhs=LatexSource(r"u_i"), relation="=="))
     at3 = [c.free for c in instances(p) if c.sizes == (("k", 3),)]
