@@ -576,6 +576,8 @@ def _named_entries(
         if arities.get(base) == len(suffix) and len(set(suffix)) == len(suffix):
             extra |= {c for c in suffix if c not in sizes}
             found.append((sym, base, suffix))
+            for pos, c in enumerate(suffix):  # d_ji beside d[i, j]: the family may be square
+                walk.letters.setdefault((base, pos), set()).add(c)
         elif all(c in sizes or c in letters for c in suffix) and any(c not in sizes for c in suffix):
             found.append((sym, base, suffix))
     new = {c: sympy.Symbol(c) for c in sorted(extra) if c not in letters}
@@ -626,16 +628,20 @@ def _free_patterns(free: Sequence[sympy.Symbol], scan: _Scan) -> list[tuple[dict
     the free indices that take such a fresh value are equal or not in every way (set partitions).
     A value outside one of the ranges that tie it is fringe: the step may not speak about it.
     """
-    options: list[list[int]] = []
-    ties: list[set[tuple[int, int]]] = []
-    top = 0
-    for f in free:
-        where = scan.positions.get(f, set())
-        taken = sorted(set().union(set(), *(scan.occupied.get(p, set()) for p in where)))
-        tied = set().union(set(), *(scan.ranges.get(p, set()) for p in where))
-        top = max([top, *taken])
-        options.append(taken if tied else [*taken, _FRESH])
-        ties.append(tied)
+    wheres = [scan.positions.get(f, set()) for f in free]
+    taken = [set().union(set(), *(scan.occupied.get(p, set()) for p in where)) for where in wheres]
+    ties = [set().union(set(), *(scan.ranges.get(p, set()) for p in where)) for where in wheres]
+    top = max((v for t in taken for v in t), default=0)
+    # An untied index that shares a position with another free index may also equal the value
+    # that one takes (from its own positions): carried along shared positions to a fixpoint.
+    changed = True
+    while changed:
+        changed = False
+        for a, b in itertools.permutations(range(len(free)), 2):
+            if not ties[a] and wheres[a] & wheres[b] and not taken[b] <= taken[a]:
+                taken[a] |= taken[b]
+                changed = True
+    options = [sorted(t) if tied else [*sorted(t), _FRESH] for t, tied in zip(taken, ties, strict=True)]
     out: list[tuple[dict[sympy.Symbol, int], bool]] = []
     seen: set[tuple[int, ...]] = set()
     for combo in itertools.product(*options):

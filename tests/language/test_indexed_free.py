@@ -122,6 +122,27 @@ def test_kronecker_delta_ties_the_free_index_to_the_range() -> None:
     assert r.verdict in (Verdict.VERIFIED, Verdict.PROVED), r.detail
 
 
+def test_an_untied_index_may_equal_a_tied_one_where_they_share_a_position() -> None:
+    # i is tied to j's range through y; l only shares x with i: l = i must be among the patterns
+    p = prepare(
+        Claim(
+            id="share",
+            lhs=LatexSource(r"\sum_{j=1}^{k} y_{j} + \sum_{s=1}^{N} x_{si} y_i"),
+            rhs=LatexSource(r"\sum_{s=1}^{N} x_{sl}"),
+            relation="==",
+        )
+    )
+    at = {c.free for c in instances(p) if c.sizes == (("N", 1), ("k", 2))}
+    assert at == {
+        (("i", 1), ("l", 1)),
+        (("i", 1), ("l", 2)),
+        (("i", 1), ("l", 3)),
+        (("i", 2), ("l", 1)),
+        (("i", 2), ("l", 2)),
+        (("i", 2), ("l", 3)),
+    }
+
+
 def test_a_free_index_used_as_a_number_is_undecided() -> None:
     r = _latex(r"\sum_{s=1}^{N} x_{si} + i", "==", r"\sum_{s=1}^{N} x_{si} + 1")
     assert r.verdict is Verdict.UNDECIDED, r.detail
