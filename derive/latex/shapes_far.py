@@ -18,6 +18,7 @@ otherwise), and a step it cannot read or finish is not checked at that size, whi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -57,10 +58,13 @@ _DETERMINANT = re.compile(
 
 def far_size(texts: list[str] | tuple[str, ...]) -> int:
     """The far size of a step whose sides are ``texts``: past `FAR_MIN` - 1, past every number written and every
-    number the step computes from numbers alone (``2^2``, ``\\frac{8}{2}``, ``- 3 - 1``: a root at 4 hidden so)."""
+    number the step computes from numbers alone (``2^2``, ``\\frac{8}{2}``, ``- 3 - 1``: a root at 4 hidden so) or
+    from constants as the reader reads them (``2\\pi``, ``e^{\\sqrt{3}}``, ``\\lceil \\pi \\rceil + 3``), and past
+    where a kink of the size sits (``\\lfloor n / \\pi^2 \\rfloor`` at 9.87: `_read_values`)."""
     numbers = [float(n) for tex in texts for n in _NUMBER.findall(tex) if len(n) < 12]
     numbers += [abs(v) for tex in texts for v in _computed(tex)]
-    return max(FAR_MIN, math.floor(max(numbers, default=0)) + 1)
+    numbers += [v for tex in texts for v in _read_values(tex)]
+    return max(FAR_MIN, math.floor(min(max(numbers, default=0), _BIG)) + 1)
 
 
 def far_sizes(texts: list[str] | tuple[str, ...]) -> tuple[int, ...]:
@@ -76,9 +80,106 @@ def swept_sizes(texts: list[str] | tuple[str, ...]) -> tuple[int, ...]:
     return (*range(1, FAR_MIN), *far_sizes(texts))
 
 
+_BIG = 10**6  # a computed number past this is past any size checked anyway
+#: Characters of a side read here for its constants, the parts of it looked at and the seconds spent (in the reader).
+_READ_TEXT = 1500
+_READ_NODES = 3000
+_READ_SECONDS = 2.0
+#: Functions whose value jumps or bends where their argument changes sign (or, `_STEPS`, crosses an integer).
+_KINKS = frozenset(
+    {"Max", "Min", "Abs", "Heaviside", "sign", "Piecewise", "binomial", "RisingFactorial", "FallingFactorial"}
+)
+_STEPS = frozenset({"floor", "ceiling", "frac", "Mod", "round"})
+#: A kink in LaTeX (`_KINKS`, `_STEPS`), in a side too long to read here.
+_BENDS = re.compile(r"\\(?:max|min|[lr]floor|[lr]ceil|binom|operatorname|mathrm\s*\{\s*sign)(?![A-Za-z])")
+#: The values of a letter a kink's argument is scanned at (the sizes a sweep might check and past them).
+_SCAN = range(1, 65)
+
+
+@functools.lru_cache(maxsize=512)
+def _read_values(tex: str) -> tuple[float, ...]:
+    """Magnitudes the far size must pass, from a side as the reader reads it: the side's value when it is a constant
+    (``2\\pi`` of ``\\mathrm{tr}(I) \\le 2\\pi``), the constant part of each sum or product with a letter in it
+    (``2\\pi`` of ``n - 2\\pi``, ``e^{\\ln 2 + \\ln 3}``), and the first two values of a letter where the argument of
+    a kink of that letter alone changes sign or integer part (``\\lfloor \\log_2 n \\rfloor - 2`` under a max: 8);
+    none where the side does not read here (its written numbers then stand alone)."""
+    import sympy  # noqa: PLC0415
+
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+
+    if len(tex) > _READ_TEXT:
+        # too long to read here: its written numbers stand alone, unless it bends (then past any size checked)
+        return (_BIG,) if _BENDS.search(tex) else ()
+    try:
+        expr = parse_latex(tex, SymbolTable({}))
+    except Exception:  # any side the reader cannot read here has only its written numbers
+        return ()
+    if not isinstance(expr, sympy.Basic):
+        return ()
+    out = _magnitude(expr) if not expr.free_symbols else []
+    start = time.perf_counter()
+    for k, node in enumerate(sympy.preorder_traversal(expr)):
+        if k > _READ_NODES or time.perf_counter() - start > _READ_SECONDS:
+            return (*out, _BIG)  # not read to the end: a constant may be left, so the step is past any size checked
+        if isinstance(node, (sympy.Add, sympy.Mul)) and node.free_symbols:
+            out += _magnitude(node.func(*(a for a in node.args if not a.free_symbols)))
+        name = type(node).__name__
+        if name in _KINKS or name in _STEPS:
+            arguments = [a for a in node.args if isinstance(a, sympy.Expr)]
+            arguments += [a - b for a in arguments for b in arguments if a is not b]
+            deadline = start + _READ_SECONDS
+            out += [float(m) for a in dict.fromkeys(arguments) for m in _changes(a, name in _STEPS, deadline)]
+    return tuple(out)
+
+
+def _magnitude(value: object) -> list[float]:
+    """|value| when it is a finite real number without sums or integrals to evaluate, else nothing."""
+    import sympy  # noqa: PLC0415
+
+    if not isinstance(value, sympy.Expr) or value.has(sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit):
+        return []
+    try:
+        number = complex(sympy.N(value, 15))
+    except (TypeError, ValueError, AttributeError):
+        return []
+    if not math.isfinite(number.real) or abs(number.imag) > 1e-9 * max(1.0, abs(number.real)):
+        return []
+    return [abs(number.real)]
+
+
+def _changes(argument: object, steps: bool, deadline: float) -> list[int]:
+    """The first two values of the one letter of ``argument`` (in `_SCAN`) where its sign, or with ``steps`` its
+    integer part, differs from the value before: where a kink of it sits (none for an argument of other letters, or
+    `_BIG` when the scan passes ``deadline``, a `time.perf_counter` value: the sweep is then too large to check)."""
+    import sympy  # noqa: PLC0415
+
+    letters = getattr(argument, "free_symbols", set())
+    if len(letters) != 1 or argument.has(sympy.Integral, sympy.Sum, sympy.Product, sympy.Limit):
+        return []
+    (letter,) = letters
+    seen: list[int] = []
+    last = None
+    for m in _SCAN:
+        if time.perf_counter() > deadline:
+            return [_BIG]  # not scanned to the end: where the kink sits is unknown, past any size checked
+        try:
+            value = complex(argument.subs(letter, m).evalf(15))
+        except (TypeError, ValueError, AttributeError, ZeroDivisionError):
+            continue
+        if not math.isfinite(value.real) or abs(value.imag) > 1e-9:
+            continue
+        level = math.floor(value.real) if steps else (value.real > 0) - (value.real < 0)
+        if last is not None and level != last:
+            seen.append(m)
+            if len(seen) == 2:
+                break
+        last = level
+    return seen
+
+
 #: What joins numbers into a number: operators, parentheses, braces (``\\frac``, ``\\cdot``, ``\\times`` rewritten).
 _RUN = re.compile(r"[0-9.+\-*/^()\s]+")
-_BIG = 10**6  # a computed number past this is past any size checked anyway
 
 
 def _computed(tex: str) -> list[Fraction]:

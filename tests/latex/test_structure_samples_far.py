@@ -68,7 +68,8 @@ def test_the_counts_are_every_size_a_sweep_checks() -> None:
 def test_a_step_true_only_at_small_counts_is_not_accepted(step: str) -> None:
     found = _step(step)
     assert found.verdict is Verdict.UNDECIDED
-    assert "n = 4" in found.detail
+    # the count 4 failed, or (a kink past 3 sweeping further) the counts are more than the budget holds
+    assert "n = 4" in found.detail or "over the counts of n = 1, 2, 3, 4, 5, 6" in found.detail
 
 
 def test_an_inequality_true_only_at_small_counts_is_not_accepted() -> None:

@@ -1,0 +1,76 @@
+"""The far size passes what a step computes from constants (attacker SA01-SA07): ``\\max(0, n - 2\\pi)`` holds at every
+size up to 6 and the written numbers (2) put the far size at 4; the reader's value of each constant part, and where a
+kink of the size sits, count too (`derive.latex.shapes_far._read_values`)."""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+from derive.latex.shapes_far import FAR_LIMIT, far_size
+
+_FAMILY = (
+    r"Let $y = \left\lbrace y_1, \ldots, y_n \right\rbrace$ be the data."
+    "\n\n$$ y_i = \\left[ \\begin{matrix} y_{i1} \\\\ \\vdots \\\\ y_{ip} \\end{matrix} \\right] "
+    r"\sim \mathcal{N}(\mu, \Sigma), \quad i = 1, \ldots, n $$"
+)
+_YY = r"\sum_{i=1}^n y_i^T y_i"
+
+
+@pytest.mark.parametrize(
+    ("tex", "past"),
+    [
+        (r"\max(0, n - 2\pi)", 6),  # 2pi = 6.28
+        (r"\max(0, \mathrm{tr}(I) - 2\pi)", 6),
+        (r"\left\lfloor \frac{n}{\pi^2} \right\rfloor", 9),  # steps at n = 9.87
+        (r"\max(0, n - e^{\sqrt{3}})", 5),  # 5.65
+        (r"\binom{n}{\lceil \pi \rceil + 3}", 7),
+        (r"\max(0, n - e^{\ln 2 + \ln 3})", 6),
+        (r"\max(0, 0.5 n - 3.5)", 7),  # a ratio of written numbers
+        (r"\max(0, \lfloor \log_2 n \rfloor - 2)", 8),  # a kink of a kink, not a polynomial
+    ],
+)
+def test_the_far_size_passes_constants_and_kinks(tex: str, past: int) -> None:
+    assert far_size([tex]) > past
+    assert far_size([r"\mathrm{tr}(I)", r"2\pi"]) == 7  # a constant side: \mathrm{tr}(I) \le 2\pi
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"x^T x",
+        r"- \frac{np}{2} \log(2\pi) - \frac{n}{2} \log|\Sigma|",  # a constant factor is no threshold of a size
+        r"\frac{1}{\sqrt{(2 \pi)^p |\Sigma|}} \exp\left[-\frac{1}{2} (y - \mu)^T \Sigma^{-1} (y - \mu)\right]",
+    ],
+)
+def test_constants_that_meet_no_size_leave_the_far_size(tex: str) -> None:
+    assert far_size([tex]) == 4
+
+
+def test_a_constant_past_the_limit_or_a_side_too_long_to_read_is_past_every_size() -> None:
+    assert far_size([r"\max(0, n - 10^7)"]) > FAR_LIMIT
+    long = r"\max(0, n - 2\pi) + " + " + ".join(f"x_{{{k}}}" for k in range(400))
+    assert far_size([long]) > FAR_LIMIT
+    assert far_size([" + ".join(f"x_{{{k % 9}}}" for k in range(400))]) == 9  # no kink: the written numbers
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        _YY + r" + \max(0, n - 2\pi) = " + _YY,
+        _YY + r" + \left\lfloor \frac{n}{\pi^2} \right\rfloor = " + _YY,
+        _YY + r" + \max(0, n - e^{\ln 2 + \ln 3}) = " + _YY,
+        r"\prod_{i=1}^n e^{\mu^T y_i} = e^{\mu^T \sum_{i=1}^n y_i} \cdot e^{\max(0, n - 2\pi)}",
+    ],
+)
+def test_a_family_step_with_a_threshold_in_constants_is_not_accepted(step: str) -> None:
+    ((*_, found),) = [derive.check_latex(_FAMILY + f"\n\n$$ {step} $$\n")]
+    assert found.verdict is Verdict.UNDECIDED
+
+
+def test_a_size_threshold_in_constants_is_not_verified() -> None:
+    text = "Let $A$ be a square matrix and $I$ the identity of its size.\n\n$$\\max(0, \\mathrm{tr}(I) - 2\\pi) = 0$$\n"
+    ((found,),) = [derive.check_latex(text)]
+    assert found.verdict is Verdict.UNDECIDED
+    assert "identity 7" in found.detail
