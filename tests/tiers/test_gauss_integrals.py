@@ -15,7 +15,12 @@ import derive
 from derive import Verdict
 from derive.model import Method
 from derive.tiers._gauss_integrals import gaussian_integrals, gaussian_node, sign_notes
-from derive.tiers._gauss_sign import nonnegative_where_defined, positive_where_defined
+from derive.tiers._gauss_sign import (
+    finite_where_defined,
+    nonnegative_where_defined,
+    positive_where_defined,
+    signed_infinity,
+)
 
 x, y, r, theta = sympy.symbols("x y r theta", real=True)
 sigma, mu = sympy.symbols("sigma mu", real=True)
@@ -234,3 +239,18 @@ def test_a_variance_whose_sign_is_unknown_is_not_evaluated() -> None:
     )
     res = _latex(r"\int_{-\infty}^{\infty} \exp\Big(-\frac{x^2}{2\sigma}\Big) dx = \sqrt{2\pi\sigma}", sigma="positive")
     assert (res.verdict, res.method) == (Verdict.PROVED, Method.SYMBOLIC), res.detail
+
+
+def test_infinity_times_a_factor_positive_wherever_defined() -> None:
+    assert signed_infinity(oo / sympy.Abs(sigma)) == oo
+    assert signed_infinity(-oo / sigma**2) == -oo
+    assert signed_infinity(oo * sigma) == oo * sigma  # sigma < 0 flips it, sigma = 0 is nan: unchanged
+    assert signed_infinity(oo * sigma**2) == oo * sigma**2  # 0 * oo at sigma = 0
+    assert finite_where_defined(sympy.Symbol("I", real=True) / sympy.sqrt(2 * pi * sigma**2))
+    assert not finite_where_defined(sympy.Function("f")(sigma))
+    assert not finite_where_defined(sympy.Integral(exp(-(x**2)), (x, -oo, oo)))
+
+
+def test_a_divergent_side_against_a_side_of_unknown_size_is_not_refuted() -> None:
+    res = _latex(r"\int_{-\infty}^{\infty} e^{x^2} dx = f(\sigma)")  # f may be infinite too
+    assert res.verdict is Verdict.UNDECIDED, res.detail
