@@ -113,6 +113,9 @@ ROW_BEFORE = "follows from the row before"
 RESTATES = "states again "
 #: The condition of a strict inequality whose names the text says differ (`settle`: not refuted at equality).
 DISTINCT = "the text says these differ: "
+#: The note of a step read with an opaque atom replaced by the formula the text stated for it
+#: (`derive.latex.model_statements`); `settle` never refutes on it.
+MODEL_NOTE = "the model statement "
 
 
 def row_ratio(before: str, this: str, symbols: dict[str, str]) -> str | None:
@@ -252,7 +255,7 @@ def settle(step: Step, result: Result) -> Result:
         return _undecided(result, why)
     ev = result.evidence
     if result.verdict is Verdict.REFUTED and ev is not None:
-        why = _why_not_refuted(step, ev) or unsupported(step, result)
+        why = _why_not_refuted(step, ev) or unsupported(step, result) or _model_refutation(step)
         if why is not None:
             # a condition is no claim: its "counterexample" would read as a refutation (issue 17)
             return _undecided(result, why, alone=why in _CONDITION_WHY)
@@ -279,6 +282,19 @@ def settle(step: Step, result: Result) -> Result:
         outcomes = (*result.outcomes[:-1], Outcome(last.verdict, replace(last.evidence, summary=summary)))
         return Result(result.claim, result.verdict, result.method, result.seconds, outcomes)
     return result
+
+
+def _model_refutation(step: Step) -> str | None:
+    """Why a step refuted with a model statement read in (`MODEL_NOTE`) is only undecided: the model may hold only
+    where the text means it (a probability's parameter in [0, 1], counts that are natural numbers, another density
+    of the same name), which derive does not know; a proof through it holds for every value."""
+    used = [n[len(MODEL_NOTE) :] for n in step.uses if n.startswith(MODEL_NOTE)]
+    if not used:
+        return None
+    return (
+        f"refuted only with the model statement {'; '.join(used)} read in; the model may restrict its names "
+        "(a probability's parameter in [0, 1], counts), which derive does not know, so it does not refute on it"
+    )
 
 
 def _defined_after(step: Step) -> str | None:

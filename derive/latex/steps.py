@@ -86,6 +86,7 @@ from derive.latex.definitions_words import (
 )
 from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
 from derive.latex.laws_words import case_laws_at, case_laws_in_words, case_random, law_parameter_ranges, laws_in_words
+from derive.latex.model_statements import ModelScope, ModelStatement, apply_models, model_statement
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
@@ -201,6 +202,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     last_of: dict[int, int] = {}
     for i, d in enumerate(drafts):
         last_of[id(d.chain)] = i
+    models = _model_scope(drafts, splitter.doc, ends, cases, spans)
 
     # plain names defined exactly once: later steps read them as their definitions; a number
     # given to a name in the prose ("at $x = 2$") is more often a point than a definition, so it
@@ -400,7 +402,22 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         applied_fns: list[str] = []
         in_scope: dict[str, FunctionDefinition] = {}
         limited: dict[str, str] = {}
+        model_said = ""
+        models_used: list[ModelStatement] = []
         if d.error is None and d.defines is None and not d.context:
+            # P(X | theta) after the text stated its formula: read as that formula (derive.latex.model_statements)
+            model_said = _model_reading(i, d, models, drafts, anew)
+            if not model_said:
+                models_here = models.for_step(i, d.rel.offset, lambda j, m, i=i: _shadowed(j, i, m, drafts, anew))
+                own_lhs, used_models = apply_models(own_lhs, models_here)
+                written_lhs = apply_models(written_lhs, models_here)[0]
+                own_rhs, used_r_models = apply_models(own_rhs, models_here)
+                row_sides = tuple(apply_models(side, models_here)[0] for side in row_sides)
+                models_used = list(dict.fromkeys([*used_models, *used_r_models]))
+                notes += [m.note for m in models_used]
+                for item, said in models.derived.get(i, ()) if models_used else ():
+                    items.append(item)  # the values the text states, which this formula follows from the first with
+                    notes.append(f"{said}, stated in the text")
             in_scope = {
                 fd.name: fd
                 for j, fd in lambdas.items()
@@ -619,6 +636,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         ):
             # "\\stackrel{c}{=}" not checked as such is never the plain equality: the sides differ by a constant
             unchecked = "= up to an additive constant (\\stackrel{c}{=}): derive could not check it as such here"
+        if model_said and not unchecked:
+            unchecked = model_said
         statement = f"{d.lhs} {op} {d.rhs}"
         if d.defines is not None:
             statement += f" (defines {d.defines[0]})"
@@ -735,11 +754,106 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 proportional_in=proportional_in,
                 unchecked=(unchecked or euler_said) if d.error is None else "",
                 joint_unstated=joint_unstated,
-                parameters=tuple(in_scope[n].params for n in applied_fns) if applied_fns else (),
+                # q(x | lambda) read as its model: d/dx holds its other argument lambda constant
+                parameters=tuple(in_scope[n].params for n in applied_fns)
+                + tuple(tuple(sorted(m.arguments)) for m in models_used if m.arguments),
                 prose=_prose_before(splitter.doc, d.rel.offset, top_marks),
             )
         )
     return _without_context(steps, [d.context for d in drafts])
+
+
+def _model_scope(
+    drafts: list[_Draft], doc: str, ends: list[int], cases: set[int], spans: Mapping[int, tuple[int, int]] | None
+) -> ModelScope:
+    """The model statements of the displays (`derive.latex.model_statements`): the first equation of a chain (not
+    after "if" or "suppose", not a condition, premise or conclusion, no definition derive reads otherwise) whose
+    left side is an opaque atom no earlier definition names and whose right side is a closed form."""
+    scope = ModelScope()
+    defined: set[str] = set()
+    sentences = sentence_text(doc) if doc else ""
+    for i, d in enumerate(drafts):
+        if d.defines:
+            defined.add(d.defines[0])
+        if d.prose or d.context or d.error is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
+            continue
+        if d.rel.proportional or d.chain.premise is not None or d.chain.after_arrow or d.chain.arrow_after:
+            continue
+        if d.chain.annotated or d.defines or d.restates is not None or d.condition is not None:
+            continue
+        found = model_statement(d.lhs, d.rhs, d.line, d.symbols)
+        if found is None or found.head in defined:
+            continue
+        if doc and _model_limited(d, found, doc, sentences, _math_end(d, doc, spans)):
+            continue  # "$$q(x | lambda) = lambda e^{-lambda x}$$ for $x \\geq 0$": a piece of the model, not all of it
+        until = min(ends[i], _item_end(doc, d.rel.offset)) if doc else ends[i]
+        scope.add(
+            i,
+            found,
+            until,
+            d.rel.offset,
+            lambda a, b, d=d: _provably_equal(a, b, d.symbols),  # type: ignore[misc]
+            values=lambda j, i=i: _values_between(drafts, j, i),  # type: ignore[misc]
+            case=id(d.chain) in cases,  # "If ..., then $$P(X|theta) = ...$$": no model, checked only
+        )
+    return scope
+
+
+def _model_limited(d: _Draft, found: ModelStatement, doc: str, sentences: str, end: int) -> bool:
+    """Whether a model statement holds on part of its arguments only: the row's own condition, or a clause before
+    or after it that limits them ("for $x \\geq 0$", "otherwise", "on $[0, 1]$"), as for a function (`_domain`)."""
+    if d.chain.conditions or d.chain.annotated:
+        return True
+    params = tuple(sorted(found.arguments))
+    start = d.chain.exprs[0].parts[0][0] if d.chain.exprs and d.chain.exprs[0].parts else d.rel.offset
+    at = _before(sentences, start)
+    before = doc[max(0, at - 400) : at]
+    masked = _INLINE_MATH.sub(lambda g: " " * len(g.group()), before)
+    cut = list(_SENTENCE_END.finditer(masked))
+    if _limits_domain(before[cut[-1].end() :] if cut else before, _DOMAIN_BEFORE, params):
+        return True
+    if _FULL_STOP_BEFORE.search(doc[max(0, end - 40) : end]) or _NEW_PARAGRAPH.match(doc, end):
+        return False  # "$$P(X | theta) = ... .$$" then "If we flip ...": the next sentence is no clause of it
+    return _limits_domain(_EVERY_ARGUMENT.sub(" ", _clause_after(doc, end)), _DOMAIN_WORDS, params)
+
+
+#: A display whose math ends its sentence (``... .$$``, ``... . \end{aligned}$$``).
+_FULL_STOP_BEFORE = re.compile(r"\.\s*(?:\\end\s*\{[a-z]*\*?\}\s*)*(?:\$\$|\\\]|\\end\s*\{[a-z]*\*?\})\s*$")
+_NEW_PARAGRAPH = re.compile(r"[ \t]*\n[ \t]*\n")
+
+
+def _values_between(drafts: list[_Draft], j: int, i: int) -> list[tuple[str, str]]:
+    """(``n_H = 9``, what the text said) for each number the prose gives a name between drafts j and i ("which has
+    $n_H = 9$ and $n_T = 4$"), as a definition or as a case: a second formula of a model may follow from the first
+    with them."""
+    out: list[tuple[str, str]] = []
+    for e in drafts[j + 1 : i]:
+        named = e.defines[0] if e.defines and e.defines[1] else e.condition[0] if e.condition is not None else None
+        if e.prose and named is not None and _is_number(e.rhs):
+            out.append((f"{e.lhs.strip()} = {e.rhs.strip()}", f"{e.lhs.strip()} = {e.rhs.strip()} (line {e.line})"))
+    return out
+
+
+def _model_reading(i: int, d: _Draft, models: ModelScope, drafts: list[_Draft], anew: list[tuple[int, str]]) -> str:
+    """Why draft ``i`` is not checked as a claim: it states a model (taken as given), or uses an atom the text
+    gives two formulas; "" otherwise."""
+    if i in models.statements:
+        return "a statement of the model, taken as given for later steps"
+    return models.doubt(i, d.rel.offset, f"{d.lhs} \\quad {d.rhs}")
+
+
+def _shadowed(j: int, i: int, m: ModelStatement, drafts: list[_Draft], anew: list[tuple[int, str]]) -> bool:
+    """Whether a name of model ``m`` (stated by draft ``j``) is given another meaning before draft ``i``: defined
+    by a draft in between ("Let $\\theta = ...$"), or said anew in words ("Now let $\\theta$ be ...")."""
+    found = [names_in(m.atom), names_in(m.formula)]
+    if any(f is None for f in found):
+        return True
+    names = set().union(*(f[0] for f in found if f is not None))
+    lo, hi = drafts[j].rel.offset, drafts[i].rel.offset
+    if any(lo < at < hi and n in names for at, n in anew):
+        return True
+    # a number given to a name ("which has $n_H = 9$") is a value the model holds at, not another meaning
+    return any(e.defines and e.defines[0] in names and not _is_number(e.rhs) for e in drafts[j + 1 : i])
 
 
 def _prose_before(doc: str, at: int, marks: list[int], limit: int = 20_000) -> str:
