@@ -101,22 +101,37 @@ def _read_values(tex: str) -> tuple[float, ...]:
     """Magnitudes the far size must pass, from a side as the reader reads it: the side's value when it is a constant
     (``2\\pi`` of ``\\mathrm{tr}(I) \\le 2\\pi``), the constant part of each sum or product with a letter in it
     (``2\\pi`` of ``n - 2\\pi``, ``e^{\\ln 2 + \\ln 3}``), and the first two values of a letter where the argument of
-    a kink of that letter alone changes sign or integer part (``\\lfloor \\log_2 n \\rfloor - 2`` under a max: 8);
-    none where the side does not read here (its written numbers then stand alone)."""
+    a kink of that letter alone changes sign or integer part (``\\lfloor \\log_2 n \\rfloor - 2`` under a max: 8).
+    A side that does not read here without its declarations (``(AB)_{ii}``) is read in its brackets and kinks
+    (`_fragments`); a kink that does not read so, or a side too long or slow to read, is past every size."""
+    if len(tex) > _READ_TEXT:
+        # too long to read here: its written numbers stand alone, unless it bends (then past any size checked)
+        return (_BIG,) if _BENDS.search(tex) else ()
+    whole = _values_of(tex)
+    if whole is not None:
+        return whole
+    out: list[float] = []
+    for part in _fragments(tex):
+        found = _values_of(part)
+        if found is None and _BENDS.search(part):
+            return (*out, _BIG)  # a kink derive cannot read here: where it sits is unknown
+        out += found or ()
+    return tuple(out)
+
+
+def _values_of(tex: str) -> tuple[float, ...] | None:
+    """`_read_values` of a text that reads with nothing declared; None where it does not read."""
     import sympy  # noqa: PLC0415
 
     from derive.language.symbols import SymbolTable  # noqa: PLC0415
     from derive.latex.parser import parse_latex  # noqa: PLC0415
 
-    if len(tex) > _READ_TEXT:
-        # too long to read here: its written numbers stand alone, unless it bends (then past any size checked)
-        return (_BIG,) if _BENDS.search(tex) else ()
     try:
         expr = parse_latex(tex, SymbolTable({}))
-    except Exception:  # any side the reader cannot read here has only its written numbers
-        return ()
+    except Exception:  # the reader's LatexError, sympy's errors: read in parts, or only its written numbers
+        return None
     if not isinstance(expr, sympy.Basic):
-        return ()
+        return None
     out = _magnitude(expr) if not expr.free_symbols else []
     start = time.perf_counter()
     for k, node in enumerate(sympy.preorder_traversal(expr)):
@@ -131,6 +146,29 @@ def _read_values(tex: str) -> tuple[float, ...]:
             deadline = start + _READ_SECONDS
             out += [float(m) for a in dict.fromkeys(arguments) for m in _changes(a, name in _STEPS, deadline)]
     return tuple(out)
+
+
+#: A kink written as a call or between floor or ceiling bars: read on its own where its side does not read.
+_KINK_CALL = re.compile(r"\\(?:max|min)\s*(?:\\left\s*)?\(")
+_BARS = re.compile(r"(?:\\left\s*)?\\l(floor|ceil)(?![A-Za-z]).*?(?:\\right\s*)?\\r\1(?![A-Za-z])", re.DOTALL)
+_FRAGMENTS = 80
+
+
+def _fragments(tex: str) -> list[str]:
+    """The parts of a side read on their own: the contents of each bracket and brace, each ``\\max(...)`` and
+    ``\\min(...)`` call and each ``\\lfloor ... \\rfloor`` (``\\lceil``), at most `_FRAGMENTS` of them."""
+    out = [m.group() for m in _BARS.finditer(tex)]
+    opened: list[int] = []
+    for k, c in enumerate(tex):
+        if c in "({" and (k == 0 or tex[k - 1] != "\\"):
+            opened.append(k)
+        elif c in ")}" and opened and (k == 0 or tex[k - 1] != "\\"):
+            at = opened.pop()
+            out.append(tex[at + 1 : k])
+            call = next((m for m in _KINK_CALL.finditer(tex, max(0, at - 12), at + 1) if m.end() == at + 1), None)
+            if call is not None:
+                out.append(tex[call.start() : k + 1])
+    return [f for f in dict.fromkeys(out) if f.strip()][:_FRAGMENTS]
 
 
 def _magnitude(value: object) -> list[float]:

@@ -74,3 +74,15 @@ def test_a_size_threshold_in_constants_is_not_verified() -> None:
     ((found,),) = [derive.check_latex(text)]
     assert found.verdict is Verdict.UNDECIDED
     assert "identity 7" in found.detail
+
+
+def test_a_side_that_reads_only_with_its_declarations_is_read_in_parts() -> None:
+    # (AB)_{ii} needs A, B declared: the max is read on its own (attack R86)
+    assert far_size([r"\sum_{i=1}^n (AB)_{ii} + \max(0, n - 2\pi)", r"\mathrm{tr}(BA)"]) == 8
+    assert far_size([r"(AB)_{11} (n - e^{2\ln 2})(n - e^{\ln 2 + \ln 2.5})", "0"]) == 12  # the 11 written, 4 and 5
+    assert far_size([r"(AB)_{ij} + \max(0, n - \operatorname{foo}(2))", "0"]) > FAR_LIMIT  # a kink not read
+    text = "Let $A$, $B$ and $C$ be $n \\times n$ matrices.\n\n"
+    ((found,),) = [derive.check_latex(text + r"$$\sum_{i=1}^n (AB)_{ii} + \max(0, n - 2\pi) = \mathrm{tr}(BA)$$")]
+    assert found.verdict is Verdict.UNDECIDED and "at n = 7" in found.detail
+    ((found,),) = [derive.check_latex(text + r"$$\sum_{i=1}^n (AB)_{ii} = \mathrm{tr}(BA)$$")]
+    assert found.verdict is Verdict.VERIFIED
