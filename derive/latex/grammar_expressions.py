@@ -288,7 +288,8 @@ class _ExpressionGrammar:
                 left_start, last = last, self.i
                 right = self.unary_factor()
                 product = self._vector_product(t.text, value, right)  # x \cdot y, x \times y of vectors
-                scalars = not (_is_matrix(_scalar(value)) and _is_matrix(_scalar(right)))
+                # a declared vector of size 1 is a 1x1 matrix, no scalar read for a bold name (its dot is the product)
+                scalars = not (_is_matrix(value) and _is_matrix(right))
                 if (
                     product is None
                     and t.text in ("cdot", "times")
@@ -470,10 +471,15 @@ class _ExpressionGrammar:
             return value
         if t.text == "|":
             self.i += 1
+            opened = self.i
             self.bars += 1
             inner = self.expr()
             self.bars -= 1
             self.expect_sym("|")
+            if isinstance(inner, sympy.MatrixBase) and inner.shape == (1, 1) and self._names_a_vector(opened):
+                # a vector of size 1 (or a number a vector's product gives) between bars: its absolute value, no
+                # determinant (|x| of a 1-vector is its length)
+                return sympy.Abs(inner[0, 0])
             a = _scalar(inner)
             if isinstance(a, sympy.MatrixBase) and a.rows != a.cols:
                 # |x| of a vector: its length, or its entries' absolute values; not guessed
@@ -499,6 +505,15 @@ class _ExpressionGrammar:
             which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
+
+    def _names_a_vector(self, start: int) -> bool:
+        """Whether the tokens from ``start`` to the parser's position name a declared vector."""
+        for t in self.toks[start : self.i]:
+            if t.kind in ("letter", "cmd") and self.declared(t.text):
+                kind = getattr(self.st.table[t.text], "kind", None)
+                if getattr(kind, "base", None) == "vector":
+                    return True
+        return False
 
     def subscript_name(self) -> str:
         """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""

@@ -305,6 +305,8 @@ class _LinearGrammar:
         if self.at_sym("_"):
             self.i += 1
             which = "".join(t.text for t in self.group_tokens() if t.kind != "sym" and t.text not in _FONTS)
+        if isinstance(inner, sympy.MatrixBase) and inner.shape == (1, 1):
+            return sympy.Abs(inner[0, 0])  # a declared vector (or matrix) of size 1: every norm is the absolute value
         a = _scalar(inner)
         if not _is_matrix(a):
             raise self.fail(
