@@ -257,7 +257,9 @@ def test_a_norm_identity_is_verified_past_size_one_and_the_gap_is_named():
         "\\|\\mathbf{x} + \\mathbf{y}\\|^2 = \\|\\mathbf{x}\\|^2 + 2\\mathbf{x}^T\\mathbf{y} + \\|\\mathbf{y}\\|^2"
     )
     assert verdict is Verdict.VERIFIED
-    assert "not checked at D = 1 (not readable at that size)" in detail
+    # a 1-vector's norm is its absolute value (READ, session 8): D = 1 is checked too, the gap is past the sizes named
+    assert detail.startswith("holds at every size checked (D = 1; D = 2; D = 3;")
+    assert "sizes not checked are the gap" in detail
     verdict, detail = _one("\\|\\mathbf{x} + \\mathbf{y}\\|^2 = \\|\\mathbf{x}\\|^2 + \\|\\mathbf{y}\\|^2")
     assert verdict is Verdict.REFUTED
     assert "at D = 2" in detail
