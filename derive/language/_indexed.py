@@ -838,8 +838,8 @@ class _Builder:
         return expr.func(*args)
 
     def big_operator(self, expr: Sum | Product, env: Mapping[sympy.Symbol, sympy.Expr]) -> Any:
-        if not expr.function.has(Indexed):
-            # No entry inside: only the bounds (and outer indices) are substituted; the
+        if not expr.function.has(Indexed) and not any(lim.has(Indexed) for lim in expr.limits):
+            # No entry inside (nor a ragged bound): only the bounds (and outer indices) are substituted; the
             # numeric tier evaluates a sum with concrete bounds as it is.
             return self._substituted(expr, env)
         return self._expand(type(expr), expr.function, list(expr.limits), env)

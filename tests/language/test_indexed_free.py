@@ -160,8 +160,11 @@ def test_a_free_index_in_an_index_expression_is_undecided() -> None:
 
 def test_a_free_index_shadowed_by_a_sum_is_bound_there() -> None:
     # the i inside the sum is the sum's own; the one outside is free (tied to the sum's range)
-    r = _latex(r"\sum_{i=1}^{n} x_i", ">=", r"x_i", {"x_i": "positive"})
-    assert r.verdict is Verdict.VERIFIED, r.detail
+    p = prepare(Claim(id="shadow", lhs=LatexSource(r"\sum_{i=1}^{n} x_i"), rhs=LatexSource("x_i"), relation=">="))
+    at3 = [c for c in instances(p) if c.sizes == (("n", 3),)]
+    assert [c.free for c in at3] == [(("i", 1),), (("i", 2),), (("i", 3),)]
+    assert [str(c.problem.rhs) for c in at3] == ["x_1", "x_2", "x_3"]
+    assert {str(c.problem.lhs) for c in at3} == {"x_1 + x_2 + x_3"}
     r = _latex(r"\sum_{i=1}^{n} x_i", "<=", r"x_i", {"x_i": "positive"})
     assert r.verdict is Verdict.REFUTED, r.detail
 
@@ -273,3 +276,11 @@ def test_the_claims_own_first_count_is_the_ragged_entry() -> None:
     # n_1 in the bound is the first of the n_i, not a size swept apart from it
     r = _latex(r"\sum_{j=1}^{n_1} y_{1j}", "==", r"\sum_{i=1}^{1}\sum_{j=1}^{n_i} y_{ij}")
     assert r.verdict in (Verdict.VERIFIED, Verdict.PROVED), r.detail
+
+
+def test_a_ragged_count_of_ones_is_the_sum_of_the_counts() -> None:
+    r = _latex(r"\sum_{i=1}^{N}\sum_{j=1}^{n_i} 1", "==", r"N n_1")
+    assert r.verdict is Verdict.REFUTED, r.detail  # true only when every n_i equals n_1
+    assert "at N = 2, n_1 = 1, n_2 = 2: lhs - rhs simplifies to the nonzero constant" in r.detail
+    r = _latex(r"\sum_{i=1}^{N}\sum_{j=1}^{n_i} 1", "==", r"\sum_{i=1}^{N} n_i")
+    assert r.verdict is Verdict.PROVED, r.detail
