@@ -6,7 +6,8 @@ a definite ``Integral`` over
 - the whole line: ∫ x^k exp(-a x² + b x + c) dx = √(π/a) e^{c + b²/4a} E[Y^k], Y ~ N(b/2a, 1/2a)
   (`derive.tiers.expectation.gaussian_integral`: completing the square, exact normal moments);
 - a half-line whose end is the vertex of Q (``[0, oo)`` of ``exp(-r²/2σ²)``, ``[μ, oo)`` of
-  ``exp(-(x - μ)²)`` with μ a number): ∫_0^∞ s^k e^{-a s²} ds = Γ((k+1)/2) / (2 a^{(k+1)/2});
+  ``exp(-(x - μ)²)`` with μ a number): ∫_0^∞ s^k e^{-a s²} ds = Γ((k+1)/2) / (2 a^{(k+1)/2}); or of
+  a decaying exponential (``exp(-u/2σ²)``, Q of degree 1): ∫_0^∞ s^k e^{-λ s} ds = k! / λ^{k+1};
 - a box of such limits (∫∫ over ℝ², polar coordinates ∫_0^{2π} ∫_0^∞ ... r dr dθ): the
   innermost limits are done one at a time while they have this form, the rest is left as an
   ``Integral`` of the closed form (sympy does ∫_0^{2π} σ² dθ at once).
@@ -114,22 +115,48 @@ def _half_line(f: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
         return None
     total = S.Zero
     for exponent, poly_part in terms.items():
+        decay = _exponential_decay(exponent, s)
+        if decay is not None:  # e^{-λ s + c}: ∫_0^∞ s^k e^{-λ s} ds = k! / λ^{k+1}
+            rate, c = decay
+            p = _poly(poly_part, s)
+            if p is None:
+                return None
+            for (k,), coeff in p.terms():
+                total += coeff * sympy.factorial(k) * sympy.cancel(1 / rate) ** (k + 1) * sympy.exp(c)
+            continue
         coefficients = gaussian_exponent(exponent, s)
         if coefficients is None:
             return None
         a, b, c = coefficients
         if sympy.cancel(b) != 0:
             return None  # off-vertex: an erfc, not this form
-        try:
-            p = sympy.Poly(poly_part, s)
-        except sympy.PolynomialError:
-            return None
-        if p.degree() > _MAX_DEGREE:
+        p = _poly(poly_part, s)
+        if p is None:
             return None
         inv = sympy.cancel(1 / a)
         for (k,), coeff in p.terms():
             total += coeff * sympy.gamma(sympy.Rational(k + 1, 2)) / 2 * inv ** sympy.Rational(k + 1, 2) * sympy.exp(c)
     return total
+
+
+def _poly(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Poly | None:
+    try:
+        p = sympy.Poly(expr, s)
+    except sympy.PolynomialError:
+        return None
+    return None if p.degree() > _MAX_DEGREE else p
+
+
+def _exponential_decay(exponent: sympy.Expr, s: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(λ, c)`` with ``exponent == -λ s + c`` and λ provably positive wherever defined, else None."""
+    try:
+        q = sympy.Poly(exponent, s)
+    except sympy.PolynomialError:
+        return None
+    if q.degree() != 1:
+        return None
+    rate = sympy.cancel(-q.coeff_monomial(s))
+    return (rate, q.coeff_monomial(1)) if positive_where_defined(rate) else None
 
 
 def _divergent(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:

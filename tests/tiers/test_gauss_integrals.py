@@ -63,6 +63,17 @@ def test_half_lines_from_the_vertex_and_polar_coordinates() -> None:
     assert sympy.simplify(shifted - (2 + 5 * sqrt(pi) / 4)) == 0
 
 
+def test_a_decaying_exponential_on_a_half_line_is_a_factorial() -> None:
+    u = sympy.Symbol("u", real=True)
+    assert gaussian_node(sympy.Integral(exp(-u / (2 * sigma**2)), (u, 0, oo))) == 2 * sigma**2
+    assert gaussian_node(sympy.Integral(u**2 * exp(-3 * u + 1), (u, 0, oo))) == 2 * sympy.E / 27
+    assert gaussian_node(sympy.Integral(exp(u), (u, -oo, 0))) == 1
+    assert gaussian_node(sympy.Integral(exp(-u), (u, 2, oo))) == exp(-2)
+    for diverges_or_unknown in (exp(u), exp(-m * u), exp(-u / (2 * sigma))):
+        assert gaussian_node(sympy.Integral(diverges_or_unknown, (u, 0, oo))) is None
+    assert gaussian_node(sympy.Integral(exp(-u), (u, -oo, 0))) is None
+
+
 def test_the_plane_with_a_cross_term_is_a_determinant_and_an_indefinite_form_diverges() -> None:
     assert gaussian_node(sympy.Integral(exp(-(x**2 - x * y + y**2)), (x, -oo, oo), (y, -oo, oo))) == 2 * pi / sqrt(3)
     assert gaussian_node(sympy.Integral(exp(-(x**2 - 3 * x * y + y**2)), (x, -oo, oo), (y, -oo, oo))) == oo
@@ -75,7 +86,7 @@ def test_a_positive_integrand_that_does_not_decay_is_infinite() -> None:
     # Not provably positive, or not decaying only on a half-line: left alone.
     assert gaussian_node(sympy.Integral(m * exp(x), (x, -oo, oo))) is None
     assert gaussian_node(sympy.Integral(x * exp(x), (x, -oo, oo))) is None
-    assert gaussian_node(sympy.Integral(exp(-x), (x, 0, oo))) is None
+    assert gaussian_node(sympy.Integral(exp(x), (x, 0, oo))) is None
     assert gaussian_node(sympy.Integral(exp(sympy.I * x), (x, -oo, oo))) is None  # oscillates
 
 
@@ -151,11 +162,12 @@ def test_agrees_with_quadrature_at_random_parameters(a, b, c, poly) -> None:
     with mpmath.workdps(40):
         quad = mpmath.quad(g, [-mpmath.inf, b / (2 * a), mpmath.inf])
         assert abs(sympy.N(value, 40) - quad) <= mpmath.mpf(10) ** -25 * max(1, abs(quad))
-    half = gaussian_node(sympy.Integral(p * exp(-a * x**2 + c), (x, 0, oo)))
-    h = sympy.lambdify(x, p * exp(-a * x**2 + c), "mpmath")
-    with mpmath.workdps(40):
-        quad = mpmath.quad(h, [0, mpmath.inf])
-        assert abs(sympy.N(half, 40) - quad) <= mpmath.mpf(10) ** -25 * max(1, abs(quad))
+    for g in (p * exp(-a * x**2 + c), p * exp(-a * x + c)):
+        half = gaussian_node(sympy.Integral(g, (x, 0, oo)))
+        h = sympy.lambdify(x, g, "mpmath")
+        with mpmath.workdps(40):
+            quad = mpmath.quad(h, [0, mpmath.inf])
+            assert abs(sympy.N(half, 40) - quad) <= mpmath.mpf(10) ** -25 * max(1, abs(quad))
 
 
 def test_answers_in_milliseconds() -> None:
