@@ -976,7 +976,9 @@ _SHAPE_NAMES = 3  # undeclared names a step may have for its shapes to be enumer
 _SHAPE_TEXT = 600  # characters of a step's sides read here, in the reader's process
 _SHAPE_SECONDS = 3.0  # reading the candidate shapes here stops after this long (no reading: as before)
 _NORM = re.compile(r"\\\||\\[lr]?Vert(?![A-Za-z])")
-_NORM_ERROR = re.compile(r"norm \\\|\.\.\.\\\| of what is not declared")
+#: What the reader says of a norm, or a dot, of names it read as numbers: bold or normed names are vectors by
+#: their notation, so the step is read in their shapes (`shape_readings`), not refused.
+_NORM_ERROR = re.compile(r"norm \\\|\.\.\.\\\| of what is not declared|\\cdot between bold names read as scalars")
 _NO_SHAPE = frozenset({"e", "pi", "i"})
 
 
