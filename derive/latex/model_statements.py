@@ -65,6 +65,15 @@ _MARKS = frozenset(
     }
 )
 _LOGS = frozenset({"log", "ln"})
+#: Tokens of an atom's arguments that make it an event (``p(x = 0 | \\mu)``, ``P(X \\le 1)``, read by the probability
+#: calculus and stated laws) or a tuple with an ellipsis (``g(x_1, \\ldots, x_n)``, an opaque argument): no model.
+_NOT_IN_ARGUMENTS = frozenset(
+    {("sym", "="), ("sym", "<"), ("sym", ">")}
+    | {
+        ("cmd", c)
+        for c in ("le", "leq", "ge", "geq", "lt", "gt", "ne", "neq", "in", "notin", "ldots", "cdots", "dots", "vdots")
+    }
+)
 _LIMIT = 600  # characters of a formula read as a model statement
 
 
@@ -192,6 +201,8 @@ def atom_key(lhs: str) -> tuple[Key, str] | None:
         return None
     key = tuple(t[:2] for t in toks[start : end - 1 if wrapped else end])
     inside = key[head[0] + 1 : -1]
+    if any(t in _NOT_IN_ARGUMENTS for t in inside):
+        return None  # p(x = 0 | mu), P(X > 0), g(x_1, ..., x_n): an event or a tuple derive reads its own way
     if head[1] not in _MODEL_LETTERS and not any(t in (("sym", "|"), ("sym", ";")) for t in inside):
         return None  # K(\\sigma): K times sigma as plausibly as a function K
     return ((("cmd", toks[0][1]),) if log else ()) + key, head[1]
