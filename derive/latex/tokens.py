@@ -317,14 +317,16 @@ def _double_bars(toks: list[_Tok]) -> list[_Tok]:
     open, closed by two side by side after a value, with no single bar between, are a norm (as ``\\|w\\|``).
     ``|a||b|`` (a product of absolute values), ``D(p||q)`` and ``||a| - |b||`` keep their bars."""
 
+    out = list(toks)
+
     def pair(k: int) -> bool:
+        # on the list as merged so far: an earlier norm's two bars are one token there
         return (
-            k + 1 < len(toks)
-            and all(u.kind == "sym" and u.text == "|" for u in toks[k : k + 2])
-            and toks[k + 1].pos == toks[k].pos + 1
+            k + 1 < len(out)
+            and all(u.kind == "sym" and u.text == "|" for u in out[k : k + 2])
+            and out[k + 1].pos == out[k].pos + 1
         )
 
-    out = list(toks)
     k = 0
     while k < len(out):
         # an opening: where a value starts, or after one with no |...| open (x||y||, not |a||b|)
