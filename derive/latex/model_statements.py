@@ -285,7 +285,9 @@ def _occurrences(tex: str, key: Key) -> list[tuple[int, int]] | None:
 
 def apply_models(tex: str, models: Iterable[ModelStatement]) -> tuple[str, list[ModelStatement]]:
     """``tex`` with each use of a model's atom replaced by its formula, and the models used. A model whose formula
-    holds a name a binder of ``tex`` binds (``\\sum_{n_H}``) is not applied: the names would be captured."""
+    holds a name a binder of ``tex`` binds (``\\sum_{n_H}``) is not applied: the names would be captured; nor one
+    whose formula does not hold an argument ``tex`` binds (``p(x) = 0.3`` in ``\\int_0^1 p(x) dx``, ``d/dx``): a
+    value at a point as plausibly as a formula, and the two differ there."""
     used: list[ModelStatement] = []
     bound = _bound_names(tex)
     for m in models:
@@ -296,7 +298,7 @@ def apply_models(tex: str, models: Iterable[ModelStatement]) -> tuple[str, list[
             continue
         atom_names = names_in(m.atom)
         held = set(atom_names[0]) if atom_names is not None else set()
-        if "*" in free or (free - held) & bound:
+        if "*" in free or (free - held) & bound or (m.arguments & bound) - free:
             continue
         for start, end in reversed(spans):
             tex = f"{tex[:start]}\\left({m.formula}\\right){tex[end:]}"

@@ -408,7 +408,13 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             # P(X | theta) after the text stated its formula: read as that formula (derive.latex.model_statements)
             model_said = _model_reading(i, d, models, drafts, anew)
             if not model_said:
-                models_here = models.for_step(i, d.rel.offset, lambda j, m, i=i: _shadowed(j, i, m, drafts, anew))
+                models_here = models.for_step(
+                    i,
+                    d.rel.offset,
+                    lambda j, m, i=i: _shadowed(
+                        j, i, m, drafts, anew, doc=splitter.doc, marks=mark_offsets, derived=models.derived
+                    ),
+                )
                 own_lhs, used_models = apply_models(own_lhs, models_here)
                 written_lhs = apply_models(written_lhs, models_here)[0]
                 own_rhs, used_r_models = apply_models(own_rhs, models_here)
@@ -827,9 +833,12 @@ def _values_between(drafts: list[_Draft], j: int, i: int) -> list[tuple[str, str
     $n_H = 9$ and $n_T = 4$"), as a definition or as a case: a second formula of a model may follow from the first
     with them."""
     out: list[tuple[str, str]] = []
+    given: dict[str, str] = {}
     for e in drafts[j + 1 : i]:
         named = e.defines[0] if e.defines and e.defines[1] else e.condition[0] if e.condition is not None else None
         if e.prose and named is not None and _is_number(e.rhs):
+            if given.setdefault(named, e.rhs.strip()) != e.rhs.strip():
+                return []  # "n_H = 9 ... for the second coin n_H = 3": which one? none is used
             out.append((f"{e.lhs.strip()} = {e.rhs.strip()}", f"{e.lhs.strip()} = {e.rhs.strip()} (line {e.line})"))
     return out
 
@@ -842,7 +851,26 @@ def _model_reading(i: int, d: _Draft, models: ModelScope, drafts: list[_Draft], 
     return models.doubt(i, d.rel.offset, f"{d.lhs} \\quad {d.rhs}")
 
 
-def _shadowed(j: int, i: int, m: ModelStatement, drafts: list[_Draft], anew: list[tuple[int, str]]) -> bool:
+#: Words that say the model changes ("we now change the model", "no longer independent", "instead", "a new model").
+_MODEL_CHANGE = re.compile(
+    r"\b(?:chang\w*\s+(?:the|our)\s+model|model\s+chang\w*|no\s+longer|instead|(?:new|another|different|other)"
+    r"\s+(?:model|likelihood|density|distribution|coin|die|data)|now\s+(?:assume|suppose|let|consider|take)"
+    r"|(?:assume|suppose)\s+now)\b",
+    re.IGNORECASE,
+)
+
+
+def _shadowed(
+    j: int,
+    i: int,
+    m: ModelStatement,
+    drafts: list[_Draft],
+    anew: list[tuple[int, str]],
+    *,
+    doc: str,
+    marks: list[int],
+    derived: Mapping[int, list[tuple[str, str]]],
+) -> bool:
     """Whether a name of model ``m`` (stated by draft ``j``) is given another meaning before draft ``i``: defined
     by a draft in between ("Let $\\theta = ...$"), or said anew in words ("Now let $\\theta$ be ...")."""
     found = [names_in(m.atom), names_in(m.formula)]
@@ -852,6 +880,13 @@ def _shadowed(j: int, i: int, m: ModelStatement, drafts: list[_Draft], anew: lis
     lo, hi = drafts[j].rel.offset, drafts[i].rel.offset
     if any(lo < at < hi and n in names for at, n in anew):
         return True
+    if any(lo < at < hi for at in marks) or _MODEL_CHANGE.search(doc[lo:hi]):
+        return True  # a heading, a part or an item in between, or "we now change the model": another model may hold
+    if derived.get(j):
+        # a formula derived with values (n_H = 9) ends where the text gives one of them again
+        held = {item.split("=", 1)[0].strip() for item, _ in derived[j]}
+        if any(e.prose and (e.defines or e.condition) and e.lhs.strip() in held for e in drafts[j + 1 : i]):
+            return True
     # a number given to a name ("which has $n_H = 9$") is a value the model holds at, not another meaning
     return any(e.defines and e.defines[0] in names and not _is_number(e.rhs) for e in drafts[j + 1 : i])
 

@@ -117,7 +117,8 @@ def test_a_name_of_the_model_given_a_value_in_between_ends_it():
 
 def test_a_binder_that_would_capture_a_name_of_the_formula_keeps_the_atom():
     doc = "The model is\n$$P(X \\mid \\theta) = \\theta^{n}(1-\\theta).$$\n"
-    doc += "$$\\sum_{n=1}^{3} P(X \\mid \\theta) = \\theta + \\theta^2 + \\theta^3 - \\theta^2 - \\theta^3 - \\theta^4.$$\n"
+    doc += "$$\\sum_{n=1}^{3} P(X \\mid \\theta) = "
+    doc += "\\theta + \\theta^2 + \\theta^3 - \\theta^2 - \\theta^3 - \\theta^4.$$\n"
     r = _results(doc)[-1]
     assert r.verdict is Verdict.UNDECIDED
     assert "model statement" not in r.detail
@@ -164,7 +165,8 @@ def test_a_model_stated_for_part_of_its_arguments_is_not_used():
 
 def test_a_second_formula_with_the_values_the_prose_states_is_checked_with_them():
     doc = "Then we see that\n$$\nP(X \\mid \\theta) = \\theta^{n_H}(1-\\theta)^{n_T}.\n$$\n\n"
-    doc += "If the data has $n_H = 9$ and $n_T = 4$, we see that this is\n$$\nP(X \\mid \\theta) = \\theta^9(1-\\theta)^4.\n$$\n"
+    doc += "If the data has $n_H = 9$ and $n_T = 4$, we see that this is\n"
+    doc += "$$\nP(X \\mid \\theta) = \\theta^9(1-\\theta)^4.\n$$\n"
     got = _results(doc)
     assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED]
     assert "n_H = 9 (line 6), stated in the text" in got[1].detail
@@ -188,3 +190,43 @@ def test_numbers_the_prose_gives_a_name_of_the_model_keep_it_and_derive_the_seco
     got = _results(doc)
     assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED, Verdict.PROVED]
     assert "the model statement P(X \\mid \\theta) = \\theta^9(1-\\theta)^4 at line 8" in got[2].detail
+
+
+COIN = "We can use the fact that independent probabilities multiply to see that\n"
+COIN += "$$P(X \\mid \\theta) = \\theta^{n_H}(1-\\theta)^{n_T}.$$\n"
+SQUARED = "$$P(X \\mid \\theta)^2 = \\theta^{2 n_H}(1-\\theta)^{2 n_T}$$\n"
+
+
+def test_two_values_for_one_name_derive_nothing():
+    doc = COIN + "In our example we have $n_H = 9$ and $n_T = 4$.\nFor the second coin $n_H = 3$ and $n_T = 10$.\n"
+    doc += "Then\n$$P(X \\mid \\theta) = \\theta^9(1-\\theta)^4$$\n"
+    assert _verdicts(doc)[-1] is Verdict.UNDECIDED
+
+
+def test_a_formula_derived_with_values_ends_where_the_values_are_given_again():
+    doc = COIN + "In our example we have $n_H = 9$ and $n_T = 4$.\nso\n"
+    doc += "$$P(X \\mid \\theta) = \\theta^9(1-\\theta)^4.$$\nFor the second coin $n_H = 3$ and $n_T = 10$.\n"
+    doc += "Then\n$$P(X \\mid \\theta)^2 = \\theta^{18}(1-\\theta)^{8}$$\n"
+    assert _verdicts(doc)[-1] is Verdict.UNDECIDED
+
+
+def test_words_that_change_the_model_or_a_new_problem_end_it():
+    for between in (
+        "We now change the model: the tosses are no longer independent.\nThen\n",
+        "\n## Problem 2\n\nA die is rolled and $X$ is the face shown; $\\theta$ is the chance of a six.\nThen\n",
+        "Instead, take a bent coin.\n",
+    ):
+        r = _results(COIN + between + SQUARED)[-1]
+        assert r.verdict is Verdict.UNDECIDED, between
+        assert "model statement" not in r.detail, between
+    assert _verdicts(COIN + "Then\n" + SQUARED)[-1] is Verdict.PROVED
+
+
+def test_a_value_at_a_point_is_not_integrated_or_differentiated():
+    for step in ("$$\\int_0^1 p(x \\mid a) \\, dx = 0.3$$\n", "$$\\frac{d}{dx} p(x \\mid a) = 0$$\n"):
+        r = _results("For the observed point we get\n$$p(x \\mid a) = 0.3.$$\nThen\n" + step)[-1]
+        assert r.verdict is Verdict.UNDECIDED, step
+        assert "model statement" not in r.detail, step
+    # at the same point, the value is what the text stated
+    got = _results("For the observed point we get\n$$p(x \\mid a) = 0.3.$$\nThen\n$$2 p(x \\mid a) = 0.6$$\n")
+    assert got[-1].verdict is Verdict.PROVED
