@@ -19,7 +19,7 @@ from derive.errors import DeriveError
 from derive.language._exact import _power, is_huge
 from derive.language.functions import log_softmax, logsumexp, relu, softmax
 from derive.latex.structure_entries import declared_matrix_entry
-from derive.latex.tokens import _BOLD, _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
+from derive.latex.tokens import _ACCENTS, _BOLD, _ELLIPSES, _EXPLICIT_INVERSE, _FONTS, _fail, _Tok
 
 _MAX_DIAGONAL = 12  # as the largest declared matrix (derive.language.symbols)
 _MAX_SYMBOLIC_DET = 7  # 8x8 took 3 s to read, 9x9 over 50 s
@@ -254,6 +254,10 @@ class _LinearGrammar:
 
         def vector_font(j: int) -> bool:
             t = self.toks[j] if j < len(self.toks) else None
+            if t is not None and t.kind == "cmd" and t.text in _ACCENTS and t.text != "vec":
+                # an accent over a bold name (\hat{\mathbf{v}}, a unit vector) marks a vector as well
+                after = [u for u in self.toks[j + 1 : j + 3] if not (u.kind == "sym" and u.text == "{")]
+                t = after[0] if after else None
             return t is not None and t.kind == "cmd" and (t.text in _BOLD or t.text == "vec")
 
         return vector_font(left) and vector_font(right)

@@ -61,3 +61,24 @@ def test_a_1_vector_is_not_its_own_length() -> None:
 def test_a_norm_is_nonnegative_at_size_1_too() -> None:
     (r,) = derive.check_latex(r"$$\|\mathbf{v}\| \ge 0$$")
     assert r.verdict is Verdict.VERIFIED and "and at size 1 (v: vector 1)" in (r.detail or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an accent over a bold name (a unit vector) is a vector by its notation: never a product of numbers (R131)
+        r"\hat{\mathbf{v}}\cdot\hat{\mathbf{w}} \le 1",
+        r"\hat\mathbf{v}\cdot\hat\mathbf{w} \le 1",
+        r"\hat{\vec{v}}\cdot\hat{\vec{w}} \le 1",
+        r"\bar{\mathbf{x}}\cdot\mathbf{w} \le 1",
+        r"\vec{v}\cdot\vec{w} \le 1",
+    ],
+)
+def test_a_dot_of_accented_bold_names_is_not_read_as_numbers(text: str) -> None:
+    (r,) = derive.check_latex(f"$${text}$$")
+    assert r.verdict is Verdict.ERROR and "between bold names read as scalars" in (r.detail or "")
+
+
+def test_a_dot_of_accented_plain_names_is_a_product() -> None:
+    (r,) = derive.check_latex(r"$$\hat{v}\cdot\hat{w} = \hat{w}\cdot \hat{v}$$")
+    assert r.verdict is Verdict.PROVED
