@@ -790,6 +790,8 @@ def _model_scope(
         found = model_statement(d.lhs, d.rhs, d.line, d.symbols)
         if found is None or found.head in defined:
             continue
+        # "For example, with three heads, $$P(X | theta) = theta^3$$", "... but this is wrong": no model, a claim
+        hedged = bool(doc) and _hedged(d, doc, sentences, _math_end(d, doc, spans), _MODEL_HEDGE)
         if doc and _model_limited(d, found, doc, sentences, _math_end(d, doc, spans)):
             continue  # "$$q(x | lambda) = lambda e^{-lambda x}$$ for $x \\geq 0$": a piece of the model, not all of it
         until = min(ends[i], _item_end(doc, d.rel.offset)) if doc else ends[i]
@@ -800,7 +802,7 @@ def _model_scope(
             d.rel.offset,
             lambda a, b, d=d: _provably_equal(a, b, d.symbols),  # type: ignore[misc]
             values=lambda j, i=i: _values_between(drafts, j, i),  # type: ignore[misc]
-            case=id(d.chain) in cases,  # "If ..., then $$P(X|theta) = ...$$": no model, checked only
+            case=id(d.chain) in cases or hedged,  # "If ..., then $$P(X|theta) = ...$$": no model, checked only
         )
     return scope
 
@@ -849,6 +851,30 @@ def _model_reading(i: int, d: _Draft, models: ModelScope, drafts: list[_Draft], 
     if i in models.statements:
         return "a statement of the model, taken as given for later steps"
     return models.doubt(i, d.rel.offset, f"{d.lhs} \\quad {d.rhs}")
+
+
+#: Words around a display that make its equation no statement of the model, nor a definition of a function
+#: (`_FALSE_WORDS`): an example, a wrong or hypothetical formula ("A tempting but false guess is", "would be").
+_FALSE_WORDS = (
+    r"wrong|false|incorrect\w*|mistake\w*|mistaken\w*|erroneous\w*|tempting|guess\w*|hypothetical\w*|would|could"
+    r"|might|naive\w*|bogus|flawed|invalid"
+)
+_FALSE_HEDGE = re.compile(r"\b(?:" + _FALSE_WORDS + r")\b", re.IGNORECASE)
+_MODEL_HEDGE = re.compile(
+    r"\b(?:" + _FALSE_WORDS + r"|example|instance|e\.g|say|suppos\w*|assum\w*|if|not)\b", re.IGNORECASE
+)
+
+
+def _hedged(d: _Draft, doc: str, sentences: str, end: int, words: re.Pattern[str]) -> bool:
+    """Whether the sentence that introduces display ``d`` (math ending at ``end``), or the clause right after it
+    ("... but this is wrong"), holds one of ``words``."""
+    if d.prose or not d.chain.exprs or not d.chain.exprs[0].parts:
+        return False
+    start = _before(sentences, d.chain.exprs[0].parts[0][0])
+    before = _sentence_before(doc, start)
+    ended = _FULL_STOP_BEFORE.search(doc[max(0, end - 40) : end]) or _NEW_PARAGRAPH.match(doc, end)
+    after = "" if ended else _sentence_after(doc, end, display=True)
+    return words.search(before) is not None or words.search(after) is not None
 
 
 #: Words that say the model changes ("we now change the model", "no longer independent", "instead", "a new model").

@@ -230,3 +230,16 @@ def test_a_value_at_a_point_is_not_integrated_or_differentiated():
     # at the same point, the value is what the text stated
     got = _results("For the observed point we get\n$$p(x \\mid a) = 0.3.$$\nThen\n$$2 p(x \\mid a) = 0.6$$\n")
     assert got[-1].verdict is Verdict.PROVED
+
+
+def test_an_example_a_wrong_or_a_hypothetical_formula_states_no_model():
+    for text in (
+        "Let $P(X \\mid \\theta)$ denote the likelihood. For example, with three heads,\n"
+        "$$P(X \\mid \\theta) = \\theta^3.$$\nIn general the likelihood is a polynomial in $\\theta$.\nThen\n",
+        "We first wrote\n$$P(X \\mid \\theta) = \\theta^3$$\nbut this is wrong: the likelihood has the tails.\n",
+        "Under independence the likelihood would be\n$$P(X \\mid \\theta) = \\theta^3.$$\nBut they are dependent.\n",
+        "A tempting but false guess is\n$$P(X \\mid \\theta) = \\theta^3.$$\nThen\n",
+    ):
+        got = _results(text + "$$P(X \\mid \\theta)^2 = \\theta^6$$\n")
+        assert got[-1].verdict is Verdict.UNDECIDED, text
+        assert all(GIVEN not in r.detail and "model statement" not in r.detail for r in got), text
