@@ -75,7 +75,7 @@ def gaussian_node(node: sympy.Integral) -> sympy.Expr | None:
     """The closed form of ``node`` (or of its innermost limits, the rest left as an Integral), else None."""
     if not isinstance(node, sympy.Integral) or not node.function.has(sympy.exp):
         return None
-    value: sympy.Expr = sympy.expand_log(node.function, force=False)
+    value: sympy.Expr = sympy.expand_log(_split_density_logs(node.function), force=False)
     limits = list(node.limits)
     done = 0
     while done < len(limits):
@@ -87,6 +87,31 @@ def gaussian_node(node: sympy.Integral) -> sympy.Expr | None:
         return None
     rest = limits[done:]
     return sympy.Integral(value, *rest) if rest else value
+
+
+def _split_density_logs(f: sympy.Expr) -> sympy.Expr:
+    """``log(c exp(q))`` as ``log(c) + q`` when c is positive and q real wherever they are defined.
+
+    The log of a Gaussian density (an entropy, a KL) with σ only real: ``expand_log`` splits only
+    what sympy calls positive, and ``exp(-(x - μ)²/2σ²)`` or ``√(2πσ²)`` are not, at σ = 0.
+    """
+    if not f.has(sympy.log):
+        return f
+
+    def split(node: sympy.log) -> sympy.Expr:
+        if len(node.args) != 1 or not node.args[0].has(sympy.exp):
+            return node
+        total, rest = S.Zero, S.One
+        for factor in sympy.Mul.make_args(node.args[0]):
+            if isinstance(factor, sympy.exp) and real_where_defined(factor.args[0]):
+                total += factor.args[0]
+            elif positive_where_defined(factor):
+                rest *= factor
+            else:
+                return node
+        return total + sympy.log(rest)
+
+    return f.replace(lambda e: isinstance(e, sympy.log), split)
 
 
 def _one_limit(f: sympy.Expr, limit: tuple) -> sympy.Expr | None:

@@ -14,7 +14,7 @@ from sympy import exp, oo, pi, sqrt
 import derive
 from derive import Verdict
 from derive.model import Method
-from derive.tiers._gauss_integrals import gaussian_integrals, gaussian_node, sign_notes
+from derive.tiers._gauss_integrals import _split_density_logs, gaussian_integrals, gaussian_node, sign_notes
 from derive.tiers._gauss_sign import (
     finite_where_defined,
     nonnegative_where_defined,
@@ -72,6 +72,21 @@ def test_a_decaying_exponential_on_a_half_line_is_a_factorial() -> None:
     for diverges_or_unknown in (exp(u), exp(-m * u), exp(-u / (2 * sigma))):
         assert gaussian_node(sympy.Integral(diverges_or_unknown, (u, 0, oo))) is None
     assert gaussian_node(sympy.Integral(exp(-u), (u, -oo, 0))) is None
+
+
+def test_the_log_of_a_density_of_a_real_sigma_is_split_for_an_entropy() -> None:
+    density = exp(-((x - mu) ** 2) / (2 * sigma**2)) / sqrt(2 * pi * sigma**2)
+    entropy = gaussian_node(sympy.Integral(-density * sympy.log(density), (x, -oo, oo)))
+    assert entropy is not None
+    for value in (sympy.Rational(-3, 2), sympy.Rational(2, 7)):
+        exact = (sympy.log(2 * pi * sympy.E * value**2) / 2).evalf(30)
+        assert abs(entropy.subs({sigma: value, mu: 1}).evalf(30) - exact) < 1e-25
+    # log(m e^{-x^2}) = log(m) - x^2 for every m != 0 (principal log: e^{-x^2} > 0), m < 0 included.
+    value = gaussian_node(sympy.Integral(exp(-(x**2)) * sympy.log(m * exp(-(x**2))), (x, -oo, oo)))
+    assert value == sqrt(pi) * (sympy.log(m) - sympy.Rational(1, 2))
+    # log of a factor whose exponent may be complex is left alone.
+    z = sympy.Symbol("z")
+    assert _split_density_logs(sympy.log(exp(z * x))) == sympy.log(exp(z * x))
 
 
 def test_the_plane_with_a_cross_term_is_a_determinant_and_an_indefinite_form_diverges() -> None:
