@@ -865,6 +865,24 @@ _MODEL_HEDGE = re.compile(
 )
 
 
+#: Words before a function's display that make it no definition: the text calls it false or hypothetical.
+_FALSE_BEFORE = re.compile(
+    r"\b(?:wrong|false|incorrect\w*|mistake\w*|mistaken\w*|erroneous\w*|tempting|guess\w*|hypothetical\w*|would"
+    r"|bogus|flawed|invalid)\b",
+    re.IGNORECASE,
+)
+
+
+def _introduced_as_false(d: _Draft, doc: str, sentences: str) -> str:
+    """The word with which the sentence that introduces display ``d`` calls its equation false, a guess or what would
+    be ("A tempting but false guess is", "**Incorrect:**", "Under independence the likelihood would be"), or ""."""
+    if not sentences or not d.chain.exprs or not d.chain.exprs[0].parts:
+        return ""
+    start = _before(sentences, d.chain.exprs[0].parts[0][0])
+    found = _FALSE_BEFORE.search(_sentence_before(doc, start))
+    return found.group() if found else ""
+
+
 def _hedged(d: _Draft, doc: str, sentences: str, end: int, words: re.Pattern[str]) -> bool:
     """Whether the sentence that introduces display ``d`` (math ending at ``end``), or the clause right after it
     ("... but this is wrong"), holds one of ``words``."""
@@ -1854,7 +1872,12 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
                 d.constrains = _constrained_names(d)
             continue
         if doc and d.chain.exprs and d.chain.exprs[0].parts:
-            word = _condition_word(doc, d.chain.exprs[0].parts[0][0]) if d.prose else _block_case(doc, d)
+            # "A tempting but false guess is $$L(\\theta) = \\theta^2$$": a case, never a function's definition
+            word = (
+                _condition_word(doc, d.chain.exprs[0].parts[0][0])
+                if d.prose
+                else _block_case(doc, d) or (_introduced_as_false(d, doc, sentences) if not target[1] else "")
+            )
             if word:
                 d.condition = (target[0], f'after "{word}"')
                 continue

@@ -243,3 +243,16 @@ def test_an_example_a_wrong_or_a_hypothetical_formula_states_no_model():
         got = _results(text + "$$P(X \\mid \\theta)^2 = \\theta^6$$\n")
         assert got[-1].verdict is Verdict.UNDECIDED, text
         assert all(GIVEN not in r.detail and "model statement" not in r.detail for r in got), text
+
+
+def test_a_function_the_text_calls_false_or_hypothetical_is_no_definition():
+    for before in (
+        "A tempting but false guess is\n",
+        "**Incorrect:**\n",
+        "Under independence the likelihood would be\n",
+    ):
+        got = _results(before + "$$L(\\theta) = \\theta^2.$$\nThen\n$$L(\\theta)^3 = \\theta^6$$\n")
+        assert got[-1].verdict is Verdict.UNDECIDED, before
+        assert "L(\\theta) :=" not in got[-1].detail, before
+    got = _results("The likelihood is\n$$L(\\theta) = \\theta^2.$$\nThen\n$$L(\\theta)^3 = \\theta^6$$\n")
+    assert got[-1].verdict is Verdict.PROVED
