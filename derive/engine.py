@@ -90,7 +90,9 @@ def _numeric_indexed(problem: Problem, settings: Settings) -> Outcome:
         where = f"for {case.label()}" if case.label() else "with independent entries"
         summary = f"{where}: {out.evidence.summary}"
         if held:
-            summary += f" (holds for {'; '.join(c.label() for c, _ in held if c.label()) or 'the others'})"
+            labels = [c.label() for c, _ in held if c.label()]
+            sep = "; " if any(", " in label for label in labels) else ", "  # n = 1, n = 2; N = 1, i = 1; N = 2, i = 1
+            summary += f" (holds for {sep.join(labels) or 'the others'})"
         return Outcome(Verdict.UNDECIDED, _relabel(out.evidence, case, summary))
     if not held[0][0].sizes and held[0][1].verdict is Verdict.PROVED:
         # Fixed bounds: the written-out claim is the claim itself, so its proof is one.
@@ -301,8 +303,16 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Result:
             Method.PARSE, f"expression too deeply nested or too large to read ({type(exc).__name__})", reason="input"
         )
         return Result(claim, Verdict.ERROR, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.ERROR, ev),))
+    from derive.language._bound_vars import bound_clash
     from derive.language._indexed import entry_derivatives
 
+    clash = bound_clash(problem)
+    if clash is not None:
+        # the declaration already simplified the integrand when it was built: no tier can see past it
+        ev = Evidence(Method.PARSE, clash, reason="input")
+        return Result(
+            claim, Verdict.UNDECIDED, Method.PARSE, time.perf_counter() - start, (Outcome(Verdict.UNDECIDED, ev),)
+        )
     entry = entry_derivatives(problem)
     if entry is not None:
         # Every tier would read w_j as independent of the w[i] and differentiate to 0.
