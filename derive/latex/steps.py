@@ -860,9 +860,7 @@ _FALSE_WORDS = (
     r"|might|naive\w*|bogus|flawed|invalid"
 )
 _FALSE_HEDGE = re.compile(r"\b(?:" + _FALSE_WORDS + r")\b", re.IGNORECASE)
-_MODEL_HEDGE = re.compile(
-    r"\b(?:" + _FALSE_WORDS + r"|example|instance|e\.g|say|suppos\w*|assum\w*|if|not)\b", re.IGNORECASE
-)
+_MODEL_HEDGE = re.compile(r"\b(?:" + _FALSE_WORDS + r"|example|instance|e\.g|say)\b", re.IGNORECASE)
 
 
 #: Words before a function's display that make it no definition: the text calls it false or hypothetical.

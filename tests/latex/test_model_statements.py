@@ -256,3 +256,11 @@ def test_a_function_the_text_calls_false_or_hypothetical_is_no_definition():
         assert "L(\\theta) :=" not in got[-1].detail, before
     got = _results("The likelihood is\n$$L(\\theta) = \\theta^2.$$\nThen\n$$L(\\theta)^3 = \\theta^6$$\n")
     assert got[-1].verdict is Verdict.PROVED
+
+
+def test_an_if_inside_the_sentence_that_describes_the_data_keeps_the_model():
+    doc = "So if our data $X$ has $n_H$ heads and $n_T$ tails, independence gives\n"
+    doc += "$$P(X \\mid \\theta) = \\theta^{n_H}(1-\\theta)^{n_T}.$$\nThen\n" + SQUARED
+    got = _results(doc)
+    assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED]
+    assert GIVEN in got[0].detail
