@@ -259,7 +259,9 @@ def test_a_function_the_text_calls_false_or_hypothetical_is_no_definition():
 
 
 def test_an_if_inside_the_sentence_that_describes_the_data_keeps_the_model():
-    doc = "So if our data $X$ has $n_H$ heads and $n_T$ tails, independence gives\n"
+    doc = "Suppose that we have a single parameter $\\theta$ representing the probability that a coin flip is heads. "
+    doc += "Then the probability of getting a tails is $1-\\theta$, and so if our observed data $X$ is a sequence with "
+    doc += "$n_H$ heads and $n_T$ tails, we can use the fact that independent probabilities multiply to see that\n\n"
     doc += "$$P(X \\mid \\theta) = \\theta^{n_H}(1-\\theta)^{n_T}.$$\nThen\n" + SQUARED
     got = _results(doc)
     assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED]
