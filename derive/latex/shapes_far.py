@@ -94,6 +94,8 @@ _STEPS = frozenset({"floor", "ceiling", "frac", "Mod", "round"})
 _BENDS = re.compile(r"\\(?:max|min|[lr]floor|[lr]ceil|binom|operatorname|mathrm\s*\{\s*sign)(?![A-Za-z])")
 #: The values of a letter a kink's argument is scanned at (the sizes a sweep might check and past them).
 _SCAN = range(1, 65)
+#: Values past the scan where a kink's argument must keep its last sign or integer part (else a kink lies beyond).
+_BEYOND = (10**3, 10**6, 10**12, 10**100)
 
 
 @functools.lru_cache(maxsize=512)
@@ -211,8 +213,17 @@ def _changes(argument: object, steps: bool, deadline: float) -> list[int]:
         if last is not None and level != last:
             seen.append(m)
             if len(seen) == 2:
-                break
+                return seen
         last = level
+    # fewer than two kinks in the scan: one far past it (\lfloor \ln n / 2\pi \rfloor at 536) is past every size checked
+    for m in _BEYOND:
+        try:
+            value = complex(argument.subs(letter, m).evalf(15))
+        except (TypeError, ValueError, AttributeError, ZeroDivisionError):
+            return [*seen, _BIG]
+        level = math.floor(value.real) if steps else (value.real > 0) - (value.real < 0)
+        if not math.isfinite(value.real) or level != last:
+            return [*seen, _BIG]
     return seen
 
 

@@ -86,3 +86,20 @@ def test_a_side_that_reads_only_with_its_declarations_is_read_in_parts() -> None
     assert found.verdict is Verdict.UNDECIDED and "at n = 7" in found.detail
     ((found,),) = [derive.check_latex(text + r"$$\sum_{i=1}^n (AB)_{ii} = \mathrm{tr}(BA)$$")]
     assert found.verdict is Verdict.VERIFIED
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\mathrm{tr}(A)\left\lfloor \frac{\ln n}{2\pi} \right\rfloor",  # steps at n = 536 (attack SA67)
+        r"\mathrm{tr}(A)\max(0, \sqrt{n} - \pi^2)",  # bends at n = 98 (SA68)
+        r"\max\left(0, \sqrt{\mathrm{tr}(I)} - \pi^2\right)",  # SA71
+    ],
+)
+def test_a_kink_past_the_scan_is_past_every_size(tex: str) -> None:
+    assert far_size([tex, "0"]) > FAR_LIMIT
+
+
+def test_a_kink_that_never_moves_past_the_scan_adds_nothing() -> None:
+    assert far_size([r"|x|^2", r"\max(1, n)"]) == 4
+    assert far_size([r"\lfloor n/2 \rfloor"]) == 5  # kinks at 2 and 4, seen within the sizes checked
