@@ -203,14 +203,16 @@ def _past_constants(sides: Sequence[Any], sizes: Sequence[int]) -> tuple[int, ..
     to hold only up to some size ((Σ a_j)² <= 8 Σ a_j², true for 8 terms, false for 9) fails just
     beyond the number the claim itself holds."""
     numbers = [
-        int(a)
+        abs(int(a))  # n - 7 holds its 7 as the Integer -7
         for side in sides
         if isinstance(side, (sympy.Basic, sympy.MatrixBase))
         for a in side.atoms(sympy.Integer)
-        if 2 <= int(a) <= 23
+        if 2 <= abs(int(a)) <= 23
     ]
     extra = max(numbers, default=0) + 1
-    return tuple(sizes) if extra <= max(sizes) else (*sizes, extra)
+    # every size up to one past that number, not only the sizes listed: a claim writing 1..6 and 8
+    # ((n-1)...(n-6)(n-8) times anything) fails at 7 alone
+    return tuple(sorted(set(sizes) | set(range(min(sizes), extra + 1))))
 
 
 def instances(problem: Problem, sizes: Sequence[int] = SIZES) -> list[Instance]:
@@ -728,6 +730,12 @@ def _size_tuples(bound: Sequence[sympy.Symbol], table: SymbolTable, sizes: Seque
     # single n would test) and a few mixed ones (sums of different lengths against each other).
     equal = [(v,) * len(bound) for v in sizes if all(v in a for a in allowed)]
     mixed = [t for t in itertools.product(*(a[:3] for a in allowed)) if len(set(t)) > 1][:_MIXED]
+    # and unequal sizes past the small ones: each letter at its largest size with the others at their
+    # smallest, and all at their largest but the first a size below ((n-1)(n-2)(n-3)(n-m) vanishes on the
+    # equal tuples and on every mix of 1..3)
+    far = [tuple(a[-1] if j == k else a[0] for j, a in enumerate(allowed)) for k in range(len(bound))]
+    far += [tuple(a[-1] if j else (a[-2] if len(a) > 1 else a[-1]) for j, a in enumerate(allowed))]
+    mixed += [t for t in far if len(set(t)) > 1 and t not in mixed]
     return equal + mixed or [tuple(a[0] for a in allowed)]
 
 

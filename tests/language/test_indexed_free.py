@@ -284,3 +284,21 @@ def test_a_ragged_count_of_ones_is_the_sum_of_the_counts() -> None:
     assert "at N = 2, n_1 = 1, n_2 = 2: lhs - rhs simplifies to the nonzero constant" in r.detail
     r = _latex(r"\sum_{i=1}^{N}\sum_{j=1}^{n_i} 1", "==", r"\sum_{i=1}^{N} n_i")
     assert r.verdict is Verdict.PROVED, r.detail
+
+
+def test_every_size_up_to_one_past_the_numbers_written_is_checked() -> None:
+    # a factor for each listed size 1..6 and 8 but not 7: the sizes list alone missed 7 (SAMPLES' report)
+    claim = "Sum(x_i**2, (i, 1, n)) = Sum(x_i**2, (i, 1, n)) + (n-1)*(n-2)*(n-3)*(n-4)*(n-5)*(n-6)*(n-8)*x_1**2"
+    r = derive.check(claim, symbols={"n": "positive integer"}, timeout=30)
+    assert r.verdict is Verdict.REFUTED
+    assert r.detail.startswith("differs at n = 7,")
+
+
+def test_unequal_sizes_past_three_are_checked() -> None:
+    # vanishes on the equal tuples and on every mix of 1..3: only a large size beside a small one shows it
+    claim = (
+        "Sum(x_i, (i, 1, n))*Sum(y_j, (j, 1, m)) + (n-1)*(n-2)*(n-3)*(n-m) = Sum(x_i, (i, 1, n))*Sum(y_j, (j, 1, m))"
+    )
+    r = derive.check(claim, symbols={"n": "positive integer", "m": "positive integer"}, timeout=30)
+    assert r.verdict is Verdict.REFUTED
+    assert "m = 1, n = 8" in r.detail
