@@ -228,6 +228,16 @@ def _indexed_set(p: _Parser, inner: list[_Tok]) -> Any:
     return p.symbol(" ".join(text.split()))
 
 
+def _names_a_vector(p: _Parser, start: int) -> bool:
+    """Whether the tokens from ``start`` to the parser's position name a declared vector."""
+    for t in p.toks[start : p.i]:
+        if t.kind in ("letter", "cmd") and p.declared(t.text):
+            kind = getattr(p.st.table[t.text], "kind", None)
+            if getattr(kind, "base", None) == "vector":
+                return True
+    return False
+
+
 def _unambiguous_name(p: _Parser, base: str, font: str) -> str:
     """The name of ``base`` with its suffixes, refusing the readings real documents leave open:
     ISO's upright i (engineering's j) is the imaginary unit (e^{\\mathrm{i}\\pi} = -1 holds, and read
@@ -476,7 +486,7 @@ class _ExpressionGrammar:
             inner = self.expr()
             self.bars -= 1
             self.expect_sym("|")
-            if isinstance(inner, sympy.MatrixBase) and inner.shape == (1, 1) and self._names_a_vector(opened):
+            if isinstance(inner, sympy.MatrixBase) and inner.shape == (1, 1) and _names_a_vector(self, opened):
                 # a vector of size 1 (or a number a vector's product gives) between bars: its absolute value, no
                 # determinant (|x| of a 1-vector is its length)
                 return sympy.Abs(inner[0, 0])
@@ -505,15 +515,6 @@ class _ExpressionGrammar:
             which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
-
-    def _names_a_vector(self, start: int) -> bool:
-        """Whether the tokens from ``start`` to the parser's position name a declared vector."""
-        for t in self.toks[start : self.i]:
-            if t.kind in ("letter", "cmd") and self.declared(t.text):
-                kind = getattr(self.st.table[t.text], "kind", None)
-                if getattr(kind, "base", None) == "vector":
-                    return True
-        return False
 
     def subscript_name(self) -> str:
         """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
