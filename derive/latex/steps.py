@@ -857,8 +857,28 @@ def _model_reading(i: int, d: _Draft, models: ModelScope, drafts: list[_Draft], 
 #: (`_FALSE_WORDS`): an example, a wrong or hypothetical formula ("A tempting but false guess is", "would be").
 _FALSE_WORDS = (
     r"wrong|false|incorrect\w*|mistake\w*|mistaken\w*|erroneous\w*|tempting|guess\w*|hypothetical\w*|would|could"
-    r"|might|naive\w*|bogus|flawed|invalid"
+    r"|might|naive\w*|bogus|flawed|invalid|misconception\w*|approximation"
 )
+#: The sentence after a display that denies it ("This does not hold here.", "which is wrong").
+_DENIED_AFTER = re.compile(
+    r"\b(?:(?:does|do|did|is|are|need|needs)\s+not\s+(?:hold|true|correct|valid|apply)|(?:is|are)\s+(?:wrong|false"
+    r"|incorrect|a\s+mistake|a\s+misconception)|wrong|false|incorrect|mistaken)\b",
+    re.IGNORECASE,
+)
+_DISPLAY_CLOSE = re.compile(r"\$\$|\\\]|\\end\s*\{\s*(?:equation|align|gather|multline|eqnarray)\*?\s*\}")
+
+
+def _denied_after(doc: str, at: int) -> bool:
+    """Whether the sentence right after the display holding offset ``at`` denies it ("This does not hold here")."""
+    close = _DISPLAY_CLOSE.search(doc, at)
+    if close is None:
+        return False
+    after = _INLINE_MATH.sub(" x ", doc[close.end() : close.end() + 300])
+    cut = _SENTENCE_END.search(after.lstrip(" .\n"))
+    text = after.lstrip(" .\n")
+    return _DENIED_AFTER.search(text[: cut.start()] if cut else text) is not None
+
+
 _FALSE_HEDGE = re.compile(r"\b(?:" + _FALSE_WORDS + r")\b", re.IGNORECASE)
 _MODEL_HEDGE = re.compile(r"\b(?:" + _FALSE_WORDS + r"|example|instance|e\.g|say)\b", re.IGNORECASE)
 
@@ -866,9 +886,15 @@ _MODEL_HEDGE = re.compile(r"\b(?:" + _FALSE_WORDS + r"|example|instance|e\.g|say
 #: Words before a function's display that make it no definition: the text calls it false or hypothetical.
 _FALSE_BEFORE = re.compile(
     r"\b(?:wrong|false|incorrect\w*|mistake\w*|mistaken\w*|erroneous\w*|tempting|guess\w*|hypothetical\w*|would"
-    r"|bogus|flawed|invalid)\b",
+    r"|might|naive\w*|misconception\w*|approximation|bogus|flawed|invalid)\b",
     re.IGNORECASE,
 )
+
+
+def _lead_in(doc: str, start: int) -> str:
+    """The sentence that leads into math starting at ``start``, also one ending in a colon ("... misconception:")."""
+    text = doc[max(0, start - 400) : start].rstrip().rstrip("$(\\ \n").rstrip()
+    return _sentence_before(text[:-1] if text.endswith(":") else text, len(text) - text.endswith(":"))
 
 
 def _introduced_as_false(d: _Draft, doc: str, sentences: str) -> str:
@@ -877,8 +903,8 @@ def _introduced_as_false(d: _Draft, doc: str, sentences: str) -> str:
     if not sentences or not d.chain.exprs or not d.chain.exprs[0].parts:
         return ""
     start = _before(sentences, d.chain.exprs[0].parts[0][0])
-    found = _FALSE_BEFORE.search(_sentence_before(doc, start))
-    return found.group() if found else ""
+    found = _FALSE_BEFORE.search(_lead_in(doc, start))
+    return found.group() if found else "denied after it" if _denied_after(doc, d.rel.offset) else ""
 
 
 def _hedged(d: _Draft, doc: str, sentences: str, end: int, words: re.Pattern[str]) -> bool:
@@ -887,10 +913,10 @@ def _hedged(d: _Draft, doc: str, sentences: str, end: int, words: re.Pattern[str
     if d.prose or not d.chain.exprs or not d.chain.exprs[0].parts:
         return False
     start = _before(sentences, d.chain.exprs[0].parts[0][0])
-    before = _sentence_before(doc, start)
+    before = _lead_in(doc, start)
     ended = _FULL_STOP_BEFORE.search(doc[max(0, end - 40) : end]) or _NEW_PARAGRAPH.match(doc, end)
     after = "" if ended else _sentence_after(doc, end, display=True)
-    return words.search(before) is not None or words.search(after) is not None
+    return words.search(before) is not None or words.search(after) is not None or _denied_after(doc, d.rel.offset)
 
 
 #: Words that say the model changes ("we now change the model", "no longer independent", "instead", "a new model").

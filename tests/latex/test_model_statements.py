@@ -266,3 +266,14 @@ def test_an_if_inside_the_sentence_that_describes_the_data_keeps_the_model():
     got = _results(doc)
     assert [r.verdict for r in got] == [Verdict.UNDECIDED, Verdict.PROVED]
     assert GIVEN in got[0].detail
+
+
+def test_a_misconception_or_a_display_the_next_sentence_denies_is_no_model_nor_definition():
+    for atom, step in (("L(\\theta)", "$$L(\\theta)^3 = \\theta^6$$\n"), ("P(X \\mid \\theta)", SQUARED)):
+        for text in (
+            f"A naive student might write\n$${atom} = \\theta^2.$$\nThis does not hold here.\nThen\n",
+            f"The following is a common misconception:\n$${atom} = \\theta^2.$$\nThen\n",
+        ):
+            r = _results(text + step)[-1]
+            assert r.verdict is Verdict.UNDECIDED, text
+            assert "model statement" not in r.detail and ":=" not in r.detail, text
