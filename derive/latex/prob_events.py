@@ -33,6 +33,8 @@ from derive.latex.grammar_linear import _scalar
 from derive.latex.prob_marks import _event_relation
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from derive.latex.tokens import _Tok
 
 #: Names whose parenthesis holds events even without a bar or a relation: ``P(+)``, ``\Pr(A \cap B)``.
@@ -136,8 +138,8 @@ def _closes_at_end(toks: list[_Tok]) -> bool:
     return False
 
 
-def _top_commas(toks: list[_Tok]) -> list[list[_Tok]]:
-    """``toks`` cut at the commas outside every bracket."""
+def _split_top(toks: list[_Tok], cut: Callable[[_Tok], bool]) -> list[list[_Tok]]:
+    """``toks`` cut at the tokens ``cut`` accepts outside every bracket."""
     parts: list[list[_Tok]] = [[]]
     depth = 0
     for t in toks:
@@ -145,11 +147,16 @@ def _top_commas(toks: list[_Tok]) -> list[list[_Tok]]:
             depth += 1
         elif t.kind == "sym" and t.text in _CLOSE:
             depth -= 1
-        elif depth == 0 and t.kind == "sym" and t.text == ",":
+        elif depth == 0 and cut(t):
             parts.append([])
             continue
         parts[-1].append(t)
     return parts
+
+
+def _top_commas(toks: list[_Tok]) -> list[list[_Tok]]:
+    """``toks`` cut at the commas outside every bracket."""
+    return _split_top(toks, lambda t: t.kind == "sym" and t.text == ",")
 
 
 def _reals(toks: list[_Tok]) -> bool:
@@ -281,18 +288,7 @@ class _EventGrammar:
 
 def _split_joins(span: list[_Tok]) -> list[list[_Tok]]:
     """``span`` cut at the ``\\cap``/``\\cup`` outside every bracket."""
-    parts: list[list[_Tok]] = [[]]
-    depth = 0
-    for t in span:
-        if t.kind == "sym" and t.text in _OPEN:
-            depth += 1
-        elif t.kind == "sym" and t.text in _CLOSE:
-            depth -= 1
-        elif depth == 0 and _join(t):
-            parts.append([])
-            continue
-        parts[-1].append(t)
-    return parts
+    return _split_top(span, _join)
 
 
 def _combine(kind: str, values: list[Any]) -> Any:
