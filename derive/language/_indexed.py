@@ -75,6 +75,7 @@ __all__ = [
     "Instance",
     "entry_derivative",
     "entry_derivatives",
+    "far_mixed_sizes",
     "has_indexed",
     "instances",
 ]
@@ -730,13 +731,18 @@ def _size_tuples(bound: Sequence[sympy.Symbol], table: SymbolTable, sizes: Seque
     # single n would test) and a few mixed ones (sums of different lengths against each other).
     equal = [(v,) * len(bound) for v in sizes if all(v in a for a in allowed)]
     mixed = [t for t in itertools.product(*(a[:3] for a in allowed)) if len(set(t)) > 1][:_MIXED]
-    # and unequal sizes past the small ones: each letter at its largest size with the others at their
-    # smallest, and all at their largest but the first a size below ((n-1)(n-2)(n-3)(n-m) vanishes on the
-    # equal tuples and on every mix of 1..3)
-    far = [tuple(a[-1] if j == k else a[0] for j, a in enumerate(allowed)) for k in range(len(bound))]
-    far += [tuple(a[-1] if j else (a[-2] if len(a) > 1 else a[-1]) for j, a in enumerate(allowed))]
-    mixed += [t for t in far if len(set(t)) > 1 and t not in mixed]
+    mixed += [t for t in far_mixed_sizes(allowed) if t not in mixed]
     return equal + mixed or [tuple(a[0] for a in allowed)]
+
+
+def far_mixed_sizes(allowed: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
+    """Unequal sizes past the small ones, one tuple per letter's ascending ``allowed`` sizes: each letter at its
+    largest size beside the others at their smallest, and all at their largest but the first a size below
+    ((n-1)(n-2)(n-3)(n-m) vanishes on the equal tuples and on every mix of 1..3). Shared with the LaTeX
+    reader's letter sizes (`derive.latex.shapes`)."""
+    out = [tuple(a[-1] if j == k else a[0] for j, a in enumerate(allowed)) for k in range(len(allowed))]
+    out.append(tuple(a[-1] if j else a[max(0, len(a) - 2)] for j, a in enumerate(allowed)))
+    return [t for k, t in enumerate(out) if len(set(t)) > 1 and t not in out[:k]]
 
 
 def _allows(table: SymbolTable, sym: sympy.Symbol, value: int) -> bool:

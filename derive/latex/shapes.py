@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from derive.errors import DeriveError
+from derive.language._indexed import far_mixed_sizes
 from derive.language.symbols import parse_kind
 from derive.latex.names import name_marks, transposed_names
 from derive.latex.parser import name_of
@@ -438,13 +439,10 @@ def _combinations(letters: list[str], values: tuple[int, ...]) -> list[dict[str,
         if len(set(combo)) > 1
     ]
     mixed.sort(key=lambda sizes: (sum(sizes.values()), max(sizes.values())))
-    # unequal sizes past the small ones too: each letter at its largest size beside the others at their
-    # smallest, and all at their largest but the first a size below ((D-1)(D-2)(D-3)(D-N) vanishes on the
-    # equal sizes and on every mix of 1..3)
-    top, low, below = max(values), min(values), sorted(values)[-2] if len(values) > 1 else max(values)
-    far = [{x: (top if x == letter else low) for x in letters} for letter in letters]
-    far.append({x: (below if j == 0 else top) for j, x in enumerate(letters)})
-    far = [f for k, f in enumerate(far) if len(set(f.values())) > 1 and f not in far[:k] and f not in mixed]
+    # unequal sizes past the small ones too ((D-1)(D-2)(D-3)(D-N) vanishes on the equal sizes and on every
+    # mix of 1..3): the same far mixes the claim language's indexed sums take
+    far = [dict(zip(letters, t, strict=True)) for t in far_mixed_sizes([sorted(values)] * len(letters))]
+    far = [f for f in far if f not in mixed]
     return equal + far + mixed[: max(5, MAX_READINGS - len(equal) - len(far))]
 
 
