@@ -949,9 +949,10 @@ class _Checker:
         # -1/b holds only for b < 0; ∫ e^{-(a²-1)x²} dx only for |a| > 1, which two points in 14
         # missed): agreement on the rest is not enough to verify.
         failing = sum(n for why, n in skipped.items() if why.startswith(("quadrature", "evaluation failed")))
-        if len(points) < min(_MIN_VALID, target) or uncertain > len(points) or failing > 0:
+        too_few = len(points) < min(_MIN_VALID, target) or uncertain > len(points)
+        if too_few or failing > 0:
             why = "time budget" if timed_out else "too few usable points"
-            if failing and not timed_out and len(points) >= min(_MIN_VALID, target) and uncertain <= len(points):
+            if not (timed_out or too_few):
                 why = f"no value at {failing} point(s), where an integral or series may diverge"
             summary = f"{why}: {len(points)} usable of {len(points) + n_skipped} points ({skip_text})"
             if skipped[UNRESOLVED]:
