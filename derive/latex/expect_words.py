@@ -20,7 +20,11 @@ variance $\\sigma^2$", "a random variable $X$ with mean $0$"). Each is an equati
 doubts ("we show that $E[X] = \\mu$", "is $E[X] = 0$?", "$E[X] \\neq 0$").
 
 Names made non-random by randomness words: "a fixed test point $x_0$", "$f$ is deterministic", "$f$ and $x_0$ are
-fixed" (never "a fixed point of $T$"), so ESL's f(x_0) comes out of E_T.
+fixed" (never "a fixed point of $T$"), so ESL's f(x_0) comes out of E_T. Names made non-random by the role the text
+gives them: "the true parameter $\\theta$" (an estimate's target; it lasts past headings, to a sentence that mentions
+theta with a prior, a draw or randomness; never "the true value $y$" or "the true function $f$", often random), and
+the coefficients of a map called a deterministic function of its arguments ("$Y = aX + b$ as any linear deterministic
+function of $X$": a and b).
 
 Discrete laws stated by a table (`_value_tables`): "$X$ takes the value $a-2$ with probability $p$, ...", "the
 values ... with probabilities ...", equally likely values, ``P(X = v) = q`` for two or more values; each gives
@@ -168,6 +172,9 @@ class NumbersStatement:
     end: int
     names: tuple[str, ...]
     said: str
+    #: a role the text gives the name ("the true parameter $\\theta$"): it holds past headings, to a later
+    #: sentence that mentions the name with randomness words (`_RANDOM_AGAIN`)
+    lasting: bool = False
 
 
 def numbers_in_words(doc: str) -> list[NumbersStatement]:
@@ -199,7 +206,104 @@ def numbers_in_words(doc: str) -> list[NumbersStatement]:
             if _FIXED_POINT.match(doc, m.end()) or _CASE.search(before):
                 continue  # "a fixed point of $T$" is no statement of randomness; "if $f$ is fixed" a case
             out.append(NumbersStatement(m.end(), tuple(names), " ".join(doc[m.start() : m.end()].split())))
+    out += _true_parameters(doc) + _deterministic_maps(doc)
     return sorted(out, key=lambda s: s.end)
+
+
+#: "the true parameter $\\theta$", "$\\theta$ is the true parameter": the value an estimate estimates, fixed (never
+#: "the true function", which a Bayesian text draws from a prior, nor "the true value $y$", often a random label).
+_TRUE_BEFORE = re.compile(
+    rf"(?<![A-Za-z-])true\s+(?:underlying\s+|population\s+|unknown\s+)?parameters?\s+(?P<names>{_LIST})",
+    re.IGNORECASE,
+)
+_TRUE_AFTER = re.compile(
+    rf"(?P<names>{_LIST})\s+(?:is|are|be|being|denotes?)\s+the\s+true\s+(?:underlying\s+|population\s+|unknown\s+)?"
+    r"parameters?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+#: Words of the same sentence that make a "true" parameter random after all (a prior, a draw, a posterior).
+_TRUE_BUT_RANDOM = re.compile(
+    r"(?<!non-)(?<!non)\brandom\b|\bdrawn\b|\bprior\b|\bposterior\b|\bdistributed\b|\bsampled?\b|\\sim\b",
+    re.IGNORECASE,
+)
+
+
+def _true_parameters(doc: str) -> list[NumbersStatement]:
+    """The names a sentence calls the true parameter or value (lasting: a role in the whole text)."""
+    out: list[NumbersStatement] = []
+    for pattern in (_TRUE_BEFORE, _TRUE_AFTER):
+        for m in pattern.finditer(doc):
+            names = _leading_names(m.group("names"))
+            before = _sentence_before(doc, m.start())
+            sentence = before + re.sub(_MATH, " ", doc[m.start() : _sentence_end(doc, m.end())])
+            if not names or _DOUBT.search(before) or _CASE.search(before) or _TRUE_BUT_RANDOM.search(sentence):
+                continue
+            if _DOUBT.search(re.sub(_MATH, " ", m.group()) + " "):
+                continue
+            said = " ".join(doc[m.start() : m.end()].split())
+            out.append(NumbersStatement(m.end(), tuple(names), said, lasting=True))
+    return out
+
+
+#: "$Y = aX + b$ as any linear deterministic function of $X$", "$Y = aX + b$ is a deterministic function of $X$": the
+#: names of the map other than its arguments (a, b) are fixed.
+_DETERMINISTIC_MAP = re.compile(
+    rf"\$(?P<lhs>[^$=]{{1,40}})=(?P<rhs>[^$=]{{1,80}})\$\s*,?\s+(?:is|as|be|being|for)\s+(?:an?|any|some|the)\s+"
+    rf"(?:(?:linear|affine|fixed|known)\s+)*(?:deterministic|non-?random)\s+(?:(?:linear|affine)\s+)?"
+    rf"(?:function|map|transformation|transform)\s+of\s+(?P<of>{_LIST})",
+    re.IGNORECASE,
+)
+
+
+_GREEK_NAMES = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho sigma tau "
+    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split()
+)
+_LETTER = re.compile(r"\\([A-Za-z]+)|([A-Za-z])(?:_(?:\{([A-Za-z0-9]+)\}|([A-Za-z0-9])))?|([0-9.+\-\s()]|\\,|\\cdot)")
+
+
+def _letters(tex: str) -> list[str] | None:
+    """The names of an affine-looking expression letter by letter (``aX + b``: a, X, b; ``\\alpha x_1``: alpha, x_1),
+    or None when it holds anything else (a function, a fraction, a bracket of another kind)."""
+    out: list[str] = []
+    at = 0
+    text = tex.strip()
+    while at < len(text):
+        m = _LETTER.match(text, at)
+        if m is None or m.end() == at:
+            return None
+        if m.group(1) is not None:
+            if m.group(1) in ("cdot",):
+                at = m.end()
+                continue
+            if m.group(1) not in _GREEK_NAMES:
+                return None
+            out.append(m.group(1))
+        elif m.group(2) is not None:
+            sub = m.group(3) or m.group(4)
+            out.append(f"{m.group(2)}_{sub}" if sub else m.group(2))
+        at = m.end()
+    return out
+
+
+def _deterministic_maps(doc: str) -> list[NumbersStatement]:
+    """The names of a map the text calls a deterministic function of its arguments (a, b of Y = aX + b)."""
+    out: list[NumbersStatement] = []
+    for m in _DETERMINISTIC_MAP.finditer(doc):
+        args = set(_names(m.group("of")))
+        try:
+            target = name_of(m.group("lhs").strip())
+        except (DeriveError, RecursionError):
+            continue
+        before = _sentence_before(doc, m.start())
+        if not args or _DOUBT.search(before) or _CASE.search(before) or _DOUBT.search(re.sub(_MATH, " ", m.group())):
+            continue
+        letters = _letters(m.group("rhs"))
+        names = [n for n in dict.fromkeys(letters or ()) if n not in args and n != target]
+        if letters is None or not names or not set(letters) & args:
+            continue
+        out.append(NumbersStatement(m.end(), tuple(sorted(names)), " ".join(doc[m.start() : m.end()].split())))
+    return out
 
 
 #: "a fixed (test) point $x_0$", "the deterministic function $f$", "non-random inputs $x_1, \\ldots$": randomness
@@ -224,8 +328,9 @@ def nonrandom_at(doc: str, statements: list[NumbersStatement], offset: int) -> t
     """The names called numbers before ``offset`` in their scope, unless a later sentence calls them random."""
     names: list[str] = []
     for s in statements:
-        if s.end <= offset and not _scope_ends(doc, s.end, offset):
-            names += [n for n in s.names if n not in names and not _retracted(doc, s.end, offset, {n}, _RANDOM_AGAIN)]
+        if s.end <= offset and (s.lasting or not _scope_ends(doc, s.end, offset)):
+            undone = _LASTING_UNDONE if s.lasting else _RANDOM_AGAIN
+            names += [n for n in s.names if n not in names and not _retracted(doc, s.end, offset, {n}, undone)]
     return tuple(names)
 
 
@@ -238,6 +343,12 @@ _NOT_INDEPENDENT = re.compile(
 )
 #: ... and a names-as-numbers statement: "$a$ is a random variable", "random", "varies", "let $a$ be".
 _RANDOM_AGAIN = re.compile(r"(?<!non-)(?<!non)\brandom\b|\bvar(?:y|ies|ying)\b|\blet\b|\bdrawn\b", re.IGNORECASE)
+#: ... and a lasting role ("the true parameter"), past headings: also a prior, a posterior, a draw, a distribution.
+_LASTING_UNDONE = re.compile(
+    r"(?<!non-)(?<!non)\brandom\b|\bvar(?:y|ies|ying)\b|\blet\b|\bdrawn\b|\bprior\b|\bposterior\b|"
+    r"\bdistributed\b|\bsampled?\b|\bbayes(?:ian)?\b|\\sim\b",
+    re.IGNORECASE,
+)
 
 
 def _scope_ends(doc: str, start: int, end: int) -> bool:
