@@ -17,7 +17,9 @@ expectation, variance or covariance in a sentence that assumes it ("Suppose $E[X
 $\\mathrm{Var}(X) = \\sigma^2$", "where $\\mathbb{E}[\\epsilon] = 0$"), or words ("$X$ has mean $\\mu$ and
 variance $\\sigma^2$", "a random variable $X$ with mean $0$"). Each is an equation the general-law prover
 (derive.tiers._general_law_facts) may substitute, quoted in the detail; never one the text shows, asks or
-doubts ("we show that $E[X] = \\mu$", "is $E[X] = 0$?", "$E[X] \\neq 0$").
+doubts ("we show that $E[X] = \\mu$", "is $E[X] = 0$?", "$E[X] \\neq 0$"). One in the clause right after a display
+("where $E[y_2] = m_2$", "Moreover, we set $E[y_2] = m_2$"; never "Now suppose ...") that names a plain name the
+display uses holds for that display too.
 
 Names made non-random by randomness words: "a fixed test point $x_0$", "$f$ is deterministic", "$f$ and $x_0$ are
 fixed" (never "a fixed point of $T$"), so ESL's f(x_0) comes out of E_T. Names made non-random by the role the text
@@ -425,7 +427,7 @@ def _sentence_before(doc: str, start: int) -> str:
 #: A sentence that assumes what its inline math states (not one that shows, asks or concludes it).
 _ASSUMING = re.compile(
     r"\b(?:let|suppose|assume[sd]?|assuming|where|with|such\s+that|has|have|having|denote[sd]?|"
-    r"recall|satisf(?:y|ies|ying))\b",
+    r"recall|satisf(?:y|ies|ying)|we\s+(?:set|write|define))\b",
     re.IGNORECASE,
 )
 #: Words in a statement's sentence that make its moment conditional or inexact ("Given $Y$, $X$ has mean $Y$",
@@ -477,6 +479,10 @@ class MomentStatement:
     #: the table's variable and values as written (``X``, ``1``, ``a-2``): a later sentence whose math is one of them
     #: alone ("the die favours $6$") may change the law
     written: tuple[str, ...] = ()
+    #: where its math starts, and whether its sentence names what a display before it uses ("$$...$$ where
+    #: $E[y_2] = m_2$", "Moreover, we set $E[y_2] = m_2$"): it also holds for that display (`moments_at`)
+    start: int = -1
+    trailing: bool = False
 
 
 def moments_in_words(doc: str) -> list[MomentStatement]:
@@ -512,7 +518,9 @@ def moments_in_words(doc: str) -> list[MomentStatement]:
             continue  # E[X] = Y with Y random: a conditional mean, never E[X]
         if lhs and rhs:
             said = f"{lhs} = {rhs} (line {_line(doc, m.start())})"
-            out.append(MomentStatement(m.end(), lhs, rhs, _CASE.search(before) is not None, said))
+            trailing = _TRAILING.search(before) is not None and _NEW_SCOPE.search(before) is None
+            case = _CASE.search(before) is not None
+            out.append(MomentStatement(m.end(), lhs, rhs, case, said, start=m.start(), trailing=trailing))
     for m in _MEAN_WORDS.finditer(doc):
         piece = m.group("var")[1:-1].strip()
         if len(_names(m.group("var"))) != 1:
@@ -903,16 +911,64 @@ def _not_a_law(values: list[str], probabilities: list[str], stated: dict[str, li
     return None
 
 
+#: Words of a sentence after a display that name what the display uses: "where", "here", "we set", "we write".
+_TRAILING = re.compile(r"\b(?:where|here|we\s+(?:have\s+)?(?:set|write|wrote|define|defined|denote|denoted))\b", re.I)
+#: ... and words that turn to what comes next instead ("Now suppose", "Next, let", "Consider").
+_NEW_SCOPE = re.compile(
+    r"\b(?:now|next|suppose|assume|let|consider|then|similarly|later|below|following|instead|if|when)\b", re.I
+)
+#: What ends the clause right after a display: another display, a heading, a blank line before words of a new scope.
+_CLAUSE_LIMIT = 400
+
+
+def _display_end(doc: str, display: int) -> int | None:
+    """Where the display that starts at ``display`` ends (None when no display starts there)."""
+    m = _DISPLAY.match(doc, display)
+    return m.end() if m is not None and m.end() > display else None
+
+
+def _right_after(doc: str, end: int, start: int) -> bool:
+    """Whether ``start`` is in the clause right after a display ending at ``end``: near, nothing but prose between
+    (no display, heading, problem label or list item), no words that turn to what comes next."""
+    if not end <= start <= end + _CLAUSE_LIMIT:
+        return False
+    between = doc[end:start]
+    if _DISPLAY.search(between) or _HEADING.search(between) or _scope_ends(doc, end, start):
+        return False
+    return _NEW_SCOPE.search(re.sub(_MATH, " ", between)) is None
+
+
+def _names_its_display(doc: str, s: MomentStatement, display: int, end: int) -> bool:
+    """Whether a plain name of the statement (m_2 of ``E[y_2] = m_2``) is used in the display."""
+    used = _names_of_value(doc[display:end])
+    plain = [side for side in (s.lhs, s.rhs) if not _MOMENT_TEX.search(side)]
+    return any(_names_of_value(side) & used for side in plain)
+
+
 def moments_at(
     doc: str, statements: list[MomentStatement], offset: int, display: int
 ) -> tuple[tuple[str, str, str], ...]:
     """The moments stated for a step at ``offset`` whose display starts at ``display``, as (lhs, rhs, said):
     each before it in its scope (no heading, problem label, part or list item between); a case only for the
     display its sentence introduces. A later sentence that mentions the names with words that may undo
-    the statement (`_RANDOM_AGAIN`: "let", "random", "drawn"; or "now", "instead") drops it."""
+    the statement (`_RANDOM_AGAIN`: "let", "random", "drawn"; or "now", "instead") drops it.
+    A statement in the clause right after the display ("where $E[y_2] = m_2$", "Moreover, we set $E[y_2] = m_2$",
+    never "Now suppose ...") that names a plain name the display uses holds for that display too."""
     out: list[tuple[str, str, str]] = []
+    end_of_display = _display_end(doc, display) if display <= offset else None
     for s in statements:
-        if s.end > offset or (not s.notation and _scope_ends(doc, s.end, offset)):
+        if s.end > offset:
+            after_it = (
+                s.trailing
+                and not s.hypothetical
+                and end_of_display is not None
+                and _right_after(doc, end_of_display, s.start)
+                and _names_its_display(doc, s, display, end_of_display)
+            )
+            if after_it and (s.lhs, s.rhs, s.said) not in out:
+                out.append((s.lhs, s.rhs, s.said + ", right after the display"))
+            continue
+        if not s.notation and _scope_ends(doc, s.end, offset):
             continue
         if s.hypothetical and (display < s.end or _ANOTHER.search(doc[s.end : display])):
             continue
