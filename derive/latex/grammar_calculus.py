@@ -393,7 +393,7 @@ class _SumGrammar:
                 and all(g.kind == "letter" and len(g.text) == 1 for g in group[1:3])
             ):
                 pair = texts[1:3]
-                if var_name in pair and not self.declared(f"I_{''.join(pair)}"):
+                if var_name in pair and not self.declared(f"I_{''.join(pair)}") and not self.declared("I"):
                     kept.append((k, t))
                     toks[k] = _Tok("cmd", "delta", t.pos)
         return kept

@@ -116,6 +116,25 @@ def ambiguous_readings(
     return out
 
 
+#: ``I_{nk}``, ``I_{k,j}``: a capital I with two different index letters.
+_I_ENTRY = re.compile(r"(?<![A-Za-z\\])I\s*_\s*\{\s*([a-z])\s*,?\s*([a-z])\s*\}")
+
+
+def _indicator_or_delta(tex: str, declared: frozenset[str] | set[str]) -> str:
+    """``I_{nk}`` (I not declared) under a sum over n or k, which the parser sums out as a Kronecker delta
+    (``\\sum_k I_{kj} a_k = a_j``), or "". In mixture models and classification the same notation is an
+    indicator matrix (``\\sum_n I_{nk} = N_k``, ``\\sum_k I_{nk} = 1`` for one-hot rows), under which the
+    delta's verdict may be wrong either way: a verdict must hold under both."""
+    for m in _I_ENTRY.finditer(tex):
+        first, second = m.group(1), m.group(2)
+        if first == second or "I" in declared or f"I_{first}{second}" in declared:
+            continue
+        if any(re.search(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{?\s*" + letter + r"(?![A-Za-z])", tex)
+               for letter in (first, second)):
+            return m.group(0).replace(" ", "")
+    return ""
+
+
 def _plain_expectation(name: str, first: _Tok) -> bool:
     """Whether ``name`` is a plain letter E (``E``, ``E_D``) the parser reads as an expectation before
     a bracket; ``\\mathbb{E}``, ``\\mathrm{E}`` are the expectation by their font."""
@@ -260,6 +279,13 @@ def notation_readings(tex: str, declared: frozenset[str] | set[str] = frozenset(
     over = _named_set_doubt(tex)
     if over:
         out.append(over)
+    indicator = _indicator_or_delta(tex, declared)
+    if indicator:
+        out.append(
+            f"{indicator} under a sum over its index may be an entry of the identity (a Kronecker delta) or of "
+            "another matrix (an indicator, 1 when item n is in class k); write \\delta for the first, or "
+            "another letter (z_{nk}) for the second"
+        )
     numbered = sorted(n for n in (names_in(tex) or (frozenset(), frozenset()))[0] if _DELTA_OF_NUMBERS.fullmatch(n))
     if numbered:
         out.append(

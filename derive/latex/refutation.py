@@ -19,6 +19,10 @@ reading the text need not mean, `unsupported` says why and the step is ``undecid
 - **an inverse trig function**: ``\\sin^{-1} x`` is read as arcsin, but may mean 1/sin x;
 - **a shape derive guessed**: a matrix side against a side whose names nobody declared, read as
   scalars (``\\Sigma^{-1} = \begin{pmatrix}..\\end{pmatrix}``): the declaration settles it;
+- **a standard deviation below zero**: the counterexample gives an undeclared σ (``\\sigma``,
+  ``\\sigma_k``) a value ≤ 0, and the step does not fail with those names positive
+  (``\\frac{1}{\\sqrt{2\\pi\\sigma^2}} = \\frac{1}{\\sigma\\sqrt{2\\pi}}``): σ conventionally names a
+  standard deviation, so the point may be one the text excludes (`_sign_convention`);
 - **a point the text excludes**: the counterexample makes a name all zero that the text says is
   nonzero ("for any nonzero matrix $M$", ``$x \\neq 0$``), whatever the step was read under;
 - **a condition solved from the display before**: a row that begins its display, refuted at a point, after
@@ -39,7 +43,7 @@ from fractions import Fraction
 from typing import Any
 
 from derive.errors import DeriveError
-from derive.model import Relation, Result
+from derive.model import Relation, Result, Verdict
 
 __all__ = ["unsupported"]
 
@@ -68,6 +72,9 @@ def unsupported(step: Any, result: Result) -> str | None:
         excluded = _zero_excluded(step, ev.counterexample.values)
         if excluded is not None:
             return excluded
+        signed = _sign_convention(step, ev.counterexample.values)
+        if signed is not None:
+            return signed
     local = _local_approximation(step, result)
     if local is not None:
         return local
@@ -116,6 +123,48 @@ def unsupported(step: Any, result: Result) -> str | None:
     if cex is None or not cex.values:
         return _rounded(step, result) or _log_base(step)
     return None
+
+
+#: Names that conventionally denote a standard deviation, positive unless the text says otherwise.
+_STD_NAME = re.compile(r"sigma(?:_[A-Za-z0-9]+)?")
+
+
+def _sign_convention(step: Any, values: tuple[tuple[str, str], ...]) -> str | None:
+    """A refutation at a point that gives an undeclared σ a value ≤ 0, where the step does not fail
+    with every such σ positive (checked again with them declared positive): σ conventionally names a
+    standard deviation, and under that reading the point is not one the text means, so the refutation
+    does not hold under every plausible reading. A step that fails with σ positive too stays refuted."""
+    from derive.engine import check_claim  # noqa: PLC0415 - the engine runs claims; this module only reads them
+
+    kinds = dict(step.claim.symbols)
+    below = sorted(
+        name
+        for name, value in values
+        if _STD_NAME.fullmatch(name) and name not in kinds and _nonpositive(value)
+    )
+    if not below:
+        return None
+    positive = tuple(sorted({**kinds, **{name: "positive" for name in below}}.items()))
+    again = check_claim(step.claim.evolve(symbols=positive))
+    if again.verdict is Verdict.REFUTED:
+        return None
+    listed = ", ".join(below)
+    point = ", ".join(f"{name} = {value}" for name, value in values if name in below)
+    return (
+        f"refuted only at {point}, but {listed} conventionally names a standard deviation, which is positive; "
+        f"with {listed} positive the step is {again.verdict.value}: declare {listed} real (any sign) or "
+        "positive under symbols: to settle"
+    )
+
+
+def _nonpositive(value: str) -> bool:
+    try:
+        return Fraction(value.strip()) <= 0
+    except (ValueError, ZeroDivisionError):
+        try:
+            return float(value) <= 0
+        except ValueError:
+            return False
 
 
 def _zero_excluded(step: Any, values: tuple[tuple[str, str], ...]) -> str | None:

@@ -510,7 +510,8 @@ def test_notation_with_two_readings_is_undecided(text: str, verdict: Verdict, sa
         ("Let $k \\in \\mathbb{Z}$.\n$$\\cos(2\\pi k) = 1$$", P, "k: integer"),
         ("Let $t \\ge 0$.\n$$|t| = t$$", P, "t: nonnegative"),
         # the declaration holds from where it is written on, and the front matter wins over it
-        ("$$\\sqrt{\\sigma^2} = \\sigma$$\nLet $\\sigma > 0$.", R, ""),
+        # (with a, not sigma: an undeclared sigma is conventionally positive, see test_refutation_conventions)
+        ("$$\\sqrt{a^2} = a$$\nLet $a > 0$.", R, ""),
         ("---\nderive:\n  symbols: {sigma: real}\n---\nLet $\\sigma > 0$.\n$$\\sqrt{\\sigma^2} = \\sigma$$", R, ""),
     ],
 )

@@ -168,7 +168,6 @@ def test_last_term_named_by_the_size_is_the_sums_own_entry():
         r"\sum_j \delta_{kj} a_j = a_k",
         r"\sum_{i=1}^n \delta_{ki} a_i = a_k",
         r"\sum_j \delta_{jk} a_j = a_k",
-        r"\sum_j I_{kj} a_j = a_k",
         r"\sum_j a_j \delta_{kj} = a_k",
     ],
 )

@@ -103,10 +103,11 @@ def test_family_declared_negative_still_refutes_the_split() -> None:
 
 
 def test_a_declaration_under_a_non_index_letter_is_one_name() -> None:
-    # sigma_x > 0 declares one name, not a family: sigma_1 stays a real that may be negative
-    (result,) = derive.check_latex("Let $\\sigma_x > 0$.\n\n$$\\sqrt{\\sigma_1^2} = \\sigma_1$$")
+    # a_x > 0 declares one name, not a family: a_1 stays a real that may be negative (written with a, not
+    # sigma: an undeclared sigma_1 is conventionally a standard deviation, see test_refutation_conventions)
+    (result,) = derive.check_latex("Let $a_x > 0$.\n\n$$\\sqrt{a_1^2} = a_1$$")
     assert result.verdict is Verdict.REFUTED, result.detail
-    assert "sigma_1 = -" in result.detail
+    assert "a_1 = -" in result.detail
 
 
 def test_family_declarations_that_disagree_leave_the_entry_unread() -> None:
