@@ -247,12 +247,13 @@ def _true_parameters(doc: str) -> list[NumbersStatement]:
     return out
 
 
-#: "$Y = aX + b$ as any linear deterministic function of $X$", "$Y = aX + b$ is a deterministic function of $X$": the
-#: names of the map other than its arguments (a, b) are fixed.
+#: "$Y = aX + b$ as any linear deterministic function of $X$", "$Y = aX + b$ is a deterministic affine map of $X$": the
+#: names of the map other than its arguments (a, b: its coefficients and intercept) are fixed. Linear or affine must be
+#: said: "$Y = X + Z$ is a deterministic function of $X$" holds with Z = X^2, a function of X, not a constant.
 _DETERMINISTIC_MAP = re.compile(
     rf"\$(?P<lhs>[^$=]{{1,40}})=(?P<rhs>[^$=]{{1,80}})\$\s*,?\s+(?:is|as|be|being|for)\s+(?:an?|any|some|the)\s+"
-    rf"(?:(?:linear|affine|fixed|known)\s+)*(?:deterministic|non-?random)\s+(?:(?:linear|affine)\s+)?"
-    rf"(?:function|map|transformation|transform)\s+of\s+(?P<of>{_LIST})",
+    rf"(?:(?:fixed|known)\s+)*(?:(?:linear|affine)\s+(?:deterministic|non-?random)|(?:deterministic|non-?random)\s+"
+    rf"(?:linear|affine))\s+(?:function|map|transformation|transform)\s+of\s+(?P<of>{_LIST})",
     re.IGNORECASE,
 )
 
@@ -332,8 +333,89 @@ def nonrandom_at(doc: str, statements: list[NumbersStatement], offset: int) -> t
     for s in statements:
         if s.end <= offset and (s.lasting or not _scope_ends(doc, s.end, offset)):
             undone = _LASTING_UNDONE if s.lasting else _RANDOM_AGAIN
-            names += [n for n in s.names if n not in names and not _retracted(doc, s.end, offset, {n}, undone)]
+            for n in s.names:
+                if n in names or _retracted(doc, s.end, offset, {n}, undone):
+                    continue
+                if s.lasting and _treated_random(doc, s.end, offset, n):
+                    continue
+                names.append(n)
     return tuple(names)
+
+
+#: Words that give a name a law, said of it in any later sentence (past a heading, a lasting role ends there).
+_LAW_WORDS = re.compile(
+    r"\b(?:uniform(?:ly)?|gaussian|normal(?:ly)?|bernoulli|beta|gamma|poisson|binomial|exponential|laplace|"
+    r"follows?|following|distribution|distributed|density|law|prior|posterior|random|stochastic|drawn|sampled?|"
+    r"variance|mean|expectation|expected|bayes(?:ian)?|uncertain(?:ty)?|belief)\b",
+    re.IGNORECASE,
+)
+#: The math of a text: displays and inline math.
+_EVERY_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\\begin\{(\w+\*?)\}.*?\\end\{\1\}|\$[^$]+\$", re.DOTALL)
+
+
+def _treated_random(doc: str, start: int, offset: int, name: str) -> bool:
+    """Whether, between a lasting role's statement and the end of the display at ``offset``, the text treats
+    ``name`` as random: a sentence that mentions it with a law word (`_LAW_WORDS`), math that draws it or gives
+    it a density (``\\theta \\sim``, ``p(\\theta)``), or a moment of it alone (``E[\\theta]``, ``Var(\\theta)``)."""
+    end = _display_around(doc, offset)
+    if _retracted(doc, start, end, {name}, _LAW_WORDS):
+        return True
+    for m in _EVERY_MATH.finditer(doc, start, end):
+        math = m.group()
+        if name not in _names_of_value(math):
+            continue
+        if "\\sim" in math or re.search(r"\\mid|\|", math) or _applied_to(math, name) or _moment_of(math, name):
+            return True
+    return False
+
+
+def _display_around(doc: str, offset: int) -> int:
+    """The end of the display holding ``offset`` (``offset`` itself when none does)."""
+    for m in _EVERY_MATH.finditer(doc, max(0, offset - 20000), min(len(doc), offset + 20000)):
+        if m.start() <= offset < m.end():
+            return m.end()
+        if m.start() > offset:
+            break
+    return offset
+
+
+def _applied_to(math: str, name: str) -> bool:
+    """Whether ``math`` applies something to ``name`` alone (``p(\\theta)``, ``\\pi(\\theta)``): a density of it."""
+    for m in re.finditer(r"(?:\\[A-Za-z]+|[A-Za-z])(?:_\{?[A-Za-z0-9]+\}?)?\s*(?:\\left)?\s*\(([^()]{1,40})\)", math):
+        try:
+            if name_of(re.sub(r"\\right\s*$", "", m.group(1)).strip()) == name:
+                return True
+        except (DeriveError, RecursionError):
+            continue
+    return False
+
+
+def _moment_of(math: str, name: str) -> bool:
+    """Whether ``math`` takes an expectation, variance or covariance of ``name`` alone (``E[\\theta]``, ``E[\\theta^2]``)."""
+    for m in _MOMENT_TEX.finditer(math):
+        opened = m.group().rstrip()[-1:]
+        rest = math[m.end() :]
+        if opened not in "([":
+            after = re.match(r"\}?\s*(?:\\left|\\big|\\Big)?\s*([(\[])", rest)
+            if after is None:
+                continue
+            opened, rest = after.group(1), rest[after.end() :]
+        close = "]" if opened == "[" else ")"
+        inner = rest.split(close, 1)[0] if close in rest else ""
+        inner = re.sub(r"\\(?:right|left)\b", " ", inner).strip()
+        if not inner:
+            continue
+        try:
+            if name_of(inner) == name:
+                return True  # E[theta], Var(theta)
+            continue  # another name alone (E[\\hat\\theta])
+        except (DeriveError, RecursionError):
+            pass
+        # E[theta^2], E[2 theta]: a moment of theta alone (no accent: \\hat\\theta is another name)
+        if not re.search(r"\\(?:hat|widehat|bar|overline|tilde|widetilde|check|dot|ddot|vec|mathbf|boldsymbol)\b|'", inner):
+            if _names_of_value(inner) == {name}:
+                return True
+    return False
 
 
 #: Words of a later sentence that end an independence statement for the names it mentions: "$X$ and $Y$ are

@@ -37,8 +37,9 @@ def test_true_parameters_in_words(text: str, names: list[tuple[str, ...]]) -> No
     ("text", "names"),
     [
         ("consider $Y=aX+b$ as any linear deterministic function of $X$.", [("a", "b")]),
-        ("Here $Z = \\alpha X_1 + \\beta$ is a deterministic function of $X_1$.", [("alpha", "beta")]),
-        ("$Y = f(X)$ is a deterministic function of $X$.", [("f",)]),
+        ("Here $Z = \\alpha X_1 + \\beta$ is a deterministic affine function of $X_1$.", [("alpha", "beta")]),
+        ("$Y = f(X)$ is a linear deterministic function of $X$.", [("f",)]),
+        ("$Y = aX + b$ is a deterministic function of $X$.", []),
         # not a statement: negated, a case, the map's arguments not in it, a non-affine expression, no of-names
         ("$Y = aX + b$ is not a deterministic function of $X$.", []),
         ("If $Y = aX + b$ is a deterministic function of $X$, then", []),
@@ -107,3 +108,38 @@ def test_the_coefficients_of_a_deterministic_map_come_out(step: str, verdict: st
     assert got == verdict, detail
     ((alone, _),) = _verdicts("Consider $X$ as any random variable.\n\n" + f"$${step}$$\n")
     assert alone == "undecided"  # nothing says a and b are fixed
+
+
+_ROLE = "Let $\\hat\\theta$ be an estimator of the true parameter $\\theta$.\n"
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        # attacker K1: a draw in math, past a heading or not
+        "## Another view\n\nSuppose now that $\\theta \\sim \\mathcal{N}(0, 1)$.\n",
+        "Suppose now that $\\theta \\sim \\mathcal{N}(0, 1)$.\n",
+        # attacker K3: a law in words; a density of theta; the author's own moment of theta alone
+        "## Part 2\n\nIn this part $\\theta$ is uniform on $[0, 1]$.\n",
+        "## Part 3\n\nHere $\\theta$ follows a Beta distribution.\n",
+        "## Part 4\n\nWe put $p(\\theta) = 1$ on $[0, 1]$.\n",
+        "## Part 5\n\nText.\n",
+    ],
+)
+def test_a_lasting_role_ends_where_the_text_treats_theta_as_random(later: str) -> None:
+    doc = _ROLE + "\n" + later + "\n$$\\mathbb{E}[\\theta^2] = \\theta^2$$\n\n$$\\mathrm{Var}(\\theta) = 0$$\n"
+    assert [v for v, _ in _verdicts(doc)] == ["undecided", "undecided"]
+
+
+def test_the_role_still_holds_past_a_heading_that_says_nothing_of_theta() -> None:
+    doc = _ROLE + "\n## Bias\n\nText.\n\n$$\\mathbb{E}[\\hat\\theta - \\theta] = \\mathbb{E}[\\hat\\theta] - \\theta$$\n"
+    assert [v for v, _ in _verdicts(doc)] == ["proved"]
+
+
+def test_a_map_not_said_linear_fixes_nothing() -> None:
+    # attacker K2: "Y = X + Z is a deterministic function of X" holds with Z = X^2
+    doc = (
+        "Let $X$ be a random variable. The output $Y = X + Z$ is a deterministic function of $X$.\n"
+        "$$\\mathbb{E}[X + Z] = \\mathbb{E}[X] + Z$$\n$$\\mathrm{Var}(X + Z) = \\mathrm{Var}(X)$$\n"
+    )
+    assert [v for v, _ in _verdicts(doc)] == ["undecided", "undecided"]
