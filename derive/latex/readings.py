@@ -79,7 +79,11 @@ def ambiguous_readings(
         return p.name_suffixes("pi") if t.kind == "cmd" and t.text == "pi" and p.next() else _read_name(p)
 
     out: list[tuple[str, str]] = []
-    for j, p, name in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS) | {"pi"}, read):
+    starters = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
+    # a name the step also writes as a value (a(1 - 2p) beside (a + 2)p, t_n(1 - y_n) beside (1 - t_n)):
+    # one name means one thing within a step, so before a bracket it is a factor, not a function
+    bare = {name for _, p, name in _each_name(tex, toks, starters, read) if name is not None and not _applied(p)}
+    for j, p, name in _each_name(tex, toks, starters, read):
         if name is None:
             continue
         t = toks[j]
@@ -111,7 +115,7 @@ def ambiguous_readings(
         if name == "H" and upright and close == "]" and arg_names and arg_names <= set(random):
             continue  # \mathrm{H}[x] of a random variable: the entropy, as the probability profile reads it
         said = _other_reading(name, t, bracket=toks[start].text, inner=inner, arg_names=arg_names, random=random)
-        if said:
+        if said and name not in bare:
             out.append((name, f"{shown} may be {said}"))
     return out
 
@@ -133,6 +137,14 @@ def _indicator_or_delta(tex: str, declared: frozenset[str] | set[str]) -> str:
                for letter in (first, second)):
             return m.group(0).replace(" ", "")
     return ""
+
+
+def _applied(p: _Parser) -> bool:
+    """Whether the name just read by ``p`` stands before a bracket (``K(``, ``K\\left(``, ``H[``)."""
+    t = p.peek()
+    if t.kind == "cmd" and t.text in ("left", "big", "Big", "bigg", "Bigg", "bigl", "Bigl"):
+        t = p.peek(1)
+    return t.kind == "sym" and t.text in ("(", "[")
 
 
 def _plain_expectation(name: str, first: _Tok) -> bool:

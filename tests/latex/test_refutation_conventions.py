@@ -101,3 +101,26 @@ def test_another_letter_is_an_indicator_with_general_entries() -> None:
 def test_a_declared_I_is_not_read_as_a_delta() -> None:
     doc = "---\nderive:\n  symbols: {I: real}\n---\n$$\\sum_{n=1}^N I_{nk} = 1$$\n"
     assert one(doc).verdict in (Verdict.UNDECIDED, Verdict.ERROR)
+
+
+# -- a name written as a value on the same side is a factor before a bracket --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("step", "verdict"),
+    [
+        (r"(a-2)p + a(1-2p) + (a+2)p = a", Verdict.PROVED),
+        (r"\frac{t_n(1 - y_n) - y_n(1 - t_n)}{y_n(1 - y_n)} = \frac{t_n - y_n}{y_n(1-y_n)}", Verdict.PROVED),
+        (r"(a-2)p + a(1-2p) + (a+2)p = 2a", Verdict.REFUTED),  # the wrong twin
+    ],
+)
+def test_a_name_also_written_as_a_value_is_a_factor(step: str, verdict: Verdict) -> None:
+    r = one(f"$$ {step} $$")
+    assert r.verdict is verdict, r.detail
+
+
+@pytest.mark.parametrize("step", [r"K(\sigma) = K\sigma", r"a(1-2p) = a - 2ap", r"H(S) = \sum_i p_i"])
+def test_a_name_only_applied_on_its_side_keeps_both_readings(step: str) -> None:
+    r = one(f"$$ {step} $$")
+    assert r.verdict is Verdict.UNDECIDED, r.detail
+    assert "or a function" in r.detail
