@@ -1314,3 +1314,84 @@ def _matching(toks: list[Any], k: int) -> tuple[int | None, list[int]]:
         elif depth == 1 and ((t.kind == "sym" and t.text in (",", "|")) or (t.kind == "cmd" and t.text == "mid")):
             splits.append(m)
     return None, splits
+
+
+# -- primes of functions the document does not define --------------------------------------------------
+
+#: An argument a prime's derivative may be taken by: one plain name, no font (``\\mathbf x`` is a vector).
+_PLAIN_ARGUMENT = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*_\s*(?:\{\s*[A-Za-z0-9]+\s*\}|[A-Za-z0-9]))?\s*$")
+_NOT_AN_ARGUMENT = frozenset({"infty", "pi", "cdot", "dots", "ldots", "cdots", "top", "intercal"})
+PRIME_NOTE = "read as the {}derivative of the function "
+
+
+def unknown_derivatives(tex: str, blocked: set[str], symbols: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
+    """``tex`` with ``f'(x)`` (``f''(x)``) of a function the document does not define read as ``\\frac{d}{dx} f(x)``
+    (its second derivative), and the primed names so read. Only a one-argument application at one plain name
+    (``f'(x^2)``, ``f'(\\mathbf w)``, ``f'(a, b)`` stay as written), of a name the reader takes as a function
+    applied there (`parse_latex` reads ``\\frac{d}{dx} f(x)`` as the derivative of an unknown function of x),
+    that is not declared (a vector's ``x'`` may be its transpose, a number's ``c'`` another number), and that
+    is not in ``blocked``: a function defined where the step is read (`apply_functions` decides its primes),
+    or one whose primed name the text defines itself (``f'`` is then a function of its own; as written,
+    ``f'`` is an unknown function independent of f, and a step that holds so holds for the derivative too)."""
+    edits: list[tuple[int, int, str]] = []
+    used: list[str] = []
+    at = 0
+    while True:
+        found = _application(tex, at, wanted=lambda n: n.endswith("_prime"))
+        if found is None:
+            break
+        name, start, end, args = found
+        at = max(end, start + 1)
+        base, primes = _base(name)
+        if not 1 <= primes <= _MAX_PRIMES or base in blocked or name in blocked or base in symbols:
+            continue
+        if not isinstance(args, list) or len(args) != 1 or _font(tex[start:end]):
+            continue
+        arg = args[0].strip()
+        if not _PLAIN_ARGUMENT.match(arg) or arg.lstrip("\\").split("_")[0].strip() in _NOT_AN_ARGUMENT:
+            continue
+        try:
+            var = name_of(arg)
+        except DeriveError:
+            continue
+        if var == base or var in symbols and symbols[var] not in ("real", "positive", "negative", "nonnegative"):
+            continue
+        order = "" if primes == 1 else f"^{{{primes}}}"
+        written = latex_of_base(base)
+        text = f"\\left(\\frac{{d{order}}}{{d {arg}{order}}} {written}({arg})\\right)"
+        if not _reads_as_derivative(text, base, var, symbols):
+            continue
+        edits.append((start, end, text))
+        if name not in used:
+            used.append(name)
+    for start, end, text in reversed(edits):
+        tex = tex[:start] + text + tex[end:]
+    return tex, tuple(used)
+
+
+def latex_of_base(name: str) -> str:
+    from derive.latex.names import latex_of_name  # noqa: PLC0415
+
+    return latex_of_name(name)
+
+
+def _reads_as_derivative(text: str, base: str, var: str, symbols: Mapping[str, str]) -> bool:
+    """Whether the reader takes ``text`` as the derivative of the unknown function ``base`` at the name ``var``
+    (and not ``u(x)`` as the product u x, which the bare letter u may be)."""
+    import sympy  # noqa: PLC0415
+
+    try:
+        value = parse_latex(text, SymbolTable(dict(symbols)))
+    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return False
+    if not isinstance(value, sympy.Derivative):
+        return False
+    inner = value.expr
+    return (
+        isinstance(inner, sympy.core.function.AppliedUndef)
+        and inner.func.__name__ == base
+        and len(inner.args) == 1
+        and isinstance(inner.args[0], sympy.Symbol)
+        and inner.args[0].name == var
+        and tuple(v.name for v in value.variables if isinstance(v, sympy.Symbol)) == (var,) * len(value.variables)
+    )

@@ -63,6 +63,7 @@ from derive.latex.assumptions import (
 )
 from derive.latex.context import (
     DISTINCT,
+    PRIME_NOTE,
     RESTATES,
     ROW_BEFORE,
     FunctionDefinition,
@@ -74,6 +75,7 @@ from derive.latex.context import (
     function_definition,
     row_ratio,
     solve_premise,
+    unknown_derivatives,
     value_tex,
 )
 from derive.latex.definitions_words import (
@@ -229,6 +231,13 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     # ... and only one that holds for every argument: not with a domain clause ("for $x \\geq 0$"), nor with
     # another piece of it stated in its scope ("and $g(x) = 0$ outside")
     sentences = sentence_text(splitter.doc)
+    # f'(x) = ... stated as a definition: f' is a function of its own, never read as the derivative of f
+    primed_defined = {
+        n
+        for j in defs
+        if "_prime" in drafts[j].defines[0]  # type: ignore[index]
+        for n in (drafts[j].defines[0], _base_name(drafts[j].defines[0]))  # type: ignore[index]
+    }
     lambdas = {
         i: limited
         for i, d in enumerate(drafts)
@@ -451,6 +460,19 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 notes += [in_scope[n].note for n in applied_fns]
                 for n in applied_fns:
                     fixed_by_definition |= fixed_names(in_scope[n])
+            # f'(x) of a function the text does not define: the derivative of an unknown f (`unknown_derivatives`)
+            blocked = set(in_scope) | primed_defined
+            own_lhs, primed_l = unknown_derivatives(own_lhs, blocked, d.symbols)
+            written_lhs = unknown_derivatives(written_lhs, blocked, d.symbols)[0]
+            own_rhs, primed_r = unknown_derivatives(own_rhs, blocked, d.symbols)
+            if row_sides:
+                row_sides = tuple(unknown_derivatives(side, blocked, d.symbols)[0] for side in row_sides)
+            for n in dict.fromkeys([*primed_l, *primed_r]):
+                base = _base_name(n)
+                primed = latex_of_name(base) + "'" * n.count("_prime")
+                which = "" if n.count("_prime") == 1 else "second "
+                own = f"(the text defines no {primed} of its own)"
+                notes.append(f"{primed} {PRIME_NOTE.format(which)}{latex_of_name(base)} {own}")
             sides_used = (own_lhs, own_rhs, *row_sides)
             reached = _definitions_used(sides_used, substitutable, drafts, names_cache)  # type: ignore[arg-type]
             uses = _composition_order(reached, drafts, names_cache)
@@ -2373,6 +2395,13 @@ def _definition_note(draft: _Draft, found: Structure | None) -> str:
     if found.value is None:
         return f"{found.said} (line {draft.line})"
     return f"{draft.lhs} := {draft.rhs} (line {draft.line}), read as {found.said}"
+
+
+def _base_name(name: str) -> str:
+    """``f`` of ``f_prime`` (``f_prime_prime``)."""
+    while name.endswith("_prime"):
+        name = name.removesuffix("_prime")
+    return name
 
 
 def _wrap(side: str, items: list[str]) -> str:

@@ -210,7 +210,11 @@ def check_numeric(problem: Problem, settings: Settings) -> Outcome:
             Verdict.UNDECIDED, Evidence(Method.NUMERIC, exc.summary, reason=exc.reason, seed=settings.seed)
         )
         if exc.reason == "unknown function":
-            return _for_every_value(lhs, rhs, problem, settings, start) or declined
+            return (
+                _for_every_value(lhs, rhs, problem, settings, start)
+                or _for_every_function(lhs, rhs, problem, settings, start)
+                or declined
+            )
         return declined
     checker = _Checker(
         problem=problem, settings=settings, cells_l=cells_l, cells_r=cells_r, shape=shape_l, free=free, start=start
@@ -2069,3 +2073,152 @@ def _matrix_text(cells: Sequence[mpmath.mpc], rows: int, cols: int) -> str:
 def _short(expr: object, limit: int = 80) -> str:
     text = str(expr)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ---------------------------------------------------------------------------------------
+# Unknown functions as random analytic functions.
+
+#: Random analytic functions each unknown function is replaced by, in turn (`_for_every_function`).
+_INTERPRETATIONS = 3
+#: Of the time left after the independent-values check: the share these interpretations may spend.
+_FUNCTION_SHARE = 0.8
+#: Names whose values are positive where the text takes their log: a density, a probability, a likelihood.
+_POSITIVE_NAMES = frozenset({"p", "q", "P", "Q", "L", "N", "Pr", "Prob"})
+_FUNCTION_OPS = 400  # sides larger than this (operations) are not given interpretations
+
+
+def _function_names(*sides: sympy.Basic) -> dict[sympy.FunctionClass, int] | None:
+    """Each unknown function of ``sides`` with its number of arguments, or None when an interpretation could
+    not stand for every reading: a function applied with different numbers of arguments (``f(x)`` and the
+    ``f(x, y)`` derive widens it to under d/dy), applied at two tuples of plain names (``E(m)``, ``E(b)``: what
+    derive makes of a bare E under ∂/∂m and ∂/∂b, a function of both), at an entry of a vector or matrix
+    (a function of the whole vector, of which derive saw one entry), or a conditional ``p(x | y)``. Applications
+    inside applications (``f(g(x))``) and at entries of a sample (``f(x_i)`` in a sum) are functions of numbers."""
+    arity: dict[sympy.FunctionClass, int] = {}
+    plain: dict[sympy.FunctionClass, set[tuple]] = {}
+    for side in sides:
+        for app in side.atoms(sympy.core.function.AppliedUndef):
+            if arity.setdefault(app.func, len(app.args)) != len(app.args):
+                return None
+            if app.func.__name__ == "given" or any(
+                a.has(sympy.matrices.expressions.matexpr.MatrixElement) or isinstance(a, sympy.MatrixBase)
+                for a in app.args
+            ):
+                return None  # F(u[1]) (F of the vector u, one entry seen), p(x | given(y)): not a function of numbers
+            if all(isinstance(a, sympy.Symbol) for a in app.args):
+                plain.setdefault(app.func, set()).add(app.args)
+    if any(len(tuples) > 1 for tuples in plain.values()):
+        return None
+    return arity
+
+
+def _positive_name(func: sympy.FunctionClass) -> bool:
+    name = func.__name__
+    return name in _POSITIVE_NAMES or name.split("_", 1)[0] in _POSITIVE_NAMES
+
+
+def _under_log(*sides: sympy.Basic) -> set[sympy.FunctionClass]:
+    """The unknown functions applied directly under a log in ``sides`` (``log p(x)``, ``log p(x)^2``), the only
+    ones a density's name makes positive: ``P(x)`` elsewhere may be a polynomial, ``L(w)`` a loss."""
+    out: set[sympy.FunctionClass] = set()
+    for side in sides:
+        for node in side.atoms(sympy.log):
+            arg = node.args[0]
+            base = arg.base if isinstance(arg, sympy.Pow) else arg
+            if isinstance(base, sympy.core.function.AppliedUndef):
+                out.add(base.func)
+    return out
+
+
+def _random_function(rng: np.random.Generator, arity: int, *, positive: bool) -> sympy.Lambda:
+    """A random analytic function of ``arity`` numbers with small rational coefficients: a quadratic, an
+    exponential and a sine of random linear forms (so its derivatives of every order are not all alike);
+    ``positive``: squares, a positive constant and a positive multiple of an exponential, positive everywhere."""
+
+    def q(lo: int, hi: int) -> sympy.Rational:
+        return sympy.Rational(int(rng.integers(lo, hi + 1)), int(rng.integers(2, 8)))
+
+    ts = sympy.symbols(f"t_1:{arity + 1}", real=True)
+    linear = [sum((q(-5, 5) * t for t in ts), q(-3, 3)) for _ in range(3)]
+    if positive:
+        squares = sum((q(1, 4) * (q(-4, 4) * t + q(-3, 3)) ** 2 for t in ts), 0)
+        body = q(1, 6) + squares + q(1, 4) * sympy.exp(linear[0] / 3)
+    else:
+        quad = sum((q(-4, 4) * a * b for i, a in enumerate(ts) for b in ts[i:]), 0)
+        body = (
+            linear[0]
+            + quad
+            + q(-4, 4) * sympy.exp(linear[1] / 3)
+            + q(1, 4) * sympy.sin(linear[2])
+            + q(-3, 3) * ts[0] ** 3
+        )
+    return sympy.Lambda(ts, body)
+
+
+def _interpreted(expr: sympy.Basic, funcs: dict[sympy.FunctionClass, sympy.Lambda]) -> sympy.Basic:
+    if not isinstance(expr, sympy.Basic):
+        return expr
+
+    def one(app: sympy.Basic) -> sympy.Basic:
+        return funcs[app.func](*app.args)
+
+    out = expr.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef) and e.func in funcs, one)
+    return _differentiate(out)
+
+
+def _for_every_function(
+    lhs: sympy.Basic, rhs: sympy.Basic, problem: Problem, settings: Settings, start: float
+) -> Outcome | None:
+    """VERIFIED when the claim holds with each unknown function replaced by each of a few random analytic
+    functions (`_random_function`, different at each turn), or None (no verdict from this check).
+
+    The independent-values check (`_for_every_value`) cannot see that ``f(x)`` and ``d/dx f(x)`` are one
+    function and its derivative (the product and chain rules, ``d/dx log f(x) = f'(x)/f(x)``): here each
+    unknown function is one function, and derivatives of it are its derivatives. A claim that fails for
+    some interpretation may still hold for the function the text means (a particular f), so a failure
+    refutes nothing: None, and the caller keeps its own undecided. Not tried where an interpretation could
+    stand for a wrong reading (`_function_names`) or where values need not be real (`_values_not_real`).
+    Functions named as densities or likelihoods (p, q, P, L, N) get positive interpretations (a density is
+    positive where its log is taken), and the evidence says so."""
+    sides = (lhs, rhs)
+    if problem.relation is not Relation.EQ or any(isinstance(s, sympy.MatrixBase) for s in sides):
+        return None  # an inequality through unknown functions holds or not by their values' ranges
+    if sum(sympy.count_ops(s) for s in sides) > _FUNCTION_OPS:
+        return None
+    arity = _function_names(*sides)
+    applied = lhs.atoms(sympy.core.function.AppliedUndef) | rhs.atoms(sympy.core.function.AppliedUndef)
+    if not arity or _values_not_real(dict.fromkeys(applied)) is not None:
+        return None
+    rng = np.random.default_rng(settings.seed + 7919)
+    logged = _under_log(*sides)
+    positive = sorted(f.__name__ for f in arity if f in logged and _positive_name(f))
+    outcomes: list[Outcome] = []
+    budget = _FUNCTION_SHARE * _time_left(settings, start) / _INTERPRETATIONS
+    for _ in range(_INTERPRETATIONS):
+        if budget <= 0.5:
+            return None
+        funcs = {f: _random_function(rng, k, positive=f.__name__ in positive) for f, k in arity.items()}
+        try:
+            l2, r2 = _interpreted(lhs, funcs), _interpreted(rhs, funcs)
+        except (TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
+            return None
+        if _undefined(l2) or _undefined(r2):
+            return None
+        own = replace(settings, timeout=0.9 * budget)  # its far points and searches stop in time
+        inner = bounded(lambda l2=l2, r2=r2, own=own: check_numeric(replace(problem, lhs=l2, rhs=r2), own), budget)
+        if inner is None or inner.verdict is not Verdict.VERIFIED:
+            return None
+        outcomes.append(inner)
+    names = ", ".join(sorted(f.__name__ for f in arity))
+    plus = (
+        f"; {', '.join(positive)} positive (a density or likelihood, positive where its log is taken)"
+        if positive
+        else ""
+    )
+    what = (
+        f"for every function {names}: {_INTERPRETATIONS} random analytic interpretations (quadratic + exp + sin "
+        f"of random linear forms, random rational coefficients{plus}) each agree; excludes a gap that holds "
+        "only for particular functions, not a claim true for this family alone"
+    )
+    first = outcomes[0].evidence
+    return Outcome(Verdict.VERIFIED, replace(first, summary=f"{what}: {first.summary}"))
