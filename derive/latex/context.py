@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
 from derive.latex.definitions_words import error_function_target
+from derive.latex.expect_usage import centred_names
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
@@ -618,10 +619,11 @@ def _readings(step: Step) -> str | None:
                 known.add(name_of(used.split(":=", 1)[0]))
             except DeriveError:
                 continue
-    random = {name for name, _ in step.claim.random}
+    texts = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
+    # a name the step centres by its own expectation (X - E(X)) is random by the step's own usage
+    random = {name for name, _ in step.claim.random} | centred_names(texts)
     found: dict[str, str] = {}  # what is said -> the name
     quantities = {name for name, _ in step.claim.symbols} - set(step.functions)
-    texts = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
     for text in texts:
         for name, said in ambiguous_readings(text, known, random):
             found.setdefault(said, name)
