@@ -115,14 +115,18 @@ class _SumGrammar:
             if not isinstance(excluded, (sympy.Symbol, sympy.Integer)) or excluded == var:
                 raise self.fail(f"\\{name} over {var_name} \\ne {self._src(excluded_toks)}: leave out one other index")
         saved, saved_range = self.st.bound, self.st.ranges.get(var_name)
+        saved_uses = self.st.index_uses.get(var_name, 0)  # this sum's own uses of its index stay its own
         self.st.bound = (*saved, var_name)
         self.st.ranges[var_name] = (lower, upper)
         kept = self._kronecker_tokens(var_name)
         try:
             with self.shadowing({var_name}):
                 body = _scalar(self.operand_term() if read_body is None else read_body())
+                if read_body is None and name == "sum":
+                    body = self._extended_summand(body, var_name)
         finally:
             self.st.bound = saved
+            self.st.index_uses[var_name] = saved_uses
             if saved_range is None:
                 self.st.ranges.pop(var_name, None)
             else:
@@ -151,6 +155,47 @@ class _SumGrammar:
             below, above = cls(body, (var, lower, excluded - 1)), cls(body, (var, excluded + 1, upper))
             whole = below + above if cls is sympy.Sum else below * above
         return picked + whole
+
+    def _extended_summand(self, body: Any, var_name: str) -> Any:
+        """The summand of ``\\sum_n y_n a_n - (1 - y_n) b_n``: every term after the first that writes an
+        entry of the index n (``y_n``) belongs to the sum, since outside it that entry would have no
+        index (the one sensible reading). Only when each term up to the end of the expression does so;
+        a term without the index (``\\sum_i a_i + c``: c summed n times, or once?) leaves the summand
+        as written and the reader refuses the entry outside. Where an inner sum's summand stopped
+        before a term that uses only this outer index (``\\sum_n \\sum_k a_{nk} + b_n``: inside the
+        k-sum, counted K times, or after it?) derive refuses: both readings are plausible."""
+        start = self.i
+        if not self.at_sym("+", "-"):
+            return body
+        st = self.st
+        saved = (set(st.indexed), set(st.implicit), dict(st.found), dict(st.index_uses))
+        terms: list[Any] = []
+        used = st.index_uses.get(var_name, 0)
+        whole = True  # every term read and each uses the index
+        try:
+            while self.at_sym("+", "-"):
+                sign = -1 if self.next().text == "-" else 1
+                before = st.index_uses.get(var_name, 0)
+                term = _scalar(self.term())
+                whole = whole and st.index_uses.get(var_name, 0) > before and not _is_matrix(term)
+                terms.append(sign * term)
+        except DeriveError:
+            whole = False
+        if not whole:
+            self.i = start
+            # an entry of the index met in a term left out stays one the reader refuses outside the sum
+            # (``\sum_i x_i + c + y_i``: y_i is no name of its own)
+            indexed = st.indexed if st.index_uses.get(var_name, 0) > used else saved[0]
+            st.indexed, st.implicit, st.found, st.index_uses = indexed, *saved[1:]
+            if any(outer != var_name for outer in st.bound):
+                st.declined[id(self.toks), start] = self.toks  # the list kept alive: its id stays its own
+            return body
+        if (id(self.toks), start) in st.declined:
+            raise self.fail(
+                f"a term after a sum inside the sum over {var_name} uses {var_name}: it may belong to the inner "
+                "sum or follow it; put the summands in brackets"
+            )
+        return sympy.Add(body, *terms)
 
     def _upper(self, name: str, var_name: str, hi: list[_Tok] | None, named_set: str | None) -> Any:
         """The upper bound: written, or the size of the unspecified (or named) index set."""
@@ -1105,7 +1150,14 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
         arrow = next((k for k, t in enumerate(toks) if t.kind == "cmd" and t.text in ("to", "rightarrow")), None)
         if arrow is None:
             raise self.fail("\\lim needs a subscript such as _{n\\to\\infty}")
-        var_name = self.sub(toks[:arrow]).base_name()
+        try:
+            var_name = self.sub(toks[:arrow]).base_name()
+        except DeriveError:
+            # \lim_{\|w\| \to \infty}: the norm of a vector grows along which directions? one variable only
+            raise self.fail(
+                f"a limit as {_written(toks[:arrow])} tends to something: derive reads limits of one "
+                "variable (\\lim_{n \\to \\infty}), not of an expression such as a norm"
+            ) from None
         var = self.symbol(var_name)
         target_toks = toks[arrow + 1 :]
         direction = "+-"
@@ -1158,6 +1210,11 @@ def _over_values(name: str, body: Any, var: sympy.Symbol, values: list[Any]) -> 
     the sum (product) of the summand at those values, as ``\\sum_{x \\in \\{0, 1\\}}``."""
     terms = [safe_replace(body, {var: v}) for v in values]
     return sympy.Add(*terms) if name == "sum" else sympy.Mul(*terms)
+
+
+def _written(toks: list[_Tok]) -> str:
+    """Tokens as LaTeX again, for a message (``\\Vert w \\Vert``)."""
+    return " ".join("\\" + t.text if t.kind == "cmd" else t.text for t in toks)
 
 
 def _minus_one(toks: list[_Tok]) -> bool:

@@ -181,6 +181,9 @@ def _shifted_entry(p: _Parser, name: str) -> Any:
         return None
     p.tuple_guard(name)
     p.st.indexed.add(name)
+    for _, atom in terms:
+        if atom in p.st.bound:
+            p.st.index_uses[atom] = p.st.index_uses.get(atom, 0) + 1
     own = p._scalar_assumptions(name)
     assumptions = own if set(own) - {"real"} else p._scalar_assumptions(base)
     index = sympy.Add(*(sign * (p.symbol(a) if isinstance(a, str) else sympy.Integer(a)) for sign, a in terms))
@@ -682,6 +685,7 @@ class _ExpressionGrammar:
                 base = shifted.group(1) if shifted else name[: -len(bound) - 1]
                 self.tuple_guard(name)
                 self.st.indexed.add(name)
+                self.st.index_uses[bound] = self.st.index_uses.get(bound, 0) + 1
                 # x_i of a declared positive x is positive too (log of a product splits); a
                 # declaration of the written name itself (N_k: positive) comes first
                 own = self._scalar_assumptions(name)

@@ -52,6 +52,12 @@ class _State:
     densities: _Densities = field(default_factory=_Densities)
     sample: str = ""  # inside a bound E_p[...]: the variable averaged over (bare densities over it are q(x))
     indexed: set[str] = field(default_factory=set)  # x_i read as an indexed term inside a sum or product
+    #: How often each bound index was read in an entry such as x_i (a summand's use of its index): a
+    #: term after a sum's summand that uses it extends the summand (`_SumGrammar._extended_summand`).
+    index_uses: dict[str, int] = field(default_factory=dict)
+    #: Token places (id of the token list, index) where a sum's summand ended although a term after it
+    #: used an outer sum's index: an outer sum may not extend its summand across that place.
+    declined: dict[tuple[int, int], list[_Tok]] = field(default_factory=dict)
     applying: int = 0  # > 0: reading the arguments of an unknown function, where f(x_1, \ldots, x_n) is read
 
 
