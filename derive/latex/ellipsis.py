@@ -109,6 +109,9 @@ def _rewrite_one(toks: list[_Tok], e: int, text: str, taken: frozenset[str]) -> 
         raise _fail(text, f"{dots} with no last term: the sum or product does not say where it ends")
     if (_is_sym(prev, "+") and _is_sym(nxt, "+")) or (_is_sym(prev, "-") and _is_sym(nxt, "-")):
         return _rewrite_sum(toks, (lo, hi), e, text, taken)
+    signed = _unsigned_before(toks, (lo, hi), e)
+    if signed is not None:
+        return _rewrite_sum(signed, (lo, hi + 1), e + 1, text, taken)
     if _is_sym(prev, "-") or _is_sym(nxt, "-"):
         raise _fail(
             text, f"{dots} between different signs (derive reads x_1 + x_2 + {dots} + x_n and a - x_1 - {dots} - x_n)"
@@ -122,6 +125,29 @@ def _rewrite_one(toks: list[_Tok], e: int, text: str, taken: frozenset[str]) -> 
     if (_is_mult(prev) or _ends_atom(prev)) and (_is_mult(nxt) or _starts_atom(nxt)):
         return _rewrite_product(toks, (lo, hi), e, text, taken)
     return None
+
+
+def _unsigned_before(toks: list[_Tok], region: tuple[int, int], e: int) -> list[_Tok] | None:
+    """``- a_1 - a_2 \\cdots - a_n`` (no sign typed before the ellipsis): the tokens with the sign after it
+    put before it too, when the term the ellipsis ends is one written term of the last term's pattern
+    carrying that same sign (a plus for the first term). A product cannot be meant (a sign, not a
+    factor, follows the dots), so the sum is the one reading; anything else is None."""
+    lo, hi = region
+    prev = toks[e - 1] if e - 1 >= lo else None
+    nxt = toks[e + 1] if e + 1 < hi else None
+    if prev is None or not (_is_sym(nxt, "+") or _is_sym(nxt, "-")) or not _ends_atom(prev) or _is_mult(prev):
+        return None
+    chunks = _chunks(toks, lo, hi, frozenset({"+", "-"}))
+    at = next((k for k, c in enumerate(chunks) if c[1] <= e < c[2]), None)
+    if at is None or at + 1 >= len(chunks) or chunks[at][2] != e + 1:
+        return None
+    sep, a, _ = chunks[at]
+    sign, a2, b2 = chunks[at + 1]
+    if not (sep == sign or (sep == "" and sign == "+")) or a >= e or a2 >= b2:
+        return None
+    if not _same_shape(toks[a:e], toks[a2:b2]):
+        return None
+    return [*toks[:e], _Tok("sym", sign, toks[e].pos), *toks[e:]]
 
 
 # -- regions, terms and factors ------------------------------------------------------------
