@@ -12,6 +12,11 @@ needs its mean and its variance or standard deviation named as such; an exponent
 exponential "with parameter $\\beta$" may be a rate or a scale: nothing is read); a uniform law a written
 interval. Binomial, Poisson, geometric... laws have no distribution in derive: nothing is read.
 
+A Bernoulli variable named without its parameter ("a Bernoulli distributed random binary variable $x$") has the
+law the part of the text it is in (between its headings) states as a formula, ``\\text{Bern}(x | \\mu) = \\mu^x
+(1 - \\mu)^{1-x}``: x ~ Bernoulli(mu), when exactly one such formula of that variable is there and it is the
+mass function of a success probability (a failure probability, another variable, two parameters: nothing is read).
+
 A statement declares nothing when its sentence negates, doubts or hedges it ("we do not assume $X$ is
 uniform on $[0, 1]$", "$X$ might be ..."), or makes it a case ("If $f$ is a Bernoulli random variable with
 parameter $p$, then ..."; "when", "whenever", "suppose", "unless", "provided", "in case", "for any").
@@ -52,7 +57,7 @@ _FAMILY = (
     r"(?P<family>bernoulli|standard\s+(?:normal|gaussian)|normal|gaussian|uniform|exponential)"
     r"(?:\s+distributed)?"
 )
-_RV = r"\s+(?:random\s+variable|variable|r\.\s?v\.)(?![A-Za-z])"
+_RV = r"\s+(?:(?:random|binary|discrete)\s+){0,2}(?:variable|r\.\s?v\.)(?![A-Za-z])"
 #: What the parameters are called after the law: "with parameter $p$", "with mean $m$ and variance $v$".
 _PARAMS = (
     r"(?P<params>(?:\s*,)?\s+(?:with|of|having)\s+(?:[A-Za-z ]{0,30}?)(?:\$[^$]{1,60}\$)"
@@ -103,8 +108,14 @@ def laws_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             if found is None or _listed(doc, m.start()) or not _asserted(doc, m.start(), m.end()):
                 continue
             name, law = found
-            taken.append((m.start(), m.end()))
             words = " ".join(m.group().split())
+            if law is None:  # a Bernoulli variable with no parameter named: the formula the section states
+                stated = _bernoulli_formula(doc, m.start(), name)
+                if stated is None:
+                    continue
+                law, formula = stated
+                words = f"{words}, with {formula} as the text states"
+            taken.append((m.start(), m.end()))
             out.append((m.start(), m.end(), name, LAW + law, f"{words} (read as {_tex_name(m)} \\sim {law})"))
     return sorted(out + laws_in_first_links(doc, out))
 
@@ -113,8 +124,9 @@ def _tex_name(m: re.Match[str]) -> str:
     return m.group("name").strip()
 
 
-def _read(m: re.Match[str]) -> tuple[str, str] | None:
-    """(name, law in LaTeX) of a statement, or None when its wording has more than one reading."""
+def _read(m: re.Match[str]) -> tuple[str, str | None] | None:
+    """(name, law in LaTeX) of a statement, or None when its wording has more than one reading; the law None
+    for a Bernoulli variable whose parameter the words do not name (`_bernoulli_formula` may)."""
     try:
         name = name_of(m.group("name").strip())
     except DeriveError:
@@ -126,8 +138,55 @@ def _read(m: re.Match[str]) -> tuple[str, str] | None:
     if params is None:
         return None
     interval = m.group("interval")
+    if family == "bernoulli" and not params and interval is None:
+        return name, None
     law = _law(family, params, interval)
     return (name, law) if law is not None else None
+
+
+#: ``\text{Bern}(x | \mu) = <formula>`` (also ``\mathrm``, ``\operatorname``, ``Bernoulli``, ``\mid``), up to
+#: the end of its line or display.
+_BERN_FORMULA = re.compile(
+    r"\\(?:text|mathrm|operatorname|textrm|rm)\s*\{\s*Bern(?:oulli)?\s*\}\s*\(\s*(?P<var>[^()|]{1,20}?)\s*"
+    r"(?:\||\\mid\b)\s*(?P<param>[^()|,]{1,20}?)\s*\)\s*=\s*(?P<formula>[^$\n]{1,200}?)"
+    r"\s*(?=\\tag|\\label|\\end|\\\]|\\\\|\$|\n|[.,;]\s|$)"
+)
+
+
+def _bernoulli_formula(doc: str, at: int, name: str) -> tuple[str, str] | None:
+    """(``\\mathrm{Bernoulli}(mu)``, the formula as written) when the part of ``doc`` around ``at`` (between its
+    headings) states the Bernoulli mass function of ``name`` with one parameter,
+    ``\\text{Bern}(x | \\mu) = \\mu^x (1 - \\mu)^{1-x}`` (exactly that of a success probability mu at 0 and 1);
+    None when it states none, or two, or another formula."""
+    import sympy  # noqa: PLC0415
+
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+
+    marks = sorted(h for h, _ in headings(doc))
+    start = max((h for h in marks if h <= at), default=0)
+    end = min((h for h in marks if h > at), default=len(doc))
+    found: set[str] = set()
+    said = ""
+    for m in _BERN_FORMULA.finditer(doc, start, end):
+        try:
+            if name_of(m.group("var").strip()) != name:
+                continue
+            param = name_of(m.group("param").strip())
+            table = SymbolTable({})
+            formula = parse_latex(m.group("formula"), table)
+            x, mu = sympy.Symbol(name), sympy.Symbol(param)
+            variables = {str(s) for s in formula.free_symbols}
+            if not variables <= {name, param}:
+                return None
+            formula = formula.subs({s: sympy.Symbol(str(s)) for s in formula.free_symbols})
+            if any(sympy.simplify(formula.subs(x, v) - mu**v * (1 - mu) ** (1 - v)) != 0 for v in (0, 1)):
+                return None  # another parameterisation (the failure probability) or another formula
+        except (DeriveError, RecursionError, ValueError, TypeError, AttributeError):
+            return None
+        found.add(m.group("param").strip())
+        said = said or " ".join(m.group().split())
+    return (rf"\mathrm{{Bernoulli}}({found.pop()})", said) if len(found) == 1 else None
 
 
 def _roles(text: str) -> dict[str, str] | None:

@@ -71,6 +71,13 @@ def settle_events(step: Any, result: Any, prose: str = "") -> Any:
     from derive.model import Evidence, Method, Outcome, Result, Verdict  # noqa: PLC0415
     from derive.tiers._events import EVENTS_NOTE, ROUTE  # noqa: PLC0415
 
+    if result.verdict in (Verdict.UNDECIDED, Verdict.REFUTED):
+        # a refutation that ignores the values the text states is none of the step as meant
+        from derive.latex.prob_stated import stated_values_proof  # noqa: PLC0415
+
+        stated = stated_values_proof(step, result, _before_display(prose), prose)
+        if stated is not None:
+            return stated
     mine = [
         o
         for o in result.outcomes
