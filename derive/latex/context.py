@@ -383,6 +383,12 @@ def _against_its_text(step: Step, ev: Evidence) -> str | None:
             f"it disagrees with the definition of {said}, but the text may define {name} anew here (a new "
             "part or case); write 'let' or := for a new definition, or another name, to have it checked"
         )
+    elif any(PREMISE_DEFINES in u for u in step.uses):
+        said = next(u for u in step.uses if PREMISE_DEFINES in u)
+        why = (
+            f"it disagrees with {said}; the premise may be what is wrong (it is checked on its own), and the "
+            "function it names may be another one: not refuted"
+        )
     elif any(u.startswith(ROW_BEFORE) for u in step.uses):
         why = (
             "checked as a multiple of the row before, which the counterexample shows it is not; it may still "
@@ -1323,6 +1329,8 @@ def _matching(toks: list[Any], k: int) -> tuple[int | None, list[int]]:
 #: An argument a prime's derivative may be taken by: one plain name, no font (``\\mathbf x`` is a vector).
 _PLAIN_ARGUMENT = re.compile(r"^\s*\\?[A-Za-z]+(?:\s*_\s*(?:\{\s*[A-Za-z0-9]+\s*\}|[A-Za-z0-9]))?\s*$")
 _NOT_AN_ARGUMENT = frozenset({"infty", "pi", "cdot", "dots", "ldots", "cdots", "top", "intercal"})
+#: In what a conclusion is read with: the function its premise states, read as that function's definition.
+PREMISE_DEFINES = ", what the arrow leads from, read as "
 PRIME_NOTE = "read as the {}derivative of the function "
 
 

@@ -63,6 +63,7 @@ from derive.latex.assumptions import (
 )
 from derive.latex.context import (
     DISTINCT,
+    PREMISE_DEFINES,
     PRIME_NOTE,
     RESTATES,
     ROW_BEFORE,
@@ -443,6 +444,9 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             }
             if "E" in in_scope and _expectation_context(d, step_random):
                 del in_scope["E"]  # E(w) = w^2 in the text, then E(x) of a random x, or E[x]: which E is meant?
+            given_fd = _premise_function(drafts[premise], in_scope) if premise is not None else None
+            if given_fd is not None:
+                in_scope[given_fd.name] = given_fd  # "\ell(\mu) = ... \Rightarrow \frac{d}{d\mu}\ell(\mu) = ..."
             if in_scope:
                 # f'(c) with f defined on [1, e^2] only: read for c in it (a range), so never refuted outside it;
                 # a c whose kind keeps it outside ("Let $c < 0$") leaves f as written
@@ -1808,6 +1812,27 @@ def _log_target(d: _Draft, seen: set[str], drafts: list[_Draft]) -> tuple[str, b
         return None
     d.through_log = through[1]
     return through[0], False
+
+
+def _premise_function(pre: _Draft, in_scope: Mapping[str, FunctionDefinition]) -> FunctionDefinition | None:
+    """The function the statement an arrow leads from states, read as its definition in the conclusion
+    (``\\ell(\\mu) = body \\Rightarrow \\frac{d}{d\\mu} \\ell(\\mu) = ...``; ``\\log L(M) = body \\implies
+    \\nabla \\log L(M) = ...`` through its log): the conclusion follows from the premise as an identity in its
+    parameters. None when the premise is no such equation (not an application of a name to distinct parameters,
+    each in the body; a value at a point, ``L(\\theta_0)``; a density's log), is a definition derive reads anyway,
+    or names a function already defined where the step is read."""
+    if pre.error is not None or pre.defines is not None or pre.condition is not None:
+        return None
+    if pre.rel.relation is not Relation.EQ:
+        return None
+    through = log_definition_target(pre.lhs)
+    if through is not None and _DENSITY_LETTER.match(through[0]):
+        return None  # \log p(x | \theta) = ...: a density's log, read by its name
+    fd = function_definition(through[1] if through else pre.lhs, pre.rhs, pre.line)
+    if fd is None or fd.name in in_scope or _at_a_point(fd):
+        return None
+    said = f"{pre.lhs.strip()} = {pre.rhs.strip()} (line {pre.line}){PREMISE_DEFINES}{fd.name}'s definition"
+    return replace(fd, through_log=through is not None, note=said)
 
 
 def _function_of(d: _Draft) -> FunctionDefinition | None:
