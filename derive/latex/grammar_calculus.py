@@ -31,7 +31,7 @@ from derive.errors import DeriveError
 from derive.language._exact import safe_replace
 from derive.language.functions import JS, KL, Expectation
 from derive.language.symbols import SymbolKind, SymbolTable
-from derive.latex.grammar_expressions import _read_name
+from derive.latex.grammar_expressions import _read_name, extended_and_free
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.grammar_matrix_calculus import _MatrixCalculusGrammar
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _split_top, _Tok
@@ -121,7 +121,7 @@ class _SumGrammar:
         kept = self._kronecker_tokens(var_name)
         try:
             with self.shadowing({var_name}):
-                body = _scalar(self.operand_term() if read_body is None else read_body())
+                body = _scalar(self._summand() if read_body is None else read_body())
                 if read_body is None and name == "sum":
                     body = self._extended_summand(body, var_name)
         finally:
@@ -155,6 +155,18 @@ class _SumGrammar:
             below, above = cls(body, (var, lower, excluded - 1)), cls(body, (var, excluded + 1, upper))
             whole = below + above if cls is sympy.Sum else below * above
         return picked + whole
+
+    def _summand(self) -> Any:
+        """The summand of a ``\\sum``/``\\prod``: the next product, its factors joined by juxtaposition or by
+        ``\\cdot``, ``\\times``, ``/`` (``\\sum_i x_i \\cdot y_i`` is the sum of the products; a factor free of
+        the index gives the same value inside or outside)."""
+        if self.peek().kind == "end" or self.at_sym(")", "]", "}", "\\}", "+", "=", "<", ">"):
+            raise self.fail("an operator with nothing to apply to")
+        sign = 1
+        if self.at_sym("-", "+"):
+            sign = -1 if self.next().text == "-" else 1
+        value = self.term()
+        return -value if sign < 0 else value
 
     def _extended_summand(self, body: Any, var_name: str) -> Any:
         """The summand of ``\\sum_n y_n a_n - (1 - y_n) b_n``: every term after the first that writes an
@@ -195,6 +207,14 @@ class _SumGrammar:
                 f"a term after a sum inside the sum over {var_name} uses {var_name}: it may belong to the inner "
                 "sum or follow it; put the summands in brackets"
             )
+        table = st.table
+        if var_name in getattr(table, "_latex_free_indices", set()):
+            raise self.fail(extended_and_free(f"an entry of {var_name}", var_name))
+        extended = getattr(table, "_latex_extended_indices", None)
+        if extended is None:
+            extended = set()
+            table._latex_extended_indices = extended  # type: ignore[attr-defined]
+        extended.add(var_name)
         return sympy.Add(body, *terms)
 
     def _upper(self, name: str, var_name: str, hi: list[_Tok] | None, named_set: str | None) -> Any:

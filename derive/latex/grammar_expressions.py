@@ -12,6 +12,7 @@ from sympy.core.function import AppliedUndef
 from derive.errors import LatexError
 from derive.language._exact import _ceiling, _factorial, _floor
 from derive.language._indexed import index_terms
+from derive.latex.entry_notation import identity_entries
 from derive.language.functions import sigmoid
 from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
@@ -170,6 +171,15 @@ def _family_instance(p: _Parser, name: str) -> Any:
     if _is_matrix(value) or not isinstance(value, sympy.Basic):
         return None
     return p.family_at(defined[0], letters[0], value, sympy.Integer(sub))
+
+
+def extended_and_free(name: str, letter: str) -> str:
+    """Why a step with a summand taken on over a later term and an entry of its index written free is not read."""
+    return (
+        f"{name} is written with {letter} free, and a sum over {letter} takes a later term that writes {letter} into "
+        f"its summand: the term may belong to the sum or use the free {letter} (\\sum_{letter} x_{letter} - "
+        f"x_{letter}: leave one out?); put the summand in brackets"
+    )
 
 
 def _shifted_entry(p: _Parser, name: str) -> Any:
@@ -603,6 +613,33 @@ class _ExpressionGrammar:
             return sympy.Function("V")(*value.args)
         return value
 
+    def _free_entry(self, name: str) -> None:
+        """Note ``x_i`` read with no sum binding i, for both sides of the step (the table is theirs): a sum
+        over i whose summand took a later term in (`_SumGrammar._extended_summand`, ``\\sum_i x_i - x_i``)
+        then has a second plausible reading, the leave-one-out ``(\\sum_i x_i) - x_i`` of a free i."""
+        letter = name.rpartition("_")[2]
+        if not (len(letter) == 1 and letter.isalpha() and letter.islower()) or letter in self.st.bound:
+            return
+        table = self.st.table
+        free = getattr(table, "_latex_free_indices", None)
+        if free is None:
+            free = set()
+            table._latex_free_indices = free  # type: ignore[attr-defined]
+        free.add(letter)
+        if letter in getattr(table, "_latex_extended_indices", set()):
+            raise self.fail(extended_and_free(name, letter))
+
+    def _identity_entry(self, name: str) -> bool:
+        """Whether ``I_kj`` (written ``I_{kj}`` next to names indexed by k and j, outside any sum over
+        them) is an entry of a matrix I, read as a name of its own, not an identity of size kj
+        (`derive.latex.entry_notation`; the readings leave a verdict through it undecided)."""
+        return (
+            not self.declared("I")
+            and "I" not in self.st.definitions
+            and not any(letter in self.st.bound for letter in name[2:])
+            and name in identity_entries(self.st.text)
+        )
+
     def named(self, base: str, font: str) -> Any:
         """A letter or Greek command, with its subscripts, then what it is applied to."""
         if (
@@ -700,6 +737,7 @@ class _ExpressionGrammar:
                 f"{name} appears outside the sum or product that binds its index: put the whole summand in "
                 "brackets, \\sum_{i=1}^n [ ... ]"
             )
+        self._free_entry(name)
         if name in self.st.definitions and name not in self.st.bound and name not in self.st.shadow:
             return self.definition_value(name)
         entry = self._vector_entry(name, font)

@@ -86,3 +86,36 @@ def test_the_plain_index_letter_does_not_extend() -> None:
     assert verdict in ACCEPT, detail
     verdict, detail = one(r"$$\sum_{i=1}^n x_i + n = \sum_{i=1}^n (x_i + n)$$")
     assert verdict not in ACCEPT, detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # attacker K7: x_i with i free elsewhere in the step: (\sum_i x_i) - x_i (leave one out) is plausible too
+        r"\sum_{i=1}^n x_i - x_i = \sum_{j=1}^n x_j - x_i",
+        r"x_i + \sum_{i=1}^n y_i + x_i = 2x_i + \sum_{i=1}^n y_i",
+    ],
+)
+def test_an_index_free_elsewhere_in_the_step_is_refused(tex: str) -> None:
+    verdict, detail = one(f"$${tex}$$")
+    assert verdict is Verdict.ERROR, detail
+    assert "leave one out" in detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "verdict"),
+    [
+        # attacker K6: a factor after \cdot or \times belongs to the summand, as a juxtaposed one does
+        (r"\sum_{i=1}^n x_i \cdot y_i = \sum_{i=1}^n x_i y_i", ACCEPT),
+        (r"\sum_{i=1}^n 2 \cdot x_i = 2\sum_{i=1}^n x_i", ACCEPT),
+        (r"\sum_{i=1}^n x_i \times y_i = \sum_{i=1}^n x_i y_i", ACCEPT),
+        (r"\sum_{i=1}^n w_i \cdot x_i + b = b + \sum_{i=1}^n w_i x_i", ACCEPT),
+        (r"\sum_{i=1}^n x_i / y_i = \sum_{i=1}^n \frac{x_i}{y_i}", ACCEPT),
+        # wrong twins
+        (r"\sum_{i=1}^n x_i \cdot y_i = \sum_{i=1}^n x_i \sum_{j=1}^n y_j", (Verdict.REFUTED,)),
+        (r"\sum_{i=1}^n 2 \cdot x_i = \sum_{i=1}^n x_i", (Verdict.REFUTED,)),
+    ],
+)
+def test_multiplied_factors_stay_in_the_summand(tex: str, verdict: tuple[Verdict, ...]) -> None:
+    got, detail = one(f"$${tex}$$")
+    assert got in verdict, detail
