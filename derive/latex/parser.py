@@ -341,6 +341,15 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     if len(several) > 1:
         raise _fail(text, "only one name can take several values in one evaluation")
     for sym, values in points:
+        for v in values:
+            kink = _kink_where(value, sym, v)
+            if kink is not None:
+                raise _fail(
+                    text,
+                    f"the derivative has {kink} at {sym} = {v}: a derivative of |.|, max or min does not exist "
+                    "where its argument is 0 (the one-sided derivatives differ), and its value there is only a "
+                    "convention, so derive does not evaluate it",
+                )
         if len(values) == 1:
             value = value.xreplace({sym: values[0]}) if _is_matrix(value) else _at(value, sym, values[0])
     for sym, values in several:
@@ -394,6 +403,33 @@ def _at(value: Any, sym: Any, number: Any) -> Any:
     else:
         value = safe_replace(value, {sym: number})
     return value.xreplace({v: k for k, v in hidden.items()}) if hidden else value
+
+
+#: What differentiating a kink (|x|, max, min, a step) leaves: their value where the argument is 0 is a
+#: convention (Heaviside(0) = 1/2, sign(0) = 0), not a derivative.
+_KINKS = (sympy.Heaviside, sympy.sign, sympy.DiracDelta)
+_KINK_OPS = 400  # derivatives larger than this are not differentiated here (the tiers see them)
+
+
+def _kink_where(value: Any, sym: Any, at: Any) -> str | None:
+    """The kink term (``Heaviside(x)``, ``sign(x - 1)``) that a derivative in ``value`` has at ``sym = at``
+    (``d/dx max(0, x)`` at 0), or None."""
+    if _is_matrix(value) or not isinstance(value, sympy.Basic) or not value.has(sympy.Derivative):
+        return None
+    for node in value.atoms(sympy.Derivative):
+        if sym not in node.free_symbols or sympy.count_ops(node.expr) > _KINK_OPS:
+            continue
+        if not node.expr.has(sympy.Abs, sympy.Max, sympy.Min, *_KINKS):
+            continue
+        try:
+            done = node.doit()
+        except (TypeError, ValueError, NotImplementedError, RecursionError):
+            return str(node)
+        for kink in sorted(done.atoms(*_KINKS), key=str) if isinstance(done, sympy.Basic) else ():
+            arg = kink.args[0].subs(sym, at)
+            if sym in kink.free_symbols and arg.is_zero is not False:
+                return str(kink)
+    return None
 
 
 def _evaluate_subs(expr: Any) -> Any:
