@@ -690,7 +690,7 @@ class _ExpressionGrammar:
             return S.Exp1
         if name == "delta" and self.at_sym("("):
             return sympy.DiracDelta(self.call_args(name)[0][0])
-        if base == "I" and name.startswith("I_") and not self.declared(name):
+        if base == "I" and name.startswith("I_") and not self.declared(name) and not self._identity_entry(name):
             return self.identity(name[2:])
         if name in self.functions and self.at_sym("["):
             # H[x] of a name declared a function (functions:): the functional H applied to x

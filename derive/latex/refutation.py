@@ -68,6 +68,11 @@ def unsupported(step: Any, result: Result) -> str | None:
     if ev.reason == "shape":  # a guessed shape, whatever the step was read under
         return _scalar_guess(step, ev.summary)
     if ev.counterexample is not None and ev.counterexample.values:
+        # whatever the step was read under: the point gives a Kronecker delta a value it never takes
+        entry = _delta_entry(step, ev.counterexample.values)
+        if entry is not None:
+            return entry
+    if ev.counterexample is not None and ev.counterexample.values:
         # whatever the step was read under: the text excludes the point
         excluded = _zero_excluded(step, ev.counterexample.values)
         if excluded is not None:
@@ -122,6 +127,31 @@ def unsupported(step: Any, result: Result) -> str | None:
             return _VALUE_WHY.format(lone=lone)
     if cex is None or not cex.values:
         return _rounded(step, result) or _log_base(step)
+    return None
+
+
+#: ``delta_kj``, ``delta_kk``: a delta with two index letters, read as a name of its own (outside a sum over them).
+_DELTA_ENTRY = re.compile(r"delta_([a-z])([a-z])")
+
+
+def _delta_entry(step: Any, values: tuple[tuple[str, str], ...]) -> str | None:
+    """A refutation at a point giving ``\\delta_{kj}`` (delta undeclared), or ``I_{kj}`` read as an entry
+    (`derive.latex.entry_notation`), a value of its own: either may be a Kronecker delta (1 when k = j,
+    else 0), under which the point is none, or a number of its own (an indicator, a quantity delta).
+    The step holds for every value when it is accepted, so only the refutation rests on the reading."""
+    from derive.latex.entry_notation import identity_entries  # noqa: PLC0415
+
+    declared = {name for name, _ in getattr(step.claim, "symbols", ())}
+    entries = identity_entries(f"{step.lhs_tex} = {step.rhs_tex}")
+    for name, _ in values:
+        delta = _DELTA_ENTRY.fullmatch(name)
+        if (name in entries and not {"I", name} & declared) or (delta and not {"delta", name} & declared):
+            k, j = name.replace(",", "")[-2:]
+            return (
+                f"{name} was read as a number of its own, but it may be a Kronecker delta (1 when {k} = {j}, "
+                f"else 0), which the point's value for it is not; write 1 or 0 for its cases, or declare {name} "
+                "under symbols: as a number"
+            )
     return None
 
 
