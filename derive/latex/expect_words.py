@@ -163,6 +163,11 @@ _NUMBERS_AFTER = re.compile(
     r"(?:real\s+)?(?:numbers?|scalars?|constants?)(?![A-Za-z])",
     re.IGNORECASE,
 )
+#: "Let $X$ be a random variable and $a$, $b$ constants": the verb of the list before it, elided.
+_NUMBERS_ELIDED = re.compile(
+    rf"\band\s+(?P<names>{_LIST})\s+(?P<pre>)(?:real\s+)?(?:numbers|scalars|constants)(?![A-Za-z])",
+    re.IGNORECASE,
+)
 _RANDOM_VARIABLE = re.compile(r"\brandom\s+variables?\b", re.IGNORECASE)
 _NOT_A_NUMBER = re.compile(r"random|stochastic|complex|natural|integer|whole|prime|index", re.IGNORECASE)
 
@@ -188,7 +193,7 @@ def numbers_in_words(doc: str) -> list[NumbersStatement]:
     []
     """
     out: list[NumbersStatement] = []
-    for pattern in (_NUMBERS_BEFORE, _NUMBERS_AFTER):
+    for pattern in (_NUMBERS_BEFORE, _NUMBERS_AFTER, _NUMBERS_ELIDED):
         for m in pattern.finditer(doc):
             names = _leading_names(m.group("names"))
             pre = m.group("pre") or ""

@@ -143,3 +143,34 @@ def test_a_map_not_said_linear_fixes_nothing() -> None:
         "$$\\mathbb{E}[X + Z] = \\mathbb{E}[X] + Z$$\n$$\\mathrm{Var}(X + Z) = \\mathrm{Var}(X)$$\n"
     )
     assert [v for v, _ in _verdicts(doc)] == ["undecided", "undecided"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Let $X$, $Y$, $Z$ be random variables and $a$, $b$ constants.", [("a", "b")]),
+        ("Let $X$ be a random variable and $a, b$ real numbers.", [("a", "b")]),
+        # random numbers, no random variable in the sentence, a negation
+        ("Let $X$ be a random variable and $a$ and $b$ random numbers.", []),
+        ("Take $a$ and $b$ numbers.", []),
+        ("Let $X$ be a random variable and not $a$ constants.", []),
+    ],
+)
+def test_numbers_with_the_verb_elided(text: str, names: list[tuple[str, ...]]) -> None:
+    assert sorted(s.names for s in numbers_in_words(text)) == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("step", "verdict"),
+    [
+        ("\\mathrm{Cov}(aX+b, Y) = a\\mathrm{Cov}(X, Y)", "proved"),
+        ("\\mathrm{Var}(aX) = a^2\\mathrm{Var}(X)", "proved"),
+        ("\\mathrm{Cov}(aX+b, Y) = a\\mathrm{Cov}(X, Y) + b", "undecided"),
+        ("\\mathrm{Var}(aX) = a\\mathrm{Var}(X)", "undecided"),
+        ("\\mathrm{Std}(aX) = a\\,\\mathrm{Std}(X)", "undecided"),  # |a|, not a
+    ],
+)
+def test_elided_constants_come_out(step: str, verdict: str) -> None:
+    doc = "Let $X$, $Y$, $Z$ be random variables and $a$, $b$ constants.\n\n" + f"$${step}$$\n"
+    ((got, detail),) = _verdicts(doc)
+    assert got == verdict, detail
