@@ -719,6 +719,13 @@ _NONZERO_AFTER = re.compile(
     rf"(?:an?\s+|all\s+|both\s+)?{_NON_ZERO}(?![A-Za-z-])",
     re.IGNORECASE,
 )
+#: "$\\mathbf{x} \\in \\mathbb{R}^n$ nonzero", "$x$, nonzero,": the word right after the name, no verb (not "$k$
+#: nonzero entries", a count of them).
+_NONZERO_RIGHT_AFTER = re.compile(
+    rf"(?P<names>{_NAME_LIST})\s*,?\s*\(?\s*{_NON_ZERO}(?![A-Za-z-])(?!\s*\)?\s*(?:entr|element|component|coefficient"
+    r"|term|value|eigen|singular|row|column|digit|weight|part|bit|pixel|feature|index|indices))",
+    re.IGNORECASE,
+)
 _ZERO = r"(?:0|\\(?:mathbf|boldsymbol|bm|vec|mathbb)\s*\{\s*0\s*\}|\\(?:mathbf|bm)\s+0)"
 #: Inline math ``x \\neq 0``, ``\\mathbf v \\ne \\mathbf 0``, ``a, b \\neq 0``, ``x \\not= 0``.
 _NONZERO_MATH = re.compile(rf"(?P<names>[^=<>$]{{1,60}}?)\s*(?:\\neq?|\\not\s*=)(?![A-Za-z])\s*{_ZERO}\s*[.,;]?\s*")
@@ -825,6 +832,8 @@ def nonzero_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         found.append((m.start(), m.end(), _listed_names(m.group("names")), ""))
     for m in _NONZERO_AFTER.finditer(doc):
         found.append((m.start(), m.end(), _listed_names(m.group("names")), m.group("verb")))
+    for m in _NONZERO_RIGHT_AFTER.finditer(doc):
+        found.append((m.start(), m.end(), _listed_names(m.group("names")), ""))
     for m in _INLINE_MATH.finditer(doc):
         inner = m.group().strip("$").removeprefix("\\(").removesuffix("\\)")
         math = _NONZERO_MATH.fullmatch(inner)

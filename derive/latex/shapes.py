@@ -336,17 +336,74 @@ def _settled_elsewhere(step: Step, letters: set[str]) -> str | None:
     defines right after the step, or states a condition on: not free to sweep."""
     from derive.latex.names import mentions  # noqa: PLC0415
 
-    given = set(step.defined) | set(step.defined_after) | {name for name, _ in step.ranges}
+    given = set(step.defined_after) | {name for name, _ in step.ranges}
     given |= {name for name, _ in step.claim.random}
     given |= {used.split("=", 1)[0].rstrip(":").strip() for used in step.uses if "=" in used}
     given -= set(_fixed_sizes(step, letters))
     for letter in sorted(letters):
-        if letter in given or any(mentions(_condition_math(c), letter) for c in step.conditions):
-            return (
-                f"the size {letter} is given a value or a condition in the document, so derive does not check the "
-                f"step at several sizes of {letter}; declare the shapes with numbers (vector 3) to check it"
-            )
+        conditioned = [c for c in step.conditions if mentions(_condition_math(c), letter)]
+        if letter in given or (letter in step.defined and not _only_described(step, letter, conditioned)):
+            return _given_a_value(letter)
+        if any(mentions(_as_a_number(_condition_math(c), letter), letter) for c in conditioned):
+            return _given_a_value(letter)
     return None
+
+
+def _given_a_value(letter: str) -> str:
+    return (
+        f"the size {letter} is given a value or a condition in the document, so derive does not check the "
+        f"step at several sizes of {letter}; declare the shapes with numbers (vector 3) to check it"
+    )
+
+
+#: Where a letter counts things in a formula and says nothing of its value: the bound of a sum or product
+#: (``\\sum_{i=1}^{k} a_i^2``), the size of a space (``\\mathbb{R}^{N}``, ``N \\times k``).
+_SIZE_POSITION = (
+    r"\\(?:sum|prod)\s*(?:\\limits\s*)?(?:_\s*(?:\{{[^{{}}]*\}}|\S)\s*)?\^\s*(?:\{{\s*{0}\s*\}}|{0}(?![A-Za-z]))"
+    r"|\\mathbb\s*\{{?\s*R\s*\}}?\s*\^\s*(?:\{{[^{{}}]*\}}|{0}(?![A-Za-z]))"
+    r"|(?<![A-Za-z\\]){0}\s*\\times|\\times\s*{0}(?![A-Za-z])"
+)
+
+
+def _as_a_number(condition: str, letter: str) -> str:
+    """``condition`` without the places where ``letter`` is only a size (`_SIZE_POSITION`); unchanged when nothing
+    but the letter and sum indices is left (``\\sum_{i=1}^k i = 6`` says k = 3)."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    stripped = re.sub(_SIZE_POSITION.format(re.escape(letter)), " ", condition)
+    found = names_in(stripped)
+    others = None if found is None else set(found[0]) - {letter, "i", "j"}
+    return stripped if others else condition
+
+
+#: A relation a letter may stand next to in the prose's math.
+_RELATION = (
+    r"(?:=|:=|<|>|\\(?:coloneqq|eqqcolon|equiv|triangleq|doteq|defeq|overset|stackrel|le|leq|ge|geq|neq|ne|in|sim"
+    r"|approx|propto|mid|leqslant|geqslant|lesssim|gtrsim)(?![A-Za-z]))"
+)
+#: A letter standing alone next to a relation (``N = 50``, ``k \\geq 3``, ``n := |D|``, ``N^2 = 4``, ``50 = N``):
+#: a value or a condition the text gives it.
+_ASSIGNED = (
+    r"(?<![A-Za-z\\_^{{]){0}(?![A-Za-z0-9_(}}])\s*(?:\^\s*(?:\{{[^{{}}]*\}}|\w)\s*)?" + _RELATION
+    + r"|" + _RELATION + r"\s*{0}(?![A-Za-z0-9_(^}}])"
+)
+
+
+def _only_described(step: Step, letter: str, conditioned: list[str]) -> bool:
+    """Whether a size letter the reader lists among the names defined before the step (`Step.defined`) is only
+    described there: the prose never writes it alone next to a relation (`_ASSIGNED`: no ``N = 50``, no
+    ``k \\geq 3``, no definition), the conditions that name it use it only as a size (`_as_a_number`), and the
+    step does not apply it as a function (``p(y \\mid \\mu)``: the density p of a text whose size is also p).
+    Such a letter is listed because an equation the text states counts with it (``\\|S\\|^2 = \\sum_{i=1}^{k}
+    a_i^2``) or because a function of the same letter is defined (``p(y) = ...``): the size is free to sweep."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    applied = re.compile(rf"(?<![A-Za-z\\]){re.escape(letter)}\s*(?:\\left\s*)?\(")
+    if any(applied.search(t) for t in (step.lhs_tex, step.rhs_tex, *_sides(step))):
+        return False
+    if re.search(_ASSIGNED.format(re.escape(letter)), step.prose or ""):
+        return False
+    return not any(mentions(_as_a_number(_condition_math(c), letter), letter) for c in conditioned)
 
 
 #: Where a condition came from, after its math: `` (line 41, stated in the text)``.
@@ -1502,7 +1559,9 @@ def _mixed_options(step: Step, texts: list[str], dims: list[str]) -> tuple[list[
         return None  # nothing declared: `shape_readings` enumerates every name's shape
     settled = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
     settled |= {used.split(":=", 1)[0].strip() for used in step.uses if ":=" in used}
-    settled |= set(step.defined) | set(step.defined_after)
+    from derive.latex.shapes_said import stated_symmetric_only  # noqa: PLC0415 - it builds on this module
+
+    settled |= {n for n in step.defined if not stated_symmetric_only(step, n)} | set(step.defined_after)
     settled |= {f"{n}_0" for n in shaped}  # \mathbf{w}_0 next to a declared w has w's kind (the reader)
     marked_names = _marked_names(texts, settled)
     if marked_names is None:
@@ -1582,6 +1641,12 @@ def mixed_readings(step: Step, sized: list[Reading], *, written_out: int = 0) ->
     if found is None:
         return None
     names, options = found
+    # a matrix the text states symmetric or positive definite is drawn so (`derive.latex.shapes_said`)
+    from derive.latex.shapes_said import structured_options  # noqa: PLC0415 - it builds on this module
+
+    said = [structured_options(step, n, o) for n, o in zip(names, options, strict=True)]
+    options = [o for o, _ in said]
+    notes = [note for _, note in said if note is not None]
     listed = ", ".join(names)
     too_many = (
         f"{listed} {'is' if len(names) == 1 else 'are'} not declared, and the shapes they may have next to the "
@@ -1599,7 +1664,12 @@ def mixed_readings(step: Step, sized: list[Reading], *, written_out: int = 0) ->
             f"a vector or matrix of the step's sizes, {', '.join(letters)} or another) makes the step read at every "
             "size: it reads only with them as numbers; declare their shapes to check it"
         )
-    return swept_families(families, too_many)
+    swept = swept_families(families, too_many)
+    if notes and isinstance(swept, list):
+        # the label names what the text says: "H: spd matrix n x n (H drawn symmetric positive definite: ...)"
+        said_here = "; ".join(notes)
+        swept = [replace(r, label=r.label.replace("; ", f" ({said_here}); ", 1)) for r in swept]
+    return swept
 
 
 def read_families(
