@@ -232,13 +232,14 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
     # ... and only one that holds for every argument: not with a domain clause ("for $x \\geq 0$"), nor with
     # another piece of it stated in its scope ("and $g(x) = 0$ outside")
     sentences = sentence_text(splitter.doc)
-    # f'(x) = ... stated as a definition: f' is a function of its own, never read as the derivative of f
+    # f'(x) = ... stated as a definition, or $f'$ named in prose that says nothing of a derivative ("an updated
+    # model $f'$"): f' may be a function of its own, so it is never read as the derivative of f
     primed_defined = {
         n
         for j in defs
         if "_prime" in drafts[j].defines[0]  # type: ignore[index]
         for n in (drafts[j].defines[0], _base_name(drafts[j].defines[0]))  # type: ignore[index]
-    }
+    } | _primes_in_prose(splitter.doc, sentences)
     lambdas = {
         i: limited
         for i, d in enumerate(drafts)
@@ -1689,6 +1690,7 @@ def _domain(d: _Draft, fd: FunctionDefinition, doc: str, sentences: str, end: in
 _REDEFINING = re.compile(
     r"\b(?:let|take[sn]?|taking|instead|replace[sd]?|replacing|now|set|setting|redefine[sd]?|define[sd]?|denote[sd]?"
     r"|become[sd]?|change[sd]?|consider|suppose|assume|choose|chosen|pick|new|call|update[sd]?|switch\w*|be"
+    r"|any|every|arbitrary|general"
     r"|is\s+(?:the|a|an|any|some|now))\b",
     re.IGNORECASE,
 )
@@ -1812,6 +1814,38 @@ def _log_target(d: _Draft, seen: set[str], drafts: list[_Draft]) -> tuple[str, b
         return None
     d.through_log = through[1]
     return through[0], False
+
+
+#: Words that say a primed name in prose is a derivative ("the derivative $f'$", "differentiable").
+_DERIVATIVE_WORDS = re.compile(r"deriv|differentia|slope|rate\s+of\s+change|tangent", re.IGNORECASE)
+#: Words that give a primed name a meaning of its own, even beside a word of derivatives.
+_NAMING_WORDS = re.compile(
+    r"\b(?:let|denote[sd]?|define[sd]?|call(?:ed)?|another|other|second|new|updated|unrelated|different|not|model)\b",
+    re.IGNORECASE,
+)
+_PRIMED = re.compile(r"(?<![A-Za-z\\^_])(\\?[A-Za-z]+)\s*'")
+
+
+def _primes_in_prose(doc: str, sentences: str) -> set[str]:
+    """The names (derive's) of functions whose primed name the prose writes in a sentence that says nothing of a
+    derivative (``We compare a model $f$ with an updated model $f'$``, ``let $f'$ denote another function``):
+    there f' may be an object of its own, so no step reads it as the derivative of f. A sentence that speaks
+    of derivatives ("the derivative $f'$", "f is differentiable") leaves the reading."""
+    out: set[str] = set()
+    for m in _INLINE_MATH.finditer(doc):
+        inner = m.group()
+        if "'" not in inner or inner.startswith("$$"):
+            continue
+        around = _sentence_before(sentences, m.start()) + " x " + _sentence_after(sentences, m.end(), display=False)
+        if _DERIVATIVE_WORDS.search(around) and not _NAMING_WORDS.search(around):
+            continue  # "the derivative $f'$ of $f$": the reading stands; "let $f'$ denote ... (not its derivative)": not
+        for p in _PRIMED.finditer(inner):
+            try:
+                base = name_of(p.group(1))
+            except DeriveError:
+                continue
+            out |= {base, f"{base}_prime", f"{base}_prime_prime"}
+    return out
 
 
 def _premise_function(pre: _Draft, in_scope: Mapping[str, FunctionDefinition]) -> FunctionDefinition | None:

@@ -2117,6 +2117,19 @@ def _positive_name(func: sympy.FunctionClass) -> bool:
     return name in _POSITIVE_NAMES or name.split("_", 1)[0] in _POSITIVE_NAMES
 
 
+def _at_infinity(side: sympy.Basic) -> bool:
+    """Whether ``side`` holds a limit, or an integral, sum or product with an infinite bound: its value depends
+    on how the functions grow, which the interpretations share (``\\lim_{x \\to \\infty} f(x) e^{-x^2} = 0`` holds for
+    every one of them, not for ``f(x) = e^{x^2}``)."""
+    if side.has(sympy.Limit):
+        return True
+    for node in side.atoms(sympy.Integral, sympy.Sum, sympy.Product):
+        for lim in node.limits:
+            if any(b.has(sympy.oo, -sympy.oo, sympy.zoo) for b in lim[1:]):
+                return True
+    return False
+
+
 def _under_log(*sides: sympy.Basic) -> set[sympy.FunctionClass]:
     """The unknown functions applied directly under a log in ``sides`` (``log p(x)``, ``log p(x)^2``), the only
     ones a density's name makes positive: ``P(x)`` elsewhere may be a polynomial, ``L(w)`` a loss."""
@@ -2183,7 +2196,7 @@ def _for_every_function(
     sides = (lhs, rhs)
     if problem.relation is not Relation.EQ or any(isinstance(s, sympy.MatrixBase) for s in sides):
         return None  # an inequality through unknown functions holds or not by their values' ranges
-    if sum(sympy.count_ops(s) for s in sides) > _FUNCTION_OPS:
+    if sum(sympy.count_ops(s) for s in sides) > _FUNCTION_OPS or any(_at_infinity(s) for s in sides):
         return None
     arity = _function_names(*sides)
     applied = lhs.atoms(sympy.core.function.AppliedUndef) | rhs.atoms(sympy.core.function.AppliedUndef)

@@ -187,3 +187,49 @@ def test_a_failing_interpretation_never_refutes():
     out = check_numeric(problem, Settings())
     assert out.verdict is Verdict.UNDECIDED
     assert _for_every_function(_prepare(lhs, problem), rhs, problem, Settings(), time.perf_counter()) is None
+
+
+# --- attacks (ATK K4, K8, d17): a prime the prose names, an example definition, growth at infinity -------
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "We compare a model $f$ with an updated model $f'$ obtained by retraining; both are positive functions of $x$.",
+        "Let $f$ be a positive function, and let $f'$ denote a second, unrelated positive function (not its "
+        "derivative).",
+    ],
+)
+def test_a_prime_the_prose_names_as_its_own_object_is_not_read_as_a_derivative(prose):
+    result = _step(prose + "\n$$\\frac{d}{dx}\\log f(x) = \\frac{f'(x)}{f(x)}$$\n", timeout=30)
+    assert result.verdict is Verdict.UNDECIDED, result.detail
+    assert "derivative of the function" not in result.detail
+
+
+def test_a_prime_the_prose_calls_a_derivative_keeps_the_reading():
+    doc = "Write $f'$ for the derivative of $f$.\n$$\\frac{d}{dx}\\log f(x) = \\frac{f'(x)}{f(x)}$$\n"
+    result = _step(doc, timeout=30)
+    assert result.verdict is Verdict.PROVED, result.detail
+
+
+def test_an_example_definition_does_not_hold_where_the_text_speaks_of_any_function():
+    doc = (
+        "Let $f$ be any differentiable function. For example, take\n$$f(x) = x^2.$$\n"
+        "In general, for any differentiable $f$,\n$$\\frac{d}{dx} f(x)^2 = 4x^3$$\n"
+    )
+    result = _step(doc, timeout=30)
+    assert result.verdict is not Verdict.PROVED, result.detail
+    assert "f(x) := x^2" not in result.detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\lim_{x \to \infty} f(x) e^{-x^2} = 0",  # holds for the family's growth, not for f = e^{x^2}
+        r"\int_0^\infty f'(x) e^{-x^2} \, dx = -f(0) + \int_0^\infty 2x f(x) e^{-x^2} \, dx",
+    ],
+)
+def test_limits_and_infinite_ranges_get_no_interpretations(tex):
+    result = _one(tex)
+    assert "for every function" not in result.detail, result.detail
+    assert result.verdict is not Verdict.VERIFIED
