@@ -12,7 +12,10 @@ for an expectation). No tier can evaluate one, but many steps through them hold 
   conditions on (``E[g(z) x | z] = g(z) E[x | z]``), and applications of the *same* operator
   (``E[X]`` is a number for ``E``; ``E[X | z]`` is fixed given z), so ``E[E[X]^2] = E[X]^2``;
 - ``Var(X) = E[X^2] - E[X]^2``, ``Cov(X, Y) = E[XY] - E[X] E[Y]``, ``Std(X) = sqrt(Var(X))``
-  by definition (with the same conditioning).
+  by definition (with the same conditioning);
+- the tower property under the plain unconditional E: ``E[g(Y) E[X | Y]] = E[g(Y) X]`` for one
+  conditional mean given plain names and other factors built from those names only (never given an
+  event, never under a named law or a condition, never ``E[Z E[X | Y]]``).
 
 `linear_form` rewrites each operator into that normal form: its argument is expanded into
 monomials, each monomial split into a non-random coefficient and a random rest, and E of
@@ -306,6 +309,12 @@ class _Rewriter:
                 self.out.laws.add("E[c] = c for non-random c")
                 total.append(c)
                 continue
+            tower = self._tower(func, random, rest)
+            if tower is not None:
+                if coefficient and c != 1:
+                    self.out.laws.add("non-random factors out of the expectation")
+                total.append(c * tower)
+                continue
             through = self._through_sum(func, random, rest, averaged)
             if through is not None:
                 if coefficient and c != 1:
@@ -316,6 +325,33 @@ class _Rewriter:
                 self.out.laws.add("non-random factors out of the expectation")
             total.append(c * self._factored(func, random, rest))
         return sympy.Add(*total)
+
+    def _tower(self, func: object, random: list[sympy.Basic], rest: tuple) -> sympy.Basic | None:
+        """``E[g(Y) E[X | Y]] = E[g(Y) X]`` (the tower property) under the plain unconditional E, for one factor
+        ``E[X | Y]`` of the same plain E given plain names only, the other random factors built from those names
+        (and names declared non-random); else None. Never given an event (``E[X | X > 0]`` is a number, and
+        ``E[E[X | A]] = E[X | A]``), never under a named law or a condition (another law, another sigma-field)."""
+        if rest or (getattr(func, "_kwargs", None) or {}) != {_MARK: "E"}:
+            return None
+        inner = [
+            f
+            for f in random
+            if isinstance(f, AppliedUndef) and f.func == func and len(f.args) >= 2 and all(_is_condition(a) for a in f.args[1:])
+        ]
+        if len(inner) != 1:
+            return None
+        (conditional,) = inner
+        given = conditional.args[1:]
+        if not all(all(isinstance(a, sympy.Symbol) for a in g.args) and g.args for g in given):
+            return None  # an event, an application, a bound: not a sigma-field of plain names
+        held = {a.name for g in given for a in g.args}
+        others = [f for f in random if f is not conditional]
+        for factor in others:
+            names = self._outside_names(factor, conditional.func, given)
+            if names is None or not names <= held | self.fixed:
+                return None  # a factor that may not be a function of Y: E[Z E[X | Y]] is not E[Z X]
+        self.out.laws.add("the tower property E[g(Y) E[X | Y]] = E[g(Y) X]")
+        return self.expectation(func(sympy.Mul(*others) * conditional.args[0]))
 
     def _through_sum(
         self, func: object, random: list[sympy.Basic], rest: tuple, averaged: set[str]
