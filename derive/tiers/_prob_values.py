@@ -27,6 +27,11 @@ x, ``p(x = 0)`` the same law at 0), which every law satisfies by definition:
   index a sum, product or integral binds
   (``\\prod_n p(t_n)``: a different variable for each n) is not keyed at all: the step is left alone.
 
+A density named by its variables' subscript (``p_X(x)``, ``p_{X,Y}(x, y)``, ``p_{XY}``: capital letters, one per
+argument, each argument the letter's lower-case name or a number; `subscript_variables`) is the joint of those
+variables at its arguments, so ``\\int p_{X,Y}(x, y)\\,dy = p_X(x)`` by the sum rule; ``p_\\theta(x)`` (a parameter)
+and ``p_K(x)`` (a polynomial of degree K?) are not read so.
+
 Every joint is an unknown positive number, as in the set reading, so proofs hold wherever the
 probabilities taken are positive.
 
@@ -42,6 +47,7 @@ false under the law stays undecided (the reading of p as that law's density is a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import sympy
@@ -49,7 +55,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.language.distributions import Distribution
 
-__all__ = ["LAW", "MARGINAL", "WRITTEN_OUT", "law_of", "split_roles", "value_normal_form"]
+__all__ = ["LAW", "MARGINAL", "WRITTEN_OUT", "law_of", "split_roles", "subscript_variables", "value_normal_form"]
 
 _GIVEN = "given"
 _PARAMETERS = "parameters"
@@ -122,6 +128,10 @@ def _rewrite(
 ) -> sympy.Expr | None:
     """``p(x = v, y | z; theta)`` -> ``J_{x,y,z}(theta; v, y, z) / J_{z}(theta; z)``, or None; the
     placeholder of a stated law at v where `law_of` allows it."""
+    named = subscript_variables(app)
+    if named is not None:
+        # p_X(x), p_{X,Y}(x, y): the density of the variables the subscript names, at the arguments
+        return _joint("p", (), [(sympy.Symbol(v), a) for v, a in zip(named, app.args, strict=True)])
     variable = law_of(app, laws, bound)
     if variable is not None:
         (pair,) = _pairs(
@@ -322,6 +332,31 @@ def _without(joint: AppliedUndef, variable: sympy.Symbol) -> sympy.Expr | None:
         return sympy.Integer(1)
     function = sympy.Function(f"{head}|{_SEP.join(keys)}|{n_opaque}]", positive=True)
     return function(*others, *values)
+
+
+#: ``p_X``, ``p_{X,Y}``, ``p_{XY}`` as the reader names them: p, then capital letters (with digits) split by commas.
+_SUBSCRIPTED = re.compile(r"p_(?P<vars>[A-Z][0-9]*(?:,?[A-Z][0-9]*)*)")
+
+
+def subscript_variables(app: sympy.Basic) -> tuple[str, ...] | None:
+    """The random variables ``p_X(x)``, ``p_{X,Y}(x, y)`` is the density of (the subscript names them, one
+    capital letter each, in the order of the arguments, each argument the lower-case name or a number), or None:
+    another name, another count of arguments, a letter twice, an argument of another name, a bar or a parameter (``p_\\theta(x)``, a lower-case subscript, is a parameterised
+    density, not the density of theta)."""
+    if not isinstance(app, AppliedUndef):
+        return None
+    m = _SUBSCRIPTED.fullmatch(_name(app))
+    if m is None:
+        return None
+    named = tuple(re.findall(r"[A-Z][0-9]*", m.group("vars")))
+    if len(named) != len(app.args) or len(set(named)) != len(named):
+        return None
+    for v, a in zip(named, app.args, strict=True):
+        # each argument a value of its variable: its lower-case name (x, x_1, x') or a number; p_K(x) may be
+        # a polynomial of degree K, p_N(x) an estimate from N samples: no density of K or N at x
+        if not (a.is_number or (isinstance(a, sympy.Symbol) and str(a).split("_")[0] == v[0].lower())):
+            return None
+    return named
 
 
 def undecorated(name: object) -> str:

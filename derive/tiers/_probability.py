@@ -62,6 +62,7 @@ from derive.tiers._prob_values import (
     WRITTEN_OUT,
     law_of,
     split_roles,
+    subscript_variables,
     undecorated,
     value_normal_form,
 )
@@ -97,9 +98,10 @@ def by_probability_calculus(
     names = probability_functions((lhs, rhs), allowed)
     laws = _laws(problem)
     lawful = _lawful((lhs, rhs), laws, allowed) - names
-    if not names and not lawful:
+    subscripted = _subscripted((lhs, rhs), allowed) - names - lawful
+    if not names and not lawful and not subscripted:
         return light
-    shown = ", ".join(sorted(names | lawful))
+    shown = ", ".join(sorted(names | lawful | subscripted))
     forms = (conditional_normal_form(lhs, names), conditional_normal_form(rhs, names)) if names else (None, None)
     if forms[0] is not None and forms[1] is not None and _equal(forms[0], forms[1], zero):
         summary = (
@@ -108,14 +110,19 @@ def by_probability_calculus(
             f"of its bar); {shown} read as probability notation: written with a bar or events here, declared as "
             "nothing else"
         )
-    elif _at_values((lhs, rhs)) or laws:
-        valued = _valued(lhs, names | lawful, laws), _valued(rhs, names | lawful, laws)
+    elif _at_values((lhs, rhs)) or laws or subscripted:
+        valued = _valued(lhs, names | lawful | subscripted, laws), _valued(rhs, names | lawful | subscripted, laws)
         if valued[0] is None or valued[1] is None:
             return _settle_hint(light, (lhs, rhs), names, laws)
         stated = any(u.startswith(LAW) for u in valued[0][1] | valued[1][1])
         if not _equal(valued[0][0], valued[1][0], zero, evaluate=stated):
             return _settle_hint(light, (lhs, rhs), names, laws)
         summary = _valued_summary(valued[0][1] | valued[1][1], shown)
+        if subscripted:
+            summary += (
+                f"; {', '.join(sorted(subscripted))} read as the density of the random variables its subscript "
+                "names (p_X(x): X at x; p_{X,Y}(x, y): X at x and Y at y)"
+            )
     else:
         return _settle_hint(light, (lhs, rhs), names, laws)
     kernel = _kernel_pair((lhs, rhs), names)
@@ -243,6 +250,19 @@ def _lawful(
         n
         for n in candidates
         if allowed(n) and n not in plain and all(law_of(a, laws) is not None for a in apps if _name(a) == n)
+    }
+
+
+def _subscripted(sides: tuple[sympy.Expr, sympy.Expr], allowed: Callable[[str], bool]) -> set[str]:
+    """The names ``p_X``, ``p_{X,Y}`` (`subscript_variables`) every application of which in the step names its
+    variables by its subscript, declared as nothing else and standing as no value in the step."""
+    apps = [a for s in sides for a in sympy.preorder_traversal(s) if isinstance(a, AppliedUndef)]
+    plain = {str(s) for side in sides for s in side.free_symbols}
+    candidates = {_name(a) for a in apps if subscript_variables(a) is not None}
+    return {
+        n
+        for n in candidates
+        if allowed(n) and n not in plain and all(subscript_variables(a) is not None for a in apps if _name(a) == n)
     }
 
 
