@@ -833,9 +833,22 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
         deriv = self._derivative(num, den)
         if deriv is not None:
             return deriv
+        before = set(self.st.indexed)
         a = self.sub(num).parse_all()
         b = self.sub(den).parse_all()
+        self._close_group_sums(before)
         return self.ar.div(a, b)
+
+    def _close_group_sums(self, before: set[str]) -> None:
+        """After a group (a fraction's parts) whose sums began and ended inside it: entries of their indices
+        written after the group are free (``\\frac{1}{\\sum_k \\pi_k} \\pi_k``: no reading puts the second
+        \\pi_k in that sum), so they are no longer refused as outside it. Entries of an index a sum around
+        the group binds stay noted."""
+        outer = self.st.bound
+        for name in self.st.indexed - before:
+            letters = name.rpartition("_")[2]
+            if not any(b in re.findall(r"[A-Za-z]+", letters) or name.endswith("_" + b) for b in outer):
+                self.st.indexed.discard(name)
 
     def _derivative(self, num: list[_Tok], den: list[_Tok]) -> Any | None:
         def is_d(t: _Tok) -> bool:

@@ -119,3 +119,16 @@ def test_an_index_free_elsewhere_in_the_step_is_refused(tex: str) -> None:
 def test_multiplied_factors_stay_in_the_summand(tex: str, verdict: tuple[Verdict, ...]) -> None:
     got, detail = one(f"$${tex}$$")
     assert got in verdict, detail
+
+
+def test_a_sum_closed_inside_a_fraction_leaves_its_letter_free_after_it() -> None:
+    # \pi_k after the fraction cannot be in the k-sum of its denominator: k is free there
+    verdict, detail = one(r"$$\frac{1}{\sum_{k=1}^K \pi_k} \pi_k = \frac{\pi_k}{\sum_{j=1}^K \pi_j}$$")
+    assert verdict in ACCEPT, detail
+    verdict, detail = one(r"$$\frac{1}{\sum_{k=1}^K \pi_k} \pi_k = \frac{2\pi_k}{\sum_{j=1}^K \pi_j}$$")
+    assert verdict not in ACCEPT, detail
+    # an entry of an index a sum around the fraction binds stays that sum's: x_i after the sum is refused
+    verdict, detail = one(r"$$\sum_{i=1}^n \frac{x_i}{n} \cdot 2 = \frac{2}{n}\sum_{i=1}^n x_i$$")
+    assert verdict in ACCEPT, detail
+    verdict, detail = one(r"$$\sum_{i=1}^n \frac{x_i}{n} + c + x_i = 0$$")
+    assert verdict is Verdict.ERROR, detail
