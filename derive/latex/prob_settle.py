@@ -78,6 +78,11 @@ def settle_events(step: Any, result: Any, prose: str = "") -> Any:
         stated = stated_values_proof(step, result, _before_display(prose), prose)
         if stated is not None:
             return stated
+        from derive.latex.prob_density_words import density_proof  # noqa: PLC0415
+
+        stated = density_proof(step, result, _before_display(prose), prose)
+        if stated is not None:
+            return stated
     mine = [
         o
         for o in result.outcomes
