@@ -815,11 +815,37 @@ def function_definition(lhs: str, rhs: str, line: int) -> FunctionDefinition | N
         return None
     if len(set(params)) != len(params):
         return None  # f(x, x) = ...: no function of two parameters
-    if any(_no_parameter(p) or not mentions(rhs, p) for p in params):
+    if any(
+        _no_parameter(p) or not (mentions(rhs, p) or _entries_in(rhs, p, w)) for p, w in zip(params, args, strict=True)
+    ):
         # f(\\mathbf 0) = 5, L(\\theta_0) = 3, f(x^*) = 0, F(x) = 0: a value at a point (or a fact), not the function
         return None
     note = f"{lhs.strip()} := {rhs.strip()} (line {line})"
     return FunctionDefinition(target[0], params, tuple(args), rhs.strip(), note, font=_font(lhs))
+
+
+def _entries_in(body: str, param: str, written: str) -> bool:
+    """Whether ``body`` uses the bold (vector) parameter ``param`` through its entries only (``f_1(\\mathbf x) =
+    \\sin(x_1)\\cos(x_2)``): a function of the vector all the same."""
+    if _font(written) not in ("mathbf", "boldsymbol", "vec"):
+        return False
+    found = names_in(body)
+    return found is not None and any(n.startswith(param + "_") and n != param for n in found[0])
+
+
+def function_parameters(d: FunctionDefinition) -> tuple[str, ...]:
+    """The parameters of ``d``, each vector parameter's entries the body uses with them (``f(\\mathbf x) =
+    \\sin(x_1)\\cos(x_2)``: x, x_1, x_2): independent variables of the function, one held constant in a
+    partial derivative by another."""
+    found = names_in(d.body)
+    entries = [
+        n
+        for p, w in zip(d.params, d.written, strict=True)
+        if found is not None and _entries_in(d.body, p, w)
+        for n in sorted(found[0])
+        if n.startswith(p + "_")
+    ]
+    return (*d.params, *entries)
 
 
 def _no_parameter(name: str) -> bool:
@@ -993,7 +1019,10 @@ def _free_in_body(d: FunctionDefinition) -> set[str]:
     found = names_in(d.body)
     if found is None:
         return {"*"}
-    return set(found[0]) - set(d.params) - _bound_names(d.body)
+    # the entries x_1, x_2 of a vector parameter \mathbf x are the parameter's, not free names of the body
+    vectors = [p for p, w in zip(d.params, d.written, strict=True) if _entries_in(d.body, p, w)]
+    free = set(found[0]) - set(d.params) - _bound_names(d.body)
+    return {n for n in free if not any(n.startswith(v + "_") for v in vectors)}
 
 
 def fixed_names(d: FunctionDefinition) -> set[str]:

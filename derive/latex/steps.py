@@ -74,6 +74,7 @@ from derive.latex.context import (
     domain_set,
     fixed_names,
     function_definition,
+    function_parameters,
     row_ratio,
     solve_premise,
     unknown_derivatives,
@@ -788,7 +789,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 unchecked=(unchecked or euler_said) if d.error is None else "",
                 joint_unstated=joint_unstated,
                 # q(x | lambda) read as its model: d/dx holds its other argument lambda constant
-                parameters=tuple(in_scope[n].params for n in applied_fns)
+                parameters=tuple(function_parameters(in_scope[n]) for n in applied_fns)
                 + tuple(tuple(sorted(m.arguments)) for m in models_used if m.arguments),
                 prose=_prose_before(splitter.doc, d.rel.offset, top_marks),
             )
@@ -1668,7 +1669,7 @@ def _domain(d: _Draft, fd: FunctionDefinition, doc: str, sentences: str, end: in
     range of its one parameter only ("on $[1, e^2]$"), or None when it holds on part of its arguments
     that derive cannot read: the row's own condition (``\\quad x \\geq 0``), a clause of its sentence
     (`_DOMAIN_WORDS`, a range in math, before or after it). None is substituted nowhere."""
-    if d.chain.conditions or d.chain.annotated:
+    if (d.chain.conditions or d.chain.annotated) and not _whole_space(d):
         return None
     start = d.chain.exprs[0].parts[0][0] if d.chain.exprs and d.chain.exprs[0].parts else d.rel.offset
     at = start if d.prose else _before(sentences, start)
@@ -1838,7 +1839,7 @@ def _primes_in_prose(doc: str, sentences: str) -> set[str]:
             continue
         around = _sentence_before(sentences, m.start()) + " x " + _sentence_after(sentences, m.end(), display=False)
         if _DERIVATIVE_WORDS.search(around) and not _NAMING_WORDS.search(around):
-            continue  # "the derivative $f'$ of $f$": the reading stands; "let $f'$ denote ... (not its derivative)": not
+            continue  # "the derivative $f'$ of $f$"; never "let $f'$ denote ... (not its derivative)"
         for p in _PRIMED.finditer(inner):
             try:
                 base = name_of(p.group(1))
@@ -1846,6 +1847,31 @@ def _primes_in_prose(doc: str, sentences: str) -> set[str]:
                 continue
             out |= {base, f"{base}_prime", f"{base}_prime_prime"}
     return out
+
+
+_WHOLE_SPACE_ROW = re.compile(
+    r"^\s*(?:\\text\s*\{\s*(?:for\s+)?(?:all|every|any)?\s*\}\s*)?(?P<names>[^=<>]+?)\s*\\in\s*"
+    r"\\mathbb\s*\{?\s*R\s*\}?\s*(?:\^\s*(?:\{[^{}]*\}|\w))?\s*[.,]?\s*$"
+)
+
+
+def _whole_space(d: _Draft) -> bool:
+    """Whether the only condition the row of function definition ``d`` states is that its parameters lie in a
+    whole space (``f_1(\\mathbf x) = \\sin(x_1), \\quad \\mathbf x \\in \\mathbb{R}^2``): a kind, no limit, so the row
+    still defines the function for every argument."""
+    if not d.chain.annotated or not d.chain.conditions or d.chain.premise is not None or d.chain.arrow_after:
+        return False
+    m = _WHOLE_SPACE_ROW.match(d.chain.conditions)
+    if m is None:
+        return False
+    fd = function_definition(d.lhs, d.rhs, d.line)
+    if fd is None:
+        return False
+    try:
+        names = {name_of(n.strip()) for n in m.group("names").split(",")}
+    except DeriveError:
+        return False
+    return bool(names) and names <= set(fd.params)
 
 
 def _premise_function(pre: _Draft, in_scope: Mapping[str, FunctionDefinition]) -> FunctionDefinition | None:
@@ -1963,7 +1989,7 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             or _error_target(d, drafts, sentences)
             or _log_target(d, seen, drafts)
         )
-        if d.chain.annotated:
+        if d.chain.annotated and not (target is not None and not target[1] and _whole_space(d)):
             # "\\text{at } a = 0, b = 0": conditions of their row, not definitions; the names are
             # not free afterwards either (the text may mean the case for what follows)
             if target is not None and not mentions(d.rhs, target[0]):

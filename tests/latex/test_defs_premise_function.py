@@ -63,3 +63,31 @@ def test_a_function_defined_before_is_not_redefined_by_a_premise():
     )
     result = _last(doc)
     assert "what the arrow leads from, read as" not in result.detail
+
+
+# --- a definition row that states its parameter's whole space, and a vector used through its entries ----------
+
+
+def test_a_definition_row_with_only_a_whole_space_condition_still_defines():
+    doc = (
+        "Consider\n$$f(\\mathbf{x}) = \\sin(x_1)\\cos(x_2), \\quad \\mathbf{x} \\in \\mathbb{R}^2$$\n"
+        "Then\n$$\\frac{\\partial f}{\\partial x_1} = RHS$$\n"
+    )
+    ok = _last(doc.replace("RHS", r"\cos(x_1)\cos(x_2)"))
+    assert ok.verdict is Verdict.PROVED, ok.detail
+    assert "f(\\mathbf{x}) := \\sin(x_1)\\cos(x_2)" in ok.detail
+    bad = _last(doc.replace("RHS", r"-\sin(x_1)\sin(x_2)"))
+    assert bad.verdict not in (Verdict.PROVED, Verdict.VERIFIED), bad.detail
+
+
+def test_a_row_condition_that_limits_the_parameter_is_no_definition():
+    doc = "Consider\n$$g(x) = x^2, \\quad x > 0$$\nThen\n$$\\frac{d}{dx} g(x) = 2x$$\n"
+    result = _last(doc)
+    assert "g(x) := x^2" not in result.detail, result.detail
+
+
+def test_a_plain_parameter_named_only_through_indexed_names_defines_nothing():
+    # f(x) = x_1 + x_2 with a plain x: x_1 may be any name, so f is no function of x
+    doc = "Let\n$$f(x) = x_1 + x_2$$\nThen\n$$\\frac{d}{dx} f(x) = 0$$\n"
+    result = _last(doc)
+    assert "f(x) := x_1 + x_2" not in result.detail, result.detail
