@@ -9,8 +9,13 @@ values* and the definition of conditional probability, and nowhere else: no iden
 - a statement is a math span before the step, in its section (from the last heading on), outside its own
   display, whose sides are joined by ``=`` only, one row, whose last side holds no unknown function but
   probabilities and whose other sides include a lone probability application ``P(...)``; each such side
-  is stated equal to the last one (a chain ``A = B = v`` states A = v and B = v). A sentence that only
-  supposes, negates or asks it ("if", "whether", "not", "were", "would", "might", "could", "unless",
+  is stated equal to the last one (a chain ``A = B = v`` states A = v and B = v). A statement in the prose is a
+  given; a display is the text's claim, a given only when each of its links follows from the givens before it
+  (``$$P(S+) = P(S)P(+|S) = .75p$$`` after ``$P(S) = p$``, ``$P(+|S) = .75$``; not ``$$P(A \\cap B) = 0.15$$`` after
+  ``$P(A) = 0.3$``, ``$P(B) = 0.5$``). A later mention of the probability without a value ("$P(A)$ is larger")
+  ends its statement. A sentence that only
+  supposes, negates, asks, limits it to a case or calls it a myth ("if", "whether", "not", "were", "would",
+  "might", "could", "when", "given", "for the ...", "misconception", "in fact", "unless",
   "assume") states nothing, and so does one followed by words that change the setting ("instead", "no
   longer", "another", "a second", "consider", "a new model");
 - every probability (``P``, ``Pr``, ``Prob``, ``p`` written with a bar or an event in the step) becomes
@@ -48,13 +53,17 @@ _HEDGE = re.compile(
     # a goal or a question, not a given: "Show that $P(A) = 1/3$", "What is $P(B)$?"
     r"\bshow|\bprove|\bverif|\bcheck|\bfind\b|\bcompute|\bcalculat|\bdetermin|\bwhat\b|\bclaim|\bguess|"
     r"\bconjectur|\bexpect|\bwant|\bneed|\bexercise|\bproblem\b|\bfalse\b(?!\s+(?:positive|negative|alarm|discover))|\bwrong\b|\bincorrect\b|\bguess|"
-    r"\btempting\b|\bunder\b|\bwrote\b",
+    r"\btempting\b|\bunder\b|\bwrote\b|"
+    # a case: "When it rains", "Given that $B$ occurred", "For the fair die", "In case"
+    r"\bwhen|\bgiven\b|\bfor\s+(?:the|a|an|each|every|any|all)\b|\bin\s+case\b|\bprovided\b|"
+    # taken back: "A common misconception is that"
+    r"\bmisconception|\bmyth|\bfallac|\bmistaken|\bin\s+fact\b|\bactually\b",
     re.IGNORECASE,
 )
 #: Words after a statement, in its sentence, that take it back ("$P(A) = 1/2$ is wrong").
 _TAKEN_BACK = re.compile(
     r"^\s*[^.!?]{0,80}?(?:\bnot\b|n't\b|\bfalse\b(?!\s+(?:positive|negative|alarm|discover))|\bwrong\b|\bincorrect\b|\bwould\b|\bmistake|\berror|\bbut\b|"
-    r"\bin\s+general\b|\bdependent\b|\?)",
+    r"\bin\s+general\b|\bdependent\b|\bmisconception|\bmyth|\bin\s+fact\b|\bactually\b|\bwhen|\bgiven\b|\?)",
     re.IGNORECASE,
 )
 _MATH = re.compile(
@@ -73,7 +82,8 @@ _DROP = re.compile(r"\\(?:tag|label)\{[^{}]*\}|\\nonumber|\\notag|&")
 #: "Instead, take a bent coin", "the tosses are no longer independent", "Consider a second test").
 _CHANGED = re.compile(
     r"\b(?:instead|no\s+longer|chang\w*|another|different|second|alternatively|otherwise|consider\w*|"
-    r"new\s+(?:model|coin|die|dice|example|problem|setting|data\w*|test|population))\b",
+    r"new\s+(?:model|coin|die|dice|example|problem|setting|data\w*|test|population)|from\s+here\s+on|"
+    r"from\s+now\s+on|henceforth|loaded|biased|larger|smaller|higher|lower)\b",
     re.IGNORECASE,
 )
 _ROUNDS = 6
@@ -113,19 +123,31 @@ def _split_top(tex: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def statements_in(before: str, table: Any, line: int) -> list[tuple[sympy.Basic, sympy.Expr, str, int]]:
-    """(probability application, its stated value, the statement as written, its line) for each statement of
-    ``before`` (the text before a step, its own display cut off, ending on ``line``; see the module
-    docstring). A chain whose closed forms differ (``408/903 = .452``: rounded) states nothing."""
+#: A statement: (probability application, its stated value, the statement as written, its line, the math span it is
+#: in (an index), the links of that span when it is a display (adjacent sides, each read), None in the prose).
+Statement = tuple[sympy.Basic, sympy.Expr, str, int, int, tuple[tuple[sympy.Expr, sympy.Expr], ...] | None]
+
+
+def statements_in(before: str, table: Any, line: int) -> list[Statement]:
+    """Each statement of ``before`` (the text before a step, its own display cut off, ending on ``line``; see the
+    module docstring). A chain whose closed forms differ (``408/903 = .452``: rounded) states nothing."""
     from derive.errors import DeriveError  # noqa: PLC0415
     from derive.latex.parser import parse_latex  # noqa: PLC0415
 
     text = _section(before)
-    out: list[tuple[sympy.Basic, sympy.Expr, str, int]] = []
-    for m in _MATH.finditer(text):
+    out: list[Statement] = []
+    mentioned: list[tuple[int, Any]] = []
+    for span, m in enumerate(_MATH.finditer(text)):
         group = next(g for g in ("d1", "d2", "d3", "i1", "i2") if m.group(g))
         tex = m.group(group)
         tex = _DROP.sub(" ", tex).strip().rstrip(".,;").strip()
+        if "=" not in tex and group.startswith("i") and len(tex) < 80:
+            # "$P(A)$ is larger": a later mention of a stated probability without its value ends the statement
+            try:
+                mentioned.append((span, parse_latex(tex, table)))
+            except (DeriveError, RecursionError, ValueError, TypeError):
+                pass
+            continue
         if "\\\\" in tex or _NOT_EQUAL.search(tex) or "=" not in tex or len(tex) > 300:
             continue
         if _HEDGE.search(_sentence_before(text, m.start())) or _TAKEN_BACK.search(text[m.end() :]):
@@ -145,16 +167,25 @@ def statements_in(before: str, table: Any, line: int) -> list[tuple[sympy.Basic,
             continue
         first = m.start(group) + len(m.group(group)) - len(m.group(group).lstrip())
         at_line = line - text[first:].count("\n")
+        read: list[Any] = []
         for side in sides[:-1]:
             try:
-                atom = parse_latex(side, table)
+                read.append(parse_latex(side, table))
             except (DeriveError, RecursionError, ValueError, TypeError):
-                continue
+                read.append(None)
+        read.append(value)
+        display = group.startswith("d")
+        links: tuple[tuple[sympy.Expr, sympy.Expr], ...] | None = None
+        if display:
+            if any(not isinstance(r, sympy.Expr) for r in read):
+                continue  # a display is a given only where each of its links follows (below): all must be read
+            links = tuple(zip(read[:-1], read[1:], strict=True))
+        for side, atom in zip(sides[:-1], read[:-1], strict=True):
             if isinstance(atom, AppliedUndef) and _name(atom) in _NAMES and atom != value:
-                out.append((atom, value, f"{side} = {sides[-1]}", at_line))
+                out.append((atom, value, f"{side} = {sides[-1]}", at_line, span, links))
         if len(out) > _MAX_STATEMENTS:
             return []
-    return out
+    return [st for st in out if not any(span > st[4] and atom == st[0] for span, atom in mentioned)]
 
 
 def _closed_forms_agree(sides: list[str], value: sympy.Expr, table: Any) -> bool:
@@ -222,7 +253,7 @@ def stated_values_proof(step: Any, result: Any, prose: str, full: str = "") -> A
 def _prove(
     sides: tuple[sympy.Expr, sympy.Expr],
     names: set[str],
-    found: list[tuple[sympy.Basic, sympy.Expr, str, int]],
+    found: list[Statement],
     normal: Any,
     model: tuple[Any, ...],
     result: Any,
@@ -230,24 +261,10 @@ def _prove(
     Evidence, Method, Outcome, Result, Verdict = model  # noqa: N806
     rules: dict[sympy.Basic, tuple[sympy.Expr, int]] = {}
     equations: list[tuple[sympy.Expr, int]] = []
-    for k, (atom, value, _said, _line) in enumerate(found):
-        lhs, rhs = normal(atom, names), normal(value, names)
-        if lhs is None or rhs is None:
-            continue
-        target, scale = _target(lhs)
-        if target is None:
-            continue
-        equations.append((lhs - rhs, k))
-        new = sympy.simplify(rhs * scale)
-        # one rule per joint, the one holding the fewest other joints; the others are checked below
-        if target not in rules or len(_joints(new)) < len(_joints(rules[target][0])):
-            rules[target] = (new, k)
-    if not rules:
-        return None
-    values = {t: v for t, (v, _) in rules.items()}
 
     def put_in(expr: sympy.Expr) -> tuple[sympy.Expr, set[int]]:
         used: set[int] = set()
+        values = {t: v for t, (v, _) in rules.items()}
         for _ in range(_ROUNDS):
             hit = {t for t in values if expr.has(t)}
             if not hit:
@@ -256,6 +273,40 @@ def _prove(
             expr = expr.xreplace({t: values[t] for t in hit})
         return expr, used
 
+    def follows(a: sympy.Expr, b: sympy.Expr) -> bool:
+        forms = normal(a, names), normal(b, names)
+        if forms[0] is None or forms[1] is None:
+            return False
+        return bool(sympy.simplify(put_in(forms[0] - forms[1])[0]) == 0)
+
+    spans: list[list[int]] = []
+    for k, statement in enumerate(found):
+        if spans and found[spans[-1][0]][4] == statement[4]:
+            spans[-1].append(k)
+        else:
+            spans.append([k])
+    for span in spans:
+        links = found[span[0]][5]
+        # a display is the text's claim, not a given, unless each of its links follows from the givens before it
+        # (its own definitions, values the prose states, displays that follow so): P(A \cap B) = 0.15 after
+        # P(A) = 0.3 and P(B) = 0.5 states nothing
+        if links is not None and not all(follows(a, b) for a, b in links):
+            continue
+        for k in span:
+            atom, value = found[k][0], found[k][1]
+            lhs, rhs = normal(atom, names), normal(value, names)
+            if lhs is None or rhs is None:
+                continue
+            target, scale = _target(lhs)
+            if target is None:
+                continue
+            equations.append((lhs - rhs, k))
+            new = sympy.simplify(rhs * scale)
+            # one rule per joint, the one holding the fewest other joints; the others are checked below
+            if target not in rules or len(_joints(new)) < len(_joints(rules[target][0])):
+                rules[target] = (new, k)
+    if not rules:
+        return None
     # the statements agree with each other under the values put in (two values for one probability: which
     # the step means is a guess)
     for residual, _k in equations:
@@ -265,7 +316,7 @@ def _prove(
     if forms[0] is None or forms[1] is None:
         return None
     difference, used = put_in(forms[0] - forms[1])
-    if not used or any(isinstance(a, AppliedUndef) and a in values for a in sympy.preorder_traversal(difference)):
+    if not used or any(isinstance(a, AppliedUndef) and a in rules for a in sympy.preorder_traversal(difference)):
         return None
     if sympy.simplify(difference) != 0:
         return None

@@ -7,21 +7,13 @@ import pytest
 import derive
 from derive import Verdict
 
+# The values are stated in the prose: a display is the text's claim, a given only where each of its links follows
+# from the givens before it (attacker K13), so the displays below state P(S+) = .75p and P(-) only through them.
 _COVID = r"""
 ## An example
 
-The chance of a false negative is 1 in 4, so
-$$
-P(-|S) = P(S-)/P(S) = .25.
-$$
-and we have
-$$
-P(+|S) = .75.
-$$
-The false positive rate gives
-$$
-P(+|W) = P(W+)/P(W) = 5/1000=1/200
-$$
+The chance of a false negative is 1 in 4, so $P(-|S) = .25$, and we know $P(+|S) = .75$.
+The false positive rate gives $P(+|W) = 1/200$.
 The incidence is p.  In other words, $P(S)=p$ so $P(W)=1-p$.  Then
 $$P(S+)=P(S)P(+|S)=.75p$$
 Putting these together we get $P(+)=.005+.745p$.
@@ -36,9 +28,9 @@ def _last(doc: str) -> tuple[Verdict, str]:
 @pytest.mark.parametrize(
     ("step", "used"),
     [
-        (r"P(S)P(+|S) = .75p", ["P(S+) = .75p (line 17)"]),
-        (r"P(+|S)(1 - P(W)) = .75p", ["P(S) = p (line 16)", "P(W) = 1-p (line 16)"]),
-        (r"P(W)P(+|W) = .005(1-p)", ["P(+|W) = 1/200 (line 14)", "P(W) = 1-p"]),
+        (r"P(S)P(+|S) = .75p", ["P(S+) = .75p (line 7)"]),
+        (r"P(+|S)(1 - P(W)) = .75p", ["P(S) = p (line 6)", "P(W) = 1-p (line 6)"]),
+        (r"P(W)P(+|W) = .005(1-p)", ["P(+|W) = 1/200 (line 5)", "P(W) = 1-p"]),
         (r"\frac{P(+|S)P(S)}{P(+)} = \frac{750p}{5+745p}", ["P(+) = .005+.745p"]),
         # Bayes' rule run backwards through the stated values: P(S|+) is no stated value, but its joint is
         (r"P(S|+) = .75p/(.005+.745p)", ["P(+) = .005+.745p"]),
@@ -161,3 +153,36 @@ def test_words_that_change_the_setting_end_a_statement(between: str) -> None:
     doc = f"## S\n\nWe know $P(A) = 0.3$ from the data.\n{between}\n$$\nP(A|B) P(B) = P(B|A) \\cdot 0.3\n$$\n"
     _, detail = _last(doc)
     assert "the probabilities the text states" not in detail
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A common misconception is that $P(A) = 0.3$; in fact it is larger.",
+        "When it rains, $P(A) = 0.3$.",
+        "Given that $B$ occurred, $P(A) = 0.3$.",
+        "For the fair die we know $P(A) = 0.3$ from the data. For the loaded die, which we study from here on, "
+        "$P(A)$ is larger.",
+        "We know $P(A) = 0.3$ from the data. Later $P(A)$ changes.",
+    ],
+)
+def test_a_case_a_myth_or_a_value_taken_up_again_is_no_given(sentence: str) -> None:
+    # attacker K10
+    doc = f"## S\n\n{sentence}\n$$\nP(A|B) P(B) = P(B|A) \\cdot 0.3\n$$\n"
+    verdict, detail = _last(doc)
+    assert verdict is not Verdict.PROVED, detail
+
+
+def test_a_display_the_text_claims_is_no_given() -> None:
+    # attacker K13: P(A \\cap B) = 0.15 does not follow from P(A) = 0.3 and P(B) = 0.5 (independence unstated)
+    doc = "## S\n\nWe know $P(A) = 0.3$ and $P(B) = 0.5$.\n$$P(A \\cap B) = 0.15$$\n$$P(A|B) P(B) = 0.15$$\n"
+    verdict, detail = _last(doc)
+    assert verdict is not Verdict.PROVED, detail
+    # a display whose links follow from the givens is one: P(A|B) = 0.6 from P(AB) = 0.3 and P(B) = 0.5
+    doc = (
+        "## S\n\nWe know $P(A \\cap B) = 0.3$ and $P(B) = 0.5$.\n$$P(A|B) = \\frac{P(A \\cap B)}{P(B)} = 0.6$$\n"
+        "and the data give $P(C) = 0.2$.\n$$P(A|B) \\cdot P(C) = 0.12$$\n"
+    )
+    verdict, detail = _last(doc)
+    assert verdict is Verdict.PROVED, detail
+    assert "P(A|B) = 0.6" in detail or "P(A \\cap B) = 0.3" in detail
