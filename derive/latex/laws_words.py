@@ -157,7 +157,7 @@ def _bernoulli_formula(doc: str, at: int, name: str) -> tuple[str, str] | None:
     """(``\\mathrm{Bernoulli}(mu)``, the formula as written) when the part of ``doc`` around ``at`` (between its
     headings) states the Bernoulli mass function of ``name`` with one parameter,
     ``\\text{Bern}(x | \\mu) = \\mu^x (1 - \\mu)^{1-x}`` (exactly that of a success probability mu at 0 and 1);
-    None when it states none, or two, or another formula."""
+    None when it states none, or two, or another formula, or gives the variable other values than 0 and 1."""
     import sympy  # noqa: PLC0415
 
     from derive.language.symbols import SymbolTable  # noqa: PLC0415
@@ -168,6 +168,13 @@ def _bernoulli_formula(doc: str, at: int, name: str) -> tuple[str, str] | None:
     end = min((h for h in marks if h > at), default=len(doc))
     found: set[str] = set()
     said = ""
+    for m in re.finditer(r"\$([^$]{1,40}?)\\in\s*\\\{([^$]*?)\\\}", doc[start:end]):
+        # the text gives the variable other values ($x \in \{-1, 1\}$): which law it means is a guess
+        try:
+            if name_of(m.group(1).strip()) == name and {v.strip() for v in m.group(2).split(",")} != {"0", "1"}:
+                return None
+        except DeriveError:
+            continue
     for m in _BERN_FORMULA.finditer(doc, start, end):
         try:
             if name_of(m.group("var").strip()) != name:

@@ -76,3 +76,9 @@ def test_steps_under_the_law_are_proved_and_their_wrong_twins_are_not() -> None:
         "\\section*{Ex 2}\nNow $x \\in \\{-1, 1\\}$.\n\\[\n p(x = -1 | \\mu) + p(x = 1 | \\mu) = 1 \\]\n"
     )
     assert derive.check_latex(other)[-1].verdict is not Verdict.PROVED
+
+
+def test_other_values_for_the_variable_give_none() -> None:
+    formula = r"\text{Bern}(x | \mu) = \mu^x (1 - \mu)^{1-x}"
+    assert _laws(_doc(formula) + "Here $x \\in \\{-1, 1\\}$.\n") == []
+    assert _laws(_doc(formula) + "Here $x \\in \\{0, 1\\}$.\n") == [("x", r"~ \mathrm{Bernoulli}(\mu)")]
