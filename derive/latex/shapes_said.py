@@ -13,7 +13,8 @@ prose's words about the name decide how it is drawn (`said_structure`):
   (`covers_symmetric`): an equation whose sides are rational or analytic in the entries (no root, logarithm,
   absolute value, norm, fractional power, sign or extremum), which holds on the open set of positive definite
   matrices only if it holds on every symmetric one (a rational function zero on an open set is zero), and
-  that differentiates by no matrix (a derivative by a symmetric matrix has readings of its own). Elsewhere the
+  that does not differentiate by that matrix (a derivative by a symmetric matrix has readings of its own); a
+  gradient by a vector of a rational side stays rational, and is covered. Elsewhere the
   matrix stays general, and the step undecided as before.
 
 Only a sentence that states the word of the name itself counts: not one that negates, supposes or hedges it
@@ -68,7 +69,7 @@ _BEFORE = re.compile(
 _NOT_ANALYTIC = re.compile(
     r"\\sqrt|\\log|\\ln\b|\\lg\b|\||\\[lr]?[vV]ert|\\abs|\\norm|\\max|\\min|\\sup|\\inf|\\operatorname\s*\{\s*sign|"
     r"\\mathrm\s*\{\s*sign|\\sign|\\lfloor|\\lceil|\^\s*\{?\s*-?\s*\\?(?:frac|tfrac|dfrac)|\^\s*\{\s*-?\s*\d+\s*/|"
-    r"\^\s*\{?\s*-?\s*0?\.\d|\\partial|\\nabla|\\frac\s*\{\s*d|\\mathrm\s*\{\s*d\s*\}|\\int|\\lim|\\succ|\\prec|"
+    r"\^\s*\{?\s*-?\s*0?\.\d|\\int|\\lim|\\succ|\\prec|"
     r"\\mathcal\s*\{?\s*N",
 )
 
@@ -159,13 +160,30 @@ def stated_symmetric_only(step: Step, name: str) -> bool:
     return bool(about) and all(_states_transpose(c, name) for c in about)
 
 
-def covers_symmetric(step: Step) -> bool:
-    """Whether a symmetric matrix of ``step`` may be drawn symmetric positive definite (see the module): an
-    equation, both sides free of the operations of `_NOT_ANALYTIC`."""
+#: A derivative by a name (``\\partial \\mathbf{H}``, ``\\nabla_{\\mathbf H}``, ``\\mathrm{d}H``), ``{0}`` its letters.
+_BY_NAME = (
+    r"(?:\\partial|\\nabla\s*_|\\mathrm\s*\{{\s*d\s*\}}|(?<![A-Za-z\\])d)\s*\{{?\s*"
+    r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{{?\s*)?{0}(?![A-Za-z])"
+)
+#: An unsubscripted gradient of a function applied to an argument: ``\\nabla f(\\mathbf{w})``.
+_GRADIENT_OF = re.compile(r"\\nabla\s*(?!_)\\?[A-Za-z]+\s*(?:\\left\s*)?\(([^()]*)\)")
+
+
+def covers_symmetric(step: Step, name: str) -> bool:
+    """Whether the symmetric matrix ``name`` of ``step`` may be drawn symmetric positive definite (see the module):
+    an equation, both sides free of the operations of `_NOT_ANALYTIC`, that does not differentiate by the matrix
+    (a derivative by a symmetric matrix has readings of its own, `derive.latex.matcal_readings`)."""
+    from derive.latex.names import latex_of_name, mentions  # noqa: PLC0415
+
     if step.relation not in (Relation.EQ, Relation.APPROX):
         return False
     texts = [step.lhs_tex, step.rhs_tex, *(str(getattr(s, "text", s)) for s in (step.claim.lhs, step.claim.rhs))]
-    return not any(_NOT_ANALYTIC.search(t) for t in texts)
+    if any(_NOT_ANALYTIC.search(t) for t in texts):
+        return False
+    letters = re.escape(latex_of_name(name).split("_", 1)[0])
+    if any(re.search(_BY_NAME.format(letters), t) for t in texts):
+        return False
+    return not any(mentions(m.group(1), name) for t in texts for m in _GRADIENT_OF.finditer(t))
 
 
 def structured_options(step: Step, name: str, options: list[str]) -> tuple[list[str], str | None]:
@@ -180,7 +198,7 @@ def structured_options(step: Step, name: str, options: list[str]) -> tuple[list[
     kind, words = said
     if step.relation not in (Relation.EQ, Relation.APPROX):
         return options, None  # a covariance may be singular: x^T Sigma x > 0 does not follow from definite draws
-    if kind == "symmetric" and not covers_symmetric(step):
+    if kind == "symmetric" and not covers_symmetric(step, name):
         return options, None
     out = []
     for o in options:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 import derive
+import derive.latex
 from derive import Verdict
 from derive.latex.shapes_said import said_structure
 
@@ -148,3 +149,32 @@ def test_a_count_of_nonzero_entries_says_nothing_of_the_name() -> None:
 
     assert nonzero_in_words("a vector with $k$ nonzero entries") == []
     assert [n for _, _, n, _, _ in nonzero_in_words("and $\\mathbf{x} \\in \\mathbb{R}^n$ nonzero.")] == ["nonzero:x"]
+
+
+GRADIENT = r"$$\nabla_{\mathbf{w}} (\mathbf{w}^\top \mathbf{H} \mathbf{w}) = {rhs}$$"
+
+
+def test_a_gradient_by_a_vector_through_a_symmetric_matrix_is_verified() -> None:
+    text = f"{VECTORS}, and let $\\mathbf{{H}}$ be a symmetric matrix.\n\n"
+    r = _one(text + GRADIENT.replace("{rhs}", r"2\mathbf{H}\mathbf{w}") + "\n")
+    assert r.verdict is Verdict.VERIFIED
+
+
+def test_the_wrong_gradient_through_a_symmetric_matrix_is_not_accepted() -> None:
+    text = f"{VECTORS}, and let $\\mathbf{{H}}$ be a symmetric matrix.\n\n"
+    for wrong in (r"\mathbf{H}\mathbf{w}", r"2\mathbf{H}^\top\mathbf{H}\mathbf{w}"):
+        r = _one(text + GRADIENT.replace("{rhs}", wrong) + "\n")
+        assert r.verdict not in (Verdict.PROVED, Verdict.VERIFIED), wrong
+
+
+def test_a_derivative_by_the_symmetric_matrix_itself_is_no_definite_draw() -> None:
+    from derive.latex.shapes_said import covers_symmetric  # noqa: PLC0415
+
+    text = (
+        f"{VECTORS}, and let $\\mathbf{{H}}$ be a symmetric matrix.\n\n"
+        r"$$\frac{\partial}{\partial \mathbf{H}} (\mathbf{w}^\top \mathbf{H} \mathbf{w}) = \mathbf{w}\mathbf{w}^\top$$"
+        "\n"
+    )
+    step = derive.latex.read_document(text).steps[0]
+    assert not covers_symmetric(step, "H")
+    assert "drawn symmetric positive definite" not in (_one(text).detail or "")
