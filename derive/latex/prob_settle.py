@@ -83,6 +83,16 @@ def settle_events(step: Any, result: Any, prose: str = "") -> Any:
         stated = density_proof(step, result, _before_display(prose), prose)
         if stated is not None:
             return stated
+    if result.verdict is Verdict.PROVED and any(
+        o.evidence is not None and "events have positive probability" in o.evidence.summary for o in result.outcomes
+    ):
+        from derive.latex.prob_stated import conditioned_on_null  # noqa: PLC0415
+
+        null = conditioned_on_null(step, _before_display(prose), prose)
+        if null is not None:
+            note = Evidence(result.method, f"{null} (where the step is proved)", reason="context")
+            outcomes = (*result.outcomes, Outcome(Verdict.UNDECIDED, note))
+            return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
     mine = [
         o
         for o in result.outcomes

@@ -370,3 +370,37 @@ def _apps(expr: sympy.Basic) -> Iterable[AppliedUndef]:
 
 def _name(node: sympy.Basic) -> str:
     return getattr(getattr(node, "func", None), "__name__", "") or str(getattr(node, "func", ""))
+
+
+def conditioned_on_null(step: Any, prose: str, full: str = "") -> str | None:
+    """Why a step proved "wherever the conditioning events have positive probability" says nothing here: the text
+    states probability 0 for an event the step conditions on (``$P(B) = 0$``, then ``P(A|B) = ...``), or None."""
+    from derive.errors import DeriveError  # noqa: PLC0415
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+
+    claim = getattr(step, "claim", None)
+    if claim is None or not isinstance(getattr(step, "line", None), int) or not re.search(r"=\s*0(?![.\d])", prose):
+        return None
+    try:
+        table = SymbolTable(dict(claim.symbols))
+        sides = (parse_latex(str(claim.lhs), table), parse_latex(str(claim.rhs), table))
+        full = full if full.startswith(prose) else prose
+        found = statements_in(prose, table, step.line - full[len(prose) :].count("\n"))
+    except (DeriveError, RecursionError, ValueError, TypeError, AttributeError):
+        return None
+    conditions = {
+        g
+        for side in sides
+        if isinstance(side, sympy.Basic)
+        for a in sympy.preorder_traversal(side)
+        if isinstance(a, AppliedUndef) and _name(a) == "given"
+        for g in a.args
+    }
+    for atom, value, said, line, _span, links in found:
+        if links is None and value == 0 and len(atom.args) == 1 and atom.args[0] in conditions:
+            return (
+                f"the text states {said} (line {line}): the step conditions on an event of probability 0, where the "
+                "conditional probability is not defined"
+            )
+    return None

@@ -186,3 +186,14 @@ def test_a_display_the_text_claims_is_no_given() -> None:
     verdict, detail = _last(doc)
     assert verdict is Verdict.PROVED, detail
     assert "P(A|B) = 0.6" in detail or "P(A \\cap B) = 0.3" in detail
+
+
+def test_a_condition_the_text_gives_probability_zero_leaves_the_step_undecided() -> None:
+    # attacker K14: proved "wherever the conditioning events have positive probability", which the text denies
+    doc = "Let $A$ and $B$ be events with $P(B) = 0$.\n$$P(A \\mid B) = \\frac{P(A \\cap B)}{P(B)}$$\n"
+    verdict, detail = _last(doc)
+    assert verdict is Verdict.UNDECIDED, detail
+    assert "P(B) = 0 (line 1)" in detail
+    # a positive probability, or a zero for an event the step does not condition on, changes nothing
+    assert _last(doc.replace("P(B) = 0$", "P(B) = 0.5$"))[0] is Verdict.PROVED
+    assert _last(doc.replace("P(B) = 0$", "P(A) = 0$"))[0] is Verdict.PROVED
