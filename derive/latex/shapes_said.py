@@ -48,7 +48,19 @@ _UNDONE = re.compile(
 #: A sentence that supposes or hedges what it says.
 _HEDGE = re.compile(
     r"\bif\b|\bsuppos|\bwere\b|\bwhether\b|\bunless\b|\bassume[sd]?\s+for\b|\bcontradict|\bwould\b|\bmight\b|"
-    r"\bmay\b|\bcould\b|\bnot\b|n't\b|\bnever\b|\bneither\b",
+    r"\bmay\b|\bcould\b|\bnot\b|n't\b|\bnever\b|\bneither\b|\bwhen(?:ever)?\b|\bcases?\b|\bspecial\b",
+    re.IGNORECASE,
+)
+#: A sentence that calls the name general: any statement of its structure elsewhere is then in doubt.
+_GENERAL = re.compile(r"\bgeneral\b|\barbitrary\b|\bany\b|\bnot\s+necessarily\b|\bneed\s+not\b", re.IGNORECASE)
+#: "symmetric in distribution", "symmetric about zero": a law's symmetry, not W = W^T.
+_SYMMETRIC_LAW = re.compile(
+    r"symmetric\s+(?:in\b|about\b|around\b|with\b|w\.?r\.?t|under\b|part\b|distribut|law\b|density\b)",
+    re.IGNORECASE,
+)
+#: A covariance of two vectors (a cross-covariance): "between $x$ and $y$", "of $x$ and $y$", Cov(x, y).
+_TWO_VECTORS = re.compile(
+    r"\bbetween\b|\bcross|\bof\s+\$[^$]*\$\s*(?:,|and)\s*\$|\bCov\s*\(|\\(?:operatorname|mathrm)\s*\{\s*Cov",
     re.IGNORECASE,
 )
 #: An inline formula of the prose.
@@ -87,12 +99,12 @@ def said_structure(step: Step, name: str) -> tuple[str, str] | None:
             return "symmetric", condition
     prose = (step.prose or "")[-20000:]
     found: tuple[str, str] | None = None
-    for m in _INLINE.finditer(prose):
-        if _math_about(m.group(1)) != name:
-            continue
-        start = max(prose.rfind(". ", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
-        ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end())) if e >= 0]
-        sentence = " ".join(prose[start : min(ends, default=len(prose))].split()).lstrip(". ")
+    about = [m for m in _INLINE.finditer(prose) if _math_about(m.group(1)) == name]
+    sentences = {m.start(): _sentence(prose, m) for m in about}
+    if any(_GENERAL.search(_without_parentheses(s[0])) for s in sentences.values()):
+        return None  # "here $A$ is a general square matrix": what any sentence says of its structure is in doubt
+    for m in about:
+        sentence, start, ends = sentences[m.start()]
         if _HEDGE.search(_without_parentheses(sentence)):  # a parenthesis hedges only itself
             continue
         if _states_transpose(m.group(1), name):
@@ -108,11 +120,19 @@ def said_structure(step: Step, name: str) -> tuple[str, str] | None:
                 continue
             word = re.split(r"\bof\b", said.group("word"))[0]  # "the inverse of the symmetric ...": another matrix
             words = f"{m.group()} {clause}" if pattern is _AFTER else f"{clause} {m.group()}"
-            if _DEFINITE.search(word):
+            two = re.search("covariance|precision", word, re.IGNORECASE) and _TWO_VECTORS.search(sentence)
+            if _DEFINITE.search(word) and not two:
                 return "spd", words
-            if _SYMMETRIC.search(word) and found is None:
+            if _SYMMETRIC.search(word) and not _SYMMETRIC_LAW.search(clause) and found is None:
                 found = ("symmetric", words)
     return found
+
+
+def _sentence(prose: str, m: re.Match[str]) -> tuple[str, int, list[int]]:
+    """The sentence of the prose around the inline math ``m``, its start and the ends found after it."""
+    start = max(prose.rfind(". ", 0, m.start()), prose.rfind("\n\n", 0, m.start()), 0)
+    ends = [e for e in (prose.find(". ", m.end()), prose.find("\n\n", m.end())) if e >= 0]
+    return " ".join(prose[start : min(ends, default=len(prose))].split()).lstrip(". "), start, ends
 
 
 def _without_parentheses(text: str) -> str:

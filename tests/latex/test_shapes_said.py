@@ -107,7 +107,10 @@ class _Said:
         ("the covariance matrix $H$ of x.", "spd"),
         ("where $H$ is positive semidefinite.", None),
         ("and $H^\\top$ is symmetric", None),
-        ("Let $A$ be arbitrary, $H$ symmetric", "symmetric"),
+        # a sentence that calls something arbitrary or general leaves the structure in doubt (K11), even when
+        # the word is said of another name: conservative, never an acceptance
+        ("Let $A$ be arbitrary, $H$ symmetric", None),
+        ("Let $A$ be square, $H$ symmetric", "symmetric"),
         ("Let $H$ be arbitrary, $A$ symmetric", None),
         ("if $H = H^\\top$ then", None),
         ("$H = A^\\top$ is symmetric", None),
@@ -178,3 +181,28 @@ def test_a_derivative_by_the_symmetric_matrix_itself_is_no_definite_draw() -> No
     step = derive.latex.read_document(text).steps[0]
     assert not covers_symmetric(step, "H")
     assert "drawn symmetric positive definite" not in (_one(text).detail or "")
+
+
+# --- K11: a case, a law's symmetry, a cross-covariance, a name called general: no structure -----------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "When $\\mathbf{H}$ is symmetric the two forms below agree; here $\\mathbf{H}$ is a general square matrix",
+        "In the special case that $\\mathbf{H}$ is symmetric the forms agree",
+        "The random matrix $\\mathbf{H}$ is symmetric in distribution: its entries are i.i.d. and symmetric about zero",
+        "The matrix $\\mathbf{H}$ is symmetric about its mean",
+        "The matrix $\\mathbf{H}$ is the covariance matrix between $\\mathbf{x}_1$ and $\\mathbf{x}_2$",
+        "The matrix $\\mathbf{H}$ is the covariance matrix of $\\mathbf{x}$ and $\\mathbf{y}$",
+        "Let $\\mathbf{H}$ be symmetric. Below, $\\mathbf{H}$ is an arbitrary matrix again",
+    ],
+)
+def test_no_structure_from_a_case_a_law_a_cross_covariance_or_a_general_name(said: str) -> None:
+    r = _one(f"{VECTORS}. {said}.\n\n{SWAP}\n")
+    assert r.verdict is Verdict.UNDECIDED, said
+
+
+def test_the_covariance_of_one_vector_is_still_definite() -> None:
+    r = _one(f"{VECTORS}. The matrix $\\mathbf{{H}}$ is the covariance matrix of $\\mathbf{{x}}$.\n\n{SWAP}\n")
+    assert r.verdict is Verdict.VERIFIED
