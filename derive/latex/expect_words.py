@@ -1073,7 +1073,29 @@ def moments_at(
         fact = (s.lhs, s.rhs, s.said)
         if fact not in out:
             out.append(fact)
-    return tuple(out)
+    return _without_conflicts(out)
+
+
+def _moment_key(tex: str) -> str:
+    """A stated side written alike whatever the expectation's font (``\\mathbb{E}[X]``, ``E[X]``, ``E(X)``)."""
+    key = re.sub(r"\\(?:mathbb|operatorname|mathrm|textrm|text)\s*\{\s*(E|Var|var|Cov|cov)\s*\}", r"\1", tex)
+    key = re.sub(r"\\(?:left|right|big|Big)", "", key)
+    key = re.sub(r"\s+", "", key).replace("(", "[").replace(")", "]")
+    return key.replace("var", "Var").replace("cov", "Cov")
+
+
+def _without_conflicts(facts: list[tuple[str, str, str]]) -> tuple[tuple[str, str, str], ...]:
+    """``facts`` without the moments stated with two different values in scope (attacker K16: "for the treatment
+    group, $X$ has mean $5$; for the control group, $X$ has mean $3$"): which one holds is not derive's to guess."""
+    values: dict[str, set[str]] = {}
+    for lhs, rhs, _ in facts:
+        for side, other in ((lhs, rhs), (rhs, lhs)):
+            if _MOMENT_TEX.search(side) and not _MOMENT_TEX.search(other):
+                values.setdefault(_moment_key(side), set()).add(re.sub(r"\s+", "", other))
+    conflicted = {key for key, said in values.items() if len(said) > 1}
+    return tuple(
+        f for f in facts if not {_moment_key(f[0]), _moment_key(f[1])} & conflicted
+    )
 
 
 def _table_changed(text: str, written: tuple[str, ...]) -> bool:

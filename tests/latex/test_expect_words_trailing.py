@@ -78,3 +78,22 @@ def test_the_statement_holds_only_for_the_display_before_it() -> None:
     earlier = "$$m_2 = 1$$\n\nText.\n\n" + doc
     first = earlier.index("m_2 = 1")
     assert moments_at(earlier, moments_in_words(earlier), first, earlier.index("$$m_2")) == ()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # attacker K16: one moment, two values in scope (two groups): neither is used
+        "For the treatment group, $X$ has mean $5$; for the control group, $X$ has mean $3$. We now look at the "
+        "control group.\n",
+        "Suppose $E[X] = 5$. Suppose also that $\\mathbb{E}[X] = 3$.\n",
+    ],
+)
+def test_a_moment_stated_with_two_values_stands_down(said: str) -> None:
+    doc = said + "$$\\mathbb{E}[X + 1] = 6$$\n$$\\mathbb{E}[X + 1] = 4$$\n"
+    assert [r.verdict.value for r in derive.check_latex(doc, timeout=6)] == ["undecided", "undecided"]
+
+
+def test_the_same_value_twice_is_no_conflict() -> None:
+    doc = "Suppose $E[X] = 5$ and $\\mathbb{E}[X] = 5$.\n$$\\mathbb{E}[X + 1] = 6$$\n"
+    assert [r.verdict.value for r in derive.check_latex(doc, timeout=6)] == ["proved"]
