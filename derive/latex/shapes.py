@@ -392,12 +392,15 @@ _ASSIGNED = (
 def _only_described(step: Step, letter: str, conditioned: list[str]) -> bool:
     """Whether a size letter the reader lists among the names defined before the step (`Step.defined`) is only
     described there: the prose never writes it alone next to a relation (`_ASSIGNED`: no ``N = 50``, no
-    ``k \\geq 3``, no definition), the conditions that name it use it only as a size (`_as_a_number`), and the
-    step does not apply it as a function (``p(y \\mid \\mu)``: the density p of a text whose size is also p).
-    Such a letter is listed because an equation the text states counts with it (``\\|S\\|^2 = \\sum_{i=1}^{k}
-    a_i^2``) or because a function of the same letter is defined (``p(y) = ...``): the size is free to sweep."""
+    ``k \\geq 3``, no definition), some condition of the step names it and all of them use it only as a size
+    (`_as_a_number`), and the step does not apply it as a function (``p(y \\mid \\mu)``). Such a letter is listed
+    because an equation the text states counts with it (``\\|S\\|^2 = \\sum_{i=1}^{k} a_i^2``): the size is free
+    to sweep. A letter listed for another reason (a definition outside the prose the step sees, defined twice) is
+    not: no condition names it."""
     from derive.latex.names import mentions  # noqa: PLC0415
 
+    if not conditioned:
+        return False
     applied = re.compile(rf"(?<![A-Za-z\\]){re.escape(letter)}\s*(?:\\left\s*)?\(")
     if any(applied.search(t) for t in (step.lhs_tex, step.rhs_tex, *_sides(step))):
         return False

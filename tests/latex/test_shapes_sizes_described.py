@@ -13,6 +13,8 @@ import derive.latex
 from derive.latex.records import Step
 from derive.latex.shapes import _settled_elsewhere, size_readings
 
+#: A condition that counts with k and says nothing of its value: the reason k is listed as defined.
+COUNTS = ("\\|S\\|^2 = \\sum_{i=1}^{k} a_{i}^2 (line 1, stated in the text)",)
 DOC = "Let $\\mathbf{x} \\in \\mathbb{R}^k$.\n\n$$\\mathbf{x}^\\top \\mathbf{x} = \\sum_{i=1}^k x_i^2$$\n"
 
 
@@ -29,7 +31,7 @@ def test_a_declared_size_with_nothing_said_is_swept() -> None:
     "condition",
     [
         "\\|S\\|^2 = \\sum_{i=1}^{k} a_{i}^2 (line 1, stated in the text)",  # k bounds a sum of other names
-        "a_{k} = 1 (line 1, after \"when\")",  # k indexes an entry
+        "\\prod_{j=1}^{k} w_j = y (line 1, stated in the text)",  # k bounds a product
         "\\mathbf{a} \\in \\mathbb{R}^{k} (line 1, stated in the text)",
     ],
 )
@@ -66,7 +68,7 @@ def test_a_size_with_a_value_or_a_condition_is_not_swept(condition: str) -> None
     ],
 )
 def test_a_size_the_prose_gives_a_value_or_bound_is_not_swept(prose: str) -> None:
-    step = _step(defined=("k",), prose=prose)
+    step = _step(defined=("k",), prose=prose, conditions=COUNTS)
     assert "given a value or a condition" in (_settled_elsewhere(step, {"k"}) or "")
 
 
@@ -75,15 +77,21 @@ def test_subscripts_and_bounds_in_the_prose_give_no_value() -> None:
         "the eigenvalues $\\lambda_{1}\\ge \\cdots \\ge \\lambda_{k}\\ge 0$ and $x_k = 1$, "
         "$\\sum_{i=1}^{k} a_i = 1$"
     )
-    step = _step(defined=("k",), prose=prose)
+    step = _step(defined=("k",), prose=prose, conditions=COUNTS)
     assert _settled_elsewhere(step, {"k"}) is None
 
 
 def test_a_letter_the_step_applies_as_a_function_is_not_swept() -> None:
-    step = _step(defined=("k",), lhs_tex="k(\\mathbf{x})")
+    step = _step(defined=("k",), lhs_tex="k(\\mathbf{x})", conditions=COUNTS)
     assert "given a value or a condition" in (_settled_elsewhere(step, {"k"}) or "")
 
 
 def test_a_letter_given_a_value_by_a_definition_is_not_swept() -> None:
     step = _step(uses=("k := 3 (line 1)",))
+    assert "given a value or a condition" in (_settled_elsewhere(step, {"k"}) or "")
+
+
+def test_a_letter_listed_as_defined_with_no_condition_naming_it_is_not_swept() -> None:
+    # defined outside the prose the step sees, or twice: derive cannot tell it is only described
+    step = _step(defined=("k",))
     assert "given a value or a condition" in (_settled_elsewhere(step, {"k"}) or "")
