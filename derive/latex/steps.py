@@ -251,6 +251,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         and not _parameter_given(i, fd, drafts, ends)
         and not _other_piece(i, drafts, ends[i], splitter.doc)
         and not _contradicted(d, fd, drafts, ends[i], splitter.doc)
+        and not _an_instance(d, drafts, sentences)
         for limited in [_domain(d, fd, splitter.doc, sentences, _math_end(d, splitter.doc, spans))]
         if limited is not None
     }
@@ -1838,14 +1839,49 @@ def _primes_in_prose(doc: str, sentences: str) -> set[str]:
         if "'" not in inner or inner.startswith("$$"):
             continue
         around = _sentence_before(sentences, m.start()) + " x " + _sentence_after(sentences, m.end(), display=False)
+        others = _derivative_of(_raw_sentence(doc, m.start(), m.end()))
         if _DERIVATIVE_WORDS.search(around) and not _NAMING_WORDS.search(around):
-            continue  # "the derivative $f'$ of $f$"; never "let $f'$ denote ... (not its derivative)"
+            # "the derivative $f'$ of $f$" keeps the reading; never "let $f'$ denote ... (not its derivative)", nor
+            # "$f'$ is the derivative of $g$" (of another function)
+            for p in _PRIMED.finditer(inner):
+                names = _primed_names(p.group(1))
+                if others - names:
+                    out |= names
+            continue
         for p in _PRIMED.finditer(inner):
-            try:
-                base = name_of(p.group(1))
-            except DeriveError:
-                continue
-            out |= {base, f"{base}_prime", f"{base}_prime_prime"}
+            out |= _primed_names(p.group(1))
+    return out
+
+
+def _raw_sentence(doc: str, start: int, end: int) -> str:
+    """The sentence around the math at ``doc[start:end]``, its math kept as written (cut at '. ' or a blank line)."""
+    before = doc[max(0, start - 200) : start]
+    cut = max(before.rfind(". "), before.rfind("\n\n"))
+    after = doc[end : end + 200]
+    stops = [i for i in (after.find(". "), after.find("\n\n")) if i >= 0]
+    return before[cut + 1 :] + doc[start:end] + (after[: min(stops)] if stops else after)
+
+
+def _primed_names(written: str) -> set[str]:
+    """f, f_prime, f_prime_prime for the written name ``f`` (nothing when it is no name)."""
+    try:
+        base = name_of(written)
+    except DeriveError:
+        return set()
+    return {base, f"{base}_prime", f"{base}_prime_prime"}
+
+
+_DERIVATIVE_OF = re.compile(r"deriv\w*\s+(?:\w+\s+){0,3}?of\s+(?:the\s+function\s+)?\$([^$]{1,40})\$", re.IGNORECASE)
+
+
+def _derivative_of(around: str) -> set[str]:
+    """The names a sentence says a derivative is of ("the derivative of $g$"): f, or another function."""
+    out: set[str] = set()
+    for m in _DERIVATIVE_OF.finditer(around):
+        try:
+            out.add(name_of(m.group(1).split("(")[0].strip()))
+        except DeriveError:
+            out.add("*")
     return out
 
 
@@ -1872,6 +1908,27 @@ def _whole_space(d: _Draft) -> bool:
     except DeriveError:
         return False
     return bool(names) and names <= set(fd.params)
+
+
+#: Words before a definition that make it an instance of a function the text keeps general.
+_INSTANCE_WORDS = re.compile(
+    r"\b(?:for\s+example|for\s+instance|e\.\s?g\.|illustrat\w*|an\s+example|special\s+case|say|such\s+as)\b",
+    re.IGNORECASE,
+)
+
+
+def _an_instance(d: _Draft, drafts: list[_Draft], sentences: str) -> bool:
+    """Whether function definition ``d`` is introduced as an example ("As an illustration, take $$f(x) = x^2.$$",
+    "for instance $f(x) = x^2$"): the f the text reasons about stays general, so the body is substituted nowhere."""
+    if not sentences or not d.chain.exprs or not d.chain.exprs[0].parts:
+        return False
+    start = d.chain.exprs[0].parts[0][0]
+    if not d.prose:
+        own = [
+            e.chain.exprs[0].parts[0][0] for e in drafts if e.rel.block == d.rel.block and not e.prose and e.chain.exprs
+        ]
+        start = _before(sentences, min(own, default=start))
+    return _INSTANCE_WORDS.search(_sentence_before(sentences, start)) is not None
 
 
 def _premise_function(pre: _Draft, in_scope: Mapping[str, FunctionDefinition]) -> FunctionDefinition | None:

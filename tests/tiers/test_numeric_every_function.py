@@ -233,3 +233,27 @@ def test_limits_and_infinite_ranges_get_no_interpretations(tex):
     result = _one(tex)
     assert "for every function" not in result.detail, result.detail
     assert result.verdict is not Verdict.VERIFIED
+
+
+def test_a_prime_the_prose_says_is_the_derivative_of_another_function_is_not_its_own_derivative():
+    # ATK K12 (a): f' = g' by the text, so f'(x)/f(x) is not the log-derivative of f
+    doc = (
+        "Let $f$ and $g$ be positive smooth functions. Here $f'$ is the derivative of $g$.\n"
+        "$$\\frac{d}{dx}\\log f(x) = \\frac{f'(x)}{f(x)}$$\n"
+    )
+    result = _step(doc, timeout=30)
+    assert result.verdict is Verdict.UNDECIDED, result.detail
+    own = "Here $f'$ is the derivative of $f$.\n$$\\frac{d}{dx}\\log f(x) = \\frac{f'(x)}{f(x)}$$\n"
+    assert _step(own, timeout=30).verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize("lead", ["As an illustration, take", "For instance, say", "e.g. consider the special case"])
+def test_a_definition_introduced_as_an_instance_is_substituted_nowhere(lead):
+    # ATK K12 (b): the f of the text stays general
+    doc = (
+        f"Let $f$ be a differentiable function. {lead}\n$$f(x) = x^2.$$\n\n"
+        "Back to the function $f$ of the theorem:\n$$\\frac{d}{dx} f(x)^2 = 4x^3$$\n"
+    )
+    result = _step(doc, timeout=30)
+    assert result.verdict is not Verdict.PROVED, result.detail
+    assert "f(x) := x^2" not in result.detail
