@@ -1084,13 +1084,22 @@ def _moment_key(tex: str) -> str:
     return key.replace("var", "Var").replace("cov", "Cov")
 
 
+def _one_name(tex: str) -> bool:
+    try:
+        name_of(tex.strip())
+    except (DeriveError, RecursionError):
+        return False
+    return True
+
+
 def _without_conflicts(facts: list[tuple[str, str, str]]) -> tuple[tuple[str, str, str], ...]:
     """``facts`` without the moments stated with two different values in scope (attacker K16: "for the treatment
     group, $X$ has mean $5$; for the control group, $X$ has mean $3$"): which one holds is not derive's to guess."""
     values: dict[str, set[str]] = {}
     for lhs, rhs, _ in facts:
         for side, other in ((lhs, rhs), (rhs, lhs)):
-            if _MOMENT_TEX.search(side) and not _MOMENT_TEX.search(other):
+            if _MOMENT_TEX.search(side) and not _MOMENT_TEX.search(other) and not _one_name(other):
+                # a name alone is the text's notation (mu_X = E[X]), no value that could conflict
                 values.setdefault(_moment_key(side), set()).add(re.sub(r"\s+", "", other))
     conflicted = {key for key, said in values.items() if len(said) > 1}
     return tuple(

@@ -97,3 +97,8 @@ def test_a_moment_stated_with_two_values_stands_down(said: str) -> None:
 def test_the_same_value_twice_is_no_conflict() -> None:
     doc = "Suppose $E[X] = 5$ and $\\mathbb{E}[X] = 5$.\n$$\\mathbb{E}[X + 1] = 6$$\n"
     assert [r.verdict.value for r in derive.check_latex(doc, timeout=6)] == ["proved"]
+
+
+def test_a_name_for_the_moment_is_no_conflicting_value() -> None:
+    doc = "Let $\\mu_X = E[X]$. Suppose $E[X] = 5$.\n$$\\mathbb{E}[X + 1] = 6$$\n"
+    assert [r.verdict.value for r in derive.check_latex(doc, timeout=6)] == ["proved"]
