@@ -127,6 +127,23 @@ def _rewrite_one(toks: list[_Tok], e: int, text: str, taken: frozenset[str]) -> 
     return None
 
 
+def _geometric_too(items: list[list[_Tok]]) -> str:
+    """Why numbers written ``a + b + \\cdots + c`` (two written, each a lone integer) fit two runs, or "": c is
+    reached from a by steps of b - a and by ratios b / a too (``1 + 2 + \\cdots + 64``: 1 to 64, or the
+    doublings 1, 2, 4, ..., 64), whose sums differ."""
+    if len(items) != 3 or not all(len(item) == 1 and item[0].kind == "num" and item[0].text.isdigit() for item in items):
+        return ""
+    a, b, c = (int(item[0].text) for item in items)
+    if a <= 0 or b <= a or b % a or c <= b or (c - a) % (b - a):
+        return ""
+    ratio, power = b // a, b
+    while power < c:
+        power *= ratio
+    if power != c or c == a + 2 * (b - a):
+        return ""
+    return f"fit two runs (steps of {b - a} or ratios of {ratio} from {a} to {c})"
+
+
 def _unsigned_before(toks: list[_Tok], region: tuple[int, int], e: int) -> list[_Tok] | None:
     """``- a_1 - a_2 \\cdots - a_n`` (no sign typed before the ellipsis): the tokens with the sign after it
     put before it too, when the term the ellipsis ends is one written term of the last term's pattern
@@ -487,6 +504,9 @@ def _apply(  # noqa: PLR0917 - one call site per kind
             "the last one differ in more than their indices)",
         )
     items = [toks[a:b] for a, b in run] + [last_toks]
+    doubling = _geometric_too(items)
+    if doubling:
+        raise _fail(text, f"the {what} around {dots} {doubling}: write a third term")
     try:
         replacement = _replacement(op, toks, items, toks[e].pos, taken)
     except _NotAPatternError as exc:

@@ -60,3 +60,34 @@ def test_wrong_twins_are_not_accepted(tex: str) -> None:
 def test_other_untyped_signs_stay_unread(tex: str) -> None:
     verdict, _ = one(f"$${tex} = 0$$")
     assert verdict is Verdict.ERROR
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # attacker K15: 1, 2, ..., 64 may count up by 1 or double; the sums differ, so neither is decided
+        r"1 + 2 + \cdots + 64 = 127",
+        r"1 + 2 + \cdots + 64 = 2080",
+        r"2 + 4 + \cdots + 8 = 14",
+        r"1 + 3 + \cdots + 27 = 40",
+        r"1 \cdot 2 \cdots 4 = 24",
+    ],
+)
+def test_two_written_numbers_that_fit_a_geometric_run_too_are_not_read(tex: str) -> None:
+    verdict, detail = one(f"$${tex}$$")
+    assert verdict is Verdict.ERROR, detail
+    assert "fit two runs" in detail
+
+
+@pytest.mark.parametrize(
+    ("tex", "verdict"),
+    [
+        (r"1 + 2 + \cdots + 10 = 55", Verdict.PROVED),  # 10 is no power of 2: one run
+        (r"1 + 2 + 3 + \cdots + 64 = 2080", Verdict.PROVED),  # a third term settles the step
+        (r"1 + 2 + 3 + \cdots + 64 = 127", Verdict.REFUTED),
+        (r"1 + 2 + \cdots + 3 = 6", Verdict.PROVED),  # the run ends where both agree on the next term
+    ],
+)
+def test_runs_with_one_pattern_are_read(tex: str, verdict: Verdict) -> None:
+    got, detail = one(f"$${tex}$$")
+    assert got is verdict, detail
