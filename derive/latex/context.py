@@ -244,6 +244,7 @@ def settle(step: Step, result: Result) -> Result:
             or _defined_transposed(step, result)
             or _joint_unstated(step)
             or probability_doubt(step, result, step.prose)
+            or _positive_by_name(step, result)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
@@ -613,6 +614,41 @@ def _undecided(result: Result, why: str, alone: bool = False) -> Result:
     note = Evidence(result.method, why, reason="context")
     outcomes = (*(() if alone else result.outcomes), Outcome(Verdict.UNDECIDED, note))
     return Result(result.claim, Verdict.UNDECIDED, result.method, result.seconds, outcomes)
+
+
+#: The evidence of the every-function check when it took functions positive by their names (numeric tier).
+_POSITIVE_BY_NAME = re.compile(r"; ([\w, ]+) positive \(a density or likelihood, positive where its log is taken\)")
+#: What the prose may call such a name that allows a value <= 0: then the density reading is not plausible.
+_NOT_A_DENSITY = re.compile(
+    r"polynomial|loss|cost|error|energy|score|real[- ]valued|real function|negative|any sign|arbitrary|"
+    r"any (?:smooth |differentiable |real )?function|not (?:a |necessarily )?(?:density|probability|positive)",
+    re.IGNORECASE,
+)
+
+
+def _positive_by_name(step: Step, result: Result) -> str | None:
+    """Why an acceptance that took p, P, q, L or N positive by its name (a density or likelihood under a log)
+    does not stand: the prose says something of that name that allows values <= 0 (a polynomial, a loss,
+    "may be negative"), so the density reading is not the only plausible one (attacker K18)."""
+    names = [
+        n.strip()
+        for o in result.outcomes
+        for m in [_POSITIVE_BY_NAME.search(o.evidence.summary or "")]
+        if m
+        for n in m.group(1).split(",")
+    ]
+    if not names or not step.prose:
+        return None
+    for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", step.prose[-20000:]):
+        said = [n for n in names if re.search(r"\$[^$]*(?<![A-Za-z\\])" + re.escape(n) + r"(?![A-Za-z])[^$]*\$", sentence)]
+        if said and _NOT_A_DENSITY.search(sentence):
+            listed = ", ".join(said)
+            return (
+                f"the step holds for {listed} positive (read as a density or likelihood under the log), but the "
+                f"text says of {listed}: \"{' '.join(sentence.split())[:120]}\", which allows values <= 0; "
+                f"say so in the text if {listed} is a density or likelihood"
+            )
+    return None
 
 
 def _readings(step: Step) -> str | None:
