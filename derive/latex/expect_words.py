@@ -1096,12 +1096,16 @@ def _without_conflicts(facts: list[tuple[str, str, str]]) -> tuple[tuple[str, st
     """``facts`` without the moments stated with two different values in scope (attacker K16: "for the treatment
     group, $X$ has mean $5$; for the control group, $X$ has mean $3$"): which one holds is not derive's to guess."""
     values: dict[str, set[str]] = {}
+    names: dict[str, set[str]] = {}
     for lhs, rhs, _ in facts:
         for side, other in ((lhs, rhs), (rhs, lhs)):
-            if _MOMENT_TEX.search(side) and not _MOMENT_TEX.search(other) and not _one_name(other):
-                # a name alone is the text's notation (mu_X = E[X]), no value that could conflict
-                values.setdefault(_moment_key(side), set()).add(re.sub(r"\s+", "", other))
+            if _MOMENT_TEX.search(side) and not _MOMENT_TEX.search(other):
+                # a name alone is the text's notation (mu_X = E[X]), no value that conflicts with a number;
+                # two different names for one moment (mu_A, mu_B for two groups, attacker K17) do conflict
+                said = names if _one_name(other) else values
+                said.setdefault(_moment_key(side), set()).add(re.sub(r"\s+", "", other))
     conflicted = {key for key, said in values.items() if len(said) > 1}
+    conflicted |= {key for key, said in names.items() if len(said) > 1}
     return tuple(
         f for f in facts if not {_moment_key(f[0]), _moment_key(f[1])} & conflicted
     )

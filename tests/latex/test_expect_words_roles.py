@@ -174,3 +174,12 @@ def test_elided_constants_come_out(step: str, verdict: str) -> None:
     doc = "Let $X$, $Y$, $Z$ be random variables and $a$, $b$ constants.\n\n" + f"$${step}$$\n"
     ((got, detail),) = _verdicts(doc)
     assert got == verdict, detail
+
+
+def test_two_names_for_one_moment_conflict() -> None:
+    # attacker K17: two groups' means given as names; the first must not be used for the second group
+    doc = (
+        "For the treatment group, $X$ has mean $\\mu_A$; for the control group, $X$ has mean $\\mu_B$. "
+        "We now look at the control group.\n$$\\mathbb{E}[X + 1] = \\mu_A + 1$$\n"
+    )
+    assert _verdicts(doc)[-1][0] != "proved"
