@@ -63,7 +63,118 @@ _UPRIGHT_FONTS = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "m
 _DERIVATIVE_NAMES = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
 
 
-class _SumGrammar:
+class _KroneckerGrammar:
+    """`_Parser` grammar: the Kronecker deltas a sum over their index picks its term with (mixed into `_SumGrammar`)."""
+
+    def _kronecker_tokens(self, var_name: str) -> list[tuple[int, _Tok]]:
+        """``I_{kj}`` of the index j (and no declared I_kj) is the Kronecker delta ``\\delta_{kj}``, not an
+        identity matrix of size kj: rewrite the tokens ahead as ``\\delta`` (put back by `_restore_tokens`)."""
+        kept: list[tuple[int, _Tok]] = []
+        toks = self.toks
+        for k in range(self.i, len(toks) - 4):
+            t = toks[k]
+            if not (t.kind == "letter" and t.text == "I" and toks[k + 1].kind == "sym" and toks[k + 1].text == "_"):
+                continue
+            group = toks[k + 2 : k + 6]
+            texts = [g.text for g in group]
+            if (
+                len(group) == 4
+                and texts[0] == "{"
+                and texts[3] == "}"
+                and all(g.kind == "letter" and len(g.text) == 1 for g in group[1:3])
+            ):
+                pair = texts[1:3]
+                if var_name in pair and not self.declared(f"I_{''.join(pair)}") and not self.declared("I"):
+                    kept.append((k, t))
+                    toks[k] = _Tok("cmd", "delta", t.pos)
+        return kept
+
+    def _restore_tokens(self, kept: list[tuple[int, _Tok]]) -> None:
+        for k, t in kept:
+            self.toks[k] = t
+
+    def _sift(self, name: str, body: Any, var: sympy.Symbol, excluded: Any, span: tuple[Any, Any]) -> tuple[Any, Any]:
+        """(what the Kronecker deltas of ``var`` in ``body`` pick out, the rest of the summand).
+
+        ``\\delta_{kj} a_j`` summed over j is a_k: the term j = k (k is in the index set, as the
+        notation says). The picked term's entries a[k] of an index k no outer sum binds are the
+        names a_k, the same names the text writes outside the sum. That k lies in the range is
+        what `_picked_where` decides: the notation implies it only for the generic index set.
+        """
+        if not isinstance(body, sympy.Basic):
+            return S.Zero, body
+        deltas = {}
+        for s in body.free_symbols:
+            m = _KRONECKER.fullmatch(getattr(s, "name", ""))
+            if m is None or self.declared(s.name) or s.name in self.st.definitions:
+                continue
+            first, second = m.group(1), m.group(2)
+            if var.name not in (first, second):
+                continue
+            other = second if first == var.name else first
+            deltas[s] = (self.symbol(other), other)
+        if not deltas:
+            return S.Zero, body
+        if name != "sum":
+            raise self.fail("a Kronecker delta under a product (only sums are summed out)")
+        picked, rest = [], []
+        for term in sympy.Add.make_args(sympy.expand_mul(body)):
+            factors = sympy.Mul.make_args(term)
+            hits = [f for f in factors if f in deltas]
+            if not hits:
+                if term.free_symbols & deltas.keys():
+                    raise self.fail(
+                        "a Kronecker delta inside a function or power under a sum (derive sums out only a factor)"
+                    )
+                rest.append(term)
+                continue
+            if len(hits) > 1 or term.free_symbols & deltas.keys() != {hits[0]} or factors.count(hits[0]) > 1:
+                raise self.fail("several Kronecker deltas in one term of a sum")
+            other, other_name = deltas[hits[0]]
+            if other_name == var.name:
+                rest.append(term.xreplace({hits[0]: S.One}))
+                continue
+            if excluded is not None:
+                if excluded != other:
+                    raise self.fail("a Kronecker delta in a sum that leaves out another index")
+                continue  # the one term the delta picks is the one left out
+            value = sympy.Mul(*[f for f in factors if f is not hits[0]]).xreplace({var: other})
+            value = value.replace(lambda e: isinstance(e, sympy.Indexed), self._named_entry)
+            picked.append(self._picked_where(value, other, other_name, span))
+        return sympy.Add(*picked), sympy.Add(*rest)
+
+    def _picked_where(self, value: Any, other: Any, other_name: str, span: tuple[Any, Any]) -> Any:
+        """The term a delta ``\\delta_{kj}`` picks, where j lies in the sum's range ``span``, else 0.
+
+        Under the generic index set (no bounds, or from 0 or 1 to a name such as n or K) a free j
+        is taken to lie in it, as every text means ``\\sum_{i=1}^n \\delta_{ki} a_i = a_k``; so is an
+        outer sum's index over the same range. Under a specific range (``\\sum_{k=1}^{3}``) or an
+        outer index over another range, the term is kept only where j lies in it: j = 4 makes
+        ``\\sum_{k=1}^{3} \\delta_{kj}`` 0, not 1. A free j the text never says is an integer has
+        no such reading (a real j picks nothing): that is an error naming the missing range.
+        """
+        lower, upper = span
+        generic = lower in (S.Zero, S.One) and (isinstance(upper, sympy.Symbol) or upper.is_Symbol)
+        outer = self.st.ranges.get(other_name) if other_name in self.st.bound else None
+        if (outer is None and other_name not in self.st.bound and generic) or outer == span:
+            return value
+        integer = other.is_integer or other_name in self.st.bound
+        if not integer:
+            raise self.fail(
+                f"the Kronecker delta picks the term of {other_name} only where {other_name} lies in "
+                f"{lower}..{upper}, which the text does not say: declare {other_name} an integer or sum over it"
+            )
+        return sympy.Piecewise((value, sympy.And(lower <= other, other <= upper)), (S.Zero, True))
+
+    def _named_entry(self, entry: sympy.Indexed) -> Any:
+        """The entry a[k] picked by a Kronecker delta: a[k] under an outer sum over k, else the name a_k."""
+        indices = [str(i) for i in entry.indices]
+        if any(i in self.st.bound for i in indices):
+            return entry
+        return self.symbol(f"{entry.base.label}_{''.join(indices)}")
+
+
+class _SumGrammar(_KroneckerGrammar):
     """`_Parser` grammar: sums and products, with and without bounds, and the Kronecker deltas under them."""
 
     # -- big operators ----------------------------------------------------------------------
@@ -439,113 +550,6 @@ class _SumGrammar:
         if size not in self.st.table:
             self.st.table.declare(size, SymbolKind("positive integer"))
         return self.st.table[size].obj
-
-    def _kronecker_tokens(self, var_name: str) -> list[tuple[int, _Tok]]:
-        """``I_{kj}`` of the index j (and no declared I_kj) is the Kronecker delta ``\\delta_{kj}``, not an
-        identity matrix of size kj: rewrite the tokens ahead as ``\\delta`` (put back by `_restore_tokens`)."""
-        kept: list[tuple[int, _Tok]] = []
-        toks = self.toks
-        for k in range(self.i, len(toks) - 4):
-            t = toks[k]
-            if not (t.kind == "letter" and t.text == "I" and toks[k + 1].kind == "sym" and toks[k + 1].text == "_"):
-                continue
-            group = toks[k + 2 : k + 6]
-            texts = [g.text for g in group]
-            if (
-                len(group) == 4
-                and texts[0] == "{"
-                and texts[3] == "}"
-                and all(g.kind == "letter" and len(g.text) == 1 for g in group[1:3])
-            ):
-                pair = texts[1:3]
-                if var_name in pair and not self.declared(f"I_{''.join(pair)}") and not self.declared("I"):
-                    kept.append((k, t))
-                    toks[k] = _Tok("cmd", "delta", t.pos)
-        return kept
-
-    def _restore_tokens(self, kept: list[tuple[int, _Tok]]) -> None:
-        for k, t in kept:
-            self.toks[k] = t
-
-    def _sift(self, name: str, body: Any, var: sympy.Symbol, excluded: Any, span: tuple[Any, Any]) -> tuple[Any, Any]:
-        """(what the Kronecker deltas of ``var`` in ``body`` pick out, the rest of the summand).
-
-        ``\\delta_{kj} a_j`` summed over j is a_k: the term j = k (k is in the index set, as the
-        notation says). The picked term's entries a[k] of an index k no outer sum binds are the
-        names a_k, the same names the text writes outside the sum. That k lies in the range is
-        what `_picked_where` decides: the notation implies it only for the generic index set.
-        """
-        if not isinstance(body, sympy.Basic):
-            return S.Zero, body
-        deltas = {}
-        for s in body.free_symbols:
-            m = _KRONECKER.fullmatch(getattr(s, "name", ""))
-            if m is None or self.declared(s.name) or s.name in self.st.definitions:
-                continue
-            first, second = m.group(1), m.group(2)
-            if var.name not in (first, second):
-                continue
-            other = second if first == var.name else first
-            deltas[s] = (self.symbol(other), other)
-        if not deltas:
-            return S.Zero, body
-        if name != "sum":
-            raise self.fail("a Kronecker delta under a product (only sums are summed out)")
-        picked, rest = [], []
-        for term in sympy.Add.make_args(sympy.expand_mul(body)):
-            factors = sympy.Mul.make_args(term)
-            hits = [f for f in factors if f in deltas]
-            if not hits:
-                if term.free_symbols & deltas.keys():
-                    raise self.fail(
-                        "a Kronecker delta inside a function or power under a sum (derive sums out only a factor)"
-                    )
-                rest.append(term)
-                continue
-            if len(hits) > 1 or term.free_symbols & deltas.keys() != {hits[0]} or factors.count(hits[0]) > 1:
-                raise self.fail("several Kronecker deltas in one term of a sum")
-            other, other_name = deltas[hits[0]]
-            if other_name == var.name:
-                rest.append(term.xreplace({hits[0]: S.One}))
-                continue
-            if excluded is not None:
-                if excluded != other:
-                    raise self.fail("a Kronecker delta in a sum that leaves out another index")
-                continue  # the one term the delta picks is the one left out
-            value = sympy.Mul(*[f for f in factors if f is not hits[0]]).xreplace({var: other})
-            value = value.replace(lambda e: isinstance(e, sympy.Indexed), self._named_entry)
-            picked.append(self._picked_where(value, other, other_name, span))
-        return sympy.Add(*picked), sympy.Add(*rest)
-
-    def _picked_where(self, value: Any, other: Any, other_name: str, span: tuple[Any, Any]) -> Any:
-        """The term a delta ``\\delta_{kj}`` picks, where j lies in the sum's range ``span``, else 0.
-
-        Under the generic index set (no bounds, or from 0 or 1 to a name such as n or K) a free j
-        is taken to lie in it, as every text means ``\\sum_{i=1}^n \\delta_{ki} a_i = a_k``; so is an
-        outer sum's index over the same range. Under a specific range (``\\sum_{k=1}^{3}``) or an
-        outer index over another range, the term is kept only where j lies in it: j = 4 makes
-        ``\\sum_{k=1}^{3} \\delta_{kj}`` 0, not 1. A free j the text never says is an integer has
-        no such reading (a real j picks nothing): that is an error naming the missing range.
-        """
-        lower, upper = span
-        generic = lower in (S.Zero, S.One) and (isinstance(upper, sympy.Symbol) or upper.is_Symbol)
-        outer = self.st.ranges.get(other_name) if other_name in self.st.bound else None
-        if (outer is None and other_name not in self.st.bound and generic) or outer == span:
-            return value
-        integer = other.is_integer or other_name in self.st.bound
-        if not integer:
-            raise self.fail(
-                f"the Kronecker delta picks the term of {other_name} only where {other_name} lies in "
-                f"{lower}..{upper}, which the text does not say: declare {other_name} an integer or sum over it"
-            )
-        return sympy.Piecewise((value, sympy.And(lower <= other, other <= upper)), (S.Zero, True))
-
-    def _named_entry(self, entry: sympy.Indexed) -> Any:
-        """The entry a[k] picked by a Kronecker delta: a[k] under an outer sum over k, else the name a_k."""
-        indices = [str(i) for i in entry.indices]
-        if any(i in self.st.bound for i in indices):
-            return entry
-        return self.symbol(f"{entry.base.label}_{''.join(indices)}")
 
 
 class _ShorthandGrammar:

@@ -268,7 +268,47 @@ def _unambiguous_name(p: _Parser, base: str, font: str) -> str:
     return name
 
 
-class _ExpressionGrammar:
+class _EntryGrammar:
+    """`_Parser` grammar: which subscripted names are entries of a family, an identity or a variance (mixed into `_ExpressionGrammar`)."""
+
+    def _variance_v(self) -> Any:
+        """``\\mathbb{V}[x]``, ``\\mathbb{V}(x)``: the variance (Murphy, Gutmann), as ``\\mathrm{Var}[x]`` is, of an
+        argument that mentions a random variable; of nothing random V may as well be the text's own function
+        (a value function): an unknown function V, to which no law of moments applies."""
+        value = self.operator_name("Var")
+        if isinstance(value, AppliedUndef) and is_unknown_law(value):
+            return sympy.Function("V")(*value.args)
+        return value
+
+    def _free_entry(self, name: str) -> None:
+        """Note ``x_i`` read with no sum binding i, for both sides of the step (the table is theirs): a sum
+        over i whose summand took a later term in (`_SumGrammar._extended_summand`, ``\\sum_i x_i - x_i``)
+        then has a second plausible reading, the leave-one-out ``(\\sum_i x_i) - x_i`` of a free i."""
+        letter = name.rpartition("_")[2]
+        if not (len(letter) == 1 and letter.isalpha() and letter.islower()) or letter in self.st.bound:
+            return
+        table = self.st.table
+        free = getattr(table, "_latex_free_indices", None)
+        if free is None:
+            free = set()
+            table._latex_free_indices = free  # type: ignore[attr-defined]
+        free.add(letter)
+        if letter in getattr(table, "_latex_extended_indices", set()):
+            raise self.fail(extended_and_free(name, letter))
+
+    def _identity_entry(self, name: str) -> bool:
+        """Whether ``I_kj`` (written ``I_{kj}`` next to names indexed by k and j, outside any sum over
+        them) is an entry of a matrix I, read as a name of its own, not an identity of size kj
+        (`derive.latex.entry_notation`; the readings leave a verdict through it undecided)."""
+        return (
+            not self.declared("I")
+            and "I" not in self.st.definitions
+            and not any(letter in self.st.bound for letter in name[2:])
+            and name in identity_entries(self.st.text)
+        )
+
+
+class _ExpressionGrammar(_EntryGrammar):
     """`_Parser` grammar: sums of terms, products, powers, atoms, brackets, names and commands."""
 
     def expr(self) -> Any:
@@ -603,42 +643,6 @@ class _ExpressionGrammar:
                 self.i += 4
                 return True
         return False
-
-    def _variance_v(self) -> Any:
-        """``\\mathbb{V}[x]``, ``\\mathbb{V}(x)``: the variance (Murphy, Gutmann), as ``\\mathrm{Var}[x]`` is, of an
-        argument that mentions a random variable; of nothing random V may as well be the text's own function
-        (a value function): an unknown function V, to which no law of moments applies."""
-        value = self.operator_name("Var")
-        if isinstance(value, AppliedUndef) and is_unknown_law(value):
-            return sympy.Function("V")(*value.args)
-        return value
-
-    def _free_entry(self, name: str) -> None:
-        """Note ``x_i`` read with no sum binding i, for both sides of the step (the table is theirs): a sum
-        over i whose summand took a later term in (`_SumGrammar._extended_summand`, ``\\sum_i x_i - x_i``)
-        then has a second plausible reading, the leave-one-out ``(\\sum_i x_i) - x_i`` of a free i."""
-        letter = name.rpartition("_")[2]
-        if not (len(letter) == 1 and letter.isalpha() and letter.islower()) or letter in self.st.bound:
-            return
-        table = self.st.table
-        free = getattr(table, "_latex_free_indices", None)
-        if free is None:
-            free = set()
-            table._latex_free_indices = free  # type: ignore[attr-defined]
-        free.add(letter)
-        if letter in getattr(table, "_latex_extended_indices", set()):
-            raise self.fail(extended_and_free(name, letter))
-
-    def _identity_entry(self, name: str) -> bool:
-        """Whether ``I_kj`` (written ``I_{kj}`` next to names indexed by k and j, outside any sum over
-        them) is an entry of a matrix I, read as a name of its own, not an identity of size kj
-        (`derive.latex.entry_notation`; the readings leave a verdict through it undecided)."""
-        return (
-            not self.declared("I")
-            and "I" not in self.st.definitions
-            and not any(letter in self.st.bound for letter in name[2:])
-            and name in identity_entries(self.st.text)
-        )
 
     def named(self, base: str, font: str) -> Any:
         """A letter or Greek command, with its subscripts, then what it is applied to."""
