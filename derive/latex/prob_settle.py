@@ -48,6 +48,10 @@ _OPENERS = (("$$", "$$"), ("\\[", "\\]"), ("\\begin{", "\\end{"))
 _MATH_NAME = re.compile(r"\$([^$]+)\$")
 
 
+
+#: Seconds for reading a step again under the values or densities the text states (per proof).
+_RESETTLE_SECONDS = 5.0
+
 def settle_events(step: Any, result: Any, prose: str = "") -> Any:
     """``result`` of a step the probability atom model (`derive.tiers._events`) decided or left open,
     read in its document (``prose``: the text before the step, its own display cut off):
@@ -73,16 +77,16 @@ def settle_events(step: Any, result: Any, prose: str = "") -> Any:
 
     if result.verdict in (Verdict.UNDECIDED, Verdict.REFUTED):
         # a refutation that ignores the values the text states is none of the step as meant
-        from derive.latex.prob_stated import stated_values_proof  # noqa: PLC0415
-
-        stated = stated_values_proof(step, result, _before_display(prose), prose)
-        if stated is not None:
-            return stated
         from derive.latex.prob_density_words import density_proof  # noqa: PLC0415
+        from derive.latex.prob_stated import stated_values_proof  # noqa: PLC0415
+        from derive.tiers.symbolic import bounded  # noqa: PLC0415
 
-        stated = density_proof(step, result, _before_display(prose), prose)
-        if stated is not None:
-            return stated
+        # both read the step again (a matrix side can take sympy minutes): a budget, and no proof past it
+        before = _before_display(prose)
+        for proof in (stated_values_proof, density_proof):
+            stated = bounded(lambda proof=proof: proof(step, result, before, prose), _RESETTLE_SECONDS)
+            if stated is not None:
+                return stated
     if result.verdict is Verdict.PROVED and any(
         o.evidence is not None and "events have positive probability" in o.evidence.summary for o in result.outcomes
     ):
