@@ -188,13 +188,13 @@ def _sign_convention(step: Any, values: tuple[tuple[str, str], ...]) -> str | No
 
 
 def _nonpositive(value: str) -> bool:
+    exact = _fraction(value)
+    if exact is not None:
+        return exact <= 0
     try:
-        return Fraction(value.strip()) <= 0
-    except (ValueError, ZeroDivisionError):
-        try:
-            return float(value) <= 0
-        except ValueError:
-            return False
+        return float(value) <= 0
+    except ValueError:
+        return False
 
 
 def _zero_excluded(step: Any, values: tuple[tuple[str, str], ...]) -> str | None:
@@ -232,11 +232,17 @@ def _entries(kind: str) -> int:
     return n * (n + 1) // 2 if parsed.base == "spd" else n * m
 
 
-def _is_zero(value: str) -> bool:
+def _fraction(value: str) -> Fraction | None:
+    """A counterexample's value written exactly (``-5/2``, ``0``), or None."""
     try:
-        return Fraction(value.strip()) == 0
+        return Fraction(value.strip())
     except (ValueError, ZeroDivisionError):
-        return False
+        return None
+
+
+def _is_zero(value: str) -> bool:
+    exact = _fraction(value)
+    return exact is not None and exact == 0
 
 
 def _local_approximation(step: Any, result: Result) -> str | None:
