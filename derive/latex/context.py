@@ -25,6 +25,7 @@ from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.prob_readings import probability_doubt
 from derive.latex.prob_settle import settle_events
 from derive.latex.readings import ambiguous_readings, notation_readings
+from derive.tiers.numeric import POSITIVE_BY_NAME
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
 from derive.latex.solving import follows
@@ -617,7 +618,7 @@ def _undecided(result: Result, why: str, alone: bool = False) -> Result:
 
 
 #: The evidence of the every-function check when it took functions positive by their names (numeric tier).
-_POSITIVE_BY_NAME = re.compile(r"; ([\w, ]+) positive \(a density or likelihood, positive where its log is taken\)")
+_POSITIVE_BY_NAME = re.compile(r"; ([\w, ]+) " + re.escape(POSITIVE_BY_NAME))
 #: What the prose may call such a name that allows a value <= 0: then the density reading is not plausible.
 _NOT_A_DENSITY = re.compile(
     r"polynomial|loss|cost|error|energy|score|real[- ]valued|real function|negative|any sign|arbitrary|"

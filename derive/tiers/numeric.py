@@ -2082,6 +2082,8 @@ def _short(expr: object, limit: int = 80) -> str:
 _INTERPRETATIONS = 3
 #: Of the time left after the independent-values check: the share these interpretations may spend.
 _FUNCTION_SHARE = 0.8
+#: How the evidence says a function was taken positive by its name (read by the LaTeX context, which may doubt it).
+POSITIVE_BY_NAME = "positive (a density or likelihood, positive where its log is taken)"
 #: Names whose values are positive where the text takes their log: a density, a probability, a likelihood.
 _POSITIVE_NAMES = frozenset({"p", "q", "P", "Q", "L", "N", "Pr", "Prob"})
 _FUNCTION_OPS = 400  # sides larger than this (operations) are not given interpretations
@@ -2224,7 +2226,7 @@ def _for_every_function(
         outcomes.append(inner)
     names = ", ".join(sorted(f.__name__ for f in arity))
     plus = (
-        f"; {', '.join(positive)} positive (a density or likelihood, positive where its log is taken)"
+        f"; {', '.join(positive)} {POSITIVE_BY_NAME}"
         if positive
         else ""
     )
