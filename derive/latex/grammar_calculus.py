@@ -291,7 +291,9 @@ class _SumGrammar(_KroneckerGrammar):
         if not self.at_sym("+", "-"):
             return body
         st = self.st
-        saved = (set(st.indexed), set(st.implicit), dict(st.found), dict(st.index_uses))
+        # (st.implicit is not rolled back: a name the trial read stays in the table, and must stay
+        # marked implicit there, or `declared` would take delta_ki for the user's own name)
+        saved = (set(st.indexed), dict(st.found), dict(st.index_uses))
         terms: list[Any] = []
         used = st.index_uses.get(var_name, 0)
         whole = True  # every term read and each uses the index
@@ -309,7 +311,7 @@ class _SumGrammar(_KroneckerGrammar):
             # an entry of the index met in a term left out stays one the reader refuses outside the sum
             # (``\sum_i x_i + c + y_i``: y_i is no name of its own)
             indexed = st.indexed if st.index_uses.get(var_name, 0) > used else saved[0]
-            st.indexed, st.implicit, st.found, st.index_uses = indexed, *saved[1:]
+            st.indexed, st.found, st.index_uses = indexed, *saved[1:]
             if any(outer != var_name for outer in st.bound):
                 st.declined[id(self.toks), start] = self.toks  # the list kept alive: its id stays its own
             return body

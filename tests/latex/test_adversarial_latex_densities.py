@@ -88,6 +88,10 @@ def test_an_inner_sum_does_not_leave_its_range_on_an_outer_index_of_the_same_let
     # the inner \sum_k's range is dropped after it: the second sum's delta of k is over 1..n again
     v, detail = one(r"\sum_{k=1}^{3} a_k + \sum_{i=1}^n \delta_{ki} b_i = a_1 + a_2 + a_3 + b_k")
     assert v is P, detail
+    # (the outer sum's trial of that term as part of its summand must not leave delta_ki looking
+    # like a name the user declared) and its wrong twin
+    v, detail = one(r"\sum_{k=1}^{3} a_k + \sum_{i=1}^n \delta_{ki} b_i = a_1 + a_2 + a_3 + 2b_k")
+    assert v is R and "confirmed at 60 digits" in detail, detail
 
 
 # -- densities on their support ----------------------------------------------------------------

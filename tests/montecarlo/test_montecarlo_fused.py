@@ -149,14 +149,15 @@ def test_fused_batches_are_bit_identical_for_one_and_two_threads(case):
 @pytest.mark.parametrize("case", range(len(_cases())))
 def test_fused_kernel_draws_the_numpy_backends_samples(case):
     # The same draws: the batch statistics agree with the numpy backend's up to rounding
-    # (last-bit differences of exp/log and another summation order), the counts exactly.
+    # (last-bit differences of exp/log and another summation order, which differs with the
+    # CPU's vector width: 1e-13 relative seen on an AVX-512 Xeon), the counts exactly.
     exprs, draws = _lowered(*_cases()[case])
     kernel = _mc_numba.kernel_for(exprs, draws)
     ours = kernel.run(7, 2, range(3), 1)
     theirs = run_numpy(compile_program(exprs, draws), draws, 7, 2, range(3), threads=1)
     for a, b in zip(ours, theirs, strict=True):
         assert (a.n, a.nonfinite) == (b.n, b.nonfinite)
-        np.testing.assert_allclose(a.mean, b.mean, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(a.mean, b.mean, rtol=1e-11, atol=1e-15)
         # co-moments cancel (q - s^2/n; tan near its poles): rounding differences grow
         np.testing.assert_allclose(a.comoment, b.comoment, rtol=1e-9, atol=1e-9)
         np.testing.assert_allclose(a.maxdev, b.maxdev, rtol=1e-13, atol=1e-15)
