@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from derive.latex.tokens import _fail, _Tok
+from derive.latex.tokens import _DIGIT_ARGUMENTS, _fail, _Tok
 
 #: The horizontal ellipses of LaTeX and amsmath (typed ``...`` is tokenized as ``\\ldots``).
 HORIZONTAL = frozenset({"cdots", "ldots", "dots", "dotsb", "dotsm", "dotsc", "dotsi", "dotso"})
@@ -81,7 +81,7 @@ def rewrite_ellipses(toks: list[_Tok], text: str, taken: frozenset[str] = frozen
     """
     if not any(t.kind == "cmd" and t.text in HORIZONTAL for t in toks):
         return toks
-    toks = list(toks)
+    toks = _braced_digit_arguments(toks)
     skipped: set[int] = set()  # ids of ellipsis tokens left for the grammar (lists)
     for _ in range(64):
         at = next(
@@ -96,6 +96,34 @@ def rewrite_ellipses(toks: list[_Tok], text: str, taken: frozenset[str] = frozen
         else:
             toks = done
     raise _fail(text, "more than 64 ellipses in one side")
+
+
+#: Commands whose two arguments may both be digits of one numeral (``\\frac12``).
+_TWO_DIGIT_ARGUMENTS = frozenset({"frac", "dfrac", "tfrac", "cfrac", "binom", "dbinom", "tbinom"})
+
+
+def _braced_digit_arguments(toks: list[_Tok]) -> list[_Tok]:
+    """``toks`` with the digit arguments TeX takes from one numeral braced: ``\\frac12`` as ``\\frac{1}{2}``,
+    ``\\sqrt23`` as ``\\sqrt{2}3``. The terms of a run are compared token by token, and ``\\frac12`` against
+    ``\\frac18`` would otherwise differ in the numeral 12 against 18, not in the denominator."""
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        out.append(t)
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if t.kind == "cmd" and t.text in _DIGIT_ARGUMENTS and nxt is not None and nxt.kind == "num":
+            digits = nxt.text
+            if len(digits) > 1 and digits.isdigit():
+                taken = 2 if t.text in _TWO_DIGIT_ARGUMENTS else 1
+                for d, ch in enumerate(digits[:taken]):
+                    out += [_Tok("sym", "{", nxt.pos + d), _Tok("num", ch, nxt.pos + d), _Tok("sym", "}", nxt.pos + d)]
+                if digits[taken:]:
+                    out.append(_Tok("num", digits[taken:], nxt.pos + taken))
+                k += 2
+                continue
+        k += 1
+    return out
 
 
 def _rewrite_one(toks: list[_Tok], e: int, text: str, taken: frozenset[str]) -> list[_Tok] | None:
@@ -128,12 +156,33 @@ def _rewrite_one(toks: list[_Tok], e: int, text: str, taken: frozenset[str]) -> 
 
 
 def _geometric_too(items: list[list[_Tok]]) -> str:
-    """Why numbers written ``a + b + \\cdots + c`` (two written, each a lone integer) fit two runs, or "": c is
-    reached from a by steps of b - a and by ratios b / a too (``1 + 2 + \\cdots + 64``: 1 to 64, or the
-    doublings 1, 2, 4, ..., 64), whose sums differ."""
-    if len(items) != 3 or not all(len(item) == 1 and item[0].kind == "num" and item[0].text.isdigit() for item in items):
+    """Why the values a run's terms are written with leave its step open, or "".
+
+    Where a subscript varies (``x_1 + \\cdots + x_8``) it is an index and the run takes every index
+    between the written ends. Where only values vary (a lone number, a denominator, an exponent) and
+    the last is an integer, the written terms must fix the step:
+
+    * one written term before the ellipsis fixes none: ``\\frac{1}{2} + \\cdots + \\frac{1}{8}`` may be
+      2, 3, ..., 8 or the halvings 2, 4, 8 (``2 + \\cdots + 8`` the evens too);
+    * two written integers a, b whose last c both steps of b - a and ratios of b / a reach fit two runs
+      (``1 + 2 + \\cdots + 64``: 1 to 64, or the doublings 1, 2, 4, ..., 64), whose sums differ.
+
+    A symbolic last value (``\\frac{1}{2} + \\cdots + \\frac{1}{n}``, ``x^2 + \\cdots + x^n``) keeps the step
+    1 of ``x_1 + \\cdots + x_n``: any other step would hold only for some n, which no text leaves unsaid."""
+    values = _value_slot(items)
+    if values is None:
         return ""
-    a, b, c = (int(item[0].text) for item in items)
+    if len(values) == 2:
+        a, c = values
+        if c <= a + 1:
+            return ""
+        return (
+            f"leave the step open: one written term before the last, and the values {a} to {c} may step "
+            "by 1 or more, or double"
+        )
+    if len(values) != 3:
+        return ""
+    a, b, c = values
     if a <= 0 or b <= a or b % a or c <= b or (c - a) % (b - a):
         return ""
     ratio, power = b // a, b
@@ -142,6 +191,25 @@ def _geometric_too(items: list[list[_Tok]]) -> str:
     if power != c or c == a + 2 * (b - a):
         return ""
     return f"fit two runs (steps of {b - a} or ratios of {ratio} from {a} to {c})"
+
+
+def _value_slot(items: list[list[_Tok]]) -> list[int] | None:
+    """The integers at the one place where the items differ, when that place is a value (no subscript)
+    and each is a plain integer; None otherwise (an index run, a symbolic end, several places)."""
+    units = [_units(it) for it in items]
+    if len({len(u) for u in units}) != 1:
+        return None
+    slots = [k for k in range(len(units[0])) if not all(_same(u[k][1], units[0][k][1]) for u in units)]
+    if len(slots) != 1 or any(u[slots[0]][0] for u in units):
+        return None
+    found: list[int] = []
+    for u in units:
+        unit = u[slots[0]][1]
+        inner = unit[1:-1] if len(unit) == 3 and _is_sym(unit[0], "{") and _is_sym(unit[-1], "}") else unit
+        if len(inner) != 1 or inner[0].kind != "num" or not inner[0].text.isdigit():
+            return None
+        found.append(int(inner[0].text))
+    return found
 
 
 def _unsigned_before(toks: list[_Tok], region: tuple[int, int], e: int) -> list[_Tok] | None:
@@ -506,7 +574,7 @@ def _apply(  # noqa: PLR0917 - one call site per kind
     items = [toks[a:b] for a, b in run] + [last_toks]
     doubling = _geometric_too(items)
     if doubling:
-        raise _fail(text, f"the {what} around {dots} {doubling}: write a third term")
+        raise _fail(text, f"the {what} around {dots} {doubling}: write {'a third' if len(items) > 2 else 'a second'} term")
     try:
         replacement = _replacement(op, toks, items, toks[e].pos, taken)
     except _NotAPatternError as exc:
