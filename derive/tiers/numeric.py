@@ -2153,6 +2153,11 @@ def _random_function(rng: np.random.Generator, arity: int, *, positive: bool) ->
     def q(lo: int, hi: int) -> sympy.Rational:
         return sympy.Rational(int(rng.integers(lo, hi + 1)), int(rng.integers(2, 8)))
 
+    if arity == 0:
+        # A name applied to nothing (an event of P(W+), a text's \text{const}()) is one unknown number, drawn
+        # from a wide range so that two such names never share a value by chance (P(A) = P(B) would pass).
+        value = sympy.Rational(int(rng.integers(1 if positive else -(10**6), 10**6)), int(rng.integers(2, 1000)))
+        return sympy.Lambda((), value)
     ts = sympy.symbols(f"t_1:{arity + 1}", real=True)
     linear = [sum((q(-5, 5) * t for t in ts), q(-3, 3)) for _ in range(3)]
     if positive:
