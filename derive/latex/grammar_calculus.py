@@ -66,10 +66,11 @@ _DERIVATIVE_NAMES = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
 class _KroneckerGrammar:
     """`_Parser` grammar: the Kronecker deltas a sum over their index picks its term with (mixed into `_SumGrammar`)."""
 
-    def _kronecker_tokens(self, var_name: str) -> list[tuple[int, _Tok]]:
+    def _kronecker_tokens(self, var_name: str) -> list[tuple[_Tok, _Tok]]:
         """``I_{kj}`` of the index j (and no declared I_kj) is the Kronecker delta ``\\delta_{kj}``, not an
-        identity matrix of size kj: rewrite the tokens ahead as ``\\delta`` (put back by `_restore_tokens`)."""
-        kept: list[tuple[int, _Tok]] = []
+        identity matrix of size kj: rewrite the tokens ahead as ``\\delta`` (put back by `_restore_tokens`).
+        Each pair is (the delta written, the I it replaced)."""
+        kept: list[tuple[_Tok, _Tok]] = []
         toks = self.toks
         for k in range(self.i, len(toks) - 4):
             t = toks[k]
@@ -85,13 +86,17 @@ class _KroneckerGrammar:
             ):
                 pair = texts[1:3]
                 if var_name in pair and not self.declared(f"I_{''.join(pair)}") and not self.declared("I"):
-                    kept.append((k, t))
                     toks[k] = _Tok("cmd", "delta", t.pos)
+                    kept.append((toks[k], t))
         return kept
 
-    def _restore_tokens(self, kept: list[tuple[int, _Tok]]) -> None:
-        for k, t in kept:
-            self.toks[k] = t
+    def _restore_tokens(self, kept: list[tuple[_Tok, _Tok]]) -> None:
+        # found by identity, not by place: reading the summand may have moved the deltas (\frac12 split
+        # into two digits, \sigma^2_S reordered), and a place would put an I over another token
+        originals = {id(delta): t for delta, t in kept}
+        for k, t in enumerate(self.toks):
+            if id(t) in originals:
+                self.toks[k] = originals[id(t)]
 
     def _sift(self, name: str, body: Any, var: sympy.Symbol, excluded: Any, span: tuple[Any, Any]) -> tuple[Any, Any]:
         """(what the Kronecker deltas of ``var`` in ``body`` pick out, the rest of the summand).
@@ -311,7 +316,10 @@ class _SumGrammar(_KroneckerGrammar):
             # an entry of the index met in a term left out stays one the reader refuses outside the sum
             # (``\sum_i x_i + c + y_i``: y_i is no name of its own)
             indexed = st.indexed if st.index_uses.get(var_name, 0) > used else saved[0]
-            st.indexed, st.found, st.index_uses = indexed, *saved[1:]
+            st.indexed, st.index_uses = indexed, saved[2]
+            # in place: st.found is the table's registry of random variables, which both sides share
+            st.found.clear()
+            st.found.update(saved[1])
             if any(outer != var_name for outer in st.bound):
                 st.declined[id(self.toks), start] = self.toks  # the list kept alive: its id stays its own
             return body
