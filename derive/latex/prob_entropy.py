@@ -1,0 +1,226 @@
+"""Entropies of random variables the text names: the chain rule and Shannon's inequalities.
+
+Texts on information theory rearrange entropies without a law: ``H(Y \\mid X) = H(X, Y) - H(X)``,
+``H(X, Y) \\le H(X) + H(Y)``. Such a step holds for *every* law when it follows from
+
+- the chain rule, ``H(A \\mid B) = H(A, B) - H(B)`` (the definition of conditional entropy, with
+  ``log p(a|b) = log p(a, b) - log p(b)``), each joint entropy taken over the *set* of variables it names
+  (written order and repeats do not matter), and
+- the nonnegativity of conditional mutual information, ``I(A; B \\mid C) = H(A, C) + H(B, C) - H(A, B, C)
+  - H(C) \\ge 0`` (Gibbs' inequality for the law of A, B given C against the product of its conditionals).
+
+Both hold for discrete (Shannon) and continuous (differential) entropy alike, wherever the entropies are
+finite; so a step proved here holds under either reading. ``H(Y) \\le H(X, Y)`` (``H(X \\mid Y) \\ge 0``)
+holds for discrete variables only and is not proved: a differential entropy may be negative.
+
+`entropy_proof` proves (never refutes) an equation or a non-strict inequality whose sides are sums of
+rational multiples of entropies and a rational constant, each entropy ``H(...)`` of plain names, optionally
+with a bar before more plain names (``H(Y \\mid X)``; a condition on an event, ``H(Y \\mid X = x)``, is
+another quantity and stands down). An equation is proved when both sides have the same normal form over
+joint entropies; an inequality when its slack is a nonnegative combination of the elemental mutual
+informations ``I(i; j \\mid K)`` plus a nonnegative constant, found by an exact linear program (sympy's
+simplex, rational arithmetic).
+
+H is read as entropy only where the text before the step calls something H an entropy (a sentence with
+"entropy" and ``H(`` or ``H[``), H is declared as nothing else, and no sentence writes a cross-entropy as H
+(``H(p, q)`` is then two laws, not two variables).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+__all__ = ["ENTROPY_ROUTE", "entropy_normal_form", "entropy_proof", "shannon_certificate"]
+
+#: At most this many variables in a step (the elemental inequalities grow as n^2 2^n).
+_MAX_VARIABLES = 5
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+_NAMES_H = re.compile(r"\bH\s*(?:\\left\s*)?[(\[]|\bH\s*\\(?:big|Big)l?[(\[]")
+_ENTROPY = re.compile(r"entrop", re.IGNORECASE)
+_CROSS = re.compile(r"cross[\s-]*entrop", re.IGNORECASE)
+#: The route of a proof by the entropy calculus (`derive.latex.context` reads H as a function there).
+ENTROPY_ROUTE = "entropy calculus"
+
+
+def _name(node: sympy.Basic) -> str:
+    return str(node.func) if isinstance(node, AppliedUndef) else ""
+
+
+def entropy_normal_form(expr: sympy.Expr) -> tuple[dict[frozenset[sympy.Symbol], sympy.Rational], sympy.Rational] | None:
+    """``expr`` as a linear combination of joint entropies: ({set of variables: coefficient}, constant),
+    every ``H(A | B)`` written ``H(A, B) - H(B)``; None where ``expr`` is anything else.
+
+    >>> X, Y = sympy.symbols("X Y")
+    >>> H, given = sympy.Function("H"), sympy.Function("given")
+    >>> entropy_normal_form(H(Y, given(X)) - H(X, Y) + H(X))
+    ({}, 0)
+    """
+    found = {app: sympy.Dummy("h") for app in expr.atoms(AppliedUndef) if _name(app) == "H"}
+    if not found:
+        return None
+    linear = expr.xreplace(found)
+    # what is left is a number: no other function (a given outside H) and no name outside an entropy
+    if linear.atoms(AppliedUndef) or linear.free_symbols - set(found.values()):
+        return None
+    try:
+        poly = sympy.Poly(sympy.expand(linear), *found.values())
+    except sympy.PolynomialError:
+        return None
+    if poly.total_degree() > 1 or not all(c.is_Rational for c in poly.coeffs()):
+        return None
+    terms: dict[frozenset[sympy.Symbol], sympy.Rational] = {}
+    for app, h in found.items():
+        sets = _sets(app)
+        if sets is None:
+            return None
+        coefficient = poly.coeff_monomial(h)
+        for variables, sign in sets:
+            if variables:
+                terms[variables] = terms.get(variables, sympy.Integer(0)) + sign * coefficient
+    constant = poly.coeff_monomial(1)
+    return {s: c for s, c in terms.items() if c != 0}, sympy.Rational(constant)
+
+
+def _sets(app: AppliedUndef) -> list[tuple[frozenset[sympy.Symbol], int]] | None:
+    """``H(A, B)`` -> [({A, B}, 1)]; ``H(A | B)`` -> [({A, B}, 1), ({B}, -1)]; None for anything but names."""
+    before: list[sympy.Symbol] = []
+    after: list[sympy.Symbol] | None = None
+    for i, arg in enumerate(app.args):
+        if isinstance(arg, sympy.Symbol):
+            before.append(arg)
+        elif _name(arg) == "given" and i == len(app.args) - 1 and arg.args:
+            if not all(isinstance(a, sympy.Symbol) for a in arg.args):
+                return None
+            after = list(arg.args)
+        else:
+            return None
+    if not before:
+        return None
+    if after is None:
+        return [(frozenset(before), 1)]
+    return [(frozenset(before + after), 1), (frozenset(after), -1)]
+
+
+def shannon_certificate(
+    slack: dict[frozenset[sympy.Symbol], sympy.Rational], constant: sympy.Rational
+) -> list[tuple[sympy.Rational, str]] | None:
+    """Nonnegative weights of elemental mutual informations I(i; j | K) whose sum, plus ``constant`` >= 0,
+    is exactly ``slack`` (a combination of joint entropies); None where there is none (or too many names)."""
+    if constant < 0:
+        return None
+    variables = sorted(set().union(*slack) if slack else set(), key=str)
+    if not slack:
+        return []
+    if len(variables) > _MAX_VARIABLES:
+        return None
+    elementals: list[tuple[str, dict[frozenset[sympy.Symbol], int]]] = []
+    for i, j in itertools.combinations(variables, 2):
+        rest = [v for v in variables if v not in (i, j)]
+        for k in range(len(rest) + 1):
+            for cond in itertools.combinations(rest, k):
+                c = frozenset(cond)
+                form: dict[frozenset[sympy.Symbol], int] = {}
+                for s, sign in ((c | {i}, 1), (c | {j}, 1), (c | {i, j}, -1), (c, -1)):
+                    if s:
+                        form[s] = form.get(s, 0) + sign
+                given = f" | {', '.join(map(str, cond))}" if cond else ""
+                elementals.append((f"I({i}; {j}{given})", form))
+    # plain symbols: with nonnegative=True, ``w >= 0`` is True and dropped, and the simplex takes w free
+    weights = sympy.symbols(f"w0:{len(elementals)}", real=True)
+    sets = set(slack) | {s for _, f in elementals for s in f}
+    constraints = [
+        sympy.Eq(sum(w * f.get(s, 0) for w, (_, f) in zip(weights, elementals, strict=True)), slack.get(s, 0))
+        for s in sets
+    ]
+    constraints += [w >= 0 for w in weights]
+    try:
+        from sympy.solvers.simplex import lpmin  # noqa: PLC0415
+
+        _, solution = lpmin(sum(weights), constraints)
+    except (ValueError, TypeError, NotImplementedError, ArithmeticError) as _infeasible:
+        return None
+    except Exception:  # sympy's InfeasibleLPError is no ValueError in every version
+        return None
+    chosen = [(sympy.Rational(solution[w]), name) for w, (name, _) in zip(weights, elementals, strict=True)]
+    # the simplex works in rationals; check the certificate exactly all the same
+    for s in sets:
+        total = sum(wt * f.get(s, 0) for wt, (_, f) in zip((c for c, _ in chosen), elementals, strict=True))
+        if total != slack.get(s, 0):
+            return None
+    if any(c < 0 for c, _ in chosen):
+        return None
+    return [(c, name) for c, name in chosen if c != 0]
+
+
+def _h_is_entropy(before: str) -> str | None:
+    """The sentence of ``before`` that calls H an entropy, or None (or where one writes a cross-entropy as H)."""
+    said = None
+    for sentence in _SENTENCE.split(before):
+        if not _ENTROPY.search(sentence) or not _NAMES_H.search(sentence):
+            continue
+        if _CROSS.search(sentence):
+            return None
+        said = said or " ".join(sentence.split())
+    return said
+
+
+def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:  # noqa: ARG001 - settle's signature
+    """A PROVED result for ``step`` (undecided in ``result``) by the entropy calculus, or None."""
+    from derive.errors import DeriveError  # noqa: PLC0415
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict  # noqa: PLC0415
+
+    claim = getattr(step, "claim", None)
+    if claim is None or claim.relation not in (Relation.EQ, Relation.LE, Relation.GE):
+        return None
+    if getattr(step, "kind", "step") != "step" or getattr(step, "uses", ()):
+        return None
+    lhs_tex, rhs_tex = str(claim.lhs), str(claim.rhs)
+    if "H" not in lhs_tex + rhs_tex or "H" in dict(claim.symbols):
+        return None
+    said = _h_is_entropy(prose)
+    if said is None:
+        return None
+    try:
+        table = SymbolTable(dict(claim.symbols))
+        sides = [parse_latex(f"\\left. {tex} \\right|_{{H(\\cdot)}}", table) for tex in (lhs_tex, rhs_tex)]
+    except (DeriveError, RecursionError, ValueError, TypeError):
+        return None
+    if not all(isinstance(s, sympy.Expr) for s in sides):
+        return None
+    forms = [entropy_normal_form(s) for s in sides]
+    if forms[0] is None or forms[1] is None:
+        return None
+    (left, lc), (right, rc) = forms
+    small, large = (left, lc), (right, rc)
+    if claim.relation is Relation.GE:
+        small, large = large, small
+    slack = {s: large[0].get(s, 0) - small[0].get(s, 0) for s in set(left) | set(right)}
+    slack = {s: c for s, c in slack.items() if c != 0}
+    constant = large[1] - small[1]
+    reading = (
+        f"H read as entropy (discrete or differential; the text: \u201c{said[:160]}\u201d), each joint entropy "
+        "taken over the set of variables it names, wherever the entropies are finite"
+    )
+    if claim.relation is Relation.EQ:
+        if slack or constant != 0:
+            return None
+        summary = f"proved for every law by the chain rule of entropy, H(A | B) = H(A, B) - H(B); {reading}"
+    else:
+        certificate = shannon_certificate(slack, constant)
+        if certificate is None:
+            return None
+        terms = " + ".join(f"{c}*{n}" if c != 1 else n for c, n in certificate) or "0"
+        extra = f" + {constant}" if constant else ""
+        summary = (
+            f"proved for every law: the larger side minus the smaller is {terms}{extra}, and every (conditional) "
+            f"mutual information is >= 0 (Gibbs' inequality), by the chain rule of entropy; {reading}"
+        )
+    evidence = Evidence(Method.SYMBOLIC, summary, difference="0" if claim.relation is Relation.EQ else None, route=ENTROPY_ROUTE)
+    return Result(result.claim, Verdict.PROVED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.PROVED, evidence),))

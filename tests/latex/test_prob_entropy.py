@@ -1,0 +1,110 @@
+"""Entropies the text names: the chain rule and Shannon's inequalities (derive.latex.prob_entropy)."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+import derive
+import derive.latex.context as context
+from derive import Verdict
+from derive.latex.prob_entropy import entropy_normal_form, shannon_certificate
+
+X, Y, Z = sympy.symbols("X Y Z")
+H, given = sympy.Function("H"), sympy.Function("given")
+
+_INTRO = (
+    "## Joint entropy\n\nThe *entropy* of a random variable $X$ is written $H(X)$, and the joint entropy of a "
+    "pair is $H(X, Y)$.\n\n"
+)
+#: Applied in context.py by the lead (patch PROB-1): without it a bare H(X) keeps its H-times-X doubt.
+_PATCHED = hasattr(context, "_read_as_entropy")
+
+
+def _last(doc: str) -> tuple[Verdict, str]:
+    r = derive.check_latex(doc)[-1]
+    return r.verdict, r.detail or ""
+
+
+def test_the_chain_rule_is_the_normal_form() -> None:
+    assert entropy_normal_form(H(Y, given(X)) - H(X, Y) + H(X)) == ({}, 0)
+    assert entropy_normal_form(H(Y, X) - H(X, Y)) == ({}, 0)  # a joint is a set
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        H(X) * H(Y),  # not linear
+        H(X) + X,  # a name outside an entropy
+        H(X, given(sympy.Function("event")(Y, 1))),  # conditioned on an event: H(X | Y = 1)
+        H(X) + sympy.Function("I")(X, Y),  # another function
+        sympy.sqrt(2) * H(X),  # no rational coefficient
+    ],
+)
+def test_anything_but_a_rational_combination_of_entropies_has_no_normal_form(expr: sympy.Expr) -> None:
+    assert entropy_normal_form(expr) is None
+
+
+def test_a_certificate_is_elemental_mutual_informations() -> None:
+    subadditive = {frozenset({X}): 1, frozenset({Y}): 1, frozenset({X, Y}): -1}
+    assert shannon_certificate(subadditive, sympy.Integer(0)) == [(1, "I(X; Y)")]
+    # H(X, Y) - H(Y) = H(X | Y) >= 0 holds for discrete variables only: no certificate
+    assert shannon_certificate({frozenset({X, Y}): 1, frozenset({Y}): -1}, sympy.Integer(0)) is None
+    assert shannon_certificate(subadditive, sympy.Integer(-1)) is None
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        r"H(X | Y, Z) \le H(X | Z)",
+        r"H(X | Z) \ge H(X | Y, Z)",
+        r"H(X, Y | Z) = H(X | Z) + H(Y | X, Z)",
+    ],
+)
+def test_conditional_entropies_are_proved(step: str) -> None:
+    verdict, detail = _last(f"{_INTRO}$${step}$$\n")
+    assert verdict is Verdict.PROVED, detail
+    assert "H read as entropy" in detail
+
+
+@pytest.mark.skipif(not _PATCHED, reason="needs patch PROB-1 in derive/latex/context.py")
+@pytest.mark.parametrize(
+    "step",
+    [r"H(X, Y) \le H(X) + H(Y)", r"H(Y \mid X) = H(X, Y) - H(X)", r"H(X, Y, Z) + H(Z) \le H(X, Z) + H(Y, Z)"],
+)
+def test_steps_with_a_bare_entropy_are_proved(step: str) -> None:
+    verdict, detail = _last(f"{_INTRO}$${step}$$\n")
+    assert verdict is Verdict.PROVED, detail
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        r"H(Y) \le H(X, Y)",  # false for differential entropy
+        r"H(X | Y) \ge 0",  # likewise
+        r"H(Y \mid X) = H(X, Y) - H(Y)",
+        r"H(X, Y) \ge H(X) + H(Y)",
+        r"H(X, Y) \le H(X) + H(Y) - 1",
+        r"H(X, Y, Z) + H(Z) \le H(X, Z) + H(Y)",
+        r"H(X | Y = y) \le H(X)",
+        r"H(X | Y, Z) < H(X | Z)",  # strict: equality under independence
+        r"H(X | Y, Z) \le H(X | Z) - 1",
+    ],
+)
+def test_wrong_twins_are_not_proved(step: str) -> None:
+    verdict, detail = _last(f"{_INTRO}$${step}$$\n")
+    assert verdict is not Verdict.PROVED and verdict is not Verdict.VERIFIED, detail
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        # H never called an entropy: a Hessian, a function
+        "## Curvature\n\nLet $H(X)$ be the Hessian of the loss at $X$.\n\n",
+        # a cross-entropy written H(p, q): two laws, not two variables
+        "## Losses\n\nThe entropy $H(X)$ and the cross-entropy $H(X, Y)$ of two laws.\n\n",
+    ],
+)
+def test_h_read_as_entropy_only_where_the_text_says_so(intro: str) -> None:
+    verdict, detail = _last(f"{intro}$$H(X | Y, Z) \\le H(X | Z)$$\n")
+    assert verdict is not Verdict.PROVED, detail
