@@ -1,0 +1,137 @@
+"""A plain E the text itself names the expectation: its definitions define the expectation, not another E.
+
+A plain ``E[...]`` that the text also defines (``E[f] = \\sum_x f(x) P(x)``) or defines more than once is
+ambiguous to `derive.latex.readings`: an unknown-law expectation, or the E the text gives a meaning of its
+own (``E(w) = w^2``, an error function). Where the prose says in words that its E *is* the expectation
+("the *expectation* or *expected value* $E[f]$ of $f$ is", "$E[X]$ denotes the expectation of $X$"), the
+two readings are one: the text's definitions define the expectation, and a step proved for every law holds
+for the law they describe.
+
+The naming holds to the next heading of its own level or higher (a subsection under it keeps it) and only
+where nothing in the prose before the step gives E another role:
+
+- a word before or after a plain E's math naming another role ("the error $E(w)$", "$E$ is the energy",
+  "Let $E(w) = ...$ be the loss");
+- an equation of the prose that makes E a quantity or a function of its own: a bare ``E =``, ``E^2``,
+  ``E(w) = ...`` (round brackets: the form an error or energy function takes; ``E[f] = ...`` stays the
+  expectation's definition);
+- a doubt about the naming itself ("not the expectation").
+
+Nothing here reads a law; it only says that the text's E and the parser's expectation are the same operator.
+"""
+
+from __future__ import annotations
+
+import re
+
+from derive.latex.assumptions import headings
+
+__all__ = ["expectation_named"]
+
+#: The words that name the expectation (an "or" chain ends with one of them).
+_ROLE = r"(?:expectation(?:\s+operator)?|expected\s+value|mean(?:\s+value)?)"
+#: Emphasis around words: ``*expectation*``, ``\\emph{expectation}``, ``**mean**``.
+_EMPHASIS = re.compile(r"\\(?:emph|textit|textbf)\{([^{}]*)\}|[*_]{1,2}")
+#: Inline math opening with a plain E (not ``\\mathbb{E}``, not ``E_D``): what the naming and the roles are about.
+_E_MATH = re.compile(r"(?<![$\\])\$(?!\$)\s*E(?![A-Za-z_])(?P<rest>[^$]{0,160})\$")
+#: The sentence part before a math naming it: "... the expectation or expected value " (emphasis removed).
+_NAMED_BEFORE = re.compile(rf"\b{_ROLE}\s*$", re.IGNORECASE)
+#: ... or after it: "$E[X]$ denotes the expectation", "$E$ is the expectation operator".
+_NAMED_AFTER = re.compile(
+    rf"^\s*(?:is|denotes|stands\s+for|means)\s+(?:the\s+|an\s+)?{_ROLE}\b",
+    re.IGNORECASE,
+)
+#: Another role said of E right before its math ("the error $E(w)$", "Let $E$ be the energy").
+_ROLE_BEFORE = re.compile(r"\b(?:the|an?|our|its|this)\s+(?P<noun>[A-Za-z-]+)\s*$", re.IGNORECASE)
+_ROLE_AFTER = re.compile(
+    r"^\s*(?:is|be|denotes|stands\s+for|represents|as)\s+(?:the\s+|an?\s+|our\s+)?(?:[A-Za-z-]+\s+){0,2}?"
+    r"(?P<noun>[A-Za-z-]+)",
+    re.IGNORECASE,
+)
+#: Nouns that name the expectation (or say nothing of E's role).
+_EXPECTATION_NOUNS = frozenset({"expectation", "expected", "mean", "average", "expectations", "operator"})
+#: Nouns that say what form E takes, not what it is ("the expression of $E$ as a sum (or integral)").
+_FORM_NOUNS = frozenset({"sum", "integral", "series", "limit", "weighted"})
+#: A doubt about the naming: "not the expectation", "unlike the expectation".
+_DOUBT = re.compile(r"\b(?:not|no|never|unlike|instead\s+of|rather\s+than)\b", re.IGNORECASE)
+#: An equation making E a quantity or a function of its own: bare ``E =``, ``E^2``, ``E +``; ``E(w) = ...``.
+_OWN_E = re.compile(
+    r"(?<![A-Za-z\\{_])E\s*(?:=|\^|\\cdot|:=)|(?<![A-Za-z\\{_])E\s*(?:\\left\s*)?\([^()=]{0,80}\)\s*(?:\\right\s*\))?\s*:?="
+)
+_MATH_ANY = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\\begin\{(\w+\*?)\}.*?\\end\{\1\}|\$[^$]+\$", re.DOTALL)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
+
+
+def _plain(text: str) -> str:
+    return _EMPHASIS.sub(lambda m: m.group(1) or "", text)
+
+
+def _sentence_part_before(prose: str, at: int) -> str:
+    before = prose[max(0, at - 300) : at]
+    ends = list(_SENTENCE_END.finditer(before))
+    part = before[ends[-1].end() :] if ends else before
+    return _plain(re.sub(r"\$[^$]*\$", " x ", part)).rstrip()
+
+
+def _sentence_part_after(prose: str, at: int) -> str:
+    after = prose[at : at + 200]
+    m = _SENTENCE_END.search(after)
+    return _plain(after[: m.start()] if m else after)
+
+
+def _section_holds(prose: str, at: int) -> bool:
+    """Whether the naming at ``at`` still holds at the end of ``prose``: no heading of its own section's level
+    or higher stands after it (a subsection under it keeps it)."""
+    marks = headings(prose)
+    own = [d for o, d in marks if o <= at]
+    if not own:
+        return True  # before any heading: it holds to the end, as a declaration does (assumptions.Prose)
+    return not any(o > at and d <= own[-1] for o, d in marks)
+
+
+def _other_role(prose: str) -> bool:
+    """Whether the prose gives a plain E a role other than the expectation, in words or by an equation."""
+    for m in _E_MATH.finditer(prose):
+        before = _ROLE_BEFORE.search(_sentence_part_before(prose, m.start()))
+        after = _ROLE_AFTER.match(_sentence_part_after(prose, m.end()))
+        for found in (before, after):
+            noun = found.group("noun").lower() if found is not None else ""
+            if noun and noun not in _EXPECTATION_NOUNS and noun not in _FORM_NOUNS:
+                return True
+    for math in _MATH_ANY.finditer(prose):
+        body = re.sub(r"\\mathbb\s*\{\s*E\s*\}|\\(?:operatorname|mathrm)\s*\{\s*E\s*\}", "", math.group())
+        if _OWN_E.search(body.strip("$")):
+            return True
+    return False
+
+
+def expectation_named(prose: str) -> str | None:
+    """The sentence in which ``prose`` (the text before a step) names its plain E the expectation, when that
+    naming holds at the step and nothing gives E another role there; else None.
+
+    >>> expectation_named("Then the *expectation* or *expected value* $E[f]$ of $f$ is $$E[f] = p.$$")
+    'the expectation or expected value $E[f]$'
+    >>> expectation_named("Let $E(w) = w^2$ be the error. The expectation $E[f]$ of $f$ is") is None
+    True
+    """
+    named: str | None = None
+    for m in _E_MATH.finditer(prose):
+        rest = m.group("rest").lstrip()
+        if rest and not rest.startswith(("[", "(", "\\left", "\\big", "\\Big")):
+            continue  # E = mc^2, E_D: not the expectation's application
+        before = _sentence_part_before(prose, m.start())
+        after = _sentence_part_after(prose, m.end())
+        said = _NAMED_BEFORE.search(before) or _NAMED_AFTER.match(after)
+        if said is None or _DOUBT.search(before):
+            continue
+        if not _section_holds(prose, m.start()):
+            continue
+        if said.re is _NAMED_BEFORE:
+            start = before.rfind("the ", 0, said.start())
+            named = f"{before[start if start >= 0 else said.start():]} {m.group().strip()}"
+        else:
+            named = f"{m.group().strip()} {after[: said.end()].strip()}"
+        named = " ".join(named.split())
+    if named is None or _other_role(prose):
+        return None
+    return named
