@@ -35,7 +35,7 @@ from typing import Any
 import sympy
 from sympy.core.function import AppliedUndef
 
-__all__ = ["ENTROPY_ROUTE", "entropy_normal_form", "entropy_proof", "shannon_certificate"]
+__all__ = ["ENTROPY_ROUTE", "entropy_normal_form", "entropy_proof", "gibbs_proof", "shannon_certificate"]
 
 #: At most this many variables in a step (the elemental inequalities grow as n^2 2^n).
 _MAX_VARIABLES = 5
@@ -224,3 +224,91 @@ def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | N
         )
     evidence = Evidence(Method.SYMBOLIC, summary, difference="0" if claim.relation is Relation.EQ else None, route=ENTROPY_ROUTE)
     return Result(result.claim, Verdict.PROVED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.PROVED, evidence),))
+
+
+#: A KL divergence written as notation (``D_{\\textrm{KL}}(P\\|Q)``, ``\\mathrm{KL}[P || Q]``, ``KL(p||q)``).
+_KL_WRITTEN = re.compile(r"KL\b|KL\}|\\operatorname\{KL\}")
+#: What says a law of the text need not sum to 1.
+_UNNORMALISED = re.compile(r"un-?normali[sz]|not\s+(?:be\s+)?normali[sz]|improper", re.IGNORECASE)
+
+
+def _kl_unknown(node: sympy.Basic) -> bool:
+    """Whether ``node`` is the reader's ``∫ p log(p / q)`` over the whole space of the variables p and q take:
+    the definition a KL of two laws derive does not know is read as (`derive.latex.prob_densities`)."""
+    if not isinstance(node, sympy.Integral) or not all(
+        len(lim) == 3 and lim[1] is sympy.S.NegativeInfinity and lim[2] is sympy.S.Infinity for lim in node.limits
+    ):
+        return False
+    variables = tuple(lim[0] for lim in node.limits)
+    body = node.function
+    if not isinstance(body, sympy.Mul) or len(body.args) != 2:
+        return False
+    p = next((a for a in body.args if isinstance(a, AppliedUndef)), None)
+    log = next((a for a in body.args if isinstance(a, sympy.log)), None)
+    if p is None or log is None or p.args != variables:
+        return False
+    ratio = sympy.together(log.args[0])
+    numerator, denominator = ratio.as_numer_denom()
+    return numerator == p and isinstance(denominator, AppliedUndef) and denominator.args == variables
+
+
+def gibbs_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:  # noqa: ARG001 - settle's signature
+    """A PROVED result for a non-strict inequality that follows from KL(P || Q) >= 0 (Gibbs' inequality) for
+    each KL the step writes as notation of two laws derive does not know (``D_{KL}(P||Q) \\ge 0``,
+    ``H(P) + D_{KL}(P||Q) \\ge H(P)``): each is replaced by a fresh unknown u >= 0, and the larger side minus
+    the smaller must be a nonnegative multiple of the unknowns plus a provably nonnegative rest. A step that
+    also writes an integral stands down (its ∫ p log(p/q) may be a function's, not a KL's). Never refutes."""
+    from derive.errors import DeriveError  # noqa: PLC0415
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict  # noqa: PLC0415
+
+    claim = getattr(step, "claim", None)
+    if claim is None or claim.relation not in (Relation.LE, Relation.GE) or getattr(step, "uses", ()):
+        return None
+    if _UNNORMALISED.search(prose):
+        return None  # an unnormalised q (an energy, a joint as a function of z) may have KL(p || q) < 0
+    texts = (str(claim.lhs), str(claim.rhs))
+    written = sum(len(_KL_WRITTEN.findall(t)) for t in texts)
+    if not written or any("\\int" in t or "\\iint" in t for t in texts):
+        return None
+    try:
+        table = SymbolTable(dict(claim.symbols))
+        sides = [parse_latex(t, table) for t in texts]
+    except (DeriveError, RecursionError, ValueError, TypeError):
+        return None
+    if not all(isinstance(s, sympy.Expr) for s in sides):
+        return None
+    larger, smaller = sides if claim.relation is Relation.GE else sides[::-1]
+    gap = larger - smaller
+    nodes = sorted({n for n in gap.atoms(sympy.Integral) if _kl_unknown(n)}, key=str)
+    if not nodes or len(nodes) > written or set(gap.atoms(sympy.Integral)) != set(nodes):
+        return None
+    unknowns = [sympy.Dummy("u") for _ in nodes]
+    linear = sympy.expand(gap.xreplace(dict(zip(nodes, unknowns, strict=True))))
+    if linear.has(sympy.Integral) or linear.atoms(AppliedUndef):
+        return None
+    try:
+        poly = sympy.Poly(linear, *unknowns)
+    except sympy.PolynomialError:
+        return None
+    if poly.total_degree() > 1:
+        return None
+    weights = [poly.coeff_monomial(u) for u in unknowns]
+    rest = poly.coeff_monomial(1)
+    if any(w.free_symbols or not w.is_nonnegative for w in weights) or not (rest == 0 or rest.is_nonnegative):
+        return None
+    shown = ", ".join(f"KL({_law_names(n)})" for n in nodes)
+    summary = (
+        f"proved for any two laws by Gibbs' inequality, KL(P || Q) >= 0: the larger side minus the smaller is "
+        f"a nonnegative multiple of {shown}{' plus ' + str(rest) if rest != 0 else ''} (each KL written as notation "
+        "of two laws, read as ∫ p log(p/q))"
+    )
+    evidence = Evidence(Method.SYMBOLIC, summary, route="Gibbs' inequality")
+    return Result(result.claim, Verdict.PROVED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.PROVED, evidence),))
+
+
+def _law_names(node: sympy.Integral) -> str:
+    p = next(a for a in node.function.args if isinstance(a, AppliedUndef))
+    q = sympy.together(next(a for a in node.function.args if isinstance(a, sympy.log)).args[0]).as_numer_denom()[1]
+    return f"{_name(p)} || {_name(q)}"

@@ -108,3 +108,43 @@ def test_wrong_twins_are_not_proved(step: str) -> None:
 def test_h_read_as_entropy_only_where_the_text_says_so(intro: str) -> None:
     verdict, detail = _last(f"{intro}$$H(X | Y, Z) \\le H(X | Z)$$\n")
     assert verdict is not Verdict.PROVED, detail
+
+
+_KL = "## Divergences\n\nThe KL divergence of two laws is non-negative:\n\n"
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        r"D_{\textrm{KL}}(P\|Q) \geq 0",
+        r"0 \le \mathrm{KL}[Q || P]",
+        r"2 D_{\textrm{KL}}(P\|Q) + \mathrm{KL}[Q || P] \geq 0",
+        r"D_{\textrm{KL}}(P\|Q) + a^2 \geq 0",
+    ],
+)
+def test_gibbs_inequality_proves_a_kl_bound(step: str) -> None:
+    verdict, detail = _last(f"{_KL}$${step}$$\n")
+    assert verdict is Verdict.PROVED, detail
+    assert "Gibbs' inequality" in detail
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        r"D_{\textrm{KL}}(P\|Q) \geq 1",
+        r"D_{\textrm{KL}}(P\|Q) \leq 0",
+        r"D_{\textrm{KL}}(P\|Q) > 0",  # 0 when P = Q
+        r"D_{\textrm{KL}}(P\|Q) - D_{\textrm{KL}}(Q\|P) \geq 0",  # KL is not symmetric
+        r"D_{\textrm{KL}}(P\|Q) - a^2 \geq 0",
+        r"\int P(x) \log \frac{P(x)}{Q(x)} dx \geq 0",  # written out: P and Q may be any functions
+    ],
+)
+def test_gibbs_wrong_twins_are_not_proved(step: str) -> None:
+    verdict, detail = _last(f"{_KL}$${step}$$\n")
+    assert verdict is not Verdict.PROVED, detail
+
+
+def test_an_unnormalised_law_is_no_gibbs_instance() -> None:
+    doc = "## Energy\n\nHere $Q$ is an unnormalised density.\n\n$$D_{\\textrm{KL}}(P\\|Q) \\geq 0$$\n"
+    verdict, detail = _last(doc)
+    assert verdict is not Verdict.PROVED, detail
