@@ -299,6 +299,10 @@ class _SumGrammar(_KroneckerGrammar):
         # (st.implicit is not rolled back: a name the trial read stays in the table, and must stay
         # marked implicit there, or `declared` would take delta_ki for the user's own name)
         saved = (set(st.indexed), dict(st.found), dict(st.index_uses))
+        # what a construct the trial left by an error raised inside it had not yet counted back down
+        # (|...| and f(...) count bars, \int counts integrands); a '|' of the terms read again must not
+        # end an expression that is not open
+        context = (self.bars, self.integral, self.dist_context, st.applying, st.sample, st.shadow, st.expanding)
         terms: list[Any] = []
         used = st.index_uses.get(var_name, 0)
         whole = True  # every term read and each uses the index
@@ -317,6 +321,8 @@ class _SumGrammar(_KroneckerGrammar):
             # (``\sum_i x_i + c + y_i``: y_i is no name of its own)
             indexed = st.indexed if st.index_uses.get(var_name, 0) > used else saved[0]
             st.indexed, st.index_uses = indexed, saved[2]
+            self.bars, self.integral, self.dist_context = context[:3]
+            st.applying, st.sample, st.shadow, st.expanding = context[3:]
             # in place: st.found is the table's registry of random variables, which both sides share
             st.found.clear()
             st.found.update(saved[1])

@@ -5,7 +5,9 @@ term does not use the index: nothing the trial did may change how the terms are 
   ``\\frac12`` splits a token and ``\\sigma^2_S`` reorders tokens, and a place then put ``I`` over
   another token (``\\frac12 I_{kj}`` was read as ``I \\delta_{kj} / 2``);
 * the registry of random variables both sides share is rolled back in place, so that a law read after
-  the rollback is still registered for the other side."""
+  the rollback is still registered for the other side;
+* the counters of constructs an error left inside (the bars of |...| and f(...), integrands) are put
+  back, so that a later '|' read again does not end an expression that is not open."""
 
 from __future__ import annotations
 
@@ -63,3 +65,20 @@ def test_a_law_only_the_rolled_back_trial_read_is_registered_once() -> None:
     table = SymbolTable()
     parse_latex(r"\sum_{i=1}^n a_i + c + \mathbb{E}_{y \sim \mathcal{N}(0,1)}[y^2]", table)
     assert set(random_variables(table)) == {"y"}
+
+
+def test_a_bar_the_trial_left_open_does_not_end_the_terms_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a term the trial reads fails inside |...| only because the sum's index is bound there; read
+    # again after the rollback, the bar it had counted must not make the next '|' close an expression
+    from derive.latex.parser import _Parser
+
+    symbol = _Parser.symbol
+
+    def failing_under_the_sum(self: _Parser, name: str) -> object:
+        if name == "q" and "i" in self.st.bound:
+            raise self.fail("q is read under the sum over i")
+        return symbol(self, name)
+
+    monkeypatch.setattr(_Parser, "symbol", failing_under_the_sum)
+    value = parse_latex(r"\sum_{i=1}^n a_i + |q + 1| + c |x|", SymbolTable())
+    assert len(value.atoms(sympy.Abs)) == 2, value
