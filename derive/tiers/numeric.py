@@ -2132,6 +2132,31 @@ def _at_infinity(side: sympy.Basic) -> bool:
     return False
 
 
+#: Operations whose value on an unknown function depends on the range of its values: max(p(x), 1/10) = p(x) is
+#: the inequality p >= 1/10 in disguise, which no few interpretations settle for every p.
+_RANGE_OPS: tuple[type, ...] = (
+    sympy.Max,
+    sympy.Min,
+    sympy.Abs,
+    sympy.sign,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.frac,
+    sympy.Heaviside,
+    sympy.Piecewise,
+    sympy.Mod,
+    _IntegerPart,
+)
+
+
+def _ranged_use(side: sympy.Basic) -> bool:
+    """Whether ``side`` applies a range-dependent operation (`_RANGE_OPS`) to an unknown function."""
+    return any(
+        isinstance(node, _RANGE_OPS) and node.has(sympy.core.function.AppliedUndef)
+        for node in sympy.preorder_traversal(side)
+    )
+
+
 def _under_log(*sides: sympy.Basic) -> set[sympy.FunctionClass]:
     """The unknown functions applied directly under a log in ``sides`` (``log p(x)``, ``log p(x)^2``), the only
     ones a density's name makes positive: ``P(x)`` elsewhere may be a polynomial, ``L(w)`` a loss."""
@@ -2161,8 +2186,10 @@ def _random_function(rng: np.random.Generator, arity: int, *, positive: bool) ->
     ts = sympy.symbols(f"t_1:{arity + 1}", real=True)
     linear = [sum((q(-5, 5) * t for t in ts), q(-3, 3)) for _ in range(3)]
     if positive:
-        squares = sum((q(1, 4) * (q(-4, 4) * t + q(-3, 3)) ** 2 for t in ts), 0)
-        body = q(1, 6) + squares + q(1, 4) * sympy.exp(linear[0] / 3)
+        # exp of a bump modulated by a sine: positive, as small as you like far out, neither convex nor bounded
+        # below by a constant (a family of squares plus a constant verified log max(p, 1/10) = log p, ATK K21)
+        bump = sum((q(1, 4) * (q(1, 4) * t + q(-3, 3)) ** 2 for t in ts), 0)  # no slope 0: it decays in every t
+        body = sympy.exp(q(-3, 3) + q(1, 4) * sympy.sin(linear[0]) - bump)
     else:
         quad = sum((q(-4, 4) * a * b for i, a in enumerate(ts) for b in ts[i:]), 0)
         body = (
@@ -2204,6 +2231,8 @@ def _for_every_function(
     if problem.relation is not Relation.EQ or any(isinstance(s, sympy.MatrixBase) for s in sides):
         return None  # an inequality through unknown functions holds or not by their values' ranges
     if sum(sympy.count_ops(s) for s in sides) > _FUNCTION_OPS or any(_at_infinity(s) for s in sides):
+        return None
+    if any(_ranged_use(s) for s in sides):
         return None
     arity = _function_names(*sides)
     applied = lhs.atoms(sympy.core.function.AppliedUndef) | rhs.atoms(sympy.core.function.AppliedUndef)
