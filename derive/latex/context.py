@@ -23,6 +23,7 @@ from derive.latex.grammar_expressions import _read_name
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.prob_readings import probability_doubt
+from derive.latex.prob_entropy import ENTROPY_ROUTE
 from derive.latex.prob_settle import settle_events
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.tiers.numeric import POSITIVE_BY_NAME
@@ -237,7 +238,7 @@ def settle(step: Step, result: Result) -> Result:
     doubt = None
     if shapes is None and result.verdict in decided:
         doubt = (
-            _readings(step)
+            (None if _read_as_entropy(result) else _readings(step))
             or _constants_assumed(step)
             or _defined_after(step)
             or _additive_constant(step)
@@ -650,6 +651,13 @@ def _positive_by_name(step: Step, result: Result) -> str | None:
                 f"say so in the text if {listed} is a density or likelihood"
             )
     return None
+
+
+def _read_as_entropy(result: Result) -> bool:
+    """Whether the entropy calculus (`derive.latex.prob_entropy`) proved the step: it read H as the entropy a
+    sentence of the prose names (quoted in its evidence), and its normal form admits no name outside an
+    H(...), so ``H(X)`` as H times X is no reading of the text left to doubt."""
+    return any(o.evidence is not None and o.evidence.route == ENTROPY_ROUTE for o in result.outcomes)
 
 
 def _readings(step: Step) -> str | None:
