@@ -89,9 +89,32 @@ def _declared_kinds(tex: str) -> list[tuple[str, str | None]]:
     `derive.latex.steps`; ``\\succeq 0`` may be singular, so None); ``x \\sim \\mathcal{N}(\\mu,
     \\sigma^2)`` gives `LAW` followed by the law as written (the name is a random variable with it).
     """
+    listed = _listed_declarations(tex)
+    if listed is not None:
+        return [found for part in listed for found in _declared_kinds(part)]
     found = _law_declaration(tex) or _between_declaration(tex) or _definite_declaration(tex) or _set_declaration(tex)
     # a bare \\pi declared is a name (a weight, a prior) only where the constant 3.14... is excluded
     return [(n, k) for n, k in found if n != "pi" or k == "probability" or _UNIT_RANGE.search(tex)]
+
+
+_MEMBER = re.compile(r"\\in(?![A-Za-z])")
+
+
+def _listed_declarations(tex: str) -> list[str] | None:
+    """The declarations of a formula that lists several (``\\mathbf{u} \\in \\mathbb{R}^n, \\mathbf{v} \\in
+    \\mathbb{R}^m``): the top-level comma groups, each ending in a membership (``x, y \\in \\mathbb{R}^n`` stays one);
+    None for a formula with fewer than two, or with names after the last set (no list of declarations)."""
+    parts = _top_commas(tex)
+    if len(parts) < 2 or len(_MEMBER.findall(tex)) < 2:
+        return None
+    groups: list[str] = []
+    pending: list[str] = []
+    for part in parts:
+        pending.append(part)
+        if _MEMBER.search(part):
+            groups.append(",".join(pending))
+            pending = []
+    return groups if len(groups) >= 2 and not "".join(pending).strip(" .;") else None
 
 
 _UNIT_RANGE = re.compile(r"\\in(?![A-Za-z])\s*(?:\\left\s*)?[\[(]\s*0\s*,\s*1\s*(?:\\right\s*)?[\])]\s*[.,;]?\s*$")
