@@ -171,7 +171,9 @@ class _DensityGrammar:
         self.dist_context = True
         self.bars += 1
         try:
+            start = self.i
             first = self.expr()
+            first_toks = self.toks[start : self.i]
             if self.at_sym("‖"):
                 self.i += 1
             elif self.at_sym("|") and self.at_sym("|", k=1):
@@ -190,7 +192,39 @@ class _DensityGrammar:
         first, second = _scalar(first), _scalar(second)
         if isinstance(first, Distribution) or isinstance(second, Distribution):
             return op(first, second)
+        expectation = self._conditional_kl(op, first, second, first_toks)
+        if expectation is not None:
+            return expectation
         return self._density_divergence(op, first, second)
+
+    def _conditional_kl(self, op: type[sympy.Function], first: Any, second: Any, first_toks: list[_Tok]) -> Any:
+        """``KL(q(z|x) || p(z|x))`` (or ``KL[q || p(Z|X,θ)]``, a bare first law) of densities derive does not
+        know, one of them conditional: its definition, the expectation under the first law (the operator
+        ``E_{q(z|x)}`` / ``E_q`` the same subscript gives) of ``log q - log p``, both taken at the variables
+        before the bar; None for anything else (then `_density_divergence` reads it)."""
+        if op is not KL or not isinstance(second, AppliedUndef) or not second.args:
+            return None
+        given = [a for a in second.args if isinstance(a, AppliedUndef)]
+        variables = [a for a in second.args if isinstance(a, sympy.Symbol)]
+        if isinstance(first, AppliedUndef):
+            if first.args != second.args:
+                return None
+            given = given or [a for a in first.args if isinstance(a, AppliedUndef)]
+        elif isinstance(first, sympy.Symbol) and not self.declared(first.name):
+            first_law = sympy.Function(first.name)(*variables)
+            if given and str(given[0].func) != "given":
+                return None
+            first = first_law
+        else:
+            return None
+        if not given or len(given) != 1 or str(given[0].func) != "given" or not variables:
+            return None  # an unconditional KL keeps its integral; a parameters(...) argument is no law's bar
+        if len(set(variables)) != len(variables) or second.args[: len(variables)] != tuple(variables):
+            return None
+        if any(self.declared(v.name) for v in variables):
+            return None
+        operator, _ = self._expectation_operator(first_toks)
+        return operator(sympy.log(first) - sympy.log(second))
 
     def _density_divergence(self, op: type[sympy.Function], first: Any, second: Any) -> Any:
         """KL and JS of densities derive does not know (``D_{KL}(p||q)``, ``JS(p_{data}||p_g)``,

@@ -148,3 +148,36 @@ def test_an_unnormalised_law_is_no_gibbs_instance() -> None:
     doc = "## Energy\n\nHere $Q$ is an unnormalised density.\n\n$$D_{\\textrm{KL}}(P\\|Q) \\geq 0$$\n"
     verdict, detail = _last(doc)
     assert verdict is not Verdict.PROVED, detail
+
+
+_MEANFIELD = "## Mean field\n\nWe minimise the KL divergence over $q_1$.\n\n"
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        r"\mathbb{E}_{q_1(y_1|x)}\left[ \log \frac{\bar{p}(y_1|x)}{ q_1(y_1|x)} \right] = "
+        r"-\mathrm{KL}( q_1(y_1|x) || \bar{p}(y_1|x) )",
+        r"\mathrm{KL}( q(z|x) \| p(z|x) ) = \mathbb{E}_{q(z|x)}\left[\log q(z|x) - \log p(z|x)\right]",
+    ],
+)
+def test_a_kl_of_conditional_laws_is_the_expectation_under_the_first(step: str) -> None:
+    verdict, detail = _last(f"{_MEANFIELD}$${step}$$\n")
+    assert verdict is Verdict.PROVED, detail
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        # the sign
+        r"\mathbb{E}_{q_1(y_1|x)}\left[ \log \frac{\bar{p}(y_1|x)}{ q_1(y_1|x)} \right] = "
+        r"\mathrm{KL}( q_1(y_1|x) || \bar{p}(y_1|x) )",
+        # the laws swapped: KL is not symmetric, and the expectation is under the first law
+        r"\mathbb{E}_{q_1(y_1|x)}\left[ \log \frac{\bar{p}(y_1|x)}{ q_1(y_1|x)} \right] = "
+        r"-\mathrm{KL}( \bar{p}(y_1|x) || q_1(y_1|x) )",
+        r"\mathrm{KL}( q(z|x) \| p(z|x) ) = \mathbb{E}_{p(z|x)}\left[\log q(z|x) - \log p(z|x)\right]",
+    ],
+)
+def test_conditional_kl_wrong_twins_are_not_proved(step: str) -> None:
+    verdict, detail = _last(f"{_MEANFIELD}$${step}$$\n")
+    assert verdict is not Verdict.PROVED and verdict is not Verdict.VERIFIED, detail
