@@ -468,6 +468,9 @@ class _SumGrammar(_KroneckerGrammar):
             bound=(*self.st.bound, letter),
             ranges=ranges,
             shadow=self.st.shadow | {letter},
+            # its own count of index uses: the entries of the definition's text (y_{ij} of ybar_i) are no
+            # uses the text makes of an enclosing sum's index, which decide where that sum's summand ends
+            index_uses=dict(self.st.index_uses),
         )
         return _scalar(_Parser(_tokenize(d.tex), state).parse_all())
 
