@@ -257,8 +257,16 @@ class Reading:
     kind: str = "size"
     #: Checked here with numbers, not run by the engine (a far size: `derive.latex.shapes_far.planned`).
     offline: bool = False
+    #: Letters the text gives one value as an example (`_example_values`): a counterexample stands only there.
+    example: tuple[tuple[str, int], ...] = ()
     #: Its result when checked here (``offline``).
     checked: Result | None = None
+
+    @property
+    def off_example(self) -> bool:
+        """Whether some letter takes here another size than the one value the text gives it."""
+        sizes = dict(self.sizes)
+        return any(sizes.get(letter, value) != value for letter, value in self.example)
 
     @property
     def unequal(self) -> bool:
@@ -331,22 +339,72 @@ def _fixed_sizes(step: Step, letters: set[str]) -> dict[str, int]:
     return fixed
 
 
-def _settled_elsewhere(step: Step, letters: set[str]) -> str | None:
+def _settled_elsewhere(step: Step, letters: set[str], examples: dict[str, int] | None = None) -> str | None:
     """A letter size the document gives a value (other than a small number under ``values:``), defines,
-    defines right after the step, or states a condition on: not free to sweep."""
+    defines right after the step, or states a condition on: not free to sweep. A range that only says the
+    letter counts something ("$N$ is the number of cars") allows every size a sweep checks; a letter in
+    ``examples`` (`_example_values`) is swept with its value among the sizes."""
     from derive.latex.names import mentions  # noqa: PLC0415
 
-    given = set(step.defined_after) | {name for name, _ in step.ranges}
+    given = set(step.defined_after)
+    given |= {name for name, said in step.ranges if not _COUNTS.search(_PROVENANCE.sub("", said))}
     given |= {name for name, _ in step.claim.random}
     given |= {used.split("=", 1)[0].rstrip(":").strip() for used in step.uses if "=" in used}
     given -= set(_fixed_sizes(step, letters))
     for letter in sorted(letters):
+        if letter in given:
+            return _given_a_value(letter)
+        if letter in (examples or {}):
+            continue
         conditioned = [c for c in step.conditions if mentions(_condition_math(c), letter)]
-        if letter in given or (letter in step.defined and not _only_described(step, letter, conditioned)):
+        if letter in step.defined and not _only_described(step, letter, conditioned):
             return _given_a_value(letter)
         if any(mentions(_as_a_number(_condition_math(c), letter), letter) for c in conditioned):
             return _given_a_value(letter)
     return None
+
+
+#: A range that says a letter counts things ("$N$ is the number of cars", "$k$ denotes the count of"): every
+#: positive size is such a number.
+_COUNTS = re.compile(r"^\$[^$]{1,40}\$\s+[a-z ]{0,30}\b(?:number\s+of|counts?)\b[^$=<>\d]*$", re.IGNORECASE)
+#: A condition that gives a letter one whole value (``k = 3``), with its provenance stripped.
+_ONE_VALUE = re.compile(r"^\s*(?:(?P<a>[A-Za-z])\s*=\s*(?P<v>\d{1,2})|(?P<w>\d{1,2})\s*=\s*(?P<b>[A-Za-z]))\s*$")
+
+
+def _example_values(step: Step, letters: set[str]) -> dict[str, int]:
+    """Letter sizes the text gives exactly one whole value, and nothing else (``we have $k = 3$`` in an example
+    before the general case): each is swept with that value among its sizes, and a counterexample stands only at
+    that value (`Reading.example`), so the verdict holds under both readings, the letter general and the letter
+    that number. A letter given anything else (a definition, a range, two values, a bound, a use as a number in
+    another condition, a value past the sizes checked) is not."""
+    from derive.latex.names import mentions  # noqa: PLC0415
+
+    out: dict[str, int] = {}
+    prose = step.prose or ""
+    for letter in sorted(letters):
+        values: set[int] = set()
+        for math in (_condition_math(c) for c in step.conditions):
+            if not mentions(math, letter):
+                continue
+            m = _ONE_VALUE.match(math)
+            if m is None or (m.group("a") or m.group("b")) != letter:
+                values.add(0)  # another condition: no example value
+                continue
+            values.add(int(m.group("v") or m.group("w")))
+        # every place the text writes the letter next to a relation is such a value ("$k=3$"): no other value, bound
+        # or definition (the prose holds the displays before the step too)
+        assigned = re.findall(_ASSIGNED.format(re.escape(letter)), prose)
+        plain = re.findall(rf"(?<![A-Za-z\\_^{{]){re.escape(letter)}\s*=\s*(\d{{1,2}}){_VALUE_END}", prose)
+        if len(assigned) != len(plain):
+            continue
+        values |= {int(v) for v in plain}
+        if len(values) == 1 and 1 <= min(values) <= _PAST_LIMIT:
+            out[letter] = values.pop()
+    return out
+
+
+#: What may follow a value the text gives a letter (``$k=3$``, ``k = 3,``, ``k=3 \quad``): no more of a formula.
+_VALUE_END = r"(?=\s*(?:\$|\\\)|[,;.](?!\d)|\\[,;!]|\\q?quad(?![A-Za-z])|\\text|\n|$))"
 
 
 def _given_a_value(letter: str) -> str:
@@ -523,7 +581,8 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     if set(letters) & shaped:
         both = ", ".join(sorted(set(letters) & shaped))
         return f"{both} is both a size and a vector or matrix here; rename one to check the step"
-    why = _settled_elsewhere(step, set(letters)) or _letter_in_a_font(step, set(letters))
+    examples = _example_values(step, set(letters))
+    why = _settled_elsewhere(step, set(letters), examples) or _letter_in_a_font(step, set(letters))
     if why is not None:
         return why
     fixed = _fixed_sizes(step, set(letters))
@@ -535,6 +594,7 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     if words is not None:
         return words
     values = _size_values(texts)
+    values = tuple(sorted({*values, *examples.values()}))
     parity = {letter: w for letter, w in said.items() if w in ("even", "odd")}
     if parity:
         # "k is even": only the sizes the text allows (2, 4, 6, ... up past the far size), no counterexample at k = 3
@@ -542,8 +602,14 @@ def size_readings(step: Step) -> list[Reading] | str | None:
     combos = [{**c, **fixed} for c in _combinations([x for x in letters if x not in fixed], values)]
     if parity:
         combos = [c for c in combos if all((c[x] % 2 == 0) == (w == "even") for x, w in parity.items())]
+    example = tuple(sorted(examples.items()))
     return [
-        Reading(", ".join(f"{k} = {v}" for k, v in sizes.items()), _at_sizes(step, sizes), tuple(sizes.items()))
+        Reading(
+            ", ".join(f"{k} = {v}" for k, v in sizes.items()),
+            _at_sizes(step, sizes),
+            tuple(sizes.items()),
+            example=example,
+        )
         for sizes in combos
     ]
 
@@ -878,6 +944,7 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     if settled[0][0].kind == "entries":
         return _combine_entries(step, settled)
     seconds = sum(r.seconds for _, r in settled)
+    settled = [(g, _off_example(g, r)) for g, r in settled]
     unfit = [(g, r) for g, r in settled if g.unequal and _not_conformable(r)]
     refuted = [(g, r) for g, r in settled if r.verdict is Verdict.REFUTED and (g, r) not in unfit]
     refuted.sort(key=lambda pair: pair[0].size_one)  # a size past 1 first: there a vector is no number
@@ -927,6 +994,16 @@ def _combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
 
 #: What the parser and the symbolic tier say of shapes that do not fit together.
 _NOT_CONFORMABLE = re.compile(r"cannot (?:multiply|add) a|NonSquareMatrixError|shapes differ|must be square")
+
+
+def _off_example(reading: Reading, result: Result) -> Result:
+    """A refutation at a size other than the one value the text gives the letter (``$k = 3$``, maybe only an
+    example) is no counterexample under the reading where the letter is that value: undecided, saying so."""
+    if result.verdict is not Verdict.REFUTED or not reading.off_example:
+        return result
+    given = ", ".join(f"{letter} = {value}" for letter, value in reading.example)
+    out = _said(result, f"fails here, but the text gives {given} (an example, or the size throughout?): ")
+    return Result(result.claim, Verdict.UNDECIDED, out.method, result.seconds, out.outcomes)
 
 
 def _failed_here(reading: Reading, result: Result) -> bool:

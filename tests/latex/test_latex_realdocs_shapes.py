@@ -117,8 +117,19 @@ def test_failing_only_at_size_one_is_not_refuted():
     assert "fails only at size 1 (D = 1; other sizes D = 2: error; D = 3: error; D = 4: error; D = 5: error)" in detail
 
 
-def test_a_size_the_text_fixes_is_not_swept():
+def test_a_size_the_text_gives_one_value_refutes_only_at_that_value():
+    # D = 3 may be the size throughout or an example: swept, a failure at D = 1 or 2 is no counterexample
     text = "Let $\\mathbf{x} \\in \\mathbb{R}^D$ with $D = 3$.\n\n$$\\mathrm{tr}(I_D) = 3$$\n"
+    ((result,),) = [derive.check_latex(text)]
+    assert result.verdict is Verdict.UNDECIDED
+    assert "but the text gives D = 3" in result.detail
+    ((result,),) = [derive.check_latex(text.replace("= 3$$", "= 2$$"))]
+    assert result.verdict is Verdict.REFUTED
+    assert "at D = 3" in result.detail
+
+
+def test_a_size_the_text_gives_a_bound_is_not_swept():
+    text = "Let $\\mathbf{x} \\in \\mathbb{R}^D$ with $D \\geq 3$.\n\n$$\\mathrm{tr}(I_D) = 3$$\n"
     ((result,),) = [derive.check_latex(text)]
     assert result.verdict is Verdict.UNDECIDED
     assert "the size D is given a value or a condition in the document" in result.detail
@@ -440,9 +451,20 @@ def test_a_condition_on_another_name_does_not_stop_the_sweep():
 
 def test_a_condition_on_the_size_itself_still_stops_the_sweep():
     text = (
-        "Let $\\mathbf{w} \\in \\mathbb{R}^n$.\n\nWe have $n = 3$.\n\n"
+        "Let $\\mathbf{w} \\in \\mathbb{R}^n$.\n\nWe have $n = 3$ or $n = 4$.\n\n"
         "$$\\mathbf{w}^T\\mathbf{w} = \\mathrm{tr}(\\mathbf{w}\\mathbf{w}^T)$$\n"
     )
     result = derive.check_latex(text)[-1]
     assert result.verdict is Verdict.UNDECIDED
     assert "the size n is given a value or a condition in the document" in result.detail
+
+
+def test_one_value_of_the_size_sweeps_it_with_that_value():
+    # "We have n = 3": an identity at every size holds at n = 3 too, whichever the text means
+    text = (
+        "Let $\\mathbf{w} \\in \\mathbb{R}^n$.\n\nWe have $n = 3$.\n\n"
+        "$$\\mathbf{w}^T\\mathbf{w} = \\mathrm{tr}(\\mathbf{w}\\mathbf{w}^T)$$\n"
+    )
+    result = derive.check_latex(text)[-1]
+    assert result.verdict is Verdict.VERIFIED
+    assert "n = 3" in result.detail
