@@ -79,12 +79,13 @@ def settle_events(step: Any, result: Any, prose: str = "") -> Any:
         # a refutation that ignores the values the text states is none of the step as meant
         from derive.latex.prob_density_words import density_proof  # noqa: PLC0415
         from derive.latex.prob_entropy import entropy_proof, gibbs_proof  # noqa: PLC0415
+        from derive.latex.prob_mass import stated_mass_proof  # noqa: PLC0415
         from derive.latex.prob_stated import stated_values_proof  # noqa: PLC0415
         from derive.tiers.symbolic import bounded  # noqa: PLC0415
 
         # both read the step again (a matrix side can take sympy minutes): a budget, and no proof past it
         before = _before_display(prose)
-        for proof in (stated_values_proof, density_proof, entropy_proof, gibbs_proof):
+        for proof in (stated_values_proof, density_proof, entropy_proof, gibbs_proof, stated_mass_proof):
             stated = bounded(lambda proof=proof: proof(step, result, before, prose), _RESETTLE_SECONDS)
             if stated is not None:
                 return stated
