@@ -42,7 +42,11 @@ _NAMED_AFTER = re.compile(
     re.IGNORECASE,
 )
 #: Another role said of E right before its math ("the error $E(w)$", "Let $E$ be the energy").
-_ROLE_BEFORE = re.compile(r"\b(?:the|an?|our|its|this)\s+(?P<noun>[A-Za-z-]+)\s*$", re.IGNORECASE)
+_ROLE_BEFORE = re.compile(
+    r"\b(?:the|an?|our|its|this)\s+(?P<noun>[A-Za-z-]+)\s*$"
+    r"|\b(?P<bare>energy|error|loss|cost|objective|event|edges?|field|evidence|risk|matrix|set)\s*$",
+    re.IGNORECASE,
+)
 _ROLE_AFTER = re.compile(
     r"^\s*(?:is|be|denotes|stands\s+for|represents|as)\s+(?:the\s+|an?\s+|our\s+)?(?:[A-Za-z-]+\s+){0,2}?"
     r"(?P<noun>[A-Za-z-]+)",
@@ -95,7 +99,7 @@ def _other_role(prose: str) -> bool:
         before = _ROLE_BEFORE.search(_sentence_part_before(prose, m.start()))
         after = _ROLE_AFTER.match(_sentence_part_after(prose, m.end()))
         for found in (before, after):
-            noun = found.group("noun").lower() if found is not None else ""
+            noun = (found.group("noun") or found.groupdict().get("bare") or "").lower() if found is not None else ""
             if noun and noun not in _EXPECTATION_NOUNS and noun not in _FORM_NOUNS:
                 return True
     for math in _MATH_ANY.finditer(prose):

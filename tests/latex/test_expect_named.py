@@ -20,6 +20,7 @@ _TEITELBAUM = (
         "We write the mean $E[X]$ of a random variable as a sum.",
         _TEITELBAUM + "\n#### Variance\n\nThe expression of $E$ as a sum (or integral) gives\n",  # a subsection keeps it
         "\\emph{expected value} $E[g]$ is the average.",
+        _TEITELBAUM + "**Proposition:** Expectation is linear: $E[aX+bY]=aE[X]+bE[Y]$.",  # no role: linear
     ],
 )
 def test_the_prose_names_its_e_the_expectation(prose: str) -> None:
@@ -35,6 +36,8 @@ def test_the_prose_names_its_e_the_expectation(prose: str) -> None:
         "Let $E(w) = \\frac12 w^2$ be the error. " + _TEITELBAUM,  # before it, too
         _TEITELBAUM + "Minimise the error $E(w)$ over $w$.",  # a role in words
         _TEITELBAUM + "Here $E$ is the energy.",
+        _TEITELBAUM + "A state with energy $E$ is likely.",  # a role word without an article
+        _TEITELBAUM + "We minimise training error $E(w)$.",
         _TEITELBAUM + "$$E = m c^2$$",  # a bare E
         _TEITELBAUM + "$$E(w) = \\sum_n (y_n - w x_n)^2$$",  # a function E of its own
         _TEITELBAUM + "$$E^2 + 1 = 0$$",
