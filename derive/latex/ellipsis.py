@@ -155,7 +155,7 @@ def _rewrite_one(toks: list[_Tok], e: int, text: str, taken: frozenset[str]) -> 
     return None
 
 
-def _geometric_too(items: list[list[_Tok]]) -> str:
+def _geometric_too(items: list[list[_Tok]], implied: list[int] | None = None) -> str:
     """Why the values a run's terms are written with leave its step open, or "".
 
     Where a subscript varies (``x_1 + \\cdots + x_8``) it is an index and the run takes every index
@@ -168,21 +168,54 @@ def _geometric_too(items: list[list[_Tok]]) -> str:
       (``1 + 2 + \\cdots + 64``: 1 to 64, or the doublings 1, 2, 4, ..., 64), whose sums differ.
 
     A symbolic last value (``\\frac{1}{2} + \\cdots + \\frac{1}{n}``, ``x^2 + \\cdots + x^n``) keeps the step
-    1 of ``x_1 + \\cdots + x_n``: any other step would hold only for some n, which no text leaves unsaid."""
-    values = _value_slot(items)
-    if values is None:
+    1 of ``x_1 + \\cdots + x_n``: any other step would hold only for some n, which no text leaves unsaid.
+    ``implied`` are the exponents of the terms written before the run as powers without a superscript
+    (`_implied_powers`: ``1 + x + x^2 + \\cdots + x^8`` writes the exponents 0, 1, 2, which fix the step)."""
+    slots = _value_slots(items)
+    if slots is None:
         return ""
-    if len(values) == 2:
-        a, c = values
-        if c <= a + 1:
+    if implied and len(slots) == 1 and None not in slots[0]:
+        values = [*implied, *(int(v) for v in slots[0] if v is not None)]
+        return "" if len(values) > 3 else _two_runs(list(values))
+    if len(items) == 2:
+        ends = [(v[0], v[1]) for v in slots if v[0] is not None and v[1] is not None]
+        if not ends or ends[0][1] <= ends[0][0] + 1:
             return ""
+        a, c = ends[0]
         return (
             f"leave the step open: one written term before the last, and the values {a} to {c} may step "
             "by 1 or more, or double"
         )
-    if len(values) != 3:
+    if len(items) != 3:
         return ""
-    a, b, c = values
+    runs = [_two_runs(v) for v in slots]
+    return runs[0] if all(runs) else ""
+
+
+def _implied_powers(lower: list[list[_Tok]], first: list[_Tok]) -> list[int]:
+    """The exponents the terms just before a run of powers write without a superscript: ``x`` before ``x^2`` is
+    x^1, and ``1`` before that x^0 (``1 + x + x^2 + \\cdots``); [] where the run is no power with an integer
+    exponent or the terms before it are not those powers."""
+    units = _units(first)
+    if len(units) < 3 or not _is_sym(units[-2][1][0], "^"):
+        return []
+    exponent = units[-1][1]
+    inner = exponent[1:-1] if len(exponent) == 3 and _is_sym(exponent[0], "{") else exponent
+    if len(inner) != 1 or inner[0].kind != "num" or inner[0].text != "2":
+        return []
+    base = [t for _, unit in units[:-2] for t in unit]
+    if not lower or not _same(lower[-1], base):
+        return []
+    if len(lower) >= 2 and _same(lower[-2], [_Tok("num", "1", 0)]):
+        return [0, 1]
+    return [1]
+
+
+def _two_runs(values: list[int | None]) -> str:
+    """Why a, b, c fit steps of b - a and ratios of b / a alike (``1, 2, 64``), or ""."""
+    if None in values:
+        return ""
+    a, b, c = (int(v) for v in values if v is not None)
     if a <= 0 or b <= a or b % a or c <= b or (c - a) % (b - a):
         return ""
     ratio, power = b // a, b
@@ -193,23 +226,25 @@ def _geometric_too(items: list[list[_Tok]]) -> str:
     return f"fit two runs (steps of {b - a} or ratios of {ratio} from {a} to {c})"
 
 
-def _value_slot(items: list[list[_Tok]]) -> list[int] | None:
-    """The integers at the one place where the items differ, when that place is a value (no subscript)
-    and each is a plain integer; None otherwise (an index run, a symbolic end, several places)."""
+def _value_slots(items: list[list[_Tok]]) -> list[list[int | None]] | None:
+    """For each place where the items differ, its values in the items (an integer, or None for a name such as
+    n); None when a subscript varies (an index run, whose step is 1), or the items differ in shape."""
     units = [_units(it) for it in items]
     if len({len(u) for u in units}) != 1:
         return None
     slots = [k for k in range(len(units[0])) if not all(_same(u[k][1], units[0][k][1]) for u in units)]
-    if len(slots) != 1 or any(u[slots[0]][0] for u in units):
+    if not slots or any(u[k][0] for u in units for k in slots):
         return None
-    found: list[int] = []
-    for u in units:
-        unit = u[slots[0]][1]
-        inner = unit[1:-1] if len(unit) == 3 and _is_sym(unit[0], "{") and _is_sym(unit[-1], "}") else unit
-        if len(inner) != 1 or inner[0].kind != "num" or not inner[0].text.isdigit():
-            return None
-        found.append(int(inner[0].text))
-    return found
+    out: list[list[int | None]] = []
+    for k in slots:
+        found: list[int | None] = []
+        for u in units:
+            unit = u[k][1]
+            inner = unit[1:-1] if len(unit) == 3 and _is_sym(unit[0], "{") and _is_sym(unit[-1], "}") else unit
+            number = len(inner) == 1 and inner[0].kind == "num" and inner[0].text.isdigit()
+            found.append(int(inner[0].text) if number else None)
+        out.append(found)
+    return out
 
 
 def _unsigned_before(toks: list[_Tok], region: tuple[int, int], e: int) -> list[_Tok] | None:
@@ -572,9 +607,10 @@ def _apply(  # noqa: PLR0917 - one call site per kind
             "the last one differ in more than their indices)",
         )
     items = [toks[a:b] for a, b in run] + [last_toks]
-    doubling = _geometric_too(items)
+    lower = [toks[a:b] for _, a, b in before[: len(before) - len(run)]]
+    doubling = _geometric_too(items, _implied_powers(lower, items[0]))
     if doubling:
-        raise _fail(text, f"the {what} around {dots} {doubling}: write {'a third' if len(items) > 2 else 'a second'} term")
+        raise _fail(text, f"the {what} around {dots} {doubling}: write another {what.rstrip('s')} before {dots}")
     try:
         replacement = _replacement(op, toks, items, toks[e].pos, taken)
     except _NotAPatternError as exc:

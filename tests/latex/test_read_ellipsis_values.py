@@ -43,7 +43,7 @@ def test_one_written_value_term_and_an_integer_end_is_not_read(tex: str) -> None
     verdict, detail = one(f"$${tex}$$")
     assert verdict is Verdict.ERROR, detail
     assert "leave the step open" in detail
-    assert "write a second term" in detail
+    assert "write another" in detail
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,43 @@ def test_frac_digits_outside_a_run_are_read_as_tex_reads_them() -> None:
     assert verdict is Verdict.REFUTED, detail
     verdict, detail = one(r"$$\frac123 + \frac133 + \cdots + \frac153 = \frac{77}{20}$$")  # \frac{1}{2}3
     assert verdict is Verdict.PROVED, detail
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # attacker K23: numerator and denominator both vary; 1/2, 2/3, ..., 15/16 or 1/2, 3/4, 7/8, 15/16
+        r"\frac{1}{2} + \cdots + \frac{15}{16} = \frac{1}{2} + \frac{3}{4} + \frac{7}{8} + \frac{15}{16}",
+        r"\frac{1}{2} + \cdots + \frac{7}{8} = \frac{1}{2} + \frac{2}{3} + \frac{3}{4} + \frac{4}{5} + \frac{5}{6} + \frac{6}{7} + \frac{7}{8}",
+        r"\frac{1}{2} + \cdots + \frac{7}{8} = \frac{17}{8}",
+        # K20: a leading term that does not fit the run does not fix its step
+        r"1 + \frac{1}{3} + \cdots + \frac{1}{9} = \frac{13}{9}",
+        r"\frac{1}{3} + \cdots + \frac{1}{9} = \frac{4}{9}",
+    ],
+)
+def test_one_written_term_with_several_values_is_not_read(tex: str) -> None:
+    verdict, detail = one(f"$${tex}$$")
+    assert verdict is Verdict.ERROR, detail
+    assert "leave the step open" in detail
+
+
+def test_powers_written_without_a_superscript_count_as_terms() -> None:
+    # 1 + x + x^2 writes the exponents 0, 1, 2: the step is fixed (attacker K23's note, E33)
+    verdict, detail = one(r"$$1 + x + x^2 + \cdots + x^8 = \frac{1 - x^9}{1 - x}$$")
+    assert verdict is Verdict.PROVED, detail
+    verdict, detail = one(r"$$1 + x + x^2 + \cdots + x^8 = \frac{1 - x^8}{1 - x}$$")
+    assert verdict is Verdict.REFUTED, detail
+    # x + x^2 writes the exponents 1, 2 only: counting or doubling to 8
+    verdict, detail = one(r"$$x + x^2 + \cdots + x^8 = x + x^2 + x^4 + x^8$$")
+    assert verdict is Verdict.ERROR, detail
+    assert "fit two runs" in detail
+    # 1 + x^2: the 1 is no power of the run written without its exponent (x^0 or a lone 1?)
+    verdict, detail = one(r"$$1 + x^2 + \cdots + x^8 = 1 + x^2 + x^4 + x^6 + x^8$$")
+    assert verdict is Verdict.ERROR, detail
+
+
+def test_two_written_factors_with_two_values_are_read() -> None:
+    verdict, detail = one(r"$$\frac{1}{2} \cdot \frac{2}{3} \cdots \frac{7}{8} = \frac{1}{8}$$")
+    assert verdict is Verdict.PROVED, detail
+    verdict, detail = one(r"$$\frac{1}{2} \cdot \frac{2}{3} \cdots \frac{7}{8} = \frac{1}{7}$$")
+    assert verdict is Verdict.REFUTED, detail
