@@ -48,8 +48,8 @@ _ROLE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ROLE_AFTER = re.compile(
-    r"^\s*(?:is|be|denotes|stands\s+for|represents|as)\s+(?:the\s+|an?\s+|our\s+)?(?:[A-Za-z-]+\s+){0,2}?"
-    r"(?P<noun>[A-Za-z-]+)",
+    r"^\s*,?\s*(?:(?:is|be|denotes|stands\s+for|represents|as)\s+(?:the\s+|an?\s+|our\s+)?|(?:the|an?|our)\s+)"
+    r"(?:[A-Za-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)",
     re.IGNORECASE,
 )
 #: Nouns that name the expectation (or say nothing of E's role).
