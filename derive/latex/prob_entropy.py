@@ -42,7 +42,23 @@ _MAX_VARIABLES = 5
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 _NAMES_H = re.compile(r"\bH\s*(?:\\left\s*)?[(\[]|\bH\s*\\(?:big|Big)l?[(\[]")
 _ENTROPY = re.compile(r"entrop", re.IGNORECASE)
-_CROSS = re.compile(r"cross[\s-]*entrop", re.IGNORECASE)
+#: Entropies with other rules than Shannon's (no chain rule, not subadditive) or of two laws.
+_OTHER_ENTROPY = re.compile(
+    r"cross[\s-]*entrop|r[ée]nyi|renyi|\bmin[\s-]*entrop|\bmax[\s-]*entrop|collision|tsallis|hartley|\bsmooth",
+    re.IGNORECASE,
+)
+#: Names of laws (densities) rather than of random variables.
+_LAW_NAME = re.compile(r"[pqPQ](?:_.*)?|p_hat|q_hat|p_tilde|q_tilde")
+#: Other things written H: a role that is no entropy.
+_OTHER_ROLE = re.compile(
+    r"hessian|hamiltonian|heaviside|hypothes[ie]s|enthalpy|harmonic|hilbert|\bany\s+function|\bsome\s+function|"
+    r"\binstead\b|\bkernel\b|\bheight",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno\s+longer\b|\brather\s+than\b", re.IGNORECASE)
+#: ``H(...)`` as a whole side of a formula the text writes, and what an entropy's body holds.
+_H_HEAD = re.compile(r"H\s*(?:\\left)?\s*[(\[](?P<args>[^()\[\]]*)(?:\\right)?\s*[)\]]")
+_ENTROPY_BODY = re.compile(r"\\log|\\ln|\\mathbb\{E\}|\bE_|\bE\s*\[|\bH\s*[(\[]|\\operatorname\{E\}|\\sum|\\int")
 #: The route of a proof by the entropy calculus (`derive.latex.context` reads H as a function there).
 ENTROPY_ROUTE = "entropy calculus"
 
@@ -158,14 +174,37 @@ def shannon_certificate(
 
 
 def _h_is_entropy(before: str) -> str | None:
-    """The sentence of ``before`` that calls H an entropy, or None (or where one writes a cross-entropy as H)."""
+    """The sentence of ``before`` that calls H an entropy, or None: also where any sentence applying H names
+    another entropy (cross, Rényi, min-, collision, ...) or another role for H (a Hessian, a Hamiltonian, "any
+    function"), or negates its entropy ("H is not the entropy"), or a formula gives H a body that is no entropy's
+    (no log, expectation or entropy in it) or a two-variable H without the word "joint" before it."""
     said = None
     for sentence in _SENTENCE.split(before):
-        if not _ENTROPY.search(sentence) or not _NAMES_H.search(sentence):
+        if not _NAMES_H.search(sentence):
             continue
-        if _CROSS.search(sentence):
+        if _OTHER_ENTROPY.search(sentence) or _OTHER_ROLE.search(sentence):
             return None
-        said = said or " ".join(sentence.split())
+        if _ENTROPY.search(sentence):
+            if _NEGATED.search(sentence):
+                return None
+            said = said or " ".join(sentence.split())
+    if said is None:
+        return None
+    from derive.latex.prob_stated import _MATH, _split_top  # noqa: PLC0415
+
+    for m in _MATH.finditer(before):
+        body = next(g for g in (m.group("d1"), m.group("d2"), m.group("d3"), m.group("i1"), m.group("i2")) if g)
+        sides = _split_top(re.sub(r"\\(?:tag|label)\{[^{}]*\}|&", " ", body))
+        for left, right in itertools.pairwise(sides):
+            head = _H_HEAD.fullmatch(left.strip())
+            if head is None:
+                continue
+            if not _ENTROPY_BODY.search(right):
+                return None  # H given another body: H(a, b) = a - b
+            defines = not re.search(r"\bH\s*[(\[]", right)  # H(X, Y) = H(X) + H(Y) relates, it defines nothing
+            if defines and "," in head.group("args") and "|" not in head.group("args") and "mid" not in head.group("args"):
+                if "joint" not in before[max(0, m.start() - 300) : m.start()].lower():
+                    return None  # H(p, q) defined without "joint": a cross-entropy as often
     return said
 
 
@@ -194,6 +233,10 @@ def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | N
         return None
     if not all(isinstance(s, sympy.Expr) for s in sides):
         return None
+    for app in (a for s in sides for a in s.atoms(AppliedUndef) if _name(a) == "H"):
+        plain = [a for a in app.args if isinstance(a, sympy.Symbol)]
+        if len(plain) > 1 and any(_LAW_NAME.fullmatch(str(a)) for a in plain):
+            return None  # H(p, q) of two laws: a cross-entropy, not the joint entropy of two variables
     forms = [entropy_normal_form(s) for s in sides]
     if forms[0] is None or forms[1] is None:
         return None

@@ -181,3 +181,37 @@ def test_a_kl_of_conditional_laws_is_the_expectation_under_the_first(step: str) 
 def test_conditional_kl_wrong_twins_are_not_proved(step: str) -> None:
     verdict, detail = _last(f"{_MEANFIELD}$${step}$$\n")
     assert verdict is not Verdict.PROVED and verdict is not Verdict.VERIFIED, detail
+
+
+@pytest.mark.parametrize(
+    ("prose", "step"),
+    [
+        # attacker K25: other entropies are not subadditive and have no chain rule
+        (r"Let $H(X)$ denote the collision entropy (Rényi entropy of order 2) of $X$, $H(X) = -\log \sum_x p(x)^2$.",
+         r"H(X, Y) \le H(X) + H(Y)"),
+        (r"Let $H(X)$ denote the min-entropy of $X$, $H(X) = -\log \max_x p(x)$.", r"H(X, Y) \le H(X) + H(Y)"),
+        # a cross-entropy written H(p, q) without the word "cross"
+        (r"The entropy of a distribution $p$ is $H(p) = -\sum_x p(x) \log p(x)$, and for two distributions we write "
+         r"$H(p, q) = -\sum_x p(x) \log q(x)$.", r"H(p, q) = H(q, p)"),
+        # H is said not to be an entropy, or given another body or role
+        (r"We write $H(x, y)$ for the Hamiltonian, not for an entropy.", r"H(x, y) = H(y, x)"),
+        (r"Note that in this problem $H$ is not the entropy: $H(q, p)$ is the Hamiltonian.", r"H(q, p) = H(p, q)"),
+        (r"The entropy $H(X)$ of $X$. Suppose $H$ is now any function of two arguments, $H(a, b) = a - b$.",
+         r"H(a, b) = H(b, a)"),
+        # a two-variable H defined with no word "joint" before it
+        (r"The entropy is $H(X) = -\sum_x p(x) \log p(x)$. We also set $H(X, Y) = -\sum_x p(x) \log q(y)$.",
+         r"H(X, Y) = H(Y, X)"),
+    ],
+)
+def test_h_is_no_shannon_entropy_here(prose: str, step: str) -> None:
+    verdict, detail = _last(f"## Entropy\n\n{prose}\n\n$${step}$$\n")
+    assert verdict is not Verdict.PROVED, detail
+
+
+def test_a_joint_entropy_defined_as_such_is_read() -> None:
+    prose = (
+        r"The entropy of $X$ is $H(X) = -\sum_x p(x) \log p(x)$. We define the *joint entropy* as"
+        "\n\n$$H(X, Y) = - \\sum_{x, y} p(x, y) \\log p(x, y).$$\n\n"
+    )
+    verdict, detail = _last(f"## Entropy\n\n{prose}$$H(X, Y) \\le H(X) + H(Y)$$\n")
+    assert verdict is Verdict.PROVED, detail
