@@ -26,6 +26,7 @@ from derive.latex.tokens import (
     _GREEK,
     _INVERSES,
     _KL_NAMES,
+    _LOSS_NAMES,
     _MAX_ORDER,
     _ML_NAMES,
     _OPERATOR_NAMES,
@@ -228,6 +229,8 @@ class _FunctionGrammar:
             return self.ml_function(_ML_NAMES[word])
         if word in ("diag", "Diag"):
             return self.diagonal()
+        if word in _LOSS_NAMES:
+            return self.named(word, "mathrm")  # as \\mathrm{MSE}: a name, applied where a bracket follows
         if len(word) == 1 or font in ("mathcal", "mathbb", "mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf"):
             return self.named(word, font)
         raise self.fail(f"unknown operator {word!r}")
@@ -435,6 +438,8 @@ class _FunctionGrammar:
             return self.ml_function(_ML_NAMES[word])
         if word in ("diag", "Diag"):
             return self.diagonal()
+        if word in _LOSS_NAMES:
+            return self.named(word, "mathrm")  # as \\mathrm{MSE}: a name, applied where a bracket follows
         if word in _OPERATOR_NAMES and self.at_sym("(", "["):
             return self.operator_name(_OPERATOR_NAMES[word])
         if word in _OPERATOR_NAMES and self.at_sym("_"):

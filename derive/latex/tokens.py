@@ -101,6 +101,10 @@ _ML_NAMES = {
 }  # fmt: skip
 #: The ML vocabulary and diag are words too: ``softmax(a)``, and never the product s·o·f·t·m·a·x.
 _WORDS |= {*_ML_NAMES, "diag", "Diag"}
+#: Names of losses and errors texts type without \\mathrm (ESL's ``MSE\\left(x_0\\right)``, ``RSS(\\theta)``): one name
+#: each, as ``\\mathrm{MSE}`` is, never the product M·S·E (whose E(x_0) would even be an expectation).
+_LOSS_NAMES = frozenset({"MSE", "RMSE", "MAE", "RSS", "RSE", "TSS", "ESS", "SSE", "SSR", "EPE", "NLL", "ELBO"})
+_WORDS |= _LOSS_NAMES
 #: Ellipses: a matrix written with them has a size the text leaves open.
 _ELLIPSES = frozenset({"vdots", "cdots", "ddots", "ldots", "dots", "dotsc", "iddots"})
 _TRACE = frozenset({"tr", "Tr", "trace", "Trace"})
