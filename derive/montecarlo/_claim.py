@@ -76,9 +76,9 @@ Z_CONSISTENT = 3.0
 #: The band never gets narrower than ``tol * min(sd, FLOOR_SCALE)`` (see the module docstring).
 FLOOR_SCALE = 1.0
 _MAX_CONTROLS = 8  # control variates at most (each adds a row to every batch)
-#: A control-variate residual variance below this fraction of the raw variance is rounding
-#: (about 450 machine epsilons; a true residual that small has an SD under 3.2e-7 of the raw one).
-_CANCELLATION = 1e-13
+#: The relative error of a control-variate residual variance (a difference of sums of the raw
+#: variance's size, merged over batches): 32 machine epsilons (`_cancellation`).
+_CANCELLATION = 32 * float(np.finfo(float).eps)
 
 
 class Undecided(Exception):  # noqa: N818 - a control-flow signal, not an error
@@ -312,20 +312,33 @@ def _adjusted(tot: Totals, k: int) -> tuple[np.ndarray, np.ndarray]:
     scc, scf = s[k:, k:], s[k:, :k]
     beta = np.linalg.lstsq(scc, scf, rcond=None)[0]
     residual = s[:k, :k] - scf.T @ beta
-    # A residual variance within the subtraction's own cancellation error is 0: whether it
-    # comes out as +1e-16 or -1e-16 of the raw variance depends on the CPU's summation order,
-    # and an integrand exactly linear in the controls must get the same verdict everywhere.
-    raw = np.abs(np.diag(s[:k, :k]))
-    cancelled = np.abs(np.diag(residual)) <= _CANCELLATION * raw
-    residual[cancelled, :] = 0.0
-    residual[:, cancelled] = 0.0
     return m[:k] - beta.T @ m[k:], residual / (n * max(n - 1 - j, 1))
+
+
+def _cancellation(tot: Totals, k: int) -> np.ndarray:
+    """Per entry, the standard error of the mean that the control-variate residual cannot resolve.
+
+    The residual variance is a difference of two sums of size ~ the raw variance, so it is known
+    only to `_CANCELLATION` times that: an integrand exactly linear in the controls comes out
+    with a residual of +1e-16 or -1e-16 of the raw variance as the CPU's summation order falls,
+    and one with a true residual that small (E[10^6 x + σ(x)]) is not told from it. The standard error is floored at it (`estimate_looks`), so neither is decided on the
+    residual's rounding: no refutation by a difference it cannot resolve (E[10^6 x + σ(x)] =
+    1/2 with an SE of 0), and no tie called exact (E[max(z, 0)] <= E[max(-z, 0)]: undecided,
+    on every CPU).
+    """
+    assert tot.mean is not None and tot.comoment is not None
+    j = len(tot.mean) - k
+    if j == 0:
+        return np.zeros(k)
+    raw = np.abs(np.diag(tot.comoment)[:k])
+    return np.sqrt(_CANCELLATION * raw / (tot.n * max(tot.n - 1 - j, 1)))
 
 
 def estimate_looks(red: Reduced, tot: Totals, tol: float) -> list[Look]:
     assert tot.mean is not None and tot.comoment is not None
     k = len(red.integrands)
     means, cov = _adjusted(tot, k)
+    cancelled = _cancellation(tot, k)
     raw_var = np.diag(tot.comoment)[:k] / max(tot.n - 1, 1)
     out = []
     # An integrand that never varied may still vary on an event too rare to have been
@@ -340,7 +353,9 @@ def estimate_looks(red: Reduced, tot: Totals, tol: float) -> list[Look]:
             sd = math.sqrt(max(float(raw_var[j]), 0.0))
             note, why = (flat_note, "no variation") if flat[j] else ("", "")
             floored = _floored(target, sd)
-            out.append(Look(mean, math.sqrt(max(var, 0.0)), target, band_for(tol, target, sd), note, why, floored))
+            # (the SE is never below what the residual's cancellation leaves unresolved)
+            se = max(math.sqrt(max(var, 0.0)), float(cancelled[j]))
+            out.append(Look(mean, se, target, band_for(tol, target, sd), note, why, floored))
         return out
     (g,) = red.quantities
     t = {s: sympy.Float(float(m)) for s, m in zip(red.tsyms, means, strict=True)}
@@ -505,7 +520,9 @@ def hopeless(look: Look, relation: Relation, at_budget: Look) -> bool:
     if relation in (Relation.EQ, Relation.APPROX):
         reach = look.band if relation is Relation.APPROX else 0.0
         return at_budget.hidden >= look.band and abs(d) - reach <= at_budget.hidden + slack
-    return d + worse >= 0 and d - better <= slack
+    # (the regions are the obstacle only where the estimate alone is on the claim's side: a tie,
+    # d ~ 0, is undecided by its own noise, which the full budget shows, not by a region)
+    return d < 0 and d + worse >= 0 and d - better <= slack
 
 
 def explain(look: Look, relation: Relation, z_refute: float) -> str:

@@ -336,17 +336,18 @@ def test_inequality_between_expectations_of_different_integrands(table):
     assert out.verdict is Verdict.REFUTED
 
 
-@pytest.mark.parametrize(("relation", "verdict"), [(Relation.LE, Verdict.CONSISTENT), (Relation.LT, Verdict.UNDECIDED)])
-def test_inequality_that_holds_with_equality(table, relation, verdict):
-    # E[max(z, 0)] and E[max(-z, 0)] are equal for a symmetric z (their difference is z, a
-    # control variate, so the estimate is exact): <= holds, < must not be accepted.
+@pytest.mark.parametrize("relation", [Relation.LE, Relation.LT])
+def test_inequality_that_holds_with_equality(table, relation):
+    # E[max(z, 0)] and E[max(-z, 0)] are equal for a symmetric z. Their difference is z, a
+    # control variate, so the estimate is exact up to the residual's cancellation, which is
+    # also all a violation of 1e-11 would leave: < must not be accepted, and neither may <=
+    # on a residual's rounding (whose sign differs between CPUs). Both use the whole budget.
     z = table.symbol("z")
     random = [(z, dist.Normal(0, 1))]
     lhs, rhs = Expectation(sympy.Max(z, 0)), Expectation(sympy.Max(-z, 0))
     out = check(table, lhs, rhs, random, relation, mc_max_samples=2**21)
-    assert out.verdict is verdict
-    if verdict is Verdict.UNDECIDED:
-        assert out.evidence.reason == "sample budget"
+    assert out.verdict is Verdict.UNDECIDED
+    assert out.evidence.reason == "sample budget"
 
 
 def test_small_violation_of_an_inequality_is_not_accepted(table):
