@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
 from derive.latex.definitions_words import error_function_target
+from derive.latex.expect_named import expectation_named
 from derive.latex.expect_usage import centred_names
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
@@ -238,7 +239,7 @@ def settle(step: Step, result: Result) -> Result:
     doubt = None
     if shapes is None and result.verdict in decided:
         doubt = (
-            (None if _read_as_entropy(result) else _readings(step))
+            (None if _read_as_entropy(result) else _readings(step, result))
             or _constants_assumed(step)
             or _defined_after(step)
             or _additive_constant(step)
@@ -660,9 +661,12 @@ def _read_as_entropy(result: Result) -> bool:
     return any(o.evidence is not None and o.evidence.route == ENTROPY_ROUTE for o in result.outcomes)
 
 
-def _readings(step: Step) -> str | None:
+def _readings(step: Step, result: Result | None = None) -> str | None:
     """Why the step's verdict rests on one reading of notation that has another (``K(\\sigma)``:
-    K·σ or a function K of σ; ``E(\\mathbf{w})``: an expectation or a function E), or None."""
+    K·σ or a function K of σ; ``E(\\mathbf{w})``: an expectation or a function E), or None.
+
+    ``E(x_0)`` read either way is one opaque value of x_0: a proof that never looked inside it (lhs - rhs simplifies
+    to 0 with E(...) an atom, ``-2 \\times 0 \\times E(x_0)``) holds under both, so that doubt alone does not stand."""
     known = {name for name, _ in step.claim.symbols} | set(step.functions) | set(step.defined)
     for used in step.uses:  # "\\hat y := \\sigma(a) (line 3)": a defined name
         if ":=" in used:
@@ -675,13 +679,18 @@ def _readings(step: Step) -> str | None:
     random = {name for name, _ in step.claim.random} | centred_names(texts)
     found: dict[str, str] = {}  # what is said -> the name
     quantities = {name for name, _ in step.claim.symbols} - set(step.functions)
+    meant = None  # every known name may mean what the text gives it
+    if "E" in known and "E" not in quantities | set(step.functions) and expectation_named(step.prose):
+        meant = known - {"E"}  # the text names its E the expectation: its definitions define that one
     for text in texts:
-        for name, said in ambiguous_readings(text, known, random):
+        for name, said in ambiguous_readings(text, known, random, meant):
             found.setdefault(said, name)
     # read together: σ applied on one side and bare on the other is one ambiguity
     other = notation_readings(" = ".join(texts), quantities)
     if other:
         return f"derive reads notation here one way, but {'; '.join(other)}, to settle"
+    if found and result is not None and _opaque_either_way(found, result, step):
+        return None
     if not found:
         return None
     names = sorted(set(found.values()))
@@ -690,6 +699,22 @@ def _readings(step: Step) -> str | None:
     if names == ["E"]:
         hint = "declare `functions: [E]` (a function) or the random variables (random:) for an expectation"
     return f"derive reads notation here one way, but {'; '.join(found)}; {hint} to settle"
+
+
+#: What `derive.latex.readings` says of an E(...) of nothing random: an expectation or a function E of it.
+_EXPECTATION_OR_FUNCTION = "may be an expectation or a function E of"
+
+
+def _opaque_either_way(found: dict[str, str], result: Result, step: Step) -> bool:
+    """Whether every doubt in ``found`` is E(...) as an expectation or a function E, and the step is proved with each
+    E(...) an opaque atom (lhs - rhs simplifies to 0: no linearity, no law, nothing random): a value of its argument
+    under either reading, so the proof holds under both."""
+    if result.verdict is not Verdict.PROVED or step.claim.random or result.evidence is None:
+        return False
+    if not all(_EXPECTATION_OR_FUNCTION in said for said in found):
+        return False
+    summary = result.evidence.summary or ""
+    return summary.startswith("lhs - rhs simplifies to 0") and "law" not in summary and "random" not in summary
 
 
 _DERIVATIVE = re.compile(
