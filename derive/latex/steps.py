@@ -397,6 +397,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
         for j in clauses.defining.get(d.rel.block, ()) if not d.prose else ():
             substitutable.setdefault(drafts[j].defines[0], j)  # type: ignore[index]
         items: list[str] = []
+        base_items: list[str] = []  # the definitions and values the sides are read under, for the stated moments
         notes: list[str] = []
         uses: list[int] = []
         cyclic: set[str] = set()
@@ -510,6 +511,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             notes += [f"{n}: {k}, from {sources[n]}" for n, k in given_kinds.items() if _may_mention(texts, n)]
             notes += [f"{n} random, from {said}" for n, said in laws.items() if _may_mention(texts, n)]
             d.base = (_wrap(own_lhs, items), _wrap(own_rhs, items))
+            base_items = list(items)
             if premise is not None:
                 if premise not in solved:
                     solved[premise] = solve_premise(steps[premise], drafts[premise].base)
@@ -651,6 +653,7 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             if isinstance(reading, constants.UpTo) and (reading.mode == "variable" or check is None or marked):
                 # "+ \\text{const}" in V: lhs - rhs without the constants does not depend on V (derive.latex.constants)
                 lhs_src, rhs_src, up_to_read = reading.lhs, reading.rhs, True
+                base_items = [it for it in base_items if it.split(":=", 1)[0].strip() not in reading.held]
                 claim_symbols.update(reading.symbols)
                 up_to = "" if reading.certain else "\\text{const}"
                 # a definition of a name the density holds given is not applied: not "read with" it either
@@ -707,7 +710,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             ),
             # the moments the prose states (E[X] = mu, "X has variance sigma^2"), read like the sides
             moments=tuple(
-                (LatexSource(lhs, over, bound), LatexSource(rhs, over, bound), said)
+                # under the definitions the sides are read with (m_1 := (x - m_2)/2 and "we set E[y_1] = m_1")
+                (LatexSource(_wrap(lhs, base_items), over, bound), LatexSource(_wrap(rhs, base_items), over, bound), said)
                 for lhs, rhs, said in expect_words.moments_at(
                     splitter.doc,
                     stated_moments,
