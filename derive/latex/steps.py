@@ -1914,6 +1914,10 @@ def _whole_space(d: _Draft) -> bool:
     return bool(names) and names <= set(fd.params)
 
 
+#: Words right before inline math that make its equation an example, not a definition ("relationships like $X = Y^2$").
+_INLINE_INSTANCE = re.compile(
+    r"\b(?:like|such\s+as|e\.\s?g\.,?|for\s+(?:example|instance),?|say,?|as\s+in)\s*(?:\$|\\\()?\s*$", re.IGNORECASE
+)
 #: Words before a definition that make it an instance of a function the text keeps general.
 _INSTANCE_WORDS = re.compile(
     r"\b(?:for\s+example|for\s+instance|e\.\s?g\.|illustrat\w*|an\s+example|special\s+case|say|such\s+as)\b",
@@ -2075,6 +2079,11 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
                 continue
             if d.prose and not standing(sentences, d.chain.exprs[0].parts[0][0], _inline_end(doc, d.rel.offset)):
                 d.condition = (target[0], "in a sentence that does not assert it")
+                continue
+            at = d.chain.exprs[0].parts[0][0]
+            if d.prose and _INLINE_INSTANCE.search(doc[max(0, at - 60) : at]):
+                # "relationships like $X = Y^2$ where Y is ...": an example, the X of the text stays general
+                d.condition = (target[0], "an example (like, such as)")
                 continue
         j = first.get(target[0])
         # \\log L(\\theta) given again (`_log_target`) is never a claim checked against the first
