@@ -44,6 +44,7 @@ from typing import Any
 
 import sympy
 from sympy import S
+from sympy.core.function import AppliedUndef
 from sympy.matrices.utilities import dotprodsimp
 
 from derive.errors import DeriveError, LatexError
@@ -397,12 +398,24 @@ def _at(value: Any, sym: Any, number: Any) -> Any:
     if isinstance(value, sympy.Basic) and value.has(sympy.Limit):
         # a limit in x binds x (sympy's subs and xreplace would both replace it): set it aside
         hidden = {node: sympy.Dummy() for node in value.atoms(sympy.Limit) if node.args[1] == sym}
+    if isinstance(value, sympy.Basic):
+        # the variable of an event, p(x = -1 | mu), names the random variable, not a value of it: x in
+        # {-1, 1} puts -1 in for a value of x, never into the event (p(event(-1, -1)) is no probability)
+        hidden.update(
+            {node: sympy.Dummy() for node in value.atoms(AppliedUndef) if _event_of(node, sym) and node not in hidden}
+        )
+    if hidden:
         value = value.xreplace(hidden)
     if isinstance(value, sympy.Basic) and value.has(sympy.Derivative):
         value = value.subs(sym, number)
     else:
         value = safe_replace(value, {sym: number})
     return value.xreplace({v: k for k, v in hidden.items()}) if hidden else value
+
+
+def _event_of(node: Any, sym: Any) -> bool:
+    """Whether ``node`` is an event of the variable ``sym`` (``event(x, -1)``, ``event_le(x, 2)``)."""
+    return str(node.func).startswith("event") and bool(node.args) and node.args[0] == sym
 
 
 #: What differentiating a kink (|x|, max, min, a step) leaves: their value where the argument is 0 is a
