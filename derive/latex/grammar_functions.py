@@ -140,6 +140,8 @@ class _FunctionGrammar:
             return True
         if name.endswith("_prime"):
             return True  # h'(x), \\phi'(t): a derivative of a function, never a product
+        if name in _LOSS_NAMES:
+            return True  # MSE(x_0), RSS(\\theta): a loss of its argument, never the loss times it
         # f(a, b) and q(z|x) are applications whatever the letter
         depth, j = 0, 0
         while True:

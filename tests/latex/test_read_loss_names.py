@@ -5,6 +5,7 @@ that left ESL's 'drop the zero term' step (m-alipay-esl-ch2 #16) undecided."""
 from __future__ import annotations
 
 import pytest
+import sympy
 
 import derive
 from derive import Verdict
@@ -25,9 +26,9 @@ def test_a_loss_name_is_one_name(word: str) -> None:
     bare = parse_latex(f"{word}(x_0)", SymbolTable())
     upright = parse_latex(f"\\mathrm{{{word}}}(x_0)", SymbolTable())
     assert bare == upright
-    names = {str(s) for s in bare.free_symbols}
-    assert word in names, bare
-    assert not names & set(word), bare  # no letter of it read as a name of its own
+    applied = {type(f).__name__ for f in bare.atoms(sympy.Function)}
+    assert applied == {word}, bare  # the loss of x_0, not a product with x_0
+    assert not {str(s) for s in bare.free_symbols} & set(word), bare  # no letter of it a name of its own
 
 
 def test_the_zero_term_is_dropped_with_no_expectation_doubt() -> None:
@@ -57,3 +58,11 @@ def test_wrong_twins_are_not_accepted(step: str) -> None:
 def test_other_letter_runs_stay_letters() -> None:
     # only the listed names: AB(x) is still the product of A, B and x
     assert str(parse_latex("AB(x)", SymbolTable())) == "A*B*x"
+
+
+def test_a_loss_of_several_arguments_is_read() -> None:
+    # Teitelbaum writes MSE(m, b); read as the product M·S·E(m, b) it was a list where one value was expected
+    value = parse_latex("MSE(m, b)", SymbolTable())
+    assert {type(f).__name__ for f in value.atoms(sympy.Function)} == {"MSE"}
+    verdict, detail = one(r"$$MSE(m, b) = MSE(b, m)$$")
+    assert verdict not in ACCEPT, detail
