@@ -988,8 +988,23 @@ def _shadowed(
         held = {item.split("=", 1)[0].strip() for item, _ in derived[j]}
         if any(e.prose and (e.defines or e.condition) and e.lhs.strip() in held for e in drafts[j + 1 : i]):
             return True
-    # a number given to a name ("which has $n_H = 9$") is a value the model holds at, not another meaning
-    return any(e.defines and e.defines[0] in names and not _is_number(e.rhs) for e in drafts[j + 1 : i])
+    # a number given to a name ("which has $n_H = 9$") is a value the model holds at, not another meaning; nor is
+    # what the statement's own display says an argument stands for in its formula (``p(x; \theta) = ..., \quad
+    # \theta = (\mu, \sigma)``)
+    return any(
+        e.defines and e.defines[0] in names and not _is_number(e.rhs) and not _spelled_out(e, drafts[j], m)
+        for e in drafts[j + 1 : i]
+    )
+
+
+def _spelled_out(e: _Draft, statement: _Draft, m: ModelStatement) -> bool:
+    """Whether draft ``e``, in the display of the model statement ``statement``, gives an argument of ``m`` as a
+    tuple or expression of the names its formula holds (``\\theta = (\\mu, \\sigma)``): the statement's own
+    parameters spelled out, not another meaning of the name."""
+    if e.defines is None or e.defines[0] not in m.arguments or e.prose or e.rel.block != statement.rel.block:
+        return False  # in the prose or a later display: another meaning as plausibly
+    given, formula = names_in(e.rhs), names_in(m.formula)
+    return given is not None and formula is not None and bool(given[0]) and given[0] <= formula[0]
 
 
 def _prose_before(doc: str, at: int, marks: list[int], limit: int = 20_000) -> str:
