@@ -706,11 +706,17 @@ _PLAIN_MARK = re.compile(r"\^\s*(?:\{\s*(?P<a>[TH])\s*\}|(?P<b>[TH])(?![A-Za-z])
 
 def _mark_named(step: Step) -> str | None:
     """A step that raises to a plain T (or H) where the text makes T a quantity (declares it, gives it a range or a
-    value, or names ``$T$`` in its prose): ``x^T x`` may be a transpose or the power x^{T+1}; a reason (undecided)."""
+    value, or names ``$T$`` in its prose): ``x^T x`` may be a transpose or the power x^{T+1}; a reason (undecided).
+    A bold lower-case base (``\\mathbf{w}^T``) is a vector, which has no power: there the mark is a transpose."""
     marks = {m.group("a") or m.group("b") for t in (step.lhs_tex, step.rhs_tex) for m in _PLAIN_MARK.finditer(t)}
     prose = step.prose or ""
     for mark in sorted(marks):
-        named = mark in dict(step.claim.symbols) or mark in {n for n, _ in step.ranges} or mark in step.defined
+        if all(_on_a_bold_vector(t, mark) for t in (step.lhs_tex, step.rhs_tex)):
+            continue  # \mathbf{w}^T: a vector has no power, so the mark is a transpose whatever T is
+        # listed as defined only where the prose writes the letter as a quantity, not only as the mark (a condition
+        # \mathbf{w}^T\bm{\phi} = 0 lists T) or in a font (\mathbf{T}, a target matrix, raises nothing to a power)
+        defined = mark in step.defined and _plain_letter(prose[-20000:], mark)
+        named = mark in dict(step.claim.symbols) or mark in {n for n, _ in step.ranges} or defined
         named = named or any(m.group(1).strip() == mark for m in _INLINE.finditer(prose[-20000:]))
         if named:
             return (
@@ -718,6 +724,27 @@ def _mark_named(step: Step) -> str | None:
                 "^\\top for the transpose (or rename the quantity) to check the step"
             )
     return None
+
+
+#: A bold lower-case name (``\mathbf{w}``, ``\bm{\phi}_n``, ``\boldsymbol{\mu}_{k}``) raised to a plain mark.
+_BOLD_MARKED = (
+    r"\\(?:mathbf|boldsymbol|bm|vec)\s*\{{\s*\\?[a-z][A-Za-z]*\s*\}}\s*(?:_\s*(?:\{{[^{{}}^]*\}}|\\?[A-Za-z0-9]+)\s*)?"
+    r"\^\s*(?:\{{\s*{0}\s*\}}|{0}(?![A-Za-z]))"
+)
+
+
+def _on_a_bold_vector(tex: str, mark: str) -> bool:
+    """Whether every plain ``^T`` of ``tex`` raises a bold lower-case name, a vector: no vector has a power T."""
+    every = len(re.findall(_PLAIN_MARK.pattern.replace("TH", mark), tex))
+    return every == len(re.findall(_BOLD_MARKED.format(mark), tex))
+
+
+def _plain_letter(prose: str, mark: str) -> bool:
+    """Whether the prose writes ``mark`` as a letter of its own: not as a raised mark (``^T``) and not in a font
+    (``\\mathbf{T}``, ``\\text{T}``)."""
+    text = re.sub(rf"\^\s*(?:\{{\s*{mark}\s*\}}|{mark}(?![A-Za-z]))", " ", prose)
+    text = re.sub(rf"\\[A-Za-z]+\s*\{{\s*{mark}\s*\}}", " ", text)
+    return re.search(rf"(?<![A-Za-z\\]){mark}(?![A-Za-z'])", text) is not None
 
 
 def _without_unused_letters(step: Step) -> Step:
