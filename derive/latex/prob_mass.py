@@ -77,6 +77,27 @@ def _formulas(section: str, fn: str, name: str) -> list[tuple[str, str, int]]:
     return out
 
 
+#: Words that suppose, negate or take back the formula of their sentence ("Suppose ...", "is not", "wrong").
+_HEDGE = re.compile(
+    r"\bnot\b|n't\b|\bsuppose|\bif\b|\bwrong|\bincorrect|\bmistake|\bwould\b|\bmight\b|\bcould\b|\bmyth|"
+    r"\bmisconception|\bunless\b|\bwhether\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def _hedged(section: str, at: int) -> bool:
+    """Whether the sentence the formula at ``at`` ends, or the words right after it, only suppose or negate it."""
+    cut = 0
+    for m in _SENTENCE_END.finditer(section, max(0, at - 400), at):
+        cut = m.end()
+    after = section[at : at + 600]
+    close = re.search(r"\$\$|\\\]|\\end\{[a-z]+\*?\}|\$", after[2:])
+    rest = after[2 + close.end() :] if close else ""
+    tail = _SENTENCE_END.split(rest, maxsplit=1)[0]
+    return bool(_HEDGE.search(section[cut:at]) or _HEDGE.search(tail[:200]))
+
+
 def _side(inner: str, barred: str, table: Any) -> sympy.Expr | None:
     """One side read without its bar (x only the variable of its events), or, where it sums over the set's values
     (``\\sum_x p(x | \\mu)``, which needs the set), with it: the same value at each of them (else None)."""
@@ -160,6 +181,8 @@ def stated_mass_proof(step: Any, result: Any, prose: str, full: str = "") -> Any
     if any(not isinstance(first.args[0], AppliedUndef) for first in apps) and len(_formulas(section, fn, "")) != 1:
         return None  # p(1 | mu) with a formula of p for another variable too: whose mass at 1 is unclear
     params_tex, formula_tex, _at = formulas[0]
+    if _hedged(section, _at):
+        return None
     try:
         formula = parse_latex(formula_tex, table)
         params = parse_latex(f"{fn}(t | {params_tex})", table)

@@ -80,3 +80,15 @@ def test_a_formula_in_another_section_is_not_put_in() -> None:
     doc = _doc(r"p(x = -1 | \mu) = \frac{1 - \mu}{2}").replace("\\begin{proof}", "\\section*{Exercise 2.3}\n\\begin{proof}")
     verdict, detail = _last(doc)
     assert verdict is not Verdict.PROVED, detail
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("Suppose, wrongly, that", ""), ("", " This formula is not the law of x, as we show below.")],
+)
+def test_a_supposed_or_negated_formula_is_not_put_in(before: str, after: str) -> None:
+    doc = _doc(r"p(x = -1 | \mu) = \frac{1 - \mu}{2}")
+    doc = doc.replace("in which case the distribution can be written", f"{before} the distribution can be written")
+    doc = doc.replace("where $\\mu \\in [-1, 1].$", f"where $\\mu \\in [-1, 1].${after}")
+    verdict, detail = _last(doc)
+    assert verdict is not Verdict.PROVED, detail
