@@ -167,12 +167,31 @@ def not_a_scalar(step: Step) -> str | None:
         capitals = sorted(
             b for b in bases if (_GREEK_CAPITAL.fullmatch(b) or (len(b) == 1 and b.isupper())) and b not in declared
         )
+        # a name the step is read with as a matrix written out (A := \begin{pmatrix}...) is that matrix, and an
+        # undeclared I beside only such matrices is the identity of their size (unless the text says what else I is)
+        written = _written_out_names(step)
+        capitals = [c for c in capitals if c not in written]
+        if capitals == ["I"] and written & set(bases) and _i_is_identity(step):
+            capitals = []
         if capitals:
             return (
                 f"{', '.join(capitals)} under a matrix operator is not declared, so derive read it as a scalar; "
                 f"declare its shape (e.g. `{capitals[0]}: matrix 2x2`) to check the step"
             )
     return None
+
+
+def _written_out_names(step: Step) -> set[str]:
+    """The names the step is read with as a matrix or vector written out (``A := \\begin{pmatrix} ...``)."""
+    out: set[str] = set()
+    for used in step.uses:
+        head, sep, body = used.partition(":=")
+        if sep and re.search(r"\\begin\s*\{\s*[pbvBV]?matrix\s*\}", body):
+            try:
+                out.add(name_of(head.strip()))
+            except DeriveError:
+                continue
+    return out
 
 
 def scalar_reading(step: Step) -> str | None:
