@@ -420,7 +420,9 @@ def _collect_doubts(
         values = [p.args[1] for p in reading.props if _valued(p) and p.args[0] == variable]
         if len(values) > 1 and not all(v.is_number for v in values):
             reading.doubts.append(f"{variable} is taken at a named value and another: they may be one event")
-    if all(given is None and main[0] == "p" for main, given in reading.apps.values()):
+    unconditioned = all(given is None for _main, given in reading.apps.values())
+    one_event = len({main for main, _given in reading.apps.values()}) == 1  # P(A ∩ B) = P(A ∩ B)^2 (attacker K26)
+    if unconditioned and (one_event or all(main[0] == "p" for main, _given in reading.apps.values())):
         reading.doubts.append(
             "every probability is of one event, unconditioned: a statement of what these probabilities are "
             "(by symmetry, from a table), not a rule of probability to refute"

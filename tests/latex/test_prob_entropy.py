@@ -215,3 +215,4 @@ def test_a_joint_entropy_defined_as_such_is_read() -> None:
     )
     verdict, detail = _last(f"## Entropy\n\n{prose}$$H(X, Y) \\le H(X) + H(Y)$$\n")
     assert verdict is Verdict.PROVED, detail
+
