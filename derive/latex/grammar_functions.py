@@ -450,8 +450,20 @@ class _FunctionGrammar:
         if notation is not None:
             return notation
         if name in ("text", "textrm", "textit", "textbf", "mbox", "operatorname") and len(word) > 1:
+            if self.at_sym("_") and not self._applied_after_subscript():
+                # \text{Col}_1: a subscript makes the word a symbol's name (the first column), not prose
+                return self.named(word, "mathrm")
             raise self.fail(f"unknown operator \\{name}{{{word}}}")
         return self.named(word, name)
+
+    def _applied_after_subscript(self) -> bool:
+        """Whether a bracket follows the subscript ahead (``\\text{sigmoid}_k(\\mathbf{z})``): an operator's label,
+        not a symbol's name."""
+        end = self.i + 2 if not self.at_sym("{", k=1) else self._group_end(self.i + 1)
+        after = self.toks[end] if end < len(self.toks) else None
+        return after is not None and (
+            (after.kind == "sym" and after.text in ("(", "[")) or (after.kind == "cmd" and after.text == "left")
+        )
 
     def _additive_constant(self, word: str) -> Any:
         """``+ \\text{const}``, ``\\mathrm{const.}``: "plus a term not depending on the variable of
