@@ -48,7 +48,8 @@ _ROLE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ROLE_AFTER = re.compile(
-    r"^\s*,?\s*(?:(?:is|be|denotes|stands\s+for|represents|as)\s+(?:the\s+|an?\s+|our\s+)?|(?:the|an?|our)\s+)"
+    r"^\s*,?\s*(?:(?:is|be|denotes?|stands?\s+for|represents?|means?|equals?|as)\s+(?:the\s+|an?\s+|our\s+)?"
+    r"|(?:the|an?|our)\s+)"
     r"(?:[A-Za-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)",
     re.IGNORECASE,
 )

@@ -39,6 +39,8 @@ def test_the_prose_names_its_e_the_expectation(prose: str) -> None:
         _TEITELBAUM + "A state with energy $E$ is likely.",  # a role word without an article
         _TEITELBAUM + "We minimise training error $E(w)$.",
         "Here $E[X]$ denotes the expectation and $E(w)$ the energy.",  # a role after the math, no verb
+        _TEITELBAUM + "Let $E$ denote the number of edges.",  # the verb's other forms
+        _TEITELBAUM + "Let $E$ stand for the evidence.",
         _TEITELBAUM + "$$E = m c^2$$",  # a bare E
         _TEITELBAUM + "$$E(w) = \\sum_n (y_n - w x_n)^2$$",  # a function E of its own
         _TEITELBAUM + "$$E^2 + 1 = 0$$",
