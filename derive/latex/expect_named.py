@@ -61,7 +61,8 @@ _FORM_NOUNS = frozenset({"sum", "integral", "series", "limit", "weighted"})
 _DOUBT = re.compile(r"\b(?:not|no|never|unlike|instead\s+of|rather\s+than)\b", re.IGNORECASE)
 #: An equation making E a quantity or a function of its own: bare ``E =``, ``E^2``, ``E +``; ``E(w) = ...``.
 _OWN_E = re.compile(
-    r"(?<![A-Za-z\\{_])E\s*(?:=|\^|\\cdot|:=)|(?<![A-Za-z\\{_])E\s*(?:\\left\s*)?\([^()=]{0,80}\)\s*(?:\\right\s*\))?\s*:?="
+    r"(?<![A-Za-z\\{_])E\s*&?\s*(?:=|\^|\\cdot|:=)"
+    r"|(?<![A-Za-z\\{_])E\s*(?:\\left\s*)?\([^()=]{0,80}\)\s*(?:\\right\s*\))?\s*&?\s*:?="
 )
 _MATH_ANY = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\\begin\{(\w+\*?)\}.*?\\end\{\1\}|\$[^$]+\$", re.DOTALL)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")

@@ -44,6 +44,8 @@ def test_the_prose_names_its_e_the_expectation(prose: str) -> None:
         _TEITELBAUM + "$$E = m c^2$$",  # a bare E
         _TEITELBAUM + "$$E(w) = \\sum_n (y_n - w x_n)^2$$",  # a function E of its own
         _TEITELBAUM + "$$E^2 + 1 = 0$$",
+        _TEITELBAUM + "\\begin{align} E &= m c^2 \\end{align}",  # an aligned definition
+        _TEITELBAUM + "\\begin{align} E(w) &= \\frac12 w^2 \\end{align}",
         "Here $E$ is not the expectation. " + "Here $E[X]$ denotes the expectation of $X$.",
         "We do not mean the expectation $E[X]$ of $X$ here.",  # doubted
         _TEITELBAUM + "\n### Energy\n\nNow\n",  # a heading of its own level ends it
