@@ -456,6 +456,8 @@ def _difference(step: Step, seed: int) -> str:
             parsed = parse_kind(kind)
             if parsed.is_matrix:
                 table._specs[name] = SymbolSpec(name, parsed, _matrix(name, parsed, seed))
+        for name, value in _plain_scalars(step, symbols, seed).items():
+            table._specs[name] = SymbolSpec(name, parse_kind("real"), value)
         values = []
         for side in (step.claim.lhs, step.claim.rhs):
             values.append(
@@ -486,6 +488,40 @@ def _difference(step: Step, seed: int) -> str:
     if any(re.split(r"[_\[]", name, maxsplit=1)[0] in shaped for name in free):
         return "entries of a vector or matrix written apart (w_i), which this check does not read"
     return _entries_hold(entries, step.claim.relation, seed)
+
+
+#: What makes a scalar more than a number to put in before reading: calculus over it, an index, a function.
+_NOT_PLAIN = re.compile(r"\\(?:partial|nabla|int|oint|lim|sum|prod|frac\s*\{\s*d|mathrm\s*\{\s*d|operatorname)(?![A-Za-z])")
+
+
+def _plain_scalars(step: Step, symbols: dict[str, str], seed: int) -> dict[str, object]:
+    """The scalars of a step with no calculus or sums (not integers or negative ones), each given the number
+    `_entries_hold` gives it
+    (the same rational), so the reader computes with numbers from the start: an inverse of K + \\sigma^2 I at size
+    4 with a symbol sigma costs seconds, with a number none. The result is the same exact arithmetic in another
+    order. The scalars are the symbols of the step read with every name a number (an applied function is no
+    symbol there); a step with anything else, or that does not read so, keeps its symbols (empty)."""
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+
+    texts = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
+    if step.claim.random or any(_NOT_PLAIN.search(t) for t in texts):
+        return {}
+    free: set[object] = set()
+    try:
+        for tex in texts:
+            # every name a number, an identity of a size (I_{4}, `shapes._with_identity`) one: only the names matter
+            scalars = SymbolTable({n: k for n, k in symbols.items() if not parse_kind(k).is_matrix})
+            free |= getattr(parse_latex(re.sub(r"I_\{\d+\}", "1", tex), scalars), "free_symbols", set())
+    except Exception:  # noqa: BLE001 - a step that does not read with numbers keeps its symbols
+        return {}
+    return {
+        str(s): _number(f"{seed}:{s}", positive=True)
+        for s in free
+        if not (str(s) in symbols and parse_kind(symbols[str(s)]).is_matrix)
+        and not getattr(s, "is_integer", False)
+        and not getattr(s, "is_negative", False)
+    }
 
 
 def _entries_hold(entries: list[object], relation: Relation, seed: int) -> str:
