@@ -44,7 +44,8 @@ _NAMES_H = re.compile(r"\bH\s*(?:\\left\s*)?[(\[]|\bH\s*\\(?:big|Big)l?[(\[]")
 _ENTROPY = re.compile(r"entrop", re.IGNORECASE)
 #: Entropies with other rules than Shannon's (no chain rule, not subadditive) or of two laws.
 _OTHER_ENTROPY = re.compile(
-    r"cross[\s-]*entrop|r[ée]nyi|renyi|\bmin[\s-]*entrop|\bmax[\s-]*entrop|collision|tsallis|hartley|\bsmooth",
+    r"cross[\s-]*entrop|r[ée]nyi|renyi|\bmin[\s-]*entrop|\bmax[\s-]*entrop|collision|tsallis|hartley|\bsmooth|"
+    r"relative\s+entrop|\border\b|\\alpha|α|\balpha\b|\bgeneralized\b|\bquantum\b|\bvon\s+neumann",
     re.IGNORECASE,
 )
 #: Names of laws (densities) rather than of random variables.
@@ -55,7 +56,13 @@ _OTHER_ROLE = re.compile(
     r"\binstead\b|\bkernel\b|\bheight",
     re.IGNORECASE,
 )
-_NEGATED = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno\s+longer\b|\brather\s+than\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno\s+longer\b|\brather\s+than\b|\bunlike\b", re.IGNORECASE)
+#: A sentence giving H a role: "$H(X)$ denotes ...", "Let $H(a, b)$ be ...", "we use $H$ for ...".
+_H_ROLE = re.compile(
+    r"\$H(?:[^$A-Za-z][^$]{0,40})?\$\s*(?:\w+\s+){0,2}?(?:is|be|denotes?|stands?\s+for|represents?|means?|refers?\s+to)\b|"
+    r"\b(?:use|write|reserve|call)s?\s+\$H(?:[^$A-Za-z][^$]{0,40})?\$\s+(?:for|as|to)\b",
+    re.IGNORECASE,
+)
 #: ``H(...)`` as a whole side of a formula the text writes, and what an entropy's body holds.
 _H_HEAD = re.compile(r"H\s*(?:\\left)?\s*[(\[](?P<args>[^()\[\]]*)(?:\\right)?\s*[)\]]")
 _ENTROPY_BODY = re.compile(r"\\log|\\ln|\\mathbb\{E\}|\bE_|\bE\s*\[|\bH\s*[(\[]|\\operatorname\{E\}|\\sum|\\int")
@@ -180,13 +187,16 @@ def _h_is_entropy(before: str) -> str | None:
     (no log, expectation or entropy in it) or a two-variable H without the word "joint" before it."""
     said = None
     for sentence in _SENTENCE.split(before):
-        if not _NAMES_H.search(sentence):
+        applied = _NAMES_H.search(sentence) is not None
+        role = _H_ROLE.search(sentence) is not None
+        if not applied and not role:
             continue
-        if _OTHER_ENTROPY.search(sentence) or _OTHER_ROLE.search(sentence):
+        entropy = _ENTROPY.search(sentence) is not None
+        if _OTHER_ENTROPY.search(sentence) or _OTHER_ROLE.search(sentence) or (entropy and _NEGATED.search(sentence)):
             return None
-        if _ENTROPY.search(sentence):
-            if _NEGATED.search(sentence):
-                return None
+        if role and not entropy:
+            return None  # "Let $H(a, b)$ be the hinge loss", "We now use $H$ for the Hamiltonian"
+        if entropy and applied:
             said = said or " ".join(sentence.split())
     if said is None:
         return None

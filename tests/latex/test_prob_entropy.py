@@ -216,3 +216,21 @@ def test_a_joint_entropy_defined_as_such_is_read() -> None:
     verdict, detail = _last(f"## Entropy\n\n{prose}$$H(X, Y) \\le H(X) + H(Y)$$\n")
     assert verdict is Verdict.PROVED, detail
 
+
+
+@pytest.mark.parametrize(
+    ("prose", "step"),
+    [
+        # attacker K32: other entropies and roles the K25 word lists missed
+        (r"Let $H(X, Y)$ denote the relative entropy of $X$ with respect to $Y$.", r"H(X, Y) = H(Y, X)"),
+        (r"Let $H(X)$ denote the entropy of order $\alpha = 2$ of $X$.", r"H(X, Y) \le H(X) + H(Y)"),
+        (r"Let $H(X)$ be the $\alpha$-entropy of $X$ for $\alpha = 3$.", r"H(X, Y) \le H(X) + H(Y)"),
+        (r"Unlike the entropy, $H(x, y)$ here denotes the free energy of the state.", r"H(x, y) = H(y, x)"),
+        (r"The entropy $H(X)$ of a discrete variable. Let $H(a, b)$ be the hinge loss of score $a$ and label $b$.",
+         r"H(a, b) = H(b, a)"),
+        ("The entropy $H(X)$ is defined for discrete $X$.\n\nWe now use $H$ for the Hamiltonian.", r"H(x, y) = H(y, x)"),
+    ],
+)
+def test_h_named_otherwise_is_no_entropy(prose: str, step: str) -> None:
+    verdict, detail = _last(f"## Entropy\n\n{prose}\n\n$${step}$$\n")
+    assert verdict is not Verdict.PROVED, detail
