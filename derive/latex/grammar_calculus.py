@@ -63,6 +63,12 @@ _UPRIGHT_FONTS = frozenset({"mathrm", "operatorname", "text", "textrm", "rm", "m
 _DERIVATIVE_NAMES = _GREEK | _FONTS | set(_ACCENTS) | {"pi"}
 
 
+class _IdentityDelta(_Tok):
+    """A ``\\delta`` `_KroneckerGrammar._kronecker_tokens` wrote for a written ``I`` (put back after the sum)."""
+
+    __slots__ = ()
+
+
 class _KroneckerGrammar:
     """`_Parser` grammar: the Kronecker deltas a sum over their index picks its term with (mixed into `_SumGrammar`)."""
 
@@ -86,9 +92,22 @@ class _KroneckerGrammar:
             ):
                 pair = texts[1:3]
                 if var_name in pair and not self.declared(f"I_{''.join(pair)}") and not self.declared("I"):
-                    toks[k] = _Tok("cmd", "delta", t.pos)
+                    toks[k] = _IdentityDelta("cmd", "delta", t.pos)
                     kept.append((toks[k], t))
         return kept
+
+    def _written_identity_entries(self) -> dict[str, Any]:
+        """Under a product, the deltas `_kronecker_tokens` wrote for ``I_{nk}`` ahead (this product's or an outer
+        sum's or product's; name -> the entry I[n, k]): a product picks no term, and ``\\prod_k \\pi_k^{I_{nk}}`` is
+        the likelihood of an indicator matrix I as much as a power of the identity's entries, so I_{nk} is read as
+        an entry of a matrix I. What holds for every such matrix holds for both; `derive.latex.readings` leaves
+        any other verdict through it undecided. A ``\\delta`` the text writes stays unread under a product."""
+        out: dict[str, Any] = {}
+        for k in range(self.i, len(self.toks) - 4):
+            if isinstance(self.toks[k], _IdentityDelta):
+                a, b = self.toks[k + 3].text, self.toks[k + 4].text
+                out[f"delta_{a}{b}"] = sympy.Indexed(sympy.IndexedBase("I"), self.symbol(a), self.symbol(b))
+        return out
 
     def _restore_tokens(self, kept: list[tuple[_Tok, _Tok]]) -> None:
         # found by identity, not by place: reading the summand may have moved the deltas (\frac12 split
@@ -235,6 +254,7 @@ class _SumGrammar(_KroneckerGrammar):
         self.st.bound = (*saved, var_name)
         self.st.ranges[var_name] = (lower, upper)
         kept = self._kronecker_tokens(var_name)
+        written_i = self._written_identity_entries() if name == "prod" else {}
         try:
             with self.shadowing({var_name}):
                 body = _scalar(self._summand() if read_body is None else read_body())
@@ -250,6 +270,8 @@ class _SumGrammar(_KroneckerGrammar):
             self._restore_tokens(kept)
         if _is_matrix(body):
             raise self.fail(f"\\{name} of a matrix")
+        if written_i:
+            body = body.xreplace({s: written_i[s.name] for s in body.free_symbols if s.name in written_i})
         body = self._double_indices(body, var_name)
         body = self._numbered_deltas(body, var_name)
         body = self._defined_family(body, var_name, (lower, upper))
