@@ -93,12 +93,17 @@ are skipped and counted; so are points whose value changes with the precision, a
 those outnumber the usable points the tier does not verify. A side that is complex where
 the other is real is a genuine difference for ``==`` (sympy's principal branches:
 ``log(a*b) == log(a) + log(b)`` is refuted at a, b < 0, where the left side is real and the
-right side is not); for inequalities such a point is skipped, since ``<=`` means nothing
-between complex numbers.
+right side is not); a point where both sides are non-real, in a claim over real names with
+no imaginary unit, is outside the step's real domain: it refutes nothing (log(β^y (1-β)^(1-y))
+= y log(β) + (1 - y) log(1 - β) at β = 5/2, where the principal branches differ by 2πi), and a
+step that agrees only where it is real is undecided (it holds on its real domain, not in the
+complex reading); for inequalities such a point is skipped, since
+``<=`` means nothing between complex numbers.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import time
@@ -972,6 +977,19 @@ class _Checker:
             decided = self._beyond_samples(seen)
             if decided is not None:
                 return decided
+        outside = skipped[OUTSIDE_REAL] + self.far_skipped[OUTSIDE_REAL]
+        if outside:
+            # Where both sides are non-real they differ (principal branches): the step holds on its real
+            # domain only, false in the complex reading, so neither verdict holds under every reading.
+            summary = (
+                f"the sides agree at {len(points)} points where they are real, but at {outside} point(s) both are "
+                "non-real and differ (principal branches of log or powers): the step holds on its real domain "
+                "only; declare the ranges that keep it real (e.g. y: positive) to settle"
+            )
+            return Outcome(
+                Verdict.UNDECIDED,
+                Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason="real domain"),
+            )
         return self._verified(points, skipped, timed_out)
 
     def _beyond_samples(self, seen: set[tuple]) -> Outcome | None:
@@ -1921,6 +1939,8 @@ class _Checker:
         lhs, rhs = ladder.values(level)
         digits = ladder.digits(level)
         if self.relation is Relation.EQ:
+            if nonzero and self._outside_real_domain(ladder, nonzero, statuses):
+                return _Verdict("skip", note=OUTSIDE_REAL)
             if nonzero:
                 return self._fail(ladder, max(s.level for s in nonzero))
             if unresolved:
@@ -1960,6 +1980,29 @@ class _Checker:
         if mpmath.re(slack) < 0:
             return self._fail(ladder, s.level)
         return _Verdict("ok", digits, lhs, rhs)
+
+    def _outside_real_domain(self, ladder: Ladder, nonzero: list[Any], statuses: list[Any]) -> bool:
+        """Whether every differing entry has both sides non-real at this point of a claim over real
+        names with no imaginary unit: a point outside both sides' real domain (log(1 - beta) at beta =
+        5/2), where principal branches may differ by 2 pi i though the step holds wherever it means
+        something. A side real where the other is not stays a difference (log(x^2) = 2 log(x))."""
+        if not self._real_claim:
+            return False
+        level = max(s.level for s in nonzero)
+        lhs, rhs = ladder.values(level)
+        digits = ladder.digits(level)
+        return all(
+            imaginary(lhs[i], digits) and imaginary(rhs[i], digits)
+            for i, s in enumerate(statuses)
+            if s.kind == "nonzero"
+        )
+
+    @functools.cached_property
+    def _real_claim(self) -> bool:
+        cells = self.cells_l + self.cells_r
+        return all(sym.is_real for sym in self.free) and not any(
+            c.has(sympy.I) or any(sym.is_real is not True for sym in c.free_symbols) for c in cells
+        )
 
     def _exactly_equal(self, values: dict[sympy.Symbol, sympy.Expr]) -> bool:
         d = safe_replace(self.cells_l[0] - self.cells_r[0], values)
@@ -2025,6 +2068,8 @@ SERIES = "infinite sum not confirmed by a second evaluation"
 TIE = "sides agree to working precision (not exactly)"
 #: A non-strict inequality holds at a point because its sides agree to working precision (not a certified sign).
 ZERO = "sides agree to working precision"
+#: Both sides non-real at a point of a claim over real names: outside the step's real domain.
+OUTSIDE_REAL = "both sides non-real (outside the real domain)"
 
 
 def _real_number(value: sympy.Expr) -> float | None:
