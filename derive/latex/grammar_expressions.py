@@ -63,6 +63,16 @@ def accented_name(p: _Parser, toks: list[_Tok], suffix: str) -> str:
     """The name under a font or an accent: ``\\hat{\\mu}`` -> mu_hat; ``\\hat{\\mu_k}`` -> mu_hat_k, the name
     ``\\hat{\\mu}_k`` gives (the accent over a subscripted name; a power inside, ``\\hat{\\sigma^2}``, is not one)."""
     inner = p.sub(toks)
+    bare = toks[1:-1] if len(toks) > 2 and toks[0].text == "{" and toks[-1].text == "}" else toks
+    if not suffix and bare and bare[0].kind == "cmd" and bare[0].text in _ACCENTS:
+        # \boldsymbol{\hat{\beta}}: a font over an accented name is that name (beta_hat), as an expression reads it
+        accented = p.sub(bare)
+        try:
+            name = _read_name(accented)
+        except LatexError:
+            name = None
+        if name is not None and accented.peek().kind == "end":
+            return name
     try:
         base = inner.base_name()
     except LatexError:
