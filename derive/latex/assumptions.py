@@ -639,6 +639,7 @@ def definite_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
         + complex_in_words(doc)
         + codomains_in_words(doc)
         + roles_in_words(doc)
+        + integers_in_words(doc)
     )
 
 
@@ -1221,7 +1222,7 @@ _ROLE_KINDS = (
     (r"rates?", "rate"),
     (r"probabilit(?:y|ies)|proportions?|fractions?|frequenc(?:y|ies)", None),
     (r"(?:mixture|mixing)\s+(?:weights?|coefficients?|proportions?)|weights?\s+of\s+(?:the\s+|a\s+|each\s+)?(?:"
-     r"mixture|component)|counts?|number\s+of", None),
+     r"mixture|component)|counts?|number\s+of|(?:sample|batch|population)\s+sizes?", None),
 )  # fmt: skip
 _ROLE = "|".join(f"(?:{pattern})" for pattern, _ in _ROLE_KINDS)
 #: Words that may stand before a role noun and keep it its head ("the sample variance", "the success probability");
@@ -1320,4 +1321,71 @@ def _stated_in_paragraph(doc: str, at: int) -> set[str]:
             continue
         inner = m.group().strip("$").removeprefix("\\(").removesuffix("\\)")
         out |= {n for n, k in _declared_kinds(inner) if k is not None and k != "real"}
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# Integer kinds in words: "Let $n$ be a positive integer", "for a natural number $n$".
+
+#: The adjective and noun of an integer kind in words; "natural number" alone may or may not hold 0.
+_INTEGER_ADJECTIVE = r"(?:(?P<adj>(?:strictly\s+)?positive|non-?negative)\s+)?"
+_INTEGER_NOUN = r"(?P<noun>integers?|natural\s+numbers?)"
+#: "Let $n$ be a positive integer", "where $n$ is a natural number", "$m, n$ are nonnegative integers".
+_INTEGER_AFTER = re.compile(
+    rf"(?P<names>{_NAME_LIST}){_MODAL}\s+(?:be|is|are|denotes?|represents?|stands?\s+for)\s+"
+    rf"(?:an?\s+|some\s+|any\s+|arbitrary\s+|fixed\s+|given\s+|two\s+)*(?:(?:arbitrary|fixed|given)\s+)?"
+    rf"{_INTEGER_ADJECTIVE}{_INTEGER_NOUN}(?![A-Za-z-])(?!\s*(?:-\s*)?(?:valued|multiples?|powers?|parts?|vectors?"
+    r"|matri(?:x|ces)|sequences?|combinations?|of\b))",
+    re.IGNORECASE,
+)
+#: "For a positive integer $n$", "for natural numbers $m$ and $n$", "given any nonnegative integer $k$".
+_INTEGER_BEFORE = re.compile(
+    rf"(?<![A-Za-z-]){_INTEGER_ADJECTIVE}{_INTEGER_NOUN}\s+(?P<names>{_NAME_LIST})(?!\s*\()",
+    re.IGNORECASE,
+)
+
+
+def _integer_kind(adjective: str | None, noun: str) -> tuple[str, bool] | None:
+    """The kind an integer kind in words states, and whether 0 may or may not be in it (a bare natural
+    number, as ``\\mathbb{N}``); None for a bare "integer" (read by no rule here)."""
+    adjective = " ".join((adjective or "").lower().split())
+    natural = noun.lower().startswith("natural")
+    if adjective.endswith("positive"):
+        return "positive integer", False
+    if adjective:
+        return "nonnegative integer", False
+    return ("positive integer", True) if natural else None
+
+
+def integers_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(offset, end, name, kind, what was said) for each name the prose calls a positive integer, a
+    nonnegative integer or a natural number in words, as ``n \\in \\mathbb{N}_{>0}``, ``\\mathbb{N}_0`` and
+    ``\\mathbb{N}`` declare: a bare natural number is said as ``\\mathbb{N}``, so the step must hold whether 0
+    is natural or not (`derive.latex.shapes`: two readings). Asserted only (`_asserted`: "$n$ is not a positive
+    integer" says nothing); a case ("if $n$ is a positive integer") or a name in a vector font gives a range
+    (no refutation through it, nothing proved from it). A clause right after a display ("$$...$$ where $n$ is a
+    positive integer") holds from that display's start; a case there only in that display."""
+    from derive.latex.names import latex_of_name  # noqa: PLC0415 - names imports the parser too
+
+    out: list[tuple[int, int, str, str | None, str]] = []
+    for pattern in (_INTEGER_AFTER, _INTEGER_BEFORE):
+        for m in pattern.finditer(doc):
+            found = _integer_kind(m.group("adj"), m.group("noun"))
+            names = _listed_names(m.group("names"))
+            if found is None or not names or not _asserted(doc, m.start(), m.end()):
+                continue
+            kind: str | None = found[0]
+            said = " ".join(doc[m.start() : m.end()].split())
+            before, _ = _clause(doc, m.start(), m.end())
+            if _CONSTANT_CASE.search(before) or _VECTOR_FONT.search(m["names"]):
+                kind = None
+            at = _display_start(doc, m.start())
+            for n in names:
+                text = f"{said}: {latex_of_name(n)} \\in \\mathbb{{N}}" if found[1] else said
+                if at is None:
+                    out.append((m.start(), m.end(), n, kind, text))
+                    continue
+                # the display's own clause: its kind there, and past the clause only a range (it may be a case)
+                out.append((m.start(), at, n, kind, text))
+                out.append((m.start(), m.end(), n, None, f"{said}{_CASE_OF}"))
     return out
