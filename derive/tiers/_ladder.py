@@ -48,6 +48,8 @@ __all__ = [
     "GUARD",
     "MARGIN",
     "MAX_DIGITS",
+    "NON_FINITE",
+    "POLE",
     "UNRESOLVED",
     "UNSTABLE",
     "Ladder",
@@ -72,6 +74,8 @@ _PROBE_SECONDS = 0.5  # how long a single number may keep looking for a differen
 BUDGET = "time budget"
 UNSTABLE = "unstable value"
 UNRESOLVED = "beyond working precision"
+NON_FINITE = "non-finite value"  # a side infinite or undefined at the point
+POLE = "undefined: "  # the start of the note for a point where a denominator is 0
 # Nodes whose value is not a plain function of their arguments' values (bound variables,
 # quadrature): `resolution` counts their exact constants and sizes what their finite bounds
 # cut off, but does not evaluate inside them.
@@ -476,7 +480,7 @@ def _substitute(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Rational]) -
     try:
         pole = _pole(expr, values) if values else None
         if pole is not None:
-            raise SkipPointError(f"undefined: {pole} = 0 in a denominator")
+            raise SkipPointError(f"{POLE}{pole} = 0 in a denominator")
         out = expr.xreplace(values) if values else expr
         if out.has(sympy.Sum, sympy.Product):
             _check_ranges(out)
@@ -567,7 +571,7 @@ def _evaluate(expr: sympy.Basic, digits: int, room: int | None = None) -> tuple[
     except Exception as exc:  # sympy/mpmath raise many types on bad points
         raise SkipPointError(f"evaluation failed ({type(exc).__name__})") from exc
     if value.has(S.NaN, S.ComplexInfinity, S.Infinity, S.NegativeInfinity):
-        raise SkipPointError("non-finite value")
+        raise SkipPointError(NON_FINITE)
     parts = value.as_real_imag()
     if not all(isinstance(p, sympy.Number) for p in parts):
         # What evalf could not evaluate (a function that declined) is left in place.
@@ -576,7 +580,7 @@ def _evaluate(expr: sympy.Basic, digits: int, room: int | None = None) -> tuple[
     with mpmath.workprec(bits):
         out = mpmath.mpc(parts[0]._to_mpmath(bits), parts[1]._to_mpmath(bits))
         if not mpmath.isfinite(out):
-            raise SkipPointError("non-finite value")
+            raise SkipPointError(NON_FINITE)
         # evalf returns Floats whose precision is the accuracy it could vouch for.
         err = mpmath.mpf(0)
         for part in parts:

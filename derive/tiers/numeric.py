@@ -124,6 +124,8 @@ from derive.tiers._ladder import (
     GUARD,
     MARGIN,
     MAX_DIGITS,
+    NON_FINITE,
+    POLE,
     UNRESOLVED,
     UNSTABLE,
     Ladder,
@@ -903,6 +905,8 @@ class _Checker:
         self.tight = ""  # why a tight point leaves the claim undecided
         self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
         self.closed_note = ""  # the claim's sums are evaluated on sympy's closed form (said in a refutation)
+        # Points of a declared range where a side of an inequality is infinite or undefined (`_undefined_at`)
+        self.undefined: list[dict[sympy.Symbol, sympy.Expr]] = []
         # Integer symbols that bound a sum or product (`_counts_as_integers`) and those ranges:
         # a point where one is empty (k = -1 in Σ_{m=0}^{k}) is no case the author meant.
         self.counted: tuple[sympy.Symbol, ...] = ()
@@ -911,6 +915,12 @@ class _Checker:
     # -- the loop ----------------------------------------------------------------------
 
     def run(self) -> Outcome:
+        out = self._run_points()
+        if self.undefined and out.verdict is Verdict.VERIFIED:
+            return self._undefined_outcome(out)
+        return out
+
+    def _run_points(self) -> Outcome:
         seed = self.settings.seed
         if not self.free:
             return self._run_constant()
@@ -939,6 +949,7 @@ class _Checker:
                 return self._refuted(values, verdict)
             if verdict.kind == "skip":
                 skipped[verdict.note] += 1
+                self._undefined_at(values, verdict)
                 self.needed = max(self.needed, verdict.needed)
                 if verdict.note == BUDGET:
                     timed_out = True
@@ -1682,9 +1693,36 @@ class _Checker:
             verdict = self._judge(values, need=2)
             if verdict.kind == "fail":
                 return self._refuted(values, verdict)
+            self._undefined_at(values, verdict)
             if verdict.kind == "skip" and verdict.note == TIE:
                 self.tie = _values_text(values)
         return None
+
+    def _undefined_at(self, values: dict[sympy.Symbol, sympy.Expr], verdict: _Verdict) -> None:
+        """Keep a sampled or pivot point where a side of an inequality is infinite or undefined while a name
+        sits at a value of the range its declaration states (log n at n = 0 for n in N_0, log x at x = 0 for
+        x >= 0): the declaration allows the point, and -inf >= 0 or an undefined side is no inequality that
+        holds there. A name only derive reads as real (1/x at x = 0) has its natural domain, which the
+        author did not state: such a point is skipped, as for equalities."""
+        if verdict.kind != "skip" or not verdict.note.startswith((NON_FINITE, POLE)) or not self._inequality:
+            return
+        for sym in values:
+            spec, kind = kind_of(self.problem.symbols, sym)
+            if spec is not None and not spec.kind.is_matrix and kind != "real":
+                self.undefined.append(values)
+                return
+
+    def _undefined_outcome(self, held: Outcome) -> Outcome:
+        """Undecided: an inequality that holds wherever it is defined, but not at a point its declarations allow."""
+        at = "; ".join(", ".join(f"{k} = {v}" for k, v in _values_text(p)) for p in self.undefined[:3])
+        summary = (
+            f"a side is infinite or undefined at {at}, which the declared ranges allow: the inequality is not "
+            f"shown to hold there (elsewhere: {held.evidence.summary}); declare a range that leaves the point out "
+            "(e.g. a positive integer, x > 0) or state the convention at that point to settle"
+        )
+        points = held.evidence.points
+        ev = Evidence(Method.NUMERIC, summary, points=points, seed=self.settings.seed, reason="undefined in range")
+        return Outcome(Verdict.UNDECIDED, ev)
 
     def _critical_points(self) -> list[dict[sympy.Symbol, sympy.Expr]]:
         """Where lhs - rhs may be tight: critical points (one or two free scalars) and, for one
