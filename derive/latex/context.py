@@ -583,6 +583,8 @@ def _joint_unstated(step: Step) -> str | None:
 
 _TRANSPOSE_MARK = re.compile(r"\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T(?![A-Za-z])|\\top|\\intercal)")
 _USE = re.compile(r"^(?P<name>.+?) := (?P<body>.*) \(line \d+\)$", re.DOTALL)
+#: The identity of a size a shape reading writes for an undeclared I (`derive.latex.shapes._with_identity`).
+_IDENTITY_READ = re.compile(r"(?<![A-Za-z\\])I_\{\d+\}")
 
 
 def _defined_transposed(step: Step, result: Result) -> str | None:
@@ -603,6 +605,8 @@ def _defined_transposed(step: Step, result: Result) -> str | None:
         found = names_in(_TRANSPOSE_MARK.sub(" ", m.group("body")))
         # capitals (B, \\Sigma) are the names a text writes matrices with; a lowercase a := b + c is a number
         loose = sorted(n for n in set(found[0]) - declared if n[:1].isupper()) if found is not None else ["*"]
+        if "I" in loose and _IDENTITY_READ.search(texts):
+            loose.remove("I")  # a shape reading made the undeclared I the identity (I_{2}): it commutes, symmetric
         if loose:
             return (
                 f"{m.group('name').strip()} := {m.group('body').strip()} is transposed or inverted here, and "
