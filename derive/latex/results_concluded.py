@@ -5,6 +5,9 @@ A block ends ``\\implies \\lambda = -N``; a later block of the same part writes 
 means it with the value it derived. The reader records such conclusions (a bare name after an
 arrow, ``Step.conditions``: "λ = -N (line 41, concluded after an arrow)") but never substitutes them
 as definitions: a conclusion may be wrong, may name one root of several, or may belong to a case.
+A bare name's value displayed after a result word ("Setting the derivative to zero, we get $$\\lambda =
+2$$", `derive.latex.steps._derived`) is recorded the same way ("concluded in words"); with no premise
+derive reads, it never proves a later step, which is at best undecided ("holds if λ = 2").
 `with_conclusions` decides a step refuted (or left undecided) with such a name free:
 
 - the step's lhs - rhs, with every concluded value in scope substituted for its name, is exactly 0,
@@ -36,7 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Conclusion", "conclusions", "with_conclusions", "wrong_conclusion"]
 
-_CONCLUDED = re.compile(r"^(?P<lhs>.+?) = (?P<rhs>.+) \(line (?P<line>\d+), concluded after an arrow\)$", re.S)
+_CONCLUDED = re.compile(
+    r"^(?P<lhs>.+?) = (?P<rhs>.+) \(line (?P<line>\d+), concluded (?P<how>after an arrow|in words)\)$", re.S
+)
 _TEXT_LIMIT = 600  # characters of a side read here
 _OPS_LIMIT = 200
 _SECONDS = 2.0  # the whole check of one step, conclusions' proofs included
@@ -59,6 +64,8 @@ class Conclusion:
     lhs: str
     rhs: str
     line: int
+    #: False for a value displayed after a result word ("we get $$\\lambda = 2$$"): no premise to prove it from
+    arrow: bool = True
 
     @property
     def said(self) -> str:
@@ -71,7 +78,9 @@ def conclusions(step: Step) -> list[Conclusion]:
     for cond in step.conditions:
         m = _CONCLUDED.match(cond)
         if m is not None:
-            found.append(Conclusion(m.group("lhs"), m.group("rhs"), int(m.group("line"))))
+            found.append(
+                Conclusion(m.group("lhs"), m.group("rhs"), int(m.group("line")), m.group("how") == "after an arrow")
+            )
     return found
 
 
@@ -163,7 +172,7 @@ def _decide(step: Step, found: list[Conclusion], refuted: bool) -> tuple[Verdict
     if not why_not:
         return Verdict.PROVED, (
             f"holds with {given} (substituted, lhs - rhs is exactly 0); "
-            f"each follows from the statement its arrow leads from ({'; '.join(proofs)})"
+            f"each follows from the statement it is concluded from ({'; '.join(proofs)})"
         )
     free = "it does not hold" if refuted else "derive did not find that it holds"
     return Verdict.UNDECIDED, (
@@ -178,6 +187,8 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     there, else (None, why not)."""
     from derive.latex.solving_context import conclusion_display  # noqa: PLC0415
 
+    if not c.arrow:
+        return _solved_before(step, c, table)
     found = conclusion_display(step.prose, c.lhs, c.rhs)
     if found is None:
         return None, "(derive did not find the display it is concluded in)"
@@ -206,6 +217,64 @@ def _proved_there(step: Step, c: Conclusion, table: SymbolTable, known: set[Any]
     if _SOME in detail:
         return None, "(it names one of the solutions of the statement before its arrow, not all of them)"
     return None, "(derive could not check that it follows from the statement before its arrow)"
+
+
+def _solved_before(step: Step, c: Conclusion, table: SymbolTable) -> tuple[str | None, str]:
+    """(how, "") when the value concluded in words is the only solution of the equation displayed right
+    before it ("$$2\\lambda - 6 = 0$$ hence $$\\lambda = 3$$"), with no case word around; else (None, why not)."""
+    import sympy  # noqa: PLC0415
+
+    from derive.latex.solving import _identity, _opaque, _solutions, _zero  # noqa: PLC0415
+    from derive.latex.solving_context import equation_before  # noqa: PLC0415
+
+    no = "(it is concluded in words, from a statement derive does not check)"
+    members = equation_before(step.prose, c.lhs, c.rhs)
+    if members is None or len(members) < 2:
+        return None, no
+    at = step.prose.rfind(c.rhs.strip())
+    if _CASE_WORDS.search(step.prose[max(0, at - 400) :]) or _NEW_PART.search(step.prose[max(0, at) :]):
+        return None, "(it may hold in a case or problem of its own: the words around it say so)"
+    said_since = _said_since(step.prose[max(0, at) :], c.lhs)
+    if said_since is not None:
+        return None, f"(the text says more of it since: {said_since})"
+    name, value = _side(c.lhs, table), _side(c.rhs, table)
+    a, b = _side(members[0], table), _side(members[-1], table)
+    if not isinstance(name, sympy.Symbol) or value is None or a is None or b is None:
+        return None, no
+    equation = a - b
+    if name not in equation.free_symbols or name in value.free_symbols or _opaque(equation) or _opaque(value):
+        return None, no
+    said = " = ".join(m.strip() for m in members)
+    if equation.free_symbols == {name} and not value.free_symbols:
+        spec = table.spec_of(name)
+        solved = _solutions(equation, name, spec.kind.base if spec is not None else "real")
+        if solved is not None and len(solved[0]) == 1 and _zero(value - solved[0][0]) is True:
+            return f"the only solution of {said}, displayed before it", ""
+        lhs, rhs = _side(step.claim.lhs, table), _side(step.claim.rhs, table)
+        if solved and solved[0] and lhs is not None and rhs is not None and (lhs - rhs).free_symbols <= {name}:
+            roots = solved[0]
+            if any(_zero(value - r) is True for r in roots) and all(
+                _zero((lhs - rhs).subs(name, r)) is True for r in roots
+            ):
+                # x = 3 after x^2 - 9 = 0, then x^2 = 9: the step holds whichever root is meant
+                shown = ", ".join(sympy.latex(r) for r in roots)
+                return f"one of the solutions {shown} of {said}, displayed before it, and the step holds at each", ""
+        return None, _not_solved(step, c, said)
+    from derive.latex.results_roots import _chosen  # noqa: PLC0415
+
+    # with letters: it solves the equation identically, and `_chosen` finds it the only solution (degree 1 in the
+    # name, a coefficient that is a nonzero number or vanishes only where the value is undefined)
+    if _identity(equation.subs(name, value)) is True and _chosen(step, c.lhs, c.rhs, c.line) is None:
+        return f"the only solution of {said}, displayed before it", ""
+    return None, _not_solved(step, c, said)
+
+
+def _not_solved(step: Step, c: Conclusion, said: str) -> str:
+    """Why a value concluded in words right after equation ``said`` is not taken as its solution."""
+    from derive.latex.results_roots import _chosen  # noqa: PLC0415
+
+    why = _chosen(step, c.lhs, c.rhs, c.line)
+    return f"({why})" if why else f"(derive did not show it is the only solution of {said}, displayed before it)"
 
 
 #: Math in a text: display and inline (``$$..$$``, ``\\[..\\]``, environments, ``$..$``, ``\\(..\\)``).

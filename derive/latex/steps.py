@@ -131,6 +131,9 @@ class _Draft:
     constrains: tuple[str, ...] = ()
     #: the application a ``\\log L(\\theta) = body`` defines through its log (``L(\\theta)``), or ""
     through_log: str = ""
+    #: a bare name's value displayed after a result word ("we get $$\\lambda = 2$$"): the text's conclusion,
+    #: recorded as the arrow's conclusions are (`derive.latex.results_concluded`), never a definition
+    concluded: bool = False
 
 
 def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
@@ -741,7 +744,8 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
                 # refuted with lambda free may hold under it, so it is not refuted; proved by it only where
                 # derive proves the conclusion from its premise (derive.latex.results_concluded)
                 c = drafts[seen_defs]
-                prose.conclude(concluded, f"{c.lhs} = {c.rhs} (line {c.line}, concluded after an arrow)")
+                how = "concluded after an arrow" if c.chain.after_arrow else "concluded in words"
+                prose.conclude(concluded, f"{c.lhs} = {c.rhs} (line {c.line}, {how})")
             seen_defs += 1
         facts = prose.facts
         # "$$...$$ where we assume $\\mu_j = 0$": the display may rest on what its clause states
@@ -1764,7 +1768,17 @@ _RESULT_WORDS = re.compile(
 _DEFINING_WORDS = re.compile(r"\b(?:let|define[sd]?|defining|denote[sd]?|introduce[sd]?|call|write)\b", re.IGNORECASE)
 
 
-def _derived(d: _Draft, drafts: list[_Draft], sentences: str, name: str) -> bool:
+#: Words that, besides the result words, make a bare name's displayed value a result: where an optimum is.
+_VALUE_WORDS = re.compile(
+    r"\b(?:optim(?:um|a|al|ality)|minimi[sz](?:er|ers|ing)|maximi[sz](?:er|ers|ing)|minimum|maximum"
+    r"|stationary|critical)\b",
+    re.IGNORECASE,
+)
+
+
+def _derived(
+    d: _Draft, drafts: list[_Draft], sentences: str, name: str, more: re.Pattern[str] | None = None
+) -> bool:
     """Whether a function equation ``g(x) = ...`` is introduced as a result ("Integrating $g'$ gives $$g(x) =
     \\sin x$$"): the sentence before its math (before its block, for a display) says so and defines nothing,
     and does not end by naming the function the display then gives (`introduced_by_name`)."""
@@ -1784,7 +1798,21 @@ def _derived(d: _Draft, drafts: list[_Draft], sentences: str, name: str) -> bool
             return False  # "We now thus maximise the function $J(\\mu, v)$, $$J(\\mu, v) = ...$$": what J is
         start = _before(sentences, first)
     said = _sentence_before(sentences, start)
-    return _RESULT_WORDS.search(said) is not None and _DEFINING_WORDS.search(said) is None
+    result = _RESULT_WORDS.search(said) is not None or (more is not None and more.search(said) is not None)
+    return result and _DEFINING_WORDS.search(said) is None
+
+
+def _concluded_value(d: _Draft, drafts: list[_Draft], sentences: str, target: tuple[str, bool]) -> bool:
+    """Whether display ``d`` gives a bare name a number after a result word (`_derived`, or where an optimum
+    is): the value the text found for an unknown, a conclusion. A formula in other names after the same words
+    (``$$\\hat\\mu = \\frac1n \\sum_i x_i$$``, ``$$X = \\begin{pmatrix}...$$``) names what the text works with
+    as often as it concludes, and stays a definition."""
+    if not target[1] or d.prose or d.chain.arrow_after or d.chain.defining:
+        return False
+    found = names_in(d.rhs)
+    if found is None or found[0] or found[1]:
+        return False
+    return _derived(d, drafts, sentences, target[0], _VALUE_WORDS)
 
 
 #: A plain E read as an expectation (``E[x]``, ``E_p``, ``E\\left[``), or the expectation by its font.
@@ -2019,10 +2047,11 @@ def _at_a_point(fd: FunctionDefinition) -> bool:
 
 
 def _conclusion(d: _Draft) -> str | None:
-    """The name an arrow's conclusion ``\\implies \\lambda = -N`` gives a value, or None."""
+    """The name an arrow's conclusion ``\\implies \\lambda = -N`` gives a value (or a value displayed after a
+    result word, `_Draft.concluded`), or None."""
     if d.error is not None or d.defines is not None or d.position != 0 or d.rel.relation is not Relation.EQ:
         return None
-    if d.rel.proportional or not d.chain.after_arrow or len(d.lhs) > 200:
+    if d.rel.proportional or not (d.chain.after_arrow or d.concluded) or len(d.lhs) > 200:
         return None
     target = definition_target(d.lhs)
     if target is None or mentions(d.rhs, target[0]):
@@ -2110,6 +2139,11 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             base = base[: -len("_prime")]
         if base != target[0] and base in seen:
             continue  # f'(x) = 3x after f(x) = x^2: a claim about f's derivative, not a new definition
+        if _concluded_value(d, drafts, sentences, target):
+            # "Setting the derivative to zero, we get $$\\lambda = 2$$": what the text concluded, which may be
+            # wrong (its lambda minimises another function); a later step is not right by it (K29)
+            d.concluded = True
+            continue
         if (d.chain.arrow_after and target[0] in seen) or (
             not target[1] and not (d.through_log and j is not None) and _derived(d, drafts, sentences, target[0])
         ):
