@@ -1682,7 +1682,7 @@ class _Checker:
         (`derive.tiers.sampling.pivot_points`) and, with one free scalar, at the critical points of
         lhs - rhs that sympy can solve for (and the integers next to them).
         """
-        candidates = pivot_points(self.problem.symbols, self.free) + self._critical_points()
+        candidates = pivot_points(self.problem.symbols, self.free) + self._critical_points() + self._branch_probes()
         self.exact_candidates = [c for c in candidates if all(s in c for s in self.free)]
         for candidate in candidates:
             if time.perf_counter() > self.deadline:
@@ -1754,6 +1754,31 @@ class _Checker:
                 if all(_respects(k, v) for k, v in zip(kinds, combo, strict=True)):
                     out.append(dict(zip(free, combo, strict=True)))
         return out
+
+    def _branch_probes(self) -> list[dict[sympy.Symbol, sympy.Expr]]:
+        """With two or more free scalars, the kinks and branch points of lhs - rhs along each scalar alone, the others
+        at the first usable sample point: a log's argument in x alone (``log(x - 1/8)`` beside a free y) has its
+        branch points in x wherever y is, and ``log x + y = log(x - 1/8) + log(x/(x - 1/8)) + y`` fails only for x in
+        (0, 1/8), which random points miss (ATK K22b; one free scalar: `_critical_points`)."""
+        if len(self.free) < 2 or len(self.cells_l) != 1 or not self.starts:
+            return []
+        base = self.starts[0]
+        g = self.cells_l[0] - self.cells_r[0]
+        out: list[dict[sympy.Symbol, sympy.Expr]] = []
+        for x in sorted(self.free, key=sympy.default_sort_key)[:_PROBED_SCALARS]:
+            kind = self._point_kind(x)
+            if kind == "none" or time.perf_counter() > self.deadline:
+                continue
+            y = sympy.Dummy("y", real=True)
+            along = g.xreplace({s: v for s, v in base.items() if s != x}).xreplace({x: y})
+            for b in self._kinks(along, y):
+                n = _real_number(b)
+                if n is None:
+                    continue
+                for v in [sympy.Integer(math.floor(n)), sympy.Integer(math.ceil(n))] if x.is_integer else [b]:
+                    if _respects(kind, v):
+                        out.append({**base, x: v})
+        return out[:_MAX_PROBES]
 
     def _point_kind(self, x: sympy.Symbol) -> str:
         """The kind a solved value for ``x`` must respect ("none": never use one)."""
@@ -2100,6 +2125,9 @@ class _Checker:
         return Outcome(Verdict.REFUTED, Evidence(Method.NUMERIC, summary, counterexample=cex, seed=self.settings.seed))
 
 
+#: How many free scalars `_Checker._branch_probes` probes one at a time, and how many points it gives at most.
+_PROBED_SCALARS = 6
+_MAX_PROBES = 48
 #: An infinite sum's value at a point that two evaluations do not agree on.
 SERIES = "infinite sum not confirmed by a second evaluation"
 #: A strict inequality's sides agree to working precision at a point, without being equal exactly.
