@@ -358,7 +358,9 @@ def _fixed_sizes(step: Step, letters: set[str]) -> dict[str, int]:
     return fixed
 
 
-def _settled_elsewhere(step: Step, letters: set[str], examples: dict[str, int] | None = None) -> str | None:
+def _settled_elsewhere(
+    step: Step, letters: set[str], examples: dict[str, int] | None = None, *, counted: bool = True
+) -> str | None:
     """A letter size the document gives a value (other than a small number under ``values:``), defines,
     defines right after the step, or states a condition on: not free to sweep. A range that only says the
     letter counts something ("$N$ is the number of cars") allows every size a sweep checks; a letter in
@@ -366,7 +368,7 @@ def _settled_elsewhere(step: Step, letters: set[str], examples: dict[str, int] |
     from derive.latex.names import mentions  # noqa: PLC0415
 
     given = set(step.defined_after)
-    given |= {name for name, said in step.ranges if not _COUNTS.search(_PROVENANCE.sub("", said))}
+    given |= {name for name, said in step.ranges if not (counted and _COUNTS.search(_PROVENANCE.sub("", said)))}
     given |= {name for name, _ in step.claim.random}
     given |= {used.split("=", 1)[0].rstrip(":").strip() for used in step.uses if "=" in used}
     given -= set(_fixed_sizes(step, letters))
@@ -723,18 +725,18 @@ def _readings(step: Step, written_out: int = 0) -> list[Reading] | str:
 _PLAIN_MARK = re.compile(r"\^\s*(?:\{\s*(?P<a>[TH])\s*\}|(?P<b>[TH])(?![A-Za-z]))")
 
 
-def _mark_named(step: Step) -> str | None:
+def _mark_named(step: Step, *, strict: bool = False) -> str | None:
     """A step that raises to a plain T (or H) where the text makes T a quantity (declares it, gives it a range or a
     value, or names ``$T$`` in its prose): ``x^T x`` may be a transpose or the power x^{T+1}; a reason (undecided).
     A bold lower-case base (``\\mathbf{w}^T``) is a vector, which has no power: there the mark is a transpose."""
     marks = {m.group("a") or m.group("b") for t in (step.lhs_tex, step.rhs_tex) for m in _PLAIN_MARK.finditer(t)}
     prose = step.prose or ""
     for mark in sorted(marks):
-        if all(_on_a_bold_vector(t, mark) for t in (step.lhs_tex, step.rhs_tex)):
+        if not strict and all(_on_a_bold_vector(t, mark) for t in (step.lhs_tex, step.rhs_tex)):
             continue  # \mathbf{w}^T: a vector has no power, so the mark is a transpose whatever T is
         # listed as defined only where the prose writes the letter as a quantity, not only as the mark (a condition
         # \mathbf{w}^T\bm{\phi} = 0 lists T) or in a font (\mathbf{T}, a target matrix, raises nothing to a power)
-        defined = mark in step.defined and _plain_letter(prose[-20000:], mark)
+        defined = mark in step.defined and (strict or _plain_letter(prose[-20000:], mark))
         named = mark in dict(step.claim.symbols) or mark in {n for n, _ in step.ranges} or defined
         named = named or any(m.group(1).strip() == mark for m in _INLINE.finditer(prose[-20000:]))
         if named:
@@ -810,7 +812,33 @@ def combine(step: Step, pairs: Sequence[tuple[Reading, Result]]) -> Result:
     from derive.latex.matcal_readings import combine_readings  # noqa: PLC0415 - it builds on this module
 
     structured = [(g, _structured_again(g, r)) for g, r in pairs]
-    return _dimension_doubt(step, _structure_doubt(step, combine_readings(step, structured, _combine)))
+    out = _dimension_doubt(step, _structure_doubt(step, combine_readings(step, structured, _combine)))
+    return _unread_once_open(step, out) if out.verdict is Verdict.ERROR else out
+
+
+def _unread_once_open(step: Step, result: Result) -> Result:
+    """A step derive cannot read now that a letter it swept no size of is swept (a count, `_settled_elsewhere`) or a
+    ^T it read as a possible power is read as a transpose (`_mark_named`): what left it open before still leaves
+    it open (undecided, that reason first, then why it does not read), not an error."""
+    if _mark_named(step, strict=True) is not None and _mark_named(step) is None:
+        why = (
+            "^T is read as a transpose here (of a bold vector, or T is only the mark in the text), and so the step "
+            "does not read; declare the shapes of its names to check it: "
+        )
+        out = _said(result, why)
+        return Result(step.claim, Verdict.UNDECIDED, out.method, result.seconds, out.outcomes)
+    letters, _ = _letters_of(step, _sides(step))
+    if not letters or _settled_elsewhere(step, set(letters), counted=False) is None:
+        return result
+    if _settled_elsewhere(step, set(letters), _example_values(step, set(letters))) is None:
+        shown = f"size {next(iter(letters))} is" if len(letters) == 1 else f"sizes {', '.join(letters)} are"
+        why = (
+            f"the {shown} swept (the text says what it counts, or gives one value), and the step reads at no size "
+            "checked; declare the shapes of its other names to check it: "
+        )
+        out = _said(result, why)
+        return Result(step.claim, Verdict.UNDECIDED, out.method, result.seconds, out.outcomes)
+    return result
 
 
 def _dimension_doubt(step: Step, result: Result) -> Result:

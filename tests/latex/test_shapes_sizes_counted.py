@@ -94,3 +94,11 @@ def test_a_value_past_the_sizes_checked_keeps_the_size_unswept():
     verdict, detail = _one(prefix, "\\mathbf{x}^T A \\mathbf{y} = \\mathbf{y}^T A^T \\mathbf{x}")
     assert verdict is Verdict.UNDECIDED
     assert UNSWEPT in detail
+
+
+def test_a_counted_size_where_no_size_reads_is_undecided_not_an_error():
+    # M is undeclared and read as a number: Y - XM does not read at any size of N (n-teitelbaum-linreg #16)
+    prefix = "Let $Y \\in \\mathbb{R}^N$, where $N$ is the number of cars.\n\n"
+    verdict, detail = _one(prefix, "\\|Y - XM\\|^2 = \\|Y\\|^2")
+    assert verdict is Verdict.UNDECIDED, detail
+    assert "the size N is swept" in detail and "reads at no size checked" in detail

@@ -45,3 +45,28 @@ def test_a_mark_in_a_condition_and_a_bold_t_name_no_scalar_t():
     )
     r = _one(text)
     assert POWER not in r.detail, r.detail
+
+
+def _error_of(text: str):
+    from derive.latex import read_document
+    from derive.model import Evidence, Method, Outcome, Result
+
+    step = read_document(text).steps[-1]
+    ev = Evidence(Method.PARSE, "cannot read LaTeX 'x': a norm of what is not declared", reason="input")
+    return step, Result(step.claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, ev),))
+
+
+def test_a_step_that_does_not_read_as_a_transpose_is_undecided_not_an_error():
+    # PRML ch. 4 #30 #41: before, "T is a quantity" (T listed only through the mark) left such a step undecided;
+    # read as a transpose it does not read, and it stays undecided, saying both
+    from derive.latex.shapes import _unread_once_open
+
+    step, error = _error_of(
+        "The boundary $\\mathbf{w}^T\\bm{\\phi} = 0$ separates the classes.\n\n"
+        "$$\\mathbf{w}^T\\bm{\\phi}_n = \\Vert\\mathbf{w}\\Vert \\cos \\theta_n$$\n"
+    )
+    r = _unread_once_open(step, error)
+    assert r.verdict is Verdict.UNDECIDED
+    assert "^T is read as a transpose here" in r.detail and "a norm of what is not declared" in r.detail
+    step, error = _error_of("$$\\mathbf{w}^\\top\\bm{\\phi}_n = \\Vert\\mathbf{w}\\Vert \\cos \\theta_n$$\n")
+    assert _unread_once_open(step, error).verdict is Verdict.ERROR  # no T anywhere: the error stands
