@@ -1345,6 +1345,14 @@ _INTEGER_BEFORE = re.compile(
 )
 
 
+#: Words after an integer kind in its sentence that widen or hedge it: a disjunction, an example, a later change.
+_INTEGER_WIDENED = re.compile(
+    r"\b(?:or|possibly|perhaps|maybe|e\.\s?g|say|for\s+(?:example|instance)|such\s+as|later|replaced|generali[sz]\w*"
+    r"|relax\w*|extend\w*|half-integers?)\b",
+    re.IGNORECASE,
+)
+
+
 def _integer_kind(adjective: str | None, noun: str) -> tuple[str, bool] | None:
     """The kind an integer kind in words states, and whether 0 may or may not be in it (a bare natural
     number, as ``\\mathbb{N}``); None for a bare "integer" (read by no rule here)."""
@@ -1379,6 +1387,8 @@ def integers_in_words(doc: str) -> list[tuple[int, int, str, str | None, str]]:
             before, _ = _clause(doc, m.start(), m.end())
             if _CONSTANT_CASE.search(before) or _VECTOR_FONT.search(m["names"]):
                 kind = None
+            elif _INTEGER_WIDENED.search(_rest_of_sentence(doc, m.end())) or re.search(r"\beither\b", before, re.I):
+                kind = None  # "a positive integer or zero", "possibly a real later": the kind is not all it says
             at = _display_start(doc, m.start())
             for n in names:
                 text = f"{said}: {latex_of_name(n)} \\in \\mathbb{{N}}" if found[1] else said

@@ -133,3 +133,30 @@ def test_what_the_words_declare() -> None:
     assert kinds["k"] == ("nonnegative integer", "nonnegative integer $k$")
     assert integers_in_words("Let $\\mathbf{n}$ be a positive integer.")[0][3] is None  # a vector font: a range
     assert integers_in_words("Let $n$ be an integer.") == []  # a bare integer: read by no rule here
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Let $n$ be a positive integer or a half-integer.",  # attacker K34: a disjunction
+        "Let $n$ be a positive integer or zero.",
+        "Let $n$ be a positive integer, possibly replaced by a positive real later.",  # a hedge
+        "Let $n$ be a natural number, e.g. a sample size.",
+    ],
+)
+def test_a_widened_or_hedged_integer_kind_is_a_range(sentence: str) -> None:
+    for step in ("n^2 \\geq n", "n \\geq 1"):
+        r = _one(f"{sentence}\n$$ {step} $$\n")
+        assert r.verdict is Verdict.UNDECIDED, (sentence, step, r.detail)
+        assert "states a range for it" in r.detail
+
+
+def test_either_kind_is_no_integer_kind() -> None:
+    # n may be the positive real 1/2: the claim fails there, under a reading the text allows
+    r = _one("Let $n$ be either a positive integer or a positive real.\n$$ n^2 \\geq n $$\n")
+    assert r.verdict not in _ACCEPTED
+
+
+def test_a_kind_followed_by_other_words_still_holds() -> None:
+    r = _one("Let $n$ be a positive integer and let $x$ be real.\n$$ n^2 \\geq n $$\n")
+    assert r.verdict in _ACCEPTED, r.detail
