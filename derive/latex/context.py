@@ -21,6 +21,7 @@ from derive.latex.definitions_words import error_function_target
 from derive.latex.expect_named import expectation_named
 from derive.latex.expect_usage import centred_names
 from derive.latex.grammar_expressions import _read_name
+from derive.latex.index_said import index_doubt
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.prob_readings import probability_doubt
@@ -248,6 +249,7 @@ def settle(step: Step, result: Result) -> Result:
             or _joint_unstated(step)
             or probability_doubt(step, result, step.prose)
             or _positive_by_name(step, result)
+            or index_doubt(step)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
