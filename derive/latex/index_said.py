@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = ["index_doubt"]
 
-_DISPLAY = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]", re.S)
+_DISPLAY = re.compile(
+    r"\$\$(.*?)\$\$|\\\[(.*?)\\\]|\\begin\{(?:equation|align|gather|multline|eqnarray)\*?\}(.*?)"
+    r"\\end\{(?:equation|align|gather|multline|eqnarray)\*?\}",
+    re.S,
+)
 _INLINE = re.compile(r"(?<!\$)\$(?!\$)([^$]{1,400}?)\$|\\\((.{1,400}?)\\\)", re.S)
 _GROUP = r"(?:\{([^{}]*)\}|(\\?[A-Za-z0-9]+))"
 #: ``\\sum_{k=1}^{K}`` (or ``\\sum_k``): the index, its lower and upper bound as written.
@@ -40,8 +44,10 @@ def index_doubt(step: Step) -> str | None:
     return _kronecker_doubt(step) or _run_on_doubt(step)
 
 
-def _inline_math(prose: str) -> list[str]:
-    """The inline math of ``prose`` (before the step; its own display, still open at the end, left out)."""
+def _math_before(prose: str) -> list[str]:
+    """The math of ``prose``, displayed and inline (before the step; its own display, still open at the end,
+    left out): a display ``$$j = K + 1$$`` or ``$$j > K$$`` says as much of j as inline math does."""
+    shown = [next((g for g in m.groups() if g is not None), "") for m in _DISPLAY.finditer(prose)]
     text = _DISPLAY.sub(" ", prose)
     cut = text.rfind("$$")
     if cut >= 0:
@@ -49,7 +55,7 @@ def _inline_math(prose: str) -> list[str]:
     cut = text.rfind("\\[")
     if cut >= 0 and "\\]" not in text[cut:]:
         text = text[:cut]
-    return [m.group(1) or m.group(2) or "" for m in _INLINE.finditer(text)]
+    return shown + [m.group(1) or m.group(2) or "" for m in _INLINE.finditer(text)]
 
 
 def _names(tex: str) -> frozenset[str]:
@@ -63,13 +69,13 @@ _RELATION = r"(?:\\in|\\notin|=|<|>|\\neq?|\\leq?|\\geq?|\\leqslant|\\geqslant)(
 
 
 def _mentions(prose: str, index: str) -> list[str]:
-    """The inline math before the step that says something of ``index`` itself: the index alone (``$j$``) or
+    """The math before the step that says something of ``index`` itself: the index alone (``$j$``) or
     one side of a relation (``$j > K$``, ``$0 \\le j \\le K$``, ``$j = K + 1$``); not ``$a_j$``, ``$f(j)$``, a sum's
     ``\\sum_{j=1}^K``."""
     alone = re.compile(rf"\s*{index}\s*")
     token = rf"(?<![\\A-Za-z0-9_^{{(,]){index}(?![A-Za-z0-9_^}}(])"
     related = re.compile(rf"{token}\s*{_RELATION}|{_RELATION}\s*{token}\s*(?:$|[,.;]|{_RELATION})")
-    return [m for m in _inline_math(prose) if alone.fullmatch(m) or related.search(m)]
+    return [m for m in _math_before(prose) if alone.fullmatch(m) or related.search(m)]
 
 
 def _in_range(said: str, index: str, lower: str, upper: str) -> bool:

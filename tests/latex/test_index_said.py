@@ -84,3 +84,15 @@ def test_a_summand_that_runs_on_with_nothing_said_of_the_index_keeps_its_reading
 def test_a_bracketed_summand_is_one_summand_whatever_the_prose_says() -> None:
     text = "Fix an index $i$.\n$$\\sum_{i=1}^n (x_i + y_i) = \\sum_{i=1}^n x_i + \\sum_{i=1}^n y_i$$\n"
     assert _last(text)[0] is Verdict.PROVED
+
+
+@pytest.mark.parametrize("shown", ["Let\n$$j = K + 1$$\nThen\n", "For the new class,\n$$j > K$$\nand\n"])
+def test_a_display_that_says_something_of_j_stands_the_pick_down_too(shown: str) -> None:
+    verdict, detail = _last(shown + _PICK)
+    assert verdict is Verdict.UNDECIDED, detail
+    assert "the Kronecker delta of k picks the term k = j" in detail
+
+
+def test_a_display_that_only_sums_over_j_says_nothing_of_it() -> None:
+    text = "$$y_k = \\frac{e^{a_k}}{\\sum_{j=1}^K e^{a_j}}$$\n" + _PICK
+    assert _last(text)[0] is Verdict.PROVED
