@@ -443,7 +443,17 @@ def _matrix(name: str, kind: SymbolKind, seed: int) -> object:
 
 
 def _difference(step: Step, seed: int) -> str:
-    """ "holds" when the step holds exactly with numbers drawn from ``seed``, else what was found."""
+    """ "holds" when the step holds exactly with numbers drawn from ``seed``, else what was found.
+
+    The scalars' numbers go in before reading where that reads (fast, `_plain_scalars`); where it does not hold
+    so, the step is read again with its symbols (a name the step reads as a vector, w_0 beside a declared w, was
+    taken for a scalar there), and that reading's answer stands."""
+    plain = _plain_scalars(step, dict(step.claim.symbols), seed)
+    found = _difference_with(step, seed, plain) if plain else None
+    return found if found == "holds" else _difference_with(step, seed, {})
+
+
+def _difference_with(step: Step, seed: int, plain: dict[str, object]) -> str:
     import sympy  # noqa: PLC0415
 
     from derive.language.symbols import SymbolSpec, SymbolTable  # noqa: PLC0415
@@ -456,7 +466,7 @@ def _difference(step: Step, seed: int) -> str:
             parsed = parse_kind(kind)
             if parsed.is_matrix:
                 table._specs[name] = SymbolSpec(name, parsed, _matrix(name, parsed, seed))
-        for name, value in _plain_scalars(step, symbols, seed).items():
+        for name, value in plain.items():
             table._specs[name] = SymbolSpec(name, parse_kind("real"), value)
         values = []
         for side in (step.claim.lhs, step.claim.rhs):
