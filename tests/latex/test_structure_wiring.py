@@ -78,12 +78,19 @@ def test_a_declared_shape_wins_over_the_list() -> None:
     assert v is Verdict.UNDECIDED
 
 
-def test_a_size_the_text_fixes_is_not_swept() -> None:
+def test_a_size_the_text_fixes_is_checked_at_its_value_among_others() -> None:
+    # one whole value and nothing else (68a4a56): the step is checked at several sizes including it, refuted
+    # only there; a step that reads only at the text's size is not accepted either
     ((v, why),) = _verdicts(
         "Let $\\mathbf{x} = (x_1,\\ldots,x_n)$ where $n = 3$.\n"
         "$$\\mathbf{x}^\\top\\mathbf{x} = \\sum_{i=1}^n x_i^2 + 1$$\n"
     )
-    assert v is Verdict.UNDECIDED and "size n" in why
+    assert v is Verdict.REFUTED and why.startswith("at n = 3:"), why
+    ((v, why),) = _verdicts(
+        "Let $\\mathbf{x} = (x_1,\\ldots,x_n)$ where $n = 3$.\n"
+        "$$\\mathbf{x}^\\top\\mathbf{x} = x_1^2 + x_2^2 + x_3^2$$\n"
+    )
+    assert v is Verdict.UNDECIDED, why
 
 
 def test_tuple_equation_componentwise() -> None:
