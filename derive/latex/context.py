@@ -24,17 +24,17 @@ from derive.latex.grammar_expressions import _read_name
 from derive.latex.index_said import index_doubt
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
 from derive.latex.parser import derivative_constants, name_of, parse_latex
-from derive.latex.prob_readings import probability_doubt
 from derive.latex.prob_entropy import ENTROPY_ROUTE
+from derive.latex.prob_readings import probability_doubt
 from derive.latex.prob_settle import settle_events
 from derive.latex.readings import ambiguous_readings, notation_readings
-from derive.tiers.numeric import POSITIVE_BY_NAME
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
 from derive.latex.solving import follows
 from derive.latex.structure_defs import TUPLE_MARK
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _tokenize
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
+from derive.tiers.numeric import POSITIVE_BY_NAME
 
 if TYPE_CHECKING:
     from derive.latex.records import Step
@@ -649,12 +649,14 @@ def _positive_by_name(step: Step, result: Result) -> str | None:
     if not names or not step.prose:
         return None
     for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", step.prose[-20000:]):
-        said = [n for n in names if re.search(r"\$[^$]*(?<![A-Za-z\\])" + re.escape(n) + r"(?![A-Za-z])[^$]*\$", sentence)]
+        said = [
+            n for n in names if re.search(r"\$[^$]*(?<![A-Za-z\\])" + re.escape(n) + r"(?![A-Za-z])[^$]*\$", sentence)
+        ]
         if said and _NOT_A_DENSITY.search(sentence):
             listed = ", ".join(said)
             return (
                 f"the step holds for {listed} positive (read as a density or likelihood under the log), but the "
-                f"text says of {listed}: \"{' '.join(sentence.split())[:120]}\", which allows values <= 0; "
+                f'text says of {listed}: "{" ".join(sentence.split())[:120]}", which allows values <= 0; '
                 f"say so in the text if {listed} is a density or likelihood"
             )
     return None
@@ -1469,7 +1471,7 @@ def unknown_derivatives(tex: str, blocked: set[str], symbols: Mapping[str, str])
             var = name_of(arg)
         except DeriveError:
             continue
-        if var == base or var in symbols and symbols[var] not in ("real", "positive", "negative", "nonnegative"):
+        if var == base or (var in symbols and symbols[var] not in ("real", "positive", "negative", "nonnegative")):
             continue
         order = "" if primes == 1 else f"^{{{primes}}}"
         written = latex_of_base(base)

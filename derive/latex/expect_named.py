@@ -134,7 +134,7 @@ def expectation_named(prose: str) -> str | None:
             continue
         if said.re is _NAMED_BEFORE:
             start = before.rfind("the ", 0, said.start())
-            named = f"{before[start if start >= 0 else said.start():]} {m.group().strip()}"
+            named = f"{before[start if start >= 0 else said.start() :]} {m.group().strip()}"
         else:
             named = f"{m.group().strip()} {after[: said.end()].strip()}"
         named = " ".join(named.split())

@@ -12,9 +12,9 @@ from sympy.core.function import AppliedUndef
 from derive.errors import LatexError
 from derive.language._exact import _ceiling, _factorial, _floor
 from derive.language._indexed import index_terms
-from derive.latex.entry_notation import identity_entries
 from derive.language.functions import sigmoid
 from derive.latex.ellipsis import ELLIPSES, read_tuple
+from derive.latex.entry_notation import identity_entries
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
 from derive.latex.structure_entries import subscripted_value
 from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
@@ -279,7 +279,8 @@ def _unambiguous_name(p: _Parser, base: str, font: str) -> str:
 
 
 class _EntryGrammar:
-    """`_Parser` grammar: which subscripted names are entries of a family, an identity or a variance (mixed into `_ExpressionGrammar`)."""
+    """`_Parser` grammar: which subscripted names are entries of a family, an identity or a variance (mixed into
+    `_ExpressionGrammar`)."""
 
     def _variance_v(self) -> Any:
         """``\\mathbb{V}[x]``, ``\\mathbb{V}(x)``: the variance (Murphy, Gutmann), as ``\\mathrm{Var}[x]`` is, of an

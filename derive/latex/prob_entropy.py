@@ -74,7 +74,9 @@ def _name(node: sympy.Basic) -> str:
     return str(node.func) if isinstance(node, AppliedUndef) else ""
 
 
-def entropy_normal_form(expr: sympy.Expr) -> tuple[dict[frozenset[sympy.Symbol], sympy.Rational], sympy.Rational] | None:
+def entropy_normal_form(
+    expr: sympy.Expr,
+) -> tuple[dict[frozenset[sympy.Symbol], sympy.Rational], sympy.Rational] | None:
     """``expr`` as a linear combination of joint entropies: ({set of variables: coefficient}, constant),
     every ``H(A | B)`` written ``H(A, B) - H(B)``; None where ``expr`` is anything else.
 
@@ -212,13 +214,18 @@ def _h_is_entropy(before: str) -> str | None:
             if not _ENTROPY_BODY.search(right):
                 return None  # H given another body: H(a, b) = a - b
             defines = not re.search(r"\bH\s*[(\[]", right)  # H(X, Y) = H(X) + H(Y) relates, it defines nothing
-            if defines and "," in head.group("args") and "|" not in head.group("args") and "mid" not in head.group("args"):
+            if (
+                defines
+                and "," in head.group("args")
+                and "|" not in head.group("args")
+                and "mid" not in head.group("args")
+            ):
                 if "joint" not in before[max(0, m.start() - 300) : m.start()].lower():
                     return None  # H(p, q) defined without "joint": a cross-entropy as often
     return said
 
 
-def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:  # noqa: ARG001 - settle's signature
+def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:
     """A PROVED result for ``step`` (undecided in ``result``) by the entropy calculus, or None."""
     from derive.errors import DeriveError  # noqa: PLC0415
     from derive.language.symbols import SymbolTable  # noqa: PLC0415
@@ -275,7 +282,9 @@ def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | N
             f"proved for every law: the larger side minus the smaller is {terms}{extra}, and every (conditional) "
             f"mutual information is >= 0 (Gibbs' inequality), by the chain rule of entropy; {reading}"
         )
-    evidence = Evidence(Method.SYMBOLIC, summary, difference="0" if claim.relation is Relation.EQ else None, route=ENTROPY_ROUTE)
+    evidence = Evidence(
+        Method.SYMBOLIC, summary, difference="0" if claim.relation is Relation.EQ else None, route=ENTROPY_ROUTE
+    )
     return Result(result.claim, Verdict.PROVED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.PROVED, evidence),))
 
 
@@ -305,7 +314,7 @@ def _kl_unknown(node: sympy.Basic) -> bool:
     return numerator == p and isinstance(denominator, AppliedUndef) and denominator.args == variables
 
 
-def gibbs_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:  # noqa: ARG001 - settle's signature
+def gibbs_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:
     """A PROVED result for a non-strict inequality that follows from KL(P || Q) >= 0 (Gibbs' inequality) for
     each KL the step writes as notation of two laws derive does not know (``D_{KL}(P||Q) \\ge 0``,
     ``H(P) + D_{KL}(P||Q) \\ge H(P)``): each is replaced by a fresh unknown u >= 0, and the larger side minus

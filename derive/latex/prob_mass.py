@@ -64,7 +64,9 @@ def _formulas(section: str, fn: str, name: str) -> list[tuple[str, str, int]]:
     from derive.latex.prob_stated import _MATH, _split_top  # noqa: PLC0415
 
     variable = re.escape(name) if name else r"[^()|=]+?"
-    head = re.compile(r"^\s*" + re.escape(fn) + r"\s*\(\s*" + variable + r"\s*(?:\||\\mid)\s*(?P<params>[^()|]+?)\s*\)\s*$")
+    head = re.compile(
+        r"^\s*" + re.escape(fn) + r"\s*\(\s*" + variable + r"\s*(?:\||\\mid)\s*(?P<params>[^()|]+?)\s*\)\s*$"
+    )
     out = []
     for m in _MATH.finditer(section):
         body = next(g for g in (m.group("d1"), m.group("d2"), m.group("d3"), m.group("i1"), m.group("i2")) if g)
@@ -120,7 +122,7 @@ def _side(inner: str, barred: str, table: Any) -> sympy.Expr | None:
     return value
 
 
-def stated_mass_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:  # noqa: ARG001 - settle's
+def stated_mass_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:
     """A PROVED result for ``step`` under the mass function its section states (see the module), or None."""
     from derive.errors import DeriveError  # noqa: PLC0415
     from derive.language.symbols import SymbolTable  # noqa: PLC0415

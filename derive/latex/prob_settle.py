@@ -48,9 +48,9 @@ _OPENERS = (("$$", "$$"), ("\\[", "\\]"), ("\\begin{", "\\end{"))
 _MATH_NAME = re.compile(r"\$([^$]+)\$")
 
 
-
 #: Seconds for reading a step again under the values or densities the text states (per proof).
 _RESETTLE_SECONDS = 5.0
+
 
 def settle_events(step: Any, result: Any, prose: str = "") -> Any:
     """``result`` of a step the probability atom model (`derive.tiers._events`) decided or left open,

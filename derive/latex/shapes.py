@@ -404,10 +404,10 @@ def _example_values(step: Step, letters: set[str]) -> dict[str, int]:
     prose = step.prose or ""
     for letter in sorted(letters):
         values: set[int] = set()
-        for math in (_condition_math(c) for c in step.conditions):
-            if not mentions(math, letter):
+        for said in (_condition_math(c) for c in step.conditions):
+            if not mentions(said, letter):
                 continue
-            m = _ONE_VALUE.match(math)
+            m = _ONE_VALUE.match(said)
             if m is None or (m.group("a") or m.group("b")) != letter:
                 values.add(0)  # another condition: no example value
                 continue
@@ -463,8 +463,11 @@ _RELATION = (
 #: A letter standing alone next to a relation (``N = 50``, ``k \\geq 3``, ``n := |D|``, ``N^2 = 4``, ``50 = N``):
 #: a value or a condition the text gives it.
 _ASSIGNED = (
-    r"(?<![A-Za-z\\_^{{]){0}(?![A-Za-z0-9_(}}])\s*(?:\^\s*(?:\{{[^{{}}]*\}}|\w)\s*)?" + _RELATION
-    + r"|" + _RELATION + r"\s*{0}(?![A-Za-z0-9_(^}}])"
+    r"(?<![A-Za-z\\_^{{]){0}(?![A-Za-z0-9_(}}])\s*(?:\^\s*(?:\{{[^{{}}]*\}}|\w)\s*)?"
+    + _RELATION
+    + r"|"
+    + _RELATION
+    + r"\s*{0}(?![A-Za-z0-9_(^}}])"
 )
 
 

@@ -501,16 +501,17 @@ def _difference_with(step: Step, seed: int, plain: dict[str, object]) -> str:
 
 
 #: What makes a scalar more than a number to put in before reading: calculus over it, an index, a function.
-_NOT_PLAIN = re.compile(r"\\(?:partial|nabla|int|oint|lim|sum|prod|frac\s*\{\s*d|mathrm\s*\{\s*d|operatorname)(?![A-Za-z])")
+_NOT_PLAIN = re.compile(
+    r"\\(?:partial|nabla|int|oint|lim|sum|prod|frac\s*\{\s*d|mathrm\s*\{\s*d|operatorname)(?![A-Za-z])"
+)
 
 
 def _plain_scalars(step: Step, symbols: dict[str, str], seed: int) -> dict[str, object]:
     """The scalars of a step with no calculus or sums (not integers or negative ones), each given the number
-    `_entries_hold` gives it
-    (the same rational), so the reader computes with numbers from the start: an inverse of K + \\sigma^2 I at size
-    4 with a symbol sigma costs seconds, with a number none. The result is the same exact arithmetic in another
-    order. The scalars are the symbols of the step read with every name a number (an applied function is no
-    symbol there); a step with anything else, or that does not read so, keeps its symbols (empty)."""
+    `_entries_hold` gives it (the same rational), so the reader computes with numbers from the start: an inverse of
+    K + \\sigma^2 I at size 4 with a symbol sigma costs seconds, with a number none. The result is the same exact
+    arithmetic in another order. The scalars are the symbols of the step read with every name a number (an
+    applied function is no symbol there); a step with anything else, or that does not read so, keeps its symbols (empty)."""
     from derive.language.symbols import SymbolTable  # noqa: PLC0415
     from derive.latex.parser import parse_latex  # noqa: PLC0415
 
@@ -523,7 +524,7 @@ def _plain_scalars(step: Step, symbols: dict[str, str], seed: int) -> dict[str, 
             # every name a number, an identity of a size (I_{4}, `shapes._with_identity`) one: only the names matter
             scalars = SymbolTable({n: k for n, k in symbols.items() if not parse_kind(k).is_matrix})
             free |= getattr(parse_latex(re.sub(r"I_\{\d+\}", "1", tex), scalars), "free_symbols", set())
-    except Exception:  # noqa: BLE001 - a step that does not read with numbers keeps its symbols
+    except Exception:
         return {}
     return {
         str(s): _number(f"{seed}:{s}", positive=True)

@@ -714,7 +714,11 @@ def _build_steps(  # noqa: PLR0915 - one pass: each step with its context
             # the moments the prose states (E[X] = mu, "X has variance sigma^2"), read like the sides
             moments=tuple(
                 # under the definitions the sides are read with (m_1 := (x - m_2)/2 and "we set E[y_1] = m_1")
-                (LatexSource(_wrap(lhs, base_items), over, bound), LatexSource(_wrap(rhs, base_items), over, bound), said)
+                (
+                    LatexSource(_wrap(lhs, base_items), over, bound),
+                    LatexSource(_wrap(rhs, base_items), over, bound),
+                    said,
+                )
                 for lhs, rhs, said in expect_words.moments_at(
                     splitter.doc,
                     stated_moments,
@@ -1776,9 +1780,7 @@ _VALUE_WORDS = re.compile(
 )
 
 
-def _derived(
-    d: _Draft, drafts: list[_Draft], sentences: str, name: str, more: re.Pattern[str] | None = None
-) -> bool:
+def _derived(d: _Draft, drafts: list[_Draft], sentences: str, name: str, more: re.Pattern[str] | None = None) -> bool:
     """Whether a function equation ``g(x) = ...`` is introduced as a result ("Integrating $g'$ gives $$g(x) =
     \\sin x$$"): the sentence before its math (before its block, for a display) says so and defines nothing,
     and does not end by naming the function the display then gives (`introduced_by_name`)."""

@@ -85,7 +85,9 @@ _FUNCS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "cot": sympy.cot, "coth": sympy.coth,
 }  # fmt: skip
 #: Letter runs read as one word when written without a backslash (``exp(x)``, ``tr\{A\}``, ``KL(p||q)``).
-_WORDS = frozenset({"exp", "log", "ln", "tr", "Tr", "trace", "Trace", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid"})
+_WORDS = frozenset(
+    {"exp", "log", "ln", "tr", "Tr", "trace", "Trace", "det", "KL", "JS", "sin", "cos", "tan", "tanh", "sigmoid"}
+)
 #: ``\sin^{-1}``: the inverse function, as ISO 80000-2 writes it (``\sigma^{-1}`` stays ambiguous).
 _INVERSES: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "sin": sympy.asin, "cos": sympy.acos, "tan": sympy.atan, "sinh": sympy.asinh, "cosh": sympy.acosh,

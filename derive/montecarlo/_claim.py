@@ -321,10 +321,10 @@ def _cancellation(tot: Totals, k: int) -> np.ndarray:
     The residual variance is a difference of two sums of size ~ the raw variance, so it is known
     only to `_CANCELLATION` times that: an integrand exactly linear in the controls comes out
     with a residual of +1e-16 or -1e-16 of the raw variance as the CPU's summation order falls,
-    and one with a true residual that small (E[10^6 x + σ(x)]) is not told from it. The standard error is floored at it (`estimate_looks`), so neither is decided on the
-    residual's rounding: no refutation by a difference it cannot resolve (E[10^6 x + σ(x)] =
-    1/2 with an SE of 0), and no tie called exact (E[max(z, 0)] <= E[max(-z, 0)]: undecided,
-    on every CPU).
+    and one with a true residual that small (E[10^6 x + σ(x)]) is not told from it. The
+    standard error is floored at it (`estimate_looks`), so neither is decided on the residual's
+    rounding: no refutation by a difference it cannot resolve (E[10^6 x + σ(x)] = 1/2 with an
+    SE of 0), and no tie called exact (E[max(z, 0)] <= E[max(-z, 0)]: undecided, on every CPU).
     """
     assert tot.mean is not None and tot.comoment is not None
     j = len(tot.mean) - k

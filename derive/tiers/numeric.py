@@ -2044,7 +2044,7 @@ class _Checker:
             return self._fail(ladder, s.level)
         return _Verdict("ok", digits, lhs, rhs)
 
-    def _outside_real_domain(self, ladder: Ladder, nonzero: list[Any], statuses: list[Any]) -> bool:
+    def _outside_real_domain(self, ladder: Ladder, nonzero: list[Status], statuses: list[Status]) -> bool:
         """Whether every differing entry has both sides non-real at this point of a claim over real
         names with no imaginary unit: a point outside both sides' real domain (log(1 - beta) at beta =
         5/2), where principal branches may differ by 2 pi i though the step holds wherever it means
@@ -2377,11 +2377,7 @@ def _for_every_function(
             return None
         outcomes.append(inner)
     names = ", ".join(sorted(f.__name__ for f in arity))
-    plus = (
-        f"; {', '.join(positive)} {POSITIVE_BY_NAME}"
-        if positive
-        else ""
-    )
+    plus = f"; {', '.join(positive)} {POSITIVE_BY_NAME}" if positive else ""
     what = (
         f"for every function {names}: {_INTERPRETATIONS} random analytic interpretations (quadratic + exp + sin "
         f"of random linear forms, random rational coefficients{plus}) each agree; excludes a gap that holds "

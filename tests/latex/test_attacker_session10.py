@@ -54,7 +54,7 @@ def test_wrong_or_unsettled_steps_are_not_accepted(text: str) -> None:
         "Let $n$ be a positive integer.\n$$\\cos(\\pi n) = (-1)^n$$\n",
         "Let $n$ be a positive integer.\n$$n^2 \\geq n$$\n",
         # K24: a control-variate residual zeroed as rounding gave SE 0
-        "---\nderive:\n  random: {x: \"Normal(0, 1)\"}\n---\n$$\\mathbb{E}[10^{6} x + \\sigma(x)] = \\frac{1}{2}$$\n",
+        '---\nderive:\n  random: {x: "Normal(0, 1)"}\n---\n$$\\mathbb{E}[10^{6} x + \\sigma(x)] = \\frac{1}{2}$$\n',
     ],
 )
 def test_true_or_unsettled_steps_are_not_refuted(text: str) -> None:

@@ -18,7 +18,8 @@ _TEITELBAUM = (
         _TEITELBAUM,
         "Here $E[X]$ denotes the expectation of $X$.",
         "We write the mean $E[X]$ of a random variable as a sum.",
-        _TEITELBAUM + "\n#### Variance\n\nThe expression of $E$ as a sum (or integral) gives\n",  # a subsection keeps it
+        _TEITELBAUM
+        + "\n#### Variance\n\nThe expression of $E$ as a sum (or integral) gives\n",  # a subsection keeps it
         "\\emph{expected value} $E[g]$ is the average.",
         _TEITELBAUM + "**Proposition:** Expectation is linear: $E[aX+bY]=aE[X]+bE[Y]$.",  # no role: linear
     ],

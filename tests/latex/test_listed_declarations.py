@@ -41,14 +41,18 @@ def test_names_after_the_last_set_are_no_list():
 
 
 def test_a_bilinear_form_of_listed_vectors_is_verified_at_every_size():
-    verdict, detail = _one("\\mathbf{u}^\\top \\mathbf{H} \\mathbf{v} = \\mathrm{tr}(\\mathbf{v} \\mathbf{u}^\\top \\mathbf{H})")
+    verdict, detail = _one(
+        "\\mathbf{u}^\\top \\mathbf{H} \\mathbf{v} = \\mathrm{tr}(\\mathbf{v} \\mathbf{u}^\\top \\mathbf{H})"
+    )
     assert verdict is Verdict.VERIFIED, detail
     assert "m = 2, n = 3" in detail
 
 
 def test_wrong_twin_the_order_of_the_cyclic_trace_is_not_accepted():
     # tr(u v^T H) needs m = n and is v^T H u there, not u^T H v: not accepted
-    verdict, detail = _one("\\mathbf{u}^\\top \\mathbf{H} \\mathbf{v} = \\mathrm{tr}(\\mathbf{u} \\mathbf{v}^\\top \\mathbf{H})")
+    verdict, detail = _one(
+        "\\mathbf{u}^\\top \\mathbf{H} \\mathbf{v} = \\mathrm{tr}(\\mathbf{u} \\mathbf{v}^\\top \\mathbf{H})"
+    )
     assert verdict is not Verdict.VERIFIED and verdict is not Verdict.PROVED, detail
 
 

@@ -187,20 +187,29 @@ def test_conditional_kl_wrong_twins_are_not_proved(step: str) -> None:
     ("prose", "step"),
     [
         # attacker K25: other entropies are not subadditive and have no chain rule
-        (r"Let $H(X)$ denote the collision entropy (Rényi entropy of order 2) of $X$, $H(X) = -\log \sum_x p(x)^2$.",
-         r"H(X, Y) \le H(X) + H(Y)"),
+        (
+            r"Let $H(X)$ denote the collision entropy (Rényi entropy of order 2) of $X$, $H(X) = -\log \sum_x p(x)^2$.",
+            r"H(X, Y) \le H(X) + H(Y)",
+        ),
         (r"Let $H(X)$ denote the min-entropy of $X$, $H(X) = -\log \max_x p(x)$.", r"H(X, Y) \le H(X) + H(Y)"),
         # a cross-entropy written H(p, q) without the word "cross"
-        (r"The entropy of a distribution $p$ is $H(p) = -\sum_x p(x) \log p(x)$, and for two distributions we write "
-         r"$H(p, q) = -\sum_x p(x) \log q(x)$.", r"H(p, q) = H(q, p)"),
+        (
+            r"The entropy of a distribution $p$ is $H(p) = -\sum_x p(x) \log p(x)$, and for two distributions we write "
+            r"$H(p, q) = -\sum_x p(x) \log q(x)$.",
+            r"H(p, q) = H(q, p)",
+        ),
         # H is said not to be an entropy, or given another body or role
         (r"We write $H(x, y)$ for the Hamiltonian, not for an entropy.", r"H(x, y) = H(y, x)"),
         (r"Note that in this problem $H$ is not the entropy: $H(q, p)$ is the Hamiltonian.", r"H(q, p) = H(p, q)"),
-        (r"The entropy $H(X)$ of $X$. Suppose $H$ is now any function of two arguments, $H(a, b) = a - b$.",
-         r"H(a, b) = H(b, a)"),
+        (
+            r"The entropy $H(X)$ of $X$. Suppose $H$ is now any function of two arguments, $H(a, b) = a - b$.",
+            r"H(a, b) = H(b, a)",
+        ),
         # a two-variable H defined with no word "joint" before it
-        (r"The entropy is $H(X) = -\sum_x p(x) \log p(x)$. We also set $H(X, Y) = -\sum_x p(x) \log q(y)$.",
-         r"H(X, Y) = H(Y, X)"),
+        (
+            r"The entropy is $H(X) = -\sum_x p(x) \log p(x)$. We also set $H(X, Y) = -\sum_x p(x) \log q(y)$.",
+            r"H(X, Y) = H(Y, X)",
+        ),
     ],
 )
 def test_h_is_no_shannon_entropy_here(prose: str, step: str) -> None:
@@ -217,7 +226,6 @@ def test_a_joint_entropy_defined_as_such_is_read() -> None:
     assert verdict is Verdict.PROVED, detail
 
 
-
 @pytest.mark.parametrize(
     ("prose", "step"),
     [
@@ -226,9 +234,14 @@ def test_a_joint_entropy_defined_as_such_is_read() -> None:
         (r"Let $H(X)$ denote the entropy of order $\alpha = 2$ of $X$.", r"H(X, Y) \le H(X) + H(Y)"),
         (r"Let $H(X)$ be the $\alpha$-entropy of $X$ for $\alpha = 3$.", r"H(X, Y) \le H(X) + H(Y)"),
         (r"Unlike the entropy, $H(x, y)$ here denotes the free energy of the state.", r"H(x, y) = H(y, x)"),
-        (r"The entropy $H(X)$ of a discrete variable. Let $H(a, b)$ be the hinge loss of score $a$ and label $b$.",
-         r"H(a, b) = H(b, a)"),
-        ("The entropy $H(X)$ is defined for discrete $X$.\n\nWe now use $H$ for the Hamiltonian.", r"H(x, y) = H(y, x)"),
+        (
+            r"The entropy $H(X)$ of a discrete variable. Let $H(a, b)$ be the hinge loss of score $a$ and label $b$.",
+            r"H(a, b) = H(b, a)",
+        ),
+        (
+            "The entropy $H(X)$ is defined for discrete $X$.\n\nWe now use $H$ for the Hamiltonian.",
+            r"H(x, y) = H(y, x)",
+        ),
     ],
 )
 def test_h_named_otherwise_is_no_entropy(prose: str, step: str) -> None:

@@ -77,7 +77,9 @@ def test_a_formula_with_no_stated_set_is_not_put_in() -> None:
 
 
 def test_a_formula_in_another_section_is_not_put_in() -> None:
-    doc = _doc(r"p(x = -1 | \mu) = \frac{1 - \mu}{2}").replace("\\begin{proof}", "\\section*{Exercise 2.3}\n\\begin{proof}")
+    doc = _doc(r"p(x = -1 | \mu) = \frac{1 - \mu}{2}").replace(
+        "\\begin{proof}", "\\section*{Exercise 2.3}\n\\begin{proof}"
+    )
     verdict, detail = _last(doc)
     assert verdict is not Verdict.PROVED, detail
 

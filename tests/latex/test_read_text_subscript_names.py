@@ -32,7 +32,9 @@ def test_steps_with_such_names_are_read() -> None:
     assert verdict not in ACCEPT, detail
 
 
-@pytest.mark.parametrize("tex", [r"$$\text{foo}_k(z) = 1$$", r"$$x + \text{Col} \cdot y = 1$$", r"$$\text{foo}_{k}\left(z\right) = 1$$"])
+@pytest.mark.parametrize(
+    "tex", [r"$$\text{foo}_k(z) = 1$$", r"$$x + \text{Col} \cdot y = 1$$", r"$$\text{foo}_{k}\left(z\right) = 1$$"]
+)
 def test_words_without_a_subscript_or_applied_stay_unread(tex: str) -> None:
     verdict, detail = one(tex)
     assert verdict is Verdict.ERROR, detail

@@ -32,7 +32,11 @@ def test_wrong_twin_a_bold_vector_step_that_fails_is_not_accepted():
 
 
 def test_a_plain_or_capital_base_stays_undecided_with_a_named_t():
-    for tex in ("x^T x \\geq 0", "\\mathbf{A}^T \\mathbf{x} = \\mathbf{x}^T \\mathbf{A}", "(\\mathbf{x}^T \\mathbf{y})^T = 1"):
+    for tex in (
+        "x^T x \\geq 0",
+        "\\mathbf{A}^T \\mathbf{x} = \\mathbf{x}^T \\mathbf{A}",
+        "(\\mathbf{x}^T \\mathbf{y})^T = 1",
+    ):
         r = _one(TEMPERATURE + f"$${tex}$$\n")
         assert r.verdict is Verdict.UNDECIDED, (tex, r.detail)
         assert POWER in r.detail, (tex, r.detail)

@@ -18,14 +18,20 @@ def _one(text: str) -> derive.CheckResult:
 def test_the_characteristic_polynomial_of_a_written_matrix_is_proved():
     r = _one(DEFINED + "$$\\det(A - \\lambda I) = \\lambda^2 - 2\\lambda + 1$$\n")
     assert r.verdict is Verdict.PROVED, r.detail
-    r = _one(DEFINED + "$$\\det(A - \\lambda I) = \\det \\begin{pmatrix} 3 - \\lambda & 2 \\\\ -2 & -1 - \\lambda \\end{pmatrix}$$\n")
+    r = _one(
+        DEFINED
+        + "$$\\det(A - \\lambda I) = \\det \\begin{pmatrix} 3 - \\lambda & 2 \\\\ -2 & -1 - \\lambda \\end{pmatrix}$$\n"
+    )
     assert r.verdict is Verdict.PROVED, r.detail
 
 
 def test_wrong_twin_a_wrong_polynomial_is_refuted():
     r = _one(DEFINED + "$$\\det(A - \\lambda I) = \\lambda^2 - 2\\lambda - 1$$\n")
     assert r.verdict is Verdict.REFUTED, r.detail
-    r = _one(DEFINED + "$$\\det(A - \\lambda I) = \\det \\begin{pmatrix} 3 - \\lambda & 2 \\\\ 2 & -1 - \\lambda \\end{pmatrix}$$\n")
+    r = _one(
+        DEFINED
+        + "$$\\det(A - \\lambda I) = \\det \\begin{pmatrix} 3 - \\lambda & 2 \\\\ 2 & -1 - \\lambda \\end{pmatrix}$$\n"
+    )
     assert r.verdict is Verdict.REFUTED, r.detail
 
 
@@ -36,6 +42,8 @@ def test_an_undeclared_capital_beside_it_is_still_no_number():
 
 
 def test_an_i_the_text_names_otherwise_is_no_sure_identity():
-    text = "Here $I$ is the Fisher information.\n\n" + DEFINED + "$$\\det(A - \\lambda I) = \\lambda^2 - 2\\lambda + 1$$\n"
+    text = (
+        "Here $I$ is the Fisher information.\n\n" + DEFINED + "$$\\det(A - \\lambda I) = \\lambda^2 - 2\\lambda + 1$$\n"
+    )
     r = _one(text)
     assert r.verdict is not Verdict.PROVED, r.detail

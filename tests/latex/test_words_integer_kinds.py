@@ -115,7 +115,9 @@ def test_the_kind_ends_with_its_section() -> None:
 
 
 def test_a_later_declaration_replaces_it() -> None:
-    r = _one("# One\n\nLet $n$ be a positive integer.\n\nLater, let $n \\in \\mathbb{R}$ be any real.\n\n$$ n^2 \\geq n $$\n")
+    r = _one(
+        "# One\n\nLet $n$ be a positive integer.\n\nLater, let $n \\in \\mathbb{R}$ be any real.\n\n$$ n^2 \\geq n $$\n"
+    )
     assert r.verdict is not Verdict.PROVED
 
 

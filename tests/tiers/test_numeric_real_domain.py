@@ -1,9 +1,9 @@
 """A point where both sides of an equality over real names are non-real is outside the step's real domain.
 
-``\\log(\\beta^y (1-\\beta)^{1-y}) = y \\log\\beta + (1-y) \\log(1-\\beta)`` holds wherever it means something (β in (0, 1));
-at β = 5/2 both sides are complex and sympy's principal branches differ by 2πi, which refuted a true step. Such
-points refute nothing, and a step that agrees only where it is real is undecided (the complex reading fails);
-a side real where the other is not stays a difference (log(x²) = 2 log x at x < 0).
+``\\log(\\beta^y (1-\\beta)^{1-y}) = y \\log\\beta + (1-y) \\log(1-\\beta)`` holds wherever it means something
+(β in (0, 1)); at β = 5/2 both sides are complex and sympy's principal branches differ by 2πi, which refuted a
+true step. Such points refute nothing, and a step that agrees only where it is real is undecided (the complex
+reading fails); a side real where the other is not stays a difference (log(x²) = 2 log x at x < 0).
 """
 
 from __future__ import annotations

@@ -55,9 +55,7 @@ def test_both_readings_of_n_in_N_must_hold_at_zero() -> None:
         ("Let $x \\in \\mathbb{R}$.", "x^2 + \\frac{1}{x^2} \\geq 2"),
     ],
 )
-def test_wrong_twins_a_point_outside_the_range_or_the_natural_domain_still_accepts(
-    declaration: str, step: str
-) -> None:
+def test_wrong_twins_a_point_outside_the_range_or_the_natural_domain_still_accepts(declaration: str, step: str) -> None:
     r = _one(f"{declaration}\n$$ {step} $$\n")
     assert r.verdict in _ACCEPTED, r.detail
 
