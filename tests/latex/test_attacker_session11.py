@@ -1,0 +1,124 @@
+"""The attacker's cases of session 11 (/tmp/p11/ATK/cases): inputs derive decides rightly today that an attack
+tried to break (pinned here so no later rule breaks them), and the findings fixed during the session, each a false
+accept or a false refute that may not come back."""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+
+ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
+_VECTORS = "Let $\\mathbf{w}, \\mathbf{v} \\in \\mathbb{R}^n$. "
+_TRANSPOSE = "$$\\mathbf{w}^\\top \\mathbf{A}^\\top \\mathbf{v} = \\mathbf{w}^\\top \\mathbf{A} \\mathbf{v}$$\n"
+
+
+def _verdict(text: str) -> tuple[Verdict, str]:
+    result = derive.check_latex(text)[-1]
+    return result.verdict, result.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a symmetric matrix said of another, a hedged, negated, general or case-bound one (Y05-Y15)
+        _VECTORS + "Write $\\mathbf{A} = \\mathbf{S} + \\mathbf{K}$ with $\\mathbf{S}$ symmetric.\n" + _TRANSPOSE,
+        _VECTORS
+        + "The symmetric part of $\\mathbf{A}$ is $\\frac{1}{2}(\\mathbf{A} + \\mathbf{A}^\\top)$.\n"
+        + _TRANSPOSE,
+        _VECTORS + "The matrix $\\mathbf{A}$ is symmetric about its anti-diagonal.\n" + _TRANSPOSE,
+        _VECTORS
+        + "The matrix $\\mathbf{A}$ is positive definite, that is, $\\mathbf{x}^\\top \\mathbf{A} \\mathbf{x} > 0$"
+        " for all $\\mathbf{x} \\neq 0$; it is not assumed symmetric.\n" + _TRANSPOSE,
+        _VECTORS + "Let $\\mathbf{A}$ be the upper-triangular factor of a symmetric matrix.\n" + _TRANSPOSE,
+        _VECTORS + "Here $\\mathbf{A} \\not\\succ 0$.\n" + _TRANSPOSE,
+        "## Problem 1\n" + _VECTORS + "The matrix $\\mathbf{A}$ is symmetric.\n"
+        "$$\\mathbf{w}^\\top \\mathbf{A} \\mathbf{v} = \\mathbf{v}^\\top \\mathbf{A} \\mathbf{w}$$\n\n## Problem 2\n"
+        + _VECTORS
+        + "and $\\mathbf{A} \\in \\mathbb{R}^{n \\times n}$.\n"
+        + _TRANSPOSE,
+        # entropy: differential entropy may be negative; a Huber loss H in a later section; dependent variables
+        "Let $H(X)$ denote the differential entropy of a continuous variable $X$.\n$$H(X) \\geq 0$$\n",
+        "The entropy $H(X)$ of a discrete variable $X$ is $-\\sum_x p(x) \\log p(x)$.\n\n## Robust regression\n\n"
+        "Here $H$ is the Huber loss of a residual, $H(a, b)$ for residual $a$ and threshold $b$.\n"
+        "$$H(a, b) \\le H(a) + H(b)$$\n",
+        "For entropies $H$ of the variables, $X$ and $Y$ are not independent.\n$$H(X, Y) = H(X) + H(Y)$$\n",
+        # conclusions: one root of several, a premise under a range that excludes the root, a redefined name
+        "$$x^2 = 4 \\implies x = 2$$\nHence\n$$x^3 = 8$$\n",
+        "Let $x < 0$.\n$$x^2 = 4 \\implies x = 2$$\nHence\n$$x^3 = 8$$\n",
+        "$$x^2 - 5x + 6 = 0 \\implies x = 2$$\nThen\n$$x + 1 = 3$$\n",
+        "$$\\sin x = 0 \\implies x = 0$$\nSo\n$$\\cos x = 1$$\n",
+        "$$2y = 4 \\implies y = 2$$\nFrom now on $y$ denotes the model's output, a new variable.\n$$y^2 = 4$$\n",
+        # a function redefined by a sentence naming it: the first definition is not silently replaced
+        "Let the function be\n$$f(x) = x^3$$\nThus we obtain the function $f(x)$,\n"
+        "$$f(x) = x^2$$\nand so\n$$f(2) = 4$$\n",
+        # ellipses with two progressions through the written terms (arithmetic or geometric)
+        "$$1 + 2 + \\cdots + 64 = 2080$$\n",
+        "$$x + x^2 + \\cdots + x^8 = \\frac{x^9 - x}{x - 1}$$\n",
+        # sizes: a step true only at the size the text fixes is not refuted elsewhere, nor accepted past it
+        "Let $\\mathbf{x} \\in \\mathbb{R}^n$ where $n \\geq 4$, and $\\mathbf{I}_n$ the identity.\n"
+        "$$(\\mathrm{tr}(\\mathbf{I}_n) - 1)(\\mathrm{tr}(\\mathbf{I}_n) - 2)(\\mathrm{tr}(\\mathbf{I}_n) - 3) = 6$$\n",
+        # real domain: both sides non-real and differing by 1e-40
+        "$$\\sqrt{-x^2 - 1} = \\sqrt{-x^2 - 1 - 10^{-40}}$$\n",
+    ],
+)
+def test_wrong_or_unsettled_steps_are_not_accepted(text: str) -> None:
+    verdict, detail = _verdict(text)
+    assert verdict not in ACCEPTED, detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a size the text fixes: a step true there is not refuted at another size
+        "Let $\\mathbf{x} \\in \\mathbb{R}^3$ and $\\mathbf{I}$ the $3 \\times 3$ identity.\n"
+        "$$\\mathrm{tr}(\\mathbf{I}) = 3$$\n",
+        "Let $n = 3$ and $\\mathbf{x} \\in \\mathbb{R}^n$.\n"
+        "$$\\mathbf{x}^\\top \\mathbf{x} = x_1^2 + x_2^2 + x_3^2$$\n",
+        "Let $n = 2$, $\\mathbf{x} \\in \\mathbb{R}^n$ and $\\mathbf{A} \\in \\mathbb{R}^{n \\times n}$.\n"
+        "$$\\det(\\mathbf{A}) = A_{11} A_{22} - A_{12} A_{21}$$\n",
+        "Let $\\mathbf{x} \\in \\mathbb{R}^n$ where $n = 4$, and $\\mathbf{I}_n$ the identity.\n"
+        "$$(\\mathrm{tr}(\\mathbf{I}_n) - 1)(\\mathrm{tr}(\\mathbf{I}_n) - 2)(\\mathrm{tr}(\\mathbf{I}_n) - 3) = 6$$\n",
+        # the Bernoulli log-likelihood with y in {0, 1}: true where it means something
+        "Let $y \\in \\{0, 1\\}$.\n"
+        "$$\\log(\\beta^y (1 - \\beta)^{1 - y}) = y \\log \\beta + (1 - y) \\log(1 - \\beta)$$\n",
+        # a control-variate integrand: the Monte Carlo SE floor keeps the true mean from being refuted
+        '---\nderive:\n  random: {x: "Normal(0, 1)"}\n---\n'
+        "$$\\mathbb{E}[10^{8} x^2 + \\sigma(x) - 10^{8} x^2] = \\frac{1}{2}$$\n",
+    ],
+)
+def test_true_or_unsettled_steps_are_not_refuted(text: str) -> None:
+    verdict, detail = _verdict(text)
+    assert verdict is not Verdict.REFUTED, detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the readings the attacks above leave alone still decide
+        _VECTORS + "and let $\\mathbf{H}$ be a symmetric matrix.\n"
+        "$$\\mathbf{w}^\\top \\mathbf{H}^\\top \\mathbf{v} = \\mathbf{w}^\\top \\mathbf{H} \\mathbf{v}$$\n",
+        "Let $H(X)$ denote the entropy of $X$.\n$$H(X, Y) \\le H(X) + H(Y)$$\n",
+        "The *expectation* $E[f]$ of $f$ is\n$$E[f] = \\sum_x f(x) p(x)$$\nLinearity:\n$$E[2f] = 2E[f]$$\n",
+    ],
+)
+def test_right_readings_still_decide(text: str) -> None:
+    verdict, detail = _verdict(text)
+    assert verdict in ACCEPTED, detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # wrong twins derive refutes: a missing term, a shifted product, a hidden kink
+        "$$x + x^2 + \\cdots + x^{n} = \\frac{x^{n + 1} - 1}{x - 1}$$\n",
+        "$$a_1 a_2 \\cdots a_n = \\prod_{i=2}^{n} a_i$$\n",
+        "$$1 + 2 + \\cdots + n = \\frac{n(n + 1)}{2} + \\lfloor \\frac{n}{1000} \\rfloor$$\n",
+        "$$\\sqrt{x - 10^{8}} = \\sqrt{-|x - 10^{8}|}$$\n",
+        "Let $x > 0$.\n$$\\sqrt{x - 10^{-30}} = \\sqrt{x}$$\n",
+    ],
+)
+def test_wrong_steps_are_refuted(text: str) -> None:
+    verdict, detail = _verdict(text)
+    assert verdict is Verdict.REFUTED, detail
