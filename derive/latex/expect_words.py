@@ -417,7 +417,9 @@ def _moment_of(math: str, name: str) -> bool:
         except (DeriveError, RecursionError):
             pass
         # E[theta^2], E[2 theta]: a moment of theta alone (no accent: \\hat\\theta is another name)
-        if not re.search(r"\\(?:hat|widehat|bar|overline|tilde|widetilde|check|dot|ddot|vec|mathbf|boldsymbol)\b|'", inner):
+        if not re.search(
+            r"\\(?:hat|widehat|bar|overline|tilde|widetilde|check|dot|ddot|vec|mathbf|boldsymbol)\b|'", inner
+        ):
             if _names_of_value(inner) == {name}:
                 return True
     return False
@@ -1106,9 +1108,7 @@ def _without_conflicts(facts: list[tuple[str, str, str]]) -> tuple[tuple[str, st
                 said.setdefault(_moment_key(side), set()).add(re.sub(r"\s+", "", other))
     conflicted = {key for key, said in values.items() if len(said) > 1}
     conflicted |= {key for key, said in names.items() if len(said) > 1}
-    return tuple(
-        f for f in facts if not {_moment_key(f[0]), _moment_key(f[1])} & conflicted
-    )
+    return tuple(f for f in facts if not {_moment_key(f[0]), _moment_key(f[1])} & conflicted)
 
 
 def _table_changed(text: str, written: tuple[str, ...]) -> bool:

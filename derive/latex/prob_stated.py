@@ -76,7 +76,9 @@ _HEADING = re.compile(
     re.MULTILINE,
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
-_NOT_EQUAL = re.compile(r"<|>|\\[lg]eq?\b|\\n?eq\b|\\neq|\\approx|\\sim|\\propto|\\to\b|\\[lL]ongrightarrow|\\implies|\\in\b")
+_NOT_EQUAL = re.compile(
+    r"<|>|\\[lg]eq?\b|\\n?eq\b|\\neq|\\approx|\\sim|\\propto|\\to\b|\\[lL]ongrightarrow|\\implies|\\in\b"
+)
 _DROP = re.compile(r"\\(?:tag|label)\{[^{}]*\}|\\nonumber|\\notag|&")
 #: Words between a statement and the step that change the setting it was made in ("We now change the model",
 #: "Instead, take a bent coin", "the tosses are no longer independent", "Consider a second test").
@@ -245,7 +247,9 @@ def stated_values_proof(step: Any, result: Any, prose: str, full: str = "") -> A
     if not found:
         return None
     try:
-        return _prove(sides, names, found, conditional_normal_form, (Evidence, Method, Outcome, Result, Verdict), result)
+        return _prove(
+            sides, names, found, conditional_normal_form, (Evidence, Method, Outcome, Result, Verdict), result
+        )
     except (RecursionError, ValueError, TypeError, AttributeError, sympy.PolynomialError):
         return None
 

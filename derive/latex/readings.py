@@ -133,8 +133,10 @@ def _indicator_or_delta(tex: str, declared: frozenset[str] | set[str]) -> str:
         first, second = m.group(1), m.group(2)
         if first == second or "I" in declared or f"I_{first}{second}" in declared:
             continue
-        if any(re.search(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{?\s*" + letter + r"(?![A-Za-z])", tex)
-               for letter in (first, second)):
+        if any(
+            re.search(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{?\s*" + letter + r"(?![A-Za-z])", tex)
+            for letter in (first, second)
+        ):
             return m.group(0).replace(" ", "")
     return ""
 

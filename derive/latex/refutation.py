@@ -168,9 +168,7 @@ def _sign_convention(step: Any, values: tuple[tuple[str, str], ...]) -> str | No
 
     kinds = dict(step.claim.symbols)
     below = sorted(
-        name
-        for name, value in values
-        if _STD_NAME.fullmatch(name) and name not in kinds and _nonpositive(value)
+        name for name, value in values if _STD_NAME.fullmatch(name) and name not in kinds and _nonpositive(value)
     )
     if not below:
         return None

@@ -336,7 +336,10 @@ class _Rewriter:
         inner = [
             f
             for f in random
-            if isinstance(f, AppliedUndef) and f.func == func and len(f.args) >= 2 and all(_is_condition(a) for a in f.args[1:])
+            if isinstance(f, AppliedUndef)
+            and f.func == func
+            and len(f.args) >= 2
+            and all(_is_condition(a) for a in f.args[1:])
         ]
         if len(inner) != 1:
             return None

@@ -69,7 +69,10 @@ _TRUE = "We assume that the true parameter $\\theta$ of a given population is a 
     ("step", "verdict"),
     [
         ("E[\\hat{\\theta}_n - \\theta] = E[\\hat{\\theta}_n] - \\theta", "proved"),
-        ("E[(\\hat{\\theta}_n - \\theta)^2] = E[\\hat{\\theta}_n^2] - 2\\theta E[\\hat{\\theta}_n] + \\theta^2", "proved"),
+        (
+            "E[(\\hat{\\theta}_n - \\theta)^2] = E[\\hat{\\theta}_n^2] - 2\\theta E[\\hat{\\theta}_n] + \\theta^2",
+            "proved",
+        ),
         # wrong twins: the cross term dropped, the square of the mean for the mean of the square
         ("E[(\\hat{\\theta}_n - \\theta)^2] = E[\\hat{\\theta}_n^2] - \\theta^2", "undecided"),
         ("E[\\hat{\\theta}_n^2 \\theta] = \\theta E[\\hat{\\theta}_n]^2", "undecided"),
@@ -132,7 +135,9 @@ def test_a_lasting_role_ends_where_the_text_treats_theta_as_random(later: str) -
 
 
 def test_the_role_still_holds_past_a_heading_that_says_nothing_of_theta() -> None:
-    doc = _ROLE + "\n## Bias\n\nText.\n\n$$\\mathbb{E}[\\hat\\theta - \\theta] = \\mathbb{E}[\\hat\\theta] - \\theta$$\n"
+    doc = (
+        _ROLE + "\n## Bias\n\nText.\n\n$$\\mathbb{E}[\\hat\\theta - \\theta] = \\mathbb{E}[\\hat\\theta] - \\theta$$\n"
+    )
     assert [v for v, _ in _verdicts(doc)] == ["proved"]
 
 

@@ -49,9 +49,12 @@ def test_two_parameters_or_none_or_another_section_give_none() -> None:
     ).replace("{{", "{")
     assert _laws(two) == []
     assert _laws("\\section*{Ex 1}\n" + _WORDS) == []
-    other = "\\section*{Ex 1}\n" + _WORDS + "\\section*{Ex 2}\n" + _FORMULA.replace(
-        "{formula}", r"\text{Bern}(x | \mu) = \mu^x (1 - \mu)^{1-x}"
-    ).replace("{{", "{")
+    other = (
+        "\\section*{Ex 1}\n"
+        + _WORDS
+        + "\\section*{Ex 2}\n"
+        + _FORMULA.replace("{formula}", r"\text{Bern}(x | \mu) = \mu^x (1 - \mu)^{1-x}").replace("{{", "{")
+    )
     assert _laws(other) == []
     hedged = "\\section*{Ex 1}\nIf $x$ is a Bernoulli distributed variable, then\n" + _FORMULA.replace(
         "{formula}", r"\text{Bern}(x | \mu) = \mu^x (1 - \mu)^{1-x}"

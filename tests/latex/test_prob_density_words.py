@@ -72,7 +72,9 @@ def test_what_is_read_and_what_is_not() -> None:
     assert "p" in densities_in("the density function for a random variable $X$ is a function $p(x)$ so that")
     assert densities_in("a random variable $X$ with density $p(y)$") == {}  # the argument names another variable
     # two variables for one density, or a heading between: none
-    assert densities_in("a random variable $X$ with density $p(x)$ and a random variable $Y$ with density $p(y)$.") == {}
+    assert (
+        densities_in("a random variable $X$ with density $p(x)$ and a random variable $Y$ with density $p(y)$.") == {}
+    )
     assert densities_in("a random variable $X$ with density $p(x)$.\n\n## Next\n\nThen") == {}
 
 

@@ -74,8 +74,7 @@ def test_a_size_the_prose_gives_a_value_or_bound_is_not_swept(prose: str) -> Non
 
 def test_subscripts_and_bounds_in_the_prose_give_no_value() -> None:
     prose = (
-        "the eigenvalues $\\lambda_{1}\\ge \\cdots \\ge \\lambda_{k}\\ge 0$ and $x_k = 1$, "
-        "$\\sum_{i=1}^{k} a_i = 1$"
+        "the eigenvalues $\\lambda_{1}\\ge \\cdots \\ge \\lambda_{k}\\ge 0$ and $x_k = 1$, $\\sum_{i=1}^{k} a_i = 1$"
     )
     step = _step(defined=("k",), prose=prose, conditions=COUNTS)
     assert _settled_elsewhere(step, {"k"}) is None
