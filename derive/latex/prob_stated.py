@@ -35,6 +35,8 @@ definition of conditional probability.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -145,10 +147,8 @@ def statements_in(before: str, table: Any, line: int) -> list[Statement]:
         tex = _DROP.sub(" ", tex).strip().rstrip(".,;").strip()
         if "=" not in tex and group.startswith("i") and len(tex) < 80:
             # "$P(A)$ is larger": a later mention of a stated probability without its value ends the statement
-            try:
+            with contextlib.suppress(DeriveError, RecursionError, ValueError, TypeError):
                 mentioned.append((span, parse_latex(tex, table)))
-            except (DeriveError, RecursionError, ValueError, TypeError):
-                pass
             continue
         if "\\\\" in tex or _NOT_EQUAL.search(tex) or "=" not in tex or len(tex) > 300:
             continue
@@ -181,7 +181,7 @@ def statements_in(before: str, table: Any, line: int) -> list[Statement]:
         if display:
             if any(not isinstance(r, sympy.Expr) for r in read):
                 continue  # a display is a given only where each of its links follows (below): all must be read
-            links = tuple(zip(read[:-1], read[1:], strict=True))
+            links = tuple(itertools.pairwise(read))
         for side, atom in zip(sides[:-1], read[:-1], strict=True):
             if isinstance(atom, AppliedUndef) and _name(atom) in _NAMES and atom != value:
                 out.append((atom, value, f"{side} = {sides[-1]}", at_line, span, links))
@@ -201,9 +201,13 @@ def _closed_forms_agree(sides: list[str], value: sympy.Expr, table: Any) -> bool
             read = parse_latex(side, table)
         except (DeriveError, RecursionError, ValueError, TypeError):
             return False
-        if isinstance(read, sympy.Expr) and not _joints(read) and not _joints(value):
-            if sympy.simplify(read - value) != 0:
-                return False
+        if (
+            isinstance(read, sympy.Expr)
+            and not _joints(read)
+            and not _joints(value)
+            and sympy.simplify(read - value) != 0
+        ):
+            return False
     return True
 
 
@@ -248,7 +252,12 @@ def stated_values_proof(step: Any, result: Any, prose: str, full: str = "") -> A
         return None
     try:
         return _prove(
-            sides, names, found, conditional_normal_form, (Evidence, Method, Outcome, Result, Verdict), result
+            sides,
+            names,
+            found,
+            normal=conditional_normal_form,
+            model=(Evidence, Method, Outcome, Result, Verdict),
+            result=result,
         )
     except (RecursionError, ValueError, TypeError, AttributeError, sympy.PolynomialError):
         return None
@@ -258,6 +267,7 @@ def _prove(
     sides: tuple[sympy.Expr, sympy.Expr],
     names: set[str],
     found: list[Statement],
+    *,
     normal: Any,
     model: tuple[Any, ...],
     result: Any,
