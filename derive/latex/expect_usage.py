@@ -102,4 +102,4 @@ def _starts_with_minus_of(after: str, inner: str) -> bool:
     if not rest.startswith(inner):
         return False
     tail = rest[len(inner) :].lstrip()
-    return tail == "" or tail[0] in ")]}+-=,\\" and not tail.startswith(("^", "_"))
+    return tail == "" or (tail[0] in ")]}+-=,\\" and not tail.startswith(("^", "_")))

@@ -264,8 +264,42 @@ _DETERMINISTIC_MAP = re.compile(
 
 
 _GREEK_NAMES = frozenset(
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho sigma tau "
-    "upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega".split()
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Sigma",
+        "Phi",
+        "Psi",
+        "Omega",
+    ]
 )
 _LETTER = re.compile(r"\\([A-Za-z]+)|([A-Za-z])(?:_(?:\{([A-Za-z0-9]+)\}|([A-Za-z0-9])))?|([0-9.+\-\s()]|\\,|\\cdot)")
 
@@ -396,7 +430,8 @@ def _applied_to(math: str, name: str) -> bool:
 
 
 def _moment_of(math: str, name: str) -> bool:
-    """Whether ``math`` takes an expectation, variance or covariance of ``name`` alone (``E[\\theta]``, ``E[\\theta^2]``)."""
+    """Whether ``math`` takes an expectation, variance or covariance of ``name`` alone (``E[\\theta]``,
+    ``E[\\theta^2]``)."""
     for m in _MOMENT_TEX.finditer(math):
         opened = m.group().rstrip()[-1:]
         rest = math[m.end() :]
@@ -419,9 +454,8 @@ def _moment_of(math: str, name: str) -> bool:
         # E[theta^2], E[2 theta]: a moment of theta alone (no accent: \\hat\\theta is another name)
         if not re.search(
             r"\\(?:hat|widehat|bar|overline|tilde|widetilde|check|dot|ddot|vec|mathbf|boldsymbol)\b|'", inner
-        ):
-            if _names_of_value(inner) == {name}:
-                return True
+        ) and _names_of_value(inner) == {name}:
+            return True
     return False
 
 

@@ -1,7 +1,8 @@
 """A density the text names for a random variable: ``P(X \\in (a, b]) = \\int_a^b p(x)\\,dx``, ``\\int p(x)\\,dx = 1``.
 
-"a random variable $X$ with density $p(x)$", "Let $X$ be a random variable with density $p(x)$", "the density function ... for a random variable $X$ ... is a function
-$p(x)$", "$p$ is the density of $X$" make p the density of X (in the part of the text up to the next heading).
+"a random variable $X$ with density $p(x)$", "Let $X$ be a random variable with density $p(x)$", "the density
+function ... for a random variable $X$ ... is a function $p(x)$", "$p$ is the density of $X$" make p the density
+of X (in the part of the text up to the next heading).
 `density_proof` then proves a step (never refutes one) that holds by what a density is:
 
 - a probability of an interval of X alone (``P(X \\in (a, b])``, ``P(X \\le x)``, ``P(X \\in \\mathbb{R})``, ends open
@@ -24,7 +25,7 @@ from typing import Any
 import sympy
 from sympy.core.function import AppliedUndef
 
-__all__ = ["density_proof", "densities_in"]
+__all__ = ["densities_in", "density_proof"]
 
 _P = r"\$(?P<p>p(?:_\{?[A-Za-z]\}?)?)\s*(?:\(\s*(?P<x>[a-z])\s*\))?\s*\$"
 _X = r"\$(?P<X>[A-Z])\$"

@@ -219,9 +219,9 @@ def _h_is_entropy(before: str) -> str | None:
                 and "," in head.group("args")
                 and "|" not in head.group("args")
                 and "mid" not in head.group("args")
+                and "joint" not in before[max(0, m.start() - 300) : m.start()].lower()
             ):
-                if "joint" not in before[max(0, m.start() - 300) : m.start()].lower():
-                    return None  # H(p, q) defined without "joint": a cross-entropy as often
+                return None  # H(p, q) defined without "joint": a cross-entropy as often
     return said
 
 

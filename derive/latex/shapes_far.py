@@ -511,7 +511,8 @@ def _plain_scalars(step: Step, symbols: dict[str, str], seed: int) -> dict[str, 
     `_entries_hold` gives it (the same rational), so the reader computes with numbers from the start: an inverse of
     K + \\sigma^2 I at size 4 with a symbol sigma costs seconds, with a number none. The result is the same exact
     arithmetic in another order. The scalars are the symbols of the step read with every name a number (an
-    applied function is no symbol there); a step with anything else, or that does not read so, keeps its symbols (empty)."""
+    applied function is no symbol there); a step with anything else, or that does not read so, keeps its symbols
+    (empty)."""
     from derive.language.symbols import SymbolTable  # noqa: PLC0415
     from derive.latex.parser import parse_latex  # noqa: PLC0415
 

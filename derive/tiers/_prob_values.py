@@ -341,8 +341,8 @@ _SUBSCRIPTED = re.compile(r"p_(?P<vars>[A-Z][0-9]*(?:,?[A-Z][0-9]*)*)")
 def subscript_variables(app: sympy.Basic) -> tuple[str, ...] | None:
     """The random variables ``p_X(x)``, ``p_{X,Y}(x, y)`` is the density of (the subscript names them, one
     capital letter each, in the order of the arguments, each argument the lower-case name or a number), or None:
-    another name, another count of arguments, a letter twice, an argument of another name, a bar or a parameter (``p_\\theta(x)``, a lower-case subscript, is a parameterised
-    density, not the density of theta)."""
+    another name, another count of arguments, a letter twice, an argument of another name, a bar or a parameter
+    (``p_\\theta(x)``, a lower-case subscript, is a parameterised density, not the density of theta)."""
     if not isinstance(app, AppliedUndef):
         return None
     m = _SUBSCRIPTED.fullmatch(_name(app))
