@@ -21,8 +21,8 @@ def _verdict(text: str) -> tuple[Verdict, str]:
     [
         # K20, K23: one written term before the dots leaves the step open (harmonic, halving, 1 - 2^-k)
         "$$1 + \\frac{1}{2} + \\cdots + \\frac{1}{8} = \\frac{761}{280}$$\n",
-        "$$\\frac{1}{2} + \\cdots + \\frac{7}{8} = \\frac{1}{2} + \\frac{2}{3} + \\frac{3}{4} + \\frac{4}{5} + \\frac{5}{6}"
-        " + \\frac{6}{7} + \\frac{7}{8}$$\n",
+        "$$\\frac{1}{2} + \\cdots + \\frac{7}{8} = \\frac{1}{2} + \\frac{2}{3} + \\frac{3}{4} + \\frac{4}{5}"
+        " + \\frac{5}{6} + \\frac{6}{7} + \\frac{7}{8}$$\n",
         # K21: the density interpretations were convex and >= 1/7
         "Clipping the density at $0.1$ before the log:\n$$\\log \\max(p(x), 0.1) = \\log p(x)$$\n",
         "Let $p$ be a density on the real line.\n$$\\max(\\log p(x), -2) = \\log p(x)$$\n",

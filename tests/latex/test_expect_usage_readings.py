@@ -31,7 +31,8 @@ def test_a_centred_name_makes_its_e_an_expectation(step: str) -> None:
     [
         # wrong twins: the square outside, E[X]^2 for E[X]E[Y], E[X^2] for E[X]^2
         r"\sqrt{\textrm{Var} (\hat{\theta}_n )} = \sqrt{E[(\hat{\theta}_n - E(\hat{\theta}_n))]^2}",
-        r"\operatorname{E}[ (X-\operatorname{E}(X)) (Y-\operatorname{E}(Y))] = \operatorname{E}(XY) - \operatorname{E}(X)^2",
+        r"\operatorname{E}[ (X-\operatorname{E}(X)) (Y-\operatorname{E}(Y))]"
+        r" = \operatorname{E}(XY) - \operatorname{E}(X)^2",
         r"\textrm{Var} (\hat{\theta}_n ) = E[(\hat{\theta}_n - E(\hat{\theta}_n))^2] + E(\hat{\theta}_n)",
         # no centring: E(w) may be a function of w (an energy), the doubt stays
         r"\textrm{Var} (\hat{\theta}_n ) = E[\hat{\theta}_n^2] - E(\hat{\theta}_n)^2",

@@ -135,7 +135,10 @@ def test_the_steps_own_display_is_no_statement() -> None:
 
 
 def test_a_declared_function_is_not_a_probability() -> None:
-    doc = "---\nderive:\n  symbols:\n    P: function\n---\n## S\n\nHere $P(A) = 0.3$.\n$$\nP(A|B) P(B) = P(B|A) \\cdot 0.3\n$$\n"
+    doc = (
+        "---\nderive:\n  symbols:\n    P: function\n---\n"
+        "## S\n\nHere $P(A) = 0.3$.\n$$\nP(A|B) P(B) = P(B|A) \\cdot 0.3\n$$\n"
+    )
     _, detail = _last(doc)
     assert "the probabilities the text states" not in detail
 

@@ -63,7 +63,8 @@ def test_two_written_values_that_fit_a_doubling_are_not_read(tex: str) -> None:
     "tex",
     [
         r"\frac12 + \frac13 + \cdots + \frac18 = \sum_{k=2}^{8} \frac{1}{k}",
-        r"\frac{1}{2} + \frac{1}{3} + \cdots + \frac{1}{8} = \frac{1}{2} + \frac13 + \frac14 + \frac15 + \frac16 + \frac17 + \frac18",
+        r"\frac{1}{2} + \frac{1}{3} + \cdots + \frac{1}{8}"
+        r" = \frac{1}{2} + \frac13 + \frac14 + \frac15 + \frac16 + \frac17 + \frac18",
         r"1 + \frac12 + \frac13 + \cdots + \frac18 = \sum_{k=1}^{8} \frac{1}{k}",
         r"x_1 + \cdots + x_n = \sum_{i=1}^n x_i",
         r"x_1 + \cdots + x_8 = \sum_{i=1}^8 x_i",  # a subscript is an index: every one
@@ -111,7 +112,8 @@ def test_frac_digits_outside_a_run_are_read_as_tex_reads_them() -> None:
     [
         # attacker K23: numerator and denominator both vary; 1/2, 2/3, ..., 15/16 or 1/2, 3/4, 7/8, 15/16
         r"\frac{1}{2} + \cdots + \frac{15}{16} = \frac{1}{2} + \frac{3}{4} + \frac{7}{8} + \frac{15}{16}",
-        r"\frac{1}{2} + \cdots + \frac{7}{8} = \frac{1}{2} + \frac{2}{3} + \frac{3}{4} + \frac{4}{5} + \frac{5}{6} + \frac{6}{7} + \frac{7}{8}",
+        r"\frac{1}{2} + \cdots + \frac{7}{8}"
+        r" = \frac{1}{2} + \frac{2}{3} + \frac{3}{4} + \frac{4}{5} + \frac{5}{6} + \frac{6}{7} + \frac{7}{8}",
         r"\frac{1}{2} + \cdots + \frac{7}{8} = \frac{17}{8}",
         # K20: a leading term that does not fit the run does not fix its step
         r"1 + \frac{1}{3} + \cdots + \frac{1}{9} = \frac{13}{9}",

@@ -33,7 +33,8 @@ def test_a_loss_name_is_one_name(word: str) -> None:
 
 def test_the_zero_term_is_dropped_with_no_expectation_doubt() -> None:
     step = (
-        r"$$Var\left(y_0|x_0\right) -2 \times 0 \times E_{\mathcal{T}} \left[\left(\hat{y}_0- f\left(x_0\right)\right)\right]"
+        r"$$Var\left(y_0|x_0\right) -2 \times 0 \times E_{\mathcal{T}}"
+        r" \left[\left(\hat{y}_0- f\left(x_0\right)\right)\right]"
         r" + MSE\left(x_0\right) = Var\left(y_0|x_0\right) + MSE\left(x_0\right)$$"
     )
     verdict, detail = one(step)

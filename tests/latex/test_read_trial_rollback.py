@@ -16,7 +16,7 @@ import sympy
 
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
-from derive.latex.parser import parse_latex, random_variables
+from derive.latex.parser import _Parser, parse_latex, random_variables
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,6 @@ def test_a_law_only_the_rolled_back_trial_read_is_registered_once() -> None:
 def test_a_bar_the_trial_left_open_does_not_end_the_terms_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
     # a term the trial reads fails inside |...| only because the sum's index is bound there; read
     # again after the rollback, the bar it had counted must not make the next '|' close an expression
-    from derive.latex.parser import _Parser
-
     symbol = _Parser.symbol
 
     def failing_under_the_sum(self: _Parser, name: str) -> object:

@@ -23,7 +23,8 @@ def one(tex: str) -> derive.Result:
 @pytest.mark.parametrize(
     "step",
     [
-        r"\frac{1}{\sqrt{2\pi\sigma^2}} e^{-\frac{(x-\mu)^2}{2\sigma^2}} = \frac{1}{\sigma\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}",
+        r"\frac{1}{\sqrt{2\pi\sigma^2}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}"
+        r" = \frac{1}{\sigma\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}",
         r"\sqrt{\sigma^2} = \sigma",
         r"\sqrt{\sigma_k^2} = \sigma_k",
         r"\log \sigma^2 = 2 \log \sigma",

@@ -72,7 +72,10 @@ def test_a_false_step_after_a_conclusion_is_not_accepted() -> None:
 
 
 def test_a_conclusion_derive_proves_from_the_equation_before_proves_the_step() -> None:
-    steps = "Setting the derivative to zero:\n$$2\\lambda - 6 = 0$$\nhence\n$$\\lambda = {value}$$\nso\n$$\\lambda^2 = {sq}$$\n"
+    steps = (
+        "Setting the derivative to zero:\n$$2\\lambda - 6 = 0$$\n"
+        "hence\n$$\\lambda = {value}$$\nso\n$$\\lambda^2 = {sq}$$\n"
+    )
     verdict, detail = _last(steps.format(value="3", sq="9"))
     assert verdict is Verdict.PROVED, detail
     assert "the only solution of 2\\lambda - 6 = 0" in detail

@@ -39,7 +39,8 @@ def _at_four(text: str):
 
 def test_the_scalars_get_numbers_and_the_check_is_quick():
     step = _at_four(
-        "$$\\mathbf{x}^\\top (A + s I_{4})^{-1} \\mathbf{x} = \\mathbf{x}^\\top ((A + s I_{4})^{-1})^\\top \\mathbf{x}$$\n"
+        "$$\\mathbf{x}^\\top (A + s I_{4})^{-1} \\mathbf{x}"
+        " = \\mathbf{x}^\\top ((A + s I_{4})^{-1})^\\top \\mathbf{x}$$\n"
     )
     assert set(_plain_scalars(step, dict(step.claim.symbols), 0)) == {"s"}
     start = time.perf_counter()

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import derive
 from derive import Verdict
+from derive.latex import read_document
+from derive.latex.shapes import _unread_once_open
+from derive.model import Evidence, Method, Outcome, Result
 
 POWER = "^T may be a power"
 TEMPERATURE = "Let $T$ denote the temperature.\n\n"
@@ -52,9 +55,6 @@ def test_a_mark_in_a_condition_and_a_bold_t_name_no_scalar_t():
 
 
 def _error_of(text: str):
-    from derive.latex import read_document
-    from derive.model import Evidence, Method, Outcome, Result
-
     step = read_document(text).steps[-1]
     ev = Evidence(Method.PARSE, "cannot read LaTeX 'x': a norm of what is not declared", reason="input")
     return step, Result(step.claim, Verdict.ERROR, Method.PARSE, 0.0, (Outcome(Verdict.ERROR, ev),))
@@ -63,8 +63,6 @@ def _error_of(text: str):
 def test_a_step_that_does_not_read_as_a_transpose_is_undecided_not_an_error():
     # PRML ch. 4 #30 #41: before, "T is a quantity" (T listed only through the mark) left such a step undecided;
     # read as a transpose it does not read, and it stays undecided, saying both
-    from derive.latex.shapes import _unread_once_open
-
     step, error = _error_of(
         "The boundary $\\mathbf{w}^T\\bm{\\phi} = 0$ separates the classes.\n\n"
         "$$\\mathbf{w}^T\\bm{\\phi}_n = \\Vert\\mathbf{w}\\Vert \\cos \\theta_n$$\n"

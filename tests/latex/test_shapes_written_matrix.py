@@ -1,7 +1,7 @@
-"""A matrix the text writes out and names (``$$A = \\begin{pmatrix} 3 & 2 \\\\ -2 & -1 \\end{pmatrix}$$``) is that matrix
-in a later step under ``\\det`` or ``\\mathrm{tr}``: the step is read with the definition, so the capital is no undeclared
-name read as a scalar (`derive.latex.shapes.not_a_scalar`), and an undeclared I beside it is the identity of its size,
-unless the text says what else I is."""
+"""A matrix the text writes out and names (``$$A = \\begin{pmatrix} 3 & 2 \\\\ -2 & -1 \\end{pmatrix}$$``) is that
+matrix in a later step under ``\\det`` or ``\\mathrm{tr}``: the step is read with the definition, so the capital is no
+undeclared name read as a scalar (`derive.latex.shapes.not_a_scalar`), and an undeclared I beside it is the identity of
+its size, unless the text says what else I is."""
 
 from __future__ import annotations
 
