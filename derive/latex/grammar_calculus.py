@@ -249,29 +249,7 @@ class _SumGrammar(_KroneckerGrammar):
             excluded = self.sub(excluded_toks).parse_all()
             if not isinstance(excluded, (sympy.Symbol, sympy.Integer)) or excluded == var:
                 raise self.fail(f"\\{name} over {var_name} \\ne {self._src(excluded_toks)}: leave out one other index")
-        saved, saved_range = self.st.bound, self.st.ranges.get(var_name)
-        saved_uses = self.st.index_uses.get(var_name, 0)  # this sum's own uses of its index stay its own
-        self.st.bound = (*saved, var_name)
-        self.st.ranges[var_name] = (lower, upper)
-        kept = self._kronecker_tokens(var_name)
-        written_i = self._written_identity_entries() if name == "prod" else {}
-        try:
-            with self.shadowing({var_name}):
-                body = _scalar(self._summand() if read_body is None else read_body())
-                if read_body is None and name == "sum":
-                    body = self._extended_summand(body, var_name)
-        finally:
-            self.st.bound = saved
-            self.st.index_uses[var_name] = saved_uses
-            if saved_range is None:
-                self.st.ranges.pop(var_name, None)
-            else:
-                self.st.ranges[var_name] = saved_range
-            self._restore_tokens(kept)
-        if _is_matrix(body):
-            raise self.fail(f"\\{name} of a matrix")
-        if written_i:
-            body = body.xreplace({s: written_i[s.name] for s in body.free_symbols if s.name in written_i})
+        body = self._summand_over(name, var_name, (lower, upper), read_body)
         body = self._double_indices(body, var_name)
         body = self._numbered_deltas(body, var_name)
         body = self._defined_family(body, var_name, (lower, upper))
@@ -293,6 +271,35 @@ class _SumGrammar(_KroneckerGrammar):
             below, above = cls(body, (var, lower, excluded - 1)), cls(body, (var, excluded + 1, upper))
             whole = below + above if cls is sympy.Sum else below * above
         return picked + whole
+
+    def _summand_over(self, name: str, var_name: str, bounds: tuple[Any, Any], read_body: Any) -> Any:
+        """The summand of a ``\\sum``/``\\prod`` over ``var_name`` (read by ``read_body``, the next product when
+        None), read with the index bound over ``bounds``; the reader's state of the index is put back after it.
+        A matrix summand is refused; in a product an entry of a written identity matrix is its value."""
+        saved, saved_range = self.st.bound, self.st.ranges.get(var_name)
+        saved_uses = self.st.index_uses.get(var_name, 0)  # this sum's own uses of its index stay its own
+        self.st.bound = (*saved, var_name)
+        self.st.ranges[var_name] = bounds
+        kept = self._kronecker_tokens(var_name)
+        written_i = self._written_identity_entries() if name == "prod" else {}
+        try:
+            with self.shadowing({var_name}):
+                body = _scalar(self._summand() if read_body is None else read_body())
+                if read_body is None and name == "sum":
+                    body = self._extended_summand(body, var_name)
+        finally:
+            self.st.bound = saved
+            self.st.index_uses[var_name] = saved_uses
+            if saved_range is None:
+                self.st.ranges.pop(var_name, None)
+            else:
+                self.st.ranges[var_name] = saved_range
+            self._restore_tokens(kept)
+        if _is_matrix(body):
+            raise self.fail(f"\\{name} of a matrix")
+        if written_i:
+            body = body.xreplace({s: written_i[s.name] for s in body.free_symbols if s.name in written_i})
+        return body
 
     def _summand(self) -> Any:
         """The summand of a ``\\sum``/``\\prod``: the next product, its factors joined by juxtaposition or by
