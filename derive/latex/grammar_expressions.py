@@ -712,21 +712,7 @@ class _ExpressionGrammar(_EntryGrammar):
             arg = self.sub(self.balanced("[", "]")).parse_all()
             return sympy.Function(name)(*(list(arg) if _is_matrix(arg) else [arg]))
         if self.at_sym("(") and (name in self.functions or (not self.declared(name) and self.is_function(base, name))):
-            self.st.applying += 1
-            try:
-                args, given = self.call_args(name)
-            finally:
-                self.st.applying -= 1
-            func = sympy.Function(name)
-            # p(x) of a declared vector x is a function of its entries
-            flat = [list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)] for a in args]
-            if any(isinstance(e, sympy.MatrixExpr) for part in flat for e in part):
-                raise self.fail(f"a symbolic-size matrix argument to the unknown function {name}")
-            before = [e for part in flat[: given or len(flat)] for e in part]
-            if given:
-                after = [e for part in flat[given:] for e in part]
-                return func(*before, sympy.Function("given")(*after))
-            return func(*before)
+            return self._function_call(name)
         if self.st.sample and self.st.densities.over.get(name) == self.st.sample and not self.declared(name):
             # E_p[log p - log q]: the densities at the sample, p(x) and q(x)
             var = self.symbol(self.st.sample)
@@ -757,3 +743,22 @@ class _ExpressionGrammar(_EntryGrammar):
             return self.definition_value(name)
         entry = self._vector_entry(name, font)
         return _family_entry(self, name) if entry is None else entry
+
+    def _function_call(self, name: str) -> Any:
+        """``name(...)`` of a function (declared one, or an undeclared name read as one) at its arguments, each
+        entry of a vector one; the ones after a bar wrapped in ``given`` (``p(x | \\mu)``)."""
+        self.st.applying += 1
+        try:
+            args, given = self.call_args(name)
+        finally:
+            self.st.applying -= 1
+        func = sympy.Function(name)
+        # p(x) of a declared vector x is a function of its entries
+        flat = [list(_scalar(a)) if _is_matrix(_scalar(a)) else [_scalar(a)] for a in args]
+        if any(isinstance(e, sympy.MatrixExpr) for part in flat for e in part):
+            raise self.fail(f"a symbolic-size matrix argument to the unknown function {name}")
+        before = [e for part in flat[: given or len(flat)] for e in part]
+        if given:
+            after = [e for part in flat[given:] for e in part]
+            return func(*before, sympy.Function("given")(*after))
+        return func(*before)
