@@ -338,6 +338,12 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
             finite[name] = values
     single = {str(sym): values[0] for sym, values in points if len(values) == 1}
     value = _parse_with_values(finite, inner, table, random, defs, densities, single)
+    return _checked(_at_points(value, points, text, table), text)
+
+
+def _at_points(value: Any, points: list[tuple[Any, list[Any]]], text: str, table: SymbolTable) -> Any:
+    """``value`` (read under an evaluation bar) at the bar's ``points``: a name given one value put in, a name
+    given several a column of the values at each; never at a kink of |.|, max or min."""
     several = [p for p in points if len(p[1]) > 1]
     if len(several) > 1:
         raise _fail(text, "only one name can take several values in one evaluation")
@@ -360,7 +366,7 @@ def _evaluate(  # noqa: PLR0917 - the parse state, passed down
     if isinstance(value, sympy.Basic) and value.has(sympy.Subs) and not hasattr(table, "_latex_notes"):
         # d/dx f at x = 1 is a Subs node; evaluate those, leave integrals and the rest to the engine
         value = value.applyfunc(_evaluate_subs) if _is_matrix(value) else _evaluate_subs(value)
-    return _checked(value, text)
+    return value
 
 
 def _parse_with_values(  # noqa: PLR0917 - the parse state, passed down
