@@ -146,6 +146,59 @@ def stated_mass_proof(step: Any, result: Any, prose: str, full: str = "") -> Any
     sides = [_side(inner, str(side), table) for (inner, _), side in zip(read, (claim.lhs, claim.rhs), strict=True)]
     if not all(isinstance(s, sympy.Expr) for s in sides):
         return None
+    taken = _probabilities_taken(sides, read[0][1] | read[1][1], table)
+    if taken is None:
+        return None
+    fn, var, at = taken
+    section = _section(prose)
+    name = str(var)
+    sets = _sets_stated(section, name)
+    formulas = _formulas(section, fn, name)
+    if len({tuple(s) for s in sets}) != 1 or len(formulas) != 1:
+        return None
+    if any(not isinstance(first.args[0], AppliedUndef) for first in at) and len(_formulas(section, fn, "")) != 1:
+        return None  # p(1 | mu) with a formula of p for another variable too: whose mass at 1 is unclear
+    params_tex, formula_tex, _at = formulas[0]
+    if _hedged(section, _at):
+        return None
+    try:
+        formula = parse_latex(formula_tex, table)
+        params = parse_latex(f"{fn}(t | {params_tex})", table)
+        support = [parse_latex(v, table) for v in sets[0]]
+    except (DeriveError, RecursionError, ValueError, TypeError):
+        return None
+    if not isinstance(formula, sympy.Expr) or formula.atoms(AppliedUndef):
+        return None
+    given = params.args[1] if isinstance(params, AppliedUndef) and len(params.args) == 2 else None
+    if given is None or not all(isinstance(g, sympy.Symbol) for g in given.args):
+        return None
+    if formula.free_symbols - {var, *given.args}:
+        return None
+    masses = {v: sympy.simplify(formula.subs(var, v)) for v in support}
+    why = table_law(list(masses), list(masses.values()))
+    if why is not None:
+        return None
+    difference = _difference_with_masses(sides, at, given, masses)
+    if difference != 0:
+        return None
+    params_at = len(prose) - len(section) + formulas[0][2]
+    line = step.line - full[params_at:].count("\n") if isinstance(getattr(step, "line", None), int) and full else None
+    where = f" (line {line})" if line else ""
+    summary = (
+        f"proved with {fn}({name} = v | {', '.join(map(str, given.args))}) the mass function the text states, "
+        f"{fn}({name} | ...) = {sympy.sstr(formula)}{where}, on {name} in {{{', '.join(sets[0])}}}: its values there "
+        f"({', '.join(f'{v}: {sympy.sstr(m)}' for v, m in masses.items())}) sum to 1, and put in, the sides agree"
+    )
+    evidence = Evidence(Method.SYMBOLIC, summary, difference="0", route="stated mass function")
+    return Result(result.claim, Verdict.PROVED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.PROVED, evidence),))
+
+
+def _probabilities_taken(
+    sides: list[sympy.Expr], names_set: set[str], table: Any
+) -> tuple[str, sympy.Symbol, dict[sympy.Basic, sympy.Expr]] | None:
+    """The probabilities of the step's ``sides``: the one function they apply (``p``), the one variable they
+    take it at (``p(x = -1 | \\mu)``; or the one name of the bar's set ``names_set`` for ``p(-1 | \\mu)``) and
+    each application's value of it; None where they are not all of that form."""
     apps = {a for s in sides for a in s.atoms(AppliedUndef) if not str(a.func).startswith(("event", "given"))}
     if not apps:
         return None
@@ -168,59 +221,26 @@ def stated_mass_proof(step: Any, result: Any, prose: str, full: str = "") -> Any
             return None
         if not at[a].is_number:
             return None
-    names_set = read[0][1] | read[1][1]
     if not variables and len(names_set) == 1:
         variables = {table.symbol(next(iter(names_set)))}
     if len(variables) != 1:
         return None
     (var,) = variables
-    section = _section(prose)
-    name = str(var)
-    sets = _sets_stated(section, name)
-    formulas = _formulas(section, fn, name)
-    if len({tuple(s) for s in sets}) != 1 or len(formulas) != 1:
-        return None
-    if any(not isinstance(first.args[0], AppliedUndef) for first in apps) and len(_formulas(section, fn, "")) != 1:
-        return None  # p(1 | mu) with a formula of p for another variable too: whose mass at 1 is unclear
-    params_tex, formula_tex, _at = formulas[0]
-    if _hedged(section, _at):
-        return None
-    try:
-        formula = parse_latex(formula_tex, table)
-        params = parse_latex(f"{fn}(t | {params_tex})", table)
-        support = [parse_latex(v, table) for v in sets[0]]
-    except (DeriveError, RecursionError, ValueError, TypeError):
-        return None
-    if not isinstance(formula, sympy.Expr) or formula.atoms(AppliedUndef):
-        return None
-    given = params.args[1] if isinstance(params, AppliedUndef) and len(params.args) == 2 else None
-    if given is None or not all(isinstance(g, sympy.Symbol) for g in given.args):
-        return None
-    if formula.free_symbols - {var, *given.args}:
-        return None
-    masses = {v: sympy.simplify(formula.subs(var, v)) for v in support}
-    why = table_law(list(masses), list(masses.values()))
-    if why is not None:
-        return None
+    return fn, var, at
+
+
+def _difference_with_masses(
+    sides: list[sympy.Expr], at: dict[sympy.Basic, sympy.Expr], given: sympy.Basic, masses: dict[Any, sympy.Expr]
+) -> sympy.Expr | None:
+    """The difference of the two ``sides`` with each probability (taken ``at`` a value of the variable, under the
+    parameters ``given``) replaced by the stated mass there; None where one is of other parameters or a value
+    outside the set."""
     put: dict[sympy.Basic, sympy.Expr] = {}
-    for a in apps:
-        value = at[a]
+    for a, value in at.items():
         if a.args[1] != given or value not in masses:
             return None
         put[a] = masses[value]
     try:
-        difference = sympy.simplify(sides[0].xreplace(put) - sides[1].xreplace(put))
+        return sympy.simplify(sides[0].xreplace(put) - sides[1].xreplace(put))
     except (TypeError, ValueError, RecursionError):
         return None
-    if difference != 0:
-        return None
-    params_at = len(prose) - len(section) + formulas[0][2]
-    line = step.line - full[params_at:].count("\n") if isinstance(getattr(step, "line", None), int) and full else None
-    where = f" (line {line})" if line else ""
-    summary = (
-        f"proved with {fn}({name} = v | {', '.join(map(str, given.args))}) the mass function the text states, "
-        f"{fn}({name} | ...) = {sympy.sstr(formula)}{where}, on {name} in {{{', '.join(sets[0])}}}: its values there "
-        f"({', '.join(f'{v}: {sympy.sstr(m)}' for v, m in masses.items())}) sum to 1, and put in, the sides agree"
-    )
-    evidence = Evidence(Method.SYMBOLIC, summary, difference="0", route="stated mass function")
-    return Result(result.claim, Verdict.PROVED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.PROVED, evidence),))
