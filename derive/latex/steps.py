@@ -2115,21 +2115,9 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
             continue
         if doc and d.chain.exprs and d.chain.exprs[0].parts:
             # "A tempting but false guess is $$L(\\theta) = \\theta^2$$": a case, never a function's definition
-            word = (
-                _condition_word(doc, d.chain.exprs[0].parts[0][0])
-                if d.prose
-                else _block_case(doc, d) or (_introduced_as_false(d, doc, sentences) if not target[1] else "")
-            )
-            if word:
-                d.condition = (target[0], f'after "{word}"')
-                continue
-            if d.prose and not standing(sentences, d.chain.exprs[0].parts[0][0], _inline_end(doc, d.rel.offset)):
-                d.condition = (target[0], "in a sentence that does not assert it")
-                continue
-            at = d.chain.exprs[0].parts[0][0]
-            if d.prose and _INLINE_INSTANCE.search(doc[max(0, at - 60) : at]):
-                # "relationships like $X = Y^2$ where Y is ...": an example, the X of the text stays general
-                d.condition = (target[0], "an example (like, such as)")
+            case = _stated_as_case(d, doc, sentences, target)
+            if case:
+                d.condition = (target[0], case)
                 continue
         j = first.get(target[0])
         # \\log L(\\theta) given again (`_log_target`) is never a claim checked against the first
@@ -2156,6 +2144,25 @@ def _find_definitions(drafts: list[_Draft], doc: str = "") -> None:
         d.defines = target
         seen.add(target[0])
         first[target[0]] = drafts.index(d)
+
+
+def _stated_as_case(d: _Draft, doc: str, sentences: str, target: tuple[str, bool]) -> str:
+    """Why the text does not assert the equation ``d`` that would define ``target`` (a case after a condition
+    word, a guess it calls false, a sentence that does not assert it, an example), or "" where it does."""
+    word = (
+        _condition_word(doc, d.chain.exprs[0].parts[0][0])
+        if d.prose
+        else _block_case(doc, d) or (_introduced_as_false(d, doc, sentences) if not target[1] else "")
+    )
+    if word:
+        return f'after "{word}"'
+    if d.prose and not standing(sentences, d.chain.exprs[0].parts[0][0], _inline_end(doc, d.rel.offset)):
+        return "in a sentence that does not assert it"
+    at = d.chain.exprs[0].parts[0][0]
+    if d.prose and _INLINE_INSTANCE.search(doc[max(0, at - 60) : at]):
+        # "relationships like $X = Y^2$ where Y is ...": an example, the X of the text stays general
+        return "an example (like, such as)"
+    return ""
 
 
 #: Words before a display that make its equation a new definition of a name defined before.
