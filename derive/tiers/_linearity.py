@@ -294,37 +294,42 @@ class _Rewriter:
             self.out.laws.add("linearity of expectation")
         total: list[sympy.Basic] = []
         for term in terms:
-            coefficient, random = [], []
-            for factor in sympy.Mul.make_args(term):
-                names = self._outside_names(factor, func, rest)
-                if names is not None and names <= (self.fixed | held) - averaged:
-                    coefficient.append(factor)
-                    self.out.pulled |= names & self.declared
-                else:
-                    random.append(factor)
-                    if names is not None:
-                        self.out.undeclared |= names - self.declared - held - averaged
-            c = sympy.Mul(*coefficient)
-            if not random:
-                self.out.laws.add("E[c] = c for non-random c")
-                total.append(c)
-                continue
-            tower = self._tower(func, random, rest)
-            if tower is not None:
-                if coefficient and c != 1:
-                    self.out.laws.add("non-random factors out of the expectation")
-                total.append(c * tower)
-                continue
-            through = self._through_sum(func, random, rest, averaged)
-            if through is not None:
-                if coefficient and c != 1:
-                    self.out.laws.add("non-random factors out of the expectation")
-                total.append(c * through)
-                continue
+            total.append(self._monomial_expectation(term, func, rest, held, averaged))
+        return sympy.Add(*total)
+
+    def _monomial_expectation(
+        self, term: sympy.Basic, func: object, rest: tuple, held: set[str], averaged: set[str]
+    ) -> sympy.Basic:
+        """E of one monomial ``term`` of the expanded body: its non-random coefficient (names fixed, or ``held``
+        by the conditioning, and not ``averaged``) times E of the random factors (through the tower property, a
+        finite sum, or kept as one expectation)."""
+        coefficient, random = [], []
+        for factor in sympy.Mul.make_args(term):
+            names = self._outside_names(factor, func, rest)
+            if names is not None and names <= (self.fixed | held) - averaged:
+                coefficient.append(factor)
+                self.out.pulled |= names & self.declared
+            else:
+                random.append(factor)
+                if names is not None:
+                    self.out.undeclared |= names - self.declared - held - averaged
+        c = sympy.Mul(*coefficient)
+        if not random:
+            self.out.laws.add("E[c] = c for non-random c")
+            return c
+        tower = self._tower(func, random, rest)
+        if tower is not None:
             if coefficient and c != 1:
                 self.out.laws.add("non-random factors out of the expectation")
-            total.append(c * self._factored(func, random, rest))
-        return sympy.Add(*total)
+            return c * tower
+        through = self._through_sum(func, random, rest, averaged)
+        if through is not None:
+            if coefficient and c != 1:
+                self.out.laws.add("non-random factors out of the expectation")
+            return c * through
+        if coefficient and c != 1:
+            self.out.laws.add("non-random factors out of the expectation")
+        return c * self._factored(func, random, rest)
 
     def _tower(self, func: object, random: list[sympy.Basic], rest: tuple) -> sympy.Basic | None:
         """``E[g(Y) E[X | Y]] = E[g(Y) X]`` (the tower property) under the plain unconditional E, for one factor
