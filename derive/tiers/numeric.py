@@ -958,6 +958,34 @@ class _Checker:
             self.held = max(self.held, verdict.needed)
             points.append(self._record(values, verdict))
             self.starts.append(values)
+        undecided = self._too_few_points(points, skipped, timed_out, target)
+        if undecided is not None:
+            return undecided
+        if not timed_out:
+            decided = self._beyond_samples(seen)
+            if decided is not None:
+                return decided
+        outside = skipped[OUTSIDE_REAL] + self.far_skipped[OUTSIDE_REAL]
+        if outside:
+            # Where both sides are non-real they differ (principal branches): the step holds on its real
+            # domain only, false in the complex reading, so neither verdict holds under every reading.
+            summary = (
+                f"the sides agree at {len(points)} points where they are real, but at {outside} point(s) both are "
+                "non-real and differ (principal branches of log or powers): the step holds on its real domain "
+                "only; declare the ranges that keep it real (e.g. y: positive) to settle"
+            )
+            return Outcome(
+                Verdict.UNDECIDED,
+                Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason="real domain"),
+            )
+        return self._verified(points, skipped, timed_out)
+
+    def _too_few_points(
+        self, points: list[Point], skipped: Counter[str], timed_out: bool, target: int
+    ) -> Outcome | None:
+        """An undecided outcome where the usable points cannot verify (too few of ``target``, outnumbered by
+        the uncertain ones, a point where an integral or series may diverge, the time budget); else None."""
+        seed = self.settings.seed
         n_skipped = sum(skipped.values())
         skip_text = self._skip_text(skipped)
         # Points whose value changed with the precision say nothing either way; when they
@@ -984,24 +1012,7 @@ class _Checker:
             return Outcome(
                 Verdict.UNDECIDED, Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason=reason)
             )
-        if not timed_out:
-            decided = self._beyond_samples(seen)
-            if decided is not None:
-                return decided
-        outside = skipped[OUTSIDE_REAL] + self.far_skipped[OUTSIDE_REAL]
-        if outside:
-            # Where both sides are non-real they differ (principal branches): the step holds on its real
-            # domain only, false in the complex reading, so neither verdict holds under every reading.
-            summary = (
-                f"the sides agree at {len(points)} points where they are real, but at {outside} point(s) both are "
-                "non-real and differ (principal branches of log or powers): the step holds on its real domain "
-                "only; declare the ranges that keep it real (e.g. y: positive) to settle"
-            )
-            return Outcome(
-                Verdict.UNDECIDED,
-                Evidence(Method.NUMERIC, summary, points=tuple(points), seed=seed, reason="real domain"),
-            )
-        return self._verified(points, skipped, timed_out)
+        return None
 
     def _beyond_samples(self, seen: set[tuple]) -> Outcome | None:
         """Where random points do not look: far out, tight points, and (inequalities) the margin."""
