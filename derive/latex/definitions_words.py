@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 
+from derive.errors import DeriveError
 from derive.latex.assumptions import _INLINE_MATH, _SENTENCE_END
-from derive.latex.names import definition_target, mentions, names_in
+from derive.latex.grammar_expressions import _read_name
+from derive.latex.names import _each_name, definition_target, mentions, name_of, names_in
+from derive.latex.readings import _applied
+from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _tokenize
 
 _SPACE = re.compile(r"\s+")
 #: What may follow the naming math before the display: punctuation, or a short clause that does not state a
@@ -94,6 +98,97 @@ def error_function_target(lhs: str) -> tuple[str, bool] | None:
     if found is None or any(n[:1].isupper() for n in found[0]):
         return None  # E(X), E(X, Y): an expectation as plausibly
     return "E", False
+
+
+#: ``E[w]``, ``E\\left[w\\right]``, ``E(w)``: a plain E applied to what may be its parameters.
+_E_APPLIED = re.compile(r"^\s*E\s*(?:\\left\s*)?(?P<open>[\[(])(?P<inner>.*?)(?:\\right\s*)?[\])]\s*$", re.DOTALL)
+#: What binds a name on a right side: a sum, product or integral over it.
+_BINDERS = re.compile(r"\\(?:sum|prod|int|iint|oint|mathbb\s*\{?\s*[EP]|operatorname|mathrm\s*\{\s*[EP])(?![A-Za-z])")
+#: A plain E (or \\mathbb{E}) on the right side reading as an expectation: the equation is about expectations.
+_E_ON_RIGHT = re.compile(r"(?<![A-Za-z\\])E\s*(?:_|\[|\\left|\\big)|\\mathbb\s*\{?\s*E")
+
+
+def own_function_target(lhs: str, rhs: str) -> tuple[str, bool] | None:
+    """("E", False) when ``lhs = rhs`` defines a function E of its own (K33): ``lhs`` is a plain E applied in square
+    brackets to distinct names (``E[w]``, ``E[\\theta]``, ``E[w, b]``) and ``rhs`` uses each of them as a free value
+    (``\\frac12 (w - 3)^2``, ``\\frac1N \\sum_n (y_n - w x_n)^2``), which no expectation's definition does: an
+    expectation is not random, so its definition sums or integrates its argument out (``E[x] = \\int x p(x)
+    dx``), applies it as a function (``E[f] = \\sum_x f(x) p(x)``) or gives it a value (``E[x] = \\mu``).
+    None for those, for ``E[c] = c`` (the expectation of a constant) and for a right side that binds anything,
+    whose bound names derive does not sort out (``\\sum``, ``\\int``: unless each bound name is listed and none is
+    a parameter), or holds an expectation itself."""
+    m = _E_APPLIED.match(lhs)
+    if m is None or m.group("open") != "[" or len(rhs) > 600 or _E_ON_RIGHT.search(rhs):
+        return None  # (E(w) = ...: an error function when words say so, `error_function_target`)
+    inner = m.group("inner")
+    target = definition_target("f(" + inner + ")")
+    if target is None or target[1] or "|" in inner or "\\mid" in inner:
+        return None
+    params = names_in(inner)
+    found = names_in(rhs)
+    if params is None or found is None or not params[0] or found[1]:
+        return None
+    if _squash(rhs) == _squash(inner):
+        return None  # E[c] = c: the expectation of a constant
+    if any(p not in found[0] or _applied_in(rhs, p) for p in params[0]):
+        return None
+    bound = _bound_names(rhs)
+    if bound is None or bound & params[0]:
+        return None
+    return "E", False
+
+
+def _applied_in(tex: str, name: str) -> bool:
+    """Whether ``tex`` applies ``name`` to a bracket (``f(x)``, ``f\\left(x\\right)``, ``f_n(x)``): a function."""
+    try:
+        toks = _tokenize(tex)
+    except DeriveError:
+        return True
+    for _j, p, found in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS), _read_name):
+        if found is not None and found.split("_", 1)[0] == name.split("_", 1)[0] and _applied(p):
+            return True
+    return False
+
+
+#: ``\\sum_{n=1}^N``, ``\\sum_n``, ``\\prod_{i}``: the name a sum or product runs over.
+_SUM_INDEX = re.compile(r"\\(?:sum|prod)(?:\\limits)?\s*_\s*(?:\{\s*(?P<braced>[^{}]*)\}|(?P<bare>\\?[A-Za-z]+))")
+#: ``dx``, ``d\\theta``, ``\\mathrm{d}x``, ``\\, dx``: an integral's variable.
+_DIFFERENTIAL = re.compile(
+    r"(?:\\mathrm\s*\{\s*d\s*\}|\\operatorname\s*\{\s*d\s*\}|(?<![A-Za-z\\])d)\s*(?P<var>\\[A-Za-z]+|[A-Za-z])"
+)
+
+
+def _bound_names(rhs: str) -> frozenset[str] | None:
+    """The names the sums, products and integrals of ``rhs`` run over, or None when one cannot be told (an
+    integral without a differential, a binder derive does not list: an expectation, a probability)."""
+    out: set[str] = set()
+    binders = _BINDERS.findall(rhs)
+    if not binders:
+        return frozenset()
+    for b in binders:
+        if not b.startswith(("\\sum", "\\prod", "\\int", "\\iint", "\\oint")):
+            return None
+    sums = list(_SUM_INDEX.finditer(rhs))
+    if len(sums) != len(re.findall(r"\\(?:sum|prod)(?![A-Za-z])", rhs)):
+        return None  # a sum without a subscript: over what is not said
+    for s in sums:
+        index = (s.group("braced") or s.group("bare") or "").split("=")[0]
+        index = re.split(r"\\in(?![A-Za-z])|,", index)[0].strip()
+        try:
+            out.add(name_of(index))
+        except DeriveError:
+            return None
+    integrals = len(re.findall(r"\\(?:int|iint|oint)(?![A-Za-z])", rhs))
+    if integrals:
+        variables = [d.group("var") for d in _DIFFERENTIAL.finditer(rhs)]
+        if len(variables) < integrals:
+            return None
+        for v in variables:
+            try:
+                out.add(name_of(v))
+            except DeriveError:
+                return None
+    return frozenset(out)
 
 
 _EULER_MENTION = re.compile(r"(?<![A-Za-z\\])e(?![A-Za-z])")

@@ -25,11 +25,15 @@ from __future__ import annotations
 import re
 
 from derive.latex.assumptions import headings
+from derive.latex.definitions_words import own_function_target
 
 __all__ = ["expectation_named"]
 
+#: What may follow "mean" for it to be the head of its noun phrase: "the mean of", "the mean $E[X]$", "the mean,"
+#: ("the mean squared error", "the mean field" name other things).
+_MEAN_ENDS = r"(?=\s*(?:$|[,.;:()$]|\b(?:of|or|and|is|over|under|with|for|in|taken|w\.r\.t\.?|wrt)\b))"
 #: The words that name the expectation (an "or" chain ends with one of them).
-_ROLE = r"(?:expectation(?:\s+operator)?|expected\s+value|mean(?:\s+value)?)"
+_ROLE = rf"(?:expectation(?:\s+operator)?|expected\s+value|mean(?:\s+value)?{_MEAN_ENDS})"
 #: Emphasis around words: ``*expectation*``, ``\\emph{expectation}``, ``**mean**``.
 _EMPHASIS = re.compile(r"\\(?:emph|textit|textbf)\{([^{}]*)\}|[*_]{1,2}")
 #: Inline math opening with a plain E (not ``\\mathbb{E}``, not ``E_D``): what the naming and the roles are about.
@@ -106,7 +110,40 @@ def _other_role(prose: str) -> bool:
                 return True
     for math in _MATH_ANY.finditer(prose):
         body = re.sub(r"\\mathbb\s*\{\s*E\s*\}|\\(?:operatorname|mathrm)\s*\{\s*E\s*\}", "", math.group())
-        if _OWN_E.search(body.strip("$")):
+        if _OWN_E.search(body.strip("$")) or _own_function(math.group()):
+            return True
+    return False
+
+
+#: ``E[w] =`` or ``E\\left[w\\right] =`` in math: the left side of what may define a function E.
+_E_BRACKET = re.compile(r"(?<![A-Za-z\\{_])E\s*(?:\\left\s*)?\[[^\[\]=]{0,80}\](?:\s*\\right\s*\])?\s*&?\s*:?=")
+#: Where the right side of such an equation ends, outside braces: another relation, a row break, a column, the math.
+_RHS_END = re.compile(
+    r"(?<!\\)(?:=|<|>|\\\\|\$|&|\\(?:end|label|tag|le|ge|leq|geq|approx|quad|qquad|text)(?![A-Za-z]))"
+)
+
+
+def _right_side(rest: str) -> str:
+    """The right side at the start of ``rest``: up to the first `_RHS_END` outside braces or brackets."""
+    depth = 0
+    for k, ch in enumerate(rest):
+        if ch in "{[(" and (k == 0 or rest[k - 1] != "\\"):
+            depth += 1
+        elif ch in "}])" and (k == 0 or rest[k - 1] != "\\"):
+            depth -= 1
+        elif depth <= 0 and _RHS_END.match(rest, k):
+            return rest[:k]
+    return rest
+
+
+def _own_function(math: str) -> bool:
+    """Whether ``math`` defines a plain E as a function of its own in square brackets (``E[w] = \\frac12 (w - 3)^2``,
+    `own_function_target`): the text's E is then no expectation."""
+    for m in _E_BRACKET.finditer(math):
+        lhs = math[m.start() : m.end()].rstrip().rstrip("=").rstrip(":").rstrip().rstrip("&").rstrip()
+        rest = math[m.end() :]
+        rhs = _right_side(rest).strip().rstrip(".,;").strip()
+        if rhs and own_function_target(lhs, rhs) is not None:
             return True
     return False
 

@@ -228,6 +228,9 @@ def _solved_before(step: Step, c: Conclusion, table: SymbolTable) -> tuple[str |
     from derive.latex.solving_context import equation_before  # noqa: PLC0415
 
     no = "(it is concluded in words, from a statement derive does not check)"
+    wrong = _wrong_in_words(step.prose, c)
+    if wrong is not None:
+        return None, f"(it is concluded in words, and {wrong}; a step built on it is not right by it)"
     members = equation_before(step.prose, c.lhs, c.rhs)
     if members is None or len(members) < 2:
         return None, no
@@ -267,6 +270,22 @@ def _solved_before(step: Step, c: Conclusion, table: SymbolTable) -> tuple[str |
     if _identity(equation.subs(name, value)) is True and _chosen(step, c.lhs, c.rhs, c.line) is None:
         return f"the only solution of {said}, displayed before it", ""
     return None, _not_solved(step, c, said)
+
+
+_OPENERS = re.compile(r"(?:\$\$|\\\[|\\begin\s*\{\s*(?:equation|align|gather)\*?\s*\}|\$)\s*$")
+
+
+def _wrong_in_words(prose: str, c: Conclusion) -> str | None:
+    """Why the value concluded in words does not satisfy what the sentence before its display says it was found
+    by ("setting the derivative of $F$ to zero", `derive.latex.results_stationary`), or None."""
+    from derive.latex.results_stationary import stationary_check  # noqa: PLC0415
+
+    at = prose.rfind(c.rhs.strip())
+    start = prose.rfind(c.lhs.strip(), 0, at) if at > 0 else -1
+    if start <= 0:
+        return None
+    before = _OPENERS.sub("", prose[:start].rstrip())
+    return stationary_check(before, c.lhs, c.rhs)
 
 
 def _not_solved(step: Step, c: Conclusion, said: str) -> str:

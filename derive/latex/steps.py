@@ -87,6 +87,7 @@ from derive.latex.definitions_words import (
     error_function_target,
     introduced_by_name,
     log_definition_target,
+    own_function_target,
 )
 from derive.latex.expect_words import independent_at, independent_in_words, nonrandom_at, numbers_in_words
 from derive.latex.laws_words import case_laws_at, case_laws_in_words, case_random, law_parameter_ranges, laws_in_words
@@ -94,6 +95,7 @@ from derive.latex.model_statements import ModelScope, ModelStatement, apply_mode
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
+from derive.latex.results_stationary import stationary_check
 from derive.latex.splitting import _HOSTILE, _UNCHECKED_MEANING, _group_end, _scan_separators
 from derive.latex.structure_defs import Structure, structure_of, tuple_sides
 from derive.latex.structure_family import sample_set, vector_family
@@ -1812,8 +1814,12 @@ def _concluded_value(d: _Draft, drafts: list[_Draft], sentences: str, target: tu
     if not target[1] or d.prose or d.chain.arrow_after or d.chain.defining:
         return False
     found = names_in(d.rhs)
-    if found is None or found[0] or found[1]:
+    if found is None or found[1]:
         return False
+    if found[0]:
+        # a formula stays a definition, unless the words say how it was found and it does not satisfy that (K29b)
+        start = _before(sentences, d.chain.exprs[0].parts[0][0]) if d.chain.exprs and d.chain.exprs[0].parts else 0
+        return bool(start) and stationary_check(sentences[:start], d.lhs, d.rhs) is not None
     return _derived(d, drafts, sentences, target[0], _VALUE_WORDS)
 
 
@@ -1838,6 +1844,9 @@ def _error_target(d: _Draft, drafts: list[_Draft], sentences: str) -> tuple[str,
     """What ``E = ...`` or ``E(\\mathbf w) = ...`` defines (`error_function_target`) when the sentence before it
     says what E is ("The error function is given by", "the energy"): without such words E(w) = ... is as plausibly
     a statement about an expectation (`derive.latex.readings`), and defines nothing."""
+    own = own_function_target(d.lhs, d.rhs)
+    if own is not None:
+        return own  # E[w] = (w - 3)^2 / 2: a function E of its own, whatever the words (K33)
     target = error_function_target(d.lhs)
     if target is None or not sentences or not d.chain.exprs or not d.chain.exprs[0].parts:
         return None

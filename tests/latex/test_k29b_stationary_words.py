@@ -1,0 +1,104 @@
+"""A formula concluded in words that does not satisfy how the words say it was found (attacker K29b).
+
+"Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get $$\\theta = 2a$$": the derivative at 2a is 2a, not
+0, so θ := 2a is no definition a later step may rest on ("holds if θ = 2a, as concluded", naming why it is wrong).
+A value that satisfies the words (θ = a), words derive does not read, or a derivative with respect to another name
+keep the formula a definition, as before (`derive.latex.results_stationary`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import derive
+from derive import Verdict
+from derive.latex.results_stationary import stationary_check
+
+_ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
+
+
+def _last(text: str) -> derive.Result:
+    return derive.check_latex(text)[-1]
+
+
+@pytest.mark.parametrize(
+    ("premise", "value", "after"),
+    [
+        (
+            "Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get",
+            "\\theta = 2a",
+            "\\theta^2 - 2a\\theta = 0",
+        ),
+        ("Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get", "\\theta = 2a", "\\theta^2 = 4a^2"),
+        (
+            "Setting the derivative of $\\theta^2 - 2a\\theta$ with respect to $\\theta$ equal to zero gives",
+            "\\theta = 2a",
+            "\\theta - a = a",
+        ),
+        ("Differentiating $(m - a)^2 + (m - b)^2$ and setting it to zero gives", "m = \\frac{a + b}{3}", "3m = a + b"),
+        ("Solving $2w - 6b = 0$ for $w$, we obtain", "w = 2b", "w - b = b"),
+        ("Setting $2w - 4b$ to zero gives", "w = 4b", "w - 3b = b"),
+    ],
+)
+def test_a_wrong_formula_is_a_conclusion_not_a_definition(premise: str, value: str, after: str) -> None:
+    r = _last(f"{premise}\n$${value}$$\nand so\n$${after}$$\n")
+    assert r.verdict is Verdict.UNDECIDED, r.detail
+    detail = r.detail or ""
+    assert "as concluded at line" in detail
+    assert "does not satisfy what the words say it was found by" in detail
+    assert "not 0" in detail
+
+
+@pytest.mark.parametrize(
+    ("premise", "value", "after"),
+    [
+        # the right values: still definitions, the later step proved with them
+        ("Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get", "\\theta = a", "\\theta^2 = a^2"),
+        ("Differentiating $(m - a)^2 + (m - b)^2$ and setting it to zero gives", "m = \\frac{a + b}{2}", "2m = a + b"),
+        ("Solving $2w - 6b = 0$ for $w$, we obtain", "w = 3b", "w - b = 2b"),
+        # words derive does not check: a minimiser may sit at a boundary or a kink
+        ("Minimising $\\theta^2 - 2a\\theta$ over $\\theta \\ge 0$, we get", "\\theta = 2a", "\\theta^2 = 4a^2"),
+        # the derivative with respect to another name, and an assignment "setting $w = ...$"
+        (
+            "Setting the derivative of $\\theta^2 - 2a\\theta$ with respect to $a$ to zero, we get",
+            "\\theta = 2a",
+            "\\theta^2 = 4a^2",
+        ),
+        ("Setting $b = 1$, we get", "w = 4b", "w - 3b = b"),
+    ],
+)
+def test_a_right_or_unchecked_formula_stays_a_definition(premise: str, value: str, after: str) -> None:
+    r = _last(f"{premise}\n$${value}$$\nand so\n$${after}$$\n")
+    assert r.verdict is Verdict.PROVED, r.detail
+    assert ":=" in (r.detail or "")
+
+
+def test_a_false_step_after_a_wrong_conclusion_is_not_accepted() -> None:
+    text = (
+        "Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get\n$$\\theta = 2a$$\nso\n"
+        "$$\\theta^2 - 2a\\theta = 1$$\n"
+    )
+    assert _last(text).verdict not in _ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("before", "lhs", "rhs"),
+    [
+        ("Setting the derivative of $\\theta^2$ to zero, we get", "\\theta", "0"),
+        ("Setting the derivative of $\\sum_{i=1}^n (x_i - \\mu)^2$ to zero gives", "\\mu", "\\frac{1}{n}"),  # a sum
+        ("Setting the derivative of $\\log L(\\mu)$ to zero, we get", "\\hat\\mu", "\\bar x"),  # another name
+        ("Setting the derivative of $\\theta^2$ to zero. Then for any $\\theta$,", "\\theta", "2a"),  # sentence ended
+        ("Setting the derivative of $x^2 - 2ax$ to zero, we get", "x", "a"),
+        ("We set the derivative of $x^2 - 2ax$ to zero elsewhere, so here", "x", "2a"),  # no premise pattern
+        ("Solving $x^2 = a^2$ for $x$,", "x", "-a"),  # one root of two: it satisfies the equation
+    ],
+)
+def test_stationary_check_says_nothing_where_it_cannot_tell_or_the_value_fits(before: str, lhs: str, rhs: str) -> None:
+    assert stationary_check(before, lhs, rhs) is None
+
+
+def test_stationary_check_names_the_point() -> None:
+    why = stationary_check("Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get", "\\theta", "2a")
+    assert why is not None
+    assert "2 a, not 0" in why
+    assert "at a = 1" in why
