@@ -35,7 +35,9 @@ def _is_number(tex: str) -> bool:
 
 
 #: Inline declarations: ``x \in \mathbb{R}``, ``x, y \in \mathbb{R}^n``, ``p \in [0, 1]``, ``\sigma > 0``.
-_DECLARED_IN = re.compile(r"(?P<names>[^=<>]+?)\\in(?![A-Za-z])\s*(?:\\mathbb\s*\{?\s*[RNZQC]|\\\{|\[|\()")
+_DECLARED_IN = re.compile(
+    r"(?P<names>[^=<>]+?)\\in(?![A-Za-z])\s*(?:\\mathbb\s*\{?\s*[RNZQC]|\\\{|\[|\(|\\left\s*[\[(])"
+)
 _DECLARED_BY = re.compile(r"(?P<names>[^=<>]+?)(?:>|<|\\geq?|\\leq?|\\gt|\\lt)(?![A-Za-z])\s*=?\s*-?\s*\d+(\.\d+)?\s*$")
 
 

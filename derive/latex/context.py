@@ -27,6 +27,7 @@ from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.prob_entropy import ENTROPY_ROUTE
 from derive.latex.prob_readings import probability_doubt
 from derive.latex.prob_settle import settle_events
+from derive.latex.ranges_unsampled import range_unsampled
 from derive.latex.readings import ambiguous_readings, notation_readings
 from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
@@ -250,6 +251,7 @@ def settle(step: Step, result: Result) -> Result:
             or probability_doubt(step, result, step.prose)
             or _positive_by_name(step, result)
             or index_doubt(step)
+            or range_unsampled(step, result)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")
