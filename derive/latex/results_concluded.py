@@ -94,7 +94,7 @@ def with_conclusions(step: Step, result: Result) -> Result | None:
         return None  # the claim is checked at its own premise's solutions (`derive.latex.solving` decides it)
     found = conclusions(step)
     if not found:
-        return None
+        return _wrong_display(step, result)
     from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only when a step uses a conclusion
 
     try:
@@ -286,6 +286,30 @@ def _wrong_in_words(prose: str, c: Conclusion) -> str | None:
         return None
     before = _OPENERS.sub("", prose[:start].rstrip())
     return stationary_check(before, c.lhs, c.rhs)
+
+
+def _wrong_display(step: Step, result: Result) -> Result | None:
+    """``step`` refuted when it displays a bare name's value (``\\theta = 2a``) right after words that say how the
+    value was found ("setting the derivative of $F$ to zero, we get") and the value misses that at every exact point
+    tried of the other names (`derive.latex.results_stationary`); None otherwise. A step read with definitions or a
+    premise is left alone: a name given a value elsewhere (a = 0) may make it right."""
+    from derive.latex.names import definition_target, mentions  # noqa: PLC0415
+    from derive.latex.results_stationary import stationary_check  # noqa: PLC0415
+
+    if step.uses or step.premise is not None or step.conditions or step.defined:
+        return None
+    lhs, rhs = step.lhs_tex.strip(), step.rhs_tex.strip()
+    target = definition_target(lhs)
+    if target is None or not target[1] or mentions(rhs, target[0]):
+        return None
+    before = step.prose.rstrip()
+    if not before.endswith(lhs):
+        return None
+    why = stationary_check(_OPENERS.sub("", before[: -len(lhs)].rstrip()), lhs, rhs, everywhere=True)
+    if why is None:
+        return None
+    ev = Evidence(Method.SYMBOLIC, f"{why}; the value is not what the text says it found", route="solving")
+    return Result(result.claim, Verdict.REFUTED, Method.SYMBOLIC, result.seconds, (Outcome(Verdict.REFUTED, ev),))
 
 
 def _not_solved(step: Step, c: Conclusion, said: str) -> str:

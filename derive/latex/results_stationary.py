@@ -58,10 +58,11 @@ _SECONDS = 2.0
 _LIMIT = 300
 
 
-def stationary_check(before: str, lhs: str, rhs: str) -> str | None:
+def stationary_check(before: str, lhs: str, rhs: str, *, everywhere: bool = False) -> str | None:
     """Why the value ``lhs = rhs`` displayed after ``before`` (the text up to the display) does not satisfy what
     the last sentence of ``before`` says it was found by (see the module), or None: it does, or derive cannot
-    read or tell."""
+    read or tell. With ``everywhere``, only a value that misses at every exact point tried (of either sign: any
+    kind the other names may have) counts, as a refutation of the display needs."""
     sentence = _last_sentence(before)
     if not sentence or len(lhs) > 80 or len(rhs) > _LIMIT:
         return None
@@ -72,7 +73,7 @@ def stationary_check(before: str, lhs: str, rhs: str) -> str | None:
     from derive.tiers.symbolic import bounded  # noqa: PLC0415 - sympy only when the words say how
 
     try:
-        found = bounded(lambda: _check(d, e, lhs, rhs), _SECONDS)
+        found = bounded(lambda: _check(d, e, lhs, rhs, everywhere=everywhere), _SECONDS)
     except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
         return None
     return found if isinstance(found, str) else None
@@ -85,7 +86,7 @@ def _last_sentence(before: str) -> str:
     return tail[ends[-1].end() :] if ends else tail
 
 
-def _check(d: re.Match[str] | None, e: re.Match[str] | None, lhs: str, rhs: str) -> str | None:
+def _check(d: re.Match[str] | None, e: re.Match[str] | None, lhs: str, rhs: str, *, everywhere: bool) -> str | None:
     import sympy  # noqa: PLC0415
 
     table = SymbolTable({})
@@ -117,11 +118,12 @@ def _check(d: re.Match[str] | None, e: re.Match[str] | None, lhs: str, rhs: str)
     if _opaque(g) or _opaque(value):
         return None
     at = sympy.expand(g.subs(name, value))
-    return _nonzero_at(at, what, lhs, rhs)
+    return _nonzero_at(at, what, lhs, rhs, everywhere=everywhere)
 
 
-def _nonzero_at(at: Any, what: str, lhs: str, rhs: str) -> str | None:
-    """The reason ``at`` (the premise at the value) shows the value wrong: it is nonzero at an exact point."""
+def _nonzero_at(at: Any, what: str, lhs: str, rhs: str, *, everywhere: bool) -> str | None:
+    """The reason ``at`` (the premise at the value) shows the value wrong: it is nonzero at an exact point (with
+    ``everywhere``: at each point tried where it is defined, at least two of them)."""
     import sympy  # noqa: PLC0415
 
     from derive.latex.solving import _zero  # noqa: PLC0415
@@ -129,19 +131,31 @@ def _nonzero_at(at: Any, what: str, lhs: str, rhs: str) -> str | None:
     others = sorted(at.free_symbols, key=sympy.default_sort_key)
     if len(others) > 4:
         return None
+    first: tuple[Any, str] | None = None
+    tried = 0
     for k in range(len(_POINTS)):
         point = {s: sympy.Rational(_POINTS[(k + j) % len(_POINTS)]) for j, s in enumerate(others)}
         there = at.xreplace(point)
         if there.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
             continue
-        if _zero(there) is False:
+        tried += 1
+        nonzero = _zero(there) is False
+        if nonzero and first is None:
             shown = ", ".join(f"{s} = {point[s]}" for s in others)
-            where = f" at {shown}" if shown else ""
-            return (
-                f"{lhs.strip()} = {rhs.strip()} does not satisfy what the words say it was found by: {what} at "
-                f"{lhs.strip()} = {rhs.strip()} is {sympy.latex(at)}, not 0 ({sympy.latex(there)}{where})"
-            )
-    return None
+            first = (there, f" at {shown}" if shown else "")
+        if not everywhere and first is not None:
+            break
+        if everywhere and not nonzero:
+            return None
+        if not others:
+            break
+    if first is None or (everywhere and others and tried < 2):
+        return None
+    there, where = first
+    return (
+        f"{lhs.strip()} = {rhs.strip()} does not satisfy what the words say it was found by: {what} at "
+        f"{lhs.strip()} = {rhs.strip()} is {sympy.latex(at)}, not 0 ({sympy.latex(there)}{where})"
+    )
 
 
 def _read(tex: str, table: SymbolTable) -> Any | None:

@@ -102,3 +102,50 @@ def test_stationary_check_names_the_point() -> None:
     assert why is not None
     assert "2 a, not 0" in why
     assert "at a = 1" in why
+
+
+@pytest.mark.parametrize(
+    ("premise", "value", "shown"),
+    [
+        ("Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get", "\\theta = 2a", "is 2 a, not 0"),
+        ("Setting the derivative of $\\lambda^2 - 6\\lambda$ to zero, we get", "\\lambda = 2", "is -2, not 0"),
+        ("Setting $2w - 4b$ to zero gives", "w = 4b", "is 4 b, not 0"),
+    ],
+)
+def test_the_wrong_display_itself_is_refuted(premise: str, value: str, shown: str) -> None:
+    r = derive.check_latex(f"{premise}\n$${value}$$\n")[0]
+    assert r.verdict is Verdict.REFUTED, r.detail
+    assert shown in (r.detail or "")
+    assert "does not satisfy what the words say it was found by" in (r.detail or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # right values
+        "Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get\n$$\\theta = a$$\n",
+        "Setting the derivative of $\\lambda^2 - 6\\lambda$ to zero, we get\n$$\\lambda = 3$$\n",
+        # wrong only at some values of a (2a(1 - a) is 0 at a = 1): no refutation, whatever a's kind
+        "Setting the derivative of $\\theta^2 - 2a^2\\theta$ to zero, we get\n$$\\theta = a$$\n",
+        # a given a value before: the step is read with it, and derive does not re-read the premise with it
+        "Let $a = 0$. Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get\n$$\\theta = 2a$$\n",
+        # the equation solved is also a condition the prose states: derive reads the display under it, as before
+        "Solving $2w - 6b = 0$ for $w$, we obtain\n$$w = 2b$$\n",
+        # the words do not say the value came from the derivative
+        "Minimising $\\theta^2 - 2a\\theta$ over $\\theta \\ge 0$, we get\n$$\\theta = 2a$$\n",
+        "The derivative of $\\theta^2 - 2a\\theta$ is $2\\theta - 2a$. We get\n$$\\theta = 2a$$\n",
+    ],
+)
+def test_a_right_display_or_one_wrong_only_somewhere_is_not_refuted(text: str) -> None:
+    r = derive.check_latex(text)[-1]
+    assert r.verdict is not Verdict.REFUTED, r.detail
+
+
+def test_wrong_only_somewhere_is_still_no_definition() -> None:
+    text = (
+        "Setting the derivative of $\\theta^2 - 2a^2\\theta$ to zero, we get\n$$\\theta = a$$\nso\n"
+        "$$\\theta^2 = a^2$$\n"
+    )
+    r = derive.check_latex(text)[-1]
+    assert r.verdict is Verdict.UNDECIDED, r.detail
+    assert "holds if \\theta = a" in (r.detail or "")
