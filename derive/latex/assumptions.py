@@ -41,6 +41,8 @@ _DECLARED_IN = re.compile(
 _DECLARED_BY = re.compile(r"(?P<names>[^=<>]+?)(?:>|<|\\geq?|\\leq?|\\gt|\\lt)(?![A-Za-z])\s*=?\s*-?\s*\d+(\.\d+)?\s*$")
 
 
+#: ``\\infty``, ``+\\infty``, ``\\infty`` in braces: the open upper end of a half-line (the comma before it excluded).
+_PLUS_INFINITY = r"\s*\+?\s*\\infty\s*"
 _SET_KINDS = (
     (
         re.compile(r"\\mathbb\s*\{?\s*[NZ]\s*\}?\s*_\s*(?:0|\{\s*(?:0|\\geq?\s*0)\s*\})"),
@@ -72,6 +74,11 @@ _SET_KINDS = (
     ),
     (re.compile(r"\\mathbb\s*\{?\s*R\s*\}?"), "real"),
     (re.compile(r"(?:\\left\s*)?\(\s*0\s*,\s*1\s*(?:\\right\s*)?\)"), "probability"),
+    # half-lines written as intervals: (0, \infty) is the positive reals, [0, \infty) the nonnegative ones
+    (re.compile(rf"(?:\\left\s*)?\(\s*0\s*,{_PLUS_INFINITY}(?:\\right\s*)?\)"), "positive"),
+    (re.compile(rf"(?:\\left\s*)?\[\s*0\s*,{_PLUS_INFINITY}(?:\\right\s*)?\)"), "nonnegative"),
+    (re.compile(r"(?:\\left\s*)?\(\s*-\s*\\infty\s*,\s*0\s*(?:\\right\s*)?\)"), "negative"),
+    (re.compile(rf"(?:\\left\s*)?\(\s*-\s*\\infty\s*,{_PLUS_INFINITY}(?:\\right\s*)?\)"), "real"),
 )
 _BOUND_KINDS = {(">", "0"): "positive", ("\\gt", "0"): "positive", ("\\ge", "0"): "nonnegative",
                 ("\\geq", "0"): "nonnegative", ("<", "0"): "negative", ("\\lt", "0"): "negative"}  # fmt: skip

@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["range_unsampled"]
 
 _NUMBER = r"-?\s*\d+(?:\.\d+)?"
-#: An interval with a closed end (``[0, 1]``, ``[0, 1)``, ``(0, 1]``) or a chain of bounds (``0 \\le p \\le 1``):
-#: a bounded range whose ends (or the points near them) the declaration allows.
+#: An interval (``[0, 1]``, ``[0, 1)``, ``(0, 2)``, ``[a, b]``) or a chain of bounds (``0 \\le p \\le 1``): a range
+#: whose ends (or the points near them) the declaration allows. (``(0, 1)`` and the half-lines are kinds.)
 _BOUNDED = re.compile(
-    rf"\\in(?![A-Za-z])\s*(?:\\left\s*)?[\[(]\s*{_NUMBER}\s*,\s*{_NUMBER}\s*(?:\\right\s*)?[\])]"
+    r"\\in(?![A-Za-z])\s*(?:\\left\s*)?[\[(][^\[\]()]{1,60},[^\[\]()]{1,60}(?:\\right\s*)?[\])]"
     rf"|{_NUMBER}\s*(?:<|\\lt|\\leq?|\\leqslant)(?![A-Za-z]).*(?:<|\\lt|\\leq?|\\leqslant)(?![A-Za-z])\s*{_NUMBER}"
 )
 _ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)

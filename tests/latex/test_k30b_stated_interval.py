@@ -78,3 +78,47 @@ def test_wrong_twins_still_accepted(declaration: str, step: str) -> None:
 def test_a_range_in_a_later_section_does_not_reach_the_step() -> None:
     text = "# One\n\n$$\\log p \\le 0 + \\log p$$\n\n# Two\n\nLet $p \\in [0, 1]$.\n"
     assert _one(text).verdict in _ACCEPTED
+
+
+@pytest.mark.parametrize(
+    ("declaration", "step"),
+    [
+        ("x \\in [a, b]", "\\log(x - a) \\geq -100"),  # letter ends: the same range no kind states
+        ("x \\in (0, 2)", "\\log x \\geq -100"),  # open, but not the unit interval: no kind either
+    ],
+)
+def test_other_intervals_are_not_accepted_either(declaration: str, step: str) -> None:
+    r = _one(f"Let ${declaration}$.\n$${step}$$\n")
+    assert r.verdict is Verdict.UNDECIDED, r.detail
+    assert "derive samples as any real" in r.detail
+
+
+@pytest.mark.parametrize(
+    ("declaration", "kind"),
+    [
+        ("x \\in (0, \\infty)", "positive"),
+        ("x \\in (0, +\\infty)", "positive"),
+        ("x \\in \\left(0, \\infty\\right)", "positive"),
+        ("x \\in [0, \\infty)", "nonnegative"),
+        ("x \\in (-\\infty, 0)", "negative"),
+        ("x \\in (-\\infty, \\infty)", "real"),
+    ],
+)
+def test_half_lines_written_as_intervals_are_kinds(declaration: str, kind: str) -> None:
+    r = _one(f"Let ${declaration}$.\n$$x^2 + 1 \\geq 2x$$\n")
+    assert r.verdict in _ACCEPTED, r.detail
+    assert f"x: {kind}" in r.detail
+
+
+def test_a_half_line_is_sampled_near_zero() -> None:
+    # (0, infinity) is the positive reals: log x >= -100 fails near 0, a point inside the range
+    r = _one("Let $x \\in (0, \\infty)$.\n$$\\log x \\geq -100$$\n")
+    assert r.verdict is Verdict.REFUTED, r.detail
+    assert "confirmed at 100 digits" in r.detail
+
+
+@pytest.mark.parametrize("declaration", ["x \\in (1, \\infty)", "x \\in [0, 5)", "x \\in (0, \\infty]"])
+def test_other_half_lines_stay_ranges(declaration: str) -> None:
+    # no kind states them exactly: a refutation outside the range does not stand, an inequality is not accepted
+    r = _one(f"Let ${declaration}$.\n$$x \\geq 1$$\n")
+    assert r.verdict is Verdict.UNDECIDED, r.detail
