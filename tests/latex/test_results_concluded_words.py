@@ -27,7 +27,9 @@ def test_a_value_after_we_get_is_not_substituted_as_a_definition() -> None:
         "$$\\lambda^2 = 4$$\n"
     )
     results = derive.check_latex(text)
-    assert results[0].verdict not in _ACCEPTED and results[0].verdict is not Verdict.REFUTED
+    # the derivative 2\lambda - 6 is -2 at 2, not 0: the display is wrong by its own words (results_stationary, K29b)
+    assert results[0].verdict is Verdict.REFUTED, results[0].detail
+    assert "is -2, not 0" in (results[0].detail or "")
     assert results[-1].verdict is Verdict.UNDECIDED
     detail = results[-1].detail or ""
     assert "holds if \\lambda = 2, as concluded at line 2" in detail
