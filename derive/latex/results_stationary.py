@@ -26,10 +26,15 @@ from typing import Any
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
 
-__all__ = ["stationary_check"]
+__all__ = ["keeps_definition", "stationary_check"]
 
 _MATH = r"\$(?P<{0}>[^$]{{1,300}})\$"
-_ZERO = r"\s*(?:equal\s+)?to\s+(?:zero|0|\$\s*0\s*\$)"
+#: What the derivative or expression is set to: zero, a number, inline math (``to one``, ``to $c$``).
+_TARGET = (
+    r"\s*(?:equal\s+)?to\s+(?:(?P<zero>zero|nought|0\b|\$\s*0\s*\$)|(?P<one>one)\b|(?P<num>-?\d+(?:\.\d+)?)\b"
+    r"|\$(?P<c>[^$]{1,60})\$)"
+)
+_ORDINAL = r"(?:(?P<order>first|second|third)\s+)?"
 
 
 def _wrt(group: str) -> str:
@@ -37,25 +42,36 @@ def _wrt(group: str) -> str:
 
 
 _DERIVATIVE = re.compile(
-    r"\bsetting\s+(?:the\s+|its\s+)?(?:partial\s+)?derivatives?\s+of\s+" + _MATH.format("f") + _wrt("wrt") + _ZERO,
+    r"\b(?:setting|equating)\s+(?:the\s+|its\s+)?" + _ORDINAL + r"(?:partial\s+)?derivatives?\s+of\s+"
+    + _MATH.format("f") + _wrt("wrt") + _TARGET,
     re.IGNORECASE,
-)
+)  # fmt: skip
 _DIFFERENTIATING = re.compile(
     r"\bdifferentiating\s+" + _MATH.format("f") + _wrt("wrt")
-    + r"\s*(?:,\s*)?and\s+setting\s+(?:it|this|the\s+result|the\s+derivative|that)" + _ZERO,
+    + r"\s*(?:,\s*)?and\s+(?:setting|equating)\s+(?:it|this|the\s+result|the\s+derivative|that)" + _TARGET,
     re.IGNORECASE,
 )  # fmt: skip
 _EQUATION = re.compile(
-    r"\b(?:setting\s+" + _MATH.format("g") + _ZERO
+    r"\b(?:setting\s+" + _MATH.format("g") + _TARGET
     + r"|setting\s+\$(?P<z>[^$=]{1,300}=\s*0\s*)\$"
     + r"|solving\s+" + _MATH.format("h") + r"(?:\s+for\s+\$(?P<for>[^$]{1,60})\$)?)",
     re.IGNORECASE,
 )  # fmt: skip
+#: Words that say a value was found from a derivative or an equation of a function the sentence writes out in math
+#: ("the derivative of $F$", "solving $G = 0$"; not "setting this derivative to zero gives the MLE for $\\mu$"): where
+#: derive cannot read the rest ("to its maximum", "the gradient"), the value is what the text concluded, unchecked.
+_LOOSE = re.compile(
+    r"\b(?:setting|equating)\s+(?:the\s+|its\s+)?(?:[a-z]+\s+)?(?:partial\s+)?(?:derivatives?|gradients?)\s+of\s+\$"
+    r"|\bdifferentiating\s+\$|\bsolving\s+\$|\b(?:setting|equating)\s+\$[^$]{1,300}\$\s*(?:equal\s+)?to\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n\s*\n")
 #: Exact points for the other names: a value that fails at one of them is not the premise's solution.
 _POINTS = ("1", "2", "1/3", "-3/2", "5/7")
 _SECONDS = 2.0
 _LIMIT = 300
+_ERRORS = (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError)
+_ORDERS = {"first": 1, "second": 2, "third": 3}
 
 
 def stationary_check(before: str, lhs: str, rhs: str, *, everywhere: bool = False) -> str | None:
@@ -63,8 +79,24 @@ def stationary_check(before: str, lhs: str, rhs: str, *, everywhere: bool = Fals
     the last sentence of ``before`` says it was found by (see the module), or None: it does, or derive cannot
     read or tell. With ``everywhere``, only a value that misses at every exact point tried (of either sign: any
     kind the other names may have) counts, as a refutation of the display needs."""
+    found = _decide(before, lhs, rhs, everywhere=everywhere)
+    return found if isinstance(found, str) else None
+
+
+def keeps_definition(before: str, lhs: str, rhs: str) -> bool:
+    """Whether the formula ``lhs = rhs`` displayed after ``before`` stays a definition: the last sentence says
+    nothing of how it was found from a function it writes out, or derive shows the value satisfies what it says
+    (the derivative at the value is identically 0). A value the words derive from a written function that derive
+    cannot confirm ("setting the derivative of $F$ to its maximum") is a conclusion, checked nowhere."""
+    return _decide(before, lhs, rhs, everywhere=False) is True
+
+
+def _decide(before: str, lhs: str, rhs: str, *, everywhere: bool) -> str | bool | None:
+    """True: no such words, or the value satisfies them; a reason: it does not; None: words derive cannot check."""
     sentence = _last_sentence(before)
-    if not sentence or len(lhs) > 80 or len(rhs) > _LIMIT:
+    if not sentence or _LOOSE.search(sentence) is None:
+        return True
+    if len(lhs) > 80 or len(rhs) > _LIMIT:
         return None
     d = _DERIVATIVE.search(sentence) or _DIFFERENTIATING.search(sentence)
     e = _EQUATION.search(sentence) if d is None else None
@@ -74,9 +106,9 @@ def stationary_check(before: str, lhs: str, rhs: str, *, everywhere: bool = Fals
 
     try:
         found = bounded(lambda: _check(d, e, lhs, rhs, everywhere=everywhere), _SECONDS)
-    except (DeriveError, RecursionError, MemoryError, TypeError, ValueError, AttributeError, NotImplementedError):
+    except _ERRORS:
         return None
-    return found if isinstance(found, str) else None
+    return found if isinstance(found, (str, bool)) else None
 
 
 def _last_sentence(before: str) -> str:
@@ -86,7 +118,9 @@ def _last_sentence(before: str) -> str:
     return tail[ends[-1].end() :] if ends else tail
 
 
-def _check(d: re.Match[str] | None, e: re.Match[str] | None, lhs: str, rhs: str, *, everywhere: bool) -> str | None:
+def _check(
+    d: re.Match[str] | None, e: re.Match[str] | None, lhs: str, rhs: str, *, everywhere: bool
+) -> str | bool | None:
     import sympy  # noqa: PLC0415
 
     table = SymbolTable({})
@@ -94,31 +128,59 @@ def _check(d: re.Match[str] | None, e: re.Match[str] | None, lhs: str, rhs: str,
     value = _read(rhs, table)
     if not isinstance(name, sympy.Symbol) or value is None or name in value.free_symbols:
         return None
+    m = d if d is not None else e
+    assert m is not None
+    target = _target(m, table)
+    if target is None:
+        return None
     if d is not None:
         f = _read(d.group("f"), table)
-        wrt = d.group("wrt")
-        if f is None or name not in f.free_symbols or (wrt is not None and _read(wrt, table) != name):
+        wrt = _read(d.group("wrt"), table) if d.group("wrt") is not None else name
+        order = _ORDERS.get((d.groupdict().get("order") or "first").lower(), 1)
+        if f is None or not isinstance(wrt, sympy.Symbol) or wrt not in f.free_symbols or name not in f.free_symbols:
             return None
-        g = sympy.diff(f, name)
-        what = f"the derivative of {d.group('f').strip()} with respect to {lhs.strip()}"
+        g = sympy.diff(f, wrt, order) - target
+        what = (
+            f"the {'' if order == 1 else (d.group('order').lower() + ' ')}derivative of {d.group('f').strip()} with "
+            f"respect to {(d.group('wrt') or lhs).strip()}"
+        )
+        if target != 0:
+            what += f", less {sympy.latex(target)},"
     else:
-        assert e is not None
         written = e.group("g") or e.group("z") or e.group("h")
         sides = written.split("=")
         if len(sides) > 2 or (e.group("for") is not None and _read(e.group("for"), table) != name):
             return None
         a = _read(sides[0], table)
-        b = _read(sides[1], table) if len(sides) == 2 else sympy.Integer(0)
+        b = _read(sides[1], table) if len(sides) == 2 else target
         if a is None or b is None:
             return None
         g = a - b
         if name not in g.free_symbols:
             return None
-        what = f"{written.strip()}" if len(sides) == 2 else f"{written.strip()} = 0"
+        what = f"{written.strip()}" if len(sides) == 2 else f"{written.strip()} = {sympy.latex(target)}"
     if _opaque(g) or _opaque(value):
         return None
     at = sympy.expand(g.subs(name, value))
+    from derive.latex.solving import _identity  # noqa: PLC0415
+
+    if _identity(at) is True:
+        return True
     return _nonzero_at(at, what, lhs, rhs, everywhere=everywhere)
+
+
+def _target(m: re.Match[str], table: SymbolTable) -> Any | None:
+    """What the sentence sets its derivative or expression to: 0, 1, a number, inline math (None: unread)."""
+    import sympy  # noqa: PLC0415
+
+    groups = m.groupdict()
+    if groups.get("one"):
+        return sympy.Integer(1)
+    if groups.get("num"):
+        return sympy.Rational(groups["num"])
+    if groups.get("c"):
+        return _read(groups["c"], table)
+    return sympy.Integer(0)
 
 
 def _nonzero_at(at: Any, what: str, lhs: str, rhs: str, *, everywhere: bool) -> str | None:

@@ -95,7 +95,7 @@ from derive.latex.model_statements import ModelScope, ModelStatement, apply_mode
 from derive.latex.names import definition_target, latex_of_name, mentions, names_in
 from derive.latex.parser import name_of, parse_latex
 from derive.latex.records import Step
-from derive.latex.results_stationary import stationary_check
+from derive.latex.results_stationary import keeps_definition
 from derive.latex.splitting import _HOSTILE, _UNCHECKED_MEANING, _group_end, _scan_separators
 from derive.latex.structure_defs import Structure, structure_of, tuple_sides
 from derive.latex.structure_family import sample_set, vector_family
@@ -1817,9 +1817,9 @@ def _concluded_value(d: _Draft, drafts: list[_Draft], sentences: str, target: tu
     if found is None or found[1]:
         return False
     if found[0]:
-        # a formula stays a definition, unless the words say how it was found and it does not satisfy that (K29b)
+        # a formula stays a definition, unless the words say how it was found and derive does not confirm it (K29b)
         start = _before(sentences, d.chain.exprs[0].parts[0][0]) if d.chain.exprs and d.chain.exprs[0].parts else 0
-        return bool(start) and stationary_check(sentences[:start], d.lhs, d.rhs) is not None
+        return bool(start) and not keeps_definition(sentences[:start], d.lhs, d.rhs)
     return _derived(d, drafts, sentences, target[0], _VALUE_WORDS)
 
 

@@ -38,6 +38,18 @@ def _last(text: str) -> derive.Result:
         ("Differentiating $(m - a)^2 + (m - b)^2$ and setting it to zero gives", "m = \\frac{a + b}{3}", "3m = a + b"),
         ("Solving $2w - 6b = 0$ for $w$, we obtain", "w = 2b", "w - b = b"),
         ("Setting $2w - 4b$ to zero gives", "w = 4b", "w - 3b = b"),
+        # attacker A6: another variable, a second derivative, another value than zero
+        (
+            "Setting the derivative of $\\theta^2 - 2a\\theta$ with respect to $a$ to zero, we get",
+            "\\theta = a",
+            "\\theta^2 - 2a\\theta = -a^2",
+        ),
+        (
+            "Setting the second derivative of $\\theta^3 - 3a\\theta^2$ to zero, we get",
+            "\\theta = 2a",
+            "\\theta - a = a",
+        ),
+        ("Setting the derivative of $\\theta^2 - 2a\\theta$ to one, we get", "\\theta = a", "\\theta^2 = a^2"),
     ],
 )
 def test_a_wrong_formula_is_a_conclusion_not_a_definition(premise: str, value: str, after: str) -> None:
@@ -59,12 +71,15 @@ def test_a_wrong_formula_is_a_conclusion_not_a_definition(premise: str, value: s
         # words derive does not check: a minimiser may sit at a boundary or a kink
         ("Minimising $\\theta^2 - 2a\\theta$ over $\\theta \\ge 0$, we get", "\\theta = 2a", "\\theta^2 = 4a^2"),
         # the derivative with respect to another name, and an assignment "setting $w = ...$"
-        (
-            "Setting the derivative of $\\theta^2 - 2a\\theta$ with respect to $a$ to zero, we get",
-            "\\theta = 2a",
-            "\\theta^2 = 4a^2",
-        ),
+        # an assignment: no equation solved
         ("Setting $b = 1$, we get", "w = 4b", "w - 3b = b"),
+        # the math names the variable, not a function written out (the corpus's MLE sentences)
+        (
+            "Setting this derivative to zero gives the MLE for $\\mu$:",
+            "\\hat\\mu = \\frac{a + b}{2}",
+            "2\\hat\\mu = a + b",
+        ),
+        ("Setting the gradient to zero and solving for $w$, we get", "w = 4b", "w - 3b = b"),
     ],
 )
 def test_a_right_or_unchecked_formula_stays_a_definition(premise: str, value: str, after: str) -> None:
@@ -147,5 +162,52 @@ def test_wrong_only_somewhere_is_still_no_definition() -> None:
         "$$\\theta^2 = a^2$$\n"
     )
     r = derive.check_latex(text)[-1]
+    assert r.verdict is Verdict.UNDECIDED, r.detail
+    assert "holds if \\theta = a" in (r.detail or "")
+
+
+@pytest.mark.parametrize(
+    ("premise", "value", "after"),
+    [
+        (
+            "Setting the second derivative of $\\theta^3 - 3a\\theta^2$ to zero, we get",
+            "\\theta = a",
+            "\\theta - a = 0",
+        ),
+        (
+            "Setting the derivative of $\\theta^2 - 2a\\theta$ to one, we get",
+            "\\theta = a + \\frac{1}{2}",
+            "2\\theta = 2a + 1",
+        ),
+        (
+            "Setting the derivative of $\\theta^2 - 2a\\theta$ equal to $2$, we get",
+            "\\theta = a + 1",
+            "\\theta - 1 = a",
+        ),
+        (
+            "Setting the derivative of $\\theta^2 - 2a\\theta + a^2$ with respect to $a$ to zero, we get",
+            "\\theta = a",
+            "2\\theta = 2a",
+        ),
+    ],
+)
+def test_right_values_of_other_orders_targets_and_variables_stay_definitions(
+    premise: str, value: str, after: str
+) -> None:
+    r = _last(f"{premise}\n$${value}$$\nand so\n$${after}$$\n")
+    assert r.verdict is Verdict.PROVED, r.detail
+
+
+@pytest.mark.parametrize(
+    "premise",
+    [
+        # words that derive from a written function, which derive cannot check: the value is concluded, unchecked
+        "Setting the derivative of $\\theta^2 - 2a\\theta$ to its largest value, we get",
+        "Setting the gradient of $\\theta^2 - 2a\\theta$ to zero, we get",
+        "Setting the derivative of $f(\\theta)$ to zero, we get",
+    ],
+)
+def test_unchecked_words_leave_a_conclusion(premise: str) -> None:
+    r = _last(f"{premise}\n$$\\theta = a$$\nand so\n$$\\theta^2 = a^2$$\n")
     assert r.verdict is Verdict.UNDECIDED, r.detail
     assert "holds if \\theta = a" in (r.detail or "")
