@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from derive.errors import DeriveError
 from derive.language.symbols import SymbolTable
 from derive.latex.definitions_words import error_function_target
-from derive.latex.expect_named import expectation_named
+from derive.latex.expect_named import expectation_named, own_e_defined
 from derive.latex.expect_usage import centred_names
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.index_said import index_doubt
@@ -689,6 +689,8 @@ def _readings(step: Step, result: Result | None = None) -> str | None:
     random = {name for name, _ in step.claim.random} | centred_names(texts)
     found: dict[str, str] = {}  # what is said -> the name
     quantities = {name for name, _ in step.claim.symbols} - set(step.functions)
+    if "E" not in known and own_e_defined(step.prose):
+        known.add("E")  # E(w) = (w - 3)^2 / 2 before, a definition or not: a plain E[...] may be that E (K33)
     meant = None  # every known name may mean what the text gives it
     if "E" in known and "E" not in quantities | set(step.functions) and expectation_named(step.prose):
         meant = known - {"E"}  # the text names its E the expectation: its definitions define that one

@@ -27,7 +27,7 @@ import re
 from derive.latex.assumptions import headings
 from derive.latex.definitions_words import own_function_target
 
-__all__ = ["expectation_named"]
+__all__ = ["expectation_named", "own_e_defined"]
 
 #: What may follow "mean" for it to be the head of its noun phrase: "the mean of", "the mean $E[X]$", "the mean,"
 #: ("the mean squared error", "the mean field" name other things).
@@ -178,3 +178,23 @@ def expectation_named(prose: str) -> str | None:
     if named is None or _other_role(prose):
         return None
     return named
+
+
+#: ``E(w) =``: the left side of what may define an error function E (round brackets).
+_E_ROUND = re.compile(r"(?<![A-Za-z\\{_])E\s*(?:\\left\s*)?\(([^()=]{1,80})(?:\\right\s*)?\)\s*&?\s*:?=")
+
+
+def own_e_defined(prose: str) -> str | None:
+    """The first equation of ``prose``'s math that defines a plain E as a function of its own, ``E[w] = \\frac12
+    (w - 3)^2`` or ``E(w) = \\frac12 (w - 3)^2`` (its right side uses the bracket's names as free values,
+    `own_function_target`), whether or not the reader took it as a definition (``E(w) = ...`` without words saying
+    what E is defines nothing): a later plain ``E[...]`` may be that E, not an expectation. None when there is none."""
+    for math in _MATH_ANY.finditer(prose):
+        text = math.group()
+        if _own_function(text):
+            return " ".join(text.strip("$").split())[:80]
+        for m in _E_ROUND.finditer(text):
+            rhs = _right_side(text[m.end() :]).strip().rstrip(".,;").strip()
+            if rhs and own_function_target(f"E[{m.group(1)}]", rhs) is not None:
+                return " ".join(text[m.start() : m.end()].split()) + " " + rhs[:60]
+    return None

@@ -33,6 +33,9 @@ def _results(text: str) -> list[derive.Result]:
         "$$E[2w] = 2E[w]$$\n",
         # no words at all: the free use of w is the evidence
         "$$E[w] = \\frac{1}{2}(w - 3)^2$$\n$$E[2X] = 2E[X]$$\n",
+        # round brackets without words: no definition (nothing substituted), but E[2X] may still be that E
+        "$$E(w) = \\frac{1}{2}(w - 3)^2$$\n$$E[2X] = 2E[X]$$\n",
+        "Consider $E(\\theta) = \\theta^2 + 1$.\n$$E[X + 1] = E[X] + 1$$\n",
         # Greek, bold, two parameters, \left[ \right]
         "$$E[\\theta] = (\\theta - 1)^2$$\n$$E[X + 1] = E[X] + 1$$\n",
         "$$E[\\mathbf{w}] = \\|\\mathbf{w}\\|^2$$\n$$E[2X] = 2E[X]$$\n",
@@ -142,3 +145,10 @@ def test_mean_before_another_noun_or_an_own_e_names_no_expectation(prose: str) -
 )
 def test_mean_as_the_head_noun_still_names_the_expectation(prose: str) -> None:
     assert expectation_named(prose) is not None
+
+
+def test_a_round_e_of_a_random_argument_or_an_expectation_shape_raises_nothing() -> None:
+    # E(x) = \\int ...: x integrated out; E(X) = \\mu: a value; neither is a function E of its own
+    for before in ("$$E(x) = \\int x p(x) \\, dx$$\n", "$$E(X) = \\mu$$\n"):
+        r = _results(before + "$$E[2X] = 2E[X]$$\n")[-1]
+        assert _DOUBT not in (r.detail or ""), r.detail
