@@ -700,6 +700,11 @@ def _readings(step: Step, written_out: int = 0) -> list[Reading] | str:
     sampled = sample_readings(step)  # y_i = [y_{i1} \\ \vdots \\ y_{ip}]: the samples written out at swept sizes
     if sampled is not None:
         return sampled
+    from derive.latex.shapes_transposed import transposed_family_readings  # noqa: PLC0415 - it builds on this module
+
+    sampled = transposed_family_readings(step)  # \mathbf{x}_i^T under \sum_{i=1}^n: a family of vectors by its marks
+    if sampled is not None:
+        return sampled
     marked = _mark_named(step)
     if marked is not None:
         return marked
