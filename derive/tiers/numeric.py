@@ -903,6 +903,7 @@ class _Checker:
         self.exact = ""  # the exact sign analysis decided the claim (one rational scalar)
         self.notes: list[str] = []  # what the margin checks showed, for the evidence
         self.tight = ""  # why a tight point leaves the claim undecided
+        self.kink_points: list[sympy.Expr] = []  # the last `_kinks` call's kinks and branch points
         self.tolerance = problem.tolerance if problem.tolerance is not None else 1e-2
         self.closed_note = ""  # the claim's sums are evaluated on sympy's closed form (said in a refutation)
         # Points of a declared range where a side of an inequality is infinite or undefined (`_undefined_at`)
@@ -1753,7 +1754,9 @@ class _Checker:
             if isinstance(sol, dict) and all(y in sol for y in dummies):
                 solutions.append([sol[y] for y in dummies])
         if len(free) == 1:
-            solutions += [[b] for b in self._kinks(g, dummies[0])]
+            solutions += [[b] for b in self._kinks(g, dummies[0], _DEEP_OFFSETS)]
+            if self._inequality and kinds[0] != "none":
+                self._unbounded_near(g, dummies[0], kinds[0])
         out: list[dict[sympy.Symbol, sympy.Expr]] = []
         for values in solutions[:24]:
             numbers = [_real_number(v) for v in values]
@@ -1787,7 +1790,8 @@ class _Checker:
                 continue
             y = sympy.Dummy("y", real=True)
             along = g.xreplace({s: v for s, v in base.items() if s != x}).xreplace({x: y})
-            for b in self._kinks(along, y):
+            # one deep probe per side along each scalar: many scalars share the budget
+            for b in self._kinks(along, y, _DEEP_OFFSETS[1:2]):
                 n = _real_number(b)
                 if n is None:
                     continue
@@ -1806,7 +1810,7 @@ class _Checker:
             return "real"
         return kind
 
-    def _kinks(self, g: sympy.Expr, y: sympy.Symbol) -> list[sympy.Expr]:
+    def _kinks(self, g: sympy.Expr, y: sympy.Symbol, deep: tuple[int, ...] = ()) -> list[sympy.Expr]:
         """The kinks of g in y, the midpoints between them and points just beside each. The branch points of a log or
         a fractional power (the zeros and poles of its argument) count as kinks: ``log x = log(x - 1/8) + log(x / (x -
         1/8))`` fails only for x in (0, 1/8), which random points miss (ATK K22)."""
@@ -1821,6 +1825,9 @@ class _Checker:
                     args += [part for part in sympy.together(node.args[0]).as_numer_denom() if part.has(y)]
             elif isinstance(node, (sympy.Max, sympy.Min)):
                 args += [a - b for a, b in itertools.combinations(node.args, 2)]
+            elif self._inequality and isinstance(node, sympy.Pow) and node.exp.is_negative and node.base.has(y):
+                # a pole: 1/sin(x) <= 10**40 fails only within 1e-40 of 0 (ATK A7)
+                args += [part for part in sympy.together(node.base).as_numer_denom() if part.has(y)]
             elif isinstance(node, sympy.Piecewise):
                 for _, cond in node.args:
                     args += [r.lhs - r.rhs for r in cond.atoms(sympy.core.relational.Relational)]
@@ -1836,7 +1843,36 @@ class _Checker:
         near = sympy.Rational(1, 1000)
         out = [p + d for p in ordered for d in (0, -near, near)]
         out += [(a + b) / 2 for a, b in itertools.pairwise(ordered)]
+        if self._inequality:
+            # A side unbounded at a pole or at the edge of a log's domain crosses any bound within a tiny
+            # distance of it: log x >= -100 fails only for x < e**-100 (ATK A7). Exact powers of ten, so the
+            # ladder confirms a failure there at the digits it needs.
+            ten = sympy.Integer(10)
+            out += [p + d for p in ordered[:4] for k in deep for d in (-(ten**-k), ten**-k)]
+        self.kink_points = ordered[:4]
         return out
+
+    def _unbounded_near(self, g: sympy.Expr, y: sympy.Symbol, kind: str) -> None:
+        """Leave an inequality undecided where lhs - rhs tends to infinity on the wrong side at a pole or branch
+        point: log x >= -1000 fails only for x < 1e-434, closer than any probe; a limit no probe confirms is no
+        verification."""
+        wrong = sympy.oo if self._sense < 0 else -sympy.oo
+        tiny = sympy.Integer(10) ** -12
+        for p in self.kink_points:
+            for side in ("+", "-"):
+                beside = p + tiny if side == "+" else p - tiny
+                # a side the declaration excludes, or where lhs - rhs is not real, is no failure
+                if not _respects(kind, beside) or not sympy.N(g.xreplace({y: beside}), 30).is_extended_real:
+                    continue
+                found = self._solve(lambda p=p, side=side: sympy.limit(g, y, p, side), share=8)
+                if found == wrong:
+                    where = "above" if side == "+" else "below"
+                    self.tight = self.tight or (
+                        f"lhs - rhs tends to {found} as the variable tends to {p} from {where}, "
+                        "so the inequality fails arbitrarily close to it unless the text excludes that side; "
+                        "no point checked there shows it"
+                    )
+                    return
 
     def _solve(self, fn: Callable[[], object], share: float = 4) -> object:
         """``fn()`` (a sympy solve or simplify) within 1/share of the time left, at most 2 s; None if it fails."""
@@ -2042,7 +2078,10 @@ class _Checker:
             return self._unresolved(ladder, unresolved)  # too small to show its sign
         lhs, rhs = ladder.values(s.level)
         digits = ladder.digits(s.level)
-        if any(imaginary(v, digits) for v in (lhs[0], rhs[0])):
+        # Also an imaginary part small only beside a huge real one (log(x - 1) at x = 1 - 1e-120 is -276 + pi i):
+        # a complex side is no counterexample to an inequality, however large its real part.
+        tiny = mpmath.mpf(10) ** (-(digits // 2))
+        if any(imaginary(v, digits) or abs(mpmath.im(v)) > tiny for v in (lhs[0], rhs[0])):
             return _Verdict("skip", note="complex value")
         strict = self.relation in (Relation.LT, Relation.GT)
         if s.kind == "zero":
@@ -2143,6 +2182,8 @@ class _Checker:
 
 #: How many free scalars `_Checker._branch_probes` probes one at a time, and how many points it gives at most.
 _PROBED_SCALARS = 6
+# How close to a pole or a log's branch point an inequality is probed (powers of ten).
+_DEEP_OFFSETS = (12, 45, 120, 400)
 # Why a claim whose tight points (pivots, critical points, branch probes) were cut by the time budget is
 # undecided: on a loaded machine the budget ran out before the points that catch narrow failures.
 _BUDGET_CUT = (

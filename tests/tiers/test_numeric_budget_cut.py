@@ -54,7 +54,9 @@ def test_tight_points_cut_by_the_budget_leave_it_undecided(monkeypatch) -> None:
 
 def test_a_true_identity_is_still_verified_with_its_budget() -> None:
     out = check_numeric(
-        Problem(lhs=log(x**2 + 1) + y, rhs=log((x**2 + 1) / 2) + log(2) + y, relation=Relation.EQ, symbols=SymbolTable()),
+        Problem(
+            lhs=log(x**2 + 1) + y, rhs=log((x**2 + 1) / 2) + log(2) + y, relation=Relation.EQ, symbols=SymbolTable()
+        ),
         Settings(timeout=60),
     )
     assert out.verdict is Verdict.VERIFIED, out.evidence.summary
