@@ -130,8 +130,11 @@ def own_function_target(lhs: str, rhs: str) -> tuple[str, bool] | None:
         return None
     if _squash(rhs) == _squash(inner):
         return None  # E[c] = c: the expectation of a constant
-    if any(p not in found[0] or _applied_in(rhs, p) for p in params[0]):
+    if any(p not in found[0] for p in params[0]):
         return None
+    if any(_applied_in(rhs, p) for p in params[0]):
+        # E[f] = \\sum_x f(x) p(x): an expectation sums or integrates f out; E[f] = \\max_x f(x) does neither
+        return None if _SUMMED.search(rhs) else ("E", False)
     bound = _bound_names(rhs)
     if bound is None or bound & params[0]:
         return None
@@ -150,6 +153,8 @@ def _applied_in(tex: str, name: str) -> bool:
     return False
 
 
+#: A sum or an integral: what an expectation of an applied function is written with.
+_SUMMED = re.compile(r"\\(?:sum|int|iint|oint|mathbb\s*\{?\s*E)(?![A-Za-z])")
 #: ``\\sum_{n=1}^N``, ``\\sum_n``, ``\\prod_{i}``: the name a sum or product runs over.
 _SUM_INDEX = re.compile(r"\\(?:sum|prod)(?:\\limits)?\s*_\s*(?:\{\s*(?P<braced>[^{}]*)\}|(?P<bare>\\?[A-Za-z]+))")
 #: ``dx``, ``d\\theta``, ``\\mathrm{d}x``, ``\\, dx``: an integral's variable.

@@ -101,18 +101,84 @@ def _section_holds(prose: str, at: int) -> bool:
 
 def _other_role(prose: str) -> bool:
     """Whether the prose gives a plain E a role other than the expectation, in words or by an equation."""
-    for m in _E_MATH.finditer(prose):
-        before = _ROLE_BEFORE.search(_sentence_part_before(prose, m.start()))
-        after = _ROLE_AFTER.match(_sentence_part_after(prose, m.end()))
-        for found in (before, after):
-            noun = (found.group("noun") or found.groupdict().get("bare") or "").lower() if found is not None else ""
-            if noun and noun not in _EXPECTATION_NOUNS and noun not in _FORM_NOUNS:
-                return True
+    if _role_in_words(prose) is not None:
+        return True
     for math in _MATH_ANY.finditer(prose):
         body = re.sub(r"\\mathbb\s*\{\s*E\s*\}|\\(?:operatorname|mathrm)\s*\{\s*E\s*\}", "", math.group())
         if _OWN_E.search(body.strip("$")) or _own_function(math.group()):
             return True
     return False
+
+
+#: The phrases after "is the" that name the expectation itself ("the mean", "the expected value"); a longer
+#: phrase that starts the same way names something else ("the mean squared error", "the mean absolute value").
+_EXPECTATION_PHRASES = frozenset(
+    {"expectation", "expectation operator", "expected value", "expected", "mean", "mean value", "average",
+     "average value", "expectations", "operator"}
+)  # fmt: skip
+#: First words of a phrase that names an expectation of what follows ("the expected sample mean").
+_EXPECTED_OF = frozenset({"expected", "expectation", "expectations", "average"})
+#: Words that end the noun phrase after "is the" (what follows says of what, not what).
+_PHRASE_STOP = frozenset(
+    {"of", "for", "over", "under", "with", "in", "on", "at", "and", "or", "is", "that", "which", "when", "where",
+     "taken", "as", "to", "from", "by", "wrt"}
+)  # fmt: skip
+_PHRASE_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:is|be|denotes?|stands?\s+for|represents?|means?|equals?|as)\s+(?:the\s+|an?\s+|our\s+)?"
+    r"|(?:for\s+)?(?:the|an?|our)\s+)"
+    r"(?P<phrase>(?:[A-Za-z-]+\s*){1,5})",
+    re.IGNORECASE,
+)
+#: "... the expected value of $X^2$": what the naming is of.
+_OF_MATH = re.compile(r"^\s*of\s+(?:the\s+)?(?:(?:random\s+)?(?:variable|vector|function)\s+)?\$(?P<of>[^$]{1,80})\$")
+
+
+def _role_in_words(prose: str) -> str | None:
+    """The words by which the prose gives a plain ``$E...$`` another role than the expectation of its argument, or
+    None: a noun before or after it ("the error $E(w)$", "$E$ is the energy"), a longer phrase than the
+    expectation's own ("$E[X]$ is the mean absolute value of $X$"), or the expectation of something else than
+    its argument ("$E[X]$ denotes the expected value of $X^2$", "we write $E[f]$ for the mean of $f^2$")."""
+    for m in _E_MATH.finditer(prose):
+        before = _ROLE_BEFORE.search(_sentence_part_before(prose, m.start()))
+        noun = (before.group("noun") or before.groupdict().get("bare") or "").lower() if before is not None else ""
+        if noun and noun not in _EXPECTATION_NOUNS and noun not in _FORM_NOUNS:
+            return f"the {noun} {m.group().strip()}"
+        after = _sentence_part_after(prose, m.end())
+        said = _PHRASE_AFTER.match(after)
+        if said is None:
+            continue
+        words: list[str] = []
+        for word in said.group("phrase").split():
+            if word.lower() in _PHRASE_STOP:
+                break
+            words.append(word.lower())
+        phrase = " ".join(words)
+        if not words or words[0] in _FORM_NOUNS:
+            continue
+        if phrase not in _EXPECTATION_PHRASES:
+            if words[0] in _EXPECTED_OF:
+                continue  # "the expected sample mean", "the expected loss": an expectation of what it names
+            return f"{m.group().strip()} {' '.join(after.split()[:6])}"
+        rest = after[said.start("phrase") + len(" ".join(said.group("phrase").split()[: len(words)])) :]
+        of = _OF_MATH.match(rest) if words else None
+        argument = _argument(m.group("rest"))
+        if of is not None and argument is not None and _squash(of.group("of")) != _squash(argument):
+            return f"{m.group().strip()} {' '.join(after.split()[:8])}"
+    return None
+
+
+def _argument(rest: str) -> str | None:
+    """What a plain E's math applies it to (``[X]`` -> ``X``), or None (``E_D``, ``E`` alone, ``[\\cdot]``)."""
+    inner = rest.strip()
+    inner = re.sub(r"^\\left\s*", "", inner)
+    if not inner.startswith(("[", "(")):
+        return None
+    body = re.sub(r"\\right\s*[\])]\s*$", "", inner[1:]).rstrip("])").strip()
+    return None if not body or "cdot" in body else body
+
+
+def _squash(tex: str) -> str:
+    return re.sub(r"\s+|\\[,;!: ]", "", tex)
 
 
 #: ``E[w] =`` or ``E\\left[w\\right] =`` in math: the left side of what may define a function E.
@@ -185,10 +251,14 @@ _E_ROUND = re.compile(r"(?<![A-Za-z\\{_])E\s*(?:\\left\s*)?\(([^()=]{1,80})(?:\\
 
 
 def own_e_defined(prose: str) -> str | None:
-    """The first equation of ``prose``'s math that defines a plain E as a function of its own, ``E[w] = \\frac12
+    """The words that give a plain E another role (`_role_in_words`: "$E[X]$ is the mean absolute value of $X$"),
+    or the first equation of ``prose``'s math that defines a plain E as a function of its own, ``E[w] = \\frac12
     (w - 3)^2`` or ``E(w) = \\frac12 (w - 3)^2`` (its right side uses the bracket's names as free values,
     `own_function_target`), whether or not the reader took it as a definition (``E(w) = ...`` without words saying
     what E is defines nothing): a later plain ``E[...]`` may be that E, not an expectation. None when there is none."""
+    said = _role_in_words(prose)
+    if said is not None:
+        return said
     for math in _MATH_ANY.finditer(prose):
         text = math.group()
         if _own_function(text):

@@ -152,3 +152,48 @@ def test_a_round_e_of_a_random_argument_or_an_expectation_shape_raises_nothing()
     for before in ("$$E(x) = \\int x p(x) \\, dx$$\n", "$$E(X) = \\mu$$\n"):
         r = _results(before + "$$E[2X] = 2E[X]$$\n")[-1]
         assert _DOUBT not in (r.detail or ""), r.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # attacker A2: E given another role in words, or defined by a formula no expectation has
+        "Here $E[X]$ is the mean absolute value of $X$:\n$$E[X] = \\sum_x |x| p(x)$$\nThen\n$$E[-X] = -E[X]$$\n",
+        "Throughout, $E[X]$ denotes the expected value of $X^2$, the second moment.\n$$E[2X] = 2E[X]$$\n",
+        "The *expectation* $E[f]$ of $f$ is\n$$E[f] = \\sum_x f(x) p(x)$$\n"
+        "In the next part $E[\\cdot]$ is the energy of a configuration.\n$$E[2x] = 2E[x]$$\n",
+        "The *expectation* $E[f]$ of $f$ is\n$$E[f] = \\sum_x f(x) p(x)$$\n"
+        "We also write $E[f]$ for the mean of $f^2$ from now on, so\n$$E[2f] = 2E[f]$$\n",
+        "The expectation $E[f]$ of $f$ under $p$ is\n$$E[f] = \\sum_x f(x) p(x)$$\n"
+        "Let $E[f] = \\max_x f(x)$ in the worst-case analysis below.\n$$E[f + g] = E[f] + E[g]$$\n",
+    ],
+)
+def test_another_role_in_words_or_a_max_leaves_linearity_undecided(text: str) -> None:
+    r = _results(text)[-1]
+    assert r.verdict is Verdict.UNDECIDED, r.detail
+    assert _DOUBT in (r.detail or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # wrong twins: the naming is the expectation's own, of its own argument
+        "The *expectation* $E[f]$ of $f$ is\n$$E[f] = \\sum_x f(x) p(x)$$\nLinearity:\n$$E[2f] = 2E[f]$$\n",
+        "$E[X]$ denotes the expected value of $X$.\n$$E[2X] = 2E[X]$$\n",
+        "$E[X]$ is the expected value of the random variable $X$.\n$$E[2X] = 2E[X]$$\n",
+        "Consider $E(\\hat\\theta)$, the expected sample mean.\n$$E[2X] = 2E[X]$$\n",
+        # 'for random variables' after the math is no role
+        "The linearity of $E[X]$ for random variables $X, Y$ is used below.\n$$E[2X] = 2E[X]$$\n",
+    ],
+)
+def test_the_expectations_own_naming_keeps_linearity(text: str) -> None:
+    r = _results(text)[-1]
+    assert r.verdict is Verdict.PROVED, r.detail
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [("E[f]", "\\max_x f(x)"), ("E[f]", "f(0) + f(1)")],
+)
+def test_an_applied_argument_without_a_sum_or_integral_is_an_own_function(lhs: str, rhs: str) -> None:
+    assert own_function_target(lhs, rhs) == ("E", False)
