@@ -97,7 +97,7 @@ def test_true_or_unsettled_steps_are_not_refuted(text: str) -> None:
     "text",
     [
         # the readings the attacks above leave alone still decide
-        _VECTORS + "and let $\\mathbf{H}$ be a symmetric matrix.\n"
+        "Let $\\mathbf{w}, \\mathbf{v} \\in \\mathbb{R}^n$ and let $\\mathbf{H}$ be a symmetric matrix.\n"
         "$$\\mathbf{w}^\\top \\mathbf{H}^\\top \\mathbf{v} = \\mathbf{w}^\\top \\mathbf{H} \\mathbf{v}$$\n",
         "Let $H(X)$ denote the entropy of $X$.\n$$H(X, Y) \\le H(X) + H(Y)$$\n",
         "The *expectation* $E[f]$ of $f$ is\n$$E[f] = \\sum_x f(x) p(x)$$\nLinearity:\n$$E[2f] = 2E[f]$$\n",
@@ -122,3 +122,52 @@ def test_right_readings_still_decide(text: str) -> None:
 def test_wrong_steps_are_refuted(text: str) -> None:
     verdict, detail = _verdict(text)
     assert verdict is Verdict.REFUTED, detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A6 (fixed in a63fbdf): the stationary check reads the order, the variable and the value the sentence sets
+        "Setting the derivative of $\\theta^2 - 2a\\theta$ with respect to $a$ to zero, we get\n$$\\theta = a$$\n"
+        "and so\n$$\\theta^2 - 2a\\theta = -a^2$$\n",
+        "Setting the second derivative of $\\theta^3 - 3a\\theta^2$ to zero, we get\n$$\\theta = 2a$$\n"
+        "and so\n$$\\theta^3 - 3a\\theta^2 = -4a^3$$\n",
+        "Setting the derivative of $\\theta^2 - 2a\\theta$ to one, we get\n$$\\theta = a$$\n"
+        "and so\n$$\\theta^2 - 2a\\theta = -a^2$$\n",
+        "Setting the derivative of $\\theta^2 - 2a\\theta + b\\theta$ to zero, we get\n$$\\theta = a$$\n"
+        "and so\n$$\\theta^2 - 2a\\theta = -a^2$$\n",
+        # A2/K33 (fixed in 5ee03a3): a plain E[w] the text defines as a function of w is not the expectation
+        "Here $E[w]$ denotes the mean squared error of the weight $w$ over the data:\n"
+        "$$E[w] = \\frac{1}{N}\\sum_{n=1}^N (y_n - w x_n)^2$$\nThen\n$$E[2w] = 2E[w]$$\n",
+        "The mean $E[w]$ of the loss over the data is\n$$E[w] = \\frac{1}{N}\\sum_{n=1}^N (y_n - w x_n)^2$$\n"
+        "Then\n$$E[2w] = 2E[w]$$\n",
+        "$$E[w] = \\sum_{n=1}^N p(n) (y_n - w x_n)^2$$\nThen\n$$E[2w] = 2E[w]$$\n",
+        "$$E[w] = \\int\\int (y - w x)^2 p(x, y) \\, dx \\, dy$$\nThen\n$$E[2w] = 2E[w]$$\n",
+        "The sum-of-squares error is\n$$E[w] = \\frac{1}{2}\\sum_{n=1}^N \\{y(x_n, w) - t_n\\}^2$$\n"
+        "Then\n$$E[2w] = 2E[w]$$\n",
+        # K30b (fixed in 3aed2ba, 257d15e): a stated interval's closed end, in any spelling
+        "Let $p \\in [0, 1]$.\n$$\\log p + \\log(1 - p) \\geq -100$$\n",
+        "Let $p \\geq 0$ and $p \\leq 1$.\n$$\\log p + \\log(1 - p) \\geq -100$$\n",
+        "Let $p$ be a probability.\n$$\\log p + \\log(1 - p) \\geq -100$$\n",
+        "Let $p \\in [0, 1]$ and $q = p$.\n$$\\log q + \\log(1 - q) \\geq -100$$\n",
+        "Let $x \\in [-1, 1]$.\n$$\\frac{1}{\\sqrt{1 - x^2}} \\leq 10^{10}$$\n",
+    ],
+)
+def test_fixed_findings_stay_fixed(text: str) -> None:
+    verdict, detail = _verdict(text)
+    assert verdict not in ACCEPTED, detail
+
+
+def test_the_empirical_mean_stays_the_expectation() -> None:
+    """The K33 fix keeps an E defined as the mean over the data points, the expectation under their law."""
+    verdict, detail = _verdict("$$E[f] = \\frac{1}{N}\\sum_{n=1}^{N} f(x_n)$$\nThen\n$$E[2f] = 2E[f]$$\n")
+    assert verdict in ACCEPTED, detail
+
+
+def test_the_right_stationary_value_still_defines() -> None:
+    text = (
+        "Setting the derivative of $\\theta^2 - 2a\\theta$ to zero, we get\n$$\\theta = a$$\n"
+        "and so\n$$\\theta^2 - 2a\\theta = -a^2$$\n"
+    )
+    verdict, detail = _verdict(text)
+    assert verdict in ACCEPTED, detail
