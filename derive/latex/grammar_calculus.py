@@ -34,6 +34,7 @@ from derive.language.symbols import SymbolKind, SymbolTable
 from derive.latex.grammar_expressions import _read_name, extended_and_free
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.grammar_matrix_calculus import _MatrixCalculusGrammar
+from derive.latex.norm_limits import norm_limit
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _split_top, _Tok
 
 #: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
@@ -1238,7 +1239,11 @@ class _CalculusGrammar(_SumGrammar, _ShorthandGrammar, _MatrixCalculusGrammar):
         try:
             var_name = self.sub(toks[:arrow]).base_name()
         except DeriveError:
-            # \lim_{\|w\| \to \infty}: the norm of a vector grows along which directions? one variable only
+            # \lim_{\|w\| \to \infty} of what depends on w only through that norm: a limit in r = \|w\|
+            through_norm = norm_limit(self, toks, arrow)
+            if through_norm is not None:
+                return through_norm
+            # of another expression: it grows along which directions? one variable only
             raise self.fail(
                 f"a limit as {_written(toks[:arrow])} tends to something: derive reads limits of one "
                 "variable (\\lim_{n \\to \\infty}), not of an expression such as a norm"

@@ -16,6 +16,7 @@ from derive.language.functions import sigmoid
 from derive.latex.ellipsis import ELLIPSES, read_tuple
 from derive.latex.entry_notation import identity_entries
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _transpose
+from derive.latex.norm_limits import opens_substituted, substituted
 from derive.latex.structure_entries import subscripted_value
 from derive.latex.tokens import _ACCENTS, _ARROWS, _BOLD, _DISTS, _FONTS, _GREEK, _KL_NAMES, _MULTIPLY, _RELATIONS
 from derive.tiers._linearity import is_unknown_law
@@ -445,8 +446,12 @@ class _ExpressionGrammar(_EntryGrammar):
         if t.kind in ("num", "letter", "word"):
             return True
         if t.kind == "sym":
+            if t.text == "‖" and self.bars and not self.norms and not self.dist_context:
+                # inside a function's brackets or a conditional's bar (\sigma(\|w\| \|x\|)) a "‖" ends no
+                # norm, so it opens one; in KL(p \| q) it separates the laws
+                return True
             if t.text in ("|", "‖"):
-                return self.bars == 0 and not self.bar_bounds_follow()
+                return (self.bars == 0 and not self.bar_bounds_follow()) or opens_substituted(self)
             return t.text in ("(", "[", "{", "\\{", "⌊", "⌈", "⟨")
         return t.kind == "cmd" and t.text not in _MULTIPLY | _RELATIONS | _ARROWS | _NOT_FACTORS
 
@@ -562,9 +567,16 @@ class _ExpressionGrammar(_EntryGrammar):
                 )
             return _det(inner)
         if t.text == "‖":
+            through_limit = substituted(self)  # the norm an enclosing \lim_{\|w\| \to a} tends by
+            if through_limit is not None:
+                return through_limit
             self.i += 1
             self.bars += 1  # a "‖" inside closes the norm, it does not open another
-            inner = self.expr()
+            self.norms += 1
+            try:
+                inner = self.expr()
+            finally:
+                self.norms -= 1
             self.bars -= 1
             self.expect_sym("‖")
             if self.at_sym("^"):

@@ -489,6 +489,7 @@ class _Parser(_ExpressionGrammar, _FunctionGrammar, _LinearGrammar, _CalculusGra
         self.st = state
         self.ar = _Arith(state.text, lambda: not self.declared("I") and "I" not in self.st.definitions)
         self.bars = 0  # > 0: a "|" ends the expression being read (inside |...| or p(z|x))
+        self.norms = 0  # > 0: inside a norm's bars, where a "‖" closes it
         self.integral = integral  # > 0: "d x" ends the integrand
         self.dist_context = False
 
