@@ -117,3 +117,14 @@ def test_a_square_of_a_member_is_no_inner_product() -> None:
     # x_i^2 of a vector does not read: no reading fits, so the scalar reading's proof is no verdict
     r = _one(r"$$\sum_{i=1}^n \mathbf{x}_i^\top \mathbf{x}_i = \sum_{i=1}^n \mathbf{x}_i^2$$")
     assert r.verdict not in (Verdict.VERIFIED, Verdict.PROVED)
+
+
+def test_a_sum_moved_past_a_transpose_is_verified() -> None:
+    r = _one(r"$$\sum_{i=1}^n \mathbf{x}_i^\top \mathbf{w} = \mathbf{w}^\top \sum_{i=1}^n \mathbf{x}_i$$")
+    assert r.verdict is Verdict.VERIFIED
+
+
+def test_a_sum_true_for_one_sample_only_is_not_accepted() -> None:
+    # the first member alone: true at n = 1, false past it
+    r = _one(r"$$\sum_{i=1}^n \mathbf{x}_i^\top \mathbf{w} = \mathbf{w}^\top \mathbf{x}_1$$")
+    assert r.verdict not in (Verdict.VERIFIED, Verdict.PROVED)
