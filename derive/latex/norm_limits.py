@@ -23,14 +23,19 @@ if TYPE_CHECKING:
     from derive.latex.tokens import _Tok
 
 
-def norm_inner(toks: list[_Tok]) -> tuple[str, ...] | None:
-    """The token texts between the bars when ``toks`` are exactly one norm ``‖...‖`` (no subscript, no power)."""
-    if len(toks) < 3 or any(t.kind == "sym" and t.text == "‖" for t in toks[1:-1]):
+def norm_key(toks: list[_Tok]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """When ``toks`` are exactly one norm ``‖...‖``, with or without a subscript (``‖w‖_1``, ``‖w‖_{F}``): the
+    token texts after its opening bar (through the subscript), and those between its bars; None otherwise."""
+    bars = [k for k, t in enumerate(toks) if t.kind == "sym" and t.text == "‖"]
+    if len(bars) != 2 or bars[0] != 0 or bars[1] < 2:
         return None
-    first, last = toks[0], toks[-1]
-    if not (first.kind == "sym" and first.text == "‖" and last.kind == "sym" and last.text == "‖"):
+    close = bars[1]
+    rest = toks[close + 1 :]
+    if rest and not (rest[0].kind == "sym" and rest[0].text == "_" and len(rest) >= 2):
+        return None  # \|w\|^2 \to \infty: not a norm alone
+    if len(rest) > 2 and not (rest[1].text == "{" and rest[-1].text == "}"):
         return None
-    return tuple(t.text for t in toks[1:-1])
+    return tuple(t.text for t in toks[1:]), tuple(t.text for t in toks[1:close])
 
 
 def _letters(inner: tuple[str, ...]) -> set[str]:
@@ -43,21 +48,17 @@ _FONT_WORDS = frozenset({"mathbf", "boldsymbol", "bm", "pmb", "mathbfit", "vec",
 
 
 def _match(p: _Parser) -> tuple[int, dict[str, Any]] | None:
-    """At a norm's opening bar: (the index past its closing bar, the record of the enclosing norm limit) when the
-    norm written here is that limit's norm (the same tokens, then no subscript); None otherwise."""
+    """At a norm's opening bar: (the index past the norm, the record of the enclosing norm limit) when the norm
+    written here is that limit's norm (the same tokens, the same subscript or none); None otherwise."""
     active: dict[tuple[str, ...], Any] = getattr(p.st, "norm_limits", {})
-    for inner, record in active.items():
-        end = p.i + 1 + len(inner)
-        if end >= len(p.toks):
+    for key, record in active.items():
+        end = p.i + 1 + len(key)
+        if end > len(p.toks) or tuple(t.text for t in p.toks[p.i + 1 : end]) != key:
             continue
-        here = tuple(t.text for t in p.toks[p.i + 1 : end])
-        closing = p.toks[end]
-        if here != inner or not (closing.kind == "sym" and closing.text == "‖"):
-            continue
-        after = p.toks[end + 1] if end + 1 < len(p.toks) else None
-        if after is not None and after.kind == "sym" and after.text == "_":
-            return None  # \|w\|_1: another norm than the limit's
-        return end + 1, record
+        after = p.toks[end] if end < len(p.toks) else None
+        if key[-1] == "‖" and after is not None and after.kind == "sym" and after.text == "_":
+            return None  # \|w\|_1 where the limit's norm has no subscript: another norm
+        return end, record
     return None
 
 
@@ -81,22 +82,23 @@ def substituted(p: _Parser) -> sympy.Symbol | None:
 def norm_limit(p: _Parser, toks: list[_Tok], arrow: int) -> Any | None:
     """``\\lim_{\\|w\\| \\to a}`` followed by its body (see the module's docstring); None when the subscript is
     not one norm (the caller says why it cannot read it)."""
-    inner = norm_inner(toks[:arrow])
-    if inner is None:
+    found = norm_key(toks[:arrow])
+    if found is None:
         return None
+    key, inner = found
     target_toks = toks[arrow + 1 :]
     target = p.sub(target_toks).parse_all()
-    shown = " ".join("\\" + t.text if t.kind == "cmd" else t.text for t in toks[1 : arrow - 1])
+    shown = " ".join("\\" + t.text if t.kind == "cmd" else t.text for t in toks[1 : len(inner) + 1])
     if target is not sympy.S.Infinity and not (
         isinstance(target, sympy.Expr) and target.is_number and target.is_nonnegative
     ):
         raise p.fail(f"a limit as the norm ‖{shown}‖ tends to {target}: a norm tends to a number >= 0 or to infinity")
-    variable = sympy.Symbol(f"‖{''.join(inner)}‖", positive=True)
+    variable = sympy.Symbol(f"‖{''.join(key)}", positive=True)
     active: dict[tuple[str, ...], Any] = dict(getattr(p.st, "norm_limits", {}))
     record = {"symbol": variable, "used": 0}
     saved = getattr(p.st, "norm_limits", {})
     start = p.i
-    p.st.norm_limits = {**active, inner: record}  # type: ignore[attr-defined]
+    p.st.norm_limits = {**active, key: record}  # type: ignore[attr-defined]
     try:
         from derive.latex.grammar_linear import _scalar  # noqa: PLC0415 - the grammar builds on this module
 

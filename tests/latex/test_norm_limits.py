@@ -22,6 +22,9 @@ def _one(text: str, symbols: dict[str, str] | None = None) -> tuple[Verdict, str
         (r"\lim_{\|w\| \to \infty} \frac{1}{\|w\|} = 0", {}),
         (r"\lim_{\|\mathbf{w}\| \to 0} \frac{\sin\|\mathbf{w}\|}{\|\mathbf{w}\|} = 1", {}),
         (r"\lim_{\Vert w\Vert \to \infty} \frac{1}{1+e^{-\Vert w\Vert c}} = 1", {"c": "positive"}),
+        # a norm with a subscript: the same norm in the body
+        (r"\lim_{\|w\|_1 \to \infty} \frac{1}{\|w\|_1} = 0", {}),
+        (r"\lim_{\|w\|_F \to \infty} \frac{\|w\|_F}{\|w\|_F + 1} = 1", {}),
         # declared: the same limit, whatever the vector's size
         (r"\lim_{\|w\| \to \infty} e^{-\|w\|^2} = 0", {"w": "vector 3"}),
         # another vector's norm beside it stays that norm
@@ -67,7 +70,8 @@ def test_a_wrong_norm_limit_is_refuted(text: str, symbols: dict[str, str]) -> No
         # a norm is never negative
         (r"\lim_{\|w\| \to -1} \|w\| = -1", {}, "a norm tends to a number >= 0 or to infinity"),
         # a norm with a subscript in the limit, or an expression: not one norm
-        (r"\lim_{\|w\|_1 \to \infty} \frac{1}{\|w\|_1} = 0", {}, "derive reads limits of one variable"),
+        (r"\lim_{\|w\|_1 \to \infty} \frac{\|w\|}{\|w\|_1} = 1", {"w": "vector 2"}, "otherwise than through that norm"),
+        (r"\lim_{\|w\|^2 \to \infty} \frac{1}{\|w\|^2} = 0", {}, "derive reads limits of one variable"),
         (r"\lim_{\|w\| + 1 \to \infty} \frac{1}{\|w\|} = 0", {}, "derive reads limits of one variable"),
     ],
 )
