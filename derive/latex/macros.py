@@ -728,8 +728,9 @@ def scan_definitions(text: str, origin: str = "", *, others: bool = True) -> lis
     known: dict[str, Macro] = {}
     done = counted = 0
     line = 1
+    skipped = _false_spans(text)
     for m in (_ANY_COMMAND if others else _DEFINITION).finditer(text):
-        if m.start() < done or _commented(text, m.start()):
+        if m.start() < done or _commented(text, m.start()) or any(a <= m.start() < b for a, b in skipped):
             continue
         name = m.group(1)
         line += text.count("\n", counted, m.start())
@@ -782,6 +783,35 @@ def _built_in(name: str) -> bool:
         tokens._TRACE, tokens._IGNORED, tokens._INVERSES,
     )  # fmt: skip
     return any(name in table for table in tables)  # a package macro (\\abs) may be the author's own
+
+
+_CONDITIONAL = re.compile(r"(?<!\\)\\(iffalse|if[A-Za-z]*|fi)(?![A-Za-z])")
+
+
+def _false_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``\\iffalse ... \\fi`` (nested conditionals counted): TeX skips them, so a definition
+    there is none (a macro file's commented-out ``\\renewcommand``)."""
+    spans: list[tuple[int, int]] = []
+    start, depth = -1, 0
+    for m in _CONDITIONAL.finditer(text):
+        if _commented(text, m.start()):
+            continue
+        word = m.group(1)
+        if word in ("iff", "ifthenelse"):
+            continue  # the relation \\iff and the ifthen package's macro close with no \\fi
+        if start < 0:
+            if word == "iffalse":
+                start, depth = m.start(), 1
+        elif word == "fi":
+            depth -= 1
+            if depth == 0:
+                spans.append((start, m.end()))
+                start = -1
+        else:
+            depth += 1
+    if start >= 0:
+        spans.append((start, len(text)))  # never closed: TeX skips to the end
+    return spans
 
 
 def _commented(text: str, at: int) -> bool:

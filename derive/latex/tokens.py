@@ -198,7 +198,8 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
             elif name in _FLOOR_CEILING:
                 toks.append(_Tok("sym", _FLOOR_CEILING[name], m.start()))
             else:
-                toks.append(_Tok("cmd", name, m.start()))
+                # the plain-TeX switch {\cal N} is the calligraphic N of \mathcal{N}
+                toks.append(_Tok("cmd", "mathcal" if name == "cal" else name, m.start()))
             continue
         if text.startswith("...", i):
             toks.append(_Tok("cmd", "ldots", i))  # typed dots are the ellipsis \ldots
@@ -263,7 +264,32 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
         raise _fail(text, f"more than {_MAX_TOKENS} tokens")
     _refuse_adjacent_numerals(text, toks)
     _refuse_mixed_numbers(text, toks)
-    return _double_bars(_upright_transposes(toks))
+    return _double_bars(_font_groups(_upright_transposes(toks)))
+
+
+def _font_groups(toks: list[_Tok]) -> list[_Tok]:
+    """``{\\cal N}``, ``{\\bf x}``, ``{\\mathcal N}``: a group holding only a font and one letter is that letter
+    in the font, as ``\\mathcal{N}`` (the braces would make ``{\\cal N}(x | 0, 1)`` a product)."""
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        window = toks[k : k + 4]
+        if (
+            len(window) == 4
+            and window[0].kind == "sym"
+            and window[0].text == "{"
+            and window[1].kind == "cmd"
+            and window[1].text in _FONTS - {"text", "textrm", "textit", "textbf", "textsf", "mbox", "operatorname"}
+            and window[2].kind == "letter"
+            and window[3].kind == "sym"
+            and window[3].text == "}"
+        ):
+            out += window[1:3]
+            k += 4
+            continue
+        out.append(toks[k])
+        k += 1
+    return out
 
 
 #: Upright fonts: ``^{\\mathrm{T}}``, ``^{\\text{T}}``, ``^{\\rm T}`` are the transpose, written as ``^T``.
