@@ -171,3 +171,38 @@ def test_the_right_stationary_value_still_defines() -> None:
     )
     verdict, detail = _verdict(text)
     assert verdict in ACCEPTED, detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A2 (fixed in 1df3251): a plain E[...] the words give another role is not the expectation
+        "Here $E[X]$ is the mean absolute value of $X$:\n$$E[X] = \\sum_x |x| p(x)$$\nThen\n$$E[-X] = -E[X]$$\n",
+        "Throughout, $E[X]$ denotes the expected value of $X^2$, the second moment.\n$$E[2X] = 2E[X]$$\n",
+        "The *expectation* $E[f]$ of $f$ is\n$$E[f] = \\sum_x f(x) p(x)$$\n"
+        "In the next part $E[\\cdot]$ is the energy of a configuration.\n$$E[2x] = 2E[x]$$\n",
+        "The *expectation* $E[f]$ of $f$ is\n$$E[f] = \\sum_x f(x) p(x)$$\n"
+        "We also write $E[f]$ for the mean of $f^2$ from now on, so\n$$E[2f] = 2E[f]$$\n",
+        "The expectation $E[f]$ of $f$ under $p$ is\n$$E[f] = \\sum_x f(x) p(x)$$\n"
+        "and the variance is $E[f^2] - E[f]^2$. Let $E[f] = \\max_x f(x)$ in the worst-case analysis below.\n"
+        "$$E[f + g] = E[f] + E[g]$$\n",
+        # A7 (fixed in 4b45ce9): an inequality unbounded at a pole or a log's boundary, nothing declared
+        "$$\\log x \\geq -100$$\n",
+        "$$\\frac{1}{\\sin x} \\leq 10^{40}$$\n",
+        "$$\\frac{1}{\\log(1 + x)} \\leq 10^{40}$$\n",
+        "$$\\log x \\geq -10^{6}$$\n",
+        "Let $p \\in \\mathcal{I}$, where $\\mathcal{I} = [0, 1]$.\n$$\\log p + \\log(1 - p) \\geq -100$$\n",
+        # A8 (fixed in ee91195): the branch probes of K22b are never skipped into a verification
+        "$$\\log x + y = \\log(x - \\frac{1}{8}) + \\log\\frac{x}{x - \\frac{1}{8}} + y$$\n",
+    ],
+)
+def test_fixed_findings_of_the_afternoon_stay_fixed(text: str) -> None:
+    verdict, detail = _verdict(text)
+    assert verdict not in ACCEPTED, detail
+
+
+def test_a_cut_budget_never_verifies_a_branch_probe_claim() -> None:
+    """A8: with a budget too small for the tight points the claim is undecided, never verified."""
+    text = "$$\\log x + y = \\log(x - \\frac{1}{8}) + \\log\\frac{x}{x - \\frac{1}{8}} + y$$\n"
+    result = derive.check_latex(text, timeout=1.0)[-1]
+    assert result.verdict not in ACCEPTED, result.detail
