@@ -271,6 +271,11 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
                 # "+ \\text{const}" is the additive-constant idiom, an operand (see `additive_constant`)
                 i = end
                 continue
+            if _text_operand(tex, start, end):
+                # "= \\text{# heads} \\cdot \\log\\theta + \\text{# tails} \\cdot ...": a quantity named in words between
+                # operators is an operand; the reader reads it as a name or says it cannot
+                i = end
+                continue
             if _applied_text(tex, j, end):
                 # "\\text{var}[x]", "\\text{softmax}(z)": an operator name applied to what follows
                 # is mathematics, never an annotation to drop; the reader reads it or says it cannot
@@ -420,6 +425,16 @@ def _name_variable(chain: _Chain | None, dropped: str) -> None:
     for rel in chain.rels:
         if rel.proportional and not rel.variable:
             rel.variable = m.group("v")
+
+
+_OPERAND_BEFORE = re.compile(r"(?:[=+\-*/{]|\\cdot|\\times)\s*$")
+_OPERAND_AFTER = re.compile(r"\s*(?:[+\-*/}=<>]|\\(?:cdot|times|leq?|geq?)(?![A-Za-z]))")
+
+
+def _text_operand(tex: str, start: int, end: int) -> bool:
+    """Whether the ``\\text{...}`` group at ``tex[start:end]`` stands between operators (or opens a group
+    and is followed by one), so it is a quantity named in words, not an annotation of the row."""
+    return _OPERAND_BEFORE.search(tex, 0, start) is not None and _OPERAND_AFTER.match(tex, end) is not None
 
 
 def _applied_text(tex: str, j: int, end: int) -> bool:

@@ -251,6 +251,11 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
             toks.append(_Tok("sym", c, i))
             i += 1
             continue
+        if c == "#" and _opens_text(toks):
+            # "\\text{# heads}": the number of heads, a name in words (Markdown keeps a bare #)
+            toks.extend(_Tok("letter", ch, i) for ch in "num")
+            i += 1
+            continue
         raise _fail(text, f"unexpected character {c!r} at column {i}")
     depth = 0
     for t in toks:
@@ -265,6 +270,17 @@ def _tokenize(text: str) -> list[_Tok]:  # noqa: PLR0915 - one pass over the cha
     _refuse_adjacent_numerals(text, toks)
     _refuse_mixed_numbers(text, toks)
     return _double_bars(_font_groups(_upright_transposes(toks)))
+
+
+def _opens_text(toks: list[_Tok]) -> bool:
+    """Whether the tokens so far end with the opening of a text group, ``\\text{``."""
+    return (
+        len(toks) >= 2
+        and toks[-1].kind == "sym"
+        and toks[-1].text == "{"
+        and toks[-2].kind == "cmd"
+        and toks[-2].text in ("text", "textrm", "textit", "mbox", "mathrm")
+    )
 
 
 def _font_groups(toks: list[_Tok]) -> list[_Tok]:
