@@ -272,8 +272,8 @@ def _scan_separators(  # noqa: PLR0915 - one linear pass, one state
                 i = end
                 continue
             if _text_operand(tex, start, end):
-                # "= \\text{# heads} \\cdot \\log\\theta + \\text{# tails} \\cdot ...": a quantity named in words between
-                # operators is an operand; the reader reads it as a name or says it cannot
+                # "= \\text{# heads} \\cdot \\log\\theta + \\text{# tails} \\cdot ...": a quantity named in words
+                # between operators is an operand; the reader reads it as a name or says it cannot
                 i = end
                 continue
             if _applied_text(tex, j, end):

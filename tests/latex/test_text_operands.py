@@ -15,7 +15,8 @@ def _sides(doc: str) -> list[tuple[str, str]]:
 
 def test_a_text_between_operators_is_an_operand() -> None:
     doc = "$$L(\\theta) = \\text{# heads} \\cdot \\log(\\theta) + \\text{# tails} \\cdot \\log(1 - \\theta)$$\n"
-    assert _sides(doc) == [("L(\\theta)", "\\text{# heads} \\cdot \\log(\\theta) + \\text{# tails} \\cdot \\log(1 - \\theta)")]
+    rhs = "\\text{# heads} \\cdot \\log(\\theta) + \\text{# tails} \\cdot \\log(1 - \\theta)"
+    assert _sides(doc) == [("L(\\theta)", rhs)]
 
 
 def test_a_text_in_a_fraction_is_an_operand() -> None:
