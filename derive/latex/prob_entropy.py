@@ -56,6 +56,22 @@ _OTHER_ROLE = re.compile(
     r"\binstead\b|\bkernel\b|\bheight",
     re.IGNORECASE,
 )
+#: Words that make what a sentence calls an entropy another quantity: an entropy given an event or a value (not
+#: a variable), a difference or weighted sum of entropies, an estimate, a bound (attacker A3).
+_OTHER_QUANTITY = re.compile(
+    r"\bevents?\b|\bvalues?\b|\bobserv|\breali[sz]|\boutcomes?\b|\bminus\b|\bplus\b|\bdifferences?\b|"
+    r"\bestimat|\bempirical\b|\bplug-?in\b|\bweight|\bapproximat|\bsampled?\b|\bsurrogate\b|\bproxy\b|"
+    r"\bbounds?\b|\brates?\b|\bper\b|\bnormali[sz]ed\b|\bscaled\b|\btimes\b|\btwice\b|\bhalf\b|\bratio\b|"
+    r"\bsums?\b|\bcombination\b|\bmultiple\b",
+    re.IGNORECASE,
+)
+#: A sentence that states a relation of entropies under a hypothesis ("if $X$ and $Y$ are independent then ..."),
+#: not a definition of H.
+_HYPOTHESIS = re.compile(
+    r"\bif\b|\bwhen(?:ever)?\b|\bsuppos|\bassum|\bindependen|\bprovided\b|\bonly\s+if\b|\biff\b|\bequality\b|"
+    r"\bfunction\s+of\b|\bdetermin|\bidentical\b|\bcase\b",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"\bnot\b|n't\b|\bnever\b|\bno\s+longer\b|\brather\s+than\b|\bunlike\b", re.IGNORECASE)
 #: A sentence giving H a role: "$H(X)$ denotes ...", "Let $H(a, b)$ be ...", "we use $H$ for ...".
 _H_ROLE = re.compile(
@@ -196,6 +212,8 @@ def _h_is_entropy(before: str) -> str | None:
         entropy = _ENTROPY.search(sentence) is not None
         if _OTHER_ENTROPY.search(sentence) or _OTHER_ROLE.search(sentence) or (entropy and _NEGATED.search(sentence)):
             return None
+        if entropy and _OTHER_QUANTITY.search(sentence):
+            return None  # "the entropy of $Y$ given the event $X = 1$", "the entropy of $X$ minus that of $Y$"
         if role and not entropy:
             return None  # "Let $H(a, b)$ be the hinge loss", "We now use $H$ for the Hamiltonian"
         if entropy and applied:
@@ -213,6 +231,8 @@ def _h_is_entropy(before: str) -> str | None:
                 continue
             if not _ENTROPY_BODY.search(right):
                 return None  # H given another body: H(a, b) = a - b
+            if _defines_otherwise(left, right) and not _HYPOTHESIS.search(_sentence_of(before, m)):
+                return None  # "$H(X, Y) = H(X) + 2H(Y)$ the weighted sum": no Shannon identity, so H's own
             defines = not re.search(r"\bH\s*[(\[]", right)  # H(X, Y) = H(X) + H(Y) relates, it defines nothing
             if (
                 defines
@@ -223,6 +243,58 @@ def _h_is_entropy(before: str) -> str | None:
             ):
                 return None  # H(p, q) defined without "joint": a cross-entropy as often
     return said
+
+
+def _sentence_of(text: str, m: re.Match[str]) -> str:
+    """The sentence of ``text`` around the formula ``m``; a display with the sentence it ends or continues."""
+    starts = [b.end() for b in _SENTENCE.finditer(text, 0, m.start())]
+    start = starts[-1] if starts else 0
+    if text[m.start() : m.start() + 2] in ("$$", "\\[") or text[m.start() :].startswith("\\begin"):
+        start = starts[-2] if len(starts) > 1 else 0  # "If X and Y are independent, then\n\n$$...$$"
+    after = _SENTENCE.search(text, m.end())
+    return text[start : after.start() if after is not None else len(text)]
+
+
+def _entropy_side(tex: str) -> Any | None:
+    """``tex`` read with H a function, as `entropy_proof` reads a step's side; None where it does not read."""
+    from derive.errors import DeriveError  # noqa: PLC0415
+    from derive.language.symbols import SymbolTable  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+
+    try:
+        return parse_latex(f"\\left. {tex} \\right|_{{H(\\cdot)}}", SymbolTable({}))
+    except (DeriveError, RecursionError, ValueError, TypeError):
+        return None
+
+
+def _defines_otherwise(left: str, right: str) -> bool:
+    """Whether ``left = right``, both sides combinations of entropies, is no identity of Shannon's entropies
+    (their normal forms differ): a text writing it without a hypothesis gives H a meaning of its own."""
+    if not re.search(r"\bH\s*[(\[]", right):
+        return False
+    sides = [_entropy_side(t) for t in (left, right)]
+    if not all(isinstance(v, sympy.Expr) for v in sides):
+        return False
+    forms = [entropy_normal_form(v) for v in sides]
+    if forms[0] is None or forms[1] is None:
+        return False
+    return forms[0] != forms[1]
+
+
+def _conditioned_on_values(sides: list[Any], prose: str) -> bool:
+    """Whether an entropy of the step conditions on a value rather than a variable: a lowercase name beside
+    capital variables (``H(Y \\mid x)``: X random, x its value), or one the prose sets a capital to (``$X = x$``)."""
+    apps = [a for v in sides for a in v.atoms(AppliedUndef) if _name(a) == "H"]
+    names = {str(x) for a in apps for x in a.free_symbols}
+    capitals = any(n[:1].isupper() for n in names)
+    for app in apps:
+        for given in (g for g in app.args if _name(g) == "given"):
+            for x in (str(a) for a in given.args):
+                if not x[:1].islower():
+                    continue
+                if capitals or re.search(rf"(?<![A-Za-z\\])[A-Z]\s*=\s*{re.escape(x)}(?![A-Za-z])", prose):
+                    return True
+    return False
 
 
 def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | None:
@@ -254,6 +326,8 @@ def entropy_proof(step: Any, result: Any, prose: str, full: str = "") -> Any | N
         plain = [a for a in app.args if isinstance(a, sympy.Symbol)]
         if len(plain) > 1 and any(_LAW_NAME.fullmatch(str(a)) for a in plain):
             return None  # H(p, q) of two laws: a cross-entropy, not the joint entropy of two variables
+    if _conditioned_on_values(sides, prose):
+        return None  # H(Y | x) given the value x: the entropy of Y given an event, which may exceed H(Y)
     forms = [entropy_normal_form(s) for s in sides]
     if forms[0] is None or forms[1] is None:
         return None

@@ -48,7 +48,14 @@ _UNDONE = re.compile(
 #: A sentence that supposes or hedges what it says.
 _HEDGE = re.compile(
     r"\bif\b|\bsuppos|\bwere\b|\bwhether\b|\bunless\b|\bassume[sd]?\s+for\b|\bcontradict|\bwould\b|\bmight\b|"
-    r"\bmay\b|\bcould\b|\bnot\b|n't\b|\bnever\b|\bneither\b|\bwhen(?:ever)?\b|\bcases?\b|\bspecial\b",
+    r"\bmay\b|\bcould\b|\bnot\b|n't\b|\bnever\b|\bneither\b|\bwhen(?:ever)?\b|\bcases?\b|\bspecial\b|"
+    # qualifiers: the matrix is close to, sometimes, once or ideally symmetric, which is not that it is
+    r"\bpossibl|\bperhaps\b|\bsometimes\b|\busually\b|\boften\b|\btypically\b|\bideally\b|\bapproximat|"
+    r"\bnearly\b|\balmost\b|\broughly\b|\bessentially\b|\bclose\s+to\b|\bfirst\s+order\b|\bup\s+to\b|"
+    r"\bshould\b|\bought\b|\bsupposed\b|\bexpected\s+to\b|\bin\s+(?:theory|principle)\b|\bperturb|\bnois|"
+    r"\bexcept\b|\bnumerically\b|\bbut\b|\bbefore\b|\bafter\b|\buntil\b|\binitially\b|\boriginally\b|"
+    r"\bwas\b|\bhad\b|\bbecomes?\b|\bbecame\b|\bassuming\b|\bprovided\b|\bas\s+long\s+as\b|\bhope|"
+    r"\bwant\b|\bwish|\baim|\btry|\bbug",
     re.IGNORECASE,
 )
 #: A sentence that calls the name general: any statement of its structure elsewhere is then in doubt.
@@ -65,18 +72,57 @@ _TWO_VECTORS = re.compile(
 )
 #: An inline formula of the prose.
 _INLINE = re.compile(r"(?<![$\\])\$(?!\$)([^$]{1,80})\$")
+#: The words that state the structure, at the head of what is said: ``symmetric (and positive definite)``, ``positive
+#: definite``, ``a Hessian``, ``a Gram / covariance / precision matrix``.
+_KEY = (
+    r"(?:symmetric(?:\s+(?:and\s+)?positive[- ]definite)?|positive[- ]definite|spd|hessian|gram\s+matri(?:x|ces)|"
+    r"covariance(?:\s+matri(?:x|ces))?|precision(?:\s+matri(?:x|ces))?)"
+)
+#: A size in math (``$n \times n$``, ``$\mathbb{R}^{n \times n}$``), not another name.
+_SIZE = r"\$[^$]{0,40}?(?:\\times|\\in(?![A-Za-z]))[^$]{0,40}?\$"
+#: The only words that may stand before the structure's word (an allow-list: "nearly", "possibly", "mixed",
+#: "perturbed", "was" do not state it).
+_ADJECTIVES = (
+    r"(?:some|real|square|invertible|non-?singular|constant|given|fixed|full[- ]rank|full|true|sample|empirical|"
+    rf"posterior|prior|predictive|noise|data|population|inverse|{_SIZE})"
+)
 #: What the clause after the name may say before the word: ``is``, ``be``, ``a``, ``the``, ``real``, a size.
 _AFTER = re.compile(
-    r"^\s*(?:,\s*)?(?:(?:is|be|being|denotes?|was|are)\s+)?(?:(?:the|a|an)\s+)?"
-    r"(?:(?:real|square|invertible|non-?singular|constant|\$[^$]{0,40}\$|and|,)\s+)*(?P<word>[\w-]+(?:\s+[\w-]+){0,2})",
-    re.IGNORECASE,
+    r"^\s*(?:,\s*)?(?:(?:is|be|being|denotes?|are)\s+)?(?:(?:the|a|an)\s+)?"
+    rf"(?:{_ADJECTIVES}(?:\s*,)?\s+(?:and\s+)?)*(?P<word>{_KEY}(?P<tail>.*))$",
+    re.IGNORECASE | re.DOTALL,
 )
-#: What may stand between the word and the name before it: ``the symmetric matrix $H$``, ``the Hessian $H$``.
+#: What may stand between the word and the name before it: ``the symmetric matrix $H$``, ``the Hessian $H$``;
+#: ``head`` must end where a clause may open (`_OPENERS`).
 _BEFORE = re.compile(
-    r"(?P<word>(?:[\w-]+\s+){0,2}(?:symmetric|definite|hessian|covariance|precision|gram)"
-    r"(?:\s+(?:\$[^$]{0,40}\$\s+)?matri(?:x|ces))?)\s*$",
+    rf"^(?P<head>.*?)(?:(?:the|a|an|some)\s+)?(?:{_ADJECTIVES}(?:\s*,)?\s+(?:and\s+)?)*(?P<word>{_KEY}(?:\s+(?:{_SIZE}\s+)?matri(?:x|ces))?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: Words after which a clause naming the structure of the next name may open ("Let the symmetric matrix $H$").
+_OPENERS = re.compile(
+    r"(?:^|[,;:]|\b(?:let|be|is|are|where|and|with|consider|for|given|take|denotes?|define|call|by|now|that|fix|"
+    r"choose|pick|here|then|so|thus|hence|using|use|write|we|has|have))$",
     re.IGNORECASE,
 )
+#: What may follow the structure's word in its clause: a size, "matrix", "and positive definite", a complement
+#: ("of $f$ at $w_0$"), "by construction", or the start of another clause; anything else ("to first order",
+#: "before the update") says something else of it.
+_TAIL = re.compile(
+    rf"^(?:\s+(?:(?:and\s+)?positive[- ]definite|{_SIZE}|matri(?:x|ces)))*"
+    r"(?:\s+(?:of|for|at|in|on|with\s+respect\s+to|w\.r\.t\.)\s+(?P<of>.*?))?"
+    r"(?:\s+by\s+(?:construction|definition))?"
+    r"(?:\s*|\s*[.:;!?](?:\s.*)?|\s+(?:and|so|thus|hence|then|which|whose|since|because|while|where|we)\b.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+#: A complement that names two things ("of $x$ with $y$", "in $x$ and $y$") or a part of the matrix: a cross
+#: covariance, a mixed or off-diagonal Hessian block, which need not be symmetric.
+_TWO_IN_COMPLEMENT = re.compile(
+    r"\b(?:and|with|to|from|between|versus|vs\.?|minus|plus|times|linking)\b\s*(?:the\s+)?\$|"
+    r"mixed|cross|off-?\s*diagonal|\bblock|\bpart\b|\bpartial",
+    re.IGNORECASE,
+)
+
+
 #: Operations whose value on a symmetric matrix is not the continuation of its value on definite ones.
 _NOT_ANALYTIC = re.compile(
     r"\\sqrt|\\log|\\ln\b|\\lg\b|\||\\[lr]?[vV]ert|\\abs|\\norm|\\max|\\min|\\sup|\\inf|\\operatorname\s*\{\s*sign|"
@@ -114,11 +160,12 @@ def said_structure(step: Step, name: str) -> tuple[str, str] | None:
             continue  # words said of a product or transpose
         after = " ".join(prose[m.end() : min(ends, default=len(prose))].split())
         before = " ".join(prose[start : m.start()].split())
+        wide = re.split(r"[,;(]", after)[0]  # the clause after the name, not cut at "and $y$"
         for clause, pattern in ((_clause_after(after), _AFTER), (_clause_before(before), _BEFORE)):
-            said = pattern.search(clause)
+            said = _head_word(clause, pattern, wide)
             if said is None or _UNDONE.search(clause):
                 continue
-            word = re.split(r"\bof\b", said.group("word"))[0]  # "the inverse of the symmetric ...": another matrix
+            word = re.split(r"\bof\b", said)[0]  # "the inverse of the symmetric ...": another matrix
             words = f"{m.group()} {clause}" if pattern is _AFTER else f"{clause} {m.group()}"
             two = re.search("covariance|precision", word, re.IGNORECASE) and _TWO_VECTORS.search(sentence)
             if _DEFINITE.search(word) and not two:
@@ -126,6 +173,33 @@ def said_structure(step: Step, name: str) -> tuple[str, str] | None:
             if _SYMMETRIC.search(word) and not _SYMMETRIC_LAW.search(clause) and found is None:
                 found = ("symmetric", words)
     return found
+
+
+def _head_word(clause: str, pattern: re.Pattern[str], wide: str) -> str | None:
+    """The structure's word the clause states of the name, or None: the word must head what is said (only
+    `_ADJECTIVES` before it, only `_TAIL` after it; a clause before the name opens at `_OPENERS`), and a covariance,
+    precision, Gram matrix or Hessian may not be of two things or a part (`_TWO_IN_COMPLEMENT`) in ``wide``, the
+    clause after the name up to a comma."""
+    said = pattern.search(clause)
+    if said is None:
+        return None
+    word = said.group("word")
+    if pattern is _AFTER:
+        tail = said.group("tail")
+        word = word[: len(word) - len(tail)]
+        if _TAIL.match(tail) is None:
+            return None  # "symmetric to first order", "symmetric before the update"
+        complement = wide[said.start("tail") :]
+    else:
+        if _OPENERS.search(said.group("head").rstrip()) is None:
+            return None  # "the mixed Hessian $H$", "a nearly symmetric matrix $A$"
+        complement = wide
+    complement = re.sub(r"\bwith\s+respect\s+to\b|\bw\.\s*r\.\s*t\b\.?", " wrt ", complement, flags=re.IGNORECASE)
+    if re.search(r"covariance|precision|hessian|gram", word, re.IGNORECASE) and _TWO_IN_COMPLEMENT.search(complement):
+        return None  # "the covariance matrix of $x$ with $y$", "the Hessian of $f$ in $x$ and $y$"
+    if _TWO_IN_COMPLEMENT.search(complement) and re.search(r"mixed|cross|diagonal|block|part", complement, re.I):
+        return None
+    return word
 
 
 def _sentence(prose: str, m: re.Match[str]) -> tuple[str, int, list[int]]:
@@ -203,7 +277,86 @@ def covers_symmetric(step: Step, name: str) -> bool:
     letters = re.escape(latex_of_name(name).split("_", 1)[0])
     if any(re.search(_BY_NAME.format(letters), t) for t in texts):
         return False
-    return not any(mentions(m.group(1), name) for t in texts for m in _GRADIENT_OF.finditer(t))
+    if any(mentions(m.group(1), name) for t in texts for m in _GRADIENT_OF.finditer(t)):
+        return False
+    return _rational_in_entries(step, name)
+
+
+#: Functions analytic on the whole real line: an equation of them (and of rational functions) that holds on the
+#: open set of positive definite matrices holds on every symmetric one.
+_ENTIRE = ("exp", "sin", "cos", "sinh", "cosh")
+
+
+def _rational_in_entries(step: Step, name: str) -> bool:
+    """Whether both sides, read with ``name`` a 2x2 matrix of symbolic entries (each letter size 2; other bold
+    names as numbers, else lowercase ones as vectors and capitals as matrices), are rational in the entries or
+    built of functions analytic on the whole line (`_ENTIRE`): no power with an exponent that is not an integer
+    (``\\det(A^2)^{2^{-1}}`` is ``|\\det A|``), no sign, absolute value, logarithm, extremum, rounding, piecewise
+    function, integral or limit, whatever the LaTeX writes them with. False where derive cannot read the sides so."""
+    for others in ("", "shaped"):
+        values = _sides_with_entries(step, name, others)
+        if values is not None:
+            return all(_analytic(v) for v in values)
+    return False
+
+
+def _sides_with_entries(step: Step, name: str, others: str) -> list[object] | None:
+    """Both sides of ``step`` read as `_rational_in_entries` says; None where they do not read."""
+    from derive.errors import DeriveError  # noqa: PLC0415
+    from derive.language.symbols import SymbolTable, parse_kind  # noqa: PLC0415
+    from derive.latex.names import mentions  # noqa: PLC0415
+    from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.latex.shapes import _at_sizes  # noqa: PLC0415
+
+    try:
+        letters = {x for _, k in step.claim.symbols for x in parse_kind(k).size_letters}
+    except DeriveError:
+        return None
+    at = _at_sizes(step, dict.fromkeys(sorted(letters), 2))
+    symbols = {**dict(at.claim.symbols), name: "matrix 2x2"}
+    sides = [str(getattr(side, "text", side)) for side in (at.claim.lhs, at.claim.rhs)]
+    if others:
+        for m in re.finditer(r"\\(?:mathbf|boldsymbol|bm)\s*\{\s*([A-Za-z])\s*\}", " ".join(sides)):
+            bold = m.group(1)
+            if bold not in symbols and any(mentions(t, bold) for t in sides):
+                symbols[bold] = "matrix 2x2" if bold.isupper() else "vector 2"
+    values = []
+    for side, text in zip((at.claim.lhs, at.claim.rhs), sides, strict=True):
+        try:
+            values.append(
+                parse_latex(
+                    text,
+                    SymbolTable(symbols),
+                    random=dict(at.claim.random),
+                    densities=dict(getattr(side, "densities", ())),
+                    bound=frozenset(getattr(side, "bound", ())),
+                )
+            )
+        except Exception:  # the reader's LatexError, sympy's ShapeError...: not read so
+            return None
+    return values
+
+
+def _analytic(value: object) -> bool:
+    """Whether ``value`` (a sympy expression or matrix) is built of rational operations and `_ENTIRE` functions."""
+    import sympy  # noqa: PLC0415
+    from sympy.core.function import Application, AppliedUndef  # noqa: PLC0415
+
+    items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
+    for item in items:
+        if not isinstance(item, sympy.Basic):
+            return False
+        for node in sympy.preorder_traversal(item):
+            if isinstance(node, sympy.Pow) and node.exp.is_integer is not True:
+                return False
+            if isinstance(node, (sympy.Integral, sympy.Limit, sympy.Piecewise, sympy.Order)):
+                return False
+            applied = isinstance(node, Application) and not isinstance(node, AppliedUndef)
+            if applied and getattr(node.func, "__name__", "") not in _ENTIRE:
+                return False
+            if isinstance(node, (sympy.core.relational.Relational, sympy.logic.boolalg.BooleanFunction)):
+                return False
+    return True
 
 
 def structured_options(step: Step, name: str, options: list[str]) -> tuple[list[str], str | None]:
