@@ -1694,6 +1694,9 @@ class _Checker:
         (`derive.tiers.sampling.pivot_points`) and, with one free scalar, at the critical points of
         lhs - rhs that sympy can solve for (and the integers next to them).
         """
+        # The points that catch narrow failures get a reserved slice of the budget: on a loaded machine the random
+        # points may have spent the first half, and without these points nothing is verified (ATK A8).
+        self.deadline = max(self.deadline, self.start + max(1.0, 0.75 * self.settings.timeout))
         candidates = pivot_points(self.problem.symbols, self.free) + self._critical_points() + self._branch_probes()
         self.exact_candidates = [c for c in candidates if all(s in c for s in self.free)]
         for candidate in candidates:
