@@ -23,6 +23,7 @@ from derive.latex.expect_usage import centred_names
 from derive.latex.grammar_expressions import _read_name
 from derive.latex.index_said import index_doubt
 from derive.latex.names import _each_name, definition_target, identity_sizes, mentions, names_in
+from derive.latex.norm_said import stated_norm_doubt
 from derive.latex.parser import derivative_constants, name_of, parse_latex
 from derive.latex.prob_entropy import ENTROPY_ROUTE
 from derive.latex.prob_readings import probability_doubt
@@ -252,6 +253,7 @@ def settle(step: Step, result: Result) -> Result:
             or _positive_by_name(step, result)
             or index_doubt(step)
             or range_unsampled(step, result)
+            or stated_norm_doubt(step, result)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")

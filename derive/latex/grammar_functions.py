@@ -12,6 +12,7 @@ from sympy import S
 
 from derive.errors import DeriveError
 from derive.language._exact import _binomial
+from derive.latex.expect_subscript import conditional_moment, labelled_moment
 from derive.latex.grammar_expressions import accented_name
 from derive.latex.grammar_linear import _det, _is_matrix, _scalar, _trace
 from derive.latex.state import _Shadow
@@ -29,6 +30,7 @@ from derive.latex.tokens import (
     _LOSS_NAMES,
     _MAX_ORDER,
     _ML_NAMES,
+    _MOMENT_WORDS,
     _OPERATOR_NAMES,
     _RELATIONS,
     _ROUTINES,
@@ -103,6 +105,9 @@ class _FunctionGrammar:
         inner = self.balanced(self.peek().text, close)
         if not inner:
             raise self.fail(f"{name} of nothing")
+        conditional = conditional_moment(self, name, inner)  # Var(y | x): under E[. | x] (expect_subscript)
+        if conditional is not None:
+            return conditional
         q = self.sub(inner)
         q.bars += 1  # Var(X | Y): a bar is not an absolute value here (and is not read)
         args = q.expression_list(self)
@@ -113,7 +118,8 @@ class _FunctionGrammar:
         under a law its subscript only names (after n - 1 observations, under q): an unknown function
         of the arguments for each label, so var_{n-1} and var_n stay apart and neither has a value."""
         self.expect_sym("_")
-        label = re.sub(r"\\s+", "", self._src(self.group_tokens())).strip("{}")
+        sub_toks = self.group_tokens()
+        label = re.sub(r"\\s+", "", self._src(sub_toks)).strip("{}")
         if not self.at_sym("(", "["):
             raise self.fail(f"{name}_{{{label}}} without its argument in brackets")
         close = {"(": ")", "[": "]"}[self.peek().text]
@@ -125,7 +131,9 @@ class _FunctionGrammar:
         args = [_scalar(a) for a in q.expression_list(self)]
         if any(_is_matrix(a) for a in args):
             raise self.fail(f"{name}_{{{label}}} of a vector or matrix")
-        return sympy.Function(f"{name}_{{{label}}}")(*args)
+        # Var_{\\mathcal T}(x): the moment under the law of E_{\\mathcal T} (expect_subscript); else one per label
+        moment = labelled_moment(self, name, sub_toks, args)
+        return moment if moment is not None else sympy.Function(f"{name}_{{{label}}}")(*args)
 
     def _scalar_assumptions(self, base: str) -> dict[str, bool]:
         if not self.declared(base):
@@ -233,9 +241,22 @@ class _FunctionGrammar:
             return self.diagonal()
         if word in _LOSS_NAMES:
             return self.named(word, "mathrm")  # as \\mathrm{MSE}: a name, applied where a bracket follows
+        if word in _MOMENT_WORDS and not font:
+            return self._moment_word(word)
         if len(word) == 1 or font in ("mathcal", "mathbb", "mathbf", "boldsymbol", "bm", "mathit", "mathrm", "mathsf"):
             return self.named(word, font)
         raise self.fail(f"unknown operator {word!r}")
+
+    def _moment_word(self, word: str) -> Any:
+        """``Var(X)``, ``Cov[X, Y]``, ``Var_{\\mathcal T}(X)`` typed without \\mathrm: read as the upright ones are,
+        unless the text declares the word (a function or a symbol of its own); alone, a name."""
+        if word in self.functions or self.declared(word):
+            return self.named(word, "mathrm")
+        if self.at_sym("(", "["):
+            return self.operator_name(_OPERATOR_NAMES[word])
+        if self.at_sym("_") and self._applied_after_subscript():
+            return self.labelled_operator(_OPERATOR_NAMES[word])
+        return self.named(word, "mathrm")
 
     def logarithm(self) -> Any:
         power = self.function_power("log")  # \log^2 x

@@ -23,6 +23,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from derive.latex.tokens import _GREEK
+
 if TYPE_CHECKING:
     from derive.latex.records import Step
     from derive.latex.shapes import Reading
@@ -172,6 +174,25 @@ def _member(base: str, index: str) -> re.Pattern[str]:
     return re.compile(head + rf"\s*_\s*(?:\{{\s*{index}\s*\}}|{index}(?![A-Za-z0-9]))")
 
 
+#: A name in a plain, accented or bold letter, or a Greek letter: the head of a name subscripted by the index.
+_HEAD = (
+    r"(?P<head>\\(?:mathbf|boldsymbol|bm|hat|tilde|bar)\s*\{\s*[A-Za-z]\s*\}"
+    r"|\\(?:" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")(?![A-Za-z])|(?<![A-Za-z\\])[A-Za-z])"
+)
+
+
+def _co_indexed(index: str) -> re.Pattern[str]:
+    """A name subscripted by the sum's index alone (``y_n``, ``p_{n}``, ``\\sigma_n``, ``\\hat{y}_n``): in a sum
+    over the samples, one number per sample, which the written-out term numbers as the member."""
+    return re.compile(_HEAD + rf"\s*_\s*(?:\{{\s*{index}\s*\}}|{index}(?![A-Za-z0-9]))")
+
+
+def _in_a_subscript(tex: str, index: str) -> bool:
+    """Whether ``index`` is still a letter of a subscript (``I_{nk}``: one entry per sample and class), which
+    writing the term out would leave one number for every sample."""
+    return any(index in re.sub(r"\\[A-Za-z]+", " ", m.group(1)) for m in re.finditer(r"_\s*\{([^{}]*)\}", tex))
+
+
 def write_out(tex: str, base: str, index: str, count: str, n: int) -> str:
     """``tex`` with each ``\\sum_{index=1}^{count}`` (``\\prod``) written out as its n terms, the family's member at
     the index the term's number (``y_1``, ..., ``y_n``). Raises ValueError, saying why, where it cannot."""
@@ -195,9 +216,15 @@ def write_out(tex: str, base: str, index: str, count: str, n: int) -> str:
         body = tex[body_start:end]
         inner = write_out(body, base, index, count, n)
         terms = []
+        scalars = _co_indexed(index)
         for k in range(1, n + 1):
-            term = member.sub(f"{base if len(base) == 1 else chr(92) + base}_{{{k}}}", inner)
-            if re.search(rf"(?<![A-Za-z\\]){index}(?![A-Za-z])", term):
+            # y_n, p_n, \sigma_n next to the member: one number per sample, y_1, ..., y_n (before the member, whose
+            # written-out name would run into the index: y_n\mathbf{x}_n)
+            term = scalars.sub(lambda s, k=k: f"{s.group('head')}_{{{k}}}", inner)
+            # a function, not a template: a Greek base (\\phi_1) has a backslash re would read as an escape; a space
+            # before it, so that no command runs into it (\top\mathbf{x}_n: \top x_{1}, not \topx_{1})
+            term = member.sub(lambda _, k=k: f" {base if len(base) == 1 else chr(92) + base}_{{{k}}}", term)
+            if re.search(rf"(?<![A-Za-z\\]){index}(?![A-Za-z])", term) or _in_a_subscript(term, index):
                 raise ValueError(f"{index} is used in the sum for more than the family's member")
             terms.append(f"\\left({term}\\right)")
         joined = " + ".join(terms) if m.group("op") == "sum" else " \\cdot ".join(terms)
@@ -283,6 +310,11 @@ def _at_count(
 
     base, index, size = family
     at = f"{count} = {n}" if count else "one sample"
+    shaped = _co_indexed_names(step, texts, base, index, declared=True)
+    if count and shaped:
+        # a declared (or random) y_n would be written out y_1, ..., y_n without its kind: read as before
+        listed = ", ".join(f"{b}_{index}" for b in sorted(shaped))
+        return f"{listed}, declared and indexed by {index} next to the family {base}_{index}, is not written out"
     try:
         sides = [write_out(t, base, index, count, n) if count else t for t in texts]
     except ValueError as e:
@@ -291,6 +323,11 @@ def _at_count(
     if why is not None:
         return why
     members = {f"{base}_{k}": f"vector {size}" for k in range(1, n + 1)}
+    if count:
+        # y_n of the sums, written out y_1, ..., y_n: numbers of the samples (as many as the count, none shaped)
+        members.update(
+            {f"{b}_{k}": "real" for b in _co_indexed_names(step, texts, base, index) for k in range(1, n + 1)}
+        )
     if any(mentions(t, f"{base}_{index}") for t in sides):
         members[f"{base}_{index}"] = f"vector {size}"
     symbols = {**law, **dict(step.claim.symbols), **members}
@@ -317,8 +354,28 @@ def _at_count(
     return inner
 
 
+def _co_indexed_names(step: Step, texts: list[str], base: str, index: str, *, declared: bool = False) -> set[str]:
+    """The bases of the undeclared names subscripted by the index alone (``y`` of ``y_n``), other than the family's
+    (``declared``: those declared, random or functions instead)."""
+    from derive.latex.names import names_in  # noqa: PLC0415
+
+    said = {n for n, _ in step.claim.symbols} | {n for n, _ in step.claim.random} | set(step.functions)
+    out: set[str] = set()
+    for t in texts:
+        found = names_in(t)
+        for name in found[0] if found else ():
+            head, sep, sub = name.rpartition("_")
+            if sep and sub == index and head != base and (name in said) is declared and "_" not in head:
+                out.add(head)
+    return out
+
+
 #: A letter size and its value in a reading's label (``p = 3``): what changes from one count to the next.
 _SIZE_PART = re.compile(r"\s*[A-Za-z][A-Za-z0-9_]* = \d+\s*")
+
+
+#: A number of one written-out term (``y_2: real``, from ``y_n`` in the sum): there are as many as the count.
+_NUMBERED_SCALAR = re.compile(r"\s*[A-Za-z]+(?:_[A-Za-z]+)*_\d+: real\s*")
 
 
 def _shapes_read(inner: list[Reading]) -> frozenset[str]:
@@ -327,7 +384,7 @@ def _shapes_read(inner: list[Reading]) -> frozenset[str]:
         part.strip()
         for r in inner
         for part in r.label.replace("; ", ", ").split(", ")
-        if not _SIZE_PART.fullmatch(part)
+        if not _SIZE_PART.fullmatch(part) and not _NUMBERED_SCALAR.fullmatch(part)
     )
 
 

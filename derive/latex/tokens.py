@@ -107,6 +107,10 @@ _WORDS |= {*_ML_NAMES, "diag", "Diag"}
 #: each, as ``\\mathrm{MSE}`` is, never the product M·S·E (whose E(x_0) would even be an expectation).
 _LOSS_NAMES = frozenset({"MSE", "RMSE", "MAE", "RSS", "RSE", "TSS", "ESS", "SSE", "SSR", "EPE", "NLL", "ELBO"})
 _WORDS |= _LOSS_NAMES
+#: Moments texts type without \\mathrm (ESL's ``Var_{\\mathcal{T}}\\left(\\hat{y}_0\\right)``): the variance or
+#: covariance, as ``\\mathrm{Var}`` is, never the product V·a·r.
+_MOMENT_WORDS = frozenset({"Var", "Cov"})
+_WORDS |= _MOMENT_WORDS
 #: Ellipses: a matrix written with them has a size the text leaves open.
 _ELLIPSES = frozenset({"vdots", "cdots", "ddots", "ldots", "dots", "dotsc", "iddots"})
 _TRACE = frozenset({"tr", "Tr", "trace", "Trace"})

@@ -610,6 +610,11 @@ def _by_linearity(problem: object, sides: object, light: Outcome, zero: Callable
             names = _independent_names(lhs, rhs, independent)
             said = f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
             note = f"; it holds if {said} are independent, which nothing states" if names else ""
+        if not note and squared and _holds_inside(lhs, rhs, declared, zero, independent=independent, stated=stated):
+            note = (
+                "; by linearity of expectation it holds reading E[a - b]^2 as E[(a - b)^2] (as ESL writes it), but "
+                "not reading it as (E[a - b])^2: write the brackets out to settle"
+            )
         if not note:
             return light
         return replace(light, evidence=replace(light.evidence, summary=light.evidence.summary + note))
@@ -763,6 +768,27 @@ def _holds(
     if forms is not None and stated is not None and not _same(forms, zero):
         forms = _with_stated(forms, stated)
     return forms is not None and _same(forms, zero)
+
+
+def _holds_inside(
+    lhs: object,
+    rhs: object,
+    declared: frozenset[str],
+    zero: Callable[[sympy.Expr], bool],
+    *,
+    independent: tuple[frozenset[str], ...],
+    stated: Substitutions | None,
+) -> bool:
+    """Whether the step holds for every law reading each E[u]^n of a compound u as E[u^n] (`_square_inside`)."""
+    inside = _square_inside(lhs), _square_inside(rhs)
+    return _holds(
+        inside[0] if inside[0] is not None else lhs,
+        inside[1] if inside[1] is not None else rhs,
+        declared,
+        zero,
+        independent,
+        stated=stated,
+    )
 
 
 def _stated_substitutions(
