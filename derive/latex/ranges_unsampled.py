@@ -29,6 +29,11 @@ _BOUNDED = re.compile(
     r"\\in(?![A-Za-z])\s*(?:\\left\s*)?[\[(][^\[\]()]{1,60},[^\[\]()]{1,60}(?:\\right\s*)?[\])]"
     rf"|{_NUMBER}\s*(?:<|\\lt|\\leq?|\\leqslant)(?![A-Za-z]).*(?:<|\\lt|\\leq?|\\leqslant)(?![A-Za-z])\s*{_NUMBER}"
 )
+#: What may leave a side undefined or infinite at a point of a range: a division, a log, a root, a negative power,
+#: a function with poles, anything not a polynomial's.
+_UNDEFINED_SOMEWHERE = re.compile(
+    r"\\(?:[dt]?frac|log|ln|sqrt|tan|cot|sec|csc|arc\w+|Gamma|operatorname|mathrm|exp|sum|int|prod)(?![A-Za-z])|/|\^\s*\{?\s*-|\^\s*\{[^}]*/"
+)
 _ACCEPTED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.CONSISTENT)
 _ORDER = (Relation.LE, Relation.GE, Relation.LT, Relation.GT)
 
@@ -38,8 +43,10 @@ def range_unsampled(step: Step, result: Result) -> str | None:
     names (see the module), or None."""
     if result.verdict not in _ACCEPTED or step.claim.relation not in _ORDER or not step.ranges:
         return None
+    if result.verdict is Verdict.PROVED and not any(_UNDEFINED_SOMEWHERE.search(t) for t in _texts(step)):
+        return None  # proved over every real, with sides defined everywhere (no division, log, root): so on the range
     kinds = {name for name, _ in step.claim.symbols}
-    texts = [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]
+    texts = _texts(step)
     from derive.latex.names import mentions  # noqa: PLC0415 - the names module imports the parser
 
     for name, where in step.ranges:
@@ -52,3 +59,7 @@ def range_unsampled(step: Step, result: Result) -> str | None:
                 "or --symbols, e.g. probability for (0, 1)) to check the step"
             )
     return None
+
+
+def _texts(step: Step) -> list[str]:
+    return [str(getattr(side, "text", side)) for side in (step.claim.lhs, step.claim.rhs)]

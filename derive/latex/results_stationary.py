@@ -135,14 +135,20 @@ def _check(
         return None
     if d is not None:
         f = _read(d.group("f"), table)
+        if f is None:
+            return None
+        if name not in f.free_symbols:
+            name = _unmarked(name, f)  # \\hat\\theta = ... after the derivative of a function of \\theta
         wrt = _read(d.group("wrt"), table) if d.group("wrt") is not None else name
         order = _ORDERS.get((d.groupdict().get("order") or "first").lower(), 1)
-        if f is None or not isinstance(wrt, sympy.Symbol) or wrt not in f.free_symbols or name not in f.free_symbols:
+        if name is None or not isinstance(wrt, sympy.Symbol) or wrt not in f.free_symbols or name not in f.free_symbols:
+            return None
+        if name in value.free_symbols:
             return None
         g = sympy.diff(f, wrt, order) - target
         what = (
             f"the {'' if order == 1 else (d.group('order').lower() + ' ')}derivative of {d.group('f').strip()} with "
-            f"respect to {(d.group('wrt') or lhs).strip()}"
+            f"respect to {(d.group('wrt') or sympy.latex(name)).strip()}"
         )
         if target != 0:
             what += f", less {sympy.latex(target)},"
@@ -167,6 +173,18 @@ def _check(
     if _identity(at) is True:
         return True
     return _nonzero_at(at, what, lhs, rhs, everywhere=everywhere)
+
+
+#: Marks that make a name the value of its variable found (``\\hat\\theta``, ``\\theta^*``, ``\\theta_{MLE}``).
+_VALUE_MARKS = ("hat", "star", "ast", "opt", "MLE", "mle", "MAP", "map", "ML")
+
+
+def _unmarked(name: Any, f: Any) -> Any | None:
+    """The variable of ``f`` that ``name`` marks as its value found (theta_hat -> theta), or None."""
+    base, _, mark = str(name).rpartition("_")
+    if not base or mark not in _VALUE_MARKS:
+        return None
+    return next((s for s in f.free_symbols if str(s) == base), None)
 
 
 def _target(m: re.Match[str], table: SymbolTable) -> Any | None:

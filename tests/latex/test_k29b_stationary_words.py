@@ -211,3 +211,20 @@ def test_unchecked_words_leave_a_conclusion(premise: str) -> None:
     r = _last(f"{premise}\n$$\\theta = a$$\nand so\n$$\\theta^2 = a^2$$\n")
     assert r.verdict is Verdict.UNDECIDED, r.detail
     assert "holds if \\theta = a" in (r.detail or "")
+
+
+@pytest.mark.parametrize(
+    ("value", "after", "verdict"),
+    [
+        ("\\hat\\theta = a", "\\hat\\theta - a = 0", Verdict.PROVED),  # the marked value of theta, right
+        ("\\theta^* = a", "2\\theta^* = 2a", Verdict.PROVED),
+        ("\\hat\\theta = 2a", "\\hat\\theta - a = a", Verdict.UNDECIDED),  # wrong: a conclusion, not a definition
+    ],
+)
+def test_a_marked_name_is_checked_as_its_variable(value: str, after: str, verdict: Verdict) -> None:
+    text = f"Setting the derivative of $(\\theta - a)^2$ to zero gives\n$${value}$$\nso\n$${after}$$\n"
+    results = derive.check_latex(text)
+    assert results[-1].verdict is verdict, results[-1].detail
+    if verdict is Verdict.UNDECIDED:
+        assert results[0].verdict is Verdict.REFUTED
+        assert "with respect to \\theta at" in (results[0].detail or "")
