@@ -991,8 +991,10 @@ class _Checker:
         skip_text = self._skip_text(skipped)
         # Points whose value changed with the precision say nothing either way; when they
         # outnumber the usable ones, agreement elsewhere is not enough to verify.
+        # So do points where a side is infinite or undefined: lim x e^{-lambda x} = 0 is +oo = 0 for every
+        # lambda < 0, and agreement at the other half is no verification (ATK A9).
         uncertain = sum(
-            n for why, n in skipped.items() if why in (UNSTABLE, UNRESOLVED) or why.startswith("quadrature")
+            n for why, n in skipped.items() if why in (UNSTABLE, UNRESOLVED, NON_FINITE) or why.startswith("quadrature")
         )
         # An integral or series that fails at even one point may diverge there (∫_0^oo e^{bt} dt =
         # -1/b holds only for b < 0; ∫ e^{-(a²-1)x²} dx only for |a| > 1, which two points in 14
@@ -1759,7 +1761,7 @@ class _Checker:
         if len(free) == 1:
             solutions += [[b] for b in self._kinks(g, dummies[0], _DEEP_OFFSETS)]
             if self._inequality and kinds[0] != "none":
-                self._unbounded_near(g, dummies[0], kinds[0])
+                self._unbounded_near(g, dummies[0], kinds[0], free[0])
         out: list[dict[sympy.Symbol, sympy.Expr]] = []
         for values in solutions[:24]:
             numbers = [_real_number(v) for v in values]
@@ -1855,7 +1857,7 @@ class _Checker:
         self.kink_points = ordered[:4]
         return out
 
-    def _unbounded_near(self, g: sympy.Expr, y: sympy.Symbol, kind: str) -> None:
+    def _unbounded_near(self, g: sympy.Expr, y: sympy.Symbol, kind: str, name: sympy.Symbol) -> None:
         """Leave an inequality undecided where lhs - rhs tends to infinity on the wrong side at a pole or branch
         point: log x >= -1000 fails only for x < 1e-434, closer than any probe; a limit no probe confirms is no
         verification."""
@@ -1871,7 +1873,7 @@ class _Checker:
                 if found == wrong:
                     where = "above" if side == "+" else "below"
                     self.tight = self.tight or (
-                        f"lhs - rhs tends to {found} as the variable tends to {p} from {where}, "
+                        f"lhs - rhs tends to {found} as {name} tends to {p} from {where}, "
                         "so the inequality fails arbitrarily close to it unless the text excludes that side; "
                         "no point checked there shows it"
                     )
