@@ -61,6 +61,11 @@ _SCOPE = re.compile(
     r"\ball\s+norms\b|\bevery\s+norm\b|\bnorms\s+are\b|\bunless\b|\bwe\s+use\b|\bwe\s+write\b|\bdenotes?\b|\bhere\b",
     re.IGNORECASE,
 )
+#: Words that make a plain norm written beside a subscripted one its short form.
+_ABBREVIATES = re.compile(
+    r"\bwrite\b|\bwritten\b|\bdenot|\babbreviat|\bshort\b|\bdrop|\bomit|\bsuppress|\bsimply\b|\bfor\s+brevity\b",
+    re.IGNORECASE,
+)
 #: Inline or display math of the prose.
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 
@@ -89,6 +94,9 @@ def stated_norm(prose: str) -> str | None:
     None (never stated, or restated Euclidean after it)."""
     said: str | None = None
     for sentence in _SENTENCE.split(prose):
+        if _abbreviates(sentence):
+            said = " ".join(sentence.split())
+            continue
         if not _NORM_WORD.search(sentence):
             continue
         kind = _kind_stated(sentence)
@@ -97,6 +105,21 @@ def stated_norm(prose: str) -> str | None:
         elif kind == "euclidean":
             said = None
     return said
+
+
+#: A norm's subscript: ``\|x\|_1``, ``\|x\|^2_{M}`` (1, M).
+_SUBSCRIPT = re.compile(r"(?:\\\||\\r?Vert|‖)\s*(?:\^\s*(?:\{[^{}]*\}|\S)\s*)?_\s*\{?\s*([^\s{}$]+)")
+
+
+def _abbreviates(sentence: str) -> bool:
+    """Whether the sentence makes a plain norm the short form of a subscripted one other than the Euclidean
+    (``we write $\\|x\\|$ for $\\|x\\|_M$``, ``dropping the subscript of $\\|x\\|_1$``)."""
+    norms = [plain_norms(next(g for g in m.groups() if g)) for m in _MATH.finditer(sentence)]
+    if not any(any(p) for p in norms) and not re.search(r"subscript", sentence, re.IGNORECASE):
+        return False
+    if not _ABBREVIATES.search(sentence):
+        return False
+    return any(x not in ("2", "F") for x in _SUBSCRIPT.findall(sentence))
 
 
 def _kind_stated(sentence: str) -> str | None:

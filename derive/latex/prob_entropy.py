@@ -214,6 +214,10 @@ def _h_is_entropy(before: str) -> str | None:
             return None
         if entropy and _OTHER_QUANTITY.search(sentence):
             return None  # "the entropy of $Y$ given the event $X = 1$", "the entropy of $X$ minus that of $Y$"
+        if entropy and re.search(r"\bgiven\b|\bconditional|\bconditioned\b", sentence, re.IGNORECASE):
+            written = [h.group("args") for h in _H_HEAD.finditer(sentence)]
+            if written and not any("|" in a or "mid" in a for a in written):
+                return None  # "$H(X)$ is the entropy of $X$ given $Z$": a conditional entropy written without a bar
         if role and not entropy:
             return None  # "Let $H(a, b)$ be the hinge loss", "We now use $H$ for the Hamiltonian"
         if entropy and applied:

@@ -114,6 +114,8 @@ _TAIL = re.compile(
     r"(?:\s*|\s*[.:;!?](?:\s.*)?|\s+(?:and|so|thus|hence|then|which|whose|since|because|while|where|we)\b.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+#: The complement a symmetric or definite matrix may have: a size, or a space in math (``in $\mathbb{R}^{n}$``).
+_OF_SIZE = re.compile(r"(?:size|order|dimension)\b|\$[^$]*\$\s*$|\$[^$]*\$\s*[.:;!?]", re.IGNORECASE)
 #: A complement that names two things ("of $x$ with $y$", "in $x$ and $y$") or a part of the matrix: a cross
 #: covariance, a mixed or off-diagonal Hessian block, which need not be symmetric.
 _TWO_IN_COMPLEMENT = re.compile(
@@ -195,6 +197,11 @@ def _head_word(clause: str, pattern: re.Pattern[str], wide: str) -> str | None:
             return None  # "the mixed Hessian $H$", "a nearly symmetric matrix $A$"
         complement = wide
     complement = re.sub(r"\bwith\s+respect\s+to\b|\bw\.\s*r\.\s*t\b\.?", " wrt ", complement, flags=re.IGNORECASE)
+    of = _TAIL.match(said.group("tail")).group("of") if pattern is _AFTER else None  # type: ignore[union-attr]
+    structure = re.search(r"covariance|precision|hessian|gram", word, re.IGNORECASE)
+    # "symmetric matrix in expectation", "in the limit", "on average": said of something else than the matrix
+    if of is not None and not structure and not _OF_SIZE.match(of):
+        return None
     if re.search(r"covariance|precision|hessian|gram", word, re.IGNORECASE) and _TWO_IN_COMPLEMENT.search(complement):
         return None  # "the covariance matrix of $x$ with $y$", "the Hessian of $f$ in $x$ and $y$"
     if _TWO_IN_COMPLEMENT.search(complement) and re.search(r"mixed|cross|diagonal|block|part", complement, re.I):

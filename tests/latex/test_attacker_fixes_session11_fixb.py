@@ -69,6 +69,9 @@ def _kind(prose: str, name: str = "A") -> str | None:
         r"The Hessian $A$ of $f$ in $x$ and $y$.",
         r"Let $\mathbf{A}$ be the covariance matrix of $\mathbf{x}$ with $\mathbf{y}$.",
         r"Let $\mathbf{A}$ be the covariance matrix from $\mathbf{x}$ to $\mathbf{y}$.",
+        # a complement that says the symmetry is of something else
+        r"Let $A$ be a symmetric matrix in expectation.",
+        r"Let $A$ be symmetric on average.",
     ],
 )
 def test_words_that_do_not_state_the_name_symmetric_draw_nothing(prose: str) -> None:
@@ -88,6 +91,8 @@ def test_words_that_do_not_state_the_name_symmetric_draw_nothing(prose: str) -> 
         (r"Let $A$ be the covariance matrix of $x$, and $y$ a vector.", "spd"),
         (r"the covariance matrix $A$ of $x$.", "spd"),
         (r"Using that $A$ is symmetric, we have", "symmetric"),
+        (r"Let $A$ be a symmetric matrix in $\mathbb{R}^{n \times n}$.", "symmetric"),
+        (r"Let $A$ be a symmetric matrix of size $n$.", "symmetric"),
         (r"and $A$ a symmetric positive definite matrix (e.g. the Hessian of $J$ if positive definite).", "spd"),
     ],
 )
@@ -178,6 +183,8 @@ def test_analytic_is_decided_on_the_tree() -> None:
         # an inline definition that is no Shannon identity, without a hypothesis
         "Let $H(X)$ denote the entropy of $X$, and $H(X, Y) = H(X) + 2H(Y)$.",
         "Let $H(X)$ denote the entropy of $X$.\n\n$$H(X, Y) = H(Y)$$\n\nis our definition.",
+        # a conditional entropy written without a bar
+        "Let $H(X)$ be the entropy of $X$ given $Z$.",
     ],
 )
 def test_h_said_to_be_another_quantity_is_no_entropy(prose: str) -> None:
@@ -191,6 +198,7 @@ def test_h_said_to_be_another_quantity_is_no_entropy(prose: str) -> None:
         "Let $H(X)$ denote the entropy of $X$. If $X$ and $Y$ are independent then $H(X, Y) = H(X) + H(Y)$.",
         "Let $H(X)$ denote the entropy of $X$, and recall $H(Y \\mid X) = H(X, Y) - H(X)$.",
         "We define the *joint entropy* $H(X, Y)$ of a pair of random variables.",
+        "Let $H(Y \\mid X)$ be the entropy of $Y$ given $X$.",
     ],
 )
 def test_h_named_the_entropy_is_still_read(prose: str) -> None:
@@ -261,6 +269,10 @@ def test_plain_norms_are_the_bars_without_a_subscript() -> None:
         r"Let $\|\cdot\|$ be the $p$-norm.",
         r"Throughout, all norms are $\ell_\infty$ norms.",
         r"Here $\|\cdot\|$ is the Euclidean norm. Below, $\|\cdot\|$ is the $L^1$ norm.",
+        # a plain norm made the short form of a subscripted one
+        r"We write $\|\mathbf{x}\|$ for $\|\mathbf{x}\|_{\mathbf{M}}$.",
+        r"For brevity we write $\|x\|$ for $\|x\|_1$.",
+        r"Below we drop the subscript of $\|x\|_A$.",
     ],
 )
 def test_a_plain_norm_stated_of_another_kind_is_found(prose: str) -> None:
@@ -278,6 +290,7 @@ def test_a_plain_norm_stated_of_another_kind_is_found(prose: str) -> None:
         r"We can use norms to measure distance between two points in space of any dimensionality.",
         r"$\|\mathbf{x}\|$ is the norm of $\mathbf{x}$.",
         r"Here $\|\cdot\|$ is the $\ell_1$ norm. Below, $\|\cdot\|$ is the Euclidean norm again.",
+        r"We write $\|x\|$ for $\|x\|_2$.",
     ],
 )
 def test_a_euclidean_or_unrelated_statement_is_no_doubt(prose: str) -> None:
