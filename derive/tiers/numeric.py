@@ -119,6 +119,7 @@ from derive.language._calls import HeldDerivative
 from derive.language._exact import safe_replace
 from derive.language.functions import JS, KL, W1, Expectation, sigmoid, softplus
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
+from derive.tiers import _free_functions
 from derive.tiers._ladder import (
     BUDGET,
     GUARD,
@@ -2264,10 +2265,6 @@ def _short(expr: object, limit: int = 80) -> str:
 # ---------------------------------------------------------------------------------------
 # Unknown functions as random analytic functions.
 
-#: Random analytic functions each unknown function is replaced by, in turn (`_for_every_function`).
-_INTERPRETATIONS = 3
-#: Of the time left after the independent-values check: the share these interpretations may spend.
-_FUNCTION_SHARE = 0.8
 #: How the evidence says a function was taken positive by its name (read by the LaTeX context, which may doubt it).
 POSITIVE_BY_NAME = "positive (a density or likelihood, positive where its log is taken)"
 #: Names whose values are positive where the text takes their log: a density, a probability, a likelihood.
@@ -2402,54 +2399,6 @@ def _interpreted(expr: sympy.Basic, funcs: dict[sympy.FunctionClass, sympy.Lambd
 def _for_every_function(
     lhs: sympy.Basic, rhs: sympy.Basic, problem: Problem, settings: Settings, start: float
 ) -> Outcome | None:
-    """VERIFIED when the claim holds with each unknown function replaced by each of a few random analytic
-    functions (`_random_function`, different at each turn), or None (no verdict from this check).
-
-    The independent-values check (`_for_every_value`) cannot see that ``f(x)`` and ``d/dx f(x)`` are one
-    function and its derivative (the product and chain rules, ``d/dx log f(x) = f'(x)/f(x)``): here each
-    unknown function is one function, and derivatives of it are its derivatives. A claim that fails for
-    some interpretation may still hold for the function the text means (a particular f), so a failure
-    refutes nothing: None, and the caller keeps its own undecided. Not tried where an interpretation could
-    stand for a wrong reading (`_function_names`) or where values need not be real (`_values_not_real`).
-    Functions named as densities or likelihoods (p, q, P, L, N) get positive interpretations (a density is
-    positive where its log is taken), and the evidence says so."""
-    sides = (lhs, rhs)
-    if problem.relation is not Relation.EQ or any(isinstance(s, sympy.MatrixBase) for s in sides):
-        return None  # an inequality through unknown functions holds or not by their values' ranges
-    if sum(sympy.count_ops(s) for s in sides) > _FUNCTION_OPS or any(_at_infinity(s) for s in sides):
-        return None
-    if any(_ranged_use(s) for s in sides):
-        return None
-    arity = _function_names(*sides)
-    applied = lhs.atoms(sympy.core.function.AppliedUndef) | rhs.atoms(sympy.core.function.AppliedUndef)
-    if not arity or _values_not_real(dict.fromkeys(applied)) is not None:
-        return None
-    rng = np.random.default_rng(settings.seed + 7919)
-    logged = _under_log(*sides)
-    positive = sorted(f.__name__ for f in arity if f in logged and _positive_name(f))
-    outcomes: list[Outcome] = []
-    budget = _FUNCTION_SHARE * _time_left(settings, start) / _INTERPRETATIONS
-    for _ in range(_INTERPRETATIONS):
-        if budget <= 0.5:
-            return None
-        funcs = {f: _random_function(rng, k, positive=f.__name__ in positive) for f, k in arity.items()}
-        try:
-            l2, r2 = _interpreted(lhs, funcs), _interpreted(rhs, funcs)
-        except (TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
-            return None
-        if _undefined(l2) or _undefined(r2):
-            return None
-        own = replace(settings, timeout=0.9 * budget)  # its far points and searches stop in time
-        inner = bounded(lambda l2=l2, r2=r2, own=own: check_numeric(replace(problem, lhs=l2, rhs=r2), own), budget)
-        if inner is None or inner.verdict is not Verdict.VERIFIED:
-            return None
-        outcomes.append(inner)
-    names = ", ".join(sorted(f.__name__ for f in arity))
-    plus = f"; {', '.join(positive)} {POSITIVE_BY_NAME}" if positive else ""
-    what = (
-        f"for every function {names}: {_INTERPRETATIONS} random analytic interpretations (quadratic + exp + sin "
-        f"of random linear forms, random rational coefficients{plus}) each agree; excludes a gap that holds "
-        "only for particular functions, not a claim true for this family alone"
-    )
-    first = outcomes[0].evidence
-    return Outcome(Verdict.VERIFIED, replace(first, summary=f"{what}: {first.summary}"))
+    """Each unknown function replaced by random interpretations of several families: verified when every one
+    agrees, undecided (never refuted) when one fails (`derive.tiers._free_functions.for_every_function`)."""
+    return _free_functions.for_every_function(lhs, rhs, problem, settings, start)
