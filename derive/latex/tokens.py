@@ -294,8 +294,10 @@ def _font_groups(toks: list[_Tok]) -> list[_Tok]:
     k = 0
     while k < len(toks):
         window = toks[k : k + 4]
+        after_script = bool(out) and out[-1].kind == "sym" and out[-1].text in ("_", "^")
         if (
-            len(window) == 4
+            not after_script  # x_{\\mathbf y}, E_{\\mathcal T}: the braces are the script's
+            and len(window) == 4
             and window[0].kind == "sym"
             and window[0].text == "{"
             and window[1].kind == "cmd"

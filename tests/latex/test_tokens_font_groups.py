@@ -29,3 +29,10 @@ def test_an_upright_d_in_a_group_is_still_the_differential() -> None:
 
 def test_a_bold_name_in_a_group_keeps_its_name() -> None:
     assert _verdicts("$${\\bf x}_1 + {\\rm e}^0 = {\\bf x}_1 + 1$$\n") == [Verdict.PROVED]
+
+
+def test_a_font_group_that_is_a_script_keeps_its_braces() -> None:
+    # x_{\mathbf y}, E_{\mathcal T}: the braces belong to the subscript (ESUB found 62f05c8 broke them)
+    assert _verdicts("$$x_{\\mathbf y} + 1 = 1 + x_{\\mathbf y}$$\n") == [Verdict.PROVED]
+    assert _verdicts("$$E_{\\mathcal T}[2u] = 2E_{\\mathcal T}[u]$$\n") == [Verdict.PROVED]
+    assert _verdicts("$$\\mathrm{Var}_{\\mathcal T}(2u) = 4\\mathrm{Var}_{\\mathcal T}(u)$$\n") == [Verdict.PROVED]
