@@ -206,3 +206,60 @@ def test_a_cut_budget_never_verifies_a_branch_probe_claim() -> None:
     text = "$$\\log x + y = \\log(x - \\frac{1}{8}) + \\log\\frac{x}{x - \\frac{1}{8}} + y$$\n"
     result = derive.check_latex(text, timeout=1.0)[-1]
     assert result.verdict not in ACCEPTED, result.detail
+
+
+_NORM_STEP = (
+    "$$\\|\\mathbf{x} + \\mathbf{y}\\|^2 = \\|\\mathbf{x}\\|^2 + \\|\\mathbf{y}\\|^2"
+    + " + 2 \\mathbf{x}^\\top \\mathbf{y}$$\n"
+)
+_XY = "Let $\\mathbf{x}, \\mathbf{y} \\in \\mathbb{R}^n$. "
+_SYMMETRIC_A = "Let $\\mathbf{w}, \\mathbf{v} \\in \\mathbb{R}^n$ and let $\\mathbf{A}$ be a symmetric matrix.\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A1 (fixed in 0b883cf): symmetric said of another matrix, hedged, mixed, or a covariance of two vectors
+        _VECTORS + "Let $\\mathbf{A}$ and the symmetric matrix $\\mathbf{B}$ be given.\n" + _TRANSPOSE,
+        _VECTORS + "The matrix $\\mathbf{A}$ is nearly symmetric.\n" + _TRANSPOSE,
+        "Let $\\mathbf{x}, \\mathbf{y} \\in \\mathbb{R}^n$ and $f(\\mathbf{x}, \\mathbf{y})$ a smooth function. Let "
+        "$\\mathbf{H}$ be the mixed Hessian of $f$ in $\\mathbf{x}$ and $\\mathbf{y}$.\n"
+        "$$\\mathbf{x}^\\top \\mathbf{H}^\\top \\mathbf{y} = \\mathbf{x}^\\top \\mathbf{H} \\mathbf{y}$$\n",
+        "Let $\\mathbf{x}, \\mathbf{y} \\in \\mathbb{R}^n$. Let $\\mathbf{C}$ be the covariance matrix"
+        + " of $\\mathbf{x}$ with $\\mathbf{y}$.\n"
+        + "$$\\mathbf{x}^\\top \\mathbf{C}^\\top \\mathbf{y} = \\mathbf{x}^\\top \\mathbf{C} \\mathbf{y}$$\n",
+        _VECTORS + "Let $\\mathbf{A}$ be possibly symmetric.\n" + _TRANSPOSE,
+        _VECTORS + "The matrix $\\mathbf{A}$ is sometimes symmetric.\n" + _TRANSPOSE,
+        _VECTORS
+        + "The matrix $\\mathbf{A}$ was symmetric before the rank-one update, which we now apply.\n"
+        + _TRANSPOSE,
+        _VECTORS + "The matrix $\\mathbf{A}$ is a perturbed covariance matrix.\n" + _TRANSPOSE,
+        _VECTORS + "The matrix $\\mathbf{A}$ is symmetric to first order.\n" + _TRANSPOSE,
+        _VECTORS
+        + "The matrix $\\mathbf{A}$ should be symmetric, but the code that builds it has a bug.\n"
+        + _TRANSPOSE,
+        # A4 (fixed in 0b883cf): a square root written 2^{-1}, a sign written sgn
+        _SYMMETRIC_A + "$$\\det(\\mathbf{A}^2)^{2^{-1}} = \\det(\\mathbf{A}) + \\mathbf{w}^\\top \\mathbf{v}"
+        " - \\mathbf{v}^\\top \\mathbf{w}$$\n",
+        _SYMMETRIC_A + "$$\\operatorname{sgn}(\\det \\mathbf{A}) = 1 + \\mathbf{w}^\\top \\mathbf{v}"
+        " - \\mathbf{v}^\\top \\mathbf{w}$$\n",
+        # A3 (fixed in 0b883cf): H that the text does not make Shannon's entropy of those variables
+        "The entropy of $Y$ after observing the value $X = x$ is $H(Y \\mid x)$, with $H(Y)$ the entropy of $Y$.\n"
+        "$$H(Y \\mid x) \\le H(Y)$$\n",
+        "Let $H(X)$ be the entropy of $X$, and write $H(Y \\mid X)$ for the entropy of $Y$ given the event $X = 1$.\n"
+        "$$H(Y \\mid X) \\le H(Y)$$\n",
+        "The entropy $H(X)$ of $X$. We write $H(X, Y)$ for the entropy of $X$ minus the entropy of $Y$.\n"
+        "$$H(X, Y) = H(Y, X)$$\n",
+        "Let $H(X)$ denote the entropy of $X$, and $H(X, Y) = H(X) + 2H(Y)$ the weighted entropy sum.\n"
+        "$$H(X, Y) \\le H(X) + H(Y)$$\n",
+        "Let $H(X)$ denote the entropy of $X$ estimated by the $k$-nearest-neighbour estimator.\n"
+        "$$H(X, Y) \\le H(X) + H(Y)$$\n",
+        # A5 (fixed in 0b883cf, e399c55): the text's plain norm is not Euclidean
+        _XY + "Here $\\|\\cdot\\|$ is the $\\ell_1$ norm.\n" + _NORM_STEP,
+        _XY + "Here $\\|\\cdot\\|$ is the Manhattan norm.\n" + _NORM_STEP,
+        _XY + "Here $\\|\\cdot\\|$ is the Chebyshev norm.\n" + _NORM_STEP,
+    ],
+)
+def test_fixed_findings_of_the_evening_stay_fixed(text: str) -> None:
+    verdict, detail = _verdict(text)
+    assert verdict not in ACCEPTED, detail
