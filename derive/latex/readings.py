@@ -181,6 +181,9 @@ def _other_reading(
         # I(s_i): the information content of s_i as often as I times it (an identity is I_n)
         what = _single_name(inner)
         return f"{name}·({what}) or a function {name} of {what}"
+    if base == "V" and name != "V" and first.kind == "cmd" and first.text == "mathbb":
+        # \\mathbb{V}_q[2u]: the variance under q, which the parser does not read with a label, or V_q times it
+        return f"the variance under the law {name[2:]} or {name}·(its argument)"
     if name in _KNOWN_APPLIED or {name, base} & _FUNCTION_LETTERS or name.endswith("_prime") or name in random:
         return ""
     if any(u.kind == "sym" and u.text in (",", "|") for u in _top_level(inner)):
