@@ -235,5 +235,5 @@ def test_a_failure_with_independent_values_refutes_nothing():
     problem = Problem(lhs=f(x), rhs=f(x) + 1, relation=Relation.EQ, symbols=SymbolTable())
     outcome = check_numeric(problem, Settings())
     assert outcome.verdict is Verdict.UNDECIDED
-    assert outcome.evidence.summary == "unknown function f(x): no numeric value"
+    assert outcome.evidence.summary.startswith("unknown function f(x): no numeric value")
     assert outcome.evidence.counterexample is None
