@@ -16,6 +16,7 @@ plain norm Euclidean ("$\\|\\cdot\\|$ is the Euclidean norm", ``\\ell_2``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,11 @@ _OTHER_BEFORE = re.compile(
 #: standard inner product.
 _OTHER_AFTER = re.compile(
     r"^\s*(?:induced|defined|given|weighted|generated)\s+by\s+(?!(?:the\s+)?(?:standard|usual|euclidean|dot)\b)|"
-    r"^\s*with\s+respect\s+to\s+(?!(?:the\s+)?(?:standard|usual|euclidean|dot)\b)|^\s*of\s+order\b",
+    r"^\s*with\s+respect\s+to\s+(?!(?:the\s+)?(?:standard|usual|euclidean|dot)\b)|^\s*of\s+order\b|"
+    # "all norms below are $\ell_1$", "norms are taxicab norms here"
+    r"^\s*(?:\w+\s+){0,3}?(?:are|is)\s+(?:taken\s+(?:in|as)\s+)?(?:the\s+|an?\s+)?(?:\$\s*)?(?:(?:\\ell|ℓ|\b[lL])\s*[_^]?\s*\{?"
+    r"\s*(?:[013-9]|\\infty|∞|p|q)|(?:max|maximum|sup|supremum|uniform|chebyshev|taxicab|manhattan|nuclear|spectral|"
+    r"operator|induced|weighted|mahalanobis)\b)",
     re.IGNORECASE,
 )
 #: The Euclidean norm named: it states (or restates) the plain bars' reading.
@@ -65,6 +70,19 @@ _SCOPE = re.compile(
 _ABBREVIATES = re.compile(
     r"\bwrite\b|\bwritten\b|\bdenot|\babbreviat|\bshort\b|\bdrop|\bomit|\bsuppress|\bsimply\b|\bfor\s+brevity\b",
     re.IGNORECASE,
+)
+#: Between a plain norm and a subscripted one: the plain one stands for it ("$\\|x\\|$ for $\\|x\\|_1$").
+_SHORT_FOR = re.compile(r"^\s*(?:for|as|to\s+mean|short\s+for|instead\s+of|in\s+place\s+of|meaning)\b", re.I)
+#: Between a subscripted norm and a plain one: it is written so ("$\\|x\\|_1$, written $\\|x\\|$").
+_WRITTEN_AS = re.compile(
+    r"\b(?:written|denoted|abbreviated|write|denote|abbreviate)\b(?:\s+(?:as|by|simply))?\s*$", re.I
+)
+#: The right side of a Euclidean norm's definition: a root, a transpose, an inner product.
+_EUCLIDEAN_BODY = re.compile(r"\\sqrt|\\top|\^\s*\{?\s*T\b|\\langle|\\intercal|\\cdot|\^\s*\{?\s*2(?!\d)")
+#: A formula that starts with one norm (and a power) and an equals sign: the norm's definition.
+_NORM_DEFINED = re.compile(
+    r"\s*(?P<norm>(?:\\\||\\lVert|‖)(?:(?!\\\||\\rVert|‖).)+(?:\\\||\\rVert|‖))\s*(?:\^\s*(?:\{[^{}]*\}|\S))?\s*=(?P<rhs>.+)",
+    re.DOTALL,
 )
 #: Inline or display math of the prose.
 _MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
@@ -113,13 +131,28 @@ _SUBSCRIPT = re.compile(r"(?:\\\||\\r?Vert|‖)\s*(?:\^\s*(?:\{[^{}]*\}|\S)\s*)?
 
 def _abbreviates(sentence: str) -> bool:
     """Whether the sentence makes a plain norm the short form of a subscripted one other than the Euclidean
-    (``we write $\\|x\\|$ for $\\|x\\|_M$``, ``dropping the subscript of $\\|x\\|_1$``)."""
-    norms = [plain_norms(next(g for g in m.groups() if g)) for m in _MATH.finditer(sentence)]
-    if not any(any(p) for p in norms) and not re.search(r"subscript", sentence, re.IGNORECASE):
-        return False
-    if not _ABBREVIATES.search(sentence):
-        return False
-    return any(x not in ("2", "F") for x in _SUBSCRIPT.findall(sentence))
+    (``we write $\\|x\\|$ for $\\|x\\|_M$``, ``$\\|x\\|_1$, written $\\|x\\|$``, ``dropping the subscript``),
+    or defines the plain norm by a formula that is not the Euclidean one (``$\\|x\\| = \\sum_i |x_i|$``)."""
+    maths = list(_MATH.finditer(sentence))
+    subscripted = [m for m in maths if any(x not in ("2", "F") for x in _SUBSCRIPT.findall(m.group()))]
+    if subscripted and re.search(r"\b(?:drop|omit|suppress)\w*\s+(?:\w+\s+){0,2}subscripts?\b", sentence, re.I):
+        return True
+    for first, second in itertools.pairwise(maths):
+        between = sentence[first.end() : second.start()]
+        if len(between) > 40:
+            continue
+        plain_first = any(plain_norms(first.group())) and second in subscripted
+        plain_second = any(plain_norms(second.group())) and first in subscripted
+        if (plain_first and _SHORT_FOR.search(between)) or (plain_second and _WRITTEN_AS.search(between)):
+            return True
+    for m in maths:
+        body = next(g for g in m.groups() if g)
+        head = _NORM_DEFINED.match(body)
+        if head is None or _BAR.search(head.group("rhs")):
+            continue  # "$$\\|x - y\\| = \\|y - x\\|$$" relates norms, it defines none
+        if all(plain_norms(head.group("norm"))) and not _EUCLIDEAN_BODY.search(head.group("rhs")):
+            return True  # "$\\|x\\| = \\sum_i |x_i|$": the plain norm defined as another
+    return False
 
 
 def _kind_stated(sentence: str) -> str | None:

@@ -273,6 +273,15 @@ def test_plain_norms_are_the_bars_without_a_subscript() -> None:
         r"We write $\|\mathbf{x}\|$ for $\|\mathbf{x}\|_{\mathbf{M}}$.",
         r"For brevity we write $\|x\|$ for $\|x\|_1$.",
         r"Below we drop the subscript of $\|x\|_A$.",
+        r"The $\ell_1$ norm $\|x\|_1$, written $\|x\|$ below, is convex.",
+        # the attacker's second round (V20-V25): other names, a definition, a statement after the word
+        r"Here $\|\cdot\|$ is the Manhattan norm.",
+        r"Here $\|\cdot\|$ is the $p$-norm with $p = 1$.",
+        r"Here $\|\cdot\|$ is the Chebyshev norm.",
+        r"We write $\|\mathbf{x}\| = \sum_i |x_i|$ throughout.",
+        r"Here $\|\mathbf{x}\| = \max_i |x_i|$.",
+        r"Norms are taxicab norms here.",
+        r"All norms below are $\ell_1$.",
     ],
 )
 def test_a_plain_norm_stated_of_another_kind_is_found(prose: str) -> None:
@@ -291,6 +300,11 @@ def test_a_plain_norm_stated_of_another_kind_is_found(prose: str) -> None:
         r"$\|\mathbf{x}\|$ is the norm of $\mathbf{x}$.",
         r"Here $\|\cdot\|$ is the $\ell_1$ norm. Below, $\|\cdot\|$ is the Euclidean norm again.",
         r"We write $\|x\|$ for $\|x\|_2$.",
+        # V26: the plain norm Euclidean, the l1 norm written with its subscript
+        r"Here $\|\cdot\|$ is the Euclidean norm, and the $\ell_1$ norm is written $\|\cdot\|_1$.",
+        r"Here $\|\mathbf{x}\| = \sqrt{\mathbf{x}^\top \mathbf{x}}$.",
+        r"Here $\|\mathbf{x}\|^2 = \sum_i x_i^2$.",
+        r"Then $\|x - y\| = \|y - x\|$.",  # relates norms, defines none
     ],
 )
 def test_a_euclidean_or_unrelated_statement_is_no_doubt(prose: str) -> None:
@@ -324,3 +338,8 @@ def test_the_pythagoras_step_under_the_l1_norm_is_undecided_and_its_twin_verifie
     assert "Euclidean" in (r.detail or "")
     r = derive.check_latex(f"{_XY}\n\n{_PYTHAGORAS}\n")[-1]
     assert r.verdict is Verdict.VERIFIED, r.detail
+
+
+def test_a_function_the_text_defines_with_an_absolute_value_is_not_covered() -> None:
+    text = f"{_SYMMETRIC_A[:-1]}. Let $g(t) = |t|$.\n\n$$g(\\det \\mathbf{{A}}) = \\det(\\mathbf{{A}}) + {_ZERO}$$\n"
+    assert _one(text).verdict not in _ACCEPTED
