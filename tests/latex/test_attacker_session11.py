@@ -263,3 +263,9 @@ _SYMMETRIC_A = "Let $\\mathbf{w}, \\mathbf{v} \\in \\mathbb{R}^n$ and let $\\mat
 def test_fixed_findings_of_the_evening_stay_fixed(text: str) -> None:
     verdict, detail = _verdict(text)
     assert verdict not in ACCEPTED, detail
+
+
+def test_a_side_infinite_on_half_the_line_is_no_verification() -> None:
+    """A9 (fixed in ae7053e): lim x e^{-lambda x} = 0 is +oo for lambda <= 0; those points count against verifying."""
+    verdict, detail = _verdict("$$\\lim_{x \\to \\infty} x e^{-\\lambda x} = 0$$\n")
+    assert verdict not in ACCEPTED, detail
