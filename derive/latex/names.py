@@ -132,7 +132,7 @@ def name_marks(tex: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
     for j, p, name in _each_name(tex, toks, _GREEK | _FONTS | set(_ACCENTS), _read_name):
         if name is None:
             continue
-        if any(lo <= j < hi for lo, hi in below) or _numeric_power(toks, p.i):
+        if any(lo <= j < hi for lo, hi in below) or _numeric_power(toks, p.i) or _trig_argument(toks, j, p.i):
             numbers.add(name)
         k = j
         while k < len(toks) - 1 and (toks[k].text == "{" or (toks[k].kind == "cmd" and toks[k].text in _ACCENT_MARKS)):
@@ -146,6 +146,26 @@ def name_marks(tex: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]
 
 #: What makes a product of vectors or matrices a number: a denominator holding one may divide by a dot product.
 _VECTOR_MARKS = frozenset({"‖", "|", "cdot", "times", "langle", "top", "intercal", "T", "det", "operatorname"})
+
+
+#: Trigonometric functions: a plain name they are applied to is an angle, a number.
+_TRIG = frozenset({"sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan"})
+
+
+def _trig_argument(toks: list[_Tok], start: int, end: int) -> bool:
+    """Whether the name at ``toks[start:end]`` is the whole argument of a trigonometric function: ``\\cos \\theta_a``,
+    ``\\sin(x)``, ``\\cos^2 \\theta`` (an angle: a number; bold names are vectors by their mark all the same)."""
+    k = start - 1
+    closing = None
+    if k >= 0 and toks[k].kind == "sym" and toks[k].text == "(":
+        k, closing = k - 1, ")"
+    if k >= 1 and toks[k].kind == "num" and toks[k - 1].kind == "sym" and toks[k - 1].text == "^":
+        k -= 2  # \cos^2 \theta
+    if not (k >= 0 and toks[k].kind == "cmd" and toks[k].text in _TRIG):
+        return False
+    if closing is None:
+        return True
+    return end < len(toks) and toks[end].kind == "sym" and toks[end].text == closing
 
 
 def _numeric_power(toks: list[_Tok], k: int) -> bool:

@@ -481,7 +481,10 @@ def _difference_with(step: Step, seed: int, plain: dict[str, object]) -> str:
             )
     except Exception as exc:  # the reader's LatexError, sympy's ShapeError...
         return f"derive could not read the step there ({type(exc).__name__})"
-    lhs, rhs = (v.doit() if isinstance(v, sympy.Basic) else v for v in values)  # Inverse(...) of numbers: computed
+    try:
+        lhs, rhs = (v.doit() if isinstance(v, sympy.Basic) else v for v in values)  # Inverse(...) of numbers: computed
+    except Exception as exc:  # a limit whose value depends on a sign sympy cannot tell (NotImplementedError), ...
+        return f"derive could not compute the sides there ({type(exc).__name__})"
     lhs, rhs = (sympy.ImmutableMatrix(v) if isinstance(v, sympy.MatrixExpr) else v for v in (lhs, rhs))
     lhs_m, rhs_m = isinstance(lhs, sympy.MatrixBase), isinstance(rhs, sympy.MatrixBase)
     if lhs_m != rhs_m and sympy.sympify(rhs if lhs_m else lhs) == 0:
