@@ -34,6 +34,7 @@ from derive.latex.refutation import unsupported
 from derive.latex.shapes import not_a_scalar, scalar_reading
 from derive.latex.solving import follows
 from derive.latex.structure_defs import TUPLE_MARK
+from derive.latex.sums_unbounded import value_sum_doubt
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _tokenize
 from derive.model import Evidence, Method, Outcome, Relation, Result, Verdict
 from derive.tiers.numeric import POSITIVE_BY_NAME
@@ -254,6 +255,7 @@ def settle(step: Step, result: Result) -> Result:
             or index_doubt(step)
             or range_unsampled(step, result)
             or stated_norm_doubt(step, result)
+            or value_sum_doubt(step, result)
         )
     if doubt is not None:
         return _undecided(result, f"{doubt} (where the step is {result.verdict.value})")

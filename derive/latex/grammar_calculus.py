@@ -35,6 +35,7 @@ from derive.latex.grammar_expressions import _read_name, extended_and_free
 from derive.latex.grammar_linear import _is_matrix, _scalar
 from derive.latex.grammar_matrix_calculus import _MatrixCalculusGrammar
 from derive.latex.norm_limits import norm_limit
+from derive.latex.sums_unbounded import implicit_index, index_list, nested_operator, over_set
 from derive.latex.tokens import _ACCENTS, _FONTS, _GREEK, _MAX_ORDER, _split_top, _Tok
 
 #: The size of the unspecified finite index set of a sum without bounds (``\\sum_j``): a name no
@@ -220,15 +221,10 @@ class _SumGrammar(_KroneckerGrammar):
         ``_{k=1, k \\ne j}^K`` (every index but one). A Kronecker delta ``\\delta_{kj}`` (or ``I_{kj}``) of the
         sum's index picks the term j = k out of the sum (`_sift`)."""
         lo, hi = self.limits()
-        if lo is None:
-            raise self.fail(
-                f"\\{name} needs an index and bounds such as _{{i=1}}^{{n}} (or _j: an unspecified index set)"
-            )
-        pair = _index_pair(lo)
-        if pair is not None:
-            # \sum_{i,j} and \sum_{i,j=1}^n: over both indices, each over the same range
-            outer, inner = pair
-            return self._big_operator(name, outer, hi, lambda: self._big_operator(name, inner, hi, None))
+        lo = lo if lo is not None else implicit_index(self, name)  # \sum t_n: the one subscript letter after it
+        several = _index_pair(lo) or index_list(lo)
+        if several is not None:  # \sum_{i,j}, \sum_{i,j=1}^n, \sum_{s,t,u}: over each index, each over the same range
+            return nested_operator(self, name, list(several), hi)
         return self._big_operator(name, lo, hi, None)
 
     def _big_operator(self, name: str, lo: list[_Tok], hi: list[_Tok] | None, read_body: Any) -> Any:
@@ -256,6 +252,9 @@ class _SumGrammar(_KroneckerGrammar):
         body = self._defined_family(body, var_name, (lower, upper))
         if finite is not None:
             return _over_values(name, body, var, finite)
+        valued = over_set(self, name, body, (var, var_toks), named_set) if unbounded or named_set else None
+        if valued is not None:  # \sum_x p(x): over an unspecified finite set of values
+            return valued
         if named_set is not None:
             self._set_summand(name, named_set, body, var)
         if unbounded and _uses_value(body, var):

@@ -105,9 +105,12 @@ def _side(inner: str, barred: str, table: Any) -> sympy.Expr | None:
     (``\\sum_x p(x | \\mu)``, which needs the set), with it: the same value at each of them (else None)."""
     from derive.errors import DeriveError  # noqa: PLC0415
     from derive.latex.parser import parse_latex  # noqa: PLC0415
+    from derive.latex.sums_unbounded import over_unlisted_values  # noqa: PLC0415
 
     try:
-        return parse_latex(inner, table)
+        plain = parse_latex(inner, table)
+        if not over_unlisted_values(plain):  # \sum_x over unlisted values: read again with the stated set
+            return plain
     except (DeriveError, RecursionError, ValueError, TypeError):
         pass
     try:

@@ -365,6 +365,8 @@ def _summand_end(tex: str, i: int) -> int:
 
 #: Names texts give the number of terms of a sum (1/N Σ_i): next to a sum without bounds, its range.
 _COUNT_NAMES = ("N", "M", "K", "T", "n", "m")
+#: ``\\sum t_n``: a sum with neither subscript nor superscript.
+_BARE_SUM = re.compile(r"\\(?:sum|prod)(?![A-Za-z])\s*(?:\\limits(?![A-Za-z])\s*)?(?![\s_^])")
 
 
 def _unbounded_with_count(tex: str) -> str:
@@ -372,7 +374,7 @@ def _unbounded_with_count(tex: str) -> str:
     unbounded = [
         m for m in _BIG_SUBSCRIPT.finditer(tex) if "=" not in m.group(1) and not tex[m.end() :].lstrip().startswith("^")
     ]
-    if not unbounded:
+    if not unbounded and not _BARE_SUM.search(tex):  # \sum t_n: its index found after it (sums_unbounded)
         return ""
     found = names_in(tex)
     names = found[0] if found is not None else frozenset()

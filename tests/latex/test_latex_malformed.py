@@ -46,7 +46,7 @@ def P(text: str):
         ("", "empty"),
         ("   ", "empty"),
         (r"x +", "ends too early"),
-        (r"\sum x_i", "bounds"),
+        (r"\sum x_i y_j", "bounds"),  # \sum x_i alone: over i (sums_unbounded)
         (r"\lim x", "subscript"),
         (r"(1, 2)", "a point .* is not a value"),
         (r"a = b", "relation"),

@@ -334,7 +334,7 @@ def test_sum_over_all_but_the_outer_index():
     [
         (r"\sum_j j a_j = 0", "the index j of a \\sum without bounds is used as a number"),
         (r"\sum_{\mathbf x} p(\mathbf x) = 1", "the index x of a \\sum without bounds is used as a number"),
-        (r"\sum_{x \in S} x = 1", "derive does not know that set"),
+        (r"\sum_{n \in S} n = 1", "derive does not know that set"),  # n: a whole-number index
         (r"\sum_{k \ne k} a_k = 0", "leave out one other index"),
         (r"\prod_j \delta_{kj} = 0", "a Kronecker delta under a product"),
         (r"\sum_j \exp(\delta_{kj}) = 1", "a Kronecker delta inside a function or power under a sum"),
