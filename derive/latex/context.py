@@ -641,6 +641,28 @@ _NOT_A_DENSITY = re.compile(
 )
 
 
+#: A role the prose gives a name ("$p(x)$ is the residual", "denotes the logit", "be a signed measure").
+_ROLE = re.compile(
+    r"\$\s*(?:is|are|be|denotes?|as|means?)\s+(?:the|a|an|its|our)?\s*([A-Za-z][A-Za-z-]*)", re.IGNORECASE
+)
+#: The roles under which a name is a density or likelihood (positive), and adjectives such a role may start with.
+_DENSITY_ROLES = frozenset(
+    {
+    "density", "densities", "likelihood", "probability", "probabilities", "distribution", "distributions", "pdf",
+    "pmf", "law", "prior", "posterior", "mass", "conditional", "joint", "marginal", "predictive", "true", "model",
+    "class", "gaussian", "normal", "bernoulli", "categorical", "multinomial", "poisson", "exponential", "beta",
+    "gamma", "dirichlet", "mixture", "positive", "variational", "approximate", "unnormalised", "unnormalized",
+    }
+)  # fmt: skip
+
+
+def _other_role(sentence: str) -> bool:
+    """Whether the sentence gives a name in its math a role that is not a density's or likelihood's (the
+    residual, a logit, a signed measure, the log-likelihood): positivity by the name is then no reading of the
+    text (ATK A11)."""
+    return any(m.group(1).lower() not in _DENSITY_ROLES for m in _ROLE.finditer(sentence))
+
+
 def _positive_by_name(step: Step, result: Result) -> str | None:
     """Why an acceptance that took p, P, q, L or N positive by its name (a density or likelihood under a log)
     does not stand: the prose says something of that name that allows values <= 0 (a polynomial, a loss,
@@ -658,7 +680,7 @@ def _positive_by_name(step: Step, result: Result) -> str | None:
         said = [
             n for n in names if re.search(r"\$[^$]*(?<![A-Za-z\\])" + re.escape(n) + r"(?![A-Za-z])[^$]*\$", sentence)
         ]
-        if said and _NOT_A_DENSITY.search(sentence):
+        if said and (_NOT_A_DENSITY.search(sentence) or _other_role(sentence)):
             listed = ", ".join(said)
             return (
                 f"the step holds for {listed} positive (read as a density or likelihood under the log), but the "
