@@ -44,8 +44,9 @@ def test_a_bound_crossed_within_a_tiny_distance_of_a_pole_is_refuted(tex):
 )
 def test_a_crossing_closer_than_any_probe_is_undecided_not_verified(doc):
     result = _last(doc)
-    assert result.verdict is Verdict.UNDECIDED, result.detail
-    assert "tends to -oo" in result.detail
+    # the margin search may still find and confirm the crossing (x = 1e-500 for x > 0); else the limit says why
+    assert result.verdict in (Verdict.UNDECIDED, Verdict.REFUTED), result.detail
+    assert result.verdict is Verdict.REFUTED or "tends to -oo" in result.detail
 
 
 @pytest.mark.parametrize(
