@@ -320,7 +320,86 @@ class _EntryGrammar:
         )
 
 
-class _ExpressionGrammar(_EntryGrammar):
+class _ScriptGrammar:
+    """`_Parser` grammar: the subscripts and suffixes of a name, and starred superscripts."""
+
+    def subscript_name(self) -> str:
+        """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
+        toks = self.group_tokens()
+        parts: list[str] = []
+        for t in toks:
+            if t.kind == "cmd" and (t.text in _FONTS or t.text in _ACCENTS):
+                continue
+            if t.kind == "sym" and t.text in "{}":
+                continue
+            if t.kind == "sym" and t.text in ("_", "*"):
+                parts.append("_" if t.text == "_" else "ast")  # \sigma_* is \sigma_\ast, not the optimum \sigma^*
+                continue
+            # k_{\circ *}, \mathbf{k}_\circ: a marker in a name (GP notes' test points), like * or \star
+            if t.kind == "cmd" and t.text not in _GREEK and t.text not in ("infty", "star", "ast", "prime", "circ"):
+                raise self.fail(f"\\{t.text} in a subscript")
+            parts.append(t.text)
+        if not parts:
+            raise self.fail("an empty subscript")
+        return "".join(parts)
+
+    def name_suffixes(self, name: str) -> str:
+        while True:
+            if self.at_sym("_"):
+                self.i += 1
+                name = f"{name}_{self.subscript_name()}"
+            elif self.at_sym("^") and self._star_superscript():
+                name = f"{name}_star"
+            elif self.at_sym("'"):
+                self.i += 1
+                name = f"{name}_prime"
+            elif not (self.at_sym("^") and self._subscript_after_power()):
+                return name
+
+    def _group_end(self, j: int) -> int:
+        """The index just past the script argument at ``self.toks[j]`` (a ``{...}`` group or one token)."""
+        if not (j < len(self.toks) and self.toks[j].kind == "sym" and self.toks[j].text == "{"):
+            return j + 1
+        depth = 0
+        for k in range(j, len(self.toks)):
+            t = self.toks[k]
+            if t.kind == "sym" and t.text in ("{", "}"):
+                depth += 1 if t.text == "{" else -1
+                if depth == 0:
+                    return k + 1
+        return len(self.toks)
+
+    def _subscript_after_power(self) -> bool:
+        """``\\sigma^2_S`` typesets as ``\\sigma_S^2``: when a subscript follows the power of a name, the
+        two are swapped in the token stream, so that the subscript joins the name."""
+        sub = self._group_end(self.i + 1)
+        if not (sub < len(self.toks) and self.toks[sub].kind == "sym" and self.toks[sub].text == "_"):
+            return False
+        end = self._group_end(sub + 1)
+        self.toks[self.i : end] = self.toks[sub:end] + self.toks[self.i : sub]
+        return True
+
+    def _at_star_superscript(self) -> bool:
+        """Whether ``^*`` (``^{*}``, ``^\\ast``, ``^\\star``) follows, without reading it."""
+        star = self.peek(2) if self.at_sym("{", k=1) else self.peek(1)
+        return self.at_sym("^") and star.kind in ("sym", "cmd") and star.text in ("*", "ast", "star")
+
+    def _star_superscript(self) -> bool:
+        nxt = self.peek(1)
+        if (nxt.kind == "sym" and nxt.text == "*") or (nxt.kind == "cmd" and nxt.text in ("ast", "star")):
+            self.i += 2
+            return True
+        if nxt.kind == "sym" and nxt.text == "{":
+            inner = self.peek(2)
+            if (
+                (inner.kind == "sym" and inner.text == "*") or (inner.kind == "cmd" and inner.text in ("ast", "star"))
+            ) and (self.at_sym("}", k=3)):
+                self.i += 4
+                return True
+        return False
+
+
+class _ExpressionGrammar(_EntryGrammar, _ScriptGrammar):
     """`_Parser` grammar: sums of terms, products, powers, atoms, brackets, names and commands."""
 
     def expr(self) -> Any:
@@ -591,81 +670,6 @@ class _ExpressionGrammar(_EntryGrammar):
             which, func = ("floor", _floor) if t.text == "⌊" else ("ceiling", _ceiling)
             return self.ar.apply(which, func, inner)
         raise self.fail(self._unexpected(t))
-
-    def subscript_name(self) -> str:
-        """The text of a subscript for a name: ``{data}`` -> ``data``, ``\\theta`` -> ``theta``."""
-        toks = self.group_tokens()
-        parts: list[str] = []
-        for t in toks:
-            if t.kind == "cmd" and (t.text in _FONTS or t.text in _ACCENTS):
-                continue
-            if t.kind == "sym" and t.text in "{}":
-                continue
-            if t.kind == "sym" and t.text in ("_", "*"):
-                parts.append("_" if t.text == "_" else "ast")  # \sigma_* is \sigma_\ast, not the optimum \sigma^*
-                continue
-            # k_{\circ *}, \mathbf{k}_\circ: a marker in a name (GP notes' test points), like * or \star
-            if t.kind == "cmd" and t.text not in _GREEK and t.text not in ("infty", "star", "ast", "prime", "circ"):
-                raise self.fail(f"\\{t.text} in a subscript")
-            parts.append(t.text)
-        if not parts:
-            raise self.fail("an empty subscript")
-        return "".join(parts)
-
-    def name_suffixes(self, name: str) -> str:
-        while True:
-            if self.at_sym("_"):
-                self.i += 1
-                name = f"{name}_{self.subscript_name()}"
-            elif self.at_sym("^") and self._star_superscript():
-                name = f"{name}_star"
-            elif self.at_sym("'"):
-                self.i += 1
-                name = f"{name}_prime"
-            elif not (self.at_sym("^") and self._subscript_after_power()):
-                return name
-
-    def _group_end(self, j: int) -> int:
-        """The index just past the script argument at ``self.toks[j]`` (a ``{...}`` group or one token)."""
-        if not (j < len(self.toks) and self.toks[j].kind == "sym" and self.toks[j].text == "{"):
-            return j + 1
-        depth = 0
-        for k in range(j, len(self.toks)):
-            t = self.toks[k]
-            if t.kind == "sym" and t.text in ("{", "}"):
-                depth += 1 if t.text == "{" else -1
-                if depth == 0:
-                    return k + 1
-        return len(self.toks)
-
-    def _subscript_after_power(self) -> bool:
-        """``\\sigma^2_S`` typesets as ``\\sigma_S^2``: when a subscript follows the power of a name, the
-        two are swapped in the token stream, so that the subscript joins the name."""
-        sub = self._group_end(self.i + 1)
-        if not (sub < len(self.toks) and self.toks[sub].kind == "sym" and self.toks[sub].text == "_"):
-            return False
-        end = self._group_end(sub + 1)
-        self.toks[self.i : end] = self.toks[sub:end] + self.toks[self.i : sub]
-        return True
-
-    def _at_star_superscript(self) -> bool:
-        """Whether ``^*`` (``^{*}``, ``^\\ast``, ``^\\star``) follows, without reading it."""
-        star = self.peek(2) if self.at_sym("{", k=1) else self.peek(1)
-        return self.at_sym("^") and star.kind in ("sym", "cmd") and star.text in ("*", "ast", "star")
-
-    def _star_superscript(self) -> bool:
-        nxt = self.peek(1)
-        if (nxt.kind == "sym" and nxt.text == "*") or (nxt.kind == "cmd" and nxt.text in ("ast", "star")):
-            self.i += 2
-            return True
-        if nxt.kind == "sym" and nxt.text == "{":
-            inner = self.peek(2)
-            if (
-                (inner.kind == "sym" and inner.text == "*") or (inner.kind == "cmd" and inner.text in ("ast", "star"))
-            ) and (self.at_sym("}", k=3)):
-                self.i += 4
-                return True
-        return False
 
     def named(self, base: str, font: str) -> Any:
         """A letter or Greek command, with its subscripts, then what it is applied to."""

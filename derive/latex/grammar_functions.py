@@ -47,57 +47,8 @@ if TYPE_CHECKING:
 _CONSTANT_WORD = re.compile(r"(const(?:ant)?|cst)\.?")
 
 
-class _FunctionGrammar:
-    """`_Parser` grammar: function application and named functions/operators (log, exp, sigmoid, trace, det, ...)."""
-
-    @property
-    def functions(self) -> frozenset[str] | set[str]:
-        """Names declared as functions (``functions:``, an evaluation bar's ``K(\\cdot)``)."""
-        return getattr(self.st.table, "_latex_functions", frozenset())
-
-    def definition_value(self, name: str) -> Any:
-        """The value of a defined name where the parser is.
-
-        A definition that uses a name a binder shadows here (``L := -y \\log \\hat{y}`` inside
-        ``\\frac{\\partial}{\\partial \\hat{y}}`` after ``\\hat{y} := \\sigma(a)``) is read again from
-        its text, so the bound name stays a variable inside it instead of taking its value.
-        """
-        from derive.latex.parser import _Parser  # noqa: PLC0415 - the parser is assembled from this mixin
-
-        d = self.st.definitions[name]
-        hidden = self.st.shadow & self.st.definitions.keys()  # only a bound *defined* name reads differently
-        if not hidden or name in self.st.expanding or not self._uses_shadowed(name, hidden):
-            return d.value
-        key = (name, self.st.shadow, self.st.bound, self.st.sample, self.st.expanding)
-        if key not in self.st.reread:
-            state = replace(self.st, text=d.tex, expanding=(*self.st.expanding, name))
-            value = _Parser(_tokenize(d.tex), state).parse_all()
-            self.st.indexed |= state.indexed
-            self.st.reread[key] = _scalar(value)
-        return self.st.reread[key]
-
-    def _uses_shadowed(self, name: str, hidden: frozenset[str]) -> bool:
-        """Whether the definition of ``name`` uses a name in ``hidden``, directly or through another definition."""
-        from derive.latex.names import _names_of_text  # noqa: PLC0415 - names are read with the assembled parser
-
-        seen: set[str] = set()
-        todo = [name]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            found = _names_of_text(self.st.definitions[current].tex)
-            if found is None or found[1]:
-                return True  # names derive cannot list: assume the worst and read it again
-            if found[0] & hidden:
-                return True
-            todo += [n for n in found[0] if n in self.st.definitions]
-        return False
-
-    def shadowing(self, names: set[str] | frozenset[str]) -> _Shadow:
-        """``with self.shadowing({"y"}):`` reads what follows with y bound (see `_State.shadow`)."""
-        return _Shadow(self.st, frozenset(names))
+class _OperatorGrammar:
+    """`_Parser` grammar: named operators (labelled moments), which names are functions, Landau terms."""
 
     def operator_name(self, name: str) -> Any:
         """``\\mathrm{Var}[X]``, ``\\text{cov}(X, Y)``: an unknown function of the arguments."""
@@ -187,6 +138,59 @@ class _FunctionGrammar:
             self.i = start
             return None
         return landau(arg)
+
+
+class _FunctionGrammar(_OperatorGrammar):
+    """`_Parser` grammar: function application and named functions/operators (log, exp, sigmoid, trace, det, ...)."""
+
+    @property
+    def functions(self) -> frozenset[str] | set[str]:
+        """Names declared as functions (``functions:``, an evaluation bar's ``K(\\cdot)``)."""
+        return getattr(self.st.table, "_latex_functions", frozenset())
+
+    def definition_value(self, name: str) -> Any:
+        """The value of a defined name where the parser is.
+
+        A definition that uses a name a binder shadows here (``L := -y \\log \\hat{y}`` inside
+        ``\\frac{\\partial}{\\partial \\hat{y}}`` after ``\\hat{y} := \\sigma(a)``) is read again from
+        its text, so the bound name stays a variable inside it instead of taking its value.
+        """
+        from derive.latex.parser import _Parser  # noqa: PLC0415 - the parser is assembled from this mixin
+
+        d = self.st.definitions[name]
+        hidden = self.st.shadow & self.st.definitions.keys()  # only a bound *defined* name reads differently
+        if not hidden or name in self.st.expanding or not self._uses_shadowed(name, hidden):
+            return d.value
+        key = (name, self.st.shadow, self.st.bound, self.st.sample, self.st.expanding)
+        if key not in self.st.reread:
+            state = replace(self.st, text=d.tex, expanding=(*self.st.expanding, name))
+            value = _Parser(_tokenize(d.tex), state).parse_all()
+            self.st.indexed |= state.indexed
+            self.st.reread[key] = _scalar(value)
+        return self.st.reread[key]
+
+    def _uses_shadowed(self, name: str, hidden: frozenset[str]) -> bool:
+        """Whether the definition of ``name`` uses a name in ``hidden``, directly or through another definition."""
+        from derive.latex.names import _names_of_text  # noqa: PLC0415 - names are read with the assembled parser
+
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            found = _names_of_text(self.st.definitions[current].tex)
+            if found is None or found[1]:
+                return True  # names derive cannot list: assume the worst and read it again
+            if found[0] & hidden:
+                return True
+            todo += [n for n in found[0] if n in self.st.definitions]
+        return False
+
+    def shadowing(self, names: set[str] | frozenset[str]) -> _Shadow:
+        """``with self.shadowing({"y"}):`` reads what follows with y bound (see `_State.shadow`)."""
+        return _Shadow(self.st, frozenset(names))
 
     def identity(self, size_text: str) -> Any:
         if size_text.isdigit():

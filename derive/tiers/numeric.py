@@ -119,7 +119,6 @@ from derive.language._calls import HeldDerivative
 from derive.language._exact import safe_replace
 from derive.language.functions import JS, KL, W1, Expectation, sigmoid, softplus
 from derive.model import Counterexample, Evidence, Method, Outcome, Point, Problem, Relation, Settings, Verdict
-from derive.tiers import _free_functions
 from derive.tiers._ladder import (
     BUDGET,
     GUARD,
@@ -2419,4 +2418,6 @@ def _for_every_function(
 ) -> Outcome | None:
     """Each unknown function replaced by random interpretations of several families: verified when every one
     agrees, undecided (never refuted) when one fails (`derive.tiers._free_functions.for_every_function`)."""
+    from derive.tiers import _free_functions  # noqa: PLC0415 - it reads this module's helpers: no import cycle
+
     return _free_functions.for_every_function(lhs, rhs, problem, settings, start)

@@ -269,7 +269,7 @@ def test_the_variance_without_a_law_stays_an_unknown_function() -> None:
     assert "Var by definition" in r.detail
     r = one(r"\text{var}[x] = \mathbb{E}[x^2] + \mathbb{E}[x]^2")
     assert r.verdict is U
-    assert "Var(x)" in r.detail
+    assert "Var" in r.detail  # an unknown function Var (the every-function check names it with E)
 
 
 def test_covariance_of_random_variables() -> None:
