@@ -65,23 +65,33 @@ def _ends_here(t: _Tok) -> bool:
     return t.kind == "cmd" and t.text in _RELATIONS
 
 
-def implicit_index(p: Any, name: str) -> list[_Tok]:
-    """The index of a ``\\sum`` written without subscript (the parser stands after ``\\sum``): the one letter
-    written in a subscript from here to the end of the expression that no sum there binds and no enclosing
-    sum binds. None or several: a `LatexError` (which letter would the sum run over?)."""
-    toks, k, depth = p.toks, p.i, 0
-    free: dict[str, _Tok] = {}
-    bound: set[str] = set(p.st.bound)
-    while k < len(toks):
-        t = toks[k]
+def _expression_end(toks: list[_Tok], k: int) -> int:
+    """Where the expression going on at ``toks[k]`` ends: a bracket it did not open closes, or a relation or
+    separator at its own depth (`_ends_here`); the length of ``toks`` when neither comes."""
+    depth = 0
+    for j in range(k, len(toks)):
+        t = toks[j]
         if t.kind == "sym" and t.text in _OPEN:
             depth += 1
         elif t.kind == "sym" and t.text in _CLOSE:
             depth -= 1
             if depth < 0:
-                break
+                return j
         elif depth == 0 and _ends_here(t):
-            break
+            return j
+    return len(toks)
+
+
+def implicit_index(p: Any, name: str) -> list[_Tok]:
+    """The index of a ``\\sum`` written without subscript (the parser stands after ``\\sum``): the one letter
+    written in a subscript from here to the end of the expression that no sum there binds and no enclosing
+    sum binds. None or several: a `LatexError` (which letter would the sum run over?)."""
+    toks, k = p.toks, p.i
+    end = _expression_end(toks, k)
+    free: dict[str, _Tok] = {}
+    bound: set[str] = set(p.st.bound)
+    while k < end:
+        t = toks[k]
         if t.kind == "sym" and t.text == "_":
             letters, after = _letters_after(toks, k + 1)
             before = toks[k - 1] if k > 0 else None
@@ -118,24 +128,15 @@ def _value_name(body: Any, var: sympy.Symbol, written: list[_Tok]) -> bool:
 def _named_after(p: Any, letter: str) -> bool:
     """Whether ``letter`` is written as a name after the parser's place up to the end of the expression, before
     another sum binds it (``\\sum_x f(x) + x``: is the last x in the sum or not?)."""
-    toks, k, depth = p.toks, p.i, 0
-    while k < len(toks):
+    toks = p.toks
+    for k in range(p.i, _expression_end(toks, p.i)):
         t = toks[k]
-        if t.kind == "sym" and t.text in _OPEN:
-            depth += 1
-        elif t.kind == "sym" and t.text in _CLOSE:
-            depth -= 1
-            if depth < 0:
-                return False
-        elif depth == 0 and _ends_here(t):
-            return False
-        elif t.kind == "cmd" and t.text in ("sum", "prod") and k + 1 < len(toks) and toks[k + 1].text == "_":
+        if t.kind == "cmd" and t.text in ("sum", "prod") and k + 1 < len(toks) and toks[k + 1].text == "_":
             letters, _ = _letters_after(toks, k + 2)
             if letters and letters[0].text == letter:
                 return False  # a sum of its own over the name: its uses are its own
         elif t.kind == "letter" and t.text == letter and not (k > 0 and toks[k - 1].text == "_"):
             return True
-        k += 1
     return False
 
 
